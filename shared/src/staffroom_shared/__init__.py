@@ -1,0 +1,1 @@
+"""Staffroom platform package: infrastructure and event contracts shared by every service."""

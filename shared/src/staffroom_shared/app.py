@@ -1,0 +1,221 @@
+"""The app factory every service uses: config, database, bus, auth, errors, health, OpenAPI."""
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Callable, Iterable
+
+from flask import Flask, Response, g, jsonify, request
+from flask_smorest import Api, Blueprint
+from marshmallow import Schema, fields
+from sqlalchemy import MetaData, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import sessionmaker
+
+from .auth import TokenVerifier
+from .bus import Bus, connect
+from .config import ServiceConfig
+from .db import make_engine, make_session_factory
+from .errors import handle_http_exception, register_error_handlers
+from .log import configure_logging, reset_correlation_id, set_correlation_id
+from .uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+CORRELATION_HEADER = "X-Correlation-ID"
+
+
+class ProblemSchema(Schema):
+    """application/problem+json (RFC 9457), with field-level `errors` for validation failures."""
+
+    type = fields.String(metadata={"example": "about:blank"})
+    title = fields.String(metadata={"example": "Unprocessable Content"})
+    status = fields.Integer(metadata={"example": 422})
+    detail = fields.String()
+    instance = fields.String()
+    errors = fields.List(fields.Dict(), metadata={"description": "[{location, pointer, detail}]"})
+
+
+class ProblemApi(Api):
+    ERROR_SCHEMA = ProblemSchema
+
+    def handle_http_exception(self, error):
+        return handle_http_exception(error)
+
+
+@dataclass
+class ServiceContext:
+    """What a service's request handlers need, built once per app (never at import time)."""
+
+    config: ServiceConfig
+    metadata: MetaData
+    engine: Engine
+    bus_factory: Callable[[], Bus] = field(repr=False, default=None)
+
+    @cached_property
+    def sessions(self) -> sessionmaker:
+        return make_session_factory(self.engine)
+
+    @cached_property
+    def read_sessions(self) -> sessionmaker:
+        return make_session_factory(self.engine, readonly=True)
+
+    @cached_property
+    def verifier(self) -> TokenVerifier:
+        return TokenVerifier(self.config)
+
+    @cached_property
+    def bus(self) -> Bus:
+        return (self.bus_factory or (lambda: connect(self.config.bus_url)))()
+
+    def uow(self, actor: str = "system") -> UnitOfWork:
+        return UnitOfWork(self.sessions, self.metadata, producer=self.config.service, actor=actor)
+
+
+def build_context(config: ServiceConfig, metadata: MetaData, engine: Engine | None = None) -> ServiceContext:
+    return ServiceContext(config=config, metadata=metadata, engine=engine or make_engine(config.database_url))
+
+
+def create_service_app(
+    context: ServiceContext, *, title: str, version: str, blueprints: Iterable[Blueprint], description: str = "",
+) -> Flask:
+    config = context.config
+    configure_logging(config.log_level, config.service)
+    app = Flask(config.service)
+    app.config.update(
+        MAX_CONTENT_LENGTH=config.max_content_length,
+        API_TITLE=title,
+        API_VERSION=version,
+        OPENAPI_VERSION="3.1.0",
+        OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="openapi.json",
+        API_SPEC_OPTIONS={
+            "info": {"description": description},
+            "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
+            "security": [{"bearer": []}],
+        },
+        JSON_SORT_KEYS=False,
+    )
+    app.extensions["staffroom"] = context
+    api = ProblemApi(app)
+    for blp in blueprints:
+        api.register_blueprint(blp)
+    app.register_blueprint(_health_blueprint(context))
+    register_error_handlers(app)
+    _correlation_middleware(app)
+    _authenticate_first(app)
+    if config.proxy_hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Behind nginx: the client's address, scheme, host and /api/<service> prefix come from X-Forwarded-*.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.proxy_hops, x_proto=config.proxy_hops,
+                                x_host=config.proxy_hops, x_prefix=config.proxy_hops)
+
+    @app.teardown_appcontext
+    def _close_session(_exc):
+        session = g.pop("db_session", None)
+        if session is not None:
+            session.close()
+
+    return app
+
+
+def _health_blueprint(context: ServiceContext):
+    from flask import Blueprint as FlaskBlueprint
+
+    blp = FlaskBlueprint("health", __name__)
+
+    @blp.get("/healthz")
+    def healthz():
+        return jsonify(status="ok", service=context.config.service)
+
+    @blp.get("/readyz")
+    def readyz():
+        checks: dict[str, str] = {}
+        try:
+            with context.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            checks["database"] = "ok"
+        except Exception as exc:  # noqa: BLE001 - readiness reports, never raises
+            checks["database"] = f"unavailable: {type(exc).__name__}"
+        try:
+            context.bus.ping()
+            checks["bus"] = "ok"
+        except Exception as exc:  # noqa: BLE001
+            checks["bus"] = f"unavailable: {type(exc).__name__}"
+        ready = all(v == "ok" for v in checks.values())
+        response = jsonify(status="ready" if ready else "not ready", checks=checks)
+        response.status_code = 200 if ready else 503
+        if not ready:
+            response.headers["Retry-After"] = "5"
+        return response
+
+    return blp
+
+
+PUBLIC_ENDPOINTS = {"health.healthz", "health.readyz", "api-docs.openapi_json", "static"}
+
+
+def public(view):
+    """Mark a view (or MethodView class) as open without a token, e.g. a survey's single-use link."""
+    view.public = True
+    return view
+
+
+def _authenticate_first(app: Flask) -> None:
+    # Before any body is parsed, so an anonymous caller learns nothing from validation errors.
+    from .auth import authenticate
+
+    @app.before_request
+    def _require_token():
+        if request.endpoint is None or request.endpoint in PUBLIC_ENDPOINTS:
+            return
+        view = app.view_functions.get(request.endpoint)
+        if getattr(view, "public", False) or getattr(getattr(view, "view_class", None), "public", False):
+            return
+        authenticate()
+
+
+def _correlation_middleware(app: Flask) -> None:
+    access = logging.getLogger("staffroom.access")
+
+    @app.before_request
+    def _start():
+        incoming = request.headers.get(CORRELATION_HEADER, "")
+        value = incoming if 0 < len(incoming) <= 100 and incoming.isprintable() else str(uuid.uuid4())
+        g.correlation_token = set_correlation_id(value)
+        g.correlation_id = value
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def _finish(response: Response):
+        if "correlation_id" in g:
+            response.headers[CORRELATION_HEADER] = g.correlation_id
+            if request.path not in ("/healthz", "/readyz"):
+                access.info("request", extra={"method": request.method, "path": request.path,
+                                              "status": response.status_code,
+                                              "ms": round((time.perf_counter() - g.started) * 1000, 1)})
+        return response
+
+    @app.teardown_request
+    def _reset(_exc):
+        token = g.pop("correlation_token", None)
+        if token is not None:
+            reset_correlation_id(token)
+
+
+def db_session():
+    """The request's read session (closed at teardown)."""
+    from flask import current_app
+
+    if "db_session" not in g:
+        g.db_session = current_app.extensions["staffroom"].read_sessions()
+    return g.db_session
+
+
+def context() -> ServiceContext:
+    from flask import current_app
+
+    return current_app.extensions["staffroom"]

@@ -1,0 +1,55 @@
+"""Authorisation by role, relationship and academy scope, as DESIGN.md sets out.
+
+Who may see a record about a member of staff:
+- trust HR: anyone in the trust;
+- academy HR: anyone in their own academy;
+- the member of staff themselves;
+- someone with a relationship the service knows of (their line manager or appraiser).
+Services pass the relationship in; the rule of who wins stays here, in one place.
+"""
+from __future__ import annotations
+
+import uuid
+from typing import Callable, Iterable
+
+from .auth import Principal
+from .errors import Forbidden
+
+
+def is_trust_hr(principal: Principal) -> bool:
+    return principal.has_role("trust_hr")
+
+
+def is_academy_hr_for(principal: Principal, academy_id: uuid.UUID | None) -> bool:
+    return principal.has_role("academy_hr") and academy_id is not None and principal.academy_id == academy_id
+
+
+def can_manage_academy(principal: Principal, academy_id: uuid.UUID | None) -> bool:
+    """HR powers over an academy's records: trust HR everywhere, academy HR at home."""
+    return is_trust_hr(principal) or is_academy_hr_for(principal, academy_id)
+
+
+def can_see_person(principal: Principal, *, staff_id: uuid.UUID, academy_id: uuid.UUID | None,
+                   related: Callable[[], bool] | bool = False) -> bool:
+    if can_manage_academy(principal, academy_id) or principal.staff_id == staff_id:
+        return True
+    return bool(related() if callable(related) else related)
+
+
+def require(allowed: bool, detail: str = "you are not allowed to do this") -> None:
+    if not allowed:
+        raise Forbidden(detail)
+
+
+def require_role(principal: Principal, *roles: str) -> None:
+    if not principal.has_role(*roles):
+        raise Forbidden(f"this needs one of the roles: {', '.join(roles)}")
+
+
+def academy_scope(principal: Principal) -> Iterable[uuid.UUID] | None:
+    """Academies whose records an HR user may list: None means all (trust HR); empty means none."""
+    if is_trust_hr(principal):
+        return None
+    if principal.has_role("academy_hr") and principal.academy_id:
+        return [principal.academy_id]
+    return []

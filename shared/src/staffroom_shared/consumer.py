@@ -1,0 +1,105 @@
+"""Consuming events: the handler's changes and an inbox row commit together, then the message is acked."""
+from __future__ import annotations
+
+import json
+import logging
+import time
+from datetime import datetime, timezone
+from typing import Callable
+
+from marshmallow import ValidationError
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from .bus import Delivery, PoisonMessage
+from .events import Event, parse_event
+from .log import correlation
+from .uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+EventHandler = Callable[[UnitOfWork, Event], None]
+
+
+class InboxConsumer:
+    """Turns bus deliveries into handler calls, exactly once in effect.
+
+    - a duplicate (same consumer, same event id) is recognised by the inbox row and changes nothing;
+    - a malformed envelope, a payload that breaks its contract or an event type this consumer has no
+      handler for is a PoisonMessage (dead-lettered at once);
+    - a database that is down is not the message's fault: we wait for it rather than burn attempts;
+    - any other exception propagates, so the bus retries and finally dead-letters the message.
+    """
+
+    def __init__(self, name: str, uow_factory: Callable[[], UnitOfWork], handlers: dict[str, EventHandler],
+                 *, should_stop: Callable[[], bool] = lambda: False, max_db_wait: float = 300.0):
+        self.name = name
+        self.uow_factory = uow_factory
+        self.handlers = handlers
+        self.should_stop = should_stop
+        self.max_db_wait = max_db_wait
+
+    @property
+    def bindings(self) -> list[str]:
+        return sorted(self.handlers)
+
+    def __call__(self, delivery: Delivery) -> None:
+        try:
+            event = parse_event(json.loads(delivery.body))
+        except (ValueError, ValidationError) as exc:
+            raise PoisonMessage(f"{self.name} cannot read message {delivery.message_id}: {exc}") from exc
+        handler = self.handlers.get(event.type)
+        if handler is None:
+            raise PoisonMessage(f"{self.name} has no handler for {event.type}")
+        with correlation(event.correlation_id):
+            self._handle_with_db_retry(handler, event)
+
+    def _handle_with_db_retry(self, handler: EventHandler, event: Event) -> None:
+        delay, waited = 0.2, 0.0
+        while True:
+            try:
+                self.handle(handler, event)
+                return
+            except DBAPIError as exc:
+                if isinstance(exc, IntegrityError) or not _is_connection_error(exc) or waited >= self.max_db_wait \
+                        or self.should_stop():
+                    raise
+                log.warning("database unavailable while handling %s; retrying in %.1fs", event.id, delay)
+                time.sleep(delay)
+                waited += delay
+                delay = min(delay * 2, 5.0)
+
+    def handle(self, handler: EventHandler, event: Event) -> bool:
+        """Apply one event; False when this consumer had already applied it."""
+        with self.uow_factory() as uow:
+            inbox = uow.metadata.tables["inbox"]
+            if self._seen(uow, inbox, event):
+                log.info("duplicate %s %s ignored", event.type, event.id)
+                return False
+            try:
+                # On PostgreSQL a replica racing us blocks on this insert until it commits, then the
+                # insert itself (not the commit) fails on the inbox key: both must count as a duplicate.
+                uow.session.execute(inbox.insert().values(
+                    consumer=self.name, event_id=event.id, event_type=event.type,
+                    processed_at=datetime.now(timezone.utc)))
+                handler(uow, event)
+                uow.commit()
+            except IntegrityError:
+                uow.rollback()
+                if not self._seen(uow, inbox, event):
+                    raise
+                # Another replica applied it between our check and our commit: the inbox key saw to it.
+                log.info("duplicate %s %s ignored (concurrent)", event.type, event.id)
+                return False
+        log.info("applied %s %s", event.type, event.id)
+        return True
+
+    def _seen(self, uow: UnitOfWork, inbox, event: Event) -> bool:
+        query = select(inbox.c.event_id).where(inbox.c.consumer == self.name, inbox.c.event_id == event.id)
+        return uow.session.execute(query).first() is not None
+
+
+def _is_connection_error(exc: DBAPIError) -> bool:
+    from sqlalchemy.exc import OperationalError
+
+    return exc.connection_invalidated or isinstance(exc, OperationalError)

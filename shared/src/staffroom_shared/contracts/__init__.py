@@ -1,0 +1,2 @@
+"""Versioned event payload contracts, one module per producing service."""
+from . import appraisal, cpd, directory  # noqa: F401

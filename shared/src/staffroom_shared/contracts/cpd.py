@@ -1,0 +1,152 @@
+"""Events published by the CPD service (cpd.*)."""
+from marshmallow import Schema, fields, validate
+
+from ..events import contract
+
+MONEY = {"as_string": True, "places": 2}
+
+
+class EnrolmentRef(Schema):
+    """Who, what and where: enough for notifications, targets and appraisal to act without asking CPD."""
+
+    enrolment_id = fields.UUID(required=True)
+    staff_id = fields.UUID(required=True)
+    academy_id = fields.UUID(required=True)
+    programme_id = fields.UUID(required=True)
+    programme_title = fields.String(required=True)
+    cohort_id = fields.UUID(required=True)
+    cost = fields.Decimal(required=True, **MONEY)
+
+
+@contract("cpd.enrolment_requested", 1)
+class EnrolmentRequestedV1(EnrolmentRef):
+    line_manager_id = fields.UUID(required=True, allow_none=True, metadata={"description": "who must approve"})
+    needs_hr_approval = fields.Boolean(required=True)
+
+
+@contract("cpd.enrolment_approved", 1)
+class EnrolmentApprovedV1(EnrolmentRef):
+    approved_by = fields.UUID(required=True, allow_none=True)
+    stage = fields.String(required=True, validate=validate.OneOf(("line_manager", "hr", "automatic")))
+    status = fields.String(required=True, metadata={"description": "what the enrolment waits for next, if anything"})
+
+
+@contract("cpd.enrolment_declined", 1)
+class EnrolmentDeclinedV1(EnrolmentRef):
+    declined_by = fields.UUID(required=True, allow_none=True)
+    note = fields.String(required=True)
+
+
+@contract("cpd.waitlisted", 1)
+class WaitlistedV1(EnrolmentRef):
+    position = fields.Integer(required=True)
+
+
+@contract("cpd.enrolled", 1)
+class EnrolledV1(EnrolmentRef):
+    """A confirmed place (straight away, or promoted from the waiting list)."""
+
+    starts_on = fields.Date(required=True)
+    from_waiting_list = fields.Boolean(required=True)
+    programme_kind = fields.String(required=True)
+
+
+@contract("cpd.completed", 1)
+class CpdCompletedV1(Schema):
+    enrolment_id = fields.UUID(required=True)
+    staff_id = fields.UUID(required=True)
+    academy_id = fields.UUID(required=True)
+    programme_id = fields.UUID(required=True)
+    programme_title = fields.String(required=True)
+    category = fields.String(required=True, metadata={"example": "appraisal_training"})
+    appraisal_training = fields.Boolean(required=True, metadata={
+        "description": "the programme trains line managers to run appraisals"})
+    completed_on = fields.Date(required=True)
+
+
+@contract("cpd.agreement_required", 1)
+class AgreementRequiredV1(EnrolmentRef):
+    agreement_id = fields.UUID(required=True)
+
+
+@contract("cpd.agreement_signed", 1)
+class AgreementSignedV1(EnrolmentRef):
+    agreement_id = fields.UUID(required=True)
+    signed_on = fields.Date(required=True)
+    schedule = fields.List(fields.List(fields.Integer()), required=True,
+                           metadata={"description": "[[months after completion, percent repayable], ...]"})
+
+
+@contract("cpd.clawback_due", 1)
+class ClawbackDueV1(EnrolmentRef):
+    agreement_id = fields.UUID(required=True)
+    amount = fields.Decimal(required=True, **MONEY)
+    percent = fields.Integer(required=True)
+    left_on = fields.Date(required=True)
+    completed_on = fields.Date(required=True, allow_none=True)
+
+
+@contract("cpd.plan_created", 1)
+class PlanCreatedV1(Schema):
+    plan_id = fields.UUID(required=True)
+    staff_id = fields.UUID(required=True)
+    academy_id = fields.UUID(required=True)
+    role = fields.String(required=True)
+    reason = fields.String(required=True, validate=validate.OneOf(("joined", "promoted", "requested")))
+    created_on = fields.Date(required=True)
+    induction_suggested = fields.Boolean(required=True)
+
+
+@contract("cpd.plan_item_suggested", 1)
+class PlanItemSuggestedV1(Schema):
+    plan_id = fields.UUID(required=True)
+    item_id = fields.UUID(required=True)
+    staff_id = fields.UUID(required=True)
+    academy_id = fields.UUID(required=True)
+    title = fields.String(required=True)
+    source = fields.String(required=True)
+    programme_id = fields.UUID(required=True, allow_none=True)
+    development_need_id = fields.UUID(required=True, allow_none=True)
+
+
+@contract("cpd.future_leader_nominated", 1)
+class FutureLeaderNominatedV1(Schema):
+    nomination_id = fields.UUID(required=True)
+    staff_id = fields.UUID(required=True)
+    academy_id = fields.UUID(required=True)
+    nominated_by = fields.UUID(required=True)
+    nominated_on = fields.Date(required=True)
+
+
+@contract("cpd.shadowing_arranged", 1)
+class ShadowingArrangedV1(Schema):
+    shadowing_id = fields.UUID(required=True)
+    staff_id = fields.UUID(required=True)
+    academy_id = fields.UUID(required=True)
+    host_staff_id = fields.UUID(required=True)
+    host_academy_id = fields.UUID(required=True)
+    starts_on = fields.Date(required=True)
+    ends_on = fields.Date(required=True)
+    focus = fields.String(required=True)
+
+
+class SecondmentV1(Schema):
+    secondment_id = fields.UUID(required=True)
+    staff_id = fields.UUID(required=True)
+    home_academy_id = fields.UUID(required=True)
+    host_academy_id = fields.UUID(required=True)
+    post = fields.String(required=True)
+    starts_on = fields.Date(required=True)
+    ends_on = fields.Date(required=True)
+    substantive_post_kept = fields.Boolean(required=True)
+    recharge_amount = fields.Decimal(required=True, **MONEY)
+
+
+@contract("cpd.secondment_started", 1)
+class SecondmentStartedV1(SecondmentV1):
+    pass
+
+
+@contract("cpd.secondment_ended", 1)
+class SecondmentEndedV1(SecondmentV1):
+    pass

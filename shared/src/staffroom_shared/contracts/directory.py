@@ -1,0 +1,60 @@
+"""Events published by the directory service (staff.*)."""
+from marshmallow import Schema, fields, validate
+
+from ..events import contract
+
+STAFF_TYPES = ("teaching", "support", "leadership")
+
+
+class StaffSnapshot(Schema):
+    """Event-carried state: what other services keep in their local copy of a member of staff."""
+
+    staff_id = fields.UUID(required=True)
+    academy_id = fields.UUID(required=True)
+    first_name = fields.String(required=True)
+    last_name = fields.String(required=True)
+    email = fields.Email(required=True)
+    staff_type = fields.String(required=True, validate=validate.OneOf(STAFF_TYPES))
+    post = fields.String(required=True)
+    fte = fields.Decimal(required=True, as_string=True, places=2)
+    start_date = fields.Date(required=True)
+    leaving_date = fields.Date(required=True, allow_none=True)
+    line_manager_id = fields.UUID(required=True, allow_none=True)
+
+
+@contract("staff.joined", 1)
+class StaffJoinedV1(StaffSnapshot):
+    pass
+
+
+@contract("staff.updated", 1)
+class StaffUpdatedV1(StaffSnapshot):
+    changed = fields.List(fields.String(), required=True)
+
+
+@contract("staff.promoted", 1)
+class StaffPromotedV1(StaffSnapshot):
+    previous_post = fields.String(required=True)
+    previous_staff_type = fields.String(required=True, validate=validate.OneOf(STAFF_TYPES))
+    effective_date = fields.Date(required=True)
+
+
+@contract("staff.left", 1)
+class StaffLeftV1(StaffSnapshot):
+    reason = fields.String(required=True, allow_none=True)
+
+
+PHASES = ("primary", "secondary", "all-through", "special", "alternative provision")
+
+
+@contract("academy.registered", 1)
+class AcademyRegisteredV1(Schema):
+    academy_id = fields.UUID(required=True)
+    name = fields.String(required=True)
+    urn = fields.String(required=True)
+    phase = fields.String(required=True, validate=validate.OneOf(PHASES))
+
+
+@contract("academy.updated", 1)
+class AcademyUpdatedV1(AcademyRegisteredV1):
+    pass

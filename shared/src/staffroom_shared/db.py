@@ -1,0 +1,139 @@
+"""Database plumbing: engines for SQLite (embedded) and PostgreSQL (production), and the platform tables."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import (
+    JSON, BigInteger, Column, DateTime, Enum, Integer, MetaData, String, Table, Text, TypeDecorator, Uuid,
+    create_engine, event,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import sessionmaker
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# SQLite's INTEGER PRIMARY KEY is its rowid; BIGINT is needed on PostgreSQL for a long-lived outbox.
+_BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def new_metadata() -> MetaData:
+    """Each service owns its own metadata (its own database); the platform tables are added to it."""
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    outbox_table(metadata)
+    inbox_table(metadata)
+    audit_table(metadata)
+    return metadata
+
+
+def outbox_table(metadata: MetaData) -> Table:
+    return Table(
+        "outbox", metadata,
+        Column("seq", _BigId, primary_key=True, autoincrement=True),
+        Column("event_id", Uuid, nullable=False, unique=True),
+        Column("event_type", String(100), nullable=False),
+        Column("envelope", JSON, nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+        Column("sent_at", DateTime(timezone=True), nullable=True, index=True),
+    )
+
+
+def inbox_table(metadata: MetaData) -> Table:
+    return Table(
+        "inbox", metadata,
+        Column("consumer", String(100), primary_key=True),
+        Column("event_id", Uuid, primary_key=True),
+        Column("event_type", String(100), nullable=False),
+        Column("processed_at", DateTime(timezone=True), nullable=False),
+    )
+
+
+def audit_table(metadata: MetaData) -> Table:
+    return Table(
+        "audit_log", metadata,
+        Column("id", _BigId, primary_key=True, autoincrement=True),
+        Column("at", DateTime(timezone=True), nullable=False),
+        Column("actor", String(100), nullable=False),
+        Column("action", String(100), nullable=False),
+        Column("entity", String(100), nullable=False),
+        Column("entity_id", String(100), nullable=False, index=True),
+        Column("changes", JSON, nullable=True),
+        Column("correlation_id", String(100), nullable=True),
+        Column("note", Text, nullable=True),
+    )
+
+
+def text_enum(cls) -> Enum:
+    """Stored as its text value (no database enum type), loaded back as the domain's enum."""
+    return Enum(cls, native_enum=False, create_constraint=False, length=40,
+                values_callable=lambda members: [m.value for m in members])
+
+
+class UtcDateTime(TypeDecorator):
+    """A moment in time, stored in UTC and read back time-zone aware on every database.
+
+    SQLite keeps no offset, so without this a meeting at 15:30+01:00 would come back as a naive 15:30.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, _dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("a moment in time needs a time zone")
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value: datetime | None, _dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+def make_engine(url: str, **kwargs) -> Engine:
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **kwargs)
+        _sqlite_pragmas(engine)
+        return engine
+    kwargs.setdefault("pool_pre_ping", True)
+    if "poolclass" not in kwargs:  # NullPool (Alembic) takes no pool sizes
+        kwargs.setdefault("pool_size", 5)
+        kwargs.setdefault("max_overflow", 10)
+    return create_engine(url, **kwargs)
+
+
+def _sqlite_pragmas(engine: Engine) -> None:
+    # WAL lets readers run beside the one writer; synchronous=FULL makes a commit survive power loss,
+    # which the embedded bus relies on for "confirmed" to mean durable. Python's sqlite3 module opens
+    # its own transactions lazily, so BEGIN is issued explicitly to make writes take the lock up front
+    # (BEGIN IMMEDIATE) instead of failing half-way with "database is locked".
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        readonly = connection.get_execution_options().get("staffroom_readonly", False)
+        connection.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+
+
+def make_session_factory(engine: Engine, readonly: bool = False) -> sessionmaker:
+    """Read-only sessions skip SQLite's write lock so reads run side by side; writers queue for it."""
+    bind = engine.execution_options(staffroom_readonly=True) if readonly else engine
+    return sessionmaker(bind=bind, expire_on_commit=False)

@@ -1,0 +1,356 @@
+"""Test helpers shared by every service's tests: real PostgreSQL and RabbitMQ, dev tokens, app clients.
+
+Integration tests use the real servers and fail (never skip) when they cannot reach them: a suite
+that quietly skips its integration tests has not tested the thing it exists for.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+PG_ADMIN_URL = os.environ.get("STAFFROOM_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+RABBIT_URL = os.environ.get("STAFFROOM_TEST_AMQP", "amqp://guest:guest@127.0.0.1:5672//")
+
+
+def require_port(host: str, port: int, what: str) -> None:
+    try:
+        with socket.create_connection((host, port), timeout=3):
+            return
+    except OSError as exc:
+        raise RuntimeError(
+            f"{what} is not reachable on {host}:{port} ({exc}); integration tests need it. "
+            f"Start it (see README, 'Running the tests') and run again.") from None
+
+
+@contextmanager
+def postgres_database(prefix: str = "sr"):
+    """A fresh, empty PostgreSQL database for one test module; dropped afterwards."""
+    import psycopg
+
+    require_port("127.0.0.1", 5432, "PostgreSQL")
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base = PG_ADMIN_URL.rsplit("/", 1)[0]
+    try:
+        yield f"{base.replace('postgresql://', 'postgresql+psycopg://', 1)}/{name}"
+    finally:
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def rabbit_url() -> str:
+    require_port("127.0.0.1", 5672, "RabbitMQ")
+    return RABBIT_URL
+
+
+def unique_queue(prefix: str = "test") -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+class Tokens:
+    """Development tokens signed with a per-test key pair the app under test is configured to trust."""
+
+    def __init__(self, key_dir: Path):
+        from .auth import ensure_dev_keys
+
+        self.private, self.public = ensure_dev_keys(key_dir)
+
+    def token(self, staff_id=None, roles=("staff",), academy_id=None, **kwargs) -> str:
+        from .auth import issue_dev_token
+
+        return issue_dev_token(self.private, staff_id=staff_id, roles=list(roles), academy_id=academy_id, **kwargs)
+
+    def headers(self, staff_id=None, roles=("staff",), academy_id=None, **kwargs) -> dict:
+        return {"Authorization": f"Bearer {self.token(staff_id, roles, academy_id, **kwargs)}"}
+
+
+class ServiceDb:
+    """Reads (and for seeding, writes) a service's own tables, to check what a request did or did not change."""
+
+    def __init__(self, app, tables: tuple[str, ...] | None = None):
+        self.context = app.extensions["staffroom"]
+        self.tables = self.context.metadata.tables
+        self.watched = tables or tuple(self.tables)
+
+    def rows(self, table: str, order_by=None, **where) -> list[dict]:
+        from sqlalchemy import select
+
+        t = self.tables[table]
+        query = select(t).where(*[t.c[k] == v for k, v in where.items()])
+        if order_by is not None:
+            query = query.order_by(t.c[order_by])
+        with self.context.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
+
+    def count(self, table: str) -> int:
+        from sqlalchemy import func, select
+
+        with self.context.engine.connect() as conn:
+            return conn.scalar(select(func.count()).select_from(self.tables[table]))
+
+    def counts(self) -> dict[str, int]:
+        return {t: self.count(t) for t in self.watched}
+
+    def insert(self, table: str, *rows: dict) -> None:
+        from sqlalchemy import insert
+
+        with self.context.engine.begin() as conn:
+            conn.execute(insert(self.tables[table]), list(rows))
+
+    def snapshot(self) -> dict[str, list[dict]]:
+        """Every watched table's rows: equal before and after a refused request, or something changed."""
+        return {t: sorted(self.rows(t), key=repr) for t in self.watched}
+
+    def events(self, event_type: str | None = None) -> list[dict]:
+        rows = self.rows("outbox", order_by="seq")
+        return [r["envelope"] for r in rows if event_type is None or r["event_type"] == event_type]
+
+    def audit(self, entity_id=None) -> list[dict]:
+        rows = self.rows("audit_log", order_by="id")
+        return [r for r in rows if entity_id is None or r["entity_id"] == str(entity_id)]
+
+
+def sqlite_service_fixtures(bootstrap, create_app, *, max_body: int = 64 * 1024):
+    """pytest fixtures `tokens`, `migrated_db`, `app`, `client` for a service's API tests.
+
+    The app is built by its own factory on a temporary SQLite file and embedded bus, as the one-command
+    run builds it; migrations run once per session and each test gets a fresh copy of the file.
+    Use in a conftest: `tokens, migrated_db, app, client = sqlite_service_fixtures(bootstrap, create_app)`.
+    """
+    import logging
+    import shutil
+
+    import pytest
+
+    from .config import ServiceConfig
+
+    def config(folder, tokens: Tokens) -> ServiceConfig:
+        return ServiceConfig.from_env(bootstrap.NAME, {
+            "STAFFROOM_DATA_DIR": str(folder), "JWT_PUBLIC_KEY_FILE": str(tokens.public),
+            "MAX_CONTENT_LENGTH": str(max_body), "LOG_LEVEL": "WARNING"})
+
+    @pytest.fixture(scope="session", name="tokens")
+    def tokens_fixture(tmp_path_factory) -> Tokens:
+        return Tokens(tmp_path_factory.mktemp("keys"))
+
+    @pytest.fixture(scope="session", name="migrated_db")
+    def migrated_db_fixture(tmp_path_factory, tokens):
+        folder = tmp_path_factory.mktemp("template")
+        bootstrap.migrate(config(folder, tokens))
+        return folder / f"{bootstrap.NAME}.db"
+
+    @pytest.fixture(name="app")
+    def app_fixture(tmp_path, tokens, migrated_db):
+        shutil.copy(migrated_db, tmp_path / f"{bootstrap.NAME}.db")
+        application = create_app(config(tmp_path, tokens))
+        logging.getLogger("staffroom.access").setLevel(logging.WARNING)
+        yield application
+        application.extensions["staffroom"].engine.dispose()
+
+    @pytest.fixture(name="client")
+    def client_fixture(app):
+        return app.test_client()
+
+    return tokens_fixture, migrated_db_fixture, app_fixture, client_fixture
+
+
+# -- event handlers on a real database ----------------------------------------------------------------
+
+class ConsumerWorld:
+    """One service's database and the inbox consumer that feeds it, for handler and daily-job tests.
+
+    Events go in as the bus delivers them (JSON bytes through InboxConsumer); the helpers say what happened.
+    A service's tests subclass it to add their own steps.
+    """
+
+    def __init__(self, bootstrap, context):
+        from .consumer import InboxConsumer
+
+        self.context = context
+        self.consumer = InboxConsumer(bootstrap.NAME, context.uow, bootstrap.HANDLERS)
+        self.academy_id = uuid.uuid4()
+
+    # -- events in
+    def deliver(self, event) -> None:
+        """As the bus would: the envelope as JSON bytes, parsed and validated by the consumer."""
+        import json
+
+        from .bus import Delivery
+
+        body = json.dumps(event.to_dict()).encode()
+        self.consumer(Delivery(message_id=str(event.id), routing_key=event.type, body=body, headers={}, attempt=1))
+
+    def staff_event(self, event_type: str, person: dict, *, correlation_id: str = "test", **extra):
+        from .events import new_event
+
+        payload = {**person, **extra}
+        if event_type == "staff.updated":
+            payload.setdefault("changed", [])
+        if event_type == "staff.left":
+            payload.setdefault("reason", "resigned")
+        return new_event(event_type, payload, producer="directory", correlation_id=correlation_id,
+                         academy_id=person["academy_id"])
+
+    def person(self, **overrides) -> dict:
+        from datetime import date
+
+        return {"staff_id": uuid.uuid4(), "academy_id": self.academy_id, "first_name": "Priya",
+                "last_name": "Patel", "email": f"p{uuid.uuid4().hex[:8]}@oaktrust.example", "staff_type": "teaching",
+                "post": "Teacher of Maths", "fte": "1.00", "start_date": date(2020, 9, 1), "leaving_date": None,
+                "line_manager_id": None, **overrides}
+
+    def join(self, *, correlation_id: str = "test", **overrides) -> dict:
+        person = self.person(**overrides)
+        self.deliver(self.staff_event("staff.joined", person, correlation_id=correlation_id))
+        return person
+
+    # -- what happened
+    def rows(self, table, *where, order_by=None):
+        from sqlalchemy import select
+
+        query = select(table).where(*where)
+        if order_by is not None:
+            query = query.order_by(order_by)
+        with self.context.engine.connect() as conn:
+            return conn.execute(query).all()
+
+    def staff_copy(self, staff_id):
+        staff = self.context.metadata.tables["staff"]
+        found = self.rows(staff, staff.c.staff_id == staff_id)
+        return found[0] if found else None
+
+    def outbox(self, event_type: str | None = None) -> list[dict]:
+        from sqlalchemy import select
+
+        outbox = self.context.metadata.tables["outbox"]
+        query = select(outbox.c.envelope).order_by(outbox.c.seq)
+        if event_type:
+            query = query.where(outbox.c.event_type == event_type)
+        with self.context.engine.connect() as conn:
+            return [row.envelope for row in conn.execute(query)]
+
+    def count(self, table_name: str) -> int:
+        from sqlalchemy import func, select
+
+        table = self.context.metadata.tables[table_name]
+        with self.context.engine.connect() as conn:
+            return conn.scalar(select(func.count()).select_from(table))
+
+    def snapshot(self) -> dict[str, list]:
+        """Every row of every table, to show that nothing at all changed."""
+        from sqlalchemy import select
+
+        out = {}
+        with self.context.engine.connect() as conn:
+            for table in self.context.metadata.sorted_tables:
+                out[table.name] = sorted(tuple(str(v) for v in row) for row in conn.execute(select(table)))
+        return out
+
+
+def consumer_world_fixtures(bootstrap, world_class=ConsumerWorld):
+    """pytest fixtures `sqlite_template`, `pg_url` and `world`: each test gets a `world_class` on a migrated
+    SQLite file and again on PostgreSQL (marked integration: it fails, never skips, without the server).
+    Use in a conftest: `sqlite_template, pg_url, world = consumer_world_fixtures(bootstrap, World)`."""
+    import shutil
+
+    import pytest
+    from sqlalchemy import text
+
+    from .config import ServiceConfig
+
+    def config(tmp, database_url: str | None = None) -> ServiceConfig:
+        env = {"STAFFROOM_DATA_DIR": str(tmp), "LOG_LEVEL": "WARNING"}
+        if database_url:
+            env["DATABASE_URL"] = database_url
+        return ServiceConfig.from_env(bootstrap.NAME, env)
+
+    @pytest.fixture(scope="session", name="sqlite_template")
+    def sqlite_template_fixture(tmp_path_factory):
+        """Migrate once; each test gets its own copy of the file."""
+        folder = tmp_path_factory.mktemp(f"{bootstrap.NAME}-template")
+        bootstrap.migrate(config(folder))
+        return folder / f"{bootstrap.NAME}.db"
+
+    @pytest.fixture(scope="session", name="pg_url")
+    def pg_url_fixture():
+        with postgres_database(bootstrap.NAME) as url:
+            bootstrap.migrate(config("/nonexistent", url))
+            yield url
+
+    @pytest.fixture(name="world", params=[pytest.param("sqlite", id="sqlite"),
+                                          pytest.param("postgresql", id="postgresql", marks=pytest.mark.integration)])
+    def world_fixture(request, tmp_path):
+        if request.param == "sqlite":
+            shutil.copy(request.getfixturevalue("sqlite_template"), tmp_path / f"{bootstrap.NAME}.db")
+            context = bootstrap.build(config(tmp_path))
+        else:
+            context = bootstrap.build(config(tmp_path, request.getfixturevalue("pg_url")))
+            names = ", ".join(f'"{t.name}"' for t in context.metadata.sorted_tables)
+            with context.engine.begin() as conn:
+                conn.execute(text(f"TRUNCATE {names} CASCADE"))
+        yield world_class(bootstrap, context)
+        context.engine.dispose()
+
+    return sqlite_template_fixture, pg_url_fixture, world_fixture
+
+
+# -- services talking over a real bus -----------------------------------------------------------------
+
+# Short waits so bus tests run in seconds; production keeps the defaults.
+FAST_BUS = {"embedded": {"poll_interval": 0.01, "lease_seconds": 2.0, "retry_delay": 0.01},
+            "rabbitmq": {"retry_delay": 0.01, "max_retry_delay": 0.3, "connect_timeout": 2.0}}
+
+
+@contextmanager
+def bus_databases(backend: str, tmp_path: Path, *services: str):
+    """(one database URL per service..., bus URL): SQLite files and the embedded bus, or PostgreSQL databases
+    and RabbitMQ (which must be reachable: this raises, never skips)."""
+    from contextlib import ExitStack
+
+    if backend == "embedded":
+        yield (*[f"sqlite:///{tmp_path / f'{name}.db'}" for name in services], f"embedded:///{tmp_path / 'bus.db'}")
+        return
+    url = rabbit_url()
+    with ExitStack() as stack:
+        yield (*[stack.enter_context(postgres_database(f"e2e{name[:8]}")) for name in services], url)
+
+
+@contextmanager
+def running(target):
+    """Run `target(should_stop)` in a thread for the length of the block (a relay, a consumer)."""
+    import threading
+
+    stop = threading.Event()
+    thread = threading.Thread(target=target, args=(stop.is_set,), daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+
+
+def wait_for(predicate, what: str, timeout: float = 20.0):
+    """Poll until `predicate()` is truthy and return it; fail the test naming `what` if it never is."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def delete_queues(*names: str) -> None:
+    from kombu import Connection
+
+    with Connection(rabbit_url(), connect_timeout=5) as conn:
+        channel = conn.channel()
+        for name in names:
+            channel.queue_delete(name)

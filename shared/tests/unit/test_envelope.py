@@ -1,0 +1,92 @@
+"""The event envelope and payload contracts are validated on both sides."""
+import uuid
+from datetime import datetime, timezone
+
+import pytest
+from marshmallow import ValidationError
+
+import msgkit  # the test contract; shared/tests/conftest.py puts it on the path
+
+from staffroom_shared.events import UnknownContract, new_event, parse_event
+
+
+def envelope(**changes) -> dict:
+    event = new_event(msgkit.NOTE_TYPE, {"note_id": uuid.uuid4(), "text": "hello"}, producer="msgtest",
+                      correlation_id="corr-1", academy_id=uuid.uuid4())
+    data = event.to_dict()
+    data.update(changes)
+    return data
+
+
+def test_valid_envelope_round_trips():
+    data = envelope()
+    event = parse_event(data)
+    assert str(event.id) == data["id"]
+    assert event.type == msgkit.NOTE_TYPE
+    assert event.occurred_at.tzinfo is not None
+    assert event.payload["text"] == "hello"
+    assert isinstance(event.payload["note_id"], uuid.UUID)
+
+
+@pytest.mark.parametrize("missing", ["id", "type", "version", "occurred_at", "producer", "academy_id",
+                                     "correlation_id", "payload"])
+def test_envelope_missing_a_field_is_rejected(missing):
+    data = envelope()
+    del data[missing]
+    with pytest.raises(ValidationError) as info:
+        parse_event(data)
+    assert missing in info.value.messages
+
+
+def test_envelope_with_unknown_field_is_rejected():
+    with pytest.raises(ValidationError):
+        parse_event(envelope(sneaky="x"))
+
+
+def test_envelope_with_version_of_no_contract_is_rejected():
+    with pytest.raises(UnknownContract) as info:
+        parse_event(envelope(version=2))
+    assert "version 2" in str(info.value.messages)
+
+
+@pytest.mark.parametrize("version", ["1", 0, -1, 1.5, None])
+def test_envelope_version_must_be_a_positive_integer(version):
+    with pytest.raises(ValidationError):
+        parse_event(envelope(version=version))
+
+
+def test_envelope_of_unknown_type_is_rejected():
+    with pytest.raises(UnknownContract):
+        parse_event(envelope(type="msgtest.never_heard_of"))
+    with pytest.raises(ValidationError):
+        parse_event(envelope(type="Not A Type"))
+
+
+def test_naive_occurred_at_is_read_as_utc():
+    event = parse_event(envelope(occurred_at=datetime(2026, 9, 1, 9, 0).isoformat()))
+    assert event.occurred_at == datetime(2026, 9, 1, 9, 0, tzinfo=timezone.utc)
+
+
+def test_occurred_at_must_be_a_datetime():
+    with pytest.raises(ValidationError):
+        parse_event(envelope(occurred_at="last Tuesday"))
+
+
+def test_payload_breaking_its_contract_is_rejected():
+    with pytest.raises(ValidationError) as info:
+        parse_event(envelope(payload={"text": "no note id"}))
+    assert "note_id" in info.value.messages
+    with pytest.raises(ValidationError):
+        parse_event(envelope(payload={"note_id": "not-a-uuid", "text": "x"}))
+
+
+def test_non_object_is_rejected():
+    with pytest.raises(ValidationError):
+        parse_event(["not", "an", "envelope"])
+
+
+def test_producer_cannot_emit_a_payload_breaking_its_contract():
+    with pytest.raises(ValidationError):
+        new_event(msgkit.NOTE_TYPE, {"text": "no note id"}, producer="msgtest", correlation_id="c")
+    with pytest.raises(UnknownContract):
+        new_event("msgtest.never_heard_of", {}, producer="msgtest", correlation_id="c")
