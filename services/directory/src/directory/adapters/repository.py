@@ -1,0 +1,107 @@
+"""Finding academies and staff in the directory's database."""
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from dataclasses import dataclass
+
+from sqlalchemy import bindparam, exists, func, literal, or_, select
+from sqlalchemy.orm import Session
+
+from ..domain.model import MAX_CHAIN, Academy, StaffMember
+from .orm import staff as staff_table
+
+
+@dataclass
+class StaffFilter:
+    academy_ids: list[uuid.UUID] | None = None  # None: every academy
+    staff_type: str | None = None
+    line_manager_id: uuid.UUID | None = None
+    current: bool | None = None  # True: not left; False: left
+    search: str | None = None
+    ids: list[uuid.UUID] | None = None
+
+
+def _is_above_query():
+    """Built once: constructing a recursive CTE per call costs more than the query itself."""
+    above = (select(staff_table.c.line_manager_id.label("id"), literal(1).label("depth"))
+             .where(staff_table.c.id == bindparam("staff_id"))
+             .cte("above", recursive=True))
+    parent = staff_table.alias("parent")
+    above = above.union_all(
+        select(parent.c.line_manager_id, above.c.depth + 1)
+        .where(parent.c.id == above.c.id, above.c.depth < MAX_CHAIN))
+    return select(exists().where(above.c.id == bindparam("manager_id")))
+
+
+_IS_ABOVE = _is_above_query()
+
+
+class DirectoryRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def academy(self, academy_id: uuid.UUID) -> Academy | None:
+        return self.session.get(Academy, academy_id)
+
+    def academies(self) -> list[Academy]:
+        return list(self.session.scalars(select(Academy).order_by(Academy.name)))
+
+    def staff_member(self, staff_id: uuid.UUID) -> StaffMember | None:
+        return self.session.get(StaffMember, staff_id)
+
+    def staff_by_email(self, email: str) -> StaffMember | None:
+        return self.session.scalars(select(StaffMember).where(StaffMember.email == email.strip().lower())).first()
+
+    def staff_by_code(self, code: str) -> StaffMember | None:
+        return self.session.scalars(select(StaffMember).where(StaffMember.staff_code == code)).first()
+
+    def all_staff(self) -> list[StaffMember]:
+        return list(self.session.scalars(select(StaffMember)))
+
+    def manager_of(self, staff_id: uuid.UUID) -> uuid.UUID | None:
+        return self.session.scalar(select(staff_table.c.line_manager_id).where(staff_table.c.id == staff_id))
+
+    def is_above(self, manager_id: uuid.UUID, staff_id: uuid.UUID) -> bool:
+        """Whether manager_id is anywhere above staff_id in line management (their manager or higher): one query."""
+        return bool(self.session.scalar(_IS_ABOVE, {"staff_id": staff_id, "manager_id": manager_id}))
+
+    def managed_by(self, manager_id: uuid.UUID) -> list[uuid.UUID]:
+        """Everyone below this person in line management, at any depth."""
+        found: list[uuid.UUID] = []
+        frontier = [manager_id]
+        while frontier and len(found) < 100_000:
+            rows = self.session.scalars(
+                select(staff_table.c.id).where(staff_table.c.line_manager_id.in_(frontier))).all()
+            rows = [r for r in rows if r not in found and r != manager_id]
+            found.extend(rows)
+            frontier = rows
+        return found
+
+    def find_staff(self, f: StaffFilter, *, page: int, page_size: int) -> tuple[list[StaffMember], int]:
+        query = select(StaffMember)
+        if f.academy_ids is not None:
+            query = query.where(StaffMember.academy_id.in_(f.academy_ids))
+        if f.ids is not None:
+            query = query.where(StaffMember.id.in_(f.ids))
+        if f.staff_type:
+            query = query.where(StaffMember.staff_type == f.staff_type)
+        if f.line_manager_id:
+            query = query.where(StaffMember.line_manager_id == f.line_manager_id)
+        if f.current is True:
+            query = query.where(or_(StaffMember.leaving_date.is_(None), StaffMember.leaving_date > date.today()))
+        elif f.current is False:
+            query = query.where(StaffMember.leaving_date <= date.today())
+        if f.search:
+            # The search words are text, not a pattern: % and _ in them match themselves.
+            escaped = f.search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            like = f"%{escaped}%"
+            query = query.where(or_(func.lower(StaffMember.first_name).like(like, escape="\\"),
+                                    func.lower(StaffMember.last_name).like(like, escape="\\"),
+                                    StaffMember.email.like(like, escape="\\"),
+                                    func.lower(StaffMember.post).like(like, escape="\\")))
+        total = self.session.scalar(select(func.count()).select_from(query.subquery()))
+        items = self.session.scalars(
+            query.order_by(StaffMember.last_name, StaffMember.first_name, StaffMember.id)
+            .offset((page - 1) * page_size).limit(page_size)).all()
+        return list(items), total

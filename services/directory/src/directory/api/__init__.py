@@ -1,0 +1,21 @@
+"""The directory's HTTP API."""
+from __future__ import annotations
+
+from flask import Flask
+
+from staffroom_shared.app import create_service_app
+from staffroom_shared.config import ServiceConfig
+
+from .. import bootstrap
+
+
+def create_app(config: ServiceConfig | None = None) -> Flask:
+    from .views import academies_blp, imports_blp, staff_blp
+
+    context = bootstrap.build(config)
+    return create_service_app(
+        context, title="Staffroom directory", version="1",
+        description="Academies, staff, posts, line management, starters, promotions and leavers. "
+                    "Publishes staff.joined, staff.updated, staff.promoted and staff.left.",
+        blueprints=[academies_blp, staff_blp, imports_blp],
+    )

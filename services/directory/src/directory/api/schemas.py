@@ -1,0 +1,117 @@
+"""Request and response schemas: the same classes validate input and generate the OpenAPI document."""
+from decimal import Decimal
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+from ..domain.model import PHASES, STAFF_TYPES
+
+NAME = validate.Length(min=1, max=100)
+
+
+def _fte_range(value: Decimal) -> None:
+    # A function, not validate.Range: apispec would render Range's bounds as strings ("0.01"), which is
+    # not a valid OpenAPI document. The bounds are in FTE_DOC instead.
+    if not Decimal("0.01") <= value <= Decimal("1.00"):
+        raise ValidationError("FTE is between 0.01 and 1.00 (1.0 is full time)")
+
+
+FTE_DOC = {"type": ["string", "number"], "example": "0.60",
+           "description": "full-time equivalent, 0.01 to 1.00; answered as a string with two decimal places"}
+
+
+class AcademySchema(Schema):
+    id = fields.UUID(dump_only=True)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    urn = fields.String(required=True, validate=validate.Regexp(r"^\d{6}$", error="a URN is six digits"),
+                        metadata={"description": "Unique Reference Number from Get Information About Schools"})
+    phase = fields.String(required=True, validate=validate.OneOf(PHASES))
+
+
+class AcademyUpdateSchema(AcademySchema):
+    """Any of the academy's fields; marshmallow has no Meta.partial, so `partial` is set on each instance."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("partial", True)
+        super().__init__(*args, **kwargs)
+
+
+class StaffSchema(Schema):
+    id = fields.UUID(dump_only=True)
+    staff_code = fields.String(required=True, validate=validate.Length(min=1, max=50),
+                               metadata={"description": "the MIS/HR system's id for this person"})
+    academy_id = fields.UUID(required=True)
+    first_name = fields.String(required=True, validate=NAME)
+    last_name = fields.String(required=True, validate=NAME)
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    staff_type = fields.String(required=True, validate=validate.OneOf(STAFF_TYPES))
+    post = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    fte = fields.Decimal(load_default=Decimal("1.00"), as_string=True, places=2, validate=_fte_range, metadata=FTE_DOC)
+    start_date = fields.Date(required=True)
+    line_manager_id = fields.UUID(allow_none=True, load_default=None)
+    leaving_date = fields.Date(dump_only=True, allow_none=True)
+    leaving_reason = fields.String(dump_only=True, allow_none=True)
+
+
+class StaffUpdateSchema(Schema):
+    staff_code = fields.String(validate=validate.Length(min=1, max=50))
+    academy_id = fields.UUID()
+    first_name = fields.String(validate=NAME)
+    last_name = fields.String(validate=NAME)
+    email = fields.Email(validate=validate.Length(max=254))
+    staff_type = fields.String(validate=validate.OneOf(STAFF_TYPES))
+    post = fields.String(validate=validate.Length(min=1, max=200))
+    fte = fields.Decimal(as_string=True, places=2, validate=_fte_range, metadata=FTE_DOC)
+    start_date = fields.Date()
+    line_manager_id = fields.UUID(allow_none=True)
+
+
+class PromotionSchema(Schema):
+    post = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    staff_type = fields.String(required=True, validate=validate.OneOf(STAFF_TYPES))
+    effective_date = fields.Date(required=True)
+    fte = fields.Decimal(as_string=True, places=2, validate=_fte_range, load_default=None,
+                         metadata={**FTE_DOC, "description": "the new FTE, if it changes with the promotion"})
+
+
+class LeavingSchema(Schema):
+    leaving_date = fields.Date(required=True)
+    reason = fields.String(validate=validate.Length(max=200), load_default=None)
+
+
+class StaffQuerySchema(Schema):
+    academy_id = fields.UUID()
+    staff_type = fields.String(validate=validate.OneOf(STAFF_TYPES))
+    line_manager_id = fields.UUID()
+    current = fields.Boolean(metadata={"description": "true: still in post; false: leavers"})
+    q = fields.String(validate=validate.Length(min=1, max=100), metadata={"description": "name, email or post contains"})
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    page_size = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+
+
+class StaffPageSchema(Schema):
+    items = fields.List(fields.Nested(StaffSchema))
+    page = fields.Integer()
+    page_size = fields.Integer()
+    total = fields.Integer()
+
+
+class ImportQuerySchema(Schema):
+    dry_run = fields.Boolean(load_default=False, metadata={"description": "check the file and report, change nothing"})
+
+
+class ImportRowErrorSchema(Schema):
+    line = fields.Integer()
+    column = fields.String(allow_none=True)
+    detail = fields.String()
+
+
+class ImportResultSchema(Schema):
+    rows = fields.Integer()
+    created = fields.Integer()
+    updated = fields.Integer()
+    unchanged = fields.Integer()
+    left = fields.Integer()
+    dry_run = fields.Boolean()
+    columns = fields.Dict(keys=fields.String(), values=fields.String(),
+                          metadata={"description": "which header in the file was read as which column"})
+    errors = fields.List(fields.Nested(ImportRowErrorSchema))

@@ -1,0 +1,199 @@
+"""HTTP resources for academies, staff and imports."""
+from __future__ import annotations
+
+import uuid
+
+from flask import request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import RAISE
+
+from staffroom_shared.app import context, db_session
+from staffroom_shared.auth import Principal, authenticate
+from staffroom_shared.authz import academy_scope, can_see_person, require
+from staffroom_shared.errors import NotFound, Problem, Unprocessable
+
+from ..adapters.repository import DirectoryRepository, StaffFilter
+from ..service import staff as commands
+from ..service.staff_import import import_staff
+from . import schemas
+
+academies_blp = Blueprint("academies", __name__, url_prefix="/academies", description="The trust's academies")
+staff_blp = Blueprint("staff", __name__, url_prefix="/staff", description="Members of staff and line management")
+imports_blp = Blueprint("imports", __name__, url_prefix="/imports", description="Staff CSV imports from a MIS/HR export")
+
+
+def _uow(principal: Principal):
+    return context().uow(actor=principal.actor)
+
+
+def _repo() -> DirectoryRepository:
+    return DirectoryRepository(db_session())
+
+
+@academies_blp.route("")
+class Academies(MethodView):
+    @academies_blp.response(200, schemas.AcademySchema(many=True))
+    def get(self):
+        """Every academy in the trust (names and URNs are public information)."""
+        authenticate()
+        return _repo().academies()
+
+    @academies_blp.arguments(schemas.AcademySchema)
+    @academies_blp.response(201, schemas.AcademySchema)
+    def post(self, data):
+        """Add an academy to the trust (trust HR)."""
+        return commands.register_academy(_uow(authenticate()), authenticate(), data)
+
+
+@academies_blp.route("/<uuid:academy_id>")
+class AcademyResource(MethodView):
+    @academies_blp.response(200, schemas.AcademySchema)
+    def get(self, academy_id: uuid.UUID):
+        authenticate()
+        return _repo().academy(academy_id) or _not_found("academy", academy_id)
+
+    @academies_blp.arguments(schemas.AcademyUpdateSchema)
+    @academies_blp.response(200, schemas.AcademySchema)
+    def patch(self, changes, academy_id: uuid.UUID):
+        """Rename an academy or correct its URN or phase (HR for that academy, or trust HR)."""
+        principal = authenticate()
+        return commands.update_academy(_uow(principal), principal, academy_id, changes)
+
+
+@staff_blp.route("")
+class StaffList(MethodView):
+    # unknown=RAISE: a mistyped filter (?stafftype=) must be an error, not a silent list of everyone.
+    @staff_blp.arguments(schemas.StaffQuerySchema, location="query", unknown=RAISE)
+    @staff_blp.response(200, schemas.StaffPageSchema)
+    def get(self, args):
+        """Staff the caller may see: HR their academy (trust HR all); others themselves and those they line-manage."""
+        principal = authenticate()
+        repo = _repo()
+        scope = academy_scope(principal)
+        f = StaffFilter(staff_type=args.get("staff_type"), line_manager_id=args.get("line_manager_id"),
+                        current=args.get("current"), search=args.get("q"))
+        if scope is None or scope:
+            f.academy_ids = scope
+            if "academy_id" in args:
+                require(scope is None or args["academy_id"] in scope, "you can list staff in your own academy only")
+                f.academy_ids = [args["academy_id"]]
+        else:
+            f.ids = [principal.staff_id, *repo.managed_by(principal.staff_id)]
+            if "academy_id" in args:
+                f.academy_ids = [args["academy_id"]]
+        items, total = repo.find_staff(f, page=args["page"], page_size=args["page_size"])
+        return {"items": items, "page": args["page"], "page_size": args["page_size"], "total": total}
+
+    @staff_blp.arguments(schemas.StaffSchema)
+    @staff_blp.response(201, schemas.StaffSchema)
+    def post(self, data):
+        """Add a member of staff (HR); publishes staff.joined."""
+        principal = authenticate()
+        return commands.add_staff(_uow(principal), principal, data)
+
+
+@staff_blp.route("/me")
+class Me(MethodView):
+    @staff_blp.response(200, schemas.StaffSchema)
+    def get(self):
+        """The signed-in member of staff's own record."""
+        principal = authenticate()
+        if principal.staff_id is None:
+            raise NotFound("this token is not for a member of staff")
+        return _repo().staff_member(principal.staff_id) or _not_found("member of staff", principal.staff_id)
+
+
+@staff_blp.route("/<uuid:staff_id>")
+class StaffResource(MethodView):
+    @staff_blp.response(200, schemas.StaffSchema)
+    def get(self, staff_id: uuid.UUID):
+        """One member of staff: themselves, anyone above them in line management, or HR."""
+        principal = authenticate()
+        repo = _repo()
+        member = repo.staff_member(staff_id) or _not_found("member of staff", staff_id)
+        require(can_see_person(principal, staff_id=member.id, academy_id=member.academy_id,
+                               related=lambda: _manages(repo, principal.staff_id, member)),
+                "you can see your own record, those you line-manage, or (HR) your academy's staff")
+        return member
+
+    @staff_blp.arguments(schemas.StaffUpdateSchema)
+    @staff_blp.response(200, schemas.StaffSchema)
+    def patch(self, changes, staff_id: uuid.UUID):
+        """Correct or change a staff record (HR); publishes staff.updated if anything changed."""
+        if not changes:
+            raise Unprocessable("send at least one field to change")
+        principal = authenticate()
+        return commands.update_staff(_uow(principal), principal, staff_id, changes)
+
+
+@staff_blp.route("/<uuid:staff_id>/promotion")
+class Promotion(MethodView):
+    @staff_blp.arguments(schemas.PromotionSchema)
+    @staff_blp.response(200, schemas.StaffSchema)
+    def post(self, data, staff_id: uuid.UUID):
+        """Record a promotion to a new post (HR); publishes staff.promoted."""
+        principal = authenticate()
+        return commands.promote(_uow(principal), principal, staff_id, **data)
+
+
+@staff_blp.route("/<uuid:staff_id>/leaving")
+class Leaving(MethodView):
+    @staff_blp.arguments(schemas.LeavingSchema)
+    @staff_blp.response(200, schemas.StaffSchema)
+    def post(self, data, staff_id: uuid.UUID):
+        """Record that someone is leaving (HR); publishes staff.left. The record is kept, never deleted."""
+        principal = authenticate()
+        return commands.record_leaver(_uow(principal), principal, staff_id, **data)
+
+
+@imports_blp.route("/staff")
+class StaffImport(MethodView):
+    @imports_blp.arguments(schemas.ImportQuerySchema, location="query", unknown=RAISE)
+    @imports_blp.response(200, schemas.ImportResultSchema)
+    @imports_blp.alt_response(422, description="the file has errors; nothing was imported",
+                              content_type="application/problem+json")
+    @imports_blp.alt_response(409, description="the file would make a line-management cycle; nothing was imported",
+                              content_type="application/problem+json")
+    @imports_blp.doc(requestBody={"required": True, "content": {
+        "text/csv": {"schema": {"type": "string"}},
+        "multipart/form-data": {"schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}},
+    }})
+    def post(self, args):
+        """Import staff from a MIS/HR CSV export: every row or none. Re-importing the same file changes nothing."""
+        principal = authenticate()
+        data = _uploaded_file()
+        result = import_staff(_uow(principal), principal, data, dry_run=args["dry_run"])
+        if not result.ok:
+            # A file whose only fault is a line-management cycle conflicts with the directory (409, as a PATCH
+            # would); anything else is a file to fix (422). Either way the rows at fault are listed.
+            status, title = (409, "Conflict") if result.cycles == len(result.errors) else (422, "Unprocessable Content")
+            raise Problem(status, title,
+                          f"the file has {len(result.errors)} error(s); nothing was imported. Fix them and upload it again.",
+                          errors=result.errors, rows=result.rows)
+        return result
+
+
+def _manages(repo: DirectoryRepository, manager_id: uuid.UUID | None, member) -> bool:
+    """Is this person the member's line manager, directly (no query) or further up (one query)?"""
+    if manager_id is None or member.line_manager_id is None:
+        return False
+    return member.line_manager_id == manager_id or repo.is_above(manager_id, member.line_manager_id)
+
+
+def _uploaded_file() -> bytes:
+    if request.files:
+        upload = request.files.get("file")
+        if upload is None:
+            raise Unprocessable("send the CSV as the form field 'file'")
+        return upload.read()
+    if request.mimetype not in ("text/csv", "text/plain", "application/csv", "application/vnd.ms-excel"):
+        raise Problem(415, "Unsupported Media Type", "send the staff file as text/csv or multipart/form-data")
+    data = request.get_data()
+    if not data:
+        raise Unprocessable("the request body is empty; send the CSV file")
+    return data
+
+
+def _not_found(what: str, ident) -> None:
+    raise NotFound(f"there is no {what} with id {ident}")

@@ -1,0 +1,1 @@
+"""Directory rules in plain Python: no Flask, no SQLAlchemy."""

@@ -1,0 +1,161 @@
+"""Academies and members of staff, and the rules about them."""
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Callable
+
+STAFF_TYPES = ("teaching", "support", "leadership")
+PHASES = ("primary", "secondary", "all-through", "special", "alternative provision")
+MAX_CHAIN = 50  # no real line-management chain is this deep; a longer walk means a cycle
+
+
+class DirectoryError(Exception):
+    """A rule of the directory was broken; the message says what and how to fix it."""
+
+
+class LineManagementCycle(DirectoryError):
+    pass
+
+
+class AlreadyLeft(DirectoryError):
+    pass
+
+
+@dataclass(eq=False)
+class Academy:
+    name: str
+    urn: str
+    phase: str
+    id: uuid.UUID = field(default_factory=uuid.uuid4)
+
+    def __post_init__(self) -> None:
+        if not re.fullmatch(r"\d{6}", self.urn or ""):
+            raise DirectoryError(f"an academy's URN is six digits (got {self.urn!r})")
+        if self.phase not in PHASES:
+            raise DirectoryError(f"phase must be one of {', '.join(PHASES)} (got {self.phase!r})")
+
+
+# Fields that make up the event-carried copy of a member of staff other services keep.
+SNAPSHOT_FIELDS = ("academy_id", "first_name", "last_name", "email", "staff_type", "post", "fte",
+                   "start_date", "leaving_date", "line_manager_id")
+EDITABLE_FIELDS = ("academy_id", "first_name", "last_name", "email", "staff_type", "post", "fte",
+                   "start_date", "line_manager_id", "staff_code")
+
+
+@dataclass(eq=False)
+class StaffMember:
+    staff_code: str  # the MIS/HR system's own id: how re-imports find the same person
+    academy_id: uuid.UUID
+    first_name: str
+    last_name: str
+    email: str
+    staff_type: str
+    post: str
+    start_date: date
+    fte: Decimal = Decimal("1.00")
+    line_manager_id: uuid.UUID | None = None
+    leaving_date: date | None = None
+    leaving_reason: str | None = None
+    id: uuid.UUID = field(default_factory=uuid.uuid4)
+
+    def __post_init__(self) -> None:
+        self.email = self.email.strip().lower()
+        self.fte = Decimal(self.fte).quantize(Decimal("0.01"))
+        self.validate()
+
+    def validate(self) -> None:
+        if self.staff_type not in STAFF_TYPES:
+            raise DirectoryError(f"staff type must be one of {', '.join(STAFF_TYPES)} (got {self.staff_type!r})")
+        if not (Decimal("0.01") <= Decimal(self.fte) <= Decimal("1.00")):
+            raise DirectoryError(f"FTE must be between 0.01 and 1.00 (got {self.fte})")
+        if self.leaving_date is not None and self.leaving_date < self.start_date:
+            raise DirectoryError(f"the leaving date {self.leaving_date} is before the start date {self.start_date}")
+        if self.line_manager_id == self.id:
+            raise LineManagementCycle(f"{self.full_name} cannot be their own line manager")
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def has_left(self) -> bool:
+        return self.leaving_date is not None and self.leaving_date <= date.today()
+
+    def snapshot(self) -> dict:
+        return {"staff_id": self.id, **{name: getattr(self, name) for name in SNAPSHOT_FIELDS}}
+
+    def apply(self, changes: dict) -> list[str]:
+        """Change the given fields; returns the names of those whose value really changed."""
+        unknown = set(changes) - set(EDITABLE_FIELDS)
+        if unknown:
+            raise DirectoryError(f"these fields cannot be changed this way: {', '.join(sorted(unknown))}")
+        before = {name: getattr(self, name) for name in changes}
+        for name, value in changes.items():
+            setattr(self, name, value)
+        self.email = self.email.strip().lower()
+        self.fte = Decimal(self.fte).quantize(Decimal("0.01"))
+        self.validate()
+        return [name for name in changes if getattr(self, name) != before[name]]
+
+    def promote(self, *, post: str, staff_type: str, effective_date: date, fte: Decimal | None = None) -> dict:
+        if self.leaving_date is not None:
+            raise AlreadyLeft(f"{self.full_name} left on {self.leaving_date} and cannot be promoted")
+        if effective_date < self.start_date:
+            raise DirectoryError(f"the promotion's effective date {effective_date} is before {self.full_name} "
+                                 f"started ({self.start_date})")
+        if post == self.post and staff_type == self.staff_type:
+            raise DirectoryError(f"{self.full_name} is already {post} ({staff_type}); a promotion changes the post")
+        previous = {"previous_post": self.post, "previous_staff_type": self.staff_type}
+        self.post, self.staff_type = post, staff_type
+        if fte is not None:
+            self.fte = Decimal(fte).quantize(Decimal("0.01"))
+        self.validate()
+        return previous
+
+    def leave(self, on: date, reason: str | None) -> None:
+        if self.leaving_date is not None:
+            raise AlreadyLeft(f"{self.full_name} already has a leaving date ({self.leaving_date})")
+        if on < self.start_date:
+            raise DirectoryError(f"the leaving date {on} is before the start date {self.start_date}")
+        self.leaving_date, self.leaving_reason = on, reason
+
+
+def check_line_management(staff_id: uuid.UUID, manager_id: uuid.UUID | None,
+                          manager_of: Callable[[uuid.UUID], uuid.UUID | None],
+                          name_of: Callable[[uuid.UUID], str] = str) -> None:
+    """Refuse a line manager who is (directly or not) managed by this person."""
+    if manager_id is None:
+        return
+    chain = [staff_id]
+    current: uuid.UUID | None = manager_id
+    for _ in range(MAX_CHAIN):
+        if current is None:
+            return
+        chain.append(current)
+        if current == staff_id:
+            path = " → ".join(name_of(s) for s in chain)
+            raise LineManagementCycle(f"this line manager would make a cycle: {path}")
+        current = manager_of(current)
+    raise LineManagementCycle(f"the line-management chain above {name_of(staff_id)} is longer than {MAX_CHAIN}")
+
+
+def find_cycles(managers: dict[uuid.UUID, uuid.UUID | None]) -> list[list[uuid.UUID]]:
+    """Every cycle in a whole staff → manager map (used by imports, which change many at once)."""
+    state: dict[uuid.UUID, int] = {}  # 1 = on the current path, 2 = done
+    cycles: list[list[uuid.UUID]] = []
+    for start in managers:
+        path: list[uuid.UUID] = []
+        node: uuid.UUID | None = start
+        while node is not None and state.get(node) is None:
+            state[node] = 1
+            path.append(node)
+            node = managers.get(node)
+        if node is not None and state.get(node) == 1:
+            cycles.append(path[path.index(node):] + [node])
+        for n in path:
+            state[n] = 2
+    return cycles

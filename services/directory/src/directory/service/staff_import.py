@@ -1,0 +1,177 @@
+"""Importing a staff CSV: all rows or none, row-level errors, and a re-import that changes nothing."""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+
+from staffroom_shared.auth import Principal
+from staffroom_shared.authz import academy_scope, require
+from staffroom_shared.uow import UnitOfWork
+
+from ..adapters.repository import DirectoryRepository
+from ..domain import staff_csv
+from ..domain.model import DirectoryError, StaffMember, find_cycles
+
+
+@dataclass
+class ImportResult:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    left: int = 0
+    errors: list[dict] = field(default_factory=list)
+    cycles: int = 0  # how many of the errors are line-management cycles
+    columns: dict[str, str] = field(default_factory=dict)
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+LEFT_BY_IMPORT = "recorded in the staff import"
+
+
+def import_staff(uow: UnitOfWork, principal: Principal, data: bytes, *, dry_run: bool = False) -> ImportResult:
+    scope = academy_scope(principal)
+    require(scope is None or bool(scope), "only HR can import staff")
+    result = ImportResult(dry_run=dry_run)
+    try:
+        parsed = staff_csv.parse(staff_csv.decode(data))
+    except ValueError as exc:
+        result.errors.append({"line": 1, "column": None, "detail": str(exc)})
+        return result
+    result.rows, result.columns = len(parsed.rows), parsed.columns
+    result.errors.extend(e.as_dict() for e in parsed.errors)
+
+    with uow:
+        repo = DirectoryRepository(uow.session)
+        academies = repo.academies()
+        by_urn = {a.urn: a for a in academies}
+        by_name = {a.name.lower(): a for a in academies}
+        existing = {m.staff_code: m for m in repo.all_staff()}
+        by_email = {m.email: m for m in existing.values()}
+        plan = _plan(parsed.rows, by_urn, by_name, existing, by_email, scope, result)
+        if result.errors:
+            return result
+        _apply(uow, plan, existing, result)
+        if result.errors or dry_run:
+            uow.rollback()
+            return result
+        if not (result.created or result.updated or result.left or uow.events):
+            return result  # the same file again: nothing to write, not even an audit row
+        uow.audit("staff.imported", "import", uuid.uuid4(), {
+            "rows": result.rows, "created": result.created, "updated": result.updated,
+            "unchanged": result.unchanged, "left": result.left})
+        uow.commit()
+    return result
+
+
+def _plan(rows, by_urn, by_name, existing, by_email, scope, result):
+    """Check every row against the directory and the rest of the file before anything changes."""
+    seen_codes: dict[str, int] = {}
+    seen_emails: dict[str, int] = {}
+    plan = []
+    file_codes = {r.staff_code for r in rows}
+    file_emails = {r.email: r.staff_code for r in rows}
+
+    def error(row, column, detail):
+        result.errors.append({"line": row.line, "column": column, "detail": detail})
+
+    for row in rows:
+        academy = by_urn.get(row.academy_urn) or by_name.get(row.academy_urn.lower())
+        if academy is None:
+            error(row, "academy_urn", f"no academy with URN or name '{row.academy_urn}' in the trust")
+        elif scope is not None and academy.id not in scope:
+            error(row, "academy_urn", f"you can import staff for your own academy only, not {academy.name}")
+        if row.staff_code in seen_codes:
+            error(row, "staff_code", f"staff id {row.staff_code} is also on line {seen_codes[row.staff_code]}")
+        seen_codes.setdefault(row.staff_code, row.line)
+        if row.email in seen_emails:
+            error(row, "email", f"{row.email} is also on line {seen_emails[row.email]}")
+        seen_emails.setdefault(row.email, row.line)
+        holder = by_email.get(row.email)
+        if holder is not None and holder.staff_code != row.staff_code and holder.staff_code not in file_codes:
+            error(row, "email", f"{row.email} belongs to {holder.full_name} (staff id {holder.staff_code})")
+        manager_code = None
+        if row.line_manager:
+            key = row.line_manager.lower()
+            if row.line_manager in file_codes or row.line_manager in existing:
+                manager_code = row.line_manager
+            elif key in file_emails:
+                manager_code = file_emails[key]
+            elif key in by_email:
+                manager_code = by_email[key].staff_code
+            else:
+                error(row, "line_manager", f"line manager '{row.line_manager}' is neither in this file nor in the directory")
+            if manager_code == row.staff_code:
+                error(row, "line_manager", "a member of staff cannot be their own line manager")
+        if scope is not None and row.staff_code in existing and existing[row.staff_code].academy_id not in scope:
+            error(row, "staff_code", f"staff id {row.staff_code} works at another academy; ask trust HR to move them")
+        plan.append((row, academy, manager_code))
+    return plan
+
+
+def _apply(uow: UnitOfWork, plan, existing: dict[str, StaffMember], result: ImportResult) -> None:
+    session = uow.session
+    ids = {code: m.id for code, m in existing.items()}
+    for row, _academy, _manager in plan:
+        ids.setdefault(row.staff_code, uuid.uuid4())
+    today = date.today()
+    pending_events = []
+    # Emails are unique row by row, so two people swapping emails in one file would clash half-way:
+    # park the changing ones on a placeholder first.
+    moving = [existing[row.staff_code] for row, _, _ in plan
+              if row.staff_code in existing and existing[row.staff_code].email != row.email]
+    if moving:
+        for member in moving:
+            member.email = f"{member.id}@moving.invalid"
+        session.flush()
+    for row, academy, manager_code in plan:
+        values = {
+            "academy_id": academy.id, "first_name": row.first_name, "last_name": row.last_name, "email": row.email,
+            "staff_type": row.staff_type, "post": row.post, "fte": row.fte, "start_date": row.start_date,
+            "line_manager_id": ids[manager_code] if manager_code else None,
+        }
+        member = existing.get(row.staff_code)
+        try:
+            if member is None:
+                member = StaffMember(staff_code=row.staff_code, id=ids[row.staff_code], **values)
+                session.add(member)
+                existing[row.staff_code] = member
+                pending_events.append(("staff.joined", member, {}))
+                result.created += 1
+                changed = None
+            else:
+                changed = member.apply(values)
+            if row.leaving_date and member.leaving_date != row.leaving_date:
+                if member.leaving_date is None:
+                    member.leave(row.leaving_date, LEFT_BY_IMPORT)
+                    pending_events.append(("staff.left", member, {"reason": LEFT_BY_IMPORT}))
+                    result.left += row.leaving_date <= today
+                elif changed is not None:
+                    member.leaving_date = row.leaving_date
+                    changed.append("leaving_date")
+            if changed:
+                pending_events.append(("staff.updated", member, {"changed": changed}))
+                result.updated += 1
+            elif changed is not None:
+                result.unchanged += 1
+        except DirectoryError as exc:
+            result.errors.append({"line": row.line, "column": None, "detail": str(exc)})
+
+    managers = {m.id: m.line_manager_id for m in existing.values()}
+    lines = {ids[row.staff_code]: row.line for row, _, _ in plan}
+    names = {m.id: m.full_name for m in existing.values()}
+    for cycle in find_cycles(managers):
+        result.cycles += 1
+        line = min((lines[s] for s in cycle if s in lines), default=1)
+        result.errors.append({"line": line, "column": "line_manager", "detail": "line management would go round in a circle: "
+                              + " → ".join(names.get(s, str(s)) for s in cycle)})
+    if result.errors:
+        return
+    # Events carry the final state of each person, so emit them once everything is applied.
+    for event_type, member, extra in pending_events:
+        uow.emit(event_type, {**member.snapshot(), **extra}, academy_id=member.academy_id)

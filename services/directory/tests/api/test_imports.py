@@ -1,0 +1,169 @@
+"""Staff CSV import over HTTP: every row or none, row errors with line numbers, idempotent, academy-scoped."""
+import io
+import uuid
+
+from staffroom_shared.events import parse_event
+
+HEADER = "Staff ID,Forename,Surname,Work Email,School URN,Staff Category,Job Title,FTE,Employment Start,Leaving Date,Line Manager\n"
+ROWS = [
+    "P1,Priya,Patel,priya.patel@oaktrust.example,140001,Leadership,Headteacher,1,01/09/2015,,",
+    "P2,Kwame,Owen,kwame.owen@oaktrust.example,140001,Teacher,Head of Science,1,01/09/2018,,P1",
+    "P3,Zara,Young,zara.young@oaktrust.example,140001,Teacher,Teacher of Science,0.6,04/01/2021,,P2",
+    "P4,Isaac,Green,isaac.green@oaktrust.example,140001,Support,Teaching Assistant,0.8,02/09/2024,,priya.patel@oaktrust.example",
+    "P5,Uma,Singh,uma.singh@oaktrust.example,140002,Teacher,Teacher of English,1,01/09/2020,,",
+]
+
+
+def csv_file(*rows):
+    return HEADER + "\n".join(rows) + "\n"
+
+
+def upload(client, headers, text, query=""):
+    return client.post(f"/imports/staff{query}", data=text.encode("utf-8") if isinstance(text, str) else text,
+                       content_type="text/csv", headers=headers)
+
+
+def test_import_adds_everyone_with_their_line_managers(client, trust_hr, trust, db):
+    response = upload(client, trust_hr, csv_file(*ROWS))
+    assert response.status_code == 200, response.json
+    assert {k: response.json[k] for k in ("rows", "created", "updated", "unchanged", "left")} == {
+        "rows": 5, "created": 5, "updated": 0, "unchanged": 0, "left": 0}
+    assert response.json["columns"]["staff_code"] == "Staff ID"
+    people = {p["staff_code"]: p for p in client.get("/staff?page_size=500", headers=trust_hr).json["items"]}
+    assert people["P3"]["line_manager_id"] == people["P2"]["id"]
+    assert people["P4"]["line_manager_id"] == people["P1"]["id"]  # by the manager's email
+    assert people["P5"]["academy_id"] == trust.elm["id"]
+    joined = [parse_event(e) for e in db.events("staff.joined")][5:]  # after the fixture's five
+    assert sorted(str(e.payload["staff_id"]) for e in joined) == sorted(people[c]["id"] for c in ("P1", "P2", "P3", "P4", "P5"))
+    assert db.rows("audit_log")[-1]["action"] == "staff.imported"
+
+
+def test_one_bad_row_rejects_the_whole_file_with_line_numbers(client, trust_hr, trust, db, problem):
+    before = db.snapshot()
+    bad = ROWS[:2] + ["P3,Zara,Young,zara.young@oaktrust.example,140001,Teacher,Teacher,1.7,31/02/2021,,P2"] + ROWS[3:]
+    body = problem(upload(client, trust_hr, csv_file(*bad)), 422)
+    assert "nothing was imported" in body["detail"]
+    assert sorted((e["line"], e["column"]) for e in body["errors"]) == [(4, "Employment Start"), (4, "FTE")]
+    assert db.snapshot() == before
+
+
+def test_rows_that_clash_with_each_other_or_the_directory_are_reported(client, trust_hr, trust, db, problem):
+    before = db.snapshot()
+    rows = ROWS[:2] + [
+        "P1,Again,Patel,again@oaktrust.example,140001,Teacher,T,1,01/09/2015,,",          # line 4: staff id again
+        "P6,Sam,Tom,tom.taylor@oaktrust.example,140001,Teacher,T,1,01/09/2015,,",         # line 5: someone's email
+        "P7,Ann,Nobody,ann@oaktrust.example,999999,Teacher,T,1,01/09/2015,,",            # line 6: no such academy
+        "P8,Bo,Lost,bo@oaktrust.example,140001,Teacher,T,1,01/09/2015,,Z999",             # line 7: unknown manager
+    ]
+    body = problem(upload(client, trust_hr, csv_file(*rows)), 422)
+    assert sorted((e["line"], e["column"]) for e in body["errors"]) == [
+        (4, "staff_code"), (5, "email"), (6, "academy_urn"), (7, "line_manager")]
+    assert db.snapshot() == before
+
+
+def test_importing_the_same_file_again_changes_nothing_and_emits_nothing(client, trust_hr, trust, db):
+    assert upload(client, trust_hr, csv_file(*ROWS)).status_code == 200
+    before = db.snapshot()
+    again = upload(client, trust_hr, csv_file(*ROWS))
+    assert again.status_code == 200, again.json
+    assert (again.json["created"], again.json["updated"], again.json["unchanged"]) == (0, 0, 5)
+    assert db.snapshot() == before
+
+
+def test_reimport_with_changes_emits_updated_and_left(client, trust_hr, trust, db):
+    upload(client, trust_hr, csv_file(*ROWS))
+    changed = ROWS[:2] + [ROWS[2].replace(",0.6,", ",0.8,"), ROWS[3].replace("04/01/2021", "04/01/2021")[:-len(
+        "priya.patel@oaktrust.example")] + "P2", ROWS[4].replace(",01/09/2020,,", ",01/09/2020,31/08/2024,")]
+    response = upload(client, trust_hr, csv_file(*changed))
+    assert response.status_code == 200, response.json
+    assert (response.json["updated"], response.json["unchanged"], response.json["left"]) == (2, 3, 1)
+    types = [e["type"] for e in db.events()][-3:]
+    assert sorted(types) == ["staff.left", "staff.updated", "staff.updated"]
+    updated = [parse_event(e) for e in db.events("staff.updated")]
+    assert sorted(tuple(e.payload["changed"]) for e in updated) == [("fte",), ("line_manager_id",)]
+
+
+def test_dry_run_reports_and_changes_nothing(client, trust_hr, trust, db):
+    before = db.snapshot()
+    response = upload(client, trust_hr, csv_file(*ROWS), "?dry_run=true")
+    assert response.status_code == 200
+    assert (response.json["dry_run"], response.json["created"]) == (True, 5)
+    assert db.snapshot() == before
+
+
+def test_multipart_upload_of_a_windows_1252_file(client, trust_hr, trust, db):
+    text = csv_file("P9,Zoë,O’Brien,zoe.obrien@oaktrust.example,140001,Teacher,Teacher of French,1,01/09/2022,,")
+    response = client.post("/imports/staff", headers=trust_hr, content_type="multipart/form-data",
+                           data={"file": (io.BytesIO(text.encode("cp1252")), "staff.csv")})
+    assert response.status_code == 200, response.json
+    [zoe] = client.get("/staff?q=zoe", headers=trust_hr).json["items"]
+    assert zoe["last_name"] == "O’Brien"
+
+
+def test_academy_hr_cannot_import_another_academys_rows(client, tokens, trust, db, problem):
+    hr = tokens.headers(uuid.uuid4(), roles=["academy_hr"], academy_id=trust.oak["id"])
+    before = db.snapshot()
+    body = problem(upload(client, hr, csv_file(*ROWS)), 422)
+    assert [(e["line"], e["column"]) for e in body["errors"]] == [(6, "academy_urn")]
+    assert "your own academy" in body["errors"][0]["detail"]
+    assert db.snapshot() == before
+    assert upload(client, hr, csv_file(*ROWS[:4])).status_code == 200
+
+
+def test_academy_hr_cannot_move_another_academys_person_by_import(client, tokens, trust, db, problem):
+    hr = tokens.headers(uuid.uuid4(), roles=["academy_hr"], academy_id=trust.oak["id"])
+    before = db.snapshot()
+    row = "S5,Rhys,Roberts,rhys.roberts@oaktrust.example,140001,Teacher,Teacher of Science,1,01/09/2019,,"
+    body = problem(upload(client, hr, csv_file(row)), 422)
+    assert any("another academy" in e["detail"] for e in body["errors"])
+    assert db.snapshot() == before
+
+
+def test_staff_cannot_import(client, tokens, trust, db, problem):
+    before = db.snapshot()
+    problem(upload(client, tokens.headers(trust.head["id"], academy_id=trust.oak["id"]), csv_file(*ROWS)), 403)
+    assert db.snapshot() == before
+
+
+def test_cycle_within_the_file_is_409_naming_the_people(client, trust_hr, trust, db, problem):
+    before = db.snapshot()
+    rows = [ROWS[0] + "P3"] + ROWS[1:3]  # P1 → P3 → P2 → P1
+    body = problem(upload(client, trust_hr, csv_file(*rows)), 409)
+    [error] = body["errors"]
+    assert error["column"] == "line_manager" and error["line"] == 2
+    assert "Priya Patel" in error["detail"] and "Zara Young" in error["detail"]
+    assert db.snapshot() == before
+
+
+def test_cycle_with_people_already_in_the_directory_is_409(client, trust_hr, trust, db, problem):
+    before = db.snapshot()
+    # the head (S1) would report to Tom Taylor (S3), who reports to Dev Davies (S2), who reports to the head
+    row = "S1,Hannah,Hughes,hannah.hughes@oaktrust.example,140001,Leadership,Headteacher,1,01/09/2019,,S3"
+    body = problem(upload(client, trust_hr, csv_file(row)), 409)
+    assert "Hannah Hughes" in body["errors"][0]["detail"] and "Tom Taylor" in body["errors"][0]["detail"]
+    assert db.snapshot() == before
+
+
+def test_missing_columns_are_reported_on_line_1(client, trust_hr, trust, db, problem):
+    body = problem(upload(client, trust_hr, "Staff ID,Forename\nP1,Priya\n"), 422)
+    assert body["errors"][0]["line"] == 1 and "missing columns" in body["errors"][0]["detail"]
+
+
+def test_wrong_content_type_is_415_and_empty_body_is_422(client, trust_hr, trust, db, problem):
+    before = db.snapshot()
+    problem(client.post("/imports/staff", json={"rows": []}, headers=trust_hr), 415)
+    problem(upload(client, trust_hr, b""), 422)
+    problem(client.post("/imports/staff", headers=trust_hr, content_type="multipart/form-data",
+                        data={"upload": (io.BytesIO(b"x"), "staff.csv")}), 422)
+    problem(upload(client, trust_hr, b"\x81\x8d\x8f\x90\x9d"), 422)
+    assert db.snapshot() == before
+
+
+def test_two_people_swapping_emails_in_one_file_is_imported(client, trust_hr, trust, db):
+    rows = ["S3,Tom,Taylor,lily.lewis@oaktrust.example,140001,Teacher,Teacher of Maths,1,01/09/2019,,S2",
+            "S4,Lily,Lewis,tom.taylor@oaktrust.example,140001,Teacher,Teacher of English,1,01/09/2019,,S1"]
+    response = upload(client, trust_hr, csv_file(*rows))
+    assert response.status_code == 200, response.json
+    assert response.json["updated"] == 2
+    tom = client.get(f"/staff/{trust.teacher['id']}", headers=trust_hr).json
+    assert tom["email"] == "lily.lewis@oaktrust.example"

@@ -1,0 +1,117 @@
+"""The directory app against a real PostgreSQL: Alembic migrations, a few hundred staff imported, a cycle refused."""
+import logging
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, func, inspect, select, text
+
+from directory import bootstrap
+from directory.api import create_app
+from directory.demo import DEMO_ACADEMIES, staff_csv
+from staffroom_shared.config import ServiceConfig
+from staffroom_shared.events import parse_event
+from staffroom_shared.testing import Tokens, postgres_database
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def pg_url():
+    with postgres_database("directory") as url:  # raises, never skips, when PostgreSQL is down
+        yield url
+
+
+@pytest.fixture(scope="module")
+def tokens(tmp_path_factory):
+    return Tokens(tmp_path_factory.mktemp("keys"))
+
+
+@pytest.fixture(scope="module")
+def app(pg_url, tokens, tmp_path_factory):
+    config = ServiceConfig.from_env("directory", {
+        "STAFFROOM_DATA_DIR": str(tmp_path_factory.mktemp("data")), "DATABASE_URL": pg_url,
+        "JWT_PUBLIC_KEY_FILE": str(tokens.public), "LOG_LEVEL": "WARNING",
+    })
+    bootstrap.migrate(config)
+    application = create_app(config)
+    logging.getLogger("staffroom.access").setLevel(logging.WARNING)
+    yield application
+    application.extensions["staffroom"].engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture(scope="module")
+def trust_hr(tokens):
+    return tokens.headers(uuid.uuid4(), roles=["trust_hr"])
+
+
+def counts(app):
+    tables = app.extensions["staffroom"].metadata.tables
+    with app.extensions["staffroom"].engine.connect() as conn:
+        return {t: conn.scalar(select(func.count()).select_from(tables[t])) for t in ("staff", "outbox", "audit_log")}
+
+
+def test_alembic_builds_the_schema_on_postgresql(app, pg_url):
+    engine = create_engine(pg_url)
+    try:
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+        names = set(inspect(engine).get_table_names())
+        assert {"academies", "staff", "outbox", "inbox", "audit_log"} <= names
+        fks = {fk["name"] for fk in inspect(engine).get_foreign_keys("staff")}
+        assert "fk_staff_line_manager_id_staff" in fks
+    finally:
+        engine.dispose()
+
+
+def test_import_of_a_few_hundred_staff(app, client, trust_hr):
+    for name, urn, phase in DEMO_ACADEMIES:
+        assert client.post("/academies", json={"name": name, "urn": urn, "phase": phase},
+                           headers=trust_hr).status_code == 201
+    data = staff_csv(DEMO_ACADEMIES, per_academy=100)
+    response = client.post("/imports/staff", data=data.encode(), content_type="text/csv", headers=trust_hr)
+    assert response.status_code == 200, response.json
+    assert response.json["created"] == 300
+    assert counts(app)["staff"] == 300
+    tables = app.extensions["staffroom"].metadata.tables
+    with app.extensions["staffroom"].engine.connect() as conn:
+        envelopes = conn.scalars(select(tables["outbox"].c.envelope)
+                                 .where(tables["outbox"].c.event_type.like("staff.%"))).all()
+    assert len(envelopes) == 300
+    assert {parse_event(e).type for e in envelopes} == {"staff.joined"}
+    page = client.get("/staff?page_size=500&staff_type=leadership", headers=trust_hr).json
+    assert page["total"] == 9  # a head and two deputies in each academy
+
+    before = counts(app)
+    again = client.post("/imports/staff", data=data.encode(), content_type="text/csv", headers=trust_hr)
+    assert again.status_code == 200 and again.json["unchanged"] == 300
+    assert counts(app) == before
+
+
+def test_cycle_is_refused_on_postgresql(app, client, trust_hr):
+    heads = client.get("/staff?q=Headteacher&page_size=500", headers=trust_hr).json["items"]
+    head = next(p for p in heads if p["post"] == "Headteacher")
+    deputy = next(p for p in heads if p["post"] == "Deputy Headteacher" and p["line_manager_id"] == head["id"])
+    before = counts(app)
+    response = client.patch(f"/staff/{head['id']}", json={"line_manager_id": deputy["id"]}, headers=trust_hr)
+    assert response.status_code == 409 and response.mimetype == "application/problem+json"
+    csv_row = (f"Staff ID,Forename,Surname,Email,URN,Category,Post,Start Date,Line Manager\n"
+               f"{head['staff_code']},{head['first_name']},{head['last_name']},{head['email']},140001,Leadership,"
+               f"Headteacher,{head['start_date']},{deputy['staff_code']}\n")
+    response = client.post("/imports/staff", data=csv_row.encode(), content_type="text/csv", headers=trust_hr)
+    assert response.status_code == 409, response.json
+    assert counts(app) == before
+
+
+def test_bad_input_is_a_problem_not_a_500_on_postgresql(app, client, trust_hr):
+    before = counts(app)
+    response = client.post("/staff", data='{"staff_code": "X1", "fte": ', content_type="application/json",
+                           headers=trust_hr)
+    assert response.status_code == 400 and response.mimetype == "application/problem+json"
+    response = client.get("/staff?academy_id=not-a-uuid", headers=trust_hr)
+    assert response.status_code == 422
+    assert counts(app) == before
