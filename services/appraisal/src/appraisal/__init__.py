@@ -1,0 +1,1 @@
+"""Appraisal service: cycles, objectives, reviews and outcomes, run by line managers."""

@@ -1,0 +1,165 @@
+"""The appraisal read model: each appraisal stored ready to serve, refreshed in the transaction that changes it.
+
+GET /appraisals/<id> reads one row (the document joined to the staff copy twice for the two names) instead of
+loading five tables through the ORM and serialising them; that is what brings the read near a primary-key read.
+
+A document is the API's own response (`AppraisalSchema` over `reports.detail`), so the read model and the
+endpoint cannot drift apart; the names are left out (they change with staff.updated, so they are joined at
+read time) and the support plan is kept apart (only the appraiser and HR may see it).
+
+Keeping it fresh is not left to each command: `keep_fresh` hooks the service's sessions, notes every
+appraisal whose row or child rows (objectives, progress, reviews, observations, meetings) a flush writes, and
+just before the commit re-reads those appraisals from the database and rewrites their documents, in the same
+transaction. Re-reading, rather than rendering the objects in memory, makes the document exactly what a fresh
+read would give (a meeting booked at 15:30+01:00 is stored, and read back, as 14:30 UTC). Writes that bypass
+the ORM (open_cycle's bulk insert) must call `store` themselves. Two writers never race on one document:
+each holds the appraisal's row lock by then (commands load it FOR UPDATE; handlers and the daily job have
+just updated it).
+
+Stored documents are renders by the code that wrote them: a change to what the endpoint shows (the schema,
+reports.detail) must come with a migration that re-renders every appraisal's document.
+"""
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Iterable
+
+from sqlalchemy import bindparam, delete, event, insert, select
+from sqlalchemy.engine import Row
+from sqlalchemy.orm import Session, sessionmaker
+
+from ..api.schemas import AppraisalSchema
+from ..domain.model import Appraisal, ProgressUpdate
+from ..service.reports import detail
+from .orm import appraisal_documents, objectives, staff
+
+NAMES = ("reviewee_name", "appraiser_name")
+CONFIDENTIAL = ("support_plan", "support_plan_notes")
+_CHUNK = 500
+_DUE = "appraisal_documents.due"  # keys in Session.info
+_DUE_OBJECTIVES = "appraisal_documents.due_objectives"
+
+_schema = AppraisalSchema()
+
+
+def render(appraisal: Appraisal) -> dict:
+    """The appraisal's appraisal_documents row."""
+    shown = _schema.dump(detail(appraisal, {}, confidential=True))
+    for name in NAMES:
+        del shown[name]
+    confidential = {name: shown.pop(name) for name in CONFIDENTIAL}
+    return {"appraisal_id": appraisal.id, "reviewee_id": appraisal.reviewee_id,
+            "appraiser_id": appraisal.appraiser_id, "academy_id": appraisal.academy_id,
+            "document": json.dumps(shown, sort_keys=True), "confidential": json.dumps(confidential, sort_keys=True)}
+
+
+def store(session: Session, appraisals: Iterable[Appraisal], *, new: bool = False) -> int:
+    """Write the appraisals' documents (`new`: they have none yet, so there is nothing to replace)."""
+    rows = [render(a) for a in appraisals]
+    if not new:
+        for chunk in _chunks([r["appraisal_id"] for r in rows]):
+            session.execute(delete(appraisal_documents).where(appraisal_documents.c.appraisal_id.in_(chunk)))
+    if rows:
+        session.execute(insert(appraisal_documents), rows)
+    return len(rows)
+
+
+# -- keeping documents fresh ----------------------------------------------------------------------
+
+def keep_fresh(sessions: sessionmaker) -> None:
+    """Every commit through these sessions rewrites the documents of the appraisals it changed."""
+    event.listen(sessions, "before_flush", _note_changes)
+    event.listen(sessions, "before_commit", _refresh)
+    event.listen(sessions, "after_soft_rollback", _forget)
+
+
+def keeps_fresh(session: Session) -> bool:
+    """Whether this session's commits keep the documents fresh (it came from sessions given to keep_fresh)."""
+    return _refresh in session.dispatch.before_commit
+
+
+def _note_changes(session: Session, _flush_context, _instances) -> None:
+    due = session.info.setdefault(_DUE, set())
+    due_objectives = session.info.setdefault(_DUE_OBJECTIVES, set())
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, Appraisal):
+            due.add(obj.id)
+        elif isinstance(obj, ProgressUpdate):
+            due_objectives.add(obj.objective_id)
+        elif getattr(obj, "appraisal_id", None) is not None:  # objectives, reviews, observations, meetings
+            due.add(obj.appraisal_id)
+
+
+def _refresh(session: Session) -> None:
+    session.flush()  # so the notes are complete and the re-read sees every change
+    due = session.info.pop(_DUE, set())
+    due_objectives = session.info.pop(_DUE_OBJECTIVES, set())
+    if due_objectives:
+        due |= set(session.scalars(select(objectives.c.appraisal_id).where(objectives.c.id.in_(due_objectives))))
+    if due:
+        store(session, _reread(session, due))
+
+
+def _forget(session: Session, _previous_transaction) -> None:
+    session.info.pop(_DUE, None)
+    session.info.pop(_DUE_OBJECTIVES, None)
+
+
+def _reread(session: Session, ids: set[uuid.UUID]) -> list[Appraisal]:
+    found: list[Appraisal] = []
+    for chunk in _chunks(sorted(ids)):
+        # populate_existing: objects already in the session (the ones just changed) take the stored values.
+        found.extend(session.scalars(select(Appraisal).where(Appraisal.id.in_(chunk))
+                                     .execution_options(populate_existing=True)))
+    return found
+
+
+def _chunks(items: list, size: int = _CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+# -- reading ----------------------------------------------------------------------------------------
+
+_reviewee = staff.alias("reviewee")
+_appraiser = staff.alias("appraiser")
+_READ = (
+    select(appraisal_documents.c.appraisal_id.label("id"), appraisal_documents.c.reviewee_id,
+           appraisal_documents.c.appraiser_id, appraisal_documents.c.academy_id, appraisal_documents.c.document,
+           appraisal_documents.c.confidential,
+           _reviewee.c.first_name.label("reviewee_first_name"), _reviewee.c.last_name.label("reviewee_last_name"),
+           _appraiser.c.first_name.label("appraiser_first_name"), _appraiser.c.last_name.label("appraiser_last_name"))
+    .select_from(appraisal_documents
+                 .outerjoin(_reviewee, _reviewee.c.staff_id == appraisal_documents.c.reviewee_id)
+                 .outerjoin(_appraiser, _appraiser.c.staff_id == appraisal_documents.c.appraiser_id))
+    .where(appraisal_documents.c.appraisal_id == bindparam("appraisal_id"))
+)
+
+
+def read(session: Session, appraisal_id: uuid.UUID) -> Row | None:
+    """The document row with the two names, in one statement; it carries id, reviewee_id, appraiser_id and
+    academy_id for the access check."""
+    return session.execute(_READ, {"appraisal_id": appraisal_id}).first()
+
+
+def view(row: Row, *, confidential: bool) -> dict:
+    """The response body: the document, the names, and the support plan if the reader may see it."""
+    shown = json.loads(row.document)
+    shown["reviewee_name"] = _name(row.reviewee_first_name, row.reviewee_last_name)
+    shown["appraiser_name"] = _name(row.appraiser_first_name, row.appraiser_last_name)
+    if confidential:
+        shown.update(json.loads(row.confidential))
+    return shown
+
+
+def _name(first: str | None, last: str | None) -> str | None:
+    return None if first is None else f"{first} {last}"  # as AppraisalRepository.names() spells it
+
+
+def rebuild_all(session: Session) -> int:
+    """Re-render every appraisal's document: run after a release that changes what the endpoint shows."""
+    ids = list(session.scalars(select(Appraisal.id)))
+    for chunk in _chunks(ids):
+        store(session, _reread(session, set(chunk)))
+    return len(ids)

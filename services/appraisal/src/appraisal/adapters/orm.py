@@ -1,0 +1,197 @@
+"""Tables for appraisal, mapped onto the plain domain classes (the domain never imports this)."""
+from __future__ import annotations
+
+
+from sqlalchemy import (
+    JSON, Boolean, Column, Date, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint, Uuid,
+)
+from sqlalchemy.orm import registry, relationship
+
+from staffroom_shared.db import UtcDateTime, new_metadata, text_enum
+
+from ..domain.model import (
+    Appraisal, Cycle, CycleStatus, Meeting, MeetingKind, Objective, ObjectiveType, Observation, ObservationKind,
+    Outcome, PayRecommendation, ProgressUpdate, Review, Stage, StaffRecord, Status, TeachingJudgement, Template,
+)
+
+metadata = new_metadata()
+
+
+mapper_registry = registry(metadata=metadata)
+
+staff = Table(  # local copy of the directory, from staff.* events
+    "staff", metadata,
+    Column("staff_id", Uuid, primary_key=True),
+    Column("academy_id", Uuid, nullable=False, index=True),
+    Column("first_name", String(100), nullable=False),
+    Column("last_name", String(100), nullable=False),
+    Column("email", String(254), nullable=False),
+    Column("staff_type", String(20), nullable=False),
+    Column("post", String(200), nullable=False),
+    Column("start_date", Date, nullable=False),
+    Column("leaving_date", Date, nullable=True),
+    Column("line_manager_id", Uuid, nullable=True, index=True),
+    Column("snapshot_at", UtcDateTime, nullable=True),
+)
+
+academies = Table(  # names for reports, from academy.* events
+    "academies", metadata,
+    Column("academy_id", Uuid, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("urn", String(6), nullable=False),
+)
+
+trained_appraisers = Table(  # from cpd.completed for courses marked as appraisal training
+    "trained_appraisers", metadata,
+    Column("staff_id", Uuid, primary_key=True),
+    Column("programme_id", Uuid, nullable=False),
+    Column("completed_on", Date, nullable=False),
+)
+
+cycles = Table(
+    "cycles", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("template", text_enum(Template), nullable=False),
+    Column("academy_id", Uuid, nullable=True, index=True),
+    Column("starts_on", Date, nullable=False),
+    Column("objectives_due", Date, nullable=False),
+    Column("mid_year_due", Date, nullable=False),
+    Column("end_of_year_due", Date, nullable=False),
+    Column("ends_on", Date, nullable=False),
+    Column("observation_cap", Integer, nullable=True),
+    Column("pay_recommendations", Boolean, nullable=False),
+    Column("status", text_enum(CycleStatus), nullable=False),
+)
+
+appraisals = Table(
+    "appraisals", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("cycle_id", Uuid, ForeignKey("cycles.id"), nullable=False),
+    Column("reviewee_id", Uuid, nullable=False, index=True),
+    Column("academy_id", Uuid, nullable=False, index=True),
+    Column("template", text_enum(Template), nullable=False),
+    Column("appraiser_id", Uuid, nullable=True, index=True),
+    Column("appraiser_set_by_hr", Boolean, nullable=False),
+    Column("status", text_enum(Status), nullable=False),
+    Column("objectives_agreed_by_appraiser_on", Date, nullable=True),
+    Column("objectives_agreed_by_reviewee_on", Date, nullable=True),
+    Column("signed_off_on", Date, nullable=True),
+    Column("sign_off_comment", Text, nullable=True),
+    Column("support_plan", Boolean, nullable=False),
+    Column("support_plan_notes", Text, nullable=True),
+    Column("finished_reason", String(200), nullable=True),
+    UniqueConstraint("cycle_id", "reviewee_id"),  # one appraisal per person per cycle
+    Index("ix_appraisals_cycle_status", "cycle_id", "status"),
+)
+
+objectives = Table(
+    "objectives", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("appraisal_id", Uuid, ForeignKey("appraisals.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("position", Integer, nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("type", text_enum(ObjectiveType), nullable=False),
+    Column("success_criteria", Text, nullable=False),
+    Column("weighting", Integer, nullable=True),
+    Column("standards", JSON, nullable=False),
+    Column("job_areas", JSON, nullable=False),
+    Column("priorities", JSON, nullable=False),
+)
+
+progress_updates = Table(
+    "progress_updates", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("objective_id", Uuid, ForeignKey("objectives.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("recorded_by", Uuid, nullable=False),
+    Column("recorded_on", Date, nullable=False),
+    Column("note", Text, nullable=False),
+    Column("evidence", Text, nullable=True),
+)
+
+reviews = Table(
+    "reviews", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("appraisal_id", Uuid, ForeignKey("appraisals.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("stage", text_enum(Stage), nullable=False),
+    Column("assessments", JSON, nullable=False),
+    Column("overall_outcome", text_enum(Outcome), nullable=False),
+    Column("summary", Text, nullable=False),
+    Column("teaching_judgement", text_enum(TeachingJudgement), nullable=True),
+    Column("pay_recommendation", text_enum(PayRecommendation), nullable=True),
+    Column("development_needs", JSON, nullable=False),
+    Column("reviewee_comments", Text, nullable=True),
+    Column("completed_by", Uuid, nullable=False),
+    Column("completed_on", Date, nullable=False),
+    Column("appraiser_untrained", Boolean, nullable=False),
+    UniqueConstraint("appraisal_id", "stage"),
+)
+
+observations = Table(
+    "observations", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("appraisal_id", Uuid, ForeignKey("appraisals.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("kind", text_enum(ObservationKind), nullable=False),
+    Column("observer_id", Uuid, nullable=False),
+    Column("observed_on", Date, nullable=False),
+    Column("focus", String(300), nullable=False),
+    Column("strengths", Text, nullable=False),
+    Column("areas_to_develop", Text, nullable=False),
+)
+
+meetings = Table(
+    "meetings", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("appraisal_id", Uuid, ForeignKey("appraisals.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("kind", text_enum(MeetingKind), nullable=False),
+    Column("starts_at", UtcDateTime, nullable=False),
+    Column("minutes", Integer, nullable=False),
+    Column("location", String(200), nullable=False),
+)
+
+overdue_notices = Table(  # so each missed key date is announced once
+    "overdue_notices", metadata,
+    Column("appraisal_id", Uuid, ForeignKey("appraisals.id", ondelete="CASCADE"), primary_key=True),
+    Column("milestone", String(30), primary_key=True),
+    Column("noticed_on", Date, nullable=False),
+)
+
+appraisal_documents = Table(  # read model: each appraisal as GET /appraisals/<id> shows it, kept by adapters.documents
+    "appraisal_documents", metadata,
+    Column("appraisal_id", Uuid, ForeignKey("appraisals.id", ondelete="CASCADE"), primary_key=True),
+    # Who may read it, so the access check needs no other table.
+    Column("reviewee_id", Uuid, nullable=False),
+    Column("appraiser_id", Uuid, nullable=True),
+    Column("academy_id", Uuid, nullable=False),
+    Column("document", Text, nullable=False),  # JSON: everything but the names and the support plan
+    Column("confidential", Text, nullable=False),  # JSON: the support plan, for the appraiser and HR only
+)
+
+_mapped = False
+
+
+def start_mappers() -> None:
+    global _mapped
+    if _mapped:
+        return
+    mapper_registry.map_imperatively(StaffRecord, staff)
+    mapper_registry.map_imperatively(Cycle, cycles)
+    mapper_registry.map_imperatively(ProgressUpdate, progress_updates)
+    mapper_registry.map_imperatively(Objective, objectives, properties={
+        "progress": relationship(ProgressUpdate, order_by=progress_updates.c.recorded_on,
+                                 cascade="all, delete-orphan", lazy="selectin"),
+    })
+    mapper_registry.map_imperatively(Review, reviews)
+    mapper_registry.map_imperatively(Observation, observations)
+    mapper_registry.map_imperatively(Meeting, meetings)
+    mapper_registry.map_imperatively(Appraisal, appraisals, properties={
+        "objectives": relationship(Objective, order_by=objectives.c.position, cascade="all, delete-orphan",
+                                   lazy="selectin"),
+        "reviews": relationship(Review, order_by=reviews.c.stage.desc(), cascade="all, delete-orphan", lazy="selectin"),
+        "observations": relationship(Observation, order_by=observations.c.observed_on,
+                                     cascade="all, delete-orphan", lazy="selectin"),
+        "meetings": relationship(Meeting, order_by=meetings.c.starts_at, cascade="all, delete-orphan",
+                                 lazy="selectin"),
+    })
+    _mapped = True

@@ -1,0 +1,219 @@
+"""Request and response schemas: the same classes validate input and generate the OpenAPI document."""
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from ..domain.model import (
+    MAX_OBJECTIVES, TEACHERS_STANDARDS, CycleStatus, MeetingKind, ObjectiveType, ObservationKind, Outcome,
+    PayRecommendation, Rating, Stage, Status, TeachingJudgement, Template,
+)
+
+TEXT = validate.Length(min=1, max=4000)
+SHORT = validate.Length(min=1, max=200)
+
+
+def _enum(cls, **kwargs):
+    return fields.Enum(cls, by_value=True, **kwargs)
+
+
+class CycleSchema(Schema):
+    id = fields.UUID(dump_only=True)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100), metadata={"example": "2026/27 teachers"})
+    template = _enum(Template, required=True)
+    academy_id = fields.UUID(load_default=None, allow_none=True, metadata={"description": "null for a trust-wide cycle"})
+    school_year = fields.Integer(load_only=True, validate=validate.Range(min=2000, max=2100),
+                                 metadata={"description": "fills any key date left out with the usual one for this "
+                                                          "template (2026 for 2026/27)"})
+    starts_on = fields.Date()
+    objectives_due = fields.Date()
+    mid_year_due = fields.Date()
+    end_of_year_due = fields.Date()
+    ends_on = fields.Date()
+    observation_cap = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0, max=50))
+    pay_recommendations = fields.Boolean(load_default=False)
+    status = _enum(CycleStatus, dump_only=True)
+    appraisal_count = fields.Integer(dump_only=True)
+
+    @validates_schema
+    def dates_or_year(self, data, **_):
+        dates = ("starts_on", "objectives_due", "mid_year_due", "end_of_year_due", "ends_on")
+        missing = [d for d in dates if d not in data]
+        if missing and "school_year" not in data and not self.partial:
+            raise ValidationError({d: ["give this date, or a school_year to use the usual dates"] for d in missing})
+
+
+class CycleUpdateSchema(Schema):
+    name = fields.String(validate=validate.Length(min=1, max=100))
+    objectives_due = fields.Date()
+    mid_year_due = fields.Date()
+    end_of_year_due = fields.Date()
+    ends_on = fields.Date()
+    observation_cap = fields.Integer(allow_none=True, validate=validate.Range(min=0, max=50))
+
+
+class ProgressSchema(Schema):
+    id = fields.UUID(dump_only=True)
+    recorded_by = fields.UUID(dump_only=True)
+    recorded_on = fields.Date(dump_only=True)
+    note = fields.String(required=True, validate=TEXT)
+    evidence = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=4000))
+
+
+class ObjectiveSchema(Schema):
+    id = fields.UUID(dump_only=True)
+    title = fields.String(required=True, validate=SHORT)
+    description = fields.String(required=True, validate=TEXT, metadata={"description": "the SMART objective"})
+    type = _enum(ObjectiveType, required=True)
+    success_criteria = fields.String(required=True, validate=TEXT)
+    weighting = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=100))
+    standards = fields.List(fields.String(validate=validate.OneOf(list(TEACHERS_STANDARDS))), load_default=list,
+                            validate=validate.Length(max=9), metadata={"description": "Teachers' Standards: TS1–TS8, PART2"})
+    job_areas = fields.List(fields.String(validate=SHORT), load_default=list, validate=validate.Length(max=10))
+    priorities = fields.List(fields.String(validate=SHORT), load_default=list, validate=validate.Length(max=10))
+    progress = fields.List(fields.Nested(ProgressSchema), dump_only=True)
+
+
+class ObjectiveUpdateSchema(Schema):
+    title = fields.String(validate=SHORT)
+    description = fields.String(validate=TEXT)
+    type = _enum(ObjectiveType)
+    success_criteria = fields.String(validate=TEXT)
+    weighting = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=100))
+    standards = fields.List(fields.String(validate=validate.OneOf(list(TEACHERS_STANDARDS))), validate=validate.Length(max=9))
+    job_areas = fields.List(fields.String(validate=SHORT), validate=validate.Length(max=10))
+    priorities = fields.List(fields.String(validate=SHORT), validate=validate.Length(max=10))
+
+
+class AssessmentSchema(Schema):
+    # Text, not an Enum field: a saved review's ratings come back from its JSON column as plain strings.
+    rating = fields.String(required=True, validate=validate.OneOf([r.value for r in Rating]))
+    comment = fields.String(load_default="", validate=validate.Length(max=4000))
+
+
+class DevelopmentNeedSchema(Schema):
+    id = fields.String(dump_only=True)
+    area = fields.String(required=True, validate=SHORT, metadata={"example": "Adaptive teaching for pupils with SEND"})
+    description = fields.String(required=True, validate=TEXT)
+    suggested_support = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=1000))
+
+
+class ReviewSchema(Schema):
+    id = fields.UUID(dump_only=True)
+    stage = _enum(Stage, dump_only=True)
+    assessments = fields.Dict(keys=fields.UUID(), values=fields.Nested(AssessmentSchema), required=True,
+                              metadata={"description": "objective id → rating and comment, one for every objective"})
+    overall_outcome = _enum(Outcome, required=True)
+    summary = fields.String(load_default="", validate=validate.Length(max=8000))
+    teaching_judgement = _enum(TeachingJudgement, load_default=None, allow_none=True)
+    pay_recommendation = _enum(PayRecommendation, load_default=None, allow_none=True)
+    development_needs = fields.List(fields.Nested(DevelopmentNeedSchema), load_default=list,
+                                    validate=validate.Length(max=10))
+    reviewee_comments = fields.String(dump_only=True, allow_none=True)
+    completed_by = fields.UUID(dump_only=True)
+    completed_on = fields.Date(dump_only=True)
+    appraiser_untrained = fields.Boolean(dump_only=True)
+
+
+class CommentSchema(Schema):
+    comments = fields.String(required=True, validate=TEXT)
+
+
+class SignOffSchema(Schema):
+    comment = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=4000))
+
+
+class ObservationSchema(Schema):
+    id = fields.UUID(dump_only=True)
+    kind = _enum(ObservationKind, required=True)
+    observer_id = fields.UUID(metadata={"description": "defaults to the person recording it"})
+    observed_on = fields.Date(required=True)
+    focus = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    strengths = fields.String(load_default="", validate=validate.Length(max=4000))
+    areas_to_develop = fields.String(load_default="", validate=validate.Length(max=4000))
+
+
+class MeetingSchema(Schema):
+    id = fields.UUID(dump_only=True)
+    kind = _enum(MeetingKind, required=True)
+    starts_at = fields.AwareDateTime(required=True, metadata={"example": "2026-10-05T15:30:00+01:00"})
+    minutes = fields.Integer(load_default=45, validate=validate.Range(min=5, max=480))
+    location = fields.String(required=True, validate=SHORT)
+
+
+class SupportPlanSchema(Schema):
+    support_plan = fields.Boolean(required=True)
+    notes = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=8000))
+
+
+class ReassignSchema(Schema):
+    appraiser_id = fields.UUID(required=True)
+
+
+class WithdrawSchema(Schema):
+    reason = fields.String(required=True, validate=SHORT)
+
+
+class PersonSchema(Schema):
+    id = fields.UUID()
+    name = fields.String()
+
+
+class AppraisalSummarySchema(Schema):
+    id = fields.UUID()
+    cycle_id = fields.UUID()
+    academy_id = fields.UUID()
+    template = _enum(Template)
+    status = _enum(Status)
+    reviewee_id = fields.UUID()
+    appraiser_id = fields.UUID(allow_none=True)
+    reviewee_name = fields.String(allow_none=True)
+    appraiser_name = fields.String(allow_none=True)
+
+
+class AppraisalSchema(AppraisalSummarySchema):
+    appraiser_set_by_hr = fields.Boolean()
+    objectives_agreed_by_appraiser_on = fields.Date(allow_none=True)
+    objectives_agreed_by_reviewee_on = fields.Date(allow_none=True)
+    signed_off_on = fields.Date(allow_none=True)
+    sign_off_comment = fields.String(allow_none=True)
+    finished_reason = fields.String(allow_none=True)
+    objectives = fields.List(fields.Nested(ObjectiveSchema))
+    reviews = fields.List(fields.Nested(ReviewSchema))
+    observations = fields.List(fields.Nested(ObservationSchema))
+    meetings = fields.List(fields.Nested(MeetingSchema))
+    support_plan = fields.Boolean(metadata={"description": "present for the appraiser and HR only"})
+    support_plan_notes = fields.String(allow_none=True, metadata={"description": "present for the appraiser and HR only"})
+    max_objectives = fields.Constant(MAX_OBJECTIVES)
+
+
+class AppraisalQuerySchema(Schema):
+    cycle_id = fields.UUID()
+    academy_id = fields.UUID()
+    status = _enum(Status)
+    appraiser_id = fields.UUID()
+    reviewee_id = fields.UUID()
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    page_size = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+
+
+class AppraisalPageSchema(Schema):
+    items = fields.List(fields.Nested(AppraisalSummarySchema))
+    page = fields.Integer()
+    page_size = fields.Integer()
+    total = fields.Integer()
+
+
+class CompletionRowSchema(Schema):
+    academy_id = fields.UUID()
+    academy_name = fields.String(allow_none=True)
+    total = fields.Integer()
+    counts = fields.Dict(keys=fields.String(), values=fields.Integer())
+    signed_off_percent = fields.Float()
+
+
+class UntrainedReviewSchema(Schema):
+    appraisal_id = fields.UUID()
+    academy_id = fields.UUID()
+    appraiser_id = fields.UUID()
+    appraiser_name = fields.String(allow_none=True)
+    reviewee_name = fields.String(allow_none=True)
+    stage = _enum(Stage)
+    completed_on = fields.Date()

@@ -1,0 +1,1 @@
+"""Appraisal rules in plain Python: no Flask, no SQLAlchemy."""

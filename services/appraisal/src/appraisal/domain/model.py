@@ -1,0 +1,563 @@
+"""Appraisal cycles and appraisals: the state machine and the rules line managers work within."""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+
+class AppraisalError(Exception):
+    """A rule was broken; the message says what and how to put it right."""
+
+
+class IllegalTransition(AppraisalError):
+    """The appraisal is not at the stage this step needs (HTTP 409)."""
+
+
+class NotAllowed(AppraisalError):
+    """The step is valid, but not for this person (HTTP 403)."""
+
+
+class Template(StrEnum):
+    TEACHERS = "teachers"
+    SUPPORT = "support"
+    LEADERS = "leaders"
+
+
+# Which members of staff each template appraises.
+TEMPLATE_STAFF_TYPES = {Template.TEACHERS: {"teaching"}, Template.SUPPORT: {"support"}, Template.LEADERS: {"leadership"}}
+
+
+class CycleStatus(StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Status(StrEnum):
+    NOT_STARTED = "not_started"
+    OBJECTIVES_AGREED = "objectives_agreed"
+    MID_YEAR_REVIEWED = "mid_year_reviewed"
+    END_OF_YEAR_REVIEWED = "end_of_year_reviewed"
+    SIGNED_OFF = "signed_off"
+    CLOSED = "closed"  # the member of staff left; kept for the personnel file
+    WITHDRAWN = "withdrawn"  # HR took it out of the cycle (e.g. long-term absence)
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
+
+
+IN_PROGRESS = (Status.NOT_STARTED, Status.OBJECTIVES_AGREED, Status.MID_YEAR_REVIEWED, Status.END_OF_YEAR_REVIEWED)
+FINISHED = (Status.SIGNED_OFF, Status.CLOSED, Status.WITHDRAWN)
+
+
+class ObjectiveType(StrEnum):
+    PUPIL_OUTCOMES = "pupil_outcomes"
+    PROFESSIONAL_PRACTICE = "professional_practice"
+    LEADERSHIP = "leadership"
+    WELLBEING = "wellbeing"
+
+
+class Stage(StrEnum):
+    MID_YEAR = "mid_year"
+    END_OF_YEAR = "end_of_year"
+
+
+class Rating(StrEnum):
+    NOT_MET = "not_met"
+    PARTIALLY_MET = "partially_met"
+    MET = "met"
+    EXCEEDED = "exceeded"
+
+
+class Outcome(StrEnum):
+    EXCEEDS = "exceeds_expectations"
+    MEETS = "meets_expectations"
+    PARTIALLY_MEETS = "partially_meets_expectations"
+    DOES_NOT_MEET = "does_not_meet_expectations"
+
+
+class TeachingJudgement(StrEnum):
+    GOOD_OR_BETTER = "good_or_better"
+    REQUIRES_IMPROVEMENT = "requires_improvement"
+    INADEQUATE = "inadequate"
+
+
+class PayRecommendation(StrEnum):
+    PROGRESS = "progress"
+    NO_PROGRESS = "no_progress"
+    NOT_ELIGIBLE = "not_eligible"
+
+
+class ObservationKind(StrEnum):
+    LESSON_OBSERVATION = "lesson_observation"
+    LEARNING_WALK = "learning_walk"
+
+
+def one_of(kind: type[StrEnum], value, what: str) -> StrEnum:
+    """The enum member for `value`, or a rule broken that lists the values allowed."""
+    try:
+        return kind(value)
+    except ValueError:
+        raise AppraisalError(f"{what} must be one of {', '.join(m.value for m in kind)} (got {value!r})") from None
+
+
+# Teachers' Standards (DfE, 2011, updated 2021): Part One's eight standards and Part Two.
+TEACHERS_STANDARDS = {
+    "TS1": "Set high expectations which inspire, motivate and challenge pupils",
+    "TS2": "Promote good progress and outcomes by pupils",
+    "TS3": "Demonstrate good subject and curriculum knowledge",
+    "TS4": "Plan and teach well structured lessons",
+    "TS5": "Adapt teaching to respond to the strengths and needs of all pupils",
+    "TS6": "Make accurate and productive use of assessment",
+    "TS7": "Manage behaviour effectively to ensure a good and safe learning environment",
+    "TS8": "Fulfil wider professional responsibilities",
+    "PART2": "Personal and professional conduct",
+}
+MAX_OBJECTIVES = 6
+STAGE_NEEDS = {Stage.MID_YEAR: Status.OBJECTIVES_AGREED, Stage.END_OF_YEAR: Status.MID_YEAR_REVIEWED}
+STAGE_LEADS_TO = {Stage.MID_YEAR: Status.MID_YEAR_REVIEWED, Stage.END_OF_YEAR: Status.END_OF_YEAR_REVIEWED}
+
+
+def default_key_dates(template: Template, school_year: int) -> dict[str, date]:
+    """Common practice in English schools; every date can be changed when the cycle is set up.
+
+    `school_year` is the calendar year the school year starts in (2026 for 2026/27).
+    """
+    objectives = date(school_year, 12, 31) if template == Template.LEADERS else date(school_year, 10, 31)
+    return {
+        "starts_on": date(school_year, 9, 1),
+        "objectives_due": objectives,
+        "mid_year_due": date(school_year + 1, 2, 28) if template != Template.LEADERS else date(school_year + 1, 3, 31),
+        "end_of_year_due": date(school_year + 1, 7, 15),
+        "ends_on": date(school_year + 1, 8, 31),
+    }
+
+
+@dataclass(eq=False)
+class StaffRecord:
+    """The appraisal service's own copy of a member of staff, kept from staff.* events."""
+
+    staff_id: uuid.UUID
+    academy_id: uuid.UUID
+    first_name: str
+    last_name: str
+    email: str
+    staff_type: str
+    post: str
+    start_date: date
+    leaving_date: date | None = None
+    line_manager_id: uuid.UUID | None = None
+    # When the directory took the snapshot we hold: an older one arriving late (a retried delivery
+    # overtaken by a newer event) must not overwrite it.
+    snapshot_at: datetime | None = None
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def in_post_on(self, day: date) -> bool:
+        return self.leaving_date is None or self.leaving_date > day
+
+
+@dataclass(eq=False)
+class Cycle:
+    name: str
+    template: Template
+    academy_id: uuid.UUID | None  # None: trust-wide
+    starts_on: date
+    objectives_due: date
+    mid_year_due: date
+    end_of_year_due: date
+    ends_on: date
+    observation_cap: int | None = None
+    pay_recommendations: bool = False
+    status: CycleStatus = CycleStatus.DRAFT
+    id: uuid.UUID = field(default_factory=uuid.uuid4)
+
+    def __post_init__(self) -> None:
+        self.template = one_of(Template, self.template, "a cycle template")
+        self.status = CycleStatus(self.status)
+        self.check_dates()
+
+    def check_dates(self) -> None:
+        order = [("starts_on", self.starts_on), ("objectives_due", self.objectives_due),
+                 ("mid_year_due", self.mid_year_due), ("end_of_year_due", self.end_of_year_due),
+                 ("ends_on", self.ends_on)]
+        for (a, da), (b, db) in zip(order, order[1:]):
+            if da > db:
+                raise AppraisalError(f"{a.replace('_', ' ')} ({da}) must not be after {b.replace('_', ' ')} ({db})")
+        if self.observation_cap is not None and self.observation_cap < 0:
+            raise AppraisalError("the observation cap cannot be negative")
+
+    def change(self, changes: dict) -> dict[str, list]:
+        """Rename, move key dates or the observation cap; returns {field: [before, after]} for what changed."""
+        if self.status == CycleStatus.CLOSED:
+            raise IllegalTransition(f"cycle '{self.name}' is closed; a closed cycle's dates and cap are on record")
+        before = {name: getattr(self, name) for name in changes}
+        for name, value in changes.items():
+            setattr(self, name, value)
+        try:
+            self.check_dates()
+        except AppraisalError:
+            for name, value in before.items():
+                setattr(self, name, value)
+            raise
+        return {name: [before[name], value] for name, value in changes.items() if before[name] != value}
+
+    def covers(self, person: StaffRecord) -> bool:
+        """Is this person appraised in this cycle? (right academy, right staff group, in post during it)."""
+        return ((self.academy_id is None or person.academy_id == self.academy_id)
+                and person.staff_type in TEMPLATE_STAFF_TYPES[self.template]
+                and person.start_date <= self.ends_on
+                and (person.leaving_date is None or person.leaving_date > self.starts_on))
+
+    def open(self, staff: list[StaffRecord], today: date) -> list["Appraisal"]:
+        if self.status != CycleStatus.DRAFT:
+            raise IllegalTransition(f"cycle '{self.name}' is {self.status}; only a draft cycle can be opened")
+        if today > self.ends_on:
+            raise AppraisalError(f"cycle '{self.name}' ended on {self.ends_on}; it cannot be opened now")
+        self.status = CycleStatus.OPEN
+        return [self.appraisal_for(person) for person in staff if self.covers(person) and person.in_post_on(today)]
+
+    def appraisal_for(self, person: StaffRecord) -> "Appraisal":
+        return Appraisal(cycle_id=self.id, reviewee_id=person.staff_id, academy_id=person.academy_id,
+                         appraiser_id=person.line_manager_id, template=self.template)
+
+    def close(self) -> None:
+        if self.status != CycleStatus.OPEN:
+            raise IllegalTransition(f"cycle '{self.name}' is {self.status}; only an open cycle can be closed")
+        self.status = CycleStatus.CLOSED
+
+    def due_dates(self) -> dict[str, date]:
+        return {"objectives": self.objectives_due, "mid_year_review": self.mid_year_due,
+                "end_of_year_review": self.end_of_year_due}
+
+
+@dataclass(eq=False)
+class ProgressUpdate:
+    objective_id: uuid.UUID
+    recorded_by: uuid.UUID
+    recorded_on: date
+    note: str
+    evidence: str | None = None
+    id: uuid.UUID = field(default_factory=uuid.uuid4)
+
+
+@dataclass(eq=False)
+class Objective:
+    appraisal_id: uuid.UUID
+    title: str
+    description: str  # the SMART objective in full
+    type: ObjectiveType
+    success_criteria: str
+    weighting: int | None = None  # percent; if any objective is weighted, they must add up to 100
+    standards: list[str] = field(default_factory=list)  # Teachers' Standards codes, for teachers
+    job_areas: list[str] = field(default_factory=list)  # job-description areas, for support staff
+    priorities: list[str] = field(default_factory=list)  # trust/academy improvement priorities
+    position: int = 0
+    progress: list[ProgressUpdate] = field(default_factory=list)
+    id: uuid.UUID = field(default_factory=uuid.uuid4)
+
+    def __post_init__(self) -> None:
+        self.check()
+
+    def check(self) -> None:
+        self.type = one_of(ObjectiveType, self.type, "an objective type")
+        unknown = [code for code in self.standards if code not in TEACHERS_STANDARDS]
+        if unknown:
+            raise AppraisalError(f"not Teachers' Standards: {', '.join(unknown)} (use TS1–TS8 or PART2)")
+        if self.weighting is not None and not 0 < self.weighting <= 100:
+            raise AppraisalError(f"a weighting is a percentage from 1 to 100 (got {self.weighting})")
+
+
+@dataclass
+class DevelopmentNeed:
+    area: str
+    description: str
+    suggested_support: str | None = None
+    id: uuid.UUID = field(default_factory=uuid.uuid4)
+
+
+@dataclass(eq=False)
+class Review:
+    appraisal_id: uuid.UUID
+    stage: Stage
+    assessments: dict[str, dict]  # objective id → {"rating": Rating, "comment": str}
+    overall_outcome: Outcome
+    completed_by: uuid.UUID
+    completed_on: date
+    summary: str = ""
+    teaching_judgement: TeachingJudgement | None = None
+    pay_recommendation: PayRecommendation | None = None
+    development_needs: list[dict] = field(default_factory=list)
+    reviewee_comments: str | None = None
+    # The appraiser had not completed appraisal training: the review stands, but HR is told.
+    appraiser_untrained: bool = False
+    id: uuid.UUID = field(default_factory=uuid.uuid4)
+
+
+@dataclass(eq=False)
+class Observation:
+    appraisal_id: uuid.UUID
+    kind: ObservationKind
+    observer_id: uuid.UUID
+    observed_on: date
+    focus: str
+    strengths: str = ""
+    areas_to_develop: str = ""
+    id: uuid.UUID = field(default_factory=uuid.uuid4)
+
+    def __post_init__(self) -> None:
+        self.kind = one_of(ObservationKind, self.kind, "an observation kind")
+
+
+class MeetingKind(StrEnum):
+    OBJECTIVE_SETTING = "objective_setting"
+    MID_YEAR_REVIEW = "mid_year_review"
+    END_OF_YEAR_REVIEW = "end_of_year_review"
+
+
+@dataclass(eq=False)
+class Meeting:
+    appraisal_id: uuid.UUID
+    kind: MeetingKind
+    starts_at: datetime  # timezone-aware
+    minutes: int
+    location: str
+    id: uuid.UUID = field(default_factory=uuid.uuid4)
+
+    def __post_init__(self) -> None:
+        self.kind = one_of(MeetingKind, self.kind, "a meeting kind")
+        if self.starts_at.tzinfo is None:
+            raise AppraisalError("a meeting time needs a time zone (e.g. 2026-10-05T15:30:00+01:00)")
+        if not 5 <= self.minutes <= 480:
+            raise AppraisalError(f"a meeting lasts between 5 and 480 minutes (got {self.minutes})")
+
+
+@dataclass(eq=False)
+class Appraisal:
+    cycle_id: uuid.UUID
+    reviewee_id: uuid.UUID
+    academy_id: uuid.UUID
+    template: Template
+    appraiser_id: uuid.UUID | None = None
+    appraiser_set_by_hr: bool = False  # if not, the appraiser follows the line manager
+    status: Status = Status.NOT_STARTED
+    objectives_agreed_by_appraiser_on: date | None = None
+    objectives_agreed_by_reviewee_on: date | None = None
+    signed_off_on: date | None = None
+    sign_off_comment: str | None = None
+    support_plan: bool = False
+    support_plan_notes: str | None = None
+    finished_reason: str | None = None
+    objectives: list[Objective] = field(default_factory=list)
+    reviews: list[Review] = field(default_factory=list)
+    observations: list[Observation] = field(default_factory=list)
+    meetings: list[Meeting] = field(default_factory=list)
+    id: uuid.UUID = field(default_factory=uuid.uuid4)
+
+    def __post_init__(self) -> None:
+        self.template = Template(self.template)
+        self.status = Status(self.status)
+
+    # -- guards -----------------------------------------------------------------------------
+    def _needs(self, *statuses: Status, to: str) -> None:
+        if self.status not in statuses:
+            wanted = " or ".join(f"'{s.label}'" for s in statuses)
+            raise IllegalTransition(f"to {to} the appraisal must be {wanted} (appraisal {self.id} is '{self.status.label}')")
+
+    def _in_progress(self, to: str) -> None:
+        self._needs(*IN_PROGRESS, to=to)
+
+    def objective(self, objective_id: uuid.UUID) -> Objective:
+        for objective in self.objectives:
+            if objective.id == objective_id:
+                return objective
+        raise AppraisalError(f"objective {objective_id} is not part of appraisal {self.id}")
+
+    def review(self, stage: Stage) -> Review | None:
+        return next((r for r in self.reviews if r.stage == stage), None)
+
+    # -- objectives -------------------------------------------------------------------------
+    def add_objective(self, objective: Objective) -> None:
+        self._needs(Status.NOT_STARTED, to="add an objective")
+        if len(self.objectives) >= MAX_OBJECTIVES:
+            raise AppraisalError(f"an appraisal has at most {MAX_OBJECTIVES} objectives; combine or remove one first")
+        self._check_fits(objective)
+        objective.appraisal_id, objective.position = self.id, len(self.objectives)
+        self.objectives.append(objective)
+        self._reset_agreement()
+
+    def change_objective(self, objective_id: uuid.UUID, changes: dict) -> list[str]:
+        self._needs(Status.NOT_STARTED, to="change an objective once agreed")
+        objective = self.objective(objective_id)
+        before = {name: getattr(objective, name) for name in changes}
+        for name, value in changes.items():
+            setattr(objective, name, value)
+        try:
+            objective.check()
+            self._check_fits(objective)
+        except AppraisalError:
+            # A refused change leaves the objective exactly as it was.
+            for name, value in before.items():
+                setattr(objective, name, value)
+            raise
+        changed = [name for name in changes if getattr(objective, name) != before[name]]
+        if changed:
+            self._reset_agreement()
+        return changed
+
+    def remove_objective(self, objective_id: uuid.UUID) -> Objective:
+        self._needs(Status.NOT_STARTED, to="remove an objective")
+        objective = self.objective(objective_id)
+        self.objectives.remove(objective)
+        self._reset_agreement()
+        return objective
+
+    def _check_fits(self, objective: Objective) -> None:
+        if objective.standards and self.template != Template.TEACHERS:
+            raise AppraisalError("Teachers' Standards apply to teachers' appraisals; use job-description areas")
+
+    def _reset_agreement(self) -> None:
+        # Agreement is to a set of objectives: any change needs both parties to agree again.
+        self.objectives_agreed_by_appraiser_on = self.objectives_agreed_by_reviewee_on = None
+
+    def agree_objectives(self, by: uuid.UUID, on: date) -> bool:
+        """One party agrees; True when this completes agreement by both."""
+        self._needs(Status.NOT_STARTED, to="agree objectives")
+        if not self.objectives:
+            raise AppraisalError("set at least one objective before agreeing them")
+        weights = [o.weighting for o in self.objectives]
+        if any(w is not None for w in weights) and (None in weights or sum(weights) != 100):
+            raise AppraisalError(f"objective weightings must all be set and add up to 100 (they add up to "
+                                 f"{sum(w or 0 for w in weights)})")
+        if by == self.appraiser_id:
+            self.objectives_agreed_by_appraiser_on = on
+        elif by == self.reviewee_id:
+            self.objectives_agreed_by_reviewee_on = on
+        else:
+            raise NotAllowed("objectives are agreed by the appraiser and the reviewee")
+        if self.objectives_agreed_by_appraiser_on and self.objectives_agreed_by_reviewee_on:
+            self.status = Status.OBJECTIVES_AGREED
+            return True
+        return False
+
+    def record_progress(self, update: ProgressUpdate) -> None:
+        self._needs(Status.OBJECTIVES_AGREED, Status.MID_YEAR_REVIEWED, to="record progress")
+        self.objective(update.objective_id).progress.append(update)
+
+    # -- reviews ----------------------------------------------------------------------------
+    def complete_review(self, review: Review, *, pay_recommendations: bool, appraiser_trained: bool) -> Review:
+        review.stage = stage = one_of(Stage, review.stage, "a review stage")
+        self._needs(STAGE_NEEDS[stage], to=f"complete the {stage.value.replace('_', '-')} review")
+        if review.completed_by != self.appraiser_id:
+            raise NotAllowed("only the appraiser completes a review")
+        ids = {str(o.id) for o in self.objectives}
+        given = set(review.assessments)
+        if given != ids:
+            missing, extra = ids - given, given - ids
+            detail = []
+            if missing:
+                detail.append(f"assess every objective (missing {', '.join(sorted(missing))})")
+            if extra:
+                detail.append(f"these are not this appraisal's objectives: {', '.join(sorted(extra))}")
+            raise AppraisalError("; ".join(detail))
+        for assessment in review.assessments.values():
+            assessment["rating"] = one_of(Rating, assessment.get("rating"), "a rating")
+        review.overall_outcome = one_of(Outcome, review.overall_outcome, "the overall outcome")
+        if review.teaching_judgement is not None:
+            review.teaching_judgement = one_of(TeachingJudgement, review.teaching_judgement, "a teaching judgement")
+        if review.pay_recommendation is not None:
+            review.pay_recommendation = one_of(PayRecommendation, review.pay_recommendation, "a pay recommendation")
+        if stage == Stage.END_OF_YEAR and self.template == Template.TEACHERS and review.teaching_judgement is None:
+            raise AppraisalError("the end-of-year review of a teacher records a teaching-quality judgement")
+        if review.teaching_judgement is not None and self.template == Template.SUPPORT:
+            raise AppraisalError("a teaching-quality judgement applies to teachers and leaders, not support staff")
+        if review.pay_recommendation is not None and not (pay_recommendations and stage == Stage.END_OF_YEAR):
+            raise AppraisalError("this cycle takes a pay recommendation at the end-of-year review only"
+                                 if pay_recommendations else "this cycle does not take pay recommendations")
+        review.appraisal_id = self.id
+        review.appraiser_untrained = not appraiser_trained
+        self.reviews.append(review)
+        self.status = STAGE_LEADS_TO[stage]
+        return review
+
+    def comment_on_review(self, stage: Stage, by: uuid.UUID, comments: str) -> Review:
+        if by != self.reviewee_id:
+            raise NotAllowed("the reviewee adds their own comments to a review")
+        review = self.review(Stage(stage))
+        if review is None:
+            raise IllegalTransition(f"there is no {Stage(stage).value.replace('_', '-')} review to comment on yet")
+        if self.status in FINISHED:
+            raise IllegalTransition(f"appraisal {self.id} is '{self.status.label}'; comments are closed")
+        review.reviewee_comments = comments
+        return review
+
+    def sign_off(self, by: uuid.UUID, on: date, comment: str | None) -> None:
+        self._needs(Status.END_OF_YEAR_REVIEWED, to="sign off")
+        if by != self.reviewee_id:
+            raise NotAllowed("the reviewee signs off their own appraisal")
+        self.status, self.signed_off_on, self.sign_off_comment = Status.SIGNED_OFF, on, comment
+
+    # -- evidence and support -------------------------------------------------------------
+    def add_observation(self, observation: Observation, cap: int | None) -> None:
+        self._in_progress("record an observation")
+        if observation.observer_id == self.reviewee_id:
+            raise AppraisalError("an observation is made by someone other than the reviewee")
+        if cap is not None and len(self.observations) >= cap:
+            raise IllegalTransition(f"this cycle allows at most {cap} observations per appraisal "
+                                    f"(appraisal {self.id} has {len(self.observations)})")
+        observation.appraisal_id = self.id
+        self.observations.append(observation)
+
+    def schedule(self, meeting: Meeting) -> None:
+        self._in_progress("arrange a meeting")
+        meeting.appraisal_id = self.id
+        self.meetings.append(meeting)
+
+    def set_support_plan(self, on_plan: bool, notes: str | None) -> None:
+        self._in_progress("change a support plan")
+        self.support_plan, self.support_plan_notes = on_plan, notes
+
+    # -- who appraises --------------------------------------------------------------------
+    def reassign(self, appraiser_id: uuid.UUID, *, by_hr: bool) -> None:
+        self._in_progress("change the appraiser")
+        if appraiser_id == self.reviewee_id:
+            raise AppraisalError("nobody appraises themselves")
+        self._change_appraiser(appraiser_id)
+        self.appraiser_set_by_hr = by_hr or self.appraiser_set_by_hr
+
+    def _change_appraiser(self, appraiser_id: uuid.UUID) -> None:
+        # Objectives are agreed by the reviewee and *their* appraiser: a new appraiser agrees for themselves.
+        if appraiser_id != self.appraiser_id and self.status == Status.NOT_STARTED:
+            self.objectives_agreed_by_appraiser_on = None
+        self.appraiser_id = appraiser_id
+
+    def follow_line_manager(self, line_manager_id: uuid.UUID | None) -> bool:
+        """A new line manager becomes the appraiser, unless HR chose the appraiser."""
+        if self.status not in IN_PROGRESS or self.appraiser_set_by_hr or line_manager_id in (None, self.appraiser_id):
+            return False
+        self._change_appraiser(line_manager_id)
+        return True
+
+    def close(self, reason: str) -> bool:
+        if self.status not in IN_PROGRESS:
+            return False
+        self.status, self.finished_reason = Status.CLOSED, reason
+        return True
+
+    def withdraw(self, reason: str) -> None:
+        self._in_progress("withdraw it")
+        self.status, self.finished_reason = Status.WITHDRAWN, reason
+
+    # -- deadlines ------------------------------------------------------------------------
+    def missed(self, cycle: Cycle, today: date) -> list[str]:
+        """Key dates that have passed without the step they are for."""
+        if self.status not in IN_PROGRESS:
+            return []
+        reached = IN_PROGRESS.index(self.status)
+        return [milestone for step, (milestone, due) in enumerate(cycle.due_dates().items(), start=1)
+                if today > due and reached < step]

@@ -1,0 +1,219 @@
+"""Commands on one appraisal. Each checks who is asking, applies the domain rule, and commits the
+change with its events and audit row in one unit of work."""
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Callable
+
+from staffroom_shared.auth import Principal
+from staffroom_shared.errors import NotFound, Unprocessable
+from staffroom_shared.uow import UnitOfWork
+
+from ..adapters.repository import AppraisalRepository
+from ..domain.model import (
+    Appraisal, AppraisalError, DevelopmentNeed, Meeting, Objective, Observation, ProgressUpdate, Review, Stage,
+)
+from . import events
+from .access import require_relation
+from .errors import rule_broken
+
+PARTIES = ("reviewee", "appraiser")
+
+
+def _change(uow: UnitOfWork, principal: Principal, appraisal_id: uuid.UUID, allowed: tuple[str, ...], doing: str,
+            action: Callable[[Appraisal, AppraisalRepository], dict | None]) -> Appraisal:
+    """Load, authorise, apply `action` (which returns the audit detail), commit; domain errors become problems."""
+    with uow:
+        repo = AppraisalRepository(uow.session)
+        appraisal = repo.appraisal(appraisal_id, for_update=True)
+        if appraisal is None:
+            raise NotFound(f"there is no appraisal with id {appraisal_id}")
+        require_relation(principal, appraisal, *allowed, doing=doing)
+        status_before = appraisal.status
+        try:
+            detail = action(appraisal, repo) or {}
+        except AppraisalError as exc:
+            raise rule_broken(exc) from None
+        if appraisal.status != status_before:
+            detail["status"] = [status_before.value, appraisal.status.value]
+        uow.audit(doing.replace(" ", "_"), "appraisal", appraisal.id, detail)
+        uow.commit()
+        return appraisal
+
+
+def reassign(uow, principal, appraisal_id, appraiser_id: uuid.UUID, today: date | None = None) -> Appraisal:
+    today = today or date.today()
+
+    def action(appraisal: Appraisal, repo: AppraisalRepository):
+        person = repo.person(appraiser_id)
+        if person is None or not person.in_post_on(today):
+            why = "unknown member of staff" if person is None else f"left on {person.leaving_date}"
+            raise Unprocessable(f"{appraiser_id} cannot appraise: {why}; choose a current member of staff",
+                                errors=[{"location": "json", "pointer": "#/appraiser_id", "detail": why}])
+        previous = appraisal.appraiser_id
+        appraisal.reassign(appraiser_id, by_hr=True)
+        events.emit_assigned(uow, appraisal, previous, by_hr=True)
+        return {"appraiser_id": [previous, appraiser_id]}
+
+    return _change(uow, principal, appraisal_id, ("hr",), "reassign the appraiser", action)
+
+
+def add_objective(uow, principal, appraisal_id, data: dict) -> Objective:
+    added: list[Objective] = []
+
+    def action(appraisal: Appraisal, _repo):
+        objective = Objective(appraisal_id=appraisal.id, **data)
+        appraisal.add_objective(objective)
+        added.append(objective)
+        return {"objective": {"id": objective.id, **data}}
+
+    _change(uow, principal, appraisal_id, PARTIES, "add an objective", action)
+    return added[0]
+
+
+def change_objective(uow, principal, appraisal_id, objective_id, changes: dict) -> Appraisal:
+    def action(appraisal: Appraisal, _repo):
+        before = {n: getattr(appraisal.objective(objective_id), n) for n in changes}
+        changed = appraisal.change_objective(objective_id, changes)
+        return {"objective_id": objective_id, **{n: [before[n], changes[n]] for n in changed}}
+
+    return _change(uow, principal, appraisal_id, PARTIES, "change an objective", action)
+
+
+def remove_objective(uow, principal, appraisal_id, objective_id) -> Appraisal:
+    def action(appraisal: Appraisal, _repo):
+        removed = appraisal.remove_objective(objective_id)
+        return {"objective_id": objective_id, "title": removed.title}
+
+    return _change(uow, principal, appraisal_id, PARTIES, "remove an objective", action)
+
+
+def agree_objectives(uow, principal, appraisal_id, today: date | None = None) -> Appraisal:
+    today = today or date.today()
+
+    def action(appraisal: Appraisal, repo: AppraisalRepository):
+        if appraisal.agree_objectives(principal.staff_id, today):
+            due = repo.cycle(appraisal.cycle_id).objectives_due
+            uow.emit("appraisal.objectives_agreed", {
+                **events.ref(appraisal), "agreed_on": today, "due_on": due, "on_time": today <= due,
+                "objective_count": len(appraisal.objectives)}, academy_id=appraisal.academy_id)
+        return {"agreed_by": principal.staff_id}
+
+    return _change(uow, principal, appraisal_id, PARTIES, "agree objectives", action)
+
+
+def record_progress(uow, principal, appraisal_id, objective_id, data: dict, today: date | None = None) -> Appraisal:
+    def action(appraisal: Appraisal, _repo):
+        update = ProgressUpdate(objective_id=objective_id, recorded_by=principal.staff_id,
+                                recorded_on=today or date.today(), **data)
+        appraisal.record_progress(update)
+        return {"objective_id": objective_id, "progress": data}
+
+    return _change(uow, principal, appraisal_id, PARTIES, "record progress", action)
+
+
+def complete_review(uow, principal, appraisal_id, stage: Stage, data: dict, today: date | None = None) -> Review:
+    today = today or date.today()
+    done: list[Review] = []
+
+    def action(appraisal: Appraisal, repo: AppraisalRepository):
+        cycle = repo.cycle(appraisal.cycle_id)
+        needs = [DevelopmentNeed(**need) for need in data.get("development_needs", [])]
+        review = Review(
+            appraisal_id=appraisal.id, stage=stage, completed_by=principal.staff_id, completed_on=today,
+            assessments={str(k): dict(v) for k, v in data["assessments"].items()},
+            overall_outcome=data["overall_outcome"], summary=data.get("summary", ""),
+            teaching_judgement=data.get("teaching_judgement"), pay_recommendation=data.get("pay_recommendation"),
+            development_needs=[{"id": str(n.id), "area": n.area, "description": n.description,
+                                "suggested_support": n.suggested_support} for n in needs],
+        )
+        appraisal.complete_review(review, pay_recommendations=cycle.pay_recommendations,
+                                  appraiser_trained=repo.is_trained(appraisal.appraiser_id))
+        due = cycle.mid_year_due if stage == Stage.MID_YEAR else cycle.end_of_year_due
+        uow.emit("appraisal.review_completed", {
+            **events.ref(appraisal), "stage": stage.value, "overall_outcome": review.overall_outcome,
+            "teaching_judgement": review.teaching_judgement, "pay_recommendation": review.pay_recommendation,
+            "completed_on": today, "due_on": due, "on_time": today <= due,
+            "appraiser_untrained": review.appraiser_untrained}, academy_id=appraisal.academy_id)
+        for need in needs:
+            uow.emit("appraisal.development_need_identified", {
+                **events.ref(appraisal), "need_id": need.id, "stage": stage.value, "area": need.area,
+                "description": need.description, "suggested_support": need.suggested_support,
+                "identified_on": today}, academy_id=appraisal.academy_id)
+        done.append(review)
+        return {"review": {"stage": stage.value, "overall_outcome": review.overall_outcome,
+                           "appraiser_untrained": review.appraiser_untrained}}
+
+    _change(uow, principal, appraisal_id, ("appraiser",), f"complete the {stage.value.replace('_', '-')} review", action)
+    return done[0]
+
+
+def comment_on_review(uow, principal, appraisal_id, stage: Stage, comments: str) -> Appraisal:
+    def action(appraisal: Appraisal, _repo):
+        before = getattr(appraisal.review(stage), "reviewee_comments", None)
+        appraisal.comment_on_review(stage, principal.staff_id, comments)
+        return {"stage": stage.value, "reviewee_comments": [before, comments]}
+
+    return _change(uow, principal, appraisal_id, ("reviewee",), "comment on a review", action)
+
+
+def sign_off(uow, principal, appraisal_id, comment: str | None, today: date | None = None) -> Appraisal:
+    today = today or date.today()
+
+    def action(appraisal: Appraisal, _repo):
+        appraisal.sign_off(principal.staff_id, today, comment)
+        uow.emit("appraisal.signed_off", {**events.ref(appraisal), "signed_off_on": today},
+                 academy_id=appraisal.academy_id)
+        return {"comment": comment}
+
+    return _change(uow, principal, appraisal_id, ("reviewee",), "sign off", action)
+
+
+def add_observation(uow, principal, appraisal_id, data: dict) -> Observation:
+    added: list[Observation] = []
+
+    def action(appraisal: Appraisal, repo: AppraisalRepository):
+        observation = Observation(appraisal_id=appraisal.id, **{"observer_id": principal.staff_id, **data})
+        if observation.observer_id is None or repo.person(observation.observer_id) is None:
+            raise Unprocessable("the observer must be a member of staff",
+                                errors=[{"location": "json", "pointer": "#/observer_id", "detail": "unknown member of staff"}])
+        appraisal.add_observation(observation, repo.cycle(appraisal.cycle_id).observation_cap)
+        added.append(observation)
+        return {"observation": {"id": observation.id, **data}}
+
+    _change(uow, principal, appraisal_id, ("appraiser", "hr"), "record an observation", action)
+    return added[0]
+
+
+def schedule_meeting(uow, principal, appraisal_id, data: dict) -> Meeting:
+    added: list[Meeting] = []
+
+    def action(appraisal: Appraisal, _repo):
+        meeting = Meeting(appraisal_id=appraisal.id, **data)
+        appraisal.schedule(meeting)
+        added.append(meeting)
+        return {"meeting": {"id": meeting.id, **data}}
+
+    _change(uow, principal, appraisal_id, ("appraiser", "hr"), "arrange a meeting", action)
+    return added[0]
+
+
+def set_support_plan(uow, principal, appraisal_id, on_plan: bool, notes: str | None) -> Appraisal:
+    def action(appraisal: Appraisal, _repo):
+        before = [appraisal.support_plan, appraisal.support_plan_notes]
+        appraisal.set_support_plan(on_plan, notes)
+        return {"support_plan": [before[0], on_plan], "support_plan_notes_changed": before[1] != notes}
+
+    return _change(uow, principal, appraisal_id, ("appraiser", "hr"), "change a support plan", action)
+
+
+def withdraw(uow, principal, appraisal_id, reason: str) -> Appraisal:
+    def action(appraisal: Appraisal, _repo):
+        appraisal.withdraw(reason)
+        events.emit_closed(uow, appraisal)
+        return {"reason": reason}
+
+    return _change(uow, principal, appraisal_id, ("hr",), "withdraw an appraisal", action)
+
+

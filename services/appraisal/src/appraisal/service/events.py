@@ -1,0 +1,34 @@
+"""Building appraisal.* event payloads from the domain objects (one place, so every event agrees)."""
+from __future__ import annotations
+
+from datetime import date
+
+from ..domain.model import Appraisal, Cycle
+
+
+def ref(appraisal: Appraisal) -> dict:
+    return {"appraisal_id": appraisal.id, "cycle_id": appraisal.cycle_id, "reviewee_id": appraisal.reviewee_id,
+            "appraiser_id": appraisal.appraiser_id, "academy_id": appraisal.academy_id}
+
+
+def opened(appraisal: Appraisal, cycle: Cycle) -> dict:
+    return {**ref(appraisal), "template": cycle.template.value, "objectives_due": cycle.objectives_due,
+            "mid_year_due": cycle.mid_year_due, "end_of_year_due": cycle.end_of_year_due}
+
+
+def emit_opened(uow, appraisal: Appraisal, cycle: Cycle) -> None:
+    uow.emit("appraisal.appraisal_opened", opened(appraisal, cycle), academy_id=appraisal.academy_id)
+
+
+def emit_closed(uow, appraisal: Appraisal) -> None:
+    uow.emit("appraisal.closed", {**ref(appraisal), "status": appraisal.status.value,
+                                  "reason": appraisal.finished_reason or ""}, academy_id=appraisal.academy_id)
+
+
+def emit_assigned(uow, appraisal: Appraisal, previous, by_hr: bool) -> None:
+    uow.emit("appraisal.appraiser_assigned", {**ref(appraisal), "previous_appraiser_id": previous, "by_hr": by_hr},
+             academy_id=appraisal.academy_id)
+
+
+def days_late(done_on: date, due_on: date) -> int:
+    return max((done_on - due_on).days, 0)

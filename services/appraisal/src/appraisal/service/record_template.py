@@ -1,0 +1,79 @@
+"""The printable appraisal record (HTML with print styles; the browser's Print → Save as PDF makes the PDF)."""
+
+RECORD = """<!doctype html>
+<html lang="en-GB">
+<head>
+<meta charset="utf-8">
+<title>Appraisal record: {{ a.reviewee_name or a.reviewee_id }} ({{ cycle.name }})</title>
+<style>
+  body { font: 11pt/1.45 system-ui, -apple-system, "Segoe UI", Arial, sans-serif; color: #111; max-width: 48rem; margin: 2rem auto; padding: 0 1rem; }
+  h1 { font-size: 1.5rem; margin-bottom: .25rem; } h2 { font-size: 1.15rem; margin-top: 2rem; border-bottom: 2px solid #111; }
+  h3 { font-size: 1rem; margin-bottom: .25rem; } dl { display: grid; grid-template-columns: 14rem 1fr; gap: .2rem 1rem; }
+  dt { font-weight: 600; } table { width: 100%; border-collapse: collapse; margin: .5rem 0; }
+  th, td { border: 1px solid #555; padding: .3rem .5rem; text-align: left; vertical-align: top; }
+  .confidential { border: 2px solid #111; padding: .5rem 1rem; } .muted { color: #444; }
+  @media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; } section { break-inside: avoid; } }
+</style>
+</head>
+<body>
+<h1>Appraisal record</h1>
+<p class="muted">{{ cycle.name }} &middot; printed {{ printed.strftime("%d %B %Y") }}</p>
+<dl>
+  <dt>Reviewee</dt><dd>{{ a.reviewee_name or a.reviewee_id }}</dd>
+  <dt>Appraiser</dt><dd>{{ a.appraiser_name or a.appraiser_id or "not assigned" }}</dd>
+  <dt>Status</dt><dd>{{ a.status.value.replace("_", " ") }}</dd>
+  <dt>Objectives due</dt><dd>{{ cycle.objectives_due.strftime("%d %B %Y") }}</dd>
+  <dt>Mid-year review due</dt><dd>{{ cycle.mid_year_due.strftime("%d %B %Y") }}</dd>
+  <dt>End-of-year review due</dt><dd>{{ cycle.end_of_year_due.strftime("%d %B %Y") }}</dd>
+  {% if a.signed_off_on %}<dt>Signed off</dt><dd>{{ a.signed_off_on.strftime("%d %B %Y") }}</dd>{% endif %}
+</dl>
+
+<h2>Objectives</h2>
+{% for o in a.objectives %}
+<section>
+  <h3>{{ loop.index }}. {{ o.title }}{% if o.weighting %} ({{ o.weighting }}%){% endif %}</h3>
+  <p>{{ o.description }}</p>
+  <p><strong>Success criteria:</strong> {{ o.success_criteria }}</p>
+  <p class="muted">Type: {{ o.type.value.replace("_", " ") }}{% if o.standards %} &middot; Teachers' Standards: {{ o.standards|join(", ") }}{% endif %}{% if o.job_areas %} &middot; Job areas: {{ o.job_areas|join(", ") }}{% endif %}{% if o.priorities %} &middot; Priorities: {{ o.priorities|join(", ") }}{% endif %}</p>
+  {% for p in o.progress %}<p>Progress, {{ p.recorded_on.strftime("%d %B %Y") }}: {{ p.note }}{% if p.evidence %} (evidence: {{ p.evidence }}){% endif %}</p>{% endfor %}
+</section>
+{% else %}<p>No objectives recorded.</p>{% endfor %}
+
+{% for r in a.reviews|sort(attribute="completed_on") %}
+<h2>{{ "Mid-year" if r.stage.value == "mid_year" else "End-of-year" }} review, {{ r.completed_on.strftime("%d %B %Y") }}</h2>
+<table>
+  <thead><tr><th scope="col">Objective</th><th scope="col">Assessment</th><th scope="col">Comment</th></tr></thead>
+  <tbody>
+  {% for o in a.objectives %}{% set x = r.assessments.get(o.id|string, {}) %}
+    <tr><td>{{ o.title }}</td><td>{{ (x.rating.value if x.rating is defined and x.rating.value is defined else x.rating or "")|replace("_", " ") }}</td><td>{{ x.comment or "" }}</td></tr>
+  {% endfor %}
+  </tbody>
+</table>
+<dl>
+  <dt>Overall outcome</dt><dd>{{ r.overall_outcome.value.replace("_", " ") }}</dd>
+  {% if r.teaching_judgement %}<dt>Teaching quality</dt><dd>{{ r.teaching_judgement.value.replace("_", " ") }}</dd>{% endif %}
+  {% if r.pay_recommendation %}<dt>Pay recommendation</dt><dd>{{ r.pay_recommendation.value.replace("_", " ") }}</dd>{% endif %}
+  {% if r.summary %}<dt>Summary</dt><dd>{{ r.summary }}</dd>{% endif %}
+  <dt>Reviewee's comments</dt><dd>{{ r.reviewee_comments or "none" }}</dd>
+  {% if r.appraiser_untrained %}<dt>Note</dt><dd>The appraiser had not completed appraisal training when this review was recorded.</dd>{% endif %}
+</dl>
+{% if r.development_needs %}<h3>Development needs</h3><ul>{% for n in r.development_needs %}<li><strong>{{ n.area }}</strong>: {{ n.description }}{% if n.suggested_support %} (suggested: {{ n.suggested_support }}){% endif %}</li>{% endfor %}</ul>{% endif %}
+{% endfor %}
+
+{% if a.observations %}
+<h2>Observations and learning walks</h2>
+<table>
+  <thead><tr><th scope="col">Date</th><th scope="col">Kind</th><th scope="col">Focus</th><th scope="col">Strengths</th><th scope="col">Areas to develop</th></tr></thead>
+  <tbody>{% for o in a.observations %}<tr><td>{{ o.observed_on.strftime("%d/%m/%Y") }}</td><td>{{ o.kind.value.replace("_", " ") }}</td><td>{{ o.focus }}</td><td>{{ o.strengths }}</td><td>{{ o.areas_to_develop }}</td></tr>{% endfor %}</tbody>
+</table>
+{% endif %}
+
+{% if a.support_plan is defined and a.support_plan %}
+<h2>Support plan (confidential)</h2>
+<div class="confidential"><p>{{ a.support_plan_notes or "" }}</p></div>
+{% endif %}
+
+{% if a.sign_off_comment %}<h2>Reviewee's sign-off comment</h2><p>{{ a.sign_off_comment }}</p>{% endif %}
+</body>
+</html>
+"""

@@ -1,0 +1,44 @@
+"""Health, readiness and the OpenAPI document."""
+EXPECTED_PATHS = {
+    "/cycles": {"get", "post"}, "/cycles/{cycle_id}": {"get", "patch"}, "/cycles/{cycle_id}/open": {"post"},
+    "/cycles/{cycle_id}/close": {"post"}, "/cycles/{cycle_id}/completion": {"get"},
+    "/cycles/{cycle_id}/completion.csv": {"get"}, "/appraisals": {"get"}, "/appraisals/{appraisal_id}": {"get"},
+    "/appraisals/{appraisal_id}/appraiser": {"put"}, "/appraisals/{appraisal_id}/objectives": {"post"},
+    "/appraisals/{appraisal_id}/objectives/{objective_id}": {"patch", "delete"},
+    "/appraisals/{appraisal_id}/objectives/{objective_id}/progress": {"post"},
+    "/appraisals/{appraisal_id}/objectives/agreement": {"post"},
+    "/appraisals/{appraisal_id}/reviews/{stage}": {"post"},
+    "/appraisals/{appraisal_id}/reviews/{stage}/comments": {"put"}, "/appraisals/{appraisal_id}/sign-off": {"post"},
+    "/appraisals/{appraisal_id}/observations": {"post"}, "/appraisals/{appraisal_id}/meetings": {"post"},
+    "/appraisals/{appraisal_id}/meetings.ics": {"get"}, "/appraisals/{appraisal_id}/support-plan": {"put"},
+    "/appraisals/{appraisal_id}/withdrawal": {"post"}, "/appraisals/{appraisal_id}/record": {"get"},
+    "/reports/untrained-appraisers": {"get"},
+}
+HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+
+
+def test_healthz_needs_no_token(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.json == {"status": "ok", "service": "appraisal"}
+
+
+def test_readyz_checks_database_and_bus(client):
+    assert client.get("/readyz").json == {"status": "ready", "checks": {"database": "ok", "bus": "ok"}}
+
+
+def test_openapi_document_lists_every_path(client):
+    spec = client.get("/openapi.json").json
+    assert spec["openapi"] == "3.1.0" and spec["info"]["title"] == "Staffroom appraisal"
+    assert {path: set(ops) & HTTP_METHODS for path, ops in spec["paths"].items()} == EXPECTED_PATHS
+
+
+def test_openapi_documents_409_for_steps_the_state_machine_can_refuse(client):
+    paths = client.get("/openapi.json").json["paths"]
+    for path, method in [("/appraisals/{appraisal_id}/sign-off", "post"), ("/cycles/{cycle_id}/open", "post"),
+                         ("/appraisals/{appraisal_id}/reviews/{stage}", "post")]:
+        assert "application/problem+json" in paths[path][method]["responses"]["409"]["content"]
+
+
+def test_review_ratings_are_documented_as_the_four_values(client):
+    schemas = client.get("/openapi.json").json["components"]["schemas"]
+    assert schemas["Assessment"]["properties"]["rating"]["enum"] == ["not_met", "partially_met", "met", "exceeded"]
