@@ -1,0 +1,1 @@
+"""CPD service: professional development, personal development plans, future leaders, training agreements."""

@@ -1,0 +1,1 @@
+"""Database mapping and repositories for CPD."""

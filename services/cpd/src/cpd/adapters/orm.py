@@ -1,0 +1,209 @@
+"""Tables for CPD, mapped onto the plain domain classes (the domain never imports this)."""
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON, Boolean, Column, Date, ForeignKey, Index, Integer, Numeric, String, Table, Text, UniqueConstraint, Uuid,
+)
+from sqlalchemy.orm import registry, relationship
+
+from staffroom_shared.db import UtcDateTime, new_metadata, text_enum
+
+from ..domain.model import (
+    Cohort, DeliveryMode, DevelopmentPlan, Enrolment, EnrolmentStatus, Nomination, NominationStatus, PlanItem,
+    PlanItemSource, PlanItemStatus, Programme, ProgrammeKind, Secondment, SecondmentStatus, Shadowing,
+    TrainingAgreement,
+)
+
+metadata = new_metadata()
+mapper_registry = registry(metadata=metadata)
+Money = Numeric(10, 2)
+
+staff = Table(  # local copy of the directory, from staff.* events
+    "staff", metadata,
+    Column("staff_id", Uuid, primary_key=True),
+    Column("academy_id", Uuid, nullable=False, index=True),
+    Column("first_name", String(100), nullable=False),
+    Column("last_name", String(100), nullable=False),
+    Column("email", String(254), nullable=False),
+    Column("staff_type", String(20), nullable=False),
+    Column("post", String(200), nullable=False),
+    Column("start_date", Date, nullable=False),
+    Column("leaving_date", Date, nullable=True),
+    Column("line_manager_id", Uuid, nullable=True, index=True),
+    Column("snapshot_at", UtcDateTime, nullable=True),  # when the directory took the snapshot held here
+    # The leaving date whose clawback has been worked out (handler or daily job), so it is done once.
+    Column("leaving_processed_for", Date, nullable=True),
+)
+
+academies = Table(  # names for reports, from academy.* events
+    "academies", metadata,
+    Column("academy_id", Uuid, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("urn", String(6), nullable=False),
+)
+
+settings = Table(  # the trust's CPD policy: one row
+    "settings", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("approval_threshold", Money, nullable=False),
+    Column("agreement_threshold", Money, nullable=False),
+    Column("repayment_schedule", JSON, nullable=False),
+)
+
+budgets = Table(
+    "budgets", metadata,
+    Column("academy_id", Uuid, primary_key=True),
+    Column("year_starting", Integer, primary_key=True),  # 2026 for the 2026/27 budget year
+    Column("amount", Money, nullable=False),
+)
+
+programmes = Table(
+    "programmes", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("title", String(200), nullable=False),
+    Column("kind", text_enum(ProgrammeKind), nullable=False, index=True),
+    Column("provider", String(200), nullable=False),
+    Column("delivery_mode", text_enum(DeliveryMode), nullable=False),
+    Column("cost", Money, nullable=False),
+    Column("academy_id", Uuid, nullable=True, index=True),
+    Column("description", Text, nullable=False),
+    Column("duration", String(100), nullable=False),
+    Column("tags", JSON, nullable=False),
+    Column("npq", String(10), nullable=True),
+    Column("levy_funded", Boolean, nullable=False),
+    Column("off_the_job_percent", Integer, nullable=True),
+    Column("requires_approval", Boolean, nullable=False),
+    Column("active", Boolean, nullable=False),
+)
+
+cohorts = Table(
+    "cohorts", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("programme_id", Uuid, ForeignKey("programmes.id"), nullable=False, index=True),
+    Column("name", String(200), nullable=False),
+    Column("starts_on", Date, nullable=False),
+    Column("ends_on", Date, nullable=False),
+    Column("capacity", Integer, nullable=False),
+    Column("location", String(200), nullable=False),
+    Column("waiting_seq", Integer, nullable=False, default=0),  # last number given to the waiting list
+)
+
+enrolments = Table(
+    "enrolments", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("cohort_id", Uuid, ForeignKey("cohorts.id"), nullable=False),
+    Column("programme_id", Uuid, ForeignKey("programmes.id"), nullable=False, index=True),
+    Column("staff_id", Uuid, nullable=False, index=True),
+    Column("academy_id", Uuid, nullable=False, index=True),
+    Column("cost", Money, nullable=False),
+    Column("requested_on", Date, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("status", text_enum(EnrolmentStatus), nullable=False),
+    Column("manager_approved_by", Uuid, nullable=True),
+    Column("hr_approved_by", Uuid, nullable=True),
+    Column("decided_on", Date, nullable=True),
+    Column("decision_note", Text, nullable=True),
+    Column("waiting_since", Integer, nullable=True),
+    Column("attendance_percent", Integer, nullable=True),
+    Column("completed_on", Date, nullable=True),
+    Column("impact_rating", Integer, nullable=True),
+    Column("impact_notes", Text, nullable=True),
+    Index("ix_enrolments_cohort_status", "cohort_id", "status"),
+)
+
+agreements = Table(
+    "training_agreements", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("enrolment_id", Uuid, ForeignKey("enrolments.id"), nullable=False, unique=True),
+    Column("staff_id", Uuid, nullable=False, index=True),
+    Column("academy_id", Uuid, nullable=False),
+    Column("cost", Money, nullable=False),
+    Column("schedule", JSON, nullable=False),
+    Column("signed_on", Date, nullable=True),
+    Column("clawback_amount", Money, nullable=True),
+    Column("clawback_computed_on", Date, nullable=True),
+)
+
+plans = Table(
+    "development_plans", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("staff_id", Uuid, nullable=False, unique=True),  # one plan per person, kept across roles
+    Column("academy_id", Uuid, nullable=False, index=True),
+    Column("role", String(200), nullable=False),
+    Column("created_on", Date, nullable=False),
+    Column("created_because", String(20), nullable=False),
+)
+
+plan_items = Table(
+    "plan_items", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("plan_id", Uuid, ForeignKey("development_plans.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("title", String(300), nullable=False),
+    Column("source", text_enum(PlanItemSource), nullable=False),
+    Column("status", text_enum(PlanItemStatus), nullable=False),
+    Column("detail", Text, nullable=False),
+    Column("programme_id", Uuid, nullable=True),
+    Column("appraisal_id", Uuid, nullable=True),
+    Column("objective_id", Uuid, nullable=True),
+    Column("development_need_id", Uuid, nullable=True),
+    Column("due_on", Date, nullable=True),
+    UniqueConstraint("plan_id", "development_need_id"),
+)
+
+nominations = Table(
+    "nominations", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("staff_id", Uuid, nullable=False, index=True),
+    Column("academy_id", Uuid, nullable=False, index=True),
+    Column("nominated_by", Uuid, nullable=False),
+    Column("nominated_on", Date, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("status", text_enum(NominationStatus), nullable=False),
+)
+
+shadowings = Table(
+    "shadowings", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("nomination_id", Uuid, ForeignKey("nominations.id"), nullable=False, index=True),
+    Column("staff_id", Uuid, nullable=False),
+    Column("host_staff_id", Uuid, nullable=False),
+    Column("host_academy_id", Uuid, nullable=False),
+    Column("starts_on", Date, nullable=False),
+    Column("ends_on", Date, nullable=False),
+    Column("focus", Text, nullable=False),
+)
+
+secondments = Table(
+    "secondments", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("nomination_id", Uuid, ForeignKey("nominations.id"), nullable=True, index=True),
+    Column("staff_id", Uuid, nullable=False, index=True),
+    Column("home_academy_id", Uuid, nullable=False, index=True),
+    Column("host_academy_id", Uuid, nullable=False, index=True),
+    Column("post", String(200), nullable=False),
+    Column("starts_on", Date, nullable=False),
+    Column("ends_on", Date, nullable=False),
+    Column("substantive_post_kept", Boolean, nullable=False),
+    Column("recharge_amount", Money, nullable=False),
+    Column("status", text_enum(SecondmentStatus), nullable=False),
+)
+
+_mapped = False
+
+
+def start_mappers() -> None:
+    global _mapped
+    if _mapped:
+        return
+    mapper_registry.map_imperatively(Programme, programmes)
+    mapper_registry.map_imperatively(Cohort, cohorts, exclude_properties=["waiting_seq"])
+    mapper_registry.map_imperatively(Enrolment, enrolments)
+    mapper_registry.map_imperatively(TrainingAgreement, agreements)
+    mapper_registry.map_imperatively(PlanItem, plan_items)
+    mapper_registry.map_imperatively(DevelopmentPlan, plans, properties={
+        "items": relationship(PlanItem, order_by=plan_items.c.title, cascade="all, delete-orphan", lazy="selectin"),
+    })
+    mapper_registry.map_imperatively(Nomination, nominations)
+    mapper_registry.map_imperatively(Shadowing, shadowings)
+    mapper_registry.map_imperatively(Secondment, secondments)
+    _mapped = True

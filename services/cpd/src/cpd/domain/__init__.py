@@ -1,0 +1,1 @@
+"""CPD rules in plain Python: no Flask, no SQLAlchemy."""

@@ -1,0 +1,103 @@
+"""Event handlers for CPD: keep the local copy of the directory, make and feed development plans, and work
+out clawback for leavers. Each runs in the consumer's unit of work (with the inbox row), so a redelivered
+event changes nothing."""
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import date
+
+from sqlalchemy import select
+
+from staffroom_shared.events import Event
+from staffroom_shared.uow import UnitOfWork
+
+from ..adapters.orm import academies, staff
+from . import plans
+
+log = logging.getLogger(__name__)
+
+
+def on_staff_joined(uow: UnitOfWork, event: Event, today: date | None = None) -> None:
+    """A new starter: their plan, with induction (and the ECT induction for a new teacher in an ECT post)."""
+    today = today or date.today()
+    plans.keep_staff_copy(uow.session, event.payload, event.occurred_at)
+    who = plans.person(uow.session, event.payload["staff_id"])
+    if who.in_post_on(today):
+        plans.on_joined(uow, who, today)
+    process_leaver(uow, who, today)
+
+
+def on_staff_updated(uow: UnitOfWork, event: Event, today: date | None = None) -> None:
+    today = today or date.today()
+    plans.keep_staff_copy(uow.session, event.payload, event.occurred_at)
+    who = plans.person(uow.session, event.payload["staff_id"])  # the newest snapshot, not necessarily this one
+    plan_ = plans.plan_of(uow.session, who.staff_id)
+    if plan_ is not None and plan_.academy_id != who.academy_id:
+        plan_.academy_id = who.academy_id  # who may see it goes by academy: it moves with them
+    process_leaver(uow, who, today)
+
+
+def on_staff_promoted(uow: UnitOfWork, event: Event, today: date | None = None) -> None:
+    today = today or date.today()
+    data = event.payload
+    plans.keep_staff_copy(uow.session, data, event.occurred_at)
+    who = plans.person(uow.session, data["staff_id"])
+    plans.on_promoted(uow, who, data["previous_post"], data["effective_date"], today)
+
+
+def on_staff_left(uow: UnitOfWork, event: Event, today: date | None = None) -> None:
+    """A leaving date today or past: clawback now; a future one waits for the daily job on that date."""
+    today = today or date.today()
+    plans.keep_staff_copy(uow.session, event.payload, event.occurred_at)
+    process_leaver(uow, plans.person(uow.session, event.payload["staff_id"]), today)
+
+
+def process_leaver(uow: UnitOfWork, who: plans.Person, today: date) -> bool:
+    """Work out clawback once for a leaving date that has arrived; True if it was done now."""
+    if who.leaving_date is None or who.leaving_date > today:
+        return False
+    done_for = uow.session.execute(select(staff.c.leaving_processed_for)
+                                   .where(staff.c.staff_id == who.staff_id)).scalar_one()
+    if done_for == who.leaving_date:
+        return False
+    if not clawback(uow, who.staff_id, who.leaving_date):
+        return False
+    uow.session.execute(staff.update().where(staff.c.staff_id == who.staff_id)
+                        .values(leaving_processed_for=who.leaving_date))
+    return True
+
+
+def clawback(uow: UnitOfWork, staff_id: uuid.UUID, left_on: date) -> bool:
+    """Training agreements' repayments for a leaver (cpd.clawback_due), in this unit of work."""
+    try:
+        from .agreements import clawback_on_leaving
+    except ImportError:
+        # Not marked as done: the daily job tries again once agreements can work it out.
+        log.warning("training agreements cannot work out clawback yet; %s's leaving on %s waits", staff_id, left_on)
+        return False
+    clawback_on_leaving(uow, staff_id, left_on)
+    return True
+
+
+def on_development_need(uow: UnitOfWork, event: Event, today: date | None = None) -> None:
+    plans.on_development_need(uow, event.payload, today or date.today())
+
+
+def on_academy(uow: UnitOfWork, event: Event) -> None:
+    data = event.payload
+    values = {"name": data["name"], "urn": data["urn"]}
+    updated = uow.session.execute(academies.update().where(academies.c.academy_id == data["academy_id"]).values(**values))
+    if updated.rowcount == 0:
+        uow.session.execute(academies.insert().values(academy_id=data["academy_id"], **values))
+
+
+HANDLERS = {
+    "staff.joined": on_staff_joined,
+    "staff.updated": on_staff_updated,
+    "staff.promoted": on_staff_promoted,
+    "staff.left": on_staff_left,
+    "academy.registered": on_academy,
+    "academy.updated": on_academy,
+    "appraisal.development_need_identified": on_development_need,
+}

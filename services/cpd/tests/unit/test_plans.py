@@ -1,0 +1,89 @@
+"""Development plan rules: suggestions without duplicates, the item life cycle, who counts as an ECT, next steps for a role."""
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+import pytest
+
+from cpd.domain.model import (
+    DevelopmentPlan, IllegalTransition, PlanItem, PlanItemSource, PlanItemStatus, ProgrammeKind,
+)
+from cpd.service.plans import Person, programme_for_role
+
+
+def _plan() -> DevelopmentPlan:
+    return DevelopmentPlan(staff_id=uuid.uuid4(), academy_id=uuid.uuid4(), role="Teacher", created_on=date(2026, 9, 1),
+                           created_because="joined")
+
+
+def _item(**kwargs) -> PlanItem:
+    return PlanItem(plan_id=uuid.uuid4(), title=kwargs.pop("title", "Adaptive teaching"),
+                    source=kwargs.pop("source", PlanItemSource.DEVELOPMENT_NEED), **kwargs)
+
+
+def test_a_development_need_is_suggested_once_however_often_it_arrives():
+    plan, need = _plan(), uuid.uuid4()
+    first = plan.suggest(_item(development_need_id=need))
+    assert first is not None and first.plan_id == plan.id and first.status == PlanItemStatus.SUGGESTED
+    assert plan.suggest(_item(development_need_id=need, title="Worded differently")) is None
+    assert plan.suggest(_item(development_need_id=uuid.uuid4())) is not None
+    assert len(plan.items) == 2
+
+
+def test_the_same_programme_for_the_same_reason_is_suggested_once_but_for_another_reason_again():
+    plan, programme = _plan(), uuid.uuid4()
+    assert plan.suggest(_item(source=PlanItemSource.INDUCTION, programme_id=programme)) is not None
+    assert plan.suggest(_item(source=PlanItemSource.INDUCTION, programme_id=programme)) is None
+    assert plan.suggest(_item(source=PlanItemSource.PROMOTION, programme_id=programme)) is not None
+
+
+@pytest.mark.parametrize("start,to", [
+    ("suggested", "accepted"), ("suggested", "dismissed"), ("accepted", "done"), ("accepted", "dismissed"),
+    ("dismissed", "accepted")])
+def test_plan_items_move_as_the_member_of_staff_decides(start, to):
+    item = _item(status=start)
+    item.move_to(PlanItemStatus(to))
+    assert item.status == to
+
+
+@pytest.mark.parametrize("start,to", [
+    ("suggested", "done"), ("done", "dismissed"), ("done", "accepted"), ("dismissed", "done"), ("accepted", "accepted")])
+def test_plan_items_cannot_skip_or_undo_steps(start, to):
+    item = _item(status=start)
+    with pytest.raises(IllegalTransition, match=f"'{start}' cannot become '{to}'"):
+        item.move_to(PlanItemStatus(to))
+    assert item.status == start
+
+
+def _person(post: str, staff_type: str = "teaching") -> Person:
+    return Person(staff_id=uuid.uuid4(), academy_id=uuid.uuid4(), first_name="A", last_name="B", staff_type=staff_type,
+                  post=post, start_date=date(2026, 9, 1), leaving_date=None, line_manager_id=None)
+
+
+@pytest.mark.parametrize("post,staff_type,ect", [
+    ("Early Career Teacher", "teaching", True), ("ECT", "teaching", True), ("Teacher of Science (ECT2)", "teaching", True),
+    ("ECT - Year 4", "teaching", True), ("early career teacher of maths", "teaching", True),
+    ("Teacher of Maths", "teaching", False), ("ECT Induction Administrator", "support", False),
+    ("Selected teacher", "teaching", False)])
+def test_who_gets_the_ect_induction(post, staff_type, ect):
+    assert _person(post, staff_type).early_career_teacher is ect
+
+
+@pytest.mark.parametrize("post,staff_type,step", [
+    ("Headteacher", "leadership", (ProgrammeKind.NPQ, "NPQH")),
+    ("Deputy Headteacher", "leadership", (ProgrammeKind.NPQ, "NPQSL")),
+    ("Assistant Head", "leadership", (ProgrammeKind.NPQ, "NPQSL")),
+    ("Executive Headteacher", "leadership", (ProgrammeKind.NPQ, "NPQEL")),
+    ("SENCO", "teaching", (ProgrammeKind.NPQ, "NPQSENCO")),
+    ("Head of Maths", "teaching", (ProgrammeKind.MIDDLE_LEADERSHIP, None)),
+    ("Phase Leader (KS2)", "teaching", (ProgrammeKind.MIDDLE_LEADERSHIP, None)),
+    ("Senior Teaching Assistant", "support", None),
+    ("Teacher of English", "teaching", None)])
+def test_the_usual_next_step_for_a_new_role(post, staff_type, step):
+    assert programme_for_role(post, staff_type) == step
+
+
+def test_a_leaver_is_in_post_until_their_leaving_date():
+    person = Person(**{**_person("Teacher").__dict__, "leaving_date": date(2027, 7, 31)})
+    assert person.in_post_on(date(2027, 7, 30)) and not person.in_post_on(date(2027, 7, 31))
