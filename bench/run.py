@@ -1,0 +1,874 @@
+"""Staffroom benchmarks: one command, one table.
+
+    .venv/bin/python bench/run.py            # full run (~5 minutes on 2 shared cores)
+    .venv/bin/python bench/run.py --quick    # fewer rounds and requests (< 1.5 minutes)
+    .venv/bin/python bench/run.py --only a   # just some parts (a-e, comma-separated)
+
+(a) GET /staff/<id> on the real directory app vs a bare Flask + SQLAlchemy primary-key read of the
+    same table, both under gunicorn (1 worker, gthread, 4 threads), load from a separate process over
+    4 keep-alive connections. Ratio directory/bare, target >= 0.5. PostgreSQL, then SQLite.
+(b) Relay: N outbox rows on PostgreSQL published by staffroom_shared.relay.Relay to RabbitMQ with
+    publisher confirms, vs raw kombu publishing the same N bodies with confirm_publish=True to the
+    same exchange and queue. Ratio relay/raw, target >= 0.5.
+(c) Importing a 10,000-row MIS-style staff CSV through directory.service.staff_import.import_staff,
+    including its 10,000 staff.joined events written to the outbox: wall seconds, target <= 5 s,
+    on SQLite (the embedded default) and PostgreSQL.
+(d) Opening appraisal cycles for a trust of 10,000 staff (appraisal's local staff copy seeded directly):
+    appraisal.service.cycles.open_cycle on the trust-wide teachers, support and leaders cycles, which
+    together cover all 10,000; the sum of the three, target <= 10 s, on SQLite and PostgreSQL. Checks
+    10,000 appraisals and 10,000 appraisal.appraisal_opened + 3 appraisal.cycle_opened in the outbox.
+(e) GET /appraisals/<id> (4 objectives, a progress update, an observation, a meeting, a mid-year review)
+    on the real appraisal app, read by the appraiser and by the reviewee, vs the bare Flask + SQLAlchemy
+    primary-key read of the `appraisals` table; served and loaded as in (a). Target ratio >= 0.5.
+
+The machine is shared and noisy, so A and B are measured alternately (A B A B ...) in the same run and
+the table gives medians with min-max; (a) and (b) are reported as ratios against the bare stack.
+Exits non-zero only on a crash; a missed target prints MISSED.
+
+Needs PostgreSQL on 127.0.0.1:5432 (trust auth, user postgres) and RabbitMQ on 127.0.0.1:5672
+(guest/guest); override with BENCH_PG_ADMIN_URL and BENCH_AMQP_URL. Everything it creates (databases,
+queues, temp files, server processes) is removed at the end.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+PY = sys.executable
+GUNICORN = str(Path(PY).with_name("gunicorn"))
+PG_ADMIN_URL = os.environ.get("BENCH_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+AMQP_URL = os.environ.get("BENCH_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672//")
+RUN_ID = uuid.uuid4().hex[:8]
+
+# (name, urn, phase) for the import benchmark: 4 academies x 2,500 staff = 10,000 rows.
+IMPORT_ACADEMIES = [(f"Bench Academy {i}", str(199000 + i), "secondary") for i in range(4)]
+
+ROWS: list[dict] = []  # the result table
+
+
+def log(msg: str) -> None:
+    print(f"  [{time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+# -- results ----------------------------------------------------------------------------------------
+
+def spread(values: list[float], fmt: str) -> str:
+    return f"{format(statistics.median(values), fmt)} ({format(min(values), fmt)}-{format(max(values), fmt)})"
+
+
+def add_ratio_row(name: str, unit: str, a: list[float], b: list[float], target: float) -> None:
+    ratios = [x / y for x, y in zip(a, b)]
+    met = statistics.median(ratios) >= target
+    ROWS.append({"name": name, "a": f"{spread(a, '.0f')} {unit}", "b": f"{spread(b, '.0f')} {unit}",
+                 "result": f"ratio {spread(ratios, '.2f')}", "target": f">= {target}",
+                 "status": "ok" if met else "MISSED", "n": len(ratios)})
+
+
+def add_time_row(name: str, seconds: list[float], target: float) -> None:
+    met = statistics.median(seconds) <= target
+    ROWS.append({"name": name, "a": "", "b": "", "result": f"{spread(seconds, '.2f')} s",
+                 "target": f"<= {target} s", "status": "ok" if met else "MISSED", "n": len(seconds)})
+
+
+def print_table() -> None:
+    headers = ["measure", "A (median, min-max)", "B: bare stack", "result (median, min-max)", "target", "n", ""]
+    lines = [[r["name"], r["a"], r["b"], r["result"], r["target"], str(r["n"]), r["status"]] for r in ROWS]
+    widths = [max(len(h), *(len(l[i]) for l in lines)) if lines else len(h) for i, h in enumerate(headers)]
+    print()
+    print(" | ".join(h.ljust(w) for h, w in zip(headers, widths)))
+    print("-+-".join("-" * w for w in widths))
+    for line in lines:
+        print(" | ".join(c.ljust(w) for c, w in zip(line, widths)))
+    print()
+
+
+# -- PostgreSQL and migrations ---------------------------------------------------------------------
+
+def sa_url(name: str) -> str:
+    base = PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
+    return f"{base}/{name}"
+
+
+@contextmanager
+def pg_database(label: str):
+    import psycopg
+
+    name = f"bench_{label}_{RUN_ID}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield sa_url(name)
+    finally:
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def migrate(config, bootstrap=None) -> None:
+    """The service's own migrations (the directory's unless another bootstrap module is given). Falls
+    back to handing Alembic a connection when staffroom_shared.db.make_engine rejects NullPool
+    (pool_size/max_overflow with NullPool on PostgreSQL raises TypeError; see bench/README.md)."""
+    if bootstrap is None:
+        from directory import bootstrap
+
+    try:
+        bootstrap.migrate(config)
+        return
+    except TypeError as exc:
+        if "pool_size" not in str(exc):
+            raise
+    from alembic import command
+    from staffroom_shared.db import make_engine
+    from staffroom_shared.runner import alembic_config
+
+    cfg = alembic_config(bootstrap.MIGRATIONS, config.database_url)
+    engine = make_engine(config.database_url)
+    try:
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+    finally:
+        engine.dispose()
+
+
+def directory_config(database_url: str, tmp: Path, **extra):
+    from staffroom_shared.config import ServiceConfig
+
+    return ServiceConfig.from_env("directory", {"STAFFROOM_DATA_DIR": str(tmp), "LOG_LEVEL": "WARNING"},
+                                  database_url=database_url, bus_url=f"embedded:///{tmp / 'bus.db'}", **extra)
+
+
+# -- (a) HTTP read ----------------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """A gunicorn process serving one of bench/wsgi_apps.py's apps (the same settings for both)."""
+
+    def __init__(self, app: str, env: dict, logfile: Path):
+        self.port = free_port()
+        self.logfile = logfile
+        self.proc = subprocess.Popen(
+            [GUNICORN, "--pythonpath", str(HERE), "--bind", f"127.0.0.1:{self.port}", "--workers", "1",
+             "--worker-class", "gthread", "--threads", "4", "--keep-alive", "5", "--timeout", "60",
+             "--log-level", "warning", f"wsgi_apps:{app}()"],
+            env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=logfile.open("ab"), cwd=str(ROOT),
+            start_new_session=True,
+        )
+        deadline = time.time() + 30
+        while True:
+            try:
+                import http.client
+
+                c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+                c.request("GET", "/healthz")
+                if c.getresponse().status == 200:
+                    return
+            except OSError:
+                pass
+            if self.proc.poll() is not None or time.time() > deadline:
+                raise RuntimeError(f"{app} did not start; see {logfile}:\n{logfile.read_text()[-3000:]}")
+            time.sleep(0.2)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+
+
+def load(port: int, paths: list[str], headers: dict, requests: int, connections: int = 4) -> dict:
+    spec = json.dumps({"port": port, "paths": paths, "headers": headers, "requests": requests,
+                       "connections": connections})
+    out = subprocess.run([PY, str(HERE / "loadgen.py"), spec], capture_output=True, text=True, check=True)
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    if result["errors"]:
+        raise RuntimeError(f"{result['errors']} of {requests} requests failed on port {port}")
+    return result
+
+
+def bench_http(engine_label: str, database_url: str, tmp: Path, rounds: int, requests: int) -> None:
+    """Seed the demo trust (3 x 50 staff), serve it twice, hammer both alternately."""
+    from sqlalchemy import select
+
+    from directory import bootstrap, demo
+    from directory.adapters.orm import academies, staff
+    from staffroom_shared.auth import ensure_dev_keys, issue_dev_token
+
+    private, public = ensure_dev_keys(tmp / "keys")
+    issuer = "https://login.bench.example/"
+    production = not database_url.startswith("sqlite")
+    env = {
+        "DATABASE_URL": database_url, "BENCH_DATABASE_URL": database_url,
+        "JWT_PUBLIC_KEY_FILE": str(public), "JWT_ISSUER": issuer, "LOG_LEVEL": "INFO",
+        "STAFFROOM_DATA_DIR": str(tmp / "data"),
+        "STAFFROOM_ENV": "production" if production else "development",
+        "BUS_URL": AMQP_URL if production else f"embedded:///{tmp / 'data' / 'bus.db'}",
+    }
+    config = directory_config(database_url, tmp / "data", jwt_public_key_file=str(public), jwt_issuer=issuer)
+    migrate(config)
+    context = bootstrap.build(config)
+    seeded = demo.seed(context.uow, per_academy=50)
+    with context.engine.connect() as conn:
+        academy_id = conn.execute(select(academies.c.id).order_by(academies.c.name)).scalars().first()
+        people = conn.execute(select(staff.c.id, staff.c.line_manager_id, staff.c.post)
+                              .where(staff.c.academy_id == academy_id).order_by(staff.c.staff_code)).all()
+    context.engine.dispose()
+    # 1. Academy HR reading the records of their own academy's staff (allowed by role: no extra query).
+    hr_token = issue_dev_token(private, staff_id=people[0].id, roles=["academy_hr"], academy_id=academy_id,
+                               issuer=issuer)
+    hr_paths = [f"/staff/{p.id}" for p in people]
+    # 2. A line manager (appraiser: a Head of Department, role "staff") reading their direct reports
+    #    (allowed by relationship: the view walks the line-management chain above the person).
+    managers = [p for p in people if p.post == "Head of Department"]
+    manager = max(managers, key=lambda m: sum(p.line_manager_id == m.id for p in people))
+    lm_token = issue_dev_token(private, staff_id=manager.id, roles=["staff"], academy_id=academy_id, issuer=issuer)
+    lm_paths = [f"/staff/{p.id}" for p in people if p.line_manager_id == manager.id]
+    # 3. The headteacher (role "staff") reading people two or more levels below them in line management.
+    boss_of = {p.id: p.line_manager_id for p in people}
+    head = next(p for p in people if p.post == "Headteacher")
+    deep_paths = [f"/staff/{p.id}" for p in people
+                  if p.line_manager_id not in (None, head.id) and head.id in _chain_above(p.id, boss_of)]
+    head_token = issue_dev_token(private, staff_id=head.id, roles=["staff"], academy_id=academy_id, issuer=issuer)
+    variants = {  # name: (port key, paths, headers)
+        "directory, academy HR": ("directory", hr_paths, {"Authorization": f"Bearer {hr_token}"}),
+        "directory, line manager": ("directory", lm_paths, {"Authorization": f"Bearer {lm_token}"}),
+        "directory, senior manager": ("directory", deep_paths, {"Authorization": f"Bearer {head_token}"}),
+        "bare": ("bare", hr_paths, {}),
+    }
+    log(f"(a) {engine_label}: seeded {seeded.get('staff')} staff; academy HR reads {len(hr_paths)} of them, "
+        f"a line manager their {len(lm_paths)} direct reports, the head {len(deep_paths)} people 2+ levels "
+        f"below; {rounds} rounds x {requests} requests each")
+
+    servers = {}
+    try:
+        servers["directory"] = Server("directory_app", env, tmp / f"directory-{engine_label}.log")
+        servers["bare"] = Server("bare_app", env, tmp / f"bare-{engine_label}.log")
+        for key, paths, headers in variants.values():  # warm-up: imports, first connections, caches
+            load(servers[key].port, paths, headers, 300)
+        results: dict[str, list[float]] = {name: [] for name in variants}
+        for r in range(rounds):
+            for name, (key, paths, headers) in variants.items():
+                results[name].append(load(servers[key].port, paths, headers, requests)["rps"])
+            log(f"(a) {engine_label} round {r + 1}: " + ", ".join(f"{name} {v[-1]:.0f}" for name, v in results.items())
+                + " req/s")
+        access_lines = sum(1 for _ in (tmp / f"directory-{engine_label}.log").open())
+    finally:
+        for server in servers.values():
+            server.stop()
+    log(f"(a) {engine_label}: the directory wrote {access_lines} log lines (JSON access log at INFO, as deployed)")
+    for name in ("directory, academy HR", "directory, line manager", "directory, senior manager"):
+        add_ratio_row(f"(a) GET /staff/<id> {name}, {engine_label}", "req/s", results[name], results["bare"], 0.5)
+
+
+def _chain_above(staff_id, boss_of: dict) -> list:
+    chain, current = [], boss_of.get(staff_id)
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = boss_of.get(current)
+    return chain
+
+
+# -- (b) relay --------------------------------------------------------------------------------------
+
+def bench_relay(tmp: Path, rounds: int, n: int) -> None:
+    from datetime import date
+    from decimal import Decimal
+
+    from kombu import Connection, Queue
+    from sqlalchemy import delete, func, insert, select
+
+    from directory import bootstrap
+    from directory.adapters.orm import metadata
+    from staffroom_shared.bus.rabbitmq import RabbitBus, events_exchange
+    from staffroom_shared.db import make_engine
+    from staffroom_shared.events import new_event
+    from staffroom_shared.relay import Relay
+
+    # A routing key of our own: the shared staffroom.events exchange may have real queues bound to
+    # staff.* on this broker, and they must not receive benchmark events.
+    routing_key = f"bench{RUN_ID}.joined"
+    queue_name = f"bench-relay-{RUN_ID}"
+    outbox = metadata.tables["outbox"]
+
+    with pg_database("relay") as url:
+        config = directory_config(url, tmp / "relay")
+        migrate(config)
+        bootstrap.build(config)
+        engine = make_engine(url)
+        sample = new_event("staff.joined", {
+            "staff_id": uuid.uuid4(), "academy_id": uuid.uuid4(), "first_name": "Amira", "last_name": "Khan",
+            "email": "amira.khan.1@oaktrust.example", "staff_type": "teaching", "post": "Teacher of Maths",
+            "fte": Decimal("1.00"), "start_date": date(2019, 9, 1), "leaving_date": None, "line_manager_id": uuid.uuid4(),
+        }, producer="directory", correlation_id=str(uuid.uuid4()), academy_id=uuid.uuid4())
+        base = sample.to_dict()
+
+        def fill(count: int) -> list[bytes]:
+            """`count` unsent outbox rows (committed); returns the bodies the relay will publish."""
+            from datetime import datetime, timezone
+
+            now = datetime.now(timezone.utc)
+            rows = []
+            for _ in range(count):
+                event_id = uuid.uuid4()
+                rows.append({"event_id": event_id, "event_type": routing_key, "envelope": {**base, "id": str(event_id)},
+                             "created_at": now, "sent_at": None})
+            with engine.begin() as conn:
+                conn.execute(delete(outbox))
+                conn.execute(insert(outbox), rows)
+            return [json.dumps(r["envelope"], separators=(",", ":")).encode() for r in rows]
+
+        conn = Connection(AMQP_URL, transport_options={"confirm_publish": True})
+        conn.ensure_connection(max_retries=3)
+        channel = conn.channel()
+        exchange_existed = exchange_exists(conn)
+        queue = Queue(queue_name, exchange=events_exchange, routing_key=routing_key, durable=True,
+                      queue_arguments={"x-queue-type": "quorum"})(channel)
+        queue.declare()
+        producer = conn.Producer(channel)
+        bus = RabbitBus(AMQP_URL)
+        relay = Relay(engine, outbox, bus)
+
+        def run_relay(count: int) -> float:
+            fill(count)
+            t0 = time.perf_counter()
+            while relay.relay_once():
+                pass
+            seconds = time.perf_counter() - t0
+            with engine.connect() as c:
+                sent = c.execute(select(func.count()).select_from(outbox).where(outbox.c.sent_at.isnot(None))).scalar_one()
+            check_and_purge(queue, count, sent, "relay")
+            return count / seconds
+
+        def run_raw(count: int) -> float:
+            bodies = fill(count)  # the same bodies, built the same way; the rows themselves stay unused
+            t0 = time.perf_counter()
+            for body in bodies:
+                producer.publish(body, exchange=events_exchange, routing_key=routing_key,
+                                 message_id=str(uuid.uuid4()), headers={"correlation_id": base["correlation_id"]},
+                                 content_type="application/json", content_encoding="utf-8", delivery_mode=2,
+                                 retry=False)
+            seconds = time.perf_counter() - t0
+            check_and_purge(queue, count, count, "raw kombu")
+            return count / seconds
+
+        try:
+            log(f"(b) relay: {rounds} rounds x {n} events each side, quorum queue {queue_name}")
+            run_relay(200), run_raw(200)  # warm-up: connections, channel, exchange declared
+            results: dict[str, list[float]] = {"relay": [], "raw": []}
+            for r in range(rounds):
+                results["relay"].append(run_relay(n))
+                results["raw"].append(run_raw(n))
+                log(f"(b) round {r + 1}: relay {results['relay'][-1]:.0f} events/s, "
+                    f"raw kombu {results['raw'][-1]:.0f} events/s")
+        finally:
+            bus.close()
+            try:
+                queue.delete()
+                if not exchange_existed:
+                    events_exchange(channel).delete()
+            finally:
+                conn.release()
+                engine.dispose()
+    add_ratio_row(f"(b) relay {n} events -> RabbitMQ, confirms", "ev/s", results["relay"], results["raw"], 0.5)
+
+
+def exchange_exists(conn) -> bool:
+    from staffroom_shared.bus import EXCHANGE
+
+    channel = conn.channel()
+    try:
+        channel.exchange_declare(EXCHANGE, "topic", durable=True, passive=True)
+        return True
+    except Exception:  # noqa: BLE001 - NOT_FOUND closes the channel; that is the answer
+        return False
+    finally:
+        try:
+            channel.close()
+        except Exception:  # noqa: BLE001
+            pass
+
+
+def check_and_purge(queue, expected: int, marked: int, who: str) -> None:
+    """Every message reached the queue (and, for the relay, every row was marked sent); then empty it."""
+    deadline = time.time() + 10
+    while True:
+        _, count, _ = queue.queue_declare(passive=True)
+        if count >= expected or time.time() > deadline:
+            break
+        time.sleep(0.1)
+    if count != expected or marked != expected:
+        raise RuntimeError(f"{who}: expected {expected} messages queued and rows marked sent, "
+                           f"found {count} queued and {marked} marked")
+    queue.purge()
+
+
+# -- (c) import -------------------------------------------------------------------------------------
+
+def bench_import(tmp: Path, rounds: int, rows: int) -> None:
+    from sqlalchemy import func, select, text
+
+    from directory import bootstrap, demo
+    from directory.adapters.orm import metadata, staff
+    from directory.service.staff import register_academy
+    from directory.service.staff_import import import_staff
+
+    outbox = metadata.tables["outbox"]
+    per_academy = rows // len(IMPORT_ACADEMIES)
+    data = demo.staff_csv(IMPORT_ACADEMIES, per_academy).encode()
+    total = per_academy * len(IMPORT_ACADEMIES)
+
+    def prepare(config) -> None:
+        migrate(config)
+        context = bootstrap.build(config)
+        for name, urn, phase in IMPORT_ACADEMIES:
+            register_academy(context.uow(), demo.SERVICE_PRINCIPAL, {"name": name, "urn": urn, "phase": phase})
+        context.engine.dispose()
+
+    def timed_import(config) -> float:
+        context = bootstrap.build(config)
+        try:
+            t0 = time.perf_counter()
+            result = import_staff(context.uow(), demo.SERVICE_PRINCIPAL, data)
+            seconds = time.perf_counter() - t0
+            if not result.ok or result.created != total:
+                raise RuntimeError(f"import failed: created {result.created}, errors {result.errors[:3]}")
+            with context.engine.connect() as conn:
+                events = conn.execute(select(func.count()).select_from(outbox)
+                                      .where(outbox.c.event_type == "staff.joined")).scalar_one()
+                people = conn.execute(select(func.count()).select_from(staff)).scalar_one()
+            if events != total or people != total:
+                raise RuntimeError(f"after the import the outbox has {events} staff.joined rows and the staff "
+                                   f"table {people} rows; expected {total} of each")
+            return seconds
+        finally:
+            context.engine.dispose()
+
+    template = tmp / "import-template"
+    prepare(directory_config(f"sqlite:///{template / 'directory.db'}", template))
+
+    def sqlite_trial(i: int) -> float:
+        folder = tmp / f"import-sqlite-{i}"
+        folder.mkdir()
+        shutil.copy(template / "directory.db", folder / "directory.db")
+        try:
+            return timed_import(directory_config(f"sqlite:///{folder / 'directory.db'}", folder))
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    with pg_database("import") as url:
+        pg_config = directory_config(url, tmp / "import-pg")
+        prepare(pg_config)
+
+        def pg_trial(_i: int) -> float:
+            from staffroom_shared.db import make_engine
+
+            engine = make_engine(url)
+            with engine.begin() as conn:  # back to: academies registered, no staff, empty outbox
+                conn.execute(text("TRUNCATE staff, outbox, audit_log"))
+            engine.dispose()
+            return timed_import(pg_config)
+
+        # Warm-up (imports, schema caches) on a throwaway copy, so trial 1 is not a cold start.
+        warm = tmp / "import-warm"
+        warm.mkdir()
+        shutil.copy(template / "directory.db", warm / "directory.db")
+        context = bootstrap.build(directory_config(f"sqlite:///{warm / 'directory.db'}", warm))
+        import_staff(context.uow(), demo.SERVICE_PRINCIPAL, demo.staff_csv(IMPORT_ACADEMIES, 50).encode())
+        context.engine.dispose()
+
+        log(f"(c) import of {total} rows: {rounds} rounds, SQLite and PostgreSQL alternately")
+        results: dict[str, list[float]] = {"sqlite": [], "postgresql": []}
+        for r in range(rounds):
+            results["sqlite"].append(sqlite_trial(r))
+            results["postgresql"].append(pg_trial(r))
+            log(f"(c) round {r + 1}: SQLite {results['sqlite'][-1]:.2f} s, "
+                f"PostgreSQL {results['postgresql'][-1]:.2f} s (outbox: {total} staff.joined rows each)")
+    add_time_row(f"(c) import {total}-row CSV + {total} events, SQLite", results["sqlite"], 5.0)
+    add_time_row(f"(c) import {total}-row CSV + {total} events, PostgreSQL", results["postgresql"], 5.0)
+
+
+# -- appraisal: a trust of 10,000 in its local staff copy -------------------------------------------
+
+APPRAISAL_ACADEMIES = 4  # x 2,500 staff = 10,000
+
+
+def appraisal_config(database_url: str, tmp: Path, **extra):
+    from staffroom_shared.config import ServiceConfig
+
+    return ServiceConfig.from_env("appraisal", {"STAFFROOM_DATA_DIR": str(tmp), "LOG_LEVEL": "WARNING"},
+                                  **{"database_url": database_url, "bus_url": f"embedded:///{tmp / 'bus.db'}", **extra})
+
+
+def trust_hr():
+    from staffroom_shared.auth import Principal
+
+    return Principal(staff_id=None, roles=frozenset({"trust_hr"}), academy_id=None, subject="bench-trust-hr")
+
+
+def school_year_today():
+    """(the school year a cycle opened today belongs to, today): a cycle must not have ended to open."""
+    from datetime import date
+
+    today = date.today()
+    return (today.year if today.month >= 9 else today.year - 1), today
+
+
+def appraisal_staff_rows(academy_ids: list, per_academy: int, seed: int = 7) -> list[dict]:
+    """Rows for appraisal's `staff` table (its local copy of the directory, as staff.* events leave it),
+    shaped like directory.demo.staff_csv: per academy a headteacher and two deputies (leadership), middle
+    leaders (Heads of Department, teaching) line-managing teachers (~65% of the rest, teaching) while the
+    senior team line-manages support staff (~35%). 10,000 staff come out as ~6,900 teaching, ~3,100
+    support and 12 leadership."""
+    import random
+    from datetime import date, timedelta
+
+    rng = random.Random(seed)
+    rows, n = [], 0
+    for academy_id in academy_ids:
+        managers: list[uuid.UUID] = []
+        for i in range(per_academy):
+            n += 1
+            staff_id = uuid.UUID(int=rng.getrandbits(128), version=4)
+            if i == 0:
+                kind, post, manager = "leadership", "Headteacher", None
+            elif i < 3:
+                kind, post, manager = "leadership", "Deputy Headteacher", managers[0]
+            elif i < max(8, per_academy // 8):
+                kind, post, manager = "teaching", "Head of Department", rng.choice(managers[1:3])
+            elif rng.random() < 0.65:
+                kind, post, manager = "teaching", "Teacher of Maths", rng.choice(managers[3:] or managers)
+            else:
+                kind, post, manager = "support", "Teaching Assistant", rng.choice(managers[:3])
+            if i < max(8, per_academy // 8):
+                managers.append(staff_id)
+            rows.append({"staff_id": staff_id, "academy_id": academy_id, "first_name": "Amira",
+                         "last_name": f"Khan-{n}", "email": f"amira.khan.{n}@oaktrust.example", "staff_type": kind,
+                         "post": post, "start_date": date(2024, 9, 1) - timedelta(days=rng.randint(30, 365 * 15)),
+                         "leaving_date": None, "line_manager_id": manager})
+    return rows
+
+
+def seed_appraisal_trust(engine, metadata, per_academy: int) -> list[dict]:
+    """Academies and staff written straight into appraisal's own tables (as its api tests do)."""
+    from sqlalchemy import insert
+
+    academy_ids = [uuid.UUID(int=i + 1, version=4) for i in range(APPRAISAL_ACADEMIES)]
+    rows = appraisal_staff_rows(academy_ids, per_academy)
+    with engine.begin() as conn:
+        conn.execute(insert(metadata.tables["academies"]), [
+            {"academy_id": a, "name": f"Bench Academy {i}", "urn": str(199000 + i)} for i, a in enumerate(academy_ids)])
+        conn.execute(insert(metadata.tables["staff"]), rows)
+    return rows
+
+
+# -- (d) open a cycle for 10,000 staff --------------------------------------------------------------
+
+TEMPLATES = ("teachers", "support", "leaders")
+
+
+def bench_open_cycle(tmp: Path, rounds: int, per_academy: int) -> None:
+    from sqlalchemy import func, select, text
+
+    from appraisal import bootstrap
+    from appraisal.service.cycles import create_cycle, open_cycle
+
+    hr = trust_hr()
+    school_year, today = school_year_today()
+    expected: dict[str, int] = {}
+
+    def prepare(config) -> None:
+        migrate(config, bootstrap)
+        context = bootstrap.build(config)
+        rows = seed_appraisal_trust(context.engine, context.metadata, per_academy)
+        context.engine.dispose()
+        kinds = {"teachers": "teaching", "support": "support", "leaders": "leadership"}
+        expected.update({t: sum(r["staff_type"] == kinds[t] for r in rows) for t in TEMPLATES})
+        expected["total"] = len(rows)
+
+    def timed_open(config) -> tuple[float, dict[str, float]]:
+        """Three trust-wide cycles set up in draft (untimed), then opened one after another (timed)."""
+        context = bootstrap.build(config)
+        try:
+            cycles = {t: create_cycle(context.uow(), hr, {"name": f"{school_year}/{school_year % 100 + 1} {t}",
+                                                          "template": t, "academy_id": None,
+                                                          "school_year": school_year}).id
+                      for t in TEMPLATES}
+            each = {}
+            for template, cycle_id in cycles.items():
+                t0 = time.perf_counter()
+                cycle = open_cycle(context.uow(), hr, cycle_id, today=today)
+                each[template] = time.perf_counter() - t0
+                if cycle.appraisal_count != expected[template]:
+                    raise RuntimeError(f"{template} cycle opened {cycle.appraisal_count} appraisals, "
+                                       f"expected {expected[template]}")
+            tables = context.metadata.tables
+            outbox = tables["outbox"]
+            with context.engine.connect() as conn:
+                appraisals = conn.execute(select(func.count()).select_from(tables["appraisals"])).scalar_one()
+                counts = dict(conn.execute(select(outbox.c.event_type, func.count()).group_by(outbox.c.event_type)).all())
+            want = {"appraisal.appraisal_opened": expected["total"], "appraisal.cycle_opened": len(TEMPLATES)}
+            if appraisals != expected["total"] or counts != want:
+                raise RuntimeError(f"after opening: {appraisals} appraisals and outbox {counts}; expected "
+                                   f"{expected['total']} appraisals and outbox {want}")
+            return sum(each.values()), each
+        finally:
+            context.engine.dispose()
+
+    template_dir = tmp / "open-template"
+    prepare(appraisal_config(f"sqlite:///{template_dir / 'appraisal.db'}", template_dir))
+
+    def sqlite_trial(i: int):
+        folder = tmp / f"open-sqlite-{i}"
+        folder.mkdir()
+        shutil.copy(template_dir / "appraisal.db", folder / "appraisal.db")
+        try:
+            return timed_open(appraisal_config(f"sqlite:///{folder / 'appraisal.db'}", folder))
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    with pg_database("open") as url:
+        pg_config = appraisal_config(url, tmp / "open-pg")
+        prepare(pg_config)
+
+        def pg_trial(_i: int):
+            from staffroom_shared.db import make_engine
+
+            engine = make_engine(url)
+            with engine.begin() as conn:  # back to: staff copy seeded, no cycles, empty outbox
+                conn.execute(text("TRUNCATE cycles, appraisals, outbox, audit_log CASCADE"))
+            engine.dispose()
+            return timed_open(pg_config)
+
+        # Warm-up (imports, mappers, schema caches) on a small throwaway trust, so trial 1 is not a cold start.
+        warm = tmp / "open-warm"
+        warm_config = appraisal_config(f"sqlite:///{warm / 'appraisal.db'}", warm)
+        migrate(warm_config, bootstrap)
+        context = bootstrap.build(warm_config)
+        seed_appraisal_trust(context.engine, context.metadata, 50)
+        cycle = create_cycle(context.uow(), hr, {"name": "warm", "template": "teachers", "academy_id": None,
+                                                 "school_year": school_year})
+        open_cycle(context.uow(), hr, cycle.id, today=today)
+        context.engine.dispose()
+
+        log(f"(d) open cycles for {expected['total']} staff ({expected['teachers']} teaching, {expected['support']} "
+            f"support, {expected['leaders']} leadership): {rounds} rounds, SQLite and PostgreSQL alternately")
+        results: dict[str, list[float]] = {"sqlite": [], "postgresql": []}
+        for r in range(rounds):
+            for label, trial in (("sqlite", sqlite_trial), ("postgresql", pg_trial)):
+                total, each = trial(r)
+                results[label].append(total)
+                log(f"(d) round {r + 1} {label}: {total:.2f} s (" + ", ".join(f"{t} {s:.2f}" for t, s in each.items())
+                    + f"); {expected['total']} appraisals, {expected['total']} appraisal_opened + "
+                    f"{len(TEMPLATES)} cycle_opened in the outbox")
+    n = f"{expected['total']:,}"
+    add_time_row(f"(d) open cycles for {n} staff + {n} events, SQLite", results["sqlite"], 10.0)
+    add_time_row(f"(d) open cycles for {n} staff + {n} events, PostgreSQL", results["postgresql"], 10.0)
+
+
+# -- (e) GET /appraisals/<id> -----------------------------------------------------------------------
+
+def seed_appraisal_reads(config, per_academy: int) -> dict:
+    """Migrate, seed the 10,000-staff trust and open its teachers' cycle; one Head of Department's
+    reviewees then get 4 agreed objectives (one with a progress update), a lesson observation, a
+    meeting and a mid-year review, through the service's own commands. Returns the appraiser, their reviewees' appraisal ids and the academy."""
+    from datetime import datetime, timezone
+    from datetime import time as dt_time
+
+    from appraisal import bootstrap
+    from appraisal.adapters.repository import AppraisalFilter, AppraisalRepository
+    from appraisal.domain.model import Stage
+    from appraisal.service import appraisals as commands
+    from appraisal.service.cycles import create_cycle, open_cycle
+    from staffroom_shared.auth import Principal
+
+    migrate(config, bootstrap)
+    context = bootstrap.build(config)
+    rows = seed_appraisal_trust(context.engine, context.metadata, per_academy)
+    school_year, today = school_year_today()
+    hr = trust_hr()
+    cycle = create_cycle(context.uow(), hr, {"name": f"{school_year} teachers", "template": "teachers",
+                                             "academy_id": None, "school_year": school_year})
+    open_cycle(context.uow(), hr, cycle.id, today=today)
+
+    # The appraiser: the Head of Department in the first academy with the most reviewees.
+    academy_id = rows[0]["academy_id"]
+    hods = [r for r in rows if r["academy_id"] == academy_id and r["post"] == "Head of Department"]
+    reports_to = {h["staff_id"]: sum(r["line_manager_id"] == h["staff_id"] for r in rows) for h in hods}
+    hod = max(hods, key=lambda h: reports_to[h["staff_id"]])["staff_id"]
+
+    def principal(staff_id):
+        return Principal(staff_id=staff_id, roles=frozenset({"staff"}), academy_id=academy_id, subject=str(staff_id))
+
+    appraiser = principal(hod)
+    with context.uow() as uow:
+        mine, _ = AppraisalRepository(uow.session).find(AppraisalFilter(cycle_id=cycle.id, appraiser_id=hod),
+                                                         page=1, page_size=100)
+        mine = [(a.id, a.reviewee_id) for a in mine]
+    objectives = [
+        ("Raise Year 11 maths outcomes", "pupil_outcomes", ["TS2", "TS6"]),
+        ("Adaptive teaching for pupils with SEND", "professional_practice", ["TS5"]),
+        ("Lead the KS3 curriculum review", "leadership", ["TS3", "TS8"]),
+        ("Protect a sustainable workload", "wellbeing", []),
+    ]
+    for appraisal_id, reviewee_id in mine:
+        ids = []
+        for title, kind, standards in objectives:
+            ids.append(commands.add_objective(context.uow(actor=str(hod)), appraiser, appraisal_id, {
+                "title": title, "description": f"{title}: by July, measurably, agreed at the objectives meeting",
+                "type": kind, "success_criteria": "Evidence in the department's data and observations",
+                "weighting": 25, "standards": standards, "priorities": ["Trust priority 2: curriculum"]}).id)
+        commands.agree_objectives(context.uow(), appraiser, appraisal_id, today=today)
+        commands.agree_objectives(context.uow(), principal(reviewee_id), appraisal_id, today=today)
+        commands.record_progress(context.uow(), appraiser, appraisal_id, ids[0],
+                                 {"note": "Mock results up 8 points", "evidence": "Dept tracker, spring term"},
+                                 today=today)
+        commands.add_observation(context.uow(), appraiser, appraisal_id, {
+            "kind": "lesson_observation", "observed_on": today, "focus": "Questioning in Year 10 sets",
+            "strengths": "Cold-calling, wait time", "areas_to_develop": "Checking understanding before moving on"})
+        commands.schedule_meeting(context.uow(), appraiser, appraisal_id, {
+            "kind": "mid_year_review", "starts_at": datetime.combine(today, dt_time(15, 30), timezone.utc),
+            "minutes": 45, "location": "Maths office"})
+        commands.complete_review(context.uow(), appraiser, appraisal_id, Stage.MID_YEAR, {
+            "assessments": {i: {"rating": "met", "comment": "On track"} for i in ids},
+            "overall_outcome": "meets_expectations", "summary": "A strong first half of the year",
+            "development_needs": [{"area": "Behaviour", "description": "Year 9 routines"}]}, today=today)
+    context.engine.dispose()
+    return {"staff": len(rows), "academy_id": academy_id, "appraiser_id": hod, "appraisals": mine}
+
+
+def bench_appraisal_read(engine_label: str, database_url: str, tmp: Path, rounds: int, requests: int,
+                         per_academy: int) -> None:
+    """GET /appraisals/<id> on the real appraisal app vs a bare PK read of `appraisals`, alternately."""
+    from staffroom_shared.auth import ensure_dev_keys, issue_dev_token
+
+    private, public = ensure_dev_keys(tmp / "keys")
+    issuer = "https://login.bench.example/"
+    production = not database_url.startswith("sqlite")
+    env = {
+        "DATABASE_URL": database_url, "BENCH_DATABASE_URL": database_url,
+        "JWT_PUBLIC_KEY_FILE": str(public), "JWT_ISSUER": issuer, "LOG_LEVEL": "INFO",
+        "STAFFROOM_DATA_DIR": str(tmp / "data"),
+        "STAFFROOM_ENV": "production" if production else "development",
+        "BUS_URL": AMQP_URL if production else f"embedded:///{tmp / 'data' / 'bus.db'}",
+    }
+    config = appraisal_config(database_url, tmp / "data", jwt_public_key_file=str(public), jwt_issuer=issuer)
+    seeded = seed_appraisal_reads(config, per_academy)
+    mine, academy_id, hod = seeded["appraisals"], seeded["academy_id"], seeded["appraiser_id"]
+
+    paths = [f"/appraisals/{a}" for a, _ in mine]
+    reviewee_id = mine[0][1]
+    appraiser_token = issue_dev_token(private, staff_id=hod, roles=["staff"], academy_id=academy_id,
+                                      issuer=issuer)
+    reviewee_token = issue_dev_token(private, staff_id=reviewee_id, roles=["staff"], academy_id=academy_id,
+                                     issuer=issuer)
+    variants = {  # name: (server, paths, headers)
+        "appraisal, appraiser": ("appraisal", paths, {"Authorization": f"Bearer {appraiser_token}"}),
+        "appraisal, reviewee": ("appraisal", paths[:1], {"Authorization": f"Bearer {reviewee_token}"}),
+        "bare": ("bare", paths, {}),
+    }
+    log(f"(e) {engine_label}: {seeded['staff']} staff, teachers' cycle open; the appraiser (a Head of Department) reads "
+        f"their {len(paths)} reviewees' appraisals (4 objectives, 1 progress update, 1 observation, 1 meeting, "
+        f"mid-year review each), the "
+        f"reviewee their own; {rounds} rounds x {requests} requests each")
+    servers = {}
+    try:
+        servers["appraisal"] = Server("appraisal_app", env, tmp / f"appraisal-{engine_label}.log")
+        servers["bare"] = Server("bare_app", {**env, "BENCH_TABLE": "appraisals"}, tmp / f"bare-{engine_label}.log")
+        for key, p, headers in variants.values():  # warm-up
+            load(servers[key].port, p, headers, 300)
+        results: dict[str, list[float]] = {name: [] for name in variants}
+        for r in range(rounds):
+            for name, (key, p, headers) in variants.items():
+                results[name].append(load(servers[key].port, p, headers, requests)["rps"])
+            log(f"(e) {engine_label} round {r + 1}: " + ", ".join(f"{name} {v[-1]:.0f}" for name, v in results.items())
+                + " req/s")
+        access_lines = sum(1 for _ in (tmp / f"appraisal-{engine_label}.log").open())
+    finally:
+        for server in servers.values():
+            server.stop()
+    log(f"(e) {engine_label}: the appraisal app wrote {access_lines} log lines (JSON access log at INFO, as deployed)")
+    for name in ("appraisal, appraiser", "appraisal, reviewee"):
+        add_ratio_row(f"(e) GET /appraisals/<id> {name.split(', ')[1]}, {engine_label}", "req/s",
+                      results[name], results["bare"], 0.5)
+
+
+# -- main -------------------------------------------------------------------------------------------
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer rounds and requests (< 1.5 minutes)")
+    parser.add_argument("--only", default="a,b,c,d,e,f", help="which parts to run: a-f (comma-separated)")
+    parser.add_argument("--no-sqlite-http", action="store_true", help="skip (a), (e) and (f) on SQLite")
+    args = parser.parse_args()
+    parts = set(args.only.split(","))
+    if args.quick:
+        http_rounds, http_requests, relay_rounds, relay_n, import_rounds = 3, 1000, 5, 1000, 2
+        open_rounds, read_rounds, read_requests = 2, 3, 800
+    else:
+        http_rounds, http_requests, relay_rounds, relay_n, import_rounds = 7, 1200, 5, 5000, 3
+        open_rounds, read_rounds, read_requests = 3, 5, 1000
+
+    import logging
+
+    logging.basicConfig(level=logging.WARNING)
+    started = time.perf_counter()
+    print(f"Staffroom benchmarks ({'quick' if args.quick else 'full'} run {RUN_ID}), "
+          f"{os.cpu_count()} CPUs, python {sys.version.split()[0]}", flush=True)
+    tmp = Path(tempfile.mkdtemp(prefix="staffroom-bench-"))
+    try:
+        if "a" in parts:
+            with pg_database("http") as url:
+                bench_http("PostgreSQL", url, tmp / "http-pg", http_rounds, http_requests)
+            if not args.no_sqlite_http and not args.quick:
+                bench_http("SQLite", f"sqlite:///{tmp / 'http-sqlite' / 'data' / 'directory.db'}",
+                           tmp / "http-sqlite", http_rounds, http_requests)
+        if "b" in parts:
+            bench_relay(tmp, relay_rounds, relay_n)
+        if "c" in parts:
+            bench_import(tmp, import_rounds, 10_000)
+        if "d" in parts:
+            bench_open_cycle(tmp, open_rounds, 2_500)
+        if "e" in parts:
+            with pg_database("read") as url:
+                bench_appraisal_read("PostgreSQL", url, tmp / "read-pg", read_rounds, read_requests, 2_500)
+            if not args.no_sqlite_http and not args.quick:
+                bench_appraisal_read("SQLite", f"sqlite:///{tmp / 'read-sqlite' / 'data' / 'appraisal.db'}",
+                                     tmp / "read-sqlite", read_rounds, read_requests, 2_500)
+        if "f" in parts:  # CPD places: bench/cpd_places.py
+            import cpd_places
+
+            cpd_places.run_part(sys.modules[__name__], tmp, args.quick, sqlite=not args.no_sqlite_http)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print_table()
+    print(f"A = the Staffroom code path, B = the bare stack measured alternately in the same run; "
+          f"{time.perf_counter() - started:.0f} s in all.")
+    missed = [r["name"] for r in ROWS if r["status"] != "ok"]
+    if missed:
+        print("MISSED: " + "; ".join(missed))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,351 @@
+#!/usr/bin/env bash
+# The production processes end to end, without Docker: the image's install
+# in a venv, Debian's PostgreSQL and RabbitMQ configured from deploy/ (the
+# RabbitMQ node started through deploy/rabbitmq/staffroom-entrypoint.sh),
+# and for directory, appraisal and cpd:
+# migrate, gunicorn with deploy/gunicorn.conf.py, the relay (and appraisal's and
+# cpd's consumers and daily jobs), with nginx and deploy/nginx/nginx.conf in
+# front, all in STAFFROOM_ENV=production. A member of staff added through the
+# directory must reach appraisal's copy, and an appraisal in its open cycle,
+# and CPD, and a development plan with induction.
+#   bash deploy/e2e.sh
+# Needs root (apt-get; runs the servers as the postgres and rabbitmq users).
+# Everything runs on 127.0.0.1 on its own ports beside any servers already
+# on the machine, lives under a temporary folder, and is stopped at the end.
+# Debian ships PostgreSQL 15 and RabbitMQ 3.10, not the images' 16 and 3.13.
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d /tmp/staffroom-e2e.XXXXXX)
+chmod 755 "$work"
+image_venv=/tmp/staffroom-image-venv-$(sha256sum < "$repo/requirements.lock" | cut -c1-12)
+pg_port=15432 amqp_port=15673 mgmt_port=15674 dist_port=25673 prom_port=15694
+web_port=18000 appraisal_web_port=18001 cpd_web_port=18002 proxy_port=18080 jwks_port=18100
+node=staffroome2e@localhost
+pids=()
+pg_ctl=
+step() { printf '\n== %s\n' "$*"; }
+as_rabbitmq() { runuser -u rabbitmq -- env HOME=/var/lib/rabbitmq "$@"; }
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    as_rabbitmq rabbitmqctl -n "$node" stop >/dev/null 2>&1 || true
+    [[ -n $pg_ctl ]] && runuser -u postgres -- "$pg_ctl" -D "$work/pg/data" stop -m fast >/dev/null 2>&1 || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+missing=()
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+[[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ]] || missing+=(rabbitmq-server)
+command -v nginx >/dev/null || missing+=(nginx-light)
+if ((${#missing[@]})); then
+    step "installing ${missing[*]} from Debian"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+pg_bin=$(dirname "$(ls -d /usr/lib/postgresql/*/bin/initdb | sort -V | tail -1)")
+pg_ctl=$pg_bin/pg_ctl
+
+step "the image's install in $image_venv"
+mkdir -p "$work/ctx/services"
+cp "$repo/requirements.lock" "$work/ctx/"
+cp -r "$repo/shared" "$work/ctx/shared"
+cp -r "$repo/services/directory" "$work/ctx/services/directory"
+cp -r "$repo/services/appraisal" "$work/ctx/services/appraisal"
+cp -r "$repo/services/cpd" "$work/ctx/services/cpd"
+find "$work/ctx" \( -name '*.egg-info' -o -name __pycache__ -o -name build -o -name tests \) -prune -exec rm -rf {} +
+if [[ ! -x $image_venv/bin/gunicorn ]]; then
+    python3 -m venv "$image_venv"
+    "$image_venv/bin/pip" install -q --no-cache-dir -r "$work/ctx/requirements.lock"
+fi
+"$image_venv/bin/pip" install -q --no-cache-dir --no-deps --force-reinstall "$work/ctx/shared" \
+    "$work/ctx/services/directory" "$work/ctx/services/appraisal" "$work/ctx/services/cpd"
+mkdir -p "$work/app/deploy" && cp "$repo/deploy/gunicorn.conf.py" "$work/app/deploy/"
+
+step "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') with deploy/postgres/init.sql"
+install -d -o postgres -g postgres "$work/pg"
+echo e2e-postgres-password > "$work/pg/pw" && chown postgres "$work/pg/pw"
+runuser -u postgres -- "$pg_bin/initdb" -D "$work/pg/data" -U staffroom --auth=scram-sha-256 --pwfile="$work/pg/pw" > "$work/initdb.log"
+runuser -u postgres -- "$pg_ctl" -D "$work/pg/data" -l "$work/pg/log" -w \
+    -o "-p $pg_port -k $work/pg -c listen_addresses=127.0.0.1" start > /dev/null
+PGPASSWORD=e2e-postgres-password psql -q -h 127.0.0.1 -p "$pg_port" -U staffroom -d postgres -v ON_ERROR_STOP=1 \
+    -f "$repo/deploy/postgres/init.sql"
+pg_isready -h 127.0.0.1 -p "$pg_port" -U staffroom   # the compose health check's command
+
+step "RabbitMQ through deploy/rabbitmq/staffroom-entrypoint.sh (paths and ports moved)"
+r=$work/rmq
+mkdir -p "$r/etc" "$r/bin" "$r/mnesia" "$r/log"
+cp "$repo/deploy/rabbitmq/definitions.json" "$repo/deploy/rabbitmq/enabled_plugins" "$r/etc/"
+sed -e "s#/run/staffroom-definitions#$r/defs#" \
+    -e "s#^listeners.tcp.default = .*#listeners.tcp.default = 127.0.0.1:$amqp_port#" \
+    -e "s#^management.tcp.port = .*#management.tcp.port = $mgmt_port\nmanagement.tcp.ip = 127.0.0.1\nprometheus.tcp.port = $prom_port\nprometheus.tcp.ip = 127.0.0.1#" \
+    "$repo/deploy/rabbitmq/rabbitmq.conf" > "$r/etc/rabbitmq.conf"
+diff "$repo/deploy/rabbitmq/rabbitmq.conf" "$r/etc/rabbitmq.conf" | grep '^>' || true
+sed -e "s#/run/staffroom-definitions#$r/defs#" -e "s#/etc/rabbitmq/definitions.json#$r/etc/definitions.json#" \
+    "$repo/deploy/rabbitmq/staffroom-entrypoint.sh" > "$r/entrypoint.sh"
+# Stands in for the image's docker-entrypoint.sh: start this node as the rabbitmq user.
+cat > "$r/bin/docker-entrypoint.sh" <<EOF
+#!/bin/sh
+exec runuser -u rabbitmq -- env HOME=/var/lib/rabbitmq RABBITMQ_NODENAME=$node RABBITMQ_DIST_PORT=$dist_port \\
+    RABBITMQ_CONFIG_FILE=$r/etc/rabbitmq.conf RABBITMQ_ENABLED_PLUGINS_FILE=$r/etc/enabled_plugins \\
+    RABBITMQ_MNESIA_BASE=$r/mnesia RABBITMQ_LOG_BASE=$r/log /usr/lib/rabbitmq/bin/"\$@"
+EOF
+chmod +x "$r/bin/docker-entrypoint.sh"
+chown -R rabbitmq:rabbitmq "$r/etc" "$r/mnesia" "$r/log"
+PATH="$r/bin:$PATH" STAFFROOM_RABBITMQ_USER=staffroom STAFFROOM_RABBITMQ_PASSWORD=e2e-rabbitmq-password \
+    sh "$r/entrypoint.sh" rabbitmq-server > "$r/server.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 90); do
+    as_rabbitmq rabbitmq-diagnostics -n "$node" -q check_port_connectivity >/dev/null 2>&1 && break
+    sleep 1
+done
+as_rabbitmq rabbitmq-diagnostics -n "$node" -q check_port_connectivity   # the compose health check's command
+sed 's/\x1b\[[0-9;]*m//g' "$r/server.log" | grep -oE "Will not seed default.*|Applying definitions from file.*" || true
+
+step "keys for a stand-in identity provider (JWKS over HTTP on 127.0.0.1:$jwks_port)"
+mkdir -p "$work/idp"
+(cd "$work/idp" && "$image_venv/bin/python" - <<'EOF'
+import json
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from jwt.algorithms import RSAAlgorithm
+key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+open("key.pem", "wb").write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                              serialization.NoEncryption()))
+jwk = json.loads(RSAAlgorithm.to_jwk(key.public_key()))
+jwk.update(kid="e2e", use="sig", alg="RS256")
+json.dump({"keys": [jwk]}, open("jwks.json", "w"))
+EOF
+)
+"$image_venv/bin/python" -m http.server "$jwks_port" --bind 127.0.0.1 --directory "$work/idp" > "$work/idp.log" 2>&1 &
+pids+=($!)
+
+export STAFFROOM_ENV=production
+# Each service's processes get their own database, as compose gives them (x-<svc>-env).
+pg_base=postgresql+psycopg://staffroom:e2e-postgres-password@127.0.0.1:$pg_port
+export DATABASE_URL=$pg_base/directory
+appraisal_env=(env DATABASE_URL="$pg_base/appraisal")
+cpd_env=(env DATABASE_URL="$pg_base/cpd")
+export BUS_URL=amqp://staffroom:e2e-rabbitmq-password@127.0.0.1:$amqp_port/staffroom
+export JWT_JWKS_URL=http://127.0.0.1:$jwks_port/jwks.json JWT_ISSUER=https://idp.e2e.invalid/ JWT_AUDIENCE=api://staffroom
+export LOG_LEVEL=INFO
+
+step "python -m directory.entrypoints.migrate"
+(cd "$work/app" && "$image_venv/bin/python" -m directory.entrypoints.migrate) > "$work/migrate.log" 2>&1 \
+    || { tail -5 "$work/migrate.log"; echo "FAIL: migrate" >&2; exit 1; }
+echo "exit 0; tables: $(PGPASSWORD=e2e-postgres-password psql -h 127.0.0.1 -p "$pg_port" -U staffroom -d directory -Atc \
+    "select string_agg(tablename, ' ' order by tablename) from pg_tables where schemaname = 'public'")"
+
+step "python -m appraisal.entrypoints.migrate"
+(cd "$work/app" && "${appraisal_env[@]}" "$image_venv/bin/python" -m appraisal.entrypoints.migrate) \
+    > "$work/appraisal-migrate.log" 2>&1 \
+    || { tail -5 "$work/appraisal-migrate.log"; echo "FAIL: appraisal migrate" >&2; exit 1; }
+echo "exit 0; tables: $(PGPASSWORD=e2e-postgres-password psql -h 127.0.0.1 -p "$pg_port" -U staffroom -d appraisal -Atc \
+    "select string_agg(tablename, ' ' order by tablename) from pg_tables where schemaname = 'public'")"
+
+step "python -m cpd.entrypoints.migrate"
+(cd "$work/app" && "${cpd_env[@]}" "$image_venv/bin/python" -m cpd.entrypoints.migrate) \
+    > "$work/cpd-migrate.log" 2>&1 \
+    || { tail -5 "$work/cpd-migrate.log"; echo "FAIL: cpd migrate" >&2; exit 1; }
+echo "exit 0; tables: $(PGPASSWORD=e2e-postgres-password psql -h 127.0.0.1 -p "$pg_port" -U staffroom -d cpd -Atc \
+    "select string_agg(tablename, ' ' order by tablename) from pg_tables where schemaname = 'public'")"
+# An induction programme in the catalogue, so the joiner's plan suggests it (HR adds these through the API).
+(cd "$work/app" && "${cpd_env[@]}" "$image_venv/bin/python" - <<'EOF'
+from cpd import bootstrap
+from cpd.domain.model import Programme
+context = bootstrap.build()
+with context.uow(actor="e2e") as uow:
+    uow.session.add(Programme(title="E2E Trust induction", kind="staff_induction", provider="E2E Trust",
+                              delivery_mode="in_person", cost="0"))
+    uow.commit()
+print("catalogue: E2E Trust induction (staff_induction, trust-wide)")
+EOF
+)
+
+step "the code's own queue declaration against the definitions-created queue, and a tap on staffroom.events"
+"$image_venv/bin/python" - <<'EOF'
+import os
+from kombu import Connection, Exchange, Queue
+from appraisal.bootstrap import HANDLERS
+from cpd.bootstrap import HANDLERS as CPD_HANDLERS
+from staffroom_shared.bus.rabbitmq import RabbitBus
+RabbitBus(os.environ["BUS_URL"]).declare("appraisal", sorted(HANDLERS))
+print("RabbitBus.declare('appraisal', appraisal's bindings): accepted, arguments equivalent to definitions.json")
+RabbitBus(os.environ["BUS_URL"]).declare("cpd", sorted(CPD_HANDLERS))
+print("RabbitBus.declare('cpd', cpd's bindings): accepted, arguments equivalent to definitions.json")
+with Connection(os.environ["BUS_URL"]) as conn:
+    Queue("e2e-tap", Exchange("staffroom.events", type="topic", durable=True), routing_key="#",
+          auto_delete=True)(conn.channel()).declare()
+EOF
+
+step "web (the image's CMD) and relay for directory; web, relay, consumer and the daily job for appraisal and cpd; proxy"
+(cd "$work/app" && GUNICORN_BIND=127.0.0.1:$web_port \
+    exec "$image_venv/bin/gunicorn" -c deploy/gunicorn.conf.py "directory.api:create_app()") > "$work/web.log" 2>&1 &
+pids+=($!)
+(cd "$work/app" && exec "$image_venv/bin/python" -m directory.entrypoints.relay) > "$work/relay.log" 2>&1 &
+relay_pid=$!
+pids+=($relay_pid)
+(cd "$work/app" && GUNICORN_BIND=127.0.0.1:$appraisal_web_port exec "${appraisal_env[@]}" \
+    "$image_venv/bin/gunicorn" -c deploy/gunicorn.conf.py "appraisal.api:create_app()") > "$work/appraisal-web.log" 2>&1 &
+pids+=($!)
+(cd "$work/app" && exec "${appraisal_env[@]}" "$image_venv/bin/python" -m appraisal.entrypoints.relay) \
+    > "$work/appraisal-relay.log" 2>&1 &
+pids+=($!)
+(cd "$work/app" && exec "${appraisal_env[@]}" "$image_venv/bin/python" -m appraisal.entrypoints.consumer) \
+    > "$work/appraisal-consumer.log" 2>&1 &
+consumer_pid=$!
+pids+=($consumer_pid)
+(cd "$work/app" && exec "${appraisal_env[@]}" "$image_venv/bin/python" -m appraisal.entrypoints.scheduler --every 86400) \
+    > "$work/appraisal-scheduler.log" 2>&1 &
+scheduler_pid=$!
+pids+=($scheduler_pid)
+(cd "$work/app" && GUNICORN_BIND=127.0.0.1:$cpd_web_port exec "${cpd_env[@]}" \
+    "$image_venv/bin/gunicorn" -c deploy/gunicorn.conf.py "cpd.api:create_app()") > "$work/cpd-web.log" 2>&1 &
+pids+=($!)
+(cd "$work/app" && exec "${cpd_env[@]}" "$image_venv/bin/python" -m cpd.entrypoints.relay) > "$work/cpd-relay.log" 2>&1 &
+pids+=($!)
+(cd "$work/app" && exec "${cpd_env[@]}" "$image_venv/bin/python" -m cpd.entrypoints.consumer) \
+    > "$work/cpd-consumer.log" 2>&1 &
+cpd_consumer_pid=$!
+pids+=($cpd_consumer_pid)
+(cd "$work/app" && exec "${cpd_env[@]}" "$image_venv/bin/python" -m cpd.entrypoints.scheduler --every 86400) \
+    > "$work/cpd-scheduler.log" 2>&1 &
+cpd_scheduler_pid=$!
+pids+=($cpd_scheduler_pid)
+sed -e "s#directory-web:8000#127.0.0.1:$web_port#" -e "s#appraisal-web:8000#127.0.0.1:$appraisal_web_port#" \
+    -e "s#cpd-web:8000#127.0.0.1:$cpd_web_port#" \
+    -e "s#listen 8080;#listen 127.0.0.1:$proxy_port;#" \
+    -e "s#pid /tmp/nginx.pid;#pid $work/nginx.pid;#" "$repo/deploy/nginx/nginx.conf" > "$work/nginx.conf"
+nginx -c "$work/nginx.conf" -g 'daemon off;' > "$work/nginx-access.log" 2> "$work/nginx-error.log" &
+pids+=($!)
+for svc in directory appraisal cpd; do
+    for _ in $(seq 100); do curl -fs "http://127.0.0.1:$proxy_port/api/$svc/readyz" >/dev/null && break; sleep 0.2; done
+done
+
+"$image_venv/bin/python" - "http://127.0.0.1:$proxy_port" "$work/idp/key.pem" <<'EOF'
+import json, os, sys, time, urllib.error, urllib.request, uuid
+from datetime import datetime, timedelta, timezone
+import jwt
+from kombu import Connection, Queue
+base, key_file = sys.argv[1], sys.argv[2]
+now = datetime.now(timezone.utc)
+token = jwt.encode({"iss": "https://idp.e2e.invalid/", "aud": "api://staffroom", "sub": str(uuid.uuid4()),
+                    "roles": ["trust_hr"], "iat": now, "nbf": now, "exp": now + timedelta(minutes=10)},
+                   open(key_file, "rb").read(), algorithm="RS256", headers={"kid": "e2e"})
+
+def call(method, path, body=None, correlation_id=None):
+    headers = {"Authorization": "Bearer " + token, "Content-Type": "application/json"}
+    if correlation_id:
+        headers["X-Correlation-ID"] = correlation_id
+    req = urllib.request.Request(base + path, method=method, headers=headers,
+                                 data=None if body is None else json.dumps(body).encode())
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return r.status, r.headers, json.loads(r.read())
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers, json.loads(e.read())
+
+def check(label, cond, detail=""):
+    print(("ok   " if cond else "FAIL ") + label)
+    if not cond:
+        print(detail)
+        sys.exit(1)
+
+for svc in ("directory", "appraisal", "cpd"):
+    s, h, b = call("GET", f"/api/{svc}/readyz")
+    check(f"{svc} readyz through the proxy: database and bus ok", s == 200 and b["checks"] == {"database": "ok", "bus": "ok"}, b)
+year = now.year if now.month >= 9 else now.year - 1
+s, h, cycle = call("POST", "/api/appraisal/cycles", {"name": f"{year}/{(year + 1) % 100:02d} teachers", "template": "teachers",
+                                                      "academy_id": None, "school_year": year})
+check("POST /api/appraisal/cycles (trust-wide teachers cycle, this school year) -> 201", s == 201, cycle)
+s, h, b = call("POST", f"/api/appraisal/cycles/{cycle['id']}/open")
+check("open it while appraisal's staff copy is empty -> 200, no appraisals yet", s == 200, b)
+s, h, academy = call("POST", "/api/directory/academies", {"name": "E2E Academy", "urn": "123456", "phase": "primary"})
+check("POST /api/directory/academies (trust HR token from the JWKS) -> 201", s == 201, academy)
+s, h, staff = call("POST", "/api/directory/staff", {
+    "staff_code": "E2E1", "academy_id": academy["id"], "first_name": "Ada", "last_name": "Lovelace",
+    "email": "ada@example.invalid", "staff_type": "teaching", "post": "Teacher of Mathematics",
+    "start_date": "2026-09-01"}, correlation_id="e2e-staff-1")
+check("POST /api/directory/staff -> 201, X-Correlation-ID kept", s == 201 and h["X-Correlation-ID"] == "e2e-staff-1", staff)
+s, h, b = call("POST", "/api/directory/staff", {"staff_code": ""})
+check("bad input -> 422 application/problem+json", s == 422 and h["Content-Type"].startswith("application/problem+json"), b)
+
+deadline, appraisals = time.time() + 30, {"total": 0}
+while appraisals.get("total") != 1 and time.time() < deadline:
+    s, h, appraisals = call("GET", f"/api/appraisal/appraisals?reviewee_id={staff['id']}")
+    time.sleep(0.3)
+check("staff.joined reached appraisal: the joiner has an appraisal in the open cycle (GET /api/appraisal/appraisals)",
+      appraisals.get("total") == 1 and appraisals["items"][0]["cycle_id"] == cycle["id"]
+      and appraisals["items"][0]["reviewee_name"] == "Ada Lovelace", appraisals)
+
+deadline, plans = time.time() + 30, []
+while not plans and time.time() < deadline:
+    s, h, plans = call("GET", f"/api/cpd/plans?staff_id={staff['id']}")
+    plans = plans if s == 200 else []
+    time.sleep(0.3)
+check("staff.joined reached cpd: the joiner has a development plan with induction (GET /api/cpd/plans)",
+      len(plans) == 1 and plans[0]["created_because"] == "joined"
+      and [(i["title"], i["source"]) for i in plans[0]["items"]] == [("E2E Trust induction", "induction")], plans)
+
+wanted, seen = {"staff.joined", "appraisal.appraisal_opened", "cpd.plan_created"}, {}
+deadline = time.time() + 15
+with Connection(os.environ["BUS_URL"]) as conn:
+    tap = Queue("e2e-tap")(conn.channel())
+    while not wanted <= set(seen) and time.time() < deadline:
+        m = tap.get(no_ack=True)
+        if m is not None and m.delivery_info["routing_key"] in wanted:
+            seen.setdefault(m.delivery_info["routing_key"], m)
+        elif m is None:
+            time.sleep(0.2)
+check("directory's relay published staff.joined to staffroom.events", "staff.joined" in seen)
+envelope = json.loads(seen["staff.joined"].body)
+check("event carries the request's correlation id, persistent delivery",
+      envelope["correlation_id"] == "e2e-staff-1" and seen["staff.joined"].properties.get("delivery_mode") == 2, envelope)
+check("appraisal's relay published appraisal.appraisal_opened", "appraisal.appraisal_opened" in seen)
+opened = json.loads(seen["appraisal.appraisal_opened"].body)
+check("appraisal.appraisal_opened carries the same correlation id, from the HTTP request through both services",
+      opened["correlation_id"] == "e2e-staff-1" and opened["payload"]["reviewee_id"] == staff["id"], opened)
+check("cpd's relay published cpd.plan_created", "cpd.plan_created" in seen)
+created = json.loads(seen["cpd.plan_created"].body)
+check("cpd.plan_created carries the same correlation id and reason joined",
+      created["correlation_id"] == "e2e-staff-1" and created["payload"]["staff_id"] == staff["id"]
+      and created["payload"]["reason"] == "joined", created)
+EOF
+psql_cpd() { PGPASSWORD=e2e-postgres-password psql -h 127.0.0.1 -p "$pg_port" -U staffroom -d cpd -Atc "$1"; }
+echo "ok   cpd's inbox: $(psql_cpd "select string_agg(event_type, ', ' order by event_type) from inbox")"
+unsent=$(psql_cpd "select count(*) from outbox where sent_at is null")
+[[ $unsent == 0 ]] || { echo "FAIL: $unsent cpd outbox rows unsent" >&2; exit 1; }
+echo "ok   cpd outbox: every row marked sent"
+grep -q '"cpd daily job: 0 secondment' "$work/cpd-scheduler.log" \
+    || { cat "$work/cpd-scheduler.log"; echo "FAIL: cpd's daily job did not run at start" >&2; exit 1; }
+echo "ok   cpd's daily job ran at start"
+psql_appraisal() { PGPASSWORD=e2e-postgres-password psql -h 127.0.0.1 -p "$pg_port" -U staffroom -d appraisal -Atc "$1"; }
+copy=$(psql_appraisal "select first_name || ' ' || last_name || ', ' || post from staff")
+[[ $copy == "Ada Lovelace, Teacher of Mathematics" ]] || { echo "FAIL: appraisal's staff copy holds '$copy'" >&2; exit 1; }
+echo "ok   appraisal's staff copy (its own database): $copy"
+echo "ok   appraisal's inbox: $(psql_appraisal "select string_agg(event_type, ', ' order by event_type) from inbox")"
+unsent=$(psql_appraisal "select count(*) from outbox where sent_at is null")
+[[ $unsent == 0 ]] || { echo "FAIL: $unsent appraisal outbox rows unsent" >&2; exit 1; }
+echo "ok   appraisal outbox: every row marked sent"
+grep -q '"appraisal daily job: 0 overdue' "$work/appraisal-scheduler.log" \
+    || { cat "$work/appraisal-scheduler.log"; echo "FAIL: the daily job did not run at start" >&2; exit 1; }
+echo "ok   appraisal's daily job ran at start (before the cycle opened: 0 overdue)"
+unsent=$(PGPASSWORD=e2e-postgres-password psql -h 127.0.0.1 -p "$pg_port" -U staffroom -d directory -Atc \
+    "select count(*) from outbox where sent_at is null")
+[[ $unsent == 0 ]] || { echo "FAIL: $unsent outbox rows unsent" >&2; exit 1; }
+echo "ok   outbox: every row marked sent"
+
+kill -TERM "$relay_pid"
+for _ in $(seq 100); do kill -0 "$relay_pid" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$relay_pid" 2>/dev/null && { echo "FAIL: relay ignored SIGTERM" >&2; exit 1; }
+echo "ok   relay stops on SIGTERM within 10 s"
+for name_pid in "appraisal consumer:$consumer_pid" "appraisal scheduler:$scheduler_pid" \
+                "cpd consumer:$cpd_consumer_pid" "cpd scheduler:$cpd_scheduler_pid"; do
+    name=${name_pid%%:*} pid=${name_pid#*:}
+    kill -TERM "$pid"
+    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$pid" 2>/dev/null && { echo "FAIL: $name ignored SIGTERM" >&2; exit 1; }
+    echo "ok   $name stops on SIGTERM within 10 s"
+done
+
+printf '\nEnd-to-end check passed.\n'

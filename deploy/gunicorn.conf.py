@@ -1,0 +1,68 @@
+"""Gunicorn settings shared by every Staffroom web process.
+
+Used as: gunicorn -c deploy/gunicorn.conf.py "<service>.api:create_app()"
+Everything a deployment may want to tune comes from the environment.
+"""
+import os
+
+from gunicorn.glogging import Logger
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name) or default)
+
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+
+# Not derived from cpu_count(): inside a container that reports the host's
+# cores, not the container's share. Scale with replicas instead.
+workers = _int("WEB_CONCURRENCY", 2)
+threads = _int("GUNICORN_THREADS", 4)
+worker_class = "gthread"
+
+# The proxy waits 60 s for a response; a worker stuck longer than this is
+# killed first, so the client gets a clean 502/504 rather than a hang.
+timeout = _int("GUNICORN_TIMEOUT", 30)
+graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 25)
+keepalive = 5
+
+# Recycle workers now and then so a slow leak never takes a service down;
+# jitter stops every worker restarting at the same moment.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 1000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 100)
+
+# The heartbeat file must not live on the container's overlay filesystem,
+# where a slow disk makes healthy workers look dead.
+worker_tmp_dir = "/dev/shm"
+
+# Trust X-Forwarded-Proto/-For from the reverse proxy. The web port is never
+# published (compose) or is reachable only inside the cluster (k8s); narrow
+# this to the proxy's addresses where that is not so.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "*")
+
+# Gunicorn 25.1+ opens a control socket under $HOME by default; containers
+# are managed by replacing them, and their filesystem is read-only.
+control_socket_disable = True
+
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+errorlog = "-"
+accesslog = "-"
+# One JSON object per request. Gunicorn escapes double quotes inside atoms.
+access_log_format = (
+    '{"logger": "gunicorn.access", "time": "%(t)s", "remote_addr": "%(h)s",'
+    ' "forwarded_for": "%({x-forwarded-for}i)s", "method": "%(m)s", "path": "%(U)s",'
+    ' "query": "%(q)s", "status": %(s)s, "bytes": "%(B)s", "duration_us": %(D)s,'
+    ' "correlation_id": "%({x-correlation-id}i)s", "user_agent": "%(a)s"}'
+)
+
+
+class _Logger(Logger):
+    """Leaves successful health probes (every few seconds) out of the access log."""
+
+    def access(self, resp, req, environ, request_time):
+        if environ.get("PATH_INFO") in ("/healthz", "/readyz") and str(resp.status).startswith("2"):
+            return
+        super().access(resp, req, environ, request_time)
+
+
+logger_class = _Logger

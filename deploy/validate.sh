@@ -1,0 +1,355 @@
+#!/usr/bin/env bash
+# Checks the production layout without a Docker engine. Run from anywhere:
+#   bash deploy/validate.sh
+# Needs root for apt-get the first time (Debian's docker-compose and
+# nginx-light); Python tools go into a throwaway venv under /tmp.
+# Touches nothing in the repository.
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d /tmp/staffroom-deploy-check.XXXXXX)
+venv=${STAFFROOM_CHECK_VENV:-/tmp/staffroom-deploy-check-venv}
+image_venv=/tmp/staffroom-image-venv-$(sha256sum < "$repo/requirements.lock" | cut -c1-12)
+app_port=${CHECK_APP_PORT:-18000}
+proxy_port=${CHECK_PROXY_PORT:-18080}
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+step() { printf '\n== %s\n' "$*"; }
+fail() { printf 'FAIL: %s\n' "$*" >&2; exit 1; }
+
+need_apt=()
+command -v docker-compose >/dev/null || need_apt+=(docker-compose)
+command -v nginx >/dev/null || need_apt+=(nginx-light)
+if ((${#need_apt[@]})); then
+    step "installing ${need_apt[*]} from Debian"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+if [[ ! -x $venv/bin/kubernetes-validate ]]; then
+    step "creating $venv (pyyaml, yamllint, kubernetes-validate, gunicorn)"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q pyyaml yamllint kubernetes-validate gunicorn
+fi
+
+cd "$repo"
+dummy_env=(
+    POSTGRES_PASSWORD=dummy-postgres-password
+    RABBITMQ_PASSWORD=dummy-rabbitmq-password
+    JWT_JWKS_URL=https://idp.example.invalid/discovery/keys
+    JWT_ISSUER=https://idp.example.invalid/
+    JWT_AUDIENCE=api://staffroom
+)
+
+step "docker-compose config (Debian docker-compose $(docker-compose version --short))"
+env -i PATH="$PATH" "${dummy_env[@]}" docker-compose -f docker-compose.yml config > "$work/compose.yml"
+echo "renders: $(grep -c '^  [a-z]' "$work/compose.yml") top-level entries"
+"$venv/bin/python" - "$work/compose.yml" <<'EOF'
+import sys, yaml
+c = yaml.safe_load(open(sys.argv[1]))
+s = c["services"]
+processes = {"directory": ("migrate", "web", "relay"),
+             "appraisal": ("migrate", "web", "relay", "consumer", "scheduler"),
+             "cpd": ("migrate", "web", "relay", "consumer", "scheduler")}
+expect = {"postgres", "rabbitmq", "proxy"} | {f"{svc}-{p}" for svc, ps in processes.items() for p in ps}
+assert expect <= set(s), expect - set(s)
+for svc, ps in processes.items():
+    for p in ps:
+        name = f"{svc}-{p}"
+        env = s[name]["environment"]
+        assert env["STAFFROOM_ENV"] == "production", name
+        assert env["DATABASE_URL"].endswith(f"@postgres:5432/{svc}"), name
+        assert env["BUS_URL"].endswith("@rabbitmq:5672/staffroom"), name
+        assert s[name]["image"] == s[f"{svc}-web"]["image"], name
+        assert s[name]["image"].split("/")[-1].startswith(f"{svc}:"), name
+        if p == "web":
+            assert "command" not in s[name]  # the image's CMD: gunicorn
+        else:
+            assert s[name]["command"][2] == f"{svc}.entrypoints.{p}", name
+        if p == "migrate":
+            assert s[name]["depends_on"]["postgres"]["condition"] == "service_healthy"
+            assert s[name]["restart"] == "no", name
+        else:
+            assert s[name]["depends_on"][f"{svc}-migrate"]["condition"] == "service_completed_successfully", name
+            assert s[name]["depends_on"]["rabbitmq"]["condition"] == "service_healthy", name
+            assert s[name]["restart"] == "unless-stopped", name
+    assert s["proxy"]["depends_on"][f"{svc}-web"]["condition"] == "service_healthy"
+    assert "healthcheck" in s[f"{svc}-web"], svc
+for svc in ("appraisal", "cpd"):
+    assert s[f"{svc}-scheduler"]["command"][-2:] == ["--every", "86400"], svc  # a loop, not a one-off that restarts
+for name in ("postgres", "rabbitmq", "proxy"):
+    assert "healthcheck" in s[name], name
+print("services, commands, env and start order as intended")
+EOF
+
+step "docker-compose refuses to start without each required variable"
+for i in "${!dummy_env[@]}"; do
+    var=${dummy_env[$i]%%=*}
+    rest=("${dummy_env[@]:0:$i}" "${dummy_env[@]:$((i + 1))}")
+    if out=$(env -i PATH="$PATH" "${rest[@]}" docker-compose -f docker-compose.yml config -q 2>&1); then
+        fail "compose accepted a missing $var"
+    fi
+    echo "without $var: refused (${out##*: })"
+done
+
+step "nginx -t on deploy/nginx/nginx.conf as it is"
+nginx -t -c "$repo/deploy/nginx/nginx.conf"
+
+step "proxy smoke test: nginx (copy, upstream -> 127.0.0.1) + gunicorn with deploy/gunicorn.conf.py"
+cat > "$work/fakeapp.py" <<'EOF'
+import json, time
+def app(environ, start_response):
+    if environ["PATH_INFO"] == "/slow":
+        time.sleep(3)
+    body = json.dumps({
+        "path": environ["PATH_INFO"], "query": environ["QUERY_STRING"],
+        "scheme": environ["wsgi.url_scheme"],
+        "correlation_id": environ.get("HTTP_X_CORRELATION_ID"),
+        "prefix": environ.get("HTTP_X_FORWARDED_PREFIX"),
+        "forwarded_for": environ.get("HTTP_X_FORWARDED_FOR"),
+        "length": len(environ["wsgi.input"].read()),
+    }).encode()
+    start_response("200 OK", [("Content-Type", "application/json")])
+    return [body]
+EOF
+sed -e "s#directory-web:8000#127.0.0.1:$app_port#" -e "s#appraisal-web:8000#127.0.0.1:$app_port#" \
+    -e "s#cpd-web:8000#127.0.0.1:$app_port#" \
+    -e "s#listen 8080;#listen 127.0.0.1:$proxy_port;#" \
+    -e "s#pid /tmp/nginx.pid;#pid $work/nginx.pid;#" \
+    -e "s#proxy_read_timeout 60s;#proxy_read_timeout 2s;#" \
+    deploy/nginx/nginx.conf > "$work/nginx.conf"
+echo "differences from deploy/nginx/nginx.conf:"
+diff deploy/nginx/nginx.conf "$work/nginx.conf" | grep '^>' || true
+GUNICORN_BIND=127.0.0.1:$app_port WEB_CONCURRENCY=2 GUNICORN_THREADS=2 \
+    "$venv/bin/gunicorn" -c deploy/gunicorn.conf.py --chdir "$work" fakeapp:app \
+    > "$work/gunicorn.log" 2>&1 &
+pids+=($!)
+nginx -c "$work/nginx.conf" -g 'daemon off;' > "$work/nginx-access.log" 2> "$work/nginx-error.log" &
+pids+=($!)
+for _ in $(seq 50); do
+    curl -fs "http://127.0.0.1:$proxy_port/healthz" >/dev/null && curl -fs "http://127.0.0.1:$app_port/healthz" >/dev/null && break
+    sleep 0.2
+done
+base=http://127.0.0.1:$proxy_port
+head -c $((10 * 1024 * 1024)) /dev/zero > "$work/10MiB"
+head -c $((10 * 1024 * 1024 + 1)) /dev/zero > "$work/10MiB+1"
+"$venv/bin/python" - "$base" "$work" <<'EOF'
+import json, subprocess, sys
+base, work = sys.argv[1], sys.argv[2]
+
+def get(path, *args):
+    out = subprocess.run(
+        ["curl", "-s", "-D", "-", *args, base + path], capture_output=True, check=True
+    ).stdout.decode("latin-1")
+    head, _, body = out.partition("\r\n\r\n")
+    while head.startswith("HTTP/1.1 100"):  # curl's Expect: 100-continue on big bodies
+        head, _, body = body.partition("\r\n\r\n")
+    lines = head.split("\r\n")
+    headers = {k.lower(): v.strip() for k, _, v in (l.partition(":") for l in lines[1:])}
+    return int(lines[0].split()[1]), headers, body
+
+def check(label, cond):
+    print(("ok   " if cond else "FAIL ") + label)
+    if not cond:
+        sys.exit(1)
+
+s, h, b = get("/api/directory/staff/42?active=1", "-H", "X-Correlation-ID: abc-123", "-H", "X-Forwarded-Proto: https")
+j = json.loads(b)
+check("/api/directory/staff/42?active=1 reaches the service as /staff/42?active=1", (s, j["path"], j["query"]) == (200, "/staff/42", "active=1"))
+check("X-Correlation-ID passed through and returned", j["correlation_id"] == "abc-123" and h["x-correlation-id"] == "abc-123")
+check("X-Forwarded-Prefix /api/directory and X-Forwarded-For set", j["prefix"] == "/api/directory" and j["forwarded_for"] == "127.0.0.1")
+check("gunicorn trusts X-Forwarded-Proto from the proxy", j["scheme"] == "https")
+s, h, b = get("/api/directory/openapi.json")
+check("/api/directory/openapi.json -> /openapi.json", json.loads(b)["path"] == "/openapi.json")
+s, h, b = get("/api/appraisal/appraisals?page=2", "-H", "X-Correlation-ID: app-1")
+j = json.loads(b)
+check("/api/appraisal/appraisals?page=2 reaches appraisal as /appraisals?page=2, prefix /api/appraisal",
+      (s, j["path"], j["query"], j["prefix"], j["correlation_id"]) == (200, "/appraisals", "page=2", "/api/appraisal", "app-1"))
+s, h, b = get("/api/appraisal")
+check("/api/appraisal redirects relatively to /api/appraisal/", s == 301 and h["location"] == "/api/appraisal/")
+s, h, b = get("/api/cpd/plans/me", "-H", "X-Correlation-ID: cpd-1")
+j = json.loads(b)
+check("/api/cpd/plans/me reaches cpd as /plans/me, prefix /api/cpd",
+      (s, j["path"], j["prefix"], j["correlation_id"]) == (200, "/plans/me", "/api/cpd", "cpd-1"))
+s, h, b = get("/api/directory/staff", "-H", 'X-Correlation-ID: x" injected')
+j = json.loads(b)
+check("malformed correlation id replaced by a generated one", j["correlation_id"] != 'x" injected' and h["x-correlation-id"] == j["correlation_id"])
+s, h, b = get("/api/directory")
+check("/api/directory redirects relatively to /api/directory/", s == 301 and h["location"] == "/api/directory/")
+s, h, b = get("/api/directory/imports", "--data-binary", "@" + work + "/10MiB")
+check("10 MiB body accepted", s == 200 and json.loads(b)["length"] == 10 * 1024 * 1024)
+s, h, b = get("/api/directory/imports", "--data-binary", "@" + work + "/10MiB+1")
+check("10 MiB + 1 byte refused: 413 application/problem+json", s == 413 and h["content-type"] == "application/problem+json" and json.loads(b)["status"] == 413)
+s, h, b = get("/api/nowhere/x")
+check("unknown path: 404 application/problem+json", s == 404 and h["content-type"] == "application/problem+json")
+s, h, b = get("/api/directory/slow")
+check("service too slow: 504 application/problem+json", s == 504 and json.loads(b)["status"] == 504)
+EOF
+kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true
+"$venv/bin/python" - "$base" "$work" <<'EOF'
+import json, subprocess, sys
+base, work = sys.argv[1], sys.argv[2]
+out = subprocess.run(["curl", "-s", "-w", "\n%{http_code}", base + "/api/directory/staff"], capture_output=True).stdout.decode()
+body, code = out.rsplit("\n", 1)
+assert code == "503" and json.loads(body)["status"] == 503, out
+print("ok   service down: 503 application/problem+json")
+access = [l for l in open(work + "/gunicorn.log") if l.startswith("{")]
+for l in access:
+    json.loads(l)
+assert access and not any('"/healthz"' in l for l in access)
+print(f"ok   gunicorn access log: {len(access)} JSON lines, health probes left out")
+for l in open(work + "/nginx-access.log"):
+    json.loads(l)
+print("ok   nginx access log is JSON")
+EOF
+
+step "JSON, YAML and Kubernetes schemas"
+"$venv/bin/python" - <<'EOF'
+import glob, json, yaml
+d = json.load(open("deploy/rabbitmq/definitions.json"))
+ex = {e["name"]: e for e in d["exchanges"]}
+assert ex["staffroom.events"]["type"] == "topic" and ex["staffroom.events"]["durable"]
+assert ex["staffroom.dlx"]["type"] == "direct" and ex["staffroom.dlx"]["durable"]
+queues = {q["name"]: q for q in d["queues"]}
+bindings = {(b["source"], b["destination"], b["routing_key"]) for b in d["bindings"]}
+services = [n for n in queues if not n.endswith(".dlq")]
+for s in services:
+    args = queues[s]["arguments"]
+    assert queues[s]["durable"] and args["x-queue-type"] == "quorum", s
+    assert (args["x-dead-letter-exchange"], args["x-dead-letter-routing-key"]) == ("staffroom.dlx", s), s
+    assert queues[s + ".dlq"]["arguments"] == {"x-queue-type": "quorum"}, s
+    assert ("staffroom.dlx", s + ".dlq", s) in bindings, s
+for source, destination, key in bindings:
+    if source == "staffroom.events":
+        assert destination in services, (destination, key)
+print("definitions.json: valid JSON; topology as specified for", ", ".join(services))
+for f in sorted(glob.glob("deploy/k8s/*.yaml")):
+    print(f, "parses:", [doc["kind"] for doc in yaml.safe_load_all(open(f)) if doc])
+EOF
+"$venv/bin/kubernetes-validate" --strict -k 1.30.0 deploy/k8s/*.yaml
+"$venv/bin/yamllint" -s -d '{extends: default, rules: {line-length: {max: 140}, document-start: disable, truthy: {check-keys: false}, braces: {max-spaces-inside: 1}}}' \
+    docker-compose.yml deploy/k8s/
+echo "yamllint: clean"
+
+step "RabbitMQ entrypoint (copy with paths moved under $work, chown and image entrypoint stubbed)"
+mkdir -p "$work/rmq/bin" "$work/rmq/etc"
+cp deploy/rabbitmq/definitions.json "$work/rmq/etc/"
+sed -e "s#/run/staffroom-definitions#$work/rmq/run#" -e "s#/etc/rabbitmq/definitions.json#$work/rmq/etc/definitions.json#" \
+    deploy/rabbitmq/staffroom-entrypoint.sh > "$work/rmq/entrypoint.sh"
+printf '#!/bin/sh\n:\n' > "$work/rmq/bin/chown"
+printf '#!/bin/sh\necho "handed over: $*"\n' > "$work/rmq/bin/docker-entrypoint.sh"
+chmod +x "$work/rmq/bin/"*
+PATH="$work/rmq/bin:$PATH" STAFFROOM_RABBITMQ_USER=staffroom STAFFROOM_RABBITMQ_PASSWORD='pa"ss\word' \
+    sh "$work/rmq/entrypoint.sh" rabbitmq-server
+python3 - "$work/rmq/run" <<'EOF'
+import json, os, stat, sys
+run = sys.argv[1]
+assert sorted(os.listdir(run)) == ["10-topology.json", "20-users.json"]
+users = json.load(open(run + "/20-users.json"))
+assert users["users"][0] == {"name": "staffroom", "password": 'pa"ss\\word', "tags": "management"}
+assert users["permissions"][0]["vhost"] == "staffroom"
+assert stat.S_IMODE(os.stat(run + "/20-users.json").st_mode) == 0o600
+print("definitions directory written; awkward password survives JSON escaping; users file is 0600")
+EOF
+if PATH="$work/rmq/bin:$PATH" STAFFROOM_RABBITMQ_USER=staffroom sh "$work/rmq/entrypoint.sh" rabbitmq-server 2>/dev/null; then
+    fail "RabbitMQ entrypoint started without a password"
+fi
+echo "refuses to start without STAFFROOM_RABBITMQ_PASSWORD"
+
+step "the image's install steps, in a venv ($image_venv)"
+# The Dockerfile's pip lines on a copy of what it COPYs; the repository is untouched.
+mkdir -p "$work/ctx/services"
+cp requirements.lock "$work/ctx/"
+cp -r shared "$work/ctx/shared"
+cp -r services/directory "$work/ctx/services/directory"
+cp -r services/appraisal "$work/ctx/services/appraisal"
+cp -r services/cpd "$work/ctx/services/cpd"
+find "$work/ctx" \( -name '*.egg-info' -o -name __pycache__ -o -name build -o -name tests \) -prune -exec rm -rf {} +
+if [[ ! -x $image_venv/bin/gunicorn ]]; then
+    python3 -m venv "$image_venv"
+    "$image_venv/bin/pip" install -q --no-cache-dir -r "$work/ctx/requirements.lock"
+fi
+"$image_venv/bin/pip" install -q --no-cache-dir --no-deps --force-reinstall "$work/ctx/shared" \
+    "$work/ctx/services/directory" "$work/ctx/services/appraisal" "$work/ctx/services/cpd"
+rm -rf "$work/ctx"
+# Like the image: WORKDIR holds deploy/gunicorn.conf.py and nothing else.
+mkdir -p "$work/app/deploy" && cp deploy/gunicorn.conf.py "$work/app/deploy/"
+(cd "$work/app" && "$image_venv/bin/python" - "$repo/deploy/rabbitmq/definitions.json" <<'EOF'
+import importlib, json, sys
+from staffroom_shared.bus.rabbitmq import dead_letter_queue, service_queue
+definitions = json.load(open(sys.argv[1]))
+for service in ("directory", "appraisal", "cpd"):
+    bootstrap = importlib.import_module(f"{service}.bootstrap")
+    assert list((bootstrap.MIGRATIONS / "versions").glob("*.py")), f"{service}: migrations missing from the package"
+    print("installed package carries its migrations:", bootstrap.MIGRATIONS)
+    # The queue's bindings as the consumer declares them (one per event type it handles), so a
+    # broker set up from definitions.json delivers exactly what the code expects: nothing it
+    # would dead-letter as unhandled, nothing missing before the consumer first starts.
+    bound = sorted(b["routing_key"] for b in definitions["bindings"]
+                   if b["source"] == "staffroom.events" and b["destination"] == service)
+    assert bound == sorted(bootstrap.HANDLERS), (service, bound, sorted(bootstrap.HANDLERS))
+    if bootstrap.HANDLERS:
+        print(f"definitions.json binds queue {service} to what it handles:", ", ".join(bound))
+queues = {q["name"]: q for q in definitions["queues"]}
+for name, q in queues.items():
+    code = dead_letter_queue(name[:-4]) if name.endswith(".dlq") else service_queue(name, [])
+    assert q["arguments"] == code.queue_arguments, (name, q["arguments"], code.queue_arguments)
+print("definitions.json queue arguments equal what staffroom_shared declares:", ", ".join(queues))
+EOF
+)
+for svc in directory appraisal cpd; do
+    if (cd "$work/app" && env -i PATH="$PATH" STAFFROOM_ENV=production "$image_venv/bin/python" -m $svc.entrypoints.migrate) 2> "$work/refused.log"; then
+        fail "$svc migrate ran in production mode on development defaults"
+    fi
+    echo "$svc: production mode on development defaults is refused: $(tail -1 "$work/refused.log")"
+done
+
+step "the image's processes, development mode (SQLite, embedded bus): migrate, then the CMD behind the proxy"
+export STAFFROOM_DATA_DIR=$work/app/data
+# One service at a time on $app_port, where the proxy copy sends /api/directory/, /api/appraisal/ and /api/cpd/.
+for svc_path in directory:/staff appraisal:/appraisals cpd:/plans/me; do
+    svc=${svc_path%%:*} protected=${svc_path#*:}
+    (cd "$work/app" && "$image_venv/bin/python" -m $svc.entrypoints.migrate) > "$work/migrate.log" 2>&1 \
+        || { cat "$work/migrate.log"; fail "$svc migrate"; }
+    echo "python -m $svc.entrypoints.migrate: exit 0"
+    (cd "$work/app" && GUNICORN_BIND=127.0.0.1:$app_port WEB_CONCURRENCY=1 \
+        exec "$image_venv/bin/gunicorn" -c deploy/gunicorn.conf.py "$svc.api:create_app()") > "$work/web.log" 2>&1 &
+    pids+=($!)
+    for _ in $(seq 100); do curl -fs "http://127.0.0.1:$app_port/healthz" >/dev/null && break; sleep 0.2; done
+    "$venv/bin/python" - "$base" "$svc" "$protected" <<'EOF' || { cat "$work/web.log"; fail "$svc web behind the proxy"; }
+import sys, urllib.error, urllib.request
+base, svc, protected = sys.argv[1:4]
+def get(path):
+    try:
+        with urllib.request.urlopen(base + path, timeout=10) as r:
+            return r.status, r.headers, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers, e.read()
+for path in (f"/api/{svc}/healthz", f"/api/{svc}/readyz", f"/api/{svc}/openapi.json"):
+    status, headers, body = get(path)
+    assert status == 200, (path, status, body[:300])
+    print(f"ok   {path} -> 200")
+status, headers, body = get(f"/api/{svc}{protected}")
+assert status == 401 and headers["Content-Type"].startswith("application/problem+json"), (status, body[:300])
+print(f"ok   /api/{svc}{protected} without a token -> 401 application/problem+json")
+EOF
+    kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
+done
+out=$(cd "$work/app" && "$image_venv/bin/python" -m appraisal.entrypoints.scheduler 2> "$work/scheduler.log") \
+    || { cat "$work/scheduler.log"; fail "appraisal scheduler"; }
+[[ $out == '{"overdue": 0, "closed": 0, "opened": 0}' ]] || fail "appraisal scheduler printed $out"
+echo "python -m appraisal.entrypoints.scheduler (once): exit 0, $out"
+out=$(cd "$work/app" && "$image_venv/bin/python" -m cpd.entrypoints.scheduler 2> "$work/scheduler.log") \
+    || { cat "$work/scheduler.log"; fail "cpd scheduler"; }
+[[ $out == '{"secondments_started": 0, "secondments_ended": 0, "leavers": 0}' ]] || fail "cpd scheduler printed $out"
+echo "python -m cpd.entrypoints.scheduler (once): exit 0, $out"
+unset STAFFROOM_DATA_DIR
+
+step "shell scripts"
+sh -n deploy/rabbitmq/staffroom-entrypoint.sh && bash -n deploy/validate.sh && echo "syntax ok"
+
+printf '\nAll deploy checks passed.\n'

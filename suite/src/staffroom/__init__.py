@@ -1,0 +1,1 @@
+"""Staffroom's embedded run: every service in one process, SQLite databases, the embedded bus."""

@@ -1,0 +1,223 @@
+"""`staffroom run`: the whole suite on one machine with nothing else installed."""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import threading
+from pathlib import Path
+
+from staffroom_shared import runner
+from staffroom_shared.auth import ensure_dev_keys, issue_dev_token
+from staffroom_shared.config import ServiceConfig
+from staffroom_shared.log import configure_logging
+
+log = logging.getLogger("staffroom")
+DAY = 24 * 60 * 60.0
+
+
+def services():
+    """Every service's composition root, in the order they start."""
+    from appraisal import bootstrap as appraisal
+    from cpd import bootstrap as cpd
+    from directory import bootstrap as directory
+
+    return [directory, appraisal, cpd]
+
+
+class Suite:
+    """All services wired for one process: apps mounted under /api/<service>, relays and consumers as threads."""
+
+    def __init__(self, data_dir: Path, environ: dict | None = None):
+        self.data_dir = data_dir.resolve()
+        self.environ = {**(os.environ if environ is None else environ), "STAFFROOM_DATA_DIR": str(self.data_dir)}
+        self.stop = threading.Event()
+        self.threads: list[threading.Thread] = []
+        self.modules = services()
+        self.configs = {m.NAME: ServiceConfig.from_env(m.NAME, self.environ) for m in self.modules}
+        self.contexts = {}
+
+    def prepare(self) -> None:
+        ensure_dev_keys(self.data_dir / "dev-keys")
+        for module in self.modules:
+            module.migrate(self.configs[module.NAME])
+            self.contexts[module.NAME] = module.build(self.configs[module.NAME])
+        for module in self.modules:
+            # Declare every queue before any relay runs, so no event is published to nobody.
+            if module.HANDLERS:
+                self.contexts[module.NAME].bus.declare(module.NAME, sorted(module.HANDLERS))
+
+    def wsgi(self):
+        from werkzeug.middleware.dispatcher import DispatcherMiddleware
+        from flask import Flask, jsonify
+
+        from staffroom_shared.app import create_service_app  # noqa: F401  (apps built by each service)
+
+        root = Flask("staffroom")
+
+        @root.get("/")
+        def index():
+            return jsonify(service="staffroom", apis={m.NAME: f"/api/{m.NAME}/openapi.json" for m in self.modules})
+
+        mounts = {f"/api/{m.NAME}": _api(m).create_app(self.configs[m.NAME]) for m in self.modules}
+        return DispatcherMiddleware(root, mounts)
+
+    def start_workers(self) -> None:
+        for module in self.modules:
+            context = self.contexts[module.NAME]
+            self._thread(f"{module.NAME}-relay", runner.relay, context, self.stop)
+            if module.HANDLERS:
+                self._thread(f"{module.NAME}-consumer", runner.consumer, context, module.HANDLERS, self.stop)
+
+    def start_schedulers(self, every: float = DAY) -> None:
+        """Each service's daily job (`<service>.entrypoints.scheduler.loop`): now, then every 24 hours.
+
+        Started after the demo seeding, so the first run sees the demo cycles. The jobs are safe to
+        repeat, so a restart running them again the same day does no harm.
+        """
+        for module in self.modules:
+            scheduler = _scheduler(module)
+            if scheduler is not None:
+                self._thread(f"{module.NAME}-scheduler", scheduler.loop, self.contexts[module.NAME], self.stop, every)
+
+    def _thread(self, name, target, *args) -> None:
+        thread = threading.Thread(target=target, args=args, name=name, daemon=True)
+        thread.start()
+        self.threads.append(thread)
+
+    def seed(self) -> None:
+        from directory import demo
+
+        from . import demo as suite_demo
+
+        # CPD's catalogue before its consumer starts, so the demo staff's staff.joined events find the
+        # induction programmes when their development plans are made.
+        catalogue = suite_demo.seed_cpd_catalogue(self.contexts["cpd"])
+        if catalogue["seeded"]:
+            log.info("seeded the demo CPD catalogue: %s programmes", catalogue["programmes"])
+        result = demo.seed(self.contexts["directory"].uow)
+        if result["seeded"]:
+            log.info("seeded the demo trust: %s members of staff", result["staff"])
+
+    def seed_after_workers(self, timeout: float = 60.0) -> None:
+        """Demo data that other services build from the directory's events, so the relays and consumers
+        must be running: this school year's appraisal cycles, opened once the staff copy has caught up."""
+        from . import demo
+
+        result = demo.seed_appraisal(self.contexts["directory"], self.contexts["appraisal"], timeout=timeout)
+        if result["opened"]:
+            log.info("opened the demo appraisal cycles: %s", ", ".join(result["opened"]))
+
+    def demo_tokens(self) -> list[dict]:
+        from directory import demo
+
+        private = self.data_dir / "dev-keys" / "private.pem"
+        people = demo.demo_people(self.contexts["directory"].uow())
+        for person in people:
+            person["token"] = issue_dev_token(private, staff_id=person["staff_id"], roles=person["roles"],
+                                              academy_id=person["academy_id"])
+        return people
+
+
+def api_documents() -> dict[str, dict]:
+    """Each service's OpenAPI document and the suite's AsyncAPI document, keyed by their path under docs/."""
+    import tempfile
+
+    from staffroom_shared.asyncapi import document
+
+    out = {"events/asyncapi.json": document()}
+    with tempfile.TemporaryDirectory() as tmp:
+        suite = Suite(Path(tmp), environ={"LOG_LEVEL": "WARNING"})
+        for module in suite.modules:
+            app = _api(module).create_app(suite.configs[module.NAME])
+            out[f"openapi/{module.NAME}.json"] = app.test_client().get("/openapi.json").get_json()
+    return out
+
+
+def write_docs(out: Path, *, check: bool = False) -> int:
+    import json
+
+    stale = []
+    for name, doc in api_documents().items():
+        path = out / name
+        text = json.dumps(doc, indent=2, sort_keys=True) + "\n"
+        if check:
+            if not path.exists() or path.read_text() != text:
+                stale.append(str(path))
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        print(f"wrote {path}")
+    if stale:
+        print("out of date (run `staffroom docs`): " + ", ".join(stale))
+        return 1
+    return 0
+
+
+def _api(module):
+    import importlib
+
+    return importlib.import_module(f"{module.NAME}.api")
+
+
+def _scheduler(module):
+    """The service's scheduler entrypoint if it has a loop to run, else None."""
+    import importlib
+    import importlib.util
+
+    name = f"{module.NAME}.entrypoints.scheduler"
+    if importlib.util.find_spec(name) is None:
+        return None
+    scheduler = importlib.import_module(name)
+    return scheduler if hasattr(scheduler, "loop") else None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="staffroom")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run every service in one process (SQLite, embedded bus, demo data)")
+    run.add_argument("--host", default=os.environ.get("STAFFROOM_HOST", "127.0.0.1"))
+    run.add_argument("--port", type=int, default=int(os.environ.get("STAFFROOM_PORT", "8000")))
+    run.add_argument("--data-dir", type=Path, default=Path(os.environ.get("STAFFROOM_DATA_DIR", "data")))
+    run.add_argument("--no-seed", action="store_true", help="start with an empty trust")
+    run.add_argument("--threads", type=int, default=8)
+    docs = sub.add_parser("docs", help="regenerate docs/openapi/<service>.json and docs/events/asyncapi.json")
+    docs.add_argument("--out", type=Path, default=Path("docs"))
+    docs.add_argument("--check", action="store_true", help="exit 1 if the committed documents are out of date")
+    args = parser.parse_args(argv)
+    if args.command == "docs":
+        return write_docs(args.out, check=args.check)
+
+    configure_logging(os.environ.get("LOG_LEVEL", "INFO"), "staffroom")
+    if os.environ.get("STAFFROOM_ENV") == "production":
+        parser.error("the embedded run is for one machine and development; production runs each service under "
+                     "gunicorn (see docs/production.md)")
+    suite = Suite(args.data_dir)
+    suite.prepare()
+    if not args.no_seed:
+        suite.seed()
+    app = suite.wsgi()
+    suite.start_workers()
+    if not args.no_seed:
+        suite.seed_after_workers()
+    suite.start_schedulers()
+    base = f"http://{args.host}:{args.port}"
+    print(f"\nStaffroom is running at {base}/ (data in {suite.data_dir})", flush=True)
+    for module in suite.modules:
+        print(f"  {module.NAME:<13} {base}/api/{module.NAME}/  (OpenAPI: {base}/api/{module.NAME}/openapi.json)")
+    if not args.no_seed:
+        print("\nDevelopment sign-in tokens (development only; production uses the trust's identity provider):")
+        for person in suite.demo_tokens():
+            print(f"  {person['as']:<16} {person['name']:<20} {person['token'][:24]}…")
+        tokens_file = suite.data_dir / "demo-tokens.txt"
+        tokens_file.write_text("".join(f"{p['as']}\t{p['name']}\t{p['staff_id']}\t{p['token']}\n"
+                                       for p in suite.demo_tokens()))
+        print(f"  full tokens in {tokens_file}\n  e.g. curl -H \"Authorization: Bearer $(cut -f4 {tokens_file} | head -1)\" "
+              f"{base}/api/directory/staff/me", flush=True)
+    from waitress import serve
+
+    try:
+        serve(app, host=args.host, port=args.port, threads=args.threads, ident="staffroom")
+    finally:
+        suite.stop.set()
+    return 0

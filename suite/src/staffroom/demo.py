@@ -1,0 +1,141 @@
+"""Demo data for the embedded run beyond the directory's: this school year's appraisal cycles, opened, and a
+small CPD catalogue."""
+from __future__ import annotations
+
+import logging
+import time
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+
+from staffroom_shared.app import ServiceContext
+from staffroom_shared.auth import Principal
+
+log = logging.getLogger("staffroom.demo")
+SEED_PRINCIPAL = Principal(staff_id=None, roles=frozenset({"trust_hr", "service"}), academy_id=None,
+                           subject="demo-seed")
+DEMO_TEMPLATES = ("teachers", "support")
+
+
+def school_year(today: date) -> int:
+    """The calendar year the current school year began in (2026 for 2026/27); it turns on 1 September."""
+    return today.year if today.month >= 9 else today.year - 1
+
+
+def staff_counts(directory: ServiceContext, appraisal: ServiceContext) -> tuple[int, int]:
+    """(members of staff in the directory, members in appraisal's copy of it)."""
+    def count(context: ServiceContext) -> int:
+        table = context.metadata.tables["staff"]
+        with context.engine.execution_options(staffroom_readonly=True).connect() as conn:
+            return conn.scalar(select(func.count()).select_from(table))
+
+    return count(directory), count(appraisal)
+
+
+def wait_for_staff_copy(directory: ServiceContext, appraisal: ServiceContext, *, timeout: float = 60.0,
+                        poll: float = 0.2) -> bool:
+    """Wait (bounded) until appraisal's copy of the directory has caught up through the bus.
+
+    Not waiting would not lose anyone: a member of staff who reaches appraisal after a cycle opened
+    gets an appraisal as a joiner. Waiting makes the demo's cycles open complete, in one go.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        in_directory, in_copy = staff_counts(directory, appraisal)
+        if in_copy >= in_directory:
+            return True
+        if time.monotonic() >= deadline:
+            log.warning("appraisal's staff copy has %s of the directory's %s members of staff after %.0fs; "
+                        "opening the demo cycles anyway (the rest join them as they arrive)",
+                        in_copy, in_directory, timeout)
+            return False
+        time.sleep(poll)
+
+
+def seed_appraisal(directory: ServiceContext, appraisal: ServiceContext, *, today: date | None = None,
+                   timeout: float = 60.0) -> dict:
+    """Create and open this school year's trust-wide teachers and support cycles, once.
+
+    Run again, it finds them: an open cycle is left alone, a draft one (an earlier run stopped half-way)
+    is opened.
+    """
+    from appraisal.adapters.repository import AppraisalRepository
+    from appraisal.domain.model import CycleStatus
+    from appraisal.service.cycles import create_cycle, open_cycle
+
+    today = today or date.today()
+    year = school_year(today)
+    caught_up = wait_for_staff_copy(directory, appraisal, timeout=timeout)
+    with appraisal.uow() as uow:
+        existing = {(c.name, c.academy_id): (c.id, c.status) for c in AppraisalRepository(uow.session).cycles()}
+    opened = []
+    for template in DEMO_TEMPLATES:
+        name = f"{year}/{(year + 1) % 100:02d} {template}"
+        cycle_id, status = existing.get((name, None), (None, None))
+        if cycle_id is None:
+            cycle_id = create_cycle(appraisal.uow(actor="demo-seed"), SEED_PRINCIPAL, {
+                "name": name, "template": template, "academy_id": None, "school_year": year}).id
+            status = CycleStatus.DRAFT
+        if status == CycleStatus.DRAFT:
+            cycle = open_cycle(appraisal.uow(actor="demo-seed"), SEED_PRINCIPAL, cycle_id, today=today)
+            opened.append(name)
+            log.info("opened the demo cycle %s: %s appraisals", name, cycle.appraisal_count)
+    return {"opened": opened, "caught_up": caught_up}
+
+
+# -- CPD: a small catalogue, seeded before CPD's consumer starts so the demo staff's staff.joined events
+# find the trust's induction (and the ECT induction for the demo's early career teachers).
+
+DEMO_CATALOGUE = [  # programme, then its cohort: (name, months from the school year's September, length in days, places)
+    ({"title": "Oak Trust induction for new staff", "kind": "staff_induction", "provider": "Oak Trust",
+      "delivery_mode": "blended", "cost": "0.00", "duration": "3 sessions in the first half-term",
+      "requires_approval": False, "tags": ["induction", "safeguarding"],
+      "description": "Who we are, how we work, safeguarding and the systems every new colleague needs."},
+     ("Autumn 1 starters", 0, 40, 60)),
+    ({"title": "Early Career Framework induction", "kind": "ect_induction", "provider": "Ambition Institute",
+      "delivery_mode": "blended", "cost": "0.00", "duration": "2 years", "requires_approval": False,
+      "tags": ["Teachers' Standards", "ECT"],
+      "description": "The statutory two-year induction for early career teachers, with a mentor and an induction tutor."},
+     ("ECF year 1", 0, 300, 30)),
+    ({"title": "Running appraisals well", "kind": "appraisal_training", "provider": "Oak Trust HR",
+      "delivery_mode": "online", "cost": "0.00", "duration": "2 twilight sessions", "requires_approval": False,
+      "tags": ["appraisal", "line management"],
+      "description": "For line managers, before they run appraisals: objectives, evidence, fair reviews."},
+     ("Autumn twilights", 0, 14, 40)),
+    ({"title": "NPQ in Senior Leadership", "kind": "npq", "npq": "NPQSL", "provider": "Best Practice Network",
+      "delivery_mode": "blended", "cost": "2450.00", "duration": "18 months", "tags": ["leadership", "senior"],
+      "description": "The national professional qualification for senior leaders."},
+     ("Spring cohort", 4, 540, 20)),
+    ({"title": "Middle leadership programme", "kind": "middle_leadership", "provider": "Oak Trust Teaching School Hub",
+      "delivery_mode": "in_person", "cost": "650.00", "duration": "6 days over the year",
+      "tags": ["leadership", "middle"], "description": "For new heads of department, phase and year leaders."},
+     ("2026 cohort", 1, 270, 24)),
+    ({"title": "Teaching Assistant Level 3 apprenticeship", "kind": "apprenticeship", "provider": "Oak College",
+      "delivery_mode": "blended", "cost": "5000.00", "duration": "18 months", "levy_funded": True,
+      "off_the_job_percent": 20, "tags": ["support staff", "apprenticeship"],
+      "description": "Levy-funded; 20% of paid hours are off-the-job training."},
+     ("January start", 4, 540, 12)),
+]
+
+
+def seed_cpd_catalogue(cpd: ServiceContext, *, today: date | None = None) -> dict:
+    """The demo catalogue, once: a run that finds any programme leaves the catalogue as it is."""
+    from cpd.domain.model import Programme
+    from cpd.service.catalogue import create_cohort, create_programme
+
+    today = today or date.today()
+    with cpd.uow() as uow:
+        if uow.session.scalars(select(Programme).limit(1)).first() is not None:
+            return {"seeded": False, "programmes": 0}
+    september = date(school_year(today), 9, 1)
+    for data, (name, months, days, places) in DEMO_CATALOGUE:
+        programme = create_programme(cpd.uow(actor="demo-seed"), SEED_PRINCIPAL, dict(data))
+        starts = _add_months(september, months)
+        create_cohort(cpd.uow(actor="demo-seed"), SEED_PRINCIPAL, programme.id, {
+            "name": name, "starts_on": starts, "ends_on": starts + timedelta(days=days), "capacity": places})
+    return {"seeded": True, "programmes": len(DEMO_CATALOGUE)}
+
+
+def _add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    return day.replace(year=day.year + month // 12, month=month % 12 + 1)

@@ -1,0 +1,148 @@
+"""The one-command embedded run: starts, serves the demo trust, and keeps its data across a kill -9."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+STAFFROOM = Path(sys.executable).parent / "staffroom"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start(data_dir: Path, port: int) -> subprocess.Popen:
+    log = open(data_dir.parent / f"run-{port}.log", "ab")
+    return subprocess.Popen([str(STAFFROOM), "run", "--data-dir", str(data_dir), "--port", str(port)],
+                            stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "LOG_LEVEL": "WARNING"})
+
+
+def _get(url: str, token: str | None = None) -> tuple[int, dict]:
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"} if token else {})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read())
+
+
+def _wait_ready(base: str, process: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "staffroom run exited early"
+        try:
+            if _get(f"{base}/api/directory/readyz")[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    pytest.fail("staffroom run did not become ready")
+
+
+def _wait_for_ok(url: str, token: str, timeout: float = 60) -> dict:
+    """Events reach a service's copy a moment after the directory has them: poll until the read works."""
+    deadline = time.monotonic() + timeout
+    while True:
+        status, body = _get(url, token)
+        if status == 200:
+            return body
+        if time.monotonic() > deadline:
+            pytest.fail(f"{url}: still {status} {body}")
+        time.sleep(0.3)
+
+
+def _people(data_dir: Path) -> dict[str, dict]:
+    deadline = time.monotonic() + 30
+    path = data_dir / "demo-tokens.txt"
+    while not path.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    rows = [line.split("\t") for line in path.read_text().splitlines()]
+    return {role: {"staff_id": staff_id, "token": token} for role, _name, staff_id, token in rows}
+
+
+def _tokens(data_dir: Path) -> dict[str, str]:
+    return {role: person["token"] for role, person in _people(data_dir).items()}
+
+
+def _wait_for_tokens_rewritten(data_dir: Path, after: float, timeout: float = 60) -> None:
+    """The tokens file is written once seeding (including appraisal's) is done."""
+    deadline = time.monotonic() + timeout
+    path = data_dir / "demo-tokens.txt"
+    while time.monotonic() < deadline:
+        if path.exists() and path.stat().st_mtime >= after:
+            return
+        time.sleep(0.2)
+    pytest.fail("the restarted run never finished seeding")
+
+
+@pytest.mark.slow
+def test_one_command_run_serves_the_demo_trust_and_survives_kill_9(tmp_path):
+    data_dir, port = tmp_path / "data", _free_port()
+    base = f"http://127.0.0.1:{port}"
+    process = _start(data_dir, port)
+    try:
+        _wait_ready(base, process)
+        tokens = _tokens(data_dir)
+        status, page = _get(f"{base}/api/directory/staff?page_size=1", tokens["trust HR"])
+        assert status == 200 and page["total"] >= 150
+        status, academies = _get(f"{base}/api/directory/academies", tokens["member of staff"])
+        assert status == 200 and len(academies) == 3
+        status, me = _get(f"{base}/api/directory/staff/me", tokens["member of staff"])
+        assert status == 200 and me["line_manager_id"]
+        assert _get(f"{base}/api/directory/staff")[0] == 401
+
+        # Appraisal built its staff copy from the directory's events and opened this year's cycles:
+        # the line manager signs in to find their reviewees' appraisals, and nobody else's.
+        manager = _people(data_dir)["line manager"]
+        status, mine = _get(f"{base}/api/appraisal/appraisals?page_size=100", manager["token"])
+        assert status == 200, mine
+        reviewees = [a for a in mine["items"] if a["appraiser_id"] == manager["staff_id"]]
+        assert reviewees and {a["status"] for a in reviewees} == {"not_started"}
+        assert all(manager["staff_id"] in (a["appraiser_id"], a["reviewee_id"]) for a in mine["items"])  # own too
+        status, own = _get(f"{base}/api/appraisal/appraisals", tokens["member of staff"])
+        assert status == 200 and [a["reviewee_id"] for a in own["items"]] == [me["id"]]
+        status, cycles = _get(f"{base}/api/appraisal/cycles", tokens["trust HR"])
+        assert status == 200 and sorted((c["template"], c["status"]) for c in cycles) == [
+            ("support", "open"), ("teachers", "open")]
+
+        # CPD made the member of staff's development plan from their staff.joined, with the demo catalogue's
+        # induction suggested; their line manager sees it too, a colleague does not.
+        plan = _wait_for_ok(f"{base}/api/cpd/plans/me", tokens["member of staff"])
+        assert plan["staff_id"] == me["id"] and plan["created_because"] == "joined"
+        assert "Oak Trust induction for new staff" in [i["title"] for i in plan["items"] if i["source"] == "induction"]
+        assert me["line_manager_id"] == manager["staff_id"]
+        status, seen = _get(f"{base}/api/cpd/plans/{plan['id']}", manager["token"])
+        assert status == 200 and seen["id"] == plan["id"]
+        assert _get(f"{base}/api/cpd/plans/{plan['id']}", tokens["academy HR"])[0] == 200  # their academy
+        status, programmes = _get(f"{base}/api/cpd/programmes", tokens["member of staff"])
+        assert status == 200, programmes
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+
+    restarted_at = time.time()
+    process = _start(data_dir, port)  # same data folder: no reseed, same people
+    try:
+        _wait_ready(base, process)
+        status, again = _get(f"{base}/api/directory/staff/me", tokens["member of staff"])
+        assert status == 200 and again["id"] == me["id"]
+        assert _get(f"{base}/api/directory/staff?page_size=1", tokens["trust HR"])[1]["total"] == page["total"]
+        _wait_for_tokens_rewritten(data_dir, after=restarted_at)
+        cycles_again = _get(f"{base}/api/appraisal/cycles", tokens["trust HR"])[1]
+        assert sorted(c["id"] for c in cycles_again) == sorted(c["id"] for c in cycles)  # found, not made again
+        again = _get(f"{base}/api/appraisal/appraisals?page_size=100", manager["token"])[1]
+        assert again["total"] == mine["total"]
+    finally:
+        process.terminate()
+        process.wait(timeout=20)

@@ -1,0 +1,123 @@
+"""The services working together, as one trust would use them, over the embedded bus:
+
+HR adds a line manager and a teacher in the directory; both reach appraisal and CPD. The line manager
+completes appraisal training in CPD, so appraisal knows they are trained. HR opens a cycle; the line
+manager and teacher agree an objective; the mid-year review names a development need, which arrives
+in the teacher's development plan in CPD as a suggestion. Each hop is an event through an outbox, a
+relay, the bus and an inbox.
+"""
+from __future__ import annotations
+
+import time
+import uuid
+from datetime import date
+
+import pytest
+
+from staffroom.cli import Suite, _api
+from staffroom_shared.auth import issue_dev_token
+
+
+def wait_for(check, what: str, timeout: float = 30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.1)
+    pytest.fail(f"timed out waiting for {what}")
+
+
+@pytest.fixture
+def trust(tmp_path):
+    suite = Suite(tmp_path / "data", environ={"LOG_LEVEL": "WARNING"})
+    suite.prepare()
+    suite.start_workers()
+    clients = {m.NAME: _api(m).create_app(suite.configs[m.NAME]).test_client() for m in suite.modules}
+    private = suite.data_dir / "dev-keys" / "private.pem"
+
+    def headers(staff_id=None, roles=("staff",), academy_id=None):
+        token = issue_dev_token(private, staff_id=staff_id, roles=list(roles), academy_id=academy_id,
+                                subject=None if staff_id else "trust-hr-service")
+        return {"Authorization": f"Bearer {token}"}
+
+    yield clients, headers
+    suite.stop.set()
+    for thread in suite.threads:
+        thread.join(timeout=10)
+
+
+def test_training_appraisal_and_development_needs_flow_between_services(trust):
+    clients, headers = trust
+    directory, appraisal, cpd = clients["directory"], clients["appraisal"], clients["cpd"]
+    hr = headers(uuid.uuid4(), roles=("trust_hr",))
+
+    academy = directory.post("/academies", json={"name": "Oak Academy", "urn": "150001", "phase": "primary"},
+                             headers=hr).get_json()
+    person = {"academy_id": academy["id"], "fte": "1.00", "start_date": "2020-09-01"}
+    manager = directory.post("/staff", headers=hr, json={
+        **person, "staff_code": "M1", "first_name": "Priya", "last_name": "Patel", "email": "priya@oak.example",
+        "staff_type": "teaching", "post": "Head of Maths"}).get_json()
+    teacher = directory.post("/staff", headers=hr, json={
+        **person, "staff_code": "T1", "first_name": "Tom", "last_name": "Taylor", "email": "tom@oak.example",
+        "staff_type": "teaching", "post": "Teacher of Maths", "line_manager_id": manager["id"]}).get_json()
+    as_manager = headers(manager["id"], academy_id=academy["id"])
+    as_teacher = headers(teacher["id"], academy_id=academy["id"])
+
+    # directory → CPD: the teacher has a development plan from staff.joined
+    wait_for(lambda: cpd.get("/plans/me", headers=as_teacher).status_code == 200, "the teacher's plan in CPD")
+
+    # CPD → appraisal: the line manager completes appraisal training
+    training = cpd.post("/programmes", headers=hr, json={
+        "title": "Running appraisals well", "kind": "appraisal_training", "provider": "Oak Trust",
+        "delivery_mode": "in_person", "cost": "0.00", "requires_approval": False}).get_json()
+    cohort = cpd.post(f"/programmes/{training['id']}/cohorts", headers=hr, json={
+        "name": "This term", "starts_on": str(date.today()), "ends_on": str(date.today()), "capacity": 10}).get_json()
+    place = cpd.post("/enrolments", headers=as_manager, json={"cohort_id": cohort["id"], "reason": "I appraise"})
+    assert place.status_code == 201, place.get_json()
+    assert place.get_json()["status"] == "confirmed"
+    done = cpd.post(f"/enrolments/{place.get_json()['id']}/completion", headers=hr, json={})
+    assert done.status_code == 200, done.get_json()
+
+    # directory → appraisal: HR opens a cycle once appraisal has both people
+    cycle = appraisal.post("/cycles", headers=hr, json={
+        "name": "2026/27 teachers", "template": "teachers", "academy_id": academy["id"],
+        "school_year": 2026}).get_json()
+    wait_for(lambda: appraisal.post(f"/cycles/{cycle['id']}/open", headers=hr).get_json().get("appraisal_count") == 2
+             if appraisal.get(f"/cycles/{cycle['id']}", headers=hr).get_json()["status"] == "draft" else True,
+             "both people in appraisal's copy of the directory")
+    page = appraisal.get(f"/appraisals?reviewee_id={teacher['id']}", headers=as_manager).get_json()
+    [mine] = page["items"]
+    assert mine["appraiser_id"] == manager["id"]
+    path = f"/appraisals/{mine['id']}"
+
+    objective = appraisal.post(f"{path}/objectives", headers=as_manager, json={
+        "title": "Raise Year 9 attainment in algebra", "description": "By July, 80% of Year 9 secure in algebra",
+        "type": "pupil_outcomes", "success_criteria": "Summer assessment", "standards": ["TS2"]}).get_json()
+    for who in (as_manager, as_teacher):
+        assert appraisal.post(f"{path}/objectives/agreement", headers=who).status_code == 200
+    wait_for(lambda: appraisal.get("/reports/untrained-appraisers", headers=hr).status_code == 200, "reports")
+
+    def trained():
+        # appraisal learns of the training from cpd.completed; a review completed now is not flagged
+        return clients["appraisal"].application.extensions["staffroom"].engine.connect().exec_driver_sql(
+            "SELECT count(*) FROM trained_appraisers").scalar() == 1
+    wait_for(trained, "appraisal to learn the line manager is trained")
+
+    review = appraisal.post(f"{path}/reviews/mid-year", headers=as_manager, json={
+        "assessments": {objective["id"]: {"rating": "partially_met", "comment": "On track"}},
+        "overall_outcome": "meets_expectations",
+        "development_needs": [{"area": "Adaptive teaching", "description": "Scaffolding for pupils with SEND",
+                               "suggested_support": "NPQLT module"}]})
+    assert review.status_code == 201, review.get_json()
+    assert review.get_json()["reviews"][0]["appraiser_untrained"] is False
+    assert appraisal.get("/reports/untrained-appraisers", headers=hr).get_json() == []
+
+    # appraisal → CPD: the development need is a suggestion in the teacher's plan, not an enrolment
+    def suggested():
+        plan = cpd.get("/plans/me", headers=as_teacher).get_json()
+        return [i for i in plan["items"] if i["source"] == "development_need"]
+    [item] = wait_for(suggested, "the development need in the teacher's plan")
+    assert item["status"] == "suggested" and "Adaptive teaching" in item["title"]
+    assert cpd.get("/enrolments", headers=as_teacher).get_json()["total"] == 0
+    assert date.fromisoformat(cycle["objectives_due"]) == date(2026, 10, 31)
