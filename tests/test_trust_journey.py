@@ -100,8 +100,11 @@ def test_training_appraisal_and_development_needs_flow_between_services(trust):
 
     def trained():
         # appraisal learns of the training from cpd.completed; a review completed now is not flagged
-        return clients["appraisal"].application.extensions["staffroom"].engine.connect().exec_driver_sql(
-            "SELECT count(*) FROM trained_appraisers").scalar() == 1
+        engine = clients["appraisal"].application.extensions["staffroom"].engine
+        # A read-only connection, closed at once: a plain connect() would BEGIN IMMEDIATE and hold the
+        # write lock until garbage collection, stalling every writer to appraisal's database.
+        with engine.execution_options(staffroom_readonly=True).connect() as conn:
+            return conn.exec_driver_sql("SELECT count(*) FROM trained_appraisers").scalar() == 1
     wait_for(trained, "appraisal to learn the line manager is trained")
 
     review = appraisal.post(f"{path}/reviews/mid-year", headers=as_manager, json={
