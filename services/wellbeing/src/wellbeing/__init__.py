@@ -1,0 +1,1 @@
+"""Staffroom wellbeing: anonymous engagement and wellbeing surveys, reported against national benchmarks."""

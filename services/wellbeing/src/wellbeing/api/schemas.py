@@ -1,0 +1,230 @@
+"""Request and response schemas for wellbeing (they also make the OpenAPI)."""
+from marshmallow import Schema, fields, validate
+
+from ..domain.disclosure import CUTS
+from ..domain.model import MIN_GROUP_SIZE, STAFF_TYPES, RunStatus
+
+SHORT = validate.Length(min=1, max=200)
+
+
+class QuestionSchema(Schema):
+    key = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,39}$", error=(
+        "a short lower-case key: letters, digits and underscores, starting with a letter")))
+    text = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    scale = fields.String(required=True, validate=validate.OneOf(("agreement5", "zero_ten", "text")))
+
+
+class RunSchema(Schema):
+    id = fields.UUID(dump_only=True)
+    title = fields.String(required=True, validate=SHORT)
+    instruments = fields.List(fields.String(validate=validate.Length(min=1, max=40)), load_default=list,
+                              validate=validate.Length(max=10),
+                              metadata={"example": ["hse_indicator", "swemwbs", "ons4", "enps", "trust_core"]})
+    questions = fields.List(fields.Nested(QuestionSchema), load_default=list, validate=validate.Length(max=30),
+                            metadata={"description": "the trust's own extra questions for this run"})
+    academy_ids = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=200),
+                              metadata={"description": "empty: every academy"})
+    staff_types = fields.List(fields.String(validate=validate.OneOf(STAFF_TYPES)), load_default=list,
+                              metadata={"description": "empty: every staff type"})
+    opens_on = fields.Date(required=True)
+    closes_on = fields.Date(required=True)
+    min_group_size = fields.Integer(load_default=MIN_GROUP_SIZE, validate=validate.Range(
+        min=MIN_GROUP_SIZE, max=1000, error=f"must be between {MIN_GROUP_SIZE} and 1000: it can be raised, never lowered"))
+    outcome = fields.String(validate=validate.Length(min=1, max=100), metadata={
+        "description": "the measure the driver view explains; default eNPS if asked, else the first non-HSE measure"})
+    owner_academy_id = fields.UUID(load_default=None, allow_none=True,
+                                   metadata={"description": "an academy's own survey (its HR's); null: trust-wide"})
+    status = fields.Enum(RunStatus, by_value=True, dump_only=True)
+    invited = fields.Integer(dump_only=True)
+    reminded_on = fields.Date(dump_only=True, allow_none=True)
+    created_by = fields.String(dump_only=True)
+
+
+class RunUpdateSchema(Schema):
+    title = fields.String(validate=SHORT)
+    instruments = fields.List(fields.String(validate=validate.Length(min=1, max=40)), validate=validate.Length(max=10))
+    questions = fields.List(fields.Nested(QuestionSchema), validate=validate.Length(max=30))
+    academy_ids = fields.List(fields.UUID(), validate=validate.Length(max=200))
+    staff_types = fields.List(fields.String(validate=validate.OneOf(STAFF_TYPES)))
+    opens_on = fields.Date()
+    closes_on = fields.Date()
+    min_group_size = fields.Integer(validate=validate.Range(min=MIN_GROUP_SIZE, max=1000))
+    outcome = fields.String(validate=validate.Length(min=1, max=100))
+
+
+class RunQuerySchema(Schema):
+    status = fields.Enum(RunStatus, by_value=True)
+
+
+class ProgressSchema(Schema):
+    academy_id = fields.UUID()
+    invited = fields.Integer()
+    responded = fields.Integer()
+    response_rate = fields.Float()
+
+
+class ReportQuerySchema(Schema):
+    cut = fields.String(validate=validate.OneOf(CUTS))
+
+
+class DriversQuerySchema(Schema):
+    academy_id = fields.UUID()
+
+
+class BenchmarkOut(Schema):
+    statistic = fields.String()
+    value = fields.Float()
+    source = fields.String()
+    url = fields.String()
+    year = fields.String()
+    population = fields.String()
+    note = fields.String()
+    difference = fields.Float(allow_none=True)
+    comparison = fields.String(allow_none=True, metadata={"description": "above, below or level with (better = above)"})
+
+
+class MeasureOut(Schema):
+    key = fields.String()
+    title = fields.String()
+    higher_is_better = fields.Boolean()
+    suppressed = fields.Boolean()
+    n = fields.Integer(allow_none=True)
+    mean = fields.Float(allow_none=True)
+    favourable = fields.Float(allow_none=True, metadata={"description": "% favourable"})
+    benchmarks = fields.List(fields.Nested(BenchmarkOut))
+    benchmark_note = fields.String()
+
+
+class ItemOut(Schema):
+    key = fields.String()
+    text = fields.String()
+    scale = fields.String()
+    suppressed = fields.Boolean()
+    n = fields.Integer(allow_none=True)
+    mean = fields.Float(allow_none=True, metadata={"description": "mean score, reversed items turned so higher is better"})
+    favourable = fields.Float(allow_none=True)
+    distribution = fields.Dict(keys=fields.String(), values=fields.Integer(), allow_none=True,
+                               metadata={"description": "answers as given: {answer: count}"})
+
+
+class GroupOut(Schema):
+    cut = fields.String()
+    academy_id = fields.UUID(allow_none=True)
+    academy_name = fields.String(allow_none=True)
+    staff_type = fields.String(allow_none=True)
+    service_band = fields.String(allow_none=True)
+    responses = fields.Integer(allow_none=True)
+    suppressed = fields.Boolean(metadata={"description": f"fewer than the minimum group size ({MIN_GROUP_SIZE} or "
+                                                         "more), or hidden so no other figure can be subtracted"})
+    measures = fields.List(fields.Nested(MeasureOut))
+    items = fields.List(fields.Nested(ItemOut))
+
+
+class TrendPoint(Schema):
+    run_id = fields.UUID()
+    title = fields.String()
+    closes_on = fields.Date()
+    n = fields.Integer()
+    mean = fields.Float(allow_none=True)
+    favourable = fields.Float(allow_none=True)
+
+
+class TrendOut(Schema):
+    measure = fields.String()
+    cut = fields.String()
+    academy_id = fields.String(allow_none=True)
+    points = fields.List(fields.Nested(TrendPoint))
+
+
+class ReportSchema(Schema):
+    run_id = fields.UUID()
+    title = fields.String()
+    closes_on = fields.Date()
+    min_group_size = fields.Integer()
+    groups = fields.List(fields.Nested(GroupOut))
+    trend = fields.List(fields.Nested(TrendOut))
+
+
+class CommentGroup(Schema):
+    cut = fields.String()
+    academy_id = fields.UUID(allow_none=True)
+    comments = fields.List(fields.Dict())
+
+
+class DriverOut(Schema):
+    measure = fields.String()
+    title = fields.String()
+    n = fields.Integer()
+    correlation = fields.Float(allow_none=True, metadata={"description": "Pearson's r with the outcome"})
+
+
+class DriversSchema(Schema):
+    run_id = fields.UUID()
+    outcome = fields.String()
+    outcome_title = fields.String()
+    academy_id = fields.UUID(allow_none=True)
+    drivers = fields.List(fields.Nested(DriverOut))
+
+
+class MySurveySchema(Schema):
+    run_id = fields.UUID()
+    title = fields.String()
+    closes_on = fields.Date()
+    answered = fields.Boolean()
+    open = fields.Boolean()
+
+
+class LinkSchema(Schema):
+    link = fields.String(metadata={"description": "your new single-use link; the old one no longer works"})
+
+
+class AnswersSchema(Schema):
+    answers = fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=100)), values=fields.Raw(allow_none=True),
+                          required=True, validate=validate.Length(max=200),
+                          metadata={"description": "answers by question key; null clears a saved answer",
+                                    "example": {"hse.1": 4, "ons.anxiety": 3, "trust.improve": "More planning time"}})
+
+
+class ScaleOut(Schema):
+    key = fields.String()
+    minimum = fields.Integer()
+    maximum = fields.Integer()
+    labels = fields.List(fields.String())
+
+
+class QuestionOut(Schema):
+    key = fields.String()
+    text = fields.String()
+    scale = fields.String()
+
+
+class SectionOut(Schema):
+    key = fields.String()
+    title = fields.String()
+    instructions = fields.String()
+    licence = fields.String()
+    citation = fields.String()
+    items = fields.List(fields.Nested(QuestionOut))
+
+
+class QuestionnaireSchema(Schema):
+    title = fields.String()
+    closes_on = fields.Date()
+    scales = fields.List(fields.Nested(ScaleOut))
+    sections = fields.List(fields.Nested(SectionOut))
+    saved = fields.Dict(metadata={"description": "answers saved so far with this link"})
+
+
+class MeasureInfo(Schema):
+    key = fields.String()
+    title = fields.String()
+    method = fields.String()
+    minimum = fields.Float()
+    maximum = fields.Float()
+    higher_is_better = fields.Boolean()
+    items = fields.List(fields.String())
+    benchmarks = fields.List(fields.Nested(BenchmarkOut))
+
+
+class InstrumentSchema(SectionOut):
+    measures = fields.List(fields.Nested(MeasureInfo))

@@ -1,0 +1,276 @@
+"""HTTP resources: instruments, survey runs and their reports (HR), my surveys (staff), answering (a link)."""
+from __future__ import annotations
+
+import uuid
+
+from flask import Response, request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import RAISE
+
+from staffroom_shared.app import ProblemSchema, context, db_session, public
+from staffroom_shared.auth import Principal, authenticate
+from staffroom_shared.authz import academy_scope, require
+from staffroom_shared.errors import Conflict, NotFound
+
+from ..domain.instruments import INSTRUMENTS, SCALES
+from ..domain.model import RunStatus
+from ..service import respond, results, runs
+from . import schemas
+
+instruments_blp = Blueprint("instruments", __name__, url_prefix="/instruments",
+                            description="The published instruments and the trust's own questions, with benchmarks")
+runs_blp = Blueprint("runs", __name__, url_prefix="/runs", description="Survey runs, their progress and results (HR)")
+me_blp = Blueprint("me", __name__, url_prefix="/me", description="The surveys I am invited to")
+survey_blp = Blueprint("survey", __name__, url_prefix="/survey",
+                       description="Answering a survey with a single-use link: no sign-in, nothing that names you")
+BLUEPRINTS = [instruments_blp, runs_blp, me_blp, survey_blp]
+
+TOKEN_HEADER = "X-Survey-Token"
+NOT_AT_THIS_STAGE = {"description": "not at the stage this step needs (e.g. the run is open); nothing changed",
+                     "schema": ProblemSchema, "content_type": "application/problem+json"}
+LINK_HEADER = {"parameters": [{"in": "header", "name": TOKEN_HEADER, "required": True, "schema": {"type": "string"},
+                               "description": "the token from your survey link (after #token=)"}], "security": []}
+
+
+def _uow(principal: Principal):
+    return context().uow(actor=principal.actor)
+
+
+def _hr(principal: Principal) -> None:
+    require(principal.has_role("trust_hr") or principal.has_role("academy_hr"), "survey runs are for HR")
+
+
+# -- instruments --------------------------------------------------------------------------------------
+
+def _section(instrument) -> dict:
+    return {"key": instrument.key, "title": instrument.title, "instructions": instrument.instructions,
+            "licence": instrument.licence, "citation": instrument.citation,
+            "items": [{"key": i.key, "text": i.text, "scale": i.scale} for i in instrument.items]}
+
+
+def _instrument(instrument) -> dict:
+    return {**_section(instrument), "measures": [
+        {"key": m.key, "title": m.title, "method": m.method, "minimum": m.minimum, "maximum": m.maximum,
+         "higher_is_better": m.higher_is_better, "items": list(m.items),
+         "benchmarks": [b.__dict__ for b in m.benchmarks]} for m in instrument.measures]}
+
+
+@instruments_blp.route("")
+class Instruments(MethodView):
+    @instruments_blp.response(200, schemas.InstrumentSchema(many=True))
+    def get(self):
+        """Every instrument a run can use: items, scoring, licence and the national benchmarks of each measure."""
+        return [_instrument(i) for i in INSTRUMENTS.values()]
+
+
+@instruments_blp.route("/<string:key>")
+class InstrumentResource(MethodView):
+    @instruments_blp.response(200, schemas.InstrumentSchema)
+    def get(self, key):
+        if key not in INSTRUMENTS:
+            raise NotFound(f"there is no instrument {key!r}")
+        return _instrument(INSTRUMENTS[key])
+
+
+# -- runs -----------------------------------------------------------------------------------------------
+
+@runs_blp.route("")
+class Runs(MethodView):
+    @runs_blp.arguments(schemas.RunQuerySchema, location="query", unknown=RAISE)
+    @runs_blp.response(200, schemas.RunSchema(many=True))
+    def get(self, args):
+        """Runs the caller may see: trust HR all; academy HR their academy's and the trust-wide ones covering it."""
+        principal = authenticate()
+        _hr(principal)
+        return runs.visible_runs(db_session(), principal, args.get("status"))
+
+    @runs_blp.arguments(schemas.RunSchema)
+    @runs_blp.response(201, schemas.RunSchema)
+    def post(self, data):
+        """Build a run (a draft) from instruments and the trust's own questions, scoped to academies and staff types."""
+        principal = authenticate()
+        _hr(principal)
+        return runs.create(_uow(principal), principal, data)
+
+
+@runs_blp.route("/<uuid:run_id>")
+class RunResource(MethodView):
+    @runs_blp.response(200, schemas.RunSchema)
+    def get(self, run_id):
+        principal = authenticate()
+        _hr(principal)
+        return runs.get(db_session(), principal, run_id)
+
+    @runs_blp.arguments(schemas.RunUpdateSchema)
+    @runs_blp.response(200, schemas.RunSchema)
+    @runs_blp.alt_response(409, **NOT_AT_THIS_STAGE)
+    def patch(self, changes, run_id):
+        """Change a draft run."""
+        principal = authenticate()
+        return runs.edit(_uow(principal), principal, run_id, changes)
+
+
+@runs_blp.route("/<uuid:run_id>/schedule")
+class Schedule(MethodView):
+    @runs_blp.response(200, schemas.RunSchema)
+    @runs_blp.alt_response(409, **NOT_AT_THIS_STAGE)
+    def post(self, run_id):
+        """Fix the run: it opens on opens_on (at once if that has come), inviting everyone in scope."""
+        principal = authenticate()
+        return runs.schedule(_uow(principal), principal, run_id, context().config.public_url)
+
+
+@runs_blp.route("/<uuid:run_id>/close")
+class Close(MethodView):
+    @runs_blp.response(200, schemas.RunSchema)
+    @runs_blp.alt_response(409, **NOT_AT_THIS_STAGE)
+    def post(self, run_id):
+        """Close an open run early; its results are worked out and published now."""
+        principal = authenticate()
+        return runs.close(_uow(principal), principal, run_id)
+
+
+@runs_blp.route("/<uuid:run_id>/progress")
+class Progress(MethodView):
+    @runs_blp.response(200, schemas.ProgressSchema(many=True))
+    def get(self, run_id):
+        """Response counts per academy (never who, never what)."""
+        principal = authenticate()
+        _hr(principal)
+        session = db_session()
+        return runs.progress(session, runs.get(session, principal, run_id), academy_scope(principal))
+
+
+def _closed_run(run_id: uuid.UUID):
+    principal = authenticate()
+    _hr(principal)
+    session = db_session()
+    run = runs.get(session, principal, run_id)
+    if run.status is not RunStatus.CLOSED:
+        raise Conflict("results are worked out when the run closes; until then only progress is shown")
+    return principal, session, run
+
+
+@runs_blp.route("/<uuid:run_id>/report")
+class Report(MethodView):
+    @runs_blp.arguments(schemas.ReportQuerySchema, location="query", unknown=RAISE)
+    @runs_blp.response(200, schemas.ReportSchema)
+    @runs_blp.alt_response(409, **NOT_AT_THIS_STAGE)
+    def get(self, args, run_id):
+        """Results per group (trust, academy, staff type, service band, academy × staff type) beside national
+        benchmarks, with the trend across runs. Groups below the minimum size, and any group that would let one
+        be worked out by subtraction, are shown as suppressed with no figures."""
+        principal, session, run = _closed_run(run_id)
+        return results.report(session, run, academy_scope(principal), args.get("cut"))
+
+
+@runs_blp.route("/<uuid:run_id>/report.csv")
+class ReportCsv(MethodView):
+    @runs_blp.arguments(schemas.ReportQuerySchema, location="query", unknown=RAISE)
+    @runs_blp.response(200, {"type": "string"}, content_type="text/csv")
+    @runs_blp.alt_response(409, **NOT_AT_THIS_STAGE)
+    def get(self, args, run_id):
+        """The report as CSV."""
+        principal, session, run = _closed_run(run_id)
+        text = results.csv_text(results.report(session, run, academy_scope(principal), args.get("cut")))
+        return Response(text, mimetype="text/csv",
+                        headers={"Content-Disposition": f'attachment; filename="survey-{run_id}.csv"'})
+
+
+@runs_blp.route("/<uuid:run_id>/comments")
+class Comments(MethodView):
+    @runs_blp.response(200, schemas.CommentGroup(many=True))
+    @runs_blp.alt_response(409, **NOT_AT_THIS_STAGE)
+    def get(self, run_id):
+        """Free-text answers for the trust and each academy shown in the results (never a small group)."""
+        principal, session, run = _closed_run(run_id)
+        return results.shown_comments(session, run, academy_scope(principal))
+
+
+@runs_blp.route("/<uuid:run_id>/drivers")
+class Drivers(MethodView):
+    @runs_blp.arguments(schemas.DriversQuerySchema, location="query", unknown=RAISE)
+    @runs_blp.response(200, schemas.DriversSchema)
+    @runs_blp.alt_response(409, **NOT_AT_THIS_STAGE)
+    def get(self, args, run_id):
+        """Which measures go most strongly with the outcome (eNPS by default), trust-wide or for one academy."""
+        principal, session, run = _closed_run(run_id)
+        academy_id = args.get("academy_id")
+        scope = academy_scope(principal)
+        if scope is not None:
+            require(academy_id is not None and academy_id in scope, "ask for your own academy's drivers")
+        if academy_id is not None:
+            shown = [g for g in results.visible_groups(session, run, [academy_id], "academy")
+                     if g["kind"] == "responses" and not g["suppressed"] and g["academy_id"] == str(academy_id)]
+            if not shown:
+                raise NotFound(f"no results are shown for academy {academy_id} in this run (too few responses)")
+        return results.drivers(session, run, academy_id)
+
+
+@runs_blp.route("/<uuid:run_id>/link")
+class NewLink(MethodView):
+    @runs_blp.response(201, schemas.LinkSchema)
+    @runs_blp.alt_response(409, **NOT_AT_THIS_STAGE)
+    def post(self, run_id):
+        """Lost your link? A new one for you (the old one and anything saved with it stop working)."""
+        principal = authenticate()
+        return {"link": runs.new_link(_uow(principal), principal, run_id, context().config.public_url)}
+
+
+@me_blp.route("/surveys")
+class MySurveys(MethodView):
+    @me_blp.response(200, schemas.MySurveySchema(many=True))
+    def get(self):
+        """Open surveys I am invited to, and whether I have answered."""
+        return runs.my_surveys(db_session(), authenticate())
+
+
+# -- answering ------------------------------------------------------------------------------------------
+
+def _token() -> str | None:
+    return request.headers.get(TOKEN_HEADER)
+
+
+def _anonymous_uow():
+    return context().uow(actor="respondent")
+
+
+@public
+@survey_blp.route("")
+class Survey(MethodView):
+    @survey_blp.doc(**LINK_HEADER)
+    @survey_blp.response(200, schemas.QuestionnaireSchema)
+    def get(self):
+        """The questionnaire for your link, with the answers you have saved so far."""
+        opened = respond.open_with(db_session(), _token())
+        form = opened.questionnaire
+        used = {item.scale for item in form.items.values()}
+        return {"title": opened.run.title, "closes_on": opened.run.closes_on, "saved": opened.saved,
+                "scales": [SCALES[s].__dict__ for s in SCALES if s in used],
+                "sections": [_section(i) for i in form.instruments]}
+
+
+@public
+@survey_blp.route("/answers")
+class Answers(MethodView):
+    @survey_blp.doc(**LINK_HEADER)
+    @survey_blp.arguments(schemas.AnswersSchema)
+    @survey_blp.response(200, schemas.AnswersSchema)
+    @survey_blp.alt_response(409, **NOT_AT_THIS_STAGE)
+    def put(self, data):
+        """Save answers so far (merged with what you saved before); you can come back to them with your link."""
+        return {"answers": respond.save(_anonymous_uow(), _token(), data["answers"])}
+
+
+@public
+@survey_blp.route("/submission")
+class Submission(MethodView):
+    @survey_blp.doc(**LINK_HEADER)
+    @survey_blp.arguments(schemas.AnswersSchema)
+    @survey_blp.response(204)
+    @survey_blp.alt_response(409, **NOT_AT_THIS_STAGE)
+    def post(self, data):
+        """Submit, once: your saved answers plus these. Afterwards the link no longer works."""
+        respond.submit(_anonymous_uow(), _token(), data["answers"])
+        return None

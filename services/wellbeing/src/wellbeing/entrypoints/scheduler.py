@@ -1,0 +1,37 @@
+"""Run the daily wellbeing job (open, remind, close survey runs): `python -m wellbeing.entrypoints.scheduler`.
+
+Once and exit (cron, a Kubernetes CronJob):   python -m wellbeing.entrypoints.scheduler
+As a long-running process (a compose service): python -m wellbeing.entrypoints.scheduler --every 86400
+The loop runs the job at start, then every interval, until SIGTERM. Running the job more often, or
+twice at once by accident, is harmless: each run opens, reminds and closes once (a second concurrent
+job waits on the runs' row locks, then finds them done).
+"""
+from __future__ import annotations
+
+import logging
+import threading
+
+from staffroom_shared.app import ServiceContext
+from staffroom_shared.runner import DAY, daily_loop, main_scheduler
+
+from ..service.scheduler import run_daily
+
+log = logging.getLogger(__name__)
+
+
+def run_once(context: ServiceContext) -> dict:
+    counts = run_daily(context.uow(actor="scheduler"), context.config.public_url)
+    log.info("wellbeing daily job: %s run(s) opened, %s reminded, %s closed",
+             counts["opened"], counts["reminded"], counts["closed"])
+    return counts
+
+
+def loop(context: ServiceContext, stop: threading.Event, every: float = DAY) -> None:
+    """At start, then every `every` seconds; a failed run (database down) is tried again sooner."""
+    daily_loop("wellbeing", run_once, context, stop, every)
+
+
+if __name__ == "__main__":
+    from .. import bootstrap
+
+    raise SystemExit(main_scheduler(bootstrap, run_once, __doc__))

@@ -1,0 +1,269 @@
+"""Survey runs: HR builds one, schedules it; it opens (inviting everyone in scope), reminds, and closes."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from datetime import date
+
+from sqlalchemy import and_, case, func, or_, select
+
+from staffroom_shared.auth import Principal
+from staffroom_shared.authz import academy_scope, can_manage_academy, require
+from staffroom_shared.errors import Conflict, NotFound, Unprocessable
+from staffroom_shared.uow import UnitOfWork
+
+from ..adapters.orm import invitations, staff
+from ..domain.instruments import INSTRUMENTS, Questionnaire, custom_instrument
+from ..domain.model import Invitation, InvitationStatus, RunError, RunStatus, SurveyRun, service_band
+
+REMIND_DAYS_BEFORE = 3
+
+
+def questionnaire(run: SurveyRun) -> Questionnaire:
+    parts = [INSTRUMENTS[key] for key in run.instruments]
+    if run.questions:
+        parts.append(custom_instrument(run.questions))
+    return Questionnaire(parts)
+
+
+def new_token() -> tuple[str, str]:
+    """A single-use token and the hash we keep (the token itself is never stored)."""
+    token = secrets.token_urlsafe(32)
+    return token, token_hash(token)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def link(public_url: str, token: str) -> str:
+    # In the fragment: a browser never sends it to a server, so no proxy or access log ever records it.
+    return f"{public_url}/surveys/respond#token={token}"
+
+
+# -- who may do what --------------------------------------------------------------------------------
+
+def may_manage(principal: Principal, run: SurveyRun) -> bool:
+    """Trust-wide runs are trust HR's; an academy's run is its HR's (and trust HR's)."""
+    if run.owner_academy_id is None:
+        return principal.has_role("trust_hr")
+    return can_manage_academy(principal, run.owner_academy_id)
+
+
+def may_see(principal: Principal, run: SurveyRun) -> bool:
+    """HR of any academy the run covers may see it and its (suppressed) results."""
+    if may_manage(principal, run):
+        return True
+    scope = academy_scope(principal)
+    if scope is None:
+        return True
+    if not principal.has_role("academy_hr"):
+        return False
+    return not run.academy_ids or any(str(a) in run.academy_ids for a in scope)
+
+
+def get(session, principal: Principal, run_id: uuid.UUID, *, manage: bool = False, lock: bool = False) -> SurveyRun:
+    query = select(SurveyRun).where(SurveyRun.id == run_id)
+    run = session.scalars(query.with_for_update() if lock else query).first()
+    if run is None or not may_see(principal, run):
+        raise NotFound(f"there is no survey run with id {run_id}")
+    if manage:
+        require(may_manage(principal, run), "only the HR team that owns this run can change it")
+    return run
+
+
+def visible_runs(session, principal: Principal, status: RunStatus | None = None) -> list[SurveyRun]:
+    query = select(SurveyRun).order_by(SurveyRun.opens_on.desc(), SurveyRun.title)
+    if status is not None:
+        query = query.where(SurveyRun.status == status)
+    return [r for r in session.scalars(query) if may_see(principal, r)]
+
+
+# -- commands ---------------------------------------------------------------------------------------
+
+def _checked(principal: Principal, data: dict, owner_academy_id: uuid.UUID | None) -> dict:
+    if owner_academy_id is None:
+        require(principal.has_role("trust_hr"), "only trust HR can run a trust-wide survey")
+    else:
+        require(can_manage_academy(principal, owner_academy_id), "you can run surveys for your own academy only")
+        outside = [a for a in data.get("academy_ids", []) if a != owner_academy_id]
+        require(not outside, "an academy's survey can cover that academy only")
+        data = {**data, "academy_ids": [owner_academy_id]}
+    unknown = [k for k in data.get("instruments", []) if k not in INSTRUMENTS]
+    if unknown:
+        raise Unprocessable("unknown instruments", errors=[
+            {"pointer": "#/instruments", "detail": f"unknown instrument {k}; GET /instruments lists them"} for k in unknown])
+    return data
+
+
+def _build(principal: Principal, data: dict) -> SurveyRun:
+    try:
+        run = SurveyRun(**data, created_by=principal.actor)
+        measures = questionnaire(run).measures
+    except RunError as exc:
+        raise Unprocessable(str(exc)) from exc
+    except ValueError as exc:  # a custom question the instruments module refused
+        raise Unprocessable(str(exc), errors=[{"pointer": "#/questions", "detail": str(exc)}]) from exc
+    if not measures:
+        raise Unprocessable("a survey needs at least one rated question")
+    if run.outcome not in measures:
+        raise Unprocessable(f"outcome {run.outcome!r} is not a measure of this survey",
+                            errors=[{"pointer": "#/outcome", "detail": f"one of: {', '.join(measures)}"}])
+    return run
+
+
+def default_outcome(instruments: list[str], questions: list[dict]) -> str:
+    """What the driver view explains: eNPS if asked, else the first measure that is not an HSE domain."""
+    keys = [m.key for k in instruments if k in INSTRUMENTS for m in INSTRUMENTS[k].measures]
+    keys += [f"custom.{q['key']}" for q in questions if q.get("scale") != "text"]
+    if "enps" in keys:
+        return "enps"
+    return next((k for k in keys if not k.startswith("hse.")), keys[0] if keys else "")
+
+
+def create(uow: UnitOfWork, principal: Principal, data: dict) -> SurveyRun:
+    data = _checked(principal, dict(data), data.get("owner_academy_id"))
+    data.setdefault("outcome", default_outcome(data["instruments"], data["questions"]))
+    with uow:
+        run = _build(principal, data)
+        uow.session.add(run)
+        uow.audit("create", "survey_run", run.id, {"title": run.title})
+        uow.commit()
+        return run
+
+
+def edit(uow: UnitOfWork, principal: Principal, run_id: uuid.UUID, changes: dict) -> SurveyRun:
+    with uow:
+        run = get(uow.session, principal, run_id, manage=True, lock=True)
+        if "academy_ids" in changes:
+            _checked(principal, changes, run.owner_academy_id)
+        if "instruments" in changes:
+            _checked(principal, {"instruments": changes["instruments"]}, run.owner_academy_id)
+        try:
+            run.edit(**changes)
+            _build(principal, {name: getattr(run, name) for name in (
+                "title", "instruments", "questions", "academy_ids", "staff_types", "opens_on", "closes_on",
+                "min_group_size", "outcome", "owner_academy_id")})
+        except RunError as exc:
+            raise Conflict(str(exc)) if run.status is not RunStatus.DRAFT else Unprocessable(str(exc)) from exc
+        uow.audit("edit", "survey_run", run.id, {k: str(v) for k, v in changes.items()})
+        uow.commit()
+        return run
+
+
+def schedule(uow: UnitOfWork, principal: Principal, run_id: uuid.UUID, public_url: str,
+             today: date | None = None) -> SurveyRun:
+    """Fix the run; it opens on its date (now, if that has come)."""
+    today = today or date.today()
+    with uow:
+        run = get(uow.session, principal, run_id, manage=True, lock=True)
+        try:
+            run.schedule(today)
+        except RunError as exc:
+            raise Conflict(str(exc)) from exc
+        uow.audit("schedule", "survey_run", run.id)
+        if run.due_to_open(today):
+            open_run(uow, run, public_url, today)
+        uow.commit()
+        return run
+
+
+def close(uow: UnitOfWork, principal: Principal, run_id: uuid.UUID) -> SurveyRun:
+    """Close early: no more answers; the results are worked out now."""
+    from .results import close_run
+
+    with uow:
+        run = get(uow.session, principal, run_id, manage=True, lock=True)
+        if run.status is not RunStatus.OPEN:
+            raise Conflict(f"a {run.status.value} run cannot close")
+        close_run(uow, run)
+        uow.audit("close", "survey_run", run.id)
+        uow.commit()
+        return run
+
+
+def run_payload(run: SurveyRun) -> dict:
+    return {"run_id": run.id, "title": run.title, "opens_on": run.opens_on, "closes_on": run.closes_on,
+            "academy_ids": run.academy_uuids, "staff_types": run.staff_types}
+
+
+def open_run(uow: UnitOfWork, run: SurveyRun, public_url: str, today: date) -> int:
+    """Invite everyone in scope and in post today: one invitation and one single-use link each."""
+    query = select(staff).where(staff.c.start_date <= run.closes_on,
+                                or_(staff.c.leaving_date.is_(None), staff.c.leaving_date >= today))
+    if run.academy_ids:
+        query = query.where(staff.c.academy_id.in_(run.academy_uuids))
+    if run.staff_types:
+        query = query.where(staff.c.staff_type.in_(run.staff_types))
+    people = uow.session.execute(query.order_by(staff.c.staff_id)).all()
+    for person in people:
+        invite(uow, run, person, today, public_url)
+    run.open(len(people))
+    uow.emit("wellbeing.survey_opened", {**run_payload(run), "invited": len(people)}, academy_id=run.owner_academy_id)
+    return len(people)
+
+
+def invite(uow: UnitOfWork, run: SurveyRun, person, today: date, public_url: str) -> str:
+    """Invite one person (or issue them a new link, which voids the old one and its saved answers)."""
+    from .respond import forget_draft
+
+    token, hashed = new_token()
+    existing = uow.session.get(Invitation, (run.id, person.staff_id))
+    if existing is None:
+        uow.session.add(Invitation(run_id=run.id, staff_id=person.staff_id, token_hash=hashed,
+                                   academy_id=person.academy_id, staff_type=person.staff_type,
+                                   service_band=service_band(person.start_date, max(today, run.opens_on))))
+    else:
+        forget_draft(uow.session, existing.token_hash)
+        existing.token_hash = hashed
+    uow.session.flush()
+    uow.emit("wellbeing.invitation_issued", {
+        "run_id": run.id, "staff_id": person.staff_id, "academy_id": person.academy_id, "title": run.title,
+        "closes_on": run.closes_on, "link": link(public_url, token)}, academy_id=person.academy_id)
+    return token
+
+
+def new_link(uow: UnitOfWork, principal: Principal, run_id: uuid.UUID, public_url: str,
+             today: date | None = None) -> str:
+    """A member of staff lost their link: a new one, sent again and returned to them (the old one stops working)."""
+    today = today or date.today()
+    with uow:
+        invitation = uow.session.get(Invitation, (run_id, principal.staff_id), with_for_update=True) \
+            if principal.staff_id else None
+        run = uow.session.get(SurveyRun, run_id)
+        if invitation is None or run is None:
+            raise NotFound(f"you were not invited to survey run {run_id}")
+        if invitation.status is InvitationStatus.SUBMITTED:
+            raise Conflict("you have already answered this survey")
+        if not run.accepting(today):
+            raise Conflict("this survey is not open")
+        person = uow.session.execute(select(staff).where(staff.c.staff_id == principal.staff_id)).one()
+        token = invite(uow, run, person, today, public_url)
+        uow.commit()
+        return link(public_url, token)
+
+
+def my_surveys(session, principal: Principal, today: date | None = None) -> list[dict]:
+    today = today or date.today()
+    if principal.staff_id is None:
+        return []
+    rows = session.execute(
+        select(SurveyRun, invitations.c.status).join(invitations, and_(invitations.c.run_id == SurveyRun.id))
+        .where(invitations.c.staff_id == principal.staff_id, SurveyRun.status == RunStatus.OPEN)
+        .order_by(SurveyRun.closes_on)).all()
+    return [{"run_id": run.id, "title": run.title, "closes_on": run.closes_on,
+             "answered": status is InvitationStatus.SUBMITTED, "open": run.accepting(today)} for run, status in rows]
+
+
+def progress(session, run: SurveyRun, academy_ids) -> list[dict]:
+    """Responses so far per academy: counts only (who answered is never shown, what they answered is
+    not worked out until the run closes, so watching the count move reveals nothing)."""
+    query = (select(invitations.c.academy_id, func.count(),
+                    func.sum(case((invitations.c.status == InvitationStatus.SUBMITTED, 1), else_=0)))
+             .where(invitations.c.run_id == run.id).group_by(invitations.c.academy_id)
+             .order_by(invitations.c.academy_id))
+    if academy_ids is not None:
+        query = query.where(invitations.c.academy_id.in_(list(academy_ids)))
+    return [{"academy_id": a, "invited": invited, "responded": int(done or 0),
+             "response_rate": round(100.0 * (done or 0) / invited, 1)} for a, invited, done in session.execute(query)]
