@@ -21,8 +21,9 @@ def services():
     from appraisal import bootstrap as appraisal
     from cpd import bootstrap as cpd
     from directory import bootstrap as directory
+    from wellbeing import bootstrap as wellbeing
 
-    return [directory, appraisal, cpd]
+    return [directory, appraisal, cpd, wellbeing]
 
 
 class Suite:

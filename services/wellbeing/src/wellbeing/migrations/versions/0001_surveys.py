@@ -165,7 +165,7 @@ def upgrade() -> None:
     sa.Column('distribution', sa.JSON(), nullable=True),
     sa.Column('suppressed', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['run_id'], ['runs.id'], name=op.f('fk_results_run_id_runs')),
-    sa.PrimaryKeyConstraint('run_id', 'cut', 'academy_id', 'staff_type', 'service_band', 'figure', name=op.f('pk_results'))
+    sa.PrimaryKeyConstraint('run_id', 'cut', 'academy_id', 'staff_type', 'service_band', 'figure', 'kind', name=op.f('pk_results'))
     )
     op.create_table('response_items',
     sa.Column('response_id', sa.Uuid(), nullable=False),

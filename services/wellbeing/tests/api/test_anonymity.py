@@ -1,0 +1,121 @@
+"""Trying to find out who answered what, and failing: through the stored rows, small groups, subtracting
+one report from another, and watching the figures move while a survey is open."""
+from __future__ import annotations
+
+import uuid
+
+from wellbeing.domain.disclosure import Cell, equations
+
+ANSWER_TABLES = ("responses", "response_items", "response_measures", "comments")
+
+
+def _run_with_answers(trust, answers, sizes: dict[str, tuple[int, int]], comment=None):
+    for name, (teaching, support) in sizes.items():
+        trust.academy(name, teaching=teaching, support=support)
+    run, links = trust.open()
+    for i, (staff_id, token) in enumerate(sorted(links.items())):
+        assert trust.answer(token, answers(1 + i % 5, enps=i % 11, comment=comment and f"{comment} {i}")).status_code == 204
+    return run, links
+
+
+def test_no_stored_answer_joins_back_to_a_person_or_a_link_or_a_time(trust, db, answers):
+    run, links = _run_with_answers(trust, answers, {"Oak": (6, 0)}, comment="Secret remark")
+    people = {str(s["staff_id"]) for s in trust.staff["Oak"]}
+    from wellbeing.service.runs import token_hash
+    secrets = people | set(links.values()) | {token_hash(t) for t in links.values()}
+    for table in ANSWER_TABLES:
+        columns = set(db.tables[table].c.keys())
+        assert not columns & {"staff_id", "token", "token_hash", "invitation_id", "created_at", "submitted_at", "ip"}
+        assert not any(str(c.type).upper().startswith(("DATETIME", "TIMESTAMP")) for c in db.tables[table].c)
+        for row in db.rows(table):
+            assert not {str(v) for v in row.values()} & secrets, table
+    for row in db.rows("responses"):
+        assert row["id"].version == 4  # random: its order says nothing about when
+    # nor does anything written beside the answers: no audit row, no event, for a submission
+    assert not [a for a in db.audit() if a["actor"] == "respondent"]
+    assert {e["type"] for e in db.events()} == {"wellbeing.survey_opened", "wellbeing.invitation_issued"}
+    invitation = db.rows("invitations")[0]
+    assert set(invitation) == {"run_id", "staff_id", "token_hash", "academy_id", "staff_type", "service_band", "status"}
+
+
+def test_saved_drafts_are_sealed_so_the_database_cannot_read_them(trust, db):
+    trust.academy("Oak", teaching=5)
+    run, links = trust.open()
+    token = next(iter(links.values()))
+    assert trust.answer(token, {"trust.improve": "My line manager shouts", "hse.21": 5}, final=False).status_code == 200
+    [draft] = db.rows("drafts")
+    assert b"shouts" not in draft["sealed"] and b"hse.21" not in draft["sealed"]
+    assert draft["token_hash"] != token
+
+
+def test_a_small_group_shows_no_figure_and_no_comment(trust, client, answers):
+    # Elm has 3 people: below the minimum of 5, so hidden; and Oak too, or trust minus Oak would be Elm.
+    run, _ = _run_with_answers(trust, answers, {"Oak": (8, 0), "Elm": (3, 0)}, comment="Remark")
+    trust.close(run["id"])
+    report = client.get(f"/runs/{run['id']}/report?cut=academy", headers=trust.hr()).get_json()
+    for group in report["groups"]:
+        assert group["suppressed"] and group["responses"] is None
+        assert all(m["mean"] is None and m["n"] is None for m in group["measures"])
+        assert all(i["distribution"] is None for i in group["items"])
+    comments = client.get(f"/runs/{run['id']}/comments", headers=trust.hr()).get_json()
+    assert [c["cut"] for c in comments] == ["trust"]  # only the trust's 11 people's comments, not per academy
+    # academy HR at the small academy sees nothing of their own staff's answers
+    elm = client.get(f"/runs/{run['id']}/report", headers=trust.hr("Elm")).get_json()
+    assert all(g["suppressed"] for g in elm["groups"] if g["academy_name"] == "Elm")
+
+
+def test_no_two_reports_subtract_to_reveal_a_small_group(trust, client, answers):
+    # Oak: 6 teachers, 2 support; Elm: 5 teachers, 1 support; Ash: 7 teachers. Several cells are below 5.
+    run, _ = _run_with_answers(trust, answers, {"Oak": (6, 2), "Elm": (5, 1), "Ash": (7, 0)})
+    trust.close(run["id"])
+    report = client.get(f"/runs/{run['id']}/report", headers=trust.hr()).get_json()
+    true_sizes = {("Oak", "teaching"): 6, ("Oak", "support"): 2, ("Elm", "teaching"): 5, ("Elm", "support"): 1,
+                  ("Ash", "teaching"): 7}
+    names = {str(v): k for k, v in trust.academies.items()}
+    figures = {}
+    for g in report["groups"]:
+        cell = Cell(g["cut"], g["academy_id"], g["staff_type"], g["service_band"])
+        figures[cell] = g["responses"]
+    # Every published sum either hides nothing or hides two or more groups with at least 5 people between them.
+    cells = {cell: 1 for cell in figures}
+    for total, parts in equations(cells):
+        if figures.get(total) is None:
+            continue
+        hidden = [p for p in parts if figures[p] is None]
+        if hidden:
+            assert len(hidden) >= 2
+            hidden_people = figures[total] - sum(figures[p] for p in parts if figures[p] is not None)
+            assert hidden_people >= 5, (total, hidden)
+    # and so neither small group's own answers can be worked out from what is shown
+    for (academy, staff_type), size in true_sizes.items():
+        cell = next(c for c in figures if c.cut == "academy_staff_type" and names[c.academy_id] == academy
+                    and c.staff_type == staff_type)
+        if size < 5:
+            assert figures[cell] is None
+    assert figures[Cell("trust")] == 21
+
+
+def test_nothing_moves_while_a_survey_is_open_so_watching_it_reveals_nothing(trust, client, answers):
+    trust.academy("Oak", teaching=6)
+    run, links = trust.open()
+    tokens_ = list(links.values())
+    for token in tokens_[:5]:
+        trust.answer(token, answers(3))
+    hr = trust.hr()
+    before = {path: client.get(f"/runs/{run['id']}/{path}", headers=hr) for path in ("report", "comments", "drivers")}
+    assert all(r.status_code == 409 for r in before.values())
+    trust.answer(tokens_[5], answers(1, enps=0))
+    after = client.get(f"/runs/{run['id']}/progress", headers=hr).get_json()
+    assert after == [{"academy_id": str(trust.academies["Oak"]), "invited": 6, "responded": 6, "response_rate": 100.0}]
+    assert client.get(f"/runs/{run['id']}/report", headers=hr).status_code == 409
+
+
+def test_the_minimum_group_size_can_be_raised_but_never_lowered(trust, client):
+    trust.academy("Oak", teaching=5)
+    lowered = client.post("/runs", headers=trust.hr(), json={
+        "title": "Pulse", "instruments": ["enps"], "opens_on": "2026-12-01", "closes_on": "2026-12-10",
+        "min_group_size": 3})
+    assert lowered.status_code == 422 and "never lowered" in str(lowered.get_json())
+    raised = trust.run(instruments=["enps"], min_group_size=10)
+    assert raised["min_group_size"] == 10
+    assert uuid.UUID(raised["id"])

@@ -1,0 +1,114 @@
+"""A survey from HR's draft to published results, answered with single-use links."""
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+
+
+
+def test_hr_runs_a_survey_staff_answer_with_their_links_and_results_are_published(trust, db, client, answers):
+    oak = trust.academy("Oak", teaching=6, support=2)
+    trust.academy("Elm", teaching=5)
+    run, links = trust.open()
+    assert run["status"] == "open" and run["invited"] == 13 and len(links) == 13
+    [opened] = db.events("wellbeing.survey_opened")
+    assert opened["payload"]["invited"] == 13
+
+    # a member of staff sees the survey they are invited to
+    person = trust.staff["Oak"][0]
+    mine = client.get("/me/surveys", headers=trust.me(person)).get_json()
+    assert [(s["run_id"], s["answered"]) for s in mine] == [(run["id"], False)]
+
+    # with their link: the questionnaire, a partial save, then the one submission
+    token = links[person["staff_id"]]
+    form = client.get("/survey", headers={"X-Survey-Token": token})
+    assert form.status_code == 200
+    sections = [s["key"] for s in form.get_json()["sections"]]
+    assert sections == ["hse_indicator", "swemwbs", "ons4", "enps", "trust_core"]
+    assert trust.answer(token, {"hse.1": 4, "trust.improve": "Fewer meetings"}, final=False).status_code == 200
+    assert client.get("/survey", headers={"X-Survey-Token": token}).get_json()["saved"] == {
+        "hse.1": 4, "trust.improve": "Fewer meetings"}
+    assert trust.answer(token, {"hse.1": None}, final=False).get_json()["answers"] == {"trust.improve": "Fewer meetings"}
+    full = answers(4, enps=9)
+    del full["hse.1"]
+    assert trust.answer(token, full).status_code == 204
+    assert trust.answer(token, full).status_code == 409  # once only
+    assert client.get("/survey", headers={"X-Survey-Token": token}).status_code == 409
+    assert client.get("/me/surveys", headers=trust.me(person)).get_json()[0]["answered"] is True
+
+    for i, someone in enumerate(trust.staff["Oak"][1:] + trust.staff["Elm"]):
+        level = 3 + i % 3
+        assert trust.answer(links[someone["staff_id"]], answers(level, enps=10 - i % 6,
+                                                               comment=f"Comment {i}")).status_code == 204
+
+    # while open: counts, never results
+    progress = client.get(f"/runs/{run['id']}/progress", headers=trust.hr()).get_json()
+    assert {p["academy_id"]: (p["invited"], p["responded"]) for p in progress} == {
+        str(oak): (8, 8), str(trust.academies["Elm"]): (5, 5)}
+    assert client.get(f"/runs/{run['id']}/report", headers=trust.hr()).status_code == 409
+
+    trust.close(run["id"])
+    report = client.get(f"/runs/{run['id']}/report", headers=trust.hr()).get_json()
+    groups = {(g["cut"], g["academy_name"], g["staff_type"]): g for g in report["groups"]}
+    whole = groups[("trust", None, None)]
+    assert whole["responses"] == 13 and not whole["suppressed"]
+    enps = next(m for m in whole["measures"] if m["key"] == "enps")
+    scores = [9] + [10 - i % 6 for i in range(12)]
+    expected = 100 * (sum(s >= 9 for s in scores) - sum(s <= 6 for s in scores)) / 13
+    assert enps["mean"] == round(expected, 2) and enps["benchmark_note"] == "no national benchmark"
+    life = next(m for m in whole["measures"] if m["key"] == "ons.life_satisfaction")
+    [uk] = life["benchmarks"]
+    assert uk["value"] == 7.45 and uk["comparison"] in ("above", "below", "level with") and uk["year"]
+    item = next(i for i in whole["items"] if i["key"] == "hse.1")
+    assert item["n"] == 12 and sum(item["distribution"].values()) == 12  # the first person skipped it
+    # Oak's support staff (2 people) are hidden, and so is the cell that would give them away by subtraction
+    assert groups[("academy_staff_type", "Oak", "support")]["suppressed"]
+    assert groups[("academy_staff_type", "Oak", "support")]["measures"][0]["mean"] is None
+    assert groups[("academy", "Oak", None)]["responses"] == 8
+    assert len(report["trend"]) > 0
+
+    rows = list(csv.DictReader(io.StringIO(client.get(f"/runs/{run['id']}/report.csv",
+                                                      headers=trust.hr()).get_data(as_text=True))))
+    assert any(r["figure"] == "ons.life_satisfaction" and r["benchmark"] == "7.45" for r in rows)
+    comments = client.get(f"/runs/{run['id']}/comments", headers=trust.hr()).get_json()
+    trust_texts = comments[0]["comments"][0]["texts"]
+    assert comments[0]["cut"] == "trust" and "Fewer meetings" in trust_texts and trust_texts == sorted(trust_texts)
+    drivers = client.get(f"/runs/{run['id']}/drivers", headers=trust.hr()).get_json()
+    assert drivers["outcome"] == "enps" and drivers["drivers"] and all(d["n"] >= 5 for d in drivers["drivers"])
+
+    [closed] = db.events("wellbeing.survey_closed")
+    assert closed["payload"]["responses"] == 13
+    [published] = db.events("wellbeing.results_published")
+    academies = {g["academy_id"] for g in published["payload"]["groups"] if g["cut"] == "academy"}
+    assert academies == {str(oak), str(trust.academies["Elm"])}
+
+
+def test_academy_hr_sees_their_academy_and_trust_wide_figures_only(trust, client, answers):
+    trust.academy("Oak", teaching=6)
+    trust.academy("Elm", teaching=6)
+    run, links = trust.open()
+    for i, token in enumerate(links.values()):
+        trust.answer(token, answers(2 + i % 4))
+    trust.close(run["id"])
+    report = client.get(f"/runs/{run['id']}/report", headers=trust.hr("Oak")).get_json()
+    assert {g["academy_name"] for g in report["groups"]} == {None, "Oak"}
+    assert client.get(f"/runs/{run['id']}/drivers?academy_id={trust.academies['Elm']}",
+                      headers=trust.hr("Oak")).status_code == 403
+    staff = trust.me(trust.staff["Oak"][0])
+    assert client.get(f"/runs/{run['id']}/report", headers=staff).status_code == 403
+
+
+def test_a_lost_link_is_replaced_and_the_old_one_stops_working(trust, client, answers):
+    trust.academy("Oak", teaching=5)
+    run, links = trust.open()
+    person = trust.staff["Oak"][0]
+    old = links[person["staff_id"]]
+    trust.answer(old, {"hse.1": 2}, final=False)
+    made = client.post(f"/runs/{run['id']}/link", headers=trust.me(person))
+    assert made.status_code == 201
+    new = made.get_json()["link"].split("#token=")[1]
+    assert client.get("/survey", headers={"X-Survey-Token": old}).status_code == 404
+    assert client.get("/survey", headers={"X-Survey-Token": new}).get_json()["saved"] == {}
+    assert client.post(f"/runs/{run['id']}/link", headers=trust.me({"staff_id": uuid.uuid4(),
+                                                                     "academy_id": None})).status_code == 404
