@@ -13,7 +13,7 @@ def _run_with_answers(trust, answers, sizes: dict[str, tuple[int, int]], comment
     for name, (teaching, support) in sizes.items():
         trust.academy(name, teaching=teaching, support=support)
     run, links = trust.open()
-    for i, (staff_id, token) in enumerate(sorted(links.items())):
+    for i, (_staff_id, token) in enumerate(sorted(links.items())):
         assert trust.answer(token, answers(1 + i % 5, enps=i % 11, comment=comment and f"{comment} {i}")).status_code == 204
     return run, links
 

@@ -1,0 +1,108 @@
+"""The staff copy from staff.* events, and the daily job opening, reminding and closing runs once each."""
+from __future__ import annotations
+
+import threading
+import uuid
+from dataclasses import replace
+from datetime import date, timedelta
+
+import pytest
+from wellbeing.adapters.orm import academies, invitations
+from wellbeing.service import respond
+from wellbeing.service.scheduler import run_daily
+
+PUBLIC_URL = "https://staffroom.example"
+
+
+def test_the_staff_copy_keeps_the_newest_snapshot(world):
+    person = world.join()
+    newer = {**person, "staff_type": "leadership"}
+    update = world.staff_event("staff.updated", newer)
+    stale = world.staff_event("staff.updated", {**person, "staff_type": "support"})
+    world.deliver(update)
+    world.deliver(replace(stale, occurred_at=update.occurred_at - timedelta(seconds=5)))
+    assert world.staff_copy(person["staff_id"]).staff_type == "leadership"
+    world.deliver(world.staff_event("staff.left", {**newer, "leaving_date": date(2027, 3, 31)}))
+    assert world.staff_copy(person["staff_id"]).leaving_date == date(2027, 3, 31)
+    assert world.count("staff") == 1
+
+
+def test_academy_names_follow_academy_events(world):
+    from staffroom_shared.events import new_event
+
+    academy_id = uuid.uuid4()
+    for name in ("Oak Academy", "Oak Primary Academy"):
+        world.deliver(new_event("academy.updated" if world.count("academies") else "academy.registered",
+                                {"academy_id": academy_id, "name": name, "urn": "150001", "phase": "primary"},
+                                producer="directory", correlation_id="t", academy_id=academy_id))
+    assert [r.name for r in world.rows(academies)] == ["Oak Primary Academy"]
+
+
+def test_the_daily_job_opens_reminds_and_closes_each_run_once(world):
+    people = [world.join() for _ in range(6)]
+    leaver = world.join(leaving_date=date(2027, 1, 1))
+    run = world.survey(date(2027, 1, 11), date(2027, 1, 22))
+    assert run.status.value == "scheduled"
+    uow = world.context.uow
+    assert run_daily(uow(), PUBLIC_URL, today=date(2027, 1, 10)) == {"opened": 0, "reminded": 0, "closed": 0}
+    assert run_daily(uow(), PUBLIC_URL, today=date(2027, 1, 11)) == {"opened": 1, "reminded": 0, "closed": 0}
+    assert run_daily(uow(), PUBLIC_URL, today=date(2027, 1, 11)) == {"opened": 0, "reminded": 0, "closed": 0}
+    links = world.tokens(run.id)
+    assert set(links) == {p["staff_id"] for p in people}  # not the leaver
+    assert leaver["staff_id"] not in links
+    assert all(link for link in links.values())
+    [opened] = world.outbox("wellbeing.survey_opened")
+    assert opened["payload"]["invited"] == 6
+
+    answered = people[0]["staff_id"]
+    respond.submit(world.context.uow(), links[answered], {"enps.recommend": 9}, today=date(2027, 1, 12))
+    assert run_daily(uow(), PUBLIC_URL, today=date(2027, 1, 19)) == {"opened": 0, "reminded": 1, "closed": 0}
+    assert run_daily(uow(), PUBLIC_URL, today=date(2027, 1, 20)) == {"opened": 0, "reminded": 0, "closed": 0}
+    [soon] = world.outbox("wellbeing.survey_closing_soon")
+    assert set(soon["payload"]["not_responded"]) == {str(p["staff_id"]) for p in people[1:]}
+
+    for person in people[1:]:
+        respond.submit(world.context.uow(), links[person["staff_id"]], {"enps.recommend": 5},
+                       today=date(2027, 1, 22))
+    assert run_daily(uow(), PUBLIC_URL, today=date(2027, 1, 23)) == {"opened": 0, "reminded": 0, "closed": 1}
+    assert run_daily(uow(), PUBLIC_URL, today=date(2027, 1, 24)) == {"opened": 0, "reminded": 0, "closed": 0}
+    [closed] = world.outbox("wellbeing.survey_closed")
+    assert closed["payload"]["responses"] == 6
+    [published] = world.outbox("wellbeing.results_published")
+    [trust] = [g for g in published["payload"]["groups"] if g["cut"] == "trust"]
+    enps = next(f for f in trust["figures"] if f["figure"] == "enps")
+    assert enps["n"] == 6 and enps["mean"] == round(100 * (1 - 5) / 6, 2)
+    with pytest.raises(Exception):
+        respond.submit(world.context.uow(), links[people[1]["staff_id"]], {"enps.recommend": 5},
+                       today=date(2027, 1, 23))
+
+
+@pytest.mark.integration
+def test_concurrent_submissions_on_postgres_lose_nothing_and_double_nothing(pg_world):
+    world = pg_world
+    people = [world.join() for _ in range(30)]
+    run = world.survey(date(2027, 1, 4), date(2027, 1, 22))
+    links = world.tokens(run.id)
+    results, lock = [], threading.Lock()
+    start = threading.Barrier(45)
+
+    def submit(token):
+        start.wait()
+        try:
+            respond.submit(world.context.uow(), token, {"enps.recommend": 7}, today=date(2027, 1, 5))
+            outcome = "ok"
+        except Exception as exc:  # noqa: BLE001 - the outcome is what is checked
+            outcome = type(exc).__name__
+        with lock:
+            results.append(outcome)
+
+    tokens_ = [links[p["staff_id"]] for p in people] + [links[p["staff_id"]] for p in people[:15]]
+    threads = [threading.Thread(target=submit, args=(t,)) for t in tokens_]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert sorted(results).count("ok") == 30 and sorted(results).count("Conflict") == 15
+    assert world.count("responses") == 30
+    submitted = world.rows(invitations, invitations.c.status == "submitted")
+    assert len(submitted) == 30
