@@ -2,12 +2,13 @@
 # The production processes end to end, without Docker: the image's install
 # in a venv, Debian's PostgreSQL and RabbitMQ configured from deploy/ (the
 # RabbitMQ node started through deploy/rabbitmq/staffroom-entrypoint.sh),
-# and for directory, appraisal and cpd:
-# migrate, gunicorn with deploy/gunicorn.conf.py, the relay (and appraisal's and
-# cpd's consumers and daily jobs), with nginx and deploy/nginx/nginx.conf in
-# front, all in STAFFROOM_ENV=production. A member of staff added through the
-# directory must reach appraisal's copy, and an appraisal in its open cycle,
-# and CPD, and a development plan with induction.
+# and for directory, appraisal, cpd and wellbeing:
+# migrate, gunicorn with deploy/gunicorn.conf.py, the relay (and appraisal's,
+# cpd's and wellbeing's consumers and daily jobs), with nginx and
+# deploy/nginx/nginx.conf in front, all in STAFFROOM_ENV=production. A member
+# of staff added through the directory must reach appraisal's copy, and an
+# appraisal in its open cycle, and CPD, and a development plan with induction,
+# and wellbeing's copy.
 #   bash deploy/e2e.sh
 # Needs root (apt-get; runs the servers as the postgres and rabbitmq users).
 # Everything runs on 127.0.0.1 on its own ports beside any servers already
@@ -20,7 +21,7 @@ work=$(mktemp -d /tmp/staffroom-e2e.XXXXXX)
 chmod 755 "$work"
 image_venv=/tmp/staffroom-image-venv-$(sha256sum < "$repo/requirements.lock" | cut -c1-12)
 pg_port=15432 amqp_port=15673 mgmt_port=15674 dist_port=25673 prom_port=15694
-web_port=18000 appraisal_web_port=18001 cpd_web_port=18002 proxy_port=18080 jwks_port=18100
+web_port=18000 appraisal_web_port=18001 cpd_web_port=18002 wellbeing_web_port=18003 proxy_port=18080 jwks_port=18100
 node=staffroome2e@localhost
 pids=()
 pg_ctl=
@@ -53,13 +54,15 @@ cp -r "$repo/shared" "$work/ctx/shared"
 cp -r "$repo/services/directory" "$work/ctx/services/directory"
 cp -r "$repo/services/appraisal" "$work/ctx/services/appraisal"
 cp -r "$repo/services/cpd" "$work/ctx/services/cpd"
+cp -r "$repo/services/wellbeing" "$work/ctx/services/wellbeing"
 find "$work/ctx" \( -name '*.egg-info' -o -name __pycache__ -o -name build -o -name tests \) -prune -exec rm -rf {} +
 if [[ ! -x $image_venv/bin/gunicorn ]]; then
     python3 -m venv "$image_venv"
     "$image_venv/bin/pip" install -q --no-cache-dir -r "$work/ctx/requirements.lock"
 fi
 "$image_venv/bin/pip" install -q --no-cache-dir --no-deps --force-reinstall "$work/ctx/shared" \
-    "$work/ctx/services/directory" "$work/ctx/services/appraisal" "$work/ctx/services/cpd"
+    "$work/ctx/services/directory" "$work/ctx/services/appraisal" "$work/ctx/services/cpd" \
+    "$work/ctx/services/wellbeing"
 mkdir -p "$work/app/deploy" && cp "$repo/deploy/gunicorn.conf.py" "$work/app/deploy/"
 
 step "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') with deploy/postgres/init.sql"
@@ -126,6 +129,8 @@ pg_base=postgresql+psycopg://staffroom:e2e-postgres-password@127.0.0.1:$pg_port
 export DATABASE_URL=$pg_base/directory
 appraisal_env=(env DATABASE_URL="$pg_base/appraisal")
 cpd_env=(env DATABASE_URL="$pg_base/cpd")
+# Survey links start with the proxy's address, as compose's PUBLIC_URL does with the published port.
+wellbeing_env=(env DATABASE_URL="$pg_base/wellbeing" PUBLIC_URL="http://127.0.0.1:$proxy_port")
 export BUS_URL=amqp://staffroom:e2e-rabbitmq-password@127.0.0.1:$amqp_port/staffroom
 export JWT_JWKS_URL=http://127.0.0.1:$jwks_port/jwks.json JWT_ISSUER=https://idp.e2e.invalid/ JWT_AUDIENCE=api://staffroom
 export LOG_LEVEL=INFO
@@ -162,23 +167,33 @@ print("catalogue: E2E Trust induction (staff_induction, trust-wide)")
 EOF
 )
 
+step "python -m wellbeing.entrypoints.migrate"
+(cd "$work/app" && "${wellbeing_env[@]}" "$image_venv/bin/python" -m wellbeing.entrypoints.migrate) \
+    > "$work/wellbeing-migrate.log" 2>&1 \
+    || { tail -5 "$work/wellbeing-migrate.log"; echo "FAIL: wellbeing migrate" >&2; exit 1; }
+echo "exit 0; tables: $(PGPASSWORD=e2e-postgres-password psql -h 127.0.0.1 -p "$pg_port" -U staffroom -d wellbeing -Atc \
+    "select string_agg(tablename, ' ' order by tablename) from pg_tables where schemaname = 'public'")"
+
 step "the code's own queue declaration against the definitions-created queue, and a tap on staffroom.events"
 "$image_venv/bin/python" - <<'EOF'
 import os
 from kombu import Connection, Exchange, Queue
 from appraisal.bootstrap import HANDLERS
 from cpd.bootstrap import HANDLERS as CPD_HANDLERS
+from wellbeing.bootstrap import HANDLERS as WELLBEING_HANDLERS
 from staffroom_shared.bus.rabbitmq import RabbitBus
 RabbitBus(os.environ["BUS_URL"]).declare("appraisal", sorted(HANDLERS))
 print("RabbitBus.declare('appraisal', appraisal's bindings): accepted, arguments equivalent to definitions.json")
 RabbitBus(os.environ["BUS_URL"]).declare("cpd", sorted(CPD_HANDLERS))
 print("RabbitBus.declare('cpd', cpd's bindings): accepted, arguments equivalent to definitions.json")
+RabbitBus(os.environ["BUS_URL"]).declare("wellbeing", sorted(WELLBEING_HANDLERS))
+print("RabbitBus.declare('wellbeing', wellbeing's bindings): accepted, arguments equivalent to definitions.json")
 with Connection(os.environ["BUS_URL"]) as conn:
     Queue("e2e-tap", Exchange("staffroom.events", type="topic", durable=True), routing_key="#",
           auto_delete=True)(conn.channel()).declare()
 EOF
 
-step "web (the image's CMD) and relay for directory; web, relay, consumer and the daily job for appraisal and cpd; proxy"
+step "web (the image's CMD) and relay for directory; web, relay, consumer and the daily job for appraisal, cpd and wellbeing; proxy"
 (cd "$work/app" && GUNICORN_BIND=127.0.0.1:$web_port \
     exec "$image_venv/bin/gunicorn" -c deploy/gunicorn.conf.py "directory.api:create_app()") > "$work/web.log" 2>&1 &
 pids+=($!)
@@ -212,13 +227,27 @@ pids+=($cpd_consumer_pid)
     > "$work/cpd-scheduler.log" 2>&1 &
 cpd_scheduler_pid=$!
 pids+=($cpd_scheduler_pid)
+(cd "$work/app" && GUNICORN_BIND=127.0.0.1:$wellbeing_web_port exec "${wellbeing_env[@]}" \
+    "$image_venv/bin/gunicorn" -c deploy/gunicorn.conf.py "wellbeing.api:create_app()") > "$work/wellbeing-web.log" 2>&1 &
+pids+=($!)
+(cd "$work/app" && exec "${wellbeing_env[@]}" "$image_venv/bin/python" -m wellbeing.entrypoints.relay) \
+    > "$work/wellbeing-relay.log" 2>&1 &
+pids+=($!)
+(cd "$work/app" && exec "${wellbeing_env[@]}" "$image_venv/bin/python" -m wellbeing.entrypoints.consumer) \
+    > "$work/wellbeing-consumer.log" 2>&1 &
+wellbeing_consumer_pid=$!
+pids+=($wellbeing_consumer_pid)
+(cd "$work/app" && exec "${wellbeing_env[@]}" "$image_venv/bin/python" -m wellbeing.entrypoints.scheduler --every 86400) \
+    > "$work/wellbeing-scheduler.log" 2>&1 &
+wellbeing_scheduler_pid=$!
+pids+=($wellbeing_scheduler_pid)
 sed -e "s#directory-web:8000#127.0.0.1:$web_port#" -e "s#appraisal-web:8000#127.0.0.1:$appraisal_web_port#" \
-    -e "s#cpd-web:8000#127.0.0.1:$cpd_web_port#" \
+    -e "s#cpd-web:8000#127.0.0.1:$cpd_web_port#" -e "s#wellbeing-web:8000#127.0.0.1:$wellbeing_web_port#" \
     -e "s#listen 8080;#listen 127.0.0.1:$proxy_port;#" \
     -e "s#pid /tmp/nginx.pid;#pid $work/nginx.pid;#" "$repo/deploy/nginx/nginx.conf" > "$work/nginx.conf"
 nginx -c "$work/nginx.conf" -g 'daemon off;' > "$work/nginx-access.log" 2> "$work/nginx-error.log" &
 pids+=($!)
-for svc in directory appraisal cpd; do
+for svc in directory appraisal cpd wellbeing; do
     for _ in $(seq 100); do curl -fs "http://127.0.0.1:$proxy_port/api/$svc/readyz" >/dev/null && break; sleep 0.2; done
 done
 
@@ -251,9 +280,12 @@ def check(label, cond, detail=""):
         print(detail)
         sys.exit(1)
 
-for svc in ("directory", "appraisal", "cpd"):
+for svc in ("directory", "appraisal", "cpd", "wellbeing"):
     s, h, b = call("GET", f"/api/{svc}/readyz")
     check(f"{svc} readyz through the proxy: database and bus ok", s == 200 and b["checks"] == {"database": "ok", "bus": "ok"}, b)
+s, h, b = call("GET", "/api/wellbeing/instruments")
+check("GET /api/wellbeing/instruments with the token -> 200, the published instruments",
+      s == 200 and {"hse_indicator", "swemwbs", "ons4", "enps", "trust_core"} <= {i["key"] for i in b}, b)
 year = now.year if now.month >= 9 else now.year - 1
 s, h, cycle = call("POST", "/api/appraisal/cycles", {"name": f"{year}/{(year + 1) % 100:02d} teachers", "template": "teachers",
                                                       "academy_id": None, "school_year": year})
@@ -319,6 +351,22 @@ echo "ok   cpd outbox: every row marked sent"
 grep -q '"cpd daily job: 0 secondment' "$work/cpd-scheduler.log" \
     || { cat "$work/cpd-scheduler.log"; echo "FAIL: cpd's daily job did not run at start" >&2; exit 1; }
 echo "ok   cpd's daily job ran at start"
+psql_wellbeing() { PGPASSWORD=e2e-postgres-password psql -h 127.0.0.1 -p "$pg_port" -U staffroom -d wellbeing -Atc "$1"; }
+copy=
+for _ in $(seq 100); do
+    copy=$(psql_wellbeing "select first_name || ' ' || last_name || ', ' || staff_type from staff")
+    [[ -n $copy ]] && break
+    sleep 0.3
+done
+[[ $copy == "Ada Lovelace, teaching" ]] || { cat "$work/wellbeing-consumer.log"; echo "FAIL: wellbeing's staff copy holds '$copy'" >&2; exit 1; }
+echo "ok   staff.joined reached wellbeing: its staff copy (its own database): $copy"
+echo "ok   wellbeing's inbox: $(psql_wellbeing "select string_agg(event_type, ', ' order by event_type) from inbox")"
+unsent=$(psql_wellbeing "select count(*) from outbox where sent_at is null")
+[[ $unsent == 0 ]] || { echo "FAIL: $unsent wellbeing outbox rows unsent" >&2; exit 1; }
+echo "ok   wellbeing outbox: every row marked sent"
+grep -qF '"wellbeing daily job: 0 run(s) opened' "$work/wellbeing-scheduler.log" \
+    || { cat "$work/wellbeing-scheduler.log"; echo "FAIL: wellbeing's daily job did not run at start" >&2; exit 1; }
+echo "ok   wellbeing's daily job ran at start"
 psql_appraisal() { PGPASSWORD=e2e-postgres-password psql -h 127.0.0.1 -p "$pg_port" -U staffroom -d appraisal -Atc "$1"; }
 copy=$(psql_appraisal "select first_name || ' ' || last_name || ', ' || post from staff")
 [[ $copy == "Ada Lovelace, Teacher of Mathematics" ]] || { echo "FAIL: appraisal's staff copy holds '$copy'" >&2; exit 1; }
@@ -340,7 +388,8 @@ for _ in $(seq 100); do kill -0 "$relay_pid" 2>/dev/null || break; sleep 0.1; do
 kill -0 "$relay_pid" 2>/dev/null && { echo "FAIL: relay ignored SIGTERM" >&2; exit 1; }
 echo "ok   relay stops on SIGTERM within 10 s"
 for name_pid in "appraisal consumer:$consumer_pid" "appraisal scheduler:$scheduler_pid" \
-                "cpd consumer:$cpd_consumer_pid" "cpd scheduler:$cpd_scheduler_pid"; do
+                "cpd consumer:$cpd_consumer_pid" "cpd scheduler:$cpd_scheduler_pid" \
+                "wellbeing consumer:$wellbeing_consumer_pid" "wellbeing scheduler:$wellbeing_scheduler_pid"; do
     name=${name_pid%%:*} pid=${name_pid#*:}
     kill -TERM "$pid"
     for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done

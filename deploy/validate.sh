@@ -54,7 +54,8 @@ c = yaml.safe_load(open(sys.argv[1]))
 s = c["services"]
 processes = {"directory": ("migrate", "web", "relay"),
              "appraisal": ("migrate", "web", "relay", "consumer", "scheduler"),
-             "cpd": ("migrate", "web", "relay", "consumer", "scheduler")}
+             "cpd": ("migrate", "web", "relay", "consumer", "scheduler"),
+             "wellbeing": ("migrate", "web", "relay", "consumer", "scheduler")}
 expect = {"postgres", "rabbitmq", "proxy"} | {f"{svc}-{p}" for svc, ps in processes.items() for p in ps}
 assert expect <= set(s), expect - set(s)
 for svc, ps in processes.items():
@@ -79,8 +80,13 @@ for svc, ps in processes.items():
             assert s[name]["restart"] == "unless-stopped", name
     assert s["proxy"]["depends_on"][f"{svc}-web"]["condition"] == "service_healthy"
     assert "healthcheck" in s[f"{svc}-web"], svc
-for svc in ("appraisal", "cpd"):
+for svc in ("appraisal", "cpd", "wellbeing"):
     assert s[f"{svc}-scheduler"]["command"][-2:] == ["--every", "86400"], svc  # a loop, not a one-off that restarts
+# Survey links start with the address the proxy publishes (no PUBLIC_URL given here).
+published = s["proxy"]["ports"][0]
+published = published["published"] if isinstance(published, dict) else published.split(":")[0]
+for p in processes["wellbeing"]:
+    assert s[f"wellbeing-{p}"]["environment"]["PUBLIC_URL"] == f"http://localhost:{published}", p
 for name in ("postgres", "rabbitmq", "proxy"):
     assert "healthcheck" in s[name], name
 print("services, commands, env and start order as intended")
@@ -117,7 +123,7 @@ def app(environ, start_response):
     return [body]
 EOF
 sed -e "s#directory-web:8000#127.0.0.1:$app_port#" -e "s#appraisal-web:8000#127.0.0.1:$app_port#" \
-    -e "s#cpd-web:8000#127.0.0.1:$app_port#" \
+    -e "s#cpd-web:8000#127.0.0.1:$app_port#" -e "s#wellbeing-web:8000#127.0.0.1:$app_port#" \
     -e "s#listen 8080;#listen 127.0.0.1:$proxy_port;#" \
     -e "s#pid /tmp/nginx.pid;#pid $work/nginx.pid;#" \
     -e "s#proxy_read_timeout 60s;#proxy_read_timeout 2s;#" \
@@ -175,6 +181,12 @@ s, h, b = get("/api/cpd/plans/me", "-H", "X-Correlation-ID: cpd-1")
 j = json.loads(b)
 check("/api/cpd/plans/me reaches cpd as /plans/me, prefix /api/cpd",
       (s, j["path"], j["prefix"], j["correlation_id"]) == (200, "/plans/me", "/api/cpd", "cpd-1"))
+s, h, b = get("/api/wellbeing/instruments?x=1", "-H", "X-Correlation-ID: wb-1")
+j = json.loads(b)
+check("/api/wellbeing/instruments?x=1 reaches wellbeing as /instruments?x=1, prefix /api/wellbeing",
+      (s, j["path"], j["query"], j["prefix"], j["correlation_id"]) == (200, "/instruments", "x=1", "/api/wellbeing", "wb-1"))
+s, h, b = get("/api/wellbeing")
+check("/api/wellbeing redirects relatively to /api/wellbeing/", s == 301 and h["location"] == "/api/wellbeing/")
 s, h, b = get("/api/directory/staff", "-H", 'X-Correlation-ID: x" injected')
 j = json.loads(b)
 check("malformed correlation id replaced by a generated one", j["correlation_id"] != 'x" injected' and h["x-correlation-id"] == j["correlation_id"])
@@ -268,13 +280,15 @@ cp -r shared "$work/ctx/shared"
 cp -r services/directory "$work/ctx/services/directory"
 cp -r services/appraisal "$work/ctx/services/appraisal"
 cp -r services/cpd "$work/ctx/services/cpd"
+cp -r services/wellbeing "$work/ctx/services/wellbeing"
 find "$work/ctx" \( -name '*.egg-info' -o -name __pycache__ -o -name build -o -name tests \) -prune -exec rm -rf {} +
 if [[ ! -x $image_venv/bin/gunicorn ]]; then
     python3 -m venv "$image_venv"
     "$image_venv/bin/pip" install -q --no-cache-dir -r "$work/ctx/requirements.lock"
 fi
 "$image_venv/bin/pip" install -q --no-cache-dir --no-deps --force-reinstall "$work/ctx/shared" \
-    "$work/ctx/services/directory" "$work/ctx/services/appraisal" "$work/ctx/services/cpd"
+    "$work/ctx/services/directory" "$work/ctx/services/appraisal" "$work/ctx/services/cpd" \
+    "$work/ctx/services/wellbeing"
 rm -rf "$work/ctx"
 # Like the image: WORKDIR holds deploy/gunicorn.conf.py and nothing else.
 mkdir -p "$work/app/deploy" && cp deploy/gunicorn.conf.py "$work/app/deploy/"
@@ -282,7 +296,7 @@ mkdir -p "$work/app/deploy" && cp deploy/gunicorn.conf.py "$work/app/deploy/"
 import importlib, json, sys
 from staffroom_shared.bus.rabbitmq import dead_letter_queue, service_queue
 definitions = json.load(open(sys.argv[1]))
-for service in ("directory", "appraisal", "cpd"):
+for service in ("directory", "appraisal", "cpd", "wellbeing"):
     bootstrap = importlib.import_module(f"{service}.bootstrap")
     assert list((bootstrap.MIGRATIONS / "versions").glob("*.py")), f"{service}: migrations missing from the package"
     print("installed package carries its migrations:", bootstrap.MIGRATIONS)
@@ -301,7 +315,7 @@ for name, q in queues.items():
 print("definitions.json queue arguments equal what staffroom_shared declares:", ", ".join(queues))
 EOF
 )
-for svc in directory appraisal cpd; do
+for svc in directory appraisal cpd wellbeing; do
     if (cd "$work/app" && env -i PATH="$PATH" STAFFROOM_ENV=production "$image_venv/bin/python" -m $svc.entrypoints.migrate) 2> "$work/refused.log"; then
         fail "$svc migrate ran in production mode on development defaults"
     fi
@@ -310,8 +324,9 @@ done
 
 step "the image's processes, development mode (SQLite, embedded bus): migrate, then the CMD behind the proxy"
 export STAFFROOM_DATA_DIR=$work/app/data
-# One service at a time on $app_port, where the proxy copy sends /api/directory/, /api/appraisal/ and /api/cpd/.
-for svc_path in directory:/staff appraisal:/appraisals cpd:/plans/me; do
+# One service at a time on $app_port, where the proxy copy sends /api/directory/, /api/appraisal/, /api/cpd/
+# and /api/wellbeing/.
+for svc_path in directory:/staff appraisal:/appraisals cpd:/plans/me wellbeing:/instruments; do
     svc=${svc_path%%:*} protected=${svc_path#*:}
     (cd "$work/app" && "$image_venv/bin/python" -m $svc.entrypoints.migrate) > "$work/migrate.log" 2>&1 \
         || { cat "$work/migrate.log"; fail "$svc migrate"; }
@@ -347,6 +362,10 @@ out=$(cd "$work/app" && "$image_venv/bin/python" -m cpd.entrypoints.scheduler 2>
     || { cat "$work/scheduler.log"; fail "cpd scheduler"; }
 [[ $out == '{"secondments_started": 0, "secondments_ended": 0, "leavers": 0}' ]] || fail "cpd scheduler printed $out"
 echo "python -m cpd.entrypoints.scheduler (once): exit 0, $out"
+out=$(cd "$work/app" && "$image_venv/bin/python" -m wellbeing.entrypoints.scheduler 2> "$work/scheduler.log") \
+    || { cat "$work/scheduler.log"; fail "wellbeing scheduler"; }
+[[ $out == '{"opened": 0, "reminded": 0, "closed": 0}' ]] || fail "wellbeing scheduler printed $out"
+echo "python -m wellbeing.entrypoints.scheduler (once): exit 0, $out"
 unset STAFFROOM_DATA_DIR
 
 step "shell scripts"
