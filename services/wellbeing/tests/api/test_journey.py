@@ -52,7 +52,8 @@ def test_hr_runs_a_survey_staff_answer_with_their_links_and_results_are_publishe
     report = client.get(f"/runs/{run['id']}/report", headers=trust.hr()).get_json()
     groups = {(g["cut"], g["academy_name"], g["staff_type"]): g for g in report["groups"]}
     whole = groups[("trust", None, None)]
-    assert whole["responses"] == 13 and not whole["suppressed"]
+    assert (whole["responses"], whole["invited"], whole["response_rate"]) == (13, 13, 100.0)
+    assert not whole["suppressed"]
     enps = next(m for m in whole["measures"] if m["key"] == "enps")
     scores = [9] + [10 - i % 6 for i in range(12)]
     expected = 100 * (sum(s >= 9 for s in scores) - sum(s <= 6 for s in scores)) / 13
@@ -71,6 +72,7 @@ def test_hr_runs_a_survey_staff_answer_with_their_links_and_results_are_publishe
     rows = list(csv.DictReader(io.StringIO(client.get(f"/runs/{run['id']}/report.csv",
                                                       headers=trust.hr()).get_data(as_text=True))))
     assert any(r["figure"] == "ons.life_satisfaction" and r["benchmark"] == "7.45" for r in rows)
+    assert any(r["kind"] == "responses" and r["cut"] == "trust" and r["response_rate"] == "100.0" for r in rows)
     comments = client.get(f"/runs/{run['id']}/comments", headers=trust.hr()).get_json()
     trust_texts = comments[0]["comments"][0]["texts"]
     assert comments[0]["cut"] == "trust" and "Fewer meetings" in trust_texts and trust_texts == sorted(trust_texts)

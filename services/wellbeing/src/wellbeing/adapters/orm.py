@@ -133,6 +133,7 @@ results = Table(  # the published figures of a closed run: one row per group and
     Column("mean", Float, nullable=True),
     Column("favourable", Float, nullable=True),            # % of answers in the favourable range
     Column("distribution", JSON, nullable=True),           # {answer: count}
+    Column("invited", Integer, nullable=True),             # on "responses" rows: how many the group invited
     Column("suppressed", Boolean, nullable=False),
 )
 

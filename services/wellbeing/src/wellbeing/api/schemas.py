@@ -114,6 +114,8 @@ class GroupOut(Schema):
     staff_type = fields.String(allow_none=True)
     service_band = fields.String(allow_none=True)
     responses = fields.Integer(allow_none=True)
+    invited = fields.Integer(allow_none=True)
+    response_rate = fields.Float(allow_none=True, metadata={"description": "% of those invited who answered"})
     suppressed = fields.Boolean(metadata={"description": f"fewer than the minimum group size ({MIN_GROUP_SIZE} or "
                                                          "more), or hidden so no other figure can be subtracted"})
     measures = fields.List(fields.Nested(MeasureOut))

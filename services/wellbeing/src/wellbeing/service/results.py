@@ -18,7 +18,9 @@ from sqlalchemy import and_, case, func, insert, select
 
 from staffroom_shared.uow import UnitOfWork
 
-from ..adapters.orm import academies, comments, response_items, response_measures, responses, results, runs
+from ..adapters.orm import (
+    academies, comments, invitations, response_items, response_measures, responses, results, runs,
+)
 from ..domain.disclosure import CUTS, Cell, equations, suppressed
 from ..domain.instruments import Questionnaire
 from ..domain.model import RunStatus, SurveyRun
@@ -60,6 +62,12 @@ def compute(session, run: SurveyRun) -> list[dict]:
         of_run = responses.c.run_id == run.id
         for row in session.execute(select(*cols, func.count()).where(of_run).group_by(*cols)):
             found[("responses", "responses")][_cell(cut, row[:width])] = {"n": row[width]}
+        asked = [invitations.c[name] for name in _GROUPING[cut]]
+        for row in session.execute(select(*asked, func.count()).where(invitations.c.run_id == run.id)
+                                   .group_by(*asked)):
+            counted = found[("responses", "responses")].get(_cell(cut, row[:width]))
+            if counted is not None:
+                counted["invited"] = row[width]
         measure_rows = session.execute(
             select(*cols, response_measures.c.measure, func.count(), func.avg(response_measures.c.value),
                    func.avg(_MEASURE_PERCENT))
@@ -98,6 +106,7 @@ def compute(session, run: SurveyRun) -> list[dict]:
                 "mean": _round(values.get("mean")) if shown else None,
                 "favourable": _round(values.get("favourable"), 1) if shown else None,
                 "distribution": values.get("distribution") if shown else None,
+                "invited": values.get("invited") if shown else None,
             })
     return rows
 
@@ -134,10 +143,13 @@ def report(session, run: SurveyRun, academy_ids, cut: str | None = None) -> dict
             group = groups[key] = {
                 "cut": row["cut"], "academy_id": academy, "academy_name": names.get(academy),
                 "staff_type": row["staff_type"] or None, "service_band": row["service_band"] or None,
-                "responses": None, "suppressed": True, "measures": [], "items": []}
+                "responses": None, "invited": None, "response_rate": None, "suppressed": True, "measures": [],
+                "items": []}
         if row["kind"] == "responses":
             group["suppressed"] = row["suppressed"]
-            group["responses"] = None if row["suppressed"] else row["n"]
+            if not row["suppressed"]:
+                group["responses"], group["invited"] = row["n"], row["invited"]
+                group["response_rate"] = round(100.0 * row["n"] / row["invited"], 1) if row["invited"] else None
         elif row["kind"] == "measure" and row["figure"] in form.measures:
             group["measures"].append(_measure(form, row))
         elif row["kind"] == "item" and row["figure"] in form.items:
@@ -215,10 +227,13 @@ def csv_text(report_: dict) -> str:
     writer = csv.writer(out)
     writer.writerow(["cut", "academy_id", "academy_name", "staff_type", "service_band", "kind", "figure", "title",
                      "n", "mean", "percent_favourable", "suppressed", "benchmark", "benchmark_statistic",
-                     "benchmark_source", "benchmark_year", "comparison"])
+                     "benchmark_source", "benchmark_year", "comparison", "invited", "response_rate"])
     for group in report_["groups"]:
         where = [group["cut"], group["academy_id"] or "", group["academy_name"] or "", group["staff_type"] or "",
                  group["service_band"] or ""]
+        writer.writerow([*where, "responses", "responses", "responses", _blank(group["responses"]), "", "",
+                         group["suppressed"], "", "", "", "", "", _blank(group["invited"]),
+                         _blank(group["response_rate"])])
         for m in group["measures"]:
             benches = m["benchmarks"] or [None]
             for b in benches:

@@ -163,6 +163,7 @@ def upgrade() -> None:
     sa.Column('mean', sa.Float(), nullable=True),
     sa.Column('favourable', sa.Float(), nullable=True),
     sa.Column('distribution', sa.JSON(), nullable=True),
+    sa.Column('invited', sa.Integer(), nullable=True),
     sa.Column('suppressed', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['run_id'], ['runs.id'], name=op.f('fk_results_run_id_runs')),
     sa.PrimaryKeyConstraint('run_id', 'cut', 'academy_id', 'staff_type', 'service_band', 'figure', 'kind', name=op.f('pk_results'))
