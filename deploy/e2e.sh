@@ -130,7 +130,8 @@ export DATABASE_URL=$pg_base/directory
 appraisal_env=(env DATABASE_URL="$pg_base/appraisal")
 cpd_env=(env DATABASE_URL="$pg_base/cpd")
 # Survey links start with the proxy's address, as compose's PUBLIC_URL does with the published port.
-wellbeing_env=(env DATABASE_URL="$pg_base/wellbeing" PUBLIC_URL="http://127.0.0.1:$proxy_port")
+wellbeing_env=(env DATABASE_URL="$pg_base/wellbeing" PUBLIC_URL="http://127.0.0.1:$proxy_port"
+               SEAL_KEY="$(head -c 32 /dev/urandom | base64)")
 export BUS_URL=amqp://staffroom:e2e-rabbitmq-password@127.0.0.1:$amqp_port/staffroom
 export JWT_JWKS_URL=http://127.0.0.1:$jwks_port/jwks.json JWT_ISSUER=https://idp.e2e.invalid/ JWT_AUDIENCE=api://staffroom
 export LOG_LEVEL=INFO

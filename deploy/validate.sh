@@ -43,6 +43,7 @@ dummy_env=(
     JWT_JWKS_URL=https://idp.example.invalid/discovery/keys
     JWT_ISSUER=https://idp.example.invalid/
     JWT_AUDIENCE=api://staffroom
+    WELLBEING_SEAL_KEY=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=
 )
 
 step "docker-compose config (Debian docker-compose $(docker-compose version --short))"

@@ -28,6 +28,7 @@ class ServiceConfig:
     log_level: str = "INFO"
     proxy_hops: int = 0  # how many trusted reverse proxies set X-Forwarded-* (1 behind the compose nginx)
     public_url: str = "http://127.0.0.1:8000"  # where people reach the suite, for links sent to them
+    seal_key: str | None = None  # base64 of 32 random bytes: seals what the database must hold unreadable
     extra: dict = field(default_factory=dict)
 
     @property
@@ -60,6 +61,7 @@ class ServiceConfig:
             log_level=get("LOG_LEVEL", "INFO"),
             proxy_hops=int(get("PROXY_HOPS", 0)),
             public_url=get("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
+            seal_key=get("SEAL_KEY"),
         )
         if values["jwt_public_key_file"] is None and values["jwt_jwks_url"] is None and values["env"] != "production":
             values["jwt_public_key_file"] = str((data_dir / "dev-keys" / "public.pem").resolve())

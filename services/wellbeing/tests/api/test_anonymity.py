@@ -6,7 +6,7 @@ import uuid
 
 from wellbeing.domain.disclosure import Cell, equations
 
-ANSWER_TABLES = ("responses", "response_items", "response_measures", "comments")
+ANSWER_TABLES = ("ballots", "responses", "response_items", "response_measures", "comments")
 
 
 def _run_with_answers(trust, answers, sizes: dict[str, tuple[int, int]], comment=None):
@@ -29,6 +29,9 @@ def test_no_stored_answer_joins_back_to_a_person_or_a_link_or_a_time(trust, db, 
         assert not any(str(c.type).upper().startswith(("DATETIME", "TIMESTAMP")) for c in db.tables[table].c)
         for row in db.rows(table):
             assert not {str(v) for v in row.values()} & secrets, table
+    # six answers: five released as responses in one shuffled batch, the sixth waits sealed in the box
+    assert (len(db.rows("responses")), len(db.rows("ballots"))) == (5, 1)
+    assert b"Secret remark" not in db.rows("ballots")[0]["sealed"]
     for row in db.rows("responses"):
         assert row["id"].version == 4  # random: its order says nothing about when
     # nor does anything written beside the answers: no audit row, no event, for a submission

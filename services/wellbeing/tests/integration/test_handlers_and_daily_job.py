@@ -4,14 +4,16 @@ from __future__ import annotations
 import threading
 import uuid
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from cryptography.exceptions import InvalidTag
 from wellbeing.adapters.orm import academies, invitations
 from wellbeing.service import respond
 from wellbeing.service.scheduler import run_daily
 
 PUBLIC_URL = "https://staffroom.example"
+KEY = bytes(range(32))  # a test ballot-box key
 
 
 def test_the_staff_copy_keeps_the_newest_snapshot(world):
@@ -44,28 +46,36 @@ def test_the_daily_job_opens_reminds_and_closes_each_run_once(world):
     run = world.survey(date(2027, 1, 11), date(2027, 1, 22))
     assert run.status.value == "scheduled"
     uow = world.context.uow
-    assert run_daily(uow(), PUBLIC_URL, today=date(2027, 1, 10)) == {"opened": 0, "reminded": 0, "closed": 0}
-    assert run_daily(uow(), PUBLIC_URL, today=date(2027, 1, 11)) == {"opened": 1, "reminded": 0, "closed": 0}
-    assert run_daily(uow(), PUBLIC_URL, today=date(2027, 1, 11)) == {"opened": 0, "reminded": 0, "closed": 0}
+    assert run_daily(uow(), PUBLIC_URL, KEY, today=date(2027, 1, 10)) == {"opened": 0, "reminded": 0, "closed": 0}
+    assert run_daily(uow(), PUBLIC_URL, KEY, today=date(2027, 1, 11)) == {"opened": 1, "reminded": 0, "closed": 0}
+    assert run_daily(uow(), PUBLIC_URL, KEY, today=date(2027, 1, 11)) == {"opened": 0, "reminded": 0, "closed": 0}
     links = world.tokens(run.id)
     assert set(links) == {p["staff_id"] for p in people}  # not the leaver
     assert leaver["staff_id"] not in links
     assert all(link for link in links.values())
     [opened] = world.outbox("wellbeing.survey_opened")
     assert opened["payload"]["invited"] == 6
+    # once the relay has sent the invitations, the daily job drops them: the outbox keeps no live links
+    outbox = world.context.metadata.tables["outbox"]
+    with world.context.engine.begin() as conn:
+        conn.execute(outbox.update().where(outbox.c.event_type == "wellbeing.invitation_issued",
+                                           outbox.c.envelope["payload"]["staff_id"].as_string()
+                                           != str(people[0]["staff_id"])).values(sent_at=datetime.now(timezone.utc)))
+    run_daily(uow(), PUBLIC_URL, KEY, today=date(2027, 1, 11))
+    assert [e["payload"]["staff_id"] for e in world.outbox("wellbeing.invitation_issued")] == [str(people[0]["staff_id"])]
 
     answered = people[0]["staff_id"]
-    respond.submit(world.context.uow(), links[answered], {"enps.recommend": 9}, today=date(2027, 1, 12))
-    assert run_daily(uow(), PUBLIC_URL, today=date(2027, 1, 19)) == {"opened": 0, "reminded": 1, "closed": 0}
-    assert run_daily(uow(), PUBLIC_URL, today=date(2027, 1, 20)) == {"opened": 0, "reminded": 0, "closed": 0}
+    respond.submit(world.context.uow(), links[answered], {"enps.recommend": 9}, KEY, today=date(2027, 1, 12))
+    assert run_daily(uow(), PUBLIC_URL, KEY, today=date(2027, 1, 19)) == {"opened": 0, "reminded": 1, "closed": 0}
+    assert run_daily(uow(), PUBLIC_URL, KEY, today=date(2027, 1, 20)) == {"opened": 0, "reminded": 0, "closed": 0}
     [soon] = world.outbox("wellbeing.survey_closing_soon")
     assert set(soon["payload"]["not_responded"]) == {str(p["staff_id"]) for p in people[1:]}
 
     for person in people[1:]:
-        respond.submit(world.context.uow(), links[person["staff_id"]], {"enps.recommend": 5},
+        respond.submit(world.context.uow(), links[person["staff_id"]], {"enps.recommend": 5}, KEY,
                        today=date(2027, 1, 22))
-    assert run_daily(uow(), PUBLIC_URL, today=date(2027, 1, 23)) == {"opened": 0, "reminded": 0, "closed": 1}
-    assert run_daily(uow(), PUBLIC_URL, today=date(2027, 1, 24)) == {"opened": 0, "reminded": 0, "closed": 0}
+    assert run_daily(uow(), PUBLIC_URL, KEY, today=date(2027, 1, 23)) == {"opened": 0, "reminded": 0, "closed": 1}
+    assert run_daily(uow(), PUBLIC_URL, KEY, today=date(2027, 1, 24)) == {"opened": 0, "reminded": 0, "closed": 0}
     [closed] = world.outbox("wellbeing.survey_closed")
     assert closed["payload"]["responses"] == 6
     [published] = world.outbox("wellbeing.results_published")
@@ -73,7 +83,7 @@ def test_the_daily_job_opens_reminds_and_closes_each_run_once(world):
     enps = next(f for f in trust["figures"] if f["figure"] == "enps")
     assert enps["n"] == 6 and enps["mean"] == round(100 * (1 - 5) / 6, 2)
     with pytest.raises(Exception):
-        respond.submit(world.context.uow(), links[people[1]["staff_id"]], {"enps.recommend": 5},
+        respond.submit(world.context.uow(), links[people[1]["staff_id"]], {"enps.recommend": 5}, KEY,
                        today=date(2027, 1, 23))
 
 
@@ -89,7 +99,7 @@ def test_concurrent_submissions_on_postgres_lose_nothing_and_double_nothing(pg_w
     def submit(token):
         start.wait()
         try:
-            respond.submit(world.context.uow(), token, {"enps.recommend": 7}, today=date(2027, 1, 5))
+            respond.submit(world.context.uow(), token, {"enps.recommend": 7}, KEY, today=date(2027, 1, 5))
             outcome = "ok"
         except Exception as exc:  # noqa: BLE001 - the outcome is what is checked
             outcome = type(exc).__name__
@@ -103,6 +113,43 @@ def test_concurrent_submissions_on_postgres_lose_nothing_and_double_nothing(pg_w
     for t in threads:
         t.join(30)
     assert sorted(results).count("ok") == 30 and sorted(results).count("Conflict") == 15
-    assert world.count("responses") == 30
+    # released in batches of at least 5; whatever is left waits, sealed, for the next batch or the close
+    assert world.count("responses") + world.count("ballots") == 30 and world.count("ballots") < 5
     submitted = world.rows(invitations, invitations.c.status == "submitted")
     assert len(submitted) == 30
+
+
+def test_ballots_become_responses_only_in_batches_and_all_at_the_close(world):
+    people = [world.join() for _ in range(7)]
+    run = world.survey(date(2027, 1, 4), date(2027, 1, 22))
+    links = world.tokens(run.id)
+    for n, person in enumerate(people[:4], start=1):
+        respond.submit(world.context.uow(), links[person["staff_id"]],
+                       {"enps.recommend": 9, "trust.improve": f"Private remark {n}"}, KEY, today=date(2027, 1, 5))
+        assert (world.count("ballots"), world.count("responses")) == (n, 0)
+    sealed = b"".join(row.sealed for row in world.rows(world.context.metadata.tables["ballots"]))
+    assert b"Private remark" not in sealed and b"enps" not in sealed
+    respond.submit(world.context.uow(), links[people[4]["staff_id"]], {"enps.recommend": 3}, KEY,
+                   today=date(2027, 1, 5))
+    assert (world.count("ballots"), world.count("responses"), world.count("comments")) == (0, 5, 4)
+    respond.submit(world.context.uow(), links[people[5]["staff_id"]], {"enps.recommend": 7}, KEY,
+                   today=date(2027, 1, 6))
+    assert (world.count("ballots"), world.count("responses")) == (1, 5)
+    assert run_daily(world.context.uow(), PUBLIC_URL, KEY, today=date(2027, 1, 23))["closed"] == 1
+    assert (world.count("ballots"), world.count("responses")) == (0, 6)
+    [closed] = world.outbox("wellbeing.survey_closed")
+    assert closed["payload"]["responses"] == 6
+    with pytest.raises(InvalidTag):  # another key cannot open the box
+        respond._open_ballot(bytes(32), run.id, respond.seal_ballot(KEY, run.id, world.rows(invitations)[0],
+                                                                     respond.score(respond.questionnaire(run), {})))
+
+
+def test_production_refuses_to_start_without_a_seal_key():
+    from staffroom_shared.config import ConfigError, ServiceConfig
+
+    config = ServiceConfig(service="wellbeing", database_url="postgresql://x/y", bus_url="amqp://x", env="production")
+    with pytest.raises(ConfigError, match="SEAL_KEY"):
+        respond.seal_key(config)
+    with pytest.raises(ConfigError, match="32 bytes"):
+        respond.seal_key(config.with_(seal_key="c2hvcnQ="))
+    assert respond.seal_key(config.with_(seal_key="A" * 43 + "=")) == bytes(32)

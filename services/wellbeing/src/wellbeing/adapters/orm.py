@@ -76,6 +76,13 @@ drafts = Table(  # partial answers, sealed with a key only the respondent's toke
     Column("sealed", LargeBinary, nullable=False),
 )
 
+ballots = Table(  # submitted answers waiting to be released, sealed with a key held outside the database
+    "ballots", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("run_id", Uuid, ForeignKey("runs.id"), nullable=False, index=True),
+    Column("sealed", LargeBinary, nullable=False),
+)
+
 responses = Table(
     "responses", metadata,
     Column("id", Uuid, primary_key=True),  # uuid4: its order says nothing about when

@@ -12,7 +12,10 @@ from .. import bootstrap
 def create_app(config: ServiceConfig | None = None) -> Flask:
     from . import views
 
+    from ..service.respond import seal_key
+
     context = bootstrap.build(config)
+    seal_key(context.config)  # refuse to start without a usable ballot-box key, not at the first answer
     return create_service_app(
         context, title="Staffroom wellbeing", version="1",
         description="Anonymous engagement and wellbeing surveys: published instruments (HSE Indicator Tool, SWEMWBS, "

@@ -128,7 +128,7 @@ class Close(MethodView):
     def post(self, run_id):
         """Close an open run early; its results are worked out and published now."""
         principal = authenticate()
-        return runs.close(_uow(principal), principal, run_id)
+        return runs.close(_uow(principal), principal, run_id, respond.seal_key(context().config))
 
 
 @runs_blp.route("/<uuid:run_id>/progress")
@@ -272,5 +272,5 @@ class Submission(MethodView):
     @survey_blp.alt_response(409, **NOT_AT_THIS_STAGE)
     def post(self, data):
         """Submit, once: your saved answers plus these. Afterwards the link no longer works."""
-        respond.submit(_anonymous_uow(), _token(), data["answers"])
+        respond.submit(_anonymous_uow(), _token(), data["answers"], respond.seal_key(context().config))
         return None

@@ -14,13 +14,14 @@ import threading
 from staffroom_shared.app import ServiceContext
 from staffroom_shared.runner import DAY, daily_loop, main_scheduler
 
+from ..service.respond import seal_key
 from ..service.scheduler import run_daily
 
 log = logging.getLogger(__name__)
 
 
 def run_once(context: ServiceContext) -> dict:
-    counts = run_daily(context.uow(actor="scheduler"), context.config.public_url)
+    counts = run_daily(context.uow(actor="scheduler"), context.config.public_url, seal_key(context.config))
     log.info("wellbeing daily job: %s run(s) opened, %s reminded, %s closed",
              counts["opened"], counts["reminded"], counts["closed"])
     return counts

@@ -3,16 +3,27 @@
 The link's token is the only credential (no sign-in, so nothing about the request names the person).
 We keep its SHA-256, which finds the invitation; partial answers are sealed with AES-GCM under a key
 derived from the token itself, so the database holds a draft nobody can read without the respondent's
-link. The final submission marks the invitation answered and writes the response in one transaction,
-but nothing written joins the two: the response has a random id, no time and only the coarse group.
+link.
+
+The final submission marks the invitation answered and drops a ballot in the box, in one transaction:
+the ballot is sealed under the service's own key (SEAL_KEY, held outside the database), so that
+transaction holds nothing readable. Ballots become responses only in batches of at least the run's
+minimum group size (and the rest at the close), shuffled, in a transaction of their own. So even
+someone reading the database's internals (PostgreSQL's transaction ids, the order rows were written)
+can place a response no closer than "one of these k people", and a response row itself has a random
+id, no time and only the coarse group.
 """
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import os
+import random
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from types import SimpleNamespace
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -20,14 +31,33 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from staffroom_shared.config import ConfigError, ServiceConfig
 from staffroom_shared.errors import Conflict, NotFound, Unprocessable
 from staffroom_shared.uow import UnitOfWork
 
-from ..adapters.orm import comments, drafts, invitations, response_items, response_measures, responses
+from ..adapters.orm import ballots, comments, drafts, invitations, response_items, response_measures, responses
 from ..domain.instruments import Questionnaire
 from ..domain.model import Invitation, InvitationStatus, SurveyRun
-from ..domain.scoring import score
+from ..domain.scoring import Scored, ScoredItem, ScoredMeasure, score
 from .runs import questionnaire, token_hash
+
+# Development only (refused in production): a fixed key, so every process of the one-command run agrees.
+_DEV_SEAL_KEY = hashlib.sha256(b"staffroom development seal key: never for real answers").digest()
+
+
+def seal_key(config: ServiceConfig) -> bytes:
+    """The ballot box's key: SEAL_KEY (base64 of 32 bytes), required in production."""
+    if config.seal_key:
+        try:
+            key = base64.b64decode(config.seal_key, validate=True)
+        except ValueError as exc:
+            raise ConfigError(f"{config.service}: SEAL_KEY must be base64") from exc
+        if len(key) != 32:
+            raise ConfigError(f"{config.service}: SEAL_KEY must be 32 bytes (openssl rand -base64 32)")
+        return key
+    if config.production:
+        raise ConfigError(f"{config.service}: SEAL_KEY must be set in production (openssl rand -base64 32)")
+    return _DEV_SEAL_KEY
 
 
 @dataclass
@@ -99,8 +129,9 @@ def save(uow: UnitOfWork, token: str | None, answers: dict, today: date | None =
         return merged
 
 
-def submit(uow: UnitOfWork, token: str | None, answers: dict, today: date | None = None) -> None:
-    """The one final submission: saved answers plus these, scored and stored apart from the person."""
+def submit(uow: UnitOfWork, token: str | None, answers: dict, key: bytes, today: date | None = None) -> None:
+    """The one final submission: saved answers plus these, scored, sealed in the ballot box, and released
+    as responses once the box holds a batch."""
     with uow:
         opened = open_with(uow.session, token, today)
         merged = _checked(opened, answers)
@@ -115,8 +146,46 @@ def submit(uow: UnitOfWork, token: str | None, answers: dict, today: date | None
         if marked.rowcount != 1:
             raise Conflict("this survey has already been answered with this link")
         forget_draft(uow.session, opened.invitation.token_hash)
-        store(uow.session, opened.run.id, opened.invitation, scored)
+        uow.session.execute(insert(ballots).values(
+            id=uuid.uuid4(), run_id=opened.run.id, sealed=seal_ballot(key, opened.run.id, opened.invitation, scored)))
         uow.commit()
+        release(uow, opened.run.id, key)  # a transaction of its own: nothing in it names the submitter
+        uow.commit()
+
+
+def seal_ballot(key: bytes, run_id: uuid.UUID, group, scored: Scored) -> bytes:
+    ballot = {"academy_id": str(group.academy_id), "staff_type": group.staff_type,
+              "service_band": group.service_band,
+              "items": [[i.key, i.value, i.score, i.favourable] for i in scored.items],
+              "measures": [[m.key, m.value, m.favourable] for m in scored.measures],
+              "comments": [list(c) for c in scored.comments]}
+    nonce = os.urandom(12)
+    return nonce + AESGCM(key).encrypt(nonce, json.dumps(ballot).encode(), run_id.bytes)
+
+
+def _open_ballot(key: bytes, run_id: uuid.UUID, sealed: bytes) -> tuple[SimpleNamespace, Scored]:
+    ballot = json.loads(AESGCM(key).decrypt(sealed[:12], sealed[12:], run_id.bytes))
+    group = SimpleNamespace(academy_id=uuid.UUID(ballot["academy_id"]), staff_type=ballot["staff_type"],
+                            service_band=ballot["service_band"])
+    scored = Scored(items=tuple(ScoredItem(*i) for i in ballot["items"]),
+                    measures=tuple(ScoredMeasure(*m) for m in ballot["measures"]),
+                    comments=tuple(tuple(c) for c in ballot["comments"]))
+    return group, scored
+
+
+def release(uow: UnitOfWork, run_id: uuid.UUID, key: bytes, *, everything: bool = False) -> int:
+    """Turn the run's ballots into responses, shuffled, if there are at least a minimum group's worth
+    (`everything`: all of them, as the run closes). In the caller's transaction, which it leaves to commit."""
+    run = uow.session.scalars(select(SurveyRun).where(SurveyRun.id == run_id).with_for_update()).one()
+    waiting = uow.session.execute(select(ballots.c.id, ballots.c.sealed).where(ballots.c.run_id == run_id)).all()
+    if not waiting or (not everything and len(waiting) < run.min_group_size):
+        return 0
+    opened = [_open_ballot(key, run_id, sealed) for _, sealed in waiting]
+    random.SystemRandom().shuffle(opened)
+    for group, scored in opened:
+        store(uow.session, run_id, group, scored)
+    uow.session.execute(delete(ballots).where(ballots.c.id.in_([ballot_id for ballot_id, _ in waiting])))
+    return len(opened)
 
 
 def store(session: Session, run_id: uuid.UUID, group, scored) -> uuid.UUID:

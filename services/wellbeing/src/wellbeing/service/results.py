@@ -24,6 +24,7 @@ from ..adapters.orm import (
 from ..domain.disclosure import CUTS, Cell, equations, suppressed
 from ..domain.instruments import Questionnaire
 from ..domain.model import RunStatus, SurveyRun
+from .respond import release
 from .runs import questionnaire, run_payload
 
 _GROUPING = {"trust": (), "academy": ("academy_id",), "staff_type": ("staff_type",),
@@ -33,10 +34,12 @@ _MEASURE_PERCENT = case((response_measures.c.favourable.is_(True), 100.0),
                         (response_measures.c.favourable.is_(False), 0.0))
 
 
-def close_run(uow: UnitOfWork, run: SurveyRun) -> int:
-    """Close the run, store its results and announce them (in the caller's unit of work)."""
+def close_run(uow: UnitOfWork, run: SurveyRun, key: bytes) -> int:
+    """Close the run, release every ballot still in the box, store the results and announce them (in the
+    caller's unit of work)."""
     run.close()
     uow.session.flush()
+    release(uow, run.id, key, everything=True)
     rows = compute(uow.session, run)
     if rows:
         uow.session.execute(insert(results), rows)

@@ -169,7 +169,7 @@ def schedule(uow: UnitOfWork, principal: Principal, run_id: uuid.UUID, public_ur
         return run
 
 
-def close(uow: UnitOfWork, principal: Principal, run_id: uuid.UUID) -> SurveyRun:
+def close(uow: UnitOfWork, principal: Principal, run_id: uuid.UUID, key: bytes) -> SurveyRun:
     """Close early: no more answers; the results are worked out now."""
     from .results import close_run
 
@@ -177,7 +177,7 @@ def close(uow: UnitOfWork, principal: Principal, run_id: uuid.UUID) -> SurveyRun
         run = get(uow.session, principal, run_id, manage=True, lock=True)
         if run.status is not RunStatus.OPEN:
             raise Conflict(f"a {run.status.value} run cannot close")
-        close_run(uow, run)
+        close_run(uow, run, key)
         uow.audit("close", "survey_run", run.id)
         uow.commit()
         return run

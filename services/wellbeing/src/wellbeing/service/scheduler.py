@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from staffroom_shared.log import correlation
 from staffroom_shared.uow import UnitOfWork
@@ -16,7 +16,8 @@ from .results import close_run
 from .runs import REMIND_DAYS_BEFORE, open_run, run_payload
 
 
-def run_daily(uow: UnitOfWork, public_url: str, today: date | None = None, *, correlation_id: str | None = None) -> dict:
+def run_daily(uow: UnitOfWork, public_url: str, key: bytes, today: date | None = None, *,
+              correlation_id: str | None = None) -> dict:
     """Safe to run more than once a day and to miss days: each run opens, reminds and closes once."""
     today = today or date.today()
     with correlation(correlation_id or f"wellbeing-daily-{today}-{uuid.uuid4().hex[:8]}"):
@@ -34,10 +35,18 @@ def run_daily(uow: UnitOfWork, public_url: str, today: date | None = None, *, co
                     remind(uow, run, today)
                     counts["reminded"] += 1
                 if run.due_to_close(today):
-                    close_run(uow, run)
+                    close_run(uow, run, key)
                     counts["closed"] += 1
+            forget_sent_links(uow)
             uow.commit()
         return counts
+
+
+def forget_sent_links(uow: UnitOfWork) -> None:
+    """Invitations carry a live link; once the relay has handed them to the bus, the outbox need not keep them."""
+    outbox = uow.metadata.tables["outbox"]
+    uow.session.execute(delete(outbox).where(outbox.c.event_type == "wellbeing.invitation_issued",
+                                             outbox.c.sent_at.is_not(None)))
 
 
 def remind(uow: UnitOfWork, run: SurveyRun, today: date) -> None:

@@ -113,6 +113,16 @@ def upgrade() -> None:
     with op.batch_alter_table('comments', schema=None) as batch_op:
         batch_op.create_index('ix_comments_run', ['run_id', 'item'], unique=False)
 
+    op.create_table('ballots',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('run_id', sa.Uuid(), nullable=False),
+    sa.Column('sealed', sa.LargeBinary(), nullable=False),
+    sa.ForeignKeyConstraint(['run_id'], ['runs.id'], name=op.f('fk_ballots_run_id_runs')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_ballots'))
+    )
+    with op.batch_alter_table('ballots', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_ballots_run_id'), ['run_id'], unique=False)
+
     op.create_table('drafts',
     sa.Column('token_hash', sa.String(length=64), nullable=False),
     sa.Column('run_id', sa.Uuid(), nullable=False),
@@ -208,6 +218,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_drafts_run_id'))
 
     op.drop_table('drafts')
+    with op.batch_alter_table('ballots', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_ballots_run_id'))
+
+    op.drop_table('ballots')
     with op.batch_alter_table('comments', schema=None) as batch_op:
         batch_op.drop_index('ix_comments_run')
 
