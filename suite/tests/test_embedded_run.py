@@ -127,6 +127,19 @@ def test_one_command_run_serves_the_demo_trust_and_survives_kill_9(tmp_path):
         assert _get(f"{base}/api/cpd/plans/{plan['id']}", tokens["academy HR"])[0] == 200  # their academy
         status, programmes = _get(f"{base}/api/cpd/programmes", tokens["member of staff"])
         assert status == 200, programmes
+
+        # Wellbeing: last summer's survey closed with results beside national benchmarks, this term's pulse
+        # open, and the member of staff invited to it (they answer with the link from their invitation).
+        status, surveys = _get(f"{base}/api/wellbeing/runs", tokens["trust HR"])
+        assert status == 200 and sorted(r["status"] for r in surveys) == ["closed", "open"]
+        closed = next(r for r in surveys if r["status"] == "closed")
+        status, report = _get(f"{base}/api/wellbeing/runs/{closed['id']}/report?cut=trust", tokens["trust HR"])
+        [trust] = report["groups"]
+        assert status == 200 and trust["responses"] > 5 and not trust["suppressed"]
+        life = next(m for m in trust["measures"] if m["key"] == "ons.life_satisfaction")
+        assert life["benchmarks"][0]["comparison"] in ("above", "below", "level with")
+        status, invited = _get(f"{base}/api/wellbeing/me/surveys", tokens["member of staff"])
+        assert status == 200 and [s["answered"] for s in invited] == [False]
     finally:
         process.send_signal(signal.SIGKILL)
         process.wait()
@@ -143,6 +156,8 @@ def test_one_command_run_serves_the_demo_trust_and_survives_kill_9(tmp_path):
         assert sorted(c["id"] for c in cycles_again) == sorted(c["id"] for c in cycles)  # found, not made again
         again = _get(f"{base}/api/appraisal/appraisals?page_size=100", manager["token"])[1]
         assert again["total"] == mine["total"]
+        assert sorted(r["id"] for r in _get(f"{base}/api/wellbeing/runs", tokens["trust HR"])[1]) == sorted(
+            r["id"] for r in surveys)  # not seeded twice
     finally:
         process.terminate()
         process.wait(timeout=20)

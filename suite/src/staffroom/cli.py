@@ -102,12 +102,16 @@ class Suite:
 
     def seed_after_workers(self, timeout: float = 60.0) -> None:
         """Demo data that other services build from the directory's events, so the relays and consumers
-        must be running: this school year's appraisal cycles, opened once the staff copy has caught up."""
+        must be running: this school year's appraisal cycles, opened once the staff copy has caught up, and
+        wellbeing's surveys (last summer's, answered and closed; this term's pulse, open)."""
         from . import demo
 
         result = demo.seed_appraisal(self.contexts["directory"], self.contexts["appraisal"], timeout=timeout)
         if result["opened"]:
             log.info("opened the demo appraisal cycles: %s", ", ".join(result["opened"]))
+        surveys = demo.seed_wellbeing(self.contexts["directory"], self.contexts["wellbeing"], timeout=timeout)
+        if surveys["seeded"]:
+            log.info("seeded the demo surveys: %s", ", ".join(surveys["seeded"]))
 
     def demo_tokens(self) -> list[dict]:
         from directory import demo

@@ -1,5 +1,5 @@
-"""Demo data for the embedded run beyond the directory's: this school year's appraisal cycles, opened, and a
-small CPD catalogue."""
+"""Demo data for the embedded run beyond the directory's: this school year's appraisal cycles, opened, a
+small CPD catalogue, and wellbeing surveys (one closed with results, one open)."""
 from __future__ import annotations
 
 import logging
@@ -45,9 +45,8 @@ def wait_for_staff_copy(directory: ServiceContext, appraisal: ServiceContext, *,
         if in_copy >= in_directory:
             return True
         if time.monotonic() >= deadline:
-            log.warning("appraisal's staff copy has %s of the directory's %s members of staff after %.0fs; "
-                        "opening the demo cycles anyway (the rest join them as they arrive)",
-                        in_copy, in_directory, timeout)
+            log.warning("a staff copy has %s of the directory's %s members of staff after %.0fs; "
+                        "seeding anyway (the rest join as they arrive)", in_copy, in_directory, timeout)
             return False
         time.sleep(poll)
 
@@ -139,3 +138,64 @@ def seed_cpd_catalogue(cpd: ServiceContext, *, today: date | None = None) -> dic
 def _add_months(day: date, months: int) -> date:
     month = day.month - 1 + months
     return day.replace(year=day.year + month // 12, month=month % 12 + 1)
+
+
+# -- wellbeing: last summer's staff survey, closed with results, and this term's pulse survey, open.
+
+def seed_wellbeing(directory: ServiceContext, wellbeing: ServiceContext, *, today: date | None = None,
+                   timeout: float = 60.0) -> dict:
+    """Once (a run that finds any survey leaves them alone): answered by about three in four, as a trust's
+    staff survey usually is, with each academy's answers leaning its own way so the report has something
+    to show."""
+    import random
+
+    from wellbeing.domain.instruments import INSTRUMENTS
+    from wellbeing.domain.model import SurveyRun
+    from wellbeing.service import respond, runs
+
+    today = today or date.today()
+    with wellbeing.uow() as uow:
+        if uow.session.scalars(select(SurveyRun).limit(1)).first() is not None:
+            return {"seeded": []}
+    wait_for_staff_copy(directory, wellbeing, timeout=timeout)
+    key = respond.seal_key(wellbeing.config)
+    public_url = wellbeing.config.public_url
+    summer = date(school_year(today), 6, 8)
+    past = runs.create(wellbeing.uow(actor="demo-seed"), SEED_PRINCIPAL, {
+        "title": f"Summer {summer.year} staff survey", "instruments": list(INSTRUMENTS), "questions": [],
+        "academy_ids": [], "staff_types": [], "opens_on": summer, "closes_on": summer + timedelta(days=18),
+        "min_group_size": 5, "owner_academy_id": None})
+    runs.schedule(wellbeing.uow(actor="demo-seed"), SEED_PRINCIPAL, past.id, public_url, today=summer)
+    chance = random.Random(2026)
+    outbox = wellbeing.metadata.tables["outbox"]
+    with wellbeing.engine.execution_options(staffroom_readonly=True).connect() as conn:
+        invitations = [row.envelope["payload"] for row in conn.execute(
+            select(outbox.c.envelope).where(outbox.c.event_type == "wellbeing.invitation_issued"))]
+    lean = {}
+    for invitation in invitations:
+        if chance.random() > 0.75:
+            continue
+        mood = lean.setdefault(invitation["academy_id"], chance.choice((-1, 0, 1)))
+        answers = {}
+        for instrument in INSTRUMENTS.values():
+            for item in instrument.items:
+                low, high = {"zero_ten": (0, 10), "text": (0, 0)}.get(item.scale, (1, 5))
+                if item.scale == "text":
+                    continue
+                middle = low + (high - low) * 0.62 + mood * (high - low) / 10  # most people mostly content
+                value = round(chance.gauss(middle, (high - low) / 5))
+                value = max(low, min(high, value))
+                answers[item.key] = (low + high - value) if item.reverse else value
+        if chance.random() < 0.3:
+            answers["trust.improve"] = chance.choice((
+                "Protected planning time in the week", "Fewer emails after 6pm", "A quieter staffroom to work in",
+                "Clearer behaviour policy backed by leaders", "More say in the school calendar"))
+        token = invitation["link"].split("#token=")[1]
+        respond.submit(wellbeing.uow(actor="respondent"), token, answers, key, today=summer + timedelta(days=3))
+    runs.close(wellbeing.uow(actor="demo-seed"), SEED_PRINCIPAL, past.id, key)
+    pulse = runs.create(wellbeing.uow(actor="demo-seed"), SEED_PRINCIPAL, {
+        "title": "Autumn pulse", "instruments": ["enps", "trust_core"], "questions": [], "academy_ids": [],
+        "staff_types": [], "opens_on": today, "closes_on": today + timedelta(days=21), "min_group_size": 5,
+        "owner_academy_id": None})
+    runs.schedule(wellbeing.uow(actor="demo-seed"), SEED_PRINCIPAL, pulse.id, public_url, today=today)
+    return {"seeded": [past.title, pulse.title]}
