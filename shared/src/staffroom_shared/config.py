@@ -1,6 +1,8 @@
 """Service configuration read from the environment (12-factor), overridable in tests."""
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -84,6 +86,21 @@ class ServiceConfig:
             problems.append("BUS_URL must point at RabbitMQ (amqp://) in production")
         if problems:
             raise ConfigError(f"{self.service}: " + "; ".join(problems))
+
+    def secret_key(self) -> bytes:
+        """SEAL_KEY (base64 of 32 bytes) for what must be sealed or signed; required in production, a fixed
+        development key otherwise (so every process of the one-command run agrees)."""
+        if self.seal_key:
+            try:
+                key = base64.b64decode(self.seal_key, validate=True)
+            except ValueError as exc:
+                raise ConfigError(f"{self.service}: SEAL_KEY must be base64") from exc
+            if len(key) != 32:
+                raise ConfigError(f"{self.service}: SEAL_KEY must be 32 bytes (openssl rand -base64 32)")
+            return key
+        if self.production:
+            raise ConfigError(f"{self.service}: SEAL_KEY must be set in production (openssl rand -base64 32)")
+        return hashlib.sha256(b"staffroom development key: never for real data").digest()
 
     def with_(self, **changes) -> "ServiceConfig":
         return replace(self, **changes)

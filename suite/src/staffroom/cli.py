@@ -21,9 +21,10 @@ def services():
     from appraisal import bootstrap as appraisal
     from cpd import bootstrap as cpd
     from directory import bootstrap as directory
+    from notifications import bootstrap as notifications
     from wellbeing import bootstrap as wellbeing
 
-    return [directory, appraisal, cpd, wellbeing]
+    return [directory, appraisal, cpd, wellbeing, notifications]
 
 
 class Suite:
@@ -69,6 +70,9 @@ class Suite:
             self._thread(f"{module.NAME}-relay", runner.relay, context, self.stop)
             if module.HANDLERS:
                 self._thread(f"{module.NAME}-consumer", runner.consumer, context, module.HANDLERS, self.stop)
+            sender = _entrypoint(module, "sender")
+            if sender is not None:  # notifications' email: written to <data>/mail/*.eml without an SMTP_HOST
+                self._thread(f"{module.NAME}-sender", sender.loop, context, self.stop)
 
     def start_schedulers(self, every: float = DAY) -> None:
         """Each service's daily job (`<service>.entrypoints.scheduler.loop`): now, then every 24 hours.
@@ -167,14 +171,19 @@ def _api(module):
 
 def _scheduler(module):
     """The service's scheduler entrypoint if it has a loop to run, else None."""
+    return _entrypoint(module, "scheduler")
+
+
+def _entrypoint(module, process: str):
+    """The service's `<service>.entrypoints.<process>` if it has a loop to run, else None."""
     import importlib
     import importlib.util
 
-    name = f"{module.NAME}.entrypoints.scheduler"
+    name = f"{module.NAME}.entrypoints.{process}"
     if importlib.util.find_spec(name) is None:
         return None
-    scheduler = importlib.import_module(name)
-    return scheduler if hasattr(scheduler, "loop") else None
+    entrypoint = importlib.import_module(name)
+    return entrypoint if hasattr(entrypoint, "loop") else None
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -111,7 +111,7 @@ def test_concurrent_submissions_on_postgres_lose_nothing_and_double_nothing(pg_w
     for t in threads:
         t.start()
     for t in threads:
-        t.join(30)
+        t.join(120)
     assert sorted(results).count("ok") == 30 and sorted(results).count("Conflict") == 15
     # released in batches of at least 5; whatever is left waits, sealed, for the next batch or the close
     assert world.count("responses") + world.count("ballots") == 30 and world.count("ballots") < 5

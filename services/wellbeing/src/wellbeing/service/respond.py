@@ -15,8 +15,6 @@ id, no time and only the coarse group.
 """
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 import os
 import random
@@ -31,7 +29,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from staffroom_shared.config import ConfigError, ServiceConfig
+from staffroom_shared.config import ServiceConfig
 from staffroom_shared.errors import Conflict, NotFound, Unprocessable
 from staffroom_shared.uow import UnitOfWork
 
@@ -41,23 +39,9 @@ from ..domain.model import Invitation, InvitationStatus, SurveyRun
 from ..domain.scoring import Scored, ScoredItem, ScoredMeasure, score
 from .runs import questionnaire, token_hash
 
-# Development only (refused in production): a fixed key, so every process of the one-command run agrees.
-_DEV_SEAL_KEY = hashlib.sha256(b"staffroom development seal key: never for real answers").digest()
-
-
 def seal_key(config: ServiceConfig) -> bytes:
     """The ballot box's key: SEAL_KEY (base64 of 32 bytes), required in production."""
-    if config.seal_key:
-        try:
-            key = base64.b64decode(config.seal_key, validate=True)
-        except ValueError as exc:
-            raise ConfigError(f"{config.service}: SEAL_KEY must be base64") from exc
-        if len(key) != 32:
-            raise ConfigError(f"{config.service}: SEAL_KEY must be 32 bytes (openssl rand -base64 32)")
-        return key
-    if config.production:
-        raise ConfigError(f"{config.service}: SEAL_KEY must be set in production (openssl rand -base64 32)")
-    return _DEV_SEAL_KEY
+    return config.secret_key()
 
 
 @dataclass

@@ -1,0 +1,57 @@
+"""Tables for notifications (Core tables: the service has no object graph worth mapping)."""
+from __future__ import annotations
+
+from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint, Uuid
+
+from staffroom_shared.db import UtcDateTime, new_metadata
+
+metadata = new_metadata()
+
+staff = Table(  # local copy of the directory, from staff.* events: names, addresses, line managers
+    "staff", metadata,
+    Column("staff_id", Uuid, primary_key=True),
+    Column("academy_id", Uuid, nullable=False, index=True),
+    Column("first_name", String(100), nullable=False),
+    Column("last_name", String(100), nullable=False),
+    Column("email", String(254), nullable=False),
+    Column("line_manager_id", Uuid, nullable=True),
+    Column("leaving_date", Date, nullable=True),
+    Column("snapshot_at", UtcDateTime, nullable=True),
+)
+
+messages = Table(  # the in-app inbox: one row per person per message
+    "messages", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("recipient_id", Uuid, nullable=False),
+    Column("category", String(40), nullable=False),
+    Column("subject", String(300), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("link", String(2000), nullable=True),
+    Column("event_id", Uuid, nullable=False),
+    Column("event_type", String(100), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("read_at", UtcDateTime, nullable=True),
+    # A redelivered event never makes a second message (the consumer's inbox row guards too).
+    UniqueConstraint("event_id", "recipient_id", "category", name="uq_messages_event_recipient"),
+    Index("ix_messages_recipient_created", "recipient_id", "created_at"),
+)
+
+deliveries = Table(  # email sends: pending until the SMTP server accepts them, retried, then dead
+    "deliveries", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("message_id", Uuid, ForeignKey("messages.id"), nullable=False, unique=True),
+    Column("address", String(254), nullable=False),
+    Column("status", String(10), nullable=False),  # pending | sent | dead
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", UtcDateTime, nullable=False),
+    Column("last_error", Text, nullable=True),
+    Column("sent_at", UtcDateTime, nullable=True),
+    Index("ix_deliveries_due", "status", "next_attempt_at"),
+)
+
+preferences = Table(  # a person's choices: email or not, per optional category
+    "preferences", metadata,
+    Column("staff_id", Uuid, primary_key=True),
+    Column("category", String(40), primary_key=True),
+    Column("email", Boolean, nullable=False),
+)

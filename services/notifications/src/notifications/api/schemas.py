@@ -1,0 +1,61 @@
+"""Request and response schemas for notifications (they also make the OpenAPI)."""
+from marshmallow import Schema, fields, validate
+
+
+class InboxQuerySchema(Schema):
+    unread = fields.Boolean(load_default=False)
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class MessageSchema(Schema):
+    id = fields.UUID()
+    category = fields.String()
+    subject = fields.String()
+    body = fields.String()
+    link = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    read_at = fields.DateTime(allow_none=True)
+
+
+class InboxPageSchema(Schema):
+    items = fields.List(fields.Nested(MessageSchema))
+    total = fields.Integer()
+    page = fields.Integer()
+    page_size = fields.Integer()
+
+
+class CountSchema(Schema):
+    unread = fields.Integer()
+
+
+class MarkedSchema(Schema):
+    marked = fields.Integer()
+
+
+class PreferenceSchema(Schema):
+    category = fields.String()
+    title = fields.String()
+    statutory = fields.Boolean(metadata={"description": "needed to do your job: email cannot be switched off"})
+    email = fields.Boolean()
+
+
+class PreferencesUpdateSchema(Schema):
+    email = fields.Dict(keys=fields.String(), values=fields.Boolean(truthy={True}, falsy={False}), required=True,
+                        metadata={"example": {"surveys": False, "cpd_updates": True}})
+
+
+class UnsubscribeQuerySchema(Schema):
+    staff_id = fields.UUID(required=True)
+    category = fields.String(required=True, validate=validate.Length(max=40))
+    signature = fields.String(required=True, validate=validate.Length(max=128))
+
+
+class DeadLetterSchema(Schema):
+    id = fields.UUID()
+    address = fields.String()
+    attempts = fields.Integer()
+    last_error = fields.String(allow_none=True)
+    subject = fields.String()
+    category = fields.String()
+    created_at = fields.DateTime()

@@ -1,0 +1,113 @@
+"""HTTP resources: my inbox and email preferences, one-click unsubscribe, undeliverable emails (admins)."""
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import RAISE
+
+from staffroom_shared.app import ProblemSchema, context, db_session, public
+from staffroom_shared.auth import Principal, authenticate
+from staffroom_shared.authz import require
+from staffroom_shared.errors import NotFound
+
+from ..service import inbox
+from . import schemas
+
+inbox_blp = Blueprint("inbox", __name__, url_prefix="/inbox", description="My messages")
+preferences_blp = Blueprint("preferences", __name__, url_prefix="/preferences", description="How I hear about things")
+unsubscribe_blp = Blueprint("unsubscribe", __name__, url_prefix="/unsubscribe",
+                            description="One-click unsubscribe from an email (RFC 8058): no sign-in")
+deliveries_blp = Blueprint("deliveries", __name__, url_prefix="/deliveries",
+                           description="Emails that could not be delivered (trust HR, service accounts)")
+BLUEPRINTS = [inbox_blp, preferences_blp, unsubscribe_blp, deliveries_blp]
+CANNOT = {"description": "these emails cannot be switched off", "schema": ProblemSchema,
+          "content_type": "application/problem+json"}
+
+
+def _me() -> Principal:
+    principal = authenticate()
+    if principal.staff_id is None:
+        raise NotFound("this account has no inbox")
+    return principal
+
+
+def _uow(principal: Principal):
+    return context().uow(actor=principal.actor)
+
+
+@inbox_blp.route("")
+class Inbox(MethodView):
+    @inbox_blp.arguments(schemas.InboxQuerySchema, location="query", unknown=RAISE)
+    @inbox_blp.response(200, schemas.InboxPageSchema)
+    def get(self, args):
+        """My messages, newest first."""
+        return inbox.page(db_session(), _me().staff_id, **args)
+
+
+@inbox_blp.route("/unread-count")
+class UnreadCount(MethodView):
+    @inbox_blp.response(200, schemas.CountSchema)
+    def get(self):
+        return {"unread": inbox.unread_count(db_session(), _me().staff_id)}
+
+
+@inbox_blp.route("/<uuid:message_id>/read")
+class MarkRead(MethodView):
+    @inbox_blp.response(200, schemas.MarkedSchema)
+    def post(self, message_id):
+        principal = _me()
+        return {"marked": inbox.mark_read(_uow(principal), principal.staff_id, message_id)}
+
+
+@inbox_blp.route("/read-all")
+class MarkAllRead(MethodView):
+    @inbox_blp.response(200, schemas.MarkedSchema)
+    def post(self):
+        principal = _me()
+        return {"marked": inbox.mark_read(_uow(principal), principal.staff_id)}
+
+
+@preferences_blp.route("")
+class Preferences(MethodView):
+    @preferences_blp.response(200, schemas.PreferenceSchema(many=True))
+    def get(self):
+        """Each category, whether it can be switched off, and whether it comes by email (the inbox always gets it)."""
+        return inbox.preferences_of(db_session(), _me().staff_id)
+
+    @preferences_blp.arguments(schemas.PreferencesUpdateSchema)
+    @preferences_blp.response(200, schemas.PreferenceSchema(many=True))
+    def put(self, data):
+        principal = _me()
+        inbox.set_preferences(_uow(principal), principal.staff_id, data["email"])
+        return inbox.preferences_of(db_session(), principal.staff_id)
+
+
+@public
+@unsubscribe_blp.route("")
+class Unsubscribe(MethodView):
+    @unsubscribe_blp.doc(security=[])
+    @unsubscribe_blp.arguments(schemas.UnsubscribeQuerySchema, location="query", unknown=RAISE)
+    @unsubscribe_blp.response(200, schemas.PreferenceSchema(many=True))
+    @unsubscribe_blp.alt_response(409, **CANNOT)
+    def post(self, args):
+        """One click from the email (List-Unsubscribe-Post): no more emails of this category; the inbox keeps them."""
+        inbox.unsubscribe(context().uow(actor="unsubscribe-link"), context().config.secret_key(), **args)
+        return inbox.preferences_of(db_session(), args["staff_id"])
+
+
+@deliveries_blp.route("/dead")
+class DeadLetters(MethodView):
+    @deliveries_blp.response(200, schemas.DeadLetterSchema(many=True))
+    def get(self):
+        principal = authenticate()
+        require(principal.has_role("trust_hr", "service"), "only trust HR can see undelivered emails")
+        return inbox.dead_letters(db_session())
+
+
+@deliveries_blp.route("/<uuid:delivery_id>/retry")
+class Retry(MethodView):
+    @deliveries_blp.response(204)
+    def post(self, delivery_id):
+        principal = authenticate()
+        require(principal.has_role("trust_hr", "service"), "only trust HR can retry undelivered emails")
+        inbox.retry(_uow(principal), delivery_id)

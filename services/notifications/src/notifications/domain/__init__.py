@@ -1,0 +1,1 @@
+"""The notifications domain: which messages the trust's events mean, for whom."""

@@ -1,0 +1,162 @@
+"""What each event means to whom: the rules that turn the trust's events into messages for people.
+
+Pure: an event's type and payload, and a way to look people up, give the messages to send (links are paths
+in the suite, or absolute for survey links; PUBLIC_URL is put in front when an email is written). Nothing here
+knows about tables, the bus or email.
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from typing import Callable
+
+
+@dataclass(frozen=True)
+class Category:
+    key: str
+    title: str
+    statutory: bool  # statutory or needed to do one's job: no unsubscribing (the inbox always gets it)
+
+
+CATEGORIES = {c.key: c for c in (
+    Category("appraisal", "Your appraisal and the appraisals you run", statutory=True),
+    Category("cpd_approvals", "CPD requests waiting for your approval", statutory=True),
+    Category("cpd_updates", "Your CPD requests, places and training agreements", statutory=False),
+    Category("future_leaders", "Future-leader nominations and placements", statutory=False),
+    Category("surveys", "Staff surveys: invitations and reminders", statutory=False),
+)}
+
+
+@dataclass(frozen=True)
+class Person:
+    staff_id: uuid.UUID
+    first_name: str
+    email: str
+    line_manager_id: uuid.UUID | None
+
+
+@dataclass(frozen=True)
+class Draft:
+    """One message for one person."""
+
+    recipient_id: uuid.UUID
+    category: str
+    subject: str
+    body: str
+    link: str | None = None
+
+
+People = Callable[[uuid.UUID | None], Person | None]
+
+
+def _uuid(value) -> uuid.UUID | None:
+    return None if value is None else uuid.UUID(str(value))
+
+
+def _date(value) -> str:
+    return date.fromisoformat(str(value)).strftime("%-d %B %Y")
+
+
+def _to(people: People, staff_id, category: str, subject: str, body: str, link: str | None = None) -> list[Draft]:
+    person = people(_uuid(staff_id))
+    if person is None:
+        return []  # not (yet) in the staff copy, or left: nobody to tell
+    return [Draft(person.staff_id, category, subject, f"Dear {person.first_name},\n\n{body}", link)]
+
+
+def appraisal_opened(p: dict, people: People) -> list[Draft]:
+    link = f"/appraisals/{p['appraisal_id']}"
+    out = _to(people, p["reviewee_id"], "appraisal", "Your appraisal for this year is open",
+              f"Your appraisal for this year is open. Objectives are due by {_date(p['objectives_due'])}, the "
+              f"mid-year review by {_date(p['mid_year_due'])} and the end-of-year review by "
+              f"{_date(p['end_of_year_due'])}.", link)
+    reviewee = people(_uuid(p["reviewee_id"]))
+    if p.get("appraiser_id") and reviewee is not None:
+        out += _to(people, p["appraiser_id"], "appraisal", f"You are appraising {reviewee.first_name} this year",
+                   f"You are {reviewee.first_name}'s appraiser this year. Please agree their objectives by "
+                   f"{_date(p['objectives_due'])}.", link)
+    return out
+
+
+_MILESTONES = {"objectives": "agreeing objectives", "mid_year": "the mid-year review",
+               "end_of_year": "the end-of-year review"}
+
+
+def appraisal_overdue(p: dict, people: People) -> list[Draft]:
+    reviewee = people(_uuid(p["reviewee_id"]))
+    name = reviewee.first_name if reviewee else "your reviewee"
+    return _to(people, p["appraiser_id"], "appraisal", f"{name}'s appraisal is overdue",
+               f"{_MILESTONES.get(p['milestone'], p['milestone']).capitalize()} for {name} was due on "
+               f"{_date(p['due_on'])} ({p['days_overdue']} days ago).", f"/appraisals/{p['appraisal_id']}")
+
+
+def enrolment_requested(p: dict, people: People) -> list[Draft]:
+    who = people(_uuid(p["staff_id"]))
+    if who is None or not p.get("line_manager_id"):
+        return []
+    return _to(people, p["line_manager_id"], "cpd_approvals", f"{who.first_name} asks to attend {p['programme_title']}",
+               f"{who.first_name} has asked for a place on {p['programme_title']} (cost £{p['cost']}). "
+               f"Please approve or decline the request.", f"/cpd/enrolments/{p['enrolment_id']}")
+
+
+def enrolment_approved(p: dict, people: People) -> list[Draft]:
+    return _to(people, p["staff_id"], "cpd_updates", f"Your request for {p['programme_title']} was approved",
+               f"Your request for a place on {p['programme_title']} was approved.",
+               f"/cpd/enrolments/{p['enrolment_id']}")
+
+
+def enrolment_declined(p: dict, people: People) -> list[Draft]:
+    return _to(people, p["staff_id"], "cpd_updates", f"Your request for {p['programme_title']} was declined",
+               f"Your request for a place on {p['programme_title']} was declined: {p['note']}",
+               f"/cpd/enrolments/{p['enrolment_id']}")
+
+
+def enrolled(p: dict, people: People) -> list[Draft]:
+    how = "A place has come up for you from the waiting list" if p["from_waiting_list"] else "Your place is confirmed"
+    return _to(people, p["staff_id"], "cpd_updates", f"Your place on {p['programme_title']} is confirmed",
+               f"{how} on {p['programme_title']}, starting {_date(p['starts_on'])}.",
+               f"/cpd/enrolments/{p['enrolment_id']}")
+
+
+def agreement_required(p: dict, people: People) -> list[Draft]:
+    return _to(people, p["staff_id"], "cpd_updates", f"Please sign the training agreement for {p['programme_title']}",
+               f"Before your place on {p['programme_title']} (£{p['cost']}) is confirmed, please read and sign its "
+               f"training agreement.", f"/cpd/agreements/{p['agreement_id']}")
+
+
+def future_leader_nominated(p: dict, people: People) -> list[Draft]:
+    return _to(people, p["staff_id"], "future_leaders", "You have been nominated as a future leader",
+               "You have been nominated for the trust's future leaders programme: shadowing, secondments and "
+               "leadership development. Your line manager will talk it through with you.", "/cpd/future-leaders")
+
+
+def survey_invitation(p: dict, people: People) -> list[Draft]:
+    return _to(people, p["staff_id"], "surveys", f"Your invitation: {p['title']}",
+               f"You are invited to answer {p['title']} by {_date(p['closes_on'])}. Your answers are anonymous: "
+               "nobody, including HR, can see what you said, and results are shown only for groups of five or "
+               "more. This link is yours alone and works once.", p["link"])
+
+
+def survey_closing_soon(p: dict, people: People) -> list[Draft]:
+    # Each reminder is addressed to one person and names nobody else, so nobody learns who else has not answered.
+    out: list[Draft] = []
+    for staff_id in p["not_responded"]:
+        out += _to(people, staff_id, "surveys", f"{p['title']} closes on {_date(p['closes_on'])}",
+                   f"{p['title']} closes on {_date(p['closes_on'])}. If you have not answered yet, the link in your "
+                   "invitation still works; lost it? Ask for a new one in Staffroom.", "/surveys")
+    return out
+
+
+RULES: dict[str, Callable[[dict, People], list[Draft]]] = {
+    "appraisal.appraisal_opened": appraisal_opened,
+    "appraisal.overdue": appraisal_overdue,
+    "cpd.enrolment_requested": enrolment_requested,
+    "cpd.enrolment_approved": enrolment_approved,
+    "cpd.enrolment_declined": enrolment_declined,
+    "cpd.enrolled": enrolled,
+    "cpd.agreement_required": agreement_required,
+    "cpd.future_leader_nominated": future_leader_nominated,
+    "wellbeing.invitation_issued": survey_invitation,
+    "wellbeing.survey_closing_soon": survey_closing_soon,
+}

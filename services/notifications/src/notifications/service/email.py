@@ -1,0 +1,197 @@
+"""Email: writing a message as plain text and HTML, one-click unsubscribe, and sending what is due.
+
+Sending is claimed, not held: a short transaction pushes the due deliveries' next attempt past a lease,
+the SMTP conversation happens outside any transaction (so the database is never locked while a mail
+server thinks), and a second short transaction records the outcome. A crash between the server's
+acceptance and that record sends the email once more after the lease: at-least-once, like the bus.
+Failures are retried with growing gaps, then dead-lettered for an admin to see and retry.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import smtplib
+import ssl
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from email.message import EmailMessage
+from email.utils import make_msgid
+from pathlib import Path
+from typing import Mapping
+from urllib.parse import urlencode
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from sqlalchemy import select, update
+
+from ..adapters.orm import deliveries, messages
+from ..domain.rules import CATEGORIES
+
+log = logging.getLogger(__name__)
+RETRY_AFTER = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2))
+MAX_ATTEMPTS = len(RETRY_AFTER) + 1
+LEASE = timedelta(minutes=5)
+_templates = Environment(loader=PackageLoader("notifications", "templates"),
+                         autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False))
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """Where email goes. No host: written as .eml files to `pickup_dir` (development, refused in production)."""
+
+    host: str | None
+    port: int = 587
+    security: str = "starttls"  # starttls | ssl | none
+    username: str | None = None
+    password: str | None = None
+    sender: str = "Staffroom <no-reply@staffroom.invalid>"
+    trust_name: str = "your trust"
+    timeout: float = 20.0
+    pickup_dir: Path | None = None
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str], data_dir: Path | None = None) -> "SmtpSettings":
+        def get(name, default=None):
+            return environ.get(f"NOTIFICATIONS_{name}", environ.get(name, default))
+
+        security = get("SMTP_SECURITY", "starttls")
+        if security not in ("starttls", "ssl", "none"):
+            raise ValueError("SMTP_SECURITY must be starttls, ssl or none")
+        return cls(host=get("SMTP_HOST"), port=int(get("SMTP_PORT", 465 if security == "ssl" else 587)),
+                   security=security, username=get("SMTP_USERNAME"), password=get("SMTP_PASSWORD"),
+                   sender=get("MAIL_FROM", cls.sender), trust_name=get("TRUST_NAME", cls.trust_name),
+                   pickup_dir=(data_dir / "mail") if data_dir else None)
+
+
+def unsubscribe_signature(key: bytes, staff_id: uuid.UUID, category: str) -> str:
+    return hmac.new(key, f"unsubscribe:{staff_id}:{category}".encode(), hashlib.sha256).hexdigest()
+
+
+def unsubscribe_link(public_url: str, key: bytes, staff_id: uuid.UUID, category: str) -> str:
+    query = urlencode({"staff_id": str(staff_id), "category": category,
+                       "signature": unsubscribe_signature(key, staff_id, category)})
+    return f"{public_url}/api/notifications/unsubscribe?{query}"
+
+
+def compose(row, settings: SmtpSettings, public_url: str, key: bytes) -> EmailMessage:
+    """The email for one message: plain text and HTML, with RFC 8058 one-click unsubscribe where allowed."""
+    category = CATEGORIES[row.category]
+    link = row.link if not row.link or row.link.startswith("http") else f"{public_url}{row.link}"
+    unsubscribe = None if category.statutory else unsubscribe_link(public_url, key, row.recipient_id, row.category)
+    values = {"body": row.body, "link": link, "unsubscribe": unsubscribe, "trust": settings.trust_name,
+              "category_title": category.title}
+    email = EmailMessage()
+    email["Subject"] = row.subject
+    email["From"] = settings.sender
+    email["To"] = row.address
+    email["Message-ID"] = make_msgid(idstring=str(row.message_id), domain="staffroom")
+    if unsubscribe:
+        email["List-Unsubscribe"] = f"<{unsubscribe}>"
+        email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    email.set_content(_templates.get_template("email.txt").render(values))
+    email.add_alternative(_templates.get_template("email.html").render(values), subtype="html")
+    return email
+
+
+def send_due(engine, settings: SmtpSettings, public_url: str, key: bytes, *, now: datetime | None = None,
+             batch: int = 50) -> dict:
+    """Send what is due now; returns counts of sent, retried and dead."""
+    now = now or datetime.now(timezone.utc)
+    counts = {"sent": 0, "retried": 0, "dead": 0}
+    claimed = _claim(engine, now, batch)
+    if not claimed:
+        return counts
+    outcomes = []
+    with _connect(settings) as send:
+        for row in claimed:
+            try:
+                send(compose(row, settings, public_url, key))
+                outcomes.append((row, None))
+            except (smtplib.SMTPException, OSError) as exc:
+                outcomes.append((row, exc))
+    with engine.begin() as conn:
+        for row, error in outcomes:
+            if error is None:
+                conn.execute(update(deliveries).where(deliveries.c.id == row.id).values(
+                    status="sent", sent_at=datetime.now(timezone.utc), attempts=row.attempts + 1, last_error=None))
+                counts["sent"] += 1
+                continue
+            attempts = row.attempts + 1
+            dead = attempts >= MAX_ATTEMPTS or _permanent(error)
+            conn.execute(update(deliveries).where(deliveries.c.id == row.id).values(
+                attempts=attempts, last_error=f"{type(error).__name__}: {error}"[:2000],
+                status="dead" if dead else "pending",
+                next_attempt_at=now + (RETRY_AFTER[attempts - 1] if not dead else timedelta(0))))
+            counts["dead" if dead else "retried"] += 1
+            log.warning("email %s to %s failed (attempt %s%s): %s", row.id, row.address, attempts,
+                        ", dead-lettered" if dead else "", error)
+    return counts
+
+
+def _claim(engine, now: datetime, batch: int) -> list:
+    with engine.begin() as conn:
+        due = select(deliveries.c.id).where(deliveries.c.status == "pending", deliveries.c.next_attempt_at <= now) \
+            .order_by(deliveries.c.next_attempt_at).limit(batch)
+        if engine.dialect.name == "postgresql":
+            due = due.with_for_update(skip_locked=True)  # two senders never take the same email
+        ids = list(conn.execute(due).scalars())
+        if not ids:
+            return []
+        conn.execute(update(deliveries).where(deliveries.c.id.in_(ids)).values(next_attempt_at=now + LEASE))
+        return conn.execute(
+            select(deliveries.c.id, deliveries.c.address, deliveries.c.attempts, deliveries.c.message_id,
+                   messages.c.recipient_id, messages.c.category, messages.c.subject, messages.c.body, messages.c.link)
+            .join(messages, messages.c.id == deliveries.c.message_id).where(deliveries.c.id.in_(ids))).all()
+
+
+def _permanent(error: Exception) -> bool:
+    """A 5xx answer to the recipient (no such mailbox) will not get better by trying again."""
+    return isinstance(error, smtplib.SMTPRecipientsRefused) and all(
+        code >= 500 for code, _ in error.recipients.values())
+
+
+class _connect:
+    """One SMTP session for a batch (or the pickup folder in development)."""
+
+    def __init__(self, settings: SmtpSettings):
+        self.settings = settings
+        self.smtp: smtplib.SMTP | None = None
+
+    def __enter__(self):
+        s = self.settings
+        if s.host is None:
+            if s.pickup_dir is None:
+                raise OSError("no SMTP_HOST and no pickup folder: email cannot be sent")
+            s.pickup_dir.mkdir(parents=True, exist_ok=True)
+            return self._pickup
+        context = ssl.create_default_context()
+        try:
+            if s.security == "ssl":
+                self.smtp = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=context)
+            else:
+                self.smtp = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
+                if s.security == "starttls":
+                    self.smtp.starttls(context=context)
+            if s.username:
+                self.smtp.login(s.username, s.password or "")
+        except (smtplib.SMTPException, OSError) as exc:
+            return _failing(exc)
+        return self.smtp.send_message
+
+    def _pickup(self, email: EmailMessage) -> None:
+        name = email["Message-ID"].strip("<>").replace("@", "_")
+        (self.settings.pickup_dir / f"{name}.eml").write_bytes(bytes(email))
+
+    def __exit__(self, *exc):
+        if self.smtp is not None:
+            try:
+                self.smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                self.smtp.close()
+
+
+def _failing(error: Exception):
+    def send(_email):
+        raise error
+    return send

@@ -1,0 +1,98 @@
+"""A person's inbox and email preferences; admins' view of emails that could not be delivered."""
+from __future__ import annotations
+
+import hmac
+import uuid
+from datetime import datetime, timezone
+
+from sqlalchemy import delete, func, insert, select, update
+
+from staffroom_shared.errors import Conflict, NotFound, Unprocessable
+
+from ..adapters.orm import deliveries, messages, preferences
+from ..domain.rules import CATEGORIES
+from .email import unsubscribe_signature
+
+
+def page(session, staff_id: uuid.UUID, *, unread: bool, page: int, page_size: int) -> dict:
+    where = [messages.c.recipient_id == staff_id]
+    if unread:
+        where.append(messages.c.read_at.is_(None))
+    total = session.scalar(select(func.count()).select_from(messages).where(*where))
+    rows = session.execute(select(messages).where(*where).order_by(messages.c.created_at.desc(), messages.c.id)
+                           .limit(page_size).offset((page - 1) * page_size)).all()
+    return {"items": [dict(r._mapping) for r in rows], "total": total, "page": page, "page_size": page_size}
+
+
+def unread_count(session, staff_id: uuid.UUID) -> int:
+    return session.scalar(select(func.count()).select_from(messages).where(
+        messages.c.recipient_id == staff_id, messages.c.read_at.is_(None)))
+
+
+def mark_read(uow, staff_id: uuid.UUID, message_id: uuid.UUID | None = None) -> int:
+    """One message (404 unless it is yours), or all of them."""
+    with uow:
+        where = [messages.c.recipient_id == staff_id, messages.c.read_at.is_(None)]
+        if message_id is not None:
+            mine = uow.session.execute(select(messages.c.id).where(
+                messages.c.id == message_id, messages.c.recipient_id == staff_id)).first()
+            if mine is None:
+                raise NotFound(f"you have no message with id {message_id}")
+            where.append(messages.c.id == message_id)
+        done = uow.session.execute(update(messages).where(*where).values(read_at=datetime.now(timezone.utc))).rowcount
+        uow.commit()
+        return done
+
+
+def preferences_of(session, staff_id: uuid.UUID) -> list[dict]:
+    chosen = dict(session.execute(select(preferences.c.category, preferences.c.email)
+                                  .where(preferences.c.staff_id == staff_id)).all())
+    return [{"category": c.key, "title": c.title, "statutory": c.statutory,
+             "email": True if c.statutory else chosen.get(c.key, True)} for c in CATEGORIES.values()]
+
+
+def set_preferences(uow, staff_id: uuid.UUID, choices: dict[str, bool]) -> None:
+    unknown = sorted(set(choices) - set(CATEGORIES))
+    fixed = sorted(k for k, on in choices.items() if k in CATEGORIES and CATEGORIES[k].statutory and not on)
+    errors = [{"pointer": f"#/{k}", "detail": "there is no such category"} for k in unknown]
+    errors += [{"pointer": f"#/{k}", "detail": "you need these to do your job, so email cannot be switched off"}
+               for k in fixed]
+    if errors:
+        raise Unprocessable("some choices cannot be made; nothing was changed", errors=errors)
+    with uow:
+        for category, on in choices.items():
+            if CATEGORIES[category].statutory:
+                continue
+            uow.session.execute(delete(preferences).where(preferences.c.staff_id == staff_id,
+                                                          preferences.c.category == category))
+            uow.session.execute(insert(preferences).values(staff_id=staff_id, category=category, email=on))
+        uow.commit()
+
+
+def unsubscribe(uow, key: bytes, staff_id: uuid.UUID, category: str, signature: str) -> None:
+    """The one-click link in an email: no sign-in, so the link's signature is the proof."""
+    if category not in CATEGORIES or not hmac.compare_digest(
+            unsubscribe_signature(key, staff_id, category), signature):
+        raise NotFound("this unsubscribe link is not valid")
+    if CATEGORIES[category].statutory:
+        raise Conflict("these emails cannot be switched off")
+    set_preferences(uow, staff_id, {category: False})
+
+
+def dead_letters(session, limit: int = 200) -> list[dict]:
+    rows = session.execute(
+        select(deliveries.c.id, deliveries.c.address, deliveries.c.attempts, deliveries.c.last_error,
+               messages.c.subject, messages.c.category, messages.c.created_at)
+        .join(messages, messages.c.id == deliveries.c.message_id).where(deliveries.c.status == "dead")
+        .order_by(messages.c.created_at.desc()).limit(limit)).all()
+    return [dict(r._mapping) for r in rows]
+
+
+def retry(uow, delivery_id: uuid.UUID) -> None:
+    with uow:
+        done = uow.session.execute(update(deliveries).where(deliveries.c.id == delivery_id, deliveries.c.status == "dead")
+                                   .values(status="pending", attempts=0, next_attempt_at=datetime.now(timezone.utc)))
+        if done.rowcount != 1:
+            raise NotFound(f"there is no dead-lettered email with id {delivery_id}")
+        uow.audit("retry", "delivery", delivery_id)
+        uow.commit()

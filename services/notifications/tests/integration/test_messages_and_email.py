@@ -1,0 +1,131 @@
+"""From an event to a message in the right person's inbox and an email on a real SMTP server, exactly once."""
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from notifications.service import inbox
+from notifications.service.email import MAX_ATTEMPTS, send_due, unsubscribe_signature
+
+URL = "https://staffroom.oak.example"
+KEY = bytes(range(32))
+
+
+def opened(world, teacher, manager):
+    return world.event("appraisal.appraisal_opened", {
+        "appraisal_id": uuid.uuid4(), "cycle_id": uuid.uuid4(), "reviewee_id": teacher["staff_id"],
+        "appraiser_id": manager["staff_id"], "academy_id": world.academy_id, "template": "teachers",
+        "objectives_due": date(2026, 10, 31), "mid_year_due": date(2027, 2, 28),
+        "end_of_year_due": date(2027, 7, 15)})
+
+
+def invitation(world, person, link="https://staffroom.oak.example/surveys/respond#token=abc"):
+    return world.event("wellbeing.invitation_issued", {
+        "run_id": uuid.uuid4(), "staff_id": person["staff_id"], "academy_id": world.academy_id,
+        "title": "Autumn pulse", "closes_on": date(2026, 12, 14), "link": link})
+
+
+def test_an_event_reaches_the_inbox_and_the_mail_server_once(world, smtp, settings):
+    manager = world.join(first_name="Priya", email="priya@oak.example")
+    teacher = world.join(first_name="Tom", email="tom@oak.example", line_manager_id=manager["staff_id"])
+    event = opened(world, teacher, manager)
+    world.deliver(event)
+    world.deliver(event)  # redelivered: changes nothing
+    assert [m.subject for m in world.messages(teacher["staff_id"])] == ["Your appraisal for this year is open"]
+    assert [m.subject for m in world.messages(manager["staff_id"])] == ["You are appraising Tom this year"]
+
+    assert send_due(world.context.engine, settings, URL, KEY) == {"sent": 2, "retried": 0, "dead": 0}
+    assert send_due(world.context.engine, settings, URL, KEY) == {"sent": 0, "retried": 0, "dead": 0}
+    by_address = {m["To"]: m for m in smtp.received}
+    assert set(by_address) == {"tom@oak.example", "priya@oak.example"}
+    mail = by_address["tom@oak.example"]
+    assert mail["From"] == "Oak Trust <hr@oak.example>" and mail["Subject"] == "Your appraisal for this year is open"
+    text = mail.get_body(("plain",)).get_content()
+    html = mail.get_body(("html",)).get_content()
+    assert "Dear Tom," in text and f"{URL}/appraisals/" in text and "cannot be switched off" in text
+    assert f'href="{URL}/appraisals/' in html and "Dear Tom," in html
+    assert "List-Unsubscribe" not in mail  # statutory: no unsubscribing
+
+
+def test_optional_emails_carry_one_click_unsubscribe_and_it_works(world, smtp, settings):
+    person = world.join(first_name="Tom", email="tom@oak.example")
+    world.deliver(invitation(world, person))
+    send_due(world.context.engine, settings, URL, KEY)
+    [mail] = smtp.received
+    assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    signature = unsubscribe_signature(KEY, person["staff_id"], "surveys")
+    assert signature in mail["List-Unsubscribe"]
+    assert "<script" not in mail.get_body(("html",)).get_content()
+
+    inbox.unsubscribe(world.context.uow(), KEY, person["staff_id"], "surveys", signature)
+    world.deliver(invitation(world, person))
+    assert len(world.messages(person["staff_id"])) == 2  # the inbox still gets it
+    assert send_due(world.context.engine, settings, URL, KEY)["sent"] == 0  # but no email
+    with pytest.raises(Exception):
+        inbox.unsubscribe(world.context.uow(), KEY, person["staff_id"], "surveys", "0" * 64)
+
+
+def test_html_is_escaped(world, smtp, settings):
+    person = world.join(first_name="<b>Tom</b>", email="tom@oak.example")
+    world.deliver(invitation(world, person))
+    send_due(world.context.engine, settings, URL, KEY)
+    html = smtp.received[0].get_body(("html",)).get_content()
+    assert "<b>Tom</b>" not in html and "&lt;b&gt;Tom&lt;/b&gt;" in html
+
+
+def test_failed_sends_are_retried_with_backoff_then_dead_lettered_and_can_be_retried(world, smtp, settings):
+    person = world.join(first_name="Tom", email="tom@oak.example")
+    world.deliver(invitation(world, person))
+    smtp.refuse = "451 4.3.0 try again later"
+    now = datetime.now(timezone.utc)
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        counts = send_due(world.context.engine, settings, URL, KEY, now=now)
+        assert counts == ({"sent": 0, "retried": 1, "dead": 0} if attempt < MAX_ATTEMPTS
+                          else {"sent": 0, "retried": 0, "dead": 1})
+        [delivery] = world.deliveries()
+        assert delivery.attempts == attempt
+        if attempt < MAX_ATTEMPTS:
+            assert send_due(world.context.engine, settings, URL, KEY, now=now)["retried"] == 0  # not due yet
+            now = delivery.next_attempt_at + timedelta(seconds=1)
+    with world.context.read_sessions() as session:
+        [dead] = inbox.dead_letters(session)
+    assert dead["address"] == "tom@oak.example" and "451" in dead["last_error"]
+    smtp.refuse = None
+    inbox.retry(world.context.uow(actor="hr"), dead["id"])
+    assert send_due(world.context.engine, settings, URL, KEY)["sent"] == 1
+    assert smtp.received[0]["To"] == "tom@oak.example"
+
+
+def test_a_mailbox_that_does_not_exist_is_dead_lettered_at_once(world, smtp, settings):
+    person = world.join(first_name="Tom", email="nobody@oak.example")
+    world.deliver(invitation(world, person))
+    smtp.refuse = "550 5.1.1 no such mailbox"
+    assert send_due(world.context.engine, settings, URL, KEY) == {"sent": 0, "retried": 0, "dead": 1}
+
+
+def test_an_unreachable_server_is_retried_not_lost(world, settings):
+    from dataclasses import replace
+
+    person = world.join(first_name="Tom", email="tom@oak.example")
+    world.deliver(invitation(world, person))
+    down = replace(settings, port=1)  # nothing listens there
+    assert send_due(world.context.engine, down, URL, KEY) == {"sent": 0, "retried": 1, "dead": 0}
+    [delivery] = world.deliveries()
+    assert delivery.status == "pending" and "Connection refused" in delivery.last_error
+
+
+def test_leavers_and_people_unknown_get_nothing(world):
+    person = world.join(first_name="Tom", email="tom@oak.example", leaving_date=date(2020, 8, 31))
+    world.deliver(invitation(world, person))
+    world.deliver(invitation(world, {"staff_id": uuid.uuid4()}))
+    assert world.messages() == [] and world.deliveries() == []
+
+
+def test_staff_emails_follow_the_newest_snapshot(world, smtp, settings):
+    person = world.join(first_name="Tom", email="tom@old.example")
+    world.deliver(world.staff_event("staff.updated", {**person, "email": "tom@oak.example"}))
+    world.deliver(invitation(world, person))
+    send_due(world.context.engine, settings, URL, KEY)
+    assert [m["To"] for m in smtp.received] == ["tom@oak.example"]

@@ -1,0 +1,80 @@
+"""Who hears about what: each event the rules know, turned into messages for the right people only."""
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from notifications.domain.rules import CATEGORIES, RULES, Person
+
+TEACHER, MANAGER, LEFT = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+PEOPLE = {TEACHER: Person(TEACHER, "Tom", "tom@oak.example", MANAGER),
+          MANAGER: Person(MANAGER, "Priya", "priya@oak.example", None)}
+
+
+def people(staff_id):
+    return PEOPLE.get(staff_id)
+
+
+def ref(**extra):
+    return {"enrolment_id": str(uuid.uuid4()), "staff_id": str(TEACHER), "academy_id": str(uuid.uuid4()),
+            "programme_id": str(uuid.uuid4()), "programme_title": "NPQ in Senior Leadership",
+            "cohort_id": str(uuid.uuid4()), "cost": "2450.00", **extra}
+
+
+APPRAISAL = {"appraisal_id": str(uuid.uuid4()), "cycle_id": str(uuid.uuid4()), "reviewee_id": str(TEACHER),
+             "appraiser_id": str(MANAGER), "academy_id": str(uuid.uuid4())}
+CASES = [
+    ("appraisal.appraisal_opened", {**APPRAISAL, "template": "teachers", "objectives_due": "2026-10-31",
+                                    "mid_year_due": "2027-02-28", "end_of_year_due": "2027-07-15"},
+     {(TEACHER, "appraisal"), (MANAGER, "appraisal")}),
+    ("appraisal.overdue", {**APPRAISAL, "milestone": "objectives", "due_on": "2026-10-31", "days_overdue": 7},
+     {(MANAGER, "appraisal")}),
+    ("cpd.enrolment_requested", ref(line_manager_id=str(MANAGER), needs_hr_approval=True), {(MANAGER, "cpd_approvals")}),
+    ("cpd.enrolment_approved", ref(approved_by=str(MANAGER), stage="line_manager", status="confirmed"),
+     {(TEACHER, "cpd_updates")}),
+    ("cpd.enrolment_declined", ref(declined_by=str(MANAGER), note="Budget is spent"), {(TEACHER, "cpd_updates")}),
+    ("cpd.enrolled", ref(starts_on="2027-01-10", from_waiting_list=True, programme_kind="npq"),
+     {(TEACHER, "cpd_updates")}),
+    ("cpd.agreement_required", ref(agreement_id=str(uuid.uuid4())), {(TEACHER, "cpd_updates")}),
+    ("cpd.future_leader_nominated", {"nomination_id": str(uuid.uuid4()), "staff_id": str(TEACHER),
+                                     "academy_id": str(uuid.uuid4()), "nominated_by": str(MANAGER),
+                                     "nominated_on": "2026-11-01"}, {(TEACHER, "future_leaders")}),
+    ("wellbeing.invitation_issued", {"run_id": str(uuid.uuid4()), "staff_id": str(TEACHER),
+                                     "academy_id": str(uuid.uuid4()), "title": "Autumn pulse",
+                                     "closes_on": "2026-12-14", "link": "https://s.example/surveys/respond#token=x"},
+     {(TEACHER, "surveys")}),
+    ("wellbeing.survey_closing_soon", {"run_id": str(uuid.uuid4()), "title": "Autumn pulse", "opens_on": "2026-11-23",
+                                       "closes_on": "2026-12-14", "academy_ids": [], "staff_types": [],
+                                       "not_responded": [str(TEACHER), str(MANAGER), str(LEFT)]},
+     {(TEACHER, "surveys"), (MANAGER, "surveys")}),
+]
+
+
+@pytest.mark.parametrize("event_type, payload, expected", CASES, ids=[c[0] for c in CASES])
+def test_each_event_reaches_exactly_the_people_it_concerns(event_type, payload, expected):
+    drafts = RULES[event_type](payload, people)
+    assert {(d.recipient_id, d.category) for d in drafts} == expected
+    for draft in drafts:
+        assert draft.category in CATEGORIES
+        assert draft.body.startswith(f"Dear {PEOPLE[draft.recipient_id].first_name},")
+        assert draft.subject and len(draft.subject) <= 300
+        assert draft.link is None or draft.link.startswith(("/", "https://"))
+
+
+def test_a_survey_reminder_names_nobody_else():
+    [payload] = [c[1] for c in CASES if c[0] == "wellbeing.survey_closing_soon"]
+    for draft in RULES["wellbeing.survey_closing_soon"](payload, people):
+        others = [p for p in PEOPLE.values() if p.staff_id != draft.recipient_id]
+        assert not any(o.first_name in draft.body or o.first_name in draft.subject for o in others)
+
+
+def test_nobody_to_tell_gives_no_message():
+    assert RULES["cpd.enrolment_requested"](ref(staff_id=str(LEFT), line_manager_id=str(MANAGER),
+                                                needs_hr_approval=False), people) == []
+    assert RULES["cpd.enrolment_requested"](ref(line_manager_id=None, needs_hr_approval=True), people) == []
+
+
+def test_appraisals_and_approvals_cannot_be_switched_off_but_updates_can():
+    assert CATEGORIES["appraisal"].statutory and CATEGORIES["cpd_approvals"].statutory
+    assert not CATEGORIES["surveys"].statutory and not CATEGORIES["cpd_updates"].statutory
