@@ -3,11 +3,13 @@
 HR adds a line manager and a teacher in the directory; both reach appraisal and CPD. The line manager
 completes appraisal training in CPD, so appraisal knows they are trained. HR opens a cycle; the line
 manager and teacher agree an objective; the mid-year review names a development need, which arrives
-in the teacher's development plan in CPD as a suggestion. Each hop is an event through an outbox, a
-relay, the bus and an inbox.
+in the teacher's development plan in CPD as a suggestion. HR opens a wellbeing survey. Each hop is an
+event through an outbox, a relay, the bus and an inbox; notifications turns the appraisal, CPD and
+wellbeing events into inbox messages and emails on a real SMTP server, each exactly once.
 """
 from __future__ import annotations
 
+import socket
 import time
 import uuid
 from datetime import date
@@ -29,8 +31,32 @@ def wait_for(check, what: str, timeout: float = 30.0):
 
 
 @pytest.fixture
-def trust(tmp_path):
-    suite = Suite(tmp_path / "data", environ={"LOG_LEVEL": "WARNING"})
+def mailbox():
+    """A real SMTP server on localhost: what it received, by recipient."""
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Message
+
+    received: list = []
+
+    class Keep(Message):
+        def handle_message(self, message):
+            received.append(message)
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Keep(), hostname="127.0.0.1", port=port)
+    controller.start()
+    controller.received = received
+    yield controller
+    controller.stop()
+
+
+@pytest.fixture
+def trust(tmp_path, mailbox):
+    suite = Suite(tmp_path / "data", environ={
+        "LOG_LEVEL": "WARNING", "NOTIFICATIONS_SMTP_HOST": "127.0.0.1", "NOTIFICATIONS_SMTP_PORT": str(mailbox.port),
+        "NOTIFICATIONS_SMTP_SECURITY": "none"})
     suite.prepare()
     suite.start_workers()
     clients = {m.NAME: _api(m).create_app(suite.configs[m.NAME]).test_client() for m in suite.modules}
@@ -41,14 +67,14 @@ def trust(tmp_path):
                                 subject=None if staff_id else "trust-hr-service")
         return {"Authorization": f"Bearer {token}"}
 
-    yield clients, headers
+    yield clients, headers, mailbox
     suite.stop.set()
     for thread in suite.threads:
         thread.join(timeout=10)
 
 
 def test_training_appraisal_and_development_needs_flow_between_services(trust):
-    clients, headers = trust
+    clients, headers, mailbox = trust
     directory, appraisal, cpd = clients["directory"], clients["appraisal"], clients["cpd"]
     hr = headers(uuid.uuid4(), roles=("trust_hr",))
 
@@ -124,3 +150,31 @@ def test_training_appraisal_and_development_needs_flow_between_services(trust):
     assert item["status"] == "suggested" and "Adaptive teaching" in item["title"]
     assert cpd.get("/enrolments", headers=as_teacher).get_json()["total"] == 0
     assert date.fromisoformat(cycle["objectives_due"]) == date(2026, 10, 31)
+
+    # wellbeing → notifications: HR opens a survey; the teacher's invitation carries their own link
+    survey = clients["wellbeing"]
+    run = survey.post("/runs", headers=hr, json={"title": "Autumn pulse", "instruments": ["enps"],
+                                                 "opens_on": str(date.today()), "closes_on": "2099-01-01"}).get_json()
+    assert survey.post(f"/runs/{run['id']}/schedule", headers=hr).get_json()["invited"] == 2
+
+    # Every producer's event reached the right inbox, and the mail server, exactly once.
+    inbox = clients["notifications"]
+    expected = {
+        "tom@oak.example": ["Your appraisal for this year is open", "Your invitation: Autumn pulse"],
+        "priya@oak.example": ["Your invitation: Autumn pulse", "Your place on Running appraisals well is confirmed",
+                              "You are appraising Tom this year", "Your appraisal for this year is open"],
+    }
+
+    def mail_arrived():
+        got = {}
+        for message in mailbox.received:
+            got.setdefault(message["To"], []).append(message["Subject"])
+        return got if {k: sorted(v) for k, v in got.items()} == {k: sorted(v) for k, v in expected.items()} else None
+    wait_for(mail_arrived, "each message by email", timeout=30)
+    for person, who in ((teacher, as_teacher), (manager, as_manager)):
+        subjects = [m["subject"] for m in inbox.get("/inbox", headers=who).get_json()["items"]]
+        assert sorted(subjects) == sorted(expected[person["email"]])
+    time.sleep(1.5)  # a sender pass or two more: still exactly once
+    assert sum(len(v) for v in expected.values()) == len(mailbox.received)
+    [invite] = [m for m in mailbox.received if m["To"] == "tom@oak.example" and "invitation" in m["Subject"]]
+    assert "#token=" in invite.get_payload()[0].get_payload(decode=True).decode()

@@ -72,7 +72,8 @@ class Suite:
                 self._thread(f"{module.NAME}-consumer", runner.consumer, context, module.HANDLERS, self.stop)
             sender = _entrypoint(module, "sender")
             if sender is not None:  # notifications' email: written to <data>/mail/*.eml without an SMTP_HOST
-                self._thread(f"{module.NAME}-sender", sender.loop, context, self.stop)
+                self._thread(f"{module.NAME}-sender", sender.loop, context, self.stop, 1.0,
+                             sender.settings_for(context, self.environ))
 
     def start_schedulers(self, every: float = DAY) -> None:
         """Each service's daily job (`<service>.entrypoints.scheduler.loop`): now, then every 24 hours.

@@ -69,6 +69,10 @@ def test_a_survey_reminder_names_nobody_else():
         assert not any(o.first_name in draft.body or o.first_name in draft.subject for o in others)
 
 
+def test_an_automatic_approval_is_not_news():
+    assert RULES["cpd.enrolment_approved"](ref(approved_by=None, stage="automatic", status="confirmed"), people) == []
+
+
 def test_nobody_to_tell_gives_no_message():
     assert RULES["cpd.enrolment_requested"](ref(staff_id=str(LEFT), line_manager_id=str(MANAGER),
                                                 needs_hr_approval=False), people) == []

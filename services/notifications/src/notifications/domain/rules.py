@@ -101,6 +101,8 @@ def enrolment_requested(p: dict, people: People) -> list[Draft]:
 
 
 def enrolment_approved(p: dict, people: People) -> list[Draft]:
+    if p["stage"] == "automatic":
+        return []  # nobody had to approve it: "your place is confirmed" (cpd.enrolled) says all there is
     return _to(people, p["staff_id"], "cpd_updates", f"Your request for {p['programme_title']} was approved",
                f"Your request for a place on {p['programme_title']} was approved.",
                f"/cpd/enrolments/{p['enrolment_id']}")

@@ -9,6 +9,7 @@ import logging
 import os
 import threading
 from pathlib import Path
+from typing import Mapping
 
 from sqlalchemy.exc import DBAPIError
 
@@ -19,9 +20,11 @@ from ..service.email import SmtpSettings, send_due
 log = logging.getLogger(__name__)
 
 
-def settings_for(context: ServiceContext) -> SmtpSettings:
-    data_dir = None if context.config.production else Path(os.environ.get("STAFFROOM_DATA_DIR", "data"))
-    settings = SmtpSettings.from_env(os.environ, data_dir)
+def settings_for(context: ServiceContext, environ: Mapping[str, str] | None = None) -> SmtpSettings:
+    """SMTP settings from the environment; without SMTP_HOST in development, .eml files in <data>/mail."""
+    environ = os.environ if environ is None else environ
+    data_dir = None if context.config.production else Path(environ.get("STAFFROOM_DATA_DIR", "data"))
+    settings = SmtpSettings.from_env(environ, data_dir)
     if context.config.production and settings.host is None:
         raise SystemExit("notifications: SMTP_HOST must be set in production")
     return settings
