@@ -141,8 +141,8 @@ def scored_templates(patterns: list[dict]) -> list[tuple[str, str, int, int]]:
     out = []
     for answers in patterns:
         scored = score(form, answers)
-        items = "".join(f"@\t{i.key}\t{i.value}\t{i.score}\t{_copy_value(i.favourable)}\n" for i in scored.items)
-        measures = "".join(f"@\t{m.key}\t{m.value!r}\t{_copy_value(m.favourable)}\n" for m in scored.measures)
+        items = "".join(f"@\t#\t{i.key}\t{i.value}\t{i.score}\t{_copy_value(i.favourable)}\n" for i in scored.items)
+        measures = "".join(f"@\t#\t{m.key}\t{m.value!r}\t{_copy_value(m.favourable)}\n" for m in scored.measures)
         out.append((items, measures, len(scored.items), len(scored.measures)))
     return out
 
@@ -214,8 +214,8 @@ def seed_trust(sa_url: str, runs_count: int, per_run: int, log=print) -> dict:
                                   f"\t{group}\tsubmitted\n")
                     resp.write(f"{rid}\t{run_id}\t{group}\n")
                     t_items, t_measures, n_items, n_measures = templates[chosen[j]]
-                    items.write(t_items.replace("@", rid))
-                    measures.write(t_measures.replace("@", rid))
+                    items.write(t_items.replace("@", rid).replace("#", str(run_id)))
+                    measures.write(t_measures.replace("@", rid).replace("#", str(run_id)))
                     rows["response_items"] += n_items
                     rows["response_measures"] += n_measures
                     rows["responses"] += 1
@@ -226,9 +226,9 @@ def seed_trust(sa_url: str, runs_count: int, per_run: int, log=print) -> dict:
                         cp.write(invited.getvalue())
                     with cur.copy("COPY responses (id, run_id, academy_id, staff_type, service_band) FROM STDIN") as cp:
                         cp.write(resp.getvalue())
-                    with cur.copy("COPY response_items (response_id, item, value, score, favourable) FROM STDIN") as cp:
+                    with cur.copy("COPY response_items (response_id, run_id, item, value, score, favourable) FROM STDIN") as cp:
                         cp.write(items.getvalue())
-                    with cur.copy("COPY response_measures (response_id, measure, value, favourable) FROM STDIN") as cp:
+                    with cur.copy("COPY response_measures (response_id, run_id, measure, value, favourable) FROM STDIN") as cp:
                         cp.write(measures.getvalue())
             conn.commit()
         conn.autocommit = True

@@ -69,6 +69,16 @@ def test_hr_runs_a_survey_staff_answer_with_their_links_and_results_are_publishe
     assert groups[("academy", "Oak", None)]["responses"] == 8
     assert len(report["trend"]) > 0
 
+    # the report is written without marshmallow for speed; it must be exactly what the schema would give
+    from wellbeing.api.schemas import ReportSchema
+    from wellbeing.domain.model import SurveyRun
+    from wellbeing.service.results import report as build_report
+
+    context = client.application.extensions["staffroom"]
+    with context.read_sessions() as session:
+        built = build_report(session, session.get(SurveyRun, uuid.UUID(run["id"])), None)
+    assert report == ReportSchema().dump(built)
+
     rows = list(csv.DictReader(io.StringIO(client.get(f"/runs/{run['id']}/report.csv",
                                                       headers=trust.hr()).get_data(as_text=True))))
     assert any(r["figure"] == "ons.life_satisfaction" and r["benchmark"] == "7.45" for r in rows)

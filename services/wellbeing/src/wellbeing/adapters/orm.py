@@ -99,9 +99,11 @@ response_items = Table(
     "response_items", metadata,
     Column("response_id", Uuid, ForeignKey("responses.id"), primary_key=True),
     Column("item", String(100), primary_key=True),
+    Column("run_id", Uuid, nullable=False),  # repeated from the response, so a run's close reads only its own rows
     Column("value", Integer, nullable=False),    # as answered
     Column("score", Integer, nullable=False),    # turned so that higher is better (reversed items)
     Column("favourable", Boolean, nullable=True),
+    Index("ix_response_items_run_item", "run_id", "item"),
     sqlite_with_rowid=False,
 )
 
@@ -109,8 +111,10 @@ response_measures = Table(
     "response_measures", metadata,
     Column("response_id", Uuid, ForeignKey("responses.id"), primary_key=True),
     Column("measure", String(100), primary_key=True),
+    Column("run_id", Uuid, nullable=False),
     Column("value", Float, nullable=False),
     Column("favourable", Boolean, nullable=True),
+    Index("ix_response_measures_run_measure", "run_id", "measure"),
     sqlite_with_rowid=False,
 )
 

@@ -1,7 +1,9 @@
 """HTTP resources: instruments, survey runs and their reports (HR), my surveys (staff), answering (a link)."""
 from __future__ import annotations
 
+import json
 import uuid
+from datetime import date
 
 from flask import Response, request
 from flask.views import MethodView
@@ -142,6 +144,20 @@ class Progress(MethodView):
         return runs.progress(session, runs.get(session, principal, run_id), academy_scope(principal))
 
 
+def as_json(report: dict) -> Response:
+    """The report as JSON, written directly: it is built in exactly ReportSchema's shape (a test holds them
+    equal), and a trust-wide report has thousands of figures, where marshmallow took half the time."""
+    return Response(json.dumps(report, default=_plain, separators=(",", ":")), mimetype="application/json")
+
+
+def _plain(value):
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
 def _closed_run(run_id: uuid.UUID):
     principal = authenticate()
     _hr(principal)
@@ -162,7 +178,7 @@ class Report(MethodView):
         benchmarks, with the trend across runs. Groups below the minimum size, and any group that would let one
         be worked out by subtraction, are shown as suppressed with no figures."""
         principal, session, run = _closed_run(run_id)
-        return results.report(session, run, academy_scope(principal), args.get("cut"))
+        return as_json(results.report(session, run, academy_scope(principal), args.get("cut")))
 
 
 @runs_blp.route("/<uuid:run_id>/report.csv")

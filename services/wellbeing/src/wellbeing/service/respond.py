@@ -179,11 +179,12 @@ def store(session: Session, run_id: uuid.UUID, group, scored) -> uuid.UUID:
     session.execute(insert(responses).values(id=response_id, run_id=run_id, **where))
     if scored.items:
         session.execute(insert(response_items), [
-            {"response_id": response_id, "item": i.key, "value": i.value, "score": i.score,
+            {"response_id": response_id, "run_id": run_id, "item": i.key, "value": i.value, "score": i.score,
              "favourable": i.favourable} for i in scored.items])
     if scored.measures:
         session.execute(insert(response_measures), [
-            {"response_id": response_id, "measure": m.key, "value": m.value, "favourable": m.favourable}
+            {"response_id": response_id, "run_id": run_id, "measure": m.key, "value": m.value,
+             "favourable": m.favourable}
             for m in scored.measures])
     if scored.comments:
         session.execute(insert(comments), [

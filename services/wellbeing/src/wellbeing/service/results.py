@@ -74,14 +74,16 @@ def compute(session, run: SurveyRun) -> list[dict]:
         measure_rows = session.execute(
             select(*cols, response_measures.c.measure, func.count(), func.avg(response_measures.c.value),
                    func.avg(_MEASURE_PERCENT))
-            .join(responses, responses.c.id == response_measures.c.response_id).where(of_run)
+            .join(responses, responses.c.id == response_measures.c.response_id)
+            .where(of_run, response_measures.c.run_id == run.id)
             .group_by(*cols, response_measures.c.measure))
         for row in measure_rows:
             measure, n, mean, favourable = row[width:]
             found[("measure", measure)][_cell(cut, row[:width])] = {"n": n, "mean": mean, "favourable": favourable}
         item_rows = session.execute(
             select(*cols, response_items.c.item, func.count(), func.avg(response_items.c.score), func.avg(_PERCENT))
-            .join(responses, responses.c.id == response_items.c.response_id).where(of_run)
+            .join(responses, responses.c.id == response_items.c.response_id)
+            .where(of_run, response_items.c.run_id == run.id)
             .group_by(*cols, response_items.c.item))
         for row in item_rows:
             item, n, mean, favourable = row[width:]
@@ -89,7 +91,8 @@ def compute(session, run: SurveyRun) -> list[dict]:
                                                               "distribution": {}}
         spread = session.execute(
             select(*cols, response_items.c.item, response_items.c.value, func.count())
-            .join(responses, responses.c.id == response_items.c.response_id).where(of_run)
+            .join(responses, responses.c.id == response_items.c.response_id)
+            .where(of_run, response_items.c.run_id == run.id)
             .group_by(*cols, response_items.c.item, response_items.c.value))
         for row in spread:
             item, value, n = row[width:]

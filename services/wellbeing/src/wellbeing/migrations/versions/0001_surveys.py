@@ -181,6 +181,7 @@ def upgrade() -> None:
     op.create_table('response_items',
     sa.Column('response_id', sa.Uuid(), nullable=False),
     sa.Column('item', sa.String(length=100), nullable=False),
+    sa.Column('run_id', sa.Uuid(), nullable=False),
     sa.Column('value', sa.Integer(), nullable=False),
     sa.Column('score', sa.Integer(), nullable=False),
     sa.Column('favourable', sa.Boolean(), nullable=True),
@@ -188,15 +189,22 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('response_id', 'item', name=op.f('pk_response_items')),
     sqlite_with_rowid=False
     )
+    with op.batch_alter_table('response_items', schema=None) as batch_op:
+        batch_op.create_index('ix_response_items_run_item', ['run_id', 'item'], unique=False)
+
     op.create_table('response_measures',
     sa.Column('response_id', sa.Uuid(), nullable=False),
     sa.Column('measure', sa.String(length=100), nullable=False),
+    sa.Column('run_id', sa.Uuid(), nullable=False),
     sa.Column('value', sa.Float(), nullable=False),
     sa.Column('favourable', sa.Boolean(), nullable=True),
     sa.ForeignKeyConstraint(['response_id'], ['responses.id'], name=op.f('fk_response_measures_response_id_responses')),
     sa.PrimaryKeyConstraint('response_id', 'measure', name=op.f('pk_response_measures')),
     sqlite_with_rowid=False
     )
+    with op.batch_alter_table('response_measures', schema=None) as batch_op:
+        batch_op.create_index('ix_response_measures_run_measure', ['run_id', 'measure'], unique=False)
+
     # ### end Alembic commands ###
 
 
