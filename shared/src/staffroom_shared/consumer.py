@@ -100,6 +100,10 @@ class InboxConsumer:
 
 
 def _is_connection_error(exc: DBAPIError) -> bool:
+    """The database is down, busy or locked (worth waiting for), as opposed to a mistake in what we asked."""
     from sqlalchemy.exc import OperationalError
 
-    return exc.connection_invalidated or isinstance(exc, OperationalError)
+    if exc.connection_invalidated:
+        return True
+    # SQLite reports a missing table or column as an OperationalError too; waiting will not create it.
+    return isinstance(exc, OperationalError) and "no such " not in str(exc.orig)

@@ -78,3 +78,28 @@ def test_bad_input_is_a_clear_problem_and_changes_nothing(client, tokens, db):
     ):
         assert response.status_code == status and response.mimetype == PROBLEM
     assert db.snapshot() == before
+
+
+def test_quiet_hours_and_hr_contacts(client, tokens, db):
+    me = uuid.uuid4()
+    headers = tokens.headers(me)
+    assert client.get("/preferences/quiet-hours", headers=headers).status_code == 404
+    assert client.put("/preferences/quiet-hours", json={"starts": "21:00", "ends": "07:00"},
+                      headers=headers).get_json() == {"starts": "21:00", "ends": "07:00"}
+    assert client.get("/preferences/quiet-hours", headers=headers).get_json()["ends"] == "07:00"
+    before = db.snapshot()
+    for body in ({"starts": "21:00", "ends": "21:00"}, {"starts": "25:00", "ends": "07:00"}, {"starts": "21:00"}):
+        refused = client.put("/preferences/quiet-hours", json=body, headers=headers)
+        assert refused.status_code == 422 and refused.mimetype == PROBLEM
+    assert db.snapshot() == before
+    assert client.delete("/preferences/quiet-hours", headers=headers).status_code == 204
+
+    academy = uuid.uuid4()
+    contact = uuid.uuid4()
+    academy_hr = tokens.headers(uuid.uuid4(), roles=("academy_hr",), academy_id=academy)
+    assert client.put(f"/hr-contacts/{uuid.uuid4()}", json={"staff_ids": [str(contact)]},
+                      headers=academy_hr).status_code == 403
+    assert client.put("/hr-contacts/trust", json={"staff_ids": [str(contact)]}, headers=academy_hr).status_code == 403
+    done = client.put(f"/hr-contacts/{academy}", json={"staff_ids": [str(contact)]}, headers=academy_hr)
+    assert done.get_json() == {"contacts": {str(academy): [str(contact)]}}
+    assert client.get("/hr-contacts", headers=headers).status_code == 403

@@ -82,3 +82,10 @@ def test_nobody_to_tell_gives_no_message():
 def test_appraisals_and_approvals_cannot_be_switched_off_but_updates_can():
     assert CATEGORIES["appraisal"].statutory and CATEGORIES["cpd_approvals"].statutory
     assert not CATEGORIES["surveys"].statutory and not CATEGORIES["cpd_updates"].statutory
+
+
+def test_every_appraisal_milestone_has_words():
+    from notifications.domain.rules import _MILESTONES
+    from staffroom_shared.contracts.appraisal import MILESTONES
+
+    assert set(_MILESTONES) == set(MILESTONES)

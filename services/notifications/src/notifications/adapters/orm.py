@@ -1,7 +1,9 @@
 """Tables for notifications (Core tables: the service has no object graph worth mapping)."""
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint, Uuid
+from sqlalchemy import (
+    Boolean, Column, Date, ForeignKey, Index, Integer, String, Table, Text, Time, UniqueConstraint, Uuid,
+)
 
 from staffroom_shared.db import UtcDateTime, new_metadata
 
@@ -54,4 +56,30 @@ preferences = Table(  # a person's choices: email or not, per optional category
     Column("staff_id", Uuid, primary_key=True),
     Column("category", String(40), primary_key=True),
     Column("email", Boolean, nullable=False),
+)
+
+quiet_hours = Table(  # a person's quiet hours (UK time): email waits until they end; the inbox does not
+    "quiet_hours", metadata,
+    Column("staff_id", Uuid, primary_key=True),
+    Column("starts", Time, nullable=False),
+    Column("ends", Time, nullable=False),
+)
+
+reminders = Table(  # messages for a later date (deadlines in events), sent once by the daily job
+    "reminders", metadata,
+    Column("key", String(200), primary_key=True),  # names it, so a later event can cancel it
+    Column("due_on", Date, nullable=False, index=True),
+    Column("recipient_id", Uuid, nullable=False),
+    Column("category", String(40), nullable=False),
+    Column("subject", String(300), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("link", String(2000), nullable=True),
+    Column("event_id", Uuid, nullable=False),
+    Column("status", String(10), nullable=False),  # waiting | sent | cancelled
+)
+
+hr_contacts = Table(  # who hears about an academy's (or, with academy "", the trust's) escalations
+    "hr_contacts", metadata,
+    Column("academy", String(36), primary_key=True),
+    Column("staff_id", Uuid, primary_key=True),
 )

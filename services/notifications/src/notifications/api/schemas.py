@@ -59,3 +59,17 @@ class DeadLetterSchema(Schema):
     subject = fields.String()
     category = fields.String()
     created_at = fields.DateTime()
+
+
+class QuietHoursSchema(Schema):
+    starts = fields.Time(required=True, format="%H:%M", metadata={"example": "21:00"})
+    ends = fields.Time(required=True, format="%H:%M", metadata={"example": "07:00"})
+
+
+class ContactsSchema(Schema):
+    staff_ids = fields.List(fields.UUID(), required=True, validate=validate.Length(max=20))
+
+
+class ContactsOutSchema(Schema):
+    contacts = fields.Dict(keys=fields.String(), values=fields.List(fields.UUID()),
+                           metadata={"description": "by academy id, and 'trust' for the trust-wide contacts"})

@@ -7,7 +7,7 @@ from marshmallow import RAISE
 
 from staffroom_shared.app import ProblemSchema, context, db_session, public
 from staffroom_shared.auth import Principal, authenticate
-from staffroom_shared.authz import require
+from staffroom_shared.authz import can_manage_academy, require
 from staffroom_shared.errors import NotFound
 
 from ..service import inbox
@@ -17,9 +17,11 @@ inbox_blp = Blueprint("inbox", __name__, url_prefix="/inbox", description="My me
 preferences_blp = Blueprint("preferences", __name__, url_prefix="/preferences", description="How I hear about things")
 unsubscribe_blp = Blueprint("unsubscribe", __name__, url_prefix="/unsubscribe",
                             description="One-click unsubscribe from an email (RFC 8058): no sign-in")
+contacts_blp = Blueprint("hr_contacts", __name__, url_prefix="/hr-contacts",
+                         description="Who hears about escalations (overdue appraisals), per academy and trust-wide")
 deliveries_blp = Blueprint("deliveries", __name__, url_prefix="/deliveries",
                            description="Emails that could not be delivered (trust HR, service accounts)")
-BLUEPRINTS = [inbox_blp, preferences_blp, unsubscribe_blp, deliveries_blp]
+BLUEPRINTS = [inbox_blp, preferences_blp, unsubscribe_blp, contacts_blp, deliveries_blp]
 CANNOT = {"description": "these emails cannot be switched off", "schema": ProblemSchema,
           "content_type": "application/problem+json"}
 
@@ -80,6 +82,61 @@ class Preferences(MethodView):
         principal = _me()
         inbox.set_preferences(_uow(principal), principal.staff_id, data["email"])
         return inbox.preferences_of(db_session(), principal.staff_id)
+
+
+@preferences_blp.route("/quiet-hours")
+class QuietHours(MethodView):
+    @preferences_blp.response(200, schemas.QuietHoursSchema)
+    def get(self):
+        """My quiet hours (UK time): email waits until they end. 404 if I have none."""
+        hours = inbox.quiet_hours_of(db_session(), _me().staff_id)
+        if hours is None:
+            raise NotFound("you have no quiet hours")
+        return hours
+
+    @preferences_blp.arguments(schemas.QuietHoursSchema)
+    @preferences_blp.response(200, schemas.QuietHoursSchema)
+    def put(self, data):
+        principal = _me()
+        inbox.set_quiet_hours(_uow(principal), principal.staff_id, data)
+        return data
+
+    @preferences_blp.response(204)
+    def delete(self):
+        principal = _me()
+        inbox.set_quiet_hours(_uow(principal), principal.staff_id, None)
+
+
+@contacts_blp.route("")
+class Contacts(MethodView):
+    @contacts_blp.response(200, schemas.ContactsOutSchema)
+    def get(self):
+        principal = authenticate()
+        require(principal.has_role("trust_hr", "academy_hr"), "HR contacts are for HR")
+        return {"contacts": inbox.contacts(db_session())}
+
+
+@contacts_blp.route("/trust")
+class TrustContacts(MethodView):
+    @contacts_blp.arguments(schemas.ContactsSchema)
+    @contacts_blp.response(200, schemas.ContactsOutSchema)
+    def put(self, data):
+        """The trust-wide contacts: they hear about academies that have named nobody."""
+        principal = authenticate()
+        require(principal.has_role("trust_hr"), "only trust HR names the trust's contacts")
+        inbox.set_contacts(_uow(principal), None, data["staff_ids"])
+        return {"contacts": inbox.contacts(db_session())}
+
+
+@contacts_blp.route("/<uuid:academy_id>")
+class AcademyContacts(MethodView):
+    @contacts_blp.arguments(schemas.ContactsSchema)
+    @contacts_blp.response(200, schemas.ContactsOutSchema)
+    def put(self, data, academy_id):
+        principal = authenticate()
+        require(can_manage_academy(principal, academy_id), "you can name contacts for your own academy only")
+        inbox.set_contacts(_uow(principal), academy_id, data["staff_ids"])
+        return {"contacts": inbox.contacts(db_session())}
 
 
 @public

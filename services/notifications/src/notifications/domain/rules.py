@@ -9,7 +9,8 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
-from typing import Callable
+from datetime import timedelta
+from typing import Callable, Protocol
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class Person:
     first_name: str
     email: str
     line_manager_id: uuid.UUID | None
+    last_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,25 @@ class Draft:
     link: str | None = None
 
 
-People = Callable[[uuid.UUID | None], Person | None]
+class People(Protocol):
+    """Looks people up: a member of staff by id (None if unknown or left), an academy's HR contacts."""
+
+    def __call__(self, staff_id: uuid.UUID | None) -> Person | None: ...
+
+    def hr(self, academy_id: uuid.UUID | None) -> list[Person]: ...
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """A message to send on a date, once; `key` names it so a later event can cancel it."""
+
+    key: str
+    due_on: date
+    draft: Draft
+
+
+ESCALATE_AFTER_DAYS = 14  # an appraisal milestone this late goes to the academy's HR contacts too
+REMIND_DAYS_BEFORE = 14
 
 
 def _uuid(value) -> uuid.UUID | None:
@@ -79,16 +99,26 @@ def appraisal_opened(p: dict, people: People) -> list[Draft]:
     return out
 
 
-_MILESTONES = {"objectives": "agreeing objectives", "mid_year": "the mid-year review",
-               "end_of_year": "the end-of-year review"}
+_MILESTONES = {"objectives": "agreeing objectives", "mid_year_review": "the mid-year review",
+               "end_of_year_review": "the end-of-year review"}
 
 
 def appraisal_overdue(p: dict, people: People) -> list[Draft]:
+    """The appraiser; and once it is ESCALATE_AFTER_DAYS late, the academy's HR contacts as well."""
     reviewee = people(_uuid(p["reviewee_id"]))
     name = reviewee.first_name if reviewee else "your reviewee"
-    return _to(people, p["appraiser_id"], "appraisal", f"{name}'s appraisal is overdue",
-               f"{_MILESTONES.get(p['milestone'], p['milestone']).capitalize()} for {name} was due on "
-               f"{_date(p['due_on'])} ({p['days_overdue']} days ago).", f"/appraisals/{p['appraisal_id']}")
+    what = f"{_MILESTONES.get(p['milestone'], p['milestone']).capitalize()} for {name} was due on " \
+           f"{_date(p['due_on'])} ({p['days_overdue']} days ago)."
+    link = f"/appraisals/{p['appraisal_id']}"
+    out = _to(people, p["appraiser_id"], "appraisal", f"{name}'s appraisal is overdue", what, link)
+    if p["days_overdue"] >= ESCALATE_AFTER_DAYS and reviewee is not None:
+        full = f"{reviewee.first_name} {reviewee.last_name}".strip()
+        for contact in people.hr(_uuid(p["academy_id"])):
+            if contact.staff_id not in (reviewee.staff_id, _uuid(p.get("appraiser_id"))):
+                out += _to(people, contact.staff_id, "appraisal", f"Overdue appraisal: {full}",
+                           f"{_MILESTONES.get(p['milestone'], p['milestone']).capitalize()} for {full} was due on "
+                           f"{_date(p['due_on'])} and is {p['days_overdue']} days late.", link)
+    return out
 
 
 def enrolment_requested(p: dict, people: People) -> list[Draft]:
@@ -161,4 +191,32 @@ RULES: dict[str, Callable[[dict, People], list[Draft]]] = {
     "cpd.future_leader_nominated": future_leader_nominated,
     "wellbeing.invitation_issued": survey_invitation,
     "wellbeing.survey_closing_soon": survey_closing_soon,
+}
+
+
+# -- reminders: messages for a later date, sent once by the daily job unless a later event cancels them
+
+def objectives_reminders(p: dict, people: People) -> list[Reminder]:
+    """Objectives due in 14 days: the reviewee and their appraiser (cancelled when objectives are agreed)."""
+    due = date.fromisoformat(str(p["objectives_due"]))
+    out = []
+    reviewee = people(_uuid(p["reviewee_id"]))
+    for staff_id, about in ((p["reviewee_id"], "your"), (p.get("appraiser_id"), None)):
+        if staff_id is None or reviewee is None:
+            continue
+        whose = about or f"{reviewee.first_name}'s"
+        for draft in _to(people, staff_id, "appraisal", f"Objectives due in {REMIND_DAYS_BEFORE} days",
+                         f"Agreeing {whose} appraisal objectives is due by {_date(due)}.",
+                         f"/appraisals/{p['appraisal_id']}"):
+            out.append(Reminder(f"objectives:{p['appraisal_id']}:{draft.recipient_id}",
+                                due - timedelta(days=REMIND_DAYS_BEFORE), draft))
+    return out
+
+
+REMINDERS: dict[str, Callable[[dict, People], list[Reminder]]] = {
+    "appraisal.appraisal_opened": objectives_reminders,
+}
+CANCELS: dict[str, Callable[[dict], str]] = {  # event type -> the prefix of the reminder keys it makes moot
+    "appraisal.objectives_agreed": lambda p: f"objectives:{p['appraisal_id']}:",
+    "appraisal.closed": lambda p: f"objectives:{p['appraisal_id']}:",
 }

@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, insert, select, update
 
 from staffroom_shared.errors import Conflict, NotFound, Unprocessable
 
-from ..adapters.orm import deliveries, messages, preferences
+from ..adapters.orm import deliveries, hr_contacts, messages, preferences, quiet_hours
 from ..domain.rules import CATEGORIES
 from .email import unsubscribe_signature
 
@@ -95,4 +95,40 @@ def retry(uow, delivery_id: uuid.UUID) -> None:
         if done.rowcount != 1:
             raise NotFound(f"there is no dead-lettered email with id {delivery_id}")
         uow.audit("retry", "delivery", delivery_id)
+        uow.commit()
+
+
+def quiet_hours_of(session, staff_id: uuid.UUID) -> dict | None:
+    row = session.execute(select(quiet_hours).where(quiet_hours.c.staff_id == staff_id)).first()
+    return None if row is None else {"starts": row.starts, "ends": row.ends}
+
+
+def set_quiet_hours(uow, staff_id: uuid.UUID, hours: dict | None) -> None:
+    """Email waits until they end (UK time; they may run past midnight); None: no quiet hours."""
+    if hours is not None and hours["starts"] == hours["ends"]:
+        raise Unprocessable("quiet hours must start and end at different times; nothing was changed",
+                            errors=[{"pointer": "#/ends", "detail": "the same as starts"}])
+    with uow:
+        uow.session.execute(delete(quiet_hours).where(quiet_hours.c.staff_id == staff_id))
+        if hours is not None:
+            uow.session.execute(insert(quiet_hours).values(staff_id=staff_id, **hours))
+        uow.commit()
+
+
+def contacts(session) -> dict[str, list[uuid.UUID]]:
+    found: dict[str, list[uuid.UUID]] = {}
+    for academy, staff_id in session.execute(select(hr_contacts).order_by(hr_contacts.c.academy,
+                                                                          hr_contacts.c.staff_id)):
+        found.setdefault(academy or "trust", []).append(staff_id)
+    return found
+
+
+def set_contacts(uow, academy_id: uuid.UUID | None, staff_ids: list[uuid.UUID]) -> None:
+    """Who hears about an academy's escalations (None: the trust's, for academies with nobody named)."""
+    academy = str(academy_id) if academy_id else ""
+    with uow:
+        uow.session.execute(delete(hr_contacts).where(hr_contacts.c.academy == academy))
+        for staff_id in dict.fromkeys(staff_ids):
+            uow.session.execute(insert(hr_contacts).values(academy=academy, staff_id=staff_id))
+        uow.audit("set", "hr_contacts", academy or "trust", {"staff_ids": [str(s) for s in staff_ids]})
         uow.commit()

@@ -1,8 +1,8 @@
-"""notifications: staff copy, inbox messages, email deliveries, preferences
+"""notifications: staff copy, inbox messages, email deliveries, preferences, quiet hours, reminders, HR contacts
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 15:29:53.232671
+Create Date: 2026-11-23 15:53:15.593847
 
 """
 from typing import Sequence, Union
@@ -36,6 +36,11 @@ def upgrade() -> None:
     with op.batch_alter_table('audit_log', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_audit_log_entity_id'), ['entity_id'], unique=False)
 
+    op.create_table('hr_contacts',
+    sa.Column('academy', sa.String(length=36), nullable=False),
+    sa.Column('staff_id', sa.Uuid(), nullable=False),
+    sa.PrimaryKeyConstraint('academy', 'staff_id', name=op.f('pk_hr_contacts'))
+    )
     op.create_table('inbox',
     sa.Column('consumer', sa.String(length=100), nullable=False),
     sa.Column('event_id', sa.Uuid(), nullable=False),
@@ -79,6 +84,27 @@ def upgrade() -> None:
     sa.Column('email', sa.Boolean(), nullable=False),
     sa.PrimaryKeyConstraint('staff_id', 'category', name=op.f('pk_preferences'))
     )
+    op.create_table('quiet_hours',
+    sa.Column('staff_id', sa.Uuid(), nullable=False),
+    sa.Column('starts', sa.Time(), nullable=False),
+    sa.Column('ends', sa.Time(), nullable=False),
+    sa.PrimaryKeyConstraint('staff_id', name=op.f('pk_quiet_hours'))
+    )
+    op.create_table('reminders',
+    sa.Column('key', sa.String(length=200), nullable=False),
+    sa.Column('due_on', sa.Date(), nullable=False),
+    sa.Column('recipient_id', sa.Uuid(), nullable=False),
+    sa.Column('category', sa.String(length=40), nullable=False),
+    sa.Column('subject', sa.String(length=300), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('link', sa.String(length=2000), nullable=True),
+    sa.Column('event_id', sa.Uuid(), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.PrimaryKeyConstraint('key', name=op.f('pk_reminders'))
+    )
+    with op.batch_alter_table('reminders', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_reminders_due_on'), ['due_on'], unique=False)
+
     op.create_table('staff',
     sa.Column('staff_id', sa.Uuid(), nullable=False),
     sa.Column('academy_id', sa.Uuid(), nullable=False),
@@ -123,6 +149,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_staff_academy_id'))
 
     op.drop_table('staff')
+    with op.batch_alter_table('reminders', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_reminders_due_on'))
+
+    op.drop_table('reminders')
+    op.drop_table('quiet_hours')
     op.drop_table('preferences')
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_outbox_sent_at'))
@@ -133,6 +164,7 @@ def downgrade() -> None:
 
     op.drop_table('messages')
     op.drop_table('inbox')
+    op.drop_table('hr_contacts')
     with op.batch_alter_table('audit_log', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_log_entity_id'))
 

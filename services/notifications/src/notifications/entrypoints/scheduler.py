@@ -1,0 +1,34 @@
+"""Run the daily notifications job (reminders whose day has come): `python -m notifications.entrypoints.scheduler`.
+
+Once and exit (cron, a Kubernetes CronJob):   python -m notifications.entrypoints.scheduler
+As a long-running process (a compose service): python -m notifications.entrypoints.scheduler --every 86400
+Running it more often, or twice at once by accident, is harmless: each reminder is sent once.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+
+from staffroom_shared.app import ServiceContext
+from staffroom_shared.runner import DAY, daily_loop, main_scheduler
+
+from ..service.scheduler import run_daily
+
+log = logging.getLogger(__name__)
+
+
+def run_once(context: ServiceContext) -> dict:
+    counts = run_daily(context.uow(actor="scheduler"))
+    log.info("notifications daily job: %s reminder(s) sent", counts["reminders"])
+    return counts
+
+
+def loop(context: ServiceContext, stop: threading.Event, every: float = DAY) -> None:
+    """At start, then every `every` seconds; a failed run (database down) is tried again sooner."""
+    daily_loop("notifications", run_once, context, stop, every)
+
+
+if __name__ == "__main__":
+    from .. import bootstrap
+
+    raise SystemExit(main_scheduler(bootstrap, run_once, __doc__))
