@@ -12,12 +12,14 @@ from __future__ import annotations
 import socket
 import time
 import uuid
+from contextlib import ExitStack
 from datetime import date
 
 import pytest
 
 from staffroom.cli import Suite, _api
 from staffroom_shared.auth import issue_dev_token
+from staffroom_shared.testing import postgres_database, rabbit_vhost
 
 
 def wait_for(check, what: str, timeout: float = 30.0):
@@ -52,11 +54,22 @@ def mailbox():
     controller.stop()
 
 
-@pytest.fixture
-def trust(tmp_path, mailbox):
-    suite = Suite(tmp_path / "data", environ={
-        "LOG_LEVEL": "WARNING", "NOTIFICATIONS_SMTP_HOST": "127.0.0.1", "NOTIFICATIONS_SMTP_PORT": str(mailbox.port),
-        "NOTIFICATIONS_SMTP_SECURITY": "none"})
+@pytest.fixture(params=[pytest.param("embedded"), pytest.param("rabbitmq", marks=pytest.mark.integration)])
+def trust(request, tmp_path, mailbox):
+    """Every service in one process: on SQLite and the embedded bus, and on PostgreSQL and RabbitMQ."""
+    environ = {"LOG_LEVEL": "WARNING", "NOTIFICATIONS_SMTP_HOST": "127.0.0.1",
+               "NOTIFICATIONS_SMTP_PORT": str(mailbox.port), "NOTIFICATIONS_SMTP_SECURITY": "none"}
+    with ExitStack() as stack:
+        if request.param == "rabbitmq":
+            environ["BUS_URL"] = stack.enter_context(rabbit_vhost("journey"))
+            for name in ("directory", "appraisal", "cpd", "wellbeing", "notifications"):
+                environ[f"{name.upper()}_DATABASE_URL"] = stack.enter_context(postgres_database(f"journey{name[:6]}"))
+        for clients, headers in _suite(tmp_path, environ):
+            yield clients, headers, mailbox
+
+
+def _suite(tmp_path, environ):
+    suite = Suite(tmp_path / "data", environ=environ)
     suite.prepare()
     suite.start_workers()
     clients = {m.NAME: _api(m).create_app(suite.configs[m.NAME]).test_client() for m in suite.modules}
@@ -67,7 +80,7 @@ def trust(tmp_path, mailbox):
                                 subject=None if staff_id else "trust-hr-service")
         return {"Authorization": f"Bearer {token}"}
 
-    yield clients, headers, mailbox
+    yield clients, headers
     suite.stop.set()
     for thread in suite.threads:
         thread.join(timeout=10)

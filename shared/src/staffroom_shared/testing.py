@@ -320,6 +320,23 @@ def bus_databases(backend: str, tmp_path: Path, *services: str):
 
 
 @contextmanager
+def rabbit_vhost(prefix: str = "test"):
+    """A fresh RabbitMQ virtual host (guest may use it) for tests that declare queues under the services' own
+    names, so they never meet a deployment's or another test's queues; deleted afterwards."""
+    import subprocess
+
+    rabbit_url()  # reachable, or raise
+    name = f"{prefix}-{uuid.uuid4().hex[:10]}"
+    subprocess.run(["rabbitmqctl", "-q", "add_vhost", name], check=True, capture_output=True)
+    try:
+        subprocess.run(["rabbitmqctl", "-q", "set_permissions", "-p", name, "guest", ".*", ".*", ".*"],
+                       check=True, capture_output=True)
+        yield f"{RABBIT_URL[:RABBIT_URL.index('/', len('amqp://'))]}/{name}"  # host part, then the vhost
+    finally:
+        subprocess.run(["rabbitmqctl", "-q", "delete_vhost", name], capture_output=True)
+
+
+@contextmanager
 def running(target):
     """Run `target(should_stop)` in a thread for the length of the block (a relay, a consumer)."""
     import threading
