@@ -15,7 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
-PACKAGES = ["shared", "services/directory", "services/appraisal", "services/cpd", "services/wellbeing", "services/notifications", "suite"]
+PACKAGES = ["shared", "services/directory", "services/appraisal", "services/cpd", "services/wellbeing", "services/notifications", "services/targets", "suite"]
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 
 

@@ -35,7 +35,10 @@ def test_migrate_then_the_daily_job_once_prints_what_it_did(module, tmp_path):
     done = _python(tmp_path, f"{module.NAME}.entrypoints.scheduler")
     assert done.returncode == 0, done.stderr
     counts = json.loads(done.stdout)
-    assert counts and set(counts.values()) == {0}  # an empty database: nothing to do, and it says so
+    # An empty database: nothing to do, and it says so (targets still records today's trend point for each
+    # trust-wide target, with nobody to count).
+    acted = {k: v for k, v in counts.items() if k != "snapshots"}
+    assert acted and set(acted.values()) == {0}
 
 
 @pytest.mark.parametrize("module", WITH_DAILY_JOB, ids=lambda m: m.NAME)

@@ -22,9 +22,10 @@ def services():
     from cpd import bootstrap as cpd
     from directory import bootstrap as directory
     from notifications import bootstrap as notifications
+    from targets import bootstrap as targets
     from wellbeing import bootstrap as wellbeing
 
-    return [directory, appraisal, cpd, wellbeing, notifications]
+    return [directory, appraisal, cpd, wellbeing, targets, notifications]
 
 
 class Suite:

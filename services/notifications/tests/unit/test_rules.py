@@ -12,8 +12,15 @@ PEOPLE = {TEACHER: Person(TEACHER, "Tom", "tom@oak.example", MANAGER),
           MANAGER: Person(MANAGER, "Priya", "priya@oak.example", None)}
 
 
-def people(staff_id):
-    return PEOPLE.get(staff_id)
+class Lookup:
+    def __call__(self, staff_id):
+        return PEOPLE.get(staff_id)
+
+    def hr(self, academy_id):
+        return [PEOPLE[MANAGER]]  # the manager doubles as the HR contact here
+
+
+people = Lookup()
 
 
 def ref(**extra):
@@ -48,6 +55,15 @@ CASES = [
                                        "closes_on": "2026-12-14", "academy_ids": [], "staff_types": [],
                                        "not_responded": [str(TEACHER), str(MANAGER), str(LEFT)]},
      {(TEACHER, "surveys"), (MANAGER, "surveys")}),
+]
+
+
+TARGET = {"target_key": "induction_for_new_starters", "title": "An induction for every new starter",
+          "academy_id": None, "value": 80.0, "numerator": 8, "denominator": 10, "threshold": 100.0,
+          "at_risk_below": 90.0, "deadline": None, "previous_status": "on_track", "as_of": "2026-11-23"}
+CASES += [
+    ("targets.at_risk", {**TARGET, "status": "at_risk"}, {(MANAGER, "targets")}),
+    ("targets.met", {**TARGET, "value": 100.0, "numerator": 10, "status": "met"}, {(MANAGER, "targets")}),
 ]
 
 

@@ -26,6 +26,7 @@ CATEGORIES = {c.key: c for c in (
     Category("cpd_updates", "Your CPD requests, places and training agreements", statutory=False),
     Category("future_leaders", "Future-leader nominations and placements", statutory=False),
     Category("surveys", "Staff surveys: invitations and reminders", statutory=False),
+    Category("targets", "The trust's staff targets: at risk, missed and met", statutory=False),
 )}
 
 
@@ -180,6 +181,28 @@ def survey_closing_soon(p: dict, people: People) -> list[Draft]:
     return out
 
 
+def _figure(p: dict) -> str:
+    value = "no one to count yet" if p["value"] is None else f"{p['value']:.1f}% ({p['numerator']} of {p['denominator']})"
+    return f"{value}; the target is {p['threshold']:g}%"
+
+
+def target_at_risk(p: dict, people: People) -> list[Draft]:
+    """HR contacts of the academy (or the trust's, for a trust-wide figure)."""
+    where = "across the trust" if p["academy_id"] is None else "at your academy"
+    word = "missed" if p["status"] == "missed" else "at risk"
+    return [d for contact in people.hr(_uuid(p["academy_id"])) for d in _to(
+        people, contact.staff_id, "targets", f"Target {word}: {p['title']}",
+        f"{p['title']} is {word} {where}: {_figure(p)}. The people it counts are listed in Staffroom.",
+        f"/targets/{p['target_key']}" + (f"?academy_id={p['academy_id']}" if p["academy_id"] else ""))]
+
+
+def target_met(p: dict, people: People) -> list[Draft]:
+    where = "across the trust" if p["academy_id"] is None else "at your academy"
+    return [d for contact in people.hr(_uuid(p["academy_id"])) for d in _to(
+        people, contact.staff_id, "targets", f"Target met: {p['title']}", f"{p['title']} is met {where}: {_figure(p)}.",
+        f"/targets/{p['target_key']}" + (f"?academy_id={p['academy_id']}" if p["academy_id"] else ""))]
+
+
 RULES: dict[str, Callable[[dict, People], list[Draft]]] = {
     "appraisal.appraisal_opened": appraisal_opened,
     "appraisal.overdue": appraisal_overdue,
@@ -191,6 +214,8 @@ RULES: dict[str, Callable[[dict, People], list[Draft]]] = {
     "cpd.future_leader_nominated": future_leader_nominated,
     "wellbeing.invitation_issued": survey_invitation,
     "wellbeing.survey_closing_soon": survey_closing_soon,
+    "targets.at_risk": target_at_risk,
+    "targets.met": target_met,
 }
 
 

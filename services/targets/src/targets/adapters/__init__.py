@@ -1,0 +1,1 @@
+"""Database mapping for targets."""

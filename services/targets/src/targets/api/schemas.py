@@ -1,0 +1,114 @@
+"""Request and response schemas for targets (they also make the OpenAPI)."""
+from marshmallow import Schema, fields, validate
+
+from ..domain.targets import STATISTICS, Status
+
+PERCENT = validate.Range(min=0, max=100)
+
+
+class BenchmarkSchema(Schema):
+    figure = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_.]{0,99}$", error=(
+        "a wellbeing measure key, e.g. enps or ons.life_satisfaction")))
+    statistic = fields.String(required=True, validate=validate.OneOf(STATISTICS),
+                              metadata={"description": "mean: the measure's score; favourable: % favourable"})
+    value = fields.Float(required=True, metadata={"description": "the benchmark"})
+    higher_is_better = fields.Boolean(load_default=True)
+    source = fields.String(load_default="", validate=validate.Length(max=300))
+
+
+class DefinitionSchema(Schema):
+    """PUT replaces the definition: anything left out goes back to its default."""
+
+    threshold = fields.Float(validate=PERCENT, metadata={"description": "% at or above which the target is met"})
+    at_risk_below = fields.Float(validate=PERCENT, metadata={
+        "description": "% below which the target is at risk; between it and the threshold: on track"})
+    window_months = fields.Integer(strict=True, validate=validate.Range(min=1, max=120), metadata={
+        "description": "how far back the target looks (see the target's definition)"})
+    deadline = fields.Date(allow_none=True, metadata={
+        "description": "after this day a target not met is missed; null: a rolling target"})
+    academy_ids = fields.List(fields.UUID(), validate=validate.Length(max=500), metadata={
+        "description": "the academies it covers; empty: every academy"})
+    benchmarks = fields.List(fields.Nested(BenchmarkSchema), validate=validate.Length(max=20), metadata={
+        "description": "engagement_vs_benchmark only: the survey figures compared and their benchmarks"})
+
+
+class AcademyQuerySchema(Schema):
+    academy_id = fields.UUID(metadata={"description": "one academy's figures (default: the trust's and every "
+                                                      "academy you may see)"})
+
+
+class PeopleQuerySchema(Schema):
+    academy_id = fields.UUID(metadata={"description": "one academy (academy HR: their own, the default)"})
+
+
+class TrendQuerySchema(Schema):
+    academy_id = fields.UUID(metadata={"description": "one academy; default the trust"})
+    since = fields.Date()
+    until = fields.Date()
+
+
+class BenchmarkResultSchema(Schema):
+    figure = fields.String()
+    statistic = fields.String()
+    benchmark = fields.Float()
+    higher_is_better = fields.Boolean()
+    source = fields.String()
+    value = fields.Float(allow_none=True, metadata={"description": "the figure in the latest results (null: none)"})
+    met = fields.Boolean(allow_none=True)
+    n = fields.Integer(allow_none=True, metadata={"description": "how many answered"})
+    run_id = fields.UUID()
+    run_title = fields.String()
+    closes_on = fields.Date()
+
+
+class FigureSchema(Schema):
+    academy_id = fields.UUID(allow_none=True, metadata={"description": "null: trust-wide"})
+    academy_name = fields.String(allow_none=True)
+    numerator = fields.Integer()
+    denominator = fields.Integer()
+    value = fields.Float(allow_none=True, metadata={"description": "%; null when there is nobody to count"})
+    status = fields.String(metadata={"enum": [s.value for s in Status]})
+    benchmarks = fields.List(fields.Nested(BenchmarkResultSchema), allow_none=True, metadata={
+        "description": "engagement only: each benchmark, the figure found and whether it is met"})
+
+
+class TargetSchema(Schema):
+    key = fields.String()
+    title = fields.String()
+    definition = fields.String(metadata={"description": "exactly what is counted"})
+    lists_people = fields.Boolean()
+    threshold = fields.Float()
+    at_risk_below = fields.Float()
+    window_months = fields.Integer()
+    deadline = fields.Date(allow_none=True)
+    academy_ids = fields.List(fields.UUID())
+    benchmarks = fields.List(fields.Nested(BenchmarkSchema))
+    as_of = fields.Date()
+    figures = fields.List(fields.Nested(FigureSchema))
+
+
+class PersonSchema(Schema):
+    staff_id = fields.UUID()
+    first_name = fields.String(allow_none=True)
+    last_name = fields.String(allow_none=True)
+    post = fields.String(allow_none=True)
+    academy_id = fields.UUID()
+    academy_name = fields.String(allow_none=True)
+    state = fields.String(metadata={"example": "due_soon"})
+    due_on = fields.Date(allow_none=True, metadata={"description": "the date the state refers to (see reason)"})
+    about = fields.String(allow_none=True, metadata={"description": "a review's stage, a programme, a post"})
+    reason = fields.String()
+
+
+class TrendPointSchema(Schema):
+    taken_on = fields.Date()
+    numerator = fields.Integer()
+    denominator = fields.Integer()
+    value = fields.Float(allow_none=True)
+    status = fields.String(metadata={"enum": [s.value for s in Status]})
+
+
+class TrendSchema(Schema):
+    key = fields.String()
+    academy_id = fields.UUID(allow_none=True)
+    points = fields.List(fields.Nested(TrendPointSchema))

@@ -1,0 +1,23 @@
+"""Composition root: wires targets' config, database and bus (real or fake) in one place."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from staffroom_shared.app import ServiceContext, build_context
+from staffroom_shared.config import ServiceConfig
+from staffroom_shared.runner import migrate as run_migrations
+
+from .adapters.orm import metadata
+from .service.handlers import HANDLERS  # noqa: F401  (the events this service consumes)
+
+NAME = "targets"
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def build(config: ServiceConfig | None = None, **kwargs) -> ServiceContext:
+    return build_context(config or ServiceConfig.from_env(NAME), metadata, **kwargs)
+
+
+def migrate(config: ServiceConfig | None = None) -> None:
+    config = config or ServiceConfig.from_env(NAME)
+    run_migrations(MIGRATIONS, config.database_url)

@@ -1,0 +1,1 @@
+"""The targets' rules: plain Python, no Flask, no SQLAlchemy."""

@@ -1,0 +1,37 @@
+"""Run the daily targets job (judge every target, record the trend): `python -m targets.entrypoints.scheduler`.
+
+Once and exit (cron, a Kubernetes CronJob):   python -m targets.entrypoints.scheduler
+As a long-running process (a compose service): python -m targets.entrypoints.scheduler --every 86400
+The loop runs the job at start, then every interval, until SIGTERM. Running the job more often, or twice at
+once by accident, is harmless: a status change is announced once (a second job waits on the definitions'
+row locks, then finds the statuses already changed) and the day's snapshot is brought up to date.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+
+from staffroom_shared.app import ServiceContext
+from staffroom_shared.runner import DAY, daily_loop, main_scheduler
+
+from ..service.scheduler import run_daily
+
+log = logging.getLogger(__name__)
+
+
+def run_once(context: ServiceContext) -> dict:
+    counts = run_daily(context.uow(actor="scheduler"))
+    log.info("targets daily job: %s met, %s at risk announced; %s snapshot(s)",
+             counts["targets.met"], counts["targets.at_risk"], counts["snapshots"])
+    return counts
+
+
+def loop(context: ServiceContext, stop: threading.Event, every: float = DAY) -> None:
+    """At start, then every `every` seconds; a failed run (database down) is tried again sooner."""
+    daily_loop("targets", run_once, context, stop, every)
+
+
+if __name__ == "__main__":
+    from .. import bootstrap
+
+    raise SystemExit(main_scheduler(bootstrap, run_once, __doc__))

@@ -1,0 +1,316 @@
+"""The SQL that counts each target, and lists the people who are not (yet) counted.
+
+Each counted target is a query of its units (a person, a review, an agreement) with the academy they belong
+to and whether they count (1) or not (0); one GROUP BY turns it into numerator and denominator per academy,
+and the trust's figure is the sum of its academies'. Engagement compares published survey figures instead.
+Dates that depend on a person (the end of their first year) are worked out when the fact is stored, so the
+SQL only compares dates and runs the same on SQLite and PostgreSQL.
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import String, and_, case, cast, exists, func, literal, null, or_, select, union_all
+from sqlalchemy.orm import Session
+
+from ..adapters.orm import (
+    academies, agreements, appraisal_training, appraisals, enrolments, nominations, offers, plans, promotions, reviews,
+    staff, survey_figures,
+)
+from ..domain.targets import (
+    DEVELOPMENT_DUE_SOON_AFTER_MONTHS, INDUCTION_KINDS, TARGETS, Definition, add_months, percent,
+)
+
+ENGAGEMENT = "engagement_vs_benchmark"
+
+
+@dataclass
+class Figure:
+    academy_id: uuid.UUID | None  # None: trust-wide
+    numerator: int = 0
+    denominator: int = 0
+    benchmarks: list[dict] = field(default_factory=list)  # engagement: each benchmark and the figure found
+
+    @property
+    def value(self) -> float | None:
+        return percent(self.numerator, self.denominator)
+
+
+def in_post(today: date):
+    return or_(staff.c.leaving_date.is_(None), staff.c.leaving_date >= today)
+
+
+def counted(condition):
+    return case((condition, 1), else_=0).label("counted")
+
+
+# -- the units of each target ---------------------------------------------------------------------------
+
+def _development_programme():
+    """A confirmed place on a non-induction programme, confirmed by the end of the person's first year."""
+    return exists().where(enrolments.c.staff_id == staff.c.staff_id,
+                          enrolments.c.programme_kind.not_in(INDUCTION_KINDS),
+                          enrolments.c.enrolled_on <= staff.c.first_year_ends_on)
+
+
+def development_programme_units(d: Definition, today: date):
+    return select(staff.c.academy_id, counted(_development_programme())).where(
+        in_post(today), staff.c.first_year_ends_on > d.since(today), staff.c.first_year_ends_on <= today)
+
+
+def _inducted():
+    return exists().where(enrolments.c.staff_id == staff.c.staff_id, enrolments.c.programme_kind.in_(INDUCTION_KINDS))
+
+
+def induction_units(d: Definition, today: date):
+    return select(staff.c.academy_id, counted(_inducted())).where(
+        in_post(today), staff.c.start_date > d.since(today), staff.c.start_date <= today)
+
+
+def _owed_reviews(d: Definition, today: date):
+    """Reviews that are decided: done, or past due and still owed (the appraisal not closed)."""
+    return and_(reviews.c.due_on > d.since(today),
+                or_(reviews.c.completed_on.is_not(None),
+                    and_(reviews.c.due_on < today, appraisals.c.closed_status.is_(None))))
+
+
+def reviews_on_time_units(d: Definition, today: date):
+    return (select(appraisals.c.academy_id, counted(reviews.c.on_time.is_(True)))
+            .select_from(reviews.join(appraisals, appraisals.c.appraisal_id == reviews.c.appraisal_id))
+            .where(_owed_reviews(d, today)))
+
+
+def _completed_in_window(d: Definition, today: date):
+    return and_(reviews.c.completed_on > d.since(today), reviews.c.completed_on <= today)
+
+
+def appraisers_trained_units(d: Definition, today: date):
+    return (select(appraisals.c.academy_id, counted(reviews.c.appraiser_untrained.is_(False)))
+            .select_from(reviews.join(appraisals, appraisals.c.appraisal_id == reviews.c.appraisal_id))
+            .where(_completed_in_window(d, today)))
+
+
+def _planned():
+    return exists().where(plans.c.staff_id == promotions.c.staff_id, plans.c.reason == "promoted",
+                          plans.c.created_on >= promotions.c.recorded_on)
+
+
+def promoted_have_plan_units(d: Definition, today: date):
+    return (select(staff.c.academy_id, counted(_planned()))
+            .select_from(promotions.join(staff, staff.c.staff_id == promotions.c.staff_id))
+            .where(in_post(today), promotions.c.effective_date > d.since(today)))
+
+
+def _required_on():
+    return func.coalesce(agreements.c.required_on, agreements.c.signed_on)
+
+
+def training_agreements_units(d: Definition, today: date):
+    return select(agreements.c.academy_id, counted(agreements.c.signed_on.is_not(None))).where(
+        _required_on() > d.since(today))
+
+
+def _nominees(d: Definition, today: date):
+    """Each person's first nomination in the window."""
+    return (select(nominations.c.staff_id, func.min(nominations.c.nominated_on).label("nominated_on"))
+            .where(nominations.c.nominated_on > d.since(today), nominations.c.nominated_on <= today)
+            .group_by(nominations.c.staff_id).subquery("nominees"))
+
+
+def future_leaders_units(d: Definition, today: date):
+    nominees = _nominees(d, today)
+    offered = exists().where(offers.c.staff_id == nominees.c.staff_id, offers.c.offered_on >= nominees.c.nominated_on)
+    return (select(staff.c.academy_id, counted(offered))
+            .select_from(nominees.join(staff, staff.c.staff_id == nominees.c.staff_id)).where(in_post(today)))
+
+
+def _judgements(*conditions):
+    """End-of-year teaching judgements made in the person's first three years."""
+    return exists().select_from(reviews.join(appraisals, appraisals.c.appraisal_id == reviews.c.appraisal_id)).where(
+        appraisals.c.reviewee_id == staff.c.staff_id, reviews.c.stage == "end_of_year",
+        reviews.c.teaching_judgement.is_not(None), reviews.c.completed_on <= staff.c.third_anniversary_on,
+        *conditions)
+
+
+def _consistently_good():
+    return and_(_judgements(), ~_judgements(reviews.c.teaching_judgement != "good_or_better"))
+
+
+def teaching_good_units(d: Definition, today: date):
+    return select(staff.c.academy_id, counted(_consistently_good())).where(
+        staff.c.staff_type == "teaching", in_post(today), staff.c.third_anniversary_on > d.since(today),
+        staff.c.third_anniversary_on <= today)
+
+
+UNITS = {
+    "development_programme_within_12_months": development_programme_units,
+    "induction_for_new_starters": induction_units,
+    "reviews_on_time": reviews_on_time_units,
+    "appraisers_trained": appraisers_trained_units,
+    "promoted_have_plan": promoted_have_plan_units,
+    "training_agreements_in_place": training_agreements_units,
+    "future_leaders_offered": future_leaders_units,
+    "teaching_good_within_three_years": teaching_good_units,
+}
+
+
+def figures(session: Session, d: Definition, today: date) -> dict[uuid.UUID | None, Figure]:
+    """The target's figure for each academy with anyone to count, and for the trust (key None)."""
+    if d.key == ENGAGEMENT:
+        return engagement(session, d, today)
+    units = UNITS[d.key](d, today).subquery("units")
+    query = (select(units.c.academy_id, func.count(), func.coalesce(func.sum(units.c.counted), 0))
+             .group_by(units.c.academy_id))
+    if d.academy_ids:
+        query = query.where(units.c.academy_id.in_(d.academy_ids))
+    found = {row[0]: Figure(row[0], int(row[2]), int(row[1])) for row in session.execute(query)}
+    found[None] = Figure(None, sum(f.numerator for f in found.values()), sum(f.denominator for f in found.values()))
+    return found
+
+
+# -- engagement: the latest published survey figures against the benchmarks ----------------------------
+
+def engagement(session: Session, d: Definition, today: date) -> dict[uuid.UUID | None, Figure]:
+    f = survey_figures
+    latest_first = func.rank().over(partition_by=f.c.academy_id, order_by=(f.c.closes_on.desc(),
+                                                                           f.c.published_at.desc(), f.c.run_id))
+    ranked = (select(f, latest_first.label("rank"))
+              .where(f.c.every_staff_type.is_(True), f.c.closes_on > d.since(today), f.c.closes_on <= today,
+                     or_(f.c.academy_id.is_not(None), f.c.every_academy.is_(True)))
+              .subquery("ranked"))
+    query = select(ranked).where(ranked.c.rank == 1)
+    if d.academy_ids:
+        query = query.where(or_(ranked.c.academy_id.is_(None), ranked.c.academy_id.in_(d.academy_ids)))
+    latest: dict[uuid.UUID | None, dict[str, object]] = {}
+    for row in session.execute(query):
+        latest.setdefault(row.academy_id, {})[row.figure] = row
+    found = {}
+    for academy_id, rows in latest.items():
+        figure = Figure(academy_id)
+        for b in d.benchmarks:
+            row = rows.get(b.figure)
+            value = getattr(row, b.statistic) if row is not None else None
+            met = b.met_by(value)
+            if met is not None:
+                figure.denominator += 1
+                figure.numerator += int(met)
+            any_row = row or next(iter(rows.values()))
+            figure.benchmarks.append({
+                "figure": b.figure, "statistic": b.statistic, "benchmark": b.value,
+                "higher_is_better": b.higher_is_better, "source": b.source, "value": value, "met": met,
+                "n": row.n if row is not None else None, "run_id": any_row.run_id, "run_title": any_row.title,
+                "closes_on": any_row.closes_on})
+        found[academy_id] = figure
+    return found
+
+
+# -- who is not counted -----------------------------------------------------------------------------------
+
+def development_programme_people(d: Definition, today: date):
+    return select(staff.c.staff_id, staff.c.academy_id,
+                  case((staff.c.first_year_ends_on <= today, "missed"), else_="due_soon").label("state"),
+                  staff.c.first_year_ends_on.label("due_on"), null().label("about")).where(
+        in_post(today), ~_development_programme(), staff.c.first_year_ends_on > d.since(today),
+        staff.c.start_date <= add_months(today, -DEVELOPMENT_DUE_SOON_AFTER_MONTHS))
+
+
+def induction_people(d: Definition, today: date):
+    return select(staff.c.staff_id, staff.c.academy_id, literal("no_induction").label("state"),
+                  staff.c.start_date.label("due_on"), null().label("about")).where(
+        in_post(today), staff.c.start_date > d.since(today), staff.c.start_date <= today, ~_inducted())
+
+
+def reviews_on_time_people(d: Definition, today: date):
+    return (select(appraisals.c.reviewee_id.label("staff_id"), appraisals.c.academy_id,
+                   case((reviews.c.completed_on.is_(None), "overdue"), else_="late").label("state"),
+                   reviews.c.due_on, reviews.c.stage.label("about"))
+            .select_from(reviews.join(appraisals, appraisals.c.appraisal_id == reviews.c.appraisal_id))
+            .where(_owed_reviews(d, today), reviews.c.on_time.is_not(True)))
+
+
+def appraisers_trained_people(d: Definition, today: date):
+    untrained = (select(reviews.c.appraiser_id.label("staff_id"), appraisals.c.academy_id,
+                        func.max(reviews.c.completed_on).label("due_on"))
+                 .select_from(reviews.join(appraisals, appraisals.c.appraisal_id == reviews.c.appraisal_id))
+                 .where(_completed_in_window(d, today), reviews.c.appraiser_untrained.is_(True),
+                        reviews.c.appraiser_id.is_not(None))
+                 .group_by(reviews.c.appraiser_id, appraisals.c.academy_id).subquery("untrained"))
+    trained = appraisal_training.c.trained_on
+    return (select(untrained.c.staff_id, untrained.c.academy_id,
+                   case((trained >= untrained.c.due_on, "trained_since"), else_="untrained").label("state"),
+                   untrained.c.due_on, cast(trained, String).label("about"))
+            .select_from(untrained.outerjoin(appraisal_training, appraisal_training.c.staff_id == untrained.c.staff_id)))
+
+
+def promoted_have_plan_people(d: Definition, today: date):
+    return (select(promotions.c.staff_id, staff.c.academy_id, literal("no_plan").label("state"),
+                   promotions.c.effective_date.label("due_on"), promotions.c.post.label("about"))
+            .select_from(promotions.join(staff, staff.c.staff_id == promotions.c.staff_id))
+            .where(in_post(today), promotions.c.effective_date > d.since(today), ~_planned()))
+
+
+def training_agreements_people(d: Definition, today: date):
+    return select(agreements.c.staff_id, agreements.c.academy_id, literal("unsigned").label("state"),
+                  agreements.c.required_on.label("due_on"), agreements.c.programme_title.label("about")).where(
+        _required_on() > d.since(today), agreements.c.signed_on.is_(None))
+
+
+def future_leaders_people(d: Definition, today: date):
+    nominees = _nominees(d, today)
+    offered = exists().where(offers.c.staff_id == nominees.c.staff_id, offers.c.offered_on >= nominees.c.nominated_on)
+    return (select(staff.c.staff_id, staff.c.academy_id, literal("not_offered").label("state"),
+                   nominees.c.nominated_on.label("due_on"), null().label("about"))
+            .select_from(nominees.join(staff, staff.c.staff_id == nominees.c.staff_id))
+            .where(in_post(today), ~offered))
+
+
+def teaching_good_people(d: Definition, today: date):
+    missed = select(staff.c.staff_id, staff.c.academy_id, literal("missed").label("state"),
+                    staff.c.third_anniversary_on.label("due_on"), null().label("about")).where(
+        staff.c.staff_type == "teaching", in_post(today), staff.c.third_anniversary_on > d.since(today),
+        staff.c.third_anniversary_on <= today, ~_consistently_good())
+    at_risk = select(staff.c.staff_id, staff.c.academy_id, literal("at_risk").label("state"),
+                     staff.c.third_anniversary_on.label("due_on"), null().label("about")).where(
+        staff.c.staff_type == "teaching", in_post(today), staff.c.third_anniversary_on > today,
+        _judgements(reviews.c.teaching_judgement != "good_or_better"))
+    return union_all(missed, at_risk)
+
+
+PEOPLE = {
+    "development_programme_within_12_months": development_programme_people,
+    "induction_for_new_starters": induction_people,
+    "reviews_on_time": reviews_on_time_people,
+    "appraisers_trained": appraisers_trained_people,
+    "promoted_have_plan": promoted_have_plan_people,
+    "training_agreements_in_place": training_agreements_people,
+    "future_leaders_offered": future_leaders_people,
+    "teaching_good_within_three_years": teaching_good_people,
+}
+assert set(UNITS) | {ENGAGEMENT} == set(TARGETS) == set(PEOPLE) | {ENGAGEMENT}
+
+
+def people(session: Session, d: Definition, today: date, academy_ids: list[uuid.UUID] | None) -> list[dict]:
+    """Who is not counted (or soon will not be), with their names from the staff copy; academy_ids None: all."""
+    listed = PEOPLE[d.key](d, today).subquery("listed")
+    query = (select(listed, staff.c.first_name, staff.c.last_name, staff.c.post, academies.c.name.label("academy_name"))
+             .select_from(listed.outerjoin(staff, staff.c.staff_id == listed.c.staff_id)
+                          .outerjoin(academies, academies.c.academy_id == listed.c.academy_id))
+             .order_by(listed.c.due_on, staff.c.last_name, staff.c.first_name, listed.c.staff_id, listed.c.about))
+    if d.academy_ids:
+        query = query.where(listed.c.academy_id.in_(d.academy_ids))
+    if academy_ids is not None:
+        query = query.where(listed.c.academy_id.in_(academy_ids))
+    return [dict(row._mapping) for row in session.execute(query)]
+
+
+def known_academies(session: Session) -> list[uuid.UUID]:
+    """Every academy the read model has heard of: by name, or as someone's academy."""
+    named = select(academies.c.academy_id)
+    staffed = select(staff.c.academy_id).distinct()
+    return sorted({row[0] for row in session.execute(union_all(named, staffed))}, key=str)
+
+
+def academy_names(session: Session) -> dict[uuid.UUID, str]:
+    return {row.academy_id: row.name for row in session.execute(select(academies))}

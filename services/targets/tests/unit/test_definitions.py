@@ -1,0 +1,153 @@
+"""The rules of a target definition: status against threshold, at-risk line and deadline; windows; benchmarks."""
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+import pytest
+
+from targets.domain.targets import (
+    DEFAULT_BENCHMARKS, TARGETS, Benchmark, Definition, DefinitionError, Status, add_months, definition_from, judge,
+    percent,
+)
+
+TODAY = date(2027, 6, 15)
+
+
+def status(numerator, denominator, *, threshold=100, at_risk_below=90, deadline=None, today=TODAY):
+    return judge(numerator, denominator, threshold, at_risk_below, deadline, today)
+
+
+# -- status --------------------------------------------------------------------------------------------
+
+def test_every_one_counted_is_met():
+    assert status(12, 12) is Status.MET
+
+
+def test_one_short_of_every_one_is_not_met_however_close():
+    assert status(2499, 2500) is Status.ON_TRACK  # 99.96 % shows as 100.0 but is not 100 %
+
+
+def test_exactly_on_the_at_risk_line_is_on_track():
+    assert status(9, 10) is Status.ON_TRACK
+
+
+def test_below_the_at_risk_line_is_at_risk():
+    assert status(89, 100) is Status.AT_RISK
+    assert status(0, 3) is Status.AT_RISK
+
+
+def test_nobody_to_count_is_no_data_not_met():
+    assert status(0, 0) is Status.NO_DATA
+
+
+def test_a_lower_threshold_is_met_at_that_threshold():
+    assert status(8, 10, threshold=80, at_risk_below=60) is Status.MET
+    assert status(7, 10, threshold=80, at_risk_below=60) is Status.ON_TRACK
+    assert status(5, 10, threshold=80, at_risk_below=60) is Status.AT_RISK
+
+
+def test_the_deadline_day_itself_is_still_in_time():
+    assert status(5, 10, deadline=TODAY) is Status.AT_RISK
+    assert status(95, 100, deadline=TODAY) is Status.ON_TRACK
+
+
+def test_after_the_deadline_a_target_not_met_is_missed():
+    later = date(2027, 6, 16)
+    assert status(5, 10, deadline=TODAY, today=later) is Status.MISSED
+    assert status(95, 100, deadline=TODAY, today=later) is Status.MISSED
+
+
+def test_after_the_deadline_a_target_met_stays_met():
+    assert status(10, 10, deadline=date(2027, 1, 1)) is Status.MET
+
+
+def test_a_threshold_of_zero_is_met_by_anyone_counted():
+    assert status(0, 4, threshold=0, at_risk_below=0) is Status.MET
+
+
+def test_percent_is_rounded_to_one_place_and_none_without_anyone():
+    assert percent(2, 3) == 66.7
+    assert percent(0, 0) is None
+
+
+# -- windows -------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("day, months, expected", [
+    (date(2027, 1, 31), 1, date(2027, 2, 28)),
+    (date(2028, 1, 31), 1, date(2028, 2, 29)),
+    (date(2028, 2, 29), 12, date(2029, 2, 28)),
+    (date(2027, 12, 15), 1, date(2028, 1, 15)),
+    (date(2027, 3, 31), -1, date(2027, 2, 28)),
+    (date(2027, 6, 15), -12, date(2026, 6, 15)),
+    (date(2027, 6, 15), -36, date(2024, 6, 15)),
+])
+def test_months_are_added_within_the_month(day, months, expected):
+    assert add_months(day, months) == expected
+
+
+def test_the_window_starts_window_months_before_today():
+    d = TARGETS["induction_for_new_starters"].default()
+    assert d.since(TODAY) == date(2026, 6, 15)
+    assert Definition("induction_for_new_starters", window_months=3).since(TODAY) == date(2027, 3, 15)
+
+
+# -- defaults and what the trust may set -----------------------------------------------------------------
+
+def test_every_target_defaults_to_everyone_with_at_risk_below_90_percent_but_engagement():
+    for key, target in TARGETS.items():
+        d = target.default()
+        assert d.threshold == 100 and d.deadline is None and d.academy_ids == ()
+        assert d.at_risk_below == (50 if key == "engagement_vs_benchmark" else 90)
+        assert d.window_months == (18 if key == "engagement_vs_benchmark" else 12)
+        assert target.definition and target.title
+        assert target.lists_people == (not target.uses_benchmarks)
+
+
+def test_engagement_starts_with_positive_enps_and_the_ons_life_satisfaction_mean():
+    d = TARGETS["engagement_vs_benchmark"].default()
+    assert [(b.figure, b.statistic, b.value) for b in d.benchmarks] == [
+        ("enps", "mean", 0.0), ("ons.life_satisfaction", "mean", 7.45)]
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"threshold": 80, "at_risk_below": 85}, "at_risk_below <= threshold"),
+    ({"threshold": 101}, "<= 100"),
+    ({"at_risk_below": -1}, "0 <= at_risk_below"),
+    ({"window_months": 0}, "window_months"),
+    ({"window_months": 121}, "window_months"),
+    ({"benchmarks": [{"figure": "enps", "statistic": "mean", "value": 0}]}, "takes no benchmarks"),
+])
+def test_a_definition_that_makes_no_sense_is_refused(changes, message):
+    with pytest.raises(DefinitionError, match=message):
+        definition_from("induction_for_new_starters", changes)
+
+
+def test_engagement_needs_a_benchmark_with_a_known_statistic():
+    with pytest.raises(DefinitionError, match="at least one benchmark"):
+        definition_from("engagement_vs_benchmark", {"benchmarks": []})
+    with pytest.raises(DefinitionError, match="statistic"):
+        definition_from("engagement_vs_benchmark", {"benchmarks": [{"figure": "enps", "statistic": "median",
+                                                                    "value": 0}]})
+
+
+def test_what_is_left_out_takes_its_default():
+    a, b = uuid.uuid4(), uuid.uuid4()
+    d = definition_from("reviews_on_time", {"threshold": 95, "academy_ids": [str(b), a]})
+    assert (d.threshold, d.at_risk_below, d.window_months) == (95, 90, 12)
+    assert d.academy_ids == tuple(sorted((a, b), key=str))
+    assert d.covers(a) and d.covers(None) and not d.covers(uuid.uuid4())
+    assert definition_from("reviews_on_time", {}).covers(uuid.uuid4())
+
+
+# -- benchmarks ----------------------------------------------------------------------------------------
+
+def test_a_benchmark_is_met_at_or_above_it_or_at_or_below_where_lower_is_better():
+    life = Benchmark("ons.life_satisfaction", "mean", 7.45)
+    assert life.met_by(7.45) is True and life.met_by(7.44) is False
+    anxiety = Benchmark("ons.anxiety", "mean", 3.23, higher_is_better=False)
+    assert anxiety.met_by(3.23) is True and anxiety.met_by(3.3) is False
+
+
+def test_a_figure_that_was_not_published_neither_meets_nor_misses():
+    assert DEFAULT_BENCHMARKS[0].met_by(None) is None
