@@ -27,11 +27,11 @@ def test_preferences_optional_categories_only(client, tokens, db):
     me = uuid.uuid4()
     headers = tokens.headers(me)
     prefs = {p["category"]: p for p in client.get("/preferences", headers=headers).get_json()}
-    assert prefs["appraisal"]["statutory"] and prefs["surveys"]["email"] is True
-    changed = client.put("/preferences", json={"email": {"surveys": False}}, headers=headers)
-    assert {p["category"]: p["email"] for p in changed.get_json()}["surveys"] is False
+    assert prefs["appraisal"]["statutory"] and prefs["surveys"]["email"] == "instant"
+    changed = client.put("/preferences", json={"email": {"surveys": "off", "appraisal": "digest"}}, headers=headers)
+    assert {p["category"]: p["email"] for p in changed.get_json()} | {} == {**{p["category"]: "instant" for p in changed.get_json()}, "surveys": "off", "appraisal": "digest"}
     before = db.snapshot()
-    refused = client.put("/preferences", json={"email": {"appraisal": False, "surveys": True, "nonsense": True}},
+    refused = client.put("/preferences", json={"email": {"appraisal": "off", "surveys": "instant", "nonsense": "off"}},
                          headers=headers)
     assert refused.status_code == 422 and refused.mimetype == PROBLEM
     assert {e["pointer"] for e in refused.get_json()["errors"]} == {"#/appraisal", "#/nonsense"}
@@ -53,7 +53,7 @@ def test_one_click_unsubscribe_needs_a_valid_signature(client, app, db):
     assert db.snapshot() == before
     done = client.post(f"/unsubscribe?staff_id={me}&category=surveys&signature={good}")
     assert done.status_code == 200
-    assert {p["category"]: p["email"] for p in done.get_json()}["surveys"] is False
+    assert {p["category"]: p["email"] for p in done.get_json()}["surveys"] == "off"
 
 
 def test_dead_letters_are_for_trust_hr(client, tokens):
@@ -73,7 +73,8 @@ def test_bad_input_is_a_clear_problem_and_changes_nothing(client, tokens, db):
         (client.get("/inbox?colour=red", headers=headers), 422),
         (client.post("/inbox/not-a-uuid/read", headers=headers), 404),
         (client.put("/preferences", data="{", content_type="application/json", headers=headers), 400),
-        (client.put("/preferences", json={"email": {"surveys": "no"}}, headers=headers), 422),
+        (client.put("/preferences", json={"email": {"surveys": False}}, headers=headers), 422),
+        (client.put("/preferences", json={"email": {"surveys": "weekly"}}, headers=headers), 422),
         (client.put("/preferences", json={"email": {}, "extra": 1}, headers=headers), 422),
     ):
         assert response.status_code == status and response.mimetype == PROBLEM

@@ -129,3 +129,26 @@ def test_staff_emails_follow_the_newest_snapshot(world, smtp, settings):
     world.deliver(invitation(world, person))
     send_due(world.context.engine, settings, URL, KEY)
     assert [m["To"] for m in smtp.received] == ["tom@oak.example"]
+
+
+def test_a_daily_digest_gathers_a_persons_held_emails_into_one(world, smtp, settings):
+    from notifications.service.scheduler import run_daily
+
+    person = world.join(first_name="Tom", email="tom@oak.example")
+    other = world.join(first_name="Lily", email="lily@oak.example")
+    inbox.set_preferences(world.context.uow(), person["staff_id"], {"surveys": "digest", "appraisal": "digest"})
+    for _ in range(3):
+        world.deliver(invitation(world, person))
+    world.deliver(invitation(world, other))  # Lily takes them as they come
+    assert send_due(world.context.engine, settings, URL, KEY)["sent"] == 1
+    assert [m["To"] for m in smtp.received] == ["lily@oak.example"]
+    assert run_daily(world.context.uow(), today=date(2026, 11, 23)) == {"reminders": 0, "digests": 1}
+    assert run_daily(world.context.uow(), today=date(2026, 11, 23)) == {"reminders": 0, "digests": 0}
+    assert send_due(world.context.engine, settings, URL, KEY)["sent"] == 1
+    digest = smtp.received[-1]
+    assert digest["To"] == "tom@oak.example" and digest["Subject"] == "Your Staffroom digest: 3 messages"
+    text = digest.get_body(("plain",)).get_content()
+    assert text.count("Your invitation: Autumn pulse") == 3 and "/notifications/preferences" in text
+    assert "List-Unsubscribe" not in digest
+    assert {d.status for d in world.deliveries()} == {"sent"}
+    assert len(world.messages(person["staff_id"])) == 3  # the inbox had each at once

@@ -26,9 +26,9 @@ def test_objectives_reminder_fourteen_days_before_sent_once(world):
     event = opened(world, teacher, manager)
     world.deliver(event)
     world.deliver(event)  # redelivery makes no second reminder
-    assert run_daily(world.context.uow(), today=date(2026, 10, 16)) == {"reminders": 0}
-    assert run_daily(world.context.uow(), today=date(2026, 10, 17)) == {"reminders": 2}
-    assert run_daily(world.context.uow(), today=date(2026, 10, 18)) == {"reminders": 0}  # once, across restarts
+    assert run_daily(world.context.uow(), today=date(2026, 10, 16)) == {"reminders": 0, "digests": 0}
+    assert run_daily(world.context.uow(), today=date(2026, 10, 17)) == {"reminders": 2, "digests": 0}
+    assert run_daily(world.context.uow(), today=date(2026, 10, 18)) == {"reminders": 0, "digests": 0}  # once, across restarts
     assert "Objectives due in 14 days" in subjects(world, teacher)
     [mine] = [m for m in world.messages(teacher["staff_id"]) if m.subject.startswith("Objectives")]
     assert "your appraisal objectives" in mine.body
@@ -44,7 +44,7 @@ def test_agreeing_objectives_cancels_the_reminder(world):
     world.deliver(world.event("appraisal.objectives_agreed", {
         **{k: event.payload[k] for k in ("appraisal_id", "cycle_id", "reviewee_id", "appraiser_id", "academy_id")},
         "agreed_on": date(2026, 10, 1), "due_on": date(2026, 10, 31), "on_time": True, "objective_count": 3}))
-    assert run_daily(world.context.uow(), today=date(2026, 10, 20)) == {"reminders": 0}
+    assert run_daily(world.context.uow(), today=date(2026, 10, 20)) == {"reminders": 0, "digests": 0}
     assert not any(s.startswith("Objectives") for s in subjects(world, teacher))
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from sqlalchemy import (
-    Boolean, Column, Date, ForeignKey, Index, Integer, String, Table, Text, Time, UniqueConstraint, Uuid,
+    Column, Date, ForeignKey, Index, Integer, String, Table, Text, Time, UniqueConstraint, Uuid,
 )
 
 from staffroom_shared.db import UtcDateTime, new_metadata
@@ -38,12 +38,16 @@ messages = Table(  # the in-app inbox: one row per person per message
     Index("ix_messages_recipient_created", "recipient_id", "created_at"),
 )
 
-deliveries = Table(  # email sends: pending until the SMTP server accepts them, retried, then dead
+deliveries = Table(  # email: one per message, or one carrying a person's daily digest of several
     "deliveries", metadata,
     Column("id", Uuid, primary_key=True),
     Column("message_id", Uuid, ForeignKey("messages.id"), nullable=False, unique=True),
+    Column("recipient_id", Uuid, nullable=False),
     Column("address", String(254), nullable=False),
-    Column("status", String(10), nullable=False),  # pending | sent | dead
+    # held (waiting for the digest) | pending (due to send) | in_digest (carried by another) | sent | dead
+    Column("status", String(10), nullable=False),
+    Column("kind", String(10), nullable=False),  # message | digest (this one carries the digest)
+    Column("carried_by", Uuid, nullable=True, index=True),
     Column("attempts", Integer, nullable=False),
     Column("next_attempt_at", UtcDateTime, nullable=False),
     Column("last_error", Text, nullable=True),
@@ -51,11 +55,11 @@ deliveries = Table(  # email sends: pending until the SMTP server accepts them, 
     Index("ix_deliveries_due", "status", "next_attempt_at"),
 )
 
-preferences = Table(  # a person's choices: email or not, per optional category
+preferences = Table(  # a person's choices per category: email at once, in a daily digest, or not at all
     "preferences", metadata,
     Column("staff_id", Uuid, primary_key=True),
     Column("category", String(40), primary_key=True),
-    Column("email", Boolean, nullable=False),
+    Column("email", String(10), nullable=False),  # instant | digest | off
 )
 
 quiet_hours = Table(  # a person's quiet hours (UK time): email waits until they end; the inbox does not

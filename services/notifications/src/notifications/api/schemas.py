@@ -37,12 +37,12 @@ class PreferenceSchema(Schema):
     category = fields.String()
     title = fields.String()
     statutory = fields.Boolean(metadata={"description": "needed to do your job: email cannot be switched off"})
-    email = fields.Boolean()
+    email = fields.String(metadata={"description": "instant, digest (one email a day) or off"})
 
 
 class PreferencesUpdateSchema(Schema):
-    email = fields.Dict(keys=fields.String(), values=fields.Boolean(truthy={True}, falsy={False}), required=True,
-                        metadata={"example": {"surveys": False, "cpd_updates": True}})
+    email = fields.Dict(keys=fields.String(), values=fields.String(validate=validate.OneOf(("instant", "digest", "off"))),
+                        required=True, metadata={"example": {"surveys": "off", "cpd_updates": "digest"}})
 
 
 class UnsubscribeQuerySchema(Schema):

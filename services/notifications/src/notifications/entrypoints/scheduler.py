@@ -19,7 +19,8 @@ log = logging.getLogger(__name__)
 
 def run_once(context: ServiceContext) -> dict:
     counts = run_daily(context.uow(actor="scheduler"))
-    log.info("notifications daily job: %s reminder(s) sent", counts["reminders"])
+    log.info("notifications daily job: %s reminder(s) sent, %s digest(s) gathered", counts["reminders"],
+             counts["digests"])
     return counts
 
 

@@ -23,7 +23,7 @@ from typing import Mapping
 from urllib.parse import urlencode
 
 from jinja2 import Environment, PackageLoader, select_autoescape
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
 from ..adapters.orm import deliveries, messages
 from ..domain.rules import CATEGORIES
@@ -74,15 +74,30 @@ def unsubscribe_link(public_url: str, key: bytes, staff_id: uuid.UUID, category:
     return f"{public_url}/api/notifications/unsubscribe?{query}"
 
 
-def compose(row, settings: SmtpSettings, public_url: str, key: bytes) -> EmailMessage:
-    """The email for one message: plain text and HTML, with RFC 8058 one-click unsubscribe where allowed."""
-    category = CATEGORIES[row.category]
-    link = row.link if not row.link or row.link.startswith("http") else f"{public_url}{row.link}"
-    unsubscribe = None if category.statutory else unsubscribe_link(public_url, key, row.recipient_id, row.category)
-    values = {"body": row.body, "link": link, "unsubscribe": unsubscribe, "trust": settings.trust_name,
-              "category_title": category.title}
+def _absolute(public_url: str, link: str | None) -> str | None:
+    return link if not link or link.startswith("http") else f"{public_url}{link}"
+
+
+def compose(row, settings: SmtpSettings, public_url: str, key: bytes, items: list | None = None) -> EmailMessage:
+    """The email for one message, or (`items`) the daily digest of several: plain text and HTML, with RFC 8058
+    one-click unsubscribe where allowed (a digest mixes categories, so it links to the preferences instead)."""
+    if items:
+        subject = f"Your Staffroom digest: {len(items)} message{'s' if len(items) != 1 else ''}"
+        body = "\n\n".join(f"{i.subject}\n{i.body.split(chr(10) * 2, 1)[-1]}"
+                            + (f"\n{_absolute(public_url, i.link)}" if i.link else "") for i in items)
+        values = {"body": body, "link": f"{public_url}/notifications", "unsubscribe": None,
+                  "trust": settings.trust_name, "category_title": "your daily digest",
+                  "preferences": f"{public_url}/notifications/preferences"}
+    else:
+        category = CATEGORIES[row.category]
+        unsubscribe = None if category.statutory else unsubscribe_link(public_url, key, row.recipient_id,
+                                                                         row.category)
+        subject = row.subject
+        values = {"body": row.body, "link": _absolute(public_url, row.link), "unsubscribe": unsubscribe,
+                  "trust": settings.trust_name, "category_title": category.title, "preferences": None}
+    unsubscribe = values["unsubscribe"]
     email = EmailMessage()
-    email["Subject"] = row.subject
+    email["Subject"] = subject
     email["From"] = settings.sender
     email["To"] = row.address
     email["Message-ID"] = make_msgid(idstring=str(row.message_id), domain="staffroom")
@@ -104,17 +119,18 @@ def send_due(engine, settings: SmtpSettings, public_url: str, key: bytes, *, now
         return counts
     outcomes = []
     with _connect(settings) as send:
-        for row in claimed:
+        for row, items in claimed:
             try:
-                send(compose(row, settings, public_url, key))
+                send(compose(row, settings, public_url, key, items))
                 outcomes.append((row, None))
             except (smtplib.SMTPException, OSError) as exc:
                 outcomes.append((row, exc))
     with engine.begin() as conn:
         for row, error in outcomes:
             if error is None:
-                conn.execute(update(deliveries).where(deliveries.c.id == row.id).values(
-                    status="sent", sent_at=datetime.now(timezone.utc), attempts=row.attempts + 1, last_error=None))
+                conn.execute(update(deliveries).where(or_(deliveries.c.id == row.id, deliveries.c.carried_by == row.id))
+                             .values(status="sent", sent_at=datetime.now(timezone.utc), last_error=None))
+                conn.execute(update(deliveries).where(deliveries.c.id == row.id).values(attempts=row.attempts + 1))
                 counts["sent"] += 1
                 continue
             attempts = row.attempts + 1
@@ -139,10 +155,22 @@ def _claim(engine, now: datetime, batch: int) -> list:
         if not ids:
             return []
         conn.execute(update(deliveries).where(deliveries.c.id.in_(ids)).values(next_attempt_at=now + LEASE))
-        return conn.execute(
+        rows = conn.execute(
             select(deliveries.c.id, deliveries.c.address, deliveries.c.attempts, deliveries.c.message_id,
-                   messages.c.recipient_id, messages.c.category, messages.c.subject, messages.c.body, messages.c.link)
+                   deliveries.c.kind, messages.c.recipient_id, messages.c.category, messages.c.subject,
+                   messages.c.body, messages.c.link)
             .join(messages, messages.c.id == deliveries.c.message_id).where(deliveries.c.id.in_(ids))).all()
+        claimed = []
+        for row in rows:
+            items = None
+            if row.kind == "digest":  # the carrier and every message it carries, oldest first
+                items = conn.execute(
+                    select(messages.c.subject, messages.c.body, messages.c.link)
+                    .join(deliveries, deliveries.c.message_id == messages.c.id)
+                    .where(or_(deliveries.c.id == row.id, deliveries.c.carried_by == row.id))
+                    .order_by(messages.c.created_at, messages.c.id)).all()
+            claimed.append((row, items))
+        return claimed
 
 
 def _permanent(error: Exception) -> bool:
@@ -195,3 +223,24 @@ def _failing(error: Exception):
     def send(_email):
         raise error
     return send
+
+
+def gather_digests(session, now: datetime) -> int:
+    """Each person's held emails become one digest: the oldest carries it, the rest ride along."""
+    from .handlers import not_before
+
+    held = session.execute(
+        select(deliveries.c.id, deliveries.c.recipient_id).join(messages, messages.c.id == deliveries.c.message_id)
+        .where(deliveries.c.status == "held").order_by(deliveries.c.recipient_id, messages.c.created_at,
+                                                       messages.c.id).with_for_update(of=deliveries)).all()
+    carriers: dict = {}
+    for delivery_id, recipient_id in held:
+        carrier = carriers.get(recipient_id)
+        if carrier is None:
+            carriers[recipient_id] = delivery_id
+            session.execute(update(deliveries).where(deliveries.c.id == delivery_id).values(
+                kind="digest", status="pending", next_attempt_at=not_before(session, recipient_id, now)))
+        else:
+            session.execute(update(deliveries).where(deliveries.c.id == delivery_id).values(
+                status="in_digest", carried_by=carrier))
+    return len(carriers)

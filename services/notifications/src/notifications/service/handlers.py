@@ -84,10 +84,12 @@ def record(session, event_id: uuid.UUID, event_type: str, drafts: list[Draft], n
         session.execute(insert(messages).values(
             id=message_id, recipient_id=draft.recipient_id, category=draft.category, subject=draft.subject,
             body=draft.body, link=draft.link, event_id=event_id, event_type=event_type, created_at=now))
-        address = wants_email(session, draft.recipient_id, draft.category)
-        if address:
+        wanted = wants_email(session, draft.recipient_id, draft.category)
+        if wanted:
+            address, how = wanted
             session.execute(insert(deliveries).values(
-                id=uuid.uuid4(), message_id=message_id, address=address, status="pending", attempts=0,
+                id=uuid.uuid4(), message_id=message_id, recipient_id=draft.recipient_id, address=address,
+                status="pending" if how == "instant" else "held", kind="message", attempts=0,
                 next_attempt_at=not_before(session, draft.recipient_id, now)))
         count += 1
     return count
@@ -110,17 +112,17 @@ def not_before(session, staff_id: uuid.UUID, now: datetime) -> datetime:
     return end.astimezone(timezone.utc)
 
 
-def wants_email(session, staff_id: uuid.UUID, category: str) -> str | None:
-    """Their address, if this category goes to them by email: statutory ones always, others unless they
-    turned email off."""
+def wants_email(session, staff_id: uuid.UUID, category: str) -> tuple[str, str] | None:
+    """(address, "instant" or "digest") if this category goes to them by email: at once unless they chose the
+    daily digest, or not at all if they switched it off (which statutory categories cannot be)."""
     address = session.execute(select(staff.c.email).where(staff.c.staff_id == staff_id)).scalar()
     if address is None:
         return None
-    if CATEGORIES[category].statutory:
-        return address
     choice = session.execute(select(preferences.c.email).where(
-        preferences.c.staff_id == staff_id, preferences.c.category == category)).scalar()
-    return address if choice is None or choice else None
+        preferences.c.staff_id == staff_id, preferences.c.category == category)).scalar() or "instant"
+    if choice == "off" and not CATEGORIES[category].statutory:
+        return None
+    return address, "digest" if choice == "digest" else "instant"
 
 
 HANDLERS = {

@@ -47,25 +47,24 @@ def mark_read(uow, staff_id: uuid.UUID, message_id: uuid.UUID | None = None) -> 
 def preferences_of(session, staff_id: uuid.UUID) -> list[dict]:
     chosen = dict(session.execute(select(preferences.c.category, preferences.c.email)
                                   .where(preferences.c.staff_id == staff_id)).all())
-    return [{"category": c.key, "title": c.title, "statutory": c.statutory,
-             "email": True if c.statutory else chosen.get(c.key, True)} for c in CATEGORIES.values()]
+    return [{"category": c.key, "title": c.title, "statutory": c.statutory, "email": chosen.get(c.key, "instant")}
+            for c in CATEGORIES.values()]
 
 
-def set_preferences(uow, staff_id: uuid.UUID, choices: dict[str, bool]) -> None:
+def set_preferences(uow, staff_id: uuid.UUID, choices: dict[str, str]) -> None:
+    """Per category: "instant", "digest" (one email a day) or "off" (not for statutory categories)."""
     unknown = sorted(set(choices) - set(CATEGORIES))
-    fixed = sorted(k for k, on in choices.items() if k in CATEGORIES and CATEGORIES[k].statutory and not on)
+    fixed = sorted(k for k, how in choices.items() if k in CATEGORIES and CATEGORIES[k].statutory and how == "off")
     errors = [{"pointer": f"#/{k}", "detail": "there is no such category"} for k in unknown]
     errors += [{"pointer": f"#/{k}", "detail": "you need these to do your job, so email cannot be switched off"}
                for k in fixed]
     if errors:
         raise Unprocessable("some choices cannot be made; nothing was changed", errors=errors)
     with uow:
-        for category, on in choices.items():
-            if CATEGORIES[category].statutory:
-                continue
+        for category, how in choices.items():
             uow.session.execute(delete(preferences).where(preferences.c.staff_id == staff_id,
                                                           preferences.c.category == category))
-            uow.session.execute(insert(preferences).values(staff_id=staff_id, category=category, email=on))
+            uow.session.execute(insert(preferences).values(staff_id=staff_id, category=category, email=how))
         uow.commit()
 
 
@@ -76,7 +75,7 @@ def unsubscribe(uow, key: bytes, staff_id: uuid.UUID, category: str, signature: 
         raise NotFound("this unsubscribe link is not valid")
     if CATEGORIES[category].statutory:
         raise Conflict("these emails cannot be switched off")
-    set_preferences(uow, staff_id, {category: False})
+    set_preferences(uow, staff_id, {category: "off"})
 
 
 def dead_letters(session, limit: int = 200) -> list[dict]:

@@ -1,4 +1,5 @@
-"""The daily job: send the reminders whose day has come (deadlines carried by events), each once."""
+"""The daily job: send the reminders whose day has come (deadlines carried by events), each once, and gather
+each person's held emails into their daily digest."""
 from __future__ import annotations
 
 import uuid
@@ -11,6 +12,7 @@ from staffroom_shared.uow import UnitOfWork
 
 from ..adapters.orm import reminders
 from ..domain.rules import Draft
+from .email import gather_digests
 from .handlers import People, record
 
 
@@ -35,5 +37,6 @@ def run_daily(uow: UnitOfWork, today: date | None = None, *, correlation_id: str
                     sent += record(uow.session, uuid.uuid5(uuid.NAMESPACE_URL, f"reminder:{reminder.key}"),
                                    "reminder", [draft], now)
                 uow.session.execute(update(reminders).where(reminders.c.key == reminder.key).values(status="sent"))
+            digests = gather_digests(uow.session, now)
             uow.commit()
-        return {"reminders": sent}
+        return {"reminders": sent, "digests": digests}
