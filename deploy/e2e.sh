@@ -2,13 +2,15 @@
 # The production processes end to end, without Docker: the image's install
 # in a venv, Debian's PostgreSQL and RabbitMQ configured from deploy/ (the
 # RabbitMQ node started through deploy/rabbitmq/staffroom-entrypoint.sh),
-# and for directory, appraisal, cpd and wellbeing:
+# and for directory, appraisal, cpd, wellbeing and notifications:
 # migrate, gunicorn with deploy/gunicorn.conf.py, the relay (and appraisal's,
-# cpd's and wellbeing's consumers and daily jobs), with nginx and
+# cpd's and wellbeing's consumers and daily jobs, notifications' consumer and
+# email sender, talking to a real SMTP server on 127.0.0.1), with nginx and
 # deploy/nginx/nginx.conf in front, all in STAFFROOM_ENV=production. A member
 # of staff added through the directory must reach appraisal's copy, and an
 # appraisal in its open cycle, and CPD, and a development plan with induction,
-# and wellbeing's copy.
+# and wellbeing's copy, and notifications: the appraisal's message in their
+# inbox and its email accepted by the SMTP server.
 #   bash deploy/e2e.sh
 # Needs root (apt-get; runs the servers as the postgres and rabbitmq users).
 # Everything runs on 127.0.0.1 on its own ports beside any servers already
@@ -21,7 +23,8 @@ work=$(mktemp -d /tmp/staffroom-e2e.XXXXXX)
 chmod 755 "$work"
 image_venv=/tmp/staffroom-image-venv-$(sha256sum < "$repo/requirements.lock" | cut -c1-12)
 pg_port=15432 amqp_port=15673 mgmt_port=15674 dist_port=25673 prom_port=15694
-web_port=18000 appraisal_web_port=18001 cpd_web_port=18002 wellbeing_web_port=18003 proxy_port=18080 jwks_port=18100
+web_port=18000 appraisal_web_port=18001 cpd_web_port=18002 wellbeing_web_port=18003 notifications_web_port=18004
+proxy_port=18080 jwks_port=18100 smtp_port=18025
 node=staffroome2e@localhost
 pids=()
 pg_ctl=
@@ -55,6 +58,7 @@ cp -r "$repo/services/directory" "$work/ctx/services/directory"
 cp -r "$repo/services/appraisal" "$work/ctx/services/appraisal"
 cp -r "$repo/services/cpd" "$work/ctx/services/cpd"
 cp -r "$repo/services/wellbeing" "$work/ctx/services/wellbeing"
+cp -r "$repo/services/notifications" "$work/ctx/services/notifications"
 find "$work/ctx" \( -name '*.egg-info' -o -name __pycache__ -o -name build -o -name tests \) -prune -exec rm -rf {} +
 if [[ ! -x $image_venv/bin/gunicorn ]]; then
     python3 -m venv "$image_venv"
@@ -62,7 +66,7 @@ if [[ ! -x $image_venv/bin/gunicorn ]]; then
 fi
 "$image_venv/bin/pip" install -q --no-cache-dir --no-deps --force-reinstall "$work/ctx/shared" \
     "$work/ctx/services/directory" "$work/ctx/services/appraisal" "$work/ctx/services/cpd" \
-    "$work/ctx/services/wellbeing"
+    "$work/ctx/services/wellbeing" "$work/ctx/services/notifications"
 mkdir -p "$work/app/deploy" && cp "$repo/deploy/gunicorn.conf.py" "$work/app/deploy/"
 
 step "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') with deploy/postgres/init.sql"
@@ -132,6 +136,13 @@ cpd_env=(env DATABASE_URL="$pg_base/cpd")
 # Survey links start with the proxy's address, as compose's PUBLIC_URL does with the published port.
 wellbeing_env=(env DATABASE_URL="$pg_base/wellbeing" PUBLIC_URL="http://127.0.0.1:$proxy_port"
                SEAL_KEY="$(head -c 32 /dev/urandom | base64)")
+# Links in emails start with the proxy's address too; SEAL_KEY (its own) signs the unsubscribe links.
+notifications_env=(env DATABASE_URL="$pg_base/notifications" PUBLIC_URL="http://127.0.0.1:$proxy_port"
+                   SEAL_KEY="$(head -c 32 /dev/urandom | base64)")
+# The sender's SMTP settings, as compose gives notifications-sender; the server is the one started below
+# (plain SMTP on 127.0.0.1, so no STARTTLS).
+smtp_env=(SMTP_HOST=127.0.0.1 SMTP_PORT="$smtp_port" SMTP_SECURITY=none
+          MAIL_FROM="E2E Trust <no-reply@e2e.invalid>" TRUST_NAME="E2E Trust")
 export BUS_URL=amqp://staffroom:e2e-rabbitmq-password@127.0.0.1:$amqp_port/staffroom
 export JWT_JWKS_URL=http://127.0.0.1:$jwks_port/jwks.json JWT_ISSUER=https://idp.e2e.invalid/ JWT_AUDIENCE=api://staffroom
 export LOG_LEVEL=INFO
@@ -175,6 +186,13 @@ step "python -m wellbeing.entrypoints.migrate"
 echo "exit 0; tables: $(PGPASSWORD=e2e-postgres-password psql -h 127.0.0.1 -p "$pg_port" -U staffroom -d wellbeing -Atc \
     "select string_agg(tablename, ' ' order by tablename) from pg_tables where schemaname = 'public'")"
 
+step "python -m notifications.entrypoints.migrate"
+(cd "$work/app" && "${notifications_env[@]}" "$image_venv/bin/python" -m notifications.entrypoints.migrate) \
+    > "$work/notifications-migrate.log" 2>&1 \
+    || { tail -5 "$work/notifications-migrate.log"; echo "FAIL: notifications migrate" >&2; exit 1; }
+echo "exit 0; tables: $(PGPASSWORD=e2e-postgres-password psql -h 127.0.0.1 -p "$pg_port" -U staffroom -d notifications -Atc \
+    "select string_agg(tablename, ' ' order by tablename) from pg_tables where schemaname = 'public'")"
+
 step "the code's own queue declaration against the definitions-created queue, and a tap on staffroom.events"
 "$image_venv/bin/python" - <<'EOF'
 import os
@@ -182,6 +200,7 @@ from kombu import Connection, Exchange, Queue
 from appraisal.bootstrap import HANDLERS
 from cpd.bootstrap import HANDLERS as CPD_HANDLERS
 from wellbeing.bootstrap import HANDLERS as WELLBEING_HANDLERS
+from notifications.bootstrap import HANDLERS as NOTIFICATIONS_HANDLERS
 from staffroom_shared.bus.rabbitmq import RabbitBus
 RabbitBus(os.environ["BUS_URL"]).declare("appraisal", sorted(HANDLERS))
 print("RabbitBus.declare('appraisal', appraisal's bindings): accepted, arguments equivalent to definitions.json")
@@ -189,12 +208,47 @@ RabbitBus(os.environ["BUS_URL"]).declare("cpd", sorted(CPD_HANDLERS))
 print("RabbitBus.declare('cpd', cpd's bindings): accepted, arguments equivalent to definitions.json")
 RabbitBus(os.environ["BUS_URL"]).declare("wellbeing", sorted(WELLBEING_HANDLERS))
 print("RabbitBus.declare('wellbeing', wellbeing's bindings): accepted, arguments equivalent to definitions.json")
+RabbitBus(os.environ["BUS_URL"]).declare("notifications", sorted(NOTIFICATIONS_HANDLERS))
+print("RabbitBus.declare('notifications', notifications' bindings): accepted, arguments equivalent to definitions.json")
 with Connection(os.environ["BUS_URL"]) as conn:
     Queue("e2e-tap", Exchange("staffroom.events", type="topic", durable=True), routing_key="#",
           auto_delete=True)(conn.channel()).declare()
 EOF
 
-step "web (the image's CMD) and relay for directory; web, relay, consumer and the daily job for appraisal, cpd and wellbeing; proxy"
+step "an SMTP server for notifications' sender (aiosmtpd on 127.0.0.1:$smtp_port)"
+# A real SMTP listener that prints what it accepts. The image installs only requirements.lock; aiosmtpd is a
+# development dependency (requirements-dev.lock), so take a Python that has it, or a throwaway venv with it.
+smtp_python=
+for py in "$image_venv/bin/python" "$repo/.venv/bin/python"; do
+    if [[ -x $py ]] && "$py" -c "import aiosmtpd" 2>/dev/null; then smtp_python=$py; break; fi
+done
+if [[ -z $smtp_python ]]; then
+    smtp_venv=/tmp/staffroom-e2e-smtp-venv
+    if ! "$smtp_venv/bin/python" -c "import aiosmtpd" 2>/dev/null; then
+        python3 -m venv "$smtp_venv"
+        "$smtp_venv/bin/pip" install -q "$(grep -i '^aiosmtpd==' "$repo/requirements-dev.lock")"
+    fi
+    smtp_python=$smtp_venv/bin/python
+fi
+"$smtp_python" -u -m aiosmtpd -n -l "127.0.0.1:$smtp_port" > "$work/smtp.log" 2>&1 &
+pids+=($!)
+smtp_ok=
+for _ in $(seq 50); do
+    if "$image_venv/bin/python" -c "import smtplib, sys; smtplib.SMTP('127.0.0.1', int(sys.argv[1]), timeout=2).quit()" \
+        "$smtp_port" 2>/dev/null; then smtp_ok=1; break; fi
+    sleep 0.2
+done
+[[ -n $smtp_ok ]] || { cat "$work/smtp.log"; echo "FAIL: the SMTP server did not start" >&2; exit 1; }
+echo "$("$smtp_python" -m aiosmtpd --version) ($smtp_python) answers on 127.0.0.1:$smtp_port"
+# Production refuses a sender with nowhere to send (no SMTP_HOST), rather than dropping email.
+if out=$(cd "$work/app" && timeout 60 "${notifications_env[@]}" "$image_venv/bin/python" \
+        -m notifications.entrypoints.sender 2>&1); then
+    echo "FAIL: notifications' sender started in production without SMTP_HOST" >&2; exit 1
+fi
+[[ $out == *"SMTP_HOST must be set in production"* ]] || { echo "$out"; echo "FAIL: sender without SMTP_HOST" >&2; exit 1; }
+echo "without SMTP_HOST the sender refuses to start: ${out##*$'\n'}"
+
+step "web (the image's CMD) and relay for directory; web, relay, consumer and the daily job for appraisal, cpd and wellbeing; web, relay, consumer and email sender for notifications; proxy"
 (cd "$work/app" && GUNICORN_BIND=127.0.0.1:$web_port \
     exec "$image_venv/bin/gunicorn" -c deploy/gunicorn.conf.py "directory.api:create_app()") > "$work/web.log" 2>&1 &
 pids+=($!)
@@ -242,29 +296,49 @@ pids+=($wellbeing_consumer_pid)
     > "$work/wellbeing-scheduler.log" 2>&1 &
 wellbeing_scheduler_pid=$!
 pids+=($wellbeing_scheduler_pid)
+(cd "$work/app" && GUNICORN_BIND=127.0.0.1:$notifications_web_port exec "${notifications_env[@]}" \
+    "$image_venv/bin/gunicorn" -c deploy/gunicorn.conf.py "notifications.api:create_app()") \
+    > "$work/notifications-web.log" 2>&1 &
+pids+=($!)
+(cd "$work/app" && exec "${notifications_env[@]}" "$image_venv/bin/python" -m notifications.entrypoints.relay) \
+    > "$work/notifications-relay.log" 2>&1 &
+pids+=($!)
+(cd "$work/app" && exec "${notifications_env[@]}" "$image_venv/bin/python" -m notifications.entrypoints.consumer) \
+    > "$work/notifications-consumer.log" 2>&1 &
+notifications_consumer_pid=$!
+pids+=($notifications_consumer_pid)
+(cd "$work/app" && exec "${notifications_env[@]}" "${smtp_env[@]}" "$image_venv/bin/python" \
+    -m notifications.entrypoints.sender) > "$work/notifications-sender.log" 2>&1 &
+notifications_sender_pid=$!
+pids+=($notifications_sender_pid)
 sed -e "s#directory-web:8000#127.0.0.1:$web_port#" -e "s#appraisal-web:8000#127.0.0.1:$appraisal_web_port#" \
     -e "s#cpd-web:8000#127.0.0.1:$cpd_web_port#" -e "s#wellbeing-web:8000#127.0.0.1:$wellbeing_web_port#" \
+    -e "s#notifications-web:8000#127.0.0.1:$notifications_web_port#" \
     -e "s#listen 8080;#listen 127.0.0.1:$proxy_port;#" \
     -e "s#pid /tmp/nginx.pid;#pid $work/nginx.pid;#" "$repo/deploy/nginx/nginx.conf" > "$work/nginx.conf"
 nginx -c "$work/nginx.conf" -g 'daemon off;' > "$work/nginx-access.log" 2> "$work/nginx-error.log" &
 pids+=($!)
-for svc in directory appraisal cpd wellbeing; do
+for svc in directory appraisal cpd wellbeing notifications; do
     for _ in $(seq 100); do curl -fs "http://127.0.0.1:$proxy_port/api/$svc/readyz" >/dev/null && break; sleep 0.2; done
 done
 
-"$image_venv/bin/python" - "http://127.0.0.1:$proxy_port" "$work/idp/key.pem" <<'EOF'
+"$image_venv/bin/python" - "http://127.0.0.1:$proxy_port" "$work/idp/key.pem" <<'EOF' || { cat "$work/notifications-consumer.log"; tail -n 5 "$work/appraisal-consumer.log" "$work/appraisal-relay.log"; PGPASSWORD=e2e-postgres-password psql -h 127.0.0.1 -p "$pg_port" -U staffroom -d notifications -c 'select * from staff' -c 'select event_type, processed_at from inbox' -c 'select recipient_id, subject from messages' || true; exit 1; }
 import json, os, sys, time, urllib.error, urllib.request, uuid
 from datetime import datetime, timedelta, timezone
 import jwt
 from kombu import Connection, Queue
 base, key_file = sys.argv[1], sys.argv[2]
 now = datetime.now(timezone.utc)
-token = jwt.encode({"iss": "https://idp.e2e.invalid/", "aud": "api://staffroom", "sub": str(uuid.uuid4()),
-                    "roles": ["trust_hr"], "iat": now, "nbf": now, "exp": now + timedelta(minutes=10)},
-                   open(key_file, "rb").read(), algorithm="RS256", headers={"kid": "e2e"})
 
-def call(method, path, body=None, correlation_id=None):
-    headers = {"Authorization": "Bearer " + token, "Content-Type": "application/json"}
+def token_for(sub, roles):
+    return jwt.encode({"iss": "https://idp.e2e.invalid/", "aud": "api://staffroom", "sub": sub,
+                       "roles": roles, "iat": now, "nbf": now, "exp": now + timedelta(minutes=10)},
+                      open(key_file, "rb").read(), algorithm="RS256", headers={"kid": "e2e"})
+
+token = token_for(str(uuid.uuid4()), ["trust_hr"])
+
+def call(method, path, body=None, correlation_id=None, bearer=None):
+    headers = {"Authorization": "Bearer " + (bearer or token), "Content-Type": "application/json"}
     if correlation_id:
         headers["X-Correlation-ID"] = correlation_id
     req = urllib.request.Request(base + path, method=method, headers=headers,
@@ -281,12 +355,15 @@ def check(label, cond, detail=""):
         print(detail)
         sys.exit(1)
 
-for svc in ("directory", "appraisal", "cpd", "wellbeing"):
+for svc in ("directory", "appraisal", "cpd", "wellbeing", "notifications"):
     s, h, b = call("GET", f"/api/{svc}/readyz")
     check(f"{svc} readyz through the proxy: database and bus ok", s == 200 and b["checks"] == {"database": "ok", "bus": "ok"}, b)
 s, h, b = call("GET", "/api/wellbeing/instruments")
 check("GET /api/wellbeing/instruments with the token -> 200, the published instruments",
       s == 200 and {"hse_indicator", "swemwbs", "ons4", "enps", "trust_core"} <= {i["key"] for i in b}, b)
+s, h, b = call("GET", "/api/notifications/inbox")
+check("GET /api/notifications/inbox with the token -> 200, the caller's (empty) inbox",
+      s == 200 and b["total"] == 0 and b["items"] == [], b)
 year = now.year if now.month >= 9 else now.year - 1
 s, h, cycle = call("POST", "/api/appraisal/cycles", {"name": f"{year}/{(year + 1) % 100:02d} teachers", "template": "teachers",
                                                       "academy_id": None, "school_year": year})
@@ -343,6 +420,17 @@ created = json.loads(seen["cpd.plan_created"].body)
 check("cpd.plan_created carries the same correlation id and reason joined",
       created["correlation_id"] == "e2e-staff-1" and created["payload"]["staff_id"] == staff["id"]
       and created["payload"]["reason"] == "joined", created)
+
+# The joiner signs in: staff.joined gave notifications its staff copy, appraisal.appraisal_opened a message.
+ada = token_for(staff["id"], [])
+deadline, inbox = time.time() + 30, {"total": 0}
+while inbox.get("total", 0) < 1 and time.time() < deadline:
+    s, h, inbox = call("GET", "/api/notifications/inbox", bearer=ada)
+    time.sleep(0.3)
+check("appraisal.appraisal_opened reached notifications: the joiner's inbox (GET /api/notifications/inbox, her token)"
+      " holds 'Your appraisal for this year is open'",
+      s == 200 and inbox.get("total") == 1 and inbox["items"][0]["subject"] == "Your appraisal for this year is open"
+      and inbox["items"][0]["category"] == "appraisal", inbox)
 EOF
 psql_cpd() { PGPASSWORD=e2e-postgres-password psql -h 127.0.0.1 -p "$pg_port" -U staffroom -d cpd -Atc "$1"; }
 echo "ok   cpd's inbox: $(psql_cpd "select string_agg(event_type, ', ' order by event_type) from inbox")"
@@ -368,6 +456,37 @@ echo "ok   wellbeing outbox: every row marked sent"
 grep -qF '"wellbeing daily job: 0 run(s) opened' "$work/wellbeing-scheduler.log" \
     || { cat "$work/wellbeing-scheduler.log"; echo "FAIL: wellbeing's daily job did not run at start" >&2; exit 1; }
 echo "ok   wellbeing's daily job ran at start"
+psql_notifications() { PGPASSWORD=e2e-postgres-password psql -h 127.0.0.1 -p "$pg_port" -U staffroom -d notifications -Atc "$1"; }
+copy=$(psql_notifications "select first_name || ' ' || last_name || ' <' || email || '>' from staff")
+[[ $copy == "Ada Lovelace <ada@example.invalid>" ]] \
+    || { cat "$work/notifications-consumer.log"; echo "FAIL: notifications' staff copy holds '$copy'" >&2; exit 1; }
+echo "ok   staff.joined reached notifications: its staff copy (its own database): $copy"
+echo "ok   notifications' inbox: $(psql_notifications "select string_agg(event_type, ', ' order by event_type) from inbox")"
+deliveries=
+for _ in $(seq 100); do
+    deliveries=$(psql_notifications "select string_agg(address || ' ' || status || ' after ' || attempts, ', ') from deliveries")
+    [[ -z $deliveries || $deliveries == *pending* ]] || break
+    sleep 0.3
+done
+[[ $deliveries == "ada@example.invalid sent after 1" ]] \
+    || { cat "$work/notifications-sender.log"; echo "FAIL: notifications' deliveries: '$deliveries'" >&2; exit 1; }
+echo "ok   notifications' sender: the joiner's appraisal email accepted by the SMTP server ($deliveries)"
+grep -qxF "Subject: Your appraisal for this year is open" "$work/smtp.log" \
+    && grep -qxF "To: ada@example.invalid" "$work/smtp.log" \
+    && grep -qxF "From: E2E Trust <no-reply@e2e.invalid>" "$work/smtp.log" \
+    || { cat "$work/smtp.log"; echo "FAIL: the SMTP server did not receive the appraisal email" >&2; exit 1; }
+echo "ok   the SMTP server received $(grep -cxF -- '---------- MESSAGE FOLLOWS ----------' "$work/smtp.log") message(s): From, To and Subject as sent"
+grep -qF '"email: 1 sent, 0 to retry, 0 dead-lettered"' "$work/notifications-sender.log" \
+    || { cat "$work/notifications-sender.log"; echo "FAIL: the sender did not log the email as sent" >&2; exit 1; }
+if grep -qE '"level": "(WARNING|ERROR|CRITICAL)"|Traceback' "$work/notifications-sender.log" \
+        "$work/notifications-consumer.log"; then
+    cat "$work/notifications-sender.log" "$work/notifications-consumer.log"
+    echo "FAIL: warnings or errors in notifications' sender or consumer log" >&2; exit 1
+fi
+echo "ok   notifications' sender and consumer logs: no warning, error or traceback"
+unsent=$(psql_notifications "select count(*) from outbox where sent_at is null")
+[[ $unsent == 0 ]] || { echo "FAIL: $unsent notifications outbox rows unsent" >&2; exit 1; }
+echo "ok   notifications outbox: every row marked sent"
 psql_appraisal() { PGPASSWORD=e2e-postgres-password psql -h 127.0.0.1 -p "$pg_port" -U staffroom -d appraisal -Atc "$1"; }
 copy=$(psql_appraisal "select first_name || ' ' || last_name || ', ' || post from staff")
 [[ $copy == "Ada Lovelace, Teacher of Mathematics" ]] || { echo "FAIL: appraisal's staff copy holds '$copy'" >&2; exit 1; }
@@ -390,7 +509,8 @@ kill -0 "$relay_pid" 2>/dev/null && { echo "FAIL: relay ignored SIGTERM" >&2; ex
 echo "ok   relay stops on SIGTERM within 10 s"
 for name_pid in "appraisal consumer:$consumer_pid" "appraisal scheduler:$scheduler_pid" \
                 "cpd consumer:$cpd_consumer_pid" "cpd scheduler:$cpd_scheduler_pid" \
-                "wellbeing consumer:$wellbeing_consumer_pid" "wellbeing scheduler:$wellbeing_scheduler_pid"; do
+                "wellbeing consumer:$wellbeing_consumer_pid" "wellbeing scheduler:$wellbeing_scheduler_pid" \
+                "notifications consumer:$notifications_consumer_pid" "notifications sender:$notifications_sender_pid"; do
     name=${name_pid%%:*} pid=${name_pid#*:}
     kill -TERM "$pid"
     for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done

@@ -44,6 +44,8 @@ dummy_env=(
     JWT_ISSUER=https://idp.example.invalid/
     JWT_AUDIENCE=api://staffroom
     WELLBEING_SEAL_KEY=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=
+    NOTIFICATIONS_SEAL_KEY=BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBA=
+    SMTP_HOST=smtp.example.invalid
 )
 
 step "docker-compose config (Debian docker-compose $(docker-compose version --short))"
@@ -56,7 +58,8 @@ s = c["services"]
 processes = {"directory": ("migrate", "web", "relay"),
              "appraisal": ("migrate", "web", "relay", "consumer", "scheduler"),
              "cpd": ("migrate", "web", "relay", "consumer", "scheduler"),
-             "wellbeing": ("migrate", "web", "relay", "consumer", "scheduler")}
+             "wellbeing": ("migrate", "web", "relay", "consumer", "scheduler"),
+             "notifications": ("migrate", "web", "relay", "consumer", "sender")}  # email sender, no daily job
 expect = {"postgres", "rabbitmq", "proxy"} | {f"{svc}-{p}" for svc, ps in processes.items() for p in ps}
 assert expect <= set(s), expect - set(s)
 for svc, ps in processes.items():
@@ -86,8 +89,22 @@ for svc in ("appraisal", "cpd", "wellbeing"):
 # Survey links start with the address the proxy publishes (no PUBLIC_URL given here).
 published = s["proxy"]["ports"][0]
 published = published["published"] if isinstance(published, dict) else published.split(":")[0]
-for p in processes["wellbeing"]:
-    assert s[f"wellbeing-{p}"]["environment"]["PUBLIC_URL"] == f"http://localhost:{published}", p
+for svc in ("wellbeing", "notifications"):
+    for p in processes[svc]:
+        assert s[f"{svc}-{p}"]["environment"]["PUBLIC_URL"] == f"http://localhost:{published}", (svc, p)
+# Each service seals or signs with its own key (<SVC>_SEAL_KEY), the same in all its processes.
+for svc, key in (("wellbeing", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="),
+                 ("notifications", "BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBA=")):
+    assert {s[f"{svc}-{p}"]["environment"]["SEAL_KEY"] for p in processes[svc]} == {key}, svc
+# The sender, and only the sender, talks to the SMTP server; the code's defaults where nothing is given.
+sender = s["notifications-sender"]["environment"]
+assert sender["SMTP_HOST"] == "smtp.example.invalid", sender
+assert (str(sender["SMTP_PORT"]), sender["SMTP_SECURITY"]) == ("587", "starttls"), sender
+assert (sender["SMTP_USERNAME"], sender["SMTP_PASSWORD"]) == ("", ""), sender  # empty: no login
+assert sender["MAIL_FROM"] and sender["TRUST_NAME"], sender
+for p in processes["notifications"]:
+    if p != "sender":
+        assert not any(k.startswith("SMTP_") for k in s[f"notifications-{p}"]["environment"]), p
 for name in ("postgres", "rabbitmq", "proxy"):
     assert "healthcheck" in s[name], name
 print("services, commands, env and start order as intended")
@@ -125,6 +142,7 @@ def app(environ, start_response):
 EOF
 sed -e "s#directory-web:8000#127.0.0.1:$app_port#" -e "s#appraisal-web:8000#127.0.0.1:$app_port#" \
     -e "s#cpd-web:8000#127.0.0.1:$app_port#" -e "s#wellbeing-web:8000#127.0.0.1:$app_port#" \
+    -e "s#notifications-web:8000#127.0.0.1:$app_port#" \
     -e "s#listen 8080;#listen 127.0.0.1:$proxy_port;#" \
     -e "s#pid /tmp/nginx.pid;#pid $work/nginx.pid;#" \
     -e "s#proxy_read_timeout 60s;#proxy_read_timeout 2s;#" \
@@ -188,6 +206,12 @@ check("/api/wellbeing/instruments?x=1 reaches wellbeing as /instruments?x=1, pre
       (s, j["path"], j["query"], j["prefix"], j["correlation_id"]) == (200, "/instruments", "x=1", "/api/wellbeing", "wb-1"))
 s, h, b = get("/api/wellbeing")
 check("/api/wellbeing redirects relatively to /api/wellbeing/", s == 301 and h["location"] == "/api/wellbeing/")
+s, h, b = get("/api/notifications/inbox?unread=true", "-H", "X-Correlation-ID: nt-1")
+j = json.loads(b)
+check("/api/notifications/inbox?unread=true reaches notifications as /inbox?unread=true, prefix /api/notifications",
+      (s, j["path"], j["query"], j["prefix"], j["correlation_id"]) == (200, "/inbox", "unread=true", "/api/notifications", "nt-1"))
+s, h, b = get("/api/notifications")
+check("/api/notifications redirects relatively to /api/notifications/", s == 301 and h["location"] == "/api/notifications/")
 s, h, b = get("/api/directory/staff", "-H", 'X-Correlation-ID: x" injected')
 j = json.loads(b)
 check("malformed correlation id replaced by a generated one", j["correlation_id"] != 'x" injected' and h["x-correlation-id"] == j["correlation_id"])
@@ -282,6 +306,7 @@ cp -r services/directory "$work/ctx/services/directory"
 cp -r services/appraisal "$work/ctx/services/appraisal"
 cp -r services/cpd "$work/ctx/services/cpd"
 cp -r services/wellbeing "$work/ctx/services/wellbeing"
+cp -r services/notifications "$work/ctx/services/notifications"
 find "$work/ctx" \( -name '*.egg-info' -o -name __pycache__ -o -name build -o -name tests \) -prune -exec rm -rf {} +
 if [[ ! -x $image_venv/bin/gunicorn ]]; then
     python3 -m venv "$image_venv"
@@ -289,7 +314,7 @@ if [[ ! -x $image_venv/bin/gunicorn ]]; then
 fi
 "$image_venv/bin/pip" install -q --no-cache-dir --no-deps --force-reinstall "$work/ctx/shared" \
     "$work/ctx/services/directory" "$work/ctx/services/appraisal" "$work/ctx/services/cpd" \
-    "$work/ctx/services/wellbeing"
+    "$work/ctx/services/wellbeing" "$work/ctx/services/notifications"
 rm -rf "$work/ctx"
 # Like the image: WORKDIR holds deploy/gunicorn.conf.py and nothing else.
 mkdir -p "$work/app/deploy" && cp deploy/gunicorn.conf.py "$work/app/deploy/"
@@ -297,7 +322,7 @@ mkdir -p "$work/app/deploy" && cp deploy/gunicorn.conf.py "$work/app/deploy/"
 import importlib, json, sys
 from staffroom_shared.bus.rabbitmq import dead_letter_queue, service_queue
 definitions = json.load(open(sys.argv[1]))
-for service in ("directory", "appraisal", "cpd", "wellbeing"):
+for service in ("directory", "appraisal", "cpd", "wellbeing", "notifications"):
     bootstrap = importlib.import_module(f"{service}.bootstrap")
     assert list((bootstrap.MIGRATIONS / "versions").glob("*.py")), f"{service}: migrations missing from the package"
     print("installed package carries its migrations:", bootstrap.MIGRATIONS)
@@ -316,7 +341,7 @@ for name, q in queues.items():
 print("definitions.json queue arguments equal what staffroom_shared declares:", ", ".join(queues))
 EOF
 )
-for svc in directory appraisal cpd wellbeing; do
+for svc in directory appraisal cpd wellbeing notifications; do
     if (cd "$work/app" && env -i PATH="$PATH" STAFFROOM_ENV=production "$image_venv/bin/python" -m $svc.entrypoints.migrate) 2> "$work/refused.log"; then
         fail "$svc migrate ran in production mode on development defaults"
     fi
@@ -325,9 +350,9 @@ done
 
 step "the image's processes, development mode (SQLite, embedded bus): migrate, then the CMD behind the proxy"
 export STAFFROOM_DATA_DIR=$work/app/data
-# One service at a time on $app_port, where the proxy copy sends /api/directory/, /api/appraisal/, /api/cpd/
-# and /api/wellbeing/.
-for svc_path in directory:/staff appraisal:/appraisals cpd:/plans/me wellbeing:/instruments; do
+# One service at a time on $app_port, where the proxy copy sends /api/directory/, /api/appraisal/, /api/cpd/,
+# /api/wellbeing/ and /api/notifications/.
+for svc_path in directory:/staff appraisal:/appraisals cpd:/plans/me wellbeing:/instruments notifications:/inbox; do
     svc=${svc_path%%:*} protected=${svc_path#*:}
     (cd "$work/app" && "$image_venv/bin/python" -m $svc.entrypoints.migrate) > "$work/migrate.log" 2>&1 \
         || { cat "$work/migrate.log"; fail "$svc migrate"; }
