@@ -16,7 +16,7 @@ class Lookup:
     def __call__(self, staff_id):
         return PEOPLE.get(staff_id)
 
-    def hr(self, academy_id):
+    def hr(self, academy_id, fallback=True):
         return [PEOPLE[MANAGER]]  # the manager doubles as the HR contact here
 
 

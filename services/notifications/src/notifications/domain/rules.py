@@ -55,7 +55,7 @@ class People(Protocol):
 
     def __call__(self, staff_id: uuid.UUID | None) -> Person | None: ...
 
-    def hr(self, academy_id: uuid.UUID | None) -> list[Person]: ...
+    def hr(self, academy_id: uuid.UUID | None, fallback: bool = True) -> list[Person]: ...
 
 
 @dataclass(frozen=True)
@@ -186,21 +186,24 @@ def _figure(p: dict) -> str:
     return f"{value}; the target is {p['threshold']:g}%"
 
 
+def _target_news(p: dict, people: People, word: str, more: str = "") -> list[Draft]:
+    """A trust-wide figure to the trust's HR contacts; an academy's to that academy's own (no fallback: the
+    trust's contacts hear the trust-wide figure)."""
+    academy_id = _uuid(p["academy_id"])
+    where = "across the trust" if academy_id is None else "at your academy"
+    link = f"/targets/{p['target_key']}" + (f"?academy_id={academy_id}" if academy_id else "")
+    return [d for contact in people.hr(academy_id, fallback=False) for d in _to(
+        people, contact.staff_id, "targets", f"Target {word} {where}: {p['title']}",
+        f"{p['title']} is {word} {where}: {_figure(p)}.{more}", link)]
+
+
 def target_at_risk(p: dict, people: People) -> list[Draft]:
-    """HR contacts of the academy (or the trust's, for a trust-wide figure)."""
-    where = "across the trust" if p["academy_id"] is None else "at your academy"
-    word = "missed" if p["status"] == "missed" else "at risk"
-    return [d for contact in people.hr(_uuid(p["academy_id"])) for d in _to(
-        people, contact.staff_id, "targets", f"Target {word}: {p['title']}",
-        f"{p['title']} is {word} {where}: {_figure(p)}. The people it counts are listed in Staffroom.",
-        f"/targets/{p['target_key']}" + (f"?academy_id={p['academy_id']}" if p["academy_id"] else ""))]
+    return _target_news(p, people, "missed" if p["status"] == "missed" else "at risk",
+                        " The people it counts are listed in Staffroom.")
 
 
 def target_met(p: dict, people: People) -> list[Draft]:
-    where = "across the trust" if p["academy_id"] is None else "at your academy"
-    return [d for contact in people.hr(_uuid(p["academy_id"])) for d in _to(
-        people, contact.staff_id, "targets", f"Target met: {p['title']}", f"{p['title']} is met {where}: {_figure(p)}.",
-        f"/targets/{p['target_key']}" + (f"?academy_id={p['academy_id']}" if p["academy_id"] else ""))]
+    return _target_news(p, people, "met")
 
 
 RULES: dict[str, Callable[[dict, People], list[Draft]]] = {

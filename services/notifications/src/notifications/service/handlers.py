@@ -41,9 +41,10 @@ class People:
             return None
         return Person(row.staff_id, row.first_name, row.email, row.line_manager_id, row.last_name)
 
-    def hr(self, academy_id: uuid.UUID | None) -> list[Person]:
-        """The academy's HR contacts, or the trust's if it has none."""
-        for academy in ([str(academy_id)] if academy_id else []) + [""]:
+    def hr(self, academy_id: uuid.UUID | None, fallback: bool = True) -> list[Person]:
+        """The academy's HR contacts (None: the trust's); with `fallback`, the trust's if the academy has none."""
+        for academy in [str(academy_id)] if academy_id and not fallback else \
+                ([str(academy_id)] if academy_id else []) + [""]:
             ids = self.session.scalars(select(hr_contacts.c.staff_id).where(hr_contacts.c.academy == academy)
                                        .order_by(hr_contacts.c.staff_id)).all()
             found = [p for p in map(self, ids) if p is not None]
