@@ -2,15 +2,17 @@
 # The production processes end to end, without Docker: the image's install
 # in a venv, Debian's PostgreSQL and RabbitMQ configured from deploy/ (the
 # RabbitMQ node started through deploy/rabbitmq/staffroom-entrypoint.sh),
-# and for directory, appraisal, cpd, wellbeing and notifications:
+# and for directory, appraisal, cpd, wellbeing, notifications and targets:
 # migrate, gunicorn with deploy/gunicorn.conf.py, the relay (and appraisal's,
-# cpd's and wellbeing's consumers and daily jobs, notifications' consumer and
-# email sender, talking to a real SMTP server on 127.0.0.1), with nginx and
-# deploy/nginx/nginx.conf in front, all in STAFFROOM_ENV=production. A member
-# of staff added through the directory must reach appraisal's copy, and an
-# appraisal in its open cycle, and CPD, and a development plan with induction,
-# and wellbeing's copy, and notifications: the appraisal's message in their
-# inbox and its email accepted by the SMTP server.
+# cpd's, wellbeing's and targets' consumers and daily jobs, notifications'
+# consumer, daily job and email sender, talking to a real SMTP server on
+# 127.0.0.1), with nginx and deploy/nginx/nginx.conf in front, all in
+# STAFFROOM_ENV=production. A member of staff added through the directory must
+# reach appraisal's copy, and an appraisal in its open cycle, and CPD, and a
+# development plan with induction, and wellbeing's copy, and notifications:
+# the appraisal's message in their inbox and its email accepted by the SMTP
+# server, and targets: its copy, rebuilt from its stored events by
+# targets.entrypoints.rebuild.
 #   bash deploy/e2e.sh
 # Needs root (apt-get; runs the servers as the postgres and rabbitmq users).
 # Everything runs on 127.0.0.1 on its own ports beside any servers already
@@ -24,6 +26,7 @@ chmod 755 "$work"
 image_venv=/tmp/staffroom-image-venv-$(sha256sum < "$repo/requirements.lock" | cut -c1-12)
 pg_port=15432 amqp_port=15673 mgmt_port=15674 dist_port=25673 prom_port=15694
 web_port=18000 appraisal_web_port=18001 cpd_web_port=18002 wellbeing_web_port=18003 notifications_web_port=18004
+targets_web_port=18005
 proxy_port=18080 jwks_port=18100 smtp_port=18025
 node=staffroome2e@localhost
 pids=()
@@ -59,6 +62,7 @@ cp -r "$repo/services/appraisal" "$work/ctx/services/appraisal"
 cp -r "$repo/services/cpd" "$work/ctx/services/cpd"
 cp -r "$repo/services/wellbeing" "$work/ctx/services/wellbeing"
 cp -r "$repo/services/notifications" "$work/ctx/services/notifications"
+cp -r "$repo/services/targets" "$work/ctx/services/targets"
 find "$work/ctx" \( -name '*.egg-info' -o -name __pycache__ -o -name build -o -name tests \) -prune -exec rm -rf {} +
 if [[ ! -x $image_venv/bin/gunicorn ]]; then
     python3 -m venv "$image_venv"
@@ -66,7 +70,7 @@ if [[ ! -x $image_venv/bin/gunicorn ]]; then
 fi
 "$image_venv/bin/pip" install -q --no-cache-dir --no-deps --force-reinstall "$work/ctx/shared" \
     "$work/ctx/services/directory" "$work/ctx/services/appraisal" "$work/ctx/services/cpd" \
-    "$work/ctx/services/wellbeing" "$work/ctx/services/notifications"
+    "$work/ctx/services/wellbeing" "$work/ctx/services/notifications" "$work/ctx/services/targets"
 mkdir -p "$work/app/deploy" && cp "$repo/deploy/gunicorn.conf.py" "$work/app/deploy/"
 
 step "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') with deploy/postgres/init.sql"
@@ -139,6 +143,8 @@ wellbeing_env=(env DATABASE_URL="$pg_base/wellbeing" PUBLIC_URL="http://127.0.0.
 # Links in emails start with the proxy's address too; SEAL_KEY (its own) signs the unsubscribe links.
 notifications_env=(env DATABASE_URL="$pg_base/notifications" PUBLIC_URL="http://127.0.0.1:$proxy_port"
                    SEAL_KEY="$(head -c 32 /dev/urandom | base64)")
+# targets sends no links, seals nothing and sends no email: its database is all it needs of its own.
+targets_env=(env DATABASE_URL="$pg_base/targets")
 # The sender's SMTP settings, as compose gives notifications-sender; the server is the one started below
 # (plain SMTP on 127.0.0.1, so no STARTTLS).
 smtp_env=(SMTP_HOST=127.0.0.1 SMTP_PORT="$smtp_port" SMTP_SECURITY=none
@@ -193,6 +199,13 @@ step "python -m notifications.entrypoints.migrate"
 echo "exit 0; tables: $(PGPASSWORD=e2e-postgres-password psql -h 127.0.0.1 -p "$pg_port" -U staffroom -d notifications -Atc \
     "select string_agg(tablename, ' ' order by tablename) from pg_tables where schemaname = 'public'")"
 
+step "python -m targets.entrypoints.migrate"
+(cd "$work/app" && "${targets_env[@]}" "$image_venv/bin/python" -m targets.entrypoints.migrate) \
+    > "$work/targets-migrate.log" 2>&1 \
+    || { tail -5 "$work/targets-migrate.log"; echo "FAIL: targets migrate" >&2; exit 1; }
+echo "exit 0; tables: $(PGPASSWORD=e2e-postgres-password psql -h 127.0.0.1 -p "$pg_port" -U staffroom -d targets -Atc \
+    "select string_agg(tablename, ' ' order by tablename) from pg_tables where schemaname = 'public'")"
+
 step "the code's own queue declaration against the definitions-created queue, and a tap on staffroom.events"
 "$image_venv/bin/python" - <<'EOF'
 import os
@@ -201,6 +214,7 @@ from appraisal.bootstrap import HANDLERS
 from cpd.bootstrap import HANDLERS as CPD_HANDLERS
 from wellbeing.bootstrap import HANDLERS as WELLBEING_HANDLERS
 from notifications.bootstrap import HANDLERS as NOTIFICATIONS_HANDLERS
+from targets.bootstrap import HANDLERS as TARGETS_HANDLERS
 from staffroom_shared.bus.rabbitmq import RabbitBus
 RabbitBus(os.environ["BUS_URL"]).declare("appraisal", sorted(HANDLERS))
 print("RabbitBus.declare('appraisal', appraisal's bindings): accepted, arguments equivalent to definitions.json")
@@ -210,6 +224,8 @@ RabbitBus(os.environ["BUS_URL"]).declare("wellbeing", sorted(WELLBEING_HANDLERS)
 print("RabbitBus.declare('wellbeing', wellbeing's bindings): accepted, arguments equivalent to definitions.json")
 RabbitBus(os.environ["BUS_URL"]).declare("notifications", sorted(NOTIFICATIONS_HANDLERS))
 print("RabbitBus.declare('notifications', notifications' bindings): accepted, arguments equivalent to definitions.json")
+RabbitBus(os.environ["BUS_URL"]).declare("targets", sorted(TARGETS_HANDLERS))
+print("RabbitBus.declare('targets', targets' bindings): accepted, arguments equivalent to definitions.json")
 with Connection(os.environ["BUS_URL"]) as conn:
     Queue("e2e-tap", Exchange("staffroom.events", type="topic", durable=True), routing_key="#",
           auto_delete=True)(conn.channel()).declare()
@@ -248,7 +264,7 @@ fi
 [[ $out == *"SMTP_HOST must be set in production"* ]] || { echo "$out"; echo "FAIL: sender without SMTP_HOST" >&2; exit 1; }
 echo "without SMTP_HOST the sender refuses to start: ${out##*$'\n'}"
 
-step "web (the image's CMD) and relay for directory; web, relay, consumer and the daily job for appraisal, cpd and wellbeing; web, relay, consumer and email sender for notifications; proxy"
+step "web (the image's CMD) and relay for directory; web, relay, consumer and the daily job for appraisal, cpd, wellbeing and targets; web, relay, consumer, daily job and email sender for notifications; proxy"
 (cd "$work/app" && GUNICORN_BIND=127.0.0.1:$web_port \
     exec "$image_venv/bin/gunicorn" -c deploy/gunicorn.conf.py "directory.api:create_app()") > "$work/web.log" 2>&1 &
 pids+=($!)
@@ -311,18 +327,36 @@ pids+=($notifications_consumer_pid)
     -m notifications.entrypoints.sender) > "$work/notifications-sender.log" 2>&1 &
 notifications_sender_pid=$!
 pids+=($notifications_sender_pid)
+(cd "$work/app" && exec "${notifications_env[@]}" "$image_venv/bin/python" -m notifications.entrypoints.scheduler --every 86400) \
+    > "$work/notifications-scheduler.log" 2>&1 &
+notifications_scheduler_pid=$!
+pids+=($notifications_scheduler_pid)
+(cd "$work/app" && GUNICORN_BIND=127.0.0.1:$targets_web_port exec "${targets_env[@]}" \
+    "$image_venv/bin/gunicorn" -c deploy/gunicorn.conf.py "targets.api:create_app()") > "$work/targets-web.log" 2>&1 &
+pids+=($!)
+(cd "$work/app" && exec "${targets_env[@]}" "$image_venv/bin/python" -m targets.entrypoints.relay) \
+    > "$work/targets-relay.log" 2>&1 &
+pids+=($!)
+(cd "$work/app" && exec "${targets_env[@]}" "$image_venv/bin/python" -m targets.entrypoints.consumer) \
+    > "$work/targets-consumer.log" 2>&1 &
+targets_consumer_pid=$!
+pids+=($targets_consumer_pid)
+(cd "$work/app" && exec "${targets_env[@]}" "$image_venv/bin/python" -m targets.entrypoints.scheduler --every 86400) \
+    > "$work/targets-scheduler.log" 2>&1 &
+targets_scheduler_pid=$!
+pids+=($targets_scheduler_pid)
 sed -e "s#directory-web:8000#127.0.0.1:$web_port#" -e "s#appraisal-web:8000#127.0.0.1:$appraisal_web_port#" \
     -e "s#cpd-web:8000#127.0.0.1:$cpd_web_port#" -e "s#wellbeing-web:8000#127.0.0.1:$wellbeing_web_port#" \
-    -e "s#notifications-web:8000#127.0.0.1:$notifications_web_port#" \
+    -e "s#notifications-web:8000#127.0.0.1:$notifications_web_port#" -e "s#targets-web:8000#127.0.0.1:$targets_web_port#" \
     -e "s#listen 8080;#listen 127.0.0.1:$proxy_port;#" \
     -e "s#pid /tmp/nginx.pid;#pid $work/nginx.pid;#" "$repo/deploy/nginx/nginx.conf" > "$work/nginx.conf"
 nginx -c "$work/nginx.conf" -g 'daemon off;' > "$work/nginx-access.log" 2> "$work/nginx-error.log" &
 pids+=($!)
-for svc in directory appraisal cpd wellbeing notifications; do
+for svc in directory appraisal cpd wellbeing notifications targets; do
     for _ in $(seq 100); do curl -fs "http://127.0.0.1:$proxy_port/api/$svc/readyz" >/dev/null && break; sleep 0.2; done
 done
 
-"$image_venv/bin/python" - "http://127.0.0.1:$proxy_port" "$work/idp/key.pem" <<'EOF' || { cat "$work/notifications-consumer.log"; tail -n 5 "$work/appraisal-consumer.log" "$work/appraisal-relay.log"; PGPASSWORD=e2e-postgres-password psql -h 127.0.0.1 -p "$pg_port" -U staffroom -d notifications -c 'select * from staff' -c 'select event_type, processed_at from inbox' -c 'select recipient_id, subject from messages' || true; exit 1; }
+"$image_venv/bin/python" - "http://127.0.0.1:$proxy_port" "$work/idp/key.pem" <<'EOF' || { cat "$work/notifications-consumer.log"; tail -n 5 "$work/appraisal-consumer.log" "$work/appraisal-relay.log" "$work/targets-consumer.log" "$work/targets-web.log"; PGPASSWORD=e2e-postgres-password psql -h 127.0.0.1 -p "$pg_port" -U staffroom -d notifications -c 'select * from staff' -c 'select event_type, processed_at from inbox' -c 'select recipient_id, subject from messages' || true; exit 1; }
 import json, os, sys, time, urllib.error, urllib.request, uuid
 from datetime import datetime, timedelta, timezone
 import jwt
@@ -355,7 +389,7 @@ def check(label, cond, detail=""):
         print(detail)
         sys.exit(1)
 
-for svc in ("directory", "appraisal", "cpd", "wellbeing", "notifications"):
+for svc in ("directory", "appraisal", "cpd", "wellbeing", "notifications", "targets"):
     s, h, b = call("GET", f"/api/{svc}/readyz")
     check(f"{svc} readyz through the proxy: database and bus ok", s == 200 and b["checks"] == {"database": "ok", "bus": "ok"}, b)
 s, h, b = call("GET", "/api/wellbeing/instruments")
@@ -364,6 +398,10 @@ check("GET /api/wellbeing/instruments with the token -> 200, the published instr
 s, h, b = call("GET", "/api/notifications/inbox")
 check("GET /api/notifications/inbox with the token -> 200, the caller's (empty) inbox",
       s == 200 and b["total"] == 0 and b["items"] == [], b)
+s, h, b = call("GET", "/api/targets/targets")
+check("GET /api/targets/targets with the trust HR token -> 200, every target with its trust-wide figure",
+      s == 200 and len(b) == 9 and "reviews_on_time" in {t["key"] for t in b}
+      and all(any(f["academy_id"] is None for f in t["figures"]) for t in b), b)
 year = now.year if now.month >= 9 else now.year - 1
 s, h, cycle = call("POST", "/api/appraisal/cycles", {"name": f"{year}/{(year + 1) % 100:02d} teachers", "template": "teachers",
                                                       "academy_id": None, "school_year": year})
@@ -431,6 +469,17 @@ check("appraisal.appraisal_opened reached notifications: the joiner's inbox (GET
       " holds 'Your appraisal for this year is open'",
       s == 200 and inbox.get("total") == 1 and inbox["items"][0]["subject"] == "Your appraisal for this year is open"
       and inbox["items"][0]["category"] == "appraisal", inbox)
+
+# academy.registered reached targets: the academy's figures appear beside the trust's (GET /api/targets/targets).
+deadline, named = time.time() + 30, set()
+while "E2E Academy" not in named and time.time() < deadline:
+    s, h, b = call("GET", "/api/targets/targets")
+    named = {f["academy_name"] for t in b for f in t["figures"]} if s == 200 else set()
+    time.sleep(0.3)
+check("academy.registered reached targets: GET /api/targets/targets (trust HR) shows E2E Academy's figures",
+      "E2E Academy" in named, b)
+s, h, b = call("GET", "/api/targets/targets", bearer=ada)
+check("GET /api/targets/targets with a member of staff's token (not HR) -> 403", s == 403, b)
 EOF
 psql_cpd() { PGPASSWORD=e2e-postgres-password psql -h 127.0.0.1 -p "$pg_port" -U staffroom -d cpd -Atc "$1"; }
 echo "ok   cpd's inbox: $(psql_cpd "select string_agg(event_type, ', ' order by event_type) from inbox")"
@@ -487,6 +536,43 @@ echo "ok   notifications' sender and consumer logs: no warning, error or traceba
 unsent=$(psql_notifications "select count(*) from outbox where sent_at is null")
 [[ $unsent == 0 ]] || { echo "FAIL: $unsent notifications outbox rows unsent" >&2; exit 1; }
 echo "ok   notifications outbox: every row marked sent"
+grep -qE '"notifications daily job: [0-9]+ reminder\(s\) sent, [0-9]+ digest\(s\) gathered"' "$work/notifications-scheduler.log" \
+    || { cat "$work/notifications-scheduler.log"; echo "FAIL: notifications' daily job did not run at start" >&2; exit 1; }
+echo "ok   notifications' daily job ran at start"
+psql_targets() { PGPASSWORD=e2e-postgres-password psql -h 127.0.0.1 -p "$pg_port" -U staffroom -d targets -Atc "$1"; }
+copy=
+for _ in $(seq 100); do
+    copy=$(psql_targets "select first_name || ' ' || last_name || ', ' || post from staff")
+    [[ -n $copy ]] && break
+    sleep 0.3
+done
+[[ $copy == "Ada Lovelace, Teacher of Mathematics" ]] \
+    || { cat "$work/targets-consumer.log"; echo "FAIL: targets' staff copy holds '$copy'" >&2; exit 1; }
+echo "ok   staff.joined reached targets: its staff copy (its own database): $copy"
+echo "ok   targets' inbox: $(psql_targets "select string_agg(event_type, ', ' order by event_type) from inbox")"
+grep -qE '"targets daily job: [0-9]+ met, [0-9]+ at risk announced; [1-9][0-9]* snapshot\(s\)"' "$work/targets-scheduler.log" \
+    || { cat "$work/targets-scheduler.log"; echo "FAIL: targets' daily job did not run at start" >&2; exit 1; }
+echo "ok   targets' daily job ran at start: $(psql_targets "select count(*) from snapshots") trend point(s) recorded"
+# The one-off rebuild, as run after a release that changes how targets are computed: with the consumer running,
+# it replays every stored event into the read model, which comes out the same.
+stored=$(psql_targets "select count(*) from events")
+before=$(psql_targets "select string_agg(staff_id || ' ' || academy_id || ' ' || start_date, ', ') from staff")
+out=$(cd "$work/app" && "${targets_env[@]}" "$image_venv/bin/python" -m targets.entrypoints.rebuild 2> "$work/targets-rebuild.log") \
+    || { cat "$work/targets-rebuild.log"; echo "FAIL: targets rebuild" >&2; exit 1; }
+replayed=$("$image_venv/bin/python" -c 'import json, sys; print(json.loads(sys.argv[1])["replayed"])' "$out")
+after=$(psql_targets "select string_agg(staff_id || ' ' || academy_id || ' ' || start_date, ', ') from staff")
+((stored > 0 && replayed >= stored)) && [[ $after == "$before" ]] \
+    || { cat "$work/targets-rebuild.log"; echo "FAIL: targets rebuild printed $out; $stored event(s) stored; staff '$before' -> '$after'" >&2; exit 1; }
+echo "ok   python -m targets.entrypoints.rebuild (production, consumer running): $out; the staff copy is the same"
+if grep -qE '"level": "(WARNING|ERROR|CRITICAL)"|Traceback' "$work/targets-consumer.log" "$work/targets-scheduler.log" \
+        "$work/targets-rebuild.log" "$work/notifications-scheduler.log"; then
+    cat "$work/targets-consumer.log" "$work/targets-scheduler.log" "$work/targets-rebuild.log" "$work/notifications-scheduler.log"
+    echo "FAIL: warnings or errors in targets' consumer, daily job or rebuild, or notifications' daily job" >&2; exit 1
+fi
+echo "ok   targets' consumer, daily job and rebuild logs, notifications' daily job log: no warning, error or traceback"
+unsent=$(psql_targets "select count(*) from outbox where sent_at is null")
+[[ $unsent == 0 ]] || { echo "FAIL: $unsent targets outbox rows unsent" >&2; exit 1; }
+echo "ok   targets outbox: every row marked sent"
 psql_appraisal() { PGPASSWORD=e2e-postgres-password psql -h 127.0.0.1 -p "$pg_port" -U staffroom -d appraisal -Atc "$1"; }
 copy=$(psql_appraisal "select first_name || ' ' || last_name || ', ' || post from staff")
 [[ $copy == "Ada Lovelace, Teacher of Mathematics" ]] || { echo "FAIL: appraisal's staff copy holds '$copy'" >&2; exit 1; }
@@ -510,7 +596,9 @@ echo "ok   relay stops on SIGTERM within 10 s"
 for name_pid in "appraisal consumer:$consumer_pid" "appraisal scheduler:$scheduler_pid" \
                 "cpd consumer:$cpd_consumer_pid" "cpd scheduler:$cpd_scheduler_pid" \
                 "wellbeing consumer:$wellbeing_consumer_pid" "wellbeing scheduler:$wellbeing_scheduler_pid" \
-                "notifications consumer:$notifications_consumer_pid" "notifications sender:$notifications_sender_pid"; do
+                "notifications consumer:$notifications_consumer_pid" "notifications sender:$notifications_sender_pid" \
+                "notifications scheduler:$notifications_scheduler_pid" \
+                "targets consumer:$targets_consumer_pid" "targets scheduler:$targets_scheduler_pid"; do
     name=${name_pid%%:*} pid=${name_pid#*:}
     kill -TERM "$pid"
     for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done

@@ -59,7 +59,8 @@ processes = {"directory": ("migrate", "web", "relay"),
              "appraisal": ("migrate", "web", "relay", "consumer", "scheduler"),
              "cpd": ("migrate", "web", "relay", "consumer", "scheduler"),
              "wellbeing": ("migrate", "web", "relay", "consumer", "scheduler"),
-             "notifications": ("migrate", "web", "relay", "consumer", "sender")}  # email sender, no daily job
+             "notifications": ("migrate", "web", "relay", "consumer", "sender", "scheduler"),  # and the email sender
+             "targets": ("migrate", "web", "relay", "consumer", "scheduler")}
 expect = {"postgres", "rabbitmq", "proxy"} | {f"{svc}-{p}" for svc, ps in processes.items() for p in ps}
 assert expect <= set(s), expect - set(s)
 for svc, ps in processes.items():
@@ -84,7 +85,7 @@ for svc, ps in processes.items():
             assert s[name]["restart"] == "unless-stopped", name
     assert s["proxy"]["depends_on"][f"{svc}-web"]["condition"] == "service_healthy"
     assert "healthcheck" in s[f"{svc}-web"], svc
-for svc in ("appraisal", "cpd", "wellbeing"):
+for svc in ("appraisal", "cpd", "wellbeing", "notifications", "targets"):
     assert s[f"{svc}-scheduler"]["command"][-2:] == ["--every", "86400"], svc  # a loop, not a one-off that restarts
 # Survey links start with the address the proxy publishes (no PUBLIC_URL given here).
 published = s["proxy"]["ports"][0]
@@ -105,6 +106,10 @@ assert sender["MAIL_FROM"] and sender["TRUST_NAME"], sender
 for p in processes["notifications"]:
     if p != "sender":
         assert not any(k.startswith("SMTP_") for k in s[f"notifications-{p}"]["environment"]), p
+# targets sends no links, seals nothing and sends no email: none of those settings reach it.
+for p in processes["targets"]:
+    env = s[f"targets-{p}"]["environment"]
+    assert not {"PUBLIC_URL", "SEAL_KEY"} & set(env) and not any(k.startswith("SMTP_") for k in env), p
 for name in ("postgres", "rabbitmq", "proxy"):
     assert "healthcheck" in s[name], name
 print("services, commands, env and start order as intended")
@@ -142,7 +147,7 @@ def app(environ, start_response):
 EOF
 sed -e "s#directory-web:8000#127.0.0.1:$app_port#" -e "s#appraisal-web:8000#127.0.0.1:$app_port#" \
     -e "s#cpd-web:8000#127.0.0.1:$app_port#" -e "s#wellbeing-web:8000#127.0.0.1:$app_port#" \
-    -e "s#notifications-web:8000#127.0.0.1:$app_port#" \
+    -e "s#notifications-web:8000#127.0.0.1:$app_port#" -e "s#targets-web:8000#127.0.0.1:$app_port#" \
     -e "s#listen 8080;#listen 127.0.0.1:$proxy_port;#" \
     -e "s#pid /tmp/nginx.pid;#pid $work/nginx.pid;#" \
     -e "s#proxy_read_timeout 60s;#proxy_read_timeout 2s;#" \
@@ -212,6 +217,12 @@ check("/api/notifications/inbox?unread=true reaches notifications as /inbox?unre
       (s, j["path"], j["query"], j["prefix"], j["correlation_id"]) == (200, "/inbox", "unread=true", "/api/notifications", "nt-1"))
 s, h, b = get("/api/notifications")
 check("/api/notifications redirects relatively to /api/notifications/", s == 301 and h["location"] == "/api/notifications/")
+s, h, b = get("/api/targets/targets/reviews_on_time/trend?since=2026-09-01", "-H", "X-Correlation-ID: tg-1")
+j = json.loads(b)
+check("/api/targets/targets/reviews_on_time/trend?since=2026-09-01 reaches targets as /targets/reviews_on_time/trend?since=2026-09-01, prefix /api/targets",
+      (s, j["path"], j["query"], j["prefix"], j["correlation_id"]) == (200, "/targets/reviews_on_time/trend", "since=2026-09-01", "/api/targets", "tg-1"))
+s, h, b = get("/api/targets")
+check("/api/targets redirects relatively to /api/targets/", s == 301 and h["location"] == "/api/targets/")
 s, h, b = get("/api/directory/staff", "-H", 'X-Correlation-ID: x" injected')
 j = json.loads(b)
 check("malformed correlation id replaced by a generated one", j["correlation_id"] != 'x" injected' and h["x-correlation-id"] == j["correlation_id"])
@@ -307,6 +318,7 @@ cp -r services/appraisal "$work/ctx/services/appraisal"
 cp -r services/cpd "$work/ctx/services/cpd"
 cp -r services/wellbeing "$work/ctx/services/wellbeing"
 cp -r services/notifications "$work/ctx/services/notifications"
+cp -r services/targets "$work/ctx/services/targets"
 find "$work/ctx" \( -name '*.egg-info' -o -name __pycache__ -o -name build -o -name tests \) -prune -exec rm -rf {} +
 if [[ ! -x $image_venv/bin/gunicorn ]]; then
     python3 -m venv "$image_venv"
@@ -314,7 +326,7 @@ if [[ ! -x $image_venv/bin/gunicorn ]]; then
 fi
 "$image_venv/bin/pip" install -q --no-cache-dir --no-deps --force-reinstall "$work/ctx/shared" \
     "$work/ctx/services/directory" "$work/ctx/services/appraisal" "$work/ctx/services/cpd" \
-    "$work/ctx/services/wellbeing" "$work/ctx/services/notifications"
+    "$work/ctx/services/wellbeing" "$work/ctx/services/notifications" "$work/ctx/services/targets"
 rm -rf "$work/ctx"
 # Like the image: WORKDIR holds deploy/gunicorn.conf.py and nothing else.
 mkdir -p "$work/app/deploy" && cp deploy/gunicorn.conf.py "$work/app/deploy/"
@@ -322,7 +334,7 @@ mkdir -p "$work/app/deploy" && cp deploy/gunicorn.conf.py "$work/app/deploy/"
 import importlib, json, sys
 from staffroom_shared.bus.rabbitmq import dead_letter_queue, service_queue
 definitions = json.load(open(sys.argv[1]))
-for service in ("directory", "appraisal", "cpd", "wellbeing", "notifications"):
+for service in ("directory", "appraisal", "cpd", "wellbeing", "notifications", "targets"):
     bootstrap = importlib.import_module(f"{service}.bootstrap")
     assert list((bootstrap.MIGRATIONS / "versions").glob("*.py")), f"{service}: migrations missing from the package"
     print("installed package carries its migrations:", bootstrap.MIGRATIONS)
@@ -341,7 +353,7 @@ for name, q in queues.items():
 print("definitions.json queue arguments equal what staffroom_shared declares:", ", ".join(queues))
 EOF
 )
-for svc in directory appraisal cpd wellbeing notifications; do
+for svc in directory appraisal cpd wellbeing notifications targets; do
     if (cd "$work/app" && env -i PATH="$PATH" STAFFROOM_ENV=production "$image_venv/bin/python" -m $svc.entrypoints.migrate) 2> "$work/refused.log"; then
         fail "$svc migrate ran in production mode on development defaults"
     fi
@@ -351,8 +363,9 @@ done
 step "the image's processes, development mode (SQLite, embedded bus): migrate, then the CMD behind the proxy"
 export STAFFROOM_DATA_DIR=$work/app/data
 # One service at a time on $app_port, where the proxy copy sends /api/directory/, /api/appraisal/, /api/cpd/,
-# /api/wellbeing/ and /api/notifications/.
-for svc_path in directory:/staff appraisal:/appraisals cpd:/plans/me wellbeing:/instruments notifications:/inbox; do
+# /api/wellbeing/, /api/notifications/ and /api/targets/.
+for svc_path in directory:/staff appraisal:/appraisals cpd:/plans/me wellbeing:/instruments notifications:/inbox \
+        targets:/targets; do
     svc=${svc_path%%:*} protected=${svc_path#*:}
     (cd "$work/app" && "$image_venv/bin/python" -m $svc.entrypoints.migrate) > "$work/migrate.log" 2>&1 \
         || { cat "$work/migrate.log"; fail "$svc migrate"; }
@@ -392,6 +405,23 @@ out=$(cd "$work/app" && "$image_venv/bin/python" -m wellbeing.entrypoints.schedu
     || { cat "$work/scheduler.log"; fail "wellbeing scheduler"; }
 [[ $out == '{"opened": 0, "reminded": 0, "closed": 0}' ]] || fail "wellbeing scheduler printed $out"
 echo "python -m wellbeing.entrypoints.scheduler (once): exit 0, $out"
+out=$(cd "$work/app" && "$image_venv/bin/python" -m notifications.entrypoints.scheduler 2> "$work/scheduler.log") \
+    || { cat "$work/scheduler.log"; fail "notifications scheduler"; }
+[[ $out == '{"reminders": 0, "digests": 0}' ]] || fail "notifications scheduler printed $out"
+echo "python -m notifications.entrypoints.scheduler (once): exit 0, $out"
+# targets' daily job also records a trend point for every target (trust-wide; no academies yet), so its
+# snapshots are the number of targets, not 0.
+out=$(cd "$work/app" && "$image_venv/bin/python" -m targets.entrypoints.scheduler 2> "$work/scheduler.log") \
+    || { cat "$work/scheduler.log"; fail "targets scheduler"; }
+targets=$(cd "$work/app" && "$image_venv/bin/python" -c "from targets.domain.targets import TARGETS; print(len(TARGETS))")
+((targets > 0)) || fail "targets: no targets defined"
+[[ $out == "{\"targets.met\": 0, \"targets.at_risk\": 0, \"snapshots\": $targets}" ]] || fail "targets scheduler printed $out"
+echo "python -m targets.entrypoints.scheduler (once): exit 0, $out"
+# The one-off rebuild of targets' read model from its stored events (none yet).
+out=$(cd "$work/app" && "$image_venv/bin/python" -m targets.entrypoints.rebuild 2> "$work/rebuild.log") \
+    || { cat "$work/rebuild.log"; fail "targets rebuild"; }
+[[ $out == '{"replayed": 0, "targets.met": 0, "targets.at_risk": 0}' ]] || fail "targets rebuild printed $out"
+echo "python -m targets.entrypoints.rebuild (once): exit 0, $out"
 unset STAFFROOM_DATA_DIR
 
 step "shell scripts"
