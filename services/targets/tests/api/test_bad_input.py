@@ -68,6 +68,7 @@ def test_malformed_unknown_and_unauthenticated_requests(trust, client, db, befor
     _refused(client.get("/targets/happiness/people", headers=hr), 404, db, before)
     _refused(client.get("/targets/happiness/trend", headers=hr), 404, db, before)
     _refused(client.get("/targets/engagement_vs_benchmark/people", headers=hr), 404, db, before)
+    _refused(client.get("/targets/satisfaction_with_investment/people", headers=hr), 404, db, before)
     _refused(client.get("/targets?academy_id=oak", headers=hr), 422, db, before)
     _refused(client.get("/targets?colour=red", headers=hr), 422, db, before)
     _refused(client.get(f"/targets/{KEY}?academy_id={uuid.uuid4()}&x=1", headers=hr), 422, db, before)

@@ -53,11 +53,11 @@ class World(ConsumerWorld):
                                          "phase": "secondary"})
 
     # -- CPD
-    def enrol(self, person: dict, kind: str, on: date, title: str = "A programme") -> uuid.UUID:
+    def enrol(self, person: dict, kind: str, on: date, title: str = "A programme", cost: str = "0.00") -> uuid.UUID:
         enrolment_id = uuid.uuid4()
         self.send("cpd.enrolled", {
             "enrolment_id": enrolment_id, "staff_id": person["staff_id"], "academy_id": person["academy_id"],
-            "programme_id": uuid.uuid4(), "programme_title": title, "cohort_id": uuid.uuid4(), "cost": "0.00",
+            "programme_id": uuid.uuid4(), "programme_title": title, "cohort_id": uuid.uuid4(), "cost": cost,
             "starts_on": on, "from_waiting_list": False, "programme_kind": kind}, on)
         return enrolment_id
 
@@ -133,6 +133,17 @@ class World(ConsumerWorld):
             "groups": [{"cut": "trust" if a is None else "academy", "academy_id": a, "responses": 20,
                         "figures": [{"figure": f, "n": 20, "mean": m, "favourable": None} for f, m in figs.items()]}
                        for a, figs in groups]}, closes_on)
+        return run_id
+
+    def satisfaction(self, closes_on: date, groups: list[tuple], *, staff_types=()) -> uuid.UUID:
+        """groups: (academy_id or None for the trust, % favourable for trust.satisfied)."""
+        run_id = uuid.uuid4()
+        self.send("wellbeing.results_published", {
+            "run_id": run_id, "title": f"Survey closing {closes_on}", "opens_on": closes_on, "closes_on": closes_on,
+            "academy_ids": [], "staff_types": list(staff_types), "min_group_size": 5,
+            "groups": [{"cut": "trust" if a is None else "academy", "academy_id": a, "responses": 20,
+                        "figures": [{"figure": "trust.satisfied", "n": 20, "mean": 3.8, "favourable": favourable}]}
+                       for a, favourable in groups]}, closes_on)
         return run_id
 
     # -- what the read model says

@@ -57,6 +57,7 @@ enrolments = Table(  # confirmed places (cpd.enrolled)
     Column("programme_title", String(300), nullable=False),
     Column("starts_on", Date, nullable=False),
     Column("enrolled_on", Date, nullable=False),
+    Column("cost", Numeric(12, 2), nullable=True),  # null: kept before migration 0002, until a rebuild
 )
 
 plans = Table(  # each cpd.plan_created: a plan is announced again, with a new reason, on a promotion

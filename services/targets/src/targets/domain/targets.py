@@ -5,6 +5,7 @@ import calendar
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import date
+from decimal import Decimal
 from enum import StrEnum
 
 
@@ -22,6 +23,10 @@ INDUCTION_KINDS = ("staff_induction", "ect_induction")
 # Leadership development that counts as "offered external CPD" to a future leader, beside shadowing and secondment.
 LEADERSHIP_KINDS = ("npq", "external_course", "middle_leadership")
 STATISTICS = ("mean", "favourable")
+# The survey figure for "I am satisfied with my job" (wellbeing's trust.satisfied); its % favourable is compared.
+SATISFACTION_FIGURE = "trust.satisfied"
+# Satisfaction keeps in line when its % favourable changes by at least this many points between two surveys.
+SATISFACTION_RISE_POINTS = 0.0
 
 
 class DefinitionError(ValueError):
@@ -37,6 +42,16 @@ def add_months(day: date, months: int) -> date:
 
 def percent(numerator: int, denominator: int) -> float | None:
     return None if denominator == 0 else round(100 * numerator / denominator, 1)
+
+
+def in_line(spent: Decimal, heads: int, spent_before: Decimal, heads_before: int, satisfied: float,
+            satisfied_before: float) -> bool | None:
+    """satisfaction_with_investment for one scope: CPD spend per head rose or held (compared exactly) and
+    satisfaction % favourable did not fall by more than SATISFACTION_RISE_POINTS allows. None: nobody in post."""
+    if heads == 0 or heads_before == 0:
+        return None
+    spend_held = spent * heads_before >= spent_before * heads  # spent / heads >= spent_before / heads_before
+    return spend_held and satisfied - satisfied_before >= SATISFACTION_RISE_POINTS
 
 
 @dataclass(frozen=True)
@@ -204,6 +219,21 @@ TARGETS: dict[str, Target] = {t.key: t for t in (
         "at or below it where lower is better). Anonymous: nobody is listed.",
         lists_people=False, uses_benchmarks=True,
         defaults={"at_risk_below": 50.0, "window_months": 18, "benchmarks": DEFAULT_BENCHMARKS}),
+    Target(
+        "satisfaction_with_investment",
+        "Job satisfaction rising in line with investment in staff development",
+        "The latest two published surveys (wellbeing.results_published) that closed in the window and covered "
+        "every staff type, with a % favourable for trust.satisfied ('I am satisfied with my job'): trust-wide "
+        "from runs covering every academy, per academy from runs showing that academy (as engagement chooses "
+        "runs). Investment is CPD spend per head: the cost of confirmed places (cpd.enrolled) at the academy "
+        "(trust-wide: every academy covered), dated by the day the place was confirmed (the event's occurred_at, "
+        "not starts_on), divided by the staff in post on the period's last day (staff copy). The latest period "
+        "runs from the day after the previous survey closed to the day the latest closed; it is compared with "
+        "the period of the same length just before. Each scope counts 1 of 1 (100 %, met) when spend per head "
+        "rose or held AND satisfaction % favourable did not fall (a change of at least 0.0 points), else 0 of 1 "
+        "(0 %, at risk): satisfaction fell, or spend per head fell. No data with fewer than two such surveys, or "
+        "nobody in post. Anonymous: nobody is listed.",
+        lists_people=False, defaults={"window_months": 24}),
     Target(
         "teaching_good_within_three_years",
         "Within three years of joining, teaching judged consistently good or better",

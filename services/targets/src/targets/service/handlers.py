@@ -63,7 +63,8 @@ def on_enrolled(session: Session, event: Event) -> None:
     data = event.payload
     insert_missing(session, enrolments, enrolment_id=data["enrolment_id"], staff_id=data["staff_id"],
                    academy_id=data["academy_id"], programme_kind=data["programme_kind"],
-                   programme_title=data["programme_title"], starts_on=data["starts_on"], enrolled_on=day_of(event))
+                   programme_title=data["programme_title"], starts_on=data["starts_on"], enrolled_on=day_of(event),
+                   cost=data["cost"])
     if data["programme_kind"] in LEADERSHIP_KINDS:
         insert_missing(session, offers, offer_id=data["enrolment_id"], kind="programme", staff_id=data["staff_id"],
                        offered_on=day_of(event), detail=data["programme_title"][:300])
@@ -199,11 +200,12 @@ APPLY = {
 
 _PEOPLE = ("development_programme_within_12_months", "induction_for_new_starters", "promoted_have_plan",
            "future_leaders_offered", "teaching_good_within_three_years")
+_STAFFED = (*_PEOPLE, "satisfaction_with_investment")  # staff in post: spend per head
 MOVES = {  # the targets whose figures an event can change: judged again straight after it
-    "staff.joined": _PEOPLE, "staff.updated": _PEOPLE, "staff.left": _PEOPLE, "staff.promoted": _PEOPLE,
+    "staff.joined": _STAFFED, "staff.updated": _STAFFED, "staff.left": _STAFFED, "staff.promoted": _STAFFED,
     "academy.registered": (), "academy.updated": (),
     "cpd.enrolled": ("development_programme_within_12_months", "induction_for_new_starters",
-                     "future_leaders_offered"),
+                     "future_leaders_offered", "satisfaction_with_investment"),
     "cpd.completed": (),  # only who has trained since; the figure counts the reviews as they were run
     "cpd.plan_created": ("promoted_have_plan",),
     "cpd.agreement_required": ("training_agreements_in_place",),
@@ -214,7 +216,7 @@ MOVES = {  # the targets whose figures an event can change: judged again straigh
     "appraisal.appraisal_opened": ("reviews_on_time",),
     "appraisal.review_completed": ("reviews_on_time", "appraisers_trained", "teaching_good_within_three_years"),
     "appraisal.closed": ("reviews_on_time",),
-    "wellbeing.results_published": ("engagement_vs_benchmark",),
+    "wellbeing.results_published": ("engagement_vs_benchmark", "satisfaction_with_investment"),
 }
 
 

@@ -2,7 +2,8 @@
 
 Each counted target is a query of its units (a person, a review, an agreement) with the academy they belong
 to and whether they count (1) or not (0); one GROUP BY turns it into numerator and denominator per academy,
-and the trust's figure is the sum of its academies'. Engagement compares published survey figures instead.
+and the trust's figure is the sum of its academies'. Engagement compares published survey figures instead, and
+satisfaction_with_investment compares the latest two surveys' satisfaction with CPD spend per head.
 Dates that depend on a person (the end of their first year) are worked out when the fact is stored, so the
 SQL only compares dates and runs the same on SQLite and PostgreSQL.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import String, and_, case, cast, exists, func, literal, null, or_, select, union_all
 from sqlalchemy.orm import Session
@@ -20,10 +22,13 @@ from ..adapters.orm import (
     staff, survey_figures,
 )
 from ..domain.targets import (
-    DEVELOPMENT_DUE_SOON_AFTER_MONTHS, INDUCTION_KINDS, TARGETS, Definition, add_months, percent,
+    DEVELOPMENT_DUE_SOON_AFTER_MONTHS, INDUCTION_KINDS, SATISFACTION_FIGURE, TARGETS, Definition, add_months,
+    in_line, percent,
 )
 
 ENGAGEMENT = "engagement_vs_benchmark"
+SATISFACTION = "satisfaction_with_investment"
+SURVEYED = {ENGAGEMENT, SATISFACTION}  # anonymous survey targets: no units, nobody listed
 
 
 @dataclass
@@ -160,6 +165,8 @@ def figures(session: Session, d: Definition, today: date) -> dict[uuid.UUID | No
     """The target's figure for each academy with anyone to count, and for the trust (key None)."""
     if d.key == ENGAGEMENT:
         return engagement(session, d, today)
+    if d.key == SATISFACTION:
+        return satisfaction_with_investment(session, d, today)
     units = UNITS[d.key](d, today).subquery("units")
     query = (select(units.c.academy_id, func.count(), func.coalesce(func.sum(units.c.counted), 0))
              .group_by(units.c.academy_id))
@@ -172,17 +179,25 @@ def figures(session: Session, d: Definition, today: date) -> dict[uuid.UUID | No
 
 # -- engagement: the latest published survey figures against the benchmarks ----------------------------
 
-def engagement(session: Session, d: Definition, today: date) -> dict[uuid.UUID | None, Figure]:
+def latest_runs(d: Definition, today: date, latest: int, *conditions):
+    """Survey rows of the runs that count, per scope (academy_id None: the trust), newest run first: runs that closed
+    in the window and covered every staff type; the trust's only from runs covering every academy. `rank` 1 is
+    the latest run for the scope, 2 the one before, up to `latest`."""
     f = survey_figures
     latest_first = func.rank().over(partition_by=f.c.academy_id, order_by=(f.c.closes_on.desc(),
                                                                            f.c.published_at.desc(), f.c.run_id))
     ranked = (select(f, latest_first.label("rank"))
               .where(f.c.every_staff_type.is_(True), f.c.closes_on > d.since(today), f.c.closes_on <= today,
-                     or_(f.c.academy_id.is_not(None), f.c.every_academy.is_(True)))
+                     or_(f.c.academy_id.is_not(None), f.c.every_academy.is_(True)), *conditions)
               .subquery("ranked"))
-    query = select(ranked).where(ranked.c.rank == 1)
+    query = select(ranked).where(ranked.c.rank <= latest)
     if d.academy_ids:
         query = query.where(or_(ranked.c.academy_id.is_(None), ranked.c.academy_id.in_(d.academy_ids)))
+    return query
+
+
+def engagement(session: Session, d: Definition, today: date) -> dict[uuid.UUID | None, Figure]:
+    query = latest_runs(d, today, 1)
     latest: dict[uuid.UUID | None, dict[str, object]] = {}
     for row in session.execute(query):
         latest.setdefault(row.academy_id, {})[row.figure] = row
@@ -203,6 +218,39 @@ def engagement(session: Session, d: Definition, today: date) -> dict[uuid.UUID |
                 "n": row.n if row is not None else None, "run_id": any_row.run_id, "run_title": any_row.title,
                 "closes_on": any_row.closes_on})
         found[academy_id] = figure
+    return found
+
+
+# -- satisfaction rising in line with CPD spend per head ------------------------------------------------
+
+def spend_per_head(session: Session, academy_ids: list[uuid.UUID] | None, after: date, until: date):
+    """(CPD spend, staff in post on `until`) for the academies (None: all): places confirmed after `after` up to
+    `until`."""
+    spend = select(func.coalesce(func.sum(enrolments.c.cost), 0)).where(
+        enrolments.c.enrolled_on > after, enrolments.c.enrolled_on <= until)
+    heads = select(func.count()).select_from(staff).where(staff.c.start_date <= until, in_post(until))
+    if academy_ids is not None:
+        spend = spend.where(enrolments.c.academy_id.in_(academy_ids))
+        heads = heads.where(staff.c.academy_id.in_(academy_ids))
+    return Decimal(str(session.execute(spend).scalar_one())), session.execute(heads).scalar_one()
+
+
+def satisfaction_with_investment(session: Session, d: Definition, today: date) -> dict[uuid.UUID | None, Figure]:
+    """1 of 1 per scope when spend per head rose or held and satisfaction did not fall, 0 of 1 otherwise."""
+    f = survey_figures
+    query = latest_runs(d, today, 2, f.c.figure == SATISFACTION_FIGURE, f.c.favourable.is_not(None))
+    surveys: dict[uuid.UUID | None, list] = {}
+    for row in session.execute(query.order_by(query.selected_columns.rank)):
+        surveys.setdefault(row.academy_id, []).append(row)
+    found = {}
+    for academy_id, (latest, previous, *_) in ((a, rows) for a, rows in surveys.items() if len(rows) >= 2):
+        scope = [academy_id] if academy_id is not None else (list(d.academy_ids) or None)
+        length = latest.closes_on - previous.closes_on
+        spent, heads = spend_per_head(session, scope, previous.closes_on, latest.closes_on)
+        spent_before, heads_before = spend_per_head(session, scope, previous.closes_on - length, previous.closes_on)
+        met = in_line(spent, heads, spent_before, heads_before, latest.favourable, previous.favourable)
+        if met is not None:
+            found[academy_id] = Figure(academy_id, int(met), 1)
     return found
 
 
@@ -288,7 +336,7 @@ PEOPLE = {
     "future_leaders_offered": future_leaders_people,
     "teaching_good_within_three_years": teaching_good_people,
 }
-assert set(UNITS) | {ENGAGEMENT} == set(TARGETS) == set(PEOPLE) | {ENGAGEMENT}
+assert set(UNITS) | SURVEYED == set(TARGETS) == set(PEOPLE) | SURVEYED
 
 
 def people(session: Session, d: Definition, today: date, academy_ids: list[uuid.UUID] | None) -> list[dict]:
