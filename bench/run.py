@@ -1,8 +1,8 @@
 """Staffroom benchmarks: one command, one table.
 
-    .venv/bin/python bench/run.py              # full run (~5 minutes on 2 shared cores for a-f; g+h add ~2)
-    .venv/bin/python bench/run.py --quick      # fewer rounds and requests (a-f < 1.5 minutes; g+h add ~1.5)
-    .venv/bin/python bench/run.py --only g,h   # just some parts (a-h, comma-separated)
+    .venv/bin/python bench/run.py              # full run (~5 minutes on 2 shared cores for a-f; g+h add ~2; i+j ~8.5)
+    .venv/bin/python bench/run.py --quick      # fewer rounds and requests (a-f < 1.5 minutes; g+h add ~1.5; i+j ~4)
+    .venv/bin/python bench/run.py --only g,h   # just some parts (a-j, comma-separated)
 
 (a) GET /staff/<id> on the real directory app vs a bare Flask + SQLAlchemy primary-key read of the
     same table, both under gunicorn (1 worker, gthread, 4 threads), load from a separate process over
@@ -33,15 +33,29 @@
     exactly 200 responses (and their items, measures, comments), 200 invitations submitted, every first
     submission 204, every re-send 409, no 5xx: "none lost or doubled". Throughput and p95, with a bare
     one-INSERT app alternately for context. Seed, apps and client: bench/wellbeing_seed.py.
+(i) Notifications under a burst: 10,000 real wellbeing.invitation_issued envelopes (one per person in notifications'
+    staff copy, seeded directly) published onto notifications' queue, then drained by the real consumer code path
+    (staffroom_shared.runner.consumer: InboxConsumer over notifications' HANDLERS): events/s, vs a bare consumer
+    doing one INSERT per message (raw kombu / the embedded bus's own loop), ratio for context. Checks exactly
+    10,000 messages, 10,000 deliveries and 10,000 inbox rows, then re-publishes 1,000 of the same envelopes:
+    nothing may change. On RabbitMQ + PostgreSQL (a vhost of the run's own) and on SQLite + the embedded bus.
+(j) End to end: `staffroom run --no-seed` (every service in one process) in its own process; N academies each
+    with a headteacher and a teacher seeded through the directory's API; one draft teachers' cycle each through
+    appraisal's API; then one at a time POST /cycles/<id>/open (one appraisal.appraisal_opened -> two messages)
+    and the time from the HTTP response until both messages are in notifications' database: p50 and p95
+    (target p95 <= 300 ms), with where the time goes (relay, bus, handler) from the services' own timestamps.
+    Every message checked once in the inbox, through GET /inbox and by email (a real SMTP server). RabbitMQ +
+    PostgreSQL and the embedded default. Code for (i) and (j): bench/notifications_bench.py.
 
 The machine is shared and noisy, so A and B are measured alternately (A B A B ...) in the same run and
 the table gives medians with min-max; (a), (b), (e), (f) are reported as ratios against the bare stack, and
-(g) and (h) print theirs beside their own targets (status "info": context, never MISSED).
+(g), (h) and (i) print theirs beside their own targets (status "info": context, never MISSED).
 Exits non-zero only on a crash; a missed target prints MISSED.
 
 Needs PostgreSQL on 127.0.0.1:5432 (trust auth, user postgres) and RabbitMQ on 127.0.0.1:5672
-(guest/guest); override with BENCH_PG_ADMIN_URL and BENCH_AMQP_URL. Everything it creates (databases,
-queues, temp files, server processes) is removed at the end.
+(guest/guest); override with BENCH_PG_ADMIN_URL and BENCH_AMQP_URL. (i) and (j) also need rabbitmqctl on this
+machine (BENCH_RABBITMQCTL) for their vhosts. Everything it creates (databases, queues, vhosts, temp files,
+server processes) is removed at the end.
 """
 from __future__ import annotations
 
@@ -1124,8 +1138,9 @@ def bench_wellbeing_submit(database_url: str, tmp: Path, rounds: int) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="fewer rounds and requests (a-f < 1.5 minutes, g+h ~1.5 more)")
-    parser.add_argument("--only", default="a,b,c,d,e,f,g,h", help="which parts to run: a-h (comma-separated)")
+    parser.add_argument("--quick", action="store_true",
+                        help="fewer rounds and requests (a-f < 1.5 minutes, g+h ~1.5 more, i+j ~4 more)")
+    parser.add_argument("--only", default="a,b,c,d,e,f,g,h,i,j", help="which parts to run: a-j (comma-separated)")
     parser.add_argument("--no-sqlite-http", action="store_true", help="skip (a), (e) and (f) on SQLite")
     args = parser.parse_args()
     parts = set(args.only.split(","))
@@ -1174,6 +1189,10 @@ def main() -> int:
         if "h" in parts:
             with pg_database("wbsubmit") as url:
                 bench_wellbeing_submit(url, tmp / "wellbeing-h", submit_rounds)
+        if parts & {"i", "j"}:  # notifications: burst and end to end, in bench/notifications_bench.py
+            import notifications_bench
+
+            notifications_bench.run_part(sys.modules[__name__], tmp, args.quick, parts)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print_table()
