@@ -15,7 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
-PACKAGES = ["shared", "services/directory", "services/appraisal", "services/cpd", "services/wellbeing", "services/notifications", "services/targets", "suite"]
+PACKAGES = ["shared", "services/directory", "services/appraisal", "services/cpd", "services/wellbeing", "services/notifications", "services/targets", "portal", "suite"]
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 
 
@@ -89,6 +89,23 @@ def ensure_servers() -> None:
         print(f"{name} is {'up' if up(port) else 'STILL DOWN: integration tests will fail'}", flush=True)
 
 
+def ensure_browser() -> None:
+    """The portal's browser tests drive Debian's Chromium (never a browser a test tool downloads)."""
+    import shutil
+
+    if shutil.which("chromium") or os.environ.get("STAFFROOM_CHROMIUM"):
+        return
+    if shutil.which("apt-get") is None or os.geteuid() != 0:
+        print("Chromium is not installed (Debian: apt-get install chromium); the browser tests will fail", flush=True)
+        return
+    print("installing Debian's chromium for the browser tests", flush=True)
+    install = ["apt-get", "install", "-y", "-q", "--no-install-recommends", "chromium"]
+    quiet = {"stdout": subprocess.DEVNULL, "env": {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}}
+    if subprocess.run(install, **quiet).returncode != 0:
+        subprocess.run(["apt-get", "update", "-q"], **quiet)
+        subprocess.run(install, check=True, **quiet)
+
+
 def main(argv: list[str]) -> int:
     command = argv[0] if argv else "help"
     rest = argv[1:]
@@ -98,6 +115,7 @@ def main(argv: list[str]) -> int:
     if command == "test":
         ensure_venv("requirements-dev.lock")
         ensure_servers()
+        ensure_browser()
         os.chdir(ROOT)
         os.execv(BIN / "python", [str(BIN / "python"), "-m", "pytest", *rest])
     print(__doc__)

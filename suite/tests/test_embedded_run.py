@@ -2,30 +2,14 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
-import socket
-import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-STAFFROOM = Path(sys.executable).parent / "staffroom"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _start(data_dir: Path, port: int) -> subprocess.Popen:
-    log = open(data_dir.parent / f"run-{port}.log", "ab")
-    return subprocess.Popen([str(STAFFROOM), "run", "--data-dir", str(data_dir), "--port", str(port)],
-                            stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "LOG_LEVEL": "WARNING"})
+from staffroom.testing import free_port as _free_port, start as _start, wait_ready as _wait_ready
 
 
 def _get(url: str, token: str | None = None) -> tuple[int, dict]:
@@ -35,19 +19,6 @@ def _get(url: str, token: str | None = None) -> tuple[int, dict]:
             return response.status, json.loads(response.read())
     except urllib.error.HTTPError as exc:
         return exc.code, json.loads(exc.read())
-
-
-def _wait_ready(base: str, process: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "staffroom run exited early"
-        try:
-            if _get(f"{base}/api/directory/readyz")[0] == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    pytest.fail("staffroom run did not become ready")
 
 
 def _wait_for_ok(url: str, token: str, timeout: float = 60) -> dict:

@@ -51,19 +51,29 @@ class Suite:
                 self.contexts[module.NAME].bus.declare(module.NAME, sorted(module.HANDLERS))
 
     def wsgi(self):
-        from werkzeug.middleware.dispatcher import DispatcherMiddleware
+        """The portal at /, each service's API at /api/<service>. The portal calls the APIs in-process."""
+        import httpx
         from flask import Flask, jsonify
+        from werkzeug.exceptions import NotFound
+        from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
-        from staffroom_shared.app import create_service_app  # noqa: F401  (apps built by each service)
+        from staffroom_portal.app import create_app as create_portal
+        from staffroom_portal.backend import Backend
+        from staffroom_portal.signin import DevSignIn
 
-        root = Flask("staffroom")
+        index = Flask("staffroom-apis")
 
-        @root.get("/")
-        def index():
+        @index.get("/")
+        def api_index():
             return jsonify(service="staffroom", apis={m.NAME: f"/api/{m.NAME}/openapi.json" for m in self.modules})
 
         mounts = {f"/api/{m.NAME}": _api(m).create_app(self.configs[m.NAME]) for m in self.modules}
-        return DispatcherMiddleware(root, mounts)
+        apis = {"/api": index, **mounts}
+        backend = Backend("http://staffroom.internal", transport=httpx.WSGITransport(app=DispatcherMiddleware(NotFound(), apis)))
+        dev = DevSignIn(self.data_dir / "dev-keys" / "private.pem", suggested=self.demo_people)
+        portal = create_portal(ServiceConfig.from_env("portal", self.environ), backend=backend, dev_sign_in=dev,
+                               environ=self.environ)
+        return DispatcherMiddleware(portal, apis)
 
     def start_workers(self) -> None:
         for module in self.modules:
@@ -119,11 +129,18 @@ class Suite:
         if surveys["seeded"]:
             log.info("seeded the demo surveys: %s", ", ".join(surveys["seeded"]))
 
-    def demo_tokens(self) -> list[dict]:
+    def demo_people(self) -> list[dict]:
+        """One person per role to try the suite as (none before the demo trust is seeded)."""
         from directory import demo
 
+        try:
+            return demo.demo_people(self.contexts["directory"].uow())
+        except (IndexError, StopIteration):
+            return []
+
+    def demo_tokens(self) -> list[dict]:
         private = self.data_dir / "dev-keys" / "private.pem"
-        people = demo.demo_people(self.contexts["directory"].uow())
+        people = self.demo_people()
         for person in people:
             person["token"] = issue_dev_token(private, staff_id=person["staff_id"], roles=person["roles"],
                                               academy_id=person["academy_id"])

@@ -1,0 +1,1 @@
+"""Staffroom's web portal: server-rendered pages over the services' APIs."""

@@ -1,0 +1,173 @@
+"""The portal's app factory: sessions, CSRF, sign-in, error pages and the pages of each part of the suite."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import wraps
+
+from flask import Flask, g, redirect, render_template, request, session, url_for
+from flask_wtf.csrf import CSRFError, CSRFProtect
+
+from staffroom_shared.auth import Principal, TokenVerifier, Unauthorised
+from staffroom_shared.config import ConfigError, ServiceConfig
+from staffroom_shared.log import configure_logging
+
+from .backend import ApiError, Backend
+from .signin import DevSignIn, Oidc
+
+SESSION_HOURS = 8
+
+
+@dataclass
+class Portal:
+    config: ServiceConfig
+    backend: Backend
+    verifier: TokenVerifier
+    dev_sign_in: DevSignIn | None
+    oidc: Oidc | None
+
+
+def create_app(config: ServiceConfig | None = None, *, backend: Backend | None = None,
+               dev_sign_in: DevSignIn | None = None, environ=None) -> Flask:
+    environ = os.environ if environ is None else environ
+    config = config or ServiceConfig.from_env("portal", environ)
+    if dev_sign_in is None and not config.production and environ.get("PORTAL_DEV_SIGN_IN") == "1":
+        dev_sign_in = DevSignIn.from_data_dir(environ.get("STAFFROOM_DATA_DIR", "data"))
+    oidc = Oidc.from_env(environ, config)
+    if config.production and dev_sign_in is not None:
+        raise ConfigError("portal: the development sign-in cannot be used in production")
+    if config.production and oidc is None:
+        raise ConfigError("portal: set OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET (the trust's identity "
+                          "provider) in production")
+    if dev_sign_in is None and oidc is None:
+        raise ConfigError("portal: no way to sign in: set OIDC_* or, in development, PORTAL_DEV_SIGN_IN=1")
+    configure_logging(config.log_level, "portal")
+
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=config.secret_key(),
+        SESSION_COOKIE_NAME="staffroom",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=config.public_url.startswith("https://"),
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=SESSION_HOURS),
+        MAX_CONTENT_LENGTH=config.max_content_length,
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
+    )
+    api_url = environ.get("PORTAL_API_URL", config.public_url)
+    app.extensions["portal"] = Portal(config, backend or Backend(api_url), TokenVerifier(config), dev_sign_in, oidc)
+    CSRFProtect(app)
+    if oidc is not None:
+        oidc.init_app(app)
+    if config.proxy_hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.proxy_hops, x_proto=config.proxy_hops,
+                                x_host=config.proxy_hops, x_prefix=config.proxy_hops)
+
+    from . import signin, views
+
+    app.register_blueprint(signin.blp)
+    for blp in views.blueprints():
+        app.register_blueprint(blp)
+    _wire(app)
+    return app
+
+
+def portal() -> Portal:
+    from flask import current_app
+
+    return current_app.extensions["portal"]
+
+
+def user() -> Principal | None:
+    """The signed-in person (verified as the APIs verify them), or None."""
+    if "user" not in g:
+        g.user = None
+        token = session.get("token")
+        if token:
+            try:
+                g.user = portal().verifier.verify(token)
+            except Unauthorised:
+                session.clear()
+    return g.user
+
+
+def api():
+    """The APIs, called as the signed-in person."""
+    return portal().backend.as_(session["token"])
+
+
+def signed_in(view):
+    """The page needs someone signed in; others go to the sign-in page and come back."""
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if user() is None:
+            return redirect(url_for("signin.page", next=request.full_path.rstrip("?")))
+        return view(*args, **kwargs)
+    return wrapper
+
+
+def is_hr() -> bool:
+    u = user()
+    return bool(u and u.has_role("academy_hr", "trust_hr"))
+
+
+# (endpoint, label, who sees it): the main navigation, in order; entries whose page is not built are left out.
+NAV = [
+    ("home.index", "Home", "all"),
+    ("appraisal.index", "Appraisal", "all"),
+    ("team.index", "My team", "all"),
+    ("cpd.catalogue", "CPD", "all"),
+    ("surveys.index", "Surveys", "all"),
+    ("notifications.inbox", "Notifications", "all"),
+    ("hr.index", "HR", "hr"),
+    ("targets.index", "Targets", "hr"),
+]
+
+
+def _wire(app: Flask) -> None:
+    def nav_items():
+        hr = is_hr()
+        return [(endpoint, label) for endpoint, label, who in NAV
+                if endpoint in app.view_functions and (who == "all" or hr)]
+
+    @app.context_processor
+    def _globals():
+        return {"user": user(), "me": session.get("me") or {}, "is_hr": is_hr(), "nav_items": nav_items,
+                "dev_sign_in": portal().dev_sign_in is not None}
+
+    @app.after_request
+    def _headers(response):
+        # No inline script or style anywhere, so the policy can forbid both.
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if session.get("token"):
+            response.headers["Cache-Control"] = "no-store"  # personal pages never sit in a shared cache
+        return response
+
+    @app.errorhandler(ApiError)
+    def _api_error(error: ApiError):
+        if error.status == 401:
+            session.clear()
+            return redirect(url_for("signin.page", next=request.full_path.rstrip("?"), expired=1))
+        status = error.status if error.status in (403, 404, 409, 410, 422, 429, 503) else 502
+        return render_template("error.html", status=status, error=error), status
+
+    @app.errorhandler(CSRFError)
+    def _csrf(error):
+        return render_template("error.html", status=400, message="This form had expired. Go back, reload the page "
+                               "and try again."), 400
+
+    @app.errorhandler(404)
+    def _not_found(error):
+        return render_template("error.html", status=404, message="There is no page at this address."), 404
+
+    @app.get("/healthz")
+    def healthz():
+        return {"status": "ok", "service": "portal"}

@@ -1,0 +1,54 @@
+"""Browser-test helpers: Debian's Chromium driven by Playwright, signed in through the development sign-in."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+CHROMIUM = os.environ.get("STAFFROOM_CHROMIUM", "/usr/bin/chromium")
+ARTEFACTS = Path(os.environ.get("STAFFROOM_ARTEFACTS", "test-artefacts")).resolve()
+# As the machine needs: no sandbox as root, and nothing that reaches for Google's servers.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+
+
+class Shots:
+    """Numbered screenshots of one test's journey."""
+
+    def __init__(self, page: Page, name: str):
+        self.page, self.n = page, 0
+        self.folder = ARTEFACTS / "screenshots" / re.sub(r"[^\w.-]+", "_", name)
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self.folder.mkdir(parents=True, exist_ok=True)
+
+    def __call__(self, step: str) -> None:
+        self.n += 1
+        self.page.screenshot(path=str(self.folder / f"{self.n:02d}-{step}.png"), full_page=True)
+
+
+def sign_in(page: Page, *, name: str | None = None, suggested: str | None = None, role: str = "staff") -> None:
+    """The development sign-in: a suggested person ("line manager", "trust HR", …) or anyone by full name."""
+    page.context.clear_cookies()
+    page.goto("/sign-in")
+    if suggested:
+        page.get_by_role("button", name=re.compile(rf"\({re.escape(suggested)}\)$")).click()
+    else:
+        page.get_by_label("Name, email or post").fill(name.split()[-1])
+        page.get_by_role("button", name="Find").click()
+        row = page.get_by_role("row").filter(has_text=name).first
+        row.get_by_role("combobox").select_option(role)
+        row.get_by_role("button", name=re.compile("^Sign in as")).click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def accessibility_violations(page: Page) -> list[dict]:
+    """axe-core's serious and critical findings against WCAG 2.0–2.2 A and AA on the page as it stands."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    result = Axe().run(page, options={"runOnly": {"type": "tag", "values": [
+        "wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]}})
+    return [{"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+            for v in result.response["violations"] if v["impact"] in ("serious", "critical")]
