@@ -31,7 +31,8 @@ class Portal:
 def create_app(config: ServiceConfig | None = None, *, backend: Backend | None = None,
                dev_sign_in: DevSignIn | None = None, environ=None) -> Flask:
     environ = os.environ if environ is None else environ
-    config = config or ServiceConfig.from_env("portal", environ)
+    # The portal keeps no data and sends no events: it has no database or bus of its own.
+    config = config or ServiceConfig.from_env("portal", environ, database_url="", bus_url="")
     if dev_sign_in is None and not config.production and environ.get("PORTAL_DEV_SIGN_IN") == "1":
         dev_sign_in = DevSignIn.from_data_dir(environ.get("STAFFROOM_DATA_DIR", "data"))
     oidc = Oidc.from_env(environ, config)
