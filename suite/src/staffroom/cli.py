@@ -236,6 +236,7 @@ def main(argv: list[str] | None = None) -> int:
     suite.start_schedulers()
     base = f"http://{args.host}:{args.port}"
     print(f"\nStaffroom is running at {base}/ (data in {suite.data_dir})", flush=True)
+    print(f"  open {base}/ in a browser and choose who to be on the development sign-in page")
     for module in suite.modules:
         print(f"  {module.NAME:<13} {base}/api/{module.NAME}/  (OpenAPI: {base}/api/{module.NAME}/openapi.json)")
     if not args.no_seed:
