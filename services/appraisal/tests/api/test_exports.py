@@ -39,6 +39,15 @@ def test_completion_shows_academy_hr_their_own_academy_only(client, trust, trust
     assert [r["academy_id"] for r in rows] == [trust.oak]
 
 
+@pytest.mark.parametrize("path", ["completion", "completion.csv"])
+def test_completion_of_another_academys_cycle_is_not_found_for_academy_hr(client, trust, steps, path):
+    cycle = steps.cycle("teachers", academy="oak")
+    steps.open(cycle)
+    response = client.get(f"/cycles/{cycle['id']}/{path}", headers=trust.elm_hr.headers)
+    assert response.status_code == 404, response.get_data(as_text=True)
+    assert client.get(f"/cycles/{cycle['id']}/{path}", headers=trust.oak_hr.headers).status_code == 200
+
+
 def test_completion_csv_has_a_row_per_academy(client, trust, trust_wide):
     response = client.get(f"/cycles/{trust_wide['id']}/completion.csv", headers=trust.trust_hr.headers)
     assert response.status_code == 200 and response.mimetype == "text/csv"

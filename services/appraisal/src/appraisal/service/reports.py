@@ -16,6 +16,7 @@ from staffroom_shared.errors import NotFound
 from ..adapters.orm import academies, appraisals, reviews
 from ..adapters.repository import AppraisalRepository
 from ..domain.model import Appraisal, Cycle, Status
+from .access import may_see_cycle
 from .record_template import RECORD
 
 
@@ -45,7 +46,9 @@ def _hr_scope(principal: Principal) -> list[uuid.UUID] | None:
 
 def completion(repo: AppraisalRepository, principal: Principal, cycle_id: uuid.UUID) -> list[dict]:
     scope = _hr_scope(principal)
-    if repo.cycle(cycle_id) is None:
+    cycle = repo.cycle(cycle_id)
+    # Another academy's cycle is hidden here as it is from GET /cycles/<id>: not even that it exists.
+    if cycle is None or not may_see_cycle(principal, cycle):
         raise NotFound(f"there is no appraisal cycle with id {cycle_id}")
     rows: dict[uuid.UUID, dict] = {}
     for academy_id, status, count in repo.completion(cycle_id, scope):

@@ -1,0 +1,546 @@
+"""Authorisation matrix (issue 8): every endpoint of every service, called as every role, against authorisation.csv.
+
+One embedded suite (SQLite, embedded bus, demo trust seeded, workers running) is built for the module. From the
+demo data it picks, around one member of staff in academy A ("staff"):
+
+  staff             the member of staff whose records the calls are about
+  other_staff       a member of staff in academy B, with no relation to them
+  appraiser         their line manager, who is their appraiser in this year's cycle
+  other_appraiser   another line manager in academy A (someone else's appraiser)
+  academy_hr        academy HR of academy A          other_academy_hr  academy HR of academy B
+  trust_hr          trust HR (a person in academy C, with no relation to them)
+  no_token, expired_token, wrong_key (signed with another key), altered_token (the staff token with
+  roles changed to trust_hr after signing)
+
+It creates, through the APIs and as the right person, what the path parameters need (an objective, a cycle for
+academy A, a programme and cohorts, enrolments, a training agreement, a nomination, a secondment, a draft survey
+run, ...), then for every row of the table calls the endpoint as every role: the roles the table denies first,
+so that the allowed calls find a state a denial must not have changed. "deny" is 401, 403 or 404 (404 is how a
+service hides that a record exists); "allow" is anything else (2xx, or a 409/422 from a step at the wrong stage,
+which is only reached after authorisation). The four bad-token roles must be 401 everywhere but on the public
+endpoints. All mismatches are reported together.
+"""
+from __future__ import annotations
+
+import base64
+import csv
+import itertools
+import json
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+from staffroom.cli import Suite, _api
+from staffroom_shared.auth import ensure_dev_keys, issue_dev_token
+
+TABLE = Path(__file__).with_name("authorisation.csv")
+ROLES = ("staff", "other_staff", "appraiser", "other_appraiser", "academy_hr", "other_academy_hr", "trust_hr",
+         "no_token", "expired_token", "wrong_key", "altered_token")
+BAD_TOKENS = ("no_token", "expired_token", "wrong_key", "altered_token")
+METHODS = ("get", "post", "put", "patch", "delete")
+TODAY = date.today()
+SCHOOL_YEAR = TODAY.year if TODAY.month >= 9 else TODAY.year - 1
+
+
+def load_table() -> dict[tuple[str, str, str], dict]:
+    with TABLE.open(newline="") as f:
+        rows = [row for row in csv.DictReader(f) if row["service"] and not row["service"].startswith("#")]
+    return {(r["service"], r["method"].upper(), r["path"]): r for r in rows}
+
+
+def documented_endpoints() -> set[tuple[str, str, str]]:
+    docs = Path(__file__).parents[2] / "docs" / "openapi"
+    found = set()
+    for doc in docs.glob("*.json"):
+        for path, operations in json.loads(doc.read_text())["paths"].items():
+            found |= {(doc.stem, method.upper(), path) for method in operations if method in METHODS}
+    return found
+
+
+# -- the trust, the people and the records ---------------------------------------------------------------
+
+@dataclass
+class World:
+    clients: dict
+    tokens: dict[str, str | None]
+    people: dict[str, dict]
+    ids: dict[str, Any] = field(default_factory=dict)
+    serial: Any = field(default_factory=lambda: itertools.count(1))
+    issue: Callable[[dict], str] | None = None  # a staff token for a person
+
+    def call(self, role: str, service: str, method: str, path: str, *, json_body=None, query=None, headers=None,
+             data=None, content_type=None):
+        token = self.tokens[role]
+        sent = {**({"Authorization": f"Bearer {token}"} if token else {}), **(headers or {})}
+        return self.clients[service].open(path, method=method, json=json_body, query_string=query, headers=sent,
+                                          data=data, content_type=content_type)
+
+    def ok(self, role: str, service: str, method: str, path: str, **kwargs):
+        """A setup call that must work: its JSON body."""
+        response = self.call(role, service, method, path, **kwargs)
+        assert response.status_code < 300, f"setup {method} /{service}{path} as {role}: {response.status_code} " \
+                                           f"{response.get_data(as_text=True)[:500]}"
+        return response.get_json(silent=True)
+
+    def n(self) -> int:
+        return next(self.serial)
+
+
+def wait_for(check: Callable[[], Any], what: str, timeout: float = 60.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.2)
+    pytest.fail(f"timed out waiting for {what}")
+
+
+def _altered(token: str) -> str:
+    """The same signature over a payload edited afterwards to claim trust HR."""
+    header, payload, signature = token.split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    claims["roles"] = ["trust_hr"]
+    edited = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
+    return f"{header}.{edited}.{signature}"
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("authz")
+    suite = Suite(tmp / "data", environ={"LOG_LEVEL": "WARNING"})
+    suite.prepare()
+    suite.seed()
+    suite.start_workers()
+    try:
+        suite.seed_after_workers()
+        clients = {m.NAME: _api(m).create_app(suite.configs[m.NAME]).test_client() for m in suite.modules}
+        private = suite.data_dir / "dev-keys" / "private.pem"
+        w = World(clients, {}, {})
+        _pick_people(w, suite, private, ensure_dev_keys(tmp / "other-keys")[0])
+        _make_records(w)
+        yield w
+    finally:
+        suite.stop.set()
+        for thread in suite.threads:
+            thread.join(timeout=10)
+
+
+def _pick_people(w: World, suite: Suite, private: Path, other_private: Path) -> None:
+    service = issue_dev_token(private, staff_id=None, roles=["trust_hr", "service"], subject="authz-matrix")
+    w.tokens["setup"] = service
+    academies = w.ok("setup", "directory", "GET", "/academies")
+    a, b, c = (x["id"] for x in academies)
+    w.ids["urn_a"] = academies[0]["urn"]
+    staff = {x: w.ok("setup", "directory", "GET", "/staff", query={"academy_id": x, "page_size": 500})["items"]
+             for x in (a, b, c)}
+    managers = {p["line_manager_id"] for people in staff.values() for p in people if p["line_manager_id"]}
+    me = next(p for p in staff[a] if p["post"] != "Head of Department" and p["id"] not in managers
+              and any(m["id"] == p["line_manager_id"] and m["post"] == "Head of Department" for m in staff[a]))
+    appraiser = next(p for p in staff[a] if p["id"] == me["line_manager_id"])
+    other_appraiser = next(p for p in staff[a] if p["post"] == "Head of Department" and p["id"] != appraiser["id"])
+    unrelated = {me["id"], appraiser["id"], other_appraiser["id"]} | managers
+    w.people = {
+        "staff": me, "appraiser": appraiser, "other_appraiser": other_appraiser,
+        "other_staff": next(p for p in staff[b] if p["id"] not in unrelated and p["staff_type"] == "teaching"),
+        "academy_hr": next(p for p in staff[a] if p["id"] not in unrelated and p["staff_type"] == "support"),
+        "other_academy_hr": next(p for p in staff[b] if p["id"] not in unrelated and p["staff_type"] == "support"),
+        "trust_hr": next(p for p in staff[c] if p["id"] not in unrelated),
+    }
+    roles = {"academy_hr": ["academy_hr"], "other_academy_hr": ["academy_hr"], "trust_hr": ["trust_hr"]}
+    for role, person in w.people.items():
+        w.tokens[role] = issue_dev_token(private, staff_id=person["id"], roles=roles.get(role, ["staff"]),
+                                         academy_id=person["academy_id"])
+    mine = dict(staff_id=me["id"], roles=["staff"], academy_id=a)
+    w.tokens.update(no_token=None, altered_token=_altered(w.tokens["staff"]),
+                    expired_token=issue_dev_token(private, **mine, lifetime=timedelta(hours=-1)),
+                    wrong_key=issue_dev_token(other_private, **mine))
+    w.ids.update(academy_a=a, academy_b=b, academy_c=c,
+                 respondents=[p for p in staff[c] if p["id"] not in unrelated | {w.people["trust_hr"]["id"]}])
+    w.issue = lambda person: issue_dev_token(private, staff_id=person["id"], roles=["staff"],
+                                             academy_id=person["academy_id"])
+
+
+def _make_records(w: World) -> None:
+    """What the path parameters point at, each made through the API by the person who would make it."""
+    ids, me = w.ids, w.people["staff"]["id"]
+    ids.update(staff_id=me, school_year=SCHOOL_YEAR, instrument="enps", stage="mid-year")
+    # appraisal: the staff member's appraisal in this year's trust-wide cycle, with an objective; a cycle for academy A
+    [appraisal] = wait_for(lambda: w.ok("appraiser", "appraisal", "GET", "/appraisals",
+                                        query={"reviewee_id": me})["items"], "the staff member's appraisal")
+    assert appraisal["appraiser_id"] == w.people["appraiser"]["id"]
+    ids["appraisal_id"] = appraisal["id"]
+    ids["objective_id"] = _objective(w)["id"]
+    ids["cycle_id"] = w.ok("academy_hr", "appraisal", "POST", "/cycles", json_body={
+        "name": f"{SCHOOL_YEAR + 1} support (academy A)", "template": "support", "academy_id": ids["academy_a"],
+        "school_year": SCHOOL_YEAR + 1})["id"]
+    # cpd: a costly programme of academy A (manager and HR approval, then a training agreement), two cohorts
+    programme = w.ok("academy_hr", "cpd", "POST", "/programmes", json_body={
+        "title": "Leading curriculum change", "kind": "external_course", "provider": "Oak Teaching School Hub",
+        "delivery_mode": "blended", "cost": "1200.00", "requires_approval": True, "academy_id": ids["academy_a"]})
+    ids["programme_id"] = programme["id"]
+    cohorts = [w.ok("academy_hr", "cpd", "POST", f"/programmes/{programme['id']}/cohorts", json_body={
+        "name": name, "starts_on": str(TODAY + timedelta(days=60)), "ends_on": str(TODAY + timedelta(days=90)),
+        "capacity": 10}) for name in ("Spring", "Summer")]
+    ids["cohort_id"] = cohorts[0]["id"]
+    wait_for(lambda: w.call("staff", "cpd", "GET", "/plans/me").status_code == 200, "the staff member's plan in CPD")
+    ids["enrolment_id"] = w.ok("staff", "cpd", "POST", "/enrolments", json_body={
+        "cohort_id": cohorts[0]["id"], "reason": "To lead our new KS3 curriculum"})["id"]
+    signed = w.ok("staff", "cpd", "POST", "/enrolments", json_body={
+        "cohort_id": cohorts[1]["id"], "reason": "The summer dates suit better"})["id"]
+    w.ok("appraiser", "cpd", "POST", f"/enrolments/{signed}/approve", json_body={"note": "Yes"})
+    ids["agreement_id"] = w.ok("academy_hr", "cpd", "POST", f"/enrolments/{signed}/approve",
+                               json_body={"note": "Within budget"})["agreement_id"]
+    plan = w.ok("staff", "cpd", "GET", "/plans/me")
+    ids["plan_id"] = plan["id"]
+    ids["item_id"] = w.ok("staff", "cpd", "POST", f"/plans/{plan['id']}/items",
+                          json_body={"title": "Observe an outstanding KS3 lesson"})["id"]
+    ids["nomination_id"] = w.ok("appraiser", "cpd", "POST", "/future-leaders", json_body={
+        "staff_id": me, "reason": "Leads the department's reading project"})["id"]
+    ids["secondment_id"] = w.ok("academy_hr", "cpd", "POST", "/secondments", json_body=_secondment(w))["id"]
+    # wellbeing: last summer's closed run, the open pulse, and a draft run of academy A's
+    runs = w.ok("trust_hr", "wellbeing", "GET", "/runs")
+    ids["closed_run"] = next(r["id"] for r in runs if r["status"] == "closed")
+    ids["open_run"] = next(r["id"] for r in runs if r["status"] == "open")
+    ids["run_id"] = w.ok("academy_hr", "wellbeing", "POST", "/runs", json_body=_run(w))["id"]
+    # notifications: a message in the staff member's inbox, and an email that could not be delivered
+    ids["message_id"] = wait_for(lambda: w.ok("staff", "notifications", "GET", "/inbox")["items"],
+                                 "the staff member's inbox")[0]["id"]
+    ids["delivery_id"] = _dead_delivery(w)
+    # targets: one target's key
+    ids["key"] = w.ok("trust_hr", "targets", "GET", "/targets")[0]["key"]
+
+
+def _objective(w: World) -> dict:
+    """A new objective (the appraiser's), first removing one the matrix's own calls added if at the cap of six."""
+    path = f"/appraisals/{w.ids['appraisal_id']}"
+    objectives = w.ok("appraiser", "appraisal", "GET", path)["objectives"] if "objective_id" in w.ids else []
+    if len(objectives) >= 6:
+        extra = next(o["id"] for o in objectives if o["id"] != w.ids["objective_id"])
+        w.ok("appraiser", "appraisal", "DELETE", f"{path}/objectives/{extra}")
+    return w.ok("appraiser", "appraisal", "POST", f"/appraisals/{w.ids['appraisal_id']}/objectives",
+                json_body=_objective_body(w))
+
+
+def _objective_body(w: World) -> dict:
+    return {"title": f"Raise Year 9 attainment in algebra ({w.n()})", "type": "pupil_outcomes",
+            "description": "By July, 80% of Year 9 secure in algebra", "success_criteria": "Summer assessment"}
+
+
+def _secondment(w: World) -> dict:
+    return {"staff_id": w.ids["staff_id"], "host_academy_id": w.ids["academy_b"], "post": "Acting Head of Year",
+            "starts_on": str(TODAY + timedelta(days=120 + w.n())), "ends_on": str(TODAY + timedelta(days=300))}
+
+
+def _run(w: World) -> dict:
+    return {"title": f"Academy A spring pulse {w.n()}", "instruments": ["enps"], "academy_ids": [w.ids["academy_a"]],
+            "owner_academy_id": w.ids["academy_a"], "opens_on": str(TODAY), "closes_on": str(TODAY + timedelta(days=14))}
+
+
+def _dead_delivery(w: World) -> str:
+    """No API makes an email undeliverable: mark one of the staff member's emails dead in notifications' own table."""
+    from sqlalchemy import select, update
+
+    context = w.clients["notifications"].application.extensions["staffroom"]
+    deliveries = context.metadata.tables["deliveries"]
+
+    def one():
+        with context.engine.execution_options(staffroom_readonly=True).connect() as conn:
+            return conn.scalar(select(deliveries.c.id).limit(1))
+    delivery = wait_for(one, "an email delivery in notifications")
+    with context.engine.begin() as conn:
+        conn.execute(update(deliveries).where(deliveries.c.id == delivery).values(status="dead", attempts=5))
+    return str(delivery)
+
+
+def _link_token(w: World) -> str:
+    """A single-use link to the open survey, each call another invited colleague's (a submitted link stops working)."""
+    person = w.ids["respondents"].pop()
+    w.tokens["respondent"] = w.issue(person)
+    return w.ok("respondent", "wellbeing", "POST", f"/runs/{w.ids['open_run']}/link")["link"].split("#token=")[1]
+
+
+def _unsubscribe(w: World) -> dict:
+    from notifications.service.email import unsubscribe_signature
+
+    key = w.clients["notifications"].application.extensions["staffroom"].config.secret_key()
+    me = w.ids["staff_id"]
+    return {"staff_id": me, "category": "cpd_updates",
+            "signature": unsubscribe_signature(key, uuid.UUID(me), "cpd_updates")}
+
+
+# -- how each endpoint is called -----------------------------------------------------------------------------
+
+@dataclass
+class Case:
+    params: dict = field(default_factory=dict)  # path parameter -> key of World.ids (default: the same name)
+    body: Callable[[World], Any] | None = None  # a valid body, made afresh for each call
+    query: Callable[[World], dict] | None = None
+    headers: Callable[[World], dict] | None = None  # made afresh for each call
+    csv: Callable[[World], str] | None = None  # a CSV body instead of JSON
+    fresh: dict[str, Callable[[World], str]] = field(default_factory=dict)  # a new record for each call
+    unchanged: str | None = None  # GET this path (trust HR) before and after the denied calls: it must not change
+
+
+APPRAISAL = "/appraisals/{appraisal_id}"
+CASES: dict[tuple[str, str, str], Case] = {}
+
+
+def case(service: str, method: str, path: str, **kwargs) -> None:
+    CASES[(service, method, path)] = Case(**kwargs)
+
+
+# Listed in the order they run: reads first; then each record through its life, so that a step finds the
+# stage it needs where it can; things that end a record's life (withdrawal, close, leaving) last.
+case("directory", "GET", "/academies")
+case("directory", "GET", "/academies/{academy_id}", params={"academy_id": "academy_a"})
+case("directory", "GET", "/staff")
+case("directory", "GET", "/staff/me")
+case("directory", "GET", "/staff/{staff_id}")
+case("directory", "POST", "/academies", body=lambda w: {
+    "name": f"New Academy {w.n()}", "urn": f"{150000 + w.n()}", "phase": "primary"})
+case("directory", "PATCH", "/academies/{academy_id}", params={"academy_id": "academy_a"},
+     body=lambda w: {"phase": "primary"}, unchanged="/academies/{academy_id}")
+case("directory", "POST", "/staff", body=lambda w: {
+    "academy_id": w.ids["academy_a"], "staff_code": f"AZ{w.n():04d}", "first_name": "Rosa", "last_name": "Lopez",
+    "email": f"rosa.lopez.{w.n()}@oaktrust.example", "staff_type": "support", "post": "Teaching Assistant",
+    "start_date": str(TODAY), "line_manager_id": w.people["appraiser"]["id"]})
+case("directory", "PATCH", "/staff/{staff_id}", body=lambda w: {"fte": w.people["staff"]["fte"]},
+     unchanged="/staff/{staff_id}")
+case("directory", "POST", "/imports/staff", query=lambda w: {"dry_run": "true"}, csv=lambda w: (
+    "Staff ID,Forename,Surname,Work Email,School URN,Staff Category,Job Title,FTE,Employment Start,Leaving Date,"
+    f"Line Manager\nZZ9001,Sam,Ward,sam.ward@oaktrust.example,{w.ids['urn_a']},Support,Office Manager,1.0,"
+    "01/09/2026,,\n"))
+
+case("appraisal", "GET", "/cycles")
+case("appraisal", "GET", "/cycles/{cycle_id}")
+case("appraisal", "GET", "/cycles/{cycle_id}/completion")
+case("appraisal", "GET", "/cycles/{cycle_id}/completion.csv")
+case("appraisal", "GET", "/reports/untrained-appraisers")
+case("appraisal", "GET", "/appraisals")
+case("appraisal", "GET", APPRAISAL)
+case("appraisal", "GET", APPRAISAL + "/meetings.ics")
+case("appraisal", "GET", APPRAISAL + "/record")
+case("appraisal", "POST", "/cycles", body=lambda w: {
+    "name": f"{SCHOOL_YEAR + 2} leaders {w.n()}", "template": "leaders", "academy_id": w.ids["academy_a"],
+    "school_year": SCHOOL_YEAR + 2})
+case("appraisal", "PATCH", "/cycles/{cycle_id}", body=lambda w: {"observation_cap": 3},
+     unchanged="/cycles/{cycle_id}")
+case("appraisal", "POST", APPRAISAL + "/objectives", body=_objective_body)
+case("appraisal", "PATCH", APPRAISAL + "/objectives/{objective_id}", body=lambda w: {"success_criteria": "Summer test"},
+     unchanged=APPRAISAL)
+case("appraisal", "DELETE", APPRAISAL + "/objectives/{objective_id}", fresh={"objective_id": lambda w: _objective(w)["id"]})
+case("appraisal", "POST", APPRAISAL + "/meetings", body=lambda w: {
+    "kind": "objective_setting", "location": "Room 12", "starts_at": f"{TODAY + timedelta(days=7)}T15:30:00Z"})
+case("appraisal", "POST", APPRAISAL + "/observations", body=lambda w: {
+    "kind": "lesson_observation", "focus": "Questioning in Year 8 maths", "observed_on": str(TODAY)})
+case("appraisal", "PUT", APPRAISAL + "/support-plan", body=lambda w: {"support_plan": False, "notes": None}, unchanged=APPRAISAL)
+case("appraisal", "POST", APPRAISAL + "/objectives/agreement", unchanged=APPRAISAL)
+case("appraisal", "POST", APPRAISAL + "/objectives/{objective_id}/progress", body=lambda w: {
+    "note": "Half of Year 9 secure after the autumn test", "evidence": "Autumn assessment"})
+case("appraisal", "POST", APPRAISAL + "/reviews/{stage}", body=lambda w: {
+    "overall_outcome": "meets_expectations", "assessments": {}, "summary": "On track"}, unchanged=APPRAISAL)
+case("appraisal", "PUT", APPRAISAL + "/reviews/{stage}/comments", body=lambda w: {"comments": "A fair review"})
+case("appraisal", "POST", APPRAISAL + "/sign-off", body=lambda w: {"comment": "Agreed"}, unchanged=APPRAISAL)
+case("appraisal", "PUT", APPRAISAL + "/appraiser", body=lambda w: {"appraiser_id": w.people["appraiser"]["id"]})
+case("appraisal", "POST", "/cycles/{cycle_id}/open", unchanged="/cycles/{cycle_id}")
+case("appraisal", "POST", "/cycles/{cycle_id}/close", unchanged="/cycles/{cycle_id}")
+case("appraisal", "POST", APPRAISAL + "/withdrawal", body=lambda w: {"reason": "Long-term absence"}, unchanged=APPRAISAL)
+
+case("cpd", "GET", "/programmes")
+case("cpd", "GET", "/programmes/{programme_id}")
+case("cpd", "GET", "/programmes/{programme_id}/cohorts")
+case("cpd", "GET", "/cohorts/{cohort_id}")
+case("cpd", "GET", "/enrolments")
+case("cpd", "GET", "/enrolments/{enrolment_id}")
+case("cpd", "GET", "/agreements")
+case("cpd", "GET", "/agreements/{agreement_id}")
+case("cpd", "GET", "/settings")
+case("cpd", "GET", "/budgets")
+case("cpd", "GET", "/reports/spend", query=lambda w: {"year_starting": SCHOOL_YEAR})
+case("cpd", "GET", "/plans")
+case("cpd", "GET", "/plans/me")
+case("cpd", "GET", "/plans/{plan_id}")
+case("cpd", "GET", "/future-leaders")
+case("cpd", "GET", "/future-leaders/{nomination_id}")
+case("cpd", "GET", "/secondments")
+case("cpd", "GET", "/secondments/{secondment_id}")
+case("cpd", "POST", "/programmes", body=lambda w: {
+    "title": f"Phonics refresher {w.n()}", "kind": "internal_course", "provider": "Oakfield English lead",
+    "delivery_mode": "in_person", "cost": "0.00", "academy_id": w.ids["academy_a"]})
+case("cpd", "PATCH", "/programmes/{programme_id}", body=lambda w: {"duration": "3 days"},
+     unchanged="/programmes/{programme_id}")
+case("cpd", "PUT", "/programmes/{programme_id}/active", body=lambda w: {"active": True},
+     unchanged="/programmes/{programme_id}")
+case("cpd", "POST", "/programmes/{programme_id}/cohorts", body=lambda w: {
+    "name": f"Autumn {w.n()}", "starts_on": str(TODAY + timedelta(days=200)),
+    "ends_on": str(TODAY + timedelta(days=230)), "capacity": 12})
+case("cpd", "PATCH", "/cohorts/{cohort_id}", body=lambda w: {"location": "Oakfield library"},
+     unchanged="/cohorts/{cohort_id}")
+case("cpd", "PUT", "/settings", body=lambda w: {"approval_threshold": "500.00", "agreement_threshold": "1000.00",
+                                                "repayment_schedule": [[12, 100], [24, 50]]}, unchanged="/settings")
+case("cpd", "PUT", "/budgets/{academy_id}/{year_starting}", params={"academy_id": "academy_a",
+                                                                     "year_starting": "school_year"},
+     body=lambda w: {"amount": "25000.00"})
+case("cpd", "POST", "/enrolments", body=lambda w: {"cohort_id": w.ids["cohort_id"], "reason": "Curriculum lead"})
+case("cpd", "POST", "/enrolments/{enrolment_id}/approve", body=lambda w: {"note": "Good fit"},
+     unchanged="/enrolments/{enrolment_id}")
+case("cpd", "POST", "/enrolments/{enrolment_id}/decline", body=lambda w: {"note": "No cover that week"},
+     unchanged="/enrolments/{enrolment_id}")
+case("cpd", "POST", "/agreements/{agreement_id}/sign", unchanged="/agreements/{agreement_id}")
+case("cpd", "POST", "/enrolments/{enrolment_id}/attendance", body=lambda w: {"percent": 100})
+case("cpd", "POST", "/enrolments/{enrolment_id}/completion", body=lambda w: {"completed": True,
+                                                                              "completed_on": str(TODAY)})
+case("cpd", "POST", "/enrolments/{enrolment_id}/evaluation", body=lambda w: {
+    "rating": 4, "notes": "Changed how we plan KS3"})
+case("cpd", "POST", "/enrolments/{enrolment_id}/withdraw", body=lambda w: {"note": "Leaving the course"},
+     unchanged="/enrolments/{enrolment_id}")
+case("cpd", "POST", "/plans/me")
+case("cpd", "POST", "/plans/{plan_id}/items", body=lambda w: {"title": f"Read 'Making every lesson count' {w.n()}"})
+case("cpd", "POST", "/plans/{plan_id}/items/{item_id}/dismiss", unchanged="/plans/{plan_id}")
+case("cpd", "POST", "/plans/{plan_id}/items/{item_id}/accept", unchanged="/plans/{plan_id}")
+case("cpd", "POST", "/plans/{plan_id}/items/{item_id}/complete", unchanged="/plans/{plan_id}")
+case("cpd", "POST", "/future-leaders", body=lambda w: {"staff_id": w.ids["staff_id"], "reason": "A natural leader"})
+case("cpd", "POST", "/future-leaders/{nomination_id}/response", body=lambda w: {"accept": True},
+     unchanged="/future-leaders/{nomination_id}")
+case("cpd", "POST", "/future-leaders/{nomination_id}/shadowing", body=lambda w: {
+    "host_staff_id": w.people["other_appraiser"]["id"], "focus": "Running a department",
+    "starts_on": str(TODAY + timedelta(days=30)), "ends_on": str(TODAY + timedelta(days=32))})
+case("cpd", "POST", "/secondments", body=_secondment)
+case("cpd", "POST", "/secondments/{secondment_id}/cancel", unchanged="/secondments/{secondment_id}")
+
+case("wellbeing", "GET", "/instruments")
+case("wellbeing", "GET", "/instruments/{key}", params={"key": "instrument"})
+case("wellbeing", "GET", "/me/surveys")
+case("wellbeing", "GET", "/runs")
+case("wellbeing", "GET", "/runs/{run_id}")
+case("wellbeing", "GET", "/runs/{run_id}/progress", params={"run_id": "open_run"})
+case("wellbeing", "GET", "/runs/{run_id}/report", params={"run_id": "closed_run"})
+case("wellbeing", "GET", "/runs/{run_id}/report.csv", params={"run_id": "closed_run"})
+case("wellbeing", "GET", "/runs/{run_id}/comments", params={"run_id": "closed_run"})
+case("wellbeing", "GET", "/runs/{run_id}/drivers", params={"run_id": "closed_run"},
+     query=lambda w: {"academy_id": w.ids["academy_a"]})
+case("wellbeing", "POST", "/runs", body=_run)
+case("wellbeing", "PATCH", "/runs/{run_id}", body=lambda w: {"closes_on": str(TODAY + timedelta(days=14))},
+     unchanged="/runs/{run_id}")
+case("wellbeing", "POST", "/runs/{run_id}/link", params={"run_id": "open_run"})
+case("wellbeing", "GET", "/survey", headers=lambda w: {"X-Survey-Token": _link_token(w)})
+case("wellbeing", "PUT", "/survey/answers", headers=lambda w: {"X-Survey-Token": _link_token(w)},
+     body=lambda w: {"answers": {"enps.recommend": 8}})
+case("wellbeing", "POST", "/survey/submission", headers=lambda w: {"X-Survey-Token": _link_token(w)},
+     body=lambda w: {"answers": {"enps.recommend": 8}})
+case("wellbeing", "POST", "/runs/{run_id}/schedule", unchanged="/runs/{run_id}")
+case("wellbeing", "POST", "/runs/{run_id}/close", unchanged="/runs/{run_id}")
+
+case("notifications", "GET", "/inbox")
+case("notifications", "GET", "/inbox/unread-count")
+case("notifications", "GET", "/preferences")
+case("notifications", "GET", "/hr-contacts")
+case("notifications", "GET", "/deliveries/dead")
+case("notifications", "POST", "/inbox/{message_id}/read")
+case("notifications", "POST", "/inbox/read-all")
+case("notifications", "PUT", "/preferences", body=lambda w: {"email": {"cpd_updates": "digest"}})
+case("notifications", "PUT", "/preferences/quiet-hours", body=lambda w: {"starts": "21:00", "ends": "07:00"})
+case("notifications", "GET", "/preferences/quiet-hours")
+case("notifications", "DELETE", "/preferences/quiet-hours")
+case("notifications", "PUT", "/hr-contacts/trust", body=lambda w: {"staff_ids": [w.people["trust_hr"]["id"]]},
+     unchanged="/hr-contacts")
+case("notifications", "PUT", "/hr-contacts/{academy_id}", params={"academy_id": "academy_a"},
+     body=lambda w: {"staff_ids": [w.people["academy_hr"]["id"]]}, unchanged="/hr-contacts")
+case("notifications", "POST", "/deliveries/{delivery_id}/retry", unchanged="/deliveries/dead")
+case("notifications", "POST", "/unsubscribe", query=_unsubscribe)
+
+case("targets", "GET", "/targets")
+case("targets", "GET", "/targets/{key}")
+case("targets", "GET", "/targets/{key}/people", query=lambda w: {"academy_id": w.ids["academy_a"]})
+case("targets", "GET", "/targets/{key}/trend")
+case("targets", "PUT", "/targets/{key}", body=lambda w: {}, unchanged="/targets/{key}")
+
+# Last: these change who the staff member is.
+case("directory", "POST", "/staff/{staff_id}/promotion", body=lambda w: {
+    "post": w.people["staff"]["post"], "staff_type": w.people["staff"]["staff_type"],
+    "effective_date": str(TODAY + timedelta(days=30))}, unchanged="/staff/{staff_id}")
+case("directory", "POST", "/staff/{staff_id}/leaving", body=lambda w: {
+    "leaving_date": str(TODAY + timedelta(days=365)), "reason": "Relocating"}, unchanged="/staff/{staff_id}")
+
+
+# -- the checks ------------------------------------------------------------------------------------------
+
+def test_the_table_covers_exactly_the_documented_endpoints():
+    table, documented = set(load_table()), documented_endpoints()
+    missing = sorted(documented - table)
+    extra = sorted(table - documented)
+    assert not missing and not extra, (
+        "authorisation.csv must have one row per documented endpoint.\n"
+        + "".join(f"  no row for {s} {m} {p}\n" for s, m, p in missing)
+        + "".join(f"  row for an endpoint that is not documented: {s} {m} {p}\n" for s, m, p in extra))
+    assert set(CASES) == table, f"no call written for: {sorted(table - set(CASES))}; " \
+                                f"calls for no row: {sorted(set(CASES) - table)}"
+
+
+def test_the_table_says_allow_or_deny_for_every_role_and_bad_tokens_are_denied_off_the_public_endpoints():
+    wrong = []
+    for key, row in load_table().items():
+        wrong += [f"{key} {role}={row[role]!r}" for role in ROLES if row[role] not in ("allow", "deny")]
+        public = row["no_token"] == "allow"
+        if not public:
+            wrong += [f"{key} {role} must be deny (only public endpoints take no token)" for role in BAD_TOKENS
+                      if row[role] != "deny"]
+    assert not wrong, "\n".join(wrong)
+
+
+def _fill(path: str, values: dict) -> str:
+    for name, value in values.items():
+        path = path.replace("{" + name + "}", str(value))
+    assert "{" not in path, f"no value for a path parameter of {path}"
+    return path
+
+
+def test_every_role_gets_what_the_table_says_on_every_endpoint(world: World):
+    table = load_table()
+    mismatches, changed = [], []
+    for key, how in CASES.items():
+        service, method, template = key
+        row = table[key]
+        params = {name: world.ids[how.params.get(name, name)] for name in _names(template)}
+        denied = [r for r in ROLES if row[r] == "deny"]
+        before = _get(world, service, _fill(how.unchanged, params)) if how.unchanged else None
+        for role in denied + [r for r in ROLES if r not in denied]:
+            fresh = how.fresh if row[role] == "allow" else {}  # a denied call finds the record as it is
+            values = {**params, **{name: make(world) for name, make in fresh.items()}}
+            response = world.call(role, service, method, _fill(template, values),
+                                  json_body=how.body(world) if how.body else None,
+                                  query=how.query(world) if how.query else None,
+                                  headers=how.headers(world) if how.headers else None,
+                                  data=how.csv(world) if how.csv else None,
+                                  content_type="text/csv" if how.csv else None)
+            status = response.status_code
+            got = "deny" if status in (401, 403, 404) else "allow"
+            if role in BAD_TOKENS and row["no_token"] == "deny" and status != 401:
+                got = f"{status}, not 401"
+            if got != row[role] or status >= 500:
+                detail = response.get_data(as_text=True)[:160].replace("\n", " ")
+                mismatches.append(f"{service} {method} {template} as {role}: expected {row[role]}, got {status} "
+                                  f"({detail})")
+            if before is not None and denied and role == denied[-1]:
+                after = _get(world, service, _fill(how.unchanged, params))
+                if after != before:
+                    changed.append(f"{service} {method} {template}: the denied calls changed {how.unchanged}")
+    assert not mismatches and not changed, (
+        f"{len(mismatches)} call(s) not as authorisation.csv says, {len(changed)} denial(s) that changed something:\n"
+        + "\n".join(mismatches + changed))
+
+
+def _names(template: str) -> list[str]:
+    return [part[1:-1] for part in template.replace(".", "/").split("/") if part.startswith("{")]
+
+
+def _get(world: World, service: str, path: str):
+    response = world.call("trust_hr", service, "GET", path)
+    assert response.status_code == 200, f"GET /{service}{path}: {response.status_code}"
+    return response.get_json()
