@@ -165,6 +165,12 @@ def _wire(app: Flask) -> None:
         return render_template("error.html", status=400, message="This form had expired. Go back, reload the page "
                                "and try again."), 400
 
+    @app.errorhandler(413)
+    def _too_large(error):
+        limit = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+        return render_template("error.html", status=413, message=f"That file is too large: the limit is {limit} MB. "
+                               "Split it into smaller files and send each."), 413
+
     @app.errorhandler(404)
     def _not_found(error):
         return render_template("error.html", status=404, message="There is no page at this address."), 404

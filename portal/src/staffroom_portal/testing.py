@@ -48,6 +48,7 @@ def accessibility_violations(page: Page) -> list[dict]:
     """axe-core's serious and critical findings against WCAG 2.0–2.2 A and AA on the page as it stands."""
     from axe_playwright_python.sync_playwright import Axe
 
+    page.wait_for_load_state("load")  # the stylesheet applied: contrast and target sizes depend on it
     result = Axe().run(page, options={"runOnly": {"type": "tag", "values": [
         "wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]}})
     return [{"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}

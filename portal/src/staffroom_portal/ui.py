@@ -1,6 +1,7 @@
 """What every page shares: forms that keep what was typed and show the API's reasons, and display filters."""
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Callable
 
@@ -8,15 +9,26 @@ from flask import Blueprint, request
 
 from .backend import ApiError
 
-FORM_ERRORS = (400, 409, 422)  # the person can fix these by changing what they typed
+FORM_ERRORS = (400, 409, 413, 422)  # the person can fix these by changing what they typed
+RANGE = re.compile(r"Must be greater than or equal to (?P<low>[\d.]+) and less than or equal to (?P<high>[\d.]+)\.")
+LENGTH = re.compile(r"Length must be between 1 and (?P<high>\d+)\.")
+PLAIN = {
+    "Missing data for required field.": "Fill this in.",
+    "Field may not be null.": "Fill this in.",
+    "Not a valid date.": "Enter a real date.",
+    "Not a valid integer.": "Enter a whole number.",
+    "Not a valid number.": "Enter a number.",
+    "Not a valid email address.": "Enter an email address like name@school.org.uk.",
+}
 
 
 class Form:
     """A submitted form's values and, after a refused submission, the reasons (per field and overall)."""
 
-    def __init__(self, values=None, error: ApiError | None = None, name: str | None = None):
+    def __init__(self, values=None, error: ApiError | None = None, name: str | None = None, answer=None):
         self.values = values if values is not None else {}
         self.error = error
+        self.answer = answer  # the API's answer when it accepted the form
         self.name = name  # which form on the page was sent, when a page has several
         self.fields = error.field_errors() if error else {}
 
@@ -30,14 +42,21 @@ class Form:
 
 
 def submit(call: Callable[[], object], name: str | None = None) -> Form:
-    """Run an API call for the submitted form; a refusal the person can fix comes back as a Form to show again."""
+    """Run an API call for the submitted form; a refusal the person can fix comes back as a Form to show again,
+    an acceptance with the API's answer in `answer`."""
     try:
-        call()
+        answer = call()
     except ApiError as error:
         if error.status not in FORM_ERRORS:
             raise
         return Form(request.form, error, name)
-    return Form(request.form, None, name)
+    return Form(request.form, None, name, answer)
+
+
+def refused(field: str, message: str, name: str | None = None, detail: str = "Please fix this and try again.") -> Form:
+    """A form the portal itself turns back (before asking the API), shown like the API's own refusals."""
+    return Form(request.form, ApiError(422, "Unprocessable Content", detail,
+                                       [{"pointer": f"#/{field}", "detail": message}]), name)
 
 
 def fields(*names: str, blanks_as_none: bool = True, **conversions) -> dict:
@@ -74,6 +93,24 @@ def register_filters(blp: Blueprint) -> None:
         if value in (None, ""):
             return ""
         return f"£{float(value):,.2f}".replace(".00", "")
+
+    @blp.app_template_filter("sentence")
+    def _sentence(value) -> str:
+        """An API's detail as a sentence: first letter up (nothing else lowered), a full stop at the end."""
+        text = str(value or "").strip()
+        return text[:1].upper() + text[1:] + ("" if text.endswith((".", "?", "!")) else ".") if text else ""
+
+    @blp.app_template_filter("plain")
+    def _plain(value) -> str:
+        """Marshmallow's wording for the fields people most often leave out, in plain English."""
+        text = str(value)
+        if text in PLAIN:
+            return PLAIN[text]
+        if match := RANGE.fullmatch(text):
+            return f"Enter a number from {match['low']} to {match['high']}."
+        if match := LENGTH.fullmatch(text):
+            return f"Use up to {match['high']} characters."
+        return text
 
     @blp.app_template_filter("pct")
     def _pct(value, places: int = 0) -> str:

@@ -1,6 +1,183 @@
-"""Pages for hr (being built)."""
+"""HR pages for academy and trust HR: appraisal cycles and completion, CPD spend against budget, and the staff list
+with its CSV import. Every figure comes from the APIs as the signed-in person, so academy HR see their own academy
+and trust HR the whole trust."""
 from __future__ import annotations
 
-from flask import Blueprint
+from datetime import date
+from functools import wraps
 
-blp = Blueprint("hr", __name__)
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+
+from ..app import api, is_hr, signed_in, user
+from ..ui import Form, fields, refused, submit
+
+blp = Blueprint("hr", __name__, url_prefix="/hr")
+
+TEMPLATES = [("teachers", "Teachers"), ("support", "Support staff"), ("leaders", "Leaders")]
+STATUSES = ["not_started", "objectives_agreed", "mid_year_reviewed", "end_of_year_reviewed", "signed_off",
+            "withdrawn", "closed"]
+# The canonical columns of the staff CSV (docs/staff-import.md); MIS exports' own headers are accepted too.
+CSV_COLUMNS = ["staff_code", "first_name", "last_name", "email", "academy_urn", "staff_type", "post", "fte",
+               "start_date", "leaving_date", "line_manager"]
+
+
+def hr_only(view):
+    """HR pages: others get the cannot-see page (the APIs would refuse them anyway)."""
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if not is_hr():
+            return render_template("error.html", status=403), 403
+        return view(*args, **kwargs)
+    return signed_in(wrapper)
+
+
+def school_year(today: date | None = None) -> int:
+    """The calendar year this school year began in (2026 for 2026/27); it turns on 1 September."""
+    today = today or date.today()
+    return today.year if today.month >= 9 else today.year - 1
+
+
+def academies() -> dict[str, dict]:
+    """The academies the signed-in person runs, by id: all for trust HR, their own for academy HR."""
+    me = user()
+    found = {a["id"]: a for a in api().get("/api/directory/academies")}
+    if me.has_role("trust_hr"):
+        return found
+    return {k: v for k, v in found.items() if k == str(me.academy_id)}
+
+
+@blp.get("")
+@hr_only
+def index():
+    return render_template("hr/index.html", academies=academies())
+
+
+# -- appraisal ------------------------------------------------------------------------------------------------
+
+@blp.get("/appraisal")
+@hr_only
+def appraisal():
+    calls = api()
+    cycles = calls.get("/api/appraisal/cycles")
+    chosen = request.args.get("cycle") or next((c["id"] for c in cycles if c["status"] == "open"),
+                                                cycles[0]["id"] if cycles else None)
+    cycle = next((c for c in cycles if c["id"] == chosen), None)
+    completion = calls.get(f"/api/appraisal/cycles/{cycle['id']}/completion") if cycle else []
+    return render_template("hr/appraisal.html", cycles=cycles, cycle=cycle, completion=completion,
+                           statuses=STATUSES, academies=academies())
+
+
+@blp.get("/appraisal/cycles/<uuid:cycle_id>/completion.csv")
+@hr_only
+def completion_csv(cycle_id):
+    upstream = api().request("GET", f"/api/appraisal/cycles/{cycle_id}/completion.csv", raw=True)
+    disposition = upstream.headers.get("Content-Disposition") or \
+        f'attachment; filename="appraisal-completion-{cycle_id}.csv"'
+    return Response(upstream.content, mimetype="text/csv", headers={"Content-Disposition": disposition})
+
+
+@blp.route("/appraisal/cycles/new", methods=["GET", "POST"])
+@hr_only
+def new_cycle():
+    form = Form()
+    if request.method == "POST":
+        body = fields("name", "template", "academy_id", "school_year", "starts_on", "objectives_due",
+                      "mid_year_due", "end_of_year_due", "ends_on", blanks_as_none=False,
+                      school_year=lambda v: int(v) if v.isdigit() else v)
+        if not body.get("name"):  # the API's own words for this ("Missing data for required field") are not plain
+            form = refused("name", "Enter a name for the cycle, for example 2026/27 leaders", detail="The cycle needs a name.")
+        else:
+            form = submit(lambda: api().post("/api/appraisal/cycles", json=body))
+        if cycle := form.answer:
+            flash(f"'{cycle['name']}' is set up as a draft. Check it, then open it.")
+            return redirect(url_for("hr.open_cycle", cycle_id=cycle["id"]))
+    this_year = school_year()
+    runs = academies()
+    return render_template("hr/new_cycle.html", form=form, templates=TEMPLATES, academies=runs,
+                           academy_options=sorted(((k, v["name"]) for k, v in runs.items()), key=lambda o: o[1]),
+                           years=[(y, f"{y}/{(y + 1) % 100:02d}") for y in (this_year - 1, this_year, this_year + 1)],
+                           this_year=this_year), 422 if form.error else 200
+
+
+@blp.route("/appraisal/cycles/<uuid:cycle_id>/open", methods=["GET", "POST"])
+@hr_only
+def open_cycle(cycle_id):
+    """Opening creates an appraisal for everyone in scope and tells them, so it is confirmed first."""
+    calls = api()
+    form = Form()
+    if request.method == "POST":
+        form = submit(lambda: calls.post(f"/api/appraisal/cycles/{cycle_id}/open"))
+        if opened := form.answer:
+            count = opened.get("appraisal_count", 0)
+            flash(f"'{opened['name']}' is open: {count} {'appraisal' if count == 1 else 'appraisals'} created.")
+            return redirect(url_for("hr.appraisal", cycle=cycle_id, _anchor="completion"))
+    cycle = calls.get(f"/api/appraisal/cycles/{cycle_id}")
+    return render_template("hr/open_cycle.html", form=form, cycle=cycle, templates=dict(TEMPLATES),
+                           academies=academies()), form.error.status if form.error else 200
+
+
+# -- CPD ------------------------------------------------------------------------------------------------------
+
+@blp.get("/cpd")
+@hr_only
+def cpd():
+    this_year = school_year()
+    year = request.args.get("year", type=int)
+    if year is None or not 2000 <= year <= 2100:
+        year = this_year
+    spend = api().get("/api/cpd/reports/spend", year_starting=year)
+    reported = {a["academy_id"]: a for a in spend["academies"]}
+    # Academies with no budget and no places yet are shown as nothing spent rather than left out.
+    rows = [reported.pop(academy_id, {"academy_id": academy_id, "academy_name": academy["name"], "places": 0,
+                                      "spent": 0, "budget": None, "remaining": None, "percent_used": None})
+            for academy_id, academy in sorted(academies().items(), key=lambda a: a[1]["name"])]
+    rows += list(reported.values())
+    return render_template("hr/cpd.html", spend=spend, rows=rows, year=year,
+                           years=[(y, f"{y}/{(y + 1) % 100:02d}") for y in range(this_year + 1, this_year - 4, -1)])
+
+
+# -- staff ----------------------------------------------------------------------------------------------------
+
+@blp.get("/staff")
+@hr_only
+def staff():
+    page = max(request.args.get("page", type=int) or 1, 1)
+    q = request.args.get("q", "").strip()[:100]
+    found = api().get("/api/directory/staff", q=q, page=page, page_size=50)
+    names = {k: v["name"] for k, v in academies().items()}
+    return render_template("hr/staff.html", found=found, q=q, page=page, names=names, form=Form(request.args))
+
+
+@blp.route("/staff/import", methods=["GET", "POST"])
+@hr_only
+def staff_import():
+    form = Form()
+    if request.method == "POST":
+        upload = request.files.get("file")
+        check_only = request.form.get("dry_run") == "yes"
+        if upload is None or not upload.filename:
+            form = refused("file", "Choose a CSV file to upload", detail="Choose the staff CSV file to upload.")
+        else:
+            form = submit(lambda: api().post(
+                "/api/directory/imports/staff", params={"dry_run": check_only},
+                files={"file": (upload.filename, upload.stream, "text/csv")}))
+            if result := form.answer:
+                flash(_import_summary(result))
+                return redirect(url_for("hr.staff_import") if check_only else url_for("hr.staff"))
+    return render_template("hr/import.html", form=form, academies=academies(), columns=CSV_COLUMNS), \
+        (422 if form.error else 200)
+
+
+def _import_summary(result: dict) -> str:
+    counts = (f"{result['created']} added, {result['updated']} changed, {result['unchanged']} unchanged, "
+              f"{result['left']} recorded as leaving")
+    if result.get("dry_run"):
+        return f"The file is ready to import ({result['rows']} rows): {counts}. Nothing has been imported yet."
+    return f"Staff imported from {result['rows']} rows: {counts}."
+
+
+@blp.get("/staff/import/template.csv")
+@hr_only
+def import_template():
+    return Response(",".join(CSV_COLUMNS) + "\r\n", mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="staff-import-template.csv"'})

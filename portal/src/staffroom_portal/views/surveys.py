@@ -1,6 +1,237 @@
-"""Pages for surveys (being built)."""
+"""Wellbeing surveys: staff answer them anonymously; HR build them, watch the response rate and read the results.
+
+Anonymity: the answering link carries its single-use token in the URL fragment (#token=…), which browsers never
+send to a server. So /surveys/respond is an empty page here; static/survey.js reads the token in the browser and
+talks to the wellbeing API directly. Nothing in this module ever sees a token, except the new link the API hands
+back when someone has lost theirs, which goes straight back to their browser as a redirect.
+"""
 from __future__ import annotations
 
-from flask import Blueprint
+import re
+from datetime import date, timedelta
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+
+from ..app import api, is_hr, signed_in, user
+from ..backend import ApiError
+from ..ui import Form, fields, submit
 
 blp = Blueprint("surveys", __name__)
+
+CUTS = [("trust", "The whole trust"), ("academy", "Each academy"), ("staff_type", "Each staff type"),
+        ("service_band", "Each length of service"), ("academy_staff_type", "Each staff type in each academy")]
+STAFF_TYPES = [("teaching", "Teaching staff"), ("support", "Support staff"), ("leadership", "Leaders")]
+SERVICE_BANDS = {"under_2_years": "under 2 years' service", "2_to_5_years": "2 to 5 years' service",
+                 "5_to_10_years": "5 to 10 years' service", "10_years_plus": "10 or more years' service"}
+SCALES = [("agreement5", "Strongly disagree … Strongly agree"), ("zero_ten", "0 to 10"), ("text", "Written answer")]
+OWN_QUESTIONS = 3  # blank rows for the trust's own questions on the builder
+
+
+# -- staff ----------------------------------------------------------------------------------------------
+
+@blp.get("/surveys")
+@signed_in
+def index():
+    return render_template("surveys/index.html", surveys=api().get("/api/wellbeing/me/surveys"))
+
+
+@blp.post("/surveys/<uuid:run_id>/link")
+@signed_in
+def new_link(run_id):
+    try:
+        link = api().post(f"/api/wellbeing/runs/{run_id}/link")["link"]
+    except ApiError as error:
+        if error.status != 409:
+            raise
+        flash(f"{error.detail.capitalize()}.", "error")
+        return redirect(url_for(".index"))
+    return redirect(link)  # the token rides in the fragment: the browser keeps it and never sends it back
+
+
+@blp.get("/surveys/respond")
+def respond():
+    # No sign-in: answering must not say who is answering.
+    return render_template("surveys/respond.html")
+
+
+# -- HR: runs -------------------------------------------------------------------------------------------
+
+@blp.get("/surveys/runs")
+@signed_in
+def runs():
+    calls = api()
+    rows = []
+    for run in calls.get("/api/wellbeing/runs"):
+        rate = None
+        if run["status"] in ("open", "closed"):
+            counts = calls.get(f"/api/wellbeing/runs/{run['id']}/progress")
+            invited = sum(c["invited"] for c in counts)
+            rate = round(100.0 * sum(c["responded"] for c in counts) / invited, 1) if invited else None
+        rows.append({**run, "response_rate": rate})
+    return render_template("surveys/runs.html", runs=rows)
+
+
+def _builder(form: Form, status: int = 200):
+    if not is_hr():  # the API refuses a member of staff's run anyway; don't offer them the form
+        raise ApiError(403, "Forbidden", "building surveys is for HR")
+    calls = api()
+    chosen = {name: request.form.getlist(name) if form.error else [] for name in
+              ("instruments", "academy_ids", "staff_types")}
+    if not form.error:
+        chosen["instruments"] = ["enps", "trust_core"]
+    today = date.today()
+    return render_template(
+        "surveys/new.html", form=form, chosen=chosen, staff_types=STAFF_TYPES, scales=SCALES,
+        rows=range(OWN_QUESTIONS), trust_wide=user().has_role("trust_hr"),
+        instruments=[(i["key"], f"{i['title']} ({len(i['items'])} question{'s' if len(i['items']) != 1 else ''})")
+                     for i in calls.get("/api/wellbeing/instruments")],
+        academies=[(a["id"], a["name"]) for a in calls.get("/api/directory/academies")],
+        opens=today.isoformat(), closes=(today + timedelta(days=21)).isoformat()), status
+
+
+@blp.get("/surveys/runs/new")
+@signed_in
+def new():
+    return _builder(Form())
+
+
+def _slug(text: str, taken: set[str]) -> str:
+    """A question's key from its wording (the API wants a short lower-case key)."""
+    base = re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")[:36] or "question"
+    if not base[0].isalpha():
+        base = "q_" + base[:34]
+    key, n = base, 2
+    while key in taken:
+        key, n = f"{base}_{n}", n + 1
+    taken.add(key)
+    return key
+
+
+def _run_body() -> dict:
+    body = fields("title", "opens_on", "closes_on", "min_group_size", blanks_as_none=False)
+    body["instruments"] = request.form.getlist("instruments")
+    body["staff_types"] = request.form.getlist("staff_types")
+    taken: set[str] = set()
+    body["questions"] = [{"key": _slug(text, taken), "text": text, "scale": request.form.get(f"scale_{i}", "")}
+                         for i in range(OWN_QUESTIONS) if (text := request.form.get(f"question_{i}", "").strip())]
+    if user().has_role("trust_hr"):
+        body["academy_ids"] = request.form.getlist("academy_ids")
+    else:  # academy HR run their own academy's surveys
+        body["owner_academy_id"] = str(user().academy_id)
+    return body
+
+
+@blp.post("/surveys/runs/new")
+@signed_in
+def create():
+    made = {}
+    form = submit(lambda: made.update(api().post("/api/wellbeing/runs", json=_run_body())), name="run")
+    if form.error:
+        return _builder(form, 422)
+    flash("Survey saved as a draft. Check it, then schedule it to send the invitations.")
+    return redirect(url_for(".run", run_id=made["id"]))
+
+
+@blp.get("/surveys/runs/<uuid:run_id>")
+@signed_in
+def run(run_id):
+    calls = api()
+    survey = calls.get(f"/api/wellbeing/runs/{run_id}")  # 403 for staff, 404 for a run you may not see
+    academies = {a["id"]: a["name"] for a in calls.get("/api/directory/academies")}
+    instruments = calls.get("/api/wellbeing/instruments")
+    titles = {m["key"]: m["title"] for i in instruments for m in i["measures"]}
+    titles.update({f"custom.{q['key']}": q["text"] for q in survey["questions"]})
+    asked = [i["title"] for i in instruments if i["key"] in survey["instruments"]]
+    asked += [f"{len(survey['questions'])} of the trust's own questions"] if survey["questions"] else []
+    who = ", ".join(dict(STAFF_TYPES)[t] for t in survey["staff_types"]) or "All staff"
+    where = ", ".join(academies.get(a, "an academy") for a in survey["academy_ids"])
+    page = {"run": survey, "asked": asked, "scope": f"{who}, {'at ' + where if where else 'in every academy'}", "academies": academies, "cuts": CUTS, "cut": request.args.get("cut", ""),
+            "staff_types": dict(STAFF_TYPES), "bands": SERVICE_BANDS, "may_manage": _may_manage(survey), "today_iso": date.today().isoformat()}
+    if survey["status"] in ("open", "closed"):
+        page["progress"] = calls.get(f"/api/wellbeing/runs/{run_id}/progress")
+    if survey["status"] == "closed":
+        report = calls.get(f"/api/wellbeing/runs/{run_id}/report", cut=page["cut"])
+        order = [cut for cut, _ in CUTS]
+        report["groups"].sort(key=lambda g: order.index(g["cut"]) if g["cut"] in order else len(order))
+        page["report"] = report
+        page["trend"] = _trend(report["trend"], titles, academies)
+        page["comments"] = [{**group, "comments": [{**q, "texts": _counted(q["texts"])} for q in group["comments"]]}
+                            for group in calls.get(f"/api/wellbeing/runs/{run_id}/comments") if group["comments"]]
+        page["drivers"] = _drivers(run_id)
+    return render_template("surveys/run.html", **page)
+
+
+def _trend(series: list[dict], titles: dict, academies: dict) -> dict:
+    """The trend as one table (a row per measure and group, a column per survey) plus the series worth a line."""
+    runs = sorted({(p["closes_on"], p["run_id"], p["title"]) for s in series for p in s["points"]})
+    rows = []
+    for s in series:
+        share = s["points"][0]["favourable"] is not None  # compare like with like: % favourable, else the mean
+        where = academies.get(s["academy_id"], "an academy") if s["academy_id"] else "whole trust"
+        rows.append({"label": f"{titles.get(s['measure'], s['measure'])} ({where})", "unit": "%" if share else "",
+                     "values": {p["run_id"]: p["favourable"] if share else p["mean"] for p in s["points"]},
+                     "points": [{"label": f"{p['title']} ({_day(p['closes_on'])})",
+                                 "value": p["favourable"] if share else p["mean"]} for p in s["points"]]})
+    return {"runs": [{"id": run_id, "title": title} for _, run_id, title in runs], "rows": rows}
+
+
+def _day(iso: str) -> str:
+    day = date.fromisoformat(iso)
+    return f"{day.day} {day:%B %Y}"
+
+
+def _counted(texts: list[str]) -> list[tuple[str, int]]:
+    """Identical written answers once each, with how many gave them (the order stays alphabetical)."""
+    counts: dict[str, int] = {}
+    for text in texts:
+        counts[text] = counts.get(text, 0) + 1
+    return list(counts.items())
+
+
+def _may_manage(survey: dict) -> bool:
+    """Mirrors the API's rule, only to decide which buttons to offer (the API still decides)."""
+    me = user()
+    if survey["owner_academy_id"] is None:
+        return me.has_role("trust_hr")
+    return me.has_role("trust_hr") or (me.has_role("academy_hr") and str(me.academy_id) == survey["owner_academy_id"])
+
+
+def _drivers(run_id):
+    me = user()
+    academy = None if me.has_role("trust_hr") else me.academy_id  # academy HR may ask for their own academy only
+    try:
+        return api().get(f"/api/wellbeing/runs/{run_id}/drivers", academy_id=academy)
+    except ApiError as error:
+        if error.status in (403, 404):
+            return None  # too few answers in that group: no drivers, and the page says so
+        raise
+
+
+@blp.post("/surveys/runs/<uuid:run_id>/schedule")
+@signed_in
+def schedule(run_id):
+    survey = api().post(f"/api/wellbeing/runs/{run_id}/schedule")
+    if survey["status"] == "open":
+        flash(f"The survey is open: {survey['invited']} people have been sent their link.")
+    else:
+        flash(f"The survey is scheduled: it opens on {survey['opens_on']} and invitations go out then.")
+    return redirect(url_for(".run", run_id=run_id))
+
+
+@blp.post("/surveys/runs/<uuid:run_id>/close")
+@signed_in
+def close(run_id):
+    api().post(f"/api/wellbeing/runs/{run_id}/close")
+    flash("The survey is closed and its results have been worked out.")
+    return redirect(url_for(".run", run_id=run_id))
+
+
+@blp.get("/surveys/runs/<uuid:run_id>/report.csv")
+@signed_in
+def report_csv(run_id):
+    cut = request.args.get("cut")
+    upstream = api().request("GET", f"/api/wellbeing/runs/{run_id}/report.csv", raw=True,
+                             params={"cut": cut} if cut else {})
+    return Response(upstream.content, mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="survey-results-{run_id}.csv"'})
+

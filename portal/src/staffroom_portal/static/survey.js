@@ -1,0 +1,188 @@
+// Answering a wellbeing survey with a single-use link: /surveys/respond#token=…
+//
+// The token is the only thing that opens the survey, and the promise is that no server but the wellbeing API ever
+// sees it. It arrives in the URL fragment (browsers never send that to a server); we take it out of the address bar
+// at once (so it is not bookmarked, shared or shown over a shoulder), keep it in this tab only, and send it to the
+// API in a header, without cookies, so no request carries both who you are and your answers.
+(() => {
+  "use strict";
+  const root = document.getElementById("survey");
+  if (!root) return;
+  const api = root.dataset.api;
+  const heading = document.getElementById("survey-title");
+  const status = document.getElementById("survey-status");
+  const STORE = "staffroom-survey-token"; // this tab only; gone when the tab closes, removed after submitting
+
+  const token = (() => {
+    const found = /(?:^#|&)token=([^&]+)/.exec(location.hash);
+    if (found) {
+      sessionStorage.setItem(STORE, decodeURIComponent(found[1]));
+      history.replaceState(null, "", location.pathname + location.search);
+    }
+    return sessionStorage.getItem(STORE);
+  })();
+
+  // A small element builder: text always goes in as text, never as HTML (questions may be the trust's own words).
+  function el(tag, attrs = {}, ...children) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attrs)) {
+      if (value === false || value === null || value === undefined) continue;
+      if (name === "text") node.textContent = value;
+      else node.setAttribute(name, value === true ? "" : value);
+    }
+    for (const child of children) if (child) node.append(child);
+    return node;
+  }
+
+  async function call(method, path, answers) {
+    const response = await fetch(api + path, {
+      method,
+      headers: { "X-Survey-Token": token, Accept: "application/json",
+        ...(answers ? { "Content-Type": "application/json" } : {}) },
+      body: answers ? JSON.stringify({ answers }) : undefined,
+      credentials: "omit", cache: "no-store", referrerPolicy: "no-referrer",
+    });
+    if (response.ok) return response.status === 204 ? null : response.json();
+    const problem = await response.json().catch(() => ({}));
+    throw { status: response.status, detail: problem.detail || problem.title || "Something went wrong",
+      errors: problem.errors || [] };
+  }
+
+  const sentence = (text) => { const t = String(text).trim(); return t.charAt(0).toUpperCase() + t.slice(1) + (/[.!?]$/.test(t) ? "" : "."); };
+  const day = (iso) => new Date(iso + "T12:00:00").toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric" });
+
+  // The link cannot be used (wrong, replaced, already used, or the survey closed): say so, and forget it.
+  function stop(message, dead = true) {
+    if (dead) sessionStorage.removeItem(STORE);
+    root.replaceChildren(el("div", { class: "panel" }, el("p", { text: message }), dead ? el("p", {},
+      "If you have lost your link, sign in and get a new one on ", el("a", { href: root.dataset.lostLink, text: "Surveys" }), ".") : null));
+  }
+
+  function optionsFor(scale) {
+    const values = [];
+    for (let v = scale.minimum; v <= scale.maximum; v += 1) values.push(v);
+    const every = scale.labels.length === values.length; // otherwise the labels name the two ends only
+    return values.map((v, i) => ({
+      value: v,
+      label: every ? scale.labels[i]
+        : i === 0 ? `${v} (${scale.labels[0]})` : i === values.length - 1 ? `${v} (${scale.labels[scale.labels.length - 1]})` : String(v),
+    }));
+  }
+
+  function question(item, scales, saved) {
+    const error = el("p", { class: "field-error", id: `e-${item.key}`, hidden: true });
+    if (item.scale === "text") {
+      return el("div", { class: "field", "data-item": item.key },
+        el("label", { for: `q-${item.key}`, text: item.text }),
+        el("p", { class: "hint", id: `h-${item.key}`, text: "Optional. Please do not include names: up to 2,000 characters." }), error,
+        Object.assign(el("textarea", { id: `q-${item.key}`, name: item.key, rows: 4, maxlength: 2000,
+          "aria-describedby": `h-${item.key} e-${item.key}` }), { value: saved[item.key] || "" }));
+    }
+    const choices = el("div", { class: "choices" });
+    for (const option of optionsFor(scales[item.scale])) {
+      const id = `q-${item.key}-${option.value}`;
+      choices.append(el("label", { for: id },
+        el("input", { type: "radio", id, name: item.key, value: option.value, checked: saved[item.key] === option.value }),
+        option.label));
+    }
+    return el("fieldset", { class: "field", "data-item": item.key, "aria-describedby": `e-${item.key}` },
+      el("legend", { text: item.text }), error, choices);
+  }
+
+  function answersIn(form) {
+    const answers = {};
+    form.querySelectorAll("[data-item]").forEach((box) => {
+      const key = box.dataset.item;
+      const text = box.querySelector("textarea");
+      if (text) { answers[key] = text.value.trim() || null; return; } // null clears a saved comment
+      const chosen = box.querySelector("input:checked");
+      if (chosen) answers[key] = Number(chosen.value);
+    });
+    return answers;
+  }
+
+  function showErrors(form, summary, problem) {
+    form.querySelectorAll(".field-error").forEach((p) => { p.hidden = true; p.textContent = ""; });
+    form.querySelectorAll(".field-invalid").forEach((b) => b.classList.remove("field-invalid"));
+    const list = el("ul");
+    for (const error of problem.errors) {
+      const key = (error.pointer || "").replace(/^#\/answers\/?/, "");
+      const box = key && form.querySelector(`[data-item="${CSS.escape(key)}"]`);
+      if (!box) continue;
+      box.classList.add("field-invalid");
+      const p = document.getElementById(`e-${key}`);
+      p.hidden = false;
+      p.replaceChildren(el("span", { class: "visually-hidden", text: "Error: " }), sentence(error.detail));
+      const target = box.querySelector("input, textarea");
+      list.append(el("li", {}, el("a", { href: `#${target.id}`, text: `${box.querySelector("legend, label").textContent}: ${error.detail}` })));
+    }
+    summary.replaceChildren(el("h2", { text: "There is a problem" }), el("p", { text: sentence(problem.detail) }),
+      list.children.length ? list : null);
+    summary.hidden = false;
+    summary.focus();
+  }
+
+  function render(survey) {
+    heading.textContent = survey.title;
+    document.title = `${survey.title} – Staffroom`;
+    const scales = Object.fromEntries(survey.scales.map((s) => [s.key, s]));
+    const summary = el("div", { class: "error-summary", role: "alert", tabindex: "-1", hidden: true });
+    const form = el("form", { novalidate: true, "aria-labelledby": "survey-title" });
+    form.append(el("p", { text: `Open until ${day(survey.closes_on)}. Every question is optional: skip any you would rather not answer. You can save your answers and come back with the same link.` }), summary);
+    for (const section of survey.sections) {
+      const part = el("section", { "aria-labelledby": `s-${section.key}` },
+        el("h2", { id: `s-${section.key}`, text: section.title }),
+        section.instructions ? el("p", { text: section.instructions }) : null);
+      for (const item of section.items) part.append(question(item, scales, survey.saved || {}));
+      const credit = [section.citation, section.licence].filter(Boolean).join(" ");
+      if (credit) part.append(el("p", { class: "hint", text: credit }));
+      form.append(part);
+    }
+    const save = el("button", { type: "button", class: "button secondary", text: "Save and finish later" });
+    const send = el("button", { type: "submit", class: "button", text: "Submit my answers" });
+    form.append(el("div", { class: "actions" }, send, save));
+    root.replaceChildren(form);
+
+    async function act(work) {
+      save.disabled = send.disabled = true;
+      try { await work(); } catch (problem) {
+        if (problem.status === 422) showErrors(form, summary, problem);
+        else if (problem.status === 404 || problem.status === 409) stop(sentence(problem.detail));
+        else status.textContent = `${sentence(problem.detail || "Staffroom could not be reached")} Your answers are still here: please try again.`;
+      } finally { save.disabled = send.disabled = false; }
+    }
+    save.addEventListener("click", () => act(async () => {
+      await call("PUT", "/answers", answersIn(form));
+      summary.hidden = true;
+      status.textContent = `Your answers are saved. Open your link again before ${day(survey.closes_on)} to finish.`;
+    }));
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      act(async () => {
+        await call("POST", "/submission", answersIn(form));
+        sessionStorage.removeItem(STORE);
+        heading.textContent = "Thank you for answering";
+        document.title = "Thank you – Staffroom";
+        status.textContent = "";
+        root.replaceChildren(el("div", { class: "panel" },
+          el("p", { text: `Your answers to “${survey.title}” have been sent. They are not linked to your name, and they will be counted with everyone else's when the survey closes.` }),
+          el("p", { text: "Your link has now been used and no longer works." })));
+        heading.focus();
+      });
+    });
+  }
+
+  if (!token) {
+    stop("This page needs the personal link from your survey invitation (in your email or Staffroom notifications).");
+    return;
+  }
+  status.textContent = "Loading your survey…";
+  call("GET", "")
+    .then((survey) => { status.textContent = ""; render(survey); })
+    .catch((problem) => {
+      status.textContent = "";
+      stop(problem.status === 404 || problem.status === 409 ? `This link does not work. ${sentence(problem.detail)}`
+        : `${sentence(problem.detail || "Staffroom could not be reached")} Please reload the page to try again.`,
+      problem.status === 404 || problem.status === 409);
+    });
+})();

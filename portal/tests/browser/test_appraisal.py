@@ -1,0 +1,215 @@
+"""Appraisal in the browser: a line manager sets objectives with their reviewee and completes a review; refused
+forms keep what was typed; nobody else can open someone's appraisal; the pages pass axe and fit a phone."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from staffroom_portal.testing import accessibility_violations, sign_in
+
+
+@pytest.fixture
+def staff(browser, suite) -> Page:
+    """A second browser, for the other person in a journey (each signs in once)."""
+    context = browser.new_context(base_url=suite, viewport={"width": 1280, "height": 900}, locale="en-GB")
+    context.set_default_timeout(15_000)
+    yield context.new_page()
+    context.close()
+
+
+def demo_names(page: Page) -> dict[str, str]:
+    """The suggested demo people's full names by role ("line manager": "…"), as the sign-in page offers them."""
+    page.context.clear_cookies()
+    page.goto("/sign-in")
+    expect(page.get_by_role("button", name=re.compile(r"\(member of staff\)$"))).to_be_visible()
+    buttons = page.get_by_role("button", name=re.compile(r"^Sign in as .+ \(.+\)$")).all_inner_texts()
+    return {m.group(2): m.group(1) for m in (re.match(r"Sign in as (.+) \((.+)\)$", b) for b in buttons)}
+
+
+def open_my_appraisal(page: Page) -> None:
+    page.goto("/appraisals")
+    page.get_by_role("link", name=re.compile("^My appraisal")).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My appraisal")
+
+
+def open_reviewee(page: Page, name: str) -> None:
+    page.goto("/team")
+    page.get_by_role("link", name=name, exact=True).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Appraisal for {name}")
+
+
+def add_objective(page: Page, title: str, standard: str) -> None:
+    form = page.locator("form", has=page.get_by_role("button", name="Add objective"))
+    form.get_by_label("Title").fill(title)
+    form.get_by_label("Type of objective").select_option(label="Pupil outcomes")
+    form.get_by_label("The objective").fill(f"{title}: by July, pupils' attainment rises by one step.")
+    form.get_by_label("How you will both know it is met").fill("Termly assessment data and book looks.")
+    form.get_by_label(standard).check()
+    form.get_by_role("button", name="Add objective").click()
+    expect(page.get_by_role("status")).to_contain_text("Objective added")
+    expect(page.get_by_role("heading", name=re.compile(rf"\d\. {re.escape(title)}$"))).to_be_visible()
+
+
+def test_a_line_manager_sets_objectives_and_completes_a_review(page, staff, shot):
+    names = demo_names(page)
+    reviewee, manager = names["member of staff"], names["line manager"]
+    first, manager_first = reviewee.split()[0], manager.split()[0]
+    sign_in(staff, suggested="member of staff")  # in a second browser; the screenshots are one series (shot.page)
+
+    # The line manager finds their reviewee on their team page and opens the appraisal.
+    sign_in(page, suggested="line manager")
+    page.goto("/team")
+    row = page.get_by_role("row").filter(has=page.get_by_role("link", name=reviewee, exact=True))
+    expect(row).to_contain_text(re.compile(r"Objectives due \d+ \w+ 20\d\d"))
+    assert accessibility_violations(page) == []
+    shot("team")
+    open_reviewee(page, reviewee)
+    address = page.url
+    expect(page.get_by_role("region", name="What happens next")).to_contain_text(f"Add objectives for {first}")
+    assert accessibility_violations(page) == []
+    shot("appraisal-before-objectives")
+
+    # They add two objectives and agree them; the page says who it is waiting for.
+    add_objective(page, "Reading fluency in Year 4", "TS2: Promote good progress")
+    add_objective(page, "Feedback that moves learning on", "TS6: Use assessment well")
+    page.get_by_role("button", name="Agree these objectives").click()
+    expect(page.get_by_role("region", name="What happens next")).to_have_text(re.compile(
+        rf"Waiting for {first} to agree the objectives"))
+    expect(page.get_by_role("button", name="Agree these objectives")).to_have_count(0)
+    shot("objectives-agreed-by-manager")
+
+    # They arrange the mid-year meeting; the calendar file and the printable record come through the portal.
+    page.get_by_label("Meeting", exact=True).select_option(label="Mid-year review")
+    page.get_by_label("Date and time").fill("2027-02-10T15:30")
+    page.get_by_label("Where").fill("Room 12")
+    page.get_by_role("button", name="Arrange meeting").click()
+    expect(page.get_by_role("row", name=re.compile("Mid-year review"))).to_contain_text("10 February 2027, 15:30")
+    calendar_link = page.get_by_role("link", name="Add these meetings to your calendar")
+    calendar = page.request.get(calendar_link.get_attribute("href"))
+    assert calendar.ok and calendar.headers["content-type"].startswith("text/calendar")
+    assert "BEGIN:VCALENDAR" in calendar.text() and "Room 12" in calendar.text()
+    record = page.request.get(page.get_by_role("link", name="Printable appraisal record").get_attribute("href"))
+    assert record.ok and "Reading fluency in Year 4" in record.text()
+
+    # The member of staff sees the objectives and agrees them too.
+    shot.page = staff
+    staff.goto("/appraisals")
+    assert accessibility_violations(staff) == []
+    shot("my-appraisals")
+    open_my_appraisal(staff)
+    expect(staff).to_have_url(address)
+    expect(staff.get_by_role("heading", name="1. Reading fluency in Year 4")).to_be_visible()
+    expect(staff.get_by_role("heading", name="2. Feedback that moves learning on")).to_be_visible()
+    expect(staff.get_by_role("region", name="What happens next")).to_contain_text(
+        f"{manager_first} has agreed the objectives")
+    shot("reviewee-reads-objectives")
+    staff.get_by_role("button", name="Agree these objectives").click()
+    expect(staff.get_by_role("status")).to_contain_text("You have agreed the objectives")
+    expect(staff.locator("dl.facts .status")).to_have_text("Objectives agreed")
+    expect(staff.get_by_role("region", name="What happens next")).to_contain_text(
+        f"Waiting for {manager_first} to complete the mid-year review")
+    shot("objectives-agreed-by-both")
+
+    # The line manager records the mid-year review.
+    shot.page = page
+    page.goto(address)
+    page.get_by_role("link", name="Complete the mid-year review").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Mid-year review for {reviewee}")
+    assert accessibility_violations(page) == []
+    for title, rating in (("Reading fluency in Year 4", "Met"), ("Feedback that moves learning on", "Partially met")):
+        group = page.get_by_role("group", name=re.compile(rf"Objective \d: {title}"))
+        group.get_by_label("Rating").select_option(label=rating)
+        group.get_by_label("Comment").fill(f"{title}: on track.")
+    page.get_by_label("Overall outcome").select_option(label="Meets expectations")
+    page.get_by_label("Summary").fill("A strong first half of the year; keep the feedback routines going.")
+    need = page.get_by_role("group", name=re.compile("Development need 1"))
+    need.get_by_label("Area").fill("Adaptive teaching for pupils with SEND")
+    need.get_by_label("What is needed").fill("Strategies for scaffolding extended writing.")
+    shot("mid-year-review-form")
+    page.get_by_role("button", name="Complete the mid-year review").click()
+    expect(page.get_by_role("status")).to_contain_text("Mid-year review completed")
+    review = page.get_by_role("region", name="Mid-year review")
+    expect(review).to_contain_text("Meets expectations")
+    feedback = review.get_by_role("row", name=re.compile("Feedback that moves learning on"))
+    expect(feedback).to_contain_text("Partially met")
+    shot("mid-year-review-done")
+
+    # The member of staff reads the review and adds their comments.
+    shot.page = staff
+    staff.goto(address)
+    review = staff.get_by_role("region", name="Mid-year review")
+    expect(review).to_contain_text("A strong first half of the year")
+    expect(review).to_contain_text("Adaptive teaching for pupils with SEND")
+    shot("reviewee-reads-review")
+    review.get_by_role("link", name="Add your comments on the mid-year review").click()
+    staff.get_by_label("Your comments").fill("Thank you. I would like to visit another school's Year 4 lessons.")
+    staff.get_by_role("button", name="Save my comments").click()
+    expect(staff.get_by_role("status")).to_contain_text("Your comments are saved")
+    expect(staff.get_by_role("region", name="Mid-year review")).to_contain_text("visit another school's Year 4")
+    shot("reviewee-comments-saved")
+
+
+def test_a_refused_objective_shows_the_reason_and_keeps_what_was_typed(page, shot):
+    sign_in(page, suggested="line manager")
+    open_my_appraisal(page)  # their own appraisal, as reviewee: nobody else's journey uses it
+    form = page.locator("form", has=page.get_by_role("button", name="Add objective"))
+    form.get_by_label("Title").fill("Lead the Year 9 curriculum review")
+    form.get_by_label("Type of objective").select_option(label="Leadership")
+    form.get_by_label("The objective").fill("Review and rewrite the Year 9 scheme of work by Easter.")
+    form.get_by_label("How you will both know it is met").fill("New scheme in use from the summer term.")
+    form.get_by_label("Weighting (%)").fill("150")
+    form.get_by_role("button", name="Add objective").click()
+
+    expect(page.get_by_role("alert")).to_contain_text("There is a problem")
+    weighting = page.get_by_label("Weighting (%)")
+    expect(weighting).to_have_attribute("aria-invalid", "true")
+    expect(page.locator(".field-error")).to_contain_text("Enter a number from 1 to 100")
+    expect(weighting).to_have_value("150")
+    expect(page.get_by_label("Title")).to_have_value("Lead the Year 9 curriculum review")
+    expect(page.get_by_label("The objective")).to_have_value("Review and rewrite the Year 9 scheme of work by Easter.")
+    expect(page.get_by_label("Type of objective")).to_have_value("leadership")
+    expect(page.get_by_role("heading", name=re.compile("Lead the Year 9"))).to_have_count(0)  # nothing was added
+    assert accessibility_violations(page) == []
+    shot("objective-refused")
+
+
+def test_someone_in_another_academy_cannot_open_a_colleagues_appraisal(page, shot):
+    sign_in(page, suggested="member of staff")
+    open_my_appraisal(page)
+    address = page.url
+
+    # An early career teacher in another academy: appraises nobody, and is nothing to this appraisal.
+    page.context.clear_cookies()
+    page.goto("/sign-in")
+    page.get_by_label("Name, email or post").fill("Early Career Teacher")
+    page.get_by_role("button", name="Find").click()
+    row = page.get_by_role("row").filter(has_text="Riverside Secondary Academy").first
+    row.get_by_role("button", name=re.compile("^Sign in as")).click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+    page.goto("/team")
+    expect(page.get_by_role("main")).to_contain_text("Nobody reports to you")
+    shot("team-empty")
+    response = page.goto(address)
+    assert response.status in (403, 404)
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("You cannot see this page|Page not found"))
+    shot("not-found")
+    for path in ("/record", "/meetings.ics"):
+        assert page.request.get(address + path).status in (403, 404)
+
+
+def test_the_appraisal_pages_fit_a_phone_screen(browser, suite):
+    context = browser.new_context(base_url=suite, viewport={"width": 375, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    sign_in(page, suggested="line manager")
+    for path in ("/appraisals", "/team"):
+        page.goto(path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 375, f"{path} is {width}px wide on a 375px screen"
+    page.locator("table th a").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Appraisal for")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375, f"{page.url} is {width}px wide on a 375px screen"
+    context.close()

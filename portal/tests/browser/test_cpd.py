@@ -1,0 +1,255 @@
+"""CPD in the browser: the catalogue, asking for a place, the line manager's approval and the member of staff's
+notification; refusals that keep what was typed; plans, agreements and future leaders; and other people's
+requests kept private.
+
+Besides the demo member of staff and line manager, the tests use people of the demo trust's Riverside
+academy (services/directory/src/directory/demo.py), each test its own, so no test depends on another."""
+from __future__ import annotations
+
+import re
+import time
+
+from playwright.sync_api import Page, expect
+
+from staffroom_portal.testing import accessibility_violations, sign_in
+
+
+def open_programme(page: Page, title: str) -> None:
+    page.goto("/cpd")
+    page.get_by_role("link", name=title, exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+
+
+def request_place(page: Page, reason: str) -> None:
+    page.get_by_label("Why you would like a place").fill(reason)
+    page.get_by_role("button", name="Request a place").click()
+
+
+def wait_for_message(page: Page, subject: str, seconds: float = 15) -> None:
+    """The inbox hears of things through the event bus a moment later: reload until the message is there."""
+    deadline = time.monotonic() + seconds
+    message = page.get_by_role("heading", name=re.compile(re.escape(subject)))
+    while True:
+        page.goto("/notifications")
+        if message.count() or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    expect(message).to_be_visible()
+
+
+def test_a_member_of_staff_requests_cpd_the_manager_approves_and_the_member_of_staff_is_told(page, shot):
+    sign_in(page, suggested="member of staff")
+    member = page.locator(".who").inner_text()
+    open_programme(page, "Middle leadership programme")
+    rules = page.get_by_role("region", name="Before you ask")
+    expect(rules).to_contain_text("£650 a place")
+    expect(rules).to_contain_text("Your line manager approves your request first")
+    expect(rules).to_contain_text("more than £500 (the trust's approval limit), so your academy's HR team approves")
+    expect(rules).to_contain_text("No training agreement is needed")
+    expect(page.get_by_role("row", name=re.compile("2026 cohort"))).to_contain_text("waiting")
+    assert accessibility_violations(page) == []
+    shot("programme-before-asking")
+    request_place(page, "To lead the Year 9 English curriculum review (my appraisal objective 2).")
+    expect(page.get_by_role("status")).to_contain_text("Your request has gone to your line manager")
+    expect(page.get_by_text("Where it stands")).to_contain_text("waiting for the line manager")
+    enrolment_url = page.url
+    assert re.search(r"/cpd/enrolments/[0-9a-f-]{36}$", enrolment_url)
+    shot("requested")
+
+    sign_in(page, suggested="line manager")
+    page.goto("/cpd/requests")
+    waiting = page.get_by_role("table", name=re.compile("waiting for your approval"))
+    row = waiting.get_by_role("row").filter(has_text=member).filter(has_text="Middle leadership programme")
+    expect(row).to_contain_text("waiting for the line manager")
+    assert accessibility_violations(page) == []
+    shot("manager-sees-the-request")
+    # The manager is also told in their inbox (through the event bus; just after the demo trust is seeded
+    # the bus may still be busy, hence the longer wait), and the message leads to the request.
+    first_name = member.split()[0]
+    wait_for_message(page, f"{first_name} asks to attend Middle leadership programme", seconds=60)
+    shot("manager-is-notified")
+    page.get_by_role("link", name=f"{first_name} asks to attend Middle leadership programme").click()
+    expect(page).to_have_url(enrolment_url)
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"{member}’s request")
+    expect(page.get_by_text("To lead the Year 9 English curriculum review")).to_be_visible()
+    assert accessibility_violations(page) == []
+    shot("manager-opens-the-request")
+    page.get_by_label(re.compile("^A note for")).fill("Yes: a good fit for next year.")
+    page.get_by_role("button", name="Approve the request").click()
+    expect(page.get_by_role("status")).to_contain_text("You approved the request")
+    expect(page.get_by_text("Where it stands")).to_contain_text("waiting for HR")
+    expect(page.get_by_role("button", name="Approve the request")).to_have_count(0)
+    shot("manager-approved")
+
+    sign_in(page, suggested="member of staff")
+    subject = "Your request for Middle leadership programme was approved"
+    wait_for_message(page, subject)
+    message = page.get_by_role("article").filter(has=page.get_by_role("heading", name=re.compile(subject)))
+    expect(message).to_contain_text("Unread")
+    assert accessibility_violations(page) == []
+    shot("member-sees-the-approval")
+    message.get_by_role("link", name=subject).click()
+    expect(page).to_have_url(enrolment_url)
+    expect(page.get_by_text("Where it stands")).to_contain_text("waiting for HR")
+    shot("member-follows-the-message")
+    page.goto("/notifications")
+    expect(message).not_to_contain_text("Unread")
+
+
+def test_refused_requests_and_declines_say_why_and_keep_what_was_typed(page, shot):
+    sign_in(page, name="Rhys Patel")
+    open_programme(page, "NPQ in Senior Leadership")
+    expect(page.get_by_role("region", name="Before you ask")).to_contain_text(
+        "you sign a training agreement before your place is confirmed")
+    page.get_by_role("button", name="Request a place").click()
+    expect(page.get_by_role("alert")).to_contain_text("Say why you would like this place")
+    expect(page.get_by_label("Why you would like a place")).to_have_attribute("aria-invalid", "true")
+    request_place(page, "Preparing to apply for assistant head posts.")
+    expect(page.get_by_role("status")).to_contain_text("gone to your line manager")
+    enrolment_url = page.url
+    open_programme(page, "NPQ in Senior Leadership")
+    request_place(page, "Asking a second time, by mistake.")
+    expect(page.get_by_role("alert")).to_contain_text(re.compile("already asked for a place on this cohort", re.I))
+    expect(page.get_by_label("Why you would like a place")).to_have_value("Asking a second time, by mistake.")
+    shot("the-api-refuses-a-second-request")
+
+    sign_in(page, name="Farah Walker")
+    page.goto(enrolment_url)
+    page.get_by_label("Why you are declining").fill("   ")
+    page.get_by_role("button", name="Decline the request").click()
+    expect(page.get_by_role("alert")).to_contain_text("Say why you are declining")
+    expect(page.get_by_label("Why you are declining")).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_text("Where it stands")).to_contain_text("waiting for the line manager")
+    assert accessibility_violations(page) == []
+    shot("decline-with-no-reason")
+    page.get_by_label("Why you are declining").fill("The NPQ budget for this year is spent; ask again in April.")
+    page.get_by_role("button", name="Decline the request").click()
+    expect(page.get_by_role("status")).to_contain_text("You declined the request")
+    expect(page.get_by_text("Where it stands")).to_contain_text("declined")
+    expect(page.get_by_text("The NPQ budget for this year is spent")).to_be_visible()
+    shot("declined-with-a-reason")
+
+
+def test_someone_else_cannot_open_a_member_of_staffs_cpd_request(page, shot):
+    sign_in(page, suggested="member of staff")
+    open_programme(page, "Teaching Assistant Level 3 apprenticeship")
+    request_place(page, "To support the phonics groups in Key Stage 1.")
+    expect(page.get_by_role("status")).to_contain_text("gone to your line manager")
+    enrolment_url = page.url
+
+    sign_in(page, name="Niamh Young")  # a teacher at another academy, nothing to do with this request
+    response = page.goto(enrolment_url)
+    assert response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
+    expect(page.get_by_text("To support the phonics groups")).to_have_count(0)
+    shot("not-found-for-someone-else")
+
+
+def test_the_catalogue_can_be_searched_and_filtered(page, shot):
+    sign_in(page, name="Hannah Jones")
+    page.goto("/cpd")
+    expect(page.get_by_role("heading", level=1)).to_have_text("CPD catalogue")
+    assert accessibility_violations(page) == []
+    shot("catalogue")
+    page.get_by_role("searchbox").fill("leadership")
+    page.get_by_role("button", name="Search").click()
+    expect(page).to_have_url(re.compile(r"/cpd\?q=leadership"))
+    expect(page.get_by_role("link", name="Middle leadership programme")).to_be_visible()
+    expect(page.get_by_role("link", name="NPQ in Senior Leadership")).to_be_visible()
+    expect(page.get_by_role("link", name="Running appraisals well")).to_have_count(0)
+    expect(page.get_by_role("searchbox")).to_have_value("leadership")
+    shot("searched")
+    page.get_by_role("searchbox").fill("")
+    page.get_by_role("radio", name="Free", exact=True).check()
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_role("link", name="Running appraisals well")).to_be_visible()
+    expect(page.get_by_role("link", name="NPQ in Senior Leadership")).to_have_count(0)
+    expect(page.get_by_role("radio", name="Free", exact=True)).to_be_checked()
+    page.get_by_role("radio", name="Paid", exact=True).check()
+    page.get_by_label("Kind").select_option(label="Apprenticeship")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_role("link", name="Teaching Assistant Level 3 apprenticeship")).to_be_visible()
+    expect(page.get_by_role("link", name="Middle leadership programme")).to_have_count(0)
+    shot("paid-apprenticeships")
+    page.get_by_label("Kind").select_option(label="Any kind")
+    page.get_by_role("searchbox").fill("underwater basket weaving")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_text("Nothing matches")).to_be_visible()
+    page.get_by_role("link", name="Clear the search").click()
+    page.get_by_role("link", name="safeguarding", exact=True).click()
+    expect(page.get_by_role("heading", name=re.compile("tagged “safeguarding”"))).to_be_visible()
+    expect(page.get_by_role("link", name="Oak Trust induction for new staff")).to_be_visible()
+    expect(page.get_by_role("link", name="Middle leadership programme")).to_have_count(0)
+
+
+def test_plan_future_leaders_and_a_signed_training_agreement(page, shot):
+    sign_in(page, name="Farah Iqbal")
+    open_programme(page, "NPQ in Senior Leadership")
+    request_place(page, "I would like to move towards senior leadership.")
+    expect(page.get_by_role("status")).to_contain_text("gone to your line manager")
+    enrolment_url = page.url
+
+    sign_in(page, name="Kwame Young")  # Farah's line manager
+    page.goto(enrolment_url)
+    page.get_by_role("button", name="Approve the request").click()
+    expect(page.get_by_text("Where it stands")).to_contain_text("waiting for HR")
+    page.goto("/cpd/future-leaders")
+    assert accessibility_violations(page) == []
+    page.get_by_label("Who").select_option(label="Farah Iqbal, Teacher of Maths")
+    page.get_by_role("button", name="Nominate").click()
+    expect(page.get_by_role("alert")).to_contain_text("Say why you are nominating them")
+    expect(page.get_by_label("Who")).to_have_value(re.compile("[0-9a-f-]{36}"))  # the choice is kept
+    page.get_by_label("Why they could lead").fill("Leads the maths department's transition work superbly.")
+    page.get_by_role("button", name="Nominate").click()
+    expect(page.get_by_role("status")).to_contain_text("Your nomination is made")
+    expect(page.get_by_role("row", name=re.compile("Farah Iqbal"))).to_contain_text("waiting for their answer")
+    shot("manager-nominates")
+    page.goto("/cpd/plan")
+    page.get_by_role("button", name="Add the goal").click()
+    expect(page.get_by_role("alert")).to_contain_text("Give your goal a short title")
+    expect(page.get_by_label("Goal")).to_have_attribute("aria-invalid", "true")
+    page.get_by_label("Goal").fill("Observe three science lessons in another academy")
+    page.get_by_role("button", name="Add the goal").click()
+    goal = page.get_by_role("region", name="Observe three science lessons in another academy")
+    expect(goal).to_contain_text("Accepted")
+    goal.get_by_role("button", name=re.compile("^Mark as done")).click()
+    expect(page.get_by_role("region", name="Observe three science lessons in another academy")).to_contain_text("Done")
+    assert accessibility_violations(page) == []
+    shot("plan")
+
+    sign_in(page, name="Isaac Brown", role="academy_hr")  # HR for Riverside approves above the limit
+    page.goto("/cpd/requests")
+    row = page.get_by_role("table", name="Requests waiting for HR approval").get_by_role("row").filter(
+        has_text="Farah Iqbal")
+    row.get_by_role("link", name=re.compile("^Approve or decline")).click()
+    page.get_by_role("button", name="Approve the request").click()
+    expect(page.get_by_text("Where it stands")).to_contain_text("waiting for the training agreement")
+
+    sign_in(page, name="Farah Iqbal")
+    page.goto("/cpd/future-leaders")
+    page.get_by_role("button", name="Accept the nomination").click()
+    expect(page.get_by_role("status")).to_contain_text("You accepted the nomination")
+    page.goto("/cpd/agreements")
+    assert accessibility_violations(page) == []
+    page.get_by_role("link", name=re.compile("^Read and sign")).click()
+    expect(page.get_by_text("within 12 months of finishing, you repay 100% of the cost (£2,450)")).to_be_visible()
+    page.get_by_role("button", name="Sign the agreement").click()
+    expect(page.get_by_role("alert")).to_contain_text("Tick the box")
+    assert accessibility_violations(page) == []
+    shot("agreement-needs-the-box-ticked")
+    page.get_by_label("I have read this agreement and agree to it").check()
+    page.get_by_role("button", name="Sign the agreement").click()
+    expect(page.get_by_role("status")).to_contain_text("You signed the training agreement")
+    page.get_by_role("link", name=re.compile("^Place confirmed|^On the waiting list")).click()
+    expect(page.get_by_text("Where it stands")).to_contain_text(re.compile("place confirmed|on the waiting list"))
+    shot("place-after-signing")
+
+
+def test_the_cpd_pages_fit_a_phone_screen(page):
+    sign_in(page, name="Amira Wright")
+    page.set_viewport_size({"width": 375, "height": 740})
+    open_programme(page, "Middle leadership programme")
+    for path in (page.url, "/cpd", "/cpd/requests", "/cpd/plan", "/cpd/agreements", "/cpd/future-leaders"):
+        page.goto(path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 375, f"{path} is {width}px wide on a 375px screen: it scrolls sideways"

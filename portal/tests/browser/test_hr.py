@@ -1,0 +1,129 @@
+"""HR's pages: the staff CSV import (all rows or none), setting up and opening an appraisal cycle, completion,
+CPD spend and the staff list; and that nobody else can open them."""
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from staffroom_portal.testing import accessibility_violations, sign_in
+
+HEADER = "Staff ID,Forename,Surname,Work Email,School URN,Staff Category,Job Title,FTE,Employment Start\n"
+
+
+def staff_file(path, urn: str, *, second_start: str):
+    path.write_text(HEADER
+                    + f"HRT-0001,Ada,Importwood,ada.importwood@oaktrust.example,{urn},SLT,Assistant Headteacher,1.0,"
+                      "01/09/2019\n"
+                    + f"HRT-0002,Bea,Importwood,bea.importwood@oaktrust.example,{urn},Leadership,Assistant Headteacher,"
+                      f"0.8,{second_start}\n")
+    return path
+
+
+def test_academy_hr_imports_staff_and_opens_a_cycle(page, shot, tmp_path):
+    sign_in(page, suggested="academy HR")
+    page.get_by_role("link", name="HR", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("HR")
+    assert accessibility_violations(page) == []
+    shot("hr-overview")
+
+    page.get_by_role("link", name="Import staff").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import staff from a CSV file")
+    assert accessibility_violations(page) == []
+    urn = page.locator("#academy-urn").inner_text()
+    shot("import-page")
+
+    # A file with one bad row: the problem is shown by row and column, and nobody is imported.
+    page.get_by_label("Staff CSV file").set_input_files(staff_file(tmp_path / "bad.csv", urn, second_start="31/02/2021"))
+    page.get_by_role("button", name="Upload and import").click()
+    expect(page.get_by_role("heading", name="Nothing was imported")).to_be_visible()
+    problem = page.get_by_role("table", name="Problems in the file, by row").get_by_role("row").nth(1)
+    expect(problem.get_by_role("rowheader")).to_have_text("3")
+    expect(problem).to_contain_text("Employment Start")
+    expect(problem).to_contain_text("'31/02/2021' is not a date")
+    assert accessibility_violations(page) == []
+    shot("import-refused-with-row-errors")
+    page.goto("/hr/staff?q=Importwood")
+    expect(page.get_by_role("status")).to_have_text(re.compile(r"^0 people match"))
+
+    # Fixed, the whole file goes in.
+    page.goto("/hr/staff/import")
+    page.get_by_label("Staff CSV file").set_input_files(staff_file(tmp_path / "good.csv", urn, second_start="01/03/2021"))
+    page.get_by_role("button", name="Upload and import").click()
+    expect(page).to_have_url(re.compile(r"/hr/staff$"))
+    expect(page.locator(".flash")).to_have_text("Staff imported from 2 rows: 2 added, 0 changed, 0 unchanged, "
+                                                "0 recorded as leaving.")
+    page.get_by_label("Search by name, email or post").fill("Importwood")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_role("row").filter(has_text="Importwood")).to_have_count(2)
+    assert accessibility_violations(page) == []
+    shot("imported")
+
+    # A leaders' cycle for the academy, set up as a draft, then opened after a confirmation.
+    page.goto("/hr/appraisal")
+    page.get_by_role("link", name="Set up a new cycle").click()
+    page.get_by_label("Who it appraises").select_option("leaders")
+    page.get_by_role("button", name="Set up the cycle as a draft").click()  # no name yet: refused, choices kept
+    expect(page.get_by_role("alert")).to_contain_text("Enter a name for the cycle")
+    expect(page.get_by_label("Who it appraises")).to_have_value("leaders")
+    assert accessibility_violations(page) == []
+    shot("new-cycle-needs-a-name")
+    page.get_by_label("Name").fill("Leaders, set up by HR")
+    page.get_by_role("button", name="Set up the cycle as a draft").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Open Leaders, set up by HR?")
+    expect(page.locator(".flash")).to_contain_text("is set up as a draft")
+    expect(page.locator("dl.facts")).to_contain_text("Draft")
+    assert accessibility_violations(page) == []
+    shot("confirm-opening")
+    page.get_by_role("button", name="Yes, open Leaders, set up by HR").click()
+
+    flash = page.locator(".flash")
+    expect(flash).to_have_text(re.compile(r"'Leaders, set up by HR' is open: \d+ appraisals? created\."))
+    created = int(re.search(r"(\d+) appraisal", flash.inner_text()).group(1))
+    assert created >= 2  # the academy's leaders, at least the two just imported or the demo's head and deputies
+    expect(page.get_by_role("heading", name="Completion: Leaders, set up by HR")).to_be_visible()
+    rows = page.get_by_role("table", name="Appraisals by stage, by academy").get_by_role("row")
+    expect(rows).to_have_count(2)  # the heading row and the academy's own
+    expect(rows.nth(1).get_by_role("cell").first).to_have_text(str(created))
+    expect(rows.nth(1).get_by_role("cell").nth(1)).to_have_text(str(created))  # all not started yet
+    expect(page.get_by_role("row", name=re.compile(r"Leaders, set up by HR.*Open"))).to_be_visible()
+    assert accessibility_violations(page) == []
+    shot("completion")
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the completion figures (CSV)").click()
+    text = open(download.value.path(), encoding="utf-8").read()
+    assert text.startswith("Academy,") and f",{created}," in text
+
+
+def test_trust_hr_sees_cpd_spend_and_finds_staff(page, shot):
+    sign_in(page, suggested="trust HR")
+    page.goto("/hr/cpd")
+    expect(page.get_by_role("heading", level=1)).to_have_text("CPD spend and take-up")
+    spend = page.get_by_role("table", name="CPD take-up and spend by academy")
+    expect(spend.get_by_role("row")).to_have_count(4)  # trust HR sees all three academies
+    expect(page.get_by_role("img", name=re.compile("Spend per academy"))).to_be_visible()
+    assert accessibility_violations(page) == []
+    shot("cpd-spend")
+
+    page.goto("/hr/staff")
+    page.get_by_label("Search by name, email or post").fill("Headteacher")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_role("status")).to_contain_text("match ‘Headteacher’")
+    expect(page.get_by_role("row").filter(has_text="Headteacher").first).to_be_visible()
+    shot("staff-search")
+
+    page.goto("/hr/appraisal")  # trust HR see every academy's completion of the trust-wide cycles
+    expect(page.get_by_role("img", name=re.compile("Share of appraisals signed off"))).to_be_visible()
+    expect(page.get_by_role("table", name="Appraisals by stage, by academy").get_by_role("row")).to_have_count(4)
+    shot("appraisal-completion")
+
+
+def test_a_member_of_staff_cannot_open_the_hr_pages(page, shot):
+    sign_in(page, suggested="member of staff")
+    expect(page.get_by_role("link", name="HR", exact=True)).to_have_count(0)
+    for path in ("/hr", "/hr/staff/import", "/hr/appraisal/cycles/new"):
+        response = page.goto(path)
+        assert response.status == 403, path
+        expect(page.get_by_role("heading", level=1)).to_have_text("You cannot see this page")
+    shot("cannot-see")

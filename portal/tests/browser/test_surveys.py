@@ -1,0 +1,189 @@
+"""Wellbeing surveys: staff answer anonymously through their own link; HR build a survey and see its results only
+once a group is big enough that nobody's answers can be picked out."""
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from staffroom_portal.testing import accessibility_violations, sign_in
+
+ACADEMY = "Hillcrest All-Through Academy"
+# Support staff at Hillcrest in the demo trust (directory/demo.py), answering only in this file's surveys.
+PEOPLE = ["Ellie Walker", "Lily Nowak", "Ben Nowak", "Chloe Singh", "Ben Wright"]
+SUPPRESSED = "Fewer than 5 people answered: not shown, to protect anonymity."
+
+
+def sign_in_at_hillcrest(page: Page, name: str) -> None:
+    """Sign in as this member of staff (the same name can belong to someone at another academy), landing on
+    /surveys."""
+    page.context.clear_cookies()
+    page.goto(f"/sign-in?q={name.split()[-1]}&next=/surveys")
+    page.get_by_role("row").filter(has_text=name).filter(has_text=ACADEMY) \
+        .get_by_role("button", name=f"Sign in as {name}").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Wellbeing surveys")
+
+
+def build_and_open(page: Page, title: str, shot=None) -> str:
+    """As trust HR: a survey of Hillcrest's support staff, opening today. Returns its page's address."""
+    sign_in(page, suggested="trust HR")
+    page.goto("/surveys/runs")
+    page.get_by_role("link", name="Build a new survey").click()
+    page.get_by_label("Title").fill(title)
+    expect(page.get_by_role("checkbox", name=re.compile(r"^Employee Net Promoter Score"))).to_be_checked()  # the usual sets, ticked
+    page.get_by_label(ACADEMY).check()
+    page.get_by_label("Support staff").check()
+    if shot:
+        shot("hr-builds-a-survey")
+    page.get_by_role("button", name="Save the survey as a draft").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    expect(page.get_by_text("This survey is a draft")).to_be_visible()
+    page.get_by_role("button", name="Schedule the survey and send the invitations now").click()
+    expect(page.get_by_role("status")).to_contain_text(re.compile(r"The survey is open: \d+ people have been sent"))
+    if shot:
+        shot("hr-schedules-it")
+    return page.url
+
+
+def answer(page: Page, title: str, agree: str, recommend: str, comment: str = "", shot=None) -> None:
+    """A member of staff, on /surveys, gets a new link and answers in the browser; no request but the API's sees
+    the link's token, and the answering requests carry no cookie that could say who sent them."""
+    requests = []
+
+    def record(request):
+        requests.append(request)
+
+    page.on("request", record)
+    if shot:
+        assert accessibility_violations(page) == []
+        shot("staff-sees-the-survey")
+    page.get_by_role("button", name=f"I've lost my link: answer “{title}” with a new one").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    assert "token" not in page.url, "the token must leave the address bar as soon as the page loads"
+    expect(page).to_have_url(re.compile(r"/surveys/respond$"))
+    page.get_by_role("group", name="I feel valued").get_by_label(agree, exact=True).check()
+    page.get_by_role("group", name="My workload is manageable").get_by_label(agree, exact=True).check()
+    page.get_by_role("group", name=re.compile("recommend this trust")).get_by_role("radio", name=re.compile(rf"^{recommend}\b")).check()
+    if comment:
+        page.get_by_label("What one change would most improve your working life here?").fill(comment)
+    if shot:
+        assert accessibility_violations(page) == []
+        shot("staff-answers")
+        # Save part-way, reload (the link is no longer in the address bar): the saved answers come back.
+        page.get_by_role("button", name="Save and finish later").click()
+        expect(page.get_by_role("status")).to_contain_text("Your answers are saved")
+        page.reload()
+        expect(page.get_by_role("group", name="I feel valued").get_by_label(agree, exact=True)).to_be_checked()
+    page.get_by_role("button", name="Submit my answers").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you for answering")
+    expect(page.get_by_text("Your link has now been used and no longer works.")).to_be_visible()
+    if shot:
+        shot("staff-thanked")
+    page.remove_listener("request", record)
+
+    survey_calls = [r for r in requests if "/api/wellbeing/survey" in r.url]
+    tokens = {r.headers.get("x-survey-token") for r in survey_calls} - {None}
+    assert len(tokens) == 1 and len(survey_calls) >= 2
+    token = tokens.pop()
+    for r in survey_calls:
+        assert "cookie" not in r.all_headers(), "an answer must not travel with the session that says who you are"
+    for r in requests:
+        if "/api/" not in r.url:
+            seen = r.url + " ".join(r.all_headers().values()) + (r.post_data or "")
+            assert token not in seen, f"the survey token reached the portal server in {r.method} {r.url}"
+
+
+def close_and_open_report(page: Page, run_url: str) -> None:
+    sign_in(page, suggested="trust HR")
+    page.goto(run_url)
+    page.get_by_role("button", name="Close the survey now and work out the results").click()
+    expect(page.get_by_role("status")).to_contain_text("The survey is closed")
+    expect(page.get_by_role("heading", name="Results")).to_be_visible()
+
+
+def test_staff_answer_a_survey_and_hr_see_results_only_once_the_group_reaches_the_minimum_size(page, shot):
+    small = build_and_open(page, "Support staff check-in (small group)", shot)
+    for n, name in enumerate(PEOPLE[:2]):
+        sign_in_at_hillcrest(page, name)
+        answer(page, "Support staff check-in (small group)", "Agree", "9", shot=shot if n == 0 else None)
+
+    close_and_open_report(page, small)
+    trust = page.get_by_role("region", name="The whole trust")
+    expect(trust).to_contain_text(SUPPRESSED)
+    expect(page.get_by_role("region", name=f"Support staff at {ACADEMY}")).to_contain_text(SUPPRESSED)
+    expect(page.locator("figure.chart svg.bars")).to_have_count(0)  # no figures drawn for a suppressed group
+    expect(page.get_by_text("No written answers are shown")).to_be_visible()
+    shot("hr-sees-too-few-to-show")
+
+    full = build_and_open(page, "Support staff check-in")
+    for name, agree, recommend in zip(PEOPLE, ["Agree", "Strongly agree", "Agree", "Disagree", "Agree"],
+                                      ["9", "10", "7", "4", "8"]):
+        sign_in_at_hillcrest(page, name)
+        answer(page, "Support staff check-in", agree, recommend, comment=f"More planning time, says {agree.lower()}")
+
+    close_and_open_report(page, full)
+    trust = page.get_by_role("region", name="The whole trust")
+    expect(trust).to_contain_text(re.compile(r"5 of \d+ people answered"))
+    expect(trust).not_to_contain_text(SUPPRESSED)
+    expect(trust).to_contain_text("Employee Net Promoter Score (eNPS): +20")  # 2 promoters, 1 detractor of 5
+    chart = trust.get_by_role("figure").filter(has_text="Share favourable, with the national benchmark: The whole trust")
+    expect(chart.locator("svg.bars")).to_be_visible()
+    expect(chart.locator("rect.benchmark")).not_to_have_count(0)  # national benchmark lines drawn
+    valued = trust.get_by_role("row").filter(has_text="Feeling valued").last
+    expect(valued).to_contain_text("80.0%")  # 4 of 5 agreed
+    expect(valued).to_contain_text("better than the national figure")  # WLTL 2024: 66%
+    workload = trust.get_by_role("row").filter(has_text="Manageable workload").last
+    expect(workload).to_contain_text(re.compile("(better|worse) than the national figure"))
+    expect(page.get_by_role("heading", name="What people wrote")).to_be_visible()
+    # Written answers are listed for the trust and for the academy (both big enough), never for a smaller group.
+    expect(page.get_by_role("listitem").filter(has_text="More planning time, says disagree")).to_have_count(2)
+    expect(page.get_by_role("heading", name="Over time")).to_be_visible()
+    assert accessibility_violations(page) == []
+    shot("hr-sees-the-results")
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download these results as a spreadsheet (CSV)").click()
+    assert download.value.suggested_filename.endswith(".csv")
+    text = open(download.value.path(), encoding="utf-8").read()
+    assert text.startswith("cut,academy_id,academy_name") and "trust.valued" in text
+
+
+def test_the_survey_builder_keeps_what_was_typed_when_it_is_refused(page, shot):
+    sign_in(page, suggested="trust HR")
+    page.goto("/surveys/runs/new")
+    page.get_by_label("Question 1 (optional)", exact=True).fill("Do you have what you need to do your job well?")
+    page.get_by_label("How people answer question 1 (optional)").select_option("zero_ten")
+    page.get_by_label(ACADEMY).check()
+    page.get_by_role("button", name="Save the survey as a draft").click()  # no title
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text("There is a problem")
+    expect(summary.get_by_role("link", name=re.compile("^Title"))).to_be_visible()
+    expect(page.get_by_label("Question 1 (optional)", exact=True)).to_have_value("Do you have what you need to do your job well?")
+    expect(page.get_by_label("How people answer question 1 (optional)")).to_have_value("zero_ten")
+    expect(page.get_by_label(ACADEMY)).to_be_checked()
+    expect(page.get_by_label("Support staff")).not_to_be_checked()
+    assert accessibility_violations(page) == []
+    shot("builder-refused")
+
+
+def test_staff_cannot_open_survey_results_and_a_bad_link_says_so(page, shot):
+    sign_in(page, suggested="trust HR")
+    page.goto("/surveys/runs")
+    page.get_by_role("link", name="Autumn pulse").click()
+    expect(page.get_by_role("heading", name="Who has answered")).to_be_visible()
+    run_url = page.url
+
+    sign_in(page, suggested="member of staff")
+    page.goto(run_url)
+    expect(page.get_by_role("heading", level=1)).to_have_text("You cannot see this page")
+    shot("staff-cannot-see-results")
+    page.goto("/surveys/runs/new")
+    expect(page.get_by_role("heading", level=1)).to_have_text("You cannot see this page")
+    page.goto("/surveys")
+    expect(page.get_by_role("row").filter(has_text="Autumn pulse")).to_be_visible()
+    assert accessibility_violations(page) == []
+
+    page.goto("/surveys/respond#token=not-a-real-token")
+    expect(page.get_by_text(re.compile(r"This link does not work\. This survey link is not valid"))).to_be_visible()
+    assert "token" not in page.url
+    shot("bad-link")

@@ -1,0 +1,93 @@
+"""The targets dashboard: each target trust-wide and per academy, its trend and the people behind it; academy HR
+see their own academy's people only, and staff none of it."""
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from staffroom_portal.testing import accessibility_violations, sign_in
+
+INDUCTION = "An induction programme for every new starter"
+
+
+def test_trust_hr_sees_the_dashboard_a_trend_and_the_people_behind_a_figure(page, shot):
+    sign_in(page, suggested="trust HR")
+    page.get_by_role("link", name="Targets", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Staff targets")
+    table = page.get_by_role("table", name=re.compile("Each target's figure and status"))
+    expect(table.get_by_role("columnheader")).to_have_count(5)  # target, the trust and three academies
+    row = table.get_by_role("row").filter(has=page.get_by_role("link", name=INDUCTION))
+    # Status in words beside each figure, not colour alone.
+    expect(row.locator(".status")).to_have_count(4)
+    expect(row.locator(".status").first).to_have_text(re.compile(r"^(Met|On track|At risk|Missed|No data yet)$"))
+    assert accessibility_violations(page) == []
+    shot("dashboard")
+
+    row.get_by_role("link", name=INDUCTION).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(INDUCTION)
+    expect(page.get_by_role("heading", name="What is counted")).to_be_visible()
+    # The daily job records the trend when the suite starts; give it a moment on a busy machine.
+    trend = page.get_by_role("table").filter(has=page.get_by_role("columnheader", name="When"))
+    for _ in range(20):
+        if trend.count():
+            break
+        page.wait_for_timeout(500)
+        page.reload()
+    expect(page.get_by_text("Daily figure for the whole trust, oldest first")).to_be_visible()
+    expect(trend.get_by_role("row").nth(1)).to_contain_text("%")
+    people = page.get_by_role("table", name="People the target does not yet count, and why")
+    expect(people.get_by_role("row").nth(1)).to_contain_text("no place on an induction programme")
+    assert accessibility_violations(page) == []
+    shot("target-whole-trust")
+
+    page.get_by_role("navigation", name="Other figures for this target").get_by_role("link").first.click()
+    expect(page).to_have_url(re.compile(r"/targets/induction_for_new_starters\?academy_id="))
+    expect(page.get_by_text(re.compile(r"^Daily figure for .+ Academy, oldest first$"))).to_be_visible()
+    shot("target-one-academy")
+
+
+def test_academy_hr_cannot_open_another_academys_people(page, shot):
+    sign_in(page, suggested="academy HR")
+    page.goto("/targets")
+    headers = page.get_by_role("columnheader")
+    expect(headers).to_have_count(3)  # target, the trust, their own academy
+    own = headers.nth(2).inner_text()
+    own_link = page.get_by_role("link", name=re.compile(f"at {re.escape(own)}$")).first.get_attribute("href")
+    shot("academy-dashboard")
+
+    sign_in(page, suggested="trust HR")
+    page.goto("/targets")
+    other = page.get_by_role("link", name=re.compile(r" at ")).filter(has_not_text=own).first.get_attribute("href")
+    assert "academy_id=" in other and other.split("academy_id=")[1] not in own_link
+
+    sign_in(page, suggested="academy HR")
+    response = page.goto(other)
+    assert response.status == 403
+    expect(page.get_by_role("heading", level=1)).to_have_text("You cannot see this page")
+    shot("other-academy-refused")
+    response = page.goto(own_link)  # their own academy's drill-down is theirs to see
+    assert response.status == 200
+    expect(page.get_by_role("heading", name="People not yet counted")).to_be_visible()
+    shot("own-academy")
+
+
+def test_a_member_of_staff_cannot_open_the_targets(page, shot):
+    sign_in(page, suggested="member of staff")
+    expect(page.get_by_role("link", name="Targets", exact=True)).to_have_count(0)
+    for path in ("/targets", "/targets/induction_for_new_starters"):
+        response = page.goto(path)
+        assert response.status == 403, path
+        expect(page.get_by_role("heading", level=1)).to_have_text("You cannot see this page")
+    shot("cannot-see")
+
+
+def test_the_dashboard_fits_a_phone_screen(browser, suite):
+    context = browser.new_context(base_url=suite, viewport={"width": 375, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    sign_in(page, suggested="trust HR")
+    for path in ("/targets", "/targets/induction_for_new_starters"):
+        page.goto(path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 375, f"{path} is {width}px wide on a 375px screen: it scrolls sideways"
+    context.close()
