@@ -33,11 +33,11 @@ def create_app(config: ServiceConfig | None = None, *, backend: Backend | None =
     environ = os.environ if environ is None else environ
     # The portal keeps no data and sends no events: it has no database or bus of its own.
     config = config or ServiceConfig.from_env("portal", environ, database_url="", bus_url="")
-    if dev_sign_in is None and not config.production and environ.get("PORTAL_DEV_SIGN_IN") == "1":
+    if config.production and (dev_sign_in is not None or environ.get("PORTAL_DEV_SIGN_IN")):
+        raise ConfigError("portal: the development sign-in cannot be used in production (unset PORTAL_DEV_SIGN_IN)")
+    if dev_sign_in is None and environ.get("PORTAL_DEV_SIGN_IN") == "1":
         dev_sign_in = DevSignIn.from_data_dir(environ.get("STAFFROOM_DATA_DIR", "data"))
     oidc = Oidc.from_env(environ, config)
-    if config.production and dev_sign_in is not None:
-        raise ConfigError("portal: the development sign-in cannot be used in production")
     if config.production and oidc is None:
         raise ConfigError("portal: set OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET (the trust's identity "
                           "provider) in production")

@@ -141,14 +141,16 @@ def dev():
     return _start_session(token, request.form.get("next"))
 
 
-@blp.post("/sign-in/oidc")
+@blp.get("/sign-in/oidc")
 def oidc_start():
+    """A link, not a form: browsers apply the form-action policy to a form's redirects, and this one goes to
+    the provider. Nothing changes here but the session's state and nonce, which the callback checks."""
     from .app import portal
 
     p = portal()
     if p.oidc is None:
         abort(404)
-    session["next"] = _safe_next(request.form.get("next"))
+    session["next"] = _safe_next(request.args.get("next"))
     return p.oidc.client.authorize_redirect(url_for("signin.oidc_callback", _external=True))
 
 
