@@ -581,7 +581,8 @@ class Sighting:
         """{recipient: when their message was first seen (epoch seconds)} once all are there; None on timeout."""
         keys = {(i.hex if self.sqlite else i): i for i in ids}
         mark = "?" if self.sqlite else "%s"
-        query = f"SELECT recipient_id FROM messages WHERE recipient_id IN ({', '.join([mark] * len(ids))})"
+        # Only placeholders are formatted in; the ids go as parameters.
+        query = f"SELECT recipient_id FROM messages WHERE recipient_id IN ({', '.join([mark] * len(ids))})"  # noqa: S608
         first: dict = {}
         deadline = time.time() + timeout
         while True:

@@ -447,7 +447,7 @@ def exchange_exists(conn) -> bool:
     finally:
         try:
             channel.close()
-        except Exception:  # noqa: BLE001
+        except Exception:  # noqa: BLE001, S110 - closing a channel the broker may already have closed
             pass
 
 

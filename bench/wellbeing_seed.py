@@ -236,7 +236,7 @@ def seed_trust(sa_url: str, runs_count: int, per_run: int, log=print) -> dict:
             conn.execute("SET session_replication_role = DEFAULT")
         for table in rows:
             conn.execute(f"VACUUM ANALYZE {table}")  # what autovacuum would do a minute after a load this size
-        found = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in rows}
+        found = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in rows}  # noqa: S608 - our table names
         orphans = conn.execute(
             "SELECT (SELECT count(*) FROM response_items i LEFT JOIN responses r ON r.id = i.response_id"
             " WHERE r.id IS NULL) + (SELECT count(*) FROM response_measures m LEFT JOIN responses r"

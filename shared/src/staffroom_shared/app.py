@@ -5,6 +5,7 @@ import logging
 import time
 import uuid
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cached_property
 from typing import Callable, Iterable
 
@@ -19,7 +20,7 @@ from .auth import TokenVerifier
 from .bus import Bus, connect
 from .config import ServiceConfig
 from .db import make_engine, make_session_factory
-from .errors import handle_http_exception, register_error_handlers
+from .errors import PROBLEM_JSON, handle_http_exception, register_error_handlers
 from .log import configure_logging, reset_correlation_id, set_correlation_id
 from .uow import UnitOfWork
 
@@ -43,6 +44,32 @@ class ProblemApi(Api):
 
     def handle_http_exception(self, error):
         return handle_http_exception(error)
+
+    def _register_responses(self):
+        # Document the error responses (DEFAULT_ERROR, UNPROCESSABLE_ENTITY, ...) with the content type they are
+        # sent with, application/problem+json, not flask-smorest's default application/json.
+        self.DEFAULT_RESPONSE_CONTENT_TYPE = PROBLEM_JSON
+        try:
+            super()._register_responses()
+        finally:
+            del self.DEFAULT_RESPONSE_CONTENT_TYPE  # back to the class's application/json for success responses
+
+
+def decimal_as_string_property(self, field, ret, **_kwargs) -> dict:
+    """Document a Decimal sent as a string ("300.00") as what it is: a decimal string, or a number on the way in.
+
+    apispec documents every Decimal as a number with its Range bounds as strings ("1000000.00"): neither what the
+    API sends nor a valid OpenAPI document. (An apispec attribute function: `self` is its converter.)
+    """
+    if not (isinstance(field, fields.Decimal) and field.as_string):
+        return {}
+    types = ret.get("type") if isinstance(ret.get("type"), list) else [ret.get("type")]
+    out = {"type": ["string", "number", *(["null"] if "null" in types else [])], "pattern": r"^-?\d+(\.\d+)?$"}
+    for bound in ("minimum", "maximum"):
+        if isinstance(ret.get(bound), str):
+            value = Decimal(ret[bound])
+            out[bound] = int(value) if value == value.to_integral_value() else float(value)
+    return out
 
 
 @dataclass
@@ -100,6 +127,7 @@ def create_service_app(
     )
     app.extensions["staffroom"] = context
     api = ProblemApi(app)
+    api.ma_plugin.converter.add_attribute_function(decimal_as_string_property)
     for blp in blueprints:
         api.register_blueprint(blp)
     app.register_blueprint(_health_blueprint(context))

@@ -95,3 +95,13 @@ def test_openapi_documents_problem_responses_and_validation_schemas(client):
     post_staff = spec["paths"]["/staff"]["post"]
     assert "422" in post_staff["responses"]
     assert "application/json" in post_staff["requestBody"]["content"]
+
+
+def test_openapi_documents_error_responses_as_problem_json_as_sent(client):
+    # Found by the API fuzzing (tests/security): errors were documented as application/json.
+    spec = client.get("/openapi.json").json
+    responses = spec["components"]["responses"]
+    assert {"DEFAULT_ERROR", "UNPROCESSABLE_ENTITY"} <= set(responses)
+    for name, response in responses.items():
+        assert set(response["content"]) == {"application/problem+json"}, name
+    assert client.get("/academies").mimetype == "application/problem+json"  # the 401 it documents

@@ -81,6 +81,13 @@ def test_bad_input_is_a_clear_problem_and_changes_nothing(client, tokens, db):
     assert db.snapshot() == before
 
 
+def test_a_page_past_any_inbox_is_422_not_a_server_error(client, tokens):
+    # Found by the API fuzzing (tests/security): a huge page number overflowed the SQL offset (500).
+    response = client.get("/inbox?page=117447482285103168&page_size=100", headers=tokens.headers(uuid.uuid4()))
+    assert response.status_code == 422 and response.mimetype == PROBLEM
+    assert response.get_json()["errors"][0]["pointer"] == "#/page"
+
+
 def test_quiet_hours_and_hr_contacts(client, tokens, db):
     me = uuid.uuid4()
     headers = tokens.headers(me)

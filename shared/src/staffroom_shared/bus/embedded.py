@@ -194,11 +194,12 @@ class EmbeddedBus:
             if message_ids is not None:
                 where += f" AND message_id IN ({','.join('?' * len(message_ids))})"
                 args += list(message_ids)
+            # `where` holds only column names and ? placeholders; every value goes as a parameter.
             db.execute(
-                "INSERT INTO deliveries (queue, message_id, routing_key, body, headers, visible_at)"
+                "INSERT INTO deliveries (queue, message_id, routing_key, body, headers, visible_at)"  # noqa: S608
                 f" SELECT queue, message_id, routing_key, body, headers, ? FROM dead_letters WHERE {where} ORDER BY seq",
                 [time.time(), *args])
-            count = db.execute(f"DELETE FROM dead_letters WHERE {where}", args).rowcount
+            count = db.execute(f"DELETE FROM dead_letters WHERE {where}", args).rowcount  # noqa: S608
         return count
 
     # -- health

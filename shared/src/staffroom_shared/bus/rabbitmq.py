@@ -111,7 +111,7 @@ class RabbitBus:
         if conn is not None:
             try:
                 conn.release()
-            except Exception:  # noqa: BLE001 - the connection is already broken; nothing to save
+            except Exception:  # noqa: BLE001, S110 - the connection is already broken; nothing to save
                 pass
 
     # -- consuming

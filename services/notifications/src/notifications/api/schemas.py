@@ -4,7 +4,7 @@ from marshmallow import Schema, fields, validate
 
 class InboxQuerySchema(Schema):
     unread = fields.Boolean(load_default=False)
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 

@@ -336,7 +336,8 @@ PEOPLE = {
     "future_leaders_offered": future_leaders_people,
     "teaching_good_within_three_years": teaching_good_people,
 }
-assert set(UNITS) | SURVEYED == set(TARGETS) == set(PEOPLE) | SURVEYED
+if not set(UNITS) | SURVEYED == set(TARGETS) == set(PEOPLE) | SURVEYED:  # a check that `python -O` keeps
+    raise RuntimeError("UNITS and PEOPLE must cover exactly the targets in TARGETS (surveyed ones apart)")
 
 
 def people(session: Session, d: Definition, today: date, academy_ids: list[uuid.UUID] | None) -> list[dict]:
