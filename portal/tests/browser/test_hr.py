@@ -116,6 +116,9 @@ def test_trust_hr_sees_cpd_spend_and_finds_staff(page, shot):
     page.goto("/hr/appraisal")  # trust HR see every academy's completion of the trust-wide cycles
     expect(page.get_by_role("img", name=re.compile("Share of appraisals signed off"))).to_be_visible()
     expect(page.get_by_role("table", name="Appraisals by stage, by academy").get_by_role("row")).to_have_count(4)
+    # Completion over time, from the figure the targets service records each day.
+    expect(page.get_by_role("heading", name="Reviews done on time, over time")).to_be_visible()
+    expect(page.get_by_text("Share of reviews done on time, whole trust")).to_be_visible()
     shot("appraisal-completion")
 
 

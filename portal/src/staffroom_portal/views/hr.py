@@ -63,8 +63,12 @@ def appraisal():
                                                 cycles[0]["id"] if cycles else None)
     cycle = next((c for c in cycles if c["id"] == chosen), None)
     completion = calls.get(f"/api/appraisal/cycles/{cycle['id']}/completion") if cycle else []
+    # Completion over time: the targets service records the share of reviews done on time every day.
+    me = user()
+    academy_id = None if me.has_role("trust_hr") else me.academy_id
+    trend = calls.get("/api/targets/targets/reviews_on_time/trend", academy_id=academy_id)["points"]
     return render_template("hr/appraisal.html", cycles=cycles, cycle=cycle, completion=completion,
-                           statuses=STATUSES, academies=academies())
+                           statuses=STATUSES, academies=academies(), trend=trend, trend_academy=academy_id)
 
 
 @blp.get("/appraisal/cycles/<uuid:cycle_id>/completion.csv")
