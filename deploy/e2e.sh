@@ -12,7 +12,9 @@
 # development plan with induction, and wellbeing's copy, and notifications:
 # the appraisal's message in their inbox and its email accepted by the SMTP
 # server, and targets: its copy, rebuilt from its stored events by
-# targets.entrypoints.rebuild.
+# targets.entrypoints.rebuild. The portal's gunicorn (its image's CMD) runs
+# behind the same proxy, which sends / to it; it must refuse to start with
+# the development sign-in in production.
 #   bash deploy/e2e.sh
 # Needs root (apt-get; runs the servers as the postgres and rabbitmq users).
 # Everything runs on 127.0.0.1 on its own ports beside any servers already
@@ -26,7 +28,7 @@ chmod 755 "$work"
 image_venv=/tmp/staffroom-image-venv-$(sha256sum < "$repo/requirements.lock" | cut -c1-12)
 pg_port=15432 amqp_port=15673 mgmt_port=15674 dist_port=25673 prom_port=15694
 web_port=18000 appraisal_web_port=18001 cpd_web_port=18002 wellbeing_web_port=18003 notifications_web_port=18004
-targets_web_port=18005
+targets_web_port=18005 portal_web_port=18006 portal_check_port=18007
 proxy_port=18080 jwks_port=18100 smtp_port=18025
 node=staffroome2e@localhost
 pids=()
@@ -63,6 +65,7 @@ cp -r "$repo/services/cpd" "$work/ctx/services/cpd"
 cp -r "$repo/services/wellbeing" "$work/ctx/services/wellbeing"
 cp -r "$repo/services/notifications" "$work/ctx/services/notifications"
 cp -r "$repo/services/targets" "$work/ctx/services/targets"
+cp -r "$repo/portal" "$work/ctx/portal"
 find "$work/ctx" \( -name '*.egg-info' -o -name __pycache__ -o -name build -o -name tests \) -prune -exec rm -rf {} +
 if [[ ! -x $image_venv/bin/gunicorn ]]; then
     python3 -m venv "$image_venv"
@@ -70,7 +73,8 @@ if [[ ! -x $image_venv/bin/gunicorn ]]; then
 fi
 "$image_venv/bin/pip" install -q --no-cache-dir --no-deps --force-reinstall "$work/ctx/shared" \
     "$work/ctx/services/directory" "$work/ctx/services/appraisal" "$work/ctx/services/cpd" \
-    "$work/ctx/services/wellbeing" "$work/ctx/services/notifications" "$work/ctx/services/targets"
+    "$work/ctx/services/wellbeing" "$work/ctx/services/notifications" "$work/ctx/services/targets" \
+    "$work/ctx/portal"
 mkdir -p "$work/app/deploy" && cp "$repo/deploy/gunicorn.conf.py" "$work/app/deploy/"
 
 step "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') with deploy/postgres/init.sql"
@@ -152,6 +156,12 @@ smtp_env=(SMTP_HOST=127.0.0.1 SMTP_PORT="$smtp_port" SMTP_SECURITY=none
 export BUS_URL=amqp://staffroom:e2e-rabbitmq-password@127.0.0.1:$amqp_port/staffroom
 export JWT_JWKS_URL=http://127.0.0.1:$jwks_port/jwks.json JWT_ISSUER=https://idp.e2e.invalid/ JWT_AUDIENCE=api://staffroom
 export LOG_LEVEL=INFO
+# The portal, as compose's portal-web: no database or bus settings at all, its own SEAL_KEY (the session
+# cookie), the trust's provider (made up: Authlib fetches its metadata only when someone signs in), PUBLIC_URL,
+# PROXY_HOPS=1, and the APIs through the proxy.
+portal_env=(env -u DATABASE_URL -u BUS_URL SEAL_KEY="$(head -c 32 /dev/urandom | base64)"
+            OIDC_ISSUER=https://idp.e2e.invalid/ OIDC_CLIENT_ID=staffroom-portal OIDC_CLIENT_SECRET=e2e-oidc-client-secret
+            PUBLIC_URL="http://127.0.0.1:$proxy_port" PORTAL_API_URL="http://127.0.0.1:$proxy_port" PROXY_HOPS=1)
 
 step "python -m directory.entrypoints.migrate"
 (cd "$work/app" && "$image_venv/bin/python" -m directory.entrypoints.migrate) > "$work/migrate.log" 2>&1 \
@@ -264,7 +274,7 @@ fi
 [[ $out == *"SMTP_HOST must be set in production"* ]] || { echo "$out"; echo "FAIL: sender without SMTP_HOST" >&2; exit 1; }
 echo "without SMTP_HOST the sender refuses to start: ${out##*$'\n'}"
 
-step "web (the image's CMD) and relay for directory; web, relay, consumer and the daily job for appraisal, cpd, wellbeing and targets; web, relay, consumer, daily job and email sender for notifications; proxy"
+step "web (the image's CMD) and relay for directory; web, relay, consumer and the daily job for appraisal, cpd, wellbeing and targets; web, relay, consumer, daily job and email sender for notifications; the portal's web; proxy"
 (cd "$work/app" && GUNICORN_BIND=127.0.0.1:$web_port \
     exec "$image_venv/bin/gunicorn" -c deploy/gunicorn.conf.py "directory.api:create_app()") > "$work/web.log" 2>&1 &
 pids+=($!)
@@ -345,9 +355,13 @@ pids+=($targets_consumer_pid)
     > "$work/targets-scheduler.log" 2>&1 &
 targets_scheduler_pid=$!
 pids+=($targets_scheduler_pid)
+(cd "$work/app" && GUNICORN_BIND=127.0.0.1:$portal_web_port exec "${portal_env[@]}" \
+    "$image_venv/bin/gunicorn" -c deploy/gunicorn.conf.py "staffroom_portal.app:create_app()") > "$work/portal-web.log" 2>&1 &
+pids+=($!)
 sed -e "s#directory-web:8000#127.0.0.1:$web_port#" -e "s#appraisal-web:8000#127.0.0.1:$appraisal_web_port#" \
     -e "s#cpd-web:8000#127.0.0.1:$cpd_web_port#" -e "s#wellbeing-web:8000#127.0.0.1:$wellbeing_web_port#" \
     -e "s#notifications-web:8000#127.0.0.1:$notifications_web_port#" -e "s#targets-web:8000#127.0.0.1:$targets_web_port#" \
+    -e "s#portal-web:8000#127.0.0.1:$portal_web_port#" \
     -e "s#listen 8080;#listen 127.0.0.1:$proxy_port;#" \
     -e "s#pid /tmp/nginx.pid;#pid $work/nginx.pid;#" "$repo/deploy/nginx/nginx.conf" > "$work/nginx.conf"
 nginx -c "$work/nginx.conf" -g 'daemon off;' > "$work/nginx-access.log" 2> "$work/nginx-error.log" &
@@ -355,6 +369,58 @@ pids+=($!)
 for svc in directory appraisal cpd wellbeing notifications targets; do
     for _ in $(seq 100); do curl -fs "http://127.0.0.1:$proxy_port/api/$svc/readyz" >/dev/null && break; sleep 0.2; done
 done
+# The portal's health check, as compose's: /healthz on its own port (through the proxy, /healthz is the proxy's).
+for _ in $(seq 100); do curl -fs "http://127.0.0.1:$portal_web_port/healthz" >/dev/null && break; sleep 0.2; done
+
+"$image_venv/bin/python" - "http://127.0.0.1:$proxy_port" "http://127.0.0.1:$portal_web_port" <<'EOF' || { cat "$work/portal-web.log"; exit 1; }
+import json, sys, urllib.error, urllib.request
+base, direct = sys.argv[1:3]
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args):
+        return None
+
+def get(url, headers=None):
+    req = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.build_opener(NoRedirect).open(req, timeout=10) as r:
+            return r.status, r.headers, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers, e.read()
+
+def check(label, cond, detail=""):
+    print(("ok   " if cond else "FAIL ") + label)
+    if not cond:
+        print(detail)
+        sys.exit(1)
+
+s, h, b = get(direct + "/healthz")
+check("portal /healthz (compose's health check, on its own port) -> 200", s == 200 and json.loads(b) == {"status": "ok", "service": "portal"}, b)
+s, h, b = get(base + "/healthz")
+check("through the proxy, /healthz is the proxy's own", s == 200 and b == b"ok\n", b)
+s, h, b = get(base + "/", {"X-Correlation-ID": "e2e-portal-1"})
+check("GET / through the proxy -> 302 to the sign-in page, X-Correlation-ID returned",
+      s == 302 and h["Location"].startswith("/sign-in") and h["X-Correlation-ID"] == "e2e-portal-1", (s, dict(h)))
+s, h, b = get(base + h["Location"])
+page = b.decode()
+check("the sign-in page -> 200, 'Sign in with your trust account', no development sign-in",
+      s == 200 and "Sign in with your trust account" in page and "Development sign-in" not in page, page[:500])
+check("it carries the portal's Content-Security-Policy", "script-src 'self'" in (h["Content-Security-Policy"] or ""), dict(h))
+check("one Referrer-Policy, the portal's same-origin (the proxy's no-referrer would break CSRF checks over https)",
+      h.get_all("Referrer-Policy") == ["same-origin"], h.get_all("Referrer-Policy"))
+# The session cookie's flags are checked in portal/tests/test_sign_in_config.py; here, only that a visitor who has
+# not started signing in is given none.
+check("no cookie for a visitor who has not started signing in", h["Set-Cookie"] is None, h["Set-Cookie"])
+s, h, b = get(base + "/static/portal.css")
+check("GET /static/portal.css through the proxy -> 200 text/css (the installed package's static files)",
+      s == 200 and h["Content-Type"].startswith("text/css") and len(b) > 0, (s, dict(h)))
+s, h, b = get(base + "/no-such-page")
+check("an unknown page -> the portal's own 404 (HTML)", s == 404 and h["Content-Type"].startswith("text/html")
+      and b"There is no page at this address" in b, (s, b[:300]))
+s, h, b = get(base + "/api/no-such-service/x")
+check("an unknown /api/ path -> the proxy's 404 application/problem+json, not the portal",
+      s == 404 and h["Content-Type"] == "application/problem+json" and json.loads(b)["status"] == 404, b)
+EOF
 
 "$image_venv/bin/python" - "http://127.0.0.1:$proxy_port" "$work/idp/key.pem" <<'EOF' || { cat "$work/notifications-consumer.log"; tail -n 5 "$work/appraisal-consumer.log" "$work/appraisal-relay.log" "$work/targets-consumer.log" "$work/targets-web.log"; PGPASSWORD=e2e-postgres-password psql -h 127.0.0.1 -p "$pg_port" -U staffroom -d notifications -c 'select * from staff' -c 'select event_type, processed_at from inbox' -c 'select recipient_id, subject from messages' || true; exit 1; }
 import json, os, sys, time, urllib.error, urllib.request, uuid
@@ -605,5 +671,17 @@ for name_pid in "appraisal consumer:$consumer_pid" "appraisal scheduler:$schedul
     kill -0 "$pid" 2>/dev/null && { echo "FAIL: $name ignored SIGTERM" >&2; exit 1; }
     echo "ok   $name stops on SIGTERM within 10 s"
 done
+
+step "the portal refuses the development sign-in in production"
+# Its CMD with compose's production settings plus PORTAL_DEV_SIGN_IN=1: gunicorn must exit non-zero (timeout's
+# 124 would mean it was still serving), saying why.
+rc=0
+out=$(cd "$work/app" && GUNICORN_BIND=127.0.0.1:$portal_check_port WEB_CONCURRENCY=1 timeout 20 "${portal_env[@]}" \
+    PORTAL_DEV_SIGN_IN=1 "$image_venv/bin/gunicorn" -c deploy/gunicorn.conf.py "staffroom_portal.app:create_app()" 2>&1) || rc=$?
+if ((rc == 0 || rc == 124)); then
+    echo "$out" | tail -5; echo "FAIL: the portal started in production with PORTAL_DEV_SIGN_IN=1" >&2; exit 1
+fi
+[[ $out == *"development sign-in"* ]] || { echo "$out" | tail -5; echo "FAIL: the portal's refusal does not mention the development sign-in" >&2; exit 1; }
+echo "ok   exit $rc: $(grep -m1 -o 'ConfigError: .*' <<< "$out")"
 
 printf '\nEnd-to-end check passed.\n'

@@ -46,6 +46,11 @@ dummy_env=(
     WELLBEING_SEAL_KEY=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=
     NOTIFICATIONS_SEAL_KEY=BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBA=
     SMTP_HOST=smtp.example.invalid
+    PUBLIC_URL=https://staffroom.example.invalid
+    PORTAL_SEAL_KEY=CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCA=
+    OIDC_ISSUER=https://idp.example.invalid/
+    OIDC_CLIENT_ID=staffroom-portal
+    OIDC_CLIENT_SECRET=dummy-oidc-client-secret
 )
 
 step "docker-compose config (Debian docker-compose $(docker-compose version --short))"
@@ -61,7 +66,7 @@ processes = {"directory": ("migrate", "web", "relay"),
              "wellbeing": ("migrate", "web", "relay", "consumer", "scheduler"),
              "notifications": ("migrate", "web", "relay", "consumer", "sender", "scheduler"),  # and the email sender
              "targets": ("migrate", "web", "relay", "consumer", "scheduler")}
-expect = {"postgres", "rabbitmq", "proxy"} | {f"{svc}-{p}" for svc, ps in processes.items() for p in ps}
+expect = {"postgres", "rabbitmq", "proxy", "portal-web"} | {f"{svc}-{p}" for svc, ps in processes.items() for p in ps}
 assert expect <= set(s), expect - set(s)
 for svc, ps in processes.items():
     for p in ps:
@@ -87,16 +92,35 @@ for svc, ps in processes.items():
     assert "healthcheck" in s[f"{svc}-web"], svc
 for svc in ("appraisal", "cpd", "wellbeing", "notifications", "targets"):
     assert s[f"{svc}-scheduler"]["command"][-2:] == ["--every", "86400"], svc  # a loop, not a one-off that restarts
-# Survey links start with the address the proxy publishes (no PUBLIC_URL given here).
-published = s["proxy"]["ports"][0]
-published = published["published"] if isinstance(published, dict) else published.split(":")[0]
-for svc in ("wellbeing", "notifications"):
-    for p in processes[svc]:
-        assert s[f"{svc}-{p}"]["environment"]["PUBLIC_URL"] == f"http://localhost:{published}", (svc, p)
+# Survey links, the links in emails and the portal's sign-in all start with the one PUBLIC_URL given.
+for name in [f"{svc}-{p}" for svc in ("wellbeing", "notifications") for p in processes[svc]] + ["portal-web"]:
+    assert s[name]["environment"]["PUBLIC_URL"] == "https://staffroom.example.invalid", name
 # Each service seals or signs with its own key (<SVC>_SEAL_KEY), the same in all its processes.
+processes["portal"] = ("web",)  # from here on: the portal's one process too
 for svc, key in (("wellbeing", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="),
-                 ("notifications", "BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBA=")):
+                 ("notifications", "BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBA="),
+                 ("portal", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCA=")):
     assert {s[f"{svc}-{p}"]["environment"]["SEAL_KEY"] for p in processes[svc]} == {key}, svc
+# The portal: the image's CMD (gunicorn), production, the same token settings as every service, its own
+# sign-in settings, the APIs through the proxy, and no database, bus or SMTP settings (it has none).
+portal, directory = s["portal-web"], s["directory-web"]
+env = portal["environment"]
+assert portal["image"].split("/")[-1].startswith("portal:") and "command" not in portal, portal
+assert portal["image"].rsplit("/", 1)[0] == directory["image"].rsplit("/", 1)[0], portal["image"]  # same registry
+assert portal["restart"] == "unless-stopped" and "depends_on" not in portal, portal  # never waits on the proxy
+assert "/healthz" in " ".join(portal["healthcheck"]["test"]), portal["healthcheck"]  # it has no /readyz
+assert s["proxy"]["depends_on"]["portal-web"]["condition"] == "service_healthy"
+assert env["STAFFROOM_ENV"] == "production" and str(env["PROXY_HOPS"]) == "1", env
+for k in ("JWT_JWKS_URL", "JWT_ISSUER", "JWT_AUDIENCE", "JWT_STAFF_ID_CLAIM", "LOG_LEVEL"):
+    assert env[k] == directory["environment"][k], k  # it verifies the same tokens the APIs do
+assert (env["OIDC_ISSUER"], env["OIDC_CLIENT_ID"], env["OIDC_CLIENT_SECRET"], env["OIDC_FORWARD"]) == (
+    "https://idp.example.invalid/", "staffroom-portal", "dummy-oidc-client-secret", "access_token"), env
+assert env["PORTAL_API_URL"] == "http://proxy:8080", env
+assert not {"DATABASE_URL", "BUS_URL", "PORTAL_DEV_SIGN_IN"} & set(env) and not any(k.startswith("SMTP_") for k in env), env
+# The OIDC settings (the client secret among them) reach the portal only.
+for name, svc in s.items():
+    if name != "portal-web":
+        assert not any(k.startswith("OIDC_") for k in svc.get("environment") or {}), name
 # The sender, and only the sender, talks to the SMTP server; the code's defaults where nothing is given.
 sender = s["notifications-sender"]["environment"]
 assert sender["SMTP_HOST"] == "smtp.example.invalid", sender
@@ -148,6 +172,7 @@ EOF
 sed -e "s#directory-web:8000#127.0.0.1:$app_port#" -e "s#appraisal-web:8000#127.0.0.1:$app_port#" \
     -e "s#cpd-web:8000#127.0.0.1:$app_port#" -e "s#wellbeing-web:8000#127.0.0.1:$app_port#" \
     -e "s#notifications-web:8000#127.0.0.1:$app_port#" -e "s#targets-web:8000#127.0.0.1:$app_port#" \
+    -e "s#portal-web:8000#127.0.0.1:$app_port#" \
     -e "s#listen 8080;#listen 127.0.0.1:$proxy_port;#" \
     -e "s#pid /tmp/nginx.pid;#pid $work/nginx.pid;#" \
     -e "s#proxy_read_timeout 60s;#proxy_read_timeout 2s;#" \
@@ -234,6 +259,20 @@ s, h, b = get("/api/directory/imports", "--data-binary", "@" + work + "/10MiB+1"
 check("10 MiB + 1 byte refused: 413 application/problem+json", s == 413 and h["content-type"] == "application/problem+json" and json.loads(b)["status"] == 413)
 s, h, b = get("/api/nowhere/x")
 check("unknown path: 404 application/problem+json", s == 404 and h["content-type"] == "application/problem+json")
+s, h, b = get("/api/")
+check("/api/ itself: 404 application/problem+json, not the portal", s == 404 and h["content-type"] == "application/problem+json")
+s, h, b = get("/api/directory/staff")
+check("an API's response carries the proxy's Referrer-Policy: no-referrer", h.get("referrer-policy") == "no-referrer")
+s, h, b = get("/sign-in?next=/cpd", "-H", "X-Correlation-ID: portal-1", "-H", "X-Forwarded-Proto: https")
+j = json.loads(b)
+check("/sign-in?next=/cpd reaches the portal unchanged (no prefix stripped or sent), correlation id kept, scheme https",
+      (s, j["path"], j["query"], j["prefix"], j["correlation_id"], j["scheme"], h["x-correlation-id"])
+      == (200, "/sign-in", "next=/cpd", None, "portal-1", "https", "portal-1"))
+for path in ("/", "/static/portal.css", "/surveys/respond", "/sign-in/callback"):
+    s, h, b = get(path)
+    check(f"{path} reaches the portal as {path}", s == 200 and json.loads(b)["path"] == path)
+check("the proxy adds no Referrer-Policy to the portal's pages (the portal's same-origin keeps the Referer its CSRF check needs over https)",
+      "referrer-policy" not in h and h["x-correlation-id"])
 s, h, b = get("/api/directory/slow")
 check("service too slow: 504 application/problem+json", s == 504 and json.loads(b)["status"] == 504)
 EOF
@@ -319,6 +358,7 @@ cp -r services/cpd "$work/ctx/services/cpd"
 cp -r services/wellbeing "$work/ctx/services/wellbeing"
 cp -r services/notifications "$work/ctx/services/notifications"
 cp -r services/targets "$work/ctx/services/targets"
+cp -r portal "$work/ctx/portal"
 find "$work/ctx" \( -name '*.egg-info' -o -name __pycache__ -o -name build -o -name tests \) -prune -exec rm -rf {} +
 if [[ ! -x $image_venv/bin/gunicorn ]]; then
     python3 -m venv "$image_venv"
@@ -326,7 +366,20 @@ if [[ ! -x $image_venv/bin/gunicorn ]]; then
 fi
 "$image_venv/bin/pip" install -q --no-cache-dir --no-deps --force-reinstall "$work/ctx/shared" \
     "$work/ctx/services/directory" "$work/ctx/services/appraisal" "$work/ctx/services/cpd" \
-    "$work/ctx/services/wellbeing" "$work/ctx/services/notifications" "$work/ctx/services/targets"
+    "$work/ctx/services/wellbeing" "$work/ctx/services/notifications" "$work/ctx/services/targets" \
+    "$work/ctx/portal"
+# The portal's pages come from package data: every template and static file of the copy must be installed.
+"$image_venv/bin/python" - "$work/ctx/portal/src/staffroom_portal" <<'EOF'
+import pathlib, sys
+import staffroom_portal
+source, installed = pathlib.Path(sys.argv[1]), pathlib.Path(staffroom_portal.__file__).parent
+assert "site-packages" in str(installed), installed  # a real install, not an editable one
+for part in ("templates", "static"):
+    want = sorted(str(f.relative_to(source)) for f in (source / part).rglob("*") if f.is_file())
+    have = sorted(str(f.relative_to(installed)) for f in (installed / part).rglob("*") if f.is_file())
+    assert want and have == want, (part, sorted(set(want) - set(have)))
+    print(f"installed portal package carries its {part}: {len(have)} file(s)")
+EOF
 rm -rf "$work/ctx"
 # Like the image: WORKDIR holds deploy/gunicorn.conf.py and nothing else.
 mkdir -p "$work/app/deploy" && cp deploy/gunicorn.conf.py "$work/app/deploy/"
@@ -359,6 +412,13 @@ for svc in directory appraisal cpd wellbeing notifications targets; do
     fi
     echo "$svc: production mode on development defaults is refused: $(tail -1 "$work/refused.log")"
 done
+# The portal has only its CMD: gunicorn, whose worker cannot load the app, must exit non-zero.
+if (cd "$work/app" && env -i PATH="$PATH" STAFFROOM_ENV=production GUNICORN_BIND=127.0.0.1:$app_port WEB_CONCURRENCY=1 \
+        timeout 60 "$image_venv/bin/gunicorn" -c deploy/gunicorn.conf.py "staffroom_portal.app:create_app()") 2> "$work/refused.log"; then
+    fail "the portal's CMD ran in production mode on development defaults"
+fi
+grep -q "ConfigError: portal: " "$work/refused.log" || { cat "$work/refused.log"; fail "the portal's refusal does not say why"; }
+echo "portal: production mode on development defaults is refused: $(grep -m1 -o 'ConfigError: portal: .*' "$work/refused.log")"
 
 step "the image's processes, development mode (SQLite, embedded bus): migrate, then the CMD behind the proxy"
 export STAFFROOM_DATA_DIR=$work/app/data
@@ -393,6 +453,40 @@ print(f"ok   /api/{svc}{protected} without a token -> 401 application/problem+js
 EOF
     kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
 done
+# The portal's CMD on the same port (development mode, a made-up provider: its metadata is fetched only when
+# someone signs in), its pages and static files served from the installed package.
+(cd "$work/app" && GUNICORN_BIND=127.0.0.1:$app_port WEB_CONCURRENCY=1 OIDC_ISSUER=https://idp.example.invalid/ \
+    OIDC_CLIENT_ID=staffroom-portal OIDC_CLIENT_SECRET=dummy PORTAL_API_URL=$base \
+    exec "$image_venv/bin/gunicorn" -c deploy/gunicorn.conf.py "staffroom_portal.app:create_app()") > "$work/web.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do curl -fs "http://127.0.0.1:$app_port/healthz" >/dev/null && break; sleep 0.2; done
+"$venv/bin/python" - "$base" "http://127.0.0.1:$app_port" <<'EOF' || { cat "$work/web.log"; fail "portal web behind the proxy"; }
+import json, sys, urllib.error, urllib.request
+base, direct = sys.argv[1:3]
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args):
+        return None
+opener = urllib.request.build_opener(NoRedirect)
+def get(url):
+    try:
+        with opener.open(url, timeout=10) as r:
+            return r.status, r.headers, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers, e.read()
+status, headers, body = get(direct + "/healthz")
+assert status == 200 and json.loads(body)["service"] == "portal", (status, body[:300])
+print("ok   portal /healthz (on its own port; the proxy's /healthz is the proxy's) -> 200")
+status, headers, body = get(base + "/")
+assert status == 302 and headers["Location"].startswith("/sign-in"), (status, headers["Location"])
+print(f"ok   / through the proxy -> 302 {headers['Location']}")
+status, headers, body = get(base + "/sign-in")
+assert status == 200 and b"Sign in with" in body and "script-src 'self'" in headers["Content-Security-Policy"], (status, body[:300])
+print("ok   /sign-in through the proxy -> 200, 'Sign in with', Content-Security-Policy")
+status, headers, body = get(base + "/static/portal.css")
+assert status == 200 and headers["Content-Type"].startswith("text/css") and body, (status, headers["Content-Type"])
+print("ok   /static/portal.css through the proxy -> 200 text/css (package data)")
+EOF
+kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
 out=$(cd "$work/app" && "$image_venv/bin/python" -m appraisal.entrypoints.scheduler 2> "$work/scheduler.log") \
     || { cat "$work/scheduler.log"; fail "appraisal scheduler"; }
 [[ $out == '{"overdue": 0, "closed": 0, "opened": 0}' ]] || fail "appraisal scheduler printed $out"
