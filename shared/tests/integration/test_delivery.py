@@ -157,3 +157,16 @@ def test_relay_killed_between_publish_and_marking_sent_publishes_again_and_it_is
         wait_for(lambda: len(rig.handled) == 2, what="both copies to be acknowledged")
         assert stays(lambda: rig.applied(event.id) == 1, 0.3)
     assert rig.inbox_rows(event.id) == 1
+
+
+def test_replay_with_the_consumer_running_sends_each_letter_back_once(rig):
+    """Regression (tests/faults, scenario 5): replaying letters that fail again while their consumer runs
+    must not fetch them again as they are re-parked; RabbitMQ's replay once went round and round."""
+    ids = sorted([rig.publish_raw(b"poison one"), rig.publish_raw(b"poison two")])
+    with rig.running_consumer():
+        wait_for(lambda: len(rig.bus.dead_letters(rig.queue)) == 2, what="both to be dead-lettered")
+        assert rig.bus.replay_dead_letters(rig.queue) == 2
+        wait_for(lambda: len(rig.deliveries) == 4, what="both to be delivered again")
+        assert stays(lambda: len(rig.deliveries) == 4, 1.0)  # once each, not again and again
+        wait_for(lambda: sorted(d.message_id for d in rig.bus.dead_letters(rig.queue)) == ids,
+                 what="both to be parked again, once each")

@@ -191,10 +191,12 @@ class RabbitBus:
             dlq = dead_letter_queue(queue)(channel)
             dlq.declare()
             producer = conn.Producer(channel)
-            # basic.get never hands this channel a message it holds unacked, so the loop ends when every
-            # letter has been seen once. (Stopping at the first repeated message id, as this once did,
-            # left behind every letter after two copies of one event, e.g. a relay's re-publish.)
-            while True:
+            # Only the letters there now: a replayed letter that fails again while we loop (its consumer is
+            # running) is parked again at the tail and must not be fetched and replayed again, round and
+            # round. basic.get never hands this channel a message it holds unacked. (Stopping at the first
+            # repeated message id, as this once did, left behind every letter after two copies of one event.)
+            present = dlq.queue_declare(passive=True).message_count
+            for _ in range(present):
                 message = dlq.get(no_ack=False, accept=[])
                 if message is None:
                     break
