@@ -6,6 +6,8 @@ import pytest
 
 from kit import Writer, report
 
+pytestmark = pytest.mark.faults  # run on their own: python3 dev.py test -m faults tests/faults
+
 
 @pytest.mark.integration
 @pytest.mark.slow

@@ -10,6 +10,8 @@ from kombu import Connection, Exchange
 
 from kit import BIN, CONSUMERS, Writer, report, wait_for
 
+pytestmark = pytest.mark.faults  # run on their own: python3 dev.py test -m faults tests/faults
+
 
 def staffroom_bus(stack, *args: str) -> str:
     out = subprocess.run([str(BIN / "staffroom-bus"), "--bus-url", stack.bus_url(), *args],
