@@ -98,6 +98,9 @@ class UtcDateTime(TypeDecorator):
 
 
 def make_engine(url: str, **kwargs) -> Engine:
+    # A failed statement's values (survey answers and comments, names, emails, message bodies) would otherwise
+    # be written into the error's text, and so into the logs ("database unavailable: ..."). Keep them out.
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
