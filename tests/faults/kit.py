@@ -344,7 +344,10 @@ class Stack:
             proc.wait_log("consuming from", timeout=60)
 
     def stop_all(self) -> None:
-        for proc in self.procs.values():
+        running = [proc for proc in self.procs.values() if proc.alive]
+        for proc in running:  # all at once: each takes a moment to finish its work and close
+            proc.popen.terminate()
+        for proc in running:
             proc.stop()
 
     # what the databases hold
