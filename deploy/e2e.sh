@@ -56,25 +56,8 @@ pg_bin=$(dirname "$(ls -d /usr/lib/postgresql/*/bin/initdb | sort -V | tail -1)"
 pg_ctl=$pg_bin/pg_ctl
 
 step "the image's install in $image_venv"
-mkdir -p "$work/ctx/services"
-cp "$repo/requirements.lock" "$work/ctx/"
-cp -r "$repo/shared" "$work/ctx/shared"
-cp -r "$repo/services/directory" "$work/ctx/services/directory"
-cp -r "$repo/services/appraisal" "$work/ctx/services/appraisal"
-cp -r "$repo/services/cpd" "$work/ctx/services/cpd"
-cp -r "$repo/services/wellbeing" "$work/ctx/services/wellbeing"
-cp -r "$repo/services/notifications" "$work/ctx/services/notifications"
-cp -r "$repo/services/targets" "$work/ctx/services/targets"
-cp -r "$repo/portal" "$work/ctx/portal"
-find "$work/ctx" \( -name '*.egg-info' -o -name __pycache__ -o -name build -o -name tests \) -prune -exec rm -rf {} +
-if [[ ! -x $image_venv/bin/gunicorn ]]; then
-    python3 -m venv "$image_venv"
-    "$image_venv/bin/pip" install -q --no-cache-dir -r "$work/ctx/requirements.lock"
-fi
-"$image_venv/bin/pip" install -q --no-cache-dir --no-deps --force-reinstall "$work/ctx/shared" \
-    "$work/ctx/services/directory" "$work/ctx/services/appraisal" "$work/ctx/services/cpd" \
-    "$work/ctx/services/wellbeing" "$work/ctx/services/notifications" "$work/ctx/services/targets" \
-    "$work/ctx/portal"
+source "$repo/deploy/image-install.sh"
+image_install
 mkdir -p "$work/app/deploy" && cp "$repo/deploy/gunicorn.conf.py" "$work/app/deploy/"
 
 step "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') with deploy/postgres/init.sql"

@@ -349,25 +349,8 @@ echo "refuses to start without STAFFROOM_RABBITMQ_PASSWORD"
 
 step "the image's install steps, in a venv ($image_venv)"
 # The Dockerfile's pip lines on a copy of what it COPYs; the repository is untouched.
-mkdir -p "$work/ctx/services"
-cp requirements.lock "$work/ctx/"
-cp -r shared "$work/ctx/shared"
-cp -r services/directory "$work/ctx/services/directory"
-cp -r services/appraisal "$work/ctx/services/appraisal"
-cp -r services/cpd "$work/ctx/services/cpd"
-cp -r services/wellbeing "$work/ctx/services/wellbeing"
-cp -r services/notifications "$work/ctx/services/notifications"
-cp -r services/targets "$work/ctx/services/targets"
-cp -r portal "$work/ctx/portal"
-find "$work/ctx" \( -name '*.egg-info' -o -name __pycache__ -o -name build -o -name tests \) -prune -exec rm -rf {} +
-if [[ ! -x $image_venv/bin/gunicorn ]]; then
-    python3 -m venv "$image_venv"
-    "$image_venv/bin/pip" install -q --no-cache-dir -r "$work/ctx/requirements.lock"
-fi
-"$image_venv/bin/pip" install -q --no-cache-dir --no-deps --force-reinstall "$work/ctx/shared" \
-    "$work/ctx/services/directory" "$work/ctx/services/appraisal" "$work/ctx/services/cpd" \
-    "$work/ctx/services/wellbeing" "$work/ctx/services/notifications" "$work/ctx/services/targets" \
-    "$work/ctx/portal"
+source "$repo/deploy/image-install.sh"
+image_install
 # The portal's pages come from package data: every template and static file of the copy must be installed.
 "$image_venv/bin/python" - "$work/ctx/portal/src/staffroom_portal" <<'EOF'
 import pathlib, sys
@@ -519,6 +502,6 @@ echo "python -m targets.entrypoints.rebuild (once): exit 0, $out"
 unset STAFFROOM_DATA_DIR
 
 step "shell scripts"
-sh -n deploy/rabbitmq/staffroom-entrypoint.sh && bash -n deploy/validate.sh && echo "syntax ok"
+sh -n deploy/rabbitmq/staffroom-entrypoint.sh && bash -n deploy/validate.sh && bash -n deploy/e2e.sh && bash -n deploy/image-install.sh && echo "syntax ok"
 
 printf '\nAll deploy checks passed.\n'
