@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+import time
 from pathlib import Path
 
 from alembic import command
@@ -46,11 +47,40 @@ def relay(context: ServiceContext, stop: threading.Event) -> Relay:
     return worker
 
 
-def consumer(context: ServiceContext, handlers: dict, stop: threading.Event, *, name: str | None = None) -> None:
+SETTLE_EVERY = 0.5
+
+
+def consumer(context: ServiceContext, handlers: dict, stop: threading.Event, settle=None, *,
+             name: str | None = None) -> None:
+    """Consume until `stop`. `settle(context)`, if given, runs beside it about every SETTLE_EVERY seconds: work
+    the handlers leave for once per burst of events rather than once per event (targets' judgements)."""
     queue = name or context.config.service
     inbox = InboxConsumer(queue, context.uow, handlers, should_stop=stop.is_set)
+    finished, settler = threading.Event(), None
+    if settle is not None:
+        settler = threading.Thread(target=settle_loop, name=f"{queue}-settle", daemon=True,
+                                   args=(settle, context, lambda: stop.is_set() or finished.is_set()))
+        settler.start()
     log.info("consumer %s bound to %s", queue, ", ".join(inbox.bindings))
-    context.bus.consume(queue, inbox.bindings, inbox, should_stop=stop.is_set)
+    try:
+        context.bus.consume(queue, inbox.bindings, inbox, should_stop=stop.is_set)
+    finally:
+        finished.set()  # stopped, or failed: the settler stops with the consumer either way
+        if settler is not None:
+            settler.join()
+
+
+def settle_loop(settle, context: ServiceContext, should_stop, every: float = SETTLE_EVERY) -> None:
+    """Call `settle(context)` every `every` seconds until `should_stop()`. A failure (the database down) is logged
+    and the call made again next time: what it had to do is still recorded, so nothing is lost by waiting."""
+    while True:
+        time.sleep(every)
+        if should_stop():
+            return
+        try:
+            settle(context)
+        except Exception:  # noqa: BLE001 - a settler that dies quietly leaves its work undone for good
+            log.exception("%s settle failed; trying again in %.1fs", context.config.service, every)
 
 
 # -- `python -m <service>.entrypoints.<process>`: each service's modules call these with its bootstrap.
@@ -73,7 +103,7 @@ def main_consumer(bootstrap) -> None:
     from .log import configure_logging
 
     configure_logging(service=bootstrap.NAME)
-    consumer(bootstrap.build(), bootstrap.HANDLERS, stop_on_signals())
+    consumer(bootstrap.build(), bootstrap.HANDLERS, stop_on_signals(), getattr(bootstrap, "SETTLE", None))
 
 
 # -- daily jobs -------------------------------------------------------------------------------------

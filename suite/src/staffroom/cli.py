@@ -80,7 +80,8 @@ class Suite:
             context = self.contexts[module.NAME]
             self._thread(f"{module.NAME}-relay", runner.relay, context, self.stop)
             if module.HANDLERS:
-                self._thread(f"{module.NAME}-consumer", runner.consumer, context, module.HANDLERS, self.stop)
+                self._thread(f"{module.NAME}-consumer", runner.consumer, context, module.HANDLERS, self.stop,
+                             getattr(module, "SETTLE", None))
             sender = _entrypoint(module, "sender")
             if sender is not None:  # notifications' email: written to <data>/mail/*.eml without an SMTP_HOST
                 self._thread(f"{module.NAME}-sender", sender.loop, context, self.stop, 1.0,

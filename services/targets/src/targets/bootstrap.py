@@ -8,6 +8,7 @@ from staffroom_shared.config import ServiceConfig
 from staffroom_shared.runner import migrate as run_migrations
 
 from .adapters.orm import metadata
+from .service.evaluation import has_pending, judge_pending
 from .service.handlers import HANDLERS  # noqa: F401  (the events this service consumes)
 
 NAME = "targets"
@@ -21,3 +22,16 @@ def build(config: ServiceConfig | None = None, **kwargs) -> ServiceContext:
 def migrate(config: ServiceConfig | None = None) -> None:
     config = config or ServiceConfig.from_env(NAME)
     run_migrations(MIGRATIONS, config.database_url)
+
+
+def settle(context: ServiceContext) -> dict | None:
+    """Judge the targets that events have moved since the last call: the consumer runs this about every half
+    second (runner.consumer's settle hook). Looks first with a read-only session, so an idle service takes no
+    write lock."""
+    with context.read_sessions() as session:
+        if not has_pending(session):
+            return None
+    return judge_pending(context.uow())
+
+
+SETTLE = settle  # the consumer's settle hook (runner.main_consumer, staffroom run)

@@ -12,6 +12,7 @@ from staffroom_shared.events import new_event
 from staffroom_shared.testing import ConsumerWorld, ServiceDb, sqlite_service_fixtures
 from targets import bootstrap
 from targets.api import create_app
+from targets.service.evaluation import judge_pending
 
 TODAY = datetime.now(timezone.utc).date()
 
@@ -48,6 +49,10 @@ class Trust:
         self.world.deliver(new_event("academy.registered", {"academy_id": academy_id, "name": name, "urn": "140001",
                                                             "phase": "primary"},
                                      producer="directory", correlation_id="test", academy_id=academy_id))
+
+    def judge(self) -> dict:
+        """What the consumer's settle hook does about every half second: judge the targets events have marked."""
+        return judge_pending(self.world.context.uow())
 
     def trust_hr(self) -> dict:
         return self.tokens.headers(uuid.uuid4(), roles=("staff", "trust_hr"))

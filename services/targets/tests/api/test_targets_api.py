@@ -88,6 +88,7 @@ def test_trust_hr_sets_a_definition_judged_again_at_once_and_audited(trust, clie
     oak = [trust.starter(trust.oak) for _ in range(4)]
     for person in oak[:3]:
         trust.induct(person)
+    trust.judge()
     assert [e["payload"]["status"] for e in db.events("targets.at_risk")] == ["at_risk", "at_risk"]
 
     response = client.put(f"/targets/{KEY}", json={"threshold": 75, "at_risk_below": 50, "deadline": "2030-07-31"},

@@ -10,6 +10,7 @@ from staffroom_shared.testing import ConsumerWorld, consumer_world_fixtures
 from targets import bootstrap
 from targets.service import measures
 from targets.service.definitions import load
+from targets.service.evaluation import judge_pending
 from targets.service.scheduler import run_daily
 
 PRODUCERS = {"staff": "directory", "academy": "directory", "cpd": "cpd", "appraisal": "appraisal",
@@ -158,6 +159,10 @@ class World(ConsumerWorld):
         with self.context.read_sessions() as session:
             listed = measures.people(session, load(session, key), today, academy_ids)
         return [(p["staff_id"], p["state"], p["due_on"], p["about"]) for p in listed]
+
+    def judge(self, today: date | None = None) -> dict:
+        """What the consumer's settle hook does about every half second: judge the targets events have marked."""
+        return judge_pending(self.context.uow(), today)
 
     def daily(self, today: date) -> dict:
         return run_daily(self.context.uow(), today)

@@ -1,6 +1,6 @@
 """Status changes: announced once (targets.at_risk, targets.met) through the outbox, whether the change is found
-after an event or by the daily job, and the daily job's trend. These run as of the real today, as the
-handlers judge targets when each event arrives."""
+after events (judged by judge_pending, the consumer's settle hook) or by the daily job, and the daily job's trend.
+These run as of the real today, as the consumer judges targets as of the day it judges them."""
 from __future__ import annotations
 
 import uuid
@@ -24,6 +24,8 @@ def announced(world, key=KEY):
 def test_a_new_starter_without_induction_puts_the_target_at_risk_once_and_induction_meets_it_once(world):
     academy = str(world.academy_id)
     starter = world.starter(TODAY - timedelta(days=30))
+    assert announced(world) == []  # marked, not judged yet: judged once per burst of events
+    world.judge()
     assert announced(world) == [("targets.at_risk", None, None, "at_risk"),
                                 ("targets.at_risk", academy, None, "at_risk")]
     [trust] = [e for e in world.outbox("targets.at_risk") if e["payload"]["academy_id"] is None]
@@ -37,6 +39,7 @@ def test_a_new_starter_without_induction_puts_the_target_at_risk_once_and_induct
     assert len(announced(world)) == 2
 
     world.enrol(starter, "staff_induction", TODAY)
+    world.judge()
     assert announced(world)[2:] == [("targets.met", None, "at_risk", "met"), ("targets.met", academy, "at_risk", "met")]
     world.daily(TODAY)
     world.daily(TODAY)
@@ -46,6 +49,7 @@ def test_a_new_starter_without_induction_puts_the_target_at_risk_once_and_induct
 def test_the_daily_job_finds_changes_that_come_with_time_and_keeps_one_snapshot_a_day(world):
     key = "development_programme_within_12_months"
     world.starter(add_months(TODAY, -11))  # no development programme, first year not over: not counted yet
+    world.judge()  # as the consumer would have (induction at risk: not this test's target)
     assert announced(world, key) == []
     assert world.daily(TODAY)["targets.at_risk"] == 0
     later = TODAY + timedelta(days=60)  # the first year has ended without a programme
@@ -63,6 +67,7 @@ def test_the_daily_job_finds_changes_that_come_with_time_and_keeps_one_snapshot_
 
 def test_a_passed_deadline_is_announced_as_missed(world):
     world.starter(TODAY - timedelta(days=30))
+    world.judge()
     set_definition(world.context.uow(), HR, KEY, {"deadline": TODAY - timedelta(days=1)}, today=TODAY)
     assert announced(world)[2:] == [("targets.at_risk", None, "at_risk", "missed"),
                                     ("targets.at_risk", str(world.academy_id), "at_risk", "missed")]
@@ -76,6 +81,7 @@ def test_every_event_consumed_is_kept_once_as_it_came(world):
     joined = world.staff_event("staff.joined", person)
     world.deliver(joined)
     world.deliver(joined)  # redelivered: the inbox makes it a no-op
+    world.judge()
     [kept] = world.rows(events)
     assert kept.event_id == joined.id and kept.event_type == "staff.joined"
     assert kept.envelope["payload"]["staff_id"] == str(person["staff_id"])

@@ -77,6 +77,7 @@ def everything(world) -> dict:
 
 def test_rebuilding_from_the_stored_events_gives_identical_figures(world):
     a_year_of_events(world)
+    world.judge()  # as the consumer would have by now
     before, outbox, stored = everything(world), world.outbox(), world.count("events")
     assert before[("reviews_on_time", TODAY, "figures")] == {world.academy_id: (0, 1), None: (0, 1)}
     assert len(before["staff"]) == 14

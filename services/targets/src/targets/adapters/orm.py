@@ -1,10 +1,11 @@
 """Tables for targets: the events consumed, the read model built from them, and what the trust sets and was told.
 
-Three kinds of table:
+Four kinds of table:
 - `events`: every envelope consumed, append-only, so the read model can be rebuilt without asking anyone;
 - the read model (READ_MODEL): per-person facts kept from events, dropped and replayed by a rebuild;
 - the trust's own: target definitions, the last status announced per target and scope, the daily snapshots
-  (the trend). A rebuild keeps these: they are not derived from events.
+  (the trend). A rebuild keeps these: they are not derived from events;
+- `pending_judgements`: the targets events have moved since they were last judged (the consumer's work queue).
 """
 from __future__ import annotations
 
@@ -194,6 +195,14 @@ snapshots = Table(  # the daily job's figure per target and scope: the trend
     Column("denominator", Integer, nullable=False),
     Column("value", Float, nullable=True),
     Column("status", String(20), nullable=False),
+)
+
+
+pending_judgements = Table(  # targets an event has moved and nobody has judged since: judged once per burst
+    "pending_judgements", metadata,
+    Column("key", String(60), primary_key=True),
+    Column("since", UtcDateTime, nullable=False),  # the first unjudged event's arrival, kept by later ones
+    Column("version", Integer, nullable=False),  # +1 per event: a judge clears only the mark it read
 )
 
 

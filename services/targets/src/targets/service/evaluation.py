@@ -1,16 +1,21 @@
 """Judging targets: each figure against its definition, the status kept per target and scope, and
-targets.met / targets.at_risk announced (through the outbox) only when a status changes to one of them."""
+targets.met / targets.at_risk announced (through the outbox) only when a status changes to one of them.
+
+Events do not judge: each marks the targets it moves as pending (`mark_pending`, in the event's transaction), and
+`judge_pending` judges whatever is marked, once, about every half second (the consumer's settle hook). A judgement
+reads every member of staff, so a staff import of N people costs N cheap marks and a few judgements, not N."""
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime, timezone
 from typing import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
+from staffroom_shared.log import correlation
 from staffroom_shared.uow import UnitOfWork
 
-from ..adapters.orm import scope_of, snapshots, statuses
+from ..adapters.orm import pending_judgements, scope_of, snapshots, statuses
 from ..adapters.sql import upsert
 from ..domain.targets import ANNOUNCED, TARGETS, Definition, Status
 from . import definitions, measures
@@ -38,6 +43,40 @@ def evaluate(uow: UnitOfWork, keys: Iterable[str], today: date, *, snapshot: boo
                 take_snapshot(session, key, figure, status, today)
                 counts["snapshots"] += 1
     return counts
+
+
+def mark_pending(session, keys: Iterable[str]) -> None:
+    """These targets need judging again: one mark per target (its `since` kept), its version bumped. Sorted, so
+    consumers and judges take the marks' row locks in one order."""
+    now = datetime.now(timezone.utc)
+    for key in sorted(set(keys)):
+        upsert(session, pending_judgements, {"key": key, "since": now, "version": 1},
+               {"version": pending_judgements.c.version + 1})
+
+
+def judge_pending(uow: UnitOfWork, today: date | None = None) -> dict:
+    """Judge every target marked pending that nobody else is judging, in one transaction, and clear the marks it
+    read; returns the keys judged and how many status changes were announced.
+
+    On PostgreSQL consumers go on while a judgement runs: the marks are only read here (no lock) and cleared at the
+    end if their version is still the one read, so a mark an event bumped meanwhile (its facts perhaps not in
+    these figures) stays for the next judgement. (SQLite has one writer: events wait for the judgement.) Two judges split the targets (SKIP LOCKED on the definitions' rows,
+    which evaluate locks anyway). A failure rolls back and leaves the marks."""
+    today = today or datetime.now(timezone.utc).date()
+    with correlation(f"targets-judge-{uuid.uuid4().hex[:12]}"), uow:
+        session = uow.session
+        marked = dict(session.execute(select(pending_judgements.c.key, pending_judgements.c.version)).all())
+        keys = definitions.lock_free(session, [key for key in TARGETS if key in marked])
+        counts = evaluate(uow, keys, today) if keys else {"targets.met": 0, "targets.at_risk": 0}
+        for key in sorted(keys):
+            session.execute(delete(pending_judgements).where(pending_judgements.c.key == key,
+                                                             pending_judgements.c.version == marked[key]))
+        uow.commit()
+    return {"judged": keys, "targets.met": counts["targets.met"], "targets.at_risk": counts["targets.at_risk"]}
+
+
+def has_pending(session) -> bool:
+    return session.execute(select(pending_judgements.c.key).limit(1)).first() is not None
 
 
 def record(uow: UnitOfWork, d: Definition, figure: Figure, status: Status, held, today: date) -> str | None:

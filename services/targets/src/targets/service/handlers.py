@@ -1,5 +1,6 @@
-"""Event handlers: keep every event consumed, turn it into the read model's facts, and judge again the targets it
-moves. Each runs in the consumer's unit of work (with the inbox row), so a redelivered event changes nothing.
+"""Event handlers: keep every event consumed, turn it into the read model's facts, and mark the targets it moves
+to be judged again (evaluation.judge_pending, once per burst of events). Each runs in the consumer's unit of work
+(with the inbox row), so a redelivered event changes nothing and a mark is never lost or left by a failed event.
 
 The facts are written so that the order events arrive in does not matter: a review completed before its
 appraisal was opened, an agreement signed before it was required, an older staff snapshot after a newer one
@@ -8,7 +9,7 @@ all end in the same rows. That is what lets a rebuild replay the stored events a
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, timezone
+from datetime import date, timezone
 
 from sqlalchemy import delete, insert
 from sqlalchemy.orm import Session
@@ -201,7 +202,7 @@ APPLY = {
 _PEOPLE = ("development_programme_within_12_months", "induction_for_new_starters", "promoted_have_plan",
            "future_leaders_offered", "teaching_good_within_three_years")
 _STAFFED = (*_PEOPLE, "satisfaction_with_investment")  # staff in post: spend per head
-MOVES = {  # the targets whose figures an event can change: judged again straight after it
+MOVES = {  # the targets whose figures an event can change: marked pending, judged within about a second
     "staff.joined": _STAFFED, "staff.updated": _STAFFED, "staff.left": _STAFFED, "staff.promoted": _STAFFED,
     "academy.registered": (), "academy.updated": (),
     "cpd.enrolled": ("development_programme_within_12_months", "induction_for_new_starters",
@@ -231,10 +232,12 @@ def remember(session: Session, event: Event) -> None:
                                           envelope=wire_form(event)))
 
 
-def handle(uow: UnitOfWork, event: Event, today: date | None = None) -> None:
+def handle(uow: UnitOfWork, event: Event) -> None:
+    """Keep the event, apply its facts, and mark the targets it moves for the next judgement (judge_pending):
+    judging here would read every member of staff once per event."""
     remember(uow.session, event)
     APPLY[event.type](uow.session, event)
-    evaluation.evaluate(uow, MOVES[event.type], today or datetime.now(timezone.utc).date())
+    evaluation.mark_pending(uow.session, MOVES[event.type])
 
 
 HANDLERS = {event_type: handle for event_type in APPLY}
