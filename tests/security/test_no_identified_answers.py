@@ -53,8 +53,9 @@ respondent's staff id (both access logs record it), and a copy of the real resul
 staff id added goes through the event check; the scanner must catch exactly those, which are then left out. It
 must have seen something: the access-log lines of every submission (204, 503, 422 and 409) in both
 staffroom.access and gunicorn.access, the logged database error, the invitations and the results on the bus, and
-every link in the decoded emails. Before wellbeing's engine hid bound parameters (bootstrap.build), the logged
-database error held the comments being written: SQLAlchemy puts a failed statement's values in its message.
+every link in the decoded emails. Before every service's engine hid bound parameters (staffroom_shared.db.make_engine),
+the logged database error held the comments being written: SQLAlchemy puts a failed statement's values in its
+message.
 """
 from __future__ import annotations
 
