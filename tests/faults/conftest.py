@@ -62,6 +62,7 @@ def hr_token(tokens):
 def stack(request, private_pg, private_rabbit, tokens, fault_root):
     name = request.node.name.removeprefix("test_")[:30].replace("_", "-") + "-" + uuid.uuid4().hex[:4]
     deployment = kit.Stack(name, private_pg, private_rabbit, fault_root / name, tokens.public)
+    deployment.node = request.node  # for the scenario's report line (kit.report)
     deployment.prepare()
     yield deployment
     deployment.stop_all()

@@ -641,6 +641,13 @@ class TcpProxy:
 
 # -- the report -------------------------------------------------------------------------------------
 
+def note(stack: Stack, line: str) -> None:
+    """A line for the run's summary of the fault scenarios (conftest.py prints them at the end, whichever worker
+    ran the scenario), and for the scenario's own output with -s."""
+    print(f"\n[faults] {line}", flush=True)
+    stack.node.user_properties.append(("faults", line))
+
+
 def report(stack: Stack, writer: Writer, scenario: str, started: float, *, expected_dead: int = 0,
            extra_produced: int = 0) -> dict:
     """Check that every event reached every consumer exactly once and no accepted write was lost;
@@ -668,11 +675,12 @@ def report(stack: Stack, writer: Writer, scenario: str, started: float, *, expec
         "accepted": len(accepted), "refused": len(writer.refused), "failed": len(writer.failed),
         "writes_lost": len(lost_writes), "seconds": time.monotonic() - started,
     }
-    print(f"\n[faults] {scenario}: events produced {figures['produced']}, delivered {delivered} "
-          f"of {due} due to {len(CONSUMERS)} consumers, duplicates suppressed {figures['duplicates']}, "
-          f"dead-lettered {figures['dead_lettered']}, lost {lost_events}, doubled {figures['doubled']}; "
-          f"writes accepted {figures['accepted']}, refused(503) {figures['refused']}, "
-          f"failed {figures['failed']}, lost {len(lost_writes)} ({figures['seconds']:.1f} s)", flush=True)
+    line = (f"{scenario}: events produced {figures['produced']}, delivered {delivered} "
+            f"of {due} due to {len(CONSUMERS)} consumers, duplicates suppressed {figures['duplicates']}, "
+            f"dead-lettered {figures['dead_lettered']}, lost {lost_events}, doubled {figures['doubled']}; "
+            f"writes accepted {figures['accepted']}, refused(503) {figures['refused']}, "
+            f"failed {figures['failed']}, lost {len(lost_writes)} ({figures['seconds']:.1f} s)")
+    note(stack, line)
     assert lost_events == 0, f"{lost_events} event deliveries lost\n{stack.dump_logs()}"
     assert figures["doubled"] == 0, "an event was applied twice"
     assert plans == len(accepted), (plans, len(accepted))

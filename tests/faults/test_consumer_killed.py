@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from kit import Writer, report
+from kit import note, Writer, report
 
 pytestmark = pytest.mark.faults  # run on their own: python3 dev.py test -m faults tests/faults
 
@@ -31,5 +31,5 @@ def test_consumer_killed_mid_batch_then_restarted(stack, hr_token):
         stack.procs[f"{svc}-consumer"].start()
     writer.finish()
     stack.settle(timeout=120)
-    print(f"\n[faults] kills (consumer, events applied when killed): {kills}")
+    note(stack, f"kills (consumer, events applied when killed): {kills}")
     report(stack, writer, "2 consumer SIGKILLed mid-batch x5", started)

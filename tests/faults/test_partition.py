@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from kit import TcpProxy, Writer, report, wait_for
+from kit import note, TcpProxy, Writer, report, wait_for
 
 pytestmark = pytest.mark.faults  # run on their own: python3 dev.py test -m faults tests/faults
 
@@ -29,7 +29,7 @@ def test_partition_between_services_and_broker(stack, hr_token):
         proxy.heal()
         writer.finish()
         stack.settle(timeout=120)
-        print(f"\n[faults] proxy: {proxy.connections} connections, {proxy.resets} reset by the cut")
+        note(stack, f"proxy: {proxy.connections} connections, {proxy.resets} reset by the cut")
         report(stack, writer, "6 partition service<->broker cut+healed", started)
     finally:
         proxy.stop()

@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from kit import HTTP_TIMEOUT, Writer, report
+from kit import note, HTTP_TIMEOUT, Writer, report
 
 pytestmark = pytest.mark.faults  # run on their own: python3 dev.py test -m faults tests/faults
 
@@ -33,5 +33,5 @@ def test_postgres_restarted_under_write_load(stack, hr_token):
         assert r.content_type == "application/problem+json", r
     slowest = max(r.seconds for r in writer.results)
     assert slowest < HTTP_TIMEOUT, slowest
-    print(f"\n[faults] slowest write {slowest:.2f} s; Retry-After {sorted({r.retry_after for r in refused})}")
+    note(stack, f"slowest write {slowest:.2f} s; Retry-After {sorted({r.retry_after for r in refused})}")
     report(stack, writer, "4 postgresql restarted under write load", started)

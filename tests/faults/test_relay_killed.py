@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from kit import Writer, report
+from kit import note, Writer, report
 
 pytestmark = pytest.mark.faults  # run on their own: python3 dev.py test -m faults tests/faults
 
@@ -32,5 +32,5 @@ def test_relay_killed_between_publish_and_confirm(stack, hr_token):
     writer.stop()
     stack.relay()
     stack.settle(timeout=120)
-    print(f"\n[faults] relay killed {len(moments)} times, at {moments} s after it started publishing (seed {seed})")
+    note(stack, f"relay killed {len(moments)} times, at {moments} s after it started publishing (seed {seed})")
     report(stack, writer, "3 relay SIGKILLed while publishing x5", started)
