@@ -1,9 +1,9 @@
 """Staffroom under load: the whole production process layout, a 10,000-staff trust, a mixed workload at a fixed
 arrival rate, beside the bare stack measured in the same run. Issue 8; docs/performance.md.
 
-    .venv/bin/python bench/load.py            # 60 s of mixed load at 200 req/s (about 12 minutes in all here)
-    .venv/bin/python bench/load.py --quick    # 15 s of mixed load (the seed is the same 10,000 staff)
-    .venv/bin/python bench/load.py --staff 1000 --quick   # a smaller trust, for trying the script out
+    .venv/bin/python bench/load.py                      # 60 s of mixed load at 200 req/s (the seed: ~25 minutes here)
+    .venv/bin/python bench/load.py --rates 50,100,200   # after one seed, each rate in turn: where it stops keeping up
+    .venv/bin/python bench/load.py --staff 1000 --quick  # a smaller trust and 15 s per rate, for trying the script out
 
 1. Starts what docker-compose.yml runs, here on 127.0.0.1: for each service its migrate, its web
    (gunicorn -c deploy/gunicorn.conf.py "<svc>.api:create_app()", WEB_CONCURRENCY=2, GUNICORN_THREADS=4 as
@@ -15,7 +15,7 @@ arrival rate, beside the bare stack measured in the same run. Issue 8; docs/perf
    POST /imports/staff CSV), three trust-wide appraisal cycles opened (10,000 appraisals), 10 CPD
    programmes x 2 cohorts, one trust-wide wellbeing survey run opened (10,000 invitations); waits until every
    consumer has caught up (every outbox sent, every queue empty, inbox counts still).
-3. Mixed load at a fixed arrival rate (bench/openloop.py: open model, latency from the scheduled time):
+3. Mixed load at each fixed arrival rate (bench/openloop.py: open model, latency from the scheduled time):
    80 % reads (my appraisal, unread count, inbox page, my plan, CPD catalogue, my surveys, HR completion),
    20 % writes (add objective, CPD place request, survey answers saved / submitted, inbox message read).
    Throughput, p50/p95/p99, errors; event lag (outbox created_at of each event written during the load ->
@@ -526,11 +526,13 @@ def people(st: Stack, seeded: dict, sample: int, links_needed: int) -> dict:
 # -- the workloads ----------------------------------------------------------------------------------------------
 
 def mixed_requests(st: Stack, seeded: dict, who: dict, n: int, rng: random.Random) -> list[dict]:
+    """n requests of the mix; each survey submission takes a link of its own off who["links"] (a link answers once)."""
     kinds = rng.choices(list(MIX), weights=list(MIX.values()), k=n)
     users, answers = who["users"], who["answers"]
     answer_keys = list(answers)
     n_submit = sum(1 for k in kinds if k == "POST survey submission")
-    submit_links, save_links = who["links"][:n_submit], who["links"][n_submit:]
+    submit_links, who["links"] = who["links"][:n_submit], who["links"][n_submit:]
+    save_links = who["links"][:300]
     counters = {k: 0 for k in MIX}
     pairs = [(u, c) for c in seeded["cohorts"] for u in users]
     rng.shuffle(pairs)
@@ -583,8 +585,9 @@ def mixed_requests(st: Stack, seeded: dict, who: dict, n: int, rng: random.Rando
 
 
 def run_load(tmp: Path, label: str, requests: list[dict], rate: float) -> dict:
-    spec, out = tmp / f"{label}-spec.json", tmp / f"{label}-out.json"
-    spec.write_text(json.dumps({"rate": rate, "requests": requests, "connections": 400}))
+    name = "".join(c if c.isalnum() else "-" for c in label)
+    spec, out = tmp / f"{name}-spec.json", tmp / f"{name}-out.json"
+    spec.write_text(json.dumps({"rate": rate, "requests": requests, "connections": 64}))  # per host
     t0 = time.time()
     subprocess.run([PY, str(HERE / "openloop.py"), str(spec), str(out)], check=True)
     data = json.loads(out.read_text())
@@ -672,7 +675,7 @@ def raw_kombu(bus_url: str, burst: int, paced: int, rate: float) -> dict:
     def consume():
         with Connection(bus_url) as conn:
             def on_message(b, message):
-                received.append(time.time() - json.loads(b)["sent"])
+                received.append(time.time() - (b if isinstance(b, dict) else json.loads(b))["sent"])
                 message.ack()
             with conn.Consumer(queue, callbacks=[on_message], accept=["json"]):
                 while not stop.is_set():
@@ -744,25 +747,93 @@ def table(rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
+def at_rate(tmp: Path, st: Stack, seeded: dict, who: dict, bare_port: int, rate: float, seconds: float,
+            rng: random.Random) -> dict:
+    """One step of the ladder: the bare stack, the mixed load, the bare stack again, all at `rate`; then wait for the
+    consumers, and work out the event lag and the server-side times of the mixed part."""
+    n = int(seconds * rate)
+    mixed = mixed_requests(st, seeded, who, n, rng)
+    bare = bare_requests(st, bare_port, n)
+    b1 = run_load(tmp, f"bare (before) at {rate:g}/s", bare, rate)
+    since = datetime.now(timezone.utc)
+    a = run_load(tmp, f"mixed at {rate:g}/s", mixed, rate)
+    until = datetime.now(timezone.utc)
+    b2 = run_load(tmp, f"bare (after) at {rate:g}/s", bare, rate)
+    st.caught_up(f"after the mixed load at {rate:g}/s", timeout=900)
+    return {"rate": rate, "a": a, "b1": b1, "b2": b2, "lag": event_lag(st, since, until),
+            "server": access_log_ms(st, a["t0"], a["t1"]), "load": os.getloadavg()[0]}
+
+
+def ms(x: float) -> str:
+    return f"{x:.1f} ms" if x < 100 else f"{x:.0f} ms"
+
+
+def rows_for(step: dict, seconds: float, kombu: dict) -> list[list[str]]:
+    """The results table's rows for one rate: Staffroom (A) beside the bare stack (B) measured in the same run."""
+    rate, a, b1, b2, lag = step["rate"], step["a"], step["b1"], step["b2"], step["lag"]
+
+    def bv(key):
+        return statistics.mean([b1[key], b2[key]])
+
+    rows = [[f"{rate:g} req/s offered for {seconds:g} s: throughput", f"{a['rps']:.1f} req/s",
+             f"{b1['rps']:.1f} / {b2['rps']:.1f} req/s", f"{a['rps'] / bv('rps'):.2f}", f"{rate:g} req/s",
+             "met" if a["rps"] >= 0.98 * rate else "NOT MET"]]
+    for key in ("p50", "p95", "p99"):
+        target = f"<= {TARGET_P99_MS:g} ms" if key == "p99" else "-"
+        result = ("met" if a[key] <= TARGET_P99_MS else "NOT MET") if key == "p99" else "context"
+        rows.append([f"{rate:g} req/s: latency {key} (from the scheduled send)", ms(a[key]),
+                     f"{ms(b1[key])} / {ms(b2[key])}", f"{a[key] / bv(key):.1f}", target, result])
+    rows.append([f"{rate:g} req/s: errors (non-2xx or failed)", f"{a['errors']} of {a['n']}",
+                 f"{b1['errors'] + b2['errors']}", "-", "0", "met" if a["errors"] == 0 else "NOT MET"])
+    rows.append([f"{rate:g} req/s: event lag p50 / p99, outbox write -> consumer applied ({lag['deliveries']} "
+                 f"deliveries of {lag['events']} events)", f"{ms(lag['p50'] * 1000)} / {ms(lag['p99'] * 1000)}",
+                 f"{ms(kombu['lag_p50'] * 1000)} / {ms(kombu['lag_p99'] * 1000)} (raw kombu, paced)",
+                 f"{lag['p99'] / kombu['lag_p99']:.1f}", f"p99 <= {TARGET_LAG_P99_S:g} s",
+                 "met" if lag["p99"] <= TARGET_LAG_P99_S else "NOT MET"])
+    return rows
+
+
+def print_step(step: dict) -> None:
+    a, lag = step["a"], step["lag"]
+    print(f"\n## At {step['rate']:g} req/s: per request kind (mixed load), client-side latency from the scheduled send\n")
+    print("| kind | n | errors | statuses | p50 | p99 |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for k, v in a["by_kind"].items():
+        print(f"| {k} | {v['n']} | {v['errors']} | {', '.join(map(str, v['statuses']))} | {ms(v['p50'])} | {ms(v['p99'])} |")
+    print(f"\nServer-side time per service (gunicorn access log duration, same window), at {step['rate']:g} req/s:\n")
+    print("| service | requests | p50 | p99 |")
+    print("| --- | --- | --- | --- |")
+    for svc, (cnt, p50, p99) in step["server"].items():
+        print(f"| {svc} | {cnt} | {ms(p50)} | {ms(p99)} |")
+    print(f"\nEvent lag by route (events written during the mixed load at {step['rate']:g} req/s):\n")
+    print("| event -> consumer | n | p50 | p99 |")
+    print("| --- | --- | --- | --- |")
+    for route, (cnt, p50, p99) in lag["per_route"].items():
+        print(f"| {route} | {cnt} | {ms(p50 * 1000)} | {ms(p99 * 1000)} |")
+    print(f"\nrelay part (outbox created -> sent): p50 {ms(lag['relay_p50'] * 1000)}, p99 {ms(lag['relay_p99'] * 1000)}; "
+          f"client lateness p99: mixed {a['late_p99']:.1f} ms, bare {step['b1']['late_p99']:.1f} / "
+          f"{step['b2']['late_p99']:.1f} ms; load average after: {step['load']:.2f}")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--quick", action="store_true", help="15 s of mixed load instead of 60")
-    ap.add_argument("--seconds", type=float, help="seconds of mixed load (default 60, --quick 15)")
-    ap.add_argument("--rate", type=float, default=200.0, help="arrivals per second (default 200)")
+    ap.add_argument("--quick", action="store_true", help="15 s of mixed load per rate instead of 60")
+    ap.add_argument("--seconds", type=float, help="seconds of mixed load per rate (default 60, --quick 15)")
+    ap.add_argument("--rates", default="200", help="arrival rates per second, measured in turn after one seed, "
+                                                   "e.g. 50,100,200 to find where it stops keeping up (default 200)")
     ap.add_argument("--staff", type=int, default=10_000, help="staff in the trust (default 10,000)")
     ap.add_argument("--academies", type=int, default=20)
     ap.add_argument("--no-wait-for", default="", metavar="SVC,..",
-                    help="consumers not to wait for before the load (e.g. targets, whose consumer re-judges every "
-                         "target over all staff per staff.* event: hours for a 10,000-row import here)")
+                    help="consumers not to wait for before the load (their backlog carries on during it)")
     ap.add_argument("--keep", action="store_true", help="keep the temp folder (every process's log)")
     args = ap.parse_args()
     seconds = args.seconds or (15.0 if args.quick else 60.0)
-    n = int(seconds * args.rate)
+    rates = [float(r) for r in args.rates.split(",")]
     started = time.time()
     tmp = Path(tempfile.mkdtemp(prefix=f"staffroom-load-{RUN_ID}-"))
-    print(f"Staffroom load test, run {RUN_ID}: {args.staff} staff in {args.academies} academies, {args.rate:g} req/s "
-          f"for {seconds:g} s; {os.cpu_count()} CPUs, load average {os.getloadavg()}; logs in {tmp}")
-    rows: list[list[str]] = []
+    print(f"Staffroom load test, run {RUN_ID}: {args.staff} staff in {args.academies} academies, "
+          f"{', '.join(f'{r:g}' for r in rates)} req/s for {seconds:g} s each; {os.cpu_count()} CPUs, "
+          f"load average {os.getloadavg()}; logs in {tmp}")
     with ExitStack() as stack:
         if not args.keep:
             stack.callback(shutil.rmtree, tmp, True)
@@ -771,113 +842,53 @@ def main() -> int:
         st.migrate()
         st.up()
         seeded = seed(st, args.staff, args.academies)
-        n_submit = int(n * MIX["POST survey submission"] / 100 * 1.3) + 20
+        n_submit = sum(int(seconds * r * MIX["POST survey submission"] / 100 * 1.3) + 20 for r in rates)
         who = people(st, seeded, sample=min(2000, args.staff), links_needed=n_submit + 300)
         st.caught_up("survey links consumed")
         rng = random.Random(26)
-        mixed = mixed_requests(st, seeded, who, n, rng)
         bare_proc, bare_port = bare_server(st)
-        bare = bare_requests(st, bare_port, n)
-        warm = bare_requests(st, bare_port, int(args.rate * 3))
-        run_load(tmp, "warm-up bare", warm, args.rate)
+        run_load(tmp, "warm-up bare", bare_requests(st, bare_port, int(rates[0] * 3)), rates[0])
         sampler = RssSampler([p for p in st.procs if getattr(p, "tracked", False)])
         sampler.sample()
-        b1 = run_load(tmp, "bare (before)", bare, args.rate)
-        loads = [os.getloadavg()[0]]
-        since = datetime.now(timezone.utc)
         sampler.start()
-        a = run_load(tmp, "mixed", mixed, args.rate)
-        loads.append(os.getloadavg()[0])
-        until = datetime.now(timezone.utc)
+        steps = [at_rate(tmp, st, seeded, who, bare_port, rate, seconds, rng) for rate in rates]
         sampler.stop_event.set()
         sampler.join()
         sampler.sample()
-        b2 = run_load(tmp, "bare (after)", bare, args.rate)
-        loads.append(os.getloadavg()[0])
         bare_proc.stop()
-        st.caught_up("after the mixed load", timeout=300)
-        lag = event_lag(st, since, until)
         kombu = raw_kombu(st.bus_url, burst=2000 if not args.quick else 1000, paced=300 if not args.quick else 150,
                           rate=20.0)
-        server = access_log_ms(st, a["t0"], a["t1"])
         emails = st.rows("notifications", "select status, count(*) from deliveries group by status")
 
-        def bv(key):
-            return statistics.mean([b1[key], b2[key]])
-
-        def ms(x):
-            return f"{x:.1f} ms" if x < 100 else f"{x:.0f} ms"
-
-        rows.append([f"throughput, {args.rate:g} req/s offered for {seconds:g} s", f"{a['rps']:.1f} req/s",
-                     f"{b1['rps']:.1f} / {b2['rps']:.1f} req/s", f"{a['rps'] / bv('rps'):.2f}",
-                     f"{args.rate:g} req/s", "met" if a["rps"] >= 0.98 * args.rate else "NOT MET"])
-        for key in ("p50", "p95", "p99"):
-            target = f"<= {TARGET_P99_MS:g} ms" if key == "p99" else "-"
-            result = ("met" if a[key] <= TARGET_P99_MS else "NOT MET") if key == "p99" else "context"
-            rows.append([f"latency {key} (from the scheduled send)", ms(a[key]), f"{ms(b1[key])} / {ms(b2[key])}",
-                         f"{a[key] / bv(key):.1f}", target, result])
-        rows.append(["errors (non-2xx or failed)", f"{a['errors']} of {a['n']}", f"{b1['errors'] + b2['errors']}",
-                     "-", "0", "met" if a["errors"] == 0 else "NOT MET"])
-        rows.append([f"event lag p50, outbox write -> consumer applied ({lag['deliveries']} deliveries of "
-                     f"{lag['events']} events)", ms(lag["p50"] * 1000), f"{ms(kombu['lag_p50'] * 1000)} (raw kombu, paced)",
-                     f"{lag['p50'] / kombu['lag_p50']:.1f}", "-", "context"])
-        rows.append(["event lag p99", ms(lag["p99"] * 1000), f"{ms(kombu['lag_p99'] * 1000)} (raw kombu, paced)",
-                     f"{lag['p99'] / kombu['lag_p99']:.1f}", f"<= {TARGET_LAG_P99_S:g} s",
-                     "met" if lag["p99"] <= TARGET_LAG_P99_S else "NOT MET"])
+        rows = [row for step in steps for row in rows_for(step, seconds, kombu)]
         n_burst, burst_s = seeded["relay_burst"]
-        rows.append([f"relay, {n_burst} staff.joined of the import: commit -> last published", f"{n_burst / burst_s:.0f} ev/s",
-                     f"{kombu['burst_rate']:.0f} msg/s (raw kombu, confirmed, one at a time)",
-                     f"{n_burst / burst_s / kombu['burst_rate']:.2f}", "-", "context"])
+        rows.append([f"relay, {n_burst} staff.joined of the import: commit -> last published",
+                     f"{n_burst / burst_s:.0f} ev/s", f"{kombu['burst_rate']:.0f} msg/s (raw kombu, confirmed, one at a "
+                     f"time)", f"{n_burst / burst_s / kombu['burst_rate']:.2f}", "-", "context"])
         worst = max(sampler.max.items(), key=lambda kv: kv[1])
         over = [k for k, v in sampler.max.items() if v >= TARGET_RSS_MB]
         rows.append([f"RSS, largest of {len(sampler.max)} process roles", f"{worst[1]:.0f} MB ({worst[0]})", "-", "-",
                      f"< {TARGET_RSS_MB:g} MB each", "met" if not over else f"NOT MET: {', '.join(over)}"])
 
-        print()
-        print("## Per request kind (mixed load): client-side latency from the scheduled send")
-        print()
-        print("| kind | n | errors | statuses | p50 | p99 |")
-        print("| --- | --- | --- | --- | --- | --- |")
-        for k, v in a["by_kind"].items():
-            print(f"| {k} | {v['n']} | {v['errors']} | {', '.join(map(str, v['statuses']))} | {ms(v['p50'])} | {ms(v['p99'])} |")
-        print()
-        print("## Server-side time per service (gunicorn access log duration, same window)")
-        print()
-        print("| service | requests | p50 | p99 |")
-        print("| --- | --- | --- | --- |")
-        for svc, (cnt, p50, p99) in server.items():
-            print(f"| {svc} | {cnt} | {ms(p50)} | {ms(p99)} |")
-        print()
-        print("## Event lag by route (events written during the mixed load)")
-        print()
-        print("| event -> consumer | n | p50 | p99 |")
-        print("| --- | --- | --- | --- |")
-        for route, (cnt, p50, p99) in lag["per_route"].items():
-            print(f"| {route} | {cnt} | {ms(p50 * 1000)} | {ms(p99 * 1000)} |")
-        print(f"\nrelay part (outbox created -> sent): p50 {ms(lag['relay_p50'] * 1000)}, p99 {ms(lag['relay_p99'] * 1000)}; "
-              f"raw kombu confirm per publish p50 {kombu['confirm_p50']:.1f} ms, p99 {kombu['confirm_p99']:.1f} ms; "
+        for step in steps:
+            print_step(step)
+        print(f"\nraw kombu: confirm per publish p50 {kombu['confirm_p50']:.1f} ms, p99 {kombu['confirm_p99']:.1f} ms; "
               f"paced raw messages received {kombu['received']} of {kombu['paced']}")
-        print()
-        print("## Max RSS per process role (sampled every second during the mixed load)")
-        print()
+        print("\n## Max RSS per process role (sampled every second during the load)\n")
         print("| process | max RSS |")
         print("| --- | --- |")
         for role, v in sorted(sampler.max.items()):
             print(f"| {role} | {v:.0f} MB |")
-        print()
-        print(f"emails (deliveries by status): {dict((s, c) for s, c in emails)}; seed catch-up: staff.joined "
-              f"{seeded['import_caught_up_s']:.0f} s, appraisal_opened + invitations {seeded['open_caught_up_s']:.0f} s")
-        print(f"load average (1 min) before / after mixed / after bare: {', '.join(f'{x:.2f}' for x in loads)}; "
-              f"client lateness p99: mixed {a['late_p99']:.1f} ms, bare {b1['late_p99']:.1f} / {b2['late_p99']:.1f} ms")
-        print()
-        print(f"## Results: run {RUN_ID}, {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs, "
-              f"{args.staff} staff, {args.rate:g} req/s for {seconds:g} s (B: bare, before / after)")
-        print()
+        print(f"\nemails (deliveries by status, at the end): {dict((s, c) for s, c in emails)}; seed catch-up: "
+              f"staff.joined {seeded['import_caught_up_s']:.0f} s, appraisal_opened + invitations "
+              f"{seeded['open_caught_up_s']:.0f} s")
+        print(f"\n## Results: run {RUN_ID}, {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs, "
+              f"{args.staff} staff (B: bare, before / after)\n")
         print(table(rows))
         print()
-        (tmp / "results.json").write_text(json.dumps({"rows": rows, "by_kind": a["by_kind"], "server": server,
-                                                      "lag": {k: v for k, v in lag.items()}, "kombu": kombu,
-                                                      "rss": sampler.max, "loads": loads}, default=str))
+        (tmp / "results.json").write_text(json.dumps({"rows": rows, "steps": [
+            {k: v for k, v in step.items() if k not in ("a", "b1", "b2")} | {"by_kind": step["a"]["by_kind"]}
+            for step in steps], "kombu": kombu, "rss": sampler.max}, default=str))
     print(f"wall time {time.time() - started:.0f} s")
     return 0
 
