@@ -77,7 +77,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from staffroom.testing import free_port
 from staffroom_shared.auth import issue_dev_token
+from staffroom_shared.testing import wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -90,22 +92,12 @@ FAULTY = 4  # whose submission fills the ballot box (the fifth) while the databa
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(check, what: str, timeout: float = 30.0, every: float = 0.1):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(every)
-    pytest.fail(f"timed out waiting for {what}")
+def serving(http: httpx.Client, process, url: str) -> bool:
+    assert process.alive(), f"{url}: its process exited:\n{process.tail()}"
+    try:
+        return http.get(url).status_code == 200
+    except httpx.TransportError:
+        return False
 
 
 # -- the processes ------------------------------------------------------------------------------------------
@@ -301,14 +293,7 @@ def run_the_survey(data: Path, base: str, wellbeing_url: str, web_port: int, env
     suite = processes[0]
     http = httpx.Client(timeout=30)
 
-    def ready():
-        assert suite.alive(), f"staffroom run exited:\n{suite.tail()}"
-        try:
-            return http.get(f"{base}/api/directory/readyz").status_code == 200
-        except httpx.TransportError:
-            return False
-
-    wait_for(ready, "staffroom run to serve", timeout=90, every=0.3)
+    wait_for(lambda: serving(http, suite, f"{base}/api/directory/readyz"), "staffroom run to serve", timeout=90)
     # Wellbeing's production web process, on the same data folder (migrated by the run).
     web = start("wellbeing-gunicorn", [str(BIN / "gunicorn"), "-c", str(REPO / "deploy" / "gunicorn.conf.py"),
                                        "wellbeing.api:create_app()"],
@@ -345,14 +330,7 @@ def run_the_survey(data: Path, base: str, wellbeing_url: str, web_port: int, env
         wait_for(lambda: query(data / f"{service}.db", "select count(*) from staff")[0][0] == RESPONDENTS,
                  f"{service}'s copy of the six colleagues")
 
-    def web_ready():
-        assert web.alive(), f"gunicorn exited:\n{web.tail()}"
-        try:
-            return http.get(f"{wellbeing_url}/healthz").status_code == 200
-        except httpx.TransportError:
-            return False
-
-    wait_for(web_ready, "wellbeing's gunicorn to serve", timeout=60, every=0.2)
+    wait_for(lambda: serving(http, web, f"{wellbeing_url}/healthz"), "wellbeing's gunicorn to serve", timeout=60)
 
     # -- HR builds the run and opens it (through the production web process)
     run = ok(http.post(f"{wellbeing_url}/runs", headers=hr, json={
@@ -451,7 +429,7 @@ def run_the_survey(data: Path, base: str, wellbeing_url: str, web_port: int, env
                         "select count(*) from deliveries where status in ('pending', 'held')")[0][0]
         return unsent == 0 and waiting == 0 and published >= 1 and pending == 0
 
-    wait_for(settled, "every event delivered and every email written", timeout=45, every=0.3)
+    wait_for(settled, "every event delivered and every email written", timeout=45)
     time.sleep(1.5)  # the sender's and consumers' last log lines
 
     asked = [i for i in instrument if i["key"] in run["instruments"]]
