@@ -35,38 +35,13 @@ def embedded_url(tmp_path: Path) -> str:
     return f"embedded:///{tmp_path / 'bus.db'}"
 
 
-_broker_restarted = False
-
-
 def delete_rabbit_queues(*names: str) -> None:
     from kombu import Connection
 
-    global _broker_restarted
-    if _broker_restarted:
-        # RabbitMQ 3.10: deleting an at-least-once dead-lettering quorum queue while its dead-letter
-        # worker is still checking in after a restart can crash the broker's rabbit_fifo_dlx_sup, after
-        # which no such queue can elect a leader (declares fail with 541 INTERNAL_ERROR). Let it settle.
-        time.sleep(1.0)
     with Connection(rabbit_url(), connect_timeout=5) as conn:
         channel = conn.channel()
         for name in names:
             channel.queue_delete(name)
-    if _broker_restarted:
-        _broker_restarted = False
-        ensure_dead_letter_workers()
-
-
-def ensure_dead_letter_workers() -> None:
-    """Repair the broker bug above if it struck, so one failed test cannot fail every later one."""
-    alive = subprocess.run(["rabbitmqctl", "eval", "whereis(rabbit_fifo_dlx_sup)."], capture_output=True,
-                           text=True, timeout=60).stdout
-    if "undefined" in alive:
-        import warnings
-
-        warnings.warn("RabbitMQ's dead-letter supervisor had died (broker bug); restarting the broker app")
-        rabbitmqctl("stop_app")
-        rabbitmqctl("start_app")
-        msgkit.wait_for(rabbit_accepting, timeout=30, what="RabbitMQ to accept connections")
 
 
 @contextmanager
@@ -109,43 +84,6 @@ def embedded_rig(tmp_path):
         rig.backend = "embedded"
         rig.bus.declare(rig.queue, [msgkit.NOTE_TYPE], max_attempts=msgkit.MAX_ATTEMPTS)
         yield rig
-
-
-def rabbitmqctl(*args: str) -> None:
-    subprocess.run(["rabbitmqctl", *args], check=True, capture_output=True, timeout=60)
-
-
-def rabbit_accepting() -> bool:
-    from kombu import Connection
-
-    try:
-        with Connection(rabbit_url(), connect_timeout=1) as conn:
-            conn.ensure_connection(max_retries=1)
-        return True
-    except Exception:  # noqa: BLE001
-        return False
-
-
-@pytest.fixture
-def rabbit_broker():
-    """Stop and start the RabbitMQ application; whatever happens, it is running again afterwards."""
-
-    class Broker:
-        def stop(self):
-            rabbitmqctl("stop_app")
-
-        def start(self):
-            global _broker_restarted
-            _broker_restarted = True
-            rabbitmqctl("start_app")
-            msgkit.wait_for(rabbit_accepting, timeout=30, what="RabbitMQ to accept connections")
-
-    broker = Broker()
-    try:
-        yield broker
-    finally:
-        if not rabbit_accepting():
-            broker.start()
 
 
 class Worker:

@@ -42,9 +42,40 @@ def postgres_database(prefix: str = "sr"):
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+_process_vhost: str | None = None
+
+
 def rabbit_url() -> str:
+    """RabbitMQ for this test process: a virtual host of its own, made on first use and deleted at exit, so test
+    processes running side by side (pytest-xdist) never route events into each other's queues."""
+    global _process_vhost
     require_port("127.0.0.1", 5672, "RabbitMQ")
-    return RABBIT_URL
+    if _process_vhost is None:
+        import atexit
+
+        _process_vhost = _add_vhost(f"test-{os.getpid()}")
+        atexit.register(_delete_vhost, _process_vhost)
+    return _vhost_url(_process_vhost)
+
+
+def _add_vhost(prefix: str) -> str:
+    import subprocess
+
+    name = f"{prefix}-{uuid.uuid4().hex[:10]}"
+    subprocess.run(["rabbitmqctl", "-q", "add_vhost", name], check=True, capture_output=True)
+    subprocess.run(["rabbitmqctl", "-q", "set_permissions", "-p", name, "guest", ".*", ".*", ".*"],
+                   check=True, capture_output=True)
+    return name
+
+
+def _delete_vhost(name: str) -> None:
+    import subprocess
+
+    subprocess.run(["rabbitmqctl", "-q", "delete_vhost", name], capture_output=True)
+
+
+def _vhost_url(name: str) -> str:
+    return f"{RABBIT_URL[:RABBIT_URL.index('/', len('amqp://'))]}/{name}"  # host part, then the vhost
 
 
 def unique_queue(prefix: str = "test") -> str:
@@ -323,17 +354,12 @@ def bus_databases(backend: str, tmp_path: Path, *services: str):
 def rabbit_vhost(prefix: str = "test"):
     """A fresh RabbitMQ virtual host (guest may use it) for tests that declare queues under the services' own
     names, so they never meet a deployment's or another test's queues; deleted afterwards."""
-    import subprocess
-
-    rabbit_url()  # reachable, or raise
-    name = f"{prefix}-{uuid.uuid4().hex[:10]}"
-    subprocess.run(["rabbitmqctl", "-q", "add_vhost", name], check=True, capture_output=True)
+    require_port("127.0.0.1", 5672, "RabbitMQ")
+    name = _add_vhost(prefix)
     try:
-        subprocess.run(["rabbitmqctl", "-q", "set_permissions", "-p", name, "guest", ".*", ".*", ".*"],
-                       check=True, capture_output=True)
-        yield f"{RABBIT_URL[:RABBIT_URL.index('/', len('amqp://'))]}/{name}"  # host part, then the vhost
+        yield _vhost_url(name)
     finally:
-        subprocess.run(["rabbitmqctl", "-q", "delete_vhost", name], capture_output=True)
+        _delete_vhost(name)
 
 
 @contextmanager

@@ -3,6 +3,7 @@ import json
 import subprocess
 import time
 import uuid
+from urllib.parse import unquote
 
 import pytest
 from kombu import Connection
@@ -16,8 +17,9 @@ pytestmark = [pytest.mark.integration, pytest.mark.parametrize("rig", ["rabbitmq
 
 
 def test_service_queue_is_a_quorum_queue_with_a_delivery_limit_and_a_dead_letter_queue(rig):
-    out = subprocess.run(["rabbitmqctl", "list_queues", "name", "type", "arguments", "--formatter", "json", "--quiet"],
-                         check=True, capture_output=True, text=True, timeout=60).stdout
+    vhost = unquote(rig.bus_url.rsplit("/", 1)[1])
+    out = subprocess.run(["rabbitmqctl", "list_queues", "-p", vhost, "name", "type", "arguments", "--formatter", "json",
+                          "--quiet"], check=True, capture_output=True, text=True, timeout=60).stdout
     queues = {q["name"]: q for q in json.loads(out)}
     service, dlq = queues[rig.queue], queues[f"{rig.queue}.dlq"]
     assert (service["type"], dlq["type"]) == ("quorum", "quorum")
