@@ -194,6 +194,43 @@ def rss_mb(pid: int) -> float | None:
     return None
 
 
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def tree_cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) of a process and everything under it, including children it has reaped (so a
+    gunicorn master counts the workers it recycled, a postmaster its finished backends)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    own = sum(int(x) for x in fields[11:15]) / TICK  # utime, stime, cutime, cstime
+    return own + sum(tree_cpu_s(c) for c in children(pid))
+
+
+def server_roots() -> dict[str, int]:
+    """The PostgreSQL and RabbitMQ servers the stack uses (the machine's own; their pids by process name)."""
+    found = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    head, rest = f.read().rsplit(")", 1)
+                comm, ppid = head.split("(", 1)[1], int(rest.split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            role = {"postgres": "postgresql (all backends)", "beam.smp": "rabbitmq"}.get(comm)
+            if role and ppid not in found.values():
+                found.setdefault(role, int(entry))
+    return found
+
+
+def cpu_by_role(st: Stack) -> dict[str, float]:
+    roles = {p.name: p.pid for p in st.procs if getattr(p, "tracked", False)}
+    return {role: tree_cpu_s(pid) for role, pid in {**roles, **server_roots()}.items()}
+
+
 class RssSampler(threading.Thread):
     """Every second, VmRSS of every process of ours (gunicorn masters and their current workers): max per role."""
 
@@ -755,13 +792,14 @@ def at_rate(tmp: Path, st: Stack, seeded: dict, who: dict, bare_port: int, rate:
     mixed = mixed_requests(st, seeded, who, n, rng)
     bare = bare_requests(st, bare_port, n)
     b1 = run_load(tmp, f"bare (before) at {rate:g}/s", bare, rate)
-    since = datetime.now(timezone.utc)
+    since, cpu0 = datetime.now(timezone.utc), cpu_by_role(st)
     a = run_load(tmp, f"mixed at {rate:g}/s", mixed, rate)
-    until = datetime.now(timezone.utc)
+    until, cpu1 = datetime.now(timezone.utc), cpu_by_role(st)
     b2 = run_load(tmp, f"bare (after) at {rate:g}/s", bare, rate)
     st.caught_up(f"after the mixed load at {rate:g}/s", timeout=900)
     return {"rate": rate, "a": a, "b1": b1, "b2": b2, "lag": event_lag(st, since, until),
-            "server": access_log_ms(st, a["t0"], a["t1"]), "load": os.getloadavg()[0]}
+            "server": access_log_ms(st, a["t0"], a["t1"]), "load": os.getloadavg()[0],
+            "cores": {role: (cpu1[role] - cpu0.get(role, 0.0)) / (until - since).total_seconds() for role in cpu1}}
 
 
 def ms(x: float) -> str:
@@ -810,6 +848,13 @@ def print_step(step: dict) -> None:
     print("| --- | --- | --- | --- |")
     for route, (cnt, p50, p99) in lag["per_route"].items():
         print(f"| {route} | {cnt} | {ms(p50 * 1000)} | {ms(p99 * 1000)} |")
+    print(f"\nCores used per process role during the mixed load at {step['rate']:g} req/s (CPU seconds / wall "
+          f"seconds, /proc; the machine has {os.cpu_count()}):\n")
+    print("| process | cores |")
+    print("| --- | --- |")
+    for role, cores in sorted(step["cores"].items(), key=lambda kv: -kv[1]):
+        print(f"| {role} | {cores:.3f} |")
+    print(f"| all of the above | {sum(step['cores'].values()):.2f} |")
     print(f"\nrelay part (outbox created -> sent): p50 {ms(lag['relay_p50'] * 1000)}, p99 {ms(lag['relay_p99'] * 1000)}; "
           f"client lateness p99: mixed {a['late_p99']:.1f} ms, bare {step['b1']['late_p99']:.1f} / "
           f"{step['b2']['late_p99']:.1f} ms; load average after: {step['load']:.2f}")
