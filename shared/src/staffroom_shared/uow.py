@@ -5,11 +5,14 @@ import uuid
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from .events import Event, new_event
 from .log import current_correlation_id
+
+# PostgreSQL: each commit that writes outbox rows notifies this channel, on which the relay LISTENs.
+OUTBOX_CHANNEL = "staffroom_outbox"
 
 
 class UnitOfWork:
@@ -63,6 +66,8 @@ class UnitOfWork:
                 {"event_id": e.id, "event_type": e.type, "envelope": e.to_dict(), "created_at": now, "sent_at": None}
                 for e in self.events
             ])
+            if self.session.get_bind().dialect.name == "postgresql":
+                self.session.execute(text(f"NOTIFY {OUTBOX_CHANNEL}"))  # wakes the relay when this commits
         self.session.commit()
         self.events = []
 
