@@ -395,12 +395,13 @@ for svc in directory appraisal cpd wellbeing notifications targets; do
     fi
     echo "$svc: production mode on development defaults is refused: $(tail -1 "$work/refused.log")"
 done
-# The portal has only its CMD: gunicorn, whose worker cannot load the app, must exit non-zero.
+# The portal has only its CMD: gunicorn, which cannot load the app (preload_app: in the master), must
+# exit non-zero and say why.
 if (cd "$work/app" && env -i PATH="$PATH" STAFFROOM_ENV=production GUNICORN_BIND=127.0.0.1:$app_port WEB_CONCURRENCY=1 \
         timeout 60 "$image_venv/bin/gunicorn" -c deploy/gunicorn.conf.py "staffroom_portal.app:create_app()") 2> "$work/refused.log"; then
     fail "the portal's CMD ran in production mode on development defaults"
 fi
-grep -q "ConfigError: portal: " "$work/refused.log" || { cat "$work/refused.log"; fail "the portal's refusal does not say why"; }
+grep -q "portal: JWT_JWKS_URL .* must be set in production" "$work/refused.log" || { cat "$work/refused.log"; fail "the portal's refusal does not say why"; }
 echo "portal: production mode on development defaults is refused: $(grep -m1 -o 'ConfigError: portal: .*' "$work/refused.log")"
 
 step "the image's processes, development mode (SQLite, embedded bus): migrate, then the CMD behind the proxy"
