@@ -571,8 +571,12 @@ def mixed_requests(st: Stack, seeded: dict, who: dict, n: int, rng: random.Rando
     submit_links, who["links"] = who["links"][:n_submit], who["links"][n_submit:]
     save_links = who["links"][:300]
     counters = {k: 0 for k in MIX}
-    pairs = [(u, c) for c in seeded["cohorts"] for u in users]
-    rng.shuffle(pairs)
+    if "pairs" not in who:
+        # (person, cohort) for place requests, each used once in the whole run: asking twice is rightly a 409.
+        who["pairs"] = [(u, c) for c in seeded["cohorts"] for u in users]
+        rng.shuffle(who["pairs"])
+    n_place = sum(1 for k in kinds if k == "POST CPD place request")
+    pairs, who["pairs"] = who["pairs"][:n_place], who["pairs"][n_place:]
     teachers_cycle = seeded["cycles"]["teachers"]
     out = []
     for kind in kinds:

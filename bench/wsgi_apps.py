@@ -44,6 +44,9 @@ def bare_app():
         engine = create_engine(url, pool_size=5, max_overflow=10)
     name = os.environ.get("BENCH_TABLE", "staff")
     table = Table(name, MetaData(), autoload_with=engine)
+    # gunicorn's master builds the app (preload_app) and forks the workers: hand them no pooled connection, or
+    # two workers talk over one socket (seen: wrong rows and 404s, a request hung for 30 s).
+    engine.dispose()
     app = Flask("bare")
 
     @app.get(f"/{name}/<uuid:row_id>")
