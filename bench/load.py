@@ -210,20 +210,20 @@ def tree_cpu_s(pid: int) -> float:
 
 
 def server_roots() -> dict[str, int]:
-    """The PostgreSQL and RabbitMQ servers the stack uses (the machine's own; their pids by process name)."""
-    found = {}
+    """The PostgreSQL and RabbitMQ servers the stack uses (the machine's own): the process of that name whose
+    parent is not one too (pids wrap, so the lowest pid may well be a backend)."""
+    procs = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
                 with open(f"/proc/{entry}/stat") as f:
                     head, rest = f.read().rsplit(")", 1)
-                comm, ppid = head.split("(", 1)[1], int(rest.split()[1])
+                procs[int(entry)] = (head.split("(", 1)[1], int(rest.split()[1]))
             except (OSError, IndexError, ValueError):
                 continue
-            role = {"postgres": "postgresql (all backends)", "beam.smp": "rabbitmq"}.get(comm)
-            if role and ppid not in found.values():
-                found.setdefault(role, int(entry))
-    return found
+    roles = {"postgres": "postgresql (all backends)", "beam.smp": "rabbitmq"}
+    return {roles[comm]: pid for pid, (comm, ppid) in sorted(procs.items())
+            if comm in roles and procs.get(ppid, ("", 0))[0] != comm}
 
 
 def cpu_by_role(st: Stack) -> dict[str, float]:
