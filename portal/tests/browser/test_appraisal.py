@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from staffroom_portal.testing import accessibility_violations, sign_in
+from staffroom_portal.testing import accessibility_violations, sign_in, sign_out
 
 
 @pytest.fixture
@@ -21,7 +21,7 @@ def staff(browser, suite) -> Page:
 
 def demo_names(page: Page) -> dict[str, str]:
     """The suggested demo people's full names by role ("line manager": "…"), as the sign-in page offers them."""
-    page.context.clear_cookies()
+    sign_out(page)
     page.goto("/sign-in")
     expect(page.get_by_role("button", name=re.compile(r"\(member of staff\)$"))).to_be_visible()
     buttons = page.get_by_role("button", name=re.compile(r"^Sign in as .+ \(.+\)$")).all_inner_texts()
@@ -181,7 +181,7 @@ def test_someone_in_another_academy_cannot_open_a_colleagues_appraisal(page, sho
     address = page.url
 
     # An early career teacher in another academy: appraises nobody, and is nothing to this appraisal.
-    page.context.clear_cookies()
+    sign_out(page)
     page.goto("/sign-in")
     page.get_by_label("Name, email or post").fill("Early Career Teacher")
     page.get_by_role("button", name="Find").click()

@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from staffroom_portal.testing import accessibility_violations, sign_in
+from staffroom_portal.testing import accessibility_violations, sign_in, sign_out
 
 ACADEMY = "Hillcrest All-Through Academy"
 # Support staff at Hillcrest in the demo trust (directory/demo.py), answering only in this file's surveys.
@@ -17,7 +17,7 @@ SUPPRESSED = "Fewer than 5 people answered: not shown, to protect anonymity."
 def sign_in_at_hillcrest(page: Page, name: str) -> None:
     """Sign in as this member of staff (the same name can belong to someone at another academy), landing on
     /surveys."""
-    page.context.clear_cookies()
+    sign_out(page)
     page.goto(f"/sign-in?q={name.split()[-1]}&next=/surveys")
     page.get_by_role("row").filter(has_text=name).filter(has_text=ACADEMY) \
         .get_by_role("button", name=f"Sign in as {name}").click()
