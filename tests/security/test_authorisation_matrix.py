@@ -243,7 +243,9 @@ def _run(w: World) -> dict:
 
 
 def _dead_delivery(w: World) -> str:
-    """No API makes an email undeliverable: mark one of the staff member's emails dead in notifications' own table."""
+    """No API makes an email undeliverable: mark one of the staff member's emails dead in notifications' own table.
+    One already sent: the suite's email sender runs beside the test, and one it had claimed while pending it would
+    mark sent over the top (seen once: the retry then found no dead email)."""
     from sqlalchemy import select, update
 
     context = w.clients["notifications"].application.extensions["staffroom"]
@@ -251,8 +253,8 @@ def _dead_delivery(w: World) -> str:
 
     def one():
         with context.engine.execution_options(staffroom_readonly=True).connect() as conn:
-            return conn.scalar(select(deliveries.c.id).limit(1))
-    delivery = wait_for(one, "an email delivery in notifications")
+            return conn.scalar(select(deliveries.c.id).where(deliveries.c.status == "sent").limit(1))
+    delivery = wait_for(one, "an email sent by notifications")
     with context.engine.begin() as conn:
         conn.execute(update(deliveries).where(deliveries.c.id == delivery).values(status="dead", attempts=5))
     return str(delivery)
