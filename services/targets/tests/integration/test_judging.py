@@ -209,11 +209,13 @@ def test_the_consumer_judges_a_burst_soon_after_its_last_event_with_no_event_aft
                        "induction met, with no further event", 5.0)
         assert time.monotonic() - applied < 3.0  # a tick is 0.5 s; slack for a loaded machine
         assert {e["payload"]["academy_id"] for e in met} == {None, str(world.academy_id)}
+        # Every other target the burst moved is judged too, with no event after it. (Not checked after the stop:
+        # a stop between two ticks rightly leaves marks for the next start, which happened on a busy machine.)
+        wait_for(lambda: marks(world) == {}, "every marked target judged", 5.0)
     finally:
         stop.set()
         consumer.join(10)
     assert not consumer.is_alive()
-    assert marks(world) == {}
 
 
 def test_a_failed_judgement_is_tried_again_next_time_and_keeps_its_marks(world, monkeypatch):
