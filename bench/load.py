@@ -562,15 +562,18 @@ def people(st: Stack, seeded: dict, sample: int, links_needed: int) -> dict:
 
 # -- the workloads ----------------------------------------------------------------------------------------------
 
-def mixed_requests(st: Stack, seeded: dict, who: dict, n: int, rng: random.Random) -> list[dict]:
-    """n requests of the mix; each survey submission takes a link of its own off who["links"] (a link answers once)."""
-    kinds = rng.choices(list(MIX), weights=list(MIX.values()), k=n)
+def mixed_requests(st: Stack, seeded: dict, who: dict, n: int, rng: random.Random, only: str | None = None) -> list[dict]:
+    """n requests of the mix (or n of kind `only`); each survey submission takes a link of its own off
+    who["links"] (a link answers once)."""
+    kinds = [only] * n if only else rng.choices(list(MIX), weights=list(MIX.values()), k=n)
     users, answers = who["users"], who["answers"]
     answer_keys = list(answers)
     n_submit = sum(1 for k in kinds if k == "POST survey submission")
     submit_links, who["links"] = who["links"][:n_submit], who["links"][n_submit:]
     save_links = who["links"][:300]
     counters = {k: 0 for k in MIX}
+    # Objectives and message reads go on where the previous call stopped: a message is read once.
+    used = who.setdefault("used", {"POST objective": 0, "POST inbox read": 0})
     if "pairs" not in who:
         # (person, cohort) for place requests, each used once in the whole run: asking twice is rightly a 409.
         who["pairs"] = [(u, c) for c in seeded["cohorts"] for u in users]
@@ -601,7 +604,7 @@ def mixed_requests(st: Stack, seeded: dict, who: dict, n: int, rng: random.Rando
             r["url"] = st.url("appraisal", f"/cycles/{teachers_cycle}/completion")
             r["headers"] = {"Authorization": f"Bearer {rng.choice(who['hr'])}"}
         elif kind == "POST objective":
-            u = users[i % len(users)]  # at most a few per appraisal (the limit is 6)
+            u = users[(used[kind] + i) % len(users)]  # at most a few per appraisal (the limit is 6)
             r.update(method="POST", url=st.url("appraisal", f"/appraisals/{u['appraisal']}/objectives"),
                      headers={"Authorization": f"Bearer {u['token']}"}, json={
                          "title": f"Objective {i}", "description": "Raise attainment in Year 9 by 5 points by July",
@@ -618,10 +621,12 @@ def mixed_requests(st: Stack, seeded: dict, who: dict, n: int, rng: random.Rando
             r.update(method="POST", url=st.url("wellbeing", "/survey/submission"),
                      headers={"X-Survey-Token": submit_links[i]}, json={"answers": answers})
         elif kind == "POST inbox read":
-            message, token = who["messages"][i % len(who["messages"])]
+            message, token = who["messages"][(used[kind] + i) % len(who["messages"])]
             r.update(method="POST", url=st.url("notifications", f"/inbox/{message}/read"),
                      headers={"Authorization": f"Bearer {token}"})
         out.append(r)
+    for kind in used:
+        used[kind] += counters[kind]
     return out
 
 

@@ -48,6 +48,7 @@ def bare_app():
     # two workers talk over one socket (seen: wrong rows and 404s, a request hung for 30 s).
     engine.dispose()
     app = Flask("bare")
+    app.extensions["bench_engine"] = engine  # bench/instructions.py counts its round trips
 
     @app.get(f"/{name}/<uuid:row_id>")
     def get_row(row_id: uuid.UUID):
