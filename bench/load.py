@@ -15,10 +15,11 @@ arrival rate, beside the bare stack measured in the same run. Issue 8; docs/perf
    POST /imports/staff CSV), three trust-wide appraisal cycles opened (10,000 appraisals), 10 CPD
    programmes x 2 cohorts, one trust-wide wellbeing survey run opened (10,000 invitations); waits until every
    consumer has caught up (every outbox sent, every queue empty, inbox counts still).
-3. Mixed load at each fixed arrival rate (bench/openloop.py: open model, latency from the scheduled time):
+3. After --warm-up seconds of mixed load at the first rate (not measured; default 20), mixed load at each fixed
+   arrival rate (bench/openloop.py: open model, latency from the scheduled time):
    80 % reads (my appraisal, unread count, inbox page, my plan, CPD catalogue, my surveys, HR completion),
    20 % writes (add objective, CPD place request, survey answers saved / submitted, inbox message read).
-   Throughput, p50/p95/p99, errors; event lag (outbox created_at of each event written during the load ->
+   Throughput, p50/p95/p99 (overall, per kind, per 10 s), errors; event lag (outbox created_at of each event written during the load ->
    processed_at of every consumer's inbox row for it); RSS of every process (/proc/<pid>/status VmRSS, sampled
    every second, the max).
 4. The bare stack, in the same run: bench/wsgi_apps.py:bare_app (Flask + SQLAlchemy, one indexed SELECT by
@@ -75,6 +76,7 @@ MIX = {
 }
 
 TARGET_P99_MS, TARGET_LAG_P99_S, TARGET_RSS_MB = 100.0, 1.0, 150.0
+WINDOW_S = 10
 
 
 def log(msg: str) -> None:
@@ -647,6 +649,12 @@ def run_load(tmp: Path, label: str, requests: list[dict], rate: float) -> dict:
     by_kind: dict = {}
     for r in res:
         by_kind.setdefault(r[0], []).append(r)
+    # The tail over time, by when each request was due: a slow start (cold caches, autovacuum after the seed)
+    # looks different from a steady tail.
+    windows: dict = {}
+    for i, r in enumerate(res):
+        windows.setdefault(int(i / rate // WINDOW_S), []).append(r[2])
+    summary["windows"] = [(w * WINDOW_S, len(v), pct(v, 50), pct(v, 99), max(v)) for w, v in sorted(windows.items())]
     summary["by_kind"] = {k: {"n": len(v), "errors": sum(1 for r in v if not 200 <= r[1] < 300),
                               "statuses": sorted({r[1] for r in v}),
                               "p50": pct([r[2] for r in v], 50), "p99": pct([r[2] for r in v], 99)}
@@ -847,6 +855,11 @@ def print_step(step: dict) -> None:
     print("| --- | --- | --- | --- | --- | --- |")
     for k, v in a["by_kind"].items():
         print(f"| {k} | {v['n']} | {v['errors']} | {', '.join(map(str, v['statuses']))} | {ms(v['p50'])} | {ms(v['p99'])} |")
+    print(f"\nLatency over time at {step['rate']:g} req/s, by when the request was due ({WINDOW_S} s windows):\n")
+    print("| from | requests | p50 | p99 | max |")
+    print("| --- | --- | --- | --- | --- |")
+    for start, cnt, p50, p99, top in a["windows"]:
+        print(f"| {start} s | {cnt} | {ms(p50)} | {ms(p99)} | {ms(top)} |")
     print(f"\nServer-side time per service (gunicorn access log duration, same window), at {step['rate']:g} req/s:\n")
     print("| service | requests | p50 | p99 |")
     print("| --- | --- | --- | --- |")
@@ -879,6 +892,9 @@ def main() -> int:
     ap.add_argument("--academies", type=int, default=20)
     ap.add_argument("--no-wait-for", default="", metavar="SVC,..",
                     help="consumers not to wait for before the load (their backlog carries on during it)")
+    ap.add_argument("--warm-up", type=float, default=20.0, metavar="SECONDS",
+                    help="mixed load at the first rate before the first step, not measured: every worker's first "
+                         "requests (statement caches, schemas, the JWKS) are not the steady state (default 20; 0: none)")
     ap.add_argument("--keep", action="store_true", help="keep the temp folder (every process's log)")
     args = ap.parse_args()
     seconds = args.seconds or (15.0 if args.quick else 60.0)
@@ -886,7 +902,8 @@ def main() -> int:
     started = time.time()
     tmp = Path(tempfile.mkdtemp(prefix=f"staffroom-load-{RUN_ID}-"))
     print(f"Staffroom load test, run {RUN_ID}: {args.staff} staff in {args.academies} academies, "
-          f"{', '.join(f'{r:g}' for r in rates)} req/s for {seconds:g} s each; {os.cpu_count()} CPUs, "
+          f"{', '.join(f'{r:g}' for r in rates)} req/s for {seconds:g} s each after a {args.warm_up:g}-s warm-up; "
+          f"{os.cpu_count()} CPUs, "
           f"load average {os.getloadavg()}; logs in {tmp}")
     with ExitStack() as stack:
         if not args.keep:
@@ -896,12 +913,17 @@ def main() -> int:
         st.migrate()
         st.up()
         seeded = seed(st, args.staff, args.academies)
-        n_submit = sum(int(seconds * r * MIX["POST survey submission"] / 100 * 1.3) + 20 for r in rates)
+        n_submit = sum(int(t * r * MIX["POST survey submission"] / 100 * 1.3) + 20
+                       for t, r in [(args.warm_up, rates[0])] + [(seconds, r) for r in rates])
         who = people(st, seeded, sample=min(2000, args.staff), links_needed=n_submit + 300)
         st.caught_up("survey links consumed")
         rng = random.Random(26)
         bare_proc, bare_port = bare_server(st)
         run_load(tmp, "warm-up bare", bare_requests(st, bare_port, int(rates[0] * 3)), rates[0])
+        if args.warm_up:
+            run_load(tmp, "warm-up mixed (not measured)",
+                     mixed_requests(st, seeded, who, int(args.warm_up * rates[0]), rng), rates[0])
+            st.caught_up("after the warm-up", timeout=900)
         sampler = RssSampler([p for p in st.procs if getattr(p, "tracked", False)])
         sampler.sample()
         sampler.start()
