@@ -82,6 +82,24 @@ def test_a_meeting_is_stored_as_it_reads_back_in_utc(world):
     assert '"starts_at": "2027-02-10T14:30:00+00:00"' in _document(world, appraisal_id)
 
 
+def test_rows_added_out_of_order_are_stored_in_the_order_they_read_back(world):
+    """A change re-reads the collections it added to (not only the new rows), so a meeting booked before one
+    already booked, and an observation dated before one already made, come first in the document, as a
+    fresh read orders them (the autouse check after each commit compares them whole)."""
+    appraisal_id = _appraisal_with_everything(world)
+    (row,) = world.rows(appraisals, appraisals.c.id == appraisal_id)
+    appraiser, uow = _staff(world, row.appraiser_id), world.context.uow
+    commands.schedule_meeting(uow(), appraiser, appraisal_id, {
+        "kind": "end_of_year_review", "starts_at": datetime(2027, 1, 5, 8, 0, tzinfo=timezone.utc), "minutes": 15,
+        "location": "Staffroom"})
+    commands.add_observation(uow(), appraiser, appraisal_id, {
+        "kind": "lesson_observation", "observed_on": TODAY - timedelta(days=30), "focus": "Earlier",
+        "strengths": "Routines", "areas_to_develop": "Pace"})
+    document = _document(world, appraisal_id)
+    assert document.index('"Staffroom"') < document.index('"Maths office"')
+    assert document.index('"Earlier"') < document.index('"Questioning"')
+
+
 def test_handler_changes_rewrite_the_document(world):
     manager, new_manager = uuid.uuid4(), uuid.uuid4()
     world.open_cycle("teachers")

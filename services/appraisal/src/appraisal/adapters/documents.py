@@ -11,7 +11,9 @@ Keeping it fresh is not left to each command: `keep_fresh` hooks the service's s
 appraisal whose row or child rows (objectives, progress, reviews, observations, meetings) a flush writes, and
 just before the commit re-reads those appraisals from the database and rewrites their documents, in the same
 transaction. Re-reading, rather than rendering the objects in memory, makes the document exactly what a fresh
-read would give (a meeting booked at 15:30+01:00 is stored, and read back, as 14:30 UTC). Writes that bypass
+read would give (a meeting booked at 15:30+01:00 is stored, and read back, as 14:30 UTC; a meeting booked
+before another comes first). An appraisal the command loaded is re-read only where it was written: its own
+row, the rows written and the collections they belong to (adding an objective: 3 SELECTs rather than 6). Writes that bypass
 the ORM (open_cycle's bulk insert) must call `store` themselves. Two writers never race on one document:
 each holds the appraisal's row lock by then (commands load it FOR UPDATE; handlers and the daily job have
 just updated it).
@@ -21,16 +23,19 @@ reports.detail) must come with a migration that re-renders every appraisal's doc
 """
 from __future__ import annotations
 
+import functools
 import json
 import uuid
 from typing import Iterable
 
-from sqlalchemy import bindparam, delete, event, insert, select
+from sqlalchemy import bindparam, event, insert, inspect, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.util import identity_key
 
 from ..api.schemas import AppraisalSchema
-from ..domain.model import Appraisal, ProgressUpdate
+from ..domain.model import Appraisal, Meeting, Objective, Observation, ProgressUpdate, Review
 from ..service.reports import detail
 from .orm import appraisal_documents, objectives, staff
 
@@ -39,6 +44,10 @@ CONFIDENTIAL = ("support_plan", "support_plan_notes")
 _CHUNK = 500
 _DUE = "appraisal_documents.due"  # keys in Session.info
 _DUE_OBJECTIVES = "appraisal_documents.due_objectives"
+_CHANGED = "appraisal_documents.changed_collections"
+_WRITTEN = "appraisal_documents.written"
+_COLLECTION = {Objective: "objectives", Review: "reviews", Observation: "observations", Meeting: "meetings"}
+_PARTS = (ProgressUpdate, *_COLLECTION)  # the rows an appraisal is made of, besides its own
 
 _schema = AppraisalSchema()
 
@@ -57,12 +66,18 @@ def render(appraisal: Appraisal) -> dict:
 def store(session: Session, appraisals: Iterable[Appraisal], *, new: bool = False) -> int:
     """Write the appraisals' documents (`new`: they have none yet, so there is nothing to replace)."""
     rows = [render(a) for a in appraisals]
-    if not new:
-        for chunk in _chunks([r["appraisal_id"] for r in rows]):
-            session.execute(delete(appraisal_documents).where(appraisal_documents.c.appraisal_id.in_(chunk)))
     if rows:
-        session.execute(insert(appraisal_documents), rows)
+        session.execute(insert(appraisal_documents) if new else _replace(session), rows)
     return len(rows)
+
+
+def _replace(session: Session):
+    """INSERT ... ON CONFLICT DO UPDATE: one statement where a DELETE and an INSERT took two."""
+    dialect = session.get_bind().dialect.name
+    statement = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect](appraisal_documents)
+    return statement.on_conflict_do_update(
+        index_elements=[appraisal_documents.c.appraisal_id],
+        set_={c.name: statement.excluded[c.name] for c in appraisal_documents.c if not c.primary_key})
 
 
 # -- keeping documents fresh ----------------------------------------------------------------------
@@ -82,6 +97,7 @@ def keeps_fresh(session: Session) -> bool:
 def _note_changes(session: Session, _flush_context, _instances) -> None:
     due = session.info.setdefault(_DUE, set())
     due_objectives = session.info.setdefault(_DUE_OBJECTIVES, set())
+    changed = session.info.setdefault(_CHANGED, {})  # appraisal id -> the collections whose members changed
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, Appraisal):
             due.add(obj.id)
@@ -89,30 +105,60 @@ def _note_changes(session: Session, _flush_context, _instances) -> None:
             due_objectives.add(obj.objective_id)
         elif getattr(obj, "appraisal_id", None) is not None:  # objectives, reviews, observations, meetings
             due.add(obj.appraisal_id)
+            changed.setdefault(obj.appraisal_id, set()).add(_COLLECTION[type(obj)])
+        if isinstance(obj, _PARTS) and obj not in session.deleted:
+            session.info.setdefault(_WRITTEN, []).append(obj)
 
 
 def _refresh(session: Session) -> None:
     session.flush()  # so the notes are complete and the re-read sees every change
     due = session.info.pop(_DUE, set())
     due_objectives = session.info.pop(_DUE_OBJECTIVES, set())
+    changed = session.info.pop(_CHANGED, {})
+    written = session.info.pop(_WRITTEN, [])
     if due_objectives:
         due |= set(session.scalars(select(objectives.c.appraisal_id).where(objectives.c.id.in_(due_objectives))))
     if due:
-        store(session, _reread(session, due))
+        store(session, _reread(session, due, changed, due_objectives, written))
 
 
 def _forget(session: Session, _previous_transaction) -> None:
-    session.info.pop(_DUE, None)
-    session.info.pop(_DUE_OBJECTIVES, None)
+    for key in (_DUE, _DUE_OBJECTIVES, _CHANGED, _WRITTEN):
+        session.info.pop(key, None)
 
 
-def _reread(session: Session, ids: set[uuid.UUID]) -> list[Appraisal]:
+def _reread(session: Session, ids: set[uuid.UUID], changed: dict, changed_objectives: set,
+            written: list) -> list[Appraisal]:
+    """The appraisals as the database now holds them. One the session holds already (a command loaded it) is
+    read again only where it was written: its own row, every object the flushes wrote, and the collections they
+    belong to (for their order). Its other collections were loaded in this transaction, under its row lock, and
+    are what a fresh read would give. Any other appraisal is read whole."""
+    held = {i: session.identity_map.get(identity_key(Appraisal, i)) for i in ids}
+    for obj in written:
+        if obj in session:
+            session.expire(obj)  # its stored values: a time back in UTC, a number at the column's scale
+    for appraisal_id, appraisal in held.items():
+        if appraisal is None:
+            continue
+        session.expire(appraisal, [*_columns(), *changed.get(appraisal_id, ())])
+        for objective in appraisal.objectives:
+            if objective.id in changed_objectives:
+                session.expire(objective, ["progress"])
+    return [a for a in held.values() if a is not None] + _read_whole(session, {i for i, a in held.items() if a is None})
+
+
+def _read_whole(session: Session, ids: set[uuid.UUID]) -> list[Appraisal]:
     found: list[Appraisal] = []
     for chunk in _chunks(sorted(ids)):
-        # populate_existing: objects already in the session (the ones just changed) take the stored values.
+        # populate_existing: objects already in the session take the stored values.
         found.extend(session.scalars(select(Appraisal).where(Appraisal.id.in_(chunk))
                                      .execution_options(populate_existing=True)))
     return found
+
+
+@functools.cache
+def _columns() -> list[str]:
+    return [attr.key for attr in inspect(Appraisal).column_attrs]
 
 
 def _chunks(items: list, size: int = _CHUNK):
@@ -161,5 +207,5 @@ def rebuild_all(session: Session) -> int:
     """Re-render every appraisal's document: run after a release that changes what the endpoint shows."""
     ids = list(session.scalars(select(Appraisal.id)))
     for chunk in _chunks(ids):
-        store(session, _reread(session, set(chunk)))
+        store(session, _read_whole(session, set(chunk)))
     return len(ids)
