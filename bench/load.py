@@ -233,6 +233,15 @@ def cpu_by_role(st: Stack) -> dict[str, float]:
     return {role: tree_cpu_s(pid) for role, pid in {**roles, **server_roots()}.items()}
 
 
+def machine_cpu_s() -> dict[str, float]:
+    """The whole machine's CPU seconds from /proc/stat: busy (user, nice, system, irq, softirq) and stolen by the
+    hypervisor for other guests, which no process of ours is charged for."""
+    with open("/proc/stat") as f:
+        fields = [int(x) / TICK for x in f.readline().split()[1:9]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields
+    return {"machine busy": user + nice + system + irq + softirq, "machine steal": steal}
+
+
 class RssSampler(threading.Thread):
     """Every second, VmRSS of every process of ours (gunicorn masters and their current workers): max per role."""
 
@@ -809,14 +818,15 @@ def at_rate(tmp: Path, st: Stack, seeded: dict, who: dict, bare_port: int, rate:
     mixed = mixed_requests(st, seeded, who, n, rng)
     bare = bare_requests(st, bare_port, n)
     b1 = run_load(tmp, f"bare (before) at {rate:g}/s", bare, rate)
-    since, cpu0 = datetime.now(timezone.utc), cpu_by_role(st)
+    since, cpu0, machine0 = datetime.now(timezone.utc), cpu_by_role(st), machine_cpu_s()
     a = run_load(tmp, f"mixed at {rate:g}/s", mixed, rate)
-    until, cpu1 = datetime.now(timezone.utc), cpu_by_role(st)
+    until, cpu1, machine1 = datetime.now(timezone.utc), cpu_by_role(st), machine_cpu_s()
     b2 = run_load(tmp, f"bare (after) at {rate:g}/s", bare, rate)
     st.caught_up(f"after the mixed load at {rate:g}/s", timeout=900)
     return {"rate": rate, "a": a, "b1": b1, "b2": b2, "lag": event_lag(st, since, until),
             "server": access_log_ms(st, a["t0"], a["t1"]), "load": os.getloadavg()[0],
-            "cores": {role: (cpu1[role] - cpu0.get(role, 0.0)) / (until - since).total_seconds() for role in cpu1}}
+            "cores": {role: (cpu1[role] - cpu0.get(role, 0.0)) / (until - since).total_seconds() for role in cpu1},
+            "machine": {k: (machine1[k] - machine0[k]) / (until - since).total_seconds() for k in machine1}}
 
 
 def ms(x: float) -> str:
@@ -877,6 +887,8 @@ def print_step(step: dict) -> None:
     for role, cores in sorted(step["cores"].items(), key=lambda kv: -kv[1]):
         print(f"| {role} | {cores:.3f} |")
     print(f"| all of the above | {sum(step['cores'].values()):.2f} |")
+    for k, v in step["machine"].items():  # busy includes the load client and anything else on the machine
+        print(f"| {k} (/proc/stat) | {v:.2f} |")
     print(f"\nrelay part (outbox created -> sent): p50 {ms(lag['relay_p50'] * 1000)}, p99 {ms(lag['relay_p99'] * 1000)}; "
           f"client lateness p99: mixed {a['late_p99']:.1f} ms, bare {step['b1']['late_p99']:.1f} / "
           f"{step['b2']['late_p99']:.1f} ms; load average after: {step['load']:.2f}")
