@@ -132,7 +132,8 @@ def _reread(session: Session, ids: set[uuid.UUID], changed: dict, changed_object
     """The appraisals as the database now holds them. One the session holds already (a command loaded it) is
     read again only where it was written: its own row, every object the flushes wrote, and the collections they
     belong to (for their order). Its other collections were loaded in this transaction, under its row lock, and
-    are what a fresh read would give. Any other appraisal is read whole."""
+    are what a fresh read would give: every unit of work opens a session of its own and commits once (a session
+    reused across commits, with expire_on_commit off, would break this). Any other appraisal is read whole."""
     held = {i: session.identity_map.get(identity_key(Appraisal, i)) for i in ids}
     for obj in written:
         if obj in session:
