@@ -9,9 +9,13 @@ URLs and one rule:
   * /pypi/<name>/json (the project) names the latest release and the vulnerabilities that affect it. When the pin
     is the latest release, that list is the pin's.
   * Otherwise /pypi/<name>/<version>/json is asked, which is pip-audit's own source.
-  * A pin that neither answers for is not audited, and that fails the test for anything requirements.lock ships
-    in the images. A test-only pin (requirements-dev.lock) that cannot be audited is only reported: it never
-    reaches a deployment, and failing the build on every upstream test-tool release would keep main red.
+  * When neither answers for the pin (it is behind the latest release, on this machine), the latest release's
+    vulnerabilities are still checked: one not yet fixed there may well affect the pin too. What was fixed after
+    the pin cannot be seen, so a shipped pin (requirements.lock, what the images install) may stay behind for
+    GRACE after a newer release came out, and then fails the test until it is moved. Test-only pins
+    (requirements-dev.lock) never reach a deployment and are only reported. Failing the build the day anything
+    upstream releases would keep main red; PyPI's answer here has also named a "latest" release that its own
+    release list did not have.
 
 A finding is fixed by moving the pin past `fixed_in`, or justified by adding its id to JUSTIFIED with the reason.
 PyPI must be reachable: the test fails, never skips, when it is not (installing the pins needed it too).
@@ -23,16 +27,19 @@ import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
 
 ROOT = Path(__file__).resolve().parents[2]
 PYPI = "https://pypi.org/pypi"
 
 # Vulnerability id (PYSEC-, GHSA-, CVE-) -> why it does not apply to Staffroom. Empty: nothing needed saying.
 JUSTIFIED: dict[str, str] = {}
+GRACE = timedelta(days=30)
 
 
 @dataclass
@@ -43,11 +50,18 @@ class Audit:
     latest: str = ""
     source: str = ""  # which URL answered for the pinned version, "" when none did
     findings: list[dict] = field(default_factory=list)
+    newer_since: datetime | None = None  # when unaudited: when the first release after the pin came out
 
     def line(self) -> str:
         ids = ", ".join(f"{v['id']} (fixed in {', '.join(v['fixed_in']) or 'no release'})" for v in self.findings)
-        state = ids or ("no known vulnerability" if self.source else f"NOT AUDITED (latest is {self.latest})")
+        state = ids or "no known vulnerability"
+        if not self.source:
+            since = f" since {self.newer_since:%Y-%m-%d}" if self.newer_since else ""
+            state += f"; fixes after it NOT AUDITED (latest {self.latest}{since})"
         return f"{self.name}=={self.version}{'' if self.shipped else ' [test only]'}: {state}"
+
+    def overdue(self, now: datetime) -> bool:
+        return self.shipped and not self.source and self.newer_since is not None and now - self.newer_since > GRACE
 
 
 def pins(lock: Path) -> dict[str, str]:
@@ -85,9 +99,25 @@ def audit(name: str, version: str, shipped: bool, get=_get) -> Audit:
     else:
         answer = get(f"{PYPI}/{name}/{version}/json")
         result.source = f"{PYPI}/{name}/{version}/json" if answer is not None else ""
-    if answer is not None:
-        result.findings = [v for v in answer.get("vulnerabilities") or [] if v.get("withdrawn") is None]
+    if answer is None:
+        answer, result.newer_since = project, _first_release_after(project["releases"], version)
+    result.findings = [v for v in answer.get("vulnerabilities") or [] if v.get("withdrawn") is None]
     return result
+
+
+def _first_release_after(releases: dict[str, list[dict]], version: str) -> datetime | None:
+    """Upload time of the earliest final, unyanked release newer than `version` (None if there is none)."""
+    def final(v: str) -> Version | None:
+        try:
+            parsed = Version(v)
+        except InvalidVersion:
+            return None
+        return None if parsed.is_prerelease or parsed.is_devrelease else parsed
+
+    pinned = Version(version)
+    times = [datetime.fromisoformat(f["upload_time"]) for v, files in releases.items()
+             if (parsed := final(v)) is not None and parsed > pinned for f in files if not f.get("yanked")]
+    return min(times, default=None)
 
 
 def audit_locks(get=_get) -> list[Audit]:
@@ -97,10 +127,9 @@ def audit_locks(get=_get) -> list[Audit]:
         return list(pool.map(lambda item: audit(*item, item[0] in shipped, get), sorted(everything.items())))
 
 
-def problems(audits: list[Audit]) -> list[str]:
-    unjustified = [a for a in audits if any(v["id"] not in JUSTIFIED for v in a.findings)]
-    unaudited = [a for a in audits if a.shipped and not a.source]
-    return [a.line() for a in unjustified + unaudited]
+def problems(audits: list[Audit], now: datetime | None = None) -> list[str]:
+    now = now or datetime.now(timezone.utc).replace(tzinfo=None)  # PyPI gives upload times in UTC, without a zone
+    return [a.line() for a in audits if any(v["id"] not in JUSTIFIED for v in a.findings) or a.overdue(now)]
 
 
 def test_no_pinned_dependency_has_an_unjustified_known_vulnerability():
@@ -119,19 +148,26 @@ def test_a_known_vulnerability_is_found_in_pypis_feed():
     assert problems([found]) == [found.line()]
 
 
-def _feed(latest: str, per_version: dict[str, list[dict] | None]):
-    """PyPI as two URLs: the project answers with `latest` and per_version[latest]; a version missing from
-    per_version answers 404, as this machine's mirror does for every version."""
+RELEASES = {"1.0": [{"upload_time": "2026-01-01T00:00:00"}],
+            "1.1": [{"upload_time": "2026-03-01T00:00:00", "yanked": True}],  # yanked: not a release to move to
+            "2.0rc1": [{"upload_time": "2026-04-01T00:00:00"}],  # a pre-release neither
+            "2.0": [{"upload_time": "2026-05-01T00:00:00"}, {"upload_time": "2026-05-02T00:00:00"}]}
+
+
+def _feed(latest: str, per_version: dict[str, list[dict]]):
+    """PyPI as two URLs: the project answers with `latest`, RELEASES and per_version[latest]; a version missing
+    from per_version answers 404, as this machine's mirror does for every version."""
     def get(url: str):
         version = url.removeprefix(f"{PYPI}/pkg/").removesuffix("json").strip("/") or latest
         if version not in per_version:
             return None
-        return {"info": {"version": latest}, "vulnerabilities": per_version[version]}
+        return {"info": {"version": latest}, "releases": RELEASES, "vulnerabilities": per_version[version]}
     return get
 
 
 def test_the_rule_for_pins_behind_the_latest_release_and_withdrawn_or_justified_findings(monkeypatch):
     vuln = {"id": "GHSA-test-0001", "fixed_in": ["2.0"], "withdrawn": None}
+    unfixed = {"id": "GHSA-test-0003", "fixed_in": [], "withdrawn": None}
     withdrawn = {"id": "GHSA-test-0002", "fixed_in": [], "withdrawn": "2026-01-01T00:00:00Z"}
     feed = _feed("2.0", {"2.0": [withdrawn], "1.0": [vuln]})
 
@@ -139,10 +175,15 @@ def test_the_rule_for_pins_behind_the_latest_release_and_withdrawn_or_justified_
     behind = audit("pkg", "1.0", True, feed)  # behind, but its own URL answers: the finding is reported
     assert [v["id"] for v in behind.findings] == ["GHSA-test-0001"] and problems([behind]) == [behind.line()]
 
-    unreachable = _feed("2.0", {"2.0": []})
-    shipped, test_only = audit("pkg", "1.0", True, unreachable), audit("pkg", "1.0", False, unreachable)
-    assert shipped.source == "" and problems([shipped]) == ["pkg==1.0: NOT AUDITED (latest is 2.0)"]
-    assert problems([test_only]) == []
+    # Behind, and its own URL answers 404: audited against the latest's list only, and only for GRACE after 2.0.
+    shipped = audit("pkg", "1.0", True, _feed("2.0", {"2.0": []}))
+    assert shipped.source == "" and shipped.newer_since == datetime(2026, 5, 1)
+    assert problems([shipped], now=datetime(2026, 5, 20)) == []
+    assert problems([shipped], now=datetime(2026, 6, 20)) == [
+        "pkg==1.0: no known vulnerability; fixes after it NOT AUDITED (latest 2.0 since 2026-05-01)"]
+    assert problems([audit("pkg", "1.0", False, _feed("2.0", {"2.0": []}))], now=datetime(2026, 6, 20)) == []
+    still_open = audit("pkg", "1.0", False, _feed("2.0", {"2.0": [unfixed]}))  # unfixed in the latest: reported
+    assert problems([still_open], now=datetime(2026, 5, 20)) == [still_open.line()]
 
     monkeypatch.setitem(JUSTIFIED, "GHSA-test-0001", "not reachable from Staffroom's code")
     assert problems([behind]) == []
