@@ -71,13 +71,23 @@ def child(spec_path: str) -> int:
         event.listen(engine.pool, "reset", bump("resets"))
     client = app.test_client()
     statuses = []
+    profiler = None
+    if spec.get("profile"):
+        import cProfile
+
+        profiler = cProfile.Profile(time.process_time)  # CPU time: waiting on PostgreSQL is not the app's cost
     for i, r in enumerate(spec["requests"]):
         if i == spec["warm"]:
             counts.update(dict.fromkeys(counts, 0))
+            if profiler:
+                profiler.enable()
         last.clear()
         resp = client.open(r["path"], method=r["method"], headers=r.get("headers"), json=r.get("json"))
         statuses.append(resp.status_code)
         resp.close()
+    if profiler:
+        profiler.disable()
+        profiler.dump_stats(spec["profile"])
     bad = [(r["method"], r["path"], s) for r, s in zip(spec["requests"], statuses) if not 200 <= s < 300]
     Path(spec["out"]).write_text(json.dumps({"bad": bad[:5], "n_bad": len(bad), "counts": counts, "sql": last}))
     return 0
@@ -98,17 +108,21 @@ def callgrind_total(path: Path) -> int:
 
 
 def measure(tmp: Path, name: str, service: str, env: dict, warm: list[dict], counted: list[dict],
-            fresh_warm: list[dict]) -> dict:
-    """Two callgrind runs: fresh_warm alone (W), and warm + counted (W + N)."""
+            fresh_warm: list[dict], profiled: list[dict] | None = None) -> dict:
+    """Two callgrind runs: fresh_warm alone (W), and warm + counted (W + N). With `profiled` (W + N more fresh
+    requests), a third run without valgrind profiles its last N requests with cProfile (<name>-profile.pstats)."""
     from load import PY, ROOT
 
     def one(tag: str, requests: list[dict]) -> tuple[int, dict]:
         base = tmp / f"{name}-{tag}"
-        spec = {"service": service, "warm": len(warm), "out": str(base) + ".json", "requests": requests}
+        spec = {"service": service, "warm": len(warm), "out": str(base) + ".json", "requests": requests,
+                "profile": str(base) + ".pstats" if tag == "profile" else None}
         Path(str(base) + ".spec.json").write_text(json.dumps(spec))
         out_file = Path(str(base) + ".callgrind")
         cmd = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out_file}", PY, str(Path(__file__).resolve()),
                "--child", str(base) + ".spec.json"]
+        if tag == "profile":
+            cmd = cmd[cmd.index(PY):]
         with open(str(base) + ".log", "wb") as log_file:
             rc = subprocess.run(cmd, env={**env, "PYTHONHASHSEED": "0"}, cwd=str(ROOT), stdout=log_file,
                                 stderr=subprocess.STDOUT).returncode
@@ -117,15 +131,34 @@ def measure(tmp: Path, name: str, service: str, env: dict, warm: list[dict], cou
         result = json.loads(Path(spec["out"]).read_text())
         if result["n_bad"]:
             raise RuntimeError(f"{name} {tag}: {result['n_bad']} requests not 2xx, e.g. {result['bad']}")
-        return callgrind_total(out_file), result["counts"] | {"sql": result["sql"]}
+        return (0 if tag == "profile" else callgrind_total(out_file)), result["counts"] | {"sql": result["sql"]}
 
     with ThreadPoolExecutor(2) as pool:
         base_run = pool.submit(one, "w", fresh_warm)
         full_run = pool.submit(one, "wn", warm + counted)
         (w_total, _), (wn_total, counts) = base_run.result(), full_run.result()
     n = len(counted)
+    if profiled:
+        one("profile", profiled)
     return {"instructions": (wn_total - w_total) / n, "w_total": w_total, "wn_total": wn_total,
+            "profile": tmp / f"{name}-profile.pstats" if profiled else None,
             **{k: v if k == "sql" else v / n for k, v in counts.items()}}
+
+
+def print_profile(path: Path, n: int, top: int = 25) -> None:
+    """The functions with the most CPU time of their own, per request (cProfile adds its own cost to each call,
+    so read the calls and the shares, not the milliseconds)."""
+    import io
+    import pstats
+
+    out = io.StringIO()
+    stats = pstats.Stats(str(path), stream=out)
+    total = stats.total_tt
+    rows = sorted(stats.stats.items(), key=lambda item: -item[1][2])[:top]
+    print(f"  {'own %':>6} {'cum %':>6} {'calls/req':>9}  function")
+    for (file, line, func), (_cc, calls, own, cum, _callers) in rows:
+        where = "/".join(Path(file).parts[-2:]) if file != "~" else ""
+        print(f"  {100 * own / total:6.1f} {100 * cum / total:6.1f} {calls / n:9.1f}  {func} {where}:{line}")
 
 
 def as_test_client(requests: list[dict]) -> list[dict]:
@@ -145,6 +178,8 @@ def main() -> int:
     ap.add_argument("--kinds", help="comma-separated kinds of the mix (default all)")
     ap.add_argument("--show-sql", action="store_true", help="print each kind's SQL statements (its last request)")
     ap.add_argument("--keep", action="store_true", help="keep the temp folder (callgrind files, logs)")
+    ap.add_argument("--profile", action="store_true",
+                    help="also profile N more requests of each kind with cProfile and print where the time goes")
     args = ap.parse_args()
     if args.child:
         return child(args.child)
@@ -168,7 +203,7 @@ def main() -> int:
         st.migrate()
         st.up()
         seeded = load.seed(st, args.staff, args.academies)
-        per_kind = 2 * args.warm + args.n
+        per_kind = (3 if args.profile else 2) * args.warm + (2 if args.profile else 1) * args.n
         n_submit = per_kind + 20 if "POST survey submission" in kinds else 0
         who = load.people(st, seeded, sample=min(2000, args.staff), links_needed=n_submit + 300)
         st.caught_up("survey links consumed")
@@ -180,8 +215,7 @@ def main() -> int:
         bare_env = {**st.svc_env("directory"), "BENCH_DATABASE_URL": load.sa_url(st.dbs["directory"]),
                     "BENCH_TABLE": "staff"}
         results["GET bare (Flask + SQLAlchemy, PK select)"] = {
-            "service": "bare", **measure(tmp, "bare", "bare", bare_env, bare[:args.warm], bare[args.warm:per_kind - args.warm],
-                                         bare[per_kind - args.warm:])}
+            "service": "bare", **measure(tmp, "bare", "bare", bare_env, *split(bare, args))}
         load.log(f"bare: {results['GET bare (Flask + SQLAlchemy, PK select)']['instructions'] / 1e6:.2f} M "
                  f"instructions per request")
         for kind in kinds:
@@ -189,13 +223,22 @@ def main() -> int:
             service = service_of[urlsplit(made[0]["url"]).port]
             reqs = as_test_client(made)
             slug = "".join(c if c.isalnum() else "-" for c in kind)
-            results[kind] = {"service": service, **measure(
-                tmp, slug, service, st.svc_env(service), reqs[:args.warm], reqs[args.warm:args.warm + args.n],
-                reqs[args.warm + args.n:])}
+            results[kind] = {"service": service, **measure(tmp, slug, service, st.svc_env(service), *split(reqs, args))}
             load.log(f"{kind}: {results[kind]['instructions'] / 1e6:.2f} M instructions per request")
-    print_table(results, args)
+        print_table(results, args)
+        if args.profile:  # before the temp folder goes
+            for kind, r in results.items():
+                print(f"\n{kind}: cProfile of {args.n} requests")
+                print_profile(r["profile"], args.n)
     print(f"wall time {time.time() - started:.0f} s")
     return 0
+
+
+def split(reqs: list[dict], args) -> tuple[list[dict], ...]:
+    """W warm-up, N counted, W for the W-only run, then (with --profile) W + N for the profiled run."""
+    w, n = args.warm, args.n
+    parts = [reqs[:w], reqs[w:w + n], reqs[w + n:2 * w + n]]
+    return (*parts, reqs[2 * w + n:3 * w + 2 * n]) if args.profile else tuple(parts)
 
 
 def print_table(results: dict, args) -> None:
