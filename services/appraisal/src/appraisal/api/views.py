@@ -5,10 +5,9 @@ import uuid
 
 from flask import Response, current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import RAISE
 
-from staffroom_shared.app import ProblemSchema, context, db_session
+from staffroom_shared.app import Blueprint, ProblemSchema, context, db_session
 from staffroom_shared.auth import Principal, authenticate
 from staffroom_shared.authz import academy_scope, require
 from staffroom_shared.errors import NotFound

@@ -5,10 +5,9 @@ import uuid
 
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import RAISE
 
-from staffroom_shared.app import context, db_session
+from staffroom_shared.app import Blueprint, context, db_session
 from staffroom_shared.auth import Principal, authenticate
 from staffroom_shared.authz import academy_scope, can_see_person, require
 from staffroom_shared.errors import NotFound, Problem, Unprocessable

@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import RAISE
 
-from staffroom_shared.app import ProblemSchema, context, db_session, public
+from staffroom_shared.app import Blueprint, ProblemSchema, context, db_session, public
 from staffroom_shared.auth import Principal, authenticate
 from staffroom_shared.authz import can_manage_academy, require
 from staffroom_shared.errors import NotFound

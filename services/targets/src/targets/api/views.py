@@ -4,10 +4,9 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import RAISE
 
-from staffroom_shared.app import context, db_session
+from staffroom_shared.app import Blueprint, context, db_session
 from staffroom_shared.auth import Principal, authenticate
 
 from ..service import commands, reports

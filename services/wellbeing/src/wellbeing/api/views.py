@@ -7,10 +7,9 @@ from datetime import date
 
 from flask import Response, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import RAISE
 
-from staffroom_shared.app import ProblemSchema, context, db_session, public
+from staffroom_shared.app import Blueprint, ProblemSchema, context, db_session, public
 from staffroom_shared.auth import Principal, authenticate
 from staffroom_shared.authz import academy_scope, require
 from staffroom_shared.errors import Conflict, NotFound
