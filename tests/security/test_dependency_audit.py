@@ -23,8 +23,6 @@ PyPI must be reachable: the test fails, never skips, when it is not (installing 
 from __future__ import annotations
 
 import json
-import urllib.error
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -33,6 +31,7 @@ from pathlib import Path
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
+from urllib3 import PoolManager, Retry
 
 ROOT = Path(__file__).resolve().parents[2]
 PYPI = "https://pypi.org/pypi"
@@ -40,6 +39,8 @@ PYPI = "https://pypi.org/pypi"
 # Vulnerability id (PYSEC-, GHSA-, CVE-) -> why it does not apply to Staffroom. Empty: nothing needed saying.
 JUSTIFIED: dict[str, str] = {}
 GRACE = timedelta(days=30)
+# A dropped connection or a 5xx from PyPI is tried again (three times, backing off), not taken for an answer.
+_HTTP = PoolManager(retries=Retry(total=3, backoff_factor=0.5, status_forcelist=(500, 502, 503, 504)), timeout=30)
 
 
 @dataclass
@@ -79,13 +80,11 @@ def pins(lock: Path) -> dict[str, str]:
 
 
 def _get(url: str) -> dict | None:
-    try:
-        with urllib.request.urlopen(url, timeout=30) as response:
-            return json.load(response)
-    except urllib.error.HTTPError as error:
-        if error.code == 404:
-            return None
-        raise
+    response = _HTTP.request("GET", url)
+    if response.status == 404:
+        return None
+    assert response.status == 200, f"{url}: HTTP {response.status}"
+    return json.loads(response.data)
 
 
 def audit(name: str, version: str, shipped: bool, get=_get) -> Audit:
