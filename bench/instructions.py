@@ -18,6 +18,10 @@ executes instead, which is the same for the same code and inputs whatever else t
 3. The same children count, per request, the database round trips the application makes (SQLAlchemy events):
    SQL statements, pool checkouts (each a pre-ping: SELECT 1), commits, and connections handed back with a
    reset (ROLLBACK). Round trips cost PostgreSQL's CPU, which callgrind does not see.
+4. A third child, without valgrind (so the app runs at full speed and PostgreSQL sees it as in production),
+   sends W + N more fresh requests and reads, over the last N, the CPU time of the PostgreSQL backends serving
+   its own connections (/proc/<pid>/schedstat, nanoseconds: PostgreSQL runs on this machine) and its own CPU
+   time. With --profile it also runs cProfile over them.
 
 Needs valgrind (Debian's package; `apt-get install valgrind`) besides what bench/load.py needs.
 """
@@ -56,8 +60,15 @@ def child(spec_path: str) -> int:
     engine = _engine(app)
     counts = {"statements": 0, "checkouts": 0, "commits": 0, "resets": 0}
     last: list[str] = []  # the SQL of the latest request
+    backends: set[int] = set()  # pids of the PostgreSQL backends serving this process's connections
     if engine is not None:
         from sqlalchemy import event
+
+        @event.listens_for(engine, "connect")
+        def _backend_pid(dbapi_conn, _record):
+            with dbapi_conn.cursor() as cur:
+                cur.execute("SELECT pg_backend_pid()")
+                backends.add(cur.fetchone()[0])
 
         def bump(name):
             def listener(*_args, **_kw):
@@ -76,21 +87,31 @@ def child(spec_path: str) -> int:
         import cProfile
 
         profiler = cProfile.Profile(time.process_time)  # CPU time: waiting on PostgreSQL is not the app's cost
+    pg_cpu, own_cpu = {}, 0.0  # backend pid -> its CPU ns when the counted requests began (0: started after)
     for i, r in enumerate(spec["requests"]):
         if i == spec["warm"]:
             counts.update(dict.fromkeys(counts, 0))
+            pg_cpu, own_cpu = {pid: _cpu_ns(pid) for pid in backends}, time.process_time()
             if profiler:
                 profiler.enable()
         last.clear()
         resp = client.open(r["path"], method=r["method"], headers=r.get("headers"), json=r.get("json"))
         statuses.append(resp.status_code)
         resp.close()
+    counts["cpu_ms"] = (time.process_time() - own_cpu) * 1000
+    counts["pg_cpu_ms"] = sum(_cpu_ns(pid) - pg_cpu.get(pid, 0) for pid in backends) / 1e6  # pool_pre_ping: none closed
     if profiler:
         profiler.disable()
         profiler.dump_stats(spec["profile"])
     bad = [(r["method"], r["path"], s) for r, s in zip(spec["requests"], statuses) if not 200 <= s < 300]
     Path(spec["out"]).write_text(json.dumps({"bad": bad[:5], "n_bad": len(bad), "counts": counts, "sql": last}))
     return 0
+
+
+def _cpu_ns(pid: int) -> int:
+    """CPU time a process has run for (the first field of /proc/<pid>/schedstat, in ns)."""
+    with open(f"/proc/{pid}/schedstat") as f:
+        return int(f.read().split()[0])
 
 
 def _engine(app):
@@ -108,20 +129,21 @@ def callgrind_total(path: Path) -> int:
 
 
 def measure(tmp: Path, name: str, service: str, env: dict, warm: list[dict], counted: list[dict],
-            fresh_warm: list[dict], profiled: list[dict] | None = None) -> dict:
-    """Two callgrind runs: fresh_warm alone (W), and warm + counted (W + N). With `profiled` (W + N more fresh
-    requests), a third run without valgrind profiles its last N requests with cProfile (<name>-profile.pstats)."""
+            fresh_warm: list[dict], native: list[dict], profile: bool = False) -> dict:
+    """Two callgrind runs: fresh_warm alone (W), and warm + counted (W + N); then `native` (W + N more fresh
+    requests) without valgrind, for the CPU times of its last N (and with `profile`, their cProfile in
+    <name>-native.pstats)."""
     from load import PY, ROOT
 
     def one(tag: str, requests: list[dict]) -> tuple[int, dict]:
         base = tmp / f"{name}-{tag}"
         spec = {"service": service, "warm": len(warm), "out": str(base) + ".json", "requests": requests,
-                "profile": str(base) + ".pstats" if tag == "profile" else None}
+                "profile": str(base) + ".pstats" if tag == "native" and profile else None}
         Path(str(base) + ".spec.json").write_text(json.dumps(spec))
         out_file = Path(str(base) + ".callgrind")
         cmd = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out_file}", PY, str(Path(__file__).resolve()),
                "--child", str(base) + ".spec.json"]
-        if tag == "profile":
+        if tag == "native":
             cmd = cmd[cmd.index(PY):]
         with open(str(base) + ".log", "wb") as log_file:
             rc = subprocess.run(cmd, env={**env, "PYTHONHASHSEED": "0"}, cwd=str(ROOT), stdout=log_file,
@@ -131,18 +153,18 @@ def measure(tmp: Path, name: str, service: str, env: dict, warm: list[dict], cou
         result = json.loads(Path(spec["out"]).read_text())
         if result["n_bad"]:
             raise RuntimeError(f"{name} {tag}: {result['n_bad']} requests not 2xx, e.g. {result['bad']}")
-        return (0 if tag == "profile" else callgrind_total(out_file)), result["counts"] | {"sql": result["sql"]}
+        return (0 if tag == "native" else callgrind_total(out_file)), result["counts"] | {"sql": result["sql"]}
 
     with ThreadPoolExecutor(2) as pool:
         base_run = pool.submit(one, "w", fresh_warm)
         full_run = pool.submit(one, "wn", warm + counted)
         (w_total, _), (wn_total, counts) = base_run.result(), full_run.result()
     n = len(counted)
-    if profiled:
-        one("profile", profiled)
+    _, times = one("native", native)
     return {"instructions": (wn_total - w_total) / n, "w_total": w_total, "wn_total": wn_total,
-            "profile": tmp / f"{name}-profile.pstats" if profiled else None,
-            **{k: v if k == "sql" else v / n for k, v in counts.items()}}
+            "profile": tmp / f"{name}-native.pstats" if profile else None,
+            **{k: v if k == "sql" else v / n for k, v in counts.items() if not k.endswith("cpu_ms")},  # valgrind's
+            "cpu_ms": times["cpu_ms"] / n, "pg_cpu_ms": times["pg_cpu_ms"] / n}
 
 
 def print_profile(path: Path, n: int, top: int = 25) -> None:
@@ -203,7 +225,7 @@ def main() -> int:
         st.migrate()
         st.up()
         seeded = load.seed(st, args.staff, args.academies)
-        per_kind = (3 if args.profile else 2) * args.warm + (2 if args.profile else 1) * args.n
+        per_kind = 3 * args.warm + 2 * args.n
         n_submit = per_kind + 20 if "POST survey submission" in kinds else 0
         who = load.people(st, seeded, sample=min(2000, args.staff), links_needed=n_submit + 300)
         st.caught_up("survey links consumed")
@@ -215,7 +237,7 @@ def main() -> int:
         bare_env = {**st.svc_env("directory"), "BENCH_DATABASE_URL": load.sa_url(st.dbs["directory"]),
                     "BENCH_TABLE": "staff"}
         results["GET bare (Flask + SQLAlchemy, PK select)"] = {
-            "service": "bare", **measure(tmp, "bare", "bare", bare_env, *split(bare, args))}
+            "service": "bare", **measure(tmp, "bare", "bare", bare_env, *split(bare, args), args.profile)}
         load.log(f"bare: {results['GET bare (Flask + SQLAlchemy, PK select)']['instructions'] / 1e6:.2f} M "
                  f"instructions per request")
         for kind in kinds:
@@ -223,7 +245,8 @@ def main() -> int:
             service = service_of[urlsplit(made[0]["url"]).port]
             reqs = as_test_client(made)
             slug = "".join(c if c.isalnum() else "-" for c in kind)
-            results[kind] = {"service": service, **measure(tmp, slug, service, st.svc_env(service), *split(reqs, args))}
+            results[kind] = {"service": service, **measure(tmp, slug, service, st.svc_env(service), *split(reqs, args),
+                                                         args.profile)}
             load.log(f"{kind}: {results[kind]['instructions'] / 1e6:.2f} M instructions per request")
         print_table(results, args)
         if args.profile:  # before the temp folder goes
@@ -235,21 +258,23 @@ def main() -> int:
 
 
 def split(reqs: list[dict], args) -> tuple[list[dict], ...]:
-    """W warm-up, N counted, W for the W-only run, then (with --profile) W + N for the profiled run."""
+    """W warm-up, N counted, W for the W-only run, then W + N for the run without valgrind."""
     w, n = args.warm, args.n
-    parts = [reqs[:w], reqs[w:w + n], reqs[w + n:2 * w + n]]
-    return (*parts, reqs[2 * w + n:3 * w + 2 * n]) if args.profile else tuple(parts)
+    return reqs[:w], reqs[w:w + n], reqs[w + n:2 * w + n], reqs[2 * w + n:3 * w + 2 * n]
 
 
 def print_table(results: dict, args) -> None:
     bare = next(iter(results.values()))["instructions"]
     print(f"\n## Instructions per request (callgrind; N={args.n} after W={args.warm}; {args.staff} staff), "
-          f"and database round trips\n")
-    print("| request kind | service | M instructions | x bare | SQL statements | checkouts (pre-ping) | commits | resets |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+          f"database round trips, and CPU ms per request without valgrind (the app's own"
+          f"{', under cProfile' if args.profile else ''}; PostgreSQL's for its connections)\n")
+    print("| request kind | service | M instructions | x bare | SQL statements | checkouts (pre-ping) | commits | resets "
+          "| app CPU ms | PostgreSQL CPU ms |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for kind, r in results.items():
         print(f"| {kind} | {r['service']} | {r['instructions'] / 1e6:.2f} | {r['instructions'] / bare:.1f} | "
-              f"{r['statements']:.2f} | {r['checkouts']:.2f} | {r['commits']:.2f} | {r['resets']:.2f} |")
+              f"{r['statements']:.2f} | {r['checkouts']:.2f} | {r['commits']:.2f} | {r['resets']:.2f} | "
+              f"{r['cpu_ms']:.2f} | {r['pg_cpu_ms']:.3f} |")
     print()
     if args.show_sql:
         for kind, r in results.items():
