@@ -24,8 +24,8 @@ arrival rate, beside the bare stack measured in the same run. Issue 8; docs/perf
    every second, the max).
 4. The bare stack, in the same run: bench/wsgi_apps.py:bare_app (Flask + SQLAlchemy, one indexed SELECT by
    primary key on the directory's staff table) under the same gunicorn config at the same rate, before and
-   after the mixed load; raw kombu: confirmed publishes back to back (throughput) and paced publish ->
-   consume latency in the same vhost.
+   after the mixed load, with its web CPU per request and its worker's RSS beside ours; raw kombu: confirmed
+   publishes back to back (throughput) and paced publish -> consume latency in the same vhost.
 5. Prints a markdown table with the targets (p99 <= 100 ms, 0 errors, event lag p99 <= 1 s, every process
    < 150 MB RSS) and met / NOT MET.
 
@@ -76,6 +76,7 @@ MIX = {
 }
 
 TARGET_P99_MS, TARGET_LAG_P99_S, TARGET_RSS_MB = 100.0, 1.0, 150.0
+BARE_WEB = "bare-web"  # the bare stack's gunicorn, measured beside ours
 WINDOW_S = 10
 
 
@@ -684,7 +685,7 @@ def bare_server(st: Stack) -> tuple[Proc, int]:
     port = free_port()
     env = {**st.env, "BENCH_DATABASE_URL": sa_url(st.dbs["directory"]), "BENCH_TABLE": "staff",
            "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "2", "GUNICORN_THREADS": "4"}
-    p = st.start("bare-web", [GUNICORN, "-c", "deploy/gunicorn.conf.py", "--pythonpath", str(HERE),
+    p = st.start(BARE_WEB, [GUNICORN, "-c", "deploy/gunicorn.conf.py", "--pythonpath", str(HERE),
                               "wsgi_apps:bare_app()"], env, track=False)
     wait_http(f"http://127.0.0.1:{port}/healthz", p)
     return p, port
@@ -810,18 +811,26 @@ def table(rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
-def at_rate(tmp: Path, st: Stack, seeded: dict, who: dict, bare_port: int, rate: float, seconds: float,
+def at_rate(tmp: Path, st: Stack, seeded: dict, who: dict, bare: tuple[Proc, int], rate: float, seconds: float,
             rng: random.Random) -> dict:
     """One step of the ladder: the bare stack, the mixed load, the bare stack again, all at `rate`; then wait for the
     consumers, and work out the event lag and the server-side times of the mixed part."""
     n = int(seconds * rate)
+    bare_proc, bare_port = bare
     mixed = mixed_requests(st, seeded, who, n, rng)
-    bare = bare_requests(st, bare_port, n)
-    b1 = run_load(tmp, f"bare (before) at {rate:g}/s", bare, rate)
+    bare_reqs = bare_requests(st, bare_port, n)
+
+    def run_bare(label: str) -> dict:
+        cpu = tree_cpu_s(bare_proc.pid)
+        result = run_load(tmp, label, bare_reqs, rate)
+        return result | {"web_cpu_ms": (tree_cpu_s(bare_proc.pid) - cpu) * 1000 / result["n"]}
+
+    b1 = run_bare(f"bare (before) at {rate:g}/s")
     since, cpu0, machine0 = datetime.now(timezone.utc), cpu_by_role(st), machine_cpu_s()
     a = run_load(tmp, f"mixed at {rate:g}/s", mixed, rate)
     until, cpu1, machine1 = datetime.now(timezone.utc), cpu_by_role(st), machine_cpu_s()
-    b2 = run_load(tmp, f"bare (after) at {rate:g}/s", bare, rate)
+    a["web_cpu_ms"] = sum(cpu1[r] - cpu0.get(r, 0.0) for r in cpu1 if r.endswith("-web")) * 1000 / a["n"]
+    b2 = run_bare(f"bare (after) at {rate:g}/s")
     st.caught_up(f"after the mixed load at {rate:g}/s", timeout=900)
     return {"rate": rate, "a": a, "b1": b1, "b2": b2, "lag": event_lag(st, since, until),
             "server": access_log_ms(st, a["t0"], a["t1"]), "load": os.getloadavg()[0],
@@ -848,6 +857,9 @@ def rows_for(step: dict, seconds: float, kombu: dict) -> list[list[str]]:
         result = ("met" if a[key] <= TARGET_P99_MS else "NOT MET") if key == "p99" else "context"
         rows.append([f"{rate:g} req/s: latency {key} (from the scheduled send)", ms(a[key]),
                      f"{ms(b1[key])} / {ms(b2[key])}", f"{a[key] / bv(key):.1f}", target, result])
+    rows.append([f"{rate:g} req/s: web CPU per request (all gunicorn processes, /proc)", f"{a['web_cpu_ms']:.2f} ms",
+                 f"{b1['web_cpu_ms']:.2f} / {b2['web_cpu_ms']:.2f} ms", f"{a['web_cpu_ms'] / bv('web_cpu_ms'):.1f}",
+                 "-", "context"])
     rows.append([f"{rate:g} req/s: errors (non-2xx or failed)", f"{a['errors']} of {a['n']}",
                  f"{b1['errors'] + b2['errors']}", "-", "0", "met" if a["errors"] == 0 else "NOT MET"])
     rows.append([f"{rate:g} req/s: event lag p50 / p99, outbox write -> consumer applied ({lag['deliveries']} "
@@ -930,20 +942,20 @@ def main() -> int:
         who = people(st, seeded, sample=min(2000, args.staff), links_needed=n_submit + 300)
         st.caught_up("survey links consumed")
         rng = random.Random(26)
-        bare_proc, bare_port = bare_server(st)
-        run_load(tmp, "warm-up bare", bare_requests(st, bare_port, int(rates[0] * 3)), rates[0])
+        bare = bare_server(st)
+        run_load(tmp, "warm-up bare", bare_requests(st, bare[1], int(rates[0] * 3)), rates[0])
         if args.warm_up:
             run_load(tmp, "warm-up mixed (not measured)",
                      mixed_requests(st, seeded, who, int(args.warm_up * rates[0]), rng), rates[0])
             st.caught_up("after the warm-up", timeout=900)
-        sampler = RssSampler([p for p in st.procs if getattr(p, "tracked", False)])
+        sampler = RssSampler([p for p in st.procs if getattr(p, "tracked", False)] + [bare[0]])
         sampler.sample()
         sampler.start()
-        steps = [at_rate(tmp, st, seeded, who, bare_port, rate, seconds, rng) for rate in rates]
+        steps = [at_rate(tmp, st, seeded, who, bare, rate, seconds, rng) for rate in rates]
         sampler.stop_event.set()
         sampler.join()
         sampler.sample()
-        bare_proc.stop()
+        bare[0].stop()
         kombu = raw_kombu(st.bus_url, burst=2000 if not args.quick else 1000, paced=300 if not args.quick else 150,
                           rate=20.0)
         emails = st.rows("notifications", "select status, count(*) from deliveries group by status")
@@ -953,9 +965,11 @@ def main() -> int:
         rows.append([f"relay, {n_burst} staff.joined of the import: commit -> last published",
                      f"{n_burst / burst_s:.0f} ev/s", f"{kombu['burst_rate']:.0f} msg/s (raw kombu, confirmed, one at a "
                      f"time)", f"{n_burst / burst_s / kombu['burst_rate']:.2f}", "-", "context"])
-        worst = max(sampler.max.items(), key=lambda kv: kv[1])
-        over = [k for k, v in sampler.max.items() if v >= TARGET_RSS_MB]
-        rows.append([f"RSS, largest of {len(sampler.max)} process roles", f"{worst[1]:.0f} MB ({worst[0]})", "-", "-",
+        ours = {k: v for k, v in sampler.max.items() if not k.startswith(BARE_WEB)}
+        worst, bare_worker = max(ours.items(), key=lambda kv: kv[1]), sampler.max[f"{BARE_WEB} (worker)"]
+        over = [k for k, v in ours.items() if v >= TARGET_RSS_MB]
+        rows.append([f"RSS, largest of {len(ours)} process roles", f"{worst[1]:.0f} MB ({worst[0]})",
+                     f"{bare_worker:.0f} MB (bare web worker)", f"{worst[1] / bare_worker:.2f}",
                      f"< {TARGET_RSS_MB:g} MB each", "met" if not over else f"NOT MET: {', '.join(over)}"])
 
         for step in steps:
