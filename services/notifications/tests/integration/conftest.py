@@ -38,9 +38,10 @@ class Mailbox:
     def __init__(self):
         self.received: list[email.message.EmailMessage] = []
         self.refuse: str | None = None  # e.g. "451 4.3.0 try again later" or "550 5.1.1 no such mailbox"
+        self.refuse_only: set[str] = set()  # with `refuse`: turn away these addresses only (empty: everyone)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if self.refuse:
+        if self.refuse and (not self.refuse_only or address in self.refuse_only):
             return self.refuse
         envelope.rcpt_tos.append(address)
         return "250 OK"

@@ -75,6 +75,31 @@ def test_html_is_escaped(world, smtp, settings):
     assert "<b>Tom</b>" not in html and "&lt;b&gt;Tom&lt;/b&gt;" in html
 
 
+def test_a_batch_records_each_email_as_sent_or_to_retry(world, smtp, settings):
+    people = [world.join(first_name=name, email=f"{name.lower()}@oak.example") for name in ("Tom", "Lily", "Sam")]
+    for person in people:
+        world.deliver(invitation(world, person))
+    smtp.refuse, smtp.refuse_only = "451 4.3.0 try again later", {"lily@oak.example"}
+    now = datetime.now(timezone.utc)
+    assert send_due(world.context.engine, settings, URL, KEY, now=now) == {"sent": 2, "retried": 1, "dead": 0}
+    by_address = {d.address: d for d in world.deliveries()}
+    for address in ("tom@oak.example", "sam@oak.example"):
+        assert (by_address[address].status, by_address[address].attempts) == ("sent", 1)
+        assert by_address[address].sent_at is not None
+    lily = by_address["lily@oak.example"]
+    assert (lily.status, lily.attempts, lily.sent_at) == ("pending", 1, None) and "451" in lily.last_error
+    assert lily.next_attempt_at == now + timedelta(minutes=1)
+
+    smtp.refuse = None
+    later = lily.next_attempt_at + timedelta(seconds=1)
+    assert send_due(world.context.engine, settings, URL, KEY, now=later) == {"sent": 1, "retried": 0, "dead": 0}
+    by_address = {d.address: d for d in world.deliveries()}
+    assert {a: (d.status, d.attempts) for a, d in by_address.items()} == {
+        "tom@oak.example": ("sent", 1), "sam@oak.example": ("sent", 1), "lily@oak.example": ("sent", 2)}
+    assert by_address["lily@oak.example"].last_error is None
+    assert sorted(m["To"] for m in smtp.received) == ["lily@oak.example", "sam@oak.example", "tom@oak.example"]
+
+
 def test_failed_sends_are_retried_with_backoff_then_dead_lettered_and_can_be_retried(world, smtp, settings):
     person = world.join(first_name="Tom", email="tom@oak.example")
     world.deliver(invitation(world, person))
