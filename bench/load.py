@@ -76,6 +76,7 @@ MIX = {
 }
 
 TARGET_P99_MS, TARGET_LAG_P99_S, TARGET_RSS_MB = 100.0, 1.0, 150.0
+PG_ROLE = "postgresql (all backends)"
 BARE_WEB = "bare-web"  # the bare stack's gunicorn, measured beside ours
 WINDOW_S = 10
 
@@ -224,7 +225,7 @@ def server_roots() -> dict[str, int]:
                 procs[int(entry)] = (head.split("(", 1)[1], int(rest.split()[1]))
             except (OSError, IndexError, ValueError):
                 continue
-    roles = {"postgres": "postgresql (all backends)", "beam.smp": "rabbitmq"}
+    roles = {"postgres": PG_ROLE, "beam.smp": "rabbitmq"}
     return {roles[comm]: pid for pid, (comm, ppid) in sorted(procs.items())
             if comm in roles and procs.get(ppid, ("", 0))[0] != comm}
 
@@ -232,6 +233,41 @@ def server_roots() -> dict[str, int]:
 def cpu_by_role(st: Stack) -> dict[str, float]:
     roles = {p.name: p.pid for p in st.procs if getattr(p, "tracked", False)}
     return {role: tree_cpu_s(pid) for role, pid in {**roles, **server_roots()}.items()}
+
+
+def _schedstat_s(pid: int) -> float | None:
+    try:
+        with open(f"/proc/{pid}/schedstat") as f:
+            return int(f.read().split()[0]) / 1e9
+    except OSError:
+        return None
+
+
+def pg_cpu_by_client() -> dict[int, tuple[str, float]]:
+    """Each PostgreSQL backend's CPU seconds, by pid, with whom it serves: the application_name our processes
+    connect with, else its backend type (autovacuum worker, checkpointer, walwriter...)."""
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        backends = conn.execute("SELECT pid, backend_type, application_name FROM pg_stat_activity "
+                                "WHERE pid <> pg_backend_pid()").fetchall()
+    out = {}
+    for pid, backend_type, app in backends:
+        seconds = _schedstat_s(pid)
+        if seconds is not None:
+            out[pid] = (app if backend_type == "client backend" and app else backend_type, seconds)
+    return out
+
+
+def pg_cores(before: dict, after: dict, total_cores: float, wall_s: float) -> dict[str, float]:
+    """PostgreSQL's cores by client over a window; what ended within it (a finished autovacuum worker, a
+    closed connection) is only in the server's total, as "ended in the window"."""
+    cores: dict[str, float] = {}
+    for pid, (who, seconds) in after.items():
+        start = before.get(pid, (who, 0.0))[1]
+        cores[who] = cores.get(who, 0.0) + (seconds - start) / wall_s
+    cores["ended in the window"] = max(0.0, total_cores - sum(cores.values()))
+    return cores
 
 
 def machine_cpu_s() -> dict[str, float]:
@@ -342,7 +378,11 @@ class Stack:
         return env
 
     def start(self, name: str, cmd: list[str], env: dict, track: bool = True) -> Proc:
-        p = Proc(name, cmd, {**(env or os.environ)}, self.tmp / f"{name}.log")
+        env = {**(env or os.environ)}
+        for key in ("DATABASE_URL", "BENCH_DATABASE_URL"):  # PostgreSQL's CPU by process role: pg_cpu_by_client
+            if key in env:
+                env[key] += f"?application_name={name}"
+        p = Proc(name, cmd, env, self.tmp / f"{name}.log")
         self.procs.append(p)
         p.tracked = track
         return p
@@ -524,7 +564,24 @@ def seed(st: Stack, staff_total: int, n_academies: int) -> dict:
         seeded["run"] = run["id"]
         log(f"seed: 10 CPD programmes x 2 cohorts; wellbeing run {run['status']}, {run.get('invited')} invited")
         seeded["open_caught_up_s"] = st.caught_up("seed: appraisal_opened + invitation_issued consumed")
+    vacuum_analyze(st)
     return seeded
+
+
+def vacuum_analyze(st: Stack) -> None:
+    """What autovacuum would have done since the seed: planner statistics for the tables the seed filled. This
+    machine's PostgreSQL runs with autovacuum off; without it the planner took the notifications sender's
+    24,000 pending emails for 15 and sorted them all on every batch (24 ms, against 0.14 ms by the index)."""
+    import psycopg
+
+    started = time.time()
+    for svc in SERVICES:
+        with psycopg.connect(pg_url(st.dbs[svc]), autocommit=True) as conn:
+            conn.execute("VACUUM (ANALYZE)")
+    with psycopg.connect(PG_ADMIN_URL) as conn:
+        autovacuum = conn.execute("SHOW autovacuum").fetchone()[0]
+    log(f"seed: VACUUM (ANALYZE) of every service's database in {time.time() - started:.1f} s "
+        f"(this server's autovacuum: {autovacuum})")
 
 
 def people(st: Stack, seeded: dict, sample: int, links_needed: int) -> dict:
@@ -826,16 +883,18 @@ def at_rate(tmp: Path, st: Stack, seeded: dict, who: dict, bare: tuple[Proc, int
         return result | {"web_cpu_ms": (tree_cpu_s(bare_proc.pid) - cpu) * 1000 / result["n"]}
 
     b1 = run_bare(f"bare (before) at {rate:g}/s")
-    since, cpu0, machine0 = datetime.now(timezone.utc), cpu_by_role(st), machine_cpu_s()
+    since, cpu0, machine0, pg0 = datetime.now(timezone.utc), cpu_by_role(st), machine_cpu_s(), pg_cpu_by_client()
     a = run_load(tmp, f"mixed at {rate:g}/s", mixed, rate)
-    until, cpu1, machine1 = datetime.now(timezone.utc), cpu_by_role(st), machine_cpu_s()
+    until, cpu1, machine1, pg1 = datetime.now(timezone.utc), cpu_by_role(st), machine_cpu_s(), pg_cpu_by_client()
+    wall = (until - since).total_seconds()
+    cores = {role: (cpu1[role] - cpu0.get(role, 0.0)) / wall for role in cpu1}
     a["web_cpu_ms"] = sum(cpu1[r] - cpu0.get(r, 0.0) for r in cpu1 if r.endswith("-web")) * 1000 / a["n"]
     b2 = run_bare(f"bare (after) at {rate:g}/s")
     st.caught_up(f"after the mixed load at {rate:g}/s", timeout=900)
     return {"rate": rate, "a": a, "b1": b1, "b2": b2, "lag": event_lag(st, since, until),
             "server": access_log_ms(st, a["t0"], a["t1"]), "load": os.getloadavg()[0],
-            "cores": {role: (cpu1[role] - cpu0.get(role, 0.0)) / (until - since).total_seconds() for role in cpu1},
-            "machine": {k: (machine1[k] - machine0[k]) / (until - since).total_seconds() for k in machine1}}
+            "cores": cores, "pg_cores": pg_cores(pg0, pg1, cores[PG_ROLE], wall),
+            "machine": {k: (machine1[k] - machine0[k]) / wall for k in machine1}}
 
 
 def ms(x: float) -> str:
@@ -901,6 +960,13 @@ def print_step(step: dict) -> None:
     print(f"| all of the above | {sum(step['cores'].values()):.2f} |")
     for k, v in step["machine"].items():  # busy includes the load client and anything else on the machine
         print(f"| {k} (/proc/stat) | {v:.2f} |")
+    print(f"\nPostgreSQL's {step['cores'][PG_ROLE]:.3f} cores by whom its backends served (/proc/<pid>/schedstat "
+          "of each backend in pg_stat_activity, by application_name or backend type):\n")
+    print("| client | cores |")
+    print("| --- | --- |")
+    for who, cores in sorted(step["pg_cores"].items(), key=lambda kv: -kv[1]):
+        if cores >= 0.0005:
+            print(f"| {who} | {cores:.3f} |")
     print(f"\nrelay part (outbox created -> sent): p50 {ms(lag['relay_p50'] * 1000)}, p99 {ms(lag['relay_p99'] * 1000)}; "
           f"client lateness p99: mixed {a['late_p99']:.1f} ms, bare {step['b1']['late_p99']:.1f} / "
           f"{step['b2']['late_p99']:.1f} ms; load average after: {step['load']:.2f}")
