@@ -278,11 +278,27 @@ def pg_cores(before: dict, after: dict, total_cores: float, wall_s: float) -> di
 
 def machine_cpu_s() -> dict[str, float]:
     """The whole machine's CPU seconds from /proc/stat: busy (user, nice, system, irq, softirq) and stolen by the
-    hypervisor for other guests, which no process of ours is charged for."""
+    hypervisor for other guests, which no process of ours is charged for; and the kernel's DAMON threads
+    (kdamond), which on this VM page out memory not touched for a minute, and the file pages read back in
+    after that (workingset refaults, in 4-KiB pages, not seconds)."""
     with open("/proc/stat") as f:
         fields = [int(x) / TICK for x in f.readline().split()[1:9]]
     user, nice, system, _idle, _iowait, irq, softirq, steal = fields
-    return {"machine busy": user + nice + system + irq + softirq, "machine steal": steal}
+    kdamond = 0.0
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/comm") as f:
+                    if f.read().startswith("kdamond"):
+                        kdamond += _schedstat_s(int(entry)) or 0.0
+            except OSError:
+                continue
+    with open("/proc/vmstat") as f:
+        vmstat = dict(line.split() for line in f)
+    return {"machine busy (/proc/stat)": user + nice + system + irq + softirq, "machine steal (/proc/stat)": steal,
+            "kdamond, the kernel's page-out monitor (/proc)": kdamond,
+            "file pages read back in per second (/proc/vmstat workingset_refault_file)":
+                int(vmstat.get("workingset_refault_file", 0))}
 
 
 class RssSampler(threading.Thread):
@@ -965,7 +981,7 @@ def print_step(step: dict) -> None:
         print(f"| {role} | {cores:.3f} |")
     print(f"| all of the above | {sum(step['cores'].values()):.2f} |")
     for k, v in step["machine"].items():  # busy includes the load client and anything else on the machine
-        print(f"| {k} (/proc/stat) | {v:.2f} |")
+        print(f"| {k} | {v:.2f} |")
     print(f"\nPostgreSQL's {step['cores'][PG_ROLE]:.3f} cores by whom its backends served (/proc/<pid>/schedstat "
           "of each backend in pg_stat_activity, by application_name or backend type):\n")
     print("| client | cores |")
