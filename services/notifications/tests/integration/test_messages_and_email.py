@@ -177,3 +177,56 @@ def test_a_daily_digest_gathers_a_persons_held_emails_into_one(world, smtp, sett
     assert "List-Unsubscribe" not in digest
     assert {d.status for d in world.deliveries()} == {"sent"}
     assert len(world.messages(person["staff_id"])) == 3  # the inbox had each at once
+
+
+def _invite(world, n: int) -> None:
+    for i in range(n):
+        world.deliver(invitation(world, world.join(first_name=f"P{i}", email=f"p{i}@oak.example")))
+
+
+def _send_in_background(world, settings, **kwargs):
+    import threading
+
+    from notifications.entrypoints import sender
+
+    stop = threading.Event()
+    thread = threading.Thread(target=sender.loop, args=(world.context, stop), kwargs={"settings": settings, **kwargs})
+    thread.start()
+    return stop, thread
+
+
+def _wait_for(predicate, seconds: float = 20.0) -> None:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not predicate() and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def test_a_backlog_is_sent_batch_after_batch_not_one_batch_per_wait(world, smtp, settings):
+    _invite(world, 25)
+    stop, thread = _send_in_background(world, settings, every=60.0, batch=10)  # without a backlog: once a minute
+    try:
+        _wait_for(lambda: len(smtp.received) >= 25)
+    finally:
+        stop.set()
+        thread.join()
+    assert sorted(m["To"] for m in smtp.received) == sorted(f"p{i}@oak.example" for i in range(25))
+    assert {d.status for d in world.deliveries()} == {"sent"}
+
+
+def test_a_limit_per_minute_holds_the_rest_back_for_the_next_minute(world, smtp, settings):
+    from dataclasses import replace
+
+    _invite(world, 12)
+    stop, thread = _send_in_background(world, replace(settings, max_per_minute=5), every=0.05)
+    try:
+        _wait_for(lambda: len(smtp.received) >= 5)
+        _wait_for(lambda: len(smtp.received) > 5, seconds=1.0)  # a second of looking again every 0.05 s
+        assert len(smtp.received) == 5
+    finally:
+        stop.set()
+        thread.join()
+    statuses = sorted(d.status for d in world.deliveries())
+    assert statuses == ["pending"] * 7 + ["sent"] * 5  # held back, not failed: nothing counted as an attempt
+    assert {d.attempts for d in world.deliveries() if d.status == "pending"} == {0}

@@ -1,21 +1,26 @@
 """Send the email that is due, as a long-running process: `python -m notifications.entrypoints.sender`.
 
-Every few seconds it sends what is due (new messages, and retries whose time has come) until SIGTERM.
-Several may run side by side on PostgreSQL (each claims different emails).
+It sends what is due (new messages, and retries whose time has come) batch after batch while a backlog lasts,
+then looks again every few seconds, until SIGTERM. With SMTP_MAX_PER_MINUTE it sends no more than that in any
+60 seconds, so a mail service's rate limit (Microsoft 365's SMTP AUTH: 30 a minute) delays a survey's
+invitations instead of refusing them. Several senders may run side by side on PostgreSQL (each claims different
+emails); the limit is each one's own.
 """
 from __future__ import annotations
 
 import logging
 import os
 import threading
+import time
+from collections import deque
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 
 from sqlalchemy.exc import DBAPIError
 
 from staffroom_shared.app import ServiceContext
 
-from ..service.email import SmtpSettings, send_due
+from ..service.email import BATCH, SmtpSettings, send_due
 
 log = logging.getLogger(__name__)
 
@@ -30,20 +35,59 @@ def settings_for(context: ServiceContext, environ: Mapping[str, str] | None = No
     return settings
 
 
+class SendWindow:
+    """At most `limit` emails in any 60 seconds (a sliding window: a burst of `limit`, then one more as each
+    leaves the window), or any number with no limit."""
+
+    SECONDS = 60.0
+
+    def __init__(self, limit: int | None, clock: Callable[[], float] = time.monotonic):
+        self.limit, self.clock = limit, clock
+        self._sent: deque[float] = deque()  # when each email in the window was handed over
+
+    def allowance(self, most: int) -> int:
+        """How many may be sent now, up to `most`."""
+        if self.limit is None:
+            return most
+        now = self.clock()
+        while self._sent and self._sent[0] <= now - self.SECONDS:
+            self._sent.popleft()
+        return min(most, self.limit - len(self._sent))
+
+    def spend(self, n: int) -> None:
+        if self.limit is not None:
+            self._sent.extend([self.clock()] * n)
+
+    def seconds_to_next(self) -> float:
+        """Until one more may be sent (0: now)."""
+        if self.limit is None or len(self._sent) < self.limit:
+            return 0.0
+        return max(0.0, self._sent[0] + self.SECONDS - self.clock())
+
+
 def loop(context: ServiceContext, stop: threading.Event, every: float = 2.0,
-         settings: SmtpSettings | None = None) -> None:
+         settings: SmtpSettings | None = None, *, batch: int = BATCH, clock: Callable[[], float] = time.monotonic) -> None:
     settings = settings or settings_for(context)
     key = context.config.secret_key()
+    window = SendWindow(settings.max_per_minute, clock)
     while not stop.is_set():
-        try:
-            counts = send_due(context.engine, settings, context.config.public_url, key)
-            if any(counts.values()):
-                log.info("email: %s sent, %s to retry, %s dead-lettered", counts["sent"], counts["retried"],
-                         counts["dead"])
-        except DBAPIError as exc:
-            log.warning("email sender paused: %s", exc)
-        stop.wait(every)
-
+        wait = every
+        allowed = window.allowance(batch)
+        if not allowed:
+            wait = window.seconds_to_next()
+        else:
+            try:
+                counts = send_due(context.engine, settings, context.config.public_url, key, batch=allowed)
+                tried = sum(counts.values())  # every email handed to the server counts, refused or not
+                window.spend(tried)
+                if tried:
+                    log.info("email: %s sent, %s to retry, %s dead-lettered", counts["sent"], counts["retried"],
+                             counts["dead"])
+                if tried == allowed:  # a full batch: more may be due, so go on as soon as the limit allows
+                    wait = window.seconds_to_next()
+            except DBAPIError as exc:
+                log.warning("email sender paused: %s", exc)
+        stop.wait(wait)
 
 if __name__ == "__main__":
     from staffroom_shared.log import configure_logging

@@ -49,6 +49,8 @@ class SmtpSettings:
     trust_name: str = "your trust"
     timeout: float = 20.0
     pickup_dir: Path | None = None
+    # The most emails the server takes in any minute (Microsoft 365's SMTP AUTH: 30); None: no limit.
+    max_per_minute: int | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str], data_dir: Path | None = None) -> "SmtpSettings":
@@ -58,10 +60,14 @@ class SmtpSettings:
         security = get("SMTP_SECURITY", "starttls")
         if security not in ("starttls", "ssl", "none"):
             raise ValueError("SMTP_SECURITY must be starttls, ssl or none")
+        limit = get("SMTP_MAX_PER_MINUTE") or None
+        if limit is not None and not (limit.isdigit() and int(limit) > 0):
+            raise ValueError("SMTP_MAX_PER_MINUTE must be a whole number of emails, 1 or more (empty: no limit)")
         return cls(host=get("SMTP_HOST"), port=int(get("SMTP_PORT", 465 if security == "ssl" else 587)),
                    security=security, username=get("SMTP_USERNAME"), password=get("SMTP_PASSWORD"),
                    sender=get("MAIL_FROM", cls.sender), trust_name=get("TRUST_NAME", cls.trust_name),
-                   pickup_dir=(data_dir / "mail") if data_dir else None)
+                   pickup_dir=(data_dir / "mail") if data_dir else None,
+                   max_per_minute=int(limit) if limit else None)
 
 
 def unsubscribe_signature(key: bytes, staff_id: uuid.UUID, category: str) -> str:
@@ -109,8 +115,11 @@ def compose(row, settings: SmtpSettings, public_url: str, key: bytes, items: lis
     return email
 
 
+BATCH = 50  # emails claimed, and sent over one SMTP connection, at a time
+
+
 def send_due(engine, settings: SmtpSettings, public_url: str, key: bytes, *, now: datetime | None = None,
-             batch: int = 50) -> dict:
+             batch: int = BATCH) -> dict:
     """Send what is due now; returns counts of sent, retried and dead."""
     now = now or datetime.now(timezone.utc)
     counts = {"sent": 0, "retried": 0, "dead": 0}
