@@ -78,6 +78,7 @@ MIX = {
 TARGET_P99_MS, TARGET_LAG_P99_S, TARGET_RSS_MB = 100.0, 1.0, 150.0
 PG_ROLE = "postgresql (all backends)"
 BARE_WEB = "bare-web"  # the bare stack's gunicorn, measured beside ours
+GUNICORN_ENV = {"WEB_CONCURRENCY": "2", "GUNICORN_THREADS": "4"}  # docker-compose.yml's defaults; --workers, --threads
 WINDOW_S = 10
 
 
@@ -429,7 +430,7 @@ class Stack:
         port = free_port()
         self.ports[name] = port
         p = self.start(f"{name}-web", [GUNICORN, "-c", "deploy/gunicorn.conf.py", app],
-                       {**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "2", "GUNICORN_THREADS": "4"})
+                       {**env, "GUNICORN_BIND": f"127.0.0.1:{port}", **GUNICORN_ENV})
         return p
 
     def up(self) -> None:
@@ -452,7 +453,7 @@ class Stack:
         if dead:
             raise RuntimeError(f"exited at start: {dead}; logs in {self.tmp}")
         log(f"up: {sum(1 for p in self.procs if p.tracked)} processes started as compose does "
-            f"(+ gunicorn's 2 workers per web), 6 web ports {sorted(self.ports.values())}")
+            f"(+ gunicorn's {GUNICORN_ENV['WEB_CONCURRENCY']} workers of {GUNICORN_ENV['GUNICORN_THREADS']} threads per web), 6 web ports {sorted(self.ports.values())}")
 
     def url(self, svc: str, path: str) -> str:
         return f"http://127.0.0.1:{self.ports[svc]}{path}"
@@ -763,7 +764,7 @@ def run_load(tmp: Path, label: str, requests: list[dict], rate: float) -> dict:
 def bare_server(st: Stack) -> tuple[Proc, int]:
     port = free_port()
     env = {**st.env, "BENCH_DATABASE_URL": sa_url(st.dbs["directory"]), "BENCH_TABLE": "staff",
-           "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "2", "GUNICORN_THREADS": "4"}
+           "GUNICORN_BIND": f"127.0.0.1:{port}", **GUNICORN_ENV}
     p = st.start(BARE_WEB, [GUNICORN, "-c", "deploy/gunicorn.conf.py", "--pythonpath", str(HERE),
                               "wsgi_apps:bare_app()"], env, track=False)
     wait_http(f"http://127.0.0.1:{port}/healthz", p)
@@ -1008,7 +1009,12 @@ def main() -> int:
                     help="mixed load at the first rate before the first step, not measured: every worker's first "
                          "requests (statement caches, schemas, the JWKS) are not the steady state (default 20; 0: none)")
     ap.add_argument("--keep", action="store_true", help="keep the temp folder (every process's log)")
+    ap.add_argument("--workers", type=int, default=int(GUNICORN_ENV["WEB_CONCURRENCY"]),
+                    help="gunicorn workers per web process, ours and the bare stack's (default: docker-compose.yml's)")
+    ap.add_argument("--threads", type=int, default=int(GUNICORN_ENV["GUNICORN_THREADS"]),
+                    help="threads per gunicorn worker, ours and the bare stack's (default: docker-compose.yml's)")
     args = ap.parse_args()
+    GUNICORN_ENV.update(WEB_CONCURRENCY=str(args.workers), GUNICORN_THREADS=str(args.threads))
     seconds = args.seconds or (15.0 if args.quick else 60.0)
     rates = [float(r) for r in args.rates.split(",")]
     started = time.time()
