@@ -563,7 +563,7 @@ def appraisal_config(database_url: str, tmp: Path, **extra):
 
 
 def trust_hr():
-    from staffroom_shared.auth import Principal
+    from staffroom_shared.principal import Principal
 
     return Principal(staff_id=None, roles=frozenset({"trust_hr"}), academy_id=None, subject="bench-trust-hr")
 
@@ -742,7 +742,7 @@ def seed_appraisal_reads(config, per_academy: int) -> dict:
     from appraisal.domain.model import Stage
     from appraisal.service import appraisals as commands
     from appraisal.service.cycles import create_cycle, open_cycle
-    from staffroom_shared.auth import Principal
+    from staffroom_shared.principal import Principal
 
     migrate(config, bootstrap)
     context = bootstrap.build(config)

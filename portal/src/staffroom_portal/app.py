@@ -9,9 +9,10 @@ from functools import wraps
 from flask import Flask, g, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from staffroom_shared.auth import Principal, TokenVerifier, Unauthorised
+from staffroom_shared.auth import TokenVerifier, Unauthorised
 from staffroom_shared.config import ConfigError, ServiceConfig
 from staffroom_shared.log import configure_logging
+from staffroom_shared.principal import Principal
 
 from .backend import ApiError, Backend
 from .signin import DevSignIn, Oidc

@@ -4,26 +4,18 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cached_property
-from typing import Callable, Iterable
+from typing import Iterable
 
 from flask import Flask, Response, g, jsonify, request
 import flask_smorest
 from flask_smorest import Api
 from marshmallow import Schema, fields
-from sqlalchemy import MetaData, text
-from sqlalchemy.engine import Engine
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy import text
 
-from .auth import TokenVerifier
-from .bus import Bus, connect
-from .config import ServiceConfig
-from .db import make_engine, make_session_factory
+from .context import ServiceContext
 from .errors import PROBLEM_JSON, handle_http_exception, register_error_handlers
 from .log import configure_logging, reset_correlation_id, set_correlation_id
-from .uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 CORRELATION_HEADER = "X-Correlation-ID"
@@ -81,39 +73,6 @@ def decimal_as_string_property(self, field, ret, **_kwargs) -> dict:
             value = Decimal(ret[bound])
             out[bound] = int(value) if value == value.to_integral_value() else float(value)
     return out
-
-
-@dataclass
-class ServiceContext:
-    """What a service's request handlers need, built once per app (never at import time)."""
-
-    config: ServiceConfig
-    metadata: MetaData
-    engine: Engine
-    bus_factory: Callable[[], Bus] = field(repr=False, default=None)
-
-    @cached_property
-    def sessions(self) -> sessionmaker:
-        return make_session_factory(self.engine)
-
-    @cached_property
-    def read_sessions(self) -> sessionmaker:
-        return make_session_factory(self.engine, readonly=True)
-
-    @cached_property
-    def verifier(self) -> TokenVerifier:
-        return TokenVerifier(self.config)
-
-    @cached_property
-    def bus(self) -> Bus:
-        return (self.bus_factory or (lambda: connect(self.config.bus_url)))()
-
-    def uow(self, actor: str = "system") -> UnitOfWork:
-        return UnitOfWork(self.sessions, self.metadata, producer=self.config.service, actor=actor)
-
-
-def build_context(config: ServiceConfig, metadata: MetaData, engine: Engine | None = None) -> ServiceContext:
-    return ServiceContext(config=config, metadata=metadata, engine=engine or make_engine(config.database_url))
 
 
 def create_service_app(

@@ -10,7 +10,6 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from functools import cached_property
 from pathlib import Path
@@ -23,28 +22,11 @@ from flask import g, request
 
 from .config import ServiceConfig
 from .errors import Problem
-
-ROLES = ("staff", "academy_hr", "trust_hr", "service")
-
+from .principal import ROLES, Principal
 
 class Unauthorised(Problem):
     def __init__(self, detail: str):
         super().__init__(401, "Unauthorized", detail)
-
-
-@dataclass(frozen=True)
-class Principal:
-    staff_id: uuid.UUID | None
-    roles: frozenset[str]
-    academy_id: uuid.UUID | None
-    subject: str
-
-    def has_role(self, *roles: str) -> bool:
-        return bool(self.roles.intersection(roles))
-
-    @property
-    def actor(self) -> str:
-        return str(self.staff_id or self.subject)
 
 
 class TokenVerifier:

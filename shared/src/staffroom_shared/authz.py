@@ -12,8 +12,8 @@ from __future__ import annotations
 import uuid
 from typing import Callable, Iterable
 
-from .auth import Principal
 from .errors import Forbidden
+from .principal import Principal
 
 
 def is_trust_hr(principal: Principal) -> bool:

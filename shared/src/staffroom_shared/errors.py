@@ -1,10 +1,16 @@
-"""One error shape for every 4xx/5xx: application/problem+json (RFC 9457)."""
+"""One error shape for every 4xx/5xx: application/problem+json (RFC 9457).
+
+The Problem classes are raised by the service layer, in web and background processes alike; the handlers that
+turn them into responses import Flask when they run, so a relay, consumer or scheduler does not load it."""
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
-from flask import Flask, Response, json, request
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+if TYPE_CHECKING:
+    from flask import Flask, Response
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +78,8 @@ def field_errors(messages, location: str | None = None, prefix: str = "#") -> li
 
 
 def problem_response(status: int, title: str, detail: str | None = None, **extensions) -> Response:
+    from flask import Response, json, request
+
     body = {"type": "about:blank", "title": title, "status": status}
     if detail:
         body["detail"] = detail

@@ -10,7 +10,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config as AlembicConfig
 
-from .app import ServiceContext
+from .context import ServiceContext
 from .consumer import InboxConsumer
 from .relay import Relay
 

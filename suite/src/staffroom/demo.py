@@ -8,8 +8,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
-from staffroom_shared.app import ServiceContext
-from staffroom_shared.auth import Principal
+from staffroom_shared.context import ServiceContext
+from staffroom_shared.principal import Principal
 
 log = logging.getLogger("staffroom.demo")
 SEED_PRINCIPAL = Principal(staff_id=None, roles=frozenset({"trust_hr", "service"}), academy_id=None,

@@ -9,7 +9,7 @@ from appraisal import bootstrap
 from appraisal.adapters.orm import appraisals
 from appraisal.adapters.repository import AppraisalRepository
 from appraisal.service.cycles import create_cycle, open_cycle
-from staffroom_shared.auth import Principal
+from staffroom_shared.principal import Principal
 from staffroom_shared.testing import ConsumerWorld, consumer_world_fixtures
 
 TRUST_HR = Principal(staff_id=None, roles=frozenset({"trust_hr"}), academy_id=None, subject="tests")

@@ -19,11 +19,11 @@ from appraisal.adapters.orm import academies, appraisals, staff
 from appraisal.service.cycles import create_cycle, open_cycle
 from directory import bootstrap as directory_bootstrap
 from directory.api import create_app as create_directory_app
-from staffroom_shared.auth import Principal
 from staffroom_shared.bus import connect
 from staffroom_shared.config import ServiceConfig
 from staffroom_shared.consumer import InboxConsumer
 from staffroom_shared.relay import Relay
+from staffroom_shared.principal import Principal
 from staffroom_shared.testing import (
     FAST_BUS, Tokens, bus_databases, delete_queues, running, unique_queue, wait_for,
 )

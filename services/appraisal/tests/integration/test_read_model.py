@@ -14,7 +14,7 @@ from appraisal.adapters.orm import appraisal_documents, appraisals
 from appraisal.adapters.repository import AppraisalRepository
 from appraisal.domain.model import Stage, Status
 from appraisal.service import appraisals as commands
-from staffroom_shared.auth import Principal
+from staffroom_shared.principal import Principal
 
 TODAY = date.today()
 

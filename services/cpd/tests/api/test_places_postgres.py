@@ -11,9 +11,9 @@ from cpd import bootstrap
 from cpd.adapters.orm import cohorts, enrolments, programmes, staff
 from cpd.domain.model import EnrolmentStatus
 from cpd.service import enrolments as commands
-from staffroom_shared.auth import Principal
 from staffroom_shared.config import ServiceConfig
 from staffroom_shared.testing import postgres_database
+from staffroom_shared.principal import Principal
 
 CAPACITY, PEOPLE = 30, 150
 

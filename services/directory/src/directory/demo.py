@@ -6,7 +6,7 @@ import io
 import random
 from datetime import date, timedelta
 
-from staffroom_shared.auth import Principal
+from staffroom_shared.principal import Principal
 from staffroom_shared.uow import UnitOfWork
 
 DEMO_ACADEMIES = [

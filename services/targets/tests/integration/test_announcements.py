@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta, timezone
 
-from staffroom_shared.auth import Principal
+from staffroom_shared.principal import Principal
 from targets.adapters.orm import events, snapshots, statuses
 from targets.domain.targets import add_months
 from targets.service.commands import set_definition

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from staffroom_shared.app import ServiceContext, build_context
+from staffroom_shared.context import ServiceContext, build_context
 from staffroom_shared.config import ServiceConfig
 from staffroom_shared.runner import migrate as run_migrations
 

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from staffroom_shared.auth import Principal
+from staffroom_shared.principal import Principal
 from staffroom_shared.testing import ConsumerWorld, consumer_world_fixtures
 from wellbeing import bootstrap
 from wellbeing.service import runs

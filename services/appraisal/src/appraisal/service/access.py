@@ -1,9 +1,9 @@
 """Who may do what to an appraisal: the reviewee, the appraiser, HR for the academy, trust HR."""
 from __future__ import annotations
 
-from staffroom_shared.auth import Principal
 from staffroom_shared.authz import can_manage_academy, require
 from staffroom_shared.errors import NotFound
+from staffroom_shared.principal import Principal
 
 from ..domain.model import Appraisal, Cycle
 

@@ -6,9 +6,9 @@ import uuid
 from datetime import date
 from typing import Callable
 
-from staffroom_shared.auth import Principal
 from staffroom_shared.errors import NotFound, Unprocessable
 from staffroom_shared.uow import UnitOfWork
+from staffroom_shared.principal import Principal
 
 from ..adapters.repository import AppraisalRepository
 from ..domain.model import (

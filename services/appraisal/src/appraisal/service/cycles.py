@@ -6,10 +6,10 @@ from datetime import date
 
 from sqlalchemy import insert, text
 
-from staffroom_shared.auth import Principal
 from staffroom_shared.authz import can_manage_academy, is_trust_hr, require
 from staffroom_shared.errors import NotFound
 from staffroom_shared.uow import UnitOfWork
+from staffroom_shared.principal import Principal
 
 from ..adapters import documents
 from ..adapters.orm import appraisals as appraisals_table

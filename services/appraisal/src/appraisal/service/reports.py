@@ -6,12 +6,11 @@ import io
 import uuid
 from datetime import datetime, timedelta, timezone
 
-from flask import render_template_string
 from sqlalchemy import select
 
-from staffroom_shared.auth import Principal
 from staffroom_shared.authz import academy_scope, require
 from staffroom_shared.errors import NotFound
+from staffroom_shared.principal import Principal
 
 from ..adapters.orm import academies, appraisals, reviews
 from ..adapters.repository import AppraisalRepository
@@ -119,4 +118,6 @@ def meetings_ics(appraisal: Appraisal, names: dict) -> bytes:
 
 
 def record_html(view: dict, cycle: Cycle) -> str:
+    from flask import render_template_string  # only the web process prints records: the others need no Flask
+
     return render_template_string(RECORD, a=view, cycle=cycle, printed=datetime.now(timezone.utc))

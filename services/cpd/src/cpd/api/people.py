@@ -7,9 +7,10 @@ from flask.views import MethodView
 from marshmallow import RAISE
 
 from staffroom_shared.app import Blueprint, ProblemSchema, context, db_session
-from staffroom_shared.auth import Principal, authenticate
+from staffroom_shared.auth import authenticate
 from staffroom_shared.authz import academy_scope, require
 from staffroom_shared.errors import NotFound
+from staffroom_shared.principal import Principal
 
 from ..domain.model import PlanItemStatus
 from ..service import future_leaders, plans

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import uuid
 
-from staffroom_shared.auth import Principal
 from staffroom_shared.authz import academy_scope, can_manage_academy, require
 from staffroom_shared.errors import NotFound
+from staffroom_shared.principal import Principal
 
 from ..domain.model import Programme
 

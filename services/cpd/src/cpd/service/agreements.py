@@ -4,9 +4,9 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from staffroom_shared.auth import Principal
 from staffroom_shared.errors import NotFound
 from staffroom_shared.uow import UnitOfWork
+from staffroom_shared.principal import Principal
 
 from ..adapters.repository import CpdRepository
 from ..domain.model import CpdError, TrainingAgreement, clawback

@@ -6,10 +6,10 @@ from decimal import Decimal
 
 from sqlalchemy import insert, update
 
-from staffroom_shared.auth import Principal
 from staffroom_shared.authz import can_manage_academy, require, require_role
 from staffroom_shared.errors import Conflict, NotFound
 from staffroom_shared.uow import UnitOfWork
+from staffroom_shared.principal import Principal
 
 from ..adapters.orm import budgets, settings
 from ..adapters.repository import CpdRepository

@@ -7,10 +7,10 @@ import uuid
 from datetime import date
 from typing import Callable
 
-from staffroom_shared.auth import Principal
 from staffroom_shared.authz import require
 from staffroom_shared.errors import Conflict, Forbidden, NotFound, Unprocessable
 from staffroom_shared.uow import UnitOfWork
+from staffroom_shared.principal import Principal
 
 from ..adapters.repository import CpdRepository, EnrolmentFilter
 from ..domain.model import (

@@ -7,10 +7,10 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from staffroom_shared.auth import Principal
 from staffroom_shared.authz import academy_scope, can_manage_academy, require
 from staffroom_shared.errors import Conflict, NotFound, Unprocessable
 from staffroom_shared.uow import UnitOfWork
+from staffroom_shared.principal import Principal
 
 from ..domain.model import CpdError, Nomination, NominationStatus, Secondment, SecondmentStatus, Shadowing
 from .plans import academy_known, person, rule_broken

@@ -10,10 +10,10 @@ from typing import Callable
 from sqlalchemy import false, or_, select
 from sqlalchemy.orm import Session
 
-from staffroom_shared.auth import Principal
 from staffroom_shared.authz import academy_scope, can_manage_academy
 from staffroom_shared.errors import Conflict, Forbidden, NotFound, Unprocessable
 from staffroom_shared.uow import UnitOfWork
+from staffroom_shared.principal import Principal
 
 from ..adapters.orm import academies, staff
 from ..domain.model import (

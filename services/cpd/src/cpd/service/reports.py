@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from staffroom_shared.auth import Principal
+from staffroom_shared.principal import Principal
 
 from ..adapters.orm import academies, cohorts, enrolments, programmes
 from ..adapters.repository import CpdRepository

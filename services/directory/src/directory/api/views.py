@@ -8,9 +8,10 @@ from flask.views import MethodView
 from marshmallow import RAISE
 
 from staffroom_shared.app import Blueprint, context, db_session
-from staffroom_shared.auth import Principal, authenticate
+from staffroom_shared.auth import authenticate
 from staffroom_shared.authz import academy_scope, can_see_person, require
 from staffroom_shared.errors import NotFound, Problem, Unprocessable
+from staffroom_shared.principal import Principal
 
 from ..adapters.repository import DirectoryRepository, StaffFilter
 from ..service import staff as commands

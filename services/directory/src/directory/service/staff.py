@@ -5,10 +5,10 @@ import uuid
 from datetime import date
 from decimal import Decimal
 
-from staffroom_shared.auth import Principal
 from staffroom_shared.authz import can_manage_academy, is_trust_hr, require
 from staffroom_shared.errors import Conflict, NotFound, Unprocessable
 from staffroom_shared.uow import UnitOfWork
+from staffroom_shared.principal import Principal
 
 from ..adapters.repository import DirectoryRepository
 from ..domain.model import Academy, AlreadyLeft, DirectoryError, LineManagementCycle, StaffMember, check_line_management

@@ -5,9 +5,9 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
-from staffroom_shared.auth import Principal
 from staffroom_shared.authz import academy_scope, require
 from staffroom_shared.uow import UnitOfWork
+from staffroom_shared.principal import Principal
 
 from ..adapters.repository import DirectoryRepository
 from ..domain import staff_csv

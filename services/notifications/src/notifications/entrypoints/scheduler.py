@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from staffroom_shared.app import ServiceContext
+from staffroom_shared.context import ServiceContext
 from staffroom_shared.runner import DAY, daily_loop, main_scheduler
 
 from ..service.scheduler import run_daily

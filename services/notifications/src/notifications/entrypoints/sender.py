@@ -18,7 +18,7 @@ from typing import Callable, Mapping
 
 from sqlalchemy.exc import DBAPIError
 
-from staffroom_shared.app import ServiceContext
+from staffroom_shared.context import ServiceContext
 
 from ..service.email import BATCH, SmtpSettings, send_due
 

@@ -7,7 +7,8 @@ from flask.views import MethodView
 from marshmallow import RAISE
 
 from staffroom_shared.app import Blueprint, context, db_session
-from staffroom_shared.auth import Principal, authenticate
+from staffroom_shared.auth import authenticate
+from staffroom_shared.principal import Principal
 
 from ..service import commands, reports
 from . import schemas

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from staffroom_shared.auth import Principal
 from staffroom_shared.authz import is_trust_hr, require
 from staffroom_shared.errors import Unprocessable
 from staffroom_shared.uow import UnitOfWork
+from staffroom_shared.principal import Principal
 
 from ..adapters.orm import definitions
 from ..domain.targets import Definition, DefinitionError, definition_from

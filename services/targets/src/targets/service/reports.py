@@ -12,9 +12,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from staffroom_shared.auth import Principal
 from staffroom_shared.authz import academy_scope, can_manage_academy, require
 from staffroom_shared.errors import NotFound
+from staffroom_shared.principal import Principal
 
 from ..adapters.orm import scope_of, snapshots
 from ..domain.targets import TARGETS, Definition

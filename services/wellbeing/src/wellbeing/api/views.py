@@ -10,9 +10,10 @@ from flask.views import MethodView
 from marshmallow import RAISE
 
 from staffroom_shared.app import Blueprint, ProblemSchema, context, db_session, public
-from staffroom_shared.auth import Principal, authenticate
+from staffroom_shared.auth import authenticate
 from staffroom_shared.authz import academy_scope, require
 from staffroom_shared.errors import Conflict, NotFound
+from staffroom_shared.principal import Principal
 
 from ..domain.instruments import INSTRUMENTS, SCALES
 from ..domain.model import RunStatus

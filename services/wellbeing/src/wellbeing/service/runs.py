@@ -8,10 +8,10 @@ from datetime import date
 
 from sqlalchemy import and_, case, func, or_, select
 
-from staffroom_shared.auth import Principal
 from staffroom_shared.authz import academy_scope, can_manage_academy, require
 from staffroom_shared.errors import Conflict, NotFound, Unprocessable
 from staffroom_shared.uow import UnitOfWork
+from staffroom_shared.principal import Principal
 
 from ..adapters.orm import invitations, staff
 from ..domain.instruments import INSTRUMENTS, Questionnaire, custom_instrument
