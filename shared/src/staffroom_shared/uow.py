@@ -13,6 +13,7 @@ from .log import current_correlation_id
 
 # PostgreSQL: each commit that writes outbox rows notifies this channel, on which the relay LISTENs.
 OUTBOX_CHANNEL = "staffroom_outbox"
+OUTBOX_CHUNK = 1000  # outbox rows written per statement
 
 
 class UnitOfWork:
@@ -62,10 +63,11 @@ class UnitOfWork:
     def commit(self) -> None:
         if self.events:
             now = datetime.now(timezone.utc)
-            self.session.execute(self._outbox.insert(), [
-                {"event_id": e.id, "event_type": e.type, "envelope": e.to_dict(), "created_at": now, "sent_at": None}
-                for e in self.events
-            ])
+            for start in range(0, len(self.events), OUTBOX_CHUNK):  # a big import's envelopes are not all in memory at once
+                self.session.execute(self._outbox.insert(), [
+                    {"event_id": e.id, "event_type": e.type, "envelope": e.to_dict(), "created_at": now, "sent_at": None}
+                    for e in self.events[start:start + OUTBOX_CHUNK]
+                ])
             if self.session.get_bind().dialect.name == "postgresql":
                 self.session.execute(text(f"NOTIFY {OUTBOX_CHANNEL}"))  # wakes the relay when this commits
         self.session.commit()

@@ -104,3 +104,17 @@ def test_events_and_audit_rows_of_one_unit_of_work_share_its_correlation_id(rig)
     with rig.engine.connect() as conn:
         audited = conn.execute(select(msgkit.metadata.tables["audit_log"].c.correlation_id)).scalar_one()
     assert a.correlation_id == b.correlation_id == audited
+
+
+def test_a_commit_of_more_events_than_one_outbox_statement_writes_every_one_once(rig, monkeypatch):
+    from staffroom_shared import uow as uow_module
+
+    monkeypatch.setattr(uow_module, "OUTBOX_CHUNK", 4)  # 10 events: statements of 4, 4 and 2
+    with rig.uow() as uow:
+        emitted = [uow.emit(msgkit.NOTE_TYPE, {"note_id": uuid.uuid4(), "text": f"n{i}"}, academy_id=None)
+                   for i in range(10)]
+        uow.commit()
+    with rig.engine.connect() as conn:
+        rows = conn.execute(select(outbox(rig).c.event_id, outbox(rig).c.envelope)).all()
+    assert sorted(r.event_id for r in rows) == sorted(e.id for e in emitted)
+    assert sorted(r.envelope["payload"]["text"] for r in rows) == sorted(f"n{i}" for i in range(10))

@@ -115,3 +115,32 @@ def test_bad_input_is_a_problem_not_a_500_on_postgresql(app, client, trust_hr):
     response = client.get("/staff?academy_id=not-a-uuid", headers=trust_hr)
     assert response.status_code == 422
     assert counts(app) == before
+
+
+def test_an_import_written_in_chunks_takes_managers_listed_after_their_staff_or_nothing(app, client, trust_hr,
+                                                                                         monkeypatch):
+    from directory.service import staff_import
+
+    monkeypatch.setattr(staff_import, "_FLUSH_EVERY", 7)  # 30 rows: four flushes before the last row is applied
+    assert client.post("/academies", json={"name": "Chain Academy", "urn": "149999", "phase": "primary"},
+                       headers=trust_hr).status_code == 201
+
+    def chain(last_manager: str) -> bytes:
+        # C00 is managed by C01, C01 by C02, ...: everyone's line manager comes later in the file.
+        rows = [f"C{i:02d},Ann,Chain{i},chain{i}@chain.example,149999,Teacher,Teacher,2020-09-01,"
+                f"{f'C{i + 1:02d}' if i < 29 else last_manager}" for i in range(30)]
+        return ("Staff ID,Forename,Surname,Email,URN,Category,Post,Start Date,Line Manager\n"
+                + "\n".join(rows) + "\n").encode()
+
+    before = counts(app)
+    circle = client.post("/imports/staff", data=chain("C00"), content_type="text/csv", headers=trust_hr)
+    assert circle.status_code == 409, circle.json  # found after the chunks were flushed: all of them rolled back
+    assert counts(app) == before
+
+    response = client.post("/imports/staff", data=chain(""), content_type="text/csv", headers=trust_hr)
+    assert response.status_code == 200 and response.json["created"] == 30, response.json
+    people = {p["staff_code"]: p for p in client.get("/staff?q=Chain&page_size=500", headers=trust_hr).json["items"]}
+    assert len(people) == 30
+    assert all(people[f"C{i:02d}"]["line_manager_id"] == people[f"C{i + 1:02d}"]["id"] for i in range(29))
+    assert counts(app) == {"staff": before["staff"] + 30, "outbox": before["outbox"] + 30,
+                           "audit_log": before["audit_log"] + 1}
