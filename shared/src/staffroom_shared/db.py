@@ -1,6 +1,7 @@
 """Database plumbing: engines for SQLite (embedded) and PostgreSQL (production), and the platform tables."""
 from __future__ import annotations
 
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -9,7 +10,8 @@ from sqlalchemy import (
     create_engine, event,
 )
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.exc import InvalidatePoolError
+from sqlalchemy.orm import Session, sessionmaker
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -108,11 +110,44 @@ def make_engine(url: str, **kwargs) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **kwargs)
         _sqlite_pragmas(engine)
         return engine
-    kwargs.setdefault("pool_pre_ping", True)
     if "poolclass" not in kwargs:  # NullPool (Alembic) takes no pool sizes
         kwargs.setdefault("pool_size", 5)
         kwargs.setdefault("max_overflow", 10)
-    return create_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs)
+    _ping_after_idle(engine)
+    return engine
+
+
+PING_AFTER_IDLE_SECONDS = 5.0
+
+
+def _ping_after_idle(engine: Engine) -> None:
+    """`pool_pre_ping` for connections that have sat idle in the pool, and only for those.
+
+    A connection PostgreSQL (or a firewall, or a proxy) dropped while it was idle is found by a ping before it
+    is used, and every connection older than it is replaced, just as `pool_pre_ping` does. A connection used
+    in the last few seconds is not pinged: under load that ping was a round trip on every request, 3.5 % of
+    the web processes' CPU (docs/performance.md). If PostgreSQL restarts while a service is busy, the first
+    statement on each process's pool fails instead, with the 503 and Retry-After the restart itself gives,
+    and the pool is replaced the same way.
+    """
+    dialect = engine.dialect
+
+    @event.listens_for(engine, "checkin")
+    def _idle_from(_dbapi_connection, record):
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_connection, record, _proxy):
+        idle_since = record.info.get("idle_since")  # none on a new connection: it has just been made
+        if idle_since is None or time.monotonic() - idle_since <= PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            dialect.do_ping(dbapi_connection)
+        except dialect.loaded_dbapi.Error as exc:
+            if dialect.is_disconnect(exc, dbapi_connection, None):
+                raise InvalidatePoolError(f"an idle connection was lost: {exc}") from exc
+            raise
 
 
 def _sqlite_pragmas(engine: Engine) -> None:
@@ -137,6 +172,33 @@ def _sqlite_pragmas(engine: Engine) -> None:
 
 
 def make_session_factory(engine: Engine, readonly: bool = False) -> sessionmaker:
-    """Read-only sessions skip SQLite's write lock so reads run side by side; writers queue for it."""
-    bind = engine.execution_options(staffroom_readonly=True) if readonly else engine
-    return sessionmaker(bind=bind, expire_on_commit=False)
+    """Sessions for the unit of work, or (`readonly`) for a request's reads.
+
+    Read sessions skip SQLite's write lock, so reads run side by side while writers queue for it. On PostgreSQL
+    they run in autocommit: at READ COMMITTED every statement takes its own snapshot inside a transaction too,
+    so a read gives the same rows with one round trip instead of three (BEGIN, the SELECT, the ROLLBACK when
+    the connection goes back). Either way a read session refuses to write: writes go through the unit of work,
+    which records their audit rows and events in the same transaction.
+    """
+    if not readonly:
+        return sessionmaker(bind=engine, expire_on_commit=False)
+    options = {"isolation_level": "AUTOCOMMIT"} if engine.dialect.name == "postgresql" else {}
+    factory = sessionmaker(bind=engine.execution_options(staffroom_readonly=True, **options),
+                           expire_on_commit=False)
+    event.listen(factory, "before_flush", _refuse_write)
+    event.listen(factory, "do_orm_execute", _refuse_write_statement)
+    return factory
+
+
+class ReadSessionWrite(RuntimeError):
+    """A programming error: something tried to write through a request's read session."""
+
+
+def _refuse_write(session: Session, _flush_context, _instances) -> None:
+    if session.new or session.deleted or any(session.is_modified(o) for o in session.dirty):
+        raise ReadSessionWrite("a read session cannot write; use the unit of work (context().uow())")
+
+
+def _refuse_write_statement(state) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        raise ReadSessionWrite("a read session cannot write; use the unit of work (context().uow())")
