@@ -16,8 +16,9 @@ executes instead, which is the same for the same code and inputs whatever else t
    them fresh (a place asked for once, a message read once); every one must answer 2xx.
    Instructions per request = (total(W + N) - total(W)) / N, which takes away start-up and first-request costs.
 3. The same children count, per request, the database round trips the application makes (SQLAlchemy events):
-   SQL statements, pool checkouts (each a pre-ping: SELECT 1), commits, and connections handed back with a
-   reset (ROLLBACK). Round trips cost PostgreSQL's CPU, which callgrind does not see.
+   SQL statements, pool checkouts, commits, and connections handed back with a reset (a ROLLBACK, which
+   psycopg sends only if a transaction is open: not after a read session's autocommit reads). Round trips
+   cost PostgreSQL's CPU, which callgrind does not see.
 4. A third child, without valgrind (so the app runs at full speed and PostgreSQL sees it as in production),
    sends W + N more fresh requests and reads, over the last N, the CPU time of the PostgreSQL backends serving
    its own connections (/proc/<pid>/schedstat, nanoseconds: PostgreSQL runs on this machine) and its own CPU
@@ -99,7 +100,7 @@ def child(spec_path: str) -> int:
         statuses.append(resp.status_code)
         resp.close()
     counts["cpu_ms"] = (time.process_time() - own_cpu) * 1000
-    counts["pg_cpu_ms"] = sum(_cpu_ns(pid) - pg_cpu.get(pid, 0) for pid in backends) / 1e6  # pool_pre_ping: none closed
+    counts["pg_cpu_ms"] = sum(_cpu_ns(pid) - pg_cpu.get(pid, 0) for pid in backends) / 1e6  # pooled: the same backends throughout
     if profiler:
         profiler.disable()
         profiler.dump_stats(spec["profile"])
@@ -268,7 +269,7 @@ def print_table(results: dict, args) -> None:
     print(f"\n## Instructions per request (callgrind; N={args.n} after W={args.warm}; {args.staff} staff), "
           f"database round trips, and CPU ms per request without valgrind (the app's own"
           f"{', under cProfile' if args.profile else ''}; PostgreSQL's for its connections)\n")
-    print("| request kind | service | M instructions | x bare | SQL statements | checkouts (pre-ping) | commits | resets "
+    print("| request kind | service | M instructions | x bare | SQL statements | checkouts | commits | resets "
           "| app CPU ms | PostgreSQL CPU ms |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for kind, r in results.items():
