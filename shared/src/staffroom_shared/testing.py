@@ -145,6 +145,16 @@ class ServiceDb:
         return [r for r in rows if entity_id is None or r["entity_id"] == str(entity_id)]
 
 
+def survey_link(config, invitation: dict) -> str:
+    """A wellbeing.invitation_issued payload's link, opened as notifications' email sender opens it: with the private
+    key `config` has (in tests, the data folder's development key)."""
+    from .contracts.wellbeing import survey_link_context
+    from .sealing import unseal
+
+    context = survey_link_context(invitation["run_id"], invitation["staff_id"])
+    return unseal(config.survey_link_private_key(), invitation["sealed_link"], context).decode()
+
+
 def sqlite_service_fixtures(bootstrap, create_app, *, max_body: int = 64 * 1024):
     """pytest fixtures `tokens`, `migrated_db`, `app`, `client` for a service's API tests.
 

@@ -25,8 +25,8 @@ class SurveyOpenedV1(RunRef):
 
 @contract("wellbeing.invitation_issued", 1)
 class InvitationIssuedV1(Schema):
-    """One person's invitation, with their single-use link (the token is in the URL fragment, so browsers
-    do not send it to servers and it never reaches an access log)."""
+    """No longer published: it carried the link in clear, so every store it passed through could answer in the
+    person's place. Kept so that one still queued when v2 arrives is accepted; notifications ignores its link."""
 
     run_id = fields.UUID(required=True)
     staff_id = fields.UUID(required=True)
@@ -34,6 +34,31 @@ class InvitationIssuedV1(Schema):
     title = fields.String(required=True)
     closes_on = fields.Date(required=True)
     link = fields.String(required=True)
+
+
+@contract("wellbeing.invitation_issued", 2)
+class InvitationIssuedV2(Schema):
+    """One person's invitation. Their single-use link travels sealed to notifications' key (HPKE, see
+    staffroom_shared.sealing), bound to this run and person by `survey_link_context`, so the outbox, the broker and
+    notifications' tables hold nothing that answers in their place; only notifications' email sender opens it.
+
+    Published instead of v1, not beside it: v1 carries the link in clear, and notifications, its only consumer,
+    moves to v2 in the same release."""
+
+    run_id = fields.UUID(required=True)
+    staff_id = fields.UUID(required=True)
+    academy_id = fields.UUID(required=True)
+    title = fields.String(required=True)
+    closes_on = fields.Date(required=True)
+    sealed_link = fields.String(required=True, validate=validate.Length(min=1, max=2000), metadata={
+        "description": "the link `<PUBLIC_URL>/surveys/respond#token=…`, sealed with HPKE (RFC 9180: X25519, "
+                       "HKDF-SHA256, AES-128-GCM) to SURVEY_LINK_PUBLIC_KEY, info = survey_link_context(run_id, "
+                       "staff_id); URL-safe base64 of the encapsulated key and the ciphertext"})
+
+
+def survey_link_context(run_id, staff_id) -> bytes:
+    """What a sealed survey link is bound to (HPKE info): it opens only for this run and this person."""
+    return f"staffroom wellbeing.invitation_issued v2 sealed_link; run {run_id}; staff {staff_id}".encode()
 
 
 @contract("wellbeing.survey_closing_soon", 1)
