@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import email
+import secrets
 import socket
 import uuid
+from datetime import date
 from email import policy
 
 import pytest
@@ -14,10 +16,33 @@ from staffroom_shared.events import new_event
 from staffroom_shared.testing import ConsumerWorld, consumer_world_fixtures
 
 
+URL = "https://staffroom.oak.example"  # PUBLIC_URL: where emails' links start
+
+
 class World(ConsumerWorld):
-    def event(self, event_type: str, payload: dict, correlation_id: str = "test"):
+    def event(self, event_type: str, payload: dict, correlation_id: str = "test", version: int = 1):
         return new_event(event_type, payload, producer=event_type.split(".")[0], correlation_id=correlation_id,
-                         academy_id=self.academy_id)
+                         academy_id=self.academy_id, version=version)
+
+    def invitation(self, person, *, token: str | None = None, run_id: uuid.UUID | None = None,
+                   sealed_for: uuid.UUID | None = None, sealed_to=None, link: str | None = None):
+        """wellbeing.invitation_issued as wellbeing publishes it: the person's link sealed to our key (this test's
+        development key, or `sealed_to`), bound to the run and to them (or to `sealed_for`, someone else)."""
+        from staffroom_shared.contracts.wellbeing import survey_link_context
+        from staffroom_shared.sealing import seal
+
+        run_id = run_id or uuid.uuid4()
+        link = link or f"{URL}/surveys/respond#token={token or secrets.token_urlsafe(32)}"
+        sealed = seal(sealed_to or self.context.config.survey_link_public_key(), link.encode(),
+                      survey_link_context(run_id, sealed_for or person["staff_id"]))
+        return self.event("wellbeing.invitation_issued", {
+            "run_id": run_id, "staff_id": person["staff_id"], "academy_id": self.academy_id, "title": "Autumn pulse",
+            "closes_on": date(2026, 12, 14), "sealed_link": sealed}, version=2)
+
+    @property
+    def link_key(self):
+        """Our private key for survey links, as the email sender has it."""
+        return self.context.config.survey_link_private_key()
 
     def messages(self, recipient_id=None):
         table = self.context.metadata.tables["messages"]

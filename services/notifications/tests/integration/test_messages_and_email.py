@@ -9,7 +9,8 @@ import pytest
 from notifications.service import inbox
 from notifications.service.email import MAX_ATTEMPTS, send_due, unsubscribe_signature
 
-URL = "https://staffroom.oak.example"
+from .conftest import URL
+
 KEY = bytes(range(32))
 
 
@@ -21,10 +22,8 @@ def opened(world, teacher, manager):
         "end_of_year_due": date(2027, 7, 15)})
 
 
-def invitation(world, person, link="https://staffroom.oak.example/surveys/respond#token=abc"):
-    return world.event("wellbeing.invitation_issued", {
-        "run_id": uuid.uuid4(), "staff_id": person["staff_id"], "academy_id": world.academy_id,
-        "title": "Autumn pulse", "closes_on": date(2026, 12, 14), "link": link})
+def invitation(world, person):
+    return world.invitation(person)
 
 
 def test_an_event_reaches_the_inbox_and_the_mail_server_once(world, smtp, settings):

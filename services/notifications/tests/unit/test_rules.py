@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-from notifications.domain.rules import CATEGORIES, RULES, Person
+from notifications.domain.rules import CATEGORIES, RULES, Person, SurveyLink
 
 TEACHER, MANAGER, LEFT = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
 PEOPLE = {TEACHER: Person(TEACHER, "Tom", "tom@oak.example", MANAGER),
@@ -49,7 +49,7 @@ CASES = [
                                      "nominated_on": "2026-11-01"}, {(TEACHER, "future_leaders")}),
     ("wellbeing.invitation_issued", {"run_id": str(uuid.uuid4()), "staff_id": str(TEACHER),
                                      "academy_id": str(uuid.uuid4()), "title": "Autumn pulse",
-                                     "closes_on": "2026-12-14", "link": "https://s.example/surveys/respond#token=x"},
+                                     "closes_on": "2026-12-14", "sealed_link": "c2VhbGVk"},
      {(TEACHER, "surveys")}),
     ("wellbeing.survey_closing_soon", {"run_id": str(uuid.uuid4()), "title": "Autumn pulse", "opens_on": "2026-11-23",
                                        "closes_on": "2026-12-14", "academy_ids": [], "staff_types": [],
@@ -83,6 +83,24 @@ def test_a_survey_reminder_names_nobody_else():
     for draft in RULES["wellbeing.survey_closing_soon"](payload, people):
         others = [p for p in PEOPLE.values() if p.staff_id != draft.recipient_id]
         assert not any(o.first_name in draft.body or o.first_name in draft.subject for o in others)
+
+
+def test_an_invitation_says_the_link_was_emailed_and_keeps_it_sealed_for_the_email_alone():
+    [payload] = [c[1] for c in CASES if c[0] == "wellbeing.invitation_issued"]
+    [draft] = RULES["wellbeing.invitation_issued"](payload, people)
+    assert draft.link == "/surveys"
+    assert "comes by email" in draft.body and "I've lost my link" in draft.body
+    assert draft.survey_link == SurveyLink(uuid.UUID(payload["run_id"]), "c2VhbGVk")
+    assert "c2VhbGVk" not in draft.body + draft.subject + draft.link
+
+
+def test_a_v1_invitations_clear_link_is_kept_nowhere():
+    [payload] = [c[1] for c in CASES if c[0] == "wellbeing.invitation_issued"]
+    clear = {**{k: v for k, v in payload.items() if k != "sealed_link"},
+             "link": "https://s.example/surveys/respond#token=clear-token"}
+    [draft] = RULES["wellbeing.invitation_issued"](clear, people)
+    assert "clear-token" not in repr(draft)
+    assert draft.survey_link == SurveyLink(uuid.UUID(payload["run_id"]), None)  # its email says how to get a new one
 
 
 def test_an_automatic_approval_is_not_news():

@@ -52,6 +52,10 @@ deliveries = Table(  # email: one per message, or one carrying a person's daily 
     Column("next_attempt_at", UtcDateTime, nullable=False),
     Column("last_error", Text, nullable=True),
     Column("sent_at", UtcDateTime, nullable=True),
+    # An invitation to this survey run: the email should carry the person's own link ...
+    Column("survey_run_id", Uuid, nullable=True),
+    # ... which is kept only here, sealed to our key as wellbeing sent it, and erased when the email is sent or dead.
+    Column("sealed_link", Text, nullable=True),
     Index("ix_deliveries_due", "status", "next_attempt_at"),
 )
 

@@ -1,8 +1,8 @@
 """What each event means to whom: the rules that turn the trust's events into messages for people.
 
 Pure: an event's type and payload, and a way to look people up, give the messages to send (links are paths
-in the suite, or absolute for survey links; PUBLIC_URL is put in front when an email is written). Nothing here
-knows about tables, the bus or email.
+in the suite; PUBLIC_URL is put in front when an email is written). A survey invitation's personal link is not a
+message's link: it stays sealed, for the email alone. Nothing here knows about tables, the bus or email.
 """
 from __future__ import annotations
 
@@ -40,6 +40,15 @@ class Person:
 
 
 @dataclass(frozen=True)
+class SurveyLink:
+    """A person's own survey link, for their email only: as wellbeing sealed it to our key for this run and person
+    (None: the event did not carry one we may keep, so the email says how to get a new one)."""
+
+    run_id: uuid.UUID
+    sealed: str | None
+
+
+@dataclass(frozen=True)
 class Draft:
     """One message for one person."""
 
@@ -48,6 +57,7 @@ class Draft:
     subject: str
     body: str
     link: str | None = None
+    survey_link: SurveyLink | None = None  # an invitation's link: in the email, never in the inbox
 
 
 class People(Protocol):
@@ -79,11 +89,12 @@ def _date(value) -> str:
     return date.fromisoformat(str(value)).strftime("%-d %B %Y")
 
 
-def _to(people: People, staff_id, category: str, subject: str, body: str, link: str | None = None) -> list[Draft]:
+def _to(people: People, staff_id, category: str, subject: str, body: str, link: str | None = None,
+        survey_link: SurveyLink | None = None) -> list[Draft]:
     person = people(_uuid(staff_id))
     if person is None:
         return []  # not (yet) in the staff copy, or left: nobody to tell
-    return [Draft(person.staff_id, category, subject, f"Dear {person.first_name},\n\n{body}", link)]
+    return [Draft(person.staff_id, category, subject, f"Dear {person.first_name},\n\n{body}", link, survey_link)]
 
 
 def appraisal_opened(p: dict, people: People) -> list[Draft]:
@@ -165,10 +176,15 @@ def future_leader_nominated(p: dict, people: People) -> list[Draft]:
 
 
 def survey_invitation(p: dict, people: People) -> list[Draft]:
+    """The inbox says a personal link was emailed and how to get a new one; the link itself (v2: sealed) goes with
+    the email only. A v1 event's link, in clear, is not kept anywhere: that email says how to get a new one."""
     return _to(people, p["staff_id"], "surveys", f"Your invitation: {p['title']}",
                f"You are invited to answer {p['title']} by {_date(p['closes_on'])}. Your answers are anonymous: "
                "nobody, including HR, can see what you said, and results are shown only for groups of five or "
-               "more. This link is yours alone and works once.", p["link"])
+               "more.\n\nYour personal link to the survey comes by email. It is yours alone and works once, so "
+               "Staffroom keeps no copy of it. Lost it, or not had it? Open Surveys in Staffroom and choose "
+               "\"I've lost my link\" for a new one.",
+               "/surveys", SurveyLink(_uuid(p["run_id"]), p.get("sealed_link")))
 
 
 def survey_closing_soon(p: dict, people: People) -> list[Draft]:

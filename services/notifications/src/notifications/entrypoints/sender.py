@@ -4,7 +4,8 @@ It sends what is due (new messages, and retries whose time has come) batch after
 then looks again every few seconds, until SIGTERM. With SMTP_MAX_PER_MINUTE it sends no more than that in any
 60 seconds, so a mail service's rate limit (Microsoft 365's SMTP AUTH: 30 a minute) delays a survey's
 invitations instead of refusing them. Several senders may run side by side on PostgreSQL (each claims different
-emails); the limit is each one's own.
+emails); the limit is each one's own. It alone holds SURVEY_LINK_PRIVATE_KEY, which opens the survey links
+that invitations carry sealed.
 """
 from __future__ import annotations
 
@@ -69,6 +70,7 @@ def loop(context: ServiceContext, stop: threading.Event, every: float = 2.0,
          settings: SmtpSettings | None = None, *, batch: int = BATCH, clock: Callable[[], float] = time.monotonic) -> None:
     settings = settings or settings_for(context)
     key = context.config.secret_key()
+    survey_link_key = context.config.survey_link_private_key()  # opens invitations' links; only the sender has it
     window = SendWindow(settings.max_per_minute, clock)
     while not stop.is_set():
         wait = every
@@ -77,7 +79,8 @@ def loop(context: ServiceContext, stop: threading.Event, every: float = 2.0,
             wait = window.seconds_to_next()
         else:
             try:
-                counts = send_due(context.engine, settings, context.config.public_url, key, batch=allowed)
+                counts = send_due(context.engine, settings, context.config.public_url, key, batch=allowed,
+                                  survey_link_key=survey_link_key)
                 tried = sum(counts.values())  # every email handed to the server counts, refused or not
                 window.spend(tried)
                 if tried:
@@ -95,5 +98,10 @@ if __name__ == "__main__":
 
     from .. import bootstrap
 
+    from staffroom_shared.config import ConfigError
+
     configure_logging(service=bootstrap.NAME)
-    loop(bootstrap.build(), stop_on_signals())
+    try:
+        loop(bootstrap.build(), stop_on_signals())
+    except ConfigError as exc:  # a missing or malformed key: say which, and how to make one
+        raise SystemExit(str(exc)) from None

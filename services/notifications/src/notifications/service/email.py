@@ -5,12 +5,18 @@ the SMTP conversation happens outside any transaction (so the database is never 
 server thinks), and a second short transaction records the outcome. A crash between the server's
 acceptance and that record sends the email once more after the lease: at-least-once, like the bus.
 Failures are retried with growing gaps, then dead-lettered for an admin to see and retry.
+
+A survey invitation's personal link waits with its email sealed to notifications' key (SURVEY_LINK_PRIVATE_KEY,
+held by the sender alone), is opened in memory only as the email is written, and is erased once the email is
+sent or dead. One that cannot be opened (the key was rotated, or it was sealed for someone else) never stops the
+email: it goes without the link and says how to get a new one.
 """
 from __future__ import annotations
 
 import hashlib
 import hmac
 import logging
+import re
 import smtplib
 import ssl
 import uuid
@@ -22,8 +28,12 @@ from pathlib import Path
 from typing import Mapping
 from urllib.parse import urlencode
 
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy import or_, select, update
+
+from staffroom_shared.contracts.wellbeing import survey_link_context
+from staffroom_shared.sealing import Unopenable, unseal
 
 from ..adapters.orm import deliveries, messages
 from ..domain.rules import CATEGORIES
@@ -84,23 +94,66 @@ def _absolute(public_url: str, link: str | None) -> str | None:
     return link if not link or link.startswith("http") else f"{public_url}{link}"
 
 
-def compose(row, settings: SmtpSettings, public_url: str, key: bytes, items: list | None = None) -> EmailMessage:
+SURVEY_LINK_SHAPE = re.compile(r"/surveys/respond#token=[A-Za-z0-9_-]{16,100}")
+PERSONAL_LINK = "Answer the survey with your personal link (yours alone, and it works once: please do not forward " \
+                "this email):"
+NO_PERSONAL_LINK = "We could not put your personal link in this email. Get a new one in Staffroom: open Surveys " \
+                   "and choose \"I've lost my link\"."
+
+
+def open_survey_link(key: X25519PrivateKey | None, public_url: str, row) -> str | None:
+    """The person's own survey link, opened in memory for the email being written; None if there is none to open
+    or it cannot be opened for this run and recipient, or is not one of our survey links (a sealed link proves
+    only that its sealer had our public key, so anything else is not put in an email)."""
+    if key is None or row.survey_run_id is None or not row.sealed_link:
+        return None
+    try:
+        link = unseal(key, row.sealed_link, survey_link_context(row.survey_run_id, row.recipient_id)).decode()
+    except (Unopenable, UnicodeDecodeError):
+        log.warning("the survey link sealed for delivery %s cannot be opened (sealed for someone else, or "
+                    "SURVEY_LINK_PRIVATE_KEY has changed): its email goes without it", row.id)
+        return None
+    if not (link.startswith(public_url) and SURVEY_LINK_SHAPE.fullmatch(link[len(public_url):])):
+        log.warning("the survey link sealed for delivery %s is not a Staffroom survey link: its email goes without it",
+                    row.id)
+        return None
+    return link
+
+
+def _personal(row, opened: str | None, *, carried: bool = True) -> dict:
+    """What an invitation's email says of the person's own link (nothing for any other email, nor for a digest
+    as a whole: each invitation it carries says it in its own part)."""
+    invitation = carried and row.survey_run_id is not None
+    return {"personal_link": opened if invitation else None, "personal_link_missing": invitation and opened is None,
+            "personal_link_intro": PERSONAL_LINK, "no_personal_link": NO_PERSONAL_LINK}
+
+
+def compose(row, settings: SmtpSettings, public_url: str, key: bytes, items: list | None = None,
+            survey_link_key: X25519PrivateKey | None = None) -> EmailMessage:
     """The email for one message, or (`items`) the daily digest of several: plain text and HTML, with RFC 8058
-    one-click unsubscribe where allowed (a digest mixes categories, so it links to the preferences instead)."""
+    one-click unsubscribe where allowed (a digest mixes categories, so it links to the preferences instead).
+    An invitation carries the person's own survey link, opened with `survey_link_key` here and nowhere else."""
     if items:
         subject = f"Your Staffroom digest: {len(items)} message{'s' if len(items) != 1 else ''}"
-        body = "\n\n".join(f"{i.subject}\n{i.body.split(chr(10) * 2, 1)[-1]}"
-                            + (f"\n{_absolute(public_url, i.link)}" if i.link else "") for i in items)
-        values = {"body": body, "link": f"{public_url}/notifications", "unsubscribe": None,
+        parts = []
+        for i in items:
+            personal = _personal(i, open_survey_link(survey_link_key, public_url, i))
+            parts.append(f"{i.subject}\n{i.body.split(chr(10) * 2, 1)[-1]}"
+                         + (f"\n\n{PERSONAL_LINK}\n{personal['personal_link']}" if personal["personal_link"] else "")
+                         + (f"\n\n{NO_PERSONAL_LINK}" if personal["personal_link_missing"] else "")
+                         + (f"\n{_absolute(public_url, i.link)}" if i.link else ""))
+        values = {"body": "\n\n".join(parts), "link": f"{public_url}/notifications", "unsubscribe": None,
                   "trust": settings.trust_name, "category_title": "your daily digest",
-                  "preferences": f"{public_url}/notifications/preferences"}
+                  "preferences": f"{public_url}/notifications/preferences",
+                  **_personal(row, None, carried=False)}
     else:
         category = CATEGORIES[row.category]
         unsubscribe = None if category.statutory else unsubscribe_link(public_url, key, row.recipient_id,
                                                                          row.category)
         subject = row.subject
         values = {"body": row.body, "link": _absolute(public_url, row.link), "unsubscribe": unsubscribe,
-                  "trust": settings.trust_name, "category_title": category.title, "preferences": None}
+                  "trust": settings.trust_name, "category_title": category.title, "preferences": None,
+                  **_personal(row, open_survey_link(survey_link_key, public_url, row))}
     unsubscribe = values["unsubscribe"]
     email = EmailMessage()
     email["Subject"] = subject
@@ -119,8 +172,10 @@ BATCH = 50  # emails claimed, and sent over one SMTP connection, at a time
 
 
 def send_due(engine, settings: SmtpSettings, public_url: str, key: bytes, *, now: datetime | None = None,
-             batch: int = BATCH) -> dict:
-    """Send what is due now; returns counts of sent, retried and dead."""
+             batch: int = BATCH, survey_link_key: X25519PrivateKey | None = None) -> dict:
+    """Send what is due now; returns counts of sent, retried and dead. `survey_link_key` opens invitations' sealed
+    links (without it they go without, saying how to get a new one); a link is erased once its email is sent or
+    dead, so a retried dead letter goes without it too."""
     now = now or datetime.now(timezone.utc)
     counts = {"sent": 0, "retried": 0, "dead": 0}
     claimed = _claim(engine, now, batch)
@@ -130,7 +185,7 @@ def send_due(engine, settings: SmtpSettings, public_url: str, key: bytes, *, now
     with _connect(settings) as send:
         for row, items in claimed:
             try:
-                send(compose(row, settings, public_url, key, items))
+                send(compose(row, settings, public_url, key, items, survey_link_key))
                 outcomes.append((row, None))
             except (smtplib.SMTPException, OSError) as exc:
                 outcomes.append((row, exc))
@@ -138,7 +193,7 @@ def send_due(engine, settings: SmtpSettings, public_url: str, key: bytes, *, now
     with engine.begin() as conn:
         if sent:  # two statements for the batch, not two per email: a backlog sends 50 a batch
             conn.execute(update(deliveries).where(or_(deliveries.c.id.in_(sent), deliveries.c.carried_by.in_(sent)))
-                         .values(status="sent", sent_at=datetime.now(timezone.utc), last_error=None))
+                         .values(status="sent", sent_at=datetime.now(timezone.utc), last_error=None, sealed_link=None))
             conn.execute(update(deliveries).where(deliveries.c.id.in_(sent)).values(attempts=deliveries.c.attempts + 1))
             counts["sent"] = len(sent)
         for row, error in ((row, error) for row, error in outcomes if error is not None):
@@ -148,6 +203,9 @@ def send_due(engine, settings: SmtpSettings, public_url: str, key: bytes, *, now
                 attempts=attempts, last_error=f"{type(error).__name__}: {error}"[:2000],
                 status="dead" if dead else "pending",
                 next_attempt_at=now + (RETRY_AFTER[attempts - 1] if not dead else timedelta(0))))
+            if dead:  # no link waits for an email that will not go (an admin's retry sends it without)
+                conn.execute(update(deliveries).where(or_(deliveries.c.id == row.id, deliveries.c.carried_by == row.id))
+                             .values(sealed_link=None))
             counts["dead" if dead else "retried"] += 1
             log.warning("email %s to %s failed (attempt %s%s): %s", row.id, row.address, attempts,
                         ", dead-lettered" if dead else "", error)
@@ -166,15 +224,16 @@ def _claim(engine, now: datetime, batch: int) -> list:
         conn.execute(update(deliveries).where(deliveries.c.id.in_(ids)).values(next_attempt_at=now + LEASE))
         rows = conn.execute(
             select(deliveries.c.id, deliveries.c.address, deliveries.c.attempts, deliveries.c.message_id,
-                   deliveries.c.kind, messages.c.recipient_id, messages.c.category, messages.c.subject,
-                   messages.c.body, messages.c.link)
+                   deliveries.c.kind, deliveries.c.survey_run_id, deliveries.c.sealed_link, messages.c.recipient_id,
+                   messages.c.category, messages.c.subject, messages.c.body, messages.c.link)
             .join(messages, messages.c.id == deliveries.c.message_id).where(deliveries.c.id.in_(ids))).all()
         claimed = []
         for row in rows:
             items = None
             if row.kind == "digest":  # the carrier and every message it carries, oldest first
                 items = conn.execute(
-                    select(messages.c.subject, messages.c.body, messages.c.link)
+                    select(deliveries.c.id, deliveries.c.recipient_id, deliveries.c.survey_run_id,
+                           deliveries.c.sealed_link, messages.c.subject, messages.c.body, messages.c.link)
                     .join(deliveries, deliveries.c.message_id == messages.c.id)
                     .where(or_(deliveries.c.id == row.id, deliveries.c.carried_by == row.id))
                     .order_by(messages.c.created_at, messages.c.id)).all()

@@ -72,7 +72,8 @@ def on_event(uow: UnitOfWork, event: Event) -> None:
 
 def record(session, event_id: uuid.UUID, event_type: str, drafts: list[Draft], now: datetime | None = None) -> int:
     """Store the drafts as inbox messages, and queue an email for each one the person wants by email
-    (after their quiet hours, if it is within them)."""
+    (after their quiet hours, if it is within them). A survey invitation's sealed link is kept with its email
+    only: someone whose survey emails are off gets the inbox message, and the link is kept nowhere."""
     now = now or datetime.now(timezone.utc)
     count = 0
     for draft in drafts:
@@ -88,10 +89,12 @@ def record(session, event_id: uuid.UUID, event_type: str, drafts: list[Draft], n
         wanted = wants_email(session, draft.recipient_id, draft.category)
         if wanted:
             address, how = wanted
+            survey = draft.survey_link
             session.execute(insert(deliveries).values(
                 id=uuid.uuid4(), message_id=message_id, recipient_id=draft.recipient_id, address=address,
                 status="pending" if how == "instant" else "held", kind="message", attempts=0,
-                next_attempt_at=not_before(session, draft.recipient_id, now)))
+                next_attempt_at=not_before(session, draft.recipient_id, now),
+                survey_run_id=survey.run_id if survey else None, sealed_link=survey.sealed if survey else None))
         count += 1
     return count
 
