@@ -361,6 +361,11 @@ class Stack:
             "BUS_URL": self.bus_url, "PYTHONUNBUFFERED": "1",
         }
         self.public_url = "http://127.0.0.1:18080"
+        from staffroom_shared.sealing import new_key_pair
+
+        # Notifications' key pair for survey links, as compose gives it: the public half to every wellbeing
+        # process, the private half to notifications' email sender alone.
+        self.survey_link_private, self.survey_link_public = new_key_pair()
         self.smtp_port = free_port()
         self.start("smtp-sink", [PY, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{self.smtp_port}",
                                  "-c", "aiosmtpd.handlers.Sink"], {}, track=False)
@@ -403,6 +408,8 @@ class Stack:
         env = {**self.env, "DATABASE_URL": sa_url(self.dbs[svc])}
         if svc in ("wellbeing", "notifications"):
             env.update(PUBLIC_URL=self.public_url, SEAL_KEY=base64.b64encode(os.urandom(32)).decode())
+        if svc == "wellbeing":
+            env.update(SURVEY_LINK_PUBLIC_KEY=self.survey_link_public)
         return env
 
     def start(self, name: str, cmd: list[str], env: dict, track: bool = True) -> Proc:
@@ -449,7 +456,8 @@ class Stack:
                 self.start(f"{svc}-scheduler", [PY, "-m", f"{svc}.entrypoints.scheduler", "--every", "86400"], env)
             if svc == "notifications":
                 self.start("notifications-sender", [PY, "-m", "notifications.entrypoints.sender"], {
-                    **env, "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(self.smtp_port), "SMTP_SECURITY": "none",
+                    **env, "SURVEY_LINK_PRIVATE_KEY": self.survey_link_private,
+                    "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(self.smtp_port), "SMTP_SECURITY": "none",
                     "MAIL_FROM": "Load Trust <no-reply@load.invalid>", "TRUST_NAME": "Load Trust"})
         for svc, p in webs:
             wait_http(f"http://127.0.0.1:{self.ports[svc]}/readyz", p)

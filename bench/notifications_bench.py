@@ -184,8 +184,10 @@ def bench_burst(h, label: str, tmp: Path, rounds: int, database_url: str, bus_ur
     from staffroom_shared.bus import BusUnavailable, OutgoingMessage, connect
     from staffroom_shared.bus.rabbitmq import service_queue
     from staffroom_shared.config import ServiceConfig
+    from staffroom_shared.contracts.wellbeing import survey_link_context
     from staffroom_shared.db import make_engine
     from staffroom_shared.events import new_event
+    from staffroom_shared.sealing import seal
 
     tmp.mkdir(parents=True, exist_ok=True)
     rabbit = bus_url.startswith("amqp")
@@ -208,16 +210,18 @@ def bench_burst(h, label: str, tmp: Path, rounds: int, database_url: str, bus_ur
     with watch.begin() as conn:
         conn.execute(insert(staff), people)
 
-    # One invitation per person, each with its own single-use link: the envelope as wellbeing's outbox holds
-    # it, published as the relay publishes it.
+    # One invitation per person, each with its own single-use link sealed to notifications' key: the envelope as
+    # wellbeing's outbox holds it, published as the relay publishes it.
     run_id, closes_on = uuid.uuid4(), date.today() + timedelta(days=21)
+    link_key = context.config.survey_link_public_key()
 
     def invitation(person: dict) -> OutgoingMessage:
+        link = f"https://staffroom.bench.example/surveys/respond#token={secrets.token_urlsafe(32)}"
         event = new_event("wellbeing.invitation_issued", {
             "run_id": run_id, "staff_id": person["staff_id"], "academy_id": person["academy_id"],
             "title": "Autumn pulse", "closes_on": closes_on,
-            "link": f"https://staffroom.bench.example/surveys/respond#token={secrets.token_urlsafe(32)}",
-        }, producer="wellbeing", correlation_id=str(uuid.uuid4()), academy_id=person["academy_id"])
+            "sealed_link": seal(link_key, link.encode(), survey_link_context(run_id, person["staff_id"])),
+        }, producer="wellbeing", correlation_id=str(uuid.uuid4()), academy_id=person["academy_id"], version=2)
         return OutgoingMessage(message_id=str(event.id), routing_key=event.type,
                                body=json.dumps(event.to_dict(), separators=(",", ":")).encode(),
                                headers={"correlation_id": event.correlation_id})
@@ -634,7 +638,8 @@ def bench_end_to_end(h, label: str, tmp: Path, rounds: int, per_round: int, extr
     smtp = Controller(mailbox, hostname="127.0.0.1", port=h.free_port())
     smtp.start()
     inherited = {k: v for k, v in os.environ.items()
-                 if k not in ("BUS_URL", "DATABASE_URL", "STAFFROOM_ENV", "STAFFROOM_DATA_DIR", "SEAL_KEY")
+                 if k not in ("BUS_URL", "DATABASE_URL", "STAFFROOM_ENV", "STAFFROOM_DATA_DIR", "SEAL_KEY",
+                              "SURVEY_LINK_PUBLIC_KEY", "SURVEY_LINK_PRIVATE_KEY")
                  and not k.endswith(("_DATABASE_URL", "_BUS_URL")) and not k.startswith(("JWT_", "NOTIFICATIONS_"))}
     env = {**inherited, "LOG_LEVEL": "INFO", "NOTIFICATIONS_SMTP_HOST": "127.0.0.1",
            "NOTIFICATIONS_SMTP_PORT": str(smtp.port), "NOTIFICATIONS_SMTP_SECURITY": "none", **extra_env}

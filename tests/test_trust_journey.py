@@ -167,7 +167,7 @@ def test_training_appraisal_and_development_needs_flow_between_services(trust):
     assert cpd.get("/enrolments", headers=as_teacher).get_json()["total"] == 0
     assert date.fromisoformat(cycle["objectives_due"]) == date(2026, 10, 31)
 
-    # wellbeing → notifications: HR opens a survey; the teacher's invitation carries their own link
+    # wellbeing → notifications: HR opens a survey; the teacher's invitation email carries their own link
     survey = clients["wellbeing"]
     run = survey.post("/runs", headers=hr, json={"title": "Autumn pulse", "instruments": ["enps"],
                                                  "opens_on": str(date.today()), "closes_on": "2099-01-01"}).get_json()
@@ -203,4 +203,8 @@ def test_training_appraisal_and_development_needs_flow_between_services(trust):
     time.sleep(1.5)  # a sender pass or two more: still exactly once
     assert emailed() == in_inboxes()
     [invite] = [m for m in mailbox.received if m["To"] == "tom@oak.example" and "invitation" in m["Subject"]]
-    assert "#token=" in invite.get_payload()[0].get_payload(decode=True).decode()
+    token = invite.get_payload()[0].get_payload(decode=True).decode().split("#token=")[1].split()[0]
+    assert survey.get("/survey", headers={"X-Survey-Token": token}).status_code == 200  # the emailed link works
+    # ... and only the email has it: the inbox points to the Surveys page, where a lost link is replaced
+    [message] = [m for m in inbox.get("/inbox", headers=as_teacher).get_json()["items"] if "invitation" in m["subject"]]
+    assert message["link"] == "/surveys" and token not in message["body"]

@@ -15,7 +15,7 @@ delivery into a table of its own: the scan sees every message the bus carried, n
 The flow, all through HTTP: trust HR adds an academy and six colleagues in the directory; wellbeing and
 notifications learn of them from the events. HR builds a run in wellbeing (eNPS, ONS4, the trust's core questions
 with their free-text "what would you improve", and two of the trust's own questions, one rated, one free text) for
-that academy and opens it. Each colleague takes their link from their notifications inbox, opens the
+that academy and opens it. Each colleague takes their link from their invitation email, opens the
 questionnaire, saves a draft and submits; each free-text answer holds a marker unique to that person and question
 ("zebra-<uuid>"), and everyone's rated answers differ. One colleague saves a draft, loses the link and gets a new
 one through the portal (development sign-in, "I've lost my link"); another through the API. One submission is
@@ -44,7 +44,8 @@ What must hold:
   1. no marker appears in any log line, any event (every service's outbox, every message the bus carried, every
      dead letter), anything notifications stored or sent (inbox messages, email deliveries, reminders, the .eml
      files, decoded), or any table of any database but wellbeing's `comments`, which must hold each comment once;
-  2. no survey link's token, nor its hash, appears in any log line;
+  2. no survey link's token, nor its hash, appears in any log line or event, nor its token in anything notifications
+     stored (its inbox says a link was emailed; the emails alone carry one);
   3. no log line and no event holds both an identity and answer content;
   4. nothing notifications stored or sent carries answer content.
 
@@ -342,11 +343,13 @@ def run_the_survey(data: Path, base: str, wellbeing_url: str, web_port: int, env
     assert opened["status"] == "open" and opened["invited"] == RESPONDENTS, opened
     instrument = ok(http.get(f"{wellbeing_url}/instruments", headers=hr))
 
-    # -- each person's link, from their notifications inbox (where the invitation lands)
+    # -- each person's link, from their invitation email (the only place it is kept: the inbox says it was emailed)
     def link_of(r: Respondent):
-        inbox = http.get(f"{base}/api/notifications/inbox", headers={"Authorization": f"Bearer {r.bearer}"}).json()
-        links = [m["link"] for m in inbox.get("items", []) if m["link"] and "#token=" in m["link"]]
-        return links[0].split("#token=")[1] if links else None
+        for eml in sorted((data / "mail").glob("*.eml")):
+            text = readable(eml)
+            if f"To: {r.staff['email']}".lower() in text.lower() and "#token=" in text:
+                return text.split("#token=")[1].split()[0].split('"')[0]
+        return None
 
     for r in respondents:
         r.tokens.append(wait_for(lambda: link_of(r), f"respondent {r.n}'s invitation"))
@@ -502,6 +505,8 @@ def scan(data: Path, processes: list[Process], flow: dict) -> None:
     for where, body in events:
         if scanner.markers_in(body):
             problems.append(f"event [{where}] holds a free-text answer: {body[:400]}")
+        if scanner.tokens_in(body):
+            problems.append(f"event [{where}] holds a survey link's token or its hash: {body[:400]}")
         wrong = scanner.identified_answer(body)
         if wrong:
             problems.append(f"event [{where}] {wrong}: {body[:400]}")
@@ -515,10 +520,12 @@ def scan(data: Path, processes: list[Process], flow: dict) -> None:
     every_token = {t for r in respondents for t in r.tokens}
     assert {t for _, text in emails for t in scanner.tokens_in(text)} >= every_token, "emails not read right"
     stored += emails
-    invitations = [text for where, text in stored if where.startswith("notifications messages") and "#token=" in text]
+    invitations = [text for where, text in stored if where.startswith("email") and "#token=" in text]
     assert len(invitations) == RESPONDENTS + 2, len(invitations)  # six invitations and two new links
     print(f"{len(stored)} stored messages, deliveries and emails")
     for where, text in stored:
+        if not where.startswith("email") and scanner.tokens_in(text):  # only the email itself carries the link
+            problems.append(f"[{where}] holds a survey link's token: {text[:400]}")
         content = scanner.answer_content(text)
         if content:
             problems.append(f"[{where}] carries answer content {content[:5]}: {text[:400]}")

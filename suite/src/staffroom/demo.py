@@ -149,6 +149,9 @@ def seed_wellbeing(directory: ServiceContext, wellbeing: ServiceContext, *, toda
     to show."""
     import random
 
+    from staffroom_shared.contracts.wellbeing import survey_link_context
+    from staffroom_shared.sealing import unseal
+    from wellbeing import bootstrap
     from wellbeing.domain.instruments import INSTRUMENTS
     from wellbeing.domain.model import SurveyRun
     from wellbeing.service import respond, runs
@@ -159,18 +162,21 @@ def seed_wellbeing(directory: ServiceContext, wellbeing: ServiceContext, *, toda
             return {"seeded": []}
     wait_for_staff_copy(directory, wellbeing, timeout=timeout)
     key = respond.seal_key(wellbeing.config)
-    public_url = wellbeing.config.public_url
+    links = bootstrap.links(wellbeing.config)
     summer = date(school_year(today), 6, 8)
     past = runs.create(wellbeing.uow(actor="demo-seed"), SEED_PRINCIPAL, {
         "title": f"Summer {summer.year} staff survey", "instruments": list(INSTRUMENTS), "questions": [],
         "academy_ids": [], "staff_types": [], "opens_on": summer, "closes_on": summer + timedelta(days=18),
         "min_group_size": 5, "owner_academy_id": None})
-    runs.schedule(wellbeing.uow(actor="demo-seed"), SEED_PRINCIPAL, past.id, public_url, today=summer)
+    runs.schedule(wellbeing.uow(actor="demo-seed"), SEED_PRINCIPAL, past.id, links, today=summer)
     chance = random.Random(2026)  # noqa: S311 - repeatable demo answers, not a secret
     outbox = wellbeing.metadata.tables["outbox"]
     with wellbeing.engine.execution_options(staffroom_readonly=True).connect() as conn:
         invitations = [row.envelope["payload"] for row in conn.execute(
             select(outbox.c.envelope).where(outbox.c.event_type == "wellbeing.invitation_issued"))]
+    # The demo answers in people's place, so it opens their links as notifications' email sender would, with the
+    # data folder's development key pair (the one-command run refuses production settings).
+    opener = wellbeing.config.survey_link_private_key()
     lean = {}
     for invitation in invitations:
         if chance.random() > 0.75:
@@ -190,12 +196,13 @@ def seed_wellbeing(directory: ServiceContext, wellbeing: ServiceContext, *, toda
             answers["trust.improve"] = chance.choice((
                 "Protected planning time in the week", "Fewer emails after 6pm", "A quieter staffroom to work in",
                 "Clearer behaviour policy backed by leaders", "More say in the school calendar"))
-        token = invitation["link"].split("#token=")[1]
+        token = unseal(opener, invitation["sealed_link"], survey_link_context(
+            invitation["run_id"], invitation["staff_id"])).decode().split("#token=")[1]
         respond.submit(wellbeing.uow(actor="respondent"), token, answers, key, today=summer + timedelta(days=3))
     runs.close(wellbeing.uow(actor="demo-seed"), SEED_PRINCIPAL, past.id, key)
     pulse = runs.create(wellbeing.uow(actor="demo-seed"), SEED_PRINCIPAL, {
         "title": "Autumn pulse", "instruments": ["enps", "trust_core"], "questions": [], "academy_ids": [],
         "staff_types": [], "opens_on": today, "closes_on": today + timedelta(days=21), "min_group_size": 5,
         "owner_academy_id": None})
-    runs.schedule(wellbeing.uow(actor="demo-seed"), SEED_PRINCIPAL, pulse.id, public_url, today=today)
+    runs.schedule(wellbeing.uow(actor="demo-seed"), SEED_PRINCIPAL, pulse.id, links, today=today)
     return {"seeded": [past.title, pulse.title]}

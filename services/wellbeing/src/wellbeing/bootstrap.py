@@ -9,6 +9,7 @@ from staffroom_shared.runner import migrate as run_migrations
 
 from .adapters.orm import metadata, start_mappers
 from .service.handlers import HANDLERS  # noqa: F401  (the events this service consumes)
+from .service.runs import Links
 
 NAME = "wellbeing"
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -16,7 +17,14 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 def build(config: ServiceConfig | None = None, **kwargs) -> ServiceContext:
     start_mappers()
-    return build_context(config or ServiceConfig.from_env(NAME), metadata, **kwargs)
+    config = config or ServiceConfig.from_env(NAME)
+    links(config)  # refuse to start without notifications' key for survey links, not at the first invitation
+    return build_context(config, metadata, **kwargs)
+
+
+def links(config: ServiceConfig) -> Links:
+    """Survey links: PUBLIC_URL, sealed to SURVEY_LINK_PUBLIC_KEY (notifications' key; we never hold its private half)."""
+    return Links(config.public_url, config.survey_link_public_key())
 
 
 def migrate(config: ServiceConfig | None = None) -> None:

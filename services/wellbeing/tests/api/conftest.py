@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from staffroom_shared.testing import ServiceDb, sqlite_service_fixtures
+from staffroom_shared.testing import ServiceDb, sqlite_service_fixtures, survey_link
 from wellbeing import bootstrap
 from wellbeing.api import create_app
 
@@ -74,7 +74,8 @@ class Trust:
         found = {}
         for event in self.db.events("wellbeing.invitation_issued"):
             if event["payload"]["run_id"] == str(run_id):
-                found[uuid.UUID(event["payload"]["staff_id"])] = event["payload"]["link"].split("#token=")[1]
+                link = survey_link(self.db.context.config, event["payload"])
+                found[uuid.UUID(event["payload"]["staff_id"])] = link.split("#token=")[1]
         return found
 
     def answer(self, token: str, answers: dict, *, final: bool = True):

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from staffroom_shared.principal import Principal
-from staffroom_shared.testing import ConsumerWorld, consumer_world_fixtures
+from staffroom_shared.testing import ConsumerWorld, consumer_world_fixtures, survey_link
 from wellbeing import bootstrap
 from wellbeing.service import runs
 
@@ -17,15 +17,19 @@ PUBLIC_URL = "https://staffroom.example"
 
 
 class World(ConsumerWorld):
+    @property
+    def links(self) -> runs.Links:
+        return runs.Links(PUBLIC_URL, self.context.config.survey_link_public_key())
+
     def survey(self, opens_on: date, closes_on: date, **extra):
         run = runs.create(self.context.uow(), HR, {
             "title": "Spring survey", "instruments": ["enps", "trust_core"], "questions": [], "academy_ids": [],
             "staff_types": [], "opens_on": opens_on, "closes_on": closes_on, "min_group_size": 5,
             "owner_academy_id": None, **extra})
-        return runs.schedule(self.context.uow(), HR, run.id, PUBLIC_URL, today=date(2027, 1, 4))
+        return runs.schedule(self.context.uow(), HR, run.id, self.links, today=date(2027, 1, 4))
 
     def tokens(self, run_id) -> dict:
-        return {uuid.UUID(e["payload"]["staff_id"]): e["payload"]["link"].split("#token=")[1]
+        return {uuid.UUID(e["payload"]["staff_id"]): survey_link(self.context.config, e["payload"]).split("#token=")[1]
                 for e in self.outbox("wellbeing.invitation_issued") if e["payload"]["run_id"] == str(run_id)}
 
 

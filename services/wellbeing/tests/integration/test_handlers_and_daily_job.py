@@ -12,7 +12,6 @@ from wellbeing.adapters.orm import academies, invitations
 from wellbeing.service import respond
 from wellbeing.service.scheduler import run_daily
 
-PUBLIC_URL = "https://staffroom.example"
 KEY = bytes(range(32))  # a test ballot-box key
 
 
@@ -46,9 +45,9 @@ def test_the_daily_job_opens_reminds_and_closes_each_run_once(world):
     run = world.survey(date(2027, 1, 11), date(2027, 1, 22))
     assert run.status.value == "scheduled"
     uow = world.context.uow
-    assert run_daily(uow(), PUBLIC_URL, KEY, today=date(2027, 1, 10)) == {"opened": 0, "reminded": 0, "closed": 0}
-    assert run_daily(uow(), PUBLIC_URL, KEY, today=date(2027, 1, 11)) == {"opened": 1, "reminded": 0, "closed": 0}
-    assert run_daily(uow(), PUBLIC_URL, KEY, today=date(2027, 1, 11)) == {"opened": 0, "reminded": 0, "closed": 0}
+    assert run_daily(uow(), world.links, KEY, today=date(2027, 1, 10)) == {"opened": 0, "reminded": 0, "closed": 0}
+    assert run_daily(uow(), world.links, KEY, today=date(2027, 1, 11)) == {"opened": 1, "reminded": 0, "closed": 0}
+    assert run_daily(uow(), world.links, KEY, today=date(2027, 1, 11)) == {"opened": 0, "reminded": 0, "closed": 0}
     links = world.tokens(run.id)
     assert set(links) == {p["staff_id"] for p in people}  # not the leaver
     assert leaver["staff_id"] not in links
@@ -61,21 +60,21 @@ def test_the_daily_job_opens_reminds_and_closes_each_run_once(world):
         conn.execute(outbox.update().where(outbox.c.event_type == "wellbeing.invitation_issued",
                                            outbox.c.envelope["payload"]["staff_id"].as_string()
                                            != str(people[0]["staff_id"])).values(sent_at=datetime.now(timezone.utc)))
-    run_daily(uow(), PUBLIC_URL, KEY, today=date(2027, 1, 11))
+    run_daily(uow(), world.links, KEY, today=date(2027, 1, 11))
     assert [e["payload"]["staff_id"] for e in world.outbox("wellbeing.invitation_issued")] == [str(people[0]["staff_id"])]
 
     answered = people[0]["staff_id"]
     respond.submit(world.context.uow(), links[answered], {"enps.recommend": 9}, KEY, today=date(2027, 1, 12))
-    assert run_daily(uow(), PUBLIC_URL, KEY, today=date(2027, 1, 19)) == {"opened": 0, "reminded": 1, "closed": 0}
-    assert run_daily(uow(), PUBLIC_URL, KEY, today=date(2027, 1, 20)) == {"opened": 0, "reminded": 0, "closed": 0}
+    assert run_daily(uow(), world.links, KEY, today=date(2027, 1, 19)) == {"opened": 0, "reminded": 1, "closed": 0}
+    assert run_daily(uow(), world.links, KEY, today=date(2027, 1, 20)) == {"opened": 0, "reminded": 0, "closed": 0}
     [soon] = world.outbox("wellbeing.survey_closing_soon")
     assert set(soon["payload"]["not_responded"]) == {str(p["staff_id"]) for p in people[1:]}
 
     for person in people[1:]:
         respond.submit(world.context.uow(), links[person["staff_id"]], {"enps.recommend": 5}, KEY,
                        today=date(2027, 1, 22))
-    assert run_daily(uow(), PUBLIC_URL, KEY, today=date(2027, 1, 23)) == {"opened": 0, "reminded": 0, "closed": 1}
-    assert run_daily(uow(), PUBLIC_URL, KEY, today=date(2027, 1, 24)) == {"opened": 0, "reminded": 0, "closed": 0}
+    assert run_daily(uow(), world.links, KEY, today=date(2027, 1, 23)) == {"opened": 0, "reminded": 0, "closed": 1}
+    assert run_daily(uow(), world.links, KEY, today=date(2027, 1, 24)) == {"opened": 0, "reminded": 0, "closed": 0}
     [closed] = world.outbox("wellbeing.survey_closed")
     assert closed["payload"]["responses"] == 6
     [published] = world.outbox("wellbeing.results_published")
@@ -135,7 +134,7 @@ def test_ballots_become_responses_only_in_batches_and_all_at_the_close(world):
     respond.submit(world.context.uow(), links[people[5]["staff_id"]], {"enps.recommend": 7}, KEY,
                    today=date(2027, 1, 6))
     assert (world.count("ballots"), world.count("responses")) == (1, 5)
-    assert run_daily(world.context.uow(), PUBLIC_URL, KEY, today=date(2027, 1, 23))["closed"] == 1
+    assert run_daily(world.context.uow(), world.links, KEY, today=date(2027, 1, 23))["closed"] == 1
     assert (world.count("ballots"), world.count("responses")) == (0, 6)
     [closed] = world.outbox("wellbeing.survey_closed")
     assert closed["payload"]["responses"] == 6

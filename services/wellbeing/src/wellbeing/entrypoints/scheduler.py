@@ -14,6 +14,7 @@ import threading
 from staffroom_shared.context import ServiceContext
 from staffroom_shared.runner import DAY, daily_loop, main_scheduler
 
+from ..bootstrap import links
 from ..service.respond import seal_key
 from ..service.scheduler import run_daily
 
@@ -21,7 +22,7 @@ log = logging.getLogger(__name__)
 
 
 def run_once(context: ServiceContext) -> dict:
-    counts = run_daily(context.uow(actor="scheduler"), context.config.public_url, seal_key(context.config))
+    counts = run_daily(context.uow(actor="scheduler"), links(context.config), seal_key(context.config))
     log.info("wellbeing daily job: %s run(s) opened, %s reminded, %s closed",
              counts["opened"], counts["reminded"], counts["closed"])
     return counts

@@ -4,12 +4,15 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import and_, case, func, or_, select
 
 from staffroom_shared.authz import academy_scope, can_manage_academy, require
+from staffroom_shared.contracts.wellbeing import survey_link_context
 from staffroom_shared.errors import Conflict, NotFound, Unprocessable
+from staffroom_shared.sealing import seal
 from staffroom_shared.uow import UnitOfWork
 from staffroom_shared.principal import Principal
 
@@ -37,9 +40,20 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def link(public_url: str, token: str) -> str:
-    # In the fragment: a browser never sends it to a server, so no proxy or access log ever records it.
-    return f"{public_url}/surveys/respond#token={token}"
+@dataclass(frozen=True)
+class Links:
+    """How a survey link is made (PUBLIC_URL) and sent: sealed to notifications' key, which we do not hold."""
+
+    public_url: str
+    notifications_key: object  # X25519PublicKey (SURVEY_LINK_PUBLIC_KEY)
+
+    def link(self, token: str) -> str:
+        # In the fragment: a browser never sends it to a server, so no proxy or access log ever records it.
+        return f"{self.public_url}/surveys/respond#token={token}"
+
+    def sealed(self, token: str, run_id: uuid.UUID, staff_id: uuid.UUID) -> str:
+        """The link as only notifications can open it, and only for this run and person."""
+        return seal(self.notifications_key, self.link(token).encode(), survey_link_context(run_id, staff_id))
 
 
 # -- who may do what --------------------------------------------------------------------------------
@@ -152,7 +166,7 @@ def edit(uow: UnitOfWork, principal: Principal, run_id: uuid.UUID, changes: dict
         return run
 
 
-def schedule(uow: UnitOfWork, principal: Principal, run_id: uuid.UUID, public_url: str,
+def schedule(uow: UnitOfWork, principal: Principal, run_id: uuid.UUID, links: Links,
              today: date | None = None) -> SurveyRun:
     """Fix the run; it opens on its date (now, if that has come)."""
     today = today or date.today()
@@ -164,7 +178,7 @@ def schedule(uow: UnitOfWork, principal: Principal, run_id: uuid.UUID, public_ur
             raise Conflict(str(exc)) from exc
         uow.audit("schedule", "survey_run", run.id)
         if run.due_to_open(today):
-            open_run(uow, run, public_url, today)
+            open_run(uow, run, links, today)
         uow.commit()
         return run
 
@@ -188,7 +202,7 @@ def run_payload(run: SurveyRun) -> dict:
             "academy_ids": run.academy_uuids, "staff_types": run.staff_types}
 
 
-def open_run(uow: UnitOfWork, run: SurveyRun, public_url: str, today: date) -> int:
+def open_run(uow: UnitOfWork, run: SurveyRun, links: Links, today: date) -> int:
     """Invite everyone in scope and in post today: one invitation and one single-use link each."""
     query = select(staff).where(staff.c.start_date <= run.closes_on,
                                 or_(staff.c.leaving_date.is_(None), staff.c.leaving_date >= today))
@@ -198,14 +212,15 @@ def open_run(uow: UnitOfWork, run: SurveyRun, public_url: str, today: date) -> i
         query = query.where(staff.c.staff_type.in_(run.staff_types))
     people = uow.session.execute(query.order_by(staff.c.staff_id)).all()
     for person in people:
-        invite(uow, run, person, today, public_url)
+        invite(uow, run, person, today, links)
     run.open(len(people))
     uow.emit("wellbeing.survey_opened", {**run_payload(run), "invited": len(people)}, academy_id=run.owner_academy_id)
     return len(people)
 
 
-def invite(uow: UnitOfWork, run: SurveyRun, person, today: date, public_url: str) -> str:
-    """Invite one person (or issue them a new link, which voids the old one and its saved answers)."""
+def invite(uow: UnitOfWork, run: SurveyRun, person, today: date, links: Links) -> str:
+    """Invite one person (or issue them a new link, which voids the old one and its saved answers). The event
+    carries their link sealed to notifications, so no store it passes through holds a link that works."""
     from .respond import forget_draft
 
     token, hashed = new_token()
@@ -220,11 +235,12 @@ def invite(uow: UnitOfWork, run: SurveyRun, person, today: date, public_url: str
     uow.session.flush()
     uow.emit("wellbeing.invitation_issued", {
         "run_id": run.id, "staff_id": person.staff_id, "academy_id": person.academy_id, "title": run.title,
-        "closes_on": run.closes_on, "link": link(public_url, token)}, academy_id=person.academy_id)
+        "closes_on": run.closes_on, "sealed_link": links.sealed(token, run.id, person.staff_id)},
+        academy_id=person.academy_id, version=2)
     return token
 
 
-def new_link(uow: UnitOfWork, principal: Principal, run_id: uuid.UUID, public_url: str,
+def new_link(uow: UnitOfWork, principal: Principal, run_id: uuid.UUID, links: Links,
              today: date | None = None) -> str:
     """A member of staff lost their link: a new one, sent again and returned to them (the old one stops working)."""
     today = today or date.today()
@@ -239,9 +255,9 @@ def new_link(uow: UnitOfWork, principal: Principal, run_id: uuid.UUID, public_ur
         if not run.accepting(today):
             raise Conflict("this survey is not open")
         person = uow.session.execute(select(staff).where(staff.c.staff_id == principal.staff_id)).one()
-        token = invite(uow, run, person, today, public_url)
+        token = invite(uow, run, person, today, links)
         uow.commit()
-        return link(public_url, token)
+        return links.link(token)
 
 
 def my_surveys(session, principal: Principal, today: date | None = None) -> list[dict]:

@@ -13,10 +13,10 @@ from staffroom_shared.uow import UnitOfWork
 from ..adapters.orm import invitations
 from ..domain.model import InvitationStatus, RunStatus, SurveyRun
 from .results import close_run
-from .runs import REMIND_DAYS_BEFORE, open_run, run_payload
+from .runs import REMIND_DAYS_BEFORE, Links, open_run, run_payload
 
 
-def run_daily(uow: UnitOfWork, public_url: str, key: bytes, today: date | None = None, *,
+def run_daily(uow: UnitOfWork, links: Links, key: bytes, today: date | None = None, *,
               correlation_id: str | None = None) -> dict:
     """Safe to run more than once a day and to miss days: each run opens, reminds and closes once."""
     today = today or date.today()
@@ -29,7 +29,7 @@ def run_daily(uow: UnitOfWork, public_url: str, key: bytes, today: date | None =
                 .with_for_update()).all()
             for run in active:
                 if run.due_to_open(today):
-                    open_run(uow, run, public_url, today)
+                    open_run(uow, run, links, today)
                     counts["opened"] += 1
                 if run.due_reminder(today, REMIND_DAYS_BEFORE):
                     remind(uow, run, today)
