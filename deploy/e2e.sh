@@ -124,9 +124,13 @@ pg_base=postgresql+psycopg://staffroom:e2e-postgres-password@127.0.0.1:$pg_port
 export DATABASE_URL=$pg_base/directory
 appraisal_env=(env DATABASE_URL="$pg_base/appraisal")
 cpd_env=(env DATABASE_URL="$pg_base/cpd")
+# Notifications' key pair for survey links, made as an operator makes it (staffroom survey-link-keys): the public
+# half to every wellbeing process, the private half to the email sender alone, as compose gives them.
+read -r survey_link_private survey_link_public < <("$image_venv/bin/python" -c \
+    "from staffroom_shared.sealing import new_key_pair; print(*new_key_pair())")
 # Survey links start with the proxy's address, as compose's PUBLIC_URL does with the published port.
 wellbeing_env=(env DATABASE_URL="$pg_base/wellbeing" PUBLIC_URL="http://127.0.0.1:$proxy_port"
-               SEAL_KEY="$(head -c 32 /dev/urandom | base64)")
+               SEAL_KEY="$(head -c 32 /dev/urandom | base64)" SURVEY_LINK_PUBLIC_KEY="$survey_link_public")
 # Links in emails start with the proxy's address too; SEAL_KEY (its own) signs the unsubscribe links.
 notifications_env=(env DATABASE_URL="$pg_base/notifications" PUBLIC_URL="http://127.0.0.1:$proxy_port"
                    SEAL_KEY="$(head -c 32 /dev/urandom | base64)")
@@ -136,6 +140,7 @@ targets_env=(env DATABASE_URL="$pg_base/targets")
 # (plain SMTP on 127.0.0.1, so no STARTTLS).
 smtp_env=(SMTP_HOST=127.0.0.1 SMTP_PORT="$smtp_port" SMTP_SECURITY=none
           MAIL_FROM="E2E Trust <no-reply@e2e.invalid>" TRUST_NAME="E2E Trust")
+sender_env=("${smtp_env[@]}" SURVEY_LINK_PRIVATE_KEY="$survey_link_private")
 export BUS_URL=amqp://staffroom:e2e-rabbitmq-password@127.0.0.1:$amqp_port/staffroom
 export JWT_JWKS_URL=http://127.0.0.1:$jwks_port/jwks.json JWT_ISSUER=https://idp.e2e.invalid/ JWT_AUDIENCE=api://staffroom
 export LOG_LEVEL=INFO
@@ -256,6 +261,14 @@ if out=$(cd "$work/app" && timeout 60 "${notifications_env[@]}" "$image_venv/bin
 fi
 [[ $out == *"SMTP_HOST must be set in production"* ]] || { echo "$out"; echo "FAIL: sender without SMTP_HOST" >&2; exit 1; }
 echo "without SMTP_HOST the sender refuses to start: ${out##*$'\n'}"
+# ... and one that could not open the survey links invitations carry sealed, rather than sending them without.
+if out=$(cd "$work/app" && timeout 60 "${notifications_env[@]}" "${smtp_env[@]}" "$image_venv/bin/python" \
+        -m notifications.entrypoints.sender 2>&1); then
+    echo "FAIL: notifications' sender started in production without SURVEY_LINK_PRIVATE_KEY" >&2; exit 1
+fi
+[[ $out == *"SURVEY_LINK_PRIVATE_KEY must be set in production"* ]] \
+    || { echo "$out"; echo "FAIL: sender without SURVEY_LINK_PRIVATE_KEY" >&2; exit 1; }
+echo "without SURVEY_LINK_PRIVATE_KEY the sender refuses to start: ${out##*$'\n'}"
 
 step "web (the image's CMD) and relay for directory; web, relay, consumer and the daily job for appraisal, cpd, wellbeing and targets; web, relay, consumer, daily job and email sender for notifications; the portal's web; proxy"
 (cd "$work/app" && GUNICORN_BIND=127.0.0.1:$web_port \
@@ -316,7 +329,7 @@ pids+=($!)
     > "$work/notifications-consumer.log" 2>&1 &
 notifications_consumer_pid=$!
 pids+=($notifications_consumer_pid)
-(cd "$work/app" && exec "${notifications_env[@]}" "${smtp_env[@]}" "$image_venv/bin/python" \
+(cd "$work/app" && exec "${notifications_env[@]}" "${sender_env[@]}" "$image_venv/bin/python" \
     -m notifications.entrypoints.sender) > "$work/notifications-sender.log" 2>&1 &
 notifications_sender_pid=$!
 pids+=($notifications_sender_pid)

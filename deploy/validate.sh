@@ -48,6 +48,8 @@ dummy_env=(
     SMTP_HOST=smtp.example.invalid
     PUBLIC_URL=https://staffroom.example.invalid
     PORTAL_SEAL_KEY=CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCA=
+    SURVEY_LINK_PUBLIC_KEY=DDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDA=
+    SURVEY_LINK_PRIVATE_KEY=EEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEA=
     OIDC_ISSUER=https://idp.example.invalid/
     OIDC_CLIENT_ID=staffroom-portal
     OIDC_CLIENT_SECRET=dummy-oidc-client-secret
@@ -101,6 +103,13 @@ for svc, key in (("wellbeing", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="),
                  ("notifications", "BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBA="),
                  ("portal", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCA=")):
     assert {s[f"{svc}-{p}"]["environment"]["SEAL_KEY"] for p in processes[svc]} == {key}, svc
+# Survey links leave wellbeing sealed to notifications' public key (every wellbeing process has it, as each
+# refuses to start without it); the private key that opens them reaches notifications-sender and nothing else.
+for p in processes["wellbeing"]:
+    assert s[f"wellbeing-{p}"]["environment"]["SURVEY_LINK_PUBLIC_KEY"] == "DDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDA=", p
+holders = [name for name, svc in s.items() if "SURVEY_LINK_PRIVATE_KEY" in (svc.get("environment") or {})]
+assert holders == ["notifications-sender"], holders
+assert s["notifications-sender"]["environment"]["SURVEY_LINK_PRIVATE_KEY"] == "EEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEA="
 # The portal: the image's CMD (gunicorn), production, the same token settings as every service, its own
 # sign-in settings, the APIs through the proxy, and no database, bus or SMTP settings (it has none).
 portal, directory = s["portal-web"], s["directory-web"]

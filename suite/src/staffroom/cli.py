@@ -183,6 +183,29 @@ def write_docs(out: Path, *, check: bool = False) -> int:
     return 0
 
 
+def survey_link_keys(public_only: bool) -> int:
+    """Wellbeing seals each survey link to notifications' public key; only notifications' email sender can open it."""
+    import sys
+
+    from staffroom_shared.sealing import new_key_pair, private_key, public_of
+
+    if public_only:
+        value = os.environ.get("SURVEY_LINK_PRIVATE_KEY") or sys.stdin.readline()
+        try:
+            print(f"SURVEY_LINK_PUBLIC_KEY={public_of(private_key(value))}")
+        except ValueError as exc:
+            print(f"staffroom survey-link-keys: SURVEY_LINK_PRIVATE_KEY is not a key ({exc}); make a pair with "
+                  "`staffroom survey-link-keys`", file=sys.stderr)
+            return 2
+        return 0
+    private, public = new_key_pair()
+    print("# notifications' email sender only: a secret, kept out of every database and backup")
+    print(f"SURVEY_LINK_PRIVATE_KEY={private}")
+    print("# every wellbeing process: not a secret")
+    print(f"SURVEY_LINK_PUBLIC_KEY={public}")
+    return 0
+
+
 def _api(module):
     import importlib
 
@@ -218,9 +241,16 @@ def main(argv: list[str] | None = None) -> int:
     docs = sub.add_parser("docs", help="regenerate docs/openapi/<service>.json and docs/events/asyncapi.json")
     docs.add_argument("--out", type=Path, default=Path("docs"))
     docs.add_argument("--check", action="store_true", help="exit 1 if the committed documents are out of date")
+    keys = sub.add_parser("survey-link-keys", help="make notifications' key pair for survey links, or print a "
+                                                   "private key's public half")
+    keys.add_argument("--public", action="store_true",
+                      help="print the SURVEY_LINK_PUBLIC_KEY of the SURVEY_LINK_PRIVATE_KEY in the environment "
+                           "(or, if it is not set, on standard input)")
     args = parser.parse_args(argv)
     if args.command == "docs":
         return write_docs(args.out, check=args.check)
+    if args.command == "survey-link-keys":
+        return survey_link_keys(args.public)
 
     configure_logging(os.environ.get("LOG_LEVEL", "INFO"), "staffroom")
     if os.environ.get("STAFFROOM_ENV") == "production":

@@ -4,7 +4,7 @@ Deliveries gain `survey_run_id` (this email is an invitation to that run: it sho
 `sealed_link` (the link as wellbeing sealed it to our key, erased once the email is sent or dead). Inbox messages
 and reminders stored before this kept each link in clear: their links become the Surveys page, where anyone who
 needs one gets a new link. (The old rows' bytes may linger in free pages or the write-ahead log until the database
-is vacuumed: docs/production.md, "Upgrading to sealed survey links".)
+is vacuumed: docs/production.md, "Survey links".)
 
 Revision ID: 0002
 Revises: 0001
