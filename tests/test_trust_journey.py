@@ -10,7 +10,6 @@ each exactly once.
 """
 from __future__ import annotations
 
-import socket
 import time
 import uuid
 from contextlib import ExitStack
@@ -19,6 +18,7 @@ from datetime import date
 import pytest
 
 from staffroom.cli import Suite, _api
+from staffroom.testing import smtp_server
 from staffroom_shared.auth import issue_dev_token
 from staffroom_shared.testing import postgres_database, rabbit_vhost
 
@@ -36,23 +36,8 @@ def wait_for(check, what: str, timeout: float = 30.0):
 @pytest.fixture
 def mailbox():
     """A real SMTP server on localhost: what it received, by recipient."""
-    from aiosmtpd.controller import Controller
-    from aiosmtpd.handlers import Message
-
-    received: list = []
-
-    class Keep(Message):
-        def handle_message(self, message):
-            received.append(message)
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(Keep(), hostname="127.0.0.1", port=port)
-    controller.start()
-    controller.received = received
-    yield controller
-    controller.stop()
+    with smtp_server() as server:
+        yield server
 
 
 @pytest.fixture(params=[pytest.param("embedded"), pytest.param("rabbitmq", marks=pytest.mark.integration)])

@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import socket
 import subprocess
 import time
 import uuid
@@ -31,44 +30,20 @@ from pathlib import Path
 import pytest
 
 from staffroom.cli import Suite, _api
+from staffroom.testing import smtp_server
 from staffroom_shared.auth import issue_dev_token
 from staffroom_shared.contracts.wellbeing import survey_link_context
 from staffroom_shared.sealing import Unopenable, new_key_pair, private_key, unseal
-from staffroom_shared.testing import PG_ADMIN_URL, postgres_database, rabbit_vhost
+from staffroom_shared.testing import PG_ADMIN_URL, postgres_database, rabbit_vhost, wait_for
 
 TAP = "tap-invitations"
 LINK = re.compile(r"/surveys/respond#token=([A-Za-z0-9_-]+)")
 
 
-def wait_for(check, what: str, timeout: float = 45.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.1)
-    pytest.fail(f"timed out waiting for {what}")
-
-
 @pytest.fixture
 def mailbox():
-    from aiosmtpd.controller import Controller
-    from aiosmtpd.handlers import Message
-
-    received: list = []
-
-    class Keep(Message):
-        def handle_message(self, message):
-            received.append(message)
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(Keep(), hostname="127.0.0.1", port=port)
-    controller.start()
-    controller.received = received
-    yield controller
-    controller.stop()
+    with smtp_server() as server:
+        yield server
 
 
 @contextmanager
@@ -207,20 +182,19 @@ def run_the_survey(suite: Suite, mailbox) -> dict:
         chosen = notifications.put("/preferences", headers=tokens_for[name], json={"email": {"surveys": how}})
         assert chosen.status_code == 200, chosen.get_json()
     wait_for(lambda: len(table_rows(suite, "wellbeing", "staff")) == 4
-             and len(table_rows(suite, "notifications", "staff")) == 4, "both services' copies of the staff")
+             and len(table_rows(suite, "notifications", "staff")) == 4, "both services' copies of the staff", timeout=45)
 
     run = survey.post("/runs", headers=hr, json={"title": "Autumn pulse", "instruments": ["enps"],
                                                  "opens_on": str(date.today()), "closes_on": "2099-01-01"}).get_json()
     assert survey.post(f"/runs/{run['id']}/schedule", headers=hr).get_json()["invited"] == 4
     wait_for(lambda: len([m for m in table_rows(suite, "notifications", "messages")
-                          if m["event_type"] == "wellbeing.invitation_issued"]) == 4, "four invitations in inboxes")
+                          if m["event_type"] == "wellbeing.invitation_issued"]) == 4, "four invitations in inboxes", timeout=45)
 
     # Priya, holding the bus, replays Tom's sealed link (from the outbox) into an invitation of her own.
-    outbox = [row["envelope"]["payload"]["sealed_link"] for row in table_rows(suite, "wellbeing", "outbox")
-              if row["event_type"] == "wellbeing.invitation_issued"]
-    [toms] = [row["envelope"]["payload"]["sealed_link"] for row in table_rows(suite, "wellbeing", "outbox")
-              if row["event_type"] == "wellbeing.invitation_issued"
-              and row["envelope"]["payload"]["staff_id"] == people["tom"]]
+    invited = [row["envelope"]["payload"] for row in table_rows(suite, "wellbeing", "outbox")
+               if row["event_type"] == "wellbeing.invitation_issued"]
+    outbox = [p["sealed_link"] for p in invited]
+    [toms] = [p["sealed_link"] for p in invited if p["staff_id"] == people["tom"]]
     forged_run = str(uuid.uuid4())
     forge(suite, {"run_id": forged_run, "staff_id": people["priya"], "academy_id": academy["id"],
                   "title": "Autumn pulse", "closes_on": date(2099, 1, 1), "sealed_link": toms})
@@ -229,10 +203,10 @@ def run_the_survey(suite: Suite, mailbox) -> dict:
     from notifications.service.scheduler import run_daily
 
     wait_for(lambda: len([m for m in table_rows(suite, "notifications", "messages")
-                          if m["event_type"] == "wellbeing.invitation_issued"]) == 5, "the forgery in Priya's inbox")
+                          if m["event_type"] == "wellbeing.invitation_issued"]) == 5, "the forgery in Priya's inbox", timeout=45)
     run_daily(suite.contexts["notifications"].uow())
     wait_for(lambda: len(mailbox.received) >= 4 and not [d for d in table_rows(suite, "notifications", "deliveries")
-                                                         if d["status"] in ("pending", "held")], "every email sent")
+                                                         if d["status"] in ("pending", "held")], "every email sent", timeout=45)
     time.sleep(1.5)  # a sender pass more
 
     emailed, priya_emails = {}, ""

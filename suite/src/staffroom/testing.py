@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 STAFFROOM = Path(sys.executable).parent / "staffroom"
@@ -16,6 +17,27 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@contextmanager
+def smtp_server():
+    """A real SMTP server on localhost (aiosmtpd): `.port` to send to, `.received` every email it was given."""
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Message
+
+    received: list = []
+
+    class Keep(Message):
+        def handle_message(self, message):
+            received.append(message)
+
+    controller = Controller(Keep(), hostname="127.0.0.1", port=free_port())
+    controller.start()
+    controller.received = received
+    try:
+        yield controller
+    finally:
+        controller.stop()
 
 
 def start(data_dir: Path, port: int, **environ) -> subprocess.Popen:
