@@ -17,7 +17,7 @@ import uuid
 from collections import defaultdict
 
 from sqlalchemy import and_, delete, func, insert, select
-from sqlalchemy.exc import DataError, StatementError
+from sqlalchemy.exc import DataError, IntegrityError, StatementError
 from sqlalchemy.orm import Session
 
 from staffroom_shared.spreadsheet import csv_text as write_csv
@@ -94,14 +94,14 @@ def _storable(ballot: tuple[Group, Scored]) -> bool:
 def _store(session: Session, run_id: uuid.UUID, counted: list, shown: set[str]) -> set[int]:
     """Write the answers in the order given; if the database refuses any, write nothing and return which.
 
-    Only a refusal of the data itself (a DataError, or text the driver cannot encode) is looked into; anything
-    else (the database going away) fails the close, which leaves the box as it was, to be closed again."""
+    Only a refusal of the data itself (a DataError, a constraint, or text the driver cannot encode) is looked into;
+    anything else (the database going away) fails the close, which leaves the box as it was, to be closed again."""
     try:
         with session.begin_nested():
             _insert(session, run_id, counted, shown)
         return set()
-    except (DataError, StatementError) as exc:
-        if not isinstance(exc, DataError) and not isinstance(exc.orig, UnicodeError):
+    except StatementError as exc:
+        if not _refused_data(exc):
             raise
         failure = exc
     refused = set()
@@ -109,13 +109,19 @@ def _store(session: Session, run_id: uuid.UUID, counted: list, shown: set[str]) 
         probe = session.begin_nested()
         try:
             _insert(session, run_id, [ballot], shown)
-        except (DataError, StatementError):
+        except StatementError as exc:
+            if not _refused_data(exc):
+                raise
             refused.add(i)
         finally:
             probe.rollback()
     if not refused:
         raise failure  # refused together but never alone: not the answers' fault
     return refused
+
+
+def _refused_data(exc: StatementError) -> bool:
+    return isinstance(exc, (DataError, IntegrityError)) or isinstance(exc.orig, UnicodeError)
 
 
 def _insert(session: Session, run_id: uuid.UUID, counted: list, shown: set[str]) -> None:
