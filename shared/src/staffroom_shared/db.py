@@ -154,7 +154,9 @@ def _sqlite_pragmas(engine: Engine) -> None:
     # WAL lets readers run beside the one writer; synchronous=FULL makes a commit survive power loss,
     # which the embedded bus relies on for "confirmed" to mean durable. Python's sqlite3 module opens
     # its own transactions lazily, so BEGIN is issued explicitly to make writes take the lock up front
-    # (BEGIN IMMEDIATE) instead of failing half-way with "database is locked".
+    # (BEGIN IMMEDIATE) instead of failing half-way with "database is locked". secure_delete zeroes what a
+    # DELETE or UPDATE frees, so a deleted row (an erased person, an emptied ballot box) cannot be read back
+    # from the file's free pages; the WAL's older frames are overwritten as it is reused.
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
         dbapi_connection.isolation_level = None
@@ -163,6 +165,7 @@ def _sqlite_pragmas(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
