@@ -20,6 +20,7 @@ from sqlalchemy import and_, delete, func, insert, select
 from sqlalchemy.exc import DataError, IntegrityError, StatementError
 from sqlalchemy.orm import Session
 
+from staffroom_shared.db import bulk_insert
 from staffroom_shared.spreadsheet import csv_text as write_csv
 from staffroom_shared.uow import UnitOfWork
 
@@ -37,7 +38,7 @@ from .runs import questionnaire, run_payload
 _GROUPING = {"trust": (), "academy": ("academy_id",), "staff_type": ("staff_type",),
              "service_band": ("service_band",), "academy_staff_type": ("academy_id", "staff_type")}
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # text neither PostgreSQL nor UTF-8 can hold
-_CHUNK = 500  # answers written per statement
+_CHUNK = 2000  # answers written per batch
 
 
 def close_run(uow: UnitOfWork, run: SurveyRun, key: bytes) -> int:
@@ -81,14 +82,9 @@ def _opened(key: bytes, run_id: uuid.UUID, box: bytes) -> tuple[Group, Scored]:
 
 
 def _storable(ballot: tuple[Group, Scored]) -> bool:
-    """Whether the database can hold this ballot's answers: the API refuses anything else, so this is the net."""
-    _, scored = ballot
-    keys = [i.key for i in scored.items] + [m.key for m in scored.measures] + [key for key, _ in scored.comments]
-    texts = [text for _, text in scored.comments]
-    return (all(isinstance(k, str) and len(k) <= 100 and not UNSTORABLE.search(k) for k in keys)
-            and all(isinstance(t, str) and not UNSTORABLE.search(t) for t in texts)
-            and all(type(i.value) is int and type(i.score) is int for i in scored.items)
-            and all(isinstance(m.value, (int, float)) and math.isfinite(m.value) for m in scored.measures))
+    """Whether the database can hold what the respondent wrote (the API refuses anything else, so this is the
+    net): the rated answers were scored by the service itself, and a sealed ballot cannot be altered."""
+    return all(not UNSTORABLE.search(text) for _, text in ballot[1].comments)
 
 
 def _store(session: Session, run_id: uuid.UUID, counted: list, shown: set[str]) -> set[int]:
@@ -139,8 +135,7 @@ def _insert(session: Session, run_id: uuid.UUID, counted: list, shown: set[str])
                       for item, text in scored.comments]
         for table, rows in ((responses, made), (response_items, items), (response_measures, measures),
                             (comments, texts)):
-            if rows:
-                session.execute(insert(table), rows)
+            bulk_insert(session, table, rows)
 
 
 def _cell(cut: str, row) -> Cell:
