@@ -117,7 +117,8 @@ def refuse_unstorable_text() -> None:
 def _pairs(pairs, location: str) -> Iterator[dict]:
     """(name, value) pairs, as a query string, form or headers carry them: a name may come more than once."""
     for name, value in pairs:
-        yield from problems_in({name: value}, location)
+        if UNSTORABLE.search(name) or UNSTORABLE.search(value):  # the usual case, quickly: nothing to report
+            yield from problems_in({name: value}, location)
 
 
 def _error(location: str, path: tuple, detail: str) -> dict:
