@@ -340,7 +340,7 @@ def _ours(logged: str) -> str:
     lines = logged.splitlines()
     frames = [f"{line}\n{lines[i + 1]}" for i, line in enumerate(lines[:-1])
               if line.lstrip().startswith("File") and ("/services/" in line or "/shared/src/" in line)]
-    errors = [line for line in lines if re.match(r"^[a-z_.]*(Error|Exception|Violation|Truncation)\b", line.split(":")[0])]
+    errors = [line for line in lines if re.fullmatch(r"[\w.]*(Error|Exception|Violation|Truncation)", line.split(":")[0])]
     return "\n".join(["    " + "\n    ".join(frames[-6:]), *("    " + e[:400] for e in errors[-2:])])
 
 
