@@ -117,6 +117,7 @@ def refuse_unstorable_text() -> None:
 def _pairs(pairs, location: str) -> Iterator[dict]:
     """(name, value) pairs, as a query string, form or headers carry them: a name may come more than once."""
     for name, value in pairs:
+        name, value = name or "", value or ""  # a multipart part may come without a name
         if UNSTORABLE.search(name) or UNSTORABLE.search(value):  # the usual case, quickly: nothing to report
             yield from problems_in({name: value}, location)
 

@@ -139,3 +139,9 @@ def test_a_missing_page_is_still_a_404(client):
 def test_many_problems_are_listed_up_to_a_limit_and_counted(client):
     body = _refusal(client.post("/things/a", json={"lines": ["\x00"] * 50}))
     assert len(body["errors"]) == 20 and body["detail"].endswith("(and 47 more; see errors)")
+
+
+def test_a_form_part_without_a_name_is_let_through_not_a_500(client):
+    body = b'--XX\r\nContent-Disposition: form-data\r\n\r\ntrue\r\n--XX--\r\n'
+    response = client.post("/things/a", data=body, content_type="multipart/form-data; boundary=XX")
+    assert response.status_code == 200

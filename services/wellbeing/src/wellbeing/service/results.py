@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 import random
-import re
 import uuid
 from collections import defaultdict
 
@@ -22,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from staffroom_shared.db import bulk_insert
 from staffroom_shared.spreadsheet import csv_text as write_csv
+from staffroom_shared.storable import unstorable
 from staffroom_shared.uow import UnitOfWork
 
 from ..adapters import sealed
@@ -37,7 +37,6 @@ from .runs import questionnaire, run_payload
 
 _GROUPING = {"trust": (), "academy": ("academy_id",), "staff_type": ("staff_type",),
              "service_band": ("service_band",), "academy_staff_type": ("academy_id", "staff_type")}
-UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # text neither PostgreSQL nor UTF-8 can hold
 _CHUNK = 2000  # answers written per batch
 
 
@@ -84,7 +83,7 @@ def _opened(key: bytes, run_id: uuid.UUID, box: bytes) -> tuple[Group, Scored]:
 def _storable(ballot: tuple[Group, Scored]) -> bool:
     """Whether the database can hold what the respondent wrote (the API refuses anything else, so this is the
     net): the rated answers were scored by the service itself, and a sealed ballot cannot be altered."""
-    return all(not UNSTORABLE.search(text) for _, text in ballot[1].comments)
+    return all(unstorable(text) is None for _, text in ballot[1].comments)
 
 
 def _store(session: Session, run_id: uuid.UUID, counted: list, shown: set[str]) -> set[int]:
