@@ -920,13 +920,14 @@ def bench_wellbeing_report(database_url: str, tmp: Path, rounds: int, requests: 
     migrate(config, bootstrap)
     n_runs, per_run = WELLBEING_RUNS, WELLBEING_PER_RUN
     t0 = time.perf_counter()
-    seeded = wellbeing_seed.seed_trust(database_url, n_runs, per_run, log=lambda m: log(f"(g) {m}"))
+    seeded = wellbeing_seed.seed_trust(database_url, n_runs, per_run, seal_key(config), log=lambda m: log(f"(g) {m}"))
     log(f"(g) {len(seeded['people']):,} staff in {wellbeing_seed.ACADEMIES} academies, {n_runs} open runs seeded in "
         f"{time.perf_counter() - t0:.1f} s; closing each (results worked out and stored), oldest first")
 
     # Each run closed as trust HR's POST /runs/<id>/close does it: wellbeing.service.runs.close -> close_run
-    # (the ballot box emptied -- empty here --, GROUP BY per cut, disclosure rules, result rows, two outbox
-    # events) in one unit of work, timed.
+    # (every ballot opened, every figure added up per cut in memory, disclosure rules, result rows, the
+    # responses with their items and measures written, the box emptied, two outbox events) in one unit of
+    # work, timed.
     hr = trust_hr()
     context = bootstrap.build(config)
     closes = []
@@ -1057,13 +1058,12 @@ def bench_wellbeing_submit(database_url: str, tmp: Path, rounds: int) -> None:
                         select(invitations.c.status, func.count()).where(invitations.c.run_id == run_id)
                         .group_by(invitations.c.status)).all()}}
 
-        # While open, a submission is a sealed ballot until the box holds a batch (the run's minimum group
-        # size); then the batch becomes responses. So: responses + ballots still in the box = n.
+        # While open, every submission is a sealed ballot in the box, and nothing else.
         before = counts()
-        if before["responses"] + before["ballots"] != n:
-            wrong.append(f"while open: {before['responses']} responses + {before['ballots']} ballots in the box, "
-                         f"expected {n} in all")
-        # Closing (as trust HR's POST /runs/<id>/close does) releases the rest: then exactly n responses.
+        if (before["responses"], before["ballots"]) != (0, n):
+            wrong.append(f"while open: {before['responses']} responses and {before['ballots']} ballots in the box, "
+                         f"expected 0 and {n}")
+        # Closing (as trust HR's POST /runs/<id>/close does) opens the box: then exactly n responses.
         run_commands.close(context.uow(actor=hr.actor), hr, run_id, seal_key(config))
         after = counts()
         want = {"responses": n, "ballots": 0, "items": sum(len(scored[i].items) for i in range(n)),
@@ -1072,14 +1072,12 @@ def bench_wellbeing_submit(database_url: str, tmp: Path, rounds: int) -> None:
                 "invitations": {InvitationStatus.SUBMITTED.value: n}}
         if after != want:
             wrong.append(f"after the close {after}, expected {want}")
-        first["released_while_open"] = before["responses"]
         return first, again, wrong
 
     def b_round(who: list[dict]) -> dict:
         run_id, _ = wellbeing_seed.open_run(engine, who, "bare")
         reqs = [{"method": "POST", "path": "/responses",
-                 "body": {"run_id": str(run_id), "academy_id": str(p["academy_id"]), "staff_type": p["staff_type"],
-                          "service_band": "5_to_10_years"}} for p in who]
+                 "body": {"run_id": str(run_id), "academy_id": str(p["academy_id"])}} for p in who]
         out = fire(servers["bare"].port, reqs, tmp, "at_once")
         with engine.connect() as conn:
             stored = conn.scalar(select(func.count()).select_from(responses).where(responses.c.run_id == run_id))
@@ -1109,8 +1107,7 @@ def bench_wellbeing_submit(database_url: str, tmp: Path, rounds: int) -> None:
             results["wellbeing"].append(a)
             results["bare"].append({"rps": SUBMITTERS / b["seconds"], "p50": b["p50"], "p95": b["p95"]})
             log(f"(h) round {r + 1}: {SUBMITTERS} submissions in {first['seconds']:.2f} s = {a['rps']:.0f} req/s "
-                f"(p50 {a['p50']:.0f} ms, p95 {a['p95']:.0f} ms), {first['released_while_open']} released as "
-                f"responses while open, the rest at the close; {RESENT} re-sent in {again['seconds']:.2f} s; "
+                f"(p50 {a['p50']:.0f} ms, p95 {a['p95']:.0f} ms), all in the box until the close; {RESENT} re-sent in {again['seconds']:.2f} s; "
                 f"bare INSERT {results['bare'][-1]['rps']:.0f} req/s (p95 {b['p95']:.0f} ms); checks: "
                 + ("ok" if not wrong else "FAILED: " + "; ".join(wrong)))
         access_lines = sum(1 for _ in (tmp / "wellbeing-h.log").open())

@@ -1,11 +1,13 @@
 """(g) and (h) wellbeing: the data, the WSGI apps and the HTTP client for bench/run.py's wellbeing parts.
 
 Run by `.venv/bin/python bench/run.py --only g,h`. This module is:
-- the seed for (g) (`seed_trust`): a trust of 10,000 staff in 10 academies and N survey runs of 10,000 responses each
-  (every instrument), written straight into wellbeing's tables with PostgreSQL COPY. Each response is one
-  of ANSWER_PATTERNS complete-ish sets of answers (varied per item, a few with skipped questions), scored
-  by `wellbeing.domain.scoring.score` -- exactly what `wellbeing.service.respond.store` would write for it
-  -- and reused; the group (academy, staff type, length-of-service band) is a real member of staff's.
+- the seed for (g) (`seed_trust`): a trust of 10,000 staff in 10 academies and N open survey runs of 10,000
+  submissions each (every instrument), written straight into wellbeing's tables with PostgreSQL COPY: every
+  invitation answered, and for each a ballot in the box, sealed by `wellbeing.service.respond.seal_ballot` with
+  the run's SEAL_KEY exactly as a submission seals it. Each ballot's answers are one of ANSWER_PATTERNS
+  complete-ish sets (varied per item, a few with skipped questions), scored by
+  `wellbeing.domain.scoring.score`; its group (academy, staff type, length-of-service band) is a real member
+  of staff's. Closing a run (timed in bench/run.py) opens the box and writes the responses.
   For (h), `open_run` makes an open run with one invitation (and a known single-use token) per person.
 - the WSGI apps gunicorn serves for (g) and (h): `wellbeing_app()` (the real service, production config
   from the environment) and `bare_insert_app()` (the floor for (h): one INSERT of a `responses` row per
@@ -47,7 +49,7 @@ def wellbeing_app():
 
 def bare_insert_app():
     """Flask + SQLAlchemy (same pool size), one INSERT of a `responses` row per POST /responses; no token,
-    no lookup, no scoring, no items."""
+    no lookup, no scoring, no sealing, no items."""
     from flask import Flask, jsonify, request
     from sqlalchemy import MetaData, Table, create_engine, insert
 
@@ -60,8 +62,7 @@ def bare_insert_app():
         body = request.get_json()
         with engine.begin() as conn:
             conn.execute(insert(table).values(
-                id=uuid.uuid4(), run_id=uuid.UUID(body["run_id"]), academy_id=uuid.UUID(body["academy_id"]),
-                staff_type=body["staff_type"], service_band=body["service_band"]))
+                id=uuid.uuid4(), run_id=uuid.UUID(body["run_id"]), academy_id=uuid.UUID(body["academy_id"])))
         return "", 204
 
     @app.get("/healthz")
@@ -132,41 +133,30 @@ def _copy_value(value) -> str:
     return str(value)
 
 
-def scored_templates(patterns: list[dict]) -> list[tuple[str, str, int, int]]:
-    """Per pattern: COPY text for its response_items and response_measures rows, '@' standing for the
-    response id; plus how many rows of each. Scored by the service's own `score`."""
-    from wellbeing.domain.scoring import score
-
-    form = questionnaire()
-    out = []
-    for answers in patterns:
-        scored = score(form, answers)
-        items = "".join(f"@\t#\t{i.key}\t{i.value}\t{i.score}\t{_copy_value(i.favourable)}\n" for i in scored.items)
-        measures = "".join(f"@\t#\t{m.key}\t{m.value!r}\t{_copy_value(m.favourable)}\n" for m in scored.measures)
-        out.append((items, measures, len(scored.items), len(scored.measures)))
-    return out
-
-
 def run_dates(index: int, count: int, today: date) -> tuple[date, date]:
     """Termly runs, the newest closing last week: (opens_on, closes_on) of run `index` of `count`."""
     closes = today - timedelta(days=7 + 120 * (count - 1 - index))
     return closes - timedelta(days=21), closes
 
 
-def seed_trust(sa_url: str, runs_count: int, per_run: int, log=print) -> dict:
-    """Academies, staff and `runs_count` OPEN runs of `per_run` responses each, every invitation answered
-    (COPY). Returns what it made."""
+def seed_trust(sa_url: str, runs_count: int, per_run: int, key: bytes, log=print) -> dict:
+    """Academies, staff and `runs_count` OPEN runs of `per_run` submissions each: every invitation answered and
+    its ballot in the box, sealed with `key` (COPY). Returns what it made."""
     import psycopg
     from sqlalchemy import create_engine, insert
 
     from wellbeing.adapters.orm import academies, runs, staff
+    from wellbeing.adapters.sealed import capacity
     from wellbeing.domain.model import RunStatus, service_band
+    from wellbeing.domain.scoring import score
+    from wellbeing.service.respond import seal_ballot
 
     today = date.today()
     academy_ids = [uuid.UUID(int=i + 1, version=4) for i in range(ACADEMIES)]
     people = staff_rows(academy_ids, PER_ACADEMY)
-    patterns = answer_patterns()
-    templates = scored_templates(patterns)
+    form = questionnaire()
+    scored = [score(form, answers) for answers in answer_patterns()]
+    size = capacity(form)
     engine = create_engine(sa_url)
     run_ids = []
     with engine.begin() as conn:
@@ -184,18 +174,9 @@ def seed_trust(sa_url: str, runs_count: int, per_run: int, log=print) -> dict:
                 invited=len(people), reminded_on=None))
     engine.dispose()
 
-    rows = {"invitations": 0, "responses": 0, "response_items": 0, "response_measures": 0}
+    rows = {"invitations": 0, "ballots": 0}
     dsn = sa_url.replace("postgresql+psycopg://", "postgresql://", 1)
     with psycopg.connect(dsn) as conn:
-        # A bulk load skips the per-row foreign-key triggers (superuser only; checked in one pass below). Without
-        # it the 6.8 million rows take ~3x as long; with a non-superuser role the load just runs with them.
-        try:
-            conn.execute("SET session_replication_role = replica")
-            conn.commit()
-            fast = True
-        except psycopg.Error:
-            conn.rollback()
-            fast = False
         for r, run_id in enumerate(run_ids):
             opens_on, _ = run_dates(r, runs_count, today)
             rng = random.Random(1000 + r)
@@ -203,51 +184,35 @@ def seed_trust(sa_url: str, runs_count: int, per_run: int, log=print) -> dict:
             chosen = [min(ANSWER_PATTERNS - 1, int(rng.betavariate(2 + r / 3, 3) * ANSWER_PATTERNS))
                       for _ in range(per_run)]
             for start in range(0, per_run, COPY_BATCH):
-                resp, items, measures, invited = io.StringIO(), io.StringIO(), io.StringIO(), io.StringIO()
+                invited, boxes = io.StringIO(), []
                 for j in range(start, min(per_run, start + COPY_BATCH)):
                     person = people[j % len(people)]
-                    rid = str(uuid.uuid4())
                     band = service_band(person["start_date"], opens_on)
-                    group = f"{person['academy_id']}\t{person['staff_type']}\t{band}"
-                    # The invitation (answered; a token hash nobody holds) and, apart from it, the response.
+                    group = type("Group", (), {"academy_id": person["academy_id"], "staff_type": person["staff_type"],
+                                               "service_band": band})
+                    # The invitation (answered; a token hash nobody holds) and, apart from it, the ballot.
                     invited.write(f"{run_id}\t{person['staff_id']}\t{hashlib.sha256(os.urandom(16)).hexdigest()}"
-                                  f"\t{group}\tsubmitted\n")
-                    resp.write(f"{rid}\t{run_id}\t{group}\n")
-                    t_items, t_measures, n_items, n_measures = templates[chosen[j]]
-                    items.write(t_items.replace("@", rid).replace("#", str(run_id)))
-                    measures.write(t_measures.replace("@", rid).replace("#", str(run_id)))
-                    rows["response_items"] += n_items
-                    rows["response_measures"] += n_measures
-                    rows["responses"] += 1
+                                  f"\t{person['academy_id']}\t{person['staff_type']}\t{band}\tsubmitted\n")
+                    boxes.append((uuid.uuid4(), run_id, seal_ballot(key, run_id, group, scored[chosen[j]], size)))
                     rows["invitations"] += 1
+                    rows["ballots"] += 1
                 with conn.cursor() as cur:
                     with cur.copy("COPY invitations (run_id, staff_id, token_hash, academy_id, staff_type, service_band,"
                                   " status) FROM STDIN") as cp:
                         cp.write(invited.getvalue())
-                    with cur.copy("COPY responses (id, run_id, academy_id, staff_type, service_band) FROM STDIN") as cp:
-                        cp.write(resp.getvalue())
-                    with cur.copy("COPY response_items (response_id, run_id, item, value, score, favourable) FROM STDIN") as cp:
-                        cp.write(items.getvalue())
-                    with cur.copy("COPY response_measures (response_id, run_id, measure, value, favourable) FROM STDIN") as cp:
-                        cp.write(measures.getvalue())
+                    with cur.copy("COPY ballots (id, run_id, sealed) FROM STDIN (FORMAT BINARY)") as cp:
+                        cp.set_types(["uuid", "uuid", "bytea"])
+                        for box in boxes:
+                            cp.write_row(box)
             conn.commit()
         conn.autocommit = True
-        if fast:
-            conn.execute("SET session_replication_role = DEFAULT")
         for table in rows:
             conn.execute(f"VACUUM ANALYZE {table}")  # what autovacuum would do a minute after a load this size
         found = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in rows}  # noqa: S608 - our table names
-        orphans = conn.execute(
-            "SELECT (SELECT count(*) FROM response_items i LEFT JOIN responses r ON r.id = i.response_id"
-            " WHERE r.id IS NULL) + (SELECT count(*) FROM response_measures m LEFT JOIN responses r"
-            " ON r.id = m.response_id WHERE r.id IS NULL) + (SELECT count(*) FROM responses r WHERE NOT EXISTS"
-            " (SELECT 1 FROM runs WHERE runs.id = r.run_id)) + (SELECT count(*) FROM invitations i WHERE NOT EXISTS"
-            " (SELECT 1 FROM runs WHERE runs.id = i.run_id))").fetchone()[0]
-    if found != rows or orphans:
-        raise RuntimeError(f"seed: wrote {rows}, the tables hold {found}, {orphans} rows without their parent row")
-    how = "foreign-key triggers off for the load, checked after" if fast else "with foreign-key triggers"
-    log(f"seeded {rows['invitations']:,} invitations (answered), {rows['responses']:,} responses, "
-        f"{rows['response_items']:,} items and {rows['response_measures']:,} measures by COPY ({how})")
+    if found != rows:
+        raise RuntimeError(f"seed: wrote {rows}, the tables hold {found}")
+    log(f"seeded {rows['invitations']:,} invitations (answered) and {rows['ballots']:,} sealed ballots of "
+        f"{size:,} bytes each by COPY")
     return {"academy_ids": academy_ids, "people": people, "run_ids": run_ids, "rows": rows}
 
 

@@ -13,10 +13,8 @@ Examples per operation and mode: STAFFROOM_FUZZ_EXAMPLES (default 5, to keep CI 
 """
 from __future__ import annotations
 
-import importlib
 import os
 import uuid
-from datetime import date, datetime, timedelta, timezone
 
 import pytest
 import schemathesis
@@ -31,14 +29,12 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from staffroom_shared.config import ServiceConfig
-from staffroom_shared.testing import ServiceDb, Tokens
+from fuzzkit import SEEDS, SERVICES, service_app
+from staffroom_shared.testing import Tokens
 
-SERVICES = ["directory", "appraisal", "cpd", "wellbeing", "notifications", "targets"]
 EXAMPLES = int(os.environ.get("STAFFROOM_FUZZ_EXAMPLES", "5"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
           negative_data_rejection]
-TODAY = date.today()
 
 
 @pytest.fixture(scope="module")
@@ -59,15 +55,8 @@ def trust_hr(tokens, hr_id) -> dict:
 @pytest.fixture(params=SERVICES)
 def service(request, tmp_path, tokens, trust_hr, hr_id):
     """(app, ids): the service's app on a fresh SQLite file and, by path parameter name, ids of seeded records."""
-    name = request.param
-    bootstrap = importlib.import_module(f"{name}.bootstrap")
-    config = ServiceConfig.from_env(name, {"STAFFROOM_DATA_DIR": str(tmp_path), "LOG_LEVEL": "WARNING",
-                                           "JWT_PUBLIC_KEY_FILE": str(tokens.public)})
-    bootstrap.migrate(config)
-    app = importlib.import_module(f"{name}.api").create_app(config)
-    ids = SEEDS[name](app, trust_hr, hr_id)
-    yield app, ids
-    app.extensions["staffroom"].engine.dispose()
+    with service_app(request.param, tmp_path, tokens) as app:
+        yield app, SEEDS[request.param](app, trust_hr, hr_id)
 
 
 def test_every_operation_keeps_to_its_document(service, trust_hr):
@@ -113,83 +102,3 @@ def _is_uuid(value) -> bool:
     except ValueError:
         return False
     return True
-
-
-# -- a little data per service, made through its own API (or, for copies of other services' data, its tables) ----
-
-def _post(client, path, body, headers) -> dict:
-    response = client.post(path, json=body, headers=headers)
-    assert response.status_code in (200, 201), (path, response.get_data(as_text=True))
-    return response.json
-
-
-def _people(app) -> tuple[str, list[str]]:
-    """An academy and two staff in the service's copy of the directory; (academy id, staff ids)."""
-    academy, staff = uuid.uuid4(), [uuid.uuid4(), uuid.uuid4()]
-    db = ServiceDb(app)
-    db.insert("academies", {"academy_id": academy, "name": "Oak Primary Academy", "urn": "140001"})
-    db.insert("staff", *[{"staff_id": s, "academy_id": academy, "first_name": "Tom", "last_name": f"Taylor{i}",
-                          "email": f"t{i}@oaktrust.example", "staff_type": "teaching", "post": "Teacher",
-                          "start_date": date(2019, 9, 1), "leaving_date": None,
-                          "line_manager_id": staff[0] if i else None} for i, s in enumerate(staff)])
-    return str(academy), [str(s) for s in staff]
-
-
-def seed_directory(app, hr, _hr_id) -> dict:
-    client = app.test_client()
-    academy = _post(client, "/academies", {"name": "Oak Primary Academy", "urn": "140001", "phase": "primary"}, hr)
-    person = _post(client, "/staff", {
-        "staff_code": "S1", "academy_id": academy["id"], "first_name": "Tom", "last_name": "Taylor",
-        "email": "tom.taylor@oaktrust.example", "staff_type": "teaching", "post": "Teacher",
-        "start_date": "2019-09-01"}, hr)
-    return {"academy_id": [academy["id"]], "staff_id": [person["id"]]}
-
-
-def seed_appraisal(app, hr, _hr_id) -> dict:
-    academy, _staff = _people(app)
-    client = app.test_client()
-    cycle = _post(client, "/cycles", {
-        "name": "Teachers", "template": "teachers", "academy_id": academy,
-        "starts_on": str(TODAY - timedelta(days=60)), "objectives_due": str(TODAY + timedelta(days=10)),
-        "mid_year_due": str(TODAY + timedelta(days=20)), "end_of_year_due": str(TODAY + timedelta(days=30)),
-        "ends_on": str(TODAY + timedelta(days=200))}, hr)
-    _post(client, f"/cycles/{cycle['id']}/open", {}, hr)
-    appraisals = client.get(f"/appraisals?cycle_id={cycle['id']}", headers=hr).json["items"]
-    return {"cycle_id": [cycle["id"]], "appraisal_id": [a["id"] for a in appraisals]}
-
-
-def seed_cpd(app, hr, _hr_id) -> dict:
-    academy, _staff = _people(app)
-    client = app.test_client()
-    programme = _post(client, "/programmes", {
-        "title": "Adaptive teaching", "kind": "external_course", "provider": "Ambition Institute",
-        "delivery_mode": "blended", "cost": "300.00", "academy_id": academy}, hr)
-    cohort = _post(client, f"/programmes/{programme['id']}/cohorts", {
-        "name": "Spring", "starts_on": str(TODAY + timedelta(days=30)), "ends_on": str(TODAY + timedelta(days=90)),
-        "capacity": 10}, hr)
-    return {"academy_id": [academy], "programme_id": [programme["id"]], "cohort_id": [cohort["id"]]}
-
-
-def seed_wellbeing(app, hr, _hr_id) -> dict:
-    _people(app)
-    run = _post(app.test_client(), "/runs", {
-        "title": "Autumn staff survey", "instruments": ["ons4", "enps"], "opens_on": str(TODAY + timedelta(days=1)),
-        "closes_on": str(TODAY + timedelta(days=14))}, hr)
-    return {"run_id": [run["id"]]}
-
-
-def seed_notifications(app, _hr, hr_id) -> dict:
-    message = uuid.uuid4()
-    ServiceDb(app).insert("messages", {
-        "id": message, "recipient_id": hr_id, "category": "cpd_updates", "subject": "Welcome", "body": "Dear HR,",
-        "link": "/cpd/enrolments/1", "event_id": uuid.uuid4(), "event_type": "cpd.enrolled",
-        "created_at": datetime(2026, 11, 1, tzinfo=timezone.utc), "read_at": None})
-    return {"message_id": [str(message)]}
-
-
-def seed_targets(_app, _hr, _hr_id) -> dict:
-    return {}
-
-
-SEEDS = {"directory": seed_directory, "appraisal": seed_appraisal, "cpd": seed_cpd, "wellbeing": seed_wellbeing,
-         "notifications": seed_notifications, "targets": seed_targets}

@@ -11,8 +11,10 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from staffroom_shared.auth import TokenVerifier, Unauthorised
 from staffroom_shared.config import ConfigError, ServiceConfig
+from staffroom_shared.errors import Unprocessable
 from staffroom_shared.log import configure_logging
 from staffroom_shared.principal import Principal
+from staffroom_shared.storable import refuse_unstorable_text
 
 from .backend import ApiError, Backend
 from .signin import DevSignIn, Oidc
@@ -60,6 +62,9 @@ def create_app(config: ServiceConfig | None = None, *, backend: Backend | None =
     api_url = environ.get("PORTAL_API_URL", config.public_url)
     app.extensions["portal"] = Portal(config, backend or Backend(api_url), TokenVerifier(config), dev_sign_in, oidc)
     CSRFProtect(app)
+    # The services refuse the same text; refusing it here too keeps it out of the portal's own uses (sign-in,
+    # paths it builds) and says so on a page rather than as an API's answer.
+    app.before_request(refuse_unstorable_text)
     if oidc is not None:
         oidc.init_app(app)
     if config.proxy_hops:
@@ -165,6 +170,10 @@ def _wire(app: Flask) -> None:
     def _csrf(error):
         return render_template("error.html", status=400, message="This form had expired. Go back, reload the page "
                                "and try again."), 400
+
+    @app.errorhandler(Unprocessable)
+    def _unstorable(error: Unprocessable):
+        return render_template("error.html", status=422, message=error.description), 422
 
     @app.errorhandler(413)
     def _too_large(error):

@@ -16,6 +16,7 @@ from sqlalchemy import text
 from .context import ServiceContext
 from .errors import PROBLEM_JSON, handle_http_exception, register_error_handlers
 from .log import configure_logging, reset_correlation_id, set_correlation_id
+from .storable import refuse_unstorable_text
 
 log = logging.getLogger(__name__)
 CORRELATION_HEADER = "X-Correlation-ID"
@@ -104,6 +105,8 @@ def create_service_app(
     register_error_handlers(app)
     _correlation_middleware(app)
     _authenticate_first(app)
+    # After authentication (a stranger learns nothing), before any view reads a thing.
+    app.before_request(refuse_unstorable_text)
     if config.proxy_hops:
         from werkzeug.middleware.proxy_fix import ProxyFix
 

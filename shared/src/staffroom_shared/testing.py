@@ -11,6 +11,23 @@ import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
+# Text that PostgreSQL holds but that has broken software elsewhere: every service must store it safely or refuse it
+# for a reason of its own (the guard's tests and the fuzzing of every service use these, issue 19).
+STORABLE_TEXT = {
+    "mixed scripts and bidi controls": "\u01c4\U0001d538\u0627\u4e2d\u202e\u200d",
+    "combining marks": "Z\u0351\u036b\u0343a\u0310l\u0307g\u0344o",
+    "emoji ZWJ sequence": "\U0001f469\u200d\U0001f469\u200d\U0001f467",
+    "noncharacters and BOM": "\ufffe\uffff\U0010ffff\ufeff",
+    "C0 and C1 controls but NUL": "\x01\x1b\x7f\x85\x9f",
+    "formula (DDE)": "=cmd|' /C calc'!A0",
+    "formula (+)": "+1",
+    "formula (-)": "-1",
+    "formula (@)": "@SUM(1)",
+    "LIKE pattern ending in its escape": "50%_\\",
+}
+# Text PostgreSQL cannot hold, which staffroom_shared.storable refuses at every service's edge.
+UNSTORABLE_TEXT = {"NUL": "Tom\x00Taylor", "lone high surrogate": "\ud800", "lone low surrogate": "ok \udfff"}
+
 PG_ADMIN_URL = os.environ.get("STAFFROOM_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 RABBIT_URL = os.environ.get("STAFFROOM_TEST_AMQP", "amqp://guest:guest@127.0.0.1:5672//")
 

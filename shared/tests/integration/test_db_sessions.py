@@ -158,3 +158,16 @@ def test_a_connection_used_moments_ago_is_not_pinged(tmp_path, monkeypatch):
             _backend_pid(engine)
         assert lost.value.connection_invalidated
         assert _backend_pid(engine) != first
+
+
+def test_a_deleted_row_cannot_be_read_back_from_the_sqlite_file(tmp_path):
+    marker = f"erased-{uuid.uuid4().hex}"
+    with engine_on("sqlite", tmp_path) as engine:
+        metadata.create_all(engine)
+        with engine.begin() as conn:
+            conn.execute(insert(notes), [{"id": uuid.uuid4(), "body": marker}, {"id": uuid.uuid4(), "body": "kept"}])
+        with engine.begin() as conn:
+            conn.execute(notes.delete().where(notes.c.body == marker))
+    # the last connection closed: the WAL is copied into the file (a checkpoint) and removed
+    files = b"".join(p.read_bytes() for p in tmp_path.glob("notes.db*"))
+    assert b"kept" in files and marker.encode() not in files

@@ -4,6 +4,10 @@
 // sees it. It arrives in the URL fragment (browsers never send that to a server); we take it out of the address bar
 // at once (so it is not bookmarked, shared or shown over a shoulder), keep it in this tab only, and send it to the
 // API in a header, without cookies, so no request carries both who you are and your answers.
+//
+// What you save is sealed on the server under a key made from the token and a second key this browser makes once
+// and keeps (localStorage): someone who finds your link (in a mailbox, say) still cannot open what you saved, and
+// a draft saved in one browser opens only in that browser.
 (() => {
   "use strict";
   const root = document.getElementById("survey");
@@ -12,6 +16,18 @@
   const heading = document.getElementById("survey-title");
   const status = document.getElementById("survey-status");
   const STORE = "staffroom-survey-token"; // this tab only; gone when the tab closes, removed after submitting
+  const KEEP = "staffroom-survey-browser-key"; // this browser's own key for what it saves (never the token)
+
+  const browserKey = (() => {
+    const keep = (() => { try { localStorage.setItem(KEEP + "?", "1"); localStorage.removeItem(KEEP + "?"); return localStorage; } catch { return sessionStorage; } })();
+    let key = keep.getItem(KEEP);
+    if (!key) {
+      const bytes = crypto.getRandomValues(new Uint8Array(32));
+      key = btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+      keep.setItem(KEEP, key);
+    }
+    return key;
+  })();
 
   const token = (() => {
     const found = /(?:^#|&)token=([^&]+)/.exec(location.hash);
@@ -37,7 +53,7 @@
   async function call(method, path, answers) {
     const response = await fetch(api + path, {
       method,
-      headers: { "X-Survey-Token": token, Accept: "application/json",
+      headers: { "X-Survey-Token": token, "X-Draft-Key": browserKey, Accept: "application/json",
         ...(answers ? { "Content-Type": "application/json" } : {}) },
       body: answers ? JSON.stringify({ answers }) : undefined,
       credentials: "omit", cache: "no-store", referrerPolicy: "no-referrer",
@@ -128,7 +144,10 @@
     const scales = Object.fromEntries(survey.scales.map((s) => [s.key, s]));
     const summary = el("div", { class: "error-summary", role: "alert", tabindex: "-1", hidden: true });
     const form = el("form", { novalidate: true, "aria-labelledby": "survey-title" });
-    form.append(el("p", { text: `Open until ${day(survey.closes_on)}. Every question is optional: skip any you would rather not answer. You can save your answers and come back with the same link.` }), summary);
+    form.append(el("p", { text: `Open until ${day(survey.closes_on)}. Every question is optional: skip any you would rather not answer. You can save your answers and come back with the same link, in this browser.` }), summary);
+    if (survey.saved_elsewhere) {
+      form.append(el("div", { class: "panel", role: "note" }, el("p", { text: "You saved answers with this link in another browser or on another device. To keep your answers private they can only be opened there, so they are not shown here. Carry on there, or answer here: saving or submitting here replaces them." })));
+    }
     for (const section of survey.sections) {
       const part = el("section", { "aria-labelledby": `s-${section.key}` },
         el("h2", { id: `s-${section.key}`, text: section.title }),
@@ -154,7 +173,7 @@
     save.addEventListener("click", () => act(async () => {
       await call("PUT", "/answers", answersIn(form));
       summary.hidden = true;
-      status.textContent = `Your answers are saved. Open your link again before ${day(survey.closes_on)} to finish.`;
+      status.textContent = `Your answers are saved. Open your link again in this browser before ${day(survey.closes_on)} to finish.`;
     }));
     form.addEventListener("submit", (event) => {
       event.preventDefault();

@@ -162,16 +162,19 @@ def run(run_id):
 
 
 def _trend(series: list[dict], titles: dict, academies: dict) -> dict:
-    """The trend as one table (a row per measure and group, a column per survey) plus the series worth a line."""
+    """The trend as one table (a row per measure and group, a column per survey) plus the series worth a line.
+    A point the API withheld (too few people changed between surveys to compare them safely) is marked, not drawn."""
     runs = sorted({(p["closes_on"], p["run_id"], p["title"]) for s in series for p in s["points"]})
     rows = []
     for s in series:
         share = s["points"][0]["favourable"] is not None  # compare like with like: % favourable, else the mean
         where = academies.get(s["academy_id"], "an academy") if s["academy_id"] else "whole trust"
+        shown = [p for p in s["points"] if not p.get("withheld")]
         rows.append({"label": f"{titles.get(s['measure'], s['measure'])} ({where})", "unit": "%" if share else "",
-                     "values": {p["run_id"]: p["favourable"] if share else p["mean"] for p in s["points"]},
+                     "values": {p["run_id"]: p["favourable"] if share else p["mean"] for p in shown},
+                     "withheld": {p["run_id"] for p in s["points"] if p.get("withheld")},
                      "points": [{"label": f"{p['title']} ({_day(p['closes_on'])})",
-                                 "value": p["favourable"] if share else p["mean"]} for p in s["points"]]})
+                                 "value": p["favourable"] if share else p["mean"]} for p in shown]})
     return {"runs": [{"id": run_id, "title": title} for _, run_id, title in runs], "rows": rows}
 
 

@@ -167,3 +167,17 @@ def test_semicolon_file_whose_rows_drop_trailing_empty_fields_is_read():
     assert parsed.errors == []
     assert [(r.staff_code, r.post, r.line_manager) for r in parsed.rows] == [
         ("S1", "Teacher, Maths", None), ("S2", "TA", "S1")]
+
+
+def test_a_value_longer_than_its_column_is_a_row_error_not_a_failed_insert():
+    row = ROW.replace("Amira,", "A" * 101 + ",", 1)
+    parsed = parse(f"{HEADER}\n{row}\n")
+    assert parsed.rows == []
+    assert [(e.line, e.column, e.message) for e in parsed.errors] == [
+        (2, "Forename", "Forename is 101 characters long; the most it can be is 100")]
+
+
+def test_the_longest_values_are_the_columns_lengths():
+    from directory.adapters.orm import staff
+
+    assert staff_csv.LONGEST == {name: staff.c[name].type.length for name in staff_csv.LONGEST}

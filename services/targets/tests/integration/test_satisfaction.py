@@ -70,3 +70,20 @@ def test_an_event_that_moves_it_judges_it_again(world):
     assert world.figures(KEY, TODAY) == {None: (1, 1)}
     world.starter(date(2027, 5, 1))  # a sixth: spend per head fell
     assert world.figures(KEY, TODAY) == {None: (0, 1)}
+
+
+def test_no_data_where_the_number_answering_changed_by_fewer_than_the_minimum_group(world):
+    """One person left between the surveys and the rest answered as before: comparing the two would give that one
+    person's answer, so the target does not compare them."""
+    two_staff_spending_more(world)
+    world.satisfaction(PREVIOUS, [(None, 60.0)], answered=20)
+    world.satisfaction(LATEST, [(None, 57.9)], answered=19)
+    assert world.figures(KEY, TODAY) == {}
+    assert statuses(world)[None] == Status.NO_DATA
+
+
+def test_surveys_answered_by_at_least_the_minimum_group_more_or_fewer_are_compared(world):
+    two_staff_spending_more(world)
+    world.satisfaction(PREVIOUS, [(None, 60.0)], answered=20)
+    world.satisfaction(LATEST, [(None, 57.9)], answered=15)
+    assert world.figures(KEY, TODAY) == {None: (0, 1)}

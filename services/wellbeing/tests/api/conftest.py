@@ -1,6 +1,7 @@
 """The wellbeing app on a temporary SQLite database and embedded bus, as the one-command run builds it."""
 from __future__ import annotations
 
+import secrets
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -33,6 +34,7 @@ class Trust:
     tokens: object
     academies: dict[str, uuid.UUID] = field(default_factory=dict)
     staff: dict[str, list[dict]] = field(default_factory=dict)
+    browser: str = field(default_factory=lambda: secrets.token_urlsafe(16))  # the key a browser keeps (X-Draft-Key)
 
     def academy(self, name: str, teaching: int, support: int = 0, *, started=date(2015, 9, 1)) -> uuid.UUID:
         academy_id = self.academies[name] = uuid.uuid4()
@@ -78,9 +80,11 @@ class Trust:
                 found[uuid.UUID(event["payload"]["staff_id"])] = link.split("#token=")[1]
         return found
 
-    def answer(self, token: str, answers: dict, *, final: bool = True):
+    def answer(self, token: str, answers: dict, *, final: bool = True, browser: str | None = None):
+        """Save (final=False) or submit answers with a link, from this trust's browser unless another is named."""
         path, method = ("/survey/submission", self.client.post) if final else ("/survey/answers", self.client.put)
-        return method(path, json={"answers": answers}, headers={"X-Survey-Token": token})
+        return method(path, json={"answers": answers},
+                      headers={"X-Survey-Token": token, "X-Draft-Key": browser or self.browser})
 
     def close(self, run_id) -> dict:
         closed = self.client.post(f"/runs/{run_id}/close", headers=self.hr())

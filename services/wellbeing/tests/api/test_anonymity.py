@@ -29,14 +29,17 @@ def test_no_stored_answer_joins_back_to_a_person_or_a_link_or_a_time(trust, db, 
         assert not any(str(c.type).upper().startswith(("DATETIME", "TIMESTAMP")) for c in db.tables[table].c)
         for row in db.rows(table):
             assert not {str(v) for v in row.values()} & secrets, table
-    # six answers: five released as responses in one shuffled batch, the sixth waits sealed in the box
-    assert (len(db.rows("responses")), len(db.rows("ballots"))) == (5, 1)
-    assert b"Secret remark" not in db.rows("ballots")[0]["sealed"]
+    # six answers wait, sealed, in the box until the run closes
+    assert (len(db.rows("responses")), len(db.rows("ballots"))) == (0, 6)
+    assert not any(b"Secret remark" in row["sealed"] for row in db.rows("ballots"))
+    trust.close(run["id"])
+    assert (len(db.rows("responses")), len(db.rows("ballots"))) == (6, 0)
     for row in db.rows("responses"):
         assert row["id"].version == 4  # random: its order says nothing about when
     # nor does anything written beside the answers: no audit row, no event, for a submission
     assert not [a for a in db.audit() if a["actor"] == "respondent"]
-    assert {e["type"] for e in db.events()} == {"wellbeing.survey_opened", "wellbeing.invitation_issued"}
+    assert {e["type"] for e in db.events()} == {"wellbeing.survey_opened", "wellbeing.invitation_issued",
+                                                "wellbeing.survey_closed", "wellbeing.results_published"}
     invitation = db.rows("invitations")[0]
     assert set(invitation) == {"run_id", "staff_id", "token_hash", "academy_id", "staff_type", "service_band", "status"}
 

@@ -7,8 +7,8 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-from cryptography.exceptions import InvalidTag
 from wellbeing.adapters.orm import academies, invitations
+from wellbeing.adapters.sealed import Unopenable
 from wellbeing.service import respond
 from wellbeing.service.scheduler import run_daily
 
@@ -112,35 +112,59 @@ def test_concurrent_submissions_on_postgres_lose_nothing_and_double_nothing(pg_w
     for t in threads:
         t.join(120)
     assert sorted(results).count("ok") == 30 and sorted(results).count("Conflict") == 15
-    # released in batches of at least 5; whatever is left waits, sealed, for the next batch or the close
-    assert world.count("responses") + world.count("ballots") == 30 and world.count("ballots") < 5
+    # every ballot waits, sealed, in the box until the close
+    assert (world.count("ballots"), world.count("responses")) == (30, 0)
     submitted = world.rows(invitations, invitations.c.status == "submitted")
     assert len(submitted) == 30
 
 
-def test_ballots_become_responses_only_in_batches_and_all_at_the_close(world):
+def test_ballots_wait_sealed_in_the_box_and_become_responses_together_at_the_close(world):
     people = [world.join() for _ in range(7)]
     run = world.survey(date(2027, 1, 4), date(2027, 1, 22))
     links = world.tokens(run.id)
-    for n, person in enumerate(people[:4], start=1):
+    for n, person in enumerate(people[:6], start=1):
         respond.submit(world.context.uow(), links[person["staff_id"]],
-                       {"enps.recommend": 9, "trust.improve": f"Private remark {n}"}, KEY, today=date(2027, 1, 5))
+                       {"enps.recommend": 9 - n, "trust.improve": f"Private remark {n}" * n}, KEY,
+                       today=date(2027, 1, 5))
         assert (world.count("ballots"), world.count("responses")) == (n, 0)
-    sealed = b"".join(row.sealed for row in world.rows(world.context.metadata.tables["ballots"]))
-    assert b"Private remark" not in sealed and b"enps" not in sealed
-    respond.submit(world.context.uow(), links[people[4]["staff_id"]], {"enps.recommend": 3}, KEY,
-                   today=date(2027, 1, 5))
-    assert (world.count("ballots"), world.count("responses"), world.count("comments")) == (0, 5, 4)
-    respond.submit(world.context.uow(), links[people[5]["staff_id"]], {"enps.recommend": 7}, KEY,
-                   today=date(2027, 1, 6))
-    assert (world.count("ballots"), world.count("responses")) == (1, 5)
+    boxes = [row.sealed for row in world.rows(world.context.metadata.tables["ballots"])]
+    assert not any(b"Private remark" in box or b"enps" in box for box in boxes)
+    # each ballot is padded to the run's one size, so its length says nothing about what it holds
+    assert len({len(box) for box in boxes}) == 1
     assert run_daily(world.context.uow(), world.links, KEY, today=date(2027, 1, 23))["closed"] == 1
-    assert (world.count("ballots"), world.count("responses")) == (0, 6)
+    assert (world.count("ballots"), world.count("responses"), world.count("comments")) == (0, 6, 6)
     [closed] = world.outbox("wellbeing.survey_closed")
     assert closed["payload"]["responses"] == 6
-    with pytest.raises(InvalidTag):  # another key cannot open the box
-        respond._open_ballot(bytes(32), run.id, respond.seal_ballot(KEY, run.id, world.rows(invitations)[0],
-                                                                     respond.score(respond.questionnaire(run), {})))
+
+
+def test_another_key_cannot_open_the_box_so_the_close_fails_and_keeps_it(world):
+    people = [world.join() for _ in range(5)]
+    run = world.survey(date(2027, 1, 4), date(2027, 1, 22))
+    links = world.tokens(run.id)
+    for person in people:
+        respond.submit(world.context.uow(), links[person["staff_id"]], {"enps.recommend": 9}, KEY,
+                       today=date(2027, 1, 5))
+    with pytest.raises(Unopenable):
+        run_daily(world.context.uow(), world.links, bytes(32), today=date(2027, 1, 23))
+    assert (world.count("ballots"), world.count("responses")) == (5, 0)
+    assert run_daily(world.context.uow(), world.links, KEY, today=date(2027, 1, 23))["closed"] == 1
+    assert (world.count("ballots"), world.count("responses")) == (0, 5)
+
+
+def test_fewer_answers_than_the_minimum_group_are_destroyed_unread_at_the_close(world):
+    people = [world.join() for _ in range(6)]
+    run = world.survey(date(2027, 1, 4), date(2027, 1, 22))
+    links = world.tokens(run.id)
+    for person in people[:4]:
+        respond.submit(world.context.uow(), links[person["staff_id"]],
+                       {"enps.recommend": 2, "trust.improve": "Only four of us"}, KEY, today=date(2027, 1, 5))
+    assert run_daily(world.context.uow(), world.links, KEY, today=date(2027, 1, 23))["closed"] == 1
+    assert [world.count(t) for t in ("ballots", "responses", "response_items", "comments")] == [0, 0, 0, 0]
+    [closed] = world.outbox("wellbeing.survey_closed")
+    [published] = world.outbox("wellbeing.results_published")
+    assert closed["payload"]["responses"] == 0 and published["payload"]["groups"] == []
+    stored = world.rows(world.context.metadata.tables["runs"])[0]
+    assert (stored.answered, stored.set_aside) == (4, 0)
 
 
 def test_production_refuses_to_start_without_a_seal_key():

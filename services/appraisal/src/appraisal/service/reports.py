@@ -1,8 +1,6 @@
 """Read models for people and HR: appraisal views, completion by academy, calendar and printable record."""
 from __future__ import annotations
 
-import csv
-import io
 import uuid
 from datetime import datetime, timedelta, timezone
 
@@ -11,6 +9,7 @@ from sqlalchemy import select
 from staffroom_shared.authz import academy_scope, require
 from staffroom_shared.errors import NotFound
 from staffroom_shared.principal import Principal
+from staffroom_shared.spreadsheet import csv_text
 
 from ..adapters.orm import academies, appraisals, reviews
 from ..adapters.repository import AppraisalRepository
@@ -62,23 +61,12 @@ def completion(repo: AppraisalRepository, principal: Principal, cycle_id: uuid.U
     return sorted(rows.values(), key=lambda r: (r["academy_name"] or "", str(r["academy_id"])))
 
 
-def _cell(value):
-    # A spreadsheet runs a cell that starts like a formula; text from elsewhere must open as text.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def completion_csv(rows: list[dict]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
     statuses = [s.value for s in Status]
-    writer.writerow(["Academy", "Academy ID", "Appraisals", *[s.replace("_", " ").capitalize() for s in statuses],
-                     "Signed off %"])
-    for row in rows:
-        writer.writerow([_cell(row["academy_name"] or ""), row["academy_id"], row["total"],
-                         *[row["counts"][s] for s in statuses], row["signed_off_percent"]])
-    return out.getvalue()
+    header = ["Academy", "Academy ID", "Appraisals", *[s.replace("_", " ").capitalize() for s in statuses],
+              "Signed off %"]
+    return csv_text([header, *([row["academy_name"], row["academy_id"], row["total"],
+                                *[row["counts"][s] for s in statuses], row["signed_off_percent"]] for row in rows)])
 
 
 def untrained_reviews(repo: AppraisalRepository, principal: Principal) -> list[dict]:

@@ -28,6 +28,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                      "reportsto", "linemanagercode", "linemanageremail", "manageremail"),
 }
 REQUIRED = ("staff_code", "first_name", "last_name", "email", "academy_urn", "staff_type", "post", "start_date")
+# The most characters each stored column holds (the directory's tables; tests/unit/test_staff_csv.py ties the two).
+LONGEST = {"staff_code": 50, "first_name": 100, "last_name": 100, "email": 254, "post": 200}
 
 STAFF_TYPE_WORDS = {
     "teaching": "teaching", "teacher": "teaching", "teachingstaff": "teaching", "ect": "teaching",
@@ -174,6 +176,9 @@ def _row(line: int, values: list[str], index: dict[str, int], headers: dict[str,
     for name in REQUIRED:
         if not get(name):
             err(name, f"{headers[name]} is empty")
+    for name, most in LONGEST.items():
+        if len(get(name)) > most:
+            err(name, f"{headers[name]} is {len(get(name))} characters long; the most it can be is {most}")
     email = get("email").lower()
     if email and not EMAIL.match(email):
         err("email", f"'{email}' is not an email address")

@@ -152,6 +152,7 @@ survey_figures = Table(  # wellbeing.results_published: one row per group (trust
     Column("n", Integer, nullable=False),
     Column("mean", Float, nullable=True),
     Column("favourable", Float, nullable=True),
+    Column("min_group_size", Integer, nullable=True),  # the run's; null on rows from before it was kept: 5
 )
 
 READ_MODEL = (staff, academies, enrolments, plans, promotions, appraisals, reviews, appraisal_training, agreements,

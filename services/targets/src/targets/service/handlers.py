@@ -167,7 +167,7 @@ def on_results_published(session: Session, event: Event) -> None:
     session.execute(delete(survey_figures).where(survey_figures.c.run_id == data["run_id"]))
     run = {"run_id": data["run_id"], "title": data["title"][:200], "closes_on": data["closes_on"],
            "published_at": event.occurred_at, "every_academy": not data["academy_ids"],
-           "every_staff_type": not data["staff_types"]}
+           "every_staff_type": not data["staff_types"], "min_group_size": data["min_group_size"]}
     rows = [{**run, "academy_id": group["academy_id"] if group["cut"] == "academy" else None,
              "responses": group["responses"], "figure": f["figure"], "n": f["n"], "mean": f["mean"],
              "favourable": f["favourable"]}

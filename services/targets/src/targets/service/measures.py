@@ -22,8 +22,8 @@ from ..adapters.orm import (
     staff, survey_figures,
 )
 from ..domain.targets import (
-    DEVELOPMENT_DUE_SOON_AFTER_MONTHS, INDUCTION_KINDS, SATISFACTION_FIGURE, TARGETS, Definition, add_months,
-    in_line, percent,
+    DEVELOPMENT_DUE_SOON_AFTER_MONTHS, INDUCTION_KINDS, MIN_GROUP_SIZE, SATISFACTION_FIGURE, TARGETS, Definition,
+    add_months, comparable, in_line, percent,
 )
 
 ENGAGEMENT = "engagement_vs_benchmark"
@@ -244,6 +244,9 @@ def satisfaction_with_investment(session: Session, d: Definition, today: date) -
         surveys.setdefault(row.academy_id, []).append(row)
     found = {}
     for academy_id, (latest, previous, *_) in ((a, rows) for a, rows in surveys.items() if len(rows) >= 2):
+        if not comparable(latest.n, previous.n, max(latest.min_group_size or MIN_GROUP_SIZE,
+                                                     previous.min_group_size or MIN_GROUP_SIZE)):
+            continue  # not compared: no data for this scope
         scope = [academy_id] if academy_id is not None else (list(d.academy_ids) or None)
         length = latest.closes_on - previous.closes_on
         spent, heads = spend_per_head(session, scope, previous.closes_on, latest.closes_on)

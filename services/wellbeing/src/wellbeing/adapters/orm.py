@@ -1,9 +1,11 @@
 """Tables for wellbeing, mapped onto the plain domain classes (the domain never imports this).
 
 What is deliberately absent: responses, their items, measures and comments carry no staff id, no token,
-no invitation id, no address and no time, and their keys are random (uuid4), so neither a column nor the
-order of keys joins an answer back to a person. Invitations and drafts know a person (or a token's hash),
-never an answer. Results are the published aggregates, worked out once when a run closes.
+no invitation id, no address, no time and no group finer than an academy whose results are shown; their keys are
+random (uuid4) and they are all written in one shuffled transaction when the run closes, so neither a column, a
+join with who answered, nor the order of rows ties an answer to fewer than the minimum group. Invitations and
+drafts know a person (or a token's hash), never an answer. Results are the published aggregates, worked out once
+when a run closes.
 """
 from __future__ import annotations
 
@@ -54,6 +56,8 @@ runs = Table(
     Column("created_by", String(100), nullable=False),
     Column("status", text_enum(RunStatus), nullable=False, index=True),
     Column("invited", Integer, nullable=False),
+    Column("answered", Integer, nullable=False, server_default="0"),
+    Column("set_aside", Integer, nullable=False, server_default="0"),
     Column("reminded_on", Date, nullable=True),
 )
 
@@ -69,14 +73,14 @@ invitations = Table(
     Index("ix_invitations_staff", "staff_id"),
 )
 
-drafts = Table(  # partial answers, sealed with a key only the respondent's token can derive
+drafts = Table(  # partial answers, sealed under a key only the respondent's link and browser can make (adapters.sealed)
     "drafts", metadata,
     Column("token_hash", String(64), primary_key=True),
     Column("run_id", Uuid, ForeignKey("runs.id"), nullable=False, index=True),
     Column("sealed", LargeBinary, nullable=False),
 )
 
-ballots = Table(  # submitted answers waiting to be released, sealed with a key held outside the database
+ballots = Table(  # submitted answers waiting for the close, sealed under SEAL_KEY, all of a run the same size
     "ballots", metadata,
     Column("id", Uuid, primary_key=True),
     Column("run_id", Uuid, ForeignKey("runs.id"), nullable=False, index=True),
@@ -87,10 +91,8 @@ responses = Table(
     "responses", metadata,
     Column("id", Uuid, primary_key=True),  # uuid4: its order says nothing about when
     Column("run_id", Uuid, ForeignKey("runs.id"), nullable=False),
-    Column("academy_id", Uuid, nullable=False),
-    Column("staff_type", String(20), nullable=False),
-    Column("service_band", String(20), nullable=False),
-    Index("ix_responses_run_group", "run_id", "academy_id", "staff_type", "service_band"),
+    Column("academy_id", Uuid, nullable=True),  # only an academy whose results are shown; else none
+    Index("ix_responses_run_academy", "run_id", "academy_id"),
     # SQLite would otherwise number rows in the order they arrive; without a rowid they are stored in key order.
     sqlite_with_rowid=False,
 )
@@ -124,9 +126,7 @@ comments = Table(  # free text, kept apart from the numbers and shown only to gr
     Column("run_id", Uuid, ForeignKey("runs.id"), nullable=False),
     Column("item", String(100), nullable=False),
     Column("text", Text, nullable=False),
-    Column("academy_id", Uuid, nullable=False),
-    Column("staff_type", String(20), nullable=False),
-    Column("service_band", String(20), nullable=False),
+    Column("academy_id", Uuid, nullable=True),  # only an academy whose results are shown; else none
     Index("ix_comments_run", "run_id", "item"),
     sqlite_with_rowid=False,
 )

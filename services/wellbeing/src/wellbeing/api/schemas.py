@@ -36,6 +36,12 @@ class RunSchema(Schema):
                                    metadata={"description": "an academy's own survey (its HR's); null: trust-wide"})
     status = fields.Enum(RunStatus, by_value=True, dump_only=True)
     invited = fields.Integer(dump_only=True)
+    answered = fields.Integer(dump_only=True, metadata={"description": "submissions when the run closed"})
+    counted = fields.Integer(dump_only=True, metadata={
+        "description": "answers in the results: 0 when fewer than the minimum group could be counted (their "
+                       "answers are then deleted unread)"})
+    set_aside = fields.Integer(dump_only=True, metadata={
+        "description": "submissions that could not be stored and so were not counted"})
     reminded_on = fields.Date(dump_only=True, allow_none=True)
     created_by = fields.String(dump_only=True)
 
@@ -129,6 +135,9 @@ class TrendPoint(Schema):
     n = fields.Integer()
     mean = fields.Float(allow_none=True)
     favourable = fields.Float(allow_none=True)
+    withheld = fields.String(allow_none=True, metadata={
+        "description": "why this point is not compared with the others (the number answering changed by fewer "
+                       "than the minimum group); its figures are then null"})
 
 
 class TrendOut(Schema):
@@ -214,7 +223,10 @@ class QuestionnaireSchema(Schema):
     closes_on = fields.Date()
     scales = fields.List(fields.Nested(ScaleOut))
     sections = fields.List(fields.Nested(SectionOut))
-    saved = fields.Dict(metadata={"description": "answers saved so far with this link"})
+    saved = fields.Dict(metadata={"description": "answers this browser saved so far with this link"})
+    saved_elsewhere = fields.Boolean(metadata={
+        "description": "answers were saved with this link in another browser (or this one forgot its key): they "
+                       "cannot be opened here; saving or submitting here replaces them"})
 
 
 class MeasureInfo(Schema):

@@ -30,10 +30,17 @@ survey_blp = Blueprint("survey", __name__, url_prefix="/survey",
 BLUEPRINTS = [instruments_blp, runs_blp, me_blp, survey_blp]
 
 TOKEN_HEADER = "X-Survey-Token"  # noqa: S105 - the header's name, not a secret
+BROWSER_KEY_HEADER = "X-Draft-Key"
 NOT_AT_THIS_STAGE = {"description": "not at the stage this step needs (e.g. the run is open); nothing changed",
                      "schema": ProblemSchema, "content_type": "application/problem+json"}
-LINK_HEADER = {"parameters": [{"in": "header", "name": TOKEN_HEADER, "required": True, "schema": {"type": "string"},
-                               "description": "the token from your survey link (after #token=)"}], "security": []}
+LINK_HEADER = {"parameters": [
+    {"in": "header", "name": TOKEN_HEADER, "required": True, "schema": {"type": "string", "maxLength": 200},
+     "description": "the token from your survey link (after #token=)"},
+    {"in": "header", "name": BROWSER_KEY_HEADER, "required": False,
+     "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{22,128}$"},
+     "description": "a key your browser makes once and keeps: what you save can be opened again only with your link "
+                    "and this key together (required to save; sent when opening and submitting to include what "
+                    "you saved)"}], "security": []}
 
 
 def _uow(principal: Principal):
@@ -131,7 +138,7 @@ class Close(MethodView):
     def post(self, run_id):
         """Close an open run early; its results are worked out and published now."""
         principal = authenticate()
-        return runs.close(_uow(principal), principal, run_id, respond.seal_key(context().config))
+        return runs.close(_uow(principal), principal, run_id, _key())
 
 
 @runs_blp.route("/<uuid:run_id>/progress")
@@ -249,6 +256,14 @@ def _token() -> str | None:
     return request.headers.get(TOKEN_HEADER)
 
 
+def _browser_key() -> str | None:
+    return request.headers.get(BROWSER_KEY_HEADER)
+
+
+def _key() -> bytes:
+    return respond.seal_key(context().config)
+
+
 def _anonymous_uow():
     return context().uow(actor="respondent")
 
@@ -259,11 +274,12 @@ class Survey(MethodView):
     @survey_blp.doc(**LINK_HEADER)
     @survey_blp.response(200, schemas.QuestionnaireSchema)
     def get(self):
-        """The questionnaire for your link, with the answers you have saved so far."""
-        opened = respond.open_with(db_session(), _token())
+        """The questionnaire for your link, with the answers this browser saved so far."""
+        opened = respond.open_with(db_session(), _token(), _key(), _browser_key())
         form = opened.questionnaire
         used = {item.scale for item in form.items.values()}
         return {"title": opened.run.title, "closes_on": opened.run.closes_on, "saved": opened.saved,
+                "saved_elsewhere": opened.saved_elsewhere,
                 "scales": [SCALES[s].__dict__ for s in SCALES if s in used],
                 "sections": [_section(i) for i in form.instruments]}
 
@@ -276,8 +292,9 @@ class Answers(MethodView):
     @survey_blp.response(200, schemas.AnswersSchema)
     @survey_blp.alt_response(409, **NOT_AT_THIS_STAGE)
     def put(self, data):
-        """Save answers so far (merged with what you saved before); you can come back to them with your link."""
-        return {"answers": respond.save(_anonymous_uow(), _token(), data["answers"])}
+        """Save answers so far (merged with what this browser saved before); come back to them with your link, in
+        the same browser."""
+        return {"answers": respond.save(_anonymous_uow(), _token(), data["answers"], _key(), _browser_key())}
 
 
 @public
@@ -288,6 +305,6 @@ class Submission(MethodView):
     @survey_blp.response(204)
     @survey_blp.alt_response(409, **NOT_AT_THIS_STAGE)
     def post(self, data):
-        """Submit, once: your saved answers plus these. Afterwards the link no longer works."""
-        respond.submit(_anonymous_uow(), _token(), data["answers"], respond.seal_key(context().config))
+        """Submit, once: what this browser saved plus these. Afterwards the link no longer works."""
+        respond.submit(_anonymous_uow(), _token(), data["answers"], _key(), _browser_key())
         return None

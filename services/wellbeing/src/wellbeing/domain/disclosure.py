@@ -64,3 +64,23 @@ def suppressed(counts: dict[Hashable, int], sums: list[tuple[Hashable, list[Hash
             hidden.add(shown[0] if shown else total)  # the smallest shown part; failing that, the total itself
             changed = True
     return hidden
+
+
+def comparable(series: list[tuple[int, int]]) -> list[bool]:
+    """Which points of a figure's series over runs (oldest first; each its count n and its run's minimum group k)
+    may be shown beside the others.
+
+    Two runs' figures for a group subtract to the answers of the people who came or went in between: if one person
+    left and the rest answered as before, the difference is that person's answer. So a point is shown only if its
+    count equals, or differs by at least the minimum group from, the count of every earlier point shown (the rule
+    TalentMap and others apply to year-on-year comparisons); the others are withheld from the comparison, though
+    each run's own report still shows its figure.
+    """
+    shown: list[tuple[int, int]] = []
+    out = []
+    for n, k in series:
+        ok = all(n == m or abs(n - m) >= max(k, j) for m, j in shown)
+        if ok:
+            shown.append((n, k))
+        out.append(ok)
+    return out

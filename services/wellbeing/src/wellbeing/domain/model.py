@@ -1,8 +1,8 @@
 """Survey runs and invitations: plain classes, mapped to tables in adapters (the domain imports no framework).
 
 Anonymity is built into what these classes hold, not bolted on: an Invitation knows who was asked and
-whether they have answered, never what; a response (adapters.orm.responses) knows what was answered and
-the coarse group it came from (academy, staff type, length-of-service band), never who or when.
+whether they have answered, never what; a response (adapters.orm.responses) knows what was answered and at most
+the academy it came from (only where that academy's results are shown), never who, when or any finer group.
 """
 from __future__ import annotations
 
@@ -61,6 +61,8 @@ class SurveyRun:
         self.created_by = created_by
         self.status = RunStatus.DRAFT
         self.invited = 0
+        self.answered = 0   # ballots in the box when the run closed
+        self.set_aside = 0  # of those, how many the database could not hold (counted by nobody, said so to HR)
         self.reminded_on: date | None = None
         self.check()
 
@@ -110,10 +112,18 @@ class SurveyRun:
     def due_to_close(self, today: date) -> bool:
         return self.status is RunStatus.OPEN and today > self.closes_on
 
-    def close(self) -> None:
+    def close(self, *, answered: int, set_aside: int = 0) -> None:
         if self.status is not RunStatus.OPEN:
             raise RunError(f"a {self.status.value} run cannot close")
         self.status = RunStatus.CLOSED
+        self.answered = answered
+        self.set_aside = set_aside
+
+    @property
+    def counted(self) -> int:
+        """Answers in the results: none at all when fewer than the minimum group could be counted."""
+        counted = self.answered - self.set_aside
+        return counted if counted >= self.min_group_size else 0
 
     def due_reminder(self, today: date, days_before: int) -> bool:
         """The one 'closing soon' reminder, `days_before` the close (or at once, if it opened later than that)."""

@@ -1,53 +1,140 @@
-"""Results: worked out once, in SQL, when a run closes; then read, filtered to the caller, as reports.
+"""Results: worked out once, when a run closes, from the ballots opened together; then read, filtered to the
+caller, as reports.
 
-Nothing is worked out while a run is open: a report that changed after each answer would let anyone
-who watched a colleague submit read their answers off the difference. At the close, every figure for
-every group is aggregated by the database (GROUP BY per cut), the disclosure rules decide what is
-hidden, and the rows are stored; a hidden figure is stored without its values, so no later bug or
-query can show them. Reports, the CSV, trends and the results_published event all read those rows.
+Nothing is worked out while a run is open: a report that changed after each answer would let anyone who watched a
+colleague submit read their answers off the difference. At the close, every ballot is opened, every figure for
+every group is added up in memory (domain.tally), the disclosure rules decide what is hidden, and the rows are
+stored; a hidden figure is stored without its values, so no later bug or query can show them. Reports, the CSV,
+trends and the results_published event all read those rows. The answers themselves are then written, shuffled, in
+the same transaction, labelled with nothing finer than an academy whose results are shown.
 """
 from __future__ import annotations
 
-import csv
-import io
 import math
+import random
 import uuid
 from collections import defaultdict
 
-from sqlalchemy import and_, case, func, insert, select
+from sqlalchemy import and_, delete, func, insert, select
+from sqlalchemy.exc import DataError, IntegrityError, StatementError
+from sqlalchemy.orm import Session
 
+from staffroom_shared.db import bulk_insert
+from staffroom_shared.spreadsheet import csv_text as write_csv
+from staffroom_shared.storable import unstorable
 from staffroom_shared.uow import UnitOfWork
 
+from ..adapters import sealed
 from ..adapters.orm import (
-    academies, comments, invitations, response_items, response_measures, responses, results, runs,
+    academies, ballots, comments, drafts, invitations, response_items, response_measures, responses, results, runs,
 )
-from ..domain.disclosure import CUTS, Cell, equations, suppressed
+from ..domain.disclosure import CUTS, Cell, comparable, equations, suppressed
 from ..domain.instruments import Questionnaire
 from ..domain.model import RunStatus, SurveyRun
-from .respond import release
+from ..domain.scoring import Scored, ScoredItem, ScoredMeasure
+from ..domain.tally import Group, Tally, tally
 from .runs import questionnaire, run_payload
 
 _GROUPING = {"trust": (), "academy": ("academy_id",), "staff_type": ("staff_type",),
              "service_band": ("service_band",), "academy_staff_type": ("academy_id", "staff_type")}
-_PERCENT = case((response_items.c.favourable.is_(True), 100.0), (response_items.c.favourable.is_(False), 0.0))
-_MEASURE_PERCENT = case((response_measures.c.favourable.is_(True), 100.0),
-                        (response_measures.c.favourable.is_(False), 0.0))
+_CHUNK = 2000  # answers written per batch
 
 
 def close_run(uow: UnitOfWork, run: SurveyRun, key: bytes) -> int:
-    """Close the run, release every ballot still in the box, store the results and announce them (in the
-    caller's unit of work)."""
-    run.close()
+    """Close the run (in the caller's unit of work): open every ballot in the box, count them, store the results
+    and the answers, empty the box and announce the results. Fewer answers than the minimum group are destroyed
+    unread. A ballot the database cannot hold is set aside on its own and everyone else is counted."""
+    boxed = uow.session.scalars(select(ballots.c.sealed).where(ballots.c.run_id == run.id)).all()
+    opened = [_opened(key, run.id, box) for box in boxed]
+    counted = [ballot for ballot in opened if _storable(ballot)]
+    set_aside = len(opened) - len(counted)
+    while True:
+        if len(counted) < run.min_group_size:
+            counted = []  # too few to show anything: nothing of theirs is kept
+        random.SystemRandom().shuffle(counted)
+        rows = compute(uow.session, run, tally(counted))
+        shown = {row["academy_id"] for row in rows if row["kind"] == "responses" and row["cut"] == "academy"
+                 and not row["suppressed"]}
+        refused = _store(uow.session, run.id, counted, shown)
+        if not refused:
+            break
+        set_aside += len(refused)
+        counted = [ballot for i, ballot in enumerate(counted) if i not in refused]
+    uow.session.execute(delete(ballots).where(ballots.c.run_id == run.id))
+    uow.session.execute(delete(drafts).where(drafts.c.run_id == run.id))
+    run.close(answered=len(opened), set_aside=set_aside)
     uow.session.flush()
-    release(uow, run.id, key, everything=True)
-    rows = compute(uow.session, run)
     if rows:
         uow.session.execute(insert(results), rows)
-    count = uow.session.scalar(select(func.count()).select_from(responses).where(responses.c.run_id == run.id))
-    uow.emit("wellbeing.survey_closed", {**run_payload(run), "invited": run.invited, "responses": count},
+    uow.emit("wellbeing.survey_closed", {**run_payload(run), "invited": run.invited, "responses": len(counted)},
              academy_id=run.owner_academy_id)
     uow.emit("wellbeing.results_published", published(run, rows), academy_id=run.owner_academy_id)
-    return count
+    return len(counted)
+
+
+def _opened(key: bytes, run_id: uuid.UUID, box: bytes) -> tuple[Group, Scored]:
+    ballot = sealed.unseal(key, run_id, box)  # a ballot that will not open means a wrong SEAL_KEY: fail the close
+    return (Group(ballot["academy_id"], ballot["staff_type"], ballot["service_band"]),
+            Scored(items=tuple(ScoredItem(*i) for i in ballot["items"]),
+                   measures=tuple(ScoredMeasure(*m) for m in ballot["measures"]),
+                   comments=tuple(tuple(c) for c in ballot["comments"])))
+
+
+def _storable(ballot: tuple[Group, Scored]) -> bool:
+    """Whether the database can hold what the respondent wrote (the API refuses anything else, so this is the
+    net): the rated answers were scored by the service itself, and a sealed ballot cannot be altered."""
+    return all(unstorable(text) is None for _, text in ballot[1].comments)
+
+
+def _store(session: Session, run_id: uuid.UUID, counted: list, shown: set[str]) -> set[int]:
+    """Write the answers in the order given; if the database refuses any, write nothing and return which.
+
+    Only a refusal of the data itself (a DataError, a constraint, or text the driver cannot encode) is looked into;
+    anything else (the database going away) fails the close, which leaves the box as it was, to be closed again."""
+    try:
+        with session.begin_nested():
+            _insert(session, run_id, counted, shown)
+        return set()
+    except StatementError as exc:
+        if not _refused_data(exc):
+            raise
+        failure = exc
+    refused = set()
+    for i, ballot in enumerate(counted):  # which ones, one at a time, keeping none of them
+        probe = session.begin_nested()
+        try:
+            _insert(session, run_id, [ballot], shown)
+        except StatementError as exc:
+            if not _refused_data(exc):
+                raise
+            refused.add(i)
+        finally:
+            probe.rollback()
+    if not refused:
+        raise failure  # refused together but never alone: not the answers' fault
+    return refused
+
+
+def _refused_data(exc: StatementError) -> bool:
+    return isinstance(exc, (DataError, IntegrityError)) or isinstance(exc.orig, UnicodeError)
+
+
+def _insert(session: Session, run_id: uuid.UUID, counted: list, shown: set[str]) -> None:
+    for start in range(0, len(counted), _CHUNK):
+        made, items, measures, texts = [], [], [], []
+        for group, scored in counted[start:start + _CHUNK]:
+            response_id = uuid.uuid4()
+            academy = uuid.UUID(group.academy_id) if group.academy_id in shown else None
+            made.append({"id": response_id, "run_id": run_id, "academy_id": academy})
+            items += [{"response_id": response_id, "run_id": run_id, "item": i.key, "value": i.value,
+                       "score": i.score, "favourable": i.favourable} for i in scored.items]
+            measures += [{"response_id": response_id, "run_id": run_id, "measure": m.key, "value": m.value,
+                          "favourable": m.favourable} for m in scored.measures]
+            texts += [{"id": uuid.uuid4(), "run_id": run_id, "item": item, "text": text, "academy_id": academy}
+                      for item, text in scored.comments]
+        for table, rows in ((responses, made), (response_items, items), (response_measures, measures),
+                            (comments, texts)):
+            bulk_insert(session, table, rows)
 
 
 def _cell(cut: str, row) -> Cell:
@@ -56,51 +143,19 @@ def _cell(cut: str, row) -> Cell:
     return Cell(cut, str(academy) if academy is not None else None, values.get("staff_type"), values.get("service_band"))
 
 
-def compute(session, run: SurveyRun) -> list[dict]:
-    """Every figure for every group (aggregated by the database), with the disclosure rules applied."""
-    found: dict[tuple[str, str], dict[Cell, dict]] = defaultdict(dict)  # (kind, figure) -> cell -> values
+def compute(session: Session, run: SurveyRun, counted: Tally) -> list[dict]:
+    """Every figure for every group, with how many each group invited and the disclosure rules applied."""
+    found = counted.figures
+    people = found.get(("responses", "responses"), {})
+    invited: dict[Cell, int] = {}
     for cut in CUTS:
-        cols = [responses.c[name] for name in _GROUPING[cut]]
-        width = len(cols)
-        of_run = responses.c.run_id == run.id
-        for row in session.execute(select(*cols, func.count()).where(of_run).group_by(*cols)):
-            found[("responses", "responses")][_cell(cut, row[:width])] = {"n": row[width]}
         asked = [invitations.c[name] for name in _GROUPING[cut]]
         for row in session.execute(select(*asked, func.count()).where(invitations.c.run_id == run.id)
                                    .group_by(*asked)):
-            counted = found[("responses", "responses")].get(_cell(cut, row[:width]))
-            if counted is not None:
-                counted["invited"] = row[width]
-        measure_rows = session.execute(
-            select(*cols, response_measures.c.measure, func.count(), func.avg(response_measures.c.value),
-                   func.avg(_MEASURE_PERCENT))
-            .join(responses, responses.c.id == response_measures.c.response_id)
-            .where(of_run, response_measures.c.run_id == run.id)
-            .group_by(*cols, response_measures.c.measure))
-        for row in measure_rows:
-            measure, n, mean, favourable = row[width:]
-            found[("measure", measure)][_cell(cut, row[:width])] = {"n": n, "mean": mean, "favourable": favourable}
-        item_rows = session.execute(
-            select(*cols, response_items.c.item, func.count(), func.avg(response_items.c.score), func.avg(_PERCENT))
-            .join(responses, responses.c.id == response_items.c.response_id)
-            .where(of_run, response_items.c.run_id == run.id)
-            .group_by(*cols, response_items.c.item))
-        for row in item_rows:
-            item, n, mean, favourable = row[width:]
-            found[("item", item)][_cell(cut, row[:width])] = {"n": n, "mean": mean, "favourable": favourable,
-                                                              "distribution": {}}
-        spread = session.execute(
-            select(*cols, response_items.c.item, response_items.c.value, func.count())
-            .join(responses, responses.c.id == response_items.c.response_id)
-            .where(of_run, response_items.c.run_id == run.id)
-            .group_by(*cols, response_items.c.item, response_items.c.value))
-        for row in spread:
-            item, value, n = row[width:]
-            found[("item", item)][_cell(cut, row[:width])]["distribution"][str(value)] = n
-
+            invited[_cell(cut, row[:-1])] = row[-1]
     rows = []
     for (kind, figure), cells in found.items():
-        counts = {cell: values["n"] for cell, values in cells.items()}
+        counts = {cell: values.n for cell, values in cells.items()}
         hidden = suppressed(counts, equations(counts), run.min_group_size)
         for cell, values in cells.items():
             shown = cell not in hidden
@@ -108,11 +163,11 @@ def compute(session, run: SurveyRun) -> list[dict]:
                 "run_id": run.id, "cut": cell.cut, "academy_id": cell.academy_id or "",
                 "staff_type": cell.staff_type or "", "service_band": cell.service_band or "",
                 "figure": figure, "kind": kind, "suppressed": not shown,
-                "n": values["n"] if shown else 0,
-                "mean": _round(values.get("mean")) if shown else None,
-                "favourable": _round(values.get("favourable"), 1) if shown else None,
-                "distribution": values.get("distribution") if shown else None,
-                "invited": values.get("invited") if shown else None,
+                "n": values.n if shown else 0,
+                "mean": _round(values.mean) if shown and kind != "responses" else None,
+                "favourable": _round(values.percent_favourable, 1) if shown and kind != "responses" else None,
+                "distribution": values.distribution if shown else None,
+                "invited": invited.get(cell) if shown and cell in people else None,
             })
     return rows
 
@@ -205,12 +260,13 @@ def academy_names(session) -> dict[str, str]:
 
 
 def trend(session, run: SurveyRun, academy_ids) -> list[dict]:
-    """Each shown trust-wide (and, for academy HR, academy) measure across every closed run, oldest first."""
+    """Each shown trust-wide (and, for academy HR, academy) measure across every closed run, oldest first; a point
+    whose count changed by fewer than the minimum group since an earlier one is withheld (domain.disclosure)."""
     cells = (results.c.cut == "trust") if academy_ids is None else and_(
         results.c.cut.in_(("trust", "academy")),
         (results.c.academy_id == "") | results.c.academy_id.in_([str(a) for a in academy_ids]))
-    query = (select(results.c.run_id, runs.c.title, runs.c.closes_on, results.c.cut, results.c.academy_id,
-                    results.c.figure, results.c.n, results.c.mean, results.c.favourable)
+    query = (select(results.c.run_id, runs.c.title, runs.c.closes_on, runs.c.min_group_size, results.c.cut,
+                    results.c.academy_id, results.c.figure, results.c.n, results.c.mean, results.c.favourable)
              .join(runs, runs.c.id == results.c.run_id)
              .where(runs.c.status == RunStatus.CLOSED, results.c.kind == "measure", results.c.suppressed.is_(False),
                     cells, runs.c.owner_academy_id.is_(None) if run.owner_academy_id is None
@@ -223,38 +279,37 @@ def trend(session, run: SurveyRun, academy_ids) -> list[dict]:
         entry = series.setdefault(key, {"measure": row.figure, "cut": row.cut,
                                         "academy_id": row.academy_id or None, "points": []})
         entry["points"].append({"run_id": row.run_id, "title": row.title, "closes_on": row.closes_on,
-                                "n": row.n, "mean": row.mean, "favourable": row.favourable})
+                                "n": row.n, "mean": row.mean, "favourable": row.favourable, "withheld": None,
+                                "k": row.min_group_size})
+    for entry in series.values():
+        points = entry["points"]
+        for point, ok in zip(points, comparable([(p["n"], p["k"]) for p in points])):
+            k = point.pop("k")
+            if not ok:
+                point.update(mean=None, favourable=None, withheld=(
+                    f"not compared: the number answering changed by fewer than {k} since an earlier survey shown "
+                    "here, so the difference could reveal individual answers"))
     return list(series.values())
 
 
 def csv_text(report_: dict) -> str:
     """The report as CSV, one row per shown or hidden figure: what a spreadsheet user expects."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["cut", "academy_id", "academy_name", "staff_type", "service_band", "kind", "figure", "title",
-                     "n", "mean", "percent_favourable", "suppressed", "benchmark", "benchmark_statistic",
-                     "benchmark_source", "benchmark_year", "comparison", "invited", "response_rate"])
+    rows = [["cut", "academy_id", "academy_name", "staff_type", "service_band", "kind", "figure", "title", "n", "mean",
+             "percent_favourable", "suppressed", "benchmark", "benchmark_statistic", "benchmark_source",
+             "benchmark_year", "comparison", "invited", "response_rate"]]
     for group in report_["groups"]:
-        where = [group["cut"], group["academy_id"] or "", group["academy_name"] or "", group["staff_type"] or "",
-                 group["service_band"] or ""]
-        writer.writerow([*where, "responses", "responses", "responses", _blank(group["responses"]), "", "",
-                         group["suppressed"], "", "", "", "", "", _blank(group["invited"]),
-                         _blank(group["response_rate"])])
+        where = [group["cut"], group["academy_id"], group["academy_name"], group["staff_type"], group["service_band"]]
+        rows.append([*where, "responses", "responses", "responses", group["responses"], None, None,
+                     group["suppressed"], None, None, None, None, None, group["invited"], group["response_rate"]])
         for m in group["measures"]:
-            benches = m["benchmarks"] or [None]
-            for b in benches:
-                writer.writerow([*where, "measure", m["key"], m["title"], _blank(m["n"]), _blank(m["mean"]),
-                                 _blank(m["favourable"]), m["suppressed"],
-                                 *( [b["value"], b["statistic"], b["source"], b["year"], _blank(b["comparison"])]
-                                    if b else ["", "", "no national benchmark", "", ""])])
+            for b in m["benchmarks"] or [None]:
+                rows.append([*where, "measure", m["key"], m["title"], m["n"], m["mean"], m["favourable"],
+                             m["suppressed"], *([b["value"], b["statistic"], b["source"], b["year"], b["comparison"]]
+                                                if b else [None, None, "no national benchmark", None, None])])
         for i in group["items"]:
-            writer.writerow([*where, "item", i["key"], i["text"], _blank(i["n"]), _blank(i["mean"]),
-                             _blank(i["favourable"]), i["suppressed"], "", "", "", "", ""])
-    return out.getvalue()
-
-
-def _blank(value):
-    return "" if value is None else value
+            rows.append([*where, "item", i["key"], i["text"], i["n"], i["mean"], i["favourable"], i["suppressed"],
+                         None, None, None, None, None])
+    return write_csv(rows)
 
 
 def published(run: SurveyRun, rows: list[dict]) -> dict:

@@ -1,0 +1,376 @@
+"""The survey promise against whoever holds the data (docs/wellbeing.md, "The threat model"), on SQLite and PostgreSQL.
+
+Real runs through the wellbeing API, then an adversary who holds every table, the database files and their
+write-ahead log, and anyone's survey link, but not SEAL_KEY, tries each way in that issue 19 found or names:
+
+  * the join: who was invited and who answered (invitations, and the staff copy) against every column stored
+    with an answer, to narrow an answer or comment down to fewer than the run's minimum group;
+  * sizes, ids, row order and transactions: ballots, drafts and answers matched to submissions by length,
+    by physical order or by the transaction that wrote them;
+  * the files: a draft's words looked for in the database files and the write-ahead log, and a deleted draft,
+    recovered from them, opened with the link from someone's mailbox;
+  * the link: replayed against the running service to read what its owner saved;
+  * subtraction across runs: a leaver's answers as the difference of two runs' figures;
+  * one hostile respondent: a ballot the database cannot hold, which must not stop everyone else being counted.
+
+The trust is shaped like the one where the join named 9 of 34 respondents: academies of uneven size, start dates
+spread across every length-of-service band, so many academy x staff type x band cells hold one person.
+"""
+from __future__ import annotations
+
+import random
+import secrets
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import insert, select, text
+
+from staffroom_shared.config import ServiceConfig
+from staffroom_shared.testing import Tokens, postgres_database, survey_link
+from wellbeing import bootstrap
+from wellbeing.adapters import sealed
+from wellbeing.api import create_app
+from wellbeing.domain.model import service_band
+from wellbeing.service.respond import seal_key
+from wellbeing.service.runs import questionnaire, token_hash
+
+TODAY = date.today()
+K = 5
+INSTRUMENTS = ["enps", "ons4", "trust_core"]
+# (academy, teaching, support, leadership): 41 people
+SHAPE = [("Oak", 12, 5, 2), ("Elm", 8, 3, 1), ("Ash", 6, 2, 0), ("Yew", 2, 0, 0)]
+
+
+@dataclass
+class Person:
+    staff_id: uuid.UUID
+    academy: str
+    academy_id: uuid.UUID
+    staff_type: str
+    start_date: date
+    token: str = ""
+    marker: str = field(default_factory=lambda: f"quokka-{uuid.uuid4().hex}")
+
+    @property
+    def group(self) -> tuple:
+        return (str(self.academy_id), self.staff_type, service_band(self.start_date, TODAY))
+
+
+class Stack:
+    """The wellbeing app on one database, with HR and the people of SHAPE."""
+
+    def __init__(self, app, tokens: Tokens, kind: str, folder: Path):
+        self.app, self.client, self.tokens, self.kind, self.folder = app, app.test_client(), tokens, kind, folder
+        self.context = app.extensions["staffroom"]
+        self.tables = self.context.metadata.tables
+        self.hr = tokens.headers(uuid.uuid4(), roles=("staff", "trust_hr"))
+        self.browser = secrets.token_urlsafe(16)
+        self.people: list[Person] = []
+        chance = random.Random(19)
+        for name, *sizes in SHAPE:
+            academy_id = uuid.uuid4()
+            self.insert("academies", {"academy_id": academy_id, "name": f"{name} Academy"})
+            for staff_type, size in zip(("teaching", "support", "leadership"), sizes):
+                for _ in range(size):
+                    started = TODAY - timedelta(days=chance.randrange(100, 365 * 14))
+                    self.people.append(Person(uuid.uuid4(), name, academy_id, staff_type, started))
+        self.insert("staff", *({"staff_id": p.staff_id, "academy_id": p.academy_id, "first_name": "A",
+                                "last_name": p.academy, "email": f"{p.staff_id.hex}@trust.example",
+                                "staff_type": p.staff_type, "start_date": p.start_date, "leaving_date": None}
+                               for p in self.people))
+
+    def insert(self, table: str, *rows: dict) -> None:
+        with self.context.engine.begin() as conn:
+            conn.execute(insert(self.tables[table]), list(rows))
+
+    def rows(self, table: str, *where) -> list:
+        with self.context.engine.connect() as conn:
+            return conn.execute(select(self.tables[table]).where(*where)).all()
+
+    def sql(self, statement: str, **params) -> list:
+        with self.context.engine.connect() as conn:
+            return conn.execute(text(statement), params).all()
+
+    def ok(self, response, status=200):
+        assert response.status_code == status, (response.status_code, response.get_json())
+        return response.get_json()
+
+    def open_run(self, title: str, people: list[Person] | None = None) -> str:
+        run = self.ok(self.client.post("/runs", headers=self.hr, json={
+            "title": title, "instruments": INSTRUMENTS, "opens_on": str(TODAY),
+            "closes_on": str(TODAY + timedelta(days=14))}), 201)
+        self.ok(self.client.post(f"/runs/{run['id']}/schedule", headers=self.hr))
+        by_id = {p.staff_id: p for p in (people or self.people)}
+        outbox = self.tables["outbox"]
+        with self.context.engine.connect() as conn:
+            for (envelope,) in conn.execute(select(outbox.c.envelope).where(
+                    outbox.c.event_type == "wellbeing.invitation_issued")):
+                payload = envelope["payload"]
+                if payload["run_id"] == run["id"] and uuid.UUID(payload["staff_id"]) in by_id:
+                    # each person's link as their email brings it (the outbox holds it sealed to notifications)
+                    link = survey_link(self.context.config, payload)
+                    by_id[uuid.UUID(payload["staff_id"])].token = link.split("#token=")[1]
+        return run["id"]
+
+    def survey(self, method: str, path: str, token: str, answers: dict | None = None, browser: str | None = None):
+        headers = {"X-Survey-Token": token, **({"X-Draft-Key": browser} if browser else {})}
+        return self.client.open(f"/survey{path}", method=method, headers=headers,
+                                json=None if answers is None else {"answers": answers})
+
+    def answers(self, person: Person, n: int) -> dict:
+        return {"enps.recommend": n % 11, "ons.happiness": (n * 3) % 11, "trust.valued": 1 + n % 5,
+                "trust.workload": 1 + (n * 2) % 5, "trust.improve": f"More time to plan {person.marker}"}
+
+    def close(self, run_id: str) -> dict:
+        return self.ok(self.client.post(f"/runs/{run_id}/close", headers=self.hr))
+
+
+@pytest.fixture(scope="module")
+def tokens(tmp_path_factory):
+    return Tokens(tmp_path_factory.mktemp("keys"))
+
+
+def _stack(kind: str, folder: Path, tokens: Tokens, url: str | None = None) -> Stack:
+    env = {"STAFFROOM_DATA_DIR": str(folder), "JWT_PUBLIC_KEY_FILE": str(tokens.public), "LOG_LEVEL": "WARNING",
+           "SEAL_KEY": "c3RhZmZyb29tIGFkdmVyc2FyeSB0ZXN0IGtleSAzMmI=", **({"DATABASE_URL": url} if url else {})}
+    config = ServiceConfig.from_env(bootstrap.NAME, env)
+    bootstrap.migrate(config)
+    return Stack(create_app(config), tokens, kind, folder)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.integration)])
+def stack(request, tmp_path, tokens):
+    if request.param == "sqlite":
+        made = _stack("sqlite", tmp_path, tokens)
+        yield made
+    else:
+        with postgres_database("wbadv") as url:
+            made = _stack("postgresql", tmp_path, tokens, url)
+            yield made
+    made.context.engine.dispose()
+
+
+@dataclass
+class Survey:
+    """A run answered by most of the trust, as the adversary finds it after the close."""
+
+    run_id: str
+    answered: list[Person]
+    abandoned_draft: str              # words saved in a draft whose link was then replaced: never submitted
+    abandoned_box: bytes              # that draft as stored, as if recovered from the files after its deletion
+    abandoned_token: str              # and the old link it was saved with, as if taken from a mailbox
+    boxes_before_close: dict          # table -> the sealed sizes seen while the run was open
+
+
+def _answered_survey(stack: Stack) -> Survey:
+    run_id = stack.open_run("Spring staff survey")
+    chance = random.Random(34)
+    answered = [p for p in stack.people if chance.random() < 0.85]
+    # Someone saves a draft, loses the link, gets a new one: the old draft is gone with it.
+    quitter = answered[0]
+    abandoned = f"never-sent-{uuid.uuid4().hex}"
+    stack.ok(stack.survey("PUT", "/answers", quitter.token, {"trust.improve": f"My head shouts {abandoned}"},
+                          stack.browser))
+    [box] = stack.rows("drafts", stack.tables["drafts"].c.token_hash == token_hash(quitter.token))
+    old_token = quitter.token
+    made = stack.client.post(f"/runs/{run_id}/link", headers=stack.tokens.headers(quitter.staff_id))
+    quitter.token = stack.ok(made, 201)["link"].split("#token=")[1]
+    for n, person in enumerate(answered):
+        if n % 4 == 1:  # some save part-way first
+            stack.ok(stack.survey("PUT", "/answers", person.token, {"trust.valued": 3}, stack.browser))
+        assert stack.survey("POST", "/submission", person.token, stack.answers(person, n), stack.browser).status_code == 204
+    sizes = {table: {len(row.sealed) for row in stack.rows(table)} for table in ("ballots", "drafts")}
+    assert not stack.rows("responses") and not stack.rows("comments"), "nothing is written before the close"
+    stack.close(run_id)
+    return Survey(run_id, answered, abandoned, bytes(box.sealed), old_token, sizes)
+
+
+# -- the join ---------------------------------------------------------------------------------------------------
+
+def test_joining_who_answered_with_what_is_stored_beside_each_answer_narrows_nobody_below_the_minimum(stack):
+    survey = _answered_survey(stack)
+    submitted = stack.rows("invitations", stack.tables["invitations"].c.status == "submitted")
+    staff = {row.staff_id: row._mapping for row in stack.rows("staff")}
+    assert len(submitted) == len(survey.answered) >= 30
+    # Every attribute the adversary knows of each person who answered: the invitation's, and the staff copy's.
+    known = [{**{k: v for k, v in staff[i.staff_id].items()}, **i._mapping} for i in submitted]
+    # Before: the trust really does have groups of one (the join would name them if answers kept their group).
+    cells: dict[tuple, int] = {}
+    for person in survey.answered:
+        cells[person.group] = cells.get(person.group, 0) + 1
+    assert sum(1 for n in cells.values() if n == 1) >= 5, "the trust should have several one-person groups"
+    for table in ("responses", "comments"):
+        rows = stack.rows(table)
+        assert rows
+        for row in rows:
+            stored = {k: v for k, v in row._mapping.items() if v is not None}
+            shared = [k for k in stored if k not in ("id",) and any(k in person for person in known)]
+            candidates = [p for p in known if all(p.get(k) == stored[k] for k in shared)]
+            assert len(candidates) >= K, (table, shared, len(candidates))
+
+
+# -- sizes, ids, order, transactions ----------------------------------------------------------------------------
+
+def test_every_ballot_and_draft_of_a_run_has_the_same_size_and_answers_are_written_together(stack):
+    survey = _answered_survey(stack)
+    assert len(survey.boxes_before_close["ballots"]) == 1 and survey.boxes_before_close["drafts"] <= \
+        survey.boxes_before_close["ballots"]
+    assert not stack.rows("ballots") and not stack.rows("drafts")  # the close empties the box and the drafts
+    for table in ("responses", "comments"):
+        assert all(row.id.version == 4 for row in stack.rows(table))
+    if stack.kind == "postgresql":
+        # One transaction wrote every answer of the run: its id (xmin) orders nothing.
+        writers = {r[0] for t in ("responses", "response_items", "response_measures", "comments")
+                   for r in stack.sql(f"SELECT DISTINCT xmin::text FROM {t}")}  # noqa: S608 - our table names
+        assert len(writers) == 1, writers
+        physical = [r.marker for r in stack.sql("SELECT substring(text from 'quokka-[0-9a-f]+') AS marker "
+                                                "FROM comments ORDER BY ctid")]
+    else:
+        assert all("WITHOUT ROWID" in r[0] for r in stack.sql(
+            "SELECT sql FROM sqlite_master WHERE name IN ('responses', 'response_items', 'response_measures', "
+            "'comments')"))
+        physical = [r.marker for r in stack.sql("SELECT substr(text, instr(text, 'quokka-')) AS marker FROM comments")]
+    # The adversary pairs the rows, in the order they lie, with who answered, in the order they answered.
+    truth = [p.marker for p in survey.answered]
+    assert sorted(physical) == sorted(truth)
+    hits = sum(a == b for a, b in zip(physical, truth))
+    assert hits <= 6, f"{hits} of {len(truth)} comments lie in the order their authors answered"
+
+
+# -- the files and the link -------------------------------------------------------------------------------------
+
+def _files(stack: Stack, since_lsn: str | None) -> bytes:
+    """Every byte the database keeps for wellbeing: SQLite's file and WAL; PostgreSQL's relation files (after a
+    checkpoint) and the WAL written since `since_lsn`."""
+    if stack.kind == "sqlite":
+        return b"".join(p.read_bytes() for p in stack.folder.glob("wellbeing.db*"))
+    stack.sql("SELECT 1")
+    with stack.context.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("CHECKPOINT"))
+        root = Path(conn.execute(text("SHOW data_directory")).scalar())
+        paths = conn.execute(text(
+            "SELECT pg_relation_filepath(c.oid) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname IN ('public', 'pg_toast') AND c.relkind IN ('r', 't', 'i') "
+            "AND pg_relation_filepath(c.oid) IS NOT NULL")).scalars().all()
+        first, last = conn.execute(text("SELECT pg_walfile_name(:a), pg_walfile_name(pg_current_wal_lsn())"),
+                                   {"a": since_lsn}).one()
+    blobs = [p.read_bytes() for rel in paths for p in sorted((root / rel).parent.glob(Path(rel).name + "*"))
+             if p.is_file()]
+    blobs += [p.read_bytes() for p in sorted((root / "pg_wal").iterdir()) if first <= p.name <= last and len(p.name) == 24]
+    return b"".join(blobs)
+
+
+def test_a_draft_cannot_be_read_from_the_files_nor_through_the_service_with_its_link(stack):
+    lsn = stack.sql("SELECT pg_current_wal_lsn()::text")[0][0] if stack.kind == "postgresql" else None
+    survey = _answered_survey(stack)
+    files = _files(stack, lsn)
+    # The scan sees what is there: every submitted comment is in the files, in clear, as it should be.
+    assert all(p.marker.encode() in files for p in survey.answered)
+    # A draft's words are never in them, before or after it was deleted.
+    assert survey.abandoned_draft.encode() not in files
+    # The deleted draft, recovered from the files, with the link from the mailbox: it does not open.
+    for browser_guess in ("", "x" * 22, survey.abandoned_token):
+        with pytest.raises(sealed.Unopenable):
+            sealed.unseal(sealed.draft_key(seal_key(stack.context.config), survey.abandoned_token, browser_guess),
+                          uuid.UUID(survey.run_id), survey.abandoned_box)
+
+
+def test_a_link_from_a_mailbox_opens_no_draft_through_the_running_service(stack):
+    run_id = stack.open_run("Pulse")
+    owner = stack.people[0]
+    stack.ok(stack.survey("PUT", "/answers", owner.token, {"trust.improve": "about my line manager"}, stack.browser))
+    for thief in (None, secrets.token_urlsafe(16)):  # the link alone, or with a browser key of the thief's own
+        seen = stack.ok(stack.survey("GET", "", owner.token, browser=thief))
+        assert seen["saved"] == {} and seen["saved_elsewhere"] is True
+        assert "line manager" not in str(seen)
+    # the owner's own browser still opens it
+    assert stack.ok(stack.survey("GET", "", owner.token, browser=stack.browser))["saved"] == {
+        "trust.improve": "about my line manager"}
+    assert run_id
+
+
+# -- subtraction across runs ------------------------------------------------------------------------------------
+
+def test_a_leaver_s_answers_are_not_the_difference_between_two_runs(stack):
+    oak = [p for p in stack.people if p.academy == "Oak"]
+    stayers, leaver = oak[1:], oak[0]
+    first = stack.open_run("Autumn survey", oak)
+    for person in oak:
+        answers = {"enps.recommend": 0 if person is leaver else 8, "trust.valued": 1 if person is leaver else 4}
+        assert stack.survey("POST", "/submission", person.token, answers).status_code == 204
+    stack.close(first)
+    with stack.context.engine.begin() as conn:  # the leaver leaves; the others answer exactly as before
+        conn.execute(stack.tables["staff"].update().where(stack.tables["staff"].c.staff_id == leaver.staff_id)
+                     .values(leaving_date=TODAY - timedelta(days=1)))
+    second = stack.open_run("Spring survey", stayers)
+    for person in stayers:
+        assert stack.survey("POST", "/submission", person.token,
+                            {"enps.recommend": 8, "trust.valued": 4}).status_code == 204
+    stack.close(second)
+    report = stack.ok(stack.client.get(f"/runs/{second}/report", headers=stack.hr))
+    series = [s for s in report["trend"] if s["measure"] in ("enps", "trust.valued")]
+    assert series
+    for s in series:
+        shown = [p for p in s["points"] if p["withheld"] is None]
+        # every pair of points shown side by side differs by nobody or by at least the minimum group
+        for a in shown:
+            for b in shown:
+                assert a["n"] == b["n"] or abs(a["n"] - b["n"]) >= K
+        assert [p["withheld"] is not None for p in s["points"]] == [False, True]
+        assert s["points"][1]["mean"] is None and "fewer than 5" in s["points"][1]["withheld"]
+
+
+# -- one hostile respondent -------------------------------------------------------------------------------------
+
+def _smuggle(stack: Stack, run_id: str, comment: str) -> None:
+    """A ballot that got into the box holding what the API now refuses (as one could before it did): sealed as
+    the service seals one, but with JSON's ASCII escapes, which carry a lone surrogate through."""
+    import json
+    import os
+    import struct
+
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    from wellbeing.domain.model import SurveyRun
+
+    run = uuid.UUID(run_id)
+    with stack.context.read_sessions() as session:
+        size = sealed.capacity(questionnaire(session.get(SurveyRun, run)))
+    plain = json.dumps({"academy_id": str(stack.people[0].academy_id), "staff_type": "teaching",
+                        "service_band": "under_2_years", "items": [["enps.recommend", 0, 0, None]], "measures": [],
+                        "comments": [["trust.improve", comment]]}).encode()
+    nonce = os.urandom(sealed.NONCE)
+    box = nonce + AESGCM(seal_key(stack.context.config)).encrypt(
+        nonce, struct.pack(">I", len(plain)) + plain + bytes(size - len(plain)), run.bytes)
+    stack.insert("ballots", {"id": uuid.uuid4(), "run_id": run, "sealed": box})
+
+
+@pytest.mark.parametrize("poison", ["nul \x00 in the middle", "a lone surrogate \ud800", "refused by the database"])
+def test_a_ballot_the_database_cannot_hold_is_set_aside_and_everyone_else_is_counted(stack, poison):
+    run_id = stack.open_run("Pulse")
+    oak = [p for p in stack.people if p.academy == "Oak"][:8]
+    for n, person in enumerate(oak[:4]):
+        assert stack.survey("POST", "/submission", person.token, stack.answers(person, n)).status_code == 204
+    _smuggle(stack, run_id, poison)
+    for n, person in enumerate(oak[4:], start=4):
+        assert stack.survey("POST", "/submission", person.token, stack.answers(person, n)).status_code == 204
+    if poison.startswith("refused"):  # text the API accepts but this database refuses (a constraint, here)
+        stack.sql("SELECT 1")
+        with stack.context.engine.begin() as conn:
+            conn.execute(text(
+                "ALTER TABLE comments ADD CONSTRAINT no_poison CHECK (text NOT LIKE '%refused by%')"
+                if stack.kind == "postgresql" else
+                "CREATE TRIGGER no_poison BEFORE INSERT ON comments WHEN NEW.text LIKE '%refused by%' "
+                "BEGIN SELECT RAISE(ABORT, 'refused'); END"))
+    closed = stack.close(run_id)
+    assert (closed["answered"], closed["set_aside"], closed["counted"]) == (9, 1, 8)
+    report = stack.ok(stack.client.get(f"/runs/{run_id}/report?cut=trust", headers=stack.hr))
+    [trust] = report["groups"]
+    assert trust["responses"] == 8 and not trust["suppressed"]
+    assert len(stack.rows("responses")) == 8 and not stack.rows("ballots")
+    assert {p.marker for p in oak} == {r.text.split()[-1] for r in stack.rows("comments")}
+    # and the service goes on: the next request, and the next run, work
+    stack.ok(stack.client.get(f"/runs/{run_id}/comments", headers=stack.hr))

@@ -1,0 +1,51 @@
+"""Adding answers up into every group of the report, checked against counting by hand."""
+from __future__ import annotations
+
+from wellbeing.domain.disclosure import Cell, comparable
+from wellbeing.domain.scoring import Scored, ScoredItem, ScoredMeasure
+from wellbeing.domain.tally import Group, tally
+
+OAK, ELM = "oak", "elm"
+
+
+def _answer(value: int, favourable: bool | None, measure: float) -> Scored:
+    return Scored(items=(ScoredItem("hse.1", value, 6 - value, favourable),),
+                  measures=(ScoredMeasure("hse.demands", measure, favourable),), comments=())
+
+
+def test_each_cut_adds_up_the_groups_it_covers():
+    answers = [(Group(OAK, "teaching", "under_2_years"), _answer(1, True, 4.0)),
+               (Group(OAK, "support", "under_2_years"), _answer(2, False, 3.0)),
+               (Group(ELM, "teaching", "10_years_plus"), _answer(5, None, 1.0)),
+               (Group(ELM, "teaching", "10_years_plus"), _answer(4, True, 2.0))]
+    figures = tally(answers).figures
+    people = {cell: f.n for cell, f in figures[("responses", "responses")].items()}
+    assert people == {Cell("trust"): 4, Cell("academy", OAK): 2, Cell("academy", ELM): 2,
+                      Cell("staff_type", staff_type="teaching"): 3, Cell("staff_type", staff_type="support"): 1,
+                      Cell("service_band", service_band="under_2_years"): 2,
+                      Cell("service_band", service_band="10_years_plus"): 2,
+                      Cell("academy_staff_type", OAK, "teaching"): 1, Cell("academy_staff_type", OAK, "support"): 1,
+                      Cell("academy_staff_type", ELM, "teaching"): 2}
+    item = figures[("item", "hse.1")]
+    trust = item[Cell("trust")]
+    assert (trust.n, trust.mean) == (4, (5 + 4 + 1 + 2) / 4)  # scores, reversed: 6 - answer
+    assert trust.percent_favourable == 100 * 2 / 3  # one answer has no favourable range
+    assert trust.distribution == {"1": 1, "2": 1, "5": 1, "4": 1}
+    elm = figures[("measure", "hse.demands")][Cell("academy", ELM)]
+    assert (elm.n, elm.mean, elm.percent_favourable) == (2, 1.5, 100.0)
+
+
+def test_no_answers_make_no_figures():
+    assert tally([]).figures == {}
+
+
+def test_a_trend_point_whose_count_moved_by_fewer_than_the_minimum_is_withheld():
+    k = 5
+    # 20 answered; one left (19): the difference would be that one person's answers
+    assert comparable([(20, k), (19, k)]) == [True, False]
+    # the same count, or a change of at least k, may be compared
+    assert comparable([(20, k), (20, k), (25, k), (14, k)]) == [True, True, True, True]
+    # a point is checked against every point shown before it, not only the one before
+    assert comparable([(20, k), (26, k), (22, k)]) == [True, True, False]
+    # a run that raised its minimum group is held to it
+    assert comparable([(20, 5), (27, 10)]) == [True, False]

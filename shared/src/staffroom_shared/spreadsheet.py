@@ -1,0 +1,33 @@
+"""CSV for people to open in a spreadsheet: every CSV the suite produces is written here, and only here.
+
+Spreadsheets run a cell that starts with `=`, `+`, `-` or `@` (and, in some, a tab or carriage return before one)
+as a formula, so text someone typed (an academy's name, a question, a comment) could run on the machine of whoever
+opens the file. Such text cells get a leading apostrophe, which spreadsheets take as "this is text" and do not show
+(OWASP ASVS 5.0, requirement 1.2.10; CWE-1236). Numbers stay numbers: only text is touched, so -12.5 remains a
+figure a spreadsheet can add up, while the text "-12.5" would be shown as written.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any, Iterable, Sequence
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
+
+
+def cell(value: Any) -> Any:
+    """A value as it may go into a cell: None is empty, text that a spreadsheet would run is made inert."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def csv_text(rows: Iterable[Sequence[Any]]) -> str:
+    """The rows (the first being the header) as CSV text, quoted as RFC 4180 says, every cell through `cell`."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for row in rows:
+        writer.writerow([cell(value) for value in row])
+    return out.getvalue()

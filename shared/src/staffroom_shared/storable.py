@@ -1,0 +1,143 @@
+"""Refuse at the edge, in one place, text that PostgreSQL or JSON cannot hold, wherever a request carries it.
+
+Two kinds of character get past every marshmallow field and then break a later step: NUL (U+0000), which no
+PostgreSQL text or jsonb value can hold, and a lone surrogate (U+D800-U+DFFF, sent as JSON `"\\ud800"`), which is
+not a character at all and cannot be encoded as UTF-8 for PostgreSQL or SQLite. Stored or sealed, either one makes
+a later request fail (issue 19: one survey comment stopped a whole survey). Everything else Unicode has, PostgreSQL
+holds (noncharacters, bidi controls, C0/C1 controls, astral planes: tested in shared/tests/unit/test_storable.py);
+text too long for its column is each schema's maxLength to refuse.
+
+`refuse_unstorable_text` runs before every view of every service and the portal (the app factories install it)
+and looks at everything a request can carry: path parameters, the query string, headers, form fields and
+uploaded files, JSON bodies (member names and values, however deep) and any other body, such as a CSV.
+"""
+from __future__ import annotations
+
+import json
+import re
+from typing import Iterator
+
+from .errors import Unprocessable
+
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+# Necessary for a JSON body to hold NUL or a lone surrogate once parsed: an escape (\u0000, \ud800-\udfff), or raw
+# bytes (a NUL, UTF-8's encoding of a surrogate) that strict parsers refuse anyway. Bodies without one, nearly
+# all, are not parsed twice.
+JSON_SUSPECT = re.compile(rb"\\u(?:0000|[dD][89a-fA-F])|\x00|\xed[\xa0-\xbf]")
+NAME_LIMIT = 60  # characters of a field or header name quoted back in an error
+PLACES = {"path": "path parameter", "query": "query parameter", "headers": "header", "form": "form field",
+          "files": "file", "body": "the request body"}
+MOST_ERRORS = 20  # problems listed in one answer: enough to fix a form, too few to make an answer huge
+
+
+def unstorable(text: str) -> str | None:
+    """Why `text` cannot be stored, in words for the person who sent it, or None if it can be."""
+    found = UNSTORABLE.search(text)
+    if found is None:
+        return None
+    if found.group() == "\x00":
+        what = "a NUL character (U+0000)"
+    else:
+        what = f"a lone surrogate (U+{ord(found.group()):04X}, half of a character without its other half)"
+    where = f" at character {found.start() + 1}" if len(text) > 1 else ""
+    return f"contains {what}{where}, which cannot be stored; remove it"
+
+
+def problems_in(value, location: str, path: tuple = ()) -> Iterator[dict]:
+    """Each string in `value` (a JSON document, or one parameter's value) that cannot be stored, as a field error
+    of the problem+json shape, {location, pointer (RFC 6901), detail}, with `field`: the place as people read it."""
+    if isinstance(value, str):
+        reason = unstorable(value)
+        if reason:
+            yield _error(location, path, reason)
+    elif isinstance(value, dict):
+        for key, member in value.items():
+            reason = unstorable(key) if isinstance(key, str) else None
+            if reason:
+                yield _error(location, (*path, key), f"the name {_quoted(key)} {reason}")
+            else:
+                yield from problems_in(member, location, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from problems_in(item, location, (*path, index))
+
+
+def problems_in_bytes(data: bytes, location: str, path: tuple = ()) -> Iterator[dict]:
+    """A text body or uploaded file (e.g. a staff CSV): NUL is the one character its bytes can hold that
+    no decoding makes storable. A file saved as UTF-16 has one in every other byte."""
+    at = data.find(b"\x00")
+    if at >= 0:
+        line = data.count(b"\n", 0, at) + 1
+        hint = " (a file saved as UTF-16 has one in every character: save it as CSV UTF-8)" if at < 4 else ""
+        yield {**_error(location, path, f"contains a NUL character (U+0000) on line {line}, which cannot be "
+                                        f"stored; remove it{hint}"), "line": line}
+
+
+def request_problems(request) -> list[dict]:
+    """Everything in a Flask request that cannot be stored, as field errors (empty when all of it can)."""
+    found: list[dict] = []
+    found.extend(problems_in(request.view_args or {}, "path"))
+    found.extend(_pairs(request.args.items(multi=True), "query"))
+    found.extend(_pairs(request.headers.items(), "headers"))
+    if request.is_json:
+        data = request.get_data(cache=True)
+        if JSON_SUSPECT.search(data):
+            try:
+                document = json.loads(data)  # as Flask reads JSON; a body that does not parse is webargs' 400
+            except ValueError:
+                document = None
+            found.extend(problems_in(document, "json"))
+    elif request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        found.extend(_pairs(request.form.items(multi=True), "form"))
+        for name, upload in request.files.items(multi=True):
+            # Every file this suite takes is text (the staff CSV); none may carry a NUL into a table.
+            found.extend(problems_in_bytes(upload.stream.read(), "files", (name,)))
+            upload.stream.seek(0)
+    elif request.content_length or request.headers.get("Transfer-Encoding"):
+        found.extend(problems_in_bytes(request.get_data(cache=True), "body"))
+    return found
+
+
+def refuse_unstorable_text() -> None:
+    """A `before_request` hook: 422, changing nothing, if any part of the request cannot be stored."""
+    from flask import request
+
+    if request.routing_exception is not None:
+        return  # no such page or method: that answer (404, 405) is the one to give
+    found = request_problems(request)
+    if not found:
+        return
+    shown = [f"{e.pop('field')}: {e['detail']}" for e in found[:3]]
+    for error in found[3:]:
+        del error["field"]  # said in `detail` only: the errors keep the one shape every 422 has
+    more = f" (and {len(found) - 3} more; see errors)" if len(found) > 3 else ""
+    raise Unprocessable("; ".join(shown) + more, errors=found[:MOST_ERRORS])
+
+
+def _pairs(pairs, location: str) -> Iterator[dict]:
+    """(name, value) pairs, as a query string, form or headers carry them: a name may come more than once."""
+    for name, value in pairs:
+        name, value = name or "", value or ""  # a multipart part may come without a name
+        if UNSTORABLE.search(name) or UNSTORABLE.search(value):  # the usual case, quickly: nothing to report
+            yield from problems_in({name: value}, location)
+
+
+def _error(location: str, path: tuple, detail: str) -> dict:
+    pointer = "#" + "".join("/" + _shown(str(p)).replace("~", "~0").replace("/", "~1") for p in path)
+    return {"location": location, "pointer": pointer, "field": _field(location, path), "detail": detail}
+
+
+def _field(location: str, path: tuple) -> str:
+    """The place as a person reads it: answers.custom.comment, questions[2].text, header X-Survey-Token."""
+    steps = "".join(f"[{p}]" if isinstance(p, int) else f".{_shown(str(p))}" for p in path).lstrip(".")
+    return f"{PLACES[location]} {steps}".strip() if location != "json" else steps or "the request body"
+
+
+def _shown(name: str) -> str:
+    """A name safe to send back: unstorable characters written as \\uXXXX, and not too long."""
+    text = UNSTORABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", name)
+    return text if len(text) <= NAME_LIMIT else text[:NAME_LIMIT] + "…"
+
+
+def _quoted(name: str) -> str:
+    return "'" + _shown(name) + "'"

@@ -1,0 +1,147 @@
+"""The one guard against text PostgreSQL or JSON cannot hold: what it refuses, where it looks, what it says."""
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from flask import Flask, jsonify, request
+
+from staffroom_shared.errors import register_error_handlers
+from staffroom_shared.storable import problems_in, problems_in_bytes, refuse_unstorable_text, unstorable
+from staffroom_shared.testing import STORABLE_TEXT
+
+
+
+@pytest.mark.parametrize("text", STORABLE_TEXT.values(), ids=STORABLE_TEXT.keys())
+def test_text_postgresql_holds_is_let_through(text):
+    assert unstorable(text) is None
+
+
+def test_nul_is_refused_saying_which_character_and_where():
+    assert unstorable("Too much\x00 marking") == (
+        "contains a NUL character (U+0000) at character 9, which cannot be stored; remove it")
+
+
+@pytest.mark.parametrize("char", ["\ud800", "\udbff", "\udc00", "\udfff"])
+def test_a_lone_surrogate_is_refused(char):
+    assert unstorable(char) == (
+        f"contains a lone surrogate (U+{ord(char):04X}, half of a character without its other half), "
+        "which cannot be stored; remove it")
+
+
+def test_a_nested_json_value_is_named_by_its_path_and_pointer():
+    document = {"answers": {"custom.comment": "More time\x00", "hse.1": 4}, "questions": [{"text": "ok"},
+                                                                                          {"text": "\ud83d"}]}
+    found = list(problems_in(document, "json"))
+    assert [(e["field"], e["pointer"]) for e in found] == [
+        ("answers.custom.comment", "#/answers/custom.comment"), ("questions[1].text", "#/questions/1/text")]
+    assert found[0]["location"] == "json" and found[0]["detail"].startswith("contains a NUL character")
+
+
+def test_a_member_name_is_checked_as_well_as_its_value():
+    (found,) = problems_in({"answers": {"a\x00b": 1}}, "json")
+    assert found["field"] == "answers.a\\u0000b"  # the character is spelt out, never sent back
+    assert found["detail"].startswith("the name 'a\\u0000b' contains a NUL character")
+
+
+def test_a_pointer_escapes_slash_and_tilde():
+    (found,) = problems_in({"a/b~c": "\x00"}, "json")
+    assert found["pointer"] == "#/a~1b~0c"
+
+
+def test_a_nul_in_a_file_is_reported_with_its_line():
+    (found,) = problems_in_bytes(b"staff_code,first_name\nS1,Tom\nS2,To\x00m\n", "body")
+    assert found["line"] == 3 and "on line 3" in found["detail"]
+
+
+def test_a_utf16_file_is_told_to_be_saved_as_utf8():
+    (found,) = problems_in_bytes("staff_code\n".encode("utf-16"), "files", ("file",))
+    assert "save it as CSV UTF-8" in found["detail"] and found["pointer"] == "#/file"
+
+
+# -- the hook in a request --------------------------------------------------------------------------------
+
+@pytest.fixture
+def client():
+    app = Flask("guarded")
+    app.before_request(refuse_unstorable_text)
+    register_error_handlers(app)
+    seen = []
+
+    @app.route("/things/<key>", methods=["GET", "POST"])
+    def things(key):
+        seen.append(key)
+        return jsonify(ok=True)
+
+    client = app.test_client()
+    client.seen = seen
+    return client
+
+
+def _refusal(response) -> dict:
+    assert response.status_code == 422, response.get_data(as_text=True)
+    assert response.mimetype == "application/problem+json"
+    return response.json
+
+
+def test_a_json_body_is_refused_before_the_view_runs(client):
+    body = _refusal(client.post("/things/a", data='{"answers": {"custom.comment": "x\\u0000"}}',
+                                content_type="application/json"))
+    assert body["detail"] == ("answers.custom.comment: contains a NUL character (U+0000) at character 2, "
+                              "which cannot be stored; remove it")
+    assert body["errors"] == [{"location": "json", "pointer": "#/answers/custom.comment",
+                               "detail": body["detail"].split(": ", 1)[1]}]
+    assert client.seen == []
+
+
+def test_a_lone_surrogate_escape_in_json_is_refused(client):
+    body = _refusal(client.post("/things/a", data='{"comment": "\\ud800"}', content_type="application/json"))
+    assert body["errors"][0]["pointer"] == "#/comment"
+
+
+def test_an_escaped_backslash_before_u0000_is_plain_text(client):
+    response = client.post("/things/a", data=json.dumps({"comment": "C:\\u0000"}), content_type="application/json")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("where, request_kwargs, field", [
+    ("query", {"query_string": {"q": "a\x00"}}, "query parameter q"),
+    ("path", {"path": "/things/a%00b"}, "path parameter key"),
+    ("headers", {"headers": {"X-Survey-Token": "t\x00"}}, "header X-Survey-Token"),
+    ("headers", {"headers": {"X-Correlation-ID": "\ud800"}}, "header X-Correlation-Id"),  # as WSGI spells it
+    ("form", {"method": "POST", "data": {"first_name": "T\x00m"}}, "form field first_name"),
+    ("files", {"method": "POST", "data": {"file": (io.BytesIO(b"a,b\n1,\x00"), "staff.csv")}}, "file file"),
+    ("body", {"method": "POST", "data": b"a,b\n1,\x00", "content_type": "text/csv"}, "the request body"),
+])
+def test_every_place_a_request_carries_text_is_checked(client, where, request_kwargs, field):
+    kwargs = {"path": "/things/a", "method": "GET", **request_kwargs}
+    body = _refusal(client.open(**kwargs))
+    assert body["errors"][0]["location"] == where and body["detail"].startswith(f"{field}: contains")
+    assert client.seen == []
+
+
+def test_an_uploaded_file_can_still_be_read_by_the_view_after_the_check(client):
+    app = client.application
+
+    @app.post("/upload")
+    def upload():
+        return jsonify(size=len(request.files["file"].read()))
+
+    response = client.post("/upload", data={"file": (io.BytesIO(b"a,b\n1,2\n"), "staff.csv")})
+    assert response.json == {"size": 8}
+
+
+def test_a_missing_page_is_still_a_404(client):
+    assert client.get("/nowhere%00").status_code == 404
+
+
+def test_many_problems_are_listed_up_to_a_limit_and_counted(client):
+    body = _refusal(client.post("/things/a", json={"lines": ["\x00"] * 50}))
+    assert len(body["errors"]) == 20 and body["detail"].endswith("(and 47 more; see errors)")
+
+
+def test_a_form_part_without_a_name_is_let_through_not_a_500(client):
+    body = b'--XX\r\nContent-Disposition: form-data\r\n\r\ntrue\r\n--XX--\r\n'
+    response = client.post("/things/a", data=body, content_type="multipart/form-data; boundary=XX")
+    assert response.status_code == 200
