@@ -276,3 +276,19 @@ def test_the_upgrade_takes_clear_links_out_of_the_inbox_and_reminders(backend, t
     else:
         with postgres_database("notifupgrade") as url:
             upgrade(url)
+
+
+def test_in_development_the_emails_written_to_files_are_readable_by_their_owner_alone(world, tmp_path):
+    import email
+    import stat
+    from email import policy
+
+    from notifications.service.email import SmtpSettings
+
+    person = world.join(first_name="Tom", email="tom@oak.example")
+    token, _ = invited(world, person)
+    pickup = SmtpSettings(host=None, pickup_dir=tmp_path / "mail")
+    assert send(world, pickup)["sent"] == 1
+    [eml] = (tmp_path / "mail").glob("*.eml")
+    assert token in texts(email.message_from_bytes(eml.read_bytes(), policy=policy.default))[0]
+    assert stat.S_IMODE(eml.stat().st_mode) == 0o600

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import os
 import re
 import smtplib
 import ssl
@@ -276,8 +277,11 @@ class _connect:
         return self.smtp.send_message
 
     def _pickup(self, email: EmailMessage) -> None:
+        # Development's stand-in for mailboxes: an invitation's file holds a working link, so its owner alone reads it.
         name = email["Message-ID"].strip("<>").replace("@", "_")
-        (self.settings.pickup_dir / f"{name}.eml").write_bytes(bytes(email))
+        fd = os.open(self.settings.pickup_dir / f"{name}.eml", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(bytes(email))
 
     def __exit__(self, *exc):
         if self.smtp is not None:

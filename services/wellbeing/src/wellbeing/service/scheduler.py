@@ -43,7 +43,8 @@ def run_daily(uow: UnitOfWork, links: Links, key: bytes, today: date | None = No
 
 
 def forget_sent_links(uow: UnitOfWork) -> None:
-    """Invitations carry a live link; once the relay has handed them to the bus, the outbox need not keep them."""
+    """Invitations carry each person's link, sealed to notifications; once the relay has handed them to the bus, the
+    outbox need not keep even that."""
     outbox = uow.metadata.tables["outbox"]
     uow.session.execute(delete(outbox).where(outbox.c.event_type == "wellbeing.invitation_issued",
                                              outbox.c.sent_at.is_not(None)))
