@@ -1,0 +1,94 @@
+"""Upgrading a database from before issue 19: closed runs keep their answers with no group finer than a shown
+academy; an open run under the old scheme stops the upgrade, by name (SQLite and PostgreSQL)."""
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from staffroom_shared.runner import migrate
+from staffroom_shared.testing import postgres_database
+from wellbeing.bootstrap import MIGRATIONS
+
+OAK, ELM = uuid.uuid4(), uuid.uuid4()  # Oak's results shown, Elm's hidden
+
+
+def _old_run(conn, title: str, status: str) -> uuid.UUID:
+    run_id = uuid.uuid4()
+    conn.execute(text(
+        "INSERT INTO runs (id, title, instruments, questions, academy_ids, staff_types, opens_on, closes_on, "
+        "min_group_size, outcome, created_by, status, invited) VALUES (:id, :title, '[]', '[]', '[]', '[]', "
+        ":opens, :closes, 5, 'enps', 'hr', :status, 9)"),
+        {"id": _id(conn, run_id), "title": title, "opens": date(2026, 6, 1), "closes": date(2026, 6, 20),
+         "status": status})
+    return run_id
+
+
+def _id(conn, value: uuid.UUID):
+    return str(value) if conn.dialect.name == "postgresql" else value.hex  # how each keeps a Uuid column
+
+
+def _answer(conn, run_id: uuid.UUID, academy: uuid.UUID) -> None:
+    values = {"run": _id(conn, run_id), "academy": _id(conn, academy)}
+    conn.execute(text("INSERT INTO responses (id, run_id, academy_id, staff_type, service_band) VALUES "
+                      "(:id, :run, :academy, 'support', 'under_2_years')"), {**values, "id": _id(conn, uuid.uuid4())})
+    conn.execute(text("INSERT INTO comments (id, run_id, item, text, academy_id, staff_type, service_band) VALUES "
+                      "(:id, :run, 'trust.improve', 'words', :academy, 'support', 'under_2_years')"),
+                 {**values, "id": _id(conn, uuid.uuid4())})
+
+
+def _upgrade(url: str) -> None:
+    migrate(MIGRATIONS, url, "0001")
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        closed = _old_run(conn, "Summer survey", "closed")
+        for academy, shown in ((OAK, True), (ELM, False)):
+            conn.execute(text(
+                "INSERT INTO results (run_id, cut, academy_id, staff_type, service_band, figure, kind, n, suppressed)"
+                " VALUES (:run, 'academy', :academy, '', '', 'responses', 'responses', :n, :hidden)"),
+                {"run": _id(conn, closed), "academy": str(academy), "n": 6 if shown else 0, "hidden": not shown})
+            for _ in range(6 if shown else 3):
+                _answer(conn, closed, academy)
+    migrate(MIGRATIONS, url)
+    with engine.connect() as conn:
+        labels = sorted(str(r[0]) for r in conn.execute(text("SELECT academy_id FROM responses")))
+        comment_labels = sorted(str(r[0]) for r in conn.execute(text("SELECT academy_id FROM comments")))
+        columns = list(conn.execute(text("SELECT * FROM responses")).keys())
+        answered = conn.execute(text("SELECT answered FROM runs")).scalar()
+    oak = str(OAK) if "postgresql" in url else OAK.hex
+    assert labels == comment_labels == sorted([oak] * 6 + ["None"] * 3)
+    assert "staff_type" not in columns and "service_band" not in columns
+    assert answered == 9
+    engine.dispose()
+
+
+def _refused(url: str) -> None:
+    migrate(MIGRATIONS, url, "0001")
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        waiting = _old_run(conn, "Autumn pulse", "open")
+        conn.execute(text("INSERT INTO ballots (id, run_id, sealed) VALUES (:id, :run, :sealed)"),
+                     {"id": _id(conn, uuid.uuid4()), "run": _id(conn, waiting), "sealed": b"\x00" * 40})
+    engine.dispose()
+    with pytest.raises(RuntimeError, match="close these open survey runs.*Autumn pulse"):
+        migrate(MIGRATIONS, url)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.integration)])
+def test_closed_runs_keep_their_answers_labelled_only_with_shown_academies(backend, tmp_path):
+    if backend == "sqlite":
+        _upgrade(f"sqlite:///{tmp_path / 'wellbeing.db'}")
+    else:
+        with postgres_database("wbmig") as url:
+            _upgrade(url)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.integration)])
+def test_an_open_run_with_answers_under_the_old_scheme_stops_the_upgrade_by_name(backend, tmp_path):
+    if backend == "sqlite":
+        _refused(f"sqlite:///{tmp_path / 'wellbeing.db'}")
+    else:
+        with postgres_database("wbmig") as url:
+            _refused(url)
