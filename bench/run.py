@@ -872,12 +872,14 @@ def wellbeing_config(database_url: str, tmp: Path, **extra):
 def production_env(database_url: str, tmp: Path, public: Path, issuer: str, seal_key: str) -> dict:
     """The environment the served apps read, as for (a) and (e): PostgreSQL, RabbitMQ bus URL, RS256 tokens
     checked against the public key, JSON access log at INFO, STAFFROOM_ENV=production; plus the ballot box's
-    SEAL_KEY, which wellbeing requires in production."""
+    SEAL_KEY and notifications' public key for survey links, which wellbeing requires in production."""
+    from staffroom_shared.sealing import new_key_pair
+
     return {
         "DATABASE_URL": database_url, "BENCH_DATABASE_URL": database_url,
         "JWT_PUBLIC_KEY_FILE": str(public), "JWT_ISSUER": issuer, "LOG_LEVEL": "INFO",
         "STAFFROOM_DATA_DIR": str(tmp / "data"), "STAFFROOM_ENV": "production", "BUS_URL": AMQP_URL,
-        "SEAL_KEY": seal_key,
+        "SEAL_KEY": seal_key, "SURVEY_LINK_PUBLIC_KEY": new_key_pair()[1],
     }
 
 
