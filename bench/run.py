@@ -22,15 +22,17 @@
     primary-key read of the `appraisals` table; served and loaded as in (a). Target ratio >= 0.5.
 (f) CPD: 1,000 concurrent POST /enrolments for a 30-place cohort (bench/cpd_places.py).
 (g) Wellbeing report over 100,000 responses on PostgreSQL: a trust of 10,000 staff in 10 academies and 10
-    survey runs of 10,000 responses each (every instrument), seeded by COPY from 50 answer patterns scored by
-    wellbeing.domain.scoring.score; each run then closed by wellbeing.service.runs.close (close_run: results
-    worked out and stored), timed, target <= 30 s per run (informational). Then GET /runs/<newest>/report (trust
+    survey runs of 10,000 submissions each (every instrument), seeded by COPY as sealed ballots from 50 answer
+    patterns scored by wellbeing.domain.scoring.score; each run then closed by wellbeing.service.runs.close
+    (close_run: every ballot opened, results and drivers worked out and stored, ballots destroyed), timed, target
+    <= 30 s per run (informational). Then GET /runs/<newest>/report (trust
     HR, every group, with the 10-run trend) on the real app under gunicorn, sequential on one connection,
     alternately with the bare PK read of `runs`: median ms, target <= 200 ms; and the ratio for context.
     Checks the trust group has 10,000 responses and every trust measure a 10-point trend.
 (h) Wellbeing submissions: an open run with 200 invitations (known single-use tokens); all 200 POST
     /survey/submission at once over HTTP (200 connections), then 50 of the same links again at once. Checks
-    exactly 200 responses (and their items, measures, comments), 200 invitations submitted, every first
+    exactly 200 ballots while open, then at the close results counting exactly 200 responses (and every item and
+    measure answered as often as the 200 answer sets say), their comments, 200 invitations submitted, every first
     submission 204, every re-send 409, no 5xx: "none lost or doubled". Throughput and p95, with a bare
     one-INSERT app alternately for context. Seed, apps and client: bench/wellbeing_seed.py.
 (i) Notifications under a burst: 10,000 real wellbeing.invitation_issued envelopes (one per person in notifications'
@@ -928,8 +930,7 @@ def bench_wellbeing_report(database_url: str, tmp: Path, rounds: int, requests: 
 
     # Each run closed as trust HR's POST /runs/<id>/close does it: wellbeing.service.runs.close -> close_run
     # (every ballot opened, every figure added up per cut in memory, disclosure rules, result rows, the
-    # responses with their items and measures written, the box emptied, two outbox events) in one unit of
-    # work, timed.
+    # drivers, the comments written and the ballots destroyed, two outbox events) in one unit of work, timed.
     hr = trust_hr()
     context = bootstrap.build(config)
     closes = []
@@ -999,7 +1000,8 @@ def bench_wellbeing_submit(database_url: str, tmp: Path, rounds: int) -> None:
     from staffroom_shared.auth import ensure_dev_keys
     from staffroom_shared.db import make_engine
     from wellbeing import bootstrap
-    from wellbeing.adapters.orm import ballots, comments, invitations, response_items, response_measures, responses
+    from wellbeing.adapters.orm import ballots, comments, invitations
+    from wellbeing.adapters.orm import results as result_rows
     from wellbeing.domain.model import InvitationStatus
     from wellbeing.domain.scoring import score
     from wellbeing.service import runs as run_commands
@@ -1044,17 +1046,16 @@ def bench_wellbeing_submit(database_url: str, tmp: Path, rounds: int) -> None:
         server_errors = sum(1 for c in codes1 + codes2 if c is None or c >= 500)
         if server_errors:
             wrong.append(f"{server_errors} answers were 5xx or no answer at all")
-        of_run = responses.c.run_id == run_id
-
         def counts() -> dict:
+            """The box, and what the results count at the trust: respondents, and answers per item and measure."""
             with engine.connect() as conn:
+                trust = conn.execute(select(result_rows.c.kind, result_rows.c.figure, result_rows.c.n).where(
+                    result_rows.c.run_id == run_id, result_rows.c.cut == "trust")).all()
                 return {
-                    "responses": conn.scalar(select(func.count()).select_from(responses).where(of_run)),
+                    "responses": sum(n for kind, _, n in trust if kind == "responses"),
                     "ballots": conn.scalar(select(func.count()).select_from(ballots).where(ballots.c.run_id == run_id)),
-                    "items": conn.scalar(select(func.count()).select_from(response_items.join(
-                        responses, responses.c.id == response_items.c.response_id)).where(of_run)),
-                    "measures": conn.scalar(select(func.count()).select_from(response_measures.join(
-                        responses, responses.c.id == response_measures.c.response_id)).where(of_run)),
+                    "items": sum(n for kind, _, n in trust if kind == "item"),
+                    "measures": sum(n for kind, _, n in trust if kind == "measure"),
                     "comments": conn.scalar(select(func.count()).select_from(comments).where(comments.c.run_id == run_id)),
                     "invitations": {getattr(k, "value", k): v for k, v in conn.execute(
                         select(invitations.c.status, func.count()).where(invitations.c.run_id == run_id)
@@ -1063,9 +1064,9 @@ def bench_wellbeing_submit(database_url: str, tmp: Path, rounds: int) -> None:
         # While open, every submission is a sealed ballot in the box, and nothing else.
         before = counts()
         if (before["responses"], before["ballots"]) != (0, n):
-            wrong.append(f"while open: {before['responses']} responses and {before['ballots']} ballots in the box, "
+            wrong.append(f"while open: {before['responses']} counted and {before['ballots']} ballots in the box, "
                          f"expected 0 and {n}")
-        # Closing (as trust HR's POST /runs/<id>/close does) opens the box: then exactly n responses.
+        # Closing (as trust HR's POST /runs/<id>/close does) opens the box: then exactly n counted.
         run_commands.close(context.uow(actor=hr.actor), hr, run_id, seal_key(config))
         after = counts()
         want = {"responses": n, "ballots": 0, "items": sum(len(scored[i].items) for i in range(n)),
@@ -1078,11 +1079,10 @@ def bench_wellbeing_submit(database_url: str, tmp: Path, rounds: int) -> None:
 
     def b_round(who: list[dict]) -> dict:
         run_id, _ = wellbeing_seed.open_run(engine, who, "bare")
-        reqs = [{"method": "POST", "path": "/responses",
-                 "body": {"run_id": str(run_id), "academy_id": str(p["academy_id"])}} for p in who]
+        reqs = [{"method": "POST", "path": "/ballots", "body": {"run_id": str(run_id)}} for _ in who]
         out = fire(servers["bare"].port, reqs, tmp, "at_once")
         with engine.connect() as conn:
-            stored = conn.scalar(select(func.count()).select_from(responses).where(responses.c.run_id == run_id))
+            stored = conn.scalar(select(func.count()).select_from(ballots).where(ballots.c.run_id == run_id))
         if stored != len(who) or any(x["code"] != 204 for x in out["results"]):
             raise RuntimeError(f"bare app stored {stored} of {len(who)}: "
                                f"{next((x for x in out['results'] if x['code'] != 204), None)}")

@@ -7,10 +7,10 @@ Run by `.venv/bin/python bench/run.py --only g,h`. This module is:
   the run's SEAL_KEY exactly as a submission seals it. Each ballot's answers are one of ANSWER_PATTERNS
   complete-ish sets (varied per item, a few with skipped questions), scored by
   `wellbeing.domain.scoring.score`; its group (academy, staff type, length-of-service band) is a real member
-  of staff's. Closing a run (timed in bench/run.py) opens the box and writes the responses.
+  of staff's. Closing a run (timed in bench/run.py) opens the box, works out the results and destroys it.
   For (h), `open_run` makes an open run with one invitation (and a known single-use token) per person.
 - the WSGI apps gunicorn serves for (g) and (h): `wellbeing_app()` (the real service, production config
-  from the environment) and `bare_insert_app()` (the floor for (h): one INSERT of a `responses` row per
+  from the environment) and `bare_insert_app()` (the floor for (h): one INSERT of a small `ballots` row per
   POST). (g)'s floor is bench/wsgi_apps.py:bare_app on the `runs` table.
 - the HTTP client, run as its own process: `python bench/wellbeing_seed.py client <spec.json> <out.json>`,
   either sequential (one keep-alive connection, GETs one after another, each request's latency) or
@@ -34,7 +34,7 @@ from pathlib import Path
 ALL_INSTRUMENTS = ["hse_indicator", "swemwbs", "ons4", "enps", "trust_core"]
 ACADEMIES, PER_ACADEMY = 10, 1000          # 10,000 staff
 ANSWER_PATTERNS = 50
-COPY_BATCH = 2000                          # responses per COPY write
+COPY_BATCH = 2000                          # ballots per COPY write
 
 
 # -- the apps gunicorn serves ----------------------------------------------------------------------
@@ -48,21 +48,20 @@ def wellbeing_app():
 
 
 def bare_insert_app():
-    """Flask + SQLAlchemy (same pool size), one INSERT of a `responses` row per POST /responses; no token,
-    no lookup, no scoring, no sealing, no items."""
+    """Flask + SQLAlchemy (same pool size), one INSERT of a `ballots` row (16 bytes) per POST /ballots; no token,
+    no lookup, no scoring, no sealing, no padding."""
     from flask import Flask, jsonify, request
     from sqlalchemy import MetaData, Table, create_engine, insert
 
     engine = create_engine(os.environ["BENCH_DATABASE_URL"], pool_size=5, max_overflow=10)
-    table = Table("responses", MetaData(), autoload_with=engine)
+    table = Table("ballots", MetaData(), autoload_with=engine)
     app = Flask("bare")
 
-    @app.post("/responses")
-    def post_response():
+    @app.post("/ballots")
+    def post_ballot():
         body = request.get_json()
         with engine.begin() as conn:
-            conn.execute(insert(table).values(
-                id=uuid.uuid4(), run_id=uuid.UUID(body["run_id"]), academy_id=uuid.UUID(body["academy_id"])))
+            conn.execute(insert(table).values(id=uuid.uuid4(), run_id=uuid.UUID(body["run_id"]), sealed=os.urandom(16)))
         return "", 204
 
     @app.get("/healthz")

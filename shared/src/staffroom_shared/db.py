@@ -206,31 +206,3 @@ def _refuse_write_statement(state) -> None:
     if state.is_insert or state.is_update or state.is_delete:
         raise ReadSessionWrite("a read session cannot write; use the unit of work (context().uow())")
 
-
-def bulk_insert(session: Session, table: Table, rows: list[dict]) -> None:
-    """Insert many rows in the session's transaction: COPY on PostgreSQL (psycopg otherwise sends one statement a
-    row, ten times slower for the hundreds of thousands of rows a survey's close writes), executemany elsewhere.
-    Values go through the driver's own adaptation either way; a refused value raises as an INSERT would."""
-    if not rows:
-        return
-    connection = session.connection()
-    if connection.dialect.name != "postgresql":
-        session.execute(table.insert(), rows)
-        return
-    from sqlalchemy.exc import DBAPIError
-
-    names = [column.name for column in table.columns if column.name in rows[0]]
-    cursor = connection.connection.driver_connection.cursor()
-    statement = f'COPY "{table.name}" ({", ".join(f"{n}" for n in names)}) FROM STDIN'
-    try:
-        with cursor.copy(statement) as copy:
-            for row in rows:
-                copy.write_row([row[n] for n in names])
-    except connection.dialect.loaded_dbapi.Error as exc:
-        raise DBAPIError.instance(statement, None, exc, connection.dialect.loaded_dbapi.Error) from exc
-    except UnicodeError as exc:
-        from sqlalchemy.exc import StatementError
-
-        raise StatementError(str(exc), statement, None, exc) from exc
-    finally:
-        cursor.close()

@@ -84,7 +84,7 @@ def request_problems(request) -> list[dict]:
         if JSON_SUSPECT.search(data):
             try:
                 document = json.loads(data)  # as Flask reads JSON; a body that does not parse is webargs' 400
-            except ValueError:
+            except (ValueError, RecursionError):
                 document = None
             found.extend(problems_in(document, "json"))
     elif request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):

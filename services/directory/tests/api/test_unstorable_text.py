@@ -49,3 +49,14 @@ def test_a_member_name_with_a_lone_surrogate_is_refused_not_just_called_unknown(
                                                                                  problem):
     body = problem(client.patch(f"/academies/{trust.oak['id']}", json={"\ud800": "x"}, headers=trust_hr), 422)
     assert body["errors"][0]["pointer"] == "#/\\ud800" and "the name" in body["errors"][0]["detail"]
+
+
+@pytest.mark.parametrize("body", [
+    '{"first_name": ' + "1" * 5000 + "}",              # an integer Python will not read (over 4,300 digits)
+    '{"first_name": ' + "[" * 20_000 + "]" * 20_000 + "}",  # nesting deeper than the interpreter's stack
+    '{"first_name": "\\u0000", "x": ' + "[" * 20_000 + "]" * 20_000 + "}",  # both, past the text guard too
+], ids=["long integer", "deep nesting", "deep nesting with a NUL"])
+def test_json_python_cannot_read_is_a_400_not_a_500(client, trust_hr, trust, unchanged, problem, body):
+    refused = problem(client.patch(f"/staff/{trust.teacher['id']}", data=body, content_type="application/json",
+                                   headers=trust_hr), 400)
+    assert refused["errors"] == [{"location": "json", "pointer": "#", "detail": "Invalid JSON body."}]

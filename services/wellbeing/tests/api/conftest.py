@@ -13,7 +13,7 @@ from wellbeing import bootstrap
 from wellbeing.api import create_app
 
 TODAY = date.today()
-TABLES = ("staff", "academies", "runs", "invitations", "drafts", "ballots", "responses", "response_items", "response_measures",
+TABLES = ("staff", "academies", "runs", "invitations", "drafts", "ballots", "drivers",
           "comments", "results", "outbox", "audit_log")
 ALL_INSTRUMENTS = ["hse_indicator", "swemwbs", "ons4", "enps", "trust_core"]
 

@@ -113,26 +113,33 @@ def test_concurrent_submissions_on_postgres_lose_nothing_and_double_nothing(pg_w
         t.join(120)
     assert sorted(results).count("ok") == 30 and sorted(results).count("Conflict") == 15
     # every ballot waits, sealed, in the box until the close
-    assert (world.count("ballots"), world.count("responses")) == (30, 0)
+    assert (world.count("ballots"), world.count("results")) == (30, 0)
     submitted = world.rows(invitations, invitations.c.status == "submitted")
     assert len(submitted) == 30
 
 
-def test_ballots_wait_sealed_in_the_box_and_become_responses_together_at_the_close(world):
+def test_ballots_wait_sealed_in_the_box_and_are_counted_then_destroyed_at_the_close(world):
     people = [world.join() for _ in range(7)]
     run = world.survey(date(2027, 1, 4), date(2027, 1, 22))
     links = world.tokens(run.id)
     for n, person in enumerate(people[:6], start=1):
         respond.submit(world.context.uow(), links[person["staff_id"]],
-                       {"enps.recommend": 9 - n, "trust.improve": f"Private remark {n}" * n}, KEY,
+                       {"enps.recommend": 9 - n, "trust.valued": 1 + n % 5, "trust.improve": f"Private remark {n}" * n},
+                       KEY,
                        today=date(2027, 1, 5))
-        assert (world.count("ballots"), world.count("responses")) == (n, 0)
+        assert (world.count("ballots"), world.count("results"), world.count("comments")) == (n, 0, 0)
     boxes = [row.sealed for row in world.rows(world.context.metadata.tables["ballots"])]
     assert not any(b"Private remark" in box or b"enps" in box for box in boxes)
     # each ballot is padded to the run's one size, so its length says nothing about what it holds
     assert len({len(box) for box in boxes}) == 1
     assert run_daily(world.context.uow(), world.links, KEY, today=date(2027, 1, 23))["closed"] == 1
-    assert (world.count("ballots"), world.count("responses"), world.count("comments")) == (0, 6, 6)
+    # the answers are gone; what remains is the figures, the drivers and the comments
+    assert (world.count("ballots"), world.count("comments")) == (0, 6)
+    trust = world.rows(world.context.metadata.tables["results"])
+    assert {(r.figure, r.n) for r in trust if r.cut == "trust" and r.kind == "responses"} == {("responses", 6)}
+    drivers = world.rows(world.context.metadata.tables["drivers"])
+    assert {(d.academy_id, d.measure, d.n) for d in drivers} == {("", "trust.valued", 6),
+                                                                  (str(world.academy_id), "trust.valued", 6)}
     [closed] = world.outbox("wellbeing.survey_closed")
     assert closed["payload"]["responses"] == 6
 
@@ -146,9 +153,9 @@ def test_another_key_cannot_open_the_box_so_the_close_fails_and_keeps_it(world):
                        today=date(2027, 1, 5))
     with pytest.raises(Unopenable):
         run_daily(world.context.uow(), world.links, bytes(32), today=date(2027, 1, 23))
-    assert (world.count("ballots"), world.count("responses")) == (5, 0)
+    assert (world.count("ballots"), world.count("results")) == (5, 0)
     assert run_daily(world.context.uow(), world.links, KEY, today=date(2027, 1, 23))["closed"] == 1
-    assert (world.count("ballots"), world.count("responses")) == (0, 5)
+    assert world.count("ballots") == 0 and world.count("results") > 0
 
 
 def test_fewer_answers_than_the_minimum_group_are_destroyed_unread_at_the_close(world):
@@ -159,7 +166,7 @@ def test_fewer_answers_than_the_minimum_group_are_destroyed_unread_at_the_close(
         respond.submit(world.context.uow(), links[person["staff_id"]],
                        {"enps.recommend": 2, "trust.improve": "Only four of us"}, KEY, today=date(2027, 1, 5))
     assert run_daily(world.context.uow(), world.links, KEY, today=date(2027, 1, 23))["closed"] == 1
-    assert [world.count(t) for t in ("ballots", "responses", "response_items", "comments")] == [0, 0, 0, 0]
+    assert [world.count(t) for t in ("ballots", "results", "drivers", "comments")] == [0, 0, 0, 0]
     [closed] = world.outbox("wellbeing.survey_closed")
     [published] = world.outbox("wellbeing.results_published")
     assert closed["payload"]["responses"] == 0 and published["payload"]["groups"] == []

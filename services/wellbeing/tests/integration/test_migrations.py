@@ -1,5 +1,6 @@
-"""Upgrading a database from before issue 19: closed runs keep their answers with no group finer than a shown
-academy; an open run under the old scheme stops the upgrade, by name (SQLite and PostgreSQL)."""
+"""Upgrading a database from before issue 19: closed runs keep their figures, drivers and comments (no group finer
+than a shown academy) and lose their per-person answers; an open run under the old scheme stops the upgrade, by
+name (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
 import uuid
@@ -7,6 +8,7 @@ from datetime import date
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy import inspect as sa_inspect
 
 from staffroom_shared.runner import migrate
 from staffroom_shared.testing import postgres_database
@@ -30,10 +32,15 @@ def _id(conn, value: uuid.UUID):
     return str(value) if conn.dialect.name == "postgresql" else value.hex  # how each keeps a Uuid column
 
 
-def _answer(conn, run_id: uuid.UUID, academy: uuid.UUID) -> None:
+def _answer(conn, run_id: uuid.UUID, academy: uuid.UUID, n: int) -> None:
     values = {"run": _id(conn, run_id), "academy": _id(conn, academy)}
+    response = _id(conn, uuid.uuid4())
     conn.execute(text("INSERT INTO responses (id, run_id, academy_id, staff_type, service_band) VALUES "
-                      "(:id, :run, :academy, 'support', 'under_2_years')"), {**values, "id": _id(conn, uuid.uuid4())})
+                      "(:id, :run, :academy, 'support', 'under_2_years')"), {**values, "id": response})
+    for measure, value in (("enps", -100.0 if n % 2 else 100.0), ("trust.valued", 1.0 + n % 2 * 3)):
+        conn.execute(text("INSERT INTO response_measures (response_id, measure, run_id, value) VALUES "
+                          "(:response, :measure, :run, :value)"),
+                     {"response": response, "measure": measure, "run": values["run"], "value": value})
     conn.execute(text("INSERT INTO comments (id, run_id, item, text, academy_id, staff_type, service_band) VALUES "
                       "(:id, :run, 'trust.improve', 'words', :academy, 'support', 'under_2_years')"),
                  {**values, "id": _id(conn, uuid.uuid4())})
@@ -49,18 +56,22 @@ def _upgrade(url: str) -> None:
                 "INSERT INTO results (run_id, cut, academy_id, staff_type, service_band, figure, kind, n, suppressed)"
                 " VALUES (:run, 'academy', :academy, '', '', 'responses', 'responses', :n, :hidden)"),
                 {"run": _id(conn, closed), "academy": str(academy), "n": 6 if shown else 0, "hidden": not shown})
-            for _ in range(6 if shown else 3):
-                _answer(conn, closed, academy)
+            for n in range(6 if shown else 3):
+                _answer(conn, closed, academy, n)
     migrate(MIGRATIONS, url)
     with engine.connect() as conn:
-        labels = sorted(str(r[0]) for r in conn.execute(text("SELECT academy_id FROM responses")))
         comment_labels = sorted(str(r[0]) for r in conn.execute(text("SELECT academy_id FROM comments")))
-        columns = list(conn.execute(text("SELECT * FROM responses")).keys())
+        columns = list(conn.execute(text("SELECT * FROM comments")).keys())
         answered = conn.execute(text("SELECT answered FROM runs")).scalar()
+        drivers = sorted(conn.execute(text("SELECT academy_id, measure, n, correlation FROM drivers")).all())
+        left = sa_inspect(conn).get_table_names()
     oak = str(OAK) if "postgresql" in url else OAK.hex
-    assert labels == comment_labels == sorted([oak] * 6 + ["None"] * 3)
+    assert comment_labels == sorted([oak] * 6 + ["None"] * 3)
     assert "staff_type" not in columns and "service_band" not in columns
     assert answered == 9
+    # valued is 4 exactly when eNPS is -100, so r = -1: for the trust (9 people) and for Oak (6), not for Elm
+    assert [(a, m, n, r) for a, m, n, r in drivers] == [("", "trust.valued", 9, -1.0), (str(OAK), "trust.valued", 6, -1.0)]
+    assert not {"responses", "response_items", "response_measures"} & set(left)
     engine.dispose()
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from wellbeing.domain.disclosure import Cell, comparable
 from wellbeing.domain.scoring import Scored, ScoredItem, ScoredMeasure
-from wellbeing.domain.tally import Group, tally
+from wellbeing.domain.tally import Group, correlations, tally
 
 OAK, ELM = "oak", "elm"
 
@@ -49,3 +49,17 @@ def test_a_trend_point_whose_count_moved_by_fewer_than_the_minimum_is_withheld()
     assert comparable([(20, k), (26, k), (22, k)]) == [True, True, False]
     # a run that raised its minimum group is held to it
     assert comparable([(20, 5), (27, 10)]) == [True, False]
+
+
+def _measures(**values) -> Scored:
+    return Scored(items=(), measures=tuple(ScoredMeasure(k.replace("_", "."), v, None) for k, v in values.items()),
+                  comments=())
+
+
+def test_drivers_are_pearson_s_r_over_the_people_who_answered_both():
+    answers = [_measures(enps=100.0, hse_demands=5.0, ons_happy=7.0), _measures(enps=-100.0, hse_demands=1.0),
+               _measures(enps=0.0, hse_demands=3.0, ons_happy=7.0), _measures(hse_demands=2.0)]  # no outcome
+    found = correlations(answers, "enps", minimum=2)
+    assert found["hse.demands"][0] == 3 and round(found["hse.demands"][1], 6) == 1.0  # a straight line
+    assert found["ons.happy"] == (2, None)  # it did not vary: no correlation to speak of
+    assert correlations(answers, "enps", minimum=4) == {}  # nobody's pairs below the minimum group

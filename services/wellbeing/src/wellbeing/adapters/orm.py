@@ -1,11 +1,12 @@
 """Tables for wellbeing, mapped onto the plain domain classes (the domain never imports this).
 
-What is deliberately absent: responses, their items, measures and comments carry no staff id, no token,
-no invitation id, no address, no time and no group finer than an academy whose results are shown; their keys are
-random (uuid4) and they are all written in one shuffled transaction when the run closes, so neither a column, a
-join with who answered, nor the order of rows ties an answer to fewer than the minimum group. Invitations and
-drafts know a person (or a token's hash), never an answer. Results are the published aggregates, worked out once
-when a run closes.
+What is deliberately absent: nobody's answers are kept once a run closes. Until then they wait in `ballots`,
+sealed; at the close they are added up into `results` and `drivers` (aggregates of groups of at least the minimum
+size) and destroyed. Only the comments are kept one by one: with no staff id, token, invitation id, address,
+time, or group finer than an academy whose results are shown, under random keys, shuffled on their own and
+written in one transaction. So no column, join with who answered, or order of rows ties anything stored to fewer
+than the minimum group, and no per-person answers remain to be matched with the published figures. Invitations
+and drafts know a person (or a token's hash), never an answer.
 """
 from __future__ import annotations
 
@@ -87,40 +88,7 @@ ballots = Table(  # submitted answers waiting for the close, sealed under SEAL_K
     Column("sealed", LargeBinary, nullable=False),
 )
 
-responses = Table(
-    "responses", metadata,
-    Column("id", Uuid, primary_key=True),  # uuid4: its order says nothing about when
-    Column("run_id", Uuid, ForeignKey("runs.id"), nullable=False),
-    Column("academy_id", Uuid, nullable=True),  # only an academy whose results are shown; else none
-    Index("ix_responses_run_academy", "run_id", "academy_id"),
-    # SQLite would otherwise number rows in the order they arrive; without a rowid they are stored in key order.
-    sqlite_with_rowid=False,
-)
-
-response_items = Table(
-    "response_items", metadata,
-    Column("response_id", Uuid, ForeignKey("responses.id"), primary_key=True),
-    Column("item", String(100), primary_key=True),
-    Column("run_id", Uuid, nullable=False),  # repeated from the response, so a run's close reads only its own rows
-    Column("value", Integer, nullable=False),    # as answered
-    Column("score", Integer, nullable=False),    # turned so that higher is better (reversed items)
-    Column("favourable", Boolean, nullable=True),
-    Index("ix_response_items_run_item", "run_id", "item"),
-    sqlite_with_rowid=False,
-)
-
-response_measures = Table(
-    "response_measures", metadata,
-    Column("response_id", Uuid, ForeignKey("responses.id"), primary_key=True),
-    Column("measure", String(100), primary_key=True),
-    Column("run_id", Uuid, nullable=False),
-    Column("value", Float, nullable=False),
-    Column("favourable", Boolean, nullable=True),
-    Index("ix_response_measures_run_measure", "run_id", "measure"),
-    sqlite_with_rowid=False,
-)
-
-comments = Table(  # free text, kept apart from the numbers and shown only to groups at or above the minimum
+comments = Table(  # free text, kept apart from everything else, shuffled, shown only to groups of at least the minimum
     "comments", metadata,
     Column("id", Uuid, primary_key=True),
     Column("run_id", Uuid, ForeignKey("runs.id"), nullable=False),
@@ -129,6 +97,15 @@ comments = Table(  # free text, kept apart from the numbers and shown only to gr
     Column("academy_id", Uuid, nullable=True),  # only an academy whose results are shown; else none
     Index("ix_comments_run", "run_id", "item"),
     sqlite_with_rowid=False,
+)
+
+drivers = Table(  # how each measure goes with the run's outcome (Pearson's r), worked out at the close
+    "drivers", metadata,
+    Column("run_id", Uuid, ForeignKey("runs.id"), primary_key=True),
+    Column("academy_id", String(36), primary_key=True),  # "" for the trust; else an academy whose results are shown
+    Column("measure", String(100), primary_key=True),
+    Column("n", Integer, nullable=False),                 # people who answered both (at least the minimum group)
+    Column("correlation", Float, nullable=True),          # none when either measure did not vary
 )
 
 results = Table(  # the published figures of a closed run: one row per group and figure, suppressed or not

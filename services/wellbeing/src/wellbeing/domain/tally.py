@@ -1,13 +1,14 @@
 """Counting a closed run's answers into every group of the report, in memory.
 
 Which group an answer came from (academy, staff type, length of service) is known only inside the sealed ballots
-and, while a run closes, in this process: it is never written beside an answer. So the figures for each cut are
-worked out here from the opened ballots, and the answers are stored with nothing finer than an academy whose
-results are shown (docs/wellbeing.md says why: any finer label, joined with who was invited and who answered,
-would narrow an answer down to a few people).
+and, while a run closes, in this process; nobody's answers are kept after it. So every figure for every cut, and
+how each measure goes with the outcome (the drivers), is worked out here from the opened ballots, and only these
+aggregates are stored (docs/wellbeing.md says why: per-person answers kept beside the published figures could be
+matched back to the few people of a small group).
 """
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, NamedTuple
@@ -93,3 +94,30 @@ def tally(answers: Iterable[tuple[Group, Scored]]) -> Tally:
                 cells[cell].merge(sums)
         result.figures[figure] = dict(cells)
     return result
+
+
+def correlations(answers: Iterable[Scored], outcome: str, minimum: int) -> dict[str, tuple[int, float | None]]:
+    """Pearson's r of each measure with the `outcome` measure over the respondents who have both: {measure: (n, r)},
+    only where at least `minimum` people have both; r is None where either measure did not vary."""
+    sums: dict[str, list[float]] = defaultdict(lambda: [0, 0.0, 0.0, 0.0, 0.0, 0.0])  # n, Σx, Σy, Σxy, Σx², Σy²
+    for scored in answers:
+        values = {m.key: m.value for m in scored.measures}
+        if outcome not in values:
+            continue
+        y = values[outcome]
+        for key, x in values.items():
+            if key != outcome:
+                s = sums[key]
+                s[0] += 1
+                s[1] += x
+                s[2] += y
+                s[3] += x * y
+                s[4] += x * x
+                s[5] += y * y
+    found = {}
+    for key, (n, sx, sy, sxy, sxx, syy) in sums.items():
+        if n < minimum:
+            continue
+        spread = math.sqrt(max(n * sxx - sx * sx, 0.0) * max(n * syy - sy * sy, 0.0))
+        found[key] = (n, (n * sxy - sx * sy) / spread if spread > 1e-9 else None)
+    return found

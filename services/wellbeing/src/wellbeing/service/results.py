@@ -2,11 +2,12 @@
 caller, as reports.
 
 Nothing is worked out while a run is open: a report that changed after each answer would let anyone who watched a
-colleague submit read their answers off the difference. At the close, every ballot is opened, every figure for
-every group is added up in memory (domain.tally), the disclosure rules decide what is hidden, and the rows are
-stored; a hidden figure is stored without its values, so no later bug or query can show them. Reports, the CSV,
-trends and the results_published event all read those rows. The answers themselves are then written, shuffled, in
-the same transaction, labelled with nothing finer than an academy whose results are shown.
+colleague submit read their answers off the difference. At the close every ballot is opened, every figure for every
+group and every driver is added up in memory (domain.tally), the disclosure rules decide what is hidden, and the
+rows are stored; a hidden figure is stored without its values, so no later bug or query can show them. Then the
+ballots are destroyed: nobody's answers are kept, only these aggregates and the comments, shuffled on their own and
+labelled with nothing finer than an academy whose results are shown. Reports, the CSV, trends, drivers and the
+results_published event all read the stored rows.
 """
 from __future__ import annotations
 
@@ -19,31 +20,28 @@ from sqlalchemy import and_, delete, func, insert, select
 from sqlalchemy.exc import DataError, IntegrityError, StatementError
 from sqlalchemy.orm import Session
 
-from staffroom_shared.db import bulk_insert
 from staffroom_shared.spreadsheet import csv_text as write_csv
 from staffroom_shared.storable import unstorable
 from staffroom_shared.uow import UnitOfWork
 
 from ..adapters import sealed
-from ..adapters.orm import (
-    academies, ballots, comments, drafts, invitations, response_items, response_measures, responses, results, runs,
-)
+from ..adapters.orm import academies, ballots, comments, drafts, drivers as driver_rows, invitations, results, runs
 from ..domain.disclosure import CUTS, Cell, comparable, equations, suppressed
 from ..domain.instruments import Questionnaire
 from ..domain.model import RunStatus, SurveyRun
 from ..domain.scoring import Scored, ScoredItem, ScoredMeasure
-from ..domain.tally import Group, Tally, tally
+from ..domain.tally import Group, Tally, correlations, tally
 from .runs import questionnaire, run_payload
 
 _GROUPING = {"trust": (), "academy": ("academy_id",), "staff_type": ("staff_type",),
              "service_band": ("service_band",), "academy_staff_type": ("academy_id", "staff_type")}
-_CHUNK = 2000  # answers written per batch
 
 
 def close_run(uow: UnitOfWork, run: SurveyRun, key: bytes) -> int:
-    """Close the run (in the caller's unit of work): open every ballot in the box, count them, store the results
-    and the answers, empty the box and announce the results. Fewer answers than the minimum group are destroyed
-    unread. A ballot the database cannot hold is set aside on its own and everyone else is counted."""
+    """Close the run (in the caller's unit of work): open every ballot in the box, add them up into the results
+    and drivers, keep the comments, destroy the ballots and announce the results. Fewer answers than the minimum
+    group are destroyed unread. A ballot the database cannot hold is set aside on its own and everyone else is
+    counted."""
     boxed = uow.session.scalars(select(ballots.c.sealed).where(ballots.c.run_id == run.id)).all()
     opened = [_opened(key, run.id, box) for box in boxed]
     counted = [ballot for ballot in opened if _storable(ballot)]
@@ -51,11 +49,10 @@ def close_run(uow: UnitOfWork, run: SurveyRun, key: bytes) -> int:
     while True:
         if len(counted) < run.min_group_size:
             counted = []  # too few to show anything: nothing of theirs is kept
-        random.SystemRandom().shuffle(counted)
         rows = compute(uow.session, run, tally(counted))
         shown = {row["academy_id"] for row in rows if row["kind"] == "responses" and row["cut"] == "academy"
                  and not row["suppressed"]}
-        refused = _store(uow.session, run.id, counted, shown)
+        refused = _keep_comments(uow.session, run.id, counted, shown)
         if not refused:
             break
         set_aside += len(refused)
@@ -66,6 +63,9 @@ def close_run(uow: UnitOfWork, run: SurveyRun, key: bytes) -> int:
     uow.session.flush()
     if rows:
         uow.session.execute(insert(results), rows)
+    found = _drivers(run, counted, shown)
+    if found:
+        uow.session.execute(insert(driver_rows), found)
     uow.emit("wellbeing.survey_closed", {**run_payload(run), "invited": run.invited, "responses": len(counted)},
              academy_id=run.owner_academy_id)
     uow.emit("wellbeing.results_published", published(run, rows), academy_id=run.owner_academy_id)
@@ -86,24 +86,31 @@ def _storable(ballot: tuple[Group, Scored]) -> bool:
     return all(unstorable(text) is None for _, text in ballot[1].comments)
 
 
-def _store(session: Session, run_id: uuid.UUID, counted: list, shown: set[str]) -> set[int]:
-    """Write the answers in the order given; if the database refuses any, write nothing and return which.
+def _keep_comments(session: Session, run_id: uuid.UUID, counted: list, shown: set[str]) -> set[int]:
+    """Write every comment, shuffled on their own (so neither one person's comments nor anything else lies next to
+    them); if the database refuses any, write none and return which ballots they came from.
 
     Only a refusal of the data itself (a DataError, a constraint, or text the driver cannot encode) is looked into;
     anything else (the database going away) fails the close, which leaves the box as it was, to be closed again."""
+    written = [(i, {"id": uuid.uuid4(), "run_id": run_id, "item": item, "text": text,
+                    "academy_id": uuid.UUID(group.academy_id) if group.academy_id in shown else None})
+               for i, (group, scored) in enumerate(counted) for item, text in scored.comments]
+    random.SystemRandom().shuffle(written)
+    if not written:
+        return set()
     try:
         with session.begin_nested():
-            _insert(session, run_id, counted, shown)
+            session.execute(insert(comments), [row for _, row in written])
         return set()
     except StatementError as exc:
         if not _refused_data(exc):
             raise
         failure = exc
     refused = set()
-    for i, ballot in enumerate(counted):  # which ones, one at a time, keeping none of them
+    for i, row in written:  # which ones, one at a time, keeping none of them
         probe = session.begin_nested()
         try:
-            _insert(session, run_id, [ballot], shown)
+            session.execute(insert(comments), [row])
         except StatementError as exc:
             if not _refused_data(exc):
                 raise
@@ -119,22 +126,17 @@ def _refused_data(exc: StatementError) -> bool:
     return isinstance(exc, (DataError, IntegrityError)) or isinstance(exc.orig, UnicodeError)
 
 
-def _insert(session: Session, run_id: uuid.UUID, counted: list, shown: set[str]) -> None:
-    for start in range(0, len(counted), _CHUNK):
-        made, items, measures, texts = [], [], [], []
-        for group, scored in counted[start:start + _CHUNK]:
-            response_id = uuid.uuid4()
-            academy = uuid.UUID(group.academy_id) if group.academy_id in shown else None
-            made.append({"id": response_id, "run_id": run_id, "academy_id": academy})
-            items += [{"response_id": response_id, "run_id": run_id, "item": i.key, "value": i.value,
-                       "score": i.score, "favourable": i.favourable} for i in scored.items]
-            measures += [{"response_id": response_id, "run_id": run_id, "measure": m.key, "value": m.value,
-                          "favourable": m.favourable} for m in scored.measures]
-            texts += [{"id": uuid.uuid4(), "run_id": run_id, "item": item, "text": text, "academy_id": academy}
-                      for item, text in scored.comments]
-        for table, rows in ((responses, made), (response_items, items), (response_measures, measures),
-                            (comments, texts)):
-            bulk_insert(session, table, rows)
+def _drivers(run: SurveyRun, counted: list, shown: set[str]) -> list[dict]:
+    """The drivers of the trust and of each academy whose results are shown, for measures at least the minimum
+    group answered beside the outcome."""
+    scopes = {"": [scored for _, scored in counted]}
+    for group, scored in counted:
+        if group.academy_id in shown:
+            scopes.setdefault(group.academy_id, []).append(scored)
+    return [{"run_id": run.id, "academy_id": scope, "measure": measure, "n": n,
+             "correlation": None if r is None else round(r, 3)}
+            for scope, answers in scopes.items() if answers
+            for measure, (n, r) in correlations(answers, run.outcome, run.min_group_size).items()]
 
 
 def _cell(cut: str, row) -> Cell:
@@ -362,31 +364,14 @@ def _by_item(form: Questionnaire, rows) -> list[dict]:
 
 
 def drivers(session, run: SurveyRun, academy_id: uuid.UUID | None) -> dict:
-    """How strongly each measure goes with the run's outcome measure (Pearson's r over respondents).
-
-    The sums are taken by the database; only the closing formula runs here. A group must be shown in
-    the results (so at or above the minimum size) for its drivers to be worked out.
-    """
-    outcome = response_measures.alias("outcome")
-    other = response_measures.alias("other")
-    x, y = other.c.value, outcome.c.value
-    query = (select(other.c.measure, func.count(), func.sum(x), func.sum(y), func.sum(x * y), func.sum(x * x),
-                    func.sum(y * y))
-             .select_from(responses.join(outcome, outcome.c.response_id == responses.c.id)
-                          .join(other, other.c.response_id == responses.c.id))
-             .where(responses.c.run_id == run.id, outcome.c.measure == run.outcome, other.c.measure != run.outcome)
-             .group_by(other.c.measure))
-    if academy_id is not None:
-        query = query.where(responses.c.academy_id == academy_id)
+    """How strongly each measure goes with the run's outcome measure (Pearson's r over respondents), as worked
+    out at the close: for the trust, or an academy whose results are shown, and measures the minimum group
+    answered."""
     form = questionnaire(run)
-    found = []
-    for measure, n, sx, sy, sxy, sxx, syy in session.execute(query):
-        if n < run.min_group_size or measure not in form.measures:
-            continue
-        spread = math.sqrt(max(n * sxx - sx * sx, 0.0) * max(n * syy - sy * sy, 0.0))
-        r = (n * sxy - sx * sy) / spread if spread else None
-        found.append({"measure": measure, "title": form.measures[measure].title, "n": n,
-                      "correlation": None if r is None else round(r, 3)})
-    found.sort(key=lambda d: (d["correlation"] is None, -abs(d["correlation"] or 0)))
+    rows = session.execute(select(driver_rows.c.measure, driver_rows.c.n, driver_rows.c.correlation).where(
+        driver_rows.c.run_id == run.id, driver_rows.c.academy_id == (str(academy_id) if academy_id else "")))
+    found = [{"measure": measure, "title": form.measures[measure].title, "n": n, "correlation": r}
+             for measure, n, r in rows if measure in form.measures]
+    found.sort(key=lambda d: (d["correlation"] is None, -abs(d["correlation"] or 0), d["measure"]))
     return {"run_id": run.id, "outcome": run.outcome, "outcome_title": form.measures[run.outcome].title,
             "academy_id": academy_id, "drivers": found}

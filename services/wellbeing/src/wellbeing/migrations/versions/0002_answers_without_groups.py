@@ -1,17 +1,23 @@
-"""Answers keep no group finer than a shown academy; ballots wait for the close; runs count what was set aside.
+"""Nobody's answers are kept after a run closes: only results, drivers and comments; ballots wait for the close.
 
-Before this, responses and comments kept their academy, staff type and length-of-service band, and ballots were
-released into them in batches while a run was open. Joined with who was invited and who answered, those labels
-named respondents (docs/wellbeing.md). From now on every answer is written at the close, labelled only with an
-academy whose results are shown. Closed runs are brought into line here: their answers lose staff type and band,
-and their academy where that academy's results were hidden. An open run under the old scheme cannot be carried
-over (its released answers have lost their ballots, and its waiting ballots were sealed the old way), so the
-upgrade stops and says which runs to close first. Saved drafts were sealed under the link alone; they are
-deleted, since the new key also needs the respondent's browser.
+Before this, each response was kept, labelled with its academy, staff type and length-of-service band, and ballots
+were released into responses in batches while a run was open. Joined with who was invited and who answered, and
+matched against the published figures, those rows named respondents (docs/wellbeing.md). From now on every ballot
+waits, sealed, until the close; there it is added up into the results and the drivers (now stored, like the
+results), and destroyed; only comments are kept, labelled with nothing finer than an academy whose results are
+shown.
+
+Closed runs are brought into line here: their drivers are worked out from the responses as the service did, their
+comments lose staff type and band (and their academy where its results were hidden), and the responses go. An open
+run under the old scheme cannot be carried over (its released answers have no ballots any more, and its waiting
+ballots were sealed the old way), so the upgrade stops and says which runs to close first. Saved drafts were sealed
+under the link alone; they are deleted, since the key now also needs the respondent's browser.
 
 Revision ID: 0002
 Revises: 0001
 """
+import math
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -19,6 +25,8 @@ revision = "0002"
 down_revision = "0001"
 branch_labels = None
 depends_on = None
+
+ANSWERS = ("response_measures", "response_items", "responses")
 
 
 def upgrade() -> None:
@@ -30,45 +38,116 @@ def upgrade() -> None:
         raise RuntimeError("wellbeing 0002: close these open survey runs with the previous version first, so their "
                            f"answers are counted the old way: {', '.join(waiting)}")
     op.execute("DELETE FROM drafts")
-    # results keep an academy as text with dashes; SQLite keeps a Uuid column as 32 hex digits
-    same = ("CAST(s.academy_id AS uuid) = {t}.academy_id" if bind.dialect.name == "postgresql"
-            else "replace(s.academy_id, '-', '') = {t}.academy_id")
-    for table in ("responses", "comments"):
-        with op.batch_alter_table(table) as batch_op:
-            if table == "responses":
-                batch_op.drop_index("ix_responses_run_group")
-            batch_op.drop_column("staff_type")
-            batch_op.drop_column("service_band")
-            batch_op.alter_column("academy_id", existing_type=sa.Uuid(), nullable=True)
-        op.execute(f"UPDATE {table} SET academy_id = NULL WHERE NOT EXISTS (SELECT 1 FROM results s "  # noqa: S608 - our own table names
-                   f"WHERE s.run_id = {table}.run_id AND s.cut = 'academy' AND s.kind = 'responses' "
-                   f"AND NOT s.suppressed AND s.academy_id <> '' AND {same.format(t=table)})")
-    with op.batch_alter_table("responses") as batch_op:
-        batch_op.create_index("ix_responses_run_academy", ["run_id", "academy_id"], unique=False)
+    with op.batch_alter_table("comments") as batch_op:
+        batch_op.drop_column("staff_type")
+        batch_op.drop_column("service_band")
+        batch_op.alter_column("academy_id", existing_type=sa.Uuid(), nullable=True)
+    op.execute(f"UPDATE comments SET academy_id = NULL WHERE NOT ({_shown(bind, 'comments')})")  # noqa: S608
     with op.batch_alter_table("runs") as batch_op:
         batch_op.add_column(sa.Column("answered", sa.Integer(), nullable=False, server_default="0"))
         batch_op.add_column(sa.Column("set_aside", sa.Integer(), nullable=False, server_default="0"))
     op.execute("UPDATE runs SET answered = (SELECT count(*) FROM responses r WHERE r.run_id = runs.id) "
                "WHERE status = 'closed'")
+    drivers = op.create_table(
+        "drivers",
+        sa.Column("run_id", sa.Uuid(), nullable=False),
+        sa.Column("academy_id", sa.String(length=36), nullable=False),
+        sa.Column("measure", sa.String(length=100), nullable=False),
+        sa.Column("n", sa.Integer(), nullable=False),
+        sa.Column("correlation", sa.Float(), nullable=True),
+        sa.ForeignKeyConstraint(["run_id"], ["runs.id"], name=op.f("fk_drivers_run_id_runs")),
+        sa.PrimaryKeyConstraint("run_id", "academy_id", "measure", name=op.f("pk_drivers")),
+    )
+    found = _drivers_of_closed_runs(bind)  # before the responses go
+    if found:
+        op.bulk_insert(drivers, found)
+    for table in ANSWERS:
+        op.drop_table(table)
+
+
+def _shown(bind, table: str) -> str:
+    """SQL: the row's academy is one whose results were shown (results keep an academy as text with dashes; SQLite
+    keeps a Uuid column as 32 hex digits)."""
+    same = ("CAST(s.academy_id AS uuid) = {t}.academy_id" if bind.dialect.name == "postgresql"
+            else "replace(s.academy_id, '-', '') = {t}.academy_id")
+    return (f"EXISTS (SELECT 1 FROM results s WHERE s.run_id = {table}.run_id AND s.cut = 'academy' "  # noqa: S608
+            f"AND s.kind = 'responses' AND NOT s.suppressed AND s.academy_id <> '' AND {same.format(t=table)})")
+
+
+def _drivers_of_closed_runs(bind) -> list[dict]:
+    """Pearson's r of each measure with the run's outcome, for the trust and each shown academy, from the sums the
+    service took (a hidden academy's answers count towards the trust only)."""
+    rows = bind.execute(sa.text(
+        f"SELECT r.run_id, CASE WHEN {_shown(bind, 'r')} THEN r.academy_id END, x.measure, runs.min_group_size, "  # noqa: S608
+        "count(*), sum(x.value), sum(y.value), "
+        "sum(x.value * y.value), sum(x.value * x.value), sum(y.value * y.value) FROM responses r "
+        "JOIN runs ON runs.id = r.run_id AND runs.status = 'closed' "
+        "JOIN response_measures y ON y.response_id = r.id AND y.measure = runs.outcome "
+        "JOIN response_measures x ON x.response_id = r.id AND x.measure <> runs.outcome "
+        "GROUP BY r.run_id, r.academy_id, x.measure, runs.min_group_size")).all()
+    scopes: dict[tuple, list] = {}
+    for run_id, academy_id, measure, k, *sums in rows:
+        for scope in ("", academy_id):
+            if scope is None:
+                continue
+            total = scopes.setdefault((run_id, str(_uuid(scope)) if scope else "", measure), [k, 0, 0, 0, 0, 0, 0])
+            for i, value in enumerate(sums, start=1):
+                total[i] += float(value)
+    found = []
+    for (run_id, academy, measure), (k, n, sx, sy, sxy, sxx, syy) in scopes.items():
+        if n < k:
+            continue
+        spread = math.sqrt(max(n * sxx - sx * sx, 0.0) * max(n * syy - sy * sy, 0.0))
+        r = (n * sxy - sx * sy) / spread if spread > 1e-9 else None
+        found.append({"run_id": _uuid(run_id), "academy_id": academy, "measure": measure, "n": int(n),
+                      "correlation": None if r is None else round(r, 3)})
+    return found
+
+
+def _uuid(value):
+    import uuid
+
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
 
 
 def downgrade() -> None:
-    unlabelled = op.get_bind().execute(sa.text(
-        "SELECT (SELECT count(*) FROM responses WHERE academy_id IS NULL) "
-        "+ (SELECT count(*) FROM comments WHERE academy_id IS NULL)")).scalar()
-    if unlabelled:
-        raise RuntimeError(f"wellbeing 0002: {unlabelled} answers have no academy, which the previous scheme cannot "
-                           "hold; they cannot be taken back")
+    closed = op.get_bind().execute(sa.text("SELECT count(*) FROM runs WHERE status = 'closed'")).scalar()
+    if closed:
+        raise RuntimeError(f"wellbeing 0002: {closed} closed runs' answers were destroyed at their close, as this "
+                           "version does; the previous version cannot show them, so it cannot be gone back to")
+    op.drop_table("drivers")
     with op.batch_alter_table("runs") as batch_op:
         batch_op.drop_column("set_aside")
         batch_op.drop_column("answered")
-    for table in ("responses", "comments"):
-        with op.batch_alter_table(table) as batch_op:
-            if table == "responses":
-                batch_op.drop_index("ix_responses_run_academy")
-            batch_op.add_column(sa.Column("staff_type", sa.String(length=20), nullable=False, server_default=""))
-            batch_op.add_column(sa.Column("service_band", sa.String(length=20), nullable=False, server_default=""))
-            batch_op.alter_column("academy_id", existing_type=sa.Uuid(), nullable=False)
-            if table == "responses":
-                batch_op.create_index("ix_responses_run_group", ["run_id", "academy_id", "staff_type", "service_band"],
-                                      unique=False)
+    with op.batch_alter_table("comments") as batch_op:
+        batch_op.add_column(sa.Column("staff_type", sa.String(length=20), nullable=False, server_default=""))
+        batch_op.add_column(sa.Column("service_band", sa.String(length=20), nullable=False, server_default=""))
+        batch_op.alter_column("academy_id", existing_type=sa.Uuid(), nullable=False)
+    op.create_table(
+        "responses",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("run_id", sa.Uuid(), nullable=False),
+        sa.Column("academy_id", sa.Uuid(), nullable=False),
+        sa.Column("staff_type", sa.String(length=20), nullable=False),
+        sa.Column("service_band", sa.String(length=20), nullable=False),
+        sa.ForeignKeyConstraint(["run_id"], ["runs.id"], name=op.f("fk_responses_run_id_runs")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_responses")),
+        sqlite_with_rowid=False,
+    )
+    op.create_index("ix_responses_run_group", "responses", ["run_id", "academy_id", "staff_type", "service_band"])
+    for table, column, kind in (("response_items", "item", sa.Integer()), ("response_measures", "measure", sa.Float())):
+        extra = [sa.Column("score", sa.Integer(), nullable=False)] if table == "response_items" else []
+        op.create_table(
+            table,
+            sa.Column("response_id", sa.Uuid(), nullable=False),
+            sa.Column(column, sa.String(length=100), nullable=False),
+            sa.Column("run_id", sa.Uuid(), nullable=False),
+            sa.Column("value", kind, nullable=False),
+            *extra,
+            sa.Column("favourable", sa.Boolean(), nullable=True),
+            sa.ForeignKeyConstraint(["response_id"], ["responses.id"],
+                                    name=op.f(f"fk_{table}_response_id_responses")),
+            sa.PrimaryKeyConstraint("response_id", column, name=op.f(f"pk_{table}")),
+            sqlite_with_rowid=False,
+        )
+        op.create_index(f"ix_{table}_run_{column}", table, ["run_id", column])
