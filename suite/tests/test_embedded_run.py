@@ -111,6 +111,11 @@ def test_one_command_run_serves_the_demo_trust_and_survives_kill_9(tmp_path):
         assert life["benchmarks"][0]["comparison"] in ("above", "below", "level with")
         status, invited = _get(f"{base}/api/wellbeing/me/surveys", tokens["member of staff"])
         assert status == 200 and [s["answered"] for s in invited] == [False]
+        # A new link leads to this run, on this port (not the default 8000, where nothing may be listening).
+        request = urllib.request.Request(f"{base}/api/wellbeing/runs/{invited[0]['run_id']}/link", method="POST",
+                                         headers={"Authorization": f"Bearer {tokens['member of staff']}"})
+        with urllib.request.urlopen(request, timeout=5) as response:
+            assert json.loads(response.read())["link"].startswith(f"{base}/surveys/respond#token=")
     finally:
         process.send_signal(signal.SIGKILL)
         process.wait()

@@ -11,7 +11,7 @@ from staffroom_portal.testing import accessibility_violations, sign_in, sign_out
 ACADEMY = "Hillcrest All-Through Academy"
 # Support staff at Hillcrest in the demo trust (directory/demo.py), answering only in this file's surveys.
 PEOPLE = ["Ellie Walker", "Lily Nowak", "Ben Nowak", "Chloe Singh", "Ben Wright"]
-SUPPRESSED = "Fewer than 5 people answered: not shown, to protect anonymity."
+SUPPRESSED = "Not shown, to protect anonymity"
 
 
 def sign_in_at_hillcrest(page: Page, name: str) -> None:
@@ -71,7 +71,8 @@ def answer(page: Page, title: str, agree: str, recommend: str, comment: str = ""
         shot("staff-answers")
         # Save part-way, reload (the link is no longer in the address bar): the saved answers come back.
         page.get_by_role("button", name="Save and finish later").click()
-        expect(page.get_by_role("status")).to_contain_text("Your answers are saved")
+        # said beside the buttons, where the person is looking, not at the top of a long form
+        expect(page.locator(".actions + [role=status]")).to_contain_text("Your answers are saved")
         page.reload()
         expect(page.get_by_role("group", name="I feel valued").get_by_label(agree, exact=True)).to_be_checked()
     page.get_by_role("button", name="Submit my answers").click()
@@ -146,7 +147,7 @@ def test_staff_answer_a_survey_and_hr_see_results_only_once_the_group_reaches_th
         page.get_by_role("link", name="Download these results as a spreadsheet (CSV)").click()
     assert download.value.suggested_filename.endswith(".csv")
     text = open(download.value.path(), encoding="utf-8").read()
-    assert text.startswith("cut,academy_id,academy_name") and "trust.valued" in text
+    assert text.startswith("Groups,Academy,Staff type") and "I feel valued" in text
 
 
 def test_the_survey_builder_keeps_what_was_typed_when_it_is_refused(page, shot):
@@ -188,3 +189,29 @@ def test_staff_cannot_open_survey_results_and_a_bad_link_says_so(page, shot):
     expect(page.get_by_text(re.compile(r"This link does not work\. This survey link is not valid"))).to_be_visible()
     assert "token" not in page.url
     shot("bad-link")
+
+
+def test_answering_a_survey_and_reading_results_fit_a_phone_screen(browser, suite):
+    context = browser.new_context(base_url=suite, viewport={"width": 375, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    try:
+        sign_in_at_hillcrest(page, PEOPLE[0])
+        page.get_by_role("button", name=re.compile("I've lost my link: answer “Autumn pulse”")).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Autumn pulse")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 375, f"the survey is {width}px wide on a 375px screen: it scrolls sideways"
+        # a respondent sees what an instrument's licence asks them to see, not its sources and terms
+        text = page.locator("main").inner_text()
+        assert "licence" not in text and "https://" not in text, text
+        sign_in(page, suggested="trust HR")
+        page.goto("/surveys/runs")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 375, f"the list of surveys is {width}px wide on a 375px screen: it scrolls sideways"
+        page.get_by_role("link", name=re.compile("^Summer")).click()
+        expect(page.get_by_role("heading", name="Results")).to_be_visible()
+        page.wait_for_load_state("load")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 375, f"the results are {width}px wide on a 375px screen: they scroll sideways"
+        expect(page.get_by_text("Scroll the table sideways to see every survey")).to_be_visible()
+    finally:
+        context.close()

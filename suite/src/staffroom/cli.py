@@ -256,7 +256,11 @@ def main(argv: list[str] | None = None) -> int:
     if os.environ.get("STAFFROOM_ENV") == "production":
         parser.error("the embedded run is for one machine and development; production runs each service under "
                      "gunicorn (see docs/production.md)")
-    suite = Suite(args.data_dir)
+    # Links in emails (a survey's, "I've lost my link") must lead to where this run listens, not to the default port.
+    listening = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host  # noqa: S104 - naming, not binding
+    environ = {**os.environ} if os.environ.get("PUBLIC_URL") else {
+        **os.environ, "PUBLIC_URL": f"http://{listening}:{args.port}"}
+    suite = Suite(args.data_dir, environ=environ)
     suite.prepare()
     if not args.no_seed:
         suite.seed()

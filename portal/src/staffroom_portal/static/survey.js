@@ -153,13 +153,15 @@
         el("h2", { id: `s-${section.key}`, text: section.title }),
         section.instructions ? el("p", { text: section.instructions }) : null);
       for (const item of section.items) part.append(question(item, scales, survey.saved || {}));
-      const credit = [section.citation, section.licence].filter(Boolean).join(" ");
-      if (credit) part.append(el("p", { class: "hint", text: credit }));
+      // Only what the instrument's licence asks respondents to see; its sources and terms are for HR.
+      if (section.acknowledgement) part.append(el("p", { class: "hint", text: section.acknowledgement }));
       form.append(part);
     }
     const save = el("button", { type: "button", class: "button secondary", text: "Save and finish later" });
     const send = el("button", { type: "submit", class: "button", text: "Submit my answers" });
-    form.append(el("div", { class: "actions" }, send, save));
+    // Said beside the buttons, where the eye is after pressing one (the status at the top is out of sight).
+    const saved = el("p", { class: "hint", role: "status", "aria-live": "polite" });
+    form.append(el("div", { class: "actions" }, send, save), saved);
     root.replaceChildren(form);
 
     async function act(work) {
@@ -173,7 +175,7 @@
     save.addEventListener("click", () => act(async () => {
       await call("PUT", "/answers", answersIn(form));
       summary.hidden = true;
-      status.textContent = `Your answers are saved. Open your link again in this browser before ${day(survey.closes_on)} to finish.`;
+      saved.textContent = `Your answers are saved. Open your link again in this browser before ${day(survey.closes_on)} to finish.`;
     }));
     form.addEventListener("submit", (event) => {
       event.preventDefault();
@@ -192,7 +194,7 @@
   }
 
   if (!token) {
-    stop("This page needs the personal link from your survey invitation (in your email or Staffroom notifications).");
+    stop("This page needs the personal link from your survey invitation email.");
     return;
   }
   status.textContent = "Loading your survey…";

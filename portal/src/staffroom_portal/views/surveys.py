@@ -164,7 +164,8 @@ def run(run_id):
 def _trend(series: list[dict], titles: dict, academies: dict) -> dict:
     """The trend as one table (a row per measure and group, a column per survey) plus the series worth a line.
     A point the API withheld (too few people changed between surveys to compare them safely) is marked, not drawn."""
-    runs = sorted({(p["closes_on"], p["run_id"], p["title"]) for s in series for p in s["points"]})
+    runs = sorted({(p.get("closed_at") or p["closed_on"], p["closed_on"], p["run_id"], p["title"])
+                   for s in series for p in s["points"]})  # in the order they closed
     rows = []
     for s in series:
         share = s["points"][0]["favourable"] is not None  # compare like with like: % favourable, else the mean
@@ -173,9 +174,10 @@ def _trend(series: list[dict], titles: dict, academies: dict) -> dict:
         rows.append({"label": f"{titles.get(s['measure'], s['measure'])} ({where})", "unit": "%" if share else "",
                      "values": {p["run_id"]: p["favourable"] if share else p["mean"] for p in shown},
                      "withheld": {p["run_id"] for p in s["points"] if p.get("withheld")},
-                     "points": [{"label": f"{p['title']} ({_day(p['closes_on'])})",
+                     "points": [{"label": f"{p['title']} ({_day(p['closed_on'])})",
                                  "value": p["favourable"] if share else p["mean"]} for p in shown]})
-    return {"runs": [{"id": run_id, "title": title} for _, run_id, title in runs], "rows": rows}
+    return {"runs": [{"id": run_id, "title": title, "closed_on": closed} for _, closed, run_id, title in runs],
+            "rows": rows}
 
 
 def _day(iso: str) -> str:

@@ -81,11 +81,15 @@ def demo_people(uow: UnitOfWork) -> list[dict]:
 
     with uow:
         repo = DirectoryRepository(uow.session)
-        academy = repo.academies()[0]
-        people, _ = repo.find_staff(StaffFilter(academy_ids=[academy.id]), page=1, page_size=500)
-        head = next(p for p in people if p.post == "Headteacher")
-        manager = next(p for p in people if p.post == "Head of Department")
-        member = next(p for p in people if p.line_manager_id == manager.id)
+        for academy in repo.academies():  # the first with a head, a head of department and someone they manage
+            people, _ = repo.find_staff(StaffFilter(academy_ids=[academy.id]), page=1, page_size=500)
+            head = next((p for p in people if p.post == "Headteacher"), None)
+            manager = next((p for p in people if p.post == "Head of Department"), None)
+            member = next((p for p in people if manager and p.line_manager_id == manager.id), None)
+            if head and member:
+                break
+        else:
+            return []
         office = next((p for p in people if p.post == "Office Manager"), member)
         return [
             {"as": "trust HR", "staff_id": head.id, "roles": ["trust_hr"], "academy_id": academy.id, "name": head.full_name},

@@ -88,6 +88,8 @@ def test_list_is_paged_in_name_order(client, trust_hr, trust):
     ("staff_type=leadership", ["Hughes"]),
     ("q=maths", ["Davies", "Taylor"]),
     ("q=HANNAH", ["Hughes"]),
+    ("q=hannah+hughes", ["Hughes"]),  # a whole name: each word in one of the fields
+    ("q=hannah+davies", []),
     ("q=%25", []),  # a literal %, not a wildcard
     ("q=_", []),
     ("current=true&staff_type=teaching", ["Davies", "Lewis", "Roberts", "Taylor"]),

@@ -55,7 +55,7 @@ def test_the_email_carries_the_working_link_and_no_table_or_log_keeps_it(world, 
 
     [message] = world.messages(person["staff_id"])
     assert message.link == "/surveys"
-    assert "comes by email" in message.body and "I've lost my link" in message.body
+    assert "Staffroom emails it to you and keeps no copy" in message.body and "I've lost my link" in message.body
     [delivery] = world.deliveries()
     assert delivery.sealed_link == sealed and delivery.survey_run_id is not None
     assert token not in stored(world)

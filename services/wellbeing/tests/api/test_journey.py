@@ -26,6 +26,10 @@ def test_hr_runs_a_survey_staff_answer_with_their_links_and_results_are_publishe
     assert form.status_code == 200
     sections = [s["key"] for s in form.get_json()["sections"]]
     assert sections == ["hse_indicator", "swemwbs", "ons4", "enps", "trust_core"]
+    # what a respondent must be shown under SWEMWBS, by its licence; nothing for the trust's own questions
+    shown = {s["key"]: s["acknowledgement"] for s in form.get_json()["sections"]}
+    assert shown["swemwbs"].startswith("Short Warwick Edinburgh Mental Wellbeing Scale (SWEMWBS) © NHS Health")
+    assert shown["trust_core"] == ""
     assert trust.answer(token, {"hse.1": 4, "trust.improve": "Fewer meetings"}, final=False).status_code == 200
     mine_here = {"X-Survey-Token": token, "X-Draft-Key": trust.browser}
     assert client.get("/survey", headers=mine_here).get_json()["saved"] == {
@@ -85,8 +89,13 @@ def test_hr_runs_a_survey_staff_answer_with_their_links_and_results_are_publishe
 
     rows = list(csv.DictReader(io.StringIO(client.get(f"/runs/{run['id']}/report.csv",
                                                       headers=trust.hr()).get_data(as_text=True))))
-    assert any(r["figure"] == "ons.life_satisfaction" and r["benchmark"] == "7.45" for r in rows)
-    assert any(r["kind"] == "responses" and r["cut"] == "trust" and r["response_rate"] == "100.0" for r in rows)
+    assert any(r["Question or measure"] == "Life satisfaction" and r["National benchmark"] == "7.45" for r in rows)
+    assert any(r["Figure"] == "People who answered" and r["Groups"] == "The whole trust"
+               and r["Response rate %"] == "100.0" for r in rows)
+    # in words: no keys, ids or true/false for someone opening it in a spreadsheet
+    cells = {cell for r in rows for cell in r.values()}
+    assert not cells & {"True", "False", "trust", "academy_staff_type", "ons.life_satisfaction"}
+    assert not any(str(v) in cells for v in trust.academies.values())
     comments = client.get(f"/runs/{run['id']}/comments", headers=trust.hr()).get_json()
     trust_texts = comments[0]["comments"][0]["texts"]
     assert comments[0]["cut"] == "trust" and "Fewer meetings" in trust_texts and trust_texts == sorted(trust_texts)
@@ -128,3 +137,44 @@ def test_a_lost_link_is_replaced_and_the_old_one_stops_working(trust, client, an
     assert client.get("/survey", headers={"X-Survey-Token": new}).get_json()["saved"] == {}
     assert client.post(f"/runs/{run['id']}/link", headers=trust.me({"staff_id": uuid.uuid4(),
                                                                      "academy_id": None})).status_code == 404
+
+
+def test_a_run_closed_early_is_dated_by_its_close_and_the_trend_lists_runs_in_the_order_they_closed(trust, client,
+                                                                                                    answers):
+    from datetime import date
+
+    trust.academy("Oak", teaching=6)
+    titles = ["Zebra survey", "Aardvark survey"]  # closed in this order; neither name nor id sorts them so
+    for title in titles:
+        run, links = trust.open(title=title)
+        for i, token in enumerate(links.values()):
+            assert trust.answer(token, answers(2 + i % 3)).status_code == 204
+        closed = trust.close(run["id"])
+        assert closed["closed_at"][:10] == str(date.today()) != closed["closes_on"]
+    report = client.get(f"/runs/{run['id']}/report", headers=trust.hr()).get_json()
+    [series] = [s for s in report["trend"] if s["measure"] == "enps"]
+    assert [p["title"] for p in series["points"]] == titles
+    assert all(p["closed_on"] == str(date.today()) for p in series["points"])
+
+
+def test_the_report_csv_opens_text_that_looks_like_a_formula_as_text(trust, client, answers):
+    """Academy HR name academies and write questions; trust HR open the CSV: nothing typed may run there."""
+    trust.academy("=cmd|' /C calc'!A0", teaching=6)
+    run, links = trust.open(questions=[{"key": "sums", "text": "+1+1 is two", "scale": "agreement5"},
+                                       {"key": "minus", "text": "-2+3 is one", "scale": "agreement5"}])
+    for i, token in enumerate(links.values()):
+        assert trust.answer(token, {**answers(2 + i % 3), "custom.sums": 4, "custom.minus": 2}).status_code == 204
+    trust.close(run["id"])
+    rows = list(csv.reader(io.StringIO(client.get(f"/runs/{run['id']}/report.csv",
+                                                  headers=trust.hr()).get_data(as_text=True))))
+    cells = [cell for row in rows for cell in row]
+    assert "'=cmd|' /C calc'!A0" in cells and "'+1+1 is two" in cells and "'-2+3 is one" in cells
+    assert not [c for c in cells if c[:1] in ("=", "+", "@", "\t", "\r") or (c[:1] == "-" and not _number(c))]
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False

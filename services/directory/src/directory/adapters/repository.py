@@ -92,9 +92,10 @@ class DirectoryRepository:
             query = query.where(or_(StaffMember.leaving_date.is_(None), StaffMember.leaving_date > date.today()))
         elif f.current is False:
             query = query.where(StaffMember.leaving_date <= date.today())
-        if f.search:
-            # The search words are text, not a pattern: % and _ in them match themselves.
-            escaped = f.search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        for word in (f.search or "").lower().split():
+            # Each word must be in the name, email or post ("jade walker" finds Jade Walker). The words are text,
+            # not a pattern: % and _ in them match themselves.
+            escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             like = f"%{escaped}%"
             query = query.where(or_(func.lower(StaffMember.first_name).like(like, escape="\\"),
                                     func.lower(StaffMember.last_name).like(like, escape="\\"),

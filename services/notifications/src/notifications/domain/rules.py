@@ -181,8 +181,8 @@ def survey_invitation(p: dict, people: People) -> list[Draft]:
     return _to(people, p["staff_id"], "surveys", f"Your invitation: {p['title']}",
                f"You are invited to answer {p['title']} by {_date(p['closes_on'])}. Your answers are anonymous: "
                "nobody, including HR, can see what you said, and results are shown only for groups of five or "
-               "more.\n\nYour personal link to the survey comes by email. It is yours alone and works once, so "
-               "Staffroom keeps no copy of it. Lost it, or not had it? Open Surveys in Staffroom and choose "
+               "more.\n\nYour personal link to the survey is yours alone and works once: Staffroom emails it to you "
+               "and keeps no copy. Lost it, or not had it? Open Surveys in Staffroom and choose "
                "\"I've lost my link\" for a new one.",
                "/surveys", SurveyLink(_uuid(p["run_id"]), p.get("sealed_link")))
 

@@ -59,6 +59,7 @@ runs = Table(
     Column("invited", Integer, nullable=False),
     Column("answered", Integer, nullable=False, server_default="0"),
     Column("set_aside", Integer, nullable=False, server_default="0"),
+    Column("closed_at", UtcDateTime, nullable=True),
     Column("reminded_on", Date, nullable=True),
 )
 

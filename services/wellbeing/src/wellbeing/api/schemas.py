@@ -40,6 +40,7 @@ class RunSchema(Schema):
     counted = fields.Integer(dump_only=True, metadata={
         "description": "answers in the results: 0 when fewer than the minimum group could be counted (their "
                        "answers are then deleted unread)"})
+    closed_at = fields.DateTime(dump_only=True, allow_none=True)
     set_aside = fields.Integer(dump_only=True, metadata={
         "description": "submissions that could not be stored and so were not counted"})
     reminded_on = fields.Date(dump_only=True, allow_none=True)
@@ -131,7 +132,9 @@ class GroupOut(Schema):
 class TrendPoint(Schema):
     run_id = fields.UUID()
     title = fields.String()
-    closes_on = fields.Date()
+    closed_on = fields.Date(metadata={"description": "the day the run closed (early, or after its closing date)"})
+    closed_at = fields.DateTime(allow_none=True, metadata={"description": "when it closed (none for runs closed "
+                                                                          "before this was kept)"})
     n = fields.Integer()
     mean = fields.Float(allow_none=True)
     favourable = fields.Float(allow_none=True)
@@ -215,6 +218,8 @@ class SectionOut(Schema):
     instructions = fields.String()
     licence = fields.String()
     citation = fields.String()
+    acknowledgement = fields.String(metadata={
+        "description": "the line to show respondents under these questions, where the licence asks for one"})
     items = fields.List(fields.Nested(QuestionOut))
 
 

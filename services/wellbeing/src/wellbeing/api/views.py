@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import date
+from datetime import date, datetime
 
 from flask import Response, request
 from flask.views import MethodView
@@ -56,6 +56,7 @@ def _hr(principal: Principal) -> None:
 def _section(instrument) -> dict:
     return {"key": instrument.key, "title": instrument.title, "instructions": instrument.instructions,
             "licence": instrument.licence, "citation": instrument.citation,
+            "acknowledgement": instrument.acknowledgement,
             "items": [{"key": i.key, "text": i.text, "scale": i.scale} for i in instrument.items]}
 
 
@@ -161,7 +162,7 @@ def as_json(report: dict) -> Response:
 def _plain(value):
     if isinstance(value, uuid.UUID):
         return str(value)
-    if isinstance(value, date):
+    if isinstance(value, (date, datetime)):
         return value.isoformat()
     raise TypeError(f"{type(value).__name__} is not JSON")
 

@@ -99,6 +99,7 @@ class Instrument:
     citation: str
     items: tuple[Item, ...]
     measures: tuple[Measure, ...]
+    acknowledgement: str = ""  # the line respondents see under the questions, where the licence asks for one
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -172,7 +173,7 @@ def _check_instrument(instrument: Instrument) -> None:
 # Loading data/*.json
 
 _INSTRUMENT_FIELDS = {"key", "title", "instructions", "licence", "citation", "items", "measures", "provenance",
-                      "conversion"}
+                      "conversion", "acknowledgement"}
 _ITEM_FIELDS = {"key", "text", "scale", "reverse", "favourable"}
 _MEASURE_FIELDS = {"key", "title", "items", "method", "minimum", "maximum", "higher_is_better", "favourable",
                    "benchmarks"}
@@ -209,7 +210,8 @@ def _instrument_from_json(raw: dict, where: str) -> Instrument:
                                  for b in m.get("benchmarks", ())))
         for m in (_fields(m, _MEASURE_FIELDS, f"{where}: measure") for m in raw["measures"]))
     instrument = Instrument(key=raw["key"], title=raw["title"], instructions=raw["instructions"],
-                            licence=raw["licence"], citation=raw["citation"], items=items, measures=measures)
+                            licence=raw["licence"], citation=raw["citation"], items=items, measures=measures,
+                            acknowledgement=raw.get("acknowledgement", ""))
     _check_instrument(instrument)
     return instrument
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 import enum
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 MIN_GROUP_SIZE = 5  # the smallest group any figure may describe; a run may raise it, never lower it
 STAFF_TYPES = ("teaching", "support", "leadership")
+STAFF_TYPE_NAMES = {"teaching": "Teaching staff", "support": "Support staff", "leadership": "Leaders"}
 
 
 class RunStatus(str, enum.Enum):
@@ -29,6 +30,8 @@ class InvitationStatus(str, enum.Enum):
 
 # Length of service is stored only as one of these bands, worked out when the invitation is made.
 SERVICE_BANDS = (("under_2_years", 0, 2), ("2_to_5_years", 2, 5), ("5_to_10_years", 5, 10), ("10_years_plus", 10, None))
+SERVICE_BAND_NAMES = {"under_2_years": "Under 2 years", "2_to_5_years": "2 to 5 years", "5_to_10_years": "5 to 10 years",
+                      "10_years_plus": "10 years or more"}
 
 
 def service_band(start_date: date, on: date) -> str:
@@ -63,6 +66,7 @@ class SurveyRun:
         self.invited = 0
         self.answered = 0   # ballots in the box when the run closed
         self.set_aside = 0  # of those, how many the database could not hold (counted by nobody, said so to HR)
+        self.closed_at: datetime | None = None  # when it closed (early, or after closes_on), for ordering runs
         self.reminded_on: date | None = None
         self.check()
 
@@ -112,12 +116,13 @@ class SurveyRun:
     def due_to_close(self, today: date) -> bool:
         return self.status is RunStatus.OPEN and today > self.closes_on
 
-    def close(self, *, answered: int, set_aside: int = 0) -> None:
+    def close(self, *, answered: int, set_aside: int = 0, at: datetime) -> None:
         if self.status is not RunStatus.OPEN:
             raise RunError(f"a {self.status.value} run cannot close")
         self.status = RunStatus.CLOSED
         self.answered = answered
         self.set_aside = set_aside
+        self.closed_at = at
 
     @property
     def counted(self) -> int:

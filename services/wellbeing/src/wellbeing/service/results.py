@@ -15,6 +15,7 @@ import math
 import random
 import uuid
 from collections import defaultdict
+from datetime import datetime, timezone
 
 from sqlalchemy import and_, delete, func, insert, select
 from sqlalchemy.exc import DataError, IntegrityError, StatementError
@@ -28,7 +29,7 @@ from ..adapters import sealed
 from ..adapters.orm import academies, ballots, comments, drafts, drivers as driver_rows, invitations, results, runs
 from ..domain.disclosure import CUTS, Cell, comparable, equations, suppressed
 from ..domain.instruments import Questionnaire
-from ..domain.model import RunStatus, SurveyRun
+from ..domain.model import SERVICE_BAND_NAMES, STAFF_TYPE_NAMES, RunStatus, SurveyRun
 from ..domain.scoring import Scored, ScoredItem, ScoredMeasure
 from ..domain.tally import Group, Tally, correlations, tally
 from .runs import questionnaire, run_payload
@@ -59,7 +60,7 @@ def close_run(uow: UnitOfWork, run: SurveyRun, key: bytes) -> int:
         counted = [ballot for i, ballot in enumerate(counted) if i not in refused]
     uow.session.execute(delete(ballots).where(ballots.c.run_id == run.id))
     uow.session.execute(delete(drafts).where(drafts.c.run_id == run.id))
-    run.close(answered=len(opened), set_aside=set_aside)
+    run.close(answered=len(opened), set_aside=set_aside, at=datetime.now(timezone.utc))
     uow.session.flush()
     if rows:
         uow.session.execute(insert(results), rows)
@@ -267,20 +268,24 @@ def trend(session, run: SurveyRun, academy_ids) -> list[dict]:
     cells = (results.c.cut == "trust") if academy_ids is None else and_(
         results.c.cut.in_(("trust", "academy")),
         (results.c.academy_id == "") | results.c.academy_id.in_([str(a) for a in academy_ids]))
-    query = (select(results.c.run_id, runs.c.title, runs.c.closes_on, runs.c.min_group_size, results.c.cut,
+    closed = func.coalesce(runs.c.closed_at, runs.c.closes_on)
+    query = (select(results.c.run_id, runs.c.title, runs.c.closes_on, runs.c.closed_at, runs.c.min_group_size,
+                    results.c.cut,
                     results.c.academy_id, results.c.figure, results.c.n, results.c.mean, results.c.favourable)
              .join(runs, runs.c.id == results.c.run_id)
              .where(runs.c.status == RunStatus.CLOSED, results.c.kind == "measure", results.c.suppressed.is_(False),
                     cells, runs.c.owner_academy_id.is_(None) if run.owner_academy_id is None
                     else runs.c.owner_academy_id == run.owner_academy_id,
                     results.c.figure.in_(list(questionnaire(run).measures)))
-             .order_by(results.c.figure, results.c.cut, results.c.academy_id, runs.c.closes_on))
+             .order_by(results.c.figure, results.c.cut, results.c.academy_id, closed, runs.c.id))
     series: dict[tuple, dict] = {}
     for row in session.execute(query):
         key = (row.figure, row.cut, row.academy_id)
         entry = series.setdefault(key, {"measure": row.figure, "cut": row.cut,
                                         "academy_id": row.academy_id or None, "points": []})
-        entry["points"].append({"run_id": row.run_id, "title": row.title, "closes_on": row.closes_on,
+        closed_on = row.closed_at.date() if row.closed_at else row.closes_on
+        entry["points"].append({"run_id": row.run_id, "title": row.title, "closed_on": closed_on,
+                                "closed_at": row.closed_at,
                                 "n": row.n, "mean": row.mean, "favourable": row.favourable, "withheld": None,
                                 "k": row.min_group_size})
     for entry in series.values():
@@ -294,24 +299,37 @@ def trend(session, run: SurveyRun, academy_ids) -> list[dict]:
     return list(series.values())
 
 
+CUT_NAMES = {"trust": "The whole trust", "academy": "Each academy", "staff_type": "Each staff type",
+             "service_band": "Each length of service", "academy_staff_type": "Each staff type in each academy"}
+COMPARISONS = {"above": "better", "below": "worse", "level with": "level"}
+
+
 def csv_text(report_: dict) -> str:
-    """The report as CSV, one row per shown or hidden figure: what a spreadsheet user expects."""
-    rows = [["cut", "academy_id", "academy_name", "staff_type", "service_band", "kind", "figure", "title", "n", "mean",
-             "percent_favourable", "suppressed", "benchmark", "benchmark_statistic", "benchmark_source",
-             "benchmark_year", "comparison", "invited", "response_rate"]]
+    """The report as CSV, one row per shown or hidden figure, in words a spreadsheet user reads (no keys or ids):
+    a hidden figure's cells are empty and its "Shown" says why."""
+    rows = [["Groups", "Academy", "Staff type", "Length of service", "Figure", "Question or measure", "People",
+             "Average", "% favourable", "Shown", "National benchmark", "Benchmark is", "Benchmark source",
+             "Benchmark year", "Compared with the benchmark", "Invited", "Response rate %"]]
     for group in report_["groups"]:
-        where = [group["cut"], group["academy_id"], group["academy_name"], group["staff_type"], group["service_band"]]
-        rows.append([*where, "responses", "responses", "responses", group["responses"], None, None,
-                     group["suppressed"], None, None, None, None, None, group["invited"], group["response_rate"]])
+        where = [CUT_NAMES.get(group["cut"], group["cut"]), group["academy_name"],
+                 STAFF_TYPE_NAMES.get(group["staff_type"], group["staff_type"]),
+                 SERVICE_BAND_NAMES.get(group["service_band"], group["service_band"])]
+        rows.append([*where, "People who answered", None, group["responses"], None, None, _shown(group), None,
+                     None, None, None, None, group["invited"], group["response_rate"]])
         for m in group["measures"]:
             for b in m["benchmarks"] or [None]:
-                rows.append([*where, "measure", m["key"], m["title"], m["n"], m["mean"], m["favourable"],
-                             m["suppressed"], *([b["value"], b["statistic"], b["source"], b["year"], b["comparison"]]
-                                                if b else [None, None, "no national benchmark", None, None])])
+                rows.append([*where, "Measure", m["title"], m["n"], m["mean"], m["favourable"], _shown(m),
+                             *([b["value"], "% favourable" if b["statistic"] == "percent_favourable" else "average",
+                                b["source"], b["year"], COMPARISONS.get(b["comparison"], b["comparison"])]
+                               if b else [None, None, "no national benchmark", None, None])])
         for i in group["items"]:
-            rows.append([*where, "item", i["key"], i["text"], i["n"], i["mean"], i["favourable"], i["suppressed"],
+            rows.append([*where, "Question", i["text"], i["n"], i["mean"], i["favourable"], _shown(i),
                          None, None, None, None, None])
     return write_csv(rows)
+
+
+def _shown(figure: dict) -> str:
+    return "No: too few people, or it would reveal a smaller group" if figure["suppressed"] else "Yes"
 
 
 def published(run: SurveyRun, rows: list[dict]) -> dict:

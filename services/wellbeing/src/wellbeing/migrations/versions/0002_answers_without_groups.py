@@ -46,6 +46,7 @@ def upgrade() -> None:
     with op.batch_alter_table("runs") as batch_op:
         batch_op.add_column(sa.Column("answered", sa.Integer(), nullable=False, server_default="0"))
         batch_op.add_column(sa.Column("set_aside", sa.Integer(), nullable=False, server_default="0"))
+        batch_op.add_column(sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True))
     op.execute("UPDATE runs SET answered = (SELECT count(*) FROM responses r WHERE r.run_id = runs.id) "
                "WHERE status = 'closed'")
     drivers = op.create_table(
@@ -117,6 +118,7 @@ def downgrade() -> None:
                            "version does; the previous version cannot show them, so it cannot be gone back to")
     op.drop_table("drivers")
     with op.batch_alter_table("runs") as batch_op:
+        batch_op.drop_column("closed_at")
         batch_op.drop_column("set_aside")
         batch_op.drop_column("answered")
     with op.batch_alter_table("comments") as batch_op:
