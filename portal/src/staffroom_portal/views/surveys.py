@@ -21,8 +21,6 @@ blp = Blueprint("surveys", __name__)
 CUTS = [("trust", "The whole trust"), ("academy", "Each academy"), ("staff_type", "Each staff type"),
         ("service_band", "Each length of service"), ("academy_staff_type", "Each staff type in each academy")]
 STAFF_TYPES = [("teaching", "Teaching staff"), ("support", "Support staff"), ("leadership", "Leaders")]
-SERVICE_BANDS = {"under_2_years": "under 2 years' service", "2_to_5_years": "2 to 5 years' service",
-                 "5_to_10_years": "5 to 10 years' service", "10_years_plus": "10 or more years' service"}
 SCALES = [("agreement5", "Strongly disagree … Strongly agree"), ("zero_ten", "0 to 10"), ("text", "Written answer")]
 OWN_QUESTIONS = 3  # blank rows for the trust's own questions on the builder
 
@@ -146,7 +144,7 @@ def run(run_id):
     who = ", ".join(dict(STAFF_TYPES)[t] for t in survey["staff_types"]) or "All staff"
     where = ", ".join(academies.get(a, "an academy") for a in survey["academy_ids"])
     page = {"run": survey, "asked": asked, "scope": f"{who}, {'at ' + where if where else 'in every academy'}", "academies": academies, "cuts": CUTS, "cut": request.args.get("cut", ""),
-            "staff_types": dict(STAFF_TYPES), "bands": SERVICE_BANDS, "may_manage": _may_manage(survey), "today_iso": date.today().isoformat()}
+            "staff_types": dict(STAFF_TYPES), "may_manage": _may_manage(survey), "today_iso": date.today().isoformat()}
     if survey["status"] in ("open", "closed"):
         page["progress"] = calls.get(f"/api/wellbeing/runs/{run_id}/progress")
     if survey["status"] == "closed":

@@ -23,6 +23,7 @@ from __future__ import annotations
 import random
 import secrets
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -398,3 +399,76 @@ def test_a_ballot_the_database_cannot_hold_is_set_aside_and_everyone_else_is_cou
                                                    if r.item == "trust.improve")
     # and the service goes on: the next request, and the next run, work
     stack.ok(stack.client.get(f"/runs/{run_id}/comments", headers=stack.hr))
+
+
+# -- reconstruction from the published figures alone --------------------------------------------------------------
+
+def test_solving_every_published_figure_together_pins_nobody_below_their_atom(stack):
+    """Issue 19's outsiders solved the published distributions together as an integer programme: with who
+    answered in each finest group (academy x staff type x band, from invitations and the staff copy), every
+    distribution shown must hold. Here the same attack, with SciPy's MILP solver, on what the close stored: an
+    answer it pins for a lone respondent must be the answer of everyone in their atom (so it says nothing about
+    them that it does not say about at least k people)."""
+    import numpy as np
+    from scipy.optimize import Bounds, LinearConstraint, milp
+    from scipy.sparse import lil_matrix
+
+    from wellbeing.domain.disclosure import publishable
+    from wellbeing.domain.model import SERVICE_BANDS, STAFF_TYPES
+
+    survey = _answered_survey(stack)
+    truth = {p.staff_id: stack.answers(p, n) for n, p in enumerate(survey.answered)}
+    who = {p.staff_id: p for p in survey.answered}
+    counts: dict = defaultdict(int)
+    for p in survey.answered:
+        counts[p.group] += 1
+    groups = sorted(counts)
+    shape = publishable(dict(counts), K, STAFF_TYPES, tuple(b for b, *_ in SERVICE_BANDS))
+    stored = stack.rows("results", stack.tables["results"].c.kind == "item")
+
+    def inside(row, g) -> bool:
+        academy, staff_type, band = g
+        return {"trust": True, "academy": row.academy_id == academy,
+                "staff_type": staff_type in row.staff_type.split("+"),
+                "service_band": band in row.service_band.split("+"),
+                "academy_staff_type": row.academy_id == academy and row.staff_type == staff_type}[row.cut]
+
+    pinned = []
+    for item in ("enps.recommend", "trust.valued", "trust.workload", "ons.happiness"):
+        shown = [r for r in stored if r.figure == item and not r.suppressed]
+        values = sorted({int(v) for r in shown for v in r.distribution})
+        var = [(g, v) for g in groups for v in values]
+        rows, lo, hi = [], [], []
+        for g in groups:  # a person gives one answer, or skips
+            rows.append([var.index((g, v)) for v in values]), lo.append(0), hi.append(counts[g])
+        for r in shown:
+            for v in values:
+                want = r.distribution.get(str(v), 0)
+                rows.append([var.index((g, v)) for g in groups if inside(r, g)]), lo.append(want), hi.append(want)
+        matrix = lil_matrix((len(rows), len(var)))
+        for i, columns in enumerate(rows):
+            for j in columns:
+                matrix[i, j] = 1
+        system = LinearConstraint(matrix.tocsr(), lo, hi)
+        top = np.array([counts[g] for g, _ in var], dtype=float)
+
+        def feasible(low, high) -> bool:
+            return milp(np.zeros(len(var)), constraints=system, integrality=np.ones(len(var)),
+                        bounds=Bounds(low, high)).status == 0
+
+        assert feasible(np.zeros(len(var)), top)
+        for g in (g for g in groups if counts[g] == 1):
+            possible = []
+            for v in values:
+                low = np.zeros(len(var))
+                low[var.index((g, v))] = 1
+                if feasible(low, top):
+                    possible.append(v)
+            skipped = top.copy()
+            skipped[[var.index((g, v)) for v in values]] = 0
+            if len(possible) == 1 and not feasible(np.zeros(len(var)), skipped):
+                pinned.append((g, item, possible[0]))
+    assert len(groups) > 10 and sum(1 for g in groups if counts[g] == 1) >= 5  # there is someone to find
+    for g, item, value in pinned:
+        atom = [p for p in who.values() if shape.atom_of[p.group] == shape.atom_of[g]]
+        assert len(atom) >= K and all(truth[p.staff_id][item] == value for p in atom), (g, item, value)

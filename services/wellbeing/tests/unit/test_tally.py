@@ -1,9 +1,12 @@
 """Adding answers up into every group of the report, checked against counting by hand."""
 from __future__ import annotations
 
-from wellbeing.domain.disclosure import Cell, comparable
+from wellbeing.domain.disclosure import Cell, Shape, comparable
 from wellbeing.domain.scoring import Scored, ScoredItem, ScoredMeasure
-from wellbeing.domain.tally import Group, correlations, tally
+from wellbeing.domain.tally import Group, cells, correlations, tally
+
+EVERY_CUT = Shape({"teaching": "teaching", "support": "support", "leadership": "leadership"},
+                  {b: b for b in ("under_2_years", "2_to_5_years", "5_to_10_years", "10_years_plus")})
 
 OAK, ELM = "oak", "elm"
 
@@ -18,7 +21,7 @@ def test_each_cut_adds_up_the_groups_it_covers():
                (Group(OAK, "support", "under_2_years"), _answer(2, False, 3.0)),
                (Group(ELM, "teaching", "10_years_plus"), _answer(5, None, 1.0)),
                (Group(ELM, "teaching", "10_years_plus"), _answer(4, True, 2.0))]
-    figures = tally(answers).figures
+    figures = cells(tally(answers), EVERY_CUT)
     people = {cell: f.n for cell, f in figures[("responses", "responses")].items()}
     assert people == {Cell("trust"): 4, Cell("academy", OAK): 2, Cell("academy", ELM): 2,
                       Cell("staff_type", staff_type="teaching"): 3, Cell("staff_type", staff_type="support"): 1,
@@ -36,7 +39,7 @@ def test_each_cut_adds_up_the_groups_it_covers():
 
 
 def test_no_answers_make_no_figures():
-    assert tally([]).figures == {}
+    assert cells(tally([]), EVERY_CUT) == {}
 
 
 def test_a_trend_point_whose_count_moved_by_fewer_than_the_minimum_is_withheld():

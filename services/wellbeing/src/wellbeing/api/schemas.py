@@ -118,8 +118,13 @@ class GroupOut(Schema):
     cut = fields.String()
     academy_id = fields.UUID(allow_none=True)
     academy_name = fields.String(allow_none=True)
-    staff_type = fields.String(allow_none=True)
-    service_band = fields.String(allow_none=True)
+    staff_type = fields.String(allow_none=True, metadata={
+        "description": "a staff type, or across the trust where needed to keep everyone's answers apart, several "
+                       "joined by + (support+leadership)"})
+    service_band = fields.String(allow_none=True, metadata={
+        "description": "a length-of-service band, or a range of neighbouring bands joined by +"})
+    staff_type_name = fields.String(allow_none=True, metadata={"example": "Support staff and leaders"})
+    service_band_name = fields.String(allow_none=True, metadata={"example": "Under 5 years"})
     responses = fields.Integer(allow_none=True)
     invited = fields.Integer(allow_none=True)
     response_rate = fields.Float(allow_none=True, metadata={"description": "% of those invited who answered"})

@@ -1,7 +1,8 @@
-"""Which figures a report may show: the minimum group size, and complementary suppression.
+"""Which figures a report may show: the minimum group size, complementary suppression, and groups that cross.
 
 A report shows groups at five cuts (the "group" DESIGN.md asks us to define):
-    trust; academy; staff type; length-of-service band; academy × staff type.
+    trust; academy; academy × staff type            (one tree: each group lies inside the one above it)
+    staff type across the trust; length of service across the trust   (these cross the tree)
 Those cuts are tied by sums, and each sum is a way to subtract one report from another:
     trust = Σ academies = Σ staff types = Σ service bands;  academy = Σ its staff types;
     staff type = Σ academies' cells of that staff type.
@@ -9,10 +10,17 @@ Primary suppression hides every group of fewer than k respondents. Secondary (co
 then makes every sum whose total is shown either hide nothing, or hide at least two groups with at least k
 respondents between them, so subtracting what is shown from the total reveals nobody and no group below k.
 Hiding one more group can break another sum, so it repeats until every sum holds (it only ever hides more,
-so it ends). Groups with no respondents are not cells at all: "nobody" discloses nothing.
+so it ends). Groups with no respondents are not cells at all: "nobody" discloses nothing. This is the standard
+row-and-column rule of statistical disclosure control, applied per figure (people skip different questions).
 
-This is the standard row-and-column rule of statistical disclosure control, applied per figure (each item
-and measure has its own counts, because people may skip questions).
+That rule holds each sum on its own. It does not hold against all the sums at once: issue 19's outsiders
+solved every published distribution together (an integer programme) and, because the groups that cross the
+tree split its hidden pools, pinned a lone leader's answers. So the cuts that cross are published only in a
+shape that cannot split anyone off (`publishable`): the tree's shown cells and hidden pools are "blocks" of at
+least k; staff types are merged where a pool mixes them ("support staff and leaders"), and length-of-service
+bands are merged into ranges until every block's share of each range is none or at least k. Then every figure
+published is a sum of whole "atoms" (a block's share of a range) of at least k people each, and no combination
+of figures, however solved, can tell apart the people inside an atom.
 """
 from __future__ import annotations
 
@@ -31,8 +39,8 @@ TRUST = Cell("trust")
 CUTS = ("trust", "academy", "staff_type", "service_band", "academy_staff_type")
 
 
-def equations(cells: Iterable[Cell]) -> list[tuple[Cell, list[Cell]]]:
-    """Each (total, parts) sum among these cells."""
+def equations(cells: Iterable[Cell], type_group: dict[str, str] | None = None) -> list[tuple[Cell, list[Cell]]]:
+    """Each (total, parts) sum among these cells (`type_group`: which published staff-type group each type is in)."""
     by_cut: dict[str, list[Cell]] = defaultdict(list)
     for cell in cells:
         by_cut[cell.cut].append(cell)
@@ -41,15 +49,104 @@ def equations(cells: Iterable[Cell]) -> list[tuple[Cell, list[Cell]]]:
     of_type: dict[str, list[Cell]] = defaultdict(list)
     for cell in by_cut["academy_staff_type"]:
         of_academy[cell.academy_id].append(cell)
-        of_type[cell.staff_type].append(cell)
+        of_type[(type_group or {}).get(cell.staff_type, cell.staff_type)].append(cell)
     sums += [(Cell("academy", academy_id=a), parts) for a, parts in of_academy.items()]
     sums += [(Cell("staff_type", staff_type=t), parts) for t, parts in of_type.items()]
     return sums
 
 
-def suppressed(counts: dict[Hashable, int], sums: list[tuple[Hashable, list[Hashable]]], k: int) -> set:
-    """The cells to hide, given each cell's count of respondents (cells with none are left out)."""
-    hidden = {cell for cell, n in counts.items() if n < k}
+class Shape(NamedTuple):
+    """How the cuts that cross the tree are published: each staff type's and each band's group (a label joining
+    its members with "+"); a cut whose types or bands all fall in one group is not published (it is the trust).
+    `hidden`: the tree's cells every figure must hide, so that each published cell is a sum of whole atoms."""
+
+    type_group: dict[str, str]
+    band_group: dict[str, str]
+    hidden: frozenset = frozenset()
+    atom_of: dict = {}  # (academy, staff type, band) -> its atom: (block, range); each atom holds none or k or more
+
+    @property
+    def shows_staff_types(self) -> bool:
+        return len(set(self.type_group.values())) > 1
+
+    @property
+    def shows_bands(self) -> bool:
+        return len(set(self.band_group.values())) > 1
+
+
+def publishable(people: dict[tuple[str, str, str], int], k: int, staff_types: tuple[str, ...],
+                bands: tuple[str, ...]) -> Shape:
+    """The finest shape of the crossing cuts in which every published figure is a sum of whole atoms of at least k
+    respondents. `people`: respondents per (academy, staff type, band)."""
+    tree: dict[Cell, int] = defaultdict(int)
+    for (academy, staff_type, _), n in people.items():
+        for cell in (TRUST, Cell("academy", academy), Cell("academy_staff_type", academy, staff_type)):
+            tree[cell] += n
+    hidden = suppressed(tree, equations(tree), k)
+    hidden |= {cell for cell in tree if cell.cut == "academy_staff_type" and Cell("academy", cell.academy_id) in hidden}
+    blocks: dict[tuple, dict[tuple[str, str], int]] = defaultdict(lambda: defaultdict(int))
+    block_of = {}
+    for (academy, staff_type, band), n in people.items():
+        if n == 0:
+            continue
+        if Cell("academy", academy) in hidden:
+            block = ("hidden academies",)
+        elif Cell("academy_staff_type", academy, staff_type) in hidden:
+            block = ("hidden in", academy)
+        else:
+            block = ("shown", academy, staff_type)
+        blocks[block][(staff_type, band)] += n
+        block_of[(academy, staff_type, band)] = block
+    type_group = next(grouping for grouping in _partitions(staff_types)
+                      if all(len({grouping[t] for t, _ in members}) == 1 for members in blocks.values()))
+    band_group = next(grouping for grouping in _ranges(bands)
+                      if all(all(n == 0 or n >= k for n in _by(members, grouping).values())
+                             for members in blocks.values()))
+    atom_of = {group: (block, band_group[group[2]]) for group, block in block_of.items()}
+    return Shape(type_group, band_group, frozenset(hidden), atom_of)
+
+
+def _by(members: dict[tuple[str, str], int], grouping: dict[str, str]) -> dict[str, int]:
+    out: dict[str, int] = defaultdict(int)
+    for (_, band), n in members.items():
+        out[grouping[band]] += n
+    return out
+
+
+def _partitions(items: tuple[str, ...]):
+    """Every way to group these, finest first (as {item: label}); ties keep earlier items apart longest."""
+    def split(rest):
+        if not rest:
+            yield []
+            return
+        first, others = rest[0], rest[1:]
+        for grouping in split(others):
+            yield [[first], *grouping]
+            for i in range(len(grouping)):
+                yield [*grouping[:i], [first, *grouping[i]], *grouping[i + 1:]]
+    found = sorted(split(list(items)), key=lambda g: -len(g))
+    for grouping in found:
+        yield {item: "+".join(sorted(group, key=items.index)) for group in grouping for item in group}
+
+
+def _ranges(bands: tuple[str, ...]):
+    """Every way to merge neighbouring bands into ranges, finest first (as {band: label})."""
+    n = len(bands)
+    cuts = [[i for i in range(1, n) if mask >> (i - 1) & 1] for mask in range(2 ** (n - 1))]
+    for chosen in sorted(cuts, key=lambda c: -len(c)):
+        edges = [0, *chosen, n]
+        grouping = {}
+        for lo, hi in zip(edges, edges[1:]):
+            label = "+".join(bands[lo:hi])
+            grouping.update({band: label for band in bands[lo:hi]})
+        yield grouping
+
+
+def suppressed(counts: dict[Hashable, int], sums: list[tuple[Hashable, list[Hashable]]], k: int,
+               also: Iterable[Hashable] = ()) -> set:
+    """The cells to hide, given each cell's count of respondents (cells with none are left out), starting from
+    those under k and any the caller must hide (`also`)."""
+    hidden = {cell for cell, n in counts.items() if n < k} | {cell for cell in also if cell in counts}
     changed = True
     while changed:
         changed = False

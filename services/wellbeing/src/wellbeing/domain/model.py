@@ -34,6 +34,24 @@ SERVICE_BAND_NAMES = {"under_2_years": "Under 2 years", "2_to_5_years": "2 to 5 
                       "10_years_plus": "10 years or more"}
 
 
+def staff_types_named(label: str) -> str:
+    """A published staff-type group ("support+leadership") in words: "Support staff and leaders"."""
+    names = [STAFF_TYPE_NAMES.get(t, t) for t in label.split("+")]
+    return " and ".join([names[0], *(n.lower() for n in names[1:])])
+
+
+def bands_named(label: str) -> str:
+    """A published length-of-service range ("under_2_years+2_to_5_years") in words: "Under 5 years"."""
+    parts = label.split("+")
+    if len(parts) == 1:
+        return SERVICE_BAND_NAMES.get(label, label)
+    bounds = {name: (low, high) for name, low, high in SERVICE_BANDS}
+    low, high = bounds[parts[0]][0], bounds[parts[-1]][1]
+    if low == 0:
+        return f"Under {high} years"
+    return f"{low} years or more" if high is None else f"{low} to {high} years"
+
+
 def service_band(start_date: date, on: date) -> str:
     years = on.year - start_date.year - ((on.month, on.day) < (start_date.month, start_date.day))
     for name, low, high in SERVICE_BANDS:

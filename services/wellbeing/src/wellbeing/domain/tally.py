@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Iterable, NamedTuple
 
-from .disclosure import Cell
+from .disclosure import TRUST, Cell, Shape, equations, publishable, suppressed
+from .model import SERVICE_BANDS, STAFF_TYPES
 from .scoring import Scored
 
 
@@ -24,10 +25,15 @@ class Group(NamedTuple):
     staff_type: str
     service_band: str
 
-    def cells(self) -> tuple[Cell, ...]:
-        return (Cell("trust"), Cell("academy", academy_id=self.academy_id), Cell("staff_type", staff_type=self.staff_type),
-                Cell("service_band", service_band=self.service_band),
-                Cell("academy_staff_type", academy_id=self.academy_id, staff_type=self.staff_type))
+    def cells(self, shape: Shape) -> tuple[Cell, ...]:
+        """The published cells this group counts in: the tree's, and the crossing cuts' as `shape` groups them."""
+        out = [TRUST, Cell("academy", academy_id=self.academy_id),
+               Cell("academy_staff_type", academy_id=self.academy_id, staff_type=self.staff_type)]
+        if shape.shows_staff_types:
+            out.append(Cell("staff_type", staff_type=shape.type_group[self.staff_type]))
+        if shape.shows_bands:
+            out.append(Cell("service_band", service_band=shape.band_group[self.service_band]))
+        return tuple(out)
 
 
 @dataclass
@@ -70,30 +76,51 @@ class Figure:
         return 100.0 * self.favourable / self.rated if self.rated else None
 
 
-@dataclass
-class Tally:
-    """Every figure ("responses", each item, each measure) of every cell: {(kind, key): {cell: Figure}}."""
-
-    figures: dict[tuple[str, str], dict[Cell, Figure]] = field(default_factory=dict)
+Finest = dict[tuple[str, str], dict[Group, Figure]]  # (kind, key) -> the sums of each finest group
 
 
-def tally(answers: Iterable[tuple[Group, Scored]]) -> Tally:
-    """Add up each respondent's scored answers in their own group, then roll the groups up into every cut."""
-    finest: dict[tuple[str, str], dict[Group, Figure]] = defaultdict(lambda: defaultdict(Figure))
+def tally(answers: Iterable[tuple[Group, Scored]]) -> Finest:
+    """Add up each respondent's scored answers ("responses", each item, each measure) in their own finest group."""
+    finest: Finest = defaultdict(lambda: defaultdict(Figure))
     for group, scored in answers:
         finest[("responses", "responses")][group].add(0, None)
         for item in scored.items:
             finest[("item", item.key)][group].add(item.score, item.favourable, item.value)
         for measure in scored.measures:
             finest[("measure", measure.key)][group].add(measure.value, measure.favourable)
-    result = Tally()
+    return finest
+
+
+def people(finest: Finest) -> dict[tuple[str, str, str], int]:
+    """Respondents per finest group (academy, staff type, band)."""
+    return {tuple(group): sums.n for group, sums in finest.get(("responses", "responses"), {}).items()}
+
+
+def cells(finest: Finest, shape: Shape) -> dict[tuple[str, str], dict[Cell, Figure]]:
+    """Every figure of every published cell: the finest groups rolled up into the cuts, as `shape` allows."""
+    out = {}
     for figure, groups in finest.items():
-        cells: dict[Cell, Figure] = defaultdict(Figure)
+        rolled: dict[Cell, Figure] = defaultdict(Figure)
         for group, sums in groups.items():
-            for cell in group.cells():
-                cells[cell].merge(sums)
-        result.figures[figure] = dict(cells)
-    return result
+            for cell in group.cells(shape):
+                rolled[cell].merge(sums)
+        out[figure] = dict(rolled)
+    return out
+
+
+Published = dict[tuple[str, str], dict[Cell, "Figure | None"]]  # (kind, key) -> each cell's sums, None if hidden
+
+
+def publish(finest: Finest, k: int) -> tuple[Shape, Published]:
+    """What a run's report may show: the crossing cuts in the shape `publishable` allows, then primary and
+    complementary suppression per figure (a hidden cell's sums are dropped here, before anything is stored)."""
+    shape = publishable(people(finest), k, STAFF_TYPES, tuple(band for band, *_ in SERVICE_BANDS))
+    out: Published = {}
+    for figure, by_cell in cells(finest, shape).items():
+        counts = {cell: sums.n for cell, sums in by_cell.items()}
+        hidden = suppressed(counts, equations(counts, shape.type_group), k, also=shape.hidden)
+        out[figure] = {cell: None if cell in hidden else sums for cell, sums in by_cell.items()}
+    return shape, out
 
 
 def correlations(answers: Iterable[Scored], outcome: str, minimum: int) -> dict[str, tuple[int, float | None]]:

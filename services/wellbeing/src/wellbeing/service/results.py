@@ -27,15 +27,13 @@ from staffroom_shared.uow import UnitOfWork
 
 from ..adapters import sealed
 from ..adapters.orm import academies, ballots, comments, drafts, drivers as driver_rows, invitations, results, runs
-from ..domain.disclosure import CUTS, Cell, comparable, equations, suppressed
+from ..domain.disclosure import Cell, comparable
 from ..domain.instruments import Questionnaire
-from ..domain.model import SERVICE_BAND_NAMES, STAFF_TYPE_NAMES, RunStatus, SurveyRun
+from ..domain.model import RunStatus, SurveyRun, bands_named, staff_types_named
 from ..domain.scoring import Scored, ScoredItem, ScoredMeasure
-from ..domain.tally import Group, Tally, correlations, tally
+from ..domain.tally import Finest, Group, correlations, publish, tally
 from .runs import questionnaire, run_payload
 
-_GROUPING = {"trust": (), "academy": ("academy_id",), "staff_type": ("staff_type",),
-             "service_band": ("service_band",), "academy_staff_type": ("academy_id", "staff_type")}
 
 
 def close_run(uow: UnitOfWork, run: SurveyRun, key: bytes) -> int:
@@ -140,28 +138,21 @@ def _drivers(run: SurveyRun, counted: list, shown: set[str]) -> list[dict]:
             for measure, (n, r) in correlations(answers, run.outcome, run.min_group_size).items()]
 
 
-def _cell(cut: str, row) -> Cell:
-    values = dict(zip(_GROUPING[cut], row))
-    academy = values.get("academy_id")
-    return Cell(cut, str(academy) if academy is not None else None, values.get("staff_type"), values.get("service_band"))
-
-
-def compute(session: Session, run: SurveyRun, counted: Tally) -> list[dict]:
-    """Every figure for every group, with how many each group invited and the disclosure rules applied."""
-    found = counted.figures
-    people = found.get(("responses", "responses"), {})
-    invited: dict[Cell, int] = {}
-    for cut in CUTS:
-        asked = [invitations.c[name] for name in _GROUPING[cut]]
-        for row in session.execute(select(*asked, func.count()).where(invitations.c.run_id == run.id)
-                                   .group_by(*asked)):
-            invited[_cell(cut, row[:-1])] = row[-1]
+def compute(session: Session, run: SurveyRun, finest: Finest) -> list[dict]:
+    """Every figure for every published group (domain.tally.publish), with how many each group invited."""
+    shape, figures = publish(finest, run.min_group_size)
+    respondents = figures.get(("responses", "responses"), {})
+    invited: dict[Cell, int] = defaultdict(int)
+    query = (select(invitations.c.academy_id, invitations.c.staff_type, invitations.c.service_band, func.count())
+             .where(invitations.c.run_id == run.id)
+             .group_by(invitations.c.academy_id, invitations.c.staff_type, invitations.c.service_band))
+    for academy_id, staff_type, band, n in session.execute(query):
+        for cell in Group(str(academy_id), staff_type, band).cells(shape):
+            invited[cell] += n
     rows = []
-    for (kind, figure), cells in found.items():
-        counts = {cell: values.n for cell, values in cells.items()}
-        hidden = suppressed(counts, equations(counts), run.min_group_size)
-        for cell, values in cells.items():
-            shown = cell not in hidden
+    for (kind, figure), by_cell in figures.items():
+        for cell, values in by_cell.items():
+            shown = values is not None
             rows.append({
                 "run_id": run.id, "cut": cell.cut, "academy_id": cell.academy_id or "",
                 "staff_type": cell.staff_type or "", "service_band": cell.service_band or "",
@@ -170,7 +161,7 @@ def compute(session: Session, run: SurveyRun, counted: Tally) -> list[dict]:
                 "mean": _round(values.mean) if shown and kind != "responses" else None,
                 "favourable": _round(values.percent_favourable, 1) if shown and kind != "responses" else None,
                 "distribution": values.distribution if shown else None,
-                "invited": invited.get(cell) if shown and cell in people else None,
+                "invited": invited.get(cell) if shown and cell in respondents else None,
             })
     return rows
 
@@ -207,6 +198,8 @@ def report(session, run: SurveyRun, academy_ids, cut: str | None = None) -> dict
             group = groups[key] = {
                 "cut": row["cut"], "academy_id": academy, "academy_name": names.get(academy),
                 "staff_type": row["staff_type"] or None, "service_band": row["service_band"] or None,
+                "staff_type_name": staff_types_named(row["staff_type"]) if row["staff_type"] else None,
+                "service_band_name": bands_named(row["service_band"]) if row["service_band"] else None,
                 "responses": None, "invited": None, "response_rate": None, "suppressed": True, "measures": [],
                 "items": []}
         if row["kind"] == "responses":
@@ -311,9 +304,8 @@ def csv_text(report_: dict) -> str:
              "Average", "% favourable", "Shown", "National benchmark", "Benchmark is", "Benchmark source",
              "Benchmark year", "Compared with the benchmark", "Invited", "Response rate %"]]
     for group in report_["groups"]:
-        where = [CUT_NAMES.get(group["cut"], group["cut"]), group["academy_name"],
-                 STAFF_TYPE_NAMES.get(group["staff_type"], group["staff_type"]),
-                 SERVICE_BAND_NAMES.get(group["service_band"], group["service_band"])]
+        where = [CUT_NAMES.get(group["cut"], group["cut"]), group["academy_name"], group["staff_type_name"],
+                 group["service_band_name"]]
         rows.append([*where, "People who answered", None, group["responses"], None, None, _shown(group), None,
                      None, None, None, None, group["invited"], group["response_rate"]])
         for m in group["measures"]:

@@ -59,6 +59,9 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["run_id"], ["runs.id"], name=op.f("fk_drivers_run_id_runs")),
         sa.PrimaryKeyConstraint("run_id", "academy_id", "measure", name=op.f("pk_drivers")),
     )
+    with op.batch_alter_table("results") as batch_op:  # a crossing cut may join types, or bands, with +
+        batch_op.alter_column("staff_type", existing_type=sa.String(length=20), type_=sa.String(length=60))
+        batch_op.alter_column("service_band", existing_type=sa.String(length=20), type_=sa.String(length=60))
     found = _drivers_of_closed_runs(bind)  # before the responses go
     if found:
         op.bulk_insert(drivers, found)
@@ -117,6 +120,9 @@ def downgrade() -> None:
         raise RuntimeError(f"wellbeing 0002: {closed} closed runs' answers were destroyed at their close, as this "
                            "version does; the previous version cannot show them, so it cannot be gone back to")
     op.drop_table("drivers")
+    with op.batch_alter_table("results") as batch_op:
+        batch_op.alter_column("staff_type", existing_type=sa.String(length=60), type_=sa.String(length=20))
+        batch_op.alter_column("service_band", existing_type=sa.String(length=60), type_=sa.String(length=20))
     with op.batch_alter_table("runs") as batch_op:
         batch_op.drop_column("closed_at")
         batch_op.drop_column("set_aside")

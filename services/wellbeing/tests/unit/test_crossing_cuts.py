@@ -1,0 +1,118 @@
+"""The cuts that cross the academy tree (staff type and length of service across the trust) are published only in a
+shape that splits nobody off: every figure a sum of whole atoms of at least k people, checked on its structure and
+by attacking the published figures as issue 19's outsiders did (all of them solved together)."""
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from wellbeing.domain.disclosure import Cell, publishable
+from wellbeing.domain.model import SERVICE_BANDS, STAFF_TYPES
+from wellbeing.domain.scoring import Scored, ScoredItem
+from wellbeing.domain.tally import Group, publish, tally
+
+K = 5
+BANDS = tuple(band for band, *_ in SERVICE_BANDS)
+
+
+def _shape(people: dict):
+    return publishable(people, K, STAFF_TYPES, BANDS)
+
+
+def test_a_big_trust_is_published_with_every_staff_type_and_band_apart():
+    people = {(a, t, b): 20 for a in ("oak", "elm") for t in STAFF_TYPES for b in BANDS}
+    shape = _shape(people)
+    assert set(shape.type_group.values()) == set(STAFF_TYPES) and set(shape.band_group.values()) == set(BANDS)
+    assert not shape.hidden
+
+
+def test_leaders_too_few_to_show_at_each_academy_are_shown_across_the_trust_with_those_they_are_pooled_with():
+    people = {(a, t, b): (1 if t == "leadership" else 20) for a in ("oak", "elm") for t in STAFF_TYPES for b in BANDS}
+    shape = _shape(people)
+    # each academy's 4 leaders are pooled with its smaller shown type (support), so support and leaders go together
+    assert Cell("academy_staff_type", "oak", "leadership") in shape.hidden
+    assert shape.type_group == {"teaching": "teaching", "support": "support+leadership",
+                                "leadership": "support+leadership"}
+
+
+def test_bands_are_merged_into_ranges_until_every_block_has_none_or_at_least_k_in_each():
+    people = {("oak", "teaching", "under_2_years"): 3, ("oak", "teaching", "2_to_5_years"): 4,
+              ("oak", "teaching", "5_to_10_years"): 9, ("oak", "teaching", "10_years_plus"): 6}
+    assert set(_shape(people).band_group.values()) == {"under_2_years+2_to_5_years", "5_to_10_years",
+                                                       "10_years_plus"}
+    people[("oak", "teaching", "10_years_plus")] = 2
+    assert set(_shape(people).band_group.values()) == {"under_2_years+2_to_5_years",
+                                                       "5_to_10_years+10_years_plus"}
+
+
+def _answers(people: dict, chance: random.Random) -> dict:
+    """Each person's answer to one question (1-5): a few rare answers, which a solver hunts for."""
+    return {(group, i): chance.choice((1, 2, 3, 3, 3, 4, 4, 5)) for group, n in people.items() for i in range(n)}
+
+
+def _certain(known: list[tuple[list, dict, int]], people: dict, values=range(1, 6)) -> set:
+    """The attack: interval bounds on how many of each finest group gave each answer, tightened over every known
+    sum at once until nothing moves (linear constraint propagation). `known`: (the finest groups a figure covers,
+    its distribution, how many answered). Returns the (group, answer) pairs made certain: someone in it gave it."""
+    groups = sorted(people)
+    lo = {(g, v): 0 for g in groups for v in values}
+    hi = {(g, v): people[g] for g in groups for v in values}
+    sums = []
+    for inside, distribution, n in known:
+        for v in values:
+            sums.append(([(g, v) for g in inside], distribution.get(str(v), 0)))
+        sums.append(([(g, v) for g in inside for v in values], n))
+    moved = True
+    while moved:
+        moved = False
+        for terms, total in sums:
+            low, high = sum(lo[t] for t in terms), sum(hi[t] for t in terms)
+            for t in terms:
+                new_lo, new_hi = max(lo[t], total - (high - hi[t])), min(hi[t], total - (low - lo[t]))
+                if (new_lo, new_hi) != (lo[t], hi[t]):
+                    lo[t], hi[t], moved = new_lo, new_hi, True
+        for g in groups:
+            for v in values:
+                others = sum(lo[(g, w)] for w in values if w != v)
+                if hi[(g, v)] > people[g] - others:
+                    hi[(g, v)], moved = people[g] - others, True
+    return {(g, v) for (g, v), n in lo.items() if n >= 1}
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(0, 2 ** 32 - 1))
+def test_no_combination_of_published_figures_tells_anyone_apart_within_their_atom(seed):
+    chance = random.Random(seed)
+    academies = [f"academy{i}" for i in range(chance.randint(1, 4))]
+    people = {(a, t, b): n for a in academies for t in STAFF_TYPES for b in BANDS
+              if (n := chance.choice((0, 0, 1, 1, 2, 3, 5, 8, 13)))}
+    if sum(people.values()) < K:
+        return
+    answers = _answers(people, chance)
+    scored = [(Group(*group), Scored(items=(ScoredItem("q", v, v, None),), measures=(), comments=()))
+              for (group, _), v in answers.items()]
+    shape, figures = publish(tally(scored), K)
+    atoms: dict = defaultdict(list)
+    for group, atom in shape.atom_of.items():
+        atoms[atom].append(group)
+    # the structure: every atom holds at least k people, and every cell shown holds whole atoms or none of one
+    assert all(sum(people[g] for g in members) >= K for members in atoms.values())
+    shown = [(cell, figure) for cell, figure in figures[("item", "q")].items() if figure is not None]
+    for cell, _ in shown:
+        for members in atoms.values():
+            assert len({cell in Group(*g).cells(shape) for g in members}) == 1, (cell, members)
+    # the attack: all the published figures, solved together, tell no more about any group than knowing every
+    # atom's own answers exactly would (which tells nothing about who in an atom gave which)
+    published = [([g for g in people if cell in Group(*g).cells(shape)], figure.distribution or {}, figure.n)
+                 for cell, figure in shown]
+    by_atom = []
+    for members in atoms.values():
+        counts: dict = defaultdict(int)
+        for g in members:
+            for i in range(people[g]):
+                counts[str(answers[(g, i)])] += 1
+        by_atom.append((members, counts, sum(counts.values())))
+    assert _certain(published, people) <= _certain(by_atom, people)
