@@ -87,19 +87,22 @@ def _refused(url: str) -> None:
         migrate(MIGRATIONS, url)
 
 
-@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.integration)])
-def test_closed_runs_keep_their_answers_labelled_only_with_shown_academies(backend, tmp_path):
+def _on(backend: str, tmp_path, check) -> None:
     if backend == "sqlite":
-        _upgrade(f"sqlite:///{tmp_path / 'wellbeing.db'}")
+        check(f"sqlite:///{tmp_path / 'wellbeing.db'}")
     else:
         with postgres_database("wbmig") as url:
-            _upgrade(url)
+            check(url)
 
 
-@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.integration)])
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.integration)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_closed_runs_keep_their_figures_drivers_and_comments_but_no_answers(backend, tmp_path):
+    _on(backend, tmp_path, _upgrade)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_an_open_run_with_answers_under_the_old_scheme_stops_the_upgrade_by_name(backend, tmp_path):
-    if backend == "sqlite":
-        _refused(f"sqlite:///{tmp_path / 'wellbeing.db'}")
-    else:
-        with postgres_database("wbmig") as url:
-            _refused(url)
+    _on(backend, tmp_path, _refused)
