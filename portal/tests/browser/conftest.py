@@ -15,9 +15,15 @@ from staffroom.testing import free_port, start, wait_ready
 from staffroom_portal.testing import CHROMIUM, CHROMIUM_ARGS, Shots
 
 @pytest.fixture(scope="session")
-def suite(tmp_path_factory):
+def suite_data(tmp_path_factory) -> Path:
+    """The data folder of the run `suite` starts (its databases and development keys)."""
+    return tmp_path_factory.mktemp("portal") / "data"
+
+
+@pytest.fixture(scope="session")
+def suite(suite_data):
     """`staffroom run` with the demo trust: its base URL."""
-    data = tmp_path_factory.mktemp("portal") / "data"
+    data = suite_data
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     process = start(data, port, PUBLIC_URL=base)
