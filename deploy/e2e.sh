@@ -416,6 +416,14 @@ check("an unknown page -> the portal's own 404 (HTML)", s == 404 and h["Content-
 s, h, b = get(base + "/api/no-such-service/x")
 check("an unknown /api/ path -> the proxy's 404 application/problem+json, not the portal",
       s == 404 and h["Content-Type"] == "application/problem+json" and json.loads(b)["status"] == 404, b)
+# One survey link saving in a loop is slowed to a person's pace by the proxy (another link is not).
+flood = [get(base + "/api/wellbeing/survey", {"X-Survey-Token": "e2e-one-link"})[:2] for _ in range(45)]
+limited = [(s, h) for s, h in flood if s == 429]
+check("one survey link past 30 requests at once -> 429 application/problem+json with Retry-After",
+      limited and all(h["Content-Type"] == "application/problem+json" and h["Retry-After"] == "60"
+                      for _, h in limited) and {s for s, _ in flood} <= {404, 429}, [s for s, _ in flood])
+s, h, b = get(base + "/api/wellbeing/survey", {"X-Survey-Token": "e2e-another-link"})
+check("another link is not held back by the first", s == 404, s)
 EOF
 
 "$image_venv/bin/python" - "http://127.0.0.1:$proxy_port" "$work/idp/key.pem" <<'EOF' || { cat "$work/notifications-consumer.log"; tail -n 5 "$work/appraisal-consumer.log" "$work/appraisal-relay.log" "$work/targets-consumer.log" "$work/targets-web.log"; PGPASSWORD=e2e-postgres-password psql -h 127.0.0.1 -p "$pg_port" -U staffroom -d notifications -c 'select * from staff' -c 'select event_type, processed_at from inbox' -c 'select recipient_id, subject from messages' || true; exit 1; }

@@ -136,16 +136,18 @@ class World(ConsumerWorld):
                        for a, figs in groups]}, closes_on)
         return run_id
 
-    def satisfaction(self, closes_on: date, groups: list[tuple], *, staff_types=(), answered: int = 20) -> uuid.UUID:
+    def satisfaction(self, closes_on: date, groups: list[tuple], *, staff_types=(), answered: int = 20,
+                     turnover: dict | None = None) -> uuid.UUID:
         """groups: (academy_id or None for the trust, % favourable for trust.satisfied), each answered by
-        `answered` people."""
+        `answered` people; `turnover`: {earlier run id: how many answered one and not the other}."""
         run_id = uuid.uuid4()
         self.send("wellbeing.results_published", {
             "run_id": run_id, "title": f"Survey closing {closes_on}", "opens_on": closes_on, "closes_on": closes_on,
             "academy_ids": [], "staff_types": list(staff_types), "min_group_size": 5,
             "groups": [{"cut": "trust" if a is None else "academy", "academy_id": a, "responses": answered,
                         "figures": [{"figure": "trust.satisfied", "n": answered, "mean": 3.8,
-                                     "favourable": favourable}]}
+                                     "favourable": favourable}],
+                        "turnover": [{"run_id": r, "changed": n} for r, n in (turnover or {}).items()]}
                        for a, favourable in groups]}, closes_on)
         return run_id
 

@@ -87,3 +87,11 @@ def test_surveys_answered_by_at_least_the_minimum_group_more_or_fewer_are_compar
     world.satisfaction(PREVIOUS, [(None, 60.0)], answered=20)
     world.satisfaction(LATEST, [(None, 57.9)], answered=15)
     assert world.figures(KEY, TODAY) == {None: (0, 1)}
+
+
+def test_no_data_where_one_person_left_and_another_joined_between_the_surveys(world):
+    """The same count is not the same people: the difference would be the leaver's and the joiner's answers."""
+    two_staff_spending_more(world)
+    previous = world.satisfaction(PREVIOUS, [(None, 60.0)], answered=20)
+    world.satisfaction(LATEST, [(None, 65.0)], answered=20, turnover={previous: 2})
+    assert world.figures(KEY, TODAY) == {}

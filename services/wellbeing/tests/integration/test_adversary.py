@@ -347,6 +347,33 @@ def test_a_leaver_s_answers_are_not_the_difference_between_two_runs(stack):
         assert s["points"][1]["mean"] is None and "fewer than 5" in s["points"][1]["withheld"]
 
 
+def test_one_leaver_swapped_for_one_joiner_keeps_the_count_but_is_not_compared(stack):
+    """Issue 19's second outsider: one support worker left, one joined, everyone else answered as before, and the
+    counts stayed equal, so the trend set the runs side by side; the change (+4 on a 1 to 5 scale, over 11
+    people) could only be the leaver's 1 and the joiner's 5."""
+    oak = [p for p in stack.people if p.academy == "Oak"]
+    leaver, joiner, stayers = oak[0], oak[-1], oak[1:-1]
+    first = stack.open_run("Autumn survey", [leaver, *stayers])
+    for person in [leaver, *stayers]:
+        answers = {"trust.valued": 1 if person is leaver else 3, "enps.recommend": 0 if person is leaver else 8}
+        assert stack.survey("POST", "/submission", person.token, answers).status_code == 204
+    # the joiner does not answer the first run; the leaver has left by the second
+    stack.ok(stack.client.post(f"/runs/{first}/close", headers=stack.hr))
+    with stack.context.engine.begin() as conn:
+        conn.execute(stack.tables["staff"].update().where(stack.tables["staff"].c.staff_id == leaver.staff_id)
+                     .values(leaving_date=TODAY - timedelta(days=1)))
+    second = stack.open_run("Spring survey", [joiner, *stayers])
+    for person in [joiner, *stayers]:
+        answers = {"trust.valued": 5 if person is joiner else 3, "enps.recommend": 10 if person is joiner else 8}
+        assert stack.survey("POST", "/submission", person.token, answers).status_code == 204
+    stack.close(second)
+    report = stack.ok(stack.client.get(f"/runs/{second}/report", headers=stack.hr))
+    for series in (s for s in report["trend"] if s["measure"] in ("trust.valued", "enps")):
+        first_n, second_n = (p["n"] for p in series["points"])
+        assert first_n == second_n  # the count alone would let these be compared
+        assert series["points"][1]["withheld"] and series["points"][1]["mean"] is None, series
+
+
 # -- one hostile respondent -------------------------------------------------------------------------------------
 
 def _smuggle(stack: Stack, run_id: str, comment: str) -> None:

@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from sqlalchemy import select
 from wellbeing.adapters.orm import academies, invitations
 from wellbeing.adapters.sealed import Unopenable
 from wellbeing.service import respond
@@ -183,3 +184,60 @@ def test_production_refuses_to_start_without_a_seal_key():
     with pytest.raises(ConfigError, match="32 bytes"):
         respond.seal_key(config.with_(seal_key="c2hvcnQ="))
     assert respond.seal_key(config.with_(seal_key="A" * 43 + "=")) == bytes(32)
+
+
+def _race(actions) -> list[str]:
+    """Run the callables at once (a barrier), each in its own thread: each one's outcome ("ok" or the error)."""
+    outcomes, lock, start = [], threading.Lock(), threading.Barrier(len(actions))
+
+    def run(action):
+        start.wait()
+        try:
+            action()
+            outcome = "ok"
+        except Exception as exc:  # noqa: BLE001 - the outcome is what is checked
+            outcome = type(exc).__name__
+        with lock:
+            outcomes.append(outcome)
+
+    threads = [threading.Thread(target=run, args=(a,)) for a in actions]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    return outcomes
+
+
+@pytest.mark.integration
+def test_submissions_racing_the_close_are_counted_or_refused_never_left_in_the_box(pg_world):
+    from wellbeing.service.results import close_run
+    from wellbeing.domain.model import SurveyRun
+
+    world = pg_world
+    people = [world.join() for _ in range(40)]
+    run = world.survey(date(2027, 1, 4), date(2027, 1, 22))
+    links = world.tokens(run.id)
+    for person in people[:10]:
+        respond.submit(world.context.uow(), links[person["staff_id"]], {"enps.recommend": 7}, KEY,
+                       today=date(2027, 1, 5))
+
+    def close():
+        with world.context.uow() as uow:
+            found = uow.session.scalars(select(SurveyRun).where(SurveyRun.id == run.id).with_for_update()).one()
+            close_run(uow, found, KEY)
+            uow.commit()
+
+    def submit(person):
+        return lambda: respond.submit(world.context.uow(), links[person["staff_id"]], {"enps.recommend": 3}, KEY,
+                                      today=date(2027, 1, 5))
+
+    def save(person):
+        return lambda: respond.save(world.context.uow(), links[person["staff_id"]], {"enps.recommend": 2}, KEY,
+                                    "b" * 22, today=date(2027, 1, 5))
+
+    outcomes = _race([close, *(submit(p) for p in people[10:30]), *(save(p) for p in people[30:])])
+    assert set(outcomes) <= {"ok", "Conflict"}, outcomes  # the close never fails: no deadlock with the savers
+    assert world.count("ballots") == 0 and world.count("drafts") == 0  # nothing left in a closed run
+    [stored] = world.rows(world.context.metadata.tables["runs"])
+    submitted = world.rows(invitations, invitations.c.status == "submitted")
+    assert stored.status == "closed" and stored.answered == len(submitted)  # everyone marked answered is counted

@@ -52,6 +52,10 @@ def test_a_trend_point_whose_count_moved_by_fewer_than_the_minimum_is_withheld()
     assert comparable([(20, k), (26, k), (22, k)]) == [True, True, False]
     # a run that raised its minimum group is held to it
     assert comparable([(20, 5), (27, 10)]) == [True, False]
+    # the same count is not the same people: one left and one joined, and their difference is two people's answers
+    swapped = {(1, 0): 2}
+    assert comparable([(20, k), (20, k)], lambda i, j: swapped.get((i, j), 0)) == [True, False]
+    assert comparable([(20, k), (20, k)], lambda i, j: 6) == [True, True]  # six came and went: compared
 
 
 def _measures(**values) -> Scored:

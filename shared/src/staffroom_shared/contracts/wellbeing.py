@@ -80,11 +80,20 @@ class Figure(Schema):
     favourable = fields.Float(required=True, allow_none=True)
 
 
+class Turnover(Schema):
+    run_id = fields.UUID(required=True, metadata={"description": "a run of the same owner that closed earlier"})
+    changed = fields.Integer(required=True, metadata={
+        "description": "how many people in this group answered one of the two runs and not the other"})
+
+
 class GroupFigures(Schema):
     cut = fields.String(required=True, validate=validate.OneOf(("trust", "academy")))
     academy_id = fields.UUID(required=True, allow_none=True)
     responses = fields.Integer(required=True)
     figures = fields.List(fields.Nested(Figure), required=True)
+    turnover = fields.List(fields.Nested(Turnover), load_default=list, metadata={
+        "description": "against each earlier run of the same owner: a comparison is safe only where this is 0 or "
+                       "at least the minimum group (optional: events from before it was sent have none)"})
 
 
 @contract("wellbeing.results_published", 1)

@@ -153,6 +153,7 @@ survey_figures = Table(  # wellbeing.results_published: one row per group (trust
     Column("mean", Float, nullable=True),
     Column("favourable", Float, nullable=True),
     Column("min_group_size", Integer, nullable=True),  # the run's; null on rows from before it was kept: 5
+    Column("turnover", JSON, nullable=True),  # {earlier run id: how many answered one and not the other}
 )
 
 READ_MODEL = (staff, academies, enrolments, plans, promotions, appraisals, reviews, appraisal_training, agreements,

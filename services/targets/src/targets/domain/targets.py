@@ -45,10 +45,12 @@ def percent(numerator: int, denominator: int) -> float | None:
     return None if denominator == 0 else round(100 * numerator / denominator, 1)
 
 
-def comparable(answered: int, answered_before: int, min_group: int) -> bool:
-    """Whether two surveys' figures for a group may be compared: not when the number answering changed by fewer
-    than the minimum group, since the difference would then be the answers of the few who came or went."""
-    return answered == answered_before or abs(answered - answered_before) >= min_group
+def comparable(answered: int, answered_before: int, changed: int, min_group: int) -> bool:
+    """Whether two surveys' figures for a group may be compared: not when the number answering, or the people
+    answering (`changed`: who answered one and not the other), changed by fewer than the minimum group, since the
+    difference would then be the answers of the few who came or went."""
+    return all(difference == 0 or difference >= min_group
+               for difference in (abs(answered - answered_before), changed))
 
 
 def in_line(spent: Decimal, heads: int, spent_before: Decimal, heads_before: int, satisfied: float,
@@ -239,9 +241,9 @@ TARGETS: dict[str, Target] = {t.key: t for t in (
         "the period of the same length just before. Each scope counts 1 of 1 (100 %, met) when spend per head "
         "rose or held AND satisfaction % favourable did not fall (a change of at least 0.0 points), else 0 of 1 "
         "(0 %, at risk): satisfaction fell, or spend per head fell. No data with fewer than two such surveys, "
-        "nobody in post, or when the number answering the satisfaction question changed by fewer than the "
-        "surveys' minimum group between them (the difference would be those few people's answers). Anonymous: "
-        "nobody is listed.",
+        "nobody in post, or when the number or the people answering the satisfaction question changed by fewer "
+        "than the surveys' minimum group between them (the difference would be those few people's answers). "
+        "Anonymous: nobody is listed.",
         lists_people=False, defaults={"window_months": 24}),
     Target(
         "teaching_good_within_three_years",

@@ -170,7 +170,8 @@ def on_results_published(session: Session, event: Event) -> None:
            "every_staff_type": not data["staff_types"], "min_group_size": data["min_group_size"]}
     rows = [{**run, "academy_id": group["academy_id"] if group["cut"] == "academy" else None,
              "responses": group["responses"], "figure": f["figure"], "n": f["n"], "mean": f["mean"],
-             "favourable": f["favourable"]}
+             "favourable": f["favourable"],
+             "turnover": {str(t["run_id"]): t["changed"] for t in group.get("turnover", [])}}
             for group in data["groups"] for f in group["figures"]]
     if rows:
         session.execute(insert(survey_figures), rows)

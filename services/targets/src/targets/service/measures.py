@@ -244,8 +244,9 @@ def satisfaction_with_investment(session: Session, d: Definition, today: date) -
         surveys.setdefault(row.academy_id, []).append(row)
     found = {}
     for academy_id, (latest, previous, *_) in ((a, rows) for a, rows in surveys.items() if len(rows) >= 2):
-        if not comparable(latest.n, previous.n, max(latest.min_group_size or MIN_GROUP_SIZE,
-                                                     previous.min_group_size or MIN_GROUP_SIZE)):
+        changed = (latest.turnover or {}).get(str(previous.run_id), 0)
+        if not comparable(latest.n, previous.n, changed, max(latest.min_group_size or MIN_GROUP_SIZE,
+                                                              previous.min_group_size or MIN_GROUP_SIZE)):
             continue  # not compared: no data for this scope
         scope = [academy_id] if academy_id is not None else (list(d.academy_ids) or None)
         length = latest.closes_on - previous.closes_on

@@ -109,6 +109,14 @@ drivers = Table(  # how each measure goes with the run's outcome (Pearson's r), 
     Column("correlation", Float, nullable=True),          # none when either measure did not vary
 )
 
+turnover = Table(  # per pair of closed runs and group: how many answered one run and not the other (never who)
+    "turnover", metadata,
+    Column("run_id", Uuid, ForeignKey("runs.id"), primary_key=True),
+    Column("earlier_run_id", Uuid, ForeignKey("runs.id"), primary_key=True),
+    Column("academy_id", String(36), primary_key=True),  # "" for the trust
+    Column("changed", Integer, nullable=False),
+)
+
 results = Table(  # the published figures of a closed run: one row per group and figure, suppressed or not
     "results", metadata,
     Column("run_id", Uuid, ForeignKey("runs.id"), primary_key=True),

@@ -163,21 +163,40 @@ def suppressed(counts: dict[Hashable, int], sums: list[tuple[Hashable, list[Hash
     return hidden
 
 
-def comparable(series: list[tuple[int, int]]) -> list[bool]:
+def turnover(later: dict, earlier: dict) -> dict[str, int]:
+    """How many people answered one of two runs and not the other, for the trust ("") and each academy, from
+    {staff id: academy id} of who answered each (someone who moved academy counts in both academies)."""
+    out = {"": len(set(later) ^ set(earlier))}
+    for academy in set(later.values()) | set(earlier.values()):
+        mine = {s for s, a in later.items() if a == academy}
+        theirs = {s for s, a in earlier.items() if a == academy}
+        out[academy] = len(mine ^ theirs)
+    return out
+
+
+def comparable(series: list[tuple[int, int]], changed=lambda i, j: 0) -> list[bool]:
     """Which points of a figure's series over runs (oldest first; each its count n and its run's minimum group k)
-    may be shown beside the others.
+    may be shown beside the others; `changed(i, j)`: how many people answered one of runs i and j and not the other.
 
     Two runs' figures for a group subtract to the answers of the people who came or went in between: if one person
-    left and the rest answered as before, the difference is that person's answer. So a point is shown only if its
-    count equals, or differs by at least the minimum group from, the count of every earlier point shown (the rule
-    TalentMap and others apply to year-on-year comparisons); the others are withheld from the comparison, though
-    each run's own report still shows its figure.
+    left and the rest answered as before, the difference is that person's answer. So a point is shown only if, with
+    every earlier point shown, its count is the same or differs by at least the minimum group (the rule TalentMap
+    and others apply to year-on-year comparisons), and the people who answered are the same or differ by at least
+    the minimum group (equal counts do not mean the same people: one leaver and one joiner keep the count, and
+    their difference is two people's answers). The others are withheld from the comparison, though each run's own
+    report still shows its own figure.
     """
-    shown: list[tuple[int, int]] = []
+    shown: list[int] = []
     out = []
-    for n, k in series:
-        ok = all(n == m or abs(n - m) >= max(k, j) for m, j in shown)
+    for i, (n, k) in enumerate(series):
+        ok = True
+        for j in shown:
+            m, kj = series[j]
+            least = max(k, kj)
+            people = changed(i, j)
+            if 0 < abs(n - m) < least or 0 < people < least:
+                ok = False
         if ok:
-            shown.append((n, k))
+            shown.append(i)
         out.append(ok)
     return out

@@ -34,6 +34,11 @@ SERVICE_BAND_NAMES = {"under_2_years": "Under 2 years", "2_to_5_years": "2 to 5 
                       "10_years_plus": "10 years or more"}
 
 
+def in_words(day: date) -> str:
+    """A date as people write it: 27 December 2026."""
+    return f"{day.day} {day:%B %Y}"
+
+
 def staff_types_named(label: str) -> str:
     """A published staff-type group ("support+leadership") in words: "Support staff and leaders"."""
     names = [STAFF_TYPE_NAMES.get(t, t) for t in label.split("+")]

@@ -27,7 +27,7 @@ from staffroom_shared.uow import UnitOfWork
 from ..adapters import sealed
 from ..adapters.orm import ballots, drafts, invitations
 from ..domain.instruments import Questionnaire
-from ..domain.model import Invitation, InvitationStatus, SurveyRun
+from ..domain.model import Invitation, InvitationStatus, RunStatus, SurveyRun, in_words
 from ..domain.scoring import Scored, score
 from .runs import questionnaire, token_hash
 
@@ -72,14 +72,22 @@ def open_with(session: Session, token: str | None, key: bytes, browser_key: str 
     browser_key = _browser_key(browser_key, required=False)
     hashed = token_hash(token)
     query = select(Invitation).where(Invitation.token_hash == hashed)
-    invitation = session.scalars(query.with_for_update() if lock else query).first()
+    invitation = session.scalars(query).first()
     if invitation is None:
         raise NotFound("this survey link is not valid (a newer link may have replaced it)")
-    run = session.get(SurveyRun, invitation.run_id)
+    run_query = select(SurveyRun).where(SurveyRun.id == invitation.run_id)
+    if lock:
+        # The run first, shared, then the invitation: a close holds the run exclusively while it opens the box and
+        # deletes the drafts, so a save or submission either finishes before it (and is counted, or deleted) or
+        # waits and then finds the run closed; and everyone takes the locks in the same order (no deadlock).
+        run = session.scalars(run_query.with_for_update(read=True)).one()
+        invitation = session.scalars(query.with_for_update().execution_options(populate_existing=True)).one()
+    else:
+        run = session.scalars(run_query).one()
     if invitation.status is InvitationStatus.SUBMITTED:
         raise Conflict("this survey has already been answered with this link")
     if not run.accepting(today):
-        raise Conflict(f"this survey closed on {run.closes_on}" if run.closes_on < today else "this survey is not open")
+        raise Conflict(_not_open(run, today))
     box = session.execute(select(drafts.c.sealed).where(drafts.c.token_hash == hashed)).scalar()
     saved, elsewhere = {}, False
     if box is not None:
@@ -88,6 +96,13 @@ def open_with(session: Session, token: str | None, key: bytes, browser_key: str 
         except sealed.Unopenable:
             elsewhere = True
     return Opened(run, invitation, questionnaire(run), saved, elsewhere)
+
+
+def _not_open(run: SurveyRun, today: date) -> str:
+    if run.status is RunStatus.CLOSED or run.closes_on < today:
+        return (f"this survey closed on {in_words(run.closed_at.date() if run.closed_at else run.closes_on)}, so it "
+                "takes no more answers")
+    return f"this survey is not open yet: it opens on {in_words(run.opens_on)}"
 
 
 def _checked(opened: Opened, answers: dict) -> dict:
@@ -125,7 +140,7 @@ def submit(uow: UnitOfWork, token: str | None, answers: dict, key: bytes, browse
     """The one final submission: these answers, plus what this browser saved, scored and sealed in the ballot box
     until the run closes. A draft this browser cannot open is not counted, and is deleted with the link."""
     with uow:
-        opened = open_with(uow.session, token, key, browser_key, today)
+        opened = open_with(uow.session, token, key, browser_key, today, lock=True)
         merged = _checked(opened, answers)
         scored = score(opened.questionnaire, merged)
         if not scored.items and not scored.comments:

@@ -26,10 +26,12 @@ from staffroom_shared.storable import unstorable
 from staffroom_shared.uow import UnitOfWork
 
 from ..adapters import sealed
-from ..adapters.orm import academies, ballots, comments, drafts, drivers as driver_rows, invitations, results, runs
-from ..domain.disclosure import Cell, comparable
+from ..adapters.orm import (
+    academies, ballots, comments, drafts, drivers as driver_rows, invitations, results, runs, turnover as turnover_rows,
+)
+from ..domain.disclosure import Cell, comparable, turnover
 from ..domain.instruments import Questionnaire
-from ..domain.model import RunStatus, SurveyRun, bands_named, staff_types_named
+from ..domain.model import InvitationStatus, RunStatus, SurveyRun, bands_named, staff_types_named
 from ..domain.scoring import Scored, ScoredItem, ScoredMeasure
 from ..domain.tally import Finest, Group, correlations, publish, tally
 from .runs import questionnaire, run_payload
@@ -65,9 +67,12 @@ def close_run(uow: UnitOfWork, run: SurveyRun, key: bytes) -> int:
     found = _drivers(run, counted, shown)
     if found:
         uow.session.execute(insert(driver_rows), found)
+    changed = _turnover(uow.session, run)
+    if changed:
+        uow.session.execute(insert(turnover_rows), changed)
     uow.emit("wellbeing.survey_closed", {**run_payload(run), "invited": run.invited, "responses": len(counted)},
              academy_id=run.owner_academy_id)
-    uow.emit("wellbeing.results_published", published(run, rows), academy_id=run.owner_academy_id)
+    uow.emit("wellbeing.results_published", published(run, rows, changed), academy_id=run.owner_academy_id)
     return len(counted)
 
 
@@ -123,6 +128,24 @@ def _keep_comments(session: Session, run_id: uuid.UUID, counted: list, shown: se
 
 def _refused_data(exc: StatementError) -> bool:
     return isinstance(exc, (DataError, IntegrityError)) or isinstance(exc.orig, UnicodeError)
+
+
+def _turnover(session: Session, run: SurveyRun) -> list[dict]:
+    """For each run closed before this one (of the same owner, as the trend compares them), how many people
+    answered one and not the other, for the trust and each academy."""
+    owner = runs.c.owner_academy_id
+    earlier = session.scalars(select(runs.c.id).where(
+        runs.c.status == RunStatus.CLOSED, runs.c.id != run.id,
+        owner.is_(None) if run.owner_academy_id is None else owner == run.owner_academy_id)).all()
+    if not earlier:
+        return []
+    answered: dict = defaultdict(dict)
+    for run_id, staff_id, academy_id in session.execute(
+            select(invitations.c.run_id, invitations.c.staff_id, invitations.c.academy_id)
+            .where(invitations.c.run_id.in_([run.id, *earlier]), invitations.c.status == InvitationStatus.SUBMITTED)):
+        answered[run_id][staff_id] = str(academy_id)
+    return [{"run_id": run.id, "earlier_run_id": other, "academy_id": academy, "changed": n}
+            for other in earlier for academy, n in turnover(answered[run.id], answered[other]).items()]
 
 
 def _drivers(run: SurveyRun, counted: list, shown: set[str]) -> list[dict]:
@@ -281,14 +304,22 @@ def trend(session, run: SurveyRun, academy_ids) -> list[dict]:
                                 "closed_at": row.closed_at,
                                 "n": row.n, "mean": row.mean, "favourable": row.favourable, "withheld": None,
                                 "k": row.min_group_size})
+    pairs = {(r.run_id, r.earlier_run_id, r.academy_id): r.changed for r in session.execute(
+        select(turnover_rows).where(turnover_rows.c.run_id.in_({p["run_id"] for e in series.values()
+                                                                for p in e["points"]})))}
     for entry in series.values():
         points = entry["points"]
-        for point, ok in zip(points, comparable([(p["n"], p["k"]) for p in points])):
+        scope = entry["academy_id"] or ""
+
+        def changed(i, j, points=points, scope=scope):  # None where unknown, which the rule reads as 0
+            return pairs.get((points[i]["run_id"], points[j]["run_id"], scope), 0)
+
+        for point, ok in zip(points, comparable([(p["n"], p["k"]) for p in points], changed)):
             k = point.pop("k")
             if not ok:
                 point.update(mean=None, favourable=None, withheld=(
-                    f"not compared: the number answering changed by fewer than {k} since an earlier survey shown "
-                    "here, so the difference could reveal individual answers"))
+                    f"not compared: the people answering changed by fewer than {k} since an earlier survey shown "
+                    "here, so the difference could reveal their answers"))
     return list(series.values())
 
 
@@ -324,15 +355,18 @@ def _shown(figure: dict) -> str:
     return "No: too few people, or it would reveal a smaller group" if figure["suppressed"] else "Yes"
 
 
-def published(run: SurveyRun, rows: list[dict]) -> dict:
-    """results_published: measure figures of the trust and each academy, shown groups only."""
+def published(run: SurveyRun, rows: list[dict], changed: list[dict] = ()) -> dict:
+    """results_published: measure figures of the trust and each academy, shown groups only, each with its turnover
+    against earlier runs (so a consumer comparing two runs can keep to the same rule as the trend)."""
     groups: dict[tuple, dict] = {}
     for row in rows:
         if row["cut"] not in ("trust", "academy") or row["suppressed"] or row["kind"] == "item":
             continue
         group = groups.setdefault((row["cut"], row["academy_id"]), {
             "cut": row["cut"], "academy_id": uuid.UUID(row["academy_id"]) if row["academy_id"] else None,
-            "responses": 0, "figures": []})
+            "responses": 0, "figures": [],
+            "turnover": [{"run_id": c["earlier_run_id"], "changed": c["changed"]} for c in changed
+                         if c["academy_id"] == row["academy_id"]]})
         if row["kind"] == "responses":
             group["responses"] = row["n"]
         else:

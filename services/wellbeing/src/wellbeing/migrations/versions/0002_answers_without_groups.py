@@ -67,6 +67,19 @@ def upgrade() -> None:
         op.bulk_insert(drivers, found)
     for table in ANSWERS:
         op.drop_table(table)
+    changes = op.create_table(
+        "turnover",
+        sa.Column("run_id", sa.Uuid(), nullable=False),
+        sa.Column("earlier_run_id", sa.Uuid(), nullable=False),
+        sa.Column("academy_id", sa.String(length=36), nullable=False),
+        sa.Column("changed", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["earlier_run_id"], ["runs.id"], name=op.f("fk_turnover_earlier_run_id_runs")),
+        sa.ForeignKeyConstraint(["run_id"], ["runs.id"], name=op.f("fk_turnover_run_id_runs")),
+        sa.PrimaryKeyConstraint("run_id", "earlier_run_id", "academy_id", name=op.f("pk_turnover")),
+    )
+    found = _turnover_of_closed_runs(bind)
+    if found:
+        op.bulk_insert(changes, found)
 
 
 def _shown(bind, table: str) -> str:
@@ -108,6 +121,31 @@ def _drivers_of_closed_runs(bind) -> list[dict]:
     return found
 
 
+def _turnover_of_closed_runs(bind) -> list[dict]:
+    """For each pair of closed runs of one owner (the later first): how many answered one and not the other, for
+    the trust and each academy, as the service works it out at each close from now on."""
+    closed = bind.execute(sa.text("SELECT id, owner_academy_id, closes_on FROM runs WHERE status = 'closed' "
+                                  "ORDER BY closes_on, id")).all()
+    answered: dict = {}
+    for run_id, staff_id, academy_id in bind.execute(sa.text(
+            "SELECT i.run_id, i.staff_id, i.academy_id FROM invitations i JOIN runs r ON r.id = i.run_id "
+            "WHERE r.status = 'closed' AND i.status = 'submitted'")):
+        answered.setdefault(str(_uuid(run_id)), {})[str(_uuid(staff_id))] = str(_uuid(academy_id))
+    found = []
+    for i, (later, owner, _) in enumerate(closed):
+        for earlier, other_owner, _ in closed[:i]:
+            if str(owner) != str(other_owner):
+                continue
+            mine, theirs = answered.get(str(_uuid(later)), {}), answered.get(str(_uuid(earlier)), {})
+            counts = {"": len(set(mine) ^ set(theirs))}
+            for academy in set(mine.values()) | set(theirs.values()):
+                counts[academy] = len({s for s, a in mine.items() if a == academy}
+                                      ^ {s for s, a in theirs.items() if a == academy})
+            found += [{"run_id": _uuid(later), "earlier_run_id": _uuid(earlier), "academy_id": academy,
+                       "changed": n} for academy, n in counts.items()]
+    return found
+
+
 def _uuid(value):
     import uuid
 
@@ -119,6 +157,7 @@ def downgrade() -> None:
     if closed:
         raise RuntimeError(f"wellbeing 0002: {closed} closed runs' answers were destroyed at their close, as this "
                            "version does; the previous version cannot show them, so it cannot be gone back to")
+    op.drop_table("turnover")
     op.drop_table("drivers")
     with op.batch_alter_table("results") as batch_op:
         batch_op.alter_column("staff_type", existing_type=sa.String(length=60), type_=sa.String(length=20))
