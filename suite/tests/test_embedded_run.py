@@ -104,6 +104,7 @@ def test_one_command_run_serves_the_demo_trust_and_survives_kill_9(tmp_path):
         status, surveys = _get(f"{base}/api/wellbeing/runs", tokens["trust HR"])
         assert status == 200 and sorted(r["status"] for r in surveys) == ["closed", "open"]
         closed = next(r for r in surveys if r["status"] == "closed")
+        assert closed["closed_at"][:10] == closed["closes_on"]  # last summer's survey closed last summer, not today
         status, report = _get(f"{base}/api/wellbeing/runs/{closed['id']}/report?cut=trust", tokens["trust HR"])
         [trust] = report["groups"]
         assert status == 200 and trust["responses"] > 5 and not trust["suppressed"]

@@ -60,6 +60,7 @@ def answer(page: Page, title: str, agree: str, recommend: str, comment: str = ""
     page.get_by_role("button", name=f"I've lost my link: answer “{title}” with a new one").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
     assert "token" not in page.url, "the token must leave the address bar as soon as the page loads"
+    expect(page.locator(".who")).to_have_count(0)  # the page says it sends no name: it shows none either
     expect(page).to_have_url(re.compile(r"/surveys/respond$"))
     page.get_by_role("group", name="I feel valued").get_by_label(agree, exact=True).check()
     page.get_by_role("group", name="My workload is manageable").get_by_label(agree, exact=True).check()
@@ -256,3 +257,22 @@ def test_hr_are_told_when_an_answer_could_not_be_counted_and_everyone_else_is(pa
     expect(page.get_by_text("1 response could not be counted: the answers could not be stored. Everyone else's "
                             "are counted below.")).to_be_visible()
     expect(page.get_by_role("region", name="The whole trust")).to_contain_text(re.compile(r"5 of \d+ people answered"))
+
+
+def test_answers_submitted_after_hr_closed_the_survey_are_said_not_to_have_been_sent(page, browser, suite, shot):
+    run_url = build_and_open(page, "Support staff check-in (closed early)")
+    staff = browser.new_context(base_url=suite)
+    respondent = staff.new_page()
+    try:
+        sign_in_at_hillcrest(respondent, PEOPLE[0])
+        respondent.get_by_role("button", name="I've lost my link: answer “Support staff check-in (closed early)” "
+                                              "with a new one").click()
+        respondent.get_by_role("group", name="I feel valued").get_by_label("Agree", exact=True).check()
+        close_and_open_report(page, run_url)  # HR close it while the answers are still on the screen
+        respondent.get_by_role("button", name="Submit my answers").click()
+        expect(respondent.get_by_text(re.compile(r"Your answers were not sent\. This survey closed on \d+ \w+ \d{4}, "
+                                                 r"so it takes no more answers\."))).to_be_visible()
+        expect(respondent.get_by_text("If you have lost your link")).to_have_count(0)  # a new one would not help
+        shot("answers-not-sent-after-close")
+    finally:
+        staff.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import func, select
 
@@ -199,7 +199,8 @@ def seed_wellbeing(directory: ServiceContext, wellbeing: ServiceContext, *, toda
         token = unseal(opener, invitation["sealed_link"], survey_link_context(
             invitation["run_id"], invitation["staff_id"])).decode().split("#token=")[1]
         respond.submit(wellbeing.uow(actor="respondent"), token, answers, key, today=summer + timedelta(days=3))
-    runs.close(wellbeing.uow(actor="demo-seed"), SEED_PRINCIPAL, past.id, key)
+    runs.close(wellbeing.uow(actor="demo-seed"), SEED_PRINCIPAL, past.id, key,
+               at=datetime(past.closes_on.year, past.closes_on.month, past.closes_on.day, 17, tzinfo=timezone.utc))
     pulse = runs.create(wellbeing.uow(actor="demo-seed"), SEED_PRINCIPAL, {
         "title": "Autumn pulse", "instruments": ["enps", "trust_core"], "questions": [], "academy_ids": [],
         "staff_types": [], "opens_on": today, "closes_on": today + timedelta(days=21), "min_group_size": 5,

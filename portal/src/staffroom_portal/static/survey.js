@@ -61,16 +61,17 @@
     if (response.ok) return response.status === 204 ? null : response.json();
     const problem = await response.json().catch(() => ({}));
     throw { status: response.status, detail: problem.detail || problem.title || "Something went wrong",
-      errors: problem.errors || [] };
+      errors: problem.errors || [], survey: problem.survey };
   }
 
   const sentence = (text) => { const t = String(text).trim(); return t.charAt(0).toUpperCase() + t.slice(1) + (/[.!?]$/.test(t) ? "" : "."); };
   const day = (iso) => new Date(iso + "T12:00:00").toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric" });
 
-  // The link cannot be used (wrong, replaced, already used, or the survey closed): say so, and forget it.
-  function stop(message, dead = true) {
+  // The link cannot be used (wrong, replaced, already used, or the survey closed): say so, and forget it. A new
+  // link helps only while the survey is open.
+  function stop(message, dead = true, closed = false) {
     if (dead) sessionStorage.removeItem(STORE);
-    root.replaceChildren(el("div", { class: "panel" }, el("p", { text: message }), dead ? el("p", {},
+    root.replaceChildren(el("div", { class: "panel" }, el("p", { text: message }), dead && !closed ? el("p", {},
       "If you have lost your link, sign in and get a new one on ", el("a", { href: root.dataset.lostLink, text: "Surveys" }), ".") : null));
   }
 
@@ -168,6 +169,7 @@
       save.disabled = send.disabled = true;
       try { await work(); } catch (problem) {
         if (problem.status === 422) showErrors(form, summary, problem);
+        else if (problem.survey === "closed") stop(`Your answers were not sent. ${sentence(problem.detail)}`, true, true);
         else if (problem.status === 404 || problem.status === 409) stop(sentence(problem.detail));
         else status.textContent = `${sentence(problem.detail || "Staffroom could not be reached")} Your answers are still here: please try again.`;
       } finally { save.disabled = send.disabled = false; }
@@ -204,6 +206,6 @@
       status.textContent = "";
       stop(problem.status === 404 || problem.status === 409 ? `This link does not work. ${sentence(problem.detail)}`
         : `${sentence(problem.detail || "Staffroom could not be reached")} Please reload the page to try again.`,
-      problem.status === 404 || problem.status === 409);
+      problem.status === 404 || problem.status === 409, problem.survey === "closed");
     });
 })();

@@ -48,8 +48,8 @@ def new_link(run_id):
 
 @blp.get("/surveys/respond")
 def respond():
-    # No sign-in: answering must not say who is answering.
-    return render_template("surveys/respond.html")
+    # No sign-in: answering must not say who is answering, nor show the name of whoever is signed in.
+    return render_template("surveys/respond.html", anonymous_page=True)
 
 
 # -- HR: runs -------------------------------------------------------------------------------------------
@@ -217,7 +217,7 @@ def schedule(run_id):
     if survey["status"] == "open":
         flash(f"The survey is open: {survey['invited']} people have been sent their link.")
     else:
-        flash(f"The survey is scheduled: it opens on {survey['opens_on']} and invitations go out then.")
+        flash(f"The survey is scheduled: it opens on {_day(survey['opens_on'])} and invitations go out then.")
     return redirect(url_for(".run", run_id=run_id))
 
 

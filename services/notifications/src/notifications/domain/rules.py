@@ -180,8 +180,9 @@ def survey_invitation(p: dict, people: People) -> list[Draft]:
     the email only. A v1 event's link, in clear, is not kept anywhere: that email says how to get a new one."""
     return _to(people, p["staff_id"], "surveys", f"Your invitation: {p['title']}",
                f"You are invited to answer {p['title']} by {_date(p['closes_on'])}. Your answers are anonymous: "
-               "nobody, including HR, can see what you said, and results are shown only for groups of five or "
-               "more.\n\nYour personal link to the survey is yours alone and works once: Staffroom emails it to you "
+               "nobody, including HR, can see which answers are yours. Results are shown only for groups of five or "
+               "more, and what you write in your own words is shown to HR as you wrote it, without your name, so "
+               "please leave names out.\n\nYour personal link to the survey is yours alone and works once: Staffroom emails it to you "
                "and keeps no copy. Lost it, or not had it? Open Surveys in Staffroom and choose "
                "\"I've lost my link\" for a new one.",
                "/surveys", SurveyLink(_uuid(p["run_id"]), p.get("sealed_link")))

@@ -87,7 +87,8 @@ def open_with(session: Session, token: str | None, key: bytes, browser_key: str 
     if invitation.status is InvitationStatus.SUBMITTED:
         raise Conflict("this survey has already been answered with this link")
     if not run.accepting(today):
-        raise Conflict(_not_open(run, today))
+        raise Conflict(_not_open(run, today), survey="closed" if run.status is RunStatus.CLOSED
+                       or run.closes_on < today else "not_open")
     box = session.execute(select(drafts.c.sealed).where(drafts.c.token_hash == hashed)).scalar()
     saved, elsewhere = {}, False
     if box is not None:

@@ -38,7 +38,7 @@ from .runs import questionnaire, run_payload
 
 
 
-def close_run(uow: UnitOfWork, run: SurveyRun, key: bytes) -> int:
+def close_run(uow: UnitOfWork, run: SurveyRun, key: bytes, at: datetime | None = None) -> int:
     """Close the run (in the caller's unit of work): open every ballot in the box, add them up into the results
     and drivers, keep the comments, destroy the ballots and announce the results. Fewer answers than the minimum
     group are destroyed unread. A ballot the database cannot hold is set aside on its own and everyone else is
@@ -60,7 +60,7 @@ def close_run(uow: UnitOfWork, run: SurveyRun, key: bytes) -> int:
         counted = [ballot for i, ballot in enumerate(counted) if i not in refused]
     uow.session.execute(delete(ballots).where(ballots.c.run_id == run.id))
     uow.session.execute(delete(drafts).where(drafts.c.run_id == run.id))
-    run.close(answered=len(opened), set_aside=set_aside, at=datetime.now(timezone.utc))
+    run.close(answered=len(opened), set_aside=set_aside, at=at or datetime.now(timezone.utc))
     uow.session.flush()
     if rows:
         uow.session.execute(insert(results), rows)

@@ -5,7 +5,7 @@ import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import and_, case, func, or_, select
 
@@ -183,15 +183,17 @@ def schedule(uow: UnitOfWork, principal: Principal, run_id: uuid.UUID, links: Li
         return run
 
 
-def close(uow: UnitOfWork, principal: Principal, run_id: uuid.UUID, key: bytes) -> SurveyRun:
-    """Close early: no more answers; the results are worked out now."""
+def close(uow: UnitOfWork, principal: Principal, run_id: uuid.UUID, key: bytes,
+          at: datetime | None = None) -> SurveyRun:
+    """Close early: no more answers; the results are worked out now (`at`: when, for a run closed in the past, as
+    the demo's is)."""
     from .results import close_run
 
     with uow:
         run = get(uow.session, principal, run_id, manage=True, lock=True)
         if run.status is not RunStatus.OPEN:
             raise Conflict(f"a {run.status.value} run cannot close")
-        close_run(uow, run, key)
+        close_run(uow, run, key, at)
         uow.audit("close", "survey_run", run.id)
         uow.commit()
         return run
