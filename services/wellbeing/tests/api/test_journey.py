@@ -124,6 +124,20 @@ def test_academy_hr_sees_their_academy_and_trust_wide_figures_only(trust, client
     assert client.get(f"/runs/{run['id']}/report", headers=staff).status_code == 403
 
 
+def test_academy_hr_cannot_widen_their_academy_survey_to_the_trust_by_editing_it(trust, client):
+    """Found by issue 19's third outsider: PATCH academy_ids [] on an academy's draft made it trust-wide."""
+    trust.academy("Oak", teaching=5)
+    trust.academy("Elm", teaching=5)
+    oak_hr = trust.hr("Oak")
+    run = trust.run(hr=oak_hr, owner_academy_id=str(trust.academies["Oak"]))
+    widened = client.patch(f"/runs/{run['id']}", json={"academy_ids": []}, headers=oak_hr)
+    assert widened.status_code == 200 and widened.get_json()["academy_ids"] == [str(trust.academies["Oak"])]
+    elm = client.patch(f"/runs/{run['id']}", json={"academy_ids": [str(trust.academies["Elm"])]}, headers=oak_hr)
+    assert elm.status_code == 403
+    opened = client.post(f"/runs/{run['id']}/schedule", headers=oak_hr).get_json()
+    assert opened["invited"] == 5 and set(trust.links(run["id"])) == {p["staff_id"] for p in trust.staff["Oak"]}
+
+
 def test_a_lost_link_is_replaced_and_the_old_one_stops_working(trust, client, answers):
     trust.academy("Oak", teaching=5)
     run, links = trust.open()

@@ -228,3 +228,38 @@ def test_submissions_racing_the_close_are_counted_or_refused_never_left_in_the_b
     [stored] = world.rows(world.context.metadata.tables["runs"])
     submitted = world.rows(invitations, invitations.c.status == "submitted")
     assert stored.status == "closed" and stored.answered == len(submitted)  # everyone marked answered is counted
+
+
+@pytest.mark.integration
+def test_a_save_waiting_on_a_link_being_replaced_gets_a_404_not_a_500(pg_world):
+    """Found by issue 19's third outsider: "I lost my link" committing while a save with the old link waited for
+    the invitation's lock left the save with no invitation (500)."""
+    from sqlalchemy import update
+
+    from staffroom_shared.errors import NotFound
+    from wellbeing.service.runs import token_hash
+
+    world = pg_world
+    people = [world.join() for _ in range(5)]
+    run = world.survey(date(2027, 1, 4), date(2027, 1, 22))
+    token = world.tokens(run.id)[people[0]["staff_id"]]
+    outcome = []
+    with world.context.engine.connect() as replacing:
+        replacing.execute(update(invitations).where(invitations.c.token_hash == token_hash(token))
+                          .values(token_hash=token_hash("a new link")))  # holds the row until committed
+
+        def save():
+            try:
+                respond.save(world.context.uow(), token, {"enps.recommend": 2}, KEY, "b" * 22, today=date(2027, 1, 5))
+                outcome.append("ok")
+            except Exception as exc:  # noqa: BLE001 - the outcome is what is checked
+                outcome.append(exc)
+
+        saver = threading.Thread(target=save)
+        saver.start()
+        saver.join(1.0)
+        assert saver.is_alive(), outcome  # waiting for the invitation's lock
+        replacing.commit()
+    saver.join(30)
+    assert len(outcome) == 1 and isinstance(outcome[0], NotFound), outcome
+    assert world.count("drafts") == 0

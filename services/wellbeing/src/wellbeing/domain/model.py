@@ -101,6 +101,8 @@ class SurveyRun:
         unknown = sorted(set(self.staff_types) - set(STAFF_TYPES))
         if unknown:
             raise RunError(f"unknown staff types: {', '.join(unknown)}")
+        if self.owner_academy_id is not None and self.academy_ids != [str(self.owner_academy_id)]:
+            raise RunError("an academy's survey covers that academy only")
 
     @property
     def academy_uuids(self) -> list[uuid.UUID]:

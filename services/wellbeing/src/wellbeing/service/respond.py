@@ -81,7 +81,9 @@ def open_with(session: Session, token: str | None, key: bytes, browser_key: str 
         # deletes the drafts, so a save or submission either finishes before it (and is counted, or deleted) or
         # waits and then finds the run closed; and everyone takes the locks in the same order (no deadlock).
         run = session.scalars(run_query.with_for_update(read=True)).one()
-        invitation = session.scalars(query.with_for_update().execution_options(populate_existing=True)).one()
+        invitation = session.scalars(query.with_for_update().execution_options(populate_existing=True)).first()
+        if invitation is None:  # a new link replaced this one while we waited for the lock
+            raise NotFound("this survey link is not valid (a newer link has replaced it)")
     else:
         run = session.scalars(run_query).one()
     if invitation.status is InvitationStatus.SUBMITTED:

@@ -150,10 +150,8 @@ def create(uow: UnitOfWork, principal: Principal, data: dict) -> SurveyRun:
 def edit(uow: UnitOfWork, principal: Principal, run_id: uuid.UUID, changes: dict) -> SurveyRun:
     with uow:
         run = get(uow.session, principal, run_id, manage=True, lock=True)
-        if "academy_ids" in changes:
-            _checked(principal, changes, run.owner_academy_id)
-        if "instruments" in changes:
-            _checked(principal, {"instruments": changes["instruments"]}, run.owner_academy_id)
+        if "academy_ids" in changes or "instruments" in changes:
+            changes = _checked(principal, dict(changes), run.owner_academy_id)
         try:
             run.edit(**changes)
             _build(principal, {name: getattr(run, name) for name in (
