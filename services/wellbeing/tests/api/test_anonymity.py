@@ -48,10 +48,36 @@ def test_saved_drafts_are_sealed_so_the_database_cannot_read_them(trust, db):
     trust.academy("Oak", teaching=5)
     run, links = trust.open()
     token = next(iter(links.values()))
-    assert trust.answer(token, {"trust.improve": "My line manager shouts", "hse.21": 5}, final=False).status_code == 200
+    assert trust.answer(token, {"trust.improve": "My line manager shouts", "hse.21": 5}, final=False).status_code == 204
     [draft] = db.rows("drafts")
     assert b"shouts" not in draft["sealed"] and b"hse.21" not in draft["sealed"]
     assert draft["token_hash"] != token
+
+
+def test_no_response_size_follows_the_answers_so_access_logs_hold_nothing_of_them(trust, client, answers):
+    """Found by issue 19's third outsider: access logs record each response's bytes; a save echoed the answers and
+    the questionnaire carried the draft, so sizes matched comment lengths (and, with the order invitations were
+    answered, named 11 of 12 respondents). Saves now send nothing back and the questionnaire has one size."""
+    from wellbeing.domain.instruments import TEXT_MAX_LENGTH
+
+    trust.academy("Oak", teaching=6)
+    _, links = trust.open()
+    tokens = list(links.values())
+    drafts = [{}, {"hse.1": 1}, answers(3, enps=10, comment="x"), answers(5, comment="\U0001f600\x01é" * 600),
+              {**answers(1, enps=0), "trust.improve": "\x01" * TEXT_MAX_LENGTH}]
+    sizes = set()
+    for token, draft in zip(tokens, drafts):
+        if draft:
+            saved = trust.answer(token, draft, final=False)
+            assert (saved.status_code, saved.data) == (204, b"")
+        mine = client.get("/survey", headers={"X-Survey-Token": token, "X-Draft-Key": trust.browser})
+        assert mine.status_code == 200 and {k: v for k, v in mine.get_json()["saved"].items()} == {
+            k: v.strip() if isinstance(v, str) else v for k, v in draft.items()}
+        sizes.add(len(mine.data))
+        elsewhere = client.get("/survey", headers={"X-Survey-Token": token})  # another browser: nothing opens
+        assert elsewhere.get_json()["saved_elsewhere"] is bool(draft)
+        sizes.add(len(elsewhere.data))
+    assert len(sizes) == 1, sizes
 
 
 def test_a_small_group_shows_no_figure_and_no_comment(trust, client, answers):

@@ -273,16 +273,22 @@ def _anonymous_uow():
 @survey_blp.route("")
 class Survey(MethodView):
     @survey_blp.doc(**LINK_HEADER)
-    @survey_blp.response(200, schemas.QuestionnaireSchema)
+    @survey_blp.response(200, schemas.QuestionnaireSchema, description=(
+        "The questionnaire and what this browser saved. The body is padded with spaces to one length per survey, "
+        "so its size (which access logs record) says nothing about the answers in it."))
     def get(self):
         """The questionnaire for your link, with the answers this browser saved so far."""
         opened = respond.open_with(db_session(), _token(), _key(), _browser_key())
         form = opened.questionnaire
         used = {item.scale for item in form.items.values()}
-        return {"title": opened.run.title, "closes_on": opened.run.closes_on, "saved": opened.saved,
-                "saved_elsewhere": opened.saved_elsewhere,
-                "scales": [SCALES[s].__dict__ for s in SCALES if s in used],
-                "sections": [_section(i) for i in form.instruments]}
+        body = schemas.QuestionnaireSchema().dump({
+            "title": opened.run.title, "closes_on": opened.run.closes_on, "saved": opened.saved,
+            "saved_elsewhere": opened.saved_elsewhere, "scales": [SCALES[s].__dict__ for s in SCALES if s in used],
+            "sections": [_section(i) for i in form.instruments]})
+        # Saved answers serialise as their sealed draft does, so they fit in the draft's padded size.
+        longest = len(_json({**body, "saved": {}, "saved_elsewhere": False})) + respond.saved_size(opened)
+        text = _json(body)
+        return Response(text + b" " * (longest - len(text)), mimetype="application/json")
 
 
 @public
@@ -290,12 +296,17 @@ class Survey(MethodView):
 class Answers(MethodView):
     @survey_blp.doc(**LINK_HEADER)
     @survey_blp.arguments(schemas.AnswersSchema)
-    @survey_blp.response(200, schemas.AnswersSchema)
+    @survey_blp.response(204, description="saved (nothing is sent back, so no response's size follows the answers)")
     @survey_blp.alt_response(409, **NOT_AT_THIS_STAGE)
     def put(self, data):
         """Save answers so far (merged with what this browser saved before); come back to them with your link, in
         the same browser."""
-        return {"answers": respond.save(_anonymous_uow(), _token(), data["answers"], _key(), _browser_key())}
+        respond.save(_anonymous_uow(), _token(), data["answers"], _key(), _browser_key())
+        return None
+
+
+def _json(body: dict) -> bytes:
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 @public

@@ -101,6 +101,11 @@ def open_with(session: Session, token: str | None, key: bytes, browser_key: str 
     return Opened(run, invitation, questionnaire(run), saved, elsewhere)
 
 
+def saved_size(opened: Opened) -> int:
+    """The most bytes of JSON (UTF-8, compact) any answers saved for this run take: their draft's padded size."""
+    return sealed.capacity(opened.questionnaire)
+
+
 def _not_open(run: SurveyRun, today: date) -> str:
     if run.status is RunStatus.CLOSED or run.closes_on < today:
         return (f"this survey closed on {in_words(run.closed_at.date() if run.closed_at else run.closes_on)}, so it "
