@@ -27,6 +27,7 @@ class World(ConsumerWorld):
     def __init__(self, bootstrap_, context):
         super().__init__(bootstrap_, context)
         self.other = uuid.uuid4()
+        self.surveyed: list[uuid.UUID] = []  # satisfaction surveys sent, in the order they closed
 
     def send(self, event_type: str, payload: dict, on: date | None = None, academy_id=None):
         """Deliver an event that happened on `on` (noon UTC; default now)."""
@@ -139,15 +140,18 @@ class World(ConsumerWorld):
     def satisfaction(self, closes_on: date, groups: list[tuple], *, staff_types=(), answered: int = 20,
                      turnover: dict | None = None) -> uuid.UUID:
         """groups: (academy_id or None for the trust, % favourable for trust.satisfied), each answered by
-        `answered` people; `turnover`: {earlier run id: how many answered one and not the other}."""
+        `answered` people; `turnover`: {earlier run id: how many answered one and not the other}, 0 (the same
+        people) for every earlier run unless given, as wellbeing counts it for every run closed before."""
         run_id = uuid.uuid4()
+        turnover = {**{earlier: 0 for earlier in self.surveyed}, **(turnover or {})}
+        self.surveyed.append(run_id)
         self.send("wellbeing.results_published", {
             "run_id": run_id, "title": f"Survey closing {closes_on}", "opens_on": closes_on, "closes_on": closes_on,
             "academy_ids": [], "staff_types": list(staff_types), "min_group_size": 5,
             "groups": [{"cut": "trust" if a is None else "academy", "academy_id": a, "responses": answered,
                         "figures": [{"figure": "trust.satisfied", "n": answered, "mean": 3.8,
                                      "favourable": favourable}],
-                        "turnover": [{"run_id": r, "changed": n} for r, n in (turnover or {}).items()]}
+                        "turnover": [{"run_id": r, "changed": n} for r, n in turnover.items()]}
                        for a, favourable in groups]}, closes_on)
         return run_id
 

@@ -95,3 +95,21 @@ def test_no_data_where_one_person_left_and_another_joined_between_the_surveys(wo
     previous = world.satisfaction(PREVIOUS, [(None, 60.0)], answered=20)
     world.satisfaction(LATEST, [(None, 65.0)], answered=20, turnover={previous: 2})
     assert world.figures(KEY, TODAY) == {}
+
+
+def test_surveys_closed_out_of_date_order_are_compared_by_the_count_the_later_closed_one_kept(world):
+    """Found by issue 19's third outsider: the count of who changed is kept by the run that closed second; read
+    only from the later-dated run it was missing, and a swap of one leaver for one joiner was compared."""
+    two_staff_spending_more(world)
+    latest = world.satisfaction(LATEST, [(None, 65.0)], answered=20)
+    world.satisfaction(PREVIOUS, [(None, 60.0)], answered=20, turnover={latest: 2})  # closed second
+    assert world.figures(KEY, TODAY) == {}
+    assert statuses(world)[None] == Status.NO_DATA
+
+
+def test_two_surveys_nobody_counted_the_change_between_are_not_compared(world):
+    two_staff_spending_more(world)
+    world.satisfaction(PREVIOUS, [(None, 60.0)], answered=20)
+    world.surveyed.clear()  # as from a version of wellbeing that did not count it
+    world.satisfaction(LATEST, [(None, 65.0)], answered=20)
+    assert world.figures(KEY, TODAY) == {}

@@ -72,6 +72,7 @@ class Stack:
         self.hr = tokens.headers(uuid.uuid4(), roles=("staff", "trust_hr"))
         self.browser = secrets.token_urlsafe(16)
         self.people: list[Person] = []
+        self.links: dict[str, dict[uuid.UUID, str]] = {}  # each run's tokens by staff id
         chance = random.Random(19)
         for name, *sizes in SHAPE:
             academy_id = uuid.uuid4()
@@ -101,12 +102,14 @@ class Stack:
         assert response.status_code == status, (response.status_code, response.data[:500])
         return response.get_json() if response.data else None
 
-    def open_run(self, title: str, people: list[Person] | None = None, questions: list | None = None) -> str:
+    def open_run(self, title: str, people: list[Person] | None = None, questions: list | None = None,
+                 **extra) -> str:
         run = self.ok(self.client.post("/runs", headers=self.hr, json={
             "title": title, "instruments": INSTRUMENTS, "questions": questions or [], "opens_on": str(TODAY),
-            "closes_on": str(TODAY + timedelta(days=14))}), 201)
+            "closes_on": str(TODAY + timedelta(days=14)), **extra}), 201)
         self.ok(self.client.post(f"/runs/{run['id']}/schedule", headers=self.hr))
         by_id = {p.staff_id: p for p in (people or self.people)}
+        links = self.links.setdefault(run["id"], {})
         outbox = self.tables["outbox"]
         with self.context.engine.connect() as conn:
             for (envelope,) in conn.execute(select(outbox.c.envelope).where(
@@ -116,7 +119,16 @@ class Stack:
                     # each person's link as their email brings it (the outbox holds it sealed to notifications)
                     link = survey_link(self.context.config, payload)
                     by_id[uuid.UUID(payload["staff_id"])].token = link.split("#token=")[1]
+                if payload["run_id"] == run["id"]:
+                    links[uuid.UUID(payload["staff_id"])] = survey_link(self.context.config, payload).split("#token=")[1]
         return run["id"]
+
+    def tokens_of(self, run_id: str) -> dict[uuid.UUID, str]:
+        """Each invited person's token for a run, from their invitation."""
+        return self.links[run_id]
+
+    def events(self, event_type: str) -> list[dict]:
+        return [row.envelope["payload"] for row in self.rows("outbox", self.tables["outbox"].c.event_type == event_type)]
 
     def survey(self, method: str, path: str, token: str, answers: dict | None = None, browser: str | None = None):
         headers = {"X-Survey-Token": token, **({"X-Draft-Key": browser} if browser else {})}
@@ -373,6 +385,81 @@ def test_one_leaver_swapped_for_one_joiner_keeps_the_count_but_is_not_compared(s
         first_n, second_n = (p["n"] for p in series["points"])
         assert first_n == second_n  # the count alone would let these be compared
         assert series["points"][1]["withheld"] and series["points"][1]["mean"] is None, series
+
+
+def _swap(stack: Stack, first_title="Autumn survey", second_title="Spring survey", *, close_first=True, **extra):
+    """One leaver (answers 1 and 0) swapped for one joiner (5 and 10) between two runs whose other respondents
+    answer alike: the leaver is invited to both and answers the first only, the joiner answers the second only."""
+    oak = [p for p in stack.people if p.academy == "Oak"]
+    leaver, joiner, stayers = oak[0], oak[-1], oak[1:-1]
+    first = stack.open_run(first_title, **extra)
+    second = stack.open_run(second_title, **extra)
+    for run_id, person_in, value in ((first, leaver, (1, 0)), (second, joiner, (5, 10))):
+        for person in [person_in, *stayers]:
+            token = stack.tokens_of(run_id)[person.staff_id]
+            answers = {"trust.valued": value[0] if person is person_in else 3,
+                       "enps.recommend": value[1] if person is person_in else 8}
+            assert stack.survey("POST", "/submission", token, answers).status_code == 204
+    return first, second
+
+
+def test_runs_closed_out_of_date_order_are_still_not_compared_across_a_swap(stack):
+    """Issue 19's third outsider: the count of who changed is kept by the run that closed second; a run closed
+    later but dated earlier (as the demo closes its past surveys) was looked up the other way round, found no
+    count, and the swap was compared."""
+    from datetime import datetime, timezone
+
+    from wellbeing.domain.model import SurveyRun
+    from wellbeing.service.results import close_run
+
+    first, second = _swap(stack)
+    for run_id, days_ago in ((second, 1), (first, 30)):  # the later-dated one closes first
+        with stack.context.uow() as uow:
+            run = uow.session.get(SurveyRun, uuid.UUID(run_id), with_for_update=True)
+            close_run(uow, run, seal_key(stack.context.config),
+                      at=datetime.now(timezone.utc) - timedelta(days=days_ago))
+            uow.commit()
+    report = stack.ok(stack.client.get(f"/runs/{second}/report", headers=stack.hr))
+    series = [s for s in report["trend"] if s["measure"] in ("trust.valued", "enps")]
+    assert len(series) == 2
+    for s in series:
+        assert [p["title"] for p in s["points"]] == ["Autumn survey", "Spring survey"]
+        assert s["points"][1]["withheld"] and s["points"][1]["mean"] is None, s
+
+
+def test_every_pair_of_closed_runs_has_its_change_counted_whoever_owns_them(stack):
+    """Issue 19's third outsider: only runs of one owner were counted, so the targets service compared an academy
+    in a trust-wide run with the same academy in its own run with no count, and read a swap."""
+    oak = [p for p in stack.people if p.academy == "Oak"]
+    trust_run = stack.open_run("Trust survey")
+    for person in oak:
+        assert stack.survey("POST", "/submission", stack.tokens_of(trust_run)[person.staff_id],
+                            {"trust.valued": 3}).status_code == 204
+    stack.close(trust_run)
+    academy_run = stack.open_run("Oak's own survey", owner_academy_id=str(oak[0].academy_id))
+    for person in oak[1:]:  # one of them does not answer their academy's own
+        assert stack.survey("POST", "/submission", stack.tokens_of(academy_run)[person.staff_id],
+                            {"trust.valued": 3}).status_code == 204
+    stack.close(academy_run)
+    counted = {(str(r.earlier_run_id), r.academy_id): r.changed for r in stack.rows("turnover")
+               if str(r.run_id) == academy_run}
+    assert counted[(trust_run, str(oak[0].academy_id))] == 1  # the leaver answered the trust's run and not Oak's own
+    published = [e for e in stack.events("wellbeing.results_published") if e["run_id"] == academy_run]
+    [group] = [g for g in published[0]["groups"] if g["cut"] == "academy"]
+    assert {"run_id": trust_run, "changed": 1} in group["turnover"]
+
+
+def test_the_trend_compares_a_run_only_with_runs_of_the_same_scope(stack):
+    """Issue 19's third outsider: a trust run of one academy stood in the trust-wide trend as "the whole trust"."""
+    oak = next(p.academy_id for p in stack.people if p.academy == "Oak")
+    one = stack.open_run("Oak only", academy_ids=[str(oak)])
+    whole = stack.open_run("Whole trust")
+    for run_id in (one, whole):
+        for staff_id, token in stack.tokens_of(run_id).items():
+            assert stack.survey("POST", "/submission", token, {"trust.valued": 3}).status_code == 204
+        stack.close(run_id)
+    report = stack.ok(stack.client.get(f"/runs/{whole}/report", headers=stack.hr))
+    assert report["trend"] and all([p["title"] for p in s["points"]] == ["Whole trust"] for s in report["trend"])
 
 
 # -- one hostile respondent -------------------------------------------------------------------------------------

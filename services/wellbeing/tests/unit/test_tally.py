@@ -56,6 +56,7 @@ def test_a_trend_point_whose_count_moved_by_fewer_than_the_minimum_is_withheld()
     swapped = {(1, 0): 2}
     assert comparable([(20, k), (20, k)], lambda i, j: swapped.get((i, j), 0)) == [True, False]
     assert comparable([(20, k), (20, k)], lambda i, j: 6) == [True, True]  # six came and went: compared
+    assert comparable([(20, k), (20, k)], lambda i, j: None) == [True, False]  # nobody counted them: not compared
 
 
 def _measures(**values) -> Scored:

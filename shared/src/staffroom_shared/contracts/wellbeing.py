@@ -81,7 +81,7 @@ class Figure(Schema):
 
 
 class Turnover(Schema):
-    run_id = fields.UUID(required=True, metadata={"description": "a run of the same owner that closed earlier"})
+    run_id = fields.UUID(required=True, metadata={"description": "a run (of any owner) that closed earlier"})
     changed = fields.Integer(required=True, metadata={
         "description": "how many people in this group answered one of the two runs and not the other"})
 
@@ -92,8 +92,9 @@ class GroupFigures(Schema):
     responses = fields.Integer(required=True)
     figures = fields.List(fields.Nested(Figure), required=True)
     turnover = fields.List(fields.Nested(Turnover), load_default=list, metadata={
-        "description": "against each earlier run of the same owner: a comparison is safe only where this is 0 or "
-                       "at least the minimum group (optional: events from before it was sent have none)"})
+        "description": "against each run closed earlier: a comparison is safe only where this is 0 or at least "
+                       "the minimum group; a pair found in neither run's list was not counted and is not compared "
+                       "(optional: events from before it was sent have none)"})
 
 
 @contract("wellbeing.results_published", 1)

@@ -176,7 +176,8 @@ def turnover(later: dict, earlier: dict) -> dict[str, int]:
 
 def comparable(series: list[tuple[int, int]], changed=lambda i, j: 0) -> list[bool]:
     """Which points of a figure's series over runs (oldest first; each its count n and its run's minimum group k)
-    may be shown beside the others; `changed(i, j)`: how many people answered one of runs i and j and not the other.
+    may be shown beside the others; `changed(i, j)`: how many people answered one of runs i and j and not the other
+    (None: not known, so not compared).
 
     Two runs' figures for a group subtract to the answers of the people who came or went in between: if one person
     left and the rest answered as before, the difference is that person's answer. So a point is shown only if, with
@@ -194,7 +195,7 @@ def comparable(series: list[tuple[int, int]], changed=lambda i, j: 0) -> list[bo
             m, kj = series[j]
             least = max(k, kj)
             people = changed(i, j)
-            if 0 < abs(n - m) < least or 0 < people < least:
+            if 0 < abs(n - m) < least or people is None or 0 < people < least:
                 ok = False
         if ok:
             shown.append(i)

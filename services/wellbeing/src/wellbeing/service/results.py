@@ -131,12 +131,10 @@ def _refused_data(exc: StatementError) -> bool:
 
 
 def _turnover(session: Session, run: SurveyRun) -> list[dict]:
-    """For each run closed before this one (of the same owner, as the trend compares them), how many people
-    answered one and not the other, for the trust and each academy."""
-    owner = runs.c.owner_academy_id
-    earlier = session.scalars(select(runs.c.id).where(
-        runs.c.status == RunStatus.CLOSED, runs.c.id != run.id,
-        owner.is_(None) if run.owner_academy_id is None else owner == run.owner_academy_id)).all()
+    """For each run closed before this one, whoever owns it, how many people answered one and not the other, for
+    the trust and each academy: the trend compares a group across its owner's runs, and the targets service
+    compares an academy across every run covering it."""
+    earlier = session.scalars(select(runs.c.id).where(runs.c.status == RunStatus.CLOSED, runs.c.id != run.id)).all()
     if not earlier:
         return []
     answered: dict = defaultdict(dict)
@@ -279,19 +277,24 @@ def academy_names(session) -> dict[str, str]:
 
 
 def trend(session, run: SurveyRun, academy_ids) -> list[dict]:
-    """Each shown trust-wide (and, for academy HR, academy) measure across every closed run, oldest first; a point
-    whose count changed by fewer than the minimum group since an earlier one is withheld (domain.disclosure)."""
+    """Each shown trust-wide (and, for academy HR, academy) measure across every closed run of the same owner and
+    the same scope (academies and staff types), oldest first; a point whose people changed by fewer than the
+    minimum group since an earlier one is withheld (domain.disclosure)."""
     cells = (results.c.cut == "trust") if academy_ids is None else and_(
         results.c.cut.in_(("trust", "academy")),
         (results.c.academy_id == "") | results.c.academy_id.in_([str(a) for a in academy_ids]))
     closed = func.coalesce(runs.c.closed_at, runs.c.closes_on)
+    owner = runs.c.owner_academy_id
+    alike = [other for other, covers, types in session.execute(
+        select(runs.c.id, runs.c.academy_ids, runs.c.staff_types).where(
+            runs.c.status == RunStatus.CLOSED,
+            owner.is_(None) if run.owner_academy_id is None else owner == run.owner_academy_id))
+        if sorted(covers) == sorted(run.academy_ids) and sorted(types) == sorted(run.staff_types)]
     query = (select(results.c.run_id, runs.c.title, runs.c.closes_on, runs.c.closed_at, runs.c.min_group_size,
                     results.c.cut,
                     results.c.academy_id, results.c.figure, results.c.n, results.c.mean, results.c.favourable)
              .join(runs, runs.c.id == results.c.run_id)
-             .where(runs.c.status == RunStatus.CLOSED, results.c.kind == "measure", results.c.suppressed.is_(False),
-                    cells, runs.c.owner_academy_id.is_(None) if run.owner_academy_id is None
-                    else runs.c.owner_academy_id == run.owner_academy_id,
+             .where(runs.c.id.in_(alike), results.c.kind == "measure", results.c.suppressed.is_(False), cells,
                     results.c.figure.in_(list(questionnaire(run).measures)))
              .order_by(results.c.figure, results.c.cut, results.c.academy_id, closed, runs.c.id))
     series: dict[tuple, dict] = {}
@@ -304,15 +307,13 @@ def trend(session, run: SurveyRun, academy_ids) -> list[dict]:
                                 "closed_at": row.closed_at,
                                 "n": row.n, "mean": row.mean, "favourable": row.favourable, "withheld": None,
                                 "k": row.min_group_size})
-    pairs = {(r.run_id, r.earlier_run_id, r.academy_id): r.changed for r in session.execute(
-        select(turnover_rows).where(turnover_rows.c.run_id.in_({p["run_id"] for e in series.values()
-                                                                for p in e["points"]})))}
+    pairs = between(session, {p["run_id"] for e in series.values() for p in e["points"]})
     for entry in series.values():
         points = entry["points"]
         scope = entry["academy_id"] or ""
 
-        def changed(i, j, points=points, scope=scope):  # None where unknown, which the rule reads as 0
-            return pairs.get((points[i]["run_id"], points[j]["run_id"], scope), 0)
+        def changed(i, j, points=points, scope=scope):
+            return pairs.get((points[i]["run_id"], points[j]["run_id"], scope))
 
         for point, ok in zip(points, comparable([(p["n"], p["k"]) for p in points], changed)):
             k = point.pop("k")
@@ -321,6 +322,17 @@ def trend(session, run: SurveyRun, academy_ids) -> list[dict]:
                     f"not compared: the people answering changed by fewer than {k} since an earlier survey shown "
                     "here, so the difference could reveal their answers"))
     return list(series.values())
+
+
+def between(session, run_ids: set) -> dict[tuple, int]:
+    """{(run, other run, academy id or ""): how many answered one and not the other}, both ways round: a pair's
+    row is kept by whichever closed second, which need not be the later in date."""
+    found = {}
+    for row in session.execute(select(turnover_rows).where(turnover_rows.c.run_id.in_(run_ids),
+                                                           turnover_rows.c.earlier_run_id.in_(run_ids))):
+        found[(row.run_id, row.earlier_run_id, row.academy_id)] = found[
+            (row.earlier_run_id, row.run_id, row.academy_id)] = row.changed
+    return found
 
 
 CUT_NAMES = {"trust": "The whole trust", "academy": "Each academy", "staff_type": "Each staff type",

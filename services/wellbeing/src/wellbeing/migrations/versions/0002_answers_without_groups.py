@@ -122,20 +122,17 @@ def _drivers_of_closed_runs(bind) -> list[dict]:
 
 
 def _turnover_of_closed_runs(bind) -> list[dict]:
-    """For each pair of closed runs of one owner (the later first): how many answered one and not the other, for
-    the trust and each academy, as the service works it out at each close from now on."""
-    closed = bind.execute(sa.text("SELECT id, owner_academy_id, closes_on FROM runs WHERE status = 'closed' "
-                                  "ORDER BY closes_on, id")).all()
+    """For each pair of closed runs, whoever owns them (the later first): how many answered one and not the other,
+    for the trust and each academy, as the service works it out at each close from now on."""
+    closed = bind.execute(sa.text("SELECT id FROM runs WHERE status = 'closed' ORDER BY closes_on, id")).all()
     answered: dict = {}
     for run_id, staff_id, academy_id in bind.execute(sa.text(
             "SELECT i.run_id, i.staff_id, i.academy_id FROM invitations i JOIN runs r ON r.id = i.run_id "
             "WHERE r.status = 'closed' AND i.status = 'submitted'")):
         answered.setdefault(str(_uuid(run_id)), {})[str(_uuid(staff_id))] = str(_uuid(academy_id))
     found = []
-    for i, (later, owner, _) in enumerate(closed):
-        for earlier, other_owner, _ in closed[:i]:
-            if str(owner) != str(other_owner):
-                continue
+    for i, (later,) in enumerate(closed):
+        for (earlier,) in closed[:i]:
             mine, theirs = answered.get(str(_uuid(later)), {}), answered.get(str(_uuid(earlier)), {})
             counts = {"": len(set(mine) ^ set(theirs))}
             for academy in set(mine.values()) | set(theirs.values()):
