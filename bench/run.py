@@ -943,6 +943,7 @@ def bench_wellbeing_report(database_url: str, tmp: Path, rounds: int, requests: 
     finally:
         context.engine.dispose()
     add_time_row(f"(g) close a run: results of {per_run:,} responses, PostgreSQL (informational)", closes, 30.0)
+    close_memory(database_url, config, seeded["people"][:WORDY_PEOPLE], rounds=3)
 
     newest = seeded["run_ids"][-1]
     token = issue_dev_token(private, staff_id=uuid.uuid4(), roles=["staff", "trust_hr"], issuer=issuer)
@@ -991,6 +992,45 @@ def bench_wellbeing_report(database_url: str, tmp: Path, rounds: int, requests: 
                results["wellbeing"], results["bare"], 200.0)
     add_ratio_row("(g) the same as sequential req/s (1000 / median ms) vs bare PK read of `runs`", "req/s",
                   [1000 / ms for ms in results["wellbeing"]], [1000 / ms for ms in results["bare"]], None)
+
+
+WORDY_PEOPLE, WORDY_QUESTIONS, WORDY_CHARS = 150, 30, 300  # (g) memory: issue 19's third outsider's survey
+
+
+def close_memory(database_url: str, config, people: list[dict], rounds: int) -> None:
+    """(g) memory: the close's peak Python memory (tracemalloc) against the size of the box it opens, for a run
+    of 30 written questions (each ballot padded for all 30 at full length) that 150 people answered, writing
+    three comments each. Reading the box whole held it all (issue 19's third outsider: +167 MB for 150 ballots)."""
+    import tracemalloc
+
+    from wellbeing import bootstrap
+    from wellbeing.service import runs as run_commands
+    from wellbeing.service.respond import seal_key
+
+    import wellbeing_seed
+
+    hr = trust_hr()
+    peaks, boxes = [], []
+    for _ in range(rounds):
+        run_id, box = wellbeing_seed.seed_wordy_run(database_url, people, seal_key(config), WORDY_QUESTIONS,
+                                                    WORDY_CHARS)
+        context = bootstrap.build(config)
+        try:
+            tracemalloc.start()
+            run_commands.close(context.uow(actor=hr.actor), hr, run_id, seal_key(config))
+            peaks.append(tracemalloc.get_traced_memory()[1])
+            tracemalloc.stop()
+        finally:
+            context.engine.dispose()
+        boxes.append(box)
+    log(f"(g) memory: closing {len(people)} ballots of {boxes[0] // len(people):,} bytes ({boxes[0] / 1e6:.0f} MB "
+        f"box): peak {', '.join(f'{p / 1e6:.1f}' for p in peaks)} MB traced")
+    ROWS.append({"name": f"(g) close: peak memory / the box it opens, {len(people)} ballots x {WORDY_QUESTIONS} written "
+                         "questions, PostgreSQL", "a": f"{spread([p / 1e6 for p in peaks], '.1f')} MB",
+                 "b": f"{spread([b / 1e6 for b in boxes], '.0f')} MB",
+                 "result": f"ratio {spread([p / b for p, b in zip(peaks, boxes)], '.2f')}", "target": "<= 0.25",
+                 "status": "ok" if statistics.median(p / b for p, b in zip(peaks, boxes)) <= 0.25 else "MISSED",
+                 "n": rounds})
 
 
 def bench_wellbeing_submit(database_url: str, tmp: Path, rounds: int) -> None:

@@ -215,6 +215,47 @@ def seed_trust(sa_url: str, runs_count: int, per_run: int, key: bytes, log=print
     return {"academy_ids": academy_ids, "people": people, "run_ids": run_ids, "rows": rows}
 
 
+def seed_wordy_run(sa_url: str, people: list[dict], key: bytes, written: int, comment_chars: int) -> tuple[uuid.UUID, int]:
+    """(g) memory: an OPEN run of every instrument plus `written` written questions, one ballot per person, each
+    answering every rated question and three written ones with `comment_chars` characters, sealed as a submission
+    seals them (so each is padded to the run's capacity: every written question at full length). Returns the run
+    id and the box's size in bytes."""
+    from sqlalchemy import create_engine, insert
+
+    from wellbeing.adapters.orm import ballots, runs
+    from wellbeing.adapters.sealed import capacity
+    from wellbeing.domain.instruments import INSTRUMENTS, Questionnaire, custom_instrument
+    from wellbeing.domain.model import RunStatus, service_band
+    from wellbeing.domain.scoring import score
+    from wellbeing.service.respond import seal_ballot
+
+    today = date.today()
+    questions = [{"key": f"w{i}", "text": f"Written question {i}", "scale": "text"} for i in range(written)]
+    form = Questionnaire([*(INSTRUMENTS[k] for k in ALL_INSTRUMENTS), custom_instrument(questions)])
+    size = capacity(form)
+    rng = random.Random(7)
+    run_id = uuid.uuid4()
+    boxes = []
+    for n, person in enumerate(people):
+        answers = {**answer_patterns()[n % ANSWER_PATTERNS]}
+        for i in rng.sample(range(written), 3):
+            answers[f"custom.w{i}"] = "".join(rng.choice("abcdefgh ") for _ in range(comment_chars)).strip() or "ok"
+        group = type("Group", (), {"academy_id": person["academy_id"], "staff_type": person["staff_type"],
+                                   "service_band": service_band(person["start_date"], today)})
+        boxes.append({"id": uuid.uuid4(), "run_id": run_id, "sealed": seal_ballot(key, run_id, group,
+                                                                                  score(form, answers), size)})
+    engine = create_engine(sa_url)
+    with engine.begin() as conn:
+        conn.execute(insert(runs).values(
+            id=run_id, title="Wordy survey", instruments=ALL_INSTRUMENTS, questions=questions, academy_ids=[],
+            staff_types=[], opens_on=today - timedelta(days=7), closes_on=today + timedelta(days=7), min_group_size=5,
+            outcome="enps", owner_academy_id=None, created_by="bench-trust-hr", status=RunStatus.OPEN,
+            invited=len(people), reminded_on=None))
+        conn.execute(insert(ballots), boxes)
+    engine.dispose()
+    return run_id, sum(len(b["sealed"]) for b in boxes)
+
+
 def seed_staff(engine, per_academy: int) -> list[dict]:
     """(h): the academies and a staff copy of ACADEMIES x per_academy people."""
     from sqlalchemy import insert

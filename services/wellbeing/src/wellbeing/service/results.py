@@ -38,12 +38,18 @@ from .runs import questionnaire, run_payload
 
 
 
+BALLOTS_AT_A_TIME = 10
+
+
 def close_run(uow: UnitOfWork, run: SurveyRun, key: bytes, at: datetime | None = None) -> int:
     """Close the run (in the caller's unit of work): open every ballot in the box, add them up into the results
     and drivers, keep the comments, destroy the ballots and announce the results. Fewer answers than the minimum
     group are destroyed unread. A ballot the database cannot hold is set aside on its own and everyone else is
     counted."""
-    boxed = uow.session.scalars(select(ballots.c.sealed).where(ballots.c.run_id == run.id)).all()
+    # Read a few ballots at a time, each opened as it comes: a sealed ballot is padded to the longest answers the
+    # run allows (hundreds of KB with many written questions); what it holds is usually a few hundred bytes.
+    boxed = uow.session.scalars(select(ballots.c.sealed).where(ballots.c.run_id == run.id)
+                                .execution_options(yield_per=BALLOTS_AT_A_TIME))
     opened = [_opened(key, run.id, box) for box in boxed]
     counted = [ballot for ballot in opened if _storable(ballot)]
     set_aside = len(opened) - len(counted)
