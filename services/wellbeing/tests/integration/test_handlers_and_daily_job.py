@@ -263,3 +263,44 @@ def test_a_save_waiting_on_a_link_being_replaced_gets_a_404_not_a_500(pg_world):
     saver.join(30)
     assert len(outcome) == 1 and isinstance(outcome[0], NotFound), outcome
     assert world.count("drafts") == 0
+
+
+def test_the_close_counts_who_changed_between_runs_as_counting_them_one_by_one_does(world):
+    """Who answered one run and not the other, per academy (a mover counts in both) and for the trust, against
+    every earlier closed run: worked out in the database, checked here against the sets themselves."""
+    import random
+
+    from wellbeing.adapters.orm import runs as run_rows
+    from wellbeing.domain.model import InvitationStatus, RunStatus, SurveyRun
+    from wellbeing.service.results import _turnover
+
+    chance = random.Random(19)
+    academy_ids = [uuid.uuid4() for _ in range(3)]
+    people = [uuid.uuid4() for _ in range(40)]
+    answered = []
+    with world.context.engine.begin() as conn:
+        for n in range(4):
+            run_id = uuid.uuid4()
+            conn.execute(run_rows.insert().values(
+                id=run_id, title=f"Run {n}", instruments=["enps"], questions=[], academy_ids=[], staff_types=[],
+                opens_on=date(2026, n + 1, 1), closes_on=date(2026, n + 1, 20), min_group_size=5, outcome="enps",
+                owner_academy_id=None, created_by="test", status=RunStatus.CLOSED if n < 3 else RunStatus.OPEN,
+                invited=len(people), answered=0, set_aside=0))
+            rows = [{"run_id": run_id, "staff_id": p, "token_hash": uuid.uuid4().hex, "staff_type": "teaching",
+                     "academy_id": chance.choice(academy_ids), "service_band": "2_to_5_years",
+                     "status": InvitationStatus.SUBMITTED if chance.random() < 0.7 else InvitationStatus.INVITED}
+                    for p in people]
+            conn.execute(invitations.insert(), rows)
+            answered.append((run_id, {r["staff_id"]: str(r["academy_id"]) for r in rows
+                                      if r["status"] is InvitationStatus.SUBMITTED}))
+    (last, mine), earlier = answered[-1], answered[:-1]
+    expected = []
+    for other, theirs in earlier:
+        expected.append((other, "", len(set(mine) ^ set(theirs))))
+        for academy in set(mine.values()) | set(theirs.values()):
+            expected.append((other, academy, len({s for s, a in mine.items() if a == academy}
+                                                 ^ {s for s, a in theirs.items() if a == academy})))
+    with world.context.read_sessions() as session:
+        found = _turnover(session, session.get(SurveyRun, last))
+    assert sorted((r["earlier_run_id"], r["academy_id"], r["changed"]) for r in found) == sorted(expected)
+    assert {r["run_id"] for r in found} == {last}

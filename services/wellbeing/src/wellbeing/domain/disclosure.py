@@ -163,17 +163,6 @@ def suppressed(counts: dict[Hashable, int], sums: list[tuple[Hashable, list[Hash
     return hidden
 
 
-def turnover(later: dict, earlier: dict) -> dict[str, int]:
-    """How many people answered one of two runs and not the other, for the trust ("") and each academy, from
-    {staff id: academy id} of who answered each (someone who moved academy counts in both academies)."""
-    out = {"": len(set(later) ^ set(earlier))}
-    for academy in set(later.values()) | set(earlier.values()):
-        mine = {s for s, a in later.items() if a == academy}
-        theirs = {s for s, a in earlier.items() if a == academy}
-        out[academy] = len(mine ^ theirs)
-    return out
-
-
 def comparable(series: list[tuple[int, int]], changed=lambda i, j: 0) -> list[bool]:
     """Which points of a figure's series over runs (oldest first; each its count n and its run's minimum group k)
     may be shown beside the others; `changed(i, j)`: how many people answered one of runs i and j and not the other

@@ -29,7 +29,7 @@ from ..adapters import sealed
 from ..adapters.orm import (
     academies, ballots, comments, drafts, drivers as driver_rows, invitations, results, runs, turnover as turnover_rows,
 )
-from ..domain.disclosure import Cell, comparable, turnover
+from ..domain.disclosure import Cell, comparable
 from ..domain.instruments import Questionnaire
 from ..domain.model import InvitationStatus, RunStatus, SurveyRun, bands_named, staff_types_named
 from ..domain.scoring import Scored, ScoredItem, ScoredMeasure
@@ -138,18 +138,36 @@ def _refused_data(exc: StatementError) -> bool:
 
 def _turnover(session: Session, run: SurveyRun) -> list[dict]:
     """For each run closed before this one, whoever owns it, how many people answered one and not the other, for
-    the trust and each academy: the trend compares a group across its owner's runs, and the targets service
-    compares an academy across every run covering it."""
+    the trust ("") and each academy (someone who moved academy counts in both): the trend compares a group across
+    its owner's runs, and the targets service compares an academy across every run covering it. Counted in the
+    database, |A| + |B| - 2|A and B|, so the close's memory does not grow with the trust's history."""
     earlier = session.scalars(select(runs.c.id).where(runs.c.status == RunStatus.CLOSED, runs.c.id != run.id)).all()
     if not earlier:
         return []
-    answered: dict = defaultdict(dict)
-    for run_id, staff_id, academy_id in session.execute(
-            select(invitations.c.run_id, invitations.c.staff_id, invitations.c.academy_id)
-            .where(invitations.c.run_id.in_([run.id, *earlier]), invitations.c.status == InvitationStatus.SUBMITTED)):
-        answered[run_id][staff_id] = str(academy_id)
-    return [{"run_id": run.id, "earlier_run_id": other, "academy_id": academy, "changed": n}
-            for other in earlier for academy, n in turnover(answered[run.id], answered[other]).items()]
+    answered = invitations.c.status == InvitationStatus.SUBMITTED
+    sizes = {(r, str(a)): n for r, a, n in session.execute(
+        select(invitations.c.run_id, invitations.c.academy_id, func.count())
+        .where(invitations.c.run_id.in_([run.id, *earlier]), answered)
+        .group_by(invitations.c.run_id, invitations.c.academy_id))}
+    mine = select(invitations.c.staff_id, invitations.c.academy_id).where(
+        invitations.c.run_id == run.id, answered).subquery("mine")
+    theirs = invitations.alias("theirs")
+
+    def both(*by):  # how many answered this run and each earlier one (in the same academy, by academy)
+        return session.execute(
+            select(theirs.c.run_id, *by, func.count()).join(mine, and_(
+                mine.c.staff_id == theirs.c.staff_id, *(mine.c.academy_id == theirs.c.academy_id for _ in by)))
+            .where(theirs.c.run_id.in_(earlier), theirs.c.status == InvitationStatus.SUBMITTED)
+            .group_by(theirs.c.run_id, *by)).all()
+
+    in_both = {(r, ""): n for r, n in both()} | {(r, str(a)): n for r, a, n in both(theirs.c.academy_id)}
+    found = []
+    for other in earlier:
+        for scope in {"", *(a for r, a in sizes if r in (run.id, other))}:
+            count = sum(n for (r, a), n in sizes.items() if r in (run.id, other) and scope in ("", a))
+            found.append({"run_id": run.id, "earlier_run_id": other, "academy_id": scope,
+                          "changed": count - 2 * in_both.get((other, scope), 0)})
+    return found
 
 
 def _drivers(run: SurveyRun, counted: list, shown: set[str]) -> list[dict]:
