@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from staffroom_portal.testing import accessibility_violations, sign_in, sign_out
+from staffroom_portal.testing import Shots, accessibility_violations, sign_in, sign_out
 
 ACADEMY = "Hillcrest All-Through Academy"
 # Support staff at Hillcrest in the demo trust (directory/demo.py), answering only in this file's surveys.
@@ -195,6 +195,7 @@ def test_staff_cannot_open_survey_results_and_a_bad_link_says_so(page, shot):
 def test_answering_a_survey_and_reading_results_fit_a_phone_screen(browser, suite):
     context = browser.new_context(base_url=suite, viewport={"width": 375, "height": 740}, is_mobile=True)
     page = context.new_page()
+    shot = Shots(page, "phone-survey-and-results")
     try:
         sign_in_at_hillcrest(page, PEOPLE[0])
         page.get_by_role("button", name=re.compile("I've lost my link: answer “Autumn pulse”")).click()
@@ -204,6 +205,11 @@ def test_answering_a_survey_and_reading_results_fit_a_phone_screen(browser, suit
         # a respondent sees what an instrument's licence asks them to see, not its sources and terms
         text = page.locator("main").inner_text()
         assert "licence" not in text and "https://" not in text, text
+        # a rating's choices read top to bottom in order (issue 19's third outsider: wrapped, they read out of order)
+        boxes = page.locator("fieldset").first.locator(".choices label").evaluate_all(
+            "labels => labels.map(l => [l.textContent.trim(), l.getBoundingClientRect().top])")
+        assert len(boxes) >= 5 and all(a[1] < b[1] for a, b in zip(boxes, boxes[1:])), boxes
+        shot("survey")
         sign_in(page, suggested="trust HR")
         page.goto("/surveys/runs")
         width = page.evaluate("document.documentElement.scrollWidth")
@@ -213,7 +219,16 @@ def test_answering_a_survey_and_reading_results_fit_a_phone_screen(browser, suit
         page.wait_for_load_state("load")
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 375, f"the results are {width}px wide on a 375px screen: they scroll sideways"
-        expect(page.get_by_text("Scroll the table sideways to see every survey")).to_be_visible()
+        # and so is every table: the trend, a column per survey, is read survey by survey (issue 19's third
+        # outsider found it 641 px wide, to be scrolled sideways)
+        tables = page.locator("main table").evaluate_all("ts => ts.map(t => [t.caption?.textContent, t.scrollWidth])")
+        assert tables and not [t for t in tables if t[1] > 375], [t for t in tables if t[1] > 375]
+        labels = page.locator("td[data-label*=', closed ']").evaluate_all("tds => tds.map(td => td.dataset.label)")
+        assert labels and all(re.fullmatch(r".+, closed \d{1,2} [A-Z][a-z]+ \d{4}", label) for label in labels), labels
+        # eNPS is a score from -100 to +100 in the trend too, not the share who would recommend
+        enps = page.locator("main table tr").filter(has_text="Employee Net Promoter Score (whole trust)").locator("td")
+        assert re.fullmatch(r"[+-]\d{1,3}", enps.first.inner_text().strip()), enps.first.inner_text()
+        shot("results")
     finally:
         context.close()
 

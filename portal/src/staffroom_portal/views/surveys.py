@@ -166,14 +166,22 @@ def _trend(series: list[dict], titles: dict, academies: dict) -> dict:
                    for s in series for p in s["points"]})  # in the order they closed
     rows = []
     for s in series:
-        share = s["points"][0]["favourable"] is not None  # compare like with like: % favourable, else the mean
-        where = academies.get(s["academy_id"], "an academy") if s["academy_id"] else "whole trust"
         shown = [p for p in s["points"] if not p.get("withheld")]
+        # compare like with like: eNPS as its score (-100 to +100), else % favourable where the measure has one,
+        # else the mean (a withheld point has neither, so it does not decide)
+        enps = s["measure"] == "enps"
+        share = not enps and any(p["favourable"] is not None for p in shown)
+        where = academies.get(s["academy_id"], "an academy") if s["academy_id"] else "whole trust"
+
+        def value(p, share=share, enps=enps):
+            return f"{round(p['mean']):+d}" if enps else p["favourable"] if share else p["mean"]
+
         rows.append({"label": f"{titles.get(s['measure'], s['measure'])} ({where})", "unit": "%" if share else "",
-                     "values": {p["run_id"]: p["favourable"] if share else p["mean"] for p in shown},
+                     "signed": enps, "values": {p["run_id"]: value(p) for p in shown},
                      "withheld": {p["run_id"] for p in s["points"] if p.get("withheld")},
                      "points": [{"label": f"{p['title']} ({_day(p['closed_on'])})",
-                                 "value": p["favourable"] if share else p["mean"]} for p in shown]})
+                                 "value": round(p["mean"]) if enps else p["favourable"] if share else p["mean"]}
+                                for p in shown]})
     return {"runs": [{"id": run_id, "title": title, "closed_on": closed} for _, closed, run_id, title in runs],
             "rows": rows}
 
