@@ -179,7 +179,9 @@ class RabbitBus:
                 if message is None:
                     break
                 out.append(_dead_letter(message, self._max_attempts.get(queue, MAX_ATTEMPTS)))
-            # Closing the channel without acking returns every message to the dead-letter queue.
+            # Every message back to the dead-letter queue before we return (basic.recover answers once they are
+            # requeued), so a replay straight after finds them: the channel's close alone returns them later.
+            channel.basic_recover(requeue=True)
         return out
 
     def replay_dead_letters(self, queue: str, message_ids: Sequence[str] | None = None) -> int:
