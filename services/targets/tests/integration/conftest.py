@@ -138,9 +138,10 @@ class World(ConsumerWorld):
         return run_id
 
     def satisfaction(self, closes_on: date, groups: list[tuple], *, staff_types=(), answered: int = 20,
-                     turnover: dict | None = None) -> uuid.UUID:
+                     turnover: dict | None = None, skipped: int = 0) -> uuid.UUID:
         """groups: (academy_id or None for the trust, % favourable for trust.satisfied), each answered by
-        `answered` people; `turnover`: {earlier run id: how many answered one and not the other}, 0 (the same
+        `answered` people, `skipped` of whom did not answer its question; `turnover`: {earlier run id: how many
+        answered one and not the other}, 0 (the same
         people) for every earlier run unless given, as wellbeing counts it for every run closed before."""
         run_id = uuid.uuid4()
         turnover = {**{earlier: 0 for earlier in self.surveyed}, **(turnover or {})}
@@ -149,7 +150,7 @@ class World(ConsumerWorld):
             "run_id": run_id, "title": f"Survey closing {closes_on}", "opens_on": closes_on, "closes_on": closes_on,
             "academy_ids": [], "staff_types": list(staff_types), "min_group_size": 5,
             "groups": [{"cut": "trust" if a is None else "academy", "academy_id": a, "responses": answered,
-                        "figures": [{"figure": "trust.satisfied", "n": answered, "mean": 3.8,
+                        "figures": [{"figure": "trust.satisfied", "n": answered - skipped, "mean": 3.8,
                                      "favourable": favourable}],
                         "turnover": [{"run_id": r, "changed": n} for r, n in turnover.items()]}
                        for a, favourable in groups]}, closes_on)

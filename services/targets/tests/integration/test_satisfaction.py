@@ -113,3 +113,12 @@ def test_two_surveys_nobody_counted_the_change_between_are_not_compared(world):
     world.surveyed.clear()  # as from a version of wellbeing that did not count it
     world.satisfaction(LATEST, [(None, 65.0)], answered=20)
     assert world.figures(KEY, TODAY) == {}
+
+
+def test_no_data_where_two_people_swapped_who_skipped_the_question(world):
+    """Issue 19's fourth outsider: the same twenty answered both surveys, one skipping the question each time but
+    not the same one; the counts match and nobody came or went, yet the difference is two people's answers."""
+    two_staff_spending_more(world)
+    world.satisfaction(PREVIOUS, [(None, 60.0)], answered=20, skipped=1)
+    world.satisfaction(LATEST, [(None, 65.0)], answered=20, skipped=1)
+    assert world.figures(KEY, TODAY) == {}

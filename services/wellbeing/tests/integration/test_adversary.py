@@ -462,6 +462,28 @@ def test_the_trend_compares_a_run_only_with_runs_of_the_same_scope(stack):
     assert report["trend"] and all([p["title"] for p in s["points"]] == ["Whole trust"] for s in report["trend"])
 
 
+def test_two_people_swapping_who_skipped_a_question_are_not_compared(stack):
+    """Issue 19's fourth outsider: the same people answered both runs, but one skipped eNPS in the first and
+    another in the second; each eNPS figure counted the same, and the trend's change was the one's 0 against the
+    other's 10."""
+    oak = [p for p in stack.people if p.academy == "Oak"]
+    first, second = stack.open_run("Autumn survey"), stack.open_run("Spring survey")
+    for run_id, skipper, answerer, enps in ((first, oak[1], oak[0], 0), (second, oak[0], oak[1], 10)):
+        for person in oak:
+            answers = {"trust.valued": 3, "enps.recommend": enps if person is answerer else 8}
+            if person is skipper:
+                del answers["enps.recommend"]
+            assert stack.survey("POST", "/submission", stack.tokens_of(run_id)[person.staff_id],
+                                answers).status_code == 204
+        stack.close(run_id)
+    report = stack.ok(stack.client.get(f"/runs/{second}/report", headers=stack.hr))
+    [enps] = [s for s in report["trend"] if s["measure"] == "enps" and s["cut"] == "trust"]
+    assert [p["n"] for p in enps["points"]] == [len(oak) - 1] * 2  # counts alike, and nobody came or went
+    assert enps["points"][1]["withheld"] and enps["points"][1]["mean"] is None, enps
+    [valued] = [s for s in report["trend"] if s["measure"] == "trust.valued" and s["cut"] == "trust"]
+    assert all(p["withheld"] is None for p in valued["points"])  # everyone answered that both times: compared
+
+
 # -- one hostile respondent -------------------------------------------------------------------------------------
 
 def _smuggle(stack: Stack, run_id: str, comment: str) -> None:

@@ -45,18 +45,28 @@ def test_no_answers_make_no_figures():
 def test_a_trend_point_whose_count_moved_by_fewer_than_the_minimum_is_withheld():
     k = 5
     # 20 answered; one left (19): the difference would be that one person's answers
-    assert comparable([(20, k), (19, k)]) == [True, False]
+    assert comparable([(20, k, 0), (19, k, 0)]) == [True, False]
     # the same count, or a change of at least k, may be compared
-    assert comparable([(20, k), (20, k), (25, k), (14, k)]) == [True, True, True, True]
+    assert comparable([(20, k, 0), (20, k, 0), (25, k, 0), (14, k, 0)]) == [True, True, True, True]
     # a point is checked against every point shown before it, not only the one before
-    assert comparable([(20, k), (26, k), (22, k)]) == [True, True, False]
+    assert comparable([(20, k, 0), (26, k, 0), (22, k, 0)]) == [True, True, False]
     # a run that raised its minimum group is held to it
-    assert comparable([(20, 5), (27, 10)]) == [True, False]
+    assert comparable([(20, 5, 0), (27, 10, 0)]) == [True, False]
     # the same count is not the same people: one left and one joined, and their difference is two people's answers
     swapped = {(1, 0): 2}
-    assert comparable([(20, k), (20, k)], lambda i, j: swapped.get((i, j), 0)) == [True, False]
-    assert comparable([(20, k), (20, k)], lambda i, j: 6) == [True, True]  # six came and went: compared
-    assert comparable([(20, k), (20, k)], lambda i, j: None) == [True, False]  # nobody counted them: not compared
+    assert comparable([(20, k, 0), (20, k, 0)], lambda i, j: swapped.get((i, j), 0)) == [True, False]
+    assert comparable([(20, k, 0), (20, k, 0)], lambda i, j: 6) == [True, True]  # six came and went: compared
+    assert comparable([(20, k, 0), (20, k, 0)], lambda i, j: None) == [True, False]  # nobody counted them: not compared
+
+
+def test_a_trend_point_is_withheld_where_those_who_skipped_the_question_could_be_a_few_different_people():
+    """Issue 19's fourth outsider: the same ten answered both surveys; one skipped eNPS in the first and another in
+    the second, so each figure counted nine and the difference was one person's 0 against another's 10."""
+    k = 5
+    assert comparable([(9, k, 1), (9, k, 1)]) == [True, False]
+    assert comparable([(10, k, 0), (10, k, 0)]) == [True, True]  # the same people answered it both times
+    assert comparable([(17, k, 3), (17, k, 3)]) == [True, True]  # six skips: at least k, as for leavers
+    assert comparable([(17, k, 3), (17, k, 3)], lambda i, j: 2) == [True, False]  # two left: still withheld
 
 
 def _measures(**values) -> Scored:

@@ -45,12 +45,14 @@ def percent(numerator: int, denominator: int) -> float | None:
     return None if denominator == 0 else round(100 * numerator / denominator, 1)
 
 
-def comparable(answered: int, answered_before: int, changed: int, min_group: int) -> bool:
+def comparable(answered: int, answered_before: int, changed: int, min_group: int, skipped: int) -> bool:
     """Whether two surveys' figures for a group may be compared: not when the number answering, or the people
-    answering (`changed`: who answered one and not the other), changed by fewer than the minimum group, since the
-    difference would then be the answers of the few who came or went."""
+    answering (`changed`: who answered one survey and not the other), changed by fewer than the minimum group,
+    since the difference would then be the answers of the few who came or went. Nor when those who came or went
+    plus those who skipped the question in either survey (`skipped`) are fewer than the minimum group: two people
+    swapping who skipped it keep both counts and change nobody, yet the difference is their two answers."""
     return all(difference == 0 or difference >= min_group
-               for difference in (abs(answered - answered_before), changed))
+               for difference in (abs(answered - answered_before), changed, changed + skipped))
 
 
 def in_line(spent: Decimal, heads: int, spent_before: Decimal, heads_before: int, satisfied: float,

@@ -246,8 +246,9 @@ def satisfaction_with_investment(session: Session, d: Definition, today: date) -
     for academy_id, (latest, previous, *_) in ((a, rows) for a, rows in surveys.items() if len(rows) >= 2):
         # kept by whichever run closed second, which need not be the later in date; never counted: not compared
         changed = (latest.turnover or {}).get(str(previous.run_id), (previous.turnover or {}).get(str(latest.run_id)))
+        skipped = (latest.responses - latest.n) + (previous.responses - previous.n)
         if changed is None or not comparable(latest.n, previous.n, changed, max(
-                latest.min_group_size or MIN_GROUP_SIZE, previous.min_group_size or MIN_GROUP_SIZE)):
+                latest.min_group_size or MIN_GROUP_SIZE, previous.min_group_size or MIN_GROUP_SIZE), skipped):
             continue  # not compared: no data for this scope
         scope = [academy_id] if academy_id is not None else (list(d.academy_ids) or None)
         length = latest.closes_on - previous.closes_on

@@ -163,28 +163,31 @@ def suppressed(counts: dict[Hashable, int], sums: list[tuple[Hashable, list[Hash
     return hidden
 
 
-def comparable(series: list[tuple[int, int]], changed=lambda i, j: 0) -> list[bool]:
-    """Which points of a figure's series over runs (oldest first; each its count n and its run's minimum group k)
-    may be shown beside the others; `changed(i, j)`: how many people answered one of runs i and j and not the other
-    (None: not known, so not compared).
+def comparable(series: list[tuple[int, int, int]], changed=lambda i, j: 0) -> list[bool]:
+    """Which points of a figure's series over runs (oldest first; each its count n, its run's minimum group k and
+    how many of the group's respondents skipped it) may be shown beside the others; `changed(i, j)`: how many
+    people answered one of runs i and j and not the other (None: not known, so not compared).
 
     Two runs' figures for a group subtract to the answers of the people who came or went in between: if one person
     left and the rest answered as before, the difference is that person's answer. So a point is shown only if, with
     every earlier point shown, its count is the same or differs by at least the minimum group (the rule TalentMap
     and others apply to year-on-year comparisons), and the people who answered are the same or differ by at least
     the minimum group (equal counts do not mean the same people: one leaver and one joiner keep the count, and
-    their difference is two people's answers). The others are withheld from the comparison, though each run's own
-    report still shows its own figure.
+    their difference is two people's answers). Who answered the figure, not just the survey: someone who skipped
+    the question in one run and answered it in the other counts as a change too, so the change is at most those
+    who came or went plus those who skipped it in either run, and if that is under the minimum group the point is
+    withheld (one person answering eNPS where another skipped it, with everyone else the same, is two people's
+    answers). The others are withheld from the comparison, though each run's own report shows its own figure.
     """
     shown: list[int] = []
     out = []
-    for i, (n, k) in enumerate(series):
+    for i, (n, k, skipped) in enumerate(series):
         ok = True
         for j in shown:
-            m, kj = series[j]
+            m, kj, skipped_j = series[j]
             least = max(k, kj)
             people = changed(i, j)
-            if 0 < abs(n - m) < least or people is None or 0 < people < least:
+            if people is None or any(0 < d < least for d in (abs(n - m), people, people + skipped + skipped_j)):
                 ok = False
         if ok:
             shown.append(i)
