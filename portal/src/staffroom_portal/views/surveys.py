@@ -152,14 +152,15 @@ def run(run_id):
         order = [cut for cut, _ in CUTS]
         report["groups"].sort(key=lambda g: order.index(g["cut"]) if g["cut"] in order else len(order))
         page["report"] = report
-        page["trend"] = _trend(report["trend"], titles, academies)
+        page["trend"] = _trend(report["trend"], titles, academies, "whole trust" if not survey["academy_ids"]
+                               else "everyone asked")
         page["comments"] = [{**group, "comments": [{**q, "texts": _counted(q["texts"])} for q in group["comments"]]}
                             for group in calls.get(f"/api/wellbeing/runs/{run_id}/comments") if group["comments"]]
         page["drivers"] = _drivers(run_id)
     return render_template("surveys/run.html", **page)
 
 
-def _trend(series: list[dict], titles: dict, academies: dict) -> dict:
+def _trend(series: list[dict], titles: dict, academies: dict, everyone: str) -> dict:
     """The trend as one table (a row per measure and group, a column per survey) plus the series worth a line.
     A point the API withheld (too few people changed between surveys to compare them safely) is marked, not drawn."""
     runs = sorted({(p.get("closed_at") or p["closed_on"], p["closed_on"], p["run_id"], p["title"])
@@ -171,7 +172,7 @@ def _trend(series: list[dict], titles: dict, academies: dict) -> dict:
         # else the mean (a withheld point has neither, so it does not decide)
         enps = s["measure"] == "enps"
         share = not enps and any(p["favourable"] is not None for p in shown)
-        where = academies.get(s["academy_id"], "an academy") if s["academy_id"] else "whole trust"
+        where = academies.get(s["academy_id"], "an academy") if s["academy_id"] else everyone
 
         def value(p, share=share, enps=enps):
             return f"{round(p['mean']):+d}" if enps else p["favourable"] if share else p["mean"]

@@ -31,6 +31,12 @@ def _refused(response, status, db, before):
       "questions": [{"key": "Bad Key", "text": "x", "scale": "agreement5"}]}, "questions"),
     ({"title": "S", "opens_on": "2026-12-01", "closes_on": "2026-12-10",
       "questions": [{"key": "ok", "text": "x", "scale": "stars"}]}, "questions"),
+    # issue 19's fourth outsider: these were accepted, and made a run that invites nobody or leaves its trend
+    ({"title": "S", "opens_on": "2026-12-01", "closes_on": "2026-12-10", "staff_types": ["teaching", "teaching"]},
+     "staff_types"),
+    ({"title": "S", "opens_on": "2026-12-01", "closes_on": "2026-12-10", "academy_ids": [str(uuid.UUID(int=0))]},
+     "academy_ids"),
+    ({"title": "S", "opens_on": "2026-12-10", "closes_on": "2026-12-10"}, "closes_on"),
 ])
 def test_a_bad_run_is_refused_field_by_field(trust, client, db, body, pointer):
     before = db.snapshot()

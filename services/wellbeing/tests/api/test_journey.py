@@ -139,6 +139,24 @@ def test_academy_hr_cannot_widen_their_academy_survey_to_the_trust_by_editing_it
     assert opened["invited"] == 5 and set(trust.links(run["id"])) == {p["staff_id"] for p in trust.staff["Oak"]}
 
 
+def test_a_survey_of_some_academies_names_its_whole_as_everyone_asked_there_not_the_trust(trust, client, answers):
+    trust.academy("Oak", teaching=6)
+    trust.academy("Elm", teaching=6)
+    run, links = trust.open(academy_ids=[str(trust.academies["Oak"])])
+    for i, token in enumerate(links.values()):
+        assert trust.answer(token, answers(2 + i % 4)).status_code == 204
+    trust.close(run["id"])
+    report = client.get(f"/runs/{run['id']}/report", headers=trust.hr()).get_json()
+    assert report["everyone"] == "Everyone asked at Oak"
+    csv = client.get(f"/runs/{run['id']}/report.csv", headers=trust.hr()).get_data(as_text=True)
+    assert "\nEveryone asked at Oak,," in csv and "whole trust" not in csv
+    whole, links = trust.open()
+    for i, token in enumerate(links.values()):
+        assert trust.answer(token, answers(2 + i % 4)).status_code == 204
+    trust.close(whole["id"])
+    assert client.get(f"/runs/{whole['id']}/report", headers=trust.hr()).get_json()["everyone"] == "The whole trust"
+
+
 def test_a_lost_link_is_replaced_and_the_old_one_stops_working(trust, client, answers):
     trust.academy("Oak", teaching=5)
     run, links = trust.open()

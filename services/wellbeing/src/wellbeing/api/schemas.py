@@ -1,10 +1,16 @@
 """Request and response schemas for wellbeing (they also make the OpenAPI)."""
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from ..domain.disclosure import CUTS
 from ..domain.model import MIN_GROUP_SIZE, STAFF_TYPES, RunStatus
 
 SHORT = validate.Length(min=1, max=200)
+
+
+def distinct(values: list) -> None:
+    """A list naming each thing once (a run's academies, staff types)."""
+    if len(set(values)) != len(values):
+        raise ValidationError("name each one once")
 
 
 class QuestionSchema(Schema):
@@ -22,10 +28,10 @@ class RunSchema(Schema):
                               metadata={"example": ["hse_indicator", "swemwbs", "ons4", "enps", "trust_core"]})
     questions = fields.List(fields.Nested(QuestionSchema), load_default=list, validate=validate.Length(max=30),
                             metadata={"description": "the trust's own extra questions for this run"})
-    academy_ids = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=200),
+    academy_ids = fields.List(fields.UUID(), load_default=list, validate=[validate.Length(max=200), distinct],
                               metadata={"description": "empty: every academy"})
     staff_types = fields.List(fields.String(validate=validate.OneOf(STAFF_TYPES)), load_default=list,
-                              metadata={"description": "empty: every staff type"})
+                              validate=distinct, metadata={"description": "empty: every staff type"})
     opens_on = fields.Date(required=True)
     closes_on = fields.Date(required=True)
     min_group_size = fields.Integer(load_default=MIN_GROUP_SIZE, validate=validate.Range(
@@ -51,8 +57,8 @@ class RunUpdateSchema(Schema):
     title = fields.String(validate=SHORT)
     instruments = fields.List(fields.String(validate=validate.Length(min=1, max=40)), validate=validate.Length(max=10))
     questions = fields.List(fields.Nested(QuestionSchema), validate=validate.Length(max=30))
-    academy_ids = fields.List(fields.UUID(), validate=validate.Length(max=200))
-    staff_types = fields.List(fields.String(validate=validate.OneOf(STAFF_TYPES)))
+    academy_ids = fields.List(fields.UUID(), validate=[validate.Length(max=200), distinct])
+    staff_types = fields.List(fields.String(validate=validate.OneOf(STAFF_TYPES)), validate=distinct)
     opens_on = fields.Date()
     closes_on = fields.Date()
     min_group_size = fields.Integer(validate=validate.Range(min=MIN_GROUP_SIZE, max=1000))
@@ -160,6 +166,8 @@ class ReportSchema(Schema):
     title = fields.String()
     closes_on = fields.Date()
     min_group_size = fields.Integer()
+    everyone = fields.String(metadata={"description": "the group cut \"trust\" stands for, in words: \"The whole "
+                                                      "trust\", or everyone asked at the academies the run covers"})
     groups = fields.List(fields.Nested(GroupOut))
     trend = fields.List(fields.Nested(TrendOut))
 

@@ -66,7 +66,11 @@ def service_band(start_date: date, on: date) -> str:
 
 
 class RunError(ValueError):
-    """A step the run's status does not allow, or dates that make no sense."""
+    """A step the run's status does not allow, or dates that make no sense (`field`: the setting at fault)."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 class SurveyRun:
@@ -95,14 +99,14 @@ class SurveyRun:
 
     def check(self) -> None:
         if self.closes_on <= self.opens_on:
-            raise RunError("closes_on must be after opens_on")
+            raise RunError("closes_on must be after opens_on", "closes_on")
         if self.min_group_size < MIN_GROUP_SIZE:
-            raise RunError(f"min_group_size can be raised from {MIN_GROUP_SIZE}, never lowered")
+            raise RunError(f"min_group_size can be raised from {MIN_GROUP_SIZE}, never lowered", "min_group_size")
         unknown = sorted(set(self.staff_types) - set(STAFF_TYPES))
         if unknown:
-            raise RunError(f"unknown staff types: {', '.join(unknown)}")
+            raise RunError(f"unknown staff types: {', '.join(unknown)}", "staff_types")
         if self.owner_academy_id is not None and self.academy_ids != [str(self.owner_academy_id)]:
-            raise RunError("an academy's survey covers that academy only")
+            raise RunError("an academy's survey covers that academy only", "academy_ids")
 
     @property
     def academy_uuids(self) -> list[uuid.UUID]:
@@ -123,7 +127,7 @@ class SurveyRun:
         if self.status is not RunStatus.DRAFT:
             raise RunError(f"a {self.status.value} run cannot be scheduled")
         if self.closes_on <= today:
-            raise RunError("closes_on has passed; set new dates first")
+            raise RunError("closes_on has passed; set new dates first", "closes_on")
         self.status = RunStatus.SCHEDULED
 
     def due_to_open(self, today: date) -> bool:

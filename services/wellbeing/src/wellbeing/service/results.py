@@ -262,7 +262,14 @@ def report(session, run: SurveyRun, academy_ids, cut: str | None = None) -> dict
         group["measures"].sort(key=lambda m: order[m["key"]])
         group["items"].sort(key=lambda i: item_order[i["key"]])
     return {"run_id": run.id, "title": run.title, "closes_on": run.closes_on, "min_group_size": run.min_group_size,
-            "groups": list(groups.values()), "trend": trend(session, run, academy_ids)}
+            "everyone": everyone(run, names), "groups": list(groups.values()), "trend": trend(session, run, academy_ids)}
+
+
+def everyone(run: SurveyRun, names: dict[str, str]) -> str:
+    """What the run's "trust" group is, in words: the whole trust, or everyone asked at the academies it covers."""
+    if not run.academy_ids:
+        return "The whole trust"
+    return "Everyone asked at " + ", ".join(sorted(names.get(a, "an academy") for a in run.academy_ids))
 
 
 def _measure(form: Questionnaire, row: dict) -> dict:
@@ -375,8 +382,9 @@ def csv_text(report_: dict) -> str:
     rows = [["Groups", "Academy", "Staff type", "Length of service", "Figure", "Question or measure", "People",
              "Average", "% favourable", "Shown", "National benchmark", "Benchmark is", "Benchmark source",
              "Benchmark year", "Compared with the benchmark", "Invited", "Response rate %"]]
+    cut_names = {**CUT_NAMES, "trust": report_["everyone"]}
     for group in report_["groups"]:
-        where = [CUT_NAMES.get(group["cut"], group["cut"]), group["academy_name"], group["staff_type_name"],
+        where = [cut_names.get(group["cut"], group["cut"]), group["academy_name"], group["staff_type_name"],
                  group["service_band_name"]]
         rows.append([*where, "People who answered", None, group["responses"], None, None, _shown(group), None,
                      None, None, None, None, group["invited"], group["response_rate"]])

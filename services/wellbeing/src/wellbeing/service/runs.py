@@ -16,7 +16,7 @@ from staffroom_shared.sealing import seal
 from staffroom_shared.uow import UnitOfWork
 from staffroom_shared.principal import Principal
 
-from ..adapters.orm import invitations, staff
+from ..adapters.orm import academies, invitations, staff
 from ..domain.instruments import INSTRUMENTS, Questionnaire, custom_instrument
 from ..domain.model import Invitation, InvitationStatus, RunError, RunStatus, SurveyRun, service_band
 
@@ -111,12 +111,17 @@ def _checked(principal: Principal, data: dict, owner_academy_id: uuid.UUID | Non
     return data
 
 
+def refused(exc: RunError) -> Unprocessable:
+    """A setting the run refused, as a 422 pointing at it."""
+    return Unprocessable(str(exc), errors=[{"pointer": f"#/{exc.field}", "detail": str(exc)}] if exc.field else None)
+
+
 def _build(principal: Principal, data: dict) -> SurveyRun:
     try:
         run = SurveyRun(**data, created_by=principal.actor)
         measures = questionnaire(run).measures
     except RunError as exc:
-        raise Unprocessable(str(exc)) from exc
+        raise refused(exc) from exc
     except ValueError as exc:  # a custom question the instruments module refused
         raise Unprocessable(str(exc), errors=[{"pointer": "#/questions", "detail": str(exc)}]) from exc
     if not measures:
@@ -136,10 +141,20 @@ def default_outcome(instruments: list[str], questions: list[dict]) -> str:
     return next((k for k in keys if not k.startswith("hse.")), keys[0] if keys else "")
 
 
+def _known(session, academy_ids: list[uuid.UUID]) -> None:
+    """Every academy named is one the directory has told us of (a run of no academy would invite nobody)."""
+    known = set(session.scalars(select(academies.c.academy_id).where(academies.c.academy_id.in_(academy_ids))))
+    unknown = [a for a in academy_ids if a not in known]
+    if unknown:
+        raise Unprocessable("unknown academies", errors=[
+            {"pointer": "#/academy_ids", "detail": f"no academy {a} in the directory"} for a in unknown])
+
+
 def create(uow: UnitOfWork, principal: Principal, data: dict) -> SurveyRun:
     data = _checked(principal, dict(data), data.get("owner_academy_id"))
     data.setdefault("outcome", default_outcome(data["instruments"], data["questions"]))
     with uow:
+        _known(uow.session, data["academy_ids"])
         run = _build(principal, data)
         uow.session.add(run)
         uow.audit("create", "survey_run", run.id, {"title": run.title})
@@ -152,13 +167,14 @@ def edit(uow: UnitOfWork, principal: Principal, run_id: uuid.UUID, changes: dict
         run = get(uow.session, principal, run_id, manage=True, lock=True)
         if "academy_ids" in changes or "instruments" in changes:
             changes = _checked(principal, dict(changes), run.owner_academy_id)
+            _known(uow.session, changes.get("academy_ids", []))
         try:
             run.edit(**changes)
             _build(principal, {name: getattr(run, name) for name in (
                 "title", "instruments", "questions", "academy_ids", "staff_types", "opens_on", "closes_on",
                 "min_group_size", "outcome", "owner_academy_id")})
         except RunError as exc:
-            raise Conflict(str(exc)) if run.status is not RunStatus.DRAFT else Unprocessable(str(exc)) from exc
+            raise Conflict(str(exc)) if run.status is not RunStatus.DRAFT else refused(exc) from exc
         uow.audit("edit", "survey_run", run.id, {k: str(v) for k, v in changes.items()})
         uow.commit()
         return run
