@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 events_exchange = Exchange(EXCHANGE, type="topic", durable=True)
 dead_letter_exchange = Exchange(DEAD_LETTER_EXCHANGE, type="direct", durable=True)
 ORIGINAL_ROUTING_KEY = "x-original-routing-key"
+RETURN_WAIT = 5.0  # seconds a listing waits for the dead letters it looked at to be back in their queue
 _CONNECTION_ERRORS = (KombuOperationalError, OSError, *Connection("pyamqp://").connection_errors)
 
 
@@ -179,9 +180,13 @@ class RabbitBus:
                 if message is None:
                     break
                 out.append(_dead_letter(message, self._max_attempts.get(queue, MAX_ATTEMPTS)))
-            # Every message back to the dead-letter queue before we return (basic.recover answers once they are
-            # requeued), so a replay straight after finds them: the channel's close alone returns them later.
+            # Every message back in the dead-letter queue before we return, so that a replay straight after finds
+            # them. Returning them (basic.recover, or closing the channel) is applied by a quorum queue in its own
+            # time: a replay just after a listing once found none of the two it had listed.
             channel.basic_recover(requeue=True)
+            deadline = time.monotonic() + RETURN_WAIT
+            while dlq.queue_declare(passive=True).message_count < len(out) and time.monotonic() < deadline:
+                time.sleep(0.02)
         return out
 
     def replay_dead_letters(self, queue: str, message_ids: Sequence[str] | None = None) -> int:
