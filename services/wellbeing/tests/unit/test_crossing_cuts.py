@@ -116,3 +116,57 @@ def test_no_combination_of_published_figures_tells_anyone_apart_within_their_ato
                 counts[str(answers[(g, i)])] += 1
         by_atom.append((members, counts, sum(counts.values())))
     assert _certain(published, people) <= _certain(by_atom, people)
+
+
+def test_a_question_most_of_an_atom_skipped_is_not_published_across_the_crossing_cuts():
+    """Issue 19's fifth outsider: of Oakfield's six teachers under two years, one answered eNPS (0). Every cell was
+    shown, and the under-2 band (7 answers) less Hillcrest (6) was that one person's answer."""
+    people = {("oak", "teaching", "under_2_years"): 6, ("oak", "teaching", "10_years_plus"): 6,
+              ("hill", "teaching", "under_2_years"): 6, ("river", "teaching", "5_to_10_years"): 8}
+    scored = []
+    for (academy, staff_type, band), n in people.items():
+        for i in range(n):
+            answered_enps = not (academy == "oak" and band == "under_2_years" and i > 0)
+            enps = (ScoredItem("enps.recommend", 0 if academy == "oak" else 8, 0, None),) if answered_enps else ()
+            scored.append((Group(academy, staff_type, band),
+                           Scored(items=(ScoredItem("valued", 4, 4, True), *enps), measures=(), comments=())))
+    shape, figures = publish(tally(scored), K)
+    assert shape.shows_bands  # every atom holds six or more respondents, so the bands are shown...
+    shown = {cell for cell, figure in figures[("item", "enps.recommend")].items() if figure is not None}
+    assert not {cell for cell in shown if cell.cut in ("staff_type", "service_band")}  # ...but not for eNPS
+    band = Cell("service_band", service_band=shape.band_group["under_2_years"])
+    assert figures[("item", "valued")][band] is not None  # a question everyone answered still is
+    assert figures[("item", "enps.recommend")][Cell("academy", "oak")] is not None  # Oak's 7 answers are shown
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(0, 2 ** 32 - 1))
+def test_no_combination_of_a_question_s_figures_tells_apart_fewer_than_k_who_answered_it(seed):
+    """As above, with people skipping the question: the attacker is even told who answered it (which nothing
+    stored says), and still learns no more than each atom's answers, where its answerers are at least k."""
+    chance = random.Random(seed)
+    academies = [f"academy{i}" for i in range(chance.randint(1, 4))]
+    people = {(a, t, b): n for a in academies for t in STAFF_TYPES for b in BANDS
+              if (n := chance.choice((0, 0, 1, 2, 3, 5, 6, 8, 13)))}
+    if sum(people.values()) < K:
+        return
+    skip = chance.choice((0.1, 0.3, 0.6))
+    answers = {key: value for key, value in _answers(people, chance).items() if chance.random() > skip}
+    scored = [(Group(*group), Scored(items=(ScoredItem("q", answers[(group, i)], answers[(group, i)], None),)
+                                     if (group, i) in answers else (), measures=(), comments=()))
+              for group, n in people.items() for i in range(n)]
+    shape, figures = publish(tally(scored), K)
+    answered: dict = defaultdict(int)
+    for group, _ in answers:
+        answered[group] += 1
+    shown = [(cell, figure) for cell, figure in figures.get(("item", "q"), {}).items() if figure is not None]
+    published = [([g for g in answered if cell in Group(*g).cells(shape)], figure.distribution or {}, figure.n)
+                 for cell, figure in shown]
+    # what the figures can at best be reduced to: the answers of each smallest union of groups they cover alike
+    pieces: dict = defaultdict(list)
+    for g in answered:
+        pieces[tuple(cell in Group(*g).cells(shape) for cell, _ in shown)].append(g)
+    found = _certain(published, dict(answered))
+    for members in pieces.values():
+        if 0 < sum(answered[g] for g in members) < K:  # a piece below k may only be one nobody can tell apart
+            assert not {(g, v) for g, v in found if g in members}, (members, found)

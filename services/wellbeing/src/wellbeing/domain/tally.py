@@ -118,9 +118,23 @@ def publish(finest: Finest, k: int) -> tuple[Shape, Published]:
     out: Published = {}
     for figure, by_cell in cells(finest, shape).items():
         counts = {cell: sums.n for cell, sums in by_cell.items()}
-        hidden = suppressed(counts, equations(counts, shape.type_group), k, also=shape.hidden)
+        also = shape.hidden
+        if not _whole_atoms(finest[figure], shape, k):
+            also = also | {cell for cell in counts if cell.cut in ("staff_type", "service_band")}
+        hidden = suppressed(counts, equations(counts, shape.type_group), k, also=also)
         out[figure] = {cell: None if cell in hidden else sums for cell, sums in by_cell.items()}
     return shape, out
+
+
+def _whole_atoms(groups: dict[Group, Figure], shape: Shape, k: int) -> bool:
+    """Whether everyone who answered this figure makes atoms of none or at least k. The shape's atoms hold k
+    respondents or more, but people skip questions: issue 19's fifth outsider had one of an atom's six answer eNPS,
+    and a length-of-service band less an academy was that one person's answer. Where a figure splits an atom
+    below k, it is not published across the cuts that cross the tree (the tree's own sums hold on their own)."""
+    answered: dict = defaultdict(int)
+    for group, sums in groups.items():
+        answered[shape.atom_of[tuple(group)]] += sums.n
+    return all(n == 0 or n >= k for n in answered.values())
 
 
 def correlations(answers: Iterable[Scored], outcome: str, minimum: int) -> dict[str, tuple[int, float | None]]:
