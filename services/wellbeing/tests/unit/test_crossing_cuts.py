@@ -48,6 +48,13 @@ def test_bands_are_merged_into_ranges_until_every_block_has_none_or_at_least_k_i
                                                        "5_to_10_years+10_years_plus"}
 
 
+def _trust(chance: random.Random) -> dict:
+    """Respondents per (academy, staff type, band) of a random trust of one to four academies: many tiny groups."""
+    academies = [f"academy{i}" for i in range(chance.randint(1, 4))]
+    return {(a, t, b): n for a in academies for t in STAFF_TYPES for b in BANDS
+            if (n := chance.choice((0, 0, 1, 1, 2, 3, 5, 6, 8, 13)))}
+
+
 def _answers(people: dict, chance: random.Random) -> dict:
     """Each person's answer to one question (1-5): a few rare answers, which a solver hunts for."""
     return {(group, i): chance.choice((1, 2, 3, 3, 3, 4, 4, 5)) for group, n in people.items() for i in range(n)}
@@ -86,9 +93,7 @@ def _certain(known: list[tuple[list, dict, int]], people: dict, values=range(1, 
 @given(st.integers(0, 2 ** 32 - 1))
 def test_no_combination_of_published_figures_tells_anyone_apart_within_their_atom(seed):
     chance = random.Random(seed)
-    academies = [f"academy{i}" for i in range(chance.randint(1, 4))]
-    people = {(a, t, b): n for a in academies for t in STAFF_TYPES for b in BANDS
-              if (n := chance.choice((0, 0, 1, 1, 2, 3, 5, 8, 13)))}
+    people = _trust(chance)
     if sum(people.values()) < K:
         return
     answers = _answers(people, chance)
@@ -145,9 +150,7 @@ def test_no_combination_of_a_question_s_figures_tells_apart_fewer_than_k_who_ans
     """As above, with people skipping the question: the attacker is even told who answered it (which nothing
     stored says), and still learns no more than each atom's answers, where its answerers are at least k."""
     chance = random.Random(seed)
-    academies = [f"academy{i}" for i in range(chance.randint(1, 4))]
-    people = {(a, t, b): n for a in academies for t in STAFF_TYPES for b in BANDS
-              if (n := chance.choice((0, 0, 1, 2, 3, 5, 6, 8, 13)))}
+    people = _trust(chance)
     if sum(people.values()) < K:
         return
     skip = chance.choice((0.1, 0.3, 0.6))
