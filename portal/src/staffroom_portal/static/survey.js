@@ -152,7 +152,9 @@
     for (const section of survey.sections) {
       const part = el("section", { "aria-labelledby": `s-${section.key}` },
         el("h2", { id: `s-${section.key}`, text: section.title }),
-        section.instructions ? el("p", { text: section.instructions }) : null);
+        section.instructions ? el("p", { text: section.instructions }) : null,
+        // a score of several questions counts only those who answer them all (a part-answered one could point to them)
+        section.counted_whole ? el("p", { class: "hint", text: "Some of these questions add up to a score. A score counts only if you answer all of its questions: skip one, and its other answers are not counted either, so that a part-answered score cannot point to you." }) : null);
       for (const item of section.items) part.append(question(item, scales, survey.saved || {}));
       // Only what the instrument's licence asks respondents to see; its sources and terms are for HR.
       if (section.acknowledgement) part.append(el("p", { class: "hint", text: section.acknowledgement }));

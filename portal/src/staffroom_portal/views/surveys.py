@@ -151,11 +151,14 @@ def run(run_id):
         report = calls.get(f"/api/wellbeing/runs/{run_id}/report", cut=page["cut"])
         order = [cut for cut, _ in CUTS]
         report["groups"].sort(key=lambda g: order.index(g["cut"]) if g["cut"] in order else len(order))
+        one_academy = len(survey["academy_ids"]) == 1  # its academy is everyone asked: say it once
+        report["groups"] = [g for g in report["groups"] if not (one_academy and g["cut"] == "academy")]
         page["report"] = report
         page["trend"] = _trend(report["trend"], titles, academies, "whole trust" if not survey["academy_ids"]
                                else "everyone asked")
         page["comments"] = [{**group, "comments": [{**q, "texts": _counted(q["texts"])} for q in group["comments"]]}
-                            for group in calls.get(f"/api/wellbeing/runs/{run_id}/comments") if group["comments"]]
+                            for group in calls.get(f"/api/wellbeing/runs/{run_id}/comments")
+                            if group["comments"] and not (one_academy and group["cut"] == "academy")]
         page["drivers"] = _drivers(run_id)
     return render_template("surveys/run.html", **page)
 
@@ -175,7 +178,7 @@ def _trend(series: list[dict], titles: dict, academies: dict, everyone: str) -> 
         where = academies.get(s["academy_id"], "an academy") if s["academy_id"] else everyone
 
         def value(p, share=share, enps=enps):
-            return f"{round(p['mean']):+d}" if enps else p["favourable"] if share else p["mean"]
+            return f"{round(p['mean']):+d}" if enps else p["favourable"] if share else f"{p['mean']:.2f}"
 
         rows.append({"label": f"{titles.get(s['measure'], s['measure'])} ({where})", "unit": "%" if share else "",
                      "signed": enps, "values": {p["run_id"]: value(p) for p in shown},

@@ -80,6 +80,26 @@ def test_no_response_size_follows_the_answers_so_access_logs_hold_nothing_of_the
     assert len(sizes) == 1, sizes
 
 
+def test_a_domain_s_questions_less_the_domain_give_nobody_s_answer(trust, client, answers):
+    """Issue 19's sixth outsider: eleven answered the HSE "Change" domain in full and one answered only hse.26 (5);
+    the three questions' totals less three times the domain's total was that person's 5."""
+    trust.academy("Oak", teaching=12)
+    run, links = trust.open(instruments=["hse_indicator", "enps"])
+    for i, token in enumerate(links.values()):
+        given = {f"hse.{n}": 1 + (n + i) % 5 for n in range(1, 36)} | {"enps.recommend": 7}
+        if i == 0:
+            given = {key: value for key, value in given.items() if key not in ("hse.28", "hse.32")} | {"hse.26": 5}
+        assert trust.answer(token, given).status_code == 204
+    trust.close(run["id"])
+    report = client.get(f"/runs/{run['id']}/report", headers=trust.hr()).get_json()
+    for group in (g for g in report["groups"] if not g["suppressed"]):
+        [change] = [m for m in group["measures"] if m["key"] == "hse.change"]
+        items = [i for i in group["items"] if i["key"] in ("hse.26", "hse.28", "hse.32")]
+        assert {i["n"] for i in items} == {change["n"]} == {11}, group  # the same eleven people throughout
+        # so the questions' totals are three times the domain's: subtracting them leaves nobody's answer
+        assert abs(sum(i["mean"] for i in items) / 3 - change["mean"]) < 0.01, (items, change)
+
+
 def test_a_small_group_shows_no_figure_and_no_comment(trust, client, answers):
     # Elm has 3 people: below the minimum of 5, so hidden; and Oak too, or trust minus Oak would be Elm.
     run, _ = _run_with_answers(trust, answers, {"Oak": (8, 0), "Elm": (3, 0)}, comment="Remark")

@@ -28,6 +28,8 @@ def test_hr_runs_a_survey_staff_answer_with_their_links_and_results_are_publishe
     assert sections == ["hse_indicator", "swemwbs", "ons4", "enps", "trust_core"]
     # what a respondent must be shown under SWEMWBS, by its licence; nothing for the trust's own questions
     shown = {s["key"]: s["acknowledgement"] for s in form.get_json()["sections"]}
+    # respondents are told where a score of several questions counts only when all are answered
+    assert {s["key"] for s in form.get_json()["sections"] if s["counted_whole"]} == {"hse_indicator", "swemwbs"}
     assert shown["swemwbs"].startswith("Short Warwick Edinburgh Mental Wellbeing Scale (SWEMWBS) © NHS Health")
     assert shown["trust_core"] == ""
     assert trust.answer(token, {"hse.1": 4, "trust.improve": "Fewer meetings"}, final=False).status_code == 204
@@ -150,6 +152,9 @@ def test_a_survey_of_some_academies_names_its_whole_as_everyone_asked_there_not_
     assert report["everyone"] == "Everyone asked at Oak"
     csv = client.get(f"/runs/{run['id']}/report.csv", headers=trust.hr()).get_data(as_text=True)
     assert "\nEveryone asked at Oak,," in csv and "whole trust" not in csv
+    import csv as csv_module
+    import io
+    assert {len(row) for row in csv_module.reader(io.StringIO(csv))} == {17}  # every row as wide as the header
     whole, links = trust.open()
     for i, token in enumerate(links.values()):
         assert trust.answer(token, answers(2 + i % 4)).status_code == 204

@@ -72,8 +72,9 @@ def test_hse_mixed_answers_worked_by_hand():
 
 
 def test_hse_items_are_reversed_before_the_favourable_test():
-    scored = score(_questionnaire("hse_indicator"), {"hse.1": 4, "hse.3": 4, "hse.5": 1, "hse.34": 2, "hse.35": 3})
-    assert scored.items == (
+    given = {"hse.1": 4, "hse.3": 4, "hse.5": 1, "hse.34": 2, "hse.35": 3}
+    scored = score(_questionnaire("hse_indicator"), {**{f"hse.{n}": 3 for n in range(1, 36)}, **given})
+    assert tuple(item for item in scored.items if item.key in given) == (
         ScoredItem("hse.1", value=4, score=4, favourable=True),
         ScoredItem("hse.3", value=4, score=2, favourable=False),
         ScoredItem("hse.5", value=1, score=5, favourable=True),
@@ -82,12 +83,17 @@ def test_hse_items_are_reversed_before_the_favourable_test():
     )
 
 
-def test_a_hse_domain_needs_every_item_answered():
+def test_a_hse_domain_needs_every_item_answered_and_its_other_items_are_not_counted_without_it():
+    """Issue 19's sixth outsider: a domain's three questions less three times the domain gave the answer of the one
+    person who answered part of it."""
     answers = {f"hse.{n}": 3 for n in range(1, 36)}
     del answers["hse.32"]  # a Change item
-    measures = _measures(score(_questionnaire("hse_indicator"), answers))
+    scored = score(_questionnaire("hse_indicator"), answers)
+    measures = _measures(scored)
     assert "hse.change" not in measures and len(measures) == 6
     assert measures["hse.demands"] == 3.0
+    change = {"hse.26", "hse.28", "hse.32"}
+    assert not change & {item.key for item in scored.items} and len(scored.items) == 35 - 3
 
 
 # --- SWEMWBS ----------------------------------------------------------------------------------------------------
@@ -108,7 +114,7 @@ def test_incomplete_swemwbs_gives_no_metric_score():
     answers = _swemwbs_answers(30)
     del answers["swemwbs.4"]
     scored = score(_questionnaire("swemwbs"), answers)
-    assert scored.measures == () and len(scored.items) == 6
+    assert scored.measures == () and scored.items == ()  # its other six answers are not counted either
 
 
 # --- ONS personal wellbeing -------------------------------------------------------------------------------------
@@ -184,9 +190,11 @@ def test_nothing_answered_scores_nothing():
 
 
 def test_results_follow_questionnaire_order_not_answer_order():
-    scored = score(_questionnaire(), {"enps.recommend": 9, "hse.2": 3, "ons.anxiety": 2, "swemwbs.1": 4})
-    assert [item.key for item in scored.items] == ["hse.2", "swemwbs.1", "ons.anxiety", "enps.recommend"]
-    assert [measure.key for measure in scored.measures] == ["ons.anxiety", "enps"]
+    answers = {"enps.recommend": 9, **_swemwbs_answers(20), "ons.anxiety": 2}
+    scored = score(_questionnaire(), dict(reversed(answers.items())))
+    assert [item.key for item in scored.items] == [*(f"swemwbs.{n}" for n in range(1, 8)), "ons.anxiety",
+                                                   "enps.recommend"]
+    assert [measure.key for measure in scored.measures] == ["swemwbs.metric", "ons.anxiety", "enps"]
 
 
 @pytest.mark.parametrize("answers", [{"hse.1": True}, {"hse.1": 6}, {"nope": 1}, {"trust.improve": ""},

@@ -233,6 +233,9 @@ class SectionOut(Schema):
     citation = fields.String()
     acknowledgement = fields.String(metadata={
         "description": "the line to show respondents under these questions, where the licence asks for one"})
+    counted_whole = fields.Boolean(metadata={
+        "description": "some scores here are made of several questions; a score, and its questions, count only "
+                       "for those who answer all of them"})
     items = fields.List(fields.Nested(QuestionOut))
 
 

@@ -57,6 +57,7 @@ def _section(instrument) -> dict:
     return {"key": instrument.key, "title": instrument.title, "instructions": instrument.instructions,
             "licence": instrument.licence, "citation": instrument.citation,
             "acknowledgement": instrument.acknowledgement,
+            "counted_whole": any(len(m.items) > 1 for m in instrument.measures),
             "items": [{"key": i.key, "text": i.text, "scale": i.scale} for i in instrument.items]}
 
 

@@ -3,6 +3,8 @@
 Rules (see docs/wellbeing-instruments.md):
 - an item's score is the answer, reversed within its scale (min + max - answer) when the item is reverse-keyed;
 - "mean": the mean of the scored items (HSE domains), only when every item was answered;
+- the items of a measure that was not answered in full are not counted either (they would single out those who
+  answered part of it);
 - "swemwbs_metric": the sum of the 7 answers (7-35) converted with the SWEMWBS table, only when all 7 were answered;
 - "item": the one item's score (ONS questions, trust and custom questions);
 - "enps": one 0-10 answer as +100 (9-10, promoter), 0 (7-8, passive) or -100 (0-6, detractor), so that the mean
@@ -75,9 +77,15 @@ def score(questionnaire: Questionnaire, answers: dict) -> Scored:
         value = answers[key]
         scores[key] = item.scored(value)
         items.append(ScoredItem(key=key, value=value, score=scores[key], favourable=item.is_favourable(scores[key])))
-    measures = []
+    measures, partial = [], set()
     for key, measure in questionnaire.measures.items():
         if all(item_key in scores for item_key in measure.items):
             value = _measure_value(measure, scores)
             measures.append(ScoredMeasure(key=key, value=value, favourable=measure.is_favourable(value)))
+        else:
+            partial.update(measure.items)
+    # A score made of several questions counts only people who answered all of them, and so do its questions:
+    # otherwise its questions' figures less its own would be the answers of those who answered part of it (issue
+    # 19's sixth outsider read one person's answer so, from one report).
+    items = [item for item in items if item.key not in partial]
     return Scored(items=tuple(items), measures=tuple(measures), comments=tuple(comments))

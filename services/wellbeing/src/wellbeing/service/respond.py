@@ -68,13 +68,13 @@ def open_with(session: Session, token: str | None, key: bytes, browser_key: str 
     """The run and questionnaire this token answers, with what this browser saved so far; 404/409 otherwise."""
     today = today or date.today()
     if not token:
-        raise NotFound("this survey link is not valid")
+        raise NotFound("there is no survey link in this address")
     browser_key = _browser_key(browser_key, required=False)
     hashed = token_hash(token)
     query = select(Invitation).where(Invitation.token_hash == hashed)
     invitation = session.scalars(query).first()
     if invitation is None:
-        raise NotFound("this survey link is not valid (a newer link may have replaced it)")
+        raise NotFound("a newer link may have replaced this survey link, or it was not copied in full")
     run_query = select(SurveyRun).where(SurveyRun.id == invitation.run_id)
     if lock:
         # The run first, shared, then the invitation: a close holds the run exclusively while it opens the box and
@@ -83,7 +83,7 @@ def open_with(session: Session, token: str | None, key: bytes, browser_key: str 
         run = session.scalars(run_query.with_for_update(read=True)).one()
         invitation = session.scalars(query.with_for_update().execution_options(populate_existing=True)).first()
         if invitation is None:  # a new link replaced this one while we waited for the lock
-            raise NotFound("this survey link is not valid (a newer link has replaced it)")
+            raise NotFound("a newer link has replaced this survey link")
     else:
         run = session.scalars(run_query).one()
     if invitation.status is InvitationStatus.SUBMITTED:

@@ -397,7 +397,7 @@ def csv_text(report_: dict) -> str:
         for i in group["items"]:
             rows.append([*where, "Question", i["text"], i["n"], i["mean"], i["favourable"], _shown(i),
                          None, None, None, None, None])
-    return write_csv(rows)
+    return write_csv([row + [None] * (len(rows[0]) - len(row)) for row in rows])  # every row as wide as the header
 
 
 def _shown(figure: dict) -> str:
