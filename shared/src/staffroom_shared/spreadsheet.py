@@ -10,18 +10,29 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from typing import Any, Iterable, Sequence
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0", "\uff1d", "\uff0b", "\uff0d", "\uff20")  # and full-width
 
 
 def cell(value: Any) -> Any:
-    """A value as it may go into a cell: None is empty, text that a spreadsheet would run is made inert."""
+    """A value as it may go into a cell: None is empty, text that a spreadsheet would run is made inert, also where
+    spaces or invisible characters (a zero-width space, a byte-order mark) come before the formula, since some
+    spreadsheets and importers drop those first (issue 19's seventh outsider)."""
     if value is None:
         return ""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and _visible(value).startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def _visible(text: str) -> str:
+    """The text from its first character that is neither a space nor invisible (Unicode Zs or Cf)."""
+    for i, char in enumerate(text):
+        if not (char == " " or unicodedata.category(char) in ("Zs", "Cf")):
+            return text[i:]
+    return ""
 
 
 def csv_text(rows: Iterable[Sequence[Any]]) -> str:

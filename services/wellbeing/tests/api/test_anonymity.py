@@ -100,6 +100,55 @@ def test_a_domain_s_questions_less_the_domain_give_nobody_s_answer(trust, client
         assert abs(sum(i["mean"] for i in items) / 3 - change["mean"]) < 0.01, (items, change)
 
 
+Q1 = [{"key": "q1", "text": "I have what I need to do my job", "scale": "agreement5"}]
+
+
+def _drivers(client, trust, run_id) -> dict:
+    found = client.get(f"/runs/{run_id}/drivers", headers=trust.hr()).get_json()
+    return {d["measure"]: (d["n"], d["correlation"]) for d in found["drivers"]}
+
+
+def test_a_driver_over_one_fewer_than_its_measure_is_not_shown(trust, client):
+    """Issue 19's seventh outsider: six answered q1 and eNPS, one only q1 (3). The driver's n was one short of
+    q1's, and only one value of the seventh q1 answer made the published r come out: that person's 3."""
+    trust.academy("Oak", teaching=7)
+    run, links = trust.open(instruments=["enps"], questions=Q1, outcome="enps")
+    for i, token in enumerate(links.values()):
+        given = {"custom.q1": [4, 4, 2, 5, 5, 3, 3][i]} | ({"enps.recommend": [9, 3, 10, 7, 6, 8][i]} if i < 6 else {})
+        assert trust.answer(token, given).status_code == 204
+    trust.close(run["id"])
+    assert "custom.q1" not in _drivers(client, trust, run["id"])
+
+
+def test_no_driver_is_shown_for_a_group_whose_figure_is_hidden_nor_an_academy_through_its_only_staff_type(
+        trust, client, db):
+    """Issue 19's seventh outsider: with q1 hidden for the trust (three of Elm's seven answered it), the trust's q1
+    driver still said n = 10 and its r, which with the eNPS figures gave Elm's three answers; and Oak's hidden q1
+    was shown anyway as Oak's only staff type's."""
+    trust.academy("Oak", teaching=7)
+    trust.academy("Elm", teaching=7)
+    run, links = trust.open(instruments=["enps"], questions=Q1, outcome="enps")
+    oak = {p["staff_id"] for p in trust.staff["Oak"]}
+    elm_q1 = iter([1, 1, 2])
+    for staff_id, token in links.items():
+        given = {"enps.recommend": 9 if staff_id in oak else 4}
+        if staff_id in oak:
+            given["custom.q1"] = 4
+        else:
+            q1 = next(elm_q1, None)
+            if q1 is not None:
+                given["custom.q1"] = q1
+        assert trust.answer(token, given).status_code == 204
+    trust.close(run["id"])
+    assert "custom.q1" not in _drivers(client, trust, run["id"])  # its pairs (10) are 4 short of eNPS's 14
+    q1 = [row for row in db.rows("results") if row["figure"] == "custom.q1" and row["kind"] == "measure"]
+    shown = {(row["cut"], row["n"]) for row in q1 if not row["suppressed"]}
+    assert not {n for _, n in shown} & {3, 7}, shown  # neither Elm's three nor Oak's seven on their own
+    from wellbeing.domain.disclosure import driver_shown
+    assert driver_shown(10, 10, 10, 5) and driver_shown(10, 16, 10, 5)  # the same people, or k more: shown
+    assert not driver_shown(10, 11, 10, 5) and not driver_shown(10, None, 10, 5)
+
+
 def test_a_small_group_shows_no_figure_and_no_comment(trust, client, answers):
     # Elm has 3 people: below the minimum of 5, so hidden; and Oak too, or trust minus Oak would be Elm.
     run, _ = _run_with_answers(trust, answers, {"Oak": (8, 0), "Elm": (3, 0)}, comment="Remark")

@@ -58,6 +58,13 @@ def _upgrade(url: str) -> None:
                 {"run": _id(conn, closed), "academy": str(academy), "n": 6 if shown else 0, "hidden": not shown})
             for n in range(6 if shown else 3):
                 _answer(conn, closed, academy, n)
+        # the measures' own figures as published: a driver is kept only where both are shown for the group
+        for cut, academy, n in (("trust", "", 9), ("academy", str(OAK), 6)):
+            for figure in ("enps", "trust.valued"):
+                conn.execute(text(
+                    "INSERT INTO results (run_id, cut, academy_id, staff_type, service_band, figure, kind, n, "
+                    "suppressed) VALUES (:run, :cut, :academy, '', '', :figure, 'measure', :n, false)"),
+                    {"run": _id(conn, closed), "cut": cut, "academy": academy, "figure": figure, "n": n})
     migrate(MIGRATIONS, url)
     with engine.connect() as conn:
         comment_labels = sorted(str(r[0]) for r in conn.execute(text("SELECT academy_id FROM comments")))

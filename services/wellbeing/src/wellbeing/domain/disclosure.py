@@ -151,9 +151,16 @@ def suppressed(counts: dict[Hashable, int], sums: list[tuple[Hashable, list[Hash
     while changed:
         changed = False
         for total, parts in sums:
-            if total not in counts or total in hidden:
-                continue  # an absent or hidden total cannot be subtracted from
+            if total not in counts:
+                continue
             present = [p for p in parts if counts.get(p, 0) > 0]
+            if total in hidden:
+                # a hidden total whose parts are all shown is their sum (an academy of one staff type is that
+                # type's cell: issue 19's seventh outsider saw the academy hidden and the same figures shown)
+                if present and not any(p in hidden for p in present):
+                    hidden.add(min(present, key=lambda p: (counts[p], repr(p))))
+                    changed = True
+                continue
             gone = [p for p in present if p in hidden]
             if not gone or (len(gone) >= 2 and sum(counts[p] for p in gone) >= k):
                 continue
@@ -161,6 +168,17 @@ def suppressed(counts: dict[Hashable, int], sums: list[tuple[Hashable, list[Hash
             hidden.add(shown[0] if shown else total)  # the smallest shown part; failing that, the total itself
             changed = True
     return hidden
+
+
+def driver_shown(pairs: int, measure_n: int | None, outcome_n: int | None, k: int) -> bool:
+    """Whether a driver (a measure's correlation with the outcome over the `pairs` people who answered both) may be
+    shown for a group: only where the measure's and the outcome's own figures are shown there (`measure_n`,
+    `outcome_n`: their counts, None if hidden), and the pairs are the same people as each or differ by at least k.
+    Issue 19's seventh outsider read a hidden group's count, and with r its answers, from a driver over a group
+    whose figure was hidden; and one person's answer from a driver whose n was one short of the measure's."""
+    if measure_n is None or outcome_n is None or pairs < k:
+        return False
+    return all(d == 0 or d >= k for d in (measure_n - pairs, outcome_n - pairs))
 
 
 def comparable(series: list[tuple[int, int, int]], changed=lambda i, j: 0) -> list[bool]:

@@ -29,7 +29,7 @@ from ..adapters import sealed
 from ..adapters.orm import (
     academies, ballots, comments, drafts, drivers as driver_rows, invitations, results, runs, turnover as turnover_rows,
 )
-from ..domain.disclosure import Cell, comparable
+from ..domain.disclosure import Cell, comparable, driver_shown
 from ..domain.instruments import Questionnaire
 from ..domain.model import InvitationStatus, RunStatus, SurveyRun, bands_named, staff_types_named
 from ..domain.scoring import Scored, ScoredItem, ScoredMeasure
@@ -70,7 +70,7 @@ def close_run(uow: UnitOfWork, run: SurveyRun, key: bytes, at: datetime | None =
     uow.session.flush()
     if rows:
         uow.session.execute(insert(results), rows)
-    found = _drivers(run, counted, shown)
+    found = _drivers(run, counted, shown, rows)
     if found:
         uow.session.execute(insert(driver_rows), found)
     changed = _turnover(uow.session, run)
@@ -170,17 +170,21 @@ def _turnover(session: Session, run: SurveyRun) -> list[dict]:
     return found
 
 
-def _drivers(run: SurveyRun, counted: list, shown: set[str]) -> list[dict]:
+def _drivers(run: SurveyRun, counted: list, shown: set[str], rows: list[dict]) -> list[dict]:
     """The drivers of the trust and of each academy whose results are shown, for measures at least the minimum
-    group answered beside the outcome."""
+    group answered beside the outcome, where the measure's and the outcome's own figures are shown for that group
+    and describe the same people, or at least k more (disclosure.driver_shown); r to two places."""
     scopes = {"": [scored for _, scored in counted]}
     for group, scored in counted:
         if group.academy_id in shown:
             scopes.setdefault(group.academy_id, []).append(scored)
+    figures = {(row["academy_id"], row["figure"]): row["n"] for row in rows
+               if row["kind"] == "measure" and row["cut"] in ("trust", "academy") and not row["suppressed"]}
     return [{"run_id": run.id, "academy_id": scope, "measure": measure, "n": n,
-             "correlation": None if r is None else round(r, 3)}
+             "correlation": None if r is None else round(r, 2)}
             for scope, answers in scopes.items() if answers
-            for measure, (n, r) in correlations(answers, run.outcome, run.min_group_size).items()]
+            for measure, (n, r) in correlations(answers, run.outcome, run.min_group_size).items()
+            if driver_shown(n, figures.get((scope, measure)), figures.get((scope, run.outcome)), run.min_group_size)]
 
 
 def compute(session: Session, run: SurveyRun, finest: Finest) -> list[dict]:

@@ -110,14 +110,22 @@ def _drivers_of_closed_runs(bind) -> list[dict]:
             total = scopes.setdefault((run_id, str(_uuid(scope)) if scope else "", measure), [k, 0, 0, 0, 0, 0, 0])
             for i, value in enumerate(sums, start=1):
                 total[i] += float(value)
+    # shown only where the measure's and the outcome's own figures are shown for the group, over the same people
+    # or at least k more (as the service decides at each close from now on)
+    shown = {(str(_uuid(run_id)), academy or "", figure): n for run_id, academy, figure, n in bind.execute(sa.text(
+        "SELECT run_id, academy_id, figure, n FROM results WHERE kind = 'measure' AND cut IN ('trust', 'academy') "
+        "AND NOT suppressed"))}
+    outcome = {str(_uuid(run_id)): key for run_id, key in bind.execute(sa.text("SELECT id, outcome FROM runs"))}
     found = []
     for (run_id, academy, measure), (k, n, sx, sy, sxy, sxx, syy) in scopes.items():
-        if n < k:
+        run = str(_uuid(run_id))
+        counts = (shown.get((run, academy, measure)), shown.get((run, academy, outcome[run])))
+        if n < k or None in counts or any(0 < c - n < k for c in counts):
             continue
         spread = math.sqrt(max(n * sxx - sx * sx, 0.0) * max(n * syy - sy * sy, 0.0))
         r = (n * sxy - sx * sy) / spread if spread > 1e-9 else None
         found.append({"run_id": _uuid(run_id), "academy_id": academy, "measure": measure, "n": int(n),
-                      "correlation": None if r is None else round(r, 3)})
+                      "correlation": None if r is None else round(r, 2)})
     return found
 
 
