@@ -149,6 +149,25 @@ def test_no_driver_is_shown_for_a_group_whose_figure_is_hidden_nor_an_academy_th
     assert not driver_shown(10, 11, 10, 5) and not driver_shown(10, None, 10, 5)
 
 
+def test_a_trust_driver_is_not_shown_where_one_academy_leaves_out_fewer_than_k(trust, client):
+    """Issue 19's eighth outsider: Oak's fifteen all answered life satisfaction 8 and ten of them happiness; of
+    Elm's six, one answered life satisfaction (1) and not happiness. The trust's happiness driver left out six
+    (at least k), five of them Oak's, whose answers were known: only one value of Elm's one made r come out."""
+    trust.academy("Oak", teaching=15)
+    trust.academy("Elm", teaching=0, support=6)
+    run, links = trust.open(instruments=["ons4"], outcome="ons.life_satisfaction")
+    oak = [p["staff_id"] for p in trust.staff["Oak"]]
+    elm = [p["staff_id"] for p in trust.staff["Elm"]]
+    for i, staff_id in enumerate(oak):
+        given = {"ons.life_satisfaction": 8} | ({"ons.happiness": i % 10} if i < 10 else {})
+        assert trust.answer(links[staff_id], given).status_code == 204
+    for staff_id, life, happy in zip(elm, [3, 6, 7, 9, 10, 1], [2, 4, 5, 7, 9, None]):
+        given = {"ons.life_satisfaction": life} | ({"ons.happiness": happy} if happy is not None else {})
+        assert trust.answer(links[staff_id], given).status_code == 204
+    trust.close(run["id"])
+    assert "ons.happiness" not in _drivers(client, trust, run["id"])
+
+
 def test_a_small_group_shows_no_figure_and_no_comment(trust, client, answers):
     # Elm has 3 people: below the minimum of 5, so hidden; and Oak too, or trust minus Oak would be Elm.
     run, _ = _run_with_answers(trust, answers, {"Oak": (8, 0), "Elm": (3, 0)}, comment="Remark")

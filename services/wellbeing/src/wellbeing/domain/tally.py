@@ -137,6 +137,26 @@ def _whole_atoms(groups: dict[Group, Figure], shape: Shape, k: int) -> bool:
     return all(n == 0 or n >= k for n in answered.values())
 
 
+def lone_pairs(answers: Iterable[tuple[Group, Scored]], outcome: str, measures: Iterable[str], shape: Shape, k: int,
+               scope_of=lambda group: ("",)) -> set[tuple[str, str]]:
+    """The (scope, measure) drivers that would single people out: those who answered only one of the measure and
+    the outcome (left out of the driver's pairs, though counted in the figures) number, in some atom of the scope,
+    more than none and fewer than k. Issue 19's eighth outsider took a trust driver whose left-out were six (five
+    at one academy, all answering alike, and one at another), and only one value of that one person's answer made
+    r come out as published. `scope_of(group)`: the scopes a respondent counts in."""
+    left_out: dict[tuple, int] = defaultdict(int)
+    others = [measure for measure in measures if measure != outcome]
+    for group, scored in answers:
+        keys = {m.key for m in scored.measures}
+        atom = shape.atom_of[tuple(group)]
+        has_outcome = outcome in keys
+        for measure in others:
+            if (measure in keys) != has_outcome:
+                for scope in scope_of(group):
+                    left_out[(scope, measure, atom, has_outcome)] += 1
+    return {(scope, measure) for (scope, measure, _, _), n in left_out.items() if 0 < n < k}
+
+
 def correlations(answers: Iterable[Scored], outcome: str, minimum: int) -> dict[str, tuple[int, float | None]]:
     """Pearson's r of each measure with the `outcome` measure over the respondents who have both: {measure: (n, r)},
     only where at least `minimum` people have both; r is None where either measure did not vary."""

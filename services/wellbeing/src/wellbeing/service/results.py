@@ -29,11 +29,11 @@ from ..adapters import sealed
 from ..adapters.orm import (
     academies, ballots, comments, drafts, drivers as driver_rows, invitations, results, runs, turnover as turnover_rows,
 )
-from ..domain.disclosure import Cell, comparable, driver_shown
+from ..domain.disclosure import Cell, Shape, comparable, driver_shown
 from ..domain.instruments import Questionnaire
 from ..domain.model import InvitationStatus, RunStatus, SurveyRun, bands_named, staff_types_named
 from ..domain.scoring import Scored, ScoredItem, ScoredMeasure
-from ..domain.tally import Finest, Group, correlations, publish, tally
+from ..domain.tally import Finest, Group, correlations, lone_pairs, publish, tally
 from .runs import questionnaire, run_payload
 
 
@@ -56,7 +56,7 @@ def close_run(uow: UnitOfWork, run: SurveyRun, key: bytes, at: datetime | None =
     while True:
         if len(counted) < run.min_group_size:
             counted = []  # too few to show anything: nothing of theirs is kept
-        rows = compute(uow.session, run, tally(counted))
+        rows, shape = compute(uow.session, run, tally(counted))
         shown = {row["academy_id"] for row in rows if row["kind"] == "responses" and row["cut"] == "academy"
                  and not row["suppressed"]}
         refused = _keep_comments(uow.session, run.id, counted, shown)
@@ -70,7 +70,7 @@ def close_run(uow: UnitOfWork, run: SurveyRun, key: bytes, at: datetime | None =
     uow.session.flush()
     if rows:
         uow.session.execute(insert(results), rows)
-    found = _drivers(run, counted, shown, rows)
+    found = _drivers(run, counted, shown, rows, shape)
     if found:
         uow.session.execute(insert(driver_rows), found)
     changed = _turnover(uow.session, run)
@@ -170,25 +170,31 @@ def _turnover(session: Session, run: SurveyRun) -> list[dict]:
     return found
 
 
-def _drivers(run: SurveyRun, counted: list, shown: set[str], rows: list[dict]) -> list[dict]:
+def _drivers(run: SurveyRun, counted: list, shown: set[str], rows: list[dict], shape: Shape) -> list[dict]:
     """The drivers of the trust and of each academy whose results are shown, for measures at least the minimum
     group answered beside the outcome, where the measure's and the outcome's own figures are shown for that group
-    and describe the same people, or at least k more (disclosure.driver_shown); r to two places."""
+    and describe the same people or at least k more (disclosure.driver_shown), and where those left out of the
+    pairs are, in each atom, none or at least k (tally.lone_pairs); r to two places."""
     scopes = {"": [scored for _, scored in counted]}
     for group, scored in counted:
         if group.academy_id in shown:
             scopes.setdefault(group.academy_id, []).append(scored)
     figures = {(row["academy_id"], row["figure"]): row["n"] for row in rows
                if row["kind"] == "measure" and row["cut"] in ("trust", "academy") and not row["suppressed"]}
+    k = run.min_group_size
+    lone = lone_pairs(counted, run.outcome, questionnaire(run).measures, shape, k,
+                      lambda group: ("", group.academy_id) if group.academy_id in shown else ("",))
     return [{"run_id": run.id, "academy_id": scope, "measure": measure, "n": n,
              "correlation": None if r is None else round(r, 2)}
             for scope, answers in scopes.items() if answers
-            for measure, (n, r) in correlations(answers, run.outcome, run.min_group_size).items()
-            if driver_shown(n, figures.get((scope, measure)), figures.get((scope, run.outcome)), run.min_group_size)]
+            for measure, (n, r) in correlations(answers, run.outcome, k).items()
+            if driver_shown(n, figures.get((scope, measure)), figures.get((scope, run.outcome)), k)
+            and (scope, measure) not in lone]
 
 
-def compute(session: Session, run: SurveyRun, finest: Finest) -> list[dict]:
-    """Every figure for every published group (domain.tally.publish), with how many each group invited."""
+def compute(session: Session, run: SurveyRun, finest: Finest) -> tuple[list[dict], Shape]:
+    """Every figure for every published group (domain.tally.publish), with how many each group invited; and the
+    shape the crossing cuts were published in."""
     shape, figures = publish(finest, run.min_group_size)
     respondents = figures.get(("responses", "responses"), {})
     invited: dict[Cell, int] = defaultdict(int)
@@ -212,7 +218,7 @@ def compute(session: Session, run: SurveyRun, finest: Finest) -> list[dict]:
                 "distribution": values.distribution if shown else None,
                 "invited": invited.get(cell) if shown and cell in respondents else None,
             })
-    return rows
+    return rows, shape
 
 
 def _round(value, places: int = 2):
