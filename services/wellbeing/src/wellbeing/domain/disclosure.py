@@ -82,8 +82,7 @@ def publishable(people: dict[tuple[str, str, str], int], k: int, staff_types: tu
     for (academy, staff_type, _), n in people.items():
         for cell in (TRUST, Cell("academy", academy), Cell("academy_staff_type", academy, staff_type)):
             tree[cell] += n
-    hidden = suppressed(tree, equations(tree), k)
-    hidden |= {cell for cell in tree if cell.cut == "academy_staff_type" and Cell("academy", cell.academy_id) in hidden}
+    hidden = suppressed_in_tree(tree, equations(tree), k)
     blocks: dict[tuple, dict[tuple[str, str], int]] = defaultdict(lambda: defaultdict(int))
     block_of = {}
     for (academy, staff_type, band), n in people.items():
@@ -168,6 +167,21 @@ def suppressed(counts: dict[Hashable, int], sums: list[tuple[Hashable, list[Hash
             hidden.add(shown[0] if shown else total)  # the smallest shown part; failing that, the total itself
             changed = True
     return hidden
+
+
+def suppressed_in_tree(counts: dict[Cell, int], sums: list[tuple[Cell, list[Cell]]], k: int,
+                       also: Iterable[Cell] = ()) -> set:
+    """`suppressed`, where a hidden academy hides every staff type's cell in it too (and the sums are held again,
+    until nothing more is hidden). Each sum holding on its own is not enough in the tree: issue 19's ninth
+    outsider took the trust less a shown academy (the hidden academies' pool) less a hidden academy's one shown
+    staff type, and had the two answers left in it."""
+    hidden = suppressed(counts, sums, k, also)
+    while True:
+        inside = {cell for cell in counts if cell.cut == "academy_staff_type"
+                  and Cell("academy", cell.academy_id) in hidden} - hidden
+        if not inside:
+            return hidden
+        hidden = suppressed(counts, sums, k, hidden | inside)
 
 
 def driver_shown(pairs: int, measure_n: int | None, outcome_n: int | None, k: int) -> bool:

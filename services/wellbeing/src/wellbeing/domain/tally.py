@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterable, NamedTuple
 
-from .disclosure import TRUST, Cell, Shape, equations, publishable, suppressed
+from .disclosure import TRUST, Cell, Shape, equations, publishable, suppressed_in_tree
 from .model import SERVICE_BANDS, STAFF_TYPES
 from .scoring import Scored
 
@@ -121,7 +121,7 @@ def publish(finest: Finest, k: int) -> tuple[Shape, Published]:
         also = shape.hidden
         if not _whole_atoms(finest[figure], shape, k):
             also = also | {cell for cell in counts if cell.cut in ("staff_type", "service_band")}
-        hidden = suppressed(counts, equations(counts, shape.type_group), k, also=also)
+        hidden = suppressed_in_tree(counts, equations(counts, shape.type_group), k, also=also)
         out[figure] = {cell: None if cell in hidden else sums for cell, sums in by_cell.items()}
     return shape, out
 
