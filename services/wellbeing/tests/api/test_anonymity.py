@@ -168,6 +168,39 @@ def test_a_trust_driver_is_not_shown_where_one_academy_leaves_out_fewer_than_k(t
     assert "ons.happiness" not in _drivers(client, trust, run["id"])
 
 
+def test_a_hidden_group_looks_the_same_whether_its_lone_member_answered_skipped_or_not(trust, client, db, answers):
+    """Issue 19's tenth outsider: the one leader's hidden group listed four of the five questions (so the leader had
+    answered, and skipped the fifth), and was missing altogether when the leader did not answer."""
+    from wellbeing.domain.instruments import INSTRUMENTS
+
+    trust.academy("Oak", teaching=6, support=4)
+    leader = {"staff_id": uuid.uuid4(), "academy_id": trust.academies["Oak"], "first_name": "L", "last_name": "Oak",
+              "email": "leader@oak.example", "staff_type": "leadership", "start_date": trust.staff["Oak"][0]["start_date"],
+              "leaving_date": None}
+    db.insert("staff", leader)
+    seen = []
+    for leader_answers in ({"trust.valued": 4}, None):  # answers one of the questions; does not answer at all
+        run, links = trust.open(instruments=["enps", "trust_core"], title=f"Pulse {len(seen)}")
+        for staff_id, token in links.items():
+            if staff_id == leader["staff_id"]:
+                if leader_answers:
+                    assert trust.answer(token, leader_answers).status_code == 204
+            else:
+                mine = {k: v for k, v in answers(3).items() if k.startswith(("enps.", "trust."))}
+                assert trust.answer(token, mine).status_code == 204
+        trust.close(run["id"])
+        report = client.get(f"/runs/{run['id']}/report", headers=trust.hr()).get_json()
+        [group] = [g for g in report["groups"] if g["cut"] == "staff_type" and g["staff_type"] == "leadership"] or [
+            g for g in report["groups"] if g["cut"] == "academy_staff_type" and g["staff_type"] == "leadership"]
+        assert group["suppressed"]
+        leaders = [row for row in db.rows("results") if row["run_id"] == uuid.UUID(run["id"])
+                   and row["cut"] == "academy_staff_type" and row["staff_type"] == "leadership"]
+        seen.append(({m["key"] for m in group["measures"]}, {i["key"] for i in group["items"]},
+                     sorted((row["kind"], row["figure"], row["suppressed"], row["n"]) for row in leaders)))
+    rated = {item.key for key in ("enps", "trust_core") for item in INSTRUMENTS[key].items if item.scale != "text"}
+    assert seen[0] == seen[1] and seen[0][1] == rated, seen
+
+
 def test_a_small_group_shows_no_figure_and_no_comment(trust, client, answers):
     # Elm has 3 people: below the minimum of 5, so hidden; and Oak too, or trust minus Oak would be Elm.
     run, _ = _run_with_answers(trust, answers, {"Oak": (8, 0), "Elm": (3, 0)}, comment="Remark")

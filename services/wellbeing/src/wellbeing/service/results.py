@@ -204,9 +204,19 @@ def compute(session: Session, run: SurveyRun, finest: Finest) -> tuple[list[dict
     for academy_id, staff_type, band, n in session.execute(query):
         for cell in Group(str(academy_id), staff_type, band).cells(shape):
             invited[cell] += n
+    if not respondents:
+        return [], shape  # nobody counted: no results at all
+    # A row for every figure of every group the run invited, shown or not, whether or not anyone in it answered:
+    # which hidden rows exist said which questions a lone colleague answered (issue 19's tenth outsider: the one
+    # leader's group listed four of five questions, so the leader had answered and skipped the fifth).
+    form = questionnaire(run)
+    every = [("responses", "responses"), *(("item", key) for key, item in form.items.items() if item.scale != "text"),
+             *(("measure", key) for key in form.measures)]
     rows = []
-    for (kind, figure), by_cell in figures.items():
-        for cell, values in by_cell.items():
+    for kind, figure in every:
+        by_cell = figures.get((kind, figure), {})
+        for cell in sorted(invited.keys() | by_cell.keys(), key=repr):
+            values = by_cell.get(cell)
             shown = values is not None
             rows.append({
                 "run_id": run.id, "cut": cell.cut, "academy_id": cell.academy_id or "",
