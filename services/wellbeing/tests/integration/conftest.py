@@ -28,6 +28,12 @@ class World(ConsumerWorld):
             "owner_academy_id": None, **extra})
         return runs.schedule(self.context.uow(), HR, run.id, self.links, today=date(2027, 1, 4))
 
+    def open_survey(self, people: int) -> tuple[list[dict], object, dict]:
+        """`people` new members of staff and a run open to them (4 to 22 January 2027), with each one's token."""
+        joined = [self.join() for _ in range(people)]
+        run = self.survey(date(2027, 1, 4), date(2027, 1, 22))
+        return joined, run, self.tokens(run.id)
+
     def tokens(self, run_id) -> dict:
         return {uuid.UUID(e["payload"]["staff_id"]): survey_link(self.context.config, e["payload"]).split("#token=")[1]
                 for e in self.outbox("wellbeing.invitation_issued") if e["payload"]["run_id"] == str(run_id)}

@@ -90,9 +90,7 @@ def test_the_daily_job_opens_reminds_and_closes_each_run_once(world):
 @pytest.mark.integration
 def test_concurrent_submissions_on_postgres_lose_nothing_and_double_nothing(pg_world):
     world = pg_world
-    people = [world.join() for _ in range(30)]
-    run = world.survey(date(2027, 1, 4), date(2027, 1, 22))
-    links = world.tokens(run.id)
+    people, run, links = world.open_survey(30)
 
     def submit(token):
         return lambda: respond.submit(world.context.uow(), token, {"enps.recommend": 7}, KEY, today=date(2027, 1, 5))
@@ -107,9 +105,7 @@ def test_concurrent_submissions_on_postgres_lose_nothing_and_double_nothing(pg_w
 
 
 def test_ballots_wait_sealed_in_the_box_and_are_counted_then_destroyed_at_the_close(world):
-    people = [world.join() for _ in range(7)]
-    run = world.survey(date(2027, 1, 4), date(2027, 1, 22))
-    links = world.tokens(run.id)
+    people, run, links = world.open_survey(7)
     for n, person in enumerate(people[:6], start=1):
         respond.submit(world.context.uow(), links[person["staff_id"]],
                        {"enps.recommend": 9 - n, "trust.valued": 1 + n % 5, "trust.improve": f"Private remark {n}" * n},
@@ -133,9 +129,7 @@ def test_ballots_wait_sealed_in_the_box_and_are_counted_then_destroyed_at_the_cl
 
 
 def test_another_key_cannot_open_the_box_so_the_close_fails_and_keeps_it(world):
-    people = [world.join() for _ in range(5)]
-    run = world.survey(date(2027, 1, 4), date(2027, 1, 22))
-    links = world.tokens(run.id)
+    people, run, links = world.open_survey(5)
     for person in people:
         respond.submit(world.context.uow(), links[person["staff_id"]], {"enps.recommend": 9}, KEY,
                        today=date(2027, 1, 5))
@@ -147,9 +141,7 @@ def test_another_key_cannot_open_the_box_so_the_close_fails_and_keeps_it(world):
 
 
 def test_fewer_answers_than_the_minimum_group_are_destroyed_unread_at_the_close(world):
-    people = [world.join() for _ in range(6)]
-    run = world.survey(date(2027, 1, 4), date(2027, 1, 22))
-    links = world.tokens(run.id)
+    people, run, links = world.open_survey(6)
     for person in people[:4]:
         respond.submit(world.context.uow(), links[person["staff_id"]],
                        {"enps.recommend": 2, "trust.improve": "Only four of us"}, KEY, today=date(2027, 1, 5))
@@ -201,9 +193,7 @@ def test_submissions_racing_the_close_are_counted_or_refused_never_left_in_the_b
     from wellbeing.domain.model import SurveyRun
 
     world = pg_world
-    people = [world.join() for _ in range(40)]
-    run = world.survey(date(2027, 1, 4), date(2027, 1, 22))
-    links = world.tokens(run.id)
+    people, run, links = world.open_survey(40)
     for person in people[:10]:
         respond.submit(world.context.uow(), links[person["staff_id"]], {"enps.recommend": 7}, KEY,
                        today=date(2027, 1, 5))
@@ -240,9 +230,8 @@ def test_a_save_waiting_on_a_link_being_replaced_gets_a_404_not_a_500(pg_world):
     from wellbeing.service.runs import token_hash
 
     world = pg_world
-    people = [world.join() for _ in range(5)]
-    run = world.survey(date(2027, 1, 4), date(2027, 1, 22))
-    token = world.tokens(run.id)[people[0]["staff_id"]]
+    people, run, links = world.open_survey(5)
+    token = links[people[0]["staff_id"]]
     outcome = []
     with world.context.engine.connect() as replacing:
         replacing.execute(update(invitations).where(invitations.c.token_hash == token_hash(token))
