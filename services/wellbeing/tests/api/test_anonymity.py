@@ -201,6 +201,32 @@ def test_a_hidden_group_looks_the_same_whether_its_lone_member_answered_skipped_
     assert seen[0] == seen[1] and seen[0][1] == rated, seen
 
 
+def test_which_staff_types_are_grouped_does_not_say_whether_a_lone_leader_answered(trust, client, db, answers):
+    """Issue 19's tenth outsider: "support staff and leaders" were shown together when Oak's one leader had answered
+    and apart when they had not, because the groups were drawn from who answered. They are drawn from who was
+    asked, so the report hides and groups the same cells either way."""
+    trust.academy("Oak", teaching=8, support=6)
+    trust.academy("Elm", teaching=8, support=6)
+    db.insert("staff", {"staff_id": uuid.uuid4(), "academy_id": trust.academies["Oak"], "first_name": "L",
+                        "last_name": "Oak", "email": "leader@oak.example", "staff_type": "leadership",
+                        "start_date": trust.staff["Oak"][0]["start_date"], "leaving_date": None})
+    leader = db.rows("staff", email="leader@oak.example")[0]["staff_id"]
+    seen = []
+    for leader_answers in (True, False):
+        run, links = trust.open(instruments=["enps"], title=f"Pulse {len(seen)}")
+        for staff_id, token in links.items():
+            if staff_id != leader or leader_answers:
+                mine = {key: value for key, value in answers(4).items() if key.startswith("enps.")}
+                assert trust.answer(token, mine).status_code == 204
+        trust.close(run["id"])
+        report = client.get(f"/runs/{run['id']}/report", headers=trust.hr()).get_json()
+        seen.append(sorted((g["cut"], g["academy_name"] or "", g["staff_type_name"] or "", g["service_band_name"] or "",
+                            g["suppressed"], tuple(m["suppressed"] for m in g["measures"]),
+                            tuple(i["suppressed"] for i in g["items"])) for g in report["groups"]))
+    assert ("staff_type", "", "Support staff and leaders", "", False, (False,), (False,)) in seen[1], seen[1]
+    assert seen[0] == seen[1]
+
+
 def test_a_small_group_shows_no_figure_and_no_comment(trust, client, answers):
     # Elm has 3 people: below the minimum of 5, so hidden; and Oak too, or trust minus Oak would be Elm.
     run, _ = _run_with_answers(trust, answers, {"Oak": (8, 0), "Elm": (3, 0)}, comment="Remark")

@@ -560,7 +560,10 @@ def test_solving_every_published_figure_together_pins_nobody_below_their_atom(st
     for p in survey.answered:
         counts[p.group] += 1
     groups = sorted(counts)
-    shape = publishable(dict(counts), K, STAFF_TYPES, tuple(b for b, *_ in SERVICE_BANDS))
+    invited: dict = defaultdict(int)
+    for p in stack.people:
+        invited[p.group] += 1
+    shape = publishable(dict(invited), dict(counts), K, STAFF_TYPES, tuple(b for b, *_ in SERVICE_BANDS))
     stored = stack.rows("results", stack.tables["results"].c.kind == "item")
 
     def inside(row, g) -> bool:

@@ -19,7 +19,7 @@ BANDS = tuple(band for band, *_ in SERVICE_BANDS)
 
 
 def _shape(people: dict):
-    return publishable(people, K, STAFF_TYPES, BANDS)
+    return publishable(people, people, K, STAFF_TYPES, BANDS)
 
 
 def test_a_big_trust_is_published_with_every_staff_type_and_band_apart():
@@ -57,6 +57,14 @@ def _trust(chance: random.Random) -> dict:
                 if (n := chance.choice((0, 1, 2, 5, 5, 6, 10)))}
     return {(a, t, b): n for a in academies for t in STAFF_TYPES for b in BANDS
             if (n := chance.choice((0, 0, 1, 1, 2, 3, 5, 6, 8, 13)))}
+
+
+def _asked(people: dict, chance: random.Random) -> dict:
+    """Who was invited: the respondents, often a few who did not answer, and sometimes groups where nobody did."""
+    invited = {group: n + chance.choice((0, 0, 0, 1, 2, 4)) for group, n in people.items()}
+    for group in _trust(chance):
+        invited.setdefault(group, chance.choice((1, 2, 6)))
+    return invited
 
 
 def _answers(people: dict, chance: random.Random) -> dict:
@@ -101,18 +109,21 @@ def test_no_combination_of_published_figures_tells_anyone_apart_within_their_ato
     if sum(people.values()) < K:
         return
     answers = _answers(people, chance)
+    invited = _asked(people, chance)
     scored = [(Group(*group), Scored(items=(ScoredItem("q", v, v, None),), measures=(), comments=()))
               for (group, _), v in answers.items()]
-    shape, figures = publish(tally(scored), K)
+    shape, figures = publish(tally(scored), invited, K)
     atoms: dict = defaultdict(list)
     for group, atom in shape.atom_of.items():
         atoms[atom].append(group)
-    # the structure: every atom holds at least k people, and every cell shown holds whole atoms or none of one
-    assert all(sum(people[g] for g in members) >= K for members in atoms.values())
+    # the structure: every atom asked at least k people, and every cell shown holds whole atoms or none of one
+    assert all(sum(invited[g] for g in members) >= K for members in atoms.values())
     shown = [(cell, figure) for cell, figure in figures[("item", "q")].items() if figure is not None]
     for cell, _ in shown:
         for members in atoms.values():
             assert len({cell in Group(*g).cells(shape) for g in members}) == 1, (cell, members)
+        if cell.cut in ("staff_type", "service_band"):  # and across the tree, atoms of none or k who answered
+            assert all(not 0 < sum(people.get(g, 0) for g in members) < K for members in atoms.values())
     # the attack: all the published figures, solved together, tell no more about any group than knowing every
     # atom's own answers exactly would (which tells nothing about who in an atom gave which)
     published = [([g for g in people if cell in Group(*g).cells(shape)], figure.distribution or {}, figure.n)
@@ -121,9 +132,9 @@ def test_no_combination_of_published_figures_tells_anyone_apart_within_their_ato
     for members in atoms.values():
         counts: dict = defaultdict(int)
         for g in members:
-            for i in range(people[g]):
+            for i in range(people.get(g, 0)):
                 counts[str(answers[(g, i)])] += 1
-        by_atom.append((members, counts, sum(counts.values())))
+        by_atom.append(([g for g in members if g in people], counts, sum(counts.values())))
     assert _certain(published, people) <= _certain(by_atom, people)
 
 
@@ -139,7 +150,7 @@ def test_a_question_most_of_an_atom_skipped_is_not_published_across_the_crossing
             enps = (ScoredItem("enps.recommend", 0 if academy == "oak" else 8, 0, None),) if answered_enps else ()
             scored.append((Group(academy, staff_type, band),
                            Scored(items=(ScoredItem("valued", 4, 4, True), *enps), measures=(), comments=())))
-    shape, figures = publish(tally(scored), K)
+    shape, figures = publish(tally(scored), people, K)
     assert shape.shows_bands  # every atom holds six or more respondents, so the bands are shown...
     shown = {cell for cell, figure in figures[("item", "enps.recommend")].items() if figure is not None}
     assert not {cell for cell in shown if cell.cut in ("staff_type", "service_band")}  # ...but not for eNPS
@@ -163,7 +174,7 @@ def test_no_combination_of_a_question_s_figures_tells_apart_fewer_than_k_who_ans
     scored = [(Group(*group), Scored(items=(ScoredItem("q", answers[(group, i)], answers[(group, i)], None),)
                                      if (group, i) in answers else (), measures=(), comments=()))
               for group, n in people.items() for i in range(n)]
-    shape, figures = publish(tally(scored), K)
+    shape, figures = publish(tally(scored), _asked(people, chance), K)
     answered: dict = defaultdict(int)
     for group, _ in answers:
         answered[group] += 1
@@ -220,7 +231,20 @@ def test_a_hidden_academy_hides_each_of_its_staff_types_for_a_question_too():
             item = (ScoredItem("q", 7, 7, None),) if i < answered.get(group, 0) else ()
             scored.append((Group(*group), Scored(items=(ScoredItem("enps", 8, 8, None), *item), measures=(),
                                                  comments=())))
-    shape, figures = publish(tally(scored), K)
+    shape, figures = publish(tally(scored), people, K)
     shown = [(cell, figure) for cell, figure in figures[("item", "q")].items() if figure is not None]
     assert Cell("academy_staff_type", "ash", "teaching") not in dict(shown)
     _no_small_piece_in_the_span(shown, shape, answered)
+
+
+def test_a_survey_of_one_staff_type_is_not_cut_by_staff_type_and_its_whole_is_shown():
+    """A survey of Hillcrest's support staff: its one staff-type group would be everyone asked. With the groups
+    drawn from who was invited, five answers splitting its length-of-service ranges hid that lone group, and with
+    it (nothing else to hide) the whole survey's figures."""
+    invited = {("hill", "support", band): n for band, n in zip(BANDS, (3, 4, 3, 3))}
+    scored = [(Group("hill", "support", BANDS[i]), Scored(items=(ScoredItem("q", 4, 4, True),), measures=(),
+                                                          comments=())) for i in (0, 0, 0, 2, 3)]
+    shape, figures = publish(tally(scored), invited, K)
+    assert not shape.shows_staff_types and shape.shows_bands
+    assert figures[("responses", "responses")][Cell("trust")].n == 5
+    assert all(figure is None for cell, figure in figures[("item", "q")].items() if cell.cut == "service_band")

@@ -10,17 +10,20 @@ Primary suppression hides every group of fewer than k respondents. Secondary (co
 then makes every sum whose total is shown either hide nothing, or hide at least two groups with at least k
 respondents between them, so subtracting what is shown from the total reveals nobody and no group below k.
 Hiding one more group can break another sum, so it repeats until every sum holds (it only ever hides more,
-so it ends). Groups with no respondents are not cells at all: "nobody" discloses nothing. This is the standard
-row-and-column rule of statistical disclosure control, applied per figure (people skip different questions).
+so it ends). Every group the run asked is a cell, with 0 where nobody answered: a lone leader's cell is then
+hidden, and hides the same others, whether they answered or not, so what is hidden does not say who took part
+(issue 19's tenth outsider). This is the standard row-and-column rule of statistical disclosure control, applied per figure (people skip different questions).
 
 That rule holds each sum on its own. It does not hold against all the sums at once: issue 19's outsiders
 solved every published distribution together (an integer programme) and, because the groups that cross the
 tree split its hidden pools, pinned a lone leader's answers. So the cuts that cross are published only in a
-shape that cannot split anyone off (`publishable`): the tree's shown cells and hidden pools are "blocks" of at
-least k; staff types are merged where a pool mixes them ("support staff and leaders"), and length-of-service
-bands are merged into ranges until every block's share of each range is none or at least k. Then every figure
-published is a sum of whole "atoms" (a block's share of a range) of at least k people each, and no combination
-of figures, however solved, can tell apart the people inside an atom.
+shape that cannot split anyone off (`publishable`): the tree's shown cells and hidden pools are "blocks";
+staff types are merged where a pool mixes them ("support staff and leaders"), and length-of-service bands are
+merged into ranges until every block's share of each range invited none or at least k (the shape is drawn from
+who was asked, never from who answered). A figure is published across those cuts only where each of these
+"atoms" (a block's share of a range) has none or at least k answering it. Then every such figure is a sum of
+whole atoms of at least k people each, and no combination of figures, however solved, can tell apart the
+people inside an atom.
 """
 from __future__ import annotations
 
@@ -74,18 +77,25 @@ class Shape(NamedTuple):
         return len(set(self.band_group.values())) > 1
 
 
-def publishable(people: dict[tuple[str, str, str], int], k: int, staff_types: tuple[str, ...],
-                bands: tuple[str, ...]) -> Shape:
+def publishable(invited: dict[tuple[str, str, str], int], answered: dict[tuple[str, str, str], int], k: int,
+                staff_types: tuple[str, ...], bands: tuple[str, ...]) -> Shape:
     """The finest shape of the crossing cuts in which every published figure is a sum of whole atoms of at least k
-    respondents. `people`: respondents per (academy, staff type, band)."""
+    people. `invited` and `answered`: people invited and respondents per (academy, staff type, band).
+
+    Which cells of the tree are hidden follows the respondents, as every figure's suppression does (it is what
+    the published counts already say). How the staff types and bands are grouped follows only who was invited:
+    issue 19's tenth outsider saw "support staff and leaders" merged where a lone leader had answered and apart
+    where they had not, so a shape drawn from respondents said who took part. Atoms are then at least k invited
+    people; a figure answered by fewer than k of an atom is not published across the crossing cuts (tally)."""
     tree: dict[Cell, int] = defaultdict(int)
-    for (academy, staff_type, _), n in people.items():
+    for (academy, staff_type, band) in invited.keys() | answered.keys():
+        n = answered.get((academy, staff_type, band), 0)
         for cell in (TRUST, Cell("academy", academy), Cell("academy_staff_type", academy, staff_type)):
             tree[cell] += n
     hidden = suppressed_in_tree(tree, equations(tree), k)
     blocks: dict[tuple, dict[tuple[str, str], int]] = defaultdict(lambda: defaultdict(int))
     block_of = {}
-    for (academy, staff_type, band), n in people.items():
+    for (academy, staff_type, band), n in invited.items():
         if n == 0:
             continue
         if Cell("academy", academy) in hidden:
@@ -101,8 +111,18 @@ def publishable(people: dict[tuple[str, str, str], int], k: int, staff_types: tu
     band_group = next(grouping for grouping in _ranges(bands)
                       if all(all(n == 0 or n >= k for n in _by(members, grouping).values())
                              for members in blocks.values()))
+    type_group, band_group = (_one_unless_split(grouping, {group[i] for group in block_of}, items)
+                              for i, grouping, items in ((1, type_group, staff_types), (2, band_group, bands)))
     atom_of = {group: (block, band_group[group[2]]) for group, block in block_of.items()}
     return Shape(type_group, band_group, frozenset(hidden), atom_of)
+
+
+def _one_unless_split(grouping: dict[str, str], asked: set[str], items: tuple[str, ...]) -> dict[str, str]:
+    """`grouping`, or all in one group where those asked all fall in one (a survey of support staff alone has
+    one staff-type group, which is everyone asked: a cut of it would be the trust)."""
+    if len({grouping[item] for item in asked}) > 1:
+        return grouping
+    return {item: "+".join(items) for item in items}
 
 
 def _by(members: dict[tuple[str, str], int], grouping: dict[str, str]) -> dict[str, int]:
@@ -143,8 +163,8 @@ def _ranges(bands: tuple[str, ...]):
 
 def suppressed(counts: dict[Hashable, int], sums: list[tuple[Hashable, list[Hashable]]], k: int,
                also: Iterable[Hashable] = ()) -> set:
-    """The cells to hide, given each cell's count of respondents (cells with none are left out), starting from
-    those under k and any the caller must hide (`also`)."""
+    """The cells to hide, given each cell's count of respondents (every group asked, those where nobody answered
+    with 0), starting from those under k and any the caller must hide (`also`)."""
     hidden = {cell for cell, n in counts.items() if n < k} | {cell for cell in also if cell in counts}
     changed = True
     while changed:
@@ -152,7 +172,7 @@ def suppressed(counts: dict[Hashable, int], sums: list[tuple[Hashable, list[Hash
         for total, parts in sums:
             if total not in counts:
                 continue
-            present = [p for p in parts if counts.get(p, 0) > 0]
+            present = [p for p in parts if p in counts]
             if total in hidden:
                 # a hidden total whose parts are all shown is their sum (an academy of one staff type is that
                 # type's cell: issue 19's seventh outsider saw the academy hidden and the same figures shown)

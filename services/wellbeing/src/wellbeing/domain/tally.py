@@ -111,26 +111,29 @@ def cells(finest: Finest, shape: Shape) -> dict[tuple[str, str], dict[Cell, Figu
 Published = dict[tuple[str, str], dict[Cell, "Figure | None"]]  # (kind, key) -> each cell's sums, None if hidden
 
 
-def publish(finest: Finest, k: int) -> tuple[Shape, Published]:
+def publish(finest: Finest, invited: dict[tuple[str, str, str], int], k: int) -> tuple[Shape, Published]:
     """What a run's report may show: the crossing cuts in the shape `publishable` allows, then primary and
-    complementary suppression per figure (a hidden cell's sums are dropped here, before anything is stored)."""
-    shape = publishable(people(finest), k, STAFF_TYPES, tuple(band for band, *_ in SERVICE_BANDS))
+    complementary suppression per figure over every group the run asked (`invited`: people per finest group),
+    answered or not. A hidden cell's sums are dropped here, before anything is stored."""
+    shape = publishable(invited, people(finest), k, STAFF_TYPES, tuple(band for band, *_ in SERVICE_BANDS))
+    asked = {cell for group in {*invited, *people(finest)} for cell in Group(*group).cells(shape)}
     out: Published = {}
     for figure, by_cell in cells(finest, shape).items():
-        counts = {cell: sums.n for cell, sums in by_cell.items()}
+        counts = {cell: 0 for cell in asked} | {cell: sums.n for cell, sums in by_cell.items()}
         also = shape.hidden
         if not _whole_atoms(finest[figure], shape, k):
             also = also | {cell for cell in counts if cell.cut in ("staff_type", "service_band")}
         hidden = suppressed_in_tree(counts, equations(counts, shape.type_group), k, also=also)
-        out[figure] = {cell: None if cell in hidden else sums for cell, sums in by_cell.items()}
+        out[figure] = {cell: None if cell in hidden else by_cell[cell] for cell in counts}
     return shape, out
 
 
 def _whole_atoms(groups: dict[Group, Figure], shape: Shape, k: int) -> bool:
-    """Whether everyone who answered this figure makes atoms of none or at least k. The shape's atoms hold k
-    respondents or more, but people skip questions: issue 19's fifth outsider had one of an atom's six answer eNPS,
-    and a length-of-service band less an academy was that one person's answer. Where a figure splits an atom
-    below k, it is not published across the cuts that cross the tree (the tree's own sums hold on their own)."""
+    """Whether everyone who answered this figure makes atoms of none or at least k. The shape's atoms asked k
+    people or more, but not all of them answer, and people skip questions: issue 19's fifth outsider had one of an
+    atom's six answer eNPS, and a length-of-service band less an academy was that one person's answer. Where a
+    figure splits an atom below k, it is not published across the cuts that cross the tree (the tree's own sums
+    hold on their own)."""
     answered: dict = defaultdict(int)
     for group, sums in groups.items():
         answered[shape.atom_of[tuple(group)]] += sums.n

@@ -195,14 +195,15 @@ def _drivers(run: SurveyRun, counted: list, shown: set[str], rows: list[dict], s
 def compute(session: Session, run: SurveyRun, finest: Finest) -> tuple[list[dict], Shape]:
     """Every figure for every published group (domain.tally.publish), with how many each group invited; and the
     shape the crossing cuts were published in."""
-    shape, figures = publish(finest, run.min_group_size)
-    respondents = figures.get(("responses", "responses"), {})
-    invited: dict[Cell, int] = defaultdict(int)
     query = (select(invitations.c.academy_id, invitations.c.staff_type, invitations.c.service_band, func.count())
              .where(invitations.c.run_id == run.id)
              .group_by(invitations.c.academy_id, invitations.c.staff_type, invitations.c.service_band))
-    for academy_id, staff_type, band, n in session.execute(query):
-        for cell in Group(str(academy_id), staff_type, band).cells(shape):
+    asked = {(str(academy_id), staff_type, band): n for academy_id, staff_type, band, n in session.execute(query)}
+    shape, figures = publish(finest, asked, run.min_group_size)
+    respondents = figures.get(("responses", "responses"), {})
+    invited: dict[Cell, int] = defaultdict(int)
+    for group, n in asked.items():
+        for cell in Group(*group).cells(shape):
             invited[cell] += n
     if not respondents:
         return [], shape  # nobody counted: no results at all
