@@ -456,6 +456,7 @@ case("notifications", "PUT", "/hr-contacts/{academy_id}", params={"academy_id": 
      body=lambda w: {"staff_ids": [w.people["academy_hr"]["id"]]}, unchanged="/hr-contacts")
 case("notifications", "POST", "/deliveries/{delivery_id}/retry", unchanged="/deliveries/dead")
 case("notifications", "POST", "/unsubscribe", query=_unsubscribe)
+case("notifications", "GET", "/unsubscribe", query=_unsubscribe)
 
 case("targets", "GET", "/targets")
 case("targets", "GET", "/targets/{key}")

@@ -20,6 +20,7 @@ from .backend import ApiError, Backend
 from .signin import DevSignIn, Oidc
 
 SESSION_HOURS = 8
+csrf = CSRFProtect()
 
 
 @dataclass
@@ -61,7 +62,7 @@ def create_app(config: ServiceConfig | None = None, *, backend: Backend | None =
     )
     api_url = environ.get("PORTAL_API_URL", config.public_url)
     app.extensions["portal"] = Portal(config, backend or Backend(api_url), TokenVerifier(config), dev_sign_in, oidc)
-    CSRFProtect(app)
+    csrf.init_app(app)
     # The services refuse the same text; refusing it here too keeps it out of the portal's own uses (sign-in,
     # paths it builds) and says so on a page rather than as an API's answer.
     app.before_request(refuse_unstorable_text)

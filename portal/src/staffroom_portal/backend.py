@@ -36,16 +36,17 @@ class Backend:
                  timeout: float = 15.0):
         self.client = httpx.Client(base_url=base_url, transport=transport, timeout=timeout)
 
-    def as_(self, token: str) -> "Api":
+    def as_(self, token: str | None) -> "Api":
+        """Calls made as the person whose token this is; with None, as nobody (the public endpoints)."""
         return Api(self.client, token)
 
 
 class Api:
     """Calls made for one person."""
 
-    def __init__(self, client: httpx.Client, token: str):
+    def __init__(self, client: httpx.Client, token: str | None):
         self.client = client
-        self.headers = {"Authorization": f"Bearer {token}"}
+        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
 
     def request(self, method: str, path: str, *, raw: bool = False, **kwargs):
         response = self.client.request(method, path, headers={**self.headers, **kwargs.pop("headers", {})},

@@ -6,9 +6,15 @@ Each test signs in as its own person of the demo trust's Riverside academy
 (their appraisal opening, survey invitations)."""
 from __future__ import annotations
 
+import html
 import re
 import time
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from pathlib import Path
 
+import httpx
 from playwright.sync_api import Page, expect
 
 from staffroom_portal.testing import accessibility_violations, sign_in
@@ -129,3 +135,61 @@ def test_the_notification_pages_fit_a_phone_screen(page):
         page.goto(path)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 375, f"{path} is {width}px wide on a 375px screen: it scrolls sideways"
+
+
+def _invitations(mail: Path, taken: set[str], seconds: float = 60) -> list[tuple[str, EmailMessage]]:
+    """The demo's survey invitations in the mail folder, as (the person's full name, the email), leaving out the
+    people other tests here sign in as."""
+    deadline = time.monotonic() + seconds
+    while True:
+        found = []
+        for path in sorted(mail.glob("*.eml")):
+            email = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
+            first, last, *_ = str(email["To"]).split("@")[0].split(".")
+            name = f"{first.capitalize()} {last.capitalize()}"
+            if email["Subject"] == "Your invitation: Autumn pulse" and name not in taken and last.isalpha():
+                found.append((name, email))
+        if len(found) >= 2 or time.monotonic() > deadline:
+            return found
+        time.sleep(0.5)
+
+
+def test_stop_these_emails_asks_first_then_stops_them_and_mail_programs_can_do_it_in_one_click(page, suite_data):
+    """Issue 20: "Stop these emails" opened {"status":405}. The link leads to a page that says what it stops and
+    asks; opening it changes nothing (mail scanners open links). Mail programs post to the same address, with no
+    sign-in, as RFC 8058's List-Unsubscribe-Post says."""
+    (name, email), (_, other) = _invitations(suite_data / "mail", {"Hannah Green", "Rhys Clarke", "Ellie Ahmed"})[:2]
+    link = re.search(r'href="([^"]+)">Stop these emails', email.get_body(("html",)).get_content()).group(1)
+    link = html.unescape(link)
+    assert email["List-Unsubscribe"] == f"<{link}>" and email["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+    page.goto(link)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Stop these emails?")
+    expect(page.get_by_role("main")).to_contain_text("You will get no more emails for Staff surveys: invitations and "
+                                                     "reminders. These messages will still come to your Staffroom inbox.")
+    assert accessibility_violations(page) == []
+    page.goto(link)  # opened twice, still asking: nothing was stopped by opening it
+    page.set_viewport_size({"width": 375, "height": 740})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.get_by_role("button", name="Stop these emails").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Emails stopped")
+    expect(page.get_by_role("status")).to_contain_text("no more emails for Staff surveys")
+    page.goto(link)
+    expect(page.get_by_role("heading", level=1)).to_have_text("These emails are already stopped")
+
+    sign_in(page, name=name)
+    page.goto("/notifications/preferences")
+    surveys = page.get_by_role("group", name="Staff surveys: invitations and reminders")
+    expect(surveys.get_by_role("radio", name="No email")).to_be_checked()
+
+    # the mail program's one click: a POST with the RFC's body, no cookie, no form token
+    one_click = other["List-Unsubscribe"].strip("<>")
+    done = httpx.post(one_click, data={"List-Unsubscribe": "One-Click"})
+    assert done.status_code == 200 and "Emails stopped" in done.text
+    assert "already stopped" in httpx.get(one_click).text
+
+    for broken in (one_click.replace("signature=", "signature=0"), one_click.split("&signature")[0],
+                   one_click.replace("staff_id=", "staff_id=x")):
+        page.goto(broken)
+        expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
+        expect(page.get_by_role("main")).to_contain_text(re.compile("not valid|not complete"))

@@ -1,6 +1,6 @@
 """Notifications pages: my inbox (newest first, mark read, follow a message's link) and how I hear about
-each kind of message by email, with quiet hours. The inbox always gets every message; preferences are
-about email only."""
+each kind of message by email, with quiet hours; and where an email's "Stop these emails" link leads. The inbox
+always gets every message; preferences are about email only."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from ..app import api, portal, signed_in
+from ..app import csrf
 from ..backend import ApiError
 from ..ui import Form, fields, refused, submit
 
@@ -122,3 +123,34 @@ def remove_quiet_hours():
     api().delete("/api/notifications/preferences/quiet-hours")
     flash("Quiet hours removed: email comes when it is sent.")
     return redirect(url_for("notifications.preferences"))
+
+
+# -- an email's "Stop these emails" link ------------------------------------------------------------------
+
+@blp.get("/unsubscribe")
+def unsubscribe_page():
+    """Where the link leads, signed in or not: what it would stop, and a button to confirm (a link that changed
+    something when merely opened would be followed by mail scanners and link previews)."""
+    return render_template("notifications/unsubscribe.html", category=_unsubscribe("GET"), done=False)
+
+
+@blp.post("/unsubscribe")
+@csrf.exempt  # the link's signature is the proof, not a session: mail programs post here too (RFC 8058 one click)
+def unsubscribe():
+    return render_template("notifications/unsubscribe.html", category=_unsubscribe("POST"), done=True)
+
+
+NOT_A_LINK = "This link is not complete: copy the whole link from the email, or choose what comes by email in your " \
+             "notification preferences."
+
+
+def _unsubscribe(method: str) -> dict:
+    link = {name: request.args.get(name, "") for name in ("staff_id", "category", "signature")}
+    try:
+        if not all(link.values()):
+            raise ApiError(422, "Unprocessable Entity", NOT_A_LINK)
+        return portal().backend.as_(None).request(method, "/api/notifications/unsubscribe", params=link)
+    except ApiError as error:
+        if error.status == 422:  # cut short or mangled on its way: as good as no link
+            raise ApiError(404, "Not Found", NOT_A_LINK) from None
+        raise

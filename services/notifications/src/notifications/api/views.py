@@ -144,12 +144,20 @@ class AcademyContacts(MethodView):
 class Unsubscribe(MethodView):
     @unsubscribe_blp.doc(security=[])
     @unsubscribe_blp.arguments(schemas.UnsubscribeQuerySchema, location="query", unknown=RAISE)
-    @unsubscribe_blp.response(200, schemas.PreferenceSchema(many=True))
+    @unsubscribe_blp.response(200, schemas.PreferenceSchema)
+    @unsubscribe_blp.alt_response(409, **CANNOT)
+    def get(self, args):
+        """What an email's unsubscribe link would stop, and how those emails come now; changes nothing (the
+        portal's confirmation page asks before it posts)."""
+        return inbox.unsubscribing(db_session(), context().config.secret_key(), **args)
+
+    @unsubscribe_blp.doc(security=[])
+    @unsubscribe_blp.arguments(schemas.UnsubscribeQuerySchema, location="query", unknown=RAISE)
+    @unsubscribe_blp.response(200, schemas.PreferenceSchema)
     @unsubscribe_blp.alt_response(409, **CANNOT)
     def post(self, args):
-        """One click from the email (List-Unsubscribe-Post): no more emails of this category; the inbox keeps them."""
-        inbox.unsubscribe(context().uow(actor="unsubscribe-link"), context().config.secret_key(), **args)
-        return inbox.preferences_of(db_session(), args["staff_id"])
+        """Stop these emails: no more emails of this category; the inbox keeps them."""
+        return inbox.unsubscribe(context().uow(actor="unsubscribe-link"), context().config.secret_key(), **args)
 
 
 @deliveries_blp.route("/dead")

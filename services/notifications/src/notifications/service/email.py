@@ -88,7 +88,7 @@ def unsubscribe_signature(key: bytes, staff_id: uuid.UUID, category: str) -> str
 def unsubscribe_link(public_url: str, key: bytes, staff_id: uuid.UUID, category: str) -> str:
     query = urlencode({"staff_id": str(staff_id), "category": category,
                        "signature": unsubscribe_signature(key, staff_id, category)})
-    return f"{public_url}/api/notifications/unsubscribe?{query}"
+    return f"{public_url}/notifications/unsubscribe?{query}"  # the portal's page: it asks, then posts
 
 
 def _absolute(public_url: str, link: str | None) -> str | None:

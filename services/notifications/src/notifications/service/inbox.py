@@ -68,14 +68,24 @@ def set_preferences(uow, staff_id: uuid.UUID, choices: dict[str, str]) -> None:
         uow.commit()
 
 
-def unsubscribe(uow, key: bytes, staff_id: uuid.UUID, category: str, signature: str) -> None:
-    """The one-click link in an email: no sign-in, so the link's signature is the proof."""
+def unsubscribing(session, key: bytes, staff_id: uuid.UUID, category: str, signature: str) -> dict:
+    """What an email's unsubscribe link is about (its category, and how its emails come now), changing nothing:
+    no sign-in, so the link's signature is the proof."""
     if category not in CATEGORIES or not hmac.compare_digest(
             unsubscribe_signature(key, staff_id, category), signature):
         raise NotFound("this unsubscribe link is not valid")
     if CATEGORIES[category].statutory:
         raise Conflict("these emails cannot be switched off")
+    return next(p for p in preferences_of(session, staff_id) if p["category"] == category)
+
+
+def unsubscribe(uow, key: bytes, staff_id: uuid.UUID, category: str, signature: str) -> dict:
+    """The link in an email, followed (the confirmation page's button, or the mail program's one click of RFC
+    8058): no more emails of this category. Returns the category as it now is."""
+    with uow:
+        found = unsubscribing(uow.session, key, staff_id, category, signature)
     set_preferences(uow, staff_id, {category: "off"})
+    return found | {"email": "off"}
 
 
 def dead_letters(session, limit: int = 200) -> list[dict]:
