@@ -163,9 +163,11 @@ def test_training_appraisal_and_development_needs_flow_between_services(trust):
     # which statuses it passes through depends on the order events arrive, so those are counted, not listed.
     inbox = clients["notifications"]
     expected = {
-        "tom@oak.example": ["Your appraisal for this year is open", "Your invitation: Autumn pulse"],
+        "tom@oak.example": ["Your appraisal for this year is open", "Your invitation: Autumn pulse",
+                            "Your appraisal objectives are agreed", "Your mid-year review is complete"],
         "priya@oak.example": ["Your invitation: Autumn pulse", "Your place on Running appraisals well is confirmed",
-                              "You are appraising Tom this year", "Your appraisal for this year is open"],
+                              "You are appraising Tom Taylor this year", "Your appraisal for this year is open",
+                              "Tom Taylor's objectives are agreed", "Tom Taylor's mid-year review is recorded"],
     }
 
     def emailed() -> dict[str, list[str]]:

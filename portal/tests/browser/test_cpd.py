@@ -65,10 +65,9 @@ def test_a_member_of_staff_requests_cpd_the_manager_approves_and_the_member_of_s
     shot("manager-sees-the-request")
     # The manager is also told in their inbox (through the event bus; just after the demo trust is seeded
     # the bus may still be busy, hence the longer wait), and the message leads to the request.
-    first_name = member.split()[0]
-    wait_for_message(page, f"{first_name} asks to attend Middle leadership programme", seconds=60)
+    wait_for_message(page, f"{member} asks to attend Middle leadership programme", seconds=60)
     shot("manager-is-notified")
-    page.get_by_role("link", name=f"{first_name} asks to attend Middle leadership programme").click()
+    page.get_by_role("link", name=f"{member} asks to attend Middle leadership programme").click()
     expect(page).to_have_url(enrolment_url)
     expect(page.get_by_role("heading", level=1)).to_contain_text(f"{member}’s request")
     expect(page.get_by_text("To lead the Year 9 English curriculum review")).to_be_visible()
@@ -82,10 +81,12 @@ def test_a_member_of_staff_requests_cpd_the_manager_approves_and_the_member_of_s
     shot("manager-approved")
 
     sign_in(page, suggested="member of staff")
-    subject = "Your request for Middle leadership programme was approved"
+    # Issue 20: told "was approved" when only the line manager had; it says who approved and who is next
+    subject = "Middle leadership programme: your line manager approved, HR approves next"
     wait_for_message(page, subject)
     message = page.get_by_role("article").filter(has=page.get_by_role("heading", name=re.compile(subject)))
     expect(message).to_contain_text("Unread")
+    expect(message).to_contain_text("HR at your academy approves it next")
     assert accessibility_violations(page) == []
     shot("member-sees-the-approval")
     message.get_by_role("link", name=subject).click()

@@ -33,7 +33,7 @@ def test_an_event_reaches_the_inbox_and_the_mail_server_once(world, smtp, settin
     world.deliver(event)
     world.deliver(event)  # redelivered: changes nothing
     assert [m.subject for m in world.messages(teacher["staff_id"])] == ["Your appraisal for this year is open"]
-    assert [m.subject for m in world.messages(manager["staff_id"])] == ["You are appraising Tom this year"]
+    assert [m.subject for m in world.messages(manager["staff_id"])] == ["You are appraising Tom Patel this year"]
 
     assert send_due(world.context.engine, settings, URL, KEY) == {"sent": 2, "retried": 0, "dead": 0}
     assert send_due(world.context.engine, settings, URL, KEY) == {"sent": 0, "retried": 0, "dead": 0}

@@ -58,7 +58,7 @@ def test_a_long_overdue_review_goes_to_the_academys_hr_contacts(world):
            "appraiser_id": manager["staff_id"], "academy_id": world.academy_id}
     world.deliver(world.event("appraisal.overdue", {**ref, "milestone": "mid_year_review", "due_on": date(2027, 2, 28),
                                                     "days_overdue": 7}))
-    assert subjects(world, trust_hr) == [] and subjects(world, manager) == ["Tom's appraisal is overdue"]
+    assert subjects(world, trust_hr) == [] and subjects(world, manager) == ["Overdue: Tom Taylor's appraisal"]
     world.deliver(world.event("appraisal.overdue", {**ref, "milestone": "mid_year_review", "due_on": date(2027, 2, 28),
                                                     "days_overdue": 14}))
     assert subjects(world, trust_hr) == ["Overdue appraisal: Tom Taylor"]  # no academy contact named: the trust's

@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-from notifications.domain.rules import CATEGORIES, RULES, Person, SurveyLink
+from notifications.domain.rules import CATEGORIES, RULES, Person, SurveyLink, drafts_for
 
 TEACHER, MANAGER, LEFT = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
 PEOPLE = {TEACHER: Person(TEACHER, "Tom", "tom@oak.example", MANAGER),
@@ -37,8 +37,22 @@ CASES = [
      {(TEACHER, "appraisal"), (MANAGER, "appraisal")}),
     ("appraisal.overdue", {**APPRAISAL, "milestone": "objectives", "due_on": "2026-10-31", "days_overdue": 7},
      {(MANAGER, "appraisal")}),
+    ("appraisal.objectives_agreed", {**APPRAISAL, "agreed_on": "2026-10-20", "due_on": "2026-10-31",
+                                      "on_time": True, "objective_count": 3},
+     {(TEACHER, "appraisal"), (MANAGER, "appraisal")}),
+    ("appraisal.review_completed", {**APPRAISAL, "stage": "end_of_year", "overall_outcome": "met",
+                                    "teaching_judgement": None, "pay_recommendation": None,
+                                    "completed_on": "2027-07-01", "due_on": "2027-07-15", "on_time": True,
+                                    "appraiser_untrained": False},
+     {(TEACHER, "appraisal"), (MANAGER, "appraisal")}),
+    ("appraisal.signed_off", {**APPRAISAL, "signed_off_on": "2027-07-03"},
+     {(TEACHER, "appraisal"), (MANAGER, "appraisal")}),
     ("cpd.enrolment_requested", ref(line_manager_id=str(MANAGER), needs_hr_approval=True), {(MANAGER, "cpd_approvals")}),
     ("cpd.enrolment_approved", ref(approved_by=str(MANAGER), stage="line_manager", status="confirmed"),
+     {(TEACHER, "cpd_updates")}),
+    ("cpd.enrolment_approved", ref(approved_by=str(MANAGER), stage="line_manager", status="awaiting_hr"),
+     {(TEACHER, "cpd_updates"), (MANAGER, "cpd_approvals")}),  # HR (the manager here) approves next
+    ("cpd.enrolment_approved", ref(approved_by=str(MANAGER), stage="hr", status="awaiting_agreement"),
      {(TEACHER, "cpd_updates")}),
     ("cpd.enrolment_declined", ref(declined_by=str(MANAGER), note="Budget is spent"), {(TEACHER, "cpd_updates")}),
     ("cpd.enrolled", ref(starts_on="2027-01-10", from_waiting_list=True, programme_kind="npq"),
@@ -67,7 +81,8 @@ CASES += [
 ]
 
 
-@pytest.mark.parametrize("event_type, payload, expected", CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize("event_type, payload, expected", CASES,
+                         ids=[f"{c[0]}-{c[1].get('stage', '')}-{c[1].get('status', '')}" for c in CASES])
 def test_each_event_reaches_exactly_the_people_it_concerns(event_type, payload, expected):
     drafts = RULES[event_type](payload, people)
     assert {(d.recipient_id, d.category) for d in drafts} == expected
@@ -123,3 +138,77 @@ def test_every_appraisal_milestone_has_words():
     from staffroom_shared.contracts.appraisal import MILESTONES
 
     assert set(_MILESTONES) == set(MILESTONES)
+
+
+def test_every_rule_in_the_cases():
+    assert {c[0] for c in CASES} == set(RULES)
+
+
+class OnePerson:
+    """Everyone the rules look up is one person: reviewee, appraiser, line manager and HR contact at once."""
+
+    def __init__(self):
+        self.me = Person(TEACHER, "Tom", "tom@oak.example", TEACHER, "Hughes")
+
+    def __call__(self, staff_id):
+        return self.me if staff_id is not None else None
+
+    def hr(self, academy_id, fallback=True):
+        return [self.me]
+
+
+@pytest.mark.parametrize("event_type, payload, expected", CASES,
+                         ids=[f"{c[0]}-{c[1].get('stage', '')}-{c[1].get('status', '')}" for c in CASES])
+def test_one_event_never_gives_one_person_two_messages(event_type, payload, expected):
+    """Issue 20: a second identical message followed the first. Whatever parts one person plays in an event, they
+    hear of it once."""
+    drafts = drafts_for(event_type, payload, OnePerson())
+    assert len(drafts) <= 1, [d.subject for d in drafts]
+
+
+def test_a_line_manager_s_approval_says_hr_approves_next_and_hr_s_says_it_is_done():
+    """Issue 20: "Your request ... was approved" when only the line manager had, and the same again after HR."""
+    first = {d.recipient_id: d for d in RULES["cpd.enrolment_approved"](
+        ref(approved_by=str(MANAGER), stage="line_manager", status="awaiting_hr"), people)}
+    assert first[TEACHER].subject == "NPQ in Senior Leadership: your line manager approved, HR approves next"
+    assert "Priya, your line manager, approved" in first[TEACHER].body and "HR at your academy approves it next" in (
+        first[TEACHER].body)
+    assert first[MANAGER].subject == "Tom asks to attend NPQ in Senior Leadership: HR approval needed"
+    [last] = RULES["cpd.enrolment_approved"](ref(approved_by=str(MANAGER), stage="hr", status="awaiting_agreement"),
+                                             people)
+    assert last.subject == "Your request for NPQ in Senior Leadership is approved"
+    assert "Priya (HR) approved" in last.body and "sign its training agreement" in last.body
+    assert last.subject != first[TEACHER].subject
+
+
+def test_another_person_is_named_in_full_so_namesakes_are_not_confused():
+    """Issue 20: "Priya's appraisal is overdue", sent to a manager also called Priya, read as her own."""
+    reviewee, manager = uuid.uuid4(), uuid.uuid4()
+    priyas = {reviewee: Person(reviewee, "Priya", "p.shah@oak.example", manager, "Shah"),
+              manager: Person(manager, "Priya", "p.jones@oak.example", None, "Jones")}
+
+    class Priyas(Lookup):
+        def __call__(self, staff_id):
+            return priyas.get(staff_id)
+
+    overdue = {**APPRAISAL, "reviewee_id": str(reviewee), "appraiser_id": str(manager), "milestone": "objectives",
+               "due_on": "2026-10-31", "days_overdue": 1}
+    [draft] = RULES["appraisal.overdue"](overdue, Priyas())
+    assert draft.recipient_id == manager
+    assert draft.subject == "Overdue: Priya Shah's appraisal"
+    assert "for Priya Shah, whose appraiser you are, was due on 31 October 2026 (1 day ago)" in draft.body
+
+
+def test_the_end_of_year_review_asks_the_reviewee_to_sign_off_and_sign_off_tells_both():
+    review = {**APPRAISAL, "stage": "end_of_year", "overall_outcome": "met", "teaching_judgement": None,
+              "pay_recommendation": None, "completed_on": "2027-07-01", "due_on": "2027-07-15", "on_time": True,
+              "appraiser_untrained": False}
+    told = {d.recipient_id: d for d in RULES["appraisal.review_completed"](review, people)}
+    assert told[TEACHER].subject == "Your end-of-year review is ready for you to sign off"
+    assert "Priya completed your end-of-year review on 1 July 2027" in told[TEACHER].body
+    assert "Tom signs it off next" in told[MANAGER].body
+    mid = {d.recipient_id: d for d in RULES["appraisal.review_completed"]({**review, "stage": "mid_year"}, people)}
+    assert mid[TEACHER].subject == "Your mid-year review is complete" and "sign" not in mid[TEACHER].body
+    done = {d.recipient_id: d.subject for d in RULES["appraisal.signed_off"](
+        {**APPRAISAL, "signed_off_on": "2027-07-03"}, people)}
+    assert done == {TEACHER: "Your appraisal for this year is signed off", MANAGER: "Tom signed off their appraisal"}

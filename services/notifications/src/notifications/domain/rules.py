@@ -89,6 +89,12 @@ def _date(value) -> str:
     return date.fromisoformat(str(value)).strftime("%-d %B %Y")
 
 
+def _name(person: Person | None, otherwise: str = "someone") -> str:
+    """Another person, in a message: their full name (a manager called Priya read "Priya's appraisal is overdue"
+    as her own)."""
+    return f"{person.first_name} {person.last_name}".strip() if person else otherwise
+
+
 def _to(people: People, staff_id, category: str, subject: str, body: str, link: str | None = None,
         survey_link: SurveyLink | None = None) -> list[Draft]:
     person = people(_uuid(staff_id))
@@ -105,8 +111,8 @@ def appraisal_opened(p: dict, people: People) -> list[Draft]:
               f"{_date(p['end_of_year_due'])}.", link)
     reviewee = people(_uuid(p["reviewee_id"]))
     if p.get("appraiser_id") and reviewee is not None:
-        out += _to(people, p["appraiser_id"], "appraisal", f"You are appraising {reviewee.first_name} this year",
-                   f"You are {reviewee.first_name}'s appraiser this year. Please agree their objectives by "
+        out += _to(people, p["appraiser_id"], "appraisal", f"You are appraising {_name(reviewee)} this year",
+                   f"You are {_name(reviewee)}'s appraiser this year. Please agree their objectives by "
                    f"{_date(p['objectives_due'])}.", link)
     return out
 
@@ -118,18 +124,72 @@ _MILESTONES = {"objectives": "agreeing objectives", "mid_year_review": "the mid-
 def appraisal_overdue(p: dict, people: People) -> list[Draft]:
     """The appraiser; and once it is ESCALATE_AFTER_DAYS late, the academy's HR contacts as well."""
     reviewee = people(_uuid(p["reviewee_id"]))
-    name = reviewee.first_name if reviewee else "your reviewee"
-    what = f"{_MILESTONES.get(p['milestone'], p['milestone']).capitalize()} for {name} was due on " \
-           f"{_date(p['due_on'])} ({p['days_overdue']} days ago)."
+    name = _name(reviewee, "your reviewee")
+    milestone = _MILESTONES.get(p["milestone"], p["milestone"]).capitalize()
     link = f"/appraisals/{p['appraisal_id']}"
-    out = _to(people, p["appraiser_id"], "appraisal", f"{name}'s appraisal is overdue", what, link)
+    out = _to(people, p["appraiser_id"], "appraisal", f"Overdue: {name}'s appraisal",
+              f"{milestone} for {name}, whose appraiser you are, was due on {_date(p['due_on'])} "
+              f"({_days(p['days_overdue'])} ago).", link)
     if p["days_overdue"] >= ESCALATE_AFTER_DAYS and reviewee is not None:
-        full = f"{reviewee.first_name} {reviewee.last_name}".strip()
         for contact in people.hr(_uuid(p["academy_id"])):
             if contact.staff_id not in (reviewee.staff_id, _uuid(p.get("appraiser_id"))):
-                out += _to(people, contact.staff_id, "appraisal", f"Overdue appraisal: {full}",
-                           f"{_MILESTONES.get(p['milestone'], p['milestone']).capitalize()} for {full} was due on "
-                           f"{_date(p['due_on'])} and is {p['days_overdue']} days late.", link)
+                out += _to(people, contact.staff_id, "appraisal", f"Overdue appraisal: {name}",
+                           f"{milestone} for {name} was due on {_date(p['due_on'])} and is "
+                           f"{_days(p['days_overdue'])} late.", link)
+    return out
+
+
+def _days(n: int) -> str:
+    return f"{n} day{'s' if n != 1 else ''}"
+
+
+def objectives_agreed(p: dict, people: People) -> list[Draft]:
+    """Both people: the objectives are settled, and what comes next."""
+    reviewee = people(_uuid(p["reviewee_id"]))
+    count = p["objective_count"]
+    objectives = f"{count} objective{'s' if count != 1 else ''}"
+    link = f"/appraisals/{p['appraisal_id']}"
+    out = _to(people, p["reviewee_id"], "appraisal", "Your appraisal objectives are agreed",
+              f"Your {objectives} for this year were agreed on {_date(p['agreed_on'])}. You can record progress "
+              "against them in Staffroom at any time before the mid-year review.", link)
+    if reviewee is not None and p.get("appraiser_id"):
+        out += _to(people, p["appraiser_id"], "appraisal", f"{_name(reviewee)}'s objectives are agreed",
+                   f"{_name(reviewee)}'s {objectives} for this year were agreed on {_date(p['agreed_on'])}.", link)
+    return out
+
+
+_REVIEWS = {"mid_year": "mid-year review", "end_of_year": "end-of-year review"}
+
+
+def review_completed(p: dict, people: People) -> list[Draft]:
+    """The reviewee: read it (and, at the end of the year, sign it off); the appraiser: it is recorded."""
+    reviewee, appraiser = people(_uuid(p["reviewee_id"])), people(_uuid(p.get("appraiser_id")))
+    review = _REVIEWS.get(p["stage"], "review")
+    link = f"/appraisals/{p['appraisal_id']}"
+    final = p["stage"] == "end_of_year"
+    by = f"{_name(appraiser)} completed" if appraiser else "Your appraiser completed"
+    out = _to(people, p["reviewee_id"], "appraisal",
+              "Your end-of-year review is ready for you to sign off" if final else f"Your {review} is complete",
+              f"{by} your {review} on {_date(p['completed_on'])}. "
+              + ("Please read it, add your comments if you wish, and sign it off: that finishes this year's "
+                 "appraisal." if final else "Please read it, and add your comments if you wish."), link)
+    if reviewee is not None:
+        out += _to(people, p.get("appraiser_id"), "appraisal", f"{_name(reviewee)}'s {review} is recorded",
+                   f"Your {review} of {_name(reviewee)} is recorded ({_date(p['completed_on'])})."
+                   + (f" {_name(reviewee)} signs it off next." if final else ""), link)
+    return out
+
+
+def signed_off(p: dict, people: People) -> list[Draft]:
+    reviewee = people(_uuid(p["reviewee_id"]))
+    link = f"/appraisals/{p['appraisal_id']}"
+    out = _to(people, p["reviewee_id"], "appraisal", "Your appraisal for this year is signed off",
+              f"You signed off your appraisal on {_date(p['signed_off_on'])}: this year's appraisal is complete.",
+              link)
+    if reviewee is not None:
+        out += _to(people, p.get("appraiser_id"), "appraisal", f"{_name(reviewee)} signed off their appraisal",
+                   f"{_name(reviewee)} signed off their appraisal on {_date(p['signed_off_on'])}: it is complete for "
+                   "this year.", link)
     return out
 
 
@@ -137,17 +197,39 @@ def enrolment_requested(p: dict, people: People) -> list[Draft]:
     who = people(_uuid(p["staff_id"]))
     if who is None or not p.get("line_manager_id"):
         return []
-    return _to(people, p["line_manager_id"], "cpd_approvals", f"{who.first_name} asks to attend {p['programme_title']}",
-               f"{who.first_name} has asked for a place on {p['programme_title']} (cost £{p['cost']}). "
+    return _to(people, p["line_manager_id"], "cpd_approvals", f"{_name(who)} asks to attend {p['programme_title']}",
+               f"{_name(who)} has asked for a place on {p['programme_title']} (cost £{p['cost']}). "
                f"Please approve or decline the request.", f"/cpd/enrolments/{p['enrolment_id']}")
 
 
 def enrolment_approved(p: dict, people: People) -> list[Draft]:
+    """Who approved, and what is still awaited: a line manager's approval of a request over the cost threshold is
+    not the end (HR approves next, and hear they must); the last approval is, and says what follows."""
     if p["stage"] == "automatic":
         return []  # nobody had to approve it: "your place is confirmed" (cpd.enrolled) says all there is
-    return _to(people, p["staff_id"], "cpd_updates", f"Your request for {p['programme_title']} was approved",
-               f"Your request for a place on {p['programme_title']} was approved.",
-               f"/cpd/enrolments/{p['enrolment_id']}")
+    who, approver = people(_uuid(p["staff_id"])), people(_uuid(p.get("approved_by")))
+    title, link = p["programme_title"], f"/cpd/enrolments/{p['enrolment_id']}"
+    if p["stage"] == "hr":
+        by = f"{_name(approver)} (HR)" if approver else "HR"
+    else:
+        by = f"{_name(approver)}, your line manager," if approver else "Your line manager"
+    if p["status"] == "awaiting_hr":
+        out = _to(people, p["staff_id"], "cpd_updates", f"{title}: your line manager approved, HR approves next",
+                  f"{by} approved your request for a place on {title}. As it costs £{p['cost']}, HR at your "
+                  "academy approves it next; you will hear when they have.", link)
+        if who is not None:
+            for contact in people.hr(_uuid(p["academy_id"])):
+                if contact.staff_id != who.staff_id:
+                    out += _to(people, contact.staff_id, "cpd_approvals",
+                               f"{_name(who)} asks to attend {title}: HR approval needed",
+                               f"{_name(who)}'s line manager has approved their request for a place on {title} "
+                               f"(cost £{p['cost']}). As it is over the trust's approval threshold, HR approves "
+                               "next. Please approve or decline the request.", link)
+        return out
+    after = {"awaiting_agreement": " Next, please sign its training agreement: Staffroom has sent it to you.",
+             "waiting": " You are on the waiting list for a place; you will hear when one is yours."}
+    return _to(people, p["staff_id"], "cpd_updates", f"Your request for {title} is approved",
+               f"{by} approved your request for a place on {title}.{after.get(p['status'], '')}", link)
 
 
 def enrolment_declined(p: dict, people: People) -> list[Draft]:
@@ -226,6 +308,9 @@ def target_met(p: dict, people: People) -> list[Draft]:
 RULES: dict[str, Callable[[dict, People], list[Draft]]] = {
     "appraisal.appraisal_opened": appraisal_opened,
     "appraisal.overdue": appraisal_overdue,
+    "appraisal.objectives_agreed": objectives_agreed,
+    "appraisal.review_completed": review_completed,
+    "appraisal.signed_off": signed_off,
     "cpd.enrolment_requested": enrolment_requested,
     "cpd.enrolment_approved": enrolment_approved,
     "cpd.enrolment_declined": enrolment_declined,
@@ -255,6 +340,17 @@ def objectives_reminders(p: dict, people: People) -> list[Reminder]:
                          f"/appraisals/{p['appraisal_id']}"):
             out.append(Reminder(f"objectives:{p['appraisal_id']}:{draft.recipient_id}",
                                 due - timedelta(days=REMIND_DAYS_BEFORE), draft))
+    return out
+
+
+def drafts_for(event_type: str, payload: dict, people: People) -> list[Draft]:
+    """What an event tells whom: one message at most for each person, however many parts they play in it (an
+    appraiser who is also the academy's HR contact hears once, in their nearer part, which each rule puts first)."""
+    out, told = [], set()
+    for draft in RULES.get(event_type, lambda *_: [])(payload, people):
+        if draft.recipient_id not in told:
+            told.add(draft.recipient_id)
+            out.append(draft)
     return out
 
 

@@ -16,7 +16,7 @@ from staffroom_shared.events import Event
 from staffroom_shared.uow import UnitOfWork
 
 from ..adapters.orm import deliveries, hr_contacts, messages, preferences, quiet_hours, reminders, staff
-from ..domain.rules import CANCELS, CATEGORIES, REMINDERS, RULES, Draft, Person
+from ..domain.rules import CANCELS, CATEGORIES, REMINDERS, RULES, Draft, Person, drafts_for
 
 STAFF_FIELDS = ("academy_id", "first_name", "last_name", "email", "line_manager_id", "leaving_date")
 UK = ZoneInfo("Europe/London")
@@ -56,7 +56,7 @@ class People:
 def on_event(uow: UnitOfWork, event: Event) -> None:
     people = People(uow.session)
     if event.type in RULES:
-        record(uow.session, event.id, event.type, RULES[event.type](event.payload, people))
+        record(uow.session, event.id, event.type, drafts_for(event.type, event.payload, people))
     if event.type in REMINDERS:
         for reminder in REMINDERS[event.type](event.payload, people):
             if uow.session.execute(select(reminders.c.key).where(reminders.c.key == reminder.key)).first() is None:
