@@ -248,3 +248,63 @@ def test_a_survey_of_one_staff_type_is_not_cut_by_staff_type_and_its_whole_is_sh
     assert not shape.shows_staff_types and shape.shows_bands
     assert figures[("responses", "responses")][Cell("trust")].n == 5
     assert all(figure is None for cell, figure in figures[("item", "q")].items() if cell.cut == "service_band")
+
+
+def _hidden(people: dict, invited: dict, answering: dict | None = None):
+    """What a report hides and how it groups the crossing cuts, for respondents `people` (each answering question
+    "q" unless `answering` says how many of a group do)."""
+    scored = []
+    for group, n in people.items():
+        for i in range(n):
+            answered = i < (answering or people).get(group, 0)
+            scored.append((Group(*group), Scored(items=((ScoredItem("q", 4, 4, True),) if answered else ()),
+                                                 measures=(), comments=())))
+    shape, figures = publish(tally(scored), invited, K)
+    return (shape.type_group, shape.band_group,
+            {figure: {cell for cell, sums in by_cell.items() if sums is None} for figure, by_cell in figures.items()},
+            set(figures[("responses", "responses")]))
+
+
+def test_whether_a_lone_leader_answered_changes_nothing_hidden():
+    """Issue 19's eleventh outsider: ten teachers, five support staff and one leader at Alpha. Four teachers, the
+    support staff and the leader answered: the hidden teachers and leader made five, so support staff were shown.
+    Without the leader, four, and support staff were hidden as well. So support staff shown said the leader had
+    answered; and with a question the leader skipped, the same for that question."""
+    band = BANDS[-1]
+    invited = {("alpha", "teaching", band): 10, ("alpha", "support", band): 5, ("alpha", "leadership", band): 1}
+    with_leader = {("alpha", "teaching", band): 4, ("alpha", "support", band): 5, ("alpha", "leadership", band): 1}
+    without = {**with_leader, ("alpha", "leadership", band): 0}
+    assert _hidden(with_leader, invited)[:3] == _hidden(without, invited)[:3]
+    skipped = _hidden(with_leader, invited, {**with_leader, ("alpha", "leadership", band): 0})
+    assert skipped[2][("item", "q")] == _hidden(with_leader, invited)[2][("item", "q")]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 2 ** 32 - 1))
+def test_no_one_in_a_group_smaller_than_k_changes_what_is_hidden_by_answering(seed):
+    """Over random trusts: for each staff type of an academy that asked fewer than k, however many of them answer
+    (the survey, or a question), the report hides the same cells and groups the crossing cuts alike."""
+    chance = random.Random(seed)
+    people = _trust(chance)
+    invited = _asked(people, chance)
+    small = sorted({(a, t) for (a, t, _), _ in invited.items()
+                    if sum(n for (a2, t2, _), n in invited.items() if (a2, t2) == (a, t)) < K})
+    if not small or sum(people.values()) < K:
+        return
+    academy, staff_type = chance.choice(small)
+    mine = [g for g in invited if g[:2] == (academy, staff_type)]
+    others = {g: n for g, n in people.items() if g not in mine}
+    answering = {g: chance.randint(0, n) for g, n in others.items()}
+    seen = set()
+    for trial in range(4):
+        ours = {g: chance.randint(0, invited[g]) for g in mine}
+        ours_answering = {g: chance.randint(0, n) for g, n in ours.items()}
+        respondents = {g: n for g, n in {**others, **ours}.items() if n}
+        if sum(respondents.values()) < K:
+            continue
+        found = _hidden(respondents, invited, {**answering, **ours_answering})
+        every = found[3]  # a question nobody answered is stored hidden in every cell (service.results.compute)
+        hidden = {figure: sorted(map(repr, found[2].get(figure, every))) for figure in (("responses", "responses"),
+                                                                                         ("item", "q"))}
+        seen.add((repr(found[0]), repr(found[1]), repr(hidden)))
+    assert len(seen) <= 1, seen

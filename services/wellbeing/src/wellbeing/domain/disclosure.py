@@ -88,11 +88,13 @@ def publishable(invited: dict[tuple[str, str, str], int], answered: dict[tuple[s
     where they had not, so a shape drawn from respondents said who took part. Atoms are then at least k invited
     people; a figure answered by fewer than k of an atom is not published across the crossing cuts (tally)."""
     tree: dict[Cell, int] = defaultdict(int)
+    asked: dict[Cell, int] = defaultdict(int)
+    few = lone(invited, k)
     for (academy, staff_type, band) in invited.keys() | answered.keys():
-        n = answered.get((academy, staff_type, band), 0)
         for cell in (TRUST, Cell("academy", academy), Cell("academy_staff_type", academy, staff_type)):
-            tree[cell] += n
-    hidden = suppressed_in_tree(tree, equations(tree), k)
+            tree[cell] += 0 if (academy, staff_type) in few else answered.get((academy, staff_type, band), 0)
+            asked[cell] += invited.get((academy, staff_type, band), 0)
+    hidden = suppressed_in_tree(tree, equations(tree), k, asked)
     blocks: dict[tuple, dict[tuple[str, str], int]] = defaultdict(lambda: defaultdict(int))
     block_of = {}
     for (academy, staff_type, band), n in invited.items():
@@ -108,9 +110,10 @@ def publishable(invited: dict[tuple[str, str, str], int], answered: dict[tuple[s
         block_of[(academy, staff_type, band)] = block
     type_group = next(grouping for grouping in _partitions(staff_types)
                       if all(len({grouping[t] for t, _ in members}) == 1 for members in blocks.values()))
-    band_group = next(grouping for grouping in _ranges(bands)
-                      if all(all(n == 0 or n >= k for n in _by(members, grouping).values())
-                             for members in blocks.values()))
+    # a block that asked fewer than k in all (a run of one academy's one leader) has no ranges: the cut is not shown
+    band_group = next((grouping for grouping in _ranges(bands)
+                       if all(all(n == 0 or n >= k for n in _by(members, grouping).values())
+                              for members in blocks.values())), {band: "+".join(bands) for band in bands})
     type_group, band_group = (_one_unless_split(grouping, {group[i] for group in block_of}, items)
                               for i, grouping, items in ((1, type_group, staff_types), (2, band_group, bands)))
     atom_of = {group: (block, band_group[group[2]]) for group, block in block_of.items()}
@@ -161,11 +164,31 @@ def _ranges(bands: tuple[str, ...]):
         yield grouping
 
 
+def lone(invited: dict[tuple[str, str, str], int], k: int) -> set[tuple[str, str]]:
+    """The (academy, staff type)s that asked fewer than k people: whether any of them took part must never decide
+    what is hidden, so what is hidden is worked out without counting them (they are in every figure shown)."""
+    asked: dict[tuple[str, str], int] = defaultdict(int)
+    for (academy, staff_type, _), n in invited.items():
+        asked[(academy, staff_type)] += n
+    return {key for key, n in asked.items() if n < k}
+
+
 def suppressed(counts: dict[Hashable, int], sums: list[tuple[Hashable, list[Hashable]]], k: int,
-               also: Iterable[Hashable] = ()) -> set:
+               asked: dict[Hashable, int], also: Iterable[Hashable] = ()) -> set:
     """The cells to hide, given each cell's count of respondents (every group asked, those where nobody answered
-    with 0), starting from those under k and any the caller must hide (`also`)."""
+    with 0) and of people asked, starting from those under k and any the caller must hide (`also`).
+
+    The counts leave out those of a `lone` staff type, and the part hidden next is the one that asked the fewest
+    people (not the one fewest answered), so which cells are hidden never turns on whether someone in a group
+    smaller than k took part. Issue 19's eleventh outsider had an academy of ten teachers, five support staff and
+    one leader: with four teachers and the leader answering, the hidden teachers and leader held five and support
+    staff were shown; without the leader, four, and support staff were hidden too. Which was hidden said whether
+    the leader had answered."""
     hidden = {cell for cell, n in counts.items() if n < k} | {cell for cell in also if cell in counts}
+
+    def fewest(cells):
+        return min(cells, key=lambda p: (asked.get(p, 0), repr(p)))
+
     changed = True
     while changed:
         changed = False
@@ -177,31 +200,31 @@ def suppressed(counts: dict[Hashable, int], sums: list[tuple[Hashable, list[Hash
                 # a hidden total whose parts are all shown is their sum (an academy of one staff type is that
                 # type's cell: issue 19's seventh outsider saw the academy hidden and the same figures shown)
                 if present and not any(p in hidden for p in present):
-                    hidden.add(min(present, key=lambda p: (counts[p], repr(p))))
+                    hidden.add(fewest(present))
                     changed = True
                 continue
             gone = [p for p in present if p in hidden]
             if not gone or (len(gone) >= 2 and sum(counts[p] for p in gone) >= k):
                 continue
-            shown = sorted((p for p in present if p not in hidden), key=lambda p: (counts[p], repr(p)))
-            hidden.add(shown[0] if shown else total)  # the smallest shown part; failing that, the total itself
+            shown = [p for p in present if p not in hidden]
+            hidden.add(fewest(shown) if shown else total)  # the smallest shown part; failing that, the total itself
             changed = True
     return hidden
 
 
 def suppressed_in_tree(counts: dict[Cell, int], sums: list[tuple[Cell, list[Cell]]], k: int,
-                       also: Iterable[Cell] = ()) -> set:
+                       asked: dict[Cell, int], also: Iterable[Cell] = ()) -> set:
     """`suppressed`, where a hidden academy hides every staff type's cell in it too (and the sums are held again,
     until nothing more is hidden). Each sum holding on its own is not enough in the tree: issue 19's ninth
     outsider took the trust less a shown academy (the hidden academies' pool) less a hidden academy's one shown
     staff type, and had the two answers left in it."""
-    hidden = suppressed(counts, sums, k, also)
+    hidden = suppressed(counts, sums, k, asked, also)
     while True:
         inside = {cell for cell in counts if cell.cut == "academy_staff_type"
                   and Cell("academy", cell.academy_id) in hidden} - hidden
         if not inside:
             return hidden
-        hidden = suppressed(counts, sums, k, hidden | inside)
+        hidden = suppressed(counts, sums, k, asked, hidden | inside)
 
 
 def driver_shown(pairs: int, measure_n: int | None, outcome_n: int | None, k: int) -> bool:

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterable, NamedTuple
 
-from .disclosure import TRUST, Cell, Shape, equations, publishable, suppressed_in_tree
+from .disclosure import TRUST, Cell, Shape, equations, lone, publishable, suppressed_in_tree
 from .model import SERVICE_BANDS, STAFF_TYPES
 from .scoring import Scored
 
@@ -116,28 +116,43 @@ def publish(finest: Finest, invited: dict[tuple[str, str, str], int], k: int) ->
     complementary suppression per figure over every group the run asked (`invited`: people per finest group),
     answered or not. A hidden cell's sums are dropped here, before anything is stored."""
     shape = publishable(invited, people(finest), k, STAFF_TYPES, tuple(band for band, *_ in SERVICE_BANDS))
-    asked = {cell for group in {*invited, *people(finest)} for cell in Group(*group).cells(shape)}
+    asked: dict[Cell, int] = defaultdict(int)
+    for group in {*invited, *people(finest)}:
+        for cell in Group(*group).cells(shape):
+            asked[cell] += invited.get(group, 0)
+    few = lone(invited, k)
     out: Published = {}
     for figure, by_cell in cells(finest, shape).items():
-        counts = {cell: 0 for cell in asked} | {cell: sums.n for cell, sums in by_cell.items()}
+        counts = dict.fromkeys(asked, 0)  # everyone who answered it, but those of a lone staff type
+        for group, sums in finest[figure].items():
+            if (group.academy_id, group.staff_type) not in few:
+                for cell in group.cells(shape):
+                    counts[cell] += sums.n
         also = shape.hidden
-        if not _whole_atoms(finest[figure], shape, k):
+        if not _whole_atoms(finest[figure], shape, k, few):
             also = also | {cell for cell in counts if cell.cut in ("staff_type", "service_band")}
-        hidden = suppressed_in_tree(counts, equations(counts, shape.type_group), k, also=also)
+        hidden = suppressed_in_tree(counts, equations(counts, shape.type_group), k, asked, also)
         out[figure] = {cell: None if cell in hidden else by_cell[cell] for cell in counts}
     return shape, out
 
 
-def _whole_atoms(groups: dict[Group, Figure], shape: Shape, k: int) -> bool:
+def _whole_atoms(groups: dict[Group, Figure], shape: Shape, k: int, few: set[tuple[str, str]]) -> bool:
     """Whether everyone who answered this figure makes atoms of none or at least k. The shape's atoms asked k
     people or more, but not all of them answer, and people skip questions: issue 19's fifth outsider had one of an
     atom's six answer eNPS, and a length-of-service band less an academy was that one person's answer. Where a
     figure splits an atom below k, it is not published across the cuts that cross the tree (the tree's own sums
-    hold on their own)."""
+    hold on their own).
+
+    Those of a lone staff type (`few`: an academy's staff type that asked fewer than k) are not counted towards
+    the k, and an atom holding one with nobody else answering fails whether or not they answered: so whether a
+    lone leader took part never decides what is shown (issue 19's eleventh outsider)."""
     answered: dict = defaultdict(int)
     for group, sums in groups.items():
-        answered[shape.atom_of[tuple(group)]] += sums.n
-    return all(n == 0 or n >= k for n in answered.values())
+        if (group.academy_id, group.staff_type) not in few:
+            answered[shape.atom_of[tuple(group)]] += sums.n
+    holding_few = {atom for group, atom in shape.atom_of.items() if group[:2] in few}
+    return all(answered[atom] >= k or (answered[atom] == 0 and atom not in holding_few)
+               for atom in set(shape.atom_of.values()))
 
 
 def lone_pairs(answers: Iterable[tuple[Group, Scored]], outcome: str, measures: Iterable[str], shape: Shape, k: int,

@@ -23,8 +23,11 @@ log = logging.getLogger(__name__)
 
 def run_once(context: ServiceContext) -> dict:
     counts = run_daily(context.uow(actor="scheduler"), links(context.config), seal_key(context.config))
-    log.info("wellbeing daily job: %s run(s) opened, %s reminded, %s closed",
-             counts["opened"], counts["reminded"], counts["closed"])
+    log.info("wellbeing daily job: %s run(s) opened, %s reminded, %s closed, %s failed",
+             counts["opened"], counts["reminded"], counts["closed"], counts["failed"])
+    if counts["failed"]:  # the others are done; the job itself fails, so it is seen and tried again soon
+        raise RuntimeError(f"wellbeing daily job: {counts['failed']} survey run(s) could not be opened, reminded or "
+                           "closed (the log says which and why)")
     return counts
 
 
