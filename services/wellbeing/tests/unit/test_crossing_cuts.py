@@ -296,7 +296,7 @@ def test_no_one_in_a_group_smaller_than_k_changes_what_is_hidden_by_answering(se
     others = {g: n for g, n in people.items() if g not in mine}
     answering = {g: chance.randint(0, n) for g, n in others.items()}
     seen = set()
-    for trial in range(4):
+    for _ in range(4):
         ours = {g: chance.randint(0, invited[g]) for g in mine}
         ours_answering = {g: chance.randint(0, n) for g, n in ours.items()}
         respondents = {g: n for g, n in {**others, **ours}.items() if n}
