@@ -298,3 +298,42 @@ def test_the_minimum_group_size_can_be_raised_but_never_lowered(trust, client):
     raised = trust.run(instruments=["enps"], min_group_size=10)
     assert raised["min_group_size"] == 10
     assert uuid.UUID(raised["id"])
+
+
+def test_two_people_swapping_who_skipped_a_question_are_not_compared_where_the_group_s_count_is_hidden(
+        trust, client, db):
+    """Issue 19's twelfth outsider: at academy B (5 teachers under two years in post, 8 of ten years or more),
+    2 of the newer teachers answered happiness only, and of the others P0 skipped life satisfaction and P1 answered
+    0; in the next run P1 skipped it and P0 answered 10. B's count of respondents was hidden but life satisfaction
+    was shown (n=7 in both), and the trend, taking B's hidden count as 0, compared them: 4.29 then 5.71, which is
+    P0's and P1's answers. No figure is shown where the group's count is hidden, and then it is not compared."""
+    from datetime import date
+
+    trust.academy("B", teaching=8, started=date(2012, 1, 1))
+    db.insert("staff", *[{"staff_id": uuid.uuid4(), "academy_id": trust.academies["B"], "first_name": f"N{i}",
+                          "last_name": "B", "email": f"n{i}@b.example", "staff_type": "teaching",
+                          "start_date": date.today().replace(day=1), "leaving_date": None} for i in range(5)])
+    trust.academy("C", teaching=15, started=date(2012, 1, 1))
+    trust.academy("S", teaching=0, support=6, started=date(2012, 1, 1))
+    newer = [row["staff_id"] for row in db.rows("staff", academy_id=trust.academies["B"]) if row["first_name"][0] == "N"]
+    older = [p["staff_id"] for p in trust.staff["B"]]
+    reports = []
+    for p0, p1 in (((None), 0), (10, None)):
+        run, links = trust.open(instruments=["ons4"], title=f"Run {len(reports) + 1}")
+        for staff_id, token in links.items():
+            if staff_id in newer:
+                if staff_id in newer[:2]:
+                    assert trust.answer(token, {"ons.happiness": 6}).status_code == 204
+                continue
+            life = {older[0]: p0, older[1]: p1}.get(staff_id, 5)
+            given = {"ons.happiness": 6} | ({"ons.life_satisfaction": life} if life is not None else {})
+            assert trust.answer(token, given).status_code == 204
+        trust.close(run["id"])
+        reports.append(client.get(f"/runs/{run['id']}/report", headers=trust.hr("B")).get_json())
+    for report in reports:
+        [b] = [g for g in report["groups"] if g["cut"] == "academy" and g["academy_name"] == "B"]
+        if b["suppressed"]:  # B's count is hidden: so is every figure of B's
+            assert all(m["suppressed"] and m["mean"] is None for m in b["measures"]), b["measures"]
+    points = [point for series in reports[1]["trend"] if series["measure"] == "ons.life_satisfaction"
+              and series["academy_id"] == str(trust.academies["B"]) for point in series["points"]]
+    assert all(p["mean"] is None for p in points[1:]), points  # never the two people's answers

@@ -175,6 +175,9 @@ def test_no_combination_of_a_question_s_figures_tells_apart_fewer_than_k_who_ans
                                      if (group, i) in answers else (), measures=(), comments=()))
               for group, n in people.items() for i in range(n)]
     shape, figures = publish(tally(scored), _asked(people, chance), K)
+    # a group whose count of respondents is hidden shows no figure (issue 19's twelfth outsider)
+    no_count = {cell for cell, sums in figures[("responses", "responses")].items() if sums is None}
+    assert all(figures.get(("item", "q"), {}).get(cell) is None for cell in no_count)
     answered: dict = defaultdict(int)
     for group, _ in answers:
         answered[group] += 1

@@ -81,3 +81,9 @@ def test_drivers_are_pearson_s_r_over_the_people_who_answered_both():
     assert found["hse.demands"][0] == 3 and round(found["hse.demands"][1], 6) == 1.0  # a straight line
     assert found["ons.happy"] == (2, None)  # it did not vary: no correlation to speak of
     assert correlations(answers, "enps", minimum=4) == {}  # nobody's pairs below the minimum group
+
+
+def test_a_trend_point_is_not_compared_where_who_skipped_it_is_not_known():
+    """Where a group's count of respondents is hidden, how many skipped a question is not known: no comparison."""
+    assert comparable([(20, 5, 0), (20, 5, None)], lambda i, j: 0) == [True, False]
+    assert comparable([(20, 5, None)], lambda i, j: 0) == [True]  # one run alone is not a comparison

@@ -240,7 +240,7 @@ def driver_shown(pairs: int, measure_n: int | None, outcome_n: int | None, k: in
 
 def comparable(series: list[tuple[int, int, int]], changed=lambda i, j: 0) -> list[bool]:
     """Which points of a figure's series over runs (oldest first; each its count n, its run's minimum group k and
-    how many of the group's respondents skipped it) may be shown beside the others; `changed(i, j)`: how many
+    how many of the group's respondents skipped it, None if not known) may be shown beside the others; `changed(i, j)`: how many
     people answered one of runs i and j and not the other (None: not known, so not compared).
 
     Two runs' figures for a group subtract to the answers of the people who came or went in between: if one person
@@ -262,7 +262,8 @@ def comparable(series: list[tuple[int, int, int]], changed=lambda i, j: 0) -> li
             m, kj, skipped_j = series[j]
             least = max(k, kj)
             people = changed(i, j)
-            if people is None or any(0 < d < least for d in (abs(n - m), people, people + skipped + skipped_j)):
+            if people is None or skipped is None or skipped_j is None or any(
+                    0 < d < least for d in (abs(n - m), people, people + skipped + skipped_j)):
                 ok = False
         if ok:
             shown.append(i)

@@ -122,17 +122,23 @@ def publish(finest: Finest, invited: dict[tuple[str, str, str], int], k: int) ->
             asked[cell] += invited.get(group, 0)
     few = lone(invited, k)
     out: Published = {}
-    for figure, by_cell in cells(finest, shape).items():
+    responses = ("responses", "responses")
+    every = cells(finest, shape)
+    # The count of respondents first: a group whose count is hidden shows no figure either (issue 19's twelfth
+    # outsider had an academy's count hidden and a question's n shown, and the trend, taking those who skipped it
+    # as the hidden count, 0, less n, compared two runs in which two people swapped skipping it).
+    for figure in sorted(every, key=lambda f: f != responses):
+        by_cell = every[figure]
         counts = dict.fromkeys(asked, 0)  # everyone who answered it, but those of a lone staff type
         for group, sums in finest[figure].items():
             if (group.academy_id, group.staff_type) not in few:
                 for cell in group.cells(shape):
                     counts[cell] += sums.n
-        also = shape.hidden
+        also = shape.hidden | {cell for cell, sums in out.get(responses, {}).items() if sums is None}
         if not _whole_atoms(finest[figure], shape, k, few):
             also = also | {cell for cell in counts if cell.cut in ("staff_type", "service_band")}
         hidden = suppressed_in_tree(counts, equations(counts, shape.type_group), k, asked, also)
-        out[figure] = {cell: None if cell in hidden else by_cell[cell] for cell in counts}
+        out[figure] = {cell: None if cell in hidden else by_cell.get(cell) for cell in counts}
     return shape, out
 
 

@@ -360,9 +360,9 @@ def trend(session, run: SurveyRun, academy_ids) -> list[dict]:
                                 "n": row.n, "mean": row.mean, "favourable": row.favourable, "withheld": None,
                                 "k": row.min_group_size})
     pairs = between(session, {p["run_id"] for e in series.values() for p in e["points"]})
-    answered = {(r.run_id, r.cut, r.academy_id): r.n for r in session.execute(
+    answered = {(r.run_id, r.cut, r.academy_id): r.n for r in session.execute(  # shown counts only: a hidden one is 0
         select(results.c.run_id, results.c.cut, results.c.academy_id, results.c.n).where(
-            results.c.run_id.in_(alike), results.c.kind == "responses", cells))}
+            results.c.run_id.in_(alike), results.c.kind == "responses", results.c.suppressed.is_(False), cells))}
     for entry in series.values():
         points = entry["points"]
         scope = entry["academy_id"] or ""
@@ -370,8 +370,10 @@ def trend(session, run: SurveyRun, academy_ids) -> list[dict]:
         def changed(i, j, points=points, scope=scope):
             return pairs.get((points[i]["run_id"], points[j]["run_id"], scope))
 
-        # who skipped the figure: the group's respondents that run, less those who answered it
-        counts = [(p["n"], p["k"], answered.get((p["run_id"], entry["cut"], scope), p["n"]) - p["n"]) for p in points]
+        # who skipped the figure: the group's respondents that run, less those who answered it (not known where the
+        # group's count is not shown: then the point is not compared)
+        counts = [(p["n"], p["k"], answered[(p["run_id"], entry["cut"], scope)] - p["n"]
+                   if (p["run_id"], entry["cut"], scope) in answered else None) for p in points]
         for point, ok in zip(points, comparable(counts, changed)):
             k = point.pop("k")
             if not ok:
