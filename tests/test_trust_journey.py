@@ -109,7 +109,7 @@ def test_training_appraisal_and_development_needs_flow_between_services(trust):
     # directory → appraisal: HR opens a cycle once appraisal has both people
     cycle = appraisal.post("/cycles", headers=hr, json={
         "name": "2026/27 teachers", "template": "teachers", "academy_id": academy["id"],
-        "school_year": 2026}).get_json()
+        "school_year": 2026, "review_window_weeks": 26}).get_json()  # reviews open from late August
     wait_for(lambda: appraisal.post(f"/cycles/{cycle['id']}/open", headers=hr).get_json().get("appraisal_count") == 2
              if appraisal.get(f"/cycles/{cycle['id']}", headers=hr).get_json()["status"] == "draft" else True,
              "both people in appraisal's copy of the directory")

@@ -3,6 +3,7 @@ forms keep what was typed; nobody else can open someone's appraisal; the pages p
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -135,6 +136,16 @@ def test_a_line_manager_sets_objectives_and_completes_a_review(page, staff, shot
     feedback = review.get_by_role("row", name=re.compile("Feedback that moves learning on"))
     expect(feedback).to_contain_text("Partially met")
     shot("mid-year-review-done")
+    # Issue 20: the end-of-year review could be completed (and signed off) in December. It opens six weeks before
+    # it is due (the demo's cycle is dated around today: due in 157 days, so it opens in 115).
+    opens = date.today() + timedelta(days=157 - 42)
+    end = page.get_by_role("region", name="End-of-year review")
+    expect(end).to_contain_text(f"It opens on {opens.day} {opens:%B %Y}")
+    expect(end.get_by_role("link", name="Complete the end-of-year review")).to_have_count(0)
+    page.goto(address + "/reviews/end-of-year")
+    expect(page.get_by_text(f"This review opens on {opens.day} {opens:%B %Y}")).to_be_visible()
+    expect(page.get_by_role("button", name="Complete the end-of-year review")).to_have_count(0)
+    page.goto(address)
 
     # The member of staff reads the review and adds their comments.
     shot.page = staff

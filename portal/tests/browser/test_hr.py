@@ -73,6 +73,7 @@ def test_academy_hr_imports_staff_and_opens_a_cycle(page, shot, tmp_path):
     expect(page.get_by_role("heading", level=1)).to_have_text("Open Leaders, set up by HR?")
     expect(page.locator(".flash")).to_contain_text("is set up as a draft")
     expect(page.locator("dl.facts")).to_contain_text("Draft")
+    expect(page.locator("dl.facts")).to_contain_text("Reviews open6 weeks before they are due")  # issue 20
     assert accessibility_violations(page) == []
     shot("confirm-opening")
     page.get_by_role("button", name="Yes, open Leaders, set up by HR").click()

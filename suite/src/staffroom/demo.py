@@ -73,13 +73,23 @@ def seed_appraisal(directory: ServiceContext, appraisal: ServiceContext, *, toda
         cycle_id, status = existing.get((name, None), (None, None))
         if cycle_id is None:
             cycle_id = create_cycle(appraisal.uow(actor="demo-seed"), SEED_PRINCIPAL, {
-                "name": name, "template": template, "academy_id": None, "school_year": year}).id
+                "name": name, "template": template, "academy_id": None, **demo_key_dates(today)}).id
             status = CycleStatus.DRAFT
         if status == CycleStatus.DRAFT:
             cycle = open_cycle(appraisal.uow(actor="demo-seed"), SEED_PRINCIPAL, cycle_id, today=today)
             opened.append(name)
             log.info("opened the demo cycle %s: %s appraisals", name, cycle.appraisal_count)
     return {"opened": opened, "caught_up": caught_up}
+
+
+def demo_key_dates(today: date) -> dict[str, date]:
+    """A cycle dated around today, whatever day the demo is run: objectives were due some weeks ago, the mid-year
+    review is due in three weeks (its window open, so a line manager can hold one), the end-of-year review in the
+    summer's place. A demo run on 1 September would otherwise show a cycle with nothing yet to do."""
+    starts_on = today - timedelta(days=160)
+    return {"starts_on": starts_on, "objectives_due": starts_on + timedelta(days=60),
+            "mid_year_due": today + timedelta(days=21), "end_of_year_due": today + timedelta(days=157),
+            "ends_on": today + timedelta(days=204)}
 
 
 # -- CPD: a small catalogue, seeded before CPD's consumer starts so the demo staff's staff.joined events

@@ -62,19 +62,26 @@ def cycles_for(appraisals: list[dict]) -> dict[str, dict]:
     return found
 
 
-def next_deadline(appraisal: dict, cycle: dict | None) -> dict | None:
-    """{what, due, overdue} for the next key date this appraisal must meet, or None when nothing is due."""
+def next_deadline(appraisal: dict) -> dict | None:
+    """{what, due, overdue} for the next key date this appraisal must meet (the reviewee's own: a starter's count
+    from their first day), or None when nothing is due."""
     step = NEXT_DUE.get(appraisal["status"])
-    if not step or not cycle or not cycle.get(step[0]):
+    dates = appraisal.get("key_dates") or {}
+    if not step or not dates.get(step[0]):
         return None
-    due = date.fromisoformat(cycle[step[0]])
+    due = date.fromisoformat(dates[step[0]])
     return {"what": step[1], "due": due, "overdue": today() > due}
+
+
+def review_opens(appraisal: dict, stage: str) -> date | None:
+    """The day a review ("mid_year", "end_of_year") can be completed from, if that is still to come."""
+    opens = (appraisal.get("key_dates") or {}).get(f"{stage}_opens_on")
+    return date.fromisoformat(opens) if opens and date.fromisoformat(opens) > today() else None
 
 
 def with_deadlines(appraisals: list[dict]) -> list[dict]:
     cycles = cycles_for(appraisals)
-    return [{**a, "cycle": cycles.get(a["cycle_id"]), "deadline": next_deadline(a, cycles.get(a["cycle_id"]))}
-            for a in appraisals]
+    return [{**a, "cycle": cycles.get(a["cycle_id"]), "deadline": next_deadline(a)} for a in appraisals]
 
 
 @blp.get("/appraisals")
@@ -104,7 +111,7 @@ def _role(appraisal: dict) -> str:
 def next_step(a: dict, role: str, cycle: dict | None) -> str:
     """What happens next, for this person, in plain words."""
     reviewee, appraiser = first_name(a["reviewee_name"]), first_name(a.get("appraiser_name"))
-    deadline = next_deadline(a, cycle)
+    deadline = next_deadline(a)
     by = f" by {deadline['due'].day} {deadline['due']:%B %Y}" if deadline else ""
     status = a["status"]
     if not a.get("appraiser_id") and status in NEXT_DUE:
@@ -154,7 +161,8 @@ def _render_detail(appraisal_id, form: Form | None = None, status: int = 200):
     form = form or Form()
     return render_template(
         "appraisal/detail.html", a=a, cycle=cycle, role=role, form=form, names=names, reviews=reviews,
-        next_step=next_step(a, role, cycle), deadline=next_deadline(a, cycle),
+        next_step=next_step(a, role, cycle), deadline=next_deadline(a),
+        opens={stage: review_opens(a, stage) for stage in ("mid_year", "end_of_year")},
         meetings=_meeting_times(a["meetings"]), chosen_standards=_chosen_standards(form.for_("objective"), []),
         objective_types=OBJECTIVE_TYPES, standards=STANDARDS, ratings=dict(RATINGS), outcomes=dict(OUTCOMES),
         judgements=dict(JUDGEMENTS), pay=dict(PAY), meeting_kinds=MEETING_KINDS,
@@ -315,6 +323,7 @@ def review(appraisal_id, stage):
             return redirect(url_for(".detail", appraisal_id=appraisal_id))
         _review_fields(form, a)
     return render_template("appraisal/review.html", a=a, cycle=cycle, stage=stage, title=STAGES[stage][1], form=form,
+                           opens=review_opens(a, STAGES[stage][0]),
                            ratings=RATINGS, outcomes=OUTCOMES, judgements=JUDGEMENTS, pay=PAY,
                            need_slots=NEED_SLOTS), 422 if form.error else 200
 

@@ -59,8 +59,7 @@ def index():
 def appraisal():
     calls = api()
     cycles = calls.get("/api/appraisal/cycles")
-    chosen = request.args.get("cycle") or next((c["id"] for c in cycles if c["status"] == "open"),
-                                                cycles[0]["id"] if cycles else None)
+    chosen = request.args.get("cycle") or (min(cycles, key=_mattering)["id"] if cycles else None)
     cycle = next((c for c in cycles if c["id"] == chosen), None)
     completion = calls.get(f"/api/appraisal/cycles/{cycle['id']}/completion") if cycle else []
     # Completion over time: the targets service records the share of reviews done on time every day.
@@ -69,6 +68,13 @@ def appraisal():
     trend = calls.get("/api/targets/targets/reviews_on_time/trend", academy_id=academy_id)["points"]
     return render_template("hr/appraisal.html", cycles=cycles, cycle=cycle, completion=completion,
                            statuses=STATUSES, academies=academies(), trend=trend, trend_academy=academy_id)
+
+
+def _mattering(cycle: dict) -> tuple:
+    """The cycle /hr/appraisal opens on: the open one most staff are in (trust-wide before an academy's own,
+    teachers' before others'), the latest of those; not whichever happened to be set up last."""
+    return (cycle["status"] != "open", cycle["academy_id"] is not None, cycle["template"] != "teachers",
+            -date.fromisoformat(cycle["starts_on"]).toordinal())
 
 
 @blp.get("/appraisal/cycles/<uuid:cycle_id>/completion.csv")
@@ -86,8 +92,9 @@ def new_cycle():
     form = Form()
     if request.method == "POST":
         body = fields("name", "template", "academy_id", "school_year", "starts_on", "objectives_due",
-                      "mid_year_due", "end_of_year_due", "ends_on", blanks_as_none=False,
-                      school_year=lambda v: int(v) if v.isdigit() else v)
+                      "mid_year_due", "end_of_year_due", "ends_on", "review_window_weeks", blanks_as_none=False,
+                      school_year=lambda v: int(v) if v.isdigit() else v,
+                      review_window_weeks=lambda v: int(v) if v.isdigit() else v)
         if not body.get("name"):  # the API's own words for this ("Missing data for required field") are not plain
             form = refused("name", "Enter a name for the cycle, for example 2026/27 leaders", detail="The cycle needs a name.")
         else:

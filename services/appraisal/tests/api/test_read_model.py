@@ -7,6 +7,7 @@ from sqlalchemy import event, update
 from appraisal.adapters.orm import staff
 from appraisal.adapters.repository import AppraisalRepository
 from appraisal.api.schemas import AppraisalSchema
+from appraisal.domain.model import key_dates
 from appraisal.service import reports
 
 
@@ -17,6 +18,7 @@ def _rendered_afresh(app, appraisal_id: str, *, confidential: bool) -> bytes:
         appraisal = repo.appraisal(uuid.UUID(appraisal_id))
         view = reports.detail(appraisal, repo.names([appraisal.reviewee_id, appraisal.appraiser_id]),
                               confidential=confidential)
+        view["key_dates"] = key_dates(repo.cycle(appraisal.cycle_id), repo.person(appraisal.reviewee_id).start_date)
         return app.json.response(AppraisalSchema().dump(view)).get_data()
 
 

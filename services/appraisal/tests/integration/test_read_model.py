@@ -44,7 +44,8 @@ def _appraisal_with_everything(world) -> uuid.UUID:
         "minutes": 45, "location": "Maths office"})
     commands.complete_review(uow(), appraiser, row.id, Stage.MID_YEAR, {
         "assessments": {objective.id: {"rating": "met", "comment": "On track"}},
-        "overall_outcome": "meets_expectations", "development_needs": []})
+        "overall_outcome": "meets_expectations", "development_needs": []},
+        today=date.today() + timedelta(days=120))  # the day it is due (World.open_cycle), within its window
     return row.id
 
 

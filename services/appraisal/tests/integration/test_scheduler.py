@@ -97,3 +97,17 @@ def test_someone_the_open_cycle_covers_but_who_has_no_appraisal_gets_one_from_th
     assert [e["payload"]["reviewee_id"] for e in world.outbox("appraisal.appraisal_opened")] == [str(person["staff_id"])]
     assert world.appraisals_of(leaver["staff_id"]) == []
     assert run_daily(world.context.uow(actor="scheduler"), today=date(2026, 10, 16))["opened"] == 0
+
+
+def test_a_starter_s_key_dates_count_from_their_first_day(world):
+    """Issue 20: a teacher starting on 1 January showed "Objectives due 31 October: overdue" before she joined. Her
+    appraisal opens with her own dates, and nothing of hers is overdue until they pass."""
+    starter = world.join(start_date=date(2027, 1, 1))
+    _open(world)
+    [opened] = [e["payload"] for e in world.outbox("appraisal.appraisal_opened")
+                if e["payload"]["reviewee_id"] == str(starter["staff_id"])]
+    assert (opened["objectives_due"], opened["mid_year_due"], opened["end_of_year_due"]) == (
+        "2027-03-02", "2027-05-09", "2027-07-16")
+    assert _run(world, date(2026, 11, 1)) == [] and _run(world, date(2027, 3, 2)) == []
+    (notice,) = _run(world, date(2027, 3, 3))
+    assert (notice["milestone"], notice["due_on"], notice["days_overdue"]) == ("objectives", "2027-03-02", 1)

@@ -6,7 +6,7 @@ import pytest
 
 from appraisal.domain.model import (
     MAX_OBJECTIVES, Appraisal, AppraisalError, Cycle, CycleStatus, IllegalTransition, Meeting, NotAllowed, Objective,
-    Observation, ProgressUpdate, Review, StaffRecord, Status, Template, default_key_dates,
+    Observation, ProgressUpdate, Review, StaffRecord, Status, Template, default_key_dates, key_dates,
 )
 
 APPRAISER, REVIEWEE, HR_PERSON = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
@@ -18,6 +18,9 @@ def cycle(template=Template.TEACHERS, academy_id=OAK, **overrides) -> Cycle:
     values = dict(name="2026/27", template=template, academy_id=academy_id, **default_key_dates(template, 2026))
     values.update(overrides)
     return Cycle(**values)
+
+
+DATES = key_dates(cycle(), None)  # the 2026/27 teachers' cycle's, for someone in post when it starts
 
 
 def appraisal(template=Template.TEACHERS, status=Status.NOT_STARTED, **overrides) -> Appraisal:
@@ -42,9 +45,11 @@ def person(staff_type="teaching", academy_id=OAK, **overrides) -> StaffRecord:
 
 
 def review(a: Appraisal, stage="mid_year", by=APPRAISER, ratings=None, **overrides) -> Review:
+    """A review held on the day it is due."""
     ratings = ratings if ratings is not None else {str(o.id): {"rating": "met", "comment": ""} for o in a.objectives}
+    held = DATES.mid_year_due if stage == "mid_year" else DATES.end_of_year_due
     values = dict(appraisal_id=a.id, stage=stage, assessments=ratings, overall_outcome="meets_expectations",
-                  completed_by=by, completed_on=TODAY)
+                  completed_by=by, completed_on=held)
     values.update(overrides)
     return Review(**values)
 
@@ -65,7 +70,7 @@ def agreed(template=Template.TEACHERS) -> Appraisal:
 
 def mid_year_reviewed(template=Template.TEACHERS) -> Appraisal:
     a = agreed(template)
-    a.complete_review(review(a), pay_recommendations=False, appraiser_trained=True)
+    a.complete_review(review(a), pay_recommendations=False, appraiser_trained=True, dates=DATES)
     return a
 
 
@@ -73,7 +78,7 @@ def end_of_year_reviewed(template=Template.TEACHERS) -> Appraisal:
     a = mid_year_reviewed(template)
     judgement = "good_or_better" if template == Template.TEACHERS else None
     a.complete_review(review(a, "end_of_year", teaching_judgement=judgement), pay_recommendations=False,
-                      appraiser_trained=True)
+                      appraiser_trained=True, dates=DATES)
     return a
 
 
@@ -139,9 +144,9 @@ def attempt(a: Appraisal, step: str):
     first = a.objectives[0].id
     steps = {
         "record progress": lambda: a.record_progress(ProgressUpdate(first, APPRAISER, TODAY, "On track")),
-        "mid-year review": lambda: a.complete_review(review(a), pay_recommendations=False, appraiser_trained=True),
+        "mid-year review": lambda: a.complete_review(review(a), pay_recommendations=False, appraiser_trained=True, dates=DATES),
         "end-of-year review": lambda: a.complete_review(review(a, "end_of_year", teaching_judgement="good_or_better"),
-                                                        pay_recommendations=False, appraiser_trained=True),
+                                                        pay_recommendations=False, appraiser_trained=True, dates=DATES),
         "sign off": lambda: a.sign_off(REVIEWEE, TODAY, None),
         "add an objective": lambda: a.add_objective(objective()),
         "change an objective": lambda: a.change_objective(first, {"title": "New"}),
@@ -336,7 +341,7 @@ def test_a_review_must_assess_every_objective():
     first, second = a.objectives
     with pytest.raises(AppraisalError, match=f"assess every objective \\(missing {second.id}\\)"):
         a.complete_review(review(a, ratings={str(first.id): {"rating": "met"}}), pay_recommendations=False,
-                          appraiser_trained=True)
+                          appraiser_trained=True, dates=DATES)
     assert a.status == Status.OBJECTIVES_AGREED and a.reviews == []
 
 
@@ -345,7 +350,7 @@ def test_a_review_cannot_assess_someone_elses_objective():
     stranger = str(uuid.uuid4())
     ratings = {**{str(o.id): {"rating": "met"} for o in a.objectives}, stranger: {"rating": "met"}}
     with pytest.raises(AppraisalError, match=f"not this appraisal's objectives: {stranger}"):
-        a.complete_review(review(a, ratings=ratings), pay_recommendations=False, appraiser_trained=True)
+        a.complete_review(review(a, ratings=ratings), pay_recommendations=False, appraiser_trained=True, dates=DATES)
 
 
 @pytest.mark.parametrize("field,value,message", [
@@ -356,7 +361,7 @@ def test_a_review_cannot_assess_someone_elses_objective():
 def test_review_judgements_must_be_known_values(field, value, message):
     a = agreed()
     with pytest.raises(AppraisalError, match=message):
-        a.complete_review(review(a, **{field: value}), pay_recommendations=True, appraiser_trained=True)
+        a.complete_review(review(a, **{field: value}), pay_recommendations=True, appraiser_trained=True, dates=DATES)
     assert a.status == Status.OBJECTIVES_AGREED and a.reviews == []
 
 
@@ -364,20 +369,20 @@ def test_a_rating_must_be_one_of_the_four():
     a = agreed()
     with pytest.raises(AppraisalError, match="a rating must be one of not_met, partially_met, met, exceeded"):
         a.complete_review(review(a, ratings={str(o.id): {"rating": "brilliant"} for o in a.objectives}),
-                          pay_recommendations=False, appraiser_trained=True)
+                          pay_recommendations=False, appraiser_trained=True, dates=DATES)
 
 
 def test_only_the_appraiser_completes_a_review():
     a = agreed()
     with pytest.raises(NotAllowed, match="only the appraiser"):
-        a.complete_review(review(a, by=REVIEWEE), pay_recommendations=False, appraiser_trained=True)
+        a.complete_review(review(a, by=REVIEWEE), pay_recommendations=False, appraiser_trained=True, dates=DATES)
     assert a.status == Status.OBJECTIVES_AGREED
 
 
 def test_teachers_end_of_year_review_needs_a_teaching_judgement():
     a = mid_year_reviewed(Template.TEACHERS)
     with pytest.raises(AppraisalError, match="records a teaching-quality judgement"):
-        a.complete_review(review(a, "end_of_year"), pay_recommendations=False, appraiser_trained=True)
+        a.complete_review(review(a, "end_of_year"), pay_recommendations=False, appraiser_trained=True, dates=DATES)
     assert a.status == Status.MID_YEAR_REVIEWED
 
 
@@ -390,7 +395,7 @@ def test_support_staff_reviews_refuse_a_teaching_judgement(stage):
     a = agreed(Template.SUPPORT) if stage == "mid_year" else mid_year_reviewed(Template.SUPPORT)
     with pytest.raises(AppraisalError, match="not support staff"):
         a.complete_review(review(a, stage, teaching_judgement="good_or_better"), pay_recommendations=False,
-                          appraiser_trained=True)
+                          appraiser_trained=True, dates=DATES)
 
 
 def test_support_staff_end_of_year_review_needs_no_teaching_judgement():
@@ -400,7 +405,7 @@ def test_support_staff_end_of_year_review_needs_no_teaching_judgement():
 def test_leaders_may_have_a_teaching_judgement():
     a = mid_year_reviewed(Template.LEADERS)
     a.complete_review(review(a, "end_of_year", teaching_judgement="requires_improvement"), pay_recommendations=False,
-                      appraiser_trained=True)
+                      appraiser_trained=True, dates=DATES)
     assert a.reviews[-1].teaching_judgement == "requires_improvement"
 
 
@@ -408,26 +413,26 @@ def test_pay_recommendation_is_refused_when_the_cycle_does_not_take_them():
     a = mid_year_reviewed()
     with pytest.raises(AppraisalError, match="does not take pay recommendations"):
         a.complete_review(review(a, "end_of_year", teaching_judgement="good_or_better", pay_recommendation="progress"),
-                          pay_recommendations=False, appraiser_trained=True)
+                          pay_recommendations=False, appraiser_trained=True, dates=DATES)
 
 
 def test_pay_recommendation_is_taken_at_the_end_of_year_when_the_cycle_allows():
     a = mid_year_reviewed()
     done = a.complete_review(review(a, "end_of_year", teaching_judgement="good_or_better",
-                                    pay_recommendation="progress"), pay_recommendations=True, appraiser_trained=True)
+                                    pay_recommendation="progress"), pay_recommendations=True, appraiser_trained=True, dates=DATES)
     assert done.pay_recommendation == "progress"
 
 
 def test_pay_recommendation_is_refused_at_mid_year_even_when_the_cycle_allows():
     a = agreed()
     with pytest.raises(AppraisalError, match="end-of-year review only"):
-        a.complete_review(review(a, pay_recommendation="progress"), pay_recommendations=True, appraiser_trained=True)
+        a.complete_review(review(a, pay_recommendation="progress"), pay_recommendations=True, appraiser_trained=True, dates=DATES)
 
 
 @pytest.mark.parametrize("trained,flagged", [(True, False), (False, True)])
 def test_a_review_by_an_untrained_appraiser_is_saved_but_flagged(trained, flagged):
     a = agreed()
-    done = a.complete_review(review(a), pay_recommendations=False, appraiser_trained=trained)
+    done = a.complete_review(review(a), pay_recommendations=False, appraiser_trained=trained, dates=DATES)
     assert done.appraiser_untrained is flagged
     assert a.status == Status.MID_YEAR_REVIEWED and a.reviews == [done]
 
@@ -622,46 +627,46 @@ def test_hr_withdraws_an_appraisal_in_progress():
 
 def test_nothing_is_missed_on_the_due_date_itself():
     c = cycle()
-    assert appraisal().missed(c, c.objectives_due) == []
+    assert appraisal().missed(key_dates(c, None), c.objectives_due) == []
 
 
 def test_objectives_are_missed_the_day_after_they_were_due():
     c = cycle()
-    assert appraisal().missed(c, c.objectives_due + timedelta(days=1)) == ["objectives"]
+    assert appraisal().missed(key_dates(c, None), c.objectives_due + timedelta(days=1)) == ["objectives"]
 
 
 def test_agreed_objectives_are_not_missed():
     c = cycle()
-    assert agreed().missed(c, c.mid_year_due) == []
+    assert agreed().missed(key_dates(c, None), c.mid_year_due) == []
 
 
 def test_mid_year_review_is_missed_the_day_after_it_was_due():
     c = cycle()
-    assert agreed().missed(c, c.mid_year_due) == []
-    assert agreed().missed(c, c.mid_year_due + timedelta(days=1)) == ["mid_year_review"]
+    assert agreed().missed(key_dates(c, None), c.mid_year_due) == []
+    assert agreed().missed(key_dates(c, None), c.mid_year_due + timedelta(days=1)) == ["mid_year_review"]
 
 
 def test_a_late_start_misses_every_key_date_passed():
     c = cycle()
-    assert appraisal().missed(c, c.end_of_year_due + timedelta(days=1)) == [
+    assert appraisal().missed(key_dates(c, None), c.end_of_year_due + timedelta(days=1)) == [
         "objectives", "mid_year_review", "end_of_year_review"]
 
 
 def test_end_of_year_review_is_missed_only_after_its_date():
     c = cycle()
-    assert mid_year_reviewed().missed(c, c.end_of_year_due) == []
-    assert mid_year_reviewed().missed(c, c.end_of_year_due + timedelta(days=1)) == ["end_of_year_review"]
+    assert mid_year_reviewed().missed(key_dates(c, None), c.end_of_year_due) == []
+    assert mid_year_reviewed().missed(key_dates(c, None), c.end_of_year_due + timedelta(days=1)) == ["end_of_year_review"]
 
 
 def test_a_reviewed_appraisal_awaiting_sign_off_misses_nothing():
     c = cycle()
-    assert end_of_year_reviewed().missed(c, c.ends_on) == []
+    assert end_of_year_reviewed().missed(key_dates(c, None), c.ends_on) == []
 
 
 @pytest.mark.parametrize("finish", [signed_off, lambda: (a := appraisal(), a.withdraw("absence"), a)[2]])
 def test_finished_appraisals_miss_nothing(finish):
     c = cycle()
-    assert finish().missed(c, c.ends_on + timedelta(days=30)) == []
+    assert finish().missed(key_dates(c, None), c.ends_on + timedelta(days=30)) == []
 
 
 # -- cycles ----------------------------------------------------------------------------------------
@@ -782,3 +787,48 @@ def test_a_closed_cycle_cannot_be_changed():
     with pytest.raises(IllegalTransition, match="is closed"):
         c.change({"name": "Renamed"})
     assert c.name == "2026/27"
+
+
+def test_someone_in_post_when_the_cycle_starts_keeps_its_key_dates():
+    c = cycle()
+    dates = key_dates(c, date(2019, 9, 1))
+    assert (dates.objectives_due, dates.mid_year_due, dates.end_of_year_due) == (
+        c.objectives_due, c.mid_year_due, c.end_of_year_due)
+    assert dates.mid_year_opens_on == c.mid_year_due - timedelta(weeks=6)
+
+
+def test_a_starter_s_key_dates_count_from_their_first_day():
+    """Issue 20: a teacher starting on 1 January showed "Objectives due 31 October - Overdue" before she joined."""
+    dates = key_dates(cycle(), date(2027, 1, 1))  # 122 days after the cycle started on 1 September
+    assert dates.objectives_due == date(2027, 3, 2)  # 31 October + 122 days
+    assert dates.mid_year_due == date(2027, 5, 8)  # halfway from her objectives to the end-of-year review
+    assert dates.end_of_year_due == date(2027, 7, 15)  # the year ends when it ends
+    assert appraisal().missed(dates, date(2026, 12, 1)) == []  # nothing overdue before she joins
+    assert appraisal().missed(dates, date(2027, 3, 3)) == ["objectives"]
+    late = key_dates(cycle(), date(2027, 7, 1))  # joining in July: every date is the end of the year, none earlier
+    assert late.objectives_due == late.mid_year_due == late.end_of_year_due == date(2027, 7, 15)
+
+
+def test_a_review_opens_in_its_window_and_not_before():
+    """Issue 20: the end-of-year review was completed, and signed off, in December."""
+    a = agreed()
+    with pytest.raises(IllegalTransition, match="the mid-year review opens on 17 January 2027, shortly before it is "
+                                                 "due on 28 February 2027"):
+        a.complete_review(review(a, completed_on=date(2027, 1, 16)), pay_recommendations=False,
+                          appraiser_trained=True, dates=DATES)
+    a.complete_review(review(a, completed_on=date(2027, 1, 17)), pay_recommendations=False, appraiser_trained=True,
+                      dates=DATES)
+    with pytest.raises(IllegalTransition, match="the end-of-year review opens on 3 June 2027"):
+        a.complete_review(review(a, "end_of_year", teaching_judgement="good_or_better", completed_on=date(2026, 12, 6)),
+                          pay_recommendations=False, appraiser_trained=True, dates=DATES)
+    assert a.status == Status.MID_YEAR_REVIEWED
+    with pytest.raises(IllegalTransition):  # and so no sign-off: it needs the end-of-year review
+        a.sign_off(REVIEWEE, date(2026, 12, 6), None)
+    wider = key_dates(cycle(review_window_weeks=12), None)  # a trust that opens reviews earlier says so per cycle
+    assert wider.end_of_year_opens_on == date(2027, 4, 22)
+
+
+@pytest.mark.parametrize("weeks", [0, 27])
+def test_a_review_window_is_one_to_twenty_six_weeks(weeks):
+    with pytest.raises(AppraisalError, match="between 1 and 26 weeks"):
+        cycle(review_window_weeks=weeks)

@@ -34,12 +34,12 @@ from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.util import identity_key
 
-from ..api.schemas import AppraisalSchema
-from ..domain.model import Appraisal, Meeting, Objective, Observation, ProgressUpdate, Review
+from ..api.schemas import AppraisalSchema, KeyDatesSchema
+from ..domain.model import Appraisal, Meeting, Objective, Observation, ProgressUpdate, Review, key_dates
 from ..service.reports import detail
-from .orm import appraisal_documents, objectives, staff
+from .orm import appraisal_documents, appraisals, cycles, objectives, staff
 
-NAMES = ("reviewee_name", "appraiser_name")
+NAMES = ("reviewee_name", "appraiser_name", "key_dates")  # joined at read time
 CONFIDENTIAL = ("support_plan", "support_plan_notes")
 _CHUNK = 500
 _DUE = "appraisal_documents.due"  # keys in Session.info
@@ -50,6 +50,7 @@ _COLLECTION = {Objective: "objectives", Review: "reviews", Observation: "observa
 _PARTS = (ProgressUpdate, *_COLLECTION)  # the rows an appraisal is made of, besides its own
 
 _schema = AppraisalSchema()
+_key_dates_schema = KeyDatesSchema()
 
 
 def render(appraisal: Appraisal) -> dict:
@@ -176,8 +177,13 @@ _READ = (
            appraisal_documents.c.appraiser_id, appraisal_documents.c.academy_id, appraisal_documents.c.document,
            appraisal_documents.c.confidential,
            _reviewee.c.first_name.label("reviewee_first_name"), _reviewee.c.last_name.label("reviewee_last_name"),
-           _appraiser.c.first_name.label("appraiser_first_name"), _appraiser.c.last_name.label("appraiser_last_name"))
+           _reviewee.c.start_date.label("started_on"),
+           _appraiser.c.first_name.label("appraiser_first_name"), _appraiser.c.last_name.label("appraiser_last_name"),
+           cycles.c.starts_on, cycles.c.objectives_due, cycles.c.mid_year_due, cycles.c.end_of_year_due,
+           cycles.c.review_window_weeks)
     .select_from(appraisal_documents
+                 .join(appraisals, appraisals.c.id == appraisal_documents.c.appraisal_id)
+                 .join(cycles, cycles.c.id == appraisals.c.cycle_id)
                  .outerjoin(_reviewee, _reviewee.c.staff_id == appraisal_documents.c.reviewee_id)
                  .outerjoin(_appraiser, _appraiser.c.staff_id == appraisal_documents.c.appraiser_id))
     .where(appraisal_documents.c.appraisal_id == bindparam("appraisal_id"))
@@ -185,16 +191,18 @@ _READ = (
 
 
 def read(session: Session, appraisal_id: uuid.UUID) -> Row | None:
-    """The document row with the two names, in one statement; it carries id, reviewee_id, appraiser_id and
-    academy_id for the access check."""
+    """The document row with the two names and what the reviewee's key dates are worked out from, in one
+    statement; it carries id, reviewee_id, appraiser_id and academy_id for the access check."""
     return session.execute(_READ, {"appraisal_id": appraisal_id}).first()
 
 
 def view(row: Row, *, confidential: bool) -> dict:
-    """The response body: the document, the names, and the support plan if the reader may see it."""
+    """The response body: the document, the names, the reviewee's key dates (from the cycle's, as they are now,
+    and the reviewee's start date), and the support plan if the reader may see it."""
     shown = json.loads(row.document)
     shown["reviewee_name"] = _name(row.reviewee_first_name, row.reviewee_last_name)
     shown["appraiser_name"] = _name(row.appraiser_first_name, row.appraiser_last_name)
+    shown["key_dates"] = _key_dates_schema.dump(key_dates(row, row.started_on))
     if confidential:
         shown.update(json.loads(row.confidential))
     return shown

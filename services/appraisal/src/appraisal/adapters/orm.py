@@ -61,6 +61,7 @@ cycles = Table(
     Column("ends_on", Date, nullable=False),
     Column("observation_cap", Integer, nullable=True),
     Column("pay_recommendations", Boolean, nullable=False),
+    Column("review_window_weeks", Integer, nullable=False, server_default="6"),
     Column("status", text_enum(CycleStatus), nullable=False),
 )
 

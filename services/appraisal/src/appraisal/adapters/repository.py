@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -42,6 +43,14 @@ class AppraisalRepository:
         rows = self.session.execute(select(staff.c.staff_id, staff.c.first_name, staff.c.last_name)
                                     .where(staff.c.staff_id.in_(ids)))
         return {r.staff_id: f"{r.first_name} {r.last_name}" for r in rows}
+
+    def started(self, ids) -> dict[uuid.UUID, date]:
+        """When each of these people started (the staff copy's start date), for their key dates."""
+        ids = [i for i in set(ids) if i is not None]
+        if not ids:
+            return {}
+        return dict(self.session.execute(select(staff.c.staff_id, staff.c.start_date)
+                                         .where(staff.c.staff_id.in_(ids))).all())
 
     def is_trained(self, staff_id: uuid.UUID | None) -> bool:
         return staff_id is not None and self.session.scalar(

@@ -2,7 +2,7 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from ..domain.model import (
-    MAX_OBJECTIVES, TEACHERS_STANDARDS, CycleStatus, MeetingKind, ObjectiveType, ObservationKind, Outcome,
+    MAX_OBJECTIVES, REVIEW_WINDOW_WEEKS, TEACHERS_STANDARDS, CycleStatus, MeetingKind, ObjectiveType, ObservationKind, Outcome,
     PayRecommendation, Rating, Stage, Status, TeachingJudgement, Template,
 )
 
@@ -29,6 +29,10 @@ class CycleSchema(Schema):
     ends_on = fields.Date()
     observation_cap = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0, max=50))
     pay_recommendations = fields.Boolean(load_default=False)
+    review_window_weeks = fields.Integer(load_default=REVIEW_WINDOW_WEEKS, validate=validate.Range(min=1, max=26),
+                                         metadata={"description": "how many weeks before its due date each review "
+                                                                  "opens (a starter's dates count from their first "
+                                                                  "day)"})
     status = _enum(CycleStatus, dump_only=True)
     appraisal_count = fields.Integer(dump_only=True)
 
@@ -47,6 +51,7 @@ class CycleUpdateSchema(Schema):
     end_of_year_due = fields.Date()
     ends_on = fields.Date()
     observation_cap = fields.Integer(allow_none=True, validate=validate.Range(min=0, max=50))
+    review_window_weeks = fields.Integer(validate=validate.Range(min=1, max=26))
 
 
 class ProgressSchema(Schema):
@@ -156,6 +161,15 @@ class PersonSchema(Schema):
     name = fields.String()
 
 
+class KeyDatesSchema(Schema):
+    objectives_due = fields.Date()
+    mid_year_due = fields.Date()
+    end_of_year_due = fields.Date()
+    mid_year_opens_on = fields.Date(metadata={"description": "the mid-year review can be completed from this day"})
+    end_of_year_opens_on = fields.Date(metadata={"description": "the end-of-year review can be completed from this "
+                                                               "day"})
+
+
 class AppraisalSummarySchema(Schema):
     id = fields.UUID()
     cycle_id = fields.UUID()
@@ -166,6 +180,8 @@ class AppraisalSummarySchema(Schema):
     appraiser_id = fields.UUID(allow_none=True)
     reviewee_name = fields.String(allow_none=True)
     appraiser_name = fields.String(allow_none=True)
+    key_dates = fields.Nested(KeyDatesSchema, dump_only=True, allow_none=True, metadata={
+        "description": "the reviewee's own: a starter's count from their first day"})
 
 
 class AppraisalSchema(AppraisalSummarySchema):

@@ -15,7 +15,7 @@ from staffroom_shared.principal import Principal
 
 from ..adapters import documents
 from ..adapters.repository import AppraisalFilter, AppraisalRepository
-from ..domain.model import Stage
+from ..domain.model import Stage, key_dates
 from ..service import appraisals as commands
 from ..service import cycles as cycle_commands
 from ..service import reports
@@ -145,7 +145,10 @@ class Appraisals(MethodView):
         repo = _repo()
         items, total = repo.find(f, page=args["page"], page_size=args["page_size"])
         names = repo.names([a.reviewee_id for a in items] + [a.appraiser_id for a in items])
-        return {"items": [reports.summary(a, names) for a in items], "page": args["page"],
+        started = repo.started(a.reviewee_id for a in items)
+        cycles = {cycle_id: repo.cycle(cycle_id) for cycle_id in {a.cycle_id for a in items}}
+        return {"items": [reports.summary(a, names, key_dates(cycles[a.cycle_id], started.get(a.reviewee_id)))
+                          for a in items], "page": args["page"],
                 "page_size": args["page_size"], "total": total}
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 
@@ -117,6 +117,7 @@ TEACHERS_STANDARDS = {
     "PART2": "Personal and professional conduct",
 }
 MAX_OBJECTIVES = 6
+REVIEW_WINDOW_WEEKS = 6  # reviews open this long before they are due, unless the cycle says otherwise
 STAGE_NEEDS = {Stage.MID_YEAR: Status.OBJECTIVES_AGREED, Stage.END_OF_YEAR: Status.MID_YEAR_REVIEWED}
 STAGE_LEADS_TO = {Stage.MID_YEAR: Status.MID_YEAR_REVIEWED, Stage.END_OF_YEAR: Status.END_OF_YEAR_REVIEWED}
 
@@ -174,6 +175,7 @@ class Cycle:
     ends_on: date
     observation_cap: int | None = None
     pay_recommendations: bool = False
+    review_window_weeks: int = REVIEW_WINDOW_WEEKS
     status: CycleStatus = CycleStatus.DRAFT
     id: uuid.UUID = field(default_factory=uuid.uuid4)
 
@@ -191,6 +193,8 @@ class Cycle:
                 raise AppraisalError(f"{a.replace('_', ' ')} ({da}) must not be after {b.replace('_', ' ')} ({db})")
         if self.observation_cap is not None and self.observation_cap < 0:
             raise AppraisalError("the observation cap cannot be negative")
+        if not 1 <= self.review_window_weeks <= 26:
+            raise AppraisalError("reviews open between 1 and 26 weeks before they are due")
 
     def change(self, changes: dict) -> dict[str, list]:
         """Rename, move key dates or the observation cap; returns {field: [before, after]} for what changed."""
@@ -231,9 +235,38 @@ class Cycle:
             raise IllegalTransition(f"cycle '{self.name}' is {self.status}; only an open cycle can be closed")
         self.status = CycleStatus.CLOSED
 
-    def due_dates(self) -> dict[str, date]:
+def key_dates(cycle, started_on: date | None) -> "KeyDates":
+    """One person's key dates in a cycle (a `Cycle`, or a row with its dates and review window). Someone in post
+    when it starts keeps the cycle's; a starter's count from their first day: each date moves on by as long as
+    they started after the cycle did, never past the end-of-year review, and the mid-year review is then no later
+    than halfway from their objectives to it (a teacher starting on 1 January agrees objectives by early March,
+    not "31 October: overdue" before she has joined)."""
+    late = max((started_on - cycle.starts_on).days, 0) if started_on else 0
+    objectives = min(cycle.objectives_due + timedelta(days=late), cycle.end_of_year_due)
+    halfway = objectives + (cycle.end_of_year_due - objectives) / 2
+    mid_year = max(min(cycle.mid_year_due + timedelta(days=late), halfway), objectives)
+    window = timedelta(weeks=cycle.review_window_weeks)
+    return KeyDates(objectives, mid_year, cycle.end_of_year_due, mid_year_opens_on=mid_year - window,
+                    end_of_year_opens_on=cycle.end_of_year_due - window)
+
+
+@dataclass(frozen=True)
+class KeyDates:
+    """When one person's appraisal steps are due, and when each review opens (a window before it is due, as long
+    as the cycle sets: a review is not written, nor signed off, in December for July)."""
+
+    objectives_due: date
+    mid_year_due: date
+    end_of_year_due: date
+    mid_year_opens_on: date
+    end_of_year_opens_on: date
+
+    def due(self) -> dict[str, date]:
         return {"objectives": self.objectives_due, "mid_year_review": self.mid_year_due,
                 "end_of_year_review": self.end_of_year_due}
+
+    def opens_on(self, stage: "Stage") -> date:
+        return self.mid_year_opens_on if stage == Stage.MID_YEAR else self.end_of_year_opens_on
 
 
 @dataclass(eq=False)
@@ -450,9 +483,15 @@ class Appraisal:
         self.objective(update.objective_id).progress.append(update)
 
     # -- reviews ----------------------------------------------------------------------------
-    def complete_review(self, review: Review, *, pay_recommendations: bool, appraiser_trained: bool) -> Review:
+    def complete_review(self, review: Review, *, pay_recommendations: bool, appraiser_trained: bool,
+                        dates: KeyDates) -> Review:
         review.stage = stage = one_of(Stage, review.stage, "a review stage")
         self._needs(STAGE_NEEDS[stage], to=f"complete the {stage.value.replace('_', '-')} review")
+        opens = dates.opens_on(stage)
+        if review.completed_on < opens:
+            raise IllegalTransition(f"the {stage.value.replace('_', '-')} review opens on {opens:%-d %B %Y}, "
+                                    f"shortly before it is due on "
+                                    f"{(dates.mid_year_due if stage == Stage.MID_YEAR else dates.end_of_year_due):%-d %B %Y}")
         if review.completed_by != self.appraiser_id:
             raise NotAllowed("only the appraiser completes a review")
         ids = {str(o.id) for o in self.objectives}
@@ -554,10 +593,10 @@ class Appraisal:
         self.status, self.finished_reason = Status.WITHDRAWN, reason
 
     # -- deadlines ------------------------------------------------------------------------
-    def missed(self, cycle: Cycle, today: date) -> list[str]:
-        """Key dates that have passed without the step they are for."""
+    def missed(self, dates: KeyDates, today: date) -> list[str]:
+        """Key dates (the reviewee's own: `Cycle.key_dates`) that have passed without the step they are for."""
         if self.status not in IN_PROGRESS:
             return []
         reached = IN_PROGRESS.index(self.status)
-        return [milestone for step, (milestone, due) in enumerate(cycle.due_dates().items(), start=1)
+        return [milestone for step, (milestone, due) in enumerate(dates.due().items(), start=1)
                 if today > due and reached < step]

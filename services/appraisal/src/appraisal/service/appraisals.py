@@ -12,7 +12,8 @@ from staffroom_shared.principal import Principal
 
 from ..adapters.repository import AppraisalRepository
 from ..domain.model import (
-    Appraisal, AppraisalError, DevelopmentNeed, Meeting, Objective, Observation, ProgressUpdate, Review, Stage,
+    Appraisal, AppraisalError, DevelopmentNeed, KeyDates, Meeting, Objective, Observation, ProgressUpdate, Review,
+    Stage, key_dates,
 )
 from . import events
 from .access import require_relation
@@ -89,12 +90,18 @@ def remove_objective(uow, principal, appraisal_id, objective_id) -> Appraisal:
     return _change(uow, principal, appraisal_id, PARTIES, "remove an objective", action)
 
 
+def dates_of(repo: AppraisalRepository, appraisal: Appraisal) -> KeyDates:
+    """The reviewee's own key dates in their appraisal's cycle (a starter's count from their first day)."""
+    person = repo.person(appraisal.reviewee_id)
+    return key_dates(repo.cycle(appraisal.cycle_id), person.start_date if person else None)
+
+
 def agree_objectives(uow, principal, appraisal_id, today: date | None = None) -> Appraisal:
     today = today or date.today()
 
     def action(appraisal: Appraisal, repo: AppraisalRepository):
         if appraisal.agree_objectives(principal.staff_id, today):
-            due = repo.cycle(appraisal.cycle_id).objectives_due
+            due = dates_of(repo, appraisal).objectives_due
             uow.emit("appraisal.objectives_agreed", {
                 **events.ref(appraisal), "agreed_on": today, "due_on": due, "on_time": today <= due,
                 "objective_count": len(appraisal.objectives)}, academy_id=appraisal.academy_id)
@@ -128,9 +135,10 @@ def complete_review(uow, principal, appraisal_id, stage: Stage, data: dict, toda
             development_needs=[{"id": str(n.id), "area": n.area, "description": n.description,
                                 "suggested_support": n.suggested_support} for n in needs],
         )
+        dates = dates_of(repo, appraisal)
         appraisal.complete_review(review, pay_recommendations=cycle.pay_recommendations,
-                                  appraiser_trained=repo.is_trained(appraisal.appraiser_id))
-        due = cycle.mid_year_due if stage == Stage.MID_YEAR else cycle.end_of_year_due
+                                  appraiser_trained=repo.is_trained(appraisal.appraiser_id), dates=dates)
+        due = dates.mid_year_due if stage == Stage.MID_YEAR else dates.end_of_year_due
         uow.emit("appraisal.review_completed", {
             **events.ref(appraisal), "stage": stage.value, "overall_outcome": review.overall_outcome,
             "teaching_judgement": review.teaching_judgement, "pay_recommendation": review.pay_recommendation,

@@ -67,8 +67,10 @@ def open_cycle(uow: UnitOfWork, principal: Principal, cycle_id: uuid.UUID, today
             # the staff copy would miss the joiner: hold staff writes until we commit. (SQLite already
             # serialises writers.)
             uow.session.execute(text("LOCK TABLE staff IN SHARE MODE"))
+        people = repo.people(cycle.academy_id)
+        started = {person.staff_id: person.start_date for person in people}
         try:
-            created = cycle.open(repo.people(cycle.academy_id), today)
+            created = cycle.open(people, today)
         except AppraisalError as exc:
             raise rule_broken(exc) from None
         # Bulk insert: a trust of 10,000 staff opens in one statement, not 10,000 ORM flushes. It bypasses
@@ -77,7 +79,7 @@ def open_cycle(uow: UnitOfWork, principal: Principal, cycle_id: uuid.UUID, today
             uow.session.execute(insert(appraisals_table), [_row(a) for a in created])
             documents.store(uow.session, created, new=True)
         for appraisal in created:
-            events.emit_opened(uow, appraisal, cycle)
+            events.emit_opened(uow, appraisal, cycle, started[appraisal.reviewee_id])
         uow.emit("appraisal.cycle_opened", {
             "cycle_id": cycle.id, "name": cycle.name, "template": cycle.template.value, "academy_id": cycle.academy_id,
             "starts_on": cycle.starts_on, "objectives_due": cycle.objectives_due, "mid_year_due": cycle.mid_year_due,

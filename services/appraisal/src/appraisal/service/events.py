@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..domain.model import Appraisal, Cycle
+from ..domain.model import Appraisal, Cycle, key_dates
 
 
 def ref(appraisal: Appraisal) -> dict:
@@ -11,13 +11,15 @@ def ref(appraisal: Appraisal) -> dict:
             "appraiser_id": appraisal.appraiser_id, "academy_id": appraisal.academy_id}
 
 
-def opened(appraisal: Appraisal, cycle: Cycle) -> dict:
-    return {**ref(appraisal), "template": cycle.template.value, "objectives_due": cycle.objectives_due,
-            "mid_year_due": cycle.mid_year_due, "end_of_year_due": cycle.end_of_year_due}
+def opened(appraisal: Appraisal, cycle: Cycle, started_on: date | None) -> dict:
+    """The reviewee's own key dates (a starter's count from their first day: `key_dates`)."""
+    dates = key_dates(cycle, started_on)
+    return {**ref(appraisal), "template": cycle.template.value, "objectives_due": dates.objectives_due,
+            "mid_year_due": dates.mid_year_due, "end_of_year_due": dates.end_of_year_due}
 
 
-def emit_opened(uow, appraisal: Appraisal, cycle: Cycle) -> None:
-    uow.emit("appraisal.appraisal_opened", opened(appraisal, cycle), academy_id=appraisal.academy_id)
+def emit_opened(uow, appraisal: Appraisal, cycle: Cycle, started_on: date | None) -> None:
+    uow.emit("appraisal.appraisal_opened", opened(appraisal, cycle, started_on), academy_id=appraisal.academy_id)
 
 
 def emit_closed(uow, appraisal: Appraisal) -> None:

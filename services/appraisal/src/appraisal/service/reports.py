@@ -13,16 +13,16 @@ from staffroom_shared.spreadsheet import csv_text
 
 from ..adapters.orm import academies, appraisals, reviews
 from ..adapters.repository import AppraisalRepository
-from ..domain.model import Appraisal, Cycle, Status
+from ..domain.model import Appraisal, Cycle, KeyDates, Status
 from .access import may_see_cycle
 from .record_template import RECORD
 
 
-def summary(appraisal: Appraisal, names: dict) -> dict:
+def summary(appraisal: Appraisal, names: dict, dates: KeyDates | None = None) -> dict:
     return {"id": appraisal.id, "cycle_id": appraisal.cycle_id, "academy_id": appraisal.academy_id,
             "template": appraisal.template, "status": appraisal.status, "reviewee_id": appraisal.reviewee_id,
             "appraiser_id": appraisal.appraiser_id, "reviewee_name": names.get(appraisal.reviewee_id),
-            "appraiser_name": names.get(appraisal.appraiser_id)}
+            "appraiser_name": names.get(appraisal.appraiser_id), "key_dates": dates}
 
 
 def detail(appraisal: Appraisal, names: dict, *, confidential: bool) -> dict:

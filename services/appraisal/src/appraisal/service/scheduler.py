@@ -12,6 +12,7 @@ from staffroom_shared.uow import UnitOfWork
 
 from ..adapters.orm import overdue_notices
 from ..adapters.repository import AppraisalRepository
+from ..domain.model import key_dates
 from . import events
 
 
@@ -35,7 +36,6 @@ def _run(uow: UnitOfWork, today: date) -> dict:
         # One query for the staff copy, not one per appraisal (a trust has thousands).
         people = {person.staff_id: person for person in repo.people()}
         for cycle in repo.open_cycles():
-            dues = cycle.due_dates()
             counts["opened"] += _fill_gaps(uow, repo, cycle, people.values(), today)
             for appraisal in repo.in_progress(cycle.id):
                 person = people.get(appraisal.reviewee_id)
@@ -44,7 +44,9 @@ def _run(uow: UnitOfWork, today: date) -> dict:
                         events.emit_closed(uow, appraisal)
                         counts["closed"] += 1
                     continue
-                for milestone in appraisal.missed(cycle, today):
+                dates = key_dates(cycle, person.start_date if person else None)
+                dues = dates.due()
+                for milestone in appraisal.missed(dates, today):
                     if (appraisal.id, milestone) in noticed:
                         continue
                     uow.session.execute(overdue_notices.insert().values(
@@ -68,7 +70,7 @@ def _fill_gaps(uow: UnitOfWork, repo: AppraisalRepository, cycle, people, today:
     for person in missing:
         appraisal = cycle.appraisal_for(person)
         uow.session.add(appraisal)
-        events.emit_opened(uow, appraisal, cycle)
+        events.emit_opened(uow, appraisal, cycle, person.start_date)
     if missing:
         uow.session.flush()
     return len(missing)
