@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import date
 
 from playwright.sync_api import Page, expect
 
@@ -254,3 +255,22 @@ def test_the_cpd_pages_fit_a_phone_screen(page):
         page.goto(path)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 375, f"{path} is {width}px wide on a 375px screen: it scrolls sideways"
+
+
+def test_a_teaching_assistant_s_plan_starts_when_they_joined_and_offers_the_apprenticeship(page, suite, suite_data):
+    """Issue 20: a plan said "Started on 6 December 2026 (when you joined)" for someone who joined in June 2025,
+    and a teaching assistant was never offered the teaching assistant apprenticeship."""
+    import httpx
+
+    hr_token = (suite_data / "demo-tokens.txt").read_text().splitlines()[0].split("\t")[3]
+    found = httpx.get(f"{suite}/api/directory/staff", params={"q": "Teaching Assistant", "page_size": 50},
+                      headers={"Authorization": f"Bearer {hr_token}"}).json()["items"]
+    assistant = [p for p in found if p["post"] == "Teaching Assistant"][-1]
+    name = f"{assistant['first_name']} {assistant['last_name']}"
+    started = date.fromisoformat(assistant["start_date"])
+    sign_in(page, name=name)
+    page.goto("/cpd/plan")
+    expect(page.get_by_text(f"Started on {started.day} {started:%B %Y} (when you joined)")).to_be_visible()
+    offered = page.get_by_role("region", name="Teaching Assistant Level 3 apprenticeship")
+    expect(offered).to_contain_text("Suggested · For your role")
+    assert accessibility_violations(page) == []

@@ -25,7 +25,8 @@ STATUSES = {"requested": "waiting for the line manager", "awaiting_hr": "waiting
             "declined": "declined", "withdrawn": "withdrawn"}
 OPEN = ("requested", "awaiting_hr", "awaiting_agreement", "waiting", "confirmed")
 SOURCES = {"induction": "Induction", "promotion": "After a promotion", "development_need": "From your appraisal",
-           "appraisal_objective": "Serves an appraisal objective", "own_goal": "Your own goal"}
+           "appraisal_objective": "Serves an appraisal objective", "own_goal": "Your own goal",
+           "role": "For your role"}
 PLAN_STEPS = {"accept": "Accepted.", "dismiss": "Dismissed.", "complete": "Marked as done."}
 
 

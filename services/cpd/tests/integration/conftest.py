@@ -37,9 +37,9 @@ class World(ConsumerWorld):
                 "Observe the SENCO's Year 7 lessons", "identified_on": date(2027, 2, 20)},
             producer="appraisal", correlation_id=correlation_id, academy_id=person["academy_id"])
 
-    def programme(self, title: str, kind: str, *, academy_id=None, npq=None, active=True) -> Programme:
+    def programme(self, title: str, kind: str, *, academy_id=None, npq=None, active=True, **extra) -> Programme:
         programme = Programme(title=title, kind=kind, provider="Oak Trust", delivery_mode="in_person",
-                              cost=Decimal("0"), academy_id=academy_id, npq=npq, active=active)
+                              cost=Decimal("0"), academy_id=academy_id, npq=npq, active=active, **extra)
         with self.context.uow() as uow:
             uow.session.add(programme)
             uow.session.flush()  # no mapped relationship orders the cohort after its programme

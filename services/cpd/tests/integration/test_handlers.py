@@ -35,7 +35,8 @@ def test_a_joiner_gets_a_plan_with_the_trusts_induction_suggested(world):
 
     plan = world.plan_of(person["staff_id"])
     assert (plan.academy_id, plan.role, plan.created_because) == (world.academy_id, "Teaching Assistant", "joined")
-    (item,) = world.items_of(person["staff_id"])
+    assert plan.created_on == person["start_date"]  # when they joined, not the day CPD heard of it (issue 20)
+    (item,) = world.items_of(person["staff_id"])  # no apprenticeship in this catalogue: nothing more suggested
     assert (item.title, item.source, item.status, item.programme_id) == (
         "Oak Trust induction for new staff", "induction", "suggested", induction.id)
     (created,) = world.outbox("cpd.plan_created")
@@ -238,3 +239,18 @@ def test_an_older_staff_event_arriving_late_does_not_undo_a_newer_one(world):
     with world.context.uow() as uow:
         from cpd.service import plans
         assert plans.person(uow.session, person["staff_id"]).post == "Head of Art"
+
+
+def test_a_teaching_assistant_who_joins_is_offered_the_teaching_assistant_apprenticeship(world):
+    """Issue 20: suggestions follow staff type and role; a teaching assistant was never offered it."""
+    world.programme("Oak Trust induction for new staff", "staff_induction")
+    apprenticeship = world.programme("Teaching Assistant Level 3 apprenticeship", "apprenticeship",
+                                     off_the_job_percent=20)
+    world.programme("Business Administrator apprenticeship", "apprenticeship", off_the_job_percent=20)
+    assistant = world.join(post="Teaching Assistant", staff_type="support")
+    caretaker = world.join(post="Caretaker", staff_type="support")
+    items = {i.title: i for i in world.items_of(assistant["staff_id"])}
+    offered = items["Teaching Assistant Level 3 apprenticeship"]
+    assert (offered.source, offered.status, offered.programme_id) == ("role", "suggested", apprenticeship.id)
+    assert "Business Administrator apprenticeship" not in items
+    assert [i.title for i in world.items_of(caretaker["staff_id"])] == ["Oak Trust induction for new staff"]

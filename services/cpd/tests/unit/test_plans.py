@@ -71,14 +71,19 @@ def test_who_gets_the_ect_induction(post, staff_type, ect):
 
 
 @pytest.mark.parametrize("post,staff_type,step", [
-    ("Headteacher", "leadership", (ProgrammeKind.NPQ, "NPQH")),
-    ("Deputy Headteacher", "leadership", (ProgrammeKind.NPQ, "NPQSL")),
-    ("Assistant Head", "leadership", (ProgrammeKind.NPQ, "NPQSL")),
-    ("Executive Headteacher", "leadership", (ProgrammeKind.NPQ, "NPQEL")),
-    ("SENCO", "teaching", (ProgrammeKind.NPQ, "NPQSENCO")),
-    ("Head of Maths", "teaching", (ProgrammeKind.MIDDLE_LEADERSHIP, None)),
-    ("Phase Leader (KS2)", "teaching", (ProgrammeKind.MIDDLE_LEADERSHIP, None)),
-    ("Senior Teaching Assistant", "support", None),
+    ("Headteacher", "leadership", (ProgrammeKind.NPQ, "NPQH", None)),
+    ("Deputy Headteacher", "leadership", (ProgrammeKind.NPQ, "NPQSL", None)),
+    ("Assistant Head", "leadership", (ProgrammeKind.NPQ, "NPQSL", None)),
+    ("Executive Headteacher", "leadership", (ProgrammeKind.NPQ, "NPQEL", None)),
+    ("SENCO", "teaching", (ProgrammeKind.NPQ, "NPQSENCO", None)),
+    ("Head of Maths", "teaching", (ProgrammeKind.MIDDLE_LEADERSHIP, None, None)),
+    ("Phase Leader (KS2)", "teaching", (ProgrammeKind.MIDDLE_LEADERSHIP, None, None)),
+    # issue 20: a teaching assistant was never offered the teaching assistant apprenticeship
+    ("Teaching Assistant", "support", (ProgrammeKind.APPRENTICESHIP, None, "teaching assistant")),
+    ("Senior Teaching Assistant", "support", (ProgrammeKind.APPRENTICESHIP, None, "teaching assistant")),
+    ("HLTA", "support", (ProgrammeKind.APPRENTICESHIP, None, "teaching assistant")),
+    ("Office Manager", "support", (ProgrammeKind.MIDDLE_LEADERSHIP, None, None)),
+    ("Caretaker", "support", None),
     ("Teacher of English", "teaching", None)])
 def test_the_usual_next_step_for_a_new_role(post, staff_type, step):
     assert programme_for_role(post, staff_type) == step

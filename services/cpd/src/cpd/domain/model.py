@@ -352,6 +352,7 @@ class PlanItemSource(StrEnum):
     DEVELOPMENT_NEED = "development_need"  # from an appraisal review
     APPRAISAL_OBJECTIVE = "appraisal_objective"
     OWN_GOAL = "own_goal"
+    ROLE = "role"  # the usual development for the person's staff type and post, suggested when they join
 
 
 class PlanItemStatus(StrEnum):

@@ -107,20 +107,34 @@ def plan(session: Session, plan_id: uuid.UUID, *, for_update: bool = False) -> D
     return session.get(DevelopmentPlan, plan_id, with_for_update=for_update or None)
 
 
-def programme_of_kind(session: Session, kind: ProgrammeKind, academy_id: uuid.UUID, npq: str | None = None) -> Programme | None:
-    """The programme of this kind offered to the academy: its own before the trust's, then by title."""
+def programme_of_kind(session: Session, kind: ProgrammeKind, academy_id: uuid.UUID, npq: str | None = None,
+                      titled: str | None = None) -> Programme | None:
+    """The programme of this kind offered to the academy (an NPQ of this code; one whose title says `titled`):
+    its own before the trust's, then by title."""
     query = select(Programme).where(Programme.kind == kind, Programme.active.is_(True),
                                     or_(Programme.academy_id.is_(None), Programme.academy_id == academy_id))
     if npq is not None:
         query = query.where(Programme.npq == npq)
-    found = list(session.scalars(query))
+    found = [p for p in session.scalars(query) if titled is None or titled in p.title.lower()]
     found.sort(key=lambda p: (p.academy_id is None, p.title))
     return found[0] if found else None
 
 
-def programme_for_role(post: str, staff_type: str) -> tuple[ProgrammeKind, str | None] | None:
-    """The usual next step for a new role, as trusts in England plan it (an NPQ for senior posts)."""
+TEACHING_ASSISTANT = re.compile(r"\b(teaching assistant|learning support assistant|hlta|higher level teaching)\b")
+
+
+def programme_for_role(post: str, staff_type: str) -> tuple[ProgrammeKind, str | None, str | None] | None:
+    """The usual next step for a role, as trusts in England plan it: (kind, NPQ, words its title has). An NPQ for
+    senior posts, a middle leadership programme for leaders of a team, and for a teaching assistant the teaching
+    assistant apprenticeship (issue 20: a teaching assistant was never offered it)."""
     text = post.lower()
+    if staff_type == "support" and TEACHING_ASSISTANT.search(text):
+        return ProgrammeKind.APPRENTICESHIP, None, "teaching assistant"
+    found = _senior_step(text, staff_type)
+    return (*found, None) if found else None
+
+
+def _senior_step(text: str, staff_type: str) -> tuple[ProgrammeKind, str | None] | None:
     if "executive" in text and "head" in text:
         return ProgrammeKind.NPQ, "NPQEL"
     if re.search(r"\b(deputy|assistant|vice)\s+head", text):
@@ -193,14 +207,27 @@ def induction_items(session: Session, plan_: DevelopmentPlan, who: Person) -> li
 
 
 def on_joined(uow: UnitOfWork, who: Person, today: date) -> DevelopmentPlan:
-    """A starter's plan with induction. cpd.plan_created(reason=joined) is announced for every joiner, even
-    when an appraisal need reached CPD first and started the plan: targets count starters from it."""
-    plan_, _created = ensure_plan(uow, who.staff_id, who.academy_id, who.post, "joined", today)
+    """A starter's plan with induction, started on their first day (the directory's start date: issue 20 had
+    "Started on 6 December 2026 (when you joined)" for someone who joined in June 2025). cpd.plan_created
+    (reason=joined) is announced for every joiner, even when an appraisal need reached CPD first and started
+    the plan: targets count starters from it."""
+    plan_, _created = ensure_plan(uow, who.staff_id, who.academy_id, who.post, "joined", who.start_date)
     items = induction_items(uow.session, plan_, who)
     emit_plan_created(uow, plan_, "joined", today, induction=bool(items) or _has_induction(plan_))
-    for item in items:
+    for item in [*items, *role_items(uow.session, plan_, who)]:
         suggest(uow, plan_, item)
     return plan_
+
+
+def role_items(session: Session, plan_: DevelopmentPlan, who: Person) -> list[PlanItem]:
+    """The catalogue's usual development for the person's staff type and post, when it offers one."""
+    step = programme_for_role(who.post, who.staff_type)
+    programme = programme_of_kind(session, step[0], who.academy_id, step[1], step[2]) if step else None
+    if programme is None:
+        return []
+    return [PlanItem(plan_id=plan_.id, title=programme.title[:300], source=PlanItemSource.ROLE,
+                     detail=f"The usual development for a {who.post.lower()} here. Talk it through with your line "
+                            "manager before you ask for a place.", programme_id=programme.id)]
 
 
 def _has_induction(plan_: DevelopmentPlan) -> bool:
@@ -217,13 +244,13 @@ def on_promoted(uow: UnitOfWork, who: Person, previous_post: str, effective: dat
     plan_.role, plan_.academy_id = who.post, who.academy_id
     emit_plan_created(uow, plan_, "promoted", today, induction=_has_induction(plan_))
     step = programme_for_role(who.post, who.staff_type)
-    programme = programme_of_kind(uow.session, step[0], who.academy_id, step[1]) if step else None
+    programme = programme_of_kind(uow.session, step[0], who.academy_id, step[1], step[2]) if step else None
     title = f"Development for the new role: {who.post}"
     if programme is not None:
         title = f"{title} ({programme.title})"
     suggest(uow, plan_, PlanItem(
         plan_id=plan_.id, title=title[:300], source=PlanItemSource.PROMOTION,
-        detail=f"Promoted from {previous_post} to {who.post} on {effective.isoformat()}. Agree with your line "
+        detail=f"Promoted from {previous_post} to {who.post} on {effective.day} {effective:%B %Y}. Agree with your line "
                f"manager what you need to grow into the role in its first year.",
         programme_id=programme.id if programme else None))
     return plan_
