@@ -492,7 +492,7 @@ out=$(cd "$work/app" && "$image_venv/bin/python" -m cpd.entrypoints.scheduler 2>
 echo "python -m cpd.entrypoints.scheduler (once): exit 0, $out"
 out=$(cd "$work/app" && "$image_venv/bin/python" -m wellbeing.entrypoints.scheduler 2> "$work/scheduler.log") \
     || { cat "$work/scheduler.log"; fail "wellbeing scheduler"; }
-[[ $out == '{"opened": 0, "reminded": 0, "closed": 0}' ]] || fail "wellbeing scheduler printed $out"
+[[ $out == '{"opened": 0, "reminded": 0, "closed": 0, "failed": 0}' ]] || fail "wellbeing scheduler printed $out"
 echo "python -m wellbeing.entrypoints.scheduler (once): exit 0, $out"
 out=$(cd "$work/app" && "$image_venv/bin/python" -m notifications.entrypoints.scheduler 2> "$work/scheduler.log") \
     || { cat "$work/scheduler.log"; fail "notifications scheduler"; }

@@ -28,7 +28,7 @@ def test_trust_hr_sees_every_target_trust_wide_and_for_each_academy(trust, clien
     assert list(body) == list(TARGETS)
     induction = body[KEY]
     assert induction["threshold"] == 100 and induction["at_risk_below"] == 90 and induction["window_months"] == 12
-    assert induction["as_of"] == TODAY.isoformat() and "staff_induction" in induction["definition"]
+    assert induction["as_of"] == TODAY.isoformat() and "induction programme" in induction["definition"]
     assert figures(induction) == {None: (3, 4, 75.0, "at_risk"), str(trust.oak): (2, 3, 66.7, "at_risk"),
                                   str(trust.elm): (1, 1, 100.0, "met")}
     assert {f["academy_id"]: f["academy_name"] for f in induction["figures"]} == {
@@ -37,7 +37,7 @@ def test_trust_hr_sees_every_target_trust_wide_and_for_each_academy(trust, clien
     engagement = body["engagement_vs_benchmark"]
     assert engagement["lists_people"] is False and len(engagement["benchmarks"]) == 2
     satisfaction = body["satisfaction_with_investment"]
-    assert len(body) == 10 and satisfaction["lists_people"] is False and satisfaction["window_months"] == 24
+    assert len(body) == 11 and satisfaction["lists_people"] is False and satisfaction["window_months"] == 24
     assert figures(satisfaction)[None] == (0, 0, None, "no_data")
 
     one = client.get(f"/targets/{KEY}?academy_id={trust.elm}", headers=trust.trust_hr()).get_json()

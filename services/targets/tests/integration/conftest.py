@@ -110,10 +110,14 @@ class World(ConsumerWorld):
                 "appraiser_id": appraiser["staff_id"] if appraiser else uuid.uuid4(),
                 "academy_id": person["academy_id"]}
 
-    def opened(self, ref: dict, mid_year_due: date, end_of_year_due: date) -> None:
-        self.send("appraisal.appraisal_opened", {**ref, "template": "teachers", "objectives_due": mid_year_due,
-                                                 "mid_year_due": mid_year_due, "end_of_year_due": end_of_year_due},
-                  mid_year_due)
+    def opened(self, ref: dict, mid_year_due: date, end_of_year_due: date, objectives_due: date | None = None) -> None:
+        self.send("appraisal.appraisal_opened", {
+            **ref, "template": "teachers", "objectives_due": objectives_due or mid_year_due,
+            "mid_year_due": mid_year_due, "end_of_year_due": end_of_year_due}, mid_year_due)
+
+    def agreed(self, ref: dict, agreed_on: date, due_on: date) -> None:
+        self.send("appraisal.objectives_agreed", {**ref, "agreed_on": agreed_on, "due_on": due_on,
+                                                  "on_time": agreed_on <= due_on, "objective_count": 3}, agreed_on)
 
     def reviewed(self, ref: dict, stage: str, completed_on: date, due_on: date, *, untrained=False,
                  judgement="good_or_better") -> None:

@@ -80,6 +80,27 @@ def test_reviews_on_time_counts_reviews_done_or_overdue_whatever_order_they_arri
                                         (people[2]["staff_id"], "overdue", date(2027, 3, 1), "mid_year")]
 
 
+def test_objectives_agreed_on_time_counts_each_appraisal_s_objectives_once_due(world):
+    """Issue 20: "Reviews done on time" read 100% where 33 of 34 teachers' objectives were overdue: objectives
+    are counted as a target of their own, as a head counts them on the appraisal pages."""
+    people = [world.starter(date(2020, 9, 1)) for _ in range(5)]
+    on_time, late, overdue, not_due, left = (world.appraisal(p) for p in people)
+    for ref, due in ((on_time, date(2026, 10, 31)), (late, date(2026, 10, 31)), (overdue, date(2026, 10, 31)),
+                     (not_due, date(2027, 7, 1)), (left, date(2026, 10, 31))):
+        world.opened(ref, date(2027, 2, 28), date(2027, 7, 15), objectives_due=due)
+    world.agreed(on_time, date(2026, 10, 20), date(2026, 10, 31))
+    world.agreed(late, date(2026, 11, 20), date(2026, 10, 31))
+    world.closed(left)
+
+    key = "objectives_agreed_on_time"
+    assert world.figures(key, TODAY) == {world.academy_id: (1, 3), None: (1, 3)}
+    assert sorted(world.people(key, TODAY)) == sorted([
+        (people[1]["staff_id"], "late", date(2026, 10, 31), "objectives"),
+        (people[2]["staff_id"], "overdue", date(2026, 10, 31), "objectives")])
+    # reviews only: the four mid-year reviews due 28 February and not done (not the objectives, not the leaver's)
+    assert world.figures("reviews_on_time", TODAY) == {world.academy_id: (0, 4), None: (0, 4)}
+
+
 def test_appraisers_trained_counts_reviews_run_by_trained_appraisers(world):
     trained_since, trained, untrained, too_long_ago = (world.starter(date(2015, 9, 1)) for _ in range(4))
     reviewee = world.starter(date(2020, 9, 1))

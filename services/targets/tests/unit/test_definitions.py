@@ -95,8 +95,8 @@ def test_the_window_starts_window_months_before_today():
 
 # -- defaults and what the trust may set -----------------------------------------------------------------
 
-def test_there_are_the_ten_targets_of_the_strategic_plans():
-    assert len(TARGETS) == 10 and "satisfaction_with_investment" in TARGETS
+def test_there_are_the_eleven_targets_of_the_strategic_plans():
+    assert len(TARGETS) == 11 and "objectives_agreed_on_time" in TARGETS
 
 
 def test_every_target_defaults_to_everyone_with_at_risk_below_90_percent_but_engagement():
@@ -181,7 +181,18 @@ def test_satisfaction_is_in_line_when_spend_per_head_and_satisfaction_rose_or_he
 def test_satisfaction_with_investment_lists_nobody_and_takes_no_benchmarks():
     target = TARGETS["satisfaction_with_investment"]
     assert not target.lists_people and not target.uses_benchmarks
-    assert "trust.satisfied" in target.definition and "occurred_at" in target.definition
+    assert "I am satisfied with my job" in target.definition and "between the two surveys" in target.definition
     with pytest.raises(DefinitionError, match="takes no benchmarks"):
         definition_from("satisfaction_with_investment", {"benchmarks": [{"figure": "enps", "statistic": "mean",
                                                                          "value": 0}]})
+
+
+def test_definitions_and_reasons_are_in_plain_words():
+    """Issue 20: "Reviews done on time" explained itself with appraisal.appraisal_opened and window_months."""
+    import re
+
+    raw = re.compile(r"\b(appraisal|cpd|wellbeing|staff|targets)\.[a-z_]+|\b[a-z]+_[a-z_]+\b")
+    for target in TARGETS.values():
+        assert not raw.search(target.definition), (target.key, raw.search(target.definition).group(0))
+        for reason in target.states.values():
+            assert not raw.search(reason.replace("{due_on}", "").replace("{about}", "")), (target.key, reason)

@@ -89,7 +89,7 @@ appraisals = Table(  # from any appraisal.* event about it: whichever arrives fi
     Column("closed_status", String(20), nullable=True),  # closed | withdrawn: ended without sign-off
 )
 
-reviews = Table(  # the mid-year and end-of-year review of each appraisal: due (opened), done (completed)
+reviews = Table(  # each appraisal's key steps (objectives, mid-year and end-of-year review): due (opened), done
     "reviews", metadata,
     Column("appraisal_id", Uuid, primary_key=True),
     Column("stage", String(20), primary_key=True),

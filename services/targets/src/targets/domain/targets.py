@@ -156,107 +156,106 @@ DEFAULT_BENCHMARKS = (
               "ONS, Personal well-being in the UK, April 2022 to March 2023"),
 )
 
+# Each definition is what HR read beside the figure, in words a head would count by hand from the other pages
+# (issue 20: "Reviews done on time" explained itself with event names and window_months). How far back each looks
+# is shown beside it ("Looks back 12 months"), so the definitions say "in the period it looks back over". Why a
+# person is listed: {due_on} is the date it refers to, {about} what it is about (a post, a programme, a review).
 TARGETS: dict[str, Target] = {t.key: t for t in (
     Target(
         "development_programme_within_12_months",
         "Every colleague on a personalised development programme within 12 months of joining",
-        "Staff in post whose first year ended in the window (start date + 12 months falls in the last "
-        "window_months, up to today): the share with a confirmed place (cpd.enrolled) on a development "
-        "programme of any kind except induction, confirmed on or before the first anniversary of their start "
-        "date. People listed: staff in post for 9 months or more with no such place yet (due_soon), and those "
-        "whose first year ended without one (missed).",
-        states={"due_soon": "no development programme yet; the first year ends on due_on",
-                "missed": "the first year ended on due_on with no development programme"}),
+        "Staff in post whose first year ended in the period this target looks back over: the share who had a "
+        "confirmed place on a development programme (any kind but induction) by the end of their first year. "
+        "Listed: those in their tenth month or later with no place yet, and those whose first year ended "
+        "without one.",
+        states={"due_soon": "no development programme yet; their first year ends on {due_on}",
+                "missed": "their first year ended on {due_on} with no development programme"}),
     Target(
         "induction_for_new_starters",
         "An induction programme for every new starter",
-        "Staff in post who started in the window (start date in the last window_months, up to today): the share "
-        "with a confirmed place (cpd.enrolled) on a staff_induction or ect_induction programme, at any time. A "
-        "confirmed place is counted rather than cpd.plan_created's induction_suggested or a plan item: those "
-        "are suggestions, a place on a cohort shows the induction is really happening. People listed: new "
-        "starters with no induction place.",
-        states={"no_induction": "started on due_on; no place on an induction programme"}),
+        "Staff in post who started in the period this target looks back over: the share with a confirmed place "
+        "on an induction programme (the trust's induction, or the early career induction). A suggestion in "
+        "their development plan is not enough: a place on a course shows the induction is happening. Listed: "
+        "new starters with no place on an induction programme.",
+        states={"no_induction": "started on {due_on}; no place on an induction programme"}),
+    Target(
+        "objectives_agreed_on_time",
+        "Objectives agreed on time for every member of staff",
+        "Appraisals whose objectives were due in the period this target looks back over, up to today: the "
+        "share whose objectives were agreed (by both people) on or before the due date, each person's own (a "
+        "starter's counts from their first day). Appraisals not yet due are not counted; those of people who "
+        "left first are not counted. Listed: people whose objectives are overdue or were agreed late.",
+        states={"overdue": "objectives were due to be agreed by {due_on} and are not",
+                "late": "objectives were agreed after their due date, {due_on}"}),
     Target(
         "reviews_on_time",
         "Reviews done for every member of staff in each appraisal cycle, on time",
-        "Mid-year and end-of-year reviews of every appraisal opened (appraisal.appraisal_opened) whose due date "
-        "is in the window (after today minus window_months) and which are decided: completed "
-        "(appraisal.review_completed), or past their due date and not completed. Reviews of appraisals closed "
-        "or withdrawn before completion (appraisal.closed: the reviewee left) are not counted. The share "
-        "completed on time (the review's on_time). People listed: reviewees whose review is overdue or was "
-        "late.",
-        states={"overdue": "the review (about: its stage) was due on due_on and is not done",
-                "late": "the review (about: its stage) was done after its due date, due_on"}),
+        "Mid-year and end-of-year reviews due in the period this target looks back over, up to today: the share "
+        "completed on or before their due date. A review not yet due is not counted, so early in the year there "
+        "may be nothing to count; a review past its due date and not done counts as not on time. Reviews of "
+        "people who left before them are not counted. Listed: people whose review is overdue or was late.",
+        states={"overdue": "the {about} was due on {due_on} and is not done",
+                "late": "the {about} was done after its due date, {due_on}"}),
     Target(
         "appraisers_trained",
         "Line managers trained to run appraisals before they run them",
-        "Reviews completed (appraisal.review_completed) in the window (completed in the last window_months): "
-        "the share whose appraiser had completed appraisal training (appraiser_untrained false). People "
-        "listed: appraisers who ran a review untrained, with the date they have trained since (cpd.completed "
-        "of appraisal training), if they have.",
-        states={"untrained": "ran a review untrained, the latest on due_on, and has not trained since",
-                "trained_since": "ran a review untrained, the latest on due_on; trained since (about: the date)"}),
+        "Reviews completed in the period this target looks back over: the share whose appraiser had completed "
+        "appraisal training when they held it. Listed: appraisers who held a review without the training, and "
+        "when they have trained since, if they have.",
+        states={"untrained": "held a review without appraisal training, the latest on {due_on}, and has not "
+                             "trained since",
+                "trained_since": "held a review without appraisal training, the latest on {due_on}; trained "
+                                 "since, on {about}"}),
     Target(
         "promoted_have_plan",
         "Every promoted colleague has a development plan",
-        "Promotions (staff.promoted) effective in the window (effective date after today minus window_months, "
-        "future dates included) of staff still in post: the share followed by a development plan for the new "
-        "role, i.e. cpd.plan_created with reason 'promoted' for that person, made on or after the day the "
-        "promotion was recorded. People listed: promoted colleagues with no such plan.",
-        states={"no_plan": "promoted (about: the new post) effective due_on; no development plan for the role"}),
+        "Promotions taking effect in the period this target looks back over (or later), of staff still in "
+        "post: the share followed by a development plan for the new role, made on or after the day the "
+        "promotion was recorded. Listed: promoted colleagues with no plan for their new role.",
+        states={"no_plan": "promoted to {about} from {due_on}; no development plan for the new role"}),
     Target(
         "training_agreements_in_place",
         "Training agreements in place for significant development programmes",
-        "Training agreements required (cpd.agreement_required, for programmes costing at or above the trust's "
-        "agreement threshold) in the window (required in the last window_months): the share signed "
-        "(cpd.agreement_signed). People listed: those whose agreement is not signed.",
-        states={"unsigned": "training agreement for the programme in about, required on due_on, not signed"}),
+        "Training agreements needed in the period this target looks back over (for programmes costing at least "
+        "the trust's agreement threshold): the share signed. Listed: people whose agreement is not signed.",
+        states={"unsigned": "training agreement for {about}, needed since {due_on}, not signed"}),
     Target(
         "future_leaders_offered",
         "Future leaders identified, told, and offered shadowing, secondments or external CPD",
-        "Staff in post nominated as future leaders (cpd.future_leader_nominated) in the window (first nomination "
-        "in the last window_months): the share offered, on or after that nomination, shadowing "
-        "(cpd.shadowing_arranged), a secondment (cpd.secondment_started) or a place on leadership CPD "
-        "(cpd.enrolled on an NPQ, external course or middle leadership programme). People listed: nominees "
-        "with no offer yet.",
-        states={"not_offered": "nominated on due_on; no shadowing, secondment or leadership CPD offered since"}),
+        "Staff in post first nominated as future leaders in the period this target looks back over: the share "
+        "offered, since their nomination, shadowing, a secondment, or a place on leadership development (an "
+        "NPQ, an external course or the middle leadership programme). Listed: nominees with no offer yet.",
+        states={"not_offered": "nominated on {due_on}; no shadowing, secondment or leadership course offered "
+                               "since"}),
     Target(
         "engagement_vs_benchmark",
         "Staff engagement and wellbeing at or above national benchmarks",
-        "The latest published survey results (wellbeing.results_published) of a run that closed in the window "
-        "and covered every staff type: trust-wide from the latest run covering every academy, per academy from "
-        "the latest run showing that academy (groups below the minimum size are never published). The share of "
-        "the configured benchmarks met (each: a measure's mean or % favourable, at or above the benchmark, or "
-        "at or below it where lower is better). Anonymous: nobody is listed.",
+        "The latest staff survey that closed in the period this target looks back over and asked every staff "
+        "type: for the whole trust, the latest that asked every academy; for an academy, the latest whose "
+        "results show it (results of groups below the minimum size are never shown). The share of the "
+        "benchmarks below that the survey's figures meet or beat. Anonymous: nobody is listed.",
         lists_people=False, uses_benchmarks=True,
         defaults={"at_risk_below": 50.0, "window_months": 18, "benchmarks": DEFAULT_BENCHMARKS}),
     Target(
         "satisfaction_with_investment",
         "Job satisfaction rising in line with investment in staff development",
-        "The latest two published surveys (wellbeing.results_published) that closed in the window and covered "
-        "every staff type, with a % favourable for trust.satisfied ('I am satisfied with my job'): trust-wide "
-        "from runs covering every academy, per academy from runs showing that academy (as engagement chooses "
-        "runs). Investment is CPD spend per head: the cost of confirmed places (cpd.enrolled) at the academy "
-        "(trust-wide: every academy covered), dated by the day the place was confirmed (the event's occurred_at, "
-        "not starts_on), divided by the staff in post on the period's last day (staff copy). The latest period "
-        "runs from the day after the previous survey closed to the day the latest closed; it is compared with "
-        "the period of the same length just before. Each scope counts 1 of 1 (100 %, met) when spend per head "
-        "rose or held AND satisfaction % favourable did not fall (a change of at least 0.0 points), else 0 of 1 "
-        "(0 %, at risk): satisfaction fell, or spend per head fell. No data with fewer than two such surveys, "
-        "nobody in post, or when the number or the people answering the satisfaction question changed by fewer "
-        "than the surveys' minimum group between them (the difference would be those few people's answers). "
-        "Anonymous: nobody is listed.",
+        "The latest two staff surveys that closed in the period this target looks back over, asked every staff "
+        "type and asked \"I am satisfied with my job\" (chosen as for engagement). Investment is CPD spend per "
+        "member of staff: the cost of places confirmed between the two surveys, divided by the staff in post "
+        "when the later one closed, against the same length of time before. Met (100%) when spend per head "
+        "rose or held and the share satisfied did not fall; otherwise 0%. Nothing to show with fewer than two "
+        "such surveys, or where the people answering the question changed by fewer than the minimum group "
+        "between them (the difference would be those few people's answers). Anonymous: nobody is listed.",
         lists_people=False, defaults={"window_months": 24}),
     Target(
         "teaching_good_within_three_years",
         "Within three years of joining, teaching judged consistently good or better",
-        "Teaching staff in post whose third anniversary of joining fell in the window (start date + 36 months "
-        "in the last window_months, up to today): the share with at least one end-of-year review in their "
-        "first three years (completed on or before the anniversary) giving a teaching judgement, and every "
-        "such judgement good_or_better. People listed: those who missed it, and teachers not yet at their "
-        "third anniversary with a judgement below good (at_risk).",
-        states={"missed": "third anniversary on due_on without teaching judged consistently good or better",
-                "at_risk": "a teaching judgement below good; third anniversary on due_on"}),
+        "Teachers in post who reached three years since joining in the period this target looks back over: "
+        "the share with at least one end-of-year review in those three years judging their teaching, and every "
+        "such judgement good or better. Listed: those who reached three years without it, and teachers not "
+        "there yet with a judgement below good.",
+        states={"missed": "reached three years on {due_on} without teaching judged consistently good or better",
+                "at_risk": "a teaching judgement below good; three years on {due_on}"}),
 )}
 
 FIRST_YEAR_MONTHS = 12        # "within 12 months of joining"

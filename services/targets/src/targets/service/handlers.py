@@ -135,11 +135,20 @@ def _appraisal(session: Session, data: dict) -> None:
 
 
 def on_appraisal_opened(session: Session, event: Event) -> None:
-    """Its two reviews fall due; a review already completed keeps the due date its completion carried."""
+    """Its three key steps fall due (objectives, the two reviews: the reviewee's own dates); a step already done
+    keeps the due date its completion carried."""
     data = event.payload
     _appraisal(session, data)
-    for stage, due in (("mid_year", data["mid_year_due"]), ("end_of_year", data["end_of_year_due"])):
+    for stage, due in (("objectives", data["objectives_due"]), ("mid_year", data["mid_year_due"]),
+                       ("end_of_year", data["end_of_year_due"])):
         insert_missing(session, reviews, appraisal_id=data["appraisal_id"], stage=stage, due_on=due)
+
+
+def on_objectives_agreed(session: Session, event: Event) -> None:
+    data = event.payload
+    _appraisal(session, data)
+    done = {"due_on": data["due_on"], "completed_on": data["agreed_on"], "on_time": data["on_time"]}
+    upsert(session, reviews, {"appraisal_id": data["appraisal_id"], "stage": "objectives", **done}, done)
 
 
 def on_review_completed(session: Session, event: Event) -> None:
@@ -195,6 +204,7 @@ APPLY = {
     "cpd.shadowing_arranged": on_shadowing,
     "cpd.secondment_started": on_secondment,
     "appraisal.appraisal_opened": on_appraisal_opened,
+    "appraisal.objectives_agreed": on_objectives_agreed,
     "appraisal.review_completed": on_review_completed,
     "appraisal.closed": on_appraisal_closed,
     "wellbeing.results_published": on_results_published,
@@ -215,9 +225,10 @@ MOVES = {  # the targets whose figures an event can change: marked pending, judg
     "cpd.future_leader_nominated": ("future_leaders_offered",),
     "cpd.shadowing_arranged": ("future_leaders_offered",),
     "cpd.secondment_started": ("future_leaders_offered",),
-    "appraisal.appraisal_opened": ("reviews_on_time",),
+    "appraisal.appraisal_opened": ("reviews_on_time", "objectives_agreed_on_time"),
+    "appraisal.objectives_agreed": ("objectives_agreed_on_time",),
     "appraisal.review_completed": ("reviews_on_time", "appraisers_trained", "teaching_good_within_three_years"),
-    "appraisal.closed": ("reviews_on_time",),
+    "appraisal.closed": ("reviews_on_time", "objectives_agreed_on_time"),
     "wellbeing.results_published": ("engagement_vs_benchmark", "satisfaction_with_investment"),
 }
 

@@ -74,21 +74,31 @@ def induction_units(d: Definition, today: date):
         in_post(today), staff.c.start_date > d.since(today), staff.c.start_date <= today)
 
 
-def _owed_reviews(d: Definition, today: date):
-    """Reviews that are decided: done, or past due and still owed (the appraisal not closed)."""
-    return and_(reviews.c.due_on > d.since(today),
+REVIEWS, OBJECTIVES = ("mid_year", "end_of_year"), ("objectives",)  # the key steps each target counts
+
+
+def _owed(d: Definition, today: date, stages: tuple[str, ...]):
+    """Key steps (of these stages) that are decided: done, or past due and still owed (the appraisal not
+    closed). A step not yet due is not counted either way: in December no end-of-year review is late."""
+    return and_(reviews.c.stage.in_(stages), reviews.c.due_on > d.since(today),
                 or_(reviews.c.completed_on.is_not(None),
                     and_(reviews.c.due_on < today, appraisals.c.closed_status.is_(None))))
 
 
-def reviews_on_time_units(d: Definition, today: date):
-    return (select(appraisals.c.academy_id, counted(reviews.c.on_time.is_(True)))
-            .select_from(reviews.join(appraisals, appraisals.c.appraisal_id == reviews.c.appraisal_id))
-            .where(_owed_reviews(d, today)))
+def _on_time_units(stages: tuple[str, ...]):
+    def units(d: Definition, today: date):
+        return (select(appraisals.c.academy_id, counted(reviews.c.on_time.is_(True)))
+                .select_from(reviews.join(appraisals, appraisals.c.appraisal_id == reviews.c.appraisal_id))
+                .where(_owed(d, today, stages)))
+    return units
+
+
+reviews_on_time_units, objectives_agreed_on_time_units = _on_time_units(REVIEWS), _on_time_units(OBJECTIVES)
 
 
 def _completed_in_window(d: Definition, today: date):
-    return and_(reviews.c.completed_on > d.since(today), reviews.c.completed_on <= today)
+    """Reviews (not objectives) completed in the window."""
+    return and_(reviews.c.stage.in_(REVIEWS), reviews.c.completed_on > d.since(today), reviews.c.completed_on <= today)
 
 
 def appraisers_trained_units(d: Definition, today: date):
@@ -153,6 +163,7 @@ UNITS = {
     "development_programme_within_12_months": development_programme_units,
     "induction_for_new_starters": induction_units,
     "reviews_on_time": reviews_on_time_units,
+    "objectives_agreed_on_time": objectives_agreed_on_time_units,
     "appraisers_trained": appraisers_trained_units,
     "promoted_have_plan": promoted_have_plan_units,
     "training_agreements_in_place": training_agreements_units,
@@ -276,12 +287,17 @@ def induction_people(d: Definition, today: date):
         in_post(today), staff.c.start_date > d.since(today), staff.c.start_date <= today, ~_inducted())
 
 
-def reviews_on_time_people(d: Definition, today: date):
-    return (select(appraisals.c.reviewee_id.label("staff_id"), appraisals.c.academy_id,
-                   case((reviews.c.completed_on.is_(None), "overdue"), else_="late").label("state"),
-                   reviews.c.due_on, reviews.c.stage.label("about"))
-            .select_from(reviews.join(appraisals, appraisals.c.appraisal_id == reviews.c.appraisal_id))
-            .where(_owed_reviews(d, today), reviews.c.on_time.is_not(True)))
+def _on_time_people(stages: tuple[str, ...]):
+    def people(d: Definition, today: date):
+        return (select(appraisals.c.reviewee_id.label("staff_id"), appraisals.c.academy_id,
+                       case((reviews.c.completed_on.is_(None), "overdue"), else_="late").label("state"),
+                       reviews.c.due_on, reviews.c.stage.label("about"))
+                .select_from(reviews.join(appraisals, appraisals.c.appraisal_id == reviews.c.appraisal_id))
+                .where(_owed(d, today, stages), reviews.c.on_time.is_not(True)))
+    return people
+
+
+reviews_on_time_people, objectives_agreed_on_time_people = _on_time_people(REVIEWS), _on_time_people(OBJECTIVES)
 
 
 def appraisers_trained_people(d: Definition, today: date):
@@ -336,6 +352,7 @@ PEOPLE = {
     "development_programme_within_12_months": development_programme_people,
     "induction_for_new_starters": induction_people,
     "reviews_on_time": reviews_on_time_people,
+    "objectives_agreed_on_time": objectives_agreed_on_time_people,
     "appraisers_trained": appraisers_trained_people,
     "promoted_have_plan": promoted_have_plan_people,
     "training_agreements_in_place": training_agreements_people,
