@@ -117,7 +117,7 @@ def test_staff_answer_a_survey_and_hr_see_results_only_once_the_group_reaches_th
     # Two answers are fewer than five: nothing is worked out from them, and they are not kept.
     expect(page.get_by_text("2 people answered, fewer than 5. To protect anonymity there are no results, and the "
                             "answers were deleted unread.")).to_be_visible()
-    expect(page.get_by_role("region", name=f"Everyone asked at {ACADEMY}")).to_have_count(0)
+    expect(page.get_by_role("region", name=f"Support staff asked at {ACADEMY}")).to_have_count(0)
     expect(page.locator("figure.chart svg.bars")).to_have_count(0)  # no figures drawn
     expect(page.get_by_text("No written answers are shown")).to_be_visible()
     shot("hr-sees-too-few-to-show")
@@ -131,12 +131,12 @@ def test_staff_answer_a_survey_and_hr_see_results_only_once_the_group_reaches_th
     close_and_open_report(page, full)
     # a survey of one academy's staff: its whole is "everyone asked" there, not the trust (issue 19's fourth
     # outsider read "The whole trust" over one academy's figures)
-    trust = page.get_by_role("region", name=f"Everyone asked at {ACADEMY}")
+    trust = page.get_by_role("region", name=f"Support staff asked at {ACADEMY}")
     expect(trust).to_contain_text(re.compile(r"5 of \d+ people answered"))
     expect(trust).not_to_contain_text(SUPPRESSED)
     expect(trust).to_contain_text("Employee Net Promoter Score (eNPS): +20")  # 2 promoters, 1 detractor of 5
     chart = trust.get_by_role("figure").filter(
-        has_text=f"Share favourable, with the national benchmark: Everyone asked at {ACADEMY}")
+        has_text=f"Share favourable, with the national benchmark: Support staff asked at {ACADEMY}")
     expect(chart.locator("svg.bars")).to_be_visible()
     expect(chart.locator("rect.benchmark")).not_to_have_count(0)  # national benchmark lines drawn
     valued = trust.get_by_role("row").filter(has_text="Feeling valued").last
@@ -161,7 +161,7 @@ def test_staff_answer_a_survey_and_hr_see_results_only_once_the_group_reaches_th
     assert download.value.suggested_filename.endswith(".csv")
     text = open(download.value.path(), encoding="utf-8").read()
     assert text.startswith("Groups,Academy,Staff type") and "I feel valued" in text
-    assert f"\nEveryone asked at {ACADEMY},,,,People who answered" in text and "The whole trust" not in text
+    assert f"\nSupport staff asked at {ACADEMY},,,,People who answered" in text and "The whole trust" not in text
     import csv
     import io
     widths = {len(row) for row in csv.reader(io.StringIO(text))}
@@ -246,7 +246,7 @@ def test_answering_a_survey_and_reading_results_fit_a_phone_screen(browser, suit
         labels = page.locator("td[data-label*=', closed ']").evaluate_all("tds => tds.map(td => td.dataset.label)")
         assert labels and all(re.fullmatch(r".+, closed \d{1,2} [A-Z][a-z]+ \d{4}", label) for label in labels), labels
         # eNPS is a score from -100 to +100 in the trend too, not the share who would recommend
-        enps = page.locator("main table tr").filter(has_text="Employee Net Promoter Score (whole trust)").locator("td")
+        enps = page.locator("main table tr").filter(has_text="Employee Net Promoter Score (the whole trust)").locator("td")
         assert re.fullmatch(r"[+-]\d{1,3}", enps.first.inner_text().strip()), enps.first.inner_text()
         shot("results")
         assert errors == []
@@ -292,7 +292,7 @@ def test_hr_are_told_when_an_answer_could_not_be_counted_and_everyone_else_is(pa
     close_and_open_report(page, run_url)
     expect(page.get_by_text("1 response could not be counted: the answers could not be stored. Everyone else's "
                             "are counted below.")).to_be_visible()
-    expect(page.get_by_role("region", name=f"Everyone asked at {ACADEMY}")).to_contain_text(re.compile(r"5 of \d+ people answered"))
+    expect(page.get_by_role("region", name=f"Support staff asked at {ACADEMY}")).to_contain_text(re.compile(r"5 of \d+ people answered"))
 
 
 def test_answers_submitted_after_hr_closed_the_survey_are_said_not_to_have_been_sent(page, browser, suite, shot):

@@ -154,8 +154,7 @@ def run(run_id):
         one_academy = len(survey["academy_ids"]) == 1  # its academy is everyone asked: say it once
         report["groups"] = [g for g in report["groups"] if not (one_academy and g["cut"] == "academy")]
         page["report"] = report
-        page["trend"] = _trend(report["trend"], titles, academies, "whole trust" if not survey["academy_ids"]
-                               else "everyone asked")
+        page["trend"] = _trend(report["trend"], titles, academies, report["everyone"][:1].lower() + report["everyone"][1:])
         page["comments"] = [{**group, "comments": [{**q, "texts": _counted(q["texts"])} for q in group["comments"]]}
                             for group in calls.get(f"/api/wellbeing/runs/{run_id}/comments")
                             if group["comments"] and not (one_academy and group["cut"] == "academy")]

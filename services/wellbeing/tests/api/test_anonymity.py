@@ -337,3 +337,30 @@ def test_two_people_swapping_who_skipped_a_question_are_not_compared_where_the_g
     points = [point for series in reports[1]["trend"] if series["measure"] == "ons.life_satisfaction"
               and series["academy_id"] == str(trust.academies["B"]) for point in series["points"]]
     assert all(p["mean"] is None for p in points[1:]), points  # never the two people's answers
+
+
+def test_a_survey_of_leaders_three_at_each_academy_shows_its_whole_and_says_whose_it_is(trust, client, db):
+    """Issue 19's thirteenth outsider: nine leaders, three at each of three academies, all answered, and nothing
+    was shown: leaving those of a staff type that asked fewer than k out of every count left the whole run at 0.
+    The run's own group shows its nine (each academy's three stay hidden), with its comments, and is called what
+    it is: "Leaders across the trust", not "The whole trust"."""
+    from datetime import date
+
+    for name in ("Ash", "Beech", "Cedar"):
+        trust.academy(name, teaching=0)
+        db.insert("staff", *[{"staff_id": uuid.uuid4(), "academy_id": trust.academies[name], "first_name": f"L{i}",
+                              "last_name": name, "email": f"l{i}@{name.lower()}.example", "staff_type": "leadership",
+                              "start_date": date(2015, 9, 1), "leaving_date": None} for i in range(3)])
+    run, links = trust.open(instruments=["enps", "trust_core"], staff_types=["leadership"])
+    assert len(links) == 9
+    for i, token in enumerate(links.values()):
+        assert trust.answer(token, {"enps.recommend": (i * 3) % 11, "trust.valued": 1 + i % 5,
+                                    "trust.improve": "More time to lead"}).status_code == 204
+    trust.close(run["id"])
+    report = client.get(f"/runs/{run['id']}/report", headers=trust.hr()).get_json()
+    assert report["everyone"] == "Leaders across the trust"
+    [whole] = [g for g in report["groups"] if g["cut"] == "trust"]
+    assert not whole["suppressed"] and whole["responses"] == 9
+    assert all(g["suppressed"] for g in report["groups"] if g["cut"] == "academy")
+    comments = client.get(f"/runs/{run['id']}/comments", headers=trust.hr()).get_json()
+    assert [len(c["comments"][0]["texts"]) for c in comments if c["cut"] == "trust"] == [9]

@@ -92,7 +92,8 @@ def publishable(invited: dict[tuple[str, str, str], int], answered: dict[tuple[s
     few = lone(invited, k)
     for (academy, staff_type, band) in invited.keys() | answered.keys():
         for cell in (TRUST, Cell("academy", academy), Cell("academy_staff_type", academy, staff_type)):
-            tree[cell] += 0 if (academy, staff_type) in few else answered.get((academy, staff_type, band), 0)
+            lone_here = (academy, staff_type) in few and cell != TRUST  # the whole run counts everyone
+            tree[cell] += 0 if lone_here else answered.get((academy, staff_type, band), 0)
             asked[cell] += invited.get((academy, staff_type, band), 0)
     hidden = suppressed_in_tree(tree, equations(tree), k, asked)
     blocks: dict[tuple, dict[tuple[str, str], int]] = defaultdict(lambda: defaultdict(int))
@@ -204,7 +205,9 @@ def suppressed(counts: dict[Hashable, int], sums: list[tuple[Hashable, list[Hash
                     changed = True
                 continue
             gone = [p for p in present if p in hidden]
-            if not gone or (len(gone) >= 2 and sum(counts[p] for p in gone) >= k):
+            # fine: nothing hidden; or two or more hidden with at least k between them, or all of the parts (then
+            # what is hidden is the shown total itself, which subtracts to nothing smaller)
+            if not gone or (len(gone) >= 2 and (len(gone) == len(present) or sum(counts[p] for p in gone) >= k)):
                 continue
             shown = [p for p in present if p not in hidden]
             hidden.add(fewest(shown) if shown else total)  # the smallest shown part; failing that, the total itself

@@ -129,10 +129,13 @@ def publish(finest: Finest, invited: dict[tuple[str, str, str], int], k: int) ->
     # as the hidden count, 0, less n, compared two runs in which two people swapped skipping it).
     for figure in sorted(every, key=lambda f: f != responses):
         by_cell = every[figure]
-        counts = dict.fromkeys(asked, 0)  # everyone who answered it, but those of a lone staff type
+        # everyone who answered it, but those of a lone staff type; the whole run counts everyone (whether at least
+        # k answered at all is the close's own test: issue 19's thirteenth outsider had nine leaders, three at
+        # each academy, answer and nothing at all shown)
+        counts = dict.fromkeys(asked, 0)
         for group, sums in finest[figure].items():
-            if (group.academy_id, group.staff_type) not in few:
-                for cell in group.cells(shape):
+            for cell in group.cells(shape):
+                if cell == TRUST or (group.academy_id, group.staff_type) not in few:
                     counts[cell] += sums.n
         also = shape.hidden | {cell for cell, sums in out.get(responses, {}).items() if sums is None}
         if not _whole_atoms(finest[figure], shape, k, few):

@@ -31,7 +31,7 @@ from ..adapters.orm import (
 )
 from ..domain.disclosure import Cell, Shape, comparable, driver_shown
 from ..domain.instruments import Questionnaire
-from ..domain.model import InvitationStatus, RunStatus, SurveyRun, bands_named, staff_types_named
+from ..domain.model import STAFF_TYPES, InvitationStatus, RunStatus, SurveyRun, bands_named, staff_types_named
 from ..domain.scoring import Scored, ScoredItem, ScoredMeasure
 from ..domain.tally import Finest, Group, correlations, lone_pairs, publish, tally
 from .runs import questionnaire, run_payload
@@ -287,10 +287,12 @@ def report(session, run: SurveyRun, academy_ids, cut: str | None = None) -> dict
 
 
 def everyone(run: SurveyRun, names: dict[str, str]) -> str:
-    """What the run's "trust" group is, in words: the whole trust, or everyone asked at the academies it covers."""
+    """What the run's "trust" group is, in words: the whole trust, or who it asked and where ("Leaders across the
+    trust", "Support staff asked at Oak": issue 19's thirteenth outsider read a leaders' survey as the trust's)."""
+    who = staff_types_named("+".join(t for t in STAFF_TYPES if t in run.staff_types)) if run.staff_types else None
     if not run.academy_ids:
-        return "The whole trust"
-    return "Everyone asked at " + ", ".join(sorted(names.get(a, "an academy") for a in run.academy_ids))
+        return f"{who} across the trust" if who else "The whole trust"
+    return f"{who or 'Everyone'} asked at " + ", ".join(sorted(names.get(a, "an academy") for a in run.academy_ids))
 
 
 def _measure(form: Questionnaire, row: dict) -> dict:
