@@ -315,3 +315,12 @@ def test_no_one_in_a_group_smaller_than_k_changes_what_is_hidden_by_answering(se
         whole = (sum(respondents.values()) >= K, sum(min(q.get(g, 0), n) for g, n in respondents.items()) >= K)
         seen[whole].add((repr(found[0]), repr(found[1]), repr(hidden)))
     assert all(len(patterns) == 1 for patterns in seen.values()), seen
+
+
+def test_a_ballot_from_a_group_its_run_did_not_ask_still_closes():
+    """The benchmark's seeded ballots came from groups no invitation named, and the close stopped (KeyError)."""
+    invited = {("oak", "teaching", BANDS[-1]): 10}
+    scored = [(Group("oak", g, BANDS[-1]), Scored(items=(ScoredItem("q", 4, 4, True),), measures=(), comments=()))
+              for g in ["teaching"] * 6 + ["leadership"]]
+    shape, figures = publish(tally(scored), invited, K)
+    assert figures[("responses", "responses")][Cell("trust")].n == 7
