@@ -18,7 +18,7 @@ with their free-text "what would you improve", and two of the trust's own questi
 that academy and opens it. Each colleague takes their link from their invitation email, opens the
 questionnaire, saves a draft and submits; each free-text answer holds a marker unique to that person and question
 ("zebra-<uuid>"), and everyone's rated answers differ. One colleague saves a draft, loses the link and gets a new
-one through the portal (development sign-in, "I've lost my link"); another through the API. One submission is
+one through the portal (development sign-in, "Answer now"); another through the API. One submission is
 refused (422) for an unknown question whose key is a marker, which the error echoes back; a used link is refused
 (409). HR watches progress and closes the run; the first close meets a database failure as the comments are
 written (a trigger makes the INSERT fail inside SQLite, as a statement does when PostgreSQL goes away
@@ -375,7 +375,7 @@ def run_the_survey(data: Path, base: str, wellbeing_url: str, web_port: int, env
                                                    "csrf_token": CSRF.search(form).group(1)})
     assert signed_in.status_code == 302, signed_in.text[:500]
     page = portal.get("/surveys")
-    assert page.status_code == 200 and "lost my link" in page.text, page.text[:500]
+    assert page.status_code == 200 and "Answer now" in page.text, page.text[:500]
     lost = portal.post(f"/surveys/{run['id']}/link", data={"csrf_token": CSRF.search(page.text).group(1)})
     assert lost.status_code in (302, 303) and "#token=" in lost.headers["Location"], (lost.status_code, lost.text[:300])
     r0.tokens.append(lost.headers["Location"].split("#token=")[1])

@@ -58,7 +58,7 @@ def answer(page: Page, title: str, agree: str, recommend: str, comment: str = ""
     if shot:
         assert accessibility_violations(page) == []
         shot("staff-sees-the-survey")
-    page.get_by_role("button", name=f"I've lost my link: answer “{title}” with a new one").click()
+    page.get_by_role("button", name=f"Answer now: “{title}”").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
     assert "token" not in page.url, "the token must leave the address bar as soon as the page loads"
     expect(page.locator(".who")).to_have_count(0)  # the page says it sends no name: it shows none either
@@ -218,7 +218,7 @@ def test_answering_a_survey_and_reading_results_fit_a_phone_screen(browser, suit
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     try:
         sign_in_at_hillcrest(page, PEOPLE[0])
-        page.get_by_role("button", name=re.compile("I've lost my link: answer “Autumn pulse”")).click()
+        page.get_by_role("button", name=re.compile("Answer now: “Autumn pulse”")).click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Autumn pulse")
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 375, f"the survey is {width}px wide on a 375px screen: it scrolls sideways"
@@ -301,8 +301,7 @@ def test_answers_submitted_after_hr_closed_the_survey_are_said_not_to_have_been_
     respondent = staff.new_page()
     try:
         sign_in_at_hillcrest(respondent, PEOPLE[0])
-        respondent.get_by_role("button", name="I've lost my link: answer “Support staff check-in (closed early)” "
-                                              "with a new one").click()
+        respondent.get_by_role("button", name="Answer now: “Support staff check-in (closed early)”").click()
         respondent.get_by_role("group", name="I feel valued").get_by_label("Agree", exact=True).check()
         close_and_open_report(page, run_url)  # HR close it while the answers are still on the screen
         respondent.get_by_role("button", name="Submit my answers").click()
@@ -312,3 +311,18 @@ def test_answers_submitted_after_hr_closed_the_survey_are_said_not_to_have_been_
         shot("answers-not-sent-after-close")
     finally:
         staff.close()
+
+
+def test_an_open_invitation_has_a_clear_answer_now(page):
+    """Issue 20: the Surveys page had no clear "Answer now" for an open invitation, only "I've lost my link"."""
+    sign_in_at_hillcrest(page, PEOPLE[4])
+    page.goto("/surveys")
+    row = page.get_by_role("row").filter(has_text="Autumn pulse")
+    answer = row.get_by_role("button", name="Answer now: “Autumn pulse”")
+    expect(answer).to_be_visible()
+    expect(answer).not_to_have_class(re.compile("secondary"))  # the page's main action
+    expect(row).to_contain_text("Carry on with that link instead")
+    page.set_viewport_size({"width": 375, "height": 740})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    answer.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Autumn pulse")

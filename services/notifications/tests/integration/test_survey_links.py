@@ -55,7 +55,7 @@ def test_the_email_carries_the_working_link_and_no_table_or_log_keeps_it(world, 
 
     [message] = world.messages(person["staff_id"])
     assert message.link == "/surveys"
-    assert "Staffroom emails it to you and keeps no copy" in message.body and "I've lost my link" in message.body
+    assert "Staffroom emails it to you and keeps no copy" in message.body and '"Answer now"' in message.body
     [delivery] = world.deliveries()
     assert delivery.sealed_link == sealed and delivery.survey_run_id is not None
     assert token not in stored(world)
@@ -161,7 +161,7 @@ def test_with_survey_emails_off_only_the_inbox_hears_and_no_link_is_kept(world, 
     inbox.set_preferences(world.context.uow(), person["staff_id"], {"surveys": "off"})
     token, sealed = invited(world, person)
     [message] = world.messages(person["staff_id"])
-    assert message.link == "/surveys" and "I've lost my link" in message.body
+    assert message.link == "/surveys" and '"Answer now"' in message.body
     assert world.deliveries() == []
     assert token not in stored(world) and sealed not in stored(world)
     assert send(world, settings)["sent"] == 0

@@ -266,7 +266,7 @@ def survey_invitation(p: dict, people: People) -> list[Draft]:
                "more, and what you write in your own words is shown to HR as you wrote it, without your name, so "
                "please leave names out.\n\nYour personal link to the survey is yours alone and works once: Staffroom emails it to you "
                "and keeps no copy. Lost it, or not had it? Open Surveys in Staffroom and choose "
-               "\"I've lost my link\" for a new one.",
+               "\"Answer now\" for a new one.",
                "/surveys", SurveyLink(_uuid(p["run_id"]), p.get("sealed_link")))
 
 

@@ -99,7 +99,7 @@ SURVEY_LINK_SHAPE = re.compile(r"/surveys/respond#token=[A-Za-z0-9_-]{16,100}")
 PERSONAL_LINK = "Answer the survey with your personal link (yours alone, and it works once: please do not forward " \
                 "this email):"
 NO_PERSONAL_LINK = "We could not put your personal link in this email. Get a new one in Staffroom: open Surveys " \
-                   "and choose \"I've lost my link\"."
+                   "and choose \"Answer now\"."
 
 
 def open_survey_link(key: X25519PrivateKey | None, public_url: str, row) -> str | None:
