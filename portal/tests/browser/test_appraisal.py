@@ -224,3 +224,31 @@ def test_the_appraisal_pages_fit_a_phone_screen(browser, suite):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, f"{page.url} is {width}px wide on a 375px screen"
     context.close()
+
+
+def test_a_line_manager_records_a_lesson_observation(page):
+    """Issue 20: there was no form to record a lesson observation or learning walk."""
+    names = demo_names(page)
+    sign_in(page, suggested="line manager")
+    page.goto("/team")
+    team = page.get_by_role("main").get_by_role("link").filter(has_not_text=names["member of staff"])
+    reviewees = [n for n in team.all_inner_texts() if n.count(" ") == 1 and n != names["line manager"]]
+    open_reviewee(page, reviewees[-1])
+    form = page.locator("form", has=page.get_by_role("button", name="Record the observation"))
+    form.get_by_label("What it was").select_option(label="Learning walk")
+    form.get_by_label("Date").fill(date.today().isoformat())
+    form.get_by_label("Strengths").fill("Calm, purposeful starts to lessons.")
+    form.get_by_role("button", name="Record the observation").click()  # no focus: refused, what was typed kept
+    expect(page.get_by_role("alert")).to_contain_text("There is a problem")
+    expect(page.get_by_label("Focus")).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_label("Strengths")).to_have_value("Calm, purposeful starts to lessons.")
+    page.get_by_label("Focus").fill("Behaviour on the corridor between lessons")
+    page.get_by_label("Areas to develop").fill("Consistent use of the lining-up routine.")
+    page.get_by_role("button", name="Record the observation").click()
+    expect(page.get_by_role("status")).to_contain_text("Observation recorded")
+    today = date.today()
+    recorded = page.get_by_role("region", name=f"Learning walk on {today.day} {today:%B %Y}")
+    expect(recorded).to_contain_text(names["line manager"])  # the observer
+    expect(recorded).to_contain_text("Behaviour on the corridor between lessons")
+    expect(recorded).to_contain_text("Consistent use of the lining-up routine.")
+    assert accessibility_violations(page) == []

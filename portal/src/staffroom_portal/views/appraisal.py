@@ -166,7 +166,20 @@ def _render_detail(appraisal_id, form: Form | None = None, status: int = 200):
         meetings=_meeting_times(a["meetings"]), chosen_standards=_chosen_standards(form.for_("objective"), []),
         objective_types=OBJECTIVE_TYPES, standards=STANDARDS, ratings=dict(RATINGS), outcomes=dict(OUTCOMES),
         judgements=dict(JUDGEMENTS), pay=dict(PAY), meeting_kinds=MEETING_KINDS,
-        meeting_names=dict(MEETING_KINDS)), status
+        meeting_names=dict(MEETING_KINDS), observation_kinds=OBSERVATION_KINDS,
+        observers=_observers(a)), status
+
+
+def _observers(a: dict) -> dict:
+    """The names of observers who are neither the reviewee nor the appraiser (HR, a head of department)."""
+    others = {o["observer_id"] for o in a["observations"]} - {a["reviewee_id"], a.get("appraiser_id")}
+    if not others:
+        return {}
+    try:
+        return {p["id"]: f"{p['first_name']} {p['last_name']}" for p in
+                (api().get(f"/api/directory/staff/{staff_id}") for staff_id in others)}
+    except ApiError:
+        return {}  # someone the reader may not look up: "A colleague"
 
 
 @blp.get("/appraisals/<uuid:appraisal_id>")
@@ -365,6 +378,22 @@ def _aware(raw: str | None):
         return datetime.fromisoformat(raw).replace(tzinfo=LONDON).isoformat()
     except ValueError:
         return raw
+
+
+OBSERVATION_KINDS = {"lesson_observation": "Lesson observation", "learning_walk": "Learning walk"}
+
+
+@blp.post("/appraisals/<uuid:appraisal_id>/observations")
+@signed_in
+def record_observation(appraisal_id):
+    """The appraiser (or HR) records a lesson observation or learning walk; they are its observer."""
+    body = fields("observation_kind", "observed_on", "focus", "strengths", "areas_to_develop", blanks_as_none=False)
+    if "observation_kind" in body:  # named apart from the meeting form's "kind" on the same page (one id each)
+        body["kind"] = body.pop("observation_kind")
+    form = submit(lambda: api().post(f"{API}/appraisals/{appraisal_id}/observations", json=body), name="observation")
+    if "kind" in form.fields:
+        form.fields["observation_kind"] = form.fields.pop("kind")
+    return _after(form, appraisal_id, "Observation recorded. It is part of the appraisal record.")
 
 
 @blp.post("/appraisals/<uuid:appraisal_id>/meetings")
