@@ -50,7 +50,10 @@ def test_every_page_a_persona_reaches_reads_right_and_fits_a_phone(page: Page, p
             continue
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > 375:
-            problems.append(f"{path}: {width} px wide at 375 px")
+            wide = page.evaluate("() => [...document.querySelectorAll('main *')].filter(e => "
+                                 "e.getBoundingClientRect().right > 376).slice(-3).map(e => "
+                                 "e.tagName + '.' + e.className + ': ' + (e.textContent || '').trim().slice(0, 40))")
+            problems.append(f"{path}: {width} px wide at 375 px ({'; '.join(wide)})")
         # what is on screen, but for <code>: a file's column headings, as HR must type them, are not jargon
         text = page.locator("main").evaluate(
             "m => { const c = m.cloneNode(true); c.querySelectorAll('code').forEach(e => e.remove()); "

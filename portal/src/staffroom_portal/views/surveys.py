@@ -143,12 +143,13 @@ def run(run_id):
     asked += [f"{len(survey['questions'])} of the trust's own questions"] if survey["questions"] else []
     who = ", ".join(dict(STAFF_TYPES)[t] for t in survey["staff_types"]) or "All staff"
     where = ", ".join(academies.get(a, "an academy") for a in survey["academy_ids"])
-    page = {"run": survey, "asked": asked, "scope": f"{who}, {'at ' + where if where else 'in every academy'}", "academies": academies, "cuts": CUTS, "cut": request.args.get("cut", ""),
+    page = {"run": survey, "asked": asked, "scope": f"{who}, {'at ' + where if where else 'in every academy'}", "academies": academies, "cuts": CUTS, "cut": request.args.get("cut") or "trust",
             "staff_types": dict(STAFF_TYPES), "may_manage": _may_manage(survey), "today_iso": date.today().isoformat()}
     if survey["status"] in ("open", "closed"):
         page["progress"] = calls.get(f"/api/wellbeing/runs/{run_id}/progress")
     if survey["status"] == "closed":
-        report = calls.get(f"/api/wellbeing/runs/{run_id}/report", cut=page["cut"])
+        # the whole first (issue 20: every group at once made the page 41,600 px tall), every group on request
+        report = calls.get(f"/api/wellbeing/runs/{run_id}/report", cut=None if page["cut"] == "all" else page["cut"])
         order = [cut for cut, _ in CUTS]
         report["groups"].sort(key=lambda g: order.index(g["cut"]) if g["cut"] in order else len(order))
         one_academy = len(survey["academy_ids"]) == 1  # its academy is everyone asked: say it once
@@ -245,7 +246,7 @@ def close(run_id):
 def report_csv(run_id):
     cut = request.args.get("cut")
     upstream = api().request("GET", f"/api/wellbeing/runs/{run_id}/report.csv", raw=True,
-                             params={"cut": cut} if cut else {})
+                             params={"cut": cut} if cut and cut != "all" else {})
     return Response(upstream.content, mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="survey-results-{run_id}.csv"'})
 
