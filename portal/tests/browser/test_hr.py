@@ -131,3 +131,32 @@ def test_a_member_of_staff_cannot_open_the_hr_pages(page, shot):
         assert response.status == 403, path
         expect(page.get_by_role("heading", level=1)).to_have_text("You cannot see this page")
     shot("cannot-see")
+
+
+def test_hr_see_whose_appraisal_is_overdue_and_which_date_was_missed(page, suite, suite_data):
+    """Issue 20: academy HR had no list of whose appraisal is overdue and which date was missed."""
+    from datetime import date
+
+    import httpx
+
+    sign_in(page, suggested="trust HR")
+    page.goto("/hr/appraisal")
+    heading = page.get_by_role("heading", name=re.compile(r"^Overdue: "))
+    expect(heading).to_be_visible()
+    cycle = heading.inner_text().removeprefix("Overdue: ")
+    # what a head would count from the appraisals themselves: each one whose next key date has passed
+    token = (suite_data / "demo-tokens.txt").read_text().splitlines()[0].split("\t")[3]
+    api = httpx.Client(base_url=suite, headers={"Authorization": f"Bearer {token}"})
+    [cycle_id] = [c["id"] for c in api.get("/api/appraisal/cycles").json() if c["name"] == cycle]
+    next_due = {"not_started": "objectives_due", "objectives_agreed": "mid_year_due",
+                "mid_year_reviewed": "end_of_year_due"}
+    appraisals = api.get("/api/appraisal/appraisals", params={"cycle_id": cycle_id, "page_size": 500}).json()["items"]
+    late = [a for a in appraisals if a["status"] in next_due
+            and date.fromisoformat(a["key_dates"][next_due[a["status"]]]) < date.today()]
+    table = page.get_by_role("table", name="Overdue appraisals, the longest overdue first")
+    expect(table.get_by_role("row")).to_have_count(len(late) + 1)
+    assert late  # the demo's cycles are dated so that objectives were due weeks ago
+    first = table.get_by_role("row").nth(1)
+    expect(first).to_contain_text(re.compile(r"Objectives\s+\d+ \w+ 20\d\d"))
+    first.get_by_role("link").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Appraisal for")

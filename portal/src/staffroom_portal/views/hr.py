@@ -10,6 +10,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 
 from ..app import api, is_hr, signed_in, user
 from ..ui import Form, fields, refused, submit
+from .appraisal import today, with_deadlines
 
 blp = Blueprint("hr", __name__, url_prefix="/hr")
 
@@ -62,12 +63,22 @@ def appraisal():
     chosen = request.args.get("cycle") or (min(cycles, key=_mattering)["id"] if cycles else None)
     cycle = next((c for c in cycles if c["id"] == chosen), None)
     completion = calls.get(f"/api/appraisal/cycles/{cycle['id']}/completion") if cycle else []
+    overdue = _overdue(calls, cycle) if cycle and cycle["status"] == "open" else []
     # Completion over time: the targets service records the share of reviews done on time every day.
     me = user()
     academy_id = None if me.has_role("trust_hr") else me.academy_id
     trend = calls.get("/api/targets/targets/reviews_on_time/trend", academy_id=academy_id)["points"]
     return render_template("hr/appraisal.html", cycles=cycles, cycle=cycle, completion=completion,
-                           statuses=STATUSES, academies=academies(), trend=trend, trend_academy=academy_id)
+                           statuses=STATUSES, academies=academies(), trend=trend, trend_academy=academy_id,
+                           overdue=overdue, today=today())
+
+
+def _overdue(calls, cycle: dict) -> list[dict]:
+    """The cycle's appraisals whose next key date has passed (each reviewee's own dates; the API shows academy
+    HR their own academy's), the longest overdue first."""
+    found = with_deadlines(calls.all_pages("/api/appraisal/appraisals", cycle_id=cycle["id"]))
+    late = [a for a in found if a["deadline"] and a["deadline"]["overdue"]]
+    return sorted(late, key=lambda a: (a["deadline"]["due"], a["reviewee_name"] or ""))
 
 
 def _mattering(cycle: dict) -> tuple:
