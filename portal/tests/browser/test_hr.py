@@ -160,3 +160,22 @@ def test_hr_see_whose_appraisal_is_overdue_and_which_date_was_missed(page, suite
     expect(first).to_contain_text(re.compile(r"Objectives\s+\d+ \w+ 20\d\d"))
     first.get_by_role("link").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Appraisal for")
+
+
+def test_hr_home_page_shows_the_trust_at_a_glance(page):
+    """Issue 20: HR had no summary on the home page."""
+    sign_in(page, suggested="trust HR")
+    page.goto("/")
+    glance = page.get_by_role("region", name="The trust at a glance")
+    overdue = int(re.search(r"(\d+) appraisals? overdue", glance.inner_text()).group(1))
+    counts = [int(n) for n in re.findall(r"(\d+) (?:met|on track|at risk|missed|with nothing)", glance.inner_text())]
+    assert sum(counts) == 11  # every target, by where it stands
+    glance.get_by_role("link", name=re.compile("overdue")).click()
+    expect(page.get_by_role("table", name="Overdue appraisals, the longest overdue first").get_by_role("row")
+           ).to_have_count(overdue + 1)
+    sign_in(page, suggested="academy HR")
+    page.goto("/")
+    expect(page.get_by_role("region", name="Your academy at a glance")).to_contain_text("overdue")
+    sign_in(page, suggested="member of staff")
+    page.goto("/")
+    expect(page.get_by_role("region", name=re.compile("at a glance"))).to_have_count(0)

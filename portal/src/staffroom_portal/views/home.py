@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from ..app import api, signed_in, user
+from ..app import api, is_hr, signed_in, user
 from ..backend import ApiError
 from ..ui import register_filters
 
@@ -16,15 +16,34 @@ register_filters(blp)
 def index():
     calls = api()
     me = user()
-    appraisals = calls.get("/api/appraisal/appraisals", page_size=100)["items"]
-    mine = [a for a in appraisals if a["reviewee_id"] == str(me.staff_id)]
-    reviewees = [a for a in appraisals if a.get("appraiser_id") == str(me.staff_id)]
+    # asked for by person: for HR, the first page of everything they may see need not hold their own
+    mine = calls.all_pages("/api/appraisal/appraisals", reviewee_id=str(me.staff_id))
+    reviewees = calls.all_pages("/api/appraisal/appraisals", appraiser_id=str(me.staff_id))
     try:
         surveys = [s for s in calls.get("/api/wellbeing/me/surveys") if not s.get("answered")]
     except ApiError:
         surveys = []
     unread = calls.get("/api/notifications/inbox/unread-count")["unread"]
-    return render_template("home.html", mine=mine, reviewees=reviewees, surveys=surveys, unread=unread)
+    return render_template("home.html", mine=mine, reviewees=reviewees, surveys=surveys, unread=unread,
+                           hr=hr_summary(calls) if is_hr() else None)
+
+
+def hr_summary(calls) -> dict:
+    """For HR, the trust (or their academy) at a glance: the cycle that matters and how many of its appraisals are
+    overdue, and the targets by where they stand."""
+    from .hr import mattering, overdue_in
+
+    cycles = calls.get("/api/appraisal/cycles")
+    cycle = min(cycles, key=mattering) if cycles else None
+    overdue = overdue_in(calls, cycle) if cycle and cycle["status"] == "open" else []
+    me = user()
+    own = None if me.has_role("trust_hr") else str(me.academy_id)
+    standing: dict[str, int] = {}
+    for target in calls.get("/api/targets/targets"):
+        figure = next((f for f in target["figures"] if f["academy_id"] == own), None)
+        if figure is not None:
+            standing[figure["status"]] = standing.get(figure["status"], 0) + 1
+    return {"cycle": cycle, "overdue": len(overdue), "targets": standing, "academy": own}
 
 
 @blp.get("/accessibility")

@@ -60,10 +60,10 @@ def index():
 def appraisal():
     calls = api()
     cycles = calls.get("/api/appraisal/cycles")
-    chosen = request.args.get("cycle") or (min(cycles, key=_mattering)["id"] if cycles else None)
+    chosen = request.args.get("cycle") or (min(cycles, key=mattering)["id"] if cycles else None)
     cycle = next((c for c in cycles if c["id"] == chosen), None)
     completion = calls.get(f"/api/appraisal/cycles/{cycle['id']}/completion") if cycle else []
-    overdue = _overdue(calls, cycle) if cycle and cycle["status"] == "open" else []
+    overdue = overdue_in(calls, cycle) if cycle and cycle["status"] == "open" else []
     # Completion over time: the targets service records the share of reviews done on time every day.
     me = user()
     academy_id = None if me.has_role("trust_hr") else me.academy_id
@@ -73,7 +73,7 @@ def appraisal():
                            overdue=overdue, today=today())
 
 
-def _overdue(calls, cycle: dict) -> list[dict]:
+def overdue_in(calls, cycle: dict) -> list[dict]:
     """The cycle's appraisals whose next key date has passed (each reviewee's own dates; the API shows academy
     HR their own academy's), the longest overdue first."""
     found = with_deadlines(calls.all_pages("/api/appraisal/appraisals", cycle_id=cycle["id"]))
@@ -81,7 +81,7 @@ def _overdue(calls, cycle: dict) -> list[dict]:
     return sorted(late, key=lambda a: (a["deadline"]["due"], a["reviewee_name"] or ""))
 
 
-def _mattering(cycle: dict) -> tuple:
+def mattering(cycle: dict) -> tuple:
     """The cycle /hr/appraisal opens on: the open one most staff are in (trust-wide before an academy's own,
     teachers' before others'), the latest of those; not whichever happened to be set up last."""
     return (cycle["status"] != "open", cycle["academy_id"] is not None, cycle["template"] != "teachers",
