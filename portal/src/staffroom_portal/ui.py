@@ -74,15 +74,18 @@ def fields(*names: str, blanks_as_none: bool = True, **conversions) -> dict:
     return out
 
 
+def day(value) -> str:
+    """A date (or an ISO string of one) as people write it: "1 March 2027"; a moment with its time."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value.replace("Z", "+00:00")) if "T" in value else date.fromisoformat(value)
+    return f"{value.day} {value:%B %Y}" if not isinstance(value, datetime) else \
+        f"{value.day} {value:%B %Y}, {value:%H:%M}"
+
+
 def register_filters(blp: Blueprint) -> None:
-    @blp.app_template_filter("day")
-    def _day(value) -> str:
-        if not value:
-            return ""
-        if isinstance(value, str):
-            value = datetime.fromisoformat(value.replace("Z", "+00:00")) if "T" in value else date.fromisoformat(value)
-        return f"{value.day} {value:%B %Y}" if not isinstance(value, datetime) else \
-            f"{value.day} {value:%B %Y}, {value:%H:%M}"
+    blp.app_template_filter("day")(day)
 
     @blp.app_template_filter("words")
     def _words(value) -> str:

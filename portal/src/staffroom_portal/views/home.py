@@ -6,6 +6,7 @@ from flask import Blueprint, render_template
 from ..app import api, is_hr, signed_in, user
 from ..backend import ApiError
 from ..ui import register_filters
+from .hr import mattering, overdue_in
 
 blp = Blueprint("home", __name__)
 register_filters(blp)
@@ -31,8 +32,6 @@ def index():
 def hr_summary(calls) -> dict:
     """For HR, the trust (or their academy) at a glance: the cycle that matters and how many of its appraisals are
     overdue, and the targets by where they stand."""
-    from .hr import mattering, overdue_in
-
     cycles = calls.get("/api/appraisal/cycles")
     cycle = min(cycles, key=mattering) if cycles else None
     overdue = overdue_in(calls, cycle) if cycle and cycle["status"] == "open" else []

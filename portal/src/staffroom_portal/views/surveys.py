@@ -14,7 +14,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 
 from ..app import api, is_hr, signed_in, user
 from ..backend import ApiError
-from ..ui import Form, fields, submit
+from ..ui import Form, day, fields, submit
 
 blp = Blueprint("surveys", __name__)
 
@@ -183,16 +183,11 @@ def _trend(series: list[dict], titles: dict, academies: dict, everyone: str) -> 
         rows.append({"label": f"{titles.get(s['measure'], s['measure'])} ({where})", "unit": "%" if share else "",
                      "signed": enps, "values": {p["run_id"]: value(p) for p in shown},
                      "withheld": {p["run_id"] for p in s["points"] if p.get("withheld")},
-                     "points": [{"label": f"{p['title']} ({_day(p['closed_on'])})",
+                     "points": [{"label": f"{p['title']} ({day(p['closed_on'])})",
                                  "value": round(p["mean"]) if enps else p["favourable"] if share else p["mean"]}
                                 for p in shown]})
     return {"runs": [{"id": run_id, "title": title, "closed_on": closed} for _, closed, run_id, title in runs],
             "rows": rows}
-
-
-def _day(iso: str) -> str:
-    day = date.fromisoformat(iso)
-    return f"{day.day} {day:%B %Y}"
 
 
 def _counted(texts: list[str]) -> list[tuple[str, int]]:
@@ -229,7 +224,7 @@ def schedule(run_id):
     if survey["status"] == "open":
         flash(f"The survey is open: {survey['invited']} people have been sent their link.")
     else:
-        flash(f"The survey is scheduled: it opens on {_day(survey['opens_on'])} and invitations go out then.")
+        flash(f"The survey is scheduled: it opens on {day(survey['opens_on'])} and invitations go out then.")
     return redirect(url_for(".run", run_id=run_id))
 
 

@@ -9,6 +9,7 @@ from urllib.parse import quote
 from flask import Blueprint, render_template, request
 
 from ..app import api, signed_in
+from ..ui import day
 
 blp = Blueprint("targets", __name__, url_prefix="/targets")
 
@@ -53,12 +54,12 @@ def why(person: dict) -> str:
     """Why a person is listed, in words: the target's reason with its date and what it is about put in."""
     about = person.get("about") or ""
     try:
-        about = _day(date.fromisoformat(about))
+        about = day(date.fromisoformat(about))
     except ValueError:
         about = STEPS.get(about, about)
     reason = person["reason"].replace("{about}", about)
     if person.get("due_on"):
-        reason = reason.replace("{due_on}", _day(date.fromisoformat(person["due_on"])))
+        reason = reason.replace("{due_on}", day(person["due_on"]))
     return reason[:1].upper() + reason[1:]
 
 
@@ -72,7 +73,3 @@ def amount(benchmark: dict, value: float | None) -> str:
     if benchmark["figure"] == "enps":
         return f"{value:+.0f}" if round(value) else "0"
     return f"{value:.2f}"
-
-
-def _day(value: date) -> str:
-    return f"{value.day} {value:%B %Y}"

@@ -12,7 +12,8 @@ respondents between them, so subtracting what is shown from the total reveals no
 Hiding one more group can break another sum, so it repeats until every sum holds (it only ever hides more,
 so it ends). Every group the run asked is a cell, with 0 where nobody answered: a lone leader's cell is then
 hidden, and hides the same others, whether they answered or not, so what is hidden does not say who took part
-(issue 19's tenth outsider). This is the standard row-and-column rule of statistical disclosure control, applied per figure (people skip different questions).
+(issue 19's tenth outsider). This is the standard row-and-column rule of statistical disclosure control, applied
+per figure (people skip different questions).
 
 That rule holds each sum on its own. It does not hold against all the sums at once: issue 19's outsiders
 solved every published distribution together (an integer programme) and, because the groups that cross the
@@ -213,7 +214,7 @@ def suppressed(counts: dict[Hashable, int], sums: list[tuple[Hashable, list[Hash
             if not gone or (len(gone) >= 2 and (len(gone) == len(present) or sum(counts[p] for p in gone) >= k)):
                 continue
             shown = [p for p in present if p not in hidden]
-            hidden.add(fewest(shown) if shown else total)  # the smallest shown part; failing that, the total itself
+            hidden.add(fewest(shown) if shown else total)  # the shown part that asked fewest; failing that, the total
             changed = True
     return hidden
 
@@ -246,8 +247,9 @@ def driver_shown(pairs: int, measure_n: int | None, outcome_n: int | None, k: in
 
 def comparable(series: list[tuple[int, int, int]], changed=lambda i, j: 0) -> list[bool]:
     """Which points of a figure's series over runs (oldest first; each its count n, its run's minimum group k and
-    how many of the group's respondents skipped it, None if not known) may be shown beside the others; `changed(i, j)`: how many
-    people answered one of runs i and j and not the other (None: not known, so not compared).
+    how many of the group's respondents skipped it, None if not known) may be shown beside the others;
+    `changed(i, j)`: how many people answered one of runs i and j and not the other (None: not known, so not
+    compared).
 
     Two runs' figures for a group subtract to the answers of the people who came or went in between: if one person
     left and the rest answered as before, the difference is that person's answer. So a point is shown only if, with
