@@ -156,6 +156,25 @@ def test_the_record_has_the_objectives_and_the_review(client, trust, reviewed):
     assert "<b>Year 6</b>" not in html  # what staff type is escaped
 
 
+def test_the_record_gives_a_starter_s_own_key_dates(client, db, trust, steps):
+    """The printed record gave the cycle's dates where the appraisal page gives the reviewee's own (issue 20)."""
+    from datetime import date, timedelta
+
+    from sqlalchemy import update
+
+    from appraisal.adapters.orm import staff
+
+    with db.context.engine.begin() as conn:  # joined 30 days ago, after the cycle started
+        conn.execute(update(staff).where(staff.c.staff_id == uuid.UUID(trust.teacher.id))
+                     .values(start_date=date.today() - timedelta(days=30)))
+    a = steps.started()
+    own = client.get(f"/appraisals/{a['id']}", headers=trust.teacher.headers).get_json()["key_dates"]
+    html = client.get(f"/appraisals/{a['id']}/record", headers=trust.teacher.headers).get_data(as_text=True)
+    assert f"<dt>Objectives due</dt><dd>{date.fromisoformat(own['objectives_due']):%d %B %Y}</dd>" in html
+    cycle = client.get(f"/cycles/{a['cycle_id']}", headers=trust.trust_hr.headers).get_json()
+    assert own["objectives_due"] > cycle["objectives_due"]  # hers, counted from her first day, not the cycle's
+
+
 def test_the_record_omits_the_support_plan_for_the_reviewee(client, trust, reviewed):
     html = client.get(f"/appraisals/{reviewed['id']}/record", headers=trust.teacher.headers).get_data(as_text=True)
     assert "Support plan" not in html and "Weekly coaching" not in html

@@ -355,7 +355,9 @@ class Record(MethodView):
         """The appraisal record as a printable document (use the browser's Print → Save as PDF)."""
         _, repo, appraisal, found = _visible(appraisal_id)
         cycle = repo.cycle(appraisal.cycle_id)
-        return Response(reports.record_html(_full(appraisal, repo, found), cycle), mimetype="text/html")
+        person = repo.person(appraisal.reviewee_id)
+        view = {**_full(appraisal, repo, found), "key_dates": key_dates(cycle, person.start_date if person else None)}
+        return Response(reports.record_html(view, cycle), mimetype="text/html")
 
 
 # -- reports ------------------------------------------------------------------------------------

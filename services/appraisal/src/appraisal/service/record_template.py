@@ -22,9 +22,9 @@ RECORD = """<!doctype html>
   <dt>Reviewee</dt><dd>{{ a.reviewee_name or a.reviewee_id }}</dd>
   <dt>Appraiser</dt><dd>{{ a.appraiser_name or a.appraiser_id or "not assigned" }}</dd>
   <dt>Status</dt><dd>{{ a.status.value.replace("_", " ") }}</dd>
-  <dt>Objectives due</dt><dd>{{ cycle.objectives_due.strftime("%d %B %Y") }}</dd>
-  <dt>Mid-year review due</dt><dd>{{ cycle.mid_year_due.strftime("%d %B %Y") }}</dd>
-  <dt>End-of-year review due</dt><dd>{{ cycle.end_of_year_due.strftime("%d %B %Y") }}</dd>
+  <dt>Objectives due</dt><dd>{{ a.key_dates.objectives_due.strftime("%d %B %Y") }}</dd>
+  <dt>Mid-year review due</dt><dd>{{ a.key_dates.mid_year_due.strftime("%d %B %Y") }}</dd>
+  <dt>End-of-year review due</dt><dd>{{ a.key_dates.end_of_year_due.strftime("%d %B %Y") }}</dd>
   {% if a.signed_off_on %}<dt>Signed off</dt><dd>{{ a.signed_off_on.strftime("%d %B %Y") }}</dd>{% endif %}
 </dl>
 
