@@ -179,3 +179,27 @@ def test_hr_home_page_shows_the_trust_at_a_glance(page):
     sign_in(page, suggested="member of staff")
     page.goto("/")
     expect(page.get_by_role("region", name=re.compile("at a glance"))).to_have_count(0)
+
+
+def test_hr_send_a_reminder_from_the_overdue_list_once_a_week(page, context):
+    """Issue 20: the overdue list had no "send a reminder" (audited, rate-limited)."""
+    sign_in(page, suggested="trust HR")
+    page.goto("/hr/appraisal#overdue")
+    table = page.get_by_role("table", name="Overdue appraisals, the longest overdue first")
+    row = table.get_by_role("row").filter(has=page.get_by_role("button", name=re.compile("^Send a reminder"))).first
+    name = row.get_by_role("rowheader").inner_text()
+    stale = context.new_page()  # the same list, open in another tab before the reminder is sent
+    stale.goto(page.url)
+    row.get_by_role("button", name=f"Send a reminder about {name}'s appraisal").click()
+    expect(page.locator(".flashes")).to_contain_text(
+        re.compile(rf"Reminder sent to .*{name}"))
+    sent = table.get_by_role("row").filter(has=page.get_by_role("rowheader", name=name, exact=True))
+    expect(sent).to_contain_text(re.compile(r"Sent \d+ \w+ 20\d\d by "))
+    expect(sent).to_contain_text(re.compile(r"Another can be sent from \d+ \w+ 20\d\d"))
+    expect(sent.get_by_role("button")).to_have_count(0)
+    # the other tab still offers the button; the second reminder is refused, and says when one can be sent
+    stale.get_by_role("button", name=f"Send a reminder about {name}'s appraisal").click()
+    alert = stale.get_by_role("alert")
+    expect(alert).to_contain_text(re.compile(r"A reminder about this appraisal was sent on \d+ \w+ 20\d\d; another "
+                                             r"can be sent from \d+ \w+ 20\d\d\."))
+    expect(stale.get_by_role("heading", level=1)).to_have_text("Appraisal cycles")

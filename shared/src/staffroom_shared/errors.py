@@ -51,6 +51,14 @@ class Unprocessable(Problem):
         super().__init__(422, "Unprocessable Content", detail, **extensions)
 
 
+class TooManyRequests(Problem):
+    """Done too recently to do again yet (e.g. a reminder about one appraisal); Retry-After says when."""
+
+    def __init__(self, detail: str, retry_after: int, **extensions):
+        super().__init__(429, "Too Many Requests", detail, **extensions)
+        self.retry_after = retry_after
+
+
 class ServiceUnavailable(Problem):
     def __init__(self, detail: str, retry_after: int = 5):
         super().__init__(503, "Service Unavailable", detail)
@@ -102,7 +110,7 @@ def handle_http_exception(error: HTTPException) -> Response:
     if status == 413:
         detail = f"the request body is larger than the limit of {_limit()} bytes"
     response = problem_response(status, title, detail, **extensions)
-    if isinstance(error, ServiceUnavailable):
+    if isinstance(error, (ServiceUnavailable, TooManyRequests)):
         response.headers["Retry-After"] = str(error.retry_after)
     if error.code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
         response.headers["Allow"] = ", ".join(error.valid_methods)

@@ -3,14 +3,15 @@ with its CSV import. Every figure comes from the APIs as the signed-in person, s
 and trust HR the whole trust."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from functools import wraps
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
 from ..app import api, is_hr, signed_in, user
+from ..backend import ApiError
 from ..ui import Form, fields, refused, submit
-from .appraisal import today, with_deadlines
+from .appraisal import LONDON, today, with_deadlines
 
 blp = Blueprint("hr", __name__, url_prefix="/hr")
 
@@ -58,19 +59,28 @@ def index():
 @blp.get("/appraisal")
 @hr_only
 def appraisal():
+    return appraisal_page(request.args.get("cycle"))
+
+
+def appraisal_page(chosen: str | None, form: Form | None = None):
+    """Cycles, the chosen one's completion and overdue list (the one that matters if none is chosen), and the
+    trend; `form`: a reminder the API refused, shown at the top."""
     calls = api()
     cycles = calls.get("/api/appraisal/cycles")
-    chosen = request.args.get("cycle") or (min(cycles, key=mattering)["id"] if cycles else None)
+    chosen = chosen or (min(cycles, key=mattering)["id"] if cycles else None)
     cycle = next((c for c in cycles if c["id"] == chosen), None)
     completion = calls.get(f"/api/appraisal/cycles/{cycle['id']}/completion") if cycle else []
     overdue = overdue_in(calls, cycle) if cycle and cycle["status"] == "open" else []
+    reminded = {r["appraisal_id"]: reminder_shown(r) for r in
+                calls.get(f"/api/appraisal/cycles/{cycle['id']}/reminders")} if overdue else {}
     # Completion over time: the targets service records the share of reviews done on time every day.
     me = user()
     academy_id = None if me.has_role("trust_hr") else me.academy_id
     trend = calls.get("/api/targets/targets/reviews_on_time/trend", academy_id=academy_id)["points"]
     return render_template("hr/appraisal.html", cycles=cycles, cycle=cycle, completion=completion,
                            statuses=STATUSES, academies=academies(), trend=trend, trend_academy=academy_id,
-                           overdue=overdue, today=today())
+                           overdue=overdue, reminded=reminded, today=today(),
+                           form=form or Form()), form.error.status if form and form.error else 200
 
 
 def overdue_in(calls, cycle: dict) -> list[dict]:
@@ -79,6 +89,34 @@ def overdue_in(calls, cycle: dict) -> list[dict]:
     found = with_deadlines(calls.all_pages("/api/appraisal/appraisals", cycle_id=cycle["id"]))
     late = [a for a in found if a["deadline"] and a["deadline"]["overdue"]]
     return sorted(late, key=lambda a: (a["deadline"]["due"], a["reviewee_name"] or ""))
+
+
+def reminder_shown(r: dict) -> dict:
+    """The last reminder about an appraisal, in UK dates, and whether another may be sent yet."""
+    sent, again = (datetime.fromisoformat(r[k]).astimezone(LONDON) for k in ("sent_at", "next_allowed_at"))
+    return {**r, "sent_on": sent.date(), "again_on": again.date(), "waiting": again > datetime.now(LONDON)}
+
+
+# Who HR's reminder goes to, by the step that is late (the appraisal service's rule).
+REMINDED = {"Objectives": ("reviewee_name", "appraiser_name"), "Mid-year review": ("appraiser_name",),
+            "End-of-year review": ("appraiser_name",), "Sign-off": ("reviewee_name",)}
+
+
+@blp.post("/appraisal/appraisals/<uuid:appraisal_id>/reminder")
+@hr_only
+def send_reminder(appraisal_id):
+    """The overdue list's "Send a reminder": at most one a week per appraisal (the API refuses sooner: 429)."""
+    try:
+        api().post(f"/api/appraisal/appraisals/{appraisal_id}/reminders", json={})
+    except ApiError as error:
+        if error.status not in (409, 429):
+            raise
+        return appraisal_page(request.form.get("cycle"), Form(request.form, error, "reminder"))
+    found = with_deadlines([api().get(f"/api/appraisal/appraisals/{appraisal_id}")])[0]
+    step = found["deadline"]["what"] if found["deadline"] else "Objectives"
+    names = [found[k] for k in REMINDED[step] if found.get(k)]
+    flash(f"Reminder sent to {' and '.join(names) or 'the people concerned'}. Another can be sent in a week.")
+    return redirect(url_for("hr.appraisal", cycle=found["cycle_id"], _anchor="overdue"))
 
 
 def mattering(cycle: dict) -> tuple:

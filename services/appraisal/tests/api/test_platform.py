@@ -11,7 +11,8 @@ EXPECTED_PATHS = {
     "/appraisals/{appraisal_id}/reviews/{stage}/comments": {"put"}, "/appraisals/{appraisal_id}/sign-off": {"post"},
     "/appraisals/{appraisal_id}/observations": {"post"}, "/appraisals/{appraisal_id}/meetings": {"post"},
     "/appraisals/{appraisal_id}/meetings.ics": {"get"}, "/appraisals/{appraisal_id}/support-plan": {"put"},
-    "/appraisals/{appraisal_id}/withdrawal": {"post"}, "/appraisals/{appraisal_id}/record": {"get"},
+    "/appraisals/{appraisal_id}/withdrawal": {"post"}, "/appraisals/{appraisal_id}/reminders": {"post"},
+    "/cycles/{cycle_id}/reminders": {"get"}, "/appraisals/{appraisal_id}/record": {"get"},
     "/reports/untrained-appraisers": {"get"},
 }
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}

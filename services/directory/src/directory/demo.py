@@ -29,6 +29,8 @@ def staff_csv(academies: list[tuple[str, str, str]], per_academy: int, *, seed: 
               domain: str = "oaktrust.example") -> str:
     """Each academy: a headteacher, deputies, middle leaders line-managing teachers and support staff."""
     rng = random.Random(seed)  # noqa: S311 - repeatable demo data, not a secret
+    renames = random.Random(seed + 1)  # noqa: S311 - a second stream, so that the rest of the trust is unchanged
+    used: set[tuple[str, str]] = set()
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(HEADER)
@@ -39,6 +41,9 @@ def staff_csv(academies: list[tuple[str, str, str]], per_academy: int, *, seed: 
             n += 1
             code = f"S{n:06d}"
             first, last = rng.choice(FIRST), rng.choice(LAST)
+            while (first, last) in used and len(used) < len(FIRST) * len(LAST):  # no namesakes in a demo
+                first, last = renames.choice(FIRST), renames.choice(LAST)
+            used.add((first, last))
             if i == 0:
                 category, post, manager = "Leadership", "Headteacher", ""
             elif i < 3:

@@ -47,6 +47,15 @@ CASES = [
      {(TEACHER, "appraisal"), (MANAGER, "appraisal")}),
     ("appraisal.signed_off", {**APPRAISAL, "signed_off_on": "2027-07-03"},
      {(TEACHER, "appraisal"), (MANAGER, "appraisal")}),
+    ("appraisal.reminder_sent", {**APPRAISAL, "milestone": "objectives", "due_on": "2026-10-31", "days_overdue": 9,
+                                 "sent_by_id": str(MANAGER), "note": None},
+     {(TEACHER, "appraisal"), (MANAGER, "appraisal")}),
+    ("appraisal.reminder_sent", {**APPRAISAL, "milestone": "mid_year_review", "due_on": "2027-02-28",
+                                 "days_overdue": 3, "sent_by_id": None, "note": "Please book it this week"},
+     {(MANAGER, "appraisal")}),
+    ("appraisal.reminder_sent", {**APPRAISAL, "milestone": "sign_off", "due_on": "2027-07-31", "days_overdue": 2,
+                                 "sent_by_id": str(MANAGER), "note": None},
+     {(TEACHER, "appraisal")}),
     ("cpd.enrolment_requested", ref(line_manager_id=str(MANAGER), needs_hr_approval=True), {(MANAGER, "cpd_approvals")}),
     ("cpd.enrolment_approved", ref(approved_by=str(MANAGER), stage="line_manager", status="confirmed"),
      {(TEACHER, "cpd_updates")}),
@@ -212,3 +221,22 @@ def test_the_end_of_year_review_asks_the_reviewee_to_sign_off_and_sign_off_tells
     done = {d.recipient_id: d.subject for d in RULES["appraisal.signed_off"](
         {**APPRAISAL, "signed_off_on": "2027-07-03"}, people)}
     assert done == {TEACHER: "Your appraisal for this year is signed off", MANAGER: "Tom signed off their appraisal"}
+
+
+def test_hr_s_reminder_says_who_asked_what_is_late_and_goes_to_whoever_must_act():
+    """Issue 20: academy HR's "send a reminder" beside the overdue list."""
+    objectives = {**APPRAISAL, "milestone": "objectives", "due_on": "2026-10-31", "days_overdue": 9,
+                  "sent_by_id": str(MANAGER), "note": "Ten minutes after Tuesday's briefing?"}
+    told = {d.recipient_id: d for d in RULES["appraisal.reminder_sent"](objectives, people)}
+    assert told[TEACHER].subject == "Reminder: agreeing your objectives is overdue"
+    assert told[TEACHER].body.startswith("Dear Tom,\n\nPriya in HR has asked us to remind you: agreeing your "
+                                         "objectives was due on 31 October 2026 (9 days ago).")
+    assert told[TEACHER].body.endswith("Priya added: \u201cTen minutes after Tuesday's briefing?\u201d")
+    assert told[MANAGER].subject == "Reminder: Tom's appraisal is overdue"
+    assert "agreeing objectives for Tom, whose appraiser you are, was due on 31 October 2026" in told[MANAGER].body
+    [review] = RULES["appraisal.reminder_sent"]({**objectives, "milestone": "end_of_year_review", "sent_by_id": None,
+                                                 "note": None}, people)
+    assert review.recipient_id == MANAGER and review.body.startswith(
+        "Dear Priya,\n\nYour academy's HR team has asked us to remind you: the end-of-year review for Tom")
+    [sign] = RULES["appraisal.reminder_sent"]({**objectives, "milestone": "sign_off", "note": None}, people)
+    assert sign.recipient_id == TEACHER and sign.subject == "Reminder: signing off your appraisal is overdue"

@@ -94,6 +94,17 @@ class OverdueV1(AppraisalRef):
     days_overdue = fields.Integer(required=True)
 
 
+@contract("appraisal.reminder_sent", 1)
+class ReminderSentV1(AppraisalRef):
+    """HR reminded the people who must act on an overdue appraisal (at most once a week per appraisal)."""
+
+    milestone = fields.String(required=True, validate=validate.OneOf((*MILESTONES, "sign_off")))
+    due_on = fields.Date(required=True)
+    days_overdue = fields.Integer(required=True)
+    sent_by_id = fields.UUID(required=True, allow_none=True, metadata={"description": "the HR officer who sent it"})
+    note = fields.String(required=True, allow_none=True, validate=validate.Length(max=500))
+
+
 @contract("appraisal.closed", 1)
 class ClosedV1(AppraisalRef):
     """The appraisal ended without sign-off: the member of staff left, or HR withdrew it."""

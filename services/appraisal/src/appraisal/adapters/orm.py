@@ -158,6 +158,16 @@ overdue_notices = Table(  # so each missed key date is announced once
     Column("noticed_on", Date, nullable=False),
 )
 
+reminders = Table(  # HR's "send a reminder": who sent one, when, about which key date (rate limit and audit)
+    "reminders", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("appraisal_id", Uuid, ForeignKey("appraisals.id", ondelete="CASCADE"), nullable=False),
+    Column("milestone", String(30), nullable=False),
+    Column("sent_at", UtcDateTime, nullable=False),
+    Column("sent_by", Uuid, nullable=True),
+    Index("ix_reminders_appraisal_sent_at", "appraisal_id", "sent_at"),
+)
+
 appraisal_documents = Table(  # read model: each appraisal as GET /appraisals/<id> shows it, kept by adapters.documents
     "appraisal_documents", metadata,
     Column("appraisal_id", Uuid, ForeignKey("appraisals.id", ondelete="CASCADE"), primary_key=True),

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..domain.model import IN_PROGRESS, Appraisal, Cycle, CycleStatus, StaffRecord, Status
-from .orm import appraisals, staff, trained_appraisers
+from .orm import appraisals, reminders, staff, trained_appraisers
 
 
 @dataclass
@@ -55,6 +55,28 @@ class AppraisalRepository:
     def is_trained(self, staff_id: uuid.UUID | None) -> bool:
         return staff_id is not None and self.session.scalar(
             select(func.count()).select_from(trained_appraisers).where(trained_appraisers.c.staff_id == staff_id)) > 0
+
+    # -- reminders HR sent
+    def last_reminder(self, appraisal_id: uuid.UUID) -> datetime | None:
+        return self.session.scalar(select(func.max(reminders.c.sent_at)).where(reminders.c.appraisal_id == appraisal_id))
+
+    def add_reminder(self, appraisal_id: uuid.UUID, milestone: str, sent_at: datetime, sent_by: uuid.UUID | None) -> None:
+        self.session.execute(reminders.insert().values(id=uuid.uuid4(), appraisal_id=appraisal_id, milestone=milestone,
+                                                       sent_at=sent_at, sent_by=sent_by))
+
+    def reminders_in(self, cycle_id: uuid.UUID, academy_ids: list[uuid.UUID] | None) -> list:
+        """The last reminder about each appraisal in the cycle that has had one (academy_ids None: all)."""
+        last = (select(reminders.c.appraisal_id, func.max(reminders.c.sent_at).label("sent_at"),
+                       func.count().label("count"))
+                .join(appraisals, appraisals.c.id == reminders.c.appraisal_id)
+                .where(appraisals.c.cycle_id == cycle_id).group_by(reminders.c.appraisal_id))
+        if academy_ids is not None:
+            last = last.where(appraisals.c.academy_id.in_(academy_ids))
+        last = last.subquery()
+        return list(self.session.execute(
+            select(last.c.appraisal_id, last.c.sent_at, last.c.count, reminders.c.milestone, reminders.c.sent_by)
+            .join(reminders, (reminders.c.appraisal_id == last.c.appraisal_id) & (reminders.c.sent_at == last.c.sent_at))
+            .order_by(last.c.appraisal_id)))
 
     # -- cycles
     def cycle(self, cycle_id: uuid.UUID) -> Cycle | None:

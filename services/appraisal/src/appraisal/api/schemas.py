@@ -152,6 +152,29 @@ class ReassignSchema(Schema):
     appraiser_id = fields.UUID(required=True)
 
 
+class ReminderRequestSchema(Schema):
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500),
+                         metadata={"description": "a line from HR added to the reminder"})
+
+
+class ReminderSchema(Schema):
+    appraisal_id = fields.UUID()
+    milestone = fields.String(metadata={"description": "objectives, mid_year_review, end_of_year_review or sign_off"})
+    due_on = fields.Date()
+    days_overdue = fields.Integer()
+    sent_at = fields.DateTime()
+    next_allowed_at = fields.DateTime(metadata={"description": "the first moment another reminder can be sent"})
+
+
+class SentReminderSchema(Schema):
+    appraisal_id = fields.UUID()
+    milestone = fields.String()
+    sent_at = fields.DateTime()
+    sent_by_name = fields.String(allow_none=True)
+    count = fields.Integer(metadata={"description": "reminders sent about this appraisal so far"})
+    next_allowed_at = fields.DateTime()
+
+
 class WithdrawSchema(Schema):
     reason = fields.String(required=True, validate=SHORT)
 

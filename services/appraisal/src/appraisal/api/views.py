@@ -120,6 +120,22 @@ class CompletionCsv(MethodView):
             "Content-Disposition": f'attachment; filename="appraisal-completion-{cycle_id}.csv"'})
 
 
+@cycles_blp.route("/<uuid:cycle_id>/reminders")
+class CycleReminders(MethodView):
+    @cycles_blp.response(200, schemas.SentReminderSchema(many=True))
+    def get(self, cycle_id: uuid.UUID):
+        """The last reminder HR sent about each appraisal in the cycle (HR: their academy; trust HR: all)."""
+        principal = authenticate()
+        scope = academy_scope(principal)
+        require(scope is None or bool(scope), "only HR can see the reminders sent")
+        repo = _repo()
+        rows = repo.reminders_in(cycle_id, None if scope is None else list(scope))
+        names = repo.names(r.sent_by for r in rows)
+        return [{"appraisal_id": r.appraisal_id, "milestone": r.milestone, "sent_at": r.sent_at, "count": r.count,
+                 "sent_by_name": names.get(r.sent_by), "next_allowed_at": r.sent_at + commands.REMIND_AGAIN_AFTER}
+                for r in rows]
+
+
 # -- appraisals ---------------------------------------------------------------------------------
 
 @appraisals_blp.route("")
@@ -334,6 +350,21 @@ class SupportPlan(MethodView):
         principal = authenticate()
         commands.set_support_plan(_uow(principal), principal, appraisal_id, data["support_plan"], data["notes"])
         return _after(appraisal_id)
+
+
+@appraisals_blp.route("/<uuid:appraisal_id>/reminders")
+class Reminders(MethodView):
+    @appraisals_blp.arguments(schemas.ReminderRequestSchema)
+    @appraisals_blp.response(201, schemas.ReminderSchema)
+    @appraisals_blp.alt_response(409, description="nothing in the appraisal is overdue; nothing sent",
+                                 schema=ProblemSchema, content_type="application/problem+json")
+    @appraisals_blp.alt_response(429, description="a reminder about it was sent in the last week (Retry-After says "
+                                 "when another can be); nothing sent", schema=ProblemSchema,
+                                 content_type="application/problem+json")
+    def post(self, data, appraisal_id: uuid.UUID):
+        """Remind whoever must act on an overdue appraisal (HR; at most one a week per appraisal, audited)."""
+        principal = authenticate()
+        return commands.send_reminder(_uow(principal), principal, appraisal_id, data["note"])
 
 
 @appraisals_blp.route("/<uuid:appraisal_id>/withdrawal")

@@ -3,23 +3,25 @@ change with its events and audit row in one unit of work."""
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from typing import Callable
+from zoneinfo import ZoneInfo
 
-from staffroom_shared.errors import NotFound, Unprocessable
+from staffroom_shared.errors import Conflict, NotFound, TooManyRequests, Unprocessable
 from staffroom_shared.uow import UnitOfWork
 from staffroom_shared.principal import Principal
 
 from ..adapters.repository import AppraisalRepository
 from ..domain.model import (
     Appraisal, AppraisalError, DevelopmentNeed, KeyDates, Meeting, Objective, Observation, ProgressUpdate, Review,
-    Stage, key_dates,
+    Stage, Status, key_dates,
 )
 from . import events
 from .access import require_relation
 from .errors import rule_broken
 
 PARTIES = ("reviewee", "appraiser")
+UK = ZoneInfo("Europe/London")
 
 
 def _change(uow: UnitOfWork, principal: Principal, appraisal_id: uuid.UUID, allowed: tuple[str, ...], doing: str,
@@ -214,6 +216,50 @@ def set_support_plan(uow, principal, appraisal_id, on_plan: bool, notes: str | N
         return {"support_plan": [before[0], on_plan], "support_plan_notes_changed": before[1] != notes}
 
     return _change(uow, principal, appraisal_id, ("appraiser", "hr"), "change a support plan", action)
+
+
+REMIND_AGAIN_AFTER = timedelta(days=7)  # HR's reminders about one appraisal: at most one a week
+
+
+def send_reminder(uow, principal, appraisal_id, note: str | None, now: datetime | None = None) -> dict:
+    """HR remind the people who must act on an overdue appraisal: the reviewee and appraiser for objectives,
+    the appraiser for a review, the reviewee for sign-off. Kept (the reminders table and the audit log), and
+    refused with 429 within a week of the last one, so that staff are not nagged daily."""
+    now = now or datetime.now(timezone.utc)
+    sent: dict = {}
+
+    def action(appraisal: Appraisal, repo: AppraisalRepository):
+        cycle = repo.cycle(appraisal.cycle_id)
+        person = repo.person(appraisal.reviewee_id)
+        today = now.astimezone(UK).date()
+        milestone, due_on = overdue_step(appraisal, cycle, person.start_date if person else None, today)
+        last = repo.last_reminder(appraisal.id)
+        if last is not None and now - last < REMIND_AGAIN_AFTER:
+            again = last + REMIND_AGAIN_AFTER
+            raise TooManyRequests(
+                f"a reminder about this appraisal was sent on {last.astimezone(UK):%-d %B %Y}; another can be sent "
+                f"from {again.astimezone(UK):%-d %B %Y}", retry_after=int((again - now).total_seconds()) + 1,
+                last_sent_at=last.isoformat(), next_allowed_at=again.isoformat())
+        repo.add_reminder(appraisal.id, milestone, now, principal.staff_id)
+        sent.update(**events.ref(appraisal), milestone=milestone, due_on=due_on,
+                    days_overdue=(today - due_on).days, sent_by_id=principal.staff_id, note=note or None)
+        uow.emit("appraisal.reminder_sent", sent, academy_id=appraisal.academy_id)
+        return {"milestone": milestone, "note": note}
+
+    _change(uow, principal, appraisal_id, ("hr",), "send a reminder", action)
+    return {**sent, "sent_at": now, "next_allowed_at": now + REMIND_AGAIN_AFTER}
+
+
+def overdue_step(appraisal: Appraisal, cycle, started_on: date | None, today: date) -> tuple[str, date]:
+    """The step an appraisal is late with and the date it was due (the reviewee's own dates); 409 if none."""
+    dates = key_dates(cycle, started_on)
+    missed = appraisal.missed(dates, today)
+    if missed:
+        return missed[0], dates.due()[missed[0]]
+    if appraisal.status == Status.END_OF_YEAR_REVIEWED and today > cycle.ends_on:
+        return "sign_off", cycle.ends_on
+    raise Conflict(f"nothing in this appraisal is overdue (it is '{appraisal.status.label}'), so there is "
+                   "nothing to remind anyone about")
 
 
 def withdraw(uow, principal, appraisal_id, reason: str) -> Appraisal:

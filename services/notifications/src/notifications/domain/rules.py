@@ -193,6 +193,30 @@ def signed_off(p: dict, people: People) -> list[Draft]:
     return out
 
 
+def reminder_sent(p: dict, people: People) -> list[Draft]:
+    """HR's reminder about an overdue appraisal, to whoever must act: both people for objectives (they agree them
+    together), the appraiser for a review, the reviewee for sign-off. Says who in HR sent it."""
+    reviewee, sender = people(_uuid(p["reviewee_id"])), people(_uuid(p.get("sent_by_id")))
+    asked = f"{_name(sender)} in HR has asked" if sender else "Your academy's HR team has asked"
+    due = f"was due on {_date(p['due_on'])} ({_days(p['days_overdue'])} ago)"
+    note = f"\n\n{_name(sender) if sender else 'They'} added: \u201c{p['note']}\u201d" if p.get("note") else ""
+    link = f"/appraisals/{p['appraisal_id']}"
+    milestone = p["milestone"]
+    out: list[Draft] = []
+    if milestone in ("objectives", "sign_off"):
+        step = "Agreeing your objectives" if milestone == "objectives" else "Signing off your appraisal"
+        out += _to(people, p["reviewee_id"], "appraisal", f"Reminder: {step[0].lower() + step[1:]} is overdue",
+                   f"{asked} us to remind you: {step[0].lower() + step[1:]} {due}. Please do it in Staffroom"
+                   + (" with your appraiser." if milestone == "objectives" else ".") + note, link)
+    if milestone != "sign_off" and reviewee is not None:
+        step = {"objectives": "Agreeing objectives", "mid_year_review": "The mid-year review",
+                "end_of_year_review": "The end-of-year review"}.get(milestone, "The next step")
+        out += _to(people, p.get("appraiser_id"), "appraisal", f"Reminder: {_name(reviewee)}'s appraisal is overdue",
+                   f"{asked} us to remind you: {step[0].lower() + step[1:]} for {_name(reviewee)}, whose appraiser "
+                   f"you are, {due}. Please do it in Staffroom." + note, link)
+    return out
+
+
 def enrolment_requested(p: dict, people: People) -> list[Draft]:
     who = people(_uuid(p["staff_id"]))
     if who is None or not p.get("line_manager_id"):
@@ -311,6 +335,7 @@ RULES: dict[str, Callable[[dict, People], list[Draft]]] = {
     "appraisal.objectives_agreed": objectives_agreed,
     "appraisal.review_completed": review_completed,
     "appraisal.signed_off": signed_off,
+    "appraisal.reminder_sent": reminder_sent,
     "cpd.enrolment_requested": enrolment_requested,
     "cpd.enrolment_approved": enrolment_approved,
     "cpd.enrolment_declined": enrolment_declined,
