@@ -252,3 +252,49 @@ def test_a_line_manager_records_a_lesson_observation(page):
     expect(recorded).to_contain_text("Behaviour on the corridor between lessons")
     expect(recorded).to_contain_text("Consistent use of the lining-up routine.")
     assert accessibility_violations(page) == []
+
+
+def test_hr_put_someone_on_a_support_plan_change_their_appraiser_and_withdraw_the_appraisal(page, browser, suite):
+    """Issue 20: HR could not reassign an appraiser, record a support plan or withdraw an appraisal in the portal."""
+    me = demo_names(page)["academy HR"]
+    sign_in(page, suggested="academy HR")
+    page.goto("/hr/appraisal#overdue")
+    table = page.get_by_role("table", name="Overdue appraisals, the longest overdue first")
+    table.get_by_role("row").last.get_by_role("link").click()
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).to_contain_text("Appraisal for ")
+    reviewee = heading.inner_text().removeprefix("Appraisal for ")
+    facts = page.locator("dl.facts").first
+
+    support = page.locator("form", has=page.get_by_role("button", name="Save the support plan"))
+    support.get_by_label(f"{reviewee} is on a support plan").check()
+    support.get_by_label("Notes on the support plan").fill("Weekly coaching with the deputy head; reviewed at half term.")
+    support.get_by_role("button", name="Save the support plan").click()
+    expect(page.get_by_role("status")).to_contain_text("Support plan recorded")
+    expect(facts).to_contain_text("Weekly coaching with the deputy head")
+
+    choose = page.locator("form", has=page.get_by_role("button", name="Change the appraiser"))
+    choose.get_by_label("New appraiser").select_option(index=0)  # "Choose a member of staff": refused, said why
+    choose.get_by_role("button", name="Change the appraiser").click()
+    expect(page.get_by_role("alert")).to_contain_text("There is a problem")
+    options = page.get_by_label("New appraiser").locator("option").all_inner_texts()
+    assert not any(o.startswith(reviewee + ",") for o in options)  # nobody appraises themselves
+    before = facts.inner_text()
+    new = next(o for o in options[1:] if o.split(",")[0] not in before and not o.startswith(me + ","))
+    page.get_by_label("New appraiser").select_option(label=new)
+    page.get_by_role("button", name="Change the appraiser").click()
+    expect(page.get_by_role("status")).to_contain_text("Appraiser changed")
+    expect(facts).to_contain_text(new.split(",")[0])
+
+    page.get_by_role("button", name="Withdraw the appraisal").click()  # no reason: refused
+    expect(page.get_by_label("Why it is withdrawn")).to_have_attribute("aria-invalid", "true")
+    page.get_by_label("Why it is withdrawn").fill("Long-term absence")
+    page.get_by_role("button", name="Withdraw the appraisal").click()
+    expect(page.get_by_role("status")).to_contain_text("The appraisal is withdrawn")
+    expect(facts).to_contain_text("Withdrawn")
+    expect(page.get_by_role("heading", name="For HR")).to_have_count(0)
+    assert accessibility_violations(page) == []
+    phone = browser.new_context(base_url=suite, viewport={"width": 375, "height": 740}, is_mobile=True).new_page()
+    sign_in(phone, suggested="academy HR")
+    phone.goto(page.url)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375

@@ -167,7 +167,16 @@ def _render_detail(appraisal_id, form: Form | None = None, status: int = 200):
         objective_types=OBJECTIVE_TYPES, standards=STANDARDS, ratings=dict(RATINGS), outcomes=dict(OUTCOMES),
         judgements=dict(JUDGEMENTS), pay=dict(PAY), meeting_kinds=MEETING_KINDS,
         meeting_names=dict(MEETING_KINDS), observation_kinds=OBSERVATION_KINDS,
-        observers=_observers(a)), status
+        observers=_observers(a), candidates=_candidates(a) if role == "hr" else []), status
+
+
+def _candidates(a: dict) -> list[tuple[str, str]]:
+    """Who HR can choose as the appraiser: the academy's staff in post, but not the reviewee, by surname."""
+    if a["status"] not in NEXT_DUE:
+        return []
+    staff = api().all_pages("/api/directory/staff", academy_id=a["academy_id"], current=True)
+    return [(p["id"], f"{p['first_name']} {p['last_name']}, {p['post']}")
+            for p in sorted(staff, key=lambda p: (p["last_name"], p["first_name"])) if p["id"] != a["reviewee_id"]]
 
 
 def _observers(a: dict) -> dict:
@@ -405,6 +414,34 @@ def arrange_meeting(appraisal_id):
         del body["minutes"]  # the API's usual length
     form = submit(lambda: api().post(f"{API}/appraisals/{appraisal_id}/meetings", json=body), name="meeting")
     return _after(form, appraisal_id, "Meeting arranged. Download the calendar file to add it to your calendar.")
+
+
+# -- HR (and, for support plans, the appraiser) ------------------------------------------------------
+
+@blp.post("/appraisals/<uuid:appraisal_id>/appraiser")
+@signed_in
+def reassign(appraisal_id):
+    form = submit(lambda: api().put(f"{API}/appraisals/{appraisal_id}/appraiser", json=fields("appraiser_id")),
+                  name="appraiser")
+    return _after(form, appraisal_id, "Appraiser changed. The new appraiser can see the appraisal now, and the "
+                                      "previous one no longer can.")
+
+
+@blp.post("/appraisals/<uuid:appraisal_id>/support-plan")
+@signed_in
+def support_plan(appraisal_id):
+    body = {"support_plan": request.form.get("support_plan") == "yes", **fields("notes")}
+    form = submit(lambda: api().put(f"{API}/appraisals/{appraisal_id}/support-plan", json=body), name="support")
+    return _after(form, appraisal_id, "Support plan recorded." if body["support_plan"] else
+                  "Recorded: no support plan.")
+
+
+@blp.post("/appraisals/<uuid:appraisal_id>/withdrawal")
+@signed_in
+def withdraw(appraisal_id):
+    form = submit(lambda: api().post(f"{API}/appraisals/{appraisal_id}/withdrawal", json=fields("reason")),
+                  name="withdraw")
+    return _after(form, appraisal_id, "The appraisal is withdrawn. It is kept on record, and nothing more is due.")
 
 
 @blp.get("/appraisals/<uuid:appraisal_id>/meetings.ics")
