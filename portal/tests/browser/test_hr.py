@@ -113,10 +113,28 @@ def test_trust_hr_sees_cpd_spend_and_finds_staff(page, shot):
     expect(page.get_by_role("status")).to_contain_text("match ‘Headteacher’")
     expect(page.get_by_role("row").filter(has_text="Headteacher").first).to_be_visible()
     shot("staff-search")
+    # Issue 20: a name opens the person's record: their details, appraisals, CPD and development plan
+    head = page.get_by_role("row").filter(has_text="Headteacher").first.get_by_role("link")
+    name = head.inner_text()
+    head.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(name)
+    for section in ("Appraisals", "CPD", "Development plan"):
+        expect(page.get_by_role("heading", level=2, name=section)).to_be_visible()
+    expect(page.get_by_role("main")).to_contain_text(re.compile(r"Started\s*\d+ \w+ \d{4}"))
+    assert accessibility_violations(page) == []
 
     page.goto("/hr/appraisal")  # trust HR see every academy's completion of the trust-wide cycles
-    expect(page.get_by_role("img", name=re.compile("Share of appraisals signed off"))).to_be_visible()
-    expect(page.get_by_role("table", name="Appraisals by stage, by academy").get_by_role("row")).to_have_count(4)
+    # Mid-year nobody has signed off, so the chart says so and shows objectives agreed instead, as a head counts
+    expect(page.get_by_text(re.compile(r"^None is signed off yet: each is signed off after its end-of-year review, "
+                                       r"due \d+ \w+ 20\d\d\."))).to_be_visible()
+    expect(page.get_by_role("img", name=re.compile("Share of appraisals with objectives agreed"))).to_be_visible()
+    stages = page.get_by_role("table", name="Appraisals by stage, by academy")
+    expect(stages.get_by_role("row")).to_have_count(4)
+    chart = page.locator("figure", has=page.get_by_role("img", name=re.compile("with objectives agreed")))
+    for row in stages.get_by_role("row").all()[1:]:
+        academy, total, _not_started, agreed, mid, end, signed, *_ = row.locator("th, td").all_inner_texts()
+        share = round(100 * (int(agreed) + int(mid) + int(end) + int(signed)) / int(total), 1)
+        expect(chart.get_by_role("row", name=academy)).to_contain_text(f"{share}%")
     # Completion over time, from the figure the targets service records each day.
     expect(page.get_by_role("heading", name="Reviews done on time, over time")).to_be_visible()
     expect(page.get_by_text("Share of reviews done on time, whole trust")).to_be_visible()

@@ -79,14 +79,91 @@ def seed_appraisal(directory: ServiceContext, appraisal: ServiceContext, *, toda
             cycle = open_cycle(appraisal.uow(actor="demo-seed"), SEED_PRINCIPAL, cycle_id, today=today)
             opened.append(name)
             log.info("opened the demo cycle %s: %s appraisals", name, cycle.appraisal_count)
+            progress = seed_progress(appraisal, cycle_id, demo_people_ids(directory), today)
+            log.info("the demo cycle %s is under way: %s", name, progress)
     return {"opened": opened, "caught_up": caught_up}
+
+
+def demo_people_ids(directory: ServiceContext) -> set:
+    """The people the sign-in page offers: their own appraisals are left at the start, for them to work through
+    (the member of staff's with the line manager, who appraises them)."""
+    from directory import demo
+
+    return {p["staff_id"] for p in demo.demo_people(directory.uow())}
+
+
+DEMO_OBJECTIVES = {  # template: (title, type, objective, success criteria, Teachers' Standards)
+    "teachers": [("Reading across the curriculum", "pupil_outcomes",
+                  "By July, pupils in my classes read aloud and discuss a subject text every week.",
+                  "Book looks and pupil voice each term show weekly reading.", ["TS3", "TS4"]),
+                 ("Questioning that checks understanding", "professional_practice",
+                  "Use hinge questions in every lesson to check understanding before moving on.",
+                  "Two observations in the year see hinge questions used well.", ["TS6"])],
+    "support": [("Smoother school office", "professional_practice",
+                 "By Easter, move visitor sign-in and late marks to the new system.",
+                 "No paper sign-in after Easter; late marks entered the same day.", []),
+                ("First aid at work", "wellbeing", "Complete the first aid at work course and refresher.",
+                 "Certificate on file by the summer term.", [])],
+}
+
+
+def seed_progress(appraisal: ServiceContext, cycle_id, keep: set, today: date, *, seed: int = 20) -> dict:
+    """A trust part-way through the year: most objectives agreed on time, some late, some still drafts or not
+    started (overdue), and a quarter of those agreed already through the mid-year review, whose window is open.
+    Each step is the appraisal service's own command as the reviewee or appraiser, dated on the day they did it,
+    so every figure (targets, completion, overdue) follows from the events as it would in a real trust."""
+    import random
+
+    from appraisal.adapters.repository import AppraisalRepository
+    from appraisal.domain.model import Stage
+    from appraisal.service import appraisals as steps
+    from appraisal.service.appraisals import dates_of
+
+    chance = random.Random(seed)  # noqa: S311 - a repeatable demo, not a secret
+    with appraisal.uow() as uow:
+        repo = AppraisalRepository(uow.session)
+        found = repo.in_progress(cycle_id)
+        todo = [(a.id, a.reviewee_id, a.appraiser_id, a.academy_id, a.template.value, dates_of(repo, a))
+                for a in sorted(found, key=lambda a: str(a.id))
+                if a.appraiser_id is not None and a.reviewee_id not in keep]
+    counts = {"agreed_on_time": 0, "agreed_late": 0, "drafted": 0, "not_started": 0, "mid_year_reviewed": 0}
+    for appraisal_id, reviewee_id, appraiser_id, academy_id, template, dates in todo:
+        roll = chance.random()
+        if roll < 0.07:
+            counts["not_started"] += 1
+            continue
+        reviewee, appraiser = (Principal(staff_id=staff_id, roles=frozenset({"staff"}), academy_id=academy_id,
+                                         subject=str(staff_id)) for staff_id in (reviewee_id, appraiser_id))
+        objectives = []
+        for title, kind, text, criteria, standards in DEMO_OBJECTIVES.get(template, DEMO_OBJECTIVES["support"]):
+            objectives.append(steps.add_objective(appraisal.uow(actor=str(appraiser_id)), appraiser, appraisal_id, {
+                "title": title, "type": kind, "description": text, "success_criteria": criteria,
+                "standards": standards if template == "teachers" else [], "job_areas": [], "priorities": []}).id)
+        if roll < 0.15 or dates.objectives_due > today:
+            counts["drafted"] += 1
+            continue
+        late = roll < 0.30
+        agreed_on = (dates.objectives_due + timedelta(days=chance.randint(1, max((today - dates.objectives_due).days, 1)))
+                     if late else dates.objectives_due - timedelta(days=chance.randint(0, 20)))
+        agreed_on = min(agreed_on, today)
+        for who, by in ((appraiser, appraiser_id), (reviewee, reviewee_id)):
+            steps.agree_objectives(appraisal.uow(actor=str(by)), who, appraisal_id, today=agreed_on)
+        counts["agreed_late" if late else "agreed_on_time"] += 1
+        if chance.random() < 0.25 and dates.mid_year_opens_on <= today:
+            held = max(dates.mid_year_opens_on, today - timedelta(days=chance.randint(0, 20)))
+            steps.complete_review(appraisal.uow(actor=str(appraiser_id)), appraiser, appraisal_id, Stage.MID_YEAR, {
+                "assessments": {str(o): {"rating": "met", "comment": "On track."} for o in objectives},
+                "overall_outcome": chance.choice(("meets_expectations", "meets_expectations", "exceeds_expectations")),
+                "summary": "A good first half of the year."}, today=held)
+            counts["mid_year_reviewed"] += 1
+    return counts
 
 
 def demo_key_dates(today: date) -> dict[str, date]:
     """A cycle dated around today, whatever day the demo is run: objectives were due some weeks ago, the mid-year
     review is due in three weeks (its window open, so a line manager can hold one), the end-of-year review in the
     summer's place. A demo run on 1 September would otherwise show a cycle with nothing yet to do."""
-    starts_on = today - timedelta(days=160)
+    starts_on = today - timedelta(days=100)
     return {"starts_on": starts_on, "objectives_due": starts_on + timedelta(days=60),
             "mid_year_due": today + timedelta(days=21), "end_of_year_due": today + timedelta(days=157),
             "ends_on": today + timedelta(days=204)}

@@ -12,6 +12,7 @@ from ..app import api, is_hr, signed_in, user
 from ..backend import ApiError
 from ..ui import Form, fields, refused, submit
 from .appraisal import LONDON, today, with_deadlines
+from .cpd import titles
 
 blp = Blueprint("hr", __name__, url_prefix="/hr")
 
@@ -69,7 +70,8 @@ def appraisal_page(chosen: str | None, form: Form | None = None):
     cycles = calls.get("/api/appraisal/cycles")
     chosen = chosen or (min(cycles, key=mattering)["id"] if cycles else None)
     cycle = next((c for c in cycles if c["id"] == chosen), None)
-    completion = calls.get(f"/api/appraisal/cycles/{cycle['id']}/completion") if cycle else []
+    completion = [with_agreed(row) for row in calls.get(f"/api/appraisal/cycles/{cycle['id']}/completion")] \
+        if cycle else []
     overdue = overdue_in(calls, cycle) if cycle and cycle["status"] == "open" else []
     reminded = {r["appraisal_id"]: reminder_shown(r) for r in
                 calls.get(f"/api/appraisal/cycles/{cycle['id']}/reminders")} if overdue else {}
@@ -89,6 +91,16 @@ def overdue_in(calls, cycle: dict) -> list[dict]:
     found = with_deadlines(calls.all_pages("/api/appraisal/appraisals", cycle_id=cycle["id"]))
     late = [a for a in found if a["deadline"] and a["deadline"]["overdue"]]
     return sorted(late, key=lambda a: (a["deadline"]["due"], a["reviewee_name"] or ""))
+
+
+AGREED = ("objectives_agreed", "mid_year_reviewed", "end_of_year_reviewed", "signed_off")
+
+
+def with_agreed(row: dict) -> dict:
+    """A completion row with how many have agreed objectives (or gone further), and that as a share of all."""
+    agreed = sum(row["counts"].get(s, 0) for s in AGREED)
+    return {**row, "signed_off": row["counts"].get("signed_off", 0), "agreed": agreed,
+            "agreed_percent": round(100 * agreed / row["total"], 1) if row["total"] else 0.0}
 
 
 def reminder_shown(r: dict) -> dict:
@@ -206,6 +218,37 @@ def staff():
     found = api().get("/api/directory/staff", q=q, page=page, page_size=50)
     names = {k: v["name"] for k, v in academies().items()}
     return render_template("hr/staff.html", found=found, q=q, page=page, names=names, form=Form(request.args))
+
+
+# Where a plan's goal came from, said about someone else (the person's own page says "your").
+THEIR_SOURCES = {"induction": "induction", "promotion": "after a promotion", "development_need": "from their appraisal",
+                 "appraisal_objective": "serves an appraisal objective", "own_goal": "their own goal",
+                 "role": "for their role"}
+
+
+@blp.get("/staff/<uuid:staff_id>")
+@hr_only
+def staff_record(staff_id):
+    """One person as HR see them: their details, appraisals, CPD and development plan (the APIs decide what the
+    signed-in HR officer may see: academy HR their own academy's staff)."""
+    calls = api()
+    person = calls.get(f"/api/directory/staff/{staff_id}")
+    manager = None
+    if person.get("line_manager_id"):
+        try:
+            manager = calls.get(f"/api/directory/staff/{person['line_manager_id']}")
+        except ApiError as error:
+            if error.status not in (403, 404):
+                raise
+    appraisals = with_deadlines(calls.all_pages("/api/appraisal/appraisals", reviewee_id=str(staff_id)))
+    enrolments = calls.all_pages("/api/cpd/enrolments", staff_id=str(staff_id))
+    plan = next(iter(calls.get("/api/cpd/plans", staff_id=str(staff_id))), None)
+    return render_template(
+        "hr/staff_record.html", person=person, manager=manager, academy=academies().get(person["academy_id"]),
+        appraisals=sorted(appraisals, key=lambda a: a["cycle"]["starts_on"] if a["cycle"] else "", reverse=True),
+        enrolments=sorted(enrolments, key=lambda e: e["requested_on"], reverse=True), plan=plan,
+        titles=titles({e["programme_id"] for e in enrolments} | {i["programme_id"] for i in (plan or {}).get(
+            "items", []) if i.get("programme_id")}), sources=THEIR_SOURCES)
 
 
 @blp.route("/staff/import", methods=["GET", "POST"])
