@@ -81,8 +81,9 @@ class Programme:
             raise CpdError("only an NPQ programme names an NPQ")
         if self.kind == ProgrammeKind.APPRENTICESHIP:
             if self.off_the_job_percent is None or self.off_the_job_percent < APPRENTICESHIP_OFF_THE_JOB_MINIMUM:
+                got = "" if self.off_the_job_percent is None else f" (got {self.off_the_job_percent}%)"
                 raise CpdError(f"an apprenticeship records its off-the-job training time, at least "
-                               f"{APPRENTICESHIP_OFF_THE_JOB_MINIMUM}% (got {self.off_the_job_percent})")
+                               f"{APPRENTICESHIP_OFF_THE_JOB_MINIMUM}% of paid hours{got}")
         elif self.levy_funded or self.off_the_job_percent is not None:
             raise CpdError("levy funding and off-the-job time apply to apprenticeships only")
 
