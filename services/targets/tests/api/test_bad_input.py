@@ -61,6 +61,7 @@ def test_a_definition_that_makes_no_sense_is_refused(trust, client, db, before, 
     ({"threshold": 101}, "threshold", None),
     ({"threshold": "ninety"}, "threshold", None),
     ({"threshold": 85}, "at_risk_below", "the at-risk line (90%) cannot be above the threshold (85%)"),
+    ({"at_risk_below": 100, "threshold": 99}, "at_risk_below", "cannot be above the threshold (99%)"),
     ({"window_months": "12"}, "window_months", None),
     ({"deadline": "31/07/2027"}, "deadline", None),
     ({"deadline": "2199-07-31"}, "deadline", None),
@@ -73,7 +74,14 @@ def test_a_bad_change_is_refused_naming_the_setting_and_changes_nothing(trust, c
     _refused(response, 422, db, before)
     assert f"#/{pointer}" in [e["pointer"] for e in response.get_json()["errors"]]
     if detail:
-        assert detail in str(response.get_json())
+        assert detail in response.get_json()["detail"] + str(response.get_json()["errors"])
+
+
+def test_a_refused_setting_says_how_to_put_it_right_beside_it(trust, client, db, before):
+    response = client.patch(f"/targets/{KEY}", json={"threshold": 85}, headers=trust.trust_hr())
+    _refused(response, 422, db, before)
+    assert response.get_json()["errors"] == [{"location": "json", "pointer": "#/at_risk_below",
+                                              "detail": "Set it at or below the threshold (85%)."}]
 
 
 def test_only_trust_hr_changes_a_target(trust, client, db, before):

@@ -15,7 +15,7 @@ from .evaluation import evaluate
 
 
 def _refused(exc: DefinitionError) -> Unprocessable:
-    errors = [{"location": "json", "pointer": f"#/{exc.field}", "detail": str(exc)}] if exc.field else None
+    errors = [{"location": "json", "pointer": f"#/{exc.field}", "detail": exc.fix or str(exc)}] if exc.field else None
     return Unprocessable(str(exc), errors=errors)
 
 
