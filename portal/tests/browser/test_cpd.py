@@ -274,3 +274,80 @@ def test_a_teaching_assistant_s_plan_starts_when_they_joined_and_offers_the_appr
     offered = page.get_by_role("region", name="Teaching Assistant Level 3 apprenticeship")
     expect(offered).to_contain_text("Suggested · For your role")
     assert accessibility_violations(page) == []
+
+
+# -- HR's controls: budgets and the catalogue (issue 20) ----------------------------------------------------------
+
+DESKTOP = {"width": 1366, "height": 768}
+
+
+def fits(page: Page, width: int) -> None:
+    scrolled = page.evaluate("document.documentElement.scrollWidth")
+    assert scrolled <= width, f"{page.url} is {scrolled}px wide on a {width}px screen: it scrolls sideways"
+
+
+def pounds(text: str) -> float:
+    return float(text.replace("£", "").replace(",", "").split()[0]) * (-1 if "over" in text else 1)
+
+
+def test_trust_hr_sets_and_changes_an_academys_budget_and_sees_what_is_left(page, shot):
+    page.set_viewport_size(DESKTOP)
+    sign_in(page, suggested="trust HR")
+    page.goto("/hr/cpd")
+    table = page.get_by_role("table", name="CPD take-up and spend by academy")
+    row = table.get_by_role("row").filter(has_text="Riverside")
+    academy = row.get_by_role("rowheader").inner_text()
+    row.get_by_role("link", name=re.compile(f"^(Set|Change) the budget of {academy}$")).click()
+    budget = page.get_by_role("region", name=re.compile(r"^Set a budget for \d{4}.\d\d$"))
+    expect(budget.get_by_label("Academy")).to_have_value(re.compile("[0-9a-f-]{36}"))  # the one chosen
+    expect(budget.get_by_label("Academy").locator("option:checked")).to_have_text(academy)
+    budget.get_by_label("The year's CPD budget, in pounds").fill("twelve thousand")
+    budget.get_by_role("button", name="Set the budget").click()
+    expect(page.get_by_role("alert")).to_contain_text("Budget: Enter a number.")
+    expect(page.get_by_label("The year's CPD budget, in pounds")).to_have_value("twelve thousand")  # kept
+    expect(page.get_by_label("The year's CPD budget, in pounds")).to_have_attribute("aria-invalid", "true")
+    assert accessibility_violations(page) == []
+    shot("budget-refused")
+    fits(page, DESKTOP["width"])
+
+    page.get_by_label("The year's CPD budget, in pounds").fill("£12,000")
+    page.get_by_role("button", name="Set the budget").click()
+    expect(page.locator(".flash")).to_have_text(re.compile(
+        rf"^{re.escape(academy)}'s CPD budget for \d{{4}}/\d\d is now £12,000: £[\d,.]+ spent, £[\d,.]+ left\.$"))
+    row = page.get_by_role("table", name="CPD take-up and spend by academy").get_by_role("row").filter(
+        has_text=academy)
+    expect(row.get_by_role("cell").nth(2)).to_have_text("£12,000")
+    spent = pounds(row.get_by_role("cell").nth(1).inner_text())
+    assert pounds(row.get_by_role("cell").nth(3).inner_text()) == 12000 - spent
+    assert accessibility_violations(page) == []
+    shot("budget-set")
+
+    row.get_by_role("link", name=f"Change the budget of {academy}").click()
+    expect(page.get_by_label("The year's CPD budget, in pounds")).to_have_value("12000")
+    page.get_by_label("The year's CPD budget, in pounds").fill("12500.50")
+    page.get_by_role("button", name="Set the budget").click()
+    expect(page.locator(".flash")).to_contain_text("is now £12,500.50")
+    row = page.get_by_role("table", name="CPD take-up and spend by academy").get_by_role("row").filter(
+        has_text=academy)
+    expect(row.get_by_role("cell").nth(2)).to_have_text("£12,500.50")
+    assert pounds(row.get_by_role("cell").nth(3).inner_text()) == round(12500.50 - spent, 2)
+    shot("budget-changed")
+
+
+def test_academy_hr_sets_their_own_academys_budget_only(page, shot):
+    page.set_viewport_size(DESKTOP)
+    sign_in(page, suggested="academy HR")
+    page.goto("/hr/cpd")
+    budget = page.get_by_role("region", name=re.compile(r"^Set a budget for "))
+    own = page.get_by_role("table", name="CPD take-up and spend by academy").get_by_role("rowheader").inner_text()
+    expect(budget).to_contain_text(f"Academy: {own}")
+    expect(budget.get_by_label("Academy")).to_have_count(0)  # nothing to choose: their own academy
+    budget.get_by_role("button", name="Set the budget").click()
+    expect(page.get_by_role("alert")).to_contain_text("Enter the year's budget in pounds")
+    page.get_by_label("The year's CPD budget, in pounds").fill("8000")
+    page.get_by_role("button", name="Set the budget").click()
+    expect(page.locator(".flash")).to_contain_text(f"{own}'s CPD budget for")
+    expect(page.get_by_role("table", name="CPD take-up and spend by academy").get_by_role("row").nth(1)
+           .get_by_role("cell").nth(2)).to_have_text("£8,000")
+    assert accessibility_violations(page) == []
+    shot("academy-budget")

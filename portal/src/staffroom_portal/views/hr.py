@@ -4,6 +4,7 @@ and trust HR the whole trust."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from functools import wraps
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
@@ -140,22 +141,71 @@ def open_cycle(cycle_id):
 
 # -- CPD ------------------------------------------------------------------------------------------------------
 
+def year_label(year: int) -> str:
+    return f"{year}/{(year + 1) % 100:02d}"
+
+
+def pounds(amount) -> str:
+    """Money as the pages show it: £12,000, £12,000.50."""
+    return f"£{Decimal(str(amount)):,.2f}".replace(".00", "")
+
+
+def typed_pounds(raw: str) -> str:
+    """An amount as people type it (£12,000 or 12000.50) as the API takes it; anything else goes on as it is, for
+    the API to refuse in its own words."""
+    return raw.replace("£", "").replace(",", "").strip()
+
+
 @blp.get("/cpd")
 @hr_only
-def cpd():
+def cpd(form: Form | None = None):
     this_year = school_year()
-    year = request.args.get("year", type=int)
+    year = request.values.get("year", type=int)
     if year is None or not 2000 <= year <= 2100:
         year = this_year
     spend = api().get("/api/cpd/reports/spend", year_starting=year)
     reported = {a["academy_id"]: a for a in spend["academies"]}
+    runs = academies()
     # Academies with no budget and no places yet are shown as nothing spent rather than left out.
     rows = [reported.pop(academy_id, {"academy_id": academy_id, "academy_name": academy["name"], "places": 0,
                                       "spent": 0, "budget": None, "remaining": None, "percent_used": None})
-            for academy_id, academy in sorted(academies().items(), key=lambda a: a[1]["name"])]
+            for academy_id, academy in sorted(runs.items(), key=lambda a: a[1]["name"])]
     rows += list(reported.values())
-    return render_template("hr/cpd.html", spend=spend, rows=rows, year=year,
-                           years=[(y, f"{y}/{(y + 1) % 100:02d}") for y in range(this_year + 1, this_year - 4, -1)])
+    # The budget form: for one academy, or the one whose "Set"/"Change" was chosen, with its budget filled in.
+    chosen = request.args.get("academy") if request.args.get("academy") in runs else None
+    chosen = chosen or (next(iter(runs)) if len(runs) == 1 else None)
+    budget = next((r["budget"] for r in rows if r["academy_id"] == chosen), None)
+    form = form or Form({"academy": chosen or "", "amount": typed_pounds(pounds(budget)) if budget else ""})
+    return render_template("hr/cpd.html", spend=spend, rows=rows, year=year, year_label=year_label(year), form=form,
+                           academy_options=[(r["academy_id"], r["academy_name"]) for r in rows if r["academy_id"] in runs],
+                           years=[(y, year_label(y)) for y in range(this_year + 1, this_year - 4, -1)]), \
+        422 if form.error else 200
+
+
+@blp.post("/cpd/budget")
+@hr_only
+def set_budget():
+    """Set or change an academy's CPD budget for the year on show; the page then shows what is left."""
+    year = request.form.get("year", type=int)
+    academy_id, amount = request.form.get("academy", ""), typed_pounds(request.form.get("amount", ""))
+    runs = academies()
+    if year is None or not 2000 <= year <= 2100:
+        return cpd(refused("year", "Choose the budget year at the top of the page, then set its budget"))
+    if academy_id not in runs:
+        return cpd(refused("academy", "Choose the academy whose budget this is"))
+    if not amount:
+        return cpd(refused("amount", "Enter the year's budget in pounds, for example 12000"))
+    form = submit(lambda: api().put(f"/api/cpd/budgets/{academy_id}/{year}", json={"amount": amount}))
+    if form.error:
+        return cpd(form)
+    row = next((a for a in api().get("/api/cpd/reports/spend", year_starting=year)["academies"]
+                if a["academy_id"] == academy_id), None)
+    left = ""
+    if row and row["remaining"] is not None:
+        over = Decimal(row["remaining"]) < 0
+        left = f": {pounds(row['spent'])} spent, {pounds(abs(Decimal(row['remaining'])))} {'over' if over else 'left'}"
+    flash(f"{runs[academy_id]['name']}'s CPD budget for {year_label(year)} is now {pounds(form.answer['amount'])}{left}.")
+    return redirect(url_for("hr.cpd", year=year, _anchor="by-academy"))
 
 
 # -- staff ----------------------------------------------------------------------------------------------------
