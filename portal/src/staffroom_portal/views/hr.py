@@ -10,8 +10,9 @@ from functools import wraps
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
 from ..app import api, is_hr, signed_in, user
-from ..ui import Form, fields, refused, submit
+from ..ui import Form, day, fields, refused, submit
 from .appraisal import today, with_deadlines
+from .cpd import KINDS, MODES, NPQS
 
 blp = Blueprint("hr", __name__, url_prefix="/hr")
 
@@ -206,6 +207,133 @@ def set_budget():
         left = f": {pounds(row['spent'])} spent, {pounds(abs(Decimal(row['remaining'])))} {'over' if over else 'left'}"
     flash(f"{runs[academy_id]['name']}'s CPD budget for {year_label(year)} is now {pounds(form.answer['amount'])}{left}.")
     return redirect(url_for("hr.cpd", year=year, _anchor="by-academy"))
+
+
+def may_run(programme: dict) -> bool:
+    """Whether the signed-in person runs this programme (the API decides; this only chooses which forms to show)."""
+    me = user()
+    return me.has_role("trust_hr") or (programme.get("academy_id") is not None
+                                        and programme["academy_id"] == str(me.academy_id))
+
+
+@blp.get("/cpd/programmes")
+@hr_only
+def programmes():
+    found = api().all_pages("/api/cpd/programmes", include_inactive="true")
+    return render_template("hr/cpd_programmes.html", offered=[p for p in found if p["active"]],
+                           retired=[p for p in found if not p["active"]],
+                           names={k: v["name"] for k, v in academies().items()}, kinds=KINDS, may_run=may_run)
+
+
+PROGRAMME_TEXT = ("title", "kind", "npq", "provider", "delivery_mode", "cost", "duration", "description",
+                  "off_the_job_percent")
+
+
+def programme_form(programme: dict) -> Form:
+    """A programme as its form shows it."""
+    values = {name: "" if programme.get(name) is None else str(programme[name]) for name in PROGRAMME_TEXT}
+    values.update(cost=typed_pounds(pounds(programme["cost"])) if programme.get("cost") is not None else "",
+                  tags=", ".join(programme.get("tags") or []), levy_funded="yes" if programme.get("levy_funded") else "",
+                  requires_approval="no" if programme.get("requires_approval") is False else "yes",
+                  academy=programme.get("academy_id") or "")
+    return Form(values)
+
+
+def programme_body() -> dict:
+    """The programme form as the API takes it: blanks left out as the API expects, tags split at commas."""
+    body = fields(*PROGRAMME_TEXT, cost=typed_pounds,
+                  off_the_job_percent=lambda v: int(v.rstrip("%")) if v.rstrip("%").isdigit() else v)
+    body.update(description=body["description"] or "", duration=body["duration"] or "",
+                tags=[t.strip() for t in request.form.get("tags", "").split(",") if t.strip()],
+                levy_funded=request.form.get("levy_funded") == "yes",
+                requires_approval=request.form.get("requires_approval") != "no")
+    return body
+
+
+def _programme_refused(body: dict) -> Form | None:
+    """What the portal turns back before asking: the API would list every NPQ's code."""
+    if body.get("kind") == "npq" and not body.get("npq"):
+        return refused("npq", "Choose which NPQ this is", detail="Choose which NPQ this is.")
+    return None
+
+
+def _programme_page(template: str, programme: dict | None, form: Form):
+    runs = academies()
+    return render_template(template, programme=programme, form=form, kinds=KINDS, modes=MODES, npqs=NPQS,
+                           academy_options=sorted(((k, v["name"]) for k, v in runs.items()), key=lambda o: o[1])), \
+        422 if form.error else 200
+
+
+@blp.route("/cpd/programmes/new", methods=["GET", "POST"])
+@hr_only
+def new_programme():
+    me = user()
+    form = Form({"requires_approval": "yes", "academy": "" if me.has_role("trust_hr") else str(me.academy_id)})
+    if request.method == "POST":
+        body = programme_body()
+        # Trust HR choose the academy (blank: the whole trust); academy HR add to their own.
+        body["academy_id"] = (request.form.get("academy") or None) if me.has_role("trust_hr") else str(me.academy_id)
+        form = _programme_refused(body) or submit(lambda: api().post("/api/cpd/programmes", json=body))
+        if added := form.answer:
+            flash(f"'{added['title']}' is in the catalogue. Add its dates so that staff can ask for a place.")
+            return redirect(url_for("hr.manage_programme", programme_id=added["id"], _anchor="dates"))
+    return _programme_page("hr/cpd_programme_form.html", None, form)
+
+
+@blp.route("/cpd/programmes/<uuid:programme_id>/edit", methods=["GET", "POST"])
+@hr_only
+def edit_programme(programme_id):
+    calls = api()
+    programme = calls.get(f"/api/cpd/programmes/{programme_id}")
+    if not may_run(programme):  # academy HR may read the trust's programmes, not change them (nor would the API)
+        return render_template("error.html", status=403), 403
+    form = programme_form(programme)
+    if request.method == "POST":
+        body = programme_body()
+        form = _programme_refused(body) or submit(lambda: calls.patch(f"/api/cpd/programmes/{programme_id}", json=body))
+        if changed := form.answer:
+            flash(f"'{changed['title']}' is changed.")
+            return redirect(url_for("hr.manage_programme", programme_id=programme_id))
+    return _programme_page("hr/cpd_programme_form.html", programme, form)
+
+
+@blp.get("/cpd/programmes/<uuid:programme_id>")
+@hr_only
+def manage_programme(programme_id, form: Form | None = None):
+    calls = api()
+    programme = calls.get(f"/api/cpd/programmes/{programme_id}")
+    cohorts = calls.get(f"/api/cpd/programmes/{programme_id}/cohorts")
+    return render_template("hr/cpd_programme.html", programme=programme, cohorts=cohorts, kinds=KINDS, modes=MODES,
+                           npqs=NPQS, names={k: v["name"] for k, v in academies().items()}, may_run=may_run(programme),
+                           form=form or Form()), 422 if form and form.error else 200
+
+
+@blp.post("/cpd/programmes/<uuid:programme_id>/cohorts")
+@hr_only
+def add_cohort(programme_id):
+    body = fields("name", "starts_on", "ends_on", "capacity", "location",
+                  capacity=lambda v: int(v) if v.isdigit() else v)
+    body["location"] = body["location"] or ""
+    form = submit(lambda: api().post(f"/api/cpd/programmes/{programme_id}/cohorts", json=body), name="cohort")
+    if form.error:
+        return manage_programme(programme_id, form)
+    flash(f"'{form.answer['name']}' is added: {form.answer['capacity']} places from {day(form.answer['starts_on'])}.")
+    return redirect(url_for("hr.manage_programme", programme_id=programme_id, _anchor="dates"))
+
+
+@blp.post("/cpd/programmes/<uuid:programme_id>/active")
+@hr_only
+def programme_active(programme_id):
+    """Retire a programme (no new requests; places already given carry on) or offer it again. Not deleted: its
+    places, agreements and the plans that suggest it still refer to it."""
+    active = request.form.get("active") == "yes"
+    form = submit(lambda: api().put(f"/api/cpd/programmes/{programme_id}/active", json={"active": active}),
+                  name="active")
+    if form.error:
+        return manage_programme(programme_id, form)
+    flash(f"'{form.answer['title']}' is offered again." if active else
+          f"'{form.answer['title']}' is no longer offered. Places already given carry on.")
+    return redirect(url_for("hr.manage_programme", programme_id=programme_id))
 
 
 # -- staff ----------------------------------------------------------------------------------------------------

@@ -10,6 +10,11 @@ from enum import StrEnum
 PENNY = Decimal("0.01")
 
 
+def in_words(day: date) -> str:
+    """A date as a refusal shows it to the person who typed it: 1 March 2027."""
+    return f"{day.day} {day:%B %Y}"
+
+
 class CpdError(Exception):
     """A rule was broken; the message says what and how to put it right."""
 
@@ -109,7 +114,7 @@ class Cohort:
         if self.capacity < 1:
             raise CpdError(f"a cohort has at least one place (got {self.capacity})")
         if self.ends_on < self.starts_on:
-            raise CpdError(f"the cohort ends ({self.ends_on}) before it starts ({self.starts_on})")
+            raise CpdError(f"the cohort ends ({in_words(self.ends_on)}) before it starts ({in_words(self.starts_on)})")
 
 
 class EnrolmentStatus(StrEnum):
