@@ -376,6 +376,7 @@ def test_hr_add_a_programme_with_dates_change_it_and_stop_offering_it(page, shot
     expect(page.get_by_label("Kind")).to_have_value("internal_course")  # what was chosen is kept
     assert accessibility_violations(page) == []
     shot("programme-refused")
+    fits(page, DESKTOP["width"])
     page.get_by_label("Title").fill(title)
     page.get_by_label("Provider").fill("The trust's teaching and learning lead")
     page.get_by_label("How it is taught").select_option(label="In person")
@@ -403,6 +404,7 @@ def test_hr_add_a_programme_with_dates_change_it_and_stop_offering_it(page, shot
         "10 March 2031 to 24 March 2031")
     assert accessibility_violations(page) == []
     shot("programme-with-dates")
+    fits(page, DESKTOP["width"])
 
     page.get_by_role("link", name=f"Change the details of {title}").click()
     expect(page.get_by_label("Cost a place, in pounds")).to_have_value("150")

@@ -156,6 +156,7 @@ def test_trust_hr_changes_a_targets_threshold_window_and_deadline_and_the_figure
     expect(page.locator("dl.facts")).to_contain_text("Met at100% or more")  # nothing changed
     assert accessibility_violations(page) == []
     shot("target-refused")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
 
     deadline = date.today() + timedelta(days=60)
     page.get_by_label("Met at, as a percentage").fill("50%")
