@@ -463,6 +463,8 @@ case("targets", "GET", "/targets/{key}")
 case("targets", "GET", "/targets/{key}/people", query=lambda w: {"academy_id": w.ids["academy_a"]})
 case("targets", "GET", "/targets/{key}/trend")
 case("targets", "PUT", "/targets/{key}", body=lambda w: {}, unchanged="/targets/{key}")
+case("targets", "PATCH", "/targets/{key}", body=lambda w: {"threshold": 100, "at_risk_below": 90},
+     unchanged="/targets/{key}")
 
 # Last: these change who the staff member is.
 case("directory", "POST", "/staff/{staff_id}/promotion", body=lambda w: {

@@ -274,3 +274,210 @@ def test_a_teaching_assistant_s_plan_starts_when_they_joined_and_offers_the_appr
     offered = page.get_by_role("region", name="Teaching Assistant Level 3 apprenticeship")
     expect(offered).to_contain_text("Suggested · For your role")
     assert accessibility_violations(page) == []
+
+
+# -- HR's controls: budgets and the catalogue (issue 20) ----------------------------------------------------------
+
+DESKTOP = {"width": 1366, "height": 768}
+
+
+def fits(page: Page, width: int) -> None:
+    scrolled = page.evaluate("document.documentElement.scrollWidth")
+    assert scrolled <= width, f"{page.url} is {scrolled}px wide on a {width}px screen: it scrolls sideways"
+
+
+def pounds(text: str) -> float:
+    return float(text.replace("£", "").replace(",", "").split()[0]) * (-1 if "over" in text else 1)
+
+
+def test_trust_hr_sets_and_changes_an_academys_budget_and_sees_what_is_left(page, shot):
+    page.set_viewport_size(DESKTOP)
+    sign_in(page, suggested="trust HR")
+    page.goto("/hr/cpd")
+    table = page.get_by_role("table", name="CPD take-up and spend by academy")
+    row = table.get_by_role("row").filter(has_text="Riverside")
+    academy = row.get_by_role("rowheader").inner_text()
+    row.get_by_role("link", name=re.compile(f"^(Set|Change) the budget of {academy}$")).click()
+    budget = page.get_by_role("region", name=re.compile(r"^Set a budget for \d{4}.\d\d$"))
+    expect(budget.get_by_label("Academy")).to_have_value(re.compile("[0-9a-f-]{36}"))  # the one chosen
+    expect(budget.get_by_label("Academy").locator("option:checked")).to_have_text(academy)
+    budget.get_by_label("The year's CPD budget, in pounds").fill("twelve thousand")
+    budget.get_by_role("button", name="Set the budget").click()
+    expect(page.get_by_role("alert")).to_contain_text("Budget: Enter a number.")
+    expect(page.get_by_label("The year's CPD budget, in pounds")).to_have_value("twelve thousand")  # kept
+    expect(page.get_by_label("The year's CPD budget, in pounds")).to_have_attribute("aria-invalid", "true")
+    assert accessibility_violations(page) == []
+    shot("budget-refused")
+    fits(page, DESKTOP["width"])
+
+    page.get_by_label("The year's CPD budget, in pounds").fill("£12,000")
+    page.get_by_role("button", name="Set the budget").click()
+    expect(page.locator(".flash")).to_have_text(re.compile(
+        rf"^{re.escape(academy)}'s CPD budget for \d{{4}}/\d\d is now £12,000: £[\d,.]+ spent, £[\d,.]+ left\.$"))
+    row = page.get_by_role("table", name="CPD take-up and spend by academy").get_by_role("row").filter(
+        has_text=academy)
+    expect(row.get_by_role("cell").nth(2)).to_have_text("£12,000")
+    spent = pounds(row.get_by_role("cell").nth(1).inner_text())
+    assert pounds(row.get_by_role("cell").nth(3).inner_text()) == 12000 - spent
+    assert accessibility_violations(page) == []
+    shot("budget-set")
+
+    row.get_by_role("link", name=f"Change the budget of {academy}").click()
+    expect(page.get_by_label("The year's CPD budget, in pounds")).to_have_value("12000")
+    page.get_by_label("The year's CPD budget, in pounds").fill("12500.50")
+    page.get_by_role("button", name="Set the budget").click()
+    expect(page.locator(".flash")).to_contain_text("is now £12,500.50")
+    row = page.get_by_role("table", name="CPD take-up and spend by academy").get_by_role("row").filter(
+        has_text=academy)
+    expect(row.get_by_role("cell").nth(2)).to_have_text("£12,500.50")
+    assert pounds(row.get_by_role("cell").nth(3).inner_text()) == round(12500.50 - spent, 2)
+    shot("budget-changed")
+
+
+def test_academy_hr_sets_their_own_academys_budget_only(page, shot):
+    page.set_viewport_size(DESKTOP)
+    sign_in(page, suggested="academy HR")
+    page.goto("/hr/cpd")
+    budget = page.get_by_role("region", name=re.compile(r"^Set a budget for "))
+    own = page.get_by_role("table", name="CPD take-up and spend by academy").get_by_role("rowheader").inner_text()
+    expect(budget).to_contain_text(f"Academy: {own}")
+    expect(budget.get_by_label("Academy")).to_have_count(0)  # nothing to choose: their own academy
+    budget.get_by_role("button", name="Set the budget").click()
+    expect(page.get_by_role("alert")).to_contain_text("Enter the year's budget in pounds")
+    page.get_by_label("The year's CPD budget, in pounds").fill("8000")
+    page.get_by_role("button", name="Set the budget").click()
+    expect(page.locator(".flash")).to_contain_text(f"{own}'s CPD budget for")
+    expect(page.get_by_role("table", name="CPD take-up and spend by academy").get_by_role("row").nth(1)
+           .get_by_role("cell").nth(2)).to_have_text("£8,000")
+    assert accessibility_violations(page) == []
+    shot("academy-budget")
+
+
+def test_hr_add_a_programme_with_dates_change_it_and_stop_offering_it(page, shot):
+    title = f"Questioning that makes pupils think {int(time.time())}"
+    page.set_viewport_size(DESKTOP)
+    sign_in(page, suggested="academy HR")
+    page.goto("/hr/cpd")
+    page.get_by_role("link", name="The CPD catalogue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("The CPD catalogue")
+    expect(page.get_by_role("table", name="Programmes offered now")).to_contain_text("(run by trust HR)")
+    assert accessibility_violations(page) == []
+    shot("hr-catalogue")
+    page.get_by_role("link", name="Add a programme").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Add a programme to the catalogue")
+    page.get_by_label("Kind").select_option(label="National professional qualification (NPQ)")
+    page.get_by_role("button", name="Add the programme").click()
+    expect(page.get_by_role("alert")).to_contain_text("Which NPQ: Choose which NPQ this is")
+    page.get_by_label("Kind").select_option(label="Course run by the trust")
+    page.get_by_role("button", name="Add the programme").click()
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("Title: Fill this in.")
+    expect(alert).to_contain_text("How it is taught: Fill this in.")
+    expect(page.get_by_label("Kind")).to_have_value("internal_course")  # what was chosen is kept
+    assert accessibility_violations(page) == []
+    shot("programme-refused")
+    fits(page, DESKTOP["width"])
+    page.get_by_label("Title").fill(title)
+    page.get_by_label("Provider").fill("The trust's teaching and learning lead")
+    page.get_by_label("How it is taught").select_option(label="In person")
+    page.get_by_label("Cost a place, in pounds").fill("£150")
+    page.get_by_label("Length").fill("3 twilight sessions")
+    page.get_by_label("Tags").fill("questioning, teaching and learning")
+    page.get_by_role("button", name="Add the programme").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    expect(page.locator(".flash")).to_contain_text("is in the catalogue. Add its dates")
+    expect(page.get_by_text("No dates yet: staff cannot ask for a place until there are some")).to_be_visible()
+
+    dates = page.get_by_role("region", name="Add dates")
+    dates.get_by_label("Name").fill("Spring twilights")
+    dates.get_by_label("Starts on").fill("2031-03-10")
+    dates.get_by_label("Ends on").fill("2031-02-10")
+    dates.get_by_label("Places").fill("12")
+    dates.get_by_role("button", name="Add the dates").click()
+    expect(page.get_by_role("alert")).to_contain_text(
+        "The cohort ends (10 February 2031) before it starts (10 March 2031).")
+    expect(page.get_by_label("Name")).to_have_value("Spring twilights")
+    page.get_by_label("Ends on").fill("2031-03-24")
+    page.get_by_role("button", name="Add the dates").click()
+    expect(page.locator(".flash")).to_have_text("'Spring twilights' is added: 12 places from 10 March 2031.")
+    expect(page.get_by_role("table", name=f"Cohorts of {title}").get_by_role("row").nth(1)).to_contain_text(
+        "10 March 2031 to 24 March 2031")
+    assert accessibility_violations(page) == []
+    shot("programme-with-dates")
+    fits(page, DESKTOP["width"])
+
+    page.get_by_role("link", name=f"Change the details of {title}").click()
+    expect(page.get_by_label("Cost a place, in pounds")).to_have_value("150")
+    expect(page.get_by_label("Tags")).to_have_value("questioning, teaching and learning")
+    page.get_by_label("Cost a place, in pounds").fill("-5")
+    page.get_by_role("button", name="Save the changes").click()
+    expect(page.get_by_role("alert")).to_contain_text("Cost a place: Enter a number from 0 to 1000000.")
+    page.get_by_label("Cost a place, in pounds").fill("175")
+    page.get_by_role("button", name="Save the changes").click()
+    expect(page.locator(".flash")).to_have_text(f"'{title}' is changed.")
+    expect(page.locator("dl.facts")).to_contain_text("£175 a place")
+
+    sign_in(page, suggested="member of staff")  # the same academy: it is in their catalogue
+    page.goto("/cpd")
+    page.get_by_role("link", name=title).click()
+    expect(page.get_by_role("row", name=re.compile("Spring twilights"))).to_contain_text("12")
+    expect(page.get_by_role("link", name=re.compile("stop offering this programme"))).to_have_count(0)
+
+    sign_in(page, suggested="academy HR")
+    page.goto("/hr/cpd/programmes")
+    page.get_by_role("link", name=title).click()
+    page.get_by_role("button", name=f"Stop offering {title}").click()
+    expect(page.locator(".flash")).to_have_text(f"'{title}' is no longer offered. Places already given carry on.")
+    expect(page.get_by_text("No longer offered", exact=True)).to_be_visible()
+    expect(page.get_by_role("region", name="Add dates")).to_have_count(0)
+    page.goto("/hr/cpd/programmes")
+    expect(page.get_by_role("table", name="Programmes no longer offered")).to_contain_text(title)
+    assert accessibility_violations(page) == []
+    shot("retired")
+
+    sign_in(page, suggested="member of staff")
+    page.goto("/cpd")
+    expect(page.get_by_role("link", name=title)).to_have_count(0)
+
+    sign_in(page, suggested="academy HR")
+    page.goto("/hr/cpd/programmes")
+    page.get_by_role("link", name=title).click()
+    page.get_by_role("button", name=f"Offer {title} again").click()
+    expect(page.locator(".flash")).to_have_text(f"'{title}' is offered again.")
+    shot("offered-again")
+    page.get_by_role("link", name="See it as staff do").click()  # and back, from the catalogue staff see
+    page.get_by_role("link", name="Add dates, change or stop offering this programme").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+
+
+def test_academy_hr_cannot_change_the_trusts_own_programmes(page):
+    sign_in(page, suggested="academy HR")
+    page.goto("/hr/cpd/programmes")
+    page.get_by_role("row").filter(has_text="(run by trust HR)").first.get_by_role("link").click()
+    expect(page.get_by_text("you can see it, not change it")).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("^Change the details"))).to_have_count(0)
+    expect(page.get_by_role("button", name=re.compile("^Stop offering"))).to_have_count(0)
+    assert page.goto(page.url + "/edit").status == 403
+    expect(page.get_by_role("heading", level=1)).to_have_text("You cannot see this page")
+
+
+def test_a_member_of_staff_cannot_open_hrs_cpd_controls(page):
+    sign_in(page, suggested="member of staff")
+    for path in ("/hr/cpd", "/hr/cpd/programmes", "/hr/cpd/programmes/new"):
+        assert page.goto(path).status == 403, path
+
+
+def test_hrs_cpd_controls_fit_a_phone_screen(page):
+    sign_in(page, suggested="trust HR")
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.goto("/hr/cpd/programmes")
+    page.get_by_role("table", name="Programmes offered now").get_by_role("link").first.click()
+    programme = page.url
+    for path in ("/hr/cpd", "/hr/cpd?academy=x#budget", "/hr/cpd/programmes", "/hr/cpd/programmes/new", programme,
+                 programme + "/edit"):
+        page.goto(path)
+        fits(page, 375)
+    page.goto("/hr/cpd")
+    page.get_by_role("button", name="Set the budget").click()  # the refused form, its error summary and all
+    expect(page.get_by_role("alert")).to_be_visible()
+    fits(page, 375)

@@ -130,3 +130,84 @@ def test_every_target_reads_in_plain_words_and_objectives_are_counted_as_a_head_
     expect(benchmarks).to_contain_text("Employee Net Promoter Score")  # the demo's summer survey
     expect(benchmarks).to_contain_text("Life satisfaction")
     expect(benchmarks.get_by_role("cell", name=re.compile(r"^0\.0"))).to_have_count(0)
+
+
+def test_trust_hr_changes_a_targets_threshold_window_and_deadline_and_the_figures_follow(page, shot):
+    """Issue 20: thresholds and deadlines could only be set through the API."""
+    from datetime import date, timedelta
+
+    page.set_viewport_size({"width": 1366, "height": 768})
+    sign_in(page, suggested="trust HR")
+    page.goto("/targets/induction_for_new_starters")
+    change = page.get_by_role("region", name="Change this target")
+    expect(change.get_by_label("Met at, as a percentage")).to_have_value("100")
+    expect(change.get_by_label("At risk below, as a percentage")).to_have_value("90")
+    expect(change.get_by_label("Looks back, in months")).to_have_value("12")
+    assert accessibility_violations(page) == []
+    shot("target-with-its-settings")
+
+    change.get_by_label("Met at, as a percentage").fill("80")
+    change.get_by_role("button", name="Save the target").click()  # under the at-risk line of 90%: refused
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("The at-risk line (90%) cannot be above the threshold (80%)")
+    expect(alert.get_by_role("link")).to_have_text("At risk below: Set it at or below the threshold (80%).")
+    expect(page.get_by_label("Met at, as a percentage")).to_have_value("80")  # what was typed is kept
+    expect(page.get_by_label("At risk below, as a percentage")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("dl.facts")).to_contain_text("Met at100% or more")  # nothing changed
+    assert accessibility_violations(page) == []
+    shot("target-refused")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+
+    deadline = date.today() + timedelta(days=60)
+    page.get_by_label("Met at, as a percentage").fill("50%")
+    page.get_by_label("At risk below, as a percentage").fill("40")
+    page.get_by_label("Looks back, in months").fill("6")
+    page.get_by_label("Deadline").fill(deadline.isoformat())
+    page.get_by_role("button", name="Save the target").click()
+    when = f"{deadline.day} {deadline:%B %Y}"
+    expect(page.locator(".flash")).to_have_text(f"Changed: met at 50% or more, at risk below 40%, looking back 6 "
+                                                f"months, by {when}. The figures below use it now.")
+    facts = page.locator("dl.facts")
+    expect(facts).to_contain_text("Met at50% or more")
+    expect(facts).to_contain_text("At risk below40%")
+    expect(facts).to_contain_text("Looks back6 months")
+    expect(facts).to_contain_text(f"Deadline{when}")
+    lead = page.locator("p.lead").inner_text()
+    value = re.search(r"(\d+(?:\.\d)?)%", lead)
+    if value:  # judged against the new line at once
+        expected = "Met" if float(value.group(1)) >= 50 else "On track" if float(value.group(1)) >= 40 else "At risk"
+        assert lead.rstrip().endswith(expected), lead
+    shot("target-changed")
+    page.goto("/targets")
+    expect(page.get_by_role("row").filter(has=page.get_by_role("link", name=INDUCTION))).to_contain_text(
+        "(target 50%)")
+
+    # back as it was, with no deadline: a rolling target
+    page.goto("/targets/induction_for_new_starters")
+    for label, value in (("Met at, as a percentage", "100"), ("At risk below, as a percentage", "90"),
+                         ("Looks back, in months", "12"), ("Deadline", "")):
+        page.get_by_label(label).fill(value)
+    page.get_by_role("button", name="Save the target").click()
+    expect(page.locator(".flash")).to_contain_text("with no deadline (a rolling target)")
+    expect(page.locator("dl.facts")).to_contain_text("DeadlineNone: a rolling target")
+
+
+def test_only_trust_hr_see_the_targets_settings_form(page):
+    sign_in(page, suggested="academy HR")
+    page.goto("/targets/induction_for_new_starters")
+    expect(page.get_by_role("heading", name="What is counted")).to_be_visible()
+    expect(page.get_by_role("region", name="Change this target")).to_have_count(0)
+
+
+def test_the_target_settings_form_fits_a_phone_screen(browser, suite):
+    context = browser.new_context(base_url=suite, viewport={"width": 375, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    sign_in(page, suggested="trust HR")
+    page.goto("/targets/reviews_on_time")
+    expect(page.get_by_role("region", name="Change this target")).to_be_visible()
+    page.get_by_label("Looks back, in months").fill("")
+    page.get_by_role("button", name="Save the target").click()
+    expect(page.get_by_role("alert")).to_contain_text("Looks back: Fill this in.")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375, f"the refused target form is {width}px wide on a 375px screen"
+    context.close()

@@ -18,6 +18,10 @@ KINDS = {"internal_course": "Course run by the trust", "external_course": "Exter
          "staff_induction": "Induction for new staff", "middle_leadership": "Middle leadership",
          "appraisal_training": "Appraisal training", "apprenticeship": "Apprenticeship"}
 MODES = {"in_person": "In person", "online": "Online", "blended": "Blended (in person and online)"}
+NPQS = {"NPQLT": "Leading Teaching", "NPQLBC": "Leading Behaviour and Culture",
+        "NPQLPM": "Leading Primary Mathematics", "NPQLTD": "Leading Teacher Development", "NPQLL": "Leading Literacy",
+        "NPQSENCO": "Special Educational Needs Co-ordinators", "NPQSL": "Senior Leadership", "NPQH": "Headship",
+        "NPQEL": "Executive Leadership", "NPQEYL": "Early Years Leadership"}  # as the CPD API knows them
 COSTS = {"free": "Free", "paid": "Paid"}
 STATUSES = {"requested": "waiting for the line manager", "awaiting_hr": "waiting for HR",
             "awaiting_agreement": "waiting for the training agreement to be signed", "waiting": "on the waiting list",

@@ -4,15 +4,16 @@ and trust HR the whole trust."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from functools import wraps
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
 from ..app import api, is_hr, signed_in, user
 from ..backend import ApiError
-from ..ui import Form, fields, refused, submit
+from ..ui import Form, day, fields, refused, submit
 from .appraisal import LONDON, today, with_deadlines
-from .cpd import titles
+from .cpd import KINDS, MODES, NPQS, titles
 
 blp = Blueprint("hr", __name__, url_prefix="/hr")
 
@@ -190,22 +191,198 @@ def open_cycle(cycle_id):
 
 # -- CPD ------------------------------------------------------------------------------------------------------
 
+def year_label(year: int) -> str:
+    return f"{year}/{(year + 1) % 100:02d}"
+
+
+def pounds(amount) -> str:
+    """Money as the pages show it: £12,000, £12,000.50."""
+    return f"£{Decimal(str(amount)):,.2f}".replace(".00", "")
+
+
+def typed_pounds(raw: str) -> str:
+    """An amount as people type it (£12,000 or 12000.50) as the API takes it; anything else goes on as it is, for
+    the API to refuse in its own words."""
+    return raw.replace("£", "").replace(",", "").strip()
+
+
 @blp.get("/cpd")
 @hr_only
-def cpd():
+def cpd(form: Form | None = None):
     this_year = school_year()
-    year = request.args.get("year", type=int)
+    year = request.values.get("year", type=int)
     if year is None or not 2000 <= year <= 2100:
         year = this_year
     spend = api().get("/api/cpd/reports/spend", year_starting=year)
     reported = {a["academy_id"]: a for a in spend["academies"]}
+    runs = academies()
     # Academies with no budget and no places yet are shown as nothing spent rather than left out.
     rows = [reported.pop(academy_id, {"academy_id": academy_id, "academy_name": academy["name"], "places": 0,
                                       "spent": 0, "budget": None, "remaining": None, "percent_used": None})
-            for academy_id, academy in sorted(academies().items(), key=lambda a: a[1]["name"])]
+            for academy_id, academy in sorted(runs.items(), key=lambda a: a[1]["name"])]
     rows += list(reported.values())
-    return render_template("hr/cpd.html", spend=spend, rows=rows, year=year,
-                           years=[(y, f"{y}/{(y + 1) % 100:02d}") for y in range(this_year + 1, this_year - 4, -1)])
+    # The budget form: for one academy, or the one whose "Set"/"Change" was chosen, with its budget filled in.
+    chosen = request.args.get("academy") if request.args.get("academy") in runs else None
+    chosen = chosen or (next(iter(runs)) if len(runs) == 1 else None)
+    budget = next((r["budget"] for r in rows if r["academy_id"] == chosen), None)
+    form = form or Form({"academy": chosen or "", "amount": typed_pounds(pounds(budget)) if budget else ""})
+    return render_template("hr/cpd.html", spend=spend, rows=rows, year=year, year_label=year_label(year), form=form,
+                           academy_options=[(r["academy_id"], r["academy_name"]) for r in rows if r["academy_id"] in runs],
+                           years=[(y, year_label(y)) for y in range(this_year + 1, this_year - 4, -1)]), \
+        422 if form.error else 200
+
+
+@blp.post("/cpd/budget")
+@hr_only
+def set_budget():
+    """Set or change an academy's CPD budget for the year on show; the page then shows what is left."""
+    year = request.form.get("year", type=int)
+    academy_id, amount = request.form.get("academy", ""), typed_pounds(request.form.get("amount", ""))
+    runs = academies()
+    if year is None or not 2000 <= year <= 2100:
+        return cpd(refused("year", "Choose the budget year at the top of the page, then set its budget"))
+    if academy_id not in runs:
+        return cpd(refused("academy", "Choose the academy whose budget this is"))
+    if not amount:
+        return cpd(refused("amount", "Enter the year's budget in pounds, for example 12000"))
+    form = submit(lambda: api().put(f"/api/cpd/budgets/{academy_id}/{year}", json={"amount": amount}))
+    if form.error:
+        return cpd(form)
+    row = next((a for a in api().get("/api/cpd/reports/spend", year_starting=year)["academies"]
+                if a["academy_id"] == academy_id), None)
+    left = ""
+    if row and row["remaining"] is not None:
+        over = Decimal(row["remaining"]) < 0
+        left = f": {pounds(row['spent'])} spent, {pounds(abs(Decimal(row['remaining'])))} {'over' if over else 'left'}"
+    flash(f"{runs[academy_id]['name']}'s CPD budget for {year_label(year)} is now {pounds(form.answer['amount'])}{left}.")
+    return redirect(url_for("hr.cpd", year=year, _anchor="by-academy"))
+
+
+def may_run(programme: dict) -> bool:
+    """Whether the signed-in person runs this programme (the API decides; this only chooses which forms to show)."""
+    me = user()
+    return me.has_role("trust_hr") or (programme.get("academy_id") is not None
+                                        and programme["academy_id"] == str(me.academy_id))
+
+
+@blp.get("/cpd/programmes")
+@hr_only
+def programmes():
+    found = api().all_pages("/api/cpd/programmes", include_inactive="true")
+    return render_template("hr/cpd_programmes.html", offered=[p for p in found if p["active"]],
+                           retired=[p for p in found if not p["active"]],
+                           names={k: v["name"] for k, v in academies().items()}, kinds=KINDS, may_run=may_run)
+
+
+PROGRAMME_TEXT = ("title", "kind", "npq", "provider", "delivery_mode", "cost", "duration", "description",
+                  "off_the_job_percent")
+
+
+def programme_form(programme: dict) -> Form:
+    """A programme as its form shows it."""
+    values = {name: "" if programme.get(name) is None else str(programme[name]) for name in PROGRAMME_TEXT}
+    values.update(cost=typed_pounds(pounds(programme["cost"])) if programme.get("cost") is not None else "",
+                  tags=", ".join(programme.get("tags") or []), levy_funded="yes" if programme.get("levy_funded") else "",
+                  requires_approval="no" if programme.get("requires_approval") is False else "yes",
+                  academy=programme.get("academy_id") or "")
+    return Form(values)
+
+
+def programme_body() -> dict:
+    """The programme form as the API takes it: blanks left out as the API expects, tags split at commas."""
+    body = fields(*PROGRAMME_TEXT, cost=typed_pounds,
+                  off_the_job_percent=lambda v: int(v.rstrip("%")) if v.rstrip("%").isdigit() else v)
+    body.update(description=body["description"] or "", duration=body["duration"] or "",
+                tags=[t.strip() for t in request.form.get("tags", "").split(",") if t.strip()],
+                levy_funded=request.form.get("levy_funded") == "yes",
+                requires_approval=request.form.get("requires_approval") != "no")
+    return body
+
+
+def _programme_refused(body: dict) -> Form | None:
+    """What the portal turns back before asking: the API would list every NPQ's code."""
+    if body.get("kind") == "npq" and not body.get("npq"):
+        return refused("npq", "Choose which NPQ this is", detail="Choose which NPQ this is.")
+    return None
+
+
+def _programme_page(template: str, programme: dict | None, form: Form):
+    runs = academies()
+    return render_template(template, programme=programme, form=form, kinds=KINDS, modes=MODES, npqs=NPQS,
+                           academy_options=sorted(((k, v["name"]) for k, v in runs.items()), key=lambda o: o[1])), \
+        422 if form.error else 200
+
+
+@blp.route("/cpd/programmes/new", methods=["GET", "POST"])
+@hr_only
+def new_programme():
+    me = user()
+    form = Form({"requires_approval": "yes", "academy": "" if me.has_role("trust_hr") else str(me.academy_id)})
+    if request.method == "POST":
+        body = programme_body()
+        # Trust HR choose the academy (blank: the whole trust); academy HR add to their own.
+        body["academy_id"] = (request.form.get("academy") or None) if me.has_role("trust_hr") else str(me.academy_id)
+        form = _programme_refused(body) or submit(lambda: api().post("/api/cpd/programmes", json=body))
+        if added := form.answer:
+            flash(f"'{added['title']}' is in the catalogue. Add its dates so that staff can ask for a place.")
+            return redirect(url_for("hr.manage_programme", programme_id=added["id"], _anchor="dates"))
+    return _programme_page("hr/cpd_programme_form.html", None, form)
+
+
+@blp.route("/cpd/programmes/<uuid:programme_id>/edit", methods=["GET", "POST"])
+@hr_only
+def edit_programme(programme_id):
+    calls = api()
+    programme = calls.get(f"/api/cpd/programmes/{programme_id}")
+    if not may_run(programme):  # academy HR may read the trust's programmes, not change them (nor would the API)
+        return render_template("error.html", status=403), 403
+    form = programme_form(programme)
+    if request.method == "POST":
+        body = programme_body()
+        form = _programme_refused(body) or submit(lambda: calls.patch(f"/api/cpd/programmes/{programme_id}", json=body))
+        if changed := form.answer:
+            flash(f"'{changed['title']}' is changed.")
+            return redirect(url_for("hr.manage_programme", programme_id=programme_id))
+    return _programme_page("hr/cpd_programme_form.html", programme, form)
+
+
+@blp.get("/cpd/programmes/<uuid:programme_id>")
+@hr_only
+def manage_programme(programme_id, form: Form | None = None):
+    calls = api()
+    programme = calls.get(f"/api/cpd/programmes/{programme_id}")
+    cohorts = calls.get(f"/api/cpd/programmes/{programme_id}/cohorts")
+    return render_template("hr/cpd_programme.html", programme=programme, cohorts=cohorts, kinds=KINDS, modes=MODES,
+                           npqs=NPQS, names={k: v["name"] for k, v in academies().items()}, may_run=may_run(programme),
+                           form=form or Form()), 422 if form and form.error else 200
+
+
+@blp.post("/cpd/programmes/<uuid:programme_id>/cohorts")
+@hr_only
+def add_cohort(programme_id):
+    body = fields("name", "starts_on", "ends_on", "capacity", "location",
+                  capacity=lambda v: int(v) if v.isdigit() else v)
+    body["location"] = body["location"] or ""
+    form = submit(lambda: api().post(f"/api/cpd/programmes/{programme_id}/cohorts", json=body), name="cohort")
+    if form.error:
+        return manage_programme(programme_id, form)
+    flash(f"'{form.answer['name']}' is added: {form.answer['capacity']} places from {day(form.answer['starts_on'])}.")
+    return redirect(url_for("hr.manage_programme", programme_id=programme_id, _anchor="dates"))
+
+
+@blp.post("/cpd/programmes/<uuid:programme_id>/active")
+@hr_only
+def programme_active(programme_id):
+    """Retire a programme (no new requests; places already given carry on) or offer it again. Not deleted: its
+    places, agreements and the plans that suggest it still refer to it."""
+    active = request.form.get("active") == "yes"
+    form = submit(lambda: api().put(f"/api/cpd/programmes/{programme_id}/active", json={"active": active}),
+                  name="active")
+    if form.error:
+        return manage_programme(programme_id, form)
+    flash(f"'{form.answer['title']}' is offered again." if active else
+          f"'{form.answer['title']}' is no longer offered. Places already given carry on.")
+    return redirect(url_for("hr.manage_programme", programme_id=programme_id))
 
 
 # -- staff ----------------------------------------------------------------------------------------------------

@@ -6,10 +6,10 @@ import uuid
 from datetime import date
 from urllib.parse import quote
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from ..app import api, signed_in
-from ..ui import day
+from ..app import api, signed_in, user
+from ..ui import Form, day, submit
 
 blp = Blueprint("targets", __name__, url_prefix="/targets")
 
@@ -22,7 +22,7 @@ def index():
 
 @blp.get("/<key>")
 @signed_in
-def target(key):
+def target(key, form: Form | None = None):
     academy_id = request.args.get("academy_id") or None
     if academy_id is not None:
         try:
@@ -43,8 +43,46 @@ def target(key):
     titles = {}
     if shown and shown.get("benchmarks"):
         titles = {m["key"]: m["title"] for i in calls.get("/api/wellbeing/instruments") for m in i["measures"]}
+    form = form or Form(settings(figure))
     return render_template("targets/target.html", target=every, figure=shown, trend=trend["points"], people=people,
-                           academy_id=academy_id, titles=titles, amount=amount)
+                           academy_id=academy_id, titles=titles, amount=amount, form=form,
+                           may_change=user().has_role("trust_hr")), 422 if form.error else 200
+
+
+def number(value) -> str:
+    """A percentage as typed into the form: 90, 92.5."""
+    return f"{float(value):g}"
+
+
+def settings(target: dict) -> dict:
+    """The target's threshold, at-risk line, window and deadline as the form shows them."""
+    return {"threshold": number(target["threshold"]), "at_risk_below": number(target["at_risk_below"]),
+            "window_months": str(target["window_months"]), "deadline": target["deadline"] or ""}
+
+
+@blp.post("/<key>")
+@signed_in
+def change(key):
+    """Trust HR change a target's threshold, at-risk line, window and deadline; the API keeps its academies and
+    benchmarks as they are, refuses anyone else, and judges the target again at once."""
+    def percent(raw: str) -> str:
+        return raw.replace("%", "").strip()
+
+    raw = {name: request.form.get(name, "").strip() for name in ("threshold", "at_risk_below", "window_months",
+                                                                "deadline")}
+    body = {"threshold": percent(raw["threshold"]) or None, "at_risk_below": percent(raw["at_risk_below"]) or None,
+            "window_months": int(raw["window_months"]) if raw["window_months"].isdigit() else raw["window_months"] or None,
+            "deadline": raw["deadline"] or None}  # blank: a rolling target
+    form = submit(lambda: api().patch(f"/api/targets/targets/{quote(key, safe='')}", json=body))
+    if form.error:
+        return target(key, form)
+    changed = form.answer
+    deadline = f"by {day(changed['deadline'])}" if changed["deadline"] else "with no deadline (a rolling target)"
+    months = changed["window_months"]
+    flash(f"Changed: met at {number(changed['threshold'])}% or more, at risk below "
+          f"{number(changed['at_risk_below'])}%, looking back {months} {'month' if months == 1 else 'months'}, "
+          f"{deadline}. The figures below use it now.")
+    return redirect(url_for("targets.target", key=key, academy_id=request.args.get("academy_id") or None))
 
 
 STEPS = {"objectives": "objectives", "mid_year": "mid-year review", "end_of_year": "end-of-year review"}

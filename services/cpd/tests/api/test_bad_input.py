@@ -28,8 +28,9 @@ def test_an_npq_without_its_name_breaks_a_rule(client, trust, problem, unchanged
 def test_a_cohort_ending_before_it_starts_is_422(client, trust, steps, problem, unchanged):
     p = steps.programme()
     unchanged()
-    problem(client.post(f"/programmes/{p['id']}/cohorts", json={"name": "x", "starts_on": "2027-02-01",
-            "ends_on": "2027-01-01", "capacity": 3}, headers=trust.oak_hr.headers), 422)
+    found = problem(client.post(f"/programmes/{p['id']}/cohorts", json={"name": "x", "starts_on": "2027-02-01",
+                    "ends_on": "2027-01-01", "capacity": 3}, headers=trust.oak_hr.headers), 422)
+    assert found["detail"] == "the cohort ends (1 January 2027) before it starts (1 February 2027)"
 
 
 def test_capacity_below_the_places_given_is_409(client, trust, steps, problem, unchanged):

@@ -133,3 +133,59 @@ def test_the_trend_is_the_daily_jobs_snapshots(trust, client, app):
     oak = client.get(f"/targets/{KEY}/trend?academy_id={trust.oak}&since={TODAY}",
                      headers=trust.academy_hr(trust.oak)).get_json()
     assert [(p["taken_on"], p["value"]) for p in oak["points"]] == [(TODAY.isoformat(), 0.0)]
+
+
+def test_trust_hr_changes_the_threshold_and_deadline_and_the_rest_stays_as_set(trust, client, db):
+    """PATCH (the portal's form): only what is sent changes; the academies and benchmarks it does not show stay."""
+    oak = [trust.starter(trust.oak) for _ in range(4)]
+    for person in oak[:3]:
+        trust.induct(person)
+    trust.starter(trust.elm)
+    trust.judge()
+    hr = trust.trust_hr()
+    assert client.put(f"/targets/{KEY}", json={"academy_ids": [str(trust.oak)], "window_months": 6},
+                      headers=hr).status_code == 200
+
+    response = client.patch(f"/targets/{KEY}", json={"threshold": 75, "at_risk_below": 60, "deadline": "2030-07-31"},
+                            headers=hr)
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert (body["threshold"], body["at_risk_below"], body["deadline"], body["window_months"], body["academy_ids"]) == (
+        75, 60, "2030-07-31", 6, [str(trust.oak)])
+    assert figures(body) == {None: (3, 4, 75.0, "met"), str(trust.oak): (3, 4, 75.0, "met")}
+    # what the targets page reads, and what was announced through the outbox
+    overview = {t["key"]: t for t in client.get("/targets", headers=hr).get_json()}[KEY]
+    assert overview["threshold"] == 75 and figures(overview)[None] == (3, 4, 75.0, "met")
+    assert [(e["payload"]["academy_id"], e["payload"]["threshold"]) for e in db.events("targets.met")] == [
+        (None, 75.0), (str(trust.oak), 75.0)]
+    change = db.audit(KEY)[-1]
+    assert change["action"] == "target_definition_set" and change["actor"]
+    assert change["changes"] == {"threshold": {"from": 100.0, "to": 75.0}, "at_risk_below": {"from": 90.0, "to": 60.0},
+                                 "deadline": {"from": None, "to": "2030-07-31"}}
+
+
+def test_a_deadline_passed_without_the_target_met_is_missed_and_clearing_it_makes_it_rolling(trust, client):
+    for person in [trust.starter(trust.oak) for _ in range(2)][:1]:
+        trust.induct(person)
+    hr = trust.trust_hr()
+    yesterday = (TODAY - timedelta(days=1)).isoformat()
+    missed = client.patch(f"/targets/{KEY}", json={"deadline": yesterday}, headers=hr).get_json()
+    assert (missed["deadline"], figures(missed)[None]) == (yesterday, (1, 2, 50.0, "missed"))
+    rolling = client.patch(f"/targets/{KEY}", json={"deadline": None}, headers=hr).get_json()
+    assert (rolling["deadline"], figures(rolling)[None]) == (None, (1, 2, 50.0, "at_risk"))
+
+
+def test_a_shorter_window_counts_fewer_starters(trust, client):
+    trust.starter(trust.oak, days_ago=90)
+    trust.induct(trust.starter(trust.oak, days_ago=10))
+    hr = trust.trust_hr()
+    assert figures(client.get(f"/targets/{KEY}", headers=hr).get_json())[None] == (1, 2, 50.0, "at_risk")
+    shorter = client.patch(f"/targets/{KEY}", json={"window_months": 1}, headers=hr).get_json()
+    assert (shorter["window_months"], figures(shorter)[None]) == (1, (1, 1, 100.0, "met"))
+
+
+def test_changing_engagement_keeps_its_benchmarks(trust, client):
+    hr = trust.trust_hr()
+    before = client.get("/targets/engagement_vs_benchmark", headers=hr).get_json()["benchmarks"]
+    after = client.patch("/targets/engagement_vs_benchmark", json={"threshold": 50}, headers=hr).get_json()
+    assert after["threshold"] == 50 and after["benchmarks"] == before and len(before) == 2

@@ -118,17 +118,19 @@ def test_engagement_starts_with_positive_enps_and_the_ons_life_satisfaction_mean
         ("enps", "mean", 0.0), ("ons.life_satisfaction", "mean", 7.45)]
 
 
-@pytest.mark.parametrize("changes, message", [
-    ({"threshold": 80, "at_risk_below": 85}, "at_risk_below <= threshold"),
-    ({"threshold": 101}, "<= 100"),
-    ({"at_risk_below": -1}, "0 <= at_risk_below"),
-    ({"window_months": 0}, "window_months"),
-    ({"window_months": 121}, "window_months"),
-    ({"benchmarks": [{"figure": "enps", "statistic": "mean", "value": 0}]}, "takes no benchmarks"),
+@pytest.mark.parametrize("changes, message, field", [
+    ({"threshold": 80, "at_risk_below": 85}, r"the at-risk line \(85%\) cannot be above the threshold \(80%\)",
+     "at_risk_below"),
+    ({"threshold": 101}, r"from 0 to 100 \(got 101\)", "threshold"),
+    ({"at_risk_below": -1}, r"from 0 to 100 \(got -1\)", "at_risk_below"),
+    ({"window_months": 0}, "between 1 and 120 months", "window_months"),
+    ({"window_months": 121}, "between 1 and 120 months", "window_months"),
+    ({"benchmarks": [{"figure": "enps", "statistic": "mean", "value": 0}]}, "takes no benchmarks", "benchmarks"),
 ])
-def test_a_definition_that_makes_no_sense_is_refused(changes, message):
-    with pytest.raises(DefinitionError, match=message):
+def test_a_definition_that_makes_no_sense_is_refused_naming_the_setting(changes, message, field):
+    with pytest.raises(DefinitionError, match=message) as refused:
         definition_from("induction_for_new_starters", changes)
+    assert refused.value.field == field
 
 
 def test_engagement_needs_a_benchmark_with_a_known_statistic():

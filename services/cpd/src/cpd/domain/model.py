@@ -10,6 +10,11 @@ from enum import StrEnum
 PENNY = Decimal("0.01")
 
 
+def in_words(day: date) -> str:
+    """A date as a refusal shows it to the person who typed it: 1 March 2027."""
+    return f"{day.day} {day:%B %Y}"
+
+
 class CpdError(Exception):
     """A rule was broken; the message says what and how to put it right."""
 
@@ -81,8 +86,9 @@ class Programme:
             raise CpdError("only an NPQ programme names an NPQ")
         if self.kind == ProgrammeKind.APPRENTICESHIP:
             if self.off_the_job_percent is None or self.off_the_job_percent < APPRENTICESHIP_OFF_THE_JOB_MINIMUM:
+                got = "" if self.off_the_job_percent is None else f" (got {self.off_the_job_percent}%)"
                 raise CpdError(f"an apprenticeship records its off-the-job training time, at least "
-                               f"{APPRENTICESHIP_OFF_THE_JOB_MINIMUM}% (got {self.off_the_job_percent})")
+                               f"{APPRENTICESHIP_OFF_THE_JOB_MINIMUM}% of paid hours{got}")
         elif self.levy_funded or self.off_the_job_percent is not None:
             raise CpdError("levy funding and off-the-job time apply to apprenticeships only")
 
@@ -108,7 +114,7 @@ class Cohort:
         if self.capacity < 1:
             raise CpdError(f"a cohort has at least one place (got {self.capacity})")
         if self.ends_on < self.starts_on:
-            raise CpdError(f"the cohort ends ({self.ends_on}) before it starts ({self.starts_on})")
+            raise CpdError(f"the cohort ends ({in_words(self.ends_on)}) before it starts ({in_words(self.starts_on)})")
 
 
 class EnrolmentStatus(StrEnum):

@@ -69,8 +69,8 @@ def set_programme_active(uow: UnitOfWork, principal: Principal, programme_id: uu
     """Deactivate (no new requests; existing enrolments carry on) or offer again."""
     with uow:
         programme = _programme(CpdRepository(uow.session), principal, programme_id)
-        if programme.active == active:
-            raise Conflict(f"programme {programme_id} is already {'active' if active else 'inactive'}")
+        if programme.active == active:  # a second click on the same button: said in the words of the page
+            raise Conflict(f"'{programme.title}' is already {'offered' if active else 'no longer offered'}")
         programme.active = active
         uow.audit("programme.activated" if active else "programme.deactivated", "programme", programme.id,
                   {"active": [not active, active]})
@@ -82,7 +82,7 @@ def create_cohort(uow: UnitOfWork, principal: Principal, programme_id: uuid.UUID
     with uow:
         programme = _programme(CpdRepository(uow.session), principal, programme_id)
         if not programme.active:
-            raise Conflict(f"programme {programme_id} is no longer offered; offer it again before adding a cohort")
+            raise Conflict(f"'{programme.title}' is no longer offered; offer it again before adding dates")
         try:
             cohort = Cohort(programme_id=programme.id, **data)
         except CpdError as exc:

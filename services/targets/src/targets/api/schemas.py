@@ -1,5 +1,7 @@
 """Request and response schemas for targets (they also make the OpenAPI)."""
-from marshmallow import Schema, fields, validate
+from datetime import date
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from ..domain.targets import STATISTICS, Status
 
@@ -24,12 +26,23 @@ class DefinitionSchema(Schema):
         "description": "% below which the target is at risk; between it and the threshold: on track"})
     window_months = fields.Integer(strict=True, validate=validate.Range(min=1, max=120), metadata={
         "description": "how far back the target looks (see the target's definition)"})
-    deadline = fields.Date(allow_none=True, metadata={
-        "description": "after this day a target not met is missed; null: a rolling target"})
+    deadline = fields.Date(
+        allow_none=True, validate=validate.Range(min=date(2000, 1, 1), max=date(2100, 12, 31),
+                                                 error="a deadline falls between the years 2000 and 2100"),
+        metadata={"description": "after this day a target not met is missed; null: a rolling target"})
     academy_ids = fields.List(fields.UUID(), validate=validate.Length(max=500), metadata={
         "description": "the academies it covers; empty: every academy"})
     benchmarks = fields.List(fields.Nested(BenchmarkSchema), validate=validate.Length(max=20), metadata={
         "description": "engagement_vs_benchmark only: the survey figures compared and their benchmarks"})
+
+
+class DefinitionChangesSchema(DefinitionSchema):
+    """PATCH changes only what is sent; the rest stays as the trust last set it."""
+
+    @validates_schema
+    def not_empty(self, data, **_):
+        if not data:
+            raise ValidationError("give at least one setting to change")
 
 
 class AcademyQuerySchema(Schema):

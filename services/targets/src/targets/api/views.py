@@ -53,6 +53,16 @@ class Target(MethodView):
         commands.set_definition(_uow(principal), principal, key, data)
         return reports.target(db_session(), principal, key, _today())
 
+    @targets_blp.arguments(schemas.DefinitionChangesSchema)
+    @targets_blp.response(200, schemas.TargetSchema)
+    def patch(self, changes, key):
+        """Change some of the target's settings (e.g. the threshold and deadline), leaving the rest as they are:
+        trust HR only. Checked as a whole (the at-risk line never above the threshold), audited, and judged again
+        at once, so the figures returned (and every page) already use it."""
+        principal = authenticate()
+        commands.change_definition(_uow(principal), principal, key, changes)
+        return reports.target(db_session(), principal, key, _today())
+
 
 @targets_blp.route("/<string:key>/people")
 class People(MethodView):

@@ -31,7 +31,11 @@ MIN_GROUP_SIZE = 5  # wellbeing's smallest group, for survey figures kept before
 
 
 class DefinitionError(ValueError):
-    """A target definition that makes no sense (HTTP 422)."""
+    """A target definition that makes no sense (HTTP 422); `field` names the setting to change, `fix` says how."""
+
+    def __init__(self, message: str, field: str | None = None, fix: str | None = None):
+        super().__init__(message)
+        self.field, self.fix = field, fix
 
 
 def add_months(day: date, months: int) -> date:
@@ -94,18 +98,27 @@ class Definition:
     benchmarks: tuple[Benchmark, ...] = ()
 
     def __post_init__(self):
-        if not 0 <= self.at_risk_below <= self.threshold <= 100:
-            raise DefinitionError(f"need 0 <= at_risk_below <= threshold <= 100 (got at_risk_below "
-                                  f"{self.at_risk_below}, threshold {self.threshold})")
+        # In words HR read beside the form (issue 20); the field is named in the problem's pointer.
+        for name, value in (("threshold", self.threshold), ("at_risk_below", self.at_risk_below)):
+            if not 0 <= value <= 100:
+                raise DefinitionError(f"a percentage runs from 0 to 100 (got {value:g})", name,
+                                      "Enter a number from 0 to 100.")
+        if self.at_risk_below > self.threshold:
+            raise DefinitionError(f"the at-risk line ({self.at_risk_below:g}%) cannot be above the threshold "
+                                  f"({self.threshold:g}%): lower the at-risk line or raise the threshold",
+                                  "at_risk_below", f"Set it at or below the threshold ({self.threshold:g}%).")
         if not 1 <= self.window_months <= 120:
-            raise DefinitionError(f"window_months must be between 1 and 120 (got {self.window_months})")
+            raise DefinitionError(f"a target looks back between 1 and 120 months (got {self.window_months})",
+                                  "window_months", "Enter a number of months from 1 to 120.")
         if self.benchmarks and not TARGETS[self.key].uses_benchmarks:
-            raise DefinitionError(f"{self.key} counts people, not survey figures: it takes no benchmarks")
+            raise DefinitionError(f"{self.key} counts people, not survey figures: it takes no benchmarks", "benchmarks")
         if TARGETS[self.key].uses_benchmarks and not self.benchmarks:
-            raise DefinitionError(f"{self.key} needs at least one benchmark to compare survey figures with")
+            raise DefinitionError(f"{self.key} needs at least one benchmark to compare survey figures with",
+                                  "benchmarks")
         for b in self.benchmarks:
             if b.statistic not in STATISTICS:
-                raise DefinitionError(f"benchmark statistic must be one of {', '.join(STATISTICS)} (got {b.statistic!r})")
+                raise DefinitionError(f"benchmark statistic must be one of {', '.join(STATISTICS)} (got {b.statistic!r})",
+                                      "benchmarks")
 
     def since(self, today: date) -> date:
         """The start of the window (exclusive): what happened on or before this day is out of it."""

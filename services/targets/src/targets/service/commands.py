@@ -14,18 +14,42 @@ from .definitions import lock, stored, target_or_404
 from .evaluation import evaluate
 
 
+def _refused(exc: DefinitionError) -> Unprocessable:
+    errors = [{"location": "json", "pointer": f"#/{exc.field}", "detail": exc.fix or str(exc)}] if exc.field else None
+    return Unprocessable(str(exc), errors=errors)
+
+
 def set_definition(uow: UnitOfWork, principal: Principal, key: str, data: dict, today: date | None = None) -> Definition:
     """PUT semantics: the definition becomes what was sent, anything left out back to its default. The target is
     judged again at once, so a new threshold that changes its status is announced now, not tomorrow."""
+    return _save(uow, principal, key, data, today, partial=False)
+
+
+def change_definition(uow: UnitOfWork, principal: Principal, key: str, changes: dict,
+                      today: date | None = None) -> Definition:
+    """PATCH semantics: what was sent changes, the rest stays as the trust last set it; so a form that changes the
+    threshold and deadline leaves the academies and benchmarks it does not show alone. Checked as a whole (the
+    at-risk line against the threshold it will sit under), under the definition's lock, and judged again at once."""
+    return _save(uow, principal, key, changes, today, partial=True)
+
+
+def _save(uow: UnitOfWork, principal: Principal, key: str, data: dict, today: date | None, *,
+          partial: bool) -> Definition:
     require(is_trust_hr(principal), "only trust HR sets the trust's targets")
     target_or_404(key)
-    try:
-        new = definition_from(key, data)
-    except DefinitionError as exc:
-        raise Unprocessable(str(exc))
+    if not partial:
+        try:
+            definition_from(key, data)
+        except DefinitionError as exc:
+            raise _refused(exc) from None
     today = today or datetime.now(timezone.utc).date()
     with uow:
-        before, after = stored(lock(uow.session, key)), stored(new)
+        before = stored(lock(uow.session, key))
+        try:
+            new = definition_from(key, {**before, **data} if partial else data)
+        except DefinitionError as exc:
+            raise _refused(exc) from None  # leaving the unit of work rolls the lock's row back: nothing changed
+        after = stored(new)
         uow.session.execute(definitions.update().where(definitions.c.key == key).values(
             **after, updated_by=principal.actor, updated_at=datetime.now(timezone.utc)))
         uow.audit("target_definition_set", "target", key,
