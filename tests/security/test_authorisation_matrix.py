@@ -136,12 +136,16 @@ def _pick_people(w: World, suite: Suite, private: Path, other_private: Path) -> 
     w.tokens["setup"] = service
     academies = w.ok("setup", "directory", "GET", "/academies")
     a, b, c = (x["id"] for x in academies)
-    w.ids["urn_a"] = academies[0]["urn"]
+    w.ids["urn_a"], w.ids["urn_b"] = academies[0]["urn"], academies[1]["urn"]
     staff = {x: w.ok("setup", "directory", "GET", "/staff", query={"academy_id": x, "page_size": 500})["items"]
              for x in (a, b, c)}
     managers = {p["line_manager_id"] for people in staff.values() for p in people if p["line_manager_id"]}
-    me = next(p for p in staff[a] if p["post"] != "Head of Department" and p["id"] not in managers
-              and any(m["id"] == p["line_manager_id"] and m["post"] == "Head of Department" for m in staff[a]))
+    # The demo's member of staff: the demo works everyone else's appraisal part-way through the year, and the
+    # matrix needs one at its start (theirs is kept there for the people trying the suite).
+    persona = next(str(p["staff_id"]) for p in suite.demo_people() if p["as"] == "member of staff")
+    me = next(p for p in staff[a] if p["id"] == persona)
+    assert me["id"] not in managers and any(m["id"] == me["line_manager_id"] and m["post"] == "Head of Department"
+                                            for m in staff[a])
     appraiser = next(p for p in staff[a] if p["id"] == me["line_manager_id"])
     other_appraiser = next(p for p in staff[a] if p["post"] == "Head of Department" and p["id"] != appraiser["id"])
     unrelated = {me["id"], appraiser["id"], other_appraiser["id"]} | managers
@@ -214,6 +218,7 @@ def _make_records(w: World) -> None:
     ids["delivery_id"] = _dead_delivery(w)
     # targets: one target's key
     ids["key"] = w.ok("trust_hr", "targets", "GET", "/targets")[0]["key"]
+    ids["checked_id"] = _checked_file(w, "trust_hr")  # what the people denied try to import
 
 
 def _objective(w: World) -> dict:
@@ -287,6 +292,7 @@ class Case:
     csv: Callable[[World], str] | None = None  # a CSV body instead of JSON
     fresh: dict[str, Callable[[World], str]] = field(default_factory=dict)  # a new record for each call
     unchanged: str | None = None  # GET this path (trust HR) before and after the denied calls: it must not change
+    fresh_by_caller: dict[str, Callable[[World, str], str]] = field(default_factory=dict)  # made by the caller
 
 
 APPRAISAL = "/appraisals/{appraisal_id}"
@@ -314,10 +320,25 @@ case("directory", "POST", "/staff", body=lambda w: {
     "start_date": str(TODAY), "line_manager_id": w.people["appraiser"]["id"]})
 case("directory", "PATCH", "/staff/{staff_id}", body=lambda w: {"fte": w.people["staff"]["fte"]},
      unchanged="/staff/{staff_id}")
-case("directory", "POST", "/imports/staff", query=lambda w: {"dry_run": "true"}, csv=lambda w: (
-    "Staff ID,Forename,Surname,Work Email,School URN,Staff Category,Job Title,FTE,Employment Start,Leaving Date,"
-    f"Line Manager\nZZ9001,Sam,Ward,sam.ward@oaktrust.example,{w.ids['urn_a']},Support,Office Manager,1.0,"
-    "01/09/2026,,\n"))
+def _staff_file(w: World, urn_key: str = "urn_a") -> str:
+    n = w.n()
+    return ("Staff ID,Forename,Surname,Work Email,School URN,Staff Category,Job Title,FTE,Employment Start,"
+            f"Leaving Date,Line Manager\nZZ{9000 + n},Sam,Ward,sam.ward.{n}@oaktrust.example,{w.ids[urn_key]},Support,"
+            "Office Manager,1.0,01/09/2026,,\n")
+
+
+def _checked_file(w: World, role: str) -> str:
+    """A staff file the caller checked (only they may import it), for their own academy."""
+    file = _staff_file(w, "urn_b" if role == "other_academy_hr" else "urn_a")
+    response = w.call(role, "directory", "POST", "/imports/staff", query={"dry_run": "true"}, data=file,
+                      content_type="text/csv")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.json["checked_id"]
+
+
+case("directory", "POST", "/imports/staff", query=lambda w: {"dry_run": "true"}, csv=_staff_file)
+case("directory", "POST", "/imports/staff/checked/{checked_id}", params={"checked_id": "checked_id"},
+     fresh_by_caller={"checked_id": _checked_file})
 
 case("appraisal", "GET", "/cycles")
 case("appraisal", "GET", "/cycles/{cycle_id}")
@@ -352,6 +373,8 @@ case("appraisal", "POST", APPRAISAL + "/sign-off", body=lambda w: {"comment": "A
 case("appraisal", "PUT", APPRAISAL + "/appraiser", body=lambda w: {"appraiser_id": w.people["appraiser"]["id"]})
 case("appraisal", "POST", "/cycles/{cycle_id}/open", unchanged="/cycles/{cycle_id}")
 case("appraisal", "POST", "/cycles/{cycle_id}/close", unchanged="/cycles/{cycle_id}")
+case("appraisal", "GET", "/cycles/{cycle_id}/reminders")
+case("appraisal", "POST", APPRAISAL + "/reminders", body=lambda w: {})
 case("appraisal", "POST", APPRAISAL + "/withdrawal", body=lambda w: {"reason": "Long-term absence"}, unchanged=APPRAISAL)
 
 case("cpd", "GET", "/programmes")
@@ -517,7 +540,9 @@ def test_every_role_gets_what_the_table_says_on_every_endpoint(world: World):
         before = _get(world, service, _fill(how.unchanged, params)) if how.unchanged else None
         for role in denied + [r for r in ROLES if r not in denied]:
             fresh = how.fresh if row[role] == "allow" else {}  # a denied call finds the record as it is
-            values = {**params, **{name: make(world) for name, make in fresh.items()}}
+            values = {**params, **{name: make(world) for name, make in fresh.items()},
+                      **{name: make(world, role) for name, make in (how.fresh_by_caller if row[role] == "allow"
+                                                                   else {}).items()}}
             response = world.call(role, service, method, _fill(template, values),
                                   json_body=how.body(world) if how.body else None,
                                   query=how.query(world) if how.query else None,

@@ -46,10 +46,25 @@ def test_academy_hr_imports_staff_and_opens_a_cycle(page, shot, tmp_path):
     page.goto("/hr/staff?q=Importwood")
     expect(page.get_by_role("status")).to_have_text(re.compile(r"^0 people match"))
 
-    # Fixed, the whole file goes in.
+    # Fixed, it is checked first: the names it adds are shown, and that same file is imported without choosing it
+    # again (issue 20: a check-only run forgot the file and named nobody).
     page.goto("/hr/staff/import")
     page.get_by_label("Staff CSV file").set_input_files(staff_file(tmp_path / "good.csv", urn, second_start="01/03/2021"))
+    page.get_by_label("Only check the file; import nothing yet").check()
     page.get_by_role("button", name="Upload and import").click()
+    expect(page.get_by_role("heading", name="‘good.csv’ is checked and ready")).to_be_visible()
+    expect(page.get_by_text("The file is ready to import (2 rows): 2 added")).to_be_visible()
+    preview = page.get_by_role("table", name="What importing it will do")
+    expect(preview.get_by_role("row")).to_have_count(3)
+    expect(preview.get_by_role("row", name=re.compile("Ada Importwood"))).to_contain_text("Added")
+    expect(preview.get_by_role("row", name=re.compile("Bea Importwood"))).to_contain_text("Added")
+    assert accessibility_violations(page) == []
+    shot("import-checked-preview")
+    other = page.context.new_page()  # nothing imported yet
+    other.goto("/hr/staff?q=Importwood")
+    expect(other.get_by_role("status")).to_have_text(re.compile(r"^0 people match"))
+    other.close()
+    page.get_by_role("button", name="Import this file").click()
     expect(page).to_have_url(re.compile(r"/hr/staff$"))
     expect(page.locator(".flash")).to_have_text("Staff imported from 2 rows: 2 added, 0 changed, 0 unchanged, "
                                                 "0 recorded as leaving.")
@@ -106,6 +121,11 @@ def test_trust_hr_sees_cpd_spend_and_finds_staff(page, shot):
     expect(page.get_by_role("img", name=re.compile("Spend per academy"))).to_be_visible()
     assert accessibility_violations(page) == []
     shot("cpd-spend")
+    oldest = page.get_by_label("Budget year").locator("option").last.get_attribute("value")
+    page.goto(f"/hr/cpd?year={oldest}")  # issue 20: an empty chart says why, rather than showing nothing
+    expect(page.get_by_text("No chart for this year: nothing has been spent yet and no academy has a budget set."
+                            )).to_be_visible()
+    expect(page.get_by_role("img", name=re.compile("Spend per academy"))).to_have_count(0)
 
     page.goto("/hr/staff")
     page.get_by_label("Search by name, email or post").fill("Headteacher")

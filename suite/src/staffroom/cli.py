@@ -126,6 +126,9 @@ class Suite:
         result = demo.seed_appraisal(self.contexts["directory"], self.contexts["appraisal"], timeout=timeout)
         if result["opened"]:
             log.info("opened the demo appraisal cycles: %s", ", ".join(result["opened"]))
+        budgets = demo.seed_cpd_budgets(self.contexts["directory"], self.contexts["cpd"])
+        if budgets["budgets"]:
+            log.info("set the demo academies' CPD budgets: %s", budgets["budgets"])
         surveys = demo.seed_wellbeing(self.contexts["directory"], self.contexts["wellbeing"], timeout=timeout)
         if surveys["seeded"]:
             log.info("seeded the demo surveys: %s", ", ".join(surveys["seeded"]))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
 
 from sqlalchemy import func, select
 
@@ -220,6 +221,26 @@ def seed_cpd_catalogue(cpd: ServiceContext, *, today: date | None = None) -> dic
         create_cohort(cpd.uow(actor="demo-seed"), SEED_PRINCIPAL, programme.id, {
             "name": name, "starts_on": starts, "ends_on": starts + timedelta(days=days), "capacity": places})
     return {"seeded": True, "programmes": len(DEMO_CATALOGUE)}
+
+
+DEMO_BUDGETS = {"primary": Decimal("8000.00"), "secondary": Decimal("18000.00"), "all-through": Decimal("22000.00")}
+
+
+def seed_cpd_budgets(directory: ServiceContext, cpd: ServiceContext, *, today: date | None = None) -> dict:
+    """This school year's CPD budget for each demo academy, once (HR change them on the CPD spend page)."""
+    from cpd.adapters.repository import CpdRepository
+    from cpd.service.catalogue import set_budget
+
+    year = school_year(today or date.today())
+    academies = directory.metadata.tables["academies"]
+    with directory.engine.execution_options(staffroom_readonly=True).connect() as conn:
+        found = [(row.id, row.phase) for row in conn.execute(select(academies.c.id, academies.c.phase))]
+    with cpd.uow() as uow:
+        repo = CpdRepository(uow.session)
+        todo = [(academy_id, phase) for academy_id, phase in found if repo.budget(academy_id, year) is None]
+    for academy_id, phase in todo:
+        set_budget(cpd.uow(actor="demo-seed"), SEED_PRINCIPAL, academy_id, year, DEMO_BUDGETS.get(phase, Decimal("10000.00")))
+    return {"budgets": len(todo)}
 
 
 def _add_months(day: date, months: int) -> date:

@@ -441,11 +441,39 @@ def staff_import():
             form = submit(lambda: api().post(
                 "/api/directory/imports/staff", params={"dry_run": check_only},
                 files={"file": (upload.filename, upload.stream, "text/csv")}))
+            if (result := form.answer) and check_only:
+                # The checked file is kept (by the directory, for two hours): HR read who it adds, changes or
+                # records as leaving, then import that same file without choosing it again.
+                return render_template("hr/import.html", form=Form(), academies=academies(), columns=CSV_COLUMNS,
+                                       checked=result, file_name=upload.filename, summary=_import_summary(result),
+                                       changed_words=CHANGED_WORDS)
             if result := form.answer:
                 flash(_import_summary(result))
-                return redirect(url_for("hr.staff_import") if check_only else url_for("hr.staff"))
+                return redirect(url_for("hr.staff"))
     return render_template("hr/import.html", form=form, academies=academies(), columns=CSV_COLUMNS), \
         (422 if form.error else 200)
+
+
+@blp.post("/staff/import/checked/<uuid:checked_id>")
+@hr_only
+def import_checked(checked_id):
+    try:
+        form = submit(lambda: api().post(f"/api/directory/imports/staff/checked/{checked_id}"))
+    except ApiError as error:
+        if error.status != 404:
+            raise
+        form = refused("file", "Choose the file again", detail="The checked file is no longer kept: it was imported "
+                       "already, or checked more than two hours ago. Choose it again to check and import it.")
+    if result := form.answer:
+        flash(_import_summary(result))
+        return redirect(url_for("hr.staff"))
+    return render_template("hr/import.html", form=form, academies=academies(), columns=CSV_COLUMNS), 422
+
+
+# The directory's field names as the preview of a checked file says them.
+CHANGED_WORDS = {"first_name": "first name", "last_name": "last name", "email": "email", "academy_id": "academy",
+                 "staff_type": "staff group", "post": "post", "fte": "FTE", "start_date": "start date",
+                 "line_manager_id": "line manager", "leaving_date": "leaving date"}
 
 
 def _import_summary(result: dict) -> str:

@@ -1,6 +1,7 @@
 """Staff CSV import over HTTP: every row or none, row errors with line numbers, idempotent, academy-scoped."""
 import io
 import uuid
+from datetime import datetime, timedelta, timezone
 
 from staffroom_shared.events import parse_event
 
@@ -88,7 +89,58 @@ def test_dry_run_reports_and_changes_nothing(client, trust_hr, trust, db):
     response = upload(client, trust_hr, csv_file(*ROWS), "?dry_run=true")
     assert response.status_code == 200
     assert (response.json["dry_run"], response.json["created"]) == (True, 5)
-    assert db.snapshot() == before
+    assert db.snapshot() == before  # the staff, events and audit: only the checked file is kept (below)
+
+
+def test_a_checked_file_is_previewed_kept_and_imported_as_checked_then_forgotten(client, tokens, trust_hr, trust, db,
+                                                                                  problem):
+    """Issue 20: after a check-only run HR had to choose the file again, and saw no names."""
+    checked = upload(client, trust_hr, csv_file(*ROWS), "?dry_run=true").json
+    assert [(p["line"], p["name"], p["change"]) for p in checked["preview"]] == [
+        (2, "Priya Patel", "added"), (3, "Kwame Owen", "added"), (4, "Zara Young", "added"),
+        (5, "Isaac Green", "added"), (6, "Uma Singh", "added")]
+    until = datetime.fromisoformat(checked["checked_until"])
+    assert timedelta(hours=1, minutes=59) < until - datetime.now(timezone.utc) <= timedelta(hours=2)
+    [kept] = db.rows("checked_imports")
+    assert kept["id"] == uuid.UUID(checked["checked_id"]) and kept["rows"] == 5
+    someone_else = client.post(f"/imports/staff/checked/{checked['checked_id']}",
+                               headers=tokens.headers(uuid.uuid4(), roles=["trust_hr"]))
+    problem(someone_else, 404)  # only the person who checked it may import it
+    imported = client.post(f"/imports/staff/checked/{checked['checked_id']}", headers=trust_hr)
+    assert imported.status_code == 200, imported.json
+    assert (imported.json["dry_run"], imported.json["created"], imported.json["checked_id"]) == (False, 5, None)
+    assert db.rows("checked_imports") == []
+    problem(client.post(f"/imports/staff/checked/{checked['checked_id']}", headers=trust_hr), 404)
+
+
+def test_the_preview_names_what_changes_and_who_is_leaving(client, trust_hr, trust, db):
+    assert upload(client, trust_hr, csv_file(*ROWS)).status_code == 200
+    changed = ROWS[2].replace(",0.6,", ",0.8,")
+    leaving = ROWS[3].replace("02/09/2024,,", "02/09/2024,31/12/2026,")
+    preview = upload(client, trust_hr, csv_file(ROWS[0], ROWS[1], changed, leaving, ROWS[4]), "?dry_run=true").json
+    assert [(p["name"], p["change"], p["fields"]) for p in preview["preview"]] == [
+        ("Zara Young", "changed", ["fte"]), ("Isaac Green", "leaving", ["leaving_date"])]
+
+
+def test_a_checked_file_that_no_longer_fits_is_refused_and_kept_until_it_expires(client, trust_hr, trust, db,
+                                                                               problem):
+    checked = upload(client, trust_hr, csv_file(ROWS[0]), "?dry_run=true").json
+    taken = "Q1,Pat,Jones,priya.patel@oaktrust.example,140001,Teacher,Teacher,1,01/09/2015,,"
+    assert upload(client, trust_hr, csv_file(taken)).status_code == 200  # the email is someone else's now
+    before = db.snapshot()
+    body = problem(client.post(f"/imports/staff/checked/{checked['checked_id']}", headers=trust_hr), 422)
+    assert body["errors"][0]["column"] == "email"
+    assert db.snapshot() == before and len(db.rows("checked_imports")) == 1
+
+
+def test_a_checked_file_older_than_two_hours_is_gone_and_deleted_by_the_next_check(client, trust_hr, trust, db,
+                                                                                 problem):
+    old = uuid.uuid4()
+    db.insert("checked_imports", {"id": old, "actor": "someone", "file_name": "old.csv", "data": b"x", "rows": 1,
+                                  "checked_at": datetime.now(timezone.utc) - timedelta(hours=2, minutes=1)})
+    problem(client.post(f"/imports/staff/checked/{old}", headers=trust_hr), 404)
+    upload(client, trust_hr, csv_file(*ROWS), "?dry_run=true")
+    assert old not in {r["id"] for r in db.rows("checked_imports")}
 
 
 def test_multipart_upload_of_a_windows_1252_file(client, trust_hr, trust, db):

@@ -125,15 +125,7 @@ class CycleReminders(MethodView):
     @cycles_blp.response(200, schemas.SentReminderSchema(many=True))
     def get(self, cycle_id: uuid.UUID):
         """The last reminder HR sent about each appraisal in the cycle (HR: their academy; trust HR: all)."""
-        principal = authenticate()
-        scope = academy_scope(principal)
-        require(scope is None or bool(scope), "only HR can see the reminders sent")
-        repo = _repo()
-        rows = repo.reminders_in(cycle_id, None if scope is None else list(scope))
-        names = repo.names(r.sent_by for r in rows)
-        return [{"appraisal_id": r.appraisal_id, "milestone": r.milestone, "sent_at": r.sent_at, "count": r.count,
-                 "sent_by_name": names.get(r.sent_by), "next_allowed_at": r.sent_at + commands.REMIND_AGAIN_AFTER}
-                for r in rows]
+        return reports.reminders(_repo(), authenticate(), cycle_id, commands.REMIND_AGAIN_AFTER)
 
 
 # -- appraisals ---------------------------------------------------------------------------------

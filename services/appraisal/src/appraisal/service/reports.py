@@ -38,7 +38,7 @@ def detail(appraisal: Appraisal, names: dict, *, confidential: bool) -> dict:
 
 def _hr_scope(principal: Principal) -> list[uuid.UUID] | None:
     scope = academy_scope(principal)
-    require(scope is None or bool(scope), "completion reports are for HR")
+    require(scope is None or bool(scope), "these reports are for HR")
     return scope
 
 
@@ -59,6 +59,18 @@ def completion(repo: AppraisalRepository, principal: Principal, cycle_id: uuid.U
         in_scope = row["total"] - row["counts"]["withdrawn"] - row["counts"]["closed"]
         row["signed_off_percent"] = round(100 * row["counts"]["signed_off"] / in_scope, 1) if in_scope else 0.0
     return sorted(rows.values(), key=lambda r: (r["academy_name"] or "", str(r["academy_id"])))
+
+
+def reminders(repo: AppraisalRepository, principal: Principal, cycle_id: uuid.UUID, again_after) -> list[dict]:
+    """The last reminder HR sent about each appraisal in the cycle that had one, within the caller's scope."""
+    scope = _hr_scope(principal)
+    cycle = repo.cycle(cycle_id)
+    if cycle is None or not may_see_cycle(principal, cycle):
+        raise NotFound(f"there is no appraisal cycle with id {cycle_id}")
+    rows = repo.reminders_in(cycle_id, scope)
+    names = repo.names(r.sent_by for r in rows)
+    return [{"appraisal_id": r.appraisal_id, "milestone": r.milestone, "sent_at": r.sent_at, "count": r.count,
+             "sent_by_name": names.get(r.sent_by), "next_allowed_at": r.sent_at + again_after} for r in rows]
 
 
 def completion_csv(rows: list[dict]) -> str:

@@ -1,10 +1,10 @@
 """Tables for the directory, mapped onto the plain domain classes (the domain never imports this)."""
 from __future__ import annotations
 
-from sqlalchemy import Column, Date, ForeignKey, Numeric, String, Table, Uuid, Index
+from sqlalchemy import Column, Date, ForeignKey, Index, Integer, LargeBinary, Numeric, String, Table, Uuid
 from sqlalchemy.orm import registry
 
-from staffroom_shared.db import new_metadata
+from staffroom_shared.db import UtcDateTime, new_metadata
 
 from ..domain.model import Academy, StaffMember
 
@@ -37,6 +37,16 @@ staff = Table(
     Column("line_manager_id", Uuid, ForeignKey("staff.id", deferrable=True, initially="DEFERRED"),
            nullable=True, index=True),
     Index("ix_staff_academy_last_name", "academy_id", "last_name", "first_name"),
+)
+
+checked_imports = Table(  # a staff file HR checked without importing, kept for a short while to import as checked
+    "checked_imports", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("actor", String(200), nullable=False),
+    Column("file_name", String(200), nullable=True),
+    Column("data", LargeBinary, nullable=False),
+    Column("rows", Integer, nullable=False),
+    Column("checked_at", UtcDateTime, nullable=False, index=True),
 )
 
 _mapped = False

@@ -105,6 +105,14 @@ class ImportRowErrorSchema(Schema):
     detail = fields.String()
 
 
+class ImportPreviewSchema(Schema):
+    line = fields.Integer(metadata={"description": "the row in the file (1 is the headings)"})
+    name = fields.String()
+    change = fields.String(metadata={"description": "added, changed or leaving"})
+    fields_ = fields.List(fields.String(), data_key="fields", attribute="fields",
+                          metadata={"description": "the columns that change (changed, leaving)"})
+
+
 class ImportResultSchema(Schema):
     rows = fields.Integer()
     created = fields.Integer()
@@ -115,3 +123,8 @@ class ImportResultSchema(Schema):
     columns = fields.Dict(keys=fields.String(), values=fields.String(),
                           metadata={"description": "which header in the file was read as which column"})
     errors = fields.List(fields.Nested(ImportRowErrorSchema))
+    preview = fields.List(fields.Nested(ImportPreviewSchema), metadata={
+        "description": "who is added, changed or recorded as leaving, in file order (the first 1,000)"})
+    checked_id = fields.UUID(allow_none=True, metadata={
+        "description": "a check-only run's file, kept for you to import as checked: POST /imports/staff/checked/{id}"})
+    checked_until = fields.DateTime(allow_none=True)

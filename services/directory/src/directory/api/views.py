@@ -15,7 +15,7 @@ from staffroom_shared.principal import Principal
 
 from ..adapters.repository import DirectoryRepository, StaffFilter
 from ..service import staff as commands
-from ..service.staff_import import import_staff
+from ..service.staff_import import import_checked, import_staff, keep_checked
 from . import schemas
 
 academies_blp = Blueprint("academies", __name__, url_prefix="/academies", description="The trust's academies")
@@ -164,14 +164,34 @@ class StaffImport(MethodView):
         principal = authenticate()
         data = _uploaded_file()
         result = import_staff(_uow(principal), principal, data, dry_run=args["dry_run"])
-        if not result.ok:
-            # A file whose only fault is a line-management cycle conflicts with the directory (409, as a PATCH
-            # would); anything else is a file to fix (422). Either way the rows at fault are listed.
-            status, title = (409, "Conflict") if result.cycles == len(result.errors) else (422, "Unprocessable Content")
-            raise Problem(status, title,
-                          f"the file has {len(result.errors)} error(s); nothing was imported. Fix them and upload it again.",
-                          errors=result.errors, rows=result.rows)
-        return result
+        if result.ok and args["dry_run"]:
+            upload = request.files.get("file")
+            keep_checked(_uow(principal), principal, data, upload.filename if upload else None, result)
+        return _imported(result)
+
+
+@imports_blp.route("/staff/checked/<uuid:checked_id>")
+class CheckedStaffImport(MethodView):
+    @imports_blp.response(200, schemas.ImportResultSchema)
+    @imports_blp.alt_response(404, description="no such checked file for you (imported already, or expired)",
+                              content_type="application/problem+json")
+    @imports_blp.alt_response(422, description="the file no longer fits the directory; nothing was imported",
+                              content_type="application/problem+json")
+    def post(self, checked_id: uuid.UUID):
+        """Import the file you checked with dry_run=true in the last two hours, as checked (checked again now)."""
+        principal = authenticate()
+        return _imported(import_checked(lambda: _uow(principal), principal, checked_id))
+
+
+def _imported(result):
+    """The result, or the rows at fault as a problem: a file whose only fault is a line-management cycle
+    conflicts with the directory (409, as a PATCH would); anything else is a file to fix (422)."""
+    if not result.ok:
+        status, title = (409, "Conflict") if result.cycles == len(result.errors) else (422, "Unprocessable Content")
+        raise Problem(status, title,
+                      f"the file has {len(result.errors)} error(s); nothing was imported. Fix them and upload it again.",
+                      errors=result.errors, rows=result.rows)
+    return result
 
 
 def _manages(repo: DirectoryRepository, manager_id: uuid.UUID | None, member) -> bool:

@@ -3,12 +3,16 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
+
+from sqlalchemy import delete, insert, select
 
 from staffroom_shared.authz import academy_scope, require
+from staffroom_shared.errors import NotFound
 from staffroom_shared.uow import UnitOfWork
 from staffroom_shared.principal import Principal
 
+from ..adapters.orm import checked_imports
 from ..adapters.repository import DirectoryRepository
 from ..domain import staff_csv
 from ..domain.model import DirectoryError, StaffMember, find_cycles
@@ -25,6 +29,9 @@ class ImportResult:
     cycles: int = 0  # how many of the errors are line-management cycles
     columns: dict[str, str] = field(default_factory=dict)
     dry_run: bool = False
+    preview: list[dict] = field(default_factory=list)  # who is added, changed or leaving (the first PREVIEW_LIMIT)
+    checked_id: uuid.UUID | None = None  # a check-only run's file, kept until checked_until to import as checked
+    checked_until: datetime | None = None
 
     @property
     def ok(self) -> bool:
@@ -32,6 +39,8 @@ class ImportResult:
 
 
 LEFT_BY_IMPORT = "recorded in the staff import"
+PREVIEW_LIMIT = 1000
+KEEP_CHECKED = timedelta(hours=2)
 _FLUSH_EVERY = 1000  # rows applied between flushes (the line-manager key is checked at commit, so any order will do)
 
 
@@ -67,6 +76,43 @@ def import_staff(uow: UnitOfWork, principal: Principal, data: bytes, *, dry_run:
             "rows": result.rows, "created": result.created, "updated": result.updated,
             "unchanged": result.unchanged, "left": result.left})
         uow.commit()
+    return result
+
+
+def keep_checked(uow: UnitOfWork, principal: Principal, data: bytes, file_name: str | None,
+                 result: ImportResult, now: datetime | None = None) -> ImportResult:
+    """Keep a file that passed a check-only run for KEEP_CHECKED, for the same person to import as checked.
+    Files kept longer than that (anyone's) are deleted now: a staff file is personal data."""
+    now = now or datetime.now(timezone.utc)
+    result.checked_id, result.checked_until = uuid.uuid4(), now + KEEP_CHECKED
+    with uow:
+        uow.session.execute(delete(checked_imports).where(checked_imports.c.checked_at < now - KEEP_CHECKED))
+        uow.session.execute(insert(checked_imports).values(
+            id=result.checked_id, actor=principal.actor, file_name=(file_name or "")[:200] or None, data=data,
+            rows=result.rows, checked_at=now))
+        uow.commit()
+    return result
+
+
+def import_checked(uow_factory, principal: Principal, checked_id: uuid.UUID,
+                   now: datetime | None = None) -> ImportResult:
+    """Import a file this person checked in the last KEEP_CHECKED, checking it again against the directory as
+    it is now (every row or none, as ever). Once imported it is deleted; refused, it stays until it expires."""
+    scope = academy_scope(principal)
+    require(scope is None or bool(scope), "only HR can import staff")
+    now = now or datetime.now(timezone.utc)
+    with uow_factory() as uow:
+        data = uow.session.scalar(select(checked_imports.c.data).where(
+            checked_imports.c.id == checked_id, checked_imports.c.actor == principal.actor,
+            checked_imports.c.checked_at >= now - KEEP_CHECKED))
+    if data is None:
+        raise NotFound("there is no checked staff file with that id for you: it was imported already, or checked "
+                       "more than two hours ago; upload it again")
+    result = import_staff(uow_factory(), principal, data)
+    if result.ok:
+        with uow_factory() as uow:
+            uow.session.execute(delete(checked_imports).where(checked_imports.c.id == checked_id))
+            uow.commit()
     return result
 
 
@@ -130,6 +176,11 @@ def _apply(uow: UnitOfWork, plan, existing: dict[str, StaffMember], result: Impo
         for member in moving:
             member.email = f"{member.id}@moving.invalid"
         session.flush()
+    def seen(row, change: str, fields: list[str] | None = None) -> None:
+        if len(result.preview) < PREVIEW_LIMIT:
+            result.preview.append({"line": row.line, "name": f"{row.first_name} {row.last_name}", "change": change,
+                                   "fields": fields or []})
+
     for n, (row, academy, manager_code) in enumerate(plan, 1):
         if n % _FLUSH_EVERY == 0:
             session.flush()  # a thousand rows at a time: one flush of 10,000 new staff was the import's peak memory
@@ -146,6 +197,7 @@ def _apply(uow: UnitOfWork, plan, existing: dict[str, StaffMember], result: Impo
                 existing[row.staff_code] = member
                 pending_events.append(("staff.joined", member, {}))
                 result.created += 1
+                seen(row, "added")
                 changed = None
             else:
                 changed = member.apply(values)
@@ -154,12 +206,14 @@ def _apply(uow: UnitOfWork, plan, existing: dict[str, StaffMember], result: Impo
                     member.leave(row.leaving_date, LEFT_BY_IMPORT)
                     pending_events.append(("staff.left", member, {"reason": LEFT_BY_IMPORT}))
                     result.left += row.leaving_date <= today
+                    seen(row, "leaving", ["leaving_date"])
                 elif changed is not None:
                     member.leaving_date = row.leaving_date
                     changed.append("leaving_date")
             if changed:
                 pending_events.append(("staff.updated", member, {"changed": changed}))
                 result.updated += 1
+                seen(row, "changed", changed)
             elif changed is not None:
                 result.unchanged += 1
         except DirectoryError as exc:
