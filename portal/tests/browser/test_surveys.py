@@ -30,7 +30,8 @@ def build_and_open(page: Page, title: str, shot=None) -> str:
     page.goto("/surveys/runs")
     page.get_by_role("link", name="Build a new survey").click()
     page.get_by_label("Title").fill(title)
-    expect(page.get_by_role("checkbox", name=re.compile(r"^Employee Net Promoter Score"))).to_be_checked()  # the usual sets, ticked
+    page.get_by_role("checkbox", name=re.compile(r"^Employee Net Promoter Score")).check()
+    page.get_by_role("checkbox", name=re.compile(r"^Trust core questions")).check()
     page.get_by_label(ACADEMY).check()
     page.get_by_label("Support staff").check()
     if shot:  # and a scale whose questions add up to a score, which respondents are told how it counts
@@ -337,3 +338,85 @@ def test_an_open_invitation_has_a_clear_answer_now(page):
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     answer.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Autumn pulse")
+
+
+def _no_sideways_scroll(page: Page, what: str) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    viewport = page.viewport_size["width"]
+    assert width <= viewport, f"{what} is {width}px wide on a {viewport}px screen: it scrolls sideways"
+
+
+def test_hr_preview_and_change_a_draft_and_only_the_sets_ticked_are_asked(browser, suite):
+    """Issue 20: eNPS was in a survey HR had not ticked it for (the builder started with it ticked); HR had no way to
+    see the questions before staff did, nor to change a draft."""
+    for width, height in ((1366, 768), (375, 740)):
+        context = browser.new_context(base_url=suite, viewport={"width": width, "height": height}, locale="en-GB")
+        page = context.new_page()
+        shot = Shots(page, f"draft-preview-and-edit-{width}")
+        try:
+            sign_in(page, suggested="trust HR")
+            page.goto("/surveys/runs/new")
+            sets = page.get_by_role("group", name="Question sets").get_by_role("checkbox")
+            expect(sets).to_have_count(5)
+            for box in sets.all():
+                expect(box).not_to_be_checked()  # nothing is asked that HR did not tick
+            title = f"Draft to change at {width}px"
+            page.get_by_label("Title").fill(title)
+            page.get_by_role("checkbox", name=re.compile(r"^Employee Net Promoter Score")).check()
+            page.get_by_role("checkbox", name=re.compile(r"^ONS personal")).check()
+            page.get_by_label(re.compile(r"^Question 1\b")).fill("The staff room is a good place to eat lunch")
+            page.get_by_role("button", name="Save the survey as a draft").click()
+            expect(page.get_by_role("heading", level=1)).to_have_text(title)
+
+            page.get_by_role("link", name="Change the survey").click()
+            expect(page.get_by_role("heading", level=1)).to_have_text("Change the draft survey")
+            expect(page.get_by_label("Title")).to_have_value(title)
+            expect(page.get_by_role("checkbox", name=re.compile(r"^Employee Net Promoter Score"))).to_be_checked()
+            expect(page.get_by_label(re.compile(r"^Question 1\b"))).to_have_value("The staff room is a good place to eat lunch")
+            _no_sideways_scroll(page, "the draft's form")
+            assert accessibility_violations(page) == []
+            shot("edit")
+            # a refused change says why and keeps what was typed, and changes nothing
+            page.get_by_role("checkbox", name=re.compile(r"^Employee Net Promoter Score")).uncheck()
+            page.get_by_label("Closes on").fill("2020-01-01")
+            page.get_by_role("button", name="Save the changes").click()
+            expect(page.get_by_role("alert")).to_contain_text("There is a problem")
+            expect(page.get_by_role("checkbox", name=re.compile(r"^Employee Net Promoter Score"))).not_to_be_checked()
+            page.get_by_label("Opens on").fill("2030-01-06")  # opening later: scheduling it below invites nobody yet
+            page.get_by_label("Closes on").fill("2030-01-31")
+            page.get_by_label("Title").fill(f"{title}, changed")
+            page.get_by_label("Support staff").check()
+            page.get_by_role("button", name="Save the changes").click()
+            expect(page.get_by_role("status")).to_contain_text("Your changes to the draft are saved")
+            facts = page.locator("dl.facts")
+            expect(facts).to_contain_text("31 January 2030")
+            expect(facts).to_contain_text("Support staff")
+            expect(facts).to_contain_text("ONS personal well-being questions (ONS4); 1 of the trust's own questions")
+            expect(facts).not_to_contain_text("Net Promoter")
+
+            page.get_by_role("link", name="Preview the questions as staff will see them").click()
+            expect(page.get_by_role("heading", level=1)).to_have_text(f"{title}, changed")
+            survey = page.locator("#survey")
+            expect(survey.get_by_role("heading", level=2)).to_have_text(["ONS personal well-being questions (ONS4)",
+                                                                         "The trust's own questions"])
+            expect(survey.get_by_role("group", name="The staff room is a good place to eat lunch")).to_be_visible()
+            expect(survey).not_to_contain_text("recommend")
+            expect(survey).not_to_contain_text("licence")  # as respondents see it: licences are for HR, below
+            expect(page.get_by_role("region", name="For HR: licences and sources")).to_contain_text("Open Government Licence")
+            page.get_by_role("button", name="Submit my answers").click()
+            expect(page.get_by_text("This is a preview: nothing is saved or sent.")).to_be_visible()
+            _no_sideways_scroll(page, "the preview")
+            assert accessibility_violations(page) == []
+            shot("preview")
+
+            # once scheduled it cannot be changed: no offer, and the address says so
+            page.get_by_role("link", name=re.compile("^Back to")).click()
+            run_url = page.url
+            page.get_by_role("button", name=re.compile("^Schedule the survey")).click()
+            expect(page.get_by_role("status")).to_contain_text("The survey is scheduled: it opens on 6 January 2030")
+            expect(page.get_by_role("link", name="Change the survey")).to_have_count(0)
+            page.goto(run_url + "/edit")
+            expect(page.get_by_role("status")).to_contain_text("Only a draft survey can be changed")
+            expect(page.get_by_role("heading", level=1)).to_have_text(f"{title}, changed")
+        finally:
+            context.close()
