@@ -15,6 +15,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from ..app import api, is_hr, signed_in, user
 from ..backend import ApiError
 from ..ui import Form, day, fields, submit
+from . import survey_results as results_page
 
 blp = Blueprint("surveys", __name__)
 
@@ -205,6 +206,11 @@ def run(run_id):
         one_academy = len(survey["academy_ids"]) == 1  # its academy is everyone asked: say it once
         report["groups"] = [g for g in report["groups"] if not (one_academy and g["cut"] == "academy")]
         page["report"] = report
+        whole = report if page["cut"] in ("trust", "all") else calls.get(f"/api/wellbeing/runs/{run_id}/report", cut="trust")
+        page["summary"] = results_page.summary(whole, instruments)
+        page["sections"] = results_page.sections(report, instruments, survey, trust_wide=not survey["academy_ids"])
+        page["hidden"] = [results_page.group_name(g, report["everyone"], not survey["academy_ids"])
+                          for g in report["groups"] if g["suppressed"]]
         page["trend"] = _trend(report["trend"], titles, academies, report["everyone"][:1].lower() + report["everyone"][1:])
         page["comments"] = [{**group, "comments": [{**q, "texts": _counted(q["texts"])} for q in group["comments"]]}
                             for group in calls.get(f"/api/wellbeing/runs/{run_id}/comments")
