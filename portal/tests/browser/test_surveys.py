@@ -492,3 +492,21 @@ def test_results_open_on_a_summary_with_a_labelled_chart_for_each_question_set(b
             shot("results")
         finally:
             context.close()
+
+
+def test_the_survey_page_shows_staff_no_licence_notes_or_addresses_on_a_desktop_or_a_phone(browser, suite):
+    """Issue 20: the respondent's page showed licence notes and source addresses (they are for HR and the docs), and
+    one long address made it 407 px wide on a 375 px phone."""
+    for width, height, name in ((1366, 768, PEOPLE[1]), (375, 740, PEOPLE[2])):
+        context = browser.new_context(base_url=suite, viewport={"width": width, "height": height}, locale="en-GB")
+        page = context.new_page()
+        try:
+            sign_in_at_hillcrest(page, name)
+            page.get_by_role("button", name=re.compile("Answer now: “Autumn pulse”")).click()
+            expect(page.get_by_role("heading", level=1)).to_have_text("Autumn pulse")
+            expect(page.get_by_role("button", name="Submit my answers")).to_be_visible()
+            text = page.locator("main").inner_text()
+            assert not re.search(r"licen[cs]e|https?://|www\.|doi:", text, re.IGNORECASE), text
+            _no_sideways_scroll(page, "the survey")
+        finally:
+            context.close()

@@ -174,7 +174,7 @@ def summary(report: dict, instruments: list[dict]) -> dict | None:
         row = _row(m, kind)
         if not row["marks"]:
             continue
-        line = f"{m['title']}: {row['text']} here; nationally {row['figures']}, {row['year']}"
+        line = f"{row['label']}: {row['text']} here; nationally {row['figures']}, {row['year']}"
         {"better": better, "worse": worse}.get(_verdict(row["national"]), other).append(line)
     return {"group": whole, "enps": enps_in_words(whole), "better": better, "worse": worse, "other": other,
             "no_national": [m["title"] for m in whole["measures"] if not m["benchmarks"] and m["key"] != "enps"]}
