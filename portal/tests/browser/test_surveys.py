@@ -423,6 +423,7 @@ def test_hr_preview_and_change_a_draft_and_only_the_sets_ticked_are_asked(browse
 
             # once scheduled it cannot be changed: no offer, and the address says so
             page.get_by_role("link", name=re.compile("^Back to")).click()
+            expect(page).to_have_url(re.compile(r"/surveys/runs/[0-9a-f-]+$"))
             run_url = page.url
             page.get_by_role("button", name=re.compile("^Schedule the survey")).click()
             expect(page.get_by_role("status")).to_contain_text("The survey is scheduled: it opens on 6 January 2030")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
@@ -178,7 +179,21 @@ def preview(run_id):
     calls = api()
     survey = calls.get(f"/api/wellbeing/runs/{run_id}")
     questionnaire = calls.get(f"/api/wellbeing/runs/{run_id}/questionnaire")
-    return render_template("surveys/preview.html", run=survey, questionnaire=questionnaire)
+    notes = [{"title": section["title"], "items": section["items"], "licence": _linked(section["licence"]),
+              "citation": _linked(section["citation"])} for section in questionnaire["sections"]]
+    return render_template("surveys/preview.html", run=survey, questionnaire=questionnaire, notes=notes)
+
+
+def _linked(text: str) -> list[dict]:
+    """A licence or citation as text and links named by their site, not as raw addresses (one long address made a
+    phone's page scroll sideways, issue 20)."""
+    parts, at = [], 0
+    for found in re.finditer(r"https?://[^\s)]+[^\s).,;]", text or ""):
+        parts.append({"text": text[at:found.start()]})
+        parts.append({"url": found.group(0), "site": urlsplit(found.group(0)).hostname or "the source"})
+        at = found.end()
+    parts.append({"text": (text or "")[at:]})
+    return [p for p in parts if p.get("url") or p["text"]]
 
 
 @blp.get("/surveys/runs/<uuid:run_id>")
