@@ -139,7 +139,8 @@
     summary.focus();
   }
 
-  function render(survey) {
+  // preview: HR see the questionnaire as it will be answered; the buttons say that nothing is saved or sent.
+  function render(survey, preview = false) {
     heading.textContent = survey.title;
     document.title = `${survey.title} – Staffroom`;
     const scales = Object.fromEntries(survey.scales.map((s) => [s.key, s]));
@@ -176,6 +177,12 @@
         else status.textContent = `${sentence(problem.detail || "Staffroom could not be reached")} Your answers are still here: please try again.`;
       } finally { save.disabled = send.disabled = false; }
     }
+    if (preview) {
+      const nothing = (event) => { event.preventDefault(); saved.textContent = "This is a preview: nothing is saved or sent."; };
+      save.addEventListener("click", nothing);
+      form.addEventListener("submit", nothing);
+      return;
+    }
     save.addEventListener("click", () => act(async () => {
       await call("PUT", "/answers", answersIn(form));
       summary.hidden = true;
@@ -197,6 +204,11 @@
     });
   }
 
+  const preview = root.dataset.preview && document.getElementById(root.dataset.preview);
+  if (preview) {
+    render(JSON.parse(preview.textContent), true);
+    return;
+  }
   if (!token) {
     stop("This page needs the personal link from your survey invitation email.");
     return;

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
 from ..app import api, is_hr, signed_in, user
 from ..backend import ApiError
 from ..ui import Form, day, fields, submit
+from . import survey_results as results_page
 
 blp = Blueprint("surveys", __name__)
 
@@ -69,22 +71,35 @@ def runs():
     return render_template("surveys/runs.html", runs=rows)
 
 
-def _builder(form: Form, status: int = 200):
+def _builder(form: Form, status: int = 200, survey: dict | None = None):
+    """The survey builder: a new survey, or (`survey`) a draft to change. Nothing is ticked that HR did not tick:
+    issue 20 found eNPS in a survey because the builder started with it ticked."""
     if not is_hr():  # the API refuses a member of staff's run anyway; don't offer them the form
         raise ApiError(403, "Forbidden", "building surveys is for HR")
     calls = api()
-    chosen = {name: request.form.getlist(name) if form.error else [] for name in
-              ("instruments", "academy_ids", "staff_types")}
-    if not form.error:
-        chosen["instruments"] = ["enps", "trust_core"]
+    names = ("instruments", "academy_ids", "staff_types")
+    if form.error:
+        chosen = {name: request.form.getlist(name) for name in names}
+    elif survey:
+        chosen = {name: [str(v) for v in survey[name]] for name in names}
+    else:
+        chosen = {name: [] for name in names}
     today = date.today()
     return render_template(
-        "surveys/new.html", form=form, chosen=chosen, staff_types=STAFF_TYPES, scales=SCALES,
-        rows=range(OWN_QUESTIONS), trust_wide=user().has_role("trust_hr"),
+        "surveys/new.html", form=form, chosen=chosen, staff_types=STAFF_TYPES, scales=SCALES, survey=survey,
+        rows=range(OWN_QUESTIONS), trust_wide=user().has_role("trust_hr") and not (survey or {}).get("owner_academy_id"),
         instruments=[(i["key"], f"{i['title']} ({len(i['items'])} question{'s' if len(i['items']) != 1 else ''})")
                      for i in calls.get("/api/wellbeing/instruments")],
         academies=[(a["id"], a["name"]) for a in calls.get("/api/directory/academies")],
         opens=today.isoformat(), closes=(today + timedelta(days=21)).isoformat()), status
+
+
+def _draft_values(survey: dict) -> dict:
+    """A draft's settings as the builder's fields."""
+    values = {name: str(survey[name]) for name in ("title", "opens_on", "closes_on", "min_group_size")}
+    for i, question in enumerate(survey["questions"][:OWN_QUESTIONS]):
+        values[f"question_{i}"], values[f"scale_{i}"] = question["text"], question["scale"]
+    return values
 
 
 @blp.get("/surveys/runs/new")
@@ -105,14 +120,18 @@ def _slug(text: str, taken: set[str]) -> str:
     return key
 
 
-def _run_body() -> dict:
+def _run_body(survey: dict | None = None) -> dict:
+    """The builder's fields as the API's run (`survey`: the draft being changed, whose owner stays as it is)."""
     body = fields("title", "opens_on", "closes_on", "min_group_size", blanks_as_none=False)
     body["instruments"] = request.form.getlist("instruments")
     body["staff_types"] = request.form.getlist("staff_types")
     taken: set[str] = set()
     body["questions"] = [{"key": _slug(text, taken), "text": text, "scale": request.form.get(f"scale_{i}", "")}
                          for i in range(OWN_QUESTIONS) if (text := request.form.get(f"question_{i}", "").strip())]
-    if user().has_role("trust_hr"):
+    if survey is not None:
+        if survey["owner_academy_id"] is None:
+            body["academy_ids"] = request.form.getlist("academy_ids")
+    elif user().has_role("trust_hr"):
         body["academy_ids"] = request.form.getlist("academy_ids")
     else:  # academy HR run their own academy's surveys
         body["owner_academy_id"] = str(user().academy_id)
@@ -128,6 +147,53 @@ def create():
         return _builder(form, 422)
     flash("Survey saved as a draft. Check it, then schedule it to send the invitations.")
     return redirect(url_for(".run", run_id=made["id"]))
+
+
+@blp.get("/surveys/runs/<uuid:run_id>/edit")
+@signed_in
+def edit(run_id):
+    survey = api().get(f"/api/wellbeing/runs/{run_id}")
+    if survey["status"] != "draft":
+        flash("Only a draft survey can be changed: this one has been scheduled.", "error")
+        return redirect(url_for(".run", run_id=run_id))
+    return _builder(Form(_draft_values(survey)), survey=survey)
+
+
+@blp.post("/surveys/runs/<uuid:run_id>/edit")
+@signed_in
+def update(run_id):
+    survey = api().get(f"/api/wellbeing/runs/{run_id}")
+    form = submit(lambda: api().patch(f"/api/wellbeing/runs/{run_id}", json=_run_body(survey)), name="run")
+    if form.error:
+        if form.error.status == 409:
+            flash(f"{form.error.detail.capitalize()}.", "error")
+            return redirect(url_for(".run", run_id=run_id))
+        return _builder(form, 422, survey=survey)
+    flash("Your changes to the draft are saved. Check it, then schedule it to send the invitations.")
+    return redirect(url_for(".run", run_id=run_id))
+
+
+@blp.get("/surveys/runs/<uuid:run_id>/preview")
+@signed_in
+def preview(run_id):
+    calls = api()
+    survey = calls.get(f"/api/wellbeing/runs/{run_id}")
+    questionnaire = calls.get(f"/api/wellbeing/runs/{run_id}/questionnaire")
+    notes = [{"title": section["title"], "items": section["items"], "licence": _linked(section["licence"]),
+              "citation": _linked(section["citation"])} for section in questionnaire["sections"]]
+    return render_template("surveys/preview.html", run=survey, questionnaire=questionnaire, notes=notes)
+
+
+def _linked(text: str) -> list[dict]:
+    """A licence or citation as text and links named by their site, not as raw addresses (one long address made a
+    phone's page scroll sideways, issue 20)."""
+    parts, at = [], 0
+    for found in re.finditer(r"https?://[^\s)]+[^\s).,;]", text or ""):
+        parts.append({"text": text[at:found.start()]})
+        parts.append({"url": found.group(0), "site": urlsplit(found.group(0)).hostname or "the source"})
+        at = found.end()
+    parts.append({"text": (text or "")[at:]})
+    return [p for p in parts if p.get("url") or p["text"]]
 
 
 @blp.get("/surveys/runs/<uuid:run_id>")
@@ -155,6 +221,11 @@ def run(run_id):
         one_academy = len(survey["academy_ids"]) == 1  # its academy is everyone asked: say it once
         report["groups"] = [g for g in report["groups"] if not (one_academy and g["cut"] == "academy")]
         page["report"] = report
+        whole = report if page["cut"] in ("trust", "all") else calls.get(f"/api/wellbeing/runs/{run_id}/report", cut="trust")
+        page["summary"] = results_page.summary(whole, instruments)
+        page["sections"] = results_page.sections(report, instruments, survey, trust_wide=not survey["academy_ids"])
+        page["hidden"] = [results_page.group_name(g, report["everyone"], not survey["academy_ids"])
+                          for g in report["groups"] if g["suppressed"]]
         page["trend"] = _trend(report["trend"], titles, academies, report["everyone"][:1].lower() + report["everyone"][1:])
         page["comments"] = [{**group, "comments": [{**q, "texts": _counted(q["texts"])} for q in group["comments"]]}
                             for group in calls.get(f"/api/wellbeing/runs/{run_id}/comments")

@@ -123,7 +123,7 @@ def test_swemwbs_benchmarks_are_the_health_survey_for_england_norms():
     (metric,) = INSTRUMENTS["swemwbs"].measures
     assert [(b.statistic, b.value) for b in metric.benchmarks] == [("mean", 23.7), ("mean", 23.2)]
     assert all("Health Survey for England 2010–2013" in b.population for b in metric.benchmarks)
-    assert all("metric or the raw" in b.note for b in metric.benchmarks)
+    assert all("metric or raw" in b.note and "no mean for all adults" in b.note for b in metric.benchmarks)
 
 
 def test_ons4_wording_thresholds_and_uk_means():
@@ -327,3 +327,12 @@ def test_custom_questions_sit_alongside_the_published_instruments():
 def test_benchmark_note_defaults_to_empty():
     benchmark = Benchmark(statistic="mean", value=1.0, source="s", url="https://x", year="2024", population="p")
     assert benchmark.note == ""
+
+
+def test_working_lives_figures_are_cited_to_dfe_on_gov_uk_not_a_secondary_website():
+    """Issue 20: the DfE figures were cited through the websites that reported them."""
+    for measure in INSTRUMENTS["trust_core"].measures:
+        for b in measure.benchmarks:
+            assert b.url.startswith("https://www.gov.uk/government/publications/working-lives-of-teachers-and-leaders-")
+            assert b.source.startswith("Working lives of teachers and leaders") and "Department for Education" in b.source
+            assert "as reported by" not in b.source

@@ -123,6 +123,24 @@ class RunResource(MethodView):
         return runs.edit(_uow(principal), principal, run_id, changes)
 
 
+@runs_blp.route("/<uuid:run_id>/questionnaire")
+class Preview(MethodView):
+    @runs_blp.response(200, schemas.QuestionnaireSchema)
+    def get(self, run_id):
+        """The questionnaire exactly as respondents will be shown it (a preview for HR; nothing saved in it)."""
+        principal = authenticate()
+        _hr(principal)
+        run = runs.get(db_session(), principal, run_id)
+        return _questionnaire(run, runs.questionnaire(run), {}, False)
+
+
+def _questionnaire(run, form, saved: dict, saved_elsewhere: bool) -> dict:
+    used = {item.scale for item in form.items.values()}
+    return {"title": run.title, "closes_on": run.closes_on, "saved": saved, "saved_elsewhere": saved_elsewhere,
+            "scales": [SCALES[s].__dict__ for s in SCALES if s in used],
+            "sections": [_section(i) for i in form.instruments]}
+
+
 @runs_blp.route("/<uuid:run_id>/schedule")
 class Schedule(MethodView):
     @runs_blp.response(200, schemas.RunSchema)
@@ -280,12 +298,8 @@ class Survey(MethodView):
     def get(self):
         """The questionnaire for your link, with the answers this browser saved so far."""
         opened = respond.open_with(db_session(), _token(), _key(), _browser_key())
-        form = opened.questionnaire
-        used = {item.scale for item in form.items.values()}
-        body = schemas.QuestionnaireSchema().dump({
-            "title": opened.run.title, "closes_on": opened.run.closes_on, "saved": opened.saved,
-            "saved_elsewhere": opened.saved_elsewhere, "scales": [SCALES[s].__dict__ for s in SCALES if s in used],
-            "sections": [_section(i) for i in form.instruments]})
+        body = schemas.QuestionnaireSchema().dump(
+            _questionnaire(opened.run, opened.questionnaire, opened.saved, opened.saved_elsewhere))
         # Saved answers serialise as their sealed draft does, so they fit in the draft's padded size.
         longest = len(_json({**body, "saved": {}, "saved_elsewhere": False})) + respond.saved_size(opened)
         text = _json(body)

@@ -165,9 +165,12 @@ def create(uow: UnitOfWork, principal: Principal, data: dict) -> SurveyRun:
 def edit(uow: UnitOfWork, principal: Principal, run_id: uuid.UUID, changes: dict) -> SurveyRun:
     with uow:
         run = get(uow.session, principal, run_id, manage=True, lock=True)
+        if run.status is not RunStatus.DRAFT:
+            raise Conflict(f"a {run.status.value} survey cannot be changed: only a draft can, before it is scheduled")
         if "academy_ids" in changes or "instruments" in changes:
             changes = _checked(principal, dict(changes), run.owner_academy_id)
             _known(uow.session, changes.get("academy_ids", []))
+        changes = _outcome_follows(run, changes)
         try:
             run.edit(**changes)
             _build(principal, {name: getattr(run, name) for name in (
@@ -178,6 +181,21 @@ def edit(uow: UnitOfWork, principal: Principal, run_id: uuid.UUID, changes: dict
         uow.audit("edit", "survey_run", run.id, {k: str(v) for k, v in changes.items()})
         uow.commit()
         return run
+
+
+def _outcome_follows(run: SurveyRun, changes: dict) -> dict:
+    """A draft whose questions change keeps a default outcome the default for what it now asks: taking eNPS out of a
+    draft must not be refused because eNPS was the outcome nobody chose (nor leave eNPS as the outcome)."""
+    if "outcome" in changes or not ({"instruments", "questions"} & changes.keys()):
+        return changes
+    if run.outcome != default_outcome(run.instruments, run.questions):
+        keys = {m.key for k in changes.get("instruments", run.instruments) if k in INSTRUMENTS
+                for m in INSTRUMENTS[k].measures}
+        keys |= {f"custom.{q['key']}" for q in changes.get("questions", run.questions)}
+        if run.outcome in keys:  # an outcome HR chose, still asked
+            return changes
+    return {**changes, "outcome": default_outcome(changes.get("instruments", run.instruments),
+                                                  changes.get("questions", run.questions))}
 
 
 def schedule(uow: UnitOfWork, principal: Principal, run_id: uuid.UUID, links: Links,

@@ -1,0 +1,188 @@
+"""A closed survey's results as HR read them: a summary first, then a section per question set, each with a labelled
+chart per group (issue 20: one page of every group and figure was 41,600 px tall, its chart bars had no labels, and
+its chart and table disagreed about which figures had a national benchmark)."""
+from __future__ import annotations
+
+STAFF_TYPE_NAMES = {"teaching": "Teaching staff", "support": "Support staff", "leadership": "Leaders"}
+
+
+def group_name(group: dict, everyone: str, trust_wide: bool) -> str:
+    cut = group["cut"]
+    if cut == "trust":
+        return everyone
+    if cut == "academy":
+        return group.get("academy_name") or "An academy"
+    if cut == "staff_type":
+        return f"{group['staff_type_name']}{' across the trust' if trust_wide else ''}"
+    if cut == "service_band":
+        return f"Staff with {group['service_band_name'].lower()} of service"
+    return f"{group['staff_type_name']} at {group.get('academy_name') or 'an academy'}"
+
+
+def _kind(instrument: dict) -> str:
+    """What a question set's chart shows: the statistic its national figures are in (so chart and table agree),
+    else the share favourable where its questions have one, else the average."""
+    if instrument["key"] == "enps":
+        return "enps"
+    statistics = {b["statistic"] for m in instrument["measures"] for b in m["benchmarks"]}
+    if "mean" in statistics:
+        return "mean"
+    if "percent_favourable" in statistics or all(m.get("method") == "item" for m in instrument["measures"]):
+        return "favourable"  # single questions with a favourable range; scores of several questions are averages
+    return "mean"
+
+
+def _who(benchmark: dict) -> str:
+    """The population a national figure is for, in a word or two where the source splits it (men, women)."""
+    population = benchmark["population"]
+    return population.rsplit(": ", 1)[1] if ": " in population else ""
+
+
+def _marked(benchmarks: list[dict], statistic: str) -> list[dict]:
+    """The national figures a bar is set against: the latest of the chart's statistic (and every population it
+    has for that year)."""
+    same = [b for b in benchmarks if b["statistic"] == statistic]
+    return [b for b in same if b["year"] == same[0]["year"]] if same else []
+
+
+def _number(value: float, kind: str, published: bool = False) -> str:
+    """Ours to one decimal (a share) or two (an average); a published figure as it was published (23.7, not 23.70)."""
+    text = f"{value:.1f}" if kind == "favourable" else f"{value:.2f}"
+    if published and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return f"{text}%" if kind == "favourable" else text
+
+
+def signed(score: int) -> str:
+    return f"+{score}" if score > 0 else f"−{-score}" if score < 0 else "0"
+
+
+def _figures(marks: list[dict], kind: str) -> str:
+    return ", ".join(f"{_number(b['value'], kind, True)}{' (' + _who(b) + ')' if _who(b) else ''}" for b in marks)
+
+
+def _national(marks: list[dict], kind: str) -> str:
+    """The national figure(s) beside a bar, and how ours compares, in words."""
+    if not marks:
+        return "no national figure"
+    figures = _figures(marks, kind)
+    compared = {b.get("comparison") for b in marks}
+    if None in compared:
+        return f"{figures}: not compared"
+    words = {"above": "better", "below": "worse", "level with": "level"}
+    if len(compared) > 1:
+        return f"{figures}: ours is between them"
+    word = words[compared.pop()]
+    if word == "level":
+        return f"{figures}: ours is level with {'both' if len(marks) > 1 else 'it'}"
+    return f"{figures}: ours is {word}{' than both' if len(marks) > 1 else ''}"
+
+
+def _count(favourable: float | None, n: int | None) -> str:
+    """The share favourable as the people behind it, so a head counting by hand gets the same (exact below 1,000)."""
+    if favourable is None or not n or n >= 1000:
+        return ""
+    return f" ({round(favourable * n / 100)} of {n})"
+
+
+def _row(measure: dict, kind: str) -> dict:
+    hidden = measure["suppressed"]
+    value = None if hidden else (measure["favourable"] if kind == "favourable" else measure["mean"])
+    label = measure["title"] + ("" if measure["higher_is_better"] else " (lower is better)")
+    marks = _marked(measure["benchmarks"], "percent_favourable" if kind == "favourable" else "mean")
+    if value is None:
+        text = "not shown" if hidden else "does not apply"
+    else:
+        text = _number(value, kind) + (_count(value, measure["n"]) if kind == "favourable" else "")
+    return {"label": label, "value": value, "text": text, "marks": [b["value"] for b in marks],
+            "national": _national(marks, kind) if value is not None else "",
+            "figures": _figures(marks, kind), "year": marks[0]["year"] if marks else ""}
+
+
+def _sources(instrument: dict) -> list[dict]:
+    seen, out = set(), []
+    for measure in instrument["measures"]:
+        for b in measure["benchmarks"]:
+            key = (b["source"], b["year"], b["population"])
+            if key not in seen:
+                seen.add(key)
+                out.append(b)
+    return out
+
+
+def enps_in_words(group: dict) -> str | None:
+    """eNPS as the counts it is made of: promoters (9-10) less detractors (0-6), as a share of everyone who answered."""
+    measure = next((m for m in group["measures"] if m["key"] == "enps" and not m["suppressed"]), None)
+    if measure is None:
+        return None
+    score = round(measure["mean"])
+    item = next((i for i in group.get("items", []) if i["key"] == "enps.recommend" and i.get("distribution")), None)
+    if item is None:
+        return f"{signed(score)} (from −100 to +100): {measure['favourable']:.1f}% would recommend the trust (9 or 10 out of 10)."
+    counts = {int(k): v for k, v in item["distribution"].items()}
+    n = sum(counts.values())
+    promoters = sum(v for k, v in counts.items() if k >= 9)
+    detractors = sum(v for k, v in counts.items() if k <= 6)
+    return (f"{signed(score)} (from −100 to +100). Of {n} people, {promoters} would recommend the trust as a place to "
+            f"work (9 or 10 out of 10), {detractors} would not (0 to 6) and {n - promoters - detractors} answered 7 or 8: "
+            f"({promoters} − {detractors}) ÷ {n} × 100 = {signed(score)}.")
+
+
+def sections(report: dict, instruments: list[dict], survey: dict, trust_wide: bool) -> list[dict]:
+    """One section per question set asked, in the survey's order; in each, every group of the chosen cut."""
+    asked = [i for i in instruments if i["key"] in survey["instruments"]]
+    if survey["questions"]:
+        asked.append({"key": "custom", "title": "The trust's own questions", "measures": [
+            {"key": f"custom.{q['key']}", "benchmarks": [], "method": "item"} for q in survey["questions"]
+            if q["scale"] != "text"], "items": [{"key": f"custom.{q['key']}"} for q in survey["questions"]]})
+    out = []
+    for instrument in asked:
+        kind = _kind(instrument)
+        keys = [m["key"] for m in instrument["measures"]]
+        item_keys = {i["key"] for i in instrument["items"]}
+        first = instrument["measures"][0] if instrument["measures"] else {}
+        low, high = (0, 100) if kind == "favourable" else (first.get("minimum", 0), first.get("maximum", 1))
+        groups = []
+        for g in report["groups"]:
+            measures = [m for m in g["measures"] if m["key"] in keys]
+            rows = [_row(m, kind) for m in measures] if kind != "enps" else []
+            groups.append({"name": group_name(g, report["everyone"], trust_wide), "suppressed": g["suppressed"],
+                           "rows": rows, "measures": measures, "enps": enps_in_words(g) if kind == "enps" else None,
+                           "items": [i for i in g.get("items", []) if i["key"] in item_keys]})
+        if kind == "favourable":
+            axis = "Share favourable (Agree or Strongly agree, or the equivalent), 0 to 100%"
+        elif kind == "mean":
+            axis = f"Average score, {low:g} to {high:g}"
+        else:
+            axis = ""
+        out.append({"key": instrument["key"], "title": instrument["title"], "kind": kind, "low": low, "high": high,
+                    "axis": axis, "sources": _sources(instrument), "groups": groups})
+    return out
+
+
+def summary(report: dict, instruments: list[dict]) -> dict | None:
+    """The whole group's headline: who answered, eNPS, and each measure against its national figure."""
+    whole = next((g for g in report["groups"] if g["cut"] == "trust"), None)
+    if whole is None or whole["suppressed"]:
+        return None
+    kinds = {m["key"]: _kind(i) for i in instruments for m in i["measures"]}
+    better, worse, other = [], [], []
+    for m in whole["measures"]:
+        kind = kinds.get(m["key"], "favourable")
+        if m["suppressed"] or kind == "enps":
+            continue
+        row = _row(m, kind)
+        if not row["marks"]:
+            continue
+        line = f"{row['label']}: {row['text']} here; nationally {row['figures']}, {row['year']}"
+        {"better": better, "worse": worse}.get(_verdict(row["national"]), other).append(line)
+    return {"group": whole, "enps": enps_in_words(whole), "better": better, "worse": worse, "other": other,
+            "no_national": [m["title"] for m in whole["measures"] if not m["benchmarks"] and m["key"] != "enps"]}
+
+
+def _verdict(national: str) -> str:
+    if "ours is better" in national:
+        return "better"
+    if "ours is worse" in national:
+        return "worse"
+    return "other"
