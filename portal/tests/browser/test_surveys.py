@@ -414,7 +414,11 @@ def test_hr_preview_and_change_a_draft_and_only_the_sets_ticked_are_asked(browse
             expect(survey.get_by_role("group", name="The staff room is a good place to eat lunch")).to_be_visible()
             expect(survey).not_to_contain_text("recommend")
             expect(survey).not_to_contain_text("licence")  # as respondents see it: licences are for HR, below
-            expect(page.get_by_role("region", name="For HR: licences and sources")).to_contain_text("Open Government Licence")
+            licences = page.get_by_role("region", name="For HR: licences and sources")
+            expect(licences).to_contain_text("Open Government Licence")
+            # sources named by who publishes them, not by raw addresses ("hse.gov.uk" read as a measure key)
+            expect(licences.get_by_role("link", name="Government Statistical Service").first).to_be_visible()
+            expect(licences).not_to_contain_text(".gov.uk")
             page.get_by_role("button", name="Submit my answers").click()
             expect(page.get_by_text("This is a preview: nothing is saved or sent.")).to_be_visible()
             _no_sideways_scroll(page, "the preview")

@@ -184,13 +184,24 @@ def preview(run_id):
     return render_template("surveys/preview.html", run=survey, questionnaire=questionnaire, notes=notes)
 
 
+# Who publishes what the licences and citations link to, as HR would name them (a bare "hse.gov.uk" read as a
+# measure key, and addresses mean little to people).
+PUBLISHERS = {"hse.gov.uk": "Health and Safety Executive", "gov.uk": "GOV.UK", "warwick.ac.uk": "University of Warwick",
+              "doi.org": "the paper", "ons.gov.uk": "Office for National Statistics",
+              "cy.ons.gov.uk": "Office for National Statistics", "gss.civilservice.gov.uk": "Government Statistical Service",
+              "healthcareandprotection.com": "Healthcare and Protection", "nps.bain.com": "Bain & Company",
+              "measure.whatworkswellbeing.org": "What Works Centre for Wellbeing", "agendrix.com": "Agendrix",
+              "help.workleap.com": "Workleap"}
+
+
 def _linked(text: str) -> list[dict]:
     """A licence or citation as text and links named by their site, not as raw addresses (one long address made a
     phone's page scroll sideways, issue 20)."""
     parts, at = [], 0
     for found in re.finditer(r"https?://[^\s)]+[^\s).,;]", text or ""):
         parts.append({"text": text[at:found.start()]})
-        parts.append({"url": found.group(0), "site": urlsplit(found.group(0)).hostname or "the source"})
+        host = urlsplit(found.group(0)).hostname or ""
+        parts.append({"url": found.group(0), "site": PUBLISHERS.get(host.removeprefix("www."), "the source")})
         at = found.end()
     parts.append({"text": (text or "")[at:]})
     return [p for p in parts if p.get("url") or p["text"]]
