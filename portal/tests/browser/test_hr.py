@@ -219,8 +219,12 @@ def test_hr_home_page_shows_the_trust_at_a_glance(page):
     expect(page.get_by_role("region", name=re.compile("at a glance"))).to_have_count(0)
 
 
-def test_hr_send_a_reminder_from_the_overdue_list_once_a_week(page, context):
+def test_hr_send_a_reminder_from_the_overdue_list_once_a_week(page, context, suite_data):
     """Issue 20: the overdue list had no "send a reminder" (audited, rate-limited)."""
+    import time
+    from email import policy
+    from email.parser import BytesParser
+
     sign_in(page, suggested="trust HR")
     page.goto("/hr/appraisal#overdue")
     table = page.get_by_role("table", name="Overdue appraisals, the longest overdue first")
@@ -241,3 +245,13 @@ def test_hr_send_a_reminder_from_the_overdue_list_once_a_week(page, context):
     expect(alert).to_contain_text(re.compile(r"A reminder about this appraisal was sent on \d+ \w+ 20\d\d; another "
                                              r"can be sent from \d+ \w+ 20\d\d\."))
     expect(stale.get_by_role("heading", level=1)).to_have_text("Appraisal cycles")
+    # the reminder reaches the people who must act by email, through the bus, saying who in HR sent it
+    deadline, found = time.monotonic() + 60, []
+    while not found and time.monotonic() < deadline:
+        emails = [BytesParser(policy=policy.default).parsebytes(p.read_bytes()) for p in (suite_data / "mail").glob("*.eml")]
+        found = [e for e in emails if str(e["Subject"]).startswith("Reminder:") and name in str(e["Subject"]) + (
+            e.get_body(("plain",)).get_content())]
+        time.sleep(0.5)
+    assert found, f"no reminder email about {name}"
+    body = found[0].get_body(("plain",)).get_content()
+    assert re.search(r"\w+ \w+ in HR has asked us to remind you: ", body), body
