@@ -62,6 +62,7 @@ class Mailbox:
 
     def __init__(self):
         self.received: list[email.message.EmailMessage] = []
+        self.raw: list[bytes] = []  # the same, as the bytes that came over SMTP
         self.refuse: str | None = None  # e.g. "451 4.3.0 try again later" or "550 5.1.1 no such mailbox"
         self.refuse_only: set[str] = set()  # with `refuse`: turn away these addresses only (empty: everyone)
 
@@ -72,6 +73,7 @@ class Mailbox:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        self.raw.append(envelope.content)
         self.received.append(email.message_from_bytes(envelope.content, policy=policy.default))
         return "250 Message accepted for delivery"
 

@@ -1,6 +1,7 @@
 """From an event to a message in the right person's inbox and an email on a real SMTP server, exactly once."""
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import date, datetime, timedelta, timezone
 
@@ -56,6 +57,12 @@ def test_optional_emails_carry_one_click_unsubscribe_and_it_works(world, smtp, s
     assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     signature = unsubscribe_signature(KEY, person["staff_id"], "surveys")
     assert signature in mail["List-Unsubscribe"]
+    # as it went over SMTP: the header is the plain <URL> RFC 2369 and 8058 ask for, not an RFC 2047 encoded-word
+    # that mail programs do not read as a link (an outsider found it so), and the email is dated
+    [raw] = smtp.raw
+    header = re.search(rb"^List-Unsubscribe: (.*)$", raw, re.M).group(1)
+    assert header.startswith(b"<" + URL.encode() + b"/notifications/unsubscribe?") and header.endswith(b">\r")
+    assert re.search(rb"^Date: \w{3}, \d{1,2} \w{3} \d{4} \d\d:\d\d:\d\d [+-]0000\r$", raw, re.M)
     assert "<script" not in mail.get_body(("html",)).get_content()
 
     inbox.unsubscribe(world.context.uow(), KEY, person["staff_id"], "surveys", signature)

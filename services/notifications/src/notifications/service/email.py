@@ -24,7 +24,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.policy import SMTP
+from email.utils import formatdate, make_msgid
 from pathlib import Path
 from typing import Mapping
 from urllib.parse import urlencode
@@ -156,7 +157,10 @@ def compose(row, settings: SmtpSettings, public_url: str, key: bytes, items: lis
                   "trust": settings.trust_name, "category_title": category.title, "preferences": None,
                   **_personal(row, open_survey_link(survey_link_key, public_url, row))}
     unsubscribe = values["unsubscribe"]
-    email = EmailMessage()
+    # Lines up to SMTP's 998 characters: under the default 78 a long header is folded into RFC 2047 encoded-words,
+    # and a List-Unsubscribe so encoded is no link to a mail program.
+    email = EmailMessage(policy=SMTP.clone(max_line_length=998))
+    email["Date"] = formatdate(usegmt=False)
     email["Subject"] = subject
     email["From"] = settings.sender
     email["To"] = row.address
