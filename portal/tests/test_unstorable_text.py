@@ -26,3 +26,16 @@ def test_a_nul_in_the_sign_in_search_is_refused_on_a_page_without_asking_an_api(
     page = response.get_data(as_text=True)
     assert "That could not be done" in page and "query parameter q: contains a NUL character (U+0000)" in page
     assert called == []
+
+
+def test_an_unsubscribe_link_s_signature_is_not_written_to_the_portal_s_log(tmp_path, caplog):
+    """Outsider, issue 20: the portal's httpx log lines held everyone's signed unsubscribe link, replayable by
+    whoever holds the logs."""
+    import logging
+
+    client, called = _portal(tmp_path)
+    with caplog.at_level(logging.DEBUG):
+        client.get("/notifications/unsubscribe?staff_id=7c9e6679-7425-40de-944b-e07fc1f90ae7&category=surveys"
+                   "&signature=5ecret5ignature")
+    assert called and "5ecret5ignature" in str(called[0].url)  # it did go to the API
+    assert "5ecret5ignature" not in caplog.text

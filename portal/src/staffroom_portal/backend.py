@@ -2,9 +2,14 @@
 bound by exactly the rules the APIs enforce."""
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 import httpx
+
+# httpx logs every request's full address at INFO: an email's unsubscribe link carries its signature in the query,
+# so whoever holds the portal's logs could replay it (outsider, issue 20). The services log paths only.
+logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 @dataclass
