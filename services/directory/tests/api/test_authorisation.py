@@ -32,7 +32,9 @@ def test_a_line_manager_reads_a_report_two_levels_down(client, tokens, trust):
                                            ("hod", "other_teacher"), ("head", "elm_teacher")])
 def test_staff_cannot_read_colleagues_above_or_beside_them(client, tokens, trust, problem, viewer, target):
     headers = as_staff(tokens, getattr(trust, viewer), trust)
-    problem(client.get(f"/staff/{getattr(trust, target)['id']}", headers=headers), 403)
+    missing = problem(client.get(f"/staff/{uuid.uuid4()}", headers=headers), 404)
+    hidden = problem(client.get(f"/staff/{getattr(trust, target)['id']}", headers=headers), 404)
+    assert hidden["detail"].split(" with id ")[0] == missing["detail"].split(" with id ")[0]  # no hint it exists
 
 
 def test_staff_read_their_own_record_and_me(client, tokens, trust):
@@ -60,7 +62,7 @@ def test_academy_hr_sees_their_academy_only(client, tokens, trust, problem):
     hr = tokens.headers(uuid.uuid4(), roles=["academy_hr"], academy_id=trust.oak["id"])
     assert names(client.get("/staff", headers=hr)) == ["Davies", "Hughes", "Lewis", "Taylor"]
     problem(client.get(f"/staff?academy_id={trust.elm['id']}", headers=hr), 403)
-    problem(client.get(f"/staff/{trust.elm_teacher['id']}", headers=hr), 403)
+    problem(client.get(f"/staff/{trust.elm_teacher['id']}", headers=hr), 404)
     assert client.get(f"/staff/{trust.teacher['id']}", headers=hr).status_code == 200
 
 
@@ -76,7 +78,7 @@ def test_academy_hr_cannot_change_another_academys_staff(client, tokens, trust, 
 def test_academy_hr_token_without_an_academy_has_no_hr_powers(client, tokens, trust, problem):
     hr = tokens.headers(uuid.uuid4(), roles=["academy_hr"])
     assert names(client.get("/staff", headers=hr)) == []
-    problem(client.get(f"/staff/{trust.teacher['id']}", headers=hr), 403)
+    problem(client.get(f"/staff/{trust.teacher['id']}", headers=hr), 404)
 
 
 def test_trust_hr_sees_every_academy(client, trust_hr, trust):

@@ -111,10 +111,12 @@ class StaffResource(MethodView):
         """One member of staff: themselves, anyone above them in line management, or HR."""
         principal = authenticate()
         repo = _repo()
-        member = repo.staff_member(staff_id) or _not_found("member of staff", staff_id)
-        require(can_see_person(principal, staff_id=member.id, academy_id=member.academy_id,
-                               related=lambda: _manages(repo, principal.staff_id, member)),
-                "you can see your own record, those you line-manage, or (HR) your academy's staff")
+        member = repo.staff_member(staff_id)
+        # Someone the caller may not see is answered as if there were nobody: a 403 told a member of staff that the
+        # id was a colleague's (outsider, issue 20), as the appraisal API never did.
+        if member is None or not can_see_person(principal, staff_id=member.id, academy_id=member.academy_id,
+                                                related=lambda: _manages(repo, principal.staff_id, member)):
+            _not_found("member of staff", staff_id)
         return member
 
     @staff_blp.arguments(schemas.StaffUpdateSchema)
