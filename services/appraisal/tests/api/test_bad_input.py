@@ -207,6 +207,21 @@ def test_reassigning_to_a_leaver_is_422(client, db, trust, steps, problem, uncha
     assert body["errors"][0]["detail"].startswith("left on")
 
 
+def test_academy_hr_cannot_choose_an_appraiser_from_another_academy_but_trust_hr_can(client, db, trust, steps,
+                                                                                    problem):
+    """Outsider, issue 20: academy HR made someone at another academy the appraiser, who could then read the
+    support plan."""
+    a = steps.started()
+    before = db.snapshot()
+    body = problem(client.put(f"/appraisals/{a['id']}/appraiser", json={"appraiser_id": trust.elm_head.id},
+                              headers=trust.oak_hr.headers), 422)
+    assert "another academy" in body["errors"][0]["detail"]
+    assert db.snapshot() == before
+    view = steps.ok(client.put(f"/appraisals/{a['id']}/appraiser", json={"appraiser_id": trust.elm_head.id},
+                               headers=trust.trust_hr.headers))  # an executive head, say
+    assert view["appraiser_id"] == trust.elm_head.id
+
+
 def test_reassigning_the_reviewee_to_appraise_themselves_is_422(client, trust, steps, problem, unchanged):
     a = steps.started()
     unchanged()

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Callable
 from zoneinfo import ZoneInfo
 
+from staffroom_shared.authz import can_manage_academy
 from staffroom_shared.errors import Conflict, NotFound, TooManyRequests, Unprocessable
 from staffroom_shared.uow import UnitOfWork
 from staffroom_shared.principal import Principal
@@ -50,8 +51,14 @@ def reassign(uow, principal, appraisal_id, appraiser_id: uuid.UUID, today: date 
 
     def action(appraisal: Appraisal, repo: AppraisalRepository):
         person = repo.person(appraiser_id)
+        why = None
         if person is None or not person.in_post_on(today):
             why = "unknown member of staff" if person is None else f"left on {person.leaving_date}"
+        elif person.academy_id != appraisal.academy_id and not can_manage_academy(principal, person.academy_id):
+            # Academy HR choose among their own staff: someone at another academy would see this appraisal, and its
+            # support plan, on the say of HR who do not manage them (outsider, issue 20). Trust HR may.
+            why = "works at another academy; only trust HR can choose an appraiser from another academy"
+        if why:
             raise Unprocessable(f"{appraiser_id} cannot appraise: {why}; choose a current member of staff",
                                 errors=[{"location": "json", "pointer": "#/appraiser_id", "detail": why}])
         previous = appraisal.appraiser_id
