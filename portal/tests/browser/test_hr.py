@@ -205,12 +205,17 @@ def test_hr_home_page_shows_the_trust_at_a_glance(page):
     sign_in(page, suggested="trust HR")
     page.goto("/")
     glance = page.get_by_role("region", name="The trust at a glance")
-    overdue = int(re.search(r"(\d+) appraisals? overdue", glance.inner_text()).group(1))
     counts = [int(n) for n in re.findall(r"(\d+) (?:met|on track|at risk|missed|with nothing)", glance.inner_text())]
     assert sum(counts) == 11  # every target, by where it stands
-    glance.get_by_role("link", name=re.compile("overdue")).click()
-    expect(page.get_by_role("table", name="Overdue appraisals, the longest overdue first").get_by_role("row")
-           ).to_have_count(overdue + 1)
+    # every open cycle's overdue count, each as its own overdue list counts it (outsider: support staff's were left out)
+    lines = re.findall(r"^(.+): (\d+) appraisals? overdue\.$", glance.inner_text(), re.M)
+    assert len(lines) == 2, lines  # the demo's teachers' and support staff's cycles
+    for name, overdue in lines:
+        page.goto("/")
+        glance.get_by_role("link", name=re.compile("overdue")).nth([n for n, _ in lines].index(name)).click()
+        expect(page.get_by_role("heading", name=f"Overdue: {name}")).to_be_visible()
+        expect(page.get_by_role("table", name="Overdue appraisals, the longest overdue first").get_by_role("row")
+               ).to_have_count(int(overdue) + 1)
     sign_in(page, suggested="academy HR")
     page.goto("/")
     expect(page.get_by_role("region", name="Your academy at a glance")).to_contain_text("overdue")

@@ -30,11 +30,10 @@ def index():
 
 
 def hr_summary(calls) -> dict:
-    """For HR, the trust (or their academy) at a glance: the cycle that matters and how many of its appraisals are
-    overdue, and the targets by where they stand."""
-    cycles = calls.get("/api/appraisal/cycles")
-    cycle = min(cycles, key=mattering) if cycles else None
-    overdue = overdue_in(calls, cycle) if cycle and cycle["status"] == "open" else []
+    """For HR, the trust (or their academy) at a glance: how many appraisals are overdue in each open cycle, and
+    the targets by where they stand."""
+    # every open cycle: the one that matters alone undercounted (support staff's overdue were left out)
+    open_cycles = sorted((c for c in calls.get("/api/appraisal/cycles") if c["status"] == "open"), key=mattering)
     me = user()
     own = None if me.has_role("trust_hr") else str(me.academy_id)
     standing: dict[str, int] = {}
@@ -42,7 +41,8 @@ def hr_summary(calls) -> dict:
         figure = next((f for f in target["figures"] if f["academy_id"] == own), None)
         if figure is not None:
             standing[figure["status"]] = standing.get(figure["status"], 0) + 1
-    return {"cycle": cycle, "overdue": len(overdue), "targets": standing, "academy": own}
+    return {"overdue": [(cycle, len(overdue_in(calls, cycle))) for cycle in open_cycles], "targets": standing,
+            "academy": own}
 
 
 @blp.get("/accessibility")
