@@ -377,6 +377,10 @@ def test_hr_preview_and_change_a_draft_and_only_the_sets_ticked_are_asked(browse
             page.get_by_role("checkbox", name=re.compile(r"^Employee Net Promoter Score")).check()
             page.get_by_role("checkbox", name=re.compile(r"^ONS personal")).check()
             page.get_by_label(re.compile(r"^Question 1\b")).fill("The staff room is a good place to eat lunch")
+            # one long address in a question made the page scroll sideways on a phone (outsider, issue 20)
+            page.get_by_label(re.compile(r"^Question 2\b")).fill(
+                "I have read https://www.gov.uk/government/publications/education-staff-wellbeing-charter/"
+                "education-staff-wellbeing-charter-supporting-guidance-for-schools-and-colleges")
             page.get_by_role("button", name="Save the survey as a draft").click()
             expect(page.get_by_role("heading", level=1)).to_have_text(title)
 
@@ -403,7 +407,7 @@ def test_hr_preview_and_change_a_draft_and_only_the_sets_ticked_are_asked(browse
             facts = page.locator("dl.facts")
             expect(facts).to_contain_text("31 January 2030")
             expect(facts).to_contain_text("Support staff")
-            expect(facts).to_contain_text("ONS personal well-being questions (ONS4); 1 of the trust's own questions")
+            expect(facts).to_contain_text("ONS personal well-being questions (ONS4); 2 of the trust's own questions")
             expect(facts).not_to_contain_text("Net Promoter")
 
             page.get_by_role("link", name="Preview the questions as staff will see them").click()
