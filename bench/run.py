@@ -268,6 +268,7 @@ def bench_http(engine_label: str, database_url: str, tmp: Path, rounds: int, req
         "STAFFROOM_DATA_DIR": str(tmp / "data"),
         "STAFFROOM_ENV": "production" if production else "development",
         "BUS_URL": AMQP_URL if production else f"embedded:///{tmp / 'data' / 'bus.db'}",
+        "SEAL_KEY": new_seal_key(),  # the directory refuses to start in production without its own
     }
     config = directory_config(database_url, tmp / "data", jwt_public_key_file=str(public), jwt_issuer=issuer)
     migrate(config)

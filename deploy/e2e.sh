@@ -134,6 +134,8 @@ wellbeing_env=(env DATABASE_URL="$pg_base/wellbeing" PUBLIC_URL="http://127.0.0.
 # Links in emails start with the proxy's address too; SEAL_KEY (its own) signs the unsubscribe links.
 notifications_env=(env DATABASE_URL="$pg_base/notifications" PUBLIC_URL="http://127.0.0.1:$proxy_port"
                    SEAL_KEY="$(head -c 32 /dev/urandom | base64)")
+# The directory's SEAL_KEY (its own) seals a staff file HR checked, kept to import as checked.
+directory_env=(env SEAL_KEY="$(head -c 32 /dev/urandom | base64)")
 # targets sends no links, seals nothing and sends no email: its database is all it needs of its own.
 targets_env=(env DATABASE_URL="$pg_base/targets")
 # The sender's SMTP settings, as compose gives notifications-sender; the server is the one started below
@@ -272,7 +274,8 @@ echo "without SURVEY_LINK_PRIVATE_KEY the sender refuses to start: ${out##*$'\n'
 
 step "web (the image's CMD) and relay for directory; web, relay, consumer and the daily job for appraisal, cpd, wellbeing and targets; web, relay, consumer, daily job and email sender for notifications; the portal's web; proxy"
 (cd "$work/app" && GUNICORN_BIND=127.0.0.1:$web_port \
-    exec "$image_venv/bin/gunicorn" -c deploy/gunicorn.conf.py "directory.api:create_app()") > "$work/web.log" 2>&1 &
+    exec "${directory_env[@]}" "$image_venv/bin/gunicorn" -c deploy/gunicorn.conf.py "directory.api:create_app()") \
+    > "$work/web.log" 2>&1 &
 pids+=($!)
 (cd "$work/app" && exec "$image_venv/bin/python" -m directory.entrypoints.relay) > "$work/relay.log" 2>&1 &
 relay_pid=$!

@@ -48,6 +48,7 @@ dummy_env=(
     SMTP_HOST=smtp.example.invalid
     PUBLIC_URL=https://staffroom.example.invalid
     PORTAL_SEAL_KEY=CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCA=
+    DIRECTORY_SEAL_KEY=FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFA=
     SURVEY_LINK_PUBLIC_KEY=DDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDA=
     SURVEY_LINK_PRIVATE_KEY=EEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEA=
     OIDC_ISSUER=https://idp.example.invalid/
@@ -101,7 +102,8 @@ for name in [f"{svc}-{p}" for svc in ("wellbeing", "notifications") for p in pro
 processes["portal"] = ("web",)  # from here on: the portal's one process too
 for svc, key in (("wellbeing", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="),
                  ("notifications", "BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBA="),
-                 ("portal", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCA=")):
+                 ("portal", "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCA="),
+                 ("directory", "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFA=")):
     assert {s[f"{svc}-{p}"]["environment"]["SEAL_KEY"] for p in processes[svc]} == {key}, svc
 # Survey links leave wellbeing sealed to notifications' public key (every wellbeing process has it, as each
 # refuses to start without it); the private key that opens them reaches notifications-sender and nothing else.

@@ -133,14 +133,32 @@ def test_a_checked_file_that_no_longer_fits_is_refused_and_kept_until_it_expires
     assert db.snapshot() == before and len(db.rows("checked_imports")) == 1
 
 
+def test_a_checked_file_is_kept_sealed_and_without_the_export_s_other_columns(client, trust_hr, trust, db, app):
+    """Outsider, issue 20: the raw file, NI numbers and salaries too, could be read from the database and its WAL
+    even after it was deleted."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    header = HEADER.rstrip("\n") + ",NI Number,Salary\n"
+    text = header + ROWS[0] + ",QQ123456MARKERA,41000\n"
+    checked = upload(client, trust_hr, text, "?dry_run=true").json
+    [kept] = db.rows("checked_imports")
+    assert b"MARKER" not in kept["data"] and b"Priya" not in kept["data"] and b"41000" not in kept["data"]
+    key = app.extensions["staffroom"].config.secret_key()
+    opened = AESGCM(key).decrypt(kept["data"][:12], kept["data"][12:], uuid.UUID(checked["checked_id"]).bytes)
+    assert opened.decode().splitlines() == [
+        "staff_code,first_name,last_name,email,academy_urn,staff_type,post,fte,start_date,leaving_date,line_manager",
+        "P1,Priya,Patel,priya.patel@oaktrust.example,140001,leadership,Headteacher,1.00,2015-09-01,,"]
+    imported = client.post(f"/imports/staff/checked/{checked['checked_id']}", headers=trust_hr).json
+    assert imported["created"] == 1
+
+
 def test_a_checked_file_older_than_two_hours_is_gone_and_deleted_by_the_next_check(client, trust_hr, trust, db,
                                                                                  problem):
     old = uuid.uuid4()
     db.insert("checked_imports", {"id": old, "actor": "someone", "file_name": "old.csv", "data": b"x", "rows": 1,
                                   "checked_at": datetime.now(timezone.utc) - timedelta(hours=2, minutes=1)})
     problem(client.post(f"/imports/staff/checked/{old}", headers=trust_hr), 404)
-    upload(client, trust_hr, csv_file(*ROWS), "?dry_run=true")
-    assert old not in {r["id"] for r in db.rows("checked_imports")}
+    assert db.rows("checked_imports") == []  # deleted by any use of the checked imports, not left for the next check
 
 
 def test_multipart_upload_of_a_windows_1252_file(client, trust_hr, trust, db):

@@ -13,6 +13,7 @@ def create_app(config: ServiceConfig | None = None) -> Flask:
     from .views import academies_blp, imports_blp, staff_blp
 
     context = bootstrap.build(config)
+    context.config.secret_key()  # a checked staff file is kept sealed: refuse to start without a usable key
     return create_service_app(
         context, title="Staffroom directory", version="1",
         description="Academies, staff, posts, line management, starters, promotions and leavers. "

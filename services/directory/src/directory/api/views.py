@@ -168,7 +168,8 @@ class StaffImport(MethodView):
         result = import_staff(_uow(principal), principal, data, dry_run=args["dry_run"])
         if result.ok and args["dry_run"]:
             upload = request.files.get("file")
-            keep_checked(_uow(principal), principal, data, upload.filename if upload else None, result)
+            keep_checked(_uow(principal), principal, context().config.secret_key(), data,
+                         upload.filename if upload else None, result)
         return _imported(result)
 
 
@@ -182,7 +183,7 @@ class CheckedStaffImport(MethodView):
     def post(self, checked_id: uuid.UUID):
         """Import the file you checked with dry_run=true in the last two hours, as checked (checked again now)."""
         principal = authenticate()
-        return _imported(import_checked(lambda: _uow(principal), principal, checked_id))
+        return _imported(import_checked(lambda: _uow(principal), principal, context().config.secret_key(), checked_id))
 
 
 def _imported(result):

@@ -213,3 +213,16 @@ def _row(line: int, values: list[str], index: dict[str, int], headers: dict[str,
         start_date=dates["start_date"], leaving_date=dates["leaving_date"],
         line_manager=get("line_manager") or None,
     ), []
+
+
+def canonical(rows: list[StaffRow]) -> bytes:
+    """Checked rows as a file of the directory's own columns only: what a checked import keeps (an export's other
+    columns, such as NI numbers or salaries, are never stored). `parse` reads it back to the same rows."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for r in rows:
+        writer.writerow([r.staff_code, r.first_name, r.last_name, r.email, r.academy_urn, r.staff_type, r.post,
+                         str(r.fte), r.start_date.isoformat(), r.leaving_date.isoformat() if r.leaving_date else "",
+                         r.line_manager or ""])
+    return out.getvalue().encode("utf-8")

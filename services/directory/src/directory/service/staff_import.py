@@ -1,10 +1,12 @@
 """Importing a staff CSV: all rows or none, row-level errors, and a re-import that changes nothing."""
 from __future__ import annotations
 
+import os
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import delete, insert, select
 
 from staffroom_shared.authz import academy_scope, require
@@ -79,22 +81,28 @@ def import_staff(uow: UnitOfWork, principal: Principal, data: bytes, *, dry_run:
     return result
 
 
-def keep_checked(uow: UnitOfWork, principal: Principal, data: bytes, file_name: str | None,
+def keep_checked(uow: UnitOfWork, principal: Principal, key: bytes, data: bytes, file_name: str | None,
                  result: ImportResult, now: datetime | None = None) -> ImportResult:
     """Keep a file that passed a check-only run for KEEP_CHECKED, for the same person to import as checked.
-    Files kept longer than that (anyone's) are deleted now: a staff file is personal data."""
+
+    Only the directory's own columns are kept (an export's NI numbers or salaries never are), sealed with the
+    directory's SEAL_KEY: whoever holds the database, its WAL or a backup, but not the key, reads nothing of it,
+    even after it is deleted (a deleted row lingers in SQLite's WAL and PostgreSQL's pages until they are reused)."""
     now = now or datetime.now(timezone.utc)
     result.checked_id, result.checked_until = uuid.uuid4(), now + KEEP_CHECKED
+    rows = staff_csv.canonical(staff_csv.parse(staff_csv.decode(data)).rows)
+    nonce = os.urandom(12)
     with uow:
-        uow.session.execute(delete(checked_imports).where(checked_imports.c.checked_at < now - KEEP_CHECKED))
+        _forget_expired(uow, now)
         uow.session.execute(insert(checked_imports).values(
-            id=result.checked_id, actor=principal.actor, file_name=(file_name or "")[:200] or None, data=data,
-            rows=result.rows, checked_at=now))
+            id=result.checked_id, actor=principal.actor, file_name=(file_name or "")[:200] or None,
+            data=nonce + AESGCM(key).encrypt(nonce, rows, result.checked_id.bytes), rows=result.rows,
+            checked_at=now))
         uow.commit()
     return result
 
 
-def import_checked(uow_factory, principal: Principal, checked_id: uuid.UUID,
+def import_checked(uow_factory, principal: Principal, key: bytes, checked_id: uuid.UUID,
                    now: datetime | None = None) -> ImportResult:
     """Import a file this person checked in the last KEEP_CHECKED, checking it again against the directory as
     it is now (every row or none, as ever). Once imported it is deleted; refused, it stays until it expires."""
@@ -102,18 +110,25 @@ def import_checked(uow_factory, principal: Principal, checked_id: uuid.UUID,
     require(scope is None or bool(scope), "only HR can import staff")
     now = now or datetime.now(timezone.utc)
     with uow_factory() as uow:
-        data = uow.session.scalar(select(checked_imports.c.data).where(
-            checked_imports.c.id == checked_id, checked_imports.c.actor == principal.actor,
-            checked_imports.c.checked_at >= now - KEEP_CHECKED))
-    if data is None:
+        _forget_expired(uow, now)
+        uow.commit()
+        sealed = uow.session.scalar(select(checked_imports.c.data).where(
+            checked_imports.c.id == checked_id, checked_imports.c.actor == principal.actor))
+    if sealed is None:
         raise NotFound("there is no checked staff file with that id for you: it was imported already, or checked "
                        "more than two hours ago; upload it again")
+    data = AESGCM(key).decrypt(sealed[:12], sealed[12:], checked_id.bytes)
     result = import_staff(uow_factory(), principal, data)
     if result.ok:
         with uow_factory() as uow:
             uow.session.execute(delete(checked_imports).where(checked_imports.c.id == checked_id))
             uow.commit()
     return result
+
+
+def _forget_expired(uow: UnitOfWork, now: datetime) -> None:
+    """Delete every checked file (anyone's) older than KEEP_CHECKED: a staff file is personal data."""
+    uow.session.execute(delete(checked_imports).where(checked_imports.c.checked_at < now - KEEP_CHECKED))
 
 
 def _plan(rows, by_urn, by_name, existing, by_email, scope, result):
