@@ -2,14 +2,18 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time, timedelta, timezone
 
 from notifications.service import inbox
 from notifications.service.handlers import not_before
 from notifications.service.scheduler import run_daily
 
 
-def opened(world, teacher, manager, objectives_due=date(2026, 10, 31)):
+TODAY = date.today()
+DUE = TODAY + timedelta(days=30)  # objectives due a month on: the reminder is two weeks before
+
+
+def opened(world, teacher, manager, objectives_due=DUE):
     return world.event("appraisal.appraisal_opened", {
         "appraisal_id": uuid.uuid4(), "cycle_id": uuid.uuid4(), "reviewee_id": teacher["staff_id"],
         "appraiser_id": manager["staff_id"], "academy_id": world.academy_id, "template": "teachers",
@@ -26,14 +30,24 @@ def test_objectives_reminder_fourteen_days_before_sent_once(world):
     event = opened(world, teacher, manager)
     world.deliver(event)
     world.deliver(event)  # redelivery makes no second reminder
-    assert run_daily(world.context.uow(), today=date(2026, 10, 16)) == {"reminders": 0, "digests": 0}
-    assert run_daily(world.context.uow(), today=date(2026, 10, 17)) == {"reminders": 2, "digests": 0}
-    assert run_daily(world.context.uow(), today=date(2026, 10, 18)) == {"reminders": 0, "digests": 0}  # once, across restarts
+    assert run_daily(world.context.uow(), today=DUE - timedelta(days=15)) == {"reminders": 0, "digests": 0}
+    assert run_daily(world.context.uow(), today=DUE - timedelta(days=14)) == {"reminders": 2, "digests": 0}
+    assert run_daily(world.context.uow(), today=DUE - timedelta(days=13)) == {"reminders": 0, "digests": 0}  # once
     assert "Objectives due in 14 days" in subjects(world, teacher)
     [mine] = [m for m in world.messages(teacher["staff_id"]) if m.subject.startswith("Objectives")]
     assert "your appraisal objectives" in mine.body
     [theirs] = [m for m in world.messages(manager["staff_id"]) if m.subject.startswith("Objectives")]
-    assert "Tom's appraisal objectives" in theirs.body
+    assert "Tom Patel's appraisal objectives" in theirs.body  # in full: the manager may be a Tom too
+
+
+def test_no_reminder_fourteen_days_before_a_date_less_than_fourteen_days_away(world):
+    """Outsider, issue 20: 168 "Objectives due in 14 days" emails went on 6 December about 27 October."""
+    manager = world.join(first_name="Priya")
+    teacher = world.join(first_name="Tom", line_manager_id=manager["staff_id"])
+    world.deliver(opened(world, teacher, manager, objectives_due=TODAY - timedelta(days=40)))
+    world.deliver(opened(world, teacher, manager, objectives_due=TODAY + timedelta(days=5)))
+    assert run_daily(world.context.uow(), today=TODAY) == {"reminders": 0, "digests": 0}
+    assert not any(s.startswith("Objectives") for s in subjects(world, teacher))
 
 
 def test_agreeing_objectives_cancels_the_reminder(world):
@@ -43,8 +57,8 @@ def test_agreeing_objectives_cancels_the_reminder(world):
     world.deliver(event)
     world.deliver(world.event("appraisal.objectives_agreed", {
         **{k: event.payload[k] for k in ("appraisal_id", "cycle_id", "reviewee_id", "appraiser_id", "academy_id")},
-        "agreed_on": date(2026, 10, 1), "due_on": date(2026, 10, 31), "on_time": True, "objective_count": 3}))
-    assert run_daily(world.context.uow(), today=date(2026, 10, 20)) == {"reminders": 0, "digests": 0}
+        "agreed_on": TODAY, "due_on": DUE, "on_time": True, "objective_count": 3}))
+    assert run_daily(world.context.uow(), today=DUE - timedelta(days=10)) == {"reminders": 0, "digests": 0}
     assert not any(s.startswith("Objectives") for s in subjects(world, teacher))
 
 

@@ -69,8 +69,10 @@ def test_the_email_carries_the_working_link_and_no_table_or_log_keeps_it(world, 
     [delivery] = world.deliveries()
     assert (delivery.status, delivery.sealed_link) == ("sent", None)
     assert token not in stored(world) and sealed not in stored(world)
-    assert not [r for r in logs.records if token in r.getMessage() or sealed in r.getMessage()]
-    assert logs.records, "nothing was logged: the check above proves nothing"
+    # Staffroom's own logs (the test's SMTP server, aiosmtpd's "mail.log", logs each line it receives at DEBUG)
+    ours = [r for r in logs.records if r.name != "mail.log"]
+    assert not [r for r in ours if token in r.getMessage() or sealed in r.getMessage()]
+    assert ours, "nothing was logged: the check above proves nothing"
 
 
 def test_quiet_hours_keep_the_link_sealed_until_the_email_goes(world, smtp, settings):

@@ -359,7 +359,7 @@ def objectives_reminders(p: dict, people: People) -> list[Reminder]:
     for staff_id, about in ((p["reviewee_id"], "your"), (p.get("appraiser_id"), None)):
         if staff_id is None or reviewee is None:
             continue
-        whose = about or f"{reviewee.first_name}'s"
+        whose = about or f"{_name(reviewee)}'s"  # in full: a manager called Priya read "Priya's" as her own
         for draft in _to(people, staff_id, "appraisal", f"Objectives due in {REMIND_DAYS_BEFORE} days",
                          f"Agreeing {whose} appraisal objectives is due by {_date(due)}.",
                          f"/appraisals/{p['appraisal_id']}"):

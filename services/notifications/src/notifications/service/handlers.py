@@ -59,6 +59,8 @@ def on_event(uow: UnitOfWork, event: Event) -> None:
         record(uow.session, event.id, event.type, drafts_for(event.type, event.payload, people))
     if event.type in REMINDERS:
         for reminder in REMINDERS[event.type](event.payload, people):
+            if reminder.due_on < people.today:
+                continue  # "due in 14 days" about a date that is closer, or past, is not sent late (outsider)
             if uow.session.execute(select(reminders.c.key).where(reminders.c.key == reminder.key)).first() is None:
                 d = reminder.draft
                 uow.session.execute(insert(reminders).values(
