@@ -209,16 +209,27 @@ def test_hr_home_page_shows_the_trust_at_a_glance(page):
     assert sum(counts) == 11  # every target, by where it stands
     # every open cycle's overdue count, each as its own overdue list counts it (outsider: support staff's were left out)
     lines = re.findall(r"^(.+): (\d+) appraisals? overdue\.$", glance.inner_text(), re.M)
-    assert len(lines) == 2, lines  # the demo's teachers' and support staff's cycles
+    assert len(lines) >= 2, lines  # the demo's teachers' and support staff's cycles, and any another test opened
     for name, overdue in lines:
         page.goto("/")
         glance.get_by_role("link", name=re.compile("overdue")).nth([n for n, _ in lines].index(name)).click()
         expect(page.get_by_role("heading", name=f"Overdue: {name}")).to_be_visible()
+        if overdue == "0":
+            expect(page.get_by_text("None: every appraisal in this cycle has met its key dates so far.")).to_be_visible()
+            continue
         expect(page.get_by_role("table", name="Overdue appraisals, the longest overdue first").get_by_role("row")
                ).to_have_count(int(overdue) + 1)
     sign_in(page, suggested="academy HR")
     page.goto("/")
     expect(page.get_by_role("region", name="Your academy at a glance")).to_contain_text("overdue")
+    # the demo's academy HR are its HR contacts, so they hear what needs HR (outsider: nobody was, so a CPD request
+    # over the approval limit and a long-overdue appraisal reached no one in HR)
+    for _ in range(60):  # the daily job's overdue notices reach notifications over the bus
+        page.goto("/notifications")
+        if re.search(r"Overdue appraisal: \w+ \w+", page.get_by_role("main").inner_text()):
+            break
+        page.wait_for_timeout(1000)
+    expect(page.get_by_role("main")).to_contain_text(re.compile(r"Overdue appraisal: \w+ \w+"))
     sign_in(page, suggested="member of staff")
     page.goto("/")
     expect(page.get_by_role("region", name=re.compile("at a glance"))).to_have_count(0)

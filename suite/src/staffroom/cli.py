@@ -126,6 +126,7 @@ class Suite:
         result = demo.seed_appraisal(self.contexts["directory"], self.contexts["appraisal"], timeout=timeout)
         if result["opened"]:
             log.info("opened the demo appraisal cycles: %s", ", ".join(result["opened"]))
+        demo.seed_hr_contacts(self.contexts["directory"], self.contexts["notifications"])
         budgets = demo.seed_cpd_budgets(self.contexts["directory"], self.contexts["cpd"])
         if budgets["budgets"]:
             log.info("set the demo academies' CPD budgets: %s", budgets["budgets"])

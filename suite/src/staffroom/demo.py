@@ -223,6 +223,25 @@ def seed_cpd_catalogue(cpd: ServiceContext, *, today: date | None = None) -> dic
     return {"seeded": True, "programmes": len(DEMO_CATALOGUE)}
 
 
+def seed_hr_contacts(directory: ServiceContext, notifications: ServiceContext) -> dict:
+    """Who hears what needs HR (a CPD request over the approval limit, a long-overdue appraisal): the academy HR
+    persona for their academy, the trust HR persona for the trust, once (HR change them through the API)."""
+    from directory import demo
+    from notifications.adapters.orm import hr_contacts
+    from notifications.service.inbox import set_contacts
+
+    with notifications.uow() as uow:
+        if uow.session.scalars(select(hr_contacts.c.staff_id).limit(1)).first() is not None:
+            return {"contacts": 0}
+    people = {p["as"]: p for p in demo.demo_people(directory.uow())}
+    if "academy HR" not in people:
+        return {"contacts": 0}
+    set_contacts(notifications.uow(actor="demo-seed"), people["academy HR"]["academy_id"],
+                 [people["academy HR"]["staff_id"]])
+    set_contacts(notifications.uow(actor="demo-seed"), None, [people["trust HR"]["staff_id"]])
+    return {"contacts": 2}
+
+
 DEMO_BUDGETS = {"primary": Decimal("8000.00"), "secondary": Decimal("18000.00"), "all-through": Decimal("22000.00")}
 
 

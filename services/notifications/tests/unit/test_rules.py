@@ -240,3 +240,10 @@ def test_hr_s_reminder_says_who_asked_what_is_late_and_goes_to_whoever_must_act(
         "Dear Priya,\n\nYour academy's HR team has asked us to remind you: the end-of-year review for Tom")
     [sign] = RULES["appraisal.reminder_sent"]({**objectives, "milestone": "sign_off", "note": None}, people)
     assert sign.recipient_id == TEACHER and sign.subject == "Reminder: signing off your appraisal is overdue"
+
+
+def test_money_reads_as_people_write_it():
+    """Outsider, issue 20: "As it costs £2450.00" where the portal shows "£2,450"."""
+    [draft] = [d for d in RULES["cpd.enrolment_approved"](
+        ref(approved_by=str(MANAGER), stage="line_manager", status="awaiting_hr"), people) if d.recipient_id == TEACHER]
+    assert "As it costs £2,450, HR" in draft.body and "2450.00" not in draft.body

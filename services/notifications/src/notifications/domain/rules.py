@@ -139,6 +139,11 @@ def appraisal_overdue(p: dict, people: People) -> list[Draft]:
     return out
 
 
+def _money(value) -> str:
+    """An amount as people write it: "£2,450", "£12.50" (the event carries "2450.00")."""
+    return f"£{float(value):,.2f}".removesuffix(".00")
+
+
 def _days(n: int) -> str:
     return f"{n} day{'s' if n != 1 else ''}"
 
@@ -222,7 +227,7 @@ def enrolment_requested(p: dict, people: People) -> list[Draft]:
     if who is None or not p.get("line_manager_id"):
         return []
     return _to(people, p["line_manager_id"], "cpd_approvals", f"{_name(who)} asks to attend {p['programme_title']}",
-               f"{_name(who)} has asked for a place on {p['programme_title']} (cost £{p['cost']}). "
+               f"{_name(who)} has asked for a place on {p['programme_title']} (cost {_money(p['cost'])}). "
                f"Please approve or decline the request.", f"/cpd/enrolments/{p['enrolment_id']}")
 
 
@@ -239,7 +244,7 @@ def enrolment_approved(p: dict, people: People) -> list[Draft]:
         by = f"{_name(approver)}, your line manager," if approver else "Your line manager"
     if p["status"] == "awaiting_hr":
         out = _to(people, p["staff_id"], "cpd_updates", f"{title}: your line manager approved, HR approves next",
-                  f"{by} approved your request for a place on {title}. As it costs £{p['cost']}, HR at your "
+                  f"{by} approved your request for a place on {title}. As it costs {_money(p['cost'])}, HR at your "
                   "academy approves it next; you will hear when they have.", link)
         if who is not None:
             for contact in people.hr(_uuid(p["academy_id"])):
@@ -247,7 +252,7 @@ def enrolment_approved(p: dict, people: People) -> list[Draft]:
                     out += _to(people, contact.staff_id, "cpd_approvals",
                                f"{_name(who)} asks to attend {title}: HR approval needed",
                                f"{_name(who)}'s line manager has approved their request for a place on {title} "
-                               f"(cost £{p['cost']}). As it is over the trust's approval threshold, HR approves "
+                               f"(cost {_money(p['cost'])}). As it is over the trust's approval threshold, HR approves "
                                "next. Please approve or decline the request.", link)
         return out
     after = {"awaiting_agreement": " Next, please sign its training agreement: Staffroom has sent it to you.",
@@ -271,7 +276,7 @@ def enrolled(p: dict, people: People) -> list[Draft]:
 
 def agreement_required(p: dict, people: People) -> list[Draft]:
     return _to(people, p["staff_id"], "cpd_updates", f"Please sign the training agreement for {p['programme_title']}",
-               f"Before your place on {p['programme_title']} (£{p['cost']}) is confirmed, please read and sign its "
+               f"Before your place on {p['programme_title']} ({_money(p['cost'])}) is confirmed, please read and sign its "
                f"training agreement.", f"/cpd/agreements/{p['agreement_id']}")
 
 
