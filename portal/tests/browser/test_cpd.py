@@ -301,11 +301,14 @@ def test_trust_hr_sets_and_changes_an_academys_budget_and_sees_what_is_left(page
     budget = page.get_by_role("region", name=re.compile(r"^Set a budget for \d{4}.\d\d$"))
     expect(budget.get_by_label("Academy")).to_have_value(re.compile("[0-9a-f-]{36}"))  # the one chosen
     expect(budget.get_by_label("Academy").locator("option:checked")).to_have_text(academy)
-    budget.get_by_label("The year's CPD budget, in pounds").fill("twelve thousand")
-    budget.get_by_role("button", name="Set the budget").click()
-    expect(page.get_by_role("alert")).to_contain_text("Budget: Enter a number.")
-    expect(page.get_by_label("The year's CPD budget, in pounds")).to_have_value("twelve thousand")  # kept
-    expect(page.get_by_label("The year's CPD budget, in pounds")).to_have_attribute("aria-invalid", "true")
+    # refused, not guessed at: "12,5" became £125 and "£12,500.505" £12,500.50 without a word (outsider, issue 20)
+    for typed in ("twelve thousand", "12,5", "£12,500.505", "١٢٣"):
+        page.get_by_label("The year's CPD budget, in pounds").fill(typed)
+        page.get_by_role("button", name="Set the budget").click()
+        expect(page.get_by_role("alert")).to_contain_text(
+            "Enter pounds and pence with a full stop, for example 12000 or £12,000.50")
+        expect(page.get_by_label("The year's CPD budget, in pounds")).to_have_value(typed)  # kept
+        expect(page.get_by_label("The year's CPD budget, in pounds")).to_have_attribute("aria-invalid", "true")
     assert accessibility_violations(page) == []
     shot("budget-refused")
     fits(page, DESKTOP["width"])

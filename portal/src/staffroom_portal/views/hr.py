@@ -3,6 +3,7 @@ with its CSV import. Every figure comes from the APIs as the signed-in person, s
 and trust HR the whole trust."""
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from functools import wraps
@@ -200,10 +201,14 @@ def pounds(amount) -> str:
     return f"£{Decimal(str(amount)):,.2f}".replace(".00", "")
 
 
-def typed_pounds(raw: str) -> str:
-    """An amount as people type it (£12,000 or 12000.50) as the API takes it; anything else goes on as it is, for
-    the API to refuse in its own words."""
-    return raw.replace("£", "").replace(",", "").strip()
+TYPED_POUNDS = re.compile(r"£?\s*(?P<whole>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?P<pence>\.[0-9]{1,2})?", re.ASCII)
+
+
+def typed_pounds(raw: str) -> str | None:
+    """An amount as people type it (£12,000 or 12000.50) as the API takes it, or None for anything else: "12,5"
+    (a decimal comma) became £125, and "£12,500.505" lost its last digit, without a word (outsider, issue 20)."""
+    found = TYPED_POUNDS.fullmatch(raw.strip())
+    return found["whole"].replace(",", "") + (found["pence"] or "") if found else None
 
 
 @blp.get("/cpd")
@@ -243,8 +248,10 @@ def set_budget():
         return cpd(refused("year", "Choose the budget year at the top of the page, then set its budget"))
     if academy_id not in runs:
         return cpd(refused("academy", "Choose the academy whose budget this is"))
-    if not amount:
+    if not request.form.get("amount", "").strip():
         return cpd(refused("amount", "Enter the year's budget in pounds, for example 12000"))
+    if amount is None:
+        return cpd(refused("amount", "Enter pounds and pence with a full stop, for example 12000 or £12,000.50"))
     form = submit(lambda: api().put(f"/api/cpd/budgets/{academy_id}/{year}", json={"amount": amount}))
     if form.error:
         return cpd(form)
@@ -290,7 +297,7 @@ def programme_form(programme: dict) -> Form:
 
 def programme_body() -> dict:
     """The programme form as the API takes it: blanks left out as the API expects, tags split at commas."""
-    body = fields(*PROGRAMME_TEXT, cost=typed_pounds,
+    body = fields(*PROGRAMME_TEXT, cost=lambda v: typed_pounds(v) or v,  # not pounds: the API says why
                   off_the_job_percent=lambda v: int(v.rstrip("%")) if v.rstrip("%").isdigit() else v)
     body.update(description=body["description"] or "", duration=body["duration"] or "",
                 tags=[t.strip() for t in request.form.get("tags", "").split(",") if t.strip()],
