@@ -65,6 +65,22 @@ def test_the_daily_job_finds_changes_that_come_with_time_and_keeps_one_snapshot_
         "trust": "at_risk", str(world.academy_id): "at_risk"}
 
 
+def test_today_s_trend_point_follows_the_figure_after_the_daily_job_took_it(world):
+    """Outsider, issue 20: the daily job ran at start-up while events were still arriving, and the day's trend point
+    (7 of 103) stayed beside a headline of 86 of 141 all day."""
+    key = "induction_for_new_starters"
+    world.starter(TODAY - timedelta(days=30))
+    world.judge()
+    world.daily(TODAY)
+    [before] = world.rows(snapshots, snapshots.c.key == key, snapshots.c.scope == "trust")
+    world.starter(TODAY - timedelta(days=20))  # another starter arrives after the day's snapshot
+    world.judge()
+    [after] = world.rows(snapshots, snapshots.c.key == key, snapshots.c.scope == "trust")
+    assert (before.taken_on, before.denominator) == (TODAY, 1) and (after.taken_on, after.denominator) == (TODAY, 2)
+    yesterday = TODAY - timedelta(days=1)
+    assert not world.rows(snapshots, snapshots.c.taken_on == yesterday)  # no point made for a day the job missed
+
+
 def test_a_passed_deadline_is_announced_as_missed(world):
     world.starter(TODAY - timedelta(days=30))
     world.judge()
