@@ -204,8 +204,9 @@ TARGETS: dict[str, Target] = {t.key: t for t in (
         "reviews_on_time",
         "Reviews done for every member of staff in each appraisal cycle, on time",
         "Mid-year and end-of-year reviews due in the period this target looks back over, up to today: the share "
-        "completed on or before their due date. A review not yet due is not counted, so early in the year there "
-        "may be nothing to count; a review past its due date and not done counts as not on time. Reviews of "
+        "completed on or before their due date. A review not yet due counts once it is done (on time, as it was "
+        "done early) and not before, so early in the year there may be little or nothing to count; a review past "
+        "its due date and not done counts as not on time. Reviews of "
         "people who left before them are not counted. Listed: people whose review is overdue or was late.",
         states={"overdue": "the {about} was due on {due_on} and is not done",
                 "late": "the {about} was done after its due date, {due_on}"}),

@@ -79,7 +79,7 @@ REVIEWS, OBJECTIVES = ("mid_year", "end_of_year"), ("objectives",)  # the key st
 
 def _owed(d: Definition, today: date, stages: tuple[str, ...]):
     """Key steps (of these stages) that are decided: done, or past due and still owed (the appraisal not
-    closed). A step not yet due is not counted either way: in December no end-of-year review is late."""
+    closed). A step not yet due counts only once done (on time): in December no end-of-year review is late."""
     return and_(reviews.c.stage.in_(stages), reviews.c.due_on > d.since(today),
                 or_(reviews.c.completed_on.is_not(None),
                     and_(reviews.c.due_on < today, appraisals.c.closed_status.is_(None))))
