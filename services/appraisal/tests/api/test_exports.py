@@ -156,7 +156,7 @@ def test_the_record_has_the_objectives_and_the_review(client, trust, reviewed):
     assert "<b>Year 6</b>" not in html  # what staff type is escaped
 
 
-def test_the_record_gives_a_starter_s_own_key_dates(client, db, trust, steps):
+def test_the_record_gives_a_starter_s_own_key_dates(client, db, trust, steps, key_dates):
     """The printed record gave the cycle's dates where the appraisal page gives the reviewee's own (issue 20)."""
     from datetime import date, timedelta
 
@@ -167,7 +167,7 @@ def test_the_record_gives_a_starter_s_own_key_dates(client, db, trust, steps):
     with db.context.engine.begin() as conn:  # joined 30 days ago, after the cycle started
         conn.execute(update(staff).where(staff.c.staff_id == uuid.UUID(trust.teacher.id))
                      .values(start_date=date.today() - timedelta(days=30)))
-    a = steps.started()
+    a = steps.started(**key_dates(objectives_in=10, mid_year_in=100, end_of_year_in=180))
     own = client.get(f"/appraisals/{a['id']}", headers=trust.teacher.headers).get_json()["key_dates"]
     html = client.get(f"/appraisals/{a['id']}/record", headers=trust.teacher.headers).get_data(as_text=True)
     assert f"<dt>Objectives due</dt><dd>{date.fromisoformat(own['objectives_due']):%d %B %Y}</dd>" in html

@@ -723,12 +723,6 @@ def test_someone_who_left_before_the_cycle_starts_is_not_covered():
     assert c.covers(person(leaving_date=c.starts_on + timedelta(days=1)))
 
 
-def test_a_joiner_after_the_cycle_ends_is_not_covered():
-    c = cycle()
-    assert c.covers(person(start_date=c.ends_on))
-    assert not c.covers(person(start_date=c.ends_on + timedelta(days=1)))
-
-
 def test_opening_creates_an_appraisal_for_everyone_covered_with_their_line_manager_as_appraiser():
     manager = uuid.uuid4()
     staff = [person(line_manager_id=manager), person(), person("support"), person(academy_id=ELM),
@@ -805,8 +799,18 @@ def test_a_starter_s_key_dates_count_from_their_first_day():
     assert dates.end_of_year_due == date(2027, 7, 15)  # the year ends when it ends
     assert appraisal().missed(dates, date(2026, 12, 1)) == []  # nothing overdue before she joins
     assert appraisal().missed(dates, date(2027, 3, 3)) == ["objectives"]
-    late = key_dates(cycle(), date(2027, 7, 1))  # joining in July: every date is the end of the year, none earlier
-    assert late.objectives_due == late.mid_year_due == late.end_of_year_due == date(2027, 7, 15)
+    # joining in May, before the end-of-year review opens on 3 June: each step still has time of its own (joining
+    # in April, the outsider saw all three due on one day)
+    may = key_dates(cycle(), date(2027, 5, 1))
+    assert (may.objectives_due, may.mid_year_due, may.end_of_year_due) == (
+        date(2027, 5, 26), date(2027, 6, 20), date(2027, 7, 15))
+
+
+def test_someone_joining_once_the_end_of_year_review_is_open_starts_with_the_next_cycle():
+    c = cycle()  # the end-of-year review, due 15 July 2027, opens on 3 June
+    assert c.covers(person(start_date=date(2027, 6, 2)))
+    assert not c.covers(person(start_date=date(2027, 6, 3)))
+    assert not c.covers(person(start_date=date(2027, 7, 1)))
 
 
 def test_a_review_opens_in_its_window_and_not_before():

@@ -212,10 +212,12 @@ class Cycle:
         return {name: [before[name], value] for name, value in changes.items() if before[name] != value}
 
     def covers(self, person: StaffRecord) -> bool:
-        """Is this person appraised in this cycle? (right academy, right staff group, in post during it)."""
+        """Is this person appraised in this cycle? (right academy, right staff group, in post during it, and
+        starting before its end-of-year review opens: someone who joins later has nothing left to appraise this
+        year, and their first cycle is the next; their key dates all fell on one day, outsider, issue 20)."""
         return ((self.academy_id is None or person.academy_id == self.academy_id)
                 and person.staff_type in TEMPLATE_STAFF_TYPES[self.template]
-                and person.start_date <= self.ends_on
+                and person.start_date < self.end_of_year_due - timedelta(weeks=self.review_window_weeks)
                 and (person.leaving_date is None or person.leaving_date > self.starts_on))
 
     def open(self, staff: list[StaffRecord], today: date) -> list["Appraisal"]:
@@ -238,11 +240,14 @@ class Cycle:
 def key_dates(cycle, started_on: date | None) -> "KeyDates":
     """One person's key dates in a cycle (a `Cycle`, or a row with its dates and review window). Someone in post
     when it starts keeps the cycle's; a starter's count from their first day: each date moves on by as long as
-    they started after the cycle did, never past the end-of-year review, and the mid-year review is then no later
-    than halfway from their objectives to it (a teacher starting on 1 January agrees objectives by early March,
+    they started after the cycle did, objectives no later than a third of the way from their first day to the
+    end-of-year review, and the mid-year review no later than halfway from their objectives to it (a teacher starting on 1 January agrees objectives by early March,
     not "31 October: overdue" before she has joined)."""
     late = max((started_on - cycle.starts_on).days, 0) if started_on else 0
-    objectives = min(cycle.objectives_due + timedelta(days=late), cycle.end_of_year_due)
+    objectives = cycle.objectives_due
+    if late:  # and within the first third of what is left of their year, so each step has time of its own
+        objectives = max(objectives, min(objectives + timedelta(days=late),
+                                         started_on + (cycle.end_of_year_due - started_on) / 3))
     halfway = objectives + (cycle.end_of_year_due - objectives) / 2
     mid_year = max(min(cycle.mid_year_due + timedelta(days=late), halfway), objectives)
     window = timedelta(weeks=cycle.review_window_weeks)
