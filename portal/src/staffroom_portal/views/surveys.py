@@ -188,7 +188,7 @@ def preview(run_id):
 # measure key, and addresses mean little to people).
 PUBLISHERS = {"hse.gov.uk": "Health and Safety Executive", "gov.uk": "GOV.UK", "warwick.ac.uk": "University of Warwick",
               "doi.org": "the paper", "ons.gov.uk": "Office for National Statistics",
-              "cy.ons.gov.uk": "Office for National Statistics", "gss.civilservice.gov.uk": "Government Statistical Service",
+"gss.civilservice.gov.uk": "Government Statistical Service",
               "healthcareandprotection.com": "Healthcare and Protection", "nps.bain.com": "Bain & Company",
               "measure.whatworkswellbeing.org": "What Works Centre for Wellbeing", "agendrix.com": "Agendrix",
               "help.workleap.com": "Workleap"}
