@@ -61,11 +61,34 @@ def _figures(marks: list[dict], kind: str) -> str:
     return ", ".join(f"{_number(b['value'], kind, True)}{' (' + _who(b) + ')' if _who(b) else ''}" for b in marks)
 
 
-def _national(marks: list[dict], kind: str) -> str:
-    """The national figure(s) beside a bar, and how ours compares, in words."""
+TEACHING = {"teaching", "leadership"}
+
+
+def staff_types(group: dict, survey: dict) -> set[str]:
+    """Who a group's figures are about: its staff types, or else those the survey asked (none named: everyone)."""
+    if group.get("staff_type"):
+        return set(group["staff_type"].split("+"))
+    return set(survey.get("staff_types") or ("teaching", "support", "leadership"))
+
+
+def _unlike(marks: list[dict], types: set[str]) -> str | None:
+    """The population of a national figure for teachers and leaders only, where ours counts support staff too."""
+    for b in marks:
+        population = b["population"].lower()
+        if "teacher" in population and "support" not in population and not types <= TEACHING:
+            return b["population"]
+    return None
+
+
+def _national(marks: list[dict], kind: str, types: set[str] | None = None) -> str:
+    """The national figure(s) beside a bar, and how ours compares, in words (not at all where the national
+    figure is for other people: all staff set against teachers and leaders read as 'better', outsider)."""
     if not marks:
         return "no national figure"
     figures = _figures(marks, kind)
+    if types is not None and (population := _unlike(marks, types)):
+        ours = "includes support staff" if types & TEACHING else "is of support staff"
+        return f"{figures}: not compared, as that is for {population} and ours {ours}"
     compared = {b.get("comparison") for b in marks}
     if None in compared:
         return f"{figures}: not compared"
@@ -85,7 +108,7 @@ def _count(favourable: float | None, n: int | None) -> str:
     return f" ({round(favourable * n / 100)} of {n})"
 
 
-def _row(measure: dict, kind: str) -> dict:
+def _row(measure: dict, kind: str, types: set[str]) -> dict:
     hidden = measure["suppressed"]
     value = None if hidden else (measure["favourable"] if kind == "favourable" else measure["mean"])
     label = measure["title"] + ("" if measure["higher_is_better"] else " (lower is better)")
@@ -95,7 +118,7 @@ def _row(measure: dict, kind: str) -> dict:
     else:
         text = _number(value, kind) + (_count(value, measure["n"]) if kind == "favourable" else "")
     return {"label": label, "value": value, "text": text, "marks": [b["value"] for b in marks],
-            "national": _national(marks, kind) if value is not None else "",
+            "national": _national(marks, kind, types) if value is not None else "",
             "figures": _figures(marks, kind), "year": marks[0]["year"] if marks else ""}
 
 
@@ -145,7 +168,7 @@ def sections(report: dict, instruments: list[dict], survey: dict, trust_wide: bo
         groups = []
         for g in report["groups"]:
             measures = [m for m in g["measures"] if m["key"] in keys]
-            rows = [_row(m, kind) for m in measures] if kind != "enps" else []
+            rows = [_row(m, kind, staff_types(g, survey)) for m in measures] if kind != "enps" else []
             groups.append({"name": group_name(g, report["everyone"], trust_wide), "suppressed": g["suppressed"],
                            "rows": rows, "measures": measures, "enps": enps_in_words(g) if kind == "enps" else None,
                            "items": [i for i in g.get("items", []) if i["key"] in item_keys]})
@@ -160,7 +183,7 @@ def sections(report: dict, instruments: list[dict], survey: dict, trust_wide: bo
     return out
 
 
-def summary(report: dict, instruments: list[dict]) -> dict | None:
+def summary(report: dict, instruments: list[dict], survey: dict) -> dict | None:
     """The whole group's headline: who answered, eNPS, and each measure against its national figure."""
     whole = next((g for g in report["groups"] if g["cut"] == "trust"), None)
     if whole is None or whole["suppressed"]:
@@ -171,10 +194,12 @@ def summary(report: dict, instruments: list[dict]) -> dict | None:
         kind = kinds.get(m["key"], "favourable")
         if m["suppressed"] or kind == "enps":
             continue
-        row = _row(m, kind)
+        row = _row(m, kind, staff_types(whole, survey))
         if not row["marks"]:
             continue
         line = f"{row['label']}: {row['text']} here; nationally {row['figures']}, {row['year']}"
+        if ": not compared" in row["national"]:
+            line += f" ({row['national'].split(': ', 1)[1]})"
         {"better": better, "worse": worse}.get(_verdict(row["national"]), other).append(line)
     return {"group": whole, "enps": enps_in_words(whole), "better": better, "worse": worse, "other": other,
             "no_national": [m["title"] for m in whole["measures"] if not m["benchmarks"] and m["key"] != "enps"]}

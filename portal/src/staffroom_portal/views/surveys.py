@@ -233,7 +233,7 @@ def run(run_id):
         report["groups"] = [g for g in report["groups"] if not (one_academy and g["cut"] == "academy")]
         page["report"] = report
         whole = report if page["cut"] in ("trust", "all") else calls.get(f"/api/wellbeing/runs/{run_id}/report", cut="trust")
-        page["summary"] = results_page.summary(whole, instruments)
+        page["summary"] = results_page.summary(whole, instruments, survey)
         page["sections"] = results_page.sections(report, instruments, survey, trust_wide=not survey["academy_ids"])
         page["hidden"] = [results_page.group_name(g, report["everyone"], not survey["academy_ids"])
                           for g in report["groups"] if g["suppressed"]]
