@@ -106,7 +106,11 @@ def answer(page: Page, title: str, agree: str, recommend: str, comment: str = ""
 def close_and_open_report(page: Page, run_url: str) -> None:
     sign_in(page, suggested="trust HR")
     page.goto(run_url)
-    page.get_by_role("button", name="Close the survey now and work out the results").click()
+    page.get_by_role("link", name="Close the survey now and work out the results").click()
+    # confirmed first: it cannot be undone (it acted on one click, outsider, issue 20)
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Close .+ now\?$"))
+    expect(page.get_by_role("main")).to_contain_text("it cannot be opened again")
+    page.get_by_role("button", name=re.compile(r"^Yes, close ")).click()
     expect(page.get_by_role("status")).to_contain_text("The survey is closed")
     expect(page.get_by_role("heading", name="Results")).to_be_visible()
 

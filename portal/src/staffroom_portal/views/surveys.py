@@ -310,12 +310,21 @@ def schedule(run_id):
     return redirect(url_for(".run", run_id=run_id))
 
 
-@blp.post("/surveys/runs/<uuid:run_id>/close")
+@blp.route("/surveys/runs/<uuid:run_id>/close", methods=["GET", "POST"])
 @signed_in
 def close(run_id):
-    api().post(f"/api/wellbeing/runs/{run_id}/close")
-    flash("The survey is closed and its results have been worked out.")
-    return redirect(url_for(".run", run_id=run_id))
+    """Closing early cannot be undone (nobody can answer after it), so it is confirmed first, as opening a cycle
+    is; it acted on one click (outsider, issue 20)."""
+    if request.method == "POST":
+        api().post(f"/api/wellbeing/runs/{run_id}/close")
+        flash("The survey is closed and its results have been worked out.")
+        return redirect(url_for(".run", run_id=run_id))
+    survey = api().get(f"/api/wellbeing/runs/{run_id}")
+    if survey["status"] != "open" or not _may_manage(survey):
+        return redirect(url_for(".run", run_id=run_id))
+    progress = api().get(f"/api/wellbeing/runs/{run_id}/progress")
+    return render_template("surveys/close.html", run=survey, invited=sum(p["invited"] for p in progress),
+                           answered=sum(p["responded"] for p in progress))
 
 
 @blp.get("/surveys/runs/<uuid:run_id>/report.csv")
