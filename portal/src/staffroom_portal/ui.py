@@ -84,8 +84,16 @@ def day(value) -> str:
         f"{value.day} {value:%B %Y}, {value:%H:%M}"
 
 
+def signed(value) -> str:
+    """A score that may be negative (eNPS) with its sign, and a true minus sign wherever it is shown ("-33" in one
+    place and "−33" in another, outsider, issue 20)."""
+    score = round(float(value))
+    return f"+{score}" if score > 0 else f"\u2212{-score}" if score < 0 else "0"
+
+
 def register_filters(blp: Blueprint) -> None:
     blp.app_template_filter("day")(day)
+    blp.app_template_filter("signed")(signed)
 
     @blp.app_template_filter("words")
     def _words(value) -> str:

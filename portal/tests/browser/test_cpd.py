@@ -485,3 +485,16 @@ def test_hrs_cpd_controls_fit_a_phone_screen(page):
     page.get_by_role("button", name="Set the budget").click()  # the refused form, its error summary and all
     expect(page.get_by_role("alert")).to_be_visible()
     fits(page, 375)
+
+
+def test_the_spend_chart_writes_money_as_money(page):
+    """Outsider, issue 20: the chart's figures read '22000', with no pound sign or thousands separator."""
+    page.set_viewport_size(DESKTOP)
+    sign_in(page, suggested="trust HR")
+    page.goto("/hr/cpd")
+    chart = page.locator("figure", has=page.get_by_role("img", name=re.compile("Spend per academy")))
+    budgets = chart.locator("tbody td:nth-child(3)").all_inner_texts()
+    assert budgets and all(re.fullmatch(r"£\d{1,3}(,\d{3})*(\.\d\d)?|not set", b) for b in budgets), budgets
+    assert any(b.startswith("£") and "," in b for b in budgets), budgets  # the demo's budgets are in thousands
+    spent = chart.locator("tbody td:nth-child(2)").all_inner_texts()
+    assert all(re.fullmatch(r"£\d{1,3}(,\d{3})*(\.\d\d)?", s) for s in spent), spent

@@ -3,6 +3,8 @@ chart per group (issue 20: one page of every group and figure was 41,600 px tall
 its chart and table disagreed about which figures had a national benchmark)."""
 from __future__ import annotations
 
+from ..ui import signed
+
 STAFF_TYPE_NAMES = {"teaching": "Teaching staff", "support": "Support staff", "leadership": "Leaders"}
 
 
@@ -51,10 +53,6 @@ def _number(value: float, kind: str, published: bool = False) -> str:
     if published and "." in text:
         text = text.rstrip("0").rstrip(".")
     return f"{text}%" if kind == "favourable" else text
-
-
-def signed(score: int) -> str:
-    return f"+{score}" if score > 0 else f"−{-score}" if score < 0 else "0"
 
 
 def _figures(marks: list[dict], kind: str) -> str:
