@@ -3,7 +3,7 @@ Alembic migrations, with events delivered through the shared InboxConsumer as re
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -19,7 +19,7 @@ class World(ConsumerWorld):
     """One CPD database and the consumer that feeds it, with helpers to say what happened."""
 
     def person(self, **overrides) -> dict:
-        return super().person(**{"start_date": date(2026, 9, 1), **overrides})  # a new starter this year
+        return super().person(**{"start_date": date.today() - timedelta(days=90), **overrides})  # a new starter
 
     def promote(self, person: dict, post: str, staff_type: str | None = None, **extra) -> dict:
         promoted = {**person, "post": post, "staff_type": staff_type or person["staff_type"]}

@@ -62,6 +62,19 @@ def test_a_new_teacher_in_an_ect_post_gets_the_ect_induction_too(world):
         assert ("Early Career Framework induction", ect.id) in titles and len(titles) == 2
 
 
+def test_someone_long_in_post_whom_the_directory_adds_now_is_not_offered_induction(world):
+    """Outsider, issue 20: staff who joined in 2012 (a trust's first import) were offered the induction for new
+    staff, and an 'Early Career Teacher' post held since 2012 the ECT induction."""
+    from datetime import date, timedelta
+
+    world.programme("Oak Trust induction for new staff", "staff_induction")
+    world.programme("Early Career Framework induction", "ect_induction")
+    long_ago = world.join(post="Early Career Teacher", start_date=date(2012, 9, 1))
+    second_year = world.join(post="Early Career Teacher", start_date=date.today() - timedelta(days=500))
+    assert [i.title for i in world.items_of(long_ago["staff_id"])] == []
+    assert [i.title for i in world.items_of(second_year["staff_id"])] == ["Early Career Framework induction"]
+
+
 def test_a_support_post_that_mentions_ect_gets_no_ect_induction(world):
     world.programme("Early Career Framework induction", "ect_induction")
     person = world.join(post="ECT Induction Administrator", staff_type="support")

@@ -62,7 +62,7 @@ def trust(app, db, tokens) -> dict:
         deliver(new_event("staff.joined", {
             "staff_id": ids[key], "academy_id": academies[academy], "first_name": key.title(), "last_name": "Smith",
             "email": f"{key}@oaktrust.example", "staff_type": "leadership" if "Head" in post else "teaching",
-            "post": post, "fte": "1.00", "start_date": date(2020, 9, 1), "leaving_date": None,
+            "post": post, "fte": "1.00", "start_date": date.today() - timedelta(days=60), "leaving_date": None,
             "line_manager_id": ids[manager] if manager else None}, producer="directory", correlation_id="seed",
             academy_id=academies[academy]))
     people = {key: Person(str(ids[key]), str(academies[academy]),

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Callable
 
 from sqlalchemy import false, or_, select
@@ -181,15 +181,23 @@ def suggest(uow: UnitOfWork, plan_: DevelopmentPlan, item: PlanItem) -> PlanItem
     return added
 
 
-def induction_items(session: Session, plan_: DevelopmentPlan, who: Person) -> list[PlanItem]:
-    """Every new starter: the trust's induction; a new teacher in an ECT post: the two-year ECT induction too.
+NEW_STARTER = timedelta(days=365)  # who is new: as the targets count starters, in their first year
+ECT_YEARS = timedelta(days=2 * 365)  # the statutory induction lasts two years
+
+
+def induction_items(session: Session, plan_: DevelopmentPlan, who: Person, today: date) -> list[PlanItem]:
+    """A new starter (in their first year): the trust's induction; a teacher in an ECT post in their first two
+    years: the two-year ECT induction too. Someone long in post whom the directory adds now (a trust's first
+    import) is not a starter: staff who joined in 2012 were offered the induction for new staff (outsider).
 
     Suggested with the catalogue's programme when it has one, as a plain item when it does not (HR adds
     the programme later). An induction item the plan already has is not suggested again.
     """
-    wanted = [(ProgrammeKind.STAFF_INDUCTION, STAFF_INDUCTION_TITLE,
-               "Your academy's and the trust's induction: policies, safeguarding, systems and people.")]
-    if who.early_career_teacher:
+    wanted = []
+    if who.start_date > today - NEW_STARTER:
+        wanted.append((ProgrammeKind.STAFF_INDUCTION, STAFF_INDUCTION_TITLE,
+                       "Your academy's and the trust's induction: policies, safeguarding, systems and people."))
+    if who.early_career_teacher and who.start_date > today - ECT_YEARS:
         wanted.append((ProgrammeKind.ECT_INDUCTION, ECT_INDUCTION_TITLE,
                        "The statutory two-year induction for early career teachers, with a mentor and an "
                        "induction tutor, against the Teachers' Standards."))
@@ -212,7 +220,7 @@ def on_joined(uow: UnitOfWork, who: Person, today: date) -> DevelopmentPlan:
     (reason=joined) is announced for every joiner, even when an appraisal need reached CPD first and started
     the plan: targets count starters from it."""
     plan_, _created = ensure_plan(uow, who.staff_id, who.academy_id, who.post, "joined", who.start_date)
-    items = induction_items(uow.session, plan_, who)
+    items = induction_items(uow.session, plan_, who, today)
     emit_plan_created(uow, plan_, "joined", today, induction=bool(items) or _has_induction(plan_))
     for item in [*items, *role_items(uow.session, plan_, who)]:
         suggest(uow, plan_, item)
