@@ -90,11 +90,17 @@ def test_one_command_run_serves_the_demo_trust_and_survives_kill_9(tmp_path):
         assert status == 200 and sorted((c["template"], c["status"]) for c in cycles) == [
             ("support", "open"), ("teachers", "open")]
 
-        # CPD made the member of staff's development plan from their staff.joined, with the demo catalogue's
-        # induction suggested; their line manager sees it too, a colleague does not.
+        # CPD made the member of staff's development plan from their staff.joined; their line manager sees it too,
+        # a colleague does not. The demo catalogue's induction is suggested to those in their first year, and only
+        # to them (it was offered to staff who joined in 2012, outsider, issue 20).
         plan = _wait_for_ok(f"{base}/api/cpd/plans/me", tokens["member of staff"])
         assert plan["staff_id"] == me["id"] and plan["created_because"] == "joined"
-        assert "Oak Trust induction for new staff" in [i["title"] for i in plan["items"] if i["source"] == "induction"]
+        status, staff = _get(f"{base}/api/directory/staff?page_size=500", tokens["trust HR"])
+        started = {p["id"]: date.fromisoformat(p["start_date"]) for p in staff["items"]}
+        status, plans = _get(f"{base}/api/cpd/plans", tokens["trust HR"])
+        inducted = {p["staff_id"] for p in plans if any(i["source"] == "induction" for i in p["items"])}
+        new = {s for s, d in started.items() if d > date.today() - timedelta(days=365)}
+        assert new and inducted == new, (len(new), len(inducted))
         assert me["line_manager_id"] == manager["staff_id"]
         status, seen = _get(f"{base}/api/cpd/plans/{plan['id']}", manager["token"])
         assert status == 200 and seen["id"] == plan["id"]

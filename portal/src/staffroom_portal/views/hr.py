@@ -65,9 +65,9 @@ def appraisal():
     return appraisal_page(request.args.get("cycle"))
 
 
-def appraisal_page(chosen: str | None, form: Form | None = None):
+def appraisal_page(chosen: str | None):
     """Cycles, the chosen one's completion and overdue list (the one that matters if none is chosen), and the
-    trend; `form`: a reminder the API refused, shown at the top."""
+    trend."""
     calls = api()
     cycles = calls.get("/api/appraisal/cycles")
     chosen = chosen or (min(cycles, key=mattering)["id"] if cycles else None)
@@ -84,7 +84,7 @@ def appraisal_page(chosen: str | None, form: Form | None = None):
     return render_template("hr/appraisal.html", cycles=cycles, cycle=cycle, completion=completion,
                            statuses=STATUSES, academies=academies(), trend=trend, trend_academy=academy_id,
                            overdue=overdue, reminded=reminded, today=today(),
-                           form=form or Form()), form.error.status if form and form.error else 200
+                           form=Form())
 
 
 def overdue_in(calls, cycle: dict) -> list[dict]:
@@ -125,7 +125,9 @@ def send_reminder(appraisal_id):
     except ApiError as error:
         if error.status not in (409, 429):
             raise
-        return appraisal_page(request.form.get("cycle"), Form(request.form, error, "reminder"))
+        # said on the list, at the list's own address: left on the form's, a refresh sent it again (outsider)
+        flash(error.detail[:1].upper() + error.detail[1:] + ("" if error.detail.endswith(".") else "."), "error")
+        return redirect(url_for("hr.appraisal", cycle=request.form.get("cycle") or None, _anchor="overdue"))
     found = with_deadlines([api().get(f"/api/appraisal/appraisals/{appraisal_id}")])[0]
     step = found["deadline"]["what"] if found["deadline"] else "Objectives"
     names = [found[k] for k in REMINDED[step] if found.get(k)]

@@ -29,6 +29,9 @@ def staff_csv(academies: list[tuple[str, str, str]], per_academy: int, *, seed: 
               domain: str = "oaktrust.example") -> str:
     """Each academy: a headteacher, deputies, middle leaders line-managing teachers and support staff."""
     rng = random.Random(seed)  # noqa: S311 - repeatable demo data, not a secret
+    # Everyone is in post before the demo's appraisal cycles start (100 days ago), a few of them in their first
+    # year: dated from today, as the cycles are, so the demo has new starters whenever it is run.
+    joined_by = date.today() - timedelta(days=100)
     renames = random.Random(seed + 1)  # noqa: S311 - a second stream, so that the rest of the trust is unchanged
     used: set[tuple[str, str]] = set()
     out = io.StringIO()
@@ -56,7 +59,7 @@ def staff_csv(academies: list[tuple[str, str, str]], per_academy: int, *, seed: 
                 category, post, manager = "Support", rng.choice(SUPPORT_POSTS), rng.choice(managers[:3])
             if i < max(8, per_academy // 8):
                 managers.append(code)
-            start = date(2026, 9, 1) - timedelta(days=rng.randint(30, 365 * 15))
+            start = joined_by - timedelta(days=rng.randint(30, 365 * 15))
             fte = rng.choice(["1.0", "1.0", "1.0", "0.8", "0.6", "0.4"])
             writer.writerow([code, first, last, f"{first}.{last}.{n}@{domain}".lower(), urn, category, post, fte,
                              start.strftime("%d/%m/%Y"), "", manager])

@@ -155,7 +155,7 @@ def test_a_checked_file_is_kept_sealed_and_without_the_export_s_other_columns(cl
 def test_a_checked_file_older_than_two_hours_is_gone_and_deleted_by_the_next_check(client, trust_hr, trust, db,
                                                                                  problem):
     old = uuid.uuid4()
-    db.insert("checked_imports", {"id": old, "actor": "someone", "file_name": "old.csv", "data": b"x", "rows": 1,
+    db.insert("checked_imports", {"id": old, "actor": "someone", "data": b"x", "rows": 1,
                                   "checked_at": datetime.now(timezone.utc) - timedelta(hours=2, minutes=1)})
     problem(client.post(f"/imports/staff/checked/{old}", headers=trust_hr), 404)
     assert db.rows("checked_imports") == []  # deleted by any use of the checked imports, not left for the next check

@@ -72,7 +72,7 @@ CASES = [
                                      "nominated_on": "2026-11-01"}, {(TEACHER, "future_leaders")}),
     ("wellbeing.invitation_issued", {"run_id": str(uuid.uuid4()), "staff_id": str(TEACHER),
                                      "academy_id": str(uuid.uuid4()), "title": "Autumn pulse",
-                                     "closes_on": "2026-12-14", "sealed_link": "c2VhbGVk"},
+                                     "closes_on": "2099-12-14", "sealed_link": "c2VhbGVk"},
      {(TEACHER, "surveys")}),
     ("wellbeing.survey_closing_soon", {"run_id": str(uuid.uuid4()), "title": "Autumn pulse", "opens_on": "2026-11-23",
                                        "closes_on": "2026-12-14", "academy_ids": [], "staff_types": [],
@@ -247,3 +247,10 @@ def test_money_reads_as_people_write_it():
     [draft] = [d for d in RULES["cpd.enrolment_approved"](
         ref(approved_by=str(MANAGER), stage="line_manager", status="awaiting_hr"), people) if d.recipient_id == TEACHER]
     assert "As it costs £2,450, HR" in draft.body and "2450.00" not in draft.body
+
+
+def test_an_invitation_to_a_survey_already_closed_tells_nobody():
+    """Outsider, issue 20: the demo's June survey, recorded today, emailed everyone "answer by 26 June"."""
+    invitation = {"run_id": str(uuid.uuid4()), "staff_id": str(TEACHER), "academy_id": str(uuid.uuid4()),
+                  "title": "Summer staff survey", "closes_on": "2020-06-26", "sealed_link": "c2VhbGVk"}
+    assert RULES["wellbeing.invitation_issued"](invitation, people) == []

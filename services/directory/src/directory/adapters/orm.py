@@ -43,7 +43,6 @@ checked_imports = Table(  # a staff file HR checked without importing, kept for 
     "checked_imports", metadata,
     Column("id", Uuid, primary_key=True),
     Column("actor", String(200), nullable=False),
-    Column("file_name", String(200), nullable=True),
     Column("data", LargeBinary, nullable=False),
     Column("rows", Integer, nullable=False),
     Column("checked_at", UtcDateTime, nullable=False, index=True),

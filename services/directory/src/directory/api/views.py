@@ -167,9 +167,7 @@ class StaffImport(MethodView):
         data = _uploaded_file()
         result = import_staff(_uow(principal), principal, data, dry_run=args["dry_run"])
         if result.ok and args["dry_run"]:
-            upload = request.files.get("file")
-            keep_checked(_uow(principal), principal, context().config.secret_key(), data,
-                         upload.filename if upload else None, result)
+            keep_checked(_uow(principal), principal, context().config.secret_key(), data, result)
         return _imported(result)
 
 

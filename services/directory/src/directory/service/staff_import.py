@@ -81,11 +81,12 @@ def import_staff(uow: UnitOfWork, principal: Principal, data: bytes, *, dry_run:
     return result
 
 
-def keep_checked(uow: UnitOfWork, principal: Principal, key: bytes, data: bytes, file_name: str | None,
-                 result: ImportResult, now: datetime | None = None) -> ImportResult:
+def keep_checked(uow: UnitOfWork, principal: Principal, key: bytes, data: bytes, result: ImportResult,
+                 now: datetime | None = None) -> ImportResult:
     """Keep a file that passed a check-only run for KEEP_CHECKED, for the same person to import as checked.
 
-    Only the directory's own columns are kept (an export's NI numbers or salaries never are), sealed with the
+    Only the directory's own columns are kept (an export's NI numbers or salaries never are, nor the file's name,
+    which can say what it is for: "Redundancy list"), sealed with the
     directory's SEAL_KEY: whoever holds the database, its WAL or a backup, but not the key, reads nothing of it,
     even after it is deleted (a deleted row lingers in SQLite's WAL and PostgreSQL's pages until they are reused)."""
     now = now or datetime.now(timezone.utc)
@@ -95,8 +96,7 @@ def keep_checked(uow: UnitOfWork, principal: Principal, key: bytes, data: bytes,
     with uow:
         _forget_expired(uow, now)
         uow.session.execute(insert(checked_imports).values(
-            id=result.checked_id, actor=principal.actor, file_name=(file_name or "")[:200] or None,
-            data=nonce + AESGCM(key).encrypt(nonce, rows, result.checked_id.bytes), rows=result.rows,
+            id=result.checked_id, actor=principal.actor, data=nonce + AESGCM(key).encrypt(nonce, rows, result.checked_id.bytes), rows=result.rows,
             checked_at=now))
         uow.commit()
     return result

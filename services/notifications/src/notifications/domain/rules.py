@@ -288,7 +288,11 @@ def future_leader_nominated(p: dict, people: People) -> list[Draft]:
 
 def survey_invitation(p: dict, people: People) -> list[Draft]:
     """The inbox says a personal link was emailed and how to get a new one; the link itself (v2: sealed) goes with
-    the email only. A v1 event's link, in clear, is not kept anywhere: that email says how to get a new one."""
+    the email only. A v1 event's link, in clear, is not kept anywhere: that email says how to get a new one. An
+    invitation to a survey that has already closed (one recorded after the event, as the demo's past survey is)
+    tells nobody: "answer by 26 June" arrived in December (outsider, issue 20)."""
+    if date.fromisoformat(str(p["closes_on"])) < (getattr(people, "today", None) or date.today()):
+        return []
     return _to(people, p["staff_id"], "surveys", f"Your invitation: {p['title']}",
                f"You are invited to answer {p['title']} by {_date(p['closes_on'])}. Your answers are anonymous: "
                "nobody, including HR, can see which answers are yours. Results are shown only for groups of five or "

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
 from email.policy import SMTP
-from email.utils import formatdate, make_msgid
+from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from typing import Mapping
 from urllib.parse import urlencode
@@ -160,7 +160,7 @@ def compose(row, settings: SmtpSettings, public_url: str, key: bytes, items: lis
     # Lines up to SMTP's 998 characters: under the default 78 a long header is folded into RFC 2047 encoded-words,
     # and a List-Unsubscribe so encoded is no link to a mail program.
     email = EmailMessage(policy=SMTP.clone(max_line_length=998))
-    email["Date"] = formatdate(usegmt=False)
+    email["Date"] = format_datetime(datetime.now(timezone.utc))  # "+0000": "-0000" means "zone unknown"
     email["Subject"] = subject
     email["From"] = settings.sender
     email["To"] = row.address

@@ -18,7 +18,6 @@ def upgrade() -> None:
         "checked_imports",
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("actor", sa.String(length=200), nullable=False),
-        sa.Column("file_name", sa.String(length=200), nullable=True),
         sa.Column("data", sa.LargeBinary(), nullable=False),
         sa.Column("rows", sa.Integer(), nullable=False),
         sa.Column("checked_at", sa.DateTime(timezone=True), nullable=False),
