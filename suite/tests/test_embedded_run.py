@@ -1,6 +1,7 @@
 """The one-command embedded run: starts, serves the demo trust, and keeps its data across a kill -9."""
 from __future__ import annotations
 
+from datetime import date, timedelta
 import json
 import signal
 import time
@@ -98,7 +99,8 @@ def test_one_command_run_serves_the_demo_trust_and_survives_kill_9(tmp_path):
         status, staff = _get(f"{base}/api/directory/staff?page_size=500", tokens["trust HR"])
         started = {p["id"]: date.fromisoformat(p["start_date"]) for p in staff["items"]}
         status, plans = _get(f"{base}/api/cpd/plans", tokens["trust HR"])
-        inducted = {p["staff_id"] for p in plans if any(i["source"] == "induction" for i in p["items"])}
+        inducted = {p["staff_id"] for p in plans if "Oak Trust induction for new staff" in [
+            i["title"] for i in p["items"] if i["source"] == "induction"]}
         new = {s for s, d in started.items() if d > date.today() - timedelta(days=365)}
         assert new and inducted == new, (len(new), len(inducted))
         assert me["line_manager_id"] == manager["staff_id"]
