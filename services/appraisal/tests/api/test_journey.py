@@ -235,3 +235,8 @@ def test_hr_moves_a_key_date(client, db, trust, steps):
                                  headers=trust.oak_hr.headers))
     assert view["objectives_due"] == new_date
     assert db.audit(cycle["id"])[-1]["changes"] == {"objectives_due": [cycle["objectives_due"], new_date]}
+    # a change that changes nothing (an empty body, the same date again) leaves no audit row (outsider, issue 20)
+    before = db.audit(cycle["id"])
+    for body in ({}, {"objectives_due": new_date}):
+        steps.ok(client.patch(f"/cycles/{cycle['id']}", json=body, headers=trust.oak_hr.headers))
+    assert db.audit(cycle["id"]) == before

@@ -50,7 +50,8 @@ def update_cycle(uow: UnitOfWork, principal: Principal, cycle_id: uuid.UUID, cha
             changed = cycle.change(changes)
         except AppraisalError as exc:
             raise rule_broken(exc) from None
-        uow.audit("cycle.updated", "cycle", cycle.id, changed)
+        if changed:  # nothing changed, nothing to audit: an empty body wrote "cycle.updated {}" (outsider)
+            uow.audit("cycle.updated", "cycle", cycle.id, changed)
         uow.commit()
         return cycle
 
