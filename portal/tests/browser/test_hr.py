@@ -271,3 +271,38 @@ def test_hr_send_a_reminder_from_the_overdue_list_once_a_week(page, context, sui
     assert found, f"no reminder email about {name}"
     body = found[0].get_body(("plain",)).get_content()
     assert re.search(r"\w+ \w+ in HR has asked us to remind you: ", body), body
+
+
+def test_hr_name_who_hears_what_needs_hr(page, browser, suite):
+    """Issue 20 (outsider): HR were never told of a CPD request waiting for them, as nobody was named to hear, and
+    only the API could name them."""
+    sign_in(page, suggested="academy HR")
+    page.goto("/hr")
+    page.get_by_role("link", name="HR contacts").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("HR contacts")
+    sections = page.get_by_role("region", name=re.compile("^For "))
+    expect(sections).to_have_count(1)  # academy HR: their own academy only
+    chooser = sections.get_by_role("combobox")
+    chosen = chooser.locator("option:checked").inner_text()
+    other = next(o for o in chooser.locator("option").all_inner_texts()[1:] if o != chosen)
+    chooser.select_option(label=other)
+    sections.get_by_role("button", name=re.compile("^Save")).click()
+    expect(page.locator(".flash")).to_have_text("Saved. They hear what needs HR from now on.")
+    expect(page.get_by_role("region", name=re.compile("^For ")).get_by_role("combobox").locator("option:checked")
+           ).to_have_text(other)
+    assert accessibility_violations(page) == []
+    chooser = page.get_by_role("region", name=re.compile("^For ")).get_by_role("combobox")
+    chooser.select_option(label=chosen)  # put back as it was, for the other tests
+    page.get_by_role("button", name=re.compile("^Save")).click()
+    expect(page.locator(".flash")).to_contain_text("Saved")
+
+    sign_in(page, suggested="trust HR")
+    page.goto("/hr/contacts")
+    expect(page.get_by_role("region", name=re.compile("^For "))).to_have_count(4)  # three academies and the trust
+    expect(page.get_by_role("region", name="For the trust")).to_be_visible()
+    phone = browser.new_context(base_url=suite, viewport={"width": 375, "height": 740}, is_mobile=True).new_page()
+    sign_in(phone, suggested="trust HR")
+    phone.goto("/hr/contacts")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    sign_in(page, suggested="member of staff")
+    assert page.goto("/hr/contacts").status == 403

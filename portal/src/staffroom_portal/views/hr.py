@@ -192,6 +192,48 @@ def open_cycle(cycle_id):
                            academies=academies()), form.error.status if form.error else 200
 
 
+# -- HR contacts ----------------------------------------------------------------------------------------------
+
+@blp.get("/contacts")
+@hr_only
+def contacts(form: Form | None = None):
+    """Who in HR hears what needs HR (a CPD request over the approval limit, an appraisal long overdue): one
+    person per academy, and for the trust those academies that name nobody. Only the API could set them."""
+    calls, me = api(), user()
+    named = calls.get("/api/notifications/hr-contacts")["contacts"]
+    runs = sorted(academies().items(), key=lambda a: a[1]["name"])
+    rows = []
+    for academy_id, academy in runs:
+        staff = calls.all_pages("/api/directory/staff", academy_id=academy_id, current=True)
+        rows.append({"key": academy_id, "name": academy["name"], "chosen": (named.get(academy_id) or [""])[0],
+                     "options": _people_options(staff)})
+    if me.has_role("trust_hr"):
+        staff = calls.all_pages("/api/directory/staff", current=True)
+        rows.append({"key": "trust", "name": "the trust", "chosen": (named.get("trust") or [""])[0],
+                     "options": _people_options(staff)})
+    return render_template("hr/contacts.html", rows=rows, form=form or Form()), 422 if form and form.error else 200
+
+
+def _people_options(staff: list[dict]) -> list[tuple[str, str]]:
+    return [(p["id"], f"{p['first_name']} {p['last_name']}, {p['post']}")
+            for p in sorted(staff, key=lambda p: (p["last_name"], p["first_name"]))]
+
+
+@blp.post("/contacts/<key>")
+@hr_only
+def set_contacts(key):
+    if key != "trust" and key not in academies():
+        return render_template("error.html", status=404), 404
+    chosen = request.form.get("staff_id", "").strip()
+    path = "/api/notifications/hr-contacts/trust" if key == "trust" else f"/api/notifications/hr-contacts/{key}"
+    form = submit(lambda: api().put(path, json={"staff_ids": [chosen] if chosen else []}), name=key)
+    if form.error:
+        return contacts(form)
+    flash("Saved. They hear what needs HR from now on." if chosen else
+          "Saved: nobody is named, so the trust's HR contacts hear instead.")
+    return redirect(url_for("hr.contacts"))
+
+
 # -- CPD ------------------------------------------------------------------------------------------------------
 
 def year_label(year: int) -> str:
