@@ -74,6 +74,12 @@ def fields(*names: str, blanks_as_none: bool = True, **conversions) -> dict:
     return out
 
 
+def staff_options(staff: list[dict], leave_out: str | None = None) -> list[tuple[str, str]]:
+    """Members of staff as a select's options, "First Last, Post", by surname (for choosing one of them)."""
+    return [(p["id"], f"{p['first_name']} {p['last_name']}, {p['post']}")
+            for p in sorted(staff, key=lambda p: (p["last_name"], p["first_name"])) if p["id"] != leave_out]
+
+
 def day(value) -> str:
     """A date (or an ISO string of one) as people write it: "1 March 2027"; a moment with its time."""
     if not value:

@@ -10,7 +10,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 
 from ..app import api, signed_in, user
 from ..backend import ApiError
-from ..ui import Form, fields, register_filters, submit
+from ..ui import Form, fields, register_filters, staff_options, submit
 
 blp = Blueprint("appraisal", __name__)
 register_filters(blp)
@@ -174,9 +174,8 @@ def _candidates(a: dict) -> list[tuple[str, str]]:
     """Who HR can choose as the appraiser: the academy's staff in post, but not the reviewee, by surname."""
     if a["status"] not in NEXT_DUE:
         return []
-    staff = api().all_pages("/api/directory/staff", academy_id=a["academy_id"], current=True)
-    return [(p["id"], f"{p['first_name']} {p['last_name']}, {p['post']}")
-            for p in sorted(staff, key=lambda p: (p["last_name"], p["first_name"])) if p["id"] != a["reviewee_id"]]
+    return staff_options(api().all_pages("/api/directory/staff", academy_id=a["academy_id"], current=True),
+                         leave_out=a["reviewee_id"])
 
 
 def _observers(a: dict) -> dict:

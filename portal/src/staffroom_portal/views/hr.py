@@ -12,7 +12,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 
 from ..app import api, is_hr, signed_in, user
 from ..backend import ApiError
-from ..ui import Form, day, fields, refused, submit
+from ..ui import Form, day, fields, refused, staff_options, submit
 from .appraisal import LONDON, today, with_deadlines
 from .cpd import KINDS, MODES, NPQS, titles
 
@@ -206,17 +206,12 @@ def contacts(form: Form | None = None):
     for academy_id, academy in runs:
         staff = calls.all_pages("/api/directory/staff", academy_id=academy_id, current=True)
         rows.append({"key": academy_id, "name": academy["name"], "chosen": (named.get(academy_id) or [""])[0],
-                     "options": _people_options(staff)})
+                     "options": staff_options(staff)})
     if me.has_role("trust_hr"):
         staff = calls.all_pages("/api/directory/staff", current=True)
         rows.append({"key": "trust", "name": "the trust", "chosen": (named.get("trust") or [""])[0],
-                     "options": _people_options(staff)})
+                     "options": staff_options(staff)})
     return render_template("hr/contacts.html", rows=rows, form=form or Form()), 422 if form and form.error else 200
-
-
-def _people_options(staff: list[dict]) -> list[tuple[str, str]]:
-    return [(p["id"], f"{p['first_name']} {p['last_name']}, {p['post']}")
-            for p in sorted(staff, key=lambda p: (p["last_name"], p["first_name"]))]
 
 
 @blp.post("/contacts/<key>")
