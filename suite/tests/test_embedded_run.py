@@ -110,17 +110,19 @@ def test_one_command_run_serves_the_demo_trust_and_survives_kill_9(tmp_path):
         status, programmes = _get(f"{base}/api/cpd/programmes", tokens["member of staff"])
         assert status == 200, programmes
 
-        # Wellbeing: last summer's survey closed with results beside national benchmarks, this term's pulse
-        # open, and the member of staff invited to it (they answer with the link from their invitation).
+        # Wellbeing: the last two summers' surveys closed with results beside national benchmarks (so the results
+        # show how each figure moved), this term's pulse open, and the member of staff invited to it (they answer
+        # with the link from their invitation).
         status, surveys = _get(f"{base}/api/wellbeing/runs", tokens["trust HR"])
-        assert status == 200 and sorted(r["status"] for r in surveys) == ["closed", "open"]
-        closed = next(r for r in surveys if r["status"] == "closed")
+        assert status == 200 and sorted(r["status"] for r in surveys) == ["closed", "closed", "open"]
+        closed = max((r for r in surveys if r["status"] == "closed"), key=lambda r: r["closes_on"])
         assert closed["closed_at"][:10] == closed["closes_on"]  # last summer's survey closed last summer, not today
         status, report = _get(f"{base}/api/wellbeing/runs/{closed['id']}/report?cut=trust", tokens["trust HR"])
         [trust] = report["groups"]
         assert status == 200 and trust["responses"] > 5 and not trust["suppressed"]
         life = next(m for m in trust["measures"] if m["key"] == "ons.life_satisfaction")
         assert life["benchmarks"][0]["comparison"] in ("above", "below", "level with")
+        assert [len(s["points"]) for s in report["trend"] if s["measure"] == "ons.life_satisfaction"] == [2]
         status, invited = _get(f"{base}/api/wellbeing/me/surveys", tokens["member of staff"])
         assert status == 200 and [s["answered"] for s in invited] == [False]
         # A new link leads to this run, on this port (not the default 8000, where nothing may be listening).

@@ -267,7 +267,7 @@ def _add_months(day: date, months: int) -> date:
     return day.replace(year=day.year + month // 12, month=month % 12 + 1)
 
 
-# -- wellbeing: last summer's staff survey, closed with results, and this term's pulse survey, open.
+# -- wellbeing: the last two summers' staff surveys, closed with results, and this term's pulse survey, open.
 
 def seed_wellbeing(directory: ServiceContext, wellbeing: ServiceContext, *, today: date | None = None,
                    timeout: float = 60.0) -> dict:
@@ -290,47 +290,51 @@ def seed_wellbeing(directory: ServiceContext, wellbeing: ServiceContext, *, toda
     wait_for_staff_copy(directory, wellbeing, timeout=timeout)
     key = respond.seal_key(wellbeing.config)
     links = bootstrap.links(wellbeing.config)
-    summer = date(school_year(today), 6, 8)
-    past = runs.create(wellbeing.uow(actor="demo-seed"), SEED_PRINCIPAL, {
-        "title": f"Summer {summer.year} staff survey", "instruments": list(INSTRUMENTS), "questions": [],
-        "academy_ids": [], "staff_types": [], "opens_on": summer, "closes_on": summer + timedelta(days=18),
-        "min_group_size": 5, "owner_academy_id": None})
-    runs.schedule(wellbeing.uow(actor="demo-seed"), SEED_PRINCIPAL, past.id, links, today=summer)
-    chance = random.Random(2026)  # noqa: S311 - repeatable demo answers, not a secret
-    outbox = wellbeing.metadata.tables["outbox"]
-    with wellbeing.engine.execution_options(staffroom_readonly=True).connect() as conn:
-        invitations = [row.envelope["payload"] for row in conn.execute(
-            select(outbox.c.envelope).where(outbox.c.event_type == "wellbeing.invitation_issued"))]
-    # The demo answers in people's place, so it opens their links as notifications' email sender would, with the
-    # data folder's development key pair (the one-command run refuses production settings).
-    opener = wellbeing.config.survey_link_private_key()
-    lean = {}
-    for invitation in invitations:
-        if chance.random() > 0.75:
-            continue
-        mood = lean.setdefault(invitation["academy_id"], chance.choice((-1, 0, 1)))
-        answers = {}
-        for instrument in INSTRUMENTS.values():
-            for item in instrument.items:
-                low, high = {"zero_ten": (0, 10), "text": (0, 0)}.get(item.scale, (1, 5))
-                if item.scale == "text":
-                    continue
-                middle = low + (high - low) * 0.62 + mood * (high - low) / 10  # most people mostly content
-                value = round(chance.gauss(middle, (high - low) / 5))
-                value = max(low, min(high, value))
-                answers[item.key] = (low + high - value) if item.reverse else value
-        if chance.random() < 0.3:
-            answers["trust.improve"] = chance.choice((
-                "Protected planning time in the week", "Fewer emails after 6pm", "A quieter staffroom to work in",
-                "Clearer behaviour policy backed by leaders", "More say in the school calendar"))
-        token = unseal(opener, invitation["sealed_link"], survey_link_context(
-            invitation["run_id"], invitation["staff_id"])).decode().split("#token=")[1]
-        respond.submit(wellbeing.uow(actor="respondent"), token, answers, key, today=summer + timedelta(days=3))
-    runs.close(wellbeing.uow(actor="demo-seed"), SEED_PRINCIPAL, past.id, key,
-               at=datetime(past.closes_on.year, past.closes_on.month, past.closes_on.day, 17, tzinfo=timezone.utc))
+    # Two summers' staff surveys, so the results show how each figure moved; an academy's mood may change.
+    closed = []
+    for summer in (date(school_year(today) - 1, 6, 8), date(school_year(today), 6, 8)):
+        past = runs.create(wellbeing.uow(actor="demo-seed"), SEED_PRINCIPAL, {
+            "title": f"Summer {summer.year} staff survey", "instruments": list(INSTRUMENTS), "questions": [],
+            "academy_ids": [], "staff_types": [], "opens_on": summer, "closes_on": summer + timedelta(days=18),
+            "min_group_size": 5, "owner_academy_id": None})
+        runs.schedule(wellbeing.uow(actor="demo-seed"), SEED_PRINCIPAL, past.id, links, today=summer)
+        chance = random.Random(summer.year)  # noqa: S311 - repeatable demo answers, not a secret
+        outbox = wellbeing.metadata.tables["outbox"]
+        with wellbeing.engine.execution_options(staffroom_readonly=True).connect() as conn:
+            invitations = [row.envelope["payload"] for row in conn.execute(
+                select(outbox.c.envelope).where(outbox.c.event_type == "wellbeing.invitation_issued"))
+                if row.envelope["payload"]["run_id"] == str(past.id)]
+        # The demo answers in people's place, so it opens their links as notifications' email sender would, with
+        # the data folder's development key pair (the one-command run refuses production settings).
+        opener = wellbeing.config.survey_link_private_key()
+        lean = {}
+        for invitation in invitations:
+            if chance.random() > 0.75:
+                continue
+            mood = lean.setdefault(invitation["academy_id"], chance.choice((-1, 0, 1)))
+            answers = {}
+            for instrument in INSTRUMENTS.values():
+                for item in instrument.items:
+                    low, high = {"zero_ten": (0, 10), "text": (0, 0)}.get(item.scale, (1, 5))
+                    if item.scale == "text":
+                        continue
+                    middle = low + (high - low) * 0.62 + mood * (high - low) / 10  # most people mostly content
+                    value = round(chance.gauss(middle, (high - low) / 5))
+                    value = max(low, min(high, value))
+                    answers[item.key] = (low + high - value) if item.reverse else value
+            if chance.random() < 0.3:
+                answers["trust.improve"] = chance.choice((
+                    "Protected planning time in the week", "Fewer emails after 6pm", "A quieter staffroom to work in",
+                    "Clearer behaviour policy backed by leaders", "More say in the school calendar"))
+            token = unseal(opener, invitation["sealed_link"], survey_link_context(
+                invitation["run_id"], invitation["staff_id"])).decode().split("#token=")[1]
+            respond.submit(wellbeing.uow(actor="respondent"), token, answers, key, today=summer + timedelta(days=3))
+        runs.close(wellbeing.uow(actor="demo-seed"), SEED_PRINCIPAL, past.id, key,
+                   at=datetime(past.closes_on.year, past.closes_on.month, past.closes_on.day, 17, tzinfo=timezone.utc))
+        closed.append(past.title)
     pulse = runs.create(wellbeing.uow(actor="demo-seed"), SEED_PRINCIPAL, {
         "title": "Autumn pulse", "instruments": ["enps", "trust_core"], "questions": [], "academy_ids": [],
         "staff_types": [], "opens_on": today, "closes_on": today + timedelta(days=21), "min_group_size": 5,
         "owner_academy_id": None})
     runs.schedule(wellbeing.uow(actor="demo-seed"), SEED_PRINCIPAL, pulse.id, links, today=today)
-    return {"seeded": [past.title, pulse.title]}
+    return {"seeded": [*closed, pulse.title]}

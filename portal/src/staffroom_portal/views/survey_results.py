@@ -3,7 +3,7 @@ chart per group (issue 20: one page of every group and figure was 41,600 px tall
 its chart and table disagreed about which figures had a national benchmark)."""
 from __future__ import annotations
 
-from ..ui import signed
+from ..ui import day, signed
 
 STAFF_TYPE_NAMES = {"teaching": "Teaching staff", "support": "Support staff", "leadership": "Leaders"}
 
@@ -209,3 +209,50 @@ def _verdict(national: str) -> str:
     if "ours is worse" in national:
         return "worse"
     return "other"
+
+
+def trend(series: list[dict], instruments: list[dict], titles: dict, academies: dict, everyone: str,
+          cut: str) -> dict:
+    """Each measure across the surveys that asked it, for the groups the page is showing (the whole, or each
+    academy: every measure of every academy at once made the page 13,600 px tall), as a table with a column per
+    survey and the latest change, in the figure its section charts: a share favourable, an average on its scale, or
+    eNPS's score (issue 20: ONS was an average in the sections and a share here). A point the API withheld (too
+    few people changed between surveys to compare them safely) is marked "not compared", never drawn."""
+    wanted = {"academy": "academy", "academy_staff_type": "academy", "all": None}.get(cut, "trust")
+    series = [s for s in series if wanted is None or ("academy" if s["academy_id"] else "trust") == wanted]
+    runs = sorted({(p.get("closed_at") or p["closed_on"], p["closed_on"], p["run_id"], p["title"])
+                   for s in series for p in s["points"]})  # in the order they closed
+    order = [run_id for _, _, run_id, _ in runs]
+    measures = {m["key"]: (_kind(i), m) for i in instruments for m in i["measures"]}
+    rows = []
+    for s in series:
+        kind, measure = measures.get(s["measure"], ("favourable", {}))  # the trust's own questions: a share
+        low, high = measure.get("minimum", 0), measure.get("maximum", 100)
+        where = academies.get(s["academy_id"], "an academy") if s["academy_id"] else everyone
+
+        def value(p, kind=kind):
+            return round(p["mean"]) if kind == "enps" else p["favourable"] if kind == "favourable" else p["mean"]
+
+        def said(number, kind=kind):
+            return signed(number) if kind == "enps" else f"{number:.1f}%" if kind == "favourable" else f"{number:.2f}"
+
+        shown = sorted((p for p in s["points"] if not p.get("withheld") and value(p) is not None),
+                       key=lambda p: order.index(p["run_id"]))
+        scale = {"enps": "score, −100 to +100", "favourable": "share favourable"}.get(kind, f"average, {low:g} to {high:g}")
+        worse = "" if measure.get("higher_is_better", True) else ", lower is better"
+        change = None
+        if len(shown) > 1 and shown[-1]["run_id"] == order[-1]:
+            places = {"enps": 0, "favourable": 1}.get(kind, 2)
+            step = round(value(shown[-1]) - value(shown[-2]), places)
+            change = "no change" if not step else \
+                f"{'up' if step > 0 else 'down'} {abs(step):.{places}f}{' points' if kind == 'favourable' else ''}"
+        rows.append({"label": f"{titles.get(s['measure'], s['measure'])} ({scale}{worse})" + (f", {where}" if wanted != "trust" else ""),
+                     "values": {p["run_id"]: said(value(p)) for p in shown}, "change": change,
+                     "withheld": {p["run_id"] for p in s["points"] if p.get("withheld")},
+                     "unit": "%" if kind == "favourable" else "", "signed": kind == "enps",
+                     "low": -100 if kind == "enps" else low if kind == "mean" else 0,
+                     "high": 100 if kind != "mean" else high,
+                     "points": [{"label": f"{p['title']} (closed {day(p['closed_on'])})", "short": day(p["closed_on"]),
+                                 "value": value(p)} for p in shown]})
+    return {"runs": [{"id": run_id, "title": title, "closed_on": closed} for _, closed, run_id, title in runs],
+            "rows": rows, "whole": wanted == "trust"}

@@ -237,39 +237,13 @@ def run(run_id):
         page["sections"] = results_page.sections(report, instruments, survey, trust_wide=not survey["academy_ids"])
         page["hidden"] = [results_page.group_name(g, report["everyone"], not survey["academy_ids"])
                           for g in report["groups"] if g["suppressed"]]
-        page["trend"] = _trend(report["trend"], titles, academies, report["everyone"][:1].lower() + report["everyone"][1:])
+        page["trend"] = results_page.trend(report["trend"], instruments, titles, academies,
+                                           report["everyone"][:1].lower() + report["everyone"][1:], page["cut"])
         page["comments"] = [{**group, "comments": [{**q, "texts": _counted(q["texts"])} for q in group["comments"]]}
                             for group in calls.get(f"/api/wellbeing/runs/{run_id}/comments")
                             if group["comments"] and not (one_academy and group["cut"] == "academy")]
         page["drivers"] = _drivers(run_id)
     return render_template("surveys/run.html", **page)
-
-
-def _trend(series: list[dict], titles: dict, academies: dict, everyone: str) -> dict:
-    """The trend as one table (a row per measure and group, a column per survey) plus the series worth a line.
-    A point the API withheld (too few people changed between surveys to compare them safely) is marked, not drawn."""
-    runs = sorted({(p.get("closed_at") or p["closed_on"], p["closed_on"], p["run_id"], p["title"])
-                   for s in series for p in s["points"]})  # in the order they closed
-    rows = []
-    for s in series:
-        shown = [p for p in s["points"] if not p.get("withheld")]
-        # compare like with like: eNPS as its score (-100 to +100), else % favourable where the measure has one,
-        # else the mean (a withheld point has neither, so it does not decide)
-        enps = s["measure"] == "enps"
-        share = not enps and any(p["favourable"] is not None for p in shown)
-        where = academies.get(s["academy_id"], "an academy") if s["academy_id"] else everyone
-
-        def value(p, share=share, enps=enps):
-            return f"{round(p['mean']):+d}" if enps else p["favourable"] if share else f"{p['mean']:.2f}"
-
-        rows.append({"label": f"{titles.get(s['measure'], s['measure'])} ({where})", "unit": "%" if share else "",
-                     "signed": enps, "values": {p["run_id"]: value(p) for p in shown},
-                     "withheld": {p["run_id"] for p in s["points"] if p.get("withheld")},
-                     "points": [{"label": f"{p['title']} ({day(p['closed_on'])})",
-                                 "value": round(p["mean"]) if enps else p["favourable"] if share else p["mean"]}
-                                for p in shown]})
-    return {"runs": [{"id": run_id, "title": title, "closed_on": closed} for _, closed, run_id, title in runs],
-            "rows": rows}
 
 
 def _counted(texts: list[str]) -> list[tuple[str, int]]:

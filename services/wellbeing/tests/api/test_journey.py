@@ -93,6 +93,20 @@ def test_hr_runs_a_survey_staff_answer_with_their_links_and_results_are_publishe
     rows = list(csv.DictReader(io.StringIO(client.get(f"/runs/{run['id']}/report.csv",
                                                       headers=trust.hr()).get_data(as_text=True))))
     assert any(r["Question or measure"] == "Life satisfaction" and r["National benchmark"] == "7.45" for r in rows)
+    # a measure beside its latest national figures, each saying whom it is for (issue 20: DfE's three waves made
+    # three rows of one figure, SWEMWBS's men and women two rows that only differed in the number)
+    trust_rows = [r for r in rows if r["Groups"] == "The whole trust" and r["Figure"] == "Measure"]
+    valued = [r for r in trust_rows if r["Question or measure"] == "Feeling valued"]
+    assert [r["Benchmark year"] for r in valued] == ["2024 (wave 3)"]
+    assert valued[0]["Benchmark is for"] == "teachers and leaders in state schools in England"
+    wellbeing = [r for r in trust_rows if r["Question or measure"].startswith("Mental wellbeing")]
+    assert [(r["National benchmark"], r["Benchmark is for"].rsplit(": ", 1)[1]) for r in wellbeing] == [
+        ("23.7", "men"), ("23.2", "women")]
+    # eNPS as the score the page shows (a whole number from -100 to +100), not as an average or a share
+    [enps] = [r for r in trust_rows if r["Question or measure"] == "Employee Net Promoter Score"]
+    whole = next(g for g in report["groups"] if g["cut"] == "trust")
+    shown = next(m for m in whole["measures"] if m["key"] == "enps")
+    assert (enps["eNPS score"], enps["Average"], enps["% favourable"]) == (str(round(shown["mean"])), "", "")
     assert any(r["Figure"] == "People who answered" and r["Groups"] == "The whole trust"
                and r["Response rate %"] == "100.0" for r in rows)
     # in words: no keys, ids or true/false for someone opening it in a spreadsheet
@@ -154,7 +168,7 @@ def test_a_survey_of_some_academies_names_its_whole_as_everyone_asked_there_not_
     assert "\nEveryone asked at Oak,," in csv and "whole trust" not in csv
     import csv as csv_module
     import io
-    assert {len(row) for row in csv_module.reader(io.StringIO(csv))} == {17}  # every row as wide as the header
+    assert {len(row) for row in csv_module.reader(io.StringIO(csv))} == {19}  # every row as wide as the header
     whole, links = trust.open()
     for i, token in enumerate(links.values()):
         assert trust.answer(token, answers(2 + i % 4)).status_code == 204

@@ -403,26 +403,40 @@ COMPARISONS = {"above": "better", "below": "worse", "level with": "level"}
 
 def csv_text(report_: dict) -> str:
     """The report as CSV, one row per shown or hidden figure, in words a spreadsheet user reads (no keys or ids):
-    a hidden figure's cells are empty and its "Shown" says why."""
+    a hidden figure's cells are empty and its "Shown" says why. A measure sits beside its latest national figures,
+    as on the page (every wave of DfE's survey made three rows of one figure, issue 20), one row per population
+    they are for (SWEMWBS: men and women); eNPS is its score, not an average of -100, 0 and 100."""
     rows = [["Groups", "Academy", "Staff type", "Length of service", "Figure", "Question or measure", "People",
-             "Average", "% favourable", "Shown", "National benchmark", "Benchmark is", "Benchmark source",
-             "Benchmark year", "Compared with the benchmark", "Invited", "Response rate %"]]
+             "Average", "% favourable", "eNPS score", "Shown", "National benchmark", "Benchmark is",
+             "Benchmark is for", "Benchmark source", "Benchmark year", "Compared with the benchmark", "Invited",
+             "Response rate %"]]
     cut_names = {**CUT_NAMES, "trust": report_["everyone"]}
     for group in report_["groups"]:
         where = [cut_names.get(group["cut"], group["cut"]), group["academy_name"], group["staff_type_name"],
                  group["service_band_name"]]
-        rows.append([*where, "People who answered", None, group["responses"], None, None, _shown(group), None,
-                     None, None, None, None, group["invited"], group["response_rate"]])
+        rows.append([*where, "People who answered", None, group["responses"], None, None, None, _shown(group),
+                     None, None, None, None, None, None, group["invited"], group["response_rate"]])
         for m in group["measures"]:
-            for b in m["benchmarks"] or [None]:
-                rows.append([*where, "Measure", m["title"], m["n"], m["mean"], m["favourable"], _shown(m),
+            enps = m["key"] == "enps"
+            figures = [None, None, None if m["mean"] is None else round(m["mean"])] if enps else [
+                m["mean"], m["favourable"], None]
+            for b in latest(m["benchmarks"]) or [None]:
+                rows.append([*where, "Measure", m["title"], m["n"], *figures, _shown(m),
                              *([b["value"], "% favourable" if b["statistic"] == "percent_favourable" else "average",
-                                b["source"], b["year"], COMPARISONS.get(b["comparison"], b["comparison"])]
-                               if b else [None, None, "no national benchmark", None, None])])
+                                b["population"], b["source"], b["year"],
+                                COMPARISONS.get(b["comparison"], b["comparison"])]
+                               if b else [None, None, None, "no national benchmark", None, None])])
         for i in group["items"]:
-            rows.append([*where, "Question", i["text"], i["n"], i["mean"], i["favourable"], _shown(i),
-                         None, None, None, None, None])
+            rows.append([*where, "Question", i["text"], i["n"], i["mean"], i["favourable"], None, _shown(i)])
     return write_csv([row + [None] * (len(rows[0]) - len(row)) for row in rows])  # every row as wide as the header
+
+
+def latest(benchmarks: list[dict]) -> list[dict]:
+    """Of each statistic's national figures (newest first, as the instruments list them), the newest year's."""
+    newest: dict[str, str] = {}
+    for b in benchmarks:
+        newest.setdefault(b["statistic"], b["year"])
+    return [b for b in benchmarks if b["year"] == newest[b["statistic"]]]
 
 
 def _shown(figure: dict) -> str:
