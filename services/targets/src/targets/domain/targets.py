@@ -213,9 +213,9 @@ TARGETS: dict[str, Target] = {t.key: t for t in (
     Target(
         "appraisers_trained",
         "Line managers trained to run appraisals before they run them",
-        "Reviews completed in the period this target looks back over: the share whose appraiser had completed "
-        "appraisal training when they held it. Listed: appraisers who held a review without the training, and "
-        "when they have trained since, if they have.",
+        "Appraisers who held a mid-year or end-of-year review in the period this target looks back over: the "
+        "share who had completed appraisal training before every review they held. Listed: appraisers who held a "
+        "review without the training, and when they have trained since, if they have.",
         states={"untrained": "held a review without appraisal training, the latest on {due_on}, and has not "
                              "trained since",
                 "trained_since": "held a review without appraisal training, the latest on {due_on}; trained "

@@ -102,9 +102,15 @@ def _completed_in_window(d: Definition, today: date):
 
 
 def appraisers_trained_units(d: Definition, today: date):
-    return (select(appraisals.c.academy_id, counted(reviews.c.appraiser_untrained.is_(False)))
+    """Each appraiser who held a review in the window (in each academy they held one), counted if they had
+    trained before every one of them: people, as the title says and as the list names them (issue 20: it counted
+    reviews, "0 of 30" beside five people to follow up)."""
+    held = (select(appraisals.c.academy_id, reviews.c.appraiser_id,
+                   func.max(case((reviews.c.appraiser_untrained.is_(False), 0), else_=1)).label("untrained"))
             .select_from(reviews.join(appraisals, appraisals.c.appraisal_id == reviews.c.appraisal_id))
-            .where(_completed_in_window(d, today)))
+            .where(_completed_in_window(d, today), reviews.c.appraiser_id.is_not(None))
+            .group_by(appraisals.c.academy_id, reviews.c.appraiser_id).subquery("appraisers"))
+    return select(held.c.academy_id, counted(held.c.untrained == 0))
 
 
 def _planned():
