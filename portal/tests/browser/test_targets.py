@@ -71,6 +71,19 @@ def test_academy_hr_cannot_open_another_academys_people(page, shot):
     expect(page.get_by_role("heading", name="People not yet counted")).to_be_visible()
     shot("own-academy")
 
+    # On the whole trust's page the figure is the trust's but the people are their academy's only, and the page
+    # says so (issue 20: a trust-wide headline over one academy's list, unlabelled).
+    page.goto("/targets/appraisers_trained")
+    expect(page.locator("p.lead")).to_contain_text("For the whole trust")
+    expect(page.get_by_role("heading", name=f"People not yet counted at {own}")).to_be_visible()
+    expect(page.get_by_text("The figure above is the whole trust's; you see the people of your own academy only.")
+           ).to_be_visible()
+    listed = page.get_by_role("table", name="People the target does not yet count, and why")
+    expect(listed.get_by_role("columnheader", name="Academy")).to_have_count(0)
+    # and the figure counts appraisers, as the list names them: one academy's list is no longer than the trust's count
+    count = int(re.search(r"\((\d+) of (\d+)\)", page.locator("p.lead").inner_text()).group(2))
+    assert listed.locator("tbody tr").count() <= count
+
 
 def test_a_member_of_staff_cannot_open_the_targets(page, shot):
     sign_in(page, suggested="member of staff")
@@ -130,6 +143,10 @@ def test_every_target_reads_in_plain_words_and_objectives_are_counted_as_a_head_
     expect(benchmarks).to_contain_text("Employee Net Promoter Score")  # the demo's summer survey
     expect(benchmarks).to_contain_text("Life satisfaction")
     expect(benchmarks.get_by_role("cell", name=re.compile(r"^0\.0"))).to_have_count(0)
+    # eNPS's line is the trust's own, not a national figure; its score has a true minus, as on the results page
+    expect(page.get_by_text("otherwise the line the trust set (there is no national figure for eNPS)")).to_be_visible()
+    enps = benchmarks.get_by_role("row").filter(has_text="Employee Net Promoter Score")
+    expect(enps.locator("td").nth(1)).to_have_text(re.compile("^([+\u2212]\\d+|0)$"))
 
 
 def test_trust_hr_changes_a_targets_threshold_window_and_deadline_and_the_figures_follow(page, shot):

@@ -9,7 +9,7 @@ from urllib.parse import quote
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from ..app import api, signed_in, user
-from ..ui import Form, day, submit
+from ..ui import Form, day, signed, submit
 
 blp = Blueprint("targets", __name__, url_prefix="/targets")
 
@@ -40,13 +40,18 @@ def target(key, form: Form | None = None):
     if people:
         for person in people:
             person["why"] = why(person)
+    me = user()
+    # academy HR see the trust's figure but only their own academy's people: say so (issue 20: the headline was
+    # the trust's and the list their academy's, and nothing said which was which)
+    own = None if academy_id or me.has_role("trust_hr") else next(
+        (f["academy_name"] for f in every["figures"] if f["academy_id"] == str(me.academy_id)), "your academy")
     titles = {}
     if shown and shown.get("benchmarks"):
         titles = {m["key"]: m["title"] for i in calls.get("/api/wellbeing/instruments") for m in i["measures"]}
     form = form or Form(settings(figure))
     return render_template("targets/target.html", target=every, figure=shown, trend=trend["points"], people=people,
-                           academy_id=academy_id, titles=titles, amount=amount, form=form,
-                           may_change=user().has_role("trust_hr")), 422 if form.error else 200
+                           academy_id=academy_id, titles=titles, amount=amount, form=form, own=own,
+                           may_change=me.has_role("trust_hr")), 422 if form.error else 200
 
 
 def number(value) -> str:
@@ -109,5 +114,5 @@ def amount(benchmark: dict, value: float | None) -> str:
     if benchmark["statistic"] == "favourable":
         return f"{value:.1f}%"
     if benchmark["figure"] == "enps":
-        return f"{value:+.0f}" if round(value) else "0"
+        return signed(value)  # with a true minus, as on the survey results (it was "-44" here, "−44" there)
     return f"{value:.2f}"
