@@ -344,8 +344,9 @@ def test_answers_submitted_after_hr_closed_the_survey_are_said_not_to_have_been_
         staff.close()
 
 
-def test_an_open_invitation_has_a_clear_answer_now(page):
-    """Issue 20: the Surveys page had no clear "Answer now" for an open invitation, only "I've lost my link"."""
+def test_an_open_invitation_has_a_clear_answer_now(page, suite_data):
+    """Issue 20: the Surveys page had no clear "Answer now" for an open invitation, only "I've lost my link"; and
+    choosing it emailed "Your invitation" a second time (outsider): the email says it is the new link asked for."""
     sign_in_at_hillcrest(page, PEOPLE[4])
     page.goto("/surveys")
     row = page.get_by_role("row").filter(has_text="Autumn pulse")
@@ -357,6 +358,22 @@ def test_an_open_invitation_has_a_clear_answer_now(page):
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     answer.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Autumn pulse")
+
+    import time
+    from email import policy
+    from email.parser import BytesParser
+
+    mine = PEOPLE[4].lower().replace(" ", ".")
+
+    def subjects() -> list[str]:
+        emails = (BytesParser(policy=policy.default).parsebytes(p.read_bytes()) for p in (suite_data / "mail").glob("*.eml"))
+        return sorted(str(e["Subject"]) for e in emails if str(e["To"]).lower().startswith(mine))
+
+    deadline = time.monotonic() + 60
+    while "Your new link: Autumn pulse" not in subjects() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert subjects().count("Your new link: Autumn pulse") == 1, subjects()
+    assert subjects().count("Your invitation: Autumn pulse") <= 1, subjects()  # the demo's own, not a second
 
 
 def _no_sideways_scroll(page: Page, what: str) -> None:

@@ -118,6 +118,17 @@ def test_an_invitation_says_the_link_was_emailed_and_keeps_it_sealed_for_the_ema
     assert "c2VhbGVk" not in draft.body + draft.subject + draft.link
 
 
+def test_a_new_link_asked_for_in_staffroom_is_not_a_second_invitation():
+    """Outsider, issue 20: "Answer now" in Staffroom emailed "Your invitation" a second time. The new link still
+    goes by email (it is the only copy), saying what happened to the old one."""
+    [payload] = [c[1] for c in CASES if c[0] == "wellbeing.invitation_issued"]
+    [draft] = RULES["wellbeing.invitation_issued"]({**payload, "reissued": True}, people)
+    assert draft.subject == "Your new link: Autumn pulse" and "invit" not in (draft.subject + draft.body).lower()
+    assert "You asked Staffroom for a new link to Autumn pulse, which is open until 14 December 2099." in draft.body
+    assert "The link you had before no longer works" in draft.body
+    assert draft.survey_link == SurveyLink(uuid.UUID(payload["run_id"]), "c2VhbGVk")
+
+
 def test_a_v1_invitations_clear_link_is_kept_nowhere():
     [payload] = [c[1] for c in CASES if c[0] == "wellbeing.invitation_issued"]
     clear = {**{k: v for k, v in payload.items() if k != "sealed_link"},

@@ -54,6 +54,9 @@ class InvitationIssuedV2(Schema):
         "description": "the link `<PUBLIC_URL>/surveys/respond#token=…`, sealed with HPKE (RFC 9180: X25519, "
                        "HKDF-SHA256, AES-128-GCM) to SURVEY_LINK_PUBLIC_KEY, info = survey_link_context(run_id, "
                        "staff_id); URL-safe base64 of the encapsulated key and the ciphertext"})
+    reissued = fields.Boolean(load_default=False, metadata={
+        "description": "true: a new link the person asked for themselves (the link they had, and any answers saved "
+                       "with it, stopped working); false or absent: their invitation"})
 
 
 def survey_link_context(run_id, staff_id) -> bytes:

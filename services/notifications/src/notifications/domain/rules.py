@@ -293,6 +293,12 @@ def survey_invitation(p: dict, people: People) -> list[Draft]:
     tells nobody: "answer by 26 June" arrived in December (outsider, issue 20)."""
     if date.fromisoformat(str(p["closes_on"])) < (getattr(people, "today", None) or date.today()):
         return []
+    if p.get("reissued"):  # asked for in Staffroom: a new link, not a second invitation (outsider, issue 20)
+        return _to(people, p["staff_id"], "surveys", f"Your new link: {p['title']}",
+                   f"You asked Staffroom for a new link to {p['title']}, which is open until {_date(p['closes_on'])}. "
+                   "The link you had before no longer works, and any answers saved with it were cleared. Your answers "
+                   "are still anonymous. If you did not ask for it, tell your HR team.",
+                   "/surveys", SurveyLink(_uuid(p["run_id"]), p.get("sealed_link")))
     return _to(people, p["staff_id"], "surveys", f"Your invitation: {p['title']}",
                f"You are invited to answer {p['title']} by {_date(p['closes_on'])}. Your answers are anonymous: "
                "nobody, including HR, can see which answers are yours. Results are shown only for groups of five or "

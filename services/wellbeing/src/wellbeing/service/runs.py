@@ -252,7 +252,7 @@ def open_run(uow: UnitOfWork, run: SurveyRun, links: Links, today: date) -> int:
     return len(people)
 
 
-def invite(uow: UnitOfWork, run: SurveyRun, person, today: date, links: Links) -> str:
+def invite(uow: UnitOfWork, run: SurveyRun, person, today: date, links: Links, reissued: bool = False) -> str:
     """Invite one person (or issue them a new link, which voids the old one and its saved answers). The event
     carries their link sealed to notifications, so no store it passes through holds a link that works."""
     from .respond import forget_draft
@@ -269,7 +269,7 @@ def invite(uow: UnitOfWork, run: SurveyRun, person, today: date, links: Links) -
     uow.session.flush()
     uow.emit("wellbeing.invitation_issued", {
         "run_id": run.id, "staff_id": person.staff_id, "academy_id": person.academy_id, "title": run.title,
-        "closes_on": run.closes_on, "sealed_link": links.sealed(token, run.id, person.staff_id)},
+        "closes_on": run.closes_on, "sealed_link": links.sealed(token, run.id, person.staff_id), "reissued": reissued},
         academy_id=person.academy_id, version=2)
     return token
 
@@ -289,7 +289,7 @@ def new_link(uow: UnitOfWork, principal: Principal, run_id: uuid.UUID, links: Li
         if not run.accepting(today):
             raise Conflict("this survey is not open")
         person = uow.session.execute(select(staff).where(staff.c.staff_id == principal.staff_id)).one()
-        token = invite(uow, run, person, today, links)
+        token = invite(uow, run, person, today, links, reissued=True)
         uow.commit()
         return links.link(token)
 
