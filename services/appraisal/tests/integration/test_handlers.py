@@ -35,6 +35,17 @@ def test_joiner_during_an_open_cycle_gets_an_appraisal_and_appraisal_opened(worl
     assert opened["payload"]["reviewee_id"] == str(person["staff_id"])
     assert opened["payload"]["appraiser_id"] == str(manager)
     assert opened["correlation_id"] == "hr-added-priya"  # the directory request's id, carried on
+    assert opened["payload"]["starts_on"] is None  # in post already: nothing to wait for
+
+
+def test_a_starter_added_ahead_of_joining_has_their_first_day_in_appraisal_opened(world):
+    """So notifications tells them on the day, not weeks before at an address they may not read yet (issue 20)."""
+    world.open_cycle("teachers")
+    first_day = TODAY + timedelta(days=30)
+    person = world.join(line_manager_id=uuid.uuid4(), start_date=first_day)
+    (opened,) = world.outbox("appraisal.appraisal_opened")
+    assert opened["payload"]["reviewee_id"] == str(person["staff_id"])
+    assert opened["payload"]["starts_on"] == first_day.isoformat()
 
 
 def test_joiner_outside_the_open_cycles_scope_gets_no_appraisal(world):

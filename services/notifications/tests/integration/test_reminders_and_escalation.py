@@ -13,11 +13,12 @@ TODAY = date.today()
 DUE = TODAY + timedelta(days=30)  # objectives due a month on: the reminder is two weeks before
 
 
-def opened(world, teacher, manager, objectives_due=DUE):
+def opened(world, teacher, manager, objectives_due=DUE, **more):
     return world.event("appraisal.appraisal_opened", {
         "appraisal_id": uuid.uuid4(), "cycle_id": uuid.uuid4(), "reviewee_id": teacher["staff_id"],
         "appraiser_id": manager["staff_id"], "academy_id": world.academy_id, "template": "teachers",
-        "objectives_due": objectives_due, "mid_year_due": date(2027, 2, 28), "end_of_year_due": date(2027, 7, 15)})
+        "objectives_due": objectives_due, "mid_year_due": date(2027, 2, 28), "end_of_year_due": date(2027, 7, 15),
+        **more})
 
 
 def subjects(world, person):
@@ -48,6 +49,28 @@ def test_no_reminder_fourteen_days_before_a_date_less_than_fourteen_days_away(wo
     world.deliver(opened(world, teacher, manager, objectives_due=TODAY + timedelta(days=5)))
     assert run_daily(world.context.uow(), today=TODAY) == {"reminders": 0, "digests": 0}
     assert not any(s.startswith("Objectives") for s in subjects(world, teacher))
+
+
+def test_a_starter_added_ahead_of_joining_hears_of_their_appraisal_on_their_first_day(world):
+    """Outsider, issue 20: a teacher starting in January was emailed "Your appraisal for this year is open" in
+    December. Their appraiser is told at once, with the first day; the starter on it, once."""
+    manager = world.join(first_name="Priya")
+    teacher = world.join(first_name="Tom", line_manager_id=manager["staff_id"])
+    first_day = TODAY + timedelta(days=20)
+    event = opened(world, teacher, manager, objectives_due=TODAY + timedelta(days=90), starts_on=first_day)
+    world.deliver(event)
+    world.deliver(event)  # redelivered: still one message on the day
+    assert subjects(world, teacher) == []
+    [told] = world.messages(manager["staff_id"])
+    assert f"They start on {first_day:%-d %B %Y}." in told.body
+    assert run_daily(world.context.uow(), today=first_day - timedelta(days=1)) == {"reminders": 0, "digests": 0}
+    assert run_daily(world.context.uow(), today=first_day) == {"reminders": 1, "digests": 0}
+    assert subjects(world, teacher) == ["Your appraisal for this year is open"]
+    assert run_daily(world.context.uow(), today=first_day + timedelta(days=1)) == {"reminders": 0, "digests": 0}
+    # someone already in post (no first day to come) hears at once, as before
+    colleague = world.join(first_name="Ada", line_manager_id=manager["staff_id"])
+    world.deliver(opened(world, colleague, manager, starts_on=None))
+    assert subjects(world, colleague) == ["Your appraisal for this year is open"]
 
 
 def test_agreeing_objectives_cancels_the_reminder(world):

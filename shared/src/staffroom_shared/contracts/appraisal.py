@@ -43,6 +43,9 @@ class AppraisalOpenedV1(AppraisalRef):
     objectives_due = fields.Date(required=True)
     mid_year_due = fields.Date(required=True)
     end_of_year_due = fields.Date(required=True)
+    starts_on = fields.Date(allow_none=True, load_default=None, metadata={
+        "description": "the reviewee's first day where the appraisal opened before it (a starter added ahead of "
+                       "joining), so their own messages wait for it; null or absent: already in post"})
 
 
 @contract("appraisal.appraiser_assigned", 1)

@@ -80,7 +80,7 @@ def open_cycle(uow: UnitOfWork, principal: Principal, cycle_id: uuid.UUID, today
             uow.session.execute(insert(appraisals_table), [_row(a) for a in created])
             documents.store(uow.session, created, new=True)
         for appraisal in created:
-            events.emit_opened(uow, appraisal, cycle, started[appraisal.reviewee_id])
+            events.emit_opened(uow, appraisal, cycle, started[appraisal.reviewee_id], today)
         uow.emit("appraisal.cycle_opened", {
             "cycle_id": cycle.id, "name": cycle.name, "template": cycle.template.value, "academy_id": cycle.academy_id,
             "starts_on": cycle.starts_on, "objectives_due": cycle.objectives_due, "mid_year_due": cycle.mid_year_due,

@@ -11,15 +11,17 @@ def ref(appraisal: Appraisal) -> dict:
             "appraiser_id": appraisal.appraiser_id, "academy_id": appraisal.academy_id}
 
 
-def opened(appraisal: Appraisal, cycle: Cycle, started_on: date | None) -> dict:
-    """The reviewee's own key dates (a starter's count from their first day: `key_dates`)."""
+def opened(appraisal: Appraisal, cycle: Cycle, started_on: date | None, today: date | None = None) -> dict:
+    """The reviewee's own key dates (a starter's count from their first day: `key_dates`), and their first day if
+    it is still to come."""
     dates = key_dates(cycle, started_on)
     return {**ref(appraisal), "template": cycle.template.value, "objectives_due": dates.objectives_due,
-            "mid_year_due": dates.mid_year_due, "end_of_year_due": dates.end_of_year_due}
+            "mid_year_due": dates.mid_year_due, "end_of_year_due": dates.end_of_year_due,
+            "starts_on": started_on if started_on and started_on > (today or date.today()) else None}
 
 
-def emit_opened(uow, appraisal: Appraisal, cycle: Cycle, started_on: date | None) -> None:
-    uow.emit("appraisal.appraisal_opened", opened(appraisal, cycle, started_on), academy_id=appraisal.academy_id)
+def emit_opened(uow, appraisal: Appraisal, cycle: Cycle, started_on: date | None, today: date | None = None) -> None:
+    uow.emit("appraisal.appraisal_opened", opened(appraisal, cycle, started_on, today), academy_id=appraisal.academy_id)
 
 
 def emit_closed(uow, appraisal: Appraisal) -> None:

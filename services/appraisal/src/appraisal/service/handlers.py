@@ -59,7 +59,7 @@ def on_staff_changed(uow: UnitOfWork, event: Event, today: date | None = None) -
         if cycle.covers(person) and person.staff_id not in repo.reviewees_in(cycle.id) and today <= cycle.ends_on:
             appraisal = cycle.appraisal_for(person)
             uow.session.add(appraisal)
-            events.emit_opened(uow, appraisal, cycle, person.start_date)
+            events.emit_opened(uow, appraisal, cycle, person.start_date, today)
 
 
 def _follow_to_new_academy(uow: UnitOfWork, repo: AppraisalRepository, person: StaffRecord, current: list) -> list:

@@ -70,7 +70,7 @@ def _fill_gaps(uow: UnitOfWork, repo: AppraisalRepository, cycle, people, today:
     for person in missing:
         appraisal = cycle.appraisal_for(person)
         uow.session.add(appraisal)
-        events.emit_opened(uow, appraisal, cycle, person.start_date)
+        events.emit_opened(uow, appraisal, cycle, person.start_date, today)
     if missing:
         uow.session.flush()
     return len(missing)

@@ -103,17 +103,33 @@ def _to(people: People, staff_id, category: str, subject: str, body: str, link: 
     return [Draft(person.staff_id, category, subject, f"Dear {person.first_name},\n\n{body}", link, survey_link)]
 
 
+def _today(people: People) -> date:
+    return getattr(people, "today", None) or date.today()
+
+
+def _starts_later(p: dict, people: People) -> date | None:
+    """A starter's first day, where their appraisal opened before it."""
+    starts = date.fromisoformat(str(p["starts_on"])) if p.get("starts_on") else None
+    return starts if starts and starts > _today(people) else None
+
+
+def _your_appraisal_is_open(p: dict, people: People) -> list[Draft]:
+    return _to(people, p["reviewee_id"], "appraisal", "Your appraisal for this year is open",
+               f"Your appraisal for this year is open. Objectives are due by {_date(p['objectives_due'])}, the "
+               f"mid-year review by {_date(p['mid_year_due'])} and the end-of-year review by "
+               f"{_date(p['end_of_year_due'])}.", f"/appraisals/{p['appraisal_id']}")
+
+
 def appraisal_opened(p: dict, people: People) -> list[Draft]:
-    link = f"/appraisals/{p['appraisal_id']}"
-    out = _to(people, p["reviewee_id"], "appraisal", "Your appraisal for this year is open",
-              f"Your appraisal for this year is open. Objectives are due by {_date(p['objectives_due'])}, the "
-              f"mid-year review by {_date(p['mid_year_due'])} and the end-of-year review by "
-              f"{_date(p['end_of_year_due'])}.", link)
+    """The reviewee (a starter on their first day instead: `first_day_reminders`) and their appraiser."""
+    starts = _starts_later(p, people)
+    out = [] if starts else _your_appraisal_is_open(p, people)
     reviewee = people(_uuid(p["reviewee_id"]))
     if p.get("appraiser_id") and reviewee is not None:
+        first_day = f"They start on {_date(starts)}. " if starts else ""
         out += _to(people, p["appraiser_id"], "appraisal", f"You are appraising {_name(reviewee)} this year",
-                   f"You are {_name(reviewee)}'s appraiser this year. Please agree their objectives by "
-                   f"{_date(p['objectives_due'])}.", link)
+                   f"You are {_name(reviewee)}'s appraiser this year. {first_day}Please agree their objectives by "
+                   f"{_date(p['objectives_due'])}.", f"/appraisals/{p['appraisal_id']}")
     return out
 
 
@@ -291,7 +307,7 @@ def survey_invitation(p: dict, people: People) -> list[Draft]:
     the email only. A v1 event's link, in clear, is not kept anywhere: that email says how to get a new one. An
     invitation to a survey that has already closed (one recorded after the event, as the demo's past survey is)
     tells nobody: "answer by 26 June" arrived in December (outsider, issue 20)."""
-    if date.fromisoformat(str(p["closes_on"])) < (getattr(people, "today", None) or date.today()):
+    if date.fromisoformat(str(p["closes_on"])) < _today(people):
         return []
     if p.get("reissued"):  # asked for in Staffroom: a new link, not a second invitation (outsider, issue 20)
         return _to(people, p["staff_id"], "surveys", f"Your new link: {p['title']}",
@@ -383,6 +399,15 @@ def objectives_reminders(p: dict, people: People) -> list[Reminder]:
     return out
 
 
+def first_day_reminders(p: dict, people: People) -> list[Reminder]:
+    """A starter added ahead of joining hears of their appraisal on their first day, not weeks before it at an
+    address they may not read yet (outsider, issue 20); the objectives' reminder as for everyone."""
+    starts = _starts_later(p, people)
+    first = [Reminder(f"objectives:{p['appraisal_id']}:{d.recipient_id}:first-day", starts, d)
+             for d in _your_appraisal_is_open(p, people)] if starts else []
+    return first + objectives_reminders(p, people)
+
+
 def drafts_for(event_type: str, payload: dict, people: People) -> list[Draft]:
     """What an event tells whom: one message at most for each person, however many parts they play in it (an
     appraiser who is also the academy's HR contact hears once, in their nearer part, which each rule puts first)."""
@@ -395,7 +420,7 @@ def drafts_for(event_type: str, payload: dict, people: People) -> list[Draft]:
 
 
 REMINDERS: dict[str, Callable[[dict, People], list[Reminder]]] = {
-    "appraisal.appraisal_opened": objectives_reminders,
+    "appraisal.appraisal_opened": first_day_reminders,
 }
 CANCELS: dict[str, Callable[[dict], str]] = {  # event type -> the prefix of the reminder keys it makes moot
     "appraisal.objectives_agreed": lambda p: f"objectives:{p['appraisal_id']}:",
