@@ -49,6 +49,24 @@ def test_an_event_reaches_the_inbox_and_the_mail_server_once(world, smtp, settin
     assert "List-Unsubscribe" not in mail  # statutory: no unsubscribing
 
 
+def test_an_hr_contacts_escalation_says_why_they_get_it(world, smtp, settings):
+    """Outsider, issue 20: the footer of an overdue appraisal sent to the academy's HR contact said it was about
+    "your appraisal and the appraisals you run": neither is theirs."""
+    hr = world.join(first_name="Olga", email="olga@oak.example")
+    manager = world.join(first_name="Priya", email="priya@oak.example")
+    teacher = world.join(first_name="Tom", email="tom@oak.example", line_manager_id=manager["staff_id"])
+    inbox.set_contacts(world.context.uow(), world.academy_id, [hr["staff_id"]])
+    world.deliver(world.event("appraisal.overdue", {
+        "appraisal_id": uuid.uuid4(), "cycle_id": uuid.uuid4(), "reviewee_id": teacher["staff_id"],
+        "appraiser_id": manager["staff_id"], "academy_id": world.academy_id, "milestone": "mid_year_review",
+        "due_on": date(2027, 2, 28), "days_overdue": 21}))
+    send_due(world.context.engine, settings, URL, KEY)
+    [mail] = [m for m in smtp.received if m["To"] == "olga@oak.example"]
+    text = " ".join(mail.get_body(("plain",)).get_content().split())
+    assert "(Appraisals: your own, those you run and, for HR contacts, those long overdue)" in text
+    assert "Your appraisal and" not in text
+
+
 def test_optional_emails_carry_one_click_unsubscribe_and_it_works(world, smtp, settings):
     person = world.join(first_name="Tom", email="tom@oak.example")
     world.deliver(invitation(world, person))

@@ -21,7 +21,8 @@ class Category:
 
 
 CATEGORIES = {c.key: c for c in (
-    Category("appraisal", "Your appraisal and the appraisals you run", statutory=True),
+    Category("appraisal", "Appraisals: your own, those you run and, for HR contacts, those long overdue",
+             statutory=True),  # the footer of an HR contact's escalation read "your appraisal" (outsider, issue 20)
     Category("cpd_approvals", "CPD requests waiting for your approval", statutory=True),
     Category("cpd_updates", "Your CPD requests, places and training agreements", statutory=False),
     Category("future_leaders", "Future-leader nominations and placements", statutory=False),
