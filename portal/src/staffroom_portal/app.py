@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import wraps
+from functools import partial, wraps
 
 from flask import Flask, g, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -65,7 +65,9 @@ def create_app(config: ServiceConfig | None = None, *, backend: Backend | None =
     csrf.init_app(app)
     # The services refuse the same text; refusing it here too keeps it out of the portal's own uses (sign-in,
     # paths it builds) and says so on a page rather than as an API's answer.
-    app.before_request(refuse_unstorable_text)
+    # An uploaded file goes on to the directory, whose own check answers on the import page row by row (here, a
+    # workbook or a UTF-16 file was a bare error page, outsider, issue 20).
+    app.before_request(partial(refuse_unstorable_text, files=False))
     if oidc is not None:
         oidc.init_app(app)
     if config.proxy_hops:

@@ -112,6 +112,40 @@ def test_academy_hr_imports_staff_and_opens_a_cycle(page, shot, tmp_path):
     assert text.startswith("Academy,") and f",{created}," in text
 
 
+def test_a_workbook_a_mixed_encoding_file_or_old_mac_line_endings_read_right_on_the_import_page(page, tmp_path):
+    """Outsider, issue 20: an Excel workbook gave a bare error page ("file file: ... NUL character"), a UTF-8 file
+    with one Windows-1252 byte was read as Windows-1252 (every name with an accent garbled, without a word), and a
+    file with old Mac line endings was Python's "universal-newline mode?"."""
+    sign_in(page, suggested="academy HR")
+    page.goto("/hr/staff/import")
+    urn = page.locator("#academy-urn").inner_text()
+
+    def upload(name: str, data: bytes):
+        (tmp_path / name).write_bytes(data)
+        page.get_by_label("Staff CSV file").set_input_files(tmp_path / name)
+        page.get_by_label("Only check the file; import nothing yet").check()
+        page.get_by_role("button", name="Upload and import").click()
+
+    upload("staff.xlsx", b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00[Content_Types].xml" + bytes(200))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import staff from a CSV file")
+    problem = page.get_by_role("table", name="Problems in the file, by row").get_by_role("row").nth(1)
+    expect(problem).to_contain_text("the whole file")
+    expect(problem).to_contain_text("not a CSV file: in Excel choose File, Save As, CSV UTF-8")
+    expect(page.locator("main")).not_to_contain_text("file file")
+
+    rows = [f"HRT-0101,Zoë,Mixwood,zoe.mixwood@oaktrust.example,{urn},Teacher,Teacher,1,01/09/2020",
+            f"HRT-0102,Amélie,Mixwood,amelie.mixwood@oaktrust.example,{urn},Teacher,Teacher,1,01/09/2020"]
+    upload("mixed.csv", (HEADER + rows[0] + "\n").encode() + (rows[1] + "\n").encode("cp1252"))
+    problem = page.get_by_role("table", name="Problems in the file, by row").get_by_role("row").nth(1)
+    expect(problem.get_by_role("rowheader")).to_have_text("3")
+    expect(problem).to_contain_text("This row has a character that is not UTF-8")
+
+    upload("mac.csv", (HEADER + "\n".join(rows) + "\n").replace("\n", "\r").encode("cp1252"))
+    expect(page.get_by_text("Nothing was imported")).to_have_count(0)
+    expect(page.locator("main")).to_contain_text("Amélie Mixwood")  # the preview of who would be added, unspoilt
+    expect(page.locator("main")).to_contain_text("Zoë Mixwood")
+
+
 def test_trust_hr_sees_cpd_spend_and_finds_staff(page, shot):
     sign_in(page, suggested="trust HR")
     page.goto("/hr/cpd")

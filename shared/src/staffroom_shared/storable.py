@@ -27,6 +27,7 @@ JSON_SUSPECT = re.compile(rb"\\u(?:0000|[dD][89a-fA-F])|\x00|\xed[\xa0-\xbf]")
 NAME_LIMIT = 60  # characters of a field or header name quoted back in an error
 PLACES = {"path": "path parameter", "query": "query parameter", "headers": "header", "form": "form field",
           "files": "file", "body": "the request body"}
+WORKBOOKS = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # .xlsx (a zip) and .xls (an OLE compound file), outsider, issue 20
 MOST_ERRORS = 20  # problems listed in one answer: enough to fix a form, too few to make an answer huge
 
 
@@ -65,6 +66,11 @@ def problems_in(value, location: str, path: tuple = ()) -> Iterator[dict]:
 def problems_in_bytes(data: bytes, location: str, path: tuple = ()) -> Iterator[dict]:
     """A text body or uploaded file (e.g. a staff CSV): NUL is the one character its bytes can hold that
     no decoding makes storable. A file saved as UTF-16 has one in every other byte."""
+    if data.startswith(WORKBOOKS):  # full of NULs, and no line of it is one to remove
+        yield {**_error(location, path, "is a spreadsheet workbook (.xlsx or .xls), not a CSV file: in Excel choose "
+                                        "File, Save As, CSV UTF-8 (comma delimited), and send the file that makes"),
+               "line": 1}
+        return
     at = data.find(b"\x00")
     if at >= 0:
         line = data.count(b"\n", 0, at) + 1
@@ -73,8 +79,10 @@ def problems_in_bytes(data: bytes, location: str, path: tuple = ()) -> Iterator[
                                         f"stored; remove it{hint}"), "line": line}
 
 
-def request_problems(request) -> list[dict]:
-    """Everything in a Flask request that cannot be stored, as field errors (empty when all of it can)."""
+def request_problems(request, files: bool = True) -> list[dict]:
+    """Everything in a Flask request that cannot be stored, as field errors (empty when all of it can); with
+    `files` false, not the uploaded files (the portal stores none: it passes them on to the service that checks
+    them and answers row by row)."""
     found: list[dict] = []
     found.extend(problems_in(request.view_args or {}, "path"))
     found.extend(_pairs(request.args.items(multi=True), "query"))
@@ -89,7 +97,7 @@ def request_problems(request) -> list[dict]:
             found.extend(problems_in(document, "json"))
     elif request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
         found.extend(_pairs(request.form.items(multi=True), "form"))
-        for name, upload in request.files.items(multi=True):
+        for name, upload in request.files.items(multi=True) if files else ():
             # Every file this suite takes is text (the staff CSV); none may carry a NUL into a table.
             found.extend(problems_in_bytes(upload.stream.read(), "files", (name,)))
             upload.stream.seek(0)
@@ -98,13 +106,14 @@ def request_problems(request) -> list[dict]:
     return found
 
 
-def refuse_unstorable_text() -> None:
-    """A `before_request` hook: 422, changing nothing, if any part of the request cannot be stored."""
+def refuse_unstorable_text(files: bool = True) -> None:
+    """A `before_request` hook: 422, changing nothing, if any part of the request cannot be stored (with `files`
+    false, any part but uploaded files: `request_problems`)."""
     from flask import request
 
     if request.routing_exception is not None:
         return  # no such page or method: that answer (404, 405) is the one to give
-    found = request_problems(request)
+    found = request_problems(request, files)
     if not found:
         return
     shown = [f"{e.pop('field')}: {e['detail']}" for e in found[:3]]
@@ -130,6 +139,8 @@ def _error(location: str, path: tuple, detail: str) -> dict:
 def _field(location: str, path: tuple) -> str:
     """The place as a person reads it: answers.custom.comment, questions[2].text, header X-Survey-Token."""
     steps = "".join(f"[{p}]" if isinstance(p, int) else f".{_shown(str(p))}" for p in path).lstrip(".")
+    if location == "files" and steps == "file":
+        return "the file"  # not "file file" (outsider, issue 20)
     return f"{PLACES[location]} {steps}".strip() if location != "json" else steps or "the request body"
 
 

@@ -60,6 +60,15 @@ def test_a_utf16_file_is_told_to_be_saved_as_utf8():
     assert "save it as CSV UTF-8" in found["detail"] and found["pointer"] == "#/file"
 
 
+@pytest.mark.parametrize("start", [b"PK\x03\x04\x14\x00\x06\x00", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"],
+                         ids=["xlsx", "xls"])
+def test_a_workbook_is_told_to_be_saved_as_csv_not_to_remove_a_nul(start):
+    """Outsider, issue 20: an Excel workbook was "a NUL character on line 1; remove it"."""
+    (found,) = problems_in_bytes(start + bytes(range(256)), "files", ("file",))
+    assert found["line"] == 1 and "NUL" not in found["detail"]
+    assert found["detail"].startswith("is a spreadsheet workbook (.xlsx or .xls), not a CSV file: in Excel choose File")
+
+
 # -- the hook in a request --------------------------------------------------------------------------------
 
 @pytest.fixture
@@ -111,7 +120,7 @@ def test_an_escaped_backslash_before_u0000_is_plain_text(client):
     ("headers", {"headers": {"X-Survey-Token": "t\x00"}}, "header X-Survey-Token"),
     ("headers", {"headers": {"X-Correlation-ID": "\ud800"}}, "header X-Correlation-Id"),  # as WSGI spells it
     ("form", {"method": "POST", "data": {"first_name": "T\x00m"}}, "form field first_name"),
-    ("files", {"method": "POST", "data": {"file": (io.BytesIO(b"a,b\n1,\x00"), "staff.csv")}}, "file file"),
+    ("files", {"method": "POST", "data": {"file": (io.BytesIO(b"a,b\n1,\x00"), "staff.csv")}}, "the file"),
     ("body", {"method": "POST", "data": b"a,b\n1,\x00", "content_type": "text/csv"}, "the request body"),
 ])
 def test_every_place_a_request_carries_text_is_checked(client, where, request_kwargs, field):

@@ -57,8 +57,9 @@ def test_rows_that_clash_with_each_other_or_the_directory_are_reported(client, t
         "P8,Bo,Lost,bo@oaktrust.example,140001,Teacher,T,1,01/09/2015,,Z999",             # line 7: unknown manager
     ]
     body = problem(upload(client, trust_hr, csv_file(*rows)), 422)
+    # each column as the file heads it, as a row's own errors are (issue 20: "academy_urn" on screen)
     assert sorted((e["line"], e["column"]) for e in body["errors"]) == [
-        (4, "staff_code"), (5, "email"), (6, "academy_urn"), (7, "line_manager")]
+        (4, "Staff ID"), (5, "Work Email"), (6, "School URN"), (7, "Line Manager")]
     assert db.snapshot() == before
 
 
@@ -174,7 +175,7 @@ def test_academy_hr_cannot_import_another_academys_rows(client, tokens, trust, d
     hr = tokens.headers(uuid.uuid4(), roles=["academy_hr"], academy_id=trust.oak["id"])
     before = db.snapshot()
     body = problem(upload(client, hr, csv_file(*ROWS)), 422)
-    assert [(e["line"], e["column"]) for e in body["errors"]] == [(6, "academy_urn")]
+    assert [(e["line"], e["column"]) for e in body["errors"]] == [(6, "School URN")]
     assert "your own academy" in body["errors"][0]["detail"]
     assert db.snapshot() == before
     assert upload(client, hr, csv_file(*ROWS[:4])).status_code == 200
@@ -195,12 +196,26 @@ def test_staff_cannot_import(client, tokens, trust, db, problem):
     assert db.snapshot() == before
 
 
+def test_a_file_that_is_not_a_csv_is_refused_saying_what_to_do(client, trust_hr, db, problem):
+    """Outsider, issue 20: an Excel workbook, or a UTF-8 file with one Windows-1252 byte, was read as Windows-1252
+    (the workbook: "missing columns"; the names: garbled without a word)."""
+    before = db.snapshot()
+    body = problem(upload(client, trust_hr, "PK\x03\x04\x14\x00 a workbook"), 422)
+    assert [(e["line"], e.get("column")) for e in body["errors"]] == [(1, None)]
+    assert "not a CSV file: in Excel choose File, Save As, CSV UTF-8" in body["errors"][0]["detail"]
+    mixed = csv_file("P9,Zoë,Owen,zoe@oaktrust.example,140001,Teacher,T,1,01/09/2022,,").encode() + \
+        "P8,Amélie,Roy,amelie@oaktrust.example,140001,Teacher,T,1,01/09/2022,,\n".encode("cp1252")
+    body = problem(client.post("/imports/staff", data=mixed, content_type="text/csv", headers=trust_hr), 422)
+    assert [(e["line"], e.get("column")) for e in body["errors"]] == [(3, None)]
+    assert db.snapshot() == before
+
+
 def test_cycle_within_the_file_is_409_naming_the_people(client, trust_hr, trust, db, problem):
     before = db.snapshot()
     rows = [ROWS[0] + "P3"] + ROWS[1:3]  # P1 → P3 → P2 → P1
     body = problem(upload(client, trust_hr, csv_file(*rows)), 409)
     [error] = body["errors"]
-    assert error["column"] == "line_manager" and error["line"] == 2
+    assert error["column"] == "Line Manager" and error["line"] == 2
     assert "Priya Patel" in error["detail"] and "Zara Young" in error["detail"]
     assert db.snapshot() == before
 

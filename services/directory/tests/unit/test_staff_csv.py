@@ -75,6 +75,22 @@ def test_utf8_with_byte_order_mark_is_decoded():
     assert parsed.errors == [] and parsed.columns["staff_code"] == "Staff ID"
 
 
+def test_old_mac_line_endings_are_read():
+    """Lines ended by a lone carriage return (old Mac Excel): Python's "do you need to open the file in
+    universal-newline mode?" was all HR were told (outsider, issue 20)."""
+    parsed = staff_csv.parse(staff_csv.decode(f"{HEADER}\r{ROW}\r".encode("cp1252")))
+    assert parsed.errors == [] and [(r.line, r.last_name) for r in parsed.rows] == [(2, "Khan")]
+
+
+def test_utf8_with_a_few_windows_1252_bytes_is_refused_naming_the_row_not_garbled():
+    """Read as Windows-1252, every "ë" written in UTF-8 would have become "Ã«" without a word (outsider, issue 20)."""
+    data = f"{HEADER}\nS1,Zoë,Khan,z@oak.example,140001,Teacher,Teacher,1,01/09/2020,,\n".encode() + \
+        "S2,Amélie,O’Brien,a@oak.example,140001,Teacher,Teacher,1,01/09/2020,,\n".encode("cp1252")
+    with pytest.raises(staff_csv.Unreadable, match="this row has a character that is not UTF-8") as refused:
+        staff_csv.decode(data)
+    assert refused.value.line == 3
+
+
 def test_semicolon_delimited_export_is_read():
     text = f"{HEADER.replace(',', ';')}\n" + "S1;Ben;Jones;ben@oak.example;140001;Support;Teacher, Science;0,8;01/09/2020;;\n"
     parsed = parse(text)

@@ -79,13 +79,35 @@ def _key(header: str) -> str:
     return re.sub(r"[^a-z0-9]", "", header.lower())
 
 
+class Unreadable(ValueError):
+    """The file cannot be read as text; `line`: where (1: the whole file)."""
+
+    def __init__(self, message: str, line: int = 1):
+        super().__init__(message)
+        self.line = line
+
+
+UTF8_LETTER = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")  # a character UTF-8 writes in more than one byte
+
+
 def decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
+    """The file as text, its lines ending in \\n whatever wrote it: UTF-8 (with or without Excel's byte-order
+    mark) or Windows-1252 (Excel's older "CSV"); old Mac Excel ends lines with a lone carriage return. (A workbook
+    or a UTF-16 file holds NULs, refused with what to do before this: `staffroom_shared.storable`.) A file of UTF-8
+    with a few Windows-1252 bytes in it is refused naming the row: read as Windows-1252, every "é" in it would
+    have become "Ã©" without a word (outsider, issue 20)."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if UTF8_LETTER.search(data):
+            raise Unreadable("this row has a character that is not UTF-8, though the rest of the file is: save the "
+                             "file again as CSV UTF-8 and choose it again",
+                             len(re.split(rb"\r\n|\r|\n", data[:exc.start]))) from None
         try:
-            return data.decode(encoding)
+            text = data.decode("cp1252")
         except UnicodeDecodeError:
-            continue
-    raise ValueError("the file is not text (UTF-8 or Windows-1252)")
+            raise Unreadable("the file is not text (UTF-8 or Windows-1252): choose the CSV file") from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _delimiter(text: str) -> str:

@@ -52,8 +52,8 @@ def import_staff(uow: UnitOfWork, principal: Principal, data: bytes, *, dry_run:
     result = ImportResult(dry_run=dry_run)
     try:
         parsed = staff_csv.parse(staff_csv.decode(data))
-    except ValueError as exc:
-        result.errors.append({"line": 1, "column": None, "detail": str(exc)})
+    except ValueError as exc:  # staff_csv.Unreadable: not a CSV file, or not text
+        result.errors.append({"line": getattr(exc, "line", 1), "column": None, "detail": str(exc)})
         return result
     result.rows, result.columns = len(parsed.rows), parsed.columns
     result.errors.extend(e.as_dict() for e in parsed.errors)
@@ -139,8 +139,8 @@ def _plan(rows, by_urn, by_name, existing, by_email, scope, result):
     file_codes = {r.staff_code for r in rows}
     file_emails = {r.email: r.staff_code for r in rows}
 
-    def error(row, column, detail):
-        result.errors.append({"line": row.line, "column": column, "detail": detail})
+    def error(row, column, detail):  # the column as the file heads it ("Surname", not last_name)
+        result.errors.append({"line": row.line, "column": result.columns.get(column, column), "detail": detail})
 
     for row in rows:
         academy = by_urn.get(row.academy_urn) or by_name.get(row.academy_urn.lower())
@@ -240,7 +240,8 @@ def _apply(uow: UnitOfWork, plan, existing: dict[str, StaffMember], result: Impo
     for cycle in find_cycles(managers):
         result.cycles += 1
         line = min((lines[s] for s in cycle if s in lines), default=1)
-        result.errors.append({"line": line, "column": "line_manager", "detail": "line management would go round in a circle: "
+        result.errors.append({"line": line, "column": result.columns.get("line_manager", "line_manager"),
+                              "detail": "line management would go round in a circle: "
                               + " → ".join(names.get(s, str(s)) for s in cycle)})
     if result.errors:
         return
