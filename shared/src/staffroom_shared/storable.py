@@ -31,6 +31,18 @@ WORKBOOKS = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # .xlsx (a zip) and .xls (an O
 MOST_ERRORS = 20  # problems listed in one answer: enough to fix a form, too few to make an answer huge
 
 
+LINE_BREAK = re.compile("[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")  # what str.splitlines() breaks a line at
+
+
+def one_line(text: str) -> None:
+    """A marshmallow validator for a name or title: one line, as it goes into an email's subject and a page's heading
+    (issue 20: a forename imported with a line break in it stopped every email the trust sent)."""
+    from marshmallow import ValidationError
+
+    if LINE_BREAK.search(text):
+        raise ValidationError("must be one line: remove the line break")
+
+
 def unstorable(text: str) -> str | None:
     """Why `text` cannot be stored, in words for the person who sent it, or None if it can be."""
     found = UNSTORABLE.search(text)

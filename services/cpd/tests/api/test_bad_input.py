@@ -6,6 +6,9 @@ import pytest
 
 @pytest.mark.parametrize("body, pointer", [
     ({"title": "", "kind": "internal_course", "provider": "x", "delivery_mode": "online", "cost": "1"}, "#/title"),
+    # one line: a title goes into emails' subjects (issue 20: a line break there stopped every email)
+    ({"title": "Middle\r\nBcc: x@evil.example", "kind": "internal_course", "provider": "x", "delivery_mode": "online",
+      "cost": "1"}, "#/title"),
     ({"title": "x", "kind": "webinar", "provider": "x", "delivery_mode": "online", "cost": "1"}, "#/kind"),
     ({"title": "x", "kind": "internal_course", "provider": "x", "delivery_mode": "online", "cost": "-1"}, "#/cost"),
     ({"title": "x", "kind": "internal_course", "provider": "x", "delivery_mode": "online", "cost": "abc"}, "#/cost"),

@@ -210,6 +210,23 @@ def test_a_file_that_is_not_a_csv_is_refused_saying_what_to_do(client, trust_hr,
     assert db.snapshot() == before
 
 
+def test_a_name_or_post_with_a_line_break_in_it_is_refused(client, trust_hr, trust, db, problem):
+    """Outsider, issue 20: a quoted forename spanning two lines ("Ann / Marie") was imported, and its line break in
+    an email subject stopped every email the trust sent. Names and posts are one line, by import or by edit."""
+    before = db.snapshot()
+    rows = ['P9,"Ann\nMarie",Lee,ann.lee@oaktrust.example,140001,Teacher,Teacher of Music,1,01/09/2022,,',
+            "P8,Bo,Green,bo.green@oaktrust.example,140001,Teacher,\"Teacher\r\nof Art\",1,01/09/2022,,"]
+    body = problem(upload(client, trust_hr, csv_file(*rows)), 422)
+    assert sorted((e["line"], e["column"], e["detail"]) for e in body["errors"]) == [
+        (2, "Forename", "Forename must be one line: remove the line break"),
+        (4, "Job Title", "Job Title must be one line: remove the line break")]
+    for field in ("first_name", "last_name", "post"):
+        refused = problem(client.patch(f"/staff/{trust.teacher['id']}", json={field: "Iqbal\r\nBcc: x@evil.example"},
+                                       headers=trust_hr), 422)
+        assert refused["errors"][0]["pointer"] == f"#/{field}"
+    assert db.snapshot() == before
+
+
 def test_cycle_within_the_file_is_409_naming_the_people(client, trust_hr, trust, db, problem):
     before = db.snapshot()
     rows = [ROWS[0] + "P3"] + ROWS[1:3]  # P1 → P3 → P2 → P1

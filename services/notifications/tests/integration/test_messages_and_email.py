@@ -67,6 +67,32 @@ def test_an_hr_contacts_escalation_says_why_they_get_it(world, smtp, settings):
     assert "Your appraisal and" not in text
 
 
+def test_a_line_break_in_a_name_stops_no_email(world, smtp, settings, monkeypatch):
+    """Outsider, issue 20: a forename imported with a line break in it ("Ann\\nMarie") put one in a subject, and the
+    sender died on it, and on it again after every restart: no email went to anyone. The subject goes on one line;
+    and an email that cannot be written at all is dead-lettered at once while the rest of the batch still goes."""
+    manager = world.join(first_name="Priya", email="priya@oak.example")
+    teacher = world.join(first_name="Ann\nMarie", last_name="Lee\r\nBcc: x@evil.example", email="ann@oak.example",
+                         line_manager_id=manager["staff_id"])
+    world.deliver(opened(world, teacher, manager))
+    assert send_due(world.context.engine, settings, URL, KEY) == {"sent": 2, "retried": 0, "dead": 0}
+    [told] = [m for m in smtp.received if m["To"] == "priya@oak.example"]
+    assert told["Subject"] == "You are appraising Ann Marie Lee Bcc: x@evil.example this year" and "Bcc" not in told
+
+    import notifications.service.email as email_module
+
+    compose = email_module.compose
+
+    def unwritable_for_ann(row, *args, **kwargs):  # a fault at the edge: whatever else could make one unwritable
+        if row.address == "ann@oak.example":
+            raise ValueError("Header values may not contain linefeed or carriage return characters")
+        return compose(row, *args, **kwargs)
+
+    monkeypatch.setattr(email_module, "compose", unwritable_for_ann)
+    world.deliver(opened(world, teacher, manager))
+    assert send_due(world.context.engine, settings, URL, KEY) == {"sent": 1, "retried": 0, "dead": 1}
+
+
 def test_optional_emails_carry_one_click_unsubscribe_and_it_works(world, smtp, settings):
     person = world.join(first_name="Tom", email="tom@oak.example")
     world.deliver(invitation(world, person))

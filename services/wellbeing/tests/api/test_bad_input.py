@@ -23,6 +23,7 @@ def _refused(response, status, db, before):
 
 @pytest.mark.parametrize("body, pointer", [
     ({"title": "", "opens_on": "2026-12-01", "closes_on": "2026-12-10"}, "title"),
+    ({"title": "Autumn\npulse", "opens_on": "2026-12-01", "closes_on": "2026-12-10"}, "title"),  # one line (issue 20)
     ({"title": "S", "opens_on": "tomorrow", "closes_on": "2026-12-10"}, "opens_on"),
     ({"title": "S", "opens_on": "2026-12-01", "closes_on": "2026-12-10", "staff_types": ["cooks"]}, "staff_types"),
     ({"title": "S", "opens_on": "2026-12-01", "closes_on": "2026-12-10", "academy_ids": ["not-a-uuid"]}, "academy_ids"),

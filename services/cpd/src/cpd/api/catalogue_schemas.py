@@ -1,9 +1,11 @@
 """Request and response schemas for the catalogue, enrolments, agreements and spend (they also make the OpenAPI)."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from staffroom_shared.storable import one_line
+
 from ..domain.model import NPQS, DeliveryMode, EnrolmentStatus, ProgrammeKind
 
-SHORT = validate.Length(min=1, max=200)
+SHORT = [validate.Length(min=1, max=200), one_line]  # titles and names go into emails' subjects
 TEXT = validate.Length(max=4000)
 MONEY = {"as_string": True, "places": 2, "validate": validate.Range(min=0, max=1_000_000)}
 

@@ -3,9 +3,12 @@ from decimal import Decimal
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from staffroom_shared.storable import one_line
+
 from ..domain.model import PHASES, STAFF_TYPES
 
-NAME = validate.Length(min=1, max=100)
+NAME = [validate.Length(min=1, max=100), one_line]
+POST = [validate.Length(min=1, max=200), one_line]
 
 
 def _fte_range(value: Decimal) -> None:
@@ -21,7 +24,7 @@ FTE_DOC = {"type": ["string", "number"], "example": "0.60",
 
 class AcademySchema(Schema):
     id = fields.UUID(dump_only=True)
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    name = fields.String(required=True, validate=POST)
     urn = fields.String(required=True, validate=validate.Regexp(r"^\d{6}$", error="a URN is six digits"),
                         metadata={"description": "Unique Reference Number from Get Information About Schools"})
     phase = fields.String(required=True, validate=validate.OneOf(PHASES))
@@ -44,7 +47,7 @@ class StaffSchema(Schema):
     last_name = fields.String(required=True, validate=NAME)
     email = fields.Email(required=True, validate=validate.Length(max=254))
     staff_type = fields.String(required=True, validate=validate.OneOf(STAFF_TYPES))
-    post = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    post = fields.String(required=True, validate=POST)
     fte = fields.Decimal(load_default=Decimal("1.00"), as_string=True, places=2, validate=_fte_range, metadata=FTE_DOC)
     start_date = fields.Date(required=True)
     line_manager_id = fields.UUID(allow_none=True, load_default=None)
@@ -59,14 +62,14 @@ class StaffUpdateSchema(Schema):
     last_name = fields.String(validate=NAME)
     email = fields.Email(validate=validate.Length(max=254))
     staff_type = fields.String(validate=validate.OneOf(STAFF_TYPES))
-    post = fields.String(validate=validate.Length(min=1, max=200))
+    post = fields.String(validate=POST)
     fte = fields.Decimal(as_string=True, places=2, validate=_fte_range, metadata=FTE_DOC)
     start_date = fields.Date()
     line_manager_id = fields.UUID(allow_none=True)
 
 
 class PromotionSchema(Schema):
-    post = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    post = fields.String(required=True, validate=POST)
     staff_type = fields.String(required=True, validate=validate.OneOf(STAFF_TYPES))
     effective_date = fields.Date(required=True)
     fte = fields.Decimal(as_string=True, places=2, validate=_fte_range, load_default=None,

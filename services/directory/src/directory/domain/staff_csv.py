@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from staffroom_shared.storable import LINE_BREAK
+
 # Canonical column → the header spellings seen in MIS/HR exports (compared lower-case, letters and digits only).
 COLUMNS: dict[str, tuple[str, ...]] = {
     "staff_code": ("staffid", "staffcode", "staffnumber", "employeeid", "employeenumber", "employeeno",
@@ -201,6 +203,9 @@ def _row(line: int, values: list[str], index: dict[str, int], headers: dict[str,
     for name, most in LONGEST.items():
         if len(get(name)) > most:
             err(name, f"{headers[name]} is {len(get(name))} characters long; the most it can be is {most}")
+    for name in ("first_name", "last_name", "post"):  # a quoted cell may hold a line break: not in a name
+        if LINE_BREAK.search(get(name)):
+            err(name, f"{headers[name]} must be one line: remove the line break")
     email = get("email").lower()
     if email and not EMAIL.match(email):
         err("email", f"'{email}' is not an email address")

@@ -161,7 +161,8 @@ def compose(row, settings: SmtpSettings, public_url: str, key: bytes, items: lis
     # and a List-Unsubscribe so encoded is no link to a mail program.
     email = EmailMessage(policy=SMTP.clone(max_line_length=998))
     email["Date"] = format_datetime(datetime.now(timezone.utc))  # "+0000": "-0000" means "zone unknown"
-    email["Subject"] = subject
+    email["Subject"] = " ".join(subject.split())  # one line: a name imported with a line break in it stopped every
+    # email the trust sent ("Header values may not contain linefeed", outsider, issue 20)
     email["From"] = settings.sender
     email["To"] = row.address
     email["Message-ID"] = make_msgid(idstring=str(row.message_id), domain="staffroom")
@@ -190,7 +191,13 @@ def send_due(engine, settings: SmtpSettings, public_url: str, key: bytes, *, now
     with _connect(settings) as send:
         for row, items in claimed:
             try:
-                send(compose(row, settings, public_url, key, items, survey_link_key))
+                email = compose(row, settings, public_url, key, items, survey_link_key)
+            except ValueError as exc:  # no email can carry it: dead at once, and the rest of the batch still goes
+                log.exception("email %s could not be written", row.id)
+                outcomes.append((row, exc))
+                continue
+            try:
+                send(email)
                 outcomes.append((row, None))
             except (smtplib.SMTPException, OSError) as exc:
                 outcomes.append((row, exc))
@@ -247,8 +254,9 @@ def _claim(engine, now: datetime, batch: int) -> list:
 
 
 def _permanent(error: Exception) -> bool:
-    """A 5xx answer to the recipient (no such mailbox) will not get better by trying again."""
-    return isinstance(error, smtplib.SMTPRecipientsRefused) and all(
+    """A 5xx answer to the recipient (no such mailbox), or an email that could not be written, will not get better
+    by trying again."""
+    return isinstance(error, ValueError) or isinstance(error, smtplib.SMTPRecipientsRefused) and all(
         code >= 500 for code, _ in error.recipients.values())
 
 

@@ -1,10 +1,12 @@
 """Request and response schemas for wellbeing (they also make the OpenAPI)."""
 from marshmallow import Schema, ValidationError, fields, validate
 
+from staffroom_shared.storable import one_line
+
 from ..domain.disclosure import CUTS
 from ..domain.model import MIN_GROUP_SIZE, STAFF_TYPES, RunStatus
 
-SHORT = validate.Length(min=1, max=200)
+SHORT = [validate.Length(min=1, max=200), one_line]  # titles and names go into emails' subjects
 
 
 def distinct(values: list) -> None:
