@@ -69,30 +69,24 @@ def staff_types(group: dict, survey: dict) -> set[str]:
     return set(survey.get("staff_types") or ("teaching", "support", "leadership"))
 
 
-def _unlike(marks: list[dict], types: set[str]) -> str | None:
-    """The population of a national figure for teachers and leaders only, where ours counts support staff too."""
-    for b in marks:
-        population = b["population"].lower()
-        if "teacher" in population and "support" not in population and not types <= TEACHING:
-            return b["population"]
-    return None
-
-
 def _national(marks: list[dict], kind: str, types: set[str] | None = None) -> str:
     """The national figure(s) beside a bar, and how ours compares, in words (not at all where the national
     figure is for other people: all staff set against teachers and leaders read as 'better', outsider)."""
     if not marks:
         return "no national figure"
     figures = _figures(marks, kind)
-    if types is not None and (population := _unlike(marks, types)):
-        ours = "includes support staff" if types & TEACHING else "is of support staff"
-        return f"{figures}: not compared, as that is for {population} and ours {ours}"
+    unlike = next((b for b in marks if b.get("comparison") == "not comparable"), None)  # the service's rule
+    if unlike is not None:
+        ours = "includes support staff" if types is None or types & TEACHING else "is of support staff"
+        return f"{figures}: not compared, as that is for {unlike['population']} and ours {ours}"
     compared = {b.get("comparison") for b in marks}
     if None in compared:
         return f"{figures}: not compared"
     words = {"above": "better", "below": "worse", "level with": "level"}
-    if len(compared) > 1:
-        return f"{figures}: ours is between them"
+    if len(compared) > 1:  # e.g. level with women's, worse than men's (SWEMWBS's norms are by sex)
+        return f"{figures}: ours is " + ", ".join(
+            f"{'level with' if words[b['comparison']] == 'level' else words[b['comparison']] + ' than'} "
+            f"{'the figure for ' + _who(b) if _who(b) else _number(b['value'], kind, True)}" for b in marks)
     word = words[compared.pop()]
     if word == "level":
         return f"{figures}: ours is level with {'both' if len(marks) > 1 else 'it'}"

@@ -230,3 +230,33 @@ def _number(text: str) -> bool:
         return True
     except ValueError:
         return False
+
+
+def test_a_group_with_support_staff_is_not_compared_with_teachers_figures_in_the_report_and_its_csv(
+        trust, client, answers):
+    """Outsider, issue 20: the page said DfE's figures (teachers and leaders) were "not compared" with a group that
+    counts support staff, while the CSV called the same rows better or worse. The service decides, for both."""
+    trust.academy("Oak", teaching=6, support=6)
+    run, links = trust.open()
+    for i, token in enumerate(links.values()):
+        assert trust.answer(token, answers(2 + i % 4)).status_code == 204
+    trust.close(run["id"])
+    report = client.get(f"/runs/{run['id']}/report?cut=trust", headers=trust.hr()).get_json()
+    [whole] = report["groups"]
+    valued = next(m for m in whole["measures"] if m["key"] == "trust.valued")
+    assert {b["comparison"] for b in valued["benchmarks"]} == {"not comparable"}, valued
+    rows = list(csv.DictReader(io.StringIO(client.get(f"/runs/{run['id']}/report.csv?cut=trust",
+                                                      headers=trust.hr()).get_data(as_text=True))))
+    compared = {r["Compared with the benchmark"] for r in rows if r["Question or measure"] == "Feeling valued"}
+    assert compared == {"not compared: the national figure is for other staff"}
+
+
+def test_ours_is_level_with_a_national_figure_to_the_places_it_was_published_to():
+    """Outsider, issue 20: 23.18 was "worse" than a published 23.2 on a scale of 7 to 35."""
+    from wellbeing.service.results import _compare
+
+    assert _compare(23.18, 23.2, True) == "level with"
+    assert _compare(23.14, 23.2, True) == "below"
+    assert _compare(65.7, 66, True) == "level with" and _compare(65.4, 66, True) == "below"
+    assert _compare(7.454, 7.45, True) == "level with" and _compare(7.46, 7.45, True) == "above"
+    assert _compare(3.3, 3.23, False) == "below"  # anxiety: lower is better

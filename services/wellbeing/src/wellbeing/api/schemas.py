@@ -95,7 +95,9 @@ class BenchmarkOut(Schema):
     population = fields.String()
     note = fields.String()
     difference = fields.Float(allow_none=True)
-    comparison = fields.String(allow_none=True, metadata={"description": "above, below or level with (better = above)"})
+    comparison = fields.String(allow_none=True, metadata={
+        "description": "above, below or level with (better = above); not comparable: the national figure is for "
+                       "teachers and leaders and the group counts support staff"})
 
 
 class MeasureOut(Schema):

@@ -11,11 +11,11 @@ results_published event all read the stored rows.
 """
 from __future__ import annotations
 
-import math
 import random
 import uuid
 from collections import defaultdict
 from datetime import datetime, timezone
+from decimal import Decimal
 
 from sqlalchemy import and_, delete, func, insert, select
 from sqlalchemy.exc import DataError, IntegrityError, StatementError
@@ -274,7 +274,8 @@ def report(session, run: SurveyRun, academy_ids, cut: str | None = None) -> dict
                 group["responses"], group["invited"] = row["n"], row["invited"]
                 group["response_rate"] = round(100.0 * row["n"] / row["invited"], 1) if row["invited"] else None
         elif row["kind"] == "measure" and row["figure"] in form.measures:
-            group["measures"].append(_measure(form, row))
+            types = set(row["staff_type"].split("+")) if row["staff_type"] else set(run.staff_types or STAFF_TYPES)
+            group["measures"].append(_measure(form, row, types))
         elif row["kind"] == "item" and row["figure"] in form.items:
             group["items"].append(_item(form, row))
     order = {key: i for i, key in enumerate(form.measures)}
@@ -295,7 +296,18 @@ def everyone(run: SurveyRun, names: dict[str, str]) -> str:
     return f"{who or 'Everyone'} asked at " + ", ".join(sorted(names.get(a, "an academy") for a in run.academy_ids))
 
 
-def _measure(form: Questionnaire, row: dict) -> dict:
+TEACHING = {"teaching", "leadership"}
+
+
+def _unlike(population: str, types: set[str]) -> bool:
+    """A national figure for teachers and leaders only, where the group counts support staff too: set side by side,
+    all staff read as 'better' or 'worse' than teachers (outsider, issue 19), so the two are not compared."""
+    population = population.lower()
+    return "teacher" in population and "support" not in population and not types <= TEACHING
+
+
+def _measure(form: Questionnaire, row: dict, types: set[str]) -> dict:
+    """`types`: the staff types the group's figures are about."""
     measure = form.measures[row["figure"]]
     out = {"key": measure.key, "title": measure.title, "higher_is_better": measure.higher_is_better,
            "suppressed": row["suppressed"], "n": row["n"] if not row["suppressed"] else None,
@@ -307,14 +319,18 @@ def _measure(form: Questionnaire, row: dict) -> dict:
             "statistic": bench.statistic, "value": bench.value, "source": bench.source, "url": bench.url,
             "year": bench.year, "population": bench.population, "note": bench.note,
             "difference": None if ours is None else round(ours - bench.value, 2),
-            "comparison": None if ours is None else _compare(ours, bench.value, better_when_higher)})
+            "comparison": None if ours is None else "not comparable" if _unlike(bench.population, types) else
+            _compare(ours, bench.value, better_when_higher)})
     if not measure.benchmarks:
         out["benchmark_note"] = "no national benchmark"
     return out
 
 
 def _compare(ours: float, theirs: float, higher_is_better: bool) -> str:
-    if math.isclose(ours, theirs, abs_tol=0.005):
+    """Ours against a national figure to the places it was published to: 23.18 is level with a published 23.2, not
+    "worse" (outsider, issue 20), and 65.7% with 66%."""
+    places = max(-Decimal(str(theirs)).normalize().as_tuple().exponent, 0)
+    if round(ours, places) == round(theirs, places):
         return "level with"
     return "above" if (ours > theirs) == higher_is_better else "below"
 
@@ -398,7 +414,8 @@ def between(session, run_ids: set) -> dict[tuple, int]:
 
 CUT_NAMES = {"trust": "The whole trust", "academy": "Each academy", "staff_type": "Each staff type",
              "service_band": "Each length of service", "academy_staff_type": "Each staff type in each academy"}
-COMPARISONS = {"above": "better", "below": "worse", "level with": "level"}
+COMPARISONS = {"above": "better", "below": "worse", "level with": "level",
+               "not comparable": "not compared: the national figure is for other staff"}
 
 
 def csv_text(report_: dict) -> str:
