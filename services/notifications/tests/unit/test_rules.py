@@ -36,6 +36,8 @@ CASES = [
                                     "mid_year_due": "2027-02-28", "end_of_year_due": "2027-07-15"},
      {(TEACHER, "appraisal"), (MANAGER, "appraisal")}),
     ("appraisal.overdue", {**APPRAISAL, "milestone": "objectives", "due_on": "2026-10-31", "days_overdue": 7},
+     {(MANAGER, "appraisal"), (TEACHER, "appraisal")}),  # objectives are agreed together (outsider, issue 20)
+    ("appraisal.overdue", {**APPRAISAL, "milestone": "mid_year_review", "due_on": "2027-02-28", "days_overdue": 7},
      {(MANAGER, "appraisal")}),
     ("appraisal.objectives_agreed", {**APPRAISAL, "agreed_on": "2026-10-20", "due_on": "2026-10-31",
                                       "on_time": True, "objective_count": 3},
@@ -213,8 +215,9 @@ def test_another_person_is_named_in_full_so_namesakes_are_not_confused():
 
     overdue = {**APPRAISAL, "reviewee_id": str(reviewee), "appraiser_id": str(manager), "milestone": "objectives",
                "due_on": "2026-10-31", "days_overdue": 1}
-    [draft] = RULES["appraisal.overdue"](overdue, Priyas())
-    assert draft.recipient_id == manager
+    draft, theirs = RULES["appraisal.overdue"](overdue, Priyas())
+    assert draft.recipient_id == manager and theirs.recipient_id == reviewee
+    assert "Please agree them with Priya Jones in Staffroom." in theirs.body  # the reviewee's names her manager
     assert draft.subject == "Overdue: Priya Shah's appraisal"
     assert "for Priya Shah, whose appraiser you are, was due on 31 October 2026 (1 day ago)" in draft.body
 
@@ -265,3 +268,24 @@ def test_an_invitation_to_a_survey_already_closed_tells_nobody():
     invitation = {"run_id": str(uuid.uuid4()), "staff_id": str(TEACHER), "academy_id": str(uuid.uuid4()),
                   "title": "Summer staff survey", "closes_on": "2020-06-26", "sealed_link": "c2VhbGVk"}
     assert RULES["wellbeing.invitation_issued"](invitation, people) == []
+
+
+def test_an_appraisal_opened_after_its_objectives_date_says_they_are_late_not_due():
+    """Outsider, issue 20: "Objectives are due by 31 October 2026" arrived on 6 December."""
+    [payload] = [c[1] for c in CASES if c[0] == "appraisal.appraisal_opened"]
+    for due, reviewee_says, appraiser_says in (
+            ("2000-10-31", "Objectives were due by 31 October 2000: please agree them with your appraiser now. The "
+                           "mid-year review is due by 28 February 2027 and the end-of-year review by 15 July 2027.",
+             "Their objectives were due by 31 October 2000: please agree them with them now."),
+            ("2099-10-31", "Objectives are due by 31 October 2099, the mid-year review by 28 February 2027 and the "
+                           "end-of-year review by 15 July 2027.", "Please agree their objectives by 31 October 2099.")):
+        drafts = {d.recipient_id: d.body for d in RULES["appraisal.appraisal_opened"]({**payload, "objectives_due": due},
+                                                                                   people)}
+        assert drafts[TEACHER].endswith(reviewee_says) and drafts[MANAGER].endswith(appraiser_says)
+
+
+def test_overdue_objectives_tell_the_reviewee_with_whom_to_agree_them():
+    [payload] = [c[1] for c in CASES if c[0] == "appraisal.overdue" and c[1]["milestone"] == "objectives"]
+    [mine] = [d for d in RULES["appraisal.overdue"](payload, people) if d.recipient_id == TEACHER]
+    assert mine.subject == "Overdue: agreeing your appraisal objectives"
+    assert "was due on 31 October 2026 (7 days ago). Please agree them with " in mine.body

@@ -115,10 +115,14 @@ def _starts_later(p: dict, people: People) -> date | None:
 
 
 def _your_appraisal_is_open(p: dict, people: People) -> list[Draft]:
+    # a date already passed reads as late: "due by 31 October" in December read as still to come (outsider, issue 20)
+    due = _date(p["objectives_due"])
+    objectives = (f"Objectives were due by {due}: please agree them with your appraiser now. The mid-year review is "
+                  "due" if date.fromisoformat(str(p["objectives_due"])) < _today(people) else
+                  f"Objectives are due by {due}, the mid-year review")
     return _to(people, p["reviewee_id"], "appraisal", "Your appraisal for this year is open",
-               f"Your appraisal for this year is open. Objectives are due by {_date(p['objectives_due'])}, the "
-               f"mid-year review by {_date(p['mid_year_due'])} and the end-of-year review by "
-               f"{_date(p['end_of_year_due'])}.", f"/appraisals/{p['appraisal_id']}")
+               f"Your appraisal for this year is open. {objectives} by {_date(p['mid_year_due'])} and the "
+               f"end-of-year review by {_date(p['end_of_year_due'])}.", f"/appraisals/{p['appraisal_id']}")
 
 
 def appraisal_opened(p: dict, people: People) -> list[Draft]:
@@ -128,9 +132,11 @@ def appraisal_opened(p: dict, people: People) -> list[Draft]:
     reviewee = people(_uuid(p["reviewee_id"]))
     if p.get("appraiser_id") and reviewee is not None:
         first_day = f"They start on {_date(starts)}. " if starts else ""
+        late = date.fromisoformat(str(p["objectives_due"])) < _today(people)
+        ask = (f"Their objectives were due by {_date(p['objectives_due'])}: please agree them with them now."
+               if late else f"Please agree their objectives by {_date(p['objectives_due'])}.")
         out += _to(people, p["appraiser_id"], "appraisal", f"You are appraising {_name(reviewee)} this year",
-                   f"You are {_name(reviewee)}'s appraiser this year. {first_day}Please agree their objectives by "
-                   f"{_date(p['objectives_due'])}.", f"/appraisals/{p['appraisal_id']}")
+                   f"You are {_name(reviewee)}'s appraiser this year. {first_day}{ask}", f"/appraisals/{p['appraisal_id']}")
     return out
 
 
@@ -139,7 +145,8 @@ _MILESTONES = {"objectives": "agreeing objectives", "mid_year_review": "the mid-
 
 
 def appraisal_overdue(p: dict, people: People) -> list[Draft]:
-    """The appraiser; and once it is ESCALATE_AFTER_DAYS late, the academy's HR contacts as well."""
+    """The appraiser (and for objectives, agreed together, the reviewee); and once it is ESCALATE_AFTER_DAYS late,
+    the academy's HR contacts as well."""
     reviewee = people(_uuid(p["reviewee_id"]))
     name = _name(reviewee, "your reviewee")
     milestone = _MILESTONES.get(p["milestone"], p["milestone"]).capitalize()
@@ -147,6 +154,11 @@ def appraisal_overdue(p: dict, people: People) -> list[Draft]:
     out = _to(people, p["appraiser_id"], "appraisal", f"Overdue: {name}'s appraisal",
               f"{milestone} for {name}, whose appraiser you are, was due on {_date(p['due_on'])} "
               f"({_days(p['days_overdue'])} ago).", link)
+    if p["milestone"] == "objectives" and reviewee is not None:  # agreed together: theirs to act on too (outsider)
+        appraiser = people(_uuid(p.get("appraiser_id")))
+        out += _to(people, reviewee.staff_id, "appraisal", "Overdue: agreeing your appraisal objectives",
+                   f"Agreeing your appraisal objectives was due on {_date(p['due_on'])} ({_days(p['days_overdue'])} "
+                   f"ago). Please agree them with {_name(appraiser, 'your appraiser')} in Staffroom.", link)
     if p["days_overdue"] >= ESCALATE_AFTER_DAYS and reviewee is not None:
         for contact in people.hr(_uuid(p["academy_id"])):
             if contact.staff_id not in (reviewee.staff_id, _uuid(p.get("appraiser_id"))):
