@@ -298,3 +298,16 @@ def test_hr_put_someone_on_a_support_plan_change_their_appraiser_and_withdraw_th
     sign_in(phone, suggested="academy HR")
     phone.goto(page.url)
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_the_home_page_says_what_is_next_in_my_appraisal_and_whether_it_is_late(page):
+    """Outsider, issue 20: the home page said "not started" with no word that objectives were overdue; only the
+    appraisal page said so. It now says what the appraisals page says, in words ("Not started", not not_started)."""
+    sign_in(page, suggested="member of staff")
+    line = page.get_by_role("region", name="My appraisal").get_by_role("paragraph").first
+    home = " ".join(line.inner_text().split())
+    page.goto("/appraisals")
+    cells = page.get_by_role("table").first.get_by_role("row").nth(1).locator("td")
+    status, deadline = (" ".join(c.split()) for c in (cells.nth(1).inner_text(), cells.nth(2).inner_text()))
+    assert f"This year's appraisal: {status}" in home and "_" not in home, home
+    assert deadline == "Nothing due" or home.endswith(deadline), (home, deadline)

@@ -6,6 +6,7 @@ from flask import Blueprint, render_template
 from ..app import api, is_hr, signed_in, user
 from ..backend import ApiError
 from ..ui import register_filters
+from .appraisal import next_deadline
 from .hr import mattering, overdue_in
 
 blp = Blueprint("home", __name__)
@@ -18,7 +19,8 @@ def index():
     calls = api()
     me = user()
     # asked for by person: for HR, the first page of everything they may see need not hold their own
-    mine = calls.all_pages("/api/appraisal/appraisals", reviewee_id=str(me.staff_id))
+    mine = [{**a, "deadline": next_deadline(a)}  # late shows here, not only on the appraisal page (outsider)
+            for a in calls.all_pages("/api/appraisal/appraisals", reviewee_id=str(me.staff_id))]
     reviewees = calls.all_pages("/api/appraisal/appraisals", appraiser_id=str(me.staff_id))
     try:
         surveys = [s for s in calls.get("/api/wellbeing/me/surveys") if not s.get("answered")]
