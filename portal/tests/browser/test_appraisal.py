@@ -136,6 +136,14 @@ def test_a_line_manager_sets_objectives_and_completes_a_review(page, staff, shot
     feedback = review.get_by_role("row", name=re.compile("Feedback that moves learning on"))
     expect(feedback).to_contain_text("Partially met")
     shot("mid-year-review-done")
+    # the printable record fits a phone, and says its status in words (outsider, issue 20: 390 px wide with a
+    # review in it; "mid year reviewed")
+    phone = page.context.new_page()
+    phone.set_viewport_size({"width": 375, "height": 740})
+    phone.goto(page.get_by_role("link", name="Printable appraisal record").get_attribute("href"))
+    expect(phone.locator("dt:text-is('Status') + dd")).to_have_text("Mid-year review done")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    phone.close()
     # Issue 20: the end-of-year review could be completed (and signed off) in December. It opens six weeks before
     # it is due (the demo's cycle is dated around today: due in 157 days, so it opens in 115).
     opens = date.today() + timedelta(days=157 - 42)

@@ -33,8 +33,8 @@ def test_mid_year_review_before_objectives_are_agreed_is_409(client, trust, step
     unchanged()
     body = problem(client.post(f"/appraisals/{a['id']}/reviews/mid-year", json=steps.review_body(a["id"]),
                                headers=trust.hod.headers), 409)
-    assert body["detail"] == (f"to complete the mid-year review the appraisal must be 'objectives agreed' "
-                              f"(appraisal {a['id']} is 'not started')")
+    assert body["detail"] == ("to complete the mid-year review the appraisal must be 'objectives agreed' "
+                              "(it is 'not started')")
 
 
 def test_end_of_year_review_before_the_mid_year_review_is_409(client, trust, steps, problem, unchanged):
@@ -43,14 +43,14 @@ def test_end_of_year_review_before_the_mid_year_review_is_409(client, trust, ste
     body = problem(client.post(f"/appraisals/{a['id']}/reviews/end-of-year",
                                json=steps.review_body(a["id"], teaching_judgement="good_or_better"),
                                headers=trust.hod.headers), 409)
-    assert "'mid year reviewed'" in body["detail"] and "is 'objectives agreed'" in body["detail"]
+    assert "'mid-year review done'" in body["detail"] and "is 'objectives agreed'" in body["detail"]
 
 
 def test_sign_off_before_the_end_of_year_review_is_409(client, trust, steps, problem, unchanged):
     a = steps.mid_year_reviewed()
     unchanged()
     body = problem(client.post(f"/appraisals/{a['id']}/sign-off", json={}, headers=trust.teacher.headers), 409)
-    assert "to sign off the appraisal must be 'end of year reviewed'" in body["detail"]
+    assert "to sign off the appraisal must be 'end-of-year review done'" in body["detail"]
 
 
 def test_a_second_mid_year_review_is_409(client, trust, steps, problem, unchanged):

@@ -46,7 +46,10 @@ class Status(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ")
+        """As people say it ("mid year reviewed" reached the portal's pages, outsider, issue 20)."""
+        return {"mid_year_reviewed": "mid-year review done", "end_of_year_reviewed": "end-of-year review done",
+                "not_started": "not started", "objectives_agreed": "objectives agreed",
+                "signed_off": "signed off"}.get(self.value, self.value)
 
 
 IN_PROGRESS = (Status.NOT_STARTED, Status.OBJECTIVES_AGREED, Status.MID_YEAR_REVIEWED, Status.END_OF_YEAR_REVIEWED)
@@ -405,7 +408,7 @@ class Appraisal:
     def _needs(self, *statuses: Status, to: str) -> None:
         if self.status not in statuses:
             wanted = " or ".join(f"'{s.label}'" for s in statuses)
-            raise IllegalTransition(f"to {to} the appraisal must be {wanted} (appraisal {self.id} is '{self.status.label}')")
+            raise IllegalTransition(f"to {to} the appraisal must be {wanted} (it is '{self.status.label}')")
 
     def _in_progress(self, to: str) -> None:
         self._needs(*IN_PROGRESS, to=to)
@@ -536,7 +539,7 @@ class Appraisal:
         if review is None:
             raise IllegalTransition(f"there is no {Stage(stage).value.replace('_', '-')} review to comment on yet")
         if self.status in FINISHED:
-            raise IllegalTransition(f"appraisal {self.id} is '{self.status.label}'; comments are closed")
+            raise IllegalTransition(f"the appraisal is '{self.status.label}'; comments are closed")
         review.reviewee_comments = comments
         return review
 

@@ -9,19 +9,20 @@ RECORD = """<!doctype html>
   body { font: 11pt/1.45 system-ui, -apple-system, "Segoe UI", Arial, sans-serif; color: #111; max-width: 48rem; margin: 2rem auto; padding: 0 1rem; }
   h1 { font-size: 1.5rem; margin-bottom: .25rem; } h2 { font-size: 1.15rem; margin-top: 2rem; border-bottom: 2px solid #111; }
   h3 { font-size: 1rem; margin-bottom: .25rem; } dl { display: grid; grid-template-columns: 14rem 1fr; gap: .2rem 1rem; }
-  dt { font-weight: 600; } table { width: 100%; border-collapse: collapse; margin: .5rem 0; }
+  dt { font-weight: 600; } dd { margin: 0; overflow-wrap: anywhere; } table { width: 100%; border-collapse: collapse; margin: .5rem 0; }
   th, td { border: 1px solid #555; padding: .3rem .5rem; text-align: left; vertical-align: top; }
   .confidential { border: 2px solid #111; padding: .5rem 1rem; } .muted { color: #444; }
+  @media (max-width: 40rem) { dl { grid-template-columns: 1fr; } dd { margin-bottom: .4rem; } } /* 375 px: it overflowed */
   @media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; } section { break-inside: avoid; } }
 </style>
 </head>
-<body>
+<body><main>
 <h1>Appraisal record</h1>
 <p class="muted">{{ cycle.name }} &middot; printed {{ printed.strftime("%d %B %Y") }}</p>
 <dl>
   <dt>Reviewee</dt><dd>{{ a.reviewee_name or a.reviewee_id }}</dd>
   <dt>Appraiser</dt><dd>{{ a.appraiser_name or a.appraiser_id or "not assigned" }}</dd>
-  <dt>Status</dt><dd>{{ a.status.value.replace("_", " ") }}</dd>
+  <dt>Status</dt><dd>{{ a.status.label|capitalize }}</dd>
   <dt>Objectives due</dt><dd>{{ a.key_dates.objectives_due.strftime("%d %B %Y") }}</dd>
   <dt>Mid-year review due</dt><dd>{{ a.key_dates.mid_year_due.strftime("%d %B %Y") }}</dd>
   <dt>End-of-year review due</dt><dd>{{ a.key_dates.end_of_year_due.strftime("%d %B %Y") }}</dd>
@@ -74,6 +75,6 @@ RECORD = """<!doctype html>
 {% endif %}
 
 {% if a.sign_off_comment %}<h2>Reviewee's sign-off comment</h2><p>{{ a.sign_off_comment }}</p>{% endif %}
-</body>
+</main></body>
 </html>
 """
