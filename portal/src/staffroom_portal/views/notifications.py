@@ -146,10 +146,12 @@ NOT_A_LINK = "This link is not complete: copy the whole link from the email, or 
 
 def _unsubscribe(method: str) -> dict:
     link = {name: request.args.get(name, "") for name in ("staff_id", "category", "signature")}
+    issued = request.args.get("issued")  # links from before it carried none
     try:
         if not all(link.values()):
             raise ApiError(422, "Unprocessable Entity", NOT_A_LINK)
-        return portal().backend.as_(None).request(method, "/api/notifications/unsubscribe", params=link)
+        return portal().backend.as_(None).request(method, "/api/notifications/unsubscribe",
+                                                  params=link | ({"issued": issued} if issued else {}))
     except ApiError as error:
         if error.status == 422:  # cut short or mangled on its way: as good as no link
             raise ApiError(404, "Not Found", NOT_A_LINK) from None

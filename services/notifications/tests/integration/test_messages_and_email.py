@@ -99,7 +99,8 @@ def test_optional_emails_carry_one_click_unsubscribe_and_it_works(world, smtp, s
     send_due(world.context.engine, settings, URL, KEY)
     [mail] = smtp.received
     assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    signature = unsubscribe_signature(KEY, person["staff_id"], "surveys")
+    issued = int(re.search(r"issued=(\d+)", mail["List-Unsubscribe"]).group(1))
+    signature = unsubscribe_signature(KEY, person["staff_id"], "surveys", issued)
     assert signature in mail["List-Unsubscribe"]
     # as it went over SMTP: the header is the plain <URL> RFC 2369 and 8058 ask for, not an RFC 2047 encoded-word
     # that mail programs do not read as a link (an outsider found it so), and the email is dated
@@ -109,12 +110,46 @@ def test_optional_emails_carry_one_click_unsubscribe_and_it_works(world, smtp, s
     assert re.search(rb"^Date: \w{3}, \d{1,2} \w{3} \d{4} \d\d:\d\d:\d\d \+0000\r$", raw, re.M)
     assert "<script" not in mail.get_body(("html",)).get_content()
 
-    inbox.unsubscribe(world.context.uow(), KEY, person["staff_id"], "surveys", signature)
+    inbox.unsubscribe(world.context.uow(), KEY, person["staff_id"], "surveys", signature, issued)
+    inbox.unsubscribe(world.context.uow(), KEY, person["staff_id"], "surveys", signature, issued)  # a retry: fine
     world.deliver(invitation(world, person))
     assert len(world.messages(person["staff_id"])) == 2  # the inbox still gets it
     assert send_due(world.context.engine, settings, URL, KEY)["sent"] == 0  # but no email
     with pytest.raises(Exception):
-        inbox.unsubscribe(world.context.uow(), KEY, person["staff_id"], "surveys", "0" * 64)
+        inbox.unsubscribe(world.context.uow(), KEY, person["staff_id"], "surveys", "0" * 64, issued)
+
+
+def test_an_old_unsubscribe_link_cannot_undo_a_later_choice(world, smtp, settings):
+    """Outsider, issue 20: whoever held an old email (the mail spool, a forwarded copy) could replay its link and
+    switch someone's survey emails off again after they had turned them back on, without their knowing."""
+    from staffroom_shared.errors import Conflict
+
+    person = world.join(first_name="Sofia", email="sofia@oak.example")
+    world.deliver(invitation(world, person))
+    send_due(world.context.engine, settings, URL, KEY)
+    link = smtp.received[-1]["List-Unsubscribe"]
+    issued = int(re.search(r"issued=(\d+)", link).group(1))
+    old = (KEY, person["staff_id"], "surveys", unsubscribe_signature(KEY, person["staff_id"], "surveys", issued), issued)
+    inbox.unsubscribe(world.context.uow(), *old)
+    inbox.set_preferences(world.context.uow(), person["staff_id"], {"surveys": "instant"})  # she turns them back on
+    with pytest.raises(Conflict, match="sent before you last chose"):
+        inbox.unsubscribe(world.context.uow(), *old)
+    with pytest.raises(Conflict):  # nor a link from before links carried when they were issued
+        inbox.unsubscribe(world.context.uow(), KEY, person["staff_id"], "surveys",
+                          unsubscribe_signature(KEY, person["staff_id"], "surveys"))
+    uow = world.context.uow()
+    with uow:
+        [surveys] = [p for p in inbox.preferences_of(uow.session, person["staff_id"]) if p["category"] == "surveys"]
+    assert surveys["email"] == "instant"  # her choice stands
+    # an email sent after her choice carries a link that works
+    import time
+
+    time.sleep(1.1)  # links are issued to the second
+    world.deliver(invitation(world, person))
+    send_due(world.context.engine, settings, URL, KEY)
+    newer = int(re.search(r"issued=(\d+)", smtp.received[-1]["List-Unsubscribe"]).group(1))
+    assert inbox.unsubscribe(world.context.uow(), KEY, person["staff_id"], "surveys",
+                             unsubscribe_signature(KEY, person["staff_id"], "surveys", newer), newer)["email"] == "off"
 
 
 def test_html_is_escaped(world, smtp, settings):

@@ -64,6 +64,7 @@ preferences = Table(  # a person's choices per category: email at once, in a dai
     Column("staff_id", Uuid, primary_key=True),
     Column("category", String(40), primary_key=True),
     Column("email", String(10), nullable=False),  # instant | digest | off
+    Column("changed_at", UtcDateTime, nullable=True),  # an unsubscribe link older than this cannot undo it
 )
 
 quiet_hours = Table(  # a person's quiet hours (UK time): email waits until they end; the inbox does not

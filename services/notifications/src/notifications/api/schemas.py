@@ -49,6 +49,9 @@ class UnsubscribeQuerySchema(Schema):
     staff_id = fields.UUID(required=True)
     category = fields.String(required=True, validate=validate.Length(max=40))
     signature = fields.String(required=True, validate=validate.Length(max=128))
+    issued = fields.Integer(strict=False, load_default=None, validate=validate.Range(min=0, max=2**40), metadata={
+        "description": "when the link was issued (seconds since 1970); a link older than the person's last choice "
+                       "for the category cannot undo it (409). Links from before this field are read as old."})
 
 
 class DeadLetterSchema(Schema):

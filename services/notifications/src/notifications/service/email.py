@@ -82,13 +82,18 @@ class SmtpSettings:
                    max_per_minute=int(limit) if limit else None)
 
 
-def unsubscribe_signature(key: bytes, staff_id: uuid.UUID, category: str) -> str:
-    return hmac.new(key, f"unsubscribe:{staff_id}:{category}".encode(), hashlib.sha256).hexdigest()
+def unsubscribe_signature(key: bytes, staff_id: uuid.UUID, category: str, issued: int | None = None) -> str:
+    """Signs a link for this person and category, issued at this moment (seconds since 1970; None: a link from
+    before links carried it)."""
+    when = "" if issued is None else f":{issued}"
+    return hmac.new(key, f"unsubscribe:{staff_id}:{category}{when}".encode(), hashlib.sha256).hexdigest()
 
 
-def unsubscribe_link(public_url: str, key: bytes, staff_id: uuid.UUID, category: str) -> str:
-    query = urlencode({"staff_id": str(staff_id), "category": category,
-                       "signature": unsubscribe_signature(key, staff_id, category)})
+def unsubscribe_link(public_url: str, key: bytes, staff_id: uuid.UUID, category: str, issued: int) -> str:
+    """Carries when it was issued, so that it cannot undo a choice the person made after it (outsider, issue 20:
+    an old email's link, replayed, switched someone's survey emails off again after they had turned them on)."""
+    query = urlencode({"staff_id": str(staff_id), "category": category, "issued": issued,
+                       "signature": unsubscribe_signature(key, staff_id, category, issued)})
     return f"{public_url}/notifications/unsubscribe?{query}"  # the portal's page: it asks, then posts
 
 
@@ -150,8 +155,8 @@ def compose(row, settings: SmtpSettings, public_url: str, key: bytes, items: lis
                   **_personal(row, None, carried=False)}
     else:
         category = CATEGORIES[row.category]
-        unsubscribe = None if category.statutory else unsubscribe_link(public_url, key, row.recipient_id,
-                                                                         row.category)
+        unsubscribe = None if category.statutory else unsubscribe_link(
+            public_url, key, row.recipient_id, row.category, int(datetime.now(timezone.utc).timestamp()))
         subject = row.subject
         values = {"body": row.body, "link": _absolute(public_url, row.link), "unsubscribe": unsubscribe,
                   "trust": settings.trust_name, "category_title": category.title, "preferences": None,

@@ -64,27 +64,39 @@ def set_preferences(uow, staff_id: uuid.UUID, choices: dict[str, str]) -> None:
         for category, how in choices.items():
             uow.session.execute(delete(preferences).where(preferences.c.staff_id == staff_id,
                                                           preferences.c.category == category))
-            uow.session.execute(insert(preferences).values(staff_id=staff_id, category=category, email=how))
+            uow.session.execute(insert(preferences).values(staff_id=staff_id, category=category, email=how,
+                                                           changed_at=datetime.now(timezone.utc)))
         uow.commit()
 
 
-def unsubscribing(session, key: bytes, staff_id: uuid.UUID, category: str, signature: str) -> dict:
+def unsubscribing(session, key: bytes, staff_id: uuid.UUID, category: str, signature: str,
+                  issued: int | None = None) -> dict:
     """What an email's unsubscribe link is about (its category, and how its emails come now), changing nothing:
-    no sign-in, so the link's signature is the proof."""
+    no sign-in, so the link's signature is the proof. A link issued before the person last chose how these emails
+    come cannot undo that choice: whoever holds an old email (a mail spool, a forwarded copy) cannot switch them
+    off again behind the person's back (outsider, issue 20)."""
     if category not in CATEGORIES or not hmac.compare_digest(
-            unsubscribe_signature(key, staff_id, category), signature):
+            unsubscribe_signature(key, staff_id, category, issued), signature):
         raise NotFound("this unsubscribe link is not valid")
     if CATEGORIES[category].statutory:
         raise Conflict("these emails cannot be switched off")
-    return next(p for p in preferences_of(session, staff_id) if p["category"] == category)
+    found = next(p for p in preferences_of(session, staff_id) if p["category"] == category)
+    changed = session.execute(select(preferences.c.changed_at).where(
+        preferences.c.staff_id == staff_id, preferences.c.category == category)).scalar()
+    if changed is not None and found["email"] != "off" and (
+            issued is None or changed.timestamp() > issued):
+        raise Conflict("this link is from an email sent before you last chose how these emails come, so it cannot "
+                       "change that choice: choose in your notification preferences in Staffroom")
+    return found
 
 
-def unsubscribe(uow, key: bytes, staff_id: uuid.UUID, category: str, signature: str) -> dict:
+def unsubscribe(uow, key: bytes, staff_id: uuid.UUID, category: str, signature: str, issued: int | None = None) -> dict:
     """The link in an email, followed (the confirmation page's button, or the mail program's one click of RFC
     8058): no more emails of this category. Returns the category as it now is."""
     with uow:
-        found = unsubscribing(uow.session, key, staff_id, category, signature)
-    set_preferences(uow, staff_id, {category: "off"})
+        found = unsubscribing(uow.session, key, staff_id, category, signature, issued)
+    if found["email"] != "off":  # followed twice (a mail program retrying): already done
+        set_preferences(uow, staff_id, {category: "off"})
     return found | {"email": "off"}
 
 
