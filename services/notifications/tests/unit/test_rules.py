@@ -64,7 +64,7 @@ CASES = [
     ("cpd.enrolment_approved", ref(approved_by=str(MANAGER), stage="line_manager", status="awaiting_hr"),
      {(TEACHER, "cpd_updates"), (MANAGER, "cpd_approvals")}),  # HR (the manager here) approves next
     ("cpd.enrolment_approved", ref(approved_by=str(MANAGER), stage="hr", status="awaiting_agreement"),
-     {(TEACHER, "cpd_updates")}),
+     set()),  # cpd.agreement_required's message says it: one message, not two (outsider, issue 20)
     ("cpd.enrolment_declined", ref(declined_by=str(MANAGER), note="Budget is spent"), {(TEACHER, "cpd_updates")}),
     ("cpd.enrolled", ref(starts_on="2027-01-10", from_waiting_list=True, programme_kind="npq"),
      {(TEACHER, "cpd_updates")}),
@@ -196,11 +196,15 @@ def test_a_line_manager_s_approval_says_hr_approves_next_and_hr_s_says_it_is_don
     assert "Priya, your line manager, approved" in first[TEACHER].body and "HR at your academy approves it next" in (
         first[TEACHER].body)
     assert first[MANAGER].subject == "Tom asks to attend NPQ in Senior Leadership: HR approval needed"
-    [last] = RULES["cpd.enrolment_approved"](ref(approved_by=str(MANAGER), stage="hr", status="awaiting_agreement"),
-                                             people)
+    [last] = RULES["cpd.enrolment_approved"](ref(approved_by=str(MANAGER), stage="hr", status="confirmed"), people)
     assert last.subject == "Your request for NPQ in Senior Leadership is approved"
-    assert "Priya (HR) approved" in last.body and "sign its training agreement" in last.body
+    assert "Priya (HR) approved" in last.body
     assert last.subject != first[TEACHER].subject
+    # approved with an agreement to sign: one message, the agreement's, says both (outsider: two near the same)
+    assert RULES["cpd.enrolment_approved"](ref(approved_by=str(MANAGER), stage="hr", status="awaiting_agreement"),
+                                           people) == []
+    [sign] = RULES["cpd.agreement_required"](ref(agreement_id=str(uuid.uuid4())), people)
+    assert "is approved. Before your place (£2,450) is confirmed, please read and sign" in sign.body
 
 
 def test_another_person_is_named_in_full_so_namesakes_are_not_confused():
@@ -289,3 +293,12 @@ def test_overdue_objectives_tell_the_reviewee_with_whom_to_agree_them():
     [mine] = [d for d in RULES["appraisal.overdue"](payload, people) if d.recipient_id == TEACHER]
     assert mine.subject == "Overdue: agreeing your appraisal objectives"
     assert "was due on 31 October 2026 (7 days ago). Please agree them with " in mine.body
+
+
+def test_one_objective_was_agreed_not_were():
+    """Outsider, issue 20: "Your 1 objective for this year were agreed"."""
+    [payload] = [c[1] for c in CASES if c[0] == "appraisal.objectives_agreed"]
+    mine, theirs = RULES["appraisal.objectives_agreed"]({**payload, "objective_count": 1}, people)
+    assert "Your 1 objective for this year was agreed on" in mine.body and "objective for this year was" in theirs.body
+    mine, _ = RULES["appraisal.objectives_agreed"]({**payload, "objective_count": 3}, people)
+    assert "Your 3 objectives for this year were agreed on" in mine.body

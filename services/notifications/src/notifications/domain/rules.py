@@ -181,14 +181,14 @@ def objectives_agreed(p: dict, people: People) -> list[Draft]:
     """Both people: the objectives are settled, and what comes next."""
     reviewee = people(_uuid(p["reviewee_id"]))
     count = p["objective_count"]
-    objectives = f"{count} objective{'s' if count != 1 else ''}"
+    objectives = f"{count} objective{'s' if count != 1 else ''} for this year {'was' if count == 1 else 'were'}"
     link = f"/appraisals/{p['appraisal_id']}"
     out = _to(people, p["reviewee_id"], "appraisal", "Your appraisal objectives are agreed",
-              f"Your {objectives} for this year were agreed on {_date(p['agreed_on'])}. You can record progress "
+              f"Your {objectives} agreed on {_date(p['agreed_on'])}. You can record progress "
               "against them in Staffroom at any time before the mid-year review.", link)
     if reviewee is not None and p.get("appraiser_id"):
         out += _to(people, p["appraiser_id"], "appraisal", f"{_name(reviewee)}'s objectives are agreed",
-                   f"{_name(reviewee)}'s {objectives} for this year were agreed on {_date(p['agreed_on'])}.", link)
+                   f"{_name(reviewee)}'s {objectives} agreed on {_date(p['agreed_on'])}.", link)
     return out
 
 
@@ -284,8 +284,9 @@ def enrolment_approved(p: dict, people: People) -> list[Draft]:
                                f"(cost {_money(p['cost'])}). As it is over the trust's approval threshold, HR approves "
                                "next. Please approve or decline the request.", link)
         return out
-    after = {"awaiting_agreement": " Next, please sign its training agreement: Staffroom has sent it to you.",
-             "waiting": " You are on the waiting list for a place; you will hear when one is yours."}
+    if p["status"] == "awaiting_agreement":
+        return []  # the agreement to sign (cpd.agreement_required) says so, in one message, not two (outsider)
+    after = {"waiting": " You are on the waiting list for a place; you will hear when one is yours."}
     return _to(people, p["staff_id"], "cpd_updates", f"Your request for {title} is approved",
                f"{by} approved your request for a place on {title}.{after.get(p['status'], '')}", link)
 
@@ -304,9 +305,11 @@ def enrolled(p: dict, people: People) -> list[Draft]:
 
 
 def agreement_required(p: dict, people: People) -> list[Draft]:
+    """The request is approved (by whoever had to) and one step is left: the one message of that approval."""
     return _to(people, p["staff_id"], "cpd_updates", f"Please sign the training agreement for {p['programme_title']}",
-               f"Before your place on {p['programme_title']} ({_money(p['cost'])}) is confirmed, please read and sign its "
-               f"training agreement.", f"/cpd/agreements/{p['agreement_id']}")
+               f"Your request for a place on {p['programme_title']} is approved. Before your place "
+               f"({_money(p['cost'])}) is confirmed, please read and sign its training agreement.",
+               f"/cpd/agreements/{p['agreement_id']}")
 
 
 def future_leader_nominated(p: dict, people: People) -> list[Draft]:
