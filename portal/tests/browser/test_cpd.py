@@ -72,6 +72,8 @@ def test_a_member_of_staff_requests_cpd_the_manager_approves_and_the_member_of_s
     expect(page).to_have_url(enrolment_url)
     expect(page.get_by_role("heading", level=1)).to_contain_text(f"{member}’s request")
     expect(page.get_by_text("To lead the Year 9 English curriculum review")).to_be_visible()
+    # the manager is the one it waits for: it says so (outsider, issue 20: "waiting for the line manager", to her)
+    expect(page.get_by_text("Where it stands")).to_contain_text("waiting for you")
     assert accessibility_violations(page) == []
     shot("manager-opens-the-request")
     page.get_by_label(re.compile("^A note for")).fill("Yes: a good fit for next year.")
@@ -93,6 +95,8 @@ def test_a_member_of_staff_requests_cpd_the_manager_approves_and_the_member_of_s
     message.get_by_role("link", name=subject).click()
     expect(page).to_have_url(enrolment_url)
     expect(page.get_by_text("Where it stands")).to_contain_text("waiting for HR")
+    # the line manager's decision is named as hers, not as "Decided on" before HR have (outsider, issue 20)
+    expect(page.locator("dt", has_text="Line manager approved on")).to_have_count(1)
     shot("member-follows-the-message")
     page.goto("/notifications")
     expect(message).not_to_contain_text("Unread")
@@ -121,7 +125,7 @@ def test_refused_requests_and_declines_say_why_and_keep_what_was_typed(page, sho
     page.get_by_role("button", name="Decline the request").click()
     expect(page.get_by_role("alert")).to_contain_text("Say why you are declining")
     expect(page.get_by_label("Why you are declining")).to_have_attribute("aria-invalid", "true")
-    expect(page.get_by_text("Where it stands")).to_contain_text("waiting for the line manager")
+    expect(page.get_by_text("Where it stands")).to_contain_text("waiting for you")  # Farah: the line manager
     assert accessibility_violations(page) == []
     shot("decline-with-no-reason")
     page.get_by_label("Why you are declining").fill("The NPQ budget for this year is spent; ask again in April.")

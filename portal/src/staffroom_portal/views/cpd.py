@@ -189,7 +189,7 @@ def plan(form: Form | None = None):
     found = my_plan()
     programmes = api().all_pages("/api/cpd/programmes")
     return render_template("cpd/plan.html", plan=found, programmes=programmes, sources=SOURCES,
-                           titles={p["id"]: p["title"] for p in programmes},
+                           titles={p["id"]: p["title"] for p in programmes}, today_iso=date.today().isoformat(),
                            form=form or Form()), 422 if form and form.error else 200
 
 
