@@ -128,7 +128,8 @@ def refuse_unstorable_text(files: bool = True) -> None:
     found = request_problems(request, files)
     if not found:
         return
-    shown = [f"{e.pop('field')}: {e['detail']}" for e in found[:3]]
+    shown = [f"{field} {e['detail']}" if (field := e.pop("field")) == "the file" else f"{field}: {e['detail']}"
+             for e in found[:3]]  # "the file is a spreadsheet workbook", not "the file: is" (outsider, issue 20)
     for error in found[3:]:
         del error["field"]  # said in `detail` only: the errors keep the one shape every 422 has
     more = f" (and {len(found) - 3} more; see errors)" if len(found) > 3 else ""

@@ -190,7 +190,8 @@ def _imported(result):
     if not result.ok:
         status, title = (409, "Conflict") if result.cycles == len(result.errors) else (422, "Unprocessable Content")
         raise Problem(status, title,
-                      f"the file has {len(result.errors)} error(s); nothing was imported. Fix them and upload it again.",
+                      f"the file has {len(result.errors)} {'error' if len(result.errors) == 1 else 'errors'}; nothing was "
+                      f"imported. Fix {'it' if len(result.errors) == 1 else 'them'} and upload it again.",
                       errors=result.errors, rows=result.rows)
     return result
 

@@ -144,8 +144,9 @@ def parse(text: str) -> ParsedFile:
     except StopIteration:
         result.errors.append(RowError(1, None, "the file is empty; the first line must name the columns"))
         return result
-    except csv.Error as exc:
-        result.errors.append(RowError(1, None, f"the first line cannot be read as CSV ({exc})"))
+    except csv.Error:
+        result.errors.append(RowError(1, None, f"the first line cannot be read as CSV: a cell in it is longer than "
+                                               f"{csv.field_size_limit():,} characters"))
         return result
     index: dict[str, int] = {}
     aliases = {alias.replace(" ", ""): canonical for canonical, names in COLUMNS.items() for alias in names}
@@ -171,8 +172,9 @@ def parse(text: str) -> ParsedFile:
             values = next(reader)
         except StopIteration:
             break
-        except csv.Error as exc:  # e.g. a field over the csv module's size limit: not a staff file
-            result.errors.append(RowError(next_line, None, f"this line cannot be read as CSV ({exc})"))
+        except csv.Error:  # e.g. a field over the csv module's size limit: not a staff file
+            result.errors.append(RowError(next_line, None, f"this line cannot be read as CSV: a cell in it is longer "
+                                                           f"than {csv.field_size_limit():,} characters"))
             break
         # A quoted field may span lines, so a row's line is where it starts, as a spreadsheet user sees it.
         line, next_line = next_line, reader.line_num + 1
