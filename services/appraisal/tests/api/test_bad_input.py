@@ -113,6 +113,17 @@ def test_an_observation_over_the_cycle_cap_is_409(client, trust, steps, problem,
     assert "at most 1 observations" in detail
 
 
+def test_an_observation_dated_outside_the_appraisal_s_year_or_in_the_future_is_422(client, trust, steps, problem,
+                                                                                      unchanged):
+    """Outsider, issue 20: 1 January 0001 and 2030 were recorded, and "Lesson observation, 1 January 1" shown."""
+    a = steps.started()
+    unchanged()
+    for day in ("0001-01-01", (date.today() + timedelta(days=1)).isoformat(), "2019-01-01"):
+        body = {"kind": "lesson_observation", "observed_on": day, "focus": "Questioning"}
+        refused = problem(client.post(f"/appraisals/{a['id']}/observations", json=body, headers=trust.hod.headers), 422)
+        assert refused["errors"][0]["pointer"] == "#/observed_on" and refused["detail"].startswith("the date must be from")
+
+
 # -- rules broken by the content: 422 -------------------------------------------------------------
 
 def test_assessments_missing_an_objective_are_422(client, trust, steps, problem, unchanged):

@@ -489,6 +489,16 @@ def meeting(**overrides) -> Meeting:
     return Meeting(**values)
 
 
+def test_observations_are_kept_in_the_order_they_happened_not_the_order_they_were_typed():
+    """Outsider, issue 20: an observation recorded late was listed after later ones."""
+    a = agreed()
+    later, earlier = observation(), observation()
+    earlier.observed_on = TODAY - timedelta(days=20)
+    a.add_observation(later, cap=None)
+    a.add_observation(earlier, cap=None)
+    assert a.observations == [earlier, later]
+
+
 def test_observations_stop_at_the_cycle_cap():
     a = agreed()
     a.add_observation(observation(), cap=2)

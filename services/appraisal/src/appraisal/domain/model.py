@@ -559,6 +559,7 @@ class Appraisal:
                                     f"(appraisal {self.id} has {len(self.observations)})")
         observation.appraisal_id = self.id
         self.observations.append(observation)
+        self.observations.sort(key=lambda o: o.observed_on)  # in date order, as they happened (outsider, issue 20)
 
     def schedule(self, meeting: Meeting) -> None:
         self._in_progress("arrange a meeting")

@@ -195,7 +195,15 @@ def add_observation(uow, principal, appraisal_id, data: dict) -> Observation:
         if observation.observer_id is None or repo.person(observation.observer_id) is None:
             raise Unprocessable("the observer must be a member of staff",
                                 errors=[{"location": "json", "pointer": "#/observer_id", "detail": "unknown member of staff"}])
-        appraisal.add_observation(observation, repo.cycle(appraisal.cycle_id).observation_cap)
+        cycle, person = repo.cycle(appraisal.cycle_id), repo.person(appraisal.reviewee_id)
+        # in this appraisal's year, and in the past (outsider, issue 20: "1 January 1" and 2030 were taken)
+        earliest = max(cycle.starts_on, person.start_date) if person and person.start_date else cycle.starts_on
+        latest = min(datetime.now(UK).date(), cycle.ends_on)
+        if not earliest <= observation.observed_on <= latest:
+            detail = (f"the date must be from {earliest:%-d %B %Y} (when this appraisal's year began for them) to "
+                      f"{latest:%-d %B %Y}")
+            raise Unprocessable(detail, errors=[{"location": "json", "pointer": "#/observed_on", "detail": detail}])
+        appraisal.add_observation(observation, cycle.observation_cap)
         added.append(observation)
         return {"observation": {"id": observation.id, **data}}
 
