@@ -164,6 +164,11 @@ def test_the_catalogue_can_be_searched_and_filtered(page, shot):
     expect(page.get_by_role("link", name="NPQ in Senior Leadership")).to_be_visible()
     expect(page.get_by_role("link", name="Running appraisals well")).to_have_count(0)
     expect(page.get_by_role("searchbox")).to_have_value("leadership")
+    # who approves, as the programme's own page says it (outsider, issue 20: "your line manager" alone, for £2,450)
+    npqsl = page.locator("article, li, section, div").filter(
+        has=page.get_by_role("link", name="NPQ in Senior Leadership")).last
+    expect(npqsl).to_contain_text("Your line manager, then your academy's HR team")
+    expect(npqsl).to_contain_text("then you sign a training agreement")
     shot("searched")
     page.get_by_role("searchbox").fill("")
     page.get_by_role("radio", name="Free", exact=True).check()

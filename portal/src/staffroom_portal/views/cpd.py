@@ -79,7 +79,7 @@ def catalogue():
         query["min_cost"] = "0.01"
     programmes = api().all_pages("/api/cpd/programmes", **query)
     return render_template("cpd/catalogue.html", programmes=programmes, chosen=chosen, kinds=KINDS, modes=MODES,
-                           costs=COSTS, filtered=any(chosen.values()))
+                           costs=COSTS, filtered=any(chosen.values()), settings=api().get("/api/cpd/settings"))
 
 
 @blp.get("/programmes/<uuid:programme_id>")
