@@ -5,7 +5,7 @@ Figures are read as of a fixed day (TODAY); the facts kept from events do not de
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 from targets.domain.targets import TARGETS
 from targets.service import measures
@@ -149,10 +149,15 @@ def test_training_agreements_counts_those_signed_in_either_order(world):
     world.agreement(signed_first, "cpd.agreement_required", date(2027, 2, 1), agreement_id=agreement)
     world.agreement(unsigned, "cpd.agreement_required", date(2027, 3, 1))
     world.agreement(old, "cpd.agreement_required", date(2026, 5, 1))
+    # needed three days ago: time to read and sign it yet, so neither counted nor listed (outsider, issue 20: one
+    # issued minutes before put the target "at risk" and emailed HR, then "met" when it was signed)
+    fresh = world.starter(date(2019, 9, 1))
+    world.agreement(fresh, "cpd.agreement_required", TODAY - timedelta(days=3))
 
     key = "training_agreements_in_place"
     assert world.figures(key, TODAY) == {world.academy_id: (2, 3), None: (2, 3)}
     assert world.people(key, TODAY) == [(unsigned["staff_id"], "unsigned", date(2027, 3, 1), "NPQSL")]
+    assert world.figures(key, TODAY + timedelta(days=11))[None] == (2, 4)  # two weeks on, it counts
 
 
 def test_future_leaders_counts_offers_made_after_the_nomination(world):

@@ -69,7 +69,7 @@ def test_an_event_marks_the_targets_it_moves_once_and_judges_none(world, monkeyp
 def test_judge_pending_judges_each_marked_target_once_and_clears_the_marks(world, monkeypatch):
     world.starter(TODAY - timedelta(days=30))
     person = world.starter(TODAY - timedelta(days=400))
-    world.agreement(person, "cpd.agreement_required", TODAY)
+    world.agreement(person, "cpd.agreement_required", TODAY - timedelta(days=15))  # unsigned two weeks on
     calls = judged_keys(monkeypatch)
 
     result = world.judge()

@@ -231,7 +231,9 @@ TARGETS: dict[str, Target] = {t.key: t for t in (
         "training_agreements_in_place",
         "Training agreements in place for significant development programmes",
         "Training agreements needed in the period this target looks back over (for programmes costing at least "
-        "the trust's agreement threshold): the share signed. Listed: people whose agreement is not signed.",
+        "the trust's agreement threshold): the share signed. One not yet signed counts two weeks after it was "
+        "needed, so there is time to read and sign it. Listed: people whose agreement is two weeks old or more and "
+        "not signed.",
         states={"unsigned": "training agreement for {about}, needed since {due_on}, not signed"}),
     Target(
         "future_leaders_offered",
