@@ -151,7 +151,8 @@ def seed_progress(appraisal: ServiceContext, cycle_id, keep: set, today: date, *
             steps.agree_objectives(appraisal.uow(actor=str(by)), who, appraisal_id, today=agreed_on)
         counts["agreed_late" if late else "agreed_on_time"] += 1
         if chance.random() < 0.25 and dates.mid_year_opens_on <= today:
-            held = max(dates.mid_year_opens_on, today - timedelta(days=chance.randint(0, 20)))
+            # after the objectives it reviews (outsider, issue 20: one held five days before they were agreed)
+            held = max(dates.mid_year_opens_on, today - timedelta(days=chance.randint(0, 20)), agreed_on)
             steps.complete_review(appraisal.uow(actor=str(appraiser_id)), appraiser, appraisal_id, Stage.MID_YEAR, {
                 "assessments": {str(o): {"rating": "met", "comment": "On track."} for o in objectives},
                 "overall_outcome": chance.choice(("meets_expectations", "meets_expectations", "exceeds_expectations")),

@@ -59,7 +59,10 @@ def staff_csv(academies: list[tuple[str, str, str]], per_academy: int, *, seed: 
                 category, post, manager = "Support", rng.choice(SUPPORT_POSTS), rng.choice(managers[:3])
             if i < max(8, per_academy // 8):
                 managers.append(code)
-            start = joined_by - timedelta(days=rng.randint(30, 365 * 15))
+            days = rng.randint(30, 365 * 15)
+            if post == "Early Career Teacher":  # in their first two years (outsider, issue 20: one from 2012)
+                days = 30 + days % 700
+            start = joined_by - timedelta(days=days)
             fte = rng.choice(["1.0", "1.0", "1.0", "0.8", "0.6", "0.4"])
             writer.writerow([code, first, last, f"{first}.{last}.{n}@{domain}".lower(), urn, category, post, fte,
                              start.strftime("%d/%m/%Y"), "", manager])
