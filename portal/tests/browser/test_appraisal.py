@@ -260,6 +260,16 @@ def test_a_line_manager_records_a_lesson_observation(page):
     expect(recorded).to_contain_text("Behaviour on the corridor between lessons")
     expect(recorded).to_contain_text("Consistent use of the lining-up routine.")
     assert accessibility_violations(page) == []
+    # on the printable record too, in words and dates as on the page, and it fits a phone (second outsider, issue
+    # 20: its five-column table made it 620 px wide, dated "15/09/2026")
+    phone = page.context.new_page()
+    phone.set_viewport_size({"width": 375, "height": 740})
+    phone.goto(page.get_by_role("link", name="Printable appraisal record").get_attribute("href"))
+    row = phone.get_by_role("row").filter(has_text="Behaviour on the corridor between lessons")
+    expect(row).to_contain_text(f"{today.day} {today:%B %Y}")
+    expect(row).to_contain_text("Learning walk")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    phone.close()
 
 
 def test_hr_put_someone_on_a_support_plan_change_their_appraiser_and_withdraw_the_appraisal(page, browser, suite):
@@ -319,3 +329,8 @@ def test_the_home_page_says_what_is_next_in_my_appraisal_and_whether_it_is_late(
     status, deadline = (" ".join(c.split()) for c in (cells.nth(1).inner_text(), cells.nth(2).inner_text()))
     assert f"This year's appraisal: {status}" in home and "_" not in home, home
     assert deadline == "Nothing due" or home.endswith(deadline), (home, deadline)
+    # and the appraisal's "What happens next" says a date gone by as late, not as one to meet (second outsider)
+    page.get_by_role("link", name=re.compile("^My appraisal")).first.click()
+    step = " ".join(page.get_by_role("region", name="What happens next").inner_text().split())
+    if "Overdue" in deadline:
+        assert "now: it was due on" in step and " by " not in step, step

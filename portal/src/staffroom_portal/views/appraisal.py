@@ -112,7 +112,10 @@ def next_step(a: dict, role: str, cycle: dict | None) -> str:
     """What happens next, for this person, in plain words."""
     reviewee, appraiser = first_name(a["reviewee_name"]), first_name(a.get("appraiser_name"))
     deadline = next_deadline(a)
-    by = f" by {deadline['due'].day} {deadline['due']:%B %Y}" if deadline else ""
+    # a date gone by is said as late, not as one to meet (second outsider, issue 20: "agree them by 27 October" in
+    # December, above "Objectives due 27 October: Overdue")
+    by = "" if not deadline else (f" now: it was due on {deadline['due'].day} {deadline['due']:%B %Y}"
+                                  if deadline["overdue"] else f" by {deadline['due'].day} {deadline['due']:%B %Y}")
     status = a["status"]
     if not a.get("appraiser_id") and status in NEXT_DUE:
         return "Nobody is the appraiser yet. The academy's HR team will choose one."

@@ -109,7 +109,9 @@ def _row(measure: dict, kind: str, types: set[str]) -> dict:
         text = "not shown" if hidden else "does not apply"
     else:
         text = _number(value, kind) + (_count(value, measure["n"]) if kind == "favourable" else "")
-    return {"label": label, "value": value, "text": text, "marks": [b["value"] for b in marks],
+    compared = {b.get("comparison") for b in marks}
+    verdict = {frozenset({"above"}): "better", frozenset({"below"}): "worse"}.get(frozenset(compared), "other")
+    return {"label": label, "value": value, "text": text, "marks": [b["value"] for b in marks], "verdict": verdict,
             "national": _national(marks, kind, types) if value is not None else "",
             "figures": _figures(marks, kind), "year": marks[0]["year"] if marks else ""}
 
@@ -190,19 +192,12 @@ def summary(report: dict, instruments: list[dict], survey: dict) -> dict | None:
         if not row["marks"]:
             continue
         line = f"{row['label']}: {row['text']} here; nationally {row['figures']}, {row['year']}"
-        if ": not compared" in row["national"]:
+        if row["verdict"] == "other":  # not compared, level, or between two figures: say which
             line += f" ({row['national'].split(': ', 1)[1]})"
-        {"better": better, "worse": worse}.get(_verdict(row["national"]), other).append(line)
+        # worse than one figure and better than the other is "between", not "worse" (outsider, issue 20)
+        {"better": better, "worse": worse}.get(row["verdict"], other).append(line)
     return {"group": whole, "enps": enps_in_words(whole), "better": better, "worse": worse, "other": other,
             "no_national": [m["title"] for m in whole["measures"] if not m["benchmarks"] and m["key"] != "enps"]}
-
-
-def _verdict(national: str) -> str:
-    if "ours is better" in national:
-        return "better"
-    if "ours is worse" in national:
-        return "worse"
-    return "other"
 
 
 def trend(series: list[dict], instruments: list[dict], titles: dict, academies: dict, everyone: str,

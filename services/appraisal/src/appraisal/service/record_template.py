@@ -12,21 +12,24 @@ RECORD = """<!doctype html>
   dt { font-weight: 600; } dd { margin: 0; overflow-wrap: anywhere; } table { width: 100%; border-collapse: collapse; margin: .5rem 0; }
   th, td { border: 1px solid #555; padding: .3rem .5rem; text-align: left; vertical-align: top; }
   .confidential { border: 2px solid #111; padding: .5rem 1rem; } .muted { color: #444; }
-  @media (max-width: 40rem) { dl { grid-template-columns: 1fr; } dd { margin-bottom: .4rem; } } /* 375 px: it overflowed */
+  @media (max-width: 40rem) { /* 375 px: it overflowed (outsider, issue 20) */
+    dl { grid-template-columns: 1fr; } dd { margin-bottom: .4rem; }
+    table, tbody, tr, td { display: block; } thead { display: none; } tr { border-bottom: 2px solid #555; }
+    td { border: 0; padding: .15rem 0; overflow-wrap: anywhere; } td[data-label]::before { content: attr(data-label) ": "; font-weight: 600; } }
   @media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; } section { break-inside: avoid; } }
 </style>
 </head>
 <body><main>
 <h1>Appraisal record</h1>
-<p class="muted">{{ cycle.name }} &middot; printed {{ printed.strftime("%d %B %Y") }}</p>
+<p class="muted">{{ cycle.name }} &middot; printed {{ printed.strftime("%-d %B %Y") }}</p>
 <dl>
   <dt>Reviewee</dt><dd>{{ a.reviewee_name or a.reviewee_id }}</dd>
   <dt>Appraiser</dt><dd>{{ a.appraiser_name or a.appraiser_id or "not assigned" }}</dd>
   <dt>Status</dt><dd>{{ a.status.label|capitalize }}</dd>
-  <dt>Objectives due</dt><dd>{{ a.key_dates.objectives_due.strftime("%d %B %Y") }}</dd>
-  <dt>Mid-year review due</dt><dd>{{ a.key_dates.mid_year_due.strftime("%d %B %Y") }}</dd>
-  <dt>End-of-year review due</dt><dd>{{ a.key_dates.end_of_year_due.strftime("%d %B %Y") }}</dd>
-  {% if a.signed_off_on %}<dt>Signed off</dt><dd>{{ a.signed_off_on.strftime("%d %B %Y") }}</dd>{% endif %}
+  <dt>Objectives due</dt><dd>{{ a.key_dates.objectives_due.strftime("%-d %B %Y") }}</dd>
+  <dt>Mid-year review due</dt><dd>{{ a.key_dates.mid_year_due.strftime("%-d %B %Y") }}</dd>
+  <dt>End-of-year review due</dt><dd>{{ a.key_dates.end_of_year_due.strftime("%-d %B %Y") }}</dd>
+  {% if a.signed_off_on %}<dt>Signed off</dt><dd>{{ a.signed_off_on.strftime("%-d %B %Y") }}</dd>{% endif %}
 </dl>
 
 <h2>Objectives</h2>
@@ -36,17 +39,17 @@ RECORD = """<!doctype html>
   <p>{{ o.description }}</p>
   <p><strong>Success criteria:</strong> {{ o.success_criteria }}</p>
   <p class="muted">Type: {{ o.type.value.replace("_", " ") }}{% if o.standards %} &middot; Teachers' Standards: {{ o.standards|join(", ") }}{% endif %}{% if o.job_areas %} &middot; Job areas: {{ o.job_areas|join(", ") }}{% endif %}{% if o.priorities %} &middot; Priorities: {{ o.priorities|join(", ") }}{% endif %}</p>
-  {% for p in o.progress %}<p>Progress, {{ p.recorded_on.strftime("%d %B %Y") }}: {{ p.note }}{% if p.evidence %} (evidence: {{ p.evidence }}){% endif %}</p>{% endfor %}
+  {% for p in o.progress %}<p>Progress, {{ p.recorded_on.strftime("%-d %B %Y") }}: {{ p.note }}{% if p.evidence %} (evidence: {{ p.evidence }}){% endif %}</p>{% endfor %}
 </section>
 {% else %}<p>No objectives recorded.</p>{% endfor %}
 
 {% for r in a.reviews|sort(attribute="completed_on") %}
-<h2>{{ "Mid-year" if r.stage.value == "mid_year" else "End-of-year" }} review, {{ r.completed_on.strftime("%d %B %Y") }}</h2>
+<h2>{{ "Mid-year" if r.stage.value == "mid_year" else "End-of-year" }} review, {{ r.completed_on.strftime("%-d %B %Y") }}</h2>
 <table>
   <thead><tr><th scope="col">Objective</th><th scope="col">Assessment</th><th scope="col">Comment</th></tr></thead>
   <tbody>
   {% for o in a.objectives %}{% set x = r.assessments.get(o.id|string, {}) %}
-    <tr><td>{{ o.title }}</td><td>{{ (x.rating.value if x.rating is defined and x.rating.value is defined else x.rating or "")|replace("_", " ") }}</td><td>{{ x.comment or "" }}</td></tr>
+    <tr><td data-label="Objective">{{ o.title }}</td><td data-label="Assessment">{{ (x.rating.value if x.rating is defined and x.rating.value is defined else x.rating or "")|replace("_", " ") }}</td><td data-label="Comment">{{ x.comment or "" }}</td></tr>
   {% endfor %}
   </tbody>
 </table>
@@ -65,7 +68,7 @@ RECORD = """<!doctype html>
 <h2>Observations and learning walks</h2>
 <table>
   <thead><tr><th scope="col">Date</th><th scope="col">Kind</th><th scope="col">Focus</th><th scope="col">Strengths</th><th scope="col">Areas to develop</th></tr></thead>
-  <tbody>{% for o in a.observations %}<tr><td>{{ o.observed_on.strftime("%d/%m/%Y") }}</td><td>{{ o.kind.value.replace("_", " ") }}</td><td>{{ o.focus }}</td><td>{{ o.strengths }}</td><td>{{ o.areas_to_develop }}</td></tr>{% endfor %}</tbody>
+  <tbody>{% for o in a.observations %}<tr><td data-label="Date">{{ o.observed_on.strftime("%-d %B %Y") }}</td><td data-label="Kind">{{ o.kind.value.replace("_", " ")|capitalize }}</td><td data-label="Focus">{{ o.focus }}</td><td data-label="Strengths">{{ o.strengths }}</td><td data-label="Areas to develop">{{ o.areas_to_develop }}</td></tr>{% endfor %}</tbody>
 </table>
 {% endif %}
 
