@@ -130,7 +130,9 @@ def test_a_workbook_a_mixed_encoding_file_or_old_mac_line_endings_read_right_on_
     expect(page.get_by_role("heading", level=1)).to_have_text("Import staff from a CSV file")
     problem = page.get_by_role("table", name="Problems in the file, by row").get_by_role("row").nth(1)
     expect(problem).to_contain_text("the whole file")
-    expect(problem).to_contain_text("not a CSV file: in Excel choose File, Save As, CSV UTF-8")
+    expect(problem).to_contain_text("The file is a spreadsheet workbook (.xlsx or .xls), not a CSV file: in Excel "
+                                    "choose File, Save As, CSV UTF-8")  # a sentence (second outsider: "Is a ...")
+    expect(page.get_by_role("alert")).to_contain_text("See the 1 problem by row, fix it in your spreadsheet")
     expect(page.locator("main")).not_to_contain_text("file file")
 
     rows = [f"HRT-0101,Zoë,Mixwood,zoe.mixwood@oaktrust.example,{urn},Teacher,Teacher,1,01/09/2020",
@@ -184,6 +186,9 @@ def test_trust_hr_sees_cpd_spend_and_finds_staff(page, shot):
     expect(page.get_by_role("img", name=re.compile("Share of appraisals with objectives agreed"))).to_be_visible()
     stages = page.get_by_role("table", name="Appraisals by stage, by academy")
     expect(stages.get_by_role("row")).to_have_count(4)
+    # stages named as the appraisal pages name them (second outsider, issue 20: "Mid year reviewed")
+    expect(stages.get_by_role("columnheader", name="Mid-year review done")).to_have_count(1)
+    expect(stages.get_by_role("columnheader", name="Mid year reviewed")).to_have_count(0)
     chart = page.locator("figure", has=page.get_by_role("img", name=re.compile("with objectives agreed")))
     for row in stages.get_by_role("row").all()[1:]:
         academy, total, _not_started, agreed, mid, end, signed, *_ = row.locator("th, td").all_inner_texts()

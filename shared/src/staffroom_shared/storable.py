@@ -31,16 +31,19 @@ WORKBOOKS = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # .xlsx (a zip) and .xls (an O
 MOST_ERRORS = 20  # problems listed in one answer: enough to fix a form, too few to make an answer huge
 
 
-LINE_BREAK = re.compile("[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")  # what str.splitlines() breaks a line at
+# What str.splitlines() breaks a line at, and the other control characters (a tab, an escape): none belongs in a
+# name or a title, which go into emails' subjects and pages' headings.
+LINE_BREAK = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def one_line(text: str) -> None:
-    """A marshmallow validator for a name or title: one line, as it goes into an email's subject and a page's heading
-    (issue 20: a forename imported with a line break in it stopped every email the trust sent)."""
+    """A marshmallow validator for a name or title: one line of text, as it goes into an email's subject and a page's
+    heading (issue 20: a forename imported with a line break in it stopped every email the trust sent; a tab in a
+    surname made "Uma Evans Bcc: evil@example.com" of a subject)."""
     from marshmallow import ValidationError
 
     if LINE_BREAK.search(text):
-        raise ValidationError("must be one line: remove the line break")
+        raise ValidationError("must be one line of text: remove the line break, tab or other control character")
 
 
 def unstorable(text: str) -> str | None:

@@ -218,12 +218,12 @@ def test_a_name_or_post_with_a_line_break_in_it_is_refused(client, trust_hr, tru
             "P8,Bo,Green,bo.green@oaktrust.example,140001,Teacher,\"Teacher\r\nof Art\",1,01/09/2022,,"]
     body = problem(upload(client, trust_hr, csv_file(*rows)), 422)
     assert sorted((e["line"], e["column"], e["detail"]) for e in body["errors"]) == [
-        (2, "Forename", "Forename must be one line: remove the line break"),
-        (4, "Job Title", "Job Title must be one line: remove the line break")]
+        (2, "Forename", "Forename must be one line of text: remove the line break, tab or other control character"),
+        (4, "Job Title", "Job Title must be one line of text: remove the line break, tab or other control character")]
     for field in ("first_name", "last_name", "post"):
-        refused = problem(client.patch(f"/staff/{trust.teacher['id']}", json={field: "Iqbal\r\nBcc: x@evil.example"},
-                                       headers=trust_hr), 422)
-        assert refused["errors"][0]["pointer"] == f"#/{field}"
+        for text in ("Iqbal\r\nBcc: x@evil.example", "Evans\tBcc: evil@example.com"):  # a tab: second outsider
+            refused = problem(client.patch(f"/staff/{trust.teacher['id']}", json={field: text}, headers=trust_hr), 422)
+            assert refused["errors"][0]["pointer"] == f"#/{field}"
     assert db.snapshot() == before
 
 

@@ -207,7 +207,8 @@ def _row(line: int, values: list[str], index: dict[str, int], headers: dict[str,
             err(name, f"{headers[name]} is {len(get(name))} characters long; the most it can be is {most}")
     for name in ("first_name", "last_name", "post"):  # a quoted cell may hold a line break: not in a name
         if LINE_BREAK.search(get(name)):
-            err(name, f"{headers[name]} must be one line: remove the line break")
+            err(name, f"{headers[name]} must be one line of text: remove the line break, tab or other control "
+                      "character")
     email = get("email").lower()
     if email and not EMAIL.match(email):
         err("email", f"'{email}' is not an email address")
