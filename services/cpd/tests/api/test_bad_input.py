@@ -80,6 +80,9 @@ def test_approving_twice_is_409(client, trust, steps, problem, unchanged):
     e = steps.placed()
     unchanged()
     problem(client.post(f"/enrolments/{e['id']}/approve", json={}, headers=trust.hod.headers), 409)
+    # HR too, told it is approved already, not "the line manager approves first" (second outsider, issue 20)
+    detail = problem(client.post(f"/enrolments/{e['id']}/approve", json={}, headers=trust.oak_hr.headers), 409)["detail"]
+    assert detail == "this request is not waiting for approval: it is approved, with a place"
 
 
 @pytest.mark.parametrize("name, body", [("attendance", {"percent": 101}), ("attendance", {"percent": "ninety"}),

@@ -143,6 +143,11 @@ def _change(uow: UnitOfWork, principal: Principal, enrolment_id: uuid.UUID, allo
         return e
 
 
+DECIDED = {EnrolmentStatus.AWAITING_AGREEMENT: "approved, and waiting for its training agreement to be signed",
+           EnrolmentStatus.WAITING: "approved, and on the waiting list", EnrolmentStatus.CONFIRMED: "approved, with a place",
+           EnrolmentStatus.DID_NOT_COMPLETE: "finished without being completed"}
+
+
 def approve(uow: UnitOfWork, principal: Principal, enrolment_id: uuid.UUID, note: str | None = None,
             today: date | None = None) -> Enrolment:
     """The line manager approves first; above the approval threshold HR approves next. HR stands in for the
@@ -156,6 +161,8 @@ def approve(uow: UnitOfWork, principal: Principal, enrolment_id: uuid.UUID, note
                                    f"(£{e.cost}) is over £{policy.approval_threshold}")
             stage = "hr"
             e.approve_as_hr(principal.staff_id, today, policy)
+        elif e.status != EnrolmentStatus.REQUESTED:  # approved already, or decided: say so, not who approves first
+            raise Conflict(f"this request is not waiting for approval: it is {DECIDED.get(e.status, e.status.label)}")
         else:
             require("manager" in found or ("hr" in found and manager_id is None),
                     "the line manager approves a CPD request first")
