@@ -28,9 +28,11 @@ def cell(value: Any) -> Any:
 
 
 def _visible(text: str) -> str:
-    """The text from its first character that is neither a space nor invisible (Unicode Zs or Cf)."""
+    """The text from its first character that is neither a space nor invisible: Unicode Zs or Cf, the line and
+    paragraph separators (Zl, Zp) and the other control characters (Cc: a vertical tab, \\x1f), which an importer
+    may drop as readily (issue 20's outsider: "\\x0b=..." was left as it was)."""
     for i, char in enumerate(text):
-        if not (char == " " or unicodedata.category(char) in ("Zs", "Cf")):
+        if not (char == " " or unicodedata.category(char) in ("Zs", "Cf", "Zl", "Zp", "Cc")):
             return text[i:]
     return ""
 

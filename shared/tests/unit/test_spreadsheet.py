@@ -11,7 +11,9 @@ from staffroom_shared.spreadsheet import cell, csv_text
 
 @pytest.mark.parametrize("text", ["=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1", "\n=1",
                                   # issue 19's seventh outsider: spaces or invisible characters first, full-width signs
-                                  " =1+1", "\u200b=1+1", "\ufeff=1+1", "\u00a0\u200b -1", "\uff1d1+1"])
+                                  " =1+1", "\u200b=1+1", "\ufeff=1+1", "\u00a0\u200b -1", "\uff1d1+1",
+                                  # issue 20's outsider: other control characters and separators first
+                                  "\x0b=1+1", "\x1f=1+1", "\u2028=1+1", "\u2029@SUM(A1)"])
 def test_text_that_starts_like_a_formula_gets_a_leading_apostrophe(text):
     assert cell(text) == "'" + text
 
