@@ -1,4 +1,5 @@
-"""Sealing a value in an event to the one service that may read it: HPKE (RFC 9180), base mode.
+"""Sealing a value in an event to the one service that may read it: HPKE (RFC 9180), base mode; and, for what a
+service keeps for itself (a ballot, a checked staff file), AES-256-GCM under its own key (`seal_for_self`).
 
 Suite: DHKEM(X25519, HKDF-SHA256), HKDF-SHA256, AES-128-GCM, through `cryptography`'s single-shot API. The
 producer holds only the consumer's public key, so it can seal but never open; every store the event passes
@@ -9,13 +10,16 @@ copied into another event or row cannot be opened there.
 from __future__ import annotations
 
 import base64
+import os
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.hpke import AEAD, KDF, KEM, Suite
 
 SUITE = Suite(KEM.X25519, KDF.HKDF_SHA256, AEAD.AES_128_GCM)
+NONCE = 12  # bytes of AES-GCM nonce in front of what `seal_for_self` returns
 
 
 class Unopenable(ValueError):
@@ -67,3 +71,17 @@ def _raw(key) -> str:
     else:
         raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     return base64.b64encode(raw).decode()
+
+
+def seal_for_self(key: bytes, plaintext: bytes, context: bytes) -> bytes:
+    """AES-GCM under the service's own key: a fresh nonce, then the ciphertext; `context` (associated data) binds it
+    to one row, so it opens only there."""
+    nonce = os.urandom(NONCE)
+    return nonce + AESGCM(key).encrypt(nonce, plaintext, context)
+
+
+def unseal_for_self(key: bytes, sealed: bytes, context: bytes) -> bytes:
+    try:
+        return AESGCM(key).decrypt(sealed[:NONCE], sealed[NONCE:], context)
+    except InvalidTag as exc:
+        raise Unopenable("this does not open with this key, or for this context") from exc

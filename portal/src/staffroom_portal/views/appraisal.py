@@ -10,7 +10,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 
 from ..app import api, signed_in, user
 from ..backend import ApiError
-from ..ui import Form, fields, register_filters, staff_options, submit
+from ..ui import Form, day, fields, register_filters, staff_options, submit
 
 blp = Blueprint("appraisal", __name__)
 register_filters(blp)
@@ -114,8 +114,8 @@ def next_step(a: dict, role: str, cycle: dict | None) -> str:
     deadline = next_deadline(a)
     # a date gone by is said as late, not as one to meet (second outsider, issue 20: "agree them by 27 October" in
     # December, above "Objectives due 27 October: Overdue")
-    by = "" if not deadline else (f" now: it was due on {deadline['due'].day} {deadline['due']:%B %Y}"
-                                  if deadline["overdue"] else f" by {deadline['due'].day} {deadline['due']:%B %Y}")
+    by = "" if not deadline else f" now: it was due on {day(deadline['due'])}" if deadline["overdue"] else \
+        f" by {day(deadline['due'])}"
     status = a["status"]
     if not a.get("appraiser_id") and status in NEXT_DUE:
         return "Nobody is the appraiser yet. The academy's HR team will choose one."

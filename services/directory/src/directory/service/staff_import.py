@@ -1,15 +1,14 @@
 """Importing a staff CSV: all rows or none, row-level errors, and a re-import that changes nothing."""
 from __future__ import annotations
 
-import os
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import delete, insert, select
 
 from staffroom_shared.authz import academy_scope, require
+from staffroom_shared.sealing import seal_for_self, unseal_for_self
 from staffroom_shared.errors import NotFound
 from staffroom_shared.uow import UnitOfWork
 from staffroom_shared.principal import Principal
@@ -92,12 +91,11 @@ def keep_checked(uow: UnitOfWork, principal: Principal, key: bytes, data: bytes,
     now = now or datetime.now(timezone.utc)
     result.checked_id, result.checked_until = uuid.uuid4(), now + KEEP_CHECKED
     rows = staff_csv.canonical(staff_csv.parse(staff_csv.decode(data)).rows)
-    nonce = os.urandom(12)
     with uow:
         _forget_expired(uow, now)
         uow.session.execute(insert(checked_imports).values(
-            id=result.checked_id, actor=principal.actor, data=nonce + AESGCM(key).encrypt(nonce, rows, result.checked_id.bytes), rows=result.rows,
-            checked_at=now))
+            id=result.checked_id, actor=principal.actor, data=seal_for_self(key, rows, result.checked_id.bytes),
+            rows=result.rows, checked_at=now))
         uow.commit()
     return result
 
@@ -117,7 +115,7 @@ def import_checked(uow_factory, principal: Principal, key: bytes, checked_id: uu
     if sealed is None:
         raise NotFound("there is no checked staff file with that id for you: it was imported already, or checked "
                        "more than two hours ago; upload it again")
-    data = AESGCM(key).decrypt(sealed[:12], sealed[12:], checked_id.bytes)
+    data = unseal_for_self(key, sealed, checked_id.bytes)
     result = import_staff(uow_factory(), principal, data)
     if result.ok:
         with uow_factory() as uow:

@@ -108,6 +108,11 @@ def _today(people: People) -> date:
     return getattr(people, "today", None) or date.today()
 
 
+def _passed(value, people: People) -> bool:
+    """Has this date gone by? (A date gone by is said as late, not as one to meet, outsider, issue 20.)"""
+    return date.fromisoformat(str(value)) < _today(people)
+
+
 def _starts_later(p: dict, people: People) -> date | None:
     """A starter's first day, where their appraisal opened before it."""
     starts = date.fromisoformat(str(p["starts_on"])) if p.get("starts_on") else None
@@ -115,11 +120,9 @@ def _starts_later(p: dict, people: People) -> date | None:
 
 
 def _your_appraisal_is_open(p: dict, people: People) -> list[Draft]:
-    # a date already passed reads as late: "due by 31 October" in December read as still to come (outsider, issue 20)
     due = _date(p["objectives_due"])
     objectives = (f"Objectives were due by {due}: please agree them with your appraiser now. The mid-year review is "
-                  "due" if date.fromisoformat(str(p["objectives_due"])) < _today(people) else
-                  f"Objectives are due by {due}, the mid-year review")
+                  "due" if _passed(p["objectives_due"], people) else f"Objectives are due by {due}, the mid-year review")
     return _to(people, p["reviewee_id"], "appraisal", "Your appraisal for this year is open",
                f"Your appraisal for this year is open. {objectives} by {_date(p['mid_year_due'])} and the "
                f"end-of-year review by {_date(p['end_of_year_due'])}.", f"/appraisals/{p['appraisal_id']}")
@@ -132,9 +135,8 @@ def appraisal_opened(p: dict, people: People) -> list[Draft]:
     reviewee = people(_uuid(p["reviewee_id"]))
     if p.get("appraiser_id") and reviewee is not None:
         first_day = f"They start on {_date(starts)}. " if starts else ""
-        late = date.fromisoformat(str(p["objectives_due"])) < _today(people)
         ask = (f"Their objectives were due by {_date(p['objectives_due'])}: please agree them with them now."
-               if late else f"Please agree their objectives by {_date(p['objectives_due'])}.")
+               if _passed(p["objectives_due"], people) else f"Please agree their objectives by {_date(p['objectives_due'])}.")
         out += _to(people, p["appraiser_id"], "appraisal", f"You are appraising {_name(reviewee)} this year",
                    f"You are {_name(reviewee)}'s appraiser this year. {first_day}{ask}", f"/appraisals/{p['appraisal_id']}")
     return out
@@ -323,7 +325,7 @@ def survey_invitation(p: dict, people: People) -> list[Draft]:
     the email only. A v1 event's link, in clear, is not kept anywhere: that email says how to get a new one. An
     invitation to a survey that has already closed (one recorded after the event, as the demo's past survey is)
     tells nobody: "answer by 26 June" arrived in December (outsider, issue 20)."""
-    if date.fromisoformat(str(p["closes_on"])) < _today(people):
+    if _passed(p["closes_on"], people):
         return []
     if p.get("reissued"):  # asked for in Staffroom: a new link, not a second invitation (outsider, issue 20)
         return _to(people, p["staff_id"], "surveys", f"Your new link: {p['title']}",

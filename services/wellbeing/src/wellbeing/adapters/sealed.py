@@ -14,18 +14,17 @@ anything: a draft or ballot's size would otherwise match the length of a comment
 from __future__ import annotations
 
 import json
-import os
 import struct
 import uuid
 
-from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from staffroom_shared import sealing
 
 from ..domain.instruments import TEXT_MAX_LENGTH, Questionnaire
 
-NONCE = 12
+NONCE = sealing.NONCE
 _LENGTH = struct.Struct(">I")
 _PER_ANSWER = 64       # bytes of JSON for one rated answer or measure: its key is added, the rest fits in this
 _PER_TEXT_CHAR = 6     # the most JSON writes for one character (a control character becomes \u0001)
@@ -50,15 +49,14 @@ def seal(key: bytes, run_id: uuid.UUID, content: dict, size: int) -> bytes:
     plain = json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode()
     if len(plain) > size:  # the capacity is worked out to hold any valid answers; this is a bug, not bad input
         raise ValueError(f"sealed content of {len(plain)} bytes is over the run's capacity of {size}")
-    nonce = os.urandom(NONCE)
     padded = _LENGTH.pack(len(plain)) + plain + bytes(size - len(plain))
-    return nonce + AESGCM(key).encrypt(nonce, padded, run_id.bytes)
+    return sealing.seal_for_self(key, padded, run_id.bytes)
 
 
 def unseal(key: bytes, run_id: uuid.UUID, sealed: bytes) -> dict:
     try:
-        padded = AESGCM(key).decrypt(sealed[:NONCE], sealed[NONCE:], run_id.bytes)
-    except InvalidTag as exc:
+        padded = sealing.unseal_for_self(key, sealed, run_id.bytes)
+    except sealing.Unopenable as exc:
         raise Unopenable("this sealed box does not open with this key") from exc
     (length,) = _LENGTH.unpack_from(padded)
     return json.loads(padded[_LENGTH.size:_LENGTH.size + length])
