@@ -146,16 +146,16 @@ def test_staff_answer_a_survey_and_hr_see_results_only_once_the_group_reaches_th
     expect(summary).to_contain_text("Employee Net Promoter Score (eNPS): +20")
     expect(summary).to_contain_text("(2 − 1) ÷ 5 × 100 = +20")
     expect(summary.get_by_role("listitem").filter(has_text="Feeling valued")).to_have_text(
-        "Feeling valued: 80.0% (4 of 5) here; nationally 66%, 2024 (wave 3) (not compared, as that is for teachers "
-        "and leaders in state schools in England and ours is of support staff)")  # 4 of 5 agreed; WLTL 2024
+        "Feeling valued: 80.0% (4 of 5) here; nationally 66% (teachers and leaders in state schools in England), "
+        "2024 (wave 3) (not compared, as ours is of support staff)")  # 4 of 5 agreed; WLTL 2024
     trust = page.get_by_role("region", name=f"Trust core questions: Support staff asked at {ACADEMY}")
     expect(trust.locator("table.hbars rect.bar")).not_to_have_count(0)
     expect(trust.locator("rect.benchmark")).not_to_have_count(0)  # national figures drawn
     valued = trust.get_by_role("row").filter(has_text="Feeling valued")
     expect(valued).to_contain_text("80.0% (4 of 5)")
     # DfE's figures are for teachers and leaders: support staff's are shown beside them, not called better or worse
-    expect(valued).to_contain_text("66%: not compared, as that is for teachers and leaders in state schools in "
-                                   "England and ours is of support staff")
+    expect(valued).to_contain_text("66% (teachers and leaders in state schools in England): not compared, as ours "
+                                   "is of support staff")
     workload = trust.get_by_role("row").filter(has_text="Manageable workload")
     expect(workload).to_contain_text("not compared")
     # a chart with nothing in it says why instead (issue 20): nobody answered the wellbeing scale
@@ -496,16 +496,15 @@ def test_results_open_on_a_summary_with_a_labelled_chart_for_each_question_set(b
             assert tops == sorted(tops), tops  # the summary first, then a section per question set
             summary = page.get_by_role("region", name="Summary: The whole trust")
             expect(summary).to_contain_text(re.compile(r"\d+ of 1\d\d people answered"))  # those in post that June
-            # SWEMWBS against the norms for the population surveyed, each named: never the men's alone
+            # SWEMWBS against the norm for the population surveyed, named: never the men's alone
             expect(summary.get_by_role("listitem").filter(has_text="Mental wellbeing")).to_contain_text(
-                "nationally 23.7 (men), 23.2 (women), 2010–2013")
+                "nationally 23.4 (all adults aged 16+ in England), 2010–2013")
             # DfE's figures are for teachers and leaders: the whole staff is not called better or worse than them
             workload = summary.get_by_role("listitem").filter(has_text="Manageable workload")
-            expect(workload).to_contain_text("not compared, as that is for teachers and leaders in state schools in "
-                                             "England and ours includes support staff")
+            expect(workload).to_contain_text("(teachers and leaders in state schools in England), 2024 (wave 3) (not "
+                                             "compared, as ours includes support staff)")
             expect(summary.locator("xpath=.//li[contains(., 'Manageable workload')]/parent::ul/preceding-sibling::h4[1]")
-                   ).to_have_text(
-                "Level with, between or not comparable with the national figures")
+                   ).to_have_text("Level with the national figure, or not compared with it")
 
             # every bar sits beside its label and its figure
             charts = page.locator("table.hbars")
@@ -518,7 +517,7 @@ def test_results_open_on_a_summary_with_a_labelled_chart_for_each_question_set(b
             # the ONS chart shows the national figures its table gives: the chart and its figures agree
             ons = page.get_by_role("region", name="ONS personal well-being questions (ONS4): The whole trust")
             expect(ons.locator("rect.benchmark")).to_have_count(4)
-            expect(ons.get_by_role("row").filter(has_text="Life satisfaction")).to_contain_text("7.45: ours is")
+            expect(ons.get_by_role("row").filter(has_text="Life satisfaction")).to_contain_text("7.45 (people aged 16 and over in the UK): ours is")
             expect(ons).not_to_contain_text("no national")
             # DfE's figures cited to DfE
             sources = page.get_by_role("region", name="Trust core questions").locator("details").filter(

@@ -35,16 +35,14 @@ def _kind(instrument: dict) -> str:
 
 
 def _who(benchmark: dict) -> str:
-    """The population a national figure is for, in a word or two where the source splits it (men, women)."""
-    population = benchmark["population"]
-    return population.rsplit(": ", 1)[1] if ": " in population else ""
+    """Whom a national figure is for, without its source's details: "all adults aged 16+ in England"."""
+    return benchmark["population"].split(" (", 1)[0]
 
 
-def _marked(benchmarks: list[dict], statistic: str) -> list[dict]:
-    """The national figures a bar is set against: the latest of the chart's statistic (and every population it
-    has for that year)."""
-    same = [b for b in benchmarks if b["statistic"] == statistic]
-    return [b for b in same if b["year"] == same[0]["year"]] if same else []
+def _mark(benchmarks: list[dict], statistic: str) -> dict | None:
+    """The national figure a bar is set against: the latest of the chart's statistic (the service keeps one
+    per statistic and year, for the population surveyed)."""
+    return next((b for b in benchmarks if b["statistic"] == statistic), None)
 
 
 def _number(value: float, kind: str, published: bool = False) -> str:
@@ -55,8 +53,8 @@ def _number(value: float, kind: str, published: bool = False) -> str:
     return f"{text}%" if kind == "favourable" else text
 
 
-def _figures(marks: list[dict], kind: str) -> str:
-    return ", ".join(f"{_number(b['value'], kind, True)}{' (' + _who(b) + ')' if _who(b) else ''}" for b in marks)
+def _figure(mark: dict, kind: str) -> str:
+    return f"{_number(mark['value'], kind, True)} ({_who(mark)})"
 
 
 TEACHING = {"teaching", "leadership"}
@@ -69,28 +67,18 @@ def staff_types(group: dict, survey: dict) -> set[str]:
     return set(survey.get("staff_types") or ("teaching", "support", "leadership"))
 
 
-def _national(marks: list[dict], kind: str, types: set[str] | None = None) -> str:
-    """The national figure(s) beside a bar, and how ours compares, in words (not at all where the national
-    figure is for other people: all staff set against teachers and leaders read as 'better', outsider)."""
-    if not marks:
+def _national(mark: dict | None, kind: str, types: set[str] | None = None) -> str:
+    """The national figure beside a bar, and how ours compares, in words (not at all where the national figure is
+    for other people: all staff set against teachers and leaders read as 'better', outsider)."""
+    if mark is None:
         return "no national figure"
-    figures = _figures(marks, kind)
-    unlike = next((b for b in marks if b.get("comparison") == "not comparable"), None)  # the service's rule
-    if unlike is not None:
-        ours = "includes support staff" if types is None or types & TEACHING else "is of support staff"
-        return f"{figures}: not compared, as that is for {unlike['population']} and ours {ours}"
-    compared = {b.get("comparison") for b in marks}
-    if None in compared:
-        return f"{figures}: not compared"
-    words = {"above": "better", "below": "worse", "level with": "level"}
-    if len(compared) > 1:  # e.g. level with women's, worse than men's (SWEMWBS's norms are by sex)
-        return f"{figures}: ours is " + ", ".join(
-            f"{'level with' if words[b['comparison']] == 'level' else words[b['comparison']] + ' than'} "
-            f"{'the figure for ' + _who(b) if _who(b) else _number(b['value'], kind, True)}" for b in marks)
-    word = words[compared.pop()]
-    if word == "level":
-        return f"{figures}: ours is level with {'both' if len(marks) > 1 else 'it'}"
-    return f"{figures}: ours is {word}{' than both' if len(marks) > 1 else ''}"
+    figure = _figure(mark, kind)
+    if mark.get("comparison") == "not comparable":  # the service's rule
+        return f"{figure}: not compared, as ours {'includes support staff' if types is None or types & TEACHING else 'is of support staff'}"
+    word = {"above": "better", "below": "worse", "level with": "level"}.get(mark.get("comparison"))
+    if word is None:
+        return f"{figure}: not compared"
+    return f"{figure}: ours is {'level with it' if word == 'level' else word}"
 
 
 def _count(favourable: float | None, n: int | None) -> str:
@@ -104,16 +92,15 @@ def _row(measure: dict, kind: str, types: set[str]) -> dict:
     hidden = measure["suppressed"]
     value = None if hidden else (measure["favourable"] if kind == "favourable" else measure["mean"])
     label = measure["title"] + ("" if measure["higher_is_better"] else " (lower is better)")
-    marks = _marked(measure["benchmarks"], "percent_favourable" if kind == "favourable" else "mean")
+    mark = _mark(measure["benchmarks"], "percent_favourable" if kind == "favourable" else "mean")
     if value is None:
         text = "not shown" if hidden else "does not apply"
     else:
         text = _number(value, kind) + (_count(value, measure["n"]) if kind == "favourable" else "")
-    compared = {b.get("comparison") for b in marks}
-    verdict = {frozenset({"above"}): "better", frozenset({"below"}): "worse"}.get(frozenset(compared), "other")
-    return {"label": label, "value": value, "text": text, "marks": [b["value"] for b in marks], "verdict": verdict,
-            "national": _national(marks, kind, types) if value is not None else "",
-            "figures": _figures(marks, kind), "year": marks[0]["year"] if marks else ""}
+    verdict = {"above": "better", "below": "worse"}.get(mark and mark.get("comparison"), "other")
+    return {"label": label, "value": value, "text": text, "marks": [mark["value"]] if mark else [], "verdict": verdict,
+            "national": _national(mark, kind, types) if value is not None else "",
+            "figure": _figure(mark, kind) if mark else "", "year": mark["year"] if mark else ""}
 
 
 def _sources(instrument: dict) -> list[dict]:
@@ -191,10 +178,9 @@ def summary(report: dict, instruments: list[dict], survey: dict) -> dict | None:
         row = _row(m, kind, staff_types(whole, survey))
         if not row["marks"]:
             continue
-        line = f"{row['label']}: {row['text']} here; nationally {row['figures']}, {row['year']}"
-        if row["verdict"] == "other":  # not compared, level, or between two figures: say which
+        line = f"{row['label']}: {row['text']} here; nationally {row['figure']}, {row['year']}"
+        if row["verdict"] == "other":  # not compared, or level: say which
             line += f" ({row['national'].split(': ', 1)[1]})"
-        # worse than one figure and better than the other is "between", not "worse" (outsider, issue 20)
         {"better": better, "worse": worse}.get(row["verdict"], other).append(line)
     return {"group": whole, "enps": enps_in_words(whole), "better": better, "worse": worse, "other": other,
             "no_national": [m["title"] for m in whole["measures"] if not m["benchmarks"] and m["key"] != "enps"]}

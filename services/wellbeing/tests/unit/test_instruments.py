@@ -119,11 +119,25 @@ def test_swemwbs_licence_carries_the_registration_and_copyright_line():
     assert "© NHS Health Scotland, University of Warwick and University of Edinburgh, 2008" in licence
 
 
-def test_swemwbs_benchmarks_are_the_health_survey_for_england_norms():
+def test_swemwbs_is_compared_with_the_norm_for_all_adults_and_says_how_it_was_worked_out():
+    """Issue 20: SWEMWBS was compared with the men's norm, then with men's and women's side by side; the outsider
+    wanted the norm for the population surveyed, all adults, named as such."""
     (metric,) = INSTRUMENTS["swemwbs"].measures
-    assert [(b.statistic, b.value) for b in metric.benchmarks] == [("mean", 23.7), ("mean", 23.2)]
-    assert all("Health Survey for England 2010–2013" in b.population for b in metric.benchmarks)
-    assert all("metric or raw" in b.note and "no mean for all adults" in b.note for b in metric.benchmarks)
+    (norm,) = metric.benchmarks
+    assert (norm.statistic, norm.value) == ("mean", 23.4)
+    assert norm.population.startswith("all adults aged 16+ in England (Health Survey for England 2010–2013")
+    # the paper publishes men's and women's means only: the note says so and how 23.4 follows from them
+    assert "men (23.7)" in norm.note and "women (23.2)" in norm.note and "worked out" in norm.note
+    assert all(round(share * 23.7 + (1 - share) * 23.2, 1) == norm.value for share in (0.40, 0.45, 0.49))
+
+
+def test_two_national_figures_for_one_statistic_and_year_are_refused():
+    (metric,) = INSTRUMENTS["swemwbs"].measures
+    (norm,) = metric.benchmarks
+    women = dataclasses.replace(norm, value=23.2, population="women")
+    twice = dataclasses.replace(INSTRUMENTS["swemwbs"], measures=(dataclasses.replace(metric, benchmarks=(norm, women)),))
+    with pytest.raises(ValueError, match="one national figure per statistic and year"):
+        _check_instrument(twice)
 
 
 def test_ons4_wording_thresholds_and_uk_means():
@@ -148,11 +162,11 @@ def test_ons4_wording_thresholds_and_uk_means():
                 assert benchmark.year == "year ending March 2023" and "16 and over" in benchmark.population
 
 
-def test_no_benchmark_is_derived_by_us():
-    for instrument in INSTRUMENTS.values():
-        for measure in instrument.measures:
-            for benchmark in measure.benchmarks:
-                assert "derived" not in benchmark.note.lower(), (measure.key, benchmark.note)
+def test_a_benchmark_we_worked_out_says_so():
+    """Every national figure is printed in its source, except SWEMWBS's all-adults mean, whose note shows the sum."""
+    worked_out = [m.key for i in INSTRUMENTS.values() for m in i.measures for b in m.benchmarks
+                  if "worked out" in b.note]
+    assert worked_out == ["swemwbs.metric"]
 
 
 def test_enps_is_one_0_to_10_item_with_promoters_favourable_and_no_benchmark():
@@ -204,7 +218,7 @@ def test_every_benchmark_is_sourced_and_in_range():
                     assert measure.minimum <= benchmark.value <= measure.maximum
                 else:
                     assert 0 <= benchmark.value <= 100 and measure.favourable is not None
-    assert count == 15  # SWEMWBS 2, ONS 4 UK means, trust 3 x 3 WLTL waves
+    assert count == 14  # SWEMWBS 1, ONS 4 UK means, trust 3 x 3 WLTL waves
 
 
 def test_a_broken_definition_is_refused():

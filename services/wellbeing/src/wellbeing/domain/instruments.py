@@ -155,6 +155,9 @@ def _check_instrument(instrument: Instrument) -> None:
             low, high = measure.favourable
             if not measure.minimum <= low <= high <= measure.maximum:
                 raise ValueError(f"{mwhere}: favourable range {measure.favourable} is outside the measure's range")
+        years = [(b.statistic, b.year) for b in measure.benchmarks]
+        if len(set(years)) != len(years):  # SWEMWBS's men and women read as two verdicts on one group (issue 20)
+            raise ValueError(f"{mwhere}: one national figure per statistic and year, for the population surveyed")
         for benchmark in measure.benchmarks:
             if benchmark.statistic not in STATISTICS:
                 raise ValueError(f"{mwhere}: unknown benchmark statistic {benchmark.statistic!r}")

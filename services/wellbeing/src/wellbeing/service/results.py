@@ -421,8 +421,8 @@ COMPARISONS = {"above": "better", "below": "worse", "level with": "level",
 def csv_text(report_: dict) -> str:
     """The report as CSV, one row per shown or hidden figure, in words a spreadsheet user reads (no keys or ids):
     a hidden figure's cells are empty and its "Shown" says why. A measure sits beside its latest national figures,
-    as on the page (every wave of DfE's survey made three rows of one figure, issue 20), one row per population
-    they are for (SWEMWBS: men and women); eNPS is its score, not an average of -100, 0 and 100."""
+    as on the page (every wave of DfE's survey made three rows of one figure, issue 20), each saying whom it is
+    for; eNPS is its score, not an average of -100, 0 and 100."""
     rows = [["Groups", "Academy", "Staff type", "Length of service", "Figure", "Question or measure", "People",
              "Average", "% favourable", "eNPS score", "Shown", "National benchmark", "Benchmark is",
              "Benchmark is for", "Benchmark source", "Benchmark year", "Compared with the benchmark", "Invited",
