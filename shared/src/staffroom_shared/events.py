@@ -1,6 +1,7 @@
 """The event envelope and the registry of versioned payload contracts, validated on both sides."""
 from __future__ import annotations
 
+import sys
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -45,19 +46,30 @@ class Event:
 
 
 _contracts: dict[tuple[str, int], Schema] = {}
+_owners: dict[str, str] = {}
 
 
 def contract(event_type: str, version: int):
-    """Class decorator registering a payload schema as the contract for (type, version)."""
+    """Class decorator registering a payload schema as the contract for (type, version). The service that owns the
+    type, and alone may publish it, is its contract module's PRODUCER, or else the type's first word
+    ("appraisal.appraisal_opened": appraisal)."""
 
     def register(schema_cls: type[Schema]) -> type[Schema]:
         key = (event_type, version)
         if key in _contracts and type(_contracts[key]) is not schema_cls:
             raise RuntimeError(f"contract {event_type} v{version} registered twice")
         _contracts[key] = schema_cls()
+        module = sys.modules[schema_cls.__module__]
+        _owners[event_type] = getattr(module, "PRODUCER", event_type.split(".", 1)[0])
         return schema_cls
 
     return register
+
+
+def owner(event_type: str) -> str | None:
+    """The service that alone may publish `event_type` (None: no contract has it)."""
+    _load_contracts()
+    return _owners.get(event_type)
 
 
 def contracts() -> dict[tuple[str, int], Schema]:
@@ -83,6 +95,8 @@ def new_event(
 ) -> Event:
     """Build an event whose payload has been validated against its contract (raises ValidationError)."""
     schema = _schema_for(event_type, version)
+    if producer != _owners[event_type]:
+        raise ValueError(f"{producer} cannot publish {event_type}: it belongs to {_owners[event_type]}")
     clean = schema.dump(schema.load(schema.dump(payload)))
     return Event(
         id=uuid.uuid4(), type=event_type, version=version,
@@ -97,5 +111,9 @@ def parse_event(data: dict) -> Event:
         raise ValidationError({"_schema": ["an event must be a JSON object"]})
     envelope = _envelope_schema.load(data)
     schema = _schema_for(envelope["type"], envelope["version"])
+    if envelope["producer"] != _owners[envelope["type"]]:  # a service's broker user may publish only its own
+        # types; this refuses a forged envelope even where the broker's permissions were got wrong (issue 21)
+        raise ValidationError({"producer": [f"{envelope['type']} is published by {_owners[envelope['type']]}, "
+                                            f"not {envelope['producer']}"]})
     payload = schema.load(envelope["payload"])
     return Event(**{**envelope, "payload": payload})

@@ -90,3 +90,23 @@ def test_producer_cannot_emit_a_payload_breaking_its_contract():
         new_event(msgkit.NOTE_TYPE, {"text": "no note id"}, producer="msgtest", correlation_id="c")
     with pytest.raises(UnknownContract):
         new_event("msgtest.never_heard_of", {}, producer="msgtest", correlation_id="c")
+
+
+def test_an_envelope_from_a_service_that_does_not_own_its_type_is_refused():
+    """Issue 21: a consumer refuses an event whose producer does not own its routing key, so a service that got
+    hold of the bus cannot speak for another (the broker's topic permissions are the first wall, this the second)."""
+    with pytest.raises(ValidationError) as info:
+        parse_event(envelope(producer="wellbeing"))
+    assert info.value.messages == {"producer": ["msgtest.noted is published by msgtest, not wellbeing"]}
+    with pytest.raises(ValueError, match="cannot publish msgtest.noted"):
+        new_event(msgkit.NOTE_TYPE, {"note_id": uuid.uuid4(), "text": "x"}, producer="wellbeing", correlation_id="c")
+
+
+def test_every_contract_belongs_to_the_service_that_publishes_it():
+    from staffroom_shared.events import contracts, owner
+
+    owners = {event_type: owner(event_type) for event_type, _ in contracts() if not event_type.startswith("msgtest.")}
+    assert {t for t, o in owners.items() if o == "directory"} == {t for t in owners if t.split(".")[0] in
+                                                                   ("staff", "academy")}
+    assert all(o == t.split(".")[0] for t, o in owners.items() if o != "directory")
+    assert set(owners.values()) == {"directory", "appraisal", "cpd", "targets", "wellbeing"}

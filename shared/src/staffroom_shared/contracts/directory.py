@@ -3,6 +3,7 @@ from marshmallow import Schema, fields, validate
 
 from ..events import contract
 
+PRODUCER = "directory"  # staff.* and academy.*
 STAFF_TYPES = ("teaching", "support", "leadership")
 
 
