@@ -123,6 +123,7 @@ def create_service_app(
     app.register_blueprint(_health_blueprint(context))
     register_error_handlers(app)
     _correlation_middleware(app)
+    app.after_request(security_headers)
     _authenticate_first(app)
     # After authentication (a stranger learns nothing), before any view reads a thing.
     app.before_request(refuse_unstorable_text)
@@ -196,6 +197,22 @@ def _authenticate_first(app: Flask) -> None:
         if getattr(view, "public", False) or getattr(getattr(view, "view_class", None), "public", False):
             return
         authenticate()
+
+
+# What a printed document may load: its own <style>, nothing else; nobody may frame it, post from it or re-base it.
+DOCUMENT_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+
+
+def security_headers(response: Response) -> Response:
+    """Every API answer, JSON or the printable record, with the portal's protections (issue 21): a policy that
+    lets it load nothing but its own style and never be framed, no type sniffing, no referrer, and no copy of a
+    signed-in answer in a shared cache."""
+    response.headers.setdefault("Content-Security-Policy", DOCUMENT_CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    if "Authorization" in request.headers:
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
 
 
 def _correlation_middleware(app: Flask) -> None:

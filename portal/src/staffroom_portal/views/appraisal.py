@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 
+from staffroom_shared.app import DOCUMENT_CSP
+
 from ..app import api, signed_in, user
 from ..backend import ApiError
 from ..ui import Form, day, fields, register_filters, staff_options, submit
@@ -460,6 +462,5 @@ def record(appraisal_id):
     upstream = api().request("GET", f"{API}/appraisals/{appraisal_id}/record", raw=True)
     response = Response(upstream.content, mimetype="text/html")
     # The record is a self-contained print document with its own <style> and no script: allow just that.
-    response.headers["Content-Security-Policy"] = ("default-src 'none'; style-src 'unsafe-inline'; "
-                                                   "frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
+    response.headers["Content-Security-Policy"] = DOCUMENT_CSP
     return response

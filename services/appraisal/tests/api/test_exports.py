@@ -156,6 +156,18 @@ def test_the_record_has_the_objectives_and_the_review(client, trust, reviewed):
     assert "<b>Year 6</b>" not in html  # what staff type is escaped
 
 
+def test_the_record_and_every_api_answer_carry_the_portal_s_protections(client, trust, reviewed):
+    """Issue 21: the printable record, HTML straight from the API, had no policy, nosniff or frame protection."""
+    for path in (f"/appraisals/{reviewed['id']}/record", f"/appraisals/{reviewed['id']}", "/appraisals/nobody"):
+        response = client.get(path, headers=trust.teacher.headers)
+        assert response.headers["Content-Security-Policy"] == (
+            "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; "
+            "form-action 'none'"), path
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Referrer-Policy"] == "no-referrer"
+        assert response.headers["Cache-Control"] == "no-store"  # someone's appraisal never sits in a shared cache
+
+
 def test_the_record_gives_a_starter_s_own_key_dates(client, db, trust, steps, key_dates):
     """The printed record gave the cycle's dates where the appraisal page gives the reviewee's own (issue 20)."""
     from datetime import date, timedelta
