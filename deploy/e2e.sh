@@ -60,14 +60,34 @@ source "$repo/deploy/image-install.sh"
 image_install
 mkdir -p "$work/app/deploy" && cp "$repo/deploy/gunicorn.conf.py" "$work/app/deploy/"
 
-step "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') with deploy/postgres/init.sql"
+step "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') with deploy/postgres/init.sh (a role per service)"
 install -d -o postgres -g postgres "$work/pg"
 echo e2e-postgres-password > "$work/pg/pw" && chown postgres "$work/pg/pw"
 runuser -u postgres -- "$pg_bin/initdb" -D "$work/pg/data" -U staffroom --auth=scram-sha-256 --pwfile="$work/pg/pw" > "$work/initdb.log"
 runuser -u postgres -- "$pg_ctl" -D "$work/pg/data" -l "$work/pg/log" -w \
     -o "-p $pg_port -k $work/pg -c listen_addresses=127.0.0.1" start > /dev/null
-PGPASSWORD=e2e-postgres-password psql -q -h 127.0.0.1 -p "$pg_port" -U staffroom -d postgres -v ON_ERROR_STOP=1 \
-    -f "$repo/deploy/postgres/init.sql"
+# As the image runs it on first start (POSTGRES_USER, <SERVICE>_DB_PASSWORD), here over TCP.
+services="directory appraisal cpd wellbeing notifications targets portal"
+for svc in $services; do export "$(echo "$svc" | tr '[:lower:]' '[:upper:]')_DB_PASSWORD=e2e-$svc-db-password"; done
+PGHOST=127.0.0.1 PGPORT=$pg_port PGPASSWORD=e2e-postgres-password POSTGRES_USER=staffroom \
+    STAFFROOM_DB_TEMPLATE="$repo/deploy/postgres/service-database.sql.in" sh "$repo/deploy/postgres/init.sh"
+# Each role owns its own database and is no superuser; none may so much as connect to another's (issue 21).
+for svc in $services; do
+    for other in $services; do
+        [[ $other == "$svc" ]] && continue
+        if PGPASSWORD=e2e-$svc-db-password psql -h 127.0.0.1 -p "$pg_port" -U "$svc" -d "$other" -Atc "select 1" \
+                > "$work/cross.log" 2>&1; then
+            echo "FAIL: $svc's role connected to $other's database" >&2; exit 1
+        fi
+        grep -q "permission denied for database" "$work/cross.log" || { cat "$work/cross.log"; exit 1; }
+    done
+done
+PGPASSWORD=e2e-postgres-password psql -h 127.0.0.1 -p "$pg_port" -U staffroom -d postgres -Atc \
+    "select string_agg(d.datname || ' owned by ' || r.rolname || case when r.rolsuper then ' (SUPERUSER)' else '' end, ', '
+       order by d.datname) from pg_database d join pg_roles r on r.oid = d.datdba where d.datname in
+       ('directory', 'appraisal', 'cpd', 'wellbeing', 'notifications', 'targets', 'portal')" | tee "$work/owners.log"
+grep -q SUPERUSER "$work/owners.log" && { echo "FAIL: a service's database is owned by a superuser" >&2; exit 1; }
+echo "no service's role connects to another's database (42 pairs tried: permission denied)"
 pg_isready -h 127.0.0.1 -p "$pg_port" -U staffroom   # the compose health check's command
 
 step "RabbitMQ through deploy/rabbitmq/staffroom-entrypoint.sh (paths and ports moved)"
@@ -120,24 +140,25 @@ pids+=($!)
 
 export STAFFROOM_ENV=production
 # Each service's processes get their own database, as compose gives them (x-<svc>-env).
-pg_base=postgresql+psycopg://staffroom:e2e-postgres-password@127.0.0.1:$pg_port
-export DATABASE_URL=$pg_base/directory
-appraisal_env=(env DATABASE_URL="$pg_base/appraisal")
-cpd_env=(env DATABASE_URL="$pg_base/cpd")
+# Each connects as its own role, as compose gives them: never as the administrator.
+pg_url() { echo "postgresql+psycopg://$1:e2e-$1-db-password@127.0.0.1:$pg_port/$1"; }
+export DATABASE_URL=$(pg_url directory)
+appraisal_env=(env DATABASE_URL="$(pg_url appraisal)")
+cpd_env=(env DATABASE_URL="$(pg_url cpd)")
 # Notifications' key pair for survey links, made as an operator makes it (staffroom survey-link-keys): the public
 # half to every wellbeing process, the private half to the email sender alone, as compose gives them.
 read -r survey_link_private survey_link_public < <("$image_venv/bin/python" -c \
     "from staffroom_shared.sealing import new_key_pair; print(*new_key_pair())")
 # Survey links start with the proxy's address, as compose's PUBLIC_URL does with the published port.
-wellbeing_env=(env DATABASE_URL="$pg_base/wellbeing" PUBLIC_URL="http://127.0.0.1:$proxy_port"
+wellbeing_env=(env DATABASE_URL="$(pg_url wellbeing)" PUBLIC_URL="http://127.0.0.1:$proxy_port"
                SEAL_KEY="$(head -c 32 /dev/urandom | base64)" SURVEY_LINK_PUBLIC_KEY="$survey_link_public")
 # Links in emails start with the proxy's address too; SEAL_KEY (its own) signs the unsubscribe links.
-notifications_env=(env DATABASE_URL="$pg_base/notifications" PUBLIC_URL="http://127.0.0.1:$proxy_port"
+notifications_env=(env DATABASE_URL="$(pg_url notifications)" PUBLIC_URL="http://127.0.0.1:$proxy_port"
                    SEAL_KEY="$(head -c 32 /dev/urandom | base64)")
 # The directory's SEAL_KEY (its own) seals a staff file HR checked, kept to import as checked.
 directory_env=(env SEAL_KEY="$(head -c 32 /dev/urandom | base64)")
 # targets sends no links, seals nothing and sends no email: its database is all it needs of its own.
-targets_env=(env DATABASE_URL="$pg_base/targets")
+targets_env=(env DATABASE_URL="$(pg_url targets)")
 # The sender's SMTP settings, as compose gives notifications-sender; the server is the one started below
 # (plain SMTP on 127.0.0.1, so no STARTTLS).
 smtp_env=(SMTP_HOST=127.0.0.1 SMTP_PORT="$smtp_port" SMTP_SECURITY=none
@@ -146,12 +167,18 @@ sender_env=("${smtp_env[@]}" SURVEY_LINK_PRIVATE_KEY="$survey_link_private")
 export BUS_URL=amqp://staffroom:e2e-rabbitmq-password@127.0.0.1:$amqp_port/staffroom
 export JWT_JWKS_URL=http://127.0.0.1:$jwks_port/jwks.json JWT_ISSUER=https://idp.e2e.invalid/ JWT_AUDIENCE=api://staffroom
 export LOG_LEVEL=INFO
-# The portal, as compose's portal-web: no database or bus settings at all, its own SEAL_KEY (the session
-# cookie), the trust's provider (made up: Authlib fetches its metadata only when someone signs in), PUBLIC_URL,
-# PROXY_HOPS=1, and the APIs through the proxy.
-portal_env=(env -u DATABASE_URL -u BUS_URL SEAL_KEY="$(head -c 32 /dev/urandom | base64)"
+# The portal, as compose's portal-web: its own database (its sessions) and no bus, its own SEAL_KEY (with the
+# cookie's session id, the key each session is sealed with), the trust's provider (made up: Authlib fetches its
+# metadata only when someone signs in), PUBLIC_URL, PROXY_HOPS=1, and the APIs through the proxy.
+portal_env=(env -u BUS_URL DATABASE_URL="$(pg_url portal)" SEAL_KEY="$(head -c 32 /dev/urandom | base64)"
             OIDC_ISSUER=https://idp.e2e.invalid/ OIDC_CLIENT_ID=staffroom-portal OIDC_CLIENT_SECRET=e2e-oidc-client-secret
             PUBLIC_URL="http://127.0.0.1:$proxy_port" PORTAL_API_URL="http://127.0.0.1:$proxy_port" PROXY_HOPS=1)
+
+step "python -m staffroom_portal.migrate"
+(cd "$work/app" && "${portal_env[@]}" "$image_venv/bin/python" -m staffroom_portal.migrate) > "$work/portal-migrate.log" 2>&1 \
+    || { tail -5 "$work/portal-migrate.log"; echo "FAIL: portal migrate" >&2; exit 1; }
+echo "exit 0; tables: $(PGPASSWORD=e2e-postgres-password psql -h 127.0.0.1 -p "$pg_port" -U staffroom -d portal -Atc \
+    "select string_agg(tablename, ' ' order by tablename) from pg_tables where schemaname = 'public'")"
 
 step "python -m directory.entrypoints.migrate"
 (cd "$work/app" && "$image_venv/bin/python" -m directory.entrypoints.migrate) > "$work/migrate.log" 2>&1 \

@@ -39,6 +39,13 @@ fi
 cd "$repo"
 dummy_env=(
     POSTGRES_PASSWORD=dummy-postgres-password
+    DIRECTORY_DB_PASSWORD=dummy-directory-db-password
+    APPRAISAL_DB_PASSWORD=dummy-appraisal-db-password
+    CPD_DB_PASSWORD=dummy-cpd-db-password
+    WELLBEING_DB_PASSWORD=dummy-wellbeing-db-password
+    NOTIFICATIONS_DB_PASSWORD=dummy-notifications-db-password
+    TARGETS_DB_PASSWORD=dummy-targets-db-password
+    PORTAL_DB_PASSWORD=dummy-portal-db-password
     RABBITMQ_PASSWORD=dummy-rabbitmq-password
     JWT_JWKS_URL=https://idp.example.invalid/discovery/keys
     JWT_ISSUER=https://idp.example.invalid/
@@ -69,14 +76,16 @@ processes = {"directory": ("migrate", "web", "relay"),
              "wellbeing": ("migrate", "web", "relay", "consumer", "scheduler"),
              "notifications": ("migrate", "web", "relay", "consumer", "sender", "scheduler"),  # and the email sender
              "targets": ("migrate", "web", "relay", "consumer", "scheduler")}
-expect = {"postgres", "rabbitmq", "proxy", "portal-web"} | {f"{svc}-{p}" for svc, ps in processes.items() for p in ps}
+expect = {"postgres", "rabbitmq", "proxy", "portal-migrate", "portal-web"} | {
+    f"{svc}-{p}" for svc, ps in processes.items() for p in ps}
 assert expect <= set(s), expect - set(s)
 for svc, ps in processes.items():
     for p in ps:
         name = f"{svc}-{p}"
         env = s[name]["environment"]
         assert env["STAFFROOM_ENV"] == "production", name
-        assert env["DATABASE_URL"].endswith(f"@postgres:5432/{svc}"), name
+        # its own role, never the administrator (issue 21)
+        assert env["DATABASE_URL"] == f"postgresql+psycopg://{svc}:dummy-{svc}-db-password@postgres:5432/{svc}", name
         assert env["BUS_URL"].endswith("@rabbitmq:5672/staffroom"), name
         assert s[name]["image"] == s[f"{svc}-web"]["image"], name
         assert s[name]["image"].split("/")[-1].startswith(f"{svc}:"), name
@@ -113,12 +122,17 @@ holders = [name for name, svc in s.items() if "SURVEY_LINK_PRIVATE_KEY" in (svc.
 assert holders == ["notifications-sender"], holders
 assert s["notifications-sender"]["environment"]["SURVEY_LINK_PRIVATE_KEY"] == "EEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEA="
 # The portal: the image's CMD (gunicorn), production, the same token settings as every service, its own
-# sign-in settings, the APIs through the proxy, and no database, bus or SMTP settings (it has none).
+# sign-in settings, the APIs through the proxy, its own database (its sessions) and no bus or SMTP settings.
 portal, directory = s["portal-web"], s["directory-web"]
 env = portal["environment"]
 assert portal["image"].split("/")[-1].startswith("portal:") and "command" not in portal, portal
 assert portal["image"].rsplit("/", 1)[0] == directory["image"].rsplit("/", 1)[0], portal["image"]  # same registry
-assert portal["restart"] == "unless-stopped" and "depends_on" not in portal, portal  # never waits on the proxy
+assert portal["restart"] == "unless-stopped", portal
+assert portal["depends_on"] == {"portal-migrate": {"condition": "service_completed_successfully"}}, portal  # not the proxy
+assert s["portal-migrate"]["command"] == ["python", "-m", "staffroom_portal.migrate"]
+assert s["portal-migrate"]["image"] == portal["image"]
+assert s["portal-migrate"]["environment"] == {k: v for k, v in env.items() if not k.startswith(("WEB_", "GUNICORN_"))}
+assert env["DATABASE_URL"] == "postgresql+psycopg://portal:dummy-portal-db-password@postgres:5432/portal", env
 assert "/healthz" in " ".join(portal["healthcheck"]["test"]), portal["healthcheck"]  # it has no /readyz
 assert s["proxy"]["depends_on"]["portal-web"]["condition"] == "service_healthy"
 assert env["STAFFROOM_ENV"] == "production" and str(env["PROXY_HOPS"]) == "1", env
@@ -127,10 +141,10 @@ for k in ("JWT_JWKS_URL", "JWT_ISSUER", "JWT_AUDIENCE", "JWT_STAFF_ID_CLAIM", "L
 assert (env["OIDC_ISSUER"], env["OIDC_CLIENT_ID"], env["OIDC_CLIENT_SECRET"], env["OIDC_FORWARD"]) == (
     "https://idp.example.invalid/", "staffroom-portal", "dummy-oidc-client-secret", "access_token"), env
 assert env["PORTAL_API_URL"] == "http://proxy:8080", env
-assert not {"DATABASE_URL", "BUS_URL", "PORTAL_DEV_SIGN_IN"} & set(env) and not any(k.startswith("SMTP_") for k in env), env
+assert not {"BUS_URL", "PORTAL_DEV_SIGN_IN"} & set(env) and not any(k.startswith("SMTP_") for k in env), env
 # The OIDC settings (the client secret among them) reach the portal only.
 for name, svc in s.items():
-    if name != "portal-web":
+    if name not in ("portal-web", "portal-migrate"):
         assert not any(k.startswith("OIDC_") for k in svc.get("environment") or {}), name
 # The sender, and only the sender, talks to the SMTP server; the code's defaults where nothing is given.
 sender = s["notifications-sender"]["environment"]
@@ -147,6 +161,15 @@ for p in processes["targets"]:
     assert not {"PUBLIC_URL", "SEAL_KEY"} & set(env) and not any(k.startswith("SMTP_") for k in env), p
 for name in ("postgres", "rabbitmq", "proxy"):
     assert "healthcheck" in s[name], name
+# Each service's role is made on PostgreSQL's first start with the password its DATABASE_URL carries; the
+# administrator's password reaches PostgreSQL alone.
+pg = s["postgres"]["environment"]
+for svc in [*processes, "portal"]:
+    assert pg[f"{svc.upper()}_DB_PASSWORD"] == f"dummy-{svc}-db-password", svc
+holders = [name for name, svc in s.items() if "dummy-postgres-password" in str(svc.get("environment"))]
+assert holders == ["postgres"], holders
+mounts = {v.split(":")[1] if isinstance(v, str) else v["target"] for v in s["postgres"]["volumes"]}
+assert {"/docker-entrypoint-initdb.d/10-staffroom.sh", "/docker-entrypoint-initdb.d/service-database.sql.in"} <= mounts
 print("services, commands, env and start order as intended")
 EOF
 

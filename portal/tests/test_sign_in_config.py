@@ -1,6 +1,7 @@
 """Signing in: the OpenID Connect code flow against a real (local) provider, and what production refuses."""
 from __future__ import annotations
 
+import hashlib
 from urllib.parse import urlsplit
 
 import httpx
@@ -30,8 +31,8 @@ def _directory(request: httpx.Request) -> httpx.Response:
     return httpx.Response(200, json={"first_name": "Amira", "last_name": "Patel", "post": "Teacher"})
 
 
-def _portal(provider: Provider, **env):
-    config = ServiceConfig(service="portal", database_url="sqlite://", bus_url="embedded://", env=env.pop("env", "development"),
+def _portal(provider: Provider, database: str, **env):
+    config = ServiceConfig(service="portal", database_url=database, bus_url="embedded://", env=env.pop("env", "development"),
                            jwt_jwks_url=f"{provider.issuer}/jwks", jwt_issuer=provider.issuer, seal_key=None)
     environ = {"OIDC_ISSUER": provider.issuer, "OIDC_CLIENT_ID": CLIENT_ID, "OIDC_CLIENT_SECRET": CLIENT_SECRET, **env}
     return create_app(config, backend=Backend(transport=httpx.MockTransport(_directory)), environ=environ)
@@ -47,8 +48,8 @@ def _sign_in(client, next_path="/cpd"):
     return client.get(f"{back.path}?{back.query}")
 
 
-def test_the_trust_sign_in_runs_the_code_flow_and_keeps_the_api_token_in_the_session(provider):
-    client = _portal(provider).test_client()
+def test_the_trust_sign_in_runs_the_code_flow_and_keeps_the_api_token_in_the_session(provider, portal_db):
+    client = _portal(provider, portal_db).test_client()
     finished = _sign_in(client)
     assert finished.status_code == 302 and finished.headers["Location"] == "/cpd"
     cookie = client.get_cookie("staffroom")
@@ -56,16 +57,92 @@ def test_the_trust_sign_in_runs_the_code_flow_and_keeps_the_api_token_in_the_ses
     assert client.get("/sign-in").headers["Location"] == "/"  # signed in: the sign-in page sends you home
 
 
-def test_an_api_token_signed_by_another_key_is_refused_and_no_one_is_signed_in(provider):
+def _rows(database: str) -> list:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database)
+    with engine.connect() as db:
+        rows = db.execute(text("SELECT id_hash, sealed, expires_at FROM sessions")).all()
+    engine.dispose()
+    return rows
+
+
+def _signed_in(client) -> bool:
+    """The sign-in page sends someone signed in home (and asks no API, which is not here)."""
+    return client.get("/sign-in").status_code == 302
+
+
+def test_signing_out_ends_the_session_where_it_is_kept_so_a_copied_cookie_opens_nothing(provider, portal_db):
+    """Issue 21: signing out only asked the browser to forget a signed cookie that held the token; a copy of it
+    went on working for eight hours."""
+    app = _portal(provider, portal_db)
+    app.config["WTF_CSRF_ENABLED"] = False  # the form token is tested on its own
+    client = app.test_client()
+    _sign_in(client)
+    copied = client.get_cookie("staffroom").value
+    assert _signed_in(client)
+    assert client.post("/sign-out").status_code == 302
+    assert not _signed_in(client)
+    thief = _portal(provider, portal_db).test_client()
+    thief.set_cookie("staffroom", copied)
+    assert not _signed_in(thief)  # the copy opens nothing
+    assert thief.get("/cpd").headers["Location"].startswith("/sign-in")
+
+
+def test_the_cookie_and_the_database_hold_no_readable_token(provider, portal_db):
+    """The cookie is only a random id; the database keeps the session sealed under the id's hash, with a key made
+    from the id and SEAL_KEY, so neither the cookie nor the database (nor both without SEAL_KEY) shows a token."""
+    client = _portal(provider, portal_db).test_client()
+    _sign_in(client)
+    cookie = client.get_cookie("staffroom").value
+    assert len(cookie) == 43 and "." not in cookie  # 32 random bytes: no JWT (header.payload.signature) in it
+    [row] = [r for r in _rows(portal_db) if r.id_hash == hashlib.sha256(cookie.encode()).digest()]
+    assert cookie.encode() not in row.sealed and b"eyJ" not in row.sealed and b"Amira" not in row.sealed
+
+
+def test_signing_in_starts_a_new_session_id_so_a_planted_one_is_worth_nothing(provider, portal_db):
+    client = _portal(provider, portal_db).test_client()
+    client.get("/sign-in/oidc")  # a visitor's session (the sign-in's state), such as an attacker could plant
+    planted = client.get_cookie("staffroom").value
+    _sign_in(client)
+    assert client.get_cookie("staffroom").value != planted and _signed_in(client)
+    other = _portal(provider, portal_db).test_client()
+    other.set_cookie("staffroom", planted)
+    assert not _signed_in(other)
+
+
+def test_a_session_past_its_eight_hours_opens_nothing_and_goes_when_a_new_one_starts(provider, portal_db):
+    from sqlalchemy import create_engine, text
+
+    client = _portal(provider, portal_db).test_client()
+    _sign_in(client)
+    engine = create_engine(portal_db)
+    with engine.begin() as db:
+        db.execute(text("UPDATE sessions SET expires_at = '2020-01-01 00:00:00.000000'"))
+    engine.dispose()
+    assert not _signed_in(client)
+    before = len(_rows(portal_db))
+    _sign_in(_portal(provider, portal_db).test_client())
+    assert before >= 1 and len(_rows(portal_db)) == 1  # the new one only: the expired went as it came
+
+
+@pytest.mark.parametrize("cookie", ["x", "a" * 43, "é" * 30, "a" * 500])
+def test_a_made_up_session_cookie_is_a_visitor(provider, portal_db, cookie):
+    client = _portal(provider, portal_db).test_client()
+    client.set_cookie("staffroom", cookie)
+    assert client.get("/").status_code == 302 and not _signed_in(client)
+
+
+def test_an_api_token_signed_by_another_key_is_refused_and_no_one_is_signed_in(provider, portal_db):
     provider.sign_access_with = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    client = _portal(provider).test_client()
+    client = _portal(provider, portal_db).test_client()
     finished = _sign_in(client)
     assert finished.status_code == 401 and "could not sign you in" in finished.get_data(as_text=True)
     assert client.get("/").status_code == 302  # still signed out
 
 
-def test_the_id_token_can_be_forwarded_where_the_provider_issues_no_jwt_access_tokens(provider):
-    config = ServiceConfig(service="portal", database_url="sqlite://", bus_url="embedded://",
+def test_the_id_token_can_be_forwarded_where_the_provider_issues_no_jwt_access_tokens(provider, portal_db):
+    config = ServiceConfig(service="portal", database_url=portal_db, bus_url="embedded://",
                            jwt_jwks_url=f"{provider.issuer}/jwks", jwt_issuer=provider.issuer, jwt_audience=CLIENT_ID)
     app = create_app(config, backend=Backend(transport=httpx.MockTransport(_directory)), environ={
         "OIDC_ISSUER": provider.issuer, "OIDC_CLIENT_ID": CLIENT_ID, "OIDC_CLIENT_SECRET": CLIENT_SECRET,
@@ -74,18 +151,18 @@ def test_the_id_token_can_be_forwarded_where_the_provider_issues_no_jwt_access_t
 
 
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "javascript:alert(1)"])
-def test_after_signing_in_the_portal_never_sends_you_to_another_site(provider, target):
-    assert _sign_in(_portal(provider).test_client(), target).headers["Location"] == "/"
+def test_after_signing_in_the_portal_never_sends_you_to_another_site(provider, target, portal_db):
+    assert _sign_in(_portal(provider, portal_db).test_client(), target).headers["Location"] == "/"
 
 
-def test_a_form_without_its_csrf_token_is_refused(provider):
-    client = _portal(provider).test_client()
+def test_a_form_without_its_csrf_token_is_refused(provider, portal_db):
+    client = _portal(provider, portal_db).test_client()
     response = client.post("/sign-out")
     assert response.status_code == 400 and "This form had expired" in response.get_data(as_text=True)
 
 
-def test_pages_carry_a_strict_content_security_policy(provider):
-    response = _portal(provider).test_client().get("/sign-in")
+def test_pages_carry_a_strict_content_security_policy(provider, portal_db):
+    response = _portal(provider, portal_db).test_client().get("/sign-in")
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
@@ -105,10 +182,10 @@ def test_production_refuses_the_development_sign_in(tmp_path):
         create_app(production, environ={})
 
 
-def test_the_development_sign_in_is_off_unless_asked_for(provider, tmp_path):
-    config = ServiceConfig(service="portal", database_url="sqlite://", bus_url="embedded://")
+def test_the_development_sign_in_is_off_unless_asked_for(provider, tmp_path, portal_db):
+    config = ServiceConfig(service="portal", database_url=portal_db, bus_url="embedded://")
     with pytest.raises(ConfigError, match="no way to sign in"):
         create_app(config, environ={})
-    app = _portal(provider)
+    app = _portal(provider, portal_db)
     app.config["WTF_CSRF_ENABLED"] = False  # so the answer is the route's own, not the CSRF check's
     assert app.test_client().post("/sign-in/dev", data={"staff_id": STAFF_ID, "role": "trust_hr"}).status_code == 404

@@ -11,12 +11,14 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from staffroom_shared.auth import TokenVerifier, Unauthorised
 from staffroom_shared.config import ConfigError, ServiceConfig
+from staffroom_shared.db import make_engine
 from staffroom_shared.errors import Unprocessable
 from staffroom_shared.log import configure_logging
 from staffroom_shared.principal import Principal
 from staffroom_shared.storable import refuse_unstorable_text
 
 from .backend import ApiError, Backend
+from .sessions import ServerSessions
 from .signin import DevSignIn, Oidc
 
 SESSION_HOURS = 8
@@ -35,8 +37,8 @@ class Portal:
 def create_app(config: ServiceConfig | None = None, *, backend: Backend | None = None,
                dev_sign_in: DevSignIn | None = None, environ=None) -> Flask:
     environ = os.environ if environ is None else environ
-    # The portal keeps no data and sends no events: it has no database or bus of its own.
-    config = config or ServiceConfig.from_env("portal", environ, database_url="", bus_url="")
+    # The portal sends no events, and keeps only its sessions (issue 21): its own small database, no bus.
+    config = config or ServiceConfig.from_env("portal", environ, bus_url="")
     if config.production and (dev_sign_in is not None or environ.get("PORTAL_DEV_SIGN_IN")):
         raise ConfigError("portal: the development sign-in cannot be used in production (unset PORTAL_DEV_SIGN_IN)")
     if dev_sign_in is None and environ.get("PORTAL_DEV_SIGN_IN") == "1":
@@ -62,6 +64,8 @@ def create_app(config: ServiceConfig | None = None, *, backend: Backend | None =
     )
     api_url = environ.get("PORTAL_API_URL", config.public_url)
     app.extensions["portal"] = Portal(config, backend or Backend(api_url), TokenVerifier(config), dev_sign_in, oidc)
+    app.session_interface = ServerSessions(make_engine(config.database_url), config.secret_key(),
+                                           app.config["PERMANENT_SESSION_LIFETIME"])
     csrf.init_app(app)
     # The services refuse the same text; refusing it here too keeps it out of the portal's own uses (sign-in,
     # paths it builds) and says so on a page rather than as an API's answer.

@@ -89,6 +89,7 @@ def _start_session(token: str, next_url: str):
 
     principal = portal().verifier.verify(token)  # as the APIs will; raises Unauthorised
     session.clear()
+    session.renew()  # a session id planted before sign-in is worth nothing after it
     session.permanent = True
     session["token"] = token
     try:
@@ -175,6 +176,8 @@ def oidc_callback():
 
 @blp.post("/sign-out")
 def sign_out():
+    """Ends the session where it is kept, so a copy of the cookie opens nothing afterwards (issue 21)."""
     session.clear()
+    session.renew()
     flash("You have signed out.")
     return redirect(url_for("signin.page"))

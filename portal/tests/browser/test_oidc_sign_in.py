@@ -19,9 +19,9 @@ def _directory(request: httpx.Request) -> httpx.Response:
 
 
 @pytest.fixture
-def portal_with_provider():
+def portal_with_provider(portal_db):
     provider = Provider()
-    config = ServiceConfig(service="portal", database_url="", bus_url="", jwt_jwks_url=f"{provider.issuer}/jwks",
+    config = ServiceConfig(service="portal", database_url=portal_db, bus_url="", jwt_jwks_url=f"{provider.issuer}/jwks",
                            jwt_issuer=provider.issuer)
     app = create_app(config, backend=Backend(transport=httpx.MockTransport(_directory)), environ={
         "OIDC_ISSUER": provider.issuer, "OIDC_CLIENT_ID": CLIENT_ID, "OIDC_CLIENT_SECRET": CLIENT_SECRET})

@@ -42,21 +42,49 @@ def require_port(host: str, port: int, what: str) -> None:
             f"Start it (see README, 'Running the tests') and run again.") from None
 
 
+SERVICE_DATABASE_SQL = Path(__file__).resolve().parents[3] / "deploy" / "postgres" / "service-database.sql.in"
+
+
+def provision_service_database(conn, service: str, password: str) -> None:
+    """What deploy/postgres/init.sh does for one service, from the same file: a role of that name, no superuser,
+    owning a database of that name that nobody else may connect to. psql's :"name" and :'value' become a
+    quoted identifier and a quoted literal."""
+    import re
+
+    from psycopg import sql
+
+    values = {"service": service, "password": password}
+    for statement in filter(str.strip, re.sub(r"--[^\n]*", "", SERVICE_DATABASE_SQL.read_text()).split(";")):
+        parts = re.split(r"""(:"\w+"|:'\w+')""", statement)
+        conn.execute(sql.SQL("").join(
+            (sql.Identifier(values[p[2:-1]]) if p.startswith(':"') else sql.Literal(values[p[2:-1]]))
+            if p.startswith(":") else sql.SQL(p) for p in parts))
+
+
+def administrator_url(url: str) -> str:
+    """The same database as the administrator (PG_ADMIN_URL's role), for a test playing someone who holds the
+    server itself (its files, its checkpoints), which no service's role may touch."""
+    return f"{PG_ADMIN_URL.rsplit('/', 1)[0].replace('postgresql://', 'postgresql+psycopg://', 1)}/{url.rsplit('/', 1)[1]}"
+
+
 @contextmanager
 def postgres_database(prefix: str = "sr"):
-    """A fresh, empty PostgreSQL database for one test module; dropped afterwards."""
+    """A fresh, empty PostgreSQL database for one test module, as production has it: owned by a role of its own
+    that is no superuser and is the only one (bar the administrator) that may connect (issue 21); the URL
+    connects as that role. Dropped afterwards, role and all."""
     import psycopg
 
     require_port("127.0.0.1", 5432, "PostgreSQL")
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    base = PG_ADMIN_URL.rsplit("/", 1)[0]
+        provision_service_database(conn, name, uuid.uuid4().hex)
+    host = PG_ADMIN_URL.rsplit("/", 1)[0].split("@", 1)[1]
     try:
-        yield f"{base.replace('postgresql://', 'postgresql+psycopg://', 1)}/{name}"
+        yield f"postgresql+psycopg://{name}@{host}/{name}"
     finally:
         with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'DROP ROLE IF EXISTS "{name}"')
 
 
 _process_vhost: str | None = None

@@ -41,7 +41,10 @@ class Suite:
         self.contexts = {}
 
     def prepare(self) -> None:
+        from staffroom_portal.migrate import migrate as migrate_portal
+
         ensure_dev_keys(self.data_dir / "dev-keys")
+        migrate_portal(ServiceConfig.from_env("portal", self.environ, bus_url=""))  # its sessions
         for module in self.modules:
             module.migrate(self.configs[module.NAME])
             self.contexts[module.NAME] = module.build(self.configs[module.NAME])
@@ -71,7 +74,7 @@ class Suite:
         apis = {"/api": index, **mounts}
         backend = Backend("http://staffroom.internal", transport=httpx.WSGITransport(app=DispatcherMiddleware(NotFound(), apis)))
         dev = DevSignIn(self.data_dir / "dev-keys" / "private.pem", suggested=self.demo_people)
-        portal = create_portal(ServiceConfig.from_env("portal", self.environ), backend=backend, dev_sign_in=dev,
+        portal = create_portal(ServiceConfig.from_env("portal", self.environ, bus_url=""), backend=backend, dev_sign_in=dev,
                                environ=self.environ)
         return DispatcherMiddleware(portal, apis)
 

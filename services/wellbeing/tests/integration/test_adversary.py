@@ -29,10 +29,10 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import insert, select, text
+from sqlalchemy import create_engine, insert, select, text
 
 from staffroom_shared.config import ServiceConfig
-from staffroom_shared.testing import Tokens, postgres_database, survey_link
+from staffroom_shared.testing import Tokens, administrator_url, postgres_database, survey_link
 from wellbeing import bootstrap
 from wellbeing.adapters import sealed
 from wellbeing.api import create_app
@@ -284,7 +284,8 @@ def _files(stack: Stack, since_lsn: str | None) -> bytes:
     if stack.kind == "sqlite":
         return b"".join(p.read_bytes() for p in stack.folder.glob("wellbeing.db*"))
     stack.sql("SELECT 1")
-    with stack.context.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+    server = create_engine(administrator_url(stack.context.config.database_url))  # whoever holds the server's files
+    with server.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("CHECKPOINT"))
         root = Path(conn.execute(text("SHOW data_directory")).scalar())
         paths = conn.execute(text(
@@ -293,6 +294,7 @@ def _files(stack: Stack, since_lsn: str | None) -> bytes:
             "AND pg_relation_filepath(c.oid) IS NOT NULL")).scalars().all()
         first, last = conn.execute(text("SELECT pg_walfile_name(:a), pg_walfile_name(pg_current_wal_lsn())"),
                                    {"a": since_lsn}).one()
+    server.dispose()
     blobs = [p.read_bytes() for rel in paths for p in sorted((root / rel).parent.glob(Path(rel).name + "*"))
              if p.is_file()]
     blobs += [p.read_bytes() for p in sorted((root / "pg_wal").iterdir()) if first <= p.name <= last and len(p.name) == 24]
