@@ -92,7 +92,7 @@ def programme(programme_id, form: Form | None = None):
     open_cohorts = [c for c in cohorts if c["ends_on"] >= today]
     mine = calls.all_pages("/api/cpd/enrolments", staff_id=me(), programme_id=str(programme_id))
     return render_template("cpd/programme.html", programme=item, cohorts=cohorts, open_cohorts=open_cohorts,
-                           mine=mine, settings=calls.get("/api/cpd/settings"), kinds=KINDS, modes=MODES,
+                           today=today, mine=mine, settings=calls.get("/api/cpd/settings"), kinds=KINDS, modes=MODES,
                            form=form or Form()), 422 if form and form.error else 200
 
 

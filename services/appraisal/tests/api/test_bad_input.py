@@ -121,7 +121,9 @@ def test_an_observation_dated_outside_the_appraisal_s_year_or_in_the_future_is_4
     for day in ("0001-01-01", (date.today() + timedelta(days=1)).isoformat(), "2019-01-01"):
         body = {"kind": "lesson_observation", "observed_on": day, "focus": "Questioning"}
         refused = problem(client.post(f"/appraisals/{a['id']}/observations", json=body, headers=trust.hod.headers), 422)
-        assert refused["errors"][0]["pointer"] == "#/observed_on" and refused["detail"].startswith("the date must be from")
+        assert refused["errors"][0]["pointer"] == "#/observed_on"
+        assert (refused["errors"][0]["detail"] == "must be a date between 1900 and 2100" if day < "1900"
+                else refused["detail"].startswith("the date must be from"))
 
 
 # -- rules broken by the content: 422 -------------------------------------------------------------
@@ -265,6 +267,21 @@ def test_a_cycle_without_dates_or_a_school_year_is_422_listing_each_date(client,
 
 # -- malformed requests: 400/404/413/422 with a pointer ---------------------------------------------
 
+def test_a_cycle_in_the_year_9999_or_longer_than_a_school_year_is_422(client, trust, problem, unchanged, key_dates):
+    """Outsider, issue 20: a cycle from 9999-01-01 to 9999-12-31 opened 131 appraisals and emailed "Objectives are due
+    by 1 February 9999"."""
+    unchanged()
+    far = {d: f"9999-{m}" for d, m in (("starts_on", "01-01"), ("objectives_due", "02-01"), ("mid_year_due", "03-01"),
+                                        ("end_of_year_due", "06-01"), ("ends_on", "12-31"))}
+    body = problem(client.post("/cycles", json={"name": "Far", "template": "teachers", "academy_id": trust.oak, **far},
+                               headers=trust.trust_hr.headers), 422)
+    assert {e["pointer"] for e in body["errors"]} == {f"#/{d}" for d in far}
+    long = {**key_dates(), "ends_on": "2028-08-31"}
+    body = problem(client.post("/cycles", json={"name": "Long", "template": "teachers", "academy_id": trust.oak, **long},
+                               headers=trust.trust_hr.headers), 422)
+    assert "no more than 13 months" in body["detail"]
+
+
 @pytest.mark.parametrize("field,value", [
     ("template", "cleaners"), ("academy_id", "oak"), ("objectives_due", "31/10/2026"), ("observation_cap", -1),
     ("pay_recommendations", "perhaps"), ("name", "x" * 101), ("status", "open"), ("colour", "blue"),
@@ -311,8 +328,11 @@ def test_a_bad_rating_is_422_pointing_at_it(client, trust, steps, problem, uncha
     assert errors[0]["pointer"] == f"#/assessments/{first}/value/rating"
 
 
-@pytest.mark.parametrize("starts_at", ["2026-10-05T15:30:00", "2026-10-05", "next Tuesday"])
-def test_a_meeting_time_without_a_time_zone_is_422(client, trust, steps, problem, unchanged, starts_at):
+@pytest.mark.parametrize("starts_at", ["2026-10-05T15:30:00", "2026-10-05", "next Tuesday",
+                                       # outsider, issue 20: 500s, or stored and then every calendar download a 500
+                                       "9999-12-31T23:59:00-12:00", "9999-12-31T23:59:00+00:00",
+                                       "0001-01-01T00:00:00+01:00", "2101-01-01T09:00:00Z"])
+def test_a_meeting_time_without_a_time_zone_or_beyond_2100_is_422(client, trust, steps, problem, unchanged, starts_at):
     a = steps.started()
     unchanged()
     errors = problem(client.post(f"/appraisals/{a['id']}/meetings", json={

@@ -32,6 +32,14 @@ def test_body_that_is_not_utf8_is_400(client, trust_hr, unchanged, problem):
     problem(client.post("/staff", data=b"\xff\xfe{", content_type="application/json", headers=trust_hr), 400)
 
 
+@pytest.mark.parametrize("start_date", ["9999-12-31", "0001-01-01", "1899-12-31", "2101-01-01"])
+def test_a_start_date_outside_1900_to_2100_is_422(client, trust_hr, trust, unchanged, problem, start_date):
+    """Outsider, issue 20: 9999-12-31 was accepted, and targets' copy failed on it five times and parked it."""
+    body = problem(client.post("/staff", json={**valid_person(trust), "start_date": start_date}, headers=trust_hr), 422)
+    assert body["errors"] == [{"location": "json", "pointer": "#/start_date",
+                               "detail": "must be a date between 1900 and 2100"}]
+
+
 def test_unknown_field_is_422_naming_the_field(client, trust_hr, trust, unchanged, problem):
     body = problem(client.post("/staff", json={**valid_person(trust), "salary": 1}, headers=trust_hr), 422)
     assert body["title"] == "Unprocessable Content"

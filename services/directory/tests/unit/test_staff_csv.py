@@ -197,3 +197,10 @@ def test_the_longest_values_are_the_columns_lengths():
     from directory.adapters.orm import staff
 
     assert staff_csv.LONGEST == {name: staff.c[name].type.length for name in staff_csv.LONGEST}
+
+
+@pytest.mark.parametrize("written", ["31/12/9999", "9999-12-31", "01/01/0001", "31.12.1899"])
+def test_a_date_outside_1900_to_2100_is_an_error_as_the_api_s(written):
+    """Outsider, issue 20: the API took 9999-12-31 and targets then failed on it; the import refuses it too."""
+    with pytest.raises(ValueError, match="must be a date between 1900 and 2100"):
+        staff_csv.parse_date(written)

@@ -60,6 +60,8 @@ CASES = [
      {(TEACHER, "appraisal")}),
     ("cpd.enrolment_requested", ref(line_manager_id=str(MANAGER), needs_hr_approval=True), {(MANAGER, "cpd_approvals")}),
     ("cpd.enrolment_approved", ref(approved_by=str(MANAGER), stage="line_manager", status="confirmed"),
+     set()),  # the place (cpd.enrolled, naming who approved) says it: one message, not two (outsider 4, issue 20)
+    ("cpd.enrolment_approved", ref(approved_by=str(MANAGER), stage="hr", status="waiting"),
      {(TEACHER, "cpd_updates")}),
     ("cpd.enrolment_approved", ref(approved_by=str(MANAGER), stage="line_manager", status="awaiting_hr"),
      {(TEACHER, "cpd_updates"), (MANAGER, "cpd_approvals")}),  # HR (the manager here) approves next
@@ -68,6 +70,8 @@ CASES = [
     ("cpd.enrolment_declined", ref(declined_by=str(MANAGER), note="Budget is spent"), {(TEACHER, "cpd_updates")}),
     ("cpd.enrolled", ref(starts_on="2027-01-10", from_waiting_list=True, programme_kind="npq"),
      {(TEACHER, "cpd_updates")}),
+    ("cpd.enrolled", ref(starts_on="2027-01-10", from_waiting_list=False, programme_kind="npq",
+                         approved_by=str(MANAGER), approval_stage="hr"), {(TEACHER, "cpd_updates")}),
     ("cpd.agreement_required", ref(agreement_id=str(uuid.uuid4())), {(TEACHER, "cpd_updates")}),
     ("cpd.future_leader_nominated", {"nomination_id": str(uuid.uuid4()), "staff_id": str(TEACHER),
                                      "academy_id": str(uuid.uuid4()), "nominated_by": str(MANAGER),
@@ -196,10 +200,21 @@ def test_a_line_manager_s_approval_says_hr_approves_next_and_hr_s_says_it_is_don
     assert "Priya, your line manager, approved" in first[TEACHER].body and "HR at your academy approves it next" in (
         first[TEACHER].body)
     assert first[MANAGER].subject == "Tom asks to attend NPQ in Senior Leadership: HR approval needed"
-    [last] = RULES["cpd.enrolment_approved"](ref(approved_by=str(MANAGER), stage="hr", status="confirmed"), people)
-    assert last.subject == "Your request for NPQ in Senior Leadership is approved"
-    assert "Priya (HR) approved" in last.body
+    # HR's approval that gives a place: one message, the place's, saying who approved (outsider 4: "you are on the
+    # waiting list" came with "your place is confirmed", with 24 places free)
+    assert RULES["cpd.enrolment_approved"](ref(approved_by=str(MANAGER), stage="hr", status="confirmed"), people) == []
+    [last] = RULES["cpd.enrolled"](ref(starts_on="2099-01-10", from_waiting_list=False, programme_kind="npq",
+                                       approved_by=str(MANAGER), approval_stage="hr"), people)
+    assert last.subject == "Your place on NPQ in Senior Leadership is confirmed"
+    assert last.body == ("Dear Tom,\n\nPriya (HR) approved your request: your place is confirmed on NPQ in Senior Leadership, "
+                         "starting 10 January 2099.")
     assert last.subject != first[TEACHER].subject
+    # ... and one that leaves them on the waiting list, because every place is taken, says that
+    [waiting] = RULES["cpd.enrolment_approved"](ref(approved_by=str(MANAGER), stage="hr", status="waiting"), people)
+    assert "Priya (HR) approved your request" in waiting.body and "Every place is taken" in waiting.body
+    # a place on a cohort already under way says when it began, not "starting" a date gone by
+    [began] = RULES["cpd.enrolled"](ref(starts_on="2020-10-01", from_waiting_list=True, programme_kind="npq"), people)
+    assert began.body.endswith("NPQ in Senior Leadership, which began on 1 October 2020.")
     # approved with an agreement to sign: one message, the agreement's, says both (outsider: two near the same)
     assert RULES["cpd.enrolment_approved"](ref(approved_by=str(MANAGER), stage="hr", status="awaiting_agreement"),
                                            people) == []

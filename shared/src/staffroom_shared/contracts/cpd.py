@@ -28,7 +28,9 @@ class EnrolmentRequestedV1(EnrolmentRef):
 class EnrolmentApprovedV1(EnrolmentRef):
     approved_by = fields.UUID(required=True, allow_none=True)
     stage = fields.String(required=True, validate=validate.OneOf(("line_manager", "hr", "automatic")))
-    status = fields.String(required=True, metadata={"description": "what the enrolment waits for next, if anything"})
+    status = fields.String(required=True, metadata={
+        "description": "where the approval left it: awaiting_hr, awaiting_agreement, waiting (the cohort is full) or "
+                       "confirmed (a place, announced by cpd.enrolled)"})
 
 
 @contract("cpd.enrolment_declined", 1)
@@ -49,6 +51,11 @@ class EnrolledV1(EnrolmentRef):
     starts_on = fields.Date(required=True)
     from_waiting_list = fields.Boolean(required=True)
     programme_kind = fields.String(required=True)
+    # Optional: the approval that has just given this place (absent for a place that needed none, or came from the
+    # waiting list), so the person hears of both in one message.
+    approved_by = fields.UUID(allow_none=True, metadata={"description": "who gave the last approval, if one just did"})
+    approval_stage = fields.String(validate=validate.OneOf(("line_manager", "hr")),
+                                   metadata={"description": "whose approval that was"})
 
 
 @contract("cpd.completed", 1)

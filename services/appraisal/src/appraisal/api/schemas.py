@@ -1,5 +1,6 @@
 """Request and response schemas: the same classes validate input and generate the OpenAPI document."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from staffroom_shared.storable import AwareDateTime, Date, DateTime
 
 from ..domain.model import (
     MAX_OBJECTIVES, REVIEW_WINDOW_WEEKS, TEACHERS_STANDARDS, CycleStatus, MeetingKind, ObjectiveType, ObservationKind, Outcome,
@@ -22,11 +23,11 @@ class CycleSchema(Schema):
     school_year = fields.Integer(load_only=True, validate=validate.Range(min=2000, max=2100),
                                  metadata={"description": "fills any key date left out with the usual one for this "
                                                           "template (2026 for 2026/27)"})
-    starts_on = fields.Date()
-    objectives_due = fields.Date()
-    mid_year_due = fields.Date()
-    end_of_year_due = fields.Date()
-    ends_on = fields.Date()
+    starts_on = Date()
+    objectives_due = Date()
+    mid_year_due = Date()
+    end_of_year_due = Date()
+    ends_on = Date()
     observation_cap = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0, max=50))
     pay_recommendations = fields.Boolean(load_default=False)
     review_window_weeks = fields.Integer(load_default=REVIEW_WINDOW_WEEKS, validate=validate.Range(min=1, max=26),
@@ -46,10 +47,10 @@ class CycleSchema(Schema):
 
 class CycleUpdateSchema(Schema):
     name = fields.String(validate=validate.Length(min=1, max=100))
-    objectives_due = fields.Date()
-    mid_year_due = fields.Date()
-    end_of_year_due = fields.Date()
-    ends_on = fields.Date()
+    objectives_due = Date()
+    mid_year_due = Date()
+    end_of_year_due = Date()
+    ends_on = Date()
     observation_cap = fields.Integer(allow_none=True, validate=validate.Range(min=0, max=50))
     review_window_weeks = fields.Integer(validate=validate.Range(min=1, max=26))
 
@@ -57,7 +58,7 @@ class CycleUpdateSchema(Schema):
 class ProgressSchema(Schema):
     id = fields.UUID(dump_only=True)
     recorded_by = fields.UUID(dump_only=True)
-    recorded_on = fields.Date(dump_only=True)
+    recorded_on = Date(dump_only=True)
     note = fields.String(required=True, validate=TEXT)
     evidence = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=4000))
 
@@ -113,7 +114,7 @@ class ReviewSchema(Schema):
                                     validate=validate.Length(max=10))
     reviewee_comments = fields.String(dump_only=True, allow_none=True)
     completed_by = fields.UUID(dump_only=True)
-    completed_on = fields.Date(dump_only=True)
+    completed_on = Date(dump_only=True)
     appraiser_untrained = fields.Boolean(dump_only=True)
 
 
@@ -129,7 +130,7 @@ class ObservationSchema(Schema):
     id = fields.UUID(dump_only=True)
     kind = _enum(ObservationKind, required=True)
     observer_id = fields.UUID(metadata={"description": "defaults to the person recording it"})
-    observed_on = fields.Date(required=True)
+    observed_on = Date(required=True)
     focus = fields.String(required=True, validate=validate.Length(min=1, max=300))
     strengths = fields.String(load_default="", validate=validate.Length(max=4000))
     areas_to_develop = fields.String(load_default="", validate=validate.Length(max=4000))
@@ -138,7 +139,7 @@ class ObservationSchema(Schema):
 class MeetingSchema(Schema):
     id = fields.UUID(dump_only=True)
     kind = _enum(MeetingKind, required=True)
-    starts_at = fields.AwareDateTime(required=True, metadata={"example": "2026-10-05T15:30:00+01:00"})
+    starts_at = AwareDateTime(required=True, metadata={"example": "2026-10-05T15:30:00+01:00"})
     minutes = fields.Integer(load_default=45, validate=validate.Range(min=5, max=480))
     location = fields.String(required=True, validate=SHORT)
 
@@ -160,19 +161,19 @@ class ReminderRequestSchema(Schema):
 class ReminderSchema(Schema):
     appraisal_id = fields.UUID()
     milestone = fields.String(metadata={"description": "objectives, mid_year_review, end_of_year_review or sign_off"})
-    due_on = fields.Date()
+    due_on = Date()
     days_overdue = fields.Integer()
-    sent_at = fields.DateTime()
-    next_allowed_at = fields.DateTime(metadata={"description": "the first moment another reminder can be sent"})
+    sent_at = DateTime()
+    next_allowed_at = DateTime(metadata={"description": "the first moment another reminder can be sent"})
 
 
 class SentReminderSchema(Schema):
     appraisal_id = fields.UUID()
     milestone = fields.String()
-    sent_at = fields.DateTime()
+    sent_at = DateTime()
     sent_by_name = fields.String(allow_none=True)
     count = fields.Integer(metadata={"description": "reminders sent about this appraisal so far"})
-    next_allowed_at = fields.DateTime()
+    next_allowed_at = DateTime()
 
 
 class WithdrawSchema(Schema):
@@ -185,11 +186,11 @@ class PersonSchema(Schema):
 
 
 class KeyDatesSchema(Schema):
-    objectives_due = fields.Date()
-    mid_year_due = fields.Date()
-    end_of_year_due = fields.Date()
-    mid_year_opens_on = fields.Date(metadata={"description": "the mid-year review can be completed from this day"})
-    end_of_year_opens_on = fields.Date(metadata={"description": "the end-of-year review can be completed from this "
+    objectives_due = Date()
+    mid_year_due = Date()
+    end_of_year_due = Date()
+    mid_year_opens_on = Date(metadata={"description": "the mid-year review can be completed from this day"})
+    end_of_year_opens_on = Date(metadata={"description": "the end-of-year review can be completed from this "
                                                                "day"})
 
 
@@ -209,9 +210,9 @@ class AppraisalSummarySchema(Schema):
 
 class AppraisalSchema(AppraisalSummarySchema):
     appraiser_set_by_hr = fields.Boolean()
-    objectives_agreed_by_appraiser_on = fields.Date(allow_none=True)
-    objectives_agreed_by_reviewee_on = fields.Date(allow_none=True)
-    signed_off_on = fields.Date(allow_none=True)
+    objectives_agreed_by_appraiser_on = Date(allow_none=True)
+    objectives_agreed_by_reviewee_on = Date(allow_none=True)
+    signed_off_on = Date(allow_none=True)
     sign_off_comment = fields.String(allow_none=True)
     finished_reason = fields.String(allow_none=True)
     objectives = fields.List(fields.Nested(ObjectiveSchema))
@@ -255,4 +256,4 @@ class UntrainedReviewSchema(Schema):
     appraiser_name = fields.String(allow_none=True)
     reviewee_name = fields.String(allow_none=True)
     stage = _enum(Stage)
-    completed_on = fields.Date()
+    completed_on = Date()

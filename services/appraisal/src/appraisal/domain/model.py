@@ -120,6 +120,7 @@ TEACHERS_STANDARDS = {
     "PART2": "Personal and professional conduct",
 }
 MAX_OBJECTIVES = 6
+CYCLE_MOST_DAYS = 397  # 13 months: one school year, with a little room either side
 REVIEW_WINDOW_WEEKS = 6  # reviews open this long before they are due, unless the cycle says otherwise
 STAGE_NEEDS = {Stage.MID_YEAR: Status.OBJECTIVES_AGREED, Stage.END_OF_YEAR: Status.MID_YEAR_REVIEWED}
 STAGE_LEADS_TO = {Stage.MID_YEAR: Status.MID_YEAR_REVIEWED, Stage.END_OF_YEAR: Status.END_OF_YEAR_REVIEWED}
@@ -194,6 +195,8 @@ class Cycle:
         for (a, da), (b, db) in zip(order, order[1:]):
             if da > db:
                 raise AppraisalError(f"{a.replace('_', ' ')} ({da}) must not be after {b.replace('_', ' ')} ({db})")
+        if (self.ends_on - self.starts_on).days > CYCLE_MOST_DAYS:  # outsider, issue 20: a cycle of 9999
+            raise AppraisalError("a cycle covers one school year: it ends no more than 13 months after it starts")
         if self.observation_cap is not None and self.observation_cap < 0:
             raise AppraisalError("the observation cap cannot be negative")
         if not 1 <= self.review_window_weeks <= 26:

@@ -1,7 +1,7 @@
 """Request and response schemas for the catalogue, enrolments, agreements and spend (they also make the OpenAPI)."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from staffroom_shared.storable import one_line
+from staffroom_shared.storable import Date, one_line
 
 from ..domain.model import NPQS, DeliveryMode, EnrolmentStatus, ProgrammeKind
 
@@ -88,8 +88,8 @@ class CohortSchema(Schema):
     id = fields.UUID(dump_only=True)
     programme_id = fields.UUID(dump_only=True)
     name = fields.String(required=True, validate=SHORT, metadata={"example": "Spring 2027, Oak"})
-    starts_on = fields.Date(required=True)
-    ends_on = fields.Date(required=True)
+    starts_on = Date(required=True)
+    ends_on = Date(required=True)
     capacity = fields.Integer(required=True, validate=validate.Range(min=1, max=10_000))
     location = fields.String(load_default="", validate=validate.Length(max=200))
     confirmed = fields.Integer(dump_only=True)
@@ -99,8 +99,8 @@ class CohortSchema(Schema):
 
 class CohortUpdateSchema(Schema):
     name = fields.String(validate=SHORT)
-    starts_on = fields.Date()
-    ends_on = fields.Date()
+    starts_on = Date()
+    ends_on = Date()
     capacity = fields.Integer(validate=validate.Range(min=1, max=10_000))
     location = fields.String(validate=validate.Length(max=200))
 
@@ -123,16 +123,16 @@ class EnrolmentSchema(Schema):
     staff_id = fields.UUID()
     academy_id = fields.UUID()
     cost = fields.Decimal(as_string=True, places=2)
-    requested_on = fields.Date()
+    requested_on = Date()
     reason = fields.String()
     status = _enum(EnrolmentStatus)
     manager_approved_by = fields.UUID(allow_none=True)
     hr_approved_by = fields.UUID(allow_none=True)
-    decided_on = fields.Date(allow_none=True)
+    decided_on = Date(allow_none=True)
     decision_note = fields.String(allow_none=True)
     waiting_position = fields.Integer(allow_none=True)
     attendance_percent = fields.Integer(allow_none=True)
-    completed_on = fields.Date(allow_none=True)
+    completed_on = Date(allow_none=True)
     impact_rating = fields.Integer(allow_none=True)
     impact_notes = fields.String(allow_none=True)
     agreement_id = fields.UUID(allow_none=True)
@@ -170,7 +170,7 @@ class AttendanceSchema(Schema):
 
 class CompletionSchema(Schema):
     completed = fields.Boolean(load_default=True, metadata={"description": "false: finished without completing"})
-    completed_on = fields.Date(load_default=None, allow_none=True, metadata={"description": "default today"})
+    completed_on = Date(load_default=None, allow_none=True, metadata={"description": "default today"})
 
 
 class EvaluationSchema(Schema):
@@ -186,9 +186,9 @@ class AgreementSchema(Schema):
     academy_id = fields.UUID()
     cost = fields.Decimal(as_string=True, places=2)
     schedule = fields.List(fields.List(fields.Integer()))
-    signed_on = fields.Date(allow_none=True)
+    signed_on = Date(allow_none=True)
     clawback_amount = fields.Decimal(as_string=True, places=2, allow_none=True)
-    clawback_computed_on = fields.Date(allow_none=True)
+    clawback_computed_on = Date(allow_none=True)
 
 
 def _check_band(band):
@@ -241,8 +241,8 @@ class AcademySpendSchema(Schema):
 
 class SpendSchema(Schema):
     year_starting = fields.Integer()
-    from_ = fields.Date(data_key="from")
-    to = fields.Date()
+    from_ = Date(data_key="from")
+    to = Date()
     academies = fields.List(fields.Nested(AcademySpendSchema))
     programmes = fields.List(fields.Nested(ProgrammeSpendSchema))
     total_spent = fields.Decimal(as_string=True, places=2)

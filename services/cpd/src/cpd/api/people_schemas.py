@@ -1,5 +1,6 @@
 """Schemas for development plans and future leaders: the same classes validate input and document the API."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from staffroom_shared.storable import Date
 
 from ..domain.model import NominationStatus, PlanItemSource, PlanItemStatus, SecondmentStatus
 
@@ -23,7 +24,7 @@ class PlanItemSchema(Schema):
     objective_id = fields.UUID(allow_none=True, load_default=None,
                                metadata={"description": "the appraisal objective this goal serves, if any"})
     development_need_id = fields.UUID(dump_only=True, allow_none=True)
-    due_on = fields.Date(allow_none=True, load_default=None)
+    due_on = Date(allow_none=True, load_default=None)
 
     @validates_schema
     def objective_with_appraisal(self, data, **_):
@@ -37,7 +38,7 @@ class PlanSchema(Schema):
     staff_name = fields.String(dump_only=True, allow_none=True)
     academy_id = fields.UUID(dump_only=True)
     role = fields.String(dump_only=True)
-    created_on = fields.Date(dump_only=True)
+    created_on = Date(dump_only=True)
     created_because = fields.String(dump_only=True, metadata={"example": "joined"})
     items = fields.List(fields.Nested(PlanItemSchema), dump_only=True)
 
@@ -53,8 +54,8 @@ class ShadowingSchema(Schema):
     staff_id = fields.UUID(dump_only=True)
     host_staff_id = fields.UUID(required=True, metadata={"description": "the leader being shadowed"})
     host_academy_id = fields.UUID(dump_only=True)
-    starts_on = fields.Date(required=True)
-    ends_on = fields.Date(required=True)
+    starts_on = Date(required=True)
+    ends_on = Date(required=True)
     focus = fields.String(required=True, validate=TEXT, metadata={"example": "Leading a whole-school behaviour policy"})
 
 
@@ -66,8 +67,8 @@ class SecondmentSchema(Schema):
     host_academy_id = fields.UUID(required=True)
     post = fields.String(required=True, validate=validate.Length(min=1, max=200),
                          metadata={"example": "Acting Deputy Headteacher"})
-    starts_on = fields.Date(required=True)
-    ends_on = fields.Date(required=True, metadata={"description": "a fixed term: after starts_on"})
+    starts_on = Date(required=True)
+    ends_on = Date(required=True, metadata={"description": "a fixed term: after starts_on"})
     substantive_post_kept = fields.Boolean(load_default=True)
     recharge_amount = fields.Decimal(places=2, as_string=True, load_default="0.00",
                                      validate=validate.Range(min=0, max=1_000_000),
@@ -86,7 +87,7 @@ class NominationSchema(Schema):
     staff_name = fields.String(dump_only=True, allow_none=True)
     academy_id = fields.UUID(dump_only=True)
     nominated_by = fields.UUID(dump_only=True)
-    nominated_on = fields.Date(dump_only=True)
+    nominated_on = Date(dump_only=True)
     reason = fields.String(required=True, validate=TEXT)
     status = _enum(NominationStatus, dump_only=True)
     shadowing = fields.List(fields.Nested(ShadowingSchema), dump_only=True)

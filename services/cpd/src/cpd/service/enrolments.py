@@ -34,9 +34,11 @@ def locked_cohort(repo: CpdRepository, cohort_id: uuid.UUID) -> tuple[Cohort, in
 
 
 def allocate_places(uow: UnitOfWork, repo: CpdRepository, cohort: Cohort, programme: Programme,
-                    seq: int) -> list[Enrolment]:
+                    seq: int, approval: dict | None = None) -> list[Enrolment]:
     """With the cohort locked: number newcomers on the waiting list, give free places strictly in order,
-    and say so (cpd.enrolled / cpd.waitlisted). Returns those promoted from the waiting list."""
+    and say so (cpd.enrolled / cpd.waitlisted). `approval` ({enrolment_id, approved_by, stage}) is the approval
+    that has just made one of them a newcomer: its place says who approved it, so that the person hears of both
+    in one message (outsider, issue 20). Returns those promoted from the waiting list."""
     present = repo.in_cohort(cohort.id, cohort.capacity)
     newcomers = [e for e in present if e.status == EnrolmentStatus.WAITING and e.waiting_since is None]
     confirmed = allocate(cohort, present, seq + 1)
@@ -47,9 +49,11 @@ def allocate_places(uow: UnitOfWork, repo: CpdRepository, cohort: Cohort, progra
         from_waiting_list = e not in newcomers
         if from_waiting_list:
             promoted.append(e)
+        approved = ({"approved_by": approval["approved_by"], "approval_stage": approval["stage"]}
+                    if approval and approval["enrolment_id"] == e.id else {})
         uow.emit("cpd.enrolled", {**ref(e, programme), "starts_on": cohort.starts_on,
-                                  "from_waiting_list": from_waiting_list, "programme_kind": programme.kind.value},
-                 academy_id=e.academy_id)
+                                  "from_waiting_list": from_waiting_list, "programme_kind": programme.kind.value,
+                                  **approved}, academy_id=e.academy_id)
     uow.session.flush()
     for e in newcomers:
         if e.status == EnrolmentStatus.WAITING:
@@ -58,7 +62,8 @@ def allocate_places(uow: UnitOfWork, repo: CpdRepository, cohort: Cohort, progra
     return promoted
 
 
-def _approved(uow: UnitOfWork, repo: CpdRepository, e: Enrolment, programme: Programme, policy: Policy) -> None:
+def _approved(uow: UnitOfWork, repo: CpdRepository, e: Enrolment, programme: Programme, policy: Policy,
+              approval: dict | None = None) -> None:
     """After the last approval: a training agreement to sign first, or straight to the waiting list and a place."""
     if e.status == EnrolmentStatus.AWAITING_AGREEMENT:
         agreement = TrainingAgreement(enrolment_id=e.id, staff_id=e.staff_id, academy_id=e.academy_id, cost=e.cost,
@@ -68,7 +73,7 @@ def _approved(uow: UnitOfWork, repo: CpdRepository, e: Enrolment, programme: Pro
                  academy_id=e.academy_id)
     elif e.status == EnrolmentStatus.WAITING:
         cohort, seq = locked_cohort(repo, e.cohort_id)
-        allocate_places(uow, repo, cohort, programme, seq)
+        allocate_places(uow, repo, cohort, programme, seq, approval)
 
 
 def request_place(uow: UnitOfWork, principal: Principal, cohort_id: uuid.UUID, reason: str,
@@ -170,9 +175,12 @@ def approve(uow: UnitOfWork, principal: Principal, enrolment_id: uuid.UUID, note
             e.approve_as_manager(principal.staff_id, today, policy)
         e.decision_note = note
         programme = repo.programme(e.programme_id)
+        _approved(uow, repo, e, programme, policy, {"enrolment_id": e.id, "approved_by": principal.staff_id,
+                                                    "stage": stage})
+        # after the places are given: its status says where the approval left it (a place, or the waiting list), not
+        # the moment between (a member of staff was told "you are on the waiting list", then "your place is confirmed")
         uow.emit("cpd.enrolment_approved", {**ref(e, programme), "approved_by": principal.staff_id, "stage": stage,
                                             "status": e.status.value}, academy_id=e.academy_id)
-        _approved(uow, repo, e, programme, policy)
         return {"stage": stage, "note": note}
 
     return _change(uow, principal, enrolment_id, ("manager", "hr"), "approve", action)

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from staffroom_shared.storable import one_line
+from staffroom_shared.storable import Date, DateTime, one_line
 
 from ..domain.model import PHASES, STAFF_TYPES
 
@@ -49,9 +49,9 @@ class StaffSchema(Schema):
     staff_type = fields.String(required=True, validate=validate.OneOf(STAFF_TYPES))
     post = fields.String(required=True, validate=POST)
     fte = fields.Decimal(load_default=Decimal("1.00"), as_string=True, places=2, validate=_fte_range, metadata=FTE_DOC)
-    start_date = fields.Date(required=True)
+    start_date = Date(required=True)
     line_manager_id = fields.UUID(allow_none=True, load_default=None)
-    leaving_date = fields.Date(dump_only=True, allow_none=True)
+    leaving_date = Date(dump_only=True, allow_none=True)
     leaving_reason = fields.String(dump_only=True, allow_none=True)
 
 
@@ -64,20 +64,20 @@ class StaffUpdateSchema(Schema):
     staff_type = fields.String(validate=validate.OneOf(STAFF_TYPES))
     post = fields.String(validate=POST)
     fte = fields.Decimal(as_string=True, places=2, validate=_fte_range, metadata=FTE_DOC)
-    start_date = fields.Date()
+    start_date = Date()
     line_manager_id = fields.UUID(allow_none=True)
 
 
 class PromotionSchema(Schema):
     post = fields.String(required=True, validate=POST)
     staff_type = fields.String(required=True, validate=validate.OneOf(STAFF_TYPES))
-    effective_date = fields.Date(required=True)
+    effective_date = Date(required=True)
     fte = fields.Decimal(as_string=True, places=2, validate=_fte_range, load_default=None,
                          metadata={**FTE_DOC, "description": "the new FTE, if it changes with the promotion"})
 
 
 class LeavingSchema(Schema):
-    leaving_date = fields.Date(required=True)
+    leaving_date = Date(required=True)
     reason = fields.String(validate=validate.Length(max=200), load_default=None)
 
 
@@ -130,4 +130,4 @@ class ImportResultSchema(Schema):
         "description": "who is added, changed or recorded as leaving, in file order (the first 1,000)"})
     checked_id = fields.UUID(allow_none=True, metadata={
         "description": "a check-only run's file, kept for you to import as checked: POST /imports/staff/checked/{id}"})
-    checked_until = fields.DateTime(allow_none=True)
+    checked_until = DateTime(allow_none=True)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-from staffroom_shared.storable import LINE_BREAK
+from staffroom_shared.storable import EARLIEST, LATEST, LINE_BREAK, OUT_OF_RANGE
 
 # Canonical column → the header spellings seen in MIS/HR exports (compared lower-case, letters and digits only).
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -130,9 +130,12 @@ def parse_date(value: str) -> date:
     value = re.sub(r"[ T]00:00(:00)?$", "", value)
     for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y", "%d %b %Y", "%d %B %Y"):
         try:
-            return datetime.strptime(value, fmt).date()
+            day = datetime.strptime(value, fmt).date()
         except ValueError:
             continue
+        if not EARLIEST <= day <= LATEST:  # as the API refuses (outsider, issue 20)
+            raise ValueError(f"'{value}' {OUT_OF_RANGE}")
+        return day
     raise ValueError(f"'{value}' is not a date; use YYYY-MM-DD or DD/MM/YYYY")
 
 

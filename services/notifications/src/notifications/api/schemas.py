@@ -1,5 +1,6 @@
 """Request and response schemas for notifications (they also make the OpenAPI)."""
 from marshmallow import Schema, fields, validate
+from staffroom_shared.storable import DateTime
 
 
 class InboxQuerySchema(Schema):
@@ -14,8 +15,8 @@ class MessageSchema(Schema):
     subject = fields.String()
     body = fields.String()
     link = fields.String(allow_none=True)
-    created_at = fields.DateTime()
-    read_at = fields.DateTime(allow_none=True)
+    created_at = DateTime()
+    read_at = DateTime(allow_none=True)
 
 
 class InboxPageSchema(Schema):
@@ -61,7 +62,7 @@ class DeadLetterSchema(Schema):
     last_error = fields.String(allow_none=True)
     subject = fields.String()
     category = fields.String()
-    created_at = fields.DateTime()
+    created_at = DateTime()
 
 
 class QuietHoursSchema(Schema):

@@ -267,12 +267,9 @@ def enrolment_approved(p: dict, people: People) -> list[Draft]:
     not the end (HR approves next, and hear they must); the last approval is, and says what follows."""
     if p["stage"] == "automatic":
         return []  # nobody had to approve it: "your place is confirmed" (cpd.enrolled) says all there is
-    who, approver = people(_uuid(p["staff_id"])), people(_uuid(p.get("approved_by")))
+    who = people(_uuid(p["staff_id"]))
     title, link = p["programme_title"], f"/cpd/enrolments/{p['enrolment_id']}"
-    if p["stage"] == "hr":
-        by = f"{_name(approver)} (HR)" if approver else "HR"
-    else:
-        by = f"{_name(approver)}, your line manager," if approver else "Your line manager"
+    by = _approver(p.get("approved_by"), p["stage"], people)
     if p["status"] == "awaiting_hr":
         out = _to(people, p["staff_id"], "cpd_updates", f"{title}: your line manager approved, HR approves next",
                   f"{by} approved your request for a place on {title}. As it costs {_money(p['cost'])}, HR at your "
@@ -286,11 +283,21 @@ def enrolment_approved(p: dict, people: People) -> list[Draft]:
                                f"(cost {_money(p['cost'])}). As it is over the trust's approval threshold, HR approves "
                                "next. Please approve or decline the request.", link)
         return out
-    if p["status"] == "awaiting_agreement":
-        return []  # the agreement to sign (cpd.agreement_required) says so, in one message, not two (outsider)
-    after = {"waiting": " You are on the waiting list for a place; you will hear when one is yours."}
+    if p["status"] != "waiting":
+        # the agreement to sign (cpd.agreement_required), or the place (cpd.enrolled, which names the approver), says
+        # so in one message, not two (outsiders, issue 20)
+        return []
     return _to(people, p["staff_id"], "cpd_updates", f"Your request for {title} is approved",
-               f"{by} approved your request for a place on {title}.{after.get(p['status'], '')}", link)
+               f"{by} approved your request for a place on {title}. Every place is taken, so you are on the "
+               "waiting list; you will hear when a place is yours.", link)
+
+
+def _approver(staff_id, stage: str, people: People) -> str:
+    """Who approved, as the start of a sentence: "Hannah Ahmed (HR)", "Priya Ahmed, your line manager,"."""
+    approver = people(_uuid(staff_id))
+    if stage == "hr":
+        return f"{_name(approver)} (HR)" if approver else "HR"
+    return f"{_name(approver)}, your line manager," if approver else "Your line manager"
 
 
 def enrolment_declined(p: dict, people: People) -> list[Draft]:
@@ -300,10 +307,18 @@ def enrolment_declined(p: dict, people: People) -> list[Draft]:
 
 
 def enrolled(p: dict, people: People) -> list[Draft]:
-    how = "A place has come up for you from the waiting list" if p["from_waiting_list"] else "Your place is confirmed"
+    """A place: from the waiting list, straight away, or as the approval just given (named, as the one message of
+    that approval)."""
+    if p["from_waiting_list"]:
+        how = "A place has come up for you from the waiting list"
+    elif p.get("approval_stage"):
+        how = f"{_approver(p.get('approved_by'), p['approval_stage'], people)} approved your request: your place is confirmed"
+    else:
+        how = "Your place is confirmed"
+    when = (f"which began on {_date(p['starts_on'])}" if _passed(p["starts_on"], people)
+            else f"starting {_date(p['starts_on'])}")
     return _to(people, p["staff_id"], "cpd_updates", f"Your place on {p['programme_title']} is confirmed",
-               f"{how} on {p['programme_title']}, starting {_date(p['starts_on'])}.",
-               f"/cpd/enrolments/{p['enrolment_id']}")
+               f"{how} on {p['programme_title']}, {when}.", f"/cpd/enrolments/{p['enrolment_id']}")
 
 
 def agreement_required(p: dict, people: People) -> list[Draft]:

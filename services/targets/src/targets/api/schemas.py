@@ -2,6 +2,7 @@
 from datetime import date
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from staffroom_shared.storable import Date
 
 from ..domain.targets import STATISTICS, Status
 
@@ -26,7 +27,7 @@ class DefinitionSchema(Schema):
         "description": "% below which the target is at risk; between it and the threshold: on track"})
     window_months = fields.Integer(strict=True, validate=validate.Range(min=1, max=120), metadata={
         "description": "how far back the target looks (see the target's definition)"})
-    deadline = fields.Date(
+    deadline = Date(
         allow_none=True, validate=validate.Range(min=date(2000, 1, 1), max=date(2100, 12, 31),
                                                  error="a deadline falls between the years 2000 and 2100"),
         metadata={"description": "after this day a target not met is missed; null: a rolling target"})
@@ -56,8 +57,8 @@ class PeopleQuerySchema(Schema):
 
 class TrendQuerySchema(Schema):
     academy_id = fields.UUID(metadata={"description": "one academy; default the trust"})
-    since = fields.Date()
-    until = fields.Date()
+    since = Date()
+    until = Date()
 
 
 class BenchmarkResultSchema(Schema):
@@ -71,7 +72,7 @@ class BenchmarkResultSchema(Schema):
     n = fields.Integer(allow_none=True, metadata={"description": "how many answered"})
     run_id = fields.UUID()
     run_title = fields.String()
-    closes_on = fields.Date()
+    closes_on = Date()
 
 
 class FigureSchema(Schema):
@@ -93,10 +94,10 @@ class TargetSchema(Schema):
     threshold = fields.Float()
     at_risk_below = fields.Float()
     window_months = fields.Integer()
-    deadline = fields.Date(allow_none=True)
+    deadline = Date(allow_none=True)
     academy_ids = fields.List(fields.UUID())
     benchmarks = fields.List(fields.Nested(BenchmarkSchema))
-    as_of = fields.Date()
+    as_of = Date()
     figures = fields.List(fields.Nested(FigureSchema))
 
 
@@ -108,13 +109,13 @@ class PersonSchema(Schema):
     academy_id = fields.UUID()
     academy_name = fields.String(allow_none=True)
     state = fields.String(metadata={"example": "due_soon"})
-    due_on = fields.Date(allow_none=True, metadata={"description": "the date the state refers to (see reason)"})
+    due_on = Date(allow_none=True, metadata={"description": "the date the state refers to (see reason)"})
     about = fields.String(allow_none=True, metadata={"description": "a review's stage, a programme, a post"})
     reason = fields.String()
 
 
 class TrendPointSchema(Schema):
-    taken_on = fields.Date()
+    taken_on = Date()
     numerator = fields.Integer()
     denominator = fields.Integer()
     value = fields.Float(allow_none=True)

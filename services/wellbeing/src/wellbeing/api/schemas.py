@@ -1,7 +1,7 @@
 """Request and response schemas for wellbeing (they also make the OpenAPI)."""
 from marshmallow import Schema, ValidationError, fields, validate
 
-from staffroom_shared.storable import one_line
+from staffroom_shared.storable import Date, DateTime, one_line
 
 from ..domain.disclosure import CUTS
 from ..domain.model import MIN_GROUP_SIZE, STAFF_TYPES, RunStatus
@@ -34,8 +34,8 @@ class RunSchema(Schema):
                               metadata={"description": "empty: every academy"})
     staff_types = fields.List(fields.String(validate=validate.OneOf(STAFF_TYPES)), load_default=list,
                               validate=distinct, metadata={"description": "empty: every staff type"})
-    opens_on = fields.Date(required=True)
-    closes_on = fields.Date(required=True)
+    opens_on = Date(required=True)
+    closes_on = Date(required=True)
     min_group_size = fields.Integer(load_default=MIN_GROUP_SIZE, validate=validate.Range(
         min=MIN_GROUP_SIZE, max=1000, error=f"must be between {MIN_GROUP_SIZE} and 1000: it can be raised, never lowered"))
     outcome = fields.String(validate=validate.Length(min=1, max=100), metadata={
@@ -48,10 +48,10 @@ class RunSchema(Schema):
     counted = fields.Integer(dump_only=True, metadata={
         "description": "answers in the results: 0 when fewer than the minimum group could be counted (their "
                        "answers are then deleted unread)"})
-    closed_at = fields.DateTime(dump_only=True, allow_none=True)
+    closed_at = DateTime(dump_only=True, allow_none=True)
     set_aside = fields.Integer(dump_only=True, metadata={
         "description": "submissions that could not be stored and so were not counted"})
-    reminded_on = fields.Date(dump_only=True, allow_none=True)
+    reminded_on = Date(dump_only=True, allow_none=True)
     created_by = fields.String(dump_only=True)
 
 
@@ -61,8 +61,8 @@ class RunUpdateSchema(Schema):
     questions = fields.List(fields.Nested(QuestionSchema), validate=validate.Length(max=30))
     academy_ids = fields.List(fields.UUID(), validate=[validate.Length(max=200), distinct])
     staff_types = fields.List(fields.String(validate=validate.OneOf(STAFF_TYPES)), validate=distinct)
-    opens_on = fields.Date()
-    closes_on = fields.Date()
+    opens_on = Date()
+    closes_on = Date()
     min_group_size = fields.Integer(validate=validate.Range(min=MIN_GROUP_SIZE, max=1000))
     outcome = fields.String(validate=validate.Length(min=1, max=100))
 
@@ -147,8 +147,8 @@ class GroupOut(Schema):
 class TrendPoint(Schema):
     run_id = fields.UUID()
     title = fields.String()
-    closed_on = fields.Date(metadata={"description": "the day the run closed (early, or after its closing date)"})
-    closed_at = fields.DateTime(allow_none=True, metadata={"description": "when it closed (none for runs closed "
+    closed_on = Date(metadata={"description": "the day the run closed (early, or after its closing date)"})
+    closed_at = DateTime(allow_none=True, metadata={"description": "when it closed (none for runs closed "
                                                                           "before this was kept)"})
     n = fields.Integer()
     mean = fields.Float(allow_none=True)
@@ -168,7 +168,7 @@ class TrendOut(Schema):
 class ReportSchema(Schema):
     run_id = fields.UUID()
     title = fields.String()
-    closes_on = fields.Date()
+    closes_on = Date()
     min_group_size = fields.Integer()
     everyone = fields.String(metadata={"description": "the group cut \"trust\" stands for, in words: \"The whole "
                                                       "trust\", or everyone asked at the academies the run covers"})
@@ -200,7 +200,7 @@ class DriversSchema(Schema):
 class MySurveySchema(Schema):
     run_id = fields.UUID()
     title = fields.String()
-    closes_on = fields.Date()
+    closes_on = Date()
     answered = fields.Boolean()
     open = fields.Boolean()
 
@@ -245,7 +245,7 @@ class SectionOut(Schema):
 
 class QuestionnaireSchema(Schema):
     title = fields.String()
-    closes_on = fields.Date()
+    closes_on = Date()
     scales = fields.List(fields.Nested(ScaleOut))
     sections = fields.List(fields.Nested(SectionOut))
     saved = fields.Dict(metadata={"description": "answers this browser saved so far with this link"})
