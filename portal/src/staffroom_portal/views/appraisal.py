@@ -172,7 +172,22 @@ def _render_detail(appraisal_id, form: Form | None = None, status: int = 200):
         objective_types=OBJECTIVE_TYPES, standards=STANDARDS, ratings=dict(RATINGS), outcomes=dict(OUTCOMES),
         judgements=dict(JUDGEMENTS), pay=dict(PAY), meeting_kinds=MEETING_KINDS,
         meeting_names=dict(MEETING_KINDS), observation_kinds=OBSERVATION_KINDS,
-        observers=_observers(a), candidates=_candidates(a) if role == "hr" else []), status
+        candidates=_candidates(a) if role == "hr" else [],
+        can_observe=_can_observe(a, role)), status
+
+
+IN_PROGRESS = ("not_started", "objectives_agreed", "mid_year_reviewed", "end_of_year_reviewed")
+
+
+def _can_observe(a: dict, role: str) -> list[tuple[str, str]]:
+    """Who the appraiser or HR can name as an observation's observer: themselves first, then the academy's staff
+    (a head or deputy often observes for the appraiser, outsider, issue 20)."""
+    if role not in ("appraiser", "hr") or a["status"] not in IN_PROGRESS:
+        return []
+    me = str(user().staff_id)
+    people = api().get(f"{API}/appraisals/{a['id']}/observers")
+    mine = [(p["id"], f"You ({p['name']})") for p in people if p["id"] == me] or [(me, "You")]
+    return mine + [(p["id"], f"{p['name']}, {p['post']}") for p in people if p["id"] != me]
 
 
 def _candidates(a: dict) -> list[tuple[str, str]]:
@@ -181,18 +196,6 @@ def _candidates(a: dict) -> list[tuple[str, str]]:
         return []
     return staff_options(api().all_pages("/api/directory/staff", academy_id=a["academy_id"], current=True),
                          leave_out=a["reviewee_id"])
-
-
-def _observers(a: dict) -> dict:
-    """The names of observers who are neither the reviewee nor the appraiser (HR, a head of department)."""
-    others = {o["observer_id"] for o in a["observations"]} - {a["reviewee_id"], a.get("appraiser_id")}
-    if not others:
-        return {}
-    try:
-        return {p["id"]: f"{p['first_name']} {p['last_name']}" for p in
-                (api().get(f"/api/directory/staff/{staff_id}") for staff_id in others)}
-    except ApiError:
-        return {}  # someone the reader may not look up: "A colleague"
 
 
 @blp.get("/appraisals/<uuid:appraisal_id>")
@@ -399,8 +402,11 @@ OBSERVATION_KINDS = {"lesson_observation": "Lesson observation", "learning_walk"
 @blp.post("/appraisals/<uuid:appraisal_id>/observations")
 @signed_in
 def record_observation(appraisal_id):
-    """The appraiser (or HR) records a lesson observation or learning walk; they are its observer."""
-    body = fields("observation_kind", "observed_on", "focus", "strengths", "areas_to_develop", blanks_as_none=False)
+    """The appraiser (or HR) records a lesson observation or learning walk, by them or by a colleague they name."""
+    body = fields("observation_kind", "observer_id", "observed_on", "focus", "strengths", "areas_to_develop",
+                  blanks_as_none=False)
+    if not body.get("observer_id"):
+        body.pop("observer_id", None)  # the API's default: the person recording it
     if "observation_kind" in body:  # named apart from the meeting form's "kind" on the same page (one id each)
         body["kind"] = body.pop("observation_kind")
     form = submit(lambda: api().post(f"{API}/appraisals/{appraisal_id}/observations", json=body), name="observation")

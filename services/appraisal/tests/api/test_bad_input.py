@@ -285,6 +285,7 @@ def test_a_cycle_in_the_year_9999_or_longer_than_a_school_year_is_422(client, tr
 @pytest.mark.parametrize("field,value", [
     ("template", "cleaners"), ("academy_id", "oak"), ("objectives_due", "31/10/2026"), ("observation_cap", -1),
     ("pay_recommendations", "perhaps"), ("name", "x" * 101), ("status", "open"), ("colour", "blue"),
+    ("name", "=1+1\nX"),  # outsider 4, issue 20: a name is one line
 ])
 def test_bad_cycle_field_is_422_naming_it(client, trust, problem, unchanged, key_dates, field, value):
     unchanged()
@@ -331,14 +332,16 @@ def test_a_bad_rating_is_422_pointing_at_it(client, trust, steps, problem, uncha
 @pytest.mark.parametrize("starts_at", ["2026-10-05T15:30:00", "2026-10-05", "next Tuesday",
                                        # outsider, issue 20: 500s, or stored and then every calendar download a 500
                                        "9999-12-31T23:59:00-12:00", "9999-12-31T23:59:00+00:00",
-                                       "0001-01-01T00:00:00+01:00", "2101-01-01T09:00:00Z"])
+                                       "0001-01-01T00:00:00+01:00", "2101-01-01T09:00:00Z", "location"])
 def test_a_meeting_time_without_a_time_zone_or_beyond_2100_is_422(client, trust, steps, problem, unchanged, starts_at):
     a = steps.started()
     unchanged()
-    errors = problem(client.post(f"/appraisals/{a['id']}/meetings", json={
-        "kind": "mid_year_review", "starts_at": starts_at, "location": "Room 4"}, headers=trust.hod.headers),
-        422)["errors"]
-    assert errors[0]["pointer"] == "#/starts_at"
+    body = {"kind": "mid_year_review", "starts_at": starts_at, "location": "Room 4"}
+    if starts_at == "location":  # outsider 4, issue 20: a place with a line break, in a calendar file's line
+        body.update(starts_at="2026-10-05T15:30:00+01:00", location="Room 1\r\nEND:VEVENT")
+    errors = problem(client.post(f"/appraisals/{a['id']}/meetings", json=body, headers=trust.hod.headers),
+                     422)["errors"]
+    assert errors[0]["pointer"] == ("#/location" if starts_at == "location" else "#/starts_at")
 
 
 @pytest.mark.parametrize("path", ["/appraisals/not-a-uuid", "/appraisals/1234/record", "/cycles/oak",

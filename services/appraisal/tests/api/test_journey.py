@@ -240,3 +240,26 @@ def test_hr_moves_a_key_date(client, db, trust, steps):
     for body in ({}, {"objectives_due": new_date}):
         steps.ok(client.patch(f"/cycles/{cycle['id']}", json=body, headers=trust.oak_hr.headers))
     assert db.audit(cycle["id"]) == before
+
+
+def test_the_appraiser_names_a_colleague_as_the_observer_and_everyone_sees_who_it_was(client, trust, steps):
+    """Outsider 4, issue 20: the form had no observer, so a head's observation could not be entered by the appraiser;
+    and the reviewee saw "A colleague" for anyone but their appraiser."""
+    a = steps.started()  # Tom, appraised by Dev (head of maths)
+    observers = steps.ok(client.get(f"/appraisals/{a['id']}/observers", headers=trust.hod.headers))
+    names = [o["name"] for o in observers]
+    assert "Tom Taylor" not in names and {"Hannah Hughes", "Dev Davies"} <= set(names)
+    assert "Ewan Evans" not in names  # another academy's head
+    assert names == sorted(names, key=lambda n: (n.split()[1], n.split()[0]))
+    head = next(o for o in observers if o["name"] == "Hannah Hughes")
+    assert head["post"] == "Headteacher"
+    # the reviewee may not list them (it is the appraiser's or HR's to name an observer)
+    assert client.get(f"/appraisals/{a['id']}/observers", headers=trust.teacher.headers).status_code == 403
+    body = {"kind": "lesson_observation", "observer_id": head["id"], "observed_on": date.today().isoformat(),
+            "focus": "Questioning"}
+    steps.ok(client.post(f"/appraisals/{a['id']}/observations", json=body, headers=trust.hod.headers), 201)
+    for who in (trust.teacher, trust.hod, trust.oak_hr):
+        [seen] = steps.ok(client.get(f"/appraisals/{a['id']}", headers=who.headers))["observations"]
+        assert (seen["observer_id"], seen["observer_name"]) == (head["id"], "Hannah Hughes")
+    record = client.get(f"/appraisals/{a['id']}/record", headers=trust.teacher.headers).get_data(as_text=True)
+    assert '<td data-label="Observer">Hannah Hughes</td>' in record

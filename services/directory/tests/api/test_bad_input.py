@@ -40,6 +40,13 @@ def test_a_start_date_outside_1900_to_2100_is_422(client, trust_hr, trust, uncha
                                "detail": "must be a date between 1900 and 2100"}]
 
 
+@pytest.mark.parametrize("code", ["A\nB", "A\r\nB", "\t=1"])
+def test_a_staff_code_with_a_line_break_or_tab_is_422(client, trust_hr, trust, unchanged, problem, code):
+    """Outsider 4, issue 20: names refused a line break and a tab, the staff code took both."""
+    body = problem(client.post("/staff", json={**valid_person(trust), "staff_code": code}, headers=trust_hr), 422)
+    assert [e["pointer"] for e in body["errors"]] == ["#/staff_code"]
+
+
 def test_unknown_field_is_422_naming_the_field(client, trust_hr, trust, unchanged, problem):
     body = problem(client.post("/staff", json={**valid_person(trust), "salary": 1}, headers=trust_hr), 422)
     assert body["title"] == "Unprocessable Content"

@@ -58,6 +58,13 @@ CASES = [
     ("appraisal.reminder_sent", {**APPRAISAL, "milestone": "sign_off", "due_on": "2027-07-31", "days_overdue": 2,
                                  "sent_by_id": str(MANAGER), "note": None},
      {(TEACHER, "appraisal")}),
+    ("appraisal.appraiser_assigned", {**APPRAISAL, "previous_appraiser_id": None, "by_hr": True},
+     {(TEACHER, "appraisal"), (MANAGER, "appraisal")}),
+    ("appraisal.appraiser_assigned", {**APPRAISAL, "previous_appraiser_id": str(MANAGER), "by_hr": True},
+     set()),  # the same appraiser again: nothing has changed
+    ("appraisal.closed", {**APPRAISAL, "status": "withdrawn", "reason": "Long-term absence"},
+     {(TEACHER, "appraisal"), (MANAGER, "appraisal")}),
+    ("appraisal.closed", {**APPRAISAL, "status": "closed", "reason": "the cycle closed"}, set()),
     ("cpd.enrolment_requested", ref(line_manager_id=str(MANAGER), needs_hr_approval=True), {(MANAGER, "cpd_approvals")}),
     ("cpd.enrolment_approved", ref(approved_by=str(MANAGER), stage="line_manager", status="confirmed"),
      set()),  # the place (cpd.enrolled, naming who approved) says it: one message, not two (outsider 4, issue 20)
@@ -317,3 +324,27 @@ def test_one_objective_was_agreed_not_were():
     assert "Your 1 objective for this year was agreed on" in mine.body and "objective for this year was" in theirs.body
     mine, _ = RULES["appraisal.objectives_agreed"]({**payload, "objective_count": 3}, people)
     assert "Your 3 objectives for this year were agreed on" in mine.body
+
+
+def test_a_new_appraiser_and_a_withdrawal_are_told_to_everyone_concerned():
+    """Outsider 4, issue 20: after HR reassigned Yusuf's appraiser and withdrew Zara's appraisal nobody was told, and
+    Yusuf's last message still said to agree objectives with the appraiser he no longer had."""
+    old = uuid.uuid4()
+    everyone = {**PEOPLE, old: Person(old, "Isaac", "isaac@oak.example", None, "Young")}
+
+    class Three(Lookup):
+        def __call__(self, staff_id):
+            return everyone.get(staff_id)
+
+    told = {d.recipient_id: d for d in RULES["appraisal.appraiser_assigned"](
+        {**APPRAISAL, "previous_appraiser_id": str(old), "by_hr": True}, Three())}
+    assert told[TEACHER].subject == "Your appraiser is now Priya"
+    assert "in place of Isaac Young" in told[TEACHER].body
+    assert told[MANAGER].subject == "You are now Tom's appraiser"
+    assert told[old].subject == "Tom has a new appraiser" and "You no longer see their appraisal" in told[old].body
+    assert told[old].link == "/appraisals"  # not the appraisal, which they can no longer open
+    withdrawn = {d.recipient_id: d for d in RULES["appraisal.closed"](
+        {**APPRAISAL, "status": "withdrawn", "reason": "Long-term absence"}, people)}
+    assert withdrawn[TEACHER].subject == "Your appraisal for this year is withdrawn"
+    assert "HR have withdrawn your appraisal for this year: Long-term absence." in withdrawn[TEACHER].body
+    assert withdrawn[MANAGER].subject == "Tom's appraisal is withdrawn"

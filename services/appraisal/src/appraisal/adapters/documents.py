@@ -208,6 +208,20 @@ def view(row: Row, *, confidential: bool) -> dict:
     return shown
 
 
+def name_observers(session: Session, shown: dict) -> dict:
+    """Each observation with its observer's name, looked up as it is read (a head or deputy who observed for the
+    appraiser is in neither name the row carries, outsider, issue 20); one more statement, only where there are
+    observations."""
+    observations = shown.get("observations") or []
+    if observations:
+        rows = session.execute(select(staff.c.staff_id, staff.c.first_name, staff.c.last_name).where(
+            staff.c.staff_id.in_({uuid.UUID(o["observer_id"]) for o in observations})))
+        names = {str(r.staff_id): _name(r.first_name, r.last_name) for r in rows}
+        for o in observations:
+            o["observer_name"] = names.get(o["observer_id"])
+    return shown
+
+
 def _name(first: str | None, last: str | None) -> str | None:
     return None if first is None else f"{first} {last}"  # as AppraisalRepository.names() spells it
 

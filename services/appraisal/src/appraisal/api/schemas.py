@@ -1,6 +1,6 @@
 """Request and response schemas: the same classes validate input and generate the OpenAPI document."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
-from staffroom_shared.storable import AwareDateTime, Date, DateTime
+from staffroom_shared.storable import AwareDateTime, Date, DateTime, one_line
 
 from ..domain.model import (
     MAX_OBJECTIVES, REVIEW_WINDOW_WEEKS, TEACHERS_STANDARDS, CycleStatus, MeetingKind, ObjectiveType, ObservationKind, Outcome,
@@ -9,6 +9,9 @@ from ..domain.model import (
 
 TEXT = validate.Length(min=1, max=4000)
 SHORT = validate.Length(min=1, max=200)
+# names, titles and a meeting's place go into subjects, headings and calendar lines: one line (outsider 4, issue 20)
+NAME = [validate.Length(min=1, max=100), one_line]
+TITLE = [SHORT, one_line]
 
 
 def _enum(cls, **kwargs):
@@ -17,7 +20,7 @@ def _enum(cls, **kwargs):
 
 class CycleSchema(Schema):
     id = fields.UUID(dump_only=True)
-    name = fields.String(required=True, validate=validate.Length(min=1, max=100), metadata={"example": "2026/27 teachers"})
+    name = fields.String(required=True, validate=NAME, metadata={"example": "2026/27 teachers"})
     template = _enum(Template, required=True)
     academy_id = fields.UUID(load_default=None, allow_none=True, metadata={"description": "null for a trust-wide cycle"})
     school_year = fields.Integer(load_only=True, validate=validate.Range(min=2000, max=2100),
@@ -46,7 +49,7 @@ class CycleSchema(Schema):
 
 
 class CycleUpdateSchema(Schema):
-    name = fields.String(validate=validate.Length(min=1, max=100))
+    name = fields.String(validate=NAME)
     objectives_due = Date()
     mid_year_due = Date()
     end_of_year_due = Date()
@@ -65,7 +68,7 @@ class ProgressSchema(Schema):
 
 class ObjectiveSchema(Schema):
     id = fields.UUID(dump_only=True)
-    title = fields.String(required=True, validate=SHORT)
+    title = fields.String(required=True, validate=TITLE)
     description = fields.String(required=True, validate=TEXT, metadata={"description": "the SMART objective"})
     type = _enum(ObjectiveType, required=True)
     success_criteria = fields.String(required=True, validate=TEXT)
@@ -78,7 +81,7 @@ class ObjectiveSchema(Schema):
 
 
 class ObjectiveUpdateSchema(Schema):
-    title = fields.String(validate=SHORT)
+    title = fields.String(validate=TITLE)
     description = fields.String(validate=TEXT)
     type = _enum(ObjectiveType)
     success_criteria = fields.String(validate=TEXT)
@@ -96,7 +99,7 @@ class AssessmentSchema(Schema):
 
 class DevelopmentNeedSchema(Schema):
     id = fields.String(dump_only=True)
-    area = fields.String(required=True, validate=SHORT, metadata={"example": "Adaptive teaching for pupils with SEND"})
+    area = fields.String(required=True, validate=TITLE, metadata={"example": "Adaptive teaching for pupils with SEND"})
     description = fields.String(required=True, validate=TEXT)
     suggested_support = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=1000))
 
@@ -130,10 +133,17 @@ class ObservationSchema(Schema):
     id = fields.UUID(dump_only=True)
     kind = _enum(ObservationKind, required=True)
     observer_id = fields.UUID(metadata={"description": "defaults to the person recording it"})
+    observer_name = fields.String(dump_only=True, allow_none=True)
     observed_on = Date(required=True)
     focus = fields.String(required=True, validate=validate.Length(min=1, max=300))
     strengths = fields.String(load_default="", validate=validate.Length(max=4000))
     areas_to_develop = fields.String(load_default="", validate=validate.Length(max=4000))
+
+
+class ColleagueSchema(Schema):
+    id = fields.UUID()
+    name = fields.String()
+    post = fields.String()
 
 
 class MeetingSchema(Schema):
@@ -141,7 +151,7 @@ class MeetingSchema(Schema):
     kind = _enum(MeetingKind, required=True)
     starts_at = AwareDateTime(required=True, metadata={"example": "2026-10-05T15:30:00+01:00"})
     minutes = fields.Integer(load_default=45, validate=validate.Range(min=5, max=480))
-    location = fields.String(required=True, validate=SHORT)
+    location = fields.String(required=True, validate=TITLE)
 
 
 class SupportPlanSchema(Schema):

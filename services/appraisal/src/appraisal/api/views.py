@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from flask import Response, current_app
 from flask.views import MethodView
@@ -169,7 +170,8 @@ def _visible(appraisal_id: uuid.UUID, doing: str = "see this appraisal"):
 
 
 def _full(appraisal, repo, found) -> dict:
-    return reports.detail(appraisal, repo.names([appraisal.reviewee_id, appraisal.appraiser_id]),
+    return reports.detail(appraisal, repo.names([appraisal.reviewee_id, appraisal.appraiser_id,
+                                                 *(o.observer_id for o in appraisal.observations)]),
                           confidential=sees_confidential(found))
 
 
@@ -179,7 +181,8 @@ def _document(appraisal_id: uuid.UUID, status: int = 200) -> Response:
     principal = authenticate()
     row = documents.read(db_session(), appraisal_id) or _missing("appraisal", appraisal_id)
     found = require_relation(principal, row, "reviewee", "appraiser", "hr", doing="see this appraisal")
-    response = current_app.json.response(documents.view(row, confidential=sees_confidential(found)))
+    shown = documents.name_observers(db_session(), documents.view(row, confidential=sees_confidential(found)))
+    response = current_app.json.response(shown)
     response.status_code = status
     return response
 
@@ -308,6 +311,21 @@ class Observations(MethodView):
         """Record a lesson observation or learning walk as evidence (appraiser or HR; capped per cycle)."""
         principal = authenticate()
         return commands.add_observation(_uow(principal), principal, appraisal_id, data)
+
+
+@appraisals_blp.route("/<uuid:appraisal_id>/observers")
+class Observers(MethodView):
+    @appraisals_blp.response(200, schemas.ColleagueSchema(many=True))
+    def get(self, appraisal_id: uuid.UUID):
+        """Who may be named as an observation's observer (appraiser or HR): the academy's staff in post, but not the
+        reviewee, by surname. A head or deputy often observes for the appraiser (outsider, issue 20)."""
+        _, repo, appraisal, found = _visible(appraisal_id)
+        require(found & {"appraiser", "hr"}, "the appraiser or HR records an observation, and names its observer")
+        today = date.today()
+        people = [p for p in repo.people(appraisal.academy_id) if p.staff_id != appraisal.reviewee_id
+                  and p.start_date <= today and (p.leaving_date is None or p.leaving_date > today)]
+        return [{"id": p.staff_id, "name": f"{p.first_name} {p.last_name}", "post": p.post}
+                for p in sorted(people, key=lambda p: (p.last_name, p.first_name))]
 
 
 @appraisals_blp.route("/<uuid:appraisal_id>/meetings")

@@ -67,8 +67,8 @@ RECORD = """<!doctype html>
 {% if a.observations %}
 <h2>Observations and learning walks</h2>
 <table>
-  <thead><tr><th scope="col">Date</th><th scope="col">Kind</th><th scope="col">Focus</th><th scope="col">Strengths</th><th scope="col">Areas to develop</th></tr></thead>
-  <tbody>{% for o in a.observations %}<tr><td data-label="Date">{{ o.observed_on.strftime("%-d %B %Y") }}</td><td data-label="Kind">{{ o.kind.value.replace("_", " ")|capitalize }}</td><td data-label="Focus">{{ o.focus }}</td><td data-label="Strengths">{{ o.strengths }}</td><td data-label="Areas to develop">{{ o.areas_to_develop }}</td></tr>{% endfor %}</tbody>
+  <thead><tr><th scope="col">Date</th><th scope="col">Kind</th><th scope="col">Observer</th><th scope="col">Focus</th><th scope="col">Strengths</th><th scope="col">Areas to develop</th></tr></thead>
+  <tbody>{% for o in a.observations %}<tr><td data-label="Date">{{ o.observed_on.strftime("%-d %B %Y") }}</td><td data-label="Kind">{{ o.kind.value.replace("_", " ")|capitalize }}</td><td data-label="Observer">{{ a.observer_names.get(o.observer_id) or "" }}</td><td data-label="Focus">{{ o.focus }}</td><td data-label="Strengths">{{ o.strengths }}</td><td data-label="Areas to develop">{{ o.areas_to_develop }}</td></tr>{% endfor %}</tbody>
 </table>
 {% endif %}
 

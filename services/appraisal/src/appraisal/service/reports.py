@@ -31,6 +31,7 @@ def detail(appraisal: Appraisal, names: dict, *, confidential: bool) -> dict:
                  "signed_off_on", "sign_off_comment", "finished_reason", "objectives", "reviews", "observations",
                  "meetings"):
         view[name] = getattr(appraisal, name)
+    view["observer_names"] = {o.observer_id: names.get(o.observer_id) for o in appraisal.observations}
     if confidential:
         view["support_plan"], view["support_plan_notes"] = appraisal.support_plan, appraisal.support_plan_notes
     return view

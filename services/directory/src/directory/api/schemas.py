@@ -9,6 +9,7 @@ from ..domain.model import PHASES, STAFF_TYPES
 
 NAME = [validate.Length(min=1, max=100), one_line]
 POST = [validate.Length(min=1, max=200), one_line]
+CODE = [validate.Length(min=1, max=50), one_line]  # an MIS id: one line, as names are (outsider 4, issue 20)
 
 
 def _fte_range(value: Decimal) -> None:
@@ -40,7 +41,7 @@ class AcademyUpdateSchema(AcademySchema):
 
 class StaffSchema(Schema):
     id = fields.UUID(dump_only=True)
-    staff_code = fields.String(required=True, validate=validate.Length(min=1, max=50),
+    staff_code = fields.String(required=True, validate=CODE,
                                metadata={"description": "the MIS/HR system's id for this person"})
     academy_id = fields.UUID(required=True)
     first_name = fields.String(required=True, validate=NAME)
@@ -56,7 +57,7 @@ class StaffSchema(Schema):
 
 
 class StaffUpdateSchema(Schema):
-    staff_code = fields.String(validate=validate.Length(min=1, max=50))
+    staff_code = fields.String(validate=CODE)
     academy_id = fields.UUID()
     first_name = fields.String(validate=NAME)
     last_name = fields.String(validate=NAME)

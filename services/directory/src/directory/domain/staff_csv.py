@@ -208,7 +208,7 @@ def _row(line: int, values: list[str], index: dict[str, int], headers: dict[str,
     for name, most in LONGEST.items():
         if len(get(name)) > most:
             err(name, f"{headers[name]} is {len(get(name))} characters long; the most it can be is {most}")
-    for name in ("first_name", "last_name", "post"):  # a quoted cell may hold a line break: not in a name
+    for name in ("staff_code", "first_name", "last_name", "post"):  # a quoted cell may hold a line break: not here
         if LINE_BREAK.search(get(name)):
             err(name, f"{headers[name]} must be one line of text: remove the line break, tab or other control "
                       "character")

@@ -229,6 +229,45 @@ def signed_off(p: dict, people: People) -> list[Draft]:
     return out
 
 
+def appraiser_assigned(p: dict, people: People) -> list[Draft]:
+    """A new appraiser: the reviewee, the new appraiser and the one before hear who it is now (outsider 4, issue 20:
+    nobody was told, and the reviewee's last message still said to agree objectives with the previous one)."""
+    reviewee, new = people(_uuid(p["reviewee_id"])), people(_uuid(p.get("appraiser_id")))
+    previous = people(_uuid(p.get("previous_appraiser_id")))
+    if reviewee is None or new is None or (previous is not None and previous.staff_id == new.staff_id):
+        return []
+    link = f"/appraisals/{p['appraisal_id']}"
+    instead = f", in place of {_name(previous)}" if previous else ""
+    out = _to(people, p["appraiser_id"], "appraisal", f"You are now {_name(reviewee)}'s appraiser",
+              f"You are now {_name(reviewee)}'s appraiser for this year{instead}. Their appraisal carries on from where "
+              "it is: open it in Staffroom to see what is next.", link)
+    out += _to(people, p["reviewee_id"], "appraisal", f"Your appraiser is now {_name(new)}",
+               f"{_name(new)} is now your appraiser for this year{instead}. Everything so far in your appraisal stays "
+               f"as it is; carry on with {_name(new)}.", link)
+    if previous is not None:
+        out += _to(people, previous.staff_id, "appraisal", f"{_name(reviewee)} has a new appraiser",
+                   f"{_name(new)} is now {_name(reviewee)}'s appraiser for this year, in your place. You no longer see "
+                   "their appraisal.", "/appraisals")
+    return out
+
+
+def appraisal_closed(p: dict, people: People) -> list[Draft]:
+    """HR withdrew an appraisal: both people hear it and why (outsider 4, issue 20: nobody was told). One closed
+    because its cycle ended, or because the person left, tells nobody: nothing is left for them to do."""
+    if p["status"] != "withdrawn":
+        return []
+    reviewee = people(_uuid(p["reviewee_id"]))
+    link = f"/appraisals/{p['appraisal_id']}"
+    out = _to(people, p["reviewee_id"], "appraisal", "Your appraisal for this year is withdrawn",
+              f"HR have withdrawn your appraisal for this year: {p['reason']}. Nothing more is asked of you for it; "
+              "what was recorded is kept.", link)
+    if reviewee is not None:
+        out += _to(people, p.get("appraiser_id"), "appraisal", f"{_name(reviewee)}'s appraisal is withdrawn",
+                   f"HR have withdrawn {_name(reviewee)}'s appraisal for this year: {p['reason']}. Nothing more is "
+                   "asked of you for it.", link)
+    return out
+
+
 def reminder_sent(p: dict, people: People) -> list[Draft]:
     """HR's reminder about an overdue appraisal, to whoever must act: both people for objectives (they agree them
     together), the appraiser for a review, the reviewee for sign-off. Says who in HR sent it."""
@@ -400,6 +439,8 @@ RULES: dict[str, Callable[[dict, People], list[Draft]]] = {
     "appraisal.review_completed": review_completed,
     "appraisal.signed_off": signed_off,
     "appraisal.reminder_sent": reminder_sent,
+    "appraisal.appraiser_assigned": appraiser_assigned,
+    "appraisal.closed": appraisal_closed,
     "cpd.enrolment_requested": enrolment_requested,
     "cpd.enrolment_approved": enrolment_approved,
     "cpd.enrolment_declined": enrolment_declined,
