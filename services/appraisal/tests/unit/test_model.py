@@ -814,6 +814,14 @@ def test_a_starter_s_key_dates_count_from_their_first_day():
     may = key_dates(cycle(), date(2027, 5, 1))
     assert (may.objectives_due, may.mid_year_due, may.end_of_year_due) == (
         date(2027, 5, 26), date(2027, 6, 20), date(2027, 7, 15))
+    # ... and no review opens before she starts (outsider 4, issue 20: a starter on 30 March had a mid-year review
+    # opening on 16 March)
+    assert may.mid_year_opens_on == date(2027, 5, 9)  # 20 June less six weeks
+    for first_day in (date(2026, 9, 1), date(2027, 1, 1), date(2027, 3, 30), date(2027, 5, 1), date(2027, 6, 2)):
+        d = key_dates(cycle(), first_day)
+        assert first_day <= d.mid_year_opens_on <= d.mid_year_due and first_day <= d.end_of_year_opens_on
+    late = key_dates(cycle(), date(2027, 6, 2))
+    assert late.mid_year_opens_on == date(2027, 6, 2)  # her first day, not six weeks before a review due in July
 
 
 def test_someone_joining_once_the_end_of_year_review_is_open_starts_with_the_next_cycle():

@@ -257,8 +257,11 @@ def key_dates(cycle, started_on: date | None) -> "KeyDates":
     halfway = objectives + (cycle.end_of_year_due - objectives) / 2
     mid_year = max(min(cycle.mid_year_due + timedelta(days=late), halfway), objectives)
     window = timedelta(weeks=cycle.review_window_weeks)
-    return KeyDates(objectives, mid_year, cycle.end_of_year_due, mid_year_opens_on=mid_year - window,
-                    end_of_year_opens_on=cycle.end_of_year_due - window)
+    # a review opens its window before it is due, but not before the person starts (outsider 4, issue 20: a starter
+    # on 30 March had a mid-year review opening on 16 March); each review also waits for the step before it is done
+    first = started_on or cycle.starts_on
+    return KeyDates(objectives, mid_year, cycle.end_of_year_due, mid_year_opens_on=max(mid_year - window, first),
+                    end_of_year_opens_on=max(cycle.end_of_year_due - window, first))
 
 
 @dataclass(frozen=True)
