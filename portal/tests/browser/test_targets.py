@@ -228,3 +228,30 @@ def test_the_target_settings_form_fits_a_phone_screen(browser, suite):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, f"the refused target form is {width}px wide on a 375px screen"
     context.close()
+
+
+WIDEN = """n => {
+  // as a trust of many academies shows them: a column each, its links carrying visually hidden words, one name long
+  // and unbroken (the demo has three academies; the outsider's trust had eleven)
+  for (const row of document.querySelectorAll('table.responsive-table tr')) {
+    const last = row.lastElementChild;
+    for (let i = 0; i < n; i++) {
+      const cell = last.cloneNode(true);
+      if (i === 0) cell.prepend('Llanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogochacademy ');
+      row.appendChild(cell);
+    }
+  }
+}"""
+
+
+def test_many_academies_widen_neither_the_targets_page_nor_hr_s_cpd_page(page, browser, suite):
+    """Outsider 4, issue 20: with 11 academies /targets was 1,448 px wide at 1366 (what a table hides for screen
+    readers escaped its scrolling box), and one long academy name made /hr/cpd 577 px wide on a phone."""
+    for width in (1366, 375):
+        view = browser.new_context(base_url=suite, viewport={"width": width, "height": 800}).new_page()
+        sign_in(view, suggested="trust HR")
+        for path in ("/targets", "/hr/cpd"):
+            view.goto(path)
+            view.evaluate(WIDEN, 8)
+            assert view.evaluate("document.documentElement.scrollWidth") <= width, (width, path)
+        view.context.close()
