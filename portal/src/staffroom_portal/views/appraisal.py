@@ -3,7 +3,7 @@
 signed-in person, so the API decides who may do what; the pages only offer the steps that fit."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -12,7 +12,7 @@ from staffroom_shared.app import DOCUMENT_CSP
 
 from ..app import api, signed_in, user
 from ..backend import ApiError
-from ..ui import Form, day, fields, register_filters, staff_options, submit
+from ..ui import Form, day, fields, refused, register_filters, staff_options, submit
 
 blp = Blueprint("appraisal", __name__)
 register_filters(blp)
@@ -396,6 +396,15 @@ def _aware(raw: str | None):
         return raw
 
 
+def _skipped(raw: str | None) -> bool:
+    """A time the UK clocks skip (01:30 on the last Sunday in March): it does not happen (outsider 4, issue 20)."""
+    try:
+        typed = datetime.fromisoformat(raw or "")
+    except ValueError:
+        return False
+    return typed.replace(tzinfo=LONDON).astimezone(timezone.utc).astimezone(LONDON).replace(tzinfo=None) != typed
+
+
 OBSERVATION_KINDS = {"lesson_observation": "Lesson observation", "learning_walk": "Learning walk"}
 
 
@@ -419,7 +428,12 @@ def record_observation(appraisal_id):
 @signed_in
 def arrange_meeting(appraisal_id):
     body = fields("kind", "location", "minutes", minutes=_number)
-    body["starts_at"] = _aware(request.form.get("starts_at", "").strip())
+    typed = request.form.get("starts_at", "").strip()
+    if _skipped(typed):
+        return _render_detail(appraisal_id, refused(
+            "starts_at", "That time does not happen: the clocks go forward an hour that night. Choose another.",
+            "meeting"), 422)
+    body["starts_at"] = _aware(typed)
     if body["minutes"] is None:
         del body["minutes"]  # the API's usual length
     form = submit(lambda: api().post(f"{API}/appraisals/{appraisal_id}/meetings", json=body), name="meeting")

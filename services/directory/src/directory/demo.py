@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import random
+import re
 from datetime import date, timedelta
 
 from staffroom_shared.principal import Principal
@@ -24,6 +25,8 @@ HEADER = ["Staff ID", "Forename", "Surname", "Work Email", "School URN", "Staff 
           "Employment Start", "Leaving Date", "Line Manager"]
 SERVICE_PRINCIPAL = Principal(staff_id=None, roles=frozenset({"trust_hr", "service"}), academy_id=None, subject="demo-seed")
 
+SEEDED = re.compile(r"S\d{6}")  # the demo's staff codes
+
 
 def staff_csv(academies: list[tuple[str, str, str]], per_academy: int, *, seed: int = 7,
               domain: str = "oaktrust.example") -> str:
@@ -42,7 +45,7 @@ def staff_csv(academies: list[tuple[str, str, str]], per_academy: int, *, seed: 
         managers: list[str] = []
         for i in range(per_academy):
             n += 1
-            code = f"S{n:06d}"
+            code = f"S{n:06d}"  # SEEDED
             first, last = rng.choice(FIRST), rng.choice(LAST)
             while (first, last) in used and len(used) < len(FIRST) * len(LAST):  # no namesakes in a demo
                 first, last = renames.choice(FIRST), renames.choice(LAST)
@@ -93,7 +96,10 @@ def demo_people(uow: UnitOfWork) -> list[dict]:
     with uow:
         repo = DirectoryRepository(uow.session)
         for academy in repo.academies():  # the first with a head, a head of department and someone they manage
-            people, _ = repo.find_staff(StaffFilter(academy_ids=[academy.id]), page=1, page_size=500)
+            people, _ = repo.find_staff(StaffFilter(academy_ids=[academy.id], current=True), page=1, page_size=500)
+            # the seeded people only: someone HR imports later (a surname starting with A) does not become "the
+            # member of staff" (outsider 4, issue 20)
+            people = [p for p in people if SEEDED.fullmatch(p.staff_code)]
             head = next((p for p in people if p.post == "Headteacher"), None)
             manager = next((p for p in people if p.post == "Head of Department"), None)
             member = next((p for p in people if manager and p.line_manager_id == manager.id), None)

@@ -47,6 +47,18 @@ def test_a_staff_code_with_a_line_break_or_tab_is_422(client, trust_hr, trust, u
     assert [e["pointer"] for e in body["errors"]] == ["#/staff_code"]
 
 
+@pytest.mark.parametrize("body, content_type", [
+    ("<staff><first_name>Niamh</first_name></staff>", "application/xml"),
+    ("first_name=Niamh&last_name=Nowak", "application/x-www-form-urlencoded"),
+    ('{"first_name": "Niamh"}', "text/plain"),
+])
+def test_a_body_that_is_not_json_is_415_not_every_field_missing(client, trust_hr, unchanged, problem, body,
+                                                                content_type):
+    """Outsider 4, issue 20: XML or a form was read as no body at all, and the 422 listed every field as missing."""
+    refused = problem(client.post("/staff", data=body, content_type=content_type, headers=trust_hr), 415)
+    assert refused["detail"] == f"send the body as application/json, not {content_type}"
+
+
 def test_unknown_field_is_422_naming_the_field(client, trust_hr, trust, unchanged, problem):
     body = problem(client.post("/staff", json={**valid_person(trust), "salary": 1}, headers=trust_hr), 422)
     assert body["title"] == "Unprocessable Content"

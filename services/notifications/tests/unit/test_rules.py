@@ -322,8 +322,9 @@ def test_one_objective_was_agreed_not_were():
     [payload] = [c[1] for c in CASES if c[0] == "appraisal.objectives_agreed"]
     mine, theirs = RULES["appraisal.objectives_agreed"]({**payload, "objective_count": 1}, people)
     assert "Your 1 objective for this year was agreed on" in mine.body and "objective for this year was" in theirs.body
+    assert "record progress against it in" in mine.body  # outsider 4: "against them"
     mine, _ = RULES["appraisal.objectives_agreed"]({**payload, "objective_count": 3}, people)
-    assert "Your 3 objectives for this year were agreed on" in mine.body
+    assert "Your 3 objectives for this year were agreed on" in mine.body and "against them in" in mine.body
 
 
 def test_a_new_appraiser_and_a_withdrawal_are_told_to_everyone_concerned():

@@ -151,6 +151,7 @@ class Leaving(MethodView):
 
 @imports_blp.route("/staff")
 class StaffImport(MethodView):
+    takes_files = True  # a CSV body, or a form with the file: not JSON
     @imports_blp.arguments(schemas.ImportQuerySchema, location="query", unknown=RAISE)
     @imports_blp.response(200, schemas.ImportResultSchema)
     @imports_blp.alt_response(422, description="the file has errors; nothing was imported",

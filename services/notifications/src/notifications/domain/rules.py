@@ -187,7 +187,7 @@ def objectives_agreed(p: dict, people: People) -> list[Draft]:
     link = f"/appraisals/{p['appraisal_id']}"
     out = _to(people, p["reviewee_id"], "appraisal", "Your appraisal objectives are agreed",
               f"Your {objectives} agreed on {_date(p['agreed_on'])}. You can record progress "
-              "against them in Staffroom at any time before the mid-year review.", link)
+              f"against {'it' if count == 1 else 'them'} in Staffroom at any time before the mid-year review.", link)
     if reviewee is not None and p.get("appraiser_id"):
         out += _to(people, p["appraiser_id"], "appraisal", f"{_name(reviewee)}'s objectives are agreed",
                    f"{_name(reviewee)}'s {objectives} agreed on {_date(p['agreed_on'])}.", link)
