@@ -349,6 +349,7 @@ case("appraisal", "GET", "/appraisals")
 case("appraisal", "GET", APPRAISAL)
 case("appraisal", "GET", APPRAISAL + "/meetings.ics")
 case("appraisal", "GET", APPRAISAL + "/record")
+case("appraisal", "GET", APPRAISAL + "/observers")
 case("appraisal", "POST", "/cycles", body=lambda w: {
     "name": f"{SCHOOL_YEAR + 2} leaders {w.n()}", "template": "leaders", "academy_id": w.ids["academy_a"],
     "school_year": SCHOOL_YEAR + 2})
