@@ -93,13 +93,15 @@ pg_isready -h 127.0.0.1 -p "$pg_port" -U staffroom   # the compose health check'
 step "RabbitMQ through deploy/rabbitmq/staffroom-entrypoint.sh (paths and ports moved)"
 r=$work/rmq
 mkdir -p "$r/etc" "$r/bin" "$r/mnesia" "$r/log"
-cp "$repo/deploy/rabbitmq/definitions.json" "$repo/deploy/rabbitmq/enabled_plugins" "$r/etc/"
+cp "$repo/deploy/rabbitmq/definitions.json" "$repo/deploy/rabbitmq/permissions.json" "$repo/deploy/rabbitmq/enabled_plugins" \
+    "$r/etc/"
 sed -e "s#/run/staffroom-definitions#$r/defs#" \
     -e "s#^listeners.tcp.default = .*#listeners.tcp.default = 127.0.0.1:$amqp_port#" \
     -e "s#^management.tcp.port = .*#management.tcp.port = $mgmt_port\nmanagement.tcp.ip = 127.0.0.1\nprometheus.tcp.port = $prom_port\nprometheus.tcp.ip = 127.0.0.1#" \
     "$repo/deploy/rabbitmq/rabbitmq.conf" > "$r/etc/rabbitmq.conf"
 diff "$repo/deploy/rabbitmq/rabbitmq.conf" "$r/etc/rabbitmq.conf" | grep '^>' || true
 sed -e "s#/run/staffroom-definitions#$r/defs#" -e "s#/etc/rabbitmq/definitions.json#$r/etc/definitions.json#" \
+    -e "s#/etc/rabbitmq/permissions.json#$r/etc/permissions.json#" \
     "$repo/deploy/rabbitmq/staffroom-entrypoint.sh" > "$r/entrypoint.sh"
 # Stands in for the image's docker-entrypoint.sh: start this node as the rabbitmq user.
 cat > "$r/bin/docker-entrypoint.sh" <<EOF
@@ -110,8 +112,13 @@ exec runuser -u rabbitmq -- env HOME=/var/lib/rabbitmq RABBITMQ_NODENAME=$node R
 EOF
 chmod +x "$r/bin/docker-entrypoint.sh"
 chown -R rabbitmq:rabbitmq "$r/etc" "$r/mnesia" "$r/log"
-PATH="$r/bin:$PATH" STAFFROOM_RABBITMQ_USER=staffroom STAFFROOM_RABBITMQ_PASSWORD=e2e-rabbitmq-password \
-    sh "$r/entrypoint.sh" rabbitmq-server > "$r/server.log" 2>&1 &
+# Each service's broker user, as compose gives the broker their passwords (STAFFROOM_RABBITMQ_<SERVICE>_PASSWORD).
+bus_passwords=()
+for svc in directory appraisal cpd wellbeing notifications targets; do
+    bus_passwords+=("STAFFROOM_RABBITMQ_$(echo "$svc" | tr '[:lower:]' '[:upper:]')_PASSWORD=e2e-$svc-bus-password")
+done
+env PATH="$r/bin:$PATH" STAFFROOM_RABBITMQ_USER=staffroom STAFFROOM_RABBITMQ_PASSWORD=e2e-rabbitmq-password \
+    "${bus_passwords[@]}" sh "$r/entrypoint.sh" rabbitmq-server > "$r/server.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 90); do
     as_rabbitmq rabbitmq-diagnostics -n "$node" -q check_port_connectivity >/dev/null 2>&1 && break
@@ -164,7 +171,16 @@ targets_env=(env DATABASE_URL="$(pg_url targets)")
 smtp_env=(SMTP_HOST=127.0.0.1 SMTP_PORT="$smtp_port" SMTP_SECURITY=none
           MAIL_FROM="E2E Trust <no-reply@e2e.invalid>" TRUST_NAME="E2E Trust")
 sender_env=("${smtp_env[@]}" SURVEY_LINK_PRIVATE_KEY="$survey_link_private")
-export BUS_URL=amqp://staffroom:e2e-rabbitmq-password@127.0.0.1:$amqp_port/staffroom
+# Each service as its own broker user, as compose gives them (x-<svc>-env); the operator's user only for this
+# script's own look at the bus.
+bus_url() { echo "amqp://$1:e2e-$1-bus-password@127.0.0.1:$amqp_port/staffroom"; }
+export BUS_URL=$(bus_url directory)
+operator_bus=amqp://staffroom:e2e-rabbitmq-password@127.0.0.1:$amqp_port/staffroom
+appraisal_env+=(BUS_URL="$(bus_url appraisal)")
+cpd_env+=(BUS_URL="$(bus_url cpd)")
+wellbeing_env+=(BUS_URL="$(bus_url wellbeing)")
+notifications_env+=(BUS_URL="$(bus_url notifications)")
+targets_env+=(BUS_URL="$(bus_url targets)")
 export JWT_JWKS_URL=http://127.0.0.1:$jwks_port/jwks.json JWT_ISSUER=https://idp.e2e.invalid/ JWT_AUDIENCE=api://staffroom
 export LOG_LEVEL=INFO
 # The portal, as compose's portal-web: its own database (its sessions) and no bus, its own SEAL_KEY (with the
@@ -233,9 +249,12 @@ step "python -m targets.entrypoints.migrate"
 echo "exit 0; tables: $(PGPASSWORD=e2e-postgres-password psql -h 127.0.0.1 -p "$pg_port" -U staffroom -d targets -Atc \
     "select string_agg(tablename, ' ' order by tablename) from pg_tables where schemaname = 'public'")"
 
-step "the code's own queue declaration against the definitions-created queue, and a tap on staffroom.events"
-"$image_venv/bin/python" - <<'EOF'
+step "each service declares its own queue as its own broker user, and may not touch another's; a tap on staffroom.events"
+"$image_venv/bin/python" - "$amqp_port" "$operator_bus" <<'EOF'
 import os
+import sys
+
+from amqp.exceptions import AccessRefused
 from kombu import Connection, Exchange, Queue
 from appraisal.bootstrap import HANDLERS
 from cpd.bootstrap import HANDLERS as CPD_HANDLERS
@@ -243,19 +262,37 @@ from wellbeing.bootstrap import HANDLERS as WELLBEING_HANDLERS
 from notifications.bootstrap import HANDLERS as NOTIFICATIONS_HANDLERS
 from targets.bootstrap import HANDLERS as TARGETS_HANDLERS
 from staffroom_shared.bus.rabbitmq import RabbitBus
-RabbitBus(os.environ["BUS_URL"]).declare("appraisal", sorted(HANDLERS))
-print("RabbitBus.declare('appraisal', appraisal's bindings): accepted, arguments equivalent to definitions.json")
-RabbitBus(os.environ["BUS_URL"]).declare("cpd", sorted(CPD_HANDLERS))
-print("RabbitBus.declare('cpd', cpd's bindings): accepted, arguments equivalent to definitions.json")
-RabbitBus(os.environ["BUS_URL"]).declare("wellbeing", sorted(WELLBEING_HANDLERS))
-print("RabbitBus.declare('wellbeing', wellbeing's bindings): accepted, arguments equivalent to definitions.json")
-RabbitBus(os.environ["BUS_URL"]).declare("notifications", sorted(NOTIFICATIONS_HANDLERS))
-print("RabbitBus.declare('notifications', notifications' bindings): accepted, arguments equivalent to definitions.json")
-RabbitBus(os.environ["BUS_URL"]).declare("targets", sorted(TARGETS_HANDLERS))
-print("RabbitBus.declare('targets', targets' bindings): accepted, arguments equivalent to definitions.json")
-with Connection(os.environ["BUS_URL"]) as conn:
-    Queue("e2e-tap", Exchange("staffroom.events", type="topic", durable=True), routing_key="#",
+
+port, operator = sys.argv[1], sys.argv[2]
+url = lambda svc: f"amqp://{svc}:e2e-{svc}-bus-password@127.0.0.1:{port}/staffroom"
+# Each as its own user: the permissions let a service declare (and bind) its own queues and nothing else.
+for svc, handlers in (("appraisal", HANDLERS), ("cpd", CPD_HANDLERS), ("wellbeing", WELLBEING_HANDLERS),
+                      ("notifications", NOTIFICATIONS_HANDLERS), ("targets", TARGETS_HANDLERS)):
+    RabbitBus(url(svc)).declare(svc, sorted(handlers))
+    print(f"RabbitBus.declare({svc!r}, its bindings) as the {svc} user: accepted, arguments equivalent to "
+          "definitions.json")
+with Connection(operator) as conn:
+    Queue("e2e-tap", Exchange("staffroom.events", type="topic", durable=True, passive=True), routing_key="#",
           auto_delete=True)(conn.channel()).declare()
+
+
+def refused(what, attempt):
+    with Connection(url("wellbeing"), transport_options={"confirm_publish": True}) as conn:
+        try:
+            attempt(conn)
+        except AccessRefused as exc:
+            print(f"ok   the wellbeing user may not {what}: {str(exc).splitlines()[0][:100]}")
+            return
+    raise SystemExit(f"FAIL: the wellbeing user could {what}")
+
+
+# Another service's event, another's queue, the shared exchange: the broker refuses each (issue 21).
+refused("publish staff.joined (directory's)", lambda c: c.Producer(c.channel()).publish(
+    b"{}", exchange="staffroom.events", routing_key="staff.joined", retry=False))
+refused("read appraisal's queue", lambda c: Queue("appraisal", no_declare=True)(c.channel()).get())
+refused("delete the shared exchange", lambda c: Exchange("staffroom.events")(c.channel()).delete())
+refused("bind its queue to appraisal.signed_off, which it does not handle", lambda c: Queue(
+    "wellbeing", no_declare=True)(c.channel()).bind_to("staffroom.events", routing_key="appraisal.signed_off"))
 EOF
 
 step "an SMTP server for notifications' sender (aiosmtpd on 127.0.0.1:$smtp_port)"
@@ -456,7 +493,7 @@ s, h, b = get(base + "/api/wellbeing/survey", {"X-Survey-Token": "e2e-another-li
 check("another link is not held back by the first", s == 404, s)
 EOF
 
-"$image_venv/bin/python" - "http://127.0.0.1:$proxy_port" "$work/idp/key.pem" <<'EOF' || { cat "$work/notifications-consumer.log"; tail -n 5 "$work/appraisal-consumer.log" "$work/appraisal-relay.log" "$work/targets-consumer.log" "$work/targets-web.log"; PGPASSWORD=e2e-postgres-password psql -h 127.0.0.1 -p "$pg_port" -U staffroom -d notifications -c 'select * from staff' -c 'select event_type, processed_at from inbox' -c 'select recipient_id, subject from messages' || true; exit 1; }
+OPERATOR_BUS_URL=$operator_bus "$image_venv/bin/python" - "http://127.0.0.1:$proxy_port" "$work/idp/key.pem" <<'EOF' || { cat "$work/notifications-consumer.log"; tail -n 5 "$work/appraisal-consumer.log" "$work/appraisal-relay.log" "$work/targets-consumer.log" "$work/targets-web.log"; PGPASSWORD=e2e-postgres-password psql -h 127.0.0.1 -p "$pg_port" -U staffroom -d notifications -c 'select * from staff' -c 'select event_type, processed_at from inbox' -c 'select recipient_id, subject from messages' || true; exit 1; }
 import json, os, sys, time, urllib.error, urllib.request, uuid
 from datetime import datetime, timedelta, timezone
 import jwt
@@ -537,7 +574,7 @@ check("staff.joined reached cpd: the joiner has a development plan with inductio
 
 wanted, seen = {"staff.joined", "appraisal.appraisal_opened", "cpd.plan_created"}, {}
 deadline = time.time() + 15
-with Connection(os.environ["BUS_URL"]) as conn:
+with Connection(os.environ["OPERATOR_BUS_URL"]) as conn:
     tap = Queue("e2e-tap")(conn.channel())
     while not wanted <= set(seen) and time.time() < deadline:
         m = tap.get(no_ack=True)

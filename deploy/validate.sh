@@ -46,6 +46,12 @@ dummy_env=(
     NOTIFICATIONS_DB_PASSWORD=dummy-notifications-db-password
     TARGETS_DB_PASSWORD=dummy-targets-db-password
     PORTAL_DB_PASSWORD=dummy-portal-db-password
+    DIRECTORY_RABBITMQ_PASSWORD=dummy-directory-bus-password
+    APPRAISAL_RABBITMQ_PASSWORD=dummy-appraisal-bus-password
+    CPD_RABBITMQ_PASSWORD=dummy-cpd-bus-password
+    WELLBEING_RABBITMQ_PASSWORD=dummy-wellbeing-bus-password
+    NOTIFICATIONS_RABBITMQ_PASSWORD=dummy-notifications-bus-password
+    TARGETS_RABBITMQ_PASSWORD=dummy-targets-bus-password
     RABBITMQ_PASSWORD=dummy-rabbitmq-password
     JWT_JWKS_URL=https://idp.example.invalid/discovery/keys
     JWT_ISSUER=https://idp.example.invalid/
@@ -86,7 +92,8 @@ for svc, ps in processes.items():
         assert env["STAFFROOM_ENV"] == "production", name
         # its own role, never the administrator (issue 21)
         assert env["DATABASE_URL"] == f"postgresql+psycopg://{svc}:dummy-{svc}-db-password@postgres:5432/{svc}", name
-        assert env["BUS_URL"].endswith("@rabbitmq:5672/staffroom"), name
+        # its own broker user, never the operator's (issue 21)
+        assert env["BUS_URL"] == f"amqp://{svc}:dummy-{svc}-bus-password@rabbitmq:5672/staffroom", name
         assert s[name]["image"] == s[f"{svc}-web"]["image"], name
         assert s[name]["image"].split("/")[-1].startswith(f"{svc}:"), name
         if p == "web":
@@ -168,6 +175,15 @@ for svc in [*processes, "portal"]:
     assert pg[f"{svc.upper()}_DB_PASSWORD"] == f"dummy-{svc}-db-password", svc
 holders = [name for name, svc in s.items() if "dummy-postgres-password" in str(svc.get("environment"))]
 assert holders == ["postgres"], holders
+# ... and the broker's: each service's user is made with the password its BUS_URL carries; the operator's password
+# reaches RabbitMQ alone, and the permissions file is mounted beside the definitions.
+rmq = s["rabbitmq"]["environment"]
+for svc in ("directory", "appraisal", "cpd", "wellbeing", "notifications", "targets"):
+    assert rmq[f"STAFFROOM_RABBITMQ_{svc.upper()}_PASSWORD"] == f"dummy-{svc}-bus-password", svc
+holders = [name for name, svc in s.items() if "dummy-rabbitmq-password" in str(svc.get("environment"))]
+assert holders == ["rabbitmq"], holders
+mounts = {v.split(":")[1] if isinstance(v, str) else v["target"] for v in s["rabbitmq"]["volumes"]}
+assert "/etc/rabbitmq/permissions.json" in mounts, mounts
 mounts = {v.split(":")[1] if isinstance(v, str) else v["target"] for v in s["postgres"]["volumes"]}
 assert {"/docker-entrypoint-initdb.d/10-staffroom.sh", "/docker-entrypoint-initdb.d/service-database.sql.in"} <= mounts
 print("services, commands, env and start order as intended")
@@ -360,21 +376,30 @@ echo "yamllint: clean"
 
 step "RabbitMQ entrypoint (copy with paths moved under $work, chown and image entrypoint stubbed)"
 mkdir -p "$work/rmq/bin" "$work/rmq/etc"
-cp deploy/rabbitmq/definitions.json "$work/rmq/etc/"
+cp deploy/rabbitmq/definitions.json deploy/rabbitmq/permissions.json "$work/rmq/etc/"
 sed -e "s#/run/staffroom-definitions#$work/rmq/run#" -e "s#/etc/rabbitmq/definitions.json#$work/rmq/etc/definitions.json#" \
+    -e "s#/etc/rabbitmq/permissions.json#$work/rmq/etc/permissions.json#" \
     deploy/rabbitmq/staffroom-entrypoint.sh > "$work/rmq/entrypoint.sh"
+bus_passwords=(STAFFROOM_RABBITMQ_DIRECTORY_PASSWORD=d STAFFROOM_RABBITMQ_APPRAISAL_PASSWORD=a
+               STAFFROOM_RABBITMQ_CPD_PASSWORD=c STAFFROOM_RABBITMQ_WELLBEING_PASSWORD='w"e\ll'
+               STAFFROOM_RABBITMQ_NOTIFICATIONS_PASSWORD=n STAFFROOM_RABBITMQ_TARGETS_PASSWORD=t)
 printf '#!/bin/sh\n:\n' > "$work/rmq/bin/chown"
 printf '#!/bin/sh\necho "handed over: $*"\n' > "$work/rmq/bin/docker-entrypoint.sh"
 chmod +x "$work/rmq/bin/"*
-PATH="$work/rmq/bin:$PATH" STAFFROOM_RABBITMQ_USER=staffroom STAFFROOM_RABBITMQ_PASSWORD='pa"ss\word' \
-    sh "$work/rmq/entrypoint.sh" rabbitmq-server
+env PATH="$work/rmq/bin:$PATH" STAFFROOM_RABBITMQ_USER=staffroom STAFFROOM_RABBITMQ_PASSWORD='pa"ss\word' \
+    "${bus_passwords[@]}" sh "$work/rmq/entrypoint.sh" rabbitmq-server
 python3 - "$work/rmq/run" <<'EOF'
 import json, os, stat, sys
 run = sys.argv[1]
-assert sorted(os.listdir(run)) == ["10-topology.json", "20-users.json"]
+assert sorted(os.listdir(run)) == ["10-topology.json", "20-users.json", "30-permissions.json"]
 users = json.load(open(run + "/20-users.json"))
 assert users["users"][0] == {"name": "staffroom", "password": 'pa"ss\\word', "tags": "management"}
-assert users["permissions"][0]["vhost"] == "staffroom"
+assert users["users"][4] == {"name": "wellbeing", "password": 'w"e\\ll', "tags": ""}, users["users"]
+assert [u["name"] for u in users["users"]] == ["staffroom", "directory", "appraisal", "cpd", "wellbeing",
+                                                "notifications", "targets"]
+assert users["permissions"] == [{"user": "staffroom", "vhost": "staffroom", "configure": ".*", "write": ".*",
+                                 "read": ".*"}]  # the services' come from permissions.json
+assert json.load(open(run + "/30-permissions.json")) == json.load(open("deploy/rabbitmq/permissions.json"))
 assert stat.S_IMODE(os.stat(run + "/20-users.json").st_mode) == 0o600
 print("definitions directory written; awkward password survives JSON escaping; users file is 0600")
 EOF
@@ -382,6 +407,11 @@ if PATH="$work/rmq/bin:$PATH" STAFFROOM_RABBITMQ_USER=staffroom sh "$work/rmq/en
     fail "RabbitMQ entrypoint started without a password"
 fi
 echo "refuses to start without STAFFROOM_RABBITMQ_PASSWORD"
+if env PATH="$work/rmq/bin:$PATH" STAFFROOM_RABBITMQ_USER=staffroom STAFFROOM_RABBITMQ_PASSWORD=x \
+        "${bus_passwords[@]:1}" sh "$work/rmq/entrypoint.sh" rabbitmq-server 2>/dev/null; then
+    fail "RabbitMQ entrypoint started without a service's password"
+fi
+echo "refuses to start without a service's STAFFROOM_RABBITMQ_<SERVICE>_PASSWORD"
 
 step "the image's install steps, in a venv ($image_venv)"
 # The Dockerfile's pip lines on a copy of what it COPYs; the repository is untouched.

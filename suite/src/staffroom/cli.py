@@ -170,12 +170,40 @@ def api_documents() -> dict[str, dict]:
     return out
 
 
+def broker_permissions() -> dict:
+    """Each service's RabbitMQ user's permissions in the `staffroom` vhost, as a definitions file
+    (deploy/rabbitmq/permissions.json): it configures only its own queue and dead-letter queue, reads only them (and
+    binds them to the exchanges), publishes to staffroom.events only the event types it owns and binds its queue only
+    to the types it handles (topic permissions), and may write to staffroom.dlx (its queue dead-letters there) and
+    the default exchange (replaying its dead letters to its own queue). Nobody may configure, so delete, the shared
+    exchanges (issue 21)."""
+    import re
+
+    from staffroom_shared.events import contracts, owner
+
+    def one_of(words) -> str:
+        return "^(" + "|".join(re.escape(w) for w in sorted(words)) + ")$" if words else "^$"
+
+    permissions, topics = [], []
+    for module in services():
+        name = module.NAME
+        owned = {event_type for event_type, _ in contracts() if owner(event_type) == name}
+        own = (name, f"{name}.dlq")
+        permissions.append({"user": name, "vhost": "staffroom", "configure": one_of(own),
+                            "write": one_of({*own, "staffroom.dlx", "amq.default"} | ({"staffroom.events"} if owned else set())),
+                            "read": one_of({*own, "staffroom.events", "staffroom.dlx"})})
+        topics.append({"user": name, "vhost": "staffroom", "exchange": "staffroom.events", "write": one_of(owned),
+                       "read": one_of(set(module.HANDLERS))})
+    return {"permissions": permissions, "topic_permissions": topics}
+
+
 def write_docs(out: Path, *, check: bool = False) -> int:
     import json
 
     stale = []
-    for name, doc in api_documents().items():
-        path = out / name
+    documents = {**api_documents(), "../deploy/rabbitmq/permissions.json": broker_permissions()}
+    for name, doc in documents.items():
+        path = (out / name).resolve()
         text = json.dumps(doc, indent=2, sort_keys=True) + "\n"
         if check:
             if not path.exists() or path.read_text() != text:

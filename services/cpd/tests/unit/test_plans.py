@@ -82,7 +82,8 @@ def test_who_gets_the_ect_induction(post, staff_type, ect):
     ("Teaching Assistant", "support", (ProgrammeKind.APPRENTICESHIP, None, "teaching assistant")),
     ("Senior Teaching Assistant", "support", (ProgrammeKind.APPRENTICESHIP, None, "teaching assistant")),
     ("HLTA", "support", (ProgrammeKind.APPRENTICESHIP, None, "teaching assistant")),
-    ("Office Manager", "support", (ProgrammeKind.MIDDLE_LEADERSHIP, None, None)),
+    # outsider 5, issue 20: an office manager was offered the middle leadership programme, for leaders of teaching
+    ("Office Manager", "support", None), ("Site Manager", "support", None), ("Data Lead", "support", None),
     ("Caretaker", "support", None),
     ("Teacher of English", "teaching", None)])
 def test_the_usual_next_step_for_a_new_role(post, staff_type, step):
@@ -92,3 +93,10 @@ def test_the_usual_next_step_for_a_new_role(post, staff_type, step):
 def test_a_leaver_is_in_post_until_their_leaving_date():
     person = Person(**{**_person("Teacher").__dict__, "leaving_date": date(2027, 7, 31)})
     assert person.in_post_on(date(2027, 7, 30)) and not person.in_post_on(date(2027, 7, 31))
+
+
+def test_a_role_is_named_with_the_article_it_takes():
+    """Outsider 5, issue 20: "The usual development for a office manager here"."""
+    from cpd.service.plans import _a
+
+    assert (_a("assistant head"), _a("head of maths")) == ("an assistant head", "a head of maths")

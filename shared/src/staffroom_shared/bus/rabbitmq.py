@@ -7,6 +7,7 @@ import threading
 import time
 from typing import Callable, Sequence
 
+from amqp.exceptions import NotFound
 from kombu import Connection, Exchange, Queue, binding
 from kombu.exceptions import OperationalError as KombuOperationalError
 
@@ -17,8 +18,11 @@ from . import (
 
 log = logging.getLogger(__name__)
 
-events_exchange = Exchange(EXCHANGE, type="topic", durable=True)
-dead_letter_exchange = Exchange(DEAD_LETTER_EXCHANGE, type="direct", durable=True)
+# Declared passively (asserting they exist): a service's broker user may not configure the exchanges every service
+# shares, so that none can delete them (issue 21; deploy/rabbitmq/permissions.json). ensure_exchanges() makes them
+# where they are missing, on a development broker with no definitions loaded.
+events_exchange = Exchange(EXCHANGE, type="topic", durable=True, passive=True)
+dead_letter_exchange = Exchange(DEAD_LETTER_EXCHANGE, type="direct", durable=True, passive=True)
 ORIGINAL_ROUTING_KEY = "x-original-routing-key"
 RETURN_WAIT = 5.0  # seconds a listing waits for the dead letters it looked at to be back in their queue
 _CONNECTION_ERRORS = (KombuOperationalError, OSError, *Connection("pyamqp://").connection_errors)
@@ -45,6 +49,16 @@ def dead_letter_queue(queue: str) -> Queue:
                  queue_arguments={"x-queue-type": "quorum"})
 
 
+def ensure_exchanges(conn: Connection) -> None:
+    """Both exchanges exist: asserted (no permission needed), or made where missing. A failed assertion closes its
+    channel, so each try has a channel of its own."""
+    for exchange in (events_exchange, dead_letter_exchange):
+        try:
+            exchange(conn.channel()).declare()
+        except NotFound:
+            exchange(conn.channel()).declare(passive=False)
+
+
 class RabbitBus:
     def __init__(self, url: str, *, heartbeat: int = 30, connect_timeout: float = 5.0, retry_delay: float = 0.5,
                  max_retry_delay: float = 10.0):
@@ -66,9 +80,8 @@ class RabbitBus:
         self._max_attempts[queue] = max_attempts
         try:
             with self._connection() as conn:
+                ensure_exchanges(conn)
                 channel = conn.channel()
-                events_exchange(channel).declare()
-                dead_letter_exchange(channel).declare()
                 dead_letter_queue(queue)(channel).declare()
                 service_queue(queue, bindings, max_attempts)(channel).declare()
         except _CONNECTION_ERRORS as exc:
@@ -101,8 +114,8 @@ class RabbitBus:
         if self._producer is None:
             conn = self._connection()
             conn.ensure_connection(max_retries=1)
+            ensure_exchanges(conn)
             channel = conn.channel()
-            events_exchange(channel).declare()
             self._publish_conn = conn
             self._producer = conn.Producer(channel)
         return self._producer
@@ -124,9 +137,8 @@ class RabbitBus:
             try:
                 with self._connection() as conn:
                     conn.ensure_connection(max_retries=1)
+                    ensure_exchanges(conn)
                     channel = conn.channel()
-                    events_exchange(channel).declare()
-                    dead_letter_exchange(channel).declare()
                     dead_letter_queue(queue)(channel).declare()
                     q = service_queue(queue, bindings, max_attempts)(channel)
                     q.declare()

@@ -134,6 +134,11 @@ def programme_for_role(post: str, staff_type: str) -> tuple[ProgrammeKind, str |
     return (*found, None) if found else None
 
 
+def _a(words: str) -> str:
+    """'an office manager', 'a teacher'."""
+    return f"{'an' if words[:1] in 'aeiou' else 'a'} {words}"
+
+
 def _senior_step(text: str, staff_type: str) -> tuple[ProgrammeKind, str | None] | None:
     if "executive" in text and "head" in text:
         return ProgrammeKind.NPQ, "NPQEL"
@@ -143,7 +148,9 @@ def _senior_step(text: str, staff_type: str) -> tuple[ProgrammeKind, str | None]
         return ProgrammeKind.NPQ, "NPQH"
     if "senco" in text or "special educational needs co" in text:
         return ProgrammeKind.NPQ, "NPQSENCO"
-    if re.search(r"\b(head of|leader|lead|coordinator|co-ordinator|manager)\b", text) or staff_type == "leadership":
+    if staff_type == "leadership" or (staff_type == "teaching" and re.search(
+            r"\b(head of|leader|lead|coordinator|co-ordinator|manager)\b", text)):
+        # a programme for leaders of teaching: an office or site manager is not offered it (outsider 5, issue 20)
         return ProgrammeKind.MIDDLE_LEADERSHIP, None
     return None
 
@@ -234,7 +241,7 @@ def role_items(session: Session, plan_: DevelopmentPlan, who: Person) -> list[Pl
     if programme is None:
         return []
     return [PlanItem(plan_id=plan_.id, title=programme.title[:300], source=PlanItemSource.ROLE,
-                     detail=f"The usual development for a {who.post.lower()} here. Talk it through with your line "
+                     detail=f"The usual development for {_a(who.post.lower())} here. Talk it through with your line "
                             "manager before you ask for a place.", programme_id=programme.id)]
 
 
