@@ -21,3 +21,30 @@ def test_a_point_without_a_figure_says_why_in_the_words_its_page_gives():
     target = _line(title="Daily figure", points=points, unit="%", max=100, missing="nothing to count")
     assert "<td>nothing to count</td>" in target and "not shown" not in target
     assert "<td>not shown</td>" in _line(title="Trend", points=points)  # a survey's hidden group, as before
+
+
+def test_a_question_s_key_never_ends_in_a_separator():
+    """Outsider 5, issue 20: "I have read our wellbeing policy at https://…" made the key
+    'i_have_read_our_wellbeing_policy_at_', which the API refuses, so the question could not be added."""
+    import re
+
+    from staffroom_portal.views.surveys import _slug
+
+    for text in ("I have read our wellbeing policy at https://example.org", "Our wellbeing policy is clear: https://x",
+                 "1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18", "???"):
+        key = _slug(text, set())
+        assert re.fullmatch(r"[a-z][a-z0-9_-]{0,63}", key) and not key.endswith("_"), (text, key)
+
+
+def test_an_api_s_ids_and_iso_dates_are_put_as_people_say_them():
+    """Outsider 5, issue 20: "There is no appraisal with id 0ca4…", "(enrolment 7bc9… is 'confirmed')",
+    "nomination 350b…" and "Starts on (2027-09-01)" reached people through refusals and error pages."""
+    from staffroom_portal.ui import readable
+
+    uuid = "0ca4c234-84a1-4fb3-80cd-c81e821534c6"
+    assert readable(f"There is no appraisal with id {uuid}") == "There is no appraisal"
+    assert readable(f"(enrolment {uuid} is 'confirmed')") == "(this enrolment is 'confirmed')"
+    assert readable(f"already a future leader (nominated, nomination {uuid})") == "already a future leader (nominated)"
+    assert readable("starts on (2027-09-01) must not be after objectives due (2027-06-01)") == (
+        "starts on (1 September 2027) must not be after objectives due (1 June 2027)")
+    assert readable("Starter D2027-03-20 and 2027-02-31") == "Starter D2027-03-20 and 2027-02-31"  # not days

@@ -10,6 +10,12 @@ from flask import Blueprint, request
 from .backend import ApiError
 
 FORM_ERRORS = (400, 409, 413, 422)  # the person can fix these by changing what they typed
+UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+# An API's words name records by id ("enrolment 7bc9…", "with id 0ca4…") and days as ISO dates: on a page, "this
+# enrolment" and "1 September 2027" (outsider 5, issue 20: ids and 2027-09-01 reached people through refusals).
+IDS = [(re.compile(rf"\s+with id {UUID}"), ""), (re.compile(rf",?\s*\b(?:nomination|id) {UUID}"), ""),
+       (re.compile(rf"\b([a-z]+(?: [a-z]+)?) {UUID}"), r"this \1"), (re.compile(UUID), "it")]
+ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 RANGE = re.compile(r"Must be greater than or equal to (?P<low>[\d.]+) and less than or equal to (?P<high>[\d.]+)\.")
 LENGTH = re.compile(r"Length must be between 1 and (?P<high>\d+)\.")
 PLAIN = {
@@ -80,6 +86,21 @@ def staff_options(staff: list[dict], leave_out: str | None = None) -> list[tuple
             for p in sorted(staff, key=lambda p: (p["last_name"], p["first_name"])) if p["id"] != leave_out]
 
 
+def readable(text: str) -> str:
+    """An API's message with its ids and ISO dates put as people say them."""
+    for pattern, words in IDS:
+        text = pattern.sub(words, text)
+    return ISO_DAY.sub(lambda m: day(m.group(0)) if _real_day(m.group(0)) else m.group(0), text)
+
+
+def _real_day(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
 def day(value) -> str:
     """A date (or an ISO string of one) as people write it: "1 March 2027"; a moment with its time."""
     if not value:
@@ -114,7 +135,7 @@ def register_filters(blp: Blueprint) -> None:
     @blp.app_template_filter("sentence")
     def _sentence(value) -> str:
         """An API's detail as a sentence: first letter up (nothing else lowered), a full stop at the end."""
-        text = str(value or "").strip()
+        text = readable(str(value or "").strip())
         return text[:1].upper() + text[1:] + ("" if text.endswith((".", "?", "!")) else ".") if text else ""
 
     @blp.app_template_filter("plain")
@@ -125,9 +146,9 @@ def register_filters(blp: Blueprint) -> None:
             return PLAIN[text]
         if match := RANGE.fullmatch(text):
             return f"Enter a number from {match['low']} to {match['high']}."
-        if match := LENGTH.fullmatch(text):
-            return f"Use up to {match['high']} characters."
-        return text
+        if match := LENGTH.fullmatch(text):  # too long, or empty (outsider 5: "Use up to 200 characters" for nothing)
+            return f"Fill this in, in no more than {match['high']} characters."
+        return readable(text)
 
     @blp.app_template_filter("pct")
     def _pct(value, places: int = 0) -> str:

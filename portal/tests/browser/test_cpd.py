@@ -135,6 +135,8 @@ def test_refused_requests_and_declines_say_why_and_keep_what_was_typed(page, sho
     open_programme(page, "NPQ in Senior Leadership")
     request_place(page, "Asking a second time, by mistake.")
     expect(page.get_by_role("alert")).to_contain_text(re.compile("already asked for a place on this cohort", re.I))
+    # in words: "this enrolment", not its id (outsider 5, issue 20)
+    assert not re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-", page.get_by_role("alert").inner_text())
     expect(page.get_by_label("Why you would like a place")).to_have_value("Asking a second time, by mistake.")
     shot("the-api-refuses-a-second-request")
 

@@ -110,9 +110,10 @@ def new():
 
 def _slug(text: str, taken: set[str]) -> str:
     """A question's key from its wording (the API wants a short lower-case key)."""
-    base = re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")[:36] or "question"
+    # cut, then trimmed: a key cut just after a separator ends in "_", which the API refuses (outsider 5, issue 20)
+    base = re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")[:36].rstrip("_") or "question"
     if not base[0].isalpha():
-        base = "q_" + base[:34]
+        base = ("q_" + base[:34]).rstrip("_")
     key, n = base, 2
     while key in taken:
         key, n = f"{base}_{n}", n + 1

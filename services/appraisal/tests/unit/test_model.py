@@ -1,4 +1,5 @@
 """Appraisal rules in plain Python: the state machine, objectives, reviews, sign-off, evidence, cycles, deadlines."""
+import dataclasses
 import uuid
 from datetime import date, datetime, timedelta, timezone
 
@@ -822,6 +823,10 @@ def test_a_starter_s_key_dates_count_from_their_first_day():
         assert first_day <= d.mid_year_opens_on <= d.mid_year_due and first_day <= d.end_of_year_opens_on
     late = key_dates(cycle(), date(2027, 6, 2))
     assert late.mid_year_opens_on == date(2027, 6, 2)  # her first day, not six weeks before a review due in July
+    # nor, for someone in post for years, before the cycle starts (outsider 5: a 26-week window opened the mid-year
+    # review in June, before the cycle began in August)
+    wide = dataclasses.replace(cycle(), review_window_weeks=26)
+    assert key_dates(wide, date(2015, 9, 1)).mid_year_opens_on == wide.starts_on
 
 
 def test_someone_joining_once_the_end_of_year_review_is_open_starts_with_the_next_cycle():

@@ -38,7 +38,12 @@ def test_over_the_approval_threshold_hr_approves_after_the_line_manager(client, 
     e = steps.request(steps.offered("500.01"), trust.teacher)
     assert payloads(db, "cpd.enrolment_requested")[0].payload["needs_hr_approval"] is True
     assert steps.approve(e, trust.hod)["status"] == "awaiting_hr"
-    problem(client.post(f"/enrolments/{e['id']}/approve", json={}, headers=trust.hod.headers), 403)
+    # the line manager approving again (a page open from before) is told it is done, in money as the portal writes
+    # it: not a 403 "You cannot see this page" with "£500.01" (outsider 5, issue 20)
+    again = problem(client.post(f"/enrolments/{e['id']}/approve", json={}, headers=trust.hod.headers), 409)
+    assert again["detail"] == ("you have approved this request already; HR for the academy approves it next, as the "
+                               "cost (£500.01) is over £500")
+    problem(client.post(f"/enrolments/{e['id']}/approve", json={}, headers=trust.teacher.headers), 403)
     e = steps.approve(e, trust.oak_hr)
     assert e["status"] == "confirmed" and e["hr_approved_by"] == trust.oak_hr.id
     assert [p.payload["stage"] for p in payloads(db, "cpd.enrolment_approved")] == ["line_manager", "hr"]

@@ -302,7 +302,7 @@ def test_an_appraisal_opened_after_its_objectives_date_says_they_are_late_not_du
     for due, reviewee_says, appraiser_says in (
             ("2000-10-31", "Objectives were due by 31 October 2000: please agree them with your appraiser now. The "
                            "mid-year review is due by 28 February 2027 and the end-of-year review by 15 July 2027.",
-             "Their objectives were due by 31 October 2000: please agree them with them now."),
+             "Their objectives were due by 31 October 2000: please agree them together now."),
             ("2099-10-31", "Objectives are due by 31 October 2099, the mid-year review by 28 February 2027 and the "
                            "end-of-year review by 15 July 2027.", "Please agree their objectives by 31 October 2099.")):
         drafts = {d.recipient_id: d.body for d in RULES["appraisal.appraisal_opened"]({**payload, "objectives_due": due},

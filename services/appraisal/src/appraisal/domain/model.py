@@ -259,7 +259,7 @@ def key_dates(cycle, started_on: date | None) -> "KeyDates":
     window = timedelta(weeks=cycle.review_window_weeks)
     # a review opens its window before it is due, but not before the person starts (outsider 4, issue 20: a starter
     # on 30 March had a mid-year review opening on 16 March); each review also waits for the step before it is done
-    first = started_on or cycle.starts_on
+    first = max(started_on or cycle.starts_on, cycle.starts_on)  # not before the cycle starts, nor before they do
     return KeyDates(objectives, mid_year, cycle.end_of_year_due, mid_year_opens_on=max(mid_year - window, first),
                     end_of_year_opens_on=max(cycle.end_of_year_due - window, first))
 

@@ -153,6 +153,11 @@ DECIDED = {EnrolmentStatus.AWAITING_AGREEMENT: "approved, and waiting for its tr
            EnrolmentStatus.DID_NOT_COMPLETE: "finished without being completed"}
 
 
+def _pounds(amount) -> str:
+    """£2,450 or £2,450.50, as the portal writes money (it was "£2450.00" here, outsider 5, issue 20)."""
+    return f"£{amount:,.0f}" if amount == int(amount) else f"£{amount:,.2f}"
+
+
 def approve(uow: UnitOfWork, principal: Principal, enrolment_id: uuid.UUID, note: str | None = None,
             today: date | None = None) -> Enrolment:
     """The line manager approves first; above the approval threshold HR approves next. HR stands in for the
@@ -162,8 +167,11 @@ def approve(uow: UnitOfWork, principal: Principal, enrolment_id: uuid.UUID, note
     def action(e: Enrolment, repo: CpdRepository, found: set[str], manager_id):
         policy = repo.policy()
         if e.status == EnrolmentStatus.AWAITING_HR:
+            if "hr" not in found and "manager" in found:  # approved again, from a page open from before: say so
+                raise Conflict("you have approved this request already; HR for the academy approves it next, as "
+                               f"the cost ({_pounds(e.cost)}) is over {_pounds(policy.approval_threshold)}")
             require("hr" in found, f"the line manager has approved; HR for the academy approves next, as the cost "
-                                   f"(£{e.cost}) is over £{policy.approval_threshold}")
+                                   f"({_pounds(e.cost)}) is over {_pounds(policy.approval_threshold)}")
             stage = "hr"
             e.approve_as_hr(principal.staff_id, today, policy)
         elif e.status != EnrolmentStatus.REQUESTED:  # approved already, or decided: say so, not who approves first

@@ -135,7 +135,7 @@ def appraisal_opened(p: dict, people: People) -> list[Draft]:
     reviewee = people(_uuid(p["reviewee_id"]))
     if p.get("appraiser_id") and reviewee is not None:
         first_day = f"They start on {_date(starts)}. " if starts else ""
-        ask = (f"Their objectives were due by {_date(p['objectives_due'])}: please agree them with them now."
+        ask = (f"Their objectives were due by {_date(p['objectives_due'])}: please agree them together now."
                if _passed(p["objectives_due"], people) else f"Please agree their objectives by {_date(p['objectives_due'])}.")
         out += _to(people, p["appraiser_id"], "appraisal", f"You are appraising {_name(reviewee)} this year",
                    f"You are {_name(reviewee)}'s appraiser this year. {first_day}{ask}", f"/appraisals/{p['appraisal_id']}")
