@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 
 from staffroom_shared.auth import Unauthorised, issue_dev_token
-from staffroom_shared.config import ServiceConfig
+from staffroom_shared.config import ServiceConfig, setting
 
 from .backend import ApiError
 
@@ -58,6 +58,10 @@ class Oidc:
         issuer = environ.get("OIDC_ISSUER")
         if not issuer:
             return None
+        if setting(environ, "portal", "OIDC_CLIENT_SECRET") is None:
+            from staffroom_shared.config import ConfigError
+
+            raise ConfigError("portal: set OIDC_CLIENT_SECRET (or OIDC_CLIENT_SECRET_FILE), the portal's client secret")
         forward = environ.get("OIDC_FORWARD", "access_token")
         if forward not in ("access_token", "id_token"):
             from staffroom_shared.config import ConfigError
@@ -65,7 +69,8 @@ class Oidc:
             raise ConfigError("portal: OIDC_FORWARD is access_token or id_token")
         return cls(metadata_url=environ.get("OIDC_METADATA_URL",
                                             issuer.rstrip("/") + "/.well-known/openid-configuration"),
-                   client_id=environ["OIDC_CLIENT_ID"], client_secret=environ["OIDC_CLIENT_SECRET"],
+                   client_id=environ["OIDC_CLIENT_ID"],
+                   client_secret=setting(environ, "portal", "OIDC_CLIENT_SECRET"),  # or OIDC_CLIENT_SECRET_FILE
                    scope=environ.get("OIDC_SCOPE", "openid profile email"), forward=forward,
                    provider_name=environ.get("OIDC_PROVIDER_NAME", "your trust account"))
 

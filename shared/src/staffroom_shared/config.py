@@ -53,10 +53,9 @@ class ServiceConfig:
     def from_env(cls, service: str, environ: os._Environ | dict | None = None, **overrides) -> "ServiceConfig":
         """Read settings, preferring `<SERVICE>_X` over `X` so one process can host several services."""
         env = os.environ if environ is None else environ
-        prefix = service.upper() + "_"
 
         def get(name: str, default=None):
-            return env.get(prefix + name, env.get(name, default))
+            return setting(env, service, name, default)
 
         data_dir = Path(get("STAFFROOM_DATA_DIR", "data"))
         values = dict(
@@ -158,6 +157,24 @@ class ServiceConfig:
 
 
 _process_secrets: dict[str, bytes] = {}
+
+
+def setting(env, service: str, name: str, default=None):
+    """<SERVICE>_<NAME>, else <NAME>; and for either, <that>_FILE: a file holding the value, as Docker and Kubernetes
+    mount secrets (issue 21), read whole but for its final line break."""
+    for key in (f"{service.upper()}_{name}", name):
+        if key in env:
+            return env[key]
+        if key + "_FILE" in env:
+            return _secret_file(env[key + "_FILE"], key)
+    return default
+
+
+def _secret_file(path: str, name: str) -> str:
+    try:
+        return Path(path).read_text().rstrip("\r\n")
+    except OSError as exc:
+        raise ConfigError(f"{name}_FILE: cannot read {path} ({exc.strerror})") from None
 
 
 def _base64(value: str, what: str) -> bytes:

@@ -39,6 +39,7 @@ from staffroom_shared.sealing import Unopenable, unseal
 
 from ..adapters.orm import deliveries, messages
 from ..domain.rules import CATEGORIES
+from staffroom_shared.config import setting
 
 log = logging.getLogger(__name__)
 RETRY_AFTER = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2))
@@ -67,7 +68,7 @@ class SmtpSettings:
     @classmethod
     def from_env(cls, environ: Mapping[str, str], data_dir: Path | None = None) -> "SmtpSettings":
         def get(name, default=None):
-            return environ.get(f"NOTIFICATIONS_{name}", environ.get(name, default))
+            return setting(environ, "notifications", name, default)  # SMTP_PASSWORD_FILE too
 
         security = get("SMTP_SECURITY", "starttls")
         if security not in ("starttls", "ssl", "none"):
