@@ -189,3 +189,12 @@ def test_the_development_sign_in_is_off_unless_asked_for(provider, tmp_path, por
     app = _portal(provider, portal_db)
     app.config["WTF_CSRF_ENABLED"] = False  # so the answer is the route's own, not the CSRF check's
     assert app.test_client().post("/sign-in/dev", data={"staff_id": STAFF_ID, "role": "trust_hr"}).status_code == 404
+
+
+def test_favicon_ico_is_the_icon_not_a_404(provider, portal_db):
+    """Outsider 5, issue 20: pages link /static/favicon.svg, but /favicon.ico (what browsers and bookmarks ask for)
+    answered 404."""
+    client = _portal(provider, portal_db).test_client()
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response.headers["Location"].endswith("/static/favicon.svg")
+    assert client.get(response.headers["Location"]).status_code == 200

@@ -152,6 +152,11 @@ def _wire(app: Flask) -> None:
         return {"user": user(), "me": session.get("me") or {}, "is_hr": is_hr(), "nav_items": nav_items,
                 "dev_sign_in": portal().dev_sign_in is not None}
 
+    @app.get("/favicon.ico")
+    def _favicon():
+        """Browsers and bookmarks ask for /favicon.ico whatever the page links: the icon, not a 404."""
+        return redirect(url_for("static", filename="favicon.svg"), 301)
+
     @app.after_request
     def _headers(response):
         # No inline script or style anywhere, so the policy can forbid both.

@@ -194,8 +194,9 @@ def _candidates(a: dict) -> list[tuple[str, str]]:
     """Who HR can choose as the appraiser: the academy's staff in post, but not the reviewee, by surname."""
     if a["status"] not in NEXT_DUE:
         return []
-    return staff_options(api().all_pages("/api/directory/staff", academy_id=a["academy_id"], current=True),
-                         leave_out=a["reviewee_id"])
+    today = date.today().isoformat()  # in post now: not a starter who has yet to join (outsider 5, issue 20)
+    return staff_options([p for p in api().all_pages("/api/directory/staff", academy_id=a["academy_id"], current=True)
+                          if p["start_date"] <= today], leave_out=a["reviewee_id"])
 
 
 @blp.get("/appraisals/<uuid:appraisal_id>")

@@ -349,3 +349,10 @@ def test_a_new_appraiser_and_a_withdrawal_are_told_to_everyone_concerned():
     assert withdrawn[TEACHER].subject == "Your appraisal for this year is withdrawn"
     assert "HR have withdrawn your appraisal for this year: Long-term absence." in withdrawn[TEACHER].body
     assert withdrawn[MANAGER].subject == "Tom's appraisal is withdrawn"
+
+
+def test_a_target_s_figure_is_a_whole_percentage_as_on_its_page():
+    """Outsider 5, issue 20: emails said "0.0% (0 of 4)" where the targets pages say "0%"."""
+    [draft] = RULES["targets.at_risk"]({**TARGET, "status": "at_risk", "value": 54.5, "numerator": 6,
+                                        "denominator": 11}, people)
+    assert "54% (6 of 11)" in draft.body and ".5%" not in draft.body

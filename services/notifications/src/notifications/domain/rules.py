@@ -408,7 +408,8 @@ def survey_closing_soon(p: dict, people: People) -> list[Draft]:
 
 
 def _figure(p: dict) -> str:
-    value = "no one to count yet" if p["value"] is None else f"{p['value']:.1f}% ({p['numerator']} of {p['denominator']})"
+    # whole percentages, as the targets pages write them ("0%", not "0.0%", outsider 5, issue 20)
+    value = "no one to count yet" if p["value"] is None else f"{p['value']:.0f}% ({p['numerator']} of {p['denominator']})"
     return f"{value}; the target is {p['threshold']:g}%"
 
 

@@ -1,4 +1,4 @@
-"""The chart macros, rendered on their own."""
+"""The page helpers on their own: chart macros, question keys, readable API messages, appraiser choices."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -48,3 +48,24 @@ def test_an_api_s_ids_and_iso_dates_are_put_as_people_say_them():
     assert readable("starts on (2027-09-01) must not be after objectives due (2027-06-01)") == (
         "starts on (1 September 2027) must not be after objectives due (1 June 2027)")
     assert readable("Starter D2027-03-20 and 2027-02-31") == "Starter D2027-03-20 and 2027-02-31"  # not days
+
+
+def test_a_starter_who_has_not_joined_is_not_offered_as_an_appraiser(monkeypatch):
+    """Outsider 5, issue 20: the appraiser list offered people starting next term."""
+    from datetime import date, timedelta
+
+    from staffroom_portal.views import appraisal
+
+    people = [{"id": "a", "first_name": "Amira", "last_name": "Khan", "post": "Teacher", "start_date": "2019-09-01"},
+              {"id": "b", "first_name": "Ben", "last_name": "Hall", "post": "Teacher",
+               "start_date": (date.today() + timedelta(days=30)).isoformat()},
+              {"id": "c", "first_name": "Cara", "last_name": "Lee", "post": "Teacher", "start_date": "2020-01-06"}]
+
+    class Api:
+        def all_pages(self, path, **params):
+            assert path == "/api/directory/staff" and params["current"] is True
+            return people
+
+    monkeypatch.setattr(appraisal, "api", Api)
+    chosen = appraisal._candidates({"status": "not_started", "academy_id": "x", "reviewee_id": "c"})
+    assert chosen == [("a", "Amira Khan, Teacher")]
