@@ -69,3 +69,25 @@ def test_a_starter_who_has_not_joined_is_not_offered_as_an_appraiser(monkeypatch
     monkeypatch.setattr(appraisal, "api", Api)
     chosen = appraisal._candidates({"status": "not_started", "academy_id": "x", "reviewee_id": "c"})
     assert chosen == [("a", "Amira Khan, Teacher")]
+
+
+def test_an_api_s_field_names_are_put_as_words():
+    """Outsider 6, issue 20: "Closes_on must be after opens_on", "First_name must be one line of text"."""
+    from staffroom_portal.ui import readable
+
+    assert readable("Closes_on must be after opens_on.") == "Closes on must be after opens on."
+    assert readable("First_name must be one line of text") == "First name must be one line of text"
+    assert readable("write to tom_taylor@oak.example") == "write to tom_taylor@oak.example"  # an address stays
+
+
+def test_a_hidden_figure_still_shows_the_national_figure_its_chart_draws():
+    """Outsider 6, issue 20: the chart drew the national marker beside a hidden figure; its table said "none"."""
+    from staffroom_portal.views.survey_results import _row
+
+    bench = {"statistic": "percent_favourable", "value": 22.0, "comparison": None, "year": "2024 (wave 3)",
+             "population": "teachers and leaders in state schools in England", "source": "DfE"}
+    measure = {"title": "Manageable workload", "higher_is_better": True, "suppressed": True, "favourable": None,
+               "mean": None, "n": None, "benchmarks": [bench]}
+    row = _row(measure, "favourable", {"teaching"})
+    assert row["marks"] == [22.0]
+    assert row["national"] == "22% (teachers and leaders in state schools in England): ours is not shown"

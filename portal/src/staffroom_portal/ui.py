@@ -16,6 +16,7 @@ UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 IDS = [(re.compile(rf"\s+with id {UUID}"), ""), (re.compile(rf",?\s*\b(?:nomination|id) {UUID}"), ""),
        (re.compile(rf"\b([a-z]+(?: [a-z]+)?) {UUID}"), r"this \1"), (re.compile(UUID), "it")]
 ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+FIELD_NAME = re.compile(r"(?<![@.\w])([A-Za-z][a-z]*)((?:_[a-z]+)+)(?![@\w])")  # closes_on, First_name (not emails)
 RANGE = re.compile(r"Must be greater than or equal to (?P<low>[\d.]+) and less than or equal to (?P<high>[\d.]+)\.")
 LENGTH = re.compile(r"Length must be between 1 and (?P<high>\d+)\.")
 PLAIN = {
@@ -90,6 +91,7 @@ def readable(text: str) -> str:
     """An API's message with its ids and ISO dates put as people say them."""
     for pattern, words in IDS:
         text = pattern.sub(words, text)
+    text = FIELD_NAME.sub(lambda m: (m.group(1) + m.group(2)).replace("_", " "), text)  # outsider 6, issue 20
     return ISO_DAY.sub(lambda m: day(m.group(0)) if _real_day(m.group(0)) else m.group(0), text)
 
 

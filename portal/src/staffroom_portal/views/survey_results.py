@@ -99,7 +99,10 @@ def _row(measure: dict, kind: str, types: set[str]) -> dict:
         text = _number(value, kind) + (_count(value, measure["n"]) if kind == "favourable" else "")
     verdict = {"above": "better", "below": "worse"}.get(mark and mark.get("comparison"), "other")
     return {"label": label, "value": value, "text": text, "marks": [mark["value"]] if mark else [], "verdict": verdict,
-            "national": _national(mark, kind, types) if value is not None else "",
+            # a hidden figure still has its national one beside it, as the chart draws it (outsider 6, issue 20: the
+            # marker was drawn and the column said "none")
+            "national": _national(mark, kind, types) if value is not None else (
+                f"{_figure(mark, kind)}: ours is not shown" if mark else ""),
             "figure": _figure(mark, kind) if mark else "", "year": mark["year"] if mark else ""}
 
 
