@@ -198,3 +198,12 @@ def test_favicon_ico_is_the_icon_not_a_404(provider, portal_db):
     response = client.get("/favicon.ico")
     assert response.status_code == 301 and response.headers["Location"].endswith("/static/favicon.svg")
     assert client.get(response.headers["Location"]).status_code == 200
+
+
+def test_a_form_s_address_opened_on_its_own_says_so_on_a_portal_page(provider, portal_db):
+    """Outsider 6, issue 20: after a refused form the address bar holds its POST route; opening it gave Werkzeug's
+    bare "Method Not Allowed"."""
+    response = _portal(provider, portal_db).test_client().get("/sign-out")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 405 and "That address is where a form is sent" in page
+    assert "Method Not Allowed" not in page and "Content-Security-Policy" in response.headers

@@ -152,6 +152,13 @@ def _wire(app: Flask) -> None:
         return {"user": user(), "me": session.get("me") or {}, "is_hr": is_hr(), "nav_items": nav_items,
                 "dev_sign_in": portal().dev_sign_in is not None}
 
+    @app.errorhandler(405)
+    def _method_not_allowed(_error):
+        """The address of a form's sending, opened on its own (the address bar after a refused form): a page that
+        says so, not Werkzeug's bare "Method Not Allowed" (outsider 6, issue 20)."""
+        return render_template("error.html", status=405, message="That address is where a form is sent, not a page "
+                               "to open. Go back to the page the form is on."), 405
+
     @app.get("/favicon.ico")
     def _favicon():
         """Browsers and bookmarks ask for /favicon.ico whatever the page links: the icon, not a 404."""

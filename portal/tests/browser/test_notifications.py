@@ -198,3 +198,5 @@ def test_stop_these_emails_asks_first_then_stops_them_and_mail_programs_can_do_i
         page.goto(broken)
         expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
         expect(page.get_by_role("main")).to_contain_text(re.compile("not valid|not complete"))
+        # nothing about appraisals handed to someone else on an unsubscribe page (outsider 6, issue 20)
+        expect(page.get_by_role("main")).not_to_contain_text("handed to someone else")
