@@ -7,6 +7,8 @@ from typing import Callable
 
 from flask import Blueprint, request
 
+from staffroom_shared.money import pounds
+
 from .backend import ApiError
 
 FORM_ERRORS = (400, 409, 413, 422)  # the person can fix these by changing what they typed
@@ -130,9 +132,7 @@ def register_filters(blp: Blueprint) -> None:
 
     @blp.app_template_filter("money")
     def _money(value) -> str:
-        if value in (None, ""):
-            return ""
-        return f"£{float(value):,.2f}".replace(".00", "")
+        return "" if value in (None, "") else pounds(value)
 
     @blp.app_template_filter("sentence")
     def _sentence(value) -> str:

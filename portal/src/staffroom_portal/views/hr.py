@@ -10,6 +10,8 @@ from functools import wraps
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
+from staffroom_shared.money import pounds
+
 from ..app import api, is_hr, signed_in, user
 from ..backend import ApiError
 from ..ui import Form, day, fields, refused, staff_options, submit
@@ -235,9 +237,6 @@ def year_label(year: int) -> str:
     return f"{year}/{(year + 1) % 100:02d}"
 
 
-def pounds(amount) -> str:
-    """Money as the pages show it: £12,000, £12,000.50."""
-    return f"£{Decimal(str(amount)):,.2f}".replace(".00", "")
 
 
 TYPED_POUNDS = re.compile(r"£?\s*(?P<whole>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?P<pence>\.[0-9]{1,2})?", re.ASCII)

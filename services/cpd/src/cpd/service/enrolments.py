@@ -11,6 +11,7 @@ from staffroom_shared.authz import require
 from staffroom_shared.errors import Conflict, Forbidden, NotFound, Unprocessable
 from staffroom_shared.uow import UnitOfWork
 from staffroom_shared.principal import Principal
+from staffroom_shared.money import pounds  # as the portal writes money (it was "£2450.00", outsider 5)
 
 from ..adapters.repository import CpdRepository, EnrolmentFilter
 from ..domain.model import (
@@ -153,11 +154,6 @@ DECIDED = {EnrolmentStatus.AWAITING_AGREEMENT: "approved, and waiting for its tr
            EnrolmentStatus.DID_NOT_COMPLETE: "finished without being completed"}
 
 
-def _pounds(amount) -> str:
-    """£2,450 or £2,450.50, as the portal writes money (it was "£2450.00" here, outsider 5, issue 20)."""
-    return f"£{amount:,.0f}" if amount == int(amount) else f"£{amount:,.2f}"
-
-
 def approve(uow: UnitOfWork, principal: Principal, enrolment_id: uuid.UUID, note: str | None = None,
             today: date | None = None) -> Enrolment:
     """The line manager approves first; above the approval threshold HR approves next. HR stands in for the
@@ -169,9 +165,9 @@ def approve(uow: UnitOfWork, principal: Principal, enrolment_id: uuid.UUID, note
         if e.status == EnrolmentStatus.AWAITING_HR:
             if "hr" not in found and "manager" in found:  # approved again, from a page open from before: say so
                 raise Conflict("you have approved this request already; HR for the academy approves it next, as "
-                               f"the cost ({_pounds(e.cost)}) is over {_pounds(policy.approval_threshold)}")
+                               f"the cost ({pounds(e.cost)}) is over {pounds(policy.approval_threshold)}")
             require("hr" in found, f"the line manager has approved; HR for the academy approves next, as the cost "
-                                   f"({_pounds(e.cost)}) is over {_pounds(policy.approval_threshold)}")
+                                   f"({pounds(e.cost)}) is over {pounds(policy.approval_threshold)}")
             stage = "hr"
             e.approve_as_hr(principal.staff_id, today, policy)
         elif e.status != EnrolmentStatus.REQUESTED:  # approved already, or decided: say so, not who approves first

@@ -12,6 +12,8 @@ from datetime import date
 from datetime import timedelta
 from typing import Callable, Protocol
 
+from staffroom_shared.money import pounds
+
 
 @dataclass(frozen=True)
 class Category:
@@ -170,9 +172,7 @@ def appraisal_overdue(p: dict, people: People) -> list[Draft]:
     return out
 
 
-def _money(value) -> str:
-    """An amount as people write it: "£2,450", "£12.50" (the event carries "2450.00")."""
-    return f"£{float(value):,.2f}".removesuffix(".00")
+_money = pounds  # the event carries "2450.00"; people read "£2,450"
 
 
 def _days(n: int) -> str:
