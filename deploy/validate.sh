@@ -76,7 +76,7 @@ echo "renders: $(grep -c '^  [a-z]' "$work/compose.yml") top-level entries"
 import sys, yaml
 c = yaml.safe_load(open(sys.argv[1]))
 s = c["services"]
-processes = {"directory": ("migrate", "web", "relay"),
+processes = {"directory": ("migrate", "web", "relay", "scheduler"),
              "appraisal": ("migrate", "web", "relay", "consumer", "scheduler"),
              "cpd": ("migrate", "web", "relay", "consumer", "scheduler"),
              "wellbeing": ("migrate", "web", "relay", "consumer", "scheduler"),
@@ -109,7 +109,7 @@ for svc, ps in processes.items():
             assert s[name]["restart"] == "unless-stopped", name
     assert s["proxy"]["depends_on"][f"{svc}-web"]["condition"] == "service_healthy"
     assert "healthcheck" in s[f"{svc}-web"], svc
-for svc in ("appraisal", "cpd", "wellbeing", "notifications", "targets"):
+for svc in ("directory", "appraisal", "cpd", "wellbeing", "notifications", "targets"):
     assert s[f"{svc}-scheduler"]["command"][-2:] == ["--every", "86400"], svc  # a loop, not a one-off that restarts
 # Survey links, the links in emails and the portal's sign-in all start with the one PUBLIC_URL given.
 for name in [f"{svc}-{p}" for svc in ("wellbeing", "notifications") for p in processes[svc]] + ["portal-web"]:
@@ -537,21 +537,25 @@ assert status == 200 and headers["Content-Type"].startswith("text/css") and body
 print("ok   /static/portal.css through the proxy -> 200 text/css (package data)")
 EOF
 kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
+out=$(cd "$work/app" && "$image_venv/bin/python" -m directory.entrypoints.scheduler 2> "$work/scheduler.log") \
+    || { cat "$work/scheduler.log"; fail "directory scheduler"; }
+[[ $out == '{"expired": {"outbox": 0, "inbox": 0, "audit": 0, "checked_files": 0, "leavers": 0}}' ]] || fail "directory scheduler printed $out"
+echo "python -m directory.entrypoints.scheduler (once): exit 0, $out"
 out=$(cd "$work/app" && "$image_venv/bin/python" -m appraisal.entrypoints.scheduler 2> "$work/scheduler.log") \
     || { cat "$work/scheduler.log"; fail "appraisal scheduler"; }
-[[ $out == '{"overdue": 0, "closed": 0, "opened": 0}' ]] || fail "appraisal scheduler printed $out"
+[[ $out == '{"overdue": 0, "closed": 0, "opened": 0, "expired": {"outbox": 0, "inbox": 0, "audit": 0, "appraisals": 0}}' ]] || fail "appraisal scheduler printed $out"
 echo "python -m appraisal.entrypoints.scheduler (once): exit 0, $out"
 out=$(cd "$work/app" && "$image_venv/bin/python" -m cpd.entrypoints.scheduler 2> "$work/scheduler.log") \
     || { cat "$work/scheduler.log"; fail "cpd scheduler"; }
-[[ $out == '{"secondments_started": 0, "secondments_ended": 0, "leavers": 0}' ]] || fail "cpd scheduler printed $out"
+[[ $out == '{"secondments_started": 0, "secondments_ended": 0, "leavers": 0, "expired": {"outbox": 0, "inbox": 0, "audit": 0}}' ]] || fail "cpd scheduler printed $out"
 echo "python -m cpd.entrypoints.scheduler (once): exit 0, $out"
 out=$(cd "$work/app" && "$image_venv/bin/python" -m wellbeing.entrypoints.scheduler 2> "$work/scheduler.log") \
     || { cat "$work/scheduler.log"; fail "wellbeing scheduler"; }
-[[ $out == '{"opened": 0, "reminded": 0, "closed": 0, "failed": 0}' ]] || fail "wellbeing scheduler printed $out"
+[[ $out == '{"opened": 0, "reminded": 0, "closed": 0, "failed": 0, "expired": {"outbox": 0, "inbox": 0, "audit": 0, "invitations": 0, "comments": 0}}' ]] || fail "wellbeing scheduler printed $out"
 echo "python -m wellbeing.entrypoints.scheduler (once): exit 0, $out"
 out=$(cd "$work/app" && "$image_venv/bin/python" -m notifications.entrypoints.scheduler 2> "$work/scheduler.log") \
     || { cat "$work/scheduler.log"; fail "notifications scheduler"; }
-[[ $out == '{"reminders": 0, "digests": 0}' ]] || fail "notifications scheduler printed $out"
+[[ $out == '{"reminders": 0, "digests": 0, "expired": {"outbox": 0, "inbox": 0, "audit": 0, "messages": 0, "reminders": 0}}' ]] || fail "notifications scheduler printed $out"
 echo "python -m notifications.entrypoints.scheduler (once): exit 0, $out"
 # targets' daily job also records a trend point for every target (trust-wide; no academies yet), so its
 # snapshots are the number of targets, not 0.
@@ -559,7 +563,7 @@ out=$(cd "$work/app" && "$image_venv/bin/python" -m targets.entrypoints.schedule
     || { cat "$work/scheduler.log"; fail "targets scheduler"; }
 targets=$(cd "$work/app" && "$image_venv/bin/python" -c "from targets.domain.targets import TARGETS; print(len(TARGETS))")
 ((targets > 0)) || fail "targets: no targets defined"
-[[ $out == "{\"targets.met\": 0, \"targets.at_risk\": 0, \"snapshots\": $targets}" ]] || fail "targets scheduler printed $out"
+[[ $out == "{\"targets.met\": 0, \"targets.at_risk\": 0, \"snapshots\": $targets, \"expired\": {\"outbox\": 0, \"inbox\": 0, \"audit\": 0, \"staff_copies\": 0}}" ]] || fail "targets scheduler printed $out"
 echo "python -m targets.entrypoints.scheduler (once): exit 0, $out"
 # The one-off rebuild of targets' read model from its stored events (none yet).
 out=$(cd "$work/app" && "$image_venv/bin/python" -m targets.entrypoints.rebuild 2> "$work/rebuild.log") \

@@ -17,9 +17,7 @@ from datetime import date
 
 import pytest
 
-from staffroom.cli import Suite, _api
-from staffroom.testing import smtp_server
-from staffroom_shared.auth import issue_dev_token
+from staffroom.testing import running_suite, smtp_server
 from staffroom_shared.testing import postgres_database, rabbit_vhost
 
 
@@ -55,21 +53,8 @@ def trust(request, tmp_path, mailbox):
 
 
 def _suite(tmp_path, environ):
-    suite = Suite(tmp_path / "data", environ=environ)
-    suite.prepare()
-    suite.start_workers()
-    clients = {m.NAME: _api(m).create_app(suite.configs[m.NAME]).test_client() for m in suite.modules}
-    private = suite.data_dir / "dev-keys" / "private.pem"
-
-    def headers(staff_id=None, roles=("staff",), academy_id=None):
-        token = issue_dev_token(private, staff_id=staff_id, roles=list(roles), academy_id=academy_id,
-                                subject=None if staff_id else "trust-hr-service")
-        return {"Authorization": f"Bearer {token}"}
-
-    yield clients, headers
-    suite.stop.set()
-    for thread in suite.threads:
-        thread.join(timeout=10)
+    with running_suite(tmp_path / "data", environ) as (_suite_, clients, headers):
+        yield clients, headers
 
 
 def test_training_appraisal_and_development_needs_flow_between_services(trust):

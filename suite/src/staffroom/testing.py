@@ -61,3 +61,49 @@ def wait_ready(base: str, process: subprocess.Popen, timeout: float = 60) -> Non
             pass
         time.sleep(0.3)
     raise AssertionError(f"staffroom run at {base} did not become ready in {timeout:.0f} s")
+
+
+@contextmanager
+def suite_on(backend: str, data_dir: Path, name: str, environ: dict | None = None):
+    """`running_suite` on the embedded default ("embedded") or on PostgreSQL and RabbitMQ ("rabbitmq"), with a
+    database per service and a vhost of their own, named after `name`."""
+    from contextlib import ExitStack
+
+    from staffroom.cli import services
+    from staffroom_shared.testing import postgres_database, rabbit_vhost
+
+    environ = {"LOG_LEVEL": "WARNING", **(environ or {})}
+    with ExitStack() as stack:
+        if backend == "rabbitmq":
+            environ["BUS_URL"] = stack.enter_context(rabbit_vhost(name))
+            for module in services():
+                environ[f"{module.NAME.upper()}_DATABASE_URL"] = stack.enter_context(
+                    postgres_database(f"{name}{module.NAME[:6]}"))
+        with running_suite(data_dir, environ) as suite:
+            yield suite
+
+
+@contextmanager
+def running_suite(data_dir: Path, environ: dict):
+    """Every service in this process (staffroom.cli.Suite), relays and consumers running: yields the suite, a
+    Flask test client per service, and `headers(staff_id, roles, academy_id)` giving a bearer token's header."""
+    from staffroom.cli import Suite, _api
+    from staffroom_shared.auth import issue_dev_token
+
+    suite = Suite(data_dir, environ=environ)
+    suite.prepare()
+    suite.start_workers()
+    clients = {m.NAME: _api(m).create_app(suite.configs[m.NAME]).test_client() for m in suite.modules}
+    private = suite.data_dir / "dev-keys" / "private.pem"
+
+    def headers(staff_id=None, roles=("staff",), academy_id=None):
+        token = issue_dev_token(private, staff_id=staff_id, roles=list(roles), academy_id=academy_id,
+                                subject=None if staff_id else "trust-hr-service")
+        return {"Authorization": f"Bearer {token}"}
+
+    try:
+        yield suite, clients, headers
+    finally:
+        suite.stop.set()
+        for thread in suite.threads:
+            thread.join(timeout=10)

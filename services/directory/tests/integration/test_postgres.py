@@ -59,9 +59,10 @@ def test_alembic_builds_the_schema_on_postgresql(app, pg_url):
     engine = create_engine(pg_url)
     try:
         with engine.connect() as conn:
-            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0003"
         names = set(inspect(engine).get_table_names())
         assert {"academies", "staff", "outbox", "inbox", "audit_log", "checked_imports"} <= names
+        assert "erased_on" in {c["name"] for c in inspect(engine).get_columns("staff")}
         fks = {fk["name"] for fk in inspect(engine).get_foreign_keys("staff")}
         assert "fk_staff_line_manager_id_staff" in fks
     finally:

@@ -45,6 +45,15 @@ class StaffLeftV1(StaffSnapshot):
     reason = fields.String(required=True, allow_none=True)
 
 
+@contract("staff.erased", 1)
+class StaffErasedV1(StaffSnapshot):
+    """A leaver's personnel file has reached the end of its retention: the snapshot is the anonymised record
+    (placeholder name and an address that never delivers). Every service replaces its copy with it and removes
+    what it holds about the person that reports do not count (issue 21; docs/privacy.md)."""
+
+    erased_on = fields.Date(required=True)
+
+
 PHASES = ("primary", "secondary", "all-through", "special", "alternative provision")
 
 

@@ -384,6 +384,10 @@ class Meeting:
             raise AppraisalError(f"a meeting lasts between 5 and 480 minutes (got {self.minutes})")
 
 
+# What an erased record says where text about the person was (issue 21).
+ERASED = "Removed when the record's retention ended"
+
+
 @dataclass(eq=False)
 class Appraisal:
     cycle_id: uuid.UUID
@@ -409,6 +413,25 @@ class Appraisal:
     def __post_init__(self) -> None:
         self.template = Template(self.template)
         self.status = Status(self.status)
+
+    def erase(self) -> None:
+        """The reviewee's personnel file reached the end of its retention (issue 21): keep what reports count
+        (status, dates, ratings, outcomes, judgements), not what was written about the person."""
+        self.sign_off_comment = self.support_plan_notes = None
+        for objective in self.objectives:
+            objective.title = f"Objective {objective.position + 1}"
+            objective.description = objective.success_criteria = ERASED
+            for update in objective.progress:
+                update.note, update.evidence = ERASED, None
+        for review in self.reviews:
+            review.summary, review.reviewee_comments = ERASED, None
+            review.assessments = {key: {**value, "comment": ""} for key, value in review.assessments.items()}
+            review.development_needs = [{**need, "description": ERASED, "suggested_support": None}
+                                        for need in review.development_needs]
+        for observation in self.observations:
+            observation.focus, observation.strengths, observation.areas_to_develop = ERASED, "", ""
+        for meeting in self.meetings:
+            meeting.location = ERASED
 
     # -- guards -----------------------------------------------------------------------------
     def _needs(self, *statuses: Status, to: str) -> None:

@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import select
 
 from staffroom_shared.events import Event
+from staffroom_shared.retention import forget_in_audit
 from staffroom_shared.uow import UnitOfWork
 
 from ..adapters.orm import academies, trained_appraisers
@@ -62,6 +63,16 @@ def on_staff_changed(uow: UnitOfWork, event: Event, today: date | None = None) -
             events.emit_opened(uow, appraisal, cycle, person.start_date, today)
 
 
+def on_staff_erased(uow: UnitOfWork, event: Event) -> None:
+    """A leaver's record reached the end of its retention (the directory's staff.erased): the copy takes the
+    anonymised record, and every appraisal of theirs still kept loses what was written about them."""
+    on_staff_changed(uow, event)
+    theirs = AppraisalRepository(uow.session).appraisals_of(event.payload["staff_id"])
+    for appraisal in theirs:
+        appraisal.erase()
+    forget_in_audit(uow, [event.payload["staff_id"], *(appraisal.id for appraisal in theirs)])
+
+
 def _follow_to_new_academy(uow: UnitOfWork, repo: AppraisalRepository, person: StaffRecord, current: list) -> list:
     """A move between academies: who may see the appraisal goes by its academy, so it must not stay
     with the old one. A trust-wide cycle's appraisal moves with the person; an academy's own cycle no
@@ -102,6 +113,7 @@ HANDLERS = {
     "staff.updated": on_staff_changed,
     "staff.promoted": on_staff_changed,
     "staff.left": on_staff_changed,
+    "staff.erased": on_staff_erased,
     "cpd.completed": on_cpd_completed,
     "academy.registered": on_academy,
     "academy.updated": on_academy,

@@ -7,15 +7,18 @@ import logging
 import uuid
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from staffroom_shared.events import Event
+from staffroom_shared.retention import forget_in_audit
 from staffroom_shared.uow import UnitOfWork
 
-from ..adapters.orm import academies, staff
+from ..adapters.orm import academies, enrolments, nominations, plan_items, secondments, shadowings, staff
+from ..adapters.orm import plans as plans_table
 from . import plans
 
 log = logging.getLogger(__name__)
+ERASED = "Removed when the record's retention ended"  # where text about an erased person was (issue 21)
 
 
 def on_staff_joined(uow: UnitOfWork, event: Event, today: date | None = None) -> None:
@@ -80,6 +83,25 @@ def clawback(uow: UnitOfWork, staff_id: uuid.UUID, left_on: date) -> bool:
     return True
 
 
+def on_staff_erased(uow: UnitOfWork, event: Event) -> None:
+    """A leaver's record reached the end of its retention (the directory's staff.erased): the copy takes the
+    anonymised record, and what was written about the person goes. Places, costs, dates, statuses and clawback
+    stay, so spend and the targets still add up."""
+    plans.keep_staff_copy(uow.session, event.payload, event.occurred_at)
+    person = event.payload["staff_id"]
+    their_plan = select(plans_table.c.id).where(plans_table.c.staff_id == person)
+    for table, theirs, values in (
+            (enrolments, enrolments.c.staff_id == person, {"reason": ERASED, "decision_note": None, "impact_notes": None}),
+            (nominations, nominations.c.staff_id == person, {"reason": ERASED}),
+            (shadowings, shadowings.c.staff_id == person, {"focus": ERASED}),
+            (plan_items, plan_items.c.plan_id.in_(their_plan), {"detail": ""})):
+        uow.session.execute(update(table).where(theirs).values(**values))
+    forget_in_audit(uow, [person, *uow.session.scalars(select(enrolments.c.id).where(enrolments.c.staff_id == person)),
+                          *uow.session.scalars(select(nominations.c.id).where(nominations.c.staff_id == person)),
+                          *uow.session.scalars(select(secondments.c.id).where(secondments.c.staff_id == person)),
+                          *uow.session.scalars(their_plan)])
+
+
 def on_development_need(uow: UnitOfWork, event: Event, today: date | None = None) -> None:
     plans.on_development_need(uow, event.payload, today or date.today())
 
@@ -97,6 +119,7 @@ HANDLERS = {
     "staff.updated": on_staff_updated,
     "staff.promoted": on_staff_promoted,
     "staff.left": on_staff_left,
+    "staff.erased": on_staff_erased,
     "academy.registered": on_academy,
     "academy.updated": on_academy,
     "appraisal.development_need_identified": on_development_need,

@@ -36,6 +36,7 @@ staff = Table(
     # Deferred so an import can add a manager and their reports in any order within one transaction.
     Column("line_manager_id", Uuid, ForeignKey("staff.id", deferrable=True, initially="DEFERRED"),
            nullable=True, index=True),
+    Column("erased_on", Date, nullable=True),  # the record was anonymised when its retention ended (issue 21)
     Index("ix_staff_academy_last_name", "academy_id", "last_name", "first_name"),
 )
 

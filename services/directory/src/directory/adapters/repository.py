@@ -106,3 +106,8 @@ class DirectoryRepository:
             query.order_by(StaffMember.last_name, StaffMember.first_name, StaffMember.id)
             .offset((page - 1) * page_size).limit(page_size)).all()
         return list(items), total
+
+    def leavers_to_erase(self, left_before: date) -> list[StaffMember]:
+        """Leavers whose leaving date is before `left_before` and whose record is not yet anonymised."""
+        return list(self.session.scalars(select(StaffMember).where(
+            staff_table.c.leaving_date < left_before, staff_table.c.erased_on.is_(None)).order_by(staff_table.c.leaving_date)))

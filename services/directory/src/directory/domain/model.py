@@ -42,6 +42,9 @@ class Academy:
 # Fields that make up the event-carried copy of a member of staff other services keep.
 SNAPSHOT_FIELDS = ("academy_id", "first_name", "last_name", "email", "staff_type", "post", "fte",
                    "start_date", "leaving_date", "line_manager_id")
+# What an erased record says instead of a name and address (.invalid never delivers: RFC 2606).
+ERASED_NAME = ("Former", "member of staff")
+ERASED_DOMAIN = "staffroom.invalid"
 EDITABLE_FIELDS = ("academy_id", "first_name", "last_name", "email", "staff_type", "post", "fte",
                    "start_date", "line_manager_id", "staff_code")
 
@@ -61,6 +64,7 @@ class StaffMember:
     leaving_date: date | None = None
     leaving_reason: str | None = None
     id: uuid.UUID = field(default_factory=uuid.uuid4)
+    erased_on: date | None = None  # the day the personnel file's retention ended and the record was anonymised
 
     def __post_init__(self) -> None:
         self.email = self.email.strip().lower()
@@ -88,8 +92,26 @@ class StaffMember:
     def snapshot(self) -> dict:
         return {"staff_id": self.id, **{name: getattr(self, name) for name in SNAPSHOT_FIELDS}}
 
+    def erase(self, today: date) -> None:
+        """The personnel file's retention has ended (issue 21): keep what reports count (academy, staff type,
+        post, FTE, dates), not who it was. The placeholders stay unique, as the directory's keys need."""
+        if self.leaving_date is None or self.leaving_date > today:
+            raise DirectoryError(f"{self.full_name} has not left, so their record is still needed")
+        self.first_name, self.last_name = ERASED_NAME
+        self.email = f"erased-{self.id}@{ERASED_DOMAIN}"
+        self.staff_code = f"erased-{self.id}"
+        self.line_manager_id = None
+        self.leaving_reason = None
+        self.erased_on = today
+
+    def _refuse_if_erased(self) -> None:
+        if self.erased_on is not None:
+            raise AlreadyLeft(f"this person's record was anonymised on {self.erased_on}, when its retention ended, "
+                              "and cannot be changed")
+
     def apply(self, changes: dict) -> list[str]:
         """Change the given fields; returns the names of those whose value really changed."""
+        self._refuse_if_erased()
         unknown = set(changes) - set(EDITABLE_FIELDS)
         if unknown:
             raise DirectoryError(f"these fields cannot be changed this way: {', '.join(sorted(unknown))}")

@@ -9,7 +9,7 @@ import uuid
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 
 from staffroom_shared import staff_copy
 from staffroom_shared.events import Event
@@ -24,6 +24,20 @@ UK = ZoneInfo("Europe/London")
 
 def on_staff_changed(uow: UnitOfWork, event: Event) -> None:
     staff_copy.keep(uow.session, staff, event, STAFF_FIELDS)
+
+
+def on_staff_erased(uow: UnitOfWork, event: Event) -> None:
+    """A leaver's record reached the end of its retention (the directory's staff.erased): the copy takes the
+    anonymised record, and their inbox, emails, reminders, choices and HR-contact roles go. (Messages to others
+    that named them went long before, after a year: service.retention.)"""
+    staff_copy.keep(uow.session, staff, event, STAFF_FIELDS)
+    person = event.payload["staff_id"]
+    theirs = select(messages.c.id).where(messages.c.recipient_id == person)
+    uow.session.execute(delete(deliveries).where(deliveries.c.message_id.in_(theirs)))
+    for table, column in ((messages, messages.c.recipient_id), (reminders, reminders.c.recipient_id),
+                          (preferences, preferences.c.staff_id), (quiet_hours, quiet_hours.c.staff_id),
+                          (hr_contacts, hr_contacts.c.staff_id)):
+        uow.session.execute(delete(table).where(column == person))
 
 
 class People:
@@ -136,5 +150,6 @@ HANDLERS = {
     "staff.updated": on_staff_changed,
     "staff.promoted": on_staff_changed,
     "staff.left": on_staff_changed,
+    "staff.erased": on_staff_erased,
     **{event_type: on_event for event_type in (*RULES, *REMINDERS, *CANCELS)},
 }

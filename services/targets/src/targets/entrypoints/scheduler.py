@@ -12,8 +12,10 @@ import logging
 import threading
 
 from staffroom_shared.context import ServiceContext
+from staffroom_shared import retention
 from staffroom_shared.runner import DAY, daily_loop, main_scheduler
 
+from ..service.retention import RECORDS
 from ..service.scheduler import run_daily
 
 log = logging.getLogger(__name__)
@@ -23,6 +25,8 @@ def run_once(context: ServiceContext) -> dict:
     counts = run_daily(context.uow(actor="scheduler"))
     log.info("targets daily job: %s met, %s at risk announced; %s snapshot(s)",
              counts["targets.met"], counts["targets.at_risk"], counts["snapshots"])
+    counts["expired"] = retention.run(context, RECORDS)
+    log.info("%s retention: %s expired", context.config.service, counts["expired"])
     return counts
 
 

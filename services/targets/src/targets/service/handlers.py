@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timezone
 
-from sqlalchemy import delete, insert
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from staffroom_shared import staff_copy
@@ -26,6 +26,11 @@ from ..adapters.sql import insert_missing, upsert
 from ..domain.targets import FIRST_YEAR_MONTHS, LEADERSHIP_KINDS, THIRD_ANNIVERSARY_MONTHS, add_months
 from . import evaluation
 
+# The directory's events about a person; all but staff.promoted carry only the newest record (service.retention).
+SNAPSHOT_EVENTS = ("staff.joined", "staff.updated", "staff.left")
+STAFF_EVENTS = (*SNAPSHOT_EVENTS, "staff.promoted", "staff.erased")
+PERSONAL = ("first_name", "last_name", "email")  # what an erased record replaces in every stored staff event
+# (and staff.left's reason for leaving goes)
 STAFF_FIELDS = ("academy_id", "first_name", "last_name", "staff_type", "post", "start_date", "leaving_date",
                 "first_year_ends_on", "third_anniversary_on")
 
@@ -43,6 +48,20 @@ def on_staff_changed(session: Session, event: Event) -> None:
     derived = {"first_year_ends_on": add_months(start, FIRST_YEAR_MONTHS),
                "third_anniversary_on": add_months(start, THIRD_ANNIVERSARY_MONTHS)}
     staff_copy.keep(session, staff, replace(event, payload={**event.payload, **derived}), STAFF_FIELDS)
+
+
+def on_staff_erased(session: Session, event: Event) -> None:
+    """A leaver's record reached the end of its retention (the directory's staff.erased): the copy takes the
+    anonymised record, and so does every stored staff event about them, so a rebuild says the same."""
+    on_staff_changed(session, event)
+    person, anonymised = str(event.payload["staff_id"]), wire_form(event)["payload"]
+    for seq, envelope in session.execute(select(events.c.seq, events.c.envelope)
+                                         .where(events.c.event_type.in_(STAFF_EVENTS))):
+        payload = envelope["payload"]
+        scrubbed = {**payload, **{f: anonymised[f] for f in PERSONAL}, **({"reason": None} if "reason" in payload else {})}
+        if payload.get("staff_id") == person and scrubbed != payload:
+            payload = scrubbed
+            session.execute(update(events).where(events.c.seq == seq).values(envelope={**envelope, "payload": payload}))
 
 
 def on_staff_promoted(session: Session, event: Event) -> None:
@@ -193,6 +212,7 @@ APPLY = {
     "staff.updated": on_staff_changed,
     "staff.left": on_staff_changed,
     "staff.promoted": on_staff_promoted,
+    "staff.erased": on_staff_erased,
     "academy.registered": on_academy,
     "academy.updated": on_academy,
     "cpd.enrolled": on_enrolled,
@@ -215,6 +235,7 @@ _PEOPLE = ("development_programme_within_12_months", "induction_for_new_starters
 _STAFFED = (*_PEOPLE, "satisfaction_with_investment")  # staff in post: spend per head
 MOVES = {  # the targets whose figures an event can change: marked pending, judged within about a second
     "staff.joined": _STAFFED, "staff.updated": _STAFFED, "staff.left": _STAFFED, "staff.promoted": _STAFFED,
+    "staff.erased": (),  # a leaver's name and address: no figure counts them
     "academy.registered": (), "academy.updated": (),
     "cpd.enrolled": ("development_programme_within_12_months", "induction_for_new_starters",
                      "future_leaders_offered", "satisfaction_with_investment"),

@@ -12,10 +12,12 @@ import logging
 import threading
 
 from staffroom_shared.context import ServiceContext
+from staffroom_shared import retention
 from staffroom_shared.runner import DAY, daily_loop, main_scheduler
 
 from ..bootstrap import links
 from ..service.respond import seal_key
+from ..service.retention import RECORDS
 from ..service.scheduler import run_daily
 
 log = logging.getLogger(__name__)
@@ -28,6 +30,8 @@ def run_once(context: ServiceContext) -> dict:
     if counts["failed"]:  # the others are done; the job itself fails, so it is seen and tried again soon
         raise RuntimeError(f"wellbeing daily job: {counts['failed']} survey run(s) could not be opened, reminded or "
                            "closed (the log says which and why)")
+    counts["expired"] = retention.run(context, RECORDS)
+    log.info("%s retention: %s expired", context.config.service, counts["expired"])
     return counts
 
 

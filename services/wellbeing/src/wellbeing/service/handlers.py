@@ -29,6 +29,9 @@ HANDLERS = {
     "staff.updated": on_staff_changed,
     "staff.promoted": on_staff_changed,
     "staff.left": on_staff_changed,
+    # A leaver's record reached the end of its retention: the copy takes the anonymised record. Invitations
+    # name nobody once it has, and go after their own window (service.retention).
+    "staff.erased": on_staff_changed,
     "academy.registered": on_academy,
     "academy.updated": on_academy,
 }

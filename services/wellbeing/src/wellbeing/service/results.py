@@ -141,7 +141,10 @@ def _turnover(session: Session, run: SurveyRun) -> list[dict]:
     the trust ("") and each academy (someone who moved academy counts in both): the trend compares a group across
     its owner's runs, and the targets service compares an academy across every run covering it. Counted in the
     database, |A| + |B| - 2|A and B|, so the close's memory does not grow with the trust's history."""
-    earlier = session.scalars(select(runs.c.id).where(runs.c.status == RunStatus.CLOSED, runs.c.id != run.id)).all()
+    # Only runs whose invitations are still kept (service.retention): one past its window has nobody to compare.
+    earlier = session.scalars(select(runs.c.id).where(
+        runs.c.status == RunStatus.CLOSED, runs.c.id != run.id,
+        select(invitations.c.run_id).where(invitations.c.run_id == runs.c.id).exists())).all()
     if not earlier:
         return []
     answered = invitations.c.status == InvitationStatus.SUBMITTED

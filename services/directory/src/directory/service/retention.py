@@ -1,0 +1,37 @@
+"""What the directory keeps, and for how long (issue 21; docs/privacy.md). The daily job expires it.
+
+A leaver's record is the root of their personnel file. When its retention ends the directory anonymises it and
+announces staff.erased with the anonymised record; every service then anonymises what it holds about the person
+(erasure), so reports and targets still count them without saying who they were.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from staffroom_shared.retention import LIMITATION, Period, Record, forget_in_audit, platform_records, rows_older_than
+from staffroom_shared.uow import UnitOfWork
+
+from ..adapters.orm import checked_imports, metadata
+from ..adapters.repository import DirectoryRepository
+
+
+def _erase_leavers(uow: UnitOfWork, cutoff: date, today: date) -> int:
+    erased = DirectoryRepository(uow.session).leavers_to_erase(cutoff)
+    for member in erased:
+        member.erase(today)
+        forget_in_audit(uow, [member.id])
+        uow.emit("staff.erased", {**member.snapshot(), "erased_on": today}, academy_id=member.academy_id)
+        uow.audit("staff.erased", "staff", member.id, {"erased_on": today})
+    uow.session.flush()
+    return len(erased)
+
+
+RECORDS = (
+    *platform_records(metadata),
+    Record("checked_files", "a staff file HR checked without importing it", Period(1, "day"), "the check",
+           "Staffroom's own: it is kept two hours to import as checked, and cleared at the next import; this clears "
+           "it when no import follows", rows_older_than(checked_imports, "checked_at")),
+    Record("leavers", "a leaver's personnel record: name, email address, staff code, line manager, reason for "
+           "leaving, and with it what every service holds about them", Period(6, "year"), "the leaving date",
+           LIMITATION, _erase_leavers),
+)
