@@ -356,3 +356,34 @@ def test_the_home_page_says_what_is_next_in_my_appraisal_and_whether_it_is_late(
     step = " ".join(page.get_by_role("region", name="What happens next").inner_text().split())
     if "Overdue" in deadline:
         assert "now: it was due on" in step and " by " not in step, step
+
+
+def test_a_long_unbroken_observation_does_not_widen_the_appraisal(page):
+    """Outsider 7, issue 20: an observation with a 300-character unbroken focus and 4,000-character strengths made
+    the appraisal page 33,839 px wide at 1366 and 33,627 at 375, for the line manager and for HR; and (outsider 6)
+    line breaks in what was written were lost."""
+    names = demo_names(page)
+    sign_in(page, suggested="line manager")
+    page.goto("/team")
+    team = page.get_by_role("main").get_by_role("link").filter(has_not_text=names["member of staff"])
+    reviewees = [n for n in team.all_inner_texts() if n.count(" ") == 1 and n != names["line manager"]]
+    open_reviewee(page, reviewees[0])
+    form = page.locator("form", has=page.get_by_role("button", name="Record the observation"))
+    form.get_by_label("What it was").select_option(label="Lesson observation")
+    form.get_by_label("Date").fill(date.today().isoformat())
+    form.get_by_label("Focus").fill("F" * 300)
+    form.get_by_label("Strengths").fill("S" * 3980 + "\nSecond line")
+    form.get_by_role("button", name="Record the observation").click()
+    expect(page.get_by_role("status")).to_contain_text("Observation recorded")
+    appraisal = page.url.split("#")[0]
+    record = page.get_by_role("link", name="Printable appraisal record").get_attribute("href")
+    for width in (1366, 375):
+        page.set_viewport_size({"width": width, "height": 768})
+        for address in (appraisal, record):
+            page.goto(address)
+            expect(page.locator("body")).to_contain_text("S" * 100)
+            # what was typed keeps its line break (outsider 6, issue 20: shown as one line)
+            written = page.locator(".written", has_text="Second line").first.inner_text()
+            assert written.endswith("S\nSecond line"), written[-30:]
+            scrolled = page.evaluate("document.documentElement.scrollWidth")
+            assert scrolled <= width, f"{address} is {scrolled}px wide on a {width}px screen"

@@ -528,3 +528,26 @@ def test_the_spend_chart_writes_money_as_money(page):
     assert any(b.startswith("£") and "," in b for b in budgets), budgets  # the demo's budgets are in thousands
     spent = chart.locator("tbody td:nth-child(2)").all_inner_texts()
     assert all(re.fullmatch(r"£\d{1,3}(,\d{3})*(\.\d\d)?", s) for s in spent), spent
+
+
+def test_a_programme_with_a_long_unbroken_title_does_not_widen_the_catalogue(page):
+    """Outsider 7, issue 20: a 200-character title and provider made /cpd 3,278 px wide at 1366 and 2,222 at 375."""
+    title = ("Questioning" + "x" * 170 + str(int(time.time())))[:200]
+    page.set_viewport_size(DESKTOP)
+    sign_in(page, suggested="academy HR")
+    page.goto("/hr/cpd/programmes/new")
+    page.get_by_label("Kind").select_option(label="Course run by the trust")
+    page.get_by_label("Title").fill(title)
+    page.get_by_label("Provider").fill("P" * 200)
+    page.get_by_label("How it is taught").select_option(label="In person")
+    page.get_by_label("Cost a place, in pounds").fill("0")
+    page.get_by_role("button", name="Add the programme").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    programme = page.url
+    sign_in(page, suggested="member of staff")
+    for width in (DESKTOP["width"], 375):
+        page.set_viewport_size({"width": width, "height": 768})
+        for path in ("/cpd", programme.replace("/hr/cpd/programmes/", "/cpd/programmes/")):
+            page.goto(path)
+            expect(page.get_by_role("main")).to_contain_text(title[:40])
+            fits(page, width)

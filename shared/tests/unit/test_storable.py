@@ -155,3 +155,16 @@ def test_a_form_part_without_a_name_is_let_through_not_a_500(client):
     body = b'--XX\r\nContent-Disposition: form-data\r\n\r\ntrue\r\n--XX--\r\n'
     response = client.post("/things/a", data=body, content_type="multipart/form-data; boundary=XX")
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("query", ["q=%ED%A0%80", "q=%FF", "%C3=x", "a=1&q=caf%E9"])
+def test_a_query_whose_escapes_are_not_utf8_is_refused_not_searched_for(client, query):
+    """Outsider 7, issue 20: ?q=%ED%A0%80 (a lone surrogate's bytes) was read as U+FFFD and answered 200."""
+    body = _refusal(client.get(f"/things/a?{query}"))
+    assert body["errors"][0]["location"] == "query" and "not text in UTF-8" in body["detail"]
+    assert client.seen == []
+
+
+@pytest.mark.parametrize("query", ["q=caf%C3%A9", "q=%E2%82%AC+5", "q=100%25", "q="])
+def test_a_query_in_utf8_passes(client, query):
+    assert client.get(f"/things/a?{query}").status_code == 200

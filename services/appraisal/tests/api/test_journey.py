@@ -250,6 +250,14 @@ def test_the_appraiser_names_a_colleague_as_the_observer_and_everyone_sees_who_i
     names = [o["name"] for o in observers]
     assert "Tom Taylor" not in names and {"Hannah Hughes", "Dev Davies"} <= set(names)
     assert "Ewan Evans" not in names  # another academy's head
+    # teachers and leaders observe lessons, not a teaching assistant or the HR officer (outsider 7, issue 20)
+    assert "Tara Thomas" not in names and "Olga Owen" not in names
+    ta = str(trust.ta.id)
+    refused = client.post(f"/appraisals/{a['id']}/observations", headers=trust.hod.headers, json={
+        "kind": "lesson_observation", "observer_id": ta, "observed_on": date.today().isoformat(), "focus": "Q"})
+    assert refused.status_code == 422 and refused.json["errors"][0]["pointer"] == "#/observer_id"
+    assert "Tara Thomas cannot be named as the observer" in refused.json["detail"]
+    assert steps.ok(client.get(f"/appraisals/{a['id']}", headers=trust.hod.headers))["observations"] == []
     assert names == sorted(names, key=lambda n: (n.split()[1], n.split()[0]))
     head = next(o for o in observers if o["name"] == "Hannah Hughes")
     assert head["post"] == "Headteacher"

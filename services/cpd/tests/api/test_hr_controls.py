@@ -40,9 +40,14 @@ def test_a_bad_budget_is_422_naming_the_amount_and_changes_nothing(client, trust
     assert pointer in [e["pointer"] for e in found["errors"]]
 
 
-def test_a_budget_for_a_year_out_of_range_is_not_found(client, trust, problem, unchanged):
+@pytest.mark.parametrize("year", [1, 1999, 2101, 9999])
+def test_a_budget_for_a_year_out_of_range_is_422_saying_which_years_and_changes_nothing(client, trust, problem,
+                                                                                         unchanged, year):
+    """Outsider 7, issue 20: it was 404 "there is no budget year with id 1"."""
     unchanged()
-    problem(client.put(f"/budgets/{trust.oak}/1999", json={"amount": "900"}, headers=trust.oak_hr.headers), 404)
+    found = problem(client.put(f"/budgets/{trust.oak}/{year}", json={"amount": "900"}, headers=trust.oak_hr.headers), 422)
+    assert "from 2000 to 2100" in found["detail"] and " id " not in found["detail"]
+    assert [e["pointer"] for e in found["errors"]] == ["#/year_starting"]
 
 
 def test_a_change_to_a_programme_is_audited_and_places_keep_the_cost_they_were_asked_at(client, db, trust, steps):

@@ -159,6 +159,13 @@ def test_a_benchmark_is_met_at_or_above_it_or_at_or_below_where_lower_is_better(
     assert anxiety.met_by(3.23) is True and anxiety.met_by(3.3) is False
 
 
+def test_the_enps_line_says_what_it_judges_an_enps_of_0_meets_it():
+    """Outsider 7, issue 20: an eNPS of 0 was shown as met beside "more promoters than detractors"."""
+    [enps] = [b for b in DEFAULT_BENCHMARKS if b.figure == "enps"]
+    assert enps.met_by(0.0) is True and enps.met_by(-1.0) is False
+    assert "at least as many promoters as detractors" in enps.source
+
+
 def test_a_figure_that_was_not_published_neither_meets_nor_misses():
     assert DEFAULT_BENCHMARKS[0].met_by(None) is None
 

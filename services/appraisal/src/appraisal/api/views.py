@@ -317,13 +317,12 @@ class Observations(MethodView):
 class Observers(MethodView):
     @appraisals_blp.response(200, schemas.ColleagueSchema(many=True))
     def get(self, appraisal_id: uuid.UUID):
-        """Who may be named as an observation's observer (appraiser or HR): the academy's staff in post, but not the
-        reviewee, by surname. A head or deputy often observes for the appraiser (outsider, issue 20)."""
+        """Who may be named as an observation's observer (appraiser or HR): the academy's teachers and leaders in post
+        and the appraiser, but not the reviewee, by surname. A head or deputy often observes for the appraiser
+        (outsider, issue 20)."""
         _, repo, appraisal, found = _visible(appraisal_id)
         require(found & {"appraiser", "hr"}, "the appraiser or HR records an observation, and names its observer")
-        today = date.today()
-        people = [p for p in repo.people(appraisal.academy_id) if p.staff_id != appraisal.reviewee_id
-                  and p.start_date <= today and (p.leaving_date is None or p.leaving_date > today)]
+        people = [p for p in repo.people(appraisal.academy_id) if p.may_observe(appraisal, date.today())]
         return [{"id": p.staff_id, "name": f"{p.first_name} {p.last_name}", "post": p.post}
                 for p in sorted(people, key=lambda p: (p.last_name, p.first_name))]
 

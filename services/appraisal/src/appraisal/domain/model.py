@@ -141,6 +141,9 @@ def default_key_dates(template: Template, school_year: int) -> dict[str, date]:
     }
 
 
+OBSERVER_TYPES = ("teaching", "leadership")  # who observes lessons, besides the appraiser
+
+
 @dataclass(eq=False)
 class StaffRecord:
     """The appraisal service's own copy of a member of staff, kept from staff.* events."""
@@ -165,6 +168,13 @@ class StaffRecord:
 
     def in_post_on(self, day: date) -> bool:
         return self.leaving_date is None or self.leaving_date > day
+
+    def may_observe(self, appraisal: "Appraisal", day: date) -> bool:
+        """Whether they can be named as the observer of a lesson observation or learning walk in `appraisal`: in post
+        on `day`, not the reviewee, and a teacher or leader, or the appraisal's own appraiser (outsider 7, issue 20:
+        site supervisors and finance officers were offered as lesson observers)."""
+        return (self.staff_id != appraisal.reviewee_id and self.start_date <= day and self.in_post_on(day)
+                and (self.staff_type in OBSERVER_TYPES or self.staff_id == appraisal.appraiser_id))
 
 
 @dataclass(eq=False)

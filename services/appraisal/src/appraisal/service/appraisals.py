@@ -192,9 +192,14 @@ def add_observation(uow, principal, appraisal_id, data: dict) -> Observation:
 
     def action(appraisal: Appraisal, repo: AppraisalRepository):
         observation = Observation(appraisal_id=appraisal.id, **{"observer_id": principal.staff_id, **data})
-        if observation.observer_id is None or repo.person(observation.observer_id) is None:
+        observer = repo.person(observation.observer_id) if observation.observer_id else None
+        if observer is None:
             raise Unprocessable("the observer must be a member of staff",
                                 errors=[{"location": "json", "pointer": "#/observer_id", "detail": "unknown member of staff"}])
+        if observer.staff_id != principal.staff_id and not observer.may_observe(appraisal, date.today()):
+            detail = (f"{observer.full_name} cannot be named as the observer: an observer is a teacher or leader in post "
+                      "(or the appraiser), and not the person observed")
+            raise Unprocessable(detail, errors=[{"location": "json", "pointer": "#/observer_id", "detail": detail}])
         cycle, person = repo.cycle(appraisal.cycle_id), repo.person(appraisal.reviewee_id)
         # in this appraisal's year, and in the past (outsider, issue 20: "1 January 1" and 2030 were taken)
         earliest = max(cycle.starts_on, person.start_date) if person and person.start_date else cycle.starts_on

@@ -6,16 +6,16 @@ RECORD = """<!doctype html>
 <meta charset="utf-8">
 <title>Appraisal record: {{ a.reviewee_name or a.reviewee_id }} ({{ cycle.name }})</title>
 <style>
-  body { font: 11pt/1.45 system-ui, -apple-system, "Segoe UI", Arial, sans-serif; color: #111; max-width: 48rem; margin: 2rem auto; padding: 0 1rem; }
+  body { overflow-wrap: anywhere; font: 11pt/1.45 system-ui, -apple-system, "Segoe UI", Arial, sans-serif; color: #111; max-width: 48rem; margin: 2rem auto; padding: 0 1rem; }
   h1 { font-size: 1.5rem; margin-bottom: .25rem; } h2 { font-size: 1.15rem; margin-top: 2rem; border-bottom: 2px solid #111; }
   h3 { font-size: 1rem; margin-bottom: .25rem; } dl { display: grid; grid-template-columns: 14rem 1fr; gap: .2rem 1rem; }
-  dt { font-weight: 600; } dd { margin: 0; overflow-wrap: anywhere; } table { width: 100%; border-collapse: collapse; margin: .5rem 0; }
+  dt { font-weight: 600; } dd { margin: 0; } .written { white-space: pre-line; } table { width: 100%; border-collapse: collapse; margin: .5rem 0; }
   th, td { border: 1px solid #555; padding: .3rem .5rem; text-align: left; vertical-align: top; }
   .confidential { border: 2px solid #111; padding: .5rem 1rem; } .muted { color: #444; }
   @media (max-width: 40rem) { /* 375 px: it overflowed (outsider, issue 20) */
     dl { grid-template-columns: 1fr; } dd { margin-bottom: .4rem; }
     table, tbody, tr, td { display: block; } thead { display: none; } tr { border-bottom: 2px solid #555; }
-    td { border: 0; padding: .15rem 0; overflow-wrap: anywhere; } td[data-label]::before { content: attr(data-label) ": "; font-weight: 600; } }
+    td { border: 0; padding: .15rem 0; } td[data-label]::before { content: attr(data-label) ": "; font-weight: 600; } }
   @media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; } section { break-inside: avoid; } }
 </style>
 </head>
@@ -36,10 +36,10 @@ RECORD = """<!doctype html>
 {% for o in a.objectives %}
 <section>
   <h3>{{ loop.index }}. {{ o.title }}{% if o.weighting %} ({{ o.weighting }}%){% endif %}</h3>
-  <p>{{ o.description }}</p>
-  <p><strong>Success criteria:</strong> {{ o.success_criteria }}</p>
+  <p class="written">{{ o.description }}</p>
+  <p class="written"><strong>Success criteria:</strong> {{ o.success_criteria }}</p>
   <p class="muted">Type: {{ o.type.value.replace("_", " ") }}{% if o.standards %} &middot; Teachers' Standards: {{ o.standards|join(", ") }}{% endif %}{% if o.job_areas %} &middot; Job areas: {{ o.job_areas|join(", ") }}{% endif %}{% if o.priorities %} &middot; Priorities: {{ o.priorities|join(", ") }}{% endif %}</p>
-  {% for p in o.progress %}<p>Progress, {{ p.recorded_on.strftime("%-d %B %Y") }}: {{ p.note }}{% if p.evidence %} (evidence: {{ p.evidence }}){% endif %}</p>{% endfor %}
+  {% for p in o.progress %}<p class="written">Progress, {{ p.recorded_on.strftime("%-d %B %Y") }}: {{ p.note }}{% if p.evidence %} (evidence: {{ p.evidence }}){% endif %}</p>{% endfor %}
 </section>
 {% else %}<p>No objectives recorded.</p>{% endfor %}
 
@@ -49,7 +49,7 @@ RECORD = """<!doctype html>
   <thead><tr><th scope="col">Objective</th><th scope="col">Assessment</th><th scope="col">Comment</th></tr></thead>
   <tbody>
   {% for o in a.objectives %}{% set x = r.assessments.get(o.id|string, {}) %}
-    <tr><td data-label="Objective">{{ o.title }}</td><td data-label="Assessment">{{ (x.rating.value if x.rating is defined and x.rating.value is defined else x.rating or "")|replace("_", " ") }}</td><td data-label="Comment">{{ x.comment or "" }}</td></tr>
+    <tr><td data-label="Objective">{{ o.title }}</td><td data-label="Assessment">{{ (x.rating.value if x.rating is defined and x.rating.value is defined else x.rating or "")|replace("_", " ") }}</td><td data-label="Comment" class="written">{{ x.comment or "" }}</td></tr>
   {% endfor %}
   </tbody>
 </table>
@@ -57,8 +57,8 @@ RECORD = """<!doctype html>
   <dt>Overall outcome</dt><dd>{{ r.overall_outcome.value.replace("_", " ") }}</dd>
   {% if r.teaching_judgement %}<dt>Teaching quality</dt><dd>{{ r.teaching_judgement.value.replace("_", " ") }}</dd>{% endif %}
   {% if r.pay_recommendation %}<dt>Pay recommendation</dt><dd>{{ r.pay_recommendation.value.replace("_", " ") }}</dd>{% endif %}
-  {% if r.summary %}<dt>Summary</dt><dd>{{ r.summary }}</dd>{% endif %}
-  <dt>Reviewee's comments</dt><dd>{{ r.reviewee_comments or "none" }}</dd>
+  {% if r.summary %}<dt>Summary</dt><dd class="written">{{ r.summary }}</dd>{% endif %}
+  <dt>Reviewee's comments</dt><dd class="written">{{ r.reviewee_comments or "none" }}</dd>
   {% if r.appraiser_untrained %}<dt>Note</dt><dd>The appraiser had not completed appraisal training when this review was recorded.</dd>{% endif %}
 </dl>
 {% if r.development_needs %}<h3>Development needs</h3><ul>{% for n in r.development_needs %}<li><strong>{{ n.area }}</strong>: {{ n.description }}{% if n.suggested_support %} (suggested: {{ n.suggested_support }}){% endif %}</li>{% endfor %}</ul>{% endif %}
@@ -68,7 +68,7 @@ RECORD = """<!doctype html>
 <h2>Observations and learning walks</h2>
 <table>
   <thead><tr><th scope="col">Date</th><th scope="col">Kind</th><th scope="col">Observer</th><th scope="col">Focus</th><th scope="col">Strengths</th><th scope="col">Areas to develop</th></tr></thead>
-  <tbody>{% for o in a.observations %}<tr><td data-label="Date">{{ o.observed_on.strftime("%-d %B %Y") }}</td><td data-label="Kind">{{ o.kind.value.replace("_", " ")|capitalize }}</td><td data-label="Observer">{{ a.observer_names.get(o.observer_id) or "" }}</td><td data-label="Focus">{{ o.focus }}</td><td data-label="Strengths">{{ o.strengths }}</td><td data-label="Areas to develop">{{ o.areas_to_develop }}</td></tr>{% endfor %}</tbody>
+  <tbody>{% for o in a.observations %}<tr><td data-label="Date">{{ o.observed_on.strftime("%-d %B %Y") }}</td><td data-label="Kind">{{ o.kind.value.replace("_", " ")|capitalize }}</td><td data-label="Observer">{{ a.observer_names.get(o.observer_id) or "" }}</td><td data-label="Focus">{{ o.focus }}</td><td data-label="Strengths" class="written">{{ o.strengths }}</td><td data-label="Areas to develop" class="written">{{ o.areas_to_develop }}</td></tr>{% endfor %}</tbody>
 </table>
 {% endif %}
 
@@ -77,7 +77,7 @@ RECORD = """<!doctype html>
 <div class="confidential"><p>{{ a.support_plan_notes or "" }}</p></div>
 {% endif %}
 
-{% if a.sign_off_comment %}<h2>Reviewee's sign-off comment</h2><p>{{ a.sign_off_comment }}</p>{% endif %}
+{% if a.sign_off_comment %}<h2>Reviewee's sign-off comment</h2><p class="written">{{ a.sign_off_comment }}</p>{% endif %}
 </main></body>
 </html>
 """

@@ -9,7 +9,7 @@ from marshmallow import RAISE
 from staffroom_shared.app import Blueprint, ProblemSchema, context, db_session
 from staffroom_shared.auth import authenticate
 from staffroom_shared.authz import academy_scope, can_manage_academy, require
-from staffroom_shared.errors import NotFound
+from staffroom_shared.errors import NotFound, Unprocessable
 from staffroom_shared.principal import Principal
 
 from ..adapters.repository import CpdRepository, EnrolmentFilter, ProgrammeFilter
@@ -364,8 +364,9 @@ class BudgetResource(MethodView):
         """Set an academy's CPD budget for a year (2026 for 2026/27; HR for the academy or trust HR)."""
         principal = authenticate()
         require(can_manage_academy(principal, academy_id), "only HR for this academy (or trust HR) sets its CPD budget")
-        if not 2000 <= year_starting <= 2100:
-            _missing("budget year", year_starting)
+        if not 2000 <= year_starting <= 2100:  # 422 in words, not "no budget year with id 1" (outsider 7, issue 20)
+            detail = f"the budget year is the year it starts, from 2000 to 2100 (2026 for 2026/27); {year_starting} is not"
+            raise Unprocessable(detail, errors=[{"location": "path", "pointer": "#/year_starting", "detail": detail}])
         return catalogue_commands.set_budget(_uow(principal), principal, academy_id, year_starting, data["amount"])
 
 
