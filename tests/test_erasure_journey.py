@@ -76,6 +76,19 @@ def rows_naming(suite, traces=TRACES) -> list[str]:
     return hits
 
 
+def files_naming(suite, traces=TRACES) -> list[str]:
+    """SQLite: every database file (and write-ahead log) of the suite whose bytes hold a trace."""
+    from pathlib import Path
+
+    if not suite.configs["directory"].database_url.startswith("sqlite"):
+        return []
+    hits = []
+    for path in sorted(Path(suite.data_dir).glob("*.db*")):
+        data = path.read_bytes().lower()
+        hits += [f"{path.name}: {trace}" for trace in traces if trace.lower().encode() in data]
+    return hits
+
+
 def test_a_correction_reaches_every_copy_and_erasure_leaves_reports_adding_up_and_no_trace(trust):
     suite, clients, headers = trust
     directory, appraisal, cpd, targets = (clients[n] for n in ("directory", "appraisal", "cpd", "targets"))
@@ -169,6 +182,10 @@ def test_a_correction_reaches_every_copy_and_erasure_leaves_reports_adding_up_an
         module = importlib.import_module(f"{name}.service.retention")
         short = [r for r in module.RECORDS if r.key in ("outbox", "messages")]
         retention.expire(suite.contexts[name].uow(actor="test"), short, {r.key: r.kept for r in short}, later)
-    # ... and nothing that named her, or was written about her, is left anywhere.
+    # ... and nothing that named her, or was written about her, is left anywhere: in any row, nor (SQLite) in the
+    # bytes of any database file or its write-ahead log, where a deleted or overwritten row could be read back.
     assert rows_naming(suite) == []
+    if hasattr(suite.contexts["directory"].bus, "forget_delivered"):
+        suite.contexts["directory"].bus.forget_delivered()  # as an idle consumer does every minute
+    assert files_naming(suite) == []
     assert rows_naming(suite, traces=("Priya",)), "the search still finds people who were not erased"

@@ -20,6 +20,7 @@ from typing import Callable, Sequence
 from . import MAX_ATTEMPTS, BusUnavailable, DeadLetter, Delivery, Handler, OutgoingMessage, PoisonMessage, topic_matches
 
 log = logging.getLogger(__name__)
+FORGET_EVERY = 60.0  # seconds between an idle consumer's emptying of the write-ahead log (forget_delivered)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS bindings (
@@ -60,6 +61,7 @@ class EmbeddedBus:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA busy_timeout=30000")
+            conn.execute("PRAGMA secure_delete=ON")  # a delivered message's bytes are zeroed when it is deleted
             self._local.conn = conn
         return conn
 
@@ -149,15 +151,24 @@ class EmbeddedBus:
     def consume(self, queue: str, bindings: Sequence[str], handler: Handler, *,
                 should_stop: Callable[[], bool], max_attempts: int = MAX_ATTEMPTS) -> None:
         self.declare(queue, bindings)
+        forgotten = time.monotonic()
         while not should_stop():
             try:
                 handled = self.consume_one(queue, handler, max_attempts=max_attempts)
+                if not handled and time.monotonic() - forgotten > FORGET_EVERY:
+                    self.forget_delivered()
+                    forgotten = time.monotonic()
             except sqlite3.Error as exc:
                 # The bus file was busy or unreadable for a moment: the lease keeps the message safe.
                 log.warning("embedded bus unavailable (%s); retrying", exc)
                 handled = False
             if not handled:
                 time.sleep(self.poll_interval)
+
+    def forget_delivered(self) -> None:
+        """Empty the write-ahead log, which still holds messages already delivered and deleted (issue 21: a person
+        erased from every service could be read back from it). Run by an idle consumer every FORGET_EVERY s."""
+        self._conn().execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def consume_one(self, queue: str, handler: Handler, *, max_attempts: int = MAX_ATTEMPTS) -> bool:
         """Handle the next visible delivery, if any; True when one was handled (or dead-lettered)."""
