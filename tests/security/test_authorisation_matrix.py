@@ -306,6 +306,8 @@ def case(service: str, method: str, path: str, **kwargs) -> None:
 # Listed in the order they run: reads first; then each record through its life, so that a step finds the
 # stage it needs where it can; things that end a record's life (withdrawal, close, leaving) last.
 case("directory", "GET", "/academies")
+for _service in ("directory", "appraisal", "cpd", "wellbeing", "notifications", "targets"):
+    case(_service, "GET", "/audit")  # every service's audit log (issue 21)
 case("directory", "GET", "/academies/{academy_id}", params={"academy_id": "academy_a"})
 case("directory", "GET", "/staff")
 case("directory", "GET", "/staff/me")

@@ -120,6 +120,9 @@ def create_service_app(
     api.ma_plugin.converter.add_attribute_function(decimal_as_string_property)
     for blp in blueprints:
         api.register_blueprint(blp)
+    from .audit import audit_blueprint
+
+    api.register_blueprint(audit_blueprint())  # every service's audit log, read the same way (issue 21)
     app.register_blueprint(_health_blueprint(context))
     register_error_handlers(app)
     _correlation_middleware(app)

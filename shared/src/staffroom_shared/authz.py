@@ -53,3 +53,8 @@ def academy_scope(principal: Principal) -> Iterable[uuid.UUID] | None:
     if principal.has_role("academy_hr") and principal.academy_id:
         return [principal.academy_id]
     return []
+
+
+def may_read_audit(principal: Principal) -> bool:
+    """The audit log, every service's (issue 21): trust HR and the data protection officer (role `dpo`)."""
+    return principal.has_role("trust_hr", "dpo")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-ROLES = ("staff", "academy_hr", "trust_hr", "service")
+ROLES = ("staff", "academy_hr", "trust_hr", "dpo", "service")  # dpo: the data protection officer (issue 21)
 
 
 @dataclass(frozen=True)

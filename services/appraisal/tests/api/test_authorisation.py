@@ -272,3 +272,23 @@ def test_staff_see_cycles_for_their_academy_and_the_trust_only(client, trust, st
     assert listed == {oak["id"], trust_wide["id"]}
     assert client.get(f"/cycles/{elm['id']}", headers=trust.teacher.headers).status_code == 404
     assert client.get(f"/cycles/{oak['id']}", headers=trust.teacher.headers).status_code == 200
+
+
+def test_each_read_of_a_support_plan_is_audited_with_who_read_it(client, db, trust, toms):
+    """Issue 21: reads of support plans are audited too (who, when); a read that shows no plan is not."""
+    def reads():
+        return [(r["actor"], r["action"]) for r in db.audit(toms["id"]) if r["action"] == "support_plan.read"]
+
+    assert reads() == []
+    assert client.get(f"/appraisals/{toms['id']}", headers=trust.hod.headers).json["support_plan"] is True
+    assert client.get(f"/appraisals/{toms['id']}/record", headers=trust.oak_hr.headers).status_code == 200
+    assert reads() == [(str(trust.hod.id), "support_plan.read"), (str(trust.oak_hr.id), "support_plan.read")]
+    # the reviewee is not shown the plan, so nothing is recorded; nor is a change's own answer a read
+    assert "support_plan" not in client.get(f"/appraisals/{toms['id']}", headers=trust.teacher.headers).json
+    client.put(f"/appraisals/{toms['id']}/support-plan", json={"support_plan": True, "notes": "Fortnightly"},
+               headers=trust.hod.headers)
+    assert len(reads()) == 2
+    # and trust HR (or the DPO) finds them in the audit log
+    log = client.get(f"/audit?entity_id={toms['id']}&action=support_plan.read",
+                     headers=trust.trust_hr.headers).json
+    assert [e["actor"] for e in log["items"]] == [str(trust.oak_hr.id), str(trust.hod.id)]

@@ -14,7 +14,7 @@ EXPECTED_PATHS = {
     "/appraisals/{appraisal_id}/meetings.ics": {"get"}, "/appraisals/{appraisal_id}/support-plan": {"put"},
     "/appraisals/{appraisal_id}/withdrawal": {"post"}, "/appraisals/{appraisal_id}/reminders": {"post"},
     "/cycles/{cycle_id}/reminders": {"get"}, "/appraisals/{appraisal_id}/record": {"get"},
-    "/reports/untrained-appraisers": {"get"},
+    "/reports/untrained-appraisers": {"get"}, "/audit": {"get"},
 }
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 

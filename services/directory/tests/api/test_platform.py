@@ -5,7 +5,7 @@ EXPECTED_PATHS = {
     "/academies": {"get", "post"}, "/academies/{academy_id}": {"get", "patch"},
     "/staff": {"get", "post"}, "/staff/me": {"get"}, "/staff/{staff_id}": {"get", "patch"},
     "/staff/{staff_id}/promotion": {"post"}, "/staff/{staff_id}/leaving": {"post"}, "/imports/staff": {"post"},
-    "/imports/staff/checked/{checked_id}": {"post"},
+    "/imports/staff/checked/{checked_id}": {"post"}, "/audit": {"get"},
 }
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 

@@ -175,16 +175,26 @@ def _full(appraisal, repo, found) -> dict:
                           confidential=sees_confidential(found))
 
 
-def _document(appraisal_id: uuid.UUID, status: int = 200) -> Response:
+def _document(appraisal_id: uuid.UUID, status: int = 200, *, read: bool = False) -> Response:
     """The appraisal as the caller may see it, from the read model: one statement, and the stored JSON
-    is already what AppraisalSchema would give (the schema stays on the routes for the OpenAPI document)."""
+    is already what AppraisalSchema would give (the schema stays on the routes for the OpenAPI document).
+    `read`: a read (not the answer to a change), so a support plan shown is audited."""
     principal = authenticate()
     row = documents.read(db_session(), appraisal_id) or _missing("appraisal", appraisal_id)
     found = require_relation(principal, row, "reviewee", "appraiser", "hr", doing="see this appraisal")
     shown = documents.name_observers(db_session(), documents.view(row, confidential=sees_confidential(found)))
+    if read and shown.get("support_plan"):
+        _support_plan_read(principal, appraisal_id)
     response = current_app.json.response(shown)
     response.status_code = status
     return response
+
+
+def _support_plan_read(principal: Principal, appraisal_id: uuid.UUID) -> None:
+    """Who read a support plan, and when, goes in the audit log (issue 21): it is special-category data."""
+    with _uow(principal) as uow:
+        uow.audit("support_plan.read", "appraisal", appraisal_id)
+        uow.commit()
 
 
 def _after(appraisal_id: uuid.UUID, status: int = 200) -> Response:
@@ -196,8 +206,9 @@ def _after(appraisal_id: uuid.UUID, status: int = 200) -> Response:
 class AppraisalResource(MethodView):
     @appraisals_blp.response(200, schemas.AppraisalSchema)
     def get(self, appraisal_id: uuid.UUID):
-        """One appraisal with its objectives, reviews and evidence (support plan for appraiser and HR only)."""
-        return _document(appraisal_id)
+        """One appraisal with its objectives, reviews and evidence (support plan for appraiser and HR only; each
+        time one is shown, the audit log records who read it)."""
+        return _document(appraisal_id, read=True)
 
 
 @appraisals_blp.route("/<uuid:appraisal_id>/appraiser")
@@ -392,11 +403,14 @@ class Withdrawal(MethodView):
 class Record(MethodView):
     @appraisals_blp.response(200, description="print-ready HTML for the personnel file", content_type="text/html")
     def get(self, appraisal_id: uuid.UUID):
-        """The appraisal record as a printable document (use the browser's Print → Save as PDF)."""
-        _, repo, appraisal, found = _visible(appraisal_id)
+        """The appraisal record as a printable document (use the browser's Print → Save as PDF); a support plan
+        shown in it is audited as read."""
+        principal, repo, appraisal, found = _visible(appraisal_id)
         cycle = repo.cycle(appraisal.cycle_id)
         person = repo.person(appraisal.reviewee_id)
         view = {**_full(appraisal, repo, found), "key_dates": key_dates(cycle, person.start_date if person else None)}
+        if view.get("support_plan"):
+            _support_plan_read(principal, appraisal_id)
         return Response(reports.record_html(view, cycle), mimetype="text/html")
 
 
