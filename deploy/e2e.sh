@@ -251,6 +251,7 @@ echo "exit 0; tables: $(PGPASSWORD=e2e-postgres-password psql -h 127.0.0.1 -p "$
 
 step "each service declares its own queue as its own broker user, and may not touch another's; a tap on staffroom.events"
 "$image_venv/bin/python" - "$amqp_port" "$operator_bus" <<'EOF'
+import json
 import os
 import sys
 
@@ -293,6 +294,27 @@ refused("read appraisal's queue", lambda c: Queue("appraisal", no_declare=True)(
 refused("delete the shared exchange", lambda c: Exchange("staffroom.events")(c.channel()).delete())
 refused("bind its queue to appraisal.signed_off, which it does not handle", lambda c: Queue(
     "wellbeing", no_declare=True)(c.channel()).bind_to("staffroom.events", routing_key="appraisal.signed_off"))
+# Nor any way round to another service's queue (outsider 8, issue 21: a forged staff.joined reached notifications'
+# queue through the default exchange, and the consumer applied it).
+forged = json.dumps({"type": "staff.joined", "producer": "directory"}).encode()
+refused("publish into notifications' queue through the default exchange", lambda c: c.Producer(c.channel()).publish(
+    forged, exchange="", routing_key="notifications", retry=False))
+refused("publish into notifications' queue through staffroom.replay", lambda c: c.Producer(c.channel()).publish(
+    forged, exchange="staffroom.replay", routing_key="notifications", retry=False))
+refused("publish into a dead-letter queue through staffroom.dlx", lambda c: c.Producer(c.channel()).publish(
+    forged, exchange="staffroom.dlx", routing_key="notifications", retry=False))
+refused("bind its queue to staffroom.replay under another queue's name", lambda c: Queue(
+    "wellbeing", no_declare=True)(c.channel()).bind_to("staffroom.replay", routing_key="notifications"))
+# ... while its own dead letters still go back to its own queue, as its own user, by staffroom.replay.
+with Connection(operator, transport_options={"confirm_publish": True}) as conn:
+    conn.Producer(conn.channel()).publish(b'{"e2e": "replay me"}', exchange="", routing_key="wellbeing.dlq",
+                                          message_id="e2e-replay", retry=False)
+assert RabbitBus(url("wellbeing")).replay_dead_letters("wellbeing") == 1
+with Connection(operator) as conn:
+    back = Queue("wellbeing", no_declare=True)(conn.channel()).get(no_ack=True)
+    assert back is not None and json.loads(back.body) == {"e2e": "replay me"}, back
+    assert back.delivery_info["exchange"] == "staffroom.replay", back.delivery_info
+print("ok   the wellbeing user replays its own dead letter to its own queue, through staffroom.replay")
 EOF
 
 step "an SMTP server for notifications' sender (aiosmtpd on 127.0.0.1:$smtp_port)"

@@ -353,6 +353,7 @@ d = json.load(open("deploy/rabbitmq/definitions.json"))
 ex = {e["name"]: e for e in d["exchanges"]}
 assert ex["staffroom.events"]["type"] == "topic" and ex["staffroom.events"]["durable"]
 assert ex["staffroom.dlx"]["type"] == "direct" and ex["staffroom.dlx"]["durable"]
+assert ex["staffroom.replay"]["type"] == "topic" and ex["staffroom.replay"]["durable"]
 queues = {q["name"]: q for q in d["queues"]}
 bindings = {(b["source"], b["destination"], b["routing_key"]) for b in d["bindings"]}
 services = [n for n in queues if not n.endswith(".dlq")]
@@ -362,7 +363,10 @@ for s in services:
     assert (args["x-dead-letter-exchange"], args["x-dead-letter-routing-key"]) == ("staffroom.dlx", s), s
     assert queues[s + ".dlq"]["arguments"] == {"x-queue-type": "quorum"}, s
     assert ("staffroom.dlx", s + ".dlq", s) in bindings, s
+    assert ("staffroom.replay", s, s) in bindings, s  # its own dead letters come back by this way only
 for source, destination, key in bindings:
+    if source == "staffroom.replay":
+        assert destination == key, (destination, key)
     if source == "staffroom.events":
         assert destination in services, (destination, key)
 print("definitions.json: valid JSON; topology as specified for", ", ".join(services))

@@ -174,9 +174,10 @@ def broker_permissions() -> dict:
     """Each service's RabbitMQ user's permissions in the `staffroom` vhost, as a definitions file
     (deploy/rabbitmq/permissions.json): it configures only its own queue and dead-letter queue, reads only them (and
     binds them to the exchanges), publishes to staffroom.events only the event types it owns and binds its queue only
-    to the types it handles (topic permissions), and may write to staffroom.dlx (its queue dead-letters there) and
-    the default exchange (replaying its dead letters to its own queue). Nobody may configure, so delete, the shared
-    exchanges (issue 21)."""
+    to the types it handles (topic permissions), and publishes to staffroom.replay with its own queue's name only
+    (replaying its dead letters to its own queue). It may not publish to the default exchange nor to staffroom.dlx,
+    through which it could reach another service's queue (outsider, issue 21): the broker itself dead-letters. Nobody
+    may configure, so delete, the shared exchanges."""
     import re
 
     from staffroom_shared.events import contracts, owner
@@ -190,10 +191,12 @@ def broker_permissions() -> dict:
         owned = {event_type for event_type, _ in contracts() if owner(event_type) == name}
         own = (name, f"{name}.dlq")
         permissions.append({"user": name, "vhost": "staffroom", "configure": one_of(own),
-                            "write": one_of({*own, "staffroom.dlx", "amq.default"} | ({"staffroom.events"} if owned else set())),
-                            "read": one_of({*own, "staffroom.events", "staffroom.dlx"})})
+                            "write": one_of({*own, "staffroom.replay"} | ({"staffroom.events"} if owned else set())),
+                            "read": one_of({*own, "staffroom.events", "staffroom.dlx", "staffroom.replay"})})
         topics.append({"user": name, "vhost": "staffroom", "exchange": "staffroom.events", "write": one_of(owned),
                        "read": one_of(set(module.HANDLERS))})
+        topics.append({"user": name, "vhost": "staffroom", "exchange": "staffroom.replay", "write": one_of({name}),
+                       "read": one_of({name})})
     return {"permissions": permissions, "topic_permissions": topics}
 
 

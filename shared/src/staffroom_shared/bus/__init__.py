@@ -15,6 +15,9 @@ from typing import Callable, Protocol, Sequence
 
 EXCHANGE = "staffroom.events"
 DEAD_LETTER_EXCHANGE = "staffroom.dlx"
+# Where a service sends its own dead letters back to its own queue (a topic exchange: each service's broker user may
+# publish to it with its own queue's name as the routing key only, so it reaches no other queue; issue 21).
+REPLAY_EXCHANGE = "staffroom.replay"
 MAX_ATTEMPTS = 5
 
 

@@ -12,7 +12,7 @@ from kombu import Connection, Exchange, Queue, binding
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from . import (
-    DEAD_LETTER_EXCHANGE, EXCHANGE, MAX_ATTEMPTS, BusUnavailable, DeadLetter, Delivery, Handler,
+    DEAD_LETTER_EXCHANGE, EXCHANGE, MAX_ATTEMPTS, REPLAY_EXCHANGE, BusUnavailable, DeadLetter, Delivery, Handler,
     OutgoingMessage, PoisonMessage,
 )
 
@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 # where they are missing, on a development broker with no definitions loaded.
 events_exchange = Exchange(EXCHANGE, type="topic", durable=True, passive=True)
 dead_letter_exchange = Exchange(DEAD_LETTER_EXCHANGE, type="direct", durable=True, passive=True)
+replay_exchange = Exchange(REPLAY_EXCHANGE, type="topic", durable=True, passive=True)
 ORIGINAL_ROUTING_KEY = "x-original-routing-key"
 RETURN_WAIT = 5.0  # seconds a listing waits for the dead letters it looked at to be back in their queue
 _CONNECTION_ERRORS = (KombuOperationalError, OSError, *Connection("pyamqp://").connection_errors)
@@ -32,7 +33,9 @@ def service_queue(queue: str, bindings: Sequence[str], max_attempts: int = MAX_A
     # Quorum queues count deliveries themselves (x-delivery-limit) and dead-letter at-least-once,
     # so a message that keeps failing is parked, never dropped and never retried for ever.
     return Queue(
-        queue, bindings=[binding(events_exchange, routing_key=key) for key in bindings], durable=True,
+        queue, bindings=[*(binding(events_exchange, routing_key=key) for key in bindings),
+                         binding(replay_exchange, routing_key=queue)],  # its own dead letters, replayed
+        durable=True,
         queue_arguments={
             "x-queue-type": "quorum",
             "x-dead-letter-exchange": DEAD_LETTER_EXCHANGE,
@@ -50,9 +53,9 @@ def dead_letter_queue(queue: str) -> Queue:
 
 
 def ensure_exchanges(conn: Connection) -> None:
-    """Both exchanges exist: asserted (no permission needed), or made where missing. A failed assertion closes its
-    channel, so each try has a channel of its own."""
-    for exchange in (events_exchange, dead_letter_exchange):
+    """The shared exchanges exist: asserted (no permission needed), or made where missing. A failed assertion closes
+    its channel, so each try has a channel of its own."""
+    for exchange in (events_exchange, dead_letter_exchange, replay_exchange):
         try:
             exchange(conn.channel()).declare()
         except NotFound:
@@ -225,7 +228,9 @@ class RabbitBus:
                 letter = _dead_letter(message, self._max_attempts.get(queue, MAX_ATTEMPTS))
                 headers = {k: v for k, v in (message.headers or {}).items() if not k.startswith("x-")}
                 headers[ORIGINAL_ROUTING_KEY] = letter.routing_key
-                producer.publish(message.body, exchange="", routing_key=queue, message_id=message_id,
+                # Through staffroom.replay, which the service's user may publish to with its own queue's name only
+                # (not the default exchange, through which it could reach any queue: outsider, issue 21).
+                producer.publish(message.body, exchange=replay_exchange, routing_key=queue, message_id=message_id,
                                  headers=headers, content_type="application/json", content_encoding="utf-8",
                                  delivery_mode=2, retry=False)
                 message.ack()
