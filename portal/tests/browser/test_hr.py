@@ -345,3 +345,26 @@ def test_hr_name_who_hears_what_needs_hr(page, browser, suite):
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
     sign_in(page, suggested="member of staff")
     assert page.goto("/hr/contacts").status == 403
+
+
+def test_trust_hr_reads_each_services_audit_log_in_words_and_academy_hr_cannot(page):
+    """Issue 21: a page for the audit log (trust HR and the data protection officer only), in words: who, what, when,
+    no ids, event names or ISO dates; at 1366 and at 375 px."""
+    for width in (1366, 375):
+        page.set_viewport_size({"width": width, "height": 800})
+        sign_in(page, suggested="trust HR")
+        page.goto("/hr")
+        page.get_by_role("link", name="Audit log").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Audit log")
+        page.get_by_label("Part of Staffroom").select_option(label="Appraisal")
+        page.get_by_role("button", name="Show").click()
+        table = page.get_by_role("table", name="Audit log of Appraisal, newest first")
+        expect(table).to_be_visible()
+        shown = page.get_by_role("main").inner_text()
+        assert not re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-|\d{4}-\d{2}-\d{2}|\b[a-z]+\.[a-z_]+\b", shown), shown[:500]
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        assert accessibility_violations(page) == []
+    sign_in(page, suggested="academy HR")
+    page.goto("/hr")
+    expect(page.get_by_role("link", name="Audit log")).to_have_count(0)
+    assert page.goto("/hr/audit").status == 403

@@ -24,7 +24,8 @@ from .uow import UnitOfWork
 LIMITATION = ("6 years: the Limitation Act 1980, s.5 (six years to bring a claim on a contract), as schools' "
               "retention schedules commonly apply it to the personnel file; to check against the IRMS toolkit")
 
-_PERIOD = re.compile(r"^\s*(\d{1,3})\s*(day|month|year)s?\s*$", re.IGNORECASE)
+_PERIOD = re.compile(r"^\s*(\d{1,5})\s*(day|month|year)s?\s*$", re.IGNORECASE)
+_LONGEST = {"day": 36_525, "month": 1_200, "year": 100}  # a hundred years, however it is written
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,10 @@ class Period:
         match = _PERIOD.match(text or "")
         if match is None:
             raise ValueError(f"{text!r} is not a period such as '30 days', '18 months' or '6 years'")
-        return cls(int(match.group(1)), match.group(2).lower())
+        count, unit = int(match.group(1)), match.group(2).lower()
+        if count > _LONGEST[unit]:
+            raise ValueError(f"{text!r} is longer than a hundred years ({_LONGEST[unit]:,} {unit}s at most)")
+        return cls(count, unit)
 
     def before(self, day: date) -> date:
         return day - relativedelta(**{f"{self.unit}s": self.count})
@@ -168,3 +172,14 @@ def forget_in_audit(uow: UnitOfWork, entity_ids) -> None:
     for start in range(0, len(ids), 500):
         uow.session.execute(audit.update().where(audit.c.entity_id.in_(ids[start:start + 500]))
                             .values(changes=None, note=None))
+
+
+def forget_sent_events(uow: UnitOfWork, staff_id) -> int:
+    """Erasure (issue 21): the outbox's copies of events about the person that were already sent (each went to its
+    subscribers, who anonymise theirs) go now, not after the outbox's own window. An unsent one is kept: it has yet
+    to be delivered."""
+    from sqlalchemy import String, cast
+
+    outbox = uow.metadata.tables["outbox"]
+    return uow.session.execute(delete(outbox).where(
+        outbox.c.sent_at.is_not(None), cast(outbox.c.envelope, String).contains(str(staff_id)))).rowcount

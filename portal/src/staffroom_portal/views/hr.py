@@ -14,7 +14,7 @@ from staffroom_shared.money import pounds
 
 from ..app import api, is_hr, signed_in, user
 from ..backend import ApiError
-from ..ui import Form, day, fields, refused, staff_options, submit
+from ..ui import Form, day, fields, readable, refused, staff_options, submit
 from .appraisal import LONDON, today, with_deadlines
 from .cpd import KINDS, MODES, NPQS, titles
 
@@ -524,6 +524,9 @@ CHANGED_WORDS = {"first_name": "first name", "last_name": "last name", "email": 
 def _import_summary(result: dict) -> str:
     counts = (f"{result['created']} added, {result['updated']} changed, {result['unchanged']} unchanged, "
               f"{result['left']} recorded as leaving")
+    if result.get("past_retention"):
+        counts += (f"; {result['past_retention']} not added, having left long enough ago that their record is no "
+                   "longer kept")
     if result.get("dry_run"):
         return f"The file is ready to import ({result['rows']} rows): {counts}. Nothing has been imported yet."
     return f"Staff imported from {result['rows']} rows: {counts}."
@@ -534,3 +537,124 @@ def _import_summary(result: dict) -> str:
 def import_template():
     return Response(",".join(CSV_COLUMNS) + "\r\n", mimetype="text/csv",
                     headers={"Content-Disposition": 'attachment; filename="staff-import-template.csv"'})
+
+
+# -- the audit log (issue 21) ---------------------------------------------------------------------------------
+
+AREAS = [("directory", "Staff records"), ("appraisal", "Appraisal"), ("cpd", "CPD"), ("wellbeing", "Surveys"),
+         ("notifications", "Notifications"), ("targets", "Targets")]
+# Who acted, when it was not a person: the processes that write audit rows.
+PROCESSES = {"scheduler": "The daily job", "retention": "The retention schedule", "import": "A staff file import",
+             "rebuild": "A rebuild of the targets", "republish": "The directory, republishing staff"}
+# Words for what was done, where the recorded action does not read well on its own.
+ACTIONS = {"expired": "Deleted what had expired", "staff.erased": "Anonymised: the record's retention ended",
+           "support_plan.read": "Read the support plan", "staff.added": "Added the member of staff",
+           "staff.left": "Recorded leaving", "staff.updated": "Changed the record", "staff.promoted": "Recorded a promotion",
+           "staff.imported": "Imported a staff file"}
+RECORDS = {"staff": "Member of staff", "retention": "Retention schedule", "import": "Staff file", "survey_run": "Survey",
+           "training_agreement": "Training agreement", "development_plan": "Development plan",
+           "hr_contacts": "HR contacts", "target": "Target"}
+UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def audit_readers_only(view):
+    """The audit log: trust HR and the data protection officer."""
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if not user().has_role("trust_hr", "dpo"):
+            return render_template("error.html", status=403), 403
+        return view(*args, **kwargs)
+    return signed_in(wrapper)
+
+
+@blp.get("/audit")
+@audit_readers_only
+def audit():
+    """Who changed what, and when, in one area (service) at a time, newest first; for one person's actions or one
+    member of staff's record when the staff record page links here."""
+    area = request.args.get("area") if request.args.get("area") in dict(AREAS) else "directory"
+    page = max(request.args.get("page", type=int) or 1, 1)
+    query = {"page": page, "page_size": 50}
+    for name in ("actor", "entity_id"):
+        if UUID.match(request.args.get(name, "")):
+            query[name] = request.args[name]
+    for name in ("since", "until"):
+        if _real_date(request.args.get(name, "")):
+            query[name] = request.args[name]
+    calls = api()
+    found = calls.get(f"/api/{area}/audit", **query)
+    names = _names(calls)
+    rows = [_audit_row(entry, names) for entry in found["items"]]
+    about = names.get(query.get("actor") or query.get("entity_id") or "")
+    keep = {k: v for k, v in query.items() if k not in ("page", "page_size")}
+    return render_template("hr/audit.html", areas=AREAS, area=area, area_name=dict(AREAS)[area], rows=rows,
+                           found=found, page=page, query=query, keep=keep, about=about, form=Form(request.args))
+
+
+def _real_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return len(text) == 10
+
+
+def _names(calls) -> dict[str, str]:
+    """Everyone the signed-in person may list, by id (trust HR: the whole trust)."""
+    try:
+        return {p["id"]: f"{p['first_name']} {p['last_name']}" for p in calls.all_pages("/api/directory/staff")}
+    except ApiError:
+        return {}
+
+
+def _audit_row(entry: dict, names: dict[str, str]) -> dict:
+    actor = entry["actor"]
+    who = names.get(actor) or PROCESSES.get(actor) or ("A member of staff" if UUID.match(actor) else
+                                                        "A system account")
+    what = ACTIONS.get(entry["action"]) or _words(entry["action"])
+    record = RECORDS.get(entry["entity"]) or _words(entry["entity"])
+    link = None
+    if entry["entity"] == "staff" and UUID.match(entry["entity_id"]):
+        record = f"{record}: {names.get(entry['entity_id'], 'someone you cannot list')}"
+        link = url_for("hr.staff_record", staff_id=entry["entity_id"])
+    elif entry["entity"] == "appraisal" and UUID.match(entry["entity_id"]):
+        link = url_for("appraisal.detail", appraisal_id=entry["entity_id"])
+    return {"when": day(datetime.fromisoformat(entry["at"]).astimezone(LONDON)), "who": who, "what": what,
+            "record": record, "link": link, "details": _changes(entry.get("changes"), names)}
+
+
+def _words(key: str) -> str:
+    return {"urn": "URN", "fte": "FTE"}.get(key) or key.replace(".", " ").replace("_", " ").strip().capitalize()
+
+
+def _changes(changes, names: dict[str, str]) -> list[str]:
+    """What a row recorded, a line per field, in words: "Last name: Okonkwo → Okonkwo-Bello"."""
+    if not isinstance(changes, dict):
+        return []
+    lines = []
+    for field, value in list(changes.items())[:12]:
+        if isinstance(value, list) and len(value) == 2 and not isinstance(value[0], (list, dict)):
+            shown = f"{_value(value[0], names)} → {_value(value[1], names)}"
+        else:
+            shown = _value(value, names)
+        lines.append(f"{_words(field)}: {shown}")
+    return lines
+
+
+def _value(value, names: dict[str, str]) -> str:
+    if value is None or value == "":
+        return "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_value(v, names) for v in value[:10]) or "none"
+    if isinstance(value, dict):  # say what it holds, not its ids or empty fields
+        said = [f"{_words(k)} {_value(v, names)}" for k, v in value.items() if k != "id" and v not in (None, "", [], {})]
+        return "; ".join(said[:6]) or "none"
+    text = str(value)
+    if UUID.match(text):
+        return names.get(text, "a record")
+    if _real_date(text):
+        return day(text)
+    text = readable(text)
+    return text if len(text) <= 120 else text[:117] + "…"

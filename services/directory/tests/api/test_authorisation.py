@@ -66,13 +66,23 @@ def test_academy_hr_sees_their_academy_only(client, tokens, trust, problem):
     assert client.get(f"/staff/{trust.teacher['id']}", headers=hr).status_code == 200
 
 
-def test_academy_hr_cannot_change_another_academys_staff(client, tokens, trust, db, problem):
+def test_academy_hr_cannot_change_another_academys_staff_nor_learn_who_is_there(client, tokens, trust, db, problem):
+    """Another academy's member of staff is 404, as an unknown id is, for changes as for reads (outsider 8, issue 21:
+    a 403 told the caller the id was someone's)."""
     hr = tokens.headers(uuid.uuid4(), roles=["academy_hr"], academy_id=trust.oak["id"])
     before = db.snapshot()
-    problem(client.patch(f"/staff/{trust.elm_teacher['id']}", json={"post": "x"}, headers=hr), 403)
-    problem(client.post(f"/staff/{trust.elm_teacher['id']}/promotion", headers=hr,
-                        json={"post": "Head of Science", "staff_type": "teaching", "effective_date": "2025-09-01"}), 403)
+    for staff_id in (trust.elm_teacher["id"], str(uuid.uuid4())):
+        problem(client.patch(f"/staff/{staff_id}", json={"post": "x"}, headers=hr), 404)
+        problem(client.post(f"/staff/{staff_id}/promotion", headers=hr, json={
+            "post": "Head of Science", "staff_type": "teaching", "effective_date": "2025-09-01"}), 404)
+        problem(client.post(f"/staff/{staff_id}/leaving", headers=hr, json={"leaving_date": "2026-08-31"}), 404)
     assert db.snapshot() == before
+
+
+def test_a_member_of_staff_may_not_change_their_own_record_and_is_told_why(client, tokens, trust, problem):
+    me = tokens.headers(uuid.UUID(trust.teacher["id"]), roles=["staff"], academy_id=trust.oak["id"])
+    body = problem(client.patch(f"/staff/{trust.teacher['id']}", json={"post": "x"}, headers=me), 403)
+    assert "only HR" in body["detail"]
 
 
 def test_academy_hr_token_without_an_academy_has_no_hr_powers(client, tokens, trust, problem):

@@ -269,3 +269,17 @@ def test_two_people_swapping_emails_in_one_file_is_imported(client, trust_hr, tr
     assert response.json["updated"] == 2
     tom = client.get(f"/staff/{trust.teacher['id']}", headers=trust_hr).json
     assert tom["email"] == "lily.lewis@oaktrust.example"
+
+
+def test_a_leaver_past_their_records_retention_is_not_added_again(client, trust_hr, trust, db):
+    """Outsider 8, issue 21: an MIS export keeps its leavers, so re-importing it brought an erased person back, to be
+    erased again the next night. Someone who left more than six years ago (the retention) is not added."""
+    gone = "OLD1,Xan,Quarry,xan.quarry@oaktrust.example,140001,Teacher,Teacher,1,01/09/2010,31/08/2019,"
+    recent = "NEW1,Yan,Quarry,yan.quarry@oaktrust.example,140001,Teacher,Teacher,1,01/09/2010,31/08/2024,"
+    preview = upload(client, trust_hr, csv_file(gone, recent), "?dry_run=true").json
+    assert [(p["name"], p["change"]) for p in preview["preview"]] == [
+        ("Xan Quarry", "past_retention"), ("Yan Quarry", "added"), ("Yan Quarry", "leaving")]
+    done = upload(client, trust_hr, csv_file(gone, recent)).json
+    assert (done["created"], done["past_retention"]) == (1, 1)
+    assert {r["email"] for r in db.rows("staff")} >= {"yan.quarry@oaktrust.example"}
+    assert "xan.quarry@oaktrust.example" not in {r["email"] for r in db.rows("staff")}

@@ -193,6 +193,16 @@ def test_leaving_before_starting_is_422_and_changes_nothing(client, trust_hr, tr
     assert db.snapshot() == before
 
 
+def test_a_leaving_date_past_the_records_retention_is_422_and_changes_nothing(client, trust_hr, trust, db, problem):
+    """Outsider 8, issue 21: a mistyped year (2016 for 2026) was accepted, and the daily job anonymised the person
+    that night. A date more than six years ago, which would be erased at once, is refused."""
+    before = db.snapshot()
+    body = problem(client.post(f"/staff/{trust.teacher['id']}/leaving", json={"leaving_date": "2016-08-31"},
+                               headers=trust_hr), 422)
+    assert "past the record's retention" in body["detail"] and body["errors"][0]["pointer"] == "#/leaving_date"
+    assert db.snapshot() == before
+
+
 def test_every_outbox_envelope_is_a_valid_contract(client, trust_hr, trust, db):
     client.patch(f"/staff/{trust.teacher['id']}", json={"fte": "0.5"}, headers=trust_hr)
     client.post(f"/staff/{trust.hod['id']}/promotion", headers=trust_hr,

@@ -79,6 +79,14 @@ def test_hr_runs_a_survey_staff_answer_with_their_links_and_results_are_publishe
     assert groups[("academy_staff_type", "Oak", "support")]["measures"][0]["mean"] is None
     assert groups[("academy", "Oak", None)]["responses"] == 8
     assert len(report["trend"]) > 0
+    # once the invitations are past their window (retention), the response counts come from the published results,
+    # not nowhere (outsider 8, issue 21)
+    context = client.application.extensions["staffroom"]
+    with context.engine.begin() as conn:
+        conn.execute(context.metadata.tables["invitations"].delete())
+    progress = client.get(f"/runs/{run['id']}/progress", headers=trust.hr()).get_json()
+    assert {p["academy_id"]: (p["invited"], p["responded"]) for p in progress} == {
+        str(oak): (8, 8), str(trust.academies["Elm"]): (5, 5)}
 
     # the report is written without marshmallow for speed; it must be exactly what the schema would give
     from wellbeing.api.schemas import ReportSchema

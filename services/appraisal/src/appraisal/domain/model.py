@@ -436,7 +436,7 @@ class Appraisal:
         for review in self.reviews:
             review.summary, review.reviewee_comments = ERASED, None
             review.assessments = {key: {**value, "comment": ""} for key, value in review.assessments.items()}
-            review.development_needs = [{**need, "description": ERASED, "suggested_support": None}
+            review.development_needs = [{**need, "area": ERASED, "description": ERASED, "suggested_support": None}
                                         for need in review.development_needs]
         for observation in self.observations:
             observation.focus, observation.strengths, observation.areas_to_develop = ERASED, "", ""

@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy import select, update
 
 from staffroom_shared.events import Event
-from staffroom_shared.retention import forget_in_audit
+from staffroom_shared.retention import forget_in_audit, forget_sent_events
 from staffroom_shared.uow import UnitOfWork
 
 from ..adapters.orm import academies, enrolments, nominations, plan_items, secondments, shadowings, staff
@@ -19,6 +19,7 @@ from . import plans
 
 log = logging.getLogger(__name__)
 ERASED = "Removed when the record's retention ended"  # where text about an erased person was (issue 21)
+WRITTEN_FOR_THEM = ("own_goal", "development_need", "appraisal_objective")  # plan items whose title is about them
 
 
 def on_staff_joined(uow: UnitOfWork, event: Event, today: date | None = None) -> None:
@@ -94,8 +95,12 @@ def on_staff_erased(uow: UnitOfWork, event: Event) -> None:
             (enrolments, enrolments.c.staff_id == person, {"reason": ERASED, "decision_note": None, "impact_notes": None}),
             (nominations, nominations.c.staff_id == person, {"reason": ERASED}),
             (shadowings, shadowings.c.staff_id == person, {"focus": ERASED}),
-            (plan_items, plan_items.c.plan_id.in_(their_plan), {"detail": ""})):
+            (plan_items, plan_items.c.plan_id.in_(their_plan), {"detail": ""}),
+            # what was written for them (their own goals, their appraisal's needs and objectives), not a course's title
+            (plan_items, plan_items.c.plan_id.in_(their_plan) & plan_items.c.source.in_(WRITTEN_FOR_THEM),
+             {"title": ERASED})):
         uow.session.execute(update(table).where(theirs).values(**values))
+    forget_sent_events(uow, person)
     forget_in_audit(uow, [person, *uow.session.scalars(select(enrolments.c.id).where(enrolments.c.staff_id == person)),
                           *uow.session.scalars(select(nominations.c.id).where(nominations.c.staff_id == person)),
                           *uow.session.scalars(select(secondments.c.id).where(secondments.c.staff_id == person)),

@@ -112,7 +112,8 @@ class ImportRowErrorSchema(Schema):
 class ImportPreviewSchema(Schema):
     line = fields.Integer(metadata={"description": "the row in the file (1 is the headings)"})
     name = fields.String()
-    change = fields.String(metadata={"description": "added, changed or leaving"})
+    change = fields.String(metadata={"description": "added, changed, leaving, or past_retention (a leaver whose "
+                                                    "record's retention has ended: not added)"})
     fields_ = fields.List(fields.String(), data_key="fields", attribute="fields",
                           metadata={"description": "the columns that change (changed, leaving)"})
 
@@ -123,6 +124,8 @@ class ImportResultSchema(Schema):
     updated = fields.Integer()
     unchanged = fields.Integer()
     left = fields.Integer()
+    past_retention = fields.Integer(metadata={
+        "description": "leavers not added: they left before their record's retention ended (six years by default)"})
     dry_run = fields.Boolean()
     columns = fields.Dict(keys=fields.String(), values=fields.String(),
                           metadata={"description": "which header in the file was read as which column"})

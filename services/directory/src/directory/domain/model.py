@@ -43,7 +43,7 @@ class Academy:
 SNAPSHOT_FIELDS = ("academy_id", "first_name", "last_name", "email", "staff_type", "post", "fte",
                    "start_date", "leaving_date", "line_manager_id")
 # What an erased record says instead of a name and address (.invalid never delivers: RFC 2606).
-ERASED_NAME = ("Former", "member of staff")
+ERASED_NAME = ("Former member of staff", "")  # as a first name too ("Agreed by …"; outsider 8, issue 21)
 ERASED_DOMAIN = "staffroom.invalid"
 EDITABLE_FIELDS = ("academy_id", "first_name", "last_name", "email", "staff_type", "post", "fte",
                    "start_date", "line_manager_id", "staff_code")

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from staffroom_shared.retention import LIMITATION, Period, Record, forget_in_audit, platform_records, rows_older_than
+from staffroom_shared import retention
+from staffroom_shared.retention import LIMITATION, Period, Record, forget_in_audit, forget_sent_events, platform_records, rows_older_than
 from staffroom_shared.uow import UnitOfWork
 
 from ..adapters.orm import checked_imports, metadata
@@ -20,6 +21,7 @@ def _erase_leavers(uow: UnitOfWork, cutoff: date, today: date) -> int:
     for member in erased:
         member.erase(today)
         forget_in_audit(uow, [member.id])
+        forget_sent_events(uow, member.id)
         uow.emit("staff.erased", {**member.snapshot(), "erased_on": today}, academy_id=member.academy_id)
         uow.audit("staff.erased", "staff", member.id, {"erased_on": today})
     uow.session.flush()
@@ -35,3 +37,10 @@ RECORDS = (
            "leaving, and with it what every service holds about them", Period(6, "year"), "the leaving date",
            LIMITATION, _erase_leavers),
 )
+
+
+def erased_if_left_before(today: date) -> date:
+    """A leaver whose leaving date is before this day is past their record's retention: the daily job anonymises
+    them, so the API refuses such a date (a mistyped year would erase someone overnight) and an import does not add
+    such a person again (an MIS export keeps its leavers: outsider 8, issue 21)."""
+    return retention.periods("directory", RECORDS)["leavers"].before(today)

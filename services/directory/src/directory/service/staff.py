@@ -11,6 +11,7 @@ from staffroom_shared.uow import UnitOfWork
 from staffroom_shared.principal import Principal
 
 from ..adapters.repository import DirectoryRepository
+from .retention import erased_if_left_before
 from ..domain.model import Academy, AlreadyLeft, DirectoryError, LineManagementCycle, StaffMember, check_line_management
 
 
@@ -94,8 +95,7 @@ def add_staff(uow: UnitOfWork, principal: Principal, data: dict) -> StaffMember:
 def update_staff(uow: UnitOfWork, principal: Principal, staff_id: uuid.UUID, changes: dict) -> StaffMember:
     with uow:
         repo = _repo(uow)
-        member = repo.staff_member(staff_id) or _missing("member of staff", staff_id)
-        require(can_manage_academy(principal, member.academy_id), "only HR for this academy or the trust can change staff records")
+        member = _for_hr(repo, principal, staff_id, "only HR for this academy or the trust can change staff records")
         if "academy_id" in changes:
             require(can_manage_academy(principal, changes["academy_id"]), "you cannot move staff into an academy you do not manage")
             repo.academy(changes["academy_id"]) or _missing("academy", changes["academy_id"])
@@ -120,8 +120,7 @@ def promote(uow: UnitOfWork, principal: Principal, staff_id: uuid.UUID, *, post:
             effective_date: date, fte: Decimal | None = None) -> StaffMember:
     with uow:
         repo = _repo(uow)
-        member = repo.staff_member(staff_id) or _missing("member of staff", staff_id)
-        require(can_manage_academy(principal, member.academy_id), "only HR for this academy or the trust can record a promotion")
+        member = _for_hr(repo, principal, staff_id, "only HR for this academy or the trust can record a promotion")
         try:
             previous = member.promote(post=post, staff_type=staff_type, effective_date=effective_date, fte=fte)
         except DirectoryError as exc:
@@ -137,8 +136,11 @@ def record_leaver(uow: UnitOfWork, principal: Principal, staff_id: uuid.UUID, *,
                   reason: str | None) -> StaffMember:
     with uow:
         repo = _repo(uow)
-        member = repo.staff_member(staff_id) or _missing("member of staff", staff_id)
-        require(can_manage_academy(principal, member.academy_id), "only HR for this academy or the trust can record a leaver")
+        member = _for_hr(repo, principal, staff_id, "only HR for this academy or the trust can record a leaver")
+        if leaving_date < (cutoff := erased_if_left_before(date.today())):
+            detail = (f"a leaving date before {cutoff:%-d %B %Y} is past the record's retention, so the record would be "
+                      "anonymised at once: check the year")
+            raise Unprocessable(detail, errors=[{"location": "json", "pointer": "#/leaving_date", "detail": detail}])
         try:
             member.leave(leaving_date, reason)
         except DirectoryError as exc:
@@ -175,6 +177,20 @@ def _check_manager(repo: DirectoryRepository, member: StaffMember, manager_id: u
         return names[staff_id]
 
     check_line_management(member.id, manager_id, repo.manager_of, name_of)
+
+
+def _for_hr(repo: DirectoryRepository, principal: Principal, staff_id: uuid.UUID, refusal: str) -> StaffMember:
+    """The record HR changes. Someone who may not even see it is answered as if there were nobody (404), as reading it
+    is: a 403 told a member of staff that the id was a colleague's (outsider 8, issue 21); the person themselves,
+    or a manager above them, is told why not (403)."""
+    member = repo.staff_member(staff_id) or _missing("member of staff", staff_id)
+    if not can_manage_academy(principal, member.academy_id):
+        sees = principal.staff_id is not None and (
+            principal.staff_id == member.id or repo.is_above(principal.staff_id, member.id))
+        if not sees:
+            _missing("member of staff", staff_id)
+        require(False, refusal)
+    return member
 
 
 def _missing(what: str, ident) -> None:

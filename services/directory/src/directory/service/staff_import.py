@@ -16,6 +16,7 @@ from staffroom_shared.principal import Principal
 from ..adapters.orm import checked_imports
 from ..adapters.repository import DirectoryRepository
 from ..domain import staff_csv
+from .retention import erased_if_left_before
 from ..domain.model import DirectoryError, StaffMember, find_cycles
 
 
@@ -26,6 +27,7 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     left: int = 0
+    past_retention: int = 0  # leavers past their record's retention, not added (they would be anonymised at once)
     errors: list[dict] = field(default_factory=list)
     cycles: int = 0  # how many of the errors are line-management cycles
     columns: dict[str, str] = field(default_factory=dict)
@@ -180,6 +182,7 @@ def _apply(uow: UnitOfWork, plan, existing: dict[str, StaffMember], result: Impo
     for row, _academy, _manager in plan:
         ids.setdefault(row.staff_code, uuid.uuid4())
     today = date.today()
+    erased_after = erased_if_left_before(today)
     pending_events = []
     # Emails are unique row by row, so two people swapping emails in one file would clash half-way:
     # park the changing ones on a placeholder first.
@@ -203,6 +206,10 @@ def _apply(uow: UnitOfWork, plan, existing: dict[str, StaffMember], result: Impo
             "line_manager_id": ids[manager_code] if manager_code else None,
         }
         member = existing.get(row.staff_code)
+        if member is None and row.leaving_date and row.leaving_date < erased_after:
+            result.past_retention += 1  # an MIS export keeps its leavers: one erased must not come back
+            seen(row, "past_retention")
+            continue
         try:
             if member is None:
                 member = StaffMember(staff_code=row.staff_code, id=ids[row.staff_code], **values)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from staffroom_shared import staff_copy
 from staffroom_shared.events import Event
+from staffroom_shared.retention import forget_sent_events
 from staffroom_shared.uow import UnitOfWork
 
 from ..adapters.orm import academies, staff
@@ -14,6 +15,14 @@ STAFF_FIELDS = ("academy_id", "first_name", "last_name", "email", "staff_type", 
 def on_staff_changed(uow: UnitOfWork, event: Event) -> None:
     """staff.joined / updated / promoted / left all carry the full snapshot; the newest one wins."""
     staff_copy.keep(uow.session, staff, event, STAFF_FIELDS)
+
+
+def on_staff_erased(uow: UnitOfWork, event: Event) -> None:
+    """A leaver's record reached the end of its retention: the copy takes the anonymised record, and the outbox's
+    sent events about them (invitations) go. Invitations name nobody once the copy is anonymised, and go after their
+    own window (service.retention)."""
+    on_staff_changed(uow, event)
+    forget_sent_events(uow, event.payload["staff_id"])
 
 
 def on_academy(uow: UnitOfWork, event: Event) -> None:
@@ -29,9 +38,7 @@ HANDLERS = {
     "staff.updated": on_staff_changed,
     "staff.promoted": on_staff_changed,
     "staff.left": on_staff_changed,
-    # A leaver's record reached the end of its retention: the copy takes the anonymised record. Invitations
-    # name nobody once it has, and go after their own window (service.retention).
-    "staff.erased": on_staff_changed,
+    "staff.erased": on_staff_erased,
     "academy.registered": on_academy,
     "academy.updated": on_academy,
 }

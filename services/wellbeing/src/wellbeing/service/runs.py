@@ -16,7 +16,7 @@ from staffroom_shared.sealing import seal
 from staffroom_shared.uow import UnitOfWork
 from staffroom_shared.principal import Principal
 
-from ..adapters.orm import academies, invitations, staff
+from ..adapters.orm import academies, invitations, results, staff
 from ..domain.instruments import INSTRUMENTS, Questionnaire, custom_instrument
 from ..domain.model import Invitation, InvitationStatus, RunError, RunStatus, SurveyRun, service_band
 
@@ -315,5 +315,18 @@ def progress(session, run: SurveyRun, academy_ids) -> list[dict]:
              .order_by(invitations.c.academy_id))
     if academy_ids is not None:
         query = query.where(invitations.c.academy_id.in_(list(academy_ids)))
+    found = session.execute(query).all()
+    if not found and run.status == RunStatus.CLOSED:
+        found = _published_progress(session, run, academy_ids)
     return [{"academy_id": a, "invited": invited, "responded": int(done or 0),
-             "response_rate": round(100.0 * (done or 0) / invited, 1)} for a, invited, done in session.execute(query)]
+             "response_rate": round(100.0 * (done or 0) / invited, 1)} for a, invited, done in found]
+
+
+def _published_progress(session, run: SurveyRun, academy_ids) -> list[tuple]:
+    """A closed run whose invitations are past their window (service.retention; outsider 8, issue 21: its response
+    rates vanished with them): the counts its results published, for the academies whose results are shown."""
+    rows = session.execute(select(results.c.academy_id, results.c.invited, results.c.n).where(
+        results.c.run_id == run.id, results.c.cut == "academy", results.c.kind == "responses",
+        results.c.figure == "responses", results.c.invited.is_not(None)).order_by(results.c.academy_id)).all()
+    wanted = None if academy_ids is None else {str(a) for a in academy_ids}
+    return [(uuid.UUID(a), invited, n) for a, invited, n in rows if a and (wanted is None or a in wanted)]
