@@ -305,6 +305,8 @@ refused("publish into a dead-letter queue through staffroom.dlx", lambda c: c.Pr
     forged, exchange="staffroom.dlx", routing_key="notifications", retry=False))
 refused("bind its queue to staffroom.replay under another queue's name", lambda c: Queue(
     "wellbeing", no_declare=True)(c.channel()).bind_to("staffroom.replay", routing_key="notifications"))
+refused("bind its queue to staffroom.dlx to receive notifications' dead letters", lambda c: Queue(
+    "wellbeing", no_declare=True)(c.channel()).bind_to("staffroom.dlx", routing_key="notifications"))
 # ... while its own dead letters still go back to its own queue, as its own user, by staffroom.replay.
 with Connection(operator, transport_options={"confirm_publish": True}) as conn:
     conn.Producer(conn.channel()).publish(b'{"e2e": "replay me"}', exchange="", routing_key="wellbeing.dlq",

@@ -352,7 +352,7 @@ import glob, json, yaml
 d = json.load(open("deploy/rabbitmq/definitions.json"))
 ex = {e["name"]: e for e in d["exchanges"]}
 assert ex["staffroom.events"]["type"] == "topic" and ex["staffroom.events"]["durable"]
-assert ex["staffroom.dlx"]["type"] == "direct" and ex["staffroom.dlx"]["durable"]
+assert ex["staffroom.dlx"]["type"] == "topic" and ex["staffroom.dlx"]["durable"]  # topic permissions: own dead letters
 assert ex["staffroom.replay"]["type"] == "topic" and ex["staffroom.replay"]["durable"]
 queues = {q["name"]: q for q in d["queues"]}
 bindings = {(b["source"], b["destination"], b["routing_key"]) for b in d["bindings"]}

@@ -48,6 +48,11 @@ class InboxConsumer:
             event = parse_event(json.loads(delivery.body))
         except (ValueError, ValidationError) as exc:
             raise PoisonMessage(f"{self.name} cannot read message {delivery.message_id}: {exc}") from exc
+        if event.type != delivery.routing_key:
+            # The broker lets each service publish only its own event types as routing keys; an envelope that says
+            # it is another type came from someone forging it (outsider 9, issue 21).
+            raise PoisonMessage(f"{self.name} refused message {delivery.message_id}: it came as "
+                                f"{delivery.routing_key!r} but says it is {event.type!r}")
         handler = self.handlers.get(event.type)
         if handler is None:
             raise PoisonMessage(f"{self.name} has no handler for {event.type}")

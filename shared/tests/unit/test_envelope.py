@@ -110,3 +110,20 @@ def test_every_contract_belongs_to_the_service_that_publishes_it():
                                                                    ("staff", "academy")}
     assert all(o == t.split(".")[0] for t, o in owners.items() if o != "directory")
     assert set(owners.values()) == {"directory", "appraisal", "cpd", "targets", "wellbeing"}
+
+
+def test_an_envelope_that_came_under_another_types_routing_key_is_refused_unread():
+    """Outsider 9, issue 21: a service may publish only its own types as routing keys, but wrote another service's
+    type (staff.updated, producer directory) inside a message sent under its own key, and the consumer applied it."""
+    import json
+
+    from staffroom_shared.bus import Delivery, PoisonMessage
+    from staffroom_shared.consumer import InboxConsumer
+
+    applied = []
+    consumer = InboxConsumer("msgtest-consumer", uow_factory=None, handlers={msgkit.NOTE_TYPE: applied.append})
+    body = json.dumps(envelope()).encode()
+    with pytest.raises(PoisonMessage, match="came as 'wellbeing.invitation_issued' but says it is 'msgtest.noted'"):
+        consumer(Delivery(message_id="m1", routing_key="wellbeing.invitation_issued", body=body, headers={},
+                          attempt=1))
+    assert applied == []

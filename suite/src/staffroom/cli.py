@@ -197,6 +197,9 @@ def broker_permissions() -> dict:
                        "read": one_of(set(module.HANDLERS))})
         topics.append({"user": name, "vhost": "staffroom", "exchange": "staffroom.replay", "write": one_of({name}),
                        "read": one_of({name})})
+        # binds its own dead-letter queue only: another's dead letters are that service's data (outsider 9)
+        topics.append({"user": name, "vhost": "staffroom", "exchange": "staffroom.dlx", "write": "^$",
+                       "read": one_of({name})})
     return {"permissions": permissions, "topic_permissions": topics}
 
 

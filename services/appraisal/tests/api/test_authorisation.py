@@ -279,16 +279,23 @@ def test_each_read_of_a_support_plan_is_audited_with_who_read_it(client, db, tru
     def reads():
         return [(r["actor"], r["action"]) for r in db.audit(toms["id"]) if r["action"] == "support_plan.read"]
 
-    assert reads() == []
+    assert reads() == [(str(trust.hod.id), "support_plan.read")]  # the answer to setting it showed it
     assert client.get(f"/appraisals/{toms['id']}", headers=trust.hod.headers).json["support_plan"] is True
     assert client.get(f"/appraisals/{toms['id']}/record", headers=trust.oak_hr.headers).status_code == 200
-    assert reads() == [(str(trust.hod.id), "support_plan.read"), (str(trust.oak_hr.id), "support_plan.read")]
-    # the reviewee is not shown the plan, so nothing is recorded; nor is a change's own answer a read
+    assert reads()[1:] == [(str(trust.hod.id), "support_plan.read"), (str(trust.oak_hr.id), "support_plan.read")]
+    # the reviewee is not shown the plan, so nothing is recorded; a HEAD shows nothing either (outsider 9)
     assert "support_plan" not in client.get(f"/appraisals/{toms['id']}", headers=trust.teacher.headers).json
-    client.put(f"/appraisals/{toms['id']}/support-plan", json={"support_plan": True, "notes": "Fortnightly"},
+    assert client.head(f"/appraisals/{toms['id']}", headers=trust.hod.headers).status_code == 200
+    assert len(reads()) == 3
+    # a change's answer that shows the plan is a read of it, and so are notes kept once the plan has ended
+    # (outsider 9: both showed the notes unaudited)
+    client.put(f"/appraisals/{toms['id']}/support-plan", json={"support_plan": False, "notes": "Ended in May"},
                headers=trust.hod.headers)
-    assert len(reads()) == 2
+    assert len(reads()) == 4
+    shown = client.get(f"/appraisals/{toms['id']}", headers=trust.oak_hr.headers).json
+    assert shown["support_plan_notes"] == "Ended in May" and len(reads()) == 5
     # and trust HR (or the DPO) finds them in the audit log
     log = client.get(f"/audit?entity_id={toms['id']}&action=support_plan.read",
                      headers=trust.trust_hr.headers).json
-    assert [e["actor"] for e in log["items"]] == [str(trust.oak_hr.id), str(trust.hod.id)]
+    assert [e["actor"] for e in log["items"]] == [str(trust.oak_hr.id), str(trust.hod.id), str(trust.oak_hr.id),
+                                                  str(trust.hod.id), str(trust.hod.id)]

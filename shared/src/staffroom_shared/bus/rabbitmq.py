@@ -22,7 +22,9 @@ log = logging.getLogger(__name__)
 # shares, so that none can delete them (issue 21; deploy/rabbitmq/permissions.json). ensure_exchanges() makes them
 # where they are missing, on a development broker with no definitions loaded.
 events_exchange = Exchange(EXCHANGE, type="topic", durable=True, passive=True)
-dead_letter_exchange = Exchange(DEAD_LETTER_EXCHANGE, type="direct", durable=True, passive=True)
+# A topic exchange, though each dead-letter queue is bound by its queue's exact name: topic permissions then let a
+# service bind only its own (on a direct exchange any service could bind to another's dead letters; outsider 9).
+dead_letter_exchange = Exchange(DEAD_LETTER_EXCHANGE, type="topic", durable=True, passive=True)
 replay_exchange = Exchange(REPLAY_EXCHANGE, type="topic", durable=True, passive=True)
 ORIGINAL_ROUTING_KEY = "x-original-routing-key"
 RETURN_WAIT = 5.0  # seconds a listing waits for the dead letters it looked at to be back in their queue
@@ -50,6 +52,15 @@ def service_queue(queue: str, bindings: Sequence[str], max_attempts: int = MAX_A
 def dead_letter_queue(queue: str) -> Queue:
     return Queue(f"{queue}.dlq", exchange=dead_letter_exchange, routing_key=queue, durable=True,
                  queue_arguments={"x-queue-type": "quorum"})
+
+
+def _routing_key(message, headers: dict) -> str:
+    """The key the event was published under. A replayed dead letter says what it was in a header; that is believed
+    only of a message that came by staffroom.replay, where nobody but this queue's own service may publish: anyone
+    could write the header on a message of their own (outsider 9, issue 21)."""
+    if message.delivery_info.get("exchange") == REPLAY_EXCHANGE and headers.get(ORIGINAL_ROUTING_KEY):
+        return headers[ORIGINAL_ROUTING_KEY]
+    return message.delivery_info.get("routing_key", "")
 
 
 def ensure_exchanges(conn: Connection) -> None:
@@ -165,7 +176,7 @@ class RabbitBus:
             attempt = int(headers.get("x-delivery-count", 0)) + 1
             delivery = Delivery(
                 message_id=message.properties.get("message_id") or "",
-                routing_key=headers.get(ORIGINAL_ROUTING_KEY) or message.delivery_info.get("routing_key", ""),
+                routing_key=_routing_key(message, headers),
                 body=message.body if isinstance(message.body, bytes) else message.body.encode(),
                 headers=headers, attempt=attempt,
             )

@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from flask import Response, current_app
+from flask import request, Response, current_app
 from flask.views import MethodView
 from marshmallow import RAISE
 
@@ -175,23 +175,31 @@ def _full(appraisal, repo, found) -> dict:
                           confidential=sees_confidential(found))
 
 
-def _document(appraisal_id: uuid.UUID, status: int = 200, *, read: bool = False) -> Response:
+def _document(appraisal_id: uuid.UUID, status: int = 200) -> Response:
     """The appraisal as the caller may see it, from the read model: one statement, and the stored JSON
     is already what AppraisalSchema would give (the schema stays on the routes for the OpenAPI document).
-    `read`: a read (not the answer to a change), so a support plan shown is audited."""
+    Every answer that shows a support plan, a read's or a change's, is audited as a read of it."""
     principal = authenticate()
     row = documents.read(db_session(), appraisal_id) or _missing("appraisal", appraisal_id)
     found = require_relation(principal, row, "reviewee", "appraiser", "hr", doing="see this appraisal")
     shown = documents.name_observers(db_session(), documents.view(row, confidential=sees_confidential(found)))
-    if read and shown.get("support_plan"):
+    if shows_support_plan(shown):
         _support_plan_read(principal, appraisal_id)
     response = current_app.json.response(shown)
     response.status_code = status
     return response
 
 
+def shows_support_plan(shown: dict) -> bool:
+    """A plan, or notes kept from one since ended (outsider 9, issue 21: notes shown with the flag off went unaudited)."""
+    return bool(shown.get("support_plan") or shown.get("support_plan_notes"))
+
+
 def _support_plan_read(principal: Principal, appraisal_id: uuid.UUID) -> None:
-    """Who read a support plan, and when, goes in the audit log (issue 21): it is special-category data."""
+    """Who read a support plan, and when, goes in the audit log (issue 21): it is special-category data. A HEAD
+    request sends no body, so shows nothing (outsider 9: it was recorded as a read)."""
+    if request.method == "HEAD":
+        return
     with _uow(principal) as uow:
         uow.audit("support_plan.read", "appraisal", appraisal_id)
         uow.commit()
@@ -208,7 +216,7 @@ class AppraisalResource(MethodView):
     def get(self, appraisal_id: uuid.UUID):
         """One appraisal with its objectives, reviews and evidence (support plan for appraiser and HR only; each
         time one is shown, the audit log records who read it)."""
-        return _document(appraisal_id, read=True)
+        return _document(appraisal_id)
 
 
 @appraisals_blp.route("/<uuid:appraisal_id>/appraiser")
@@ -409,7 +417,7 @@ class Record(MethodView):
         cycle = repo.cycle(appraisal.cycle_id)
         person = repo.person(appraisal.reviewee_id)
         view = {**_full(appraisal, repo, found), "key_dates": key_dates(cycle, person.start_date if person else None)}
-        if view.get("support_plan"):
+        if shows_support_plan(view):
             _support_plan_read(principal, appraisal_id)
         return Response(reports.record_html(view, cycle), mimetype="text/html")
 
