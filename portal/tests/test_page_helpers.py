@@ -91,3 +91,20 @@ def test_a_hidden_figure_still_shows_the_national_figure_its_chart_draws():
     row = _row(measure, "favourable", {"teaching"})
     assert row["marks"] == [22.0]
     assert row["national"] == "22% (teachers and leaders in state schools in England): ours is not shown"
+
+
+def test_a_closed_appraisals_reason_gives_its_date_as_people_write_it():
+    """Outsider 9, issue 21: "This appraisal is closed: left on 2020-12-08." showed the API's ISO date."""
+    from staffroom_portal.views.appraisal import next_step
+
+    line = next_step({"status": "closed", "finished_reason": "left on 2020-12-08", "reviewee_name": "Former member",
+                      "appraiser_name": "Priya Shah", "objectives": []}, "hr", None)
+    assert line == "This appraisal is closed: left on 8 December 2020."
+
+
+def test_an_erased_person_is_named_whole_in_passing_not_as_former():
+    """Outsider 9, issue 21: "Agreed by Farah … and by Former on …"."""
+    from staffroom_portal.views.appraisal import first_name
+
+    assert first_name("Former member of staff ") == "Former member of staff"
+    assert first_name("Farah Walker") == "Farah" and first_name(None) == "someone"

@@ -12,7 +12,7 @@ from staffroom_shared.app import DOCUMENT_CSP
 
 from ..app import api, signed_in, user
 from ..backend import ApiError
-from ..ui import Form, day, fields, refused, register_filters, staff_options, submit
+from ..ui import Form, day, fields, readable, refused, register_filters, staff_options, submit
 
 blp = Blueprint("appraisal", __name__)
 register_filters(blp)
@@ -48,8 +48,13 @@ def today() -> date:
     return datetime.now(LONDON).date()
 
 
+ERASED = "Former member of staff"  # the directory's name for a record anonymised when its retention ended
+
+
 def first_name(name: str | None) -> str:
-    return (name or "someone").split(" ")[0]
+    """How a page names someone in passing; an erased record's name is said whole, not as "Former" (outsider 9)."""
+    name = (name or "someone").strip()
+    return ERASED if name.startswith(ERASED) else name.split(" ")[0]
 
 
 def cycles_for(appraisals: list[dict]) -> dict[str, dict]:
@@ -150,8 +155,9 @@ def next_step(a: dict, role: str, cycle: dict | None) -> str:
         return f"Waiting for {reviewee} to sign off the appraisal{by}."
     if status == "signed_off":
         return f"Signed off by {reviewee}. Nothing more to do."
-    return f"This appraisal is {status.replace('_', ' ')}" + (f": {a['finished_reason']}." if a.get("finished_reason")
-                                                             else ". Nothing more to do.")
+    # the reason as the API recorded it ("left on 2020-12-08"), its date as people write it (outsider 9, issue 21)
+    return f"This appraisal is {status.replace('_', ' ')}" + (f": {readable(a['finished_reason'])}."
+                                                             if a.get("finished_reason") else ". Nothing more to do.")
 
 
 def _meeting_times(meetings: list[dict]) -> list[dict]:

@@ -573,14 +573,18 @@ def audit():
     """Who changed what, and when, in one area (service) at a time, newest first; for one person's actions or one
     member of staff's record when the staff record page links here."""
     area = request.args.get("area") if request.args.get("area") in dict(AREAS) else "directory"
-    page = max(request.args.get("page", type=int) or 1, 1)
+    page = min(max(request.args.get("page", type=int) or 1, 1), 100_000)  # the API's range: never a bare 422 page
     query = {"page": page, "page_size": 50}
     for name in ("actor", "entity_id"):
         if UUID.match(request.args.get(name, "")):
             query[name] = request.args[name]
-    for name in ("since", "until"):
+    form = Form(request.args)
+    for name, label in (("since", "From"), ("until", "To")):
         if _real_date(request.args.get(name, "")):
             query[name] = request.args[name]
+        elif request.args.get(name):  # said, not silently dropped (outsider 9, issue 21)
+            form = refused(name, f"{label}: enter a real date between 1900 and 2100",
+                           detail="That date was left out of the search.")
     calls = api()
     found = calls.get(f"/api/{area}/audit", **query)
     names = _names(calls)
@@ -588,15 +592,16 @@ def audit():
     about = names.get(query.get("actor") or query.get("entity_id") or "")
     keep = {k: v for k, v in query.items() if k not in ("page", "page_size")}
     return render_template("hr/audit.html", areas=AREAS, area=area, area_name=dict(AREAS)[area], rows=rows,
-                           found=found, page=page, query=query, keep=keep, about=about, form=Form(request.args))
+                           found=found, page=page, query=query, keep=keep, about=about, form=form)
 
 
 def _real_date(text: str) -> bool:
+    """A day the APIs take (1900 to 2100); another is left out of the search, and the page says so."""
     try:
-        date.fromisoformat(text)
+        day_ = date.fromisoformat(text)
     except ValueError:
         return False
-    return len(text) == 10
+    return len(text) == 10 and 1900 <= day_.year <= 2100
 
 
 def _names(calls) -> dict[str, str]:

@@ -100,3 +100,14 @@ def test_a_service_token_signs_in_without_a_staff_id(client, tokens, trust, prob
     service = tokens.headers(None, roles=["service", "trust_hr"])
     assert names(client.get("/staff", headers=service))[:1] == ["Davies"]
     problem(client.get("/staff/me", headers=service), 404)
+
+
+def test_the_data_protection_officer_reads_the_directory_but_changes_nothing(client, tokens, trust, db, problem):
+    """Issue 21 (outsider 9): the audit log names people by id; a DPO could not see who they were."""
+    dpo = tokens.headers(uuid.uuid4(), roles=["staff", "dpo"])
+    listed = client.get("/staff?page_size=500", headers=dpo).json
+    assert {p["id"] for p in listed["items"]} >= {trust.teacher["id"], trust.elm_teacher["id"]}
+    assert client.get(f"/staff/{trust.elm_teacher['id']}", headers=dpo).status_code == 200
+    before = db.snapshot()
+    problem(client.patch(f"/staff/{trust.elm_teacher['id']}", json={"post": "x"}, headers=dpo), 404)
+    assert db.snapshot() == before

@@ -67,10 +67,11 @@ class StaffList(MethodView):
     @staff_blp.arguments(schemas.StaffQuerySchema, location="query", unknown=RAISE)
     @staff_blp.response(200, schemas.StaffPageSchema)
     def get(self, args):
-        """Staff the caller may see: HR their academy (trust HR all); others themselves and those they line-manage."""
+        """Staff the caller may see: HR their academy (trust HR all; the data protection officer all, to know who
+        the audit log's entries name); others themselves and those they line-manage."""
         principal = authenticate()
         repo = _repo()
-        scope = academy_scope(principal)
+        scope = None if principal.has_role("dpo") else academy_scope(principal)
         f = StaffFilter(staff_type=args.get("staff_type"), line_manager_id=args.get("line_manager_id"),
                         current=args.get("current"), search=args.get("q"))
         if scope is None or scope:
@@ -114,8 +115,9 @@ class StaffResource(MethodView):
         member = repo.staff_member(staff_id)
         # Someone the caller may not see is answered as if there were nobody: a 403 told a member of staff that the
         # id was a colleague's (outsider, issue 20), as the appraisal API never did.
-        if member is None or not can_see_person(principal, staff_id=member.id, academy_id=member.academy_id,
-                                                related=lambda: _manages(repo, principal.staff_id, member)):
+        if member is None or not (principal.has_role("dpo") or can_see_person(
+                principal, staff_id=member.id, academy_id=member.academy_id,
+                related=lambda: _manages(repo, principal.staff_id, member))):
             _not_found("member of staff", staff_id)
         return member
 
