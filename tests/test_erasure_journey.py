@@ -20,21 +20,12 @@ from sqlalchemy import MetaData, select, text
 
 from staffroom.testing import suite_on
 from staffroom_shared import retention
+from staffroom_shared.testing import wait_for
 
 SERVICES = ("directory", "appraisal", "cpd", "wellbeing", "notifications", "targets")
 COPIES = ("appraisal", "cpd", "wellbeing", "notifications", "targets")  # each keeps its own copy of the directory
 # Everything the leaver was called, and everything written about them: none of it may survive erasure.
 TRACES = ("Zanele", "Okonkwo", "zanele@oak.example", "ZEBRA")
-
-
-def wait_for(check, what: str, timeout: float = 30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.1)
-    pytest.fail(f"timed out waiting for {what}")
 
 
 @pytest.fixture(params=[pytest.param("embedded"), pytest.param("rabbitmq", marks=pytest.mark.integration)])
