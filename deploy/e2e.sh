@@ -307,6 +307,12 @@ refused("bind its queue to staffroom.replay under another queue's name", lambda 
     "wellbeing", no_declare=True)(c.channel()).bind_to("staffroom.replay", routing_key="notifications"))
 refused("bind its queue to staffroom.dlx to receive notifications' dead letters", lambda c: Queue(
     "wellbeing", no_declare=True)(c.channel()).bind_to("staffroom.dlx", routing_key="notifications"))
+# ... nor configure anything, even under its own names (outsider 10, issue 21: an exchange called "wellbeing" bound
+# into staffroom.events took a forged event past the topic check; a redeclared wellbeing.dlq dead-lettered into it).
+refused("declare an exchange of its own queue's name", lambda c: Exchange("wellbeing", type="fanout")(
+    c.channel()).declare())
+refused("delete its own dead-letter queue (to redeclare its dead-lettering)", lambda c: Queue(
+    "wellbeing.dlq", no_declare=True)(c.channel()).delete())
 # ... while its own dead letters still go back to its own queue, as its own user, by staffroom.replay.
 with Connection(operator, transport_options={"confirm_publish": True}) as conn:
     conn.Producer(conn.channel()).publish(b'{"e2e": "replay me"}', exchange="", routing_key="wellbeing.dlq",

@@ -127,3 +127,36 @@ def test_an_envelope_that_came_under_another_types_routing_key_is_refused_unread
         consumer(Delivery(message_id="m1", routing_key="wellbeing.invitation_issued", body=body, headers={},
                           attempt=1))
     assert applied == []
+
+
+class _Message:  # what the RabbitMQ client hands a consumer: only what _routing_key and _dead_letter read
+    def __init__(self, exchange, routing_key, headers, deaths=None):
+        self.delivery_info = {"exchange": exchange, "routing_key": routing_key}
+        self.headers = {**headers, **({"x-death": deaths} if deaths else {})}
+        self.properties, self.body = {"message_id": "m"}, b"{}"
+
+
+@pytest.mark.parametrize("exchange, key, believed", [
+    ("staffroom.replay", "cpd", True),          # cpd's own replay: the header says what it first came as
+    ("staffroom.replay", "wellbeing", False),   # sent on to cpd's queue by a CC header under wellbeing's name
+    ("staffroom.events", "wellbeing.survey_opened", False),  # anyone may write the header on their own message
+])
+def test_a_replay_header_is_believed_only_from_this_queues_own_replay(exchange, key, believed):
+    """Outsiders 9 and 10, issue 21: x-original-routing-key, written by a forger, made a forged staff.joined pass."""
+    from staffroom_shared.bus.rabbitmq import _routing_key
+
+    message = _Message(exchange, key, {"x-original-routing-key": "staff.joined"})
+    assert _routing_key(message, message.headers, "cpd") == ("staff.joined" if believed else key)
+
+
+def test_a_dead_letters_key_is_the_brokers_record_not_a_header_the_sender_wrote():
+    """Outsider 10, issue 21: a forged header, listed and replayed by the operator, laundered a forged event."""
+    from staffroom_shared.bus.rabbitmq import _dead_letter
+
+    forged = _Message("", "targets", {"x-original-routing-key": "staff.joined"},
+                      deaths=[{"exchange": "staffroom.events", "routing-keys": ["wellbeing.results_published"],
+                               "reason": "rejected"}])
+    assert _dead_letter(forged, "targets", 5).routing_key == "wellbeing.results_published"
+    replayed = _Message("", "targets", {"x-original-routing-key": "cpd.enrolled"},
+                        deaths=[{"exchange": "staffroom.replay", "routing-keys": ["targets"], "reason": "rejected"}])
+    assert _dead_letter(replayed, "targets", 5).routing_key == "cpd.enrolled"

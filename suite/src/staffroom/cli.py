@@ -172,7 +172,8 @@ def api_documents() -> dict[str, dict]:
 
 def broker_permissions() -> dict:
     """Each service's RabbitMQ user's permissions in the `staffroom` vhost, as a definitions file
-    (deploy/rabbitmq/permissions.json): it configures only its own queue and dead-letter queue, reads only them (and
+    (deploy/rabbitmq/permissions.json): it configures nothing (its queues are the definitions'), reads only its own
+    queue and dead-letter queue (and
     binds them to the exchanges), publishes to staffroom.events only the event types it owns and binds its queue only
     to the types it handles (topic permissions), and publishes to staffroom.replay with its own queue's name only
     (replaying its dead letters to its own queue). It may not publish to the default exchange nor to staffroom.dlx,
@@ -190,7 +191,9 @@ def broker_permissions() -> dict:
         name = module.NAME
         owned = {event_type for event_type, _ in contracts() if owner(event_type) == name}
         own = (name, f"{name}.dlq")
-        permissions.append({"user": name, "vhost": "staffroom", "configure": one_of(own),
+        # configure nothing: its queues come from the definitions (with configure on its own names it could
+        # declare an exchange of that name bound into staffroom.events, or redeclare its queue's dead-lettering)
+        permissions.append({"user": name, "vhost": "staffroom", "configure": "^$",
                             "write": one_of({*own, "staffroom.replay"} | ({"staffroom.events"} if owned else set())),
                             "read": one_of({*own, "staffroom.events", "staffroom.dlx", "staffroom.replay"})})
         topics.append({"user": name, "vhost": "staffroom", "exchange": "staffroom.events", "write": one_of(owned),

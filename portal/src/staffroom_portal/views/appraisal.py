@@ -51,8 +51,9 @@ def today() -> date:
 ERASED = "Former member of staff"  # the directory's name for a record anonymised when its retention ended
 
 
+@blp.app_template_filter("first_name")
 def first_name(name: str | None) -> str:
-    """How a page names someone in passing; an erased record's name is said whole, not as "Former" (outsider 9)."""
+    """How a page names someone in passing; an erased record's name is said whole, not as "Former" (outsiders 9, 10)."""
     name = (name or "someone").strip()
     return ERASED if name.startswith(ERASED) else name.split(" ")[0]
 

@@ -294,6 +294,9 @@ def test_each_read_of_a_support_plan_is_audited_with_who_read_it(client, db, tru
     assert len(reads()) == 4
     shown = client.get(f"/appraisals/{toms['id']}", headers=trust.oak_hr.headers).json
     assert shown["support_plan_notes"] == "Ended in May" and len(reads()) == 5
+    # the printable record shows no notes without a plan, so its reading is not one (outsider 10)
+    record = client.get(f"/appraisals/{toms['id']}/record", headers=trust.hod.headers).get_data(as_text=True)
+    assert "Ended in May" not in record and len(reads()) == 5
     # and trust HR (or the DPO) finds them in the audit log
     log = client.get(f"/audit?entity_id={toms['id']}&action=support_plan.read",
                      headers=trust.trust_hr.headers).json

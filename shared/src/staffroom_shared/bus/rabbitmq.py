@@ -7,7 +7,7 @@ import threading
 import time
 from typing import Callable, Sequence
 
-from amqp.exceptions import NotFound
+from amqp.exceptions import AccessRefused, NotFound
 from kombu import Connection, Exchange, Queue, binding
 from kombu.exceptions import OperationalError as KombuOperationalError
 
@@ -54,13 +54,41 @@ def dead_letter_queue(queue: str) -> Queue:
                  queue_arguments={"x-queue-type": "quorum"})
 
 
-def _routing_key(message, headers: dict) -> str:
+def _declare(conn: Connection, queue: str, bindings: Sequence[str], max_attempts: int):
+    """A channel on which `queue` is ready to consume: declared with its dead-letter queue and bindings (a development
+    broker), or, where this user may configure nothing (production), asserted and bound (_bind_defined)."""
+    try:
+        channel = conn.channel()
+        dead_letter_queue(queue)(channel).declare()
+        service_queue(queue, bindings, max_attempts)(channel).declare()
+        return channel
+    except AccessRefused:
+        channel = conn.channel()  # the refusal closed the other
+        _bind_defined(channel, queue, bindings)
+        return channel
+
+
+def _bind_defined(channel, queue: str, bindings: Sequence[str]) -> None:
+    """Production: a service's broker user may configure nothing (issue 21: with configure on its own names it could
+    declare an exchange of its queue's name bound into staffroom.events, or redeclare its queue to dead-letter into
+    another's, outsider 10). Its queues come from the broker's definitions; it asserts they are there and binds its
+    queue to the types it handles (which its topic permissions allow)."""
+    channel.queue_declare(queue=f"{queue}.dlq", passive=True)
+    channel.queue_declare(queue=queue, passive=True)
+    for key in bindings:
+        channel.queue_bind(queue=queue, exchange=EXCHANGE, routing_key=key)
+    channel.queue_bind(queue=queue, exchange=REPLAY_EXCHANGE, routing_key=queue)
+
+
+def _routing_key(message, headers: dict, queue: str) -> str:
     """The key the event was published under. A replayed dead letter says what it was in a header; that is believed
-    only of a message that came by staffroom.replay, where nobody but this queue's own service may publish: anyone
-    could write the header on a message of their own (outsider 9, issue 21)."""
-    if message.delivery_info.get("exchange") == REPLAY_EXCHANGE and headers.get(ORIGINAL_ROUTING_KEY):
+    only of a message that came by staffroom.replay under this queue's own name, which nobody but this queue's own
+    service may publish (anyone could write the header on a message of their own, outsider 9; or send it on by a
+    CC header under their own name, outsider 10, issue 21)."""
+    info = message.delivery_info
+    if info.get("exchange") == REPLAY_EXCHANGE and info.get("routing_key") == queue and headers.get(ORIGINAL_ROUTING_KEY):
         return headers[ORIGINAL_ROUTING_KEY]
-    return message.delivery_info.get("routing_key", "")
+    return info.get("routing_key", "")
 
 
 def ensure_exchanges(conn: Connection) -> None:
@@ -95,9 +123,7 @@ class RabbitBus:
         try:
             with self._connection() as conn:
                 ensure_exchanges(conn)
-                channel = conn.channel()
-                dead_letter_queue(queue)(channel).declare()
-                service_queue(queue, bindings, max_attempts)(channel).declare()
+                _declare(conn, queue, bindings, max_attempts)
         except _CONNECTION_ERRORS as exc:
             raise BusUnavailable(str(exc)) from exc
 
@@ -152,12 +178,10 @@ class RabbitBus:
                 with self._connection() as conn:
                     conn.ensure_connection(max_retries=1)
                     ensure_exchanges(conn)
-                    channel = conn.channel()
-                    dead_letter_queue(queue)(channel).declare()
-                    q = service_queue(queue, bindings, max_attempts)(channel)
-                    q.declare()
-                    on_message = self._on_message(handler, max_attempts)
-                    with conn.Consumer([q], on_message=on_message, prefetch_count=prefetch, accept=[]):
+                    q = service_queue(queue, bindings, max_attempts)(_declare(conn, queue, bindings, max_attempts))
+                    on_message = self._on_message(queue, handler, max_attempts)
+                    with conn.Consumer([q], on_message=on_message, prefetch_count=prefetch, accept=[],
+                                       auto_declare=False):
                         log.info("consuming from %s", queue)
                         delay = self.retry_delay
                         while not should_stop():
@@ -170,13 +194,13 @@ class RabbitBus:
                 time.sleep(delay)
                 delay = min(delay * 2, self.max_retry_delay)
 
-    def _on_message(self, handler: Handler, max_attempts: int):
+    def _on_message(self, queue: str, handler: Handler, max_attempts: int):
         def on_message(message) -> None:
             headers = dict(message.headers or {})
             attempt = int(headers.get("x-delivery-count", 0)) + 1
             delivery = Delivery(
                 message_id=message.properties.get("message_id") or "",
-                routing_key=_routing_key(message, headers),
+                routing_key=_routing_key(message, headers, queue),
                 body=message.body if isinstance(message.body, bytes) else message.body.encode(),
                 headers=headers, attempt=attempt,
             )
@@ -199,13 +223,12 @@ class RabbitBus:
         out: list[DeadLetter] = []
         with self._connection() as conn:
             channel = conn.channel()
-            dlq = dead_letter_queue(queue)(channel)
-            dlq.declare()
+            dlq = dead_letter_queue(queue)(channel)  # asserted, not declared: production's user configures nothing
             while len(out) < limit:
                 message = dlq.get(no_ack=False, accept=[])
                 if message is None:
                     break
-                out.append(_dead_letter(message, self._max_attempts.get(queue, MAX_ATTEMPTS)))
+                out.append(_dead_letter(message, queue, self._max_attempts.get(queue, MAX_ATTEMPTS)))
             # Every message back in the dead-letter queue before we return, so that a replay straight after finds
             # them. Returning them (basic.recover, or closing the channel) is applied by a quorum queue in its own
             # time: a replay just after a listing once found none of the two it had listed.
@@ -221,8 +244,7 @@ class RabbitBus:
         replayed = 0
         with self._connection() as conn:
             channel = conn.channel()
-            dlq = dead_letter_queue(queue)(channel)
-            dlq.declare()
+            dlq = dead_letter_queue(queue)(channel)  # asserted below, not declared: production's user configures nothing
             producer = conn.Producer(channel)
             # Only the letters there now: a replayed letter that fails again while we loop (its consumer is
             # running) is parked again at the tail and must not be fetched and replayed again, round and
@@ -236,7 +258,7 @@ class RabbitBus:
                 message_id = message.properties.get("message_id") or ""
                 if wanted is not None and message_id not in wanted:
                     continue  # left unacked: returned to the queue when the channel closes
-                letter = _dead_letter(message, self._max_attempts.get(queue, MAX_ATTEMPTS))
+                letter = _dead_letter(message, queue, self._max_attempts.get(queue, MAX_ATTEMPTS))
                 headers = {k: v for k, v in (message.headers or {}).items() if not k.startswith("x-")}
                 headers[ORIGINAL_ROUTING_KEY] = letter.routing_key
                 # Through staffroom.replay, which the service's user may publish to with its own queue's name only
@@ -261,17 +283,22 @@ class RabbitBus:
         self._reset_producer()
 
 
-def _dead_letter(message, max_attempts: int) -> DeadLetter:
+def _dead_letter(message, queue: str, max_attempts: int) -> DeadLetter:
     headers = message.headers or {}
     deaths = headers.get("x-death") or [{}]
     routing_keys = deaths[0].get("routing-keys") or [message.delivery_info.get("routing_key", "")]
+    # The key it came under, as the broker recorded it when it dead-lettered it; the header only for a letter that
+    # had come back by staffroom.replay under this queue's name alone, as a replay sends it (outsider 10, issue 21:
+    # a forged header, listed and replayed, had the operator launder a forged event).
+    replayed = deaths[0].get("exchange") == REPLAY_EXCHANGE and list(routing_keys) == [queue]
+    original = headers.get(ORIGINAL_ROUTING_KEY) if replayed else None
     reason = str(deaths[0].get("reason", headers.get("x-first-death-reason", "unknown")))
     # The broker resets x-delivery-count when it dead-letters, so the count cannot be read back: a
     # message that hit the delivery limit was delivered max_attempts times; a rejected one is poison,
     # refused on its first delivery.
     return DeadLetter(
         message_id=message.properties.get("message_id") or "",
-        routing_key=headers.get(ORIGINAL_ROUTING_KEY) or routing_keys[0],
+        routing_key=original or routing_keys[0],
         body=message.body if isinstance(message.body, bytes) else message.body.encode(),
         reason=reason,
         attempts=max_attempts if reason == "delivery_limit" else 1,

@@ -417,7 +417,7 @@ class Record(MethodView):
         cycle = repo.cycle(appraisal.cycle_id)
         person = repo.person(appraisal.reviewee_id)
         view = {**_full(appraisal, repo, found), "key_dates": key_dates(cycle, person.start_date if person else None)}
-        if shows_support_plan(view):
+        if view.get("support_plan"):  # the record prints the plan and its notes only while there is one (outsider 10)
             _support_plan_read(principal, appraisal_id)
         return Response(reports.record_html(view, cycle), mimetype="text/html")
 
