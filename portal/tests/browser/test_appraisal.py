@@ -333,6 +333,10 @@ def test_hr_put_someone_on_a_support_plan_change_their_appraiser_and_withdraw_th
     expect(page.get_by_role("heading", name="For HR")).to_have_count(0)
     # outsider 4: "Agreed by Oliver on and by Zara on ." for objectives never agreed
     assert not re.search(r" on (and|\.)", page.get_by_role("main").inner_text())
+    # outsider 10, issue 21: a closed or withdrawn appraisal still promised "signs off … after the end-of-year review"
+    main = page.get_by_role("main").inner_text()
+    assert "Not signed off: the appraisal ended first." in main and "signs off the appraisal after" not in main
+    assert "Not done yet" not in main
     assert accessibility_violations(page) == []
     phone = browser.new_context(base_url=suite, viewport={"width": 375, "height": 740}, is_mobile=True).new_page()
     sign_in(phone, suggested="academy HR")
