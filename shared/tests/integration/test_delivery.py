@@ -71,11 +71,26 @@ def test_event_of_a_type_this_consumer_has_no_handler_for_is_dead_lettered(rig):
     with other:
         event = other.emit(msgkit.OTHER_TYPE, {"anything": "at all"}, academy_id=None)
     # Bound by mistake to a key it cannot handle: the message is parked, not acked away.
-    rig.publish_raw(json.dumps(event.to_dict()).encode(), message_id=str(event.id), routing_key=msgkit.NOTE_TYPE)
+    rig.bus.declare(rig.queue, [msgkit.NOTE_TYPE, msgkit.OTHER_TYPE], max_attempts=msgkit.MAX_ATTEMPTS)
+    rig.publish_raw(json.dumps(event.to_dict()).encode(), message_id=str(event.id), routing_key=msgkit.OTHER_TYPE)
     with rig.running_consumer():
         wait_for(lambda: [d.message_id for d in rig.bus.dead_letters(rig.queue)] == [str(event.id)],
                  what="the unhandled event to be dead-lettered")
     assert rig.calls == []
+
+
+def test_an_envelope_under_another_types_routing_key_is_dropped_never_parked_for_replay(rig):
+    """Outsiders 9 and 11, issue 21: a forged envelope (another type inside a message sent under the sender's own
+    key) was applied, then, once refused, parked where a forged x-death header made a replay deliver it."""
+    other = rig.uow()
+    with other:
+        event = other.emit(msgkit.OTHER_TYPE, {"anything": "at all"}, academy_id=None)
+    rig.publish_raw(json.dumps(event.to_dict()).encode(), message_id=str(event.id), routing_key=msgkit.NOTE_TYPE)
+    good = rig.write_note("after the forgery")
+    rig.relay().relay_once()
+    with rig.running_consumer():
+        wait_for(lambda: rig.applied(good.id) == 1, what="the genuine note behind it")
+    assert rig.calls == [good.id] and rig.bus.dead_letters(rig.queue) == []
 
 
 def test_handler_that_always_fails_is_dead_lettered_after_the_bounded_attempts_then_replayed(rig):

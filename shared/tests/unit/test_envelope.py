@@ -112,21 +112,22 @@ def test_every_contract_belongs_to_the_service_that_publishes_it():
     assert set(owners.values()) == {"directory", "appraisal", "cpd", "targets", "wellbeing"}
 
 
-def test_an_envelope_that_came_under_another_types_routing_key_is_refused_unread():
+def test_an_envelope_that_came_under_another_types_routing_key_is_dropped_unapplied(caplog):
     """Outsider 9, issue 21: a service may publish only its own types as routing keys, but wrote another service's
-    type (staff.updated, producer directory) inside a message sent under its own key, and the consumer applied it."""
+    type (staff.updated, producer directory) inside a message sent under its own key, and the consumer applied it.
+    Outsider 11: dead-lettered, with a forged x-death header, the operator's replay then delivered it as the type it
+    claimed; so it is dropped (acknowledged, logged), never parked for replay."""
     import json
 
-    from staffroom_shared.bus import Delivery, PoisonMessage
+    from staffroom_shared.bus import Delivery
     from staffroom_shared.consumer import InboxConsumer
 
     applied = []
     consumer = InboxConsumer("msgtest-consumer", uow_factory=None, handlers={msgkit.NOTE_TYPE: applied.append})
     body = json.dumps(envelope()).encode()
-    with pytest.raises(PoisonMessage, match="came as 'wellbeing.invitation_issued' but says it is 'msgtest.noted'"):
-        consumer(Delivery(message_id="m1", routing_key="wellbeing.invitation_issued", body=body, headers={},
-                          attempt=1))
+    consumer(Delivery(message_id="m1", routing_key="wellbeing.invitation_issued", body=body, headers={}, attempt=1))
     assert applied == []
+    assert "came as 'wellbeing.invitation_issued' but says it is 'msgtest.noted'" in caplog.text
 
 
 class _Message:  # what the RabbitMQ client hands a consumer: only what _routing_key and _dead_letter read
