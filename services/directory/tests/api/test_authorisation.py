@@ -109,5 +109,5 @@ def test_the_data_protection_officer_reads_the_directory_but_changes_nothing(cli
     assert {p["id"] for p in listed["items"]} >= {trust.teacher["id"], trust.elm_teacher["id"]}
     assert client.get(f"/staff/{trust.elm_teacher['id']}", headers=dpo).status_code == 200
     before = db.snapshot()
-    problem(client.patch(f"/staff/{trust.elm_teacher['id']}", json={"post": "x"}, headers=dpo), 404)
+    problem(client.patch(f"/staff/{trust.elm_teacher['id']}", json={"post": "x"}, headers=dpo), 403)  # seen, not theirs
     assert db.snapshot() == before

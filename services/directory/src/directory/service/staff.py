@@ -182,10 +182,10 @@ def _check_manager(repo: DirectoryRepository, member: StaffMember, manager_id: u
 def _for_hr(repo: DirectoryRepository, principal: Principal, staff_id: uuid.UUID, refusal: str) -> StaffMember:
     """The record HR changes. Someone who may not even see it is answered as if there were nobody (404), as reading it
     is: a 403 told a member of staff that the id was a colleague's (outsider 8, issue 21); the person themselves,
-    or a manager above them, is told why not (403)."""
+    a manager above them, or the data protection officer (who may read the directory) is told why not (403)."""
     member = repo.staff_member(staff_id) or _missing("member of staff", staff_id)
     if not can_manage_academy(principal, member.academy_id):
-        sees = principal.staff_id is not None and (
+        sees = principal.has_role("dpo") or principal.staff_id is not None and (
             principal.staff_id == member.id or repo.is_above(principal.staff_id, member.id))
         if not sees:
             _missing("member of staff", staff_id)
