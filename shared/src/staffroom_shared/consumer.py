@@ -45,17 +45,23 @@ class InboxConsumer:
 
     def __call__(self, delivery: Delivery) -> None:
         try:
-            event = parse_event(json.loads(delivery.body))
+            data = json.loads(delivery.body)
+        except ValueError as exc:
+            raise PoisonMessage(f"{self.name} cannot read message {delivery.message_id}: {exc}") from exc
+        claimed = data.get("type") if isinstance(data, dict) else None
+        if isinstance(claimed, str) and claimed != delivery.routing_key:
+            # The broker lets each service publish only its own event types as routing keys; an envelope that says
+            # it is another type came from someone forging it (outsider 9, issue 21). It is dropped, before its
+            # payload is even checked, never dead-lettered: a dead letter can be replayed, and a forged x-death
+            # header made the operator's replay deliver one as the type it claimed (outsiders 11, 12). Nothing a
+            # producer sent is lost by this.
+            log.warning("%s dropped message %s: it came as %r but says it is %r (a forgery?)", self.name,
+                        delivery.message_id, delivery.routing_key, claimed)
+            return
+        try:
+            event = parse_event(data)
         except (ValueError, ValidationError) as exc:
             raise PoisonMessage(f"{self.name} cannot read message {delivery.message_id}: {exc}") from exc
-        if event.type != delivery.routing_key:
-            # The broker lets each service publish only its own event types as routing keys; an envelope that says
-            # it is another type came from someone forging it (outsider 9, issue 21). It is dropped, not
-            # dead-lettered: a dead letter can be replayed, and a forged x-death header once made the operator's
-            # replay deliver it as the type it claimed (outsider 11). Nothing a producer sent is lost by this.
-            log.warning("%s dropped message %s: it came as %r but says it is %r (a forgery?)", self.name,
-                        delivery.message_id, delivery.routing_key, event.type)
-            return
         handler = self.handlers.get(event.type)
         if handler is None:
             raise PoisonMessage(f"{self.name} has no handler for {event.type}")

@@ -185,3 +185,26 @@ def test_replay_with_the_consumer_running_sends_each_letter_back_once(rig):
         assert stays(lambda: len(rig.deliveries) == 4, 1.0)  # once each, not again and again
         wait_for(lambda: sorted(d.message_id for d in rig.bus.dead_letters(rig.queue)) == ids,
                  what="both to be parked again, once each")
+
+
+def test_a_dead_letter_that_expired_is_never_replayed(rig):
+    """Outsider 12, issue 21: a forged staff.joined sent with a 1 ms expiry and an x-death header of the sender's
+    making expired into the dead letters unread, and the operator's replay delivered it as the type it claimed. No
+    Staffroom publisher sets an expiry: such a letter stays where it is, for the operator to purge."""
+    if rig.backend != "rabbitmq":
+        pytest.skip("only RabbitMQ expires messages")  # the embedded bus has no per-message expiry
+    from kombu import Connection
+
+    other = rig.uow()
+    with other:
+        event = other.emit(msgkit.NOTE_TYPE, {"note_id": str(uuid.uuid4()), "text": "forged"}, academy_id=None)
+    with Connection(rig.bus_url) as conn:  # no consumer running: it expires in the queue
+        conn.Producer(conn.channel()).publish(
+            json.dumps(event.to_dict()).encode(), exchange="staffroom.events", routing_key=msgkit.NOTE_TYPE,
+            expiration=0.001, message_id=str(event.id), retry=False,
+            headers={"x-death": [{"queue": rig.queue, "reason": "expired", "exchange": "staffroom.replay",
+                                  "routing-keys": [rig.queue], "count": 1}],
+                     "x-original-routing-key": msgkit.NOTE_TYPE})
+    wait_for(lambda: [d.reason for d in rig.bus.dead_letters(rig.queue)] == ["expired"], what="the letter to expire")
+    assert rig.bus.replay_dead_letters(rig.queue) == 0
+    assert [d.message_id for d in rig.bus.dead_letters(rig.queue)] == [str(event.id)]

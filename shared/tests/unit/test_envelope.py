@@ -128,6 +128,10 @@ def test_an_envelope_that_came_under_another_types_routing_key_is_dropped_unappl
     consumer(Delivery(message_id="m1", routing_key="wellbeing.invitation_issued", body=body, headers={}, attempt=1))
     assert applied == []
     assert "came as 'wellbeing.invitation_issued' but says it is 'msgtest.noted'" in caplog.text
+    # dropped before its payload is checked: a payload that fails its contract is not parked either (outsider 12)
+    broken = json.dumps({**envelope(), "payload": {"note_id": "not an id"}}).encode()
+    consumer(Delivery(message_id="m2", routing_key="wellbeing.invitation_issued", body=broken, headers={}, attempt=1))
+    assert applied == []
 
 
 class _Message:  # what the RabbitMQ client hands a consumer: only what _routing_key and _dead_letter read

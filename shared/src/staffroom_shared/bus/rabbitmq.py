@@ -259,6 +259,13 @@ class RabbitBus:
                 if wanted is not None and message_id not in wanted:
                     continue  # left unacked: returned to the queue when the channel closes
                 letter = _dead_letter(message, queue, self._max_attempts.get(queue, MAX_ATTEMPTS))
+                if letter.reason == "expired":
+                    # No Staffroom publisher sets an expiry and no queue has one: a letter that expired was sent
+                    # by someone to reach the dead letters without the consumer dropping it, with an x-death of
+                    # their own making (outsider 12, issue 21). Left where it is, for the operator to purge.
+                    log.warning("%s: dead letter %s expired, which nothing of ours makes; not replayed", queue,
+                                message_id)
+                    continue  # left unacked: back in the dead-letter queue when the channel closes
                 headers = {k: v for k, v in (message.headers or {}).items() if not k.startswith("x-")}
                 headers[ORIGINAL_ROUTING_KEY] = letter.routing_key
                 # Through staffroom.replay, which the service's user may publish to with its own queue's name only
