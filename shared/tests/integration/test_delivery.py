@@ -187,12 +187,12 @@ def test_replay_with_the_consumer_running_sends_each_letter_back_once(rig):
                  what="both to be parked again, once each")
 
 
+@pytest.mark.parametrize("rig", ["rabbitmq"], indirect=True)  # only RabbitMQ expires messages
+@pytest.mark.integration
 def test_a_dead_letter_that_expired_is_never_replayed(rig):
     """Outsider 12, issue 21: a forged staff.joined sent with a 1 ms expiry and an x-death header of the sender's
     making expired into the dead letters unread, and the operator's replay delivered it as the type it claimed. No
     Staffroom publisher sets an expiry: such a letter stays where it is, for the operator to purge."""
-    if rig.backend != "rabbitmq":
-        pytest.skip("only RabbitMQ expires messages")  # the embedded bus has no per-message expiry
     from kombu import Connection
 
     other = rig.uow()
