@@ -94,10 +94,10 @@ def readable(text: str) -> str:
     for pattern, words in IDS:
         text = pattern.sub(words, text)
     text = FIELD_NAME.sub(lambda m: (m.group(1) + m.group(2)).replace("_", " "), text)  # outsider 6, issue 20
-    return ISO_DAY.sub(lambda m: day(m.group(0)) if _real_day(m.group(0)) else m.group(0), text)
+    return ISO_DAY.sub(lambda m: day(m.group(0)) if real_day(m.group(0)) else m.group(0), text)
 
 
-def _real_day(text: str) -> bool:
+def real_day(text: str) -> bool:
     try:
         date.fromisoformat(text)
     except ValueError:
