@@ -19,23 +19,18 @@ OWN = ("Staffroom's own: long enough to compare a survey with the next year's (w
        "never shown) and for HR to act on what staff wrote; the published figures stay")
 
 
-def _closed_before(cutoff: date):
-    return select(runs.c.id).where(runs.c.closed_at.is_not(None),
-                                   runs.c.closed_at < start_of(cutoff))
-
-
-def _invitations(uow: UnitOfWork, cutoff: date, _today: date) -> int:
-    return uow.session.execute(delete(invitations).where(invitations.c.run_id.in_(_closed_before(cutoff)))).rowcount
-
-
-def _comments(uow: UnitOfWork, cutoff: date, _today: date) -> int:
-    return uow.session.execute(delete(comments).where(comments.c.run_id.in_(_closed_before(cutoff)))).rowcount
+def _of_runs_closed_before(table):
+    """Delete `table`'s rows belonging to runs closed before the cutoff."""
+    def expire(uow: UnitOfWork, cutoff: date, _today: date) -> int:
+        closed = select(runs.c.id).where(runs.c.closed_at.is_not(None), runs.c.closed_at < start_of(cutoff))
+        return uow.session.execute(delete(table).where(table.c.run_id.in_(closed))).rowcount
+    return expire
 
 
 RECORDS = (
     *platform_records(metadata),
     Record("invitations", "who was invited to a closed survey, and whether they answered (never what)",
-           Period(2, "year"), "the day the survey closed", OWN, _invitations),
+           Period(2, "year"), "the day the survey closed", OWN, _of_runs_closed_before(invitations)),
     Record("comments", "the free-text comments of a closed survey", Period(2, "year"), "the day the survey closed",
-           OWN, _comments),
+           OWN, _of_runs_closed_before(comments)),
 )
