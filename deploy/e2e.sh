@@ -258,6 +258,7 @@ import sys
 from amqp.exceptions import AccessRefused
 from kombu import Connection, Exchange, Queue
 from appraisal.bootstrap import HANDLERS
+from directory.bootstrap import HANDLERS as DIRECTORY_HANDLERS
 from cpd.bootstrap import HANDLERS as CPD_HANDLERS
 from wellbeing.bootstrap import HANDLERS as WELLBEING_HANDLERS
 from notifications.bootstrap import HANDLERS as NOTIFICATIONS_HANDLERS
@@ -267,8 +268,9 @@ from staffroom_shared.bus.rabbitmq import RabbitBus
 port, operator = sys.argv[1], sys.argv[2]
 url = lambda svc: f"amqp://{svc}:e2e-{svc}-bus-password@127.0.0.1:{port}/staffroom"
 # Each as its own user: the permissions let a service declare (and bind) its own queues and nothing else.
-for svc, handlers in (("appraisal", HANDLERS), ("cpd", CPD_HANDLERS), ("wellbeing", WELLBEING_HANDLERS),
-                      ("notifications", NOTIFICATIONS_HANDLERS), ("targets", TARGETS_HANDLERS)):
+for svc, handlers in (("directory", DIRECTORY_HANDLERS), ("appraisal", HANDLERS), ("cpd", CPD_HANDLERS),
+                      ("wellbeing", WELLBEING_HANDLERS), ("notifications", NOTIFICATIONS_HANDLERS),
+                      ("targets", TARGETS_HANDLERS)):
     RabbitBus(url(svc)).declare(svc, sorted(handlers))
     print(f"RabbitBus.declare({svc!r}, its bindings) as the {svc} user: accepted, arguments equivalent to "
           "definitions.json")
@@ -366,7 +368,7 @@ fi
     || { echo "$out"; echo "FAIL: sender without SURVEY_LINK_PRIVATE_KEY" >&2; exit 1; }
 echo "without SURVEY_LINK_PRIVATE_KEY the sender refuses to start: ${out##*$'\n'}"
 
-step "web (the image's CMD) and relay for directory; web, relay, consumer and the daily job for appraisal, cpd, wellbeing and targets; web, relay, consumer, daily job and email sender for notifications; the portal's web; proxy"
+step "web (the image's CMD), relay and consumer for directory; web, relay, consumer and the daily job for appraisal, cpd, wellbeing and targets; web, relay, consumer, daily job and email sender for notifications; the portal's web; proxy"
 (cd "$work/app" && GUNICORN_BIND=127.0.0.1:$web_port \
     exec "${directory_env[@]}" "$image_venv/bin/gunicorn" -c deploy/gunicorn.conf.py "directory.api:create_app()") \
     > "$work/web.log" 2>&1 &
@@ -374,6 +376,9 @@ pids+=($!)
 (cd "$work/app" && exec "$image_venv/bin/python" -m directory.entrypoints.relay) > "$work/relay.log" 2>&1 &
 relay_pid=$!
 pids+=($relay_pid)
+(cd "$work/app" && exec "$image_venv/bin/python" -m directory.entrypoints.consumer) > "$work/directory-consumer.log" 2>&1 &
+directory_consumer_pid=$!
+pids+=($directory_consumer_pid)
 (cd "$work/app" && GUNICORN_BIND=127.0.0.1:$appraisal_web_port exec "${appraisal_env[@]}" \
     "$image_venv/bin/gunicorn" -c deploy/gunicorn.conf.py "appraisal.api:create_app()") > "$work/appraisal-web.log" 2>&1 &
 pids+=($!)
@@ -637,6 +642,24 @@ check("appraisal.appraisal_opened reached notifications: the joiner's inbox (GET
       s == 200 and inbox.get("total") == 1 and inbox["items"][0]["subject"] == "Your appraisal for this year is open"
       and inbox["items"][0]["category"] == "appraisal", inbox)
 
+# Subject access (issue 21): she asks for a copy of her data; every service answers over the bus as its own broker
+# user, and the directory's consumer gathers the answers into one bundle.
+s, h, sar = call("POST", "/api/directory/subject-access-requests", {"staff_id": staff["id"]}, bearer=ada)
+check("POST /api/directory/subject-access-requests (her token) -> 201", s == 201, sar)
+deadline = time.time() + 30
+while sar.get("status") != "ready" and time.time() < deadline:
+    s, h, sar = call("GET", f"/api/directory/subject-access-requests/{sar['id']}", bearer=ada)
+    time.sleep(0.3)
+check("every service answered over the bus: " + ", ".join(sar.get("answered", [])), sar.get("status") == "ready", sar)
+req = urllib.request.Request(f"{base}/api/directory/subject-access-requests/{sar['id']}/bundle",
+                             headers={"Authorization": "Bearer " + ada})
+with urllib.request.urlopen(req, timeout=10) as r:
+    import io, zipfile
+    names = sorted(zipfile.ZipFile(io.BytesIO(r.read())).namelist())
+check("her bundle: a summary and one JSON file per service", names == sorted(
+    ["summary.html", *(f"{svc}.json" for svc in ("directory", "appraisal", "cpd", "wellbeing", "notifications",
+                                                  "targets"))]), names)
+
 # academy.registered reached targets: the academy's figures appear beside the trust's (GET /api/targets/targets).
 deadline, named = time.time() + 30, set()
 while "E2E Academy" not in named and time.time() < deadline:
@@ -760,7 +783,8 @@ kill -TERM "$relay_pid"
 for _ in $(seq 100); do kill -0 "$relay_pid" 2>/dev/null || break; sleep 0.1; done
 kill -0 "$relay_pid" 2>/dev/null && { echo "FAIL: relay ignored SIGTERM" >&2; exit 1; }
 echo "ok   relay stops on SIGTERM within 10 s"
-for name_pid in "appraisal consumer:$consumer_pid" "appraisal scheduler:$scheduler_pid" \
+for name_pid in "directory consumer:$directory_consumer_pid" \
+                "appraisal consumer:$consumer_pid" "appraisal scheduler:$scheduler_pid" \
                 "cpd consumer:$cpd_consumer_pid" "cpd scheduler:$cpd_scheduler_pid" \
                 "wellbeing consumer:$wellbeing_consumer_pid" "wellbeing scheduler:$wellbeing_scheduler_pid" \
                 "notifications consumer:$notifications_consumer_pid" "notifications sender:$notifications_sender_pid" \

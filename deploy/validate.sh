@@ -76,7 +76,7 @@ echo "renders: $(grep -c '^  [a-z]' "$work/compose.yml") top-level entries"
 import sys, yaml
 c = yaml.safe_load(open(sys.argv[1]))
 s = c["services"]
-processes = {"directory": ("migrate", "web", "relay", "scheduler"),
+processes = {"directory": ("migrate", "web", "relay", "consumer", "scheduler"),
              "appraisal": ("migrate", "web", "relay", "consumer", "scheduler"),
              "cpd": ("migrate", "web", "relay", "consumer", "scheduler"),
              "wellbeing": ("migrate", "web", "relay", "consumer", "scheduler"),

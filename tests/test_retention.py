@@ -29,9 +29,10 @@ BEFORE = {  # the last moment that has expired, for each default period counted 
     "30 days": at(2026, 11, 5, 23, 59, 59, 999999), "90 days": at(2026, 9, 6, 23, 59, 59, 999999),
     "1 year": at(2025, 12, 5, 23, 59, 59, 999999), "2 years": at(2024, 12, 5, 23, 59, 59, 999999),
     "6 years": at(2020, 12, 5, 23, 59, 59, 999999), "1 day": at(2026, 12, 4, 23, 59, 59, 999999),
+    "3 months": at(2026, 9, 5, 23, 59, 59, 999999),
 }
 CUTOFF = {"30 days": at(2026, 11, 6), "90 days": at(2026, 9, 7), "1 year": at(2025, 12, 6),
-          "2 years": at(2024, 12, 6), "6 years": at(2020, 12, 6), "1 day": at(2026, 12, 5)}
+          "2 years": at(2024, 12, 6), "6 years": at(2020, 12, 6), "1 day": at(2026, 12, 5), "3 months": at(2026, 9, 6)}
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.integration)])
@@ -224,8 +225,22 @@ def test_the_directory_anonymises_leavers_six_years_after_they_left_and_clears_c
         for when, rows in ((BEFORE["1 day"], 1), (CUTOFF["1 day"], 2)):
             write(context, "checked_imports", {"id": uuid.uuid4(), "actor": "hr", "data": b"x", "rows": rows,
                                                "checked_at": when})
+        # subject access requests: one about the leaver (goes with her record), two answered either side of the
+        # copies' three months (the older loses its copy, keeps the request), one still being gathered
+        requests = {}
+        for tag, who, answered in (("leaver", "gone", CUTOFF["3 months"]), ("old", "here", BEFORE["3 months"]),
+                                   ("new", "here", CUTOFF["3 months"]), ("open", "kept", None)):
+            requests[tag] = uuid.uuid4()
+            write(context, "subject_access_requests", {
+                "id": requests[tag], "staff_id": people[who], "requested_by": "hr", "received_on": date(2026, 8, 1),
+                "respond_by": date(2026, 9, 1), "opened_at": at(2026, 8, 1), "answered_at": answered})
+            write(context, "subject_access_answers", {"request_id": requests[tag], "service": "directory",
+                                                      "received_at": at(2026, 8, 1), "answer": {"records": []}})
         counts = run(context, records)
-        assert (counts["leavers"], counts["checked_files"]) == (1, 1)
+        assert (counts["leavers"], counts["checked_files"], counts["subject_access_copies"]) == (1, 1, 1)
+        sar, copies = (context.metadata.tables[t] for t in ("subject_access_requests", "subject_access_answers"))
+        assert {r.id for r in read(context, select(sar))} == {requests["old"], requests["new"], requests["open"]}
+        assert {r.request_id for r in read(context, select(copies))} == {requests["new"], requests["open"]}
         staff, outbox = context.metadata.tables["staff"], context.metadata.tables["outbox"]
         names = {r.id: (r.first_name, r.last_name, r.email, r.leaving_reason, r.erased_on)
                  for r in read(context, select(staff))}

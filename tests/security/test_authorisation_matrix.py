@@ -219,6 +219,9 @@ def _make_records(w: World) -> None:
     # targets: one target's key
     ids["key"] = w.ok("trust_hr", "targets", "GET", "/targets")[0]["key"]
     ids["checked_id"] = _checked_file(w, "trust_hr")  # what the people denied try to import
+    # directory: a subject access request about the staff member, opened by trust HR
+    ids["request_id"] = w.ok("trust_hr", "directory", "POST", "/subject-access-requests",
+                             json_body={"staff_id": me})["id"]
 
 
 def _objective(w: World) -> dict:
@@ -339,6 +342,10 @@ def _checked_file(w: World, role: str) -> str:
 
 
 case("directory", "POST", "/imports/staff", query=lambda w: {"dry_run": "true"}, csv=_staff_file)
+case("directory", "GET", "/subject-access-requests")
+case("directory", "POST", "/subject-access-requests", body=lambda w: {"staff_id": w.ids["staff_id"]})
+case("directory", "GET", "/subject-access-requests/{request_id}")
+case("directory", "GET", "/subject-access-requests/{request_id}/bundle")
 case("directory", "POST", "/imports/staff/checked/{checked_id}", params={"checked_id": "checked_id"},
      fresh_by_caller={"checked_id": _checked_file})
 

@@ -107,9 +107,9 @@ def test_every_contract_belongs_to_the_service_that_publishes_it():
 
     owners = {event_type: owner(event_type) for event_type, _ in contracts() if not event_type.startswith("msgtest.")}
     assert {t for t, o in owners.items() if o == "directory"} == {t for t in owners if t.split(".")[0] in
-                                                                   ("staff", "academy")}
+                                                                   ("staff", "academy", "subject_access")}
     assert all(o == t.split(".")[0] for t, o in owners.items() if o != "directory")
-    assert set(owners.values()) == {"directory", "appraisal", "cpd", "targets", "wellbeing"}
+    assert set(owners.values()) == {"directory", "appraisal", "cpd", "notifications", "targets", "wellbeing"}
 
 
 def test_an_envelope_that_came_under_another_types_routing_key_is_dropped_unapplied(caplog):

@@ -8,11 +8,10 @@ from staffroom_shared.config import ServiceConfig
 from staffroom_shared.runner import migrate as run_migrations
 
 from .adapters.orm import metadata, start_mappers
+from .service.handlers import HANDLERS  # noqa: F401  (the events this service consumes)
 
 NAME = "directory"
 MIGRATIONS = Path(__file__).parent / "migrations"
-# The directory is the source of staff events; it consumes none.
-HANDLERS: dict = {}
 
 
 def build(config: ServiceConfig | None = None, **kwargs) -> ServiceContext:

@@ -6,6 +6,8 @@ EXPECTED_PATHS = {
     "/staff": {"get", "post"}, "/staff/me": {"get"}, "/staff/{staff_id}": {"get", "patch"},
     "/staff/{staff_id}/promotion": {"post"}, "/staff/{staff_id}/leaving": {"post"}, "/imports/staff": {"post"},
     "/imports/staff/checked/{checked_id}": {"post"}, "/audit": {"get"},
+    "/subject-access-requests": {"get", "post"}, "/subject-access-requests/{request_id}": {"get"},
+    "/subject-access-requests/{request_id}/bundle": {"get"},
 }
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 

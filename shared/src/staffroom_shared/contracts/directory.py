@@ -68,3 +68,13 @@ class AcademyRegisteredV1(Schema):
 @contract("academy.updated", 1)
 class AcademyUpdatedV1(AcademyRegisteredV1):
     pass
+
+
+@contract("subject_access.requested", 1)
+class SubjectAccessRequestedV1(Schema):
+    """Someone asked for a copy of their personal data (UK GDPR Article 15): every service that holds personal
+    data answers with `<service>.subject_access_answered` (contracts.subject_access; docs/privacy.md)."""
+
+    request_id = fields.UUID(required=True)
+    staff_id = fields.UUID(required=True)
+    received_on = fields.Date(required=True)

@@ -16,6 +16,7 @@ from ..adapters.orm import academies, trained_appraisers
 from ..adapters.repository import AppraisalRepository
 from ..domain.model import StaffRecord
 from . import events
+from .subject_access import on_subject_access_requested
 
 log = logging.getLogger(__name__)
 STAFF_FIELDS = ("academy_id", "first_name", "last_name", "email", "staff_type", "post", "start_date",
@@ -118,4 +119,5 @@ HANDLERS = {
     "cpd.completed": on_cpd_completed,
     "academy.registered": on_academy,
     "academy.updated": on_academy,
+    "subject_access.requested": on_subject_access_requested,
 }

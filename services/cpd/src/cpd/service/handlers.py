@@ -16,6 +16,7 @@ from staffroom_shared.uow import UnitOfWork
 from ..adapters.orm import academies, enrolments, nominations, plan_items, secondments, shadowings, staff
 from ..adapters.orm import plans as plans_table
 from . import plans
+from .subject_access import on_subject_access_requested
 
 log = logging.getLogger(__name__)
 ERASED = "Removed when the record's retention ended"  # where text about an erased person was (issue 21)
@@ -128,4 +129,5 @@ HANDLERS = {
     "academy.registered": on_academy,
     "academy.updated": on_academy,
     "appraisal.development_need_identified": on_development_need,
+    "subject_access.requested": on_subject_access_requested,
 }

@@ -1,12 +1,13 @@
 """Tables for the directory, mapped onto the plain domain classes (the domain never imports this)."""
 from __future__ import annotations
 
-from sqlalchemy import Column, Date, ForeignKey, Index, Integer, LargeBinary, Numeric, String, Table, Uuid
+from sqlalchemy import JSON, Column, Date, ForeignKey, Index, Integer, LargeBinary, Numeric, String, Table, Uuid
 from sqlalchemy.orm import registry
 
 from staffroom_shared.db import UtcDateTime, new_metadata
 
 from ..domain.model import Academy, StaffMember
+from ..domain.subject_access import SubjectAccessRequest
 
 metadata = new_metadata()
 mapper_registry = registry(metadata=metadata)
@@ -49,6 +50,25 @@ checked_imports = Table(  # a staff file HR checked without importing, kept for 
     Column("checked_at", UtcDateTime, nullable=False, index=True),
 )
 
+subject_access_requests = Table(  # a request for a copy of a person's data (issue 21; domain.subject_access)
+    "subject_access_requests", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("staff_id", Uuid, ForeignKey("staff.id"), nullable=False, index=True),
+    Column("requested_by", String(200), nullable=False),
+    Column("received_on", Date, nullable=False),
+    Column("respond_by", Date, nullable=False),
+    Column("opened_at", UtcDateTime, nullable=False),
+    Column("answered_at", UtcDateTime, nullable=True),
+)
+
+subject_access_answers = Table(  # each service's answer: what it holds about the person, as it sent it
+    "subject_access_answers", metadata,
+    Column("request_id", Uuid, ForeignKey("subject_access_requests.id", ondelete="CASCADE"), primary_key=True),
+    Column("service", String(50), primary_key=True),
+    Column("received_at", UtcDateTime, nullable=False),
+    Column("answer", JSON, nullable=False),
+)
+
 _mapped = False
 
 
@@ -59,4 +79,5 @@ def start_mappers() -> None:
         return
     mapper_registry.map_imperatively(Academy, academies)
     mapper_registry.map_imperatively(StaffMember, staff)
+    mapper_registry.map_imperatively(SubjectAccessRequest, subject_access_requests)
     _mapped = True

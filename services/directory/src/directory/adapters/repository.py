@@ -9,7 +9,9 @@ from sqlalchemy import bindparam, exists, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from ..domain.model import MAX_CHAIN, Academy, StaffMember
+from ..domain.subject_access import SubjectAccessRequest
 from .orm import staff as staff_table
+from .orm import subject_access_answers as answers_table
 
 
 @dataclass
@@ -111,3 +113,30 @@ class DirectoryRepository:
         """Leavers whose leaving date is before `left_before` and whose record is not yet anonymised."""
         return list(self.session.scalars(select(StaffMember).where(
             staff_table.c.leaving_date < left_before, staff_table.c.erased_on.is_(None)).order_by(staff_table.c.leaving_date)))
+
+    def subject_access_request(self, request_id: uuid.UUID) -> SubjectAccessRequest | None:
+        return self.session.get(SubjectAccessRequest, request_id)
+
+    def subject_access_requests(self, staff_id: uuid.UUID | None = None) -> list[SubjectAccessRequest]:
+        """Newest first; one person's, or everyone's."""
+        query = select(SubjectAccessRequest).order_by(SubjectAccessRequest.opened_at.desc(), SubjectAccessRequest.id)
+        if staff_id is not None:
+            query = query.where(SubjectAccessRequest.staff_id == staff_id)
+        return list(self.session.scalars(query))
+
+    def subject_access_answers(self, request_id: uuid.UUID) -> dict[str, dict]:
+        """Each service's answer to the request, by service."""
+        rows = self.session.execute(select(answers_table.c.service, answers_table.c.answer)
+                                    .where(answers_table.c.request_id == request_id))
+        return {service: answer for service, answer in rows}
+
+    def answered(self, request_id: uuid.UUID) -> set[str]:
+        return set(self.session.scalars(select(answers_table.c.service).where(answers_table.c.request_id == request_id)))
+
+    def keep_answer(self, request_id: uuid.UUID, service: str, answer: dict, at) -> bool:
+        """Keep a service's answer; False if that service had already answered (a redelivery, or a second event)."""
+        if service in self.answered(request_id):
+            return False
+        self.session.execute(answers_table.insert().values(request_id=request_id, service=service, received_at=at,
+                                                           answer=answer))
+        return True

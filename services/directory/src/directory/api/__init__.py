@@ -10,13 +10,14 @@ from .. import bootstrap
 
 
 def create_app(config: ServiceConfig | None = None) -> Flask:
-    from .views import academies_blp, imports_blp, staff_blp
+    from .views import academies_blp, imports_blp, staff_blp, subject_access_blp
 
     context = bootstrap.build(config)
     context.config.secret_key()  # a checked staff file is kept sealed: refuse to start without a usable key
     return create_service_app(
         context, title="Staffroom directory", version="1",
         description="Academies, staff, posts, line management, starters, promotions and leavers. "
-                    "Publishes staff.joined, staff.updated, staff.promoted and staff.left.",
-        blueprints=[academies_blp, staff_blp, imports_blp],
+                    "Publishes staff.joined, staff.updated, staff.promoted, staff.left and staff.erased; "
+                    "opens subject access requests and gathers every service's answer.",
+        blueprints=[academies_blp, staff_blp, imports_blp, subject_access_blp],
     )

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from staffroom_shared.storable import Date, DateTime, one_line
+from staffroom_shared.storable import AwareDateTime, Date, DateTime, one_line
 
 from ..domain.model import PHASES, STAFF_TYPES
 
@@ -135,3 +135,26 @@ class ImportResultSchema(Schema):
     checked_id = fields.UUID(allow_none=True, metadata={
         "description": "a check-only run's file, kept for you to import as checked: POST /imports/staff/checked/{id}"})
     checked_until = DateTime(allow_none=True)
+
+
+class SubjectAccessOpenSchema(Schema):
+    staff_id = fields.UUID(required=True, metadata={"description": "whose data: anyone (trust HR, the data protection "
+                                                                   "officer) or yourself"})
+
+
+class SubjectAccessQuerySchema(Schema):
+    staff_id = fields.UUID(metadata={"description": "one person's requests (trust HR and the DPO)"})
+
+
+class SubjectAccessRequestSchema(Schema):
+    id = fields.UUID()
+    staff_id = fields.UUID()
+    name = fields.String(metadata={"description": "the person's name as the directory has it now"})
+    requested_by = fields.String(metadata={"description": "who opened it: a staff id"})
+    received_on = Date(metadata={"description": "the day the request was received: the time limit runs from it"})
+    respond_by = Date(metadata={"description": "the last day to answer: one month, as the ICO counts it"})
+    opened_at = AwareDateTime()
+    answered_at = AwareDateTime(allow_none=True, metadata={"description": "when every service had answered"})
+    status = fields.String(validate=validate.OneOf(("gathering", "ready")))
+    answered = fields.List(fields.String(), metadata={"description": "the services that have answered"})
+    waiting_for = fields.List(fields.String(), metadata={"description": "the services yet to answer"})

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import request
+from flask import Response, request
 from flask.views import MethodView
 from marshmallow import RAISE
 
@@ -15,11 +15,15 @@ from staffroom_shared.principal import Principal
 
 from ..adapters.repository import DirectoryRepository, StaffFilter
 from ..service import staff as commands
+from ..service import subject_access
 from ..service.staff_import import import_checked, import_staff, keep_checked
 from . import schemas
 
 academies_blp = Blueprint("academies", __name__, url_prefix="/academies", description="The trust's academies")
 staff_blp = Blueprint("staff", __name__, url_prefix="/staff", description="Members of staff and line management")
+subject_access_blp = Blueprint(
+    "subject_access", __name__, url_prefix="/subject-access-requests",
+    description="Subject access requests: a copy of everything Staffroom holds about a person (UK GDPR Article 15)")
 imports_blp = Blueprint("imports", __name__, url_prefix="/imports", description="Staff CSV imports from a MIS/HR export")
 
 
@@ -222,3 +226,57 @@ def _uploaded_file() -> bytes:
 
 def _not_found(what: str, ident) -> None:
     raise NotFound(f"there is no {what} with id {ident}")
+
+
+def _described(request_, repo: DirectoryRepository) -> dict:
+    person = repo.staff_member(request_.staff_id)
+    answered = repo.answered(request_.id)
+    return {**{name: getattr(request_, name) for name in (
+                "id", "staff_id", "requested_by", "received_on", "respond_by", "opened_at", "answered_at")},
+            "name": f"{person.first_name} {person.last_name}".strip(),
+            "status": "ready" if request_.ready else "gathering",
+            "answered": sorted(answered), "waiting_for": sorted(set(subject_access.expected()) - answered)}
+
+
+@subject_access_blp.route("")
+class SubjectAccessRequests(MethodView):
+    @subject_access_blp.arguments(schemas.SubjectAccessQuerySchema, location="query", unknown=RAISE)
+    @subject_access_blp.response(200, schemas.SubjectAccessRequestSchema(many=True))
+    def get(self, args):
+        """Requests, newest first: trust HR and the data protection officer everyone's; others their own."""
+        principal, repo = authenticate(), _repo()
+        return [_described(r, repo) for r in subject_access.visible(principal, args.get("staff_id"), repo)]
+
+    @subject_access_blp.arguments(schemas.SubjectAccessOpenSchema)
+    @subject_access_blp.response(201, schemas.SubjectAccessRequestSchema)
+    @subject_access_blp.alt_response(409, description="their record was anonymised, or your own request is still "
+                                                      "being gathered",
+                                     content_type="application/problem+json")
+    def post(self, data):
+        """Open a request for a copy of a person's data: trust HR and the data protection officer for anyone,
+        anyone for themselves. Every service answers over the bus; the bundle is ready when all have."""
+        principal = authenticate()
+        opened = subject_access.open_request(_uow(principal), principal, data["staff_id"])
+        return _described(opened, _repo())
+
+
+@subject_access_blp.route("/<uuid:request_id>")
+class SubjectAccessRequestResource(MethodView):
+    @subject_access_blp.response(200, schemas.SubjectAccessRequestSchema)
+    def get(self, request_id: uuid.UUID):
+        """One request and its progress (404 unless it is yours, or you are trust HR or the DPO)."""
+        repo = _repo()
+        return _described(subject_access.request_for(authenticate(), repo, request_id), repo)
+
+
+@subject_access_blp.route("/<uuid:request_id>/bundle")
+class SubjectAccessBundle(MethodView):
+    @subject_access_blp.response(200, description="a zip: summary.html and one JSON file per service",
+                                 content_type="application/zip")
+    @subject_access_blp.alt_response(409, description="still being gathered", content_type="application/problem+json")
+    def get(self, request_id: uuid.UUID):
+        """Download the copy (audited)."""
+        principal = authenticate()
+        name, data = subject_access.download(_uow(principal), principal, request_id)
+        return Response(data, mimetype="application/zip", headers={
+            "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})

@@ -12,7 +12,9 @@ from staffroom_shared import retention
 from staffroom_shared.retention import LIMITATION, Period, Record, forget_in_audit, forget_sent_events, platform_records, rows_older_than
 from staffroom_shared.uow import UnitOfWork
 
-from ..adapters.orm import checked_imports, metadata
+from sqlalchemy import delete, select
+
+from ..adapters.orm import checked_imports, metadata, subject_access_answers, subject_access_requests
 from ..adapters.repository import DirectoryRepository
 
 
@@ -20,12 +22,20 @@ def _erase_leavers(uow: UnitOfWork, cutoff: date, today: date) -> int:
     erased = DirectoryRepository(uow.session).leavers_to_erase(cutoff)
     for member in erased:
         member.erase(today)
+        uow.session.execute(delete(subject_access_requests).where(subject_access_requests.c.staff_id == member.id))
         forget_in_audit(uow, [member.id])
         forget_sent_events(uow, member.id)
         uow.emit("staff.erased", {**member.snapshot(), "erased_on": today}, academy_id=member.academy_id)
         uow.audit("staff.erased", "staff", member.id, {"erased_on": today})
     uow.session.flush()
     return len(erased)
+
+
+def _copies_answered_before(uow: UnitOfWork, cutoff: date, _today: date) -> int:
+    """A request's copy of the person's data (each service's answer); the request itself (who asked, when, when it
+    was answered) stays with the person's record."""
+    answered = select(subject_access_requests.c.id).where(subject_access_requests.c.answered_at < retention.start_of(cutoff))
+    return uow.session.execute(delete(subject_access_answers).where(subject_access_answers.c.request_id.in_(answered))).rowcount
 
 
 RECORDS = (
@@ -36,6 +46,10 @@ RECORDS = (
     Record("leavers", "a leaver's personnel record: name, email address, staff code, line manager, reason for "
            "leaving, and with it what every service holds about them", Period(6, "year"), "the leaving date",
            LIMITATION, _erase_leavers),
+    Record("subject_access_copies", "the copy of a person's data gathered for a subject access request",
+           Period(3, "month"), "the day every service had answered", "Staffroom's own: time to download the copy "
+           "and to answer questions about it; the records it copies stay where they are kept",
+           _copies_answered_before),
 )
 
 

@@ -18,6 +18,7 @@ from staffroom_shared.uow import UnitOfWork
 
 from ..adapters.orm import deliveries, hr_contacts, messages, preferences, quiet_hours, reminders, staff
 from ..domain.rules import CANCELS, CATEGORIES, REMINDERS, RULES, Draft, Person, drafts_for
+from .subject_access import on_subject_access_requested
 
 STAFF_FIELDS = ("academy_id", "first_name", "last_name", "email", "line_manager_id", "leaving_date")
 UK = ZoneInfo("Europe/London")
@@ -154,4 +155,5 @@ HANDLERS = {
     "staff.left": on_staff_changed,
     "staff.erased": on_staff_erased,
     **{event_type: on_event for event_type in (*RULES, *REMINDERS, *CANCELS)},
+    "subject_access.requested": on_subject_access_requested,
 }

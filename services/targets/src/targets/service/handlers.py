@@ -25,6 +25,7 @@ from ..adapters.orm import (
 from ..adapters.sql import insert_missing, upsert
 from ..domain.targets import FIRST_YEAR_MONTHS, LEADERSHIP_KINDS, THIRD_ANNIVERSARY_MONTHS, add_months
 from . import evaluation
+from .subject_access import on_subject_access_requested
 
 # The directory's events about a person; all but staff.promoted carry only the newest record (service.retention).
 SNAPSHOT_EVENTS = ("staff.joined", "staff.updated", "staff.left")
@@ -273,4 +274,5 @@ def handle(uow: UnitOfWork, event: Event) -> None:
     evaluation.mark_pending(uow.session, MOVES[event.type])
 
 
-HANDLERS = {event_type: handle for event_type in APPLY}
+# A subject access request is answered, not kept: it changes no figure, and a rebuild must not answer it again.
+HANDLERS = {**{event_type: handle for event_type in APPLY}, "subject_access.requested": on_subject_access_requested}

@@ -8,6 +8,7 @@ from staffroom_shared.retention import forget_sent_events
 from staffroom_shared.uow import UnitOfWork
 
 from ..adapters.orm import academies, staff
+from .subject_access import on_subject_access_requested
 
 STAFF_FIELDS = ("academy_id", "first_name", "last_name", "email", "staff_type", "start_date", "leaving_date")
 
@@ -41,4 +42,5 @@ HANDLERS = {
     "staff.erased": on_staff_erased,
     "academy.registered": on_academy,
     "academy.updated": on_academy,
+    "subject_access.requested": on_subject_access_requested,
 }

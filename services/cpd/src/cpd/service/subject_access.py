@@ -1,0 +1,23 @@
+"""What the CPD service holds about a person, for a subject access request (issue 21; docs/privacy.md)."""
+from __future__ import annotations
+
+from staffroom_shared.subject_access import Holding, answerer, subject, under
+
+from ..adapters.orm import agreements, enrolments, nominations, plan_items, plans, secondments, shadowings, staff
+
+_their_plan = subject(plans.c.staff_id)
+
+HOLDINGS = (
+    Holding("your details as the directory shared them", staff, subject(staff.c.staff_id)),
+    Holding("your development plan", plans, _their_plan),
+    Holding("the items in your development plan", plan_items, under(plan_items.c.plan_id, plans, _their_plan)),
+    Holding("your places on courses and programmes, with your reasons and the decisions", enrolments,
+            subject(enrolments.c.staff_id)),
+    Holding("your training agreements (repayment if you leave)", agreements,
+            subject(agreements.c.staff_id)),
+    Holding("your nominations as a future leader", nominations, subject(nominations.c.staff_id)),
+    Holding("your shadowing placements", shadowings, subject(shadowings.c.staff_id)),
+    Holding("your secondments", secondments, subject(secondments.c.staff_id)),
+)
+
+on_subject_access_requested = answerer("cpd", HOLDINGS)

@@ -1,0 +1,51 @@
+"""Subject access requests (UK GDPR Article 15; issue 21): when one must be answered, and when it is complete.
+
+The time limit is the ICO's: from the day the request is received (working day or not) to the corresponding
+calendar date in the next month; the last day of that month if it has no such date (31 January: 28 or 29
+February); and, if that day is a weekend or a bank holiday, the next working day (ico.org.uk, "SAR checklist for
+SMEs: I need to complete a SAR"; docs/privacy.md). Bank holidays are England's, from the `holidays` package.
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+import holidays
+from dateutil.relativedelta import relativedelta
+
+_BANK_HOLIDAYS = holidays.country_holidays("GB", subdiv="ENG")
+
+
+def respond_by(received_on: date) -> date:
+    """The last day to answer a request received on `received_on`."""
+    day = received_on + relativedelta(months=1)  # relativedelta keeps to the month's last day when it is shorter
+    while day.weekday() >= 5 or day in _BANK_HOLIDAYS:
+        day += timedelta(days=1)
+    return day
+
+
+@dataclass(eq=False)
+class SubjectAccessRequest:
+    staff_id: uuid.UUID
+    requested_by: str  # who opened it: the person themselves, trust HR or the data protection officer
+    received_on: date
+    opened_at: datetime
+    respond_by: date = None  # type: ignore[assignment]  (worked out from received_on)
+    answered_at: datetime | None = None  # when the last service's answer arrived: the bundle is ready
+    id: uuid.UUID = field(default_factory=uuid.uuid4)
+
+    def __post_init__(self) -> None:
+        if self.respond_by is None:
+            self.respond_by = respond_by(self.received_on)
+
+    def take_answer(self, services_answered: set[str], expected: tuple[str, ...], now: datetime) -> bool:
+        """Note that `services_answered` have answered; True when that completes the request."""
+        if self.answered_at is None and set(expected) <= services_answered:
+            self.answered_at = now
+            return True
+        return False
+
+    @property
+    def ready(self) -> bool:
+        return self.answered_at is not None

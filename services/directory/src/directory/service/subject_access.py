@@ -1,0 +1,120 @@
+"""Subject access requests (issue 21; docs/privacy.md): opening one, gathering every service's answer, the bundle.
+
+Trust HR or the data protection officer may open a request for anyone; a member of staff for themselves. The
+directory answers for itself at once, announces subject_access.requested, and each service answers over the bus
+(staffroom_shared.subject_access); when all have, the bundle is ready to download, by whoever could open it.
+"""
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import date, datetime, timezone
+
+from staffroom_shared.contracts.subject_access import answering
+from staffroom_shared.errors import Conflict, NotFound
+from staffroom_shared.events import Event, contracts, owner
+from staffroom_shared.principal import Principal
+from staffroom_shared.subject_access import PLATFORM_LEFT_OUT, Holding, collect, subject
+from staffroom_shared.uow import UnitOfWork
+
+from ..adapters import bundle
+from ..adapters.orm import metadata, staff, subject_access_requests
+from ..adapters.repository import DirectoryRepository
+from ..domain.subject_access import SubjectAccessRequest
+
+log = logging.getLogger(__name__)
+
+HOLDINGS = (
+    Holding("your record in the trust's directory", staff, subject(staff.c.id)),
+    Holding("your requests for a copy of your data", subject_access_requests,
+            subject(subject_access_requests.c.staff_id)),
+)
+
+
+def expected() -> tuple[str, ...]:
+    """Every service whose answer makes the bundle: the directory and each that answers over the bus."""
+    return ("directory", *answering())
+
+
+def may_ask_for(principal: Principal, staff_id: uuid.UUID) -> bool:
+    """Trust HR and the data protection officer for anyone; everyone else for themselves only."""
+    return principal.has_role("trust_hr", "dpo") or principal.staff_id == staff_id
+
+
+def open_request(uow: UnitOfWork, principal: Principal, staff_id: uuid.UUID) -> SubjectAccessRequest:
+    now = datetime.now(timezone.utc)
+    with uow:
+        repo = DirectoryRepository(uow.session)
+        person = repo.staff_member(staff_id) if may_ask_for(principal, staff_id) else None
+        if person is None:  # someone else's record is 404 whether or not it exists
+            raise NotFound(f"no member of staff {staff_id}")
+        if person.erased_on is not None:
+            raise Conflict("this person's record was anonymised when its retention ended: Staffroom holds nothing "
+                           "about them any more")
+        if principal.staff_id == staff_id and any(not r.ready for r in repo.subject_access_requests(staff_id)):
+            raise Conflict("you already have a request being gathered: it will be ready to download shortly")
+        request = SubjectAccessRequest(staff_id=staff_id, requested_by=principal.actor, received_on=now.date(),
+                                       opened_at=now)
+        uow.session.add(request)
+        uow.session.flush()
+        uow.emit("subject_access.requested", {"request_id": request.id, "staff_id": staff_id,
+                                              "received_on": request.received_on}, academy_id=person.academy_id)
+        uow.audit("subject_access.opened", "subject_access_request", request.id, {"staff_id": str(staff_id)})
+        repo.keep_answer(request.id, "directory", {
+            "request_id": str(request.id), "staff_id": str(staff_id),
+            "records": collect(uow.session, HOLDINGS, staff_id, metadata.tables["audit_log"]),
+            "left_out": list(PLATFORM_LEFT_OUT)}, now)
+        request.take_answer({"directory"}, expected(), now)
+        uow.commit()
+        return request
+
+
+def on_answered(uow: UnitOfWork, event: Event) -> None:
+    """A service's answer: kept once; the request is complete when every service has answered."""
+    service = owner(event.type)
+    repo = DirectoryRepository(uow.session)
+    request = repo.subject_access_request(event.payload["request_id"])
+    if request is None or request.staff_id != event.payload["staff_id"]:
+        log.warning("%s answered a subject access request that is not open here (%s); dropped", service,
+                    event.payload["request_id"])
+        return
+    now = datetime.now(timezone.utc)
+    if repo.keep_answer(request.id, service, _wire(event), now):
+        request.take_answer(repo.answered(request.id), expected(), now)
+
+
+def _wire(event: Event) -> dict:
+    """The answer as it came over the bus (its contract's JSON form), to keep as it is."""
+    return contracts()[(event.type, event.version)].dump(event.payload)
+
+
+def visible(principal: Principal, staff_id: uuid.UUID | None, repo: DirectoryRepository) -> list[SubjectAccessRequest]:
+    """The requests the caller may see: trust HR and the DPO everyone's (or one person's); others their own."""
+    if principal.has_role("trust_hr", "dpo"):
+        return repo.subject_access_requests(staff_id)
+    if staff_id is not None and staff_id != principal.staff_id:
+        return []
+    return repo.subject_access_requests(principal.staff_id) if principal.staff_id else []
+
+
+def request_for(principal: Principal, repo: DirectoryRepository, request_id: uuid.UUID) -> SubjectAccessRequest:
+    request = repo.subject_access_request(request_id)
+    if request is None or not may_ask_for(principal, request.staff_id):
+        raise NotFound(f"no subject access request {request_id}")
+    return request
+
+
+def download(uow: UnitOfWork, principal: Principal, request_id: uuid.UUID, today: date | None = None) -> tuple[str, bytes]:
+    """The bundle (a zip: a readable summary and each service's JSON), its download audited."""
+    with uow:
+        repo = DirectoryRepository(uow.session)
+        request = request_for(principal, repo, request_id)
+        if not request.ready:
+            waiting = sorted(set(expected()) - repo.answered(request.id))
+            raise Conflict(f"the copy is still being gathered: waiting for {', '.join(waiting)}")
+        person = repo.staff_member(request.staff_id)
+        data = bundle.make(request, person, repo.subject_access_answers(request.id), expected(),
+                           today or date.today())
+        uow.audit("subject_access.downloaded", "subject_access_request", request.id)
+        uow.commit()
+        return bundle.filename(request, person), data

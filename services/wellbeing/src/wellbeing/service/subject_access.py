@@ -1,0 +1,20 @@
+"""What the wellbeing service holds about a person, for a subject access request (issue 21; docs/privacy.md): that
+they were invited to a survey, never what they answered."""
+from __future__ import annotations
+
+from staffroom_shared.subject_access import Holding, answerer, subject
+
+from ..adapters.orm import invitations, staff
+
+HOLDINGS = (
+    Holding("your details as the directory shared them", staff, subject(staff.c.staff_id)),
+    Holding("the surveys you were invited to", invitations, subject(invitations.c.staff_id),
+            withheld=("token_hash",)),
+)
+
+LEFT_OUT = (
+    "Your survey answers and comments: surveys are anonymous. Answers are stored with nothing that links them to "
+    "you, so nobody, Staffroom included, can find which are yours, and they cannot be part of this copy.",
+)
+
+on_subject_access_requested = answerer("wellbeing", HOLDINGS, LEFT_OUT)

@@ -1,0 +1,51 @@
+"""Each service's answer to a subject access request (subject_access.requested): every record it holds about the
+person, and what it leaves out and why (staffroom_shared.subject_access). The directory waits for one answer from
+each service that has a contract here, and makes the bundle."""
+from marshmallow import Schema, fields, validate
+
+from ..events import contract
+
+
+class Records(Schema):
+    key = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    what = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    rows = fields.List(fields.Dict(keys=fields.String()), required=True)
+
+
+class SubjectAccessAnswer(Schema):
+    request_id = fields.UUID(required=True)
+    staff_id = fields.UUID(required=True)
+    records = fields.List(fields.Nested(Records), required=True)
+    left_out = fields.List(fields.String(validate=validate.Length(min=1, max=1000)), required=True)
+
+
+@contract("appraisal.subject_access_answered", 1)
+class AppraisalSubjectAccessAnsweredV1(SubjectAccessAnswer):
+    pass
+
+
+@contract("cpd.subject_access_answered", 1)
+class CpdSubjectAccessAnsweredV1(SubjectAccessAnswer):
+    pass
+
+
+@contract("notifications.subject_access_answered", 1)
+class NotificationsSubjectAccessAnsweredV1(SubjectAccessAnswer):
+    pass
+
+
+@contract("targets.subject_access_answered", 1)
+class TargetsSubjectAccessAnsweredV1(SubjectAccessAnswer):
+    pass
+
+
+@contract("wellbeing.subject_access_answered", 1)
+class WellbeingSubjectAccessAnsweredV1(SubjectAccessAnswer):
+    pass
+
+
+def answering() -> tuple[str, ...]:
+    """The services that answer a subject access request."""
+    from ..events import contracts, owner
+
+    return tuple(sorted(owner(t) for t, _ in contracts() if t.endswith(".subject_access_answered")))

@@ -1,0 +1,219 @@
+"""Subject access across services (issue 21): a request opened in the directory is answered by every service over
+the bus, and the bundle holds every row about the person in every service, and nothing about anyone else.
+
+"Every row about her" is worked out here without the services' own lists: every row, in every table of every
+service's database, that holds her id in a column (or a JSON key) that names its subject, or that holds text only she
+wrote, together with the rows that belong to those through a foreign key. Columns that name someone acting on
+another person's record (an appraiser, an approver) are listed below; copies are left out (the messages between
+services, which the bundle says it leaves out, and the answers that make up bundles).
+"""
+from __future__ import annotations
+
+import io
+import json
+import time
+import uuid
+import zipfile
+from datetime import date
+
+import pytest
+from sqlalchemy import MetaData, select
+
+from staffroom.testing import suite_on
+from staffroom_shared.testing import wait_for
+
+SERVICES = ("directory", "appraisal", "cpd", "wellbeing", "notifications", "targets")
+# Someone acting on (or named beside) another person's record: the record is that other person's.
+ACTING = {"appraiser_id", "observer_id", "completed_by", "sent_by", "recorded_by", "nominated_by",
+          "manager_approved_by", "hr_approved_by", "host_staff_id", "line_manager_id", "carried_by", "actor",
+          "requested_by", "decided_by"}
+# Copies: the messages between services, and the answers that make up bundles (this one included).
+COPIES = {"outbox", "inbox", "subject_access_answers"}
+
+
+@pytest.fixture(params=[pytest.param("embedded"), pytest.param("rabbitmq", marks=pytest.mark.integration)])
+def trust(request, tmp_path):
+    with suite_on(request.param, tmp_path / "data", "sar") as suite:
+        yield suite
+
+
+def _ids(value) -> set[str]:
+    return {str(value), str(value).replace("-", "")}
+
+
+def _names(value, person: set[str], key: str | None = None) -> bool:
+    """Whether a stored value names the person as its subject (JSON searched key by key)."""
+    if isinstance(value, dict):
+        return any(_names(v, person, k) for k, v in value.items() if k not in ACTING)
+    if isinstance(value, list):
+        return any(_names(v, person, key) for v in value)
+    if isinstance(value, str) and value.startswith(("{", "[")):
+        try:
+            return _names(json.loads(value), person, key)
+        except ValueError:
+            pass
+    return str(value).replace("-", "") in {p.replace("-", "") for p in person}
+
+
+def rows_about(engine, staff_id: str, marks: tuple[str, ...]) -> dict[str, set[tuple]]:
+    """Per table, the primary keys (as text) of the rows about the person, found as the module docstring says."""
+    metadata = MetaData()
+    metadata.reflect(engine)
+    person, found = _ids(staff_id), {}
+    with engine.connect() as conn:
+        tables = [t for t in metadata.sorted_tables if t.name not in COPIES]
+        for table in tables:
+            keys = [c.name for c in table.primary_key.columns]
+            for row in conn.execute(select(table)).mappings():
+                text = json.dumps({k: str(v) for k, v in row.items()})
+                if (any(_names(v, person, k) for k, v in row.items() if k not in ACTING)
+                        or any(mark in text for mark in marks)):
+                    found.setdefault(table.name, set()).add(tuple(str(row[k]).replace("-", "") for k in keys))
+        changed = True
+        while changed:  # rows belonging to those rows, through a foreign key
+            changed = False
+            for table in tables:
+                keys = [c.name for c in table.primary_key.columns]
+                for fk in table.foreign_keys:
+                    parent = fk.column.table.name
+                    if parent == table.name or parent not in found:
+                        continue
+                    parents = {p[0] for p in found[parent]}
+                    for row in conn.execute(select(table)).mappings():
+                        if str(row[fk.parent.name]).replace("-", "") in parents:
+                            pk = tuple(str(row[k]).replace("-", "") for k in keys)
+                            if pk not in found.setdefault(table.name, set()):
+                                found[table.name].add(pk)
+                                changed = True
+    return found
+
+
+def in_bundle(answer: dict, engine) -> dict[str, set[tuple]]:
+    metadata = MetaData()
+    metadata.reflect(engine)
+    got = {}
+    for record in answer["records"]:
+        keys = [c.name for c in metadata.tables[record["key"]].primary_key.columns]
+        got[record["key"]] = {tuple(str(row[k]).replace("-", "") for k in keys) for row in record["rows"]}
+    return got
+
+
+def test_a_bundle_holds_every_row_about_the_person_in_every_service_and_nothing_about_anyone_else(trust):
+    suite, clients, headers = trust
+    directory, appraisal, cpd = clients["directory"], clients["appraisal"], clients["cpd"]
+    hr = headers(uuid.uuid4(), roles=("trust_hr",))
+    academy = directory.post("/academies", json={"name": "Oak Academy", "urn": "150001", "phase": "primary"},
+                             headers=hr).get_json()
+    person = {"academy_id": academy["id"], "fte": "1.00", "start_date": "2016-09-01", "staff_type": "teaching"}
+    manager = directory.post("/staff", headers=hr, json={
+        **person, "staff_code": "M1", "first_name": "Priya", "last_name": "Patel", "email": "priya@oak.example",
+        "post": "Head of Maths"}).get_json()
+    people = {}
+    for code, first, last, mark in (("Z1", "Zanele", "Okonkwo", "ZEBRA"), ("O1", "Oliver", "Otterburn", "OTTER")):
+        people[mark] = directory.post("/staff", headers=hr, json={
+            **person, "staff_code": code, "first_name": first, "last_name": last, "email": f"{first.lower()}@oak.example",
+            "post": "Teacher of Maths", "line_manager_id": manager["id"]}).get_json()
+    as_manager = headers(manager["id"], academy_id=academy["id"])
+    cycle = appraisal.post("/cycles", headers=hr, json={
+        "name": "2026/27 teachers", "template": "teachers", "academy_id": academy["id"], "school_year": 2026,
+        "review_window_weeks": 26}).get_json()
+    wait_for(lambda: appraisal.post(f"/cycles/{cycle['id']}/open", headers=hr).get_json().get("appraisal_count") == 3
+             if appraisal.get(f"/cycles/{cycle['id']}", headers=hr).get_json()["status"] == "draft" else True,
+             "everyone in appraisal's copy of the directory")
+    course = cpd.post("/programmes", headers=hr, json={
+        "title": "Questioning", "kind": "internal_course", "provider": "Oak Trust", "delivery_mode": "in_person",
+        "cost": "0.00", "requires_approval": False}).get_json()
+    cohort = cpd.post(f"/programmes/{course['id']}/cohorts", headers=hr, json={
+        "name": "This term", "starts_on": str(date.today()), "ends_on": str(date.today()), "capacity": 10}).get_json()
+    survey = clients["wellbeing"].post("/runs", headers=hr, json={
+        "title": "Autumn pulse", "instruments": ["enps"], "opens_on": str(date.today()),
+        "closes_on": "2099-01-01"}).get_json()
+
+    # Each teacher's records, everywhere, carry their own mark: an appraisal with an objective, an observation and
+    # a review with a development need (which CPD makes a plan item), a place on a course, email choices.
+    for mark, teacher in people.items():
+        me = headers(teacher["id"], academy_id=academy["id"])
+        wait_for(lambda: cpd.get("/plans/me", headers=me).status_code == 200, "them in CPD's copy of the directory")
+        [theirs] = wait_for(lambda: appraisal.get(f"/appraisals?reviewee_id={teacher['id']}", headers=as_manager)
+                            .get_json()["items"], "their appraisal")
+        path = f"/appraisals/{theirs['id']}"
+        objective = appraisal.post(f"{path}/objectives", headers=as_manager, json={
+            "title": f"{mark} algebra", "description": f"{mark}: 80% secure", "type": "pupil_outcomes",
+            "success_criteria": f"{mark} assessment", "standards": ["TS2"]}).get_json()
+        for who in (as_manager, me):
+            assert appraisal.post(f"{path}/objectives/agreement", headers=who).status_code == 200
+        assert appraisal.post(f"{path}/observations", headers=as_manager, json={
+            "kind": "lesson_observation", "observed_on": str(date.today()), "focus": f"{mark} questioning",
+            "strengths": f"{mark} strong", "areas_to_develop": f"{mark} pace"}).status_code == 201
+        assert appraisal.post(f"{path}/reviews/mid-year", headers=as_manager, json={
+            "assessments": {objective["id"]: {"rating": "partially_met", "comment": f"{mark} on track"}},
+            "overall_outcome": "meets_expectations", "summary": f"{mark} summary",
+            "development_needs": [{"area": f"{mark} adaptive teaching", "description": f"{mark} scaffolding"}]}
+        ).status_code == 201
+        assert cpd.post("/enrolments", headers=me, json={"cohort_id": cohort["id"], "reason": f"{mark} reason"}
+                        ).status_code == 201
+        assert clients["notifications"].put("/preferences/quiet-hours", headers=me,
+                                            json={"starts": "21:00", "ends": "07:00"}).status_code == 200
+    assert clients["wellbeing"].post(f"/runs/{survey['id']}/schedule", headers=hr).get_json()["invited"] == 3
+    zanele, oliver = people["ZEBRA"], people["OTTER"]
+    as_zanele = headers(zanele["id"], academy_id=academy["id"])
+    wait_for(lambda: len(clients["notifications"].get("/inbox", headers=as_zanele).get_json()["items"]) >= 4,
+             "her messages")
+    wait_for(lambda: any(i["title"].startswith("ZEBRA") for i in cpd.get("/plans/me", headers=as_zanele)
+                         .get_json()["items"]), "her development need in her plan")
+    time.sleep(2)  # every consumer settles before the databases are read
+
+    # She asks for her own copy; nobody else can see it, and she cannot ask for someone else's.
+    as_oliver = headers(oliver["id"], academy_id=academy["id"])
+    assert directory.post("/subject-access-requests", headers=as_oliver,
+                          json={"staff_id": zanele["id"]}).status_code == 404
+    opened = directory.post("/subject-access-requests", headers=as_zanele, json={"staff_id": zanele["id"]})
+    assert opened.status_code == 201, opened.get_json()
+    request_id = opened.get_json()["id"]
+    assert opened.get_json()["respond_by"] >= opened.get_json()["received_on"]
+    for outsider in (as_oliver, as_manager, headers(uuid.uuid4(), roles=("academy_hr",), academy_id=academy["id"])):
+        assert directory.get(f"/subject-access-requests/{request_id}", headers=outsider).status_code == 404
+        assert directory.get(f"/subject-access-requests/{request_id}/bundle", headers=outsider).status_code == 404
+        assert directory.get("/subject-access-requests", headers=outsider).get_json() == []
+    ready = wait_for(lambda: (r := directory.get(f"/subject-access-requests/{request_id}", headers=as_zanele)
+                              .get_json())["status"] == "ready" and r, "every service's answer")
+    assert ready["waiting_for"] == [] and set(ready["answered"]) == set(SERVICES)
+    download = directory.get(f"/subject-access-requests/{request_id}/bundle", headers=as_zanele)
+    assert download.status_code == 200 and download.mimetype == "application/zip"
+    bundle = zipfile.ZipFile(io.BytesIO(download.data))
+    assert sorted(bundle.namelist()) == sorted(["summary.html", *(f"{s}.json" for s in SERVICES)])
+    answers = {s: json.loads(bundle.read(f"{s}.json")) for s in SERVICES}
+
+    # Every row about her, in every service, is in the bundle...
+    for service in SERVICES:
+        engine = suite.contexts[service].engine
+        about = rows_about(engine, zanele["id"], ("ZEBRA",))
+        got = in_bundle(answers[service], engine)
+        missing = {table: keys - got.get(table, set()) for table, keys in about.items() if keys - got.get(table, set())}
+        assert not missing, f"{service}: rows about her left out of the bundle: {missing}"
+    assert in_bundle(answers["appraisal"], suite.contexts["appraisal"].engine)["objectives"], "she has an objective"
+    assert answers["wellbeing"]["records"][1]["key"] == "invitations" and answers["wellbeing"]["records"][1]["rows"]
+    # ... and nothing about anyone else: not Oliver's records, nor his name, address or id.
+    everything = json.dumps(answers)
+    for trace in ("OTTER", "Otterburn", "oliver@oak.example", oliver["id"]):
+        assert trace not in everything
+    # Her survey answers are not linkable, and the bundle says so; it reads as a page, without ids or ISO dates.
+    summary = bundle.read("summary.html").decode()
+    assert "surveys are anonymous" in summary and "Zanele Okonkwo" in summary and "ZEBRA algebra" in summary
+    assert zanele["id"] not in summary and str(date.today()) not in summary
+    assert f"{date.today().day} {date.today():%B %Y}" in summary
+
+    # The download is in the audit log, and a second request of hers waits for none of the first's answers.
+    audit = directory.get(f"/audit?entity_id={request_id}", headers=hr).get_json()["items"]
+    assert {e["action"] for e in audit} == {"subject_access.opened", "subject_access.downloaded"}
+    assert all(e["actor"] == zanele["id"] for e in audit)
+
+    # The line manager's own copy holds her own records, not those of the appraisals she leads.
+    mine = directory.post("/subject-access-requests", headers=hr, json={"staff_id": manager["id"]}).get_json()
+    wait_for(lambda: directory.get(f"/subject-access-requests/{mine['id']}", headers=hr).get_json()["status"]
+             == "ready", "the manager's copy")
+    theirs = directory.get(f"/subject-access-requests/{mine['id']}/bundle", headers=hr)
+    assert theirs.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(theirs.data)) as zf:
+        text = "".join(zf.read(name).decode() for name in zf.namelist())
+    assert "ZEBRA" not in text and "OTTER" not in text and "Priya Patel" in text
