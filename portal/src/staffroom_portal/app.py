@@ -139,6 +139,7 @@ NAV = [
     ("hr.index", "HR", "hr"),
     ("targets.index", "Targets", "hr"),
     ("hr.audit", "Audit log", "dpo"),  # the data protection officer without an HR role (HR find it on the HR page)
+    ("data.requests", "Subject access", "dpo"),
 ]
 
 

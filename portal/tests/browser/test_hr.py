@@ -372,3 +372,50 @@ def test_trust_hr_reads_each_services_audit_log_in_words_and_academy_hr_cannot(p
     page.goto("/hr")
     expect(page.get_by_role("link", name="Audit log")).to_have_count(0)
     assert page.goto("/hr/audit").status == 403
+
+
+def test_a_member_of_staff_downloads_a_copy_of_their_data_and_trust_hr_opens_one_for_someone(page):
+    """Issue 21: subject access from the portal. A member of staff asks for their own copy and downloads it when every
+    part of Staffroom has answered; trust HR finds someone, opens a request with its deadline, and sees its
+    progress; academy HR cannot see the page. In words, at 1366 and 375 px."""
+    import io
+    import zipfile
+
+    sign_in(page, suggested="member of staff")
+    page.goto("/")
+    page.get_by_role("link", name="Your data").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your data")
+    page.get_by_role("button", name="Get a copy of my data").click()
+    expect(page.get_by_role("status")).to_contain_text("Your copy is being gathered")
+    for _ in range(60):  # every service answers over the bus, usually within a few seconds
+        if page.get_by_role("link", name=re.compile("Download the copy")).count():
+            break
+        page.wait_for_timeout(500)
+        page.reload()
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile("Download the copy")).click()
+    with zipfile.ZipFile(io.BytesIO(open(download.value.path(), "rb").read())) as bundle:
+        assert "summary.html" in bundle.namelist() and "appraisal.json" in bundle.namelist()
+        summary = bundle.read("summary.html").decode()
+    assert "Your personal data held by Staffroom" in summary and "surveys are anonymous" in summary
+    page.get_by_role("button", name="Get a copy of my data").click()  # a second at once is no error page
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your data")
+
+    for width in (1366, 375):
+        page.set_viewport_size({"width": width, "height": 800})
+        sign_in(page, suggested="trust HR")
+        page.goto("/hr")
+        page.get_by_role("link", name="Subject access requests").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Subject access requests")
+        page.get_by_label("Whose data? Name, email or post").fill("a")
+        page.get_by_role("button", name="Find").click()
+        page.get_by_role("button", name=re.compile("^Open a request for ")).first.click()
+        expect(page.get_by_role("status")).to_contain_text("It must be answered by")
+        table = page.get_by_role("table", name="Subject access requests, newest first")
+        expect(table).to_be_visible()
+        shown = page.get_by_role("main").inner_text()
+        assert not re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-|\d{4}-\d{2}-\d{2}|\b[a-z]+\.[a-z_]+\b", shown), shown[:500]
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        assert accessibility_violations(page) == []
+    sign_in(page, suggested="academy HR")
+    assert page.goto("/data/requests").status == 403

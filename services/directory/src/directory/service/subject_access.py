@@ -111,7 +111,8 @@ def download(uow: UnitOfWork, principal: Principal, request_id: uuid.UUID, today
         request = request_for(principal, repo, request_id)
         if not request.ready:
             waiting = sorted(set(expected()) - repo.answered(request.id))
-            raise Conflict(f"the copy is still being gathered: waiting for {', '.join(waiting)}")
+            raise Conflict("the copy is still being gathered: waiting for "
+                           + ", ".join(bundle.SERVICES.get(service, service) for service in waiting))
         person = repo.staff_member(request.staff_id)
         data = bundle.make(request, person, repo.subject_access_answers(request.id), expected(),
                            today or date.today())
