@@ -163,7 +163,7 @@ wellbeing_env=(env DATABASE_URL="$(pg_url wellbeing)" PUBLIC_URL="http://127.0.0
 notifications_env=(env DATABASE_URL="$(pg_url notifications)" PUBLIC_URL="http://127.0.0.1:$proxy_port"
                    SEAL_KEY="$(head -c 32 /dev/urandom | base64)")
 # The directory's SEAL_KEY (its own) seals a staff file HR checked, kept to import as checked.
-directory_env=(env SEAL_KEY="$(head -c 32 /dev/urandom | base64)")
+directory_env=(env SEAL_KEY="$(head -c 32 /dev/urandom | base64)" SCIM_TOKEN=e2e-scim-token-0123456789abcdefghijklmnop)
 # targets sends no links, seals nothing and sends no email: its database is all it needs of its own.
 targets_env=(env DATABASE_URL="$(pg_url targets)")
 # The sender's SMTP settings, as compose gives notifications-sender; the server is the one started below
@@ -529,7 +529,7 @@ check("another link is not held back by the first", s == 404, s)
 EOF
 
 OPERATOR_BUS_URL=$operator_bus "$image_venv/bin/python" - "http://127.0.0.1:$proxy_port" "$work/idp/key.pem" <<'EOF' || { cat "$work/notifications-consumer.log"; tail -n 5 "$work/appraisal-consumer.log" "$work/appraisal-relay.log" "$work/targets-consumer.log" "$work/targets-web.log"; PGPASSWORD=e2e-postgres-password psql -h 127.0.0.1 -p "$pg_port" -U staffroom -d notifications -c 'select * from staff' -c 'select event_type, processed_at from inbox' -c 'select recipient_id, subject from messages' || true; exit 1; }
-import json, os, sys, time, urllib.error, urllib.request, uuid
+import json, os, sys, time, urllib.error, urllib.parse, urllib.request, uuid
 from datetime import datetime, timedelta, timezone
 import jwt
 from kombu import Connection, Queue
@@ -641,6 +641,19 @@ check("appraisal.appraisal_opened reached notifications: the joiner's inbox (GET
       " holds 'Your appraisal for this year is open'",
       s == 200 and inbox.get("total") == 1 and inbox["items"][0]["subject"] == "Your appraisal for this year is open"
       and inbox["items"][0]["category"] == "appraisal", inbox)
+
+# SCIM (issue 21): the identity provider's endpoint through the proxy, with its own token only.
+for bearer, wanted in (("e2e-scim-token-0123456789abcdefghijklmnop", 200), (token, 401)):
+    req = urllib.request.Request(f"{base}/api/directory/scim/v2/Users?filter=" + urllib.parse.quote(
+        f'userName eq "{staff["email"]}"'), headers={"Authorization": "Bearer " + bearer})
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            status, kind, found = r.status, r.headers["Content-Type"], json.loads(r.read())
+    except urllib.error.HTTPError as e:
+        status, kind, found = e.code, e.headers["Content-Type"], json.loads(e.read())
+    check(f"GET /api/directory/scim/v2/Users?filter=userName eq ... -> {wanted} application/scim+json",
+          status == wanted and kind.startswith("application/scim+json")
+          and (wanted != 200 or found["totalResults"] == 1), (status, kind, found))
 
 # Subject access (issue 21): she asks for a copy of her data; every service answers over the bus as its own broker
 # user, and the directory's consumer gathers the answers into one bundle.

@@ -41,6 +41,9 @@ class ServiceConfig:
     # public half to seal them, notifications' email sender the private half to open them.
     survey_link_public: str | None = None
     survey_link_private: str | None = None
+    # The bearer token the identity provider's SCIM client presents to the directory (issue 21; docs/scim.md): at
+    # least 32 characters; unset, provisioning is off.
+    scim_token: str | None = None
     # The data folder, where development keys are made (<data_dir>/dev-keys/); None for a config built in code.
     data_dir: str | None = None
     extra: dict = field(default_factory=dict)
@@ -77,6 +80,7 @@ class ServiceConfig:
             seal_key=get("SEAL_KEY"),
             survey_link_public=get("SURVEY_LINK_PUBLIC_KEY"),
             survey_link_private=get("SURVEY_LINK_PRIVATE_KEY"),
+            scim_token=get("SCIM_TOKEN"),
             data_dir=str(data_dir.resolve()),
         )
         if values["jwt_public_key_file"] is None and values["jwt_jwks_url"] is None and values["env"] != "production":

@@ -546,15 +546,20 @@ AREAS = [("directory", "Staff records"), ("appraisal", "Appraisal"), ("cpd", "CP
          ("notifications", "Notifications"), ("targets", "Targets")]
 # Who acted, when it was not a person: the processes that write audit rows.
 PROCESSES = {"scheduler": "The daily job", "retention": "The retention schedule", "import": "A staff file import",
-             "rebuild": "A rebuild of the targets", "republish": "The directory, republishing staff"}
+             "rebuild": "A rebuild of the targets", "republish": "The directory, republishing staff",
+             "identity-provider": "The trust's identity provider"}
 # Words for what was done, where the recorded action does not read well on its own.
 ACTIONS = {"expired": "Deleted what had expired", "staff.erased": "Anonymised: the record's retention ended",
            "support_plan.read": "Read the support plan", "staff.added": "Added the member of staff",
            "staff.left": "Recorded leaving", "staff.updated": "Changed the record", "staff.promoted": "Recorded a promotion",
-           "staff.imported": "Imported a staff file"}
+           "staff.imported": "Imported a staff file",
+           "staff.deprovisioned": "Deleted in the identity provider (the record is kept)",
+           "subject_access.opened": "Opened a subject access request",
+           "subject_access.downloaded": "Downloaded a copy of someone's data",
+           "subject_access.answered": "Answered a subject access request"}
 RECORDS = {"staff": "Member of staff", "retention": "Retention schedule", "import": "Staff file", "survey_run": "Survey",
            "training_agreement": "Training agreement", "development_plan": "Development plan",
-           "hr_contacts": "HR contacts", "target": "Target"}
+           "hr_contacts": "HR contacts", "target": "Target", "subject_access_request": "Subject access request"}
 UUID = re.compile(rf"^{ID_PATTERN}$")
 
 

@@ -69,6 +69,14 @@ subject_access_answers = Table(  # each service's answer: what it holds about th
     Column("answer", JSON, nullable=False),
 )
 
+scim_links = Table(  # the identity provider's own id and name for a person, and whether it deleted them (docs/scim.md)
+    "scim_links", metadata,
+    Column("staff_id", Uuid, ForeignKey("staff.id"), primary_key=True),
+    Column("external_id", String(200), nullable=True, unique=True),
+    Column("user_name", String(254), nullable=True, unique=True),  # its sign-in name (UPN), if not the work email
+    Column("deprovisioned_on", Date, nullable=True),  # SCIM DELETE: the record stays (retention), SCIM sees no more
+)
+
 _mapped = False
 
 

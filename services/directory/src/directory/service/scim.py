@@ -1,0 +1,106 @@
+"""Provisioning from the trust's identity provider over SCIM (issue 21; docs/scim.md): joiners, changes and
+leavers arrive as the staff commands HR use, acted by "identity-provider", so the events, the audit log and every
+rule are the same as for a change made by hand. The link keeps the provider's own id for the person (externalId)
+and whether it deleted them."""
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from sqlalchemy import func, select
+
+from staffroom_shared.errors import Conflict, NotFound
+from staffroom_shared.principal import Principal
+from staffroom_shared.uow import UnitOfWork
+
+from ..adapters.orm import scim_links, staff
+from ..adapters.repository import DirectoryRepository
+from ..adapters.scim import is_active
+from ..domain.model import StaffMember
+from . import staff as commands
+
+IDENTITY_PROVIDER = Principal(staff_id=None, roles=frozenset({"trust_hr"}), academy_id=None,
+                              subject="identity-provider")
+LEFT = "Disabled in the identity provider"
+
+
+def link_of(session, staff_id: uuid.UUID):
+    return session.execute(select(scim_links).where(scim_links.c.staff_id == staff_id)).first()
+
+
+def provisioned(session, staff_id: uuid.UUID) -> StaffMember:
+    """A member of staff the identity provider may see: any but those it deleted (404 as for an unknown id)."""
+    member = DirectoryRepository(session).staff_member(staff_id)
+    link = link_of(session, staff_id) if member else None
+    if member is None or (link is not None and link.deprovisioned_on is not None):
+        raise NotFound(f"no User {staff_id}")
+    return member
+
+
+def provision(uow: UnitOfWork, data: dict, identity: dict) -> uuid.UUID:
+    """A joiner: added as HR would add them, then linked to the provider's id and sign-in name for them."""
+    with uow:
+        _free(uow, identity, None)
+    staff_id = commands.add_staff(uow, IDENTITY_PROVIDER, data).id
+    _keep_link(uow, staff_id, identity)
+    return staff_id
+
+
+def reprovision(uow: UnitOfWork, staff_id: uuid.UUID, changes: dict, identity: dict, active: bool | None,
+                today: date) -> None:
+    """A change (PUT or PATCH): the changed fields, then leaving if the provider disabled them. A disabled person
+    cannot be enabled again from here: a return is HR's to record."""
+    with uow:
+        member = provisioned(uow.session, staff_id)
+        was_active = is_active(member, today)
+        if active and not was_active:
+            raise Conflict(f"{member.first_name} {member.last_name} left on {member.leaving_date:%-d %B %Y}: a return "
+                           "to the trust is recorded in the directory by HR, not by the identity provider")
+        _free(uow, identity, staff_id)
+    if changes:
+        commands.update_staff(uow, IDENTITY_PROVIDER, staff_id, changes)
+    if active is False and was_active:
+        commands.record_leaver(uow, IDENTITY_PROVIDER, staff_id, leaving_date=today, reason=LEFT)
+    _keep_link(uow, staff_id, identity)
+
+
+def deprovision(uow: UnitOfWork, staff_id: uuid.UUID, today: date) -> None:
+    """SCIM DELETE: the person leaves today (if they had not), and the provider sees them no more. The record
+    itself stays for its retention (docs/privacy.md)."""
+    with uow:
+        was_active = is_active(provisioned(uow.session, staff_id), today)
+    if was_active:
+        commands.record_leaver(uow, IDENTITY_PROVIDER, staff_id, leaving_date=today, reason=LEFT)
+    with uow:
+        _upsert(uow, staff_id, deprovisioned_on=today)
+        uow.audit("staff.deprovisioned", "staff", staff_id, {"deprovisioned_on": today})
+        uow.commit()
+
+
+def _free(uow: UnitOfWork, identity: dict, own: uuid.UUID | None) -> None:
+    """The provider's id and sign-in name for a person are theirs alone (a sign-in name may not be another
+    person's either, nor another person's work address: the provider matches on it)."""
+    external, name = identity.get("external_id"), identity.get("user_name")
+    if external is not None:
+        holder = uow.session.scalar(select(scim_links.c.staff_id).where(scim_links.c.external_id == external))
+        if holder not in (None, own):
+            raise Conflict(f"externalId {external!r} already belongs to another User")
+    if name is not None:
+        lowered = name.lower()
+        holders = {*uow.session.scalars(select(scim_links.c.staff_id).where(func.lower(scim_links.c.user_name) == lowered)),
+                   *uow.session.scalars(select(staff.c.id).where(staff.c.email == lowered))}
+        if holders - {own}:
+            raise Conflict(f"userName {name!r} already belongs to another User")
+
+
+def _keep_link(uow: UnitOfWork, staff_id: uuid.UUID, identity: dict) -> None:
+    with uow:
+        _upsert(uow, staff_id, **identity)
+        uow.commit()
+
+
+def _upsert(uow: UnitOfWork, staff_id: uuid.UUID, **values) -> None:
+    if link_of(uow.session, staff_id) is None:
+        uow.session.execute(scim_links.insert().values(staff_id=staff_id, **values))
+    else:
+        uow.session.execute(scim_links.update().where(scim_links.c.staff_id == staff_id).values(**values))

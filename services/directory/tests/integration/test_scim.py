@@ -1,0 +1,257 @@
+"""SCIM 2.0 provisioning (issue 21; docs/scim.md), on SQLite and on PostgreSQL.
+
+Two clients from PyPI drive it: scim2-tester (Yaal's compliance checker, through scim2-client) runs its discovery,
+create, read (with attributes and excludedAttributes), replace, delete and misc checks; and the requests Microsoft
+Entra ID's provisioning service sends, as Microsoft documents them (learn.microsoft.com, "Tutorial: Develop and plan
+provisioning for a SCIM endpoint in Microsoft Entra ID": capitalised ops, "False" as a string, emails[type eq
+"work"].value paths, manager as a bare id, filters on userName and externalId, soft delete with active then
+DELETE), are sent as they are.
+"""
+from __future__ import annotations
+
+import logging
+import typing
+import uuid
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from directory import bootstrap
+from directory.api import create_app
+from staffroom_shared.config import ServiceConfig
+from staffroom_shared.testing import Tokens, postgres_database
+
+TOKEN = "scim-" + "k" * 40
+SCIM = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/scim+json"}
+CORE, ENTERPRISE = "urn:ietf:params:scim:schemas:core:2.0:User", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+OURS = "urn:ietf:params:scim:schemas:extension:staffroom:2.0:User"
+PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.integration)])
+def app(request, tmp_path):
+    tokens = Tokens(tmp_path / "keys")
+    with (postgres_database("scimdir") if request.param == "postgresql" else _none()) as url:
+        config = ServiceConfig.from_env("directory", {
+            "STAFFROOM_DATA_DIR": str(tmp_path), "JWT_PUBLIC_KEY_FILE": str(tokens.public), "LOG_LEVEL": "WARNING",
+            "SCIM_TOKEN": TOKEN, **({"DATABASE_URL": url} if url else {})})
+        bootstrap.migrate(config)
+        application = create_app(config)
+        application.tokens = tokens
+        logging.getLogger("staffroom.access").setLevel(logging.WARNING)
+        client = application.test_client()
+        hr = tokens.headers(uuid.uuid4(), roles=["trust_hr"])
+        for name, urn in (("Oak Primary Academy", "140001"), ("Elm Secondary Academy", "140002")):
+            assert client.post("/academies", json={"name": name, "urn": urn, "phase": "primary"}, headers=hr
+                               ).status_code == 201
+        yield application
+        application.extensions["staffroom"].engine.dispose()
+
+
+class _none:
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *exc):
+        return False
+
+
+def entra_user(upn: str, **extra) -> dict:
+    """A User as Entra sends it with docs/scim.md's mappings."""
+    return {"schemas": [CORE, ENTERPRISE, OURS], "externalId": extra.pop("external_id", upn.split("@")[0]),
+            "userName": upn, "active": True, "displayName": "Ada Lovelace",
+            "name": {"givenName": "Ada", "familyName": "Lovelace", "formatted": "Ada Lovelace"},
+            "emails": [{"primary": True, "type": "work", "value": extra.pop("mail", upn)}],
+            "title": "Teacher of Maths", "phoneNumbers": [{"type": "work", "value": "0121 496 0000"}],
+            ENTERPRISE: {"employeeNumber": extra.pop("employee_number", "MIS-001"), "department": "Maths"},
+            OURS: {"academyUrn": "140001", "staffType": "teaching", "startDate": "2026-09-01", **extra}}
+
+
+def staff_record(app, staff_id: str) -> dict:
+    hr = app.tokens.headers(uuid.uuid4(), roles=["trust_hr"])
+    return app.test_client().get(f"/staff/{staff_id}", headers=hr).get_json()
+
+
+def events(app) -> list[str]:
+    outbox = app.extensions["staffroom"].metadata.tables["outbox"]
+    with app.extensions["staffroom"].engine.connect() as conn:
+        return list(conn.scalars(select(outbox.c.event_type).order_by(outbox.c.seq)))
+
+
+def test_scim2_tester_finds_discovery_create_read_replace_and_delete_compliant(app):
+    """scim2-tester's checks, but for its PATCH ones, which write random text into attributes whose values the
+    directory constrains (an academy's URN, a staff type, a start date): PATCH is tested below as Entra sends it."""
+    from scim2_client.engines.wsgi import WSGISCIMClient
+    from scim2_tester import check_server
+
+    class Entra(WSGISCIMClient):
+        """A client with Entra's attribute mappings (docs/scim.md): the sign-in name is an address at the trust, and
+        the academy and staff type are given; the tester fills the rest with random values."""
+
+        def _mapped(self, resource):
+            if getattr(resource, "user_name", None) is not None:
+                resource.user_name = f"{uuid.uuid4().hex[:12]}@oaktrust.example"
+                extension = resource.get_extension_model(OURS)
+                resource[extension] = extension(academy_urn="140001", staff_type="teaching")
+                if resource.name is None or not resource.name.given_name or not resource.name.family_name:
+                    name = next(a for a in typing.get_args(type(resource).model_fields["name"].annotation)
+                                if a is not type(None))
+                    resource.name = name(given_name="Sam", family_name="Ward")
+            return resource
+
+        def create(self, resource=None, **kwargs):
+            return super().create(self._mapped(resource), **kwargs)
+
+        def replace(self, resource=None, **kwargs):
+            return super().replace(self._mapped(resource), **kwargs)
+
+    client = Entra(app, base_url="http://localhost/scim/v2", headers={"Authorization": f"Bearer {TOKEN}"})
+    client.discover()
+    results = check_server(client, include_tags={"discovery", "crud", "misc"})
+    ran = [r for r in results if r.status.name != "SKIPPED"]
+    skipped = {r.title for r in results if r.status.name == "SKIPPED"}
+    assert skipped == {"check_add_attribute", "check_remove_attribute", "check_replace_attribute"}
+    failed = [f"{r.title}: {r.reason}" for r in ran if r.status.name != "SUCCESS"]
+    assert len(ran) > 30 and failed == []
+
+
+def test_entra_creates_finds_updates_disables_and_deletes_a_member_of_staff(app):
+    scim, today = app.test_client(), date.today()
+    created = scim.post("/scim/v2/Users", json=entra_user("ada.lovelace@oaktrust.onmicrosoft.com",
+                                                             mail="ada.lovelace@oaktrust.example"), headers=SCIM)
+    assert created.status_code == 201, created.get_json()
+    assert created.mimetype == "application/scim+json" and created.headers["Location"].endswith(created.get_json()["id"])
+    user = created.get_json()
+    # the sign-in name comes back as sent (Entra matches on it); the work address is the mail
+    assert (user["userName"], user["emails"][0]["value"]) == ("ada.lovelace@oaktrust.onmicrosoft.com",
+                                                             "ada.lovelace@oaktrust.example")
+    assert user[ENTERPRISE]["employeeNumber"] == "MIS-001" and user[OURS]["academyUrn"] == "140001"
+    assert "phoneNumbers" not in user  # accepted and dropped: the published schema does not list it
+    person = staff_record(app, user["id"])
+    assert (person["first_name"], person["email"], person["staff_code"], person["post"], person["start_date"]) == (
+        "Ada", "ada.lovelace@oaktrust.example", "MIS-001", "Teacher of Maths", "2026-09-01")
+    assert events(app)[-1] == "staff.joined"
+
+    # Entra looks people up before it creates them: by userName, externalId, or the work address
+    for query in ('userName eq "ADA.LOVELACE@oaktrust.onmicrosoft.com"', 'externalId eq "ada.lovelace"',
+                  'emails[type eq "work"].value eq "ada.lovelace@oaktrust.example"'):
+        found = scim.get("/scim/v2/Users", query_string={"filter": query}, headers=SCIM).get_json()
+        assert found["totalResults"] == 1 and found["Resources"][0]["id"] == user["id"], query
+    nobody = scim.get("/scim/v2/Users", query_string={"filter": 'userName eq "nobody@oaktrust.example"'},
+                      headers=SCIM)
+    assert nobody.status_code == 200 and nobody.get_json()["totalResults"] == 0 and nobody.get_json()["Resources"] == []
+    again = scim.post("/scim/v2/Users", json=entra_user("ada.lovelace@oaktrust.onmicrosoft.com",
+                                                           external_id="x2", employee_number="MIS-002"), headers=SCIM)
+    assert again.status_code == 409 and again.get_json()["scimType"] == "uniqueness"
+
+    # a manager, then changes as Entra sends them: capitalised ops, a filtered path, the manager as a bare id
+    boss = scim.post("/scim/v2/Users", json=entra_user("grace@oaktrust.example", employee_number="MIS-003"),
+                     headers=SCIM).get_json()
+    changed = scim.patch(f"/scim/v2/Users/{user['id']}", headers=SCIM, json={"schemas": [PATCH], "Operations": [
+        {"op": "Replace", "path": "name.givenName", "value": "Augusta"},
+        {"op": "Replace", "path": 'emails[type eq "work"].value', "value": "augusta@oaktrust.example"},
+        {"op": "Add", "path": "title", "value": "Head of Maths"},
+        {"op": "Add", "path": f"{ENTERPRISE}:manager", "value": boss["id"]}]})
+    assert changed.status_code == 200, changed.get_json()
+    person = staff_record(app, user["id"])
+    assert (person["first_name"], person["email"], person["post"], person["line_manager_id"]) == (
+        "Augusta", "augusta@oaktrust.example", "Head of Maths", boss["id"])
+    assert changed.get_json()[ENTERPRISE]["manager"]["value"] == boss["id"] and events(app)[-1] == "staff.updated"
+
+    # disabled ("False", as a string) is a leaver today; enabled again is HR's to record, not the provider's
+    disabled = scim.patch(f"/scim/v2/Users/{user['id']}", headers=SCIM, json={"schemas": [PATCH], "Operations": [
+        {"op": "Replace", "path": "active", "value": "False"}]})
+    assert disabled.status_code == 200 and disabled.get_json()["active"] is False
+    assert staff_record(app, user["id"])["leaving_date"] == str(today) and events(app)[-1] == "staff.left"
+    enabled = scim.patch(f"/scim/v2/Users/{user['id']}", headers=SCIM, json={"schemas": [PATCH], "Operations": [
+        {"op": "Replace", "path": "active", "value": True}]})
+    assert enabled.status_code == 409 and "recorded in the directory by HR" in enabled.get_json()["detail"]
+
+    # deleted: SCIM sees them no more; the directory keeps the record (retention), as a leaver
+    assert scim.delete(f"/scim/v2/Users/{user['id']}", headers=SCIM).status_code == 204
+    assert scim.get(f"/scim/v2/Users/{user['id']}", headers=SCIM).status_code == 404
+    gone = scim.get("/scim/v2/Users", query_string={"filter": 'externalId eq "ada.lovelace"'}, headers=SCIM)
+    assert gone.get_json()["totalResults"] == 0
+    assert staff_record(app, user["id"])["leaving_date"] == str(today)
+    # every change was the identity provider's, in the audit log
+    hr = app.tokens.headers(uuid.uuid4(), roles=["trust_hr"])
+    audit = scim.get(f"/audit?entity_id={user['id']}", headers=hr).get_json()["items"]
+    assert {e["actor"] for e in audit} == {"identity-provider"} and "staff.deprovisioned" in {e["action"] for e in audit}
+
+
+def test_only_the_scim_token_opens_scim_and_it_opens_nothing_else(app):
+    scim = app.test_client()
+    hr_jwt = app.tokens.headers(uuid.uuid4(), roles=["trust_hr"])
+    for headers in ({}, {"Authorization": "Bearer wrong"}, hr_jwt, {"Authorization": f"Basic {TOKEN}"}):
+        refused = scim.get("/scim/v2/Users", headers=headers)
+        assert refused.status_code == 401 and refused.mimetype == "application/scim+json"
+        assert refused.get_json()["schemas"] == ["urn:ietf:params:scim:api:messages:2.0:Error"]
+    assert scim.get("/staff", headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 401
+
+
+def test_scim_is_off_without_a_token_and_the_directory_will_not_start_with_a_short_one(app):
+    from dataclasses import replace
+
+    from staffroom_shared.config import ConfigError
+
+    config = app.extensions["staffroom"].config
+    off = create_app(replace(config, scim_token=""))
+    response = off.test_client().get("/scim/v2/Users", headers={"Authorization": "Bearer "})
+    assert response.status_code == 401 and "provisioning is off" in response.get_json()["detail"]
+    off.extensions["staffroom"].engine.dispose()
+    with pytest.raises(ConfigError, match="SCIM_TOKEN must be at least 32 characters"):
+        create_app(replace(config, scim_token="short"))
+
+
+@pytest.mark.parametrize("body, status, scim_type", [
+    ({"schemas": [CORE], "userName": "x@oaktrust.example"}, 400, "invalidValue"),  # no academy, staff type, names
+    ({**entra_user("nul@oaktrust.example"), "title": "Head\u0000teacher"}, 400, None),
+    ({**entra_user("long@oaktrust.example"), "title": "x" * 5000}, 400, "invalidValue"),
+    ({**entra_user("two@oaktrust.example"), "title": "Head\nof Maths"}, 400, "invalidValue"),
+    (entra_user("urn@oaktrust.example", academyUrn="999999"), 400, "invalidValue"),
+    (entra_user("type@oaktrust.example", staffType="Member"), 400, "invalidValue"),
+    (entra_user("fte@oaktrust.example", fte="2.5"), 400, "invalidValue"),
+    (entra_user("day@oaktrust.example", startDate="1 Sept"), 400, "invalidValue"),
+    ({**entra_user("mgr@oaktrust.example"), ENTERPRISE: {"employeeNumber": "M9", "manager": {"value": "nobody"}}},
+     400, "invalidValue"),
+    ("not json", 400, "invalidSyntax"),
+    ([1, 2], 400, "invalidSyntax"),
+])
+def test_a_user_the_directory_cannot_take_is_a_4xx_and_changes_nothing(app, body, status, scim_type):
+    scim = app.test_client()
+    before = events(app)
+    if isinstance(body, str):
+        response = scim.post("/scim/v2/Users", data=body, headers=SCIM)
+    else:
+        response = scim.post("/scim/v2/Users", json=body, headers=SCIM)
+    assert response.status_code == status, response.get_data(as_text=True)
+    if scim_type:
+        assert response.get_json()["scimType"] == scim_type and response.get_json()["detail"]
+    assert events(app) == before
+    assert scim.get("/scim/v2/Users", headers=SCIM).get_json()["totalResults"] == 0
+
+
+@pytest.mark.parametrize("query", [{"filter": 'title co "Maths"'}, {"filter": "userName eq"}, {"filter": "x" * 5000},
+                                   {"startIndex": "first"}, {"count": "ten"}, {"filter": 'name.givenName eq "Ada"'},
+                                   {"attributes": "no such thing!"}])
+def test_a_query_the_directory_cannot_run_is_a_400(app, query):
+    response = app.test_client().get("/scim/v2/Users", query_string=query, headers=SCIM)
+    assert response.status_code == 400 and response.mimetype == "application/scim+json", response.get_data(as_text=True)
+
+
+def test_a_patch_may_not_remove_what_the_directory_needs_and_a_bad_one_changes_nothing(app):
+    scim = app.test_client()
+    user = scim.post("/scim/v2/Users", json=entra_user("ada@oaktrust.example"), headers=SCIM).get_json()
+    before = events(app)
+    for operations in ([{"op": "remove", "path": "title"}], [{"op": "remove", "path": f"{OURS}:academyUrn"}],
+                       [{"op": "replace", "path": f"{OURS}:staffType", "value": "teacher"}],
+                       [{"op": "explode", "path": "title", "value": "x"}],
+                       [{"op": "replace", "path": "name.givenName", "value": "Ann"},
+                        {"op": "replace", "path": f"{OURS}:fte", "value": "9"}]):
+        refused = scim.patch(f"/scim/v2/Users/{user['id']}", json={"schemas": [PATCH], "Operations": operations},
+                             headers=SCIM)
+        assert refused.status_code == 400, (operations, refused.get_json())
+    assert events(app) == before and staff_record(app, user["id"])["first_name"] == "Ada"
+    assert scim.patch(f"/scim/v2/Users/{uuid.uuid4()}", json={"schemas": [PATCH], "Operations": [
+        {"op": "replace", "path": "title", "value": "x"}]}, headers=SCIM).status_code == 404
