@@ -149,6 +149,12 @@ def test_a_correction_reaches_every_copy_and_erasure_leaves_reports_adding_up_an
                 "cpd": cpd.get("/reports/spend", headers=hr).get_json(),
                 "targets": [{k: t[k] for k in ("key", "figure", "status") if k in t}
                             for t in targets.get("/targets", headers=hr).get_json()]}
+    # A copy of her data, asked for before her record's retention ends: every service's answer names her, and the
+    # outboxes keep those answers after sending (outsider 13 found targets' still there after erasure).
+    sar = directory.post("/subject-access-requests", headers=hr, json={"staff_id": leaver["id"]}).get_json()
+    wait_for(lambda: directory.get(f"/subject-access-requests/{sar['id']}", headers=hr).get_json()["status"]
+             == "ready", "every service's answer to her subject access request")
+    time.sleep(2)  # the relays mark the answers sent
     before = reports()
     assert rows_naming(suite), "the search finds her before erasure (so finding nothing afterwards means something)"
 

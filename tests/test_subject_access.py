@@ -203,10 +203,29 @@ def test_a_bundle_holds_every_row_about_the_person_in_every_service_and_nothing_
     assert zanele["id"] not in summary and str(date.today()) not in summary
     assert f"{date.today().day} {date.today():%B %Y}" in summary
 
-    # The download is in the audit log, and a second request of hers waits for none of the first's answers.
+    # The download is in the audit log; she may ask once a day (outsider 13: 300 requests in 106 s).
     audit = directory.get(f"/audit?entity_id={request_id}", headers=hr).get_json()["items"]
     assert {e["action"] for e in audit} == {"subject_access.opened", "subject_access.downloaded"}
     assert all(e["actor"] == zanele["id"] for e in audit)
+    again = directory.post("/subject-access-requests", headers=as_zanele, json={"staff_id": zanele["id"]})
+    assert again.status_code == 409 and "today already" in again.get_json()["detail"]
+
+    # Her own copy is hers alone: it says whether she answered each survey, which HR never learn (outsider 13).
+    # HR see that she asked, not what is in it; a copy HR open leaves that out, and says so.
+    [invited] = next(r for r in answers["wellbeing"]["records"] if r["key"] == "invitations")["rows"]
+    assert invited["status"] == "invited"
+    seen_by_hr = directory.get(f"/subject-access-requests/{request_id}", headers=hr).get_json()
+    assert seen_by_hr["by_the_person"] is True and seen_by_hr["may_download"] is False
+    assert directory.get(f"/subject-access-requests/{request_id}/bundle", headers=hr).status_code == 404
+    for_hr = directory.post("/subject-access-requests", headers=hr, json={"staff_id": zanele["id"]}).get_json()
+    assert for_hr["may_download"] is True and for_hr["by_the_person"] is False
+    wait_for(lambda: directory.get(f"/subject-access-requests/{for_hr['id']}", headers=hr).get_json()["status"]
+             == "ready", "the copy HR opened")
+    with zipfile.ZipFile(io.BytesIO(directory.get(f"/subject-access-requests/{for_hr['id']}/bundle", headers=hr)
+                                    .data)) as zf:
+        hr_copy = json.loads(zf.read("wellbeing.json"))
+    [invited] = next(r for r in hr_copy["records"] if r["key"] == "invitations")["rows"]
+    assert "status" not in invited and any("only in a copy you ask for yourself" in n for n in hr_copy["left_out"])
 
     # The line manager's own copy holds her own records, not those of the appraisals she leads.
     mine = directory.post("/subject-access-requests", headers=hr, json={"staff_id": manager["id"]}).get_json()

@@ -25,8 +25,9 @@ class InboxConsumer:
     """Turns bus deliveries into handler calls, exactly once in effect.
 
     - a duplicate (same consumer, same event id) is recognised by the inbox row and changes nothing;
-    - a malformed envelope, a payload that breaks its contract or an event type this consumer has no
-      handler for is a PoisonMessage (dead-lettered at once);
+    - a malformed envelope or a payload that breaks its contract is a PoisonMessage (dead-lettered at once);
+    - a message under a routing key this consumer does not handle, or whose envelope names another type, is
+      dropped (logged): nobody meant it for this service;
     - a database that is down is not the message's fault: we wait for it rather than burn attempts;
     - any other exception propagates, so the bus retries and finally dead-letters the message.
     """
@@ -44,6 +45,13 @@ class InboxConsumer:
         return sorted(self.handlers)
 
     def __call__(self, delivery: Delivery) -> None:
+        if delivery.routing_key not in self.handlers:
+            # Its queue is bound only to the types it handles: a message under another key came by RabbitMQ's
+            # sender-selected distribution (CC and BCC headers, which topic permissions do not check; outsider 13,
+            # issue 21) or a stray binding. Dropped, logged, never dead-lettered: nobody meant it for this service.
+            log.warning("%s dropped message %s: it came as %r, which it does not handle", self.name,
+                        delivery.message_id, delivery.routing_key)
+            return
         try:
             data = json.loads(delivery.body)
         except ValueError as exc:
@@ -62,9 +70,7 @@ class InboxConsumer:
             event = parse_event(data)
         except (ValueError, ValidationError) as exc:
             raise PoisonMessage(f"{self.name} cannot read message {delivery.message_id}: {exc}") from exc
-        handler = self.handlers.get(event.type)
-        if handler is None:
-            raise PoisonMessage(f"{self.name} has no handler for {event.type}")
+        handler = self.handlers[event.type]  # the routing key's, which the envelope's type equals
         with correlation(event.correlation_id):
             self._handle_with_db_retry(handler, event)
 

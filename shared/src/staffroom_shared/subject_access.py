@@ -9,6 +9,7 @@ approved) are that other person's, and are left out, saying so.
 """
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -38,6 +39,10 @@ class Holding:
     table: Table
     about: Callable[[uuid.UUID], Any]
     withheld: tuple[str, ...] = ()  # columns never disclosed: secrets (a sealed link), not data about the person
+    json_text: tuple[str, ...] = ()  # columns holding JSON as text (a read model): disclosed as the JSON they hold
+    # Columns only in a copy the person asked for themselves, and why (a copy HR open is one HR read).
+    theirs_alone: tuple[str, ...] = ()
+    theirs_alone_why: str = ""
 
 
 def subject(column) -> Callable[[uuid.UUID], Any]:
@@ -50,12 +55,13 @@ def under(column, parent: Table, parent_about: Callable[[uuid.UUID], Any], key: 
     return lambda staff_id: column.in_(select(parent.c[key]).where(parent_about(staff_id)))
 
 
-def collect(session, holdings, staff_id: uuid.UUID, audit_log: Table) -> list[dict]:
+def collect(session, holdings, staff_id: uuid.UUID, audit_log: Table, by_the_person: bool = True) -> list[dict]:
     """Each holding's rows about the person, as JSON, and then the audit log's entries about them or their records
-    (who changed what, and when)."""
+    (who changed what, and when). `by_the_person`: they asked for this copy themselves (else HR or the DPO did)."""
     found, ids = [], {str(staff_id)}
     for holding in holdings:
-        rows = [_disclosed(row._mapping, holding.withheld)
+        withheld = holding.withheld + (() if by_the_person else holding.theirs_alone)
+        rows = [_disclosed(row._mapping, withheld, holding.json_text)
                 for row in session.execute(select(holding.table).where(holding.about(staff_id)))]
         ids.update(str(row["id"]) for row in rows if row.get("id"))
         found.append({"key": holding.table.name, "what": holding.what, "rows": rows})
@@ -66,22 +72,29 @@ def collect(session, holdings, staff_id: uuid.UUID, audit_log: Table) -> list[di
     return found
 
 
+def left_out_of(holdings, by_the_person: bool) -> list[str]:
+    """What a copy HR or the DPO opened leaves out that the person's own copy holds, and why."""
+    return [] if by_the_person else [h.theirs_alone_why for h in holdings if h.theirs_alone]
+
+
 def answerer(service: str, holdings, left_out: tuple[str, ...] = ()):
     """The service's handler for `subject_access.requested`: it answers with what it holds about the person."""
     def on_subject_access_requested(uow: UnitOfWork, event: Event) -> None:
         staff_id = uuid.UUID(str(event.payload["staff_id"]))
+        by_the_person = event.payload.get("by_the_person", False)
         audit_log = holdings[0].table.metadata.tables["audit_log"]  # every service's metadata has one
         uow.audit("subject_access.answered", "staff", staff_id, {"request_id": str(event.payload["request_id"])})
         uow.emit(f"{service}.subject_access_answered", {
             "request_id": event.payload["request_id"], "staff_id": staff_id,
-            "records": collect(uow.session, holdings, staff_id, audit_log),
-            "left_out": [*left_out, *PLATFORM_LEFT_OUT]}, academy_id=None)
+            "records": collect(uow.session, holdings, staff_id, audit_log, by_the_person),
+            "left_out": [*left_out, *left_out_of(holdings, by_the_person), *PLATFORM_LEFT_OUT]}, academy_id=None)
 
     return on_subject_access_requested
 
 
-def _disclosed(row, withheld: tuple[str, ...]) -> dict:
-    return {name: _plain(value) for name, value in row.items() if name not in withheld}
+def _disclosed(row, withheld: tuple[str, ...], json_text: tuple[str, ...] = ()) -> dict:
+    return {name: json.loads(value) if name in json_text and value else _plain(value)
+            for name, value in row.items() if name not in withheld}
 
 
 def _plain(value):

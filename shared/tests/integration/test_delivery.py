@@ -66,17 +66,20 @@ def test_poison_message_goes_straight_to_the_dead_letter_queue(rig, body, why):
     assert rig.calls == [after.id]
 
 
-def test_event_of_a_type_this_consumer_has_no_handler_for_is_dead_lettered(rig):
+def test_an_event_under_a_key_this_consumer_does_not_handle_is_dropped_not_dead_lettered(rig):
+    """Outsider 13, issue 21: RabbitMQ's CC/BCC headers let a service put its own event into another's queue, which
+    does not handle it. Dropped and logged, never parked: else any service could fill another's dead-letter queue.
+    (A binding made by mistake is caught before that: deploy/validate.sh checks the definitions against HANDLERS.)"""
     other = rig.uow()
     with other:
-        event = other.emit(msgkit.OTHER_TYPE, {"anything": "at all"}, academy_id=None)
-    # Bound by mistake to a key it cannot handle: the message is parked, not acked away.
+        stray = other.emit(msgkit.OTHER_TYPE, {"anything": "at all"}, academy_id=None)
+        after = other.emit(msgkit.NOTE_TYPE, {"note_id": uuid.uuid4(), "text": "after"}, academy_id=None)
     rig.bus.declare(rig.queue, [msgkit.NOTE_TYPE, msgkit.OTHER_TYPE], max_attempts=msgkit.MAX_ATTEMPTS)
-    rig.publish_raw(json.dumps(event.to_dict()).encode(), message_id=str(event.id), routing_key=msgkit.OTHER_TYPE)
+    rig.publish_raw(json.dumps(stray.to_dict()).encode(), message_id=str(stray.id), routing_key=msgkit.OTHER_TYPE)
+    rig.publish_raw(json.dumps(after.to_dict()).encode(), message_id=str(after.id), routing_key=msgkit.NOTE_TYPE)
     with rig.running_consumer():
-        wait_for(lambda: [d.message_id for d in rig.bus.dead_letters(rig.queue)] == [str(event.id)],
-                 what="the unhandled event to be dead-lettered")
-    assert rig.calls == []
+        wait_for(lambda: rig.calls == [after.id], what="the handled event after the stray one")
+    assert rig.bus.dead_letters(rig.queue) == []
 
 
 def test_an_envelope_under_another_types_routing_key_is_dropped_never_parked_for_replay(rig):

@@ -123,7 +123,8 @@ def test_an_envelope_that_came_under_another_types_routing_key_is_dropped_unappl
     from staffroom_shared.consumer import InboxConsumer
 
     applied = []
-    consumer = InboxConsumer("msgtest-consumer", uow_factory=None, handlers={msgkit.NOTE_TYPE: applied.append})
+    consumer = InboxConsumer("msgtest-consumer", uow_factory=None, handlers={
+        msgkit.NOTE_TYPE: applied.append, "wellbeing.invitation_issued": applied.append})
     body = json.dumps(envelope()).encode()
     consumer(Delivery(message_id="m1", routing_key="wellbeing.invitation_issued", body=body, headers={}, attempt=1))
     assert applied == []
@@ -165,3 +166,22 @@ def test_a_dead_letters_key_is_the_brokers_record_not_a_header_the_sender_wrote(
     replayed = _Message("", "targets", {"x-original-routing-key": "cpd.enrolled"},
                         deaths=[{"exchange": "staffroom.replay", "routing-keys": ["targets"], "reason": "rejected"}])
     assert _dead_letter(replayed, "targets", 5).routing_key == "cpd.enrolled"
+
+
+def test_a_message_under_a_key_the_consumer_does_not_handle_is_dropped_not_dead_lettered(caplog):
+    """Outsider 13, issue 21: RabbitMQ's CC and BCC headers (sender-selected distribution) put a service's own event
+    into queues its topic permissions do not reach. It arrives under its own key, which that consumer does not
+    handle: dropped and logged, so nobody can fill another service's dead-letter queue with it."""
+    import json
+
+    from staffroom_shared.bus import Delivery
+    from staffroom_shared.consumer import InboxConsumer
+
+    applied = []
+    consumer = InboxConsumer("msgtest-consumer", uow_factory=None, handlers={msgkit.NOTE_TYPE: applied.append})
+    cc = envelope(type="appraisal.subject_access_answered")
+    consumer(Delivery(message_id="m1", routing_key="appraisal.subject_access_answered",
+                      body=json.dumps(cc).encode(), headers={"CC": ["msgtest.noted"]}, attempt=1))
+    consumer(Delivery(message_id="m2", routing_key="appraisal.subject_access_answered", body=b"not json {",
+                      headers={}, attempt=1))
+    assert applied == [] and caplog.text.count("which it does not handle") == 2

@@ -78,3 +78,6 @@ class SubjectAccessRequestedV1(Schema):
     request_id = fields.UUID(required=True)
     staff_id = fields.UUID(required=True)
     received_on = fields.Date(required=True)
+    # The person asked for this copy themselves (else trust HR or the DPO did, and will read it): a service may
+    # keep some things for the person's own copy alone (wellbeing: whether they answered each survey).
+    by_the_person = fields.Boolean(load_default=False, dump_default=False)

@@ -26,7 +26,7 @@ HOLDINGS = (
     Holding("key dates of your appraisal that were missed", overdue_notices,
             under(overdue_notices.c.appraisal_id, appraisals, _theirs)),
     Holding("your appraisal records as the printable record shows them", appraisal_documents,
-            subject(appraisal_documents.c.reviewee_id)),
+            subject(appraisal_documents.c.reviewee_id), json_text=("document", "confidential")),
     Holding("your appraisal training, if you completed it", trained_appraisers,
             subject(trained_appraisers.c.staff_id)),
 )

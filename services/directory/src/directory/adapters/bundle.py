@@ -79,35 +79,44 @@ def summary(request, person, answers: dict[str, dict], services: tuple[str, ...]
 
 def _shown(row: dict) -> list[tuple[str, str]]:
     """A record as label and value pairs, without ids and links between records (those are in the JSON)."""
-    return [(_label(name), _value(value)) for name, value in row.items() if not _is_reference(name)]
+    return [(_label(name), _value(value)) for name, value in row.items()
+            if not _is_reference(name) and not _is_id(value)]
 
 
 def _is_reference(name: str) -> bool:
-    """Ids, links between records and the names of events: in the JSON, not on the page."""
-    return (name in ("id", "seq", "event_id", "correlation_id", "event_type", "type", "producer", "version", "link")
-            or name.endswith("_id") or name.endswith("_by"))
+    """Ids, links between records, the names of events and the order of items: in the JSON, not on the page."""
+    return (name in _REFERENCES or name.endswith("_id") or name.endswith("Id") or name.endswith("_by")
+            or name == "actor")
+
+
+_REFERENCES = {"id", "seq", "event_id", "correlation_id", "event_type", "type", "producer", "version", "link",
+               "position", "schemas", "meta"}
+_ACRONYMS = {"hr": "HR", "fte": "FTE", "urn": "URN", "cpd": "CPD", "npq": "NPQ", "ect": "ECT", "uk": "UK"}
+# A stored code: not_started, 5_to_10_years, or an action named after an event (subject_access.opened); not a
+# word someone typed with a dot in it (a web address).
+_CODE = re.compile(r"^(?=.*[a-z])[a-z0-9]+(?:_[a-z0-9]+)+$|^(?:staff|academy|appraisal|cpd|wellbeing|notifications|"
+                   r"targets|subject_access|support_plan)\.[a-z_]+$")
+_DEEPEST = 6  # nested values past this are summarised, however deep a stored value goes (outsider 13)
 
 
 def _label(name: str) -> str:
-    words = name.replace("_", " ")
-    return words[:1].upper() + words[1:]
+    words = re.sub(r"([a-z])([A-Z])", r"\1 \2", name).replace("_", " ").replace(".", " ").lower().split()
+    words = [_ACRONYMS.get(word, word) for word in words]
+    return " ".join(words)[:1].upper() + " ".join(words)[1:] if words else name
 
 
-def _value(value) -> str:
+def _is_id(value) -> bool:
+    return isinstance(value, str) and bool(_UUID.match(value))
+
+
+def _value(value, depth: int = 0) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, (dict, list)):
-        return "\n".join(_lines(value)) or "—"
+        return "\n".join(_lines(value, "", depth)) or "—"
     text = str(value)
-    if text[:1] in "{[":  # JSON kept as text (an appraisal's printable record)
-        try:
-            return _value(json.loads(text))
-        except ValueError:
-            pass
-    if _UUID.match(text):
-        return "(a reference: see the JSON file)"
     if _DAY.match(text):
         return _day(date.fromisoformat(text))
     if _MOMENT.match(text):
@@ -118,24 +127,28 @@ def _value(value) -> str:
         if moment.tzinfo is not None:
             moment = moment.astimezone(_UK)
         return f"{_day(moment.date())} at {moment:%H:%M}"
-    return text
+    if _CODE.match(text):
+        return _label(text).lower().capitalize()  # a stored code, in words: "Not started"
+    return text  # what someone wrote, as they wrote it
 
 
-def _lines(value, indent: str = "") -> list[str]:
+def _lines(value, indent: str = "", depth: int = 0) -> list[str]:
     """Stored JSON (an event, what an audit entry changed) as indented lines, without its ids."""
-    if isinstance(value, dict):
-        out = []
-        for name, item in value.items():
-            if _is_reference(name) or (_UUID.match(name) and not isinstance(item, (dict, list))):
-                continue
-            if isinstance(item, (dict, list)):
-                out += [f"{indent}{_label(name)}:", *_lines(item, indent + "  ")]
-            else:
-                out.append(f"{indent}{_label(name)}: {_value(item)}")
-        return out
+    if depth >= _DEEPEST:
+        return [f"{indent}(more, in the JSON file)"]
     out = []
-    for item in value:
-        out += _lines(item, indent) if isinstance(item, (dict, list)) else [f"{indent}{_value(item)}"]
+    items = value.items() if isinstance(value, dict) else ((None, item) for item in value)
+    for name, item in items:
+        if name is not None and _is_id(name):  # keyed by a record's id (an assessment per objective): no label
+            name = None
+        if (name is not None and _is_reference(name)) or _is_id(item):
+            continue
+        label = f"{_label(name)}: " if name is not None else ""
+        if isinstance(item, (dict, list)):
+            inner = _lines(item, indent + "  ", depth + 1)
+            out += ([f"{indent}{_label(name)}:"] if name is not None else []) + inner
+        else:
+            out.append(f"{indent}{label}{_value(item, depth + 1)}")
     return out
 
 

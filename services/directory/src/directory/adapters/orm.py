@@ -1,7 +1,9 @@
 """Tables for the directory, mapped onto the plain domain classes (the domain never imports this)."""
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, Date, ForeignKey, Index, Integer, LargeBinary, Numeric, String, Table, Uuid
+from sqlalchemy import (
+    JSON, Boolean, Column, Date, ForeignKey, Index, Integer, LargeBinary, Numeric, String, Table, Uuid, false, text,
+)
 from sqlalchemy.orm import registry
 
 from staffroom_shared.db import UtcDateTime, new_metadata
@@ -59,6 +61,10 @@ subject_access_requests = Table(  # a request for a copy of a person's data (iss
     Column("respond_by", Date, nullable=False),
     Column("opened_at", UtcDateTime, nullable=False),
     Column("answered_at", UtcDateTime, nullable=True),
+    # The person asked themselves: the copy is theirs alone, and they may ask once a day (outsider 13).
+    Column("by_the_person", Boolean, nullable=False, server_default=false()),
+    Index("ix_subject_access_requests_one_a_day", "staff_id", "received_on", unique=True,
+          sqlite_where=text("by_the_person"), postgresql_where=text("by_the_person")),
 )
 
 subject_access_answers = Table(  # each service's answer: what it holds about the person, as it sent it

@@ -156,5 +156,7 @@ class SubjectAccessRequestSchema(Schema):
     opened_at = AwareDateTime()
     answered_at = AwareDateTime(allow_none=True, metadata={"description": "when every service had answered"})
     status = fields.String(validate=validate.OneOf(("gathering", "ready")))
+    by_the_person = fields.Boolean(metadata={"description": "the person asked themselves: the copy is theirs alone"})
+    may_download = fields.Boolean(metadata={"description": "whether the caller may download the copy once ready"})
     answered = fields.List(fields.String(), metadata={"description": "the services that have answered"})
     waiting_for = fields.List(fields.String(), metadata={"description": "the services yet to answer"})

@@ -228,12 +228,14 @@ def _not_found(what: str, ident) -> None:
     raise NotFound(f"there is no {what} with id {ident}")
 
 
-def _described(request_, repo: DirectoryRepository) -> dict:
+def _described(request_, repo: DirectoryRepository, principal) -> dict:
     person = repo.staff_member(request_.staff_id)
     answered = repo.answered(request_.id)
     return {**{name: getattr(request_, name) for name in (
-                "id", "staff_id", "requested_by", "received_on", "respond_by", "opened_at", "answered_at")},
+                "id", "staff_id", "requested_by", "received_on", "respond_by", "opened_at", "answered_at",
+                "by_the_person")},
             "name": f"{person.first_name} {person.last_name}".strip(),
+            "may_download": request_.may_download(principal.staff_id, principal.has_role("trust_hr", "dpo")),
             "status": "ready" if request_.ready else "gathering",
             "answered": sorted(answered), "waiting_for": sorted(set(subject_access.expected()) - answered)}
 
@@ -245,7 +247,7 @@ class SubjectAccessRequests(MethodView):
     def get(self, args):
         """Requests, newest first: trust HR and the data protection officer everyone's; others their own."""
         principal, repo = authenticate(), _repo()
-        return [_described(r, repo) for r in subject_access.visible(principal, args.get("staff_id"), repo)]
+        return [_described(r, repo, principal) for r in subject_access.visible(principal, args.get("staff_id"), repo)]
 
     @subject_access_blp.arguments(schemas.SubjectAccessOpenSchema)
     @subject_access_blp.response(201, schemas.SubjectAccessRequestSchema)
@@ -257,7 +259,7 @@ class SubjectAccessRequests(MethodView):
         anyone for themselves. Every service answers over the bus; the bundle is ready when all have."""
         principal = authenticate()
         opened = subject_access.open_request(_uow(principal), principal, data["staff_id"])
-        return _described(opened, _repo())
+        return _described(opened, _repo(), principal)
 
 
 @subject_access_blp.route("/<uuid:request_id>")
@@ -265,8 +267,8 @@ class SubjectAccessRequestResource(MethodView):
     @subject_access_blp.response(200, schemas.SubjectAccessRequestSchema)
     def get(self, request_id: uuid.UUID):
         """One request and its progress (404 unless it is yours, or you are trust HR or the DPO)."""
-        repo = _repo()
-        return _described(subject_access.request_for(authenticate(), repo, request_id), repo)
+        repo, principal = _repo(), authenticate()
+        return _described(subject_access.request_for(principal, repo, request_id), repo, principal)
 
 
 @subject_access_blp.route("/<uuid:request_id>/bundle")

@@ -33,6 +33,7 @@ class SubjectAccessRequest:
     opened_at: datetime
     respond_by: date = None  # type: ignore[assignment]  (worked out from received_on)
     answered_at: datetime | None = None  # when the last service's answer arrived: the bundle is ready
+    by_the_person: bool = False  # they asked themselves: the copy is theirs alone
     id: uuid.UUID = field(default_factory=uuid.uuid4)
 
     def __post_init__(self) -> None:
@@ -49,3 +50,8 @@ class SubjectAccessRequest:
     @property
     def ready(self) -> bool:
         return self.answered_at is not None
+
+    def may_download(self, staff_id: uuid.UUID | None, hr: bool) -> bool:
+        """The person always; trust HR and the DPO a copy they opened, not one the person asked for themselves
+        (it holds what HR may not see: whether they answered each survey)."""
+        return staff_id == self.staff_id or (hr and not self.by_the_person)

@@ -15,6 +15,8 @@ from staffroom_shared.errors import Conflict, NotFound
 from staffroom_shared.events import Event, contracts, owner
 from staffroom_shared.principal import Principal
 from staffroom_shared.subject_access import PLATFORM_LEFT_OUT, Holding, collect, subject
+from sqlalchemy.exc import IntegrityError
+
 from staffroom_shared.uow import UnitOfWork
 
 from ..adapters import bundle
@@ -51,18 +53,24 @@ def open_request(uow: UnitOfWork, principal: Principal, staff_id: uuid.UUID) -> 
         if person.erased_on is not None:
             raise Conflict("this person's record was anonymised when its retention ended: Staffroom holds nothing "
                            "about them any more")
-        if principal.staff_id == staff_id and any(not r.ready for r in repo.subject_access_requests(staff_id)):
+        by_the_person = principal.staff_id == staff_id
+        if by_the_person and any(not r.ready for r in repo.subject_access_requests(staff_id)):
             raise Conflict("you already have a request being gathered: it will be ready to download shortly")
         request = SubjectAccessRequest(staff_id=staff_id, requested_by=principal.actor, received_on=now.date(),
-                                       opened_at=now)
+                                       opened_at=now, by_the_person=by_the_person)
         uow.session.add(request)
-        uow.session.flush()
+        try:
+            uow.session.flush()
+        except IntegrityError:  # the one-a-day index: a second request today, or two sent at once (outsider 13)
+            raise Conflict("you asked for a copy of your data today already: download it from Your data, or ask "
+                           "again tomorrow") from None
         uow.emit("subject_access.requested", {"request_id": request.id, "staff_id": staff_id,
-                                              "received_on": request.received_on}, academy_id=person.academy_id)
+                                              "received_on": request.received_on, "by_the_person": by_the_person},
+                 academy_id=person.academy_id)
         uow.audit("subject_access.opened", "subject_access_request", request.id, {"staff_id": str(staff_id)})
         repo.keep_answer(request.id, "directory", {
             "request_id": str(request.id), "staff_id": str(staff_id),
-            "records": collect(uow.session, HOLDINGS, staff_id, metadata.tables["audit_log"]),
+            "records": collect(uow.session, HOLDINGS, staff_id, metadata.tables["audit_log"], by_the_person),
             "left_out": list(PLATFORM_LEFT_OUT)}, now)
         request.take_answer({"directory"}, expected(), now)
         uow.commit()
@@ -97,9 +105,11 @@ def visible(principal: Principal, staff_id: uuid.UUID | None, repo: DirectoryRep
     return repo.subject_access_requests(principal.staff_id) if principal.staff_id else []
 
 
-def request_for(principal: Principal, repo: DirectoryRepository, request_id: uuid.UUID) -> SubjectAccessRequest:
+def request_for(principal: Principal, repo: DirectoryRepository, request_id: uuid.UUID,
+                to_download: bool = False) -> SubjectAccessRequest:
     request = repo.subject_access_request(request_id)
-    if request is None or not may_ask_for(principal, request.staff_id):
+    if request is None or not may_ask_for(principal, request.staff_id) or (
+            to_download and not request.may_download(principal.staff_id, principal.has_role("trust_hr", "dpo"))):
         raise NotFound(f"no subject access request {request_id}")
     return request
 
@@ -108,7 +118,7 @@ def download(uow: UnitOfWork, principal: Principal, request_id: uuid.UUID, today
     """The bundle (a zip: a readable summary and each service's JSON), its download audited."""
     with uow:
         repo = DirectoryRepository(uow.session)
-        request = request_for(principal, repo, request_id)
+        request = request_for(principal, repo, request_id, to_download=True)
         if not request.ready:
             waiting = sorted(set(expected()) - repo.answered(request.id))
             raise Conflict("the copy is still being gathered: waiting for "

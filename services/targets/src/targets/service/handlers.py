@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from staffroom_shared import staff_copy
 from staffroom_shared.events import Event, contracts
+from staffroom_shared.retention import forget_sent_events
 from staffroom_shared.uow import UnitOfWork
 
 from ..adapters.orm import (
@@ -274,5 +275,13 @@ def handle(uow: UnitOfWork, event: Event) -> None:
     evaluation.mark_pending(uow.session, MOVES[event.type])
 
 
+def on_erased(uow: UnitOfWork, event: Event) -> None:
+    """staff.erased as any staff event, and then, as every service does at erasure, the outbox's sent events that
+    named the person go: its answers to their subject access requests among them (outsider 13, issue 21)."""
+    handle(uow, event)
+    forget_sent_events(uow, event.payload["staff_id"])
+
+
 # A subject access request is answered, not kept: it changes no figure, and a rebuild must not answer it again.
-HANDLERS = {**{event_type: handle for event_type in APPLY}, "subject_access.requested": on_subject_access_requested}
+HANDLERS = {**{event_type: handle for event_type in APPLY}, "staff.erased": on_erased,
+            "subject_access.requested": on_subject_access_requested}

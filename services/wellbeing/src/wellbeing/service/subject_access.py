@@ -9,7 +9,9 @@ from ..adapters.orm import invitations, staff
 HOLDINGS = (
     Holding("your details as the directory shared them", staff, subject(staff.c.staff_id)),
     Holding("the surveys you were invited to", invitations, subject(invitations.c.staff_id),
-            withheld=("token_hash",)),
+            withheld=("token_hash",), theirs_alone=("status",),
+            theirs_alone_why="Whether you answered each survey: it is only in a copy you ask for yourself (Your "
+                             "data), since HR never learn who answered a survey (docs/wellbeing.md)."),
 )
 
 LEFT_OUT = (
