@@ -17,7 +17,7 @@ BACKGROUND = sorted(f"{p.parents[1].name}.entrypoints.{p.stem}"
 
 
 def test_every_kind_of_background_process_is_checked():
-    assert len(BACKGROUND) == 18 and {m.split(".")[-1] for m in BACKGROUND} == {"relay", "consumer", "scheduler",
+    assert len(BACKGROUND) == 19 and {m.split(".")[-1] for m in BACKGROUND} == {"relay", "consumer", "scheduler",
                                                                                  "sender"}
 
 

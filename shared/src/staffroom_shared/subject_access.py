@@ -40,8 +40,10 @@ class Holding:
     about: Callable[[uuid.UUID], Any]
     withheld: tuple[str, ...] = ()  # columns never disclosed: secrets (a sealed link), not data about the person
     json_text: tuple[str, ...] = ()  # columns holding JSON as text (a read model): disclosed as the JSON they hold
-    # Columns only in a copy the person asked for themselves, and why (a copy HR open is one HR read).
+    # Columns (or, with theirs_alone_rows, the whole holding) only in a copy the person asked for themselves, and
+    # why: a copy HR open is one HR read.
     theirs_alone: tuple[str, ...] = ()
+    theirs_alone_rows: bool = False
     theirs_alone_why: str = ""
 
 
@@ -61,8 +63,9 @@ def collect(session, holdings, staff_id: uuid.UUID, audit_log: Table, by_the_per
     found, ids = [], {str(staff_id)}
     for holding in holdings:
         withheld = holding.withheld + (() if by_the_person else holding.theirs_alone)
-        rows = [_disclosed(row._mapping, withheld, holding.json_text)
-                for row in session.execute(select(holding.table).where(holding.about(staff_id)))]
+        rows = [] if holding.theirs_alone_rows and not by_the_person else [
+            _disclosed(row._mapping, withheld, holding.json_text)
+            for row in session.execute(select(holding.table).where(holding.about(staff_id)))]
         ids.update(str(row["id"]) for row in rows if row.get("id"))
         found.append({"key": holding.table.name, "what": holding.what, "rows": rows})
     entries = session.execute(select(audit_log).where(audit_log.c.entity_id.in_(sorted(ids)))
@@ -74,7 +77,8 @@ def collect(session, holdings, staff_id: uuid.UUID, audit_log: Table, by_the_per
 
 def left_out_of(holdings, by_the_person: bool) -> list[str]:
     """What a copy HR or the DPO opened leaves out that the person's own copy holds, and why."""
-    return [] if by_the_person else [h.theirs_alone_why for h in holdings if h.theirs_alone]
+    return [] if by_the_person else list(dict.fromkeys(
+        h.theirs_alone_why for h in holdings if h.theirs_alone or h.theirs_alone_rows))
 
 
 def answerer(service: str, holdings, left_out: tuple[str, ...] = ()):

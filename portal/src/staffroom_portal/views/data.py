@@ -3,26 +3,14 @@ trust HR and the data protection officer, every subject access request in the tr
 from __future__ import annotations
 
 from datetime import date
-from functools import wraps
-
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
 from ..app import api, signed_in, user
 from ..ui import Form, day, submit
-from .hr import AREAS, UUID
+from .hr import AREAS, UUID, trust_hr_and_dpo_only
 
 blp = Blueprint("data", __name__, url_prefix="/data")
 PARTS = dict(AREAS)
-
-
-def data_officers_only(view):
-    """Everyone's requests: trust HR and the data protection officer."""
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        if not user().has_role("trust_hr", "dpo"):
-            return render_template("error.html", status=403), 403
-        return view(*args, **kwargs)
-    return signed_in(wrapper)
 
 
 def shown(found: dict, today: date | None = None) -> dict:
@@ -65,7 +53,7 @@ def open_request():
 
 
 @blp.get("/requests")
-@data_officers_only
+@trust_hr_and_dpo_only
 def requests(form: Form | None = None):
     """Every request, newest first, with its deadline and progress; and a search to open one for someone."""
     calls = api()

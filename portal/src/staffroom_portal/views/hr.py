@@ -563,8 +563,8 @@ RECORDS = {"staff": "Member of staff", "retention": "Retention schedule", "impor
 UUID = re.compile(rf"^{ID_PATTERN}$")
 
 
-def audit_readers_only(view):
-    """The audit log: trust HR and the data protection officer."""
+def trust_hr_and_dpo_only(view):
+    """The audit log and subject access requests: trust HR and the data protection officer."""
     @wraps(view)
     def wrapper(*args, **kwargs):
         if not user().has_role("trust_hr", "dpo"):
@@ -574,7 +574,7 @@ def audit_readers_only(view):
 
 
 @blp.get("/audit")
-@audit_readers_only
+@trust_hr_and_dpo_only
 def audit():
     """Who changed what, and when, in one area (service) at a time, newest first; for one person's actions or one
     member of staff's record when the staff record page links here."""

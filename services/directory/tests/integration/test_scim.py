@@ -212,6 +212,13 @@ def test_scim_is_off_without_a_token_and_the_directory_will_not_start_with_a_sho
     (entra_user("urn@oaktrust.example", academyUrn="999999"), 400, "invalidValue"),
     (entra_user("type@oaktrust.example", staffType="Member"), 400, "invalidValue"),
     (entra_user("fte@oaktrust.example", fte="2.5"), 400, "invalidValue"),
+    (entra_user("snan@oaktrust.example", fte="sNaN"), 400, "invalidValue"),  # outsider 14: a 500 once
+    (entra_user("huge@oaktrust.example", fte="1E+400"), 400, "invalidValue"),
+    (entra_user("compact@oaktrust.example", startDate="20261201"), 400, "invalidValue"),
+    ({**entra_user("blank@oaktrust.example"), "name": {"givenName": "  ", "familyName": "Ward"}}, 400, "invalidValue"),
+    # longer than the columns: on PostgreSQL a 500, with the person created and left unlinked (outsider 14)
+    (entra_user("longid@oaktrust.example", external_id="z" * 300), 400, "invalidValue"),
+    ({**entra_user("x@oaktrust.example"), "userName": "u" * 250 + "@oaktrust.example"}, 400, "invalidValue"),
     (entra_user("day@oaktrust.example", startDate="1 Sept"), 400, "invalidValue"),
     ({**entra_user("mgr@oaktrust.example"), ENTERPRISE: {"employeeNumber": "M9", "manager": {"value": "nobody"}}},
      400, "invalidValue"),
@@ -233,6 +240,8 @@ def test_a_user_the_directory_cannot_take_is_a_4xx_and_changes_nothing(app, body
 
 
 @pytest.mark.parametrize("query", [{"filter": 'title co "Maths"'}, {"filter": "userName eq"}, {"filter": "x" * 5000},
+                                   # 1,001 terms made SQLite refuse the query: a 503 once (outsider 14)
+                                   {"filter": " or ".join(f'userName eq "u{i}@x.example"' for i in range(1001))},
                                    {"startIndex": "first"}, {"count": "ten"}, {"filter": 'name.givenName eq "Ada"'},
                                    {"attributes": "no such thing!"}])
 def test_a_query_the_directory_cannot_run_is_a_400(app, query):
@@ -255,3 +264,52 @@ def test_a_patch_may_not_remove_what_the_directory_needs_and_a_bad_one_changes_n
     assert events(app) == before and staff_record(app, user["id"])["first_name"] == "Ada"
     assert scim.patch(f"/scim/v2/Users/{uuid.uuid4()}", json={"schemas": [PATCH], "Operations": [
         {"op": "replace", "path": "title", "value": "x"}]}, headers=SCIM).status_code == 404
+
+
+def test_sign_in_names_match_in_any_case_of_any_script(app):
+    """Outsider 14: on SQLite, whose lower() folds ASCII only, a name was not found by itself in capitals, and the same
+    name in small letters was taken as another person's."""
+    scim = app.test_client()
+    created = scim.post("/scim/v2/Users", json=entra_user("ÖZIL.Zoë@idp.example", mail="zoe@oaktrust.example"),
+                        headers=SCIM)
+    assert created.status_code == 201, created.get_json()
+    for asked in ("ÖZIL.Zoë@idp.example", "özil.zoë@IDP.example"):
+        found = scim.get("/scim/v2/Users", query_string={"filter": f'userName eq "{asked}"'}, headers=SCIM).get_json()
+        assert found["totalResults"] == 1, asked
+    twin = scim.post("/scim/v2/Users", json=entra_user("özil.zoë@idp.example", mail="zoe2@oaktrust.example",
+                                                          external_id="zoe2", employee_number="MIS-9"), headers=SCIM)
+    assert twin.status_code == 409 and twin.get_json()["scimType"] == "uniqueness"
+
+
+def test_a_manager_given_by_id_alone_and_delete_answers_in_scims_own_type(app):
+    scim = app.test_client()
+    boss = scim.post("/scim/v2/Users", json=entra_user("boss@oaktrust.example"), headers=SCIM).get_json()
+    body = entra_user("ada@oaktrust.example", employee_number="MIS-2")
+    body[ENTERPRISE]["manager"] = {"value": boss["id"]}  # no $ref (outsider 14: a 400 once)
+    created = scim.post("/scim/v2/Users", json=body, headers=SCIM)
+    assert created.status_code == 201 and created.get_json()[ENTERPRISE]["manager"]["value"] == boss["id"]
+    gone = scim.delete(f"/scim/v2/Users/{created.get_json()['id']}", headers=SCIM)
+    assert gone.status_code == 204 and gone.mimetype == "application/scim+json"
+
+
+def test_after_erasure_scim_sees_nobody_of_them_and_keeps_no_link(app):
+    """Outsider 14: an erased leaver made every list of Users a 500 (their anonymised address is not one a SCIM
+    model takes), and their sign-in name and the provider's id for them stayed in the directory's database."""
+    from dateutil.relativedelta import relativedelta
+
+    from directory.service.retention import RECORDS
+    from staffroom_shared import retention
+
+    scim = app.test_client()
+    user = scim.post("/scim/v2/Users", json=entra_user("quillon.upn@idp-tenant.example",
+                                                          external_id="entra-obj-QMARCH-7731"), headers=SCIM).get_json()
+    assert scim.patch(f"/scim/v2/Users/{user['id']}", headers=SCIM, json={"schemas": [PATCH], "Operations": [
+        {"op": "replace", "path": "active", "value": False}]}).status_code == 200
+    context = app.extensions["staffroom"]
+    assert retention.run(context, RECORDS, today=date.today() + relativedelta(years=6, days=1))["leavers"] == 1
+    listed = scim.get("/scim/v2/Users", headers=SCIM)
+    assert listed.status_code == 200 and user["id"] not in str(listed.get_json())
+    assert scim.get(f"/scim/v2/Users/{user['id']}", headers=SCIM).status_code == 404
+    links = context.metadata.tables["scim_links"]
+    with context.engine.connect() as conn:
+        assert conn.execute(select(links)).all() == []

@@ -3,7 +3,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from directory.domain.subject_access import SubjectAccessRequest, respond_by
+from directory.domain.subject_access import SubjectAccessRequest, bank_holidays, respond_by
 
 
 @pytest.mark.parametrize("received, due", [
@@ -29,3 +29,14 @@ def test_a_request_is_complete_when_every_service_has_answered_and_only_then():
     assert request.take_answer({"directory", "appraisal"}, expected, now) is False and not request.ready
     assert request.take_answer({"directory", "appraisal", "cpd"}, expected, now) is True and request.ready
     assert request.take_answer({"directory", "appraisal", "cpd"}, expected, now) is False  # once
+
+
+@pytest.mark.parametrize("year, days", [  # as gov.uk/bank-holidays lists England and Wales's
+    (2021, ["01-01", "04-02", "04-05", "05-03", "05-31", "08-30", "12-27", "12-28"]),  # Christmas on a Saturday
+    (2022, ["01-03", "04-15", "04-18", "05-02", "06-02", "06-03", "08-29", "09-19", "12-26", "12-27"]),
+    (2023, ["01-02", "04-07", "04-10", "05-01", "05-08", "05-29", "08-28", "12-25", "12-26"]),
+    (2026, ["01-01", "04-03", "04-06", "05-04", "05-25", "08-31", "12-25", "12-28"]),  # Boxing Day on a Saturday
+    (2027, ["01-01", "03-26", "03-29", "05-03", "05-31", "08-30", "12-27", "12-28"]),
+])
+def test_england_and_waless_bank_holidays(year, days):
+    assert sorted(bank_holidays(year)) == [date.fromisoformat(f"{year}-{d}") for d in days]

@@ -118,7 +118,10 @@ def _value(value, depth: int = 0) -> str:
         return "\n".join(_lines(value, "", depth)) or "—"
     text = str(value)
     if _DAY.match(text):
-        return _day(date.fromisoformat(text))
+        try:
+            return _day(date.fromisoformat(text))
+        except ValueError:
+            return text  # typed to look like a day ("2026-02-30"), and not one: as typed (outsider 14)
     if _MOMENT.match(text):
         try:
             moment = datetime.fromisoformat(text)

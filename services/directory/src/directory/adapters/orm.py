@@ -80,6 +80,7 @@ scim_links = Table(  # the identity provider's own id and name for a person, and
     Column("staff_id", Uuid, ForeignKey("staff.id"), primary_key=True),
     Column("external_id", String(200), nullable=True, unique=True),
     Column("user_name", String(254), nullable=True, unique=True),  # its sign-in name (UPN), if not the work email
+    Column("user_name_key", String(254), nullable=True, unique=True),  # the name as compared (adapters.scim.name_key)
     Column("deprovisioned_on", Date, nullable=True),  # SCIM DELETE: the record stays (retention), SCIM sees no more
 )
 

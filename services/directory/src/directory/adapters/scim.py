@@ -8,6 +8,8 @@ directory needs and no standard attribute carries.
 """
 from __future__ import annotations
 
+import re
+import unicodedata
 import uuid
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -79,9 +81,21 @@ def dump(user: StaffUser, parameters=None) -> dict:
     return user.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE, response_parameters=parameters)
 
 
+def name_key(text: str) -> str:
+    """A sign-in name or address as compared: one Unicode form, lower case in any script (RFC 7643 has userName
+    case-insensitive). Work addresses are kept in this form; SQLite's own lower() folds ASCII only."""
+    return unicodedata.normalize("NFC", text.strip()).lower()
+
+
 def identity_of(user: StaffUser) -> dict:
-    """What the identity provider knows the person by: its own id for them, and their sign-in name."""
-    return {"external_id": user.external_id or None, "user_name": (user.user_name or "").strip() or None}
+    """What the identity provider knows the person by: its own id for them, and their sign-in name (with the form
+    it is compared in); raises InvalidValue for one longer than the directory keeps."""
+    name = (user.user_name or "").strip() or None
+    for attribute, value, longest in (("externalId", user.external_id, 200), ("userName", name, 254)):
+        if value is not None and len(value) > longest:
+            raise InvalidValue(f"{attribute} is at most {longest} characters (got {len(value)})")
+    return {"external_id": user.external_id or None, "user_name": name,
+            "user_name_key": name_key(name) if name else None}
 
 
 def fields_of(user: StaffUser, academy_ids: dict[str, uuid.UUID], whole: bool = False) -> dict:
@@ -94,16 +108,17 @@ def fields_of(user: StaffUser, academy_ids: dict[str, uuid.UUID], whole: bool = 
     if email is None and user.user_name and "@" in user.user_name:
         email = user.user_name  # a sign-in name that is the work address (Entra's userPrincipalName, often)
     if email:
-        found["email"] = email.strip().lower()
+        found["email"] = name_key(email)
     elif user.user_name is not None:
         raise InvalidValue("emails: the directory needs a work email address: give one in emails, or a userName "
                            "that is one")
     if user.name is not None:
-        for attribute, field in (("given_name", "first_name"), ("family_name", "last_name")):
+        for attribute, field, shown in (("given_name", "first_name", "name.givenName"),
+                                        ("family_name", "last_name", "name.familyName")):
             if getattr(user.name, attribute) is not None:
-                found[field] = getattr(user.name, attribute)
+                found[field] = _words(getattr(user.name, attribute), shown)
     if user.title is not None:
-        found["post"] = user.title
+        found["post"] = _words(user.title, "title")
     enterprise = user[EnterpriseUser]
     if enterprise is not None and enterprise.employee_number is not None:
         found["staff_code"] = enterprise.employee_number
@@ -123,15 +138,29 @@ def fields_of(user: StaffUser, academy_ids: dict[str, uuid.UUID], whole: bool = 
             found["staff_type"] = own.staff_type.strip().lower()
         if own.start_date is not None:
             try:
+                if not _DAY.match(own.start_date.strip()):
+                    raise ValueError
                 found["start_date"] = date.fromisoformat(own.start_date.strip())
             except ValueError:
                 raise InvalidValue(f"startDate is a day written YYYY-MM-DD (got {own.start_date!r})") from None
         if own.fte is not None:
             try:
-                found["fte"] = Decimal(own.fte.strip())
-            except InvalidOperation:
+                fte = Decimal(own.fte.strip())
+                if not fte.is_finite() or not Decimal("0.01") <= fte <= Decimal("1.00"):
+                    raise InvalidOperation
+            except InvalidOperation:  # sNaN and 1E+400 too, which once reached the database (outsider 14)
                 raise InvalidValue(f"fte is a number from 0.01 to 1.00 (got {own.fte!r})") from None
+            found["fte"] = fte
     return found
+
+
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _words(value: str, attribute: str) -> str:
+    if not value.strip():
+        raise InvalidValue(f"{attribute} may not be blank")
+    return value.strip()
 
 
 def _staff_id(value, attribute: str) -> uuid.UUID | None:
@@ -146,8 +175,8 @@ def _staff_id(value, attribute: str) -> uuid.UUID | None:
 # -- filters --------------------------------------------------------------------------------------------------
 
 _COLUMNS = {  # the attributes a filter may compare, each to its column; text compared as RFC 7643 says
-    (None, "userName", None): (func.lower(func.coalesce(scim_links.c.user_name, staff.c.email)), str.lower),
-    (None, "emails", "value"): (func.lower(staff.c.email), str.lower),
+    (None, "userName", None): (func.coalesce(scim_links.c.user_name_key, staff.c.email), name_key),
+    (None, "emails", "value"): (staff.c.email, name_key),
     (None, "externalId", None): (scim_links.c.external_id, str),
     (None, "id", None): (staff.c.id, None),
     (ENTERPRISE_SCHEMA, "employeeNumber", None): (staff.c.staff_code, str),
@@ -155,13 +184,20 @@ _COLUMNS = {  # the attributes a filter may compare, each to its column; text co
 FILTERABLE = "userName, emails.value (and emails[type eq \"work\"].value), externalId, id and employeeNumber"
 
 
+MOST_TERMS = 100  # comparisons in one filter: SQLite refuses an expression over 1,000 deep (outsider 14)
+
+
 class _Query(FilterVisitor):
     """A filter as a SQLAlchemy condition on staff (outer-joined to scim_links): eq, and, or; the attributes above."""
 
-    def __init__(self, within: str | None = None):
+    def __init__(self, within: str | None = None, counted: list | None = None):
         self.within = within  # inside emails[...]: the sub-attributes of an email
+        self.counted = counted if counted is not None else [0]
 
     def visit_comparison(self, node: Comparison):
+        self.counted[0] += 1
+        if self.counted[0] > MOST_TERMS:
+            raise InvalidFilter(f"a filter may compare at most {MOST_TERMS} times")
         path = node.attr_path
         key = (path.uri, self.within or path.attr, path.attr if self.within else path.sub_attr)
         if node.op != CompareOperator.eq:
@@ -185,7 +221,7 @@ class _Query(FilterVisitor):
     def visit_value_path(self, node: ValuePath):
         if node.attr_path.attr != "emails" or node.attr_path.uri or node.sub_attr:
             raise InvalidFilter(f"the directory filters on {FILTERABLE}; not on {node}")
-        return _Query(within="emails").visit(node.val_filter)
+        return _Query(within="emails", counted=self.counted).visit(node.val_filter)
 
     def visit_present(self, node):
         raise InvalidFilter("'pr' is not supported: the directory filters with eq, and, or")

@@ -118,7 +118,7 @@ def scim_blueprint() -> Blueprint:
     @blp.post("/Users")
     @public
     def create_user():
-        user = _read(StaffUser, Context.RESOURCE_CREATION_REQUEST)
+        user = _read(StaffUser, Context.RESOURCE_CREATION_REQUEST, _manager_without_ref)
         found = _fields(user)
         missing = [name for name, field in (("academyUrn", "academy_id"), ("staffType", "staff_type"),
                                              ("name.givenName", "first_name"), ("name.familyName", "last_name"))
@@ -127,7 +127,7 @@ def scim_blueprint() -> Blueprint:
             raise _Refused(400, "invalidValue", f"a new member of staff needs {', '.join(missing)} (docs/scim.md)")
         data = {"post": DEFAULT_POST, "start_date": date.today(),
                 "staff_code": (user.external_id or "")[:50] or f"idp-{found['email']}"[:50], **found}
-        identity = identity_of(user)
+        identity = _identity(user)
         staff_id = provisioning.provision(_uow(), _checked(schemas.StaffSchema(), data), identity)
         if user.active is False:
             provisioning.reprovision(_uow(), staff_id, {}, identity, False, date.today())
@@ -142,7 +142,7 @@ def scim_blueprint() -> Blueprint:
     @public
     def replace_user(staff_id):
         _user(db_session(), staff_id)  # 404 before reading the body
-        user = _read(StaffUser, Context.RESOURCE_REPLACEMENT_REQUEST)
+        user = _read(StaffUser, Context.RESOURCE_REPLACEMENT_REQUEST, _manager_without_ref)
         return _changed(staff_id, user)
 
     @blp.patch("/Users/<uuid:staff_id>")
@@ -176,7 +176,7 @@ def scim_blueprint() -> Blueprint:
     @public
     def delete_user(staff_id):
         provisioning.deprovision(_uow(), staff_id, date.today())
-        return Response(status=204)
+        return Response(status=204, mimetype=SCIM_JSON)
 
     return blp
 
@@ -186,7 +186,7 @@ def _search(filter_text, start_index, count, parameters):
     start = _whole(start_index, "startIndex", 1)
     count = min(_whole(count, "count", 100, least=0), MAX_RESULTS)
     query = select(staff.c.id).outerjoin(scim_links, scim_links.c.staff_id == staff.c.id).where(
-        scim_links.c.deprovisioned_on.is_(None))
+        scim_links.c.deprovisioned_on.is_(None), staff.c.erased_on.is_(None))  # erased: no more theirs to see
     if filter_text:
         try:
             query = query.where(condition(filter_text))
@@ -242,7 +242,7 @@ def _changed(staff_id, user: StaffUser):
     session.rollback()  # let the commands' own unit of work read the record afresh
     if changes:
         changes = _checked(schemas.StaffUpdateSchema(), changes)
-    provisioning.reprovision(_uow(), staff_id, changes, identity_of(user), user.active, date.today())
+    provisioning.reprovision(_uow(), staff_id, changes, _identity(user), user.active, date.today())
     return _json(dump(_user(_fresh(), staff_id)))
 
 
@@ -250,6 +250,13 @@ def _fields(user: StaffUser, whole: bool = False) -> dict:
     urns = {urn: academy_id for academy_id, urn in db_session().execute(select(academies.c.id, academies.c.urn))}
     try:
         return fields_of(user, urns, whole)
+    except InvalidValue as exc:
+        raise _Refused(400, "invalidValue", str(exc)) from None
+
+
+def _identity(user: StaffUser) -> dict:
+    try:
+        return identity_of(user)
     except InvalidValue as exc:
         raise _Refused(400, "invalidValue", str(exc)) from None
 
@@ -269,6 +276,15 @@ def _manager_as_entra_sends_it(payload: dict) -> dict:
         if (isinstance(operation, dict) and isinstance(operation.get("value"), str)
                 and str(operation.get("path", "")).lower().endswith("enterprise:2.0:user:manager")):
             operation["value"] = {"value": operation["value"]}
+    return payload
+
+
+def _manager_without_ref(payload: dict) -> dict:
+    """A manager given by its id alone ({"value": id}): its $ref is this directory's address for that User."""
+    enterprise = payload.get(str(EnterpriseUser.__schema__))
+    manager = enterprise.get("manager") if isinstance(enterprise, dict) else None
+    if isinstance(manager, dict) and isinstance(manager.get("value"), str) and "$ref" not in manager:
+        manager["$ref"] = _location(manager["value"])
     return payload
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from staffroom_shared.errors import Conflict, NotFound
 from staffroom_shared.principal import Principal
@@ -29,10 +29,11 @@ def link_of(session, staff_id: uuid.UUID):
 
 
 def provisioned(session, staff_id: uuid.UUID) -> StaffMember:
-    """A member of staff the identity provider may see: any but those it deleted (404 as for an unknown id)."""
+    """A member of staff the identity provider may see: any but those it deleted, and those whose record was
+    anonymised when its retention ended (404 as for an unknown id)."""
     member = DirectoryRepository(session).staff_member(staff_id)
     link = link_of(session, staff_id) if member else None
-    if member is None or (link is not None and link.deprovisioned_on is not None):
+    if member is None or member.erased_on is not None or (link is not None and link.deprovisioned_on is not None):
         raise NotFound(f"no User {staff_id}")
     return member
 
@@ -41,9 +42,9 @@ def provision(uow: UnitOfWork, data: dict, identity: dict) -> uuid.UUID:
     """A joiner: added as HR would add them, then linked to the provider's id and sign-in name for them."""
     with uow:
         _free(uow, identity, None)
-    staff_id = commands.add_staff(uow, IDENTITY_PROVIDER, data).id
-    _keep_link(uow, staff_id, identity)
-    return staff_id
+    # the link in the same transaction as the person: a link that cannot be written leaves nobody unlinked behind
+    return commands.add_staff(uow, IDENTITY_PROVIDER, data,
+                              then=lambda member: _upsert(uow, member.id, **identity)).id
 
 
 def reprovision(uow: UnitOfWork, staff_id: uuid.UUID, changes: dict, identity: dict, active: bool | None,
@@ -80,15 +81,14 @@ def deprovision(uow: UnitOfWork, staff_id: uuid.UUID, today: date) -> None:
 def _free(uow: UnitOfWork, identity: dict, own: uuid.UUID | None) -> None:
     """The provider's id and sign-in name for a person are theirs alone (a sign-in name may not be another
     person's either, nor another person's work address: the provider matches on it)."""
-    external, name = identity.get("external_id"), identity.get("user_name")
+    external, name, key = identity.get("external_id"), identity.get("user_name"), identity.get("user_name_key")
     if external is not None:
         holder = uow.session.scalar(select(scim_links.c.staff_id).where(scim_links.c.external_id == external))
         if holder not in (None, own):
             raise Conflict(f"externalId {external!r} already belongs to another User")
-    if name is not None:
-        lowered = name.lower()
-        holders = {*uow.session.scalars(select(scim_links.c.staff_id).where(func.lower(scim_links.c.user_name) == lowered)),
-                   *uow.session.scalars(select(staff.c.id).where(staff.c.email == lowered))}
+    if key is not None:
+        holders = {*uow.session.scalars(select(scim_links.c.staff_id).where(scim_links.c.user_name_key == key)),
+                   *uow.session.scalars(select(staff.c.id).where(staff.c.email == key))}
         if holders - {own}:
             raise Conflict(f"userName {name!r} already belongs to another User")
 

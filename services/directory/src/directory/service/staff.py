@@ -4,6 +4,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 from decimal import Decimal
+from typing import Callable
 
 from staffroom_shared.authz import can_manage_academy, is_trust_hr, require
 from staffroom_shared.errors import Conflict, NotFound, Unprocessable
@@ -74,7 +75,9 @@ def _unique_academy(repo: DirectoryRepository, data: dict, own_id: uuid.UUID | N
             raise Conflict(f"there is already an academy called {academy.name}")
 
 
-def add_staff(uow: UnitOfWork, principal: Principal, data: dict) -> StaffMember:
+def add_staff(uow: UnitOfWork, principal: Principal, data: dict,
+              then: Callable[[StaffMember], None] | None = None) -> StaffMember:
+    """A joiner. `then(member)` runs in the same transaction, before it commits (SCIM keeps its link so)."""
     with uow:
         repo = _repo(uow)
         require(can_manage_academy(principal, data["academy_id"]), "only HR for this academy or the trust can add staff")
@@ -88,6 +91,9 @@ def add_staff(uow: UnitOfWork, principal: Principal, data: dict) -> StaffMember:
         uow.session.add(member)
         uow.emit("staff.joined", member.snapshot(), academy_id=member.academy_id)
         uow.audit("staff.added", "staff", member.id, member.snapshot())
+        if then is not None:
+            uow.session.flush()
+            then(member)
         uow.commit()
         return member
 

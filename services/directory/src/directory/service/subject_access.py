@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from staffroom_shared.uow import UnitOfWork
 
 from ..adapters import bundle
-from ..adapters.orm import metadata, staff, subject_access_requests
+from ..adapters.orm import metadata, scim_links, staff, subject_access_requests
 from ..adapters.repository import DirectoryRepository
 from ..domain.subject_access import SubjectAccessRequest
 
@@ -30,6 +30,8 @@ HOLDINGS = (
     Holding("your record in the trust's directory", staff, subject(staff.c.id)),
     Holding("your requests for a copy of your data", subject_access_requests,
             subject(subject_access_requests.c.staff_id)),
+    Holding("how the trust's identity provider knows you: its id for you and your sign-in name", scim_links,
+            subject(scim_links.c.staff_id)),
 )
 
 
