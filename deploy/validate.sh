@@ -543,7 +543,7 @@ EOF
 kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
 out=$(cd "$work/app" && "$image_venv/bin/python" -m directory.entrypoints.scheduler 2> "$work/scheduler.log") \
     || { cat "$work/scheduler.log"; fail "directory scheduler"; }
-[[ $out == '{"expired": {"outbox": 0, "inbox": 0, "audit": 0, "checked_files": 0, "leavers": 0}}' ]] || fail "directory scheduler printed $out"
+[[ $out == '{"expired": {"outbox": 0, "inbox": 0, "audit": 0, "checked_files": 0, "leavers": 0, "subject_access_copies": 0}}' ]] || fail "directory scheduler printed $out"
 echo "python -m directory.entrypoints.scheduler (once): exit 0, $out"
 out=$(cd "$work/app" && "$image_venv/bin/python" -m appraisal.entrypoints.scheduler 2> "$work/scheduler.log") \
     || { cat "$work/scheduler.log"; fail "appraisal scheduler"; }

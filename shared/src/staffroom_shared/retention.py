@@ -174,6 +174,13 @@ def forget_in_audit(uow: UnitOfWork, entity_ids) -> None:
                             .values(changes=None, note=None))
 
 
+def forget_pages_after(uow: UnitOfWork) -> None:
+    """Erasure on SQLite: once the anonymising commits, the write-ahead log's copies of the pages as they were go at
+    once, not at the service's next daily job, up to a day later (outsider 15)."""
+    engine = uow.session.get_bind()
+    uow.after_commit(lambda: forget_old_pages(engine))
+
+
 def forget_sent_events(uow: UnitOfWork, staff_id) -> int:
     """Erasure (issue 21): the outbox's copies of events about the person that were already sent (each went to its
     subscribers, who anonymise theirs) go now, not after the outbox's own window. An unsent one is kept: it has yet

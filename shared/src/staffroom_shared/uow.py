@@ -32,10 +32,12 @@ class UnitOfWork:
         self.actor = actor
         self.session: Session | None = None
         self.events: list[Event] = []
+        self._after_commit: list = []
 
     def __enter__(self) -> "UnitOfWork":
         self.session = self._session_factory()
         self.events = []
+        self._after_commit = []
         self.correlation_id = current_correlation_id()  # one id for everything this unit of work does
         return self
 
@@ -72,6 +74,13 @@ class UnitOfWork:
                 self.session.execute(text(f"NOTIFY {OUTBOX_CHANNEL}"))  # wakes the relay when this commits
         self.session.commit()
         self.events = []
+        done, self._after_commit = self._after_commit, []
+        for then in done:
+            then()
+
+    def after_commit(self, then) -> None:
+        """Run `then()` once this unit of work's change has committed (never if it rolls back)."""
+        self._after_commit.append(then)
 
     def rollback(self) -> None:
         self.session.rollback()

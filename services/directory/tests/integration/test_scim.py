@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import typing
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -281,6 +281,19 @@ def test_sign_in_names_match_in_any_case_of_any_script(app):
     assert twin.status_code == 409 and twin.get_json()["scimType"] == "uniqueness"
 
 
+def test_a_person_whose_address_scim_would_not_take_is_still_listed(app):
+    """The directory took ada@example.invalid (a test trust); every SCIM answer naming her was a 500 (deploy/e2e.sh)."""
+    hr = app.tokens.headers(uuid.uuid4(), roles=["trust_hr"])
+    client = app.test_client()
+    oak = next(a for a in client.get("/academies", headers=hr).get_json() if a["urn"] == "140001")
+    added = client.post("/staff", headers=hr, json={
+        "staff_code": "T1", "academy_id": oak["id"], "first_name": "Ada", "last_name": "Lovelace",
+        "email": "ada@example.invalid", "staff_type": "teaching", "post": "Teacher", "start_date": "2020-09-01"})
+    assert added.status_code == 201, added.get_json()
+    found = client.get("/scim/v2/Users", query_string={"filter": 'userName eq "ada@example.invalid"'}, headers=SCIM)
+    assert found.status_code == 200 and found.get_json()["Resources"][0]["emails"][0]["value"] == "ada@example.invalid"
+
+
 def test_a_manager_given_by_id_alone_and_delete_answers_in_scims_own_type(app):
     scim = app.test_client()
     boss = scim.post("/scim/v2/Users", json=entra_user("boss@oaktrust.example"), headers=SCIM).get_json()
@@ -313,3 +326,54 @@ def test_after_erasure_scim_sees_nobody_of_them_and_keeps_no_link(app):
     links = context.metadata.tables["scim_links"]
     with context.engine.connect() as conn:
         assert conn.execute(select(links)).all() == []
+
+
+def test_a_joiner_who_has_not_started_can_be_disabled_or_deleted_and_a_refusal_changes_nothing(app):
+    """Outsider 15: a joiner sent disabled was created and then refused (400); disabling one with a new title
+    changed the title and answered 400; deleting one was refused; a long sign-in name was a 500 on PostgreSQL."""
+    scim = app.test_client()
+    starts = str(date.today() + timedelta(days=30))
+    sent_disabled = scim.post("/scim/v2/Users", headers=SCIM, json={
+        **entra_user("o15.1@oaktrust.example", startDate=starts), "active": False})
+    assert sent_disabled.status_code == 201 and sent_disabled.get_json()["active"] is False
+    assert staff_record(app, sent_disabled.get_json()["id"])["leaving_date"] == starts  # left the day they were to start
+
+    user = scim.post("/scim/v2/Users", headers=SCIM, json=entra_user(
+        "o15.2@oaktrust.example", startDate=starts, employee_number="MIS-7", external_id="o15.2")).get_json()
+    changed = scim.patch(f"/scim/v2/Users/{user['id']}", headers=SCIM, json={"schemas": [PATCH], "Operations": [
+        {"op": "Replace", "path": "title", "value": "Head of Science"}, {"op": "Replace", "path": "active",
+                                                                         "value": "False"}]})
+    assert changed.status_code == 200 and changed.get_json()["active"] is False
+    assert changed.get_json()["title"] == "Head of Science"
+
+    third = scim.post("/scim/v2/Users", headers=SCIM, json=entra_user(
+        "o15.3@oaktrust.example", startDate=starts, employee_number="MIS-8", external_id="o15.3")).get_json()
+    assert scim.delete(f"/scim/v2/Users/{third['id']}", headers=SCIM).status_code == 204
+
+    before = events(app)
+    for operations in ([{"op": "Replace", "path": "title", "value": "Changed While Refused"},
+                        {"op": "Replace", "path": "userName", "value": "İ" * 200}],
+                       [{"op": "Replace", "path": "title", "value": "Changed While Refused"},
+                        {"op": "Add", "path": f"{ENTERPRISE}:manager",
+                         "value": sent_disabled.get_json()["id"]}]):  # their own line manager: refused
+        refused = scim.patch(f"/scim/v2/Users/{sent_disabled.get_json()['id']}", headers=SCIM,
+                             json={"schemas": [PATCH], "Operations": operations})
+        assert refused.status_code in (400, 409) and refused.mimetype == "application/scim+json", refused.get_json()
+    assert events(app) == before
+    assert scim.post("/scim/v2/Users", headers=SCIM, json={**entra_user("x@oaktrust.example", employee_number="M9"),
+                                                           "userName": "İ" * 200}).status_code == 400
+
+
+def test_an_address_hr_add_may_not_be_another_persons_sign_in_name(app):
+    """Outsider 15: HR added someone whose address was a SCIM user's sign-in name; the provider could then never
+    update or disable that user (409 on every PATCH)."""
+    scim, hr = app.test_client(), app.tokens.headers(uuid.uuid4(), roles=["trust_hr"])
+    user = scim.post("/scim/v2/Users", headers=SCIM, json=entra_user(
+        "clash@oaktrust.onmicrosoft.com", mail="ada.l@oaktrust.example")).get_json()
+    oak = next(a for a in scim.get("/academies", headers=hr).get_json() if a["urn"] == "140001")
+    clash = scim.post("/staff", headers=hr, json={
+        "staff_code": "C1", "academy_id": oak["id"], "first_name": "Cla", "last_name": "Sh",
+        "email": "CLASH@oaktrust.onmicrosoft.com", "staff_type": "support", "post": "Clerk", "start_date": "2020-09-01"})
+    assert clash.status_code == 409 and "sign-in name" in clash.get_json()["detail"]
+    assert scim.patch(f"/scim/v2/Users/{user['id']}", headers=SCIM, json={"schemas": [PATCH], "Operations": [
+        {"op": "Replace", "path": "title", "value": "Head of Maths"}]}).status_code == 200

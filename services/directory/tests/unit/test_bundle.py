@@ -21,9 +21,11 @@ def test_text_that_looks_like_json_is_shown_as_written_and_deep_values_are_cut_s
         nested["in"] = {}
         nested = nested["in"]
     shown = page([{"description": deep_text, "note": '{"id": "kept as typed"}', "changes": deep,
-                   "focus": "2026-02-30", "strengths": "1999-99-99", "title": "2026-13-01T25:61"}])
+                   "focus": "2026-02-30", "strengths": "1999-99-99", "title": "2026-13-01T25:61",
+                   "early": "0001-01-01T00:00:00+05:00", "late": "9999-12-31T23:30:00-05:00"}])
     assert deep_text in shown and "{&#34;id&#34;: &#34;kept as typed&#34;}" in shown
     assert "2026-02-30" in shown and "1999-99-99" in shown and "2026-13-01T25:61" in shown  # outsider 14
+    assert "0001-01-01T00:00:00+05:00" in shown and "9999-12-31T23:30:00-05:00" in shown  # outsider 15
     assert "(more, in the JSON file)" in shown
 
 

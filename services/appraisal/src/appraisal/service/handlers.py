@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import select
 
 from staffroom_shared.events import Event
-from staffroom_shared.retention import forget_in_audit, forget_sent_events
+from staffroom_shared.retention import forget_in_audit, forget_pages_after, forget_sent_events
 from staffroom_shared.uow import UnitOfWork
 
 from ..adapters.orm import academies, trained_appraisers
@@ -72,6 +72,7 @@ def on_staff_erased(uow: UnitOfWork, event: Event) -> None:
     for appraisal in theirs:
         appraisal.erase()
     forget_sent_events(uow, event.payload["staff_id"])
+    forget_pages_after(uow)
     forget_in_audit(uow, [event.payload["staff_id"], *(appraisal.id for appraisal in theirs)])
 
 

@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy import select, update
 
 from staffroom_shared.events import Event
-from staffroom_shared.retention import forget_in_audit, forget_sent_events
+from staffroom_shared.retention import forget_in_audit, forget_pages_after, forget_sent_events
 from staffroom_shared.uow import UnitOfWork
 
 from ..adapters.orm import academies, enrolments, nominations, plan_items, secondments, shadowings, staff
@@ -102,6 +102,7 @@ def on_staff_erased(uow: UnitOfWork, event: Event) -> None:
              {"title": ERASED})):
         uow.session.execute(update(table).where(theirs).values(**values))
     forget_sent_events(uow, person)
+    forget_pages_after(uow)
     forget_in_audit(uow, [person, *uow.session.scalars(select(enrolments.c.id).where(enrolments.c.staff_id == person)),
                           *uow.session.scalars(select(nominations.c.id).where(nominations.c.staff_id == person)),
                           *uow.session.scalars(select(secondments.c.id).where(secondments.c.staff_id == person)),

@@ -127,8 +127,11 @@ def _value(value, depth: int = 0) -> str:
             moment = datetime.fromisoformat(text)
         except ValueError:
             return text
-        if moment.tzinfo is not None:
-            moment = moment.astimezone(_UK)
+        try:
+            if moment.tzinfo is not None:
+                moment = moment.astimezone(_UK)
+        except (ValueError, OverflowError):  # typed text past year 1 or 9999 in London time (outsider 15)
+            return text
         return f"{_day(moment.date())} at {moment:%H:%M}"
     if _CODE.match(text):
         return _label(text).lower().capitalize()  # a stored code, in words: "Not started"

@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 from ..domain.model import MAX_CHAIN, Academy, StaffMember
 from ..domain.subject_access import SubjectAccessRequest
 from .orm import staff as staff_table
+from .orm import scim_links
+from .scim import name_key
 from .orm import subject_access_answers as answers_table
 
 
@@ -54,6 +56,11 @@ class DirectoryRepository:
 
     def staff_by_email(self, email: str) -> StaffMember | None:
         return self.session.scalars(select(StaffMember).where(StaffMember.email == email.strip().lower())).first()
+
+    def signs_in_as(self, name: str) -> StaffMember | None:
+        """Whose sign-in name, as the identity provider gave it over SCIM, this is (compared as SCIM compares)."""
+        staff_id = self.session.scalar(select(scim_links.c.staff_id).where(scim_links.c.user_name_key == name_key(name)))
+        return self.staff_member(staff_id) if staff_id else None
 
     def staff_by_code(self, code: str) -> StaffMember | None:
         return self.session.scalars(select(StaffMember).where(StaffMember.staff_code == code)).first()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 from datetime import date
 
 from flask import Blueprint, Response, current_app, request
@@ -32,6 +33,7 @@ from ..adapters.scim import (
 from ..service import scim as provisioning
 from . import schemas
 
+log = logging.getLogger(__name__)
 MAX_RESULTS = 500
 # Attributes the directory keeps; the others a client sends (phone numbers, addresses...) are accepted and dropped,
 # and the published schema lists only these, so a client knows what comes back.
@@ -58,6 +60,11 @@ def scim_blueprint() -> Blueprint:
     @blp.errorhandler(_Refused)
     def _refused(error: "_Refused"):
         return _error(error.status, error.scim_type, error.detail)
+
+    @blp.errorhandler(Exception)
+    def _unexpected(error: Exception):  # in SCIM's shape too, so a client reads it (outsider 15 saw the suite's)
+        log.exception("SCIM request failed")
+        return _error(500, None, "something went wrong on our side; it has been logged")
 
     @blp.errorhandler(HTTPException)
     def _http(error: HTTPException):  # the staff commands' refusals (409, 422, 404), and Flask's own
@@ -127,10 +134,8 @@ def scim_blueprint() -> Blueprint:
             raise _Refused(400, "invalidValue", f"a new member of staff needs {', '.join(missing)} (docs/scim.md)")
         data = {"post": DEFAULT_POST, "start_date": date.today(),
                 "staff_code": (user.external_id or "")[:50] or f"idp-{found['email']}"[:50], **found}
-        identity = _identity(user)
-        staff_id = provisioning.provision(_uow(), _checked(schemas.StaffSchema(), data), identity)
-        if user.active is False:
-            provisioning.reprovision(_uow(), staff_id, {}, identity, False, date.today())
+        staff_id = provisioning.provision(_uow(), _checked(schemas.StaffSchema(), data), _identity(user),
+                                          active=user.active is not False)
         return _json(dump(_user(_fresh(), staff_id)), 201, location=_location(staff_id))
 
     @blp.get("/Users/<uuid:staff_id>")

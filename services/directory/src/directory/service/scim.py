@@ -38,44 +38,60 @@ def provisioned(session, staff_id: uuid.UUID) -> StaffMember:
     return member
 
 
-def provision(uow: UnitOfWork, data: dict, identity: dict) -> uuid.UUID:
-    """A joiner: added as HR would add them, then linked to the provider's id and sign-in name for them."""
+def provision(uow: UnitOfWork, data: dict, identity: dict, active: bool = True) -> uuid.UUID:
+    """A joiner: added as HR would add them, linked to the provider's id and sign-in name for them, and, if the
+    provider sends them disabled, leaving: all in one transaction, so a refusal leaves nobody behind."""
     with uow:
         _free(uow, identity, None)
-    # the link in the same transaction as the person: a link that cannot be written leaves nobody unlinked behind
-    return commands.add_staff(uow, IDENTITY_PROVIDER, data,
-                              then=lambda member: _upsert(uow, member.id, **identity)).id
+
+    def link(member: StaffMember) -> None:
+        _upsert(uow, member.id, **identity)
+        if not active:
+            _leave(uow, member)
+
+    return commands.add_staff(uow, IDENTITY_PROVIDER, data, then=link).id
 
 
 def reprovision(uow: UnitOfWork, staff_id: uuid.UUID, changes: dict, identity: dict, active: bool | None,
                 today: date) -> None:
-    """A change (PUT or PATCH): the changed fields, then leaving if the provider disabled them. A disabled person
-    cannot be enabled again from here: a return is HR's to record."""
+    """A change (PUT or PATCH): the changed fields, then leaving if the provider disabled them, in one transaction
+    (a refused leaving once left the change made: outsider 15). A disabled person cannot be enabled again from
+    here: a return is HR's to record."""
     with uow:
         member = provisioned(uow.session, staff_id)
         was_active = is_active(member, today)
         if active and not was_active:
             raise Conflict(f"{member.first_name} {member.last_name} left on {member.leaving_date:%-d %B %Y}: a return "
                            "to the trust is recorded in the directory by HR, not by the identity provider")
-        _free(uow, identity, staff_id)
-    if changes:
-        commands.update_staff(uow, IDENTITY_PROVIDER, staff_id, changes)
-    if active is False and was_active:
-        commands.record_leaver(uow, IDENTITY_PROVIDER, staff_id, leaving_date=today, reason=LEFT)
-    _keep_link(uow, staff_id, identity)
+        link = link_of(uow.session, staff_id)
+        if identity.get("user_name_key") != (link.user_name_key if link else None) or \
+                identity.get("external_id") != (link.external_id if link else None):
+            _free(uow, identity, staff_id)  # only what changes must be free (outsider 15)
+        if changes:
+            member = commands.apply_update(uow, IDENTITY_PROVIDER, staff_id, changes)
+        if active is False and was_active:
+            _leave(uow, member)
+        _upsert(uow, staff_id, **identity)
+        uow.commit()
 
 
 def deprovision(uow: UnitOfWork, staff_id: uuid.UUID, today: date) -> None:
-    """SCIM DELETE: the person leaves today (if they had not), and the provider sees them no more. The record
-    itself stays for its retention (docs/privacy.md)."""
+    """SCIM DELETE: the person leaves (if they had not) and the provider sees them no more. The record itself stays
+    for its retention (docs/privacy.md)."""
     with uow:
-        was_active = is_active(provisioned(uow.session, staff_id), today)
-    if was_active:
-        commands.record_leaver(uow, IDENTITY_PROVIDER, staff_id, leaving_date=today, reason=LEFT)
-    with uow:
+        member = provisioned(uow.session, staff_id)
+        if is_active(member, today):
+            _leave(uow, member)
         _upsert(uow, staff_id, deprovisioned_on=today)
         uow.audit("staff.deprovisioned", "staff", staff_id, {"deprovisioned_on": today})
         uow.commit()
+
+
+def _leave(uow: UnitOfWork, member: StaffMember) -> None:
+    """Leaving today, or, for a joiner who has not started, on the day they were to start (outsider 15: such a one
+    could not be disabled or deleted)."""
+    commands.apply_leaving(uow, IDENTITY_PROVIDER, member.id, leaving_date=max(date.today(), member.start_date),
+                           reason=LEFT)
 
 
 def _free(uow: UnitOfWork, identity: dict, own: uuid.UUID | None) -> None:
@@ -91,12 +107,6 @@ def _free(uow: UnitOfWork, identity: dict, own: uuid.UUID | None) -> None:
                    *uow.session.scalars(select(staff.c.id).where(staff.c.email == key))}
         if holders - {own}:
             raise Conflict(f"userName {name!r} already belongs to another User")
-
-
-def _keep_link(uow: UnitOfWork, staff_id: uuid.UUID, identity: dict) -> None:
-    with uow:
-        _upsert(uow, staff_id, **identity)
-        uow.commit()
 
 
 def _upsert(uow: UnitOfWork, staff_id: uuid.UUID, **values) -> None:

@@ -100,26 +100,33 @@ def add_staff(uow: UnitOfWork, principal: Principal, data: dict,
 
 def update_staff(uow: UnitOfWork, principal: Principal, staff_id: uuid.UUID, changes: dict) -> StaffMember:
     with uow:
-        repo = _repo(uow)
-        member = _for_hr(repo, principal, staff_id, "only HR for this academy or the trust can change staff records")
-        if "academy_id" in changes:
-            require(can_manage_academy(principal, changes["academy_id"]), "you cannot move staff into an academy you do not manage")
-            repo.academy(changes["academy_id"]) or _missing("academy", changes["academy_id"])
-        _unique_person(repo, changes, member.id)
-        try:
-            if "line_manager_id" in changes:
-                _check_manager(repo, member, changes["line_manager_id"])
-            before = member.snapshot()
-            changed = member.apply(changes)
-        except DirectoryError as exc:
-            raise rule_broken(exc) from None
-        if changed:
-            uow.emit("staff.updated", {**member.snapshot(), "changed": changed}, academy_id=member.academy_id)
-            uow.audit("staff.updated", "staff", member.id, {n: [before.get(n), getattr(member, n)] for n in changed})
+        member = apply_update(uow, principal, staff_id, changes)
         # Commit even when nothing changed: leaving the unit of work uncommitted rolls back and expires the
         # record, which then cannot be read for the response.
         uow.commit()
         return member
+
+
+def apply_update(uow: UnitOfWork, principal: Principal, staff_id: uuid.UUID, changes: dict) -> StaffMember:
+    """update_staff's change inside a unit of work already open, uncommitted (SCIM makes a change and a leaving one
+    transaction)."""
+    repo = _repo(uow)
+    member = _for_hr(repo, principal, staff_id, "only HR for this academy or the trust can change staff records")
+    if "academy_id" in changes:
+        require(can_manage_academy(principal, changes["academy_id"]), "you cannot move staff into an academy you do not manage")
+        repo.academy(changes["academy_id"]) or _missing("academy", changes["academy_id"])
+    _unique_person(repo, changes, member.id)
+    try:
+        if "line_manager_id" in changes:
+            _check_manager(repo, member, changes["line_manager_id"])
+        before = member.snapshot()
+        changed = member.apply(changes)
+    except DirectoryError as exc:
+        raise rule_broken(exc) from None
+    if changed:
+        uow.emit("staff.updated", {**member.snapshot(), "changed": changed}, academy_id=member.academy_id)
+        uow.audit("staff.updated", "staff", member.id, {n: [before.get(n), getattr(member, n)] for n in changed})
+    return member
 
 
 def promote(uow: UnitOfWork, principal: Principal, staff_id: uuid.UUID, *, post: str, staff_type: str,
@@ -141,20 +148,27 @@ def promote(uow: UnitOfWork, principal: Principal, staff_id: uuid.UUID, *, post:
 def record_leaver(uow: UnitOfWork, principal: Principal, staff_id: uuid.UUID, *, leaving_date: date,
                   reason: str | None) -> StaffMember:
     with uow:
-        repo = _repo(uow)
-        member = _for_hr(repo, principal, staff_id, "only HR for this academy or the trust can record a leaver")
-        if leaving_date < (cutoff := erased_if_left_before(date.today())):
-            detail = (f"a leaving date before {cutoff:%-d %B %Y} is past the record's retention, so the record would be "
-                      "anonymised at once: check the year")
-            raise Unprocessable(detail, errors=[{"location": "json", "pointer": "#/leaving_date", "detail": detail}])
-        try:
-            member.leave(leaving_date, reason)
-        except DirectoryError as exc:
-            raise rule_broken(exc) from None
-        uow.emit("staff.left", {**member.snapshot(), "reason": reason}, academy_id=member.academy_id)
-        uow.audit("staff.left", "staff", member.id, {"leaving_date": leaving_date, "reason": reason})
+        member = apply_leaving(uow, principal, staff_id, leaving_date=leaving_date, reason=reason)
         uow.commit()
         return member
+
+
+def apply_leaving(uow: UnitOfWork, principal: Principal, staff_id: uuid.UUID, *, leaving_date: date,
+                  reason: str | None) -> StaffMember:
+    """record_leaver's change inside a unit of work already open, uncommitted."""
+    repo = _repo(uow)
+    member = _for_hr(repo, principal, staff_id, "only HR for this academy or the trust can record a leaver")
+    if leaving_date < (cutoff := erased_if_left_before(date.today())):
+        detail = (f"a leaving date before {cutoff:%-d %B %Y} is past the record's retention, so the record would be "
+                  "anonymised at once: check the year")
+        raise Unprocessable(detail, errors=[{"location": "json", "pointer": "#/leaving_date", "detail": detail}])
+    try:
+        member.leave(leaving_date, reason)
+    except DirectoryError as exc:
+        raise rule_broken(exc) from None
+    uow.emit("staff.left", {**member.snapshot(), "reason": reason}, academy_id=member.academy_id)
+    uow.audit("staff.left", "staff", member.id, {"leaving_date": leaving_date, "reason": reason})
+    return member
 
 
 def _unique_person(repo: DirectoryRepository, data: dict, own_id: uuid.UUID | None = None) -> None:
@@ -162,6 +176,9 @@ def _unique_person(repo: DirectoryRepository, data: dict, own_id: uuid.UUID | No
         other = repo.staff_by_email(data["email"])
         if other is not None and other.id != own_id:
             raise Conflict(f"{data['email']} is already the email of {other.full_name} ({other.staff_code})")
+        signs_in = repo.signs_in_as(data["email"])  # SCIM finds people by sign-in name or address alike
+        if signs_in is not None and signs_in.id != own_id:
+            raise Conflict(f"{data['email']} is already the sign-in name of {signs_in.full_name} ({signs_in.staff_code})")
     if "staff_code" in data:
         other = repo.staff_by_code(data["staff_code"])
         if other is not None and other.id != own_id:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import uuid
 from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
 
 from staffroom_shared.contracts.subject_access import answering
 from staffroom_shared.errors import Conflict, NotFound
@@ -25,6 +26,7 @@ from ..adapters.repository import DirectoryRepository
 from ..domain.subject_access import SubjectAccessRequest
 
 log = logging.getLogger(__name__)
+LONDON = ZoneInfo("Europe/London")
 
 HOLDINGS = (
     Holding("your record in the trust's directory", staff, subject(staff.c.id)),
@@ -58,7 +60,8 @@ def open_request(uow: UnitOfWork, principal: Principal, staff_id: uuid.UUID) -> 
         by_the_person = principal.staff_id == staff_id
         if by_the_person and any(not r.ready for r in repo.subject_access_requests(staff_id)):
             raise Conflict("you already have a request being gathered: it will be ready to download shortly")
-        request = SubjectAccessRequest(staff_id=staff_id, requested_by=principal.actor, received_on=now.date(),
+        received = now.astimezone(LONDON).date()  # the day in England, not UTC's (outsider 15)
+        request = SubjectAccessRequest(staff_id=staff_id, requested_by=principal.actor, received_on=received,
                                        opened_at=now, by_the_person=by_the_person)
         uow.session.add(request)
         try:

@@ -13,7 +13,7 @@ from sqlalchemy import delete, insert, select, update
 
 from staffroom_shared import staff_copy
 from staffroom_shared.events import Event
-from staffroom_shared.retention import forget_sent_events
+from staffroom_shared.retention import forget_pages_after, forget_sent_events
 from staffroom_shared.uow import UnitOfWork
 
 from ..adapters.orm import deliveries, hr_contacts, messages, preferences, quiet_hours, reminders, staff
@@ -35,6 +35,7 @@ def on_staff_erased(uow: UnitOfWork, event: Event) -> None:
     staff_copy.keep(uow.session, staff, event, STAFF_FIELDS)
     person = event.payload["staff_id"]
     forget_sent_events(uow, person)
+    forget_pages_after(uow)
     theirs = select(messages.c.id).where(messages.c.recipient_id == person)
     uow.session.execute(delete(deliveries).where(deliveries.c.message_id.in_(theirs)))
     for table, column in ((messages, messages.c.recipient_id), (reminders, reminders.c.recipient_id),

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from staffroom_shared import staff_copy
 from staffroom_shared.events import Event, contracts
-from staffroom_shared.retention import forget_sent_events
+from staffroom_shared.retention import forget_pages_after, forget_sent_events
 from staffroom_shared.uow import UnitOfWork
 
 from ..adapters.orm import (
@@ -280,6 +280,7 @@ def on_erased(uow: UnitOfWork, event: Event) -> None:
     named the person go: its answers to their subject access requests among them (outsider 13, issue 21)."""
     handle(uow, event)
     forget_sent_events(uow, event.payload["staff_id"])
+    forget_pages_after(uow)
 
 
 # A subject access request is answered, not kept: it changes no figure, and a rebuild must not answer it again.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from staffroom_shared import staff_copy
 from staffroom_shared.events import Event
-from staffroom_shared.retention import forget_sent_events
+from staffroom_shared.retention import forget_pages_after, forget_sent_events
 from staffroom_shared.uow import UnitOfWork
 
 from ..adapters.orm import academies, staff
@@ -24,6 +24,7 @@ def on_staff_erased(uow: UnitOfWork, event: Event) -> None:
     own window (service.retention)."""
     on_staff_changed(uow, event)
     forget_sent_events(uow, event.payload["staff_id"])
+    forget_pages_after(uow)
 
 
 def on_academy(uow: UnitOfWork, event: Event) -> None:
