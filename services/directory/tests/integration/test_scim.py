@@ -243,6 +243,9 @@ def test_a_user_the_directory_cannot_take_is_a_4xx_and_changes_nothing(app, body
                                    # 1,001 terms made SQLite refuse the query: a 503 once (outsider 14)
                                    {"filter": " or ".join(f'userName eq "u{i}@x.example"' for i in range(1001))},
                                    {"startIndex": "first"}, {"count": "ten"}, {"filter": 'name.givenName eq "Ada"'},
+                                   # outsider 16: escapes the filter grammar turns into what no database takes (500s)
+                                   {"filter": 'userName eq "\\ud800"'}, {"filter": 'externalId eq "\\u0000"'},
+                                   {"startIndex": "1_0"}, {"count": "\u0663"}, {"count": " 2"},
                                    {"attributes": "no such thing!"}])
 def test_a_query_the_directory_cannot_run_is_a_400(app, query):
     response = app.test_client().get("/scim/v2/Users", query_string=query, headers=SCIM)
@@ -326,6 +329,32 @@ def test_after_erasure_scim_sees_nobody_of_them_and_keeps_no_link(app):
     links = context.metadata.tables["scim_links"]
     with context.engine.connect() as conn:
         assert conn.execute(select(links)).all() == []
+    # nor may anyone be managed by the anonymised record, through SCIM or by HR (outsider 16)
+    body = entra_user("report@oaktrust.example", employee_number="MIS-R")
+    body[ENTERPRISE]["manager"] = {"value": user["id"]}
+    assert scim.post("/scim/v2/Users", json=body, headers=SCIM).status_code == 400
+    report = scim.post("/scim/v2/Users", json=entra_user("report@oaktrust.example", employee_number="MIS-R"),
+                       headers=SCIM).get_json()
+    hr = app.tokens.headers(uuid.uuid4(), roles=["trust_hr"])
+    assert scim.patch(f"/staff/{report['id']}", json={"line_manager_id": user["id"]}, headers=hr).status_code == 422
+
+
+def test_a_manager_the_provider_deleted_is_kept_for_their_reports_but_given_to_nobody_new(app):
+    scim = app.test_client()
+    boss = scim.post("/scim/v2/Users", json=entra_user("boss@oaktrust.example", employee_number="B1"),
+                     headers=SCIM).get_json()
+    body = entra_user("ada@oaktrust.example", employee_number="A1")
+    body[ENTERPRISE]["manager"] = {"value": boss["id"]}
+    report = scim.post("/scim/v2/Users", json=body, headers=SCIM).get_json()
+    assert scim.delete(f"/scim/v2/Users/{boss['id']}", headers=SCIM).status_code == 204
+    shown = scim.get(f"/scim/v2/Users/{report['id']}", headers=SCIM).get_json()
+    assert "manager" not in shown.get(ENTERPRISE, {})  # not a User it can see
+    shown.pop("meta"), shown.pop("id")
+    assert scim.put(f"/scim/v2/Users/{report['id']}", json=shown, headers=SCIM).status_code == 200
+    assert staff_record(app, report["id"])["line_manager_id"] == boss["id"]  # kept: HR's to change
+    again = entra_user("bea@oaktrust.example", employee_number="A2")
+    again[ENTERPRISE]["manager"] = {"value": boss["id"]}
+    assert scim.post("/scim/v2/Users", json=again, headers=SCIM).status_code == 400
 
 
 def test_a_joiner_who_has_not_started_can_be_disabled_or_deleted_and_a_refusal_changes_nothing(app):

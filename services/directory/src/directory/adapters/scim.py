@@ -21,6 +21,8 @@ from scim2_models.path.expressions import Comparison, CompareOperator, LogicalEx
 from scim2_models.path.visitor import FilterVisitor
 from sqlalchemy import and_, func, or_, true
 
+from staffroom_shared.storable import unstorable
+
 from ..domain.model import STAFF_TYPES
 from .orm import scim_links, staff
 
@@ -60,8 +62,9 @@ def is_active(member, today: date) -> bool:
     return member.leaving_date is None or (member.leaving_date > today and member.leaving_date > member.start_date)
 
 
-def represent(member, academy_urn: str, link, location_of, today: date) -> StaffUser:
-    """A member of staff as a User; `link` is their row of scim_links (or None), `location_of(id)` a User's URL."""
+def represent(member, academy_urn: str, link, location_of, today: date, manager_seen: bool = True) -> StaffUser:
+    """A member of staff as a User; `link` is their row of scim_links (or None), `location_of(id)` a User's URL;
+    `manager_seen`: their line manager is a User the provider can see (not deleted by it, nor erased)."""
     user = StaffUser(
         id=str(member.id), external_id=link.external_id if link else None,
         user_name=(link.user_name if link and link.user_name else member.email),
@@ -72,7 +75,7 @@ def represent(member, academy_urn: str, link, location_of, today: date) -> Staff
         # (a test trust's example.invalid) made every answer naming it a 500 (e2e, outsider 14)
         emails=[Email.model_construct(value=member.email, type=Email.Type.work, primary=True)],
         meta=Meta(resource_type="User", location=location_of(member.id)))
-    manager = member.line_manager_id
+    manager = member.line_manager_id if manager_seen else None
     user[EnterpriseUser] = EnterpriseUser(
         employee_number=member.staff_code,
         manager=Manager(value=str(manager), ref=location_of(manager)) if manager else None)
@@ -212,6 +215,8 @@ class _Query(FilterVisitor):
             return true() if str(node.value).lower() == "work" else ~true()  # every address here is a work one
         if key not in _COLUMNS:
             raise InvalidFilter(f"the directory filters on {FILTERABLE}; not on {path}")
+        if isinstance(node.value, str) and (why := unstorable(node.value)):  # "\ud800" in the filter (outsider 16)
+            raise InvalidFilter(f"the value compared with {path} {why}")
         column, normal = _COLUMNS[key]
         if normal is None:
             try:

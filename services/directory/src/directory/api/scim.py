@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import re
 from datetime import date
 
 from flask import Blueprint, Response, current_app, request
@@ -132,6 +133,8 @@ def scim_blueprint() -> Blueprint:
                    if field not in found]
         if missing:
             raise _Refused(400, "invalidValue", f"a new member of staff needs {', '.join(missing)} (docs/scim.md)")
+        if found.get("line_manager_id") is not None and not _seen(db_session(), found["line_manager_id"]):
+            raise _Refused(400, "invalidValue", "manager: no such User (deleted by the identity provider, or anonymised)")
         data = {"post": DEFAULT_POST, "start_date": date.today(),
                 "staff_code": (user.external_id or "")[:50] or f"idp-{found['email']}"[:50], **found}
         staff_id = provisioning.provision(_uow(), _checked(schemas.StaffSchema(), data), _identity(user),
@@ -243,7 +246,11 @@ def _changed(staff_id, user: StaffUser):
     session = db_session()
     member = provisioning.provisioned(session, staff_id)
     wanted = _fields(user, whole=True)
+    if wanted.get("line_manager_id") is None and not _seen(session, member.line_manager_id):
+        wanted.pop("line_manager_id", None)  # a manager it cannot see, it does not send: kept, not cleared
     changes = {k: v for k, v in wanted.items() if getattr(member, k) != v}
+    if changes.get("line_manager_id") is not None and not _seen(session, changes["line_manager_id"]):
+        raise _Refused(400, "invalidValue", "manager: no such User (deleted by the identity provider, or anonymised)")
     session.rollback()  # let the commands' own unit of work read the record afresh
     if changes:
         changes = _checked(schemas.StaffUpdateSchema(), changes)
@@ -317,7 +324,19 @@ def _first_error(exc: Exception) -> str:
 def _user(session, staff_id) -> StaffUser:
     member = provisioning.provisioned(session, staff_id)
     urn = session.scalar(select(academies.c.urn).where(academies.c.id == member.academy_id))
-    return represent(member, urn, provisioning.link_of(session, staff_id), _location, date.today())
+    return represent(member, urn, provisioning.link_of(session, staff_id), _location, date.today(),
+                     manager_seen=_seen(session, member.line_manager_id))
+
+
+def _seen(session, staff_id) -> bool:
+    """Whether a User is one the provider can see: not deleted by it, nor anonymised."""
+    if staff_id is None:
+        return False
+    try:
+        provisioning.provisioned(session, staff_id)
+    except HTTPException:
+        return False
+    return True
 
 
 def _fresh():
@@ -339,11 +358,9 @@ def _location(staff_id) -> str:
 def _whole(text: str | None, name: str, default: int, least: int = 1) -> int:
     if text in (None, ""):
         return default
-    try:
-        value = int(text)
-    except ValueError:
-        raise _Refused(400, "invalidValue", f"{name} is a whole number") from None
-    return max(value, least)
+    if not isinstance(text, int) and not re.fullmatch(r"-?[0-9]{1,9}", str(text)):  # not int()'s '1_0' or '٣'
+        raise _Refused(400, "invalidValue", f"{name} is a whole number")
+    return max(int(text), least)
 
 
 def _resource_type() -> dict:

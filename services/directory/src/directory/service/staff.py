@@ -188,9 +188,14 @@ def _unique_person(repo: DirectoryRepository, data: dict, own_id: uuid.UUID | No
 def _check_manager(repo: DirectoryRepository, member: StaffMember, manager_id: uuid.UUID | None) -> None:
     if manager_id is None:
         return
-    if repo.staff_member(manager_id) is None:
+    manager = repo.staff_member(manager_id)
+    if manager is None:
         raise Unprocessable(f"line manager {manager_id} is not in the directory",
                             errors=[{"location": "json", "pointer": "#/line_manager_id", "detail": "unknown member of staff"}])
+    if manager.erased_on is not None and manager_id != member.line_manager_id:  # outsider 16
+        raise Unprocessable("that line manager's record was anonymised when its retention ended: choose someone in "
+                            "the directory", errors=[{"location": "json", "pointer": "#/line_manager_id",
+                                                      "detail": "an anonymised record"}])
     names = {}
 
     def name_of(staff_id: uuid.UUID) -> str:
