@@ -18,7 +18,7 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import MetaData, select, text
 
-from staffroom.testing import suite_on
+from staffroom.testing import oak_maths, suite_on
 from staffroom_shared import retention
 from staffroom_shared.testing import wait_for
 
@@ -84,15 +84,7 @@ def test_a_correction_reaches_every_copy_and_erasure_leaves_reports_adding_up_an
     suite, clients, headers = trust
     directory, appraisal, cpd, targets = (clients[n] for n in ("directory", "appraisal", "cpd", "targets"))
     hr = headers(uuid.uuid4(), roles=("trust_hr",))
-    academy = directory.post("/academies", json={"name": "Oak Academy", "urn": "150001", "phase": "primary"},
-                             headers=hr).get_json()
-    person = {"academy_id": academy["id"], "fte": "1.00", "start_date": "2016-09-01", "staff_type": "teaching"}
-    manager = directory.post("/staff", headers=hr, json={
-        **person, "staff_code": "M1", "first_name": "Priya", "last_name": "Patel", "email": "priya@oak.example",
-        "post": "Head of Maths"}).get_json()
-    leaver = directory.post("/staff", headers=hr, json={
-        **person, "staff_code": "Z1", "first_name": "Zanele", "last_name": "Okonkwo", "email": "zanele@oak.example",
-        "post": "Teacher of Maths", "line_manager_id": manager["id"]}).get_json()
+    academy, manager, (leaver,) = oak_maths(directory, hr, ("Z1", "Zanele", "Okonkwo"))
     as_manager = headers(manager["id"], academy_id=academy["id"])
     as_leaver = headers(leaver["id"], academy_id=academy["id"])
     assert clients["notifications"].put("/hr-contacts/trust", headers=hr,

@@ -19,7 +19,7 @@ from datetime import date
 import pytest
 from sqlalchemy import MetaData, select
 
-from staffroom.testing import suite_on
+from staffroom.testing import oak_maths, suite_on
 from staffroom_shared.testing import wait_for
 
 SERVICES = ("directory", "appraisal", "cpd", "wellbeing", "notifications", "targets")
@@ -103,17 +103,8 @@ def test_a_bundle_holds_every_row_about_the_person_in_every_service_and_nothing_
     suite, clients, headers = trust
     directory, appraisal, cpd = clients["directory"], clients["appraisal"], clients["cpd"]
     hr = headers(uuid.uuid4(), roles=("trust_hr",))
-    academy = directory.post("/academies", json={"name": "Oak Academy", "urn": "150001", "phase": "primary"},
-                             headers=hr).get_json()
-    person = {"academy_id": academy["id"], "fte": "1.00", "start_date": "2016-09-01", "staff_type": "teaching"}
-    manager = directory.post("/staff", headers=hr, json={
-        **person, "staff_code": "M1", "first_name": "Priya", "last_name": "Patel", "email": "priya@oak.example",
-        "post": "Head of Maths"}).get_json()
-    people = {}
-    for code, first, last, mark in (("Z1", "Zanele", "Okonkwo", "ZEBRA"), ("O1", "Oliver", "Otterburn", "OTTER")):
-        people[mark] = directory.post("/staff", headers=hr, json={
-            **person, "staff_code": code, "first_name": first, "last_name": last, "email": f"{first.lower()}@oak.example",
-            "post": "Teacher of Maths", "line_manager_id": manager["id"]}).get_json()
+    academy, manager, teachers = oak_maths(directory, hr, ("Z1", "Zanele", "Okonkwo"), ("O1", "Oliver", "Otterburn"))
+    people = dict(zip(("ZEBRA", "OTTER"), teachers))  # each one's records carry their own mark
     as_manager = headers(manager["id"], academy_id=academy["id"])
     cycle = appraisal.post("/cycles", headers=hr, json={
         "name": "2026/27 teachers", "template": "teachers", "academy_id": academy["id"], "school_year": 2026,

@@ -107,3 +107,18 @@ def running_suite(data_dir: Path, environ: dict):
         suite.stop.set()
         for thread in suite.threads:
             thread.join(timeout=10)
+
+
+def oak_maths(directory, hr: dict, *teachers: tuple[str, str, str]) -> tuple[dict, dict, list[dict]]:
+    """Oak Academy, with Priya Patel, Head of Maths, line-managing each teacher given as (staff code, first name,
+    last name): the people the journeys across services follow. Returns (academy, manager, teachers)."""
+    academy = directory.post("/academies", json={"name": "Oak Academy", "urn": "150001", "phase": "primary"},
+                             headers=hr).get_json()
+    person = {"academy_id": academy["id"], "fte": "1.00", "start_date": "2016-09-01", "staff_type": "teaching"}
+    manager = directory.post("/staff", headers=hr, json={
+        **person, "staff_code": "M1", "first_name": "Priya", "last_name": "Patel", "email": "priya@oak.example",
+        "post": "Head of Maths"}).get_json()
+    added = [directory.post("/staff", headers=hr, json={
+        **person, "staff_code": code, "first_name": first, "last_name": last, "email": f"{first.lower()}@oak.example",
+        "post": "Teacher of Maths", "line_manager_id": manager["id"]}).get_json() for code, first, last in teachers]
+    return academy, manager, added
