@@ -59,7 +59,8 @@ def open_request(uow: UnitOfWork, principal: Principal, staff_id: uuid.UUID) -> 
                            "about them any more")
         by_the_person = principal.staff_id == staff_id
         if by_the_person and any(not r.ready for r in repo.subject_access_requests(staff_id)):
-            raise Conflict("you already have a request being gathered: it will be ready to download shortly")
+            raise Conflict("a copy of your data is already being gathered (you, or the trust on your behalf, asked for "
+                           "it): it will be ready to download from Your data shortly")
         received = now.astimezone(LONDON).date()  # the day in England, not UTC's (outsider 15)
         request = SubjectAccessRequest(staff_id=staff_id, requested_by=principal.actor, received_on=received,
                                        opened_at=now, by_the_person=by_the_person)
