@@ -73,7 +73,7 @@ PGHOST=127.0.0.1 PGPORT=$pg_port PGPASSWORD=e2e-postgres-password POSTGRES_USER=
     STAFFROOM_DB_TEMPLATE="$repo/deploy/postgres/service-database.sql.in" sh "$repo/deploy/postgres/init.sh"
 # Each role owns its own database and is no superuser; none may so much as connect to another's (issue 21).
 for svc in $services; do
-    for other in $services; do
+    for other in $services postgres template1; do
         [[ $other == "$svc" ]] && continue
         if PGPASSWORD=e2e-$svc-db-password psql -h 127.0.0.1 -p "$pg_port" -U "$svc" -d "$other" -Atc "select 1" \
                 > "$work/cross.log" 2>&1; then
@@ -87,7 +87,7 @@ PGPASSWORD=e2e-postgres-password psql -h 127.0.0.1 -p "$pg_port" -U staffroom -d
        order by d.datname) from pg_database d join pg_roles r on r.oid = d.datdba where d.datname in
        ('directory', 'appraisal', 'cpd', 'wellbeing', 'notifications', 'targets', 'portal')" | tee "$work/owners.log"
 grep -q SUPERUSER "$work/owners.log" && { echo "FAIL: a service's database is owned by a superuser" >&2; exit 1; }
-echo "no service's role connects to another's database (42 pairs tried: permission denied)"
+echo "no service's role connects to another's database, nor to postgres or template1 (56 tried: permission denied)"
 pg_isready -h 127.0.0.1 -p "$pg_port" -U staffroom   # the compose health check's command
 
 step "RabbitMQ through deploy/rabbitmq/staffroom-entrypoint.sh (paths and ports moved)"

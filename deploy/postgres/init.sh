@@ -12,3 +12,7 @@ for service in ${STAFFROOM_SERVICES:-directory appraisal cpd wellbeing notificat
     psql -v ON_ERROR_STOP=1 -q --username "$POSTGRES_USER" --dbname postgres \
         -v service="$service" -v password="$password" -f "$template"
 done
+# Nor the cluster's own databases: by default PUBLIC may connect to postgres and
+# template1 and read their catalogues (database and role names; outsider 17).
+psql -v ON_ERROR_STOP=1 -q --username "$POSTGRES_USER" --dbname postgres \
+    -c "REVOKE CONNECT, TEMPORARY ON DATABASE postgres, template1 FROM PUBLIC"
