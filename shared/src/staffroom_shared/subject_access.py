@@ -81,17 +81,24 @@ def left_out_of(holdings, by_the_person: bool) -> list[str]:
         h.theirs_alone_why for h in holdings if h.theirs_alone or h.theirs_alone_rows))
 
 
+def answer(session, holdings, request_id, staff_id: uuid.UUID, by_the_person: bool,
+           left_out: tuple[str, ...] = ()) -> dict:
+    """A service's answer to one request, as `<service>.subject_access_answered` carries it (and as the directory
+    keeps its own): every record about the person, and what is left out and why."""
+    audit_log = holdings[0].table.metadata.tables["audit_log"]  # every service's metadata has one
+    return {"request_id": str(request_id), "staff_id": str(staff_id),
+            "records": collect(session, holdings, staff_id, audit_log, by_the_person),
+            "left_out": [*left_out, *left_out_of(holdings, by_the_person), *PLATFORM_LEFT_OUT]}
+
+
 def answerer(service: str, holdings, left_out: tuple[str, ...] = ()):
     """The service's handler for `subject_access.requested`: it answers with what it holds about the person."""
     def on_subject_access_requested(uow: UnitOfWork, event: Event) -> None:
         staff_id = uuid.UUID(str(event.payload["staff_id"]))
-        by_the_person = event.payload.get("by_the_person", False)
-        audit_log = holdings[0].table.metadata.tables["audit_log"]  # every service's metadata has one
         uow.audit("subject_access.answered", "staff", staff_id, {"request_id": str(event.payload["request_id"])})
-        uow.emit(f"{service}.subject_access_answered", {
-            "request_id": event.payload["request_id"], "staff_id": staff_id,
-            "records": collect(uow.session, holdings, staff_id, audit_log, by_the_person),
-            "left_out": [*left_out, *left_out_of(holdings, by_the_person), *PLATFORM_LEFT_OUT]}, academy_id=None)
+        uow.emit(f"{service}.subject_access_answered", answer(
+            uow.session, holdings, event.payload["request_id"], staff_id, event.payload.get("by_the_person", False),
+            left_out), academy_id=None)
 
     return on_subject_access_requested
 

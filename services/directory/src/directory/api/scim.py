@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import logging
 import re
 from datetime import date
@@ -397,8 +398,6 @@ def _listed(resources: list[dict]) -> dict:
 
 
 def _json(body: dict, status: int = 200, location: str | None = None) -> Response:
-    import json
-
     response = Response(json.dumps(body), status=status, mimetype=SCIM_JSON)
     if location:
         response.headers["Location"] = location

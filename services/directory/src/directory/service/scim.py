@@ -13,7 +13,7 @@ from staffroom_shared.errors import Conflict, NotFound
 from staffroom_shared.principal import Principal
 from staffroom_shared.uow import UnitOfWork
 
-from ..adapters.orm import scim_links, staff
+from ..adapters.orm import scim_links
 from ..adapters.repository import DirectoryRepository
 from ..adapters.scim import is_active
 from ..domain.model import StaffMember
@@ -103,8 +103,8 @@ def _free(uow: UnitOfWork, identity: dict, own: uuid.UUID | None) -> None:
         if holder not in (None, own):
             raise Conflict(f"externalId {external!r} already belongs to another User")
     if key is not None:
-        holders = {*uow.session.scalars(select(scim_links.c.staff_id).where(scim_links.c.user_name_key == key)),
-                   *uow.session.scalars(select(staff.c.id).where(staff.c.email == key))}
+        repo = DirectoryRepository(uow.session)
+        holders = {person.id for person in (repo.signs_in_as(name), repo.staff_by_email(key)) if person is not None}
         if holders - {own}:
             raise Conflict(f"userName {name!r} already belongs to another User")
 

@@ -15,13 +15,13 @@ from staffroom_shared.contracts.subject_access import answering
 from staffroom_shared.errors import Conflict, NotFound
 from staffroom_shared.events import Event, contracts, owner
 from staffroom_shared.principal import Principal
-from staffroom_shared.subject_access import PLATFORM_LEFT_OUT, Holding, collect, subject
+from staffroom_shared.subject_access import Holding, answer, subject
 from sqlalchemy.exc import IntegrityError
 
 from staffroom_shared.uow import UnitOfWork
 
 from ..adapters import bundle
-from ..adapters.orm import metadata, scim_links, staff, subject_access_requests
+from ..adapters.orm import scim_links, staff, subject_access_requests
 from ..adapters.repository import DirectoryRepository
 from ..domain.subject_access import SubjectAccessRequest
 
@@ -74,10 +74,8 @@ def open_request(uow: UnitOfWork, principal: Principal, staff_id: uuid.UUID) -> 
                                               "received_on": request.received_on, "by_the_person": by_the_person},
                  academy_id=person.academy_id)
         uow.audit("subject_access.opened", "subject_access_request", request.id, {"staff_id": str(staff_id)})
-        repo.keep_answer(request.id, "directory", {
-            "request_id": str(request.id), "staff_id": str(staff_id),
-            "records": collect(uow.session, HOLDINGS, staff_id, metadata.tables["audit_log"], by_the_person),
-            "left_out": list(PLATFORM_LEFT_OUT)}, now)
+        repo.keep_answer(request.id, "directory", answer(uow.session, HOLDINGS, request.id, staff_id, by_the_person),
+                         now)
         request.take_answer({"directory"}, expected(), now)
         uow.commit()
         return request
