@@ -130,6 +130,7 @@ def test_a_correction_reaches_every_copy_and_erasure_leaves_reports_adding_up_an
     wait_for(lambda: set(copies(suite, leaver["id"]).values()) == {("Zanele", "Okonkwo-Bello")},
              "the correction in every copy")
 
+    assert directory.put(f"/staff/{leaver['id']}/roles", headers=hr, json={"roles": ["dpo"]}).status_code == 200
     assert directory.post(f"/staff/{leaver['id']}/leaving", headers=hr,
                           json={"leaving_date": str(date.today()), "reason": "ZEBRA moved away"}).status_code == 200
     wait_for(lambda: clients["notifications"].get("/inbox", headers=as_leaver).get_json()["total"] >= 3,

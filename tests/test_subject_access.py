@@ -148,6 +148,8 @@ def test_a_bundle_holds_every_row_about_the_person_in_every_service_and_nothing_
                                             json={"starts": "21:00", "ends": "07:00"}).status_code == 200
     assert clients["wellbeing"].post(f"/runs/{survey['id']}/schedule", headers=hr).get_json()["invited"] == 3
     zanele, oliver = people["ZEBRA"], people["OTTER"]
+    for teacher, role in ((zanele, "dpo"), (oliver, "academy_hr")):  # the access trust HR gave each
+        assert directory.put(f"/staff/{teacher['id']}/roles", headers=hr, json={"roles": [role]}).status_code == 200
     as_zanele = headers(zanele["id"], academy_id=academy["id"])
     wait_for(lambda: len(clients["notifications"].get("/inbox", headers=as_zanele).get_json()["items"]) >= 4,
              "her messages")

@@ -40,7 +40,7 @@ def _portal(provider: Provider, database: str, **env):
 
 def _sign_in(client, next_path="/cpd"):
     page = client.get("/sign-in").get_data(as_text=True)
-    assert "Sign in with your trust account" in page and "Development sign-in" not in page
+    assert "Sign in with " in page and "Development sign-in" not in page
     start = client.get("/sign-in/oidc", query_string={"next": next_path})
     assert start.status_code == 302
     at_provider = requests.get(start.headers["Location"], allow_redirects=False, timeout=5)
@@ -141,13 +141,33 @@ def test_an_api_token_signed_by_another_key_is_refused_and_no_one_is_signed_in(p
     assert client.get("/").status_code == 302  # still signed out
 
 
-def test_the_id_token_can_be_forwarded_where_the_provider_issues_no_jwt_access_tokens(provider, portal_db):
-    config = ServiceConfig(service="portal", database_url=portal_db, bus_url="embedded://",
-                           jwt_jwks_url=f"{provider.issuer}/jwks", jwt_issuer=provider.issuer, jwt_audience=CLIENT_ID)
-    app = create_app(config, backend=Backend(transport=httpx.MockTransport(_directory)), environ={
-        "OIDC_ISSUER": provider.issuer, "OIDC_CLIENT_ID": CLIENT_ID, "OIDC_CLIENT_SECRET": CLIENT_SECRET,
-        "OIDC_FORWARD": "id_token"})
-    assert _sign_in(app.test_client(), "/").headers["Location"] == "/"
+def test_with_google_the_directory_exchanges_the_id_token_for_the_persons_staff_id_academy_and_roles(google_trust):
+    """Issue 21: Google's ID token names no staff id or roles; the directory finds the person by their verified
+    work email and signs a token carrying what trust HR gave them."""
+    client = google_trust.app.test_client()
+    google_trust.provider.id_claims["email"] = google_trust.people["Amira"]["email"]
+    assert _sign_in(client, "/hr").headers["Location"] == "/hr"
+    hr = client.get("/hr")
+    assert hr.status_code == 200 and "Who has access" in hr.get_data(as_text=True)
+    access = client.get("/hr/access").get_data(as_text=True)
+    assert "Amira Patel" in access and "Trust HR" in access
+
+
+def test_with_google_an_account_staffroom_does_not_know_is_told_why_in_words(google_trust):
+    client = google_trust.app.test_client()
+    google_trust.provider.id_claims["email"] = "someone.else@oaktrust.example"
+    refused = _sign_in(client, "/")
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 403
+    assert "Staffroom has no member of staff with the email address someone.else@oaktrust.example" in page
+    assert client.get("/").status_code == 302  # still signed out
+
+
+def test_with_google_a_member_of_staff_has_no_hr_pages(google_trust):
+    client = google_trust.app.test_client()
+    google_trust.provider.id_claims["email"] = google_trust.people["Ben"]["email"]
+    assert _sign_in(client, "/").status_code == 302
+    assert client.get("/hr/access").status_code == 403
 
 
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "javascript:alert(1)"])

@@ -36,7 +36,9 @@ from typing import Any, Callable
 import pytest
 
 from staffroom.cli import Suite, _api
+from directory.adapters.google import GoogleSignIn
 from staffroom_shared.auth import ensure_dev_keys, issue_dev_token
+from staffroom_shared.testing import CLIENT_ID, Provider
 
 TABLE = Path(__file__).with_name("authorisation.csv")
 ROLES = ("staff", "other_staff", "appraiser", "other_appraiser", "academy_hr", "other_academy_hr", "trust_hr",
@@ -72,6 +74,7 @@ class World:
     ids: dict[str, Any] = field(default_factory=dict)
     serial: Any = field(default_factory=lambda: itertools.count(1))
     issue: Callable[[dict], str] | None = None  # a staff token for a person
+    google: Any = None  # the trust's Google Workspace, as a local OpenID Connect provider
 
     def call(self, role: str, service: str, method: str, path: str, *, json_body=None, query=None, headers=None,
              data=None, content_type=None):
@@ -117,15 +120,22 @@ def world(tmp_path_factory):
     suite.prepare()
     suite.seed()
     suite.start_workers()
+    google = Provider(email_verified=True, hd="oaktrust.example")  # the trust's Google Workspace, for its sign-in
     try:
         suite.seed_after_workers()
-        clients = {m.NAME: _api(m).create_app(suite.configs[m.NAME]).test_client() for m in suite.modules}
+        apps = {m.NAME: _api(m).create_app(suite.configs[m.NAME]) for m in suite.modules}
+        clients = {name: app.test_client() for name, app in apps.items()}
         private = suite.data_dir / "dev-keys" / "private.pem"
-        w = World(clients, {}, {})
+        w = World(clients, {}, {}, google=google)
+        apps["directory"].extensions["google_sign_in"] = GoogleSignIn(
+            client_id=CLIENT_ID, domains=frozenset({"oaktrust.example"}), signing_key=private.read_bytes(),
+            issuer="staffroom-dev", audience="staffroom", google_issuers=(google.issuer,),
+            google_jwks_url=f"{google.issuer}/jwks")
         _pick_people(w, suite, private, ensure_dev_keys(tmp / "other-keys")[0])
         _make_records(w)
         yield w
     finally:
+        google.server.shutdown()
         suite.stop.set()
         for thread in suite.threads:
             thread.join(timeout=10)
@@ -343,6 +353,11 @@ def _checked_file(w: World, role: str) -> str:
 
 case("directory", "POST", "/imports/staff", query=lambda w: {"dry_run": "true"}, csv=_staff_file)
 case("directory", "GET", "/subject-access-requests")
+case("directory", "GET", "/roles")
+case("directory", "GET", "/staff/{staff_id}/roles")
+case("directory", "PUT", "/staff/{staff_id}/roles", body=lambda w: {"roles": []}, unchanged="/staff/{staff_id}/roles")
+case("directory", "POST", "/sign-in", body=lambda w: {"id_token": w.google.id_token(email=w.people["staff"]["email"])})
+case("directory", "GET", "/sign-in/keys")
 case("directory", "POST", "/subject-access-requests", body=lambda w: {"staff_id": w.ids["staff_id"]})
 case("directory", "GET", "/subject-access-requests/{request_id}")
 case("directory", "GET", "/subject-access-requests/{request_id}/bundle")

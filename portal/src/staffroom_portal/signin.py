@@ -42,8 +42,10 @@ class DevSignIn:
 class Oidc:
     """The trust's OpenID Connect provider (Authlib does the code flow, state, nonce and ID token checks).
 
-    `forward` says which of the provider's tokens the APIs verify: `access_token` where the provider issues
-    JWT access tokens for Staffroom's API (Microsoft Entra ID), `id_token` where it does not (Google).
+    `forward` says how the person's Staffroom token is had: `access_token`, the provider's own, where it issues
+    JWT access tokens for Staffroom's API carrying the staff id and roles (Microsoft Entra ID); `exchange`, the
+    directory's for the provider's ID token, where it does not (Google Workspace: the directory finds the person by
+    their verified work email and signs a token with their staff id, academy and roles; issue 21).
     """
 
     metadata_url: str
@@ -63,10 +65,11 @@ class Oidc:
 
             raise ConfigError("portal: set OIDC_CLIENT_SECRET (or OIDC_CLIENT_SECRET_FILE), the portal's client secret")
         forward = environ.get("OIDC_FORWARD", "access_token")
-        if forward not in ("access_token", "id_token"):
+        if forward not in ("access_token", "exchange"):
             from staffroom_shared.config import ConfigError
 
-            raise ConfigError("portal: OIDC_FORWARD is access_token or id_token")
+            raise ConfigError("portal: OIDC_FORWARD is access_token (Microsoft Entra ID) or exchange (Google "
+                              "Workspace)")
         return cls(metadata_url=environ.get("OIDC_METADATA_URL",
                                             issuer.rstrip("/") + "/.well-known/openid-configuration"),
                    client_id=environ["OIDC_CLIENT_ID"],
@@ -80,6 +83,12 @@ class Oidc:
         oauth = OAuth(app)
         self.client = oauth.register("trust", client_id=self.client_id, client_secret=self.client_secret,
                                      server_metadata_url=self.metadata_url, client_kwargs={"scope": self.scope})
+
+    def staffroom_token(self, tokens: dict, backend) -> str:
+        """The token the APIs verify, from what the provider answered (ApiError if the directory refuses)."""
+        if self.forward == "access_token":
+            return tokens["access_token"]
+        return backend.as_(None).post("/api/directory/sign-in", json={"id_token": tokens["id_token"]})["access_token"]
 
 
 def _safe_next(target: str | None) -> str:
@@ -170,7 +179,9 @@ def oidc_callback():
     next_url = session.pop("next", None)
     try:
         tokens = p.oidc.client.authorize_access_token()
-        return _start_session(tokens[p.oidc.forward], next_url)
+        return _start_session(p.oidc.staffroom_token(tokens, p.backend), next_url)
+    except ApiError as exc:  # the directory would not exchange the ID token: it says why, in words for the person
+        return render_template("error.html", status=403, message=f"Staffroom could not sign you in: {exc.detail}"), 403
     except (Unauthorised, KeyError) as exc:
         return render_template("error.html", status=401, message=f"Staffroom could not sign you in: {exc}. "
                                "Ask your trust's IT team to check your account is set up for Staffroom."), 401

@@ -6,16 +6,8 @@ import re
 import shutil
 from pathlib import Path
 
-import secrets
-import threading
-import time
-import uuid
 
-import jwt
-from cryptography.hazmat.primitives.asymmetric import rsa
-from flask import Flask, jsonify, redirect, request
 from playwright.sync_api import Page, expect
-from werkzeug.serving import make_server
 
 CHROMIUM = os.environ.get("STAFFROOM_CHROMIUM", "/usr/bin/chromium")
 ARTEFACTS = Path(os.environ.get("STAFFROOM_ARTEFACTS", "test-artefacts")).resolve()
@@ -24,56 +16,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
 
 
-STAFF_ID = str(uuid.uuid4())
-CLIENT_ID, CLIENT_SECRET = "staffroom-portal", "s3cret"
-
-
-class Provider:
-    """A minimal OpenID Connect provider: discovery, authorize (signs the person straight in), token and JWKS."""
-
-    def __init__(self):
-        self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        self.codes: dict[str, str] = {}
-        self.sign_access_with = self.key  # the API token; the ID token is always signed properly
-        app = Flask("provider")
-        app.add_url_rule("/.well-known/openid-configuration", view_func=self.discovery)
-        app.add_url_rule("/authorize", view_func=self.authorize)
-        app.add_url_rule("/token", view_func=self.token, methods=["POST"])
-        app.add_url_rule("/jwks", view_func=self.jwks)
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
-        self.issuer = f"http://127.0.0.1:{self.server.server_port}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def discovery(self):
-        return jsonify(issuer=self.issuer, authorization_endpoint=f"{self.issuer}/authorize",
-                       token_endpoint=f"{self.issuer}/token", jwks_uri=f"{self.issuer}/jwks",
-                       response_types_supported=["code"], id_token_signing_alg_values_supported=["RS256"],
-                       subject_types_supported=["public"])
-
-    def authorize(self):
-        if request.args["client_id"] != CLIENT_ID or request.args["response_type"] != "code":
-            return jsonify(error="unauthorized_client"), 400
-        code = secrets.token_urlsafe(16)
-        self.codes[code] = request.args["nonce"]
-        return redirect(f"{request.args['redirect_uri']}?code={code}&state={request.args['state']}")
-
-    def token(self):
-        if not request.authorization or request.authorization.password != CLIENT_SECRET:
-            return jsonify(error="invalid_client"), 401
-        nonce = self.codes.pop(request.form["code"])
-        now = int(time.time())
-        common = {"iss": self.issuer, "sub": STAFF_ID, "iat": now, "exp": now + 3600}
-        def sign(claims, key):
-            return jwt.encode(claims, key, algorithm="RS256", headers={"kid": "k1"})
-
-        return jsonify(token_type="Bearer", expires_in=3600,  # noqa: S106 - a token type, not a password
-                       access_token=sign({**common, "aud": "staffroom", "roles": ["staff"]}, self.sign_access_with),
-                       id_token=sign({**common, "aud": CLIENT_ID, "nonce": nonce}, self.key))
-
-    def jwks(self):
-        key = jwt.algorithms.RSAAlgorithm.to_jwk(self.key.public_key(), as_dict=True)
-        return jsonify(keys=[{**key, "kid": "k1", "use": "sig", "alg": "RS256"}])
-
+from staffroom_shared.testing import CLIENT_ID, CLIENT_SECRET, STAFF_ID, Provider  # noqa: F401 - the portal's tests use them
 
 
 class Shots:

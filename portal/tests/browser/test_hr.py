@@ -419,3 +419,45 @@ def test_a_member_of_staff_downloads_a_copy_of_their_data_and_trust_hr_opens_one
         assert accessibility_violations(page) == []
     sign_in(page, suggested="academy HR")
     assert page.goto("/data/requests").status == 403
+
+
+def test_trust_hr_give_and_take_away_access_and_others_cannot(page):
+    """Issue 21: who has HR or data protection access, which a Google Workspace sign-in carries; trust HR give it on
+    the Who has access page and take it away on the person's record. In words, at 1366 and 375 px."""
+    sign_in(page, suggested="trust HR")
+    page.goto("/hr")
+    page.get_by_role("link", name="Who has access").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Who has access")
+    table = page.get_by_role("table", name="People with HR or data protection access, by surname")
+    expect(table).to_contain_text("Trust HR")  # the demo's trust HR, as the demo gave it
+    chosen = page.get_by_label("Member of staff").locator("option").nth(5)
+    who = chosen.inner_text().split(",")[0]
+    page.get_by_label("Member of staff").select_option(chosen.get_attribute("value"))
+    page.get_by_label("Data protection officer").check()
+    page.get_by_role("button", name="Give access").click()
+    expect(page.get_by_role("status")).to_contain_text("From their next sign-in they have: data protection officer.")
+    row = table.get_by_role("row").filter(has_text=who)
+    expect(row).to_contain_text("Data protection officer")
+    for width in (1366, 375):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.reload()
+        shown = page.get_by_role("main").inner_text()
+        assert not re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-|\b(trust_hr|academy_hr|dpo)\b", shown), shown[:500]
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        assert accessibility_violations(page) == []
+
+    row.get_by_role("link", name=who).click()
+    access = page.get_by_role("region", name="Access to Staffroom")
+    expect(access).to_contain_text("has: data protection officer")
+    expect(access.get_by_label("Data protection officer")).to_be_checked()
+    access.get_by_label("Data protection officer").uncheck()
+    access.get_by_role("button", name=re.compile("^Save access")).click()
+    expect(page.get_by_role("status")).to_contain_text("they have no HR or data protection access")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.goto("/hr/access")
+    expect(page.get_by_role("table", name=re.compile("People with HR"))).not_to_contain_text(who)
+
+    sign_in(page, suggested="academy HR")
+    page.goto("/hr")
+    expect(page.get_by_role("link", name="Who has access")).to_have_count(0)
+    assert page.goto("/hr/access").status == 403

@@ -158,6 +158,15 @@ def issue_dev_token(private_key_file: Path, *, staff_id: uuid.UUID | str | None,
                     academy_id: uuid.UUID | str | None = None, issuer: str = "staffroom-dev",
                     audience: str = "staffroom", lifetime: timedelta = timedelta(hours=8),
                     subject: str | None = None) -> str:
+    return sign_token(Path(private_key_file).read_bytes(), staff_id=staff_id, roles=roles, academy_id=academy_id,
+                      issuer=issuer, audience=audience, lifetime=lifetime, subject=subject, kid="staffroom-dev")
+
+
+def sign_token(private_key_pem: bytes, *, staff_id: uuid.UUID | str | None, roles: list[str],
+               academy_id: uuid.UUID | str | None, issuer: str, audience: str, lifetime: timedelta,
+               kid: str, subject: str | None = None) -> str:
+    """A Staffroom token, as TokenVerifier reads one: the development sign-in's, and the directory's for a
+    Google Workspace sign-in (directory.adapters.google)."""
     now = datetime.now(timezone.utc)
     claims = {
         "iss": issuer, "aud": audience, "iat": now, "nbf": now, "exp": now + lifetime,
@@ -165,8 +174,13 @@ def issue_dev_token(private_key_file: Path, *, staff_id: uuid.UUID | str | None,
     }
     if academy_id:
         claims["academy_id"] = str(academy_id)
-    key = _private_key(Path(private_key_file).read_bytes())
-    return jwt.encode(claims, key, algorithm="RS256", headers={"kid": "staffroom-dev"})
+    return jwt.encode(claims, _private_key(private_key_pem), algorithm="RS256", headers={"kid": kid})
+
+
+def public_jwks(private_key_pem: bytes, kid: str) -> dict:
+    """The public half of a signing key as a JSON Web Key Set, for JWT_JWKS_URL."""
+    jwk = jwt.algorithms.RSAAlgorithm.to_jwk(_private_key(private_key_pem).public_key(), as_dict=True)
+    return {"keys": [{**jwk, "kid": kid, "use": "sig", "alg": "RS256"}]}
 
 
 @lru_cache(maxsize=4)

@@ -6,10 +6,18 @@ that quietly skips its integration tests has not tested the thing it exists for.
 from __future__ import annotations
 
 import os
+import secrets
 import socket
+import threading
+import time
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
+
+import jwt
+from cryptography.hazmat.primitives.asymmetric import rsa
+from flask import Flask, jsonify, redirect, request
+from werkzeug.serving import make_server
 
 # Text that PostgreSQL holds but that has broken software elsewhere: every service must store it safely or refuse it
 # for a reason of its own (the guard's tests and the fuzzing of every service use these, issue 19).
@@ -452,3 +460,63 @@ def delete_queues(*names: str) -> None:
         channel = conn.channel()
         for name in names:
             channel.queue_delete(name)
+
+
+STAFF_ID = str(uuid.uuid4())
+CLIENT_ID, CLIENT_SECRET = "staffroom-portal", "s3cret"
+
+
+class Provider:
+    """A minimal OpenID Connect provider on a real local port: discovery, authorize (signs the person straight
+    in), token and JWKS. `id_claims` are added to every ID token it signs: a Google Workspace account's email,
+    email_verified and hd, say."""
+
+    def __init__(self, **id_claims):
+        self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.codes: dict[str, str] = {}
+        self.id_claims = id_claims
+        self.sign_access_with = self.key  # the API token; the ID token is always signed properly
+        app = Flask("provider")
+        app.add_url_rule("/.well-known/openid-configuration", view_func=self.discovery)
+        app.add_url_rule("/authorize", view_func=self.authorize)
+        app.add_url_rule("/token", view_func=self.token, methods=["POST"])
+        app.add_url_rule("/jwks", view_func=self.jwks)
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.issuer = f"http://127.0.0.1:{self.server.server_port}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def discovery(self):
+        return jsonify(issuer=self.issuer, authorization_endpoint=f"{self.issuer}/authorize",
+                       token_endpoint=f"{self.issuer}/token", jwks_uri=f"{self.issuer}/jwks",
+                       response_types_supported=["code"], id_token_signing_alg_values_supported=["RS256"],
+                       subject_types_supported=["public"])
+
+    def authorize(self):
+        if request.args["client_id"] != CLIENT_ID or request.args["response_type"] != "code":
+            return jsonify(error="unauthorized_client"), 400
+        code = secrets.token_urlsafe(16)
+        self.codes[code] = request.args["nonce"]
+        return redirect(f"{request.args['redirect_uri']}?code={code}&state={request.args['state']}")
+
+    def sign(self, claims: dict, key=None) -> str:
+        return jwt.encode(claims, key or self.key, algorithm="RS256", headers={"kid": "k1"})
+
+    def id_token(self, **claims) -> str:
+        """An ID token for the portal, as the provider signs one; `claims` add to or replace its own."""
+        now = int(time.time())
+        return self.sign({"iss": self.issuer, "sub": STAFF_ID, "aud": CLIENT_ID, "iat": now, "exp": now + 3600,
+                          **self.id_claims, **claims})
+
+    def token(self):
+        if not request.authorization or request.authorization.password != CLIENT_SECRET:
+            return jsonify(error="invalid_client"), 401
+        nonce = self.codes.pop(request.form["code"])
+        now = int(time.time())
+        access = {"iss": self.issuer, "sub": STAFF_ID, "iat": now, "exp": now + 3600, "aud": "staffroom",
+                  "roles": ["staff"]}
+        return jsonify(token_type="Bearer", expires_in=3600,  # noqa: S106 - a token type, not a password
+                       access_token=self.sign(access, self.sign_access_with), id_token=self.id_token(nonce=nonce))
+
+    def jwks(self):
+        key = jwt.algorithms.RSAAlgorithm.to_jwk(self.key.public_key(), as_dict=True)
+        return jsonify(keys=[{**key, "kid": "k1", "use": "sig", "alg": "RS256"}])

@@ -12,7 +12,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 
 from staffroom_shared.money import pounds
 
-from ..app import api, is_hr, signed_in, user
+from ..app import api, is_hr, portal, signed_in, user
 from ..backend import ApiError
 from ..ui import UUID as ID_PATTERN
 from ..ui import Form, day, fields, readable, real_day, refused, staff_options, submit
@@ -466,8 +466,11 @@ def staff_record(staff_id):
     appraisals = with_deadlines(calls.all_pages("/api/appraisal/appraisals", reviewee_id=str(staff_id)))
     enrolments = calls.all_pages("/api/cpd/enrolments", staff_id=str(staff_id))
     plan = next(iter(calls.get("/api/cpd/plans", staff_id=str(staff_id))), None)
+    roles = calls.get(f"/api/directory/staff/{staff_id}/roles")["roles"] \
+        if roles_given_here() and user().has_role("trust_hr") else None
     return render_template(
         "hr/staff_record.html", person=person, manager=manager, academy=academies().get(person["academy_id"]),
+        roles=roles, role_words=ROLE_WORDS, access=said(roles or []),
         appraisals=sorted(appraisals, key=lambda a: a["cycle"]["starts_on"] if a["cycle"] else "", reverse=True),
         enrolments=sorted(enrolments, key=lambda e: e["requested_on"], reverse=True), plan=plan,
         titles=titles({e["programme_id"] for e in enrolments} | {i["programme_id"] for i in (plan or {}).get(
@@ -556,7 +559,8 @@ ACTIONS = {"expired": "Deleted what had expired", "staff.erased": "Anonymised: t
            "staff.deprovisioned": "Deleted in the identity provider (the record is kept)",
            "subject_access.opened": "Opened a subject access request",
            "subject_access.downloaded": "Downloaded a copy of someone's data",
-           "subject_access.answered": "Answered a subject access request"}
+           "subject_access.answered": "Answered a subject access request",
+           "staff.roles_changed": "Changed their access", "staff.signed_in": "Signed in with Google"}
 RECORDS = {"staff": "Member of staff", "retention": "Retention schedule", "import": "Staff file", "survey_run": "Survey",
            "training_agreement": "Training agreement", "development_plan": "Development plan",
            "hr_contacts": "HR contacts", "target": "Target", "subject_access_request": "Subject access request"}
@@ -571,6 +575,62 @@ def trust_hr_and_dpo_only(view):
             return render_template("error.html", status=403), 403
         return view(*args, **kwargs)
     return signed_in(wrapper)
+
+
+# -- who has access (issue 21) --------------------------------------------------------------------------------
+
+# What trust HR may give beyond being a member of staff, as the pages say it.
+ROLE_WORDS = {"academy_hr": "HR for their academy", "trust_hr": "trust HR", "dpo": "data protection officer"}
+
+
+def said(roles: list[str]) -> str:
+    """Access as a sentence says it: "trust HR, data protection officer"."""
+    return ", ".join(ROLE_WORDS.get(r, r) for r in roles)
+
+
+def roles_given_here() -> bool:
+    """Whether the access trust HR give in Staffroom is what people sign in with: with Google Workspace (and the
+    development sign-in's demo), yes; with Microsoft Entra ID, roles are app roles assigned in Entra instead."""
+    oidc = portal().oidc
+    return oidc is None or oidc.forward == "exchange"
+
+
+@blp.get("/access")
+@trust_hr_and_dpo_only
+def access():
+    """Everyone trust HR gave access beyond being a member of staff; trust HR give it here or on a staff record."""
+    if not roles_given_here():
+        return render_template("hr/access.html", holders=None)
+    calls = api()
+    holders = sorted(({**h, "access": said(h["roles"])} for h in calls.get("/api/directory/roles")),
+                     key=lambda h: h["name"].split()[::-1])
+    return render_template("hr/access.html", holders=holders, role_words=ROLE_WORDS,
+                           names={k: v["name"] for k, v in academies().items()},
+                           options=staff_options(calls.all_pages("/api/directory/staff", current=True))
+                           if user().has_role("trust_hr") else [])
+
+
+@blp.post("/access")
+@trust_hr_and_dpo_only
+def set_access():
+    """Give one person exactly the access ticked (the API lets trust HR only, and keeps someone with trust HR)."""
+    staff_id = request.form.get("staff_id", "")
+    roles = [r for r in request.form.getlist("roles") if r in ROLE_WORDS]
+    back = url_for("hr.access") if request.form.get("back") == "access" or not UUID.match(staff_id) \
+        else url_for("hr.staff_record", staff_id=staff_id)
+    if not UUID.match(staff_id):
+        flash("Choose who to give access to.", "error")
+        return redirect(back)
+    try:
+        api().put(f"/api/directory/staff/{staff_id}/roles", json={"roles": roles})
+    except ApiError as error:
+        if error.status not in (403, 404, 409, 422):
+            raise
+        flash(f"Not saved: {readable(error.detail)}", "error")
+    else:
+        flash(f"Saved. From their next sign-in they have: {said(roles)}."
+              if roles else "Saved. From their next sign-in they have no HR or data protection access.")
+    return redirect(back)
 
 
 @blp.get("/audit")

@@ -86,6 +86,11 @@ def seed(uow_factory, *, per_academy: int = 50) -> dict:
     result = import_staff(uow_factory(), SERVICE_PRINCIPAL, staff_csv(DEMO_ACADEMIES, per_academy).encode())
     if not result.ok:
         raise RuntimeError(f"demo data did not import: {result.errors[:3]}")
+    from .service.roles import set_roles
+
+    for person in demo_people(uow_factory()):  # the access trust HR would have given them
+        if person["roles"] != ["staff"]:
+            set_roles(uow_factory(), SERVICE_PRINCIPAL, person["staff_id"], person["roles"])
     return {"seeded": True, "staff": result.created}
 
 

@@ -8,6 +8,7 @@ EXPECTED_PATHS = {
     "/imports/staff/checked/{checked_id}": {"post"}, "/audit": {"get"},
     "/subject-access-requests": {"get", "post"}, "/subject-access-requests/{request_id}": {"get"},
     "/subject-access-requests/{request_id}/bundle": {"get"},
+    "/staff/{staff_id}/roles": {"get", "put"}, "/roles": {"get"}, "/sign-in": {"post"}, "/sign-in/keys": {"get"},
 }
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 

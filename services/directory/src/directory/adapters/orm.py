@@ -84,6 +84,14 @@ scim_links = Table(  # the identity provider's own id and name for a person, and
     Column("deprovisioned_on", Date, nullable=True),  # SCIM DELETE: the record stays (retention), SCIM sees no more
 )
 
+role_grants = Table(  # who trust HR gave a role beyond member of staff (domain.model.ROLE_NAMES), by whom, when
+    "role_grants", metadata,
+    Column("staff_id", Uuid, ForeignKey("staff.id"), primary_key=True),
+    Column("role", String(20), primary_key=True),
+    Column("granted_by", String(200), nullable=False),
+    Column("granted_at", UtcDateTime, nullable=False),
+)
+
 _mapped = False
 
 

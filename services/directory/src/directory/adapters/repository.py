@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from ..domain.model import MAX_CHAIN, Academy, StaffMember
 from ..domain.subject_access import SubjectAccessRequest
 from .orm import staff as staff_table
-from .orm import scim_links
+from .orm import role_grants, scim_links
 from .scim import name_key
 from .orm import subject_access_answers as answers_table
 
@@ -61,6 +61,24 @@ class DirectoryRepository:
         """Whose sign-in name, as the identity provider gave it over SCIM, this is (compared as SCIM compares)."""
         staff_id = self.session.scalar(select(scim_links.c.staff_id).where(scim_links.c.user_name_key == name_key(name)))
         return self.staff_member(staff_id) if staff_id else None
+
+    def roles_of(self, staff_id: uuid.UUID) -> list[str]:
+        """The roles trust HR gave this person, beyond being a member of staff."""
+        return sorted(self.session.scalars(select(role_grants.c.role).where(role_grants.c.staff_id == staff_id)))
+
+    def role_holders(self) -> dict[uuid.UUID, list[str]]:
+        """Everyone trust HR gave a role, with their roles."""
+        holders: dict[uuid.UUID, list[str]] = {}
+        for staff_id, role in self.session.execute(select(role_grants.c.staff_id, role_grants.c.role)
+                                                   .order_by(role_grants.c.role)):
+            holders.setdefault(staff_id, []).append(role)
+        return holders
+
+    def set_roles(self, staff_id: uuid.UUID, roles: set[str], *, by: str, at) -> None:
+        self.session.execute(role_grants.delete().where(role_grants.c.staff_id == staff_id,
+                                                        role_grants.c.role.not_in(roles)))
+        for role in roles - set(self.roles_of(staff_id)):
+            self.session.execute(role_grants.insert().values(staff_id=staff_id, role=role, granted_by=by, granted_at=at))
 
     def staff_by_code(self, code: str) -> StaffMember | None:
         return self.session.scalars(select(StaffMember).where(StaffMember.staff_code == code)).first()

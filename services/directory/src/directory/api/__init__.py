@@ -1,17 +1,20 @@
 """The directory's HTTP API."""
 from __future__ import annotations
 
+import os
+
 from flask import Flask
 
 from staffroom_shared.app import create_service_app
 from staffroom_shared.config import ConfigError, ServiceConfig
 
 from .. import bootstrap
+from ..adapters.google import GoogleSignIn
 
 
-def create_app(config: ServiceConfig | None = None) -> Flask:
+def create_app(config: ServiceConfig | None = None, environ=None) -> Flask:
     from .scim import scim_blueprint
-    from .views import academies_blp, imports_blp, staff_blp, subject_access_blp
+    from .views import academies_blp, imports_blp, roles_blp, sign_in_blp, staff_blp, subject_access_blp
 
     context = bootstrap.build(config)
     context.config.secret_key()  # a checked staff file is kept sealed: refuse to start without a usable key
@@ -22,9 +25,10 @@ def create_app(config: ServiceConfig | None = None) -> Flask:
         description="Academies, staff, posts, line management, starters, promotions and leavers. "
                     "Publishes staff.joined, staff.updated, staff.promoted, staff.left and staff.erased; "
                     "opens subject access requests and gathers every service's answer.",
-        blueprints=[academies_blp, staff_blp, imports_blp, subject_access_blp],
+        blueprints=[academies_blp, staff_blp, imports_blp, subject_access_blp, roles_blp, sign_in_blp],
     )
     # SCIM 2.0 for the identity provider: a protocol of its own (RFC 7644), described by its own discovery
     # endpoints and docs/scim.md rather than this OpenAPI document.
     app.register_blueprint(scim_blueprint())
+    app.extensions["google_sign_in"] = GoogleSignIn.from_env(os.environ if environ is None else environ, context.config)
     return app

@@ -5,7 +5,8 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from staffroom_shared.storable import AwareDateTime, Date, DateTime, one_line
 
-from ..domain.model import PHASES, STAFF_TYPES
+from ..adapters.google import MAX_ID_TOKEN
+from ..domain.model import PHASES, ROLE_NAMES, STAFF_TYPES
 
 NAME = [validate.Length(min=1, max=100), one_line]
 POST = [validate.Length(min=1, max=200), one_line]
@@ -160,3 +161,28 @@ class SubjectAccessRequestSchema(Schema):
     may_download = fields.Boolean(metadata={"description": "whether the caller may download the copy once ready"})
     answered = fields.List(fields.String(), metadata={"description": "the services that have answered"})
     waiting_for = fields.List(fields.String(), metadata={"description": "the services yet to answer"})
+
+
+class RolesSchema(Schema):
+    roles = fields.List(fields.String(validate=validate.OneOf(ROLE_NAMES)), required=True,
+                        validate=validate.Length(max=len(ROLE_NAMES)),
+                        metadata={"description": "roles beyond member of staff: " + ", ".join(
+                            f"{key} ({words})" for key, words in ROLE_NAMES.items())})
+
+
+class RoleHolderSchema(Schema):
+    staff_id = fields.UUID()
+    name = fields.String()
+    academy_id = fields.UUID()
+    roles = fields.List(fields.String())
+
+
+class SignInSchema(Schema):
+    id_token = fields.String(required=True, validate=validate.Length(min=1, max=MAX_ID_TOKEN),
+                             metadata={"description": "the ID token Google issued to the portal for the person"})
+
+
+class TokenSchema(Schema):
+    access_token = fields.String(metadata={"description": "a Staffroom token every service accepts"})
+    token_type = fields.String(metadata={"example": "Bearer"})
+    expires_in = fields.Integer(metadata={"description": "seconds until it expires"})

@@ -7,7 +7,7 @@ from flask import Response, request
 from flask.views import MethodView
 from marshmallow import RAISE
 
-from staffroom_shared.app import Blueprint, context, db_session
+from staffroom_shared.app import Blueprint, context, db_session, public
 from staffroom_shared.auth import authenticate
 from staffroom_shared.authz import academy_scope, can_see_person, require
 from staffroom_shared.errors import NotFound, Problem, Unprocessable
@@ -15,6 +15,7 @@ from staffroom_shared.principal import Principal
 
 from ..adapters.repository import DirectoryRepository, StaffFilter
 from ..service import staff as commands
+from ..service import roles as role_commands
 from ..service import subject_access
 from ..service.staff_import import import_checked, import_staff, keep_checked
 from . import schemas
@@ -24,6 +25,11 @@ staff_blp = Blueprint("staff", __name__, url_prefix="/staff", description="Membe
 subject_access_blp = Blueprint(
     "subject_access", __name__, url_prefix="/subject-access-requests",
     description="Subject access requests: a copy of everything Staffroom holds about a person (UK GDPR Article 15)")
+roles_blp = Blueprint("roles", __name__, url_prefix="/roles",
+                      description="Who has HR or data protection access beyond being a member of staff (trust HR give it)")
+sign_in_blp = Blueprint("sign_in", __name__, url_prefix="/sign-in",
+                        description="Signing in with Google Workspace: a Staffroom token carrying the person's staff id, "
+                                    "academy and roles, for a Google ID token")
 imports_blp = Blueprint("imports", __name__, url_prefix="/imports", description="Staff CSV imports from a MIS/HR export")
 
 
@@ -282,3 +288,71 @@ class SubjectAccessBundle(MethodView):
         name, data = subject_access.download(_uow(principal), principal, request_id)
         return Response(data, mimetype="application/zip", headers={
             "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
+
+
+@staff_blp.route("/<uuid:staff_id>/roles")
+class StaffRoles(MethodView):
+    @staff_blp.response(200, schemas.RolesSchema)
+    def get(self, staff_id: uuid.UUID):
+        """The roles trust HR gave this person (trust HR and the data protection officer; anyone their own)."""
+        principal = authenticate()
+        return {"roles": role_commands.roles_of(_repo(), principal, staff_id)}
+
+    @staff_blp.arguments(schemas.RolesSchema)
+    @staff_blp.response(200, schemas.RolesSchema)
+    @staff_blp.alt_response(409, description="this would leave nobody with trust HR access",
+                            content_type="application/problem+json")
+    def put(self, data, staff_id: uuid.UUID):
+        """Give this person exactly these roles (trust HR); audited. Their next sign-in with Google carries them."""
+        principal = authenticate()
+        return {"roles": role_commands.set_roles(_uow(principal), principal, staff_id, data["roles"])}
+
+
+@roles_blp.route("")
+class RoleHolders(MethodView):
+    @roles_blp.response(200, schemas.RoleHolderSchema(many=True))
+    def get(self):
+        """Everyone with a role beyond member of staff, by name (trust HR and the data protection officer)."""
+        principal = authenticate()
+        require(principal.has_role("trust_hr", "dpo"), "only trust HR and the data protection officer can list "
+                                                       "who has access")
+        repo = _repo()
+        holders = repo.role_holders()
+        people = repo.find_staff(StaffFilter(ids=list(holders)), page=1, page_size=max(len(holders), 1))[0]
+        return [{"staff_id": p.id, "name": p.full_name, "academy_id": p.academy_id, "roles": holders[p.id]}
+                for p in people]
+
+
+@public
+@sign_in_blp.route("")
+class SignInWithGoogle(MethodView):
+    @sign_in_blp.arguments(schemas.SignInSchema)
+    @sign_in_blp.response(200, schemas.TokenSchema)
+    @sign_in_blp.alt_response(401, description="not a Google ID token for Staffroom from the trust's Workspace",
+                              content_type="application/problem+json")
+    @sign_in_blp.alt_response(403, description="nobody in the directory has that email address, or they have left",
+                              content_type="application/problem+json")
+    @sign_in_blp.doc(security=[])
+    def post(self, data):
+        """Exchange the ID token Google gave the portal for a Staffroom token carrying the person's staff id, academy
+        and roles (404 unless GOOGLE_CLIENT_ID is set; docs/production.md). Audited as their sign-in."""
+        return role_commands.sign_in(context().uow(actor="google-sign-in"), _google(), data["id_token"])
+
+
+@public
+@sign_in_blp.route("/keys")
+class SigningKeys(MethodView):
+    @sign_in_blp.response(200, description="a JSON Web Key Set: the services' JWT_JWKS_URL")
+    @sign_in_blp.doc(security=[])
+    def get(self):
+        """The public key Staffroom's tokens from a Google sign-in are signed with."""
+        return _google().jwks()
+
+
+def _google():
+    from flask import current_app
+
+    google = current_app.extensions.get("google_sign_in")
+    if google is None:
+        raise NotFound("signing in with Google Workspace is not set up here (GOOGLE_CLIENT_ID)")
+    return google

@@ -10,6 +10,9 @@ from typing import Callable
 
 STAFF_TYPES = ("teaching", "support", "leadership")
 PHASES = ("primary", "secondary", "all-through", "special", "alternative provision")
+# What trust HR may give a member of staff beyond being one, in words (issue 21): who may see and change whose records
+# when they sign in with Google Workspace (adapters.google). Line managers are known from line management.
+ROLE_NAMES = {"academy_hr": "HR for their academy", "trust_hr": "trust HR", "dpo": "data protection officer"}
 MAX_CHAIN = 50  # no real line-management chain is this deep; a longer walk means a cycle
 
 

@@ -14,7 +14,7 @@ from staffroom_shared.uow import UnitOfWork
 
 from sqlalchemy import delete, select
 
-from ..adapters.orm import checked_imports, metadata, scim_links, subject_access_answers, subject_access_requests
+from ..adapters.orm import checked_imports, metadata, role_grants, scim_links, subject_access_answers, subject_access_requests
 from ..adapters.repository import DirectoryRepository
 
 
@@ -24,6 +24,7 @@ def _erase_leavers(uow: UnitOfWork, cutoff: date, today: date) -> int:
         member.erase(today)
         uow.session.execute(delete(subject_access_requests).where(subject_access_requests.c.staff_id == member.id))
         uow.session.execute(delete(scim_links).where(scim_links.c.staff_id == member.id))  # outsider 14
+        uow.session.execute(delete(role_grants).where(role_grants.c.staff_id == member.id))
         forget_in_audit(uow, [member.id])
         forget_sent_events(uow, member.id)
         uow.emit("staff.erased", {**member.snapshot(), "erased_on": today}, academy_id=member.academy_id)

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from staffroom_shared.uow import UnitOfWork
 
 from ..adapters import bundle
-from ..adapters.orm import scim_links, staff, subject_access_requests
+from ..adapters.orm import role_grants, scim_links, staff, subject_access_requests
 from ..adapters.repository import DirectoryRepository
 from ..domain.subject_access import SubjectAccessRequest
 
@@ -34,6 +34,7 @@ HOLDINGS = (
             subject(subject_access_requests.c.staff_id)),
     Holding("how the trust's identity provider knows you: its id for you and your sign-in name", scim_links,
             subject(scim_links.c.staff_id)),
+    Holding("the access trust HR gave you beyond being a member of staff", role_grants, subject(role_grants.c.staff_id)),
 )
 
 

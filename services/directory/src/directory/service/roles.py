@@ -1,0 +1,91 @@
+"""Who may do what beyond being a member of staff, and signing in with Google Workspace (issue 21).
+
+Trust HR give roles (domain.model.ROLE_NAMES); a Google Workspace sign-in carries the person's staff id, academy
+and roles in a Staffroom token the directory signs (adapters.google). A trust on Microsoft Entra ID assigns the
+same roles as app roles there instead, and its tokens carry them (docs/production.md).
+"""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+
+from staffroom_shared.authz import is_trust_hr, require
+from staffroom_shared.errors import Conflict, Forbidden, NotFound
+from staffroom_shared.principal import Principal
+from staffroom_shared.uow import UnitOfWork
+
+from ..adapters.google import GoogleSignIn
+from ..adapters.repository import DirectoryRepository
+from ..domain.model import ROLE_NAMES, StaffMember
+
+
+def roles_of(repo: DirectoryRepository, principal: Principal, staff_id: uuid.UUID) -> list[str]:
+    """Trust HR and the data protection officer may see anyone's; everyone their own."""
+    if not (principal.has_role("trust_hr", "dpo") or principal.staff_id == staff_id) or repo.staff_member(staff_id) is None:
+        raise NotFound(f"there is no member of staff with id {staff_id}")
+    return repo.roles_of(staff_id)
+
+
+def set_roles(uow: UnitOfWork, principal: Principal, staff_id: uuid.UUID, roles: list[str]) -> list[str]:
+    """Give exactly these roles (trust HR); audited. The trust is never left with nobody holding trust HR."""
+    require(is_trust_hr(principal), "only trust HR can say who has HR or data protection access")
+    wanted = set(roles)
+    with uow:
+        repo = DirectoryRepository(uow.session)
+        member = repo.staff_member(staff_id)
+        if member is None:
+            raise NotFound(f"there is no member of staff with id {staff_id}")
+        before = set(repo.roles_of(staff_id))
+        if wanted - before:
+            _refuse_if_gone(member, "given a role")
+        if "trust_hr" in before - wanted and [s for s, r in repo.role_holders().items() if "trust_hr" in r] == [staff_id]:
+            raise Conflict(f"{member.full_name} is the only person with trust HR access: give it to someone else "
+                           "first, so that someone can always manage who has access")
+        if wanted != before:
+            repo.set_roles(staff_id, wanted, by=principal.actor, at=datetime.now(timezone.utc))
+            uow.audit("staff.roles_changed", "staff", staff_id,
+                      {"given": sorted(wanted - before), "withdrawn": sorted(before - wanted)})
+        uow.commit()
+        return sorted(wanted)
+
+
+def grant_first(uow: UnitOfWork, email: str, role: str) -> StaffMember:
+    """From the command line, before anyone can sign in to give roles (entrypoints.grant_role)."""
+    if role not in ROLE_NAMES:
+        raise ValueError(f"role is one of {', '.join(ROLE_NAMES)}")
+    with uow:
+        repo = DirectoryRepository(uow.session)
+        member = repo.staff_by_email(email)
+        if member is None:
+            raise ValueError(f"nobody in the directory has the email address {email}")
+        _refuse_if_gone(member, "given a role")
+        before = set(repo.roles_of(member.id))
+        repo.set_roles(member.id, before | {role}, by=uow.actor, at=datetime.now(timezone.utc))
+        uow.audit("staff.roles_changed", "staff", member.id, {"given": sorted({role} - before), "withdrawn": []})
+        uow.commit()
+        return member
+
+
+def sign_in(uow: UnitOfWork, google: GoogleSignIn, id_token: str) -> dict:
+    """Exchange a Google ID token for a Staffroom token: the person is found by their verified work email address
+    (their SCIM sign-in name first, then their email in the directory); audited as their sign-in."""
+    email = google.email_of(id_token)
+    with uow:
+        repo = DirectoryRepository(uow.session)
+        member = repo.signs_in_as(email) or repo.staff_by_email(email)
+        if member is None:
+            raise Forbidden(f"Staffroom has no member of staff with the email address {email}. Ask your HR team to "
+                            "check the email address on your record.")
+        _refuse_if_gone(member, "signed in")
+        roles = ["staff", *repo.roles_of(member.id)]
+        uow.actor = str(member.id)
+        uow.audit("staff.signed_in", "staff", member.id, {"roles": roles})
+        uow.commit()
+        token = google.token(staff_id=member.id, roles=roles, academy_id=member.academy_id)
+    return {"access_token": token, "token_type": "Bearer", "expires_in": int(google.lifetime.total_seconds())}
+
+
+def _refuse_if_gone(member: StaffMember, what: str) -> None:
+    if member.erased_on is not None or member.has_left:
+        raise Forbidden(f"the trust's directory records that this person left on {member.leaving_date:%-d %B %Y}, "
+                        f"so they cannot be {what}")

@@ -1,0 +1,176 @@
+"""Roles trust HR give, and signing in with Google Workspace, which carries them (issue 21).
+
+Google's side is a real OpenID Connect provider on a local port (staffroom_shared.testing.Provider): the directory
+fetches its keys over HTTP as it would Google's, and the token it signs in exchange is used on the directory's own
+API, which verifies it as every service does.
+"""
+from __future__ import annotations
+
+import time
+import uuid
+from datetime import date, timedelta
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from directory.adapters.google import GoogleSignIn
+from staffroom_shared.config import ConfigError, ServiceConfig
+from staffroom_shared.testing import CLIENT_ID, Provider
+
+DOMAIN = "oaktrust.example"
+
+
+@pytest.fixture
+def google(app, tokens):
+    provider = Provider(email_verified=True, hd=DOMAIN)
+    app.extensions["google_sign_in"] = GoogleSignIn(
+        client_id=CLIENT_ID, domains=frozenset({DOMAIN}), signing_key=tokens.private.read_bytes(),
+        issuer="staffroom-dev", audience="staffroom", google_issuers=(provider.issuer,),
+        google_jwks_url=f"{provider.issuer}/jwks")
+    yield provider
+    provider.server.shutdown()
+
+
+def _sign_in(client, id_token):
+    return client.post("/sign-in", json={"id_token": id_token})
+
+
+def _bearer(response) -> dict:
+    assert response.status_code == 200, response.json
+    return {"Authorization": f"Bearer {response.json['access_token']}"}
+
+
+def test_a_workspace_account_signs_in_as_its_staff_record_with_the_roles_trust_hr_gave(client, trust, trust_hr, google, db):
+    given = client.put(f"/staff/{trust.hod['id']}/roles", json={"roles": ["academy_hr"]}, headers=trust_hr)
+    assert given.status_code == 200 and given.json == {"roles": ["academy_hr"]}
+
+    answer = _sign_in(client, google.id_token(email=trust.hod["email"].upper()))  # Google's case is not ours
+    assert answer.json["token_type"] == "Bearer" and answer.json["expires_in"] == 3600
+    claims = jwt.decode(answer.json["access_token"], options={"verify_signature": False})
+    assert claims["sub"] == trust.hod["id"] and claims["academy_id"] == trust.oak["id"]
+    assert sorted(claims["roles"]) == ["academy_hr", "staff"]
+    # The services accept it: here as HR for Oak, who may change an Oak teacher's record.
+    me = client.get("/staff/me", headers=_bearer(answer))
+    assert me.status_code == 200 and me.json["id"] == trust.hod["id"]
+    changed = client.patch(f"/staff/{trust.teacher['id']}", json={"post": "Teacher of Art"}, headers=_bearer(answer))
+    assert changed.status_code == 200
+    signed_in = [row for row in db.rows("audit_log") if row["action"] == "staff.signed_in"]
+    assert [(row["actor"], row["entity_id"]) for row in signed_in] == [(trust.hod["id"], trust.hod["id"])]
+
+    # Withdrawn, the next sign-in carries no HR access.
+    client.put(f"/staff/{trust.hod['id']}/roles", json={"roles": []}, headers=trust_hr)
+    again = _sign_in(client, google.id_token(email=trust.hod["email"]))
+    assert jwt.decode(again.json["access_token"], options={"verify_signature": False})["roles"] == ["staff"]
+    refused = client.patch(f"/staff/{trust.teacher['id']}", json={"post": "Teacher of Music"}, headers=_bearer(again))
+    assert refused.status_code == 403
+
+
+def _other_key_token(google, **claims):
+    now = int(time.time())
+    other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return google.sign({"iss": google.issuer, "sub": "1", "aud": CLIENT_ID, "iat": now, "exp": now + 600,
+                        "email_verified": True, "hd": DOMAIN, **claims}, other)
+
+
+@pytest.mark.parametrize("why, make, status", [
+    ("for another app", lambda g, email: g.id_token(email=email, aud="someone-elses-client"), 401),
+    ("from another issuer", lambda g, email: g.id_token(email=email, iss="https://evil.example"), 401),
+    ("expired", lambda g, email: g.id_token(email=email, exp=int(time.time()) - 120), 401),
+    ("signed with another key", lambda g, email: _other_key_token(g, email=email), 401),
+    ("unsigned", lambda g, email: jwt.encode({"iss": g.issuer, "aud": CLIENT_ID, "email": email}, None,
+                                             algorithm="none"), 401),
+    ("email not verified", lambda g, email: g.id_token(email=email, email_verified=False), 401),
+    ("a personal Google account (no hd)", lambda g, email: g.id_token(email=email, hd=None), 401),
+    ("another Workspace", lambda g, email: g.id_token(email=email, hd="elsewhere.example"), 401),
+    ("an address outside the trust's domains", lambda g, email: g.id_token(email="dev@elsewhere.example"), 401),
+    ("no email", lambda g, email: g.id_token(), 401),
+    ("nobody in the directory", lambda g, email: g.id_token(email=f"nobody@{DOMAIN}"), 403),
+    ("not a token at all", lambda g, email: "=cmd|' /C calc'!A0", 401),
+    ("far too long", lambda g, email: "x" * 9000, 422),
+])
+def test_a_sign_in_that_is_not_the_trusts_own_verified_account_is_refused_and_issues_nothing(
+        client, trust, google, db, why, make, status):
+    before = db.count("audit_log")
+    answer = _sign_in(client, make(google, trust.teacher["email"]))
+    assert answer.status_code == status, (why, answer.json)
+    assert answer.mimetype == "application/problem+json" and "access_token" not in answer.json
+    assert db.count("audit_log") == before
+
+
+def test_a_leaver_cannot_sign_in(client, trust, trust_hr, google):
+    left = client.post(f"/staff/{trust.teacher['id']}/leaving", json={
+        "leaving_date": str(date.today() - timedelta(days=1)), "reason": "Relocating"}, headers=trust_hr)
+    assert left.status_code == 200
+    answer = _sign_in(client, google.id_token(email=trust.teacher["email"]))
+    assert answer.status_code == 403 and "left" in answer.json["detail"]
+
+
+def test_without_google_settings_there_is_no_google_sign_in(client, trust):
+    assert client.post("/sign-in", json={"id_token": "a.b.c"}).status_code == 404
+    assert client.get("/sign-in/keys").status_code == 404
+
+
+def test_the_keys_are_public_and_verify_the_tokens_the_directory_signs(client, trust, google):
+    keys = client.get("/sign-in/keys")
+    assert keys.status_code == 200 and [k["kty"] for k in keys.json["keys"]] == ["RSA"]
+    assert "d" not in keys.json["keys"][0]  # the public half only
+    token = _sign_in(client, google.id_token(email=trust.teacher["email"])).json["access_token"]
+    key = jwt.PyJWK(keys.json["keys"][0]).key
+    assert jwt.get_unverified_header(token)["kid"] == keys.json["keys"][0]["kid"]
+    assert jwt.decode(token, key, algorithms=["RS256"], audience="staffroom")["sub"] == trust.teacher["id"]
+
+
+def test_only_trust_hr_give_roles_and_the_trust_always_keeps_someone_with_trust_hr(client, trust, trust_hr, tokens, db):
+    teacher = tokens.headers(trust.teacher["id"], academy_id=trust.oak["id"])
+    academy_hr = tokens.headers(trust.hod["id"], roles=["academy_hr"], academy_id=trust.oak["id"])
+    for who in (teacher, academy_hr):
+        assert client.put(f"/staff/{trust.teacher['id']}/roles", json={"roles": ["trust_hr"]},
+                          headers=who).status_code == 403
+    assert client.get("/roles", headers=academy_hr).status_code == 403
+    assert client.get(f"/staff/{trust.head['id']}/roles", headers=teacher).status_code == 404
+    assert client.get(f"/staff/{trust.teacher['id']}/roles", headers=teacher).json == {"roles": []}
+    assert client.get(f"/staff/{uuid.uuid4()}/roles", headers=trust_hr).status_code == 404
+
+    for bad in ({"roles": ["service"]}, {"roles": ["staff"]}, {"roles": "trust_hr"}, {}, {"roles": ["dpo"] * 4}):
+        answer = client.put(f"/staff/{trust.head['id']}/roles", json=bad, headers=trust_hr)
+        assert answer.status_code == 422 and answer.mimetype == "application/problem+json", bad
+    assert client.put(f"/staff/{trust.head['id']}/roles", json={"roles": ["trust_hr", "dpo"]},
+                      headers=trust_hr).status_code == 200
+    listed = client.get("/roles", headers=trust_hr).json
+    assert listed == [{"staff_id": trust.head["id"], "name": "Hannah Hughes", "academy_id": trust.oak["id"],
+                       "roles": ["dpo", "trust_hr"]}]
+
+    last = client.put(f"/staff/{trust.head['id']}/roles", json={"roles": ["dpo"]}, headers=trust_hr)
+    assert last.status_code == 409 and "only person with trust HR" in last.json["detail"]
+    assert client.put(f"/staff/{trust.hod['id']}/roles", json={"roles": ["trust_hr"]}, headers=trust_hr).status_code == 200
+    assert client.put(f"/staff/{trust.head['id']}/roles", json={"roles": []}, headers=trust_hr).status_code == 200
+    changes = [row["changes"] for row in db.rows("audit_log") if row["action"] == "staff.roles_changed"]
+    assert changes[-1] == {"given": [], "withdrawn": ["dpo", "trust_hr"]}
+
+
+def test_a_leaver_is_given_no_role(client, trust, trust_hr):
+    client.post(f"/staff/{trust.teacher['id']}/leaving", json={
+        "leaving_date": str(date.today() - timedelta(days=1)), "reason": "Retiring"}, headers=trust_hr)
+    answer = client.put(f"/staff/{trust.teacher['id']}/roles", json={"roles": ["dpo"]}, headers=trust_hr)
+    assert answer.status_code == 403
+
+
+@pytest.mark.parametrize("environ, says", [
+    ({"GOOGLE_CLIENT_ID": "x"}, "GOOGLE_WORKSPACE_DOMAINS"),
+    ({"GOOGLE_CLIENT_ID": "x", "GOOGLE_WORKSPACE_DOMAINS": DOMAIN, "SIGN_IN_KEY": "not a key"}, "SIGN_IN_KEY"),
+    ({"GOOGLE_CLIENT_ID": "x", "GOOGLE_WORKSPACE_DOMAINS": DOMAIN, "SIGN_IN_TOKEN_MINUTES": "0"},
+     "SIGN_IN_TOKEN_MINUTES"),
+])
+def test_google_settings_that_cannot_work_stop_the_directory_starting(tmp_path, environ, says):
+    config = ServiceConfig(service="directory", database_url="sqlite://", bus_url="", data_dir=str(tmp_path))
+    with pytest.raises(ConfigError, match=says):
+        GoogleSignIn.from_env(environ, config)
+
+
+def test_production_needs_a_signing_key_of_its_own(tmp_path):
+    config = ServiceConfig(service="directory", database_url="postgresql://x", bus_url="amqp://x", env="production",
+                           data_dir=str(tmp_path))
+    with pytest.raises(ConfigError, match="SIGN_IN_KEY"):
+        GoogleSignIn.from_env({"GOOGLE_CLIENT_ID": "x", "GOOGLE_WORKSPACE_DOMAINS": DOMAIN}, config)
+    assert GoogleSignIn.from_env({}, config) is None
