@@ -57,6 +57,18 @@ def sign_in(page: Page, *, name: str | None = None, suggested: str | None = None
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
+def page_width(page: Page) -> int:
+    """How wide the page is laid out (document.documentElement.scrollWidth), once its stylesheet applies.
+
+    A page reached by a click is on screen (what `expect` waits for) before portal.css is back: it is sent with
+    Cache-Control: no-cache, so every page asks for it again, and Chromium lays the page out without it until it
+    comes. Measured then, the unstyled tables are what is wide: a full run on a busy machine once had /hr/cpd/budget
+    580 px wide at 375 and /hr/audit 1,630 px at 1366, exactly their widths without the stylesheet. So wait for
+    the load event (the stylesheet in) first, as `accessibility_violations` does."""
+    page.wait_for_load_state("load")
+    return page.evaluate("document.documentElement.scrollWidth")
+
+
 def accessibility_violations(page: Page) -> list[dict]:
     """axe-core's serious and critical findings against WCAG 2.0–2.2 A and AA on the page as it stands."""
     from axe_playwright_python.sync_playwright import Axe

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
-from staffroom_portal.testing import accessibility_violations, sign_in, sign_out
+from staffroom_portal.testing import accessibility_violations, sign_in, sign_out, page_width
 
 
 @pytest.fixture
@@ -148,7 +148,7 @@ def test_a_line_manager_sets_objectives_and_completes_a_review(page, staff, shot
     phone.set_viewport_size({"width": 375, "height": 740})
     phone.goto(page.get_by_role("link", name="Printable appraisal record").get_attribute("href"))
     expect(phone.locator("dt:text-is('Status') + dd")).to_have_text("Mid-year review done")
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    assert page_width(phone) <= 375
     phone.close()
     # Issue 20: the end-of-year review could be completed (and signed off) in December. It opens six weeks before
     # it is due (the demo's cycle is dated around today: due in 157 days, so it opens in 115).
@@ -231,11 +231,11 @@ def test_the_appraisal_pages_fit_a_phone_screen(browser, suite):
     sign_in(page, suggested="line manager")
     for path in ("/appraisals", "/team"):
         page.goto(path)
-        width = page.evaluate("document.documentElement.scrollWidth")
+        width = page_width(page)
         assert width <= 375, f"{path} is {width}px wide on a 375px screen"
     page.locator("table th a").first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Appraisal for")
-    width = page.evaluate("document.documentElement.scrollWidth")
+    width = page_width(page)
     assert width <= 375, f"{page.url} is {width}px wide on a 375px screen"
     context.close()
 
@@ -288,7 +288,7 @@ def test_a_line_manager_records_a_lesson_observation(page):
     row = phone.get_by_role("row").filter(has_text="Behaviour on the corridor between lessons")
     expect(row).to_contain_text(f"{today.day} {today:%B %Y}")
     expect(row).to_contain_text("Learning walk")
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    assert page_width(phone) <= 375
     phone.close()
 
 
@@ -341,7 +341,7 @@ def test_hr_put_someone_on_a_support_plan_change_their_appraiser_and_withdraw_th
     phone = browser.new_context(base_url=suite, viewport={"width": 375, "height": 740}, is_mobile=True).new_page()
     sign_in(phone, suggested="academy HR")
     phone.goto(page.url)
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    assert page_width(phone) <= 375
 
 
 def test_the_home_page_says_what_is_next_in_my_appraisal_and_whether_it_is_late(page):
@@ -389,5 +389,5 @@ def test_a_long_unbroken_observation_does_not_widen_the_appraisal(page):
             # what was typed keeps its line break (outsider 6, issue 20: shown as one line)
             written = page.locator(".written", has_text="Second line").first.inner_text()
             assert written.endswith("S\nSecond line"), written[-30:]
-            scrolled = page.evaluate("document.documentElement.scrollWidth")
+            scrolled = page_width(page)
             assert scrolled <= width, f"{address} is {scrolled}px wide on a {width}px screen"

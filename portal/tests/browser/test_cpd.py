@@ -12,7 +12,7 @@ from datetime import date
 
 from playwright.sync_api import Page, expect
 
-from staffroom_portal.testing import accessibility_violations, sign_in
+from staffroom_portal.testing import accessibility_violations, sign_in, page_width
 
 
 def open_programme(page: Page, title: str) -> None:
@@ -283,7 +283,7 @@ def test_the_cpd_pages_fit_a_phone_screen(page):
     open_programme(page, "Middle leadership programme")
     for path in (page.url, "/cpd", "/cpd/requests", "/cpd/plan", "/cpd/agreements", "/cpd/future-leaders"):
         page.goto(path)
-        width = page.evaluate("document.documentElement.scrollWidth")
+        width = page_width(page)
         assert width <= 375, f"{path} is {width}px wide on a 375px screen: it scrolls sideways"
 
 
@@ -312,7 +312,7 @@ DESKTOP = {"width": 1366, "height": 768}
 
 
 def fits(page: Page, width: int) -> None:
-    scrolled = page.evaluate("document.documentElement.scrollWidth")
+    scrolled = page_width(page)
     assert scrolled <= width, f"{page.url} is {scrolled}px wide on a {width}px screen: it scrolls sideways"
 
 

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page
 
-from staffroom_portal.testing import sign_in
+from staffroom_portal.testing import sign_in, page_width
 
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 RAW = re.compile(UUID + r"|\b\d{4}-\d\d-\d\d\b|\b(appraisal|cpd|wellbeing|staff|targets|academy)\.[a-z_]+\b"
@@ -49,7 +49,7 @@ def test_every_page_a_persona_reaches_reads_right_and_fits_a_phone(page: Page, p
         if response is None or response.status >= 400:
             problems.append(f"{path}: {response.status if response else 'no response'}")
             continue
-        width = page.evaluate("document.documentElement.scrollWidth")
+        width = page_width(page)
         if width > 375:
             wide = page.evaluate("() => [...document.querySelectorAll('main *')].filter(e => "
                                  "e.getBoundingClientRect().right > 376).slice(-3).map(e => "

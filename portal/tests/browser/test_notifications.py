@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 from playwright.sync_api import Page, expect
 
-from staffroom_portal.testing import accessibility_violations, sign_in
+from staffroom_portal.testing import accessibility_violations, sign_in, page_width
 
 
 def message(page: Page, subject: str | re.Pattern):
@@ -138,7 +138,7 @@ def test_the_notification_pages_fit_a_phone_screen(page):
     page.set_viewport_size({"width": 375, "height": 740})
     for path in ("/notifications", "/notifications/preferences"):
         page.goto(path)
-        width = page.evaluate("document.documentElement.scrollWidth")
+        width = page_width(page)
         assert width <= 375, f"{path} is {width}px wide on a 375px screen: it scrolls sideways"
 
 
@@ -175,7 +175,7 @@ def test_stop_these_emails_asks_first_then_stops_them_and_mail_programs_can_do_i
     assert accessibility_violations(page) == []
     page.goto(link)  # opened twice, still asking: nothing was stopped by opening it
     page.set_viewport_size({"width": 375, "height": 740})
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert page_width(page) <= 375
     page.get_by_role("button", name="Stop these emails").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Emails stopped")
     expect(page.get_by_role("status")).to_contain_text("no more emails for Staff surveys")

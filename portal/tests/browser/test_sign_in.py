@@ -5,7 +5,7 @@ import re
 
 from playwright.sync_api import expect
 
-from staffroom_portal.testing import sign_out, accessibility_violations, sign_in
+from staffroom_portal.testing import sign_out, accessibility_violations, sign_in, page_width
 
 
 def test_a_person_signs_in_as_a_suggested_member_of_staff_and_sees_their_home_page(page, shot):
@@ -34,7 +34,7 @@ def test_the_home_page_fits_a_phone_screen(browser, suite):
     context = browser.new_context(base_url=suite, viewport={"width": 375, "height": 740}, is_mobile=True)
     page = context.new_page()
     sign_in(page, suggested="line manager")
-    width = page.evaluate("document.documentElement.scrollWidth")
+    width = page_width(page)
     assert width <= 375, f"the page is {width}px wide on a 375px screen: it scrolls sideways"
     context.close()
 
@@ -47,7 +47,7 @@ def test_someone_found_by_their_whole_name_can_be_signed_in_as_on_a_phone(browse
         name = page.locator(".who").inner_text()
         sign_out(page)
         page.goto(f"/sign-in?q={name}")
-        width = page.evaluate("document.documentElement.scrollWidth")
+        width = page_width(page)
         assert width <= 375, f"the sign-in page is {width}px wide on a 375px screen: it scrolls sideways"
         page.get_by_role("button", name=f"Sign in as {name}").first.click()  # a tap that lands: nothing covers it
         expect(page.locator(".who")).to_have_text(name)

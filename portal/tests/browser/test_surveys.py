@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from staffroom_portal.testing import Shots, accessibility_violations, sign_in, sign_out
+from staffroom_portal.testing import Shots, accessibility_violations, sign_in, sign_out, page_width
 
 ACADEMY = "Hillcrest All-Through Academy"
 # Support staff at Hillcrest in the demo trust (directory/demo.py), answering only in this file's surveys.
@@ -239,7 +239,7 @@ def test_answering_a_survey_and_reading_results_fit_a_phone_screen(browser, suit
         sign_in_at_hillcrest(page, PEOPLE[0])
         page.get_by_role("button", name=re.compile("Answer now: “Autumn pulse”")).click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Autumn pulse")
-        width = page.evaluate("document.documentElement.scrollWidth")
+        width = page_width(page)
         assert width <= 375, f"the survey is {width}px wide on a 375px screen: it scrolls sideways"
         # a respondent sees what an instrument's licence asks them to see, not its sources and terms
         text = page.locator("main").inner_text()
@@ -251,12 +251,12 @@ def test_answering_a_survey_and_reading_results_fit_a_phone_screen(browser, suit
         shot("survey")
         sign_in(page, suggested="trust HR")
         page.goto("/surveys/runs")
-        width = page.evaluate("document.documentElement.scrollWidth")
+        width = page_width(page)
         assert width <= 375, f"the list of surveys is {width}px wide on a 375px screen: it scrolls sideways"
         page.get_by_role("link", name=re.compile("^Summer")).first.click()  # the latest
         expect(page.get_by_role("heading", name="Results")).to_be_visible()
         page.wait_for_load_state("load")
-        width = page.evaluate("document.documentElement.scrollWidth")
+        width = page_width(page)
         assert width <= 375, f"the results are {width}px wide on a 375px screen: they scroll sideways"
         # and so is every table: the trend, a column per survey, is read survey by survey (issue 19's third
         # outsider found it 641 px wide, to be scrolled sideways)
@@ -276,10 +276,11 @@ def test_answering_a_survey_and_reading_results_fit_a_phone_screen(browser, suit
         page.get_by_label("Show results for").select_option(label="Every group (a long page)")
         page.get_by_role("button", name="Show").click()
         expect(page.get_by_role("region", name=re.compile("Academy$")).first).to_be_visible()
+        page.wait_for_load_state("load")  # laid out with its stylesheet, as page_width measures
         every = page.evaluate("document.documentElement.scrollHeight")
         # a summary and a section per question set come first (1.5: both pages now carry "Over time", two summers)
         assert summary * 1.5 < every, (summary, every)
-        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        assert page_width(page) <= 375
         assert errors == []
     finally:
         context.close()
@@ -356,7 +357,7 @@ def test_an_open_invitation_has_a_clear_answer_now(page, suite_data):
     expect(answer).not_to_have_class(re.compile("secondary"))  # the page's main action
     expect(row).to_contain_text("Carry on with that link instead")
     page.set_viewport_size({"width": 375, "height": 740})
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert page_width(page) <= 375
     answer.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Autumn pulse")
 
@@ -378,7 +379,7 @@ def test_an_open_invitation_has_a_clear_answer_now(page, suite_data):
 
 
 def _no_sideways_scroll(page: Page, what: str) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
+    width = page_width(page)
     viewport = page.viewport_size["width"]
     assert width <= viewport, f"{what} is {width}px wide on a {viewport}px screen: it scrolls sideways"
 

@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from staffroom_portal.testing import accessibility_violations, sign_in
+from staffroom_portal.testing import accessibility_violations, sign_in, page_width
 
 INDUCTION = "An induction programme for every new starter"
 
@@ -101,7 +101,7 @@ def test_the_dashboard_fits_a_phone_screen(browser, suite):
     sign_in(page, suggested="trust HR")
     for path in ("/targets", "/targets/induction_for_new_starters"):
         page.goto(path)
-        width = page.evaluate("document.documentElement.scrollWidth")
+        width = page_width(page)
         assert width <= 375, f"{path} is {width}px wide on a 375px screen: it scrolls sideways"
     context.close()
 
@@ -173,7 +173,7 @@ def test_trust_hr_changes_a_targets_threshold_window_and_deadline_and_the_figure
     expect(page.locator("dl.facts")).to_contain_text("Met at100% or more")  # nothing changed
     assert accessibility_violations(page) == []
     shot("target-refused")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+    assert page_width(page) <= 1366
 
     deadline = date.today() + timedelta(days=60)
     page.get_by_label("Met at, as a percentage").fill("50%")
@@ -225,7 +225,7 @@ def test_the_target_settings_form_fits_a_phone_screen(browser, suite):
     page.get_by_label("Looks back, in months").fill("")
     page.get_by_role("button", name="Save the target").click()
     expect(page.get_by_role("alert")).to_contain_text("Looks back: Fill this in.")
-    width = page.evaluate("document.documentElement.scrollWidth")
+    width = page_width(page)
     assert width <= 375, f"the refused target form is {width}px wide on a 375px screen"
     context.close()
 
@@ -253,7 +253,7 @@ def test_many_academies_widen_neither_the_targets_page_nor_hr_s_cpd_page(page, b
         for path in ("/targets", "/hr/cpd"):
             view.goto(path)
             view.evaluate(WIDEN, 8)
-            assert view.evaluate("document.documentElement.scrollWidth") <= width, (width, path)
+            assert page_width(view) <= width, (width, path)
             if path == "/targets" and width == 1366:
                 # the table scrolls in its box rather than crush each column to a letter a line ("Who/le/trus/t",
                 # outsider 5): every heading keeps its words whole
