@@ -40,6 +40,7 @@ class GoogleTrust:
 def google_trust(tmp_path, portal_db):
     from directory import bootstrap
     from directory.api import create_app as directory_app
+    from directory.service.roles import grant_first
 
     provider = Provider(email_verified=True, hd=DOMAIN)
     private, public = ensure_dev_keys(tmp_path / "dev-keys")
@@ -59,7 +60,7 @@ def google_trust(tmp_path, portal_db):
             "staff_code": first, "academy_id": academy["id"], "first_name": first, "last_name": last,
             "email": f"{first}.{last}@{DOMAIN}".lower(), "staff_type": "teaching", "post": post,
             "start_date": "2019-09-01"}).json
-    assert api.put(f"/staff/{people['Amira']['id']}/roles", json={"roles": ["trust_hr"]}, headers=hr).status_code == 200
+    grant_first(directory.extensions["staffroom"].uow(actor="test"), people["Amira"]["email"], "trust_hr")
 
     config = ServiceConfig(service="portal", database_url=portal_db, bus_url="", jwt_public_key_file=str(public))
     suite = DispatcherMiddleware(lambda environ, start: NotFound()(environ, start), {"/api/directory": directory})

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from urllib.parse import urlsplit
 
 import httpx
@@ -158,9 +159,56 @@ def test_with_google_an_account_staffroom_does_not_know_is_told_why_in_words(goo
     google_trust.provider.id_claims["email"] = "someone.else@oaktrust.example"
     refused = _sign_in(client, "/")
     page = refused.get_data(as_text=True)
-    assert refused.status_code == 403
+    assert refused.status_code == 403 and "We could not sign you in" in page
     assert "Staffroom has no member of staff with the email address someone.else@oaktrust.example" in page
+    assert "You cannot see this page" not in page  # a refused sign-in, not a page their role keeps from them
     assert client.get("/").status_code == 302  # still signed out
+    # another account: the provider is asked to let them choose (outsider 18)
+    choose = client.get("/sign-in/oidc?choose=1")
+    assert "prompt=select_account" in choose.headers["Location"]
+
+
+def test_with_google_giving_access_adds_to_what_they_have_and_an_unknown_role_changes_nothing(google_trust):
+    """Outsider 18: "Give access" replaced what someone had; a made-up role was dropped, and saving it withdrew
+    everything."""
+    client = google_trust.app.test_client()
+    google_trust.provider.id_claims["email"] = google_trust.people["Amira"]["email"]
+    _sign_in(client, "/hr/access")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/hr/access").get_data(as_text=True)).group(1)
+    ben = google_trust.people["Ben"]["id"]
+
+    def give(*roles):
+        return client.post("/hr/access", data={"csrf_token": token, "staff_id": ben, "roles": list(roles)},
+                           follow_redirects=True).get_data(as_text=True)
+
+    assert "they have: HR for their academy." in give("academy_hr")
+    assert "they have: HR for their academy, data protection officer." in give("dpo")
+    assert "Not saved: choose from the access listed." in give("god")
+    assert "Not saved: choose from the access listed." in give("service", "dpo")
+    assert "Not saved: tick the access to give." in give()
+    page = client.get("/hr/access").get_data(as_text=True)
+    assert "HR for their academy, data protection officer" in page  # Ben's, unchanged by the refusals
+    # the audit log says it in the same words
+    audit = client.get("/hr/audit?area=directory").get_data(as_text=True)
+    assert "Given: data protection officer" in audit and "With: member of staff, trust HR" in audit
+    assert "trust_hr" not in audit and "academy_hr" not in audit
+
+
+def test_with_google_the_data_protection_officer_reads_who_has_access_but_opens_no_hr_record(google_trust):
+    client = google_trust.app.test_client()
+    google_trust.provider.id_claims["email"] = google_trust.people["Amira"]["email"]
+    _sign_in(client, "/hr/access")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/hr/access").get_data(as_text=True)).group(1)
+    client.post("/hr/access", data={"csrf_token": token, "staff_id": google_trust.people["Ben"]["id"],
+                                    "roles": ["dpo"]})
+    officer = google_trust.app.test_client()
+    google_trust.provider.id_claims["email"] = google_trust.people["Ben"]["email"]
+    _sign_in(officer, "/")
+    home = officer.get("/").get_data(as_text=True)
+    assert 'href="/hr/access"' in home  # in the navigation
+    page = officer.get("/hr/access").get_data(as_text=True)
+    assert "Amira Patel" in page and 'href="/hr/staff/' not in page  # names, not links to HR-only records
+    assert "Give someone access" not in page
 
 
 def test_with_google_a_member_of_staff_has_no_hr_pages(google_trust):

@@ -140,6 +140,7 @@ NAV = [
     ("targets.index", "Targets", "hr"),
     ("hr.audit", "Audit log", "dpo"),  # the data protection officer without an HR role (HR find it on the HR page)
     ("data.requests", "Subject access", "dpo"),
+    ("hr.access", "Who has access", "dpo"),
 ]
 
 

@@ -166,7 +166,9 @@ def oidc_start():
     if p.oidc is None:
         abort(404)
     session["next"] = _safe_next(request.args.get("next"))
-    return p.oidc.client.authorize_redirect(url_for("signin.oidc_callback", _external=True))
+    # After a refusal, the provider asks which account to use rather than signing the same one straight in again.
+    choose = {"prompt": "select_account"} if request.args.get("choose") else {}
+    return p.oidc.client.authorize_redirect(url_for("signin.oidc_callback", _external=True), **choose)
 
 
 @blp.get("/sign-in/callback")
@@ -181,7 +183,8 @@ def oidc_callback():
         tokens = p.oidc.client.authorize_access_token()
         return _start_session(p.oidc.staffroom_token(tokens, p.backend), next_url)
     except ApiError as exc:  # the directory would not exchange the ID token: it says why, in words for the person
-        return render_template("error.html", status=403, message=f"Staffroom could not sign you in: {exc.detail}"), 403
+        status = 503 if exc.status == 503 else 403
+        return render_template("sign_in_refused.html", status=status, reason=exc.detail), status
     except (Unauthorised, KeyError) as exc:
         return render_template("error.html", status=401, message=f"Staffroom could not sign you in: {exc}. "
                                "Ask your trust's IT team to check your account is set up for Staffroom."), 401

@@ -37,7 +37,10 @@ def test_a_google_account_signs_in_as_its_person_and_one_staffroom_does_not_know
 
     google_trust.provider.id_claims["email"] = "a.stranger@oaktrust.example"
     page.get_by_role("link", name="Sign in with Google").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("We could not sign you in")
     expect(page.get_by_role("main")).to_contain_text(
         "Staffroom has no member of staff with the email address a.stranger@oaktrust.example. Ask your HR team")
+    expect(page.get_by_role("link", name="Sign in with a different account")).to_be_visible()
+    assert accessibility_violations(page) == []
     assert page_width(page) <= width
     context.close()

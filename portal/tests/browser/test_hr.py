@@ -475,8 +475,14 @@ def test_trust_hr_give_and_take_away_access_and_others_cannot(page):
     page.get_by_label("Data protection officer").check()
     page.get_by_role("button", name="Give access").click()
     expect(page.get_by_role("status")).to_contain_text("From their next sign-in they have: data protection officer.")
+    # giving more adds to it (outsider 18: it replaced it)
+    page.get_by_label("Member of staff").select_option(chosen.get_attribute("value"))
+    page.get_by_label("HR for their academy").check()
+    page.get_by_role("button", name="Give access").click()
+    expect(page.get_by_role("status")).to_contain_text(
+        "From their next sign-in they have: HR for their academy, data protection officer.")
     row = table.get_by_role("row").filter(has_text=who)
-    expect(row).to_contain_text("Data protection officer")
+    expect(row).to_contain_text("HR for their academy, data protection officer")
     for width in (1366, 375):
         page.set_viewport_size({"width": width, "height": 800})
         page.reload()
@@ -487,9 +493,10 @@ def test_trust_hr_give_and_take_away_access_and_others_cannot(page):
 
     row.get_by_role("link", name=who).click()
     access = page.get_by_role("region", name="Access to Staffroom")
-    expect(access).to_contain_text("has: data protection officer")
+    expect(access).to_contain_text("has: HR for their academy, data protection officer")
     expect(access.get_by_label("Data protection officer")).to_be_checked()
     access.get_by_label("Data protection officer").uncheck()
+    access.get_by_label("HR for their academy").uncheck()
     access.get_by_role("button", name=re.compile("^Save access")).click()
     expect(page.get_by_role("status")).to_contain_text("they have no HR or data protection access")
     assert page_width(page) <= 375

@@ -602,7 +602,8 @@ def access():
     if not roles_given_here():
         return render_template("hr/access.html", holders=None)
     calls = api()
-    holders = sorted(({**h, "access": said(h["roles"])} for h in calls.get("/api/directory/roles")),
+    holders = sorted(({**h, "access": said(h["roles"]), "left": h.get("leaving_date") and h["leaving_date"] < str(today())}
+                      for h in calls.get("/api/directory/roles")),
                      key=lambda h: h["name"].split()[::-1])
     return render_template("hr/access.html", holders=holders, role_words=ROLE_WORDS,
                            names={k: v["name"] for k, v in academies().items()},
@@ -612,17 +613,35 @@ def access():
 
 @blp.post("/access")
 @trust_hr_and_dpo_only
-def set_access():
-    """Give one person exactly the access ticked (the API lets trust HR only, and keeps someone with trust HR)."""
-    staff_id = request.form.get("staff_id", "")
-    roles = [r for r in request.form.getlist("roles") if r in ROLE_WORDS]
-    back = url_for("hr.access") if request.form.get("back") == "access" or not UUID.match(staff_id) \
-        else url_for("hr.staff_record", staff_id=staff_id)
+def give_access():
+    """Give someone more access: what is ticked is added to what they have (taking away is on their record)."""
+    return _save_access(request.form.get("staff_id", ""), adding=True)
+
+
+@blp.post("/staff/<uuid:staff_id>/access")
+@trust_hr_and_dpo_only
+def set_access(staff_id):
+    """A person's access, exactly as ticked on their record."""
+    return _save_access(str(staff_id), adding=False)
+
+
+def _save_access(staff_id: str, *, adding: bool):
+    back = url_for("hr.access") if adding or not UUID.match(staff_id) else url_for("hr.staff_record", staff_id=staff_id)
+    ticked = request.form.getlist("roles")
     if not UUID.match(staff_id):
-        flash("Choose who to give access to.", "error")
+        flash("Not saved: choose who to give access to.", "error")
         return redirect(back)
+    if any(r not in ROLE_WORDS for r in ticked):
+        flash("Not saved: choose from the access listed.", "error")
+        return redirect(back)
+    if adding and not ticked:
+        flash("Not saved: tick the access to give.", "error")
+        return redirect(back)
+    calls = api()
     try:
-        api().put(f"/api/directory/staff/{staff_id}/roles", json={"roles": roles})
+        roles = sorted(set(ticked) | set(calls.get(f"/api/directory/staff/{staff_id}/roles")["roles"])) \
+            if adding else ticked
+        calls.put(f"/api/directory/staff/{staff_id}/roles", json={"roles": roles})
     except ApiError as error:
         if error.status not in (403, 404, 409, 422):
             raise
@@ -687,7 +706,18 @@ def _audit_row(entry: dict, names: dict[str, str]) -> dict:
     elif entry["entity"] == "appraisal" and UUID.match(entry["entity_id"]):
         link = url_for("appraisal.detail", appraisal_id=entry["entity_id"])
     return {"when": day(datetime.fromisoformat(entry["at"]).astimezone(LONDON)), "who": who, "what": what,
-            "record": record, "link": link, "details": _changes(entry.get("changes"), names)}
+            "record": record, "link": link, "details": _access_changes(entry["action"], entry.get("changes"))
+            or _changes(entry.get("changes"), names)}
+
+
+def _access_changes(action: str, changes) -> list[str]:
+    """A sign-in's access, or a change to someone's, in the words the Who has access page uses (outsider 18)."""
+    if not isinstance(changes, dict) or action not in ("staff.signed_in", "staff.roles_changed"):
+        return []
+    words = {"staff": "member of staff", **ROLE_WORDS}
+    heads = {"roles": "With", "given": "Given", "withdrawn": "Taken away"}
+    return [f"{heads[key]}: {', '.join(words.get(str(r), 'another role') for r in value)}"
+            for key, value in changes.items() if key in heads and isinstance(value, list) and value]
 
 
 def _words(key: str) -> str:

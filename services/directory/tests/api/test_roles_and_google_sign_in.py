@@ -15,6 +15,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from directory.adapters.google import GoogleSignIn
+from directory.adapters.scim import name_key
+from directory.service.roles import grant_first
 from staffroom_shared.config import ConfigError, ServiceConfig
 from staffroom_shared.testing import CLIENT_ID, Provider
 
@@ -32,6 +34,14 @@ def google(app, tokens):
     provider.server.shutdown()
 
 
+@pytest.fixture
+def granted_hr(app, trust, tokens):
+    """Hannah Hughes, the head, holding trust HR in the directory: with Google sign-in on, the directory reads the
+    caller's own grants afresh before anyone's access changes."""
+    grant_first(app.extensions["staffroom"].uow(actor="test"), trust.head["email"], "trust_hr")
+    return tokens.headers(trust.head["id"], roles=["trust_hr"], academy_id=trust.oak["id"])
+
+
 def _sign_in(client, id_token):
     return client.post("/sign-in", json={"id_token": id_token})
 
@@ -41,7 +51,8 @@ def _bearer(response) -> dict:
     return {"Authorization": f"Bearer {response.json['access_token']}"}
 
 
-def test_a_workspace_account_signs_in_as_its_staff_record_with_the_roles_trust_hr_gave(client, trust, trust_hr, google, db):
+def test_a_workspace_account_signs_in_as_its_staff_record_with_the_roles_trust_hr_gave(client, trust, granted_hr, google, db):
+    trust_hr = granted_hr
     given = client.put(f"/staff/{trust.hod['id']}/roles", json={"roles": ["academy_hr"]}, headers=trust_hr)
     assert given.status_code == 200 and given.json == {"roles": ["academy_hr"]}
 
@@ -84,6 +95,9 @@ def _other_key_token(google, **claims):
     ("a personal Google account (no hd)", lambda g, email: g.id_token(email=email, hd=None), 401),
     ("another Workspace", lambda g, email: g.id_token(email=email, hd="elsewhere.example"), 401),
     ("an address outside the trust's domains", lambda g, email: g.id_token(email="dev@elsewhere.example"), 401),
+    # KELVIN SIGN lower-cases to k: another address would have become one of ours (outsider 18)
+    ("a Unicode look-alike address", lambda g, email: g.id_token(email=email.replace("oak", "oa\u212a")), 401),
+    ("a Unicode look-alike domain", lambda g, email: g.id_token(email=email, hd="oa\u212atrust.example"), 401),
     ("no email", lambda g, email: g.id_token(), 401),
     ("nobody in the directory", lambda g, email: g.id_token(email=f"nobody@{DOMAIN}"), 403),
     ("not a token at all", lambda g, email: "=cmd|' /C calc'!A0", 401),
@@ -98,12 +112,45 @@ def test_a_sign_in_that_is_not_the_trusts_own_verified_account_is_refused_and_is
     assert db.count("audit_log") == before
 
 
-def test_a_leaver_cannot_sign_in(client, trust, trust_hr, google):
-    left = client.post(f"/staff/{trust.teacher['id']}/leaving", json={
-        "leaving_date": str(date.today() - timedelta(days=1)), "reason": "Relocating"}, headers=trust_hr)
-    assert left.status_code == 200
+@pytest.mark.parametrize("left, signs_in", [(0, True), (1, False)])
+def test_a_leaver_signs_in_until_the_end_of_their_leaving_day_and_not_after(client, trust, trust_hr, google, left,
+                                                                             signs_in):
+    recorded = client.post(f"/staff/{trust.teacher['id']}/leaving", json={
+        "leaving_date": str(date.today() - timedelta(days=left)), "reason": "Relocating"}, headers=trust_hr)
+    assert recorded.status_code == 200
     answer = _sign_in(client, google.id_token(email=trust.teacher["email"]))
-    assert answer.status_code == 403 and "left" in answer.json["detail"]
+    if signs_in:
+        assert answer.status_code == 200
+    else:
+        assert answer.status_code == 403 and "you left on" in answer.json["detail"]
+
+
+def test_an_address_that_is_one_persons_sign_in_name_and_anothers_email_signs_in_nobody(client, trust, google, db):
+    """Outsider 18: the sign-in name the identity provider gave one person, made another's email (an import let it),
+    signed in as the first. Now the import refuses it, and a sign-in that finds two people finds nobody."""
+    shared = "t.shared@oaktrust.example"
+    db.insert("scim_links", {"staff_id": uuid.UUID(trust.teacher["id"]), "user_name": shared,
+                             "user_name_key": name_key(shared)})
+    with db.context.engine.begin() as conn:  # as an earlier version's import could leave it
+        conn.execute(db.tables["staff"].update().where(db.tables["staff"].c.id == uuid.UUID(trust.hod["id"]))
+                     .values(email=shared))
+    answer = _sign_in(client, google.id_token(email=shared))
+    assert answer.status_code == 403 and "cannot tell who you are" in answer.json["detail"]
+
+
+def test_an_import_cannot_give_someone_an_email_that_is_anothers_sign_in_name(client, trust, trust_hr, db):
+    shared = "t.sso@oaktrust.example"
+    db.insert("scim_links", {"staff_id": uuid.UUID(trust.teacher["id"]), "user_name": shared,
+                             "user_name_key": name_key(shared)})
+    before = db.snapshot()
+    for row in (f"N1,Newbie,Person,{shared.upper()},140001,teaching,Teacher,2024-09-01",  # a new person
+                f"S2,Dev,Davies,{shared},140001,teaching,Head of Maths,2019-09-01"):  # someone already here
+        imported = client.post("/imports/staff", headers={**trust_hr, "Content-Type": "text/csv"},
+                               data="staff_code,first_name,last_name,email,academy_urn,staff_type,post,start_date\n"
+                                    + row + "\n")
+        assert imported.status_code == 422, imported.json
+        assert "is already the sign-in name of Tom Taylor" in imported.json["errors"][0]["detail"]
+    assert db.snapshot() == before
 
 
 def test_without_google_settings_there_is_no_google_sign_in(client, trust):
@@ -139,14 +186,38 @@ def test_only_trust_hr_give_roles_and_the_trust_always_keeps_someone_with_trust_
                       headers=trust_hr).status_code == 200
     listed = client.get("/roles", headers=trust_hr).json
     assert listed == [{"staff_id": trust.head["id"], "name": "Hannah Hughes", "academy_id": trust.oak["id"],
-                       "roles": ["dpo", "trust_hr"]}]
+                       "roles": ["dpo", "trust_hr"], "leaving_date": None}]
 
     last = client.put(f"/staff/{trust.head['id']}/roles", json={"roles": ["dpo"]}, headers=trust_hr)
-    assert last.status_code == 409 and "only person with trust HR" in last.json["detail"]
+    assert last.status_code == 409 and "only person who can sign in with trust HR" in last.json["detail"]
     assert client.put(f"/staff/{trust.hod['id']}/roles", json={"roles": ["trust_hr"]}, headers=trust_hr).status_code == 200
     assert client.put(f"/staff/{trust.head['id']}/roles", json={"roles": []}, headers=trust_hr).status_code == 200
     changes = [row["changes"] for row in db.rows("audit_log") if row["action"] == "staff.roles_changed"]
     assert changes[-1] == {"given": [], "withdrawn": ["dpo", "trust_hr"]}
+
+
+def test_with_google_a_withdrawn_trust_hr_cannot_give_it_back_with_the_token_they_still_hold(
+        client, trust, granted_hr, google, tokens):
+    """Outsider 18: a token says trust HR for up to an hour after it was withdrawn; the directory reads grants."""
+    dev = tokens.headers(trust.hod["id"], roles=["trust_hr"], academy_id=trust.oak["id"])  # Dev's token, as signed in
+    assert client.put(f"/staff/{trust.hod['id']}/roles", json={"roles": ["trust_hr"]}, headers=granted_hr).status_code == 200
+    assert client.put(f"/staff/{trust.hod['id']}/roles", json={"roles": []}, headers=granted_hr).status_code == 200
+    again = client.put(f"/staff/{trust.hod['id']}/roles", json={"roles": ["trust_hr"]}, headers=dev)
+    assert again.status_code == 403 and "withdrawn" in again.json["detail"]
+    assert client.get(f"/staff/{trust.hod['id']}/roles", headers=granted_hr).json == {"roles": []}
+    stranger = tokens.headers(uuid.uuid4(), roles=["trust_hr"])  # trust HR by token alone, unknown to the directory
+    assert client.put(f"/staff/{trust.teacher['id']}/roles", json={"roles": ["dpo"]}, headers=stranger).status_code == 403
+
+
+def test_a_leaver_holding_trust_hr_does_not_count_as_the_trust_keeping_it(client, trust, granted_hr, google):
+    """Outsider 18: the last trust HR who could sign in withdrew their own, as a leaver still held it."""
+    assert client.put(f"/staff/{trust.hod['id']}/roles", json={"roles": ["trust_hr"]}, headers=granted_hr).status_code == 200
+    client.post(f"/staff/{trust.hod['id']}/leaving", headers=granted_hr, json={
+        "leaving_date": str(date.today() - timedelta(days=1)), "reason": "Retiring"})
+    last = client.put(f"/staff/{trust.head['id']}/roles", json={"roles": []}, headers=granted_hr)
+    assert last.status_code == 409 and "only person who can sign in with trust HR" in last.json["detail"]
+    listed = {h["name"]: h for h in client.get("/roles", headers=granted_hr).json}
+    assert listed["Dev Davies"]["leaving_date"] == str(date.today() - timedelta(days=1))
 
 
 def test_a_leaver_is_given_no_role(client, trust, trust_hr):

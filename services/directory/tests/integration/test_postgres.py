@@ -169,3 +169,44 @@ def test_two_requests_for_ones_own_data_sent_at_once_open_one_on_postgresql(app,
     with ThreadPoolExecutor(max_workers=10) as pool:
         statuses = list(pool.map(ask, range(20)))
     assert statuses.count(201) == 1 and set(statuses) == {201, 409}, statuses
+
+
+def test_two_trust_hr_withdrawing_each_others_access_at_once_leave_one_of_them(app, client, trust_hr, tokens):
+    """Outsider 18: on PostgreSQL two trust HR withdrawing each other's access at the same moment both saw the other
+    still there, and the trust was left with nobody holding trust HR. The grants are now locked while counted."""
+    import threading
+
+    from directory.service.roles import set_roles
+    from staffroom_shared.principal import Principal
+
+    academy = client.post("/academies", headers=trust_hr, json={
+        "name": "Ash Academy", "urn": "149901", "phase": "primary"}).get_json()
+    pair = [client.post("/staff", headers=trust_hr, json={
+        "staff_code": f"HR-RACE-{n}", "academy_id": academy["id"], "first_name": name, "last_name": "Race",
+        "email": f"{name.lower()}.race@oaktrust.example", "staff_type": "support", "post": "HR Officer",
+        "start_date": "2020-09-01"}).get_json() for n, name in enumerate(("Jade", "Uma"))]
+    ids = [uuid.UUID(p["id"]) for p in pair]
+    context = app.extensions["staffroom"]
+    as_person = [Principal(staff_id=i, roles=frozenset({"trust_hr"}), academy_id=None, subject=str(i)) for i in ids]
+    for _ in range(10):
+        for staff_id in ids:  # both hold trust HR, and nobody else does
+            set_roles(context.uow(actor="test"), as_person[0], staff_id, ["trust_hr"])
+        start, outcomes = threading.Barrier(2), []
+
+        def withdraw(me: int) -> None:
+            start.wait()
+            try:
+                set_roles(context.uow(actor="test"), as_person[me], ids[1 - me], [], grants_decide=True)
+                outcomes.append("withdrawn")
+            except Exception as exc:  # noqa: BLE001 - the refusal is what is counted
+                outcomes.append(type(exc).__name__)
+
+        threads = [threading.Thread(target=withdraw, args=(me,)) for me in (0, 1)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        with context.engine.connect() as conn:
+            holders = conn.execute(text("SELECT count(*) FROM role_grants WHERE role = 'trust_hr'")).scalar()
+        assert holders == 1, outcomes
+        assert sorted(outcomes) in (["Conflict", "withdrawn"], ["Forbidden", "withdrawn"]), outcomes

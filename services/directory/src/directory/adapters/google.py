@@ -110,10 +110,12 @@ class GoogleSignIn:
         if claims.get("email_verified") not in (True, "true"):
             raise Unauthorised("Google has not verified this account's email address")
         hd, email = claims.get("hd"), claims["email"]
-        if not isinstance(hd, str) or hd.lower() not in self.domains:
+        if not isinstance(hd, str) or not hd.isascii() or hd.lower() not in self.domains:
             raise Unauthorised("this Google account is not one of the trust's Workspace accounts: sign in with "
                                "your work account")
-        if not isinstance(email, str) or email.lower().rpartition("@")[2] not in self.domains:
+        # Google's addresses are ASCII; Unicode case folding would make another address one of ours (KELVIN SIGN
+        # lower-cases to k: outsider 18), so anything else is refused rather than compared.
+        if not isinstance(email, str) or not email.isascii() or email.lower().rpartition("@")[2] not in self.domains:
             raise Unauthorised("this Google account's email address is not in one of the trust's domains")
         return email.lower()
 

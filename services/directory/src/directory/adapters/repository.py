@@ -62,6 +62,11 @@ class DirectoryRepository:
         staff_id = self.session.scalar(select(scim_links.c.staff_id).where(scim_links.c.user_name_key == name_key(name)))
         return self.staff_member(staff_id) if staff_id else None
 
+    def sign_in_names(self) -> dict[str, uuid.UUID]:
+        """Every sign-in name the identity provider gave over SCIM (as compared: name_key), and whose it is."""
+        return dict(self.session.execute(select(scim_links.c.user_name_key, scim_links.c.staff_id)
+                                         .where(scim_links.c.user_name_key.is_not(None))).all())
+
     def roles_of(self, staff_id: uuid.UUID) -> list[str]:
         """The roles trust HR gave this person, beyond being a member of staff."""
         return sorted(self.session.scalars(select(role_grants.c.role).where(role_grants.c.staff_id == staff_id)))
@@ -73,6 +78,15 @@ class DirectoryRepository:
                                                    .order_by(role_grants.c.role)):
             holders.setdefault(staff_id, []).append(role)
         return holders
+
+    def trust_hr_who_sign_in(self, today: date) -> list[uuid.UUID]:
+        """Who holds trust HR and may still sign in (StaffMember.signs_in), their grants locked until the transaction
+        ends: two trust HR withdrawing each other's at once cannot both see the other still there (outsider 18)."""
+        return list(self.session.scalars(
+            select(role_grants.c.staff_id).join(staff_table, staff_table.c.id == role_grants.c.staff_id)
+            .where(role_grants.c.role == "trust_hr", staff_table.c.erased_on.is_(None),
+                   or_(staff_table.c.leaving_date.is_(None), staff_table.c.leaving_date >= today))
+            .order_by(role_grants.c.staff_id).with_for_update(of=role_grants)))
 
     def set_roles(self, staff_id: uuid.UUID, roles: set[str], *, by: str, at) -> None:
         self.session.execute(role_grants.delete().where(role_grants.c.staff_id == staff_id,

@@ -175,6 +175,8 @@ class RoleHolderSchema(Schema):
     name = fields.String()
     academy_id = fields.UUID()
     roles = fields.List(fields.String())
+    leaving_date = Date(allow_none=True, metadata={"description": "when they left or are leaving, if recorded: a "
+                                                                  "leaver cannot sign in after this day"})
 
 
 class SignInSchema(Schema):

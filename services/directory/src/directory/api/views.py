@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Response, request
+from flask import Response, current_app, request
 from flask.views import MethodView
 from marshmallow import RAISE
 
@@ -305,7 +305,8 @@ class StaffRoles(MethodView):
     def put(self, data, staff_id: uuid.UUID):
         """Give this person exactly these roles (trust HR); audited. Their next sign-in with Google carries them."""
         principal = authenticate()
-        return {"roles": role_commands.set_roles(_uow(principal), principal, staff_id, data["roles"])}
+        return {"roles": role_commands.set_roles(_uow(principal), principal, staff_id, data["roles"],
+                                                 grants_decide=current_app.extensions.get("google_sign_in") is not None)}
 
 
 @roles_blp.route("")
@@ -319,8 +320,8 @@ class RoleHolders(MethodView):
         repo = _repo()
         holders = repo.role_holders()
         people = repo.find_staff(StaffFilter(ids=list(holders)), page=1, page_size=max(len(holders), 1))[0]
-        return [{"staff_id": p.id, "name": p.full_name, "academy_id": p.academy_id, "roles": holders[p.id]}
-                for p in people]
+        return [{"staff_id": p.id, "name": p.full_name, "academy_id": p.academy_id, "roles": holders[p.id],
+                 "leaving_date": p.leaving_date} for p in people]
 
 
 @public
@@ -350,8 +351,6 @@ class SigningKeys(MethodView):
 
 
 def _google():
-    from flask import current_app
-
     google = current_app.extensions.get("google_sign_in")
     if google is None:
         raise NotFound("signing in with Google Workspace is not set up here (GOOGLE_CLIENT_ID)")

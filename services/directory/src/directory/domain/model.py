@@ -92,6 +92,11 @@ class StaffMember:
     def has_left(self) -> bool:
         return self.leaving_date is not None and self.leaving_date <= date.today()
 
+    def signs_in(self, today: date) -> bool:
+        """Whether they may still sign in: until the end of their leaving day (a future starter already may, to
+        see their induction), and never once their record is anonymised."""
+        return self.erased_on is None and (self.leaving_date is None or self.leaving_date >= today)
+
     def snapshot(self) -> dict:
         return {"staff_id": self.id, **{name: getattr(self, name) for name in SNAPSHOT_FIELDS}}
 

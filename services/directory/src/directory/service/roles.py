@@ -7,7 +7,7 @@ same roles as app roles there instead, and its tokens carry them (docs/productio
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from staffroom_shared.authz import is_trust_hr, require
 from staffroom_shared.errors import Conflict, Forbidden, NotFound
@@ -26,21 +26,29 @@ def roles_of(repo: DirectoryRepository, principal: Principal, staff_id: uuid.UUI
     return repo.roles_of(staff_id)
 
 
-def set_roles(uow: UnitOfWork, principal: Principal, staff_id: uuid.UUID, roles: list[str]) -> list[str]:
-    """Give exactly these roles (trust HR); audited. The trust is never left with nobody holding trust HR."""
+def set_roles(uow: UnitOfWork, principal: Principal, staff_id: uuid.UUID, roles: list[str], *,
+              grants_decide: bool = False) -> list[str]:
+    """Give exactly these roles (trust HR); audited. The trust is never left with nobody who can sign in holding
+    trust HR. Where a Google sign-in carries the grants (`grants_decide`), the caller's own are read afresh: a trust
+    HR withdrawn a minute ago still holds a token saying trust HR for up to an hour, and must not be able to give it
+    back to themselves with it (outsider 18)."""
     require(is_trust_hr(principal), "only trust HR can say who has HR or data protection access")
-    wanted = set(roles)
+    wanted, today = set(roles), date.today()
     with uow:
         repo = DirectoryRepository(uow.session)
+        holders = repo.trust_hr_who_sign_in(today)  # locked: see the repository
+        if grants_decide:
+            require(principal.staff_id in holders, "your trust HR access has been withdrawn, or you have left: only "
+                                                   "someone who holds trust HR now can say who has access")
         member = repo.staff_member(staff_id)
         if member is None:
             raise NotFound(f"there is no member of staff with id {staff_id}")
         before = set(repo.roles_of(staff_id))
-        if wanted - before:
-            _refuse_if_gone(member, "given a role")
-        if "trust_hr" in before - wanted and [s for s, r in repo.role_holders().items() if "trust_hr" in r] == [staff_id]:
-            raise Conflict(f"{member.full_name} is the only person with trust HR access: give it to someone else "
-                           "first, so that someone can always manage who has access")
+        if wanted - before and not member.signs_in(today):
+            raise Forbidden(f"{member.full_name} has left, so they cannot be given access")
+        if "trust_hr" in before - wanted and holders == [staff_id]:
+            raise Conflict(f"{member.full_name} is the only person who can sign in with trust HR access: give it to "
+                           "someone else first, so that someone can always manage who has access")
         if wanted != before:
             repo.set_roles(staff_id, wanted, by=principal.actor, at=datetime.now(timezone.utc))
             uow.audit("staff.roles_changed", "staff", staff_id,
@@ -58,7 +66,8 @@ def grant_first(uow: UnitOfWork, email: str, role: str) -> StaffMember:
         member = repo.staff_by_email(email)
         if member is None:
             raise ValueError(f"nobody in the directory has the email address {email}")
-        _refuse_if_gone(member, "given a role")
+        if not member.signs_in(date.today()):
+            raise ValueError(f"{member.full_name} has left")
         before = set(repo.roles_of(member.id))
         repo.set_roles(member.id, before | {role}, by=uow.actor, at=datetime.now(timezone.utc))
         uow.audit("staff.roles_changed", "staff", member.id, {"given": sorted({role} - before), "withdrawn": []})
@@ -68,24 +77,24 @@ def grant_first(uow: UnitOfWork, email: str, role: str) -> StaffMember:
 
 def sign_in(uow: UnitOfWork, google: GoogleSignIn, id_token: str) -> dict:
     """Exchange a Google ID token for a Staffroom token: the person is found by their verified work email address
-    (their SCIM sign-in name first, then their email in the directory); audited as their sign-in."""
+    (their SCIM sign-in name, or their email in the directory); audited as their sign-in."""
     email = google.email_of(id_token)
     with uow:
         repo = DirectoryRepository(uow.session)
-        member = repo.signs_in_as(email) or repo.staff_by_email(email)
+        named, addressed = repo.signs_in_as(email), repo.staff_by_email(email)
+        if named is not None and addressed is not None and named.id != addressed.id:
+            raise Forbidden(f"{email} is {named.full_name}'s sign-in name and {addressed.full_name}'s email address, "
+                            "so Staffroom cannot tell who you are. Ask your HR team to correct one of them.")
+        member = named or addressed
         if member is None:
             raise Forbidden(f"Staffroom has no member of staff with the email address {email}. Ask your HR team to "
                             "check the email address on your record.")
-        _refuse_if_gone(member, "signed in")
+        if not member.signs_in(date.today()):
+            raise Forbidden(f"the trust's directory records that you left on {member.leaving_date:%-d %B %Y}, so you "
+                            "can no longer sign in. If that is wrong, ask your HR team to correct your record.")
         roles = ["staff", *repo.roles_of(member.id)]
         uow.actor = str(member.id)
         uow.audit("staff.signed_in", "staff", member.id, {"roles": roles})
         uow.commit()
         token = google.token(staff_id=member.id, roles=roles, academy_id=member.academy_id)
     return {"access_token": token, "token_type": "Bearer", "expires_in": int(google.lifetime.total_seconds())}
-
-
-def _refuse_if_gone(member: StaffMember, what: str) -> None:
-    if member.erased_on is not None or member.has_left:
-        raise Forbidden(f"the trust's directory records that this person left on {member.leaving_date:%-d %B %Y}, "
-                        f"so they cannot be {what}")

@@ -15,6 +15,7 @@ from staffroom_shared.principal import Principal
 
 from ..adapters.orm import checked_imports
 from ..adapters.repository import DirectoryRepository
+from ..adapters.scim import name_key
 from ..domain import staff_csv
 from .retention import erased_if_left_before
 from ..domain.model import DirectoryError, StaffMember, find_cycles
@@ -66,7 +67,9 @@ def import_staff(uow: UnitOfWork, principal: Principal, data: bytes, *, dry_run:
         by_name = {a.name.lower(): a for a in academies}
         existing = {m.staff_code: m for m in repo.all_staff()}
         by_email = {m.email: m for m in existing.values()}
-        plan = _plan(parsed.rows, by_urn, by_name, existing, by_email, scope, result)
+        by_id = {m.id: m for m in existing.values()}
+        signs_in = {name: by_id[staff_id] for name, staff_id in repo.sign_in_names().items()}
+        plan = _plan(parsed.rows, by_urn, by_name, existing, by_email, signs_in, scope, result)
         if result.errors:
             return result
         _apply(uow, plan, existing, result)
@@ -131,7 +134,7 @@ def _forget_expired(uow: UnitOfWork, now: datetime) -> None:
     uow.session.execute(delete(checked_imports).where(checked_imports.c.checked_at < now - KEEP_CHECKED))
 
 
-def _plan(rows, by_urn, by_name, existing, by_email, scope, result):
+def _plan(rows, by_urn, by_name, existing, by_email, signs_in, scope, result):
     """Check every row against the directory and the rest of the file before anything changes."""
     seen_codes: dict[str, int] = {}
     seen_emails: dict[str, int] = {}
@@ -157,6 +160,12 @@ def _plan(rows, by_urn, by_name, existing, by_email, scope, result):
         holder = by_email.get(row.email)
         if holder is not None and holder.staff_code != row.staff_code and holder.staff_code not in file_codes:
             error(row, "email", f"{row.email} belongs to {holder.full_name} (staff id {holder.staff_code})")
+        # A sign-in name is how the identity provider, and a Google sign-in, find someone: an email that is someone
+        # else's would sign that person in as them (outsider 18, issue 21), as the API refuses too.
+        signer = signs_in.get(name_key(row.email))
+        if signer is not None and signer.staff_code != row.staff_code:
+            error(row, "email", f"{row.email} is already the sign-in name of {signer.full_name} "
+                                f"(staff id {signer.staff_code})")
         manager_code = None
         if row.line_manager:
             key = row.line_manager.lower()
