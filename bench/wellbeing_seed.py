@@ -273,13 +273,13 @@ def seed_staff(engine, per_academy: int) -> list[dict]:
 
 def open_run(engine, people: list[dict], title: str) -> tuple[uuid.UUID, list[tuple[str, dict]]]:
     """(h): an OPEN trust-wide run (every instrument, closing in two weeks) with one invitation per person,
-    each with a single-use token made as `wellbeing.service.runs.new_token` makes them (we keep the token,
+    each with a single-use token made as `wellbeing.service.respond.new_token` makes them (we keep the token,
     as the respondent's link would). Returns the run id and [(token, person)]."""
     from sqlalchemy import insert
 
     from wellbeing.adapters.orm import invitations, runs
     from wellbeing.domain.model import InvitationStatus, RunStatus, service_band
-    from wellbeing.service.runs import new_token
+    from wellbeing.service.respond import new_token
 
     today = date.today()
     opens_on = today - timedelta(days=1)

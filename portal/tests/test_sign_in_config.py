@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from staffroom_portal.app import create_app
 from staffroom_portal.backend import Backend
-from staffroom_portal.signin import DevSignIn
+from staffroom_portal.identity import DevSignIn
 from staffroom_portal.testing import CLIENT_ID, CLIENT_SECRET, STAFF_ID, Provider
 from staffroom_shared.auth import ensure_dev_keys
 from staffroom_shared.config import ConfigError, ServiceConfig

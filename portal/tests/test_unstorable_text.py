@@ -5,7 +5,7 @@ import httpx
 
 from staffroom_portal.app import create_app
 from staffroom_portal.backend import Backend
-from staffroom_portal.signin import DevSignIn
+from staffroom_portal.identity import DevSignIn
 from staffroom_shared.auth import ensure_dev_keys
 from staffroom_shared.config import ServiceConfig
 

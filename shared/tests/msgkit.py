@@ -21,7 +21,8 @@ from sqlalchemy import Column, Integer, String, Table, Uuid, func, select
 from staffroom_shared.bus import Bus, Delivery
 from staffroom_shared.consumer import InboxConsumer
 from staffroom_shared.db import make_engine, make_session_factory, new_metadata
-from staffroom_shared.events import Event, contract
+from staffroom_shared.contracts import contract
+from staffroom_shared.events import Event
 from staffroom_shared.relay import Relay
 from staffroom_shared.uow import UnitOfWork
 

@@ -2,36 +2,26 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from datetime import timedelta
-from functools import partial, wraps
+from functools import partial
 
-from flask import Flask, g, redirect, render_template, request, session, url_for
-from flask_wtf.csrf import CSRFError, CSRFProtect
+from flask import Flask, redirect, render_template, request, session, url_for
+from flask_wtf.csrf import CSRFError
 
-from staffroom_shared.auth import TokenVerifier, Unauthorised
+from staffroom_shared.auth import TokenVerifier
 from staffroom_shared.config import ConfigError, ServiceConfig
 from staffroom_shared.db import make_engine
 from staffroom_shared.errors import Unprocessable
 from staffroom_shared.log import configure_logging
-from staffroom_shared.principal import Principal
 from staffroom_shared.storable import refuse_unstorable_text
 
 from .backend import ApiError, Backend
+from .current import Portal, csrf, is_hr, portal, user
 from .sessions import ServerSessions
-from .signin import DevSignIn, Oidc
+from . import signin, views
+from .identity import DevSignIn, Oidc
 
 SESSION_HOURS = 8
-csrf = CSRFProtect()
-
-
-@dataclass
-class Portal:
-    config: ServiceConfig
-    backend: Backend
-    verifier: TokenVerifier
-    dev_sign_in: DevSignIn | None
-    oidc: Oidc | None
 
 
 def create_app(config: ServiceConfig | None = None, *, backend: Backend | None = None,
@@ -80,52 +70,11 @@ def create_app(config: ServiceConfig | None = None, *, backend: Backend | None =
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.proxy_hops, x_proto=config.proxy_hops,
                                 x_host=config.proxy_hops, x_prefix=config.proxy_hops)
 
-    from . import signin, views
-
     app.register_blueprint(signin.blp)
     for blp in views.blueprints():
         app.register_blueprint(blp)
     _wire(app)
     return app
-
-
-def portal() -> Portal:
-    from flask import current_app
-
-    return current_app.extensions["portal"]
-
-
-def user() -> Principal | None:
-    """The signed-in person (verified as the APIs verify them), or None."""
-    if "user" not in g:
-        g.user = None
-        token = session.get("token")
-        if token:
-            try:
-                g.user = portal().verifier.verify(token)
-            except Unauthorised:
-                session.clear()
-    return g.user
-
-
-def api():
-    """The APIs, called as the signed-in person."""
-    return portal().backend.as_(session["token"])
-
-
-def signed_in(view):
-    """The page needs someone signed in; others go to the sign-in page and come back."""
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        if user() is None:
-            return redirect(url_for("signin.page", next=request.full_path.rstrip("?")))
-        return view(*args, **kwargs)
-    return wrapper
-
-
-def is_hr() -> bool:
-    u = user()
-    return bool(u and u.has_role("academy_hr", "trust_hr"))
 
 
 # (endpoint, label, who sees it): the main navigation, in order; entries whose page is not built are left out.

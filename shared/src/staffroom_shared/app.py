@@ -1,7 +1,6 @@
 """The app factory every service uses: config, database, bus, auth, errors, health, OpenAPI."""
 from __future__ import annotations
 
-import json
 import logging
 import time
 import uuid
@@ -9,57 +8,19 @@ from decimal import Decimal
 from typing import Iterable
 
 from flask import Flask, Response, current_app, g, jsonify, request
-import flask_smorest
 from flask_smorest import Api
-from marshmallow import Schema, fields
-from webargs.flaskparser import FlaskParser
+from marshmallow import fields
 from sqlalchemy import text
 
+from .audit import audit_blueprint
 from .context import ServiceContext
+from .web import Blueprint, ProblemSchema
 from .errors import PROBLEM_JSON, Problem, handle_http_exception, register_error_handlers
 from .log import configure_logging, reset_correlation_id, set_correlation_id
 from .storable import refuse_unstorable_text
 
 log = logging.getLogger(__name__)
 CORRELATION_HEADER = "X-Correlation-ID"
-
-
-class ProblemSchema(Schema):
-    """application/problem+json (RFC 9457), with field-level `errors` for validation failures."""
-
-    type = fields.String(metadata={"example": "about:blank"})
-    title = fields.String(metadata={"example": "Unprocessable Content"})
-    status = fields.Integer(metadata={"example": 422})
-    detail = fields.String()
-    instance = fields.String()
-    errors = fields.List(fields.Dict(), metadata={"description": "[{location, pointer, detail}]"})
-
-
-class JsonParser(FlaskParser):
-    """webargs' parser, refusing as invalid JSON also what Python's json module cannot hold: an integer of more
-    than 4,300 digits (a ValueError) or nesting deeper than the interpreter's stack (a RecursionError). webargs
-    catches only JSONDecodeError, so those were 500s."""
-
-    def _raw_load_json(self, req):
-        try:
-            return super()._raw_load_json(req)
-        except (ValueError, RecursionError) as exc:
-            if isinstance(exc, json.JSONDecodeError):
-                raise  # webargs' own answer: 400, "Invalid JSON body."
-            raise json.JSONDecodeError(f"JSON Python cannot hold ({type(exc).__name__})", "?", 0) from exc
-
-
-class Blueprint(flask_smorest.Blueprint):
-    """flask-smorest's Blueprint, with two changes: `arguments` given a schema class parses with one instance of
-    it, and JSON Python cannot hold is a 400 like any invalid JSON (JsonParser). Given the class, webargs makes a
-    new instance on every request, deep-copying every field: 20-85 us of CPU per request (ProgrammeQuerySchema
-    66 us, ObjectiveSchema 85 us). A marshmallow schema keeps no state between loads, so one instance serves
-    every request and thread."""
-
-    ARGUMENTS_PARSER = JsonParser()
-
-    def arguments(self, schema, *args, **kwargs):
-        return super().arguments(schema() if isinstance(schema, type) else schema, *args, **kwargs)
 
 
 class ProblemApi(Api):
@@ -120,8 +81,6 @@ def create_service_app(
     api.ma_plugin.converter.add_attribute_function(decimal_as_string_property)
     for blp in blueprints:
         api.register_blueprint(blp)
-    from .audit import audit_blueprint
-
     api.register_blueprint(audit_blueprint())  # every service's audit log, read the same way (issue 21)
     app.register_blueprint(_health_blueprint(context))
     register_error_handlers(app)
@@ -181,12 +140,6 @@ def _health_blueprint(context: ServiceContext):
 
 
 PUBLIC_ENDPOINTS = {"health.healthz", "health.readyz", "api-docs.openapi_json", "static"}
-
-
-def public(view):
-    """Mark a view (or MethodView class) as open without a token, e.g. a survey's single-use link."""
-    view.public = True
-    return view
 
 
 def _authenticate_first(app: Flask) -> None:
@@ -260,16 +213,3 @@ def _correlation_middleware(app: Flask) -> None:
             reset_correlation_id(token)
 
 
-def db_session():
-    """The request's read session (closed at teardown)."""
-    from flask import current_app
-
-    if "db_session" not in g:
-        g.db_session = current_app.extensions["staffroom"].read_sessions()
-    return g.db_session
-
-
-def context() -> ServiceContext:
-    from flask import current_app
-
-    return current_app.extensions["staffroom"]

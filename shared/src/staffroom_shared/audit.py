@@ -8,7 +8,7 @@ from flask.views import MethodView
 from marshmallow import RAISE, Schema, fields, validate
 from sqlalchemy import func, select
 
-from .app import Blueprint, context, db_session
+from .web import Blueprint, context, db_session
 from .auth import authenticate
 from .authz import may_read_audit, require
 from .storable import AwareDateTime, Date

@@ -1,13 +1,14 @@
-"""The event envelope and the registry of versioned payload contracts, validated on both sides."""
+"""The event envelope, validated on both sides against the versioned payload contracts (staffroom_shared.contracts)."""
 from __future__ import annotations
 
-import sys
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
+
+from .contracts import owner, schema_for
 
 ENVELOPE_VERSION_RANGE = validate.Range(min=1)
 
@@ -26,10 +27,6 @@ class EnvelopeSchema(Schema):
 _envelope_schema = EnvelopeSchema()
 
 
-class UnknownContract(ValidationError):
-    pass
-
-
 @dataclass(frozen=True)
 class Event:
     id: uuid.UUID
@@ -45,58 +42,14 @@ class Event:
         return _envelope_schema.dump(self)
 
 
-_contracts: dict[tuple[str, int], Schema] = {}
-_owners: dict[str, str] = {}
-
-
-def contract(event_type: str, version: int):
-    """Class decorator registering a payload schema as the contract for (type, version). The service that owns the
-    type, and alone may publish it, is its contract module's PRODUCER, or else the type's first word
-    ("appraisal.appraisal_opened": appraisal)."""
-
-    def register(schema_cls: type[Schema]) -> type[Schema]:
-        key = (event_type, version)
-        if key in _contracts and type(_contracts[key]) is not schema_cls:
-            raise RuntimeError(f"contract {event_type} v{version} registered twice")
-        _contracts[key] = schema_cls()
-        module = sys.modules[schema_cls.__module__]
-        _owners[event_type] = getattr(module, "PRODUCER", event_type.split(".", 1)[0])
-        return schema_cls
-
-    return register
-
-
-def owner(event_type: str) -> str | None:
-    """The service that alone may publish `event_type` (None: no contract has it)."""
-    _load_contracts()
-    return _owners.get(event_type)
-
-
-def contracts() -> dict[tuple[str, int], Schema]:
-    _load_contracts()
-    return dict(_contracts)
-
-
-def _schema_for(event_type: str, version: int) -> Schema:
-    _load_contracts()
-    try:
-        return _contracts[(event_type, version)]
-    except KeyError:
-        raise UnknownContract({"type": [f"no contract for {event_type} version {version}"]}) from None
-
-
-def _load_contracts() -> None:
-    from . import contracts as _  # noqa: F401  (registers on import)
-
-
 def new_event(
     event_type: str, payload: dict, *, producer: str, correlation_id: str,
     academy_id: uuid.UUID | None = None, version: int = 1, occurred_at: datetime | None = None,
 ) -> Event:
     """Build an event whose payload has been validated against its contract (raises ValidationError)."""
-    schema = _schema_for(event_type, version)
-    if producer != _owners[event_type]:
-        raise ValueError(f"{producer} cannot publish {event_type}: it belongs to {_owners[event_type]}")
+    schema = schema_for(event_type, version)
+    if producer != owner(event_type):
+        raise ValueError(f"{producer} cannot publish {event_type}: it belongs to {owner(event_type)}")
     clean = schema.dump(schema.load(schema.dump(payload)))
     return Event(
         id=uuid.uuid4(), type=event_type, version=version,
@@ -110,10 +63,10 @@ def parse_event(data: dict) -> Event:
     if not isinstance(data, dict):
         raise ValidationError({"_schema": ["an event must be a JSON object"]})
     envelope = _envelope_schema.load(data)
-    schema = _schema_for(envelope["type"], envelope["version"])
-    if envelope["producer"] != _owners[envelope["type"]]:  # a service's broker user may publish only its own
+    schema = schema_for(envelope["type"], envelope["version"])
+    if envelope["producer"] != owner(envelope["type"]):  # a service's broker user may publish only its own
         # types; this refuses a forged envelope even where the broker's permissions were got wrong (issue 21)
-        raise ValidationError({"producer": [f"{envelope['type']} is published by {_owners[envelope['type']]}, "
+        raise ValidationError({"producer": [f"{envelope['type']} is published by {owner(envelope['type'])}, "
                                             f"not {envelope['producer']}"]})
     payload = schema.load(envelope["payload"])
     return Event(**{**envelope, "payload": payload})

@@ -35,7 +35,7 @@ def test_a_file_that_cannot_be_read_stops_the_process_saying_which(tmp_path):
 
 def test_the_smtp_password_and_the_portal_s_client_secret_come_from_files_too(tmp_path):
     from notifications.service.email import SmtpSettings
-    from staffroom_portal.signin import Oidc
+    from staffroom_portal.identity import Oidc
 
     (tmp_path / "smtp").write_text("mail-pass\n")
     (tmp_path / "oidc").write_text("client-secret")

@@ -7,7 +7,8 @@ from marshmallow import ValidationError
 
 import msgkit  # the test contract; shared/tests/conftest.py puts it on the path
 
-from staffroom_shared.events import UnknownContract, new_event, parse_event
+from staffroom_shared.contracts import UnknownContract
+from staffroom_shared.events import new_event, parse_event
 
 
 def envelope(**changes) -> dict:
@@ -103,7 +104,7 @@ def test_an_envelope_from_a_service_that_does_not_own_its_type_is_refused():
 
 
 def test_every_contract_belongs_to_the_service_that_publishes_it():
-    from staffroom_shared.events import contracts, owner
+    from staffroom_shared.contracts import contracts, owner
 
     owners = {event_type: owner(event_type) for event_type, _ in contracts() if not event_type.startswith("msgtest.")}
     assert {t for t, o in owners.items() if o == "directory"} == {t for t in owners if t.split(".")[0] in

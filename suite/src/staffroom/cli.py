@@ -62,7 +62,7 @@ class Suite:
 
         from staffroom_portal.app import create_app as create_portal
         from staffroom_portal.backend import Backend
-        from staffroom_portal.signin import DevSignIn
+        from staffroom_portal.identity import DevSignIn
 
         index = Flask("staffroom-apis")
 
@@ -181,7 +181,7 @@ def broker_permissions() -> dict:
     may configure, so delete, the shared exchanges."""
     import re
 
-    from staffroom_shared.events import contracts, owner
+    from staffroom_shared.contracts import contracts, owner
 
     def one_of(words) -> str:
         return "^(" + "|".join(re.escape(w) for w in sorted(words)) + ")$" if words else "^$"

@@ -10,7 +10,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 
 from staffroom_shared.app import DOCUMENT_CSP
 
-from ..app import api, signed_in, user
+from ..current import api, signed_in, user
 from ..backend import ApiError
 from ..ui import Form, day, fields, readable, refused, register_filters, staff_options, submit
 

@@ -7,7 +7,7 @@ from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from ..app import api, is_hr, signed_in, user
+from ..current import api, is_hr, signed_in, user
 from ..backend import ApiError
 from ..ui import Form, fields, refused, submit
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
-from ..app import api, signed_in, user
+from ..current import api, signed_in, user
 from ..ui import Form, day, submit
 from .hr import AREAS, UUID, trust_hr_and_dpo_only
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from ..app import api, is_hr, signed_in, user
+from ..current import api, is_hr, signed_in, user
 from ..backend import ApiError
 from ..ui import register_filters
 from .appraisal import next_deadline

@@ -12,7 +12,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 
 from staffroom_shared.money import pounds
 
-from ..app import api, is_hr, portal, signed_in, user
+from ..current import api, is_hr, portal, signed_in, user
 from ..backend import ApiError
 from ..ui import UUID as ID_PATTERN
 from ..ui import Form, day, fields, readable, real_day, refused, staff_options, submit

@@ -9,8 +9,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from ..app import api, portal, signed_in
-from ..app import csrf
+from ..current import api, csrf, portal, signed_in
 from ..backend import ApiError
 from ..ui import Form, fields, refused, submit
 

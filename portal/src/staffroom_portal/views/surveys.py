@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
-from ..app import api, is_hr, signed_in, user
+from ..current import api, is_hr, signed_in, user
 from ..backend import ApiError
 from ..ui import Form, day, fields, submit
 from . import survey_results as results_page

@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from ..app import api, signed_in, user
+from ..current import api, signed_in, user
 from ..ui import Form, day, signed, submit
 
 blp = Blueprint("targets", __name__, url_prefix="/targets")

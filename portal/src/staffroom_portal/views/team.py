@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from ..app import api, signed_in, user
+from ..current import api, signed_in, user
 from .appraisal import API, with_deadlines
 
 blp = Blueprint("team", __name__)

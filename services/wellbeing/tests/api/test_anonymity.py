@@ -21,7 +21,7 @@ def _run_with_answers(trust, answers, sizes: dict[str, tuple[int, int]], comment
 def test_no_stored_answer_joins_back_to_a_person_or_a_link_or_a_time(trust, db, answers):
     run, links = _run_with_answers(trust, answers, {"Oak": (6, 0)}, comment="Secret remark")
     people = {str(s["staff_id"]) for s in trust.staff["Oak"]}
-    from wellbeing.service.runs import token_hash
+    from wellbeing.service.respond import token_hash
     secrets = people | set(links.values()) | {token_hash(t) for t in links.values()}
     for table in ANSWER_TABLES:
         columns = set(db.tables[table].c.keys())

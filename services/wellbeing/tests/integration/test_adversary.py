@@ -38,7 +38,7 @@ from wellbeing.adapters import sealed
 from wellbeing.api import create_app
 from wellbeing.domain.model import service_band
 from wellbeing.service.respond import seal_key
-from wellbeing.service.runs import questionnaire, token_hash
+from wellbeing.service.respond import token_hash
 
 TODAY = date.today()
 K = 5
@@ -501,7 +501,7 @@ def _smuggle(stack: Stack, run_id: str, comment: str) -> None:
 
     run = uuid.UUID(run_id)
     with stack.context.read_sessions() as session:
-        size = sealed.capacity(questionnaire(session.get(SurveyRun, run)))
+        size = sealed.capacity(session.get(SurveyRun, run).questionnaire())
     plain = json.dumps({"academy_id": str(stack.people[0].academy_id), "staff_type": "teaching",
                         "service_band": "under_2_years", "items": [["enps.recommend", 0, 0, None]], "measures": [],
                         "comments": [["trust.improve", comment]]}).encode()

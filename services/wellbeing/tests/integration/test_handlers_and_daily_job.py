@@ -262,7 +262,7 @@ def test_a_save_waiting_on_a_link_being_replaced_gets_a_404_not_a_500(pg_world):
     from sqlalchemy import update
 
     from staffroom_shared.errors import NotFound
-    from wellbeing.service.runs import token_hash
+    from wellbeing.service.respond import token_hash
 
     world = pg_world
     people, run, links = world.open_survey(5)

@@ -17,7 +17,7 @@ import uuid
 from pathlib import Path
 from typing import Callable, Sequence
 
-from . import MAX_ATTEMPTS, BusUnavailable, DeadLetter, Delivery, Handler, OutgoingMessage, PoisonMessage, topic_matches
+from .messages import MAX_ATTEMPTS, BusUnavailable, DeadLetter, Delivery, Handler, OutgoingMessage, PoisonMessage, topic_matches
 
 log = logging.getLogger(__name__)
 FORGET_EVERY = 60.0  # seconds between an idle consumer's emptying of the write-ahead log (forget_delivered)

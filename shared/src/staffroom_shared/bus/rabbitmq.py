@@ -11,7 +11,7 @@ from amqp.exceptions import AccessRefused, NotFound
 from kombu import Connection, Exchange, Queue, binding
 from kombu.exceptions import OperationalError as KombuOperationalError
 
-from . import (
+from .messages import (
     DEAD_LETTER_EXCHANGE, EXCHANGE, MAX_ATTEMPTS, REPLAY_EXCHANGE, BusUnavailable, DeadLetter, Delivery, Handler,
     OutgoingMessage, PoisonMessage,
 )

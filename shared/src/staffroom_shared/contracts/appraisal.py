@@ -1,7 +1,7 @@
 """Events published by the appraisal service (appraisal.*)."""
 from marshmallow import Schema, fields, validate
 
-from ..events import contract
+from .registry import contract
 
 TEMPLATES = ("teachers", "support", "leaders")
 STAGES = ("mid_year", "end_of_year")

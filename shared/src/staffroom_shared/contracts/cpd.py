@@ -1,7 +1,7 @@
 """Events published by the CPD service (cpd.*)."""
 from marshmallow import Schema, fields, validate
 
-from ..events import contract
+from .registry import contract
 
 MONEY = {"as_string": True, "places": 2}
 

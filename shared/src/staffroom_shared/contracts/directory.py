@@ -1,7 +1,7 @@
 """Events published by the directory service (staff.*)."""
 from marshmallow import Schema, fields, validate
 
-from ..events import contract
+from .registry import contract
 
 PRODUCER = "directory"  # staff.* and academy.*
 STAFF_TYPES = ("teaching", "support", "leadership")

@@ -3,7 +3,7 @@ person, and what it leaves out and why (staffroom_shared.subject_access). The di
 each service that has a contract here, and makes the bundle."""
 from marshmallow import Schema, fields, validate
 
-from ..events import contract
+from .registry import contract, contracts, owner
 
 
 class Records(Schema):
@@ -46,6 +46,4 @@ class WellbeingSubjectAccessAnsweredV1(SubjectAccessAnswer):
 
 def answering() -> tuple[str, ...]:
     """The services that answer a subject access request."""
-    from ..events import contracts, owner
-
     return tuple(sorted(owner(t) for t, _ in contracts() if t.endswith(".subject_access_answered")))

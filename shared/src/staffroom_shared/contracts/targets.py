@@ -1,7 +1,7 @@
 """Events published by the targets service (targets.*): a target's status changed, trust-wide or for one academy."""
 from marshmallow import Schema, fields, validate
 
-from ..events import contract
+from .registry import contract
 
 STATUSES = ("met", "on_track", "at_risk", "missed", "no_data")
 

@@ -6,7 +6,7 @@ for groups at or above the run's minimum size.
 """
 from marshmallow import Schema, fields, validate
 
-from ..events import contract
+from .registry import contract
 
 
 class RunRef(Schema):

@@ -6,7 +6,7 @@ import uuid
 from flask.views import MethodView
 from marshmallow import RAISE
 
-from staffroom_shared.app import Blueprint, ProblemSchema, context, db_session
+from staffroom_shared.web import Blueprint, ProblemSchema, context, db_session
 from staffroom_shared.auth import authenticate
 from staffroom_shared.authz import academy_scope, can_manage_academy, require
 from staffroom_shared.errors import NotFound, Unprocessable

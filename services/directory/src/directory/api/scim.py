@@ -25,7 +25,7 @@ from scim2_models import (
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
-from staffroom_shared.app import context, db_session, public
+from staffroom_shared.web import context, db_session, public
 
 from ..adapters.orm import academies, scim_links, staff
 from ..adapters.scim import (

@@ -7,7 +7,7 @@ from flask import Response, current_app, request
 from flask.views import MethodView
 from marshmallow import RAISE
 
-from staffroom_shared.app import Blueprint, context, db_session, public
+from staffroom_shared.web import Blueprint, context, db_session, public
 from staffroom_shared.auth import authenticate
 from staffroom_shared.authz import academy_scope, can_see_person, require
 from staffroom_shared.errors import NotFound, Problem, Unprocessable

@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo
 
 from staffroom_shared.contracts.subject_access import answering
 from staffroom_shared.errors import Conflict, NotFound
-from staffroom_shared.events import Event, contracts, owner
+from staffroom_shared.contracts import contracts, owner
+from staffroom_shared.events import Event
 from staffroom_shared.principal import Principal
 from staffroom_shared.subject_access import Holding, answer, subject
 from sqlalchemy.exc import IntegrityError

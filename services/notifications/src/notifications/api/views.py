@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask.views import MethodView
 from marshmallow import RAISE
 
-from staffroom_shared.app import Blueprint, ProblemSchema, context, db_session, public
+from staffroom_shared.web import Blueprint, ProblemSchema, context, db_session, public
 from staffroom_shared.auth import authenticate
 from staffroom_shared.authz import can_manage_academy, require
 from staffroom_shared.errors import NotFound

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 from flask.views import MethodView
 from marshmallow import RAISE
 
-from staffroom_shared.app import Blueprint, context, db_session
+from staffroom_shared.web import Blueprint, context, db_session
 from staffroom_shared.auth import authenticate
 from staffroom_shared.principal import Principal
 

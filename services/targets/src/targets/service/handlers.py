@@ -15,7 +15,8 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from staffroom_shared import staff_copy
-from staffroom_shared.events import Event, contracts
+from staffroom_shared.contracts import contracts
+from staffroom_shared.events import Event
 from staffroom_shared.retention import forget_pages_after, forget_sent_events
 from staffroom_shared.uow import UnitOfWork
 

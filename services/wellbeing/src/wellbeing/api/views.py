@@ -9,7 +9,7 @@ from flask import Response, request
 from flask.views import MethodView
 from marshmallow import RAISE
 
-from staffroom_shared.app import Blueprint, ProblemSchema, context, db_session, public
+from staffroom_shared.web import Blueprint, ProblemSchema, context, db_session, public
 from staffroom_shared.auth import authenticate
 from staffroom_shared.authz import academy_scope, require
 from staffroom_shared.errors import Conflict, NotFound
@@ -131,7 +131,7 @@ class Preview(MethodView):
         principal = authenticate()
         _hr(principal)
         run = runs.get(db_session(), principal, run_id)
-        return _questionnaire(run, runs.questionnaire(run), {}, False)
+        return _questionnaire(run, run.questionnaire(), {}, False)
 
 
 def _questionnaire(run, form, saved: dict, saved_elsewhere: bool) -> dict:

@@ -11,6 +11,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from .instruments import INSTRUMENTS, Questionnaire, custom_instrument
+
 MIN_GROUP_SIZE = 5  # the smallest group any figure may describe; a run may raise it, never lower it
 STAFF_TYPES = ("teaching", "support", "leadership")
 STAFF_TYPE_NAMES = {"teaching": "Teaching staff", "support": "Support staff", "leadership": "Leaders"}
@@ -107,6 +109,13 @@ class SurveyRun:
             raise RunError(f"unknown staff types: {', '.join(unknown)}", "staff_types")
         if self.owner_academy_id is not None and self.academy_ids != [str(self.owner_academy_id)]:
             raise RunError("an academy's survey covers that academy only", "academy_ids")
+
+    def questionnaire(self) -> Questionnaire:
+        """The questions this run asks: its instruments', then its own."""
+        parts = [INSTRUMENTS[key] for key in self.instruments]
+        if self.questions:
+            parts.append(custom_instrument(self.questions))
+        return Questionnaire(parts)
 
     @property
     def academy_uuids(self) -> list[uuid.UUID]:

@@ -12,7 +12,9 @@ everyone else's.
 """
 from __future__ import annotations
 
+import hashlib
 import re
+import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -29,10 +31,19 @@ from ..adapters.orm import ballots, drafts, invitations
 from ..domain.instruments import Questionnaire
 from ..domain.model import Invitation, InvitationStatus, RunStatus, SurveyRun, in_words
 from ..domain.scoring import Scored, score
-from .runs import questionnaire, token_hash
 
 # What a browser sends as X-Draft-Key: at least 128 random bits, base64url.
 BROWSER_KEY = re.compile(r"^[A-Za-z0-9_-]{22,128}$")
+
+
+def new_token() -> tuple[str, str]:
+    """A single-use token and the hash we keep (the token itself is never stored)."""
+    token = secrets.token_urlsafe(32)
+    return token, token_hash(token)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def seal_key(config: ServiceConfig) -> bytes:
@@ -98,7 +109,7 @@ def open_with(session: Session, token: str | None, key: bytes, browser_key: str 
             saved = sealed.unseal(sealed.draft_key(key, token, browser_key or ""), run.id, box)
         except sealed.Unopenable:
             elsewhere = True
-    return Opened(run, invitation, questionnaire(run), saved, elsewhere)
+    return Opened(run, invitation, run.questionnaire(), saved, elsewhere)
 
 
 def saved_size(opened: Opened) -> int:

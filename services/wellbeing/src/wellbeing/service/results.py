@@ -34,11 +34,15 @@ from ..domain.instruments import Questionnaire
 from ..domain.model import STAFF_TYPES, InvitationStatus, RunStatus, SurveyRun, bands_named, staff_types_named
 from ..domain.scoring import Scored, ScoredItem, ScoredMeasure
 from ..domain.tally import Finest, Group, correlations, lone_pairs, publish, tally
-from .runs import questionnaire, run_payload
 
 
 
 BALLOTS_AT_A_TIME = 10
+
+
+def run_payload(run: SurveyRun) -> dict:
+    return {"run_id": run.id, "title": run.title, "opens_on": run.opens_on, "closes_on": run.closes_on,
+            "academy_ids": run.academy_uuids, "staff_types": run.staff_types}
 
 
 def close_run(uow: UnitOfWork, run: SurveyRun, key: bytes, at: datetime | None = None) -> int:
@@ -185,7 +189,7 @@ def _drivers(run: SurveyRun, counted: list, shown: set[str], rows: list[dict], s
     figures = {(row["academy_id"], row["figure"]): row["n"] for row in rows
                if row["kind"] == "measure" and row["cut"] in ("trust", "academy") and not row["suppressed"]}
     k = run.min_group_size
-    lone = lone_pairs(counted, run.outcome, questionnaire(run).measures, shape, k,
+    lone = lone_pairs(counted, run.outcome, run.questionnaire().measures, shape, k,
                       lambda group: ("", group.academy_id) if group.academy_id in shown else ("",))
     return [{"run_id": run.id, "academy_id": scope, "measure": measure, "n": n,
              "correlation": None if r is None else round(r, 2)}
@@ -213,7 +217,7 @@ def compute(session: Session, run: SurveyRun, finest: Finest) -> tuple[list[dict
     # A row for every figure of every group the run invited, shown or not, whether or not anyone in it answered:
     # which hidden rows exist said which questions a lone colleague answered (issue 19's tenth outsider: the one
     # leader's group listed four of five questions, so the leader had answered and skipped the fifth).
-    form = questionnaire(run)
+    form = run.questionnaire()
     every = [("responses", "responses"), *(("item", key) for key, item in form.items.items() if item.scale != "text"),
              *(("measure", key) for key in form.measures)]
     rows = []
@@ -256,7 +260,7 @@ def visible_groups(session, run: SurveyRun, academy_ids, cut: str | None = None)
 
 def report(session, run: SurveyRun, academy_ids, cut: str | None = None) -> dict:
     """Groups with their measures and items, each beside its national benchmarks, plus the trend across runs."""
-    form = questionnaire(run)
+    form = run.questionnaire()
     names = academy_names(session)
     groups: dict[tuple, dict] = {}
     for row in visible_groups(session, run, academy_ids, cut):
@@ -368,7 +372,7 @@ def trend(session, run: SurveyRun, academy_ids) -> list[dict]:
                     results.c.academy_id, results.c.figure, results.c.n, results.c.mean, results.c.favourable)
              .join(runs, runs.c.id == results.c.run_id)
              .where(runs.c.id.in_(alike), results.c.kind == "measure", results.c.suppressed.is_(False), cells,
-                    results.c.figure.in_(list(questionnaire(run).measures)))
+                    results.c.figure.in_(list(run.questionnaire().measures)))
              .order_by(results.c.figure, results.c.cut, results.c.academy_id, closed, runs.c.id))
     series: dict[tuple, dict] = {}
     for row in session.execute(query):
@@ -493,7 +497,7 @@ def shown_comments(session, run: SurveyRun, academy_ids) -> list[dict]:
     """Free text for the trust and each academy whose group is shown; sorted by text, never by arrival."""
     shown = {r["academy_id"] for r in visible_groups(session, run, academy_ids)
              if r["kind"] == "responses" and r["cut"] in ("trust", "academy") and not r["suppressed"]}
-    form = questionnaire(run)
+    form = run.questionnaire()
     out = []
     if "" in shown and academy_ids is None:
         rows = session.execute(select(comments.c.item, comments.c.text).where(comments.c.run_id == run.id)
@@ -519,7 +523,7 @@ def drivers(session, run: SurveyRun, academy_id: uuid.UUID | None) -> dict:
     """How strongly each measure goes with the run's outcome measure (Pearson's r over respondents), as worked
     out at the close: for the trust, or an academy whose results are shown, and measures the minimum group
     answered."""
-    form = questionnaire(run)
+    form = run.questionnaire()
     rows = session.execute(select(driver_rows.c.measure, driver_rows.c.n, driver_rows.c.correlation).where(
         driver_rows.c.run_id == run.id, driver_rows.c.academy_id == (str(academy_id) if academy_id else "")))
     found = [{"measure": measure, "title": form.measures[measure].title, "n": n, "correlation": r}

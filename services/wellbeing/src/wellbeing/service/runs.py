@@ -1,8 +1,6 @@
 """Survey runs: HR builds one, schedules it; it opens (inviting everyone in scope), reminds, and closes."""
 from __future__ import annotations
 
-import hashlib
-import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -17,27 +15,12 @@ from staffroom_shared.uow import UnitOfWork
 from staffroom_shared.principal import Principal
 
 from ..adapters.orm import academies, invitations, results, staff
-from ..domain.instruments import INSTRUMENTS, Questionnaire, custom_instrument
+from ..domain.instruments import INSTRUMENTS
+from .respond import forget_draft, new_token
+from .results import close_run, run_payload
 from ..domain.model import Invitation, InvitationStatus, RunError, RunStatus, SurveyRun, service_band
 
 REMIND_DAYS_BEFORE = 3
-
-
-def questionnaire(run: SurveyRun) -> Questionnaire:
-    parts = [INSTRUMENTS[key] for key in run.instruments]
-    if run.questions:
-        parts.append(custom_instrument(run.questions))
-    return Questionnaire(parts)
-
-
-def new_token() -> tuple[str, str]:
-    """A single-use token and the hash we keep (the token itself is never stored)."""
-    token = secrets.token_urlsafe(32)
-    return token, token_hash(token)
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -119,7 +102,7 @@ def refused(exc: RunError) -> Unprocessable:
 def _build(principal: Principal, data: dict) -> SurveyRun:
     try:
         run = SurveyRun(**data, created_by=principal.actor)
-        measures = questionnaire(run).measures
+        measures = run.questionnaire().measures
     except RunError as exc:
         raise refused(exc) from exc
     except ValueError as exc:  # a custom question the instruments module refused
@@ -219,7 +202,6 @@ def close(uow: UnitOfWork, principal: Principal, run_id: uuid.UUID, key: bytes,
           at: datetime | None = None) -> SurveyRun:
     """Close early: no more answers; the results are worked out now (`at`: when, for a run closed in the past, as
     the demo's is)."""
-    from .results import close_run
 
     with uow:
         run = get(uow.session, principal, run_id, manage=True, lock=True)
@@ -229,11 +211,6 @@ def close(uow: UnitOfWork, principal: Principal, run_id: uuid.UUID, key: bytes,
         uow.audit("close", "survey_run", run.id)
         uow.commit()
         return run
-
-
-def run_payload(run: SurveyRun) -> dict:
-    return {"run_id": run.id, "title": run.title, "opens_on": run.opens_on, "closes_on": run.closes_on,
-            "academy_ids": run.academy_uuids, "staff_types": run.staff_types}
 
 
 def open_run(uow: UnitOfWork, run: SurveyRun, links: Links, today: date) -> int:
@@ -255,7 +232,6 @@ def open_run(uow: UnitOfWork, run: SurveyRun, links: Links, today: date) -> int:
 def invite(uow: UnitOfWork, run: SurveyRun, person, today: date, links: Links, reissued: bool = False) -> str:
     """Invite one person (or issue them a new link, which voids the old one and its saved answers). The event
     carries their link sealed to notifications, so no store it passes through holds a link that works."""
-    from .respond import forget_draft
 
     token, hashed = new_token()
     existing = uow.session.get(Invitation, (run.id, person.staff_id))
