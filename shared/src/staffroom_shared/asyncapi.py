@@ -11,7 +11,8 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
 from .bus import DEAD_LETTER_EXCHANGE, EXCHANGE
-from .events import EnvelopeSchema, contracts
+from .contracts import contracts
+from .events import EnvelopeSchema
 
 
 def _published() -> dict:
