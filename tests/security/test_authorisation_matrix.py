@@ -167,9 +167,10 @@ def _pick_people(w: World, suite: Suite, private: Path, other_private: Path) -> 
         "other_academy_hr": next(p for p in staff[b] if p["id"] not in unrelated and p["staff_type"] == "support"),
         "trust_hr": next(p for p in staff[c] if p["id"] not in unrelated),
     }
-    # With Google sign-in on, the directory reads trust HR's own grant afresh before anyone's access changes.
-    grant_first(suite.contexts["directory"].uow(actor="authz-matrix"), w.people["trust_hr"]["email"], "trust_hr")
     roles = {"academy_hr": ["academy_hr"], "other_academy_hr": ["academy_hr"], "trust_hr": ["trust_hr"]}
+    # With Google sign-in on, the directory reads each person's roles from its own records, as trust HR gave them.
+    for role, (granted,) in roles.items():
+        grant_first(suite.contexts["directory"].uow(actor="authz-matrix"), w.people[role]["email"], granted)
     for role, person in w.people.items():
         w.tokens[role] = issue_dev_token(private, staff_id=person["id"], roles=roles.get(role, ["staff"]),
                                          academy_id=person["academy_id"])

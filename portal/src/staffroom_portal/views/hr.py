@@ -606,7 +606,7 @@ def access():
                       for h in calls.get("/api/directory/roles")),
                      key=lambda h: h["name"].split()[::-1])
     return render_template("hr/access.html", holders=holders, role_words=ROLE_WORDS,
-                           names={k: v["name"] for k, v in academies().items()},
+                           names={a["id"]: a["name"] for a in calls.get("/api/directory/academies")},  # every one
                            options=staff_options(calls.all_pages("/api/directory/staff", current=True))
                            if user().has_role("trust_hr") else [])
 
@@ -627,7 +627,7 @@ def set_access(staff_id):
 
 def _save_access(staff_id: str, *, adding: bool):
     back = url_for("hr.access") if adding or not UUID.match(staff_id) else url_for("hr.staff_record", staff_id=staff_id)
-    ticked = request.form.getlist("roles")
+    ticked = sorted(set(request.form.getlist("roles")))  # a tick sent twice is one tick (outsider 19)
     if not UUID.match(staff_id):
         flash("Not saved: choose who to give access to.", "error")
         return redirect(back)

@@ -113,10 +113,10 @@ def test_a_sign_in_that_is_not_the_trusts_own_verified_account_is_refused_and_is
 
 
 @pytest.mark.parametrize("left, signs_in", [(0, True), (1, False)])
-def test_a_leaver_signs_in_until_the_end_of_their_leaving_day_and_not_after(client, trust, trust_hr, google, left,
+def test_a_leaver_signs_in_until_the_end_of_their_leaving_day_and_not_after(client, trust, granted_hr, google, left,
                                                                              signs_in):
     recorded = client.post(f"/staff/{trust.teacher['id']}/leaving", json={
-        "leaving_date": str(date.today() - timedelta(days=left)), "reason": "Relocating"}, headers=trust_hr)
+        "leaving_date": str(date.today() - timedelta(days=left)), "reason": "Relocating"}, headers=granted_hr)
     assert recorded.status_code == 200
     answer = _sign_in(client, google.id_token(email=trust.teacher["email"]))
     if signs_in:
@@ -196,17 +196,70 @@ def test_only_trust_hr_give_roles_and_the_trust_always_keeps_someone_with_trust_
     assert changes[-1] == {"given": [], "withdrawn": ["dpo", "trust_hr"]}
 
 
-def test_with_google_a_withdrawn_trust_hr_cannot_give_it_back_with_the_token_they_still_hold(
+def test_with_google_a_withdrawn_trust_hr_can_do_nothing_as_trust_hr_with_the_token_they_still_hold(
         client, trust, granted_hr, google, tokens):
-    """Outsider 18: a token says trust HR for up to an hour after it was withdrawn; the directory reads grants."""
+    """Outsiders 18 and 19: a token says trust HR for up to an hour after it was withdrawn. With it they gave it back
+    to themselves, and then swapped two work emails to sign in as a colleague who holds it. With Google sign-in on,
+    the directory reads who holds what from its own records on every request."""
     dev = tokens.headers(trust.hod["id"], roles=["trust_hr"], academy_id=trust.oak["id"])  # Dev's token, as signed in
     assert client.put(f"/staff/{trust.hod['id']}/roles", json={"roles": ["trust_hr"]}, headers=granted_hr).status_code == 200
+    assert client.patch(f"/staff/{trust.teacher['id']}", json={"post": "Teacher of Art"}, headers=dev).status_code == 200
     assert client.put(f"/staff/{trust.hod['id']}/roles", json={"roles": []}, headers=granted_hr).status_code == 200
     again = client.put(f"/staff/{trust.hod['id']}/roles", json={"roles": ["trust_hr"]}, headers=dev)
-    assert again.status_code == 403 and "withdrawn" in again.json["detail"]
+    assert again.status_code == 403
+    assert client.patch(f"/staff/{trust.teacher['id']}", json={"post": "Teacher of Music"}, headers=dev).status_code == 403
+    assert client.patch(f"/staff/{trust.head['id']}", json={"email": "dev.davies@oaktrust.example"},
+                        headers=dev).status_code == 404  # as a member of staff: not theirs to see
+    assert client.get("/roles", headers=dev).status_code == 403
     assert client.get(f"/staff/{trust.hod['id']}/roles", headers=granted_hr).json == {"roles": []}
     stranger = tokens.headers(uuid.uuid4(), roles=["trust_hr"])  # trust HR by token alone, unknown to the directory
     assert client.put(f"/staff/{trust.teacher['id']}/roles", json={"roles": ["dpo"]}, headers=stranger).status_code == 403
+
+
+def test_with_google_hr_for_an_academy_cannot_change_a_work_email_to_sign_in_as_a_colleague(
+        client, trust, granted_hr, google, tokens, db):
+    """Outsider 19: HR for an academy set their own address aside, gave it to trust HR's record, and signed in with
+    their own Google account as trust HR. A work email is how someone signs in: only trust HR change one."""
+    grant_first(db.context.uow(actor="test"), trust.hod["email"], "academy_hr")
+    dev = _bearer(_sign_in(client, google.id_token(email=trust.hod["email"])))  # HR for Oak, signed in with Google
+    before = db.snapshot()
+    assert client.patch(f"/staff/{trust.hod['id']}", json={"email": "dev.old@oaktrust.example"},
+                        headers=dev).status_code == 403
+    assert client.patch(f"/staff/{trust.head['id']}", json={"email": trust.hod["email"]}, headers=dev).status_code == 403
+    assert client.patch(f"/staff/{trust.teacher['id']}", json={"email": "tom.new@oaktrust.example"},
+                        headers=dev).status_code == 403
+    swap = ("staff_code,first_name,last_name,email,academy_urn,staff_type,post,start_date\n"
+            f"S1,Hannah,Hughes,{trust.hod['email']},140001,leadership,Headteacher,2019-09-01\n"
+            f"S2,Dev,Davies,{trust.head['email']},140001,teaching,Head of Maths,2019-09-01\n")
+    imported = client.post("/imports/staff", headers={**dev, "Content-Type": "text/csv"}, data=swap)
+    assert imported.status_code == 422 and all("only trust HR can change a work email" in e["detail"]
+                                               for e in imported.json["errors"])
+    assert db.snapshot() == before
+    # the same case and spaces are no change; and trust HR may correct an address
+    assert client.patch(f"/staff/{trust.teacher['id']}", json={"email": trust.teacher["email"].upper()},
+                        headers=dev).status_code == 200
+    assert client.patch(f"/staff/{trust.teacher['id']}", json={"email": "tom.new@oaktrust.example"},
+                        headers=granted_hr).status_code == 200
+
+
+def test_the_last_trust_hr_who_can_sign_in_cannot_be_recorded_as_leaving(client, trust, granted_hr, google, db):
+    """Outsider 19: HR for an academy recorded the only trust HR as a leaver, and nobody could manage access."""
+    grant_first(db.context.uow(actor="test"), trust.hod["email"], "academy_hr")
+    dev = _bearer(_sign_in(client, google.id_token(email=trust.hod["email"])))
+    for when in (-1, 0, 30):
+        refused = client.post(f"/staff/{trust.head['id']}/leaving", headers=dev, json={
+            "leaving_date": str(date.today() + timedelta(days=when)), "reason": "Retiring"})
+        assert refused.status_code == 409 and "only person who can sign in with trust HR" in refused.json["detail"]
+    leaving = ("staff_code,first_name,last_name,email,academy_urn,staff_type,post,start_date,leaving_date\n"
+               f"S1,Hannah,Hughes,{trust.head['email']},140001,leadership,Headteacher,2019-09-01,{date.today()}\n")
+    imported = client.post("/imports/staff", headers={**dev, "Content-Type": "text/csv"}, data=leaving)
+    assert imported.status_code == 409 or imported.status_code == 422, imported.json
+    assert "only person who can sign in with trust HR" in imported.json["errors"][0]["detail"]
+    assert client.get(f"/staff/{trust.head['id']}", headers=granted_hr).json["leaving_date"] is None
+    # with someone else holding it, she may leave
+    assert client.put(f"/staff/{trust.hod['id']}/roles", json={"roles": ["trust_hr"]}, headers=granted_hr).status_code == 200
+    assert client.post(f"/staff/{trust.head['id']}/leaving", headers=granted_hr, json={
+        "leaving_date": str(date.today() + timedelta(days=30)), "reason": "Retiring"}).status_code == 200
 
 
 def test_a_leaver_holding_trust_hr_does_not_count_as_the_trust_keeping_it(client, trust, granted_hr, google):

@@ -14,7 +14,7 @@ from ..adapters.google import GoogleSignIn
 
 def create_app(config: ServiceConfig | None = None, environ=None) -> Flask:
     from .scim import scim_blueprint
-    from .views import academies_blp, imports_blp, roles_blp, sign_in_blp, staff_blp, subject_access_blp
+    from .views import academies_blp, imports_blp, roles_as_held, roles_blp, sign_in_blp, staff_blp, subject_access_blp
 
     context = bootstrap.build(config)
     context.config.secret_key()  # a checked staff file is kept sealed: refuse to start without a usable key
@@ -31,4 +31,5 @@ def create_app(config: ServiceConfig | None = None, environ=None) -> Flask:
     # endpoints and docs/scim.md rather than this OpenAPI document.
     app.register_blueprint(scim_blueprint())
     app.extensions["google_sign_in"] = GoogleSignIn.from_env(os.environ if environ is None else environ, context.config)
+    app.before_request(roles_as_held)  # after the token is checked (create_service_app's own, registered first)
     return app

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from flask import Response, current_app, request
 from flask.views import MethodView
@@ -138,7 +139,7 @@ class StaffResource(MethodView):
         if not changes:
             raise Unprocessable("send at least one field to change")
         principal = authenticate()
-        return commands.update_staff(_uow(principal), principal, staff_id, changes)
+        return commands.update_staff(_uow(principal), principal, staff_id, changes, emails_sign_in=emails_sign_in())
 
 
 @staff_blp.route("/<uuid:staff_id>/promotion")
@@ -178,7 +179,7 @@ class StaffImport(MethodView):
         """Import staff from a MIS/HR CSV export: every row or none. Re-importing the same file changes nothing."""
         principal = authenticate()
         data = _uploaded_file()
-        result = import_staff(_uow(principal), principal, data, dry_run=args["dry_run"])
+        result = import_staff(_uow(principal), principal, data, dry_run=args["dry_run"], emails_sign_in=emails_sign_in())
         if result.ok and args["dry_run"]:
             keep_checked(_uow(principal), principal, context().config.secret_key(), data, result)
         return _imported(result)
@@ -194,7 +195,8 @@ class CheckedStaffImport(MethodView):
     def post(self, checked_id: uuid.UUID):
         """Import the file you checked with dry_run=true in the last two hours, as checked (checked again now)."""
         principal = authenticate()
-        return _imported(import_checked(lambda: _uow(principal), principal, context().config.secret_key(), checked_id))
+        return _imported(import_checked(lambda: _uow(principal), principal, context().config.secret_key(), checked_id,
+                                        emails_sign_in=emails_sign_in()))
 
 
 def _imported(result):
@@ -305,8 +307,7 @@ class StaffRoles(MethodView):
     def put(self, data, staff_id: uuid.UUID):
         """Give this person exactly these roles (trust HR); audited. Their next sign-in with Google carries them."""
         principal = authenticate()
-        return {"roles": role_commands.set_roles(_uow(principal), principal, staff_id, data["roles"],
-                                                 grants_decide=current_app.extensions.get("google_sign_in") is not None)}
+        return {"roles": role_commands.set_roles(_uow(principal), principal, staff_id, data["roles"])}
 
 
 @roles_blp.route("")
@@ -348,6 +349,20 @@ class SigningKeys(MethodView):
     def get(self):
         """The public key Staffroom's tokens from a Google sign-in are signed with."""
         return _google().jwks()
+
+
+def emails_sign_in() -> bool:
+    """Whether people sign in with their work email here (Google sign-in is on)."""
+    return current_app.extensions.get("google_sign_in") is not None
+
+
+def roles_as_held() -> None:
+    """Before every view, where people sign in with Google: the signed-in person's roles and academy as the directory
+    holds them now, not as their token (which lasts an hour) says (outsider 19). Other services take the token's."""
+    from flask import g
+
+    if emails_sign_in() and "principal" in g:
+        g.principal = role_commands.as_held(_repo(), g.principal, date.today())
 
 
 def _google():

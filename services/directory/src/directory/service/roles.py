@@ -7,6 +7,7 @@ same roles as app roles there instead, and its tokens carry them (docs/productio
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import date, datetime, timezone
 
 from staffroom_shared.authz import is_trust_hr, require
@@ -26,29 +27,42 @@ def roles_of(repo: DirectoryRepository, principal: Principal, staff_id: uuid.UUI
     return repo.roles_of(staff_id)
 
 
-def set_roles(uow: UnitOfWork, principal: Principal, staff_id: uuid.UUID, roles: list[str], *,
-              grants_decide: bool = False) -> list[str]:
+def as_held(repo: DirectoryRepository, principal: Principal, today: date) -> Principal:
+    """The person with the access the directory holds for them now, not what their token says: with Google sign-in
+    on, a token lasts an hour after a role was withdrawn or the person left, and with it a withdrawn trust HR gave
+    their access back, or changed who an address signs in as (outsiders 18 and 19). A service's token (no staff id)
+    is taken as it is."""
+    if principal.staff_id is None:
+        return principal
+    member = repo.staff_member(principal.staff_id)
+    if member is None or not member.signs_in(today):
+        return replace(principal, roles=frozenset({"staff"}))
+    return replace(principal, roles=frozenset({"staff", *repo.roles_of(member.id)}), academy_id=member.academy_id)
+
+
+def refuse_losing_the_last_trust_hr(repo: DirectoryRepository, member: StaffMember, today: date, doing: str) -> None:
+    """Someone who can sign in must always hold trust HR, to manage who has access (grant_role on the server is the
+    only way back). Counted with the grants locked, so two changes at once cannot both pass."""
+    if repo.trust_hr_who_sign_in(today) == [member.id]:
+        raise Conflict(f"{member.full_name} is the only person who can sign in with trust HR access: give it to "
+                       f"someone else before {doing}, so that someone can always manage who has access")
+
+
+def set_roles(uow: UnitOfWork, principal: Principal, staff_id: uuid.UUID, roles: list[str]) -> list[str]:
     """Give exactly these roles (trust HR); audited. The trust is never left with nobody who can sign in holding
-    trust HR. Where a Google sign-in carries the grants (`grants_decide`), the caller's own are read afresh: a trust
-    HR withdrawn a minute ago still holds a token saying trust HR for up to an hour, and must not be able to give it
-    back to themselves with it (outsider 18)."""
+    trust HR."""
     require(is_trust_hr(principal), "only trust HR can say who has HR or data protection access")
     wanted, today = set(roles), date.today()
     with uow:
         repo = DirectoryRepository(uow.session)
-        holders = repo.trust_hr_who_sign_in(today)  # locked: see the repository
-        if grants_decide:
-            require(principal.staff_id in holders, "your trust HR access has been withdrawn, or you have left: only "
-                                                   "someone who holds trust HR now can say who has access")
         member = repo.staff_member(staff_id)
         if member is None:
             raise NotFound(f"there is no member of staff with id {staff_id}")
         before = set(repo.roles_of(staff_id))
         if wanted - before and not member.signs_in(today):
             raise Forbidden(f"{member.full_name} has left, so they cannot be given access")
-        if "trust_hr" in before - wanted and holders == [staff_id]:
-            raise Conflict(f"{member.full_name} is the only person who can sign in with trust HR access: give it to "
-                           "someone else first, so that someone can always manage who has access")
+        if "trust_hr" in before - wanted:
+            refuse_losing_the_last_trust_hr(repo, member, today, "taking theirs away")
         if wanted != before:
             repo.set_roles(staff_id, wanted, by=principal.actor, at=datetime.now(timezone.utc))
             uow.audit("staff.roles_changed", "staff", staff_id,

@@ -13,7 +13,11 @@ from staffroom_shared.principal import Principal
 
 from ..adapters.repository import DirectoryRepository
 from .retention import erased_if_left_before
+from .roles import refuse_losing_the_last_trust_hr
 from ..domain.model import Academy, AlreadyLeft, DirectoryError, LineManagementCycle, StaffMember, check_line_management
+
+
+EMAIL_IS_SIGN_IN = "only trust HR can change a work email: people sign in to Staffroom with it"
 
 
 def _repo(uow: UnitOfWork) -> DirectoryRepository:
@@ -98,20 +102,25 @@ def add_staff(uow: UnitOfWork, principal: Principal, data: dict,
         return member
 
 
-def update_staff(uow: UnitOfWork, principal: Principal, staff_id: uuid.UUID, changes: dict) -> StaffMember:
+def update_staff(uow: UnitOfWork, principal: Principal, staff_id: uuid.UUID, changes: dict, *,
+                 emails_sign_in: bool = False) -> StaffMember:
     with uow:
-        member = apply_update(uow, principal, staff_id, changes)
+        member = apply_update(uow, principal, staff_id, changes, emails_sign_in=emails_sign_in)
         # Commit even when nothing changed: leaving the unit of work uncommitted rolls back and expires the
         # record, which then cannot be read for the response.
         uow.commit()
         return member
 
 
-def apply_update(uow: UnitOfWork, principal: Principal, staff_id: uuid.UUID, changes: dict) -> StaffMember:
+def apply_update(uow: UnitOfWork, principal: Principal, staff_id: uuid.UUID, changes: dict, *,
+                 emails_sign_in: bool = False) -> StaffMember:
     """update_staff's change inside a unit of work already open, uncommitted (SCIM makes a change and a leaving one
-    transaction)."""
+    transaction). Where people sign in with their work email (`emails_sign_in`: Google sign-in), only trust HR may
+    change one: HR for an academy swapped two addresses and signed in as a colleague (outsider 19)."""
     repo = _repo(uow)
     member = _for_hr(repo, principal, staff_id, "only HR for this academy or the trust can change staff records")
+    if emails_sign_in and "email" in changes and str(changes["email"]).strip().lower() != member.email:
+        require(is_trust_hr(principal), EMAIL_IS_SIGN_IN)
     if "academy_id" in changes:
         require(can_manage_academy(principal, changes["academy_id"]), "you cannot move staff into an academy you do not manage")
         repo.academy(changes["academy_id"]) or _missing("academy", changes["academy_id"])
@@ -162,6 +171,8 @@ def apply_leaving(uow: UnitOfWork, principal: Principal, staff_id: uuid.UUID, *,
         detail = (f"a leaving date before {cutoff:%-d %B %Y} is past the record's retention, so the record would be "
                   "anonymised at once: check the year")
         raise Unprocessable(detail, errors=[{"location": "json", "pointer": "#/leaving_date", "detail": detail}])
+    # A future date too: from the day after it, they could no longer sign in (outsider 19).
+    refuse_losing_the_last_trust_hr(repo, member, date.today(), "recording that they leave")
     try:
         member.leave(leaving_date, reason)
     except DirectoryError as exc:

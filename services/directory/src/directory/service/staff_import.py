@@ -7,9 +7,9 @@ from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import delete, insert, select
 
-from staffroom_shared.authz import academy_scope, require
+from staffroom_shared.authz import academy_scope, is_trust_hr, require
 from staffroom_shared.sealing import seal_for_self, unseal_for_self
-from staffroom_shared.errors import NotFound
+from staffroom_shared.errors import Conflict, NotFound
 from staffroom_shared.uow import UnitOfWork
 from staffroom_shared.principal import Principal
 
@@ -18,6 +18,8 @@ from ..adapters.repository import DirectoryRepository
 from ..adapters.scim import name_key
 from ..domain import staff_csv
 from .retention import erased_if_left_before
+from .roles import refuse_losing_the_last_trust_hr
+from .staff import EMAIL_IS_SIGN_IN
 from ..domain.model import DirectoryError, StaffMember, find_cycles
 
 
@@ -48,7 +50,10 @@ KEEP_CHECKED = timedelta(hours=2)
 _FLUSH_EVERY = 1000  # rows applied between flushes (the line-manager key is checked at commit, so any order will do)
 
 
-def import_staff(uow: UnitOfWork, principal: Principal, data: bytes, *, dry_run: bool = False) -> ImportResult:
+def import_staff(uow: UnitOfWork, principal: Principal, data: bytes, *, dry_run: bool = False,
+                 emails_sign_in: bool = False) -> ImportResult:
+    """Every row or none. Where people sign in with their work email (`emails_sign_in`), only trust HR may change
+    one (staff.update_staff), and nobody may record the last trust HR who can sign in as leaving."""
     scope = academy_scope(principal)
     require(scope is None or bool(scope), "only HR can import staff")
     result = ImportResult(dry_run=dry_run)
@@ -69,10 +74,11 @@ def import_staff(uow: UnitOfWork, principal: Principal, data: bytes, *, dry_run:
         by_email = {m.email: m for m in existing.values()}
         by_id = {m.id: m for m in existing.values()}
         signs_in = {name: by_id[staff_id] for name, staff_id in repo.sign_in_names().items()}
-        plan = _plan(parsed.rows, by_urn, by_name, existing, by_email, signs_in, scope, result)
+        plan = _plan(parsed.rows, by_urn, by_name, existing, by_email, signs_in, scope, result,
+                     emails_fixed=emails_sign_in and not is_trust_hr(principal))
         if result.errors:
             return result
-        _apply(uow, plan, existing, result)
+        _apply(uow, plan, existing, result, repo)
         if result.errors or dry_run:
             uow.rollback()
             return result
@@ -106,7 +112,7 @@ def keep_checked(uow: UnitOfWork, principal: Principal, key: bytes, data: bytes,
 
 
 def import_checked(uow_factory, principal: Principal, key: bytes, checked_id: uuid.UUID,
-                   now: datetime | None = None) -> ImportResult:
+                   now: datetime | None = None, *, emails_sign_in: bool = False) -> ImportResult:
     """Import a file this person checked in the last KEEP_CHECKED, checking it again against the directory as
     it is now (every row or none, as ever). Once imported it is deleted; refused, it stays until it expires."""
     scope = academy_scope(principal)
@@ -121,7 +127,7 @@ def import_checked(uow_factory, principal: Principal, key: bytes, checked_id: uu
         raise NotFound("there is no checked staff file with that id for you: it was imported already, or checked "
                        "more than two hours ago; upload it again")
     data = unseal_for_self(key, sealed, checked_id.bytes)
-    result = import_staff(uow_factory(), principal, data)
+    result = import_staff(uow_factory(), principal, data, emails_sign_in=emails_sign_in)
     if result.ok:
         with uow_factory() as uow:
             uow.session.execute(delete(checked_imports).where(checked_imports.c.id == checked_id))
@@ -134,7 +140,7 @@ def _forget_expired(uow: UnitOfWork, now: datetime) -> None:
     uow.session.execute(delete(checked_imports).where(checked_imports.c.checked_at < now - KEEP_CHECKED))
 
 
-def _plan(rows, by_urn, by_name, existing, by_email, signs_in, scope, result):
+def _plan(rows, by_urn, by_name, existing, by_email, signs_in, scope, result, *, emails_fixed: bool = False):
     """Check every row against the directory and the rest of the file before anything changes."""
     seen_codes: dict[str, int] = {}
     seen_emails: dict[str, int] = {}
@@ -162,6 +168,9 @@ def _plan(rows, by_urn, by_name, existing, by_email, signs_in, scope, result):
             error(row, "email", f"{row.email} belongs to {holder.full_name} (staff id {holder.staff_code})")
         # A sign-in name is how the identity provider, and a Google sign-in, find someone: an email that is someone
         # else's would sign that person in as them (outsider 18, issue 21), as the API refuses too.
+        if emails_fixed and row.staff_code in existing and existing[row.staff_code].email != row.email:
+            error(row, "email", f"{EMAIL_IS_SIGN_IN} ({existing[row.staff_code].full_name} has "
+                                f"{existing[row.staff_code].email})")
         signer = signs_in.get(name_key(row.email))
         if signer is not None and signer.staff_code != row.staff_code:
             error(row, "email", f"{row.email} is already the sign-in name of {signer.full_name} "
@@ -185,7 +194,8 @@ def _plan(rows, by_urn, by_name, existing, by_email, signs_in, scope, result):
     return plan
 
 
-def _apply(uow: UnitOfWork, plan, existing: dict[str, StaffMember], result: ImportResult) -> None:
+def _apply(uow: UnitOfWork, plan, existing: dict[str, StaffMember], result: ImportResult,
+           repo: DirectoryRepository) -> None:
     session = uow.session
     ids = {code: m.id for code, m in existing.items()}
     for row, _academy, _manager in plan:
@@ -232,6 +242,7 @@ def _apply(uow: UnitOfWork, plan, existing: dict[str, StaffMember], result: Impo
                 changed = member.apply(values)
             if row.leaving_date and member.leaving_date != row.leaving_date:
                 if member.leaving_date is None:
+                    refuse_losing_the_last_trust_hr(repo, member, today, "recording that they leave")
                     member.leave(row.leaving_date, LEFT_BY_IMPORT)
                     pending_events.append(("staff.left", member, {"reason": LEFT_BY_IMPORT}))
                     result.left += row.leaving_date <= today
@@ -247,6 +258,9 @@ def _apply(uow: UnitOfWork, plan, existing: dict[str, StaffMember], result: Impo
                 result.unchanged += 1
         except DirectoryError as exc:
             result.errors.append({"line": row.line, "column": None, "detail": str(exc)})
+        except Conflict as exc:  # the last trust HR who can sign in, leaving
+            result.errors.append({"line": row.line, "column": result.columns.get("leaving_date", "leaving_date"),
+                                  "detail": exc.description})
 
     managers = {m.id: m.line_manager_id for m in existing.values()}
     lines = {ids[row.staff_code]: row.line for row, _, _ in plan}
