@@ -36,6 +36,8 @@ import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
+import harness
+
 PEOPLE, CAPACITY, CONNECTIONS = 1000, 30, 32
 WARM_PEOPLE = 100
 ACADEMIES = 4
@@ -152,7 +154,7 @@ def load_main(spec_file: str, out_file: str) -> None:
     Path(out_file).write_text(json.dumps({"seconds": seconds, "results": results}))
 
 
-def fire(harness, port: int, reqs: list[dict], tmp: Path, connections: int = CONNECTIONS) -> dict:
+def fire(port: int, reqs: list[dict], tmp: Path, connections: int = CONNECTIONS) -> dict:
     """Run the load client against `port`; returns seconds, req/s (201s only), p50/p95 ms and the answers."""
     spec, out = tmp / f"spec-{uuid.uuid4().hex[:6]}.json", tmp / f"out-{uuid.uuid4().hex[:6]}.json"
     spec.write_text(json.dumps({"port": port, "path": "/enrolments", "requests": reqs, "connections": connections}))
@@ -341,7 +343,7 @@ def tokens_for(people: list, private_key_file: Path) -> list[str]:
                        key, algorithm="RS256", headers={"kid": "staffroom-dev"}) for p, a in people]
 
 
-def bench_places(harness, engine_label: str, database_url: str, tmp: Path, rounds: int) -> None:
+def bench_places(engine_label: str, database_url: str, tmp: Path, rounds: int) -> None:
     from cpd import bootstrap
     from cpd.adapters.orm import metadata
     from staffroom_shared.auth import ensure_dev_keys
@@ -384,23 +386,23 @@ def bench_places(harness, engine_label: str, database_url: str, tmp: Path, round
     results: dict[str, list] = {"cpd": [], "bare": []}
     servers = {}
     try:
-        servers["cpd"] = _Server(harness, "cpd_app", env, tmp / f"cpd-{engine_label}.log")
-        servers["bare"] = _Server(harness, "bare_app", env, tmp / f"bare-{engine_label}.log")
+        servers["cpd"] = _Server("cpd_app", env, tmp / f"cpd-{engine_label}.log")
+        servers["bare"] = _Server("bare_app", env, tmp / f"bare-{engine_label}.log")
         # Warm-up (imports, first connections, caches): 100 people into a 30-place cohort, checked too.
         warm = people[:WARM_PEOPLE]
         cohort_id = new_cohort(engine, tables, programme_id, "warm-up")
         since = max_seq(engine, tables)
-        out = fire(harness, servers["cpd"].port, a_requests(cohort_id, warm), tmp)
+        out = fire(servers["cpd"].port, a_requests(cohort_id, warm), tmp)
         problems += [f"warm-up: {w}" for w in check_round(engine, tables, cohort_id, warm, CAPACITY, out["results"], since)]
-        fire(harness, servers["bare"].port, b_requests(new_cohort(engine, tables, programme_id, "bare warm-up"), warm), tmp)
+        fire(servers["bare"].port, b_requests(new_cohort(engine, tables, programme_id, "bare warm-up"), warm), tmp)
         for r in range(rounds):
             cohort_id = new_cohort(engine, tables, programme_id, f"round {r + 1}")
             reqs = a_requests(cohort_id, people)  # signed before the clock starts
             since = max_seq(engine, tables)
-            a = fire(harness, servers["cpd"].port, reqs, tmp)
+            a = fire(servers["cpd"].port, reqs, tmp)
             wrong = check_round(engine, tables, cohort_id, people, CAPACITY, a["results"], since)
             problems += [f"round {r + 1}: {w}" for w in wrong]
-            b = fire(harness, servers["bare"].port,
+            b = fire(servers["bare"].port,
                      b_requests(new_cohort(engine, tables, programme_id, f"bare {r + 1}"), people), tmp)
             if b["created"] != PEOPLE:
                 raise RuntimeError(f"bare app created {b['created']} of {PEOPLE}: "
@@ -433,14 +435,14 @@ def bench_places(harness, engine_label: str, database_url: str, tmp: Path, round
         "status": "ok" if not problems else "MISSED", "n": len(ratios)})
 
 
-def run_part(harness, tmp: Path, quick: bool, sqlite: bool) -> None:
+def run_part(tmp: Path, quick: bool, sqlite: bool) -> None:
     """bench/run.py's part (f) on PostgreSQL (production config): full 2 rounds, quick 1. A round of the real
     app takes ~25-40 s here (see bench/README.md), so SQLite (development config, 1 round, ~30 s more) runs
     only with BENCH_CPD_SQLITE=1 (and not with --no-sqlite-http or --quick), to keep (f) within ~90 s."""
     with harness.pg_database("cpd") as url:
-        bench_places(harness, "PostgreSQL", url, tmp / "cpd-pg", 1 if quick else 2)
+        bench_places("PostgreSQL", url, tmp / "cpd-pg", 1 if quick else 2)
     if sqlite and not quick and os.environ.get("BENCH_CPD_SQLITE") == "1":
-        bench_places(harness, "SQLite", f"sqlite:///{tmp / 'cpd-sqlite' / 'data' / 'cpd.db'}", tmp / "cpd-sqlite", 1)
+        bench_places("SQLite", f"sqlite:///{tmp / 'cpd-sqlite' / 'data' / 'cpd.db'}", tmp / "cpd-sqlite", 1)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 to the message in the recipient's inbox, with every service in one process.
 
 Parts (i) and (j) of bench/run.py (`.venv/bin/python bench/run.py --only i,j [--quick]`); run.py only dispatches
-here and hands over its helpers (`h`: pg_database, migrate, free_port, the result rows, ...). Both parts run on
+here; the helpers they share (pg_database, migrate, free_port, the result rows, ...) are bench/harness.py's. Both parts run on
 RabbitMQ + PostgreSQL and on the embedded default (SQLite files + the embedded bus). On RabbitMQ each part
 works in a virtual host of its own (`bench-<part>-<run id>`, made and deleted with rabbitmqctl), so the real
 exchange, routing keys and service queue names never meet a deployment's or another test's queues.
@@ -59,6 +59,8 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
+import harness
+
 BURST, DUPLICATES, WARM_EVENTS = 10_000, 1_000, 200   # (i)
 BURST_ACADEMIES = 10
 COUNT_EVERY = 0.05                                    # (i): how often the bench counts rows while a consumer drains
@@ -71,11 +73,11 @@ RABBITMQCTL = os.environ.get("BENCH_RABBITMQCTL", "rabbitmqctl")
 # -- shared helpers ----------------------------------------------------------------------------------
 
 @contextmanager
-def rabbit_vhost(h, label: str):
+def rabbit_vhost(label: str):
     """A RabbitMQ virtual host of the run's own, that AMQP_URL's user may use; the URL into it. Deleted after,
     with every queue and exchange in it."""
-    parts = urlsplit(h.AMQP_URL)
-    name = f"bench-{label}-{h.RUN_ID}"
+    parts = urlsplit(harness.AMQP_URL)
+    name = f"bench-{label}-{harness.RUN_ID}"
 
     def ctl(*args, check=True):
         return subprocess.run([RABBITMQCTL, "-q", *args], check=check, capture_output=True, text=True, timeout=120)
@@ -90,7 +92,7 @@ def rabbit_vhost(h, label: str):
         while ctl("delete_vhost", name, check=False).returncode != 0 and time.time() < deadline:
             time.sleep(2.0)
         if ctl("list_vhosts", "name", check=False).stdout.split().count(name):
-            h.log(f"could not delete RabbitMQ vhost {name}: delete it with `rabbitmqctl delete_vhost {name}`")
+            harness.log(f"could not delete RabbitMQ vhost {name}: delete it with `rabbitmqctl delete_vhost {name}`")
 
 
 class BrokerWentAway(RuntimeError):
@@ -174,7 +176,7 @@ def readonly(engine):
 
 # -- (i) a burst of 10,000 events -----------------------------------------------------------------------
 
-def bench_burst(h, label: str, tmp: Path, rounds: int, database_url: str, bus_url: str) -> None:
+def bench_burst(label: str, tmp: Path, rounds: int, database_url: str, bus_url: str) -> None:
     from kombu import Connection
     from sqlalchemy import Column, MetaData, Table, Text, Uuid, create_engine, delete, func, insert, select, text
 
@@ -192,12 +194,12 @@ def bench_burst(h, label: str, tmp: Path, rounds: int, database_url: str, bus_ur
     tmp.mkdir(parents=True, exist_ok=True)
     rabbit = bus_url.startswith("amqp")
     sqlite = database_url.startswith("sqlite")
-    queue = f"bench-notifications-{h.RUN_ID}"
+    queue = f"bench-notifications-{harness.RUN_ID}"
     bindings = sorted(bootstrap.HANDLERS)
     logfile = tmp / "notifications-consumer.log"
     config = ServiceConfig.from_env("notifications", {"STAFFROOM_DATA_DIR": str(tmp), "LOG_LEVEL": "INFO"},
                                     database_url=database_url, bus_url=bus_url)
-    h.migrate(config, bootstrap)
+    harness.migrate(config, bootstrap)
     context = bootstrap.build(config)
     inbox = context.metadata.tables["inbox"]
     watch = make_engine(database_url)  # the bench's own reads and resets, beside the consumer's engine
@@ -232,7 +234,7 @@ def bench_burst(h, label: str, tmp: Path, rounds: int, database_url: str, bus_ur
     context.bus.declare(queue, bindings)
     publisher = connect(bus_url)
     admin = [Connection(bus_url, connect_timeout=5)] if rabbit else None  # the bench's own look at the queue
-    bare = Table(f"bench_bare_{h.RUN_ID}", MetaData(), Column("id", Uuid, primary_key=True),
+    bare = Table(f"bench_bare_{harness.RUN_ID}", MetaData(), Column("id", Uuid, primary_key=True),
                  Column("routing_key", Text, nullable=False), Column("body", Text, nullable=False))
     if sqlite:
         bare_engine = create_engine(database_url, connect_args={"check_same_thread": False, "timeout": 30})
@@ -249,7 +251,7 @@ def bench_burst(h, label: str, tmp: Path, rounds: int, database_url: str, bus_ur
             except (OSError, *admin[0].connection_errors, *admin[0].channel_errors) as exc:
                 if time.time() > deadline:
                     raise
-                h.log(f"(i) {label}: lost the connection to RabbitMQ ({exc!r}); connecting again")
+                harness.log(f"(i) {label}: lost the connection to RabbitMQ ({exc!r}); connecting again")
                 admin[0].release()
                 time.sleep(1.0)
                 admin[0] = Connection(bus_url, connect_timeout=5)
@@ -431,7 +433,7 @@ def bench_burst(h, label: str, tmp: Path, rounds: int, database_url: str, bus_ur
                 if not rabbit or (lost.count == before and not isinstance(exc, broker_errors)):
                     raise
                 reason = repr(exc)[:300]
-            h.log(f"(i) {label}: RabbitMQ went away during the round ({reason}); waiting for it, then the round "
+            harness.log(f"(i) {label}: RabbitMQ went away during the round ({reason}); waiting for it, then the round "
                   f"again")
             wait_for_broker(bus_url)
         raise BrokerWentAway(f"(i) {label}: RabbitMQ went away in three attempts at one round")
@@ -441,7 +443,7 @@ def bench_burst(h, label: str, tmp: Path, rounds: int, database_url: str, bus_ur
     logging.getLogger("staffroom_shared.bus.rabbitmq").addHandler(lost)
     try:
         with service_log(logfile):
-            log = h.log
+            log = harness.log
             log(f"(i) {label}: {BURST:,} staff in notifications' copy; {BURST:,} wellbeing.invitation_issued "
                 f"envelopes on queue {queue}; {rounds} round(s), notifications' consumer and a bare consumer "
                 f"alternately, after a {WARM_EVENTS}-event warm-up of each")
@@ -472,14 +474,14 @@ def bench_burst(h, label: str, tmp: Path, rounds: int, database_url: str, bus_ur
         context.engine.dispose()
         watch.dispose()
         bare_engine.dispose()
-    h.log(f"(i) {label}: the consumer wrote {lines:,} log lines (JSON at INFO, as deployed: one per event applied "
+    harness.log(f"(i) {label}: the consumer wrote {lines:,} log lines (JSON at INFO, as deployed: one per event applied "
           f"or ignored)")
     for p in problems:
-        h.log(f"(i) {label} MISSED: {p}")
+        harness.log(f"(i) {label} MISSED: {p}")
     name = f"(i) burst of {BURST:,} events, {label}"
-    h.add_ratio_row(f"{name}: notifications' InboxConsumer vs bare consumer (1 INSERT)", "ev/s",
+    harness.add_ratio_row(f"{name}: notifications' InboxConsumer vs bare consumer (1 INSERT)", "ev/s",
                     results["notifications"], results["bare"], None)
-    h.ROWS.append({"name": f"{name} + {DUPLICATES:,} duplicates: none lost or doubled", "a": "", "b": "",
+    harness.ROWS.append({"name": f"{name} + {DUPLICATES:,} duplicates: none lost or doubled", "a": "", "b": "",
                    "result": (f"{BURST:,} messages, deliveries, inbox rows; duplicates changed nothing"
                               if not problems else f"{len(problems)} problems (see log)"),
                    "target": "none lost or doubled", "status": "ok" if not problems else "MISSED",
@@ -502,13 +504,13 @@ def waits() -> tuple[float, float]:
 class SuiteProcess:
     """`staffroom run --no-seed` (every service in one process, waitress) in a process of its own."""
 
-    def __init__(self, h, env: dict, data_dir: Path, logfile: Path):
-        self.port = h.free_port()
+    def __init__(self, env: dict, data_dir: Path, logfile: Path):
+        self.port = harness.free_port()
         self.logfile = logfile
         self.proc = subprocess.Popen(
             [str(Path(sys.executable).with_name("staffroom")), "run", "--no-seed", "--host", "127.0.0.1",
              "--port", str(self.port), "--data-dir", str(data_dir)],
-            env=env, stdout=logfile.open("ab"), stderr=subprocess.STDOUT, cwd=str(h.ROOT), start_new_session=True)
+            env=env, stdout=logfile.open("ab"), stderr=subprocess.STDOUT, cwd=str(harness.ROOT), start_new_session=True)
         deadline = time.time() + 180
         while True:
             try:
@@ -619,7 +621,7 @@ class Mailbox:
         return "250 Message accepted for delivery"
 
 
-def bench_end_to_end(h, label: str, tmp: Path, rounds: int, per_round: int, extra_env: dict,
+def bench_end_to_end(label: str, tmp: Path, rounds: int, per_round: int, extra_env: dict,
                      database_urls: dict) -> None:
     from aiosmtpd.controller import Controller
     from sqlalchemy import func, select, text
@@ -635,7 +637,7 @@ def bench_end_to_end(h, label: str, tmp: Path, rounds: int, per_round: int, extr
     many = rounds * per_round  # teachers in the whole school whose cycle is opened in one request
     urls = {s: database_urls.get(s) or f"sqlite:///{(data_dir / f'{s}.db').resolve()}" for s in SERVICES}
     mailbox = Mailbox()
-    smtp = Controller(mailbox, hostname="127.0.0.1", port=h.free_port())
+    smtp = Controller(mailbox, hostname="127.0.0.1", port=harness.free_port())
     smtp.start()
     inherited = {k: v for k, v in os.environ.items()
                  if k not in ("BUS_URL", "DATABASE_URL", "STAFFROOM_ENV", "STAFFROOM_DATA_DIR", "SEAL_KEY",
@@ -649,9 +651,9 @@ def bench_end_to_end(h, label: str, tmp: Path, rounds: int, per_round: int, extr
     samples: list[dict] = []
     try:
         t0 = time.perf_counter()
-        suite = SuiteProcess(h, env, data_dir, tmp / "staffroom-run.log")
+        suite = SuiteProcess(env, data_dir, tmp / "staffroom-run.log")
         engines = {s: make_engine(urls[s]) for s in SERVICES}
-        h.log(f"(j) {label}: staffroom run (5 services, their relays, consumers and email sender in one process) up "
+        harness.log(f"(j) {label}: staffroom run (5 services, their relays, consumers and email sender in one process) up "
               f"in {time.perf_counter() - t0:.1f} s; seeding {total} academies x (headteacher + teacher) through "
               f"the directory's API")
         client = Client(suite.port)
@@ -671,11 +673,11 @@ def bench_end_to_end(h, label: str, tmp: Path, rounds: int, per_round: int, extr
             person = {"academy_id": academy["id"], "fte": "1.00", "start_date": "2020-09-01"}
             head = ok(*client.call("POST", "/api/directory/staff", hr, {
                 **person, "staff_code": f"H{i}", "first_name": "Priya", "last_name": f"Patel-{i}",
-                "email": f"head{i}@bench{h.RUN_ID}.example", "staff_type": "leadership", "post": "Headteacher"}),
+                "email": f"head{i}@bench{harness.RUN_ID}.example", "staff_type": "leadership", "post": "Headteacher"}),
                 201, "POST /staff")
             teacher = ok(*client.call("POST", "/api/directory/staff", hr, {
                 **person, "staff_code": f"T{i}", "first_name": "Tom", "last_name": f"Taylor-{i}",
-                "email": f"teacher{i}@bench{h.RUN_ID}.example", "staff_type": "teaching", "post": "Teacher of Maths",
+                "email": f"teacher{i}@bench{harness.RUN_ID}.example", "staff_type": "teaching", "post": "Teacher of Maths",
                 "line_manager_id": head["id"]}), 201, "POST /staff")
             schools.append({"academy": uuid.UUID(academy["id"]), "head": uuid.UUID(head["id"]),
                             "teacher": uuid.UUID(teacher["id"])})
@@ -685,13 +687,13 @@ def bench_end_to_end(h, label: str, tmp: Path, rounds: int, per_round: int, extr
         person = {"academy_id": academy["id"], "fte": "1.00", "start_date": "2020-09-01"}
         head = ok(*client.call("POST", "/api/directory/staff", hr, {
             **person, "staff_code": "WH", "first_name": "Grace", "last_name": "Okafor",
-            "email": f"whole.head@bench{h.RUN_ID}.example", "staff_type": "leadership", "post": "Headteacher"}),
+            "email": f"whole.head@bench{harness.RUN_ID}.example", "staff_type": "leadership", "post": "Headteacher"}),
             201, "POST /staff")
         whole = {"academy": uuid.UUID(academy["id"]), "head": uuid.UUID(head["id"]), "teachers": []}
         for i in range(many):
             teacher = ok(*client.call("POST", "/api/directory/staff", hr, {
                 **person, "staff_code": f"WT{i}", "first_name": f"Sam {i}", "last_name": "Reid",
-                "email": f"whole.teacher{i}@bench{h.RUN_ID}.example", "staff_type": "teaching",
+                "email": f"whole.teacher{i}@bench{harness.RUN_ID}.example", "staff_type": "teaching",
                 "post": "Teacher of English", "line_manager_id": head["id"]}), 201, "POST /staff")
             whole["teachers"].append(uuid.UUID(teacher["id"]))
         people = 2 * total + 1 + many
@@ -713,10 +715,10 @@ def bench_end_to_end(h, label: str, tmp: Path, rounds: int, per_round: int, extr
                 raise RuntimeError(f"(j) {label}: the services' staff copies did not catch up within 300 s")
             time.sleep(0.2)
         time.sleep(2.0)  # the last consumers' own events (e.g. CPD's plans) on their way
-        h.log(f"(j) {label}: {total + 1 + people} directory writes in {seeded:.1f} s; every service's staff copy "
+        harness.log(f"(j) {label}: {total + 1 + people} directory writes in {seeded:.1f} s; every service's staff copy "
               f"has {people} people after {time.perf_counter() - t0:.1f} s")
 
-        year, _ = h.school_year_today()
+        year, _ = harness.school_year_today()
         cycles = []
         for i, school in enumerate(schools):
             cycle = ok(*client.call("POST", "/api/appraisal/cycles", hr, {
@@ -735,7 +737,7 @@ def bench_end_to_end(h, label: str, tmp: Path, rounds: int, per_round: int, extr
         outages_before = outages()
         sighting = Sighting(urls["notifications"])
         rng = random.Random(7)
-        h.log(f"(j) {label}: {total} draft teachers' cycles; opening them one at a time ({WARM_OPENS} untimed "
+        harness.log(f"(j) {label}: {total} draft teachers' cycles; opening them one at a time ({WARM_OPENS} untimed "
               f"warm-up, then {rounds} round(s) of {per_round}), each followed by polling notifications' database "
               f"every {SEEN_EVERY * 1000:.0f} ms until both messages are there")
         for k, (cycle_id, school) in enumerate(zip(cycles, schools)):
@@ -844,11 +846,11 @@ def bench_end_to_end(h, label: str, tmp: Path, rounds: int, per_round: int, extr
 
     idle_sleep, poll = waits()
     together = sum(abs(s["teacher_seen"] - s["head_seen"]) < 1e-9 for s in samples)
-    h.log(f"(j) {label}: the suite wrote {log_lines:,} log lines (JSON at INFO, as deployed)")
-    h.log(f"(j) {label}, {len(samples)} appraisals: response -> both messages seen {p(ms('seen', 'answered'))} "
+    harness.log(f"(j) {label}: the suite wrote {log_lines:,} log lines (JSON at INFO, as deployed)")
+    harness.log(f"(j) {label}, {len(samples)} appraisals: response -> both messages seen {p(ms('seen', 'answered'))} "
           f"(both appeared in the same look {together} of {len(samples)} times: one transaction); the open request "
           f"itself {p(ms('answered', 'started'))}")
-    h.log(f"(j) {label}, where it goes: response -> the appraisal relay has published it (outbox sent_at; the relay "
+    harness.log(f"(j) {label}, where it goes: response -> the appraisal relay has published it (outbox sent_at; the relay "
           f"sleeps {idle_sleep * 1000:.0f} ms when idle) {p(ms('published', 'answered'))}; published -> notifications' "
           f"consumer starts on it (inbox processed_at"
           + (f"; the embedded bus polls every {poll * 1000:.0f} ms when idle" if "embedded" in label else "")
@@ -857,26 +859,26 @@ def bench_end_to_end(h, label: str, tmp: Path, rounds: int, per_round: int, extr
     if "seen" in whole:
         each = sorted((t - whole["answered"]) * 1000 for t in whole["seen"].values())
         published, applied_at = sorted(whole["published"]), sorted(whole["applied"])
-        h.log(f"(j) {label}, the whole school's cycle ({many} appraisals in one request): each teacher's message "
+        harness.log(f"(j) {label}, the whole school's cycle ({many} appraisals in one request): each teacher's message "
               f"{p(each)}, first {each[0]:.0f} ms, last {each[-1]:.0f} ms after the response; the relay had published "
               f"all {many} events {(published[-1] - whole['answered']) * 1000:.0f} ms after it; notifications applied "
               f"them from +{(applied_at[0] - whole['answered']) * 1000:.0f} to "
               f"+{(applied_at[-1] - whole['answered']) * 1000:.0f} ms "
               f"({(many - 1) / max(applied_at[-1] - applied_at[0], 1e-6):.0f} events/s, two messages each)")
     for pr in problems:
-        h.log(f"(j) {label} MISSED: {pr}")
+        harness.log(f"(j) {label} MISSED: {pr}")
     by_round = [[s for s in samples if s["round"] == r] for r in range(rounds)]
     by_round = [r for r in by_round if r]
     name = f"(j) appraisal POST /cycles/<id>/open -> both messages in the inbox, {label}"
     if by_round:
-        h.add_ms_row(f"{name}: p95 per round of {per_round}", [percentile(ms("seen", "answered", r), 95)
+        harness.add_ms_row(f"{name}: p95 per round of {per_round}", [percentile(ms("seen", "answered", r), 95)
                                                               for r in by_round], None, 300.0, what="p95")
-        h.add_ms_row(f"{name}: p50 per round of {per_round}", [statistics.median(ms("seen", "answered", r))
+        harness.add_ms_row(f"{name}: p50 per round of {per_round}", [statistics.median(ms("seen", "answered", r))
                                                               for r in by_round], None, None, what="p50")
     if "seen" in whole:
-        h.add_ms_row(f"(j) one POST /cycles/<id>/open for {many} teachers -> each teacher's message, {label}",
+        harness.add_ms_row(f"(j) one POST /cycles/<id>/open for {many} teachers -> each teacher's message, {label}",
                      [percentile(each, 95)], None, None, what="p95")
-    h.ROWS.append({"name": f"(j) {label}: every message exactly once (inbox, GET /inbox, email)", "a": "", "b": "",
+    harness.ROWS.append({"name": f"(j) {label}: every message exactly once (inbox, GET /inbox, email)", "a": "", "b": "",
                    "result": (f"{expected} messages, {expected} emails, once each" if not problems
                               else f"{len(problems)} problems (see log)"),
                    "target": "none lost or doubled", "status": "ok" if not problems else "MISSED",
@@ -885,14 +887,14 @@ def bench_end_to_end(h, label: str, tmp: Path, rounds: int, per_round: int, extr
 
 # -- part entry ------------------------------------------------------------------------------------------
 
-def run_part(h, tmp: Path, quick: bool, parts: set[str]) -> None:
+def run_part(tmp: Path, quick: bool, parts: set[str]) -> None:
     """bench/run.py's parts (i) and (j), each on RabbitMQ + PostgreSQL, then on SQLite + the embedded bus."""
     if "i" in parts:
         rounds = 1 if quick else 2
-        with h.pg_database("burst") as url, rabbit_vhost(h, "burst") as amqp:
-            bench_burst(h, "RabbitMQ + PostgreSQL", tmp / "burst-pg", rounds, url, amqp)
+        with harness.pg_database("burst") as url, rabbit_vhost("burst") as amqp:
+            bench_burst("RabbitMQ + PostgreSQL", tmp / "burst-pg", rounds, url, amqp)
         folder = (tmp / "burst-sqlite").resolve()
-        bench_burst(h, "embedded bus + SQLite", folder, rounds, f"sqlite:///{folder / 'notifications.db'}",
+        bench_burst("embedded bus + SQLite", folder, rounds, f"sqlite:///{folder / 'notifications.db'}",
                     f"embedded:///{folder / 'bus.db'}")
     if "j" in parts:
         rounds = 1 if quick else 4
@@ -901,15 +903,15 @@ def run_part(h, tmp: Path, quick: bool, parts: set[str]) -> None:
         for attempt in range(1, 4):
             try:
                 with ExitStack() as stack:
-                    amqp = stack.enter_context(rabbit_vhost(h, f"e2e{attempt}"))
-                    urls = {s: stack.enter_context(h.pg_database(f"e2e{attempt}_{s}")) for s in SERVICES}
+                    amqp = stack.enter_context(rabbit_vhost(f"e2e{attempt}"))
+                    urls = {s: stack.enter_context(harness.pg_database(f"e2e{attempt}_{s}")) for s in SERVICES}
                     env = {"BUS_URL": amqp, **{f"{s.upper()}_DATABASE_URL": u for s, u in urls.items()}}
-                    bench_end_to_end(h, "RabbitMQ + PostgreSQL", tmp / f"e2e-pg-{attempt}", rounds, PER_ROUND, env,
+                    bench_end_to_end("RabbitMQ + PostgreSQL", tmp / f"e2e-pg-{attempt}", rounds, PER_ROUND, env,
                                      urls)
                 break
             except BrokerWentAway as exc:  # another process's tests stopped the shared broker under us
                 if attempt == 3:
                     raise
-                h.log(f"{exc}; waiting for RabbitMQ, then (j) on RabbitMQ again from the start")
-                wait_for_broker(h.AMQP_URL)
-        bench_end_to_end(h, "embedded bus + SQLite", tmp / "e2e-sqlite", rounds, PER_ROUND, {}, {})
+                harness.log(f"{exc}; waiting for RabbitMQ, then (j) on RabbitMQ again from the start")
+                wait_for_broker(harness.AMQP_URL)
+        bench_end_to_end("embedded bus + SQLite", tmp / "e2e-sqlite", rounds, PER_ROUND, {}, {})

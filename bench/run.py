@@ -65,127 +65,20 @@ import argparse
 import json
 import os
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
-from contextlib import contextmanager
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-PY = sys.executable
-GUNICORN = str(Path(PY).with_name("gunicorn"))
-PG_ADMIN_URL = os.environ.get("BENCH_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-AMQP_URL = os.environ.get("BENCH_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672//")
-RUN_ID = uuid.uuid4().hex[:8]
+from harness import (  # noqa: E402 - bench/ is on the path when run as a script
+    AMQP_URL, HERE, PY, ROWS, RUN_ID, Server, add_ms_row, add_ratio_row, add_time_row, log, migrate, pg_database, print_table, school_year_today, spread,
+)
 
 # (name, urn, phase) for the import benchmark: 4 academies x 2,500 staff = 10,000 rows.
 IMPORT_ACADEMIES = [(f"Bench Academy {i}", str(199000 + i), "secondary") for i in range(4)]
-
-ROWS: list[dict] = []  # the result table
-
-
-def log(msg: str) -> None:
-    print(f"  [{time.strftime('%H:%M:%S')}] {msg}", flush=True)
-
-
-# -- results ----------------------------------------------------------------------------------------
-
-def spread(values: list[float], fmt: str) -> str:
-    return f"{format(statistics.median(values), fmt)} ({format(min(values), fmt)}-{format(max(values), fmt)})"
-
-
-def add_ratio_row(name: str, unit: str, a: list[float], b: list[float], target: float | None) -> None:
-    """A/B per round; target None: printed for context only (status "info", never MISSED)."""
-    ratios = [x / y for x, y in zip(a, b)]
-    met = target is None or statistics.median(ratios) >= target
-    ROWS.append({"name": name, "a": f"{spread(a, '.0f')} {unit}", "b": f"{spread(b, '.0f')} {unit}",
-                 "result": f"ratio {spread(ratios, '.2f')}", "target": "none (context)" if target is None else f">= {target}",
-                 "status": "info" if target is None else ("ok" if met else "MISSED"), "n": len(ratios)})
-
-
-def add_ms_row(name: str, a: list[float], b: list[float] | None, target: float | None, what: str = "median") -> None:
-    """Latencies in ms (A, and B the bare stack when given); target: the median of A <= target ms."""
-    met = target is None or statistics.median(a) <= target
-
-    def fmt(values: list[float]) -> str:
-        return ".1f" if min(values) < 10 else ".0f"
-
-    ROWS.append({"name": name, "a": f"{spread(a, fmt(a))} ms", "b": f"{spread(b, fmt(b))} ms" if b else "",
-                 "result": f"{what} {spread(a, fmt(a))} ms", "target": "none (context)" if target is None else f"<= {target:g} ms",
-                 "status": "info" if target is None else ("ok" if met else "MISSED"), "n": len(a)})
-
-
-def add_time_row(name: str, seconds: list[float], target: float) -> None:
-    met = statistics.median(seconds) <= target
-    ROWS.append({"name": name, "a": "", "b": "", "result": f"{spread(seconds, '.2f')} s",
-                 "target": f"<= {target} s", "status": "ok" if met else "MISSED", "n": len(seconds)})
-
-
-def print_table() -> None:
-    headers = ["measure", "A (median, min-max)", "B: bare stack", "result (median, min-max)", "target", "n", ""]
-    lines = [[r["name"], r["a"], r["b"], r["result"], r["target"], str(r["n"]), r["status"]] for r in ROWS]
-    widths = [max(len(h), *(len(l[i]) for l in lines)) if lines else len(h) for i, h in enumerate(headers)]
-    print()
-    print(" | ".join(h.ljust(w) for h, w in zip(headers, widths)))
-    print("-+-".join("-" * w for w in widths))
-    for line in lines:
-        print(" | ".join(c.ljust(w) for c, w in zip(line, widths)))
-    print()
-
-
-# -- PostgreSQL and migrations ---------------------------------------------------------------------
-
-def sa_url(name: str) -> str:
-    base = PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
-    return f"{base}/{name}"
-
-
-@contextmanager
-def pg_database(label: str):
-    import psycopg
-
-    name = f"bench_{label}_{RUN_ID}"
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield sa_url(name)
-    finally:
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def migrate(config, bootstrap=None) -> None:
-    """The service's own migrations (the directory's unless another bootstrap module is given). Falls
-    back to handing Alembic a connection when staffroom_shared.db.make_engine rejects NullPool
-    (pool_size/max_overflow with NullPool on PostgreSQL raises TypeError; see bench/README.md)."""
-    if bootstrap is None:
-        from directory import bootstrap
-
-    try:
-        bootstrap.migrate(config)
-        return
-    except TypeError as exc:
-        if "pool_size" not in str(exc):
-            raise
-    from alembic import command
-    from staffroom_shared.db import make_engine
-    from staffroom_shared.runner import alembic_config
-
-    cfg = alembic_config(bootstrap.MIGRATIONS, config.database_url)
-    engine = make_engine(config.database_url)
-    try:
-        with engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
-    finally:
-        engine.dispose()
-
 
 def directory_config(database_url: str, tmp: Path, **extra):
     from staffroom_shared.config import ServiceConfig
@@ -195,51 +88,6 @@ def directory_config(database_url: str, tmp: Path, **extra):
 
 
 # -- (a) HTTP read ----------------------------------------------------------------------------------
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """A gunicorn process serving one of bench/wsgi_apps.py's apps (the same settings for both), or of
-    another module in bench/ (`module`, e.g. wellbeing_seed for (g) and (h))."""
-
-    def __init__(self, app: str, env: dict, logfile: Path, module: str = "wsgi_apps"):
-        self.port = free_port()
-        self.logfile = logfile
-        self.proc = subprocess.Popen(
-            [GUNICORN, "--pythonpath", str(HERE), "--bind", f"127.0.0.1:{self.port}", "--workers", "1",
-             "--worker-class", "gthread", "--threads", "4", "--keep-alive", "5", "--timeout", "60",
-             "--log-level", "warning", f"{module}:{app}()"],
-            env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=logfile.open("ab"), cwd=str(ROOT),
-            start_new_session=True,
-        )
-        deadline = time.time() + 30
-        while True:
-            try:
-                import http.client
-
-                c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
-                c.request("GET", "/healthz")
-                if c.getresponse().status == 200:
-                    return
-            except OSError:
-                pass
-            if self.proc.poll() is not None or time.time() > deadline:
-                raise RuntimeError(f"{app} did not start; see {logfile}:\n{logfile.read_text()[-3000:]}")
-            time.sleep(0.2)
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
-
 
 def load(port: int, paths: list[str], headers: dict, requests: int, connections: int = 4) -> dict:
     spec = json.dumps({"port": port, "paths": paths, "headers": headers, "requests": requests,
@@ -569,14 +417,6 @@ def trust_hr():
     from staffroom_shared.principal import Principal
 
     return Principal(staff_id=None, roles=frozenset({"trust_hr"}), academy_id=None, subject="bench-trust-hr")
-
-
-def school_year_today():
-    """(the school year a cycle opened today belongs to, today): a cycle must not have ended to open."""
-    from datetime import date
-
-    today = date.today()
-    return (today.year if today.month >= 9 else today.year - 1), today
 
 
 def appraisal_staff_rows(academy_ids: list, per_academy: int, seed: int = 7) -> list[dict]:
@@ -1222,7 +1062,7 @@ def main() -> int:
         if "f" in parts:  # CPD places: bench/cpd_places.py
             import cpd_places
 
-            cpd_places.run_part(sys.modules[__name__], tmp, args.quick, sqlite=not args.no_sqlite_http)
+            cpd_places.run_part(tmp, args.quick, sqlite=not args.no_sqlite_http)
         if "g" in parts:  # wellbeing report: seed, apps and client in bench/wellbeing_seed.py
             with pg_database("wbreport") as url:
                 bench_wellbeing_report(url, tmp / "wellbeing-g", report_rounds, report_requests)
@@ -1232,7 +1072,7 @@ def main() -> int:
         if parts & {"i", "j"}:  # notifications: burst and end to end, in bench/notifications_bench.py
             import notifications_bench
 
-            notifications_bench.run_part(sys.modules[__name__], tmp, args.quick, parts)
+            notifications_bench.run_part(tmp, args.quick, parts)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print_table()

@@ -27,8 +27,15 @@ work=$(mktemp -d /tmp/staffroom-e2e.XXXXXX)
 chmod 755 "$work"
 image_venv=/tmp/staffroom-image-venv-$(sha256sum < "$repo/requirements.lock" | cut -c1-12)
 pg_port=15432 amqp_port=15673 mgmt_port=15674 dist_port=25673 prom_port=15694
-web_port=18000 appraisal_web_port=18001 cpd_web_port=18002 wellbeing_web_port=18003 notifications_web_port=18004
-targets_web_port=18005 portal_web_port=18006 portal_check_port=18007
+declare -A web_port=([directory]=18000 [appraisal]=18001 [cpd]=18002 [wellbeing]=18003 [notifications]=18004
+                     [targets]=18005 [portal]=18006)
+portal_check_port=18007
+# The services, and the processes each runs besides its web (as docker-compose.yml's <svc>-* blocks).
+apis="directory appraisal cpd wellbeing notifications targets"
+declare -A processes=([directory]="relay consumer" [appraisal]="relay consumer scheduler" [cpd]="relay consumer scheduler"
+                      [wellbeing]="relay consumer scheduler" [notifications]="relay consumer sender scheduler"
+                      [targets]="relay consumer scheduler")
+declare -A pid_of  # "<svc> <process>" -> its pid
 proxy_port=18080 jwks_port=18100 smtp_port=18025
 node=staffroome2e@localhost
 pids=()
@@ -114,7 +121,7 @@ chmod +x "$r/bin/docker-entrypoint.sh"
 chown -R rabbitmq:rabbitmq "$r/etc" "$r/mnesia" "$r/log"
 # Each service's broker user, as compose gives the broker their passwords (STAFFROOM_RABBITMQ_<SERVICE>_PASSWORD).
 bus_passwords=()
-for svc in directory appraisal cpd wellbeing notifications targets; do
+for svc in $apis; do
     bus_passwords+=("STAFFROOM_RABBITMQ_$(echo "$svc" | tr '[:lower:]' '[:upper:]')_PASSWORD=e2e-$svc-bus-password")
 done
 env PATH="$r/bin:$PATH" STAFFROOM_RABBITMQ_USER=staffroom STAFFROOM_RABBITMQ_PASSWORD=e2e-rabbitmq-password \
@@ -196,25 +203,16 @@ step "python -m staffroom_portal.migrate"
 echo "exit 0; tables: $(PGPASSWORD=e2e-postgres-password psql -h 127.0.0.1 -p "$pg_port" -U staffroom -d portal -Atc \
     "select string_agg(tablename, ' ' order by tablename) from pg_tables where schemaname = 'public'")"
 
-step "python -m directory.entrypoints.migrate"
-(cd "$work/app" && "$image_venv/bin/python" -m directory.entrypoints.migrate) > "$work/migrate.log" 2>&1 \
-    || { tail -5 "$work/migrate.log"; echo "FAIL: migrate" >&2; exit 1; }
-echo "exit 0; tables: $(PGPASSWORD=e2e-postgres-password psql -h 127.0.0.1 -p "$pg_port" -U staffroom -d directory -Atc \
-    "select string_agg(tablename, ' ' order by tablename) from pg_tables where schemaname = 'public'")"
-
-step "python -m appraisal.entrypoints.migrate"
-(cd "$work/app" && "${appraisal_env[@]}" "$image_venv/bin/python" -m appraisal.entrypoints.migrate) \
-    > "$work/appraisal-migrate.log" 2>&1 \
-    || { tail -5 "$work/appraisal-migrate.log"; echo "FAIL: appraisal migrate" >&2; exit 1; }
-echo "exit 0; tables: $(PGPASSWORD=e2e-postgres-password psql -h 127.0.0.1 -p "$pg_port" -U staffroom -d appraisal -Atc \
-    "select string_agg(tablename, ' ' order by tablename) from pg_tables where schemaname = 'public'")"
-
-step "python -m cpd.entrypoints.migrate"
-(cd "$work/app" && "${cpd_env[@]}" "$image_venv/bin/python" -m cpd.entrypoints.migrate) \
-    > "$work/cpd-migrate.log" 2>&1 \
-    || { tail -5 "$work/cpd-migrate.log"; echo "FAIL: cpd migrate" >&2; exit 1; }
-echo "exit 0; tables: $(PGPASSWORD=e2e-postgres-password psql -h 127.0.0.1 -p "$pg_port" -U staffroom -d cpd -Atc \
-    "select string_agg(tablename, ' ' order by tablename) from pg_tables where schemaname = 'public'")"
+for svc in $apis; do
+    step "python -m $svc.entrypoints.migrate"
+    declare -n env_of_svc=${svc}_env
+    (cd "$work/app" && "${env_of_svc[@]}" "$image_venv/bin/python" -m "$svc.entrypoints.migrate") \
+        > "$work/$svc-migrate.log" 2>&1 \
+        || { tail -5 "$work/$svc-migrate.log"; echo "FAIL: $svc migrate" >&2; exit 1; }
+    unset -n env_of_svc
+    echo "exit 0; tables: $(PGPASSWORD=e2e-postgres-password psql -h 127.0.0.1 -p "$pg_port" -U staffroom -d "$svc" -Atc \
+        "select string_agg(tablename, ' ' order by tablename) from pg_tables where schemaname = 'public'")"
+done
 # An induction programme in the catalogue, so the joiner's plan suggests it (HR adds these through the API).
 (cd "$work/app" && "${cpd_env[@]}" "$image_venv/bin/python" - <<'EOF'
 from cpd import bootstrap
@@ -227,27 +225,6 @@ with context.uow(actor="e2e") as uow:
 print("catalogue: E2E Trust induction (staff_induction, trust-wide)")
 EOF
 )
-
-step "python -m wellbeing.entrypoints.migrate"
-(cd "$work/app" && "${wellbeing_env[@]}" "$image_venv/bin/python" -m wellbeing.entrypoints.migrate) \
-    > "$work/wellbeing-migrate.log" 2>&1 \
-    || { tail -5 "$work/wellbeing-migrate.log"; echo "FAIL: wellbeing migrate" >&2; exit 1; }
-echo "exit 0; tables: $(PGPASSWORD=e2e-postgres-password psql -h 127.0.0.1 -p "$pg_port" -U staffroom -d wellbeing -Atc \
-    "select string_agg(tablename, ' ' order by tablename) from pg_tables where schemaname = 'public'")"
-
-step "python -m notifications.entrypoints.migrate"
-(cd "$work/app" && "${notifications_env[@]}" "$image_venv/bin/python" -m notifications.entrypoints.migrate) \
-    > "$work/notifications-migrate.log" 2>&1 \
-    || { tail -5 "$work/notifications-migrate.log"; echo "FAIL: notifications migrate" >&2; exit 1; }
-echo "exit 0; tables: $(PGPASSWORD=e2e-postgres-password psql -h 127.0.0.1 -p "$pg_port" -U staffroom -d notifications -Atc \
-    "select string_agg(tablename, ' ' order by tablename) from pg_tables where schemaname = 'public'")"
-
-step "python -m targets.entrypoints.migrate"
-(cd "$work/app" && "${targets_env[@]}" "$image_venv/bin/python" -m targets.entrypoints.migrate) \
-    > "$work/targets-migrate.log" 2>&1 \
-    || { tail -5 "$work/targets-migrate.log"; echo "FAIL: targets migrate" >&2; exit 1; }
-echo "exit 0; tables: $(PGPASSWORD=e2e-postgres-password psql -h 127.0.0.1 -p "$pg_port" -U staffroom -d targets -Atc \
-    "select string_agg(tablename, ' ' order by tablename) from pg_tables where schemaname = 'public'")"
 
 step "each service declares its own queue as its own broker user, and may not touch another's; a tap on staffroom.events"
 "$image_venv/bin/python" - "$amqp_port" "$operator_bus" <<'EOF'
@@ -369,108 +346,39 @@ fi
 echo "without SURVEY_LINK_PRIVATE_KEY the sender refuses to start: ${out##*$'\n'}"
 
 step "web (the image's CMD), relay and consumer for directory; web, relay, consumer and the daily job for appraisal, cpd, wellbeing and targets; web, relay, consumer, daily job and email sender for notifications; the portal's web; proxy"
-(cd "$work/app" && GUNICORN_BIND=127.0.0.1:$web_port \
-    exec "${directory_env[@]}" "$image_venv/bin/gunicorn" -c deploy/gunicorn.conf.py "directory.api:create_app()") \
-    > "$work/web.log" 2>&1 &
-pids+=($!)
-(cd "$work/app" && exec "$image_venv/bin/python" -m directory.entrypoints.relay) > "$work/relay.log" 2>&1 &
-relay_pid=$!
-pids+=($relay_pid)
-(cd "$work/app" && exec "$image_venv/bin/python" -m directory.entrypoints.consumer) > "$work/directory-consumer.log" 2>&1 &
-directory_consumer_pid=$!
-pids+=($directory_consumer_pid)
-(cd "$work/app" && GUNICORN_BIND=127.0.0.1:$appraisal_web_port exec "${appraisal_env[@]}" \
-    "$image_venv/bin/gunicorn" -c deploy/gunicorn.conf.py "appraisal.api:create_app()") > "$work/appraisal-web.log" 2>&1 &
-pids+=($!)
-(cd "$work/app" && exec "${appraisal_env[@]}" "$image_venv/bin/python" -m appraisal.entrypoints.relay) \
-    > "$work/appraisal-relay.log" 2>&1 &
-pids+=($!)
-(cd "$work/app" && exec "${appraisal_env[@]}" "$image_venv/bin/python" -m appraisal.entrypoints.consumer) \
-    > "$work/appraisal-consumer.log" 2>&1 &
-consumer_pid=$!
-pids+=($consumer_pid)
-(cd "$work/app" && exec "${appraisal_env[@]}" "$image_venv/bin/python" -m appraisal.entrypoints.scheduler --every 86400) \
-    > "$work/appraisal-scheduler.log" 2>&1 &
-scheduler_pid=$!
-pids+=($scheduler_pid)
-(cd "$work/app" && GUNICORN_BIND=127.0.0.1:$cpd_web_port exec "${cpd_env[@]}" \
-    "$image_venv/bin/gunicorn" -c deploy/gunicorn.conf.py "cpd.api:create_app()") > "$work/cpd-web.log" 2>&1 &
-pids+=($!)
-(cd "$work/app" && exec "${cpd_env[@]}" "$image_venv/bin/python" -m cpd.entrypoints.relay) > "$work/cpd-relay.log" 2>&1 &
-pids+=($!)
-(cd "$work/app" && exec "${cpd_env[@]}" "$image_venv/bin/python" -m cpd.entrypoints.consumer) \
-    > "$work/cpd-consumer.log" 2>&1 &
-cpd_consumer_pid=$!
-pids+=($cpd_consumer_pid)
-(cd "$work/app" && exec "${cpd_env[@]}" "$image_venv/bin/python" -m cpd.entrypoints.scheduler --every 86400) \
-    > "$work/cpd-scheduler.log" 2>&1 &
-cpd_scheduler_pid=$!
-pids+=($cpd_scheduler_pid)
-(cd "$work/app" && GUNICORN_BIND=127.0.0.1:$wellbeing_web_port exec "${wellbeing_env[@]}" \
-    "$image_venv/bin/gunicorn" -c deploy/gunicorn.conf.py "wellbeing.api:create_app()") > "$work/wellbeing-web.log" 2>&1 &
-pids+=($!)
-(cd "$work/app" && exec "${wellbeing_env[@]}" "$image_venv/bin/python" -m wellbeing.entrypoints.relay) \
-    > "$work/wellbeing-relay.log" 2>&1 &
-pids+=($!)
-(cd "$work/app" && exec "${wellbeing_env[@]}" "$image_venv/bin/python" -m wellbeing.entrypoints.consumer) \
-    > "$work/wellbeing-consumer.log" 2>&1 &
-wellbeing_consumer_pid=$!
-pids+=($wellbeing_consumer_pid)
-(cd "$work/app" && exec "${wellbeing_env[@]}" "$image_venv/bin/python" -m wellbeing.entrypoints.scheduler --every 86400) \
-    > "$work/wellbeing-scheduler.log" 2>&1 &
-wellbeing_scheduler_pid=$!
-pids+=($wellbeing_scheduler_pid)
-(cd "$work/app" && GUNICORN_BIND=127.0.0.1:$notifications_web_port exec "${notifications_env[@]}" \
-    "$image_venv/bin/gunicorn" -c deploy/gunicorn.conf.py "notifications.api:create_app()") \
-    > "$work/notifications-web.log" 2>&1 &
-pids+=($!)
-(cd "$work/app" && exec "${notifications_env[@]}" "$image_venv/bin/python" -m notifications.entrypoints.relay) \
-    > "$work/notifications-relay.log" 2>&1 &
-pids+=($!)
-(cd "$work/app" && exec "${notifications_env[@]}" "$image_venv/bin/python" -m notifications.entrypoints.consumer) \
-    > "$work/notifications-consumer.log" 2>&1 &
-notifications_consumer_pid=$!
-pids+=($notifications_consumer_pid)
-(cd "$work/app" && exec "${notifications_env[@]}" "${sender_env[@]}" "$image_venv/bin/python" \
-    -m notifications.entrypoints.sender) > "$work/notifications-sender.log" 2>&1 &
-notifications_sender_pid=$!
-pids+=($notifications_sender_pid)
-(cd "$work/app" && exec "${notifications_env[@]}" "$image_venv/bin/python" -m notifications.entrypoints.scheduler --every 86400) \
-    > "$work/notifications-scheduler.log" 2>&1 &
-notifications_scheduler_pid=$!
-pids+=($notifications_scheduler_pid)
-(cd "$work/app" && GUNICORN_BIND=127.0.0.1:$targets_web_port exec "${targets_env[@]}" \
-    "$image_venv/bin/gunicorn" -c deploy/gunicorn.conf.py "targets.api:create_app()") > "$work/targets-web.log" 2>&1 &
-pids+=($!)
-(cd "$work/app" && exec "${targets_env[@]}" "$image_venv/bin/python" -m targets.entrypoints.relay) \
-    > "$work/targets-relay.log" 2>&1 &
-pids+=($!)
-(cd "$work/app" && exec "${targets_env[@]}" "$image_venv/bin/python" -m targets.entrypoints.consumer) \
-    > "$work/targets-consumer.log" 2>&1 &
-targets_consumer_pid=$!
-pids+=($targets_consumer_pid)
-(cd "$work/app" && exec "${targets_env[@]}" "$image_venv/bin/python" -m targets.entrypoints.scheduler --every 86400) \
-    > "$work/targets-scheduler.log" 2>&1 &
-targets_scheduler_pid=$!
-pids+=($targets_scheduler_pid)
-(cd "$work/app" && GUNICORN_BIND=127.0.0.1:$portal_web_port exec "${portal_env[@]}" \
+for svc in $apis; do
+    declare -n env_of_svc=${svc}_env
+    (cd "$work/app" && GUNICORN_BIND=127.0.0.1:${web_port[$svc]} exec "${env_of_svc[@]}" \
+        "$image_venv/bin/gunicorn" -c deploy/gunicorn.conf.py "$svc.api:create_app()") > "$work/$svc-web.log" 2>&1 &
+    pids+=($!)
+    for process in ${processes[$svc]}; do
+        args=() extra=()
+        [[ $process == scheduler ]] && args=(--every 86400)
+        [[ $process == sender ]] && extra=("${sender_env[@]}")
+        (cd "$work/app" && exec "${env_of_svc[@]}" "${extra[@]}" "$image_venv/bin/python" -m "$svc.entrypoints.$process" \
+            "${args[@]}") > "$work/$svc-$process.log" 2>&1 &
+        pid_of["$svc $process"]=$!
+        pids+=($!)
+    done
+    unset -n env_of_svc
+done
+(cd "$work/app" && GUNICORN_BIND=127.0.0.1:${web_port[portal]} exec "${portal_env[@]}" \
     "$image_venv/bin/gunicorn" -c deploy/gunicorn.conf.py "staffroom_portal.app:create_app()") > "$work/portal-web.log" 2>&1 &
 pids+=($!)
-sed -e "s#directory-web:8000#127.0.0.1:$web_port#" -e "s#appraisal-web:8000#127.0.0.1:$appraisal_web_port#" \
-    -e "s#cpd-web:8000#127.0.0.1:$cpd_web_port#" -e "s#wellbeing-web:8000#127.0.0.1:$wellbeing_web_port#" \
-    -e "s#notifications-web:8000#127.0.0.1:$notifications_web_port#" -e "s#targets-web:8000#127.0.0.1:$targets_web_port#" \
-    -e "s#portal-web:8000#127.0.0.1:$portal_web_port#" \
+upstreams=()
+for svc in $apis portal; do upstreams+=(-e "s#$svc-web:8000#127.0.0.1:${web_port[$svc]}#"); done
+sed "${upstreams[@]}" \
     -e "s#listen 8080;#listen 127.0.0.1:$proxy_port;#" \
     -e "s#pid /tmp/nginx.pid;#pid $work/nginx.pid;#" "$repo/deploy/nginx/nginx.conf" > "$work/nginx.conf"
 nginx -c "$work/nginx.conf" -g 'daemon off;' > "$work/nginx-access.log" 2> "$work/nginx-error.log" &
 pids+=($!)
-for svc in directory appraisal cpd wellbeing notifications targets; do
+for svc in $apis; do
     for _ in $(seq 100); do curl -fs "http://127.0.0.1:$proxy_port/api/$svc/readyz" >/dev/null && break; sleep 0.2; done
 done
 # The portal's health check, as compose's: /healthz on its own port (through the proxy, /healthz is the proxy's).
-for _ in $(seq 100); do curl -fs "http://127.0.0.1:$portal_web_port/healthz" >/dev/null && break; sleep 0.2; done
+for _ in $(seq 100); do curl -fs "http://127.0.0.1:${web_port[portal]}/healthz" >/dev/null && break; sleep 0.2; done
 
-"$image_venv/bin/python" - "http://127.0.0.1:$proxy_port" "http://127.0.0.1:$portal_web_port" <<'EOF' || { cat "$work/portal-web.log"; exit 1; }
+"$image_venv/bin/python" - "http://127.0.0.1:$proxy_port" "http://127.0.0.1:${web_port[portal]}" <<'EOF' || { cat "$work/portal-web.log"; exit 1; }
 import json, sys, urllib.error, urllib.request
 base, direct = sys.argv[1:3]
 
@@ -792,22 +700,20 @@ unsent=$(PGPASSWORD=e2e-postgres-password psql -h 127.0.0.1 -p "$pg_port" -U sta
 [[ $unsent == 0 ]] || { echo "FAIL: $unsent outbox rows unsent" >&2; exit 1; }
 echo "ok   outbox: every row marked sent"
 
+relay_pid=${pid_of[directory relay]}
 kill -TERM "$relay_pid"
 for _ in $(seq 100); do kill -0 "$relay_pid" 2>/dev/null || break; sleep 0.1; done
 kill -0 "$relay_pid" 2>/dev/null && { echo "FAIL: relay ignored SIGTERM" >&2; exit 1; }
 echo "ok   relay stops on SIGTERM within 10 s"
-for name_pid in "directory consumer:$directory_consumer_pid" \
-                "appraisal consumer:$consumer_pid" "appraisal scheduler:$scheduler_pid" \
-                "cpd consumer:$cpd_consumer_pid" "cpd scheduler:$cpd_scheduler_pid" \
-                "wellbeing consumer:$wellbeing_consumer_pid" "wellbeing scheduler:$wellbeing_scheduler_pid" \
-                "notifications consumer:$notifications_consumer_pid" "notifications sender:$notifications_sender_pid" \
-                "notifications scheduler:$notifications_scheduler_pid" \
-                "targets consumer:$targets_consumer_pid" "targets scheduler:$targets_scheduler_pid"; do
-    name=${name_pid%%:*} pid=${name_pid#*:}
-    kill -TERM "$pid"
-    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -0 "$pid" 2>/dev/null && { echo "FAIL: $name ignored SIGTERM" >&2; exit 1; }
-    echo "ok   $name stops on SIGTERM within 10 s"
+for svc in $apis; do
+    for process in ${processes[$svc]}; do
+        [[ $process == relay ]] && continue
+        pid=${pid_of[$svc $process]}
+        kill -TERM "$pid"
+        for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        kill -0 "$pid" 2>/dev/null && { echo "FAIL: $svc $process ignored SIGTERM" >&2; exit 1; }
+        echo "ok   $svc $process stops on SIGTERM within 10 s"
+    done
 done
 
 step "the portal refuses the development sign-in in production"
