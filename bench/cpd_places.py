@@ -303,7 +303,7 @@ def check_round(engine, tables, cohort_id, people: list, capacity: int, answers:
 class _Server:
     """A gunicorn process serving one of this module's apps, with the harness's settings for (a) and (e)."""
 
-    def __init__(self, harness, app: str, env: dict, logfile: Path):
+    def __init__(self, app: str, env: dict, logfile: Path):
         import http.client
 
         self.port = harness.free_port()

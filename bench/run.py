@@ -378,7 +378,7 @@ def bench_import(tmp: Path, rounds: int, rows: int) -> None:
 
             engine = make_engine(url)
             with engine.begin() as conn:  # back to: academies registered, no staff, empty outbox
-                conn.execute(text("TRUNCATE staff, outbox, audit_log"))
+                conn.execute(text("TRUNCATE staff, outbox, audit_log CASCADE"))
             engine.dispose()
             return timed_import(pg_config)
 
