@@ -189,7 +189,7 @@ def test_only_trust_hr_give_roles_and_the_trust_always_keeps_someone_with_trust_
                        "roles": ["dpo", "trust_hr"], "leaving_date": None}]
 
     last = client.put(f"/staff/{trust.head['id']}/roles", json={"roles": ["dpo"]}, headers=trust_hr)
-    assert last.status_code == 409 and "only person who can sign in with trust HR" in last.json["detail"]
+    assert last.status_code == 409 and "only person with trust HR access who is not leaving" in last.json["detail"]
     assert client.put(f"/staff/{trust.hod['id']}/roles", json={"roles": ["trust_hr"]}, headers=trust_hr).status_code == 200
     assert client.put(f"/staff/{trust.head['id']}/roles", json={"roles": []}, headers=trust_hr).status_code == 200
     changes = [row["changes"] for row in db.rows("audit_log") if row["action"] == "staff.roles_changed"]
@@ -249,12 +249,12 @@ def test_the_last_trust_hr_who_can_sign_in_cannot_be_recorded_as_leaving(client,
     for when in (-1, 0, 30):
         refused = client.post(f"/staff/{trust.head['id']}/leaving", headers=dev, json={
             "leaving_date": str(date.today() + timedelta(days=when)), "reason": "Retiring"})
-        assert refused.status_code == 409 and "only person who can sign in with trust HR" in refused.json["detail"]
+        assert refused.status_code == 409 and "only person with trust HR access who is not leaving" in refused.json["detail"]
     leaving = ("staff_code,first_name,last_name,email,academy_urn,staff_type,post,start_date,leaving_date\n"
                f"S1,Hannah,Hughes,{trust.head['email']},140001,leadership,Headteacher,2019-09-01,{date.today()}\n")
     imported = client.post("/imports/staff", headers={**dev, "Content-Type": "text/csv"}, data=leaving)
     assert imported.status_code == 409 or imported.status_code == 422, imported.json
-    assert "only person who can sign in with trust HR" in imported.json["errors"][0]["detail"]
+    assert "only person with trust HR access who is not leaving" in imported.json["errors"][0]["detail"]
     assert client.get(f"/staff/{trust.head['id']}", headers=granted_hr).json["leaving_date"] is None
     # with someone else holding it, she may leave
     assert client.put(f"/staff/{trust.hod['id']}/roles", json={"roles": ["trust_hr"]}, headers=granted_hr).status_code == 200
@@ -268,7 +268,7 @@ def test_a_leaver_holding_trust_hr_does_not_count_as_the_trust_keeping_it(client
     client.post(f"/staff/{trust.hod['id']}/leaving", headers=granted_hr, json={
         "leaving_date": str(date.today() - timedelta(days=1)), "reason": "Retiring"})
     last = client.put(f"/staff/{trust.head['id']}/roles", json={"roles": []}, headers=granted_hr)
-    assert last.status_code == 409 and "only person who can sign in with trust HR" in last.json["detail"]
+    assert last.status_code == 409 and "only person with trust HR access who is not leaving" in last.json["detail"]
     listed = {h["name"]: h for h in client.get("/roles", headers=granted_hr).json}
     assert listed["Dev Davies"]["leaving_date"] == str(date.today() - timedelta(days=1))
 
@@ -298,3 +298,65 @@ def test_production_needs_a_signing_key_of_its_own(tmp_path):
     with pytest.raises(ConfigError, match="SIGN_IN_KEY"):
         GoogleSignIn.from_env({"GOOGLE_CLIENT_ID": "x", "GOOGLE_WORKSPACE_DOMAINS": DOMAIN}, config)
     assert GoogleSignIn.from_env({}, config) is None
+
+
+def _csv(*rows: str) -> str:
+    return "staff_code,first_name,last_name,email,academy_urn,staff_type,post,start_date,leaving_date\n" + \
+        "".join(r + "\n" for r in rows)
+
+
+def test_only_trust_hr_move_a_leaving_date_already_recorded_and_never_for_someone_the_identity_provider_deleted(
+        client, trust, granted_hr, google, db):
+    """Outsider 20: HR for an academy brought a leaver back, with the access they held, by importing a later
+    leaving date; and undid the identity provider's deletion, hiding the person from it."""
+    grant_first(db.context.uow(actor="test"), trust.teacher["email"], "dpo")
+    grant_first(db.context.uow(actor="test"), trust.hod["email"], "academy_hr")
+    dev = _bearer(_sign_in(client, google.id_token(email=trust.hod["email"])))  # HR for Oak
+    yesterday = date.today() - timedelta(days=1)
+    assert client.post(f"/staff/{trust.teacher['id']}/leaving", headers=dev,
+                       json={"leaving_date": str(yesterday), "reason": "Moved away"}).status_code == 200
+    tom = f"S3,Tom,Taylor,{trust.teacher['email']},140001,teaching,Teacher of Maths,2019-09-01"
+    before = db.snapshot()
+    back = client.post("/imports/staff", headers={**dev, "Content-Type": "text/csv"}, data=_csv(tom + ",2030-12-31"))
+    assert back.status_code == 422 and "only trust HR can change the leaving date" in back.json["errors"][0]["detail"]
+    assert db.snapshot() == before
+    assert _sign_in(client, google.id_token(email=trust.teacher["email"])).status_code == 403  # still a leaver
+    # trust HR may, with the checks recording a leaving date has
+    for bad in ("2019-08-31", "2001-01-01"):
+        refused = client.post("/imports/staff", headers={**granted_hr, "Content-Type": "text/csv"},
+                              data=_csv(tom + "," + bad))
+        assert refused.status_code == 422, refused.json
+    moved = client.post("/imports/staff", headers={**granted_hr, "Content-Type": "text/csv"},
+                        data=_csv(tom + ",2030-12-31"))
+    assert moved.status_code == 200 and moved.json["updated"] == 1
+    # someone the identity provider deleted stays deleted, whoever imports
+    db.insert("scim_links", {"staff_id": uuid.UUID(trust.other_teacher["id"]), "deprovisioned_on": yesterday})
+    with db.context.engine.begin() as conn:
+        conn.execute(db.tables["staff"].update().where(db.tables["staff"].c.id == uuid.UUID(trust.other_teacher["id"]))
+                     .values(leaving_date=yesterday))
+    lily = f"S4,Lily,Lewis,{trust.other_teacher['email']},140001,teaching,Teacher of English,2019-09-01,2030-12-31"
+    kept = client.post("/imports/staff", headers={**granted_hr, "Content-Type": "text/csv"}, data=_csv(lily))
+    assert kept.status_code == 422 and "identity provider deleted Lily Lewis" in kept.json["errors"][0]["detail"]
+
+
+def test_someone_leaving_on_a_future_date_does_not_count_as_the_trust_keeping_trust_hr(client, trust, granted_hr, google):
+    """Outsider 20: trust HR recorded as leaving next term still counted, so the only other one's was withdrawn;
+    when the date came, nobody could manage access."""
+    assert client.put(f"/staff/{trust.hod['id']}/roles", json={"roles": ["trust_hr"]}, headers=granted_hr).status_code == 200
+    assert client.post(f"/staff/{trust.head['id']}/leaving", headers=granted_hr, json={
+        "leaving_date": str(date.today() + timedelta(days=90)), "reason": "Retiring"}).status_code == 200
+    refused = client.put(f"/staff/{trust.hod['id']}/roles", json={"roles": []}, headers=granted_hr)
+    assert refused.status_code == 409 and "Dev Davies is the only person with trust HR access who is not leaving" \
+        in refused.json["detail"]
+
+
+def test_moving_to_another_academy_takes_away_hr_for_the_academy_they_left(client, trust, granted_hr, google, db):
+    """Outsider 20: HR for one academy, moved (by the identity provider) to another, was HR for the new one."""
+    grant_first(db.context.uow(actor="test"), trust.hod["email"], "academy_hr")
+    grant_first(db.context.uow(actor="test"), trust.hod["email"], "dpo")
+    moved = client.patch(f"/staff/{trust.hod['id']}", json={"academy_id": trust.elm["id"], "line_manager_id": None},
+                         headers=granted_hr)
+    assert moved.status_code == 200, moved.json
+    assert client.get(f"/staff/{trust.hod['id']}/roles", headers=granted_hr).json == {"roles": ["dpo"]}
+    audit = [r["changes"] for r in db.rows("audit_log") if r["action"] == "staff.roles_changed"]
+    assert audit[-1] == {"given": [], "withdrawn": ["academy_hr"], "because": "moved to another academy"}

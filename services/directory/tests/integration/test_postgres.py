@@ -210,3 +210,52 @@ def test_two_trust_hr_withdrawing_each_others_access_at_once_leave_one_of_them(a
             holders = conn.execute(text("SELECT count(*) FROM role_grants WHERE role = 'trust_hr'")).scalar()
         assert holders == 1, outcomes
         assert sorted(outcomes) == ["Conflict", "withdrawn"], outcomes
+
+
+def test_recording_one_trust_hr_leaving_while_the_other_is_withdrawn_leaves_one_staying(app, client, trust_hr):
+    """Outsider 20: on PostgreSQL a leaving and a withdrawal at once each saw the other trust HR still staying."""
+    import threading
+    from datetime import date, timedelta
+
+    from directory.service.roles import set_roles
+    from directory.service.staff import record_leaver
+    from staffroom_shared.principal import Principal
+
+    academy = client.post("/academies", headers=trust_hr, json={
+        "name": "Birch Academy", "urn": "149902", "phase": "primary"}).get_json()
+    hr = Principal(staff_id=None, roles=frozenset({"trust_hr", "service"}), academy_id=None, subject="test")
+    context = app.extensions["staffroom"]
+    for attempt in range(8):
+        pair = [uuid.UUID(client.post("/staff", headers=trust_hr, json={
+            "staff_code": f"HR-LEAVE-{attempt}-{n}", "academy_id": academy["id"], "first_name": name,
+            "last_name": "Leaving", "email": f"{name.lower()}.leaving.{attempt}@oaktrust.example",
+            "staff_type": "support", "post": "HR Officer", "start_date": "2020-09-01"}).get_json()["id"])
+            for n, name in enumerate(("Jade", "Rhys"))]
+        with context.engine.begin() as conn:  # only these two hold trust HR
+            conn.execute(text("DELETE FROM role_grants WHERE role = 'trust_hr'"))
+        for staff_id in pair:
+            set_roles(context.uow(actor="test"), hr, staff_id, ["trust_hr"])
+        start, outcomes = threading.Barrier(2), []
+
+        def act(which: int) -> None:
+            start.wait()
+            try:
+                if which == 0:
+                    record_leaver(context.uow(actor="test"), hr, pair[0], leaving_date=date.today() - timedelta(days=1),
+                                  reason="Left")
+                else:
+                    set_roles(context.uow(actor="test"), hr, pair[1], [])
+                outcomes.append("done")
+            except Exception as exc:  # noqa: BLE001 - the refusal is what is counted
+                outcomes.append(type(exc).__name__)
+
+        threads = [threading.Thread(target=act, args=(which,)) for which in (0, 1)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        with context.engine.connect() as conn:
+            staying = conn.execute(text(
+                "SELECT count(*) FROM role_grants g JOIN staff s ON s.id = g.staff_id "
+                "WHERE g.role = 'trust_hr' AND s.leaving_date IS NULL")).scalar()
+        assert staying == 1 and sorted(outcomes) == ["Conflict", "done"], outcomes

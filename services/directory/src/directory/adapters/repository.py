@@ -79,14 +79,21 @@ class DirectoryRepository:
             holders.setdefault(staff_id, []).append(role)
         return holders
 
-    def trust_hr_who_sign_in(self, today: date) -> list[uuid.UUID]:
-        """Who holds trust HR and may still sign in (StaffMember.signs_in), their grants locked until the transaction
-        ends: two trust HR withdrawing each other's at once cannot both see the other still there (outsider 18)."""
+    def trust_hr_staying(self) -> list[uuid.UUID]:
+        """Who holds trust HR and is not leaving (no leaving date, not anonymised): someone leaving, even on a future
+        date, will one day not sign in, so does not count as the trust keeping trust HR (outsider 20). Their grants
+        and staff rows are locked until the transaction ends, so two changes at once (withdrawing one, recording
+        another as leaving) cannot both see the other still there (outsiders 18 and 20)."""
         return list(self.session.scalars(
             select(role_grants.c.staff_id).join(staff_table, staff_table.c.id == role_grants.c.staff_id)
             .where(role_grants.c.role == "trust_hr", staff_table.c.erased_on.is_(None),
-                   or_(staff_table.c.leaving_date.is_(None), staff_table.c.leaving_date >= today))
-            .order_by(role_grants.c.staff_id).with_for_update(of=role_grants)))
+                   staff_table.c.leaving_date.is_(None))
+            .order_by(role_grants.c.staff_id).with_for_update(of=[role_grants, staff_table])))
+
+    def deprovisioned(self, staff_id: uuid.UUID) -> bool:
+        """Whether the identity provider deleted this person over SCIM."""
+        return self.session.scalar(select(scim_links.c.deprovisioned_on).where(scim_links.c.staff_id == staff_id)) \
+            is not None
 
     def set_roles(self, staff_id: uuid.UUID, roles: set[str], *, by: str, at) -> None:
         self.session.execute(role_grants.delete().where(role_grants.c.staff_id == staff_id,

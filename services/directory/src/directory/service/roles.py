@@ -40,12 +40,22 @@ def as_held(repo: DirectoryRepository, principal: Principal, today: date) -> Pri
     return replace(principal, roles=frozenset({"staff", *repo.roles_of(member.id)}), academy_id=member.academy_id)
 
 
-def refuse_losing_the_last_trust_hr(repo: DirectoryRepository, member: StaffMember, today: date, doing: str) -> None:
-    """Someone who can sign in must always hold trust HR, to manage who has access (grant_role on the server is the
-    only way back). Counted with the grants locked, so two changes at once cannot both pass."""
-    if repo.trust_hr_who_sign_in(today) == [member.id]:
-        raise Conflict(f"{member.full_name} is the only person who can sign in with trust HR access: give it to "
+def refuse_losing_the_last_trust_hr(repo: DirectoryRepository, member: StaffMember, doing: str) -> None:
+    """Someone who is staying must always hold trust HR, to manage who has access (grant_role on the server is the
+    only way back). Counted with the grants and staff rows locked, so two changes at once cannot both pass."""
+    if repo.trust_hr_staying() == [member.id]:
+        raise Conflict(f"{member.full_name} is the only person with trust HR access who is not leaving: give it to "
                        f"someone else before {doing}, so that someone can always manage who has access")
+
+
+def withdraw(uow: UnitOfWork, member: StaffMember, roles: set[str], why: str) -> None:
+    """Take these of someone's roles away as a consequence of another change (audited as a change of access)."""
+    repo = DirectoryRepository(uow.session)
+    held = set(repo.roles_of(member.id))
+    if held & roles:
+        repo.set_roles(member.id, held - roles, by=uow.actor, at=datetime.now(timezone.utc))
+        uow.audit("staff.roles_changed", "staff", member.id, {"given": [], "withdrawn": sorted(held & roles),
+                                                              "because": why})
 
 
 def set_roles(uow: UnitOfWork, principal: Principal, staff_id: uuid.UUID, roles: list[str]) -> list[str]:
@@ -62,7 +72,7 @@ def set_roles(uow: UnitOfWork, principal: Principal, staff_id: uuid.UUID, roles:
         if wanted - before and not member.signs_in(today):
             raise Forbidden(f"{member.full_name} has left, so they cannot be given access")
         if "trust_hr" in before - wanted:
-            refuse_losing_the_last_trust_hr(repo, member, today, "taking theirs away")
+            refuse_losing_the_last_trust_hr(repo, member, "taking theirs away")
         if wanted != before:
             repo.set_roles(staff_id, wanted, by=principal.actor, at=datetime.now(timezone.utc))
             uow.audit("staff.roles_changed", "staff", staff_id,

@@ -13,7 +13,7 @@ from staffroom_shared.principal import Principal
 
 from ..adapters.repository import DirectoryRepository
 from .retention import erased_if_left_before
-from .roles import refuse_losing_the_last_trust_hr
+from .roles import refuse_losing_the_last_trust_hr, withdraw
 from ..domain.model import Academy, AlreadyLeft, DirectoryError, LineManagementCycle, StaffMember, check_line_management
 
 
@@ -132,6 +132,8 @@ def apply_update(uow: UnitOfWork, principal: Principal, staff_id: uuid.UUID, cha
         changed = member.apply(changes)
     except DirectoryError as exc:
         raise rule_broken(exc) from None
+    if "academy_id" in changed:  # HR for their academy was given for the one they were in (outsider 20)
+        withdraw(uow, member, {"academy_hr"}, "moved to another academy")
     if changed:
         uow.emit("staff.updated", {**member.snapshot(), "changed": changed}, academy_id=member.academy_id)
         uow.audit("staff.updated", "staff", member.id, {n: [before.get(n), getattr(member, n)] for n in changed})
@@ -172,7 +174,7 @@ def apply_leaving(uow: UnitOfWork, principal: Principal, staff_id: uuid.UUID, *,
                   "anonymised at once: check the year")
         raise Unprocessable(detail, errors=[{"location": "json", "pointer": "#/leaving_date", "detail": detail}])
     # A future date too: from the day after it, they could no longer sign in (outsider 19).
-    refuse_losing_the_last_trust_hr(repo, member, date.today(), "recording that they leave")
+    refuse_losing_the_last_trust_hr(repo, member, "recording that they leave")
     try:
         member.leave(leaving_date, reason)
     except DirectoryError as exc:

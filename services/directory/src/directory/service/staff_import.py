@@ -78,7 +78,7 @@ def import_staff(uow: UnitOfWork, principal: Principal, data: bytes, *, dry_run:
                      emails_fixed=emails_sign_in and not is_trust_hr(principal))
         if result.errors:
             return result
-        _apply(uow, plan, existing, result, repo)
+        _apply(uow, plan, existing, result, repo, trust_hr=is_trust_hr(principal))
         if result.errors or dry_run:
             uow.rollback()
             return result
@@ -194,8 +194,24 @@ def _plan(rows, by_urn, by_name, existing, by_email, signs_in, scope, result, *,
     return plan
 
 
+def _move_leaving_date(repo: DirectoryRepository, member: StaffMember, on: date, *, trust_hr: bool,
+                       erased_after: date) -> None:
+    """A leaving date already recorded, moved: it can bring a leaver back, with the access they held, so it is trust
+    HR's decision, with the checks recording one has; and never for someone the identity provider deleted, who
+    would then be out of its sight (outsider 20)."""
+    if not trust_hr:
+        raise DirectoryError(f"only trust HR can change the leaving date already recorded for {member.full_name} "
+                             f"({member.leaving_date:%-d %B %Y})")
+    if repo.deprovisioned(member.id):
+        raise DirectoryError(f"the trust's identity provider deleted {member.full_name}: restore them there, not here")
+    if on < member.start_date or on < erased_after:
+        raise DirectoryError(f"the leaving date {on:%-d %B %Y} is before {member.full_name} started, or so long ago "
+                             "that their record would be anonymised at once: check the year")
+    member.leaving_date = on
+
+
 def _apply(uow: UnitOfWork, plan, existing: dict[str, StaffMember], result: ImportResult,
-           repo: DirectoryRepository) -> None:
+           repo: DirectoryRepository, *, trust_hr: bool) -> None:
     session = uow.session
     ids = {code: m.id for code, m in existing.items()}
     for row, _academy, _manager in plan:
@@ -242,13 +258,13 @@ def _apply(uow: UnitOfWork, plan, existing: dict[str, StaffMember], result: Impo
                 changed = member.apply(values)
             if row.leaving_date and member.leaving_date != row.leaving_date:
                 if member.leaving_date is None:
-                    refuse_losing_the_last_trust_hr(repo, member, today, "recording that they leave")
+                    refuse_losing_the_last_trust_hr(repo, member, "recording that they leave")
                     member.leave(row.leaving_date, LEFT_BY_IMPORT)
                     pending_events.append(("staff.left", member, {"reason": LEFT_BY_IMPORT}))
                     result.left += row.leaving_date <= today
                     seen(row, "leaving", ["leaving_date"])
                 elif changed is not None:
-                    member.leaving_date = row.leaving_date
+                    _move_leaving_date(repo, member, row.leaving_date, trust_hr=trust_hr, erased_after=erased_after)
                     changed.append("leaving_date")
             if changed:
                 pending_events.append(("staff.updated", member, {"changed": changed}))
