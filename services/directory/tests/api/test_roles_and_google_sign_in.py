@@ -336,7 +336,7 @@ def test_only_trust_hr_move_a_leaving_date_already_recorded_and_never_for_someon
                      .values(leaving_date=yesterday))
     lily = f"S4,Lily,Lewis,{trust.other_teacher['email']},140001,teaching,Teacher of English,2019-09-01,2030-12-31"
     kept = client.post("/imports/staff", headers={**granted_hr, "Content-Type": "text/csv"}, data=_csv(lily))
-    assert kept.status_code == 422 and "identity provider deleted Lily Lewis" in kept.json["errors"][0]["detail"]
+    assert kept.status_code == 422 and "identity provider disabled or deleted Lily Lewis" in kept.json["errors"][0]["detail"]
 
 
 def test_someone_leaving_on_a_future_date_does_not_count_as_the_trust_keeping_trust_hr(client, trust, granted_hr, google):
@@ -360,3 +360,42 @@ def test_moving_to_another_academy_takes_away_hr_for_the_academy_they_left(clien
     assert client.get(f"/staff/{trust.hod['id']}/roles", headers=granted_hr).json == {"roles": ["dpo"]}
     audit = [r["changes"] for r in db.rows("audit_log") if r["action"] == "staff.roles_changed"]
     assert audit[-1] == {"given": [], "withdrawn": ["academy_hr"], "because": "moved to another academy"}
+
+
+def test_an_import_that_moves_someone_to_another_academy_takes_away_hr_for_the_one_they_left(
+        client, trust, granted_hr, db):
+    """Outsider 21: the API and SCIM took it away on a move; the staff import, the usual way a move arrives, did not."""
+    grant_first(db.context.uow(actor="test"), trust.hod["email"], "academy_hr")
+    moved = client.post("/imports/staff", headers={**granted_hr, "Content-Type": "text/csv"}, data=(
+        "staff_code,first_name,last_name,email,academy_urn,staff_type,post,start_date\n"
+        f"S2,Dev,Davies,{trust.hod['email']},140002,teaching,Head of Maths,2019-09-01\n"))
+    assert moved.status_code == 200 and moved.json["updated"] == 1, moved.json
+    assert client.get(f"/staff/{trust.hod['id']}/roles", headers=granted_hr).json == {"roles": []}
+
+
+def test_an_import_refuses_a_leaving_date_past_the_records_retention_for_someone_already_here(client, trust, trust_hr, db):
+    """Outsider 21: HR for an academy imported a colleague's leaving date in 2010, and the daily job anonymised them
+    that night; the API refused the same date."""
+    before = db.snapshot()
+    refused = client.post("/imports/staff", headers={**trust_hr, "Content-Type": "text/csv"}, data=_csv(
+        f"S3,Tom,Taylor,{trust.teacher['email']},140001,teaching,Teacher of Maths,2009-09-01,2010-07-31"))
+    assert refused.status_code == 422 and "past the record's retention" in refused.json["errors"][0]["detail"]
+    assert db.snapshot() == before
+
+
+def test_the_identity_providers_removal_takes_effect_over_a_later_leaving_date_and_only_it_undoes_one(
+        client, trust, granted_hr, db):
+    """Outsider 21: a far-future leaving date HR recorded made the identity provider's delete or disable a 409, and
+    a person it disabled could be brought back by importing a later leaving date."""
+    from directory.service.scim import reprovision
+
+    far = date.today() + timedelta(days=900)
+    assert client.post(f"/staff/{trust.teacher['id']}/leaving", headers=granted_hr,
+                       json={"leaving_date": str(far), "reason": "Moving abroad"}).status_code == 200
+    # disabled (active false), as Entra ID does first; not deleted
+    reprovision(db.context.uow(actor="identity-provider"), uuid.UUID(trust.teacher["id"]), {}, {}, False, date.today())
+    record = client.get(f"/staff/{trust.teacher['id']}", headers=granted_hr).json
+    assert record["leaving_date"] == str(date.today()) and record["leaving_reason"] == "Disabled in the identity provider"
+    again = client.post("/imports/staff", headers={**granted_hr, "Content-Type": "text/csv"}, data=_csv(
+        f"S3,Tom,Taylor,{trust.teacher['email']},140001,teaching,Teacher of Maths,2019-09-01,{far}"))
+    assert again.status_code == 422 and "identity provider disabled or deleted Tom Taylor" in again.json["errors"][0]["detail"]

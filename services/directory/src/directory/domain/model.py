@@ -48,6 +48,9 @@ SNAPSHOT_FIELDS = ("academy_id", "first_name", "last_name", "email", "staff_type
 # What an erased record says instead of a name and address (.invalid never delivers: RFC 2606).
 ERASED_NAME = ("Former member of staff", "")  # as a first name too ("Agreed by …"; outsider 8, issue 21)
 ERASED_DOMAIN = "staffroom.invalid"
+# Why someone left, when it was the trust's identity provider (SCIM) that disabled or deleted them: only it may bring
+# them back (outsider 21).
+LEFT_BY_IDENTITY_PROVIDER = "Disabled in the identity provider"
 EDITABLE_FIELDS = ("academy_id", "first_name", "last_name", "email", "staff_type", "post", "fte",
                    "start_date", "line_manager_id", "staff_code")
 

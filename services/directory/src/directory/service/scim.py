@@ -16,12 +16,12 @@ from staffroom_shared.uow import UnitOfWork
 from ..adapters.orm import scim_links
 from ..adapters.repository import DirectoryRepository
 from ..adapters.scim import is_active
-from ..domain.model import StaffMember
+from ..domain.model import StaffMember, LEFT_BY_IDENTITY_PROVIDER
 from . import staff as commands
 
 IDENTITY_PROVIDER = Principal(staff_id=None, roles=frozenset({"trust_hr"}), academy_id=None,
                               subject="identity-provider")
-LEFT = "Disabled in the identity provider"
+LEFT = LEFT_BY_IDENTITY_PROVIDER
 
 
 def link_of(session, staff_id: uuid.UUID):
@@ -89,9 +89,13 @@ def deprovision(uow: UnitOfWork, staff_id: uuid.UUID, today: date) -> None:
 
 def _leave(uow: UnitOfWork, member: StaffMember) -> None:
     """Leaving today, or, for a joiner who has not started, on the day they were to start (outsider 15: such a one
-    could not be disabled or deleted)."""
-    commands.apply_leaving(uow, IDENTITY_PROVIDER, member.id, leaving_date=max(date.today(), member.start_date),
-                           reason=LEFT)
+    could not be disabled or deleted). A later leaving date HR recorded is brought forward: the provider's removal
+    always takes effect (outsider 21: a far-future date made it a 409)."""
+    on = max(date.today(), member.start_date)
+    if member.leaving_date is None:
+        commands.apply_leaving(uow, IDENTITY_PROVIDER, member.id, leaving_date=on, reason=LEFT)
+    else:
+        commands.bring_leaving_forward(uow, member, on, reason=LEFT)
 
 
 def _free(uow: UnitOfWork, identity: dict, own: uuid.UUID | None) -> None:

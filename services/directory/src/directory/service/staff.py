@@ -184,6 +184,16 @@ def apply_leaving(uow: UnitOfWork, principal: Principal, staff_id: uuid.UUID, *,
     return member
 
 
+def bring_leaving_forward(uow: UnitOfWork, member: StaffMember, on: date, *, reason: str) -> None:
+    """Someone already leaving, leaving sooner (the identity provider removed them): inside a unit of work."""
+    if member.leaving_date is None or member.leaving_date <= on:
+        return
+    before = member.leaving_date
+    member.leaving_date, member.leaving_reason = on, reason
+    uow.emit("staff.updated", {**member.snapshot(), "changed": ["leaving_date"]}, academy_id=member.academy_id)
+    uow.audit("staff.updated", "staff", member.id, {"leaving_date": [before, on], "leaving_reason": reason})
+
+
 def _unique_person(repo: DirectoryRepository, data: dict, own_id: uuid.UUID | None = None) -> None:
     if "email" in data:
         other = repo.staff_by_email(data["email"])

@@ -18,9 +18,9 @@ from ..adapters.repository import DirectoryRepository
 from ..adapters.scim import name_key
 from ..domain import staff_csv
 from .retention import erased_if_left_before
-from .roles import refuse_losing_the_last_trust_hr
+from .roles import refuse_losing_the_last_trust_hr, withdraw
 from .staff import EMAIL_IS_SIGN_IN
-from ..domain.model import DirectoryError, StaffMember, find_cycles
+from ..domain.model import LEFT_BY_IDENTITY_PROVIDER, DirectoryError, StaffMember, find_cycles
 
 
 @dataclass
@@ -202,8 +202,9 @@ def _move_leaving_date(repo: DirectoryRepository, member: StaffMember, on: date,
     if not trust_hr:
         raise DirectoryError(f"only trust HR can change the leaving date already recorded for {member.full_name} "
                              f"({member.leaving_date:%-d %B %Y})")
-    if repo.deprovisioned(member.id):
-        raise DirectoryError(f"the trust's identity provider deleted {member.full_name}: restore them there, not here")
+    if repo.deprovisioned(member.id) or member.leaving_reason == LEFT_BY_IDENTITY_PROVIDER:
+        raise DirectoryError(f"the trust's identity provider disabled or deleted {member.full_name}: restore them "
+                             "there, not here")
     if on < member.start_date or on < erased_after:
         raise DirectoryError(f"the leaving date {on:%-d %B %Y} is before {member.full_name} started, or so long ago "
                              "that their record would be anonymised at once: check the year")
@@ -256,8 +257,13 @@ def _apply(uow: UnitOfWork, plan, existing: dict[str, StaffMember], result: Impo
                 changed = None
             else:
                 changed = member.apply(values)
+                if "academy_id" in changed:  # HR for their academy was for the one they left (outsider 21)
+                    withdraw(uow, member, {"academy_hr"}, "moved to another academy")
             if row.leaving_date and member.leaving_date != row.leaving_date:
                 if member.leaving_date is None:
+                    if row.leaving_date < erased_after:  # as the API refuses it (outsider 21)
+                        raise DirectoryError(f"a leaving date before {erased_after:%-d %B %Y} is past the record's "
+                                             "retention, so the record would be anonymised at once: check the year")
                     refuse_losing_the_last_trust_hr(repo, member, "recording that they leave")
                     member.leave(row.leaving_date, LEFT_BY_IMPORT)
                     pending_events.append(("staff.left", member, {"reason": LEFT_BY_IMPORT}))
