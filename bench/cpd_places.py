@@ -300,35 +300,6 @@ def check_round(engine, tables, cohort_id, people: list, capacity: int, answers:
 
 # -- the measure --------------------------------------------------------------------------------------
 
-class _Server:
-    """A gunicorn process serving one of this module's apps, with the harness's settings for (a) and (e)."""
-
-    def __init__(self, app: str, env: dict, logfile: Path):
-        import http.client
-
-        self.port = harness.free_port()
-        self.proc = subprocess.Popen(
-            [harness.GUNICORN, "--pythonpath", str(harness.HERE), "--bind", f"127.0.0.1:{self.port}", "--workers", "1",
-             "--worker-class", "gthread", "--threads", "4", "--keep-alive", "5", "--timeout", "60",
-             "--log-level", "warning", f"cpd_places:{app}()"],
-            env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=logfile.open("ab"), cwd=str(harness.ROOT),
-            start_new_session=True)
-        self.stop = lambda: harness.Server.stop(self)
-        deadline = time.time() + 30
-        while True:
-            try:
-                c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
-                c.request("GET", "/healthz")
-                if c.getresponse().status == 200:
-                    return
-            except OSError:
-                pass
-            if self.proc.poll() is not None or time.time() > deadline:
-                self.stop()
-                raise RuntimeError(f"{app} did not start; see {logfile}:\n{logfile.read_text()[-3000:]}")
-            time.sleep(0.2)
-
-
 def tokens_for(people: list, private_key_file: Path) -> list[str]:
     """One freshly signed RS256 token per person (a new jti each time, so none is in the app's token cache)."""
     from datetime import datetime, timezone
@@ -386,8 +357,8 @@ def bench_places(engine_label: str, database_url: str, tmp: Path, rounds: int) -
     results: dict[str, list] = {"cpd": [], "bare": []}
     servers = {}
     try:
-        servers["cpd"] = _Server("cpd_app", env, tmp / f"cpd-{engine_label}.log")
-        servers["bare"] = _Server("bare_app", env, tmp / f"bare-{engine_label}.log")
+        servers["cpd"] = harness.Server("cpd_app", env, tmp / f"cpd-{engine_label}.log", module="cpd_places")
+        servers["bare"] = harness.Server("bare_app", env, tmp / f"bare-{engine_label}.log", module="cpd_places")
         # Warm-up (imports, first connections, caches): 100 people into a 30-place cohort, checked too.
         warm = people[:WARM_PEOPLE]
         cohort_id = new_cohort(engine, tables, programme_id, "warm-up")

@@ -130,7 +130,7 @@ def free_port() -> int:
 
 class Server:
     """A gunicorn process serving one of bench/wsgi_apps.py's apps (the same settings for both), or of
-    another module in bench/ (`module`, e.g. wellbeing_seed for (g) and (h))."""
+    another module in bench/ (`module`, e.g. wellbeing_seed for (g) and (h), cpd_places for (f))."""
 
     def __init__(self, app: str, env: dict, logfile: Path, module: str = "wsgi_apps"):
         self.port = free_port()
@@ -154,6 +154,7 @@ class Server:
             except OSError:
                 pass
             if self.proc.poll() is not None or time.time() > deadline:
+                self.stop()
                 raise RuntimeError(f"{app} did not start; see {logfile}:\n{logfile.read_text()[-3000:]}")
             time.sleep(0.2)
 

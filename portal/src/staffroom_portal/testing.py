@@ -69,6 +69,20 @@ def page_width(page: Page) -> int:
     return page.evaluate("document.documentElement.scrollWidth")
 
 
+def add_long_programme(page: Page, title: str) -> None:
+    """As academy HR, a free trust course whose title (and 200-letter provider) no line can break: the long unbroken
+    text outsiders used to widen pages (issue 20)."""
+    sign_in(page, suggested="academy HR")
+    page.goto("/hr/cpd/programmes/new")
+    page.get_by_label("Kind").select_option(label="Course run by the trust")
+    page.get_by_label("Title").fill(title)
+    page.get_by_label("Provider").fill("P" * 200)
+    page.get_by_label("How it is taught").select_option(label="In person")
+    page.get_by_label("Cost a place, in pounds").fill("0")
+    page.get_by_role("button", name="Add the programme").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+
+
 def accessibility_violations(page: Page) -> list[dict]:
     """axe-core's serious and critical findings against WCAG 2.0–2.2 A and AA on the page as it stands."""
     from axe_playwright_python.sync_playwright import Axe

@@ -7,7 +7,7 @@ import time
 
 from playwright.sync_api import expect
 
-from staffroom_portal.testing import accessibility_violations, sign_in, page_width
+from staffroom_portal.testing import accessibility_violations, add_long_programme, page_width, sign_in
 
 HEADER = "Staff ID,Forename,Surname,Work Email,School URN,Staff Category,Job Title,FTE,Employment Start\n"
 
@@ -382,15 +382,7 @@ def test_long_unbroken_text_in_the_audit_log_fits_and_is_measured_styled_on_a_sl
     audit log holds a programme's 200-letter provider (and title): page_width measures the page as it is shown,
     where that text wraps."""
     title = ("Auditing" + "x" * 180 + str(int(time.time())))[:200]
-    sign_in(page, suggested="academy HR")
-    page.goto("/hr/cpd/programmes/new")
-    page.get_by_label("Kind").select_option(label="Course run by the trust")
-    page.get_by_label("Title").fill(title)
-    page.get_by_label("Provider").fill("P" * 200)
-    page.get_by_label("How it is taught").select_option(label="In person")
-    page.get_by_label("Cost a place, in pounds").fill("0")
-    page.get_by_role("button", name="Add the programme").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    add_long_programme(page, title)
     for width in (1366, 375):
         page.set_viewport_size({"width": width, "height": 800})
         sign_in(page, suggested="trust HR")

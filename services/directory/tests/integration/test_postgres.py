@@ -171,50 +171,71 @@ def test_two_requests_for_ones_own_data_sent_at_once_open_one_on_postgresql(app,
     assert statuses.count(201) == 1 and set(statuses) == {201, 409}, statuses
 
 
-def test_two_trust_hr_withdrawing_each_others_access_at_once_leave_one_of_them(app, client, trust_hr, tokens):
-    """Outsider 18: on PostgreSQL two trust HR withdrawing each other's access at the same moment both saw the other
-    still there, and the trust was left with nobody holding trust HR. The grants are now locked while counted."""
+def _hr_pair(client, trust_hr, academy_id, code: str) -> list[uuid.UUID]:
+    """Two new HR officers at the academy, each holding trust HR, and nobody else holding it."""
+    from directory.service.roles import set_roles
+    from staffroom_shared.principal import Principal
+
+    pair = [uuid.UUID(client.post("/staff", headers=trust_hr, json={
+        "staff_code": f"{code}-{n}", "academy_id": academy_id, "first_name": name, "last_name": "Race",
+        "email": f"{name.lower()}.{code.lower()}@oaktrust.example", "staff_type": "support", "post": "HR Officer",
+        "start_date": "2020-09-01"}).get_json()["id"]) for n, name in enumerate(("Jade", "Uma"))]
+    context = client.application.extensions["staffroom"]
+    with context.engine.begin() as conn:
+        conn.execute(text("DELETE FROM role_grants WHERE role = 'trust_hr'"))
+    setup = Principal(staff_id=None, roles=frozenset({"trust_hr", "service"}), academy_id=None, subject="test")
+    for staff_id in pair:
+        set_roles(context.uow(actor="test"), setup, staff_id, ["trust_hr"])
+    return pair
+
+
+def _at_once(*actions) -> list[str]:
+    """Run the actions in threads released together: "done", or the name of the error each raised."""
     import threading
 
+    start, outcomes = threading.Barrier(len(actions)), []
+
+    def run(action) -> None:
+        start.wait()
+        try:
+            action()
+            outcomes.append("done")
+        except Exception as exc:  # noqa: BLE001 - the refusal is what is counted
+            outcomes.append(type(exc).__name__)
+
+    threads = [threading.Thread(target=run, args=(action,)) for action in actions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return sorted(outcomes)
+
+
+def _trust_hr_staying(context) -> int:
+    with context.engine.connect() as conn:
+        return conn.execute(text("SELECT count(*) FROM role_grants g JOIN staff s ON s.id = g.staff_id "
+                                 "WHERE g.role = 'trust_hr' AND s.leaving_date IS NULL")).scalar()
+
+
+def test_two_trust_hr_withdrawing_each_others_access_at_once_leave_one_of_them(app, client, trust_hr):
+    """Outsider 18: on PostgreSQL two trust HR withdrawing each other's access at the same moment both saw the other
+    still there, and the trust was left with nobody holding trust HR. The grants are now locked while counted."""
     from directory.service.roles import set_roles
     from staffroom_shared.principal import Principal
 
     academy = client.post("/academies", headers=trust_hr, json={
         "name": "Ash Academy", "urn": "149901", "phase": "primary"}).get_json()
-    pair = [client.post("/staff", headers=trust_hr, json={
-        "staff_code": f"HR-RACE-{n}", "academy_id": academy["id"], "first_name": name, "last_name": "Race",
-        "email": f"{name.lower()}.race@oaktrust.example", "staff_type": "support", "post": "HR Officer",
-        "start_date": "2020-09-01"}).get_json() for n, name in enumerate(("Jade", "Uma"))]
-    ids = [uuid.UUID(p["id"]) for p in pair]
     context = app.extensions["staffroom"]
-    as_person = [Principal(staff_id=i, roles=frozenset({"trust_hr"}), academy_id=None, subject=str(i)) for i in ids]
-    for _ in range(10):
-        for staff_id in ids:  # both hold trust HR, and nobody else does
-            set_roles(context.uow(actor="test"), as_person[0], staff_id, ["trust_hr"])
-        start, outcomes = threading.Barrier(2), []
-
-        def withdraw(me: int) -> None:
-            start.wait()
-            try:
-                set_roles(context.uow(actor="test"), as_person[me], ids[1 - me], [])
-                outcomes.append("withdrawn")
-            except Exception as exc:  # noqa: BLE001 - the refusal is what is counted
-                outcomes.append(type(exc).__name__)
-
-        threads = [threading.Thread(target=withdraw, args=(me,)) for me in (0, 1)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=30)
-        with context.engine.connect() as conn:
-            holders = conn.execute(text("SELECT count(*) FROM role_grants WHERE role = 'trust_hr'")).scalar()
-        assert holders == 1, outcomes
-        assert sorted(outcomes) == ["Conflict", "withdrawn"], outcomes
+    for attempt in range(10):
+        ids = _hr_pair(client, trust_hr, academy["id"], f"HR-RACE-{attempt}")
+        me = [Principal(staff_id=i, roles=frozenset({"trust_hr"}), academy_id=None, subject=str(i)) for i in ids]
+        outcomes = _at_once(lambda: set_roles(context.uow(actor="test"), me[0], ids[1], []),
+                            lambda: set_roles(context.uow(actor="test"), me[1], ids[0], []))
+        assert _trust_hr_staying(context) == 1 and outcomes == ["Conflict", "done"], outcomes
 
 
 def test_recording_one_trust_hr_leaving_while_the_other_is_withdrawn_leaves_one_staying(app, client, trust_hr):
     """Outsider 20: on PostgreSQL a leaving and a withdrawal at once each saw the other trust HR still staying."""
-    import threading
     from datetime import date, timedelta
 
     from directory.service.roles import set_roles
@@ -226,36 +247,9 @@ def test_recording_one_trust_hr_leaving_while_the_other_is_withdrawn_leaves_one_
     hr = Principal(staff_id=None, roles=frozenset({"trust_hr", "service"}), academy_id=None, subject="test")
     context = app.extensions["staffroom"]
     for attempt in range(8):
-        pair = [uuid.UUID(client.post("/staff", headers=trust_hr, json={
-            "staff_code": f"HR-LEAVE-{attempt}-{n}", "academy_id": academy["id"], "first_name": name,
-            "last_name": "Leaving", "email": f"{name.lower()}.leaving.{attempt}@oaktrust.example",
-            "staff_type": "support", "post": "HR Officer", "start_date": "2020-09-01"}).get_json()["id"])
-            for n, name in enumerate(("Jade", "Rhys"))]
-        with context.engine.begin() as conn:  # only these two hold trust HR
-            conn.execute(text("DELETE FROM role_grants WHERE role = 'trust_hr'"))
-        for staff_id in pair:
-            set_roles(context.uow(actor="test"), hr, staff_id, ["trust_hr"])
-        start, outcomes = threading.Barrier(2), []
-
-        def act(which: int) -> None:
-            start.wait()
-            try:
-                if which == 0:
-                    record_leaver(context.uow(actor="test"), hr, pair[0], leaving_date=date.today() - timedelta(days=1),
-                                  reason="Left")
-                else:
-                    set_roles(context.uow(actor="test"), hr, pair[1], [])
-                outcomes.append("done")
-            except Exception as exc:  # noqa: BLE001 - the refusal is what is counted
-                outcomes.append(type(exc).__name__)
-
-        threads = [threading.Thread(target=act, args=(which,)) for which in (0, 1)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=30)
-        with context.engine.connect() as conn:
-            staying = conn.execute(text(
-                "SELECT count(*) FROM role_grants g JOIN staff s ON s.id = g.staff_id "
-                "WHERE g.role = 'trust_hr' AND s.leaving_date IS NULL")).scalar()
-        assert staying == 1 and sorted(outcomes) == ["Conflict", "done"], outcomes
+        jade, uma = _hr_pair(client, trust_hr, academy["id"], f"HR-LEAVE-{attempt}")
+        outcomes = _at_once(
+            lambda: record_leaver(context.uow(actor="test"), hr, jade, leaving_date=date.today() - timedelta(days=1),
+                                  reason="Left"),
+            lambda: set_roles(context.uow(actor="test"), hr, uma, []))
+        assert _trust_hr_staying(context) == 1 and outcomes == ["Conflict", "done"], outcomes
