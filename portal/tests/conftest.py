@@ -34,6 +34,13 @@ class GoogleTrust:
     provider: Provider
     app: object  # the portal
     people: dict[str, dict]
+    directory: object = None  # the directory's test client
+    hr: dict | None = None  # a service token with trust HR, for the directory
+
+    def record_leaving(self, staff_id: str, on) -> None:
+        answer = self.directory.post(f"/staff/{staff_id}/leaving", headers=self.hr,
+                                     json={"leaving_date": str(on), "reason": "Moving on"})
+        assert answer.status_code == 200, answer.json
 
 
 @pytest.fixture
@@ -67,6 +74,6 @@ def google_trust(tmp_path, portal_db):
     portal = create_app(config, backend=Backend(transport=httpx.WSGITransport(app=suite)), environ={
         "OIDC_ISSUER": provider.issuer, "OIDC_CLIENT_ID": CLIENT_ID, "OIDC_CLIENT_SECRET": CLIENT_SECRET,
         "OIDC_FORWARD": "exchange", "OIDC_PROVIDER_NAME": "Google"})
-    yield GoogleTrust(provider, portal, people)
+    yield GoogleTrust(provider, portal, people, api, hr)
     provider.server.shutdown()
     directory.extensions["staffroom"].engine.dispose()

@@ -213,6 +213,24 @@ def test_with_google_the_data_protection_officer_reads_who_has_access_but_opens_
     assert "Give someone access" not in page
 
 
+def test_with_google_who_has_access_says_who_is_leaving_and_where_each_person_works(google_trust):
+    """Outsider 22: someone leaving next term showed as plain trust HR, so refusing to withdraw the other one's
+    looked wrong; and the list to give access from did not say which academy each person is in."""
+    client = google_trust.app.test_client()
+    google_trust.provider.id_claims["email"] = google_trust.people["Amira"]["email"]
+    _sign_in(client, "/hr/access")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/hr/access").get_data(as_text=True)).group(1)
+    client.post("/hr/access", data={"csrf_token": token, "staff_id": google_trust.people["Ben"]["id"],
+                                    "roles": ["trust_hr"]})
+    from datetime import date, timedelta
+
+    leaving = date.today() + timedelta(days=90)
+    google_trust.record_leaving(google_trust.people["Ben"]["id"], leaving)
+    page = client.get("/hr/access").get_data(as_text=True)
+    assert f"(leaving on {leaving.day} {leaving:%B %Y}: does not count as the trust keeping this access)" in page
+    assert "Ben Owen, Class Teacher, Oak Primary Academy" in page
+
+
 def test_with_google_a_member_of_staff_has_no_hr_pages(google_trust):
     client = google_trust.app.test_client()
     google_trust.provider.id_claims["email"] = google_trust.people["Ben"]["email"]

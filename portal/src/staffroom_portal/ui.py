@@ -83,10 +83,16 @@ def fields(*names: str, blanks_as_none: bool = True, **conversions) -> dict:
     return out
 
 
-def staff_options(staff: list[dict], leave_out: str | None = None) -> list[tuple[str, str]]:
-    """Members of staff as a select's options, "First Last, Post", by surname (for choosing one of them)."""
-    return [(p["id"], f"{p['first_name']} {p['last_name']}, {p['post']}")
-            for p in sorted(staff, key=lambda p: (p["last_name"], p["first_name"])) if p["id"] != leave_out]
+def staff_options(staff: list[dict], leave_out: str | None = None,
+                  academies: dict[str, str] | None = None) -> list[tuple[str, str]]:
+    """Members of staff as a select's options, "First Last, Post", by surname (for choosing one of them); with
+    `academies` (names by id), "First Last, Post, Academy"."""
+    def said(p: dict) -> str:
+        where = f", {academies.get(p['academy_id'], 'another academy')}" if academies is not None else ""
+        return f"{p['first_name']} {p['last_name']}, {p['post']}{where}"
+
+    return [(p["id"], said(p)) for p in sorted(staff, key=lambda p: (p["last_name"], p["first_name"]))
+            if p["id"] != leave_out]
 
 
 def readable(text: str) -> str:

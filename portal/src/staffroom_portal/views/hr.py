@@ -602,13 +602,14 @@ def access():
     if not roles_given_here():
         return render_template("hr/access.html", holders=None)
     calls = api()
+    names = {a["id"]: a["name"] for a in calls.get("/api/directory/academies")}  # every one, for the DPO too
     holders = sorted(({**h, "access": said(h["roles"]), "left": h.get("leaving_date") and h["leaving_date"] < str(today())}
                       for h in calls.get("/api/directory/roles")),
                      key=lambda h: h["name"].split()[::-1])
-    return render_template("hr/access.html", holders=holders, role_words=ROLE_WORDS,
-                           names={a["id"]: a["name"] for a in calls.get("/api/directory/academies")},  # every one
-                           options=staff_options(calls.all_pages("/api/directory/staff", current=True))
-                           if user().has_role("trust_hr") else [])
+    # "HR for their academy" depends on where someone works: the list says it (outsider 22)
+    options = staff_options(calls.all_pages("/api/directory/staff", current=True), academies=names) \
+        if user().has_role("trust_hr") else []
+    return render_template("hr/access.html", holders=holders, role_words=ROLE_WORDS, names=names, options=options)
 
 
 @blp.post("/access")

@@ -399,3 +399,16 @@ def test_the_identity_providers_removal_takes_effect_over_a_later_leaving_date_a
     again = client.post("/imports/staff", headers={**granted_hr, "Content-Type": "text/csv"}, data=_csv(
         f"S3,Tom,Taylor,{trust.teacher['email']},140001,teaching,Teacher of Maths,2019-09-01,{far}"))
     assert again.status_code == 422 and "identity provider disabled or deleted Tom Taylor" in again.json["errors"][0]["detail"]
+
+
+def test_someone_hr_recorded_as_left_and_the_identity_provider_then_disabled_stays_left(client, trust, granted_hr, db):
+    """Outsider 22: the provider's disable of someone already recorded as left left no trace, so an import could
+    bring them back while the provider thought them disabled."""
+    from directory.service.scim import reprovision
+
+    assert client.post(f"/staff/{trust.teacher['id']}/leaving", headers=granted_hr, json={
+        "leaving_date": str(date.today() - timedelta(days=6)), "reason": "Resigned"}).status_code == 200
+    reprovision(db.context.uow(actor="identity-provider"), uuid.UUID(trust.teacher["id"]), {}, {}, False, date.today())
+    back = client.post("/imports/staff", headers={**granted_hr, "Content-Type": "text/csv"}, data=_csv(
+        f"S3,Tom,Taylor,{trust.teacher['email']},140001,teaching,Teacher of Maths,2019-09-01,2027-12-31"))
+    assert back.status_code == 422 and "identity provider disabled or deleted Tom Taylor" in back.json["errors"][0]["detail"]

@@ -59,7 +59,7 @@ def test_alembic_builds_the_schema_on_postgresql(app, pg_url):
     engine = create_engine(pg_url)
     try:
         with engine.connect() as conn:
-            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0008"
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0009"
         names = set(inspect(engine).get_table_names())
         assert {"academies", "staff", "outbox", "inbox", "audit_log", "checked_imports"} <= names
         assert "erased_on" in {c["name"] for c in inspect(engine).get_columns("staff")}

@@ -82,6 +82,8 @@ scim_links = Table(  # the identity provider's own id and name for a person, and
     Column("user_name", String(254), nullable=True, unique=True),  # its sign-in name (UPN), if not the work email
     Column("user_name_key", String(254), nullable=True, unique=True),  # the name as compared (adapters.scim.name_key)
     Column("deprovisioned_on", Date, nullable=True),  # SCIM DELETE: the record stays (retention), SCIM sees no more
+    # SCIM active false (Entra's first step in removing someone): from then only the provider brings them back
+    Column("disabled_on", Date, nullable=True),
 )
 
 role_grants = Table(  # who trust HR gave a role beyond member of staff (domain.model.ROLE_NAMES), by whom, when

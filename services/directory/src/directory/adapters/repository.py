@@ -90,10 +90,11 @@ class DirectoryRepository:
                    staff_table.c.leaving_date.is_(None))
             .order_by(role_grants.c.staff_id).with_for_update(of=[role_grants, staff_table])))
 
-    def deprovisioned(self, staff_id: uuid.UUID) -> bool:
-        """Whether the identity provider deleted this person over SCIM."""
-        return self.session.scalar(select(scim_links.c.deprovisioned_on).where(scim_links.c.staff_id == staff_id)) \
-            is not None
+    def removed_by_identity_provider(self, staff_id: uuid.UUID) -> bool:
+        """Whether the identity provider disabled or deleted this person over SCIM."""
+        link = self.session.execute(select(scim_links.c.deprovisioned_on, scim_links.c.disabled_on)
+                                    .where(scim_links.c.staff_id == staff_id)).first()
+        return link is not None and (link.deprovisioned_on is not None or link.disabled_on is not None)
 
     def set_roles(self, staff_id: uuid.UUID, roles: set[str], *, by: str, at) -> None:
         self.session.execute(role_grants.delete().where(role_grants.c.staff_id == staff_id,

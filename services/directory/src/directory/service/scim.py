@@ -45,7 +45,7 @@ def provision(uow: UnitOfWork, data: dict, identity: dict, active: bool = True) 
         _free(uow, identity, None)
 
     def link(member: StaffMember) -> None:
-        _upsert(uow, member.id, **identity)
+        _upsert(uow, member.id, **identity, **({} if active else {"disabled_on": date.today()}))
         if not active:
             _leave(uow, member)
 
@@ -71,7 +71,9 @@ def reprovision(uow: UnitOfWork, staff_id: uuid.UUID, changes: dict, identity: d
             member = commands.apply_update(uow, IDENTITY_PROVIDER, staff_id, changes)
         if active is False and was_active:
             _leave(uow, member)
-        _upsert(uow, staff_id, **identity)
+        # Disabled, even someone HR had already recorded as leaving: only the provider brings them back (outsider 22).
+        disabled = {"disabled_on": today} if active is False and not (link and link.disabled_on) else {}
+        _upsert(uow, staff_id, **identity, **disabled)
         uow.commit()
 
 

@@ -202,7 +202,7 @@ def _move_leaving_date(repo: DirectoryRepository, member: StaffMember, on: date,
     if not trust_hr:
         raise DirectoryError(f"only trust HR can change the leaving date already recorded for {member.full_name} "
                              f"({member.leaving_date:%-d %B %Y})")
-    if repo.deprovisioned(member.id) or member.leaving_reason == LEFT_BY_IDENTITY_PROVIDER:
+    if repo.removed_by_identity_provider(member.id) or member.leaving_reason == LEFT_BY_IDENTITY_PROVIDER:
         raise DirectoryError(f"the trust's identity provider disabled or deleted {member.full_name}: restore them "
                              "there, not here")
     if on < member.start_date or on < erased_after:
