@@ -142,30 +142,10 @@ class Server:
             env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=logfile.open("ab"), cwd=str(ROOT),
             start_new_session=True,
         )
-        deadline = time.time() + 30
-        while True:
-            try:
-                import http.client
-
-                c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
-                c.request("GET", "/healthz")
-                if c.getresponse().status == 200:
-                    return
-            except OSError:
-                pass
-            if self.proc.poll() is not None or time.time() > deadline:
-                self.stop()
-                raise RuntimeError(f"{app} did not start; see {logfile}:\n{logfile.read_text()[-3000:]}")
-            time.sleep(0.2)
+        wait_healthy(self, "/healthz", app, logfile, timeout=30)
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
+        stop_group(self.proc, grace=10)
 
 
 def school_year_today():
@@ -174,3 +154,34 @@ def school_year_today():
 
     today = date.today()
     return (today.year if today.month >= 9 else today.year - 1), today
+
+
+def wait_healthy(server, path: str, what: str, logfile: Path, timeout: float) -> None:
+    """Until GET `path` on the server's port answers 200; a process that exits, or is not up within `timeout`
+    seconds, is stopped, and the tail of its log raised."""
+    import http.client
+
+    deadline = time.time() + timeout
+    while True:
+        try:
+            c = http.client.HTTPConnection("127.0.0.1", server.port, timeout=2)
+            c.request("GET", path)
+            if c.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        if server.proc.poll() is not None or time.time() > deadline:
+            server.stop()
+            raise RuntimeError(f"{what} did not start; see {logfile}:\n{logfile.read_text()[-3000:]}")
+        time.sleep(0.2)
+
+
+def stop_group(proc: subprocess.Popen, grace: float) -> None:
+    """SIGTERM the process's group, then SIGKILL after `grace` seconds."""
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(grace)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()

@@ -168,13 +168,19 @@ def test_with_google_an_account_staffroom_does_not_know_is_told_why_in_words(goo
     assert "prompt=select_account" in choose.headers["Location"]
 
 
-def test_with_google_giving_access_adds_to_what_they_have_and_an_unknown_role_changes_nothing(google_trust):
-    """Outsider 18: "Give access" replaced what someone had; a made-up role was dropped, and saving it withdrew
-    everything."""
+def _as_trust_hr(google_trust):
+    """Amira, trust HR, signed in with Google on Who has access: her client and the page's form token."""
     client = google_trust.app.test_client()
     google_trust.provider.id_claims["email"] = google_trust.people["Amira"]["email"]
     _sign_in(client, "/hr/access")
     token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/hr/access").get_data(as_text=True)).group(1)
+    return client, token
+
+
+def test_with_google_giving_access_adds_to_what_they_have_and_an_unknown_role_changes_nothing(google_trust):
+    """Outsider 18: "Give access" replaced what someone had; a made-up role was dropped, and saving it withdrew
+    everything."""
+    client, token = _as_trust_hr(google_trust)
     ben = google_trust.people["Ben"]["id"]
 
     def give(*roles):
@@ -196,10 +202,7 @@ def test_with_google_giving_access_adds_to_what_they_have_and_an_unknown_role_ch
 
 
 def test_with_google_the_data_protection_officer_reads_who_has_access_but_opens_no_hr_record(google_trust):
-    client = google_trust.app.test_client()
-    google_trust.provider.id_claims["email"] = google_trust.people["Amira"]["email"]
-    _sign_in(client, "/hr/access")
-    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/hr/access").get_data(as_text=True)).group(1)
+    client, token = _as_trust_hr(google_trust)
     client.post("/hr/access", data={"csrf_token": token, "staff_id": google_trust.people["Ben"]["id"],
                                     "roles": ["dpo"]})
     officer = google_trust.app.test_client()
@@ -216,10 +219,7 @@ def test_with_google_the_data_protection_officer_reads_who_has_access_but_opens_
 def test_with_google_who_has_access_says_who_is_leaving_and_where_each_person_works(google_trust):
     """Outsider 22: someone leaving next term showed as plain trust HR, so refusing to withdraw the other one's
     looked wrong; and the list to give access from did not say which academy each person is in."""
-    client = google_trust.app.test_client()
-    google_trust.provider.id_claims["email"] = google_trust.people["Amira"]["email"]
-    _sign_in(client, "/hr/access")
-    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/hr/access").get_data(as_text=True)).group(1)
+    client, token = _as_trust_hr(google_trust)
     client.post("/hr/access", data={"csrf_token": token, "staff_id": google_trust.people["Ben"]["id"],
                                     "roles": ["trust_hr"]})
     from datetime import date, timedelta
