@@ -55,14 +55,9 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-PY = sys.executable
-GUNICORN = str(Path(PY).with_name("gunicorn"))
-PG_ADMIN_URL = os.environ.get("BENCH_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-AMQP_URL = os.environ.get("BENCH_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672//")
+from harness import AMQP_URL, GUNICORN, HERE, PG_ADMIN_URL, PY, ROOT, RUN_ID  # noqa: E402,F401 - bench/ is on the path
+
 RABBITMQCTL = os.environ.get("BENCH_RABBITMQCTL", "rabbitmqctl")
-RUN_ID = uuid.uuid4().hex[:8]
 SERVICES = ["directory", "appraisal", "cpd", "wellbeing", "notifications", "targets"]
 CONSUMERS = SERVICES[1:]
 ISSUER, AUDIENCE, KID = "https://idp.load.invalid/", "api://staffroom", "staffroom-dev"
