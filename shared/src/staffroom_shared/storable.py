@@ -75,6 +75,20 @@ class DateTime(fields.DateTime):
         return moment
 
 
+class Amount(fields.Decimal):
+    """A sum of money (or any decimal sent as a string), as the OpenAPI document says it (app.py): digits, a point and
+    more digits if any; no exponent, and never below zero even by a hair. fields.Decimal took "-6.5e-122" and rounded
+    it to -0.00, which Range(min=0) let through (schemathesis, issue 22's run)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str) and not re.fullmatch(r"\s*-?\d+(\.\d+)?\s*", value):
+            raise ValidationError("a number of pounds and pence such as 250 or 250.00, without an exponent")
+        amount = super()._deserialize(value, attr, data, **kwargs)
+        if amount is not None and amount.is_signed():
+            raise ValidationError("cannot be below zero")
+        return amount
+
+
 class AwareDateTime(fields.AwareDateTime, DateTime):
     """A moment with its offset, on a day between 1900 and 2100."""
 

@@ -12,6 +12,8 @@ import pytest
     ({"title": "x", "kind": "webinar", "provider": "x", "delivery_mode": "online", "cost": "1"}, "#/kind"),
     ({"title": "x", "kind": "internal_course", "provider": "x", "delivery_mode": "online", "cost": "-1"}, "#/cost"),
     ({"title": "x", "kind": "internal_course", "provider": "x", "delivery_mode": "online", "cost": "abc"}, "#/cost"),
+    ({"title": "x", "kind": "internal_course", "provider": "x", "delivery_mode": "online", "cost": -1e-9}, "#/cost"),
+    ({"title": "x", "kind": "internal_course", "provider": "x", "delivery_mode": "online", "cost": "2e3"}, "#/cost"),
     ({"title": "x", "kind": "npq", "npq": "NPQXYZ", "provider": "x", "delivery_mode": "online", "cost": "1"}, "#/npq"),
     ({"title": "x", "kind": "internal_course", "provider": "x", "delivery_mode": "online", "cost": "1",
       "colour": "red"}, "#/colour"),
@@ -102,6 +104,8 @@ def test_a_bad_repayment_schedule_is_422(client, trust, problem, unchanged, sche
                                           "repayment_schedule": schedule}, headers=trust.trust_hr.headers), 422)
 
 
-@pytest.mark.parametrize("query", ["kind=webinar", "min_cost=10&max_cost=5", "colour=red", "page=0"])
+@pytest.mark.parametrize("query", ["kind=webinar", "min_cost=10&max_cost=5", "colour=red", "page=0",
+                                   # a hair below zero rounded to -0.00, and an exponent, were taken (fuzzing, issue 22)
+                                   "max_cost=-6.571486955081992e-122", "max_cost=1e2", "min_cost=-0.001"])
 def test_a_bad_catalogue_filter_is_422(client, trust, problem, query):
     problem(client.get(f"/programmes?{query}", headers=trust.teacher.headers), 422)

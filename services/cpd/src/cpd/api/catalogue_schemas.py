@@ -1,7 +1,7 @@
 """Request and response schemas for the catalogue, enrolments, agreements and spend (they also make the OpenAPI)."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from staffroom_shared.storable import Date, one_line
+from staffroom_shared.storable import Amount, Date, one_line
 
 from ..domain.model import NPQS, DeliveryMode, EnrolmentStatus, ProgrammeKind
 
@@ -20,7 +20,7 @@ class ProgrammeSchema(Schema):
     kind = _enum(ProgrammeKind, required=True)
     provider = fields.String(required=True, validate=SHORT)
     delivery_mode = _enum(DeliveryMode, required=True)
-    cost = fields.Decimal(required=True, **MONEY, metadata={"description": "per place, in pounds"})
+    cost = Amount(required=True, **MONEY, metadata={"description": "per place, in pounds"})
     academy_id = fields.UUID(load_default=None, allow_none=True, metadata={"description": "null: offered trust-wide"})
     description = fields.String(load_default="", validate=TEXT)
     duration = fields.String(load_default="", validate=validate.Length(max=100), metadata={"example": "18 months"})
@@ -38,7 +38,7 @@ class ProgrammeUpdateSchema(Schema):
     kind = _enum(ProgrammeKind)
     provider = fields.String(validate=SHORT)
     delivery_mode = _enum(DeliveryMode)
-    cost = fields.Decimal(**MONEY)
+    cost = Amount(**MONEY)
     description = fields.String(validate=TEXT)
     duration = fields.String(validate=validate.Length(max=100))
     tags = fields.List(fields.String(validate=validate.Length(min=1, max=60)), validate=validate.Length(max=20))
@@ -59,8 +59,8 @@ class ProgrammeQuerySchema(Schema):
     tag = fields.String(validate=validate.Length(min=1, max=60))
     npq = fields.String(validate=validate.OneOf(list(NPQS)))
     delivery_mode = _enum(DeliveryMode)
-    min_cost = fields.Decimal(**MONEY)
-    max_cost = fields.Decimal(**MONEY)
+    min_cost = Amount(**MONEY)
+    max_cost = Amount(**MONEY)
     academy_id = fields.UUID(metadata={"description": "offered by this academy"})
     trust_wide = fields.Boolean()
     include_inactive = fields.Boolean(load_default=False, metadata={"description": "HR only"})
@@ -197,9 +197,9 @@ def _check_band(band):
 
 
 class SettingsSchema(Schema):
-    approval_threshold = fields.Decimal(required=True, **MONEY,
+    approval_threshold = Amount(required=True, **MONEY,
                                         metadata={"description": "above this, HR approves after the line manager"})
-    agreement_threshold = fields.Decimal(required=True, **MONEY,
+    agreement_threshold = Amount(required=True, **MONEY,
                                          metadata={"description": "at or above this, a training agreement first"})
     repayment_schedule = fields.List(
         fields.List(fields.Integer(strict=True, validate=validate.Range(min=0, max=1200)), validate=_check_band),
@@ -209,7 +209,7 @@ class SettingsSchema(Schema):
 class BudgetSchema(Schema):
     academy_id = fields.UUID(dump_only=True)
     year_starting = fields.Integer(dump_only=True)
-    amount = fields.Decimal(required=True, **MONEY)
+    amount = Amount(required=True, **MONEY)
 
 
 class BudgetQuerySchema(Schema):

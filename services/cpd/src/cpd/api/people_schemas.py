@@ -1,6 +1,6 @@
 """Schemas for development plans and future leaders: the same classes validate input and document the API."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
-from staffroom_shared.storable import Date
+from staffroom_shared.storable import Amount, Date
 
 from ..domain.model import NominationStatus, PlanItemSource, PlanItemStatus, SecondmentStatus
 
@@ -70,9 +70,9 @@ class SecondmentSchema(Schema):
     starts_on = Date(required=True)
     ends_on = Date(required=True, metadata={"description": "a fixed term: after starts_on"})
     substantive_post_kept = fields.Boolean(load_default=True)
-    recharge_amount = fields.Decimal(places=2, as_string=True, load_default="0.00",
-                                     validate=validate.Range(min=0, max=1_000_000),
-                                     metadata={"description": "what the host academy pays the home academy"})
+    recharge_amount = Amount(places=2, as_string=True, load_default="0.00",
+                            validate=validate.Range(min=0, max=1_000_000),
+                            metadata={"description": "what the host academy pays the home academy"})
     status = _enum(SecondmentStatus, dump_only=True)
 
 
