@@ -13,6 +13,7 @@ uploaded files, JSON bodies (member names and values, however deep) and any othe
 """
 from __future__ import annotations
 
+import decimal
 import json
 import re
 from urllib.parse import unquote_to_bytes
@@ -78,14 +79,14 @@ class DateTime(fields.DateTime):
 class Amount(fields.Decimal):
     """A sum of money (or any decimal sent as a string), as the OpenAPI document says it (app.py): digits, a point and
     more digits if any; no exponent, and never below zero even by a hair. fields.Decimal took "-6.5e-122" and rounded
-    it to -0.00, which Range(min=0) let through (schemathesis, issue 22's run)."""
+    it to -0.00, which Range(min=0) let through (schemathesis, issue 22's run): unrounded, the range sees it."""
 
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, str) and not re.fullmatch(r"\s*-?\d+(\.\d+)?\s*", value):
             raise ValidationError("a number of pounds and pence such as 250 or 250.00, without an exponent")
         amount = super()._deserialize(value, attr, data, **kwargs)
-        if amount is not None and amount.is_signed():
-            raise ValidationError("cannot be below zero")
+        if amount is not None and amount.is_signed() and amount == 0:
+            return decimal.Decimal(str(value))  # a hair below zero: the field's range refuses it, in its own words
         return amount
 
 
