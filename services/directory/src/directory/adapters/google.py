@@ -73,7 +73,7 @@ class GoogleSignIn:
             raise ConfigError("directory: SIGN_IN_TOKEN_MINUTES is a whole number of minutes from 5 to 720")
         sign_in = cls(client_id=client_id, domains=domains, signing_key=signing_key, issuer=config.jwt_issuer,
                       audience=config.jwt_audience, lifetime=timedelta(minutes=minutes),
-                      google_issuers=tuple(filter(None, (get("GOOGLE_ISSUER"),))) or GOOGLE_ISSUERS,
+                      google_issuers=(get("GOOGLE_ISSUER"),) if get("GOOGLE_ISSUER") else GOOGLE_ISSUERS,
                       google_jwks_url=get("GOOGLE_JWKS_URL", GOOGLE_JWKS_URL))
         try:
             sign_in.kid  # noqa: B018 - a key that does not load is a configuration error, found at start
