@@ -29,6 +29,7 @@ class ServiceContext:
     metadata: MetaData
     engine: Engine
     bus_factory: Callable[[], Bus] = field(repr=False, default=None)
+    unit_of_work: type[UnitOfWork] = UnitOfWork  # the service's own, with its repositories and contracts
 
     @cached_property
     def sessions(self) -> sessionmaker:
@@ -49,8 +50,10 @@ class ServiceContext:
         return (self.bus_factory or (lambda: connect(self.config.bus_url)))()
 
     def uow(self, actor: str = "system") -> UnitOfWork:
-        return UnitOfWork(self.sessions, self.metadata, producer=self.config.service, actor=actor)
+        return self.unit_of_work(self.sessions, self.metadata, producer=self.config.service, actor=actor)
 
 
-def build_context(config: ServiceConfig, metadata: MetaData, engine: Engine | None = None) -> ServiceContext:
-    return ServiceContext(config=config, metadata=metadata, engine=engine or make_engine(config.database_url))
+def build_context(config: ServiceConfig, metadata: MetaData, engine: Engine | None = None,
+                  unit_of_work: type[UnitOfWork] = UnitOfWork) -> ServiceContext:
+    return ServiceContext(config=config, metadata=metadata, engine=engine or make_engine(config.database_url),
+                          unit_of_work=unit_of_work)

@@ -19,6 +19,9 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import Flask, jsonify, redirect, request
 from werkzeug.serving import make_server
 
+from .events import Event
+from .uow import UnitOfWork
+
 # Text that PostgreSQL holds but that has broken software elsewhere: every service must store it safely or refuse it
 # for a reason of its own (the guard's tests and the fuzzing of every service use these, issue 19).
 STORABLE_TEXT = {
@@ -520,3 +523,52 @@ class Provider:
     def jwks(self):
         key = jwt.algorithms.RSAAlgorithm.to_jwk(self.key.public_key(), as_dict=True)
         return jsonify(keys=[{**key, "kid": "k1", "use": "sig", "alg": "RS256"}])
+
+
+class FakeUnitOfWork(UnitOfWork):
+    """A unit of work in memory, for fast tests of a service's commands (its `tests/unit/fakes.py` subclass sets
+    the service's `contracts` and in-memory repositories). What a commit would write is kept where a test can see
+    it: `published` (the outbox's envelopes, each checked against its contract as the real one is), `audits` and
+    `commits`; a change never committed leaves all three as they were."""
+
+    def __init__(self, producer: str, actor: str = "system"):
+        self.producer, self.actor = producer, actor
+        self.session = None
+        self.events, self._after_commit, self._repositories = [], [], []
+        self.published: list[Event] = []
+        self.audits: list[dict] = []
+        self._pending_audits: list[dict] = []
+        self.commits = 0
+
+    def __enter__(self) -> "FakeUnitOfWork":
+        self._begin()
+        for repository in self._repositories:  # fakes outlive a unit of work; what they saw does not
+            repository.seen = []
+        self._pending_audits = []
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._aggregates_and_events()
+        self.events, self._pending_audits = [], []
+
+    def audit(self, action: str, entity: str, entity_id, changes: dict | None = None, note: str | None = None) -> None:
+        self._pending_audits.append({"action": action, "entity": entity, "entity_id": str(entity_id),
+                                     "changes": changes, "note": note, "actor": self.actor})
+
+    def commit(self) -> None:
+        self.collect()
+        self.published += self.events
+        self.audits += self._pending_audits
+        self.events, self._pending_audits = [], []
+        self.commits += 1
+        done, self._after_commit = self._after_commit, []
+        for then in done:
+            then()
+
+    def rollback(self) -> None:
+        self._aggregates_and_events()
+        self.events, self._pending_audits = [], []
+
+    def payloads(self, event_type: str) -> list[dict]:
+        """The payloads of the committed events of this type, as they would reach the bus."""
+        return [event.payload for event in self.published if event.type == event_type]

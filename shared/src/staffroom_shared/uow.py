@@ -1,13 +1,20 @@
-"""Unit of work: one database transaction holding the change, its outbox events and its audit rows."""
+"""Unit of work: one database transaction holding the change, its outbox events and its audit rows.
+
+Each service subclasses it once (`<service>.service.unit_of_work`): `open_repositories` names the repositories
+its commands use (`uow.appraisals`), and `contracts` is the one table from its domain events to their versioned
+contracts. Service code reads and writes through the repositories and never holds the session.
+"""
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass, fields
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Callable, ClassVar, Mapping
 
 from sqlalchemy import MetaData, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from .domain import Aggregate, DomainEvent
 from .events import Event, new_event
 from .log import current_correlation_id
 
@@ -16,12 +23,52 @@ OUTBOX_CHANNEL = "staffroom_outbox"
 OUTBOX_CHUNK = 1000  # outbox rows written per statement
 
 
+def _fields(event: DomainEvent) -> dict:
+    return {f.name: getattr(event, f.name) for f in fields(event)}
+
+
+def _academy(event: DomainEvent) -> uuid.UUID | None:
+    return getattr(event, "academy_id", None)
+
+
+@dataclass(frozen=True)
+class Contract:
+    """How one domain event is published: its contract's type and version, its payload (by default the event's
+    fields as they are) and the academy it concerns (by default its `academy_id`)."""
+
+    type: str
+    version: int = 1
+    payload: Callable[[DomainEvent], dict] = _fields
+    academy: Callable[[DomainEvent], uuid.UUID | None] = _academy
+
+
+class Repository:
+    """Base of a service's repositories: `seen` holds the aggregates it handed out or was given, so the unit of work
+    can collect what they recorded, including aggregates written around the session (a bulk insert)."""
+
+    def __init__(self, session: Session | None = None):
+        self.session = session
+        self.seen: list[Aggregate] = []
+
+    def track(self, aggregate):
+        if aggregate is not None:
+            self.seen.append(aggregate)
+        return aggregate
+
+    def track_all(self, aggregates) -> list:
+        aggregates = list(aggregates)
+        self.seen.extend(aggregates)
+        return aggregates
+
+
 class UnitOfWork:
     """`with uow:` opens a session; `commit()` writes the change, its events and its audit trail together.
 
     Events never go straight to the bus: they are rows in the outbox, published later by the relay,
     so a change and the news of it are committed or lost together (no dual writes).
     """
+
+    contracts: ClassVar[Mapping[type[DomainEvent], Contract]] = {}
 
     def __init__(self, session_factory: sessionmaker, metadata: MetaData, producer: str, actor: str = "system"):
         self._session_factory = session_factory
@@ -33,16 +80,26 @@ class UnitOfWork:
         self.session: Session | None = None
         self.events: list[Event] = []
         self._after_commit: list = []
+        self._repositories: list[Repository] = []
+
+    def open_repositories(self, session: Session) -> list[Repository]:
+        """A service's unit of work sets its repositories as attributes here and returns them."""
+        return []
 
     def __enter__(self) -> "UnitOfWork":
         self.session = self._session_factory()
+        self._begin()
+        return self
+
+    def _begin(self) -> None:
         self.events = []
         self._after_commit = []
         self.correlation_id = current_correlation_id()  # one id for everything this unit of work does
-        return self
+        self._repositories = self.open_repositories(self.session)
 
     def __exit__(self, *exc) -> None:
         try:
+            self._aggregates_and_events()  # what was recorded and not committed is forgotten with the change
             self.session.rollback()
         finally:
             self.session.close()
@@ -62,7 +119,29 @@ class UnitOfWork:
             entity_id=str(entity_id), changes=_jsonable(changes), correlation_id=self.correlation_id, note=note,
         ))
 
+    def _aggregates(self) -> list[Aggregate]:
+        """Every aggregate this unit of work touched: those its repositories saw, and any the session holds (so an
+        aggregate reached through another's relationship cannot keep its events to itself)."""
+        touched = {id(a): a for repository in self._repositories for a in repository.seen}
+        if self.session is not None:
+            for obj in (*self.session.identity_map.values(), *self.session.new):
+                if isinstance(obj, Aggregate):
+                    touched.setdefault(id(obj), obj)
+        return list(touched.values())
+
+    def _aggregates_and_events(self) -> list[DomainEvent]:
+        recorded = [item for aggregate in self._aggregates() for item in aggregate.pull_events()]
+        return [event for _, event in sorted(recorded, key=lambda item: item[0])]
+
+    def collect(self) -> None:
+        """Turn what the aggregates recorded into outbox events, in the order it happened, through `contracts`."""
+        for event in self._aggregates_and_events():
+            contract = self.contracts[type(event)]
+            self.emit(contract.type, contract.payload(event), academy_id=contract.academy(event),
+                      version=contract.version)
+
     def commit(self) -> None:
+        self.collect()
         if self.events:
             now = datetime.now(timezone.utc)
             for start in range(0, len(self.events), OUTBOX_CHUNK):  # a big import's envelopes are not all in memory at once
@@ -83,6 +162,7 @@ class UnitOfWork:
         self._after_commit.append(then)
 
     def rollback(self) -> None:
+        self._aggregates_and_events()
         self.session.rollback()
         self.events = []
 

@@ -118,3 +118,85 @@ def test_a_commit_of_more_events_than_one_outbox_statement_writes_every_one_once
         rows = conn.execute(select(outbox(rig).c.event_id, outbox(rig).c.envelope)).all()
     assert sorted(r.event_id for r in rows) == sorted(e.id for e in emitted)
     assert sorted(r.envelope["payload"]["text"] for r in rows) == sorted(f"n{i}" for i in range(10))
+
+
+# -- events recorded by aggregates (issue 22): collected at commit, in order, through the service's contract table
+from dataclasses import dataclass  # noqa: E402
+
+from staffroom_shared.domain import Aggregate, DomainEvent  # noqa: E402
+from staffroom_shared.testing import FakeUnitOfWork  # noqa: E402
+from staffroom_shared.uow import Contract, Repository, UnitOfWork  # noqa: E402
+
+
+@dataclass(frozen=True)
+class Noted(DomainEvent):
+    note_id: uuid.UUID
+    text: str
+
+
+class Note(Aggregate):
+    def __init__(self, text):
+        self.id = uuid.uuid4()
+        self.text = text
+        self.record(Noted(self.id, text))
+
+
+CONTRACTS = {Noted: Contract(msgkit.NOTE_TYPE)}
+
+
+class NoteUnitOfWork(UnitOfWork):
+    contracts = CONTRACTS
+
+    def open_repositories(self, session):
+        self.notes = Repository(session)
+        return [self.notes]
+
+
+class FakeNotes(FakeUnitOfWork):
+    contracts = CONTRACTS
+
+    def __init__(self):
+        super().__init__("msgtest")
+        self.notes = Repository()
+
+    def open_repositories(self, session):
+        return [self.notes]
+
+
+def test_recorded_events_reach_the_outbox_at_commit_in_the_order_they_happened(rig):
+    with NoteUnitOfWork(rig.sessions, msgkit.metadata, producer="msgtest") as uow:
+        first, second = Note("first"), Note("second")
+        uow.notes.track_all([second, first])  # seen in another order than recorded
+        uow.commit()
+    with rig.engine.connect() as conn:
+        rows = conn.execute(select(outbox(rig)).order_by(outbox(rig).c.seq)).all()
+    assert [r.envelope["payload"]["text"] for r in rows] == ["first", "second"]
+    assert first.recorded == [] and second.recorded == []
+
+
+def test_recorded_events_are_forgotten_with_a_change_that_is_not_committed(rig):
+    with NoteUnitOfWork(rig.sessions, msgkit.metadata, producer="msgtest") as uow:
+        note = uow.notes.track(Note("abandoned"))
+    assert note.recorded == []
+    assert count(rig, outbox(rig)) == 0
+
+
+def test_the_fake_publishes_what_a_commit_would_and_nothing_else():
+    uow = FakeNotes()
+    with uow:
+        uow.notes.track(Note("kept"))
+        uow.audit("note.added", "note", 1)
+        uow.commit()
+    with uow:
+        uow.notes.track(Note("dropped"))
+        uow.audit("note.added", "note", 2)
+    assert uow.payloads(msgkit.NOTE_TYPE)[0]["text"] == "kept"
+    assert len(uow.published) == 1 and [a["entity_id"] for a in uow.audits] == ["1"] and uow.commits == 1
+
+
+def test_an_event_with_no_contract_fails_the_commit_rather_than_vanishing():
+    uow = FakeNotes()
+    uow.contracts = {}
+    with uow, pytest.raises(KeyError):
+        uow.notes.track(Note("unmapped"))
+        uow.commit()
