@@ -5,7 +5,7 @@ Part (f) of bench/run.py (`.venv/bin/python bench/run.py --only f`; PostgreSQL, 
 - the two WSGI apps gunicorn serves for it (`cpd_places:cpd_app()`, `cpd_places:bare_app()`), and
 - the load client, run as its own process: `python bench/cpd_places.py load <spec.json> <out.json>`.
 
-A: the real CPD app (cpd.api.create_app, production config from the environment: PostgreSQL, RabbitMQ
+A: the real CPD app (cpd.entrypoints.web.create_app, production config from the environment: PostgreSQL, RabbitMQ
    bus URL, RS256 bearer tokens, JSON access log at INFO), `POST /enrolments` by 1,000 distinct members
    of staff (each with their own freshly signed token) for a place on one 30-place cohort of a free,
    trust-wide programme that needs no approval, so each request goes straight to allocation under the
@@ -47,7 +47,7 @@ ISSUER = "https://login.bench.example/"
 # -- the apps gunicorn serves ----------------------------------------------------------------------
 
 def cpd_app():
-    from cpd.api import create_app
+    from cpd.entrypoints.web import create_app
     from staffroom_shared.config import ServiceConfig
 
     return create_app(ServiceConfig.from_env("cpd"))

@@ -57,7 +57,7 @@ def child(spec_path: str) -> int:
     else:
         import importlib
 
-        app = importlib.import_module(f"{spec['service']}.api").create_app()
+        app = importlib.import_module(f"{spec['service']}.entrypoints.web").create_app()
     engine = _engine(app)
     counts = {"statements": 0, "checkouts": 0, "commits": 0, "resets": 0}
     last: list[str] = []  # the SQL of the latest request

@@ -6,7 +6,7 @@ arrival rate, beside the bare stack measured in the same run. Issue 8; docs/perf
     .venv/bin/python bench/load.py --staff 1000 --quick  # a smaller trust and 15 s per rate, for trying the script out
 
 1. Starts what docker-compose.yml runs, here on 127.0.0.1: for each service its migrate, its web
-   (gunicorn -c deploy/gunicorn.conf.py "<svc>.api:create_app()", WEB_CONCURRENCY=2, GUNICORN_THREADS=4 as
+   (gunicorn -c deploy/gunicorn.conf.py "<svc>.entrypoints.web:create_app()", WEB_CONCURRENCY=2, GUNICORN_THREADS=4 as
    compose's defaults), relay, consumer and daily job (`--every 86400`), and notifications' email sender
    (to an aiosmtpd Sink on a free port). Production mode: STAFFROOM_ENV=production with JWT_JWKS_URL
    served by `python -m http.server` (the key that signs the bench's tokens, as deploy/e2e.sh does),
@@ -444,7 +444,7 @@ class Stack:
         webs = []
         for svc in SERVICES:
             env = self.svc_env(svc)
-            webs.append((svc, self.web(svc, f"{svc}.api:create_app()", env)))
+            webs.append((svc, self.web(svc, f"{svc}.entrypoints.web:create_app()", env)))
             self.start(f"{svc}-relay", [PY, "-m", f"{svc}.entrypoints.relay"], env)
             if svc in CONSUMERS:
                 self.start(f"{svc}-consumer", [PY, "-m", f"{svc}.entrypoints.consumer"], env)

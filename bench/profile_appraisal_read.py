@@ -41,7 +41,7 @@ def main() -> int:
 def profile(url: str, tmp: Path, args) -> None:
     from sqlalchemy import event
 
-    from appraisal.api import create_app
+    from appraisal.entrypoints.web import create_app
     from staffroom_shared.auth import ensure_dev_keys, issue_dev_token
 
     private, public = ensure_dev_keys(tmp / "keys")

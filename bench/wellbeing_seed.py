@@ -41,7 +41,7 @@ COPY_BATCH = 2000                          # ballots per COPY write
 
 def wellbeing_app():
     from staffroom_shared.config import ServiceConfig
-    from wellbeing.api import create_app
+    from wellbeing.entrypoints.web import create_app
 
     # ServiceConfig.from_env reads DATABASE_URL, BUS_URL, JWT_*, STAFFROOM_ENV, LOG_LEVEL...
     return create_app(ServiceConfig.from_env("wellbeing"))

@@ -1,9 +1,9 @@
 """The two WSGI apps that bench/run.py serves under gunicorn, side by side, with the same settings.
 
-- directory_app(): the real directory service (directory.api.create_app) with a real production-style
+- directory_app(): the real directory service (directory.entrypoints.web.create_app) with a real production-style
   config read from the environment (PostgreSQL or SQLite, RabbitMQ bus URL, JWT verification, JSON
   access logging at INFO) -- exactly what deploy/gunicorn.conf.py serves.
-- appraisal_app(): the real appraisal service (appraisal.api.create_app), configured the same way.
+- appraisal_app(): the real appraisal service (appraisal.entrypoints.web.create_app), configured the same way.
 - bare_app(): the floor -- a plain Flask app with a plain SQLAlchemy engine doing a primary-key read of
   one table (BENCH_TABLE: `staff` for the directory, `appraisals` for appraisal) on the same database
   and returning the row as JSON, at GET /<table>/<id>. No auth, no schemas.
@@ -16,7 +16,7 @@ import os
 
 
 def directory_app():
-    from directory.api import create_app
+    from directory.entrypoints.web import create_app
     from staffroom_shared.config import ServiceConfig
 
     # ServiceConfig.from_env reads DATABASE_URL, BUS_URL, JWT_*, STAFFROOM_ENV, LOG_LEVEL...
@@ -24,7 +24,7 @@ def directory_app():
 
 
 def appraisal_app():
-    from appraisal.api import create_app
+    from appraisal.entrypoints.web import create_app
     from staffroom_shared.config import ServiceConfig
 
     return create_app(ServiceConfig.from_env("appraisal"))

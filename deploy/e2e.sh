@@ -349,7 +349,7 @@ step "web (the image's CMD), relay and consumer for directory; web, relay, consu
 for svc in $apis; do
     declare -n env_of_svc=${svc}_env
     (cd "$work/app" && GUNICORN_BIND=127.0.0.1:${web_port[$svc]} exec "${env_of_svc[@]}" \
-        "$image_venv/bin/gunicorn" -c deploy/gunicorn.conf.py "$svc.api:create_app()") > "$work/$svc-web.log" 2>&1 &
+        "$image_venv/bin/gunicorn" -c deploy/gunicorn.conf.py "$svc.entrypoints.web:create_app()") > "$work/$svc-web.log" 2>&1 &
     pids+=($!)
     for process in ${processes[$svc]}; do
         args=() extra=()

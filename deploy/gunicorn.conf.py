@@ -1,6 +1,6 @@
 """Gunicorn settings shared by every Staffroom web process.
 
-Used as: gunicorn -c deploy/gunicorn.conf.py "<service>.api:create_app()"
+Used as: gunicorn -c deploy/gunicorn.conf.py "<service>.entrypoints.web:create_app()"
 Everything a deployment may want to tune comes from the environment.
 """
 import gc

@@ -485,7 +485,7 @@ for svc_path in directory:/staff appraisal:/appraisals cpd:/plans/me wellbeing:/
         || { cat "$work/migrate.log"; fail "$svc migrate"; }
     echo "python -m $svc.entrypoints.migrate: exit 0"
     (cd "$work/app" && GUNICORN_BIND=127.0.0.1:$app_port WEB_CONCURRENCY=1 \
-        exec "$image_venv/bin/gunicorn" -c deploy/gunicorn.conf.py "$svc.api:create_app()") > "$work/web.log" 2>&1 &
+        exec "$image_venv/bin/gunicorn" -c deploy/gunicorn.conf.py "$svc.entrypoints.web:create_app()") > "$work/web.log" 2>&1 &
     pids+=($!)
     for _ in $(seq 100); do curl -fs "http://127.0.0.1:$app_port/healthz" >/dev/null && break; sleep 0.2; done
     "$venv/bin/python" - "$base" "$svc" "$protected" <<'EOF' || { cat "$work/web.log"; fail "$svc web behind the proxy"; }

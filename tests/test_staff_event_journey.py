@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import Column, String, Table, Uuid, select
 
 from directory import bootstrap
-from directory.api import create_app
+from directory.entrypoints.web import create_app
 from staffroom_shared.bus import connect
 from staffroom_shared.config import ServiceConfig
 from staffroom_shared.consumer import InboxConsumer

@@ -46,7 +46,7 @@ class GoogleTrust:
 @pytest.fixture
 def google_trust(tmp_path, portal_db):
     from directory import bootstrap
-    from directory.api import create_app as directory_app
+    from directory.entrypoints.web import create_app as directory_app
     from directory.service.roles import grant_first
 
     provider = Provider(email_verified=True, hd=DOMAIN)

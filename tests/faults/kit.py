@@ -316,7 +316,7 @@ class Stack:
         env = {**self.env("directory"), "GUNICORN_BIND": f"127.0.0.1:{self.web_port}", "WEB_CONCURRENCY": "2",
                "GUNICORN_THREADS": "4", "GUNICORN_TIMEOUT": "30", "LOG_LEVEL": "WARNING"}
         proc = self._proc("directory-web", [str(BIN / "gunicorn"), "-c", str(REPO / "deploy" / "gunicorn.conf.py"),
-                                            "directory.api:create_app()"], env).start()
+                                            "directory.entrypoints.web:create_app()"], env).start()
         wait_for(lambda: _get(f"{self.web_url}/healthz") == 200 or not proc.alive, timeout=60,
                  what="directory's gunicorn to answer")
         assert proc.alive, proc.text()[-3000:]

@@ -25,7 +25,7 @@ def service_app(name: str, folder, tokens, *, postgresql: bool = False):
             env["DATABASE_URL"] = database_url
         config = ServiceConfig.from_env(name, env)
         importlib.import_module(f"{name}.bootstrap").migrate(config)
-        app = importlib.import_module(f"{name}.api").create_app(config)
+        app = importlib.import_module(f"{name}.entrypoints.web").create_app(config)
         try:
             yield app
         finally:

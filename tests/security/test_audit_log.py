@@ -31,7 +31,7 @@ def services(request, tmp_path_factory):
                 overrides["database_url"] = stack.enter_context(postgres_database(f"audit{name[:6]}"))
             config = ServiceConfig.from_env(name, {"STAFFROOM_DATA_DIR": str(tmp_path / name)}, **overrides)
             importlib.import_module(f"{name}.bootstrap").migrate(config)
-            app = importlib.import_module(f"{name}.api").create_app(config)
+            app = importlib.import_module(f"{name}.entrypoints.web").create_app(config)
             context = app.extensions["staffroom"]
             stack.callback(context.engine.dispose)
             with context.engine.begin() as conn:

@@ -4,7 +4,7 @@ The suite runs as its own processes, the way it is deployed, and every byte they
 
   * `staffroom run --no-seed`: every service's API under /api/<service>, the portal, each service's relay and
     consumer, notifications' email sender (writing .eml files) and the daily jobs, on SQLite and the embedded bus;
-  * wellbeing's web process as production runs it, `gunicorn -c deploy/gunicorn.conf.py "wellbeing.api:create_app()"`,
+  * wellbeing's web process as production runs it, `gunicorn -c deploy/gunicorn.conf.py "wellbeing.entrypoints.web:create_app()"`,
     on the same data folder, so gunicorn's error log and its JSON access log (query string included) are captured;
 
 both at LOG_LEVEL=DEBUG (the most any deployment logs: the root logger's JSON handler with every library logger,
@@ -295,7 +295,7 @@ def run_the_survey(data: Path, base: str, wellbeing_url: str, web_port: int, env
     wait_for(lambda: serving(http, suite, f"{base}/api/directory/readyz"), "staffroom run to serve", timeout=90)
     # Wellbeing's production web process, on the same data folder (migrated by the run).
     web = start("wellbeing-gunicorn", [str(BIN / "gunicorn"), "-c", str(REPO / "deploy" / "gunicorn.conf.py"),
-                                       "wellbeing.api:create_app()"],
+                                       "wellbeing.entrypoints.web:create_app()"],
                 {**env, "GUNICORN_BIND": f"127.0.0.1:{web_port}", "WEB_CONCURRENCY": "1", "GUNICORN_THREADS": "4"},
                 logs)
     processes.append(web)

@@ -70,7 +70,7 @@ class Suite:
         def api_index():
             return jsonify(service="staffroom", apis={m.NAME: f"/api/{m.NAME}/openapi.json" for m in self.modules})
 
-        mounts = {f"/api/{m.NAME}": _api(m).create_app(self.configs[m.NAME]) for m in self.modules}
+        mounts = {f"/api/{m.NAME}": _web(m).create_app(self.configs[m.NAME]) for m in self.modules}
         apis = {"/api": index, **mounts}
         backend = Backend("http://staffroom.internal", transport=httpx.WSGITransport(app=DispatcherMiddleware(NotFound(), apis)))
         dev = DevSignIn(self.data_dir / "dev-keys" / "private.pem", suggested=self.demo_people)
@@ -165,7 +165,7 @@ def api_documents() -> dict[str, dict]:
     with tempfile.TemporaryDirectory() as tmp:
         suite = Suite(Path(tmp), environ={"LOG_LEVEL": "WARNING"})
         for module in suite.modules:
-            app = _api(module).create_app(suite.configs[module.NAME])
+            app = _web(module).create_app(suite.configs[module.NAME])
             out[f"openapi/{module.NAME}.json"] = app.test_client().get("/openapi.json").get_json()
     return out
 
@@ -250,10 +250,10 @@ def survey_link_keys(public_only: bool) -> int:
     return 0
 
 
-def _api(module):
+def _web(module):
     import importlib
 
-    return importlib.import_module(f"{module.NAME}.api")
+    return importlib.import_module(f"{module.NAME}.entrypoints.web")
 
 
 def _scheduler(module):

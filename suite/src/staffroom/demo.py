@@ -279,7 +279,6 @@ def seed_wellbeing(directory: ServiceContext, wellbeing: ServiceContext, *, toda
 
     from staffroom_shared.contracts.wellbeing import survey_link_context
     from staffroom_shared.sealing import unseal
-    from wellbeing import bootstrap
     from wellbeing.domain.instruments import INSTRUMENTS
     from wellbeing.domain.model import SurveyRun
     from wellbeing.service import respond, runs
@@ -290,7 +289,7 @@ def seed_wellbeing(directory: ServiceContext, wellbeing: ServiceContext, *, toda
             return {"seeded": []}
     wait_for_staff_copy(directory, wellbeing, timeout=timeout)
     key = respond.seal_key(wellbeing.config)
-    links = bootstrap.links(wellbeing.config)
+    links = runs.Links.from_config(wellbeing.config)
     # Two summers' staff surveys, so the results show how each figure moved; an academy's mood may change.
     closed = []
     for summer in (date(school_year(today) - 1, 6, 8), date(school_year(today), 6, 8)):

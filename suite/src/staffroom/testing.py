@@ -87,13 +87,13 @@ def suite_on(backend: str, data_dir: Path, name: str, environ: dict | None = Non
 def running_suite(data_dir: Path, environ: dict):
     """Every service in this process (staffroom.cli.Suite), relays and consumers running: yields the suite, a
     Flask test client per service, and `headers(staff_id, roles, academy_id)` giving a bearer token's header."""
-    from staffroom.cli import Suite, _api
+    from staffroom.cli import Suite, _web
     from staffroom_shared.auth import issue_dev_token
 
     suite = Suite(data_dir, environ=environ)
     suite.prepare()
     suite.start_workers()
-    clients = {m.NAME: _api(m).create_app(suite.configs[m.NAME]).test_client() for m in suite.modules}
+    clients = {m.NAME: _web(m).create_app(suite.configs[m.NAME]).test_client() for m in suite.modules}
     private = suite.data_dir / "dev-keys" / "private.pem"
 
     def headers(staff_id=None, roles=("staff",), academy_id=None):

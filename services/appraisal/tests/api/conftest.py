@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from appraisal import bootstrap
-from appraisal.api import create_app
+from appraisal.entrypoints.web import create_app
 from staffroom_shared.testing import ServiceDb, sqlite_service_fixtures
 
 MAX_BODY = 64 * 1024

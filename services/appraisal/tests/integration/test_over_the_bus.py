@@ -18,7 +18,7 @@ from appraisal import bootstrap as appraisal_bootstrap
 from appraisal.adapters.orm import academies, appraisals, staff
 from appraisal.service.cycles import create_cycle, open_cycle
 from directory import bootstrap as directory_bootstrap
-from directory.api import create_app as create_directory_app
+from directory.entrypoints.web import create_app as create_directory_app
 from staffroom_shared.bus import connect
 from staffroom_shared.config import ServiceConfig
 from staffroom_shared.consumer import InboxConsumer

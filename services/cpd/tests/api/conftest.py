@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from cpd import bootstrap
-from cpd.api import create_app
+from cpd.entrypoints.web import create_app
 from staffroom_shared.events import parse_event
 from staffroom_shared.testing import ServiceDb, sqlite_service_fixtures
 

@@ -19,7 +19,7 @@ from cpd import bootstrap as cpd_bootstrap
 from cpd.adapters.orm import academies, plan_items, plans, staff
 from cpd.domain.model import Programme
 from directory import bootstrap as directory_bootstrap
-from directory.api import create_app as create_directory_app
+from directory.entrypoints.web import create_app as create_directory_app
 from staffroom_shared.bus import connect
 from staffroom_shared.config import ServiceConfig
 from staffroom_shared.consumer import InboxConsumer

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 
 from cpd import bootstrap
-from cpd.api import create_app
+from cpd.entrypoints.web import create_app
 from staffroom_shared.bus import Delivery
 from staffroom_shared.consumer import InboxConsumer
 from staffroom_shared.events import new_event

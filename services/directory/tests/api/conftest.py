@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pytest
 
 from directory import bootstrap
-from directory.api import create_app
+from directory.entrypoints.web import create_app
 from staffroom_shared.testing import ServiceDb, sqlite_service_fixtures
 
 MAX_BODY = 64 * 1024

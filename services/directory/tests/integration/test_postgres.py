@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import create_engine, func, inspect, select, text
 
 from directory import bootstrap
-from directory.api import create_app
+from directory.entrypoints.web import create_app
 from directory.demo import DEMO_ACADEMIES, staff_csv
 from staffroom_shared.config import ServiceConfig
 from staffroom_shared.events import parse_event

@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import select
 
 from directory import bootstrap
-from directory.api import create_app
+from directory.entrypoints.web import create_app
 from staffroom_shared.config import ServiceConfig
 from staffroom_shared.testing import Tokens, postgres_database
 

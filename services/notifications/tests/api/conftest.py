@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from notifications import bootstrap
-from notifications.api import create_app
+from notifications.entrypoints.web import create_app
 from staffroom_shared.testing import ServiceDb, sqlite_service_fixtures
 
 TABLES = ("staff", "messages", "deliveries", "preferences", "outbox", "audit_log")

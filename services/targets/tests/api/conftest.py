@@ -11,7 +11,7 @@ import pytest
 from staffroom_shared.events import new_event
 from staffroom_shared.testing import ConsumerWorld, ServiceDb, sqlite_service_fixtures
 from targets import bootstrap
-from targets.api import create_app
+from targets.entrypoints.web import create_app
 from targets.service.evaluation import judge_pending
 
 TODAY = datetime.now(timezone.utc).date()

@@ -18,13 +18,8 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 def build(config: ServiceConfig | None = None, **kwargs) -> ServiceContext:
     start_mappers()
     config = config or ServiceConfig.from_env(NAME)
-    links(config)  # refuse to start without notifications' key for survey links, not at the first invitation
+    Links.from_config(config)  # refuse to start without notifications' key for survey links, not at the first invitation
     return build_context(config, metadata, **kwargs)
-
-
-def links(config: ServiceConfig) -> Links:
-    """Survey links: PUBLIC_URL, sealed to SURVEY_LINK_PUBLIC_KEY (notifications' key; we never hold its private half)."""
-    return Links(config.public_url, config.survey_link_public_key())
 
 
 def migrate(config: ServiceConfig | None = None) -> None:

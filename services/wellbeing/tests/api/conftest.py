@@ -10,7 +10,7 @@ import pytest
 
 from staffroom_shared.testing import ServiceDb, sqlite_service_fixtures, survey_link
 from wellbeing import bootstrap
-from wellbeing.api import create_app
+from wellbeing.entrypoints.web import create_app
 
 TODAY = date.today()
 TABLES = ("staff", "academies", "runs", "invitations", "drafts", "ballots", "drivers",

@@ -35,7 +35,7 @@ from staffroom_shared.config import ServiceConfig
 from staffroom_shared.testing import Tokens, administrator_url, postgres_database, survey_link
 from wellbeing import bootstrap
 from wellbeing.adapters import sealed
-from wellbeing.api import create_app
+from wellbeing.entrypoints.web import create_app
 from wellbeing.domain.model import service_band
 from wellbeing.service.respond import seal_key
 from wellbeing.service.respond import token_hash

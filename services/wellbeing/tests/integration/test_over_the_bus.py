@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from directory import bootstrap as directory_bootstrap
-from directory.api import create_app as create_directory_app
+from directory.entrypoints.web import create_app as create_directory_app
 from staffroom_shared.bus import connect
 from staffroom_shared.config import ServiceConfig
 from staffroom_shared.consumer import InboxConsumer
@@ -25,7 +25,7 @@ from staffroom_shared.testing import (
 )
 from wellbeing import bootstrap as wellbeing_bootstrap
 from wellbeing.adapters.orm import academies, staff
-from wellbeing.api import create_app as create_wellbeing_app
+from wellbeing.entrypoints.web import create_app as create_wellbeing_app
 
 
 @pytest.mark.parametrize("backend", [pytest.param("rabbitmq", marks=pytest.mark.integration),

@@ -1,1 +1,1 @@
-"""Processes of the appraisal service: migrate, relay, consumer, scheduler (web: api.create_app)."""
+"""Processes of the appraisal service: migrate, relay, consumer, scheduler (web: entrypoints.web)."""

@@ -1,1 +1,1 @@
-"""Processes of the CPD service: migrate, relay, consumer, scheduler (web: api.create_app)."""
+"""Processes of the CPD service: migrate, relay, consumer, scheduler (web: entrypoints.web)."""

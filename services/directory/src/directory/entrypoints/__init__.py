@@ -1,1 +1,1 @@
-"""Processes of the directory service: migrate, relay (web runs under gunicorn via api.create_app)."""
+"""Processes of the directory service: migrate, relay (web runs under gunicorn via entrypoints.web)."""

@@ -1,1 +1,1 @@
-"""Processes of the targets service: migrate, relay, consumer, scheduler, rebuild (web: api.create_app)."""
+"""Processes of the targets service: migrate, relay, consumer, scheduler, rebuild (web: entrypoints.web)."""

@@ -15,7 +15,6 @@ from staffroom_shared.authz import academy_scope, require
 from staffroom_shared.errors import Conflict, NotFound
 from staffroom_shared.principal import Principal
 
-from .. import bootstrap
 from ..domain.instruments import INSTRUMENTS, SCALES
 from ..domain.model import RunStatus
 from ..service import respond, results, runs
@@ -148,7 +147,7 @@ class Schedule(MethodView):
     def post(self, run_id):
         """Fix the run: it opens on opens_on (at once if that has come), inviting everyone in scope."""
         principal = authenticate()
-        return runs.schedule(_uow(principal), principal, run_id, bootstrap.links(context().config))
+        return runs.schedule(_uow(principal), principal, run_id, runs.Links.from_config(context().config))
 
 
 @runs_blp.route("/<uuid:run_id>/close")
@@ -259,7 +258,7 @@ class NewLink(MethodView):
     def post(self, run_id):
         """Lost your link? A new one for you (the old one and anything saved with it stop working)."""
         principal = authenticate()
-        return {"link": runs.new_link(_uow(principal), principal, run_id, bootstrap.links(context().config))}
+        return {"link": runs.new_link(_uow(principal), principal, run_id, runs.Links.from_config(context().config))}
 
 
 @me_blp.route("/surveys")

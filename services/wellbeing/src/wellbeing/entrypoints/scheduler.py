@@ -15,7 +15,7 @@ from staffroom_shared.context import ServiceContext
 from staffroom_shared import retention
 from staffroom_shared.runner import DAY, daily_loop, main_scheduler
 
-from ..bootstrap import links
+from ..service.runs import Links
 from ..service.respond import seal_key
 from ..service.retention import RECORDS
 from ..service.scheduler import run_daily
@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 
 def run_once(context: ServiceContext) -> dict:
-    counts = run_daily(context.uow(actor="scheduler"), links(context.config), seal_key(context.config))
+    counts = run_daily(context.uow(actor="scheduler"), Links.from_config(context.config), seal_key(context.config))
     log.info("wellbeing daily job: %s run(s) opened, %s reminded, %s closed, %s failed",
              counts["opened"], counts["reminded"], counts["closed"], counts["failed"])
     if counts["failed"]:  # the others are done; the job itself fails, so it is seen and tried again soon

@@ -38,6 +38,11 @@ class Links:
         """The link as only notifications can open it, and only for this run and person."""
         return seal(self.notifications_key, self.link(token).encode(), survey_link_context(run_id, staff_id))
 
+    @classmethod
+    def from_config(cls, config) -> "Links":
+        """PUBLIC_URL, sealed to SURVEY_LINK_PUBLIC_KEY (notifications' key; we never hold its private half)."""
+        return cls(config.public_url, config.survey_link_public_key())
+
 
 # -- who may do what --------------------------------------------------------------------------------
 

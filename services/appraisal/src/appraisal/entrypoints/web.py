@@ -1,0 +1,20 @@
+"""Appraisal's web process: `gunicorn -c deploy/gunicorn.conf.py "appraisal.entrypoints.web:create_app()"`."""
+from __future__ import annotations
+
+from flask import Flask
+
+from staffroom_shared.app import create_service_app
+from staffroom_shared.config import ServiceConfig
+
+from .. import bootstrap
+from ..api.views import appraisals_blp, cycles_blp, reports_blp
+
+
+def create_app(config: ServiceConfig | None = None) -> Flask:
+    context = bootstrap.build(config)
+    return create_service_app(
+        context, title="Staffroom appraisal", version="1",
+        description="Appraisal cycles, objectives, reviews, observations, support plans and outcomes, run by "
+                    "line managers. Publishes appraisal.*; consumes staff.*, academy.* and cpd.completed.",
+        blueprints=[cycles_blp, appraisals_blp, reports_blp],
+    )
