@@ -581,7 +581,7 @@ def seed_appraisal_reads(config, per_academy: int) -> dict:
     from datetime import time as dt_time
 
     from appraisal import bootstrap
-    from appraisal.adapters.repository import AppraisalFilter, AppraisalRepository
+    from appraisal.adapters.repository import AppraisalFilter
     from appraisal.domain.model import Stage
     from appraisal.service import appraisals as commands
     from appraisal.service.cycles import create_cycle, open_cycle
@@ -607,8 +607,7 @@ def seed_appraisal_reads(config, per_academy: int) -> dict:
 
     appraiser = principal(hod)
     with context.uow() as uow:
-        mine, _ = AppraisalRepository(uow.session).find(AppraisalFilter(cycle_id=cycle.id, appraiser_id=hod),
-                                                         page=1, page_size=100)
+        mine, _ = uow.appraisals.find(AppraisalFilter(cycle_id=cycle.id, appraiser_id=hod), page=1, page_size=100)
         mine = [(a.id, a.reviewee_id) for a in mine]
     objectives = [
         ("Raise Year 11 maths outcomes", "pupil_outcomes", ["TS2", "TS6"]),

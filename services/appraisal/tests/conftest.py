@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from appraisal.adapters import documents
+from appraisal.adapters import read_model
 from appraisal.adapters.orm import appraisal_documents
+from appraisal.api.presenters import document
 from appraisal.domain.model import Appraisal
 
 
@@ -19,7 +20,7 @@ def stale_documents(engine) -> list[str]:
     with Session(bind=engine.execution_options(staffroom_readonly=True)) as session:
         stored = {row.appraisal_id: row._asdict() for row in session.execute(select(appraisal_documents))}
         for appraisal in session.scalars(select(Appraisal)):
-            fresh = documents.render(appraisal)
+            fresh = read_model.render(appraisal, document)
             row = stored.pop(appraisal.id, None)
             if row is None:
                 problems.append(f"appraisal {appraisal.id} ({appraisal.status.value}) has no document")
@@ -50,7 +51,7 @@ def documents_fresh_after_every_commit():
     commits = [0]
 
     def check(session: Session) -> None:
-        if not documents.keeps_fresh(session):
+        if not read_model.keeps_fresh(session):
             return  # another service's session (the bus tests run the directory too)
         commits[0] += 1
         bind = session.get_bind()

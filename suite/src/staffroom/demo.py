@@ -59,7 +59,6 @@ def seed_appraisal(directory: ServiceContext, appraisal: ServiceContext, *, toda
     Run again, it finds them: an open cycle is left alone, a draft one (an earlier run stopped half-way)
     is opened.
     """
-    from appraisal.adapters.repository import AppraisalRepository
     from appraisal.domain.model import CycleStatus
     from appraisal.service.cycles import create_cycle, open_cycle
 
@@ -67,7 +66,7 @@ def seed_appraisal(directory: ServiceContext, appraisal: ServiceContext, *, toda
     year = school_year(today)
     caught_up = wait_for_staff_copy(directory, appraisal, timeout=timeout)
     with appraisal.uow() as uow:
-        existing = {(c.name, c.academy_id): (c.id, c.status) for c in AppraisalRepository(uow.session).cycles()}
+        existing = {(c.name, c.academy_id): (c.id, c.status) for c in uow.cycles.list()}
     opened = []
     for template in DEMO_TEMPLATES:
         name = f"{year}/{(year + 1) % 100:02d} {template}"
@@ -115,16 +114,14 @@ def seed_progress(appraisal: ServiceContext, cycle_id, keep: set, today: date, *
     so every figure (targets, completion, overdue) follows from the events as it would in a real trust."""
     import random
 
-    from appraisal.adapters.repository import AppraisalRepository
     from appraisal.domain.model import Stage
     from appraisal.service import appraisals as steps
     from appraisal.service.appraisals import dates_of
 
     chance = random.Random(seed)  # noqa: S311 - a repeatable demo, not a secret
     with appraisal.uow() as uow:
-        repo = AppraisalRepository(uow.session)
-        found = repo.in_progress(cycle_id)
-        todo = [(a.id, a.reviewee_id, a.appraiser_id, a.academy_id, a.template.value, dates_of(repo, a))
+        found = uow.appraisals.in_progress(cycle_id)
+        todo = [(a.id, a.reviewee_id, a.appraiser_id, a.academy_id, a.template.value, dates_of(uow, a))
                 for a in sorted(found, key=lambda a: str(a.id))
                 if a.appraiser_id is not None and a.reviewee_id not in keep]
     counts = {"agreed_on_time": 0, "agreed_late": 0, "drafted": 0, "not_started": 0, "mid_year_reviewed": 0}

@@ -5,20 +5,21 @@ import uuid
 from sqlalchemy import event, update
 
 from appraisal.adapters.orm import staff
-from appraisal.adapters.repository import AppraisalRepository
+from appraisal.api import presenters
 from appraisal.api.schemas import AppraisalSchema
 from appraisal.domain.model import key_dates
-from appraisal.service import reports
+from appraisal.service.unit_of_work import Reads
 
 
 def _rendered_afresh(app, appraisal_id: str, *, confidential: bool) -> bytes:
     """What the endpoint returned before the read model: the ORM load, the names, the schema, Flask's JSON."""
     with app.app_context(), app.extensions["staffroom"].sessions() as session:
-        repo = AppraisalRepository(session)
-        appraisal = repo.appraisal(uuid.UUID(appraisal_id))
-        view = reports.detail(appraisal, repo.names([appraisal.reviewee_id, appraisal.appraiser_id]),
-                              confidential=confidential)
-        view["key_dates"] = key_dates(repo.cycle(appraisal.cycle_id), repo.person(appraisal.reviewee_id).start_date)
+        repo = Reads(session)
+        appraisal = repo.appraisals.get(uuid.UUID(appraisal_id))
+        view = presenters.detail(appraisal, repo.staff.names([appraisal.reviewee_id, appraisal.appraiser_id]),
+                                 confidential=confidential)
+        view["key_dates"] = key_dates(repo.cycles.get(appraisal.cycle_id),
+                                      repo.staff.person(appraisal.reviewee_id).start_date)
         return app.json.response(AppraisalSchema().dump(view)).get_data()
 
 

@@ -7,7 +7,6 @@ from datetime import date, timedelta
 
 from appraisal import bootstrap
 from appraisal.adapters.orm import appraisals
-from appraisal.adapters.repository import AppraisalRepository
 from appraisal.service.cycles import create_cycle, open_cycle
 from staffroom_shared.principal import Principal
 from staffroom_shared.testing import ConsumerWorld, consumer_world_fixtures
@@ -33,7 +32,7 @@ class World(ConsumerWorld):
         """Puts the person's appraisal straight into a state (a shortcut past the steps that reach it),
         through a unit of work as any change is, so its read-model document follows."""
         with self.context.uow() as uow:
-            (appraisal,) = AppraisalRepository(uow.session).appraisals_of(reviewee_id)
+            (appraisal,) = uow.appraisals.of(reviewee_id)
             for name, value in values.items():
                 setattr(appraisal, name, value)
             uow.commit()

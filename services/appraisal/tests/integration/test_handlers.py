@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 from appraisal.adapters.orm import academies, trained_appraisers
-from appraisal.service.scheduler import run_daily
+from appraisal.service.daily_job import run_daily
 from staffroom_shared.events import new_event
 
 TODAY = date.today()

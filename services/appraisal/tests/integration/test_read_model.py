@@ -9,9 +9,8 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import update
 
-from appraisal.adapters.documents import rebuild_all
+from appraisal.adapters.read_model import rebuild_all
 from appraisal.adapters.orm import appraisal_documents, appraisals
-from appraisal.adapters.repository import AppraisalRepository
 from appraisal.domain.model import Stage, Status
 from appraisal.service import appraisals as commands
 from staffroom_shared.principal import Principal
@@ -71,7 +70,7 @@ def test_a_change_to_any_row_of_an_appraisal_rewrites_its_document(world, edit):
     before = _document(world, appraisal_id)
 
     with world.context.uow() as uow:
-        EDITS[edit](AppraisalRepository(uow.session).appraisal(appraisal_id))
+        EDITS[edit](uow.appraisals.get(appraisal_id))
         uow.commit()
 
     after = _document(world, appraisal_id)

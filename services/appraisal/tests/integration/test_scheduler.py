@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from appraisal.adapters.orm import staff
 from appraisal.domain.model import Status
-from appraisal.service.scheduler import run_daily
+from appraisal.service.daily_job import run_daily
 
 DAY = timedelta(days=1)
 KEY_DATES = {"starts_on": date(2026, 9, 1), "objectives_due": date(2026, 10, 31), "mid_year_due": date(2027, 2, 26),

@@ -64,8 +64,8 @@ def with_objectives(template=Template.TEACHERS, count=2) -> Appraisal:
 
 def agreed(template=Template.TEACHERS) -> Appraisal:
     a = with_objectives(template)
-    a.agree_objectives(APPRAISER, TODAY)
-    a.agree_objectives(REVIEWEE, TODAY)
+    a.agree_objectives(APPRAISER, TODAY, DATES)
+    a.agree_objectives(REVIEWEE, TODAY, DATES)
     return a
 
 
@@ -152,7 +152,7 @@ def attempt(a: Appraisal, step: str):
         "add an objective": lambda: a.add_objective(objective()),
         "change an objective": lambda: a.change_objective(first, {"title": "New"}),
         "remove an objective": lambda: a.remove_objective(first),
-        "agree objectives": lambda: a.agree_objectives(APPRAISER, TODAY),
+        "agree objectives": lambda: a.agree_objectives(APPRAISER, TODAY, DATES),
         "withdraw": lambda: a.withdraw("long-term absence"),
         "reassign": lambda: a.reassign(HR_PERSON, by_hr=True),
         "observe": lambda: a.add_observation(observation(), cap=None),
@@ -201,7 +201,7 @@ def test_weightings_must_add_up_to_100_before_agreement():
     a.add_objective(objective(weighting=60))
     a.add_objective(objective(weighting=30))
     with pytest.raises(AppraisalError, match=r"add up to 100 \(they add up to 90\)"):
-        a.agree_objectives(APPRAISER, TODAY)
+        a.agree_objectives(APPRAISER, TODAY, DATES)
     assert a.objectives_agreed_by_appraiser_on is None
 
 
@@ -210,21 +210,21 @@ def test_weightings_must_all_be_set_if_any_is():
     a.add_objective(objective(weighting=100))
     a.add_objective(objective())
     with pytest.raises(AppraisalError, match="must all be set"):
-        a.agree_objectives(APPRAISER, TODAY)
+        a.agree_objectives(APPRAISER, TODAY, DATES)
 
 
 def test_weightings_adding_up_to_100_are_agreed():
     a = appraisal()
     a.add_objective(objective(weighting=60))
     a.add_objective(objective(weighting=40))
-    a.agree_objectives(APPRAISER, TODAY)
-    assert a.agree_objectives(REVIEWEE, TODAY) is True
+    a.agree_objectives(APPRAISER, TODAY, DATES)
+    assert a.agree_objectives(REVIEWEE, TODAY, DATES) is True
 
 
 def test_unweighted_objectives_are_agreed():
     a = with_objectives()
-    assert a.agree_objectives(APPRAISER, TODAY) is False
-    assert a.agree_objectives(REVIEWEE, TODAY) is True
+    assert a.agree_objectives(APPRAISER, TODAY, DATES) is False
+    assert a.agree_objectives(REVIEWEE, TODAY, DATES) is True
 
 
 @pytest.mark.parametrize("weighting", [0, 101, -5])
@@ -282,19 +282,19 @@ def test_a_change_that_breaks_a_rule_leaves_the_objective_as_it_was():
 @pytest.mark.parametrize("change", ["add", "change", "remove"])
 def test_any_change_to_the_objectives_resets_agreement(change):
     a = with_objectives()
-    a.agree_objectives(APPRAISER, TODAY)
+    a.agree_objectives(APPRAISER, TODAY, DATES)
     assert a.objectives_agreed_by_appraiser_on == TODAY
     first = a.objectives[0].id
     {"add": lambda: a.add_objective(objective()), "change": lambda: a.change_objective(first, {"title": "New"}),
      "remove": lambda: a.remove_objective(first)}[change]()
     assert a.objectives_agreed_by_appraiser_on is None
-    assert a.agree_objectives(REVIEWEE, TODAY) is False  # the appraiser must agree again
+    assert a.agree_objectives(REVIEWEE, TODAY, DATES) is False  # the appraiser must agree again
     assert a.status == Status.NOT_STARTED
 
 
 def test_a_change_to_the_same_value_keeps_agreement():
     a = with_objectives()
-    a.agree_objectives(APPRAISER, TODAY)
+    a.agree_objectives(APPRAISER, TODAY, DATES)
     assert a.change_objective(a.objectives[0].id, {"title": "Objective 1"}) == []
     assert a.objectives_agreed_by_appraiser_on == TODAY
 
@@ -306,20 +306,20 @@ def test_change_reports_the_fields_that_changed():
 
 def test_agreement_needs_at_least_one_objective():
     with pytest.raises(AppraisalError, match="at least one objective"):
-        appraisal().agree_objectives(APPRAISER, TODAY)
+        appraisal().agree_objectives(APPRAISER, TODAY, DATES)
 
 
 def test_one_party_alone_does_not_agree_the_objectives():
     a = with_objectives()
-    assert a.agree_objectives(REVIEWEE, TODAY) is False
-    assert a.agree_objectives(REVIEWEE, TODAY) is False  # agreeing twice is still one party
+    assert a.agree_objectives(REVIEWEE, TODAY, DATES) is False
+    assert a.agree_objectives(REVIEWEE, TODAY, DATES) is False  # agreeing twice is still one party
     assert a.status == Status.NOT_STARTED
 
 
 def test_someone_else_cannot_agree_the_objectives():
     a = with_objectives()
     with pytest.raises(NotAllowed, match="appraiser and the reviewee"):
-        a.agree_objectives(HR_PERSON, TODAY)
+        a.agree_objectives(HR_PERSON, TODAY, DATES)
 
 
 def test_an_unknown_objective_is_named():
@@ -567,11 +567,11 @@ def test_hr_reassignment_changes_the_appraiser_and_pins_it():
 @pytest.mark.parametrize("how", ["hr", "line manager"])
 def test_a_new_appraiser_must_agree_the_objectives_for_themselves(how):
     a = with_objectives()
-    a.agree_objectives(APPRAISER, TODAY)
+    a.agree_objectives(APPRAISER, TODAY, DATES)
     a.reassign(HR_PERSON, by_hr=True) if how == "hr" else a.follow_line_manager(HR_PERSON)
     assert a.objectives_agreed_by_appraiser_on is None
-    assert a.agree_objectives(REVIEWEE, TODAY) is False
-    assert a.agree_objectives(HR_PERSON, TODAY) is True
+    assert a.agree_objectives(REVIEWEE, TODAY, DATES) is False
+    assert a.agree_objectives(HR_PERSON, TODAY, DATES) is True
 
 
 def test_reassigning_after_agreement_keeps_the_agreement_on_record():

@@ -1,32 +1,23 @@
-"""Finding cycles, appraisals and the local staff copy in appraisal's database."""
+"""Appraisal's repositories: the staff copy, cycles and appraisals in its database. All of the service's SQL is
+here and in read_model.py; the service layer reaches them as `uow.staff`, `uow.cycles` and `uow.appraisals`."""
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, func, insert, select, text
+
+from staffroom_shared.uow import Repository
 
 from ..domain.model import IN_PROGRESS, Appraisal, Cycle, CycleStatus, StaffRecord, Status
-from .orm import appraisals, reminders, staff, trained_appraisers
+from . import read_model
+from .orm import academies, appraisals, cycles, overdue_notices, reminders, reviews, staff, trained_appraisers
 
 
-@dataclass
-class AppraisalFilter:
-    cycle_id: uuid.UUID | None = None
-    academy_ids: list[uuid.UUID] | None = None  # None: all
-    status: Status | None = None
-    appraiser_id: uuid.UUID | None = None
-    reviewee_id: uuid.UUID | None = None
-    visible_to: uuid.UUID | None = None  # not HR: only where this person is reviewee or appraiser
+class StaffCopyRepository(Repository):
+    """The directory's staff and academies as staff.* and academy.* events gave them, and who is trained to appraise."""
 
-
-class AppraisalRepository:
-    def __init__(self, session: Session):
-        self.session = session
-
-    # -- staff copy
     def person(self, staff_id: uuid.UUID) -> StaffRecord | None:
         return self.session.get(StaffRecord, staff_id)
 
@@ -35,6 +26,16 @@ class AppraisalRepository:
         if academy_id is not None:
             query = query.where(StaffRecord.academy_id == academy_id)
         return list(self.session.scalars(query))
+
+    def add(self, person: StaffRecord) -> None:
+        self.session.add(person)
+        self.session.flush()
+
+    def hold_writes(self) -> None:
+        """Until this transaction ends, no staff.* event can change the copy (PostgreSQL; SQLite's single writer
+        already serialises)."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            self.session.execute(text("LOCK TABLE staff IN SHARE MODE"))
 
     def names(self, ids) -> dict[uuid.UUID, str]:
         ids = [i for i in set(ids) if i is not None]
@@ -52,62 +53,83 @@ class AppraisalRepository:
         return dict(self.session.execute(select(staff.c.staff_id, staff.c.start_date)
                                          .where(staff.c.staff_id.in_(ids))).all())
 
+    def save_academy(self, academy_id: uuid.UUID, name: str, urn: str) -> None:
+        values = {"name": name, "urn": urn}
+        updated = self.session.execute(academies.update().where(academies.c.academy_id == academy_id).values(**values))
+        if updated.rowcount == 0:
+            self.session.execute(academies.insert().values(academy_id=academy_id, **values))
+
+    def academy_names(self) -> dict[uuid.UUID, str]:
+        return dict(self.session.execute(select(academies.c.academy_id, academies.c.name)).all())
+
     def is_trained(self, staff_id: uuid.UUID | None) -> bool:
         return staff_id is not None and self.session.scalar(
             select(func.count()).select_from(trained_appraisers).where(trained_appraisers.c.staff_id == staff_id)) > 0
 
-    # -- reminders HR sent
-    def last_reminder(self, appraisal_id: uuid.UUID) -> datetime | None:
-        return self.session.scalar(select(func.max(reminders.c.sent_at)).where(reminders.c.appraisal_id == appraisal_id))
+    def mark_trained(self, staff_id: uuid.UUID, programme_id: uuid.UUID, completed_on: date) -> None:
+        """The first appraisal training they completed is the one on record."""
+        if not self.is_trained(staff_id):
+            self.session.execute(trained_appraisers.insert().values(
+                staff_id=staff_id, programme_id=programme_id, completed_on=completed_on))
 
-    def add_reminder(self, appraisal_id: uuid.UUID, milestone: str, sent_at: datetime, sent_by: uuid.UUID | None) -> None:
-        self.session.execute(reminders.insert().values(id=uuid.uuid4(), appraisal_id=appraisal_id, milestone=milestone,
-                                                       sent_at=sent_at, sent_by=sent_by))
 
-    def reminders_in(self, cycle_id: uuid.UUID, academy_ids: list[uuid.UUID] | None) -> list:
-        """The last reminder about each appraisal in the cycle that has had one (academy_ids None: all)."""
-        last = (select(reminders.c.appraisal_id, func.max(reminders.c.sent_at).label("sent_at"),
-                       func.count().label("count"))
-                .join(appraisals, appraisals.c.id == reminders.c.appraisal_id)
-                .where(appraisals.c.cycle_id == cycle_id).group_by(reminders.c.appraisal_id))
-        if academy_ids is not None:
-            last = last.where(appraisals.c.academy_id.in_(academy_ids))
-        last = last.subquery()
-        return list(self.session.execute(
-            select(last.c.appraisal_id, last.c.sent_at, last.c.count, reminders.c.milestone, reminders.c.sent_by)
-            .join(reminders, (reminders.c.appraisal_id == last.c.appraisal_id) & (reminders.c.sent_at == last.c.sent_at))
-            .order_by(last.c.appraisal_id)))
+class CycleRepository(Repository):
+    def get(self, cycle_id: uuid.UUID) -> Cycle | None:
+        return self.track(self.session.get(Cycle, cycle_id))
 
-    # -- cycles
-    def cycle(self, cycle_id: uuid.UUID) -> Cycle | None:
-        return self.session.get(Cycle, cycle_id)
+    def add(self, cycle: Cycle) -> None:
+        self.session.add(self.track(cycle))
 
-    def cycles(self, academy_ids: list[uuid.UUID] | None = None) -> list[Cycle]:
+    def list(self, academy_ids: list[uuid.UUID] | None = None) -> list[Cycle]:
+        """Newest first; `academy_ids`: those academies' cycles and the trust-wide ones (None: all)."""
         query = select(Cycle).order_by(Cycle.starts_on.desc(), Cycle.name)
         if academy_ids is not None:
             query = query.where((Cycle.academy_id.in_(academy_ids)) | (Cycle.academy_id.is_(None)))
-        return list(self.session.scalars(query))
+        return self.track_all(self.session.scalars(query))
 
-    def open_cycles(self) -> list[Cycle]:
-        return list(self.session.scalars(select(Cycle).where(Cycle.status == CycleStatus.OPEN)))
+    def open(self) -> list[Cycle]:
+        return self.track_all(self.session.scalars(select(Cycle).where(Cycle.status == CycleStatus.OPEN)))
 
-    # -- appraisals
-    def appraisal(self, appraisal_id: uuid.UUID, *, for_update: bool = False) -> Appraisal | None:
+
+@dataclass
+class AppraisalFilter:
+    cycle_id: uuid.UUID | None = None
+    academy_ids: list[uuid.UUID] | None = None  # None: all
+    status: Status | None = None
+    appraiser_id: uuid.UUID | None = None
+    reviewee_id: uuid.UUID | None = None
+    visible_to: uuid.UUID | None = None  # not HR: only where this person is reviewee or appraiser
+
+
+class AppraisalRepository(Repository):
+    def get(self, appraisal_id: uuid.UUID, *, for_update: bool = False) -> Appraisal | None:
         # For a change, lock the row (PostgreSQL; SQLite's writer lock already serialises): two parties
         # agreeing at the same moment must see each other's agreement, or neither moves the state on.
-        return self.session.get(Appraisal, appraisal_id, with_for_update=for_update or None)
+        return self.track(self.session.get(Appraisal, appraisal_id, with_for_update=for_update or None))
 
-    def appraisals_of(self, reviewee_id: uuid.UUID, *, in_progress: bool = False) -> list[Appraisal]:
+    def add(self, appraisal: Appraisal) -> None:
+        self.session.add(self.track(appraisal))
+        self.session.flush()
+
+    def add_opened(self, created: list[Appraisal]) -> None:
+        """A cycle's new appraisals in one statement, not one ORM flush each (a trust of 10,000 opens at once). It
+        bypasses the session's change tracking, so their documents are written here too."""
+        self.track_all(created)
+        if created:
+            self.session.execute(insert(appraisals), [_row(a) for a in created])
+            read_model.store(self.session, created, new=True)
+
+    def of(self, reviewee_id: uuid.UUID, *, in_progress: bool = False) -> list[Appraisal]:
         query = select(Appraisal).where(Appraisal.reviewee_id == reviewee_id)
         if in_progress:
             query = query.where(Appraisal.status.in_(IN_PROGRESS))
-        return list(self.session.scalars(query))
+        return self.track_all(self.session.scalars(query))
 
     def reviewees_in(self, cycle_id: uuid.UUID) -> set[uuid.UUID]:
         return set(self.session.scalars(select(appraisals.c.reviewee_id).where(appraisals.c.cycle_id == cycle_id)))
 
     def in_progress(self, cycle_id: uuid.UUID) -> list[Appraisal]:
-        return list(self.session.scalars(select(Appraisal).where(
+        return self.track_all(self.session.scalars(select(Appraisal).where(
             Appraisal.cycle_id == cycle_id, Appraisal.status.in_(IN_PROGRESS))))
 
     def find(self, f: AppraisalFilter, *, page: int, page_size: int) -> tuple[list[Appraisal], int]:
@@ -127,7 +149,48 @@ class AppraisalRepository:
         total = self.session.scalar(select(func.count()).select_from(query.subquery()))
         items = self.session.scalars(query.order_by(Appraisal.academy_id, Appraisal.id)
                                      .offset((page - 1) * page_size).limit(page_size)).all()
-        return list(items), total
+        return self.track_all(items), total
+
+    def delete_of_cycles_ended_before(self, cutoff: date) -> int:
+        """An appraisal and everything in it (objectives, reviews, observations, meetings, its document) go together:
+        the children are deleted by their foreign keys' ON DELETE CASCADE."""
+        ended = select(cycles.c.id).where(cycles.c.ends_on < cutoff)
+        return self.session.execute(delete(appraisals).where(appraisals.c.cycle_id.in_(ended))).rowcount
+
+    # -- missed key dates the daily job announced
+    def overdue_noticed(self) -> dict[uuid.UUID, set[str]]:
+        noticed: dict[uuid.UUID, set[str]] = {}
+        for row in self.session.execute(select(overdue_notices.c.appraisal_id, overdue_notices.c.milestone)):
+            noticed.setdefault(row.appraisal_id, set()).add(row.milestone)
+        return noticed
+
+    def add_overdue_notices(self, appraisal_id: uuid.UUID, milestones: list[str], noticed_on: date) -> None:
+        for milestone in milestones:
+            self.session.execute(overdue_notices.insert().values(
+                appraisal_id=appraisal_id, milestone=milestone, noticed_on=noticed_on))
+
+    # -- reminders HR sent
+    def last_reminder(self, appraisal_id: uuid.UUID) -> datetime | None:
+        return self.session.scalar(select(func.max(reminders.c.sent_at)).where(reminders.c.appraisal_id == appraisal_id))
+
+    def add_reminder(self, appraisal_id: uuid.UUID, milestone: str, sent_at: datetime, sent_by: uuid.UUID | None) -> None:
+        self.session.execute(reminders.insert().values(id=uuid.uuid4(), appraisal_id=appraisal_id, milestone=milestone,
+                                                       sent_at=sent_at, sent_by=sent_by))
+
+    # -- for HR's reports
+    def reminders_in(self, cycle_id: uuid.UUID, academy_ids: list[uuid.UUID] | None) -> list:
+        """The last reminder about each appraisal in the cycle that has had one (academy_ids None: all)."""
+        last = (select(reminders.c.appraisal_id, func.max(reminders.c.sent_at).label("sent_at"),
+                       func.count().label("count"))
+                .join(appraisals, appraisals.c.id == reminders.c.appraisal_id)
+                .where(appraisals.c.cycle_id == cycle_id).group_by(reminders.c.appraisal_id))
+        if academy_ids is not None:
+            last = last.where(appraisals.c.academy_id.in_(academy_ids))
+        last = last.subquery()
+        return list(self.session.execute(
+            select(last.c.appraisal_id, last.c.sent_at, last.c.count, reminders.c.milestone, reminders.c.sent_by)
+            .join(reminders, (reminders.c.appraisal_id == last.c.appraisal_id) & (reminders.c.sent_at == last.c.sent_at))
+            .order_by(last.c.appraisal_id)))
 
     def completion(self, cycle_id: uuid.UUID, academy_ids: list[uuid.UUID] | None) -> list[tuple]:
         """(academy id, status, count) for a cycle."""
@@ -137,3 +200,22 @@ class AppraisalRepository:
         if academy_ids is not None:
             query = query.where(appraisals.c.academy_id.in_(academy_ids))
         return list(self.session.execute(query))
+
+    def untrained_reviews(self, academy_ids: list[uuid.UUID] | None) -> list:
+        """Reviews completed by an appraiser who had not done appraisal training, newest first."""
+        query = (select(reviews.c.appraisal_id, appraisals.c.academy_id, reviews.c.completed_by,
+                        appraisals.c.reviewee_id, reviews.c.stage, reviews.c.completed_on)
+                 .join(appraisals, appraisals.c.id == reviews.c.appraisal_id)
+                 .where(reviews.c.appraiser_untrained.is_(True))
+                 .order_by(reviews.c.completed_on.desc()))
+        if academy_ids is not None:
+            query = query.where(appraisals.c.academy_id.in_(academy_ids))
+        return list(self.session.execute(query))
+
+
+def _row(appraisal: Appraisal) -> dict:
+    return {"id": appraisal.id, "cycle_id": appraisal.cycle_id, "reviewee_id": appraisal.reviewee_id,
+            "academy_id": appraisal.academy_id, "template": appraisal.template, "appraiser_id": appraisal.appraiser_id,
+            "appraiser_set_by_hr": False, "status": appraisal.status, "support_plan": False}
+
+

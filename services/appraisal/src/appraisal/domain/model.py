@@ -6,6 +6,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
+from staffroom_shared.domain import Aggregate
+
+from . import events
+
 
 class AppraisalError(Exception):
     """A rule was broken; the message says what and how to put it right."""
@@ -169,6 +173,10 @@ class StaffRecord:
     def in_post_on(self, day: date) -> bool:
         return self.leaving_date is None or self.leaving_date > day
 
+    def cannot_appraise_on(self, day: date) -> str | None:
+        """Why they cannot be made an appraiser on `day` (None: they can): an appraiser is in post."""
+        return None if self.in_post_on(day) else f"left on {self.leaving_date}"
+
     def may_observe(self, appraisal: "Appraisal", day: date) -> bool:
         """Whether they can be named as the observer of a lesson observation or learning walk in `appraisal`: in post
         on `day`, not the reviewee, and a teacher or leader, or the appraisal's own appraiser (outsider 7, issue 20:
@@ -178,7 +186,7 @@ class StaffRecord:
 
 
 @dataclass(eq=False)
-class Cycle:
+class Cycle(Aggregate):
     name: str
     template: Template
     academy_id: uuid.UUID | None  # None: trust-wide
@@ -237,16 +245,37 @@ class Cycle:
                 and (person.leaving_date is None or person.leaving_date > self.starts_on))
 
     def open(self, staff: list[StaffRecord], today: date) -> list["Appraisal"]:
+        """An appraisal for everyone it covers, each announced, and the opening announced with their number."""
         if self.status != CycleStatus.DRAFT:
             raise IllegalTransition(f"cycle '{self.name}' is {self.status}; only a draft cycle can be opened")
         if today > self.ends_on:
             raise AppraisalError(f"cycle '{self.name}' ended on {self.ends_on}; it cannot be opened now")
         self.status = CycleStatus.OPEN
-        return [self.appraisal_for(person) for person in staff if self.covers(person) and person.in_post_on(today)]
+        created = self.appraisals_missing(staff, set(), today)
+        self.record(events.CycleOpened(
+            cycle_id=self.id, name=self.name, template=self.template.value, academy_id=self.academy_id,
+            starts_on=self.starts_on, objectives_due=self.objectives_due, mid_year_due=self.mid_year_due,
+            end_of_year_due=self.end_of_year_due, ends_on=self.ends_on, appraisal_count=len(created)))
+        return created
 
-    def appraisal_for(self, person: StaffRecord) -> "Appraisal":
-        return Appraisal(cycle_id=self.id, reviewee_id=person.staff_id, academy_id=person.academy_id,
-                         appraiser_id=person.line_manager_id, template=self.template)
+    def appraisals_missing(self, staff, have: set[uuid.UUID], today: date) -> list["Appraisal"]:
+        """Who should have an appraisal in this cycle and has none (`have`: the reviewees it has, in any status, so a
+        closed or withdrawn one is not made again): the one rule for opening the cycle, a joiner while it is open,
+        and the daily job's catching up. Nobody is given one after the cycle has ended."""
+        if today > self.ends_on:
+            return []
+        return [self._appraisal_for(person, today) for person in staff
+                if person.staff_id not in have and self.covers(person) and person.in_post_on(today)]
+
+    def _appraisal_for(self, person: StaffRecord, today: date) -> "Appraisal":
+        appraisal = Appraisal(cycle_id=self.id, reviewee_id=person.staff_id, academy_id=person.academy_id,
+                              appraiser_id=person.line_manager_id, template=self.template)
+        dates = key_dates(self, person.start_date)
+        appraisal.record(events.AppraisalOpened(
+            **appraisal.ref(), template=self.template.value, objectives_due=dates.objectives_due,
+            mid_year_due=dates.mid_year_due, end_of_year_due=dates.end_of_year_due,
+            starts_on=person.start_date if person.start_date and person.start_date > today else None))
+        return appraisal
 
     def close(self) -> None:
         if self.status != CycleStatus.OPEN:
@@ -288,6 +317,9 @@ class KeyDates:
     def due(self) -> dict[str, date]:
         return {"objectives": self.objectives_due, "mid_year_review": self.mid_year_due,
                 "end_of_year_review": self.end_of_year_due}
+
+    def review_due(self, stage: "Stage") -> date:
+        return self.mid_year_due if stage == Stage.MID_YEAR else self.end_of_year_due
 
     def opens_on(self, stage: "Stage") -> date:
         return self.mid_year_opens_on if stage == Stage.MID_YEAR else self.end_of_year_opens_on
@@ -399,7 +431,7 @@ ERASED = "Removed when the record's retention ended"
 
 
 @dataclass(eq=False)
-class Appraisal:
+class Appraisal(Aggregate):
     cycle_id: uuid.UUID
     reviewee_id: uuid.UUID
     academy_id: uuid.UUID
@@ -423,6 +455,11 @@ class Appraisal:
     def __post_init__(self) -> None:
         self.template = Template(self.template)
         self.status = Status(self.status)
+
+    def ref(self) -> dict:
+        """Whose appraisal this is, as every event about it says."""
+        return {"appraisal_id": self.id, "cycle_id": self.cycle_id, "reviewee_id": self.reviewee_id,
+                "appraiser_id": self.appraiser_id, "academy_id": self.academy_id}
 
     def erase(self) -> None:
         """The reviewee's personnel file reached the end of its retention (issue 21): keep what reports count
@@ -505,8 +542,9 @@ class Appraisal:
         # Agreement is to a set of objectives: any change needs both parties to agree again.
         self.objectives_agreed_by_appraiser_on = self.objectives_agreed_by_reviewee_on = None
 
-    def agree_objectives(self, by: uuid.UUID, on: date) -> bool:
-        """One party agrees; True when this completes agreement by both."""
+    def agree_objectives(self, by: uuid.UUID, on: date, dates: KeyDates) -> bool:
+        """One party agrees; True when this completes agreement by both (announced, with whether it was on time by
+        the reviewee's own dates)."""
         self._needs(Status.NOT_STARTED, to="agree objectives")
         if not self.objectives:
             raise AppraisalError("set at least one objective before agreeing them")
@@ -522,6 +560,9 @@ class Appraisal:
             raise NotAllowed("objectives are agreed by the appraiser and the reviewee")
         if self.objectives_agreed_by_appraiser_on and self.objectives_agreed_by_reviewee_on:
             self.status = Status.OBJECTIVES_AGREED
+            self.record(events.ObjectivesAgreed(**self.ref(), agreed_on=on, due_on=dates.objectives_due,
+                                                on_time=on <= dates.objectives_due,
+                                                objective_count=len(self.objectives)))
             return True
         return False
 
@@ -537,8 +578,7 @@ class Appraisal:
         opens = dates.opens_on(stage)
         if review.completed_on < opens:
             raise IllegalTransition(f"the {stage.value.replace('_', '-')} review opens on {opens:%-d %B %Y}, "
-                                    f"shortly before it is due on "
-                                    f"{(dates.mid_year_due if stage == Stage.MID_YEAR else dates.end_of_year_due):%-d %B %Y}")
+                                    f"shortly before it is due on {dates.review_due(stage):%-d %B %Y}")
         if review.completed_by != self.appraiser_id:
             raise NotAllowed("only the appraiser completes a review")
         ids = {str(o.id) for o in self.objectives}
@@ -569,6 +609,17 @@ class Appraisal:
         review.appraiser_untrained = not appraiser_trained
         self.reviews.append(review)
         self.status = STAGE_LEADS_TO[stage]
+        due = dates.review_due(stage)
+        self.record(events.ReviewCompleted(
+            **self.ref(), stage=stage.value, overall_outcome=review.overall_outcome,
+            teaching_judgement=review.teaching_judgement, pay_recommendation=review.pay_recommendation,
+            completed_on=review.completed_on, due_on=due, on_time=review.completed_on <= due,
+            appraiser_untrained=review.appraiser_untrained))
+        for need in review.development_needs:  # for CPD to offer support
+            self.record(events.DevelopmentNeedIdentified(
+                **self.ref(), need_id=uuid.UUID(str(need["id"])), stage=stage.value, area=need["area"],
+                description=need["description"], suggested_support=need["suggested_support"],
+                identified_on=review.completed_on))
         return review
 
     def comment_on_review(self, stage: Stage, by: uuid.UUID, comments: str) -> Review:
@@ -587,6 +638,7 @@ class Appraisal:
         if by != self.reviewee_id:
             raise NotAllowed("the reviewee signs off their own appraisal")
         self.status, self.signed_off_on, self.sign_off_comment = Status.SIGNED_OFF, on, comment
+        self.record(events.SignedOff(**self.ref(), signed_off_on=on))
 
     # -- evidence and support -------------------------------------------------------------
     def add_observation(self, observation: Observation, cap: int | None) -> None:
@@ -614,8 +666,10 @@ class Appraisal:
         self._in_progress("change the appraiser")
         if appraiser_id == self.reviewee_id:
             raise AppraisalError("nobody appraises themselves")
+        previous = self.appraiser_id
         self._change_appraiser(appraiser_id)
         self.appraiser_set_by_hr = by_hr or self.appraiser_set_by_hr
+        self.record(events.AppraiserAssigned(**self.ref(), previous_appraiser_id=previous, by_hr=by_hr))
 
     def _change_appraiser(self, appraiser_id: uuid.UUID) -> None:
         # Objectives are agreed by the reviewee and *their* appraiser: a new appraiser agrees for themselves.
@@ -627,18 +681,23 @@ class Appraisal:
         """A new line manager becomes the appraiser, unless HR chose the appraiser."""
         if self.status not in IN_PROGRESS or self.appraiser_set_by_hr or line_manager_id in (None, self.appraiser_id):
             return False
+        previous = self.appraiser_id
         self._change_appraiser(line_manager_id)
+        self.record(events.AppraiserAssigned(**self.ref(), previous_appraiser_id=previous, by_hr=False))
         return True
 
     def close(self, reason: str) -> bool:
+        """Ends it without sign-off (the reviewee left or moved, or the cycle closed); False if it had ended."""
         if self.status not in IN_PROGRESS:
             return False
         self.status, self.finished_reason = Status.CLOSED, reason
+        self.record(events.Closed(**self.ref(), status=self.status.value, reason=reason))
         return True
 
     def withdraw(self, reason: str) -> None:
         self._in_progress("withdraw it")
         self.status, self.finished_reason = Status.WITHDRAWN, reason
+        self.record(events.Closed(**self.ref(), status=self.status.value, reason=reason))
 
     # -- deadlines ------------------------------------------------------------------------
     def missed(self, dates: KeyDates, today: date) -> list[str]:
@@ -648,3 +707,27 @@ class Appraisal:
         reached = IN_PROGRESS.index(self.status)
         return [milestone for step, (milestone, due) in enumerate(dates.due().items(), start=1)
                 if today > due and reached < step]
+
+    def notice_overdue(self, dates: KeyDates, today: date, noticed: set[str]) -> list[str]:
+        """Announce each key date missed and not yet `noticed` (once each, late if need be); returns them."""
+        due = dates.due()
+        new = [milestone for milestone in self.missed(dates, today) if milestone not in noticed]
+        for milestone in new:
+            self.record(events.Overdue(**self.ref(), milestone=milestone, due_on=due[milestone],
+                                       days_overdue=(today - due[milestone]).days))
+        return new
+
+    def overdue_step(self, dates: KeyDates, cycle_ends_on: date, today: date) -> tuple[str, date] | None:
+        """The step it is late with and the date that was due (the reviewee's own dates), or None; sign-off is late
+        once the cycle has ended."""
+        missed = self.missed(dates, today)
+        if missed:
+            return missed[0], dates.due()[missed[0]]
+        if self.status == Status.END_OF_YEAR_REVIEWED and today > cycle_ends_on:
+            return "sign_off", cycle_ends_on
+        return None
+
+    def remind(self, milestone: str, due_on: date, today: date, by: uuid.UUID | None, note: str | None) -> None:
+        """HR reminded whoever must act on the step that is late."""
+        self.record(events.ReminderSent(**self.ref(), milestone=milestone, due_on=due_on,
+                                        days_overdue=(today - due_on).days, sent_by_id=by, note=note or None))

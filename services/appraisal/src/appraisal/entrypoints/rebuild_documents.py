@@ -5,7 +5,7 @@ Run once after deploying a release that changes what GET /appraisals/<id> shows 
 from staffroom_shared.log import configure_logging
 
 from .. import bootstrap
-from ..adapters.documents import rebuild_all
+from ..adapters.read_model import rebuild_all
 
 if __name__ == "__main__":
     configure_logging(service=bootstrap.NAME)

@@ -7,7 +7,9 @@ from staffroom_shared.app import create_service_app
 from staffroom_shared.config import ServiceConfig
 
 from .. import bootstrap
-from ..api.views import appraisals_blp, cycles_blp, reports_blp
+from ..api.appraisals import appraisals_blp
+from ..api.cycles import cycles_blp
+from ..api.reports import reports_blp
 
 
 def create_app(config: ServiceConfig | None = None) -> Flask:

@@ -1,5 +1,5 @@
-"""Commands on one appraisal. Each checks who is asking, applies the domain rule, and commits the
-change with its events and audit row in one unit of work."""
+"""Commands on one appraisal. Each checks who is asking, applies the domain rule (which records what happened), and
+commits the change with its events and audit row in one unit of work."""
 from __future__ import annotations
 
 import uuid
@@ -9,34 +9,31 @@ from zoneinfo import ZoneInfo
 
 from staffroom_shared.authz import can_manage_academy
 from staffroom_shared.errors import Conflict, NotFound, TooManyRequests, Unprocessable
-from staffroom_shared.uow import UnitOfWork
 from staffroom_shared.principal import Principal
 
-from ..adapters.repository import AppraisalRepository
 from ..domain.model import (
     Appraisal, AppraisalError, DevelopmentNeed, KeyDates, Meeting, Objective, Observation, ProgressUpdate, Review,
-    Stage, Status, key_dates,
+    Stage, key_dates,
 )
-from . import events
 from .access import require_relation
 from .errors import rule_broken
+from .unit_of_work import AppraisalUnitOfWork, Repositories
 
 PARTIES = ("reviewee", "appraiser")
 UK = ZoneInfo("Europe/London")
 
 
-def _change(uow: UnitOfWork, principal: Principal, appraisal_id: uuid.UUID, allowed: tuple[str, ...], doing: str,
-            action: Callable[[Appraisal, AppraisalRepository], dict | None]) -> Appraisal:
+def _change(uow: AppraisalUnitOfWork, principal: Principal, appraisal_id: uuid.UUID, allowed: tuple[str, ...],
+            doing: str, action: Callable[[Appraisal], dict | None]) -> Appraisal:
     """Load, authorise, apply `action` (which returns the audit detail), commit; domain errors become problems."""
     with uow:
-        repo = AppraisalRepository(uow.session)
-        appraisal = repo.appraisal(appraisal_id, for_update=True)
+        appraisal = uow.appraisals.get(appraisal_id, for_update=True)
         if appraisal is None:
             raise NotFound(f"there is no appraisal with id {appraisal_id}")
         require_relation(principal, appraisal, *allowed, doing=doing)
         status_before = appraisal.status
         try:
-            detail = action(appraisal, repo) or {}
+            detail = action(appraisal) or {}
         except AppraisalError as exc:
             raise rule_broken(exc) from None
         if appraisal.status != status_before:
@@ -49,12 +46,11 @@ def _change(uow: UnitOfWork, principal: Principal, appraisal_id: uuid.UUID, allo
 def reassign(uow, principal, appraisal_id, appraiser_id: uuid.UUID, today: date | None = None) -> Appraisal:
     today = today or date.today()
 
-    def action(appraisal: Appraisal, repo: AppraisalRepository):
-        person = repo.person(appraiser_id)
-        why = None
-        if person is None or not person.in_post_on(today):
-            why = "unknown member of staff" if person is None else f"left on {person.leaving_date}"
-        elif person.academy_id != appraisal.academy_id and not can_manage_academy(principal, person.academy_id):
+    def action(appraisal: Appraisal):
+        person = uow.staff.person(appraiser_id)
+        why = "unknown member of staff" if person is None else person.cannot_appraise_on(today)
+        if why is None and person.academy_id != appraisal.academy_id \
+                and not can_manage_academy(principal, person.academy_id):
             # Academy HR choose among their own staff: someone at another academy would see this appraisal, and its
             # support plan, on the say of HR who do not manage them (outsider, issue 20). Trust HR may.
             why = "works at another academy; only trust HR can choose an appraiser from another academy"
@@ -63,7 +59,6 @@ def reassign(uow, principal, appraisal_id, appraiser_id: uuid.UUID, today: date 
                                 errors=[{"location": "json", "pointer": "#/appraiser_id", "detail": why}])
         previous = appraisal.appraiser_id
         appraisal.reassign(appraiser_id, by_hr=True)
-        events.emit_assigned(uow, appraisal, previous, by_hr=True)
         return {"appraiser_id": [previous, appraiser_id]}
 
     return _change(uow, principal, appraisal_id, ("hr",), "reassign the appraiser", action)
@@ -72,7 +67,7 @@ def reassign(uow, principal, appraisal_id, appraiser_id: uuid.UUID, today: date 
 def add_objective(uow, principal, appraisal_id, data: dict) -> Objective:
     added: list[Objective] = []
 
-    def action(appraisal: Appraisal, _repo):
+    def action(appraisal: Appraisal):
         objective = Objective(appraisal_id=appraisal.id, **data)
         appraisal.add_objective(objective)
         added.append(objective)
@@ -83,7 +78,7 @@ def add_objective(uow, principal, appraisal_id, data: dict) -> Objective:
 
 
 def change_objective(uow, principal, appraisal_id, objective_id, changes: dict) -> Appraisal:
-    def action(appraisal: Appraisal, _repo):
+    def action(appraisal: Appraisal):
         before = {n: getattr(appraisal.objective(objective_id), n) for n in changes}
         changed = appraisal.change_objective(objective_id, changes)
         return {"objective_id": objective_id, **{n: [before[n], changes[n]] for n in changed}}
@@ -92,35 +87,31 @@ def change_objective(uow, principal, appraisal_id, objective_id, changes: dict) 
 
 
 def remove_objective(uow, principal, appraisal_id, objective_id) -> Appraisal:
-    def action(appraisal: Appraisal, _repo):
+    def action(appraisal: Appraisal):
         removed = appraisal.remove_objective(objective_id)
         return {"objective_id": objective_id, "title": removed.title}
 
     return _change(uow, principal, appraisal_id, PARTIES, "remove an objective", action)
 
 
-def dates_of(repo: AppraisalRepository, appraisal: Appraisal) -> KeyDates:
+def dates_of(uow: Repositories, appraisal: Appraisal) -> KeyDates:
     """The reviewee's own key dates in their appraisal's cycle (a starter's count from their first day)."""
-    person = repo.person(appraisal.reviewee_id)
-    return key_dates(repo.cycle(appraisal.cycle_id), person.start_date if person else None)
+    person = uow.staff.person(appraisal.reviewee_id)
+    return key_dates(uow.cycles.get(appraisal.cycle_id), person.start_date if person else None)
 
 
 def agree_objectives(uow, principal, appraisal_id, today: date | None = None) -> Appraisal:
     today = today or date.today()
 
-    def action(appraisal: Appraisal, repo: AppraisalRepository):
-        if appraisal.agree_objectives(principal.staff_id, today):
-            due = dates_of(repo, appraisal).objectives_due
-            uow.emit("appraisal.objectives_agreed", {
-                **events.ref(appraisal), "agreed_on": today, "due_on": due, "on_time": today <= due,
-                "objective_count": len(appraisal.objectives)}, academy_id=appraisal.academy_id)
+    def action(appraisal: Appraisal):
+        appraisal.agree_objectives(principal.staff_id, today, dates_of(uow, appraisal))
         return {"agreed_by": principal.staff_id}
 
     return _change(uow, principal, appraisal_id, PARTIES, "agree objectives", action)
 
 
 def record_progress(uow, principal, appraisal_id, objective_id, data: dict, today: date | None = None) -> Appraisal:
-    def action(appraisal: Appraisal, _repo):
+    def action(appraisal: Appraisal):
         update = ProgressUpdate(objective_id=objective_id, recorded_by=principal.staff_id,
                                 recorded_on=today or date.today(), **data)
         appraisal.record_progress(update)
@@ -133,8 +124,8 @@ def complete_review(uow, principal, appraisal_id, stage: Stage, data: dict, toda
     today = today or date.today()
     done: list[Review] = []
 
-    def action(appraisal: Appraisal, repo: AppraisalRepository):
-        cycle = repo.cycle(appraisal.cycle_id)
+    def action(appraisal: Appraisal):
+        cycle = uow.cycles.get(appraisal.cycle_id)
         needs = [DevelopmentNeed(**need) for need in data.get("development_needs", [])]
         review = Review(
             appraisal_id=appraisal.id, stage=stage, completed_by=principal.staff_id, completed_on=today,
@@ -144,20 +135,9 @@ def complete_review(uow, principal, appraisal_id, stage: Stage, data: dict, toda
             development_needs=[{"id": str(n.id), "area": n.area, "description": n.description,
                                 "suggested_support": n.suggested_support} for n in needs],
         )
-        dates = dates_of(repo, appraisal)
         appraisal.complete_review(review, pay_recommendations=cycle.pay_recommendations,
-                                  appraiser_trained=repo.is_trained(appraisal.appraiser_id), dates=dates)
-        due = dates.mid_year_due if stage == Stage.MID_YEAR else dates.end_of_year_due
-        uow.emit("appraisal.review_completed", {
-            **events.ref(appraisal), "stage": stage.value, "overall_outcome": review.overall_outcome,
-            "teaching_judgement": review.teaching_judgement, "pay_recommendation": review.pay_recommendation,
-            "completed_on": today, "due_on": due, "on_time": today <= due,
-            "appraiser_untrained": review.appraiser_untrained}, academy_id=appraisal.academy_id)
-        for need in needs:
-            uow.emit("appraisal.development_need_identified", {
-                **events.ref(appraisal), "need_id": need.id, "stage": stage.value, "area": need.area,
-                "description": need.description, "suggested_support": need.suggested_support,
-                "identified_on": today}, academy_id=appraisal.academy_id)
+                                  appraiser_trained=uow.staff.is_trained(appraisal.appraiser_id),
+                                  dates=dates_of(uow, appraisal))
         done.append(review)
         return {"review": {"stage": stage.value, "overall_outcome": review.overall_outcome,
                            "appraiser_untrained": review.appraiser_untrained}}
@@ -167,7 +147,7 @@ def complete_review(uow, principal, appraisal_id, stage: Stage, data: dict, toda
 
 
 def comment_on_review(uow, principal, appraisal_id, stage: Stage, comments: str) -> Appraisal:
-    def action(appraisal: Appraisal, _repo):
+    def action(appraisal: Appraisal):
         before = getattr(appraisal.review(stage), "reviewee_comments", None)
         appraisal.comment_on_review(stage, principal.staff_id, comments)
         return {"stage": stage.value, "reviewee_comments": [before, comments]}
@@ -178,10 +158,8 @@ def comment_on_review(uow, principal, appraisal_id, stage: Stage, comments: str)
 def sign_off(uow, principal, appraisal_id, comment: str | None, today: date | None = None) -> Appraisal:
     today = today or date.today()
 
-    def action(appraisal: Appraisal, _repo):
+    def action(appraisal: Appraisal):
         appraisal.sign_off(principal.staff_id, today, comment)
-        uow.emit("appraisal.signed_off", {**events.ref(appraisal), "signed_off_on": today},
-                 academy_id=appraisal.academy_id)
         return {"comment": comment}
 
     return _change(uow, principal, appraisal_id, ("reviewee",), "sign off", action)
@@ -190,9 +168,9 @@ def sign_off(uow, principal, appraisal_id, comment: str | None, today: date | No
 def add_observation(uow, principal, appraisal_id, data: dict) -> Observation:
     added: list[Observation] = []
 
-    def action(appraisal: Appraisal, repo: AppraisalRepository):
+    def action(appraisal: Appraisal):
         observation = Observation(appraisal_id=appraisal.id, **{"observer_id": principal.staff_id, **data})
-        observer = repo.person(observation.observer_id) if observation.observer_id else None
+        observer = uow.staff.person(observation.observer_id) if observation.observer_id else None
         if observer is None:
             raise Unprocessable("the observer must be a member of staff",
                                 errors=[{"location": "json", "pointer": "#/observer_id", "detail": "unknown member of staff"}])
@@ -200,7 +178,7 @@ def add_observation(uow, principal, appraisal_id, data: dict) -> Observation:
             detail = (f"{observer.full_name} cannot be named as the observer: an observer is a teacher or leader in post "
                       "(or the appraiser), and not the person observed")
             raise Unprocessable(detail, errors=[{"location": "json", "pointer": "#/observer_id", "detail": detail}])
-        cycle, person = repo.cycle(appraisal.cycle_id), repo.person(appraisal.reviewee_id)
+        cycle, person = uow.cycles.get(appraisal.cycle_id), uow.staff.person(appraisal.reviewee_id)
         # in this appraisal's year, and in the past (outsider, issue 20: "1 January 1" and 2030 were taken)
         earliest = max(cycle.starts_on, person.start_date) if person and person.start_date else cycle.starts_on
         latest = min(datetime.now(UK).date(), cycle.ends_on)
@@ -219,7 +197,7 @@ def add_observation(uow, principal, appraisal_id, data: dict) -> Observation:
 def schedule_meeting(uow, principal, appraisal_id, data: dict) -> Meeting:
     added: list[Meeting] = []
 
-    def action(appraisal: Appraisal, _repo):
+    def action(appraisal: Appraisal):
         meeting = Meeting(appraisal_id=appraisal.id, **data)
         appraisal.schedule(meeting)
         added.append(meeting)
@@ -230,7 +208,7 @@ def schedule_meeting(uow, principal, appraisal_id, data: dict) -> Meeting:
 
 
 def set_support_plan(uow, principal, appraisal_id, on_plan: bool, notes: str | None) -> Appraisal:
-    def action(appraisal: Appraisal, _repo):
+    def action(appraisal: Appraisal):
         before = [appraisal.support_plan, appraisal.support_plan_notes]
         appraisal.set_support_plan(on_plan, notes)
         return {"support_plan": [before[0], on_plan], "support_plan_notes_changed": before[1] != notes}
@@ -248,44 +226,34 @@ def send_reminder(uow, principal, appraisal_id, note: str | None, now: datetime 
     now = now or datetime.now(timezone.utc)
     sent: dict = {}
 
-    def action(appraisal: Appraisal, repo: AppraisalRepository):
-        cycle = repo.cycle(appraisal.cycle_id)
-        person = repo.person(appraisal.reviewee_id)
+    def action(appraisal: Appraisal):
+        cycle = uow.cycles.get(appraisal.cycle_id)
         today = now.astimezone(UK).date()
-        milestone, due_on = overdue_step(appraisal, cycle, person.start_date if person else None, today)
-        last = repo.last_reminder(appraisal.id)
+        step = appraisal.overdue_step(dates_of(uow, appraisal), cycle.ends_on, today)
+        if step is None:
+            raise Conflict(f"nothing in this appraisal is overdue (it is '{appraisal.status.label}'), so there is "
+                           "nothing to remind anyone about")
+        milestone, due_on = step
+        last = uow.appraisals.last_reminder(appraisal.id)
         if last is not None and now - last < REMIND_AGAIN_AFTER:
             again = last + REMIND_AGAIN_AFTER
             raise TooManyRequests(
                 f"a reminder about this appraisal was sent on {last.astimezone(UK):%-d %B %Y}; another can be sent "
                 f"from {again.astimezone(UK):%-d %B %Y}", retry_after=int((again - now).total_seconds()) + 1,
                 last_sent_at=last.isoformat(), next_allowed_at=again.isoformat())
-        repo.add_reminder(appraisal.id, milestone, now, principal.staff_id)
-        sent.update(**events.ref(appraisal), milestone=milestone, due_on=due_on,
-                    days_overdue=(today - due_on).days, sent_by_id=principal.staff_id, note=note or None)
-        uow.emit("appraisal.reminder_sent", sent, academy_id=appraisal.academy_id)
+        uow.appraisals.add_reminder(appraisal.id, milestone, now, principal.staff_id)
+        appraisal.remind(milestone, due_on, today, principal.staff_id, note)
+        sent.update(**appraisal.ref(), milestone=milestone, due_on=due_on, days_overdue=(today - due_on).days,
+                    sent_by_id=principal.staff_id, note=note or None)
         return {"milestone": milestone, "note": note}
 
     _change(uow, principal, appraisal_id, ("hr",), "send a reminder", action)
     return {**sent, "sent_at": now, "next_allowed_at": now + REMIND_AGAIN_AFTER}
 
 
-def overdue_step(appraisal: Appraisal, cycle, started_on: date | None, today: date) -> tuple[str, date]:
-    """The step an appraisal is late with and the date it was due (the reviewee's own dates); 409 if none."""
-    dates = key_dates(cycle, started_on)
-    missed = appraisal.missed(dates, today)
-    if missed:
-        return missed[0], dates.due()[missed[0]]
-    if appraisal.status == Status.END_OF_YEAR_REVIEWED and today > cycle.ends_on:
-        return "sign_off", cycle.ends_on
-    raise Conflict(f"nothing in this appraisal is overdue (it is '{appraisal.status.label}'), so there is "
-                   "nothing to remind anyone about")
-
-
 def withdraw(uow, principal, appraisal_id, reason: str) -> Appraisal:
-    def action(appraisal: Appraisal, _repo):
+    def action(appraisal: Appraisal):
         appraisal.withdraw(reason)
-        events.emit_closed(uow, appraisal)
         return {"reason": reason}
 
     return _change(uow, principal, appraisal_id, ("hr",), "withdraw an appraisal", action)

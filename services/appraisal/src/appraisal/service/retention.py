@@ -3,19 +3,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import delete, select
-
 from staffroom_shared.retention import LIMITATION, Period, Record, platform_records
-from staffroom_shared.uow import UnitOfWork
 
-from ..adapters.orm import appraisals, cycles, metadata
+from ..adapters.orm import metadata
+from .unit_of_work import AppraisalUnitOfWork
 
 
-def _appraisals_of_cycles_ended_before(uow: UnitOfWork, cutoff: date, _today: date) -> int:
-    """An appraisal and everything in it (objectives, reviews, observations, meetings, its document) go together:
-    the children are deleted by their foreign keys' ON DELETE CASCADE. The cycle itself holds nobody's data."""
-    ended = select(cycles.c.id).where(cycles.c.ends_on < cutoff)
-    return uow.session.execute(delete(appraisals).where(appraisals.c.cycle_id.in_(ended))).rowcount
+def _appraisals_of_cycles_ended_before(uow: AppraisalUnitOfWork, cutoff: date, _today: date) -> int:
+    """An appraisal goes with everything in it; the cycle itself holds nobody's data."""
+    return uow.appraisals.delete_of_cycles_ended_before(cutoff)
 
 
 RECORDS = (

@@ -3,8 +3,8 @@
 GET /appraisals/<id> reads one row (the document joined to the staff copy twice for the two names) instead of
 loading five tables through the ORM and serialising them; that is what brings the read near a primary-key read.
 
-A document is the API's own response (`AppraisalSchema` over `reports.detail`), so the read model and the
-endpoint cannot drift apart; the names are left out (they change with staff.updated, so they are joined at
+A document is the API's own response (the API's `presenters.document`, which bootstrap gives `keep_fresh`, so this
+layer never imports the one above it), so the read model and the endpoint cannot drift apart; the names are left out (they change with staff.updated, so they are joined at
 read time) and the support plan is kept apart (only the appraiser and HR may see it).
 
 Keeping it fresh is not left to each command: `keep_fresh` hooks the service's sessions, notes every
@@ -19,14 +19,15 @@ each holds the appraisal's row lock by then (commands load it FOR UPDATE; handle
 just updated it).
 
 Stored documents are renders by the code that wrote them: a change to what the endpoint shows (the schema,
-reports.detail) must come with a migration that re-renders every appraisal's document.
+presenters.document) must come with a migration that re-renders every appraisal's document
+(`python -m appraisal.entrypoints.rebuild_documents`).
 """
 from __future__ import annotations
 
 import functools
 import json
 import uuid
-from typing import Iterable
+from typing import Callable, Iterable
 
 from sqlalchemy import bindparam, event, insert, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -34,9 +35,7 @@ from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.util import identity_key
 
-from ..api.schemas import AppraisalSchema, KeyDatesSchema
 from ..domain.model import Appraisal, Meeting, Objective, Observation, ProgressUpdate, Review, key_dates
-from ..service.reports import detail
 from .orm import appraisal_documents, appraisals, cycles, objectives, staff
 
 NAMES = ("reviewee_name", "appraiser_name", "key_dates")  # joined at read time
@@ -46,16 +45,16 @@ _DUE = "appraisal_documents.due"  # keys in Session.info
 _DUE_OBJECTIVES = "appraisal_documents.due_objectives"
 _CHANGED = "appraisal_documents.changed_collections"
 _WRITTEN = "appraisal_documents.written"
+_PRESENT = "appraisal_documents.present"  # in the session factory's info: Appraisal -> the API's answer, in full
 _COLLECTION = {Objective: "objectives", Review: "reviews", Observation: "observations", Meeting: "meetings"}
 _PARTS = (ProgressUpdate, *_COLLECTION)  # the rows an appraisal is made of, besides its own
 
-_schema = AppraisalSchema()
-_key_dates_schema = KeyDatesSchema()
+Present = Callable[[Appraisal], dict]
 
 
-def render(appraisal: Appraisal) -> dict:
-    """The appraisal's appraisal_documents row."""
-    shown = _schema.dump(detail(appraisal, {}, confidential=True))
+def render(appraisal: Appraisal, present: Present) -> dict:
+    """The appraisal's appraisal_documents row, from the API's answer about it."""
+    shown = present(appraisal)
     for name in NAMES:
         del shown[name]
     confidential = {name: shown.pop(name) for name in CONFIDENTIAL}
@@ -66,7 +65,8 @@ def render(appraisal: Appraisal) -> dict:
 
 def store(session: Session, appraisals: Iterable[Appraisal], *, new: bool = False) -> int:
     """Write the appraisals' documents (`new`: they have none yet, so there is nothing to replace)."""
-    rows = [render(a) for a in appraisals]
+    present = session.info[_PRESENT]
+    rows = [render(a, present) for a in appraisals]
     if rows:
         session.execute(insert(appraisal_documents) if new else _replace(session), rows)
     return len(rows)
@@ -83,8 +83,10 @@ def _replace(session: Session):
 
 # -- keeping documents fresh ----------------------------------------------------------------------
 
-def keep_fresh(sessions: sessionmaker) -> None:
-    """Every commit through these sessions rewrites the documents of the appraisals it changed."""
+def keep_fresh(sessions: sessionmaker, present: Present) -> None:
+    """Every commit through these sessions rewrites the documents of the appraisals it changed, as `present` (the
+    API's answer about an appraisal, in full) gives them."""
+    sessions.configure(info={**sessions.kw.get("info", {}), _PRESENT: present})
     event.listen(sessions, "before_flush", _note_changes)
     event.listen(sessions, "before_commit", _refresh)
     event.listen(sessions, "after_soft_rollback", _forget)
@@ -198,11 +200,12 @@ def read(session: Session, appraisal_id: uuid.UUID) -> Row | None:
 
 def view(row: Row, *, confidential: bool) -> dict:
     """The response body: the document, the names, the reviewee's key dates (from the cycle's, as they are now,
-    and the reviewee's start date), and the support plan if the reader may see it."""
+    and the reviewee's start date: a `KeyDates`, for the API to present), and the support plan if the reader may
+    see it."""
     shown = json.loads(row.document)
     shown["reviewee_name"] = _name(row.reviewee_first_name, row.reviewee_last_name)
     shown["appraiser_name"] = _name(row.appraiser_first_name, row.appraiser_last_name)
-    shown["key_dates"] = _key_dates_schema.dump(key_dates(row, row.started_on))
+    shown["key_dates"] = key_dates(row, row.started_on)
     if confidential:
         shown.update(json.loads(row.confidential))
     return shown
@@ -223,7 +226,7 @@ def name_observers(session: Session, shown: dict) -> dict:
 
 
 def _name(first: str | None, last: str | None) -> str | None:
-    return None if first is None else f"{first} {last}"  # as AppraisalRepository.names() spells it
+    return None if first is None else f"{first} {last}"  # as StaffCopyRepository.names() spells it
 
 
 def rebuild_all(session: Session) -> int:

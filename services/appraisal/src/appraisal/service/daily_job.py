@@ -1,0 +1,54 @@
+"""The daily job: announce each missed key date once (appraisal.overdue), close leavers' appraisals, and
+give an appraisal to anyone an open cycle covers who has none (a joiner whose event raced the cycle's opening)."""
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from staffroom_shared.log import correlation
+
+from ..domain.model import key_dates
+from .unit_of_work import AppraisalUnitOfWork
+
+
+def run_daily(uow: AppraisalUnitOfWork, today: date | None = None, *, correlation_id: str | None = None) -> dict:
+    """Safe to run more than once a day, and to miss days: a missed date is announced once, late if need be.
+
+    Each run is one piece of work with its own correlation id (a long-lived scheduler thread would
+    otherwise stamp every day's events with the first run's id).
+    """
+    today = today or date.today()
+    with correlation(correlation_id or f"appraisal-daily-{today}-{uuid.uuid4().hex[:8]}"):
+        return _run(uow, today)
+
+
+def _run(uow: AppraisalUnitOfWork, today: date) -> dict:
+    counts = {"overdue": 0, "closed": 0, "opened": 0}
+    with uow:
+        noticed = uow.appraisals.overdue_noticed()
+        # One query for the staff copy, not one per appraisal (a trust has thousands).
+        people = {person.staff_id: person for person in uow.staff.people()}
+        for cycle in uow.cycles.open():
+            counts["opened"] += _fill_gaps(uow, cycle, people.values(), today)
+            for appraisal in uow.appraisals.in_progress(cycle.id):
+                person = people.get(appraisal.reviewee_id)
+                if person is not None and not person.in_post_on(today):
+                    counts["closed"] += appraisal.close(f"left on {person.leaving_date}")
+                    continue
+                dates = key_dates(cycle, person.start_date if person else None)
+                new = appraisal.notice_overdue(dates, today, noticed.get(appraisal.id, set()))
+                uow.appraisals.add_overdue_notices(appraisal.id, new, today)
+                counts["overdue"] += len(new)
+        uow.commit()
+    return counts
+
+
+def _fill_gaps(uow: AppraisalUnitOfWork, cycle, people, today: date) -> int:
+    """On PostgreSQL a staff.joined applied while HR opens a cycle sees the cycle still in draft, and the
+    opening reads the staff copy from before the joiner arrived: neither creates the appraisal. The
+    handler and open_cycle cannot see each other's uncommitted work, so the daily job makes it good."""
+    # any status counts as having one: a closed or withdrawn appraisal is not re-created
+    missing = cycle.appraisals_missing(people, uow.appraisals.reviewees_in(cycle.id), today)
+    for appraisal in missing:
+        uow.appraisals.add(appraisal)
+    return len(missing)

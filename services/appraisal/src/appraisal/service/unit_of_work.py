@@ -1,0 +1,48 @@
+"""Appraisal's unit of work: its repositories, and the one table from its domain events to their contracts."""
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from staffroom_shared.uow import Contract, UnitOfWork
+
+from ..adapters.repository import AppraisalRepository, CycleRepository, StaffCopyRepository
+from ..domain import events
+
+# The events' fields are their contracts' (staffroom_shared/contracts/appraisal.py), so each maps as it is.
+CONTRACTS = {
+    events.CycleOpened: Contract("appraisal.cycle_opened"),
+    events.AppraisalOpened: Contract("appraisal.appraisal_opened"),
+    events.AppraiserAssigned: Contract("appraisal.appraiser_assigned"),
+    events.ObjectivesAgreed: Contract("appraisal.objectives_agreed"),
+    events.ReviewCompleted: Contract("appraisal.review_completed"),
+    events.DevelopmentNeedIdentified: Contract("appraisal.development_need_identified"),
+    events.SignedOff: Contract("appraisal.signed_off"),
+    events.Overdue: Contract("appraisal.overdue"),
+    events.ReminderSent: Contract("appraisal.reminder_sent"),
+    events.Closed: Contract("appraisal.closed"),
+}
+
+
+class Repositories:
+    """What appraisal keeps: `staff` (the directory's copy), `cycles`, `appraisals`."""
+
+    staff: StaffCopyRepository
+    cycles: CycleRepository
+    appraisals: AppraisalRepository
+
+    def open_repositories(self, session: Session) -> list:
+        self.staff = StaffCopyRepository(session)
+        self.cycles = CycleRepository(session)
+        self.appraisals = AppraisalRepository(session)
+        return [self.staff, self.cycles, self.appraisals]
+
+
+class AppraisalUnitOfWork(Repositories, UnitOfWork):
+    contracts = CONTRACTS
+
+
+class Reads(Repositories):
+    """The same repositories on a request's read session, for the pages (which change nothing)."""
+
+    def __init__(self, session: Session):
+        self.open_repositories(session)
