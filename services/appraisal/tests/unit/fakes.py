@@ -1,0 +1,123 @@
+"""In-memory stand-ins for appraisal's repositories and unit of work (issue 22), for fast tests of its commands,
+handlers and daily job. Each fake answers as its SQL twin in adapters/repository.py does, from dicts."""
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from staffroom_shared.testing import FakeUnitOfWork
+from staffroom_shared.uow import Repository
+
+from appraisal.domain.model import IN_PROGRESS, Appraisal, Cycle, CycleStatus, StaffRecord
+from appraisal.service.unit_of_work import CONTRACTS
+
+
+class FakeStaffCopy(Repository):
+    def __init__(self):
+        super().__init__()
+        self.people_by_id: dict[uuid.UUID, StaffRecord] = {}
+        self.academies: dict[uuid.UUID, dict] = {}
+        self.trained: dict[uuid.UUID, tuple] = {}
+
+    def person(self, staff_id):
+        return self.people_by_id.get(staff_id)
+
+    def people(self, academy_id=None):
+        return [p for p in self.people_by_id.values() if academy_id is None or p.academy_id == academy_id]
+
+    def add(self, person):
+        self.people_by_id[person.staff_id] = person
+
+    def hold_writes(self):
+        pass
+
+    def names(self, ids):
+        return {i: self.people_by_id[i].full_name for i in set(ids) if i in self.people_by_id}
+
+    def started(self, ids):
+        return {i: self.people_by_id[i].start_date for i in set(ids) if i in self.people_by_id}
+
+    def save_academy(self, academy_id, name, urn):
+        self.academies[academy_id] = {"name": name, "urn": urn}
+
+    def academy_names(self):
+        return {academy_id: a["name"] for academy_id, a in self.academies.items()}
+
+    def is_trained(self, staff_id):
+        return staff_id in self.trained
+
+    def mark_trained(self, staff_id, programme_id, completed_on):
+        self.trained.setdefault(staff_id, (programme_id, completed_on))
+
+
+class FakeCycles(Repository):
+    def __init__(self):
+        super().__init__()
+        self.by_id: dict[uuid.UUID, Cycle] = {}
+
+    def get(self, cycle_id):
+        return self.track(self.by_id.get(cycle_id))
+
+    def add(self, cycle):
+        self.by_id[cycle.id] = self.track(cycle)
+
+    def list(self, academy_ids=None):
+        found = [c for c in self.by_id.values() if academy_ids is None or c.academy_id in (None, *academy_ids)]
+        return self.track_all(sorted(found, key=lambda c: (-c.starts_on.toordinal(), c.name)))
+
+    def open(self):
+        return self.track_all(c for c in self.by_id.values() if c.status == CycleStatus.OPEN)
+
+
+class FakeAppraisals(Repository):
+    def __init__(self):
+        super().__init__()
+        self.by_id: dict[uuid.UUID, Appraisal] = {}
+        self.noticed: dict[uuid.UUID, set[str]] = {}
+        self.reminders: list[tuple[uuid.UUID, str, datetime, uuid.UUID | None]] = []
+
+    def get(self, appraisal_id, *, for_update=False):
+        return self.track(self.by_id.get(appraisal_id))
+
+    def add(self, appraisal):
+        self.by_id[appraisal.id] = self.track(appraisal)
+
+    def add_opened(self, created):
+        for appraisal in created:
+            self.add(appraisal)
+
+    def of(self, reviewee_id, *, in_progress=False):
+        return self.track_all(a for a in self.by_id.values()
+                              if a.reviewee_id == reviewee_id and (not in_progress or a.status in IN_PROGRESS))
+
+    def reviewees_in(self, cycle_id):
+        return {a.reviewee_id for a in self.by_id.values() if a.cycle_id == cycle_id}
+
+    def in_progress(self, cycle_id):
+        return self.track_all(a for a in self.by_id.values() if a.cycle_id == cycle_id and a.status in IN_PROGRESS)
+
+    def delete_of_cycles_ended_before(self, cutoff: date, cycles: FakeCycles | None = None):
+        raise NotImplementedError("retention is tested against the database (tests/test_retention.py)")
+
+    def overdue_noticed(self):
+        return {appraisal_id: set(milestones) for appraisal_id, milestones in self.noticed.items()}
+
+    def add_overdue_notices(self, appraisal_id, milestones, noticed_on):
+        self.noticed.setdefault(appraisal_id, set()).update(milestones)
+
+    def last_reminder(self, appraisal_id):
+        return max((sent_at for a, _, sent_at, _ in self.reminders if a == appraisal_id), default=None)
+
+    def add_reminder(self, appraisal_id, milestone, sent_at, sent_by):
+        self.reminders.append((appraisal_id, milestone, sent_at, sent_by))
+
+
+class FakeAppraisalUnitOfWork(FakeUnitOfWork):
+    contracts = CONTRACTS
+
+    def __init__(self, actor: str = "system"):
+        super().__init__("appraisal", actor)
+        self.staff, self.cycles, self.appraisals = FakeStaffCopy(), FakeCycles(), FakeAppraisals()
+
+    def open_repositories(self, session):
+        return [self.staff, self.cycles, self.appraisals]
