@@ -7,7 +7,7 @@ import pytest
 
 from appraisal.domain.model import (
     MAX_OBJECTIVES, Appraisal, AppraisalError, Cycle, CycleStatus, IllegalTransition, Meeting, NotAllowed, Objective,
-    Observation, ProgressUpdate, Review, StaffRecord, Status, Template, default_key_dates, key_dates,
+    Observation, ProgressUpdate, Review, StaffRecord, Status, StaffGroup, default_key_dates, key_dates,
 )
 
 APPRAISER, REVIEWEE, HR_PERSON = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
@@ -15,7 +15,7 @@ OAK, ELM = uuid.uuid4(), uuid.uuid4()
 TODAY = date(2026, 10, 1)
 
 
-def cycle(template=Template.TEACHERS, academy_id=OAK, **overrides) -> Cycle:
+def cycle(template=StaffGroup.TEACHERS, academy_id=OAK, **overrides) -> Cycle:
     values = dict(name="2026/27", template=template, academy_id=academy_id, **default_key_dates(template, 2026))
     values.update(overrides)
     return Cycle(**values)
@@ -24,7 +24,7 @@ def cycle(template=Template.TEACHERS, academy_id=OAK, **overrides) -> Cycle:
 DATES = key_dates(cycle(), None)  # the 2026/27 teachers' cycle's, for someone in post when it starts
 
 
-def appraisal(template=Template.TEACHERS, status=Status.NOT_STARTED, **overrides) -> Appraisal:
+def appraisal(template=StaffGroup.TEACHERS, status=Status.NOT_STARTED, **overrides) -> Appraisal:
     return Appraisal(cycle_id=uuid.uuid4(), reviewee_id=REVIEWEE, academy_id=OAK, template=template,
                      appraiser_id=APPRAISER, status=status, **overrides)
 
@@ -55,29 +55,29 @@ def review(a: Appraisal, stage="mid_year", by=APPRAISER, ratings=None, **overrid
     return Review(**values)
 
 
-def with_objectives(template=Template.TEACHERS, count=2) -> Appraisal:
+def with_objectives(template=StaffGroup.TEACHERS, count=2) -> Appraisal:
     a = appraisal(template)
     for i in range(count):
         a.add_objective(objective(title=f"Objective {i + 1}"))
     return a
 
 
-def agreed(template=Template.TEACHERS) -> Appraisal:
+def agreed(template=StaffGroup.TEACHERS) -> Appraisal:
     a = with_objectives(template)
     a.agree_objectives(APPRAISER, TODAY, DATES)
     a.agree_objectives(REVIEWEE, TODAY, DATES)
     return a
 
 
-def mid_year_reviewed(template=Template.TEACHERS) -> Appraisal:
+def mid_year_reviewed(template=StaffGroup.TEACHERS) -> Appraisal:
     a = agreed(template)
     a.complete_review(review(a), pay_recommendations=False, appraiser_trained=True, dates=DATES)
     return a
 
 
-def end_of_year_reviewed(template=Template.TEACHERS) -> Appraisal:
+def end_of_year_reviewed(template=StaffGroup.TEACHERS) -> Appraisal:
     a = mid_year_reviewed(template)
-    judgement = "good_or_better" if template == Template.TEACHERS else None
+    judgement = "good_or_better" if template == StaffGroup.TEACHERS else None
     a.complete_review(review(a, "end_of_year", teaching_judgement=judgement), pay_recommendations=False,
                       appraiser_trained=True, dates=DATES)
     return a
@@ -244,12 +244,12 @@ def test_teachers_standards_must_be_real_codes():
 
 
 def test_teachers_objectives_link_teachers_standards_part_one_and_two():
-    a = appraisal(Template.TEACHERS)
+    a = appraisal(StaffGroup.TEACHERS)
     a.add_objective(objective(standards=["TS1", "TS8", "PART2"]))
     assert a.objectives[0].standards == ["TS1", "TS8", "PART2"]
 
 
-@pytest.mark.parametrize("template", [Template.SUPPORT, Template.LEADERS])
+@pytest.mark.parametrize("template", [StaffGroup.SUPPORT, StaffGroup.LEADERS])
 def test_teachers_standards_are_refused_outside_teachers_appraisals(template):
     a = appraisal(template)
     with pytest.raises(AppraisalError, match="Teachers' Standards apply to teachers"):
@@ -258,13 +258,13 @@ def test_teachers_standards_are_refused_outside_teachers_appraisals(template):
 
 
 def test_support_staff_objectives_link_job_description_areas():
-    a = appraisal(Template.SUPPORT)
+    a = appraisal(StaffGroup.SUPPORT)
     a.add_objective(objective(job_areas=["Pupil support", "Record keeping"]))
     assert a.objectives[0].job_areas == ["Pupil support", "Record keeping"]
 
 
 def test_teachers_standards_cannot_be_added_to_a_support_objective_by_changing_it():
-    a = appraisal(Template.SUPPORT)
+    a = appraisal(StaffGroup.SUPPORT)
     a.add_objective(objective(job_areas=["Pupil support"]))
     with pytest.raises(AppraisalError, match="Teachers' Standards apply to teachers"):
         a.change_objective(a.objectives[0].id, {"standards": ["TS2"]})
@@ -381,30 +381,30 @@ def test_only_the_appraiser_completes_a_review():
 
 
 def test_teachers_end_of_year_review_needs_a_teaching_judgement():
-    a = mid_year_reviewed(Template.TEACHERS)
+    a = mid_year_reviewed(StaffGroup.TEACHERS)
     with pytest.raises(AppraisalError, match="records a teaching-quality judgement"):
         a.complete_review(review(a, "end_of_year"), pay_recommendations=False, appraiser_trained=True, dates=DATES)
     assert a.status == Status.MID_YEAR_REVIEWED
 
 
 def test_teachers_mid_year_review_needs_no_teaching_judgement():
-    assert mid_year_reviewed(Template.TEACHERS).reviews[0].teaching_judgement is None
+    assert mid_year_reviewed(StaffGroup.TEACHERS).reviews[0].teaching_judgement is None
 
 
 @pytest.mark.parametrize("stage", ["mid_year", "end_of_year"])
 def test_support_staff_reviews_refuse_a_teaching_judgement(stage):
-    a = agreed(Template.SUPPORT) if stage == "mid_year" else mid_year_reviewed(Template.SUPPORT)
+    a = agreed(StaffGroup.SUPPORT) if stage == "mid_year" else mid_year_reviewed(StaffGroup.SUPPORT)
     with pytest.raises(AppraisalError, match="not support staff"):
         a.complete_review(review(a, stage, teaching_judgement="good_or_better"), pay_recommendations=False,
                           appraiser_trained=True, dates=DATES)
 
 
 def test_support_staff_end_of_year_review_needs_no_teaching_judgement():
-    assert end_of_year_reviewed(Template.SUPPORT).status == Status.END_OF_YEAR_REVIEWED
+    assert end_of_year_reviewed(StaffGroup.SUPPORT).status == Status.END_OF_YEAR_REVIEWED
 
 
 def test_leaders_may_have_a_teaching_judgement():
-    a = mid_year_reviewed(Template.LEADERS)
+    a = mid_year_reviewed(StaffGroup.LEADERS)
     a.complete_review(review(a, "end_of_year", teaching_judgement="requires_improvement"), pay_recommendations=False,
                       appraiser_trained=True, dates=DATES)
     assert a.reviews[-1].teaching_judgement == "requires_improvement"
@@ -683,18 +683,18 @@ def test_finished_appraisals_miss_nothing(finish):
 # -- cycles ----------------------------------------------------------------------------------------
 
 def test_teachers_agree_objectives_by_31_october():
-    dates = default_key_dates(Template.TEACHERS, 2026)
+    dates = default_key_dates(StaffGroup.TEACHERS, 2026)
     assert dates == {"starts_on": date(2026, 9, 1), "objectives_due": date(2026, 10, 31),
                      "mid_year_due": date(2027, 2, 28), "end_of_year_due": date(2027, 7, 15),
                      "ends_on": date(2027, 8, 31)}
 
 
 def test_support_staff_agree_objectives_by_31_october():
-    assert default_key_dates(Template.SUPPORT, 2026)["objectives_due"] == date(2026, 10, 31)
+    assert default_key_dates(StaffGroup.SUPPORT, 2026)["objectives_due"] == date(2026, 10, 31)
 
 
 def test_leaders_agree_objectives_by_31_december():
-    dates = default_key_dates(Template.LEADERS, 2026)
+    dates = default_key_dates(StaffGroup.LEADERS, 2026)
     assert dates["objectives_due"] == date(2026, 12, 31)
     assert dates["mid_year_due"] > dates["objectives_due"]
 
@@ -710,10 +710,10 @@ def test_the_observation_cap_cannot_be_negative():
 
 
 @pytest.mark.parametrize("template,staff_type,covered", [
-    (Template.TEACHERS, "teaching", True), (Template.TEACHERS, "support", False),
-    (Template.TEACHERS, "leadership", False), (Template.SUPPORT, "support", True),
-    (Template.SUPPORT, "teaching", False), (Template.LEADERS, "leadership", True),
-    (Template.LEADERS, "teaching", False),
+    (StaffGroup.TEACHERS, "teaching", True), (StaffGroup.TEACHERS, "support", False),
+    (StaffGroup.TEACHERS, "leadership", False), (StaffGroup.SUPPORT, "support", True),
+    (StaffGroup.SUPPORT, "teaching", False), (StaffGroup.LEADERS, "leadership", True),
+    (StaffGroup.LEADERS, "teaching", False),
 ])
 def test_a_template_covers_its_own_staff_type(template, staff_type, covered):
     assert cycle(template).covers(person(staff_type)) is covered
@@ -746,7 +746,7 @@ def test_opening_creates_an_appraisal_for_everyone_covered_with_their_line_manag
                                                 staff[6].staff_id]
     assert created[0].appraiser_id == manager
     assert {(a.cycle_id, a.template, a.status, a.academy_id) for a in created} == {
-        (c.id, Template.TEACHERS, Status.NOT_STARTED, OAK)}
+        (c.id, StaffGroup.TEACHERS, Status.NOT_STARTED, OAK)}
 
 
 def test_a_cycle_opens_once():

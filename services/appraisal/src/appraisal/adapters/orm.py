@@ -11,7 +11,7 @@ from staffroom_shared.db import UtcDateTime, new_metadata, text_enum
 
 from ..domain.model import (
     Appraisal, Cycle, CycleStatus, Meeting, MeetingKind, Objective, ObjectiveType, Observation, ObservationKind,
-    Outcome, PayRecommendation, ProgressUpdate, Review, Stage, StaffRecord, Status, TeachingJudgement, Template,
+    Outcome, PayRecommendation, ProgressUpdate, Review, Stage, StaffRecord, Status, TeachingJudgement, StaffGroup,
 )
 
 metadata = new_metadata()
@@ -52,7 +52,7 @@ cycles = Table(
     "cycles", metadata,
     Column("id", Uuid, primary_key=True),
     Column("name", String(100), nullable=False),
-    Column("template", text_enum(Template), nullable=False),
+    Column("template", text_enum(StaffGroup), nullable=False),
     Column("academy_id", Uuid, nullable=True, index=True),
     Column("starts_on", Date, nullable=False),
     Column("objectives_due", Date, nullable=False),
@@ -71,7 +71,7 @@ appraisals = Table(
     Column("cycle_id", Uuid, ForeignKey("cycles.id"), nullable=False),
     Column("reviewee_id", Uuid, nullable=False, index=True),
     Column("academy_id", Uuid, nullable=False, index=True),
-    Column("template", text_enum(Template), nullable=False),
+    Column("template", text_enum(StaffGroup), nullable=False),
     Column("appraiser_id", Uuid, nullable=True, index=True),
     Column("appraiser_set_by_hr", Boolean, nullable=False),
     Column("status", text_enum(Status), nullable=False),

@@ -4,7 +4,7 @@ from staffroom_shared.storable import AwareDateTime, Date, DateTime, one_line
 
 from ..domain.model import (
     MAX_OBJECTIVES, REVIEW_WINDOW_WEEKS, TEACHERS_STANDARDS, CycleStatus, MeetingKind, ObjectiveType, ObservationKind, Outcome,
-    PayRecommendation, Rating, Stage, Status, TeachingJudgement, Template,
+    PayRecommendation, Rating, Stage, Status, TeachingJudgement, StaffGroup,
 )
 
 TEXT = validate.Length(min=1, max=4000)
@@ -21,7 +21,7 @@ def _enum(cls, **kwargs):
 class CycleSchema(Schema):
     id = fields.UUID(dump_only=True)
     name = fields.String(required=True, validate=NAME, metadata={"example": "2026/27 teachers"})
-    template = _enum(Template, required=True)
+    template = _enum(StaffGroup, required=True)
     academy_id = fields.UUID(load_default=None, allow_none=True, metadata={"description": "null for a trust-wide cycle"})
     school_year = fields.Integer(load_only=True, validate=validate.Range(min=2000, max=2100),
                                  metadata={"description": "fills any key date left out with the usual one for this "
@@ -208,7 +208,7 @@ class AppraisalSummarySchema(Schema):
     id = fields.UUID()
     cycle_id = fields.UUID()
     academy_id = fields.UUID()
-    template = _enum(Template)
+    template = _enum(StaffGroup)
     status = _enum(Status)
     reviewee_id = fields.UUID()
     appraiser_id = fields.UUID(allow_none=True)

@@ -23,14 +23,16 @@ class NotAllowed(AppraisalError):
     """The step is valid, but not for this person (HTTP 403)."""
 
 
-class Template(StrEnum):
+class StaffGroup(StrEnum):
+    """Whom a cycle appraises, and so which form its appraisals take (the API and events call it the `template`)."""
+
     TEACHERS = "teachers"
     SUPPORT = "support"
     LEADERS = "leaders"
 
 
-# Which members of staff each template appraises.
-TEMPLATE_STAFF_TYPES = {Template.TEACHERS: {"teaching"}, Template.SUPPORT: {"support"}, Template.LEADERS: {"leadership"}}
+# Which members of staff each staff group takes in.
+GROUP_STAFF_TYPES = {StaffGroup.TEACHERS: {"teaching"}, StaffGroup.SUPPORT: {"support"}, StaffGroup.LEADERS: {"leadership"}}
 
 
 class CycleStatus(StrEnum):
@@ -130,16 +132,16 @@ STAGE_NEEDS = {Stage.MID_YEAR: Status.OBJECTIVES_AGREED, Stage.END_OF_YEAR: Stat
 STAGE_LEADS_TO = {Stage.MID_YEAR: Status.MID_YEAR_REVIEWED, Stage.END_OF_YEAR: Status.END_OF_YEAR_REVIEWED}
 
 
-def default_key_dates(template: Template, school_year: int) -> dict[str, date]:
+def default_key_dates(template: StaffGroup, school_year: int) -> dict[str, date]:
     """Common practice in English schools; every date can be changed when the cycle is set up.
 
     `school_year` is the calendar year the school year starts in (2026 for 2026/27).
     """
-    objectives = date(school_year, 12, 31) if template == Template.LEADERS else date(school_year, 10, 31)
+    objectives = date(school_year, 12, 31) if template == StaffGroup.LEADERS else date(school_year, 10, 31)
     return {
         "starts_on": date(school_year, 9, 1),
         "objectives_due": objectives,
-        "mid_year_due": date(school_year + 1, 2, 28) if template != Template.LEADERS else date(school_year + 1, 3, 31),
+        "mid_year_due": date(school_year + 1, 2, 28) if template != StaffGroup.LEADERS else date(school_year + 1, 3, 31),
         "end_of_year_due": date(school_year + 1, 7, 15),
         "ends_on": date(school_year + 1, 8, 31),
     }
@@ -188,7 +190,7 @@ class StaffRecord:
 @dataclass(eq=False)
 class Cycle(Aggregate):
     name: str
-    template: Template
+    template: StaffGroup
     academy_id: uuid.UUID | None  # None: trust-wide
     starts_on: date
     objectives_due: date
@@ -202,7 +204,7 @@ class Cycle(Aggregate):
     id: uuid.UUID = field(default_factory=uuid.uuid4)
 
     def __post_init__(self) -> None:
-        self.template = one_of(Template, self.template, "a cycle template")
+        self.template = one_of(StaffGroup, self.template, "a cycle template")
         self.status = CycleStatus(self.status)
         self.check_dates()
 
@@ -240,7 +242,7 @@ class Cycle(Aggregate):
         starting before its end-of-year review opens: someone who joins later has nothing left to appraise this
         year, and their first cycle is the next; their key dates all fell on one day, outsider, issue 20)."""
         return ((self.academy_id is None or person.academy_id == self.academy_id)
-                and person.staff_type in TEMPLATE_STAFF_TYPES[self.template]
+                and person.staff_type in GROUP_STAFF_TYPES[self.template]
                 and person.start_date < self.end_of_year_due - timedelta(weeks=self.review_window_weeks)
                 and (person.leaving_date is None or person.leaving_date > self.starts_on))
 
@@ -435,7 +437,7 @@ class Appraisal(Aggregate):
     cycle_id: uuid.UUID
     reviewee_id: uuid.UUID
     academy_id: uuid.UUID
-    template: Template
+    template: StaffGroup
     appraiser_id: uuid.UUID | None = None
     appraiser_set_by_hr: bool = False  # if not, the appraiser follows the line manager
     status: Status = Status.NOT_STARTED
@@ -453,7 +455,7 @@ class Appraisal(Aggregate):
     id: uuid.UUID = field(default_factory=uuid.uuid4)
 
     def __post_init__(self) -> None:
-        self.template = Template(self.template)
+        self.template = StaffGroup(self.template)
         self.status = Status(self.status)
 
     def ref(self) -> dict:
@@ -535,7 +537,7 @@ class Appraisal(Aggregate):
         return objective
 
     def _check_fits(self, objective: Objective) -> None:
-        if objective.standards and self.template != Template.TEACHERS:
+        if objective.standards and self.template != StaffGroup.TEACHERS:
             raise AppraisalError("Teachers' Standards apply to teachers' appraisals; use job-description areas")
 
     def _reset_agreement(self) -> None:
@@ -598,9 +600,9 @@ class Appraisal(Aggregate):
             review.teaching_judgement = one_of(TeachingJudgement, review.teaching_judgement, "a teaching judgement")
         if review.pay_recommendation is not None:
             review.pay_recommendation = one_of(PayRecommendation, review.pay_recommendation, "a pay recommendation")
-        if stage == Stage.END_OF_YEAR and self.template == Template.TEACHERS and review.teaching_judgement is None:
+        if stage == Stage.END_OF_YEAR and self.template == StaffGroup.TEACHERS and review.teaching_judgement is None:
             raise AppraisalError("the end-of-year review of a teacher records a teaching-quality judgement")
-        if review.teaching_judgement is not None and self.template == Template.SUPPORT:
+        if review.teaching_judgement is not None and self.template == StaffGroup.SUPPORT:
             raise AppraisalError("a teaching-quality judgement applies to teachers and leaders, not support staff")
         if review.pay_recommendation is not None and not (pay_recommendations and stage == Stage.END_OF_YEAR):
             raise AppraisalError("this cycle takes a pay recommendation at the end-of-year review only"

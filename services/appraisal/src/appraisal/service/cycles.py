@@ -8,7 +8,7 @@ from staffroom_shared.authz import can_manage_academy, is_trust_hr, require
 from staffroom_shared.errors import NotFound
 from staffroom_shared.principal import Principal
 
-from ..domain.model import AppraisalError, Cycle, Template, default_key_dates
+from ..domain.model import AppraisalError, Cycle, StaffGroup, default_key_dates
 from .errors import rule_broken
 from .unit_of_work import AppraisalUnitOfWork
 
@@ -24,7 +24,7 @@ def create_cycle(uow: AppraisalUnitOfWork, principal: Principal, data: dict) -> 
     _may_run(principal, data.get("academy_id"))
     school_year = data.pop("school_year", None)
     if school_year is not None:
-        data = {**default_key_dates(Template(data["template"]), school_year), **data}
+        data = {**default_key_dates(StaffGroup(data["template"]), school_year), **data}
     with uow:
         try:
             cycle = Cycle(**data)
