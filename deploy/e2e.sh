@@ -348,8 +348,9 @@ echo "without SURVEY_LINK_PRIVATE_KEY the sender refuses to start: ${out##*$'\n'
 step "web (the image's CMD), relay and consumer for directory; web, relay, consumer and the daily job for appraisal, cpd, wellbeing and targets; web, relay, consumer, daily job and email sender for notifications; the portal's web; proxy"
 for svc in $apis; do
     declare -n env_of_svc=${svc}_env
-    (cd "$work/app" && GUNICORN_BIND=127.0.0.1:${web_port[$svc]} exec "${env_of_svc[@]}" \
-        "$image_venv/bin/gunicorn" -c deploy/gunicorn.conf.py "$svc.entrypoints.web:create_app()") > "$work/$svc-web.log" 2>&1 &
+    # the image's CMD, with the STAFFROOM_SERVICE its build sets
+    (cd "$work/app" && GUNICORN_BIND=127.0.0.1:${web_port[$svc]} STAFFROOM_SERVICE=$svc exec "${env_of_svc[@]}" \
+        "$image_venv/bin/gunicorn" -c deploy/gunicorn.conf.py) > "$work/$svc-web.log" 2>&1 &
     pids+=($!)
     for process in ${processes[$svc]}; do
         args=() extra=()

@@ -1,6 +1,7 @@
 """Gunicorn settings shared by every Staffroom web process.
 
-Used as: gunicorn -c deploy/gunicorn.conf.py "<service>.entrypoints.web:create_app()"
+Used as: gunicorn -c deploy/gunicorn.conf.py, with STAFFROOM_SERVICE naming the service whose web app it serves
+(deploy/service.Dockerfile sets it); an app named on the command line (the portal's) is served instead.
 Everything a deployment may want to tune comes from the environment.
 """
 import gc
@@ -11,6 +12,10 @@ from gunicorn.glogging import Logger
 
 def _int(name: str, default: int) -> int:
     return int(os.environ.get(name) or default)
+
+
+if os.environ.get("STAFFROOM_SERVICE"):
+    wsgi_app = f"{os.environ['STAFFROOM_SERVICE']}.entrypoints.web:create_app()"
 
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
