@@ -35,7 +35,7 @@ from typing import Any, Callable
 
 import pytest
 
-from staffroom.cli import Suite, _api
+from staffroom.cli import Suite, _web
 from directory.adapters.google import GoogleSignIn
 from directory.service.roles import grant_first
 from staffroom_shared.auth import ensure_dev_keys, issue_dev_token
@@ -124,7 +124,7 @@ def world(tmp_path_factory):
     google = Provider(email_verified=True, hd="oaktrust.example")  # the trust's Google Workspace, for its sign-in
     try:
         suite.seed_after_workers()
-        apps = {m.NAME: _api(m).create_app(suite.configs[m.NAME]) for m in suite.modules}
+        apps = {m.NAME: _web(m).create_app(suite.configs[m.NAME]) for m in suite.modules}
         clients = {name: app.test_client() for name, app in apps.items()}
         private = suite.data_dir / "dev-keys" / "private.pem"
         w = World(clients, {}, {}, google=google)

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pytest
 
-from staffroom.cli import Suite, _api
+from staffroom.cli import Suite, _web
 from staffroom.testing import smtp_server
 from staffroom_shared.auth import issue_dev_token
 from staffroom_shared.contracts.wellbeing import survey_link_context
@@ -158,7 +158,7 @@ def test_no_store_holds_a_link_that_works_and_the_email_does(backend, mailbox):
 
 
 def run_the_survey(suite: Suite, mailbox) -> dict:
-    clients = {m.NAME: _api(m).create_app(suite.configs[m.NAME]).test_client() for m in suite.modules}
+    clients = {m.NAME: _web(m).create_app(suite.configs[m.NAME]).test_client() for m in suite.modules}
     private = suite.data_dir / "dev-keys" / "private.pem"
 
     def headers(staff_id=None, roles=("staff",), academy_id=None):
