@@ -9,6 +9,7 @@ from staffroom_shared.runner import migrate as run_migrations
 
 from .adapters.orm import metadata, start_mappers
 from .service.handlers import HANDLERS  # noqa: F401  (the events this service consumes)
+from .service.unit_of_work import DirectoryUnitOfWork
 
 NAME = "directory"
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -16,7 +17,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 def build(config: ServiceConfig | None = None, **kwargs) -> ServiceContext:
     start_mappers()
-    return build_context(config or ServiceConfig.from_env(NAME), metadata, **kwargs)
+    return build_context(config or ServiceConfig.from_env(NAME), metadata, unit_of_work=DirectoryUnitOfWork, **kwargs)
 
 
 def migrate(config: ServiceConfig | None = None) -> None:

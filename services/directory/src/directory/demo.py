@@ -76,10 +76,9 @@ def seed(uow_factory, *, per_academy: int = 50) -> dict:
     """Seed the demo trust once (a second call finds it there and does nothing)."""
     from .service.staff import register_academy
     from .service.staff_import import import_staff
-    from .adapters.repository import DirectoryRepository
 
     with uow_factory() as uow:
-        if DirectoryRepository(uow.session).academies():
+        if uow.academies.list():
             return {"seeded": False}
     for name, urn, phase in DEMO_ACADEMIES:
         register_academy(uow_factory(), SERVICE_PRINCIPAL, {"name": name, "urn": urn, "phase": phase})
@@ -96,12 +95,11 @@ def seed(uow_factory, *, per_academy: int = 50) -> dict:
 
 def demo_people(uow: UnitOfWork) -> list[dict]:
     """One person per role to sign in as: trust HR, academy HR, a line manager and a member of staff."""
-    from .adapters.repository import DirectoryRepository, StaffFilter
+    from .adapters.repository import StaffFilter
 
     with uow:
-        repo = DirectoryRepository(uow.session)
-        for academy in repo.academies():  # the first with a head, a head of department and someone they manage
-            people, _ = repo.find_staff(StaffFilter(academy_ids=[academy.id], current=True), page=1, page_size=500)
+        for academy in uow.academies.list():  # the first with a head, a head of department and someone they manage
+            people, _ = uow.staff.find(StaffFilter(academy_ids=[academy.id], current=True), page=1, page_size=500)
             # the seeded people only: someone HR imports later (a surname starting with A) does not become "the
             # member of staff" (outsider 4, issue 20)
             people = [p for p in people if SEEDED.fullmatch(p.staff_code)]

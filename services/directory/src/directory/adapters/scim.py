@@ -57,11 +57,6 @@ class InvalidFilter(ValueError):
     """A filter the directory cannot run (SCIM invalidFilter)."""
 
 
-def is_active(member, today: date) -> bool:
-    """In post, or yet to leave; not a joiner withdrawn before they started (leaving the day they were to start)."""
-    return member.leaving_date is None or (member.leaving_date > today and member.leaving_date > member.start_date)
-
-
 def represent(member, academy_urn: str, link, location_of, today: date, manager_seen: bool = True) -> StaffUser:
     """A member of staff as a User; `link` is their row of scim_links (or None), `location_of(id)` a User's URL;
     `manager_seen`: their line manager is a User the provider can see (not deleted by it, nor erased)."""
@@ -70,7 +65,7 @@ def represent(member, academy_urn: str, link, location_of, today: date, manager_
         user_name=(link.user_name if link and link.user_name else member.email),
         name=Name(given_name=member.first_name, family_name=member.last_name),
         display_name=f"{member.first_name} {member.last_name}".strip(), title=member.post,
-        active=is_active(member, today),
+        active=member.is_active(today),
         # as stored, not checked again: the directory's own rules took it, and an address at a reserved domain
         # (a test trust's example.invalid) made every answer naming it a 500 (e2e, outsider 14)
         emails=[Email.model_construct(value=member.email, type=Email.Type.work, primary=True)],

@@ -22,14 +22,13 @@ from scim2_models import (
     PatchOp, ResourceType, ResponseParameters, SCIMException, SchemaExtension, ScimPolicy, SearchRequest,
     Mutability, ServiceProviderConfig, Sort,
 )
-from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
 from staffroom_shared.web import context, db_session, public
 
-from ..adapters.orm import academies, scim_links, staff
+from ..adapters.repository import AcademyRepository, ScimLinkRepository, StaffRepository
 from ..adapters.scim import (
-    DEFAULT_POST, SCIM_JSON, InvalidFilter, InvalidValue, StaffroomUser, StaffUser, condition, dump, fields_of,
+    DEFAULT_POST, SCIM_JSON, InvalidFilter, InvalidValue, StaffroomUser, StaffUser, dump, fields_of,
     identity_of, represent,
 )
 from ..service import scim as provisioning
@@ -194,15 +193,11 @@ def _search(filter_text, start_index, count, parameters):
     """Users, in the order of their names, a page at a time (startIndex counts from 1), filtered."""
     start = _whole(start_index, "startIndex", 1)
     count = min(_whole(count, "count", 100, least=0), MAX_RESULTS)
-    query = select(staff.c.id).outerjoin(scim_links, scim_links.c.staff_id == staff.c.id).where(
-        scim_links.c.deprovisioned_on.is_(None), staff.c.erased_on.is_(None))  # erased: no more theirs to see
-    if filter_text:
-        try:
-            query = query.where(condition(filter_text))
-        except InvalidFilter as exc:
-            raise _Refused(400, "invalidFilter", str(exc)) from None
     session = db_session()
-    ids = session.scalars(query.order_by(staff.c.last_name, staff.c.first_name, staff.c.id)).all()
+    try:
+        ids = StaffRepository(session).provisioned_ids(filter_text)  # not those it deleted, nor anonymised ones
+    except InvalidFilter as exc:
+        raise _Refused(400, "invalidFilter", str(exc)) from None
     users = [_user(session, staff_id) for staff_id in ids[start - 1:start - 1 + count]]
     listed = ListResponse[StaffUser](total_results=len(ids), start_index=start, items_per_page=len(users),
                                      resources=users)
@@ -245,7 +240,7 @@ _KEPT = {
 def _changed(staff_id, user: StaffUser):
     """Apply a replaced or patched User: the fields that differ from the record, and whether they are active."""
     session = db_session()
-    member = provisioning.provisioned(session, staff_id)
+    member = provisioning.provisioned(StaffRepository(session), ScimLinkRepository(session), staff_id)
     wanted = _fields(user, whole=True)
     if wanted.get("line_manager_id") is None and not _seen(session, member.line_manager_id):
         wanted.pop("line_manager_id", None)  # a manager it cannot see, it does not send: kept, not cleared
@@ -260,7 +255,7 @@ def _changed(staff_id, user: StaffUser):
 
 
 def _fields(user: StaffUser, whole: bool = False) -> dict:
-    urns = {urn: academy_id for academy_id, urn in db_session().execute(select(academies.c.id, academies.c.urn))}
+    urns = AcademyRepository(db_session()).ids_by_urn()
     try:
         return fields_of(user, urns, whole)
     except InvalidValue as exc:
@@ -323,9 +318,10 @@ def _first_error(exc: Exception) -> str:
 
 
 def _user(session, staff_id) -> StaffUser:
-    member = provisioning.provisioned(session, staff_id)
-    urn = session.scalar(select(academies.c.urn).where(academies.c.id == member.academy_id))
-    return represent(member, urn, provisioning.link_of(session, staff_id), _location, date.today(),
+    links = ScimLinkRepository(session)
+    member = provisioning.provisioned(StaffRepository(session), links, staff_id)
+    urn = AcademyRepository(session).urn_of(member.academy_id)
+    return represent(member, urn, links.of(staff_id), _location, date.today(),
                      manager_seen=_seen(session, member.line_manager_id))
 
 
@@ -334,7 +330,7 @@ def _seen(session, staff_id) -> bool:
     if staff_id is None:
         return False
     try:
-        provisioning.provisioned(session, staff_id)
+        provisioning.provisioned(StaffRepository(session), ScimLinkRepository(session), staff_id)
     except HTTPException:
         return False
     return True

@@ -10,14 +10,17 @@ from marshmallow import RAISE
 
 from staffroom_shared.web import Blueprint, context, db_session, public
 from staffroom_shared.auth import authenticate
-from staffroom_shared.authz import academy_scope, can_see_person, require
+from staffroom_shared.authz import require
 from staffroom_shared.errors import NotFound, Problem, Unprocessable
 from staffroom_shared.principal import Principal
 
-from ..adapters.repository import DirectoryRepository, StaffFilter
+from ..adapters.repository import (
+    AcademyRepository, RoleRepository, StaffFilter, StaffRepository, SubjectAccessRepository,
+)
 from ..service import staff as commands
 from ..service import roles as role_commands
 from ..service import subject_access
+from ..service.visibility import may_see, staff_filter
 from ..service.staff_import import import_checked, import_staff, keep_checked
 from . import schemas
 
@@ -38,8 +41,20 @@ def _uow(principal: Principal):
     return context().uow(actor=principal.actor)
 
 
-def _repo() -> DirectoryRepository:
-    return DirectoryRepository(db_session())
+def _academies() -> AcademyRepository:  # reads for pages, on the request's session
+    return AcademyRepository(db_session())
+
+
+def _staff() -> StaffRepository:
+    return StaffRepository(db_session())
+
+
+def _roles() -> RoleRepository:
+    return RoleRepository(db_session())
+
+
+def _requests() -> SubjectAccessRepository:
+    return SubjectAccessRepository(db_session())
 
 
 @academies_blp.route("")
@@ -48,7 +63,7 @@ class Academies(MethodView):
     def get(self):
         """Every academy in the trust (names and URNs are public information)."""
         authenticate()
-        return _repo().academies()
+        return _academies().list()
 
     @academies_blp.arguments(schemas.AcademySchema)
     @academies_blp.response(201, schemas.AcademySchema)
@@ -62,7 +77,7 @@ class AcademyResource(MethodView):
     @academies_blp.response(200, schemas.AcademySchema)
     def get(self, academy_id: uuid.UUID):
         authenticate()
-        return _repo().academy(academy_id) or _not_found("academy", academy_id)
+        return _academies().get(academy_id) or _not_found("academy", academy_id)
 
     @academies_blp.arguments(schemas.AcademyUpdateSchema)
     @academies_blp.response(200, schemas.AcademySchema)
@@ -81,20 +96,10 @@ class StaffList(MethodView):
         """Staff the caller may see: HR their academy (trust HR all; the data protection officer all, to know who
         the audit log's entries name); others themselves and those they line-manage."""
         principal = authenticate()
-        repo = _repo()
-        scope = None if principal.has_role("dpo") else academy_scope(principal)
-        f = StaffFilter(staff_type=args.get("staff_type"), line_manager_id=args.get("line_manager_id"),
-                        current=args.get("current"), search=args.get("q"))
-        if scope is None or scope:
-            f.academy_ids = scope
-            if "academy_id" in args:
-                require(scope is None or args["academy_id"] in scope, "you can list staff in your own academy only")
-                f.academy_ids = [args["academy_id"]]
-        else:
-            f.ids = [principal.staff_id, *repo.managed_by(principal.staff_id)]
-            if "academy_id" in args:
-                f.academy_ids = [args["academy_id"]]
-        items, total = repo.find_staff(f, page=args["page"], page_size=args["page_size"])
+        staff = _staff()
+        f = staff_filter(principal, staff, academy_id=args.get("academy_id"), staff_type=args.get("staff_type"),
+                         line_manager_id=args.get("line_manager_id"), current=args.get("current"), search=args.get("q"))
+        items, total = staff.find(f, page=args["page"], page_size=args["page_size"])
         return {"items": items, "page": args["page"], "page_size": args["page_size"], "total": total}
 
     @staff_blp.arguments(schemas.StaffSchema)
@@ -113,7 +118,7 @@ class Me(MethodView):
         principal = authenticate()
         if principal.staff_id is None:
             raise NotFound("this token is not for a member of staff")
-        return _repo().staff_member(principal.staff_id) or _not_found("member of staff", principal.staff_id)
+        return _staff().get(principal.staff_id) or _not_found("member of staff", principal.staff_id)
 
 
 @staff_blp.route("/<uuid:staff_id>")
@@ -122,13 +127,11 @@ class StaffResource(MethodView):
     def get(self, staff_id: uuid.UUID):
         """One member of staff: themselves, anyone above them in line management, or HR."""
         principal = authenticate()
-        repo = _repo()
-        member = repo.staff_member(staff_id)
+        staff = _staff()
+        member = staff.get(staff_id)
         # Someone the caller may not see is answered as if there were nobody: a 403 told a member of staff that the
         # id was a colleague's (outsider, issue 20), as the appraisal API never did.
-        if member is None or not (principal.has_role("dpo") or can_see_person(
-                principal, staff_id=member.id, academy_id=member.academy_id,
-                related=lambda: _manages(repo, principal.staff_id, member))):
+        if member is None or not may_see(principal, member, staff):
             _not_found("member of staff", staff_id)
         return member
 
@@ -211,13 +214,6 @@ def _imported(result):
     return result
 
 
-def _manages(repo: DirectoryRepository, manager_id: uuid.UUID | None, member) -> bool:
-    """Is this person the member's line manager, directly (no query) or further up (one query)?"""
-    if manager_id is None or member.line_manager_id is None:
-        return False
-    return member.line_manager_id == manager_id or repo.is_above(manager_id, member.line_manager_id)
-
-
 def _uploaded_file() -> bytes:
     if request.files:
         upload = request.files.get("file")
@@ -236,9 +232,9 @@ def _not_found(what: str, ident) -> None:
     raise NotFound(f"there is no {what} with id {ident}")
 
 
-def _described(request_, repo: DirectoryRepository, principal) -> dict:
-    person = repo.staff_member(request_.staff_id)
-    answered = repo.answered(request_.id)
+def _described(request_, principal) -> dict:
+    person = _staff().get(request_.staff_id)
+    answered = _requests().answered(request_.id)
     return {**{name: getattr(request_, name) for name in (
                 "id", "staff_id", "requested_by", "received_on", "respond_by", "opened_at", "answered_at",
                 "by_the_person")},
@@ -254,8 +250,8 @@ class SubjectAccessRequests(MethodView):
     @subject_access_blp.response(200, schemas.SubjectAccessRequestSchema(many=True))
     def get(self, args):
         """Requests, newest first: trust HR and the data protection officer everyone's; others their own."""
-        principal, repo = authenticate(), _repo()
-        return [_described(r, repo, principal) for r in subject_access.visible(principal, args.get("staff_id"), repo)]
+        principal = authenticate()
+        return [_described(r, principal) for r in subject_access.visible(principal, args.get("staff_id"), _requests())]
 
     @subject_access_blp.arguments(schemas.SubjectAccessOpenSchema)
     @subject_access_blp.response(201, schemas.SubjectAccessRequestSchema)
@@ -267,7 +263,7 @@ class SubjectAccessRequests(MethodView):
         anyone for themselves. Every service answers over the bus; the bundle is ready when all have."""
         principal = authenticate()
         opened = subject_access.open_request(_uow(principal), principal, data["staff_id"])
-        return _described(opened, _repo(), principal)
+        return _described(opened, principal)
 
 
 @subject_access_blp.route("/<uuid:request_id>")
@@ -275,8 +271,8 @@ class SubjectAccessRequestResource(MethodView):
     @subject_access_blp.response(200, schemas.SubjectAccessRequestSchema)
     def get(self, request_id: uuid.UUID):
         """One request and its progress (404 unless it is yours, or you are trust HR or the DPO)."""
-        repo, principal = _repo(), authenticate()
-        return _described(subject_access.request_for(principal, repo, request_id), repo, principal)
+        principal = authenticate()
+        return _described(subject_access.request_for(principal, _requests(), request_id), principal)
 
 
 @subject_access_blp.route("/<uuid:request_id>/bundle")
@@ -298,7 +294,7 @@ class StaffRoles(MethodView):
     def get(self, staff_id: uuid.UUID):
         """The roles trust HR gave this person (trust HR and the data protection officer; anyone their own)."""
         principal = authenticate()
-        return {"roles": role_commands.roles_of(_repo(), principal, staff_id)}
+        return {"roles": role_commands.roles_of(_staff(), _roles(), principal, staff_id)}
 
     @staff_blp.arguments(schemas.RolesSchema)
     @staff_blp.response(200, schemas.RolesSchema)
@@ -318,9 +314,8 @@ class RoleHolders(MethodView):
         principal = authenticate()
         require(principal.has_role("trust_hr", "dpo"), "only trust HR and the data protection officer can list "
                                                        "who has access")
-        repo = _repo()
-        holders = repo.role_holders()
-        people = repo.find_staff(StaffFilter(ids=list(holders)), page=1, page_size=max(len(holders), 1))[0]
+        holders = _roles().holders()
+        people = _staff().find(StaffFilter(ids=list(holders)), page=1, page_size=max(len(holders), 1))[0]
         return [{"staff_id": p.id, "name": p.full_name, "academy_id": p.academy_id, "roles": holders[p.id],
                  "leaving_date": p.leaving_date} for p in people]
 
@@ -362,7 +357,7 @@ def roles_as_held() -> None:
     from flask import g
 
     if emails_sign_in() and "principal" in g:
-        g.principal = role_commands.as_held(_repo(), g.principal, date.today())
+        g.principal = role_commands.as_held(_staff(), _roles(), g.principal, date.today())
 
 
 def _google():

@@ -16,6 +16,10 @@ from functools import cache
 from dateutil.easter import easter
 from dateutil.relativedelta import MO, relativedelta
 
+from staffroom_shared.domain import Aggregate
+
+from .events import SubjectAccessRequested
+
 # Bank holidays moved or added by proclamation (gov.uk/bank-holidays), by year: what the rules below do not give.
 _PROCLAIMED = {
     2020: ({date(2020, 5, 4)}, {date(2020, 5, 8)}),  # early May moved to VE Day's 75th anniversary
@@ -55,7 +59,7 @@ def respond_by(received_on: date) -> date:
 
 
 @dataclass(eq=False)
-class SubjectAccessRequest:
+class SubjectAccessRequest(Aggregate):
     staff_id: uuid.UUID
     requested_by: str  # who opened it: the person themselves, trust HR or the data protection officer
     received_on: date
@@ -68,6 +72,15 @@ class SubjectAccessRequest:
     def __post_init__(self) -> None:
         if self.respond_by is None:
             self.respond_by = respond_by(self.received_on)
+
+    @classmethod
+    def open(cls, *, academy_id: uuid.UUID, **data) -> "SubjectAccessRequest":
+        """A new request, for a person in `academy_id`: announced, so that every service answers it."""
+        request = cls(**data)
+        request.record(SubjectAccessRequested(request_id=request.id, staff_id=request.staff_id,
+                                              received_on=request.received_on, by_the_person=request.by_the_person,
+                                              academy_id=academy_id))
+        return request
 
     def take_answer(self, services_answered: set[str], expected: tuple[str, ...], now: datetime) -> bool:
         """Note that `services_answered` have answered; True when that completes the request."""

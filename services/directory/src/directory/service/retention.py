@@ -9,42 +9,41 @@ from __future__ import annotations
 from datetime import date
 
 from staffroom_shared import retention
-from staffroom_shared.retention import LIMITATION, Period, Record, forget_in_audit, forget_sent_events, platform_records, rows_older_than
-from staffroom_shared.uow import UnitOfWork
+from staffroom_shared.retention import LIMITATION, Period, Record, forget_in_audit, forget_sent_events, platform_records
 
-from sqlalchemy import delete, select
-
-from ..adapters.orm import checked_imports, metadata, role_grants, scim_links, subject_access_answers, subject_access_requests
-from ..adapters.repository import DirectoryRepository
+from ..adapters.orm import metadata
+from .unit_of_work import DirectoryUnitOfWork
 
 
-def _erase_leavers(uow: UnitOfWork, cutoff: date, today: date) -> int:
-    erased = DirectoryRepository(uow.session).leavers_to_erase(cutoff)
+def _erase_leavers(uow: DirectoryUnitOfWork, cutoff: date, today: date) -> int:
+    erased = uow.staff.leavers_to_erase(cutoff)
     for member in erased:
-        member.erase(today)
-        uow.session.execute(delete(subject_access_requests).where(subject_access_requests.c.staff_id == member.id))
-        uow.session.execute(delete(scim_links).where(scim_links.c.staff_id == member.id))  # outsider 14
-        uow.session.execute(delete(role_grants).where(role_grants.c.staff_id == member.id))
+        member.erase(today)  # announced as staff.erased, with the anonymised record
+        uow.requests.forget_for(member.id)
+        uow.links.forget(member.id)  # outsider 14
+        uow.roles.forget(member.id)
         forget_in_audit(uow, [member.id])
         forget_sent_events(uow, member.id)
-        uow.emit("staff.erased", {**member.snapshot(), "erased_on": today}, academy_id=member.academy_id)
         uow.audit("staff.erased", "staff", member.id, {"erased_on": today})
-    uow.session.flush()
+    uow.staff.make_room()
     return len(erased)
 
 
-def _copies_answered_before(uow: UnitOfWork, cutoff: date, _today: date) -> int:
+def _copies_answered_before(uow: DirectoryUnitOfWork, cutoff: date, _today: date) -> int:
     """A request's copy of the person's data (each service's answer); the request itself (who asked, when, when it
     was answered) stays with the person's record."""
-    answered = select(subject_access_requests.c.id).where(subject_access_requests.c.answered_at < retention.start_of(cutoff))
-    return uow.session.execute(delete(subject_access_answers).where(subject_access_answers.c.request_id.in_(answered))).rowcount
+    return uow.requests.forget_copies_answered_before(cutoff)
+
+
+def _checked_files_before(uow: DirectoryUnitOfWork, cutoff: date, _today: date) -> int:
+    return uow.checked_files.forget_older_than(cutoff)
 
 
 RECORDS = (
     *platform_records(metadata),
     Record("checked_files", "a staff file HR checked without importing it", Period(1, "day"), "the check",
            "Staffroom's own: it is kept two hours to import as checked, and cleared at the next import; this clears "
-           "it when no import follows", rows_older_than(checked_imports, "checked_at")),
+           "it when no import follows", _checked_files_before),
     Record("leavers", "a leaver's personnel record: name, email address, staff code, line manager, reason for "
            "leaving, and with it what every service holds about them", Period(6, "year"), "the leaving date",
            LIMITATION, _erase_leavers),

@@ -7,38 +7,30 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlalchemy import select
-
 from staffroom_shared.errors import Conflict, NotFound
 from staffroom_shared.principal import Principal
-from staffroom_shared.uow import UnitOfWork
 
-from ..adapters.orm import scim_links
-from ..adapters.repository import DirectoryRepository
-from ..adapters.scim import is_active
+from ..adapters.repository import ScimLinkRepository, StaffRepository
 from ..domain.model import StaffMember, LEFT_BY_IDENTITY_PROVIDER
 from . import staff as commands
+from .unit_of_work import DirectoryUnitOfWork
 
 IDENTITY_PROVIDER = Principal(staff_id=None, roles=frozenset({"trust_hr"}), academy_id=None,
                               subject="identity-provider")
 LEFT = LEFT_BY_IDENTITY_PROVIDER
 
 
-def link_of(session, staff_id: uuid.UUID):
-    return session.execute(select(scim_links).where(scim_links.c.staff_id == staff_id)).first()
-
-
-def provisioned(session, staff_id: uuid.UUID) -> StaffMember:
+def provisioned(staff: StaffRepository, links: ScimLinkRepository, staff_id: uuid.UUID) -> StaffMember:
     """A member of staff the identity provider may see: any but those it deleted, and those whose record was
     anonymised when its retention ended (404 as for an unknown id)."""
-    member = DirectoryRepository(session).staff_member(staff_id)
-    link = link_of(session, staff_id) if member else None
+    member = staff.get(staff_id)
+    link = links.of(staff_id) if member else None
     if member is None or member.erased_on is not None or (link is not None and link.deprovisioned_on is not None):
         raise NotFound(f"no User {staff_id}")
     return member
 
 
-def provision(uow: UnitOfWork, data: dict, identity: dict, active: bool = True) -> uuid.UUID:
+def provision(uow: DirectoryUnitOfWork, data: dict, identity: dict, active: bool = True) -> uuid.UUID:
     """A joiner: added as HR would add them, linked to the provider's id and sign-in name for them, and, if the
     provider sends them disabled, leaving: all in one transaction, so a refusal leaves nobody behind."""
     with uow:
@@ -52,18 +44,18 @@ def provision(uow: UnitOfWork, data: dict, identity: dict, active: bool = True) 
     return commands.add_staff(uow, IDENTITY_PROVIDER, data, then=link).id
 
 
-def reprovision(uow: UnitOfWork, staff_id: uuid.UUID, changes: dict, identity: dict, active: bool | None,
+def reprovision(uow: DirectoryUnitOfWork, staff_id: uuid.UUID, changes: dict, identity: dict, active: bool | None,
                 today: date) -> None:
     """A change (PUT or PATCH): the changed fields, then leaving if the provider disabled them, in one transaction
     (a refused leaving once left the change made: outsider 15). A disabled person cannot be enabled again from
     here: a return is HR's to record."""
     with uow:
-        member = provisioned(uow.session, staff_id)
-        was_active = is_active(member, today)
+        member = provisioned(uow.staff, uow.links, staff_id)
+        was_active = member.is_active(today)
         if active and not was_active:
             raise Conflict(f"{member.first_name} {member.last_name} left on {member.leaving_date:%-d %B %Y}: a return "
                            "to the trust is recorded in the directory by HR, not by the identity provider")
-        link = link_of(uow.session, staff_id)
+        link = uow.links.of(staff_id)
         if identity.get("user_name_key") != (link.user_name_key if link else None) or \
                 identity.get("external_id") != (link.external_id if link else None):
             _free(uow, identity, staff_id)  # only what changes must be free (outsider 15)
@@ -77,46 +69,42 @@ def reprovision(uow: UnitOfWork, staff_id: uuid.UUID, changes: dict, identity: d
         uow.commit()
 
 
-def deprovision(uow: UnitOfWork, staff_id: uuid.UUID, today: date) -> None:
+def deprovision(uow: DirectoryUnitOfWork, staff_id: uuid.UUID, today: date) -> None:
     """SCIM DELETE: the person leaves (if they had not) and the provider sees them no more. The record itself stays
     for its retention (docs/privacy.md)."""
     with uow:
-        member = provisioned(uow.session, staff_id)
-        if is_active(member, today):
+        member = provisioned(uow.staff, uow.links, staff_id)
+        if member.is_active(today):
             _leave(uow, member)
         _upsert(uow, staff_id, deprovisioned_on=today)
         uow.audit("staff.deprovisioned", "staff", staff_id, {"deprovisioned_on": today})
         uow.commit()
 
 
-def _leave(uow: UnitOfWork, member: StaffMember) -> None:
+def _leave(uow: DirectoryUnitOfWork, member: StaffMember) -> None:
     """Leaving today, or, for a joiner who has not started, on the day they were to start (outsider 15: such a one
     could not be disabled or deleted). A later leaving date HR recorded is brought forward: the provider's removal
     always takes effect (outsider 21: a far-future date made it a 409)."""
-    on = max(date.today(), member.start_date)
+    on = member.leaving_day_if_removed(date.today())
     if member.leaving_date is None:
         commands.apply_leaving(uow, IDENTITY_PROVIDER, member.id, leaving_date=on, reason=LEFT)
     else:
         commands.bring_leaving_forward(uow, member, on, reason=LEFT)
 
 
-def _free(uow: UnitOfWork, identity: dict, own: uuid.UUID | None) -> None:
+def _free(uow: DirectoryUnitOfWork, identity: dict, own: uuid.UUID | None) -> None:
     """The provider's id and sign-in name for a person are theirs alone (a sign-in name may not be another
     person's either, nor another person's work address: the provider matches on it)."""
     external, name, key = identity.get("external_id"), identity.get("user_name"), identity.get("user_name_key")
     if external is not None:
-        holder = uow.session.scalar(select(scim_links.c.staff_id).where(scim_links.c.external_id == external))
+        holder = uow.links.holder_of_external_id(external)
         if holder not in (None, own):
             raise Conflict(f"externalId {external!r} already belongs to another User")
     if key is not None:
-        repo = DirectoryRepository(uow.session)
-        holders = {person.id for person in (repo.signs_in_as(name), repo.staff_by_email(key)) if person is not None}
+        holders = {person.id for person in (uow.staff.signs_in_as(name), uow.staff.by_email(key)) if person is not None}
         if holders - {own}:
             raise Conflict(f"userName {name!r} already belongs to another User")
 
 
-def _upsert(uow: UnitOfWork, staff_id: uuid.UUID, **values) -> None:
-    if link_of(uow.session, staff_id) is None:
-        uow.session.execute(scim_links.insert().values(staff_id=staff_id, **values))
-    else:
-        uow.session.execute(scim_links.update().where(scim_links.c.staff_id == staff_id).values(**values))
+def _upsert(uow: DirectoryUnitOfWork, staff_id: uuid.UUID, **values) -> None:
+    uow.links.put(staff_id, **values)

@@ -5,22 +5,18 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import delete, insert, select
-
 from staffroom_shared.authz import academy_scope, is_trust_hr, require
 from staffroom_shared.sealing import seal_for_self, unseal_for_self
 from staffroom_shared.errors import Conflict, NotFound
-from staffroom_shared.uow import UnitOfWork
 from staffroom_shared.principal import Principal
 
-from ..adapters.orm import checked_imports
-from ..adapters.repository import DirectoryRepository
 from ..adapters.scim import name_key
 from ..domain import staff_csv
 from .retention import erased_if_left_before
 from .roles import refuse_losing_the_last_trust_hr, withdraw
 from .staff import EMAIL_IS_SIGN_IN
-from ..domain.model import LEFT_BY_IDENTITY_PROVIDER, DirectoryError, StaffMember, find_cycles
+from .unit_of_work import DirectoryUnitOfWork
+from ..domain.model import DirectoryError, StaffMember, find_cycles
 
 
 @dataclass
@@ -50,7 +46,7 @@ KEEP_CHECKED = timedelta(hours=2)
 _FLUSH_EVERY = 1000  # rows applied between flushes (the line-manager key is checked at commit, so any order will do)
 
 
-def import_staff(uow: UnitOfWork, principal: Principal, data: bytes, *, dry_run: bool = False,
+def import_staff(uow: DirectoryUnitOfWork, principal: Principal, data: bytes, *, dry_run: bool = False,
                  emails_sign_in: bool = False) -> ImportResult:
     """Every row or none. Where people sign in with their work email (`emails_sign_in`), only trust HR may change
     one (staff.update_staff), and nobody may record the last trust HR who can sign in as leaving."""
@@ -66,23 +62,22 @@ def import_staff(uow: UnitOfWork, principal: Principal, data: bytes, *, dry_run:
     result.errors.extend(e.as_dict() for e in parsed.errors)
 
     with uow:
-        repo = DirectoryRepository(uow.session)
-        academies = repo.academies()
+        academies = uow.academies.list()
         by_urn = {a.urn: a for a in academies}
         by_name = {a.name.lower(): a for a in academies}
-        existing = {m.staff_code: m for m in repo.all_staff()}
+        existing = {m.staff_code: m for m in uow.staff.all()}
         by_email = {m.email: m for m in existing.values()}
         by_id = {m.id: m for m in existing.values()}
-        signs_in = {name: by_id[staff_id] for name, staff_id in repo.sign_in_names().items()}
+        signs_in = {name: by_id[staff_id] for name, staff_id in uow.staff.sign_in_names().items()}
         plan = _plan(parsed.rows, by_urn, by_name, existing, by_email, signs_in, scope, result,
                      emails_fixed=emails_sign_in and not is_trust_hr(principal))
         if result.errors:
             return result
-        _apply(uow, plan, existing, result, repo, trust_hr=is_trust_hr(principal))
+        changed_anyone = _apply(uow, plan, existing, result, trust_hr=is_trust_hr(principal))
         if result.errors or dry_run:
             uow.rollback()
             return result
-        if not (result.created or result.updated or result.left or uow.events):
+        if not (result.created or result.updated or result.left or changed_anyone):
             return result  # the same file again: nothing to write, not even an audit row
         uow.audit("staff.imported", "import", uuid.uuid4(), {
             "rows": result.rows, "created": result.created, "updated": result.updated,
@@ -91,7 +86,7 @@ def import_staff(uow: UnitOfWork, principal: Principal, data: bytes, *, dry_run:
     return result
 
 
-def keep_checked(uow: UnitOfWork, principal: Principal, key: bytes, data: bytes, result: ImportResult,
+def keep_checked(uow: DirectoryUnitOfWork, principal: Principal, key: bytes, data: bytes, result: ImportResult,
                  now: datetime | None = None) -> ImportResult:
     """Keep a file that passed a check-only run for KEEP_CHECKED, for the same person to import as checked.
 
@@ -104,9 +99,8 @@ def keep_checked(uow: UnitOfWork, principal: Principal, key: bytes, data: bytes,
     rows = staff_csv.canonical(staff_csv.parse(staff_csv.decode(data)).rows)
     with uow:
         _forget_expired(uow, now)
-        uow.session.execute(insert(checked_imports).values(
-            id=result.checked_id, actor=principal.actor, data=seal_for_self(key, rows, result.checked_id.bytes),
-            rows=result.rows, checked_at=now))
+        uow.checked_files.add(result.checked_id, actor=principal.actor,
+                              sealed=seal_for_self(key, rows, result.checked_id.bytes), rows=result.rows, at=now)
         uow.commit()
     return result
 
@@ -121,8 +115,7 @@ def import_checked(uow_factory, principal: Principal, key: bytes, checked_id: uu
     with uow_factory() as uow:
         _forget_expired(uow, now)
         uow.commit()
-        sealed = uow.session.scalar(select(checked_imports.c.data).where(
-            checked_imports.c.id == checked_id, checked_imports.c.actor == principal.actor))
+        sealed = uow.checked_files.sealed(checked_id, principal.actor)
     if sealed is None:
         raise NotFound("there is no checked staff file with that id for you: it was imported already, or checked "
                        "more than two hours ago; upload it again")
@@ -130,14 +123,14 @@ def import_checked(uow_factory, principal: Principal, key: bytes, checked_id: uu
     result = import_staff(uow_factory(), principal, data, emails_sign_in=emails_sign_in)
     if result.ok:
         with uow_factory() as uow:
-            uow.session.execute(delete(checked_imports).where(checked_imports.c.id == checked_id))
+            uow.checked_files.remove(checked_id)
             uow.commit()
     return result
 
 
-def _forget_expired(uow: UnitOfWork, now: datetime) -> None:
+def _forget_expired(uow: DirectoryUnitOfWork, now: datetime) -> None:
     """Delete every checked file (anyone's) older than KEEP_CHECKED: a staff file is personal data."""
-    uow.session.execute(delete(checked_imports).where(checked_imports.c.checked_at < now - KEEP_CHECKED))
+    uow.checked_files.forget_checked_before(now - KEEP_CHECKED)
 
 
 def _plan(rows, by_urn, by_name, existing, by_email, signs_in, scope, result, *, emails_fixed: bool = False):
@@ -194,32 +187,16 @@ def _plan(rows, by_urn, by_name, existing, by_email, signs_in, scope, result, *,
     return plan
 
 
-def _move_leaving_date(repo: DirectoryRepository, member: StaffMember, on: date, *, trust_hr: bool,
-                       erased_after: date) -> None:
-    """A leaving date already recorded, moved: it can bring a leaver back, with the access they held, so it is trust
-    HR's decision, with the checks recording one has; and never for someone the identity provider deleted, who
-    would then be out of its sight (outsider 20)."""
-    if not trust_hr:
-        raise DirectoryError(f"only trust HR can change the leaving date already recorded for {member.full_name} "
-                             f"({member.leaving_date:%-d %B %Y})")
-    if repo.removed_by_identity_provider(member.id) or member.leaving_reason == LEFT_BY_IDENTITY_PROVIDER:
-        raise DirectoryError(f"the trust's identity provider disabled or deleted {member.full_name}: restore them "
-                             "there, not here")
-    if on < member.start_date or on < erased_after:
-        raise DirectoryError(f"the leaving date {on:%-d %B %Y} is before {member.full_name} started, or so long ago "
-                             "that their record would be anonymised at once: check the year")
-    member.leaving_date = on
-
-
-def _apply(uow: UnitOfWork, plan, existing: dict[str, StaffMember], result: ImportResult,
-           repo: DirectoryRepository, *, trust_hr: bool) -> None:
-    session = uow.session
+def _apply(uow: DirectoryUnitOfWork, plan, existing: dict[str, StaffMember], result: ImportResult, *,
+           trust_hr: bool) -> bool:
+    """Apply the planned rows; returns whether anyone's record changed. Each person's change is announced with
+    their record as their row leaves it (StaffMember.join and take_import_row)."""
     ids = {code: m.id for code, m in existing.items()}
     for row, _academy, _manager in plan:
         ids.setdefault(row.staff_code, uuid.uuid4())
     today = date.today()
     erased_after = erased_if_left_before(today)
-    pending_events = []
+    changed_anyone = False
     # Emails are unique row by row, so two people swapping emails in one file would clash half-way:
     # park the changing ones on a placeholder first.
     moving = [existing[row.staff_code] for row, _, _ in plan
@@ -227,7 +204,7 @@ def _apply(uow: UnitOfWork, plan, existing: dict[str, StaffMember], result: Impo
     if moving:
         for member in moving:
             member.email = f"{member.id}@moving.invalid"
-        session.flush()
+        uow.staff.make_room()
     def seen(row, change: str, fields: list[str] | None = None) -> None:
         if len(result.preview) < PREVIEW_LIMIT:
             result.preview.append({"line": row.line, "name": f"{row.first_name} {row.last_name}", "change": change,
@@ -235,7 +212,7 @@ def _apply(uow: UnitOfWork, plan, existing: dict[str, StaffMember], result: Impo
 
     for n, (row, academy, manager_code) in enumerate(plan, 1):
         if n % _FLUSH_EVERY == 0:
-            session.flush()  # a thousand rows at a time: one flush of 10,000 new staff was the import's peak memory
+            uow.staff.make_room()  # a thousand rows at a time: one flush of 10,000 new staff was the import's peak memory
         values = {
             "academy_id": academy.id, "first_name": row.first_name, "last_name": row.last_name, "email": row.email,
             "staff_type": row.staff_type, "post": row.post, "fte": row.fte, "start_date": row.start_date,
@@ -248,35 +225,33 @@ def _apply(uow: UnitOfWork, plan, existing: dict[str, StaffMember], result: Impo
             continue
         try:
             if member is None:
-                member = StaffMember(staff_code=row.staff_code, id=ids[row.staff_code], **values)
-                session.add(member)
+                leaving = {"leaving_date": row.leaving_date, "leaving_reason": LEFT_BY_IMPORT} if row.leaving_date else {}
+                member = StaffMember.join(staff_code=row.staff_code, id=ids[row.staff_code], **values, **leaving)
+                uow.staff.add(member)
                 existing[row.staff_code] = member
-                pending_events.append(("staff.joined", member, {}))
+                changed_anyone = True
                 result.created += 1
                 seen(row, "added")
-                changed = None
-            else:
-                changed = member.apply(values)
-                if "academy_id" in changed:  # HR for their academy was for the one they left (outsider 21)
-                    withdraw(uow, member, {"academy_hr"}, "moved to another academy")
-            if row.leaving_date and member.leaving_date != row.leaving_date:
-                if member.leaving_date is None:
-                    if row.leaving_date < erased_after:  # as the API refuses it (outsider 21)
-                        raise DirectoryError(f"a leaving date before {erased_after:%-d %B %Y} is past the record's "
-                                             "retention, so the record would be anonymised at once: check the year")
-                    refuse_losing_the_last_trust_hr(repo, member, "recording that they leave")
-                    member.leave(row.leaving_date, LEFT_BY_IMPORT)
-                    pending_events.append(("staff.left", member, {"reason": LEFT_BY_IMPORT}))
+                if row.leaving_date:
                     result.left += row.leaving_date <= today
                     seen(row, "leaving", ["leaving_date"])
-                elif changed is not None:
-                    _move_leaving_date(repo, member, row.leaving_date, trust_hr=trust_hr, erased_after=erased_after)
-                    changed.append("leaving_date")
+                continue
+            changed, left = member.take_import_row(
+                values, row.leaving_date, reason=LEFT_BY_IMPORT, erased_after=erased_after, by_trust_hr=trust_hr,
+                before_leaving=lambda member=member: refuse_losing_the_last_trust_hr(
+                    uow, member, "recording that they leave"),
+                removed_by_identity_provider=lambda member=member: uow.links.removed_by_identity_provider(member.id))
+            if "academy_id" in changed:  # HR for their academy was for the one they left (outsider 21)
+                withdraw(uow, member, {"academy_hr"}, "moved to another academy")
+            if left:
+                changed_anyone = True
+                result.left += row.leaving_date <= today
+                seen(row, "leaving", ["leaving_date"])
             if changed:
-                pending_events.append(("staff.updated", member, {"changed": changed}))
+                changed_anyone = True
                 result.updated += 1
                 seen(row, "changed", changed)
-            elif changed is not None:
+            else:
                 result.unchanged += 1
         except DirectoryError as exc:
             result.errors.append({"line": row.line, "column": None, "detail": str(exc)})
@@ -293,8 +268,4 @@ def _apply(uow: UnitOfWork, plan, existing: dict[str, StaffMember], result: Impo
         result.errors.append({"line": line, "column": result.columns.get("line_manager", "line_manager"),
                               "detail": "line management would go round in a circle: "
                               + " → ".join(names.get(s, str(s)) for s in cycle)})
-    if result.errors:
-        return
-    # Events carry the final state of each person, so emit them once everything is applied.
-    for event_type, member, extra in pending_events:
-        uow.emit(event_type, {**member.snapshot(), **extra}, academy_id=member.academy_id)
+    return changed_anyone

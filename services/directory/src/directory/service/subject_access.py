@@ -16,27 +16,14 @@ from staffroom_shared.errors import Conflict, NotFound
 from staffroom_shared.contracts import contracts, owner
 from staffroom_shared.events import Event
 from staffroom_shared.principal import Principal
-from staffroom_shared.subject_access import Holding, answer, subject
-from sqlalchemy.exc import IntegrityError
-
-from staffroom_shared.uow import UnitOfWork
 
 from ..adapters import bundle
-from ..adapters.orm import role_grants, scim_links, staff, subject_access_requests
-from ..adapters.repository import DirectoryRepository
+from ..adapters.repository import OneADay, SubjectAccessRepository
 from ..domain.subject_access import SubjectAccessRequest
+from .unit_of_work import DirectoryUnitOfWork
 
 log = logging.getLogger(__name__)
 LONDON = ZoneInfo("Europe/London")
-
-HOLDINGS = (
-    Holding("your record in the trust's directory", staff, subject(staff.c.id)),
-    Holding("your requests for a copy of your data", subject_access_requests,
-            subject(subject_access_requests.c.staff_id)),
-    Holding("how the trust's identity provider knows you: its id for you and your sign-in name", scim_links,
-            subject(scim_links.c.staff_id)),
-    Holding("the access trust HR gave you beyond being a member of staff", role_grants, subject(role_grants.c.staff_id)),
-)
 
 
 def expected() -> tuple[str, ...]:
@@ -49,52 +36,46 @@ def may_ask_for(principal: Principal, staff_id: uuid.UUID) -> bool:
     return principal.has_role("trust_hr", "dpo") or principal.staff_id == staff_id
 
 
-def open_request(uow: UnitOfWork, principal: Principal, staff_id: uuid.UUID) -> SubjectAccessRequest:
+def open_request(uow: DirectoryUnitOfWork, principal: Principal, staff_id: uuid.UUID) -> SubjectAccessRequest:
     now = datetime.now(timezone.utc)
     with uow:
-        repo = DirectoryRepository(uow.session)
-        person = repo.staff_member(staff_id) if may_ask_for(principal, staff_id) else None
+        person = uow.staff.get(staff_id) if may_ask_for(principal, staff_id) else None
         if person is None:  # someone else's record is 404 whether or not it exists
             raise NotFound(f"no member of staff {staff_id}")
         if person.erased_on is not None:
             raise Conflict("this person's record was anonymised when its retention ended: Staffroom holds nothing "
                            "about them any more")
         by_the_person = principal.staff_id == staff_id
-        if by_the_person and any(not r.ready for r in repo.subject_access_requests(staff_id)):
+        if by_the_person and any(not r.ready for r in uow.requests.list(staff_id)):
             raise Conflict("a copy of your data is already being gathered (you, or the trust on your behalf, asked for "
                            "it): it will be ready to download from Your data shortly")
         received = now.astimezone(LONDON).date()  # the day in England, not UTC's (outsider 15)
-        request = SubjectAccessRequest(staff_id=staff_id, requested_by=principal.actor, received_on=received,
-                                       opened_at=now, by_the_person=by_the_person)
-        uow.session.add(request)
+        request = SubjectAccessRequest.open(staff_id=staff_id, academy_id=person.academy_id,
+                                            requested_by=principal.actor, received_on=received, opened_at=now,
+                                            by_the_person=by_the_person)
         try:
-            uow.session.flush()
-        except IntegrityError:  # the one-a-day index: a second request today, or two sent at once (outsider 13)
+            uow.requests.add(request)
+        except OneADay:  # the one-a-day index: a second request today, or two sent at once (outsider 13)
             raise Conflict("you asked for a copy of your data today already: download it from Your data, or ask "
                            "again tomorrow") from None
-        uow.emit("subject_access.requested", {"request_id": request.id, "staff_id": staff_id,
-                                              "received_on": request.received_on, "by_the_person": by_the_person},
-                 academy_id=person.academy_id)
         uow.audit("subject_access.opened", "subject_access_request", request.id, {"staff_id": str(staff_id)})
-        repo.keep_answer(request.id, "directory", answer(uow.session, HOLDINGS, request.id, staff_id, by_the_person),
-                         now)
+        uow.requests.keep_answer(request.id, "directory", uow.requests.answer_for_the_directory(request), now)
         request.take_answer({"directory"}, expected(), now)
         uow.commit()
         return request
 
 
-def on_answered(uow: UnitOfWork, event: Event) -> None:
+def on_answered(uow: DirectoryUnitOfWork, event: Event) -> None:
     """A service's answer: kept once; the request is complete when every service has answered."""
     service = owner(event.type)
-    repo = DirectoryRepository(uow.session)
-    request = repo.subject_access_request(event.payload["request_id"])
+    request = uow.requests.get(event.payload["request_id"])
     if request is None or request.staff_id != event.payload["staff_id"]:
         log.warning("%s answered a subject access request that is not open here (%s); dropped", service,
                     event.payload["request_id"])
         return
     now = datetime.now(timezone.utc)
-    if repo.keep_answer(request.id, service, _wire(event), now):
-        request.take_answer(repo.answered(request.id), expected(), now)
+    if uow.requests.keep_answer(request.id, service, _wire(event), now):
+        request.take_answer(uow.requests.answered(request.id), expected(), now)
 
 
 def _wire(event: Event) -> dict:
@@ -102,35 +83,36 @@ def _wire(event: Event) -> dict:
     return contracts()[(event.type, event.version)].dump(event.payload)
 
 
-def visible(principal: Principal, staff_id: uuid.UUID | None, repo: DirectoryRepository) -> list[SubjectAccessRequest]:
+def visible(principal: Principal, staff_id: uuid.UUID | None,
+            requests: SubjectAccessRepository) -> list[SubjectAccessRequest]:
     """The requests the caller may see: trust HR and the DPO everyone's (or one person's); others their own."""
     if principal.has_role("trust_hr", "dpo"):
-        return repo.subject_access_requests(staff_id)
+        return requests.list(staff_id)
     if staff_id is not None and staff_id != principal.staff_id:
         return []
-    return repo.subject_access_requests(principal.staff_id) if principal.staff_id else []
+    return requests.list(principal.staff_id) if principal.staff_id else []
 
 
-def request_for(principal: Principal, repo: DirectoryRepository, request_id: uuid.UUID,
+def request_for(principal: Principal, requests: SubjectAccessRepository, request_id: uuid.UUID,
                 to_download: bool = False) -> SubjectAccessRequest:
-    request = repo.subject_access_request(request_id)
+    request = requests.get(request_id)
     if request is None or not may_ask_for(principal, request.staff_id) or (
             to_download and not request.may_download(principal.staff_id, principal.has_role("trust_hr", "dpo"))):
         raise NotFound(f"no subject access request {request_id}")
     return request
 
 
-def download(uow: UnitOfWork, principal: Principal, request_id: uuid.UUID, today: date | None = None) -> tuple[str, bytes]:
+def download(uow: DirectoryUnitOfWork, principal: Principal, request_id: uuid.UUID,
+             today: date | None = None) -> tuple[str, bytes]:
     """The bundle (a zip: a readable summary and each service's JSON), its download audited."""
     with uow:
-        repo = DirectoryRepository(uow.session)
-        request = request_for(principal, repo, request_id, to_download=True)
+        request = request_for(principal, uow.requests, request_id, to_download=True)
         if not request.ready:
-            waiting = sorted(set(expected()) - repo.answered(request.id))
+            waiting = sorted(set(expected()) - uow.requests.answered(request.id))
             raise Conflict("the copy is still being gathered: waiting for "
                            + ", ".join(bundle.SERVICES.get(service, service) for service in waiting))
-        person = repo.staff_member(request.staff_id)
-        data = bundle.make(request, person, repo.subject_access_answers(request.id), expected(),
+        person = uow.staff.get(request.staff_id)
+        data = bundle.make(request, person, uow.requests.answers(request.id), expected(),
                            today or date.today())
         uow.audit("subject_access.downloaded", "subject_access_request", request.id)
         uow.commit()

@@ -1,0 +1,41 @@
+"""The directory's unit of work: its repositories, and the one table from its domain events to their contracts."""
+from __future__ import annotations
+
+from staffroom_shared.uow import Contract, UnitOfWork
+
+from ..adapters.repository import (
+    AcademyRepository, CheckedFileRepository, RoleRepository, ScimLinkRepository, StaffRepository,
+    SubjectAccessRepository,
+)
+from ..domain import events
+
+
+def _requested(event: events.SubjectAccessRequested) -> dict:
+    """The request, without the person's academy (the envelope carries it)."""
+    return {"request_id": event.request_id, "staff_id": event.staff_id, "received_on": event.received_on,
+            "by_the_person": event.by_the_person}
+
+
+CONTRACTS = {
+    events.AcademyRegistered: Contract("academy.registered"),
+    events.AcademyUpdated: Contract("academy.updated"),
+    events.StaffJoined: Contract("staff.joined"),
+    events.StaffUpdated: Contract("staff.updated"),
+    events.StaffPromoted: Contract("staff.promoted"),
+    events.StaffLeft: Contract("staff.left"),
+    events.StaffErased: Contract("staff.erased"),
+    events.SubjectAccessRequested: Contract("subject_access.requested", payload=_requested),
+}
+
+
+class DirectoryUnitOfWork(UnitOfWork):
+    contracts = CONTRACTS
+
+    def open_repositories(self, session):
+        self.academies = AcademyRepository(session)
+        self.staff = StaffRepository(session)
+        self.roles = RoleRepository(session)
+        self.links = ScimLinkRepository(session)  # SCIM: how the identity provider knows each person
+        self.requests = SubjectAccessRepository(session)
+        self.checked_files = CheckedFileRepository(session)
+        return [self.academies, self.staff, self.roles, self.links, self.requests, self.checked_files]
