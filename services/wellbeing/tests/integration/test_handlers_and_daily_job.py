@@ -11,7 +11,7 @@ from sqlalchemy import select
 from wellbeing.adapters.orm import academies, ballots, invitations
 from wellbeing.adapters.orm import runs as runs_table
 from wellbeing.service import respond
-from wellbeing.service.scheduler import run_daily
+from wellbeing.service.daily_job import run_daily
 
 KEY = bytes(range(32))  # a test ballot-box key
 
