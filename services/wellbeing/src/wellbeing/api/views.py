@@ -12,11 +12,10 @@ from marshmallow import RAISE
 from staffroom_shared.web import Blueprint, ProblemSchema, context, db_session, public
 from staffroom_shared.auth import authenticate
 from staffroom_shared.authz import academy_scope, require
-from staffroom_shared.errors import Conflict, NotFound
+from staffroom_shared.errors import NotFound
 from staffroom_shared.principal import Principal
 
 from ..domain.instruments import INSTRUMENTS, SCALES
-from ..domain.model import RunStatus
 from ..service import respond, results, runs
 from . import schemas
 
@@ -189,10 +188,7 @@ def _closed_run(run_id: uuid.UUID):
     principal = authenticate()
     _hr(principal)
     session = db_session()
-    run = runs.get(session, principal, run_id)
-    if run.status is not RunStatus.CLOSED:
-        raise Conflict("results are worked out when the run closes; until then only progress is shown")
-    return principal, session, run
+    return principal, session, runs.closed(session, principal, run_id)
 
 
 @runs_blp.route("/<uuid:run_id>/report")
@@ -239,16 +235,7 @@ class Drivers(MethodView):
     def get(self, args, run_id):
         """Which measures go most strongly with the outcome (eNPS by default), trust-wide or for one academy."""
         principal, session, run = _closed_run(run_id)
-        academy_id = args.get("academy_id")
-        scope = academy_scope(principal)
-        if scope is not None:
-            require(academy_id is not None and academy_id in scope, "ask for your own academy's drivers")
-        if academy_id is not None:
-            shown = [g for g in results.visible_groups(session, run, [academy_id], "academy")
-                     if g["kind"] == "responses" and not g["suppressed"] and g["academy_id"] == str(academy_id)]
-            if not shown:
-                raise NotFound(f"no results are shown for academy {academy_id} in this run (too few responses)")
-        return results.drivers(session, run, academy_id)
+        return results.drivers_seen(session, run, args.get("academy_id"), academy_scope(principal))
 
 
 @runs_blp.route("/<uuid:run_id>/link")
