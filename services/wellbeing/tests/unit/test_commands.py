@@ -456,3 +456,12 @@ def test_retention_expires_the_invitations_and_comments_of_runs_closed_before_th
         assert records["comments"].expire(uow, date(2027, 2, 2), date(2029, 2, 3)) == 5
         uow.commit()
     assert uow.invitations.rows == {} and uow.results.comment_rows == [] and uow.results.rows  # the figures stay
+
+
+def test_a_draft_s_default_outcome_follows_its_questions_and_one_hr_chose_stays(uow):
+    run = survey(uow)
+    runs.edit(uow, HR, run.id, {"instruments": ["trust_core"]})
+    assert run.outcome != "enps" and run.outcome in run.questionnaire().measures
+    chosen = survey(uow, instruments=["enps", "trust_core"], outcome="trust.valued")
+    runs.edit(uow, HR, chosen.id, {"instruments": ["trust_core"]})
+    assert chosen.outcome == "trust.valued"

@@ -70,6 +70,15 @@ def service_band(start_date: date, on: date) -> str:
     return SERVICE_BANDS[0][0]  # a start date after the survey opens (a joiner announced early)
 
 
+def default_outcome(instruments: list[str], questions: list[dict]) -> str:
+    """What the driver view explains: eNPS if asked, else the first measure that is not an HSE domain."""
+    keys = [m.key for k in instruments if k in INSTRUMENTS for m in INSTRUMENTS[k].measures]
+    keys += [f"custom.{q['key']}" for q in questions if q.get("scale") != "text"]
+    if "enps" in keys:
+        return "enps"
+    return next((k for k in keys if not k.startswith("hse.")), keys[0] if keys else "")
+
+
 class RunError(ValueError):
     """A step the run's status does not allow, or dates that make no sense (`field`: the setting at fault)."""
 
@@ -186,6 +195,20 @@ class SurveyRun(Aggregate):
         return {"run_id": self.id, "title": self.title, "opens_on": self.opens_on, "closes_on": self.closes_on,
                 "academy_ids": tuple(self.academy_uuids), "staff_types": tuple(self.staff_types),
                 "owner_academy_id": self.owner_academy_id}
+
+    def outcome_following(self, changes: dict) -> dict:
+        """`changes` to a draft, with a default outcome kept the default for what it will ask: taking eNPS out of a
+        draft must not be refused because eNPS was the outcome nobody chose (nor leave eNPS as the outcome)."""
+        if "outcome" in changes or not ({"instruments", "questions"} & changes.keys()):
+            return changes
+        if self.outcome != default_outcome(self.instruments, self.questions):
+            keys = {m.key for k in changes.get("instruments", self.instruments) if k in INSTRUMENTS
+                    for m in INSTRUMENTS[k].measures}
+            keys |= {f"custom.{q['key']}" for q in changes.get("questions", self.questions)}
+            if self.outcome in keys:  # an outcome HR chose, still asked
+                return changes
+        return {**changes, "outcome": default_outcome(changes.get("instruments", self.instruments),
+                                                      changes.get("questions", self.questions))}
 
     def edit(self, **changes) -> None:
         if self.status is not RunStatus.DRAFT:

@@ -14,7 +14,7 @@ from staffroom_shared.principal import Principal
 from ..adapters.repository import InvitationRepository, RunRepository
 from ..adapters.results import ResultRepository
 from ..domain.instruments import INSTRUMENTS
-from ..domain.model import InvitationStatus, RunError, RunStatus, StaffMember, SurveyRun
+from ..domain.model import InvitationStatus, RunError, RunStatus, StaffMember, SurveyRun, default_outcome
 from .respond import new_token
 from .results import close_run
 from .unit_of_work import WellbeingUnitOfWork
@@ -132,15 +132,6 @@ def _build(principal: Principal, data: dict) -> SurveyRun:
     return run
 
 
-def default_outcome(instruments: list[str], questions: list[dict]) -> str:
-    """What the driver view explains: eNPS if asked, else the first measure that is not an HSE domain."""
-    keys = [m.key for k in instruments if k in INSTRUMENTS for m in INSTRUMENTS[k].measures]
-    keys += [f"custom.{q['key']}" for q in questions if q.get("scale") != "text"]
-    if "enps" in keys:
-        return "enps"
-    return next((k for k in keys if not k.startswith("hse.")), keys[0] if keys else "")
-
-
 def _known(uow: WellbeingUnitOfWork, academy_ids: list[uuid.UUID]) -> None:
     """Every academy named is one the directory has told us of (a run of no academy would invite nobody)."""
     unknown = uow.academies.unknown(academy_ids)
@@ -169,7 +160,7 @@ def edit(uow: WellbeingUnitOfWork, principal: Principal, run_id: uuid.UUID, chan
         if "academy_ids" in changes or "instruments" in changes:
             changes = _checked(principal, dict(changes), run.owner_academy_id)
             _known(uow, changes.get("academy_ids", []))
-        changes = _outcome_follows(run, changes)
+        changes = run.outcome_following(changes)
         try:
             run.edit(**changes)
             _build(principal, {name: getattr(run, name) for name in (
@@ -180,21 +171,6 @@ def edit(uow: WellbeingUnitOfWork, principal: Principal, run_id: uuid.UUID, chan
         uow.audit("edit", "survey_run", run.id, {k: str(v) for k, v in changes.items()})
         uow.commit()
         return run
-
-
-def _outcome_follows(run: SurveyRun, changes: dict) -> dict:
-    """A draft whose questions change keeps a default outcome the default for what it now asks: taking eNPS out of a
-    draft must not be refused because eNPS was the outcome nobody chose (nor leave eNPS as the outcome)."""
-    if "outcome" in changes or not ({"instruments", "questions"} & changes.keys()):
-        return changes
-    if run.outcome != default_outcome(run.instruments, run.questions):
-        keys = {m.key for k in changes.get("instruments", run.instruments) if k in INSTRUMENTS
-                for m in INSTRUMENTS[k].measures}
-        keys |= {f"custom.{q['key']}" for q in changes.get("questions", run.questions)}
-        if run.outcome in keys:  # an outcome HR chose, still asked
-            return changes
-    return {**changes, "outcome": default_outcome(changes.get("instruments", run.instruments),
-                                                  changes.get("questions", run.questions))}
 
 
 def schedule(uow: WellbeingUnitOfWork, principal: Principal, run_id: uuid.UUID, links: Links,
