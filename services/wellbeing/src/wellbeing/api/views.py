@@ -16,7 +16,7 @@ from staffroom_shared.errors import NotFound
 from staffroom_shared.principal import Principal
 
 from ..domain.instruments import INSTRUMENTS, SCALES
-from ..service import respond, results, runs
+from ..service import reports, respond, runs
 from . import schemas
 
 instruments_blp = Blueprint("instruments", __name__, url_prefix="/instruments",
@@ -201,7 +201,7 @@ class Report(MethodView):
         benchmarks, with the trend across runs. Groups below the minimum size, and any group that would let one
         be worked out by subtraction, are shown as suppressed with no figures."""
         principal, session, run = _closed_run(run_id)
-        return as_json(results.report(session, run, academy_scope(principal), args.get("cut")))
+        return as_json(reports.report(session, run, academy_scope(principal), args.get("cut")))
 
 
 @runs_blp.route("/<uuid:run_id>/report.csv")
@@ -212,7 +212,7 @@ class ReportCsv(MethodView):
     def get(self, args, run_id):
         """The report as CSV."""
         principal, session, run = _closed_run(run_id)
-        text = results.csv_text(results.report(session, run, academy_scope(principal), args.get("cut")))
+        text = reports.csv_text(reports.report(session, run, academy_scope(principal), args.get("cut")))
         return Response(text, mimetype="text/csv",
                         headers={"Content-Disposition": f'attachment; filename="survey-{run_id}.csv"'})
 
@@ -224,7 +224,7 @@ class Comments(MethodView):
     def get(self, run_id):
         """Free-text answers for the trust and each academy shown in the results (never a small group)."""
         principal, session, run = _closed_run(run_id)
-        return results.shown_comments(session, run, academy_scope(principal))
+        return reports.shown_comments(session, run, academy_scope(principal))
 
 
 @runs_blp.route("/<uuid:run_id>/drivers")
@@ -235,7 +235,7 @@ class Drivers(MethodView):
     def get(self, args, run_id):
         """Which measures go most strongly with the outcome (eNPS by default), trust-wide or for one academy."""
         principal, session, run = _closed_run(run_id)
-        return results.drivers_seen(session, run, args.get("academy_id"), academy_scope(principal))
+        return reports.drivers_seen(session, run, args.get("academy_id"), academy_scope(principal))
 
 
 @runs_blp.route("/<uuid:run_id>/link")
