@@ -91,7 +91,7 @@ def test_hr_runs_a_survey_staff_answer_with_their_links_and_results_are_publishe
     # the report is written without marshmallow for speed; it must be exactly what the schema would give
     from wellbeing.api.schemas import ReportSchema
     from wellbeing.domain.model import SurveyRun
-    from wellbeing.service.results import report as build_report
+    from wellbeing.service.reports import report as build_report
 
     context = client.application.extensions["staffroom"]
     with context.read_sessions() as session:
@@ -261,7 +261,7 @@ def test_a_group_with_support_staff_is_not_compared_with_teachers_figures_in_the
 
 def test_ours_is_level_with_a_national_figure_to_the_places_it_was_published_to():
     """Outsider, issue 20: 23.18 was "worse" than a published 23.2 on a scale of 7 to 35."""
-    from wellbeing.service.results import _compare
+    from wellbeing.service.reports import _compare
 
     assert _compare(23.18, 23.2, True) == "level with"
     assert _compare(23.14, 23.2, True) == "below"

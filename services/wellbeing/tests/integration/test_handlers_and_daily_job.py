@@ -11,7 +11,7 @@ from sqlalchemy import select
 from wellbeing.adapters.orm import academies, ballots, invitations
 from wellbeing.adapters.orm import runs as runs_table
 from wellbeing.service import respond
-from wellbeing.service.scheduler import run_daily
+from wellbeing.service.daily_job import run_daily
 
 KEY = bytes(range(32))  # a test ballot-box key
 
@@ -296,7 +296,7 @@ def test_the_close_counts_who_changed_between_runs_as_counting_them_one_by_one_d
 
     from wellbeing.adapters.orm import runs as run_rows
     from wellbeing.domain.model import InvitationStatus, RunStatus, SurveyRun
-    from wellbeing.service.results import _turnover
+    from wellbeing.adapters.results import turnover as _turnover
 
     chance = random.Random(19)
     academy_ids = [uuid.uuid4() for _ in range(3)]

@@ -12,12 +12,11 @@ from marshmallow import RAISE
 from staffroom_shared.web import Blueprint, ProblemSchema, context, db_session, public
 from staffroom_shared.auth import authenticate
 from staffroom_shared.authz import academy_scope, require
-from staffroom_shared.errors import Conflict, NotFound
+from staffroom_shared.errors import NotFound
 from staffroom_shared.principal import Principal
 
 from ..domain.instruments import INSTRUMENTS, SCALES
-from ..domain.model import RunStatus
-from ..service import respond, results, runs
+from ..service import reports, respond, runs
 from . import schemas
 
 instruments_blp = Blueprint("instruments", __name__, url_prefix="/instruments",
@@ -189,10 +188,7 @@ def _closed_run(run_id: uuid.UUID):
     principal = authenticate()
     _hr(principal)
     session = db_session()
-    run = runs.get(session, principal, run_id)
-    if run.status is not RunStatus.CLOSED:
-        raise Conflict("results are worked out when the run closes; until then only progress is shown")
-    return principal, session, run
+    return principal, session, runs.closed(session, principal, run_id)
 
 
 @runs_blp.route("/<uuid:run_id>/report")
@@ -205,7 +201,7 @@ class Report(MethodView):
         benchmarks, with the trend across runs. Groups below the minimum size, and any group that would let one
         be worked out by subtraction, are shown as suppressed with no figures."""
         principal, session, run = _closed_run(run_id)
-        return as_json(results.report(session, run, academy_scope(principal), args.get("cut")))
+        return as_json(reports.report(session, run, academy_scope(principal), args.get("cut")))
 
 
 @runs_blp.route("/<uuid:run_id>/report.csv")
@@ -216,7 +212,7 @@ class ReportCsv(MethodView):
     def get(self, args, run_id):
         """The report as CSV."""
         principal, session, run = _closed_run(run_id)
-        text = results.csv_text(results.report(session, run, academy_scope(principal), args.get("cut")))
+        text = reports.csv_text(reports.report(session, run, academy_scope(principal), args.get("cut")))
         return Response(text, mimetype="text/csv",
                         headers={"Content-Disposition": f'attachment; filename="survey-{run_id}.csv"'})
 
@@ -228,7 +224,7 @@ class Comments(MethodView):
     def get(self, run_id):
         """Free-text answers for the trust and each academy shown in the results (never a small group)."""
         principal, session, run = _closed_run(run_id)
-        return results.shown_comments(session, run, academy_scope(principal))
+        return reports.shown_comments(session, run, academy_scope(principal))
 
 
 @runs_blp.route("/<uuid:run_id>/drivers")
@@ -239,16 +235,7 @@ class Drivers(MethodView):
     def get(self, args, run_id):
         """Which measures go most strongly with the outcome (eNPS by default), trust-wide or for one academy."""
         principal, session, run = _closed_run(run_id)
-        academy_id = args.get("academy_id")
-        scope = academy_scope(principal)
-        if scope is not None:
-            require(academy_id is not None and academy_id in scope, "ask for your own academy's drivers")
-        if academy_id is not None:
-            shown = [g for g in results.visible_groups(session, run, [academy_id], "academy")
-                     if g["kind"] == "responses" and not g["suppressed"] and g["academy_id"] == str(academy_id)]
-            if not shown:
-                raise NotFound(f"no results are shown for academy {academy_id} in this run (too few responses)")
-        return results.drivers(session, run, academy_id)
+        return reports.drivers_seen(session, run, args.get("academy_id"), academy_scope(principal))
 
 
 @runs_blp.route("/<uuid:run_id>/link")

@@ -11,6 +11,9 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from staffroom_shared.domain import Aggregate
+
+from .events import ClosingSoonReminded, InvitationIssued, ResultsPublished, SurveyClosed, SurveyOpened
 from .instruments import INSTRUMENTS, Questionnaire, custom_instrument
 
 MIN_GROUP_SIZE = 5  # the smallest group any figure may describe; a run may raise it, never lower it
@@ -67,6 +70,15 @@ def service_band(start_date: date, on: date) -> str:
     return SERVICE_BANDS[0][0]  # a start date after the survey opens (a joiner announced early)
 
 
+def default_outcome(instruments: list[str], questions: list[dict]) -> str:
+    """What the driver view explains: eNPS if asked, else the first measure that is not an HSE domain."""
+    keys = [m.key for k in instruments if k in INSTRUMENTS for m in INSTRUMENTS[k].measures]
+    keys += [f"custom.{q['key']}" for q in questions if q.get("scale") != "text"]
+    if "enps" in keys:
+        return "enps"
+    return next((k for k in keys if not k.startswith("hse.")), keys[0] if keys else "")
+
+
 class RunError(ValueError):
     """A step the run's status does not allow, or dates that make no sense (`field`: the setting at fault)."""
 
@@ -75,7 +87,22 @@ class RunError(ValueError):
         self.field = field
 
 
-class SurveyRun:
+@dataclass(frozen=True)
+class StaffMember:
+    """A member of staff as the directory shared them: what decides whether a run invites them, and their group."""
+
+    staff_id: uuid.UUID
+    academy_id: uuid.UUID
+    staff_type: str
+    start_date: date
+    leaving_date: date | None = None
+
+    def in_post(self, on: date, *, starting_by: date) -> bool:
+        """In post on `on`: not left before it, and started (or starting) by `starting_by`."""
+        return self.start_date <= starting_by and (self.leaving_date is None or self.leaving_date >= on)
+
+
+class SurveyRun(Aggregate):
     def __init__(self, *, title: str, instruments: list[str], questions: list[dict], academy_ids: list[uuid.UUID],
                  staff_types: list[str], opens_on: date, closes_on: date, min_group_size: int, outcome: str,
                  owner_academy_id: uuid.UUID | None, created_by: str, id: uuid.UUID | None = None):
@@ -125,6 +152,64 @@ class SurveyRun:
         return ((not self.academy_ids or str(academy_id) in self.academy_ids)
                 and (not self.staff_types or staff_type in self.staff_types))
 
+    def covers_any(self, academy_ids) -> bool:
+        """Whether the run asks staff of any of these academies (a run of every academy covers them all)."""
+        return not self.academy_ids or any(str(a) in self.academy_ids for a in academy_ids)
+
+    def invites(self, person: StaffMember, today: date) -> bool:
+        """Who the run invites when it opens `today`: everyone in its scope in post today, or starting before it
+        closes."""
+        return self.in_scope(person.academy_id, person.staff_type) and person.in_post(today, starting_by=self.closes_on)
+
+    def invite(self, person: StaffMember, token_hash: str, sealed_link: str, today: date) -> Invitation:
+        """Invite one person: their invitation (their length of service as the band it falls in on the day the run
+        opens), and the news of it carrying their link, sealed so that only notifications can open it."""
+        invitation = Invitation(run_id=self.id, staff_id=person.staff_id, token_hash=token_hash,
+                                academy_id=person.academy_id, staff_type=person.staff_type,
+                                service_band=service_band(person.start_date, max(today, self.opens_on)))
+        self._issued(person, sealed_link, reissued=False)
+        return invitation
+
+    def check_new_link(self, invitation: Invitation, today: date) -> None:
+        """Whether someone who lost their link may have a new one: not once they have answered, nor once the run
+        takes no answers."""
+        if invitation.status is InvitationStatus.SUBMITTED:
+            raise RunError("you have already answered this survey")
+        if not self.accepting(today):
+            raise RunError("this survey is not open")
+
+    def replace_link(self, invitation: Invitation, person: StaffMember, token_hash: str, sealed_link: str, *,
+                     reissued: bool) -> None:
+        """A new link for an invitation (the old one, and what was saved with it, stop working); `reissued`: one
+        the person asked for themselves."""
+        invitation.token_hash = token_hash
+        self._issued(person, sealed_link, reissued=reissued)
+
+    def _issued(self, person: StaffMember, sealed_link: str, *, reissued: bool) -> None:
+        self.record(InvitationIssued(run_id=self.id, staff_id=person.staff_id, academy_id=person.academy_id,
+                                     title=self.title, closes_on=self.closes_on, sealed_link=sealed_link,
+                                     reissued=reissued))
+
+    def _named(self) -> dict:
+        """The run as every event about it names it."""
+        return {"run_id": self.id, "title": self.title, "opens_on": self.opens_on, "closes_on": self.closes_on,
+                "academy_ids": tuple(self.academy_uuids), "staff_types": tuple(self.staff_types),
+                "owner_academy_id": self.owner_academy_id}
+
+    def outcome_following(self, changes: dict) -> dict:
+        """`changes` to a draft, with a default outcome kept the default for what it will ask: taking eNPS out of a
+        draft must not be refused because eNPS was the outcome nobody chose (nor leave eNPS as the outcome)."""
+        if "outcome" in changes or not ({"instruments", "questions"} & changes.keys()):
+            return changes
+        if self.outcome != default_outcome(self.instruments, self.questions):
+            keys = {m.key for k in changes.get("instruments", self.instruments) if k in INSTRUMENTS
+                    for m in INSTRUMENTS[k].measures}
+            keys |= {f"custom.{q['key']}" for q in changes.get("questions", self.questions)}
+            if self.outcome in keys:  # an outcome HR chose, still asked
+                return changes
+        return {**changes, "outcome": default_outcome(changes.get("instruments", self.instruments),
+                                                      changes.get("questions", self.questions))}
+
     def edit(self, **changes) -> None:
         if self.status is not RunStatus.DRAFT:
             raise RunError(f"a {self.status.value} run cannot be changed")
@@ -147,6 +232,7 @@ class SurveyRun:
             raise RunError(f"a {self.status.value} run cannot open")
         self.status = RunStatus.OPEN
         self.invited = invited
+        self.record(SurveyOpened(**self._named(), invited=invited))
 
     def accepting(self, today: date) -> bool:
         return self.status is RunStatus.OPEN and today <= self.closes_on
@@ -161,6 +247,16 @@ class SurveyRun:
         self.answered = answered
         self.set_aside = set_aside
         self.closed_at = at
+        self.record(SurveyClosed(**self._named(), invited=self.invited, responses=self.counted))
+
+    def publish(self, rows: list[dict], changed: list[dict] = ()) -> None:
+        """Announce a closed run's results: the measure figures of the trust and each academy, shown groups only,
+        each with its turnover against earlier runs (so a consumer comparing two runs can keep to the same rule as
+        the trend). `rows`: the stored result rows; `changed`: the stored turnover rows."""
+        if self.status is not RunStatus.CLOSED:
+            raise RunError(f"a {self.status.value} run has no results")
+        self.record(ResultsPublished(**self._named(), min_group_size=self.min_group_size,
+                                     groups=tuple(published_groups(rows, changed))))
 
     @property
     def counted(self) -> int:
@@ -172,6 +268,34 @@ class SurveyRun:
         """The one 'closing soon' reminder, `days_before` the close (or at once, if it opened later than that)."""
         return (self.status is RunStatus.OPEN and self.reminded_on is None
                 and (self.closes_on - today).days <= days_before and today <= self.closes_on)
+
+    def remind(self, today: date, not_responded: list[uuid.UUID]) -> None:
+        """The 'closing soon' reminder, to those invited who have not answered."""
+        self.reminded_on = today
+        self.record(ClosingSoonReminded(**self._named(), not_responded=tuple(not_responded)))
+
+
+def published_groups(rows: list[dict], changed: list[dict] = ()) -> list[dict]:
+    """The shown groups of the trust and each academy, as results_published carries them: responses, measure
+    figures (by key) and turnover against earlier runs; the trust first."""
+    groups: dict[tuple, dict] = {}
+    for row in rows:
+        if row["cut"] not in ("trust", "academy") or row["suppressed"] or row["kind"] == "item":
+            continue
+        group = groups.setdefault((row["cut"], row["academy_id"]), {
+            "cut": row["cut"], "academy_id": uuid.UUID(row["academy_id"]) if row["academy_id"] else None,
+            "responses": 0, "figures": [],
+            "turnover": [{"run_id": c["earlier_run_id"], "changed": c["changed"]} for c in changed
+                         if c["academy_id"] == row["academy_id"]]})
+        if row["kind"] == "responses":
+            group["responses"] = row["n"]
+        else:
+            group["figures"].append({"figure": row["figure"], "n": row["n"], "mean": row["mean"],
+                                     "favourable": row["favourable"]})
+    shown = [g for g in groups.values() if g["responses"]]
+    for g in shown:
+        g["figures"].sort(key=lambda f: f["figure"])
+    return sorted(shown, key=lambda g: (g["cut"] != "trust", str(g["academy_id"])))
 
 
 @dataclass

@@ -18,7 +18,7 @@ from staffroom_shared.runner import DAY, daily_loop, main_scheduler
 from ..service.runs import Links
 from ..service.respond import seal_key
 from ..service.retention import RECORDS
-from ..service.scheduler import run_daily
+from ..service.daily_job import run_daily
 
 log = logging.getLogger(__name__)
 

@@ -2,23 +2,21 @@
 Each runs in the consumer's unit of work (with the inbox row), so a redelivered event changes nothing."""
 from __future__ import annotations
 
-from staffroom_shared import staff_copy
 from staffroom_shared.events import Event
 from staffroom_shared.retention import forget_pages_after, forget_sent_events
-from staffroom_shared.uow import UnitOfWork
 
-from ..adapters.orm import academies, staff
 from .subject_access import on_subject_access_requested
+from .unit_of_work import WellbeingUnitOfWork
 
 STAFF_FIELDS = ("academy_id", "first_name", "last_name", "email", "staff_type", "start_date", "leaving_date")
 
 
-def on_staff_changed(uow: UnitOfWork, event: Event) -> None:
+def on_staff_changed(uow: WellbeingUnitOfWork, event: Event) -> None:
     """staff.joined / updated / promoted / left all carry the full snapshot; the newest one wins."""
-    staff_copy.keep(uow.session, staff, event, STAFF_FIELDS)
+    uow.staff.keep(event, STAFF_FIELDS)
 
 
-def on_staff_erased(uow: UnitOfWork, event: Event) -> None:
+def on_staff_erased(uow: WellbeingUnitOfWork, event: Event) -> None:
     """A leaver's record reached the end of its retention: the copy takes the anonymised record, and the outbox's
     sent events about them (invitations) go. Invitations name nobody once the copy is anonymised, and go after their
     own window (service.retention)."""
@@ -27,12 +25,8 @@ def on_staff_erased(uow: UnitOfWork, event: Event) -> None:
     forget_pages_after(uow)
 
 
-def on_academy(uow: UnitOfWork, event: Event) -> None:
-    data = event.payload
-    updated = uow.session.execute(academies.update().where(academies.c.academy_id == data["academy_id"])
-                                  .values(name=data["name"]))
-    if updated.rowcount == 0:
-        uow.session.execute(academies.insert().values(academy_id=data["academy_id"], name=data["name"]))
+def on_academy(uow: WellbeingUnitOfWork, event: Event) -> None:
+    uow.academies.name(event.payload["academy_id"], event.payload["name"])
 
 
 HANDLERS = {

@@ -19,18 +19,15 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import delete, insert, select, update
-from sqlalchemy.orm import Session
-
 from staffroom_shared.config import ServiceConfig
 from staffroom_shared.errors import Conflict, NotFound, Unprocessable
-from staffroom_shared.uow import UnitOfWork
 
 from ..adapters import sealed
-from ..adapters.orm import ballots, drafts, invitations
+from ..adapters.repository import DraftRepository, InvitationRepository, RunRepository
 from ..domain.instruments import Questionnaire
 from ..domain.model import Invitation, InvitationStatus, RunStatus, SurveyRun, in_words
 from ..domain.scoring import Scored, score
+from .unit_of_work import WellbeingUnitOfWork
 
 # What a browser sends as X-Draft-Key: at least 128 random bits, base64url.
 BROWSER_KEY = re.compile(r"^[A-Za-z0-9_-]{22,128}$")
@@ -70,39 +67,48 @@ def _browser_key(browser_key: str | None, *, required: bool) -> str | None:
     return browser_key
 
 
-def forget_draft(session: Session, hashed: str) -> None:
-    session.execute(delete(drafts).where(drafts.c.token_hash == hashed))
+class _Reads:
+    """The repositories answering a link needs, on a page's read session."""
+
+    def __init__(self, session):
+        self.invitations = InvitationRepository(session)
+        self.runs = RunRepository(session)
+        self.drafts = DraftRepository(session)
 
 
-def open_with(session: Session, token: str | None, key: bytes, browser_key: str | None = None,
-              today: date | None = None, *, lock: bool = False) -> Opened:
+def open_with(session, token: str | None, key: bytes, browser_key: str | None = None,
+              today: date | None = None) -> Opened:
     """The run and questionnaire this token answers, with what this browser saved so far; 404/409 otherwise."""
+    return _open(_Reads(session), token, key, browser_key, today)
+
+
+def _open(uow, token: str | None, key: bytes, browser_key: str | None = None, today: date | None = None, *,
+          lock: bool = False) -> Opened:
+    """`uow`: a unit of work, or the repositories on a read session (`uow.invitations`, `uow.runs`, `uow.drafts`)."""
     today = today or date.today()
     if not token:
         raise NotFound("there is no survey link in this address")
     browser_key = _browser_key(browser_key, required=False)
     hashed = token_hash(token)
-    query = select(Invitation).where(Invitation.token_hash == hashed)
-    invitation = session.scalars(query).first()
+    invitation = uow.invitations.by_token(hashed)
     if invitation is None:
         raise NotFound("a newer link may have replaced this survey link, or it was not copied in full")
-    run_query = select(SurveyRun).where(SurveyRun.id == invitation.run_id)
     if lock:
         # The run first, shared, then the invitation: a close holds the run exclusively while it opens the box and
         # deletes the drafts, so a save or submission either finishes before it (and is counted, or deleted) or
         # waits and then finds the run closed; and everyone takes the locks in the same order (no deadlock).
-        run = session.scalars(run_query.with_for_update(read=True)).one()
-        invitation = session.scalars(query.with_for_update().execution_options(populate_existing=True)).first()
+        run = uow.runs.get(invitation.run_id, shared=True)
+        invitation = uow.invitations.by_token(hashed, lock=True)
         if invitation is None:  # a new link replaced this one while we waited for the lock
             raise NotFound("a newer link has replaced this survey link")
     else:
-        run = session.scalars(run_query).one()
+        run = uow.runs.get(invitation.run_id)
     if invitation.status is InvitationStatus.SUBMITTED:
         raise Conflict("this survey has already been answered with this link")
     if not run.accepting(today):
         raise Conflict(_not_open(run, today), survey="closed" if run.status is RunStatus.CLOSED
                        or run.closes_on < today else "not_open")
-    box = session.execute(select(drafts.c.sealed).where(drafts.c.token_hash == hashed)).scalar()
+    box = uow.drafts.sealed(hashed)
     saved, elsewhere = {}, False
     if box is not None:
         try:
@@ -137,44 +143,37 @@ def _checked(opened: Opened, answers: dict) -> dict:
     return merged
 
 
-def save(uow: UnitOfWork, token: str | None, answers: dict, key: bytes, browser_key: str | None,
+def save(uow: WellbeingUnitOfWork, token: str | None, answers: dict, key: bytes, browser_key: str | None,
          today: date | None = None) -> dict:
     """Save answers so far (merged with what this browser saved before; a draft another browser saved is
     replaced); can be done any number of times."""
     with uow:
-        opened = open_with(uow.session, token, key, browser_key, today, lock=True)
+        opened = _open(uow, token, key, browser_key, today, lock=True)
         browser_key = _browser_key(browser_key, required=True)
         merged = _checked(opened, answers)
         box = sealed.seal(sealed.draft_key(key, token, browser_key), opened.run.id, merged,
                           sealed.capacity(opened.questionnaire))
-        hashed = opened.invitation.token_hash
-        forget_draft(uow.session, hashed)
-        uow.session.execute(insert(drafts).values(token_hash=hashed, run_id=opened.run.id, sealed=box))
+        uow.drafts.replace(opened.invitation.token_hash, opened.run.id, box)
         uow.commit()
         return merged
 
 
-def submit(uow: UnitOfWork, token: str | None, answers: dict, key: bytes, browser_key: str | None = None,
+def submit(uow: WellbeingUnitOfWork, token: str | None, answers: dict, key: bytes, browser_key: str | None = None,
            today: date | None = None) -> None:
     """The one final submission: these answers, plus what this browser saved, scored and sealed in the ballot box
     until the run closes. A draft this browser cannot open is not counted, and is deleted with the link."""
     with uow:
-        opened = open_with(uow.session, token, key, browser_key, today, lock=True)
+        opened = _open(uow, token, key, browser_key, today, lock=True)
         merged = _checked(opened, answers)
         scored = score(opened.questionnaire, merged)
         if not scored.items and not scored.comments:
             raise Unprocessable("there are no answers to submit")
         # Only one submission per invitation, even from two tabs at once: the guarded update decides.
-        marked = uow.session.execute(
-            update(invitations).where(invitations.c.token_hash == opened.invitation.token_hash,
-                                      invitations.c.status == InvitationStatus.INVITED)
-            .values(status=InvitationStatus.SUBMITTED).execution_options(synchronize_session=False))
-        if marked.rowcount != 1:
+        if not uow.invitations.mark_submitted(opened.invitation.token_hash):
             raise Conflict("this survey has already been answered with this link")
-        forget_draft(uow.session, opened.invitation.token_hash)
-        uow.session.execute(insert(ballots).values(
-            id=uuid.uuid4(), run_id=opened.run.id,
-            sealed=seal_ballot(key, opened.run.id, opened.invitation, scored, sealed.capacity(opened.questionnaire))))
+        uow.drafts.forget(opened.invitation.token_hash)
+        uow.ballots.add(opened.run.id, seal_ballot(key, opened.run.id, opened.invitation, scored,
+                                                   sealed.capacity(opened.questionnaire)))
         uow.commit()
 
 

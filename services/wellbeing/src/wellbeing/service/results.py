@@ -1,5 +1,5 @@
-"""Results: worked out once, when a run closes, from the ballots opened together; then read, filtered to the
-caller, as reports.
+"""Results: worked out once, when a run closes, from the ballots opened together (the reports read them:
+service.reports).
 
 Nothing is worked out while a run is open: a report that changed after each answer would let anyone who watched a
 colleague submit read their answers off the difference. At the close every ballot is opened, every figure for every
@@ -15,74 +15,46 @@ import random
 import uuid
 from collections import defaultdict
 from datetime import datetime, timezone
-from decimal import Decimal
 
-from sqlalchemy import and_, delete, func, insert, select
-from sqlalchemy.exc import DataError, IntegrityError, StatementError
-from sqlalchemy.orm import Session
-
-from staffroom_shared.spreadsheet import csv_text as write_csv
 from staffroom_shared.storable import unstorable
-from staffroom_shared.uow import UnitOfWork
 
 from ..adapters import sealed
-from ..adapters.orm import (
-    academies, ballots, comments, drafts, drivers as driver_rows, invitations, results, runs, turnover as turnover_rows,
-)
-from ..domain.disclosure import Cell, Shape, comparable, driver_shown
-from ..domain.instruments import Questionnaire
-from ..domain.model import STAFF_TYPES, InvitationStatus, RunStatus, SurveyRun, bands_named, staff_types_named
+from ..domain.disclosure import Cell, Shape, driver_shown
+from ..domain.model import SurveyRun
 from ..domain.scoring import Scored, ScoredItem, ScoredMeasure
 from ..domain.tally import Finest, Group, correlations, lone_pairs, publish, tally
+from .unit_of_work import WellbeingUnitOfWork
 
 
-
-BALLOTS_AT_A_TIME = 10
-
-
-def run_payload(run: SurveyRun) -> dict:
-    return {"run_id": run.id, "title": run.title, "opens_on": run.opens_on, "closes_on": run.closes_on,
-            "academy_ids": run.academy_uuids, "staff_types": run.staff_types}
-
-
-def close_run(uow: UnitOfWork, run: SurveyRun, key: bytes, at: datetime | None = None) -> int:
+def close_run(uow: WellbeingUnitOfWork, run: SurveyRun, key: bytes, at: datetime | None = None) -> int:
     """Close the run (in the caller's unit of work): open every ballot in the box, add them up into the results
     and drivers, keep the comments, destroy the ballots and announce the results. Fewer answers than the minimum
     group are destroyed unread. A ballot the database cannot hold is set aside on its own and everyone else is
     counted."""
     # Read a few ballots at a time, each opened as it comes: a sealed ballot is padded to the longest answers the
     # run allows (hundreds of KB with many written questions); what it holds is usually a few hundred bytes.
-    boxed = uow.session.scalars(select(ballots.c.sealed).where(ballots.c.run_id == run.id)
-                                .execution_options(yield_per=BALLOTS_AT_A_TIME))
-    opened = [_opened(key, run.id, box) for box in boxed]
+    opened = [_opened(key, run.id, box) for box in uow.ballots.boxes(run.id)]
     counted = [ballot for ballot in opened if _storable(ballot)]
     set_aside = len(opened) - len(counted)
     while True:
         if len(counted) < run.min_group_size:
             counted = []  # too few to show anything: nothing of theirs is kept
-        rows, shape = compute(uow.session, run, tally(counted))
+        rows, shape = compute(uow.invitations.asked(run.id), run, tally(counted))
         shown = {row["academy_id"] for row in rows if row["kind"] == "responses" and row["cut"] == "academy"
                  and not row["suppressed"]}
-        refused = _keep_comments(uow.session, run.id, counted, shown)
+        refused = uow.results.keep_comments(_comment_rows(run.id, counted, shown))
         if not refused:
             break
         set_aside += len(refused)
         counted = [ballot for i, ballot in enumerate(counted) if i not in refused]
-    uow.session.execute(delete(ballots).where(ballots.c.run_id == run.id))
-    uow.session.execute(delete(drafts).where(drafts.c.run_id == run.id))
+    uow.ballots.destroy(run.id)
+    uow.drafts.forget_run(run.id)
     run.close(answered=len(opened), set_aside=set_aside, at=at or datetime.now(timezone.utc))
-    uow.session.flush()
-    if rows:
-        uow.session.execute(insert(results), rows)
-    found = _drivers(run, counted, shown, rows, shape)
-    if found:
-        uow.session.execute(insert(driver_rows), found)
-    changed = _turnover(uow.session, run)
-    if changed:
-        uow.session.execute(insert(turnover_rows), changed)
-    uow.emit("wellbeing.survey_closed", {**run_payload(run), "invited": run.invited, "responses": len(counted)},
-             academy_id=run.owner_academy_id)
-    uow.emit("wellbeing.results_published", published(run, rows, changed), academy_id=run.owner_academy_id)
+    uow.results.add(rows)
+    uow.results.add_drivers(_drivers(run, counted, shown, rows, shape))
+    changed = uow.results.turnover(run)
+    uow.results.add_turnover(changed)
+    run.publish(rows, changed)
     return len(counted)
 
 
@@ -100,81 +72,14 @@ def _storable(ballot: tuple[Group, Scored]) -> bool:
     return all(unstorable(text) is None for _, text in ballot[1].comments)
 
 
-def _keep_comments(session: Session, run_id: uuid.UUID, counted: list, shown: set[str]) -> set[int]:
-    """Write every comment, shuffled on their own (so neither one person's comments nor anything else lies next to
-    them); if the database refuses any, write none and return which ballots they came from.
-
-    Only a refusal of the data itself (a DataError, a constraint, or text the driver cannot encode) is looked into;
-    anything else (the database going away) fails the close, which leaves the box as it was, to be closed again."""
+def _comment_rows(run_id: uuid.UUID, counted: list, shown: set[str]) -> list[tuple[int, dict]]:
+    """Every comment, as (the ballot it came from, its row), shuffled on their own (so neither one person's comments
+    nor anything else lies next to them), labelled with its academy only where that academy's results are shown."""
     written = [(i, {"id": uuid.uuid4(), "run_id": run_id, "item": item, "text": text,
                     "academy_id": uuid.UUID(group.academy_id) if group.academy_id in shown else None})
                for i, (group, scored) in enumerate(counted) for item, text in scored.comments]
     random.SystemRandom().shuffle(written)
-    if not written:
-        return set()
-    try:
-        with session.begin_nested():
-            session.execute(insert(comments), [row for _, row in written])
-        return set()
-    except StatementError as exc:
-        if not _refused_data(exc):
-            raise
-        failure = exc
-    refused = set()
-    for i, row in written:  # which ones, one at a time, keeping none of them
-        probe = session.begin_nested()
-        try:
-            session.execute(insert(comments), [row])
-        except StatementError as exc:
-            if not _refused_data(exc):
-                raise
-            refused.add(i)
-        finally:
-            probe.rollback()
-    if not refused:
-        raise failure  # refused together but never alone: not the answers' fault
-    return refused
-
-
-def _refused_data(exc: StatementError) -> bool:
-    return isinstance(exc, (DataError, IntegrityError)) or isinstance(exc.orig, UnicodeError)
-
-
-def _turnover(session: Session, run: SurveyRun) -> list[dict]:
-    """For each run closed before this one, whoever owns it, how many people answered one and not the other, for
-    the trust ("") and each academy (someone who moved academy counts in both): the trend compares a group across
-    its owner's runs, and the targets service compares an academy across every run covering it. Counted in the
-    database, |A| + |B| - 2|A and B|, so the close's memory does not grow with the trust's history."""
-    # Only runs whose invitations are still kept (service.retention): one past its window has nobody to compare.
-    earlier = session.scalars(select(runs.c.id).where(
-        runs.c.status == RunStatus.CLOSED, runs.c.id != run.id,
-        select(invitations.c.run_id).where(invitations.c.run_id == runs.c.id).exists())).all()
-    if not earlier:
-        return []
-    answered = invitations.c.status == InvitationStatus.SUBMITTED
-    sizes = {(r, str(a)): n for r, a, n in session.execute(
-        select(invitations.c.run_id, invitations.c.academy_id, func.count())
-        .where(invitations.c.run_id.in_([run.id, *earlier]), answered)
-        .group_by(invitations.c.run_id, invitations.c.academy_id))}
-    mine = select(invitations.c.staff_id, invitations.c.academy_id).where(
-        invitations.c.run_id == run.id, answered).subquery("mine")
-    theirs = invitations.alias("theirs")
-
-    def both(*by):  # how many answered this run and each earlier one (in the same academy, by academy)
-        return session.execute(
-            select(theirs.c.run_id, *by, func.count()).join(mine, and_(
-                mine.c.staff_id == theirs.c.staff_id, *(mine.c.academy_id == theirs.c.academy_id for _ in by)))
-            .where(theirs.c.run_id.in_(earlier), theirs.c.status == InvitationStatus.SUBMITTED)
-            .group_by(theirs.c.run_id, *by)).all()
-
-    in_both = {(r, ""): n for r, n in both()} | {(r, str(a)): n for r, a, n in both(theirs.c.academy_id)}
-    found = []
-    for other in earlier:
-        for scope in {"", *(a for r, a in sizes if r in (run.id, other))}:
-            count = sum(n for (r, a), n in sizes.items() if r in (run.id, other) and scope in ("", a))
-            found.append({"run_id": run.id, "earlier_run_id": other, "academy_id": scope,
-                          "changed": count - 2 * in_both.get((other, scope), 0)})
-    return found
+    return written
 
 
 def _drivers(run: SurveyRun, counted: list, shown: set[str], rows: list[dict], shape: Shape) -> list[dict]:
@@ -199,13 +104,9 @@ def _drivers(run: SurveyRun, counted: list, shown: set[str], rows: list[dict], s
             and (scope, measure) not in lone]
 
 
-def compute(session: Session, run: SurveyRun, finest: Finest) -> tuple[list[dict], Shape]:
-    """Every figure for every published group (domain.tally.publish), with how many each group invited; and the
-    shape the crossing cuts were published in."""
-    query = (select(invitations.c.academy_id, invitations.c.staff_type, invitations.c.service_band, func.count())
-             .where(invitations.c.run_id == run.id)
-             .group_by(invitations.c.academy_id, invitations.c.staff_type, invitations.c.service_band))
-    asked = {(str(academy_id), staff_type, band): n for academy_id, staff_type, band, n in session.execute(query)}
+def compute(asked: dict[tuple[str, str, str], int], run: SurveyRun, finest: Finest) -> tuple[list[dict], Shape]:
+    """Every figure for every published group (domain.tally.publish), with how many each group invited (`asked`,
+    by finest group); and the shape the crossing cuts were published in."""
     shape, figures = publish(finest, asked, run.min_group_size)
     respondents = figures.get(("responses", "responses"), {})
     invited: dict[Cell, int] = defaultdict(int)
@@ -241,293 +142,3 @@ def compute(session: Session, run: SurveyRun, finest: Finest) -> tuple[list[dict
 
 def _round(value, places: int = 2):
     return None if value is None else round(float(value), places)
-
-
-# -- reading ----------------------------------------------------------------------------------------
-
-def visible_groups(session, run: SurveyRun, academy_ids, cut: str | None = None) -> list[dict]:
-    """The run's stored result rows the caller may see (academy HR: trust-wide cuts and their academies)."""
-    query = select(results).where(results.c.run_id == run.id)
-    if cut is not None:
-        query = query.where(results.c.cut == cut)
-    if academy_ids is not None:
-        allowed = [str(a) for a in academy_ids]
-        query = query.where((results.c.academy_id == "") | results.c.academy_id.in_(allowed))
-    return [dict(r._mapping) for r in session.execute(query.order_by(
-        results.c.cut, results.c.academy_id, results.c.staff_type, results.c.service_band, results.c.kind,
-        results.c.figure))]
-
-
-def report(session, run: SurveyRun, academy_ids, cut: str | None = None) -> dict:
-    """Groups with their measures and items, each beside its national benchmarks, plus the trend across runs."""
-    form = run.questionnaire()
-    names = academy_names(session)
-    groups: dict[tuple, dict] = {}
-    for row in visible_groups(session, run, academy_ids, cut):
-        key = (row["cut"], row["academy_id"], row["staff_type"], row["service_band"])
-        group = groups.get(key)
-        if group is None:
-            academy = row["academy_id"] or None
-            group = groups[key] = {
-                "cut": row["cut"], "academy_id": academy, "academy_name": names.get(academy),
-                "staff_type": row["staff_type"] or None, "service_band": row["service_band"] or None,
-                "staff_type_name": staff_types_named(row["staff_type"]) if row["staff_type"] else None,
-                "service_band_name": bands_named(row["service_band"]) if row["service_band"] else None,
-                "responses": None, "invited": None, "response_rate": None, "suppressed": True, "measures": [],
-                "items": []}
-        if row["kind"] == "responses":
-            group["suppressed"] = row["suppressed"]
-            if not row["suppressed"]:
-                group["responses"], group["invited"] = row["n"], row["invited"]
-                group["response_rate"] = round(100.0 * row["n"] / row["invited"], 1) if row["invited"] else None
-        elif row["kind"] == "measure" and row["figure"] in form.measures:
-            types = set(row["staff_type"].split("+")) if row["staff_type"] else set(run.staff_types or STAFF_TYPES)
-            group["measures"].append(_measure(form, row, types))
-        elif row["kind"] == "item" and row["figure"] in form.items:
-            group["items"].append(_item(form, row))
-    order = {key: i for i, key in enumerate(form.measures)}
-    item_order = {key: i for i, key in enumerate(form.items)}
-    for group in groups.values():
-        group["measures"].sort(key=lambda m: order[m["key"]])
-        group["items"].sort(key=lambda i: item_order[i["key"]])
-    return {"run_id": run.id, "title": run.title, "closes_on": run.closes_on, "min_group_size": run.min_group_size,
-            "everyone": everyone(run, names), "groups": list(groups.values()), "trend": trend(session, run, academy_ids)}
-
-
-def everyone(run: SurveyRun, names: dict[str, str]) -> str:
-    """What the run's "trust" group is, in words: the whole trust, or who it asked and where ("Leaders across the
-    trust", "Support staff asked at Oak": issue 19's thirteenth outsider read a leaders' survey as the trust's)."""
-    who = staff_types_named("+".join(t for t in STAFF_TYPES if t in run.staff_types)) if run.staff_types else None
-    if not run.academy_ids:
-        return f"{who} across the trust" if who else "The whole trust"
-    return f"{who or 'Everyone'} asked at " + ", ".join(sorted(names.get(a, "an academy") for a in run.academy_ids))
-
-
-TEACHING = {"teaching", "leadership"}
-
-
-def _unlike(population: str, types: set[str]) -> bool:
-    """A national figure for teachers and leaders only, where the group counts support staff too: set side by side,
-    all staff read as 'better' or 'worse' than teachers (outsider, issue 19), so the two are not compared."""
-    population = population.lower()
-    return "teacher" in population and "support" not in population and not types <= TEACHING
-
-
-def _measure(form: Questionnaire, row: dict, types: set[str]) -> dict:
-    """`types`: the staff types the group's figures are about."""
-    measure = form.measures[row["figure"]]
-    out = {"key": measure.key, "title": measure.title, "higher_is_better": measure.higher_is_better,
-           "suppressed": row["suppressed"], "n": row["n"] if not row["suppressed"] else None,
-           "mean": row["mean"], "favourable": row["favourable"], "benchmarks": []}
-    for bench in measure.benchmarks:
-        ours = row["mean"] if bench.statistic == "mean" else row["favourable"]
-        better_when_higher = measure.higher_is_better or bench.statistic == "percent_favourable"
-        out["benchmarks"].append({
-            "statistic": bench.statistic, "value": bench.value, "source": bench.source, "url": bench.url,
-            "year": bench.year, "population": bench.population, "note": bench.note,
-            "difference": None if ours is None else round(ours - bench.value, 2),
-            "comparison": None if ours is None else "not comparable" if _unlike(bench.population, types) else
-            _compare(ours, bench.value, better_when_higher)})
-    if not measure.benchmarks:
-        out["benchmark_note"] = "no national benchmark"
-    return out
-
-
-def _compare(ours: float, theirs: float, higher_is_better: bool) -> str:
-    """Ours against a national figure to the places it was published to: 23.18 is level with a published 23.2, not
-    "worse" (outsider, issue 20), and 65.7% with 66%."""
-    places = max(-Decimal(str(theirs)).normalize().as_tuple().exponent, 0)
-    if round(ours, places) == round(theirs, places):
-        return "level with"
-    return "above" if (ours > theirs) == higher_is_better else "below"
-
-
-def _item(form: Questionnaire, row: dict) -> dict:
-    item = form.items[row["figure"]]
-    return {"key": item.key, "text": item.text, "scale": item.scale, "suppressed": row["suppressed"],
-            "n": row["n"] if not row["suppressed"] else None, "mean": row["mean"], "favourable": row["favourable"],
-            "distribution": row["distribution"]}
-
-
-def academy_names(session) -> dict[str, str]:
-    return {str(a): name for a, name in session.execute(select(academies.c.academy_id, academies.c.name))}
-
-
-def trend(session, run: SurveyRun, academy_ids) -> list[dict]:
-    """Each shown trust-wide (and, for academy HR, academy) measure across every closed run of the same owner and
-    the same scope (academies and staff types), oldest first; a point whose people changed by fewer than the
-    minimum group since an earlier one is withheld (domain.disclosure)."""
-    cells = (results.c.cut == "trust") if academy_ids is None else and_(
-        results.c.cut.in_(("trust", "academy")),
-        (results.c.academy_id == "") | results.c.academy_id.in_([str(a) for a in academy_ids]))
-    closed = func.coalesce(runs.c.closed_at, runs.c.closes_on)
-    owner = runs.c.owner_academy_id
-    alike = [other for other, covers, types in session.execute(
-        select(runs.c.id, runs.c.academy_ids, runs.c.staff_types).where(
-            runs.c.status == RunStatus.CLOSED,
-            owner.is_(None) if run.owner_academy_id is None else owner == run.owner_academy_id))
-        if sorted(covers) == sorted(run.academy_ids) and sorted(types) == sorted(run.staff_types)]
-    query = (select(results.c.run_id, runs.c.title, runs.c.closes_on, runs.c.closed_at, runs.c.min_group_size,
-                    results.c.cut,
-                    results.c.academy_id, results.c.figure, results.c.n, results.c.mean, results.c.favourable)
-             .join(runs, runs.c.id == results.c.run_id)
-             .where(runs.c.id.in_(alike), results.c.kind == "measure", results.c.suppressed.is_(False), cells,
-                    results.c.figure.in_(list(run.questionnaire().measures)))
-             .order_by(results.c.figure, results.c.cut, results.c.academy_id, closed, runs.c.id))
-    series: dict[tuple, dict] = {}
-    for row in session.execute(query):
-        key = (row.figure, row.cut, row.academy_id)
-        entry = series.setdefault(key, {"measure": row.figure, "cut": row.cut,
-                                        "academy_id": row.academy_id or None, "points": []})
-        closed_on = row.closed_at.date() if row.closed_at else row.closes_on
-        entry["points"].append({"run_id": row.run_id, "title": row.title, "closed_on": closed_on,
-                                "closed_at": row.closed_at,
-                                "n": row.n, "mean": row.mean, "favourable": row.favourable, "withheld": None,
-                                "k": row.min_group_size})
-    pairs = between(session, {p["run_id"] for e in series.values() for p in e["points"]})
-    answered = {(r.run_id, r.cut, r.academy_id): r.n for r in session.execute(  # shown counts only: a hidden one is 0
-        select(results.c.run_id, results.c.cut, results.c.academy_id, results.c.n).where(
-            results.c.run_id.in_(alike), results.c.kind == "responses", results.c.suppressed.is_(False), cells))}
-    for entry in series.values():
-        points = entry["points"]
-        scope = entry["academy_id"] or ""
-
-        def changed(i, j, points=points, scope=scope):
-            return pairs.get((points[i]["run_id"], points[j]["run_id"], scope))
-
-        # who skipped the figure: the group's respondents that run, less those who answered it (not known where the
-        # group's count is not shown: then the point is not compared)
-        counts = [(p["n"], p["k"], answered[(p["run_id"], entry["cut"], scope)] - p["n"]
-                   if (p["run_id"], entry["cut"], scope) in answered else None) for p in points]
-        for point, ok in zip(points, comparable(counts, changed)):
-            k = point.pop("k")
-            if not ok:
-                point.update(mean=None, favourable=None, withheld=(
-                    f"not compared: the people answering changed by fewer than {k} since an earlier survey shown "
-                    "here, so the difference could reveal their answers"))
-    return list(series.values())
-
-
-def between(session, run_ids: set) -> dict[tuple, int]:
-    """{(run, other run, academy id or ""): how many answered one and not the other}, both ways round: a pair's
-    row is kept by whichever closed second, which need not be the later in date."""
-    found = {}
-    for row in session.execute(select(turnover_rows).where(turnover_rows.c.run_id.in_(run_ids),
-                                                           turnover_rows.c.earlier_run_id.in_(run_ids))):
-        found[(row.run_id, row.earlier_run_id, row.academy_id)] = found[
-            (row.earlier_run_id, row.run_id, row.academy_id)] = row.changed
-    return found
-
-
-CUT_NAMES = {"trust": "The whole trust", "academy": "Each academy", "staff_type": "Each staff type",
-             "service_band": "Each length of service", "academy_staff_type": "Each staff type in each academy"}
-COMPARISONS = {"above": "better", "below": "worse", "level with": "level",
-               "not comparable": "not compared: the national figure is for other staff"}
-
-
-def csv_text(report_: dict) -> str:
-    """The report as CSV, one row per shown or hidden figure, in words a spreadsheet user reads (no keys or ids):
-    a hidden figure's cells are empty and its "Shown" says why. A measure sits beside its latest national figures,
-    as on the page (every wave of DfE's survey made three rows of one figure, issue 20), each saying whom it is
-    for; eNPS is its score, not an average of -100, 0 and 100."""
-    rows = [["Groups", "Academy", "Staff type", "Length of service", "Figure", "Question or measure", "People",
-             "Average", "% favourable", "eNPS score", "Shown", "National benchmark", "Benchmark is",
-             "Benchmark is for", "Benchmark source", "Benchmark year", "Compared with the benchmark", "Invited",
-             "Response rate %"]]
-    cut_names = {**CUT_NAMES, "trust": report_["everyone"]}
-    for group in report_["groups"]:
-        where = [cut_names.get(group["cut"], group["cut"]), group["academy_name"], group["staff_type_name"],
-                 group["service_band_name"]]
-        rows.append([*where, "People who answered", None, group["responses"], None, None, None, _shown(group),
-                     None, None, None, None, None, None, group["invited"], group["response_rate"]])
-        for m in group["measures"]:
-            enps = m["key"] == "enps"
-            figures = [None, None, None if m["mean"] is None else round(m["mean"])] if enps else [
-                m["mean"], m["favourable"], None]
-            for b in latest(m["benchmarks"]) or [None]:
-                rows.append([*where, "Measure", m["title"], m["n"], *figures, _shown(m),
-                             *([b["value"], "% favourable" if b["statistic"] == "percent_favourable" else "average",
-                                b["population"], b["source"], b["year"],
-                                COMPARISONS.get(b["comparison"], b["comparison"])]
-                               if b else [None, None, None, "no national benchmark", None, None])])
-        for i in group["items"]:
-            rows.append([*where, "Question", i["text"], i["n"], i["mean"], i["favourable"], None, _shown(i)])
-    return write_csv([row + [None] * (len(rows[0]) - len(row)) for row in rows])  # every row as wide as the header
-
-
-def latest(benchmarks: list[dict]) -> list[dict]:
-    """Of each statistic's national figures (newest first, as the instruments list them), the newest year's."""
-    newest: dict[str, str] = {}
-    for b in benchmarks:
-        newest.setdefault(b["statistic"], b["year"])
-    return [b for b in benchmarks if b["year"] == newest[b["statistic"]]]
-
-
-def _shown(figure: dict) -> str:
-    return "No: too few people, or it would reveal a smaller group" if figure["suppressed"] else "Yes"
-
-
-def published(run: SurveyRun, rows: list[dict], changed: list[dict] = ()) -> dict:
-    """results_published: measure figures of the trust and each academy, shown groups only, each with its turnover
-    against earlier runs (so a consumer comparing two runs can keep to the same rule as the trend)."""
-    groups: dict[tuple, dict] = {}
-    for row in rows:
-        if row["cut"] not in ("trust", "academy") or row["suppressed"] or row["kind"] == "item":
-            continue
-        group = groups.setdefault((row["cut"], row["academy_id"]), {
-            "cut": row["cut"], "academy_id": uuid.UUID(row["academy_id"]) if row["academy_id"] else None,
-            "responses": 0, "figures": [],
-            "turnover": [{"run_id": c["earlier_run_id"], "changed": c["changed"]} for c in changed
-                         if c["academy_id"] == row["academy_id"]]})
-        if row["kind"] == "responses":
-            group["responses"] = row["n"]
-        else:
-            group["figures"].append({"figure": row["figure"], "n": row["n"], "mean": row["mean"],
-                                     "favourable": row["favourable"]})
-    shown = [g for g in groups.values() if g["responses"]]
-    for g in shown:
-        g["figures"].sort(key=lambda f: f["figure"])
-    return {**run_payload(run), "min_group_size": run.min_group_size,
-            "groups": sorted(shown, key=lambda g: (g["cut"] != "trust", str(g["academy_id"])))}
-
-
-# -- comments and drivers ---------------------------------------------------------------------------
-
-def shown_comments(session, run: SurveyRun, academy_ids) -> list[dict]:
-    """Free text for the trust and each academy whose group is shown; sorted by text, never by arrival."""
-    shown = {r["academy_id"] for r in visible_groups(session, run, academy_ids)
-             if r["kind"] == "responses" and r["cut"] in ("trust", "academy") and not r["suppressed"]}
-    form = run.questionnaire()
-    out = []
-    if "" in shown and academy_ids is None:
-        rows = session.execute(select(comments.c.item, comments.c.text).where(comments.c.run_id == run.id)
-                               .order_by(comments.c.item, comments.c.text))
-        out.append({"cut": "trust", "academy_id": None, "comments": _by_item(form, rows)})
-    for academy in sorted(a for a in shown if a):
-        rows = session.execute(select(comments.c.item, comments.c.text)
-                               .where(comments.c.run_id == run.id, comments.c.academy_id == uuid.UUID(academy))
-                               .order_by(comments.c.item, comments.c.text))
-        out.append({"cut": "academy", "academy_id": uuid.UUID(academy), "comments": _by_item(form, rows)})
-    return out
-
-
-def _by_item(form: Questionnaire, rows) -> list[dict]:
-    grouped: dict[str, list[str]] = defaultdict(list)
-    for item, text in rows:
-        grouped[item].append(text)
-    return [{"item": key, "question": form.items[key].text if key in form.items else key, "texts": texts}
-            for key, texts in grouped.items()]
-
-
-def drivers(session, run: SurveyRun, academy_id: uuid.UUID | None) -> dict:
-    """How strongly each measure goes with the run's outcome measure (Pearson's r over respondents), as worked
-    out at the close: for the trust, or an academy whose results are shown, and measures the minimum group
-    answered."""
-    form = run.questionnaire()
-    rows = session.execute(select(driver_rows.c.measure, driver_rows.c.n, driver_rows.c.correlation).where(
-        driver_rows.c.run_id == run.id, driver_rows.c.academy_id == (str(academy_id) if academy_id else "")))
-    found = [{"measure": measure, "title": form.measures[measure].title, "n": n, "correlation": r}
-             for measure, n, r in rows if measure in form.measures]
-    found.sort(key=lambda d: (d["correlation"] is None, -abs(d["correlation"] or 0), d["measure"]))
-    return {"run_id": run.id, "outcome": run.outcome, "outcome_title": form.measures[run.outcome].title,
-            "academy_id": academy_id, "drivers": found}

@@ -5,20 +5,19 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, case, func, or_, select
-
 from staffroom_shared.authz import academy_scope, can_manage_academy, require
 from staffroom_shared.contracts.wellbeing import survey_link_context
 from staffroom_shared.errors import Conflict, NotFound, Unprocessable
 from staffroom_shared.sealing import seal
-from staffroom_shared.uow import UnitOfWork
 from staffroom_shared.principal import Principal
 
-from ..adapters.orm import academies, invitations, results, staff
+from ..adapters.repository import InvitationRepository, RunRepository
+from ..adapters.results import ResultRepository
 from ..domain.instruments import INSTRUMENTS
-from .respond import forget_draft, new_token
-from .results import close_run, run_payload
-from ..domain.model import Invitation, InvitationStatus, RunError, RunStatus, SurveyRun, service_band
+from ..domain.model import InvitationStatus, RunError, RunStatus, StaffMember, SurveyRun, default_outcome
+from .respond import new_token
+from .results import close_run
+from .unit_of_work import WellbeingUnitOfWork
 
 REMIND_DAYS_BEFORE = 3
 
@@ -62,12 +61,10 @@ def may_see(principal: Principal, run: SurveyRun) -> bool:
         return True
     if not principal.has_role("academy_hr"):
         return False
-    return not run.academy_ids or any(str(a) in run.academy_ids for a in scope)
+    return run.covers_any(scope)
 
 
-def get(session, principal: Principal, run_id: uuid.UUID, *, manage: bool = False, lock: bool = False) -> SurveyRun:
-    query = select(SurveyRun).where(SurveyRun.id == run_id)
-    run = session.scalars(query.with_for_update() if lock else query).first()
+def _found(principal: Principal, run: SurveyRun | None, run_id: uuid.UUID, *, manage: bool = False) -> SurveyRun:
     if run is None or not may_see(principal, run):
         raise NotFound(f"there is no survey run with id {run_id}")
     if manage:
@@ -75,11 +72,26 @@ def get(session, principal: Principal, run_id: uuid.UUID, *, manage: bool = Fals
     return run
 
 
+def _managed(uow: WellbeingUnitOfWork, principal: Principal, run_id: uuid.UUID) -> SurveyRun:
+    """The run, locked, if the caller may change it."""
+    return _found(principal, uow.runs.get(run_id, lock=True), run_id, manage=True)
+
+
+def get(session, principal: Principal, run_id: uuid.UUID) -> SurveyRun:
+    """A run the caller may see (for a page, on its read session)."""
+    return _found(principal, RunRepository(session).get(run_id), run_id)
+
+
+def closed(session, principal: Principal, run_id: uuid.UUID) -> SurveyRun:
+    """A closed run the caller may see, for its results; 409 before it closes."""
+    run = get(session, principal, run_id)
+    if run.status is not RunStatus.CLOSED:
+        raise Conflict("results are worked out when the run closes; until then only progress is shown")
+    return run
+
+
 def visible_runs(session, principal: Principal, status: RunStatus | None = None) -> list[SurveyRun]:
-    query = select(SurveyRun).order_by(SurveyRun.opens_on.desc(), SurveyRun.title)
-    if status is not None:
-        query = query.where(SurveyRun.status == status)
-    return [r for r in session.scalars(query) if may_see(principal, r)]
+    return [r for r in RunRepository(session).listed(status) if may_see(principal, r)]
 
 
 # -- commands ---------------------------------------------------------------------------------------
@@ -120,45 +132,35 @@ def _build(principal: Principal, data: dict) -> SurveyRun:
     return run
 
 
-def default_outcome(instruments: list[str], questions: list[dict]) -> str:
-    """What the driver view explains: eNPS if asked, else the first measure that is not an HSE domain."""
-    keys = [m.key for k in instruments if k in INSTRUMENTS for m in INSTRUMENTS[k].measures]
-    keys += [f"custom.{q['key']}" for q in questions if q.get("scale") != "text"]
-    if "enps" in keys:
-        return "enps"
-    return next((k for k in keys if not k.startswith("hse.")), keys[0] if keys else "")
-
-
-def _known(session, academy_ids: list[uuid.UUID]) -> None:
+def _known(uow: WellbeingUnitOfWork, academy_ids: list[uuid.UUID]) -> None:
     """Every academy named is one the directory has told us of (a run of no academy would invite nobody)."""
-    known = set(session.scalars(select(academies.c.academy_id).where(academies.c.academy_id.in_(academy_ids))))
-    unknown = [a for a in academy_ids if a not in known]
+    unknown = uow.academies.unknown(academy_ids)
     if unknown:
         raise Unprocessable("unknown academies", errors=[
             {"pointer": "#/academy_ids", "detail": f"no academy {a} in the directory"} for a in unknown])
 
 
-def create(uow: UnitOfWork, principal: Principal, data: dict) -> SurveyRun:
+def create(uow: WellbeingUnitOfWork, principal: Principal, data: dict) -> SurveyRun:
     data = _checked(principal, dict(data), data.get("owner_academy_id"))
     data.setdefault("outcome", default_outcome(data["instruments"], data["questions"]))
     with uow:
-        _known(uow.session, data["academy_ids"])
+        _known(uow, data["academy_ids"])
         run = _build(principal, data)
-        uow.session.add(run)
+        uow.runs.add(run)
         uow.audit("create", "survey_run", run.id, {"title": run.title})
         uow.commit()
         return run
 
 
-def edit(uow: UnitOfWork, principal: Principal, run_id: uuid.UUID, changes: dict) -> SurveyRun:
+def edit(uow: WellbeingUnitOfWork, principal: Principal, run_id: uuid.UUID, changes: dict) -> SurveyRun:
     with uow:
-        run = get(uow.session, principal, run_id, manage=True, lock=True)
+        run = _managed(uow, principal, run_id)
         if run.status is not RunStatus.DRAFT:
             raise Conflict(f"a {run.status.value} survey cannot be changed: only a draft can, before it is scheduled")
         if "academy_ids" in changes or "instruments" in changes:
             changes = _checked(principal, dict(changes), run.owner_academy_id)
-            _known(uow.session, changes.get("academy_ids", []))
-        changes = _outcome_follows(run, changes)
+            _known(uow, changes.get("academy_ids", []))
+        changes = run.outcome_following(changes)
         try:
             run.edit(**changes)
             _build(principal, {name: getattr(run, name) for name in (
@@ -171,27 +173,12 @@ def edit(uow: UnitOfWork, principal: Principal, run_id: uuid.UUID, changes: dict
         return run
 
 
-def _outcome_follows(run: SurveyRun, changes: dict) -> dict:
-    """A draft whose questions change keeps a default outcome the default for what it now asks: taking eNPS out of a
-    draft must not be refused because eNPS was the outcome nobody chose (nor leave eNPS as the outcome)."""
-    if "outcome" in changes or not ({"instruments", "questions"} & changes.keys()):
-        return changes
-    if run.outcome != default_outcome(run.instruments, run.questions):
-        keys = {m.key for k in changes.get("instruments", run.instruments) if k in INSTRUMENTS
-                for m in INSTRUMENTS[k].measures}
-        keys |= {f"custom.{q['key']}" for q in changes.get("questions", run.questions)}
-        if run.outcome in keys:  # an outcome HR chose, still asked
-            return changes
-    return {**changes, "outcome": default_outcome(changes.get("instruments", run.instruments),
-                                                  changes.get("questions", run.questions))}
-
-
-def schedule(uow: UnitOfWork, principal: Principal, run_id: uuid.UUID, links: Links,
+def schedule(uow: WellbeingUnitOfWork, principal: Principal, run_id: uuid.UUID, links: Links,
              today: date | None = None) -> SurveyRun:
     """Fix the run; it opens on its date (now, if that has come)."""
     today = today or date.today()
     with uow:
-        run = get(uow.session, principal, run_id, manage=True, lock=True)
+        run = _managed(uow, principal, run_id)
         try:
             run.schedule(today)
         except RunError as exc:
@@ -203,13 +190,13 @@ def schedule(uow: UnitOfWork, principal: Principal, run_id: uuid.UUID, links: Li
         return run
 
 
-def close(uow: UnitOfWork, principal: Principal, run_id: uuid.UUID, key: bytes,
+def close(uow: WellbeingUnitOfWork, principal: Principal, run_id: uuid.UUID, key: bytes,
           at: datetime | None = None) -> SurveyRun:
     """Close early: no more answers; the results are worked out now (`at`: when, for a run closed in the past, as
     the demo's is)."""
 
     with uow:
-        run = get(uow.session, principal, run_id, manage=True, lock=True)
+        run = _managed(uow, principal, run_id)
         if run.status is not RunStatus.OPEN:
             raise Conflict(f"a {run.status.value} run cannot close")
         close_run(uow, run, key, at)
@@ -218,59 +205,44 @@ def close(uow: UnitOfWork, principal: Principal, run_id: uuid.UUID, key: bytes,
         return run
 
 
-def open_run(uow: UnitOfWork, run: SurveyRun, links: Links, today: date) -> int:
-    """Invite everyone in scope and in post today: one invitation and one single-use link each."""
-    query = select(staff).where(staff.c.start_date <= run.closes_on,
-                                or_(staff.c.leaving_date.is_(None), staff.c.leaving_date >= today))
-    if run.academy_ids:
-        query = query.where(staff.c.academy_id.in_(run.academy_uuids))
-    if run.staff_types:
-        query = query.where(staff.c.staff_type.in_(run.staff_types))
-    people = uow.session.execute(query.order_by(staff.c.staff_id)).all()
+def open_run(uow: WellbeingUnitOfWork, run: SurveyRun, links: Links, today: date) -> int:
+    """Invite everyone the run invites (domain: in scope and in post): one invitation and one single-use link each."""
+    people = [person for person in uow.staff.everyone() if run.invites(person, today)]
     for person in people:
         invite(uow, run, person, today, links)
     run.open(len(people))
-    uow.emit("wellbeing.survey_opened", {**run_payload(run), "invited": len(people)}, academy_id=run.owner_academy_id)
     return len(people)
 
 
-def invite(uow: UnitOfWork, run: SurveyRun, person, today: date, links: Links, reissued: bool = False) -> str:
+def invite(uow: WellbeingUnitOfWork, run: SurveyRun, person: StaffMember, today: date, links: Links,
+           reissued: bool = False) -> str:
     """Invite one person (or issue them a new link, which voids the old one and its saved answers). The event
     carries their link sealed to notifications, so no store it passes through holds a link that works."""
-
     token, hashed = new_token()
-    existing = uow.session.get(Invitation, (run.id, person.staff_id))
+    sealed_link = links.sealed(token, run.id, person.staff_id)
+    existing = uow.invitations.get(run.id, person.staff_id)
     if existing is None:
-        uow.session.add(Invitation(run_id=run.id, staff_id=person.staff_id, token_hash=hashed,
-                                   academy_id=person.academy_id, staff_type=person.staff_type,
-                                   service_band=service_band(person.start_date, max(today, run.opens_on))))
+        uow.invitations.add(run.invite(person, hashed, sealed_link, today))
     else:
-        forget_draft(uow.session, existing.token_hash)
-        existing.token_hash = hashed
-    uow.session.flush()
-    uow.emit("wellbeing.invitation_issued", {
-        "run_id": run.id, "staff_id": person.staff_id, "academy_id": person.academy_id, "title": run.title,
-        "closes_on": run.closes_on, "sealed_link": links.sealed(token, run.id, person.staff_id), "reissued": reissued},
-        academy_id=person.academy_id, version=2)
+        uow.drafts.forget(existing.token_hash)
+        run.replace_link(existing, person, hashed, sealed_link, reissued=reissued)
     return token
 
 
-def new_link(uow: UnitOfWork, principal: Principal, run_id: uuid.UUID, links: Links,
+def new_link(uow: WellbeingUnitOfWork, principal: Principal, run_id: uuid.UUID, links: Links,
              today: date | None = None) -> str:
     """A member of staff lost their link: a new one, sent again and returned to them (the old one stops working)."""
     today = today or date.today()
     with uow:
-        invitation = uow.session.get(Invitation, (run_id, principal.staff_id), with_for_update=True) \
-            if principal.staff_id else None
-        run = uow.session.get(SurveyRun, run_id)
+        invitation = uow.invitations.get(run_id, principal.staff_id, lock=True) if principal.staff_id else None
+        run = uow.runs.get(run_id)
         if invitation is None or run is None:
             raise NotFound(f"you were not invited to survey run {run_id}")
-        if invitation.status is InvitationStatus.SUBMITTED:
-            raise Conflict("you have already answered this survey")
-        if not run.accepting(today):
-            raise Conflict("this survey is not open")
-        person = uow.session.execute(select(staff).where(staff.c.staff_id == principal.staff_id)).one()
-        token = invite(uow, run, person, today, links, reissued=True)
+        try:
+            run.check_new_link(invitation, today)
+        except RunError as exc:
+            raise Conflict(str(exc)) from exc
+        token = invite(uow, run, uow.staff.get(principal.staff_id), today, links, reissued=True)
         uow.commit()
         return links.link(token)
 
@@ -279,35 +251,24 @@ def my_surveys(session, principal: Principal, today: date | None = None) -> list
     today = today or date.today()
     if principal.staff_id is None:
         return []
-    rows = session.execute(
-        select(SurveyRun, invitations.c.status).join(invitations, and_(invitations.c.run_id == SurveyRun.id))
-        .where(invitations.c.staff_id == principal.staff_id, SurveyRun.status == RunStatus.OPEN)
-        .order_by(SurveyRun.closes_on)).all()
     return [{"run_id": run.id, "title": run.title, "closes_on": run.closes_on,
-             "answered": status is InvitationStatus.SUBMITTED, "open": run.accepting(today)} for run, status in rows]
+             "answered": status is InvitationStatus.SUBMITTED, "open": run.accepting(today)}
+            for run, status in RunRepository(session).open_for(principal.staff_id)]
 
 
 def progress(session, run: SurveyRun, academy_ids) -> list[dict]:
     """Responses so far per academy: counts only (who answered is never shown, what they answered is
     not worked out until the run closes, so watching the count move reveals nothing)."""
-    query = (select(invitations.c.academy_id, func.count(),
-                    func.sum(case((invitations.c.status == InvitationStatus.SUBMITTED, 1), else_=0)))
-             .where(invitations.c.run_id == run.id).group_by(invitations.c.academy_id)
-             .order_by(invitations.c.academy_id))
-    if academy_ids is not None:
-        query = query.where(invitations.c.academy_id.in_(list(academy_ids)))
-    found = session.execute(query).all()
+    found = InvitationRepository(session).progress(run.id, academy_ids)
     if not found and run.status == RunStatus.CLOSED:
         found = _published_progress(session, run, academy_ids)
-    return [{"academy_id": a, "invited": invited, "responded": int(done or 0),
-             "response_rate": round(100.0 * (done or 0) / invited, 1)} for a, invited, done in found]
+    return [{"academy_id": a, "invited": invited, "responded": done,
+             "response_rate": round(100.0 * done / invited, 1)} for a, invited, done in found]
 
 
 def _published_progress(session, run: SurveyRun, academy_ids) -> list[tuple]:
     """A closed run whose invitations are past their window (service.retention; outsider 8, issue 21: its response
     rates vanished with them): the counts its results published, for the academies whose results are shown."""
-    rows = session.execute(select(results.c.academy_id, results.c.invited, results.c.n).where(
-        results.c.run_id == run.id, results.c.cut == "academy", results.c.kind == "responses",
-        results.c.figure == "responses", results.c.invited.is_not(None)).order_by(results.c.academy_id)).all()
     wanted = None if academy_ids is None else {str(a) for a in academy_ids}
-    return [(uuid.UUID(a), invited, n) for a, invited, n in rows if a and (wanted is None or a in wanted)]
+    return [(uuid.UUID(a), invited, n) for a, invited, n in ResultRepository(session).published_progress(run.id)
+            if a and (wanted is None or a in wanted)]

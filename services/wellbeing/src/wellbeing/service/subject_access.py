@@ -1,18 +1,10 @@
 """What the wellbeing service holds about a person, for a subject access request (issue 21; docs/privacy.md): that
-they were invited to a survey, never what they answered."""
+they were invited to a survey, never what they answered (the holdings: adapters.subject_access)."""
 from __future__ import annotations
 
-from staffroom_shared.subject_access import Holding, answerer, subject
+from staffroom_shared.subject_access import answerer
 
-from ..adapters.orm import invitations, staff
-
-HOLDINGS = (
-    Holding("your details as the directory shared them", staff, subject(staff.c.staff_id)),
-    Holding("the surveys you were invited to", invitations, subject(invitations.c.staff_id),
-            withheld=("token_hash",), theirs_alone=("status",),
-            theirs_alone_why="Whether you answered each survey: it is only in a copy you ask for yourself (Your "
-                             "data), since HR never learn who answered a survey (docs/wellbeing.md)."),
-)
+from ..adapters.subject_access import HOLDINGS
 
 LEFT_OUT = (
     "Your survey answers and comments: surveys are anonymous. Answers are stored with nothing that links them to "

@@ -6,47 +6,39 @@ import logging
 import uuid
 from datetime import date
 
-from sqlalchemy import delete, select
-
 from staffroom_shared.log import correlation
-from staffroom_shared.uow import UnitOfWork
 
-from ..adapters.orm import invitations
-from ..domain.model import InvitationStatus, RunStatus, SurveyRun
 from .results import close_run
-from .runs import REMIND_DAYS_BEFORE, Links, open_run, run_payload
+from .runs import REMIND_DAYS_BEFORE, Links, open_run
+from .unit_of_work import WellbeingUnitOfWork
 
 log = logging.getLogger(__name__)
 
 
-def run_daily(uow: UnitOfWork, links: Links, key: bytes, today: date | None = None, *,
+def run_daily(uow: WellbeingUnitOfWork, links: Links, key: bytes, today: date | None = None, *,
               correlation_id: str | None = None) -> dict:
     """Safe to run more than once a day and to miss days: each run opens, reminds and closes once. Each run is
     its own transaction, so one that cannot be closed (logged, counted as failed, tried again tomorrow) holds
     up no other: issue 19's eleventh outsider stopped every survey's opening and closing with one run that
     failed its close."""
     today = today or date.today()
-    active = (RunStatus.SCHEDULED, RunStatus.OPEN)
     with correlation(correlation_id or f"wellbeing-daily-{today}-{uuid.uuid4().hex[:8]}"):
         counts = {"opened": 0, "reminded": 0, "closed": 0, "failed": 0}
         with uow:
-            due = uow.session.scalars(select(SurveyRun.id).where(SurveyRun.status.in_(active))
-                                      .order_by(SurveyRun.opens_on, SurveyRun.id)).all()
+            due = uow.runs.active_ids()
         for run_id in due:
             done = {"opened": 0, "reminded": 0, "closed": 0}
             try:
                 with uow:
                     # FOR UPDATE (PostgreSQL): a second job at the same moment waits, then finds the run moved on.
-                    run = uow.session.scalars(select(SurveyRun).where(SurveyRun.id == run_id,
-                                                                      SurveyRun.status.in_(active))
-                                              .with_for_update()).first()
+                    run = uow.runs.active(run_id)
                     if run is None:
                         continue
                     if run.due_to_open(today):
                         open_run(uow, run, links, today)
                         done["opened"] = 1
                     if run.due_reminder(today, REMIND_DAYS_BEFORE):
-                        remind(uow, run, today)
+                        run.remind(today, uow.invitations.waiting(run.id))
                         done["reminded"] = 1
                     if run.due_to_close(today):
                         close_run(uow, run, key)
@@ -60,23 +52,6 @@ def run_daily(uow: UnitOfWork, links: Links, key: bytes, today: date | None = No
             for what, n in done.items():
                 counts[what] += n
         with uow:
-            forget_sent_links(uow)
+            uow.invitations.forget_sent_links()
             uow.commit()
         return counts
-
-
-def forget_sent_links(uow: UnitOfWork) -> None:
-    """Invitations carry each person's link, sealed to notifications; once the relay has handed them to the bus, the
-    outbox need not keep even that."""
-    outbox = uow.metadata.tables["outbox"]
-    uow.session.execute(delete(outbox).where(outbox.c.event_type == "wellbeing.invitation_issued",
-                                             outbox.c.sent_at.is_not(None)))
-
-
-def remind(uow: UnitOfWork, run: SurveyRun, today: date) -> None:
-    waiting = uow.session.scalars(select(invitations.c.staff_id).where(
-        invitations.c.run_id == run.id, invitations.c.status == InvitationStatus.INVITED)
-        .order_by(invitations.c.staff_id)).all()
-    run.reminded_on = today
-    uow.emit("wellbeing.survey_closing_soon", {**run_payload(run), "not_responded": waiting},
-             academy_id=run.owner_academy_id)

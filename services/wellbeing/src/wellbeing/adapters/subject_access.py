@@ -1,0 +1,15 @@
+"""Where the wellbeing service holds something about a person, for a subject access request (issue 21;
+docs/privacy.md): that they were invited to a survey, never what they answered."""
+from __future__ import annotations
+
+from staffroom_shared.subject_access import Holding, subject
+
+from .orm import invitations, staff
+
+HOLDINGS = (
+    Holding("your details as the directory shared them", staff, subject(staff.c.staff_id)),
+    Holding("the surveys you were invited to", invitations, subject(invitations.c.staff_id),
+            withheld=("token_hash",), theirs_alone=("status",),
+            theirs_alone_why="Whether you answered each survey: it is only in a copy you ask for yourself (Your "
+                             "data), since HR never learn who answered a survey (docs/wellbeing.md)."),
+)

@@ -1,0 +1,61 @@
+"""What happens to a survey run, as the run records it (service.unit_of_work maps each to its wellbeing.* contract).
+
+None holds an answer or anything that joins one to a person: an invitation and a reminder name people (so
+notifications can reach them) and say nothing of what anyone answered; the published results hold only figures for
+groups at or above the run's minimum size.
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from staffroom_shared.domain import DomainEvent
+
+
+@dataclass(frozen=True)
+class RunEvent(DomainEvent):
+    """The run as every event about it names it; `owner_academy_id` is the academy it concerns (None: trust HR's)."""
+
+    run_id: uuid.UUID
+    title: str
+    opens_on: date
+    closes_on: date
+    academy_ids: tuple[uuid.UUID, ...]
+    staff_types: tuple[str, ...]
+    owner_academy_id: uuid.UUID | None
+
+
+@dataclass(frozen=True)
+class SurveyOpened(RunEvent):
+    invited: int
+
+
+@dataclass(frozen=True)
+class InvitationIssued(DomainEvent):
+    """One person's invitation, or a new link they asked for (`reissued`); the link sealed to notifications' key."""
+
+    run_id: uuid.UUID
+    staff_id: uuid.UUID
+    academy_id: uuid.UUID
+    title: str
+    closes_on: date
+    sealed_link: str
+    reissued: bool
+
+
+@dataclass(frozen=True)
+class ClosingSoonReminded(RunEvent):
+    not_responded: tuple[uuid.UUID, ...]  # invited and not yet submitted (never what anyone answered)
+
+
+@dataclass(frozen=True)
+class SurveyClosed(RunEvent):
+    invited: int
+    responses: int  # the answers counted in the results
+
+
+@dataclass(frozen=True)
+class ResultsPublished(RunEvent):
+    min_group_size: int
+    groups: tuple[dict, ...]  # the shown groups of the trust and each academy, with their figures and turnover

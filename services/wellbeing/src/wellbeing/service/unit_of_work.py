@@ -1,0 +1,51 @@
+"""Wellbeing's unit of work: its repositories, and the one table from its domain events to their contracts."""
+from __future__ import annotations
+
+from staffroom_shared.uow import Contract, UnitOfWork
+
+from ..adapters.repository import (
+    AcademyRepository, BallotRepository, DraftRepository, InvitationRepository, RunRepository, StaffRepository,
+)
+from ..adapters.results import ResultRepository
+from ..domain.events import (
+    ClosingSoonReminded, InvitationIssued, ResultsPublished, RunEvent, SurveyClosed, SurveyOpened,
+)
+
+_RUN = ("run_id", "title", "opens_on", "closes_on", "academy_ids", "staff_types")
+
+
+def _about_run(*extra: str):
+    """A payload of the run as wellbeing.* names it (RunRef), then these fields of the event."""
+    def payload(event: RunEvent) -> dict:
+        values = {name: getattr(event, name) for name in (*_RUN, *extra)}
+        return {name: list(value) if isinstance(value, tuple) else value for name, value in values.items()}
+    return payload
+
+
+def _owner(event: RunEvent):
+    return event.owner_academy_id
+
+
+CONTRACTS = {
+    SurveyOpened: Contract("wellbeing.survey_opened", payload=_about_run("invited"), academy=_owner),
+    InvitationIssued: Contract("wellbeing.invitation_issued", version=2),
+    ClosingSoonReminded: Contract("wellbeing.survey_closing_soon", payload=_about_run("not_responded"),
+                                  academy=_owner),
+    SurveyClosed: Contract("wellbeing.survey_closed", payload=_about_run("invited", "responses"), academy=_owner),
+    ResultsPublished: Contract("wellbeing.results_published", payload=_about_run("min_group_size", "groups"),
+                               academy=_owner),
+}
+
+
+class WellbeingUnitOfWork(UnitOfWork):
+    contracts = CONTRACTS
+
+    def open_repositories(self, session):
+        self.runs = RunRepository(session)
+        self.invitations = InvitationRepository(session)
+        self.staff = StaffRepository(session)
+        self.academies = AcademyRepository(session)
+        self.drafts = DraftRepository(session)
+        self.ballots = BallotRepository(session)
+        self.results = ResultRepository(session)
+        return [self.runs, self.invitations, self.staff, self.academies, self.drafts, self.ballots, self.results]

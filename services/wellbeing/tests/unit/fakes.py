@@ -1,0 +1,310 @@
+"""Wellbeing's repositories in memory, with the same methods and behaviour as adapters.repository and
+adapters.results, and a unit of work holding them: for fast tests of the service layer, with no database."""
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from types import SimpleNamespace
+
+from staffroom_shared.testing import FakeUnitOfWork
+from staffroom_shared.uow import Repository
+from wellbeing.domain.model import Invitation, InvitationStatus, RunStatus, StaffMember, SurveyRun
+from wellbeing.service.unit_of_work import CONTRACTS
+
+ACTIVE = (RunStatus.SCHEDULED, RunStatus.OPEN)
+
+
+def _uuid(value) -> uuid.UUID:
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+
+
+def _date(value) -> date | None:
+    return value if value is None or isinstance(value, date) else date.fromisoformat(value)
+
+
+class FakeRuns(Repository):
+    def __init__(self):
+        super().__init__()
+        self.rows: dict[uuid.UUID, SurveyRun] = {}
+        self.invitations: FakeInvitations | None = None  # set by the unit of work: open_for joins them
+
+    def add(self, run: SurveyRun) -> SurveyRun:
+        self.rows[run.id] = run
+        return self.track(run)
+
+    def get(self, run_id, *, lock: bool = False, shared: bool = False) -> SurveyRun | None:
+        return self.track(self.rows.get(run_id))
+
+    def active_ids(self) -> list[uuid.UUID]:
+        return [r.id for r in sorted(self.rows.values(), key=lambda r: (r.opens_on, r.id)) if r.status in ACTIVE]
+
+    def active(self, run_id) -> SurveyRun | None:
+        run = self.rows.get(run_id)
+        return self.track(run) if run is not None and run.status in ACTIVE else None
+
+    def listed(self, status: RunStatus | None = None) -> list[SurveyRun]:
+        found = sorted(self.rows.values(), key=lambda r: r.title)
+        found.sort(key=lambda r: r.opens_on, reverse=True)
+        return self.track_all(r for r in found if status is None or r.status == status)
+
+    def open_for(self, staff_id) -> list[tuple[SurveyRun, InvitationStatus]]:
+        found = [(self.rows[i.run_id], i.status) for i in self.invitations.rows.values()
+                 if i.staff_id == staff_id and self.rows[i.run_id].status is RunStatus.OPEN]
+        return [(self.track(run), status) for run, status in sorted(found, key=lambda pair: pair[0].closes_on)]
+
+
+class FakeInvitations(Repository):
+    def __init__(self, runs: FakeRuns):
+        super().__init__()
+        self.rows: dict[tuple[uuid.UUID, uuid.UUID], Invitation] = {}
+        self.runs = runs
+        self.sent_links_forgotten = 0
+
+    def get(self, run_id, staff_id, *, lock: bool = False) -> Invitation | None:
+        return self.rows.get((run_id, staff_id))
+
+    def add(self, invitation: Invitation) -> Invitation:
+        if any(i.token_hash == invitation.token_hash for i in self.rows.values()):
+            raise ValueError("token_hash is unique")
+        self.rows[(invitation.run_id, invitation.staff_id)] = invitation
+        return invitation
+
+    def by_token(self, hashed: str, *, lock: bool = False) -> Invitation | None:
+        return next((i for i in self.rows.values() if i.token_hash == hashed), None)
+
+    def mark_submitted(self, hashed: str) -> bool:
+        found = self.by_token(hashed)
+        if found is None or found.status is not InvitationStatus.INVITED:
+            return False
+        found.status = InvitationStatus.SUBMITTED
+        return True
+
+    def of_run(self, run_id) -> list[Invitation]:
+        return [i for i in self.rows.values() if i.run_id == run_id]
+
+    def waiting(self, run_id) -> list[uuid.UUID]:
+        return sorted(i.staff_id for i in self.of_run(run_id) if i.status is InvitationStatus.INVITED)
+
+    def asked(self, run_id) -> dict[tuple[str, str, str], int]:
+        counts: dict[tuple[str, str, str], int] = {}
+        for i in self.of_run(run_id):
+            group = (str(i.academy_id), i.staff_type, i.service_band)
+            counts[group] = counts.get(group, 0) + 1
+        return counts
+
+    def progress(self, run_id, academy_ids) -> list[tuple[uuid.UUID, int, int]]:
+        wanted = None if academy_ids is None else set(academy_ids)
+        by: dict[uuid.UUID, list[int]] = {}
+        for i in self.of_run(run_id):
+            if wanted is None or i.academy_id in wanted:
+                counts = by.setdefault(i.academy_id, [0, 0])
+                counts[0] += 1
+                counts[1] += i.status is InvitationStatus.SUBMITTED
+        return [(a, invited, done) for a, (invited, done) in sorted(by.items())]
+
+    def forget_of_runs_closed_before(self, moment: datetime) -> int:
+        gone = [key for key, i in self.rows.items() if _closed_before(self.runs.rows[i.run_id], moment)]
+        for key in gone:
+            del self.rows[key]
+        return len(gone)
+
+    def forget_sent_links(self) -> None:
+        self.sent_links_forgotten += 1
+
+
+def _closed_before(run: SurveyRun, moment: datetime) -> bool:
+    return run.closed_at is not None and run.closed_at < moment
+
+
+class FakeStaff(Repository):
+    def __init__(self):
+        super().__init__()
+        self.rows: dict[uuid.UUID, StaffMember] = {}
+        self.snapshots: dict[uuid.UUID, datetime] = {}
+        self.details: dict[uuid.UUID, dict] = {}
+
+    def everyone(self) -> list[StaffMember]:
+        return [self.rows[staff_id] for staff_id in sorted(self.rows)]
+
+    def get(self, staff_id) -> StaffMember:
+        return self.rows[staff_id]  # the real one raises too (NoResultFound) when nobody is held
+
+    def keep(self, event, fields: tuple[str, ...]) -> bool:
+        data = event.payload
+        staff_id = _uuid(data["staff_id"])
+        held = self.snapshots.get(staff_id)
+        if held is not None and event.occurred_at < held:
+            return False
+        self.rows[staff_id] = StaffMember(staff_id=staff_id, academy_id=_uuid(data["academy_id"]),
+                                          staff_type=data["staff_type"], start_date=_date(data["start_date"]),
+                                          leaving_date=_date(data["leaving_date"]))
+        self.details[staff_id] = {name: data[name] for name in fields}
+        self.snapshots[staff_id] = event.occurred_at
+        return True
+
+
+class FakeAcademies(Repository):
+    def __init__(self):
+        super().__init__()
+        self.rows: dict[uuid.UUID, str] = {}
+
+    def unknown(self, academy_ids) -> list[uuid.UUID]:
+        return [a for a in academy_ids if a not in self.rows]
+
+    def names(self) -> dict[str, str]:
+        return {str(a): name for a, name in self.rows.items()}
+
+    def name(self, academy_id, name: str) -> None:
+        self.rows[_uuid(academy_id)] = name
+
+
+class FakeDrafts(Repository):
+    def __init__(self):
+        super().__init__()
+        self.rows: dict[str, tuple[uuid.UUID, bytes]] = {}
+
+    def sealed(self, hashed: str) -> bytes | None:
+        found = self.rows.get(hashed)
+        return None if found is None else found[1]
+
+    def replace(self, hashed: str, run_id, box: bytes) -> None:
+        self.rows[hashed] = (run_id, box)
+
+    def forget(self, hashed: str) -> None:
+        self.rows.pop(hashed, None)
+
+    def forget_run(self, run_id) -> None:
+        self.rows = {h: row for h, row in self.rows.items() if row[0] != run_id}
+
+
+class FakeBallots(Repository):
+    def __init__(self):
+        super().__init__()
+        self.rows: dict[uuid.UUID, tuple[uuid.UUID, bytes]] = {}
+
+    def add(self, run_id, box: bytes) -> None:
+        self.rows[uuid.uuid4()] = (run_id, box)
+
+    def boxes(self, run_id):
+        return iter([box for of, box in list(self.rows.values()) if of == run_id])
+
+    def destroy(self, run_id) -> None:
+        self.rows = {i: row for i, row in self.rows.items() if row[0] != run_id}
+
+
+class FakeResults(Repository):
+    def __init__(self, runs: FakeRuns, invitations: FakeInvitations):
+        super().__init__()
+        self.runs, self.invitations = runs, invitations
+        self.rows: list[dict] = []
+        self.driver_rows: list[dict] = []
+        self.turnover_rows: list[dict] = []
+        self.comment_rows: list[dict] = []
+
+    def add(self, rows: list[dict]) -> None:
+        self.rows += rows
+
+    def add_drivers(self, rows: list[dict]) -> None:
+        self.driver_rows += rows
+
+    def add_turnover(self, rows: list[dict]) -> None:
+        self.turnover_rows += rows
+
+    def turnover(self, run: SurveyRun) -> list[dict]:
+        def answered(run_id) -> dict:
+            return {i.staff_id: str(i.academy_id) for i in self.invitations.of_run(run_id)
+                    if i.status is InvitationStatus.SUBMITTED}
+
+        earlier = [r.id for r in self.runs.rows.values()
+                   if r.status is RunStatus.CLOSED and r.id != run.id and self.invitations.of_run(r.id)]
+        mine, found = answered(run.id), []
+        for other in earlier:
+            theirs = answered(other)
+            for scope in {"", *mine.values(), *theirs.values()}:
+                ours = {s for s, a in mine.items() if scope in ("", a)}
+                them = {s for s, a in theirs.items() if scope in ("", a)}
+                found.append({"run_id": run.id, "earlier_run_id": other, "academy_id": scope,
+                              "changed": len(ours ^ them)})
+        return found
+
+    def keep_comments(self, written: list[tuple[int, dict]]) -> set[int]:
+        self.comment_rows += [row for _, row in written]
+        return set()
+
+    def forget_comments_of_runs_closed_before(self, moment: datetime) -> int:
+        kept = [c for c in self.comment_rows if not _closed_before(self.runs.rows[c["run_id"]], moment)]
+        gone, self.comment_rows = len(self.comment_rows) - len(kept), kept
+        return gone
+
+    def visible(self, run_id, academy_ids, cut: str | None = None) -> list[dict]:
+        allowed = None if academy_ids is None else {"", *(str(a) for a in academy_ids)}
+        found = [dict(r) for r in self.rows if r["run_id"] == run_id and (cut is None or r["cut"] == cut)
+                 and (allowed is None or r["academy_id"] in allowed)]
+        return sorted(found, key=lambda r: (r["cut"], r["academy_id"], r["staff_type"], r["service_band"], r["kind"],
+                                            r["figure"]))
+
+    def published_progress(self, run_id) -> list[tuple[str, int, int]]:
+        return sorted((r["academy_id"], r["invited"], r["n"]) for r in self.rows
+                      if r["run_id"] == run_id and r["cut"] == "academy" and r["kind"] == "responses"
+                      and r["figure"] == "responses" and r["invited"] is not None)
+
+    def comments(self, run_id, academy_id=None) -> list[tuple[str, str]]:
+        return sorted((c["item"], c["text"]) for c in self.comment_rows
+                      if c["run_id"] == run_id and (academy_id is None or c["academy_id"] == academy_id))
+
+    def drivers(self, run_id, scope: str) -> list[tuple[str, int, float | None]]:
+        return [(d["measure"], d["n"], d["correlation"]) for d in self.driver_rows
+                if d["run_id"] == run_id and d["academy_id"] == scope]
+
+    def alike(self, run: SurveyRun) -> list[uuid.UUID]:
+        return [r.id for r in self.runs.rows.values() if r.status is RunStatus.CLOSED
+                and r.owner_academy_id == run.owner_academy_id
+                and sorted(r.academy_ids) == sorted(run.academy_ids) and sorted(r.staff_types) == sorted(run.staff_types)]
+
+    def _cells(self, row: dict, academy_ids) -> bool:
+        if academy_ids is None:
+            return row["cut"] == "trust"
+        return row["cut"] in ("trust", "academy") and row["academy_id"] in {"", *(str(a) for a in academy_ids)}
+
+    def trend_points(self, run_ids, measures, academy_ids) -> list:
+        found = []
+        for r in self.rows:
+            if r["run_id"] in run_ids and r["kind"] == "measure" and not r["suppressed"] \
+                    and self._cells(r, academy_ids) and r["figure"] in measures:
+                run = self.runs.rows[r["run_id"]]
+                found.append(SimpleNamespace(**{k: r[k] for k in ("run_id", "cut", "academy_id", "figure", "n", "mean",
+                                                                   "favourable")},
+                                             title=run.title, closes_on=run.closes_on, closed_at=run.closed_at,
+                                             min_group_size=run.min_group_size))
+        return sorted(found, key=lambda p: (p.figure, p.cut, p.academy_id, p.closed_at or p.closes_on, p.run_id))
+
+    def shown_responses(self, run_ids, academy_ids) -> dict[tuple, int]:
+        return {(r["run_id"], r["cut"], r["academy_id"]): r["n"] for r in self.rows
+                if r["run_id"] in run_ids and r["kind"] == "responses" and not r["suppressed"]
+                and self._cells(r, academy_ids)}
+
+    def between(self, run_ids) -> dict[tuple, int]:
+        found = {}
+        for t in self.turnover_rows:
+            if t["run_id"] in run_ids and t["earlier_run_id"] in run_ids:
+                found[(t["run_id"], t["earlier_run_id"], t["academy_id"])] = found[
+                    (t["earlier_run_id"], t["run_id"], t["academy_id"])] = t["changed"]
+        return found
+
+
+class FakeWellbeingUnitOfWork(FakeUnitOfWork):
+    contracts = CONTRACTS
+
+    def __init__(self, actor: str = "system"):
+        super().__init__("wellbeing", actor)
+        self.runs = FakeRuns()
+        self.invitations = FakeInvitations(self.runs)
+        self.runs.invitations = self.invitations
+        self.staff = FakeStaff()
+        self.academies = FakeAcademies()
+        self.drafts = FakeDrafts()
+        self.ballots = FakeBallots()
+        self.results = FakeResults(self.runs, self.invitations)
+
+    def open_repositories(self, session):
+        return [self.runs, self.invitations, self.staff, self.academies, self.drafts, self.ballots, self.results]
