@@ -12,7 +12,7 @@ from staffroom_shared.errors import NotFound
 
 from directory.service import staff_import
 from directory.service.staff_import import LEFT_BY_IMPORT
-from directory_unit_fakes import FakeDirectoryUnitOfWork, academy, person, principal
+from .fakes import FakeDirectoryUnitOfWork, academy, person, principal
 
 TRUST_HR = principal("trust_hr")
 HEADER = "Staff ID,Forename,Surname,Work Email,School URN,Staff Category,Job Title,FTE,Employment Start,Leaving Date,Line Manager"

@@ -11,7 +11,7 @@ from staffroom_shared.errors import Conflict, NotFound
 
 from directory.domain.model import LEFT_BY_IDENTITY_PROVIDER
 from directory.service import scim
-from directory_unit_fakes import academy, person
+from .fakes import academy, person
 
 TODAY = date.today()
 

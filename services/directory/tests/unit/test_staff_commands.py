@@ -10,7 +10,7 @@ import pytest
 from staffroom_shared.errors import Conflict, Forbidden, NotFound, Unprocessable
 
 from directory.service import staff as commands
-from directory_unit_fakes import academy, person, principal
+from .fakes import academy, person, principal
 
 TRUST_HR = principal("trust_hr")
 

@@ -14,7 +14,7 @@ from staffroom_shared.events import new_event, parse_event
 from directory.domain.model import ERASED_DOMAIN
 from directory.service import retention, subject_access
 from directory.service.handlers import HANDLERS
-from directory_unit_fakes import academy, person, principal
+from .fakes import academy, person, principal
 
 TRUST_HR = principal("trust_hr")
 

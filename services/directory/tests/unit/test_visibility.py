@@ -6,7 +6,7 @@ import pytest
 from staffroom_shared.errors import Forbidden
 
 from directory.service.visibility import may_see, staff_filter
-from directory_unit_fakes import academy, person, principal
+from .fakes import academy, person, principal
 
 
 @pytest.fixture
