@@ -364,12 +364,29 @@ class Objective:
             raise AppraisalError(f"a weighting is a percentage from 1 to 100 (got {self.weighting})")
 
 
-@dataclass
+@dataclass(frozen=True)
 class DevelopmentNeed:
+    """Something a review found the reviewee should develop, for CPD to offer support with."""
+
     area: str
     description: str
     suggested_support: str | None = None
     id: uuid.UUID = field(default_factory=uuid.uuid4)
+
+    def stored(self) -> dict:
+        return {"id": str(self.id), "area": self.area, "description": self.description,
+                "suggested_support": self.suggested_support}
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """How far one objective was met, and why."""
+
+    rating: str
+    comment: str = ""
+
+    def stored(self) -> dict:
+        return {"rating": self.rating, "comment": self.comment}
 
 
 @dataclass(eq=False)
@@ -388,6 +405,17 @@ class Review:
     # The appraiser had not completed appraisal training: the review stands, but HR is told.
     appraiser_untrained: bool = False
     id: uuid.UUID = field(default_factory=uuid.uuid4)
+
+    @classmethod
+    def written(cls, appraisal_id: uuid.UUID, stage: Stage, by: uuid.UUID, on: date,
+                assessments: dict[uuid.UUID | str, Assessment], overall_outcome: str, *, summary: str = "",
+                teaching_judgement: str | None = None, pay_recommendation: str | None = None,
+                development_needs: list[DevelopmentNeed] = ()) -> "Review":
+        """A review as the appraiser writes it, kept as it is stored (assessments by objective id, needs as a list)."""
+        return cls(appraisal_id=appraisal_id, stage=stage, completed_by=by, completed_on=on,
+                   assessments={str(k): a.stored() for k, a in assessments.items()}, overall_outcome=overall_outcome,
+                   summary=summary, teaching_judgement=teaching_judgement, pay_recommendation=pay_recommendation,
+                   development_needs=[need.stored() for need in development_needs])
 
 
 @dataclass(eq=False)

@@ -12,7 +12,7 @@ from staffroom_shared.errors import Conflict, NotFound, TooManyRequests, Unproce
 from staffroom_shared.principal import Principal
 
 from ..domain.model import (
-    Appraisal, AppraisalError, DevelopmentNeed, KeyDates, Meeting, Objective, Observation, ProgressUpdate, Review,
+    Appraisal, AppraisalError, Assessment, DevelopmentNeed, KeyDates, Meeting, Objective, Observation, ProgressUpdate, Review,
     Stage, key_dates,
 )
 from .access import require_relation
@@ -126,15 +126,12 @@ def complete_review(uow, principal, appraisal_id, stage: Stage, data: dict, toda
 
     def action(appraisal: Appraisal):
         cycle = uow.cycles.get(appraisal.cycle_id)
-        needs = [DevelopmentNeed(**need) for need in data.get("development_needs", [])]
-        review = Review(
-            appraisal_id=appraisal.id, stage=stage, completed_by=principal.staff_id, completed_on=today,
-            assessments={str(k): dict(v) for k, v in data["assessments"].items()},
-            overall_outcome=data["overall_outcome"], summary=data.get("summary", ""),
-            teaching_judgement=data.get("teaching_judgement"), pay_recommendation=data.get("pay_recommendation"),
-            development_needs=[{"id": str(n.id), "area": n.area, "description": n.description,
-                                "suggested_support": n.suggested_support} for n in needs],
-        )
+        review = Review.written(
+            appraisal.id, stage, principal.staff_id, today,
+            {k: Assessment(**v) for k, v in data["assessments"].items()}, data["overall_outcome"],
+            summary=data.get("summary", ""), teaching_judgement=data.get("teaching_judgement"),
+            pay_recommendation=data.get("pay_recommendation"),
+            development_needs=[DevelopmentNeed(**need) for need in data.get("development_needs", [])])
         appraisal.complete_review(review, pay_recommendations=cycle.pay_recommendations,
                                   appraiser_trained=uow.staff.is_trained(appraisal.appraiser_id),
                                   dates=dates_of(uow, appraisal))
