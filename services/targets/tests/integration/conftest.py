@@ -11,7 +11,7 @@ from targets import bootstrap
 from targets.adapters import measures
 from targets.adapters.definitions import load
 from targets.service.evaluation import judge_pending
-from targets.service.scheduler import run_daily
+from targets.service.daily_job import run_daily
 
 PRODUCERS = {"staff": "directory", "academy": "directory", "cpd": "cpd", "appraisal": "appraisal",
              "wellbeing": "wellbeing"}
