@@ -32,12 +32,11 @@ from urllib.parse import urlencode
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from jinja2 import Environment, PackageLoader, select_autoescape
-from sqlalchemy import or_, select, update
 
 from staffroom_shared.contracts.wellbeing import survey_link_context
 from staffroom_shared.sealing import Unopenable, unseal
 
-from ..adapters.orm import deliveries, messages
+from ..adapters import outgoing
 from ..domain.rules import CATEGORIES
 from staffroom_shared.config import setting
 
@@ -190,7 +189,7 @@ def send_due(engine, settings: SmtpSettings, public_url: str, key: bytes, *, now
     dead, so a retried dead letter goes without it too."""
     now = now or datetime.now(timezone.utc)
     counts = {"sent": 0, "retried": 0, "dead": 0}
-    claimed = _claim(engine, now, batch)
+    claimed = outgoing.claim(engine, now, batch, LEASE)
     if not claimed:
         return counts
     outcomes = []
@@ -208,55 +207,18 @@ def send_due(engine, settings: SmtpSettings, public_url: str, key: bytes, *, now
             except (smtplib.SMTPException, OSError) as exc:
                 outcomes.append((row, exc))
     sent = [row.id for row, error in outcomes if error is None]
-    with engine.begin() as conn:
-        if sent:  # two statements for the batch, not two per email: a backlog sends 50 a batch
-            conn.execute(update(deliveries).where(or_(deliveries.c.id.in_(sent), deliveries.c.carried_by.in_(sent)))
-                         .values(status="sent", sent_at=datetime.now(timezone.utc), last_error=None, sealed_link=None))
-            conn.execute(update(deliveries).where(deliveries.c.id.in_(sent)).values(attempts=deliveries.c.attempts + 1))
-            counts["sent"] = len(sent)
-        for row, error in ((row, error) for row, error in outcomes if error is not None):
-            attempts = row.attempts + 1
-            dead = attempts >= MAX_ATTEMPTS or _permanent(error)
-            conn.execute(update(deliveries).where(deliveries.c.id == row.id).values(
-                attempts=attempts, last_error=f"{type(error).__name__}: {error}"[:2000],
-                status="dead" if dead else "pending",
-                next_attempt_at=now + (RETRY_AFTER[attempts - 1] if not dead else timedelta(0))))
-            if dead:  # no link waits for an email that will not go (an admin's retry sends it without)
-                conn.execute(update(deliveries).where(or_(deliveries.c.id == row.id, deliveries.c.carried_by == row.id))
-                             .values(sealed_link=None))
-            counts["dead" if dead else "retried"] += 1
-            log.warning("email %s to %s failed (attempt %s%s): %s", row.id, row.address, attempts,
-                        ", dead-lettered" if dead else "", error)
+    failures = []
+    for row, error in ((row, error) for row, error in outcomes if error is not None):
+        attempts = row.attempts + 1
+        dead = attempts >= MAX_ATTEMPTS or _permanent(error)
+        failures.append(outgoing.Failure(row.id, attempts, f"{type(error).__name__}: {error}"[:2000], dead,
+                                         now + (RETRY_AFTER[attempts - 1] if not dead else timedelta(0))))
+        counts["dead" if dead else "retried"] += 1
+        log.warning("email %s to %s failed (attempt %s%s): %s", row.id, row.address, attempts,
+                    ", dead-lettered" if dead else "", error)
+    outgoing.record(engine, sent, failures, datetime.now(timezone.utc))
+    counts["sent"] = len(sent)
     return counts
-
-
-def _claim(engine, now: datetime, batch: int) -> list:
-    with engine.begin() as conn:
-        due = select(deliveries.c.id).where(deliveries.c.status == "pending", deliveries.c.next_attempt_at <= now) \
-            .order_by(deliveries.c.next_attempt_at).limit(batch)
-        if engine.dialect.name == "postgresql":
-            due = due.with_for_update(skip_locked=True)  # two senders never take the same email
-        ids = list(conn.execute(due).scalars())
-        if not ids:
-            return []
-        conn.execute(update(deliveries).where(deliveries.c.id.in_(ids)).values(next_attempt_at=now + LEASE))
-        rows = conn.execute(
-            select(deliveries.c.id, deliveries.c.address, deliveries.c.attempts, deliveries.c.message_id,
-                   deliveries.c.kind, deliveries.c.survey_run_id, deliveries.c.sealed_link, messages.c.recipient_id,
-                   messages.c.category, messages.c.subject, messages.c.body, messages.c.link)
-            .join(messages, messages.c.id == deliveries.c.message_id).where(deliveries.c.id.in_(ids))).all()
-        claimed = []
-        for row in rows:
-            items = None
-            if row.kind == "digest":  # the carrier and every message it carries, oldest first
-                items = conn.execute(
-                    select(deliveries.c.id, deliveries.c.recipient_id, deliveries.c.survey_run_id,
-                           deliveries.c.sealed_link, messages.c.subject, messages.c.body, messages.c.link)
-                    .join(deliveries, deliveries.c.message_id == messages.c.id)
-                    .where(or_(deliveries.c.id == row.id, deliveries.c.carried_by == row.id))
-                    .order_by(messages.c.created_at, messages.c.id)).all()
-            claimed.append((row, items))
-        return claimed
 
 
 def _permanent(error: Exception) -> bool:
@@ -313,24 +275,3 @@ def _failing(error: Exception):
     def send(_email):
         raise error
     return send
-
-
-def gather_digests(session, now: datetime) -> int:
-    """Each person's held emails become one digest: the oldest carries it, the rest ride along."""
-    from .handlers import not_before
-
-    held = session.execute(
-        select(deliveries.c.id, deliveries.c.recipient_id).join(messages, messages.c.id == deliveries.c.message_id)
-        .where(deliveries.c.status == "held").order_by(deliveries.c.recipient_id, messages.c.created_at,
-                                                       messages.c.id).with_for_update(of=deliveries)).all()
-    carriers: dict = {}
-    for delivery_id, recipient_id in held:
-        carrier = carriers.get(recipient_id)
-        if carrier is None:
-            carriers[recipient_id] = delivery_id
-            session.execute(update(deliveries).where(deliveries.c.id == delivery_id).values(
-                kind="digest", status="pending", next_attempt_at=not_before(session, recipient_id, now)))
-        else:
-            session.execute(update(deliveries).where(deliveries.c.id == delivery_id).values(
-                status="in_digest", carried_by=carrier))
-    return len(carriers)

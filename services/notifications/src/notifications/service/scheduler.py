@@ -5,38 +5,42 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime, timezone
 
-from sqlalchemy import select, update
-
 from staffroom_shared.log import correlation
-from staffroom_shared.uow import UnitOfWork
 
-from ..adapters.orm import reminders
-from ..domain.rules import Draft
-from .email import gather_digests
-from .handlers import People, record
+from .handlers import not_before_for, record
+from .people import People
+from .unit_of_work import NotificationsUnitOfWork
 
 
-def run_daily(uow: UnitOfWork, today: date | None = None, *, correlation_id: str | None = None) -> dict:
+def run_daily(uow: NotificationsUnitOfWork, today: date | None = None, *, correlation_id: str | None = None) -> dict:
     """Safe to run more than once a day and to miss days: a reminder is sent once, late if need be (but
     not at all once its deadline has passed, or for someone who has left)."""
     today = today or date.today()
     with correlation(correlation_id or f"notifications-daily-{today}-{uuid.uuid4().hex[:8]}"):
         sent = 0
         with uow:
-            # FOR UPDATE (PostgreSQL): a second job at the same moment waits, then finds them sent.
-            due = uow.session.execute(select(reminders).where(reminders.c.status == "waiting",
-                                                              reminders.c.due_on <= today)
-                                      .order_by(reminders.c.due_on, reminders.c.key).with_for_update()).all()
-            people = People(uow.session, today)
+            due = uow.reminders.due(today)  # locked: a second job at the same moment waits, then finds them sent
+            people = People(uow.staff, uow.contacts, today)
             now = datetime.now(timezone.utc)
             for reminder in due:
-                if people(reminder.recipient_id) is not None:
-                    draft = Draft(reminder.recipient_id, reminder.category, reminder.subject, reminder.body,
-                                  reminder.link)
+                if people(reminder.draft.recipient_id) is not None:
                     # Its own message id space: the event that set the reminder already has a message of its own.
-                    sent += record(uow.session, uuid.uuid5(uuid.NAMESPACE_URL, f"reminder:{reminder.key}"),
-                                   "reminder", [draft], now)
-                uow.session.execute(update(reminders).where(reminders.c.key == reminder.key).values(status="sent"))
-            digests = gather_digests(uow.session, now)
+                    sent += record(uow, uuid.uuid5(uuid.NAMESPACE_URL, f"reminder:{reminder.key}"), "reminder",
+                                   [reminder.draft], now)
+                uow.reminders.mark_sent(reminder.key)
+            digests = gather_digests(uow, now)
             uow.commit()
         return {"reminders": sent, "digests": digests}
+
+
+def gather_digests(uow: NotificationsUnitOfWork, now: datetime) -> int:
+    """Each person's held emails become one digest: the oldest carries it, the rest ride along."""
+    carriers: dict = {}
+    for delivery_id, recipient_id in uow.inbox.held():
+        carrier = carriers.get(recipient_id)
+        if carrier is None:
+            carriers[recipient_id] = delivery_id
+            uow.inbox.carry_digest(delivery_id, not_before_for(uow.preferences, recipient_id, now))
+        else:
+            uow.inbox.ride_along(delivery_id, carrier)
+    return len(carriers)
