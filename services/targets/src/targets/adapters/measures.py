@@ -214,24 +214,7 @@ def engagement(session: Session, d: Definition, today: date) -> dict[uuid.UUID |
     latest: dict[uuid.UUID | None, dict[str, object]] = {}
     for row in session.execute(query):
         latest.setdefault(row.academy_id, {})[row.figure] = row
-    found = {}
-    for academy_id, rows in latest.items():
-        figure = Figure(academy_id)
-        for b in d.benchmarks:
-            row = rows.get(b.figure)
-            value = getattr(row, b.statistic) if row is not None else None
-            met = b.met_by(value)
-            if met is not None:
-                figure.denominator += 1
-                figure.numerator += int(met)
-            any_row = row or next(iter(rows.values()))
-            figure.benchmarks.append({
-                "figure": b.figure, "statistic": b.statistic, "benchmark": b.value,
-                "higher_is_better": b.higher_is_better, "source": b.source, "value": value, "met": met,
-                "n": row.n if row is not None else None, "run_id": any_row.run_id, "run_title": any_row.title,
-                "closes_on": any_row.closes_on})
-        found[academy_id] = figure
-    return found
+    return {academy_id: d.against_benchmarks(academy_id, rows) for academy_id, rows in latest.items()}
 
 
 # -- satisfaction rising in line with CPD spend per head ------------------------------------------------

@@ -142,6 +142,26 @@ class Definition:
     def covers(self, academy_id: uuid.UUID | None) -> bool:
         return academy_id is None or not self.academy_ids or academy_id in self.academy_ids
 
+    def against_benchmarks(self, academy_id: uuid.UUID | None, survey: dict) -> Figure:
+        """Engagement for one scope: of the benchmarks its latest survey has a figure for, how many that figure
+        meets. `survey` holds the survey's rows by figure key (each with its mean, favourable, n, run_id, title and
+        closes_on); a benchmark the survey has no figure for is shown, and not counted."""
+        figure = Figure(academy_id)
+        for b in self.benchmarks:
+            row = survey.get(b.figure)
+            value = getattr(row, b.statistic) if row is not None else None
+            met = b.met_by(value)
+            if met is not None:
+                figure.denominator += 1
+                figure.numerator += int(met)
+            any_row = row or next(iter(survey.values()))
+            figure.benchmarks.append({
+                "figure": b.figure, "statistic": b.statistic, "benchmark": b.value,
+                "higher_is_better": b.higher_is_better, "source": b.source, "value": value, "met": met,
+                "n": row.n if row is not None else None, "run_id": any_row.run_id, "run_title": any_row.title,
+                "closes_on": any_row.closes_on})
+        return figure
+
     def settings(self) -> dict:
         """What the trust set, as kept and audited (academies as strings, benchmarks as dicts)."""
         return {"threshold": self.threshold, "at_risk_below": self.at_risk_below, "window_months": self.window_months,
