@@ -1,6 +1,6 @@
 """Email: writing a message as plain text and HTML, one-click unsubscribe, and sending what is due.
 
-Sending is claimed, not held: a short transaction pushes the due deliveries' next attempt past a lease,
+Sending is claimed, not held (adapters.outgoing holds the SQL, adapters.mailer the SMTP session): a short transaction pushes the due deliveries' next attempt past a lease,
 the SMTP conversation happens outside any transaction (so the database is never locked while a mail
 server thinks), and a second short transaction records the outcome. A crash between the server's
 acceptance and that record sends the email once more after the lease: at-least-once, like the bus.
@@ -16,10 +16,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-import os
 import re
 import smtplib
-import ssl
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -36,7 +34,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from staffroom_shared.contracts.wellbeing import survey_link_context
 from staffroom_shared.sealing import Unopenable, unseal
 
-from ..adapters import outgoing
+from ..adapters import mailer, outgoing
 from ..domain.rules import CATEGORIES
 from staffroom_shared.config import setting
 
@@ -193,7 +191,7 @@ def send_due(engine, settings: SmtpSettings, public_url: str, key: bytes, *, now
     if not claimed:
         return counts
     outcomes = []
-    with _connect(settings) as send:
+    with mailer.connect(settings) as send:
         for row, items in claimed:
             try:
                 email = compose(row, settings, public_url, key, items, survey_link_key)
@@ -226,52 +224,3 @@ def _permanent(error: Exception) -> bool:
     by trying again."""
     return isinstance(error, ValueError) or isinstance(error, smtplib.SMTPRecipientsRefused) and all(
         code >= 500 for code, _ in error.recipients.values())
-
-
-class _connect:
-    """One SMTP session for a batch (or the pickup folder in development)."""
-
-    def __init__(self, settings: SmtpSettings):
-        self.settings = settings
-        self.smtp: smtplib.SMTP | None = None
-
-    def __enter__(self):
-        s = self.settings
-        if s.host is None:
-            if s.pickup_dir is None:
-                raise OSError("no SMTP_HOST and no pickup folder: email cannot be sent")
-            s.pickup_dir.mkdir(parents=True, exist_ok=True)
-            return self._pickup
-        context = ssl.create_default_context()
-        try:
-            if s.security == "ssl":
-                self.smtp = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=context)
-            else:
-                self.smtp = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
-                if s.security == "starttls":
-                    self.smtp.starttls(context=context)
-            if s.username:
-                self.smtp.login(s.username, s.password or "")
-        except (smtplib.SMTPException, OSError) as exc:
-            return _failing(exc)
-        return self.smtp.send_message
-
-    def _pickup(self, email: EmailMessage) -> None:
-        # Development's stand-in for mailboxes: an invitation's file holds a working link, so its owner alone reads it.
-        name = email["Message-ID"].strip("<>").replace("@", "_")
-        fd = os.open(self.settings.pickup_dir / f"{name}.eml", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as out:
-            out.write(bytes(email))
-
-    def __exit__(self, *exc):
-        if self.smtp is not None:
-            try:
-                self.smtp.quit()
-            except (smtplib.SMTPException, OSError):
-                self.smtp.close()
-
-
-def _failing(error: Exception):
-    def send(_email):
-        raise error
-    return send
