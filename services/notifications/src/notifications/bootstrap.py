@@ -9,13 +9,15 @@ from staffroom_shared.runner import migrate as run_migrations
 
 from .adapters.orm import metadata
 from .service.handlers import HANDLERS  # noqa: F401  (the events this service consumes)
+from .service.unit_of_work import NotificationsUnitOfWork
 
 NAME = "notifications"
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def build(config: ServiceConfig | None = None, **kwargs) -> ServiceContext:
-    return build_context(config or ServiceConfig.from_env(NAME), metadata, **kwargs)
+    return build_context(config or ServiceConfig.from_env(NAME), metadata, unit_of_work=NotificationsUnitOfWork,
+                         **kwargs)
 
 
 def migrate(config: ServiceConfig | None = None) -> None:

@@ -242,7 +242,7 @@ def test_staff_emails_follow_the_newest_snapshot(world, smtp, settings):
 
 
 def test_a_daily_digest_gathers_a_persons_held_emails_into_one(world, smtp, settings):
-    from notifications.service.scheduler import run_daily
+    from notifications.service.daily_job import run_daily
 
     person = world.join(first_name="Tom", email="tom@oak.example")
     other = world.join(first_name="Lily", email="lily@oak.example")

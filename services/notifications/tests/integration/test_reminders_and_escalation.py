@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from notifications.service import inbox
 from notifications.service.handlers import not_before
-from notifications.service.scheduler import run_daily
+from notifications.service.daily_job import run_daily
 
 
 TODAY = date.today()

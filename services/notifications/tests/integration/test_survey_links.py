@@ -92,7 +92,7 @@ def test_quiet_hours_keep_the_link_sealed_until_the_email_goes(world, smtp, sett
 
 
 def test_invitations_in_a_daily_digest_carry_their_links_then_forget_them(world, smtp, settings):
-    from notifications.service.scheduler import run_daily
+    from notifications.service.daily_job import run_daily
 
     person = world.join(first_name="Tom", email="tom@oak.example")
     inbox.set_preferences(world.context.uow(), person["staff_id"], {"surveys": "digest"})
@@ -145,7 +145,7 @@ def test_a_dead_email_forgets_its_link_and_a_retry_says_how_to_get_a_new_one(wor
 
 
 def test_a_dead_digest_forgets_the_links_it_carried(world, smtp, settings):
-    from notifications.service.scheduler import run_daily
+    from notifications.service.daily_job import run_daily
 
     person = world.join(first_name="Tom", email="nobody@oak.example")
     inbox.set_preferences(world.context.uow(), person["staff_id"], {"surveys": "digest"})

@@ -7,16 +7,18 @@ from staffroom_shared.context import ServiceContext, build_context
 from staffroom_shared.config import ServiceConfig
 from staffroom_shared.runner import migrate as run_migrations
 
+from .adapters.judgements import PendingJudgements
 from .adapters.orm import metadata
-from .service.evaluation import has_pending, judge_pending
+from .service.evaluation import judge_pending
 from .service.handlers import HANDLERS  # noqa: F401  (the events this service consumes)
+from .service.unit_of_work import TargetsUnitOfWork
 
 NAME = "targets"
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def build(config: ServiceConfig | None = None, **kwargs) -> ServiceContext:
-    return build_context(config or ServiceConfig.from_env(NAME), metadata, **kwargs)
+    return build_context(config or ServiceConfig.from_env(NAME), metadata, unit_of_work=TargetsUnitOfWork, **kwargs)
 
 
 def migrate(config: ServiceConfig | None = None) -> None:
@@ -29,7 +31,7 @@ def settle(context: ServiceContext) -> dict | None:
     second (runner.consumer's settle hook). Looks first with a read-only session, so an idle service takes no
     write lock."""
     with context.read_sessions() as session:
-        if not has_pending(session):
+        if not PendingJudgements(session).any():
             return None
     return judge_pending(context.uow())
 

@@ -5,7 +5,7 @@ import uuid
 from datetime import timedelta
 
 from targets.domain.targets import TARGETS
-from targets.service.scheduler import run_daily
+from targets.service.daily_job import run_daily
 
 from .conftest import TODAY
 

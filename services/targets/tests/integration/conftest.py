@@ -8,10 +8,10 @@ from datetime import date, datetime, time, timezone
 from staffroom_shared.events import new_event
 from staffroom_shared.testing import ConsumerWorld, consumer_world_fixtures
 from targets import bootstrap
-from targets.service import measures
-from targets.service.definitions import load
+from targets.adapters import measures
+from targets.adapters.definitions import load
 from targets.service.evaluation import judge_pending
-from targets.service.scheduler import run_daily
+from targets.service.daily_job import run_daily
 
 PRODUCERS = {"staff": "directory", "academy": "directory", "cpd": "cpd", "appraisal": "appraisal",
              "wellbeing": "wellbeing"}

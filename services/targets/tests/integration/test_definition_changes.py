@@ -13,7 +13,7 @@ from staffroom_shared.errors import Forbidden, Unprocessable
 from staffroom_shared.principal import Principal
 from targets.adapters.orm import definitions, statuses
 from targets.service.commands import change_definition
-from targets.service.definitions import load
+from targets.adapters.definitions import load
 
 TODAY = datetime.now(timezone.utc).date()
 KEY = "induction_for_new_starters"

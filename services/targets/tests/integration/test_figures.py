@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from targets.domain.targets import TARGETS
-from targets.service import measures
+from targets.adapters import measures
 
 TODAY = date(2027, 6, 15)  # each window of 12 months starts after 2026-06-15
 

@@ -21,7 +21,8 @@ from staffroom_shared.testing import wait_for
 from targets import bootstrap
 from targets.adapters.orm import pending_judgements, statuses
 from targets.domain.targets import TARGETS
-from targets.service import evaluation, measures
+from targets.adapters import measures
+from targets.service import evaluation
 from targets.service.handlers import HANDLERS, MOVES, handle
 
 TODAY = datetime.now(timezone.utc).date()

@@ -1,6 +1,6 @@
 """Email: writing a message as plain text and HTML, one-click unsubscribe, and sending what is due.
 
-Sending is claimed, not held: a short transaction pushes the due deliveries' next attempt past a lease,
+Sending is claimed, not held (adapters.outgoing holds the SQL, adapters.mailer the SMTP session): a short transaction pushes the due deliveries' next attempt past a lease,
 the SMTP conversation happens outside any transaction (so the database is never locked while a mail
 server thinks), and a second short transaction records the outcome. A crash between the server's
 acceptance and that record sends the email once more after the lease: at-least-once, like the bus.
@@ -16,10 +16,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-import os
 import re
 import smtplib
-import ssl
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -32,12 +30,11 @@ from urllib.parse import urlencode
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from jinja2 import Environment, PackageLoader, select_autoescape
-from sqlalchemy import or_, select, update
 
 from staffroom_shared.contracts.wellbeing import survey_link_context
 from staffroom_shared.sealing import Unopenable, unseal
 
-from ..adapters.orm import deliveries, messages
+from ..adapters import mailer, outgoing
 from ..domain.rules import CATEGORIES
 from staffroom_shared.config import setting
 
@@ -190,11 +187,11 @@ def send_due(engine, settings: SmtpSettings, public_url: str, key: bytes, *, now
     dead, so a retried dead letter goes without it too."""
     now = now or datetime.now(timezone.utc)
     counts = {"sent": 0, "retried": 0, "dead": 0}
-    claimed = _claim(engine, now, batch)
+    claimed = outgoing.claim(engine, now, batch, LEASE)
     if not claimed:
         return counts
     outcomes = []
-    with _connect(settings) as send:
+    with mailer.connect(settings) as send:
         for row, items in claimed:
             try:
                 email = compose(row, settings, public_url, key, items, survey_link_key)
@@ -208,55 +205,18 @@ def send_due(engine, settings: SmtpSettings, public_url: str, key: bytes, *, now
             except (smtplib.SMTPException, OSError) as exc:
                 outcomes.append((row, exc))
     sent = [row.id for row, error in outcomes if error is None]
-    with engine.begin() as conn:
-        if sent:  # two statements for the batch, not two per email: a backlog sends 50 a batch
-            conn.execute(update(deliveries).where(or_(deliveries.c.id.in_(sent), deliveries.c.carried_by.in_(sent)))
-                         .values(status="sent", sent_at=datetime.now(timezone.utc), last_error=None, sealed_link=None))
-            conn.execute(update(deliveries).where(deliveries.c.id.in_(sent)).values(attempts=deliveries.c.attempts + 1))
-            counts["sent"] = len(sent)
-        for row, error in ((row, error) for row, error in outcomes if error is not None):
-            attempts = row.attempts + 1
-            dead = attempts >= MAX_ATTEMPTS or _permanent(error)
-            conn.execute(update(deliveries).where(deliveries.c.id == row.id).values(
-                attempts=attempts, last_error=f"{type(error).__name__}: {error}"[:2000],
-                status="dead" if dead else "pending",
-                next_attempt_at=now + (RETRY_AFTER[attempts - 1] if not dead else timedelta(0))))
-            if dead:  # no link waits for an email that will not go (an admin's retry sends it without)
-                conn.execute(update(deliveries).where(or_(deliveries.c.id == row.id, deliveries.c.carried_by == row.id))
-                             .values(sealed_link=None))
-            counts["dead" if dead else "retried"] += 1
-            log.warning("email %s to %s failed (attempt %s%s): %s", row.id, row.address, attempts,
-                        ", dead-lettered" if dead else "", error)
+    failures = []
+    for row, error in ((row, error) for row, error in outcomes if error is not None):
+        attempts = row.attempts + 1
+        dead = attempts >= MAX_ATTEMPTS or _permanent(error)
+        failures.append(outgoing.Failure(row.id, attempts, f"{type(error).__name__}: {error}"[:2000], dead,
+                                         now + (RETRY_AFTER[attempts - 1] if not dead else timedelta(0))))
+        counts["dead" if dead else "retried"] += 1
+        log.warning("email %s to %s failed (attempt %s%s): %s", row.id, row.address, attempts,
+                    ", dead-lettered" if dead else "", error)
+    outgoing.record(engine, sent, failures, datetime.now(timezone.utc))
+    counts["sent"] = len(sent)
     return counts
-
-
-def _claim(engine, now: datetime, batch: int) -> list:
-    with engine.begin() as conn:
-        due = select(deliveries.c.id).where(deliveries.c.status == "pending", deliveries.c.next_attempt_at <= now) \
-            .order_by(deliveries.c.next_attempt_at).limit(batch)
-        if engine.dialect.name == "postgresql":
-            due = due.with_for_update(skip_locked=True)  # two senders never take the same email
-        ids = list(conn.execute(due).scalars())
-        if not ids:
-            return []
-        conn.execute(update(deliveries).where(deliveries.c.id.in_(ids)).values(next_attempt_at=now + LEASE))
-        rows = conn.execute(
-            select(deliveries.c.id, deliveries.c.address, deliveries.c.attempts, deliveries.c.message_id,
-                   deliveries.c.kind, deliveries.c.survey_run_id, deliveries.c.sealed_link, messages.c.recipient_id,
-                   messages.c.category, messages.c.subject, messages.c.body, messages.c.link)
-            .join(messages, messages.c.id == deliveries.c.message_id).where(deliveries.c.id.in_(ids))).all()
-        claimed = []
-        for row in rows:
-            items = None
-            if row.kind == "digest":  # the carrier and every message it carries, oldest first
-                items = conn.execute(
-                    select(deliveries.c.id, deliveries.c.recipient_id, deliveries.c.survey_run_id,
-                           deliveries.c.sealed_link, messages.c.subject, messages.c.body, messages.c.link)
-                    .join(deliveries, deliveries.c.message_id == messages.c.id)
-                    .where(or_(deliveries.c.id == row.id, deliveries.c.carried_by == row.id))
-                    .order_by(messages.c.created_at, messages.c.id)).all()
-            claimed.append((row, items))
-        return claimed
 
 
 def _permanent(error: Exception) -> bool:
@@ -264,73 +224,3 @@ def _permanent(error: Exception) -> bool:
     by trying again."""
     return isinstance(error, ValueError) or isinstance(error, smtplib.SMTPRecipientsRefused) and all(
         code >= 500 for code, _ in error.recipients.values())
-
-
-class _connect:
-    """One SMTP session for a batch (or the pickup folder in development)."""
-
-    def __init__(self, settings: SmtpSettings):
-        self.settings = settings
-        self.smtp: smtplib.SMTP | None = None
-
-    def __enter__(self):
-        s = self.settings
-        if s.host is None:
-            if s.pickup_dir is None:
-                raise OSError("no SMTP_HOST and no pickup folder: email cannot be sent")
-            s.pickup_dir.mkdir(parents=True, exist_ok=True)
-            return self._pickup
-        context = ssl.create_default_context()
-        try:
-            if s.security == "ssl":
-                self.smtp = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=context)
-            else:
-                self.smtp = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
-                if s.security == "starttls":
-                    self.smtp.starttls(context=context)
-            if s.username:
-                self.smtp.login(s.username, s.password or "")
-        except (smtplib.SMTPException, OSError) as exc:
-            return _failing(exc)
-        return self.smtp.send_message
-
-    def _pickup(self, email: EmailMessage) -> None:
-        # Development's stand-in for mailboxes: an invitation's file holds a working link, so its owner alone reads it.
-        name = email["Message-ID"].strip("<>").replace("@", "_")
-        fd = os.open(self.settings.pickup_dir / f"{name}.eml", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as out:
-            out.write(bytes(email))
-
-    def __exit__(self, *exc):
-        if self.smtp is not None:
-            try:
-                self.smtp.quit()
-            except (smtplib.SMTPException, OSError):
-                self.smtp.close()
-
-
-def _failing(error: Exception):
-    def send(_email):
-        raise error
-    return send
-
-
-def gather_digests(session, now: datetime) -> int:
-    """Each person's held emails become one digest: the oldest carries it, the rest ride along."""
-    from .handlers import not_before
-
-    held = session.execute(
-        select(deliveries.c.id, deliveries.c.recipient_id).join(messages, messages.c.id == deliveries.c.message_id)
-        .where(deliveries.c.status == "held").order_by(deliveries.c.recipient_id, messages.c.created_at,
-                                                       messages.c.id).with_for_update(of=deliveries)).all()
-    carriers: dict = {}
-    for delivery_id, recipient_id in held:
-        carrier = carriers.get(recipient_id)
-        if carrier is None:
-            carriers[recipient_id] = delivery_id
-            session.execute(update(deliveries).where(deliveries.c.id == delivery_id).values(
-                kind="digest", status="pending", next_attempt_at=not_before(session, recipient_id, now)))
-        else:
-            session.execute(update(deliveries).where(deliveries.c.id == delivery_id).values(
-                status="in_digest", carried_by=carrier))
-    return len(carriers)

@@ -13,6 +13,8 @@ from sqlalchemy import JSON, BigInteger, Boolean, Column, Date, Float, Index, In
 
 from staffroom_shared.db import UtcDateTime, new_metadata
 
+from ..domain.standings import scope_of  # noqa: F401  (a status's or snapshot's scope column)
+
 metadata = new_metadata()
 BigId = BigInteger().with_variant(Integer(), "sqlite")  # SQLite's rowid; BIGINT for a long-lived log on PostgreSQL
 
@@ -206,7 +208,3 @@ pending_judgements = Table(  # targets an event has moved and nobody has judged 
     Column("since", UtcDateTime, nullable=False),  # the first unjudged event's arrival, kept by later ones
     Column("version", Integer, nullable=False),  # +1 per event: a judge clears only the mark it read
 )
-
-
-def scope_of(academy_id) -> str:
-    return "trust" if academy_id is None else str(academy_id)

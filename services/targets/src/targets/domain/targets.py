@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import calendar
 import uuid
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -16,8 +16,6 @@ class Status(StrEnum):
     MISSED = "missed"        # below the threshold and the deadline has passed
     NO_DATA = "no_data"      # nobody (or no survey) to count yet
 
-
-ANNOUNCED = {Status.MET: "targets.met", Status.AT_RISK: "targets.at_risk", Status.MISSED: "targets.at_risk"}
 
 INDUCTION_KINDS = ("staff_induction", "ect_induction")
 # Leadership development that counts as "offered external CPD" to a future leader, beside shadowing and secondment.
@@ -47,6 +45,20 @@ def add_months(day: date, months: int) -> date:
 
 def percent(numerator: int, denominator: int) -> float | None:
     return None if denominator == 0 else round(100 * numerator / denominator, 1)
+
+
+@dataclass
+class Figure:
+    """A target's figure for one scope: how many of how many count (engagement: benchmarks met of those found)."""
+
+    academy_id: uuid.UUID | None  # None: trust-wide
+    numerator: int = 0
+    denominator: int = 0
+    benchmarks: list[dict] = field(default_factory=list)  # engagement: each benchmark and the figure found
+
+    @property
+    def value(self) -> float | None:
+        return percent(self.numerator, self.denominator)
 
 
 def comparable(answered: int, answered_before: int, changed: int, min_group: int, skipped: int) -> bool:
@@ -129,6 +141,37 @@ class Definition:
 
     def covers(self, academy_id: uuid.UUID | None) -> bool:
         return academy_id is None or not self.academy_ids or academy_id in self.academy_ids
+
+    def against_benchmarks(self, academy_id: uuid.UUID | None, survey: dict) -> Figure:
+        """Engagement for one scope: of the benchmarks its latest survey has a figure for, how many that figure
+        meets. `survey` holds the survey's rows by figure key (each with its mean, favourable, n, run_id, title and
+        closes_on); a benchmark the survey has no figure for is shown, and not counted."""
+        figure = Figure(academy_id)
+        for b in self.benchmarks:
+            row = survey.get(b.figure)
+            value = getattr(row, b.statistic) if row is not None else None
+            met = b.met_by(value)
+            if met is not None:
+                figure.denominator += 1
+                figure.numerator += int(met)
+            any_row = row or next(iter(survey.values()))
+            figure.benchmarks.append({
+                "figure": b.figure, "statistic": b.statistic, "benchmark": b.value,
+                "higher_is_better": b.higher_is_better, "source": b.source, "value": value, "met": met,
+                "n": row.n if row is not None else None, "run_id": any_row.run_id, "run_title": any_row.title,
+                "closes_on": any_row.closes_on})
+        return figure
+
+    def settings(self) -> dict:
+        """What the trust set, as kept and audited (academies as strings, benchmarks as dicts)."""
+        return {"threshold": self.threshold, "at_risk_below": self.at_risk_below, "window_months": self.window_months,
+                "deadline": self.deadline, "academy_ids": [str(a) for a in self.academy_ids],
+                "benchmarks": [asdict(b) for b in self.benchmarks]}
+
+    def changed(self, data: dict, *, partial: bool) -> "Definition":
+        """The definition as trust HR send it: PUT (`partial` False) what was sent, anything left out back to its
+        default; PATCH what was sent changes and the rest stays as it is here. Raises DefinitionError."""
+        return definition_from(self.key, {**self.settings(), **data} if partial else data)
 
 
 def judge(numerator: int, denominator: int, threshold: float, at_risk_below: float, deadline: date | None,
@@ -277,6 +320,18 @@ TARGETS: dict[str, Target] = {t.key: t for t in (
 
 FIRST_YEAR_MONTHS = 12        # "within 12 months of joining"
 THIRD_ANNIVERSARY_MONTHS = 36  # "within three years of joining"
+
+
+def milestones(start: date) -> dict[str, date]:
+    """The days a person's targets count from, by their start date: the end of their first year, their third
+    anniversary."""
+    return {"first_year_ends_on": add_months(start, FIRST_YEAR_MONTHS),
+            "third_anniversary_on": add_months(start, THIRD_ANNIVERSARY_MONTHS)}
+
+
+def offered_to_future_leader(programme_kind: str) -> bool:
+    """A place on leadership development counts as an offer to a future leader (beside shadowing, a secondment)."""
+    return programme_kind in LEADERSHIP_KINDS
 # A new starter with no development programme after this many months is listed as due soon.
 DEVELOPMENT_DUE_SOON_AFTER_MONTHS = 9
 

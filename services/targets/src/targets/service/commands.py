@@ -5,13 +5,12 @@ from datetime import date, datetime, timezone
 
 from staffroom_shared.authz import is_trust_hr, require
 from staffroom_shared.errors import Unprocessable
-from staffroom_shared.uow import UnitOfWork
 from staffroom_shared.principal import Principal
 
-from ..adapters.orm import definitions
 from ..domain.targets import Definition, DefinitionError, definition_from
-from .definitions import lock, stored, target_or_404
 from .evaluation import evaluate
+from .known_targets import target_or_404
+from .unit_of_work import TargetsUnitOfWork
 
 
 def _refused(exc: DefinitionError) -> Unprocessable:
@@ -19,13 +18,14 @@ def _refused(exc: DefinitionError) -> Unprocessable:
     return Unprocessable(str(exc), errors=errors)
 
 
-def set_definition(uow: UnitOfWork, principal: Principal, key: str, data: dict, today: date | None = None) -> Definition:
+def set_definition(uow: TargetsUnitOfWork, principal: Principal, key: str, data: dict,
+                   today: date | None = None) -> Definition:
     """PUT semantics: the definition becomes what was sent, anything left out back to its default. The target is
     judged again at once, so a new threshold that changes its status is announced now, not tomorrow."""
     return _save(uow, principal, key, data, today, partial=False)
 
 
-def change_definition(uow: UnitOfWork, principal: Principal, key: str, changes: dict,
+def change_definition(uow: TargetsUnitOfWork, principal: Principal, key: str, changes: dict,
                       today: date | None = None) -> Definition:
     """PATCH semantics: what was sent changes, the rest stays as the trust last set it; so a form that changes the
     threshold and deadline leaves the academies and benchmarks it does not show alone. Checked as a whole (the
@@ -33,7 +33,7 @@ def change_definition(uow: UnitOfWork, principal: Principal, key: str, changes: 
     return _save(uow, principal, key, changes, today, partial=True)
 
 
-def _save(uow: UnitOfWork, principal: Principal, key: str, data: dict, today: date | None, *,
+def _save(uow: TargetsUnitOfWork, principal: Principal, key: str, data: dict, today: date | None, *,
           partial: bool) -> Definition:
     require(is_trust_hr(principal), "only trust HR sets the trust's targets")
     target_or_404(key)
@@ -44,14 +44,13 @@ def _save(uow: UnitOfWork, principal: Principal, key: str, data: dict, today: da
             raise _refused(exc) from None
     today = today or datetime.now(timezone.utc).date()
     with uow:
-        before = stored(lock(uow.session, key))
+        current = uow.definitions.lock(key)
         try:
-            new = definition_from(key, {**before, **data} if partial else data)
+            new = current.changed(data, partial=partial)
         except DefinitionError as exc:
             raise _refused(exc) from None  # leaving the unit of work rolls the lock's row back: nothing changed
-        after = stored(new)
-        uow.session.execute(definitions.update().where(definitions.c.key == key).values(
-            **after, updated_by=principal.actor, updated_at=datetime.now(timezone.utc)))
+        before, after = current.settings(), new.settings()
+        uow.definitions.save(new, by=principal.actor, at=datetime.now(timezone.utc))
         uow.audit("target_definition_set", "target", key,
                   changes={name: {"from": was, "to": after[name]} for name, was in before.items() if was != after[name]})
         evaluate(uow, [key], today)

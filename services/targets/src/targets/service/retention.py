@@ -7,33 +7,16 @@ window, and a rebuild still ends with the same facts. (staff.promoted stays: eac
 """
 from __future__ import annotations
 
-from datetime import date, datetime
-
-from sqlalchemy import delete, select
+from datetime import date
 
 from staffroom_shared.retention import Period, Record, platform_records, start_of
-from staffroom_shared.uow import UnitOfWork
 
-from ..adapters.orm import events, metadata
-from .handlers import SNAPSHOT_EVENTS, STAFF_EVENTS
-
+from ..adapters.orm import metadata
+from .unit_of_work import TargetsUnitOfWork
 
 
-def _superseded_staff_copies(uow: UnitOfWork, cutoff: date, _today: date) -> int:
-    before = start_of(cutoff)
-    newest: dict[str, datetime] = {}
-    candidates = []
-    for seq, kind, occurred_at, envelope in uow.session.execute(
-            select(events.c.seq, events.c.event_type, events.c.occurred_at, events.c.envelope)
-            .where(events.c.event_type.in_(STAFF_EVENTS))):
-        person = envelope["payload"]["staff_id"]
-        newest[person] = max(newest.get(person, occurred_at), occurred_at)
-        if kind in SNAPSHOT_EVENTS and occurred_at < before:
-            candidates.append((seq, person, occurred_at))
-    stale = [seq for seq, person, occurred_at in candidates if occurred_at < newest[person]]
-    for start in range(0, len(stale), 500):
-        uow.session.execute(delete(events).where(events.c.seq.in_(stale[start:start + 500])))
-    return len(stale)
+def _superseded_staff_copies(uow: TargetsUnitOfWork, cutoff: date, _today: date) -> int:
+    return uow.event_store.forget_superseded_staff_copies(start_of(cutoff))
 
 
 RECORDS = (

@@ -6,13 +6,13 @@ import uuid
 from datetime import date, datetime, timezone
 
 from staffroom_shared.log import correlation
-from staffroom_shared.uow import UnitOfWork
 
 from ..domain.targets import TARGETS
 from .evaluation import evaluate
+from .unit_of_work import TargetsUnitOfWork
 
 
-def run_daily(uow: UnitOfWork, today: date | None = None, *, correlation_id: str | None = None) -> dict:
+def run_daily(uow: TargetsUnitOfWork, today: date | None = None, *, correlation_id: str | None = None) -> dict:
     """Safe to run more than once a day and to miss days: a status change is announced once, and a second
     run the same day brings that day's snapshot up to date rather than adding another."""
     today = today or datetime.now(timezone.utc).date()

@@ -10,38 +10,27 @@ SQL only compares dates and runs the same on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import String, and_, case, cast, exists, func, literal, null, or_, select, union_all
 from sqlalchemy.orm import Session
 
-from ..adapters.orm import (
+from staffroom_shared.uow import Repository
+
+from .orm import (
     academies, agreements, appraisal_training, appraisals, enrolments, nominations, offers, plans, promotions, reviews,
     staff, survey_figures,
 )
 from ..domain.targets import (
     DEVELOPMENT_DUE_SOON_AFTER_MONTHS, INDUCTION_KINDS, MIN_GROUP_SIZE, SATISFACTION_FIGURE, TARGETS, Definition,
-    add_months, comparable, in_line, percent,
+    Figure, add_months, comparable, in_line,
 )
 
 ENGAGEMENT = "engagement_vs_benchmark"
 SATISFACTION = "satisfaction_with_investment"
 SURVEYED = {ENGAGEMENT, SATISFACTION}  # anonymous survey targets: no units, nobody listed
 AGREEMENT_GRACE = timedelta(days=14)  # time to read and sign a training agreement before it counts as not signed
-
-
-@dataclass
-class Figure:
-    academy_id: uuid.UUID | None  # None: trust-wide
-    numerator: int = 0
-    denominator: int = 0
-    benchmarks: list[dict] = field(default_factory=list)  # engagement: each benchmark and the figure found
-
-    @property
-    def value(self) -> float | None:
-        return percent(self.numerator, self.denominator)
 
 
 def in_post(today: date):
@@ -225,24 +214,7 @@ def engagement(session: Session, d: Definition, today: date) -> dict[uuid.UUID |
     latest: dict[uuid.UUID | None, dict[str, object]] = {}
     for row in session.execute(query):
         latest.setdefault(row.academy_id, {})[row.figure] = row
-    found = {}
-    for academy_id, rows in latest.items():
-        figure = Figure(academy_id)
-        for b in d.benchmarks:
-            row = rows.get(b.figure)
-            value = getattr(row, b.statistic) if row is not None else None
-            met = b.met_by(value)
-            if met is not None:
-                figure.denominator += 1
-                figure.numerator += int(met)
-            any_row = row or next(iter(rows.values()))
-            figure.benchmarks.append({
-                "figure": b.figure, "statistic": b.statistic, "benchmark": b.value,
-                "higher_is_better": b.higher_is_better, "source": b.source, "value": value, "met": met,
-                "n": row.n if row is not None else None, "run_id": any_row.run_id, "run_title": any_row.title,
-                "closes_on": any_row.closes_on})
-        found[academy_id] = figure
-    return found
+    return {academy_id: d.against_benchmarks(academy_id, rows) for academy_id, rows in latest.items()}
 
 
 # -- satisfaction rising in line with CPD spend per head ------------------------------------------------
@@ -399,3 +371,20 @@ def known_academies(session: Session) -> list[uuid.UUID]:
 
 def academy_names(session: Session) -> dict[uuid.UUID, str]:
     return {row.academy_id: row.name for row in session.execute(select(academies))}
+
+
+class Measures(Repository):
+    """The figures and the people behind them, read from the read model (the functions above, looked up when
+    called)."""
+
+    def figures(self, d: Definition, today: date) -> dict[uuid.UUID | None, Figure]:
+        return figures(self.session, d, today)
+
+    def people(self, d: Definition, today: date, academy_ids: list[uuid.UUID] | None) -> list[dict]:
+        return people(self.session, d, today, academy_ids)
+
+    def known_academies(self) -> list[uuid.UUID]:
+        return known_academies(self.session)
+
+    def academy_names(self) -> dict[uuid.UUID, str]:
+        return academy_names(self.session)
