@@ -30,15 +30,15 @@ from staffroom_shared.testing import postgres_database
 from targets import bootstrap
 from targets.adapters.orm import statuses
 from targets.service import evaluation
-from targets.service.handlers import APPLY, HANDLERS, MOVES, remember
+from targets.service.handlers import HANDLERS, MOVES
 
 TODAY = datetime.now(timezone.utc).date()
 
 
 def judged_after_every_event(uow, event):
     """The handler as it was: keep the event, apply it, judge every target it moves."""
-    remember(uow.session, event)
-    APPLY[event.type](uow.session, event)
+    uow.event_store.remember(event)
+    uow.facts.apply(event)
     evaluation.evaluate(uow, MOVES[event.type], TODAY)
 
 

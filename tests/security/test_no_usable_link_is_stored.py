@@ -200,7 +200,7 @@ def run_the_survey(suite: Suite, mailbox) -> dict:
                   "title": "Autumn pulse", "closes_on": date(2099, 1, 1), "sealed_link": toms})
 
     # Lily's digest is gathered by notifications' daily job; then every email goes.
-    from notifications.service.scheduler import run_daily
+    from notifications.service.daily_job import run_daily
 
     wait_for(lambda: len([m for m in table_rows(suite, "notifications", "messages")
                           if m["event_type"] == "wellbeing.invitation_issued"]) == 5, "the forgery in Priya's inbox", timeout=45)

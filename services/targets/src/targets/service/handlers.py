@@ -11,7 +11,7 @@ from __future__ import annotations
 from staffroom_shared.events import Event
 from staffroom_shared.retention import forget_pages_after, forget_sent_events
 
-from ..adapters.facts import APPLY, EventStore
+from ..adapters.facts import APPLY
 from . import evaluation
 from .subject_access import on_subject_access_requested
 from .unit_of_work import TargetsUnitOfWork
@@ -46,12 +46,6 @@ def handle(uow: TargetsUnitOfWork, event: Event) -> None:
     uow.event_store.remember(event)
     uow.facts.apply(event)
     evaluation.mark_pending(uow, MOVES[event.type])
-
-
-def remember(session, event: Event) -> None:
-    """Kept only for bench/targets_import.py (outside this service), which replays the handler as it was before
-    judging moved to once per burst: remove once it calls uow.event_store.remember and uow.facts.apply."""
-    EventStore(session).remember(event)
 
 
 def on_erased(uow: TargetsUnitOfWork, event: Event) -> None:
