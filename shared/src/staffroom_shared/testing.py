@@ -20,7 +20,7 @@ from flask import Flask, jsonify, redirect, request
 from werkzeug.serving import make_server
 
 from .events import Event
-from .uow import UnitOfWork
+from .uow import Repository, UnitOfWork
 
 # Text that PostgreSQL holds but that has broken software elsewhere: every service must store it safely or refuse it
 # for a reason of its own (the guard's tests and the fuzzing of every service use these, issue 19).
@@ -539,6 +539,10 @@ class FakeUnitOfWork(UnitOfWork):
         self.audits: list[dict] = []
         self._pending_audits: list[dict] = []
         self.commits = 0
+
+    def open_repositories(self, session) -> list[Repository]:
+        """The fake repositories the subclass made in its __init__: they outlive each unit of work, as a database does."""
+        return [value for value in vars(self).values() if isinstance(value, Repository)]
 
     def __enter__(self) -> "FakeUnitOfWork":
         self._begin()

@@ -1,7 +1,7 @@
 """Unit of work: one database transaction holding the change, its outbox events and its audit rows.
 
-Each service subclasses it once (`<service>.service.unit_of_work`): `open_repositories` names the repositories
-its commands use (`uow.appraisals`), and `contracts` is the one table from its domain events to their versioned
+Each service subclasses it once (`<service>.service.unit_of_work`): `repositories` names the repositories its
+commands use (`uow.appraisals`), and `contracts` is the one table from its domain events to their versioned
 contracts. Service code reads and writes through the repositories and never holds the session.
 """
 from __future__ import annotations
@@ -69,6 +69,8 @@ class UnitOfWork:
     """
 
     contracts: ClassVar[Mapping[type[DomainEvent], Contract]] = {}
+    # name -> repository class: each is opened on the unit of work's session as `uow.<name>`
+    repositories: ClassVar[Mapping[str, Callable[[Session], Repository]]] = {}
 
     def __init__(self, session_factory: sessionmaker, metadata: MetaData, producer: str, actor: str = "system"):
         self._session_factory = session_factory
@@ -83,8 +85,10 @@ class UnitOfWork:
         self._repositories: list[Repository] = []
 
     def open_repositories(self, session: Session) -> list[Repository]:
-        """A service's unit of work sets its repositories as attributes here and returns them."""
-        return []
+        """Each of `repositories` on this session, as an attribute of the unit of work; returns them."""
+        for name, repository in self.repositories.items():
+            setattr(self, name, repository(session))
+        return [getattr(self, name) for name in self.repositories]
 
     def __enter__(self) -> "UnitOfWork":
         self.session = self._session_factory()

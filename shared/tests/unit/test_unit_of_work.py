@@ -146,10 +146,7 @@ CONTRACTS = {Noted: Contract(msgkit.NOTE_TYPE)}
 
 class NoteUnitOfWork(UnitOfWork):
     contracts = CONTRACTS
-
-    def open_repositories(self, session):
-        self.notes = Repository(session)
-        return [self.notes]
+    repositories = {"notes": Repository}
 
 
 class FakeNotes(FakeUnitOfWork):
@@ -158,9 +155,6 @@ class FakeNotes(FakeUnitOfWork):
     def __init__(self):
         super().__init__("msgtest")
         self.notes = Repository()
-
-    def open_repositories(self, session):
-        return [self.notes]
 
 
 def test_recorded_events_reach_the_outbox_at_commit_in_the_order_they_happened(rig):

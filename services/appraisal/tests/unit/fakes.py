@@ -118,6 +118,3 @@ class FakeAppraisalUnitOfWork(FakeUnitOfWork):
     def __init__(self, actor: str = "system"):
         super().__init__("appraisal", actor)
         self.staff, self.cycles, self.appraisals = FakeStaffCopy(), FakeCycles(), FakeAppraisals()
-
-    def open_repositories(self, session):
-        return [self.staff, self.cycles, self.appraisals]

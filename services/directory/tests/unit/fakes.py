@@ -268,8 +268,6 @@ class FakeDirectoryUnitOfWork(FakeUnitOfWork):
         self.requests = FakeRequests()
         self.checked_files = FakeCheckedFiles()
 
-    def open_repositories(self, session):
-        return [self.academies, self.staff, self.roles, self.links, self.requests, self.checked_files]
 
     # As a transaction does: what is not committed is undone, in the objects handed out too.
     def __enter__(self):

@@ -216,6 +216,3 @@ class FakeNotificationsUnitOfWork(FakeUnitOfWork):
         super().__init__("notifications", actor=actor)
         self.staff, self.inbox, self.preferences = FakeStaffCopy(), FakeInbox(), FakePreferences()
         self.contacts, self.reminders = FakeHrContacts(), FakeReminders()
-
-    def open_repositories(self, session):
-        return [self.staff, self.inbox, self.preferences, self.contacts, self.reminders]

@@ -183,7 +183,3 @@ class FakeTargetsUnitOfWork(FakeUnitOfWork):
         self.definitions, self.standings, self.snapshots = FakeDefinitions(), FakeStandings(), FakeSnapshots()
         self.pending, self.measures = FakePending(), FakeMeasures()
         self.facts, self.event_store = FakeFacts(), FakeEventStore()
-
-    def open_repositories(self, session):
-        return [self.definitions, self.standings, self.snapshots, self.pending, self.measures, self.facts,
-                self.event_store]

@@ -305,6 +305,3 @@ class FakeWellbeingUnitOfWork(FakeUnitOfWork):
         self.drafts = FakeDrafts()
         self.ballots = FakeBallots()
         self.results = FakeResults(self.runs, self.invitations)
-
-    def open_repositories(self, session):
-        return [self.runs, self.invitations, self.staff, self.academies, self.drafts, self.ballots, self.results]

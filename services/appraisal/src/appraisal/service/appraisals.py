@@ -17,7 +17,7 @@ from ..domain.model import (
 )
 from .access import require_relation
 from .errors import rule_broken
-from .unit_of_work import AppraisalUnitOfWork, Repositories
+from .unit_of_work import AppraisalUnitOfWork, Reads
 
 PARTIES = ("reviewee", "appraiser")
 UK = ZoneInfo("Europe/London")
@@ -94,7 +94,7 @@ def remove_objective(uow, principal, appraisal_id, objective_id) -> Appraisal:
     return _change(uow, principal, appraisal_id, PARTIES, "remove an objective", action)
 
 
-def dates_of(uow: Repositories, appraisal: Appraisal) -> KeyDates:
+def dates_of(uow: AppraisalUnitOfWork | Reads, appraisal: Appraisal) -> KeyDates:
     """The reviewee's own key dates in their appraisal's cycle (a starter's count from their first day)."""
     person = uow.staff.person(appraisal.reviewee_id)
     return key_dates(uow.cycles.get(appraisal.cycle_id), person.start_date if person else None)

@@ -23,26 +23,22 @@ CONTRACTS = {
 }
 
 
-class Repositories:
-    """What appraisal keeps: `staff` (the directory's copy), `cycles`, `appraisals`."""
+class AppraisalUnitOfWork(UnitOfWork):
+    contracts = CONTRACTS
+    # staff: the directory's copy
+    repositories = {"staff": StaffCopyRepository, "cycles": CycleRepository, "appraisals": AppraisalRepository}
+    staff: StaffCopyRepository
+    cycles: CycleRepository
+    appraisals: AppraisalRepository
+
+
+class Reads:
+    """The same repositories on a request's read session, for the pages (which change nothing)."""
 
     staff: StaffCopyRepository
     cycles: CycleRepository
     appraisals: AppraisalRepository
 
-    def open_repositories(self, session: Session) -> list:
-        self.staff = StaffCopyRepository(session)
-        self.cycles = CycleRepository(session)
-        self.appraisals = AppraisalRepository(session)
-        return [self.staff, self.cycles, self.appraisals]
-
-
-class AppraisalUnitOfWork(Repositories, UnitOfWork):
-    contracts = CONTRACTS
-
-
-class Reads(Repositories):
-    """The same repositories on a request's read session, for the pages (which change nothing)."""
-
     def __init__(self, session: Session):
-        self.open_repositories(session)
+        for name, repository in AppraisalUnitOfWork.repositories.items():
+            setattr(self, name, repository(session))

@@ -30,12 +30,7 @@ CONTRACTS = {
 
 class DirectoryUnitOfWork(UnitOfWork):
     contracts = CONTRACTS
-
-    def open_repositories(self, session):
-        self.academies = AcademyRepository(session)
-        self.staff = StaffRepository(session)
-        self.roles = RoleRepository(session)
-        self.links = ScimLinkRepository(session)  # SCIM: how the identity provider knows each person
-        self.requests = SubjectAccessRepository(session)
-        self.checked_files = CheckedFileRepository(session)
-        return [self.academies, self.staff, self.roles, self.links, self.requests, self.checked_files]
+    # links: the SCIM links, how the identity provider knows each person
+    repositories = {"academies": AcademyRepository, "staff": StaffRepository, "roles": RoleRepository,
+                    "links": ScimLinkRepository, "requests": SubjectAccessRepository,
+                    "checked_files": CheckedFileRepository}

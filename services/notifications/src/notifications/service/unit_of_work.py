@@ -11,11 +11,5 @@ CONTRACTS: dict[type, Contract] = {}
 
 class NotificationsUnitOfWork(UnitOfWork):
     contracts = CONTRACTS
-
-    def open_repositories(self, session):
-        self.staff = StaffCopy(session)
-        self.inbox = Inbox(session)
-        self.preferences = Preferences(session)
-        self.contacts = HrContacts(session)
-        self.reminders = Reminders(session)
-        return [self.staff, self.inbox, self.preferences, self.contacts, self.reminders]
+    repositories = {"staff": StaffCopy, "inbox": Inbox, "preferences": Preferences, "contacts": HrContacts,
+                    "reminders": Reminders}

@@ -18,14 +18,5 @@ CONTRACTS = {
 
 class TargetsUnitOfWork(UnitOfWork):
     contracts = CONTRACTS
-
-    def open_repositories(self, session):
-        self.definitions = DefinitionRepository(session)
-        self.standings = Standings(session)
-        self.snapshots = Snapshots(session)
-        self.pending = PendingJudgements(session)
-        self.measures = Measures(session)
-        self.facts = Facts(session)
-        self.event_store = EventStore(session)
-        return [self.definitions, self.standings, self.snapshots, self.pending, self.measures, self.facts,
-                self.event_store]
+    repositories = {"definitions": DefinitionRepository, "standings": Standings, "snapshots": Snapshots,
+                    "pending": PendingJudgements, "measures": Measures, "facts": Facts, "event_store": EventStore}

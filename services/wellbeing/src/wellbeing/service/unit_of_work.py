@@ -39,13 +39,6 @@ CONTRACTS = {
 
 class WellbeingUnitOfWork(UnitOfWork):
     contracts = CONTRACTS
-
-    def open_repositories(self, session):
-        self.runs = RunRepository(session)
-        self.invitations = InvitationRepository(session)
-        self.staff = StaffRepository(session)
-        self.academies = AcademyRepository(session)
-        self.drafts = DraftRepository(session)
-        self.ballots = BallotRepository(session)
-        self.results = ResultRepository(session)
-        return [self.runs, self.invitations, self.staff, self.academies, self.drafts, self.ballots, self.results]
+    repositories = {"runs": RunRepository, "invitations": InvitationRepository, "staff": StaffRepository,
+                    "academies": AcademyRepository, "drafts": DraftRepository, "ballots": BallotRepository,
+                    "results": ResultRepository}
