@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from cpd.adapters.orm import academies
-from cpd.domain.model import add_months
+from cpd.domain.values import add_months
 from cpd.service import handlers
 from staffroom_shared.events import new_event
 

@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from cpd.adapters.orm import budgets
 from cpd.adapters.repository import CpdRepository
-from cpd.domain.model import Cohort, Enrolment, EnrolmentStatus
+from cpd.domain.catalogue import Cohort
+from cpd.domain.enrolments import Enrolment, EnrolmentStatus
 from cpd.service import catalogue, reports
 from staffroom_shared.principal import Principal
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from cpd.adapters.orm import secondments
-from cpd.domain.model import Secondment
+from cpd.domain.future_leaders import Secondment
 from cpd.service import handlers
 from cpd.service.daily_job import run_daily
 

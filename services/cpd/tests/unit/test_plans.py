@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from cpd.domain.model import (
-    DevelopmentPlan, IllegalTransition, PlanItem, PlanItemSource, PlanItemStatus, ProgrammeKind,
-)
+from cpd.domain.catalogue import ProgrammeKind
+from cpd.domain.errors import IllegalTransition
+from cpd.domain.plans import DevelopmentPlan, PlanItem, PlanItemSource, PlanItemStatus
 from cpd.service.plans import Person, programme_for_role
 
 

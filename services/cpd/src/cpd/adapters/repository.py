@@ -8,7 +8,9 @@ from decimal import Decimal
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from ..domain.model import Cohort, Enrolment, EnrolmentStatus, Policy, Programme, TrainingAgreement
+from ..domain.agreements import TrainingAgreement
+from ..domain.catalogue import Cohort, Policy, Programme
+from ..domain.enrolments import Enrolment, EnrolmentStatus
 from .orm import budgets, cohorts, enrolments, settings, staff
 
 
@@ -166,7 +168,7 @@ class CpdRepository:
             Enrolment.waiting_since <= enrolment.waiting_since))
 
     def open_request(self, staff_id: uuid.UUID, cohort_id: uuid.UUID) -> Enrolment | None:
-        from ..domain.model import OPEN_REQUEST
+        from ..domain.enrolments import OPEN_REQUEST
 
         return self.session.scalars(select(Enrolment).where(
             Enrolment.staff_id == staff_id, Enrolment.cohort_id == cohort_id,

@@ -12,7 +12,7 @@ from staffroom_shared.authz import academy_scope, require
 from staffroom_shared.errors import NotFound
 from staffroom_shared.principal import Principal
 
-from ..domain.model import PlanItemStatus
+from ..domain.plans import PlanItemStatus
 from ..service import future_leaders, plans
 from . import people_schemas as schemas
 
@@ -210,7 +210,7 @@ class SecondmentResource(MethodView):
     @secondments_blp.response(200, schemas.SecondmentSchema)
     def get(self, secondment_id: uuid.UUID):
         principal = authenticate()
-        from ..domain.model import Secondment
+        from ..domain.future_leaders import Secondment
 
         secondment = db_session().get(Secondment, secondment_id)
         if secondment is None or not future_leaders.may_see_secondment(principal, secondment):

@@ -9,7 +9,8 @@ from staffroom_shared.uow import UnitOfWork
 from staffroom_shared.principal import Principal
 
 from ..adapters.repository import CpdRepository
-from ..domain.model import CpdError, TrainingAgreement, clawback
+from ..domain.agreements import TrainingAgreement, clawback
+from ..domain.errors import CpdError
 from .access import relation, require_relation
 from .enrolments import allocate_places, locked_cohort, ref
 from .errors import rule_broken

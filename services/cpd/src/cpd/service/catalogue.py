@@ -13,7 +13,10 @@ from staffroom_shared.principal import Principal
 
 from ..adapters.orm import budgets, settings
 from ..adapters.repository import CpdRepository
-from ..domain.model import Cohort, CpdError, EnrolmentStatus, Policy, Programme, check_schedule
+from ..domain.agreements import check_schedule
+from ..domain.catalogue import Cohort, Policy, Programme
+from ..domain.enrolments import EnrolmentStatus
+from ..domain.errors import CpdError
 from .access import may_manage_programme
 from .enrolments import allocate_places, locked_cohort
 from .errors import rule_broken

@@ -11,7 +11,7 @@ from staffroom_shared.log import correlation
 from staffroom_shared.uow import UnitOfWork
 
 from ..adapters.orm import staff
-from ..domain.model import Secondment, SecondmentStatus
+from ..domain.future_leaders import Secondment, SecondmentStatus
 from . import handlers, plans
 from .future_leaders import secondment_payload
 

@@ -14,9 +14,10 @@ from staffroom_shared.principal import Principal
 from staffroom_shared.money import pounds  # as the portal writes money (it was "£2450.00", outsider 5)
 
 from ..adapters.repository import CpdRepository, EnrolmentFilter
-from ..domain.model import (
-    Cohort, CpdError, Enrolment, EnrolmentStatus, Policy, Programme, TrainingAgreement, allocate,
-)
+from ..domain.agreements import TrainingAgreement
+from ..domain.catalogue import Cohort, Policy, Programme
+from ..domain.enrolments import Enrolment, EnrolmentStatus, allocate
+from ..domain.errors import CpdError
 from .access import relation, require_relation
 from .errors import rule_broken
 
@@ -262,7 +263,7 @@ def release_places_on_leaving(uow: UnitOfWork, staff_id: uuid.UUID, left_on: dat
     """For the staff.left handler, inside its unit of work (no commit here): the leaver's open requests
     and places are withdrawn, and each freed place goes to the next in line. Call it after
     agreements.clawback_on_leaving, which needs to see a place still held. Returns the enrolments withdrawn."""
-    from ..domain.model import OPEN_REQUEST
+    from ..domain.enrolments import OPEN_REQUEST
 
     repo = CpdRepository(uow.session)
     open_ones = [e for e in repo.enrolments(EnrolmentFilter(staff_id=staff_id), page=1, page_size=10_000)[0]

@@ -12,7 +12,8 @@ from staffroom_shared.errors import Conflict, NotFound, Unprocessable
 from staffroom_shared.uow import UnitOfWork
 from staffroom_shared.principal import Principal
 
-from ..domain.model import CpdError, Nomination, NominationStatus, Secondment, SecondmentStatus, Shadowing
+from ..domain.errors import CpdError
+from ..domain.future_leaders import Nomination, NominationStatus, Secondment, SecondmentStatus, Shadowing
 from .plans import academy_known, person, rule_broken
 
 OPEN_NOMINATION = (NominationStatus.NOMINATED, NominationStatus.ACCEPTED)

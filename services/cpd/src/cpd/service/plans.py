@@ -16,10 +16,9 @@ from staffroom_shared.uow import UnitOfWork
 from staffroom_shared.principal import Principal
 
 from ..adapters.orm import academies, staff
-from ..domain.model import (
-    CpdError, DevelopmentPlan, IllegalTransition, NotAllowed, PlanItem, PlanItemSource, PlanItemStatus, Programme,
-    ProgrammeKind,
-)
+from ..domain.catalogue import Programme, ProgrammeKind
+from ..domain.errors import CpdError, IllegalTransition, NotAllowed
+from ..domain.plans import DevelopmentPlan, PlanItem, PlanItemSource, PlanItemStatus
 
 STAFF_FIELDS = ("academy_id", "first_name", "last_name", "email", "staff_type", "post", "start_date",
                 "leaving_date", "line_manager_id")

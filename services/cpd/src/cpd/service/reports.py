@@ -11,7 +11,7 @@ from staffroom_shared.principal import Principal
 
 from ..adapters.orm import academies, cohorts, enrolments, programmes
 from ..adapters.repository import CpdRepository
-from ..domain.model import EnrolmentStatus
+from ..domain.enrolments import EnrolmentStatus
 from .access import hr_scope
 
 # Places the trust pays for: held, finished, or finished without completing (the place was still used).
