@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from cpd.adapters.orm import budgets
-from cpd.adapters.repository import CpdRepository
+from cpd.adapters.catalogue import Catalogue as CpdRepository
 from cpd.domain.catalogue import Cohort
 from cpd.domain.enrolments import Enrolment, EnrolmentStatus
 from cpd.service import catalogue, reports

@@ -6,13 +6,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from staffroom_shared.domain import Aggregate
+
+from .catalogue import Policy, Programme
 from .enrolments import Enrolment, EnrolmentStatus
 from .errors import CpdError, IllegalTransition, NotAllowed
+from .events import AgreementRequired, AgreementSigned, ClawbackDue
 from .values import PENNY, add_months
 
 
 @dataclass(eq=False)
-class TrainingAgreement:
+class TrainingAgreement(Aggregate):
     enrolment_id: uuid.UUID
     staff_id: uuid.UUID
     academy_id: uuid.UUID
@@ -27,12 +31,40 @@ class TrainingAgreement:
         self.cost = Decimal(self.cost).quantize(PENNY)
         check_schedule(self.schedule)
 
-    def sign(self, by: uuid.UUID, on: date) -> None:
+    @classmethod
+    def required_for(cls, enrolment: Enrolment, policy: Policy, programme: Programme | None = None) -> "TrainingAgreement":
+        """The agreement a costly place needs, on the trust's repayment schedule as it is now."""
+        agreement = cls(enrolment_id=enrolment.id, staff_id=enrolment.staff_id, academy_id=enrolment.academy_id,
+                        cost=enrolment.cost, schedule=[list(band) for band in policy.repayment_schedule])
+        agreement.record(AgreementRequired(**enrolment.about(programme), agreement_id=agreement.id))
+        return agreement
+
+    def sign(self, by: uuid.UUID, on: date, *, enrolment: Enrolment | None = None,
+             programme: Programme | None = None) -> None:
+        """The participant signs; the enrolment it is for (when given) joins the waiting list, and it is announced."""
         if self.signed_on is not None:
             raise IllegalTransition(f"training agreement {self.id} was signed on {self.signed_on}")
         if by != self.staff_id:
             raise NotAllowed("only the participant signs their training agreement")
         self.signed_on = on
+        if enrolment is not None:
+            enrolment.agreement_signed()
+            self.record(AgreementSigned(**enrolment.about(programme), agreement_id=self.id, signed_on=on,
+                                        schedule=self.schedule, agreement_academy_id=self.academy_id))
+
+    def settle_clawback(self, enrolment: Enrolment, left_on: date, today: date,
+                        programme: Programme | None = None) -> tuple[int, Decimal] | None:
+        """On leaving: what is owed, worked out and kept once (None when it was already: a redelivered event
+        is harmless); a non-zero amount is announced for HR. Returns (percent, amount)."""
+        if self.clawback_computed_on is not None:
+            return None
+        percent, amount = clawback(self, enrolment, left_on)
+        self.clawback_amount, self.clawback_computed_on = amount, today
+        if amount > 0:
+            self.record(ClawbackDue(**enrolment.about(programme), agreement_id=self.id, amount=amount, percent=percent,
+                                    left_on=left_on, completed_on=enrolment.completed_on,
+                                    agreement_academy_id=self.academy_id))
+        return percent, amount
 
     def repayable(self, left_on: date, completed_on: date | None) -> Decimal:
         """What is owed if the participant leaves on `left_on`, by the schedule; never more than the cost.

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from .errors import CpdError
+from .errors import CpdError, IllegalTransition
 from .values import PENNY, in_words
 
 
@@ -80,8 +80,16 @@ class Programme:
     def appraisal_training(self) -> bool:
         return self.kind == ProgrammeKind.APPRAISAL_TRAINING
 
+    def open_to(self, academy_id: uuid.UUID | None) -> bool:
+        """Offered to the academy's staff: trust-wide, or the academy's own (active or not)."""
+        return self.academy_id is None or self.academy_id == academy_id
+
     def available_to(self, academy_id: uuid.UUID | None) -> bool:
-        return self.active and (self.academy_id is None or self.academy_id == academy_id)
+        return self.active and self.open_to(academy_id)
+
+    def must_be_offered(self) -> None:
+        if not self.active:
+            raise IllegalTransition(f"'{self.title}' is no longer offered")
 
 
 @dataclass(eq=False)
@@ -99,6 +107,10 @@ class Cohort:
             raise CpdError(f"a cohort has at least one place (got {self.capacity})")
         if self.ends_on < self.starts_on:
             raise CpdError(f"the cohort ends ({in_words(self.ends_on)}) before it starts ({in_words(self.starts_on)})")
+
+    def must_not_have_ended(self, on: date) -> None:
+        if self.ends_on < on:
+            raise IllegalTransition(f"cohort '{self.name}' ended on {self.ends_on}; choose a later cohort")
 
 
 @dataclass(frozen=True)

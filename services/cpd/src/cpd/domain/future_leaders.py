@@ -7,8 +7,11 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
+from staffroom_shared.domain import Aggregate
+
 from .errors import CpdError, IllegalTransition, NotAllowed
-from .values import PENNY
+from .events import FutureLeaderNominated, SecondmentEnded, SecondmentStarted, ShadowingArranged
+from .values import PENNY, Person
 
 
 class NominationStatus(StrEnum):
@@ -18,7 +21,7 @@ class NominationStatus(StrEnum):
 
 
 @dataclass(eq=False)
-class Nomination:
+class Nomination(Aggregate):
     staff_id: uuid.UUID
     academy_id: uuid.UUID
     nominated_by: uuid.UUID
@@ -31,6 +34,33 @@ class Nomination:
         self.status = NominationStatus(self.status)
         if self.nominated_by == self.staff_id:
             raise NotAllowed("nobody nominates themselves as a future leader")
+
+    @classmethod
+    def nominate(cls, nominee: Person, by: uuid.UUID, on: date, reason: str) -> "Nomination":
+        """The nominee is told (FutureLeaderNominated)."""
+        nomination = cls(staff_id=nominee.staff_id, academy_id=nominee.academy_id, nominated_by=by, nominated_on=on,
+                         reason=reason)
+        nomination.record(FutureLeaderNominated(
+            nomination_id=nomination.id, staff_id=nomination.staff_id, academy_id=nomination.academy_id,
+            nominated_by=nomination.nominated_by, nominated_on=on))
+        return nomination
+
+    def must_be_accepted(self, to: str) -> None:
+        """A future leader's pathway (shadowing, a secondment) is arranged once they have accepted."""
+        if self.status != NominationStatus.ACCEPTED:
+            raise IllegalTransition(f"to {to} the nominee must first accept the nomination "
+                                    f"(nomination {self.id} is '{self.status.value}')")
+
+    def arrange_shadowing(self, host: Person, starts_on: date, ends_on: date, focus: str) -> "Shadowing":
+        """A shadowing placement with a host in post (the future leader is told: ShadowingArranged)."""
+        self.must_be_accepted("arrange a shadowing placement")
+        placement = Shadowing(nomination_id=self.id, staff_id=self.staff_id, host_staff_id=host.staff_id,
+                              host_academy_id=host.academy_id, starts_on=starts_on, ends_on=ends_on, focus=focus)
+        self.record(ShadowingArranged(
+            shadowing_id=placement.id, staff_id=placement.staff_id, academy_id=self.academy_id,
+            host_staff_id=placement.host_staff_id, host_academy_id=placement.host_academy_id,
+            starts_on=placement.starts_on, ends_on=placement.ends_on, focus=placement.focus))
+        return placement
 
     def respond(self, by: uuid.UUID, accept: bool) -> None:
         if by != self.staff_id:
@@ -66,7 +96,7 @@ class SecondmentStatus(StrEnum):
 
 
 @dataclass(eq=False)
-class Secondment:
+class Secondment(Aggregate):
     nomination_id: uuid.UUID | None
     staff_id: uuid.UUID
     home_academy_id: uuid.UUID
@@ -93,14 +123,22 @@ class Secondment:
         """Started on its start date (by the daily job); True when it changed."""
         if self.status == SecondmentStatus.PLANNED and today >= self.starts_on:
             self.status = SecondmentStatus.STARTED
+            self.record(SecondmentStarted(**self._facts()))
             return True
         return False
 
     def end(self, today: date) -> bool:
         if self.status == SecondmentStatus.STARTED and today >= self.ends_on:
             self.status = SecondmentStatus.ENDED
+            self.record(SecondmentEnded(**self._facts()))
             return True
         return False
+
+    def _facts(self) -> dict:
+        return {"secondment_id": self.id, "staff_id": self.staff_id, "home_academy_id": self.home_academy_id,
+                "host_academy_id": self.host_academy_id, "post": self.post, "starts_on": self.starts_on,
+                "ends_on": self.ends_on, "substantive_post_kept": self.substantive_post_kept,
+                "recharge_amount": self.recharge_amount}
 
     def cancel(self) -> None:
         if self.status != SecondmentStatus.PLANNED:
