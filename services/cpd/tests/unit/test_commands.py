@@ -11,7 +11,7 @@ import pytest
 from cpd.domain.enrolments import EnrolmentStatus
 from cpd.domain.future_leaders import NominationStatus, Secondment, SecondmentStatus
 from cpd.domain.plans import PlanItemSource, PlanItemStatus
-from cpd.service import agreements, catalogue, enrolments, future_leaders, handlers, plans
+from cpd.service import agreements, catalogue, enrolments, future_leaders, handlers, listings, plans
 from cpd.service.daily_job import run_daily
 from staffroom_shared.errors import Conflict, Forbidden, NotFound, Unprocessable
 from staffroom_shared.events import new_event, parse_event
@@ -623,3 +623,24 @@ def test_every_domain_event_has_a_contract():
                 and c.__name__ not in ("DomainEvent", "AboutAnEnrolment", "AboutASecondment")}
     assert recorded == set(CONTRACTS)
 
+
+
+# -- what a list page shows (service.listings, and the plan and nomination lists) ---------------------------
+
+def test_lists_show_the_caller_their_own_and_their_reports_and_hr_their_academies(uow, oak):
+    head, teacher = oak
+    e, _programme, _cohort = _requested(uow, teacher)
+    page = {"page": 1, "page_size": 20}
+    assert listings.enrolments(uow, staff(head), page) == ([e], 1)  # as line manager
+    assert listings.enrolments(uow, staff(uuid.uuid4()), page) == ([], 0)
+    assert listings.enrolments(uow, academy_hr(ELM), page) == ([], 0)
+    with pytest.raises(Forbidden):
+        listings.enrolments(uow, academy_hr(), {**page, "academy_id": ELM})
+    with pytest.raises(Forbidden):
+        listings.programmes(uow, staff(teacher), {**page, "include_inactive": True})
+    plan = plans.start_plan(uow, staff(teacher), today=TODAY)
+    assert plans.visible_plans(uow, staff(head)) == [plan] and plans.visible_plans(uow, academy_hr(ELM)) == []
+    with pytest.raises(Forbidden):
+        plans.visible_plans(uow, academy_hr(), academy_id=ELM)
+    with pytest.raises(Forbidden):
+        future_leaders.nominations(uow, academy_hr(), academy_id=ELM)

@@ -8,15 +8,14 @@ from marshmallow import RAISE
 
 from staffroom_shared.web import Blueprint, ProblemSchema, context, db_session
 from staffroom_shared.auth import authenticate
-from staffroom_shared.authz import academy_scope, can_manage_academy, require
+from staffroom_shared.authz import can_manage_academy, require
 from staffroom_shared.errors import NotFound, Unprocessable
 from staffroom_shared.principal import Principal
 
-from ..adapters.catalogue import ProgrammeFilter
-from ..adapters.enrolments import EnrolmentFilter
 from ..service import agreements as agreement_commands
 from ..service import catalogue as catalogue_commands
 from ..service import enrolments as commands
+from ..service import listings
 from ..service import reports
 from ..service.access import hr_scope, may_see_programme, relation, require_relation
 from ..service.unit_of_work import CpdReads
@@ -61,20 +60,7 @@ class Programmes(MethodView):
     @programmes_blp.response(200, schemas.ProgrammePageSchema)
     def get(self, args):
         """Programmes offered to the caller's academy (trust-wide and its own); HR also sees what they run."""
-        principal = authenticate()
-        scope = academy_scope(principal)
-        f = ProgrammeFilter(text=args.get("q"), kind=args.get("kind"), tag=args.get("tag"), npq=args.get("npq"),
-                            delivery_mode=args.get("delivery_mode"), min_cost=args.get("min_cost"),
-                            max_cost=args.get("max_cost"), academy_id=args.get("academy_id"),
-                            trust_wide=args.get("trust_wide"))
-        if scope is None:
-            f.include_inactive = args["include_inactive"]
-        elif scope:
-            f.academy_ids, f.include_inactive = scope, args["include_inactive"]
-        else:
-            require(not args["include_inactive"], "only HR lists programmes no longer offered")
-            f.available_to = principal.academy_id
-        items, total = _reads().catalogue.programmes(f, page=args["page"], page_size=args["page_size"])
+        items, total = listings.programmes(_reads(), authenticate(), args)
         return {"items": items, "page": args["page"], "page_size": args["page_size"], "total": total}
 
     @programmes_blp.arguments(schemas.ProgrammeSchema)
@@ -198,21 +184,8 @@ class Enrolments(MethodView):
     @enrolments_blp.response(200, schemas.EnrolmentPageSchema)
     def get(self, args):
         """Enrolments the caller may see: their own and their reports' (HR: their academy; trust HR: all)."""
-        principal = authenticate()
-        scope = academy_scope(principal)
-        f = EnrolmentFilter(staff_id=args.get("staff_id"), cohort_id=args.get("cohort_id"),
-                            programme_id=args.get("programme_id"), status=args.get("status"))
-        if scope is None or scope:
-            f.academy_ids = scope
-            if "academy_id" in args:
-                require(scope is None or args["academy_id"] in scope, "you can list enrolments in your own academy only")
-                f.academy_ids = [args["academy_id"]]
-        else:
-            f.visible_to = principal.staff_id
-            if "academy_id" in args:
-                f.academy_ids = [args["academy_id"]]
         reads = _reads()
-        items, total = reads.enrolments.find(f, page=args["page"], page_size=args["page_size"])
+        items, total = listings.enrolments(reads, authenticate(), args)
         return {"items": [_enrolment_view(reads, e) for e in items], "page": args["page"],
                 "page_size": args["page_size"], "total": total}
 
@@ -293,11 +266,7 @@ class Agreements(MethodView):
     @agreements_blp.response(200, schemas.AgreementSchema(many=True))
     def get(self):
         """The caller's own training agreements (HR: their academy's; trust HR: all)."""
-        principal = authenticate()
-        scope = academy_scope(principal)
-        if scope is None or scope:
-            return _reads().agreements.find(academy_ids=scope)
-        return _reads().agreements.find(staff_id=principal.staff_id)
+        return listings.agreements(_reads(), authenticate())
 
 
 def _visible_agreement(agreement_id: uuid.UUID):

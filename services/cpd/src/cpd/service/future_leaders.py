@@ -46,9 +46,12 @@ def visible_nomination(reads: CpdReads | CpdUnitOfWork, principal: Principal, no
 
 
 def nominations(reads: CpdReads, principal: Principal, *, academy_id=None, status=None) -> list[Nomination]:
-    """HR: their academy's future leaders (trust HR: all). Others: their own, and those they nominated."""
-    return reads.nominations.visible(academy_scope(principal), principal.staff_id, academy_id=academy_id,
-                                     status=status)
+    """HR: their academy's future leaders (trust HR: all; narrowed to one of their own academies). Others: their
+    own, and those they nominated."""
+    scope = academy_scope(principal)
+    if academy_id is not None and scope:
+        require(academy_id in scope, "you can list future leaders in your own academy only")
+    return reads.nominations.visible(scope, principal.staff_id, academy_id=academy_id, status=status)
 
 
 def pathway(reads: CpdReads, nomination_id: uuid.UUID) -> tuple[list[Shadowing], list[Secondment]]:

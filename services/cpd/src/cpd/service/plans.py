@@ -5,7 +5,7 @@ import uuid
 from datetime import date
 from typing import Callable
 
-from staffroom_shared.authz import academy_scope, can_manage_academy
+from staffroom_shared.authz import academy_scope, can_manage_academy, require
 from staffroom_shared.errors import Conflict, Forbidden, NotFound
 from staffroom_shared.principal import Principal
 
@@ -119,8 +119,12 @@ def visible(reads: CpdReads | CpdUnitOfWork, principal: Principal, plan_: Develo
 
 
 def visible_plans(reads: CpdReads, principal: Principal, *, academy_id=None, staff_id=None) -> list[DevelopmentPlan]:
-    """Plans the caller may see: HR their academy (trust HR all), a line manager their reports', everyone their own."""
-    return reads.plans.visible(academy_scope(principal), principal.staff_id, academy_id=academy_id, staff_id=staff_id)
+    """Plans the caller may see: HR their academy (trust HR all), a line manager their reports', everyone their own.
+    Narrowed to an academy, it is one of HR's own."""
+    scope = academy_scope(principal)
+    if academy_id is not None and scope is not None:
+        require(academy_id in scope, "you can list plans in your own academy only")
+    return reads.plans.visible(scope, principal.staff_id, academy_id=academy_id, staff_id=staff_id)
 
 
 # -- commands from the API -------------------------------------------------------------------------
