@@ -1,4 +1,4 @@
-"""Composition root: wires CPD's config, database and bus (real or fake) in one place."""
+"""Composition root: wires CPD's config, database, bus (real or fake) and unit of work in one place."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,6 +9,7 @@ from staffroom_shared.runner import migrate as run_migrations
 
 from .adapters.orm import metadata, start_mappers
 from .service.handlers import HANDLERS  # noqa: F401  (the events this service consumes)
+from .service.unit_of_work import CpdUnitOfWork
 
 NAME = "cpd"
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -16,7 +17,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 def build(config: ServiceConfig | None = None, **kwargs) -> ServiceContext:
     start_mappers()
-    return build_context(config or ServiceConfig.from_env(NAME), metadata, **kwargs)
+    return build_context(config or ServiceConfig.from_env(NAME), metadata, unit_of_work=CpdUnitOfWork, **kwargs)
 
 
 def migrate(config: ServiceConfig | None = None) -> None:

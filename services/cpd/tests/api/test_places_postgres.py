@@ -9,7 +9,7 @@ from sqlalchemy import insert, select
 
 from cpd import bootstrap
 from cpd.adapters.orm import cohorts, enrolments, programmes, staff
-from cpd.domain.model import EnrolmentStatus
+from cpd.domain.enrolments import EnrolmentStatus
 from cpd.service import enrolments as commands
 from staffroom_shared.config import ServiceConfig
 from staffroom_shared.testing import postgres_database

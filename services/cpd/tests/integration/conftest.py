@@ -10,7 +10,9 @@ from sqlalchemy import select
 
 from cpd import bootstrap
 from cpd.adapters.orm import plan_items, plans
-from cpd.domain.model import Cohort, Enrolment, Programme, TrainingAgreement
+from cpd.domain.agreements import TrainingAgreement
+from cpd.domain.catalogue import Cohort, Programme
+from cpd.domain.enrolments import Enrolment
 from staffroom_shared.events import new_event
 from staffroom_shared.testing import ConsumerWorld, consumer_world_fixtures
 

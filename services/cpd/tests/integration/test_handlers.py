@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from cpd.adapters.orm import academies
-from cpd.domain.model import add_months
+from cpd.domain.values import add_months
 from cpd.service import handlers
 from staffroom_shared.events import new_event
 
@@ -250,8 +250,7 @@ def test_an_older_staff_event_arriving_late_does_not_undo_a_newer_one(world):
     world.deliver(newer)  # ...delivered second
     world.deliver(stale)
     with world.context.uow() as uow:
-        from cpd.service import plans
-        assert plans.person(uow.session, person["staff_id"]).post == "Head of Art"
+        assert uow.staff.person(person["staff_id"]).post == "Head of Art"
 
 
 def test_a_teaching_assistant_who_joins_is_offered_the_teaching_assistant_apprenticeship(world):

@@ -9,8 +9,9 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from cpd.adapters.orm import budgets
-from cpd.adapters.repository import CpdRepository
-from cpd.domain.model import Cohort, Enrolment, EnrolmentStatus
+from cpd.adapters.catalogue import Catalogue as CpdRepository
+from cpd.domain.catalogue import Cohort
+from cpd.domain.enrolments import Enrolment, EnrolmentStatus
 from cpd.service import catalogue, reports
 from staffroom_shared.principal import Principal
 

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from cpd import bootstrap as cpd_bootstrap
 from cpd.adapters.orm import academies, plan_items, plans, staff
-from cpd.domain.model import Programme
+from cpd.domain.catalogue import Programme
 from directory import bootstrap as directory_bootstrap
 from directory.entrypoints.web import create_app as create_directory_app
 from staffroom_shared.bus import connect

@@ -242,7 +242,7 @@ def test_the_nominee_accepts_then_hr_arranges_shadowing(client, db, trust):
 
 
 def test_hr_arranges_a_secondment_that_the_daily_job_starts(client, app, db, trust):
-    from cpd.service.scheduler import run_daily
+    from cpd.service.daily_job import run_daily
 
     body = {"staff_id": trust["teacher"].id, "host_academy_id": trust["elm"], "post": "Acting Head of Maths",
             "starts_on": TODAY.isoformat(), "ends_on": (TODAY + timedelta(days=180)).isoformat(),

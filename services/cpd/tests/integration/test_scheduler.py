@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 
 from cpd.adapters.orm import secondments
-from cpd.domain.model import Secondment
+from cpd.domain.future_leaders import Secondment
 from cpd.service import handlers
-from cpd.service.scheduler import run_daily
+from cpd.service.daily_job import run_daily
 
 DAY = timedelta(days=1)
 STARTS, ENDS = date(2027, 1, 4), date(2027, 7, 23)

@@ -6,10 +6,10 @@ from decimal import Decimal
 
 import pytest
 
-from cpd.domain.model import (
-    CpdError, Enrolment, EnrolmentStatus, IllegalTransition, NotAllowed, TrainingAgreement, add_months, check_schedule,
-    clawback,
-)
+from cpd.domain.agreements import TrainingAgreement, check_schedule, clawback
+from cpd.domain.enrolments import Enrolment, EnrolmentStatus
+from cpd.domain.errors import CpdError, IllegalTransition, NotAllowed
+from cpd.domain.values import add_months
 
 SCHEDULE = [[12, 100], [24, 50]]
 

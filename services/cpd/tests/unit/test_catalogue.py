@@ -5,7 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from cpd.domain.model import Cohort, CpdError, Programme
+from cpd.domain.catalogue import Cohort, Programme
+from cpd.domain.errors import CpdError
 
 
 def programme(**kw) -> Programme:

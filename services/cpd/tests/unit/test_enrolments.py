@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from cpd.domain.model import (
-    Cohort, Enrolment, EnrolmentStatus, IllegalTransition, NotAllowed, Policy, allocate,
-)
+from cpd.domain.catalogue import Cohort, Policy
+from cpd.domain.enrolments import Enrolment, EnrolmentStatus, allocate
+from cpd.domain.errors import IllegalTransition, NotAllowed
 
 POLICY = Policy(approval_threshold=Decimal("500.00"), agreement_threshold=Decimal("1000.00"))
 MANAGER, HR = uuid.uuid4(), uuid.uuid4()

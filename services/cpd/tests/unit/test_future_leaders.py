@@ -7,9 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from cpd.domain.model import (
-    CpdError, IllegalTransition, Nomination, NotAllowed, Secondment, SecondmentStatus, Shadowing,
-)
+from cpd.domain.errors import CpdError, IllegalTransition, NotAllowed
+from cpd.domain.future_leaders import Nomination, Secondment, SecondmentStatus, Shadowing
 
 STARTS, ENDS = date(2027, 1, 4), date(2027, 7, 23)
 

@@ -6,10 +6,11 @@ from datetime import date
 
 import pytest
 
-from cpd.domain.model import (
-    DevelopmentPlan, IllegalTransition, PlanItem, PlanItemSource, PlanItemStatus, ProgrammeKind,
-)
-from cpd.service.plans import Person, programme_for_role
+from cpd.domain.catalogue import ProgrammeKind
+from cpd.domain.errors import IllegalTransition
+from cpd.domain.plans import DevelopmentPlan, PlanItem, PlanItemSource, PlanItemStatus
+from cpd.domain.plans import programme_for_role
+from cpd.domain.values import Person
 
 
 def _plan() -> DevelopmentPlan:
@@ -97,6 +98,6 @@ def test_a_leaver_is_in_post_until_their_leaving_date():
 
 def test_a_role_is_named_with_the_article_it_takes():
     """Outsider 5, issue 20: "The usual development for a office manager here"."""
-    from cpd.service.plans import _a
+    from cpd.domain.plans import _a
 
     assert (_a("assistant head"), _a("head of maths")) == ("an assistant head", "a head of maths")

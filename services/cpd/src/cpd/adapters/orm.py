@@ -8,11 +8,11 @@ from sqlalchemy.orm import registry, relationship
 
 from staffroom_shared.db import UtcDateTime, new_metadata, text_enum
 
-from ..domain.model import (
-    Cohort, DeliveryMode, DevelopmentPlan, Enrolment, EnrolmentStatus, Nomination, NominationStatus, PlanItem,
-    PlanItemSource, PlanItemStatus, Programme, ProgrammeKind, Secondment, SecondmentStatus, Shadowing,
-    TrainingAgreement,
-)
+from ..domain.agreements import TrainingAgreement
+from ..domain.catalogue import Cohort, DeliveryMode, Programme, ProgrammeKind
+from ..domain.enrolments import Enrolment, EnrolmentStatus
+from ..domain.future_leaders import Nomination, NominationStatus, Secondment, SecondmentStatus, Shadowing
+from ..domain.plans import DevelopmentPlan, PlanItem, PlanItemSource, PlanItemStatus
 
 metadata = new_metadata()
 mapper_registry = registry(metadata=metadata)

@@ -8,16 +8,17 @@ from marshmallow import RAISE
 
 from staffroom_shared.web import Blueprint, ProblemSchema, context, db_session
 from staffroom_shared.auth import authenticate
-from staffroom_shared.authz import academy_scope, can_manage_academy, require
+from staffroom_shared.authz import can_manage_academy, require
 from staffroom_shared.errors import NotFound, Unprocessable
 from staffroom_shared.principal import Principal
 
-from ..adapters.repository import CpdRepository, EnrolmentFilter, ProgrammeFilter
 from ..service import agreements as agreement_commands
 from ..service import catalogue as catalogue_commands
 from ..service import enrolments as commands
+from ..service import listings
 from ..service import reports
 from ..service.access import hr_scope, may_see_programme, relation, require_relation
+from ..service.unit_of_work import CpdReads
 from . import catalogue_schemas as schemas
 
 programmes_blp = Blueprint("programmes", __name__, url_prefix="/programmes",
@@ -36,8 +37,8 @@ def _uow(principal: Principal):
     return context().uow(actor=principal.actor)
 
 
-def _repo() -> CpdRepository:
-    return CpdRepository(db_session())
+def _reads() -> CpdReads:
+    return CpdReads(db_session())
 
 
 def _fresh() -> None:
@@ -59,20 +60,7 @@ class Programmes(MethodView):
     @programmes_blp.response(200, schemas.ProgrammePageSchema)
     def get(self, args):
         """Programmes offered to the caller's academy (trust-wide and its own); HR also sees what they run."""
-        principal = authenticate()
-        scope = academy_scope(principal)
-        f = ProgrammeFilter(text=args.get("q"), kind=args.get("kind"), tag=args.get("tag"), npq=args.get("npq"),
-                            delivery_mode=args.get("delivery_mode"), min_cost=args.get("min_cost"),
-                            max_cost=args.get("max_cost"), academy_id=args.get("academy_id"),
-                            trust_wide=args.get("trust_wide"))
-        if scope is None:
-            f.include_inactive = args["include_inactive"]
-        elif scope:
-            f.academy_ids, f.include_inactive = scope, args["include_inactive"]
-        else:
-            require(not args["include_inactive"], "only HR lists programmes no longer offered")
-            f.available_to = principal.academy_id
-        items, total = _repo().programmes(f, page=args["page"], page_size=args["page_size"])
+        items, total = listings.programmes(_reads(), authenticate(), args)
         return {"items": items, "page": args["page"], "page_size": args["page_size"], "total": total}
 
     @programmes_blp.arguments(schemas.ProgrammeSchema)
@@ -85,7 +73,7 @@ class Programmes(MethodView):
 
 def _visible_programme(programme_id: uuid.UUID):
     principal = authenticate()
-    programme = _repo().programme(programme_id)
+    programme = _reads().catalogue.programme(programme_id)
     if programme is None or not may_see_programme(principal, programme):
         _missing("programme", programme_id)
     return programme
@@ -118,8 +106,8 @@ class ProgrammeActive(MethodView):
         return catalogue_commands.set_programme_active(_uow(principal), principal, programme_id, data["active"])
 
 
-def _cohort_view(repo: CpdRepository, cohorts: list) -> list[dict]:
-    places = repo.places([c.id for c in cohorts])
+def _cohort_view(reads: CpdReads, cohorts: list) -> list[dict]:
+    places = reads.catalogue.places([c.id for c in cohorts])
     return [{**{n: getattr(c, n) for n in ("id", "programme_id", "name", "starts_on", "ends_on", "capacity",
                                               "location")},
              **places[c.id], "places_left": max(c.capacity - places[c.id]["confirmed"], 0)} for c in cohorts]
@@ -131,8 +119,8 @@ class ProgrammeCohorts(MethodView):
     def get(self, programme_id: uuid.UUID):
         """The programme's cohorts with places left and how many are waiting."""
         _visible_programme(programme_id)
-        repo = _repo()
-        return _cohort_view(repo, repo.cohorts_of(programme_id))
+        reads = _reads()
+        return _cohort_view(reads, reads.catalogue.cohorts_of(programme_id))
 
     @programmes_blp.arguments(schemas.CohortSchema)
     @programmes_blp.response(201, schemas.CohortSchema)
@@ -142,27 +130,27 @@ class ProgrammeCohorts(MethodView):
         principal = authenticate()
         _visible_programme(programme_id)
         cohort = catalogue_commands.create_cohort(_uow(principal), principal, programme_id, data)
-        return _cohort_view(_repo(), [cohort])[0]
+        return _cohort_view(_reads(), [cohort])[0]
 
 
 # -- cohorts ------------------------------------------------------------------------------------
 
 def _visible_cohort(cohort_id: uuid.UUID):
-    repo = _repo()
-    cohort = repo.cohort(cohort_id) or _missing("cohort", cohort_id)
+    reads = _reads()
+    cohort = reads.catalogue.cohort(cohort_id) or _missing("cohort", cohort_id)
     try:
         _visible_programme(cohort.programme_id)
     except NotFound:
         _missing("cohort", cohort_id)
-    return repo, cohort
+    return reads, cohort
 
 
 @cohorts_blp.route("/<uuid:cohort_id>")
 class CohortResource(MethodView):
     @cohorts_blp.response(200, schemas.CohortSchema)
     def get(self, cohort_id: uuid.UUID):
-        repo, cohort = _visible_cohort(cohort_id)
-        return _cohort_view(repo, [cohort])[0]
+        reads, cohort = _visible_cohort(cohort_id)
+        return _cohort_view(reads, [cohort])[0]
 
     @cohorts_blp.arguments(schemas.CohortUpdateSchema)
     @cohorts_blp.response(200, schemas.CohortSchema)
@@ -173,20 +161,20 @@ class CohortResource(MethodView):
         _visible_cohort(cohort_id)
         catalogue_commands.update_cohort(_uow(principal), principal, cohort_id, changes)
         _fresh()
-        repo, cohort = _visible_cohort(cohort_id)
-        return _cohort_view(repo, [cohort])[0]
+        reads, cohort = _visible_cohort(cohort_id)
+        return _cohort_view(reads, [cohort])[0]
 
 
 # -- enrolments ---------------------------------------------------------------------------------
 
-def _enrolment_view(repo: CpdRepository, e) -> dict:
+def _enrolment_view(reads: CpdReads, e) -> dict:
     view = {n: getattr(e, n) for n in ("id", "cohort_id", "programme_id", "staff_id", "academy_id", "cost",
                                        "requested_on", "reason", "status", "manager_approved_by", "hr_approved_by",
                                        "decided_on", "decision_note", "attendance_percent", "completed_on",
                                        "impact_rating", "impact_notes")}
-    agreement = repo.agreement_for(e.id)
+    agreement = reads.agreements.for_enrolment(e.id)
     view["agreement_id"] = agreement.id if agreement else None
-    view["waiting_position"] = reports.waiting_position(repo, e)
+    view["waiting_position"] = reads.enrolments.waiting_position(e)
     return view
 
 
@@ -196,22 +184,9 @@ class Enrolments(MethodView):
     @enrolments_blp.response(200, schemas.EnrolmentPageSchema)
     def get(self, args):
         """Enrolments the caller may see: their own and their reports' (HR: their academy; trust HR: all)."""
-        principal = authenticate()
-        scope = academy_scope(principal)
-        f = EnrolmentFilter(staff_id=args.get("staff_id"), cohort_id=args.get("cohort_id"),
-                            programme_id=args.get("programme_id"), status=args.get("status"))
-        if scope is None or scope:
-            f.academy_ids = scope
-            if "academy_id" in args:
-                require(scope is None or args["academy_id"] in scope, "you can list enrolments in your own academy only")
-                f.academy_ids = [args["academy_id"]]
-        else:
-            f.visible_to = principal.staff_id
-            if "academy_id" in args:
-                f.academy_ids = [args["academy_id"]]
-        repo = _repo()
-        items, total = repo.enrolments(f, page=args["page"], page_size=args["page_size"])
-        return {"items": [_enrolment_view(repo, e) for e in items], "page": args["page"],
+        reads = _reads()
+        items, total = listings.enrolments(reads, authenticate(), args)
+        return {"items": [_enrolment_view(reads, e) for e in items], "page": args["page"],
                 "page_size": args["page_size"], "total": total}
 
     @enrolments_blp.arguments(schemas.EnrolmentRequestSchema)
@@ -227,27 +202,27 @@ class Enrolments(MethodView):
 
 def _visible_enrolment(enrolment_id: uuid.UUID):
     principal = authenticate()
-    repo = _repo()
-    e = repo.enrolment(enrolment_id) or _missing("enrolment", enrolment_id)
+    reads = _reads()
+    e = reads.enrolments.get(enrolment_id) or _missing("enrolment", enrolment_id)
     found = relation(principal, staff_id=e.staff_id, academy_id=e.academy_id,
-                     line_manager_id=repo.line_manager_of(e.staff_id))
+                     line_manager_id=reads.staff.line_manager_of(e.staff_id))
     require_relation(found, "participant", "manager", "hr", what="enrolment", record_id=enrolment_id,
                      doing="see this enrolment")
-    return repo, e
+    return reads, e
 
 
 def _after(enrolment_id: uuid.UUID) -> dict:
     _fresh()
-    repo, e = _visible_enrolment(enrolment_id)
-    return _enrolment_view(repo, e)
+    reads, e = _visible_enrolment(enrolment_id)
+    return _enrolment_view(reads, e)
 
 
 @enrolments_blp.route("/<uuid:enrolment_id>")
 class EnrolmentResource(MethodView):
     @enrolments_blp.response(200, schemas.EnrolmentSchema)
     def get(self, enrolment_id: uuid.UUID):
-        repo, e = _visible_enrolment(enrolment_id)
-        return _enrolment_view(repo, e)
+        reads, e = _visible_enrolment(enrolment_id)
+        return _enrolment_view(reads, e)
 
 
 def _step(name: str, schema, command, summary: str, *, args=lambda data: (), kwargs=lambda data: {}):
@@ -291,17 +266,12 @@ class Agreements(MethodView):
     @agreements_blp.response(200, schemas.AgreementSchema(many=True))
     def get(self):
         """The caller's own training agreements (HR: their academy's; trust HR: all)."""
-        principal = authenticate()
-        scope = academy_scope(principal)
-        if scope is None or scope:
-            return _repo().agreements(academy_ids=scope)
-        return _repo().agreements(staff_id=principal.staff_id)
+        return listings.agreements(_reads(), authenticate())
 
 
 def _visible_agreement(agreement_id: uuid.UUID):
     principal = authenticate()
-    repo = _repo()
-    agreement = repo.agreement(agreement_id) or _missing("training agreement", agreement_id)
+    agreement = _reads().agreements.get(agreement_id) or _missing("training agreement", agreement_id)
     # Agreements are the participant's and HR's: a line manager sees the enrolment, not the contract.
     found = relation(principal, staff_id=agreement.staff_id, academy_id=agreement.academy_id, line_manager_id=None)
     require_relation(found, "participant", "hr", what="training agreement", record_id=agreement_id,
@@ -336,7 +306,7 @@ class Settings(MethodView):
     def get(self):
         """The trust's thresholds and repayment schedule (anyone may read them before asking for CPD)."""
         authenticate()
-        return _repo().policy()
+        return _reads().catalogue.policy()
 
     @admin_blp.arguments(schemas.SettingsSchema)
     @admin_blp.response(200, schemas.SettingsSchema)
@@ -353,7 +323,7 @@ class Budgets(MethodView):
     def get(self, args):
         """CPD budgets for the academies the caller runs (HR)."""
         scope = hr_scope(authenticate(), "CPD budgets")
-        return _repo().budgets(scope, args.get("year_starting"))
+        return _reads().catalogue.budgets(scope, args.get("year_starting"))
 
 
 @admin_blp.route("/budgets/<uuid:academy_id>/<int:year_starting>")
@@ -376,7 +346,7 @@ class Spend(MethodView):
     @admin_blp.response(200, schemas.SpendSchema)
     def get(self, args):
         """Spend on confirmed and finished places per academy and per programme, against the year's budget (HR)."""
-        return reports.spend(_repo(), authenticate(), args["year_starting"])
+        return reports.spend(_reads().catalogue, authenticate(), args["year_starting"])
 
 
 BLUEPRINTS = [programmes_blp, cohorts_blp, enrolments_blp, agreements_blp, admin_blp]

@@ -3,7 +3,8 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from staffroom_shared.storable import Amount, Date, one_line
 
-from ..domain.model import NPQS, DeliveryMode, EnrolmentStatus, ProgrammeKind
+from ..domain.catalogue import NPQS, DeliveryMode, ProgrammeKind
+from ..domain.enrolments import EnrolmentStatus
 
 SHORT = [validate.Length(min=1, max=200), one_line]  # titles and names go into emails' subjects
 TEXT = validate.Length(max=4000)

@@ -8,12 +8,12 @@ from marshmallow import RAISE
 
 from staffroom_shared.web import Blueprint, ProblemSchema, context, db_session
 from staffroom_shared.auth import authenticate
-from staffroom_shared.authz import academy_scope, require
 from staffroom_shared.errors import NotFound
 from staffroom_shared.principal import Principal
 
-from ..domain.model import PlanItemStatus
+from ..domain.plans import PlanItemStatus
 from ..service import future_leaders, plans
+from ..service.unit_of_work import CpdReads
 from . import people_schemas as schemas
 
 plans_blp = Blueprint("plans", __name__, url_prefix="/plans", description="Personal development plans")
@@ -33,19 +33,22 @@ def _uow(principal: Principal):
 
 # -- plans --------------------------------------------------------------------------------------
 
+def _reads() -> CpdReads:
+    return CpdReads(db_session())
+
+
 def _plan_out(plan) -> dict:
-    session = db_session()
     return {"id": plan.id, "staff_id": plan.staff_id, "academy_id": plan.academy_id, "role": plan.role,
             "created_on": plan.created_on, "created_because": plan.created_because,
-            "staff_name": plans.names(session, [plan.staff_id]).get(plan.staff_id),
+            "staff_name": _reads().staff.names([plan.staff_id]).get(plan.staff_id),
             "items": sorted(plan.items, key=lambda i: (i.status != PlanItemStatus.SUGGESTED, i.title))}
 
 
 def _visible_plan(plan_id: uuid.UUID) -> dict:
     principal = authenticate()
-    session = db_session()
-    plan = plans.plan(session, plan_id)
-    plans.visible(session, principal, plan, plan_id)
+    reads = _reads()
+    plan = reads.plans.get(plan_id)
+    plans.visible(reads, principal, plan, plan_id)
     return _plan_out(plan)
 
 
@@ -55,11 +58,7 @@ class Plans(MethodView):
     @plans_blp.response(200, schemas.PlanSchema(many=True))
     def get(self, args):
         """Plans the caller may see: their own, their reports' (line manager), their academy's (HR; trust HR all)."""
-        principal = authenticate()
-        scope = academy_scope(principal)
-        if "academy_id" in args and scope is not None:
-            require(args["academy_id"] in scope, "you can list plans in your own academy only")
-        found = plans.visible_plans(db_session(), principal, academy_id=args.get("academy_id"),
+        found = plans.visible_plans(_reads(), authenticate(), academy_id=args.get("academy_id"),
                                     staff_id=args.get("staff_id"))
         return [_plan_out(p) for p in found]
 
@@ -70,7 +69,7 @@ class MyPlan(MethodView):
     def get(self):
         """The caller's own development plan."""
         principal = authenticate()
-        plan = plans.plan_of(db_session(), principal.staff_id) if principal.staff_id else None
+        plan = _reads().plans.of_staff(principal.staff_id) if principal.staff_id else None
         if plan is None:
             raise NotFound("you have no development plan yet; POST /plans/me starts one")
         return _plan_out(plan)
@@ -123,11 +122,11 @@ _item_step("complete", PlanItemStatus.DONE, "Mark an accepted item done.")
 # -- future leaders ---------------------------------------------------------------------------------
 
 def _nomination_out(nomination) -> dict:
-    session = db_session()
-    shadowing, secondments = future_leaders.pathway(session, nomination.id)
+    reads = _reads()
+    shadowing, secondments = future_leaders.pathway(reads, nomination.id)
     return {**{k: getattr(nomination, k) for k in ("id", "staff_id", "academy_id", "nominated_by", "nominated_on",
                                                     "reason", "status")},
-            "staff_name": plans.names(session, [nomination.staff_id]).get(nomination.staff_id),
+            "staff_name": reads.staff.names([nomination.staff_id]).get(nomination.staff_id),
             "shadowing": shadowing, "secondments": secondments}
 
 
@@ -138,11 +137,7 @@ class Nominations(MethodView):
     def get(self, args):
         """HR: their academy's future leaders (trust HR: all; ?academy_id= to narrow). Others: their own and
         those they nominated."""
-        principal = authenticate()
-        scope = academy_scope(principal)
-        if "academy_id" in args and scope:
-            require(args["academy_id"] in scope, "you can list future leaders in your own academy only")
-        found = future_leaders.nominations(db_session(), principal, academy_id=args.get("academy_id"),
+        found = future_leaders.nominations(_reads(), authenticate(), academy_id=args.get("academy_id"),
                                            status=args.get("status"))
         return [_nomination_out(n) for n in found]
 
@@ -160,7 +155,7 @@ class Nominations(MethodView):
 class NominationResource(MethodView):
     @leaders_blp.response(200, schemas.NominationSchema)
     def get(self, nomination_id: uuid.UUID):
-        nomination, _ = future_leaders.visible_nomination(db_session(), authenticate(), nomination_id)
+        nomination, _ = future_leaders.visible_nomination(_reads(), authenticate(), nomination_id)
         return _nomination_out(nomination)
 
 
@@ -193,7 +188,7 @@ class Secondments(MethodView):
     @secondments_blp.response(200, schemas.SecondmentSchema(many=True))
     def get(self, args):
         """HR: secondments from or to their academy (trust HR: all). Others: their own."""
-        return future_leaders.secondments(db_session(), authenticate(), academy_id=args.get("academy_id"),
+        return future_leaders.secondments(_reads(), authenticate(), academy_id=args.get("academy_id"),
                                           status=args.get("status"))
 
     @secondments_blp.arguments(schemas.SecondmentSchema)
@@ -209,13 +204,7 @@ class Secondments(MethodView):
 class SecondmentResource(MethodView):
     @secondments_blp.response(200, schemas.SecondmentSchema)
     def get(self, secondment_id: uuid.UUID):
-        principal = authenticate()
-        from ..domain.model import Secondment
-
-        secondment = db_session().get(Secondment, secondment_id)
-        if secondment is None or not future_leaders.may_see_secondment(principal, secondment):
-            raise NotFound(f"there is no secondment with id {secondment_id}")
-        return secondment
+        return future_leaders.visible_secondment(_reads(), authenticate(), secondment_id)
 
 
 @secondments_blp.route("/<uuid:secondment_id>/cancel")

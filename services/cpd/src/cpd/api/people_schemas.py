@@ -2,7 +2,8 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 from staffroom_shared.storable import Amount, Date
 
-from ..domain.model import NominationStatus, PlanItemSource, PlanItemStatus, SecondmentStatus
+from ..domain.future_leaders import NominationStatus, SecondmentStatus
+from ..domain.plans import PlanItemSource, PlanItemStatus
 
 TEXT = validate.Length(min=1, max=4000)
 TITLE = validate.Length(min=1, max=300)

@@ -16,7 +16,7 @@ from staffroom_shared import retention
 from staffroom_shared.runner import DAY, daily_loop, main_scheduler
 
 from ..service.retention import RECORDS
-from ..service.scheduler import run_daily
+from ..service.daily_job import run_daily
 
 log = logging.getLogger(__name__)
 

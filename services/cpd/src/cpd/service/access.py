@@ -7,7 +7,7 @@ from staffroom_shared.authz import academy_scope, can_manage_academy, require
 from staffroom_shared.errors import NotFound
 from staffroom_shared.principal import Principal
 
-from ..domain.model import Programme
+from ..domain.catalogue import Programme
 
 _WHO = {"participant": "participant", "manager": "line manager", "hr": "academy's HR"}
 

@@ -4,19 +4,18 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
-from sqlalchemy import insert, update
-
 from staffroom_shared.authz import can_manage_academy, require, require_role
 from staffroom_shared.errors import Conflict, NotFound
-from staffroom_shared.uow import UnitOfWork
 from staffroom_shared.principal import Principal
 
-from ..adapters.orm import budgets, settings
-from ..adapters.repository import CpdRepository
-from ..domain.model import Cohort, CpdError, EnrolmentStatus, Policy, Programme, check_schedule
+from ..domain.agreements import check_schedule
+from ..domain.catalogue import Cohort, Policy, Programme
+from ..domain.enrolments import EnrolmentStatus
+from ..domain.errors import CpdError
 from .access import may_manage_programme
 from .enrolments import allocate_places, locked_cohort
 from .errors import rule_broken
+from .unit_of_work import CpdUnitOfWork
 
 PROGRAMME_FIELDS = ("title", "kind", "provider", "delivery_mode", "cost", "description", "duration", "tags", "npq",
                     "levy_funded", "off_the_job_percent", "requires_approval")
@@ -28,30 +27,30 @@ def _may_run(principal: Principal, academy_id: uuid.UUID | None) -> None:
             else "only HR for this academy (or trust HR) runs its programmes")
 
 
-def _programme(repo: CpdRepository, principal: Principal, programme_id: uuid.UUID) -> Programme:
-    programme = repo.programme(programme_id)
+def _programme(uow: CpdUnitOfWork, principal: Principal, programme_id: uuid.UUID) -> Programme:
+    programme = uow.catalogue.programme(programme_id)
     if programme is None:
         raise NotFound(f"there is no programme with id {programme_id}")
     _may_run(principal, programme.academy_id)
     return programme
 
 
-def create_programme(uow: UnitOfWork, principal: Principal, data: dict) -> Programme:
+def create_programme(uow: CpdUnitOfWork, principal: Principal, data: dict) -> Programme:
     _may_run(principal, data.get("academy_id"))
     with uow:
         try:
             programme = Programme(**data)
         except CpdError as exc:
             raise rule_broken(exc) from None
-        uow.session.add(programme)
+        uow.catalogue.add_programme(programme)
         uow.audit("programme.created", "programme", programme.id, data)
         uow.commit()
         return programme
 
 
-def update_programme(uow: UnitOfWork, principal: Principal, programme_id: uuid.UUID, changes: dict) -> Programme:
+def update_programme(uow: CpdUnitOfWork, principal: Principal, programme_id: uuid.UUID, changes: dict) -> Programme:
     with uow:
-        programme = _programme(CpdRepository(uow.session), principal, programme_id)
+        programme = _programme(uow, principal, programme_id)
         before = {n: getattr(programme, n) for n in changes}
         try:
             for name, value in changes.items():
@@ -65,10 +64,10 @@ def update_programme(uow: UnitOfWork, principal: Principal, programme_id: uuid.U
         return programme
 
 
-def set_programme_active(uow: UnitOfWork, principal: Principal, programme_id: uuid.UUID, active: bool) -> Programme:
+def set_programme_active(uow: CpdUnitOfWork, principal: Principal, programme_id: uuid.UUID, active: bool) -> Programme:
     """Deactivate (no new requests; existing enrolments carry on) or offer again."""
     with uow:
-        programme = _programme(CpdRepository(uow.session), principal, programme_id)
+        programme = _programme(uow, principal, programme_id)
         if programme.active == active:  # a second click on the same button: said in the words of the page
             raise Conflict(f"'{programme.title}' is already {'offered' if active else 'no longer offered'}")
         programme.active = active
@@ -78,30 +77,29 @@ def set_programme_active(uow: UnitOfWork, principal: Principal, programme_id: uu
         return programme
 
 
-def create_cohort(uow: UnitOfWork, principal: Principal, programme_id: uuid.UUID, data: dict) -> Cohort:
+def create_cohort(uow: CpdUnitOfWork, principal: Principal, programme_id: uuid.UUID, data: dict) -> Cohort:
     with uow:
-        programme = _programme(CpdRepository(uow.session), principal, programme_id)
+        programme = _programme(uow, principal, programme_id)
         if not programme.active:
             raise Conflict(f"'{programme.title}' is no longer offered; offer it again before adding dates")
         try:
             cohort = Cohort(programme_id=programme.id, **data)
         except CpdError as exc:
             raise rule_broken(exc) from None
-        uow.session.add(cohort)
+        uow.catalogue.add_cohort(cohort)
         uow.audit("cohort.created", "cohort", cohort.id, {"programme_id": programme.id, **data})
         uow.commit()
         return cohort
 
 
-def update_cohort(uow: UnitOfWork, principal: Principal, cohort_id: uuid.UUID, changes: dict) -> Cohort:
+def update_cohort(uow: CpdUnitOfWork, principal: Principal, cohort_id: uuid.UUID, changes: dict) -> Cohort:
     """Rename, move dates or change capacity; more places go to those waiting, in order."""
     with uow:
-        repo = CpdRepository(uow.session)
-        cohort, seq = locked_cohort(repo, cohort_id)
-        programme = _programme(repo, principal, cohort.programme_id)
+        cohort, seq = locked_cohort(uow, cohort_id)
+        programme = _programme(uow, principal, cohort.programme_id)
         before = {n: getattr(cohort, n) for n in changes}
         if "capacity" in changes:
-            taken = sum(1 for e in repo.in_cohort(cohort.id, cohort.capacity) if e.status == EnrolmentStatus.CONFIRMED)
+            taken = sum(1 for e in uow.enrolments.in_cohort(cohort.id, cohort.capacity) if e.status == EnrolmentStatus.CONFIRMED)
             if changes["capacity"] < taken:
                 raise Conflict(f"cohort {cohort_id} has {taken} confirmed places; capacity cannot go below that "
                                f"(withdraw places first)")
@@ -111,7 +109,7 @@ def update_cohort(uow: UnitOfWork, principal: Principal, cohort_id: uuid.UUID, c
             cohort.__post_init__()
         except CpdError as exc:
             raise rule_broken(exc) from None
-        promoted = allocate_places(uow, repo, cohort, programme, seq)
+        promoted = allocate_places(uow, cohort, programme, seq)
         detail = {n: [before[n], getattr(cohort, n)] for n in changes if before[n] != getattr(cohort, n)}
         if promoted:
             detail["promoted"] = [e.id for e in promoted]
@@ -120,38 +118,31 @@ def update_cohort(uow: UnitOfWork, principal: Principal, cohort_id: uuid.UUID, c
         return cohort
 
 
-def update_settings(uow: UnitOfWork, principal: Principal, data: dict) -> Policy:
+def update_settings(uow: CpdUnitOfWork, principal: Principal, data: dict) -> Policy:
     require_role(principal, "trust_hr")
     try:
         check_schedule(data["repayment_schedule"])
     except CpdError as exc:
         raise rule_broken(exc) from None
     with uow:
-        repo = CpdRepository(uow.session)
-        before = repo.policy()
+        before = uow.catalogue.policy()
         values = {"approval_threshold": data["approval_threshold"], "agreement_threshold": data["agreement_threshold"],
                   "repayment_schedule": [list(band) for band in data["repayment_schedule"]]}
-        if uow.session.execute(update(settings).where(settings.c.id == 1).values(**values)).rowcount == 0:
-            uow.session.execute(insert(settings).values(id=1, **values))
+        uow.catalogue.save_policy(**values)
         uow.audit("settings.updated", "settings", 1, {
             "approval_threshold": [before.approval_threshold, values["approval_threshold"]],
             "agreement_threshold": [before.agreement_threshold, values["agreement_threshold"]],
             "repayment_schedule": [[list(b) for b in before.repayment_schedule], values["repayment_schedule"]]})
         uow.commit()
-        return CpdRepository(uow.session).policy()
+        return uow.catalogue.policy()
 
 
-def set_budget(uow: UnitOfWork, principal: Principal, academy_id: uuid.UUID, year_starting: int,
+def set_budget(uow: CpdUnitOfWork, principal: Principal, academy_id: uuid.UUID, year_starting: int,
                amount: Decimal) -> dict:
     require(can_manage_academy(principal, academy_id), "only HR for this academy (or trust HR) sets its CPD budget")
     with uow:
-        repo = CpdRepository(uow.session)
-        before = repo.budget(academy_id, year_starting)
-        if before is None:
-            uow.session.execute(insert(budgets).values(academy_id=academy_id, year_starting=year_starting, amount=amount))
-        else:
-            uow.session.execute(update(budgets).where(budgets.c.academy_id == academy_id,
-                                                      budgets.c.year_starting == year_starting).values(amount=amount))
+        before = uow.catalogue.budget(academy_id, year_starting)
+        uow.catalogue.set_budget(academy_id, year_starting, amount, new=before is None)
         uow.audit("budget.set", "budget", f"{academy_id}/{year_starting}", {"amount": [before, amount]})
         uow.commit()
         return {"academy_id": academy_id, "year_starting": year_starting, "amount": amount}

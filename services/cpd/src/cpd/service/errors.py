@@ -1,7 +1,7 @@
 """Domain errors as the HTTP problems a client can act on."""
 from staffroom_shared.errors import Conflict, Forbidden, Unprocessable
 
-from ..domain.model import CpdError, IllegalTransition, NotAllowed
+from ..domain.errors import CpdError, IllegalTransition, NotAllowed
 
 
 def rule_broken(exc: CpdError) -> Exception:

@@ -4,18 +4,14 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
-
 from staffroom_shared.authz import academy_scope, can_manage_academy, require
 from staffroom_shared.errors import Conflict, NotFound, Unprocessable
-from staffroom_shared.uow import UnitOfWork
 from staffroom_shared.principal import Principal
 
-from ..domain.model import CpdError, Nomination, NominationStatus, Secondment, SecondmentStatus, Shadowing
-from .plans import academy_known, person, rule_broken
-
-OPEN_NOMINATION = (NominationStatus.NOMINATED, NominationStatus.ACCEPTED)
+from ..domain.errors import CpdError
+from ..domain.future_leaders import Nomination, Secondment, SecondmentStatus, Shadowing
+from .errors import rule_broken
+from .unit_of_work import CpdReads, CpdUnitOfWork
 
 
 def _unprocessable(field: str, detail: str) -> Unprocessable:
@@ -24,7 +20,7 @@ def _unprocessable(field: str, detail: str) -> Unprocessable:
 
 # -- reading ---------------------------------------------------------------------------------------
 
-def nomination_relation(session: Session, principal: Principal, nomination: Nomination) -> set[str]:
+def nomination_relation(reads: CpdReads | CpdUnitOfWork, principal: Principal, nomination: Nomination) -> set[str]:
     """'nominee', 'nominator', 'line_manager', 'hr'."""
     found = set()
     if principal.staff_id is not None:
@@ -32,7 +28,7 @@ def nomination_relation(session: Session, principal: Principal, nomination: Nomi
             found.add("nominee")
         if principal.staff_id == nomination.nominated_by:
             found.add("nominator")
-        who = person(session, nomination.staff_id)
+        who = reads.staff.person(nomination.staff_id)
         if who is not None and who.line_manager_id == principal.staff_id:
             found.add("line_manager")
     if can_manage_academy(principal, nomination.academy_id) and "nominee" not in found:
@@ -40,59 +36,39 @@ def nomination_relation(session: Session, principal: Principal, nomination: Nomi
     return found
 
 
-def visible_nomination(session: Session, principal: Principal, nomination_id: uuid.UUID, *,
+def visible_nomination(reads: CpdReads | CpdUnitOfWork, principal: Principal, nomination_id: uuid.UUID, *,
                        for_update: bool = False) -> tuple[Nomination, set[str]]:
-    nomination = session.get(Nomination, nomination_id, with_for_update=for_update or None)
-    found = nomination_relation(session, principal, nomination) if nomination else set()
+    nomination = reads.nominations.get(nomination_id, for_update=for_update)
+    found = nomination_relation(reads, principal, nomination) if nomination else set()
     if not found:
         raise NotFound(f"there is no future-leader nomination with id {nomination_id}")
     return nomination, found
 
 
-def nominations(session: Session, principal: Principal, *, academy_id=None, status=None) -> list[Nomination]:
-    """HR: their academy's future leaders (trust HR: all). Others: their own, and those they nominated."""
-    query = select(Nomination)
+def nominations(reads: CpdReads, principal: Principal, *, academy_id=None, status=None) -> list[Nomination]:
+    """HR: their academy's future leaders (trust HR: all; narrowed to one of their own academies). Others: their
+    own, and those they nominated."""
     scope = academy_scope(principal)
-    if scope is None:
-        pass
-    elif scope:
-        query = query.where(Nomination.academy_id.in_(scope))
-    elif principal.staff_id is not None:
-        query = query.where(or_(Nomination.staff_id == principal.staff_id, Nomination.nominated_by == principal.staff_id))
-    else:
-        return []
-    if academy_id is not None:
-        query = query.where(Nomination.academy_id == academy_id)
-    if status is not None:
-        query = query.where(Nomination.status == status)
-    return list(session.scalars(query.order_by(Nomination.academy_id, Nomination.nominated_on.desc(), Nomination.id)))
+    if academy_id is not None and scope:
+        require(academy_id in scope, "you can list future leaders in your own academy only")
+    return reads.nominations.visible(scope, principal.staff_id, academy_id=academy_id, status=status)
 
 
-def pathway(session: Session, nomination_id: uuid.UUID) -> tuple[list[Shadowing], list[Secondment]]:
-    shadowings = session.scalars(select(Shadowing).where(Shadowing.nomination_id == nomination_id)
-                                 .order_by(Shadowing.starts_on))
-    secondments = session.scalars(select(Secondment).where(Secondment.nomination_id == nomination_id)
-                                  .order_by(Secondment.starts_on))
-    return list(shadowings), list(secondments)
+def pathway(reads: CpdReads, nomination_id: uuid.UUID) -> tuple[list[Shadowing], list[Secondment]]:
+    return reads.nominations.pathway(nomination_id)
 
 
-def secondments(session: Session, principal: Principal, *, academy_id=None, status=None) -> list[Secondment]:
+def secondments(reads: CpdReads, principal: Principal, *, academy_id=None, status=None) -> list[Secondment]:
     """HR: secondments from or to their academy (trust HR: all); others: their own."""
-    query = select(Secondment)
-    scope = academy_scope(principal)
-    if scope is None:
-        pass
-    elif scope:
-        query = query.where(or_(Secondment.home_academy_id.in_(scope), Secondment.host_academy_id.in_(scope)))
-    elif principal.staff_id is not None:
-        query = query.where(Secondment.staff_id == principal.staff_id)
-    else:
-        return []
-    if academy_id is not None:
-        query = query.where(or_(Secondment.home_academy_id == academy_id, Secondment.host_academy_id == academy_id))
-    if status is not None:
-        query = query.where(Secondment.status == status)
-    return list(session.scalars(query.order_by(Secondment.starts_on, Secondment.id)))
+    return reads.secondments.visible(academy_scope(principal), principal.staff_id, academy_id=academy_id,
+                                     status=status)
+
+
+def visible_secondment(reads: CpdReads, principal: Principal, secondment_id: uuid.UUID) -> Secondment:
+    secondment = reads.secondments.get(secondment_id)
+    if secondment is None or not may_see_secondment(principal, secondment):
+        raise NotFound(f"there is no secondment with id {secondment_id}")
+    return secondment
 
 
 def may_see_secondment(principal: Principal, secondment: Secondment) -> bool:
@@ -102,41 +78,34 @@ def may_see_secondment(principal: Principal, secondment: Secondment) -> bool:
 
 # -- commands --------------------------------------------------------------------------------------
 
-def nominate(uow: UnitOfWork, principal: Principal, data: dict, today: date | None = None) -> Nomination:
+def nominate(uow: CpdUnitOfWork, principal: Principal, data: dict, today: date | None = None) -> Nomination:
     """The nominee's line manager, or HR for their academy, nominates; the nominee is told (event)."""
     today = today or date.today()
     with uow:
-        nominee = person(uow.session, data["staff_id"])
+        nominee = uow.staff.person(data["staff_id"])
         if nominee is None or not nominee.in_post_on(today):
             why = "is not a member of staff" if nominee is None else f"left on {nominee.leaving_date}"
             raise _unprocessable("staff_id", f"{data['staff_id']} {why}; nominate a current member of staff")
         is_manager = principal.staff_id is not None and nominee.line_manager_id == principal.staff_id
         require(is_manager or can_manage_academy(principal, nominee.academy_id),
                 f"only {nominee.name}'s line manager or their academy's HR can nominate them as a future leader")
-        open_ = uow.session.scalars(select(Nomination).where(
-            Nomination.staff_id == nominee.staff_id, Nomination.status.in_(OPEN_NOMINATION))).first()
+        open_ = uow.nominations.open_for(nominee.staff_id)
         if open_ is not None:
             raise Conflict(f"{nominee.name} is already a future leader ({open_.status.value}, nomination {open_.id})")
         nominated_by = principal.staff_id or uuid.UUID(int=0)
         try:
-            nomination = Nomination(staff_id=nominee.staff_id, academy_id=nominee.academy_id,
-                                    nominated_by=nominated_by, nominated_on=today, reason=data["reason"])
+            nomination = uow.nominations.add(Nomination.nominate(nominee, nominated_by, today, data["reason"]))
         except CpdError as exc:
             raise rule_broken(exc) from None
-        uow.session.add(nomination)
-        uow.session.flush()
-        uow.emit("cpd.future_leader_nominated", {
-            "nomination_id": nomination.id, "staff_id": nomination.staff_id, "academy_id": nomination.academy_id,
-            "nominated_by": nomination.nominated_by, "nominated_on": today}, academy_id=nomination.academy_id)
         uow.audit("nominate_future_leader", "nomination", nomination.id,
                   {"staff_id": nominee.staff_id, "reason": data["reason"]})
         uow.commit()
         return nomination
 
 
-def respond(uow: UnitOfWork, principal: Principal, nomination_id: uuid.UUID, accept: bool) -> Nomination:
+def respond(uow: CpdUnitOfWork, principal: Principal, nomination_id: uuid.UUID, accept: bool) -> Nomination:
     with uow:
-        nomination, _found = visible_nomination(uow.session, principal, nomination_id, for_update=True)
+        nomination, _found = visible_nomination(uow, principal, nomination_id, for_update=True)
         try:
             nomination.respond(principal.staff_id, accept)
         except CpdError as exc:
@@ -147,47 +116,40 @@ def respond(uow: UnitOfWork, principal: Principal, nomination_id: uuid.UUID, acc
         return nomination
 
 
-def _accepted(uow: UnitOfWork, principal: Principal, nomination_id: uuid.UUID, doing: str) -> Nomination:
-    nomination, found = visible_nomination(uow.session, principal, nomination_id, for_update=True)
+def _accepted(uow: CpdUnitOfWork, principal: Principal, nomination_id: uuid.UUID, doing: str) -> Nomination:
+    nomination, found = visible_nomination(uow, principal, nomination_id, for_update=True)
     require("hr" in found, f"only HR can {doing}")
-    if nomination.status != NominationStatus.ACCEPTED:
-        raise Conflict(f"to {doing} the nominee must first accept the nomination "
-                       f"(nomination {nomination.id} is '{nomination.status.value}')")
+    try:
+        nomination.must_be_accepted(doing)
+    except CpdError as exc:
+        raise rule_broken(exc) from None
     return nomination
 
 
-def arrange_shadowing(uow: UnitOfWork, principal: Principal, nomination_id: uuid.UUID, data: dict,
+def arrange_shadowing(uow: CpdUnitOfWork, principal: Principal, nomination_id: uuid.UUID, data: dict,
                       today: date | None = None) -> Shadowing:
     today = today or date.today()
     with uow:
         nomination = _accepted(uow, principal, nomination_id, "arrange a shadowing placement")
-        host = person(uow.session, data["host_staff_id"])
+        host = uow.staff.person(data["host_staff_id"])
         if host is None or not host.in_post_on(data["starts_on"]):
             why = "is not a member of staff" if host is None else f"leaves on {host.leaving_date}"
             raise _unprocessable("host_staff_id", f"{data['host_staff_id']} {why}; choose a host in post")
         try:
-            placement = Shadowing(nomination_id=nomination.id, staff_id=nomination.staff_id,
-                                  host_staff_id=host.staff_id, host_academy_id=host.academy_id,
-                                  starts_on=data["starts_on"], ends_on=data["ends_on"], focus=data["focus"])
+            placement = uow.nominations.add_shadowing(nomination.arrange_shadowing(
+                host, starts_on=data["starts_on"], ends_on=data["ends_on"], focus=data["focus"]))
         except CpdError as exc:
             raise rule_broken(exc) from None
-        uow.session.add(placement)
-        uow.session.flush()
-        uow.emit("cpd.shadowing_arranged", {
-            "shadowing_id": placement.id, "staff_id": placement.staff_id, "academy_id": nomination.academy_id,
-            "host_staff_id": placement.host_staff_id, "host_academy_id": placement.host_academy_id,
-            "starts_on": placement.starts_on, "ends_on": placement.ends_on, "focus": placement.focus},
-            academy_id=nomination.academy_id)
         uow.audit("arrange_shadowing", "nomination", nomination.id, {"shadowing": {"id": placement.id, **data}})
         uow.commit()
         return placement
 
 
-def arrange_secondment(uow: UnitOfWork, principal: Principal, data: dict, today: date | None = None) -> Secondment:
+def arrange_secondment(uow: CpdUnitOfWork, principal: Principal, data: dict, today: date | None = None) -> Secondment:
     """HR for the home academy (trust HR: any) arranges a fixed-term secondment; it starts on its date."""
     today = today or date.today()
     with uow:
-        secondee = person(uow.session, data["staff_id"])
+        secondee = uow.staff.person(data["staff_id"])
         if secondee is None or not secondee.in_post_on(today):
             why = "is not a member of staff" if secondee is None else f"left on {secondee.leaving_date}"
             raise _unprocessable("staff_id", f"{data['staff_id']} {why}; second a current member of staff")
@@ -198,9 +160,9 @@ def arrange_secondment(uow: UnitOfWork, principal: Principal, data: dict, today:
             nomination = _accepted(uow, principal, nomination_id, "arrange a secondment")
             if nomination.staff_id != secondee.staff_id:
                 raise _unprocessable("nomination_id", f"nomination {nomination_id} is for someone else")
-        if not academy_known(uow.session, data["host_academy_id"]):
+        if not uow.staff.academy_known(data["host_academy_id"]):
             raise _unprocessable("host_academy_id", f"{data['host_academy_id']} is not an academy in the trust")
-        if secondee.leaving_date is not None and data["ends_on"] >= secondee.leaving_date:
+        if not secondee.in_post_on(data["ends_on"]):
             raise _unprocessable("ends_on", f"{secondee.name} leaves on {secondee.leaving_date}, before the "
                                             f"secondment would end ({data['ends_on']})")
         try:
@@ -209,18 +171,17 @@ def arrange_secondment(uow: UnitOfWork, principal: Principal, data: dict, today:
                 host_academy_id=data["host_academy_id"], post=data["post"], starts_on=data["starts_on"],
                 ends_on=data["ends_on"], substantive_post_kept=data["substantive_post_kept"],
                 recharge_amount=data["recharge_amount"])
+            uow.secondments.add(secondment)
         except CpdError as exc:
             raise rule_broken(exc) from None
-        uow.session.add(secondment)
-        uow.session.flush()
         uow.audit("arrange_secondment", "secondment", secondment.id, data)
         uow.commit()
         return secondment
 
 
-def cancel_secondment(uow: UnitOfWork, principal: Principal, secondment_id: uuid.UUID) -> Secondment:
+def cancel_secondment(uow: CpdUnitOfWork, principal: Principal, secondment_id: uuid.UUID) -> Secondment:
     with uow:
-        secondment = uow.session.get(Secondment, secondment_id, with_for_update=True)
+        secondment = uow.secondments.get(secondment_id, for_update=True)
         if secondment is None or not may_see_secondment(principal, secondment):
             raise NotFound(f"there is no secondment with id {secondment_id}")
         require(can_manage_academy(principal, secondment.home_academy_id) and principal.staff_id != secondment.staff_id,
@@ -232,9 +193,3 @@ def cancel_secondment(uow: UnitOfWork, principal: Principal, secondment_id: uuid
         uow.audit("cancel_secondment", "secondment", secondment.id, {"status": SecondmentStatus.CANCELLED.value})
         uow.commit()
         return secondment
-
-
-def secondment_payload(s: Secondment) -> dict:
-    return {"secondment_id": s.id, "staff_id": s.staff_id, "home_academy_id": s.home_academy_id,
-            "host_academy_id": s.host_academy_id, "post": s.post, "starts_on": s.starts_on, "ends_on": s.ends_on,
-            "substantive_post_kept": s.substantive_post_kept, "recharge_amount": s.recharge_amount}

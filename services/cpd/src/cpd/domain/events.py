@@ -1,0 +1,160 @@
+"""What happens in CPD, in the domain's words: each is recorded by the aggregate whose rule made it happen, and
+published through its contract (service.unit_of_work.CONTRACTS) when the unit of work commits.
+
+Events about an enrolment carry what the people told of it need to read it: the enrolment, who, which academy,
+the programme (id and title), the cohort and the cost (`Enrolment.about(programme)`)."""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from staffroom_shared.domain import DomainEvent
+
+from .values import Approval
+
+
+@dataclass(frozen=True)
+class AboutAnEnrolment(DomainEvent):
+    enrolment_id: uuid.UUID
+    staff_id: uuid.UUID
+    academy_id: uuid.UUID
+    programme_id: uuid.UUID
+    programme_title: str | None
+    cohort_id: uuid.UUID
+    cost: Decimal
+
+
+@dataclass(frozen=True)
+class EnrolmentRequested(AboutAnEnrolment):
+    line_manager_id: uuid.UUID | None
+    needs_hr_approval: bool
+
+
+@dataclass(frozen=True)
+class EnrolmentApproved(AboutAnEnrolment):
+    approved_by: uuid.UUID | None
+    stage: str  # "line_manager", "hr" or "automatic"
+    status: str  # where the approval left the enrolment, places given
+
+
+@dataclass(frozen=True)
+class EnrolmentDeclined(AboutAnEnrolment):
+    declined_by: uuid.UUID | None
+    note: str
+
+
+@dataclass(frozen=True)
+class PlaceConfirmed(AboutAnEnrolment):
+    starts_on: date
+    from_waiting_list: bool
+    programme_kind: str | None
+    approval: Approval | None = None  # the approval that has just given this place, if one did
+
+
+@dataclass(frozen=True)
+class JoinedWaitingList(AboutAnEnrolment):
+    position: int  # 1 for the next in line
+
+
+@dataclass(frozen=True)
+class AgreementRequired(AboutAnEnrolment):
+    agreement_id: uuid.UUID
+
+
+@dataclass(frozen=True)
+class AgreementSigned(AboutAnEnrolment):
+    agreement_id: uuid.UUID
+    signed_on: date
+    schedule: list
+    agreement_academy_id: uuid.UUID  # the academy the agreement is with (the envelope's)
+
+
+@dataclass(frozen=True)
+class ClawbackDue(AboutAnEnrolment):
+    agreement_id: uuid.UUID
+    amount: Decimal
+    percent: int
+    left_on: date
+    completed_on: date | None
+    agreement_academy_id: uuid.UUID
+
+
+@dataclass(frozen=True)
+class ProgrammeCompleted(DomainEvent):
+    enrolment_id: uuid.UUID
+    staff_id: uuid.UUID
+    academy_id: uuid.UUID
+    programme_id: uuid.UUID
+    programme_title: str | None
+    category: str | None  # the programme's kind
+    appraisal_training: bool
+    completed_on: date
+
+
+@dataclass(frozen=True)
+class PlanCreated(DomainEvent):
+    plan_id: uuid.UUID
+    staff_id: uuid.UUID
+    academy_id: uuid.UUID
+    role: str
+    reason: str  # "joined", "promoted", "requested"
+    created_on: date
+    induction_suggested: bool
+
+
+@dataclass(frozen=True)
+class PlanItemSuggested(DomainEvent):
+    plan_id: uuid.UUID
+    item_id: uuid.UUID
+    staff_id: uuid.UUID
+    academy_id: uuid.UUID
+    title: str
+    source: str
+    programme_id: uuid.UUID | None
+    development_need_id: uuid.UUID | None
+
+
+@dataclass(frozen=True)
+class FutureLeaderNominated(DomainEvent):
+    nomination_id: uuid.UUID
+    staff_id: uuid.UUID
+    academy_id: uuid.UUID
+    nominated_by: uuid.UUID
+    nominated_on: date
+
+
+@dataclass(frozen=True)
+class ShadowingArranged(DomainEvent):
+    shadowing_id: uuid.UUID
+    staff_id: uuid.UUID
+    academy_id: uuid.UUID  # the future leader's (the nomination's)
+    host_staff_id: uuid.UUID
+    host_academy_id: uuid.UUID
+    starts_on: date
+    ends_on: date
+    focus: str
+
+
+@dataclass(frozen=True)
+class AboutASecondment(DomainEvent):
+    secondment_id: uuid.UUID
+    staff_id: uuid.UUID
+    home_academy_id: uuid.UUID
+    host_academy_id: uuid.UUID
+    post: str
+    starts_on: date
+    ends_on: date
+    substantive_post_kept: bool
+    recharge_amount: Decimal
+
+
+@dataclass(frozen=True)
+class SecondmentStarted(AboutASecondment):
+    pass
+
+
+@dataclass(frozen=True)
+class SecondmentEnded(AboutASecondment):
+    pass

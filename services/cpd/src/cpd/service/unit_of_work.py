@@ -1,0 +1,87 @@
+"""CPD's unit of work: its repositories (`uow.catalogue`, `uow.enrolments`, ...) and the one table from its domain
+events to the versioned contracts they are published as. `CpdReads` holds the same repositories for the API's reads."""
+from __future__ import annotations
+
+from dataclasses import fields
+
+from staffroom_shared.uow import Contract, UnitOfWork
+
+from ..adapters.catalogue import Catalogue
+from ..adapters.enrolments import Agreements, Enrolments
+from ..adapters.future_leaders import Nominations, Secondments
+from ..adapters.plans import Plans
+from ..adapters.staff_copy import StaffCopy
+from ..domain import events
+
+
+def _facts(event, *, leave_out=()) -> dict:
+    return {f.name: getattr(event, f.name) for f in fields(event) if f.name not in leave_out}
+
+
+def _place_confirmed(event: events.PlaceConfirmed) -> dict:
+    """Says who approved the place only when an approval has just given it."""
+    payload = _facts(event, leave_out=("approval",))
+    if event.approval is not None:
+        payload.update(approved_by=event.approval.approved_by, approval_stage=event.approval.stage)
+    return payload
+
+
+def _with_the_agreement(event) -> dict:
+    return _facts(event, leave_out=("agreement_academy_id",))
+
+
+def _the_agreements_academy(event):
+    return event.agreement_academy_id
+
+
+def _home_academy(event: events.AboutASecondment):
+    return event.home_academy_id
+
+
+CONTRACTS = {
+    events.EnrolmentRequested: Contract("cpd.enrolment_requested"),
+    events.EnrolmentApproved: Contract("cpd.enrolment_approved"),
+    events.EnrolmentDeclined: Contract("cpd.enrolment_declined"),
+    events.PlaceConfirmed: Contract("cpd.enrolled", payload=_place_confirmed),
+    events.JoinedWaitingList: Contract("cpd.waitlisted"),
+    events.AgreementRequired: Contract("cpd.agreement_required"),
+    events.AgreementSigned: Contract("cpd.agreement_signed", payload=_with_the_agreement,
+                                     academy=_the_agreements_academy),
+    events.ClawbackDue: Contract("cpd.clawback_due", payload=_with_the_agreement, academy=_the_agreements_academy),
+    events.ProgrammeCompleted: Contract("cpd.completed"),
+    events.PlanCreated: Contract("cpd.plan_created"),
+    events.PlanItemSuggested: Contract("cpd.plan_item_suggested"),
+    events.FutureLeaderNominated: Contract("cpd.future_leader_nominated"),
+    events.ShadowingArranged: Contract("cpd.shadowing_arranged"),
+    events.SecondmentStarted: Contract("cpd.secondment_started", academy=_home_academy),
+    events.SecondmentEnded: Contract("cpd.secondment_ended", academy=_home_academy),
+}
+
+
+class CpdRepositories:
+    """CPD's repositories, all on one session."""
+
+    def _open(self, session) -> list:
+        self.staff = StaffCopy(session)
+        self.catalogue = Catalogue(session)
+        self.enrolments = Enrolments(session)
+        self.agreements = Agreements(session)
+        self.plans = Plans(session)
+        self.nominations = Nominations(session)
+        self.secondments = Secondments(session)
+        return [self.staff, self.catalogue, self.enrolments, self.agreements, self.plans, self.nominations,
+                self.secondments]
+
+
+class CpdReads(CpdRepositories):
+    """The same repositories on a page's read session, for the API's views (nothing is committed through them)."""
+
+    def __init__(self, session):
+        self._open(session)
+
+
+class CpdUnitOfWork(CpdRepositories, UnitOfWork):
+    contracts = CONTRACTS
+
+    def open_repositories(self, session):
+        return self._open(session)
