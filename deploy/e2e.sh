@@ -216,7 +216,7 @@ done
 # An induction programme in the catalogue, so the joiner's plan suggests it (HR adds these through the API).
 (cd "$work/app" && "${cpd_env[@]}" "$image_venv/bin/python" - <<'EOF'
 from cpd import bootstrap
-from cpd.domain.model import Programme
+from cpd.domain.catalogue import Programme
 context = bootstrap.build()
 with context.uow(actor="e2e") as uow:
     uow.session.add(Programme(title="E2E Trust induction", kind="staff_induction", provider="E2E Trust",

@@ -15,6 +15,7 @@ import pytest
 
 from staffroom.cli import services
 from staffroom_shared.config import ServiceConfig
+from staffroom_shared.runner import daily_loop
 
 WITH_DAILY_JOB = [m for m in services() if importlib.util.find_spec(f"{m.NAME}.entrypoints.scheduler")]
 
@@ -81,7 +82,8 @@ def test_the_loop_runs_at_start_then_every_interval_and_survives_a_failed_run(mo
         return {}
 
     monkeypatch.setattr(scheduler, "run_once", fake_run_once)
-    thread = threading.Thread(target=scheduler.loop, args=(context, stop, 0.05), daemon=True)
+    thread = threading.Thread(target=daily_loop, args=(module.NAME, scheduler.run_once, context, stop, 0.05),
+                              daemon=True)
     thread.start()
     thread.join(timeout=10)
     context.engine.dispose()

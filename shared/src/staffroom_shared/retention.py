@@ -7,6 +7,7 @@ docs/privacy.md lists every record, its default and its source. The service's da
 """
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
@@ -17,6 +18,8 @@ from sqlalchemy import Table, delete
 
 from .config import ConfigError, setting
 from .uow import UnitOfWork
+
+log = logging.getLogger(__name__)
 
 # The defaults for a person's records: six years is the time in which a claim on a contract (employment included)
 # can be brought (Limitation Act 1980, s.5), and the period schools' retention schedules commonly give the
@@ -161,7 +164,9 @@ def run(context, records: tuple[Record, ...], today: date | None = None) -> dict
     service, today = context.config.service, today or date.today()
     chosen = periods(service, records)
     with correlation(f"{service}-retention-{today}-{uuid.uuid4().hex[:8]}"):
-        return expire(context.uow(actor="retention"), records, chosen, today)
+        expired = expire(context.uow(actor="retention"), records, chosen, today)
+    log.info("%s retention: %s expired", service, expired)
+    return expired
 
 
 def forget_in_audit(uow: UnitOfWork, entity_ids) -> None:

@@ -179,3 +179,14 @@ def _jsonable(value):
     if isinstance(value, (list, tuple, set)):
         return [_jsonable(v) for v in value]
     return str(value)
+
+
+class Reads:
+    """A unit of work's repositories on a request's read session, for the pages (which change nothing): a service's
+    subclass names its `unit_of_work`."""
+
+    unit_of_work: ClassVar[type[UnitOfWork]]
+
+    def __init__(self, session: Session):
+        for name, repository in self.unit_of_work.repositories.items():
+            setattr(self, name, repository(session))

@@ -91,7 +91,7 @@ class Suite:
                              sender.settings_for(context, self.environ))
 
     def start_schedulers(self, every: float = DAY) -> None:
-        """Each service's daily job (`<service>.entrypoints.scheduler.loop`): now, then every 24 hours.
+        """Each service's daily job (`<service>.entrypoints.scheduler.run_once`): now, then every 24 hours.
 
         Started after the demo seeding, so the first run sees the demo cycles. The jobs are safe to
         repeat, so a restart running them again the same day does no harm.
@@ -99,7 +99,8 @@ class Suite:
         for module in self.modules:
             scheduler = _scheduler(module)
             if scheduler is not None:
-                self._thread(f"{module.NAME}-scheduler", scheduler.loop, self.contexts[module.NAME], self.stop, every)
+                self._thread(f"{module.NAME}-scheduler", runner.daily_loop, module.NAME, scheduler.run_once,
+                             self.contexts[module.NAME], self.stop, every)
 
     def _thread(self, name, target, *args) -> None:
         thread = threading.Thread(target=target, args=args, name=name, daemon=True)
@@ -257,12 +258,12 @@ def _web(module):
 
 
 def _scheduler(module):
-    """The service's scheduler entrypoint if it has a loop to run, else None."""
-    return _entrypoint(module, "scheduler")
+    """The service's scheduler entrypoint if it has a daily job, else None."""
+    return _entrypoint(module, "scheduler", "run_once")
 
 
-def _entrypoint(module, process: str):
-    """The service's `<service>.entrypoints.<process>` if it has a loop to run, else None."""
+def _entrypoint(module, process: str, runs: str = "loop"):
+    """The service's `<service>.entrypoints.<process>` if it has `runs` (what the suite runs of it), else None."""
     import importlib
     import importlib.util
 
@@ -270,7 +271,7 @@ def _entrypoint(module, process: str):
     if importlib.util.find_spec(name) is None:
         return None
     entrypoint = importlib.import_module(name)
-    return entrypoint if hasattr(entrypoint, "loop") else None
+    return entrypoint if hasattr(entrypoint, runs) else None
 
 
 def main(argv: list[str] | None = None) -> int:

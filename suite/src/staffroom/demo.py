@@ -205,7 +205,7 @@ DEMO_CATALOGUE = [  # programme, then its cohort: (name, months from the school 
 
 def seed_cpd_catalogue(cpd: ServiceContext, *, today: date | None = None) -> dict:
     """The demo catalogue, once: a run that finds any programme leaves the catalogue as it is."""
-    from cpd.domain.model import Programme
+    from cpd.domain.catalogue import Programme
     from cpd.service.catalogue import create_cohort, create_programme
 
     today = today or date.today()
@@ -245,7 +245,6 @@ DEMO_BUDGETS = {"primary": Decimal("8000.00"), "secondary": Decimal("18000.00"),
 
 def seed_cpd_budgets(directory: ServiceContext, cpd: ServiceContext, *, today: date | None = None) -> dict:
     """This school year's CPD budget for each demo academy, once (HR change them on the CPD spend page)."""
-    from cpd.adapters.repository import CpdRepository
     from cpd.service.catalogue import set_budget
 
     year = school_year(today or date.today())
@@ -253,8 +252,7 @@ def seed_cpd_budgets(directory: ServiceContext, cpd: ServiceContext, *, today: d
     with directory.engine.execution_options(staffroom_readonly=True).connect() as conn:
         found = [(row.id, row.phase) for row in conn.execute(select(academies.c.id, academies.c.phase))]
     with cpd.uow() as uow:
-        repo = CpdRepository(uow.session)
-        todo = [(academy_id, phase) for academy_id, phase in found if repo.budget(academy_id, year) is None]
+        todo = [(academy_id, phase) for academy_id, phase in found if uow.catalogue.budget(academy_id, year) is None]
     for academy_id, phase in todo:
         set_budget(cpd.uow(actor="demo-seed"), SEED_PRINCIPAL, academy_id, year, DEMO_BUDGETS.get(phase, Decimal("10000.00")))
     return {"budgets": len(todo)}

@@ -380,9 +380,6 @@ class FakeCpdUnitOfWork(FakeUnitOfWork):
         self.plans = FakePlans(self.store)
         self.nominations, self.secondments = FakeNominations(self.store), FakeSecondments(self.store)
 
-    def open_repositories(self, session):
-        return [self.staff, self.catalogue, self.enrolments, self.agreements, self.plans, self.nominations,
-                self.secondments]
 
     # -- what a test starts from (as the staff.* events and HR's commands would have left it)
     def person(self, *, academy_id=None, line_manager_id=None, staff_type="teaching", post="Teacher of Maths",

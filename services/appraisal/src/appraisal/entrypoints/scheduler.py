@@ -9,11 +9,10 @@ run fails on the notices' key and changes nothing).
 from __future__ import annotations
 
 import logging
-import threading
 
 from staffroom_shared.context import ServiceContext
 from staffroom_shared import retention
-from staffroom_shared.runner import DAY, daily_loop, main_scheduler
+from staffroom_shared.runner import main_scheduler
 
 from ..service.retention import RECORDS
 from ..service.daily_job import run_daily
@@ -26,13 +25,7 @@ def run_once(context: ServiceContext) -> dict:
     log.info("appraisal daily job: %s overdue notice(s), %s leaver appraisal(s) closed, %s missing appraisal(s) "
              "opened", counts["overdue"], counts["closed"], counts["opened"])
     counts["expired"] = retention.run(context, RECORDS)
-    log.info("%s retention: %s expired", context.config.service, counts["expired"])
     return counts
-
-
-def loop(context: ServiceContext, stop: threading.Event, every: float = DAY) -> None:
-    """At start, then every `every` seconds; a failed run (database down) is tried again sooner."""
-    daily_loop("appraisal", run_once, context, stop, every)
 
 
 if __name__ == "__main__":

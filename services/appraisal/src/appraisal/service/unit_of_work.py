@@ -1,9 +1,8 @@
 """Appraisal's unit of work: its repositories, and the one table from its domain events to their contracts."""
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
-
 from staffroom_shared.uow import Contract, UnitOfWork
+from staffroom_shared.uow import Reads as ReadsOf
 
 from ..adapters.repository import AppraisalRepository, CycleRepository, StaffCopyRepository
 from ..domain import events
@@ -32,13 +31,10 @@ class AppraisalUnitOfWork(UnitOfWork):
     appraisals: AppraisalRepository
 
 
-class Reads:
+class Reads(ReadsOf):
     """The same repositories on a request's read session, for the pages (which change nothing)."""
 
+    unit_of_work = AppraisalUnitOfWork
     staff: StaffCopyRepository
     cycles: CycleRepository
     appraisals: AppraisalRepository
-
-    def __init__(self, session: Session):
-        for name, repository in AppraisalUnitOfWork.repositories.items():
-            setattr(self, name, repository(session))

@@ -9,11 +9,10 @@ clawback is worked out once (a second concurrent run waits on the rows' locks, t
 from __future__ import annotations
 
 import logging
-import threading
 
 from staffroom_shared.context import ServiceContext
 from staffroom_shared import retention
-from staffroom_shared.runner import DAY, daily_loop, main_scheduler
+from staffroom_shared.runner import main_scheduler
 
 from ..service.retention import RECORDS
 from ..service.daily_job import run_daily
@@ -26,13 +25,7 @@ def run_once(context: ServiceContext) -> dict:
     log.info("cpd daily job: %s secondment(s) started, %s ended, %s leaver(s) clawback worked out",
              counts["secondments_started"], counts["secondments_ended"], counts["leavers"])
     counts["expired"] = retention.run(context, RECORDS)
-    log.info("%s retention: %s expired", context.config.service, counts["expired"])
     return counts
-
-
-def loop(context: ServiceContext, stop: threading.Event, every: float = DAY) -> None:
-    """At start, then every `every` seconds; a failed run (database down) is tried again sooner."""
-    daily_loop("cpd", run_once, context, stop, every)
 
 
 if __name__ == "__main__":

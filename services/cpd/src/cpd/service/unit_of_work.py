@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import fields
 
-from staffroom_shared.uow import Contract, UnitOfWork
+from staffroom_shared.uow import Contract, Reads, UnitOfWork
 
 from ..adapters.catalogue import Catalogue
 from ..adapters.enrolments import Agreements, Enrolments
@@ -58,30 +58,20 @@ CONTRACTS = {
 }
 
 
-class CpdRepositories:
-    """CPD's repositories, all on one session."""
-
-    def _open(self, session) -> list:
-        self.staff = StaffCopy(session)
-        self.catalogue = Catalogue(session)
-        self.enrolments = Enrolments(session)
-        self.agreements = Agreements(session)
-        self.plans = Plans(session)
-        self.nominations = Nominations(session)
-        self.secondments = Secondments(session)
-        return [self.staff, self.catalogue, self.enrolments, self.agreements, self.plans, self.nominations,
-                self.secondments]
+class CpdUnitOfWork(UnitOfWork):
+    contracts = CONTRACTS
+    repositories = {"staff": StaffCopy, "catalogue": Catalogue, "enrolments": Enrolments, "agreements": Agreements,
+                    "plans": Plans, "nominations": Nominations, "secondments": Secondments}
+    staff: StaffCopy
+    catalogue: Catalogue
+    enrolments: Enrolments
+    agreements: Agreements
+    plans: Plans
+    nominations: Nominations
+    secondments: Secondments
 
 
-class CpdReads(CpdRepositories):
+class CpdReads(Reads):
     """The same repositories on a page's read session, for the API's views (nothing is committed through them)."""
 
-    def __init__(self, session):
-        self._open(session)
-
-
-class CpdUnitOfWork(CpdRepositories, UnitOfWork):
-    contracts = CONTRACTS
-
-    def open_repositories(self, session):
-        return self._open(session)
+    unit_of_work = CpdUnitOfWork

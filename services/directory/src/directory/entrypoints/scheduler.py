@@ -9,11 +9,10 @@ once by accident, is harmless: a record is anonymised, and staff.erased announce
 from __future__ import annotations
 
 import logging
-import threading
 
 from staffroom_shared import retention
 from staffroom_shared.context import ServiceContext
-from staffroom_shared.runner import DAY, daily_loop, main_scheduler
+from staffroom_shared.runner import main_scheduler
 
 from ..service.retention import RECORDS
 
@@ -24,11 +23,6 @@ def run_once(context: ServiceContext) -> dict:
     counts = {"expired": retention.run(context, RECORDS)}
     log.info("directory daily job: %s expired", counts["expired"])
     return counts
-
-
-def loop(context: ServiceContext, stop: threading.Event, every: float = DAY) -> None:
-    """At start, then every `every` seconds; a failed run (database down) is tried again sooner."""
-    daily_loop("directory", run_once, context, stop, every)
 
 
 if __name__ == "__main__":

@@ -7,11 +7,10 @@ Running it more often, or twice at once by accident, is harmless: each reminder 
 from __future__ import annotations
 
 import logging
-import threading
 
 from staffroom_shared.context import ServiceContext
 from staffroom_shared import retention
-from staffroom_shared.runner import DAY, daily_loop, main_scheduler
+from staffroom_shared.runner import main_scheduler
 
 from ..service.retention import RECORDS
 from ..service.daily_job import run_daily
@@ -24,13 +23,7 @@ def run_once(context: ServiceContext) -> dict:
     log.info("notifications daily job: %s reminder(s) sent, %s digest(s) gathered", counts["reminders"],
              counts["digests"])
     counts["expired"] = retention.run(context, RECORDS)
-    log.info("%s retention: %s expired", context.config.service, counts["expired"])
     return counts
-
-
-def loop(context: ServiceContext, stop: threading.Event, every: float = DAY) -> None:
-    """At start, then every `every` seconds; a failed run (database down) is tried again sooner."""
-    daily_loop("notifications", run_once, context, stop, every)
 
 
 if __name__ == "__main__":

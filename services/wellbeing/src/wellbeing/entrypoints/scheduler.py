@@ -9,11 +9,10 @@ job waits on the runs' row locks, then finds them done).
 from __future__ import annotations
 
 import logging
-import threading
 
 from staffroom_shared.context import ServiceContext
 from staffroom_shared import retention
-from staffroom_shared.runner import DAY, daily_loop, main_scheduler
+from staffroom_shared.runner import main_scheduler
 
 from ..service.runs import Links
 from ..service.respond import seal_key
@@ -31,13 +30,7 @@ def run_once(context: ServiceContext) -> dict:
         raise RuntimeError(f"wellbeing daily job: {counts['failed']} survey run(s) could not be opened, reminded or "
                            "closed (the log says which and why)")
     counts["expired"] = retention.run(context, RECORDS)
-    log.info("%s retention: %s expired", context.config.service, counts["expired"])
     return counts
-
-
-def loop(context: ServiceContext, stop: threading.Event, every: float = DAY) -> None:
-    """At start, then every `every` seconds; a failed run (database down) is tried again sooner."""
-    daily_loop("wellbeing", run_once, context, stop, every)
 
 
 if __name__ == "__main__":
