@@ -636,7 +636,8 @@ def seed_appraisal_reads(config, per_academy: int) -> dict:
         commands.complete_review(context.uow(), appraiser, appraisal_id, Stage.MID_YEAR, {
             "assessments": {i: {"rating": "met", "comment": "On track"} for i in ids},
             "overall_outcome": "meets_expectations", "summary": "A strong first half of the year",
-            "development_needs": [{"area": "Behaviour", "description": "Year 9 routines"}]}, today=today)
+            "development_needs": [{"area": "Behaviour", "description": "Year 9 routines"}]},
+            today=max(today, cycle.mid_year_due))  # a review is written in its window, which may be weeks ahead
     context.engine.dispose()
     return {"staff": len(rows), "academy_id": academy_id, "appraiser_id": hod, "appraisals": mine}
 
