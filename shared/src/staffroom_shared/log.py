@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import functools
 import logging
 import sys
 import uuid
+from datetime import date
 
 from pythonjsonlogger.json import JsonFormatter
 
@@ -37,6 +39,19 @@ def correlation(value: str | None):
         yield
     finally:
         reset_correlation_id(token)
+
+
+def own_correlation(name: str):
+    """A job (the daily job) whose every call is one piece of work with a correlation id of its own, `name`, the day
+    and a random part (a long-lived scheduler thread would otherwise stamp every day's events with the first run's
+    id); a caller may give one (`correlation_id=`)."""
+    def wrap(job):
+        @functools.wraps(job)
+        def run(*args, correlation_id: str | None = None, **kwargs):
+            with correlation(correlation_id or f"{name}-{date.today()}-{uuid.uuid4().hex[:8]}"):
+                return job(*args, **kwargs)
+        return run
+    return wrap
 
 
 class _CorrelationFilter(logging.Filter):

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import logging
 
+import uuid
+
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
@@ -25,3 +27,13 @@ def keep(session: Session, table: Table, event: Event, fields: tuple[str, ...]) 
         log.info("older snapshot of %s (%s) ignored", data["staff_id"], event.type)
         return False
     return True
+
+
+def names(session: Session, table: Table, ids) -> dict[uuid.UUID, str]:
+    """Each of these people's name as the copy holds it ("First Last"), for those it holds."""
+    ids = [i for i in set(ids) if i is not None]
+    if not ids:
+        return {}
+    rows = session.execute(select(table.c.staff_id, table.c.first_name, table.c.last_name)
+                           .where(table.c.staff_id.in_(ids)))
+    return {r.staff_id: f"{r.first_name} {r.last_name}" for r in rows}

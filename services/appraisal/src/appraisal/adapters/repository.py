@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from sqlalchemy import delete, func, insert, select, text
 
+from staffroom_shared import staff_copy
 from staffroom_shared.uow import Repository
 
 from ..domain.model import IN_PROGRESS, Appraisal, Cycle, CycleStatus, StaffRecord, Status
@@ -38,12 +39,7 @@ class StaffCopyRepository(Repository):
             self.session.execute(text("LOCK TABLE staff IN SHARE MODE"))
 
     def names(self, ids) -> dict[uuid.UUID, str]:
-        ids = [i for i in set(ids) if i is not None]
-        if not ids:
-            return {}
-        rows = self.session.execute(select(staff.c.staff_id, staff.c.first_name, staff.c.last_name)
-                                    .where(staff.c.staff_id.in_(ids)))
-        return {r.staff_id: f"{r.first_name} {r.last_name}" for r in rows}
+        return staff_copy.names(self.session, staff, ids)
 
     def started(self, ids) -> dict[uuid.UUID, date]:
         """When each of these people started (the staff copy's start date), for their key dates."""

@@ -2,24 +2,23 @@
 give an appraisal to anyone an open cycle covers who has none (a joiner whose event raced the cycle's opening)."""
 from __future__ import annotations
 
-import uuid
 from datetime import date
 
-from staffroom_shared.log import correlation
+from staffroom_shared.log import own_correlation
 
 from ..domain.model import key_dates
 from .unit_of_work import AppraisalUnitOfWork
 
 
-def run_daily(uow: AppraisalUnitOfWork, today: date | None = None, *, correlation_id: str | None = None) -> dict:
+@own_correlation("appraisal-daily")
+def run_daily(uow: AppraisalUnitOfWork, today: date | None = None) -> dict:
     """Safe to run more than once a day, and to miss days: a missed date is announced once, late if need be.
 
     Each run is one piece of work with its own correlation id (a long-lived scheduler thread would
     otherwise stamp every day's events with the first run's id).
     """
     today = today or date.today()
-    with correlation(correlation_id or f"appraisal-daily-{today}-{uuid.uuid4().hex[:8]}"):
-        return _run(uow, today)
+    return _run(uow, today)
 
 
 def _run(uow: AppraisalUnitOfWork, today: date) -> dict:

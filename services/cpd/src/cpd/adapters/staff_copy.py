@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlalchemy import or_, select, update
 
+from staffroom_shared import staff_copy
 from staffroom_shared.uow import Repository
 
 from ..domain.values import Person
@@ -32,12 +33,7 @@ class StaffCopy(Repository):
         return self.session.scalar(select(staff.c.line_manager_id).where(staff.c.staff_id == staff_id))
 
     def names(self, ids) -> dict[uuid.UUID, str]:
-        ids = [i for i in set(ids) if i is not None]
-        if not ids:
-            return {}
-        rows = self.session.execute(select(staff.c.staff_id, staff.c.first_name, staff.c.last_name)
-                                    .where(staff.c.staff_id.in_(ids)))
-        return {r.staff_id: f"{r.first_name} {r.last_name}" for r in rows}
+        return staff_copy.names(self.session, staff, ids)
 
     def keep(self, data: dict, snapshot_at) -> bool:
         """Insert or overwrite one member of staff from an event's snapshot; False when the copy already holds a

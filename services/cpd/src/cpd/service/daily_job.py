@@ -2,21 +2,20 @@
 whose leaving date has arrived since their staff.left was applied."""
 from __future__ import annotations
 
-import uuid
 from datetime import date
 
-from staffroom_shared.log import correlation
+from staffroom_shared.log import own_correlation
 
 from . import handlers
 from .unit_of_work import CpdUnitOfWork
 
 
-def run_daily(uow: CpdUnitOfWork, today: date | None = None, *, correlation_id: str | None = None) -> dict:
+@own_correlation("cpd-daily")
+def run_daily(uow: CpdUnitOfWork, today: date | None = None) -> dict:
     """Safe to run more than once a day and to miss days: each secondment starts and ends once, late if
     need be, and each leaving date's clawback is worked out once. Each run has its own correlation id."""
     today = today or date.today()
-    with correlation(correlation_id or f"cpd-daily-{today}-{uuid.uuid4().hex[:8]}"):
-        return _run(uow, today)
+    return _run(uow, today)
 
 
 def _run(uow: CpdUnitOfWork, today: date) -> dict:

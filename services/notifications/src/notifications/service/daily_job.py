@@ -5,32 +5,32 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime, timezone
 
-from staffroom_shared.log import correlation
+from staffroom_shared.log import own_correlation
 
 from .handlers import not_before_for, record
 from .people import People
 from .unit_of_work import NotificationsUnitOfWork
 
 
-def run_daily(uow: NotificationsUnitOfWork, today: date | None = None, *, correlation_id: str | None = None) -> dict:
+@own_correlation("notifications-daily")
+def run_daily(uow: NotificationsUnitOfWork, today: date | None = None) -> dict:
     """Safe to run more than once a day and to miss days: a reminder is sent once, late if need be (but
     not at all once its deadline has passed, or for someone who has left)."""
     today = today or date.today()
-    with correlation(correlation_id or f"notifications-daily-{today}-{uuid.uuid4().hex[:8]}"):
-        sent = 0
-        with uow:
-            due = uow.reminders.due(today)  # locked: a second job at the same moment waits, then finds them sent
-            people = People(uow.staff, uow.contacts, today)
-            now = datetime.now(timezone.utc)
-            for reminder in due:
-                if people(reminder.draft.recipient_id) is not None:
-                    # Its own message id space: the event that set the reminder already has a message of its own.
-                    sent += record(uow, uuid.uuid5(uuid.NAMESPACE_URL, f"reminder:{reminder.key}"), "reminder",
-                                   [reminder.draft], now)
-                uow.reminders.mark_sent(reminder.key)
-            digests = gather_digests(uow, now)
-            uow.commit()
-        return {"reminders": sent, "digests": digests}
+    sent = 0
+    with uow:
+        due = uow.reminders.due(today)  # locked: a second job at the same moment waits, then finds them sent
+        people = People(uow.staff, uow.contacts, today)
+        now = datetime.now(timezone.utc)
+        for reminder in due:
+            if people(reminder.draft.recipient_id) is not None:
+                # Its own message id space: the event that set the reminder already has a message of its own.
+                sent += record(uow, uuid.uuid5(uuid.NAMESPACE_URL, f"reminder:{reminder.key}"), "reminder",
+                               [reminder.draft], now)
+            uow.reminders.mark_sent(reminder.key)
+        digests = gather_digests(uow, now)
+        uow.commit()
+    return {"reminders": sent, "digests": digests}
 
 
 def gather_digests(uow: NotificationsUnitOfWork, now: datetime) -> int:

@@ -2,22 +2,21 @@
 and record today's figures for the trend."""
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime, timezone
 
-from staffroom_shared.log import correlation
+from staffroom_shared.log import own_correlation
 
 from ..domain.targets import TARGETS
 from .evaluation import evaluate
 from .unit_of_work import TargetsUnitOfWork
 
 
-def run_daily(uow: TargetsUnitOfWork, today: date | None = None, *, correlation_id: str | None = None) -> dict:
+@own_correlation("targets-daily")
+def run_daily(uow: TargetsUnitOfWork, today: date | None = None) -> dict:
     """Safe to run more than once a day and to miss days: a status change is announced once, and a second
     run the same day brings that day's snapshot up to date rather than adding another."""
     today = today or datetime.now(timezone.utc).date()
-    with correlation(correlation_id or f"targets-daily-{today}-{uuid.uuid4().hex[:8]}"):
-        with uow:
-            counts = evaluate(uow, TARGETS, today, snapshot=True)
-            uow.commit()
+    with uow:
+        counts = evaluate(uow, TARGETS, today, snapshot=True)
+        uow.commit()
     return counts

@@ -3,10 +3,9 @@ closing date has passed (working out their results)."""
 from __future__ import annotations
 
 import logging
-import uuid
 from datetime import date
 
-from staffroom_shared.log import correlation
+from staffroom_shared.log import own_correlation
 
 from .results import close_run
 from .runs import REMIND_DAYS_BEFORE, Links, open_run
@@ -15,43 +14,42 @@ from .unit_of_work import WellbeingUnitOfWork
 log = logging.getLogger(__name__)
 
 
-def run_daily(uow: WellbeingUnitOfWork, links: Links, key: bytes, today: date | None = None, *,
-              correlation_id: str | None = None) -> dict:
+@own_correlation("wellbeing-daily")
+def run_daily(uow: WellbeingUnitOfWork, links: Links, key: bytes, today: date | None = None) -> dict:
     """Safe to run more than once a day and to miss days: each run opens, reminds and closes once. Each run is
     its own transaction, so one that cannot be closed (logged, counted as failed, tried again tomorrow) holds
     up no other: issue 19's eleventh outsider stopped every survey's opening and closing with one run that
     failed its close."""
     today = today or date.today()
-    with correlation(correlation_id or f"wellbeing-daily-{today}-{uuid.uuid4().hex[:8]}"):
-        counts = {"opened": 0, "reminded": 0, "closed": 0, "failed": 0}
-        with uow:
-            due = uow.runs.active_ids()
-        for run_id in due:
-            done = {"opened": 0, "reminded": 0, "closed": 0}
-            try:
-                with uow:
-                    # FOR UPDATE (PostgreSQL): a second job at the same moment waits, then finds the run moved on.
-                    run = uow.runs.active(run_id)
-                    if run is None:
-                        continue
-                    if run.due_to_open(today):
-                        open_run(uow, run, links, today)
-                        done["opened"] = 1
-                    if run.due_reminder(today, REMIND_DAYS_BEFORE):
-                        run.remind(today, uow.invitations.waiting(run.id))
-                        done["reminded"] = 1
-                    if run.due_to_close(today):
-                        close_run(uow, run, key)
-                        done["closed"] = 1
-                    uow.commit()
-            except Exception:  # noqa: BLE001 - any run's failure is logged, and the others go on
-                log.exception("wellbeing daily job: survey run %s could not be opened, reminded or closed; it is "
-                              "tried again at the next run of the job, and the other runs go on", run_id)
-                counts["failed"] += 1
-                continue
-            for what, n in done.items():
-                counts[what] += n
-        with uow:
-            uow.invitations.forget_sent_links()
-            uow.commit()
-        return counts
+    counts = {"opened": 0, "reminded": 0, "closed": 0, "failed": 0}
+    with uow:
+        due = uow.runs.active_ids()
+    for run_id in due:
+        done = {"opened": 0, "reminded": 0, "closed": 0}
+        try:
+            with uow:
+                # FOR UPDATE (PostgreSQL): a second job at the same moment waits, then finds the run moved on.
+                run = uow.runs.active(run_id)
+                if run is None:
+                    continue
+                if run.due_to_open(today):
+                    open_run(uow, run, links, today)
+                    done["opened"] = 1
+                if run.due_reminder(today, REMIND_DAYS_BEFORE):
+                    run.remind(today, uow.invitations.waiting(run.id))
+                    done["reminded"] = 1
+                if run.due_to_close(today):
+                    close_run(uow, run, key)
+                    done["closed"] = 1
+                uow.commit()
+        except Exception:  # noqa: BLE001 - any run's failure is logged, and the others go on
+            log.exception("wellbeing daily job: survey run %s could not be opened, reminded or closed; it is "
+                          "tried again at the next run of the job, and the other runs go on", run_id)
+            counts["failed"] += 1
+            continue
+        for what, n in done.items():
+            counts[what] += n
+    with uow:
+        uow.invitations.forget_sent_links()
+        uow.commit()
+    return counts
