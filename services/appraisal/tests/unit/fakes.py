@@ -55,7 +55,7 @@ class FakeCycles(Repository):
         super().__init__()
         self.by_id: dict[uuid.UUID, Cycle] = {}
 
-    def get(self, cycle_id):
+    def get(self, cycle_id, *, for_update=False):
         return self.track(self.by_id.get(cycle_id))
 
     def add(self, cycle):

@@ -202,7 +202,7 @@ def test_a_leaver_cannot_be_made_an_appraiser(trust):
     a = trust.open()
     gone = staff("Gus", "leadership", leaving_date=date(2026, 9, 1))
     trust.uow.staff.add(gone)
-    with pytest.raises(Unprocessable, match="left on 2026-09-01"):
+    with pytest.raises(Unprocessable, match="Gus Test cannot appraise: left on 1 September 2026"):
         unchanged(trust, lambda: commands.reassign(trust.uow, trust.hr, a.id, gone.staff_id, today=TODAY))
     assert a.appraiser_id == trust.head.staff_id
 
@@ -340,3 +340,20 @@ def test_the_daily_job_closes_a_leaver_s_appraisal_and_fills_a_gap(trust):
     counts = run_daily(trust.uow, date(2026, 10, 20))
     assert counts == {"overdue": 0, "closed": 1, "opened": 1}
     assert a.status == Status.CLOSED and len(trust.uow.appraisals.of(late.staff_id)) == 1
+
+
+def test_hr_naming_the_appraiser_an_appraisal_has_keeps_them_and_announces_nothing(trust):
+    """Outsider, issue 22: appraisal.appraiser_assigned went out with the previous appraiser the same as the new."""
+    a = trust.open()
+    commands.reassign(trust.uow, trust.hr, a.id, trust.head.staff_id, today=TODAY)
+    assert trust.published("appraisal.appraiser_assigned") == []
+    assert a.appraiser_id == trust.head.staff_id and a.appraiser_set_by_hr is True  # HR's choice now holds
+
+
+def test_a_refused_appraiser_is_named_in_words_not_an_id_or_iso_date(trust):
+    a = trust.open()
+    gone = staff("Gus", "leadership", leaving_date=date(2026, 9, 1))
+    trust.uow.staff.add(gone)
+    with pytest.raises(Unprocessable) as refused:
+        commands.reassign(trust.uow, trust.hr, a.id, gone.staff_id, today=TODAY)
+    assert str(gone.staff_id) not in refused.value.description and "2026-09-01" not in refused.value.description

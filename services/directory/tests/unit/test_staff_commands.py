@@ -239,3 +239,11 @@ def test_republishing_announces_every_academy_and_member_of_staff_as_they_are(uo
     assert {p["staff_id"] for p in uow.payloads("staff.updated")} == {str(head.id), str(teacher.id)}
     assert all(p["changed"] == [] for p in uow.payloads("staff.updated"))
     assert uow.audits[0]["action"] == "directory.republished" and uow.audits[0]["changes"] == {"staff": 2}
+
+
+def test_an_academy_given_what_it_already_has_is_no_news(uow, oak):
+    """Outsider, issue 22: each PATCH with the academy's own name published academy.updated again."""
+    commands.update_academy(uow, TRUST_HR, oak.id, {"name": "Oak Primary Academy", "phase": "primary"})
+    assert uow.payloads("academy.updated") == []
+    commands.update_academy(uow, TRUST_HR, oak.id, {"name": "Oak Primary Academy", "phase": "secondary"})
+    assert [p["phase"] for p in uow.payloads("academy.updated")] == ["secondary"]

@@ -74,6 +74,7 @@ def test_a_put_puts_back_the_defaults_of_what_it_leaves_out():
 
 def test_a_patch_changes_only_what_was_sent():
     uow = FakeTargetsUnitOfWork()
+    uow.measures.names[OAK] = "Oak Primary"  # an academy the read model has heard of
     set_definition(uow, TRUST_HR, KEY, {"threshold": 80, "at_risk_below": 50, "academy_ids": [OAK]}, today=TODAY)
     new = change_definition(uow, TRUST_HR, KEY, {"threshold": 70}, today=TODAY)
     assert (new.threshold, new.at_risk_below, new.academy_ids) == (70, 50, (OAK,))
@@ -264,3 +265,17 @@ def test_retention_forgets_only_staff_copies_a_newer_one_replaced():
         assert retention._superseded_staff_copies(uow, TODAY - timedelta(days=30), TODAY) == 2
         uow.commit()
     assert uow.event_store.stored == [newest]
+
+
+def test_a_target_cannot_be_scoped_to_an_academy_nobody_has_heard_of():
+    """Outsider, issue 22: PATCH {"academy_ids": [an id no event ever named]} was kept, and the target showed no
+    figures anywhere until someone put it back."""
+    uow = FakeTargetsUnitOfWork()
+    figures(uow, KEY, trust=(8, 10), oak=(8, 10))
+    nowhere = uuid.uuid4()
+    with pytest.raises(Unprocessable) as refused:
+        change_definition(uow, TRUST_HR, KEY, {"academy_ids": [OAK, nowhere]}, today=TODAY)
+    assert refused.value.extensions["errors"] == [{"location": "json", "pointer": "#/academy_ids",
+                                     "detail": f"no academy {nowhere} in the directory"}]
+    assert nothing_happened(uow)
+    assert change_definition(uow, TRUST_HR, KEY, {"academy_ids": [OAK]}, today=TODAY).academy_ids == (OAK,)

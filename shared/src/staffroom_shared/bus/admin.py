@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from . import connect
+from .messages import UnknownQueue
 
 
 def _default_url() -> str:
@@ -37,6 +38,9 @@ def main(argv: list[str] | None = None) -> int:
         else:
             count = bus.replay_dead_letters(args.queue, args.message_ids or None)
             print(f"replayed {count} message(s) to {args.queue}")
+    except UnknownQueue as exc:  # a queue named wrong, or a consumer never started: said plainly, not a traceback
+        print(f"staffroom-bus: {exc}", file=sys.stderr)
+        return 1
     finally:
         bus.close()
     return 0

@@ -77,3 +77,7 @@ def _topic_regex(pattern: str) -> re.Pattern:
         regex = r"\.".join(parts).replace(r".*\.", r"(?:.*\.)?").replace(r"\..*", r"(?:\..*)?")
         _regex_cache[pattern] = re.compile(regex)
     return _regex_cache[pattern]
+
+
+class UnknownQueue(LookupError):
+    """The bus has no such queue (the consumer it belongs to has never started there)."""

@@ -13,7 +13,7 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 
 from .messages import (
     DEAD_LETTER_EXCHANGE, EXCHANGE, MAX_ATTEMPTS, REPLAY_EXCHANGE, BusUnavailable, DeadLetter, Delivery, Handler,
-    OutgoingMessage, PoisonMessage,
+    OutgoingMessage, PoisonMessage, UnknownQueue,
 )
 
 log = logging.getLogger(__name__)
@@ -220,6 +220,12 @@ class RabbitBus:
 
     # -- dead letters
     def dead_letters(self, queue: str, limit: int = 100) -> list[DeadLetter]:
+        try:
+            return self._dead_letters(queue, limit)
+        except NotFound:
+            raise _no_dead_letter_queue(queue) from None
+
+    def _dead_letters(self, queue: str, limit: int) -> list[DeadLetter]:
         out: list[DeadLetter] = []
         with self._connection() as conn:
             channel = conn.channel()
@@ -240,6 +246,12 @@ class RabbitBus:
 
     def replay_dead_letters(self, queue: str, message_ids: Sequence[str] | None = None) -> int:
         """Send dead letters back to the service's own queue only (not to every subscriber)."""
+        try:
+            return self._replay(queue, message_ids)
+        except NotFound:
+            raise _no_dead_letter_queue(queue) from None
+
+    def _replay(self, queue: str, message_ids: Sequence[str] | None) -> int:
         wanted = set(message_ids) if message_ids is not None else None
         replayed = 0
         with self._connection() as conn:
@@ -310,3 +322,8 @@ def _dead_letter(message, queue: str, max_attempts: int) -> DeadLetter:
         reason=reason,
         attempts=max_attempts if reason == "delivery_limit" else 1,
     )
+
+
+def _no_dead_letter_queue(queue: str) -> UnknownQueue:
+    return UnknownQueue(f"there is no queue {queue}.dlq on this bus: {queue}'s consumer has never started here, so it "
+                        "has no dead letters")

@@ -70,8 +70,10 @@ class StaffCopyRepository(Repository):
 
 
 class CycleRepository(Repository):
-    def get(self, cycle_id: uuid.UUID) -> Cycle | None:
-        return self.track(self.session.get(Cycle, cycle_id))
+    def get(self, cycle_id: uuid.UUID, *, for_update: bool = False) -> Cycle | None:
+        # For a change, lock the row (PostgreSQL): two HR officers opening one cycle at the same moment must not both
+        # see it in draft and both open it (outsider, issue 22: four cycle_opened events for one cycle).
+        return self.track(self.session.get(Cycle, cycle_id, with_for_update=for_update or None))
 
     def add(self, cycle: Cycle) -> None:
         self.session.add(self.track(cycle))

@@ -177,7 +177,7 @@ class StaffRecord:
 
     def cannot_appraise_on(self, day: date) -> str | None:
         """Why they cannot be made an appraiser on `day` (None: they can): an appraiser is in post."""
-        return None if self.in_post_on(day) else f"left on {self.leaving_date}"
+        return None if self.in_post_on(day) else f"left on {self.leaving_date:%-d %B %Y}"
 
     def may_observe(self, appraisal: "Appraisal", day: date) -> bool:
         """Whether they can be named as the observer of a lesson observation or learning walk in `appraisal`: in post
@@ -699,7 +699,8 @@ class Appraisal(Aggregate):
         previous = self.appraiser_id
         self._change_appraiser(appraiser_id)
         self.appraiser_set_by_hr = by_hr or self.appraiser_set_by_hr
-        self.record(events.AppraiserAssigned(**self.ref(), previous_appraiser_id=previous, by_hr=by_hr))
+        if appraiser_id != previous:  # HR confirming the appraiser it has keeps them, and is no news to anyone
+            self.record(events.AppraiserAssigned(**self.ref(), previous_appraiser_id=previous, by_hr=by_hr))
 
     def _change_appraiser(self, appraiser_id: uuid.UUID) -> None:
         # Objectives are agreed by the reviewee and *their* appraiser: a new appraiser agrees for themselves.

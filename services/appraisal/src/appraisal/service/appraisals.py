@@ -55,7 +55,8 @@ def reassign(uow, principal, appraisal_id, appraiser_id: uuid.UUID, today: date 
             # support plan, on the say of HR who do not manage them (outsider, issue 20). Trust HR may.
             why = "works at another academy; only trust HR can choose an appraiser from another academy"
         if why:
-            raise Unprocessable(f"{appraiser_id} cannot appraise: {why}; choose a current member of staff",
+            who = person.full_name if person else "The person chosen"  # by name: an id means nothing to HR
+            raise Unprocessable(f"{who} cannot appraise: {why}; choose a current member of staff",
                                 errors=[{"location": "json", "pointer": "#/appraiser_id", "detail": why}])
         previous = appraisal.appraiser_id
         appraisal.reassign(appraiser_id, by_hr=True)

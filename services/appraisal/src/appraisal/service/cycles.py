@@ -88,7 +88,7 @@ def close_cycle(uow: AppraisalUnitOfWork, principal: Principal, cycle_id: uuid.U
 
 
 def _cycle(uow: AppraisalUnitOfWork, cycle_id: uuid.UUID) -> Cycle:
-    cycle = uow.cycles.get(cycle_id)
+    cycle = uow.cycles.get(cycle_id, for_update=True)
     if cycle is None:
         raise NotFound(f"there is no appraisal cycle with id {cycle_id}")
     return cycle

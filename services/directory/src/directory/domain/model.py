@@ -72,7 +72,8 @@ class Academy(Aggregate):
             for name, value in before.items():
                 setattr(self, name, value)
             raise
-        self.record(AcademyUpdated(**self.facts()))
+        if any(getattr(self, name) != value for name, value in before.items()):  # the same again is no news
+            self.record(AcademyUpdated(**self.facts()))
 
     def announce_as_is(self) -> None:
         """Announced again unchanged (a republish, for a service that starts consuming late)."""

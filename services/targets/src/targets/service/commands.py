@@ -49,6 +49,11 @@ def _save(uow: TargetsUnitOfWork, principal: Principal, key: str, data: dict, to
             new = current.changed(data, partial=partial)
         except DefinitionError as exc:
             raise _refused(exc) from None  # leaving the unit of work rolls the lock's row back: nothing changed
+        unknown = sorted(set(new.academy_ids) - set(uow.measures.known_academies()), key=str)
+        if unknown:  # a target scoped to no academy there is would show no figures anywhere (outsider, issue 22)
+            raise Unprocessable("unknown academies", errors=[
+                {"location": "json", "pointer": "#/academy_ids", "detail": f"no academy {a} in the directory"}
+                for a in unknown])
         before, after = current.settings(), new.settings()
         uow.definitions.save(new, by=principal.actor, at=datetime.now(timezone.utc))
         uow.audit("target_definition_set", "target", key,
