@@ -58,3 +58,16 @@ def academy_scope(principal: Principal) -> Iterable[uuid.UUID] | None:
 def may_read_audit(principal: Principal) -> bool:
     """The audit log, every service's (issue 21): trust HR and the data protection officer (role `dpo`)."""
     return principal.has_role("trust_hr", "dpo")
+
+
+def listing_scope(principal: Principal, academy_id: uuid.UUID | None, what: str
+                  ) -> tuple[list[uuid.UUID] | None, uuid.UUID | None]:
+    """Which records a list may hold, as (academy ids or None for all, the one person whose own and whose reports'
+    they must be or None): HR their academies' (trust HR every academy's), anyone else their own and their reports'.
+    Asking for one academy narrows it; HR may not ask for another academy's."""
+    scope = academy_scope(principal)
+    if scope is None or scope:
+        require(academy_id is None or scope is None or academy_id in scope,
+                f"you can list {what} in your own academy only")
+        return ([academy_id] if academy_id is not None else scope), None
+    return ([academy_id] if academy_id is not None else None), principal.staff_id

@@ -337,3 +337,8 @@ def person(uow: FakeDirectoryUnitOfWork, school: Academy, code: str, first: str,
                          line_manager_id=manager.id if manager else None, **fields)
     uow.staff.by_id[member.id] = member
     return member
+
+
+def nothing_done(uow) -> bool:
+    """A refused command left no commit, no event and no audit row."""
+    return uow.commits == 0 and uow.published == [] and uow.audits == []

@@ -10,23 +10,9 @@ import pytest
 from staffroom_shared.errors import Conflict, Forbidden, NotFound
 
 from directory.service import roles
-from .fakes import academy, person, principal
+from .fakes import nothing_done, person, principal
 
 TRUST_HR = principal("trust_hr")
-
-
-def nothing_done(uow) -> bool:
-    return uow.commits == 0 and uow.published == [] and uow.audits == []
-
-
-@pytest.fixture
-def oak(uow):
-    return academy(uow)
-
-
-@pytest.fixture
-def head(uow, oak):
-    return person(uow, oak, "S1", "Hannah", "Hughes", staff_type="leadership", post="Headteacher")
 
 
 @pytest.fixture

@@ -28,11 +28,6 @@ HEAD = "S1,Hannah,Hughes,hannah.hughes@oaktrust.example,140001,Leadership,Headte
 TEACHER = "S2,Tom,Taylor,tom.taylor@oaktrust.example,140001,Teacher,Teacher of Maths,0.6,01/09/2019,,S1"
 
 
-@pytest.fixture
-def oak(uow):
-    return academy(uow)
-
-
 def test_a_new_file_adds_everyone_announces_each_joiner_and_audits_the_import(uow, oak):
     result = staff_import.import_staff(uow, TRUST_HR, csv(HEAD, TEACHER))
     assert result.ok and (result.created, result.updated, result.unchanged) == (2, 0, 0)

@@ -11,14 +11,9 @@ from staffroom_shared.errors import Conflict, NotFound
 
 from directory.domain.model import LEFT_BY_IDENTITY_PROVIDER
 from directory.service import scim
-from .fakes import academy, person
+from .fakes import person
 
 TODAY = date.today()
-
-
-@pytest.fixture
-def oak(uow):
-    return academy(uow)
 
 
 @pytest.fixture

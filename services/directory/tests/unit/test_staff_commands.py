@@ -10,13 +10,9 @@ import pytest
 from staffroom_shared.errors import Conflict, Forbidden, NotFound, Unprocessable
 
 from directory.service import staff as commands
-from .fakes import academy, person, principal
+from .fakes import nothing_done, academy, person, principal
 
 TRUST_HR = principal("trust_hr")
-
-
-def nothing_done(uow) -> bool:
-    return uow.commits == 0 and uow.published == [] and uow.audits == []
 
 
 def snapshot(member) -> dict:
@@ -26,16 +22,6 @@ def snapshot(member) -> dict:
             "post": member.post, "fte": f"{member.fte:.2f}", "start_date": member.start_date.isoformat(),
             "leaving_date": member.leaving_date and member.leaving_date.isoformat(),
             "line_manager_id": member.line_manager_id and str(member.line_manager_id)}
-
-
-@pytest.fixture
-def oak(uow):
-    return academy(uow)
-
-
-@pytest.fixture
-def head(uow, oak):
-    return person(uow, oak, "S1", "Hannah", "Hughes", staff_type="leadership", post="Headteacher")
 
 
 @pytest.fixture

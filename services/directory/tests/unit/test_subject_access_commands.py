@@ -14,14 +14,9 @@ from staffroom_shared.events import new_event, parse_event
 from directory.domain.model import ERASED_DOMAIN
 from directory.service import retention, subject_access
 from directory.service.handlers import HANDLERS
-from .fakes import academy, person, principal
+from .fakes import person, principal
 
 TRUST_HR = principal("trust_hr")
-
-
-@pytest.fixture
-def oak(uow):
-    return academy(uow)
 
 
 @pytest.fixture

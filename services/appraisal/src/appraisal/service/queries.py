@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from staffroom_shared.authz import academy_scope, require
+from staffroom_shared.authz import academy_scope, listing_scope, require
 from staffroom_shared.errors import NotFound
 from staffroom_shared.principal import Principal
 
@@ -32,19 +32,10 @@ def cycle(reads: Reads, principal: Principal, cycle_id: uuid.UUID) -> Cycle:
 
 def appraisal_filter(principal: Principal, args: dict) -> AppraisalFilter:
     """What the caller may list: HR their academies' (trust HR all), anyone else their own and their reviewees'."""
-    scope = academy_scope(principal)
-    f = AppraisalFilter(cycle_id=args.get("cycle_id"), status=args.get("status"),
-                        appraiser_id=args.get("appraiser_id"), reviewee_id=args.get("reviewee_id"))
-    if scope is None or scope:
-        f.academy_ids = scope
-        if "academy_id" in args:
-            require(scope is None or args["academy_id"] in scope, "you can list appraisals in your own academy only")
-            f.academy_ids = [args["academy_id"]]
-    else:
-        f.visible_to = principal.staff_id
-        if "academy_id" in args:
-            f.academy_ids = [args["academy_id"]]
-    return f
+    academy_ids, visible_to = listing_scope(principal, args.get("academy_id"), "appraisals")
+    return AppraisalFilter(cycle_id=args.get("cycle_id"), status=args.get("status"),
+                           appraiser_id=args.get("appraiser_id"), reviewee_id=args.get("reviewee_id"),
+                           academy_ids=academy_ids, visible_to=visible_to)
 
 
 def appraisals(reads: Reads, principal: Principal, args: dict) -> tuple[list[tuple[Appraisal, KeyDates]], dict, int]:

@@ -2,7 +2,7 @@
 API's list pages (HR: their academies; trust HR: all; everyone else: their own, and their reports' places)."""
 from __future__ import annotations
 
-from staffroom_shared.authz import academy_scope, require
+from staffroom_shared.authz import academy_scope, listing_scope, require
 from staffroom_shared.principal import Principal
 
 from ..adapters.catalogue import ProgrammeFilter
@@ -32,18 +32,10 @@ def programmes(reads: CpdReads, principal: Principal, args: dict) -> tuple[list[
 
 def enrolments(reads: CpdReads, principal: Principal, args: dict) -> tuple[list[Enrolment], int]:
     """Enrolments the caller may see: their own and their reports' (HR: their academy; trust HR: all)."""
-    scope = academy_scope(principal)
+    academy_ids, visible_to = listing_scope(principal, args.get("academy_id"), "enrolments")
     f = EnrolmentFilter(staff_id=args.get("staff_id"), cohort_id=args.get("cohort_id"),
-                        programme_id=args.get("programme_id"), status=args.get("status"))
-    if scope is None or scope:
-        f.academy_ids = scope
-        if "academy_id" in args:
-            require(scope is None or args["academy_id"] in scope, "you can list enrolments in your own academy only")
-            f.academy_ids = [args["academy_id"]]
-    else:
-        f.visible_to = principal.staff_id
-        if "academy_id" in args:
-            f.academy_ids = [args["academy_id"]]
+                        programme_id=args.get("programme_id"), status=args.get("status"), academy_ids=academy_ids,
+                        visible_to=visible_to)
     return reads.enrolments.find(f, page=args["page"], page_size=args["page_size"])
 
 
