@@ -55,11 +55,11 @@ def may_answer(conversation: list[dict], waiting: int) -> bool:
 
 def reading_size(questions: list[str]) -> int:
     """The most bytes (compact JSON, UTF-8) an author's conversations can take, given the run's written questions'
-    texts: every one replied to, every conversation full, every message at full length. A message holds no control
-    character but a line break or tab, so a character takes at most 4 bytes; a comment, at most 6 (\\u0001)."""
-    per_message = MESSAGE_MAX_LENGTH * 4 + 200
-    return 500 + sum(len(json.dumps(q, ensure_ascii=False).encode()) + 6 * COMMENT_MAX_LENGTH + 6 * ACADEMY_NAME
-                     + 400 + (REPLIES_PER_CONVERSATION + ANSWERS_PER_CONVERSATION) * per_message
+    texts: every one replied to, every conversation full, every message at full length and every character at its
+    longest in JSON (6 bytes: \\u0001)."""
+    per_message = (MESSAGE_MAX_LENGTH + ACADEMY_NAME) * 6 + 200  # the words, the replier's academy, the JSON
+    return 500 + sum(len(json.dumps(q, ensure_ascii=False).encode()) + 6 * COMMENT_MAX_LENGTH + 400
+                     + (REPLIES_PER_CONVERSATION + ANSWERS_PER_CONVERSATION + 1) * per_message  # + one waiting
                      for q in questions)
 
 
