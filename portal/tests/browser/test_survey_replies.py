@@ -3,16 +3,23 @@ in the browser they answered with, reads the reply and answers it; another brows
 nothing (docs/wellbeing.md, "Replies to comments")."""
 from __future__ import annotations
 
+import importlib.util
 import re
 import time
 from email import policy
 from email.parser import BytesParser
+from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
 from staffroom_portal.testing import accessibility_violations, page_width, sign_in, sign_out
 
-from test_surveys import PEOPLE, answer, build_and_open, close_and_open_report, sign_in_at_hillcrest
+# The survey pages' helpers (tests here are imported with --import-mode=importlib, so not by name)
+_spec = importlib.util.spec_from_file_location("survey_pages", Path(__file__).with_name("test_surveys.py"))
+surveys = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(surveys)
+PEOPLE, answer, build_and_open = surveys.PEOPLE, surveys.answer, surveys.build_and_open
+close_and_open_report, sign_in_at_hillcrest = surveys.close_and_open_report, surveys.sign_in_at_hillcrest
 
 TITLE = "Support staff check-in (replies)"
 
