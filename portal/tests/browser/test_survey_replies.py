@@ -65,7 +65,7 @@ def test_hr_reply_in_the_portal_and_the_author_reads_and_answers_with_their_link
     link = _emailed_link(suite_data / "mail", PEOPLE[0])
     sign_out(page)
     requests = []
-    page.on("request", requests.append)
+    page.on("request", lambda request: requests.append(request))
     page.goto(link)
     expect(page.get_by_role("heading", level=1)).to_have_text("Replies to what you wrote")
     assert "token" not in page.url

@@ -275,7 +275,7 @@
   status.textContent = "Loading your survey…";
   call("GET", "")
     .then((survey) => { status.textContent = ""; render(survey); })
-    .catch((problem) => problem.status === 409
+    .catch((problem) => problem.status === 409 && problem.survey !== "closed" // answered with this link: replies?
       ? call("GET", "/replies").then((found) => { status.textContent = ""; renderReplies(found); }, () => { throw problem; })
       : Promise.reject(problem))
     .catch((problem) => {
