@@ -200,3 +200,20 @@ def test_hr_remove_a_reply_or_answer_with_a_reason_and_everyone_sees_it_removed(
     assert talk["messages"][0]["removed"] and "Smith" not in str(talk)
     audits = [a for a in db.rows("audit_log") if a["entity"] == "reply"]
     assert [a["action"] for a in audits] == ["remove"] and "Smith" not in str(audits)
+
+
+def test_replies_and_waiting_answers_go_with_their_comments_at_the_end_of_retention(trust, client, db, closed):
+    from wellbeing.service import retention
+
+    run_id, people = closed
+    token, browser, words = people[trust.staff["Oak"][0]["staff_id"]]
+    comment_id = _conversations(client, run_id, trust.hr())[words]["comment_id"]
+    client.post(f"/runs/{run_id}/replies", headers=trust.hr(), json={"comment_id": comment_id, "text": "Hello"})
+    assert client.post("/survey/replies/answers", headers=_link(token, browser),
+                       json={"comment_id": comment_id, "text": "Hi"}).status_code == 204
+    [record] = [r for r in retention.RECORDS if r.key == "comments"]
+    uow = db.context.uow()
+    with uow:
+        assert record.expire(uow, date(2100, 1, 1), date(2100, 1, 1)) == 2 + 19
+        uow.commit()
+    assert db.count("replies") == db.count("held_answers") == db.count("comments") == 0

@@ -199,15 +199,14 @@ def test_a_removal_blanks_the_words_keeps_why_and_is_audited_without_them(uow):
     assert "Smith" not in str(uow.audits[-1])
 
 
-def test_retention_forgets_the_replies_and_waiting_answers_with_the_comments(uow):
+def test_retention_forgets_the_replies_and_waiting_answers_with_their_comments(uow):
     run, authors = closed(uow)
     comment = _comment(uow, "comment 4")
     replies.reply(uow, HR, run.id, comment["id"], "Hello")
     replies.answer(uow, *authors["comment 4"][:1], KEY, authors["comment 4"][1], comment["id"], "Hi")
-    names = [r.key for r in retention.RECORDS]
-    assert names.index("replies") < names.index("comments")
-    [record] = [r for r in retention.RECORDS if r.key == "replies"]
+    [record] = [r for r in retention.RECORDS if r.key == "comments"]
     with uow:
-        assert record.expire(uow, date(2030, 1, 1), date(2030, 1, 1)) == 2
+        assert record.expire(uow, date(2030, 1, 1), date(2030, 1, 1)) == 2 + 12
         uow.commit()
+    assert uow.results.comment_rows == []
     assert uow.replies.rows == [] and uow.replies.held_rows == {}
