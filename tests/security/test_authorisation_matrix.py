@@ -290,9 +290,10 @@ def _link_token(w: World) -> str:
 
 
 def _comment_of_academy_a(w: World) -> str:
-    """A comment of the closed survey labelled with academy A (the staff member's), as trust HR are shown it."""
+    """A comment of the closed survey labelled with academy A (the staff member's) with room for a reply, as trust
+    HR are shown it."""
     found = w.ok("trust_hr", "wellbeing", "GET", f"/runs/{w.ids['closed_run']}/conversations")
-    return next(c["comment_id"] for c in found if c["academy_id"] == w.ids["academy_a"])
+    return next(c["comment_id"] for c in found if c["academy_id"] == w.ids["academy_a"] and c["may_reply"])
 
 
 def _unsubscribe(w: World) -> dict:

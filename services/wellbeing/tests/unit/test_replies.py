@@ -210,3 +210,14 @@ def test_retention_forgets_the_replies_and_waiting_answers_with_their_comments(u
         uow.commit()
     assert uow.results.comment_rows == []
     assert uow.replies.rows == [] and uow.replies.held_rows == {}
+
+
+def test_a_ballot_carrying_a_reply_key_at_full_length_still_fits_the_run_s_one_size():
+    from wellbeing.domain.scoring import score
+    from wellbeing.service.respond import seal_ballot
+
+    from .test_sealed import FORM, GROUP, SIZE, _answers, _longest
+
+    box = seal_ballot(KEY, RUN, GROUP, score(FORM, _answers(_longest)), SIZE, bytes(32))
+    assert len(box) == sealed.NONCE + 4 + SIZE + 16
+    assert sealed.decoded(sealed.unseal(KEY, RUN, box)["reply"]) == bytes(32)
