@@ -289,6 +289,21 @@ def _link_token(w: World) -> str:
     return w.ok("respondent", "wellbeing", "POST", f"/runs/{w.ids['open_run']}/link")["link"].split("#token=")[1]
 
 
+def _replies_link(w: World) -> dict:
+    """One link to the open survey, with a browser's key, for every call about replies (reading or answering never
+    uses a link up; while the survey is open, both are a 409)."""
+    if "replies_link" not in w.ids:
+        w.ids["replies_link"] = {"X-Survey-Token": _link_token(w), "X-Draft-Key": "k" * 22}
+    return w.ids["replies_link"]
+
+
+def _comment_of_academy_a(w: World) -> str:
+    """A comment of the closed survey labelled with academy A (the staff member's) with room for a reply, as trust
+    HR are shown it."""
+    found = w.ok("trust_hr", "wellbeing", "GET", f"/runs/{w.ids['closed_run']}/conversations")
+    return next(c["comment_id"] for c in found if c["academy_id"] == w.ids["academy_a"] and c["may_reply"])
+
+
 def _unsubscribe(w: World) -> dict:
     from notifications.service.email import unsubscribe_signature
 
@@ -480,6 +495,15 @@ case("wellbeing", "GET", "/runs/{run_id}/report.csv", params={"run_id": "closed_
 case("wellbeing", "GET", "/runs/{run_id}/comments", params={"run_id": "closed_run"})
 case("wellbeing", "GET", "/runs/{run_id}/drivers", params={"run_id": "closed_run"},
      query=lambda w: {"academy_id": w.ids["academy_a"]})
+case("wellbeing", "GET", "/runs/{run_id}/conversations", params={"run_id": "closed_run"})
+case("wellbeing", "POST", "/runs/{run_id}/replies", params={"run_id": "closed_run"},
+     body=lambda w: {"comment_id": _comment_of_academy_a(w), "text": f"Thank you {w.n()}"})
+case("wellbeing", "POST", "/runs/{run_id}/removals", params={"run_id": "closed_run"}, body=lambda w: {
+    "message_id": w.ok("trust_hr", "wellbeing", "POST", f"/runs/{w.ids['closed_run']}/replies", json_body={
+        "comment_id": _comment_of_academy_a(w), "text": "To remove"})["id"], "because": "A test"})
+case("wellbeing", "GET", "/survey/replies", headers=lambda w: _replies_link(w))
+case("wellbeing", "POST", "/survey/replies/answers", headers=lambda w: _replies_link(w),
+     body=lambda w: {"comment_id": str(uuid.uuid4()), "text": "Thank you"})
 case("wellbeing", "POST", "/runs", body=_run)
 case("wellbeing", "PATCH", "/runs/{run_id}", body=lambda w: {"closes_on": str(TODAY + timedelta(days=14))},
      unchanged="/runs/{run_id}")

@@ -86,7 +86,8 @@ def answer(page: Page, title: str, agree: str, recommend: str, comment: str = ""
         expect(page.get_by_role("group", name="I feel valued").get_by_label(agree, exact=True)).to_be_checked()
     page.get_by_role("button", name="Submit my answers").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Thank you for answering")
-    expect(page.get_by_text("Your link has now been used and no longer works.")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^Your link cannot be used to answer again\. After the survey closes, open it "
+                                       r"again in this browser to read any replies"))).to_be_visible()
     if shot:
         shot("staff-thanked")
     page.remove_listener("request", record)

@@ -18,8 +18,9 @@
   const STORE = "staffroom-survey-token"; // this tab only; gone when the tab closes, removed after submitting
   const KEEP = "staffroom-survey-browser-key"; // this browser's own key for what it saves (never the token)
 
+  let kept = true; // whether this browser keeps its key after the tab closes (needed to read replies later)
   const browserKey = (() => {
-    const keep = (() => { try { localStorage.setItem(KEEP + "?", "1"); localStorage.removeItem(KEEP + "?"); return localStorage; } catch { return sessionStorage; } })();
+    const keep = (() => { try { localStorage.setItem(KEEP + "?", "1"); localStorage.removeItem(KEEP + "?"); return localStorage; } catch { kept = false; return sessionStorage; } })();
     let key = keep.getItem(KEEP);
     if (!key) {
       const bytes = crypto.getRandomValues(new Uint8Array(32));
@@ -50,12 +51,14 @@
     return node;
   }
 
-  async function call(method, path, answers) {
+  // `answers` go as {answers}; `body` as it is (an answer to a reply).
+  async function call(method, path, answers, body) {
+    const sent = answers ? { answers } : body;
     const response = await fetch(api + path, {
       method,
       headers: { "X-Survey-Token": token, "X-Draft-Key": browserKey, Accept: "application/json",
-        ...(answers ? { "Content-Type": "application/json" } : {}) },
-      body: answers ? JSON.stringify({ answers }) : undefined,
+        ...(sent ? { "Content-Type": "application/json" } : {}) },
+      body: sent ? JSON.stringify(sent) : undefined,
       credentials: "omit", cache: "no-store", referrerPolicy: "no-referrer",
     });
     if (response.ok) return response.status === 204 ? null : response.json();
@@ -165,6 +168,13 @@
     const send = el("button", { type: "submit", class: "button", text: "Submit my answers" });
     // Said beside the buttons, where the eye is after pressing one (the status at the top is out of sight).
     const saved = el("p", { class: "hint", role: "status", "aria-live": "polite" });
+    // Replies to what someone writes reach them only through this link in this browser (service.replies).
+    const written = survey.sections.some((section) => section.items.some((item) => item.scale === "text"));
+    if (written && !preview) {
+      form.append(el("p", { class: "hint", text: kept
+        ? "If HR or your head reply to something you write, nobody is told it was you, and you are not sent a message: open your link again in this browser after the survey closes to read any reply, and answer it if you wish."
+        : "This browser is set not to keep what Staffroom stores in it, so you will not be able to read replies to what you write. Your answers are still counted." }));
+    }
     form.append(el("div", { class: "actions" }, send, save), saved);
     root.replaceChildren(form);
 
@@ -198,10 +208,59 @@
         status.textContent = "";
         root.replaceChildren(el("div", { class: "panel" },
           el("p", { text: `Your answers to “${survey.title}” have been sent. They are not linked to your name, and they will be counted with everyone else's when the survey closes.` }),
-          el("p", { text: "Your link has now been used and no longer works." })));
+          el("p", { text: "Your link cannot be used to answer again. After the survey closes, open it again in this browser to read any replies to what you wrote: nobody will be told who you are, and you will not be sent a message when someone replies." })));
         heading.focus();
       });
     });
+  }
+
+  // The replies to what this link and browser wrote, once the survey has closed. Every such page is the same size,
+  // whether or not there is anything for you, so nobody can tell from outside.
+  function renderReplies(found) {
+    heading.textContent = "Replies to what you wrote";
+    document.title = "Replies to what you wrote – Staffroom";
+    const parts = [el("p", { text: `${found.title}, closed on ${day(found.closed_on)}. Only you can see this: it opens with your link, in the browser you answered with.` })];
+    if (!found.conversations.length) {
+      parts.push(el("p", { text: "Nobody has replied to what you wrote, so far. If you answered in another browser or on another device, open your link there." }));
+    }
+    for (const talk of found.conversations) {
+      const box = el("section", { class: "panel conversation" },
+        el("p", { class: "hint", text: talk.question }),
+        el("p", { text: "You wrote:" }), el("blockquote", {}, el("p", { class: "written", text: talk.text })));
+      for (const m of talk.messages) {
+        const who = m.kind === "reply" ? `Reply from ${m.from_academy ? `${m.from_academy} HR` : "trust HR"}, ${day(m.written_on)}`
+          : `Your answer, passed on ${day(m.written_on)}`;
+        box.append(el("div", { class: "message" }, el("p", { class: "hint", text: who }),
+          m.removed ? el("p", {}, el("em", { text: "Removed." })) : el("p", { class: "written", text: m.text })));
+      }
+      if (talk.waiting) {
+        box.append(el("div", { class: "message" }, el("p", { class: "hint", text: "Your answer, waiting to be passed on" }),
+          el("p", { class: "written", text: talk.waiting })));
+      }
+      if (talk.may_answer) {
+        const id = `a-${talk.comment_id}`;
+        const error = el("p", { class: "field-error", id: `e-${id}`, hidden: true });
+        const text = el("textarea", { id, name: "text", rows: 3, maxlength: 1000, "aria-describedby": `h-${id} e-${id}` });
+        const reply = el("form", { novalidate: true },
+          el("div", { class: "field" }, el("label", { for: id, text: "Your answer" }),
+            el("p", { class: "hint", id: `h-${id}`, text: `Up to 1,000 characters, without names. To keep you anonymous it is passed on to HR together with others, once at least ${found.release_after} people have answered replies in this survey, and shows the day it was passed on, not today.` }),
+            error, text),
+          el("div", { class: "actions" }, el("button", { type: "submit", class: "button", text: "Send my answer" })));
+        reply.addEventListener("submit", (event) => {
+          event.preventDefault();
+          call("POST", "/replies/answers", null, { comment_id: talk.comment_id, text: text.value })
+            .then(() => call("GET", "/replies")).then(renderReplies)
+            .catch((problem) => {
+              error.hidden = false;
+              error.textContent = sentence(problem.errors.length ? problem.errors[0].detail : problem.detail);
+              text.focus();
+            });
+        });
+        box.append(reply);
+      }
+      parts.push(box);
+    }
+    root.replaceChildren(...parts);
   }
 
   const preview = root.dataset.preview && document.getElementById(root.dataset.preview);
@@ -216,6 +275,9 @@
   status.textContent = "Loading your survey…";
   call("GET", "")
     .then((survey) => { status.textContent = ""; render(survey); })
+    .catch((problem) => problem.status === 409 && problem.survey !== "closed" // answered with this link: replies?
+      ? call("GET", "/replies").then((found) => { status.textContent = ""; renderReplies(found); }, () => { throw problem; })
+      : Promise.reject(problem))
     .catch((problem) => {
       status.textContent = "";
       stop(problem.status === 404 || problem.status === 409 ? `This link does not work. ${sentence(problem.detail)}`

@@ -91,6 +91,10 @@ CASES = [
                                        "closes_on": "2026-12-14", "academy_ids": [], "staff_types": [],
                                        "not_responded": [str(TEACHER), str(MANAGER), str(LEFT)]},
      {(TEACHER, "surveys"), (MANAGER, "surveys")}),
+    ("wellbeing.answers_released", {"run_id": str(uuid.uuid4()), "title": "Autumn pulse", "opens_on": "2026-11-23",
+                                     "closes_on": "2026-12-14", "academy_ids": [], "staff_types": [], "answers": 5,
+                                     "academies": [str(uuid.uuid4())], "released_on": "2027-01-04"},
+     {(MANAGER, "surveys")}),  # HR only, once each, never "the author"
 ]
 
 

@@ -13,7 +13,10 @@ write-ahead log, and anyone's survey link, but not SEAL_KEY, tries each way in t
     recovered from them, opened with the link from someone's mailbox;
   * the link: replayed against the running service to read what its owner saved;
   * subtraction across runs: a leaver's answers as the difference of two runs' figures;
-  * one hostile respondent: a ballot the database cannot hold, which must not stop everyone else being counted.
+  * one hostile respondent: a ballot the database cannot hold, which must not stop everyone else being counted;
+  * replies to comments: an author's answer found in the files, the WAL, a row, an audit row or an event, tied to
+    an invitation or a time finer than a day, or to the order answers were posted; a reply read with a link from
+    a mailbox, or told apart by the size of the response.
 
 The trust is shaped like the one where the join named 9 of 34 respondents: academies of uneven size, start dates
 spread across every length-of-service band, so many academy x staff type x band cells hold one person.
@@ -614,3 +617,93 @@ def test_solving_every_published_figure_together_pins_nobody_below_their_atom(st
     for g, item, value in pinned:
         atom = [p for p in who.values() if shape.atom_of[p.group] == shape.atom_of[g]]
         assert len(atom) >= K and all(truth[p.staff_id][item] == value for p in atom), (g, item, value)
+
+
+# -- replies to comments ----------------------------------------------------------------------------------------
+
+def test_replies_and_answers_tie_no_comment_or_answer_to_anyone_nor_to_a_time_finer_than_a_day(stack):
+    from sqlalchemy import DateTime
+
+    from wellbeing.service import replies
+
+    lsn = stack.sql("SELECT pg_current_wal_lsn()::text")[0][0] if stack.kind == "postgresql" else None
+    survey = _answered_survey(stack)
+    threads = {c["text"]: c for c in stack.ok(stack.client.get(f"/runs/{survey.run_id}/conversations",
+                                                               headers=stack.hr))}
+    authors = survey.answered[:10]
+    for person in authors:
+        [comment] = [c for text, c in threads.items() if text == f"More time to plan {person.marker}"]
+        stack.ok(stack.client.post(f"/runs/{survey.run_id}/replies", headers=stack.hr, json={
+            "comment_id": comment["comment_id"], "text": "Which lessons?"}), 201)
+    posted = []
+    for n, person in enumerate(authors):
+        headers = {"X-Survey-Token": person.token, "X-Draft-Key": stack.browser}
+        [talk] = stack.ok(stack.client.get("/survey/replies", headers=headers))["conversations"]
+        words = f"answer-{n}-{uuid.uuid4().hex}"
+        stack.ok(stack.client.post("/survey/replies/answers", headers=headers,
+                                   json={"comment_id": talk["comment_id"], "text": words}), 204)
+        posted.append(words)
+    # While waiting: sealed, all one size, and the words nowhere in the files or the WAL
+    held = stack.rows("held_answers")
+    assert len(held) == 10 and len({len(row.sealed) for row in held}) == 1
+    assert set(stack.tables["held_answers"].c.keys()) == {"id", "run_id", "sealed"}
+    files = _files(stack, lsn)
+    assert not any(words.encode() in files for words in posted)
+    assert not stack.rows("replies", stack.tables["replies"].c.kind == "answer")
+    # Released together by the daily job: shuffled, dated by the day, by nobody
+    assert replies.release(stack.context.uow(), seal_key(stack.context.config), TODAY) == 10
+    assert not stack.rows("held_answers")
+    answers = stack.rows("replies", stack.tables["replies"].c.kind == "answer")
+    assert sorted(r.text for r in answers) == sorted(posted)
+    assert {(r.written_on, r.written_by, r.academy_id) for r in answers} == {(TODAY, None, None)}
+    assert all(r.id.version == 4 for r in stack.rows("replies"))
+    # Nothing stored about a reply or answer has a time finer than a day
+    for table in ("replies", "held_answers"):
+        assert not [c.name for c in stack.tables[table].c if isinstance(c.type, DateTime)], table
+    # No row of comments, replies or answers holds anything that names an invitation
+    who = {str(i.staff_id) for i in stack.rows("invitations")} | {i.token_hash for i in stack.rows("invitations")}
+    who |= {i.staff_id.hex for i in stack.rows("invitations")}
+    for table in ("comments", "replies"):
+        for row in stack.rows(table):
+            assert not who & {str(v) for v in row._mapping.values()} and not any(
+                w in str(v) for v in row._mapping.values() for w in who), table
+    # The tag is no function of the link alone, or of the link and a browser's key without SEAL_KEY
+    tags = {row.reply_tag for row in stack.rows("comments")}
+    for person in authors:
+        for guess in (token_hash(person.token), token_hash(person.token + stack.browser),
+                      sealed.reply_tag(sealed.reply_key(b"", person.token, stack.browser),
+                                       uuid.UUID(survey.run_id), "trust.improve")):
+            assert guess not in tags
+    # Neither an audit row nor an event says who answered, or which conversation when
+    audits = stack.rows("audit_log", stack.tables["audit_log"].c.actor == "respondent")
+    assert audits == []
+    [released] = stack.events("wellbeing.answers_released")
+    assert released["answers"] == 10 and not any(t["comment_id"] in str(released) for t in threads.values())
+    # The rows lie in no order of posting
+    if stack.kind == "postgresql":
+        assert len(stack.sql("SELECT DISTINCT xmin FROM replies WHERE kind = 'answer'")) == 1
+        physical = [r.text for r in stack.sql("SELECT text FROM replies WHERE kind = 'answer' ORDER BY ctid")]
+    else:
+        [table] = stack.sql("SELECT sql FROM sqlite_master WHERE name = 'replies'")
+        assert "WITHOUT ROWID" in table[0]
+        physical = [r.text for r in stack.sql("SELECT text FROM replies WHERE kind = 'answer'")]
+    hits = sum(a == b for a, b in zip(physical, posted))
+    assert hits <= 5, f"{hits} of 10 answers lie in the order they were posted"
+
+
+def test_reading_replies_with_a_link_from_a_mailbox_shows_nothing_and_answers_the_same_size(stack):
+    survey = _answered_survey(stack)
+    threads = stack.ok(stack.client.get(f"/runs/{survey.run_id}/conversations", headers=stack.hr))
+    owner, bystander = survey.answered[0], survey.answered[1]
+    [comment] = [c for c in threads if c["text"] == f"More time to plan {owner.marker}"]
+    stack.ok(stack.client.post(f"/runs/{survey.run_id}/replies", headers=stack.hr, json={
+        "comment_id": comment["comment_id"], "text": "Can you say more?"}), 201)
+    sizes = {}
+    for who, token, browser in (("owner", owner.token, stack.browser),
+                                ("thief", owner.token, secrets.token_urlsafe(16)),
+                                ("bystander", bystander.token, secrets.token_urlsafe(16))):
+        seen = stack.client.get("/survey/replies", headers={"X-Survey-Token": token, "X-Draft-Key": browser})
+        assert seen.status_code == 200
+        sizes[who] = len(seen.data)
+        assert ("Can you say more?" in seen.get_data(as_text=True)) is (who == "owner")
+    assert len(set(sizes.values())) == 1, sizes

@@ -292,6 +292,76 @@ class FakeResults(Repository):
         return found
 
 
+class FakeReplies(Repository):
+    def __init__(self, runs: FakeRuns, results: FakeResults):
+        super().__init__()
+        self.runs, self.results = runs, results
+        self.rows: list[dict] = []
+        self.held_rows: dict[uuid.UUID, tuple[uuid.UUID, bytes]] = {}
+
+    def _comments(self, run_id) -> list[dict]:
+        return [c for c in self.results.comment_rows if c["run_id"] == run_id]
+
+    def comment(self, run_id, comment_id) -> dict | None:
+        found = next((c for c in self._comments(run_id) if c["id"] == comment_id), None)
+        return None if found is None else {k: found.get(k) for k in ("id", "run_id", "item", "text", "academy_id",
+                                                                       "reply_tag")}
+
+    def shown(self, run_id, academy_ids) -> list[dict]:
+        found = [c for c in self._comments(run_id) if academy_ids is None or c["academy_id"] in set(academy_ids)]
+        return [{k: c[k] for k in ("id", "run_id", "item", "text", "academy_id")}
+                for c in sorted(found, key=lambda c: (c["item"], c["text"]))]
+
+    def tagged(self, run_id, tags: list[str]) -> list[dict]:
+        return [{k: c[k] for k in ("id", "run_id", "item", "text", "academy_id")}
+                for c in sorted(self._comments(run_id), key=lambda c: c["item"]) if c.get("reply_tag") in tags]
+
+    def conversations(self, comment_ids) -> dict:
+        found: dict = {}
+        for row in sorted(self.rows, key=lambda r: (str(r["comment_id"]), r["position"])):
+            if row["comment_id"] in comment_ids:
+                found.setdefault(row["comment_id"], []).append(dict(row))
+        return found
+
+    def message(self, message_id) -> dict | None:
+        row = next((r for r in self.rows if r["id"] == message_id), None)
+        if row is None:
+            return None
+        comment = next(c for c in self.results.comment_rows if c["id"] == row["comment_id"])
+        return {**row, "run_id": comment["run_id"], "comment_academy_id": comment["academy_id"]}
+
+    def add(self, rows: list[dict]) -> None:
+        for row in rows:
+            last = max((r["position"] for r in self.rows if r["comment_id"] == row["comment_id"]), default=0)
+            self.rows.append({**row, "position": last + 1})
+
+    def remove(self, message_id, because: str) -> None:
+        for row in self.rows:
+            if row["id"] == message_id:
+                row.update(text="", removed_because=because)
+
+    def hold(self, run_id, box: bytes) -> None:
+        self.held_rows[uuid.uuid4()] = (run_id, box)
+
+    def held(self, run_id) -> list[tuple[uuid.UUID, bytes]]:
+        return sorted((i, box) for i, (of, box) in self.held_rows.items() if of == run_id)
+
+    def runs_with_held(self) -> list[uuid.UUID]:
+        return sorted({of for of, _ in self.held_rows.values()})
+
+    def forget_held(self, run_id) -> None:
+        self.held_rows = {i: row for i, row in self.held_rows.items() if row[0] != run_id}
+
+    def forget_of_runs_closed_before(self, moment: datetime) -> int:
+        gone_runs = {r.id for r in self.runs.rows.values() if _closed_before(r, moment)}
+        gone_comments = {c["id"] for c in self.results.comment_rows if c["run_id"] in gone_runs}
+        kept = [r for r in self.rows if r["comment_id"] not in gone_comments]
+        held = {i: row for i, row in self.held_rows.items() if row[0] not in gone_runs}
+        gone = len(self.rows) - len(kept) + len(self.held_rows) - len(held)
+        self.rows, self.held_rows = kept, held
+        return gone
+
+
 class FakeWellbeingUnitOfWork(FakeUnitOfWork):
     contracts = CONTRACTS
 
@@ -305,3 +375,4 @@ class FakeWellbeingUnitOfWork(FakeUnitOfWork):
         self.drafts = FakeDrafts()
         self.ballots = FakeBallots()
         self.results = FakeResults(self.runs, self.invitations)
+        self.replies = FakeReplies(self.runs, self.results)

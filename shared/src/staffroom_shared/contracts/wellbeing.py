@@ -106,3 +106,15 @@ class ResultsPublishedV1(RunRef):
 
     min_group_size = fields.Integer(required=True)
     groups = fields.List(fields.Nested(GroupFigures), required=True)
+
+
+@contract("wellbeing.answers_released", 1)
+class AnswersReleasedV1(RunRef):
+    """Authors' answers to HR's replies under comments, passed on together by the daily job once at least the run's
+    minimum group of different authors had one waiting. Says how many and under which academies' comments, never
+    whose or when each was written."""
+
+    answers = fields.Integer(required=True)
+    academies = fields.List(fields.UUID(), required=True, metadata={
+        "description": "academies whose comments were answered; empty where all were the trust's pooled comments"})
+    released_on = fields.Date(required=True)

@@ -407,6 +407,19 @@ def survey_closing_soon(p: dict, people: People) -> list[Draft]:
     return out
 
 
+def survey_answers_released(p: dict, people: People) -> list[Draft]:
+    """Answers to HR's replies under a survey's comments were passed on: to the trust's HR contacts and those of
+    each academy whose comments were answered (wellbeing never says whose, or when each was written)."""
+    contacts = {c.staff_id: c for academy in (None, *(_uuid(a) for a in p["academies"]))
+                for c in people.hr(academy, fallback=False)}
+    answers = f"{p['answers']} answers" if p["answers"] != 1 else "1 answer"
+    return [d for staff_id in contacts for d in _to(
+        people, staff_id, "surveys", f"New answers to replies: {p['title']}",
+        f"{answers} to replies under the comments of {p['title']} were passed on on {_date(p['released_on'])}. "
+        "They are anonymous, and passed on together so that nobody can tell who sent which, or when. Read them "
+        "beside the comments in Staffroom.", f"/surveys/runs/{p['run_id']}/replies")]
+
+
 def _figure(p: dict) -> str:
     # whole percentages, as the targets pages write them ("0%", not "0.0%", outsider 5, issue 20)
     value = "no one to count yet" if p["value"] is None else f"{p['value']:.0f}% ({p['numerator']} of {p['denominator']})"
@@ -450,6 +463,7 @@ RULES: dict[str, Callable[[dict, People], list[Draft]]] = {
     "cpd.future_leader_nominated": future_leader_nominated,
     "wellbeing.invitation_issued": survey_invitation,
     "wellbeing.survey_closing_soon": survey_closing_soon,
+    "wellbeing.answers_released": survey_answers_released,
     "targets.at_risk": target_at_risk,
     "targets.met": target_met,
 }

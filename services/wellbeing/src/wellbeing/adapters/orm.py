@@ -96,7 +96,33 @@ comments = Table(  # free text, kept apart from everything else, shuffled, shown
     Column("item", String(100), nullable=False),
     Column("text", Text, nullable=False),
     Column("academy_id", Uuid, nullable=True),  # only an academy whose results are shown; else none
+    # HMAC of (run, question) under a key only the author's link, browser and SEAL_KEY together make: finds the
+    # author's own comments for them, and ties nothing to anything else (adapters.sealed.reply_tag)
+    Column("reply_tag", String(64), nullable=True),
     Index("ix_comments_run", "run_id", "item"),
+    Index("ix_comments_reply_tag", "reply_tag", unique=True),
+    sqlite_with_rowid=False,
+)
+
+replies = Table(  # a conversation under a shown comment: HR's replies, and its author's answers once released
+    "replies", metadata,
+    Column("id", Uuid, primary_key=True),                 # random (uuid4): nothing in the key says when
+    Column("comment_id", Uuid, ForeignKey("comments.id"), nullable=False, index=True),
+    Column("position", Integer, nullable=False),          # its place in the conversation (never across them)
+    Column("kind", String(10), nullable=False),           # "reply" (HR) | "answer" (the comment's author)
+    Column("text", Text, nullable=False),                 # "" once removed
+    Column("written_on", Date, nullable=False),           # a reply: the day HR wrote it; an answer: the day released
+    Column("academy_id", Uuid, nullable=True),            # a reply: the replier's academy (none: trust HR)
+    Column("written_by", String(100), nullable=True),     # a reply: who in HR; an answer: never anyone
+    Column("removed_because", Text, nullable=True),
+    sqlite_with_rowid=False,
+)
+
+held_answers = Table(  # authors' answers waiting to be released together: sealed under SEAL_KEY, all one size
+    "held_answers", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("run_id", Uuid, ForeignKey("runs.id"), nullable=False, index=True),
+    Column("sealed", LargeBinary, nullable=False),
     sqlite_with_rowid=False,
 )
 

@@ -1,4 +1,5 @@
-"""Sealed boxes for what the database must hold unreadable: a respondent's draft and their submitted ballot.
+"""Sealed boxes for what the database must hold unreadable: a respondent's draft, their submitted ballot and an answer
+to a reply waiting to be passed on; and the keyed tags that let an author find their own comments.
 
 Both are AES-GCM over JSON padded to one size per run (`capacity`), so neither the contents nor their length says
 anything: a draft or ballot's size would otherwise match the length of a comment that later appears in clear.
@@ -13,6 +14,9 @@ anything: a draft or ballot's size would otherwise match the length of a comment
 """
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import json
 import struct
 import uuid
@@ -66,3 +70,30 @@ def draft_key(seal_key: bytes, token: str, browser_key: str) -> bytes:
     """The draft's key: from the link's token and the browser's own key, salted with SEAL_KEY."""
     material = token.encode() + b"\0" + browser_key.encode()
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=seal_key, info=b"staffroom wellbeing draft v2").derive(material)
+
+
+def reply_key(seal_key: bytes, token: str, browser_key: str) -> bytes:
+    """An author's key to the replies to what they wrote: from their link's token and their browser's key, salted
+    with SEAL_KEY, so it takes all three (a link from a mailbox, or the database, is not enough)."""
+    material = token.encode() + b"\0" + browser_key.encode()
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=seal_key, info=b"staffroom wellbeing replies v1").derive(material)
+
+
+def reply_tag(key: bytes, run_id: uuid.UUID, item: str) -> str:
+    """The tag stored beside one comment: keyed per run and question, so tags say nothing about who wrote which
+    other comments (HMAC-SHA256, RFC 2104)."""
+    return hmac.new(key, b"tag\0" + run_id.bytes + item.encode(), hashlib.sha256).hexdigest()
+
+
+def author_mark(key: bytes, run_id: uuid.UUID) -> str:
+    """Who answered, as a value that is the same for one author's answers in a run and is only ever kept sealed:
+    the release counts different authors with it."""
+    return hmac.new(key, b"author\0" + run_id.bytes, hashlib.sha256).hexdigest()
+
+
+def encoded(key: bytes) -> str:
+    return base64.urlsafe_b64encode(key).decode().rstrip("=")
+
+
+def decoded(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))

@@ -59,3 +59,12 @@ class SurveyClosed(RunEvent):
 class ResultsPublished(RunEvent):
     min_group_size: int
     groups: tuple[dict, ...]  # the shown groups of the trust and each academy, with their figures and turnover
+
+
+@dataclass(frozen=True)
+class AnswersReleased(RunEvent):
+    """Authors' answers to HR's replies, passed on together (never one author's alone, never when each was written)."""
+
+    answers: int
+    academies: tuple[uuid.UUID, ...]  # the academies whose comments were answered; none for the trust's own pool
+    released_on: date

@@ -1,5 +1,5 @@
 """The daily job: open scheduled runs on their date, send the one 'closing soon' reminder, close runs whose
-closing date has passed (working out their results)."""
+closing date has passed (working out their results), and pass on authors' answers to replies once enough wait."""
 from __future__ import annotations
 
 import logging
@@ -7,6 +7,7 @@ from datetime import date
 
 from staffroom_shared.log import own_correlation
 
+from .replies import release
 from .results import close_run
 from .runs import REMIND_DAYS_BEFORE, Links, open_run
 from .unit_of_work import WellbeingUnitOfWork
@@ -52,4 +53,9 @@ def run_daily(uow: WellbeingUnitOfWork, links: Links, key: bytes, today: date | 
     with uow:
         uow.invitations.forget_sent_links()
         uow.commit()
+    try:
+        log.info("wellbeing daily job: %d answers to replies passed on", release(uow, key, today))
+    except Exception:  # noqa: BLE001 - the answers wait, sealed, for tomorrow's job
+        log.exception("wellbeing daily job: answers to replies could not be passed on; they wait for the next run")
+        counts["failed"] += 1
     return counts

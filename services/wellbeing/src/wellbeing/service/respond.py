@@ -172,15 +172,19 @@ def submit(uow: WellbeingUnitOfWork, token: str | None, answers: dict, key: byte
         if not uow.invitations.mark_submitted(opened.invitation.token_hash):
             raise Conflict("this survey has already been answered with this link")
         uow.drafts.forget(opened.invitation.token_hash)
+        # With this browser's key, the ballot carries the author's reply key, so the close can tag their comments
+        # (service.replies); without it, nobody can ever reply to them.
+        reply = sealed.reply_key(key, token, browser_key) if browser_key and scored.comments else None
         uow.ballots.add(opened.run.id, seal_ballot(key, opened.run.id, opened.invitation, scored,
-                                                   sealed.capacity(opened.questionnaire)))
+                                                   sealed.capacity(opened.questionnaire), reply))
         uow.commit()
 
 
-def seal_ballot(key: bytes, run_id: uuid.UUID, group, scored: Scored, size: int) -> bytes:
-    """A ballot: the respondent's group and scored answers, sealed under SEAL_KEY at the run's one size."""
+def seal_ballot(key: bytes, run_id: uuid.UUID, group, scored: Scored, size: int, reply: bytes | None = None) -> bytes:
+    """A ballot: the respondent's group, scored answers and reply key (if any), sealed under SEAL_KEY at the run's
+    one size."""
     return sealed.seal(key, run_id, {
         "academy_id": str(group.academy_id), "staff_type": group.staff_type, "service_band": group.service_band,
         "items": [[i.key, i.value, i.score, i.favourable] for i in scored.items],
         "measures": [[m.key, m.value, m.favourable] for m in scored.measures],
-        "comments": [list(c) for c in scored.comments]}, size)
+        "comments": [list(c) for c in scored.comments], "reply": sealed.encoded(reply) if reply else None}, size)

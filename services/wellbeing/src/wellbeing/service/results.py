@@ -33,7 +33,10 @@ def close_run(uow: WellbeingUnitOfWork, run: SurveyRun, key: bytes, at: datetime
     counted."""
     # Read a few ballots at a time, each opened as it comes: a sealed ballot is padded to the longest answers the
     # run allows (hundreds of KB with many written questions); what it holds is usually a few hundred bytes.
-    opened = [_opened(key, run.id, box) for box in uow.ballots.boxes(run.id)]
+    opened, replies = [], {}  # replies: each ballot's (by its id()) author's reply key, kept out of the tally
+    for group, scored, reply in (_opened(key, run.id, box) for box in uow.ballots.boxes(run.id)):
+        opened.append(ballot := (group, scored))
+        replies[id(ballot)] = reply
     counted = [ballot for ballot in opened if _storable(ballot)]
     set_aside = len(opened) - len(counted)
     while True:
@@ -42,7 +45,7 @@ def close_run(uow: WellbeingUnitOfWork, run: SurveyRun, key: bytes, at: datetime
         rows, shape = compute(uow.invitations.asked(run.id), run, tally(counted))
         shown = {row["academy_id"] for row in rows if row["kind"] == "responses" and row["cut"] == "academy"
                  and not row["suppressed"]}
-        refused = uow.results.keep_comments(_comment_rows(run.id, counted, shown))
+        refused = uow.results.keep_comments(_comment_rows(run.id, counted, shown, replies))
         if not refused:
             break
         set_aside += len(refused)
@@ -58,12 +61,14 @@ def close_run(uow: WellbeingUnitOfWork, run: SurveyRun, key: bytes, at: datetime
     return len(counted)
 
 
-def _opened(key: bytes, run_id: uuid.UUID, box: bytes) -> tuple[Group, Scored]:
+def _opened(key: bytes, run_id: uuid.UUID, box: bytes) -> tuple[Group, Scored, str | None]:
+    """The ballot's group, scored answers and the author's reply key (base64url; None without one)."""
     ballot = sealed.unseal(key, run_id, box)  # a ballot that will not open means a wrong SEAL_KEY: fail the close
     return (Group(ballot["academy_id"], ballot["staff_type"], ballot["service_band"]),
             Scored(items=tuple(ScoredItem(*i) for i in ballot["items"]),
                    measures=tuple(ScoredMeasure(*m) for m in ballot["measures"]),
-                   comments=tuple(tuple(c) for c in ballot["comments"])))
+                   comments=tuple(tuple(c) for c in ballot["comments"])),
+            ballot.get("reply"))
 
 
 def _storable(ballot: tuple[Group, Scored]) -> bool:
@@ -72,12 +77,18 @@ def _storable(ballot: tuple[Group, Scored]) -> bool:
     return all(unstorable(text) is None for _, text in ballot[1].comments)
 
 
-def _comment_rows(run_id: uuid.UUID, counted: list, shown: set[str]) -> list[tuple[int, dict]]:
+def _comment_rows(run_id: uuid.UUID, counted: list, shown: set[str], replies: dict) -> list[tuple[int, dict]]:
     """Every comment, as (the ballot it came from, its row), shuffled on their own (so neither one person's comments
-    nor anything else lies next to them), labelled with its academy only where that academy's results are shown."""
-    written = [(i, {"id": uuid.uuid4(), "run_id": run_id, "item": item, "text": text,
+    nor anything else lies next to them), labelled with its academy only where that academy's results are shown,
+    and with its reply tag where its author's browser gave a key (keyed per run and question: no two of one
+    person's comments share anything)."""
+    def tag(ballot, item):
+        reply = replies.get(id(ballot))
+        return sealed.reply_tag(sealed.decoded(reply), run_id, item) if reply else None
+
+    written = [(i, {"id": uuid.uuid4(), "run_id": run_id, "item": item, "text": text, "reply_tag": tag(ballot, item),
                     "academy_id": uuid.UUID(group.academy_id) if group.academy_id in shown else None})
-               for i, (group, scored) in enumerate(counted) for item, text in scored.comments]
+               for i, ballot in enumerate(counted) for group in (ballot[0],) for item, text in ballot[1].comments]
     random.SystemRandom().shuffle(written)
     return written
 

@@ -23,14 +23,16 @@ def _invitations(uow: UnitOfWork, cutoff: date, _today: date) -> int:
 
 
 def _comments(uow: UnitOfWork, cutoff: date, _today: date) -> int:
-    """The comments of runs closed before the cutoff."""
-    return uow.results.forget_comments_of_runs_closed_before(start_of(cutoff))
+    """The comments of runs closed before the cutoff, the replies and answers under them first (they go together,
+    whatever the period is set to)."""
+    gone = uow.replies.forget_of_runs_closed_before(start_of(cutoff))
+    return gone + uow.results.forget_comments_of_runs_closed_before(start_of(cutoff))
 
 
 RECORDS = (
     *platform_records(metadata),
     Record("invitations", "who was invited to a closed survey, and whether they answered (never what)",
            Period(2, "year"), "the day the survey closed", OWN, _invitations),
-    Record("comments", "the free-text comments of a closed survey", Period(2, "year"), "the day the survey closed",
-           OWN, _comments),
+    Record("comments", "the free-text comments of a closed survey, with the replies and answers under them",
+           Period(2, "year"), "the day the survey closed", OWN, _comments),
 )

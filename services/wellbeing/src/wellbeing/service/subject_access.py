@@ -7,7 +7,7 @@ from staffroom_shared.subject_access import answerer
 from ..adapters.subject_access import HOLDINGS
 
 LEFT_OUT = (
-    "Your survey answers and comments: surveys are anonymous. Answers are stored with nothing that links them to "
+    "Your survey answers, comments and answers to replies: surveys are anonymous. Answers are stored with nothing that links them to "
     "you, so nobody, Staffroom included, can find which are yours, and they cannot be part of this copy.",
 )
 

@@ -1,0 +1,219 @@
+"""Replies to anonymous comments: HR reply where they are shown a comment, the author reads and answers with their
+link in the browser they answered with, answers are passed on together (docs/wellbeing.md, "Replies to comments")."""
+from __future__ import annotations
+
+import secrets
+import uuid
+from datetime import date
+
+import pytest
+
+from wellbeing.service import replies
+from wellbeing.service.respond import seal_key
+
+TABLES = ("comments", "replies", "held_answers", "audit_log", "outbox")
+
+
+@pytest.fixture
+def closed(trust, answers):
+    """Oak (6) and Elm (6) shown; Yew (2), and Ash (5) with it, pooled into the hidden academies; everyone wrote a
+    comment, each from a browser of their own; the run closed. Returns (run id, {staff id: (token, browser, words)})."""
+    trust.academy("Oak", teaching=6)
+    trust.academy("Elm", teaching=6)
+    trust.academy("Ash", teaching=5)
+    trust.academy("Yew", teaching=2)
+    run, links = trust.open(instruments=["enps", "trust_core"])
+    people = {}
+    for academy in ("Oak", "Elm", "Ash", "Yew"):
+        for person in trust.staff[academy]:
+            browser = secrets.token_urlsafe(16)
+            token = links[person["staff_id"]]
+            words = f"{academy} {person['first_name']} wants quieter corridors"
+            assert trust.answer(token, {"enps.recommend": 7, "trust.improve": words}, browser=browser).status_code == 204
+            people[person["staff_id"]] = (token, browser, words)
+    trust.close(run["id"])
+    return run["id"], people
+
+
+def _link(token, browser):
+    return {"X-Survey-Token": token, "X-Draft-Key": browser}
+
+
+def _conversations(client, run_id, headers) -> dict[str, dict]:
+    found = client.get(f"/runs/{run_id}/conversations", headers=headers)
+    assert found.status_code == 200, found.get_json()
+    return {c["text"]: c for c in found.get_json()}
+
+
+def test_hr_reply_the_author_reads_it_with_their_link_and_browser_and_answers(trust, client, db, closed):
+    run_id, people = closed
+    hr = trust.hr()
+    shown = _conversations(client, run_id, hr)
+    assert len(shown) == 19 and all(c["messages"] == [] and c["may_reply"] for c in shown.values())
+    oak = trust.staff["Oak"][0]
+    token, browser, words = people[oak["staff_id"]]
+    made = client.post(f"/runs/{run_id}/replies", headers=hr,
+                       json={"comment_id": shown[words]["comment_id"], "text": "  Thank you: which corridors?  "})
+    assert made.status_code == 201, made.get_json()
+    assert made.get_json()["text"] == "Thank you: which corridors?" and made.get_json()["written_on"] == str(date.today())
+
+    seen = client.get("/survey/replies", headers=_link(token, browser))
+    assert seen.status_code == 200
+    [talk] = seen.get_json()["conversations"]
+    assert (talk["text"], talk["question"]) == (words, "What one change would most improve your working life here?")
+    assert [m["text"] for m in talk["messages"]] == ["Thank you: which corridors?"] and talk["may_answer"]
+    assert "id" not in talk["messages"][0]
+
+    answered = client.post("/survey/replies/answers", headers=_link(token, browser),
+                           json={"comment_id": talk["comment_id"], "text": "The science block at lunch"})
+    assert answered.status_code == 204
+    # HR see nothing yet: the answer waits, sealed
+    assert _conversations(client, run_id, hr)[words]["messages"][-1]["kind"] == "reply"
+    assert db.count("held_answers") == 1 and not db.rows("replies", kind="answer")
+    [again] = client.get("/survey/replies", headers=_link(token, browser)).get_json()["conversations"]
+    assert again["waiting"] == "The science block at lunch" and not again["may_answer"]
+    assert client.post("/survey/replies/answers", headers=_link(token, browser),
+                       json={"comment_id": talk["comment_id"], "text": "And more"}).status_code == 409
+
+
+def test_someone_with_the_link_but_another_browser_sees_nothing_in_a_response_of_the_same_size(trust, client, closed):
+    run_id, people = closed
+    hr = trust.hr()
+    shown = _conversations(client, run_id, hr)
+    token, browser, words = people[trust.staff["Oak"][0]["staff_id"]]
+    other_token, other_browser, _ = people[trust.staff["Oak"][1]["staff_id"]]
+    assert client.post(f"/runs/{run_id}/replies", headers=hr, json={
+        "comment_id": shown[words]["comment_id"], "text": "x" * 1000}).status_code == 201
+    mine = client.get("/survey/replies", headers=_link(token, browser))
+    thief = client.get("/survey/replies", headers=_link(token, secrets.token_urlsafe(16)))
+    nobody = client.get("/survey/replies", headers=_link(other_token, other_browser))
+    assert len(mine.get_json()["conversations"]) == 1
+    assert thief.get_json()["conversations"] == [] and nobody.get_json()["conversations"] == []
+    assert len(mine.data) == len(thief.data) == len(nobody.data)
+    # and the stranger cannot answer under it either
+    assert client.post("/survey/replies/answers", headers=_link(token, secrets.token_urlsafe(16)), json={
+        "comment_id": shown[words]["comment_id"], "text": "pretending"}).status_code == 404
+
+
+def test_academy_hr_reply_only_to_their_academy_s_comments_and_only_trust_hr_to_the_hidden_pool(trust, client, closed):
+    run_id, people = closed
+    everything = _conversations(client, run_id, trust.hr())
+    oak_hr = trust.hr("Oak")
+    theirs = _conversations(client, run_id, oak_hr)
+    assert sorted(theirs) == sorted(w for w in everything if w.startswith("Oak"))
+    assert all(c["academy_name"] == "Oak" for c in theirs.values())
+    pooled = [c for c in everything.values() if c["academy_id"] is None]
+    assert len(pooled) == 7 and all(c["text"].startswith(("Ash", "Yew")) for c in pooled)
+    elm = next(c for w, c in everything.items() if w.startswith("Elm"))
+    for comment in (elm, pooled[0]):
+        refused = client.post(f"/runs/{run_id}/replies", headers=oak_hr, json={"comment_id": comment["comment_id"],
+                                                                               "text": "hello"})
+        assert refused.status_code == 404 and refused.content_type == "application/problem+json"
+    assert client.post(f"/runs/{run_id}/replies", headers=trust.hr(), json={
+        "comment_id": pooled[0]["comment_id"], "text": "hello"}).status_code == 201
+    staff = trust.me(trust.staff["Oak"][0])
+    assert client.get(f"/runs/{run_id}/conversations", headers=staff).status_code == 403
+    assert client.post(f"/runs/{run_id}/replies", headers=staff, json={
+        "comment_id": elm["comment_id"], "text": "hello"}).status_code == 403
+
+
+@pytest.mark.parametrize("body", [
+    {}, {"comment_id": "not-a-uuid", "text": "hi"}, {"comment_id": str(uuid.uuid4())}, {"text": "hi"},
+    {"comment_id": str(uuid.uuid4()), "text": ""}, {"comment_id": str(uuid.uuid4()), "text": "   "},
+    {"comment_id": str(uuid.uuid4()), "text": "x" * 1001}, {"comment_id": str(uuid.uuid4()), "text": "bell \x07"},
+    {"comment_id": str(uuid.uuid4()), "text": "nul \x00"}, {"comment_id": str(uuid.uuid4()), "text": "\ud800"},
+    {"comment_id": str(uuid.uuid4()), "text": "hi", "extra": 1}])
+def test_bad_replies_and_answers_are_refused_with_a_problem_and_change_nothing(trust, client, db, closed, body):
+    run_id, people = closed
+    token, browser, _ = next(iter(people.values()))
+    before = {t: sorted(db.rows(t), key=repr) for t in TABLES}
+    for path, headers in ((f"/runs/{run_id}/replies", trust.hr()), ("/survey/replies/answers", _link(token, browser))):
+        refused = client.post(path, headers=headers, json=body)
+        assert refused.status_code == 422, (path, refused.get_json())
+        assert refused.content_type == "application/problem+json"
+    assert {t: sorted(db.rows(t), key=repr) for t in TABLES} == before
+
+
+def test_reading_needs_a_closed_run_a_real_link_and_a_browser_key(trust, client, closed, answers):
+    run_id, people = closed
+    token, browser, _ = next(iter(people.values()))
+    assert client.get("/survey/replies", headers={"X-Survey-Token": token}).status_code == 422
+    assert client.get("/survey/replies", headers=_link("made-up", browser)).status_code == 404
+    run, links = trust.open(instruments=["enps", "trust_core"], title="Still open")
+    open_token = next(iter(links.values()))
+    still = client.get("/survey/replies", headers=_link(open_token, browser))
+    assert still.status_code == 409 and still.content_type == "application/problem+json"
+
+
+def test_answers_are_passed_on_together_once_enough_authors_wait_shuffled_and_dated_by_the_day(
+        trust, client, db, closed):
+    run_id, people = closed
+    hr = trust.hr()
+    shown = _conversations(client, run_id, hr)
+    authors = [people[p["staff_id"]] for p in trust.staff["Oak"]]
+    for _, _, words in authors:
+        assert client.post(f"/runs/{run_id}/replies", headers=hr, json={
+            "comment_id": shown[words]["comment_id"], "text": "Tell us more?"}).status_code == 201
+    key = seal_key(db.context.config)
+    later = date(2030, 1, 7)
+    for n, (token, browser, words) in enumerate(authors[:4]):
+        assert client.post("/survey/replies/answers", headers=_link(token, browser), json={
+            "comment_id": shown[words]["comment_id"], "text": f"answer {n}"}).status_code == 204
+    assert replies.release(db.context.uow(), key, later) == 0  # four authors: not enough (k = 5)
+    assert db.count("held_answers") == 4
+    token, browser, words = authors[4]
+    assert client.post("/survey/replies/answers", headers=_link(token, browser), json={
+        "comment_id": shown[words]["comment_id"], "text": "answer 4"}).status_code == 204
+    assert replies.release(db.context.uow(), key, later) == 5
+    assert db.count("held_answers") == 0
+    released = db.rows("replies", kind="answer")
+    assert sorted(r["text"] for r in released) == [f"answer {n}" for n in range(5)]
+    assert {r["written_on"] for r in released} == {later} and {r["written_by"] for r in released} == {None}
+    [event] = db.events("wellbeing.answers_released")
+    assert event["payload"]["answers"] == 5 and event["payload"]["academies"] == [str(trust.academies["Oak"])]
+    now = _conversations(client, run_id, hr)
+    assert [m["kind"] for m in now[authors[0][2]]["messages"]] == ["reply", "answer"]
+    # the author reads their answer in the conversation, and may answer again
+    [talk] = client.get("/survey/replies", headers=_link(*authors[0][:2])).get_json()["conversations"]
+    assert talk["messages"][-1]["text"] == "answer 0" and talk["waiting"] is None and talk["may_answer"]
+
+
+def test_hr_remove_a_reply_or_answer_with_a_reason_and_everyone_sees_it_removed(trust, client, db, closed):
+    run_id, people = closed
+    shown = _conversations(client, run_id, trust.hr())
+    token, browser, words = people[trust.staff["Oak"][0]["staff_id"]]
+    made = client.post(f"/runs/{run_id}/replies", headers=trust.hr(), json={
+        "comment_id": shown[words]["comment_id"], "text": "Is this about Mr Smith?"}).get_json()
+    elm_hr = trust.hr("Elm")
+    assert client.post(f"/runs/{run_id}/removals", headers=elm_hr, json={
+        "message_id": made["id"], "because": "not mine"}).status_code == 404
+    oak_hr = trust.hr("Oak")
+    assert client.post(f"/runs/{run_id}/removals", headers=oak_hr, json={
+        "message_id": made["id"], "because": "names a colleague"}).status_code == 204
+    assert client.post(f"/runs/{run_id}/removals", headers=oak_hr, json={
+        "message_id": made["id"], "because": "again"}).status_code == 409
+    [stored] = db.rows("replies")
+    assert stored["text"] == "" and stored["removed_because"] == "names a colleague"
+    [seen] = _conversations(client, run_id, trust.hr())[words]["messages"]
+    assert seen["removed"] and seen["text"] == ""
+    [talk] = client.get("/survey/replies", headers=_link(token, browser)).get_json()["conversations"]
+    assert talk["messages"][0]["removed"] and "Smith" not in str(talk)
+    audits = [a for a in db.rows("audit_log") if a["entity"] == "reply"]
+    assert [a["action"] for a in audits] == ["remove"] and "Smith" not in str(audits)
+
+
+def test_replies_and_waiting_answers_go_with_their_comments_at_the_end_of_retention(trust, client, db, closed):
+    from wellbeing.service import retention
+
+    run_id, people = closed
+    token, browser, words = people[trust.staff["Oak"][0]["staff_id"]]
+    comment_id = _conversations(client, run_id, trust.hr())[words]["comment_id"]
+    client.post(f"/runs/{run_id}/replies", headers=trust.hr(), json={"comment_id": comment_id, "text": "Hello"})
+    assert client.post("/survey/replies/answers", headers=_link(token, browser),
+                       json={"comment_id": comment_id, "text": "Hi"}).status_code == 204
+    [record] = [r for r in retention.RECORDS if r.key == "comments"]
+    uow = db.context.uow()
+    with uow:
+        assert record.expire(uow, date(2100, 1, 1), date(2100, 1, 1)) == 2 + 19
+        uow.commit()
+    assert db.count("replies") == db.count("held_answers") == db.count("comments") == 0
