@@ -59,3 +59,18 @@ class SurveyClosed(RunEvent):
 class ResultsPublished(RunEvent):
     min_group_size: int
     groups: tuple[dict, ...]  # the shown groups of the trust and each academy, with their figures and turnover
+
+
+@dataclass(frozen=True)
+class ActionPublished(DomainEvent):
+    """An action plan HR or a head published for a group (`academy_id` None: the trust; `staff_type` None: all):
+    notifications tells the staff in that group from its own copy of the directory."""
+
+    action_id: uuid.UUID
+    title: str
+    measure: str
+    measure_title: str
+    academy_id: uuid.UUID | None
+    staff_type: str | None
+    owner_id: uuid.UUID
+    due_on: date

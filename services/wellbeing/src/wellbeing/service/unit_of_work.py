@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from staffroom_shared.uow import Contract, UnitOfWork
 
+from ..adapters.actions import ActionRepository
 from ..adapters.repository import (
     AcademyRepository, BallotRepository, DraftRepository, InvitationRepository, RunRepository, StaffRepository,
 )
 from ..adapters.results import ResultRepository
 from ..domain.events import (
-    ClosingSoonReminded, InvitationIssued, ResultsPublished, RunEvent, SurveyClosed, SurveyOpened,
+    ActionPublished, ClosingSoonReminded, InvitationIssued, ResultsPublished, RunEvent, SurveyClosed, SurveyOpened,
 )
 
 _RUN = ("run_id", "title", "opens_on", "closes_on", "academy_ids", "staff_types")
@@ -34,6 +35,7 @@ CONTRACTS = {
     SurveyClosed: Contract("wellbeing.survey_closed", payload=_about_run("invited", "responses"), academy=_owner),
     ResultsPublished: Contract("wellbeing.results_published", payload=_about_run("min_group_size", "groups"),
                                academy=_owner),
+    ActionPublished: Contract("wellbeing.action_published"),
 }
 
 
@@ -41,4 +43,4 @@ class WellbeingUnitOfWork(UnitOfWork):
     contracts = CONTRACTS
     repositories = {"runs": RunRepository, "invitations": InvitationRepository, "staff": StaffRepository,
                     "academies": AcademyRepository, "drafts": DraftRepository, "ballots": BallotRepository,
-                    "results": ResultRepository}
+                    "results": ResultRepository, "actions": ActionRepository}
