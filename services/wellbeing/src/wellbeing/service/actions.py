@@ -199,7 +199,7 @@ def present(session, actions: list[Action]) -> list[dict]:
              "owner_name": names.get(a.owner_id, "someone who has left"),
              "academy_name": academies.get(str(a.academy_id)) if a.academy_id else None,
              "scope_name": _scope_name(a, academies),
-             "updates": list(reversed(a.updates)),
+             "updates": [{"on": date.fromisoformat(u["on"]), "text": u["text"]} for u in reversed(a.updates)],
              "before_after": measured(session, a, closed, trends)} for a in actions]
 
 
