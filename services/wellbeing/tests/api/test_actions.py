@@ -173,3 +173,20 @@ def test_steps_the_status_does_not_allow_are_409_and_change_nothing(trust, db):
     refused = trust.client.patch(f"/actions/{action['id']}", json={"title": "New"}, headers=trust.hr())
     assert refused.status_code == 409
     assert db.snapshot() == before
+
+
+def test_a_staff_type_s_action_with_no_survey_named_is_not_compared_against_surveys_of_everyone(trust, answers):
+    trust.academy("Oak", teaching=6, support=6)
+    survey(trust, answers, trust.staff["Oak"])
+    pair = plan(trust, staff_type="support")["before_after"]
+    assert pair["status"] == "not_compared" and "whole groups" in pair["note"]
+
+
+def test_a_staff_type_s_action_between_surveys_of_that_staff_type_alone_shows_before_and_after(trust, answers):
+    trust.academy("Oak", teaching=2, support=6)
+    support = trust.staff["Oak"][2:]
+    first = survey(trust, answers, support, level=2, staff_types=["support"])
+    publish(trust, plan(trust, run_id=first["id"], staff_type="support", title="Support staff breaks"))
+    survey(trust, answers, support, level=4, staff_types=["support"])
+    pair = board(trust, support[0])["Support staff breaks"]["before_after"]
+    assert pair["status"] == "shown", pair

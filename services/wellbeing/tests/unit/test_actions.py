@@ -97,8 +97,8 @@ def test_a_published_action_keeps_its_group_and_measure():
 
 def test_updates_are_kept_dated_in_order():
     made = action()
-    made.post_update("Started", date(2027, 2, 1), "hr")
-    made.post_update("Halfway", date(2027, 3, 1), "hr")
+    made.post_update("Started", date(2027, 2, 1))
+    made.post_update("Halfway", date(2027, 3, 1))
     assert [(u["on"], u["text"]) for u in made.updates] == [("2027-02-01", "Started"), ("2027-03-01", "Halfway")]
 
 

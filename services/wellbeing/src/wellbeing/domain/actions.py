@@ -57,7 +57,7 @@ class Action(Aggregate):
         self.owner_id = owner_id
         self.due_on = due_on
         self.status = ActionStatus.PLANNED
-        self.updates: list[dict] = []  # {"on": ISO date, "text": ..., "by": actor}, oldest first
+        self.updates: list[dict] = []  # {"on": ISO date, "text": ...}, oldest first (who wrote each: the audit log)
         self.created_by = created_by
         self.created_at = created_at
         self.published_at: datetime | None = None
@@ -106,10 +106,10 @@ class Action(Aggregate):
                               f"{STATUS_NAMES[status].lower()}")
         self.status = status
 
-    def post_update(self, text: str, on: date, by: str) -> None:
+    def post_update(self, text: str, on: date) -> None:
         if len(self.updates) >= MOST_UPDATES:
             raise ActionError(f"an action keeps at most {MOST_UPDATES} updates")
-        self.updates = [*self.updates, {"on": on.isoformat(), "text": text, "by": by}]  # a new list: JSON is saved
+        self.updates = [*self.updates, {"on": on.isoformat(), "text": text}]  # a new list: JSON is saved
 
 
 def before_and_after(points: list[dict], before_run: uuid.UUID | None, after_run: uuid.UUID | None) -> dict:

@@ -155,7 +155,7 @@ def post_update(uow: WellbeingUnitOfWork, principal: Principal, action_id: uuid.
         try:
             if status is not None:
                 action.move_to(status)
-            action.post_update(text, today or date.today(), principal.actor)
+            action.post_update(text, today or date.today())
         except ActionError as exc:
             raise refused(exc) from exc
         uow.audit("update", "action", action.id, {"status": action.status.value, "text": text})
@@ -220,12 +220,15 @@ def _closed_runs(session) -> list[SurveyRun]:
     return sorted(RunRepository(session).listed(RunStatus.CLOSED), key=_closed_at)
 
 
-def _asks(run: SurveyRun, action: Action) -> bool:
+def _asks(run: SurveyRun, action: Action, *, wider: bool = False) -> bool:
     """Whether the run's own results measure the action's measure for exactly the action's group: its trust-wide
     group is the whole trust (or its academy group is the action's), and it asked exactly the action's staff types
     (a run of teaching staff only, for a teaching staff action: turnover is counted for whole runs' groups)."""
     where = run.covers_any([action.academy_id]) if action.academy_id else not run.academy_ids
-    who = run.staff_types == [action.staff_type] if action.staff_type else not run.staff_types
+    if wider:  # `wider`: any run asking the action's staff type, with others or not
+        who = not run.staff_types or action.staff_type in run.staff_types
+    else:
+        who = run.staff_types == [action.staff_type] if action.staff_type else not run.staff_types
     return where and who and action.measure in run.questionnaire().measures
 
 
@@ -241,12 +244,14 @@ def measured(session, action: Action, closed: list[SurveyRun], trends: dict) -> 
     same group. Shown only where the trend of the later run shows both points (domain.disclosure.comparable over
     the stored turnover counts); otherwise why not, in words."""
     prompted = next((r for r in closed if r.id == action.run_id), None)
-    if action.staff_type and prompted is not None and prompted.staff_types != [action.staff_type]:
+    before = prompted if prompted is not None else next(
+        (r for r in reversed(closed) if _closed_at(r) < action.created_at and _asks(r, action)), None)
+    wider = prompted or next((r for r in closed if _asks(r, action, wider=True)), None)
+    if action.staff_type and (before is None or prompted is not None) and wider is not None \
+            and wider.staff_types != [action.staff_type]:
         return {"status": "not_compared", "note": (
             "not compared: the survey asked more staff than this action is for, and we can only compare whole "
             "groups whose comings and goings we count (the trust and each academy)")}
-    before = prompted if prompted is not None else next(
-        (r for r in reversed(closed) if _closed_at(r) < action.created_at and _asks(r, action)), None)
     after = next((r for r in closed if action.published and _closed_at(r) > action.published_at
                   and _asks(r, action)), None) if before is not None else None
     if before is not None and after is not None and not _alike(before, after):
