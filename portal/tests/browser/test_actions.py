@@ -43,6 +43,13 @@ def test_hr_plan_and_publish_an_action_and_staff_read_it(page: Page, shot):
     expect(page.get_by_text(re.compile(r"Shown to staff since \d{1,2} [A-Z][a-z]+ \d{4}"))).to_be_visible()
     assert accessibility_violations(page) == []
     shot("hr-publishes-it")
+    plan_page = page.url
+    page.set_viewport_size({"width": 375, "height": 740})
+    for path in (plan_page, "/surveys/action-plans/new", "/surveys/action-plans"):
+        page.goto(path)
+        width = page_width(page)
+        assert width <= 375, f"{path} is {width}px wide on a 375px screen: it scrolls sideways"
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     sign_in(page, suggested="member of staff")
     page.goto("/surveys")
@@ -57,7 +64,7 @@ def test_hr_plan_and_publish_an_action_and_staff_read_it(page: Page, shot):
     assert accessibility_violations(page) == []
     shot("staff-read-it")
     page.set_viewport_size({"width": 375, "height": 740})
-    for path in ("/surveys/actions", "/surveys/action-plans"):
+    for path in ("/surveys/actions",):
         page.goto(path)
         width = page_width(page)
         assert width <= 375, f"{path} is {width}px wide on a 375px screen: it scrolls sideways"

@@ -115,7 +115,8 @@ def _page(action_id, form: Form = Form(), status: int = 200):
     run = api().get(f"/api/wellbeing/runs/{plan_['run_id']}") if manage and plan_["run_id"] else None
     return render_template(
         "surveys/plan.html", plan=plan_, form=form, manage=manage, pair=in_words(plan_["before_after"], plan_["measure"]),
-        statuses=[(s, dict(STATUSES)[s]) for s in NEXT.get(plan_["status"], [])],
+        statuses=[(s, dict(STATUSES)[s]) for s in NEXT.get(plan_["status"], [])]
+        if manage or plan_["owner_id"] == str(me.staff_id) else [],
         **(_choices(run) if manage else {})), status
 
 
