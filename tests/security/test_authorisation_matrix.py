@@ -226,6 +226,7 @@ def _make_records(w: World) -> None:
     ids["closed_run"] = next(r["id"] for r in runs if r["status"] == "closed")
     ids["open_run"] = next(r["id"] for r in runs if r["status"] == "open")
     ids["run_id"] = w.ok("academy_hr", "wellbeing", "POST", "/runs", json_body=_run(w))["id"]
+    ids["action_id"] = w.ok("academy_hr", "wellbeing", "POST", "/actions", json_body=_action(w))["id"]  # a draft
     # notifications: a message in the staff member's inbox, and an email that could not be delivered
     ids["message_id"] = wait_for(lambda: w.ok("staff", "notifications", "GET", "/inbox")["items"],
                                  "the staff member's inbox")[0]["id"]
@@ -262,6 +263,13 @@ def _secondment(w: World) -> dict:
 def _run(w: World) -> dict:
     return {"title": f"Academy A spring pulse {w.n()}", "instruments": ["enps"], "academy_ids": [w.ids["academy_a"]],
             "owner_academy_id": w.ids["academy_a"], "opens_on": str(TODAY), "closes_on": str(TODAY + timedelta(days=14))}
+
+
+def _action(w: World) -> dict:
+    """An action of academy A's, led by the staff member."""
+    return {"title": f"Quieter Wednesdays {w.n()}", "description": "No meetings after school on Wednesdays",
+            "measure": "enps", "academy_id": w.ids["academy_a"], "owner_id": w.people["staff"]["id"],
+            "due_on": str(TODAY + timedelta(days=90))}
 
 
 def _dead_delivery(w: World) -> str:
@@ -514,6 +522,14 @@ case("wellbeing", "PUT", "/survey/answers", headers=lambda w: {"X-Survey-Token":
 case("wellbeing", "POST", "/survey/submission", headers=lambda w: {"X-Survey-Token": _link_token(w)},
      body=lambda w: {"answers": {"enps.recommend": 8}})
 case("wellbeing", "POST", "/runs/{run_id}/schedule", unchanged="/runs/{run_id}")
+case("wellbeing", "GET", "/actions")
+case("wellbeing", "GET", "/me/actions")
+case("wellbeing", "GET", "/actions/{action_id}")
+case("wellbeing", "POST", "/actions", body=_action)
+case("wellbeing", "PATCH", "/actions/{action_id}", body=lambda w: {"title": "Quieter Wednesdays"},
+     unchanged="/actions/{action_id}")
+case("wellbeing", "POST", "/actions/{action_id}/updates", body=lambda w: {"text": "Meetings moved"})
+case("wellbeing", "POST", "/actions/{action_id}/publish")
 case("wellbeing", "POST", "/runs/{run_id}/close", unchanged="/runs/{run_id}")
 
 case("notifications", "GET", "/inbox")

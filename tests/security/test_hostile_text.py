@@ -612,6 +612,9 @@ def _wellbeing(app, auth, _hr_id, tokens, ids: dict) -> dict:
     answers = {"answers": {item["key"]: scales.get(item["scale"], 3)
                            for section in questionnaire["sections"] for item in section["items"]}}
     submission = "POST /survey/submission"
+    plan = {"title": "Quieter Wednesdays", "description": "No meetings after school", "measure": "enps",
+            "academy_id": str(academy), "owner_id": str(staff[0]), "due_on": str(TODAY + timedelta(days=60))}
+    action = post(client, "/actions", plan, auth)  # an action to change, post progress on and publish
 
     def close_and_read_the_results(walk: Walk) -> None:
         # Everyone's hostile comments were counted, and every report that shows them still works.
@@ -621,9 +624,10 @@ def _wellbeing(app, auth, _hr_id, tokens, ids: dict) -> dict:
             walk.send(Call("get", f"/runs/{run['id']}/{path}", query=query), expect=(200,),
                       note=f"{path} after the hostile answers")
 
-    return {**ids, "key": ["ons4"], "X-Survey-Token": survey_tokens[:1],
+    return {**ids, "key": ["ons4"], "X-Survey-Token": survey_tokens[:1], "action_id": [action["id"]],
             "pools": {submission: [{"X-Survey-Token": t} for t in survey_tokens[1:]]},
-            "bodies": {"PUT /survey/answers": answers, submission: answers, "POST /runs": {
+            "bodies": {"PUT /survey/answers": answers, submission: answers, "POST /actions": plan,
+                       "POST /actions/{action_id}/updates": {"text": "Meetings moved"}, "POST /runs": {
                 "title": "Spring pulse", "instruments": ["ons4"], "opens_on": str(TODAY + timedelta(days=1)),
                 "closes_on": str(TODAY + timedelta(days=14)), "outcome": "ons.life_satisfaction",
                 "questions": [{"key": "own", "text": "What would help?", "scale": "text"}]}},

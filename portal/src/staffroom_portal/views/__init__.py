@@ -2,6 +2,7 @@
 
 
 def blueprints():
-    from . import appraisal, cpd, data, home, hr, notifications, survey_replies, surveys, targets, team
+    from . import actions, appraisal, cpd, data, home, hr, notifications, survey_replies, surveys, targets, team
 
-    return [home.blp, appraisal.blp, team.blp, cpd.blp, notifications.blp, surveys.blp, survey_replies.blp, hr.blp, targets.blp, data.blp]
+    return [home.blp, appraisal.blp, team.blp, cpd.blp, notifications.blp, surveys.blp, survey_replies.blp, actions.blp,
+            hr.blp, targets.blp, data.blp]

@@ -235,6 +235,9 @@ def run(run_id):
         page["report"] = report
         whole = report if page["cut"] in ("trust", "all") else calls.get(f"/api/wellbeing/runs/{run_id}/report", cut="trust")
         page["summary"] = results_page.summary(whole, instruments, survey)
+        page["plan_measures"] = [(m["key"], m["title"]) for i in instruments if i["key"] in survey["instruments"]
+                                 for m in i["measures"]] + [(f"custom.{q['key']}", q["text"]) for q in
+                                                            survey["questions"] if q["scale"] != "text"]
         page["sections"] = results_page.sections(report, instruments, survey, trust_wide=not survey["academy_ids"])
         page["hidden"] = [results_page.group_name(g, report["everyone"], not survey["academy_ids"])
                           for g in report["groups"] if g["suppressed"]]

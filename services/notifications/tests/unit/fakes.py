@@ -36,6 +36,11 @@ class FakeStaffCopy(Repository):
         row = self.rows.get(staff_id)
         return None if row is None else row["email"]
 
+    def in_group(self, academy_id, staff_type) -> list[uuid.UUID]:
+        return sorted(uuid.UUID(str(i)) for i, row in self.rows.items()
+                      if (academy_id is None or str(row["academy_id"]) == str(academy_id))
+                      and (staff_type is None or row.get("staff_type") == staff_type))
+
 
 class FakeInbox(Repository):
     def __init__(self):

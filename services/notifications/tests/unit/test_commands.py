@@ -30,13 +30,14 @@ def event(kind: str, payload: dict, occurred_at: datetime | None = None) -> Even
     return Event(uuid.uuid4(), kind, 1, occurred_at or datetime.now(timezone.utc), producer, OAK, "test", payload)
 
 
-def join(uow, first_name: str, *, leaving_date=None, line_manager_id=None) -> uuid.UUID:
+def join(uow, first_name: str, *, leaving_date=None, line_manager_id=None, academy_id=OAK,
+         staff_type="teaching") -> uuid.UUID:
     staff_id = uuid.uuid4()
     with uow:
         on_staff_changed(uow, event("staff.joined", {
-            "staff_id": staff_id, "academy_id": OAK, "first_name": first_name, "last_name": "Lee",
+            "staff_id": staff_id, "academy_id": academy_id, "first_name": first_name, "last_name": "Lee",
             "email": f"{first_name.lower()}@oak.example", "line_manager_id": line_manager_id,
-            "leaving_date": leaving_date}))
+            "staff_type": staff_type, "leaving_date": leaving_date}))
         uow.commit()
     return staff_id
 

@@ -19,6 +19,9 @@ class Lookup:
     def hr(self, academy_id, fallback=True):
         return [PEOPLE[MANAGER]]  # the manager doubles as the HR contact here
 
+    def in_group(self, academy_id, staff_type):
+        return [PEOPLE[TEACHER]]  # the teacher is the group an action is for here
+
 
 people = Lookup()
 
@@ -95,6 +98,10 @@ CASES = [
                                      "closes_on": "2026-12-14", "academy_ids": [], "staff_types": [], "answers": 5,
                                      "academies": [str(uuid.uuid4())], "released_on": "2027-01-04"},
      {(MANAGER, "surveys")}),  # HR only, once each, never "the author"
+    ("wellbeing.action_published", {"action_id": str(uuid.uuid4()), "title": "Quieter Wednesdays",
+                                    "measure": "enps", "measure_title": "eNPS", "academy_id": str(uuid.uuid4()),
+                                    "staff_type": None, "owner_id": str(MANAGER), "due_on": "2027-07-01"},
+     {(TEACHER, "survey_actions")}),
 ]
 
 
@@ -191,6 +198,9 @@ class OnePerson:
         return self.me if staff_id is not None else None
 
     def hr(self, academy_id, fallback=True):
+        return [self.me]
+
+    def in_group(self, academy_id, staff_type):
         return [self.me]
 
 

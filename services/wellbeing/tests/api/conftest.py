@@ -14,7 +14,7 @@ from wellbeing.entrypoints.web import create_app
 
 TODAY = date.today()
 TABLES = ("staff", "academies", "runs", "invitations", "drafts", "ballots", "drivers",
-          "comments", "results", "outbox", "audit_log")
+          "comments", "results", "actions", "outbox", "audit_log")
 ALL_INSTRUMENTS = ["hse_indicator", "swemwbs", "ons4", "enps", "trust_core"]
 
 tokens, migrated_db, app, client = sqlite_service_fixtures(bootstrap, create_app)

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 from staffroom_shared.testing import FakeUnitOfWork
 from staffroom_shared.uow import Repository
+from wellbeing.domain.actions import Action
 from wellbeing.domain.model import Invitation, InvitationStatus, RunStatus, StaffMember, SurveyRun
 from wellbeing.service.unit_of_work import CONTRACTS
 
@@ -128,6 +129,12 @@ class FakeStaff(Repository):
 
     def get(self, staff_id) -> StaffMember:
         return self.rows[staff_id]  # the real one raises too (NoResultFound) when nobody is held
+
+    def find(self, staff_id) -> StaffMember | None:
+        return self.rows.get(staff_id)
+
+    def names(self, ids) -> dict[uuid.UUID, str]:
+        return {i: f"{self.details[i]['first_name']} {self.details[i]['last_name']}" for i in ids if i in self.details}
 
     def keep(self, event, fields: tuple[str, ...]) -> bool:
         data = event.payload
@@ -362,6 +369,29 @@ class FakeReplies(Repository):
         return gone
 
 
+class FakeActions(Repository):
+    def __init__(self):
+        super().__init__()
+        self.rows: dict[uuid.UUID, Action] = {}
+
+    def add(self, action: Action) -> Action:
+        self.rows[action.id] = action
+        return self.track(action)
+
+    def get(self, action_id, *, lock: bool = False) -> Action | None:
+        return self.track(self.rows.get(action_id))
+
+    def _sorted(self, found) -> list[Action]:
+        return self.track_all(sorted(found, key=lambda a: (a.due_on, a.title, str(a.id))))
+
+    def listed(self, academy_ids, *, published: bool = False) -> list[Action]:
+        return self._sorted(a for a in self.rows.values() if (a.published or not published) and (
+            academy_ids is None or a.academy_id is None or a.academy_id in set(academy_ids)))
+
+    def led_by(self, owner_id) -> list[Action]:
+        return self._sorted(a for a in self.rows.values() if a.owner_id == owner_id)
+
+
 class FakeWellbeingUnitOfWork(FakeUnitOfWork):
     contracts = CONTRACTS
 
@@ -376,3 +406,4 @@ class FakeWellbeingUnitOfWork(FakeUnitOfWork):
         self.ballots = FakeBallots()
         self.results = FakeResults(self.runs, self.invitations)
         self.replies = FakeReplies(self.runs, self.results)
+        self.actions = FakeActions()

@@ -118,3 +118,18 @@ class AnswersReleasedV1(RunRef):
     academies = fields.List(fields.UUID(), required=True, metadata={
         "description": "academies whose comments were answered; empty where all were the trust's pooled comments"})
     released_on = fields.Date(required=True)
+
+
+@contract("wellbeing.action_published", 1)
+class ActionPublishedV1(Schema):
+    """An action plan published for a group of staff ("You said, we did"): who it is for, never a list of people
+    (notifications works out the audience from its own copy of the directory) and no figures."""
+
+    action_id = fields.UUID(required=True)
+    title = fields.String(required=True)
+    measure = fields.String(required=True, metadata={"description": "the measure's key (an instrument's, or custom.*)"})
+    measure_title = fields.String(required=True, metadata={"description": "the measure in words"})
+    academy_id = fields.UUID(required=True, allow_none=True, metadata={"description": "null: the whole trust"})
+    staff_type = fields.String(required=True, allow_none=True, metadata={"description": "null: every staff type"})
+    owner_id = fields.UUID(required=True, metadata={"description": "the member of staff leading it"})
+    due_on = fields.Date(required=True)

@@ -17,6 +17,7 @@ staff = Table(  # local copy of the directory, from staff.* events: names, addre
     Column("last_name", String(100), nullable=False),
     Column("email", String(254), nullable=False),
     Column("line_manager_id", Uuid, nullable=True),
+    Column("staff_type", String(20), nullable=True),  # none: held from before it was kept (until their next event)
     Column("leaving_date", Date, nullable=True),
     Column("snapshot_at", UtcDateTime, nullable=True),
 )

@@ -16,7 +16,7 @@ from ..domain.preferences import QuietHours
 from ..domain.rules import Draft, Person, Reminder, SurveyLink
 from .orm import deliveries, hr_contacts, messages, preferences, quiet_hours, reminders, staff
 
-STAFF_FIELDS = ("academy_id", "first_name", "last_name", "email", "line_manager_id", "leaving_date")
+STAFF_FIELDS = ("academy_id", "first_name", "last_name", "email", "line_manager_id", "staff_type", "leaving_date")
 
 
 class StaffCopy(Repository):
@@ -34,6 +34,15 @@ class StaffCopy(Repository):
 
     def address(self, staff_id: uuid.UUID) -> str | None:
         return self.session.execute(select(staff.c.email).where(staff.c.staff_id == staff_id)).scalar()
+
+    def in_group(self, academy_id: uuid.UUID | None, staff_type: str | None) -> list[uuid.UUID]:
+        """Everyone the copy holds at this academy (None: the trust) of this staff type (None: any), by id."""
+        query = select(staff.c.staff_id).order_by(staff.c.staff_id)
+        if academy_id is not None:
+            query = query.where(staff.c.academy_id == academy_id)
+        if staff_type is not None:
+            query = query.where(staff.c.staff_type == staff_type)
+        return list(self.session.scalars(query))
 
 
 class Inbox(Repository):

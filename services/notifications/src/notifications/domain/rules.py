@@ -29,6 +29,7 @@ CATEGORIES = {c.key: c for c in (
     Category("cpd_updates", "Your CPD requests, places and training agreements", statutory=False),
     Category("future_leaders", "Future-leader nominations and placements", statutory=False),
     Category("surveys", "Staff surveys: invitations and reminders", statutory=False),
+    Category("survey_actions", "You said, we did: what is being done after staff surveys", statutory=False),
     Category("targets", "The trust's staff targets: at risk, missed and met", statutory=False),
 )}
 
@@ -69,6 +70,8 @@ class People(Protocol):
     def __call__(self, staff_id: uuid.UUID | None) -> Person | None: ...
 
     def hr(self, academy_id: uuid.UUID | None, fallback: bool = True) -> list[Person]: ...
+
+    def in_group(self, academy_id: uuid.UUID | None, staff_type: str | None) -> list[Person]: ...
 
 
 @dataclass(frozen=True)
@@ -418,6 +421,21 @@ def survey_answers_released(p: dict, people: People) -> list[Draft]:
         f"{answers} to replies under the comments of {p['title']} were passed on on {_date(p['released_on'])}. "
         "They are anonymous, and passed on together so that nobody can tell who sent which, or when. Read them "
         "beside the comments in Staffroom.", f"/surveys/runs/{p['run_id']}/replies")]
+_STAFF_TYPES = {"teaching": "teaching staff", "support": "support staff", "leadership": "leaders"}
+
+
+def action_published(p: dict, people: People) -> list[Draft]:
+    """Everyone the action is for (its academy, or the trust; its staff type, or all), worked out from our own copy
+    of the directory: the event names a group, never a list of people."""
+    owner = people(_uuid(p["owner_id"]))
+    where = "across the trust" if p["academy_id"] is None else "at your academy"
+    who = f"for {_STAFF_TYPES.get(p['staff_type'], 'staff')} {where}" if p["staff_type"] else where
+    led = f", led by {_name(owner)}," if owner else ""
+    return [d for person in people.in_group(_uuid(p["academy_id"]), p["staff_type"]) for d in _to(
+        people, person.staff_id, "survey_actions", f"You said, we did: {p['title']}",
+        f"After the staff survey, this is being done {who}: {p['title']}. It is about "
+        f"\u201c{p['measure_title']}\u201d in the survey{led} and due by {_date(p['due_on'])}. You can "
+        "follow its progress on the \"You said, we did\" page in Staffroom.", "/surveys/actions")]
 
 
 def _figure(p: dict) -> str:
@@ -464,6 +482,7 @@ RULES: dict[str, Callable[[dict, People], list[Draft]]] = {
     "wellbeing.invitation_issued": survey_invitation,
     "wellbeing.survey_closing_soon": survey_closing_soon,
     "wellbeing.answers_released": survey_answers_released,
+    "wellbeing.action_published": action_published,
     "targets.at_risk": target_at_risk,
     "targets.met": target_met,
 }

@@ -24,6 +24,10 @@ class People:
             return None
         return found[0]
 
+    def in_group(self, academy_id: uuid.UUID | None, staff_type: str | None) -> list[Person]:
+        """Everyone still here at this academy (None: the trust) of this staff type (None: any)."""
+        return [p for p in map(self, self.staff.in_group(academy_id, staff_type)) if p is not None]
+
     def hr(self, academy_id: uuid.UUID | None, fallback: bool = True) -> list[Person]:
         """The academy's HR contacts (None: the trust's); with `fallback`, the trust's if the academy has none."""
         for academy in [str(academy_id)] if academy_id and not fallback else \

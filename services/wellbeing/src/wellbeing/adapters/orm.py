@@ -17,6 +17,7 @@ from sqlalchemy.orm import registry
 
 from staffroom_shared.db import UtcDateTime, new_metadata, text_enum
 
+from ..domain.actions import Action, ActionStatus
 from ..domain.model import Invitation, InvitationStatus, RunStatus, SurveyRun
 
 metadata = new_metadata()
@@ -160,6 +161,25 @@ results = Table(  # the published figures of a closed run: one row per group and
     Column("suppressed", Boolean, nullable=False),
 )
 
+actions = Table(  # action plans on survey results (domain.actions); about groups, never about anyone's answers
+    "actions", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("title", String(200), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("measure", String(100), nullable=False),
+    Column("measure_title", String(300), nullable=False),
+    Column("run_id", Uuid, ForeignKey("runs.id"), nullable=True),
+    Column("academy_id", Uuid, nullable=True, index=True),  # none: the trust
+    Column("staff_type", String(20), nullable=True),        # none: every staff type
+    Column("owner_id", Uuid, nullable=False, index=True),
+    Column("due_on", Date, nullable=False),
+    Column("status", text_enum(ActionStatus), nullable=False),
+    Column("updates", JSON, nullable=False),
+    Column("created_by", String(100), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("published_at", UtcDateTime, nullable=True),
+)
+
 _mapped = False
 
 
@@ -169,4 +189,5 @@ def start_mappers() -> None:
         return
     mapper_registry.map_imperatively(SurveyRun, runs)
     mapper_registry.map_imperatively(Invitation, invitations)
+    mapper_registry.map_imperatively(Action, actions)
     _mapped = True

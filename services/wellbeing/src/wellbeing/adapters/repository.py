@@ -144,6 +144,13 @@ class StaffRepository(Repository):
     def get(self, staff_id: uuid.UUID) -> StaffMember:
         return _member(self.session.execute(select(staff).where(staff.c.staff_id == staff_id)).one())
 
+    def find(self, staff_id: uuid.UUID) -> StaffMember | None:
+        row = self.session.execute(select(staff).where(staff.c.staff_id == staff_id)).first()
+        return None if row is None else _member(row)
+
+    def names(self, ids) -> dict[uuid.UUID, str]:
+        return staff_copy.names(self.session, staff, ids)
+
     def keep(self, event: Event, fields: tuple[str, ...]) -> bool:
         """Store the snapshot the event carries, unless a newer one is held already."""
         return staff_copy.keep(self.session, staff, event, fields)

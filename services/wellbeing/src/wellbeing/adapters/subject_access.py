@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from staffroom_shared.subject_access import Holding, subject
 
-from .orm import invitations, staff
+from .orm import actions, invitations, staff
 
 HOLDINGS = (
     Holding("your details as the directory shared them", staff, subject(staff.c.staff_id)),
@@ -12,4 +12,6 @@ HOLDINGS = (
             withheld=("token_hash",), theirs_alone=("status",),
             theirs_alone_why="Whether you answered each survey: it is only in a copy you ask for yourself (Your "
                              "data), since HR never learn who answered a survey (docs/wellbeing.md)."),
+    Holding("the actions after staff surveys that you lead", actions, subject(actions.c.owner_id),
+            withheld=("created_by",)),
 )

@@ -68,3 +68,17 @@ class AnswersReleased(RunEvent):
     answers: int
     academies: tuple[uuid.UUID, ...]  # the academies whose comments were answered; none for the trust's own pool
     released_on: date
+
+
+class ActionPublished(DomainEvent):
+    """An action plan HR or a head published for a group (`academy_id` None: the trust; `staff_type` None: all):
+    notifications tells the staff in that group from its own copy of the directory."""
+
+    action_id: uuid.UUID
+    title: str
+    measure: str
+    measure_title: str
+    academy_id: uuid.UUID | None
+    staff_type: str | None
+    owner_id: uuid.UUID
+    due_on: date

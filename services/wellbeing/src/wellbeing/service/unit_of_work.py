@@ -3,13 +3,15 @@ from __future__ import annotations
 
 from staffroom_shared.uow import Contract, UnitOfWork
 
+from ..adapters.actions import ActionRepository
 from ..adapters.repository import (
     AcademyRepository, BallotRepository, DraftRepository, InvitationRepository, RunRepository, StaffRepository,
 )
 from ..adapters.replies import ReplyRepository
 from ..adapters.results import ResultRepository
 from ..domain.events import (
-    AnswersReleased, ClosingSoonReminded, InvitationIssued, ResultsPublished, RunEvent, SurveyClosed, SurveyOpened,
+    ActionPublished, AnswersReleased, ClosingSoonReminded, InvitationIssued, ResultsPublished, RunEvent, SurveyClosed,
+    SurveyOpened,
 )
 
 _RUN = ("run_id", "title", "opens_on", "closes_on", "academy_ids", "staff_types")
@@ -37,6 +39,7 @@ CONTRACTS = {
                                academy=_owner),
     AnswersReleased: Contract("wellbeing.answers_released", payload=_about_run("answers", "academies", "released_on"),
                               academy=_owner),
+    ActionPublished: Contract("wellbeing.action_published"),
 }
 
 
@@ -44,4 +47,4 @@ class WellbeingUnitOfWork(UnitOfWork):
     contracts = CONTRACTS
     repositories = {"runs": RunRepository, "invitations": InvitationRepository, "staff": StaffRepository,
                     "academies": AcademyRepository, "drafts": DraftRepository, "ballots": BallotRepository,
-                    "results": ResultRepository, "replies": ReplyRepository}
+                    "results": ResultRepository, "replies": ReplyRepository, "actions": ActionRepository}
