@@ -70,6 +70,7 @@ class AnswersReleased(RunEvent):
     released_on: date
 
 
+@dataclass(frozen=True)
 class ActionPublished(DomainEvent):
     """An action plan HR or a head published for a group (`academy_id` None: the trust; `staff_type` None: all):
     notifications tells the staff in that group from its own copy of the directory."""
