@@ -118,8 +118,8 @@ def priorities(session, run: SurveyRun, academy_id: uuid.UUID | None) -> dict:
     outcome = form.measures[run.outcome]
     map_ = heatmap(session, run, academy_id)
     cut = "trust" if academy_id is None else "academy"
-    row = next((r for r in map_["rows"] if r["cut"] == cut and (academy_id is None or
-                                                                 r["academy_id"] == academy_id)), None)
+    row = next((r for r in map_["rows"] if r["cut"] == cut and r["academy_id"] == (academy_id and str(academy_id))),
+               None)
     base = {"run_id": run.id, "academy_id": academy_id, "academy_name": map_["academy_name"],
             "outcome": outcome.key, "outcome_title": outcome.title, "min_pairs": registry.MIN_PAIRS,
             "compared_with": "benchmark" if academy_id is None else "trust", "focus": []}
