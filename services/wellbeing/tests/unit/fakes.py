@@ -3,11 +3,13 @@ adapters.results, and a unit of work holding them: for fast tests of the service
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import date, datetime
 from types import SimpleNamespace
 
 from staffroom_shared.testing import FakeUnitOfWork
 from staffroom_shared.uow import Repository
+from wellbeing.domain.benchmarks import Benchmark
 from wellbeing.domain.model import Invitation, InvitationStatus, RunStatus, StaffMember, SurveyRun
 from wellbeing.service.unit_of_work import CONTRACTS
 
@@ -292,6 +294,29 @@ class FakeResults(Repository):
         return found
 
 
+class FakeBenchmarks(Repository):
+    def __init__(self):
+        super().__init__()
+        self.rows: dict[str, Benchmark] = {}
+
+    def all(self) -> list[Benchmark]:
+        return sorted(self.rows.values(), key=lambda b: (b.measure, b.year, b.id))
+
+    def get(self, figure_id) -> Benchmark | None:
+        return self.rows.get(str(figure_id))
+
+    def add(self, figure: Benchmark, added_by: str) -> None:
+        self.rows[figure.id] = figure
+
+    def save(self, figure: Benchmark) -> None:
+        self.rows[figure.id] = figure
+
+    def not_reference(self, measure: str, but: str) -> None:
+        for key, figure in self.rows.items():
+            if figure.measure == measure and key != but:
+                self.rows[key] = replace(figure, reference=False)
+
+
 class FakeWellbeingUnitOfWork(FakeUnitOfWork):
     contracts = CONTRACTS
 
@@ -305,3 +330,4 @@ class FakeWellbeingUnitOfWork(FakeUnitOfWork):
         self.drafts = FakeDrafts()
         self.ballots = FakeBallots()
         self.results = FakeResults(self.runs, self.invitations)
+        self.benchmarks = FakeBenchmarks()

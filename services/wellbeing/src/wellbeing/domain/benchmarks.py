@@ -156,19 +156,20 @@ def statistic_of(measure: Measure, chosen: Benchmark | None) -> str:
     return "mean"
 
 
-def against_bands(value: float, bands: list[Benchmark], higher_is_better: bool) -> str | None:
-    """Where a group sits among one source's bands, in words: "between the median and the top quartile"."""
-    if not bands:
-        return None
-    ordered = sorted(bands, key=lambda b: b.value if higher_is_better else -b.value)
-    below = [b for b in ordered if compare(value, b.value, higher_is_better) in ("above", "level with")]
-    above = [b for b in ordered if b not in below]
-    if below and above:
-        return f"between {below[-1].band} and {above[0].band}"
-    if below:
-        level = compare(value, below[-1].value, higher_is_better) == "level with"
-        return f"{'level with' if level else 'above'} {below[-1].band}"
-    return f"below {above[0].band}"
+def against_bands(value: float, bands: list[Benchmark]) -> str | None:
+    """Where a group's figure sits among one source's bands, in words ("between the median and the top quartile").
+    By value, as the bands are: for a measure where lower is better, above a band is the worse side."""
+    ordered = sorted(bands, key=lambda b: b.value)
+    level = next((b for b in ordered if compare(value, b.value, True) == "level with"), None)
+    if level is not None:
+        return f"level with {level.band}"
+    under = [b for b in ordered if value > b.value]
+    over = [b for b in ordered if value < b.value]
+    if under and over:
+        return f"between {under[-1].band} and {over[0].band}"
+    if under:
+        return f"above {under[-1].band}"
+    return f"below {over[0].band}" if over else None
 
 
 def bands_for(chosen: Benchmark | None, figures: list[Benchmark]) -> list[Benchmark]:

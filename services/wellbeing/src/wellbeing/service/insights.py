@@ -95,7 +95,7 @@ def _cells(run: SurveyRun, form, group: dict, legend: dict, trust: dict | None) 
             cell["against_benchmark"] = "not comparable"
         else:
             cell["against_benchmark"] = registry.compare(value, ref.value, better)
-            cell["bands"] = registry.against_bands(value, info["bands"], better)
+            cell["bands"] = registry.against_bands(value, info["bands"])
         theirs = trust and trust.get(key)
         if theirs and theirs["shown"]:
             places = 0 if measure.method == "enps" else 1 if statistic == "percent_favourable" else 2
