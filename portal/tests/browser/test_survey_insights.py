@@ -66,8 +66,8 @@ def test_trust_hr_add_choose_and_retire_a_benchmark_of_the_trust_s(page, shot):
     page.get_by_role("link", name="Benchmarks").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Benchmarks")
     expect(page.get_by_text("Built in. Licence: Open Government Licence v3.0").first).to_be_visible()
-    page.get_by_label("Measure").select_option(label=re.compile(r"^Demands \("))
-    page.get_by_label("The figure is").select_option(label=re.compile("^An average"))
+    page.get_by_label("Measure").select_option(label="Demands (HSE Management Standards Indicator Tool)")
+    page.get_by_label("The figure is").select_option(value="mean")
     page.get_by_label("Value").fill("9")  # HSE's areas run from 1 to 5
     page.get_by_label("Band").select_option(label="The median (50th percentile)")
     page.get_by_label("Source", exact=True).fill("HSE Management Standards Analysis Tool")

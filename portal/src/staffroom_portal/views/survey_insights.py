@@ -16,7 +16,7 @@ STATISTICS = [("mean", "An average (for eNPS, its score from −100 to +100)"),
               ("percent_favourable", "A share favourable, 0 to 100%")]
 BANDS = [("", "Not a band: a figure for everyone surveyed"), ("50", "The median (50th percentile)"),
          ("75", "The top quartile (75th percentile)"), ("25", "The bottom quartile (25th percentile)"),
-         ("90", "The 90th percentile"), ("10", "The 10th percentile")]
+         ("20", "The 20th percentile"), ("80", "The 80th percentile")]  # HSE's Analysis Tool gives 20th, 50th, 80th
 
 
 def _unit(measure: dict) -> str:
