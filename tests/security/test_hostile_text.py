@@ -612,18 +612,22 @@ def _wellbeing(app, auth, _hr_id, tokens, ids: dict) -> dict:
     answers = {"answers": {item["key"]: scales.get(item["scale"], 3)
                            for section in questionnaire["sections"] for item in section["items"]}}
     submission = "POST /survey/submission"
+    figure = {"measure": "hse.demands", "statistic": "mean", "value": 3.2, "percentile": 50, "source": "HSE",
+              "year": "2025", "population": "its users", "licence": "Licensed to the trust"}
+    figure_id = post(client, "/benchmarks", figure, auth)["id"]
 
     def close_and_read_the_results(walk: Walk) -> None:
         # Everyone's hostile comments were counted, and every report that shows them still works.
         walk.send(Call("post", f"/runs/{run['id']}/close"), expect=(200,), note="HR closes the run")
         for path, query in (("report", {}), ("report", {"cut": "academy"}), ("report.csv", {}), ("comments", {}),
-                            ("drivers", {})):
+                            ("drivers", {}), ("heatmap", {}), ("priorities", {})):
             walk.send(Call("get", f"/runs/{run['id']}/{path}", query=query), expect=(200,),
                       note=f"{path} after the hostile answers")
 
-    return {**ids, "key": ["ons4"], "X-Survey-Token": survey_tokens[:1],
+    return {**ids, "key": ["ons4"], "X-Survey-Token": survey_tokens[:1], "figure_id": [figure_id],
             "pools": {submission: [{"X-Survey-Token": t} for t in survey_tokens[1:]]},
-            "bodies": {"PUT /survey/answers": answers, submission: answers, "POST /runs": {
+            "bodies": {"PUT /survey/answers": answers, submission: answers, "POST /benchmarks": figure,
+                       "PATCH /benchmarks/{figure_id}": {"source": "HSE", "note": "n"}, "POST /runs": {
                 "title": "Spring pulse", "instruments": ["ons4"], "opens_on": str(TODAY + timedelta(days=1)),
                 "closes_on": str(TODAY + timedelta(days=14)), "outcome": "ons.life_satisfaction",
                 "questions": [{"key": "own", "text": "What would help?", "scale": "text"}]}},
