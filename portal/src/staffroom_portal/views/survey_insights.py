@@ -81,7 +81,7 @@ def focus(calls, run_id) -> dict | None:
         raise
     lower = "lower than the benchmark" if found["compared_with"] == "benchmark" else "worse than the trust as a whole"
     return {"where": found["academy_name"], "lower": lower, "min_pairs": found["min_pairs"],
-            "outcome": found["outcome_title"], "note": found["note"],
+            "outcome": found["outcome_words"], "note": found["note"],
             "items": [{"title": f["title"], "value": f["text"], "link": f["link"]} for f in found["focus"]]}
 
 

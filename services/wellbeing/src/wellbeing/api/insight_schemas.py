@@ -144,6 +144,7 @@ class PrioritiesSchema(Schema):
     academy_name = fields.String(allow_none=True)
     outcome = fields.String()
     outcome_title = fields.String()
+    outcome_words = fields.String(metadata={"example": "how likely people are to recommend the trust as a place to work"})
     compared_with = fields.String(metadata={"description": "benchmark (the trust) or trust (an academy)"})
     min_pairs = fields.Integer(metadata={"description": "fewest people with both figures for a link to count"})
     focus = fields.List(fields.Nested(FocusOut))

@@ -122,6 +122,7 @@ def priorities(session, run: SurveyRun, academy_id: uuid.UUID | None) -> dict:
                None)
     base = {"run_id": run.id, "academy_id": academy_id, "academy_name": map_["academy_name"],
             "outcome": outcome.key, "outcome_title": outcome.title, "min_pairs": registry.MIN_PAIRS,
+            "outcome_words": registry.OUTCOMES.get(outcome.key, outcome.title.lower()),
             "compared_with": "benchmark" if academy_id is None else "trust", "focus": []}
     if row is None or row["suppressed"]:
         return {**base, "note": "Too few people answered here for results to be shown, so nothing is singled out."}
