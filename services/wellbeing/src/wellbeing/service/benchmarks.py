@@ -30,7 +30,8 @@ def listed(session, measure: str | None = None, retired: bool = False) -> list[d
 
 
 def _out(figure: Benchmark, chosen: bool = False) -> dict:
-    return {**asdict(figure), "measure_title": registry.measures()[figure.measure].title, "band": figure.band,
+    measure = registry.measures().get(figure.measure)  # a figure outlives an instrument taken out of the code
+    return {**asdict(figure), "measure_title": measure.title if measure else figure.measure, "band": figure.band,
             "in_use": chosen}
 
 
