@@ -238,10 +238,10 @@ class FakeResults(Repository):
         gone, self.comment_rows = len(self.comment_rows) - len(kept), kept
         return gone
 
-    def visible(self, run_id, academy_ids, cut: str | None = None) -> list[dict]:
+    def visible(self, run_id, academy_ids, cut: str | None = None, kinds=None) -> list[dict]:
         allowed = None if academy_ids is None else {"", *(str(a) for a in academy_ids)}
         found = [dict(r) for r in self.rows if r["run_id"] == run_id and (cut is None or r["cut"] == cut)
-                 and (allowed is None or r["academy_id"] in allowed)]
+                 and (allowed is None or r["academy_id"] in allowed) and (kinds is None or r["kind"] in kinds)]
         return sorted(found, key=lambda r: (r["cut"], r["academy_id"], r["staff_type"], r["service_band"], r["kind"],
                                             r["figure"]))
 

@@ -33,9 +33,10 @@ def level(principal: Principal, academy_id: uuid.UUID | None) -> uuid.UUID | Non
     return academy_id or scope[0]
 
 
-def heatmap(session, run: SurveyRun, academy_id: uuid.UUID | None) -> dict:
+def heatmap(session, run: SurveyRun, academy_id: uuid.UUID | None, cuts: tuple[str, ...] | None = None) -> dict:
     """Rows: the trust, each academy, each staff-type group and length-of-service range (the report's, merged or
-    not); or for one academy: the trust, the academy and its staff types. A cell per measure."""
+    not); or for one academy: the trust, the academy and its staff types (or only `cuts` of these). A cell per
+    measure."""
     figures = every(session)
     names = reports.academy_names(session)
     form = run.questionnaire()
@@ -44,8 +45,9 @@ def heatmap(session, run: SurveyRun, academy_id: uuid.UUID | None) -> dict:
     legend = {key: {"statistic": registry.statistic_of(m, chosen[key]), "higher_is_better": m.higher_is_better,
                     "reference": chosen[key], "bands": bands[key]} for key, m in form.measures.items()}
     allowed = None if academy_id is None else [academy_id]
-    groups = [g for cut in (TRUST_LEVEL if academy_id is None else ACADEMY_LEVEL)
-              for g in reports.shown_groups(session, run, allowed, cut, names)]
+    wanted = [cut for cut in (TRUST_LEVEL if academy_id is None else ACADEMY_LEVEL) if cuts is None or cut in cuts]
+    found = reports.shown_groups(session, run, allowed, None, names, kinds=("responses", "measure"))
+    groups = sorted((g for g in found if g["cut"] in wanted), key=lambda g: wanted.index(g["cut"]))
     if academy_id is not None and not any(g["cut"] == "academy" for g in groups):
         raise NotFound(f"this survey has no results for academy {academy_id}")
     trust = next((g for g in groups if g["cut"] == "trust"), None)
@@ -116,8 +118,8 @@ def priorities(session, run: SurveyRun, academy_id: uuid.UUID | None) -> dict:
     academy), ranked by how strongly their shown driver goes with the run's outcome."""
     form = run.questionnaire()
     outcome = form.measures[run.outcome]
-    map_ = heatmap(session, run, academy_id)
     cut = "trust" if academy_id is None else "academy"
+    map_ = heatmap(session, run, academy_id, ("trust", cut))
     row = next((r for r in map_["rows"] if r["cut"] == cut and r["academy_id"] == (academy_id and str(academy_id))),
                None)
     base = {"run_id": run.id, "academy_id": academy_id, "academy_name": map_["academy_name"],

@@ -20,9 +20,9 @@ from ..domain.instruments import Questionnaire
 from ..domain.model import STAFF_TYPES, SurveyRun, bands_named, staff_types_named
 
 
-def visible_groups(session, run: SurveyRun, academy_ids, cut: str | None = None) -> list[dict]:
+def visible_groups(session, run: SurveyRun, academy_ids, cut: str | None = None, kinds=None) -> list[dict]:
     """The run's stored result rows the caller may see (academy HR: trust-wide cuts and their academies)."""
-    return ResultRepository(session).visible(run.id, academy_ids, cut)
+    return ResultRepository(session).visible(run.id, academy_ids, cut, kinds)
 
 
 def report(session, run: SurveyRun, academy_ids, cut: str | None = None) -> dict:
@@ -33,11 +33,13 @@ def report(session, run: SurveyRun, academy_ids, cut: str | None = None) -> dict
             "trend": trend(session, run, academy_ids)}
 
 
-def shown_groups(session, run: SurveyRun, academy_ids, cut: str | None, names: dict[str, str]) -> list[dict]:
-    """The report's groups, each with its measures and items as the report shows them (a hidden one without values)."""
+def shown_groups(session, run: SurveyRun, academy_ids, cut: str | None, names: dict[str, str], kinds=None
+                 ) -> list[dict]:
+    """The report's groups, each with its measures and items as the report shows them (a hidden one without values);
+    `kinds` as ResultRepository.visible."""
     form = run.questionnaire()
     groups: dict[tuple, dict] = {}
-    for row in visible_groups(session, run, academy_ids, cut):
+    for row in visible_groups(session, run, academy_ids, cut, kinds):
         key = (row["cut"], row["academy_id"], row["staff_type"], row["service_band"])
         group = groups.get(key)
         if group is None:
