@@ -54,10 +54,8 @@ def heatmap(session, run: SurveyRun, academy_id: uuid.UUID | None, cuts: tuple[s
     trust_cells = {c["measure"]: c for c in _cells(run, form, trust, legend, None)} if trust else {}
     rows = [{**{k: g[k] for k in ("cut", "academy_id", "academy_name", "staff_type", "staff_type_name",
                                   "service_band", "service_band_name", "suppressed", "responses")},
-             "cells": trust_cells.values() if g is trust else _cells(run, form, g, legend, trust_cells)}
+             "cells": list(trust_cells.values()) if g is trust else _cells(run, form, g, legend, trust_cells)}
             for g in groups]
-    for row in rows:
-        row["cells"] = list(row["cells"])
     return {"run_id": run.id, "academy_id": academy_id, "academy_name": names.get(str(academy_id)) if academy_id else None,
             "everyone": reports.everyone(run, names), "min_group_size": run.min_group_size,
             "measures": [{"key": key, "title": form.measures[key].title, **legend[key],
