@@ -28,7 +28,9 @@
     <= 30 s per run (informational). Then GET /runs/<newest>/report (trust
     HR, every group, with the 10-run trend) on the real app under gunicorn, sequential on one connection,
     alternately with the bare PK read of `runs`: median ms, target <= 200 ms; and the ratio for context.
-    Checks the trust group has 10,000 responses and every trust measure a 10-point trend.
+    Checks the trust group has 10,000 responses and every trust measure a 10-point trend. Issue 23: GET
+    /runs/<newest>/heatmap and /priorities the same way, in the same rounds: median ms, target <= 200 ms, and each
+    as a ratio to the bare read (they are read from the rows the close stored, so the close time covers them).
 (h) Wellbeing submissions: an open run with 200 invitations (known single-use tokens); all 200 POST
     /survey/submission at once over HTTP (200 connections), then 50 of the same links again at once. Checks
     exactly 200 ballots while open, then at the close results counting exactly 200 responses (and every item and
@@ -789,6 +791,9 @@ def bench_wellbeing_report(database_url: str, tmp: Path, rounds: int, requests: 
     token = issue_dev_token(private, staff_id=uuid.uuid4(), roles=["staff", "trust_hr"], issuer=issuer)
     report = [{"path": f"/runs/{newest}/report", "headers": {"Authorization": f"Bearer {token}"}}] * requests
     bare = [{"path": f"/runs/{newest}"}] * requests
+    # issue 23: the heatmap and the priorities, read from the same stored rows as the report
+    insights = {what: [{"path": f"/runs/{newest}/{what}", "headers": report[0]["headers"]}] * requests
+                for what in ("heatmap", "priorities")}
     servers = {}
     try:
         servers["wellbeing"] = Server("wellbeing_app", env, tmp / "wellbeing-g.log", module="wellbeing_seed")
@@ -811,17 +816,24 @@ def bench_wellbeing_report(database_url: str, tmp: Path, rounds: int, requests: 
         log(f"(g) report of run {n_runs}: {len(body['groups'])} groups, {len(points)} trust measures with "
             f"{n_runs}-point trends, {len(first['body']) / 1e6:.2f} MB of JSON; checks ok. {rounds} rounds x "
             f"{requests} sequential requests on one connection, report and bare PK read of `runs` alternately")
-        for key, reqs in (("wellbeing", report), ("bare", bare)):  # warm-up
-            load(servers[key].port, [r["path"] for r in reqs[:1]], reqs[0].get("headers", {}), 10, connections=1)
-        results: dict[str, list[float]] = {"wellbeing": [], "bare": []}
+        for what, reqs in insights.items():
+            answer = fire(servers["wellbeing"].port, reqs[:1], tmp, "sequential", keep_body=True)["results"][0]
+            if answer["code"] != 200:
+                raise RuntimeError(f"GET /runs/{newest}/{what} answered {answer['code']}: {answer.get('body', '')[:500]}")
+        asked = (("wellbeing", "wellbeing", report), ("bare", "bare", bare),
+                 *((what, "wellbeing", reqs) for what, reqs in insights.items()))
+        for _, server, reqs in asked:  # warm-up
+            load(servers[server].port, [r["path"] for r in reqs[:1]], reqs[0].get("headers", {}), 10, connections=1)
+        results: dict[str, list[float]] = {key: [] for key, _, _ in asked}
         for r in range(rounds):
-            for key, reqs in (("wellbeing", report), ("bare", bare)):
-                out = fire(servers[key].port, reqs, tmp, "sequential")
+            for key, server, reqs in asked:
+                out = fire(servers[server].port, reqs, tmp, "sequential")
                 bad = [x for x in out["results"] if x["code"] != 200]
                 if bad:
                     raise RuntimeError(f"(g) {key}: {len(bad)} of {requests} requests failed, e.g. {bad[0]}")
                 results[key].append(out["p50"])
             log(f"(g) round {r + 1}: report median {results['wellbeing'][-1]:.0f} ms, "
+                f"heatmap {results['heatmap'][-1]:.0f} ms, priorities {results['priorities'][-1]:.0f} ms, "
                 f"bare PK read median {results['bare'][-1]:.1f} ms")
         access_lines = sum(1 for _ in (tmp / "wellbeing-g.log").open())
     finally:
@@ -832,6 +844,11 @@ def bench_wellbeing_report(database_url: str, tmp: Path, rounds: int, requests: 
                results["wellbeing"], results["bare"], 200.0)
     add_ratio_row("(g) the same as sequential req/s (1000 / median ms) vs bare PK read of `runs`", "req/s",
                   [1000 / ms for ms in results["wellbeing"]], [1000 / ms for ms in results["bare"]], None)
+    for what in insights:
+        add_ms_row(f"(g) GET /runs/<id>/{what}, {n_runs * per_run:,} responses, trust HR, sequential",
+                   results[what], results["bare"], 200.0)
+        add_ratio_row(f"(g) {what} as sequential req/s vs bare PK read of `runs`", "req/s",
+                      [1000 / ms for ms in results[what]], [1000 / ms for ms in results["bare"]], None)
     close_memory(database_url, config, seeded["people"][:WORDY_PEOPLE], rounds=3)  # after: its runs join the trend
 
 

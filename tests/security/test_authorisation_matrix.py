@@ -227,6 +227,7 @@ def _make_records(w: World) -> None:
     ids["open_run"] = next(r["id"] for r in runs if r["status"] == "open")
     ids["run_id"] = w.ok("academy_hr", "wellbeing", "POST", "/runs", json_body=_run(w))["id"]
     ids["action_id"] = w.ok("academy_hr", "wellbeing", "POST", "/actions", json_body=_action(w))["id"]  # a draft
+    ids["figure_id"] = w.ok("trust_hr", "wellbeing", "POST", "/benchmarks", json_body=_figure(w))["id"]
     # notifications: a message in the staff member's inbox, and an email that could not be delivered
     ids["message_id"] = wait_for(lambda: w.ok("staff", "notifications", "GET", "/inbox")["items"],
                                  "the staff member's inbox")[0]["id"]
@@ -512,6 +513,19 @@ case("wellbeing", "POST", "/runs/{run_id}/removals", params={"run_id": "closed_r
 case("wellbeing", "GET", "/survey/replies", headers=lambda w: _replies_link(w))
 case("wellbeing", "POST", "/survey/replies/answers", headers=lambda w: _replies_link(w),
      body=lambda w: {"comment_id": str(uuid.uuid4()), "text": "Thank you"})
+case("wellbeing", "GET", "/runs/{run_id}/heatmap", params={"run_id": "closed_run"})
+case("wellbeing", "GET", "/runs/{run_id}/priorities", params={"run_id": "closed_run"})
+case("wellbeing", "GET", "/benchmarks")
+
+
+def _figure(w: World) -> dict:
+    return {"measure": "hse.demands", "statistic": "mean", "value": 3.2, "percentile": 50, "year": "2025",
+            "source": "HSE Analysis Tool", "population": "its users", "licence": "Licensed to the trust"}
+
+
+case("wellbeing", "POST", "/benchmarks", body=_figure)
+case("wellbeing", "PATCH", "/benchmarks/{figure_id}", body=lambda w: {"value": 3.3}, unchanged="/benchmarks")
+case("wellbeing", "POST", "/benchmarks/{figure_id}/retire", unchanged="/benchmarks")
 case("wellbeing", "POST", "/runs", body=_run)
 case("wellbeing", "PATCH", "/runs/{run_id}", body=lambda w: {"closes_on": str(TODAY + timedelta(days=14))},
      unchanged="/runs/{run_id}")

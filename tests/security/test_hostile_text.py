@@ -615,19 +615,23 @@ def _wellbeing(app, auth, _hr_id, tokens, ids: dict) -> dict:
     plan = {"title": "Quieter Wednesdays", "description": "No meetings after school", "measure": "enps",
             "academy_id": str(academy), "owner_id": str(staff[0]), "due_on": str(TODAY + timedelta(days=60))}
     action = post(client, "/actions", plan, auth)  # an action to change, post progress on and publish
+    figure = {"measure": "hse.demands", "statistic": "mean", "value": 3.2, "percentile": 50, "source": "HSE",
+              "year": "2025", "population": "its users", "licence": "Licensed to the trust"}
+    figure_id = post(client, "/benchmarks", figure, auth)["id"]
 
     def close_and_read_the_results(walk: Walk) -> None:
         # Everyone's hostile comments were counted, and every report that shows them still works.
         walk.send(Call("post", f"/runs/{run['id']}/close"), expect=(200,), note="HR closes the run")
         for path, query in (("report", {}), ("report", {"cut": "academy"}), ("report.csv", {}), ("comments", {}),
-                            ("drivers", {})):
+                            ("drivers", {}), ("heatmap", {}), ("priorities", {})):
             walk.send(Call("get", f"/runs/{run['id']}/{path}", query=query), expect=(200,),
                       note=f"{path} after the hostile answers")
 
     return {**ids, "key": ["ons4"], "X-Survey-Token": survey_tokens[:1], "action_id": [action["id"]],
-            "pools": {submission: [{"X-Survey-Token": t} for t in survey_tokens[1:]]},
+            "figure_id": [figure_id], "pools": {submission: [{"X-Survey-Token": t} for t in survey_tokens[1:]]},
             "bodies": {"PUT /survey/answers": answers, submission: answers, "POST /actions": plan,
-                       "POST /actions/{action_id}/updates": {"text": "Meetings moved"}, "POST /runs": {
+                       "POST /actions/{action_id}/updates": {"text": "Meetings moved"}, "POST /benchmarks": figure,
+                       "PATCH /benchmarks/{figure_id}": {"source": "HSE", "note": "n"}, "POST /runs": {
                 "title": "Spring pulse", "instruments": ["ons4"], "opens_on": str(TODAY + timedelta(days=1)),
                 "closes_on": str(TODAY + timedelta(days=14)), "outcome": "ons.life_satisfaction",
                 "questions": [{"key": "own", "text": "What would help?", "scale": "text"}]}},

@@ -16,7 +16,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from ..current import api, is_hr, signed_in, user
 from ..backend import ApiError
 from ..ui import Form, day, fields, submit
-from . import survey_results as results_page
+from . import survey_insights as insights, survey_results as results_page
 
 blp = Blueprint("surveys", __name__)
 
@@ -247,6 +247,8 @@ def run(run_id):
                             for group in calls.get(f"/api/wellbeing/runs/{run_id}/comments")
                             if group["comments"] and not (one_academy and group["cut"] == "academy")]
         page["drivers"] = _drivers(run_id)
+        page["focus"], page["heatmap"] = insights.focus(calls, run_id), insights.heatmap(
+            calls, run_id, trust_wide=not survey["academy_ids"])
     return render_template("surveys/run.html", **page)
 
 

@@ -3,12 +3,14 @@ adapters.results, and a unit of work holding them: for fast tests of the service
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import date, datetime
 from types import SimpleNamespace
 
 from staffroom_shared.testing import FakeUnitOfWork
 from staffroom_shared.uow import Repository
 from wellbeing.domain.actions import Action
+from wellbeing.domain.benchmarks import Benchmark
 from wellbeing.domain.model import Invitation, InvitationStatus, RunStatus, StaffMember, SurveyRun
 from wellbeing.service.unit_of_work import CONTRACTS
 
@@ -243,10 +245,10 @@ class FakeResults(Repository):
         gone, self.comment_rows = len(self.comment_rows) - len(kept), kept
         return gone
 
-    def visible(self, run_id, academy_ids, cut: str | None = None) -> list[dict]:
+    def visible(self, run_id, academy_ids, cut: str | None = None, kinds=None) -> list[dict]:
         allowed = None if academy_ids is None else {"", *(str(a) for a in academy_ids)}
         found = [dict(r) for r in self.rows if r["run_id"] == run_id and (cut is None or r["cut"] == cut)
-                 and (allowed is None or r["academy_id"] in allowed)]
+                 and (allowed is None or r["academy_id"] in allowed) and (kinds is None or r["kind"] in kinds)]
         return sorted(found, key=lambda r: (r["cut"], r["academy_id"], r["staff_type"], r["service_band"], r["kind"],
                                             r["figure"]))
 
@@ -392,6 +394,29 @@ class FakeActions(Repository):
         return self._sorted(a for a in self.rows.values() if a.owner_id == owner_id)
 
 
+class FakeBenchmarks(Repository):
+    def __init__(self):
+        super().__init__()
+        self.rows: dict[str, Benchmark] = {}
+
+    def all(self) -> list[Benchmark]:
+        return sorted(self.rows.values(), key=lambda b: (b.measure, b.year, b.id))
+
+    def get(self, figure_id) -> Benchmark | None:
+        return self.rows.get(str(figure_id))
+
+    def add(self, figure: Benchmark, added_by: str) -> None:
+        self.rows[figure.id] = figure
+
+    def save(self, figure: Benchmark) -> None:
+        self.rows[figure.id] = figure
+
+    def not_reference(self, measure: str, but: str) -> None:
+        for key, figure in self.rows.items():
+            if figure.measure == measure and key != but:
+                self.rows[key] = replace(figure, reference=False)
+
+
 class FakeWellbeingUnitOfWork(FakeUnitOfWork):
     contracts = CONTRACTS
 
@@ -407,3 +432,4 @@ class FakeWellbeingUnitOfWork(FakeUnitOfWork):
         self.results = FakeResults(self.runs, self.invitations)
         self.replies = FakeReplies(self.runs, self.results)
         self.actions = FakeActions()
+        self.benchmarks = FakeBenchmarks()

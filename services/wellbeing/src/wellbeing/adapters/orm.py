@@ -180,6 +180,24 @@ actions = Table(  # action plans on survey results (domain.actions); about group
     Column("published_at", UtcDateTime, nullable=True),
 )
 
+benchmarks = Table(  # figures the trust adds to the registry (the built-in national ones live in domain/data)
+    "benchmarks", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("measure", String(100), nullable=False, index=True),
+    Column("statistic", String(30), nullable=False),        # mean | percent_favourable
+    Column("value", Float, nullable=False),
+    Column("percentile", Integer, nullable=True),           # a band: 50 the median, 75 the top quartile
+    Column("source", String(300), nullable=False),
+    Column("url", String(500), nullable=False),
+    Column("year", String(60), nullable=False),
+    Column("population", String(300), nullable=False),
+    Column("licence", String(500), nullable=False),
+    Column("note", Text, nullable=False),
+    Column("reference", Boolean, nullable=False),           # the figure its measure's heatmap colour is set against
+    Column("retired", Boolean, nullable=False),
+    Column("added_by", String(100), nullable=False),
+)
+
 _mapped = False
 
 

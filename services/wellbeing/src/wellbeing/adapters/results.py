@@ -72,11 +72,15 @@ class ResultRepository(Repository):
 
     # -- read by the reports --------------------------------------------------------------------------------
 
-    def visible(self, run_id: uuid.UUID, academy_ids, cut: str | None = None) -> list[dict]:
-        """The run's result rows of the trust-wide cuts and of these academies (None: all), in report order."""
+    def visible(self, run_id: uuid.UUID, academy_ids, cut: str | None = None, kinds: tuple[str, ...] | None = None
+                ) -> list[dict]:
+        """The run's result rows of the trust-wide cuts and of these academies (None: all), in report order; only
+        rows of these kinds ("responses", "measure", "item") if given."""
         query = select(results).where(results.c.run_id == run_id)
         if cut is not None:
             query = query.where(results.c.cut == cut)
+        if kinds is not None:
+            query = query.where(results.c.kind.in_(kinds))
         if academy_ids is not None:
             allowed = [str(a) for a in academy_ids]
             query = query.where((results.c.academy_id == "") | results.c.academy_id.in_(allowed))

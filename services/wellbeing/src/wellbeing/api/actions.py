@@ -60,7 +60,7 @@ class UpdateOut(Schema):
     text = fields.String()
 
 
-class FigureOut(Schema):
+class SurveyFigureOut(Schema):
     title = fields.String(metadata={"description": "the survey's title"})
     closed_on = Date()
     mean = fields.Float(allow_none=True)
@@ -70,8 +70,8 @@ class FigureOut(Schema):
 class BeforeAfterOut(Schema):
     status = fields.String(metadata={"description": "shown, waiting, no_before, hidden or not_compared"})
     note = fields.String(allow_none=True, metadata={"description": "why there is no pair, in words"})
-    before = fields.Nested(FigureOut)
-    after = fields.Nested(FigureOut)
+    before = fields.Nested(SurveyFigureOut)
+    after = fields.Nested(SurveyFigureOut)
 
 
 class ActionSchema(Schema):

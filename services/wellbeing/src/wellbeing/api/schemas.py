@@ -94,6 +94,7 @@ class BenchmarkOut(Schema):
     year = fields.String()
     population = fields.String()
     note = fields.String()
+    licence = fields.String(metadata={"description": "the terms the figure is published under"})
     difference = fields.Float(allow_none=True)
     comparison = fields.String(allow_none=True, metadata={
         "description": "above, below or level with (better = above); not comparable: the national figure is for "

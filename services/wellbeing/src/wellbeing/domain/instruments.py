@@ -70,6 +70,7 @@ class Benchmark:
     year: str
     population: str
     note: str = ""
+    licence: str = ""  # the terms the figure is published under (docs/wellbeing-instruments.md)
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,7 @@ def _check_instrument(instrument: Instrument) -> None:
         for benchmark in measure.benchmarks:
             if benchmark.statistic not in STATISTICS:
                 raise ValueError(f"{mwhere}: unknown benchmark statistic {benchmark.statistic!r}")
-            for name in ("source", "url", "year", "population"):
+            for name in ("source", "url", "year", "population", "licence"):
                 if not getattr(benchmark, name).strip():
                     raise ValueError(f"{mwhere}: a benchmark has no {name}")
             low, high = ((0, 100) if benchmark.statistic == "percent_favourable"
@@ -180,7 +181,7 @@ _INSTRUMENT_FIELDS = {"key", "title", "instructions", "licence", "citation", "it
 _ITEM_FIELDS = {"key", "text", "scale", "reverse", "favourable"}
 _MEASURE_FIELDS = {"key", "title", "items", "method", "minimum", "maximum", "higher_is_better", "favourable",
                    "benchmarks"}
-_BENCHMARK_FIELDS = {"statistic", "value", "source", "url", "year", "population", "note"}
+_BENCHMARK_FIELDS = {"statistic", "value", "source", "url", "year", "population", "note", "licence"}
 _ORDER = ("hse_indicator", "swemwbs", "ons4", "enps", "trust_core")
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from decimal import Decimal
 
 from staffroom_shared.authz import require
 from staffroom_shared.errors import NotFound
@@ -15,22 +14,32 @@ from staffroom_shared.spreadsheet import csv_text as write_csv
 
 from ..adapters.repository import AcademyRepository
 from ..adapters.results import ResultRepository
+from ..domain.benchmarks import compare as _compare, unlike as _unlike
 from ..domain.disclosure import comparable
 from ..domain.instruments import Questionnaire
 from ..domain.model import STAFF_TYPES, SurveyRun, bands_named, staff_types_named
 
 
-def visible_groups(session, run: SurveyRun, academy_ids, cut: str | None = None) -> list[dict]:
+def visible_groups(session, run: SurveyRun, academy_ids, cut: str | None = None, kinds=None) -> list[dict]:
     """The run's stored result rows the caller may see (academy HR: trust-wide cuts and their academies)."""
-    return ResultRepository(session).visible(run.id, academy_ids, cut)
+    return ResultRepository(session).visible(run.id, academy_ids, cut, kinds)
 
 
 def report(session, run: SurveyRun, academy_ids, cut: str | None = None) -> dict:
     """Groups with their measures and items, each beside its national benchmarks, plus the trend across runs."""
-    form = run.questionnaire()
     names = academy_names(session)
+    return {"run_id": run.id, "title": run.title, "closes_on": run.closes_on, "min_group_size": run.min_group_size,
+            "everyone": everyone(run, names), "groups": shown_groups(session, run, academy_ids, cut, names),
+            "trend": trend(session, run, academy_ids)}
+
+
+def shown_groups(session, run: SurveyRun, academy_ids, cut: str | None, names: dict[str, str], kinds=None
+                 ) -> list[dict]:
+    """The report's groups, each with its measures and items as the report shows them (a hidden one without values);
+    `kinds` as ResultRepository.visible."""
+    form = run.questionnaire()
     groups: dict[tuple, dict] = {}
-    for row in visible_groups(session, run, academy_ids, cut):
+    for row in visible_groups(session, run, academy_ids, cut, kinds):
         key = (row["cut"], row["academy_id"], row["staff_type"], row["service_band"])
         group = groups.get(key)
         if group is None:
@@ -57,8 +66,7 @@ def report(session, run: SurveyRun, academy_ids, cut: str | None = None) -> dict
     for group in groups.values():
         group["measures"].sort(key=lambda m: order[m["key"]])
         group["items"].sort(key=lambda i: item_order[i["key"]])
-    return {"run_id": run.id, "title": run.title, "closes_on": run.closes_on, "min_group_size": run.min_group_size,
-            "everyone": everyone(run, names), "groups": list(groups.values()), "trend": trend(session, run, academy_ids)}
+    return list(groups.values())
 
 
 def everyone(run: SurveyRun, names: dict[str, str]) -> str:
@@ -68,16 +76,6 @@ def everyone(run: SurveyRun, names: dict[str, str]) -> str:
     if not run.academy_ids:
         return f"{who} across the trust" if who else "The whole trust"
     return f"{who or 'Everyone'} asked at " + ", ".join(sorted(names.get(a, "an academy") for a in run.academy_ids))
-
-
-TEACHING = {"teaching", "leadership"}
-
-
-def _unlike(population: str, types: set[str]) -> bool:
-    """A national figure for teachers and leaders only, where the group counts support staff too: set side by side,
-    all staff read as 'better' or 'worse' than teachers (outsider, issue 19), so the two are not compared."""
-    population = population.lower()
-    return "teacher" in population and "support" not in population and not types <= TEACHING
 
 
 def _measure(form: Questionnaire, row: dict, types: set[str]) -> dict:
@@ -91,22 +89,13 @@ def _measure(form: Questionnaire, row: dict, types: set[str]) -> dict:
         better_when_higher = measure.higher_is_better or bench.statistic == "percent_favourable"
         out["benchmarks"].append({
             "statistic": bench.statistic, "value": bench.value, "source": bench.source, "url": bench.url,
-            "year": bench.year, "population": bench.population, "note": bench.note,
+            "year": bench.year, "population": bench.population, "note": bench.note, "licence": bench.licence,
             "difference": None if ours is None else round(ours - bench.value, 2),
             "comparison": None if ours is None else "not comparable" if _unlike(bench.population, types) else
             _compare(ours, bench.value, better_when_higher)})
     if not measure.benchmarks:
         out["benchmark_note"] = "no national benchmark"
     return out
-
-
-def _compare(ours: float, theirs: float, higher_is_better: bool) -> str:
-    """Ours against a national figure to the places it was published to: 23.18 is level with a published 23.2, not
-    "worse" (outsider, issue 20), and 65.7% with 66%."""
-    places = max(-Decimal(str(theirs)).normalize().as_tuple().exponent, 0)
-    if round(ours, places) == round(theirs, places):
-        return "level with"
-    return "above" if (ours > theirs) == higher_is_better else "below"
 
 
 def _item(form: Questionnaire, row: dict) -> dict:

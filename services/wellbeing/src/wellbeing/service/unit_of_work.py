@@ -4,6 +4,7 @@ from __future__ import annotations
 from staffroom_shared.uow import Contract, UnitOfWork
 
 from ..adapters.actions import ActionRepository
+from ..adapters.benchmarks import BenchmarkRepository
 from ..adapters.repository import (
     AcademyRepository, BallotRepository, DraftRepository, InvitationRepository, RunRepository, StaffRepository,
 )
@@ -47,4 +48,5 @@ class WellbeingUnitOfWork(UnitOfWork):
     contracts = CONTRACTS
     repositories = {"runs": RunRepository, "invitations": InvitationRepository, "staff": StaffRepository,
                     "academies": AcademyRepository, "drafts": DraftRepository, "ballots": BallotRepository,
-                    "results": ResultRepository, "replies": ReplyRepository, "actions": ActionRepository}
+                    "results": ResultRepository, "replies": ReplyRepository, "actions": ActionRepository,
+                    "benchmarks": BenchmarkRepository}
