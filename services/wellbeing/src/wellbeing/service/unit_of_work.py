@@ -6,6 +6,7 @@ from staffroom_shared.uow import Contract, UnitOfWork
 from ..adapters.repository import (
     AcademyRepository, BallotRepository, DraftRepository, InvitationRepository, RunRepository, StaffRepository,
 )
+from ..adapters.pulses import SeriesRepository
 from ..adapters.results import ResultRepository
 from ..domain.events import (
     ClosingSoonReminded, InvitationIssued, ResultsPublished, RunEvent, SurveyClosed, SurveyOpened,
@@ -41,4 +42,4 @@ class WellbeingUnitOfWork(UnitOfWork):
     contracts = CONTRACTS
     repositories = {"runs": RunRepository, "invitations": InvitationRepository, "staff": StaffRepository,
                     "academies": AcademyRepository, "drafts": DraftRepository, "ballots": BallotRepository,
-                    "results": ResultRepository}
+                    "results": ResultRepository, "series": SeriesRepository}
