@@ -226,6 +226,7 @@ def _make_records(w: World) -> None:
     ids["closed_run"] = next(r["id"] for r in runs if r["status"] == "closed")
     ids["open_run"] = next(r["id"] for r in runs if r["status"] == "open")
     ids["run_id"] = w.ok("academy_hr", "wellbeing", "POST", "/runs", json_body=_run(w))["id"]
+    ids["series_id"] = w.ok("academy_hr", "wellbeing", "POST", "/pulses", json_body=_pulse(w))["id"]
     # notifications: a message in the staff member's inbox, and an email that could not be delivered
     ids["message_id"] = wait_for(lambda: w.ok("staff", "notifications", "GET", "/inbox")["items"],
                                  "the staff member's inbox")[0]["id"]
@@ -262,6 +263,11 @@ def _secondment(w: World) -> dict:
 def _run(w: World) -> dict:
     return {"title": f"Academy A spring pulse {w.n()}", "instruments": ["enps"], "academy_ids": [w.ids["academy_a"]],
             "owner_academy_id": w.ids["academy_a"], "opens_on": str(TODAY), "closes_on": str(TODAY + timedelta(days=14))}
+
+
+def _pulse(w: World) -> dict:
+    return {"title": f"Academy A monthly pulse {w.n()}", "owner_academy_id": w.ids["academy_a"], "cadence": "monthly",
+            "day_of_month": 10, "starts_on": str(TODAY)}
 
 
 def _dead_delivery(w: World) -> str:
@@ -489,6 +495,14 @@ case("wellbeing", "PUT", "/survey/answers", headers=lambda w: {"X-Survey-Token":
      body=lambda w: {"answers": {"enps.recommend": 8}})
 case("wellbeing", "POST", "/survey/submission", headers=lambda w: {"X-Survey-Token": _link_token(w)},
      body=lambda w: {"answers": {"enps.recommend": 8}})
+case("wellbeing", "GET", "/pulses")
+case("wellbeing", "GET", "/pulses/{series_id}")
+case("wellbeing", "GET", "/pulses/{series_id}/trend")
+case("wellbeing", "POST", "/pulses", body=_pulse)
+case("wellbeing", "PATCH", "/pulses/{series_id}", body=lambda w: {"open_days": 10}, unchanged="/pulses/{series_id}")
+case("wellbeing", "POST", "/pulses/{series_id}/pause", unchanged="/pulses/{series_id}")
+case("wellbeing", "POST", "/pulses/{series_id}/resume", unchanged="/pulses/{series_id}")
+case("wellbeing", "POST", "/pulses/{series_id}/end", unchanged="/pulses/{series_id}")
 case("wellbeing", "POST", "/runs/{run_id}/schedule", unchanged="/runs/{run_id}")
 case("wellbeing", "POST", "/runs/{run_id}/close", unchanged="/runs/{run_id}")
 

@@ -144,3 +144,6 @@ def test_hr_see_and_change_only_the_series_they_may(trust, client, watched):
     assert client.get("/pulses", headers=trust.me(trust.staff["Oak"][0])).status_code == 403
     assert client.get(f"/pulses/{uuid.uuid4()}", headers=trust.hr()).status_code == 404
     assert watched.snapshot() == before
+    for hr in (trust.hr("Oak"), trust.hr()):  # an academy's series is its HR's, and trust HR's
+        changed = client.patch(f"/pulses/{oaks['id']}", json={"open_days": 10}, headers=hr)
+        assert (changed.status_code, changed.get_json()["academy_ids"]) == (200, [str(trust.academies["Oak"])])
