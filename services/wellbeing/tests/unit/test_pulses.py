@@ -32,11 +32,11 @@ def series(**extra) -> PulseSeries:
                           "starts_on": date(2027, 1, 1), **extra})
 
 
-def made(uow, principal=HR, **extra) -> PulseSeries:
+def made(uow, principal=HR, today=date(2027, 1, 1), **extra) -> PulseSeries:
     return pulses.create(uow, principal, {
         "title": "Staff pulse", "instruments": [], "questions": [], "academy_ids": [], "staff_types": [],
         "min_group_size": 5, "owner_academy_id": None, "cadence": "monthly", "day_of_month": 8, "open_days": 7,
-        "starts_on": date(2027, 2, 1), **extra})
+        "starts_on": date(2027, 2, 1), **extra}, LINKS, today=today)
 
 
 # -- the calendar ----------------------------------------------------------------------------------------------
@@ -122,7 +122,7 @@ def test_academy_hr_set_up_their_own_academys_series_only(uow):
     with pytest.raises(Forbidden):
         made(uow, OAK_HR, owner_academy_id=ELM)
     with pytest.raises(NotFound):
-        pulses.pause(uow, ELM_HR, s.id)
+        pulses.pause(uow, ELM_HR, s.id, LINKS)
     assert len(uow.series.rows) == 1 and uow.commits == 1
 
 
@@ -153,31 +153,31 @@ def test_the_daily_job_makes_each_pulse_once_however_often_it_runs(uow):
 
 def test_a_paused_series_makes_nothing_and_resumes_from_today(uow):
     s = made(uow)
-    pulses.pause(uow, HR, s.id)
+    pulses.pause(uow, HR, s.id, LINKS)
     daily_job.run_daily(uow, LINKS, KEY, today=date(2027, 2, 1))
     assert uow.series.pulses(s.id) == []
     with pytest.raises(Conflict):
-        pulses.pause(uow, HR, s.id)
-    pulses.resume(uow, HR, s.id, today=date(2027, 3, 20))
+        pulses.pause(uow, HR, s.id, LINKS)
+    pulses.resume(uow, HR, s.id, LINKS, today=date(2027, 3, 20))
     assert s.next_on == date(2027, 4, 8)  # February's and March's days passed while paused: skipped
 
 
 def test_an_ended_series_makes_no_more_pulses_and_cannot_change(uow):
     s = made(uow)
-    pulses.end(uow, HR, s.id)
+    pulses.end(uow, HR, s.id, LINKS)
     daily_job.run_daily(uow, LINKS, KEY, today=date(2027, 2, 1))
     assert uow.series.pulses(s.id) == [] and s.next_on is None
     for step in (pulses.pause, pulses.resume, pulses.end):
         with pytest.raises(Conflict):
-            step(uow, HR, s.id)
+            step(uow, HR, s.id, LINKS)
     with pytest.raises(Conflict):
-        pulses.edit(uow, HR, s.id, {"title": "Another"})
+        pulses.edit(uow, HR, s.id, {"title": "Another"}, LINKS)
 
 
 def test_a_change_reaches_pulses_not_yet_made_only(uow):
     s = made(uow)
     daily_job.run_daily(uow, LINKS, KEY, today=date(2027, 1, 25))
-    pulses.edit(uow, HR, s.id, {"title": "Our pulse", "instruments": ["trust_core"], "day_of_month": 15},
+    pulses.edit(uow, HR, s.id, {"title": "Our pulse", "instruments": ["trust_core"], "day_of_month": 15}, LINKS,
                 today=date(2027, 1, 26))
     # the default outcome follows what is asked; the new day comes once February's pulse (8th to 14th) has closed
     assert (s.outcome, s.next_on) == ("trust.valued", date(2027, 2, 15))
@@ -191,8 +191,19 @@ def test_a_change_reaches_pulses_not_yet_made_only(uow):
 def test_a_refused_change_changes_nothing(uow):
     s = made(uow)
     with pytest.raises(Unprocessable):
-        pulses.edit(uow, HR, s.id, {"day_of_month": 30, "title": "Changed"})
+        pulses.edit(uow, HR, s.id, {"day_of_month": 30, "title": "Changed"}, LINKS)
     with pytest.raises(Unprocessable):
-        pulses.edit(uow, HR, s.id, {"outcome": "hse.demands"})
+        pulses.edit(uow, HR, s.id, {"outcome": "hse.demands"}, LINKS)
     assert (s.title, s.day_of_month, s.outcome) == ("Staff pulse", 8, "enps")
     assert [a["action"] for a in uow.audits] == ["create"]
+
+
+def test_a_series_whose_first_day_has_come_opens_its_first_pulse_at_once(uow):
+    people = staff(uow, 6)
+    s = made(uow, starts_on=date(2027, 2, 8), day_of_month=8, today=date(2027, 2, 8))
+    [run_id] = uow.series.pulses(s.id)
+    run = uow.runs.rows[run_id]
+    assert (run.status, run.invited) == (RunStatus.OPEN, len(people))
+    assert len(uow.payloads("wellbeing.invitation_issued")) == len(people)
+    assert daily_job.run_daily(uow, LINKS, KEY, today=date(2027, 2, 8))["opened"] == 0  # no second pulse, nor open
+    assert uow.series.pulses(s.id) == [run_id]

@@ -4,14 +4,18 @@ from __future__ import annotations
 from flask.views import MethodView
 
 from staffroom_shared.auth import authenticate
-from staffroom_shared.web import Blueprint, db_session
+from staffroom_shared.web import Blueprint, context, db_session
 
-from ..service import pulses
+from ..service import pulses, runs
 from . import pulse_schemas as schemas
 from .views import NOT_AT_THIS_STAGE, _hr, _uow
 
 pulses_blp = Blueprint("pulses", __name__, url_prefix="/pulses",
                        description="Pulse series: a short survey made again monthly or each term from one template (HR)")
+
+
+def _links() -> runs.Links:
+    return runs.Links.from_config(context().config)
 
 
 @pulses_blp.route("")
@@ -27,10 +31,11 @@ class Series(MethodView):
     @pulses_blp.response(201, schemas.PulseSeriesSchema)
     def post(self, data):
         """Set up a series: each pulse is an ordinary survey run made from this template, scheduled two weeks before
-        it opens, so every rule of runs (invitations, anonymity, results) holds for it unchanged."""
+        it opens (one due already is made now, and opened if its day has come), so every rule of runs (invitations,
+        anonymity, results) holds for it unchanged."""
         principal = authenticate()
         _hr(principal)
-        return pulses.create(_uow(principal), principal, data)
+        return pulses.create(_uow(principal), principal, data, _links())
 
 
 @pulses_blp.route("/<uuid:series_id>")
@@ -48,7 +53,7 @@ class SeriesResource(MethodView):
     def patch(self, changes, series_id):
         """Change the template or the calendar; pulses already made keep what they were made with."""
         principal = authenticate()
-        return pulses.edit(_uow(principal), principal, series_id, changes)
+        return pulses.edit(_uow(principal), principal, series_id, changes, _links())
 
 
 @pulses_blp.route("/<uuid:series_id>/trend")
@@ -67,7 +72,7 @@ def _step(name: str, doc: str):
         @pulses_blp.alt_response(409, **NOT_AT_THIS_STAGE)
         def post(self, series_id):
             principal = authenticate()
-            return getattr(pulses, name)(_uow(principal), principal, series_id)
+            return getattr(pulses, name)(_uow(principal), principal, series_id, _links())
 
     Step.post.__doc__ = doc
     Step.__name__ = name.capitalize()

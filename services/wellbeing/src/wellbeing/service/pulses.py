@@ -42,9 +42,11 @@ def _managed(uow: WellbeingUnitOfWork, principal: Principal, series_id: uuid.UUI
     return _found(principal, uow.series.get(series_id, lock=True), series_id, manage=True)
 
 
-def create(uow: WellbeingUnitOfWork, principal: Principal, data: dict) -> PulseSeries:
-    """A new series; its first pulse is made by the daily job, LEAD_DAYS before it opens. With no questions chosen
-    it asks the short pulse set."""
+def create(uow: WellbeingUnitOfWork, principal: Principal, data: dict, links: runs.Links,
+           today: date | None = None) -> PulseSeries:
+    """A new series; each pulse is made LEAD_DAYS before it opens (one due already is made now, and opened if its
+    day has come). With no questions chosen it asks the short pulse set."""
+    today = today or date.today()
     data = dict(data)
     if not data["instruments"] and not data["questions"]:
         data["instruments"] = list(PULSE_SET)
@@ -57,11 +59,12 @@ def create(uow: WellbeingUnitOfWork, principal: Principal, data: dict) -> PulseS
             raise runs.refused(exc) from exc
         uow.series.add(series)
         uow.audit("create", "pulse_series", series.id, {"title": series.title})
+        _make_due(uow, series, today, links)
         uow.commit()
         return series
 
 
-def edit(uow: WellbeingUnitOfWork, principal: Principal, series_id: uuid.UUID, changes: dict,
+def edit(uow: WellbeingUnitOfWork, principal: Principal, series_id: uuid.UUID, changes: dict, links: runs.Links,
          today: date | None = None) -> PulseSeries:
     """Change the template or the calendar: pulses not yet made follow it; those made (scheduled, open or closed)
     keep what they were made with."""
@@ -78,20 +81,23 @@ def edit(uow: WellbeingUnitOfWork, principal: Principal, series_id: uuid.UUID, c
         except RunError as exc:
             raise runs.refused(exc) from exc
         uow.audit("edit", "pulse_series", series.id, {k: str(v) for k, v in changes.items()})
+        _make_due(uow, series, today, links)
         uow.commit()
         return series
 
 
 def _step(step: str):
-    def command(uow: WellbeingUnitOfWork, principal: Principal, series_id: uuid.UUID,
+    def command(uow: WellbeingUnitOfWork, principal: Principal, series_id: uuid.UUID, links: runs.Links,
                 today: date | None = None) -> PulseSeries:
+        today = today or date.today()
         with uow:
             series = _managed(uow, principal, series_id)
             try:
-                series.resume(today or date.today()) if step == "resume" else getattr(series, step)()
+                series.resume(today) if step == "resume" else getattr(series, step)()
             except RunError as exc:
                 raise Conflict(str(exc)) from exc
             uow.audit(step, "pulse_series", series.id)
+            _make_due(uow, series, today, links)
             uow.commit()
             return series
     command.__doc__ = f"{step.capitalize()} the series (a pulse already made still runs: close it early if need be)."
@@ -99,6 +105,20 @@ def _step(step: str):
 
 
 pause, resume, end = _step("pause"), _step("resume"), _step("end")
+
+
+def _make_due(uow: WellbeingUnitOfWork, series: PulseSeries, today: date, links: runs.Links | None = None) -> int:
+    """Make each pulse now due as a scheduled run; with `links`, open one whose day has come, as scheduling a run
+    does (the daily job opens its own next)."""
+    due = series.due(today)
+    for opens_on in due:
+        run = series.pulse(opens_on, today)
+        uow.runs.add(run)
+        uow.series.made(series.id, opens_on, run.id)
+        uow.audit("create", "survey_run", run.id, {"title": run.title, "pulse_series": str(series.id)})
+        if links is not None and run.due_to_open(today):
+            runs.open_run(uow, run, links, today)
+    return len(due)
 
 
 def make_pulses(uow: WellbeingUnitOfWork, today: date) -> tuple[int, int]:
@@ -113,12 +133,7 @@ def make_pulses(uow: WellbeingUnitOfWork, today: date) -> tuple[int, int]:
                 series = uow.series.get(series_id, lock=True)
                 if series is None:
                     continue
-                for opens_on in series.due(today):
-                    run = series.pulse(opens_on, today)
-                    uow.runs.add(run)
-                    uow.series.made(series.id, opens_on, run.id)
-                    uow.audit("create", "survey_run", run.id, {"title": run.title, "pulse_series": str(series.id)})
-                    made += 1
+                made += _make_due(uow, series, today)
                 uow.commit()
         except Exception:  # noqa: BLE001 - one series' failure holds up no other, nor the runs
             log.exception("wellbeing daily job: pulse series %s could not make its pulse; tried again at the next "
