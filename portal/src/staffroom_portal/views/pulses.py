@@ -12,7 +12,7 @@ from ..backend import ApiError
 from ..current import api, is_hr, signed_in, user
 from ..ui import Form, day, fields, submit
 from . import survey_results as results_page
-from .surveys import STAFF_TYPES, _may_manage
+from .surveys import STAFF_TYPES, _may_manage, asked_and_scope, instrument_options
 
 blp = Blueprint("pulses", __name__)
 
@@ -48,8 +48,7 @@ def _form(form: Form, status: int = 200):
     return render_template(
         "surveys/pulse_new.html", form=form, chosen=chosen, staff_types=STAFF_TYPES, terms=TERMS,
         trust_wide=user().has_role("trust_hr"),
-        instruments=[(i["key"], f"{i['title']} ({len(i['items'])} question{'s' if len(i['items']) != 1 else ''})")
-                     for i in calls.get("/api/wellbeing/instruments")],
+        instruments=instrument_options(calls),
         academies=[(a["id"], a["name"]) for a in calls.get("/api/directory/academies")],
         today=date.today().isoformat()), status
 
@@ -99,16 +98,12 @@ def series(series_id):
     academies = {a["id"]: a["name"] for a in calls.get("/api/directory/academies")}
     titles = {m["key"]: m["title"] for i in instruments for m in i["measures"]}
     titles.update({f"custom.{q['key']}": q["text"] for q in s["questions"]})
-    asked = [i["title"] for i in instruments if i["key"] in s["instruments"]]
-    asked += [f"{len(s['questions'])} of the trust's own questions"] if s["questions"] else []
-    who = ", ".join(dict(STAFF_TYPES)[t] for t in s["staff_types"]) or "All staff"
-    where = ", ".join(academies.get(a, "an academy") for a in s["academy_ids"])
-    everyone = "the whole trust" if not s["academy_ids"] else f"everyone asked at {where}"
+    asked, scope = asked_and_scope(s, instruments, academies)
     trend = calls.get(f"/api/wellbeing/pulses/{series_id}/trend")["trend"]
     return render_template(
         "surveys/pulse.html", series=s, pulses=found["pulses"], status=STATUS, when=_when(s), asked=asked,
-        scope=f"{who}, {'at ' + where if where else 'in every academy'}", may_manage=_may_manage(s),
-        trend=results_page.trend(trend, instruments, titles, academies, everyone, "trust"))
+        scope=scope, may_manage=_may_manage(s),
+        trend=results_page.trend(trend, instruments, titles, academies, "everyone asked", "trust"))
 
 
 @blp.route("/surveys/pulses/<uuid:series_id>/<any(pause, resume, end):step>", methods=["GET", "POST"])
