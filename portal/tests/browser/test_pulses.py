@@ -32,7 +32,7 @@ def test_hr_set_up_a_pulse_survey_see_its_pulses_pause_resume_and_end_it(page: P
     page.get_by_role("button", name="Set up the pulse survey").click()
     summary = page.get_by_role("alert")
     expect(summary).to_contain_text("There is a problem")
-    expect(summary).to_contain_text("Days in each term")
+    expect(summary).to_contain_text("Days in each term: choose the day each term's pulse opens")
     expect(page.get_by_label("Title")).to_have_value(title)  # what was typed stays
 
     page.get_by_label("Every month (not August)").check()
@@ -90,3 +90,20 @@ def test_a_long_pulse_is_warned_of(page: Page):
     page.get_by_role("button", name="Set up the pulse survey").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("A long pulse")
     expect(page.locator(".flash-error").first).to_contain_text("This pulse asks 35 questions")
+
+
+def test_academy_hr_set_up_a_pulse_for_their_own_academy(page: Page):
+    sign_in(page, suggested="academy HR")
+    page.goto("/surveys/pulses/new")
+    expect(page.get_by_text("This pulse survey is for your academy's staff only.")).to_be_visible()
+    page.get_by_label("Title").fill("Our academy's pulse")
+    page.get_by_label("Once a term").check()
+    page.get_by_label("Autumn term").fill("2026-10-13")
+    page.get_by_label("Spring term").fill("2027-02-02")
+    page.get_by_label("Summer term").fill("2027-05-11")
+    page.get_by_role("button", name="Set up the pulse survey").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Our academy's pulse")
+    facts = page.locator("dl.facts")
+    expect(facts).to_contain_text("Each term, on 13 October, 2 February, 11 May")
+    expect(facts).to_contain_text("All staff, at ")
+    expect(page.get_by_role("button", name="Pause")).to_be_visible()

@@ -10,7 +10,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from ..backend import ApiError
 from ..current import api, is_hr, signed_in, user
-from ..ui import Form, day, fields, submit
+from ..ui import Form, day, fields, refused, submit
 from . import survey_results as results_page
 from .surveys import STAFF_TYPES, _may_manage, asked_and_scope, instrument_options
 
@@ -77,7 +77,10 @@ def _body() -> dict:
 @blp.post("/surveys/pulses/new")
 @signed_in
 def create():
-    form = submit(lambda: api().post("/api/wellbeing/pulses", json=_body()))
+    body = _body()
+    if body.get("cadence") == "termly" and not all(body["term_opens"]):
+        return _form(refused("term_opens", "choose the day each term's pulse opens: autumn, spring and summer"), 422)
+    form = submit(lambda: api().post("/api/wellbeing/pulses", json=body))
     if form.error:
         return _form(form, 422)
     made = form.answer
