@@ -67,6 +67,7 @@ def test_a_termly_pulse_opens_on_the_day_set_in_each_term():
     ({"cadence": "termly", "term_opens": ["02-02", "10-13", "05-11"]}, "term_opens"),  # autumn's in February
     ({"cadence": "termly", "term_opens": ["10-13", "02-30", "05-11"]}, "term_opens"),
     ({"cadence": "termly", "term_opens": ["10-13", "2-x", "05-11"]}, "term_opens"),
+    ({"cadence": "termly", "term_opens": ["10-13", "04-20", "04-10"]}, "term_opens"),  # summer's before spring's
     ({"open_days": 1}, "open_days"),
     ({"open_days": 22}, "open_days"),
 ])
@@ -94,8 +95,9 @@ def test_a_pulse_is_an_ordinary_scheduled_run_named_by_its_month():
 
 
 def test_a_termly_pulse_is_named_by_its_term():
-    s = series(cadence="termly", term_opens=["10-13", "02-02", "05-11"])
+    s = series(cadence="termly", term_opens=["10-13", "04-01", "04-26"])
     assert s.pulse_title(date(2027, 10, 13)) == "Staff pulse, autumn term 2027"
+    assert s.pulse_title(date(2027, 4, 1)) == "Staff pulse, spring term 2027"  # April, and still spring's
     assert s.pulse_title(date(2027, 4, 26)) == "Staff pulse, summer term 2027"
 
 

@@ -16,7 +16,7 @@ WHEN = {
         "description": "monthly: the day each pulse opens (a Saturday or Sunday moves to the Monday)"}),
     "term_opens": fields.List(fields.String(validate=TERM_DAY), validate=validate.Length(equal=3), metadata={
         "description": "termly: the day each term's pulse opens, autumn (September to December), spring (January to "
-                       "April), summer (April to July), as month-day; a weekend moves to the Monday",
+                       "April), summer (April to July, after spring's), as month-day; a weekend moves to the Monday",
         "example": ["10-13", "02-02", "05-11"]}),
     "open_days": fields.Integer(validate=validate.Range(min=OPEN_DAYS[0], max=OPEN_DAYS[1]), metadata={
         "description": "how many days each pulse stays open, its opening and closing days included"}),

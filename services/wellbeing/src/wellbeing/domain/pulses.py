@@ -90,6 +90,8 @@ class PulseSeries(Aggregate):
                                    "10-15)", "term_opens") from None
                 if month not in months:
                     raise RunError(f"the {term} term's pulse must open in {_months(months)}", "term_opens")
+            if term_day(self.term_opens[1]) >= term_day(self.term_opens[2]):
+                raise RunError("the spring term's pulse must open before the summer term's", "term_opens")
         low, high = OPEN_DAYS
         if not low <= self.open_days <= high:
             raise RunError(f"a pulse stays open {low} to {high} days", "open_days")
@@ -123,7 +125,8 @@ class PulseSeries(Aggregate):
         """ "Staff pulse, March 2027"; each term's: "Staff pulse, autumn term 2026"."""
         if self.cadence == "monthly":
             return f"{self.title}, {opens_on:%B %Y}"
-        term = next(name for name, months in reversed(TERMS) if opens_on.month in months)
+        term = next(name for (name, _), text in zip(TERMS, self.term_opens) for year in (opens_on.year, opens_on.year - 1)
+                    if weekday(date(year, *term_day(text))) == opens_on)
         return f"{self.title}, {term} term {opens_on.year}"
 
     # -- what the daily job does ----------------------------------------------------------------------------
