@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 def _template(series_or_data) -> dict:
     """The template as a run's settings, on two dates that only let it be checked."""
     get = series_or_data.get if isinstance(series_or_data, dict) else lambda name: getattr(series_or_data, name)
-    starts = get("starts_on") or date.today()
+    starts = get("starts_on")
     return {**{name: get(name) for name in TEMPLATE}, "academy_ids": [uuid.UUID(str(a)) for a in get("academy_ids")],
             "opens_on": starts, "closes_on": starts + timedelta(days=1)}
 
