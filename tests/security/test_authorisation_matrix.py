@@ -228,6 +228,7 @@ def _make_records(w: World) -> None:
     ids["run_id"] = w.ok("academy_hr", "wellbeing", "POST", "/runs", json_body=_run(w))["id"]
     ids["action_id"] = w.ok("academy_hr", "wellbeing", "POST", "/actions", json_body=_action(w))["id"]  # a draft
     ids["figure_id"] = w.ok("trust_hr", "wellbeing", "POST", "/benchmarks", json_body=_figure(w))["id"]
+    ids["series_id"] = w.ok("academy_hr", "wellbeing", "POST", "/pulses", json_body=_pulse(w))["id"]
     # notifications: a message in the staff member's inbox, and an email that could not be delivered
     ids["message_id"] = wait_for(lambda: w.ok("staff", "notifications", "GET", "/inbox")["items"],
                                  "the staff member's inbox")[0]["id"]
@@ -271,6 +272,11 @@ def _action(w: World) -> dict:
     return {"title": f"Quieter Wednesdays {w.n()}", "description": "No meetings after school on Wednesdays",
             "measure": "enps", "academy_id": w.ids["academy_a"], "owner_id": w.people["staff"]["id"],
             "due_on": str(TODAY + timedelta(days=90))}
+
+
+def _pulse(w: World) -> dict:
+    return {"title": f"Academy A monthly pulse {w.n()}", "owner_academy_id": w.ids["academy_a"], "cadence": "monthly",
+            "day_of_month": 10, "starts_on": str(TODAY)}
 
 
 def _dead_delivery(w: World) -> str:
@@ -535,6 +541,14 @@ case("wellbeing", "PUT", "/survey/answers", headers=lambda w: {"X-Survey-Token":
      body=lambda w: {"answers": {"enps.recommend": 8}})
 case("wellbeing", "POST", "/survey/submission", headers=lambda w: {"X-Survey-Token": _link_token(w)},
      body=lambda w: {"answers": {"enps.recommend": 8}})
+case("wellbeing", "GET", "/pulses")
+case("wellbeing", "GET", "/pulses/{series_id}")
+case("wellbeing", "GET", "/pulses/{series_id}/trend")
+case("wellbeing", "POST", "/pulses", body=_pulse)
+case("wellbeing", "PATCH", "/pulses/{series_id}", body=lambda w: {"open_days": 10}, unchanged="/pulses/{series_id}")
+case("wellbeing", "POST", "/pulses/{series_id}/pause", unchanged="/pulses/{series_id}")
+case("wellbeing", "POST", "/pulses/{series_id}/resume", unchanged="/pulses/{series_id}")
+case("wellbeing", "POST", "/pulses/{series_id}/end", unchanged="/pulses/{series_id}")
 case("wellbeing", "POST", "/runs/{run_id}/schedule", unchanged="/runs/{run_id}")
 case("wellbeing", "GET", "/actions")
 case("wellbeing", "GET", "/me/actions")

@@ -71,6 +71,21 @@ def runs():
     return render_template("surveys/runs.html", runs=rows)
 
 
+def instrument_options(calls) -> list[tuple[str, str]]:
+    """The question sets as checkboxes: each title with how many questions it asks."""
+    return [(i["key"], f"{i['title']} ({len(i['items'])} question{'s' if len(i['items']) != 1 else ''})")
+            for i in calls.get("/api/wellbeing/instruments")]
+
+
+def asked_and_scope(survey: dict, instruments: list[dict], academies: dict) -> tuple[list[str], str]:
+    """What a survey (or a pulse series' template) asks, and whom, in words."""
+    asked = [i["title"] for i in instruments if i["key"] in survey["instruments"]]
+    asked += [f"{len(survey['questions'])} of the trust's own questions"] if survey["questions"] else []
+    who = ", ".join(dict(STAFF_TYPES)[t] for t in survey["staff_types"]) or "All staff"
+    where = ", ".join(academies.get(a, "an academy") for a in survey["academy_ids"])
+    return asked, f"{who}, {'at ' + where if where else 'in every academy'}"
+
+
 def _builder(form: Form, status: int = 200, survey: dict | None = None):
     """The survey builder: a new survey, or (`survey`) a draft to change. Nothing is ticked that HR did not tick:
     issue 20 found eNPS in a survey because the builder started with it ticked."""
@@ -88,8 +103,7 @@ def _builder(form: Form, status: int = 200, survey: dict | None = None):
     return render_template(
         "surveys/new.html", form=form, chosen=chosen, staff_types=STAFF_TYPES, scales=SCALES, survey=survey,
         rows=range(OWN_QUESTIONS), trust_wide=user().has_role("trust_hr") and not (survey or {}).get("owner_academy_id"),
-        instruments=[(i["key"], f"{i['title']} ({len(i['items'])} question{'s' if len(i['items']) != 1 else ''})")
-                     for i in calls.get("/api/wellbeing/instruments")],
+        instruments=instrument_options(calls),
         academies=[(a["id"], a["name"]) for a in calls.get("/api/directory/academies")],
         opens=today.isoformat(), closes=(today + timedelta(days=21)).isoformat()), status
 
@@ -217,11 +231,8 @@ def run(run_id):
     instruments = calls.get("/api/wellbeing/instruments")
     titles = {m["key"]: m["title"] for i in instruments for m in i["measures"]}
     titles.update({f"custom.{q['key']}": q["text"] for q in survey["questions"]})
-    asked = [i["title"] for i in instruments if i["key"] in survey["instruments"]]
-    asked += [f"{len(survey['questions'])} of the trust's own questions"] if survey["questions"] else []
-    who = ", ".join(dict(STAFF_TYPES)[t] for t in survey["staff_types"]) or "All staff"
-    where = ", ".join(academies.get(a, "an academy") for a in survey["academy_ids"])
-    page = {"run": survey, "asked": asked, "scope": f"{who}, {'at ' + where if where else 'in every academy'}", "academies": academies, "cuts": CUTS, "cut": request.args.get("cut") or "trust",
+    asked, scope = asked_and_scope(survey, instruments, academies)
+    page = {"run": survey, "asked": asked, "scope": scope, "academies": academies, "cuts": CUTS, "cut": request.args.get("cut") or "trust",
             "staff_types": dict(STAFF_TYPES), "may_manage": _may_manage(survey), "today_iso": date.today().isoformat()}
     if survey["status"] in ("open", "closed"):
         page["progress"] = calls.get(f"/api/wellbeing/runs/{run_id}/progress")

@@ -12,6 +12,7 @@ from staffroom_shared.uow import Repository
 from wellbeing.domain.actions import Action
 from wellbeing.domain.benchmarks import Benchmark
 from wellbeing.domain.model import Invitation, InvitationStatus, RunStatus, StaffMember, SurveyRun
+from wellbeing.domain.pulses import PulseSeries, SeriesStatus
 from wellbeing.service.unit_of_work import CONTRACTS
 
 ACTIVE = (RunStatus.SCHEDULED, RunStatus.OPEN)
@@ -417,6 +418,34 @@ class FakeBenchmarks(Repository):
                 self.rows[key] = replace(figure, reference=False)
 
 
+class FakeSeries(Repository):
+    def __init__(self):
+        super().__init__()
+        self.rows: dict[uuid.UUID, PulseSeries] = {}
+        self.made_rows: dict[tuple[uuid.UUID, date], uuid.UUID] = {}
+
+    def add(self, series: PulseSeries) -> PulseSeries:
+        self.rows[series.id] = series
+        return self.track(series)
+
+    def get(self, series_id, *, lock: bool = False) -> PulseSeries | None:
+        return self.track(self.rows.get(series_id))
+
+    def listed(self) -> list[PulseSeries]:
+        return self.track_all(sorted(self.rows.values(), key=lambda s: (s.title, s.id)))
+
+    def active_ids(self) -> list[uuid.UUID]:
+        return sorted(s.id for s in self.rows.values() if s.status is SeriesStatus.ACTIVE)
+
+    def made(self, series_id, opens_on: date, run_id) -> None:
+        if (series_id, opens_on) in self.made_rows:
+            raise ValueError("one pulse per series and opening day")
+        self.made_rows[(series_id, opens_on)] = run_id
+
+    def pulses(self, series_id) -> list[uuid.UUID]:
+        return [run_id for (s, _), run_id in sorted(self.made_rows.items(), key=lambda kv: kv[0][1]) if s == series_id]
+
+
 class FakeWellbeingUnitOfWork(FakeUnitOfWork):
     contracts = CONTRACTS
 
@@ -433,3 +462,4 @@ class FakeWellbeingUnitOfWork(FakeUnitOfWork):
         self.replies = FakeReplies(self.runs, self.results)
         self.actions = FakeActions()
         self.benchmarks = FakeBenchmarks()
+        self.series = FakeSeries()

@@ -19,6 +19,7 @@ from staffroom_shared.db import UtcDateTime, new_metadata, text_enum
 
 from ..domain.actions import Action, ActionStatus
 from ..domain.model import Invitation, InvitationStatus, RunStatus, SurveyRun
+from ..domain.pulses import PulseSeries, SeriesStatus
 
 metadata = new_metadata()
 mapper_registry = registry(metadata=metadata)
@@ -198,6 +199,35 @@ benchmarks = Table(  # figures the trust adds to the registry (the built-in nati
     Column("added_by", String(100), nullable=False),
 )
 
+pulse_series = Table(  # a template of a run, and when to run it again (domain.pulses)
+    "pulse_series", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("title", String(200), nullable=False),
+    Column("instruments", JSON, nullable=False),
+    Column("questions", JSON, nullable=False),
+    Column("academy_ids", JSON, nullable=False),
+    Column("staff_types", JSON, nullable=False),
+    Column("min_group_size", Integer, nullable=False),
+    Column("outcome", String(100), nullable=False),
+    Column("owner_academy_id", Uuid, nullable=True, index=True),
+    Column("created_by", String(100), nullable=False),
+    Column("cadence", String(10), nullable=False),
+    Column("day_of_month", Integer, nullable=True),
+    Column("term_opens", JSON, nullable=False),
+    Column("open_days", Integer, nullable=False),
+    Column("starts_on", Date, nullable=False),
+    Column("status", text_enum(SeriesStatus), nullable=False),
+    Column("next_on", Date, nullable=True),
+    Column("made_until", Date, nullable=True),
+)
+
+pulses = Table(  # which run is which series' pulse: one per series and opening day, however often the job runs
+    "pulses", metadata,
+    Column("series_id", Uuid, ForeignKey("pulse_series.id"), primary_key=True),
+    Column("opens_on", Date, primary_key=True),
+    Column("run_id", Uuid, ForeignKey("runs.id"), nullable=False, unique=True),
+)
+
 _mapped = False
 
 
@@ -208,4 +238,5 @@ def start_mappers() -> None:
     mapper_registry.map_imperatively(SurveyRun, runs)
     mapper_registry.map_imperatively(Invitation, invitations)
     mapper_registry.map_imperatively(Action, actions)
+    mapper_registry.map_imperatively(PulseSeries, pulse_series)
     _mapped = True

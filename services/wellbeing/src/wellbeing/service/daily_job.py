@@ -1,5 +1,6 @@
-"""The daily job: open scheduled runs on their date, send the one 'closing soon' reminder, close runs whose
-closing date has passed (working out their results), and pass on authors' answers to replies once enough wait."""
+"""The daily job: make pulse series' runs as they fall due, open scheduled runs on their date, send the one
+'closing soon' reminder, close runs whose closing date has passed (working out their results), and pass on authors'
+answers to replies once enough wait."""
 from __future__ import annotations
 
 import logging
@@ -7,6 +8,7 @@ from datetime import date
 
 from staffroom_shared.log import own_correlation
 
+from .pulses import make_pulses
 from .replies import release
 from .results import close_run
 from .runs import REMIND_DAYS_BEFORE, Links, open_run
@@ -23,6 +25,9 @@ def run_daily(uow: WellbeingUnitOfWork, links: Links, key: bytes, today: date | 
     failed its close."""
     today = today or date.today()
     counts = {"opened": 0, "reminded": 0, "closed": 0, "failed": 0}
+    made, counts["failed"] = make_pulses(uow, today)  # first, so a pulse due today opens below
+    if made:
+        log.info("wellbeing daily job: %d pulse(s) made from their series", made)
     with uow:
         due = uow.runs.active_ids()
     for run_id in due:

@@ -140,6 +140,14 @@ def _known(uow: WellbeingUnitOfWork, academy_ids: list[uuid.UUID]) -> None:
             {"pointer": "#/academy_ids", "detail": f"no academy {a} in the directory"} for a in unknown])
 
 
+def as_run(uow: WellbeingUnitOfWork, principal: Principal, data: dict) -> SurveyRun:
+    """`data` checked and built as `create` does (who may, known academies and instruments, the run's own rules),
+    not stored: for a template of runs (service.pulses)."""
+    data = _checked(principal, dict(data), data.get("owner_academy_id"))
+    _known(uow, data["academy_ids"])
+    return _build(principal, data)
+
+
 def create(uow: WellbeingUnitOfWork, principal: Principal, data: dict) -> SurveyRun:
     data = _checked(principal, dict(data), data.get("owner_academy_id"))
     data.setdefault("outcome", default_outcome(data["instruments"], data["questions"]))

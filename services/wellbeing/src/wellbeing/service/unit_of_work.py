@@ -8,6 +8,7 @@ from ..adapters.benchmarks import BenchmarkRepository
 from ..adapters.repository import (
     AcademyRepository, BallotRepository, DraftRepository, InvitationRepository, RunRepository, StaffRepository,
 )
+from ..adapters.pulses import SeriesRepository
 from ..adapters.replies import ReplyRepository
 from ..adapters.results import ResultRepository
 from ..domain.events import (
@@ -49,4 +50,4 @@ class WellbeingUnitOfWork(UnitOfWork):
     repositories = {"runs": RunRepository, "invitations": InvitationRepository, "staff": StaffRepository,
                     "academies": AcademyRepository, "drafts": DraftRepository, "ballots": BallotRepository,
                     "results": ResultRepository, "replies": ReplyRepository, "actions": ActionRepository,
-                    "benchmarks": BenchmarkRepository}
+                    "benchmarks": BenchmarkRepository, "series": SeriesRepository}
