@@ -1,7 +1,7 @@
 """Action plans on survey results ("You said, we did"): one row per action, its dated updates kept with it.
 
 Revision ID: 0004
-Revises: 0002 (the lead re-chains the parallel parts of issue 23 at merge)
+Revises: 0003
 """
 import sqlalchemy as sa
 from alembic import op
