@@ -86,10 +86,11 @@ def test_an_academy_hidden_in_either_survey_is_not_compared_and_two_left_are_too
     oak, ash, _ = three_academies(world)
     world.satisfaction(PREVIOUS, [(None, 60.0), (oak, 60.0), (ash, 60.0), (ELM, 60.0)])
     world.satisfaction(LATEST, [(None, 65.0), (oak, 66.0), (ash, 64.0)])  # Elm's results hidden
-    assert world.figures(KEY, TODAY) == {None: (0, 0), oak: (0, 0), ash: (0, 0)}
+    assert world.figures(KEY, TODAY) == {None: (0, 0), oak: (0, 0), ash: (0, 0), ELM: (0, 0)}
     assert set(statuses(world).values()) == {Status.NO_DATA}
     trust = investment(world)[None]
     assert trust["too_little_data"] and trust["groups_compared"] == 2
+    assert [p["academy_id"] for p in trust["points"]] == [oak, ash]  # Elm says it was not compared, and why
 
 
 def test_no_academy_is_compared_where_the_number_answering_changed_by_fewer_than_the_minimum_group(world):
@@ -99,7 +100,7 @@ def test_no_academy_is_compared_where_the_number_answering_changed_by_fewer_than
     world.satisfaction(PREVIOUS, [(None, 60.0), (oak, 60.0), (ash, 60.0), (ELM, 60.0)], answered=20)
     world.satisfaction(LATEST, [(None, 65.0), (oak, 66.0), (ash, 64.0), (ELM, 65.0)], answered=19)
     assert investment(world)[None]["groups_compared"] == 0
-    assert world.figures(KEY, TODAY)[None] == (0, 0)
+    assert set(world.figures(KEY, TODAY).values()) == {(0, 0)}
 
 
 def test_no_academy_is_compared_where_one_person_left_and_another_joined(world):

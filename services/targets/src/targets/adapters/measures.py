@@ -288,6 +288,8 @@ def satisfaction_with_investment(session: Session, d: Definition, today: date) -
         if satisfaction is not None and heads:
             groups.append(Group(academy_id, spent, hours, heads, satisfaction, change(USEFUL_FIGURE)))
     found = investment_figures(groups)
+    for academy_id in {a for _, a, _ in rows} - set(found):  # shown in a survey, not compared: says so, no figure
+        found[academy_id] = Figure(academy_id, investment=found[None].investment)
     for figure in found.values():
         figure.investment = {**figure.investment, "surveys": [
             {"title": run.title, "closes_on": run.closes_on} for run in (previous, latest)]}
