@@ -6,6 +6,10 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
+import pytest
+from marshmallow import ValidationError
+
+from targets.adapters.orm import enrolments as placed
 from targets.domain.targets import TARGETS, Status
 from targets.service.evaluation import current
 
@@ -134,3 +138,13 @@ def test_no_academy_is_compared_where_two_people_swapped_who_skipped_the_questio
     world.satisfaction(PREVIOUS, [(None, 60.0), (oak, 60.0), (ash, 60.0), (ELM, 60.0)], skipped=1)
     world.satisfaction(LATEST, [(None, 65.0), (oak, 66.0), (ash, 64.0), (ELM, 65.0)], skipped=1)
     assert investment(world)[None]["groups_compared"] == 0
+
+
+def test_a_place_with_impossible_hours_is_refused_whole_and_changes_nothing(world):
+    """Hours come from another service: its contract, checked as the event is made and again as it is consumed,
+    refuses what the column could not hold, so no such place reaches the figures."""
+    person = world.starter(date(2020, 9, 1))
+    for hours in (-1, 1e9):
+        with pytest.raises(ValidationError, match="programme_hours"):
+            world.enrol(person, "npq", date(2027, 1, 10), cost="100.00", hours=hours)
+    assert world.rows(placed) == []

@@ -57,8 +57,9 @@ class EnrolledV1(EnrolmentRef):
     approval_stage = fields.String(validate=validate.OneOf(("line_manager", "hr")),
                                    metadata={"description": "whose approval that was"})
     # Optional, added later: events from before it, and programmes that do not say, have none (null).
-    programme_hours = fields.Float(allow_none=True, load_default=None, metadata={
-        "description": "the learning hours the place gives, as the programme says; null: not known"})
+    programme_hours = fields.Float(
+        allow_none=True, load_default=None, validate=validate.Range(min=0, max=100_000),
+        metadata={"description": "the learning hours the place gives, as the programme says; null: not known"})
 
 
 @contract("cpd.completed", 1)
