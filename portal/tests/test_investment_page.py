@@ -14,11 +14,14 @@ def test_each_academy_is_drawn_with_its_spend_hours_and_both_surveys_and_useful_
         {"academy_name": "Oak Academy", "staff": 40, "spend_per_head": 250.0, "hours_per_head": 5.5,
          "satisfaction": change, "useful": None},
         {"academy_name": None, "staff": 12, "spend_per_head": 0.0, "hours_per_head": 0.0,
-         "satisfaction": {**change, "after": 58.0, "points": -2.0}, "useful": change}]}
+         "satisfaction": {**change, "after": 58.0, "points": -2.0}, "useful": change}],
+        "staff_types": [{"staff_type": "support", "staff": 30, "spend_per_head": 20.5, "hours_per_head": 1.0}]}
     charts = investment_charts(investment)
     assert [(r["label"], r["text"]) for r in charts["spend"]] == [
         ("Oak Academy", "£250 and 5.5 hours a head (40 staff)"), ("An academy", "£0 and 0 hours a head (12 staff)")]
     assert charts["top"] == 250.0
+    assert [(r["label"], r["text"]) for r in charts["staff_types"]] == [
+        ("Support staff", "£20.50 and 1 hour a head (30 staff)")]
     assert [(r["value"], r["benchmark"], r["text"], r["benchmark_text"]) for r in charts["satisfaction"]] == [
         (66.0, 60.0, "66% (+6 points; 22 answered)", "60% (20 answered)"),
         (58.0, 60.0, "58% (\u22122 points; 22 answered)", "60% (20 answered)")]

@@ -278,7 +278,7 @@ def test_the_investment_target_draws_each_academy_with_n_and_caveats_and_fits_a_
         expect(section).to_contain_text("They do not show that one caused the other")
         charts = section.get_by_role("figure")
         spend = charts.filter(has_text="CPD spend per member of staff")
-        expect(spend.get_by_role("row").nth(1)).to_contain_text(re.compile(r"£[\d,.]+ and [\d.]+ hours a head \(\d+ staff\)"))
+        expect(spend.get_by_role("row").nth(1)).to_contain_text(re.compile(r"£[\d,.]+ and [\d.]+ hours? a head \(\d+ staff\)"))
         satisfied = charts.filter(has_text="Satisfied with their job")
         expect(satisfied.get_by_role("row").nth(1)).to_contain_text(re.compile(r"%.*answered"))
         text = section.inner_text()

@@ -11,6 +11,7 @@ from staffroom_shared.money import pounds
 
 from ..current import api, signed_in, user
 from ..ui import Form, day, signed, submit
+from .survey_results import STAFF_TYPE_NAMES
 
 blp = Blueprint("targets", __name__, url_prefix="/targets")
 
@@ -64,6 +65,12 @@ def points(value: float) -> str:
     return f"{sign}{shown} {'point' if shown == '1' else 'points'}"
 
 
+def per_head(group: dict) -> str:
+    """Spend and hours a head in words: "£250 and 5.5 hours a head", "£20 and 1 hour a head"."""
+    hours = f"{group['hours_per_head']:g}"
+    return f"{pounds(group['spend_per_head'])} and {hours} {'hour' if hours == '1' else 'hours'} a head"
+
+
 def investment_charts(investment: dict) -> dict:
     """The investment target's academies as the page's charts draw them, most spend per head first: spend (with
     hours) per head, and each survey figure's later share against the earlier one."""
@@ -73,10 +80,13 @@ def investment_charts(investment: dict) -> dict:
                  "benchmark_text": f"{c['before']:g}% ({c['answered_before']} answered)"}
                 for p in investment["points"] if (c := p[key]) is not None]
     spend = [{"label": p["academy_name"] or "An academy", "value": p["spend_per_head"],
-              "text": f"{pounds(p['spend_per_head'])} and {p['hours_per_head']:g} hours a head ({p['staff']} staff)"}
+              "text": f"{per_head(p)} ({p['staff']} staff)"}
              for p in investment["points"]]
-    return {"spend": spend, "top": max([p["value"] for p in spend] + [1]), "satisfaction": change("satisfaction"),
-            "useful": change("useful")}
+    kinds = [{"label": STAFF_TYPE_NAMES.get(t["staff_type"], "Other staff"), "value": t["spend_per_head"],
+              "text": f"{per_head(t)} ({t['staff']} staff)"}
+             for t in investment.get("staff_types", [])]
+    return {"spend": spend, "top": max([p["value"] for p in spend + kinds] + [1]), "staff_types": kinds,
+            "satisfaction": change("satisfaction"), "useful": change("useful")}
 
 
 def number(value) -> str:

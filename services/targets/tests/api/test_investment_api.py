@@ -59,6 +59,8 @@ def test_the_figure_shows_each_academy_compared_to_trust_hr_and_only_their_own_t
     assert [(p["academy_name"], p["spend_per_head"], p["hours_per_head"], p["satisfaction"]["points"],
              p["useful"]["points"]) for p in investment["points"]] == [
         ("Oak Academy", 250.0, 5.0, 6.0, 10.0), ("Elm Academy", 50.0, 0.0, 2.0, 5.0), ("Ash Academy", 0.0, 0.0, 3.0, 0.0)]
+    assert investment["staff_types"] == [  # all six are teachers in the staff copy: £600 and 10 hours for six
+        {"staff_type": "teaching", "staff": 6, "spend_per_head": 100.0, "hours_per_head": 1.7}]
     assert [s["title"] for s in investment["surveys"]] == [f"Survey {EARLIER.year}", f"Survey {LATER.year}"]
     assert [p["academy_name"] for p in by_scope[str(trust.elm)]["investment"]["points"]] == ["Elm Academy"]
 

@@ -56,6 +56,15 @@ def test_the_trust_counts_every_pair_and_an_academy_the_pairs_it_is_in():
             for p in summary["points"]] == [(OAK, 300.0, 6.0, 6.0), (ASH, 200.0, 0.0, 4.0), (ELM, 100.0, 0.0, 5.0)]
 
 
+def test_spend_and_hours_per_head_by_staff_type_are_rounded_half_up_and_empty_types_left_out():
+    found = figures([group(OAK, "3000", 10, 60.0, 66.0)], {
+        "teaching": (Decimal("1000"), Decimal("25"), 3), "support": (Decimal("0.05"), Decimal("0"), 2),
+        "leadership": (Decimal("500"), Decimal("0"), 0)})
+    assert found[None].investment["staff_types"] == [
+        {"staff_type": "support", "staff": 2, "spend_per_head": 0.03, "hours_per_head": 0.0},
+        {"staff_type": "teaching", "staff": 3, "spend_per_head": 333.33, "hours_per_head": 8.3}]
+
+
 def test_fewer_than_three_academies_compared_is_too_little_data():
     assert MIN_COMPARED_GROUPS == 3
     found = figures([group(OAK, "3000", 10, 60.0, 66.0), group(ASH, "2000", 10, 60.0, 64.0)])

@@ -239,6 +239,22 @@ def investment(session: Session, academy_ids: list[uuid.UUID] | None, after: dat
             for academy_id, count in session.execute(heads)}
 
 
+def investment_by_staff_type(session: Session, academy_ids: list[uuid.UUID], after: date, until: date) -> dict:
+    """{staff type: (CPD spend, learning hours, staff in post on `until`)} at these academies, as `investment` counts
+    them; a place goes by the staff type its holder has in the staff copy (a place of someone never in it: none)."""
+    spend = (select(staff.c.staff_type, func.coalesce(func.sum(enrolments.c.cost), 0),
+                    func.coalesce(func.sum(enrolments.c.hours), 0))
+             .select_from(enrolments.join(staff, staff.c.staff_id == enrolments.c.staff_id))
+             .where(enrolments.c.academy_id.in_(academy_ids), enrolments.c.enrolled_on > after,
+                    enrolments.c.enrolled_on <= until)
+             .group_by(staff.c.staff_type))
+    heads = (select(staff.c.staff_type, func.count())
+             .where(staff.c.academy_id.in_(academy_ids), staff.c.start_date <= until, in_post(until))
+             .group_by(staff.c.staff_type))
+    spent = {row[0]: (Decimal(str(row[1])), Decimal(str(row[2]))) for row in session.execute(spend)}
+    return {kind: (*spent.get(kind, (Decimal(0), Decimal(0))), count) for kind, count in session.execute(heads)}
+
+
 def _latest_two_surveys(session: Session, d: Definition, today: date) -> list:
     """The latest two runs that closed in the window, asked every academy and staff type and published the trust's
     job satisfaction: newest first."""
@@ -287,7 +303,9 @@ def satisfaction_with_investment(session: Session, d: Definition, today: date) -
         satisfaction, (spent, hours, heads) = change(SATISFACTION_FIGURE), money.get(academy_id, (0, 0, 0))
         if satisfaction is not None and heads:
             groups.append(Group(academy_id, spent, hours, heads, satisfaction, change(USEFUL_FIGURE)))
-    found = investment_figures(groups)
+    compared = [g.academy_id for g in groups]
+    found = investment_figures(groups, investment_by_staff_type(session, compared, previous.closes_on, latest.closes_on)
+                               if compared else {})
     for academy_id in {a for _, a, _ in rows} - set(found):  # shown in a survey, not compared: says so, no figure
         found[academy_id] = Figure(academy_id, investment=found[None].investment)
     for figure in found.values():

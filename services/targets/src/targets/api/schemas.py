@@ -100,6 +100,13 @@ class SurveyRefSchema(Schema):
     closes_on = Date()
 
 
+class StaffTypeSpendSchema(Schema):
+    staff_type = fields.String(metadata={"enum": ["teaching", "support", "leadership"]})
+    staff = fields.Integer(metadata={"description": "staff of this type in post at the academies compared"})
+    spend_per_head = fields.Float()
+    hours_per_head = fields.Float()
+
+
 class InvestmentSchema(Schema):
     groups_compared = fields.Integer(metadata={"description": "academies whose change could be shown"})
     min_groups = fields.Integer(metadata={"description": "fewer academies compared than this: too little data"})
@@ -110,6 +117,9 @@ class InvestmentSchema(Schema):
     surveys = fields.List(fields.Nested(SurveyRefSchema), metadata={"description": "the two surveys, earlier first"})
     points = fields.List(fields.Nested(InvestmentPointSchema), metadata={
         "description": "the academies compared that the caller may see, most spend per head first"})
+    staff_types = fields.List(fields.Nested(StaffTypeSpendSchema), metadata={
+        "description": "spend and hours per head by staff type across the academies compared (investment only: "
+                       "satisfaction is not compared by staff type)"})
 
 
 class FigureSchema(Schema):

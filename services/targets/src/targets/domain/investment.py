@@ -32,6 +32,11 @@ class Change:
         return Decimal(str(self.after)) - Decimal(str(self.before))
 
 
+def per_head(amount: Decimal, heads: int, places: Decimal) -> Decimal:
+    """An amount per member of staff, rounded half up to `places` (a penny, a tenth of an hour)."""
+    return (Decimal(amount) / heads).quantize(places, ROUND_HALF_UP)
+
+
 @dataclass(frozen=True)
 class Group:
     """An academy compared between the two surveys: its CPD in between, its staff, its changes (useful: None where
@@ -46,11 +51,11 @@ class Group:
 
     @property
     def spend_per_head(self) -> Decimal:
-        return (self.spent / self.heads).quantize(PENNY, ROUND_HALF_UP)
+        return per_head(self.spent, self.heads, PENNY)
 
     @property
     def hours_per_head(self) -> Decimal:
-        return (self.hours / self.heads).quantize(TENTH, ROUND_HALF_UP)
+        return per_head(self.hours, self.heads, TENTH)
 
     def invested_more_than(self, other: Group) -> bool:
         """Spend per head compared exactly (spent / heads > other's), not as rounded to the penny."""
@@ -76,17 +81,21 @@ def judged_pairs(groups: list[Group]) -> list[tuple[Group, Group]]:
     return found
 
 
-def figures(groups: list[Group]) -> dict[uuid.UUID | None, Figure]:
+def figures(groups: list[Group], by_staff_type: dict | None = None) -> dict[uuid.UUID | None, Figure]:
     """The trust's figure (key None): of the judged pairs, how many are in line; each academy's: the pairs it is in.
     With fewer than MIN_COMPARED_GROUPS academies compared there is too little data: 0 of 0 everywhere. Each figure
-    carries what the page draws (`investment`): how many academies and people were compared, and each academy's
-    spend, hours and changes, from which a reader can count the pairs by hand."""
+    carries what the page draws (`investment`): how many academies and people were compared, each academy's spend,
+    hours and changes, from which a reader can count the pairs by hand, and spend and hours per head by staff type
+    across them (`by_staff_type`: {staff type: (spent, hours, staff)}; satisfaction is not compared by staff type)."""
     too_little = len(groups) < MIN_COMPARED_GROUPS
     pairs = [] if too_little else judged_pairs(groups)
     summary = {"groups_compared": len(groups), "min_groups": MIN_COMPARED_GROUPS, "too_little_data": too_little,
                "people": sum(g.satisfaction.answered for g in groups),
                "people_before": sum(g.satisfaction.answered_before for g in groups),
-               "points": [point(g) for g in sorted(groups, key=lambda g: (-g.spend_per_head, str(g.academy_id)))]}
+               "points": [point(g) for g in sorted(groups, key=lambda g: (-g.spend_per_head, str(g.academy_id)))],
+               "staff_types": [{"staff_type": kind, "staff": heads, "spend_per_head": float(per_head(spent, heads, PENNY)),
+                                "hours_per_head": float(per_head(hours, heads, TENTH))}
+                               for kind, (spent, hours, heads) in sorted((by_staff_type or {}).items()) if heads]}
     found = {None: Figure(None, sum(in_line(m, less) for m, less in pairs), len(pairs), investment=summary)}
     for g in groups:
         own = [(m, less) for m, less in pairs if g in (m, less)]
