@@ -510,7 +510,7 @@ def test_results_open_on_a_summary_with_a_labelled_chart_for_each_question_set(b
 
             # every bar sits beside its label and its figure
             charts = page.locator("table.hbars")
-            expect(charts).to_have_count(4)  # HSE, SWEMWBS, ONS and the trust's questions; eNPS is a sentence
+            expect(charts).to_have_count(5)  # HSE, SWEMWBS, ONS, the trust's questions, Development; eNPS a sentence
             for row in charts.locator("tbody tr").all():
                 assert row.locator("th").inner_text().strip() and row.locator("td.num").inner_text().strip()
             drawn = page.locator("table.hbars rect.bar").count()
