@@ -396,7 +396,7 @@ def test_hr_preview_and_change_a_draft_and_only_the_sets_ticked_are_asked(browse
             sign_in(page, suggested="trust HR")
             page.goto("/surveys/runs/new")
             sets = page.get_by_role("group", name="Question sets").get_by_role("checkbox")
-            expect(sets).to_have_count(5)
+            expect(sets).to_have_count(6)  # the five instruments and the optional Development question
             for box in sets.all():
                 expect(box).not_to_be_checked()  # nothing is asked that HR did not tick
             title = f"Draft to change at {width}px"
@@ -491,7 +491,8 @@ def test_results_open_on_a_summary_with_a_labelled_chart_for_each_question_set(b
             expect(contents.get_by_role("link")).to_have_text([
                 "Summary", "HSE Management Standards Indicator Tool",
                 "Short Warwick-Edinburgh Mental Wellbeing Scale (SWEMWBS)", "ONS personal well-being questions (ONS4)",
-                "Employee Net Promoter Score (eNPS)", "Trust core questions", "Over time", "What people wrote",
+                "Employee Net Promoter Score (eNPS)", "Trust core questions", "Development", "Over time",
+                "What people wrote",
                 re.compile("^What goes with")])
             tops = [page.locator(f"#{anchor}").evaluate("e => e.getBoundingClientRect().top")
                     for anchor in ("summary", "set-hse_indicator", "set-trust_core", "over-time")]
@@ -510,7 +511,7 @@ def test_results_open_on_a_summary_with_a_labelled_chart_for_each_question_set(b
 
             # every bar sits beside its label and its figure
             charts = page.locator("table.hbars")
-            expect(charts).to_have_count(4)  # HSE, SWEMWBS, ONS and the trust's questions; eNPS is a sentence
+            expect(charts).to_have_count(5)  # HSE, SWEMWBS, ONS, the trust's questions, Development; eNPS a sentence
             for row in charts.locator("tbody tr").all():
                 assert row.locator("th").inner_text().strip() and row.locator("td.num").inner_text().strip()
             drawn = page.locator("table.hbars rect.bar").count()

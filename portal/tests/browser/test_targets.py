@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from staffroom_portal.testing import accessibility_violations, sign_in, page_width
+from staffroom_portal.testing import Shots, accessibility_violations, page_width, sign_in
 
 INDUCTION = "An induction programme for every new starter"
 
@@ -262,3 +262,28 @@ def test_many_academies_widen_neither_the_targets_page_nor_hr_s_cpd_page(page, b
                 assert view.locator("thead th").evaluate_all(
                     "hs => hs.every(h => h.scrollWidth <= h.clientWidth + 1)")
         view.context.close()
+
+
+def test_the_investment_target_draws_each_academy_with_n_and_caveats_and_fits_a_phone(browser, suite, request):
+    for width in (1366, 375):
+        context = browser.new_context(base_url=suite, viewport={"width": width, "height": 900}, is_mobile=width < 400)
+        page = context.new_page()
+        sign_in(page, suggested="trust HR")
+        page.goto("/targets/satisfaction_with_investment")
+        section = page.get_by_role("region", name="Investment and job satisfaction")
+        expect(section).to_be_visible()
+        # The demo's two summer surveys, named and dated in words, and how many were compared
+        expect(section).to_contain_text(re.compile(r"Between Summer \d{4} staff survey \(closed \d{1,2} June \d{4}\)"))
+        expect(section).to_contain_text(re.compile(r"\d+ academ(y|ies) compared; \d+ people answered"))
+        expect(section).to_contain_text("They do not show that one caused the other")
+        charts = section.get_by_role("figure")
+        spend = charts.filter(has_text="CPD spend per member of staff")
+        expect(spend.get_by_role("row").nth(1)).to_contain_text(re.compile(r"£[\d,.]+ and [\d.]+ hours? a head \(\d+ staff\)"))
+        satisfied = charts.filter(has_text="Satisfied with their job")
+        expect(satisfied.get_by_role("row").nth(1)).to_contain_text(re.compile(r"%.*answered"))
+        text = section.inner_text()
+        assert not RAW.search(text), RAW.search(text).group(0)
+        assert page_width(page) <= width, f"the investment target is {page_width(page)}px wide at {width}px"
+        assert accessibility_violations(page) == []
+        Shots(page, f"{request.node.name}-{width}")("investment")
+        context.close()

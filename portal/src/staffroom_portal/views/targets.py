@@ -7,9 +7,11 @@ from datetime import date
 from urllib.parse import quote
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from staffroom_shared.money import pounds
 
 from ..current import api, signed_in, user
 from ..ui import Form, day, signed, submit
+from .survey_results import STAFF_TYPE_NAMES
 
 blp = Blueprint("targets", __name__, url_prefix="/targets")
 
@@ -49,9 +51,42 @@ def target(key, form: Form | None = None):
     if shown and shown.get("benchmarks"):
         titles = {m["key"]: m["title"] for i in calls.get("/api/wellbeing/instruments") for m in i["measures"]}
     form = form or Form(settings(figure))
+    charts = investment_charts(shown["investment"]) if shown and shown.get("investment") else None
     return render_template("targets/target.html", target=every, figure=shown, trend=trend["points"], people=people,
-                           academy_id=academy_id, titles=titles, amount=amount, form=form, own=own,
+                           academy_id=academy_id, titles=titles, amount=amount, form=form, own=own, charts=charts,
                            may_change=me.has_role("trust_hr")), 422 if form.error else 200
+
+
+def points(value: float) -> str:
+    """A change in percentage points, signed with a true minus: +6 points, \u22122.5 points, no change."""
+    if value == 0:
+        return "no change"
+    shown, sign = f"{abs(value):g}", "+" if value > 0 else "\u2212"
+    return f"{sign}{shown} {'point' if shown == '1' else 'points'}"
+
+
+def per_head(group: dict) -> str:
+    """Spend and hours a head in words: "£250 and 5.5 hours a head", "£20 and 1 hour a head"."""
+    hours = f"{group['hours_per_head']:g}"
+    return f"{pounds(group['spend_per_head'])} and {hours} {'hour' if hours == '1' else 'hours'} a head"
+
+
+def investment_charts(investment: dict) -> dict:
+    """The investment target's academies as the page's charts draw them, most spend per head first: spend (with
+    hours) per head, and each survey figure's later share against the earlier one."""
+    def change(key: str) -> list[dict]:
+        return [{"label": p["academy_name"] or "An academy", "value": c["after"], "benchmark": c["before"],
+                 "text": f"{c['after']:g}% ({points(c['points'])}; {c['answered']} answered)",
+                 "benchmark_text": f"{c['before']:g}% ({c['answered_before']} answered)"}
+                for p in investment["points"] if (c := p[key]) is not None]
+    spend = [{"label": p["academy_name"] or "An academy", "value": p["spend_per_head"],
+              "text": f"{per_head(p)} ({p['staff']} staff)"}
+             for p in investment["points"]]
+    kinds = [{"label": STAFF_TYPE_NAMES.get(t["staff_type"], "Other staff"), "value": t["spend_per_head"],
+              "text": f"{per_head(t)} ({t['staff']} staff)"}
+             for t in investment.get("staff_types", [])]
+    return {"spend": spend, "top": max([p["value"] for p in spend + kinds] + [1]), "staff_types": kinds,
+            "satisfaction": change("satisfaction"), "useful": change("useful")}
 
 
 def number(value) -> str:

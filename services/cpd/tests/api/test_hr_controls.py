@@ -102,3 +102,22 @@ def test_the_budget_amount_is_kept_to_the_penny(client, trust):
     assert client.put(f"/budgets/{trust.oak}/2026", json={"amount": "12000.5"},
                       headers=trust.oak_hr.headers).json["amount"] == "12000.50"
     assert Decimal(client.get("/budgets", headers=trust.trust_hr.headers).json[0]["amount"]) == Decimal("12000.50")
+
+
+@pytest.mark.parametrize("hours", [-1, 5000.5, "six", "NaN"])
+def test_a_programmes_hours_out_of_range_are_422_on_the_field_and_change_nothing(client, trust, problem, unchanged,
+                                                                                 hours):
+    unchanged()
+    body = {"title": "Coaching", "kind": "internal_course", "provider": "Oak", "delivery_mode": "in_person",
+            "cost": "0", "hours": hours}
+    found = problem(client.post("/programmes", json=body, headers=trust.trust_hr.headers), 422)
+    assert "hours" in str(found)
+
+
+def test_a_programme_says_its_hours_and_hr_can_change_them(client, trust, steps):
+    e = steps.placed(cost="300.00")
+    changed = client.patch(f"/programmes/{e['programme_id']}", json={"hours": 12.5}, headers=trust.oak_hr.headers)
+    assert changed.status_code == 200, changed.json
+    assert changed.json["hours"] == 12.5
+    assert client.patch(f"/programmes/{e['programme_id']}", json={"hours": None},
+                        headers=trust.oak_hr.headers).json["hours"] is None

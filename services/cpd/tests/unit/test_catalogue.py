@@ -42,6 +42,14 @@ def test_cost_cannot_be_negative_and_is_kept_to_the_penny():
     assert programme(cost=Decimal("12.5")).cost == Decimal("12.50")
 
 
+def test_hours_are_optional_kept_to_the_tenth_and_within_reason():
+    assert programme().hours is None
+    assert programme(hours=6.25).hours == Decimal("6.2") and programme(hours=0).hours == Decimal("0.0")
+    for wrong in (-0.1, 5000.1):
+        with pytest.raises(CpdError, match="hours run from 0 to 5000"):
+            programme(hours=wrong)
+
+
 def test_a_programme_is_available_to_its_academy_and_trust_wide_ones_to_all():
     oak, elm = uuid.uuid4(), uuid.uuid4()
     assert programme(academy_id=oak).available_to(oak) and not programme(academy_id=oak).available_to(elm)

@@ -185,6 +185,13 @@ def test_request_place_asks_the_line_manager(uow, oak):
     assert uow.audits[0]["action"] == "enrolment.requested" and uow.audits[0]["changes"]["status"] == [None, "requested"]
 
 
+def test_a_place_carries_the_programmes_hours_for_targets(uow, oak):
+    _head, teacher = oak
+    programme = uow.programme(requires_approval=False, kind="internal_course", hours=6.5)
+    enrolments.request_place(uow, staff(teacher), uow.cohort(programme, capacity=1).id, "", today=TODAY)
+    assert uow.payloads("cpd.enrolled")[0]["programme_hours"] == 6.5
+
+
 def test_request_place_for_a_free_session_books_a_place_at_once(uow, oak):
     _head, teacher = oak
     programme = uow.programme(requires_approval=False, kind="internal_course")
@@ -198,6 +205,7 @@ def test_request_place_for_a_free_session_books_a_place_at_once(uow, oak):
     enrolled = uow.payloads("cpd.enrolled")[0]
     assert (enrolled["from_waiting_list"], enrolled["programme_kind"], enrolled["starts_on"]) == (
         False, "internal_course", "2027-01-10")
+    assert enrolled["programme_hours"] is None  # the programme does not say
     # the next one joins the waiting list, first in line
     other = uow.person(academy_id=OAK)
     enrolments.request_place(uow, staff(other), cohort.id, "", today=TODAY)

@@ -55,12 +55,14 @@ class World(ConsumerWorld):
                                          "phase": "secondary"})
 
     # -- CPD
-    def enrol(self, person: dict, kind: str, on: date, title: str = "A programme", cost: str = "0.00") -> uuid.UUID:
+    def enrol(self, person: dict, kind: str, on: date, title: str = "A programme", cost: str = "0.00",
+              hours: float | None = None) -> uuid.UUID:
         enrolment_id = uuid.uuid4()
         self.send("cpd.enrolled", {
             "enrolment_id": enrolment_id, "staff_id": person["staff_id"], "academy_id": person["academy_id"],
             "programme_id": uuid.uuid4(), "programme_title": title, "cohort_id": uuid.uuid4(), "cost": cost,
-            "starts_on": on, "from_waiting_list": False, "programme_kind": kind}, on)
+            "starts_on": on, "from_waiting_list": False, "programme_kind": kind,
+            **({} if hours is None else {"programme_hours": hours})}, on)
         return enrolment_id
 
     def trained(self, person: dict, on: date) -> None:
@@ -143,10 +145,10 @@ class World(ConsumerWorld):
 
     def satisfaction(self, closes_on: date, groups: list[tuple], *, staff_types=(), answered: int = 20,
                      turnover: dict | None = None, skipped: int = 0) -> uuid.UUID:
-        """groups: (academy_id or None for the trust, % favourable for trust.satisfied), each answered by
-        `answered` people, `skipped` of whom did not answer its question; `turnover`: {earlier run id: how many
-        answered one and not the other}, 0 (the same
-        people) for every earlier run unless given, as wellbeing counts it for every run closed before."""
+        """groups: (academy_id or None for the trust, % favourable for trust.satisfied[, % favourable for
+        development.useful]), each answered by `answered` people, `skipped` of whom did not answer its question;
+        `turnover`: {earlier run id: how many answered one and not the other}, 0 (the same people) for every
+        earlier run unless given, as wellbeing counts it for every run closed before."""
         run_id = uuid.uuid4()
         turnover = {**{earlier: 0 for earlier in self.surveyed}, **(turnover or {})}
         self.surveyed.append(run_id)
@@ -154,10 +156,10 @@ class World(ConsumerWorld):
             "run_id": run_id, "title": f"Survey closing {closes_on}", "opens_on": closes_on, "closes_on": closes_on,
             "academy_ids": [], "staff_types": list(staff_types), "min_group_size": 5,
             "groups": [{"cut": "trust" if a is None else "academy", "academy_id": a, "responses": answered,
-                        "figures": [{"figure": "trust.satisfied", "n": answered - skipped, "mean": 3.8,
-                                     "favourable": favourable}],
+                        "figures": [{"figure": figure, "n": answered - skipped, "mean": 3.8, "favourable": value}
+                                    for figure, value in zip(("trust.satisfied", "development.useful"), shares)],
                         "turnover": [{"run_id": r, "changed": n} for r, n in turnover.items()]}
-                       for a, favourable in groups]}, closes_on)
+                       for a, *shares in groups]}, closes_on)
         return run_id
 
     # -- what the read model says

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import delete, select
@@ -21,7 +22,7 @@ def a_year_of_events(world) -> None:
     world.academy(world.other, "Elm Academy")
     starters = [world.starter(date(2026, 1, 10)), world.starter(date(2026, 9, 1)),
                 world.starter(date(2027, 2, 1), academy_id=world.other), world.starter(NOW - timedelta(days=20))]
-    world.enrol(starters[0], "npq", date(2026, 12, 1), cost="1200.00")
+    world.enrol(starters[0], "npq", date(2026, 12, 1), cost="1200.00", hours=30)
     world.enrol(starters[2], "staff_induction", date(2027, 2, 1))
     early = world.person(start_date=date(2027, 3, 1))
     world.enrol(early, "ect_induction", date(2027, 3, 1))
@@ -56,8 +57,9 @@ def a_year_of_events(world) -> None:
     world.results(date(2027, 3, 1), [(None, {"enps": 12, "ons.life_satisfaction": 7.2}),
                                      (world.other, {"enps": 20, "ons.life_satisfaction": 7.6})])
     world.results(date(2027, 4, 1), [(None, {"enps": -3, "ons.life_satisfaction": 7.9})])
-    world.satisfaction(date(2026, 5, 1), [(None, 60.0), (world.academy_id, 61.0)])
-    world.satisfaction(date(2027, 5, 1), [(None, 62.0), (world.academy_id, 59.5)])
+    third = world.starter(date(2016, 9, 1), academy_id=uuid.UUID(int=3))["academy_id"]
+    world.satisfaction(date(2026, 5, 1), [(None, 60.0), (world.academy_id, 61.0), (world.other, 50.0), (third, 55.0)])
+    world.satisfaction(date(2027, 5, 1), [(None, 62.0), (world.academy_id, 59.5), (world.other, 52.0), (third, 58.0)])
 
 
 def everything(world) -> dict:
@@ -80,8 +82,10 @@ def test_rebuilding_from_the_stored_events_gives_identical_figures(world):
     world.judge()  # as the consumer would have by now
     before, outbox, stored = everything(world), world.outbox(), world.count("events")
     assert before[("reviews_on_time", TODAY, "figures")] == {world.academy_id: (0, 1), None: (0, 1)}
-    assert len(before["staff"]) == 14
-    assert before[("satisfaction_with_investment", TODAY, "figures")] == {None: (1, 1), world.academy_id: (0, 1)}
+    assert len(before["staff"]) == 15
+    # Oak spent per head, the other two nothing (a tie, not judged); Oak's satisfaction fell, theirs rose
+    assert before[("satisfaction_with_investment", TODAY, "figures")] == {
+        None: (0, 2), world.academy_id: (0, 2), world.other: (0, 1), uuid.UUID(int=3): (0, 1)}
 
     result = rebuild(world.context.uow())
     assert result == {"replayed": stored, "targets.met": 0, "targets.at_risk": 0}

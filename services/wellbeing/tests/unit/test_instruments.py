@@ -43,8 +43,8 @@ def test_the_scales_have_the_published_labels_and_ranges():
 
 # --- the shipped instruments ------------------------------------------------------------------------------------
 
-def test_the_five_instruments_are_loaded_in_order():
-    assert list(INSTRUMENTS) == ["hse_indicator", "swemwbs", "ons4", "enps", "trust_core"]
+def test_the_six_instruments_are_loaded_in_order():
+    assert list(INSTRUMENTS) == ["hse_indicator", "swemwbs", "ons4", "enps", "trust_core", "development"]
     for key, instrument in INSTRUMENTS.items():
         assert instrument.key == key
         assert instrument.title and instrument.licence and instrument.citation
@@ -202,6 +202,15 @@ def test_trust_core_questions_and_their_wltl_benchmarks():
             assert benchmark.statistic == "percent_favourable"
             assert benchmark.population == "teachers and leaders in state schools in England"
             assert benchmark.note  # the wording difference
+
+
+def test_the_development_question_is_one_agreement_item_with_no_benchmark():
+    (item,) = INSTRUMENTS["development"].items
+    (measure,) = INSTRUMENTS["development"].measures
+    assert (item.key, item.text, item.scale, item.favourable) == (
+        "development.useful", "I have had useful development this year", "agreement5", (4, 5))
+    assert (measure.key, measure.method, measure.favourable, measure.benchmarks) == (
+        "development.useful", "item", (4, 5), ())
 
 
 def test_every_benchmark_is_sourced_and_in_range():

@@ -56,6 +56,10 @@ class EnrolledV1(EnrolmentRef):
     approved_by = fields.UUID(allow_none=True, metadata={"description": "who gave the last approval, if one just did"})
     approval_stage = fields.String(validate=validate.OneOf(("line_manager", "hr")),
                                    metadata={"description": "whose approval that was"})
+    # Optional, added later: events from before it, and programmes that do not say, have none (null).
+    programme_hours = fields.Float(
+        allow_none=True, load_default=None, validate=validate.Range(min=0, max=100_000),
+        metadata={"description": "the learning hours the place gives, as the programme says; null: not known"})
 
 
 @contract("cpd.completed", 1)

@@ -68,6 +68,7 @@ programmes = Table(
     Column("academy_id", Uuid, nullable=True, index=True),
     Column("description", Text, nullable=False),
     Column("duration", String(100), nullable=False),
+    Column("hours", Numeric(7, 1), nullable=True),
     Column("tags", JSON, nullable=False),
     Column("npq", String(10), nullable=True),
     Column("levy_funded", Boolean, nullable=False),

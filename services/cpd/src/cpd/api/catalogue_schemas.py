@@ -3,11 +3,12 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from staffroom_shared.storable import Amount, Date, one_line
 
-from ..domain.catalogue import NPQS, DeliveryMode, ProgrammeKind
+from ..domain.catalogue import MAX_HOURS, NPQS, DeliveryMode, ProgrammeKind
 from ..domain.enrolments import EnrolmentStatus
 
 SHORT = [validate.Length(min=1, max=200), one_line]  # titles and names go into emails' subjects
 TEXT = validate.Length(max=4000)
+HOURS = validate.Range(min=0, max=MAX_HOURS)
 MONEY = {"as_string": True, "places": 2, "validate": validate.Range(min=0, max=1_000_000)}
 
 
@@ -25,6 +26,8 @@ class ProgrammeSchema(Schema):
     academy_id = fields.UUID(load_default=None, allow_none=True, metadata={"description": "null: offered trust-wide"})
     description = fields.String(load_default="", validate=TEXT)
     duration = fields.String(load_default="", validate=validate.Length(max=100), metadata={"example": "18 months"})
+    hours = fields.Float(load_default=None, allow_none=True, validate=HOURS, metadata={
+        "description": "learning hours a place gives (to the tenth); null: not known", "example": 6})
     tags = fields.List(fields.String(validate=validate.Length(min=1, max=60)), load_default=list,
                        validate=validate.Length(max=20), metadata={"example": ["Teachers' Standards", "middle leaders"]})
     npq = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(list(NPQS)))
@@ -42,6 +45,7 @@ class ProgrammeUpdateSchema(Schema):
     cost = Amount(**MONEY)
     description = fields.String(validate=TEXT)
     duration = fields.String(validate=validate.Length(max=100))
+    hours = fields.Float(allow_none=True, validate=HOURS)
     tags = fields.List(fields.String(validate=validate.Length(min=1, max=60)), validate=validate.Length(max=20))
     npq = fields.String(allow_none=True, validate=validate.OneOf(list(NPQS)))
     levy_funded = fields.Boolean()

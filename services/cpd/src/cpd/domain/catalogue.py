@@ -10,6 +10,9 @@ from enum import StrEnum
 from .errors import CpdError, IllegalTransition
 from .values import PENNY, in_words
 
+TENTH = Decimal("0.1")
+MAX_HOURS = 5000  # learning hours in one place: a two-year programme full time is about 3,000
+
 
 class ProgrammeKind(StrEnum):
     INTERNAL_COURSE = "internal_course"
@@ -48,6 +51,7 @@ class Programme:
     academy_id: uuid.UUID | None = None  # None: offered trust-wide
     description: str = ""
     duration: str = ""  # as providers write it: "18 months", "3 twilight sessions"
+    hours: Decimal | None = None  # learning hours a place gives, to the tenth (targets' hours per head); None: not known
     tags: list[str] = field(default_factory=list)
     npq: str | None = None
     levy_funded: bool = False
@@ -59,11 +63,15 @@ class Programme:
     def __post_init__(self) -> None:
         self.kind, self.delivery_mode = ProgrammeKind(self.kind), DeliveryMode(self.delivery_mode)
         self.cost = Decimal(self.cost).quantize(PENNY)
+        if self.hours is not None:
+            self.hours = Decimal(str(self.hours)).quantize(TENTH)
         self.check()
 
     def check(self) -> None:
         if self.cost < 0:
             raise CpdError("a programme's cost cannot be negative")
+        if self.hours is not None and not 0 <= self.hours <= MAX_HOURS:
+            raise CpdError(f"a programme's hours run from 0 to {MAX_HOURS} (got {self.hours})")
         if self.kind == ProgrammeKind.NPQ and self.npq not in NPQS:
             raise CpdError(f"an NPQ names which one: {', '.join(NPQS)}")
         if self.kind != ProgrammeKind.NPQ and self.npq is not None:

@@ -232,6 +232,7 @@ def allocate(cohort: Cohort, enrolments: list[Enrolment], next_in_line: int, *, 
         e.record(PlaceConfirmed(
             **e.about(programme), starts_on=cohort.starts_on, from_waiting_list=e not in newcomers,
             programme_kind=programme.kind.value if programme else None,
+            programme_hours=programme.hours if programme else None,
             approval=approval if approval is not None and approval.enrolment_id == e.id else None))
     # Confirmed places go strictly in order, so everyone numbered before a newcomer still waiting either still
     # waits or has just been given one of these places.

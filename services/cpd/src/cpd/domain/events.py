@@ -51,6 +51,7 @@ class PlaceConfirmed(AboutAnEnrolment):
     from_waiting_list: bool
     programme_kind: str | None
     approval: Approval | None = None  # the approval that has just given this place, if one did
+    programme_hours: Decimal | None = None  # the learning hours the place gives, if the programme says
 
 
 @dataclass(frozen=True)

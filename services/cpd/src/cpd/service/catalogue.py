@@ -17,8 +17,8 @@ from .enrolments import allocate_places, locked_cohort
 from .errors import rule_broken
 from .unit_of_work import CpdUnitOfWork
 
-PROGRAMME_FIELDS = ("title", "kind", "provider", "delivery_mode", "cost", "description", "duration", "tags", "npq",
-                    "levy_funded", "off_the_job_percent", "requires_approval")
+PROGRAMME_FIELDS = ("title", "kind", "provider", "delivery_mode", "cost", "description", "duration", "hours", "tags",
+                    "npq", "levy_funded", "off_the_job_percent", "requires_approval")
 
 
 def _may_run(principal: Principal, academy_id: uuid.UUID | None) -> None:

@@ -82,7 +82,7 @@ def on_enrolled(session: Session, event: Event) -> None:
     insert_missing(session, enrolments, enrolment_id=data["enrolment_id"], staff_id=data["staff_id"],
                    academy_id=data["academy_id"], programme_kind=data["programme_kind"],
                    programme_title=data["programme_title"], starts_on=data["starts_on"], enrolled_on=day_of(event),
-                   cost=data["cost"])
+                   cost=data["cost"], hours=data.get("programme_hours"))
     if offered_to_future_leader(data["programme_kind"]):
         insert_missing(session, offers, offer_id=data["enrolment_id"], kind="programme", staff_id=data["staff_id"],
                        offered_on=day_of(event), detail=data["programme_title"][:300])

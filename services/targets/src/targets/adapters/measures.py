@@ -3,7 +3,8 @@
 Each counted target is a query of its units (a person, a review, an agreement) with the academy they belong
 to and whether they count (1) or not (0); one GROUP BY turns it into numerator and denominator per academy,
 and the trust's figure is the sum of its academies'. Engagement compares published survey figures instead, and
-satisfaction_with_investment compares the latest two surveys' satisfaction with CPD spend per head.
+satisfaction_with_investment each academy's change in satisfaction between the latest two surveys with its CPD
+spend per head (domain/investment.py).
 Dates that depend on a person (the end of their first year) are worked out when the fact is stored, so the
 SQL only compares dates and runs the same on SQLite and PostgreSQL.
 """
@@ -22,9 +23,11 @@ from .orm import (
     academies, agreements, appraisal_training, appraisals, enrolments, nominations, offers, plans, promotions, reviews,
     staff, survey_figures,
 )
+from ..domain.investment import SATISFACTION_FIGURE, USEFUL_FIGURE, Change, Group
+from ..domain.investment import figures as investment_figures
 from ..domain.targets import (
-    DEVELOPMENT_DUE_SOON_AFTER_MONTHS, INDUCTION_KINDS, MIN_GROUP_SIZE, SATISFACTION_FIGURE, TARGETS, Definition,
-    Figure, add_months, comparable, in_line,
+    DEVELOPMENT_DUE_SOON_AFTER_MONTHS, INDUCTION_KINDS, MIN_GROUP_SIZE, TARGETS, Definition, Figure, add_months,
+    comparable,
 )
 
 ENGAGEMENT = "engagement_vs_benchmark"
@@ -217,42 +220,97 @@ def engagement(session: Session, d: Definition, today: date) -> dict[uuid.UUID |
     return {academy_id: d.against_benchmarks(academy_id, rows) for academy_id, rows in latest.items()}
 
 
-# -- satisfaction rising in line with CPD spend per head ------------------------------------------------
+# -- satisfaction rising in line with investment in development --------------------------------------
 
-def spend_per_head(session: Session, academy_ids: list[uuid.UUID] | None, after: date, until: date):
-    """(CPD spend, staff in post on `until`) for the academies (None: all): places confirmed after `after` up to
-    `until`."""
-    spend = select(func.coalesce(func.sum(enrolments.c.cost), 0)).where(
-        enrolments.c.enrolled_on > after, enrolments.c.enrolled_on <= until)
-    heads = select(func.count()).select_from(staff).where(staff.c.start_date <= until, in_post(until))
+def investment(session: Session, academy_ids: list[uuid.UUID] | None, after: date, until: date) -> dict:
+    """{academy: (CPD spend, learning hours, staff in post on `until`)}: places confirmed after `after` up to
+    `until`, by the academy they were confirmed for; academies None: all."""
+    spend = (select(enrolments.c.academy_id, func.coalesce(func.sum(enrolments.c.cost), 0),
+                    func.coalesce(func.sum(enrolments.c.hours), 0))
+             .where(enrolments.c.enrolled_on > after, enrolments.c.enrolled_on <= until)
+             .group_by(enrolments.c.academy_id))
+    heads = (select(staff.c.academy_id, func.count()).where(staff.c.start_date <= until, in_post(until))
+             .group_by(staff.c.academy_id))
     if academy_ids is not None:
         spend = spend.where(enrolments.c.academy_id.in_(academy_ids))
         heads = heads.where(staff.c.academy_id.in_(academy_ids))
-    return Decimal(str(session.execute(spend).scalar_one())), session.execute(heads).scalar_one()
+    spent = {row[0]: (Decimal(str(row[1])), Decimal(str(row[2]))) for row in session.execute(spend)}
+    return {academy_id: (*spent.get(academy_id, (Decimal(0), Decimal(0))), count)
+            for academy_id, count in session.execute(heads)}
+
+
+def investment_by_staff_type(session: Session, academy_ids: list[uuid.UUID], after: date, until: date) -> dict:
+    """{staff type: (CPD spend, learning hours, staff in post on `until`)} at these academies, as `investment` counts
+    them; a place goes by the staff type its holder has in the staff copy (a place of someone never in it: none)."""
+    spend = (select(staff.c.staff_type, func.coalesce(func.sum(enrolments.c.cost), 0),
+                    func.coalesce(func.sum(enrolments.c.hours), 0))
+             .select_from(enrolments.join(staff, staff.c.staff_id == enrolments.c.staff_id))
+             .where(enrolments.c.academy_id.in_(academy_ids), enrolments.c.enrolled_on > after,
+                    enrolments.c.enrolled_on <= until)
+             .group_by(staff.c.staff_type))
+    heads = (select(staff.c.staff_type, func.count())
+             .where(staff.c.academy_id.in_(academy_ids), staff.c.start_date <= until, in_post(until))
+             .group_by(staff.c.staff_type))
+    spent = {row[0]: (Decimal(str(row[1])), Decimal(str(row[2]))) for row in session.execute(spend)}
+    return {kind: (*spent.get(kind, (Decimal(0), Decimal(0))), count) for kind, count in session.execute(heads)}
+
+
+def _latest_two_surveys(session: Session, d: Definition, today: date) -> list:
+    """The latest two runs that closed in the window, asked every academy and staff type and published the trust's
+    job satisfaction: newest first."""
+    f = survey_figures
+    runs = (select(f.c.run_id, f.c.title, f.c.closes_on, f.c.published_at).distinct()
+            .where(f.c.every_academy.is_(True), f.c.every_staff_type.is_(True), f.c.academy_id.is_(None),
+                   f.c.figure == SATISFACTION_FIGURE, f.c.favourable.is_not(None),
+                   f.c.closes_on > d.since(today), f.c.closes_on <= today)
+            .order_by(f.c.closes_on.desc(), f.c.published_at.desc(), f.c.run_id).limit(2))
+    return session.execute(runs).all()
+
+
+def _change(latest, previous) -> Change | None:
+    """A figure's change for one academy, or None where wellbeing's comparability rule would not show it: a pair
+    nobody counted, or the people answering changed by fewer than the minimum group (issue 19)."""
+    if latest is None or previous is None or latest.favourable is None or previous.favourable is None:
+        return None
+    # kept by whichever run closed second, which need not be the later in date; never counted: not compared
+    changed = (latest.turnover or {}).get(str(previous.run_id), (previous.turnover or {}).get(str(latest.run_id)))
+    skipped = (latest.responses - latest.n) + (previous.responses - previous.n)
+    smallest = max(latest.min_group_size or MIN_GROUP_SIZE, previous.min_group_size or MIN_GROUP_SIZE)
+    if changed is None or not comparable(latest.n, previous.n, changed, smallest, skipped):
+        return None
+    return Change(previous.favourable, latest.favourable, previous.n, latest.n)
 
 
 def satisfaction_with_investment(session: Session, d: Definition, today: date) -> dict[uuid.UUID | None, Figure]:
-    """1 of 1 per scope when spend per head rose or held and satisfaction did not fall, 0 of 1 otherwise."""
+    """Each academy compared between the latest two surveys, judged pair by pair (domain/investment.py)."""
+    surveys = _latest_two_surveys(session, d, today)
+    if len(surveys) < 2:
+        return {}
+    latest, previous = surveys
     f = survey_figures
-    query = latest_runs(d, today, 2, f.c.figure == SATISFACTION_FIGURE, f.c.favourable.is_not(None))
-    surveys: dict[uuid.UUID | None, list] = {}
-    for row in session.execute(query.order_by(query.selected_columns.rank)):
-        surveys.setdefault(row.academy_id, []).append(row)
-    found = {}
-    for academy_id, (latest, previous, *_) in ((a, rows) for a, rows in surveys.items() if len(rows) >= 2):
-        # kept by whichever run closed second, which need not be the later in date; never counted: not compared
-        changed = (latest.turnover or {}).get(str(previous.run_id), (previous.turnover or {}).get(str(latest.run_id)))
-        skipped = (latest.responses - latest.n) + (previous.responses - previous.n)
-        if changed is None or not comparable(latest.n, previous.n, changed, max(
-                latest.min_group_size or MIN_GROUP_SIZE, previous.min_group_size or MIN_GROUP_SIZE), skipped):
-            continue  # not compared: no data for this scope
-        scope = [academy_id] if academy_id is not None else (list(d.academy_ids) or None)
-        length = latest.closes_on - previous.closes_on
-        spent, heads = spend_per_head(session, scope, previous.closes_on, latest.closes_on)
-        spent_before, heads_before = spend_per_head(session, scope, previous.closes_on - length, previous.closes_on)
-        met = in_line(spent, heads, spent_before, heads_before, latest.favourable, previous.favourable)
-        if met is not None:
-            found[academy_id] = Figure(academy_id, int(met), 1)
+    rows: dict[tuple, object] = {}
+    query = select(f).where(f.c.run_id.in_([latest.run_id, previous.run_id]), f.c.academy_id.is_not(None),
+                            f.c.figure.in_([SATISFACTION_FIGURE, USEFUL_FIGURE]))
+    if d.academy_ids:
+        query = query.where(f.c.academy_id.in_(d.academy_ids))
+    for row in session.execute(query):
+        rows[row.run_id, row.academy_id, row.figure] = row
+    money = investment(session, list(d.academy_ids) or None, previous.closes_on, latest.closes_on)
+    groups = []
+    for academy_id in sorted({a for _, a, _ in rows}, key=str):
+        def change(figure):
+            return _change(rows.get((latest.run_id, academy_id, figure)), rows.get((previous.run_id, academy_id, figure)))
+        satisfaction, (spent, hours, heads) = change(SATISFACTION_FIGURE), money.get(academy_id, (0, 0, 0))
+        if satisfaction is not None and heads:
+            groups.append(Group(academy_id, spent, hours, heads, satisfaction, change(USEFUL_FIGURE)))
+    compared = [g.academy_id for g in groups]
+    found = investment_figures(groups, investment_by_staff_type(session, compared, previous.closes_on, latest.closes_on)
+                               if compared else {})
+    for academy_id in {a for _, a, _ in rows} - set(found):  # shown in a survey, not compared: says so, no figure
+        found[academy_id] = Figure(academy_id, investment=found[None].investment)
+    for figure in found.values():
+        figure.investment = {**figure.investment, "surveys": [
+            {"title": run.title, "closes_on": run.closes_on} for run in (previous, latest)]}
     return found
 
 

@@ -61,6 +61,7 @@ enrolments = Table(  # confirmed places (cpd.enrolled)
     Column("starts_on", Date, nullable=False),
     Column("enrolled_on", Date, nullable=False),
     Column("cost", Numeric(12, 2), nullable=True),  # null: kept before migration 0002, until a rebuild
+    Column("hours", Numeric(7, 1), nullable=True),  # the programme's learning hours; null: not known
 )
 
 plans = Table(  # each cpd.plan_created: a plan is announced again, with a new reason, on a promotion

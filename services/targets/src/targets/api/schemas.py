@@ -75,6 +75,53 @@ class BenchmarkResultSchema(Schema):
     closes_on = Date()
 
 
+class ChangeSchema(Schema):
+    before = fields.Float(metadata={"description": "% favourable in the earlier survey"})
+    after = fields.Float(metadata={"description": "% favourable in the later survey"})
+    points = fields.Float(metadata={"description": "after less before, in percentage points"})
+    answered_before = fields.Integer(metadata={"description": "how many answered the question in the earlier survey"})
+    answered = fields.Integer(metadata={"description": "how many answered it in the later survey"})
+
+
+class InvestmentPointSchema(Schema):
+    academy_id = fields.UUID()
+    academy_name = fields.String(allow_none=True)
+    staff = fields.Integer(metadata={"description": "staff in post when the later survey closed"})
+    spend_per_head = fields.Float(metadata={"description": "CPD spend between the surveys per member of staff, £"})
+    hours_per_head = fields.Float(metadata={
+        "description": "learning hours between the surveys per member of staff (programmes that say their hours)"})
+    satisfaction = fields.Nested(ChangeSchema, metadata={"description": "\"I am satisfied with my job\""})
+    useful = fields.Nested(ChangeSchema, allow_none=True, metadata={
+        "description": "\"I have had useful development this year\"; null: not asked in both, or not comparable"})
+
+
+class SurveyRefSchema(Schema):
+    title = fields.String()
+    closes_on = Date()
+
+
+class StaffTypeSpendSchema(Schema):
+    staff_type = fields.String(metadata={"enum": ["teaching", "support", "leadership"]})
+    staff = fields.Integer(metadata={"description": "staff of this type in post at the academies compared"})
+    spend_per_head = fields.Float()
+    hours_per_head = fields.Float()
+
+
+class InvestmentSchema(Schema):
+    groups_compared = fields.Integer(metadata={"description": "academies whose change could be shown"})
+    min_groups = fields.Integer(metadata={"description": "fewer academies compared than this: too little data"})
+    too_little_data = fields.Boolean()
+    people = fields.Integer(metadata={"description": "people who answered the satisfaction question in the later "
+                                                     "survey, across the academies compared"})
+    people_before = fields.Integer(metadata={"description": "the same in the earlier survey"})
+    surveys = fields.List(fields.Nested(SurveyRefSchema), metadata={"description": "the two surveys, earlier first"})
+    points = fields.List(fields.Nested(InvestmentPointSchema), metadata={
+        "description": "the academies compared that the caller may see, most spend per head first"})
+    staff_types = fields.List(fields.Nested(StaffTypeSpendSchema), metadata={
+        "description": "spend and hours per head by staff type across the academies compared (investment only: "
+                       "satisfaction is not compared by staff type)"})
+
+
 class FigureSchema(Schema):
     academy_id = fields.UUID(allow_none=True, metadata={"description": "null: trust-wide"})
     academy_name = fields.String(allow_none=True)
@@ -84,6 +131,8 @@ class FigureSchema(Schema):
     status = fields.String(metadata={"enum": [s.value for s in Status]})
     benchmarks = fields.List(fields.Nested(BenchmarkResultSchema), allow_none=True, metadata={
         "description": "engagement only: each benchmark, the figure found and whether it is met"})
+    investment = fields.Nested(InvestmentSchema, allow_none=True, metadata={
+        "description": "satisfaction_with_investment only: the academies compared between the latest two surveys"})
 
 
 class TargetSchema(Schema):

@@ -5,7 +5,6 @@ import calendar
 import uuid
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
-from decimal import Decimal
 from enum import StrEnum
 
 
@@ -21,10 +20,6 @@ INDUCTION_KINDS = ("staff_induction", "ect_induction")
 # Leadership development that counts as "offered external CPD" to a future leader, beside shadowing and secondment.
 LEADERSHIP_KINDS = ("npq", "external_course", "middle_leadership")
 STATISTICS = ("mean", "favourable")
-# The survey figure for "I am satisfied with my job" (wellbeing's trust.satisfied); its % favourable is compared.
-SATISFACTION_FIGURE = "trust.satisfied"
-# Satisfaction keeps in line when its % favourable changes by at least this many points between two surveys.
-SATISFACTION_RISE_POINTS = 0.0
 MIN_GROUP_SIZE = 5  # wellbeing's smallest group, for survey figures kept before each run's own was
 
 
@@ -55,6 +50,7 @@ class Figure:
     numerator: int = 0
     denominator: int = 0
     benchmarks: list[dict] = field(default_factory=list)  # engagement: each benchmark and the figure found
+    investment: dict | None = None  # satisfaction_with_investment: the academies compared (domain/investment.py)
 
     @property
     def value(self) -> float | None:
@@ -69,16 +65,6 @@ def comparable(answered: int, answered_before: int, changed: int, min_group: int
     swapping who skipped it keep both counts and change nobody, yet the difference is their two answers."""
     return all(difference == 0 or difference >= min_group
                for difference in (abs(answered - answered_before), changed, changed + skipped))
-
-
-def in_line(spent: Decimal, heads: int, spent_before: Decimal, heads_before: int, satisfied: float,
-            satisfied_before: float) -> bool | None:
-    """satisfaction_with_investment for one scope: CPD spend per head rose or held (compared exactly) and
-    satisfaction % favourable did not fall by more than SATISFACTION_RISE_POINTS allows. None: nobody in post."""
-    if heads == 0 or heads_before == 0:
-        return None
-    spend_held = spent * heads_before >= spent_before * heads  # spent / heads >= spent_before / heads_before
-    return spend_held and satisfied - satisfied_before >= SATISFACTION_RISE_POINTS
 
 
 @dataclass(frozen=True)
@@ -299,14 +285,20 @@ TARGETS: dict[str, Target] = {t.key: t for t in (
     Target(
         "satisfaction_with_investment",
         "Job satisfaction rising in line with investment in staff development",
-        "The latest two staff surveys that closed in the period this target looks back over, asked every staff "
-        "type and asked \"I am satisfied with my job\" (chosen as for engagement). Investment is CPD spend per "
-        "member of staff: the cost of places confirmed between the two surveys, divided by the staff in post "
-        "when the later one closed, against the same length of time before. Met (100%) when spend per head "
-        "rose or held and the share satisfied did not fall; otherwise 0%. Nothing to show with fewer than two "
-        "such surveys, or where the people answering the question changed by fewer than the minimum group "
-        "between them (the difference would be those few people's answers). Anonymous: nobody is listed.",
-        lists_people=False, defaults={"window_months": 24}),
+        "The latest two staff surveys that closed in the period this target looks back over and asked every "
+        "academy, every staff type and \"I am satisfied with my job\". For each academy whose results both surveys "
+        "show: CPD spend per member of staff (the cost of places confirmed after the earlier survey closed, up to "
+        "the day the later one closed, divided by the staff in post that day) and learning hours per member of "
+        "staff (counted the same way, from programmes that say their hours), beside the change in the share "
+        "satisfied with their job, and in the share who had useful development this year where both surveys "
+        "asked it. Each pair of academies whose spend per head differs is in line when the one that spent more "
+        "saw satisfaction rise more or fall less than the other (and useful development too, where both show "
+        "it). The figure is the share of pairs in line: for the trust every pair, for an academy the pairs it "
+        "is in. Too little data with fewer than three academies compared. An academy is not compared where the "
+        "people answering changed by fewer than the minimum group between the surveys (the difference would be "
+        "those few people's answers). It shows whether investment and satisfaction move together, not that one "
+        "causes the other. Anonymous: nobody is listed.",
+        lists_people=False, defaults={"threshold": 75.0, "at_risk_below": 50.0, "window_months": 24}),
     Target(
         "teaching_good_within_three_years",
         "Within three years of joining, teaching judged consistently good or better",

@@ -16,7 +16,7 @@ from staffroom_shared.principal import Principal
 from ..adapters.definitions import DefinitionRepository
 from ..adapters.judgements import Snapshots
 from ..adapters.measures import Measures
-from ..domain.targets import TARGETS, Definition
+from ..domain.targets import TARGETS, Definition, Figure
 from .evaluation import current
 from .known_targets import target_or_404
 
@@ -44,10 +44,22 @@ def describe(d: Definition) -> dict:
             "deadline": d.deadline, "academy_ids": list(d.academy_ids), "benchmarks": [asdict(b) for b in d.benchmarks]}
 
 
+def _investment(f: Figure, academy_ids: list[uuid.UUID] | None, names: dict) -> dict | None:
+    """The academies compared, as far as the page shows them: every one on the trust's figure for trust HR, and
+    otherwise only the academies asked for (academy HR: their own, whose survey results they see), beside how many
+    academies and people were compared in all."""
+    if f.investment is None:
+        return None
+    shown = [f.academy_id] if f.academy_id is not None else academy_ids
+    return {**f.investment, "points": [{**p, "academy_name": names.get(p["academy_id"])}
+                                       for p in f.investment["points"] if shown is None or p["academy_id"] in shown]}
+
+
 def _view(session, d: Definition, today: date, academy_ids, trust: bool, names: dict) -> dict:
     figures = [{"academy_id": f.academy_id, "academy_name": names.get(f.academy_id), "numerator": f.numerator,
                 "denominator": f.denominator, "value": f.value, "status": status.value,
-                "benchmarks": f.benchmarks if TARGETS[d.key].uses_benchmarks else None}
+                "benchmarks": f.benchmarks if TARGETS[d.key].uses_benchmarks else None,
+                "investment": _investment(f, academy_ids, names)}
                for f, status in current(session, d, today, academy_ids, trust=trust)]
     return {**describe(d), "as_of": today, "figures": figures}
 

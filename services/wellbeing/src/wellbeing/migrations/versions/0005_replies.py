@@ -5,7 +5,7 @@ nobody can be replied to there. Both new tables have random keys and, on SQLite,
 rows lie in nor their keys say when anything was written.
 
 Revision ID: 0005
-Revises: 0002
+Revises: 0004
 """
 import sqlalchemy as sa
 from alembic import op

@@ -1,7 +1,7 @@
 """Pulse series: a run's template made again monthly or each term, and which run is which series' pulse.
 
 Revision ID: 0006
-Revises: 0002
+Revises: 0005
 """
 import sqlalchemy as sa
 from alembic import op
