@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 from staffroom_shared.testing import FakeUnitOfWork
 from staffroom_shared.uow import Repository
+from wellbeing.domain.lifecycle import LifecycleSeries
 from wellbeing.domain.model import Invitation, InvitationStatus, RunStatus, StaffMember, SurveyRun
 from wellbeing.service.unit_of_work import CONTRACTS
 
@@ -292,6 +293,42 @@ class FakeResults(Repository):
         return found
 
 
+class FakeLifecycle(Repository):
+    def __init__(self, runs: FakeRuns, invitations: FakeInvitations):
+        super().__init__()
+        self.runs, self.invitations = runs, invitations
+        self.rows: dict[str, LifecycleSeries] = {}
+        self.kinds: dict[uuid.UUID, str] = {}
+
+    def series(self, kind: str, *, lock: bool = False) -> LifecycleSeries | None:
+        return self.track(self.rows.get(kind))
+
+    def every_series(self) -> list[LifecycleSeries]:
+        return self.track_all(self.rows[k] for k in sorted(self.rows))
+
+    def add(self, series: LifecycleSeries) -> LifecycleSeries:
+        self.rows[series.kind] = series
+        return self.track(series)
+
+    def add_pool(self, kind: str, pool: SurveyRun) -> SurveyRun:
+        self.runs.add(pool)
+        self.kinds[pool.id] = kind
+        return self.track(pool)
+
+    def pools(self, kind=None, *, status=None, lock: bool = False) -> list[SurveyRun]:
+        found = [self.runs.rows[i] for i, k in self.kinds.items() if kind in (None, k)]
+        return self.track_all(sorted((p for p in found if status in (None, p.status)), key=lambda p: (p.opens_on, p.id)))
+
+    def kind_of(self, run_id) -> str | None:
+        return self.kinds.get(run_id)
+
+    def invited(self, kind: str) -> set[uuid.UUID]:
+        return {i.staff_id for i in self.invitations.rows.values() if self.kinds.get(i.run_id) == kind}
+
+    def answered(self, run_id) -> int:
+        return sum(i.status is InvitationStatus.SUBMITTED for i in self.invitations.of_run(run_id))
+
+
 class FakeWellbeingUnitOfWork(FakeUnitOfWork):
     contracts = CONTRACTS
 
@@ -305,3 +342,4 @@ class FakeWellbeingUnitOfWork(FakeUnitOfWork):
         self.drafts = FakeDrafts()
         self.ballots = FakeBallots()
         self.results = FakeResults(self.runs, self.invitations)
+        self.lifecycle = FakeLifecycle(self.runs, self.invitations)

@@ -59,3 +59,14 @@ class SurveyClosed(RunEvent):
 class ResultsPublished(RunEvent):
     min_group_size: int
     groups: tuple[dict, ...]  # the shown groups of the trust and each academy, with their figures and turnover
+
+
+@dataclass(frozen=True)
+class LeavingReasonsPublished(DomainEvent):
+    """A closed exit pool's reasons for leaving: how many in each shown group gave each (never who)."""
+
+    run_id: uuid.UUID
+    opens_on: date
+    closes_on: date
+    min_group_size: int
+    groups: tuple[dict, ...]

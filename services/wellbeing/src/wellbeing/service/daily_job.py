@@ -1,5 +1,5 @@
-"""The daily job: open scheduled runs on their date, send the one 'closing soon' reminder, close runs whose
-closing date has passed (working out their results)."""
+"""The daily job: lifecycle surveys' pools first (service.lifecycle), then open scheduled runs on their date, send
+the one 'closing soon' reminder, close runs whose closing date has passed (working out their results)."""
 from __future__ import annotations
 
 import logging
@@ -7,6 +7,7 @@ from datetime import date
 
 from staffroom_shared.log import own_correlation
 
+from . import lifecycle
 from .results import close_run
 from .runs import REMIND_DAYS_BEFORE, Links, open_run
 from .unit_of_work import WellbeingUnitOfWork
@@ -22,6 +23,12 @@ def run_daily(uow: WellbeingUnitOfWork, links: Links, key: bytes, today: date | 
     failed its close."""
     today = today or date.today()
     counts = {"opened": 0, "reminded": 0, "closed": 0, "failed": 0}
+    # First, so a pool short of the minimum group rolls on before the loop below would close it.
+    try:
+        log.info("wellbeing daily job: lifecycle surveys %s", lifecycle.run_daily(uow, links, key, today))
+    except Exception:  # noqa: BLE001 - the runs below go on; the pools are tried again at the next run of the job
+        log.exception("wellbeing daily job: lifecycle surveys could not be brought up to date")
+        counts["failed"] += 1
     with uow:
         due = uow.runs.active_ids()
     for run_id in due:

@@ -6,9 +6,10 @@ from staffroom_shared.uow import Contract, UnitOfWork
 from ..adapters.repository import (
     AcademyRepository, BallotRepository, DraftRepository, InvitationRepository, RunRepository, StaffRepository,
 )
+from ..adapters.lifecycle import LifecycleRepository
 from ..adapters.results import ResultRepository
 from ..domain.events import (
-    ClosingSoonReminded, InvitationIssued, ResultsPublished, RunEvent, SurveyClosed, SurveyOpened,
+    ClosingSoonReminded, InvitationIssued, LeavingReasonsPublished, ResultsPublished, RunEvent, SurveyClosed, SurveyOpened,
 )
 
 _RUN = ("run_id", "title", "opens_on", "closes_on", "academy_ids", "staff_types")
@@ -34,6 +35,7 @@ CONTRACTS = {
     SurveyClosed: Contract("wellbeing.survey_closed", payload=_about_run("invited", "responses"), academy=_owner),
     ResultsPublished: Contract("wellbeing.results_published", payload=_about_run("min_group_size", "groups"),
                                academy=_owner),
+    LeavingReasonsPublished: Contract("wellbeing.leaving_reasons_published"),
 }
 
 
@@ -41,4 +43,4 @@ class WellbeingUnitOfWork(UnitOfWork):
     contracts = CONTRACTS
     repositories = {"runs": RunRepository, "invitations": InvitationRepository, "staff": StaffRepository,
                     "academies": AcademyRepository, "drafts": DraftRepository, "ballots": BallotRepository,
-                    "results": ResultRepository}
+                    "results": ResultRepository, "lifecycle": LifecycleRepository}
