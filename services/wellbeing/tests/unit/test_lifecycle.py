@@ -12,9 +12,17 @@ from wellbeing.domain.lifecycle import CATCH_UP_DAYS, LifecycleSeries
 from wellbeing.domain.model import RunStatus, StaffMember
 from wellbeing.service import daily_job, lifecycle, respond
 
-from .test_commands import HR, KEY, LINKS, OAK, OAK_HR, nothing_done, staff, state, tokens, uow  # noqa: F401 - a fixture
+from .fakes import FakeWellbeingUnitOfWork
+from .test_commands import ELM, HR, KEY, LINKS, OAK, OAK_HR, nothing_done, staff, state, tokens
 
 TODAY = date(2027, 1, 4)
+
+
+@pytest.fixture
+def uow():
+    uow = FakeWellbeingUnitOfWork(actor="hr")
+    uow.academies.rows.update({OAK: "Oak", ELM: "Elm"})
+    return uow
 
 
 def series(kind="onboarding", **overrides) -> LifecycleSeries:
