@@ -7,7 +7,7 @@ from staffroom_shared.app import create_service_app
 from staffroom_shared.config import ServiceConfig
 
 from .. import bootstrap
-from ..api import views
+from ..api import lifecycle, views
 from ..service.respond import seal_key
 
 
@@ -20,5 +20,5 @@ def create_app(config: ServiceConfig | None = None) -> Flask:
                     "ONS4, eNPS) and the trust's own questions, single-use links, partial saves, and results per "
                     "academy and staff group against national benchmarks, with small groups suppressed. Publishes "
                     "wellbeing.*; consumes staff.* and academy.*.",
-        blueprints=views.BLUEPRINTS,
+        blueprints=[*views.BLUEPRINTS, lifecycle.blp],
     )
