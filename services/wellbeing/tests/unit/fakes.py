@@ -197,6 +197,7 @@ class FakeResults(Repository):
     def __init__(self, runs: FakeRuns, invitations: FakeInvitations):
         super().__init__()
         self.runs, self.invitations = runs, invitations
+        self.kinds: dict[uuid.UUID, str] = {}  # the lifecycle pools' kinds (FakeLifecycle's)
         self.rows: list[dict] = []
         self.driver_rows: list[dict] = []
         self.turnover_rows: list[dict] = []
@@ -259,6 +260,7 @@ class FakeResults(Repository):
 
     def alike(self, run: SurveyRun) -> list[uuid.UUID]:
         return [r.id for r in self.runs.rows.values() if r.status is RunStatus.CLOSED
+                and self.kinds.get(r.id) == self.kinds.get(run.id)
                 and r.owner_academy_id == run.owner_academy_id
                 and sorted(r.academy_ids) == sorted(run.academy_ids) and sorted(r.staff_types) == sorted(run.staff_types)]
 
@@ -343,3 +345,4 @@ class FakeWellbeingUnitOfWork(FakeUnitOfWork):
         self.ballots = FakeBallots()
         self.results = FakeResults(self.runs, self.invitations)
         self.lifecycle = FakeLifecycle(self.runs, self.invitations)
+        self.results.kinds = self.lifecycle.kinds
