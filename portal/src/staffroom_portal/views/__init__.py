@@ -2,6 +2,6 @@
 
 
 def blueprints():
-    from . import appraisal, cpd, data, home, hr, notifications, surveys, targets, team
+    from . import appraisal, cpd, data, home, hr, lifecycle, notifications, surveys, targets, team
 
-    return [home.blp, appraisal.blp, team.blp, cpd.blp, notifications.blp, surveys.blp, hr.blp, targets.blp, data.blp]
+    return [home.blp, appraisal.blp, team.blp, cpd.blp, notifications.blp, surveys.blp, lifecycle.blp, hr.blp, targets.blp, data.blp]

@@ -124,6 +124,8 @@ class ItemOut(Schema):
     favourable = fields.Float(allow_none=True)
     distribution = fields.Dict(keys=fields.String(), values=fields.Integer(), allow_none=True,
                                metadata={"description": "answers as given: {answer: count}"})
+    choices = fields.List(fields.String(), allow_none=True, metadata={
+        "description": "a choice question's answers in words, answer 1 first (its distribution's keys count from 1)"})
 
 
 class GroupOut(Schema):

@@ -1,0 +1,55 @@
+"""Onboarding and exit surveys for HR: trust HR switch them on and say when people are asked; HR follow each pool
+and read its results (the survey's own page) and why people leave. The wellbeing API decides who sees what."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+
+from ..current import api, is_hr, signed_in, user
+from ..ui import Form, refused, submit
+
+blp = Blueprint("lifecycle", __name__)
+
+WORDS = {"onboarding": ("after they start", "weeks after someone starts"),
+         "exit": ("before they leave", "weeks before someone's leaving date")}
+
+
+def _page(form: Form | None = None, status: int = 200):
+    if not is_hr():
+        return render_template("error.html", status=403, message="Onboarding and exit surveys are for HR."), 403
+    calls = api()
+    leaving = calls.get("/api/wellbeing/lifecycle/leaving-reasons")[:1]  # the latest closed exit pool
+    for pool in leaving:
+        for group in pool["groups"]:
+            group["rows"] = [{"label": r["reason"], "value": r["count"], "text": str(r["count"]), "marks": []}
+                             for r in sorted(group["reasons"], key=lambda r: -r["count"])]
+    return render_template("surveys/lifecycle.html", series=calls.get("/api/wellbeing/lifecycle"),
+                           leaving=leaving, words=WORDS,
+                           may_change=user().has_role("trust_hr"), form=form or Form()), status
+
+
+@blp.get("/surveys/lifecycle")
+@signed_in
+def index():
+    return _page()
+
+
+def _weeks(raw: str, low: int, high: int) -> int | None:
+    """Weeks as typed, in days; None unless a whole number from low to high."""
+    return int(raw) * 7 if raw.strip().isdigit() and low <= int(raw) <= high else None
+
+
+@blp.post("/surveys/lifecycle/<kind>")
+@signed_in
+def change(kind):
+    body = {"enabled": request.form.get("enabled") == "on"}
+    for name, low, high in (("delay_days", 0, 52), ("window_days", 2, 52)):
+        raw = request.form.get(name, "")
+        days = _weeks(raw, low, high)
+        if days is None:
+            return _page(refused(name, f"Enter a whole number of weeks from {low} to {high}.", kind), 422)
+        body[name] = days
+    form = submit(lambda: api().patch(f"/api/wellbeing/lifecycle/{kind}", json=body), kind)
+    if form.error:
+        return _page(form, 422)
+    flash(f"The {form.answer['name'].lower()} is {'switched on' if body['enabled'] else 'switched off'}.")
+    return redirect(url_for(".index"))
