@@ -71,7 +71,7 @@ def test_trust_hr_switch_on_the_exit_survey_and_read_why_people_leave(page: Page
     expect(page.get_by_role("heading", level=1)).to_have_text("Onboarding and exit surveys")
     exit_survey = page.get_by_role("region", name="Exit survey")
     expect(exit_survey).to_contain_text("Switched off.")
-    expect(page.get_by_role("region", name="Why people leave")).to_contain_text("No exit survey has closed yet")
+    expect(page.get_by_role("region", name="Why people leave")).to_contain_text("No exit survey has closed with enough answers")
 
     exit_survey.get_by_label("How long a pool takes people in (weeks)").fill("3")  # under twice the days to answer
     exit_survey.get_by_label("Ask people this survey").check()
@@ -104,6 +104,12 @@ def test_trust_hr_switch_on_the_exit_survey_and_read_why_people_leave(page: Page
     shot("why-people-leave-on-a-phone")
 
     page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/targets")  # where HR watch retention: the same panel, beside the directory's leavers
+    why = page.get_by_role("region", name="Why people leave")
+    expect(why).to_contain_text(re.compile(r"The directory records \d+ (person|people) leaving in that time\."))
+    expect(why.get_by_role("row").filter(has_text="Workload")).to_contain_text("3")
+    shot("why-people-leave-beside-the-targets")
+    page.goto("/surveys/lifecycle")
     pools = page.get_by_role("region", name="Exit survey").get_by_role("row").filter(has_text="Closed: results ready")
     pools.get_by_role("link").first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Exit survey, pool from")

@@ -17,14 +17,26 @@ def _page(form: Form | None = None, status: int = 200):
     if not is_hr():
         return render_template("error.html", status=403, message="Onboarding and exit surveys are for HR."), 403
     calls = api()
-    leaving = calls.get("/api/wellbeing/lifecycle/leaving-reasons")[:1]  # the latest closed exit pool
-    for pool in leaving:
-        for group in pool["groups"]:
-            group["rows"] = [{"label": r["reason"], "value": r["count"], "text": str(r["count"]), "marks": []}
-                             for r in sorted(group["reasons"], key=lambda r: -r["count"])]
     return render_template("surveys/lifecycle.html", series=calls.get("/api/wellbeing/lifecycle"),
-                           leaving=leaving, words=WORDS,
+                           leaving=why_people_leave(calls), words=WORDS,
                            may_change=user().has_role("trust_hr"), form=form or Form()), status
+
+
+def why_people_leave(calls, leavers: bool = False) -> dict | None:
+    """The latest closed exit pool's reasons for leaving across the trust, as chart rows, most given first (None:
+    no exit pool has closed, or its trust figures are hidden); with `leavers`, how many left in its window as the
+    directory records them (at the academies the caller may see)."""
+    pool = next(iter(calls.get("/api/wellbeing/lifecycle/leaving-reasons")), None)
+    trust = pool and next((g for g in pool["groups"] if g["cut"] == "trust"), None)
+    if trust is None:
+        return None
+    out = {**pool, "answered": trust["answered"], "rows": [
+        {"label": r["reason"], "value": r["count"], "text": str(r["count"]), "marks": []}
+        for r in sorted(trust["reasons"], key=lambda r: -r["count"])]}
+    if leavers:
+        out["leavers"] = sum(1 for p in calls.all_pages("/api/directory/staff", current=False)
+                             if p["leaving_date"] and pool["opens_on"] <= p["leaving_date"] <= pool["closes_on"])
+    return out
 
 
 @blp.get("/surveys/lifecycle")
