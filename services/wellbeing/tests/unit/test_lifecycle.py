@@ -180,3 +180,26 @@ def test_an_exit_pool_publishes_its_reasons_for_leaving_as_counts_only(uow):
     assert all(g["cut"] != "academy" for g in published["groups"])  # 3 at each academy: hidden, not sent
     [row] = [r for r in uow.results.rows if r["figure"] == "custom.main_reason" and r["cut"] == "trust"]
     assert row["mean"] is None and row["favourable"] is None and row["distribution"] == {"1": 4, "2": 2}
+
+
+# -- the choice answer type ---------------------------------------------------------------------------------------------
+
+def test_a_choice_question_has_no_measure_and_takes_one_of_its_answers():
+    from wellbeing.domain.instruments import custom_instrument, Questionnaire
+    from wellbeing.domain.scoring import score
+
+    form = Questionnaire([custom_instrument([lifecycle.EXIT_QUESTION])])
+    assert form.measures == {} and form.items["custom.main_reason"].favourable is None
+    assert form.errors({"custom.main_reason": 11}) and form.errors({"custom.main_reason": "pay"})
+    scored = score(form, {"custom.main_reason": 2})
+    assert [(i.key, i.value, i.favourable) for i in scored.items] == [("custom.main_reason", 2, None)]
+
+
+def test_a_choice_cannot_be_part_of_a_score():
+    from wellbeing.domain.instruments import Instrument, Item, Measure, _check_instrument
+
+    with pytest.raises(ValueError, match="cannot be scored"):
+        _check_instrument(Instrument(
+            key="x", title="X", instructions="", licence="ours", citation="",
+            items=(Item("x.why", "Why?", "leaving_reason"),),
+            measures=(Measure(key="x.why", title="Why", items=("x.why",), method="item", minimum=1, maximum=10),)))

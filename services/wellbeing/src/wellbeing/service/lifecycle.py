@@ -3,7 +3,7 @@ roll on a window, pools with enough answers close (the ordinary close), and ever
 the current pool. The exit pools' reasons for leaving are published when a pool closes."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from staffroom_shared.authz import academy_scope, require
 from staffroom_shared.errors import NotFound
@@ -47,7 +47,7 @@ def configure(uow: WellbeingUnitOfWork, principal: Principal, kind: str, changes
         known_instruments(principal, {"instruments": settings["instruments"]}, None)
         checked_questions(principal, {  # what the next pool will ask: the same checks as a run HR builds
             "title": KINDS[kind], "instruments": settings["instruments"], "questions": settings["questions"],
-            "academy_ids": [], "staff_types": [], "opens_on": today, "closes_on": today.replace(year=today.year + 1),
+            "academy_ids": [], "staff_types": [], "opens_on": today, "closes_on": today + timedelta(days=366),
             "min_group_size": settings["min_group_size"], "owner_academy_id": None,
             "outcome": default_outcome(settings["instruments"], settings["questions"])})
         try:
@@ -71,7 +71,7 @@ def overview(session, principal: Principal) -> list[dict]:
     for kind, name in KINDS.items():
         series = held.get(kind)
         settings = {**DEFAULTS[kind], "enabled": False} if series is None else {
-            name_: getattr(series, name_) for name_ in SETTINGS}
+            setting: getattr(series, setting) for setting in SETTINGS}
         pools = [p for p in reversed(repository.pools(kind)) if may_see(principal, p)]
         out.append({"kind": kind, "name": name, **settings, "since": series.since if series else None,
                     "pools": [_pool(p, repository) for p in pools]})
