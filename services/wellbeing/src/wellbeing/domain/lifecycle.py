@@ -89,7 +89,7 @@ class LifecycleSeries(Aggregate):
 
     def new_pool(self, today: date) -> SurveyRun:
         """The next pool, open from today for one window: a trust-wide run of every academy and staff type."""
-        pool = SurveyRun(title=f"{KINDS[self.kind]}, pool from {in_words(today)}", instruments=self.instruments,
+        pool = SurveyRun(title=f"{KINDS[self.kind]} from {in_words(today)}", instruments=self.instruments,
                          questions=self.questions, academy_ids=[], staff_types=[], opens_on=today,
                          closes_on=today + timedelta(days=self.window_days), min_group_size=self.min_group_size,
                          outcome=default_outcome(self.instruments, self.questions), owner_academy_id=None,
