@@ -13,13 +13,22 @@ WORDS = {"onboarding": ("after they start", "weeks after someone starts"),
          "exit": ("before they leave", "weeks before someone's leaving date")}
 
 
-def _page(form: Form | None = None, status: int = 200):
+def _page():
     if not is_hr():
         return render_template("error.html", status=403, message="Onboarding and exit surveys are for HR."), 403
     calls = api()
     return render_template("surveys/lifecycle.html", series=calls.get("/api/wellbeing/lifecycle"),
-                           leaving=why_people_leave(calls), words=WORDS,
-                           may_change=user().has_role("trust_hr"), form=form or Form()), status
+                           leaving=why_people_leave(calls), words=WORDS, may_change=user().has_role("trust_hr"))
+
+
+def _changing(kind: str, form: Form | None = None, status: int = 200):
+    series = next((s for s in api().get("/api/wellbeing/lifecycle") if s["kind"] == kind), None)
+    if series is None:
+        return render_template("error.html", status=404, message="There is no such survey."), 404
+    about = {"onboarding": "New starters are asked how their first weeks went.",
+             "exit": "People leaving are asked why, before their leaving date, at their work email."}[kind]
+    return render_template("surveys/lifecycle_change.html", series=series, about=about, when=WORDS[kind][1],
+                           form=form or Form()), status
 
 
 def why_people_leave(calls, leavers: bool = False) -> dict | None:
@@ -50,18 +59,21 @@ def _weeks(raw: str, low: int, high: int) -> int | None:
     return int(raw) * 7 if raw.strip().isdigit() and low <= int(raw) <= high else None
 
 
-@blp.post("/surveys/lifecycle/<kind>")
+@blp.route("/surveys/lifecycle/<kind>", methods=["GET", "POST"])
 @signed_in
 def change(kind):
+    if not user().has_role("trust_hr"):
+        return render_template("error.html", status=403, message="Only trust HR can change these surveys."), 403
+    if request.method == "GET":
+        return _changing(kind)
     body = {"enabled": request.form.get("enabled") == "on"}
     for name, low, high in (("delay_days", 0, 52), ("window_days", 2, 52)):
-        raw = request.form.get(name, "")
-        days = _weeks(raw, low, high)
+        days = _weeks(request.form.get(name, ""), low, high)
         if days is None:
-            return _page(refused(name, f"Enter a whole number of weeks from {low} to {high}.", kind), 422)
+            return _changing(kind, refused(name, f"Enter a whole number of weeks from {low} to {high}."), 422)
         body[name] = days
-    form = submit(lambda: api().patch(f"/api/wellbeing/lifecycle/{kind}", json=body), kind)
+    form = submit(lambda: api().patch(f"/api/wellbeing/lifecycle/{kind}", json=body))
     if form.error:
-        return _page(form, 422)
+        return _changing(kind, form, 422)
     flash(f"The {form.answer['name'].lower()} is {'switched on' if body['enabled'] else 'switched off'}.")
     return redirect(url_for(".index"))
