@@ -161,6 +161,21 @@ def test_a_pool_short_of_the_minimum_group_rolls_on_and_closes_once_it_has_it(uo
     assert uow.payloads("wellbeing.survey_closed")[0]["responses"] == 5
 
 
+def test_a_pool_is_never_closed_by_the_ordinary_runs_loop_even_when_its_own_step_fails(uow, monkeypatch):
+    lifecycle.configure(uow, HR, "onboarding", {"enabled": True}, today=TODAY)
+    first = joiners(uow, 4, date(2027, 1, 4))
+    daily_job.run_daily(uow, LINKS, KEY, today=date(2027, 2, 15))
+    [pool] = uow.lifecycle.pools("onboarding")
+    answer_all(uow, pool, first)
+
+    def broken(*args):
+        raise RuntimeError("the lifecycle step failed")
+
+    monkeypatch.setattr(lifecycle, "run_daily", broken)
+    counts = daily_job.run_daily(uow, LINKS, KEY, today=pool.closes_on + timedelta(days=1))
+    assert counts["failed"] == 1 and pool.status is RunStatus.OPEN and len(uow.ballots.rows) == 4
+
+
 def test_an_exit_pool_publishes_its_reasons_for_leaving_as_counts_only(uow):
     lifecycle.configure(uow, HR, "exit", {"enabled": True}, today=TODAY)
     leavers = staff(uow, 6, leaving_date=date(2027, 3, 31))

@@ -45,7 +45,9 @@ def run_daily(uow: WellbeingUnitOfWork, links: Links, key: bytes, today: date | 
                 if run.due_reminder(today, REMIND_DAYS_BEFORE):
                     run.remind(today, uow.invitations.waiting(run.id))
                     done["reminded"] = 1
-                if run.due_to_close(today):
+                # A lifecycle pool is closed (or rolled on) only by its own step above, even when that step failed:
+                # closing it here with fewer than the minimum answered would destroy their answers unread.
+                if run.due_to_close(today) and uow.lifecycle.kind_of(run.id) is None:
                     close_run(uow, run, key)
                     done["closed"] = 1
                 uow.commit()
