@@ -187,7 +187,7 @@ def _pick_people(w: World, suite: Suite, private: Path, other_private: Path) -> 
 def _make_records(w: World) -> None:
     """What the path parameters point at, each made through the API by the person who would make it."""
     ids, me = w.ids, w.people["staff"]["id"]
-    ids.update(staff_id=me, school_year=SCHOOL_YEAR, instrument="enps", stage="mid-year")
+    ids.update(staff_id=me, school_year=SCHOOL_YEAR, instrument="enps", stage="mid-year", lifecycle_kind="exit")
     # appraisal: the staff member's appraisal in this year's trust-wide cycle, with an objective; a cycle for academy A
     [appraisal] = wait_for(lambda: w.ok("appraiser", "appraisal", "GET", "/appraisals",
                                         query={"reviewee_id": me})["items"], "the staff member's appraisal")
@@ -559,6 +559,10 @@ case("wellbeing", "PATCH", "/actions/{action_id}", body=lambda w: {"title": "Qui
 case("wellbeing", "POST", "/actions/{action_id}/updates", body=lambda w: {"text": "Meetings moved"})
 case("wellbeing", "POST", "/actions/{action_id}/publish")
 case("wellbeing", "POST", "/runs/{run_id}/close", unchanged="/runs/{run_id}")
+case("wellbeing", "GET", "/lifecycle")
+case("wellbeing", "GET", "/lifecycle/leaving-reasons")
+case("wellbeing", "PATCH", "/lifecycle/{kind}", params={"kind": "lifecycle_kind"}, body=lambda w: {"delay_days": 21},
+     unchanged="/lifecycle")
 
 case("notifications", "GET", "/inbox")
 case("notifications", "GET", "/inbox/unread-count")

@@ -153,9 +153,11 @@ def sections(report: dict, instruments: list[dict], survey: dict, trust_wide: bo
         for g in report["groups"]:
             measures = [m for m in g["measures"] if m["key"] in keys]
             rows = [_row(m, kind, staff_types(g, survey)) for m in measures] if kind != "enps" else []
+            items = [i for i in g.get("items", []) if i["key"] in item_keys]
             groups.append({"name": group_name(g, report["everyone"], trust_wide), "suppressed": g["suppressed"],
                            "rows": rows, "measures": measures, "enps": enps_in_words(g) if kind == "enps" else None,
-                           "items": [i for i in g.get("items", []) if i["key"] in item_keys]})
+                           "items": [i for i in items if not i.get("choices")], "choices": [
+                               _choice(i) for i in items if i.get("choices") and not i["suppressed"]]})
         if kind == "favourable":
             axis = "Share favourable (Agree or Strongly agree, or the equivalent), 0 to 100%"
         elif kind == "mean":
@@ -165,6 +167,15 @@ def sections(report: dict, instruments: list[dict], survey: dict, trust_wide: bo
         out.append({"key": instrument["key"], "title": instrument["title"], "kind": kind, "low": low, "high": high,
                     "axis": axis, "sources": _sources(instrument), "groups": groups})
     return out
+
+
+def _choice(item: dict) -> dict:
+    """A choice question (the main reason for leaving) as how many gave each answer, most given first."""
+    given = item["distribution"] or {}
+    counts = [(label, given.get(str(n), 0)) for n, label in enumerate(item["choices"], 1)]
+    return {"text": item["text"], "n": item["n"], "rows": [
+        {"label": label, "value": count, "text": str(count), "marks": []}
+        for label, count in sorted(counts, key=lambda c: -c[1])]}
 
 
 def summary(report: dict, instruments: list[dict], survey: dict) -> dict | None:

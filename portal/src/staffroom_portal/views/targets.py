@@ -9,8 +9,9 @@ from urllib.parse import quote
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from staffroom_shared.money import pounds
 
-from ..current import api, signed_in, user
+from ..current import api, is_hr, signed_in, user
 from ..ui import Form, day, signed, submit
+from .lifecycle import why_people_leave
 from .survey_results import STAFF_TYPE_NAMES
 
 blp = Blueprint("targets", __name__, url_prefix="/targets")
@@ -19,7 +20,10 @@ blp = Blueprint("targets", __name__, url_prefix="/targets")
 @blp.get("")
 @signed_in
 def index():
-    return render_template("targets/index.html", targets=api().get("/api/targets/targets"))
+    calls = api()
+    leaving = why_people_leave(calls, leavers=True) if is_hr() else None
+    return render_template("targets/index.html", targets=calls.get("/api/targets/targets"), show_leaving=is_hr(),
+                           leaving=leaving, trust_wide=user().has_role("trust_hr"))
 
 
 @blp.get("/<key>")

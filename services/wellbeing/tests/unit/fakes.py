@@ -11,6 +11,7 @@ from staffroom_shared.testing import FakeUnitOfWork
 from staffroom_shared.uow import Repository
 from wellbeing.domain.actions import Action
 from wellbeing.domain.benchmarks import Benchmark
+from wellbeing.domain.lifecycle import LifecycleSeries
 from wellbeing.domain.model import Invitation, InvitationStatus, RunStatus, StaffMember, SurveyRun
 from wellbeing.domain.pulses import PulseSeries, SeriesStatus
 from wellbeing.service.unit_of_work import CONTRACTS
@@ -206,6 +207,7 @@ class FakeResults(Repository):
     def __init__(self, runs: FakeRuns, invitations: FakeInvitations):
         super().__init__()
         self.runs, self.invitations = runs, invitations
+        self.kinds: dict[uuid.UUID, str] = {}  # the lifecycle pools' kinds (FakeLifecycle's)
         self.rows: list[dict] = []
         self.driver_rows: list[dict] = []
         self.turnover_rows: list[dict] = []
@@ -268,6 +270,7 @@ class FakeResults(Repository):
 
     def alike(self, run: SurveyRun) -> list[uuid.UUID]:
         return [r.id for r in self.runs.rows.values() if r.status is RunStatus.CLOSED
+                and self.kinds.get(r.id) == self.kinds.get(run.id)
                 and r.owner_academy_id == run.owner_academy_id
                 and sorted(r.academy_ids) == sorted(run.academy_ids) and sorted(r.staff_types) == sorted(run.staff_types)]
 
@@ -446,6 +449,42 @@ class FakeSeries(Repository):
         return [run_id for (s, _), run_id in sorted(self.made_rows.items(), key=lambda kv: kv[0][1]) if s == series_id]
 
 
+class FakeLifecycle(Repository):
+    def __init__(self, runs: FakeRuns, invitations: FakeInvitations):
+        super().__init__()
+        self.runs, self.invitations = runs, invitations
+        self.rows: dict[str, LifecycleSeries] = {}
+        self.kinds: dict[uuid.UUID, str] = {}
+
+    def series(self, kind: str, *, lock: bool = False) -> LifecycleSeries | None:
+        return self.track(self.rows.get(kind))
+
+    def every_series(self) -> list[LifecycleSeries]:
+        return self.track_all(self.rows[k] for k in sorted(self.rows))
+
+    def add(self, series: LifecycleSeries) -> LifecycleSeries:
+        self.rows[series.kind] = series
+        return self.track(series)
+
+    def add_pool(self, kind: str, pool: SurveyRun) -> SurveyRun:
+        self.runs.add(pool)
+        self.kinds[pool.id] = kind
+        return self.track(pool)
+
+    def pools(self, kind=None, *, status=None, lock: bool = False) -> list[SurveyRun]:
+        found = [self.runs.rows[i] for i, k in self.kinds.items() if kind in (None, k)]
+        return self.track_all(sorted((p for p in found if status in (None, p.status)), key=lambda p: (p.opens_on, p.id)))
+
+    def kind_of(self, run_id) -> str | None:
+        return self.kinds.get(run_id)
+
+    def invited(self, kind: str) -> set[uuid.UUID]:
+        return {i.staff_id for i in self.invitations.rows.values() if self.kinds.get(i.run_id) == kind}
+
+    def answered(self, run_id) -> int:
+        return sum(i.status is InvitationStatus.SUBMITTED for i in self.invitations.of_run(run_id))
+
+
 class FakeWellbeingUnitOfWork(FakeUnitOfWork):
     contracts = CONTRACTS
 
@@ -463,3 +502,5 @@ class FakeWellbeingUnitOfWork(FakeUnitOfWork):
         self.actions = FakeActions()
         self.benchmarks = FakeBenchmarks()
         self.series = FakeSeries()
+        self.lifecycle = FakeLifecycle(self.runs, self.invitations)
+        self.results.kinds = self.lifecycle.kinds

@@ -133,3 +133,29 @@ class ActionPublishedV1(Schema):
     staff_type = fields.String(required=True, allow_none=True, metadata={"description": "null: every staff type"})
     owner_id = fields.UUID(required=True, metadata={"description": "the member of staff leading it"})
     due_on = fields.Date(required=True)
+
+
+class ReasonCount(Schema):
+    reason = fields.String(required=True)
+    count = fields.Integer(required=True)
+
+
+class GroupReasons(Schema):
+    cut = fields.String(required=True, validate=validate.OneOf(("trust", "academy")))
+    academy_id = fields.UUID(required=True, allow_none=True)
+    question = fields.String(required=True)
+    answered = fields.Integer(required=True, metadata={"description": "how many in the group answered the question"})
+    reasons = fields.List(fields.Nested(ReasonCount), required=True,
+                          metadata={"description": "every reason offered, with how many gave it"})
+
+
+@contract("wellbeing.leaving_reasons_published", 1)
+class LeavingReasonsPublishedV1(Schema):
+    """A closed exit-survey pool's reasons for leaving, pooled over its window: the trust and each academy whose
+    group was shown (at least the minimum group answered), never a hidden group and never a person or a month."""
+
+    run_id = fields.UUID(required=True)
+    opens_on = fields.Date(required=True)
+    closes_on = fields.Date(required=True)
+    min_group_size = fields.Integer(required=True)
+    groups = fields.List(fields.Nested(GroupReasons), required=True)

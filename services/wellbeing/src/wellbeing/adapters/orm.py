@@ -18,6 +18,7 @@ from sqlalchemy.orm import registry
 from staffroom_shared.db import UtcDateTime, new_metadata, text_enum
 
 from ..domain.actions import Action, ActionStatus
+from ..domain.lifecycle import LifecycleSeries
 from ..domain.model import Invitation, InvitationStatus, RunStatus, SurveyRun
 from ..domain.pulses import PulseSeries, SeriesStatus
 
@@ -228,6 +229,26 @@ pulses = Table(  # which run is which series' pulse: one per series and opening 
     Column("run_id", Uuid, ForeignKey("runs.id"), nullable=False, unique=True),
 )
 
+lifecycle_surveys = Table(  # trust HR's standing onboarding and exit surveys (domain.lifecycle)
+    "lifecycle_surveys", metadata,
+    Column("kind", String(20), primary_key=True),
+    Column("enabled", Boolean, nullable=False),
+    Column("instruments", JSON, nullable=False),
+    Column("questions", JSON, nullable=False),
+    Column("delay_days", Integer, nullable=False),
+    Column("answer_days", Integer, nullable=False),
+    Column("window_days", Integer, nullable=False),
+    Column("min_group_size", Integer, nullable=False),
+    Column("since", Date, nullable=False),
+    Column("updated_by", String(100), nullable=False),
+)
+
+lifecycle_pools = Table(  # which runs are a lifecycle survey's pools (who is in one: its invitations)
+    "lifecycle_pools", metadata,
+    Column("run_id", Uuid, ForeignKey("runs.id"), primary_key=True),
+    Column("kind", String(20), nullable=False, index=True),
+)
+
 _mapped = False
 
 
@@ -239,4 +260,5 @@ def start_mappers() -> None:
     mapper_registry.map_imperatively(Invitation, invitations)
     mapper_registry.map_imperatively(Action, actions)
     mapper_registry.map_imperatively(PulseSeries, pulse_series)
+    mapper_registry.map_imperatively(LifecycleSeries, lifecycle_surveys)
     _mapped = True

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from staffroom_shared.uow import Repository
 
 from ..domain.model import InvitationStatus, RunStatus, SurveyRun
-from .orm import comments, drivers, invitations, results, runs, turnover as turnover_rows
+from .orm import comments, drivers, invitations, lifecycle_pools, results, runs, turnover as turnover_rows
 from .repository import closed_before
 
 
@@ -109,11 +109,14 @@ class ResultRepository(Repository):
                 drivers.c.run_id == run_id, drivers.c.academy_id == scope))]
 
     def alike(self, run: SurveyRun) -> list[uuid.UUID]:
-        """Closed runs of the same owner and the same scope (academies and staff types) as this one."""
-        owner = runs.c.owner_academy_id
+        """Closed runs of the same owner and the same scope (academies and staff types) as this one, and the same
+        lifecycle survey or none (an onboarding pool's figures are not a trend point of the staff survey)."""
+        owner, kind = runs.c.owner_academy_id, lifecycle_pools.c.kind
+        mine = select(kind).where(lifecycle_pools.c.run_id == run.id).scalar_subquery()
         return [other for other, covers, types in self.session.execute(
-            select(runs.c.id, runs.c.academy_ids, runs.c.staff_types).where(
-                runs.c.status == RunStatus.CLOSED,
+            select(runs.c.id, runs.c.academy_ids, runs.c.staff_types)
+            .outerjoin(lifecycle_pools, lifecycle_pools.c.run_id == runs.c.id).where(
+                runs.c.status == RunStatus.CLOSED, kind.is_not_distinct_from(mine),
                 owner.is_(None) if run.owner_academy_id is None else owner == run.owner_academy_id))
             if sorted(covers) == sorted(run.academy_ids) and sorted(types) == sorted(run.staff_types)]
 

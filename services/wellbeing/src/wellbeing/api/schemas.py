@@ -19,7 +19,9 @@ class QuestionSchema(Schema):
     key = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,39}$", error=(
         "a short lower-case key: letters, digits and underscores, starting with a letter")))
     text = fields.String(required=True, validate=validate.Length(min=1, max=500))
-    scale = fields.String(required=True, validate=validate.OneOf(("agreement5", "zero_ten", "text")))
+    scale = fields.String(required=True, validate=validate.OneOf(("agreement5", "zero_ten", "text", "leaving_reason")),
+                          metadata={"description": "leaving_reason: one main reason for leaving, from a fixed list "
+                                                   "(reported as how many chose each)"})
 
 
 class RunSchema(Schema):
@@ -123,6 +125,8 @@ class ItemOut(Schema):
     favourable = fields.Float(allow_none=True)
     distribution = fields.Dict(keys=fields.String(), values=fields.Integer(), allow_none=True,
                                metadata={"description": "answers as given: {answer: count}"})
+    choices = fields.List(fields.String(), allow_none=True, metadata={
+        "description": "a choice question's answers in words, answer 1 first (its distribution's keys count from 1)"})
 
 
 class GroupOut(Schema):

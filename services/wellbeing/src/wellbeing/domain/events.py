@@ -83,3 +83,14 @@ class ActionPublished(DomainEvent):
     staff_type: str | None
     owner_id: uuid.UUID
     due_on: date
+
+
+@dataclass(frozen=True)
+class LeavingReasonsPublished(DomainEvent):
+    """A closed exit pool's reasons for leaving: how many in each shown group gave each (never who)."""
+
+    run_id: uuid.UUID
+    opens_on: date
+    closes_on: date
+    min_group_size: int
+    groups: tuple[dict, ...]

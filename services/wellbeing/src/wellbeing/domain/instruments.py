@@ -25,6 +25,7 @@ class Scale:
     minimum: int
     maximum: int
     labels: tuple[str, ...]
+    choice: bool = False  # the answers are categories, not amounts: reported as how many gave each, never averaged
 
     @property
     def is_text(self) -> bool:
@@ -38,6 +39,11 @@ SCALES: dict[str, Scale] = {
         Scale("swemwbs5", 1, 5, ("None of the time", "Rarely", "Some of the time", "Often", "All of the time")),
         Scale("zero_ten", 0, 10, ("Not at all", "Completely")),
         Scale("text", 0, 0, ()),
+        # The main reason for leaving, one answer: the exit survey's question (docs/wellbeing.md, lifecycle surveys).
+        Scale("leaving_reason", 1, 10, ("Workload", "Pay", "Career progression or promotion", "Moving away",
+                                        "Retirement", "Leadership and management", "Pupil behaviour",
+                                        "Flexible or part-time working", "Health or family", "Something else"),
+              choice=True),
     )
 }
 
@@ -140,8 +146,8 @@ def _check_instrument(instrument: Instrument) -> None:
         for key in measure.items:
             if key not in items:
                 raise ValueError(f"{mwhere}: unknown item {key!r}")
-            if SCALES[items[key].scale].is_text:
-                raise ValueError(f"{mwhere}: text item {key!r} cannot be scored")
+            if SCALES[items[key].scale].is_text or SCALES[items[key].scale].choice:
+                raise ValueError(f"{mwhere}: text or choice item {key!r} cannot be scored")
         if measure.method in ("item", "enps") and len(measure.items) != 1:
             raise ValueError(f"{mwhere}: method {measure.method!r} takes exactly one item")
         if measure.method == "enps" and items[measure.items[0]].scale != "zero_ten":
@@ -253,15 +259,16 @@ INSTRUMENTS, SWEMWBS_METRIC = _load()
 # ---------------------------------------------------------------------------------------------------------------
 # The trust's own questions
 
-CUSTOM_SCALES = {"agreement5": (4, 5), "zero_ten": (7, 10), "text": None}
+CUSTOM_SCALES = {"agreement5": (4, 5), "zero_ten": (7, 10), "text": None, "leaving_reason": None}
 _SLUG = re.compile(r"[a-z0-9]+(?:[_-][a-z0-9]+)*")
 
 
 def custom_instrument(questions: list[dict]) -> Instrument:
     """The trust's own questions for one survey run. Each dict: {"key": slug, "text": str, "scale": "agreement5" |
-    "zero_ten" | "text"} (other keys are ignored). Items are keyed "custom.<slug>"; each non-text item gets a Measure
-    "custom.<slug>" (method "item", favourable (4, 5) for agreement5, (7, 10) for zero_ten, no benchmarks). Text items
-    have no measure. Raises ValueError on an unknown scale, a duplicate or malformed slug, or empty text."""
+    "zero_ten" | "text" | "leaving_reason"} (other keys are ignored). Items are keyed "custom.<slug>"; each rated item
+    gets a Measure "custom.<slug>" (method "item", favourable (4, 5) for agreement5, (7, 10) for zero_ten, no
+    benchmarks). Text and choice items have no measure. Raises ValueError on an unknown scale, a duplicate or
+    malformed slug, or empty text."""
     items: list[Item] = []
     measures: list[Measure] = []
     slugs: set[str] = set()

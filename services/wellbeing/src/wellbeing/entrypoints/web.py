@@ -7,7 +7,7 @@ from staffroom_shared.app import create_service_app
 from staffroom_shared.config import ServiceConfig
 
 from .. import bootstrap
-from ..api import actions, insights, replies, views
+from ..api import actions, insights, lifecycle, replies, views
 from ..api.pulses import pulses_blp
 from ..service.respond import seal_key
 
@@ -21,5 +21,6 @@ def create_app(config: ServiceConfig | None = None) -> Flask:
                     "ONS4, eNPS) and the trust's own questions, single-use links, partial saves, and results per "
                     "academy and staff group against national benchmarks, with small groups suppressed. Publishes "
                     "wellbeing.*; consumes staff.* and academy.*.",
-        blueprints=[*views.BLUEPRINTS, *insights.BLUEPRINTS, *replies.BLUEPRINTS, *actions.BLUEPRINTS, pulses_blp],
+        blueprints=[*views.BLUEPRINTS, *insights.BLUEPRINTS, *replies.BLUEPRINTS, *actions.BLUEPRINTS, pulses_blp,
+                    lifecycle.blp],
     )

@@ -1,6 +1,6 @@
-"""The daily job: make pulse series' runs as they fall due, open scheduled runs on their date, send the one
-'closing soon' reminder, close runs whose closing date has passed (working out their results), and pass on authors'
-answers to replies once enough wait."""
+"""The daily job: lifecycle surveys' pools first (service.lifecycle), pulse series' runs as they fall due, then open
+scheduled runs on their date, send the one 'closing soon' reminder, close runs whose closing date has passed (working
+out their results), and pass on authors' answers to replies once enough wait."""
 from __future__ import annotations
 
 import logging
@@ -8,6 +8,7 @@ from datetime import date
 
 from staffroom_shared.log import own_correlation
 
+from . import lifecycle
 from .pulses import make_pulses
 from .replies import release
 from .results import close_run
@@ -25,7 +26,14 @@ def run_daily(uow: WellbeingUnitOfWork, links: Links, key: bytes, today: date | 
     failed its close."""
     today = today or date.today()
     counts = {"opened": 0, "reminded": 0, "closed": 0, "failed": 0}
-    made, counts["failed"] = make_pulses(uow, today)  # first, so a pulse due today opens below
+    # First, so a pool short of the minimum group rolls on before the loop below would close it.
+    try:
+        log.info("wellbeing daily job: lifecycle surveys %s", lifecycle.run_daily(uow, links, key, today))
+    except Exception:  # noqa: BLE001 - the runs below go on; the pools are tried again at the next run of the job
+        log.exception("wellbeing daily job: lifecycle surveys could not be brought up to date")
+        counts["failed"] += 1
+    made, failed = make_pulses(uow, today)  # before the runs, so a pulse due today opens below
+    counts["failed"] += failed
     if made:
         log.info("wellbeing daily job: %d pulse(s) made from their series", made)
     with uow:
@@ -44,7 +52,9 @@ def run_daily(uow: WellbeingUnitOfWork, links: Links, key: bytes, today: date | 
                 if run.due_reminder(today, REMIND_DAYS_BEFORE):
                     run.remind(today, uow.invitations.waiting(run.id))
                     done["reminded"] = 1
-                if run.due_to_close(today):
+                # A lifecycle pool is closed (or rolled on) only by its own step above, even when that step failed:
+                # closing it here with fewer than the minimum answered would destroy their answers unread.
+                if run.due_to_close(today) and uow.lifecycle.kind_of(run.id) is None:
                     close_run(uow, run, key)
                     done["closed"] = 1
                 uow.commit()

@@ -16,7 +16,7 @@ from ..adapters.repository import AcademyRepository
 from ..adapters.results import ResultRepository
 from ..domain.benchmarks import compare as _compare, unlike as _unlike
 from ..domain.disclosure import comparable
-from ..domain.instruments import Questionnaire
+from ..domain.instruments import SCALES, Questionnaire
 from ..domain.model import STAFF_TYPES, SurveyRun, bands_named, staff_types_named
 
 
@@ -102,7 +102,8 @@ def _item(form: Questionnaire, row: dict) -> dict:
     item = form.items[row["figure"]]
     return {"key": item.key, "text": item.text, "scale": item.scale, "suppressed": row["suppressed"],
             "n": row["n"] if not row["suppressed"] else None, "mean": row["mean"], "favourable": row["favourable"],
-            "distribution": row["distribution"]}
+            "distribution": row["distribution"],
+            "choices": list(SCALES[item.scale].labels) if SCALES[item.scale].choice else None}
 
 
 def academy_names(session) -> dict[str, str]:

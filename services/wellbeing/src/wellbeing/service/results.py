@@ -20,6 +20,7 @@ from staffroom_shared.storable import unstorable
 
 from ..adapters import sealed
 from ..domain.disclosure import Cell, Shape, driver_shown
+from ..domain.instruments import SCALES
 from ..domain.model import SurveyRun
 from ..domain.scoring import Scored, ScoredItem, ScoredMeasure
 from ..domain.tally import Finest, Group, correlations, lone_pairs, publish, tally
@@ -135,6 +136,8 @@ def compute(asked: dict[tuple[str, str, str], int], run: SurveyRun, finest: Fine
     rows = []
     for kind, figure in every:
         by_cell = figures.get((kind, figure), {})
+        # A choice's answers are categories (a reason for leaving): how many gave each, never a mean of their numbers.
+        averaged = kind == "measure" or (kind == "item" and not SCALES[form.items[figure].scale].choice)
         for cell in sorted(invited.keys() | by_cell.keys(), key=repr):
             values = by_cell.get(cell)
             shown = values is not None
@@ -143,8 +146,8 @@ def compute(asked: dict[tuple[str, str, str], int], run: SurveyRun, finest: Fine
                 "staff_type": cell.staff_type or "", "service_band": cell.service_band or "",
                 "figure": figure, "kind": kind, "suppressed": not shown,
                 "n": values.n if shown else 0,
-                "mean": _round(values.mean) if shown and kind != "responses" else None,
-                "favourable": _round(values.percent_favourable, 1) if shown and kind != "responses" else None,
+                "mean": _round(values.mean) if shown and averaged else None,
+                "favourable": _round(values.percent_favourable, 1) if shown and averaged else None,
                 "distribution": values.distribution if shown else None,
                 "invited": invited.get(cell) if shown and cell in respondents else None,
             })

@@ -8,12 +8,13 @@ from ..adapters.benchmarks import BenchmarkRepository
 from ..adapters.repository import (
     AcademyRepository, BallotRepository, DraftRepository, InvitationRepository, RunRepository, StaffRepository,
 )
+from ..adapters.lifecycle import LifecycleRepository
 from ..adapters.pulses import SeriesRepository
 from ..adapters.replies import ReplyRepository
 from ..adapters.results import ResultRepository
 from ..domain.events import (
-    ActionPublished, AnswersReleased, ClosingSoonReminded, InvitationIssued, ResultsPublished, RunEvent, SurveyClosed,
-    SurveyOpened,
+    ActionPublished, AnswersReleased, ClosingSoonReminded, InvitationIssued, LeavingReasonsPublished, ResultsPublished,
+    RunEvent, SurveyClosed, SurveyOpened,
 )
 
 _RUN = ("run_id", "title", "opens_on", "closes_on", "academy_ids", "staff_types")
@@ -42,6 +43,7 @@ CONTRACTS = {
     AnswersReleased: Contract("wellbeing.answers_released", payload=_about_run("answers", "academies", "released_on"),
                               academy=_owner),
     ActionPublished: Contract("wellbeing.action_published"),
+    LeavingReasonsPublished: Contract("wellbeing.leaving_reasons_published"),
 }
 
 
@@ -50,4 +52,5 @@ class WellbeingUnitOfWork(UnitOfWork):
     repositories = {"runs": RunRepository, "invitations": InvitationRepository, "staff": StaffRepository,
                     "academies": AcademyRepository, "drafts": DraftRepository, "ballots": BallotRepository,
                     "results": ResultRepository, "replies": ReplyRepository, "actions": ActionRepository,
-                    "benchmarks": BenchmarkRepository, "series": SeriesRepository}
+                    "benchmarks": BenchmarkRepository, "series": SeriesRepository,
+                    "lifecycle": LifecycleRepository}
