@@ -492,7 +492,7 @@ def test_results_open_on_a_summary_with_a_labelled_chart_for_each_question_set(b
                 "Summary", "HSE Management Standards Indicator Tool",
                 "Short Warwick-Edinburgh Mental Wellbeing Scale (SWEMWBS)", "ONS personal well-being questions (ONS4)",
                 "Employee Net Promoter Score (eNPS)", "Trust core questions", "Development", "Over time",
-                "What people wrote",
+                "What people wrote", "Focus on", "Heatmap",
                 re.compile("^What goes with")])
             tops = [page.locator(f"#{anchor}").evaluate("e => e.getBoundingClientRect().top")
                     for anchor in ("summary", "set-hse_indicator", "set-trust_core", "over-time")]
