@@ -22,6 +22,7 @@ def test_hr_and_heads_see_the_heatmap_and_what_to_focus_on_in_words(page, shot):
     _latest_summer(page)
     expect(page.get_by_role("heading", name="Focus on")).to_be_visible()
     expect(page.get_by_role("heading", name="Heatmap")).to_be_visible()
+    page.get_by_text(re.compile(r"^Show the heatmap: \d+ groups, \d+ measures$")).click()  # folded: it is long
     heat = page.locator("table.heatmap")
     expect(heat.get_by_role("rowheader", name="The whole trust")).to_be_visible()
     text = heat.inner_text()
@@ -38,6 +39,7 @@ def test_hr_and_heads_see_the_heatmap_and_what_to_focus_on_in_words(page, shot):
     _latest_summer(page)
     heading = page.get_by_role("heading", name=re.compile("^Heatmap: "))
     expect(heading).to_be_visible()
+    page.get_by_text(re.compile(r"^Show the heatmap")).click()
     academy = heading.inner_text().removeprefix("Heatmap: ")
     rows = page.locator("table.heatmap tbody th[scope=row]").all_inner_texts()
     assert rows[0] == "The whole trust" and academy in rows, rows
@@ -52,6 +54,7 @@ def test_the_heatmap_reads_as_a_list_on_a_phone(browser, suite):
         sign_in(page, suggested="trust HR")
         _latest_summer(page)
         expect(page.get_by_role("heading", name="Heatmap")).to_be_visible()
+        page.get_by_text(re.compile(r"^Show the heatmap")).click()
         assert page_width(page) <= 375
         width = page.locator("table.heatmap").evaluate("t => t.scrollWidth")
         assert width <= 375, f"the heatmap is {width}px wide on a 375px screen"

@@ -50,7 +50,8 @@ def test_trust_hr_sees_the_dashboard_a_trend_and_the_people_behind_a_figure(page
 def test_academy_hr_cannot_open_another_academys_people(page, shot):
     sign_in(page, suggested="academy HR")
     page.goto("/targets")
-    headers = page.get_by_role("columnheader")
+    headers = page.get_by_role("table", name="Each target's figure and status, trust-wide and by academy") \
+        .get_by_role("columnheader")
     expect(headers).to_have_count(3)  # target, the trust, their own academy
     own = headers.nth(2).inner_text()
     own_link = page.get_by_role("link", name=re.compile(f"at {re.escape(own)}$")).first.get_attribute("href")

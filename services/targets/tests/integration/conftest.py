@@ -132,15 +132,16 @@ class World(ConsumerWorld):
         self.send("appraisal.closed", {**ref, "status": status, "reason": "left the trust"})
 
     # -- wellbeing
-    def results(self, closes_on: date, groups: list[tuple], *, academy_ids=(), staff_types=()) -> uuid.UUID:
-        """groups: (academy_id or None for the trust, {figure: mean})."""
+    def results(self, closes_on: date, groups: list[tuple], *, academy_ids=(), staff_types=(),
+                lifecycle: str | None = None) -> uuid.UUID:
+        """groups: (academy_id or None for the trust, {figure: mean}); `lifecycle`: a lifecycle survey's pool."""
         run_id = uuid.uuid4()
         self.send("wellbeing.results_published", {
             "run_id": run_id, "title": f"Survey closing {closes_on}", "opens_on": closes_on, "closes_on": closes_on,
             "academy_ids": list(academy_ids), "staff_types": list(staff_types), "min_group_size": 5,
             "groups": [{"cut": "trust" if a is None else "academy", "academy_id": a, "responses": 20,
                         "figures": [{"figure": f, "n": 20, "mean": m, "favourable": None} for f, m in figs.items()]}
-                       for a, figs in groups]}, closes_on)
+                       for a, figs in groups], "lifecycle": lifecycle}, closes_on)
         return run_id
 
     def satisfaction(self, closes_on: date, groups: list[tuple], *, staff_types=(), answered: int = 20,

@@ -190,3 +190,31 @@ def test_a_staff_type_s_action_between_surveys_of_that_staff_type_alone_shows_be
     survey(trust, answers, support, level=4, staff_types=["support"])
     pair = board(trust, support[0])["Support staff breaks"]["before_after"]
     assert pair["status"] == "shown", pair
+
+
+def test_an_exit_survey_s_pool_is_never_an_action_s_after(trust, db, answers):
+    # Merging issue 23's parts: a pool asks the whole trust and (here) eNPS, so it was taken for the staff survey
+    # that follows an action, and leavers' answers read as "after".
+    from .test_lifecycle import daily
+
+    trust.academy("Oak", teaching=6)
+    first = survey(trust, answers, trust.staff["Oak"], level=2)
+    action = publish(trust, plan(trust, run_id=first["id"]))
+    leavers = [{"staff_id": uuid.uuid4(), "academy_id": trust.staff["Oak"][0]["academy_id"], "first_name": f"L{i}",
+                "last_name": "Leaver", "email": f"l{i}@trust.example", "staff_type": "teaching",
+                "start_date": date.today() - timedelta(days=900), "leaving_date": date.today() + timedelta(days=10)}
+               for i in range(5)]
+    db.insert("staff", *leavers)
+    assert trust.client.patch("/lifecycle/exit", json={"enabled": True}, headers=trust.hr()).status_code == 200
+    daily(db, date.today())
+    [pool] = next(s for s in trust.client.get("/lifecycle", headers=trust.hr()).get_json()
+                  if s["kind"] == "exit")["pools"]
+    links = trust.links(pool["run_id"])
+    for person in leavers:
+        assert trust.answer(links[person["staff_id"]], {"enps.recommend": 0}).status_code in (200, 201, 204)
+    daily(db, date.today() + timedelta(days=92))
+    assert trust.client.get(f"/runs/{pool['run_id']}", headers=trust.hr()).get_json()["status"] == "closed"
+
+    seen = board(trust, trust.staff["Oak"][1])["Quieter Wednesdays"]
+    assert seen["before_after"]["status"] == "waiting", seen["before_after"]
+    assert action["published"]

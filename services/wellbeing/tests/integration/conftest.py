@@ -2,14 +2,27 @@
 Alembic migrations, with events delivered through the shared InboxConsumer as real envelopes."""
 from __future__ import annotations
 
+import logging
 import uuid
+from contextlib import ExitStack, contextmanager
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
 
+from directory import bootstrap as directory_bootstrap
+from directory.entrypoints.web import create_app as create_directory_app
+from staffroom_shared.bus import connect
+from staffroom_shared.config import ServiceConfig
+from staffroom_shared.consumer import InboxConsumer
 from staffroom_shared.principal import Principal
-from staffroom_shared.testing import ConsumerWorld, consumer_world_fixtures, survey_link
+from staffroom_shared.relay import Relay
+from staffroom_shared.testing import (
+    FAST_BUS, ConsumerWorld, Tokens, bus_databases, consumer_world_fixtures, delete_queues, running, survey_link,
+    unique_queue, wait_for,
+)
 from wellbeing import bootstrap
+from wellbeing.entrypoints.web import create_app as create_wellbeing_app
 from wellbeing.service import runs
 
 HR = Principal(staff_id=uuid.uuid4(), roles=frozenset({"staff", "trust_hr"}), academy_id=None, subject="hr")
@@ -56,3 +69,56 @@ def pg_world(pg_url, tmp_path):
         conn.execute(text(f"TRUNCATE {names} CASCADE"))
     yield World(bootstrap, context)
     context.engine.dispose()
+
+
+@contextmanager
+def directory_and_wellbeing(backend: str, tmp_path):
+    """The directory and wellbeing on one bus (RabbitMQ + PostgreSQL, or the embedded default), each migrated, with
+    an academy made through the directory's API: staff added there reach wellbeing's staff copy when `deliver` runs
+    the directory's relay and wellbeing's consumer."""
+    tokens = Tokens(tmp_path / "keys")
+    queue = unique_queue("wellbeing")
+    with bus_databases(backend, tmp_path, "directory", "wellbeing") as (directory_db, wellbeing_db, bus_url), \
+            ExitStack() as cleanup:
+        env = {"STAFFROOM_DATA_DIR": str(tmp_path / "data"), "BUS_URL": bus_url,
+               "JWT_PUBLIC_KEY_FILE": str(tokens.public), "LOG_LEVEL": "WARNING"}
+        directory_config = ServiceConfig.from_env("directory", {**env, "DATABASE_URL": directory_db})
+        directory_bootstrap.migrate(directory_config)
+        directory_app = create_directory_app(directory_config)
+        logging.getLogger("staffroom.access").setLevel(logging.WARNING)
+        directory = directory_app.extensions["staffroom"]
+        cleanup.callback(directory.engine.dispose)
+
+        wellbeing_config = ServiceConfig.from_env("wellbeing", {**env, "DATABASE_URL": wellbeing_db})
+        bootstrap.migrate(wellbeing_config)
+        wellbeing_app = create_wellbeing_app(wellbeing_config)
+        wellbeing = wellbeing_app.extensions["staffroom"]
+        cleanup.callback(wellbeing.engine.dispose)
+
+        bus = connect(bus_url, **FAST_BUS[backend])
+        cleanup.callback(bus.close)
+        inbox = InboxConsumer("wellbeing", wellbeing.uow, bootstrap.HANDLERS)
+        if backend == "rabbitmq":
+            cleanup.callback(delete_queues, queue, f"{queue}.dlq")
+        bus.declare(queue, inbox.bindings)
+        relay = Relay(directory.engine, directory.metadata.tables["outbox"], bus)
+
+        client = directory_app.test_client()
+        trust_hr = tokens.headers(uuid.uuid4(), roles=["trust_hr"])
+        academy = client.post("/academies", json={"name": "Oakfield Primary", "urn": "140001", "phase": "primary"},
+                              headers=trust_hr).json
+
+        def rows(query):
+            with wellbeing.engine.connect() as conn:
+                return conn.execute(query).all()
+
+        def deliver(until, what: str) -> None:
+            with running(lambda stop: bus.consume(queue, inbox.bindings, inbox, should_stop=stop)), \
+                    running(lambda stop: relay.run(stop, idle_sleep=0.02, max_backoff=0.3)):
+                wait_for(until, what)
+                wait_for(lambda: relay.unsent() == 0, "the directory's outbox to drain")
+            assert bus.dead_letters(queue) == []
+
+        yield SimpleNamespace(directory=client, survey=wellbeing_app.test_client(), trust_hr=trust_hr,
+                              academy=academy, wellbeing=wellbeing, config=wellbeing_config, rows=rows,
+                              deliver=deliver)

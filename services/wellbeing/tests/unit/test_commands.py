@@ -308,7 +308,7 @@ def test_close_counts_the_box_destroys_it_and_announces_the_close_and_the_result
              "academy_ids": [], "staff_types": []}
     assert uow.payloads("wellbeing.survey_closed") == [{**named, "invited": 12, "responses": 10}]
     [published] = uow.payloads("wellbeing.results_published")
-    assert {k: v for k, v in published.items() if k != "groups"} == {**named, "min_group_size": 5}
+    assert {k: v for k, v in published.items() if k != "groups"} == {**named, "min_group_size": 5, "lifecycle": None}
     trust = published["groups"][0]
     assert trust["cut"] == "trust" and trust["academy_id"] is None and trust["responses"] == 10
     assert {f["figure"] for f in trust["figures"]} >= {"enps", "trust.valued"}

@@ -106,6 +106,11 @@ class ResultsPublishedV1(RunRef):
 
     min_group_size = fields.Integer(required=True)
     groups = fields.List(fields.Nested(GroupFigures), required=True)
+    # Optional, added later (events from before it have none): a lifecycle survey's pool, whose figures are those of
+    # joiners or leavers only, so no consumer takes them for a survey of the staff.
+    lifecycle = fields.String(allow_none=True, load_default=None, validate=validate.OneOf(("onboarding", "exit")),
+                              metadata={"description": "the lifecycle survey this run is a pool of; null: a survey "
+                                                       "of the staff it asked"})
 
 
 @contract("wellbeing.answers_released", 1)

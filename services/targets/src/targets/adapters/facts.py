@@ -188,8 +188,11 @@ def on_appraisal_closed(session: Session, event: Event) -> None:
 # -- wellbeing ----------------------------------------------------------------------------------------
 
 def on_results_published(session: Session, event: Event) -> None:
-    """A run's published figures replace anything held for that run."""
+    """A run's published figures replace anything held for that run. A lifecycle survey's pool (joiners' or leavers'
+    answers) is not a survey of the staff, so none of the targets reads it."""
     data = event.payload
+    if data.get("lifecycle"):
+        return
     session.execute(delete(survey_figures).where(survey_figures.c.run_id == data["run_id"]))
     run = {"run_id": data["run_id"], "title": data["title"][:200], "closes_on": data["closes_on"],
            "published_at": event.occurred_at, "every_academy": not data["academy_ids"],

@@ -44,20 +44,28 @@ academies = Table(  # names for reports, from academy.* events
     Column("name", String(200), nullable=False),
 )
 
+
+def _asked() -> list[Column]:
+    """What a run asks and of whom: a run's columns, and a pulse series' template of its runs."""
+    return [Column("title", String(200), nullable=False), Column("instruments", JSON, nullable=False),
+            Column("questions", JSON, nullable=False), Column("academy_ids", JSON, nullable=False),
+            Column("staff_types", JSON, nullable=False)]
+
+
+def _owned() -> list[Column]:
+    """A run's (or its template's) smallest group, outcome and owner."""
+    return [Column("min_group_size", Integer, nullable=False), Column("outcome", String(100), nullable=False),
+            Column("owner_academy_id", Uuid, nullable=True, index=True),
+            Column("created_by", String(100), nullable=False)]
+
+
 runs = Table(
     "runs", metadata,
     Column("id", Uuid, primary_key=True),
-    Column("title", String(200), nullable=False),
-    Column("instruments", JSON, nullable=False),
-    Column("questions", JSON, nullable=False),
-    Column("academy_ids", JSON, nullable=False),
-    Column("staff_types", JSON, nullable=False),
+    *_asked(),
     Column("opens_on", Date, nullable=False),
     Column("closes_on", Date, nullable=False),
-    Column("min_group_size", Integer, nullable=False),
-    Column("outcome", String(100), nullable=False),
-    Column("owner_academy_id", Uuid, nullable=True, index=True),
-    Column("created_by", String(100), nullable=False),
+    *_owned(),
     Column("status", text_enum(RunStatus), nullable=False, index=True),
     Column("invited", Integer, nullable=False),
     Column("answered", Integer, nullable=False, server_default="0"),
@@ -203,15 +211,8 @@ benchmarks = Table(  # figures the trust adds to the registry (the built-in nati
 pulse_series = Table(  # a template of a run, and when to run it again (domain.pulses)
     "pulse_series", metadata,
     Column("id", Uuid, primary_key=True),
-    Column("title", String(200), nullable=False),
-    Column("instruments", JSON, nullable=False),
-    Column("questions", JSON, nullable=False),
-    Column("academy_ids", JSON, nullable=False),
-    Column("staff_types", JSON, nullable=False),
-    Column("min_group_size", Integer, nullable=False),
-    Column("outcome", String(100), nullable=False),
-    Column("owner_academy_id", Uuid, nullable=True, index=True),
-    Column("created_by", String(100), nullable=False),
+    *_asked(),
+    *_owned(),
     Column("cadence", String(10), nullable=False),
     Column("day_of_month", Integer, nullable=True),
     Column("term_opens", JSON, nullable=False),

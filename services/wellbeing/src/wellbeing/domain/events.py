@@ -59,6 +59,7 @@ class SurveyClosed(RunEvent):
 class ResultsPublished(RunEvent):
     min_group_size: int
     groups: tuple[dict, ...]  # the shown groups of the trust and each academy, with their figures and turnover
+    lifecycle: str | None = None  # a lifecycle survey's pool ("onboarding", "exit"), not a survey of all staff
 
 
 @dataclass(frozen=True)

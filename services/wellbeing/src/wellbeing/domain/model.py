@@ -249,14 +249,15 @@ class SurveyRun(Aggregate):
         self.closed_at = at
         self.record(SurveyClosed(**self._named(), invited=self.invited, responses=self.counted))
 
-    def publish(self, rows: list[dict], changed: list[dict] = ()) -> None:
+    def publish(self, rows: list[dict], changed: list[dict] = (), lifecycle: str | None = None) -> None:
         """Announce a closed run's results: the measure figures of the trust and each academy, shown groups only,
         each with its turnover against earlier runs (so a consumer comparing two runs can keep to the same rule as
-        the trend). `rows`: the stored result rows; `changed`: the stored turnover rows."""
+        the trend). `rows`: the stored result rows; `changed`: the stored turnover rows; `lifecycle`: the kind of
+        lifecycle survey whose pool this run is, if it is one."""
         if self.status is not RunStatus.CLOSED:
             raise RunError(f"a {self.status.value} run has no results")
         self.record(ResultsPublished(**self._named(), min_group_size=self.min_group_size,
-                                     groups=tuple(published_groups(rows, changed))))
+                                     groups=tuple(published_groups(rows, changed)), lifecycle=lifecycle))
 
     @property
     def counted(self) -> int:

@@ -10,6 +10,7 @@ from staffroom_shared.errors import Conflict, NotFound, Unprocessable
 from staffroom_shared.principal import Principal
 
 from ..adapters.actions import ActionRepository
+from ..adapters.lifecycle import LifecycleRepository
 from ..adapters.repository import AcademyRepository, RunRepository, StaffRepository
 from ..domain.actions import STATUS_NAMES, Action, ActionError, ActionStatus, before_and_after
 from ..domain.instruments import INSTRUMENTS
@@ -216,8 +217,10 @@ def _closed_at(run: SurveyRun) -> datetime:
 
 
 def _closed_runs(session) -> list[SurveyRun]:
-    """Closed runs, oldest close first."""
-    return sorted(RunRepository(session).listed(RunStatus.CLOSED), key=_closed_at)
+    """Closed surveys of the staff, oldest close first: a lifecycle survey's pool (joiners' or leavers' answers)
+    is never an action's before or after."""
+    pools = {pool.id for pool in LifecycleRepository(session).pools()}
+    return sorted((r for r in RunRepository(session).listed(RunStatus.CLOSED) if r.id not in pools), key=_closed_at)
 
 
 def _asks(run: SurveyRun, action: Action, *, wider: bool = False) -> bool:

@@ -99,7 +99,7 @@ def run_daily(uow: WellbeingUnitOfWork, links: Links, key: bytes, today: date) -
                 if series.roll(pool, uow.lifecycle.answered(pool.id), today):
                     counts["rolled"] += 1
                 elif pool.due_to_close(today):
-                    close_run(uow, pool, key)
+                    close_run(uow, pool, key, lifecycle=kind)
                     if kind == "exit":
                         series.reasons_published(pool, reasons(pool, uow.results.visible(pool.id, None)))
                     counts["closed"] += 1

@@ -27,7 +27,8 @@ from ..domain.tally import Finest, Group, correlations, lone_pairs, publish, tal
 from .unit_of_work import WellbeingUnitOfWork
 
 
-def close_run(uow: WellbeingUnitOfWork, run: SurveyRun, key: bytes, at: datetime | None = None) -> int:
+def close_run(uow: WellbeingUnitOfWork, run: SurveyRun, key: bytes, at: datetime | None = None,
+              lifecycle: str | None = None) -> int:
     """Close the run (in the caller's unit of work): open every ballot in the box, add them up into the results
     and drivers, keep the comments, destroy the ballots and announce the results. Fewer answers than the minimum
     group are destroyed unread. A ballot the database cannot hold is set aside on its own and everyone else is
@@ -58,7 +59,7 @@ def close_run(uow: WellbeingUnitOfWork, run: SurveyRun, key: bytes, at: datetime
     uow.results.add_drivers(_drivers(run, counted, shown, rows, shape))
     changed = uow.results.turnover(run)
     uow.results.add_turnover(changed)
-    run.publish(rows, changed)
+    run.publish(rows, changed, lifecycle)
     return len(counted)
 
 

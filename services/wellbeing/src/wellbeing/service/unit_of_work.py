@@ -38,7 +38,7 @@ CONTRACTS = {
     ClosingSoonReminded: Contract("wellbeing.survey_closing_soon", payload=_about_run("not_responded"),
                                   academy=_owner),
     SurveyClosed: Contract("wellbeing.survey_closed", payload=_about_run("invited", "responses"), academy=_owner),
-    ResultsPublished: Contract("wellbeing.results_published", payload=_about_run("min_group_size", "groups"),
+    ResultsPublished: Contract("wellbeing.results_published", payload=_about_run("min_group_size", "groups", "lifecycle"),
                                academy=_owner),
     AnswersReleased: Contract("wellbeing.answers_released", payload=_about_run("answers", "academies", "released_on"),
                               academy=_owner),
