@@ -2,6 +2,7 @@
 link in the browser they answered with, answers are passed on together (docs/wellbeing.md, "Replies to comments")."""
 from __future__ import annotations
 
+import logging
 import secrets
 import uuid
 from datetime import date
@@ -264,3 +265,19 @@ def test_replies_and_waiting_answers_go_with_their_comments_at_the_end_of_retent
         assert record.expire(uow, date(2100, 1, 1), date(2100, 1, 1)) == 2 + 19
         uow.commit()
     assert db.count("replies") == db.count("held_answers") == db.count("comments") == 0
+
+
+def test_the_service_s_own_access_log_keeps_no_address_or_user_agent_of_a_survey_link(client, caplog, closed):
+    """What the one-command run logs for each request (staffroom_shared.app's staffroom.access; waitress logs none):
+    the deployed proxy's and gunicorn's lines are tested in tests/deploy/test_survey_link_logs.py."""
+    _, people = closed
+    token, browser, _ = next(iter(people.values()))
+    caplog.set_level(logging.INFO)
+    caplog.set_level(logging.INFO, logger="staffroom.access")
+    sent = client.post("/survey/replies", headers={**_link(token, browser), "User-Agent": "Tester-Browser/1.0",
+                                                   "X-Forwarded-For": "198.51.100.9"},
+                       environ_base={"REMOTE_ADDR": "203.0.113.7"}, json={})
+    assert sent.status_code == 200
+    logged = [vars(r) for r in caplog.records]
+    assert any(r["name"] == "staffroom.access" and r.get("path") == "/survey/replies" for r in logged)
+    assert not any(s in str(r) for r in logged for s in ("203.0.113.7", "198.51.100.9", "Tester-Browser"))
