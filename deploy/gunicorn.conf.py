@@ -6,6 +6,7 @@ Everything a deployment may want to tune comes from the environment.
 """
 import gc
 import os
+import re
 
 from gunicorn.glogging import Logger
 
@@ -84,11 +85,35 @@ access_log_format = (
 )
 
 
+# A survey link's requests (the portal's survey page, the files it loads, and wellbeing's /survey API: reading,
+# saving, submitting, reading and answering replies) are logged without the address, the user agent or how long
+# they took: with them, the log ties the sender to the moment, and so to the conversation HR had just replied to
+# (docs/wellbeing.md, "Replies to comments"). The proxy does the same (deploy/nginx/nginx.conf).
+SURVEY_LINK = re.compile(r"(/api/wellbeing)?/survey(/.*)?|/surveys/respond/?")
+SURVEY_PAGE = re.compile(r"https?://[^/]+/surveys/respond/?([?#].*)?")
+survey_link_access_log_format = (
+    '{"logger": "gunicorn.access", "time": "%(t)s", "method": "%(m)s", "path": "%(U)s", "query": "%(q)s",'
+    ' "status": %(s)s, "bytes": "%(B)s", "correlation_id": "%({x-correlation-id}i)s"}'
+)
+
+
+def survey_link(environ) -> bool:
+    """Whether a request is a survey link's, or for a file its page loads (the page's address as referrer)."""
+    path = environ.get("PATH_INFO") or ""
+    return bool(SURVEY_LINK.fullmatch(path) or path.startswith("/static/")
+                and SURVEY_PAGE.fullmatch(environ.get("HTTP_REFERER") or ""))
+
+
 class _Logger(Logger):
-    """Leaves successful health probes (every few seconds) out of the access log."""
+    """Leaves successful health probes (every few seconds) out of the access log, and a survey link's requests'
+    address, user agent and duration."""
 
     def access(self, resp, req, environ, request_time):
         if environ.get("PATH_INFO") in ("/healthz", "/readyz") and str(resp.status).startswith("2"):
+            return
+        if self.access_log_enabled and survey_link(environ):
+            atoms = self.atoms_wrapper_class(self.atoms(resp, req, environ, request_time))
+            self.access_log.info(survey_link_access_log_format, atoms)
             return
         super().access(resp, req, environ, request_time)
 

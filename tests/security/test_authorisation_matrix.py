@@ -516,9 +516,8 @@ case("wellbeing", "POST", "/runs/{run_id}/replies", params={"run_id": "closed_ru
 case("wellbeing", "POST", "/runs/{run_id}/removals", params={"run_id": "closed_run"}, body=lambda w: {
     "message_id": w.ok("trust_hr", "wellbeing", "POST", f"/runs/{w.ids['closed_run']}/replies", json_body={
         "comment_id": _comment_of_academy_a(w), "text": "To remove"})["id"], "because": "A test"})
-case("wellbeing", "GET", "/survey/replies", headers=lambda w: _replies_link(w))
-case("wellbeing", "POST", "/survey/replies/answers", headers=lambda w: _replies_link(w),
-     body=lambda w: {"comment_id": str(uuid.uuid4()), "text": "Thank you"})
+case("wellbeing", "POST", "/survey/replies", headers=lambda w: _replies_link(w),
+     body=lambda w: {"answer": {"comment_id": str(uuid.uuid4()), "text": "Thank you"}})
 case("wellbeing", "GET", "/runs/{run_id}/heatmap", params={"run_id": "closed_run"})
 case("wellbeing", "GET", "/runs/{run_id}/priorities", params={"run_id": "closed_run"})
 case("wellbeing", "GET", "/benchmarks")

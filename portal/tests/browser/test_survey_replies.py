@@ -82,6 +82,11 @@ def test_hr_reply_in_the_portal_and_the_author_reads_and_answers_with_their_link
     for r in requests:
         if "/api/wellbeing/survey" in r.url:
             assert "cookie" not in r.all_headers() and "token" not in r.url and "comment" not in r.url
+    # reading and answering are one request, alike in method, path, status and the sizes both ways
+    exchanges = [r for r in requests if r.url.endswith("/api/wellbeing/survey/replies")]
+    assert len(exchanges) == 2 and {r.method for r in exchanges} == {"POST"}
+    assert len({len(r.post_data_buffer) for r in exchanges}) == 1
+    assert {r.response().status for r in exchanges} == {200} and len({len(r.response().body()) for r in exchanges}) == 1
 
     # Someone else holding the same link, in another browser, sees nothing replied
     other = browser.new_context(base_url=suite)

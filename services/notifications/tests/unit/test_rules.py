@@ -370,3 +370,35 @@ def test_a_target_s_figure_is_a_whole_percentage_as_on_its_page():
     [draft] = RULES["targets.at_risk"]({**TARGET, "status": "at_risk", "value": 54.5, "numerator": 6,
                                         "denominator": 11}, people)
     assert "54% (6 of 11)" in draft.body and ".5%" not in draft.body
+
+
+def test_answers_passed_on_tell_each_academy_s_hr_their_own_number_and_trust_hr_the_total():
+    """Outsider 3, issue 23: Hillcrest's HR were told "6 answers ... were passed on on 7 December 2026" when 2 of
+    them were under Hillcrest's comments (the rest under other academies' and the trust's pooled ones)."""
+    hillcrest, elm = uuid.uuid4(), uuid.uuid4()
+    trust_hr, hillcrest_hr, elm_hr = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    everyone = {trust_hr: Person(trust_hr, "Tess", "tess@trust.example", None),
+                hillcrest_hr: Person(hillcrest_hr, "Hana", "hana@hillcrest.example", None),
+                elm_hr: Person(elm_hr, "Eli", "eli@elm.example", None)}
+
+    class Contacts(Lookup):
+        def __call__(self, staff_id):
+            return everyone.get(staff_id)
+
+        def hr(self, academy_id, fallback=True):
+            return [everyone[{None: trust_hr, hillcrest: hillcrest_hr, elm: elm_hr}[academy_id]]]
+
+    payload = {"run_id": str(uuid.uuid4()), "title": "Autumn pulse", "opens_on": "2026-11-02",
+               "closes_on": "2026-11-23", "academy_ids": [], "staff_types": [], "answers": 6,
+               "academies": [str(hillcrest), str(elm)], "released_on": "2026-12-07",
+               "academy_answers": [{"academy_id": str(hillcrest), "answers": 2}, {"academy_id": str(elm), "answers": 1}]}
+    told = {d.recipient_id: d.body for d in RULES["wellbeing.answers_released"](payload, Contacts())}
+    assert "6 answers to replies under the comments in Autumn pulse were passed on to HR on 7 December 2026" \
+        in told[trust_hr]
+    assert "2 answers to replies under your academy's comments in Autumn pulse were passed on" in told[hillcrest_hr]
+    assert "1 answer to replies under your academy's comments in Autumn pulse was passed on" in told[elm_hr]
+    assert not any("on on" in body for body in told.values())
+    # an event from before academy_answers gives academy HR no number rather than the trust's
+    older = {k: v for k, v in payload.items() if k != "academy_answers"}
+    told = {d.recipient_id: d.body for d in RULES["wellbeing.answers_released"](older, Contacts())}
+    assert "Answers to replies under your academy's comments" in told[hillcrest_hr] and "6 answers" not in told[hillcrest_hr]

@@ -638,10 +638,10 @@ def test_replies_and_answers_tie_no_comment_or_answer_to_anyone_nor_to_a_time_fi
     posted = []
     for n, person in enumerate(authors):
         headers = {"X-Survey-Token": person.token, "X-Draft-Key": stack.browser}
-        [talk] = stack.ok(stack.client.get("/survey/replies", headers=headers))["conversations"]
+        [talk] = stack.ok(stack.client.post("/survey/replies", headers=headers, json={}))["conversations"]
         words = f"answer-{n}-{uuid.uuid4().hex}"
-        stack.ok(stack.client.post("/survey/replies/answers", headers=headers,
-                                   json={"comment_id": talk["comment_id"], "text": words}), 204)
+        assert stack.ok(stack.client.post("/survey/replies", headers=headers, json={"answer": {
+            "comment_id": talk["comment_id"], "text": words}}))["answer"] == "held"
         posted.append(words)
     # While waiting: sealed, all one size, and the words nowhere in the files or the WAL
     held = stack.rows("held_answers")
@@ -702,7 +702,8 @@ def test_reading_replies_with_a_link_from_a_mailbox_shows_nothing_and_answers_th
     for who, token, browser in (("owner", owner.token, stack.browser),
                                 ("thief", owner.token, secrets.token_urlsafe(16)),
                                 ("bystander", bystander.token, secrets.token_urlsafe(16))):
-        seen = stack.client.get("/survey/replies", headers={"X-Survey-Token": token, "X-Draft-Key": browser})
+        seen = stack.client.post("/survey/replies", headers={"X-Survey-Token": token, "X-Draft-Key": browser},
+                                 json={})
         assert seen.status_code == 200
         sizes[who] = len(seen.data)
         assert ("Can you say more?" in seen.get_data(as_text=True)) is (who == "owner")

@@ -54,8 +54,8 @@ def _answered_and_replied(app, hr: dict) -> None:
         assert client.post(f"/runs/{run['id']}/replies", headers=hr,
                            json={"comment_id": talk["comment_id"], "text": "Say more?"}).status_code == 201
         if talk["text"] != "comment 5":
-            assert client.post("/survey/replies/answers", headers=authors[talk["text"]],
-                               json={"comment_id": talk["comment_id"], "text": "More"}).status_code == 204
+            assert client.post("/survey/replies", headers=authors[talk["text"]], json={"answer": {
+                "comment_id": talk["comment_id"], "text": "More"}}).json["answer"] == "held"
 
 
 @pytest.mark.parametrize("backend", [pytest.param("rabbitmq", marks=pytest.mark.integration),

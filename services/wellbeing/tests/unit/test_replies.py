@@ -14,8 +14,9 @@ from wellbeing.adapters import sealed
 from wellbeing.domain.instruments import TEXT_MAX_LENGTH
 from wellbeing.domain.replies import (
     ANSWERS_PER_CONVERSATION, MESSAGE_MAX_LENGTH, REPLIES_PER_CONVERSATION, Held, may_answer, may_reply,
-    reading_size, release_due, room_for_reply,
+    reading_size, release_due, released, room_for_reply,
 )
+from wellbeing.domain.events import AnswersReleased
 from wellbeing.service import replies, respond, retention, runs
 
 from .fakes import FakeWellbeingUnitOfWork
@@ -157,7 +158,7 @@ def test_an_answer_is_held_sealed_with_no_audit_and_no_event_then_released_with_
     before = state(uow)
     for n in range(5):
         token, browser = authors[f"comment {n}"]
-        replies.answer(uow, token, KEY, browser, _comment(uow, f"comment {n}")["id"], f"more {n}")
+        assert replies.answer(uow, token, KEY, browser, _comment(uow, f"comment {n}")["id"], f"more {n}") == replies.HELD
     assert uow.commits == before[0] + 5 and (len(uow.published), len(uow.audits)) == before[1:]
     assert len(uow.replies.held_rows) == 5 and all(b"more" not in box for _, box in uow.replies.held_rows.values())
     assert len({len(box) for _, box in uow.replies.held_rows.values()}) == 1
@@ -169,19 +170,27 @@ def test_an_answer_is_held_sealed_with_no_audit_and_no_event_then_released_with_
     assert payload["answers"] == 5 and payload["released_on"] == "2027-03-01"
 
 
+def test_answers_passed_on_are_counted_under_each_academy_s_comments_and_in_all(uow):
+    run, _ = closed(uow)
+    elm = uuid.UUID(int=2)
+    released(run, [OAK, None, elm, OAK, None, None], date(2026, 12, 7))
+    [event] = [e for e in run.recorded if isinstance(e, AnswersReleased)]
+    assert (event.answers, event.academies) == (6, tuple(sorted((OAK, elm))))
+    assert sorted((a["academy_id"], a["answers"]) for a in event.academy_answers) == sorted([(OAK, 2), (elm, 1)])
+
+
 def test_an_answer_refused_commits_nothing(uow):
     run, authors = closed(uow)
     comment = _comment(uow, "comment 2")
     token, browser = authors["comment 2"]
     before = state(uow)
-    with pytest.raises(Conflict):  # nobody has replied yet
-        replies.answer(uow, token, KEY, browser, comment["id"], "hello?")
+    # nobody has replied yet: refused inside the exchange's body, never by a status (api/replies.py)
+    assert replies.answer(uow, token, KEY, browser, comment["id"], "hello?") == replies.NOT_NOW
     replies.reply(uow, HR, run.id, comment["id"], "Hello")
     before = state(uow)
     other_token, other_browser = authors["comment 3"]
     for args in ((other_token, other_browser), (token, "z" * 22)):
-        with pytest.raises(NotFound):
-            replies.answer(uow, *args[:1], KEY, args[1], comment["id"], "not mine")
+        assert replies.answer(uow, *args[:1], KEY, args[1], comment["id"], "not mine") == replies.NOT_FOUND
     with pytest.raises(Unprocessable):
         replies.answer(uow, token, KEY, None, comment["id"], "no browser key")
     assert uow.replies.held_rows == {} and nothing_done(uow, before)

@@ -113,6 +113,11 @@ class ResultsPublishedV1(RunRef):
                                                        "of the staff it asked"})
 
 
+class AcademyAnswers(Schema):
+    academy_id = fields.UUID(required=True)
+    answers = fields.Integer(required=True)
+
+
 @contract("wellbeing.answers_released", 1)
 class AnswersReleasedV1(RunRef):
     """Authors' answers to HR's replies under comments, passed on together by the daily job once at least the run's
@@ -123,6 +128,10 @@ class AnswersReleasedV1(RunRef):
     academies = fields.List(fields.UUID(), required=True, metadata={
         "description": "academies whose comments were answered; empty where all were the trust's pooled comments"})
     released_on = fields.Date(required=True)
+    # Optional, added later (events from before it have none): so each academy's HR are told their own number.
+    academy_answers = fields.List(fields.Nested(AcademyAnswers), load_default=None, metadata={
+        "description": "how many of the answers are under each academy's comments (the rest are under the trust's "
+                       "pooled comments)"})
 
 
 @contract("wellbeing.action_published", 1)

@@ -411,16 +411,22 @@ def survey_closing_soon(p: dict, people: People) -> list[Draft]:
 
 
 def survey_answers_released(p: dict, people: People) -> list[Draft]:
-    """Answers to HR's replies under a survey's comments were passed on: to the trust's HR contacts and those of
-    each academy whose comments were answered (wellbeing never says whose, or when each was written)."""
-    contacts = {c.staff_id: c for academy in (None, *(_uuid(a) for a in p["academies"]))
-                for c in people.hr(academy, fallback=False)}
-    answers = f"{p['answers']} answers" if p["answers"] != 1 else "1 answer"
-    return [d for staff_id in contacts for d in _to(
+    """Answers to HR's replies under a survey's comments were passed on: to the trust's HR contacts (how many in
+    all) and those of each academy whose comments were answered (how many under their academy's comments; an event
+    from before it said so gives no number). Wellbeing never says whose, or when each was written."""
+    mine = {_uuid(a["academy_id"]): a["answers"] for a in p.get("academy_answers") or ()}
+    told = {c.staff_id: (mine.get(_uuid(academy)), "your academy's comments") for academy in p["academies"]
+            for c in people.hr(_uuid(academy), fallback=False)}
+    told |= {c.staff_id: (p["answers"], "the comments") for c in people.hr(None, fallback=False)}
+    return [d for staff_id, (count, under) in told.items() for d in _to(
         people, staff_id, "surveys", f"New answers to replies: {p['title']}",
-        f"{answers} to replies under the comments of {p['title']} were passed on on {_date(p['released_on'])}. "
-        "They are anonymous, and passed on together so that nobody can tell who sent which, or when. Read them "
-        "beside the comments in Staffroom.", f"/surveys/runs/{p['run_id']}/replies")]
+        f"{_answers(count)} to replies under {under} in {p['title']} {'was' if count == 1 else 'were'} passed on to HR on "
+        f"{_date(p['released_on'])}. They are anonymous, and passed on together so that nobody can tell who sent "
+        "which, or when. Read them beside the comments in Staffroom.", f"/surveys/runs/{p['run_id']}/replies")]
+
+
+def _answers(count: int | None) -> str:
+    return "Answers" if count is None else "1 answer" if count == 1 else f"{count} answers"
 _STAFF_TYPES = {"teaching": "teaching staff", "support": "support staff", "leadership": "leaders"}
 
 

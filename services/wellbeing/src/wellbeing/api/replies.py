@@ -79,6 +79,10 @@ class AuthorConversationSchema(Schema):
 
 
 class AuthorRepliesSchema(Schema):
+    answer = fields.String(allow_none=True, validate=validate.OneOf(replies.OUTCOMES), metadata={"description": (
+        "what became of the answer sent with this request: held (waiting to be passed on), not_now (your last "
+        "answer there is still waiting, or the conversation is full), not_found (no reply to you under that "
+        "comment); null: none was sent")})
     title = fields.String()
     closed_on = fields.Date()
     release_after = fields.Integer(metadata={"description": "answers are passed on once this many people have one "
@@ -89,6 +93,11 @@ class AuthorRepliesSchema(Schema):
 class AnswerSchema(Schema):
     comment_id = fields.UUID(required=True)
     text = MESSAGE
+
+
+class ExchangeSchema(Schema):
+    answer = fields.Nested(AnswerSchema, load_default=None, metadata={
+        "description": "an answer to HR's reply under one of your comments; leave it out to read only"})
 
 
 @conversations_blp.route("/<uuid:run_id>/conversations")
@@ -132,30 +141,28 @@ class Removals(MethodView):
 @author_blp.route("")
 class AuthorReplies(MethodView):
     @author_blp.doc(**LINK_HEADER)
+    @author_blp.arguments(ExchangeSchema, description=(
+        "{} to read; the survey page pads every such body with spaces to one size, so that reading and answering "
+        "look alike"))
     @author_blp.response(200, AuthorRepliesSchema, description=(
-        "HR's replies to what this link and browser wrote, once the survey has closed. The body is padded with "
-        "spaces to one length per survey, so its size says nothing about whether there is anything for you."))
+        "HR's replies to what this link and browser wrote, once the survey has closed, after the answer sent (if "
+        "any) was dealt with. The status is 200 and the body is padded with spaces to one length per survey "
+        "whether or not there is anything for you and whatever became of the answer, so access logs, which record "
+        "both, cannot tell reading from answering, nor an author from anyone else."))
     @author_blp.alt_response(409, **NOT_AT_THIS_STAGE)
-    def get(self):
-        """Replies to what you wrote (needs your link's token and the key of the browser you answered with)."""
+    def post(self, data):
+        """Read the replies to what you wrote, and answer one of them if you like (needs your link's token and the
+        key of the browser you answered with). An answer reaches HR only together with answers from at least the
+        survey's smallest group of other people, dated the day it is passed on."""
+        sent = data["answer"]
+        outcome = None if sent is None else replies.answer(
+            context().uow(actor="respondent"), _token(), _key(), _browser_key(), sent["comment_id"],
+            sent["text"].strip())
         body, most = replies.read(db_session(), _token(), _key(), _browser_key())
-        dumped = AuthorRepliesSchema().dump(body)
+        dumped = AuthorRepliesSchema().dump({**body, "answer": outcome})
         text = _json(dumped)
-        longest = len(_json({**dumped, "conversations": []})) + most
+        longest = len(_json({**dumped, "answer": max(replies.OUTCOMES, key=len), "conversations": []})) + most
         return Response(text + b" " * (longest - len(text)), mimetype="application/json")
 
 
-@public
-@author_blp.route("/answers")
-class AuthorAnswers(MethodView):
-    @author_blp.doc(**LINK_HEADER)
-    @author_blp.arguments(AnswerSchema)
-    @author_blp.response(204, description="held, sealed, to be passed on with other people's answers")
-    @author_blp.alt_response(409, **NOT_AT_THIS_STAGE)
-    def post(self, data):
-        """Answer a reply to what you wrote. It reaches HR only together with answers from at least the survey's
-        smallest group of other people, dated the day it is passed on."""
-        replies.answer(context().uow(actor="respondent"), _token(), _key(), _browser_key(), data["comment_id"],
-                       data["text"].strip())
-        return None
 BLUEPRINTS = [conversations_blp, author_blp]

@@ -69,6 +69,7 @@ class AnswersReleased(RunEvent):
     answers: int
     academies: tuple[uuid.UUID, ...]  # the academies whose comments were answered; none for the trust's own pool
     released_on: date
+    academy_answers: tuple[dict, ...] = ()  # {academy_id, answers}: how many of them under each academy's comments
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
@@ -68,7 +69,10 @@ def release_due(waiting: list[Held], min_group_size: int) -> bool:
     return len({held.author for held in waiting}) >= min_group_size
 
 
-def released(run: SurveyRun, answers: int, academies: set[uuid.UUID], on: date) -> None:
-    """The run records that answers to its comments were passed on to HR (notifications tells them)."""
-    run.record(AnswersReleased(**run._named(), answers=answers, academies=tuple(sorted(academies)),
-                               released_on=on))
+def released(run: SurveyRun, under: list[uuid.UUID | None], on: date) -> None:
+    """The run records that answers to its comments were passed on to HR (notifications tells them): how many, and
+    how many under each academy's comments (`under`: each answer's comment's academy; None: the trust's pool), so
+    that each academy's HR are told their own number."""
+    counts = Counter(a for a in under if a is not None)
+    run.record(AnswersReleased(**run._named(), answers=len(under), academies=tuple(sorted(counts)), released_on=on,
+                               academy_answers=tuple({"academy_id": a, "answers": counts[a]} for a in sorted(counts))))

@@ -113,7 +113,8 @@ def _author(uow, token: str | None, key: bytes, browser_key: str | None) -> tupl
     """The closed run this link answered, and the author's reply key; 404/409/422 otherwise."""
     if not token:
         raise NotFound("there is no survey link in this address")
-    browser_key = _browser_key(browser_key, required=True)
+    browser_key = _browser_key(browser_key, required=True, needed_for="reading replies to what you wrote",
+                               because="the one you answered with")
     invitation = uow.invitations.by_token(token_hash(token))
     if invitation is None:
         raise NotFound("a newer link may have replaced this survey link, or it was not copied in full")
@@ -155,24 +156,32 @@ def read(session, token: str | None, key: bytes, browser_key: str | None) -> tup
     return body, reading_size([form.items[k].text for k in written])
 
 
+# What became of an answer (the author is told inside the reading's padded body, never by a status: api/replies.py).
+HELD, NOT_NOW, NOT_FOUND = "held", "not_now", "not_found"
+OUTCOMES = (HELD, NOT_NOW, NOT_FOUND)
+
+
 def answer(uow: WellbeingUnitOfWork, token: str | None, key: bytes, browser_key: str | None, comment_id: uuid.UUID,
-           text: str) -> None:
+           text: str) -> str:
     """The author answers HR's reply under their comment: held, sealed, until the daily job passes it on with
-    other authors' (domain.replies.release_due). Writes no audit row and publishes nothing."""
+    other authors' (domain.replies.release_due). Writes no audit row and publishes nothing. Returns HELD, or
+    NOT_FOUND (no reply to this link and browser under that comment) or NOT_NOW (their last answer there is still
+    waiting, or the conversation is full), having changed nothing; a link that does not work, or a run still open,
+    is refused as reading is."""
     with uow:
         run, author = _author(uow, token, key, browser_key)
         comment = uow.replies.comment(run.id, comment_id)
         if comment is None or comment["reply_tag"] != sealed.reply_tag(author, run.id, comment["item"]):
-            raise NotFound("there is no reply to you under that comment")
+            return NOT_FOUND
         conversation = uow.replies.conversations([comment_id]).get(comment_id, [])
         mark = sealed.author_mark(author, run.id)
         waiting = sum(h.comment_id == comment_id and h.author == mark for h in _waiting(uow, key, run))
         if not may_answer(conversation, waiting):
-            raise Conflict("you cannot answer here now: your last answer is still waiting to be passed on, or "
-                           "this conversation has as many answers as it can take (5)")
+            return NOT_NOW
         uow.replies.hold(run.id, sealed.seal(key, run.id, {"comment_id": str(comment_id), "text": text,
                                                            "author": mark}, HELD_SIZE))
         uow.commit()
+        return HELD
 
 
 def _held(key: bytes, run_id: uuid.UUID, box: bytes) -> Held:
@@ -202,7 +211,7 @@ def release(uow: WellbeingUnitOfWork, key: bytes, today: date | None = None) -> 
             random.SystemRandom().shuffle(rows)
             uow.replies.add(rows)
             uow.replies.forget_held(run.id)
-            released(run, len(rows), {c["academy_id"] for c in comments.values() if c and c["academy_id"]}, today)
+            released(run, [comments[r["comment_id"]]["academy_id"] for r in rows], today)
             uow.commit()
             count += len(rows)
     return count

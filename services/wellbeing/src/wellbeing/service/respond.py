@@ -57,12 +57,13 @@ class Opened:
     saved_elsewhere: bool  # a draft exists that this browser cannot open
 
 
-def _browser_key(browser_key: str | None, *, required: bool) -> str | None:
+def _browser_key(browser_key: str | None, *, required: bool, needed_for: str = "saving answers",
+                 because: str = "so that only it can open what you saved") -> str | None:
     if browser_key is None and not required:
         return None
     if browser_key is None or not BROWSER_KEY.match(browser_key):
-        raise Unprocessable("saving answers needs the X-Draft-Key header: 22 to 128 base64url characters your "
-                            "browser makes once and keeps, so that only it can open what you saved",
+        raise Unprocessable(f"{needed_for} needs the X-Draft-Key header: 22 to 128 base64url characters your "
+                            f"browser makes once and keeps, {because}",
                             errors=[{"pointer": "#/headers/X-Draft-Key", "detail": "22 to 128 of A-Z a-z 0-9 - _"}])
     return browser_key
 
