@@ -140,6 +140,8 @@ def test_an_academy_s_hr_plans_for_their_academy_only(trust, db):
     ({"measure": "no.such.measure"}, "measure"),
     ({"staff_type": "cooks"}, "staff_type"),
     ({"due_on": "soon"}, "due_on"),
+    ({"due_on": "1900-01-01"}, "due_on"),                      # overdue the moment it was planned
+    ({"due_on": str(date.today() - timedelta(days=1))}, "due_on"),
     ({"owner_id": str(uuid.uuid4())}, "owner_id"),
     ({"academy_id": str(uuid.UUID(int=0))}, "academy_id"),
     ({"run_id": str(uuid.uuid4())}, "run_id"),
@@ -218,3 +220,13 @@ def test_an_exit_survey_s_pool_is_never_an_action_s_after(trust, db, answers):
     seen = board(trust, trust.staff["Oak"][1])["Quieter Wednesdays"]
     assert seen["before_after"]["status"] == "waiting", seen["before_after"]
     assert action["published"]
+
+
+def test_moving_the_due_date_into_the_past_is_a_422_naming_it_and_changes_nothing(trust, db):
+    trust.academy("Oak", teaching=5)
+    action = plan(trust)
+    before = db.snapshot()
+    refused = trust.client.patch(f"/actions/{action['id']}", json={"due_on": "1900-01-01"}, headers=trust.hr())
+    assert refused.status_code == 422 and refused.mimetype == PROBLEM
+    assert [e["pointer"] for e in refused.get_json()["errors"]] == ["#/due_on"]
+    assert db.snapshot() == before

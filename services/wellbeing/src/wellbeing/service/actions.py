@@ -118,14 +118,15 @@ def create(uow: WellbeingUnitOfWork, principal: Principal, data: dict, now: date
         return action
 
 
-def edit(uow: WellbeingUnitOfWork, principal: Principal, action_id: uuid.UUID, changes: dict) -> Action:
+def edit(uow: WellbeingUnitOfWork, principal: Principal, action_id: uuid.UUID, changes: dict,
+         today: date | None = None) -> Action:
     with uow:
         action = _managed(uow, principal, action_id)
         whole = {name: getattr(action, name) for name in ("title", "description", "measure", "run_id", "academy_id",
                                                           "staff_type", "owner_id", "due_on")} | changes
         checked = _checked(uow, principal, whole)
         try:
-            action.edit(**changes, measure_title=checked["measure_title"])
+            action.edit(today or date.today(), **changes, measure_title=checked["measure_title"])
         except ActionError as exc:
             raise refused(exc) from exc
         uow.audit("edit", "action", action.id, {k: str(v) for k, v in changes.items()})
