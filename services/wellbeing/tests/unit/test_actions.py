@@ -137,6 +137,13 @@ def test_before_and_after_only_where_the_trend_shows_both(points, before, after,
         assert found["note"]
 
 
+def test_until_the_after_the_before_is_shown_alone_where_its_report_shows_it():
+    waiting = before_and_after([], BEFORE, None, point(BEFORE))
+    assert waiting["status"] == "waiting" and waiting["before"]["mean"] == 3.1 and "after" not in waiting
+    hidden = before_and_after([], BEFORE, None, None)
+    assert "before" not in hidden and "too few answers from this group" in hidden["note"]
+
+
 # -- the commands -----------------------------------------------------------------------------------------
 
 def test_hr_plans_an_action_for_an_academy_and_it_is_audited_not_announced(uow):

@@ -124,13 +124,19 @@ class Action(Aggregate):
         self.updates = [*self.updates, {"on": on.isoformat(), "text": text}]  # a new list: JSON is saved
 
 
-def before_and_after(points: list[dict], before_run: uuid.UUID | None, after_run: uuid.UUID | None) -> dict:
+def before_and_after(points: list[dict], before_run: uuid.UUID | None, after_run: uuid.UUID | None,
+                     before_shown: dict | None = None) -> dict:
     """The action's before and after, from its scope's series in the trend (each point: run_id, mean, favourable,
-    withheld); a pair is shown only where the trend shows both points, else it says plainly why not."""
+    withheld); a pair is shown only where the trend shows both points, else it says plainly why not. Until the
+    after, the before alone as its survey's report shows it (`before_shown`, None where the report hides it)."""
     if before_run is None:
         return {"status": "no_before", "note": "no survey measured this before the action was planned"}
     if after_run is None:
-        return {"status": "waiting", "note": "the next survey that asks about this will show the change"}
+        if before_shown is None:
+            return {"status": "waiting", "note": "the survey before it had too few answers from this group to show "
+                                                 "its figure; the next survey that asks about this may show it"}
+        return {"status": "waiting", "before": before_shown,
+                "note": "the next survey that asks about this will show the change"}
     found = {p["run_id"]: p for p in points}
     before, after = found.get(before_run), found.get(after_run)
     if before is None or after is None:
