@@ -92,7 +92,7 @@ def trust_benchmark(data: dict, actor_id: uuid.UUID | None = None) -> Benchmark:
     if not (math.isfinite(value) and low <= value <= high):
         raise BenchmarkError("value", f"must be from {low:g} to {high:g} for {measure.title!r}")
     if round(value, PLACES) != value:  # 1e-300 was stored, and shown as "1e-300" (outsider, issue 23)
-        raise BenchmarkError("value", f"give the figure as it was published, to at most {PLACES} decimal places")
+        raise BenchmarkError("value", "give the figure as it was published, to at most two decimal places")
     percentile = data.get("percentile")
     if percentile is not None and not 1 <= percentile <= 99:
         raise BenchmarkError("percentile", "must be from 1 to 99 (the median is 50, the top quartile 75)")
