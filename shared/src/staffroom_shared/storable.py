@@ -96,7 +96,7 @@ class Number(fields.Float):
 
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ValidationError("must be a number, such as 3.2, not text in quotes")
+            raise ValidationError("must be a number, such as 3.2")
         return super()._deserialize(value, attr, data, **kwargs)
 
 
