@@ -6,6 +6,8 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader
 
 import staffroom_portal
+from staffroom_portal import ui
+from staffroom_portal.views import actions
 
 TEMPLATES = Path(staffroom_portal.__file__).parent / "templates"
 
@@ -108,3 +110,16 @@ def test_an_erased_person_is_named_whole_in_passing_not_as_former():
 
     assert first_name("Former member of staff ") == "Former member of staff"
     assert first_name("Farah Walker") == "Farah" and first_name(None) == "someone"
+
+
+def test_a_correlation_has_two_places_and_a_true_minus():
+    """Outsider, issue 23: r was shown as '0.0'."""
+    assert [ui.two_places(r) for r in (0.0, 0.1, -0.114, -0.0001)] == ["0.00", "0.10", "\u22120.11", "0.00"]
+
+
+def test_an_action_s_before_is_shown_while_its_after_is_awaited():
+    waiting = {"status": "waiting", "note": "the next survey that asks about this will show the change",
+               "before": {"title": "Spring survey", "closed_on": "2027-03-01", "mean": -42.4, "favourable": None}}
+    words = actions.in_words(waiting, "enps")
+    assert words == {"shown": False, "before": {"value": "\u221242", "survey": "Spring survey (closed 1 March 2027)"},
+                     "note": "The next survey that asks about this will show the change."}

@@ -29,6 +29,22 @@ def test_the_key_names_whom_a_benchmark_is_for_and_its_bands():
            "population": "its users", "built_in": False}
     top = {**ref, "id": "y", "value": 3.6, "band": "the top quartile"}
     line = survey_insights._legend({"title": "Demands", "statistic": "mean", "reference": ref, "bands": [ref, top]})
-    assert line == ("Demands: against median 3.2, for its users (HSE Analysis Tool, 2025; added by the trust). "
-                    "Bands from the same source: top quartile 3.6.")
-    assert survey_insights._legend({"title": "Demands", "reference": None}) == "Demands: no benchmark."
+    assert line == ("<bdi>Demands</bdi>: against median 3.2, for <bdi>its users</bdi> (<bdi>HSE Analysis Tool</bdi>, "
+                    "<bdi>2025</bdi>; added by the trust). Bands from the same source: top quartile 3.6.")
+    assert survey_insights._legend({"title": "Demands", "reference": None}) == "<bdi>Demands</bdi>: no benchmark."
+
+
+def test_typed_text_in_the_key_is_isolated_so_an_override_cannot_reverse_the_key_s_own_words():
+    """Outsider, issue 23: a population typed with U+202E turned '(the trust, cmd, 2025; added by the trust)' round."""
+    ref = {"id": "x", "value": -100, "band": None, "source": "<b>cmd</b>", "year": "2025",
+           "population": "the trust. \u202eteachers", "built_in": False}
+    line = survey_insights._legend({"title": "eNPS", "statistic": "mean", "reference": ref, "bands": []})
+    assert line == ("<bdi>eNPS</bdi>: against \u2212100, for <bdi>the trust. \u202eteachers</bdi> "
+                    "(<bdi>&lt;b&gt;cmd&lt;/b&gt;</bdi>, <bdi>2025</bdi>; added by the trust).")
+
+
+def test_figures_take_a_true_minus_and_never_an_exponent():
+    assert survey_insights._cell(_cell(text="-42"), trust_row=True)["value"] == "\u221242"
+    assert survey_insights._figure({"value": 1e-300}, "percent_favourable") == "0%"
+    assert survey_insights._figure({"value": 3.25, "band": "the median"}, "mean") == "median 3.25"
+    assert survey_insights._figure({"value": -12.0}, "mean") == "\u221212"

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Callable
 
 from flask import Blueprint, request
+from markupsafe import Markup
 
 from staffroom_shared.money import pounds
 
@@ -128,9 +129,37 @@ def signed(value) -> str:
     return f"+{score}" if score > 0 else f"\u2212{-score}" if score < 0 else "0"
 
 
+def minus(text: str) -> str:
+    """A figure's text with a true minus sign, as `signed` writes one (outsider, issue 23: "-42" in the heatmap,
+    "−42" in the summary)."""
+    return text.replace("-", "\u2212")
+
+
+def as_entered(value) -> str:
+    """A figure someone typed (a benchmark), as typed: to at most two places, never in exponent form ("1e-300" was
+    shown, outsider, issue 23), with a true minus sign."""
+    text = f"{float(value):.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else minus(text)
+
+
+def two_places(value) -> str:
+    """A correlation to two places, with a true minus sign ("0.00", never "0.0", outsider, issue 23)."""
+    text = f"{float(value):.2f}"
+    return "0.00" if text == "-0.00" else minus(text)
+
+
+def bdi(value) -> Markup:
+    """Typed text (a title, a name, whom a figure is for) isolated for direction, so that a right-to-left override
+    or an Arabic or Hebrew name in it cannot reorder the page's own words around it (outsider, issue 23: a
+    population with U+202E reversed "added by the trust" in the heatmap's key). HTML's <bdi> isolates by default."""
+    return Markup("<bdi>{}</bdi>").format(value)
+
+
 def register_filters(blp: Blueprint) -> None:
     blp.app_template_filter("day")(day)
     blp.app_template_filter("signed")(signed)
+    blp.app_template_filter("bdi")(bdi)
+    blp.app_template_filter("two_places")(two_places)
 
     @blp.app_template_filter("words")
     def _words(value) -> str:

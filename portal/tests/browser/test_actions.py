@@ -29,11 +29,18 @@ def test_hr_plan_and_publish_an_action_and_staff_read_it(page: Page, shot):
     page.get_by_label("Where").select_option(label="The whole trust")
     owner = page.get_by_label("Who leads it")
     owner.select_option(index=1)
+    page.get_by_label("Due by").fill("1900-01-01")  # overdue the moment it was planned (outsider, issue 23)
+    page.get_by_role("button", name="Save as a draft").click()
+    expect(page.get_by_role("alert")).to_contain_text("today or later")
     page.get_by_label("Due by").fill((date.today() + timedelta(days=60)).isoformat())
     shot("hr-plans-an-action")
     page.get_by_role("button", name="Save as a draft").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
     expect(page.get_by_text("A draft: staff cannot see it yet.")).to_be_visible()
+    # planned from a survey's results: its figure there is the before, shown at once (outsider, issue 23)
+    expect(page.locator("dl.before-after")).to_contain_text("Before")
+    expect(page.get_by_text("After: The next survey that asks about this will show the change.")).to_be_visible()
+    assert page.locator("h1 bdi").inner_text() == TITLE  # typed text isolated for direction
     page.get_by_label("What has happened").fill("Meetings moved to Mondays from next week.")
     page.get_by_label("Status").select_option(label="In progress")
     page.get_by_role("button", name="Post progress").click()
@@ -59,6 +66,7 @@ def test_hr_plan_and_publish_an_action_and_staff_read_it(page: Page, shot):
     expect(action).to_contain_text("In progress")
     expect(action).to_contain_text("Meetings moved to Mondays from next week.")
     expect(action).to_contain_text("The next survey that asks about this will show the change")
+    expect(action.locator("dl.before-after")).to_contain_text(re.compile(r"Before\s*[+\u22120-9]"))
     text = action.inner_text()
     assert not re.search(r"\d{4}-\d{2}-\d{2}|[0-9a-f]{8}-[0-9a-f]{4}|in_progress|enps|hse\.", text), text
     assert accessibility_violations(page) == []

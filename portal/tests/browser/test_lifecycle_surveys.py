@@ -17,11 +17,11 @@ from staffroom_shared.config import ServiceConfig
 from staffroom_shared.testing import survey_link
 
 
-def _leavers_answer_and_the_pool_closes(suite: str, suite_data) -> None:
+def _leavers_answer_and_the_pool_closes(suite: str, suite_data, while_open=None) -> None:
     """Five people of one academy get leaving dates in ten days (in wellbeing's copy of the directory, which the
     bus keeps: tests/integration/test_lifecycle_over_the_bus.py covers that road); the daily job's lifecycle step
     invites them into the exit pool; each answers with the link from their invitation; the step closes the pool
-    after its window."""
+    after its window (`while_open(pool_id)` runs before that)."""
     from wellbeing import bootstrap
     from wellbeing.service import lifecycle
     from wellbeing.service.respond import seal_key
@@ -58,6 +58,9 @@ def _leavers_answer_and_the_pool_closes(suite: str, suite_data) -> None:
                 urllib.request.urlopen(request, timeout=30).close()  # noqa: S310 - the local suite
             except urllib.error.HTTPError as refused:
                 raise AssertionError(refused.read().decode()) from refused
+        if while_open:
+            [pool_id] = pools
+            while_open(pool_id)
         lifecycle.run_daily(context.uow(actor="scheduler"), links, key, today + timedelta(days=92))
     finally:
         context.engine.dispose()
@@ -90,7 +93,17 @@ def test_trust_hr_switch_on_the_exit_survey_and_read_why_people_leave(page: Page
                                                    r"before they leave"))
     shot("hr-switch-on-the-exit-survey")
 
-    _leavers_answer_and_the_pool_closes(suite, suite_data)
+    def no_closing_by_hand(pool_id):  # only the daily job closes a pool (outsider, issue 23)
+        page.goto(f"/surveys/runs/{pool_id}")
+        expect(page.get_by_text(re.compile(r"This is the exit survey's pool: it closes by itself at the end of its "
+                                           r"window, on \d{1,2} \w+ \d{4}"))).to_be_visible()
+        expect(page.get_by_role("link", name=re.compile("^Close the survey"))).to_have_count(0)
+        page.goto(f"/surveys/runs/{pool_id}/close")  # nor by its address
+        expect(page.get_by_role("button", name=re.compile("[Cc]lose"))).to_have_count(0)
+        shot("an-open-pool-is-closed-only-by-its-series")
+        page.goto("/surveys/lifecycle")
+
+    _leavers_answer_and_the_pool_closes(suite, suite_data, no_closing_by_hand)
     page.reload()
     why = page.get_by_role("region", name="Why people leave")
     expect(why).to_contain_text(re.compile(r"given by the 5 people across the trust who answered the exit survey sent "

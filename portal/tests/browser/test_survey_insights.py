@@ -27,6 +27,7 @@ def test_hr_and_heads_see_the_heatmap_and_what_to_focus_on_in_words(page, shot):
     expect(heat.get_by_role("rowheader", name="The whole trust")).to_be_visible()
     text = heat.inner_text()
     assert "benchmark" in text and "the trust" in text and not ISO_OR_ID.search(text), text[:500]
+    assert not re.search(r"(?<!\w)-\d", text), "a hyphen for a minus sign (outsider, issue 23)"
     focus = page.locator("ol.focus li")
     if focus.count():  # a heading with a sentence either way; never a bare correlation
         assert all(" linked with " in t and not re.search(r"\b0\.\d", t) for t in focus.all_inner_texts())
@@ -34,6 +35,9 @@ def test_hr_and_heads_see_the_heatmap_and_what_to_focus_on_in_words(page, shot):
     expect(page.get_by_text(re.compile(r"Life satisfaction: against 7\.45, for people aged 16 and over"))).to_be_visible()
     shot("trust-hr-heatmap")
     assert accessibility_violations(page) == []
+    # the drivers: r to two places with a true minus, and which way a link goes (outsider, issue 23)
+    r = page.locator("#drivers ~ div table td.num").first.inner_text()
+    assert re.fullmatch(r"\u2212?\d\.\d\d|none", r), r
 
     sign_in(page, suggested="academy HR")
     _latest_summer(page)
@@ -75,7 +79,8 @@ def test_trust_hr_add_choose_and_retire_a_benchmark_of_the_trust_s(page, shot):
     page.get_by_label("Band (optional)").select_option(label="The median (50th percentile)")
     page.get_by_label("Source", exact=True).fill("HSE Management Standards Analysis Tool")
     page.get_by_label("Year", exact=True).fill("2025")
-    page.get_by_label("Whom it is for", exact=True).fill("organisations using the Analysis Tool")
+    # typed with a right-to-left override: it must not turn the key's own words round (outsider, issue 23)
+    page.get_by_label("Whom it is for", exact=True).fill("organisations using the Analysis Tool \u202etsurt eht")
     page.get_by_label("Licence", exact=True).fill("Licensed to the trust by HSE")
     page.get_by_label("Use it for the heatmap's colour for this measure").check()
     page.get_by_role("button", name="Add the figure").click()
@@ -83,6 +88,9 @@ def test_trust_hr_add_choose_and_retire_a_benchmark_of_the_trust_s(page, shot):
     expect(page.get_by_role("alert")).to_contain_text("from 1 to 5")
     assert page.get_by_label("Source", exact=True).input_value() == "HSE Management Standards Analysis Tool"
     shot("refused")
+    page.get_by_label("Value", exact=True).fill("3.2001")  # more places than anyone publishes
+    page.get_by_role("button", name="Add the figure").click()
+    expect(page.get_by_role("alert")).to_contain_text("two decimal places")
     page.get_by_label("Value", exact=True).fill("3.2")
     page.get_by_role("button", name="Add the figure").click()
     expect(page.get_by_role("status")).to_contain_text("added")
@@ -90,8 +98,20 @@ def test_trust_hr_add_choose_and_retire_a_benchmark_of_the_trust_s(page, shot):
     expect(demands.get_by_text("median 3.2", exact=True)).to_be_visible()
     expect(demands.get_by_text("used for the heatmap's colour")).to_be_visible()
     expect(demands.get_by_text("Added by the trust")).to_be_visible()
+    expect(demands.locator("bdi", has_text="organisations using the Analysis Tool")).to_have_count(1)
     shot("added")
     assert accessibility_violations(page) == []
+    _latest_summer(page)
+    page.get_by_text("What each measure is compared with").click()
+    key = page.locator("li", has_text="Demands: against median 3.2")
+    expect(key).to_be_visible()
+    expect(key.locator("bdi").nth(1)).to_have_text("organisations using the Analysis Tool \u202etsurt eht")
+    assert key.inner_text().endswith("; added by the trust)."), key.inner_text()
+    direction = key.evaluate("li => getComputedStyle(li.querySelectorAll('bdi')[1]).unicodeBidi")
+    assert direction == "isolate", direction
+    shot("key-isolates-what-the-trust-typed")
+    page.goto("/surveys/benchmarks")
+    demands = page.get_by_role("region", name="Demands")
     demands.get_by_role("button", name=re.compile("^Retire")).click()
     expect(page.get_by_role("status")).to_contain_text("retired")
     expect(page.get_by_role("region", name="Demands")).to_have_count(0)

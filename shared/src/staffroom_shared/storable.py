@@ -90,6 +90,16 @@ class Amount(fields.Decimal):
         return amount
 
 
+class Number(fields.Float):
+    """A number sent as a JSON number: fields.Float took "7" (a string) and stored 7 (outsider, issue 23), as
+    fields.Integer(strict=True) refuses "7" for a whole number."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValidationError("must be a number, such as 3.2")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 class AwareDateTime(fields.AwareDateTime, DateTime):
     """A moment with its offset, on a day between 1900 and 2100."""
 

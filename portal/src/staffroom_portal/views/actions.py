@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from ..current import api, is_hr, signed_in, user
-from ..ui import Form, day, fields, staff_options, submit
+from ..ui import Form, day, fields, signed, staff_options, submit
 
 blp = Blueprint("actions", __name__)
 
@@ -24,14 +24,13 @@ def figure(side: dict) -> str:
 
 
 def in_words(pair: dict, measure: str) -> dict:
-    """Before and after for the page: each survey's figure by its title and date, or why there is none."""
+    """Before and after for the page: each survey's figure by its title and date, or why there is none (with the
+    before alone while the after is awaited)."""
+    sides = {side: {"value": signed(p["mean"]) if measure == "enps" else figure(p),
+                    "survey": f"{p['title']} (closed {day(p['closed_on'])})"}
+             for side in ("before", "after") if (p := pair.get(side))}
     if pair["status"] != "shown":
-        return {"shown": False, "note": pair["note"][:1].upper() + pair["note"][1:] + "."}
-    sides = {}
-    for side in ("before", "after"):
-        p = pair[side]
-        value = f"{round(p['mean']):+d}".replace("-", "\u2212") if measure == "enps" else figure(p)
-        sides[side] = {"value": value, "survey": f"{p['title']} (closed {day(p['closed_on'])})"}
+        return {"shown": False, "before": sides.get("before"), "note": pair["note"][:1].upper() + pair["note"][1:] + "."}
     return {"shown": True, **sides}
 
 

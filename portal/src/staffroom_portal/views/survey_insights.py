@@ -2,11 +2,14 @@
 and the trust's own figure, in colour and in words), the "focus on" list, and the benchmark registry page."""
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from markupsafe import Markup
 
 from ..backend import ApiError
 from ..current import api, signed_in, user
-from ..ui import Form, fields, submit
+from ..ui import Form, as_entered, bdi, fields, minus, submit
 from .survey_results import group_name
 
 blp = Blueprint("benchmarks", __name__)
@@ -26,20 +29,23 @@ def _unit(measure: dict) -> str:
 
 
 def _figure(b: dict, statistic: str) -> str:
-    value = f"{b['value']:g}{'%' if statistic == 'percent_favourable' else ''}"
+    value = f"{as_entered(b['value'])}{'%' if statistic == 'percent_favourable' else ''}"
     return f"{b['band'].removeprefix('the ')} {value}" if b.get("band") else value
 
 
-def _legend(m: dict) -> str:
+def _legend(m: dict) -> Markup:
+    """One measure's line of the key; what the trust typed (whom a figure is for, its source and year, a question of
+    its own) each isolated for direction, so it cannot turn the key's own words round."""
     ref = m["reference"]
     if ref is None:
-        return f"{m['title']}: no benchmark."
+        return Markup("{}: no benchmark.").format(bdi(m["title"]))
     who = "added by the trust" if not ref["built_in"] else "built in"
-    line = (f"{m['title']}: against {_figure(ref, m['statistic'])}, for {ref['population']} "
-            f"({ref['source']}, {ref['year']}; {who}).")
+    line = Markup("{}: against {}, for {} ({}, {}; {}).").format(
+        bdi(m["title"]), _figure(ref, m["statistic"]), bdi(ref["population"]), bdi(ref["source"]), bdi(ref["year"]),
+        who)
     others = [b for b in m["bands"] if b["id"] != ref["id"]]
     if others:
-        line += " Bands from the same source: " + ", ".join(_figure(b, m["statistic"]) for b in others) + "."
+        line += Markup(" Bands from the same source: {}.").format(", ".join(_figure(b, m["statistic"]) for b in others))
     return line
 
 
@@ -55,7 +61,7 @@ def _cell(cell: dict, trust_row: bool) -> dict:
     if not trust_row and cell["against_trust"]:
         lines.append(f"{AGAINST[cell['against_trust']]} the trust")
     css = {"above": "heat-above", "below": "heat-below", "level with": "heat-level"}.get(against, "heat-none")
-    return {"css": css, "value": cell["text"], "lines": lines}
+    return {"css": css, "value": minus(cell["text"]), "lines": lines}
 
 
 def heatmap(calls, run_id, trust_wide: bool) -> dict | None:
@@ -79,10 +85,11 @@ def focus(calls, run_id) -> dict | None:
         if error.status in (403, 404):
             return None
         raise
-    lower = "lower than the benchmark" if found["compared_with"] == "benchmark" else "worse than the trust as a whole"
-    return {"where": found["academy_name"], "lower": lower, "min_pairs": found["min_pairs"],
+    # "worse", not "lower": for anxiety a higher figure is the worse one (outsider, issue 23)
+    worse = "worse than the benchmark" if found["compared_with"] == "benchmark" else "worse than the trust as a whole"
+    return {"where": found["academy_name"], "worse": worse, "min_pairs": found["min_pairs"],
             "outcome": found["outcome_words"], "note": found["note"],
-            "items": [{"title": f["title"], "value": f["text"], "link": f["link"]} for f in found["focus"]]}
+            "items": [{"title": f["title"], "value": minus(f["text"]), "link": f["link"]} for f in found["focus"]]}
 
 
 # -- the registry (HR) ----------------------------------------------------------------------------------------
@@ -104,11 +111,18 @@ def registry(form: Form | None = None):
                            may_edit=user().has_role("trust_hr")), status
 
 
+def _typed_number(raw: str) -> float | str:
+    """A number typed into the form, as a number (the API takes no number in quotes); anything else as typed, for
+    the API to say why."""
+    raw = raw.replace("\u2212", "-")
+    return float(raw) if re.fullmatch(r"-?\d+(\.\d+)?", raw) else raw
+
+
 @blp.post("/surveys/benchmarks")
 @signed_in
 def add():
     body = fields("measure", "statistic", "value", "percentile", "source", "url", "year", "population", "licence",
-                  "note", blanks_as_none=False, percentile=lambda v: int(v) if v.isdigit() else v)
+                  "note", blanks_as_none=False, percentile=lambda v: int(v) if v.isdigit() else v, value=_typed_number)
     body["reference"] = request.form.get("reference") == "yes"
     form = submit(lambda: api().post("/api/wellbeing/benchmarks", json=body))
     if form.error:

@@ -236,6 +236,8 @@ def run(run_id):
             "staff_types": dict(STAFF_TYPES), "may_manage": _may_manage(survey), "today_iso": date.today().isoformat()}
     if survey["status"] in ("open", "closed"):
         page["progress"] = calls.get(f"/api/wellbeing/runs/{run_id}/progress")
+    if survey["status"] == "open" and page["may_manage"]:
+        page["pool"] = _pool_of(calls, run_id)
     if survey["status"] == "closed":
         # the whole first (issue 20: every group at once made the page 41,600 px tall), every group on request
         report = calls.get(f"/api/wellbeing/runs/{run_id}/report", cut=None if page["cut"] == "all" else page["cut"])
@@ -269,6 +271,12 @@ def _counted(texts: list[str]) -> list[tuple[str, int]]:
     for text in texts:
         counts[text] = counts.get(text, 0) + 1
     return list(counts.items())
+
+
+def _pool_of(calls, run_id) -> str | None:
+    """The onboarding or exit survey whose pool this run is (its series alone closes it), or None."""
+    return next((s["name"] for s in calls.get("/api/wellbeing/lifecycle")
+                 if any(p["run_id"] == str(run_id) for p in s["pools"])), None)
 
 
 def _may_manage(survey: dict) -> bool:
@@ -311,7 +319,7 @@ def close(run_id):
         flash("The survey is closed and its results have been worked out.")
         return redirect(url_for(".run", run_id=run_id))
     survey = api().get(f"/api/wellbeing/runs/{run_id}")
-    if survey["status"] != "open" or not _may_manage(survey):
+    if survey["status"] != "open" or not _may_manage(survey) or _pool_of(api(), run_id):
         return redirect(url_for(".run", run_id=run_id))
     progress = api().get(f"/api/wellbeing/runs/{run_id}/progress")
     return render_template("surveys/close.html", run=survey, invited=sum(p["invited"] for p in progress),

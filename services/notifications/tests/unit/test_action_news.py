@@ -53,11 +53,22 @@ def test_the_staff_in_the_action_s_group_and_only_they_are_told_once(uow, academ
 def test_the_message_says_what_for_whom_and_by_when_in_words(uow):
     deliver(uow, event("wellbeing.action_published", published(OAK, "support", owner_id=uow.people["ann"])))
     [message] = [m for m in uow.inbox.messages.values() if m["category"] == "survey_actions"]
-    assert message["subject"] == "You said, we did: Quieter Wednesdays"
-    assert "support staff at your academy" in message["body"] and "led by Ann Lee" in message["body"]
+    assert message["subject"] == "You said, we did: \u2068Quieter Wednesdays\u2069"
+    assert "support staff at your academy" in message["body"] and "led by \u2068Ann Lee\u2069" in message["body"]
     assert "-" not in message["body"].split("due by ")[1][:20]  # a date in words, not ISO
     assert message["link"] == "/surveys/actions"
 
 
 def test_staff_can_switch_the_emails_off():
     assert CATEGORIES["survey_actions"].statutory is False
+
+
+def test_typed_text_is_isolated_so_a_right_to_left_override_cannot_reverse_the_message_s_own_words(uow):
+    title = "Fewer emails \u202eyb dedda\u2069 \u2066"  # an override, and a stray isolate trying to close ours
+    deliver(uow, event("wellbeing.action_published", {**published(OAK), "title": title,
+                                                      "owner_id": uow.people["ann"]}))
+    message = next(m for m in uow.inbox.messages.values() if m["category"] == "survey_actions")
+    assert "this is being done at your academy: \u2068Fewer emails \u202eyb dedda \u2069. It is about" in message["body"]
+    assert message["subject"] == "You said, we did: \u2068Fewer emails \u202eyb dedda \u2069"
+    for text in (message["subject"], message["body"]):  # every isolate we open is closed, and by us
+        assert text.count("\u2068") == text.count("\u2069") and "\u2066" not in text

@@ -56,6 +56,11 @@ def test_hr_plan_and_publish_staff_read_it_with_before_and_after(trust, db, clie
     assert event["payload"]["academy_id"] is None and event["payload"]["staff_type"] is None
     seen = board(trust, oak[1])["Quieter Wednesdays"]
     assert seen["before_after"]["status"] == "waiting"
+    # the before at once, as the survey that prompted it shows it (outsider, issue 23: nobody saw it until the after)
+    report = client.get(f"/runs/{first['id']}/report", headers=trust.hr()).get_json()
+    enps = next(m for m in next(g for g in report["groups"] if g["cut"] == "trust")["measures"] if m["key"] == "enps")
+    assert seen["before_after"]["before"]["mean"] == enps["mean"] == action["before_after"]["before"]["mean"]
+    assert seen["before_after"]["before"]["title"] == first["title"] and "after" not in seen["before_after"]
 
     # the owner posts progress
     update = client.post(f"/actions/{action['id']}/updates", json={"text": "Meetings moved", "status": "in_progress"},
@@ -113,7 +118,7 @@ def test_a_staff_type_s_action_against_a_survey_of_everyone_is_not_compared(trus
     publish(trust, plan(trust, run_id=first["id"], staff_type="support", title="Support staff breaks"))
     survey(trust, answers, oak)
     pair = board(trust, oak[7])["Support staff breaks"]["before_after"]
-    assert pair["status"] == "not_compared" and "whole groups" in pair["note"]
+    assert pair["status"] == "not_compared" and "answered both times" in pair["note"]
 
 
 def test_an_academy_s_hr_plans_for_their_academy_only(trust, db):
@@ -140,6 +145,8 @@ def test_an_academy_s_hr_plans_for_their_academy_only(trust, db):
     ({"measure": "no.such.measure"}, "measure"),
     ({"staff_type": "cooks"}, "staff_type"),
     ({"due_on": "soon"}, "due_on"),
+    ({"due_on": "1900-01-01"}, "due_on"),                      # overdue the moment it was planned
+    ({"due_on": str(date.today() - timedelta(days=1))}, "due_on"),
     ({"owner_id": str(uuid.uuid4())}, "owner_id"),
     ({"academy_id": str(uuid.UUID(int=0))}, "academy_id"),
     ({"run_id": str(uuid.uuid4())}, "run_id"),
@@ -179,7 +186,7 @@ def test_a_staff_type_s_action_with_no_survey_named_is_not_compared_against_surv
     trust.academy("Oak", teaching=6, support=6)
     survey(trust, answers, trust.staff["Oak"])
     pair = plan(trust, staff_type="support")["before_after"]
-    assert pair["status"] == "not_compared" and "whole groups" in pair["note"]
+    assert pair["status"] == "not_compared" and "answered both times" in pair["note"]
 
 
 def test_a_staff_type_s_action_between_surveys_of_that_staff_type_alone_shows_before_and_after(trust, answers):
@@ -218,3 +225,13 @@ def test_an_exit_survey_s_pool_is_never_an_action_s_after(trust, db, answers):
     seen = board(trust, trust.staff["Oak"][1])["Quieter Wednesdays"]
     assert seen["before_after"]["status"] == "waiting", seen["before_after"]
     assert action["published"]
+
+
+def test_moving_the_due_date_into_the_past_is_a_422_naming_it_and_changes_nothing(trust, db):
+    trust.academy("Oak", teaching=5)
+    action = plan(trust)
+    before = db.snapshot()
+    refused = trust.client.patch(f"/actions/{action['id']}", json={"due_on": "1900-01-01"}, headers=trust.hr())
+    assert refused.status_code == 422 and refused.mimetype == PROBLEM
+    assert [e["pointer"] for e in refused.get_json()["errors"]] == ["#/due_on"]
+    assert db.snapshot() == before

@@ -57,6 +57,10 @@ def test_the_built_in_figures_are_listed_with_their_licence_and_are_read_only(tr
     ({"source": "a\x00b"}, None),
     ({"url": "javascript:alert(1)"}, "url"),
     ({"value": "NaN"}, "value"),
+    ({"value": "3.2"}, "value"),                                   # a string is not a number
+    ({"value": True}, "value"),
+    ({"percentile": "50"}, "percentile"),
+    ({"value": 3.20001}, "value"),                                 # more places than anyone publishes
 ])
 def test_a_bad_figure_is_refused_with_a_problem_and_nothing_is_stored(trust, client, db, change, field):
     refused = client.post("/benchmarks", json={**HSE_MEDIAN, **change}, headers=trust.hr())

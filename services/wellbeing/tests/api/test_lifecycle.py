@@ -78,6 +78,10 @@ def test_an_exit_pool_invites_leavers_and_shows_its_reasons_once_closed(trust, d
         sent = trust.answer(links[person["staff_id"]], {"enps.recommend": 6, "custom.main_reason": 1 + (n % 3 == 0)})
         assert sent.status_code in (200, 201, 204), sent.get_json()
     assert trust.client.get("/lifecycle/leaving-reasons", headers=trust.hr()).get_json() == []  # nothing while open
+    early = trust.client.post(f"/runs/{pool['run_id']}/close", headers=trust.hr())  # only the daily job closes a pool
+    assert early.status_code == 409 and early.mimetype == "application/problem+json"
+    assert "closes only at the end of its window" in early.get_json()["detail"]
+    assert trust.client.get(f"/runs/{pool['run_id']}", headers=trust.hr()).get_json()["status"] == "open"
 
     daily(db, TODAY + timedelta(days=92))
     [reasons] = trust.client.get("/lifecycle/leaving-reasons", headers=trust.hr()).get_json()

@@ -89,10 +89,21 @@ def test_status_moves_only_forward(path, allowed):
 def test_a_published_action_keeps_its_group_and_measure():
     made = action()
     made.publish(NOW)
-    made.edit(title="Clearer", academy_id=None)  # unchanged group: fine
+    made.edit(NOW.date(), title="Clearer", academy_id=None)  # unchanged group: fine
     with pytest.raises(ActionError, match="staff were told"):
-        made.edit(academy_id=OAK)
+        made.edit(NOW.date(), academy_id=OAK)
     assert made.academy_id is None and made.title == "Clearer"
+
+
+def test_an_action_is_due_today_or_later_when_planned_or_its_date_changed():
+    with pytest.raises(ActionError) as refused:
+        action(due_on=date(2027, 1, 31))  # the day before NOW: overdue the moment it was planned
+    assert refused.value.field == "due_on"
+    made = action(due_on=NOW.date())  # today will do
+    with pytest.raises(ActionError, match="today or later"):
+        made.edit(date(2027, 2, 3), due_on=date(2027, 2, 2))
+    made.edit(date(2027, 3, 1), title="Still due on 1 February")  # a date passed may stay while the title changes
+    assert made.due_on == date(2027, 2, 1) and made.title == "Still due on 1 February"
 
 
 def test_updates_are_kept_dated_in_order():
@@ -124,6 +135,13 @@ def test_before_and_after_only_where_the_trend_shows_both(points, before, after,
     assert ("before" in found) == (status == "shown") and ("after" in found) == (status == "shown")
     if status != "shown":
         assert found["note"]
+
+
+def test_until_the_after_the_before_is_shown_alone_where_its_report_shows_it():
+    waiting = before_and_after([], BEFORE, None, point(BEFORE))
+    assert waiting["status"] == "waiting" and waiting["before"]["mean"] == 3.1 and "after" not in waiting
+    hidden = before_and_after([], BEFORE, None, None)
+    assert "before" not in hidden and "too few answers from this group" in hidden["note"]
 
 
 # -- the commands -----------------------------------------------------------------------------------------
@@ -202,6 +220,17 @@ def test_someone_else_cannot_post_progress_nor_see_a_draft(uow):
     actions.publish(uow, HR, made.id, now=NOW)
     with pytest.raises(Forbidden):
         actions.post_update(uow, stranger, made.id, "Hello")
+
+
+def test_a_due_date_in_the_past_is_a_422_naming_it_and_changes_nothing(uow):
+    with pytest.raises(Unprocessable) as refused:
+        plan(uow, due_on=date(1900, 1, 1))
+    assert refused.value.extensions["errors"][0]["pointer"] == "#/due_on" and uow.actions.rows == {} and state(uow) == (0, 0, 0)
+    made = plan(uow)
+    before = state(uow)
+    with pytest.raises(Unprocessable):
+        actions.edit(uow, HR, made.id, {"due_on": date(2027, 1, 1)}, today=NOW.date())
+    assert made.due_on == date(2027, 7, 1) and state(uow) == before
 
 
 def test_a_published_action_s_group_cannot_change_409(uow):

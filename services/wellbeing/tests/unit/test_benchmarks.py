@@ -36,6 +36,8 @@ def _band(value: float, percentile: int) -> Benchmark:
     ({"measure": "trust.valued", "statistic": "percent_favourable", "value": 101}, "value"),
     ({"measure": "enps", "value": -101}, "value"),                      # eNPS is its score, -100 to 100
     ({"percentile": 0}, "percentile"),
+    ({"value": 3.421}, "value"),                                        # more places than anyone publishes
+    ({"measure": "trust.valued", "statistic": "percent_favourable", "value": 1e-300}, "value"),
 ])
 def test_a_trust_figure_outside_its_measure_s_scale_is_refused_naming_the_field(change, field):
     with pytest.raises(BenchmarkError) as refused:
@@ -123,8 +125,18 @@ def test_no_priority_rests_on_a_hidden_figure_a_driver_not_shown_or_fewer_than_t
                                        _candidate("hse.control", pairs=29)], MEASURES["enps"])
     assert focus == [] and "at least 30 people" in note
     assert registry.priorities([_candidate("hse.role", comparison="above")], MEASURES["enps"]) == (
-        [], "Nothing here is below what it is compared with, so there is nothing to single out.")
+        [], "Nothing here is worse than what it is compared with, so there is nothing to single out.")
     assert registry.priorities([_candidate("hse.role", r=0.05)], MEASURES["enps"])[0] == []
+
+
+def test_a_link_the_unhelpful_way_says_worse_not_lower_and_anxiety_s_sign_turns():
+    enps, anxiety, role = MEASURES["enps"], MEASURES["ons.anxiety"], MEASURES["hse.role"]
+    assert registry.direction(0.11, anxiety, enps) == "unhelpful"  # more anxiety with a higher eNPS (outsider)
+    assert registry.direction(-0.11, anxiety, enps) == "helpful"
+    assert registry.direction(0.11, role, enps) == "helpful" and registry.direction(-0.3, role, enps) == "unhelpful"
+    assert registry.direction(0.05, role, enps) is None and registry.direction(None, role, enps) is None
+    _, note = registry.priorities([_candidate("ons.anxiety", r=0.4)], enps)
+    assert note.startswith("None of the figures that are worse goes clearly with the outcome the helpful way")
 
 
 # -- commands ----------------------------------------------------------------------------------------------------

@@ -7,10 +7,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from staffroom_shared.errors import Forbidden, NotFound, Unprocessable
+from staffroom_shared.errors import Conflict, Forbidden, NotFound, Unprocessable
 from wellbeing.domain.lifecycle import CATCH_UP_DAYS, LifecycleSeries
 from wellbeing.domain.model import RunStatus, StaffMember
-from wellbeing.service import daily_job, lifecycle, respond
+from wellbeing.service import daily_job, lifecycle, respond, runs
 
 from .fakes import FakeWellbeingUnitOfWork
 from .test_commands import ELM, HR, KEY, LINKS, OAK, OAK_HR, nothing_done, staff, state, tokens
@@ -218,3 +218,15 @@ def test_a_choice_cannot_be_part_of_a_score():
             key="x", title="X", instructions="", licence="ours", citation="",
             items=(Item("x.why", "Why?", "leaving_reason"),),
             measures=(Measure(key="x.why", title="Why", items=("x.why",), method="item", minimum=1, maximum=10),)))
+
+
+def test_hr_cannot_close_a_pool_early_only_its_series_does(uow):
+    lifecycle.configure(uow, HR, "onboarding", {"enabled": True}, today=TODAY)
+    first = joiners(uow, 5, date(2027, 1, 4))
+    daily_job.run_daily(uow, LINKS, KEY, today=date(2027, 2, 15))
+    [pool] = uow.lifecycle.pools("onboarding")
+    answer_all(uow, pool, first)
+    before = state(uow)
+    with pytest.raises(Conflict, match="closes only at the end of its window"):
+        runs.close(uow, HR, pool.id, KEY)
+    assert pool.status is RunStatus.OPEN and len(uow.ballots.rows) == 5 and nothing_done(uow, before)

@@ -6,6 +6,7 @@ message's link: it stays sealed, for the email alone. Nothing here knows about t
 """
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -430,17 +431,31 @@ def _answers(count: int | None) -> str:
 _STAFF_TYPES = {"teaching": "teaching staff", "support": "support staff", "leadership": "leaders"}
 
 
+_ISOLATES = re.compile("[\u2066-\u2069]")
+
+
+def _isolated(text: str) -> str:
+    """Typed text set in a message's own words, isolated for direction: U+2068 (first strong isolate) before it and
+    U+2069 (pop directional isolate) after, Unicode's bidirectional algorithm (UAX #9, 2.4), which also ends any
+    override the text opened. So a right-to-left override (U+202E) in an action's title cannot reverse the rest of
+    the sentence (outsider, issue 23), and a title in Arabic or Hebrew reads as it should. Isolate controls of its
+    own are dropped, so that it cannot close ours early."""
+    return f"\u2068{_ISOLATES.sub('', text)}\u2069"
+
+
 def action_published(p: dict, people: People) -> list[Draft]:
     """Everyone the action is for (its academy, or the trust; its staff type, or all), worked out from our own copy
-    of the directory: the event names a group, never a list of people."""
+    of the directory: the event names a group, never a list of people. What HR typed (the title, a question of
+    the trust's own, the owner's name) is isolated for direction."""
     owner = people(_uuid(p["owner_id"]))
     where = "across the trust" if p["academy_id"] is None else "at your academy"
     who = f"for {_STAFF_TYPES.get(p['staff_type'], 'staff')} {where}" if p["staff_type"] else where
-    led = f", led by {_name(owner)}," if owner else ""
+    led = f", led by {_isolated(_name(owner))}," if owner else ""
+    title = _isolated(p["title"])
     return [d for person in people.in_group(_uuid(p["academy_id"]), p["staff_type"]) for d in _to(
-        people, person.staff_id, "survey_actions", f"You said, we did: {p['title']}",
-        f"After the staff survey, this is being done {who}: {p['title']}. It is about "
-        f"\u201c{p['measure_title']}\u201d in the survey{led} and due by {_date(p['due_on'])}. You can "
+        people, person.staff_id, "survey_actions", f"You said, we did: {title}",
+        f"After the staff survey, this is being done {who}: {title}. It is about "
+        f"\u201c{_isolated(p['measure_title'])}\u201d in the survey{led} and due by {_date(p['due_on'])}. You can "
         "follow its progress on the \"You said, we did\" page in Staffroom.", "/surveys/actions")]
 
 

@@ -3,7 +3,7 @@ import copy
 
 from marshmallow import Schema, fields, missing, validate
 
-from staffroom_shared.storable import one_line
+from staffroom_shared.storable import Number, one_line
 
 from ..domain.benchmarks import STATISTICS
 
@@ -15,8 +15,9 @@ class BenchmarkIn(Schema):
     measure = fields.String(required=True, validate=validate.Length(min=1, max=100),
                             metadata={"example": "hse.demands"})
     statistic = fields.String(required=True, validate=validate.OneOf(STATISTICS), metadata=STATISTIC)
-    value = fields.Float(required=True, allow_nan=False, metadata={"description": "within the measure's scale"})
-    percentile = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=99), metadata={
+    value = Number(required=True, allow_nan=False, metadata={
+        "description": "within the measure's scale, to at most two decimal places (as published)"})
+    percentile = fields.Integer(load_default=None, allow_none=True, strict=True, validate=validate.Range(min=1, max=99), metadata={
         "description": "where the figure is a band: 50 the median, 75 the top quartile (e.g. HSE Analysis Tool "
                        "percentiles); null: an average or share of everyone surveyed"})
     source = fields.String(required=True, validate=LINE)

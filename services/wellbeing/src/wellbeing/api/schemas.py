@@ -192,6 +192,9 @@ class DriverOut(Schema):
     title = fields.String()
     n = fields.Integer()
     correlation = fields.Float(allow_none=True, metadata={"description": "Pearson's r with the outcome"})
+    direction = fields.String(allow_none=True, metadata={
+        "description": "helpful: the measure getting better goes with a better outcome; unhelpful: with a worse one "
+                       "(for a measure where lower is better, such as anxiety, r's sign turns); null: |r| under 0.1"})
 
 
 class DriversSchema(Schema):

@@ -42,6 +42,14 @@ class ActionError(ValueError):
         self.field = field
 
 
+def check_due(due_on: date, today: date) -> None:
+    """An action is due today or later: one due in the past was overdue the moment it was planned (outsider,
+    issue 23)."""
+    if due_on < today:
+        raise ActionError("the due date must be today or later: an action due in the past would be overdue as soon "
+                          "as it is planned", "due_on")
+
+
 class Action(Aggregate):
     def __init__(self, *, title: str, description: str, measure: str, measure_title: str, academy_id: uuid.UUID | None,
                  staff_type: str | None, owner_id: uuid.UUID, due_on: date, created_by: str, created_at: datetime,
@@ -62,6 +70,7 @@ class Action(Aggregate):
         self.created_at = created_at
         self.published_at: datetime | None = None
         self.check()
+        check_due(due_on, created_at.date())
 
     def check(self) -> None:
         if self.staff_type is not None and self.staff_type not in STAFF_TYPES:
@@ -76,10 +85,13 @@ class Action(Aggregate):
         """Whom the action is for, without the academy's name (the page adds it): "Teaching staff", "Everyone"."""
         return STAFF_TYPE_NAMES[self.staff_type] if self.staff_type else "Everyone"
 
-    def edit(self, **changes) -> None:
-        """Change what the action says; once published, not whom it is for or what it measures (staff were told)."""
+    def edit(self, today: date, **changes) -> None:
+        """Change what the action says; once published, not whom it is for or what it measures (staff were told).
+        A new due date is today or later; one already passed may stay while other things change."""
         if self.status in (ActionStatus.DONE, ActionStatus.DROPPED):
             raise ActionError(f"a {STATUS_NAMES[self.status].lower()} action cannot be changed")
+        if changes.get("due_on", self.due_on) != self.due_on:
+            check_due(changes["due_on"], today)
         fixed = [name for name in FIXED_ONCE_PUBLISHED if name in changes and changes[name] != getattr(self, name)]
         if self.published and fixed:
             raise ActionError(f"a published action's {', '.join(fixed)} cannot change: staff were told of it; "
@@ -112,13 +124,19 @@ class Action(Aggregate):
         self.updates = [*self.updates, {"on": on.isoformat(), "text": text}]  # a new list: JSON is saved
 
 
-def before_and_after(points: list[dict], before_run: uuid.UUID | None, after_run: uuid.UUID | None) -> dict:
+def before_and_after(points: list[dict], before_run: uuid.UUID | None, after_run: uuid.UUID | None,
+                     before_shown: dict | None = None) -> dict:
     """The action's before and after, from its scope's series in the trend (each point: run_id, mean, favourable,
-    withheld); a pair is shown only where the trend shows both points, else it says plainly why not."""
+    withheld); a pair is shown only where the trend shows both points, else it says plainly why not. Until the
+    after, the before alone as its survey's report shows it (`before_shown`, None where the report hides it)."""
     if before_run is None:
         return {"status": "no_before", "note": "no survey measured this before the action was planned"}
     if after_run is None:
-        return {"status": "waiting", "note": "the next survey that asks about this will show the change"}
+        if before_shown is None:
+            return {"status": "waiting", "note": "the survey before it had too few answers from this group to show "
+                                                 "its figure; the next survey that asks about this may show it"}
+        return {"status": "waiting", "before": before_shown,
+                "note": "the next survey that asks about this will show the change"}
     found = {p["run_id"]: p for p in points}
     before, after = found.get(before_run), found.get(after_run)
     if before is None or after is None:

@@ -18,6 +18,7 @@ TEACHING = {"teaching", "leadership"}
 BANDS = {25: "the bottom quartile", 50: "the median", 75: "the top quartile"}
 MIN_PAIRS = 30  # fewest people with both figures for a driver to rank a priority (docs/wellbeing.md, Priorities)
 FOCUS = 3
+PLACES = 2  # decimal places a trust's figure may have: national figures are published to one or two
 OUTCOMES = {"enps": "how likely people are to recommend the trust as a place to work"}
 
 
@@ -90,6 +91,8 @@ def trust_benchmark(data: dict, actor_id: uuid.UUID | None = None) -> Benchmark:
         low, high = measure.minimum, measure.maximum
     if not (math.isfinite(value) and low <= value <= high):
         raise BenchmarkError("value", f"must be from {low:g} to {high:g} for {measure.title!r}")
+    if round(value, PLACES) != value:  # 1e-300 was stored, and shown as "1e-300" (outsider, issue 23)
+        raise BenchmarkError("value", "give the figure as it was published, to at most two decimal places")
     percentile = data.get("percentile")
     if percentile is not None and not 1 <= percentile <= 99:
         raise BenchmarkError("percentile", "must be from 1 to 99 (the median is 50, the top quartile 75)")
@@ -195,6 +198,19 @@ def strength(r: float) -> str | None:
     return None
 
 
+def helpful(r: float, measure: Measure, outcome: Measure) -> float:
+    """r signed so that above 0 is the helpful way: the measure getting better goes with the outcome getting better
+    (for anxiety, where lower is better, less anxiety with a higher eNPS; outsider, issue 23, read +0.11 as fine)."""
+    return r * (1 if outcome.higher_is_better else -1) * (1 if measure.higher_is_better else -1)
+
+
+def direction(r: float | None, measure: Measure, outcome: Measure) -> str | None:
+    """"helpful" or "unhelpful" for a link of at least a weak size; None for none, or too small to say."""
+    if r is None or strength(r) is None:
+        return None
+    return "helpful" if helpful(r, measure, outcome) > 0 else "unhelpful"
+
+
 @dataclass(frozen=True)
 class Candidate:
     """A measure of one group: its shown comparison (below, above...) and its shown driver (None if not shown)."""
@@ -206,10 +222,9 @@ class Candidate:
 
 
 def priorities(candidates: list[Candidate], outcome: Measure) -> tuple[list[dict], str | None]:
-    """The measures below their comparison figure that go most with the outcome, strongest first, at most three;
+    """The measures worse than their comparison figure that go most with the outcome, strongest first, at most three;
     with a sentence when there is too little to go on. A link counts only where improving the measure goes with a
     better outcome, and only over at least MIN_PAIRS people."""
-    flip = 1 if outcome.higher_is_better else -1
     below, ranked, thin = 0, [], 0
     for c in candidates:
         if c.measure.key == outcome.key or c.comparison != "below":
@@ -220,7 +235,7 @@ def priorities(candidates: list[Candidate], outcome: Measure) -> tuple[list[dict
         if c.pairs < MIN_PAIRS:
             thin += 1
             continue
-        toward = c.r * flip * (1 if c.measure.higher_is_better else -1)
+        toward = helpful(c.r, c.measure, outcome)
         words = strength(c.r)
         if toward > 0 and words:
             ranked.append((toward, c, words))
@@ -230,8 +245,9 @@ def priorities(candidates: list[Candidate], outcome: Measure) -> tuple[list[dict
     if focus:
         return focus, None
     if not below:
-        return [], "Nothing here is below what it is compared with, so there is nothing to single out."
+        return [], "Nothing here is worse than what it is compared with, so there is nothing to single out."
     if thin:
         return [], (f"Too few people answered both to say what matters most: we need at least {MIN_PAIRS} people "
                     f"with both answers before reading anything into a link.")
-    return [], "None of the figures that are lower goes clearly with the outcome, or too few answered to tell."
+    return [], ("None of the figures that are worse goes clearly with the outcome the helpful way, or too few "
+                "answered to tell.")

@@ -118,14 +118,15 @@ def create(uow: WellbeingUnitOfWork, principal: Principal, data: dict, now: date
         return action
 
 
-def edit(uow: WellbeingUnitOfWork, principal: Principal, action_id: uuid.UUID, changes: dict) -> Action:
+def edit(uow: WellbeingUnitOfWork, principal: Principal, action_id: uuid.UUID, changes: dict,
+         today: date | None = None) -> Action:
     with uow:
         action = _managed(uow, principal, action_id)
         whole = {name: getattr(action, name) for name in ("title", "description", "measure", "run_id", "academy_id",
                                                           "staff_type", "owner_id", "due_on")} | changes
         checked = _checked(uow, principal, whole)
         try:
-            action.edit(**changes, measure_title=checked["measure_title"])
+            action.edit(today or date.today(), **changes, measure_title=checked["measure_title"])
         except ActionError as exc:
             raise refused(exc) from exc
         uow.audit("edit", "action", action.id, {k: str(v) for k, v in changes.items()})
@@ -253,8 +254,9 @@ def measured(session, action: Action, closed: list[SurveyRun], trends: dict) -> 
     if action.staff_type and (before is None or prompted is not None) and wider is not None \
             and wider.staff_types != [action.staff_type]:
         return {"status": "not_compared", "note": (
-            "not compared: the survey asked more staff than this action is for, and we can only compare whole "
-            "groups whose comings and goings we count (the trust and each academy)")}
+            "not compared: the survey asked other staff as well as those this action is for, and a change is shown "
+            "only for everyone a survey asked, at the trust or an academy, where we can check that enough people "
+            "answered both times to keep everyone's answers anonymous")}
     after = next((r for r in closed if action.published and _closed_at(r) > action.published_at
                   and _asks(r, action)), None) if before is not None else None
     if before is not None and after is not None and not _alike(before, after):
@@ -268,10 +270,26 @@ def measured(session, action: Action, closed: list[SurveyRun], trends: dict) -> 
         cut, academy = ("trust", None) if action.academy_id is None else ("academy", str(action.academy_id))
         points = next((s["points"] for s in trends[key] if s["measure"] == action.measure and s["cut"] == cut
                        and s["academy_id"] == academy), [])
-    found = before_and_after(points, before and before.id, after and after.id)
+    shown = _shown_figure(session, before, action) if before is not None and after is None else None
+    found = before_and_after(points, before and before.id, after and after.id, shown)
     for side in ("before", "after"):
         if side in found:
             p = found[side]
             found[side] = {"title": p["title"], "closed_on": p["closed_on"], "mean": p["mean"],
                            "favourable": p["favourable"]}
     return found
+
+
+def _shown_figure(session, run: SurveyRun, action: Action) -> dict | None:
+    """The action's measure for its group (the run's whole group, or the action's academy) exactly as the run's report
+    shows it; None where the report hides it. A figure already shown, so it says nothing more about anyone."""
+    scope = None if action.academy_id is None else [action.academy_id]
+    cut, academy = ("trust", None) if action.academy_id is None else ("academy", str(action.academy_id))
+    group = next((g for g in reports.shown_groups(session, run, scope, cut, {}, kinds=("responses", "measure"))
+                  if g["academy_id"] == academy and not g["suppressed"]), None)
+    measure = group and next((m for m in group["measures"] if m["key"] == action.measure and not m["suppressed"]),
+                             None)
+    if not measure:
+        return None
+    return {"run_id": run.id, "title": run.title, "closed_on": _closed_at(run).date(), "mean": measure["mean"],
+            "favourable": measure["favourable"], "withheld": None}

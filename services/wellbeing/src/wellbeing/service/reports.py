@@ -14,7 +14,7 @@ from staffroom_shared.spreadsheet import csv_text as write_csv
 
 from ..adapters.repository import AcademyRepository
 from ..adapters.results import ResultRepository
-from ..domain.benchmarks import compare as _compare, unlike as _unlike
+from ..domain.benchmarks import compare as _compare, direction, unlike as _unlike
 from ..domain.disclosure import comparable
 from ..domain.instruments import SCALES, Questionnaire
 from ..domain.model import STAFF_TYPES, SurveyRun, bands_named, staff_types_named
@@ -240,7 +240,9 @@ def drivers(session, run: SurveyRun, academy_id: uuid.UUID | None) -> dict:
     answered."""
     form = run.questionnaire()
     rows = ResultRepository(session).drivers(run.id, str(academy_id) if academy_id else "")
-    found = [{"measure": measure, "title": form.measures[measure].title, "n": n, "correlation": r}
+    outcome = form.measures[run.outcome]
+    found = [{"measure": measure, "title": form.measures[measure].title, "n": n, "correlation": r,
+              "direction": direction(r, form.measures[measure], outcome)}
              for measure, n, r in rows if measure in form.measures]
     found.sort(key=lambda d: (d["correlation"] is None, -abs(d["correlation"] or 0), d["measure"]))
     return {"run_id": run.id, "outcome": run.outcome, "outcome_title": form.measures[run.outcome].title,

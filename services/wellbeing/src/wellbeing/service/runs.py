@@ -207,6 +207,9 @@ def close(uow: WellbeingUnitOfWork, principal: Principal, run_id: uuid.UUID, key
         run = _managed(uow, principal, run_id)
         if run.status is not RunStatus.OPEN:
             raise Conflict(f"a {run.status.value} run cannot close")
+        if uow.lifecycle.kind_of(run.id) is not None:  # closed early, a pool could publish fewer than a window's people
+            raise Conflict("this is a pool of an onboarding or exit survey: it closes only at the end of its window, "
+                           "once enough people have answered (the daily job closes it); nothing changed")
         close_run(uow, run, key, at)
         uow.audit("close", "survey_run", run.id)
         uow.commit()
