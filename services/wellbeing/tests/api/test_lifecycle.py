@@ -73,9 +73,13 @@ def test_an_exit_pool_invites_leavers_and_shows_its_reasons_once_closed(trust, d
     [series] = [s for s in trust.client.get("/lifecycle", headers=trust.hr()).get_json() if s["kind"] == "exit"]
     [pool] = series["pools"]
     assert pool["status"] == "open" and pool["invited"] == 10 and pool["answered"] == 0
-    links = trust.links(pool["run_id"])
-    for n, person in enumerate(leavers):
-        sent = trust.answer(links[person["staff_id"]], {"enps.recommend": 6, "custom.main_reason": 1 + (n % 3 == 0)})
+    issued = [e["payload"] for e in db.events("wellbeing.invitation_issued")]
+    assert len(issued) == 10 and all(p["sealed_link"] is None and p["answer_in_staffroom"] for p in issued)
+    for n, person in enumerate(leavers):  # each chooses "Answer now" in Staffroom: the link comes to them alone
+        asked = trust.client.post(f"/runs/{pool['run_id']}/link", headers=trust.me(person))
+        assert asked.status_code == 201, asked.get_json()
+        token = asked.get_json()["link"].split("#token=")[1]
+        sent = trust.answer(token, {"enps.recommend": 6, "custom.main_reason": 1 + (n % 3 == 0)})
         assert sent.status_code in (200, 201, 204), sent.get_json()
     assert trust.client.get("/lifecycle/leaving-reasons", headers=trust.hr()).get_json() == []  # nothing while open
 

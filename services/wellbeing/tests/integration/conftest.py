@@ -128,4 +128,4 @@ def directory_and_wellbeing(backend: str, tmp_path):
 
         yield SimpleNamespace(directory=client, survey=wellbeing_app.test_client(), trust_hr=trust_hr,
                               academy=academy, wellbeing=wellbeing, config=wellbeing_config, rows=rows,
-                              deliver=deliver)
+                              deliver=deliver, tokens=tokens)
