@@ -42,6 +42,11 @@ def test_hr_see_both_series_switched_off_until_trust_hr_switch_one_on(trust):
     ("trust_hr", "exit", {"questions": [{"key": "why", "text": "Why\u0000", "scale": "text"}]}, 422),
     ("trust_hr", "exit", {"questions": [{"key": "why", "text": "Why \ud800", "scale": "text"}]}, 422),
     ("trust_hr", "exit", {"colour": "blue"}, 422),
+    # outsider, issue 23: a fraction was accepted and stored rounded down
+    ("trust_hr", "exit", {"delay_days": 1.5}, 422),
+    ("trust_hr", "exit", {"window_days": 100.5}, 422),
+    ("trust_hr", "exit", {"answer_days": "30"}, 422),
+    ("trust_hr", "exit", {"min_group_size": 6.5}, 422),
 ])
 def test_a_refused_change_is_a_problem_and_changes_nothing(trust, db, who, kind, body, status):
     trust.academy("Oak", 3)

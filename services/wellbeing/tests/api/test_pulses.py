@@ -92,6 +92,9 @@ def test_pause_resume_and_end_each_once_and_then_a_conflict(trust, client, watch
     ({"cadence": "weekly"}, "cadence"),
     ({"day_of_month": 29}, "day_of_month"),
     ({"day_of_month": None}, "day_of_month"),
+    ({"day_of_month": 1.5}, "day_of_month"),  # outsider, issue 23: stored as 1
+    ({"day_of_month": "1"}, "day_of_month"),
+    ({"open_days": 7.5}, "open_days"),
     ({"cadence": "termly", "term_opens": ["10-13", "02-02"]}, "term_opens"),
     ({"cadence": "termly", "term_opens": ["02-02", "10-13", "05-11"]}, "term_opens"),
     ({"cadence": "termly", "term_opens": ["10-13", "13-01", "05-11"]}, "term_opens"),
@@ -120,7 +123,7 @@ def test_a_bad_change_is_refused_and_nothing_changes(trust, client, watched):
     trust.academy("Oak", teaching=6)
     series = _series(client, trust.hr())
     before = watched.snapshot()
-    for change in ({"day_of_month": 0}, {"cadence": "termly"}, {"owner_academy_id": None}, {"instruments": ["x"]},
+    for change in ({"day_of_month": 0}, {"day_of_month": 2.5}, {"cadence": "termly"}, {"owner_academy_id": None}, {"instruments": ["x"]},
                    {"title": ""}):
         refused = client.patch(f"/pulses/{series['id']}", json=change, headers=trust.hr())
         assert refused.status_code == 422 and refused.mimetype == PROBLEM, (change, refused.get_json())
