@@ -66,6 +66,23 @@ def test_hr_set_up_a_monthly_pulse_and_see_each_pulse_and_the_trend_across_them(
                                       headers=trust.hr("Oak")).get_json())
 
 
+def test_a_series_trend_shows_its_own_pulses_only(trust, client):
+    """Outsider, issue 23: another series' pulse of the same scope was a point of this series' trend."""
+    trust.academy("Oak", teaching=6)
+    mine, other = _series(client, trust.hr()), _series(client, trust.hr(), title="Other pulse")
+    for opens in (JANUARY, FEBRUARY):
+        _daily(client, opens)
+        for series in (mine, other):
+            [pulse, *_] = client.get(f"/pulses/{series['id']}", headers=trust.hr()).get_json()["pulses"]
+            for token in trust.links(pulse["run_id"]).values():
+                assert trust.answer(token, PULSE_ANSWERS).status_code == 204
+            trust.close(pulse["run_id"])
+    for series, title in ((mine, "Staff pulse"), (other, "Other pulse")):
+        trend = client.get(f"/pulses/{series['id']}/trend", headers=trust.hr()).get_json()["trend"]
+        enps = next(s for s in trend if s["measure"] == "enps" and s["cut"] == "trust")
+        assert [p["title"] for p in enps["points"]] == [f"{title}, January {YEAR}", f"{title}, February {YEAR}"]
+
+
 def test_a_trust_questions_template_is_warned_of_when_long(trust, client):
     trust.academy("Oak", teaching=6)
     series = _series(client, trust.hr(), instruments=["hse_indicator", "enps"])
