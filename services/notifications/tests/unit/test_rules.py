@@ -163,6 +163,8 @@ def test_a_lifecycle_pools_invitation_asks_the_person_to_answer_in_staffroom_and
     assert 'open Surveys in Staffroom and choose "Answer now"' in draft.body and "sends no link by email" in draft.body
     [asked] = RULES["wellbeing.invitation_issued"]({**pool, "reissued": True}, people)
     assert asked.survey_link is None and "If it was not you, tell your HR team." in asked.body
+    [reminder] = [c[1] for c in CASES if c[0] == "wellbeing.survey_closing_soon"]  # a pool's too: no link to point to
+    assert all('choose "Answer now"' in d.body for d in RULES["wellbeing.survey_closing_soon"](reminder, people))
 
 
 def test_a_v1_invitations_clear_link_is_kept_nowhere():

@@ -423,8 +423,9 @@ def survey_closing_soon(p: dict, people: People) -> list[Draft]:
     out: list[Draft] = []
     for staff_id in p["not_responded"]:
         out += _to(people, staff_id, "surveys", f"{p['title']} closes on {_date(p['closes_on'])}",
-                   f"{p['title']} closes on {_date(p['closes_on'])}. If you have not answered yet, the link in your "
-                   "invitation still works; lost it? Ask for a new one in Staffroom.", "/surveys")
+                   f"{p['title']} closes on {_date(p['closes_on'])}. If you have not answered yet, open Surveys in "
+                   "Staffroom and choose \"Answer now\" (or use the link your invitation emailed, if it had one).",
+                   "/surveys")
     return out
 
 
