@@ -225,8 +225,8 @@ def open_run(uow: WellbeingUnitOfWork, run: SurveyRun, links: Links, today: date
 def invite(uow: WellbeingUnitOfWork, run: SurveyRun, person: StaffMember, today: date, links: Links,
            reissued: bool = False) -> str:
     """Invite one person (or issue them a new link, which voids the old one and its saved answers). The event
-    carries their link sealed to notifications, so no store it passes through holds a link that works; a pool's
-    carries none, and its token is known only to whoever asked for it in Staffroom (None at invitation)."""
+    carries their link sealed to notifications, so no store it passes through holds a link that works. A pool's
+    carries none: the token made here is thrown away, and the person gets one from "Answer now" (`new_link`)."""
     token, hashed = new_token()
     sealed_link = None if run.answered_in_staffroom else links.sealed(token, run.id, person.staff_id)
     existing = uow.invitations.get(run.id, person.staff_id)
