@@ -26,3 +26,12 @@ def test_each_academy_is_drawn_with_its_spend_hours_and_both_surveys_and_useful_
         (66.0, 60.0, "66% (+6 points; 22 answered)", "60% (20 answered)"),
         (58.0, 60.0, "58% (\u22122 points; 22 answered)", "60% (20 answered)")]
     assert [r["label"] for r in charts["useful"]] == ["An academy"]
+
+
+def test_each_academy_left_out_is_named_with_why():
+    """Outsider, issue 23: Riverside was left out and nothing said so."""
+    charts = investment_charts({"points": [], "left_out": [
+        {"academy_name": "Riverside Academy", "reason": "hidden"}, {"academy_name": None, "reason": "changed"}]})
+    assert [(r["label"], r["why"].split(",")[0]) for r in charts["left_out"]] == [
+        ("Riverside Academy", "its job satisfaction was hidden in one of the two surveys"),
+        ("An academy", "fewer than the smallest group the survey shows came")]

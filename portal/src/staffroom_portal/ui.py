@@ -84,6 +84,12 @@ def fields(*names: str, blanks_as_none: bool = True, **conversions) -> dict:
     return out
 
 
+def whole(raw: str) -> int | str:
+    """A whole number typed into a form, as the API's strict whole numbers take it; anything else as typed, for the
+    API to refuse in its own words ("1.5" is not a number of days)."""
+    return int(raw) if raw.isdigit() else raw
+
+
 def staff_options(staff: list[dict], leave_out: str | None = None,
                   academies: dict[str, str] | None = None) -> list[tuple[str, str]]:
     """Members of staff as a select's options, "First Last, Post", by surname (for choosing one of them); with

@@ -14,16 +14,17 @@ from playwright.sync_api import Page, expect
 
 from staffroom_portal.testing import accessibility_violations, page_width, sign_in
 from staffroom_shared.config import ServiceConfig
-from staffroom_shared.testing import survey_link
 
 
 def _leavers_answer_and_the_pool_closes(suite: str, suite_data, while_open=None) -> None:
     """Five people of one academy get leaving dates in ten days (in wellbeing's copy of the directory, which the
     bus keeps: tests/integration/test_lifecycle_over_the_bus.py covers that road); the daily job's lifecycle step
-    invites them into the exit pool; each answers with the link from their invitation; the step closes the pool
-    after its window (`while_open(pool_id)` runs before that)."""
+    invites them into the exit pool, whose invitations carry no link; each answers with the link Staffroom gives them
+    when they choose "Answer now" (runs.new_link, what POST /runs/{id}/link does); the step closes the pool after
+    its window (`while_open(pool_id)` runs before that)."""
     from wellbeing import bootstrap
-    from wellbeing.service import lifecycle
+    from staffroom_shared.principal import Principal
+    from wellbeing.service import lifecycle, runs
     from wellbeing.service.respond import seal_key
     from wellbeing.service.runs import Links
 
@@ -49,7 +50,11 @@ def _leavers_answer_and_the_pool_closes(suite: str, suite_data, while_open=None)
         mine = {uuid.UUID(p) for p in people}
         for n, payload in enumerate(p for p in invitations if uuid.UUID(p["staff_id"]) in mine
                                     and uuid.UUID(p["run_id"]) in pools):
-            token = survey_link(config, payload).split("#token=")[1]
+            assert payload["sealed_link"] is None and payload["answer_in_staffroom"]
+            asking = Principal(staff_id=uuid.UUID(payload["staff_id"]), roles=frozenset({"staff"}), academy_id=None,
+                               subject=payload["staff_id"])
+            token = runs.new_link(context.uow(actor="portal"), asking, uuid.UUID(payload["run_id"]), links,
+                                  today).split("#token=")[1]
             request = urllib.request.Request(
                 f"{suite}/api/wellbeing/survey/submission", method="POST",
                 data=json.dumps({"answers": {"enps.recommend": 6, "custom.main_reason": 1 if n < 3 else 6}}).encode(),
@@ -110,6 +115,8 @@ def test_trust_hr_switch_on_the_exit_survey_and_read_why_people_leave(page: Page
                                            r"to them between \d{1,2} \w+ \d{4} and \d{1,2} \w+ \d{4}"))
     expect(why.get_by_role("row").filter(has_text="Workload")).to_contain_text("3")
     expect(why.get_by_role("row").filter(has_text="Leadership and management")).to_contain_text("2")
+    expect(why.locator("thead th")).to_have_text(["Reason", "Chart", "People"])  # not 'Measure / Bar / Figure'
+    expect(why).to_contain_text(re.compile(r"The directory records \d+ (person|people) leaving in that time\."))
     assert not re.search(r"\d{4}-\d{2}-\d{2}", page.inner_text("main")), "no ISO dates on screen"
     assert accessibility_violations(page) == []
     shot("hr-read-why-people-leave")

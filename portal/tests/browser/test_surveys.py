@@ -263,6 +263,11 @@ def test_answering_a_survey_and_reading_results_fit_a_phone_screen(browser, suit
         # outsider found it 641 px wide, to be scrolled sideways)
         tables = page.locator("main table").evaluate_all("ts => ts.map(t => [t.caption?.textContent, t.scrollWidth])")
         assert tables and not [t for t in tables if t[1] > 375], [t for t in tables if t[1] > 375]
+        # the trend is a list per measure, each survey's figure on a line as wide as the page, so no title or
+        # measure is broken mid-word in a narrow column (outsider, issue 23: 'Sum/mer', 'satisfactio/n')
+        widths = page.locator("table.trend-table tbody").locator("th, td").evaluate_all(
+            "cs => cs.map(c => c.getBoundingClientRect().width)")
+        assert widths and min(widths) > 300, widths
         surveys = page.locator("table.trend-table thead th.num").all_inner_texts()
         assert surveys and all(re.fullmatch(r".+\s+closed \d{1,2} [A-Z][a-z]+ \d{4}", text) for text in surveys), surveys
         # eNPS is a score from -100 to +100 in the trend too, not the share who would recommend

@@ -18,7 +18,8 @@ def _page():
         return render_template("error.html", status=403, message="Onboarding and exit surveys are for HR."), 403
     calls = api()
     return render_template("surveys/lifecycle.html", series=calls.get("/api/wellbeing/lifecycle"),
-                           leaving=why_people_leave(calls), words=WORDS, may_change=user().has_role("trust_hr"))
+                           leaving=why_people_leave(calls), words=WORDS, may_change=user().has_role("trust_hr"),
+                           trust_wide=user().has_role("trust_hr"))
 
 
 def _changing(kind: str, form: Form | None = None, status: int = 200):
@@ -31,10 +32,10 @@ def _changing(kind: str, form: Form | None = None, status: int = 200):
                            form=form or Form()), status
 
 
-def why_people_leave(calls, leavers: bool = False) -> dict | None:
+def why_people_leave(calls) -> dict | None:
     """The latest closed exit pool's reasons for leaving across the trust, as chart rows, most given first (None:
-    no exit pool has closed, or its trust figures are hidden); with `leavers`, how many left in its window as the
-    directory records them (at the academies the caller may see)."""
+    no exit pool has closed, or its trust figures are hidden), and how many left in its window as the directory
+    records them (at the academies the caller may see)."""
     pool = next(iter(calls.get("/api/wellbeing/lifecycle/leaving-reasons")), None)
     trust = pool and next((g for g in pool["groups"] if g["cut"] == "trust"), None)
     if trust is None:
@@ -42,9 +43,8 @@ def why_people_leave(calls, leavers: bool = False) -> dict | None:
     out = {**pool, "answered": trust["answered"], "rows": [
         {"label": r["reason"], "value": r["count"], "text": str(r["count"]), "marks": []}
         for r in sorted(trust["reasons"], key=lambda r: -r["count"])]}
-    if leavers:
-        out["leavers"] = sum(1 for p in calls.all_pages("/api/directory/staff", current=False)
-                             if p["leaving_date"] and pool["opens_on"] <= p["leaving_date"] <= pool["closes_on"])
+    out["leavers"] = sum(1 for p in calls.all_pages("/api/directory/staff", current=False)
+                         if p["leaving_date"] and pool["opens_on"] <= p["leaving_date"] <= pool["closes_on"])
     return out
 
 

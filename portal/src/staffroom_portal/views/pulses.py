@@ -10,7 +10,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from ..backend import ApiError
 from ..current import api, is_hr, signed_in, user
-from ..ui import Form, day, fields, refused, submit
+from ..ui import Form, day, fields, refused, submit, whole
 from . import survey_results as results_page
 from .surveys import STAFF_TYPES, _may_manage, asked_and_scope, instrument_options
 
@@ -60,7 +60,8 @@ def new():
 
 
 def _body() -> dict:
-    body = fields("title", "cadence", "day_of_month", "open_days", "starts_on", "min_group_size", blanks_as_none=False)
+    body = fields("title", "cadence", "day_of_month", "open_days", "starts_on", "min_group_size", blanks_as_none=False,
+                  day_of_month=whole, open_days=whole, min_group_size=whole)
     for name in ("instruments", "staff_types"):
         body[name] = request.form.getlist(name)
     if body.get("cadence") == "termly":

@@ -15,7 +15,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 
 from ..current import api, is_hr, signed_in, user
 from ..backend import ApiError
-from ..ui import Form, day, fields, submit
+from ..ui import Form, day, fields, submit, whole
 from . import survey_insights as insights, survey_results as results_page
 
 blp = Blueprint("surveys", __name__)
@@ -137,7 +137,7 @@ def _slug(text: str, taken: set[str]) -> str:
 
 def _run_body(survey: dict | None = None) -> dict:
     """The builder's fields as the API's run (`survey`: the draft being changed, whose owner stays as it is)."""
-    body = fields("title", "opens_on", "closes_on", "min_group_size", blanks_as_none=False)
+    body = fields("title", "opens_on", "closes_on", "min_group_size", blanks_as_none=False, min_group_size=whole)
     body["instruments"] = request.form.getlist("instruments")
     body["staff_types"] = request.form.getlist("staff_types")
     taken: set[str] = set()

@@ -21,7 +21,7 @@ blp = Blueprint("targets", __name__, url_prefix="/targets")
 @signed_in
 def index():
     calls = api()
-    leaving = why_people_leave(calls, leavers=True) if is_hr() else None
+    leaving = why_people_leave(calls) if is_hr() else None
     return render_template("targets/index.html", targets=calls.get("/api/targets/targets"), show_leaving=is_hr(),
                            leaving=leaving, trust_wide=user().has_role("trust_hr"))
 
@@ -89,8 +89,16 @@ def investment_charts(investment: dict) -> dict:
     kinds = [{"label": STAFF_TYPE_NAMES.get(t["staff_type"], "Other staff"), "value": t["spend_per_head"],
               "text": f"{per_head(t)} ({t['staff']} staff)"}
              for t in investment.get("staff_types", [])]
+    left_out = [{"label": p["academy_name"] or "An academy", "why": LEFT_OUT.get(p["reason"], LEFT_OUT["changed"])}
+                for p in investment.get("left_out", [])]
     return {"spend": spend, "top": max([p["value"] for p in spend + kinds] + [1]), "staff_types": kinds,
-            "satisfaction": change("satisfaction"), "useful": change("useful")}
+            "satisfaction": change("satisfaction"), "useful": change("useful"), "left_out": left_out}
+
+
+LEFT_OUT = {"hidden": "its job satisfaction was hidden in one of the two surveys, as too few answered there",
+            "changed": "fewer than the smallest group the survey shows came, went or skipped the question between "
+                       "the two surveys, so the change would be those few people's answers",
+            "no_staff": "the directory has nobody in post there when the later survey closed"}
 
 
 def number(value) -> str:

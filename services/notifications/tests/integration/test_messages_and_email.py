@@ -166,7 +166,9 @@ def test_a_batch_records_each_email_as_sent_or_to_retry(world, smtp, settings):
         world.deliver(invitation(world, person))
     smtp.refuse, smtp.refuse_only = "451 4.3.0 try again later", {"lily@oak.example"}
     now = datetime.now(timezone.utc)
-    assert send_due(world.context.engine, settings, URL, KEY, now=now) == {"sent": 2, "retried": 1, "dead": 0}
+    # sent with no survey link key: the two sent went without their links, and say so (the retried one not yet)
+    assert send_due(world.context.engine, settings, URL, KEY, now=now) == {"sent": 2, "retried": 1, "dead": 0,
+                                                                          "without_link": 2}
     by_address = {d.address: d for d in world.deliveries()}
     for address in ("tom@oak.example", "sam@oak.example"):
         assert (by_address[address].status, by_address[address].attempts) == ("sent", 1)
@@ -177,7 +179,8 @@ def test_a_batch_records_each_email_as_sent_or_to_retry(world, smtp, settings):
 
     smtp.refuse = None
     later = lily.next_attempt_at + timedelta(seconds=1)
-    assert send_due(world.context.engine, settings, URL, KEY, now=later) == {"sent": 1, "retried": 0, "dead": 0}
+    assert send_due(world.context.engine, settings, URL, KEY, now=later) == {"sent": 1, "retried": 0, "dead": 0,
+                                                                            "without_link": 1}
     by_address = {d.address: d for d in world.deliveries()}
     assert {a: (d.status, d.attempts) for a, d in by_address.items()} == {
         "tom@oak.example": ("sent", 1), "sam@oak.example": ("sent", 1), "lily@oak.example": ("sent", 2)}

@@ -173,12 +173,14 @@ def test_a_link_that_cannot_be_opened_still_sends_the_email_saying_how_to_get_a_
     person = world.join(first_name="Tom", email="tom@oak.example")
     old_key = X25519PrivateKey.generate()  # sealed before SURVEY_LINK_PRIVATE_KEY was rotated
     token, _ = invited(world, person, sealed_to=old_key.public_key())
-    assert send(world, settings) == {"sent": 1, "retried": 0, "dead": 0}
+    # counted and logged at ERROR, so an operator sees it (outsider, issue 23: only WARNING lines said so)
+    assert send(world, settings) == {"sent": 1, "retried": 0, "dead": 0, "without_link": 1}
     text, html = texts(smtp.received[0])
     assert token not in text + html
     assert NO_PERSONAL_LINK in text and "You are invited to answer Autumn pulse" in text
     assert world.deliveries()[0].sealed_link is None
     assert any("cannot be opened" in r.getMessage() for r in logs.records)
+    assert any(r.levelname == "ERROR" and "PUBLIC_URL" in r.getMessage() for r in logs.records)
 
 
 def test_a_link_sealed_for_someone_else_is_not_sent_to_them(world, smtp, settings):
@@ -206,6 +208,18 @@ def test_only_our_own_survey_links_are_put_in_an_email(world, smtp, settings):
     for mail in smtp.received:
         text, html = texts(mail)
         assert "evil.example" not in text + html and "<b>" not in html and NO_PERSONAL_LINK in text
+
+
+def test_invitations_linked_under_another_public_url_are_sent_without_and_reported_as_an_error(world, smtp, settings,
+                                                                                                logs):
+    """Outsider, issue 23: wellbeing's daily job ran without PUBLIC_URL, so every link began http://127.0.0.1:8000;
+    all went without, and only WARNING lines said so."""
+    people = [world.join(first_name=f"T{i}", email=f"t{i}@oak.example") for i in range(3)]
+    for person in people:
+        world.deliver(world.invitation(person, link="http://127.0.0.1:8000/surveys/respond#token=" + "a" * 43))
+    assert send(world, settings) == {"sent": 3, "retried": 0, "dead": 0, "without_link": 3}
+    [error] = [r for r in logs.records if r.levelname == "ERROR"]
+    assert error.getMessage().startswith("3 survey invitation(s) sent without the person's link")
 
 
 def test_a_closing_soon_reminder_points_to_the_surveys_page_and_holds_no_link(world, smtp, settings):

@@ -153,6 +153,20 @@ def test_a_new_link_asked_for_in_staffroom_is_not_a_second_invitation():
     assert draft.survey_link == SurveyLink(uuid.UUID(payload["run_id"]), "c2VhbGVk")
 
 
+def test_a_lifecycle_pools_invitation_asks_the_person_to_answer_in_staffroom_and_carries_no_link():
+    """Outsider, issue 23: whoever held a pool's emailed links could answer for all but one invitee. Its invitations
+    carry none; the message says where to answer, and the email says nothing of a missing link."""
+    [payload] = [c[1] for c in CASES if c[0] == "wellbeing.invitation_issued"]
+    pool = {**payload, "sealed_link": None, "answer_in_staffroom": True}
+    [draft] = RULES["wellbeing.invitation_issued"](pool, people)
+    assert draft.subject == "Your invitation: Autumn pulse" and draft.link == "/surveys" and draft.survey_link is None
+    assert 'open Surveys in Staffroom and choose "Answer now"' in draft.body and "sends no link by email" in draft.body
+    [asked] = RULES["wellbeing.invitation_issued"]({**pool, "reissued": True}, people)
+    assert asked.survey_link is None and "If it was not you, tell your HR team." in asked.body
+    [reminder] = [c[1] for c in CASES if c[0] == "wellbeing.survey_closing_soon"]  # a pool's too: no link to point to
+    assert all('choose "Answer now"' in d.body for d in RULES["wellbeing.survey_closing_soon"](reminder, people))
+
+
 def test_a_v1_invitations_clear_link_is_kept_nowhere():
     [payload] = [c[1] for c in CASES if c[0] == "wellbeing.invitation_issued"]
     clear = {**{k: v for k, v in payload.items() if k != "sealed_link"},

@@ -95,6 +95,7 @@ def test_an_academy_hidden_in_either_survey_is_not_compared_and_two_left_are_too
     trust = investment(world)[None]
     assert trust["too_little_data"] and trust["groups_compared"] == 2
     assert [p["academy_id"] for p in trust["points"]] == [oak, ash]  # Elm says it was not compared, and why
+    assert trust["left_out"] == [{"academy_id": ELM, "reason": "hidden"}]  # named (outsider, issue 23)
 
 
 def test_no_academy_is_compared_where_the_number_answering_changed_by_fewer_than_the_minimum_group(world):
@@ -104,6 +105,7 @@ def test_no_academy_is_compared_where_the_number_answering_changed_by_fewer_than
     world.satisfaction(PREVIOUS, [(None, 60.0), (oak, 60.0), (ash, 60.0), (ELM, 60.0)], answered=20)
     world.satisfaction(LATEST, [(None, 65.0), (oak, 66.0), (ash, 64.0), (ELM, 65.0)], answered=19)
     assert investment(world)[None]["groups_compared"] == 0
+    assert {a["reason"] for a in investment(world)[None]["left_out"]} == {"changed"}
     assert set(world.figures(KEY, TODAY).values()) == {(0, 0)}
 
 

@@ -73,11 +73,21 @@ class Trust:
         return opened.get_json(), self.links(run["id"])
 
     def links(self, run_id) -> dict[uuid.UUID, str]:
+        """Each invitee's token: opened from their invitation as notifications would, or, for a lifecycle pool's
+        (which carries none), asked for in Staffroom as they would ("Answer now"; their old one stops working)."""
         found = {}
         for event in self.db.events("wellbeing.invitation_issued"):
-            if event["payload"]["run_id"] == str(run_id):
-                link = survey_link(self.db.context.config, event["payload"])
-                found[uuid.UUID(event["payload"]["staff_id"])] = link.split("#token=")[1]
+            payload = event["payload"]
+            if payload["run_id"] != str(run_id) or (payload.get("answer_in_staffroom") and payload["reissued"]):
+                continue
+            staff_id = uuid.UUID(payload["staff_id"])
+            if payload.get("answer_in_staffroom"):
+                asked = self.client.post(f"/runs/{run_id}/link",
+                                         headers=self.tokens.headers(staff_id, academy_id=payload["academy_id"]))
+                link = asked.get_json()["link"]
+            else:
+                link = survey_link(self.db.context.config, payload)
+            found[staff_id] = link.split("#token=")[1]
         return found
 
     def answer(self, token: str, answers: dict, *, final: bool = True, browser: str | None = None):

@@ -38,6 +38,7 @@ def _refused(response, status, db, before):
     ({"title": "S", "opens_on": "2026-12-01", "closes_on": "2026-12-10", "academy_ids": [str(uuid.UUID(int=0))]},
      "academy_ids"),
     ({"title": "S", "opens_on": "2026-12-10", "closes_on": "2026-12-10"}, "closes_on"),
+    ({"title": "S", "opens_on": "2026-12-01", "closes_on": "2026-12-10", "min_group_size": 5.5}, "min_group_size"),
 ])
 def test_a_bad_run_is_refused_field_by_field(trust, client, db, body, pointer):
     before = db.snapshot()

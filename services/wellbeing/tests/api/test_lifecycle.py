@@ -42,6 +42,11 @@ def test_hr_see_both_series_switched_off_until_trust_hr_switch_one_on(trust):
     ("trust_hr", "exit", {"questions": [{"key": "why", "text": "Why\u0000", "scale": "text"}]}, 422),
     ("trust_hr", "exit", {"questions": [{"key": "why", "text": "Why \ud800", "scale": "text"}]}, 422),
     ("trust_hr", "exit", {"colour": "blue"}, 422),
+    # outsider, issue 23: a fraction was accepted and stored rounded down
+    ("trust_hr", "exit", {"delay_days": 1.5}, 422),
+    ("trust_hr", "exit", {"window_days": 100.5}, 422),
+    ("trust_hr", "exit", {"answer_days": "30"}, 422),
+    ("trust_hr", "exit", {"min_group_size": 6.5}, 422),
 ])
 def test_a_refused_change_is_a_problem_and_changes_nothing(trust, db, who, kind, body, status):
     trust.academy("Oak", 3)
@@ -73,9 +78,13 @@ def test_an_exit_pool_invites_leavers_and_shows_its_reasons_once_closed(trust, d
     [series] = [s for s in trust.client.get("/lifecycle", headers=trust.hr()).get_json() if s["kind"] == "exit"]
     [pool] = series["pools"]
     assert pool["status"] == "open" and pool["invited"] == 10 and pool["answered"] == 0
-    links = trust.links(pool["run_id"])
-    for n, person in enumerate(leavers):
-        sent = trust.answer(links[person["staff_id"]], {"enps.recommend": 6, "custom.main_reason": 1 + (n % 3 == 0)})
+    issued = [e["payload"] for e in db.events("wellbeing.invitation_issued")]
+    assert len(issued) == 10 and all(p["sealed_link"] is None and p["answer_in_staffroom"] for p in issued)
+    for n, person in enumerate(leavers):  # each chooses "Answer now" in Staffroom: the link comes to them alone
+        asked = trust.client.post(f"/runs/{pool['run_id']}/link", headers=trust.me(person))
+        assert asked.status_code == 201, asked.get_json()
+        token = asked.get_json()["link"].split("#token=")[1]
+        sent = trust.answer(token, {"enps.recommend": 6, "custom.main_reason": 1 + (n % 3 == 0)})
         assert sent.status_code in (200, 201, 204), sent.get_json()
     assert trust.client.get("/lifecycle/leaving-reasons", headers=trust.hr()).get_json() == []  # nothing while open
     early = trust.client.post(f"/runs/{pool['run_id']}/close", headers=trust.hr())  # only the daily job closes a pool

@@ -66,6 +66,23 @@ def test_hr_set_up_a_monthly_pulse_and_see_each_pulse_and_the_trend_across_them(
                                       headers=trust.hr("Oak")).get_json())
 
 
+def test_a_series_trend_shows_its_own_pulses_only(trust, client):
+    """Outsider, issue 23: another series' pulse of the same scope was a point of this series' trend."""
+    trust.academy("Oak", teaching=6)
+    mine, other = _series(client, trust.hr()), _series(client, trust.hr(), title="Other pulse")
+    for opens in (JANUARY, FEBRUARY):
+        _daily(client, opens)
+        for series in (mine, other):
+            [pulse, *_] = client.get(f"/pulses/{series['id']}", headers=trust.hr()).get_json()["pulses"]
+            for token in trust.links(pulse["run_id"]).values():
+                assert trust.answer(token, PULSE_ANSWERS).status_code == 204
+            trust.close(pulse["run_id"])
+    for series, title in ((mine, "Staff pulse"), (other, "Other pulse")):
+        trend = client.get(f"/pulses/{series['id']}/trend", headers=trust.hr()).get_json()["trend"]
+        enps = next(s for s in trend if s["measure"] == "enps" and s["cut"] == "trust")
+        assert [p["title"] for p in enps["points"]] == [f"{title}, January {YEAR}", f"{title}, February {YEAR}"]
+
+
 def test_a_trust_questions_template_is_warned_of_when_long(trust, client):
     trust.academy("Oak", teaching=6)
     series = _series(client, trust.hr(), instruments=["hse_indicator", "enps"])
@@ -92,6 +109,9 @@ def test_pause_resume_and_end_each_once_and_then_a_conflict(trust, client, watch
     ({"cadence": "weekly"}, "cadence"),
     ({"day_of_month": 29}, "day_of_month"),
     ({"day_of_month": None}, "day_of_month"),
+    ({"day_of_month": 1.5}, "day_of_month"),  # outsider, issue 23: stored as 1
+    ({"day_of_month": "1"}, "day_of_month"),
+    ({"open_days": 7.5}, "open_days"),
     ({"cadence": "termly", "term_opens": ["10-13", "02-02"]}, "term_opens"),
     ({"cadence": "termly", "term_opens": ["02-02", "10-13", "05-11"]}, "term_opens"),
     ({"cadence": "termly", "term_opens": ["10-13", "13-01", "05-11"]}, "term_opens"),
@@ -120,7 +140,7 @@ def test_a_bad_change_is_refused_and_nothing_changes(trust, client, watched):
     trust.academy("Oak", teaching=6)
     series = _series(client, trust.hr())
     before = watched.snapshot()
-    for change in ({"day_of_month": 0}, {"cadence": "termly"}, {"owner_academy_id": None}, {"instruments": ["x"]},
+    for change in ({"day_of_month": 0}, {"day_of_month": 2.5}, {"cadence": "termly"}, {"owner_academy_id": None}, {"instruments": ["x"]},
                    {"title": ""}):
         refused = client.patch(f"/pulses/{series['id']}", json=change, headers=trust.hr())
         assert refused.status_code == 422 and refused.mimetype == PROBLEM, (change, refused.get_json())

@@ -47,6 +47,13 @@ class World(ConsumerWorld):
         run = self.survey(date(2027, 1, 4), date(2027, 1, 22))
         return joined, run, self.tokens(run.id)
 
+    def asked(self, run_id, people: list[dict], today: date) -> dict:
+        """Each person's token as Staffroom gives it to their own signed-in browser ("Answer now"): a lifecycle
+        pool's invitations carry none."""
+        return {p["staff_id"]: runs.new_link(self.context.uow(), Principal(
+            staff_id=p["staff_id"], roles=frozenset({"staff"}), academy_id=None, subject=str(p["staff_id"])),
+            run_id, self.links, today=today).split("#token=")[1] for p in people}
+
     def tokens(self, run_id) -> dict:
         return {uuid.UUID(e["payload"]["staff_id"]): survey_link(self.context.config, e["payload"]).split("#token=")[1]
                 for e in self.outbox("wellbeing.invitation_issued") if e["payload"]["run_id"] == str(run_id)}
@@ -121,4 +128,4 @@ def directory_and_wellbeing(backend: str, tmp_path):
 
         yield SimpleNamespace(directory=client, survey=wellbeing_app.test_client(), trust_hr=trust_hr,
                               academy=academy, wellbeing=wellbeing, config=wellbeing_config, rows=rows,
-                              deliver=deliver)
+                              deliver=deliver, tokens=tokens)

@@ -11,9 +11,13 @@ to be had by subtraction.
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy.orm import Session
+
+from staffroom_shared.errors import NotFound
 
 from wellbeing.adapters.lifecycle import LifecycleRepository
 from wellbeing.adapters.orm import ballots, comments, results
@@ -53,7 +57,7 @@ def test_answers_given_one_by_one_as_people_become_due_are_never_readable_or_wor
         run_daily(world.context.uow(), world.links, KEY, today=day)
         [(pool_id, status, _, invited)] = _pools(world, "onboarding")
         assert status is RunStatus.OPEN and invited == i + 1
-        token = world.tokens(pool_id)[person["staff_id"]]
+        token = world.asked(pool_id, [person], day)[person["staff_id"]]
         marker = f"wombat-{i}"
         respond.submit(world.context.uow(), token, {"enps.recommend": i, "trust.improve": marker}, KEY, today=day)
         readable = _readable(world)
@@ -71,13 +75,36 @@ def test_answers_given_one_by_one_as_people_become_due_are_never_readable_or_wor
     assert {c.academy_id for c in world.rows(comments)} <= {None, world.academy_id}
 
 
+def test_whoever_holds_every_event_and_table_cannot_answer_for_anyone_in_a_pool(world):
+    """Outsider, issue 23: with the others' emailed links an adversary answered for four of five joiners and read the
+    fifth's answers and comment off the pool's results. A pool's invitations carry no link, and the one a person
+    gets by choosing "Answer now" goes to their browser only."""
+    _switch_on(world, "onboarding")
+    joiners = [world.join(start_date=SWITCHED_ON) for _ in range(5)]
+    due = SWITCHED_ON + timedelta(days=42)
+    run_daily(world.context.uow(), world.links, KEY, today=due)
+    [(pool_id, _, _, _)] = _pools(world, "onboarding")
+    real = joiners[0]
+    token = world.asked(pool_id, [real], due)[real["staff_id"]]
+    respond.submit(world.context.uow(), token, {"enps.recommend": 3, "trust.improve": "mine"}, KEY, today=due)
+
+    issued = [e["payload"] for e in world.outbox("wellbeing.invitation_issued")]
+    assert len(issued) == 6 and all(p["sealed_link"] is None and p["answer_in_staffroom"] for p in issued)
+    held = json.dumps({"tables": world.snapshot(), "outbox": world.outbox()}, default=str)
+    assert token not in held
+    tried = set(re.findall(r"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])", held))
+    for guess in tried:  # every stored string shaped like a token
+        with pytest.raises(NotFound):
+            respond.submit(world.context.uow(), guess, {"enps.recommend": 10}, KEY, today=due)
+
+
 def test_a_pool_short_of_the_minimum_group_publishes_nothing_at_its_window_end_and_rolls_on(world):
     _switch_on(world, "onboarding")
     joiners = [world.join(start_date=SWITCHED_ON) for _ in range(4)]
     due = SWITCHED_ON + timedelta(days=42)
     run_daily(world.context.uow(), world.links, KEY, today=due)
     [(pool_id, _, window_end, _)] = _pools(world, "onboarding")
-    tokens = world.tokens(pool_id)
+    tokens = world.asked(pool_id, joiners, due)
     for n, person in enumerate(joiners):
         respond.submit(world.context.uow(), tokens[person["staff_id"]], {"enps.recommend": n}, KEY, today=due)
     before = len(world.outbox())
@@ -98,7 +125,7 @@ def test_what_an_exit_pool_publishes_leaves_no_group_under_the_minimum_by_subtra
     run_daily(world.context.uow(), world.links, KEY, today=leaving - timedelta(days=28))
     [(pool_id, _, window_end, invited)] = _pools(world, "exit")
     assert invited == 6
-    tokens = world.tokens(pool_id)
+    tokens = world.asked(pool_id, [*oak, lone], leaving - timedelta(days=28))
     for person in [*oak, lone]:  # the lone leaver's reason is pay; everyone else's workload
         reason = 2 if person is lone else 1
         respond.submit(world.context.uow(), tokens[person["staff_id"]],
@@ -121,7 +148,7 @@ def test_pools_trend_only_with_pools_of_their_own_kind_and_never_by_fewer_than_t
         due = group[0]["start_date"] + timedelta(days=42)
         run_daily(world.context.uow(), world.links, KEY, today=due)
         pool_id, _, window_end, _ = _pools(world, "onboarding")[-1]
-        tokens = world.tokens(pool_id)
+        tokens = world.asked(pool_id, group, due)
         for person in group:
             respond.submit(world.context.uow(), tokens[person["staff_id"]], {"enps.recommend": 9}, KEY, today=due)
         run_daily(world.context.uow(), world.links, KEY, today=window_end + timedelta(days=1))

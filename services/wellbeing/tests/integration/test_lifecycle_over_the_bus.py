@@ -8,12 +8,12 @@ On RabbitMQ + PostgreSQL, and on the embedded default.
 """
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
 
-from staffroom_shared.testing import survey_link
 from wellbeing.adapters.orm import staff
 from wellbeing.service.daily_job import run_daily
 from wellbeing.service.respond import seal_key
@@ -60,7 +60,10 @@ def test_joiners_and_leavers_are_invited_into_pools_that_close_with_their_result
         assert (onboarding["invited"], leaving["invited"]) == (5, 5)
         invited = {}
         for payload in events("wellbeing.invitation_issued"):
-            invited.setdefault(payload["run_id"], {})[payload["staff_id"]] = survey_link(both.config, payload)
+            assert payload["sealed_link"] is None and payload["answer_in_staffroom"]  # answered from Staffroom
+            invited.setdefault(payload["run_id"], {})[payload["staff_id"]] = both.survey.post(
+                f"/runs/{payload['run_id']}/link", headers=both.tokens.headers(uuid.UUID(payload["staff_id"]))
+            ).json["link"]
         assert {p["id"] for p in people[:5]} == set(invited[onboarding["run_id"]])
         assert {p["id"] for p in people[5:]} == set(invited[leaving["run_id"]])
 

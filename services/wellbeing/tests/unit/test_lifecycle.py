@@ -8,12 +8,13 @@ from datetime import date, timedelta
 import pytest
 
 from staffroom_shared.errors import Conflict, Forbidden, NotFound, Unprocessable
+from staffroom_shared.principal import Principal
 from wellbeing.domain.lifecycle import CATCH_UP_DAYS, LifecycleSeries
 from wellbeing.domain.model import RunStatus, StaffMember
 from wellbeing.service import daily_job, lifecycle, respond, runs
 
 from .fakes import FakeWellbeingUnitOfWork
-from .test_commands import ELM, HR, KEY, LINKS, OAK, OAK_HR, nothing_done, staff, state, tokens
+from .test_commands import ELM, HR, KEY, LINKS, OAK, OAK_HR, nothing_done, staff, state
 
 TODAY = date(2027, 1, 4)
 
@@ -108,19 +109,33 @@ def joiners(uow, n, start):
     return staff(uow, n, start_date=start)
 
 
+def invited(uow, pool) -> set:
+    """Who the pool invited, from its invitation_issued events, none of which carries a link."""
+    payloads = [p for p in uow.payloads("wellbeing.invitation_issued") if p["run_id"] == str(pool.id)]
+    assert all(p["sealed_link"] is None and p["answer_in_staffroom"] for p in payloads)
+    return {uuid.UUID(p["staff_id"]) for p in payloads}
+
+
+def tokens(uow, pool, people) -> dict:
+    """Each person's token as Staffroom gives it to their signed-in browser ("Answer now")."""
+    return {p.staff_id: runs.new_link(uow, Principal(staff_id=p.staff_id, roles=frozenset({"staff"}),
+                                                     academy_id=p.academy_id, subject=str(p.staff_id)),
+                                      pool.id, LINKS, today=pool.opens_on).split("#token=")[1] for p in people}
+
+
 def test_the_daily_job_invites_each_joiner_once_into_the_current_pool(uow):
     lifecycle.configure(uow, HR, "onboarding", {"enabled": True}, today=TODAY)
     first = joiners(uow, 3, date(2027, 1, 4))
     daily_job.run_daily(uow, LINKS, KEY, today=date(2027, 2, 15))
     [pool] = uow.lifecycle.pools("onboarding")
     assert pool.status is RunStatus.OPEN and pool.invited == 3 and pool.academy_ids == [] and pool.owner_academy_id is None
-    assert set(tokens(uow, pool.id)) == {p.staff_id for p in first}
+    assert invited(uow, pool) == {p.staff_id for p in first}
     daily_job.run_daily(uow, LINKS, KEY, today=date(2027, 2, 16))
     assert pool.invited == 3 and len(uow.payloads("wellbeing.invitation_issued")) == 3  # nobody twice
     later = joiners(uow, 2, date(2027, 1, 11))
     daily_job.run_daily(uow, LINKS, KEY, today=date(2027, 2, 22))
     assert uow.lifecycle.pools("onboarding") == [pool] and pool.invited == 5
-    assert set(tokens(uow, pool.id)) == {p.staff_id for p in first + later}
+    assert invited(uow, pool) == {p.staff_id for p in first + later}
 
 
 def test_someone_invited_near_the_end_of_a_window_goes_into_the_next_pool(uow):
@@ -131,12 +146,12 @@ def test_someone_invited_near_the_end_of_a_window_goes_into_the_next_pool(uow):
     late = joiners(uow, 1, first.closes_on - timedelta(days=13 + 42))  # due with 13 days left: fewer than 14
     daily_job.run_daily(uow, LINKS, KEY, today=first.closes_on - timedelta(days=13))
     first_pool, second = uow.lifecycle.pools("onboarding")
-    assert first_pool is first and first.invited == 1 and set(tokens(uow, second.id)) == {late[0].staff_id}
+    assert first_pool is first and first.invited == 1 and invited(uow, second) == {late[0].staff_id}
     assert second.opens_on == first.closes_on - timedelta(days=13)
 
 
 def answer_all(uow, pool, people, **answers):
-    links = tokens(uow, pool.id)
+    links = tokens(uow, pool, people)
     for p in people:
         respond.submit(uow, links[p.staff_id], {"enps.recommend": 8, **answers}, KEY, today=pool.opens_on)
 
@@ -181,7 +196,7 @@ def test_an_exit_pool_publishes_its_reasons_for_leaving_as_counts_only(uow):
     leavers = staff(uow, 6, leaving_date=date(2027, 3, 31))
     daily_job.run_daily(uow, LINKS, KEY, today=date(2027, 3, 3))
     [pool] = uow.lifecycle.pools("exit")
-    links = tokens(uow, pool.id)
+    links = tokens(uow, pool, leavers)
     for n, p in enumerate(leavers):
         respond.submit(uow, links[p.staff_id], {"enps.recommend": 5, "custom.main_reason": 1 if n < 4 else 2},
                        KEY, today=date(2027, 3, 3))

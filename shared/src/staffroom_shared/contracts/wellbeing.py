@@ -50,13 +50,18 @@ class InvitationIssuedV2(Schema):
     academy_id = fields.UUID(required=True)
     title = fields.String(required=True)
     closes_on = fields.Date(required=True)
-    sealed_link = fields.String(required=True, validate=validate.Length(min=1, max=2000), metadata={
+    sealed_link = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=2000),
+                                metadata={
         "description": "the link `<PUBLIC_URL>/surveys/respond#token=…`, sealed with HPKE (RFC 9180: X25519, "
                        "HKDF-SHA256, AES-128-GCM) to SURVEY_LINK_PUBLIC_KEY, info = survey_link_context(run_id, "
-                       "staff_id); URL-safe base64 of the encapsulated key and the ciphertext"})
+                       "staff_id); URL-safe base64 of the encapsulated key and the ciphertext. Null or absent when "
+                       "`answer_in_staffroom`"})
     reissued = fields.Boolean(load_default=False, metadata={
         "description": "true: a new link the person asked for themselves (the link they had, and any answers saved "
                        "with it, stopped working); false or absent: their invitation"})
+    answer_in_staffroom = fields.Boolean(load_default=False, metadata={
+        "description": "true: no link is sent (a lifecycle survey's pool); the person answers from Surveys in "
+                       "Staffroom, \"Answer now\", which gives the link to their signed-in browser only"})
 
 
 def survey_link_context(run_id, staff_id) -> bytes:

@@ -385,6 +385,8 @@ def survey_invitation(p: dict, people: People) -> list[Draft]:
     tells nobody: "answer by 26 June" arrived in December (outsider, issue 20)."""
     if _passed(p["closes_on"], people):
         return []
+    if p.get("answer_in_staffroom"):  # a lifecycle survey: no link travels (outsider, issue 23)
+        return _in_staffroom(p, people)
     if p.get("reissued"):  # asked for in Staffroom: a new link, not a second invitation (outsider, issue 20)
         return _to(people, p["staff_id"], "surveys", f"Your new link: {p['title']}",
                    f"You asked Staffroom for a new link to {p['title']}, which is open until {_date(p['closes_on'])}. "
@@ -401,13 +403,30 @@ def survey_invitation(p: dict, people: People) -> list[Draft]:
                "/surveys", SurveyLink(_uuid(p["run_id"]), p.get("sealed_link")))
 
 
+def _in_staffroom(p: dict, people: People) -> list[Draft]:
+    """An invitation answered from Staffroom only: no email or inbox message carries a link, so nobody who reads
+    them can answer in the person's place; "Answer now" gives the link to their own signed-in browser."""
+    if p.get("reissued"):
+        return _to(people, p["staff_id"], "surveys", f"You opened {p['title']}",
+                   f"You chose \"Answer now\" for {p['title']} in Staffroom. Any answers saved before were cleared. "
+                   "If it was not you, tell your HR team.", "/surveys")
+    return _to(people, p["staff_id"], "surveys", f"Your invitation: {p['title']}",
+               f"You are invited to answer {p['title']} by {_date(p['closes_on'])}. Your answers are anonymous: "
+               "nobody, including HR, can see which answers are yours, and results are shown only once five or more "
+               "people have answered. What you write in your own words is shown to HR as you wrote it, without your "
+               "name, so please leave names out.\n\nThis survey sends no link by email, so nobody who sees your "
+               "email can answer in your place. To answer, open Surveys in Staffroom and choose \"Answer now\".",
+               "/surveys")
+
+
 def survey_closing_soon(p: dict, people: People) -> list[Draft]:
     # Each reminder is addressed to one person and names nobody else, so nobody learns who else has not answered.
     out: list[Draft] = []
     for staff_id in p["not_responded"]:
         out += _to(people, staff_id, "surveys", f"{p['title']} closes on {_date(p['closes_on'])}",
-                   f"{p['title']} closes on {_date(p['closes_on'])}. If you have not answered yet, the link in your "
-                   "invitation still works; lost it? Ask for a new one in Staffroom.", "/surveys")
+                   f"{p['title']} closes on {_date(p['closes_on'])}. If you have not answered yet, open Surveys in "
+                   "Staffroom and choose \"Answer now\" (or use the link your invitation emailed, if it had one).",
+                   "/surveys")
     return out
 
 

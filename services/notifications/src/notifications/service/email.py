@@ -134,15 +134,22 @@ def _personal(row, opened: str | None, *, carried: bool = True) -> dict:
 
 
 def compose(row, settings: SmtpSettings, public_url: str, key: bytes, items: list | None = None,
-            survey_link_key: X25519PrivateKey | None = None) -> EmailMessage:
+            survey_link_key: X25519PrivateKey | None = None, unlinked: list | None = None) -> EmailMessage:
     """The email for one message, or (`items`) the daily digest of several: plain text and HTML, with RFC 8058
     one-click unsubscribe where allowed (a digest mixes categories, so it links to the preferences instead).
-    An invitation carries the person's own survey link, opened with `survey_link_key` here and nowhere else."""
+    An invitation carries the person's own survey link, opened with `survey_link_key` here and nowhere else;
+    one that goes without it adds the email's id to `unlinked`."""
+    def personal_of(r) -> dict:
+        found = _personal(r, open_survey_link(survey_link_key, public_url, r))
+        if found["personal_link_missing"] and unlinked is not None:
+            unlinked.append(row.id)  # the email's, once for each invitation in it
+        return found
+
     if items:
         subject = f"Your Staffroom digest: {len(items)} message{'s' if len(items) != 1 else ''}"
         parts = []
         for i in items:
-            personal = _personal(i, open_survey_link(survey_link_key, public_url, i))
+            personal = personal_of(i)
             parts.append(f"{i.subject}\n{i.body.split(chr(10) * 2, 1)[-1]}"
                          + (f"\n\n{PERSONAL_LINK}\n{personal['personal_link']}" if personal["personal_link"] else "")
                          + (f"\n\n{NO_PERSONAL_LINK}" if personal["personal_link_missing"] else "")
@@ -158,7 +165,7 @@ def compose(row, settings: SmtpSettings, public_url: str, key: bytes, items: lis
         subject = row.subject
         values = {"body": row.body, "link": _absolute(public_url, row.link), "unsubscribe": unsubscribe,
                   "trust": settings.trust_name, "category_title": category.title, "preferences": None,
-                  **_personal(row, open_survey_link(survey_link_key, public_url, row))}
+                  **personal_of(row)}
     unsubscribe = values["unsubscribe"]
     # Lines up to SMTP's 998 characters: under the default 78 a long header is folded into RFC 2047 encoded-words,
     # and a List-Unsubscribe so encoded is no link to a mail program.
@@ -182,19 +189,20 @@ BATCH = 50  # emails claimed, and sent over one SMTP connection, at a time
 
 def send_due(engine, settings: SmtpSettings, public_url: str, key: bytes, *, now: datetime | None = None,
              batch: int = BATCH, survey_link_key: X25519PrivateKey | None = None) -> dict:
-    """Send what is due now; returns counts of sent, retried and dead. `survey_link_key` opens invitations' sealed
-    links (without it they go without, saying how to get a new one); a link is erased once its email is sent or
-    dead, so a retried dead letter goes without it too."""
+    """Send what is due now; returns counts of sent, retried and dead, and `without_link` when any invitation was
+    sent without its link (logged at ERROR). `survey_link_key` opens invitations' sealed links (without it they
+    go without, saying how to get a new one); a link is erased once its email is sent or dead, so a retried dead
+    letter goes without it too."""
     now = now or datetime.now(timezone.utc)
     counts = {"sent": 0, "retried": 0, "dead": 0}
     claimed = outgoing.claim(engine, now, batch, LEASE)
     if not claimed:
         return counts
-    outcomes = []
+    outcomes, unlinked = [], []
     with mailer.connect(settings) as send:
         for row, items in claimed:
             try:
-                email = compose(row, settings, public_url, key, items, survey_link_key)
+                email = compose(row, settings, public_url, key, items, survey_link_key, unlinked)
             except ValueError as exc:  # no email can carry it: dead at once, and the rest of the batch still goes
                 log.exception("email %s could not be written", row.id)
                 outcomes.append((row, exc))
@@ -216,6 +224,12 @@ def send_due(engine, settings: SmtpSettings, public_url: str, key: bytes, *, now
                     ", dead-lettered" if dead else "", error)
     outgoing.record(engine, sent, failures, datetime.now(timezone.utc))
     counts["sent"] = len(sent)
+    unlinked = [i for i in unlinked if i in set(sent)]
+    if unlinked:  # outsider, issue 23: 150 invitations went without their links, and only WARNING lines said so
+        counts["without_link"] = len(unlinked)
+        log.error("%d survey invitation(s) sent without the person's link (they are told to get one in "
+                  "Staffroom): check that PUBLIC_URL is the same for wellbeing and notifications, and that "
+                  "SURVEY_LINK_PRIVATE_KEY pairs with wellbeing's SURVEY_LINK_PUBLIC_KEY", len(unlinked))
     return counts
 
 

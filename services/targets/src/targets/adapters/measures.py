@@ -267,16 +267,24 @@ def _latest_two_surveys(session: Session, d: Definition, today: date) -> list:
     return session.execute(runs).all()
 
 
-def _change(latest, previous) -> Change | None:
-    """A figure's change for one academy, or None where wellbeing's comparability rule would not show it: a pair
-    nobody counted, or the people answering changed by fewer than the minimum group (issue 19)."""
+def _not_compared(latest, previous) -> str | None:
+    """Why wellbeing's comparability rule would not show a figure's change for one academy: "hidden" (its figure
+    was hidden, or not there, in either survey) or "changed" (a pair nobody counted, or the people answering changed
+    by fewer than the minimum group, issue 19); None: it would."""
     if latest is None or previous is None or latest.favourable is None or previous.favourable is None:
-        return None
+        return "hidden"
     # kept by whichever run closed second, which need not be the later in date; never counted: not compared
     changed = (latest.turnover or {}).get(str(previous.run_id), (previous.turnover or {}).get(str(latest.run_id)))
     skipped = (latest.responses - latest.n) + (previous.responses - previous.n)
     smallest = max(latest.min_group_size or MIN_GROUP_SIZE, previous.min_group_size or MIN_GROUP_SIZE)
     if changed is None or not comparable(latest.n, previous.n, changed, smallest, skipped):
+        return "changed"
+    return None
+
+
+def _change(latest, previous) -> Change | None:
+    """A figure's change for one academy, or None where it may not be shown (`_not_compared`)."""
+    if _not_compared(latest, previous):
         return None
     return Change(previous.favourable, latest.favourable, previous.n, latest.n)
 
@@ -296,20 +304,25 @@ def satisfaction_with_investment(session: Session, d: Definition, today: date) -
     for row in session.execute(query):
         rows[row.run_id, row.academy_id, row.figure] = row
     money = investment(session, list(d.academy_ids) or None, previous.closes_on, latest.closes_on)
-    groups = []
-    for academy_id in sorted({a for _, a, _ in rows}, key=str):
-        def change(figure):
-            return _change(rows.get((latest.run_id, academy_id, figure)), rows.get((previous.run_id, academy_id, figure)))
-        satisfaction, (spent, hours, heads) = change(SATISFACTION_FIGURE), money.get(academy_id, (0, 0, 0))
-        if satisfaction is not None and heads:
-            groups.append(Group(academy_id, spent, hours, heads, satisfaction, change(USEFUL_FIGURE)))
+    groups, left_out = [], []
+    # every academy with a figure in either survey or staff in post: one not compared is named, with why (outsider,
+    # issue 23: Riverside was left out and nothing said so)
+    for academy_id in sorted({a for _, a, _ in rows} | set(money), key=str):
+        def pair(figure):
+            return rows.get((latest.run_id, academy_id, figure)), rows.get((previous.run_id, academy_id, figure))
+        (spent, hours, heads), why = money.get(academy_id, (0, 0, 0)), _not_compared(*pair(SATISFACTION_FIGURE))
+        if why is None and heads:
+            groups.append(Group(academy_id, spent, hours, heads, _change(*pair(SATISFACTION_FIGURE)),
+                                _change(*pair(USEFUL_FIGURE))))
+        else:
+            left_out.append({"academy_id": academy_id, "reason": why or "no_staff"})
     compared = [g.academy_id for g in groups]
     found = investment_figures(groups, investment_by_staff_type(session, compared, previous.closes_on, latest.closes_on)
                                if compared else {})
     for academy_id in {a for _, a, _ in rows} - set(found):  # shown in a survey, not compared: says so, no figure
         found[academy_id] = Figure(academy_id, investment=found[None].investment)
     for figure in found.values():
-        figure.investment = {**figure.investment, "surveys": [
+        figure.investment = {**figure.investment, "left_out": left_out, "surveys": [
             {"title": run.title, "closes_on": run.closes_on} for run in (previous, latest)]}
     return found
 

@@ -107,6 +107,15 @@ class StaffTypeSpendSchema(Schema):
     hours_per_head = fields.Float()
 
 
+class LeftOutSchema(Schema):
+    academy_id = fields.UUID()
+    academy_name = fields.String(allow_none=True)
+    reason = fields.String(metadata={"enum": ["hidden", "changed", "no_staff"], "description": (
+        "hidden: its job satisfaction was hidden (too few answered) in either survey; changed: fewer than the "
+        "smallest group shown came, went or skipped the question in between; no_staff: nobody in post when the "
+        "later survey closed")})
+
+
 class InvestmentSchema(Schema):
     groups_compared = fields.Integer(metadata={"description": "academies whose change could be shown"})
     min_groups = fields.Integer(metadata={"description": "fewer academies compared than this: too little data"})
@@ -117,6 +126,8 @@ class InvestmentSchema(Schema):
     surveys = fields.List(fields.Nested(SurveyRefSchema), metadata={"description": "the two surveys, earlier first"})
     points = fields.List(fields.Nested(InvestmentPointSchema), metadata={
         "description": "the academies compared that the caller may see, most spend per head first"})
+    left_out = fields.List(fields.Nested(LeftOutSchema), metadata={
+        "description": "the academies not compared that the caller may see, and why"})
     staff_types = fields.List(fields.Nested(StaffTypeSpendSchema), metadata={
         "description": "spend and hours per head by staff type across the academies compared (investment only: "
                        "satisfaction is not compared by staff type)"})

@@ -51,8 +51,12 @@ def _investment(f: Figure, academy_ids: list[uuid.UUID] | None, names: dict) -> 
     if f.investment is None:
         return None
     shown = [f.academy_id] if f.academy_id is not None else academy_ids
-    return {**f.investment, "points": [{**p, "academy_name": names.get(p["academy_id"])}
-                                       for p in f.investment["points"] if shown is None or p["academy_id"] in shown]}
+
+    def named(found: list[dict]) -> list[dict]:
+        return [{**p, "academy_name": names.get(p["academy_id"])} for p in found
+                if shown is None or p["academy_id"] in shown]
+    return {**f.investment, "points": named(f.investment["points"]),
+            "left_out": named(f.investment.get("left_out", []))}
 
 
 def _view(session, d: Definition, today: date, academy_ids, trust: bool, names: dict) -> dict:

@@ -24,15 +24,15 @@ class LifecycleSettingsSchema(Schema):
     enabled = fields.Boolean()
     instruments = fields.List(fields.String(validate=validate.Length(min=1, max=40)), validate=validate.Length(max=10))
     questions = fields.List(fields.Nested(QuestionSchema), validate=validate.Length(max=30))
-    delay_days = fields.Integer(validate=validate.Range(min=0, max=365), metadata={
+    delay_days = fields.Integer(strict=True, validate=validate.Range(min=0, max=365), metadata={
         "description": "onboarding: days after the start date; exit: days before the leaving date"})
-    answer_days = fields.Integer(validate=validate.Range(min=MIN_ANSWER_DAYS, max=90), metadata={
+    answer_days = fields.Integer(strict=True, validate=validate.Range(min=MIN_ANSWER_DAYS, max=90), metadata={
         "description": "the least time anyone invited is given to answer; invited later in a window, they go into "
                        "the next pool"})
-    window_days = fields.Integer(validate=validate.Range(min=2 * MIN_ANSWER_DAYS, max=366), metadata={
+    window_days = fields.Integer(strict=True, validate=validate.Range(min=2 * MIN_ANSWER_DAYS, max=366), metadata={
         "description": "how long a pool takes people in; it closes at the end only once the minimum group has "
                        "answered, and otherwise rolls on another window"})
-    min_group_size = fields.Integer(validate=validate.Range(min=MIN_GROUP_SIZE, max=1000))
+    min_group_size = fields.Integer(strict=True, validate=validate.Range(min=MIN_GROUP_SIZE, max=1000))
 
 
 class PoolSchema(Schema):

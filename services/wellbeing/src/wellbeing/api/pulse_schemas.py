@@ -12,13 +12,13 @@ TERM_DAY = validate.Regexp(r"^\d{2}-\d{2}$", error="a day of the year as month-d
 WHEN = {
     "cadence": fields.String(validate=validate.OneOf(CADENCES), metadata={
         "description": "monthly (every month but August) or termly (once in each of autumn, spring and summer)"}),
-    "day_of_month": fields.Integer(allow_none=True, validate=validate.Range(min=1, max=28), metadata={
+    "day_of_month": fields.Integer(allow_none=True, strict=True, validate=validate.Range(min=1, max=28), metadata={
         "description": "monthly: the day each pulse opens (a Saturday or Sunday moves to the Monday)"}),
     "term_opens": fields.List(fields.String(validate=TERM_DAY), validate=validate.Length(equal=3), metadata={
         "description": "termly: the day each term's pulse opens, autumn (September to December), spring (January to "
                        "April), summer (April to July, after spring's), as month-day; a weekend moves to the Monday",
         "example": ["10-13", "02-02", "05-11"]}),
-    "open_days": fields.Integer(validate=validate.Range(min=OPEN_DAYS[0], max=OPEN_DAYS[1]), metadata={
+    "open_days": fields.Integer(strict=True, validate=validate.Range(min=OPEN_DAYS[0], max=OPEN_DAYS[1]), metadata={
         "description": "how many days each pulse stays open, its opening and closing days included"}),
     "starts_on": Date(metadata={"description": "no pulse opens before this day"}),
 }
@@ -37,7 +37,8 @@ class PulseSeriesSchema(RunSchema):
     day_of_month = WHEN["day_of_month"]
     term_opens = fields.List(fields.String(validate=TERM_DAY), validate=validate.Length(equal=3), load_default=list,
                              metadata=WHEN["term_opens"].metadata)
-    open_days = fields.Integer(load_default=7, validate=WHEN["open_days"].validate, metadata=WHEN["open_days"].metadata)
+    open_days = fields.Integer(load_default=7, strict=True, validate=WHEN["open_days"].validate,
+                               metadata=WHEN["open_days"].metadata)
     starts_on = Date(required=True, metadata=WHEN["starts_on"].metadata)
     status = fields.Enum(SeriesStatus, by_value=True, dump_only=True)
     next_on = Date(dump_only=True, allow_none=True, metadata={

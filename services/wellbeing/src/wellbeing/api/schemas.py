@@ -38,7 +38,7 @@ class RunSchema(Schema):
                               validate=distinct, metadata={"description": "empty: every staff type"})
     opens_on = Date(required=True)
     closes_on = Date(required=True)
-    min_group_size = fields.Integer(load_default=MIN_GROUP_SIZE, validate=validate.Range(
+    min_group_size = fields.Integer(load_default=MIN_GROUP_SIZE, strict=True, validate=validate.Range(
         min=MIN_GROUP_SIZE, max=1000, error=f"must be between {MIN_GROUP_SIZE} and 1000: it can be raised, never lowered"))
     outcome = fields.String(validate=validate.Length(min=1, max=100), metadata={
         "description": "the measure the driver view explains; default eNPS if asked, else the first non-HSE measure"})
@@ -65,7 +65,7 @@ class RunUpdateSchema(Schema):
     staff_types = fields.List(fields.String(validate=validate.OneOf(STAFF_TYPES)), validate=distinct)
     opens_on = Date()
     closes_on = Date()
-    min_group_size = fields.Integer(validate=validate.Range(min=MIN_GROUP_SIZE, max=1000))
+    min_group_size = fields.Integer(strict=True, validate=validate.Range(min=MIN_GROUP_SIZE, max=1000))
     outcome = fields.String(validate=validate.Length(min=1, max=100))
 
 

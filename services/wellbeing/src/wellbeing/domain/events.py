@@ -33,15 +33,17 @@ class SurveyOpened(RunEvent):
 
 @dataclass(frozen=True)
 class InvitationIssued(DomainEvent):
-    """One person's invitation, or a new link they asked for (`reissued`); the link sealed to notifications' key."""
+    """One person's invitation, or a new link they asked for (`reissued`); the link sealed to notifications' key,
+    or none (`answer_in_staffroom`: a lifecycle pool's, answered from Staffroom only)."""
 
     run_id: uuid.UUID
     staff_id: uuid.UUID
     academy_id: uuid.UUID
     title: str
     closes_on: date
-    sealed_link: str
+    sealed_link: str | None
     reissued: bool
+    answer_in_staffroom: bool = False
 
 
 @dataclass(frozen=True)

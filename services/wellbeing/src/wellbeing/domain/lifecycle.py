@@ -9,12 +9,11 @@ from staffroom_shared.domain import Aggregate
 
 from .events import LeavingReasonsPublished
 from .instruments import SCALES
-from .model import MIN_GROUP_SIZE, RunError, StaffMember, SurveyRun, default_outcome, in_words
+from .model import LIFECYCLE, MIN_GROUP_SIZE, RunError, StaffMember, SurveyRun, default_outcome, in_words
 
 KINDS = {"onboarding": "Onboarding survey", "exit": "Exit survey"}
 CATCH_UP_DAYS = 28  # an onboarding invitation the daily job missed (it did not run) is still sent this long after
 MIN_ANSWER_DAYS = 7
-LIFECYCLE = "lifecycle"  # created_by of a pool: nobody made it by hand
 _FIELDS = ("kind", "instruments", "questions", "delay_days", "answer_days", "window_days", "min_group_size", "since",
            "updated_by", "enabled")
 

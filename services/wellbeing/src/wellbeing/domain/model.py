@@ -18,6 +18,7 @@ from .instruments import INSTRUMENTS, Questionnaire, custom_instrument
 
 MIN_GROUP_SIZE = 5  # the smallest group any figure may describe; a run may raise it, never lower it
 STAFF_TYPES = ("teaching", "support", "leadership")
+LIFECYCLE = "lifecycle"  # created_by of a lifecycle survey's pool: nobody made it by hand
 STAFF_TYPE_NAMES = {"teaching": "Teaching staff", "support": "Support staff", "leadership": "Leaders"}
 
 
@@ -161,9 +162,18 @@ class SurveyRun(Aggregate):
         closes."""
         return self.in_scope(person.academy_id, person.staff_type) and person.in_post(today, starting_by=self.closes_on)
 
-    def invite(self, person: StaffMember, token_hash: str, sealed_link: str, today: date) -> Invitation:
+    @property
+    def answered_in_staffroom(self) -> bool:
+        """A lifecycle pool sends nobody a link: its invitees answer from Surveys in Staffroom ("Answer now"), which
+        gives a link to their signed-in browser only. A pool waits for its few joiners or leavers, so whoever held
+        the others' emailed links could answer for them all and single out the one real answer (outsider, issue
+        23)."""
+        return self.created_by == LIFECYCLE
+
+    def invite(self, person: StaffMember, token_hash: str, sealed_link: str | None, today: date) -> Invitation:
         """Invite one person: their invitation (their length of service as the band it falls in on the day the run
-        opens), and the news of it carrying their link, sealed so that only notifications can open it."""
+        opens), and the news of it carrying their link, sealed so that only notifications can open it (None: a
+        pool's, which carries none)."""
         invitation = Invitation(run_id=self.id, staff_id=person.staff_id, token_hash=token_hash,
                                 academy_id=person.academy_id, staff_type=person.staff_type,
                                 service_band=service_band(person.start_date, max(today, self.opens_on)))
@@ -178,17 +188,19 @@ class SurveyRun(Aggregate):
         if not self.accepting(today):
             raise RunError("this survey is not open")
 
-    def replace_link(self, invitation: Invitation, person: StaffMember, token_hash: str, sealed_link: str, *,
+    def replace_link(self, invitation: Invitation, person: StaffMember, token_hash: str, sealed_link: str | None, *,
                      reissued: bool) -> None:
         """A new link for an invitation (the old one, and what was saved with it, stop working); `reissued`: one
         the person asked for themselves."""
         invitation.token_hash = token_hash
         self._issued(person, sealed_link, reissued=reissued)
 
-    def _issued(self, person: StaffMember, sealed_link: str, *, reissued: bool) -> None:
+    def _issued(self, person: StaffMember, sealed_link: str | None, *, reissued: bool) -> None:
+        in_staffroom = self.answered_in_staffroom
         self.record(InvitationIssued(run_id=self.id, staff_id=person.staff_id, academy_id=person.academy_id,
-                                     title=self.title, closes_on=self.closes_on, sealed_link=sealed_link,
-                                     reissued=reissued))
+                                     title=self.title, closes_on=self.closes_on,
+                                     sealed_link=None if in_staffroom else sealed_link, reissued=reissued,
+                                     answer_in_staffroom=in_staffroom))
 
     def _named(self) -> dict:
         """The run as every event about it names it."""

@@ -174,9 +174,14 @@ def detail(session, principal: Principal, series_id: uuid.UUID) -> dict:
 
 def trend(session, principal: Principal, series_id: uuid.UUID) -> list[dict]:
     """The trend of the series' latest closed pulse (service.reports.trend, its rules unchanged): each measure
-    across the closed runs of the same owner and scope, withheld points explained."""
+    across the series' own closed pulses, withheld points explained. Another series' pulses of the same scope are
+    left out (outsider, issue 23); the comparison rule is applied to exactly the points shown, so every pair on
+    the page passes it, and a point shown here that a wider trend withholds is no more than its pulse's own report
+    shows."""
     series = get(session, principal, series_id)
     stored = RunRepository(session)
     closed = [run for run in (stored.get(r) for r in SeriesRepository(session).pulses(series.id))
               if run.status is RunStatus.CLOSED]
-    return reports.trend(session, closed[-1], academy_scope(principal)) if closed else []
+    if not closed:
+        return []
+    return reports.trend(session, closed[-1], academy_scope(principal), among=[run.id for run in closed])

@@ -110,12 +110,12 @@ def academy_names(session) -> dict[str, str]:
     return AcademyRepository(session).names()
 
 
-def trend(session, run: SurveyRun, academy_ids) -> list[dict]:
+def trend(session, run: SurveyRun, academy_ids, among: list[uuid.UUID] | None = None) -> list[dict]:
     """Each shown trust-wide (and, for academy HR, academy) measure across every closed run of the same owner and
-    the same scope (academies and staff types), oldest first; a point whose people changed by fewer than the
-    minimum group since an earlier one is withheld (domain.disclosure)."""
+    the same scope (academies and staff types), or only those of them `among`, oldest first; a point whose people
+    changed by fewer than the minimum group since an earlier one shown is withheld (domain.disclosure)."""
     stored = ResultRepository(session)
-    alike = stored.alike(run)
+    alike = [r for r in stored.alike(run) if among is None or r in among]
     series: dict[tuple, dict] = {}
     for row in stored.trend_points(alike, list(run.questionnaire().measures), academy_ids):
         key = (row.figure, row.cut, row.academy_id)

@@ -228,9 +228,10 @@ def open_run(uow: WellbeingUnitOfWork, run: SurveyRun, links: Links, today: date
 def invite(uow: WellbeingUnitOfWork, run: SurveyRun, person: StaffMember, today: date, links: Links,
            reissued: bool = False) -> str:
     """Invite one person (or issue them a new link, which voids the old one and its saved answers). The event
-    carries their link sealed to notifications, so no store it passes through holds a link that works."""
+    carries their link sealed to notifications, so no store it passes through holds a link that works. A pool's
+    carries none: the token made here is thrown away, and the person gets one from "Answer now" (`new_link`)."""
     token, hashed = new_token()
-    sealed_link = links.sealed(token, run.id, person.staff_id)
+    sealed_link = None if run.answered_in_staffroom else links.sealed(token, run.id, person.staff_id)
     existing = uow.invitations.get(run.id, person.staff_id)
     if existing is None:
         uow.invitations.add(run.invite(person, hashed, sealed_link, today))
