@@ -16,7 +16,7 @@ from .audit import audit_blueprint
 from .context import ServiceContext
 from .web import Blueprint, ProblemSchema
 from .errors import PROBLEM_JSON, Problem, handle_http_exception, register_error_handlers
-from .log import configure_logging, reset_correlation_id, set_correlation_id
+from .log import SURVEY_LINK_PATH, configure_logging, reset_correlation_id, set_correlation_id
 from .storable import refuse_unstorable_text
 
 log = logging.getLogger(__name__)
@@ -201,9 +201,10 @@ def _correlation_middleware(app: Flask) -> None:
         if "correlation_id" in g:
             response.headers[CORRELATION_HEADER] = g.correlation_id
             if request.path not in ("/healthz", "/readyz"):
+                took = {} if SURVEY_LINK_PATH.fullmatch(request.path) else {
+                    "ms": round((time.perf_counter() - g.started) * 1000, 1)}
                 access.info("request", extra={"method": request.method, "path": request.path,
-                                              "status": response.status_code,
-                                              "ms": round((time.perf_counter() - g.started) * 1000, 1)})
+                                              "status": response.status_code, **took})
         return response
 
     @app.teardown_request
