@@ -102,3 +102,16 @@ def test_hr_reply_in_the_portal_and_the_author_reads_and_answers_with_their_link
     sign_in(page, suggested="trust HR")
     page.goto(run_url.rstrip("/") + "/replies")
     expect(page.get_by_text("The queue for the microwave")).to_have_count(0)
+
+
+def test_a_right_to_left_override_in_a_survey_s_title_does_not_reverse_the_survey_page_s_own_words(page: Page):
+    # Issue 23's third outsider: the survey page (survey.js) set the title into its own sentences as plain text, so
+    # a U+202E in the title reversed "They are not linked to your name..." on the thank-you page.
+    title = "Spring \u202echeck survey"
+    build_and_open(page, title)
+    sign_in_at_hillcrest(page, PEOPLE[0])
+    answer(page, title, "Agree", "8")
+    sent = page.locator("p").filter(has_text="have been sent")
+    expect(sent.locator("bdi")).to_have_text(title)
+    assert sent.locator("bdi").evaluate("b => getComputedStyle(b).unicodeBidi") == "isolate"
+    expect(sent).to_contain_text("They are not linked to your name")

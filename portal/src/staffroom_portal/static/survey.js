@@ -51,6 +51,11 @@
     return node;
   }
 
+  // Words someone typed (a survey's title, the trust's own questions, a reply), isolated for direction: a
+  // right-to-left override in a title must not reverse the page's own words around it (outsider, issue 23).
+  const typed = (text) => el("bdi", { text });
+  const isolated = (text) => `\u2068${String(text).replace(/[\u2066-\u2069]/g, "")}\u2069`;  // where no element can go
+
   // `answers` go as {answers}; `raw` is a body already written (the replies exchange's, padded).
   async function call(method, path, answers, raw) {
     const sent = answers ? JSON.stringify({ answers }) : raw;
@@ -93,7 +98,7 @@
     const error = el("p", { class: "field-error", id: `e-${item.key}`, hidden: true });
     if (item.scale === "text") {
       return el("div", { class: "field", "data-item": item.key },
-        el("label", { for: `q-${item.key}`, text: item.text }),
+        el("label", { for: `q-${item.key}` }, typed(item.text)),
         el("p", { class: "hint", id: `h-${item.key}`, text: "Optional. Please do not include names: up to 2,000 characters." }), error,
         Object.assign(el("textarea", { id: `q-${item.key}`, name: item.key, rows: 4, maxlength: 2000,
           "aria-describedby": `h-${item.key} e-${item.key}` }), { value: saved[item.key] || "" }));
@@ -106,7 +111,7 @@
         option.label));
     }
     return el("fieldset", { class: "field", "data-item": item.key, "aria-describedby": `e-${item.key}` },
-      el("legend", { text: item.text }), error, choices);
+      el("legend", {}, typed(item.text)), error, choices);
   }
 
   function answersIn(form) {
@@ -134,7 +139,7 @@
       p.hidden = false;
       p.replaceChildren(el("span", { class: "visually-hidden", text: "Error: " }), sentence(error.detail));
       const target = box.querySelector("input, textarea");
-      list.append(el("li", {}, el("a", { href: `#${target.id}`, text: `${box.querySelector("legend, label").textContent}: ${error.detail}` })));
+      list.append(el("li", {}, el("a", { href: `#${target.id}` }, typed(box.querySelector("legend, label").textContent), `: ${error.detail}`)));
     }
     summary.replaceChildren(el("h2", { text: "There is a problem" }), el("p", { text: sentence(problem.detail) }),
       list.children.length ? list : null);
@@ -144,8 +149,8 @@
 
   // preview: HR see the questionnaire as it will be answered; the buttons say that nothing is saved or sent.
   function render(survey, preview = false) {
-    heading.textContent = survey.title;
-    document.title = `${survey.title} – Staffroom`;
+    heading.replaceChildren(typed(survey.title));
+    document.title = `${isolated(survey.title)} – Staffroom`;
     const scales = Object.fromEntries(survey.scales.map((s) => [s.key, s]));
     const summary = el("div", { class: "error-summary", role: "alert", tabindex: "-1", hidden: true });
     const form = el("form", { novalidate: true, "aria-labelledby": "survey-title" });
@@ -155,7 +160,7 @@
     }
     for (const section of survey.sections) {
       const part = el("section", { "aria-labelledby": `s-${section.key}` },
-        el("h2", { id: `s-${section.key}`, text: section.title }),
+        el("h2", { id: `s-${section.key}` }, typed(section.title)),
         section.instructions ? el("p", { text: section.instructions }) : null,
         // a score of several questions counts only those who answer them all (a part-answered one could point to them)
         section.counted_whole ? el("p", { class: "hint", text: "Some of these questions add up to a score. A score counts only if you answer all of its questions: skip one, and its other answers are not counted either, so that a part-answered score cannot point to you." }) : null);
@@ -207,7 +212,7 @@
         document.title = "Thank you – Staffroom";
         status.textContent = "";
         root.replaceChildren(el("div", { class: "panel" },
-          el("p", { text: `Your answers to “${survey.title}” have been sent. They are not linked to your name, and they will be counted with everyone else's when the survey closes.` }),
+          el("p", {}, "Your answers to “", typed(survey.title), "” have been sent. They are not linked to your name, and they will be counted with everyone else's when the survey closes."),
           el("p", { text: "Your link cannot be used to answer again. After the survey closes, open it again in this browser to read any replies to what you wrote: nobody will be told who you are, and you will not be sent a message when someone replies." })));
         heading.focus();
       });
@@ -232,19 +237,19 @@
   function renderReplies(found) {
     heading.textContent = "Replies to what you wrote";
     document.title = "Replies to what you wrote – Staffroom";
-    const parts = [el("p", { text: `${found.title}, closed on ${day(found.closed_on)}. Only you can see this: it opens with your link, in the browser you answered with.` })];
+    const parts = [el("p", {}, typed(found.title), `, closed on ${day(found.closed_on)}. Only you can see this: it opens with your link, in the browser you answered with.`)];
     if (!found.conversations.length) {
       parts.push(el("p", { text: "Nobody has replied to what you wrote, so far. If you answered in another browser or on another device, open your link there." }));
     }
     for (const talk of found.conversations) {
       const box = el("section", { class: "panel conversation" },
         el("p", { class: "hint", text: talk.question }),
-        el("p", { text: "You wrote:" }), el("blockquote", {}, el("p", { class: "written", text: talk.text })));
+        el("p", { text: "You wrote:" }), el("blockquote", {}, el("p", { class: "written", dir: "auto", text: talk.text })));
       for (const m of talk.messages) {
         const who = m.kind === "reply" ? `Reply from ${m.from_academy ? `${m.from_academy} HR` : "trust HR"}, ${day(m.written_on)}`
           : `Your answer, passed on ${day(m.written_on)}`;
         box.append(el("div", { class: "message" }, el("p", { class: "hint", text: who }),
-          m.removed ? el("p", {}, el("em", { text: "Removed." })) : el("p", { class: "written", text: m.text })));
+          m.removed ? el("p", {}, el("em", { text: "Removed." })) : el("p", { class: "written", dir: "auto", text: m.text })));
       }
       if (talk.waiting) {
         box.append(el("div", { class: "message" }, el("p", { class: "hint", text: "Your answer, waiting to be passed on" }),
