@@ -235,3 +235,15 @@ def test_moving_the_due_date_into_the_past_is_a_422_naming_it_and_changes_nothin
     assert refused.status_code == 422 and refused.mimetype == PROBLEM
     assert [e["pointer"] for e in refused.get_json()["errors"]] == ["#/due_on"]
     assert db.snapshot() == before
+
+
+def test_a_whole_trust_action_from_a_survey_of_some_staff_shows_no_before(trust, answers):
+    # Issue 23's third outsider: a whole-trust action planned from a survey of nine leaders showed staff their
+    # figure as the trust's "before".
+    trust.academy("Oak", teaching=2, support=6)
+    support = trust.staff["Oak"][2:]
+    first = survey(trust, answers, support, staff_types=["support"])
+    publish(trust, plan(trust, run_id=first["id"], title="For everyone"))
+    pair = board(trust, support[0])["For everyone"]["before_after"]
+    assert pair["status"] == "not_compared" and "different group" in pair["note"], pair
+    assert "before" not in pair

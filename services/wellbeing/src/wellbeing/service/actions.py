@@ -257,6 +257,12 @@ def measured(session, action: Action, closed: list[SurveyRun], trends: dict) -> 
             "not compared: the survey asked other staff as well as those this action is for, and a change is shown "
             "only for everyone a survey asked, at the trust or an academy, where we can check that enough people "
             "answered both times to keep everyone's answers anonymous")}
+    if prompted is not None and not action.staff_type and not _asks(prompted, action):
+        # a survey of some staff (the leaders) or of other academies: its figure is not the action's group's, and
+        # shown on the board as the trust's "before" it misled (third outsider, issue 23)
+        return {"status": "not_compared", "note": (
+            "not compared: the survey it came from asked a different group of staff from the one this action is "
+            "for, so its figure is not theirs")}
     after = next((r for r in closed if action.published and _closed_at(r) > action.published_at
                   and _asks(r, action)), None) if before is not None else None
     if before is not None and after is not None and not _alike(before, after):
