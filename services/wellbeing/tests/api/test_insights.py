@@ -53,6 +53,7 @@ def test_the_built_in_figures_are_listed_with_their_licence_and_are_read_only(tr
     ({"value": 7}, "value"),                                       # HSE's scale is 1 to 5
     ({"statistic": "percent_favourable", "value": 50}, "statistic"),  # HSE has no favourable answers
     ({"percentile": 100}, "percentile"),
+    ({"reference": "yes"}, "reference"),                           # a word is not true (third outsider)
     ({"source": "a\nb"}, "source"),
     ({"source": "a\x00b"}, None),
     ({"url": "javascript:alert(1)"}, "url"),

@@ -35,6 +35,7 @@ def test_hr_see_both_series_switched_off_until_trust_hr_switch_one_on(trust):
     ("academy_hr", "exit", {"enabled": True}, 403),
     ("trust_hr", "probation", {"enabled": True}, 404),
     ("trust_hr", "exit", {"window_days": 10}, 422),
+    ("trust_hr", "exit", {"enabled": "yes"}, 422),
     ("trust_hr", "exit", {"answer_days": 30, "window_days": 40}, 422),
     ("trust_hr", "exit", {"instruments": ["nope"]}, 422),
     ("trust_hr", "exit", {"instruments": [], "questions": []}, 422),

@@ -27,7 +27,7 @@ class BenchmarkIn(Schema):
         "description": "whom the figure is for (e.g. 'teachers and leaders in state schools in England')"})
     licence = fields.String(required=True, validate=[validate.Length(min=1, max=500), one_line])
     note = fields.String(load_default="", validate=validate.Length(max=2000))
-    reference = fields.Boolean(load_default=False, metadata={
+    reference = fields.Boolean(truthy={True}, falsy={False}, load_default=False, metadata={
         "description": "colour the heatmap against this figure (in place of the newest built-in one)"})
 
 

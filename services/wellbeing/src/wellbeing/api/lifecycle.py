@@ -21,7 +21,7 @@ blp = Blueprint("lifecycle", __name__, url_prefix="/lifecycle",
 
 
 class LifecycleSettingsSchema(Schema):
-    enabled = fields.Boolean()
+    enabled = fields.Boolean(truthy={True}, falsy={False})
     instruments = fields.List(fields.String(validate=validate.Length(min=1, max=40)), validate=validate.Length(max=10))
     questions = fields.List(fields.Nested(QuestionSchema), validate=validate.Length(max=30))
     delay_days = fields.Integer(strict=True, validate=validate.Range(min=0, max=365), metadata={

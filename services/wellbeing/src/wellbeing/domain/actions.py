@@ -12,7 +12,7 @@ from datetime import date, datetime
 from staffroom_shared.domain import Aggregate
 
 from .events import ActionPublished
-from .model import STAFF_TYPES, STAFF_TYPE_NAMES
+from .model import STAFF_TYPE_NAMES, STAFF_TYPES, a_or_an
 
 MOST_UPDATES = 100  # a page of progress, not a diary
 
@@ -89,7 +89,7 @@ class Action(Aggregate):
         """Change what the action says; once published, not whom it is for or what it measures (staff were told).
         A new due date is today or later; one already passed may stay while other things change."""
         if self.status in (ActionStatus.DONE, ActionStatus.DROPPED):
-            raise ActionError(f"a {STATUS_NAMES[self.status].lower()} action cannot be changed")
+            raise ActionError(f"{a_or_an(STATUS_NAMES[self.status].lower())} action cannot be changed")
         if changes.get("due_on", self.due_on) != self.due_on:
             check_due(changes["due_on"], today)
         fixed = [name for name in FIXED_ONCE_PUBLISHED if name in changes and changes[name] != getattr(self, name)]
@@ -114,7 +114,7 @@ class Action(Aggregate):
         if status is self.status:
             return
         if status not in NEXT[self.status]:
-            raise ActionError(f"a {STATUS_NAMES[self.status].lower()} action cannot become "
+            raise ActionError(f"{a_or_an(STATUS_NAMES[self.status].lower())} action cannot become "
                               f"{STATUS_NAMES[status].lower()}")
         self.status = status
 

@@ -40,6 +40,11 @@ SERVICE_BAND_NAMES = {"under_2_years": "Under 2 years", "2_to_5_years": "2 to 5 
                       "10_years_plus": "10 years or more"}
 
 
+def a_or_an(word: str) -> str:
+    """"an open", "a closed": a status in a sentence."""
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
+
+
 def in_words(day: date) -> str:
     """A date as people write it: 27 December 2026."""
     return f"{day.day} {day:%B %Y}"
@@ -224,14 +229,14 @@ class SurveyRun(Aggregate):
 
     def edit(self, **changes) -> None:
         if self.status is not RunStatus.DRAFT:
-            raise RunError(f"a {self.status.value} run cannot be changed")
+            raise RunError(f"{a_or_an(self.status.value)} run cannot be changed")
         for name, value in changes.items():
             setattr(self, name, [str(a) for a in value] if name == "academy_ids" else value)
         self.check()
 
     def schedule(self, today: date) -> None:
         if self.status is not RunStatus.DRAFT:
-            raise RunError(f"a {self.status.value} run cannot be scheduled")
+            raise RunError(f"{a_or_an(self.status.value)} run cannot be scheduled")
         if self.closes_on <= today:
             raise RunError("closes_on has passed; set new dates first", "closes_on")
         self.status = RunStatus.SCHEDULED
@@ -241,7 +246,7 @@ class SurveyRun(Aggregate):
 
     def open(self, invited: int) -> None:
         if self.status is not RunStatus.SCHEDULED:
-            raise RunError(f"a {self.status.value} run cannot open")
+            raise RunError(f"{a_or_an(self.status.value)} run cannot open")
         self.status = RunStatus.OPEN
         self.invited = invited
         self.record(SurveyOpened(**self._named(), invited=invited))
@@ -254,7 +259,7 @@ class SurveyRun(Aggregate):
 
     def close(self, *, answered: int, set_aside: int = 0, at: datetime) -> None:
         if self.status is not RunStatus.OPEN:
-            raise RunError(f"a {self.status.value} run cannot close")
+            raise RunError(f"{a_or_an(self.status.value)} run cannot close")
         self.status = RunStatus.CLOSED
         self.answered = answered
         self.set_aside = set_aside
@@ -267,7 +272,7 @@ class SurveyRun(Aggregate):
         the trend). `rows`: the stored result rows; `changed`: the stored turnover rows; `lifecycle`: the kind of
         lifecycle survey whose pool this run is, if it is one."""
         if self.status is not RunStatus.CLOSED:
-            raise RunError(f"a {self.status.value} run has no results")
+            raise RunError(f"{a_or_an(self.status.value)} run has no results")
         self.record(ResultsPublished(**self._named(), min_group_size=self.min_group_size,
                                      groups=tuple(published_groups(rows, changed)), lifecycle=lifecycle))
 

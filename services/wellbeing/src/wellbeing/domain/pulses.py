@@ -12,7 +12,7 @@ from typing import Iterator
 
 from staffroom_shared.domain import Aggregate
 
-from .model import RunError, SurveyRun
+from .model import RunError, SurveyRun, a_or_an
 
 CADENCES = ("monthly", "termly")
 # Each term's pulse opens on a day the trust sets, in that term's months (English school terms).
@@ -163,13 +163,13 @@ class PulseSeries(Aggregate):
 
     def pause(self) -> None:
         if self.status is not SeriesStatus.ACTIVE:
-            raise RunError(f"a {self.status.value} series cannot be paused")
+            raise RunError(f"{a_or_an(self.status.value)} series cannot be paused")
         self.status = SeriesStatus.PAUSED
 
     def resume(self, today: date) -> None:
         """Go on from today: the days missed while paused are skipped, not made late."""
         if self.status is not SeriesStatus.PAUSED:
-            raise RunError(f"a {self.status.value} series cannot be resumed")
+            raise RunError(f"{a_or_an(self.status.value)} series cannot be resumed")
         self.status = SeriesStatus.ACTIVE
         self.next_on = self.opening_after(today)
 

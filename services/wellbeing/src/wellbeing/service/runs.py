@@ -14,7 +14,9 @@ from staffroom_shared.principal import Principal
 from ..adapters.repository import InvitationRepository, RunRepository
 from ..adapters.results import ResultRepository
 from ..domain.instruments import INSTRUMENTS
-from ..domain.model import InvitationStatus, RunError, RunStatus, StaffMember, SurveyRun, default_outcome
+from ..domain.model import (
+    InvitationStatus, RunError, RunStatus, StaffMember, SurveyRun, a_or_an, default_outcome,
+)
 from .respond import new_token
 from .results import close_run
 from .unit_of_work import WellbeingUnitOfWork
@@ -164,7 +166,7 @@ def edit(uow: WellbeingUnitOfWork, principal: Principal, run_id: uuid.UUID, chan
     with uow:
         run = _managed(uow, principal, run_id)
         if run.status is not RunStatus.DRAFT:
-            raise Conflict(f"a {run.status.value} survey cannot be changed: only a draft can, before it is scheduled")
+            raise Conflict(f"{a_or_an(run.status.value)} survey cannot be changed: only a draft can, before it is scheduled")
         if "academy_ids" in changes or "instruments" in changes:
             changes = _checked(principal, dict(changes), run.owner_academy_id)
             _known(uow, changes.get("academy_ids", []))
@@ -206,10 +208,10 @@ def close(uow: WellbeingUnitOfWork, principal: Principal, run_id: uuid.UUID, key
     with uow:
         run = _managed(uow, principal, run_id)
         if run.status is not RunStatus.OPEN:
-            raise Conflict(f"a {run.status.value} run cannot close")
+            raise Conflict(f"{a_or_an(run.status.value)} run cannot close")
         if uow.lifecycle.kind_of(run.id) is not None:  # closed early, a pool could publish fewer than a window's people
             raise Conflict("this is a pool of an onboarding or exit survey: it closes only at the end of its window, "
-                           "once enough people have answered (the daily job closes it); nothing changed")
+                           "once enough people have answered, and then closes by itself; nothing changed")
         close_run(uow, run, key, at)
         uow.audit("close", "survey_run", run.id)
         uow.commit()
