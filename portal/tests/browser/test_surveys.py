@@ -195,10 +195,15 @@ def test_the_survey_builder_keeps_what_was_typed_when_it_is_refused(page, shot):
     page.get_by_label("Question 1 (optional)", exact=True).fill("Do you have what you need to do your job well?")
     page.get_by_label("How people answer question 1 (optional)").select_option("zero_ten")
     page.get_by_label(ACADEMY).check()
+    page.get_by_label("Smallest group to show results for").fill("5.5")
     page.get_by_role("button", name="Save the survey as a draft").click()  # no title
     summary = page.get_by_role("alert")
     expect(summary).to_contain_text("There is a problem")
+    expect(summary).to_contain_text("Some of what you entered needs changing")  # not the API's "invalid fields"
+    expect(summary).not_to_contain_text("invalid fields")
     expect(summary.get_by_role("link", name=re.compile("^Title"))).to_be_visible()
+    expect(summary.get_by_role("link", name=re.compile("^Smallest group to show results for: Enter a whole number"))
+           ).to_be_visible()  # the page's own words for the field (outsider, issue 23: "Min group size")
     expect(page.get_by_label("Question 1 (optional)", exact=True)).to_have_value("Do you have what you need to do your job well?")
     expect(page.get_by_label("How people answer question 1 (optional)")).to_have_value("zero_ten")
     expect(page.get_by_label(ACADEMY)).to_be_checked()
