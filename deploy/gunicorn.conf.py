@@ -10,8 +10,6 @@ import re
 
 from gunicorn.glogging import Logger
 
-from staffroom_shared.log import SURVEY_LINK_PATH
-
 
 def _int(name: str, default: int) -> int:
     return int(os.environ.get(name) or default)
@@ -91,6 +89,9 @@ access_log_format = (
 # saving, submitting, reading and answering replies) are logged without the address, the user agent or how long
 # they took: with them, the log ties the sender to the moment, and so to the conversation HR had just replied to
 # (docs/wellbeing.md, "Replies to comments"). The proxy does the same (deploy/nginx/nginx.conf).
+# The same paths as staffroom_shared.log.SURVEY_LINK_PATH (tests/deploy/test_survey_link_logs.py holds them equal);
+# written out, as this file is loaded by gunicorn before any app and may run where the suite is not installed.
+SURVEY_LINK = re.compile(r"(/api/wellbeing)?/survey(/.*)?|/surveys/respond/?")
 SURVEY_PAGE = re.compile(r"https?://[^/]+/surveys/respond/?([?#].*)?")
 survey_link_access_log_format = (
     '{"logger": "gunicorn.access", "time": "%(t)s", "method": "%(m)s", "path": "%(U)s", "query": "%(q)s",'
@@ -101,7 +102,7 @@ survey_link_access_log_format = (
 def survey_link(environ) -> bool:
     """Whether a request is a survey link's, or for a file its page loads (the page's address as referrer)."""
     path = environ.get("PATH_INFO") or ""
-    return bool(SURVEY_LINK_PATH.fullmatch(path) or path.startswith("/static/")
+    return bool(SURVEY_LINK.fullmatch(path) or path.startswith("/static/")
                 and SURVEY_PAGE.fullmatch(environ.get("HTTP_REFERER") or ""))
 
 

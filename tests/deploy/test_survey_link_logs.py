@@ -121,3 +121,9 @@ def test_nginx_logs_a_survey_link_s_requests_without_address_user_agent_or_durat
         assert not _identifies(logged[path]) and "duration" not in logged[path], logged[path]
     for _, path, _ in sent[4:]:
         assert "127.0.0.1" in logged[path] and AGENT in logged[path], logged[path]  # everything else as before
+
+
+def test_gunicorn_and_the_services_own_log_agree_on_which_requests_are_a_survey_link_s():
+    from staffroom_shared.log import SURVEY_LINK_PATH
+
+    assert runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))["SURVEY_LINK"].pattern == SURVEY_LINK_PATH.pattern

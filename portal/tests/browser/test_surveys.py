@@ -366,7 +366,7 @@ def test_an_open_invitation_has_a_clear_answer_now(page, suite_data):
     answer = row.get_by_role("button", name="Answer now: “Autumn pulse”")
     expect(answer).to_be_visible()
     expect(answer).not_to_have_class(re.compile("secondary"))  # the page's main action
-    expect(row).to_contain_text("Carry on with that link instead")
+    expect(row).to_contain_text("carry on with that link instead")
     page.set_viewport_size({"width": 375, "height": 740})
     assert page_width(page) <= 375
     answer.click()
