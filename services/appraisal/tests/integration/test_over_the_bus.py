@@ -6,7 +6,6 @@ id of the HTTP request that started it all. On RabbitMQ + PostgreSQL, and on the
 """
 from __future__ import annotations
 
-import logging
 import uuid
 from contextlib import ExitStack
 from datetime import date, timedelta
@@ -17,15 +16,12 @@ from sqlalchemy import select
 from appraisal import bootstrap as appraisal_bootstrap
 from appraisal.adapters.orm import academies, appraisals, staff
 from appraisal.service.cycles import create_cycle, open_cycle
-from directory import bootstrap as directory_bootstrap
-from directory.entrypoints.web import create_app as create_directory_app
 from staffroom_shared.bus import connect
-from staffroom_shared.config import ServiceConfig
 from staffroom_shared.consumer import InboxConsumer
 from staffroom_shared.relay import Relay
 from staffroom_shared.principal import Principal
 from staffroom_shared.testing import (
-    FAST_BUS, Tokens, bus_databases, delete_queues, running, unique_queue, wait_for,
+    FAST_BUS, bus_databases, delete_queues, migrated_app, running, Tokens, unique_queue, wait_for,
 )
 
 TRUST_HR = Principal(staff_id=None, roles=frozenset({"trust_hr"}), academy_id=None, subject="tests")
@@ -38,17 +34,9 @@ def test_teacher_added_in_the_directory_gets_an_appraisal_in_the_open_cycle(back
             ExitStack() as cleanup:
         env = {"STAFFROOM_DATA_DIR": str(tmp_path / "data"), "BUS_URL": bus_url,
                "JWT_PUBLIC_KEY_FILE": str(tokens.public), "LOG_LEVEL": "WARNING"}
-        directory_config = ServiceConfig.from_env("directory", {**env, "DATABASE_URL": directory_db})
-        directory_bootstrap.migrate(directory_config)
-        directory_app = create_directory_app(directory_config)
-        logging.getLogger("staffroom.access").setLevel(logging.WARNING)
-        directory = directory_app.extensions["staffroom"]
-        cleanup.callback(directory.engine.dispose)
+        directory_app, directory, _ = migrated_app("directory", env, directory_db, cleanup)
 
-        appraisal_config = ServiceConfig.from_env("appraisal", {**env, "DATABASE_URL": appraisal_db})
-        appraisal_bootstrap.migrate(appraisal_config)
-        appraisal = appraisal_bootstrap.build(appraisal_config)
-        cleanup.callback(appraisal.engine.dispose)
+        _, appraisal, _ = migrated_app("appraisal", env, appraisal_db, cleanup)
         today = date.today()
         cycle = create_cycle(appraisal.uow(), TRUST_HR, {
             "name": "teachers this year", "template": "teachers", "academy_id": None,

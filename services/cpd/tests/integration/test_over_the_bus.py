@@ -7,7 +7,6 @@ the embedded default.
 """
 from __future__ import annotations
 
-import logging
 import uuid
 from contextlib import ExitStack
 from decimal import Decimal
@@ -18,14 +17,11 @@ from sqlalchemy import select
 from cpd import bootstrap as cpd_bootstrap
 from cpd.adapters.orm import academies, plan_items, plans, staff
 from cpd.domain.catalogue import Programme
-from directory import bootstrap as directory_bootstrap
-from directory.entrypoints.web import create_app as create_directory_app
 from staffroom_shared.bus import connect
-from staffroom_shared.config import ServiceConfig
 from staffroom_shared.consumer import InboxConsumer
 from staffroom_shared.relay import Relay
 from staffroom_shared.testing import (
-    FAST_BUS, Tokens, bus_databases, delete_queues, running, unique_queue, wait_for,
+    FAST_BUS, bus_databases, delete_queues, migrated_app, running, Tokens, unique_queue, wait_for,
 )
 
 @pytest.mark.parametrize("backend", [pytest.param("rabbitmq", marks=pytest.mark.integration),
@@ -37,17 +33,9 @@ def test_new_teacher_added_in_the_directory_gets_a_development_plan_with_inducti
             ExitStack() as cleanup:
         env = {"STAFFROOM_DATA_DIR": str(tmp_path / "data"), "BUS_URL": bus_url,
                "JWT_PUBLIC_KEY_FILE": str(tokens.public), "LOG_LEVEL": "WARNING"}
-        directory_config = ServiceConfig.from_env("directory", {**env, "DATABASE_URL": directory_db})
-        directory_bootstrap.migrate(directory_config)
-        directory_app = create_directory_app(directory_config)
-        logging.getLogger("staffroom.access").setLevel(logging.WARNING)
-        directory = directory_app.extensions["staffroom"]
-        cleanup.callback(directory.engine.dispose)
+        directory_app, directory, _ = migrated_app("directory", env, directory_db, cleanup)
 
-        cpd_config = ServiceConfig.from_env("cpd", {**env, "DATABASE_URL": cpd_db})
-        cpd_bootstrap.migrate(cpd_config)
-        cpd = cpd_bootstrap.build(cpd_config)
-        cleanup.callback(cpd.engine.dispose)
+        _, cpd, _ = migrated_app("cpd", env, cpd_db, cleanup)
         programmes = [Programme(title="Oak Trust induction", kind="staff_induction", provider="Oak Trust",
                                 delivery_mode="in_person", cost=Decimal("0")),
                       Programme(title="Early Career Framework induction", kind="ect_induction",

@@ -2,7 +2,6 @@
 Alembic migrations, with events delivered through the shared InboxConsumer as real envelopes."""
 from __future__ import annotations
 
-import logging
 import uuid
 from contextlib import ExitStack, contextmanager
 from datetime import date
@@ -10,19 +9,16 @@ from types import SimpleNamespace
 
 import pytest
 
-from directory import bootstrap as directory_bootstrap
-from directory.entrypoints.web import create_app as create_directory_app
 from staffroom_shared.bus import connect
 from staffroom_shared.config import ServiceConfig
 from staffroom_shared.consumer import InboxConsumer
 from staffroom_shared.principal import Principal
 from staffroom_shared.relay import Relay
 from staffroom_shared.testing import (
-    FAST_BUS, ConsumerWorld, Tokens, bus_databases, consumer_world_fixtures, delete_queues, running, survey_link,
-    unique_queue, wait_for,
+    FAST_BUS, bus_databases, consumer_world_fixtures, ConsumerWorld, delete_queues, migrated_app, running,
+    survey_link, Tokens, unique_queue, wait_for,
 )
 from wellbeing import bootstrap
-from wellbeing.entrypoints.web import create_app as create_wellbeing_app
 from wellbeing.service import runs
 
 HR = Principal(staff_id=uuid.uuid4(), roles=frozenset({"staff", "trust_hr"}), academy_id=None, subject="hr")
@@ -67,7 +63,6 @@ def pg_world(pg_url, tmp_path):
     """The world on PostgreSQL only, for what the SQLite file cannot show (concurrent writers)."""
     from sqlalchemy import text
 
-    from staffroom_shared.config import ServiceConfig
 
     context = bootstrap.build(ServiceConfig.from_env(bootstrap.NAME, {
         "STAFFROOM_DATA_DIR": str(tmp_path), "DATABASE_URL": pg_url, "LOG_LEVEL": "WARNING"}))
@@ -89,18 +84,8 @@ def directory_and_wellbeing(backend: str, tmp_path):
             ExitStack() as cleanup:
         env = {"STAFFROOM_DATA_DIR": str(tmp_path / "data"), "BUS_URL": bus_url,
                "JWT_PUBLIC_KEY_FILE": str(tokens.public), "LOG_LEVEL": "WARNING"}
-        directory_config = ServiceConfig.from_env("directory", {**env, "DATABASE_URL": directory_db})
-        directory_bootstrap.migrate(directory_config)
-        directory_app = create_directory_app(directory_config)
-        logging.getLogger("staffroom.access").setLevel(logging.WARNING)
-        directory = directory_app.extensions["staffroom"]
-        cleanup.callback(directory.engine.dispose)
-
-        wellbeing_config = ServiceConfig.from_env("wellbeing", {**env, "DATABASE_URL": wellbeing_db})
-        bootstrap.migrate(wellbeing_config)
-        wellbeing_app = create_wellbeing_app(wellbeing_config)
-        wellbeing = wellbeing_app.extensions["staffroom"]
-        cleanup.callback(wellbeing.engine.dispose)
+        directory_app, directory, _ = migrated_app("directory", env, directory_db, cleanup)
+        wellbeing_app, wellbeing, wellbeing_config = migrated_app("wellbeing", env, wellbeing_db, cleanup)
 
         bus = connect(bus_url, **FAST_BUS[backend])
         cleanup.callback(bus.close)

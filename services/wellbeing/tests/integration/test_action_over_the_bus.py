@@ -8,7 +8,6 @@ the embedded default.
 from __future__ import annotations
 
 import json
-import logging
 import uuid
 from contextlib import ExitStack
 from datetime import date, timedelta
@@ -20,15 +19,13 @@ from notifications import bootstrap as notifications_bootstrap
 from notifications.adapters.orm import messages
 from staffroom_shared.bus import connect
 from staffroom_shared.bus.messages import Delivery
-from staffroom_shared.config import ServiceConfig
 from staffroom_shared.consumer import InboxConsumer
 from staffroom_shared.events import new_event
 from staffroom_shared.relay import Relay
 from staffroom_shared.testing import (
-    FAST_BUS, Tokens, bus_databases, delete_queues, running, unique_queue, wait_for,
+    FAST_BUS, bus_databases, delete_queues, migrated_app, running, Tokens, unique_queue, wait_for,
 )
 from wellbeing import bootstrap as wellbeing_bootstrap
-from wellbeing.entrypoints.web import create_app as create_wellbeing_app
 
 OAK, ELM = uuid.uuid4(), uuid.uuid4()
 
@@ -56,16 +53,8 @@ def test_an_action_s_staff_and_only_they_hear_of_it_once(backend, tmp_path):
             ExitStack() as cleanup:
         env = {"STAFFROOM_DATA_DIR": str(tmp_path / "data"), "BUS_URL": bus_url,
                "JWT_PUBLIC_KEY_FILE": str(tokens.public), "LOG_LEVEL": "WARNING"}
-        wellbeing_config = ServiceConfig.from_env("wellbeing", {**env, "DATABASE_URL": wellbeing_db})
-        wellbeing_bootstrap.migrate(wellbeing_config)
-        wellbeing_app = create_wellbeing_app(wellbeing_config)
-        logging.getLogger("staffroom.access").setLevel(logging.WARNING)
-        wellbeing = wellbeing_app.extensions["staffroom"]
-        cleanup.callback(wellbeing.engine.dispose)
-        notifications_config = ServiceConfig.from_env("notifications", {**env, "DATABASE_URL": notifications_db})
-        notifications_bootstrap.migrate(notifications_config)
-        notifications = notifications_bootstrap.build(notifications_config)
-        cleanup.callback(notifications.engine.dispose)
+        wellbeing_app, wellbeing, _ = migrated_app("wellbeing", env, wellbeing_db, cleanup)
+        _, notifications, _ = migrated_app("notifications", env, notifications_db, cleanup)
 
         # both services' copies of the directory: Oak's two teachers and a support worker, Elm's teacher
         people = [joined(OAK, "teaching", "Ann"), joined(OAK, "teaching", "Ben"), joined(OAK, "support", "Sid"),
