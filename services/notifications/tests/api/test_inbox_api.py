@@ -44,6 +44,7 @@ def test_one_click_unsubscribe_needs_a_valid_signature(client, app, db):
     good = unsubscribe_signature(key, me, "surveys")
     before = db.snapshot()
     for query, status in ((f"staff_id={me}&category=surveys&signature={'0' * 64}", 404),
+                          (f"staff_id={me}&category=surveys&signature=%F0%BC%9E%8A%EA%A8%A5", 404),  # not ASCII
                           (f"staff_id={me}&category=appraisal&signature={unsubscribe_signature(key, me, 'appraisal')}",
                            409),
                           (f"staff_id=not-a-uuid&category=surveys&signature={good}", 422),

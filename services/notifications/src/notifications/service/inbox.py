@@ -59,8 +59,9 @@ def set_preferences(uow: NotificationsUnitOfWork, staff_id: uuid.UUID, choices: 
 
 def _unsubscribing(preferences: Preferences, key: bytes, staff_id: uuid.UUID, category: str, signature: str,
                    issued: int | None) -> dict:
+    # as bytes: compare_digest refuses a str with non-ASCII characters (a TypeError, once a 500: the fuzzer sent one)
     if category not in CATEGORIES or not hmac.compare_digest(
-            unsubscribe_signature(key, staff_id, category, issued), signature):
+            unsubscribe_signature(key, staff_id, category, issued).encode(), signature.encode()):
         raise NotFound("this unsubscribe link is not valid")
     if CATEGORIES[category].statutory:
         raise Conflict("these emails cannot be switched off")
