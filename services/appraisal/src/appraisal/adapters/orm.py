@@ -179,6 +179,12 @@ appraisal_documents = Table(  # read model: each appraisal as GET /appraisals/<i
     Column("confidential", Text, nullable=False),  # JSON: the support plan, for the appraiser and HR only
 )
 
+appraisal_named = Table(  # read model: whose names a document shows besides the two people (an observer, ...)
+    "appraisal_named", metadata,
+    Column("appraisal_id", Uuid, ForeignKey("appraisals.id", ondelete="CASCADE"), primary_key=True),
+    Column("staff_id", Uuid, primary_key=True),
+)
+
 _mapped = False
 
 

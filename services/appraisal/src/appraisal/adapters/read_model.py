@@ -1,7 +1,9 @@
 """The appraisal read model: each appraisal stored ready to serve, refreshed in the transaction that changes it.
 
-GET /appraisals/<id> reads one row (the document joined to the staff copy twice for the two names) instead of
-loading five tables through the ORM and serialising them; that is what brings the read near a primary-key read.
+GET /appraisals/<id> reads one row (the document joined to the staff copy twice for the two names, and the names of
+everyone else the document shows, an observer say, gathered by a subquery into one JSON column) instead of loading
+five tables through the ORM and serialising them; that is what brings the read near a primary-key read. Who else is
+named is kept beside the document (`appraisal_named`), written with it.
 
 A document is the API's own response (the API's `presenters.document`, which bootstrap gives `keep_fresh`, so this
 layer never imports the one above it), so the read model and the endpoint cannot drift apart; the names are left out (they change with staff.updated, so they are joined at
@@ -29,16 +31,20 @@ import json
 import uuid
 from typing import Callable, Iterable
 
-from sqlalchemy import bindparam, event, insert, inspect, select
+from sqlalchemy import Text, bindparam, delete, event, insert, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Row
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.util import identity_key
 
 from ..domain.model import Appraisal, Meeting, Objective, Observation, ProgressUpdate, Review, key_dates
-from .orm import appraisal_documents, appraisals, cycles, objectives, staff
+from .orm import appraisal_documents, appraisal_named, appraisals, cycles, objectives, staff
 
 NAMES = ("reviewee_name", "appraiser_name", "key_dates")  # joined at read time
+# Other people a document names, joined at read time too: (list in the document, the id field, the name field).
+NAMED = (("observations", "observer_id", "observer_name"),)
 CONFIDENTIAL = ("support_plan", "support_plan_notes")
 _CHUNK = 500
 _DUE = "appraisal_documents.due"  # keys in Session.info
@@ -63,12 +69,27 @@ def render(appraisal: Appraisal, present: Present) -> dict:
             "document": json.dumps(shown, sort_keys=True), "confidential": json.dumps(confidential, sort_keys=True)}
 
 
+def named(document: dict) -> set[uuid.UUID]:
+    """Everyone the document names besides the reviewee and the appraiser."""
+    return {uuid.UUID(item[key]) for collection, key, _ in NAMED for item in document.get(collection) or ()
+            if item.get(key)}
+
+
 def store(session: Session, appraisals: Iterable[Appraisal], *, new: bool = False) -> int:
-    """Write the appraisals' documents (`new`: they have none yet, so there is nothing to replace)."""
+    """Write the appraisals' documents and who else each names (`new`: they have none yet, so there is nothing to
+    replace)."""
     present = session.info[_PRESENT]
     rows = [render(a, present) for a in appraisals]
-    if rows:
-        session.execute(insert(appraisal_documents) if new else _replace(session), rows)
+    if not rows:
+        return 0
+    session.execute(insert(appraisal_documents) if new else _replace(session), rows)
+    people = [{"appraisal_id": row["appraisal_id"], "staff_id": staff_id}
+              for row in rows for staff_id in named(json.loads(row["document"]))]
+    if not new:
+        for chunk in _chunks([row["appraisal_id"] for row in rows]):
+            session.execute(delete(appraisal_named).where(appraisal_named.c.appraisal_id.in_(chunk)))
+    if people:
+        session.execute(insert(appraisal_named), people)
     return len(rows)
 
 
@@ -172,12 +193,34 @@ def _chunks(items: list, size: int = _CHUNK):
 
 # -- reading ----------------------------------------------------------------------------------------
 
+class _json_rows(FunctionElement):
+    """A JSON array text of one array per row aggregated (json_agg on PostgreSQL, json_group_array on SQLite)."""
+
+    type = Text()
+    inherit_cache = True
+
+
+@compiles(_json_rows, "postgresql")
+def _json_rows_postgresql(element, compiler, **kw):
+    return f"CAST(json_agg(json_build_array({compiler.process(element.clauses, **kw)})) AS TEXT)"
+
+
+@compiles(_json_rows, "sqlite")
+def _json_rows_sqlite(element, compiler, **kw):
+    return f"json_group_array(json_array({compiler.process(element.clauses, **kw)}))"
+
+
 _reviewee = staff.alias("reviewee")
 _appraiser = staff.alias("appraiser")
+_other = staff.alias("named")
+_NAMED = (select(_json_rows(_other.c.staff_id, _other.c.first_name, _other.c.last_name))
+          .select_from(appraisal_named.join(_other, _other.c.staff_id == appraisal_named.c.staff_id))
+          .where(appraisal_named.c.appraisal_id == appraisal_documents.c.appraisal_id)
+          .scalar_subquery())
 _READ = (
     select(appraisal_documents.c.appraisal_id.label("id"), appraisal_documents.c.reviewee_id,
            appraisal_documents.c.appraiser_id, appraisal_documents.c.academy_id, appraisal_documents.c.document,
-           appraisal_documents.c.confidential,
+           appraisal_documents.c.confidential, _NAMED.label("named"),
            _reviewee.c.first_name.label("reviewee_first_name"), _reviewee.c.last_name.label("reviewee_last_name"),
            _reviewee.c.start_date.label("started_on"),
            _appraiser.c.first_name.label("appraiser_first_name"), _appraiser.c.last_name.label("appraiser_last_name"),
@@ -193,7 +236,7 @@ _READ = (
 
 
 def read(session: Session, appraisal_id: uuid.UUID) -> Row | None:
-    """The document row with the two names and what the reviewee's key dates are worked out from, in one
+    """The document row with every name it shows and what the reviewee's key dates are worked out from, in one
     statement; it carries id, reviewee_id, appraiser_id and academy_id for the access check."""
     return session.execute(_READ, {"appraisal_id": appraisal_id}).first()
 
@@ -206,22 +249,14 @@ def view(row: Row, *, confidential: bool) -> dict:
     shown["reviewee_name"] = _name(row.reviewee_first_name, row.reviewee_last_name)
     shown["appraiser_name"] = _name(row.appraiser_first_name, row.appraiser_last_name)
     shown["key_dates"] = key_dates(row, row.started_on)
+    # Everyone else named, as the staff copy has them now (a head or deputy who observed for the appraiser is in
+    # neither name above, outsider, issue 20); someone no longer in the copy is shown without a name.
+    names = {str(uuid.UUID(staff_id)): _name(first, last) for staff_id, first, last in json.loads(row.named or "[]")}
+    for collection, key, name in NAMED:
+        for item in shown.get(collection) or ():
+            item[name] = names.get(item.get(key))
     if confidential:
         shown.update(json.loads(row.confidential))
-    return shown
-
-
-def name_observers(session: Session, shown: dict) -> dict:
-    """Each observation with its observer's name, looked up as it is read (a head or deputy who observed for the
-    appraiser is in neither name the row carries, outsider, issue 20); one more statement, only where there are
-    observations."""
-    observations = shown.get("observations") or []
-    if observations:
-        rows = session.execute(select(staff.c.staff_id, staff.c.first_name, staff.c.last_name).where(
-            staff.c.staff_id.in_({uuid.UUID(o["observer_id"]) for o in observations})))
-        names = {str(r.staff_id): _name(r.first_name, r.last_name) for r in rows}
-        for o in observations:
-            o["observer_name"] = names.get(o["observer_id"])
     return shown
 
 

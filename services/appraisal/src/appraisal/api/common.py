@@ -43,7 +43,7 @@ def document(appraisal_id: uuid.UUID, status: int = 200) -> Response:
     if row is None:
         raise NotFound(f"there is no appraisal with id {appraisal_id}")
     found = require_relation(principal, row, "reviewee", "appraiser", "hr", doing="see this appraisal")
-    shown = read_model.name_observers(db_session(), read_model.view(row, confidential=sees_confidential(found)))
+    shown = read_model.view(row, confidential=sees_confidential(found))
     shown["key_dates"] = _key_dates.dump(shown["key_dates"])
     if shows_support_plan(shown):
         support_plan_read(principal, appraisal_id)
