@@ -142,7 +142,7 @@ def test_templates_that_would_pass_the_cap_are_refused_all_together():
                              staff_group="teachers") for t in ("a", "b")]
     assert cannot_take(a, two[:1]) is None
     assert "at most 6" in cannot_take(a, two)
-    assert "already agreed" in cannot_take(appraisal(status=Status.OBJECTIVES_AGREED), two[:1])
+    assert "only until they are agreed" in cannot_take(appraisal(status=Status.OBJECTIVES_AGREED), two[:1])
 
 
 # -- how far people have got -----------------------------------------------------------------------------------

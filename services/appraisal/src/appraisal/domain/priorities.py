@@ -178,7 +178,7 @@ def cannot_take(appraisal: Appraisal, templates: list[ObjectiveTemplate]) -> str
     """Why these templates cannot all be added to this appraisal as objectives (None: they can). All or none for a
     person, so that a line manager never finds half a set added."""
     if appraisal.status != Status.NOT_STARTED:
-        return f"the objectives are already agreed (the appraisal is '{appraisal.status.label}')"
+        return f"objectives are added only until they are agreed (the appraisal is '{appraisal.status.label}')"
     room = MAX_OBJECTIVES - len(appraisal.objectives)
     if len(templates) > room:
         return (f"it would make {len(appraisal.objectives) + len(templates)} objectives, and an appraisal has at most "

@@ -107,25 +107,28 @@ def apply(uow: AppraisalUnitOfWork, principal: Principal, template_ids: list[uui
     their templates or none: one it would take past the cap on objectives, or whose objectives are agreed, is
     refused with the reason, and the others go ahead."""
     with uow:
+        if appraisal_ids is None:
+            found, _ = uow.appraisals.find(AppraisalFilter(appraiser_id=principal.staff_id), page=1,
+                                           page_size=MOST_REVIEWEES)
+            wanted = [a.id for a in found if a.status in IN_PROGRESS]
+        else:
+            wanted = list(dict.fromkeys(appraisal_ids))
+        mine = []
+        for appraisal_id in wanted:  # first, so that a stranger learns nothing of the templates either
+            appraisal = uow.appraisals.get(appraisal_id, for_update=True)
+            if appraisal is None or principal.staff_id is None or appraisal.appraiser_id != principal.staff_id:
+                # a stranger's appraisal is not there at all; nothing of the others is changed either
+                raise NotFound(f"there is no appraisal with id {appraisal_id} that you appraise")
+            mine.append(appraisal)
         templates = []
         for template_id in dict.fromkeys(template_ids):
             template = uow.objective_templates.get(template_id)
             if template is None or not template.seen_by(principal.academy_id):
                 raise _invalid("template_ids", "there is no such objective template for your academy")
             templates.append(template)
-        if appraisal_ids is None:
-            mine, _ = uow.appraisals.find(AppraisalFilter(appraiser_id=principal.staff_id), page=1,
-                                          page_size=MOST_REVIEWEES)
-            wanted = [a.id for a in mine if a.status in IN_PROGRESS]
-        else:
-            wanted = list(dict.fromkeys(appraisal_ids))
         applied, refused = [], []
         names = {}
-        for appraisal_id in wanted:
-            appraisal = uow.appraisals.get(appraisal_id, for_update=True)
-            if appraisal is None or principal.staff_id is None or appraisal.appraiser_id != principal.staff_id:
-                # a stranger's appraisal is not there at all; nothing of the others is changed either
-                raise NotFound(f"there is no appraisal with id {appraisal_id} that you appraise")
+        for appraisal in mine:
             person = uow.staff.person(appraisal.reviewee_id)
             names[appraisal.id] = person.full_name if person else None
             these = templates if appraisal_ids is not None else [t for t in templates if t.fits(person)]
