@@ -239,6 +239,7 @@ def _make_records(w: World) -> None:
     # directory: a subject access request about the staff member, opened by trust HR
     ids["request_id"] = w.ok("trust_hr", "directory", "POST", "/subject-access-requests",
                              json_body={"staff_id": me})["id"]
+    _cascade(w)  # appraisal's priorities and objective templates (issue 24)
 
 
 def _objective(w: World) -> dict:
@@ -589,6 +590,49 @@ case("targets", "GET", "/targets/{key}/trend")
 case("targets", "PUT", "/targets/{key}", body=lambda w: {}, unchanged="/targets/{key}")
 case("targets", "PATCH", "/targets/{key}", body=lambda w: {"threshold": 100, "at_risk_below": 90},
      unchanged="/targets/{key}")
+
+# appraisal's cascade (issue 24): an academy A priority under a trust one, and an academy A objective template
+def _cascade(w: World) -> None:
+    w.ids["trust_priority"] = w.ok("trust_hr", "appraisal", "POST", "/priorities", json_body={
+        "level": "trust", "school_year": SCHOOL_YEAR, "title": "Reading for pleasure", "description": "Every pupil"})["id"]
+    w.ids["priority_id"] = _priority(w)
+    w.ids["template_id"] = _template(w)
+
+
+def _priority(w: World) -> str:
+    return w.ok("academy_hr", "appraisal", "POST", "/priorities", json_body=_priority_body(w))["id"]
+
+
+def _priority_body(w: World) -> dict:
+    return {"level": "academy", "school_year": SCHOOL_YEAR, "title": f"KS3 reading {w.n()}", "description": "Reading",
+            "academy_id": w.ids["academy_a"], "parent_id": w.ids["trust_priority"]}
+
+
+def _template(w: World) -> str:
+    return w.ok("academy_hr", "appraisal", "POST", "/objective-templates", json_body=_template_body(w))["id"]
+
+
+def _template_body(w: World) -> dict:
+    return {"title": f"Reading in every lesson {w.n()}", "type": "pupil_outcomes", "description": "Weekly reading",
+            "success_criteria": "Book looks", "staff_group": "teachers", "academy_id": w.ids["academy_a"]}
+
+
+case("appraisal", "GET", "/priorities")
+case("appraisal", "GET", "/priorities/roll-up")
+case("appraisal", "GET", "/priorities/{priority_id}")
+case("appraisal", "POST", "/priorities", body=_priority_body)
+case("appraisal", "PATCH", "/priorities/{priority_id}", body=lambda w: {"success_measure": "Reading ages up a year"},
+     unchanged="/priorities/{priority_id}")
+case("appraisal", "POST", "/priorities/{priority_id}/archive", fresh={"priority_id": _priority},
+     unchanged="/priorities/{priority_id}")
+case("appraisal", "DELETE", "/priorities/{priority_id}", fresh={"priority_id": _priority},
+     unchanged="/priorities/{priority_id}")
+case("appraisal", "GET", "/objective-templates")
+case("appraisal", "POST", "/objective-templates", body=_template_body)
+case("appraisal", "PATCH", "/objective-templates/{template_id}", body=lambda w: {"success_criteria": "Book looks"})
+case("appraisal", "DELETE", "/objective-templates/{template_id}", fresh={"template_id": _template})
+case("appraisal", "POST", "/objective-templates/apply", body=lambda w: {
+    "template_ids": [w.ids["template_id"]], "appraisal_ids": [w.ids["appraisal_id"]]})
 
 # Last: these change who the staff member is.
 case("directory", "POST", "/staff/{staff_id}/promotion", body=lambda w: {

@@ -13,6 +13,7 @@ from staffroom_shared.app import DOCUMENT_CSP
 from ..current import api, signed_in, user
 from ..backend import ApiError
 from ..ui import Form, day, fields, readable, refused, register_filters, staff_options, submit
+from .priorities import priority_choices, priority_titles, school_year_of
 
 blp = Blueprint("appraisal", __name__)
 register_filters(blp)
@@ -180,6 +181,8 @@ def _render_detail(appraisal_id, form: Form | None = None, status: int = 200):
         judgements=dict(JUDGEMENTS), pay=dict(PAY), meeting_kinds=MEETING_KINDS,
         meeting_names=dict(MEETING_KINDS), observation_kinds=OBSERVATION_KINDS,
         candidates=_candidates(a) if role == "hr" else [],
+        priority_choices=_priority_choices(a, cycle) if role != "hr" and a["status"] == "not_started" else [],
+        priority_titles=priority_titles(o.get("priority_id") for o in a["objectives"]),
         can_observe=_can_observe(a, role)), status
 
 
@@ -243,7 +246,16 @@ def _objective_body() -> dict:
     body = fields("title", "type", "description", "success_criteria", "weighting", weighting=_number)
     body.update(standards=request.form.getlist("standards"), job_areas=_lines("job_areas"),
                 priorities=_lines("priorities"))
+    if "priority_id" in request.form:  # offered only where there are priorities: blank is "serves none"
+        body["priority_id"] = request.form.get("priority_id") or None
     return body
+
+
+def _priority_choices(a: dict, cycle: dict | None, current: str | None = None) -> list[tuple[str, str]]:
+    """The priorities (issue 24) an objective of this appraisal may serve, in its cycle's school year."""
+    if cycle is None:
+        return []
+    return priority_choices(a["academy_id"], school_year_of(date.fromisoformat(cycle["starts_on"])), current)
 
 
 @blp.post("/appraisals/<uuid:appraisal_id>/objectives")
@@ -264,7 +276,7 @@ def _objective(appraisal: dict, objective_id) -> dict:
 @blp.route("/appraisals/<uuid:appraisal_id>/objectives/<uuid:objective_id>/edit", methods=["GET", "POST"])
 @signed_in
 def edit_objective(appraisal_id, objective_id):
-    a, _ = _load(appraisal_id)
+    a, cycle = _load(appraisal_id)
     objective = _objective(a, objective_id)
     form = Form()
     if request.method == "POST":
@@ -274,6 +286,7 @@ def edit_objective(appraisal_id, objective_id):
             flash("Objective changed. Both of you agree the objectives again.")
             return redirect(url_for(".detail", appraisal_id=appraisal_id))
     return render_template("appraisal/edit_objective.html", a=a, o=objective, form=form,
+                           priority_choices=_priority_choices(a, cycle, objective.get("priority_id")),
                            chosen_standards=_chosen_standards(form, objective["standards"]),
                            objective_types=OBJECTIVE_TYPES, standards=STANDARDS), 422 if form.error else 200
 

@@ -16,6 +16,11 @@ EXPECTED_PATHS = {
     "/cycles/{cycle_id}/reminders": {"get"}, "/appraisals/{appraisal_id}/record": {"get"},
     "/reports/untrained-appraisers": {"get"}, "/audit": {"get"},
 }
+EXPECTED_PATHS.update({  # issue 24: objectives that cascade
+    "/priorities": {"get", "post"}, "/priorities/roll-up": {"get"}, "/priorities/{priority_id}": {"get", "patch", "delete"},
+    "/priorities/{priority_id}/archive": {"post"}, "/objective-templates": {"get", "post"},
+    "/objective-templates/{template_id}": {"patch", "delete"}, "/objective-templates/apply": {"post"},
+})
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
 

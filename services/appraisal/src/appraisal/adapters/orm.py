@@ -9,6 +9,7 @@ from sqlalchemy.orm import registry, relationship
 
 from staffroom_shared.db import UtcDateTime, new_metadata, text_enum
 
+from ..domain.priorities import Level, ObjectiveTemplate, Priority
 from ..domain.model import (
     Appraisal, Cycle, CycleStatus, Meeting, MeetingKind, Objective, ObjectiveType, Observation, ObservationKind,
     Outcome, PayRecommendation, ProgressUpdate, Review, Stage, StaffRecord, Status, TeachingJudgement, StaffGroup,
@@ -99,6 +100,7 @@ objectives = Table(
     Column("standards", JSON, nullable=False),
     Column("job_areas", JSON, nullable=False),
     Column("priorities", JSON, nullable=False),
+    Column("priority_id", Uuid, ForeignKey("priorities.id"), nullable=True, index=True),  # issue 24
 )
 
 progress_updates = Table(
@@ -185,6 +187,35 @@ appraisal_named = Table(  # read model: whose names a document shows besides the
     Column("staff_id", Uuid, primary_key=True),
 )
 
+priorities = Table(  # the cascade (issue 24): trust, academy improvement-plan and team priorities, per school year
+    "priorities", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("level", text_enum(Level), nullable=False),
+    Column("school_year", Integer, nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("success_measure", Text, nullable=True),
+    Column("academy_id", Uuid, nullable=True, index=True),
+    Column("parent_id", Uuid, ForeignKey("priorities.id"), nullable=True, index=True),
+    Column("team", String(100), nullable=True),
+    Column("owner_id", Uuid, nullable=True),
+    Column("archived", Boolean, nullable=False),
+    Index("ix_priorities_school_year_level", "school_year", "level"),
+)
+
+objective_templates = Table(  # HR's objectives per role, which line managers add as drafts (issue 24)
+    "objective_templates", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("academy_id", Uuid, nullable=True, index=True),
+    Column("title", String(200), nullable=False),
+    Column("type", text_enum(ObjectiveType), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("success_criteria", Text, nullable=False),
+    Column("post", String(200), nullable=True),
+    Column("staff_group", text_enum(StaffGroup), nullable=True),
+    Column("priority_id", Uuid, ForeignKey("priorities.id"), nullable=True, index=True),
+)
+
 _mapped = False
 
 
@@ -193,6 +224,8 @@ def start_mappers() -> None:
     if _mapped:
         return
     mapper_registry.map_imperatively(StaffRecord, staff)
+    mapper_registry.map_imperatively(Priority, priorities)
+    mapper_registry.map_imperatively(ObjectiveTemplate, objective_templates)
     mapper_registry.map_imperatively(Cycle, cycles)
     mapper_registry.map_imperatively(ProgressUpdate, progress_updates)
     mapper_registry.map_imperatively(Objective, objectives, properties={

@@ -77,6 +77,9 @@ class ObjectiveSchema(Schema):
                             validate=validate.Length(max=9), metadata={"description": "Teachers' Standards: TS1–TS8, PART2"})
     job_areas = fields.List(fields.String(validate=SHORT), load_default=list, validate=validate.Length(max=10))
     priorities = fields.List(fields.String(validate=SHORT), load_default=list, validate=validate.Length(max=10))
+    priority_id = fields.UUID(load_default=None, allow_none=True, metadata={
+        "description": "the one priority in the cascade it serves (GET /priorities): the trust's, or the reviewee's "
+                       "academy's or one of its teams', in the appraisal's school year"})
     progress = fields.List(fields.Nested(ProgressSchema), dump_only=True)
 
 
@@ -89,6 +92,7 @@ class ObjectiveUpdateSchema(Schema):
     standards = fields.List(fields.String(validate=validate.OneOf(list(TEACHERS_STANDARDS))), validate=validate.Length(max=9))
     job_areas = fields.List(fields.String(validate=SHORT), validate=validate.Length(max=10))
     priorities = fields.List(fields.String(validate=SHORT), validate=validate.Length(max=10))
+    priority_id = fields.UUID(allow_none=True, metadata={"description": "null: it serves no priority"})
 
 
 class AssessmentSchema(Schema):

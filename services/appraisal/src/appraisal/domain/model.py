@@ -348,6 +348,7 @@ class Objective:
     standards: list[str] = field(default_factory=list)  # Teachers' Standards codes, for teachers
     job_areas: list[str] = field(default_factory=list)  # job-description areas, for support staff
     priorities: list[str] = field(default_factory=list)  # trust/academy improvement priorities
+    priority_id: uuid.UUID | None = None  # the one priority in the cascade it serves (domain/priorities.py)
     position: int = 0
     progress: list[ProgressUpdate] = field(default_factory=list)
     id: uuid.UUID = field(default_factory=uuid.uuid4)

@@ -17,6 +17,7 @@ from ..domain.model import (
 )
 from .access import require_relation
 from .errors import rule_broken
+from .priorities import check_link
 from .unit_of_work import AppraisalUnitOfWork, Reads
 
 PARTIES = ("reviewee", "appraiser")
@@ -69,6 +70,7 @@ def add_objective(uow, principal, appraisal_id, data: dict) -> Objective:
     added: list[Objective] = []
 
     def action(appraisal: Appraisal):
+        check_link(uow, appraisal, data.get("priority_id"))
         objective = Objective(appraisal_id=appraisal.id, **data)
         appraisal.add_objective(objective)
         added.append(objective)
@@ -81,6 +83,8 @@ def add_objective(uow, principal, appraisal_id, data: dict) -> Objective:
 def change_objective(uow, principal, appraisal_id, objective_id, changes: dict) -> Appraisal:
     def action(appraisal: Appraisal):
         before = {n: getattr(appraisal.objective(objective_id), n) for n in changes}
+        if changes.get("priority_id") not in (None, before.get("priority_id")):
+            check_link(uow, appraisal, changes["priority_id"])
         changed = appraisal.change_objective(objective_id, changes)
         return {"objective_id": objective_id, **{n: [before[n], changes[n]] for n in changed}}
 

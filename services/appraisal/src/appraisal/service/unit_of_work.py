@@ -4,6 +4,7 @@ from __future__ import annotations
 from staffroom_shared.uow import Contract, UnitOfWork
 from staffroom_shared.uow import Reads as ReadsOf
 
+from ..adapters.priorities import ObjectiveTemplateRepository, PriorityRepository
 from ..adapters.repository import AppraisalRepository, CycleRepository, StaffCopyRepository
 from ..domain import events
 
@@ -25,10 +26,13 @@ CONTRACTS = {
 class AppraisalUnitOfWork(UnitOfWork):
     contracts = CONTRACTS
     # staff: the directory's copy
-    repositories = {"staff": StaffCopyRepository, "cycles": CycleRepository, "appraisals": AppraisalRepository}
+    repositories = {"staff": StaffCopyRepository, "cycles": CycleRepository, "appraisals": AppraisalRepository,
+                    "priorities": PriorityRepository, "objective_templates": ObjectiveTemplateRepository}
     staff: StaffCopyRepository
     cycles: CycleRepository
     appraisals: AppraisalRepository
+    priorities: PriorityRepository
+    objective_templates: ObjectiveTemplateRepository
 
 
 class Reads(ReadsOf):
@@ -38,3 +42,5 @@ class Reads(ReadsOf):
     staff: StaffCopyRepository
     cycles: CycleRepository
     appraisals: AppraisalRepository
+    priorities: PriorityRepository
+    objective_templates: ObjectiveTemplateRepository
