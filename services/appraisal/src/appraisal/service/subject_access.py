@@ -5,7 +5,7 @@ from staffroom_shared.subject_access import Holding, answerer, subject, under
 
 from ..adapters.orm import (
     appraisal_documents, appraisals, meetings, objectives, observations, overdue_notices, progress_updates, reminders,
-    reviews, staff, trained_appraisers,
+    recognitions, reviews, staff, trained_appraisers,
 )
 
 _theirs = subject(appraisals.c.reviewee_id)
@@ -29,6 +29,8 @@ HOLDINGS = (
             subject(appraisal_documents.c.reviewee_id), json_text=("document", "confidential")),
     Holding("your appraisal training, if you completed it", trained_appraisers,
             subject(trained_appraisers.c.staff_id)),
+    Holding("recognition and feedback colleagues gave you", recognitions, subject(recognitions.c.recipient_id)),
+    Holding("recognition and feedback you gave colleagues", recognitions, subject(recognitions.c.giver_id)),
 )
 
 on_subject_access_requested = answerer("appraisal", HOLDINGS)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from staffroom_shared.uow import Contract, UnitOfWork
 from staffroom_shared.uow import Reads as ReadsOf
 
+from ..adapters.recognition import RecognitionRepository
 from ..adapters.repository import AppraisalRepository, CycleRepository, StaffCopyRepository
 from ..domain import events
 
@@ -19,16 +20,19 @@ CONTRACTS = {
     events.Overdue: Contract("appraisal.overdue"),
     events.ReminderSent: Contract("appraisal.reminder_sent"),
     events.Closed: Contract("appraisal.closed"),
+    events.RecognitionGiven: Contract("appraisal.recognition_given"),
 }
 
 
 class AppraisalUnitOfWork(UnitOfWork):
     contracts = CONTRACTS
     # staff: the directory's copy
-    repositories = {"staff": StaffCopyRepository, "cycles": CycleRepository, "appraisals": AppraisalRepository}
+    repositories = {"staff": StaffCopyRepository, "cycles": CycleRepository, "appraisals": AppraisalRepository,
+                    "recognition": RecognitionRepository}
     staff: StaffCopyRepository
     cycles: CycleRepository
     appraisals: AppraisalRepository
+    recognition: RecognitionRepository
 
 
 class Reads(ReadsOf):
@@ -38,3 +42,4 @@ class Reads(ReadsOf):
     staff: StaffCopyRepository
     cycles: CycleRepository
     appraisals: AppraisalRepository
+    recognition: RecognitionRepository
