@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
 from sqlalchemy import and_, delete, func, or_, select
 
@@ -72,7 +72,7 @@ class RecognitionRepository(Repository):
     def delete_given_before(self, cutoff: date) -> int:
         """Retention: what was given before `cutoff` and is not kept as evidence (kept ones go with their appraisal)."""
         return self.session.execute(delete(recognitions).where(and_(
-            recognitions.c.given_at < datetime(cutoff.year, cutoff.month, cutoff.day),
+            recognitions.c.given_at < datetime(cutoff.year, cutoff.month, cutoff.day, tzinfo=timezone.utc),
             recognitions.c.evidence_for.is_(None)))).rowcount
 
     def forget(self, staff_id: uuid.UUID) -> int:

@@ -7,6 +7,7 @@ from datetime import date, datetime, timezone
 
 from flask import request
 from flask.views import MethodView
+from marshmallow import RAISE
 
 from staffroom_shared.auth import authenticate
 from staffroom_shared.principal import Principal
@@ -40,7 +41,7 @@ def present(item: Recognition, names: dict, found: set[str], now: datetime | Non
             "withdrawable_until": item.withdrawable_until() if "giver" in found and item.may_withdraw(now) else None}
 
 
-def _listed(items: list[Recognition], principal: Principal, relation: str) -> list[dict]:
+def _listed(items: list[Recognition], relation: str) -> list[dict]:
     found = reads()
     names = service.names(found, items)
     return [present(i, names, {relation}) for i in items]
@@ -54,7 +55,7 @@ def _one(principal: Principal, recognition_id: uuid.UUID) -> dict:
 
 @recognition_blp.route("")
 class Give(MethodView):
-    @recognition_blp.arguments(schemas.GiveSchema)
+    @recognition_blp.arguments(schemas.RecognitionGiveSchema)
     @recognition_blp.response(201, schemas.RecognitionSchema)
     @recognition_blp.alt_response(429, **TOO_MANY)
     def post(self, data):
@@ -68,12 +69,12 @@ class Give(MethodView):
 
 @recognition_blp.route("/received")
 class Received(MethodView):
-    @recognition_blp.arguments(schemas.ReceivedQuerySchema, location="query")
+    @recognition_blp.arguments(schemas.RecognitionReceivedQuerySchema, location="query", unknown=RAISE)
     @recognition_blp.response(200, schemas.RecognitionSchema(many=True))
     def get(self, args):
         """What colleagues gave the caller, newest first, with their names (the ones they hid with ?hidden=true)."""
         principal = authenticate()
-        return _listed(service.received(reads(), principal, args["hidden"]), principal, "recipient")
+        return _listed(service.received(reads(), principal, args["hidden"]), "recipient")
 
 
 @recognition_blp.route("/given")
@@ -82,7 +83,7 @@ class Given(MethodView):
     def get(self):
         """What the caller gave, newest first (each with how long it can still be withdrawn)."""
         principal = authenticate()
-        return _listed(service.given(reads(), principal), principal, "giver")
+        return _listed(service.given(reads(), principal), "giver")
 
 
 @recognition_blp.route("/team")
@@ -91,13 +92,13 @@ class Team(MethodView):
     def get(self):
         """What colleagues shared with the caller as the line manager of their team (not private ones)."""
         principal = authenticate()
-        return _listed(service.shared_with_me(reads(), principal), principal, "line_manager")
+        return _listed(service.shared_with_me(reads(), principal), "line_manager")
 
 
 @recognition_blp.route("/colleagues")
 class Colleagues(MethodView):
-    @recognition_blp.arguments(schemas.ColleagueQuerySchema, location="query")
-    @recognition_blp.response(200, schemas.ColleagueSchema(many=True))
+    @recognition_blp.arguments(schemas.RecognitionColleagueQuerySchema, location="query", unknown=RAISE)
+    @recognition_blp.response(200, schemas.RecognitionColleagueSchema(many=True))
     def get(self, args):
         """Colleagues in post anywhere in the trust whose name holds what was typed (not the caller), by surname;
         at most 20."""
@@ -136,7 +137,7 @@ class Withdrawal(MethodView):
 
 @recognition_blp.route("/<uuid:recognition_id>/evidence")
 class Evidence(MethodView):
-    @recognition_blp.arguments(schemas.KeepSchema)
+    @recognition_blp.arguments(schemas.RecognitionKeepSchema)
     @recognition_blp.response(200, schemas.RecognitionSchema)
     @recognition_blp.alt_response(409, **NOT_AT_THIS_STAGE)
     def put(self, data, recognition_id: uuid.UUID):
@@ -149,7 +150,7 @@ class Evidence(MethodView):
 
 @recognition_blp.route("/<uuid:recognition_id>/hidden")
 class Hidden(MethodView):
-    @recognition_blp.arguments(schemas.HiddenSchema)
+    @recognition_blp.arguments(schemas.RecognitionHiddenSchema)
     @recognition_blp.response(200, schemas.RecognitionSchema)
     @recognition_blp.alt_response(409, **NOT_AT_THIS_STAGE)
     def put(self, data, recognition_id: uuid.UUID):
@@ -161,7 +162,7 @@ class Hidden(MethodView):
 
 @recognition_blp.route("/<uuid:recognition_id>/removal")
 class Removal(MethodView):
-    @recognition_blp.arguments(schemas.RemovalSchema)
+    @recognition_blp.arguments(schemas.RecognitionRemovalSchema)
     @recognition_blp.response(200, schemas.RecognitionSchema)
     @recognition_blp.alt_response(409, **NOT_AT_THIS_STAGE)
     def post(self, data, recognition_id: uuid.UUID):
@@ -180,7 +181,7 @@ class KeptAsEvidence(MethodView):
         the appraiser and HR (whether or not it was private)."""
         principal = authenticate()
         items = service.evidence(reads(), principal, appraisal_id)
-        return _listed(items, principal, "appraiser")
+        return _listed(items, "appraiser")
 
 
 def kept_evidence(found, appraisal_id: uuid.UUID) -> list[dict]:

@@ -13,7 +13,7 @@ def _enum(cls, **kwargs):
     return fields.Enum(cls, by_value=True, **kwargs)
 
 
-class GiveSchema(Schema):
+class RecognitionGiveSchema(Schema):
     recipient_id = fields.UUID(required=True, metadata={"description": "the colleague: anyone in post in the trust "
                                                                        "but yourself"})
     kind = _enum(Kind, required=True, metadata={"description": "recognition: thank you, well done; feedback: "
@@ -51,31 +51,31 @@ class RecognitionSchema(Schema):
         "description": "to the giver: until when they can withdraw it (null: no longer)"})
 
 
-class ReceivedQuerySchema(Schema):
+class RecognitionReceivedQuerySchema(Schema):
     hidden = fields.Boolean(load_default=False, metadata={"description": "true: the ones you hid"})
 
 
-class ColleagueQuerySchema(Schema):
+class RecognitionColleagueQuerySchema(Schema):
     q = fields.String(required=True, validate=[validate.Length(min=2, max=100), one_line],
                       metadata={"description": "part of a colleague's first name or surname"})
 
 
-class ColleagueSchema(Schema):
+class RecognitionColleagueSchema(Schema):
     id = fields.UUID()
     name = fields.String()
     post = fields.String()
     academy_name = fields.String(allow_none=True)
 
 
-class KeepSchema(Schema):
+class RecognitionKeepSchema(Schema):
     kept = fields.Boolean(required=True, metadata={"description": "true: keep it as evidence in your appraisal in "
                                                                  "progress; false: stop keeping it"})
 
 
-class HiddenSchema(Schema):
+class RecognitionHiddenSchema(Schema):
     hidden = fields.Boolean(required=True)
 
 
-class RemovalSchema(Schema):
+class RecognitionRemovalSchema(Schema):
     because = fields.String(required=True, validate=[validate.Length(min=1, max=500)],
                             metadata={"example": "Abusive: breaches the staff code of conduct"})
