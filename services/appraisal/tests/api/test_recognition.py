@@ -4,7 +4,7 @@ input that changes nothing."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
@@ -178,3 +178,30 @@ def test_a_huge_body_is_refused(client, trust):
                                                  "words": "x" * 70_000, "visibility": "private"},
                            headers=trust.ta.headers)
     assert response.status_code == 413
+
+
+def test_hr_reading_one_neither_theirs_nor_shared_with_them_is_audited(client, db, trust):
+    item = give(client, trust.ta, trust.teacher, visibility="private")
+    assert client.get(f"/recognition/{item['id']}", headers=trust.oak_hr.headers).status_code == 200
+    assert [a["action"] for a in db.audit(item["id"])] == ["give_recognition", "recognition.read"]
+    assert client.get(f"/recognition/{item['id']}", headers=trust.teacher.headers).status_code == 200
+    assert len(db.audit(item["id"])) == 2  # the recipient's own reading is not
+
+
+def test_when_a_leavers_record_is_erased_what_was_given_to_them_goes_and_what_they_gave_stays(app, client, db, trust):
+    from staffroom_shared.events import new_event, parse_event
+
+    from appraisal.service.handlers import HANDLERS
+
+    to_them = give(client, trust.ta, trust.teacher)
+    by_them = give(client, trust.teacher, trust.ta)
+    erased = new_event("staff.erased", {
+        "staff_id": trust.teacher.id, "academy_id": trust.oak, "first_name": "Former member of staff",
+        "last_name": "1", "email": "erased@invalid.example", "staff_type": "teaching", "post": "Teacher",
+        "fte": "1.00", "start_date": date(2019, 9, 1), "leaving_date": date(2020, 8, 31), "line_manager_id": None,
+        "erased_on": date(2026, 9, 1)}, producer="directory", correlation_id="test", academy_id=uuid.UUID(trust.oak))
+    context = app.extensions["staffroom"]
+    with context.uow(actor="test") as uow:
+        HANDLERS["staff.erased"](uow, parse_event(erased.to_dict()))  # as the consumer hands it over
+        uow.commit()
+    assert [str(r["id"]) for r in db.rows("recognitions")] == [by_them["id"]] and to_them["id"] != by_them["id"]
