@@ -289,3 +289,28 @@ def test_every_service_lists_its_records_with_a_source_in_docs_privacy():
             assert f"`{name.upper()}_RETENTION_{record.key.upper()}`" in schedule, (name, record.key)
             row = next(line for line in schedule.splitlines() if f"`{name.upper()}_RETENTION_{record.key.upper()}`" in line)
             assert str(record.kept) in row, (name, record.key, row)
+
+
+def test_recognition_not_kept_goes_six_years_after_it_was_given_and_kept_goes_with_its_appraisal(backend, tmp_path):
+    """Issue 24: recognition and feedback follow the appraisal records' six years; what the recipient kept as
+    evidence goes with the appraisal it is kept in, not on its own clock."""
+    with service("appraisal", backend, tmp_path) as (context, records):
+        cycle_id, appraisal_id = uuid.uuid4(), uuid.uuid4()
+        write(context, "cycles", {"id": cycle_id, "name": "2025/26", "template": "teachers", "academy_id": None,
+                                  "starts_on": date(2025, 9, 1), "objectives_due": date(2025, 10, 31),
+                                  "mid_year_due": date(2026, 3, 31), "end_of_year_due": date(2026, 7, 15),
+                                  "ends_on": date(2026, 8, 31), "pay_recommendations": False,
+                                  "review_window_weeks": 6, "status": "closed"})
+        write(context, "appraisals", {"id": appraisal_id, "cycle_id": cycle_id, "reviewee_id": uuid.uuid4(),
+                                      "academy_id": uuid.uuid4(), "template": "teachers",
+                                      "appraiser_set_by_hr": False, "status": "signed_off", "support_plan": False})
+        for when, words, kept in ((BEFORE["6 years"], "old", None), (CUTOFF["6 years"], "new", None),
+                                  (BEFORE["6 years"], "old but kept", appraisal_id)):
+            write(context, "recognitions", {"id": uuid.uuid4(), "giver_id": uuid.uuid4(), "recipient_id": uuid.uuid4(),
+                                            "academy_id": uuid.uuid4(), "kind": "recognition", "words": words,
+                                            "visibility": "private", "given_at": when, "evidence_for": kept,
+                                            "hidden": False})
+        counts = run(context, records)
+        recognitions = context.metadata.tables["recognitions"]
+        assert counts["recognition"] == 1
+        assert sorted(r.words for r in read(context, select(recognitions.c.words))) == ["new", "old but kept"]

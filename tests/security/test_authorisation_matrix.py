@@ -197,6 +197,8 @@ def _make_records(w: World) -> None:
     ids["cycle_id"] = w.ok("academy_hr", "appraisal", "POST", "/cycles", json_body={
         "name": f"{SCHOOL_YEAR + 1} support (academy A)", "template": "support", "academy_id": ids["academy_a"],
         "school_year": SCHOOL_YEAR + 1})["id"]
+    # appraisal: the appraiser's thanks to the staff member, shared with them as line manager (issue 24)
+    ids["recognition_id"] = _recognition(w, "appraiser", me, visibility="line_manager")
     # cpd: a costly programme of academy A (manager and HR approval, then a training agreement), two cohorts
     programme = w.ok("academy_hr", "cpd", "POST", "/programmes", json_body={
         "title": "Leading curriculum change", "kind": "external_course", "provider": "Oak Teaching School Hub",
@@ -433,6 +435,34 @@ case("appraisal", "POST", APPRAISAL + "/sign-off", body=lambda w: {"comment": "A
 case("appraisal", "PUT", APPRAISAL + "/appraiser", body=lambda w: {"appraiser_id": w.people["appraiser"]["id"]})
 case("appraisal", "POST", "/cycles/{cycle_id}/open", unchanged="/cycles/{cycle_id}")
 case("appraisal", "POST", "/cycles/{cycle_id}/close", unchanged="/cycles/{cycle_id}")
+def _recognition(w: World, giver: str, recipient_id: str, visibility: str = "private") -> str:
+    """Recognition from `giver` (a role, or None: the next colleague in academy C, so no one reaches the daily limit)."""
+    if giver is None:
+        person = w.ids["respondents"][w.n() % len(w.ids["respondents"])]
+        w.tokens["colleague"], giver = w.issue(person), "colleague"
+    return w.ok(giver, "appraisal", "POST", "/recognition", json_body={
+        "recipient_id": recipient_id, "kind": "recognition", "words": "Thank you for the science fair",
+        "visibility": visibility})["id"]
+
+
+RECOGNITION = "/recognition/{recognition_id}"
+case("appraisal", "POST", "/recognition", body=lambda w: {
+    "recipient_id": w.ids["staff_id"], "kind": "feedback", "words": "Keep sharing your KS3 resources",
+    "visibility": "private"})
+case("appraisal", "GET", "/recognition/received")
+case("appraisal", "GET", "/recognition/given")
+case("appraisal", "GET", "/recognition/team")
+case("appraisal", "GET", "/recognition/colleagues", query=lambda w: {"q": w.people["staff"]["last_name"]})
+case("appraisal", "GET", RECOGNITION)
+case("appraisal", "POST", RECOGNITION + "/withdrawal", unchanged=RECOGNITION, fresh_by_caller={
+    "recognition_id": lambda w, role: _recognition(w, role, w.people["other_appraiser"]["id"])})
+case("appraisal", "PUT", RECOGNITION + "/evidence", body=lambda w: {"kept": True}, unchanged=RECOGNITION,
+     fresh={"recognition_id": lambda w: _recognition(w, None, w.ids["staff_id"])})
+case("appraisal", "PUT", RECOGNITION + "/hidden", body=lambda w: {"hidden": True}, unchanged=RECOGNITION,
+     fresh={"recognition_id": lambda w: _recognition(w, None, w.ids["staff_id"])})
+case("appraisal", "POST", RECOGNITION + "/removal", body=lambda w: {"because": "Abusive"}, unchanged=RECOGNITION,
+     fresh={"recognition_id": lambda w: _recognition(w, None, w.ids["staff_id"])})
+case("appraisal", "GET", APPRAISAL + "/recognition")
 case("appraisal", "GET", "/cycles/{cycle_id}/reminders")
 case("appraisal", "POST", APPRAISAL + "/reminders", body=lambda w: {})
 case("appraisal", "POST", APPRAISAL + "/withdrawal", body=lambda w: {"reason": "Long-term absence"}, unchanged=APPRAISAL)

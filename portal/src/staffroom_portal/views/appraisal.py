@@ -12,6 +12,7 @@ from staffroom_shared.app import DOCUMENT_CSP
 
 from ..current import api, signed_in, user
 from ..backend import ApiError
+from . import recognition
 from ..ui import Form, day, fields, readable, refused, register_filters, staff_options, submit
 from .priorities import priority_choices, priority_titles, school_year_of
 
@@ -180,7 +181,7 @@ def _render_detail(appraisal_id, form: Form | None = None, status: int = 200):
         objective_types=OBJECTIVE_TYPES, standards=STANDARDS, ratings=dict(RATINGS), outcomes=dict(OUTCOMES),
         judgements=dict(JUDGEMENTS), pay=dict(PAY), meeting_kinds=MEETING_KINDS,
         meeting_names=dict(MEETING_KINDS), observation_kinds=OBSERVATION_KINDS,
-        candidates=_candidates(a) if role == "hr" else [],
+        candidates=_candidates(a) if role == "hr" else [], evidence=recognition.kept_evidence(a["id"]),
         priority_choices=_priority_choices(a, cycle) if role != "hr" and a["status"] == "not_started" else [],
         priority_titles=priority_titles(o.get("priority_id") for o in a["objectives"]),
         can_observe=_can_observe(a, role)), status

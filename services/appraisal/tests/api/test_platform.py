@@ -21,6 +21,13 @@ EXPECTED_PATHS.update({  # issue 24: objectives that cascade
     "/priorities/{priority_id}/archive": {"post"}, "/objective-templates": {"get", "post"},
     "/objective-templates/{template_id}": {"patch", "delete"}, "/objective-templates/apply": {"post"},
 })
+EXPECTED_PATHS.update({  # recognition and feedback (issue 24)
+    "/recognition": {"post"}, "/recognition/received": {"get"}, "/recognition/given": {"get"},
+    "/recognition/team": {"get"}, "/recognition/colleagues": {"get"}, "/recognition/{recognition_id}": {"get"},
+    "/recognition/{recognition_id}/withdrawal": {"post"}, "/recognition/{recognition_id}/evidence": {"put"},
+    "/recognition/{recognition_id}/hidden": {"put"}, "/recognition/{recognition_id}/removal": {"post"},
+    "/appraisals/{appraisal_id}/recognition": {"get"},
+})
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
 

@@ -112,9 +112,66 @@ class FakeAppraisals(Repository):
         self.reminders.append((appraisal_id, milestone, sent_at, sent_by))
 
 
+class FakeRecognition(Repository):
+    """Recognition and feedback between colleagues (issue 24), as adapters/recognition.py keeps them."""
+
+    def __init__(self, staff: FakeStaffCopy):
+        super().__init__()
+        self.by_id: dict = {}
+        self.staff = staff
+
+    def get(self, recognition_id, *, for_update=False):
+        return self.track(self.by_id.get(recognition_id))
+
+    def add(self, item):
+        self.by_id[item.id] = self.track(item)
+
+    def delete(self, item):
+        self.by_id.pop(item.id, None)
+
+    def given_since(self, giver_id, since):
+        return [(i.given_at, i.recipient_id) for i in self.by_id.values() if i.giver_id == giver_id
+                and i.given_at >= since]
+
+    def _newest(self, items):
+        return self.track_all(sorted(items, key=lambda i: (i.given_at, str(i.id)), reverse=True))
+
+    def received(self, recipient_id, *, hidden=False):
+        return self._newest(i for i in self.by_id.values() if i.recipient_id == recipient_id
+                            and (hidden is None or i.hidden == hidden))
+
+    def given_by(self, giver_id):
+        return self._newest(i for i in self.by_id.values() if i.giver_id == giver_id)
+
+    def shared_with(self, manager_id):
+        team = {p.staff_id for p in self.staff.people() if p.line_manager_id == manager_id}
+        return self._newest(i for i in self.by_id.values() if i.recipient_id in team
+                            and i.visibility.value == "line_manager" and i.removed_at is None)
+
+    def kept_in(self, appraisal_id):
+        return self.track_all(sorted((i for i in self.by_id.values() if i.evidence_for == appraisal_id),
+                                     key=lambda i: (i.given_at, str(i.id))))
+
+    def colleagues(self, words, leave_out, today, limit):
+        found = [p for p in self.staff.people() if p.staff_id != leave_out and p.start_date <= today
+                 and p.in_post_on(today) and all(w.lower() in f"{p.first_name} {p.last_name}".lower()
+                                                  for w in words.split()[:5])]
+        return sorted(found, key=lambda p: (p.last_name, p.first_name))[:limit]
+
+    def delete_given_before(self, cutoff):
+        raise NotImplementedError("retention is tested against the database")
+
+    def forget(self, staff_id):
+        gone = [k for k, i in self.by_id.items() if i.recipient_id == staff_id]
+        for k in gone:
+            del self.by_id[k]
+        return len(gone)
+
+
 class FakeAppraisalUnitOfWork(FakeUnitOfWork):
     contracts = CONTRACTS
 
     def __init__(self, actor: str = "system"):
         super().__init__("appraisal", actor)
         self.staff, self.cycles, self.appraisals = FakeStaffCopy(), FakeCycles(), FakeAppraisals()
+        self.recognition = FakeRecognition(self.staff)

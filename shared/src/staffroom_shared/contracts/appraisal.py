@@ -114,3 +114,16 @@ class ClosedV1(AppraisalRef):
 
     status = fields.String(required=True, validate=validate.OneOf(("closed", "withdrawn")))
     reason = fields.String(required=True)
+
+
+@contract("appraisal.recognition_given", 1)
+class RecognitionGivenV1(Schema):
+    """A colleague gave another recognition or feedback (issue 24). Who to whom, and what kind; never the words,
+    which stay in appraisal."""
+
+    recognition_id = fields.UUID(required=True)
+    giver_id = fields.UUID(required=True)
+    recipient_id = fields.UUID(required=True)
+    academy_id = fields.UUID(required=True, metadata={"description": "the recipient's academy"})
+    kind = fields.String(required=True, validate=validate.OneOf(("recognition", "feedback")))
+    shared_with_line_manager = fields.Boolean(required=True)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import registry, relationship
 from staffroom_shared.db import UtcDateTime, new_metadata, text_enum
 
 from ..domain.priorities import Level, ObjectiveTemplate, Priority
+from ..domain.recognition import Kind as RecognitionKind, Recognition, Visibility
 from ..domain.model import (
     Appraisal, Cycle, CycleStatus, Meeting, MeetingKind, Objective, ObjectiveType, Observation, ObservationKind,
     Outcome, PayRecommendation, ProgressUpdate, Review, Stage, StaffRecord, Status, TeachingJudgement, StaffGroup,
@@ -216,6 +217,27 @@ objective_templates = Table(  # HR's objectives per role, which line managers ad
     Column("priority_id", Uuid, ForeignKey("priorities.id"), nullable=True, index=True),
 )
 
+recognitions = Table(  # recognition and feedback between colleagues (issue 24; domain/recognition.py)
+    "recognitions", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("giver_id", Uuid, nullable=False),
+    Column("recipient_id", Uuid, nullable=False, index=True),
+    Column("academy_id", Uuid, nullable=False, index=True),
+    Column("kind", text_enum(RecognitionKind), nullable=False),
+    Column("words", Text, nullable=False),  # "" once HR removed it
+    Column("value", String(100), nullable=True),
+    Column("standard", String(10), nullable=True),
+    Column("visibility", text_enum(Visibility), nullable=False),
+    Column("given_at", UtcDateTime, nullable=False),
+    # kept as evidence: goes with the appraisal (its retention); nothing else points at an appraisal from here
+    Column("evidence_for", Uuid, ForeignKey("appraisals.id", ondelete="CASCADE"), nullable=True, index=True),
+    Column("hidden", Boolean, nullable=False),
+    Column("removed_at", UtcDateTime, nullable=True),
+    Column("removed_because", String(500), nullable=True),
+    Column("removed_by", Uuid, nullable=True),
+    Index("ix_recognitions_giver_given_at", "giver_id", "given_at"),
+)
+
 _mapped = False
 
 
@@ -244,4 +266,5 @@ def start_mappers() -> None:
         "meetings": relationship(Meeting, order_by=meetings.c.starts_at, cascade="all, delete-orphan",
                                  lazy="selectin"),
     })
+    mapper_registry.map_imperatively(Recognition, recognitions)
     _mapped = True

@@ -15,7 +15,7 @@ from ..domain.model import Stage
 from ..service import appraisals as commands
 from ..service import queries
 from ..service.access import sees_confidential
-from . import exports, presenters, schemas
+from . import exports, presenters, recognition, schemas
 from .common import NOT_AT_THIS_STAGE, RULE_BROKEN, document, reads, support_plan_read, uow
 
 appraisals_blp = Blueprint("appraisals", __name__, url_prefix="/appraisals",
@@ -240,6 +240,7 @@ class Record(MethodView):
         cycle, dates = queries.dates_for(found, appraisal)
         view = {**presenters.detail(appraisal, queries.names_in(found, appraisal),
                                     confidential=sees_confidential(relations)), "key_dates": dates}
+        view["recognition"] = recognition.kept_evidence(found, appraisal_id)  # issue 24: what the reviewee kept
         if view.get("support_plan"):  # the record prints the plan and its notes only while there is one (outsider 10)
             support_plan_read(principal, appraisal_id)
         return Response(exports.record_html(view, cycle), mimetype="text/html")

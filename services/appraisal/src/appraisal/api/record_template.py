@@ -72,6 +72,12 @@ RECORD = """<!doctype html>
 </table>
 {% endif %}
 
+{% if a.recognition %}
+<h2>Recognition and feedback kept as evidence</h2>
+{% for g in a.recognition %}<section><h3>{{ g.kind.label }} from {{ g.giver_name or "a former colleague" }}, {{ g.given_at.strftime("%-d %B %Y") }}</h3>
+<p class="written">{{ g.words }}</p>{% if g.value or g.standard %}<p class="muted">{% if g.value %}Value: {{ g.value }}{% endif %}{% if g.value and g.standard %} &middot; {% endif %}{% if g.standard %}Teachers' Standard: {{ g.standard }}{% endif %}</p>{% endif %}</section>{% endfor %}
+{% endif %}
+
 {% if a.support_plan is defined and a.support_plan %}
 <h2>Support plan (confidential)</h2>
 <div class="confidential"><p>{{ a.support_plan_notes or "" }}</p></div>

@@ -106,3 +106,15 @@ class Closed(AppraisalEvent):
 
     status: str
     reason: str
+
+
+@dataclass(frozen=True)
+class RecognitionGiven(DomainEvent):
+    """A colleague gave another recognition or feedback (issue 24): who to whom, never the words."""
+
+    recognition_id: uuid.UUID
+    giver_id: uuid.UUID
+    recipient_id: uuid.UUID
+    academy_id: uuid.UUID  # the recipient's
+    kind: str
+    shared_with_line_manager: bool

@@ -59,6 +59,7 @@ def on_staff_erased(uow: AppraisalUnitOfWork, event: Event) -> None:
     theirs = uow.appraisals.of(event.payload["staff_id"])
     for appraisal in theirs:
         appraisal.erase()
+    uow.recognition.forget(event.payload["staff_id"])  # what colleagues gave them (issue 24)
     forget_sent_events(uow, event.payload["staff_id"])
     forget_pages_after(uow)
     forget_in_audit(uow, [event.payload["staff_id"], *(appraisal.id for appraisal in theirs)])

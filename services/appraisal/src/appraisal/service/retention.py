@@ -14,9 +14,16 @@ def _appraisals_of_cycles_ended_before(uow: AppraisalUnitOfWork, cutoff: date, _
     return uow.appraisals.delete_of_cycles_ended_before(cutoff)
 
 
+def _recognition_given_before(uow: AppraisalUnitOfWork, cutoff: date, _today: date) -> int:
+    """Recognition and feedback not kept as evidence; what is kept goes with its appraisal, above."""
+    return uow.recognition.delete_given_before(cutoff)
+
+
 RECORDS = (
     *platform_records(metadata),
     Record("appraisals", "appraisals: objectives, reviews, observations, meetings, sign-off and any support plan",
            Period(6, "year"), "the end of the appraisal cycle", LIMITATION, 
            _appraisals_of_cycles_ended_before),
+    Record("recognition", "recognition and feedback between colleagues not kept as appraisal evidence (kept ones go "
+           "with their appraisal)", Period(6, "year"), "the day it was given", LIMITATION, _recognition_given_before),
 )

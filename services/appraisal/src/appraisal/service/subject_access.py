@@ -4,8 +4,8 @@ from __future__ import annotations
 from staffroom_shared.subject_access import Holding, answerer, subject, under
 
 from ..adapters.orm import (
-    appraisal_documents, appraisals, meetings, objectives, observations, overdue_notices, progress_updates, reminders,
-    reviews, staff, trained_appraisers,
+    appraisal_documents, appraisal_named, appraisals, meetings, objectives, observations, overdue_notices, progress_updates, reminders,
+    recognitions, reviews, staff, trained_appraisers,
 )
 
 _theirs = subject(appraisals.c.reviewee_id)
@@ -27,8 +27,14 @@ HOLDINGS = (
             under(overdue_notices.c.appraisal_id, appraisals, _theirs)),
     Holding("your appraisal records as the printable record shows them", appraisal_documents,
             subject(appraisal_documents.c.reviewee_id), json_text=("document", "confidential")),
+    Holding("who else your appraisal records name (an observer, say)", appraisal_named,
+            under(appraisal_named.c.appraisal_id, appraisals, _theirs)),
+    Holding("appraisal records that name you (an observation you made, say)", appraisal_named,
+            subject(appraisal_named.c.staff_id)),
     Holding("your appraisal training, if you completed it", trained_appraisers,
             subject(trained_appraisers.c.staff_id)),
+    Holding("recognition and feedback colleagues gave you", recognitions, subject(recognitions.c.recipient_id)),
+    Holding("recognition and feedback you gave colleagues", recognitions, subject(recognitions.c.giver_id)),
 )
 
 on_subject_access_requested = answerer("appraisal", HOLDINGS)

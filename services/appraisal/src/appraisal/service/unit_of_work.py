@@ -5,6 +5,7 @@ from staffroom_shared.uow import Contract, UnitOfWork
 from staffroom_shared.uow import Reads as ReadsOf
 
 from ..adapters.priorities import ObjectiveTemplateRepository, PriorityRepository
+from ..adapters.recognition import RecognitionRepository
 from ..adapters.repository import AppraisalRepository, CycleRepository, StaffCopyRepository
 from ..domain import events
 
@@ -20,6 +21,7 @@ CONTRACTS = {
     events.Overdue: Contract("appraisal.overdue"),
     events.ReminderSent: Contract("appraisal.reminder_sent"),
     events.Closed: Contract("appraisal.closed"),
+    events.RecognitionGiven: Contract("appraisal.recognition_given"),
 }
 
 
@@ -27,12 +29,14 @@ class AppraisalUnitOfWork(UnitOfWork):
     contracts = CONTRACTS
     # staff: the directory's copy
     repositories = {"staff": StaffCopyRepository, "cycles": CycleRepository, "appraisals": AppraisalRepository,
-                    "priorities": PriorityRepository, "objective_templates": ObjectiveTemplateRepository}
+                    "priorities": PriorityRepository, "objective_templates": ObjectiveTemplateRepository,
+                    "recognition": RecognitionRepository}
     staff: StaffCopyRepository
     cycles: CycleRepository
     appraisals: AppraisalRepository
     priorities: PriorityRepository
     objective_templates: ObjectiveTemplateRepository
+    recognition: RecognitionRepository
 
 
 class Reads(ReadsOf):
@@ -44,3 +48,4 @@ class Reads(ReadsOf):
     appraisals: AppraisalRepository
     priorities: PriorityRepository
     objective_templates: ObjectiveTemplateRepository
+    recognition: RecognitionRepository

@@ -32,6 +32,7 @@ CATEGORIES = {c.key: c for c in (
     Category("surveys", "Staff surveys: invitations and reminders", statutory=False),
     Category("survey_actions", "You said, we did: what is being done after staff surveys", statutory=False),
     Category("targets", "The trust's staff targets: at risk, missed and met", statutory=False),
+    Category("recognition", "Recognition and feedback colleagues give you", statutory=False),
 )}
 
 
@@ -504,6 +505,22 @@ def target_met(p: dict, people: People) -> list[Draft]:
     return _target_news(p, people, "met")
 
 
+def recognition_given(p: dict, people: People) -> list[Draft]:
+    """A colleague gave the recipient recognition or feedback (issue 24). The event carries no words: the message
+    names the giver and sends them to the page that shows it."""
+    giver = people(_uuid(p["giver_id"]))
+    who = _name(giver, "A colleague")
+    if p["kind"] == "feedback":
+        subject, body = f"{who} has given you feedback", f"{who} has given you some feedback."
+    else:
+        subject, body = f"{who} has recognised your work", f"{who} has sent you a thank you."
+    shared = (" They shared it with your line manager too." if p.get("shared_with_line_manager") else
+              " Only you can see it.")
+    return _to(people, p["recipient_id"], "recognition", subject,
+               f"{body}{shared} You can read it in Staffroom, and keep it as evidence in your appraisal if you "
+               "wish.", "/recognition")
+
+
 RULES: dict[str, Callable[[dict, People], list[Draft]]] = {
     "appraisal.appraisal_opened": appraisal_opened,
     "appraisal.overdue": appraisal_overdue,
@@ -513,6 +530,7 @@ RULES: dict[str, Callable[[dict, People], list[Draft]]] = {
     "appraisal.reminder_sent": reminder_sent,
     "appraisal.appraiser_assigned": appraiser_assigned,
     "appraisal.closed": appraisal_closed,
+    "appraisal.recognition_given": recognition_given,
     "cpd.enrolment_requested": enrolment_requested,
     "cpd.enrolment_approved": enrolment_approved,
     "cpd.enrolment_declined": enrolment_declined,

@@ -1,0 +1,199 @@
+"""Recognition and continuous feedback (issue 24): giving, withdrawing, keeping as appraisal evidence, hiding and
+HR's removal, each one unit of work with its audit row (never the words); and what each person is shown."""
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+from staffroom_shared.authz import can_manage_academy, require
+from staffroom_shared.errors import NotFound, TooManyRequests, Unprocessable
+from staffroom_shared.principal import Principal
+
+from ..domain.model import IN_PROGRESS, AppraisalError, Appraisal
+from ..domain.recognition import RATE_WINDOW, Recognition, Visibility, cannot_receive, next_allowed
+from .access import require_relation
+from .errors import rule_broken
+from .unit_of_work import AppraisalUnitOfWork, Reads
+
+UK = ZoneInfo("Europe/London")
+MOST_FOUND = 20  # colleagues a search offers
+
+
+def _now(now: datetime | None) -> datetime:
+    return now or datetime.now(timezone.utc)
+
+
+def _staff_id(principal: Principal, doing: str) -> uuid.UUID:
+    require(principal.staff_id is not None, f"only a member of staff can {doing}")
+    return principal.staff_id
+
+
+def give(uow: AppraisalUnitOfWork, principal: Principal, data: dict, now: datetime | None = None) -> Recognition:
+    """Any member of staff gives a colleague (in post, anywhere in the trust, not themselves) recognition or feedback;
+    at most MOST_IN_WINDOW a day, and MOST_TO_ONE_IN_WINDOW a day to one colleague."""
+    now = _now(now)
+    giver = _staff_id(principal, "give recognition or feedback")
+    with uow:
+        recipient = uow.staff.person(data["recipient_id"])
+        why = cannot_receive(giver, recipient, now.astimezone(UK).date())
+        if why:
+            raise Unprocessable(f"{why}; choose a colleague in post",
+                                errors=[{"location": "json", "pointer": "#/recipient_id", "detail": why}])
+        again = next_allowed(uow.recognition.given_since(giver, now - RATE_WINDOW), recipient.staff_id, now)
+        if again is not None:
+            raise TooManyRequests(
+                "you have given as much recognition and feedback as one day allows"
+                f" (or to this colleague); you can give more from {again.astimezone(UK):%-d %B %Y at %H:%M}",
+                retry_after=int((again - now).total_seconds()) + 1, next_allowed_at=again.isoformat())
+        try:
+            item = Recognition.give(giver, recipient, data["kind"], data["words"], data["visibility"], now,
+                                    value=data.get("value"), standard=data.get("standard"))
+        except AppraisalError as exc:
+            raise rule_broken(exc) from None
+        uow.recognition.add(item)
+        uow.audit("give_recognition", "recognition", item.id, {
+            "recipient_id": item.recipient_id, "kind": item.kind.value, "visibility": item.visibility.value,
+            "value": item.value, "standard": item.standard})
+        uow.commit()
+        return item
+
+
+def _change(uow: AppraisalUnitOfWork, principal: Principal, recognition_id: uuid.UUID, doing: str, action) -> Recognition:
+    """Load (locked), check the caller may see it at all (404 otherwise), apply `action` (returns the audit detail),
+    commit; a broken rule changes nothing."""
+    with uow:
+        item = uow.recognition.get(recognition_id, for_update=True)
+        if item is None or not relations(uow, principal, item):
+            raise NotFound(f"there is no recognition or feedback with id {recognition_id}")
+        try:
+            detail = action(item)
+        except AppraisalError as exc:
+            raise rule_broken(exc) from None
+        uow.audit(doing, "recognition", recognition_id, detail)
+        uow.commit()
+        return item
+
+
+def withdraw(uow: AppraisalUnitOfWork, principal: Principal, recognition_id: uuid.UUID,
+             now: datetime | None = None) -> None:
+    """The giver takes it back within a day, unless it is kept as evidence: it is deleted."""
+    now = _now(now)
+
+    def action(item: Recognition) -> dict:
+        item.check_withdrawal(principal.staff_id, now)
+        uow.recognition.delete(item)
+        return {"recipient_id": item.recipient_id, "kind": item.kind.value}
+
+    _change(uow, principal, recognition_id, "withdraw_recognition", action)
+
+
+def keep(uow: AppraisalUnitOfWork, principal: Principal, recognition_id: uuid.UUID, kept: bool) -> Recognition:
+    """The recipient keeps it as evidence in their appraisal in progress, or (while that is in progress) stops."""
+    def action(item: Recognition) -> dict:
+        if kept:
+            current = current_appraisal(uow, item.recipient_id)
+            item.keep(principal.staff_id, current.id if current else None)
+            return {"evidence_for": [None, item.evidence_for]}
+        before = item.evidence_for
+        appraisal = uow.appraisals.get(before) if before else None
+        item.unkeep(principal.staff_id, appraisal is not None and appraisal.status in IN_PROGRESS)
+        return {"evidence_for": [before, None]}
+
+    return _change(uow, principal, recognition_id, "keep_recognition" if kept else "unkeep_recognition", action)
+
+
+def hide(uow: AppraisalUnitOfWork, principal: Principal, recognition_id: uuid.UUID, hidden: bool) -> Recognition:
+    def action(item: Recognition) -> dict:
+        before = item.hidden
+        item.hide(principal.staff_id, hidden)
+        return {"hidden": [before, hidden]}
+
+    return _change(uow, principal, recognition_id, "hide_recognition", action)
+
+
+def remove(uow: AppraisalUnitOfWork, principal: Principal, recognition_id: uuid.UUID, because: str,
+           now: datetime | None = None) -> Recognition:
+    """HR of the recipient's academy (trust HR anywhere) remove an abusive one: its words are erased, the reason is
+    kept; audited without the words."""
+    now = _now(now)
+
+    def action(item: Recognition) -> dict:
+        require("hr" in relations(uow, principal, item), "only HR for the recipient's academy can remove it")
+        was_kept = item.evidence_for
+        item.remove(principal.staff_id, because, now)
+        return {"because": because, "recipient_id": item.recipient_id, "giver_id": item.giver_id,
+                "evidence_for": [was_kept, None] if was_kept else None}
+
+    return _change(uow, principal, recognition_id, "remove_recognition", action)
+
+
+def current_appraisal(uow: AppraisalUnitOfWork | Reads, staff_id: uuid.UUID) -> Appraisal | None:
+    """The person's appraisal in progress in the latest cycle (None: they have none)."""
+    found = uow.appraisals.of(staff_id, in_progress=True)
+    if not found:
+        return None
+    starts = {a.cycle_id: uow.cycles.get(a.cycle_id).starts_on for a in found}
+    return max(found, key=lambda a: (starts[a.cycle_id], str(a.id)))
+
+
+# -- who sees what ------------------------------------------------------------------------------------------
+
+def relations(uow: AppraisalUnitOfWork | Reads, principal: Principal, item: Recognition) -> set[str]:
+    """The caller's relations to an item: giver, recipient, line_manager (shared with them), appraiser (kept in an
+    appraisal they run), hr (the recipient's academy's HR, trust HR). Empty: they are told it does not exist."""
+    me, found = principal.staff_id, set()
+    if me is not None and me == item.giver_id:
+        found.add("giver")
+    if me is not None and me == item.recipient_id:
+        found.add("recipient")
+    if me is not None and item.visibility is Visibility.LINE_MANAGER and not item.removed:
+        person = uow.staff.person(item.recipient_id)
+        if person is not None and person.line_manager_id == me:
+            found.add("line_manager")
+    if me is not None and item.evidence_for is not None:
+        appraisal = uow.appraisals.get(item.evidence_for)
+        if appraisal is not None and appraisal.appraiser_id == me:
+            found.add("appraiser")
+    if can_manage_academy(principal, item.academy_id) and "recipient" not in found:
+        found.add("hr")
+    return found
+
+
+def one(reads: Reads, principal: Principal, recognition_id: uuid.UUID) -> tuple[Recognition, set[str]]:
+    item = reads.recognition.get(recognition_id)
+    found = relations(reads, principal, item) if item is not None else set()
+    if not found:
+        raise NotFound(f"there is no recognition or feedback with id {recognition_id}")
+    return item, found
+
+
+def received(reads: Reads, principal: Principal, hidden: bool) -> list[Recognition]:
+    return reads.recognition.received(_staff_id(principal, "receive recognition"), hidden=hidden)
+
+
+def given(reads: Reads, principal: Principal) -> list[Recognition]:
+    return reads.recognition.given_by(_staff_id(principal, "give recognition"))
+
+
+def shared_with_me(reads: Reads, principal: Principal) -> list[Recognition]:
+    """What colleagues shared with the caller as line manager of their team."""
+    return reads.recognition.shared_with(_staff_id(principal, "manage a team"))
+
+
+def evidence(reads: Reads, principal: Principal, appraisal_id: uuid.UUID) -> list[Recognition]:
+    """What the reviewee keeps as evidence in this appraisal: for the reviewee, the appraiser and HR."""
+    appraisal = reads.appraisals.get(appraisal_id)
+    if appraisal is None:
+        raise NotFound(f"there is no appraisal with id {appraisal_id}")
+    require_relation(principal, appraisal, "reviewee", "appraiser", "hr", doing="see this appraisal")
+    return reads.recognition.kept_in(appraisal_id)
+
+
+def colleagues(reads: Reads, principal: Principal, words: str, today: date) -> list:
+    """Colleagues the caller may give recognition to whose names match what they typed (in post, not themselves)."""
+    return reads.recognition.colleagues(words, principal.staff_id, today, MOST_FOUND)
+
+
+def names(reads: Reads, items: list[Recognition]) -> dict[uuid.UUID, str]:
+    return reads.staff.names([i.giver_id for i in items] + [i.recipient_id for i in items])

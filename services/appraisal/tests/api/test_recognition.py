@@ -1,0 +1,207 @@
+"""Recognition and continuous feedback over HTTP (issue 24): giving, who sees what, keeping as appraisal evidence
+(the appraisal's evidence and its printable record), withdrawing, hiding, HR's removal, the daily limit, and bad
+input that changes nothing."""
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from staffroom_shared.events import parse_event
+from staffroom_shared.testing import ServiceDb
+
+from .conftest import TABLES
+
+
+@pytest.fixture
+def db(app):
+    return ServiceDb(app, (*TABLES, "recognitions"))
+
+
+def give(client, giver, recipient, status=201, **more):
+    body = {"recipient_id": recipient.id, "kind": "recognition", "words": "Thank you for running the Year 6 trip",
+            "visibility": "private", **more}
+    response = client.post("/recognition", json=body, headers=giver.headers)
+    assert response.status_code == status, response.get_data(as_text=True)
+    return response.json
+
+
+def test_a_colleague_at_another_academy_is_thanked_by_name_and_told_without_the_words(client, db, trust):
+    item = give(client, trust.teacher, trust.elm_teacher, value="Teamwork", standard="TS8")
+    assert (item["giver_name"], item["recipient_name"], item["standard_title"]) == (
+        "Tom Taylor", "Rhys Roberts", "Fulfil wider professional responsibilities")
+    assert item["withdrawable_until"] is not None and not item["kept"]
+    [event] = [parse_event(e) for e in db.events("appraisal.recognition_given")]
+    assert event.payload["recipient_id"] == uuid.UUID(trust.elm_teacher.id) and event.academy_id == uuid.UUID(trust.elm)
+    assert "Year 6 trip" not in repr(event.payload)
+    [audit] = db.audit(item["id"])
+    assert audit["action"] == "give_recognition" and "Year 6 trip" not in repr(audit)
+    [received] = client.get("/recognition/received", headers=trust.elm_teacher.headers).json
+    assert received["id"] == item["id"] and received["giver_name"] == "Tom Taylor"
+    assert received["withdrawable_until"] is None  # only the giver is told how long they can take it back
+
+
+def test_colleagues_are_found_by_name_across_the_trust_but_not_yourself(client, trust):
+    found = client.get("/recognition/colleagues?q=rob", headers=trust.teacher.headers).json
+    assert [(p["name"], p["academy_name"]) for p in found] == [("Rhys Roberts", "Elm Secondary Academy")]
+    assert client.get("/recognition/colleagues?q=tay", headers=trust.teacher.headers).json == []
+
+
+def test_a_private_item_is_for_the_recipient_and_a_shared_one_reaches_their_line_manager(client, trust):
+    private = give(client, trust.ta, trust.teacher, visibility="private", words="Private thanks")
+    shared = give(client, trust.ta, trust.teacher, visibility="line_manager", words="Shared thanks")
+    team = client.get("/recognition/team", headers=trust.hod.headers).json
+    assert [i["id"] for i in team] == [shared["id"]]
+    assert client.get(f"/recognition/{private['id']}", headers=trust.hod.headers).status_code == 404
+    assert client.get(f"/recognition/{shared['id']}", headers=trust.hod.headers).status_code == 200
+    assert client.get(f"/recognition/{shared['id']}", headers=trust.elm_hr.headers).status_code == 404
+    assert client.get("/recognition/team", headers=trust.head.headers).json == []
+
+
+def test_kept_as_evidence_it_appears_in_the_appraisal_and_its_record_for_the_appraiser(client, db, trust, steps):
+    appraisal = steps.started()  # Tom's, appraised by Dev (hod)
+    item = give(client, trust.elm_teacher, trust.teacher, words="Your <b>moderation</b> notes helped us")
+    path = f"/appraisals/{appraisal['id']}/recognition"
+    assert client.get(path, headers=trust.hod.headers).json == []
+    kept = client.put(f"/recognition/{item['id']}/evidence", json={"kept": True}, headers=trust.teacher.headers)
+    assert kept.status_code == 200 and kept.json["evidence_for"] == appraisal["id"]
+    [shown] = client.get(path, headers=trust.hod.headers).json
+    assert shown["words"] == "Your <b>moderation</b> notes helped us" and shown["giver_name"] == "Rhys Roberts"
+    assert client.get(f"/recognition/{item['id']}", headers=trust.hod.headers).status_code == 200
+    record = client.get(f"/appraisals/{appraisal['id']}/record", headers=trust.hod.headers).get_data(as_text=True)
+    assert "Recognition from Rhys Roberts" in record and "&lt;b&gt;moderation&lt;/b&gt;" in record
+    assert client.get(path, headers=trust.ta.headers).status_code == 404
+    assert db.audit(item["id"])[-1]["action"] == "keep_recognition"
+    # while the appraisal is in progress it can be taken out again, and the appraiser no longer sees it
+    client.put(f"/recognition/{item['id']}/evidence", json={"kept": False}, headers=trust.teacher.headers)
+    assert client.get(path, headers=trust.hod.headers).json == []
+    assert client.get(f"/recognition/{item['id']}", headers=trust.hod.headers).status_code == 404
+
+
+def test_the_giver_can_withdraw_within_a_day_but_not_once_kept(client, db, trust, steps, problem):
+    steps.started()
+    gone = give(client, trust.ta, trust.teacher)
+    assert client.post(f"/recognition/{gone['id']}/withdrawal", headers=trust.ta.headers).status_code == 204
+    assert client.get("/recognition/received", headers=trust.teacher.headers).json == []
+    kept = give(client, trust.ta, trust.teacher)
+    client.put(f"/recognition/{kept['id']}/evidence", json={"kept": True}, headers=trust.teacher.headers)
+    before = db.snapshot()
+    body = problem(client.post(f"/recognition/{kept['id']}/withdrawal", headers=trust.ta.headers), 409)
+    assert "kept it as evidence" in body["detail"] and db.snapshot() == before
+    problem(client.post(f"/recognition/{kept['id']}/withdrawal", headers=trust.teacher.headers), 403)
+
+
+def test_after_a_day_it_can_no_longer_be_withdrawn(client, db, trust, problem):
+    item = give(client, trust.ta, trust.teacher)
+    db.insert("recognitions", {**db.rows("recognitions")[0], "id": uuid.uuid4(),
+                               "given_at": datetime.now(timezone.utc) - timedelta(hours=25)})
+    old = next(r for r in db.rows("recognitions") if str(r["id"]) != item["id"])
+    problem(client.post(f"/recognition/{old['id']}/withdrawal", headers=trust.ta.headers), 409)
+
+
+def test_the_recipient_hides_one_and_finds_it_among_the_hidden(client, trust):
+    item = give(client, trust.ta, trust.teacher)
+    client.put(f"/recognition/{item['id']}/hidden", json={"hidden": True}, headers=trust.teacher.headers)
+    assert client.get("/recognition/received", headers=trust.teacher.headers).json == []
+    [hidden] = client.get("/recognition/received?hidden=true", headers=trust.teacher.headers).json
+    assert hidden["id"] == item["id"]
+    assert client.put(f"/recognition/{item['id']}/hidden", json={"hidden": False},
+                      headers=trust.ta.headers).status_code == 403
+
+
+def test_hr_remove_an_abusive_one_erasing_the_words_and_keeping_the_reason(client, db, trust, problem):
+    item = give(client, trust.elm_teacher, trust.teacher, visibility="line_manager", words="Something abusive")
+    problem(client.post(f"/recognition/{item['id']}/removal", json={"because": "Abusive"},
+                        headers=trust.elm_hr.headers), 404)  # the giver's academy's HR: not theirs to judge
+    removed = client.post(f"/recognition/{item['id']}/removal", json={"because": "Breaches the code of conduct"},
+                          headers=trust.oak_hr.headers)
+    assert removed.status_code == 200 and removed.json["removed"] and removed.json["words"] == ""
+    assert removed.json["removed_because"] == "Breaches the code of conduct"
+    [row] = db.rows("recognitions")
+    assert row["words"] == "" and row["removed_because"] == "Breaches the code of conduct"
+    [seen] = client.get("/recognition/received", headers=trust.teacher.headers).json
+    assert seen["removed"] and seen["words"] == "" and seen["removed_because"] is None
+    assert client.get("/recognition/team", headers=trust.hod.headers).json == []
+    audit = db.audit(item["id"])[-1]
+    assert audit["action"] == "remove_recognition" and "abusive" not in repr(audit["changes"]).lower().replace(
+        "code of conduct", "")
+    problem(client.post(f"/recognition/{item['id']}/removal", json={"because": "Again"},
+                        headers=trust.trust_hr.headers), 409)
+
+
+def test_a_fourth_to_one_colleague_in_a_day_is_refused_with_when(client, db, trust, problem):
+    for _ in range(3):
+        give(client, trust.ta, trust.teacher)
+    before = db.snapshot()
+    response = client.post("/recognition", json={"recipient_id": trust.teacher.id, "kind": "feedback",
+                                                  "words": "One more", "visibility": "private"},
+                           headers=trust.ta.headers)
+    body = problem(response, 429)
+    assert int(response.headers["Retry-After"]) > 23 * 3600 and "you can give more from" in body["detail"]
+    assert db.snapshot() == before
+
+
+@pytest.mark.parametrize("body, field", [
+    ({"words": "\u0000"}, None),
+    ({"words": "x" * 2001}, "words"),
+    ({"words": ""}, "words"),
+    ({"visibility": "everyone"}, "visibility"),
+    ({"kind": "praise"}, "kind"),
+    ({"standard": "TS99"}, "standard"),
+    ({"value": "Kind\nBcc: x@example.com"}, "value"),
+    ({"extra": 1}, "extra"),
+    ({"recipient_id": "not-an-id"}, "recipient_id"),
+    ({"recipient_id": str(uuid.uuid4())}, "recipient_id"),
+])
+def test_bad_input_is_a_clear_4xx_and_gives_nothing(client, db, trust, problem, body, field):
+    before = db.snapshot()
+    sent = {"recipient_id": trust.teacher.id, "kind": "recognition", "words": "Thanks", "visibility": "private",
+            **body}
+    response = client.post("/recognition", json=sent, headers=trust.ta.headers)
+    found = problem(response, response.status_code)
+    assert response.status_code in (400, 422)
+    if field:
+        assert any(field in e.get("pointer", "") for e in found.get("errors", [])), found
+    assert db.snapshot() == before
+
+
+def test_giving_to_yourself_is_refused(client, db, trust, problem):
+    body = problem(client.post("/recognition", json={"recipient_id": trust.ta.id, "kind": "recognition",
+                                                     "words": "Me", "visibility": "private"},
+                               headers=trust.ta.headers), 422)
+    assert "yourself" in body["detail"] and db.rows("recognitions") == []
+
+
+def test_a_huge_body_is_refused(client, trust):
+    response = client.post("/recognition", json={"recipient_id": trust.teacher.id, "kind": "recognition",
+                                                 "words": "x" * 70_000, "visibility": "private"},
+                           headers=trust.ta.headers)
+    assert response.status_code == 413
+
+
+def test_hr_reading_one_neither_theirs_nor_shared_with_them_is_audited(client, db, trust):
+    item = give(client, trust.ta, trust.teacher, visibility="private")
+    assert client.get(f"/recognition/{item['id']}", headers=trust.oak_hr.headers).status_code == 200
+    assert [a["action"] for a in db.audit(item["id"])] == ["give_recognition", "recognition.read"]
+    assert client.get(f"/recognition/{item['id']}", headers=trust.teacher.headers).status_code == 200
+    assert len(db.audit(item["id"])) == 2  # the recipient's own reading is not
+
+
+def test_when_a_leavers_record_is_erased_what_was_given_to_them_goes_and_what_they_gave_stays(app, client, db, trust):
+    from staffroom_shared.events import new_event, parse_event
+
+    from appraisal.service.handlers import HANDLERS
+
+    to_them = give(client, trust.ta, trust.teacher)
+    by_them = give(client, trust.teacher, trust.ta)
+    erased = new_event("staff.erased", {
+        "staff_id": trust.teacher.id, "academy_id": trust.oak, "first_name": "Former member of staff",
+        "last_name": "1", "email": "erased@invalid.example", "staff_type": "teaching", "post": "Teacher",
+        "fte": "1.00", "start_date": date(2019, 9, 1), "leaving_date": date(2020, 8, 31), "line_manager_id": None,
+        "erased_on": date(2026, 9, 1)}, producer="directory", correlation_id="test", academy_id=uuid.UUID(trust.oak))
+    context = app.extensions["staffroom"]
+    with context.uow(actor="test") as uow:
+        HANDLERS["staff.erased"](uow, parse_event(erased.to_dict()))  # as the consumer hands it over
+        uow.commit()
+    assert [str(r["id"]) for r in db.rows("recognitions")] == [by_them["id"]] and to_them["id"] != by_them["id"]
