@@ -197,6 +197,7 @@ def _make_records(w: World) -> None:
     ids["cycle_id"] = w.ok("academy_hr", "appraisal", "POST", "/cycles", json_body={
         "name": f"{SCHOOL_YEAR + 1} support (academy A)", "template": "support", "academy_id": ids["academy_a"],
         "school_year": SCHOOL_YEAR + 1})["id"]
+    ids["template_id"] = w.ok("academy_hr", "appraisal", "POST", "/observation-templates", json_body=_template(w))["id"]
     # cpd: a costly programme of academy A (manager and HR approval, then a training agreement), two cohorts
     programme = w.ok("academy_hr", "cpd", "POST", "/programmes", json_body={
         "title": "Leading curriculum change", "kind": "external_course", "provider": "Oak Teaching School Hub",
@@ -239,6 +240,14 @@ def _make_records(w: World) -> None:
     # directory: a subject access request about the staff member, opened by trust HR
     ids["request_id"] = w.ok("trust_hr", "directory", "POST", "/subject-access-requests",
                              json_body={"staff_id": me})["id"]
+
+
+def _template(w: World) -> dict:
+    """An observation template of academy A's, with a graded and an ungraded criterion (issue 24)."""
+    return {"name": f"Lesson observation {w.n()}", "kind": "lesson_observation", "academy_id": w.ids["academy_a"],
+            "criteria": [{"key": "behaviour", "label": "Behaviour", "grades": [
+                {"label": "Secure", "band": "strength"}, {"label": "Not yet", "band": "intervention"}]},
+                {"key": "questioning", "label": "Questioning"}]}
 
 
 def _objective(w: World) -> dict:
@@ -434,6 +443,11 @@ case("appraisal", "POST", "/cycles/{cycle_id}/open", unchanged="/cycles/{cycle_i
 case("appraisal", "POST", "/cycles/{cycle_id}/close", unchanged="/cycles/{cycle_id}")
 case("appraisal", "GET", "/cycles/{cycle_id}/reminders")
 case("appraisal", "POST", APPRAISAL + "/reminders", body=lambda w: {})
+case("appraisal", "GET", "/observation-templates")
+case("appraisal", "GET", "/observation-templates/{template_id}")
+case("appraisal", "POST", "/observation-templates", body=_template)
+case("appraisal", "PATCH", "/observation-templates/{template_id}", body=lambda w: {"notice_days": 2},
+     unchanged="/observation-templates/{template_id}")
 case("appraisal", "POST", APPRAISAL + "/withdrawal", body=lambda w: {"reason": "Long-term absence"}, unchanged=APPRAISAL)
 
 case("cpd", "GET", "/programmes")

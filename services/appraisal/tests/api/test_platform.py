@@ -16,6 +16,9 @@ EXPECTED_PATHS = {
     "/cycles/{cycle_id}/reminders": {"get"}, "/appraisals/{appraisal_id}/record": {"get"},
     "/reports/untrained-appraisers": {"get"}, "/audit": {"get"},
 }
+EXPECTED_PATHS.update({  # observation and coaching (issue 24)
+    "/observation-templates": {"get", "post"}, "/observation-templates/{template_id}": {"get", "patch"},
+})
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
 

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 
 from sqlalchemy import (
-    JSON, Boolean, Column, Date, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint, Uuid,
+    JSON, Boolean, Column, Date, ForeignKey, Index, Integer, String, Table, Text, TypeDecorator, UniqueConstraint, Uuid,
 )
 from sqlalchemy.orm import registry, relationship
 
 from staffroom_shared.db import UtcDateTime, new_metadata, text_enum
 
+from ..domain.observations import Criterion, Template
 from ..domain.model import (
     Appraisal, Cycle, CycleStatus, Meeting, MeetingKind, Objective, ObjectiveType, Observation, ObservationKind,
     Outcome, PayRecommendation, ProgressUpdate, Review, Stage, StaffRecord, Status, TeachingJudgement, StaffGroup,
@@ -139,6 +140,11 @@ observations = Table(
     Column("focus", String(300), nullable=False),
     Column("strengths", Text, nullable=False),
     Column("areas_to_develop", Text, nullable=False),
+    # issue 24: the template it was recorded on, its grades, the department observed, the QA round (no foreign key)
+    Column("template_id", Uuid, ForeignKey("observation_templates.id"), nullable=True, index=True),
+    Column("grades", JSON, nullable=False, server_default="{}"),
+    Column("department", String(100), nullable=True),
+    Column("qa_round_id", Uuid, nullable=True, index=True),
 )
 
 meetings = Table(
@@ -179,6 +185,34 @@ appraisal_documents = Table(  # read model: each appraisal as GET /appraisals/<i
     Column("confidential", Text, nullable=False),  # JSON: the support plan, for the appraiser and HR only
 )
 
+
+
+class CriteriaJSON(TypeDecorator):
+    """A template's criteria (frozen Criterion value objects) as a JSON list, and back."""
+
+    impl = JSON
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return None if value is None else [c.stored() for c in value]
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else tuple(Criterion.from_stored(c) for c in value)
+
+
+observation_templates = Table(  # issue 24: trust- or academy-defined templates for observations and coaching
+    "observation_templates", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("kind", text_enum(ObservationKind), nullable=False),
+    Column("academy_id", Uuid, nullable=True, index=True),  # None: trust-wide
+    Column("criteria", CriteriaJSON, nullable=False),
+    Column("notice_days", Integer, nullable=True),
+    Column("retired", Boolean, nullable=False),
+    Column("created_by", Uuid, nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
 _mapped = False
 
 
@@ -196,6 +230,7 @@ def start_mappers() -> None:
     mapper_registry.map_imperatively(Review, reviews)
     mapper_registry.map_imperatively(Observation, observations)
     mapper_registry.map_imperatively(Meeting, meetings)
+    mapper_registry.map_imperatively(Template, observation_templates)
     mapper_registry.map_imperatively(Appraisal, appraisals, properties={
         "objectives": relationship(Objective, order_by=objectives.c.position, cascade="all, delete-orphan",
                                    lazy="selectin"),

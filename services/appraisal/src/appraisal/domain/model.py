@@ -101,8 +101,17 @@ class PayRecommendation(StrEnum):
 
 
 class ObservationKind(StrEnum):
+    """What kind of visit: also what an observation template is for (domain/observations.py re-exports it)."""
+
     LESSON_OBSERVATION = "lesson_observation"
     LEARNING_WALK = "learning_walk"
+    DROP_IN = "drop_in"
+    INSTRUCTIONAL_COACHING = "instructional_coaching"
+
+    @property
+    def label(self) -> str:
+        return {"lesson_observation": "lesson observation", "learning_walk": "learning walk", "drop_in": "drop-in",
+                "instructional_coaching": "instructional coaching"}[self.value]
 
 
 def one_of(kind: type[StrEnum], value, what: str) -> StrEnum:
@@ -426,11 +435,19 @@ class Observation:
     observed_on: date
     focus: str
     strengths: str = ""
-    areas_to_develop: str = ""
+    areas_to_develop: str = ""  # "Next steps" on screen
+    # From issue 24 (domain/observations.py): the template it was recorded on (None: before templates, or none
+    # chosen), its grades (criterion key -> grade label, checked against the template), the department, subject or
+    # phase observed, and the QA round it was part of (the QA map's; no foreign key).
+    template_id: uuid.UUID | None = None
+    grades: dict[str, str] = field(default_factory=dict)
+    department: str | None = None
+    qa_round_id: uuid.UUID | None = None
     id: uuid.UUID = field(default_factory=uuid.uuid4)
 
     def __post_init__(self) -> None:
         self.kind = one_of(ObservationKind, self.kind, "an observation kind")
+        self.grades = dict(self.grades or {})
 
 
 class MeetingKind(StrEnum):

@@ -1,0 +1,53 @@
+"""Observation templates (issue 24): a trust or academy says what its lesson observations, learning walks, drop-ins
+and instructional coaching look at, and whether each criterion is graded. Observations keep the template they were
+recorded on, their grades, the department observed and the QA round they were part of (the QA map's, no foreign
+key). Observations on record have none of these. Stored appraisal documents show the new fields once
+`python -m appraisal.entrypoints.rebuild_documents` has run.
+
+Revision ID: 0005
+Revises: 0004
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0005"
+down_revision = "0004"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "observation_templates",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("kind", sa.String(length=40), nullable=False),
+        sa.Column("academy_id", sa.Uuid(), nullable=True),
+        sa.Column("criteria", sa.JSON(), nullable=False),
+        sa.Column("notice_days", sa.Integer(), nullable=True),
+        sa.Column("retired", sa.Boolean(), nullable=False),
+        sa.Column("created_by", sa.Uuid(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_observation_templates")),
+    )
+    op.create_index(op.f("ix_observation_templates_academy_id"), "observation_templates", ["academy_id"])
+    with op.batch_alter_table("observations") as batch_op:
+        batch_op.add_column(sa.Column("template_id", sa.Uuid(), nullable=True))
+        batch_op.add_column(sa.Column("grades", sa.JSON(), nullable=False, server_default="{}"))
+        batch_op.add_column(sa.Column("department", sa.String(length=100), nullable=True))
+        batch_op.add_column(sa.Column("qa_round_id", sa.Uuid(), nullable=True))
+        batch_op.create_foreign_key(op.f("fk_observations_template_id_observation_templates"),
+                                    "observation_templates", ["template_id"], ["id"])
+        batch_op.create_index(op.f("ix_observations_template_id"), ["template_id"])
+        batch_op.create_index(op.f("ix_observations_qa_round_id"), ["qa_round_id"])
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("observations") as batch_op:
+        batch_op.drop_index(op.f("ix_observations_qa_round_id"))
+        batch_op.drop_index(op.f("ix_observations_template_id"))
+        batch_op.drop_constraint(op.f("fk_observations_template_id_observation_templates"), type_="foreignkey")
+        for column in ("qa_round_id", "department", "grades", "template_id"):
+            batch_op.drop_column(column)
+    op.drop_index(op.f("ix_observation_templates_academy_id"), table_name="observation_templates")
+    op.drop_table("observation_templates")
