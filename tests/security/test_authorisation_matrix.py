@@ -198,6 +198,7 @@ def _make_records(w: World) -> None:
         "name": f"{SCHOOL_YEAR + 1} support (academy A)", "template": "support", "academy_id": ids["academy_a"],
         "school_year": SCHOOL_YEAR + 1})["id"]
     ids["template_id"] = w.ok("academy_hr", "appraisal", "POST", "/observation-templates", json_body=_template(w))["id"]
+    ids["step_id"] = _action_step(w)
     # cpd: a costly programme of academy A (manager and HR approval, then a training agreement), two cohorts
     programme = w.ok("academy_hr", "cpd", "POST", "/programmes", json_body={
         "title": "Leading curriculum change", "kind": "external_course", "provider": "Oak Teaching School Hub",
@@ -248,6 +249,12 @@ def _template(w: World) -> dict:
             "criteria": [{"key": "behaviour", "label": "Behaviour", "grades": [
                 {"label": "Secure", "band": "strength"}, {"label": "Not yet", "band": "intervention"}]},
                 {"key": "questioning", "label": "Questioning"}]}
+
+
+def _action_step(w: World) -> str:
+    """A coaching action step in the staff member's appraisal, not yet followed up (issue 24)."""
+    return w.ok("appraiser", "appraisal", "POST", f"/appraisals/{w.ids['appraisal_id']}/action-steps", json_body={
+        "step": f"Cold call after each explanation ({w.n()})", "follow_up_on": str(TODAY + timedelta(days=14))})["id"]
 
 
 def _objective(w: World) -> dict:
@@ -448,6 +455,10 @@ case("appraisal", "GET", "/observation-templates/{template_id}")
 case("appraisal", "POST", "/observation-templates", body=_template)
 case("appraisal", "PATCH", "/observation-templates/{template_id}", body=lambda w: {"notice_days": 2},
      unchanged="/observation-templates/{template_id}")
+case("appraisal", "POST", APPRAISAL + "/action-steps", body=lambda w: {
+    "step": "Cold call after each explanation", "follow_up_on": str(TODAY + timedelta(days=14))})
+case("appraisal", "POST", APPRAISAL + "/action-steps/{step_id}/follow-up", body=lambda w: {"seen": "Cold calling in"
+     " every explanation"}, fresh={"step_id": _action_step}, unchanged=APPRAISAL)
 case("appraisal", "POST", APPRAISAL + "/withdrawal", body=lambda w: {"reason": "Long-term absence"}, unchanged=APPRAISAL)
 
 case("cpd", "GET", "/programmes")

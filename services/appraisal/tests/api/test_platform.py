@@ -18,6 +18,8 @@ EXPECTED_PATHS = {
 }
 EXPECTED_PATHS.update({  # observation and coaching (issue 24)
     "/observation-templates": {"get", "post"}, "/observation-templates/{template_id}": {"get", "patch"},
+    "/appraisals/{appraisal_id}/action-steps": {"post"},
+    "/appraisals/{appraisal_id}/action-steps/{step_id}/follow-up": {"post"},
 })
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 

@@ -11,6 +11,7 @@ from staffroom_shared.db import UtcDateTime, new_metadata, text_enum
 
 from ..domain.observations import Criterion, Template
 from ..domain.model import (
+    ActionStep,
     Appraisal, Cycle, CycleStatus, Meeting, MeetingKind, Objective, ObjectiveType, Observation, ObservationKind,
     Outcome, PayRecommendation, ProgressUpdate, Review, Stage, StaffRecord, Status, TeachingJudgement, StaffGroup,
 )
@@ -145,6 +146,7 @@ observations = Table(
     Column("grades", JSON, nullable=False, server_default="{}"),
     Column("department", String(100), nullable=True),
     Column("qa_round_id", Uuid, nullable=True, index=True),
+    Column("notice_given_on", Date, nullable=True),
 )
 
 meetings = Table(
@@ -213,6 +215,20 @@ observation_templates = Table(  # issue 24: trust- or academy-defined templates 
     Column("created_at", UtcDateTime, nullable=False),
 )
 
+action_steps = Table(  # issue 24: coaching action steps, their follow-up dates and what was seen at follow-up
+    "action_steps", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("appraisal_id", Uuid, ForeignKey("appraisals.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("observation_id", Uuid, ForeignKey("observations.id", ondelete="SET NULL"), nullable=True),
+    Column("step", Text, nullable=False),
+    Column("agreed_on", Date, nullable=False),
+    Column("follow_up_on", Date, nullable=False),
+    Column("set_by", Uuid, nullable=False),
+    Column("followed_up_on", Date, nullable=True),
+    Column("seen_at_follow_up", Text, nullable=True),
+    Column("followed_up_by", Uuid, nullable=True),
+)
+
 _mapped = False
 
 
@@ -231,6 +247,7 @@ def start_mappers() -> None:
     mapper_registry.map_imperatively(Observation, observations)
     mapper_registry.map_imperatively(Meeting, meetings)
     mapper_registry.map_imperatively(Template, observation_templates)
+    mapper_registry.map_imperatively(ActionStep, action_steps)
     mapper_registry.map_imperatively(Appraisal, appraisals, properties={
         "objectives": relationship(Objective, order_by=objectives.c.position, cascade="all, delete-orphan",
                                    lazy="selectin"),
@@ -239,5 +256,7 @@ def start_mappers() -> None:
                                      cascade="all, delete-orphan", lazy="selectin"),
         "meetings": relationship(Meeting, order_by=meetings.c.starts_at, cascade="all, delete-orphan",
                                  lazy="selectin"),
+        "action_steps": relationship(ActionStep, order_by=(action_steps.c.agreed_on, action_steps.c.follow_up_on),
+                                     cascade="all, delete-orphan", lazy="selectin"),
     })
     _mapped = True

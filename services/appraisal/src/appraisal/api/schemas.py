@@ -153,6 +153,29 @@ class ObservationSchema(Schema):
         "description": "the department, subject or phase observed", "example": "Maths"})
     qa_round_id = fields.UUID(load_default=None, allow_none=True, metadata={
         "description": "the quality-assurance round it was part of, if any"})
+    notice_given_on = Date(load_default=None, allow_none=True, metadata={
+        "description": "when the teacher was told; required, early enough, where the template needs notice"})
+
+
+class ActionStepSchema(Schema):
+    """A coaching action step (issue 24)."""
+
+    id = fields.UUID(dump_only=True)
+    step = fields.String(required=True, validate=validate.Length(min=1, max=2000),
+                         metadata={"example": "Use cold calling after every explanation"})
+    observation_id = fields.UUID(load_default=None, allow_none=True,
+                                 metadata={"description": "the observation it came from, if any"})
+    follow_up_on = Date(required=True, metadata={"description": "when it will be looked at again"})
+    agreed_on = Date(dump_only=True)
+    set_by = fields.UUID(dump_only=True)
+    followed_up_on = Date(dump_only=True, allow_none=True)
+    seen_at_follow_up = fields.String(dump_only=True, allow_none=True)
+    followed_up_by = fields.UUID(dump_only=True, allow_none=True)
+
+
+class FollowUpSchema(Schema):
+    seen = fields.String(required=True, validate=validate.Length(min=1, max=4000),
+                         metadata={"description": "what was seen at the follow-up"})
 
 
 class ColleagueSchema(Schema):
@@ -244,6 +267,7 @@ class AppraisalSchema(AppraisalSummarySchema):
     reviews = fields.List(fields.Nested(ReviewSchema))
     observations = fields.List(fields.Nested(ObservationSchema))
     meetings = fields.List(fields.Nested(MeetingSchema))
+    action_steps = fields.List(fields.Nested(ActionStepSchema), metadata={"description": "coaching action steps"})
     support_plan = fields.Boolean(metadata={"description": "present for the appraiser and HR only"})
     support_plan_notes = fields.String(allow_none=True, metadata={"description": "present for the appraiser and HR only"})
     max_objectives = fields.Constant(MAX_OBJECTIVES)

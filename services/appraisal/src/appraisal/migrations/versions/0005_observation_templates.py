@@ -1,7 +1,8 @@
 """Observation templates (issue 24): a trust or academy says what its lesson observations, learning walks, drop-ins
 and instructional coaching look at, and whether each criterion is graded. Observations keep the template they were
-recorded on, their grades, the department observed and the QA round they were part of (the QA map's, no foreign
-key). Observations on record have none of these. Stored appraisal documents show the new fields once
+recorded on, their grades, the department observed, the QA round they were part of (the QA map's, no foreign
+key) and when the teacher was told; coaching action steps are kept with their follow-ups. Observations on record
+have none of these. Stored appraisal documents show the new fields once
 `python -m appraisal.entrypoints.rebuild_documents` has run.
 
 Revision ID: 0005
@@ -36,18 +37,40 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("grades", sa.JSON(), nullable=False, server_default="{}"))
         batch_op.add_column(sa.Column("department", sa.String(length=100), nullable=True))
         batch_op.add_column(sa.Column("qa_round_id", sa.Uuid(), nullable=True))
+        batch_op.add_column(sa.Column("notice_given_on", sa.Date(), nullable=True))
         batch_op.create_foreign_key(op.f("fk_observations_template_id_observation_templates"),
                                     "observation_templates", ["template_id"], ["id"])
         batch_op.create_index(op.f("ix_observations_template_id"), ["template_id"])
         batch_op.create_index(op.f("ix_observations_qa_round_id"), ["qa_round_id"])
+    op.create_table(
+        "action_steps",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("appraisal_id", sa.Uuid(), nullable=False),
+        sa.Column("observation_id", sa.Uuid(), nullable=True),
+        sa.Column("step", sa.Text(), nullable=False),
+        sa.Column("agreed_on", sa.Date(), nullable=False),
+        sa.Column("follow_up_on", sa.Date(), nullable=False),
+        sa.Column("set_by", sa.Uuid(), nullable=False),
+        sa.Column("followed_up_on", sa.Date(), nullable=True),
+        sa.Column("seen_at_follow_up", sa.Text(), nullable=True),
+        sa.Column("followed_up_by", sa.Uuid(), nullable=True),
+        sa.ForeignKeyConstraint(["appraisal_id"], ["appraisals.id"], name=op.f("fk_action_steps_appraisal_id_appraisals"),
+                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["observation_id"], ["observations.id"],
+                                name=op.f("fk_action_steps_observation_id_observations"), ondelete="SET NULL"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_action_steps")),
+    )
+    op.create_index(op.f("ix_action_steps_appraisal_id"), "action_steps", ["appraisal_id"])
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_action_steps_appraisal_id"), table_name="action_steps")
+    op.drop_table("action_steps")
     with op.batch_alter_table("observations") as batch_op:
         batch_op.drop_index(op.f("ix_observations_qa_round_id"))
         batch_op.drop_index(op.f("ix_observations_template_id"))
         batch_op.drop_constraint(op.f("fk_observations_template_id_observation_templates"), type_="foreignkey")
-        for column in ("qa_round_id", "department", "grades", "template_id"):
+        for column in ("notice_given_on", "qa_round_id", "department", "grades", "template_id"):
             batch_op.drop_column(column)
     op.drop_index(op.f("ix_observation_templates_academy_id"), table_name="observation_templates")
     op.drop_table("observation_templates")
