@@ -199,6 +199,8 @@ def _make_records(w: World) -> None:
         "school_year": SCHOOL_YEAR + 1})["id"]
     # appraisal: the appraiser's thanks to the staff member, shared with them as line manager (issue 24)
     ids["recognition_id"] = _recognition(w, "appraiser", me, visibility="line_manager")
+    ids["observation_template_id"] = w.ok("academy_hr", "appraisal", "POST", "/observation-templates", json_body=_observation_template(w))["id"]
+    ids["step_id"] = _action_step(w)
     # cpd: a costly programme of academy A (manager and HR approval, then a training agreement), two cohorts
     programme = w.ok("academy_hr", "cpd", "POST", "/programmes", json_body={
         "title": "Leading curriculum change", "kind": "external_course", "provider": "Oak Teaching School Hub",
@@ -242,6 +244,20 @@ def _make_records(w: World) -> None:
     ids["request_id"] = w.ok("trust_hr", "directory", "POST", "/subject-access-requests",
                              json_body={"staff_id": me})["id"]
     _cascade(w)  # appraisal's priorities and objective templates (issue 24)
+
+
+def _observation_template(w: World) -> dict:
+    """An observation template of academy A's, with a graded and an ungraded criterion (issue 24)."""
+    return {"name": f"Lesson observation {w.n()}", "kind": "lesson_observation", "academy_id": w.ids["academy_a"],
+            "criteria": [{"key": "behaviour", "label": "Behaviour", "grades": [
+                {"label": "Secure", "band": "strength"}, {"label": "Not yet", "band": "intervention"}]},
+                {"key": "questioning", "label": "Questioning"}]}
+
+
+def _action_step(w: World) -> str:
+    """A coaching action step in the staff member's appraisal, not yet followed up (issue 24)."""
+    return w.ok("appraiser", "appraisal", "POST", f"/appraisals/{w.ids['appraisal_id']}/action-steps", json_body={
+        "step": f"Cold call after each explanation ({w.n()})", "follow_up_on": str(TODAY + timedelta(days=14))})["id"]
 
 
 def _objective(w: World) -> dict:
@@ -465,6 +481,15 @@ case("appraisal", "POST", RECOGNITION + "/removal", body=lambda w: {"because": "
 case("appraisal", "GET", APPRAISAL + "/recognition")
 case("appraisal", "GET", "/cycles/{cycle_id}/reminders")
 case("appraisal", "POST", APPRAISAL + "/reminders", body=lambda w: {})
+case("appraisal", "GET", "/observation-templates")
+case("appraisal", "GET", "/observation-templates/{observation_template_id}")
+case("appraisal", "POST", "/observation-templates", body=_observation_template)
+case("appraisal", "PATCH", "/observation-templates/{observation_template_id}", body=lambda w: {"notice_days": 2},
+     unchanged="/observation-templates/{observation_template_id}")
+case("appraisal", "POST", APPRAISAL + "/action-steps", body=lambda w: {
+    "step": "Cold call after each explanation", "follow_up_on": str(TODAY + timedelta(days=14))})
+case("appraisal", "POST", APPRAISAL + "/action-steps/{step_id}/follow-up", body=lambda w: {"seen": "Cold calling in"
+     " every explanation"}, fresh={"step_id": _action_step}, unchanged=APPRAISAL)
 case("appraisal", "POST", APPRAISAL + "/withdrawal", body=lambda w: {"reason": "Long-term absence"}, unchanged=APPRAISAL)
 
 case("cpd", "GET", "/programmes")

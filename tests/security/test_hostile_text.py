@@ -513,6 +513,22 @@ def _appraisal(app, auth, hr_id, tokens, ids: dict) -> dict:
         "POST /appraisals/{appraisal_id}/meetings": take(1),
         "PUT /appraisals/{appraisal_id}/support-plan": take(1),
     }
+    # issue 24: observation templates (one to change, one observations are graded on) and coaching action steps, each
+    # followed up once (so a pool of them)
+    criteria = [{"key": "behaviour", "label": "Behaviour", "standard": "TS7", "grades": [
+        {"label": "Secure", "band": "strength"}, {"label": "Not yet", "band": "intervention"}]}]
+    template_body = {"name": "Lesson observation", "kind": "lesson_observation", "academy_id": None,
+                     "criteria": criteria, "notice_days": None}
+    changed, graded_on = (post(client, "/observation-templates", template_body, auth) for _ in range(2))
+    coached = take(1)
+    steps = [{**coached[0], "step_id": post(client, f"/appraisals/{coached[0]['appraisal_id']}/action-steps", {
+        "step": "Wait five seconds", "follow_up_on": str(TODAY)}, auth)["id"]} for _ in range(40)]
+    pools["POST /appraisals/{appraisal_id}/action-steps"] = coached
+    pools["POST /appraisals/{appraisal_id}/action-steps/{step_id}/follow-up"] = steps
+    ids = {**ids, "template_id": [changed["id"]], "step_id": [steps[0]["step_id"]]}
+    observation = {"template_id": graded_on["id"], "kind": "lesson_observation", "observed_on": str(TODAY),
+                   "focus": "Questioning", "grades": {"behaviour": "Secure"}, "department": "Maths", "strengths": "",
+                   "areas_to_develop": "", "notice_given_on": None, "qa_round_id": None}
     by_appraisal = {a["appraisal_id"]: a["objective_id"] for a in reviews}
     review = "POST /appraisals/{appraisal_id}/reviews/{stage}"
 
@@ -533,7 +549,11 @@ def _appraisal(app, auth, hr_id, tokens, ids: dict) -> dict:
         for path in ("completion", "completion.csv"):
             walk.send(Call("get", f"/cycles/{cycle['id']}/{path}"), expect=(200,), note=f"{path} after it")
 
-    return {**ids, "stage": ["mid-year"], "pools": pools, "bodies": {review: body, "POST /cycles": support},
+    return {**ids, "stage": ["mid-year"], "pools": pools, "bodies": {
+        review: body, "POST /cycles": support, "POST /observation-templates": template_body,
+        "PATCH /observation-templates/{observation_template_id}": {"name": "Drop-in", "criteria": criteria, "notice_days": None,
+                                                       "retired": False},
+        "POST /appraisals/{appraisal_id}/observations": observation},
             "calls": {review: rate_its_objective}, "then": [read_what_was_written]}
 
 

@@ -257,7 +257,7 @@ def test_a_line_manager_records_a_lesson_observation(page):
     expect(page.get_by_label("Focus")).to_have_attribute("aria-invalid", "true")
     expect(page.get_by_label("Strengths")).to_have_value("Calm, purposeful starts to lessons.")
     page.get_by_label("Focus").fill("Behaviour on the corridor between lessons")
-    page.get_by_label("Areas to develop").fill("Consistent use of the lining-up routine.")
+    page.get_by_label("Next steps").fill("Consistent use of the lining-up routine.")
     page.get_by_role("button", name="Record the observation").click()
     expect(page.get_by_role("status")).to_contain_text("Observation recorded")
     today = date.today()

@@ -427,7 +427,8 @@ def _skipped(raw: str | None) -> bool:
     return typed.replace(tzinfo=LONDON).astimezone(timezone.utc).astimezone(LONDON).replace(tzinfo=None) != typed
 
 
-OBSERVATION_KINDS = {"lesson_observation": "Lesson observation", "learning_walk": "Learning walk"}
+OBSERVATION_KINDS = {"lesson_observation": "Lesson observation", "learning_walk": "Learning walk",
+                     "drop_in": "Drop-in", "instructional_coaching": "Instructional coaching"}  # issue 24
 
 
 @blp.post("/appraisals/<uuid:appraisal_id>/observations")

@@ -14,7 +14,8 @@ from staffroom_shared.testing import ServiceDb, sqlite_service_fixtures
 MAX_BODY = 64 * 1024
 TODAY = date.today()
 TABLES = ("staff", "academies", "trained_appraisers", "cycles", "appraisals", "objectives", "progress_updates",
-          "reviews", "observations", "meetings", "overdue_notices", "reminders", "outbox", "audit_log")
+          "reviews", "observations", "meetings", "overdue_notices", "reminders", "outbox", "audit_log",
+          "observation_templates", "action_steps")
 
 
 tokens, migrated_db, app, client = sqlite_service_fixtures(bootstrap, create_app, max_body=MAX_BODY)

@@ -28,6 +28,11 @@ EXPECTED_PATHS.update({  # recognition and feedback (issue 24)
     "/recognition/{recognition_id}/hidden": {"put"}, "/recognition/{recognition_id}/removal": {"post"},
     "/appraisals/{appraisal_id}/recognition": {"get"},
 })
+EXPECTED_PATHS.update({  # observation and coaching (issue 24)
+    "/observation-templates": {"get", "post"}, "/observation-templates/{observation_template_id}": {"get", "patch"},
+    "/appraisals/{appraisal_id}/action-steps": {"post"},
+    "/appraisals/{appraisal_id}/action-steps/{step_id}/follow-up": {"post"},
+})
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
 

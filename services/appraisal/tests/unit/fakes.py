@@ -9,6 +9,7 @@ from staffroom_shared.testing import FakeUnitOfWork
 from staffroom_shared.uow import Repository
 
 from appraisal.domain.model import IN_PROGRESS, Appraisal, Cycle, CycleStatus, StaffRecord
+from appraisal.domain.observations import Template
 from appraisal.service.unit_of_work import CONTRACTS
 
 
@@ -168,6 +169,28 @@ class FakeRecognition(Repository):
         return len(gone)
 
 
+class FakeTemplates(Repository):
+    def __init__(self, appraisals: FakeAppraisals | None = None):
+        super().__init__()
+        self.by_id: dict[uuid.UUID, Template] = {}
+        self._appraisals = appraisals
+
+    def get(self, template_id, *, for_update=False):
+        return self.track(self.by_id.get(template_id))
+
+    def add(self, template):
+        self.by_id[template.id] = self.track(template)
+
+    def list(self, academy_ids=None, *, retired=False):
+        found = [t for t in self.by_id.values() if (academy_ids is None or t.academy_id in (None, *academy_ids))
+                 and (retired or not t.retired)]
+        return self.track_all(sorted(found, key=lambda t: (t.kind.value, t.name)))
+
+    def in_use(self, template_id):
+        return any(o.template_id == template_id for a in (self._appraisals.by_id.values() if self._appraisals else ())
+                   for o in a.observations)
+
+
 class FakeAppraisalUnitOfWork(FakeUnitOfWork):
     contracts = CONTRACTS
 
@@ -175,3 +198,4 @@ class FakeAppraisalUnitOfWork(FakeUnitOfWork):
         super().__init__("appraisal", actor)
         self.staff, self.cycles, self.appraisals = FakeStaffCopy(), FakeCycles(), FakeAppraisals()
         self.recognition = FakeRecognition(self.staff)
+        self.templates = FakeTemplates(self.appraisals)

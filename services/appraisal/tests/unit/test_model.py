@@ -528,7 +528,7 @@ def test_nobody_observes_themselves():
 
 def test_an_observation_kind_must_be_known():
     with pytest.raises(AppraisalError, match="an observation kind must be one of"):
-        Observation(appraisal_id=uuid.uuid4(), kind="drop_in", observer_id=APPRAISER, observed_on=TODAY, focus="x")
+        Observation(appraisal_id=uuid.uuid4(), kind="book_look", observer_id=APPRAISER, observed_on=TODAY, focus="x")
 
 
 def test_a_meeting_needs_a_time_zone():

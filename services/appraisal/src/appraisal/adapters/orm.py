@@ -3,7 +3,7 @@ from __future__ import annotations
 
 
 from sqlalchemy import (
-    JSON, Boolean, Column, Date, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint, Uuid,
+    JSON, Boolean, Column, Date, ForeignKey, Index, Integer, String, Table, Text, TypeDecorator, UniqueConstraint, Uuid,
 )
 from sqlalchemy.orm import registry, relationship
 
@@ -11,7 +11,9 @@ from staffroom_shared.db import UtcDateTime, new_metadata, text_enum
 
 from ..domain.priorities import Level, ObjectiveTemplate, Priority
 from ..domain.recognition import Kind as RecognitionKind, Recognition, Visibility
+from ..domain.observations import Criterion, Template
 from ..domain.model import (
+    ActionStep,
     Appraisal, Cycle, CycleStatus, Meeting, MeetingKind, Objective, ObjectiveType, Observation, ObservationKind,
     Outcome, PayRecommendation, ProgressUpdate, Review, Stage, StaffRecord, Status, TeachingJudgement, StaffGroup,
 )
@@ -142,6 +144,12 @@ observations = Table(
     Column("focus", String(300), nullable=False),
     Column("strengths", Text, nullable=False),
     Column("areas_to_develop", Text, nullable=False),
+    # issue 24: the template it was recorded on, its grades, the department observed, the QA round (no foreign key)
+    Column("template_id", Uuid, ForeignKey("observation_templates.id"), nullable=True, index=True),
+    Column("grades", JSON, nullable=False, server_default="{}"),
+    Column("department", String(100), nullable=True),
+    Column("qa_round_id", Uuid, nullable=True, index=True),
+    Column("notice_given_on", Date, nullable=True),
 )
 
 meetings = Table(
@@ -238,6 +246,47 @@ recognitions = Table(  # recognition and feedback between colleagues (issue 24; 
     Index("ix_recognitions_giver_given_at", "giver_id", "given_at"),
 )
 
+
+class CriteriaJSON(TypeDecorator):
+    """A template's criteria (frozen Criterion value objects) as a JSON list, and back."""
+
+    impl = JSON
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return None if value is None else [c.stored() for c in value]
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else tuple(Criterion.from_stored(c) for c in value)
+
+
+observation_templates = Table(  # issue 24: trust- or academy-defined templates for observations and coaching
+    "observation_templates", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("kind", text_enum(ObservationKind), nullable=False),
+    Column("academy_id", Uuid, nullable=True, index=True),  # None: trust-wide
+    Column("criteria", CriteriaJSON, nullable=False),
+    Column("notice_days", Integer, nullable=True),
+    Column("retired", Boolean, nullable=False),
+    Column("created_by", Uuid, nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+action_steps = Table(  # issue 24: coaching action steps, their follow-up dates and what was seen at follow-up
+    "action_steps", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("appraisal_id", Uuid, ForeignKey("appraisals.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("observation_id", Uuid, ForeignKey("observations.id", ondelete="SET NULL"), nullable=True),
+    Column("step", Text, nullable=False),
+    Column("agreed_on", Date, nullable=False),
+    Column("follow_up_on", Date, nullable=False),
+    Column("set_by", Uuid, nullable=False),
+    Column("followed_up_on", Date, nullable=True),
+    Column("seen_at_follow_up", Text, nullable=True),
+    Column("followed_up_by", Uuid, nullable=True),
+)
+
 _mapped = False
 
 
@@ -257,6 +306,8 @@ def start_mappers() -> None:
     mapper_registry.map_imperatively(Review, reviews)
     mapper_registry.map_imperatively(Observation, observations)
     mapper_registry.map_imperatively(Meeting, meetings)
+    mapper_registry.map_imperatively(Template, observation_templates)
+    mapper_registry.map_imperatively(ActionStep, action_steps)
     mapper_registry.map_imperatively(Appraisal, appraisals, properties={
         "objectives": relationship(Objective, order_by=objectives.c.position, cascade="all, delete-orphan",
                                    lazy="selectin"),
@@ -265,6 +316,8 @@ def start_mappers() -> None:
                                      cascade="all, delete-orphan", lazy="selectin"),
         "meetings": relationship(Meeting, order_by=meetings.c.starts_at, cascade="all, delete-orphan",
                                  lazy="selectin"),
+        "action_steps": relationship(ActionStep, order_by=(action_steps.c.agreed_on, action_steps.c.follow_up_on),
+                                     cascade="all, delete-orphan", lazy="selectin"),
     })
     mapper_registry.map_imperatively(Recognition, recognitions)
     _mapped = True

@@ -39,7 +39,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.util import identity_key
 
-from ..domain.model import Appraisal, Meeting, Objective, Observation, ProgressUpdate, Review, key_dates
+from ..domain.model import ActionStep, Appraisal, Meeting, Objective, Observation, ProgressUpdate, Review, key_dates
 from .orm import appraisal_documents, appraisal_named, appraisals, cycles, objectives, staff
 
 NAMES = ("reviewee_name", "appraiser_name", "key_dates")  # joined at read time
@@ -52,7 +52,8 @@ _DUE_OBJECTIVES = "appraisal_documents.due_objectives"
 _CHANGED = "appraisal_documents.changed_collections"
 _WRITTEN = "appraisal_documents.written"
 _PRESENT = "appraisal_documents.present"  # in the session factory's info: Appraisal -> the API's answer, in full
-_COLLECTION = {Objective: "objectives", Review: "reviews", Observation: "observations", Meeting: "meetings"}
+_COLLECTION = {Objective: "objectives", Review: "reviews", Observation: "observations", Meeting: "meetings",
+               ActionStep: "action_steps"}
 _PARTS = (ProgressUpdate, *_COLLECTION)  # the rows an appraisal is made of, besides its own
 
 Present = Callable[[Appraisal], dict]

@@ -156,6 +156,29 @@ class Observations(MethodView):
         return commands.add_observation(uow(principal), principal, appraisal_id, data)
 
 
+@appraisals_blp.route("/<uuid:appraisal_id>/action-steps")
+class ActionSteps(MethodView):
+    @appraisals_blp.arguments(schemas.ActionStepSchema)
+    @appraisals_blp.response(201, schemas.ActionStepSchema)
+    @appraisals_blp.alt_response(409, **NOT_AT_THIS_STAGE)
+    def post(self, data, appraisal_id: uuid.UUID):
+        """Record a coaching action step agreed with the teacher, and when it will be followed up (appraiser or HR;
+        the reviewee reads it in their appraisal)."""
+        principal = authenticate()
+        return commands.agree_action_step(uow(principal), principal, appraisal_id, data)
+
+
+@appraisals_blp.route("/<uuid:appraisal_id>/action-steps/<uuid:step_id>/follow-up")
+class ActionStepFollowUp(MethodView):
+    @appraisals_blp.arguments(schemas.FollowUpSchema)
+    @appraisals_blp.response(200, schemas.ActionStepSchema)
+    @appraisals_blp.alt_response(409, **NOT_AT_THIS_STAGE)
+    def post(self, data, appraisal_id: uuid.UUID, step_id: uuid.UUID):
+        """Record what was seen when the action step was followed up (appraiser or HR; once)."""
+        principal = authenticate()
+        return commands.follow_up_action_step(uow(principal), principal, appraisal_id, step_id, data["seen"])
+
+
 @appraisals_blp.route("/<uuid:appraisal_id>/observers")
 class Observers(MethodView):
     @appraisals_blp.response(200, schemas.ColleagueSchema(many=True))
@@ -239,7 +262,8 @@ class Record(MethodView):
         appraisal, relations = queries.visible(found, principal, appraisal_id)
         cycle, dates = queries.dates_for(found, appraisal)
         view = {**presenters.detail(appraisal, queries.names_in(found, appraisal),
-                                    confidential=sees_confidential(relations)), "key_dates": dates}
+                                    confidential=sees_confidential(relations)), "key_dates": dates,
+                "templates": queries.templates_for(found, appraisal)}
         view["recognition"] = recognition.kept_evidence(found, appraisal_id)  # issue 24: what the reviewee kept
         if view.get("support_plan"):  # the record prints the plan and its notes only while there is one (outsider 10)
             support_plan_read(principal, appraisal_id)

@@ -19,7 +19,7 @@ def detail(appraisal: Appraisal, names: dict, *, confidential: bool) -> dict:
     view = {**summary(appraisal, names)}
     for name in ("appraiser_set_by_hr", "objectives_agreed_by_appraiser_on", "objectives_agreed_by_reviewee_on",
                  "signed_off_on", "sign_off_comment", "finished_reason", "objectives", "reviews", "observations",
-                 "meetings"):
+                 "meetings", "action_steps"):
         view[name] = getattr(appraisal, name)
     view["observer_names"] = {o.observer_id: names.get(o.observer_id) for o in appraisal.observations}
     if confidential:

@@ -67,8 +67,25 @@ RECORD = """<!doctype html>
 {% if a.observations %}
 <h2>Observations and learning walks</h2>
 <table>
-  <thead><tr><th scope="col">Date</th><th scope="col">Kind</th><th scope="col">Observer</th><th scope="col">Focus</th><th scope="col">Strengths</th><th scope="col">Areas to develop</th></tr></thead>
-  <tbody>{% for o in a.observations %}<tr><td data-label="Date">{{ o.observed_on.strftime("%-d %B %Y") }}</td><td data-label="Kind">{{ o.kind.value.replace("_", " ")|capitalize }}</td><td data-label="Observer">{{ a.observer_names.get(o.observer_id) or "" }}</td><td data-label="Focus">{{ o.focus }}</td><td data-label="Strengths" class="written">{{ o.strengths }}</td><td data-label="Areas to develop" class="written">{{ o.areas_to_develop }}</td></tr>{% endfor %}</tbody>
+  <thead><tr><th scope="col">Date</th><th scope="col">Kind</th><th scope="col">Observer</th><th scope="col">Focus</th><th scope="col">Strengths</th><th scope="col">Next steps</th></tr></thead>
+  <tbody>{% for o in a.observations %}<tr><td data-label="Date">{{ o.observed_on.strftime("%-d %B %Y") }}</td><td data-label="Kind">{{ o.kind.label|capitalize }}</td><td data-label="Observer">{{ a.observer_names.get(o.observer_id) or "" }}</td><td data-label="Focus">{{ o.focus }}{% if o.department %} ({{ o.department }}){% endif %}{% if o.notice_given_on %}<br><span class="muted">Teacher told {{ o.notice_given_on.strftime("%-d %B %Y") }}</span>{% endif %}</td><td data-label="Strengths" class="written">{{ o.strengths }}</td><td data-label="Next steps" class="written">{{ o.areas_to_develop }}</td></tr>{% endfor %}</tbody>
+</table>
+{% for o in a.observations %}{% set t = a.templates.get(o.template_id) if a.templates is defined and o.template_id else none %}{% if t %}
+<section aria-label="Grades: {{ o.kind.label }}, {{ o.observed_on.strftime("%-d %B %Y") }}, {{ t.name }}">
+  <h3>{{ o.kind.label|capitalize }}, {{ o.observed_on.strftime("%-d %B %Y") }}: {{ t.name }}</h3>
+  <table>
+    <thead><tr><th scope="col">Criterion</th><th scope="col">Grade</th></tr></thead>
+    <tbody>{% for c in t.criteria %}<tr><td data-label="Criterion">{{ c.label }}</td><td data-label="Grade">{% if not c.grades %}Not graded{% elif o.grades.get(c.key) %}{{ o.grades.get(c.key) }}{% else %}No grade given{% endif %}</td></tr>{% endfor %}</tbody>
+  </table>
+</section>
+{% endif %}{% endfor %}
+{% endif %}
+
+{% if a.action_steps %}
+<h2>Coaching action steps</h2>
+<table>
+  <thead><tr><th scope="col">Action step</th><th scope="col">Agreed</th><th scope="col">Follow-up</th><th scope="col">Seen at follow-up</th></tr></thead>
+  <tbody>{% for s in a.action_steps %}<tr><td data-label="Action step" class="written">{{ s.step }}</td><td data-label="Agreed">{{ s.agreed_on.strftime("%-d %B %Y") }}</td><td data-label="Follow-up">{{ (s.followed_up_on or s.follow_up_on).strftime("%-d %B %Y") }}{% if not s.followed_up_on %} (planned){% endif %}</td><td data-label="Seen at follow-up" class="written">{{ s.seen_at_follow_up or "not followed up yet" }}</td></tr>{% endfor %}</tbody>
 </table>
 {% endif %}
 

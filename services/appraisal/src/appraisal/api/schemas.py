@@ -2,6 +2,7 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 from staffroom_shared.storable import AwareDateTime, Date, DateTime, one_line
 
+from ..domain.observations import MAX_CRITERIA, MAX_NOTICE_DAYS, Band
 from ..domain.model import (
     MAX_OBJECTIVES, REVIEW_WINDOW_WEEKS, TEACHERS_STANDARDS, CycleStatus, MeetingKind, ObjectiveType, ObservationKind, Outcome,
     PayRecommendation, Rating, Stage, Status, TeachingJudgement, StaffGroup,
@@ -12,6 +13,7 @@ SHORT = validate.Length(min=1, max=200)
 # names, titles and a meeting's place go into subjects, headings and calendar lines: one line (outsider 4, issue 20)
 NAME = [validate.Length(min=1, max=100), one_line]
 TITLE = [SHORT, one_line]
+GRADE_LABEL = [validate.Length(min=1, max=60), one_line]
 
 
 def _enum(cls, **kwargs):
@@ -135,13 +137,49 @@ class SignOffSchema(Schema):
 
 class ObservationSchema(Schema):
     id = fields.UUID(dump_only=True)
-    kind = _enum(ObservationKind, required=True)
+    kind = _enum(ObservationKind, load_default=None, metadata={
+        "description": "required without a template; with one, it is the template's kind (and may be left out)"})
     observer_id = fields.UUID(metadata={"description": "defaults to the person recording it"})
     observer_name = fields.String(dump_only=True, allow_none=True)
     observed_on = Date(required=True)
     focus = fields.String(required=True, validate=validate.Length(min=1, max=300))
     strengths = fields.String(load_default="", validate=validate.Length(max=4000))
-    areas_to_develop = fields.String(load_default="", validate=validate.Length(max=4000))
+    areas_to_develop = fields.String(load_default="", validate=validate.Length(max=4000),
+                                     metadata={"description": "next steps"})
+    template_id = fields.UUID(load_default=None, allow_none=True, metadata={
+        "description": "the observation template it was recorded on (GET /observation-templates)"})
+    grades = fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=40)),
+                         values=fields.String(validate=GRADE_LABEL), load_default=dict,
+                         validate=validate.Length(max=MAX_CRITERIA), metadata={
+                             "description": "criterion key → grade label, each one of that criterion's grades; "
+                                            "ungraded criteria take none"})
+    department = fields.String(load_default=None, allow_none=True, validate=NAME, metadata={
+        "description": "the department, subject or phase observed", "example": "Maths"})
+    qa_round_id = fields.UUID(load_default=None, allow_none=True, metadata={
+        "description": "the quality-assurance round it was part of, if any"})
+    notice_given_on = Date(load_default=None, allow_none=True, metadata={
+        "description": "when the teacher was told; required, early enough, where the template needs notice"})
+
+
+class ActionStepSchema(Schema):
+    """A coaching action step (issue 24)."""
+
+    id = fields.UUID(dump_only=True)
+    step = fields.String(required=True, validate=validate.Length(min=1, max=2000),
+                         metadata={"example": "Use cold calling after every explanation"})
+    observation_id = fields.UUID(load_default=None, allow_none=True,
+                                 metadata={"description": "the observation it came from, if any"})
+    follow_up_on = Date(required=True, metadata={"description": "when it will be looked at again"})
+    agreed_on = Date(dump_only=True)
+    set_by = fields.UUID(dump_only=True)
+    followed_up_on = Date(dump_only=True, allow_none=True)
+    seen_at_follow_up = fields.String(dump_only=True, allow_none=True)
+    followed_up_by = fields.UUID(dump_only=True, allow_none=True)
+
+
+class FollowUpSchema(Schema):
+    seen = fields.String(required=True, validate=validate.Length(min=1, max=4000),
+                         metadata={"description": "what was seen at the follow-up"})
 
 
 class ColleagueSchema(Schema):
@@ -233,6 +271,7 @@ class AppraisalSchema(AppraisalSummarySchema):
     reviews = fields.List(fields.Nested(ReviewSchema))
     observations = fields.List(fields.Nested(ObservationSchema))
     meetings = fields.List(fields.Nested(MeetingSchema))
+    action_steps = fields.List(fields.Nested(ActionStepSchema), metadata={"description": "coaching action steps"})
     support_plan = fields.Boolean(metadata={"description": "present for the appraiser and HR only"})
     support_plan_notes = fields.String(allow_none=True, metadata={"description": "present for the appraiser and HR only"})
     max_objectives = fields.Constant(MAX_OBJECTIVES)
@@ -271,3 +310,49 @@ class UntrainedReviewSchema(Schema):
     reviewee_name = fields.String(allow_none=True)
     stage = _enum(Stage)
     completed_on = Date()
+
+
+# -- observation templates (issue 24) -------------------------------------------------------------------------
+
+class GradeSchema(Schema):
+    label = fields.String(required=True, validate=GRADE_LABEL, metadata={"example": "Secure"})
+    band = _enum(Band, required=True, metadata={"description": "how the grade reads on the trust's QA map"})
+
+
+class CriterionSchema(Schema):
+    key = fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9][a-z0-9_-]{0,39}$", error=(
+        "1 to 40 lower-case letters, digits, - or _, starting with a letter or digit")), metadata={"example": "behaviour"})
+    label = fields.String(required=True, validate=TITLE, metadata={"example": "Behaviour and routines"})
+    standard = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(list(TEACHERS_STANDARDS)),
+                             metadata={"description": "a Teachers' Standard (TS1–TS8, PART2), or null"})
+    grades = fields.List(fields.Nested(GradeSchema), load_default=list, validate=validate.Length(max=6), metadata={
+        "description": "empty: not graded; otherwise 2 to 6 grades, each with its band"})
+
+
+class TemplateSchema(Schema):
+    id = fields.UUID(dump_only=True)
+    name = fields.String(required=True, validate=NAME, metadata={"example": "Lesson observation (ungraded)"})
+    kind = _enum(ObservationKind, required=True)
+    academy_id = fields.UUID(load_default=None, allow_none=True, metadata={"description": "null for a trust-wide one"})
+    criteria = fields.List(fields.Nested(CriterionSchema), required=True,
+                           validate=validate.Length(min=1, max=MAX_CRITERIA))
+    notice_days = fields.Integer(load_default=None, allow_none=True,
+                                 validate=validate.Range(min=0, max=MAX_NOTICE_DAYS), metadata={
+                                     "description": "days' notice the observed teacher must be given; null: none"})
+    retired = fields.Boolean(dump_only=True)
+    created_at = DateTime(dump_only=True)
+
+
+class TemplateUpdateSchema(Schema):
+    name = fields.String(validate=NAME)
+    criteria = fields.List(fields.Nested(CriterionSchema), validate=validate.Length(min=1, max=MAX_CRITERIA),
+                           metadata={"description": "only while no observation has been recorded on it"})
+    notice_days = fields.Integer(allow_none=True, validate=validate.Range(min=0, max=MAX_NOTICE_DAYS))
+    retired = fields.Boolean(metadata={"description": "a retired template is kept for the observations on it, and "
+                                                      "offered for no new ones"})
+
+
+class TemplateQuerySchema(Schema):
+    academy_id = fields.UUID(metadata={"description": "the templates that apply to this academy (its own and the "
+                                                      "trust-wide ones)"})
+    retired = fields.Boolean(load_default=False, metadata={"description": "include retired templates"})

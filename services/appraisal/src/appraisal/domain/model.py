@@ -101,8 +101,17 @@ class PayRecommendation(StrEnum):
 
 
 class ObservationKind(StrEnum):
+    """What kind of visit: also what an observation template is for (domain/observations.py re-exports it)."""
+
     LESSON_OBSERVATION = "lesson_observation"
     LEARNING_WALK = "learning_walk"
+    DROP_IN = "drop_in"
+    INSTRUCTIONAL_COACHING = "instructional_coaching"
+
+    @property
+    def label(self) -> str:
+        return {"lesson_observation": "lesson observation", "learning_walk": "learning walk", "drop_in": "drop-in",
+                "instructional_coaching": "instructional coaching"}[self.value]
 
 
 def one_of(kind: type[StrEnum], value, what: str) -> StrEnum:
@@ -427,11 +436,70 @@ class Observation:
     observed_on: date
     focus: str
     strengths: str = ""
-    areas_to_develop: str = ""
+    areas_to_develop: str = ""  # "Next steps" on screen
+    # From issue 24 (domain/observations.py): the template it was recorded on (None: before templates, or none
+    # chosen), its grades (criterion key -> grade label, checked against the template), the department, subject or
+    # phase observed, and the QA round it was part of (the QA map's; no foreign key).
+    template_id: uuid.UUID | None = None
+    grades: dict[str, str] = field(default_factory=dict)
+    department: str | None = None
+    qa_round_id: uuid.UUID | None = None
+    notice_given_on: date | None = None  # when the observed teacher was told it would happen
     id: uuid.UUID = field(default_factory=uuid.uuid4)
 
     def __post_init__(self) -> None:
         self.kind = one_of(ObservationKind, self.kind, "an observation kind")
+        self.grades = dict(self.grades or {})
+
+    def check_notice(self, notice_days: int | None) -> None:
+        """A template that needs notice (issue 24): the teacher was told at least `notice_days` days before, and not
+        after it happened. With no notice needed, a date told is still kept if given."""
+        if self.notice_given_on is not None and self.notice_given_on > self.observed_on:
+            raise AppraisalError(f"the teacher was told on {self.notice_given_on:%-d %B %Y}, after the observation on "
+                                 f"{self.observed_on:%-d %B %Y}; give the day they were told")
+        if not notice_days:
+            return
+        if self.notice_given_on is None:
+            raise AppraisalError(f"this kind of observation needs {notice_days} days' notice: say when the teacher "
+                                 "was told")
+        given = (self.observed_on - self.notice_given_on).days
+        if given < notice_days:
+            raise AppraisalError(f"this kind of observation needs {notice_days} days' notice, and the teacher had "
+                                 f"{given} (told on {self.notice_given_on:%-d %B %Y}, observed on "
+                                 f"{self.observed_on:%-d %B %Y}); move it to {self.notice_given_on + timedelta(days=notice_days):%-d %B %Y} or later, "
+                                 "or record it as a drop-in")
+
+
+@dataclass(eq=False)
+class ActionStep:
+    """A coaching action step (issue 24): what the appraiser or coach and the teacher agreed to work on after an
+    observation or coaching session, when they will look at it again, and what was seen then."""
+
+    appraisal_id: uuid.UUID
+    step: str
+    agreed_on: date
+    follow_up_on: date
+    set_by: uuid.UUID
+    observation_id: uuid.UUID | None = None
+    followed_up_on: date | None = None
+    seen_at_follow_up: str | None = None
+    followed_up_by: uuid.UUID | None = None
+    id: uuid.UUID = field(default_factory=uuid.uuid4)
+
+    def __post_init__(self) -> None:
+        if self.follow_up_on < self.agreed_on:
+            raise AppraisalError(f"the follow-up ({self.follow_up_on:%-d %B %Y}) comes after the step is agreed "
+                                 f"({self.agreed_on:%-d %B %Y})")
+        if (self.follow_up_on - self.agreed_on).days > 366:
+            raise AppraisalError("a follow-up is within a year of agreeing the step")
+
+    def follow_up(self, on: date, seen: str, by: uuid.UUID) -> None:
+        if self.followed_up_on is not None:
+            raise IllegalTransition(f"this action step was followed up on {self.followed_up_on:%-d %B %Y}; agree a "
+                                    "new step to carry it on")
+        if on < self.agreed_on:
+            raise AppraisalError(f"a follow-up is on or after the day the step was agreed ({self.agreed_on:%-d %B %Y})")
+        self.followed_up_on, self.seen_at_follow_up, self.followed_up_by = on, seen, by
 
 
 class MeetingKind(StrEnum):
@@ -481,6 +549,7 @@ class Appraisal(Aggregate):
     reviews: list[Review] = field(default_factory=list)
     observations: list[Observation] = field(default_factory=list)
     meetings: list[Meeting] = field(default_factory=list)
+    action_steps: list[ActionStep] = field(default_factory=list)  # coaching (issue 24)
     id: uuid.UUID = field(default_factory=uuid.uuid4)
 
     def __post_init__(self) -> None:
@@ -510,6 +579,9 @@ class Appraisal(Aggregate):
             observation.focus, observation.strengths, observation.areas_to_develop = ERASED, "", ""
         for meeting in self.meetings:
             meeting.location = ERASED
+        for step in self.action_steps:
+            step.step = ERASED
+            step.seen_at_follow_up = ERASED if step.seen_at_follow_up is not None else None
 
     # -- guards -----------------------------------------------------------------------------
     def _needs(self, *statuses: Status, to: str) -> None:
@@ -682,6 +754,23 @@ class Appraisal(Aggregate):
         observation.appraisal_id = self.id
         self.observations.append(observation)
         self.observations.sort(key=lambda o: o.observed_on)  # in date order, as they happened (outsider, issue 20)
+
+    def agree_action_step(self, step: ActionStep) -> None:
+        """A coaching action step, from one of this appraisal's observations or a coaching conversation."""
+        self._in_progress("agree a coaching action step")
+        if step.observation_id is not None and all(o.id != step.observation_id for o in self.observations):
+            raise AppraisalError(f"observation {step.observation_id} is not part of this appraisal")
+        step.appraisal_id = self.id
+        self.action_steps.append(step)
+        self.action_steps.sort(key=lambda s: (s.agreed_on, s.follow_up_on))
+
+    def follow_up_action_step(self, step_id: uuid.UUID, on: date, seen: str, by: uuid.UUID) -> ActionStep:
+        self._in_progress("follow up a coaching action step")
+        step = next((s for s in self.action_steps if s.id == step_id), None)
+        if step is None:
+            raise AppraisalError(f"action step {step_id} is not part of appraisal {self.id}")
+        step.follow_up(on, seen, by)
+        return step
 
     def schedule(self, meeting: Meeting) -> None:
         self._in_progress("arrange a meeting")

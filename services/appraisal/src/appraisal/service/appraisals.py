@@ -12,9 +12,10 @@ from staffroom_shared.errors import Conflict, NotFound, TooManyRequests, Unproce
 from staffroom_shared.principal import Principal
 
 from ..domain.model import (
-    Appraisal, AppraisalError, Assessment, DevelopmentNeed, KeyDates, Meeting, Objective, Observation, ProgressUpdate, Review,
-    Stage, key_dates,
+    ActionStep, Appraisal, AppraisalError, Assessment, DevelopmentNeed, KeyDates, Meeting, Objective, Observation, ObservationKind,
+    ProgressUpdate, Review, Stage, key_dates,
 )
+from ..domain.observations import GradeNotInSet, Template
 from .access import require_relation
 from .errors import rule_broken
 from .priorities import check_link
@@ -171,7 +172,9 @@ def add_observation(uow, principal, appraisal_id, data: dict) -> Observation:
     added: list[Observation] = []
 
     def action(appraisal: Appraisal):
-        observation = Observation(appraisal_id=appraisal.id, **{"observer_id": principal.staff_id, **data})
+        data_, template = _on_template(uow, appraisal, data)
+        observation = Observation(appraisal_id=appraisal.id, **{"observer_id": principal.staff_id, **data_})
+        observation.check_notice(template.notice_days if template else None)
         observer = uow.staff.person(observation.observer_id) if observation.observer_id else None
         if observer is None:
             raise Unprocessable("the observer must be a member of staff",
@@ -190,10 +193,70 @@ def add_observation(uow, principal, appraisal_id, data: dict) -> Observation:
             raise Unprocessable(detail, errors=[{"location": "json", "pointer": "#/observed_on", "detail": detail}])
         appraisal.add_observation(observation, cycle.observation_cap)
         added.append(observation)
-        return {"observation": {"id": observation.id, **data}}
+        return {"observation": {"id": observation.id, **data_}}
 
     _change(uow, principal, appraisal_id, ("appraiser", "hr"), "record an observation", action)
     return added[0]
+
+
+def _on_template(uow: AppraisalUnitOfWork, appraisal: Appraisal, data: dict) -> tuple[dict, Template | None]:
+    """The observation's fields with its template's rules applied (issue 24): the template applies to the appraisal's
+    academy and is in use, the kind is the template's (taken from it when left out), and every grade is one its
+    criterion offers (422 naming the criterion). Without a template there is nothing to grade against."""
+    template_id, grades = data.get("template_id"), data.get("grades") or {}
+    if template_id is None:
+        if grades:
+            raise Unprocessable("grades are given against a template's criteria: choose the template",
+                                errors=[{"location": "json", "pointer": "#/grades", "detail": "no template chosen"}])
+        if data.get("kind") is None:
+            raise Unprocessable("say what kind of observation this was, or choose a template",
+                                errors=[{"location": "json", "pointer": "#/kind", "detail": "missing"}])
+        return data, None
+    template = uow.templates.get(template_id)
+    if template is None or not template.applies_to(appraisal.academy_id) or template.retired:
+        detail = ("that template is no longer used; choose another" if template is not None and template.retired
+                  and template.applies_to(appraisal.academy_id) else "not a template this academy uses")
+        raise Unprocessable(f"the observation template: {detail}",
+                            errors=[{"location": "json", "pointer": "#/template_id", "detail": detail}])
+    kind = data.get("kind") or template.kind
+    if kind != template.kind:
+        detail = f"template '{template.name}' is for a {template.kind.label}, not a {ObservationKind(kind).label}"
+        raise Unprocessable(detail, errors=[{"location": "json", "pointer": "#/kind", "detail": detail}])
+    try:
+        grades = template.check_grades(grades)
+    except GradeNotInSet as exc:
+        raise Unprocessable(str(exc), errors=[{"location": "json", "pointer": f"#/grades/{exc.criterion}",
+                                               "detail": str(exc)}]) from None
+    return {**data, "kind": template.kind, "grades": grades}, template
+
+
+def agree_action_step(uow, principal, appraisal_id, data: dict, today: date | None = None) -> ActionStep:
+    """A coaching action step the appraiser (or HR, for a coach) and the teacher agreed, with its follow-up date."""
+    today = today or datetime.now(UK).date()
+    added: list[ActionStep] = []
+
+    def action(appraisal: Appraisal):
+        step = ActionStep(appraisal_id=appraisal.id, set_by=principal.staff_id, agreed_on=today, **data)
+        appraisal.agree_action_step(step)
+        added.append(step)
+        return {"action_step": {"id": step.id, **data}}
+
+    _change(uow, principal, appraisal_id, ("appraiser", "hr"), "agree a coaching action step", action)
+    return added[0]
+
+
+def follow_up_action_step(uow, principal, appraisal_id, step_id: uuid.UUID, seen: str,
+                          today: date | None = None) -> ActionStep:
+    """What was seen when the action step was followed up (once; a new step carries the work on)."""
+    today = today or datetime.now(UK).date()
+    done: list[ActionStep] = []
+
+    def action(appraisal: Appraisal):
+        done.append(appraisal.follow_up_action_step(step_id, today, seen, principal.staff_id))
+        return {"action_step_id": step_id, "seen_at_follow_up": seen}
+
+    _change(uow, principal, appraisal_id, ("appraiser", "hr"), "follow up a coaching action step", action)
+    return done[0]
 
 
 def schedule_meeting(uow, principal, appraisal_id, data: dict) -> Meeting:

@@ -76,3 +76,9 @@ def dates_for(reads: Reads, appraisal: Appraisal) -> tuple[Cycle, KeyDates]:
     in_cycle = reads.cycles.get(appraisal.cycle_id)
     person = reads.staff.person(appraisal.reviewee_id)
     return in_cycle, key_dates(in_cycle, person.start_date if person else None)
+
+
+def templates_for(reads: Reads, appraisal: Appraisal) -> dict:
+    """The observation templates its observations were recorded on, by id (for their criteria's labels)."""
+    ids = {o.template_id for o in appraisal.observations if o.template_id is not None}
+    return {template_id: reads.templates.get(template_id) for template_id in ids}

@@ -4,8 +4,8 @@ from __future__ import annotations
 from staffroom_shared.subject_access import Holding, answerer, subject, under
 
 from ..adapters.orm import (
-    appraisal_documents, appraisal_named, appraisals, meetings, objectives, observations, overdue_notices, progress_updates, reminders,
-    recognitions, reviews, staff, trained_appraisers,
+    action_steps, appraisal_documents, appraisal_named, appraisals, meetings, objectives, observations,
+    overdue_notices, progress_updates, reminders, recognitions, reviews, staff, trained_appraisers,
 )
 
 _theirs = subject(appraisals.c.reviewee_id)
@@ -20,6 +20,8 @@ HOLDINGS = (
             under(reviews.c.appraisal_id, appraisals, _theirs)),
     Holding("observations of your lessons and work", observations,
             under(observations.c.appraisal_id, appraisals, _theirs)),
+    Holding("coaching action steps agreed with you, and their follow-ups", action_steps,
+            under(action_steps.c.appraisal_id, appraisals, _theirs)),
     Holding("your appraisal meetings", meetings, under(meetings.c.appraisal_id, appraisals, _theirs)),
     Holding("reminders HR sent about your appraisal", reminders,
             under(reminders.c.appraisal_id, appraisals, _theirs)),

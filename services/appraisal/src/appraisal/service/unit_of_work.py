@@ -4,6 +4,7 @@ from __future__ import annotations
 from staffroom_shared.uow import Contract, UnitOfWork
 from staffroom_shared.uow import Reads as ReadsOf
 
+from ..adapters.observation_templates import TemplateRepository
 from ..adapters.priorities import ObjectiveTemplateRepository, PriorityRepository
 from ..adapters.recognition import RecognitionRepository
 from ..adapters.repository import AppraisalRepository, CycleRepository, StaffCopyRepository
@@ -30,13 +31,14 @@ class AppraisalUnitOfWork(UnitOfWork):
     # staff: the directory's copy
     repositories = {"staff": StaffCopyRepository, "cycles": CycleRepository, "appraisals": AppraisalRepository,
                     "priorities": PriorityRepository, "objective_templates": ObjectiveTemplateRepository,
-                    "recognition": RecognitionRepository}
+                    "recognition": RecognitionRepository, "templates": TemplateRepository}
     staff: StaffCopyRepository
     cycles: CycleRepository
     appraisals: AppraisalRepository
     priorities: PriorityRepository
     objective_templates: ObjectiveTemplateRepository
     recognition: RecognitionRepository
+    templates: TemplateRepository  # observation templates (issue 24)
 
 
 class Reads(ReadsOf):
@@ -49,3 +51,4 @@ class Reads(ReadsOf):
     priorities: PriorityRepository
     objective_templates: ObjectiveTemplateRepository
     recognition: RecognitionRepository
+    templates: TemplateRepository

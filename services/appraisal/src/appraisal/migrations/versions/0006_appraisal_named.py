@@ -4,13 +4,13 @@ than a second (issue 24: the read with its evidence stays near a primary-key rea
 already recorded.
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

@@ -5,10 +5,11 @@ objective's `priority_id` (none yet), as GET /appraisals/<id> now shows it.
 Revision ID: 0008
 Revises: 0006
 """
-import json
 
 import sqlalchemy as sa
 from alembic import op
+
+from appraisal.migrations.documents import each, rewrite_documents
 
 revision = "0008"
 down_revision = "0006"
@@ -60,11 +61,11 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("priority_id", sa.Uuid(), nullable=True))
         batch_op.create_foreign_key(op.f("fk_objectives_priority_id_priorities"), "priorities", ["priority_id"], ["id"])
         batch_op.create_index(op.f("ix_objectives_priority_id"), ["priority_id"])
-    _documents(lambda objective: {**objective, "priority_id": None})
+    rewrite_documents(each("objectives", lambda objective: {**objective, "priority_id": None}))
 
 
 def downgrade() -> None:
-    _documents(lambda objective: {k: v for k, v in objective.items() if k != "priority_id"})
+    rewrite_documents(each("objectives", lambda objective: {k: v for k, v in objective.items() if k != "priority_id"}))
     with op.batch_alter_table("objectives") as batch_op:
         batch_op.drop_index(op.f("ix_objectives_priority_id"))
         batch_op.drop_constraint(op.f("fk_objectives_priority_id_priorities"), type_="foreignkey")
@@ -72,13 +73,3 @@ def downgrade() -> None:
     op.drop_table("objective_templates")
     op.drop_table("priorities")
 
-
-def _documents(change) -> None:
-    """Rewrite each stored appraisal document's objectives (the read model serves them as they are stored)."""
-    bind = op.get_bind()
-    documents = sa.table("appraisal_documents", sa.column("appraisal_id", sa.Uuid()), sa.column("document", sa.Text()))
-    for appraisal_id, document in bind.execute(sa.select(documents.c.appraisal_id, documents.c.document)).all():
-        shown = json.loads(document)
-        shown["objectives"] = [change(o) for o in shown.get("objectives", [])]
-        bind.execute(documents.update().where(documents.c.appraisal_id == appraisal_id)
-                     .values(document=json.dumps(shown, sort_keys=True)))
