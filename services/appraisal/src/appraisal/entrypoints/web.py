@@ -10,6 +10,7 @@ from .. import bootstrap
 from ..api.appraisals import appraisals_blp
 from ..api.cycles import cycles_blp
 from ..api.observation_templates import templates_blp
+from ..api.qa import qa_blp
 from ..api.reports import reports_blp
 
 
@@ -19,5 +20,5 @@ def create_app(config: ServiceConfig | None = None) -> Flask:
         context, title="Staffroom appraisal", version="1",
         description="Appraisal cycles, objectives, reviews, observations, support plans and outcomes, run by "
                     "line managers. Publishes appraisal.*; consumes staff.*, academy.* and cpd.completed.",
-        blueprints=[cycles_blp, appraisals_blp, reports_blp, templates_blp],
+        blueprints=[cycles_blp, appraisals_blp, reports_blp, templates_blp, qa_blp],
     )

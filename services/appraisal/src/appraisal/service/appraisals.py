@@ -16,6 +16,7 @@ from ..domain.model import (
     ProgressUpdate, Review, Stage, key_dates,
 )
 from ..domain.observations import GradeNotInSet
+from . import qa
 from .access import require_relation
 from .errors import rule_broken
 from .unit_of_work import AppraisalUnitOfWork, Reads
@@ -169,6 +170,8 @@ def add_observation(uow, principal, appraisal_id, data: dict) -> Observation:
 
     def action(appraisal: Appraisal):
         data_ = _on_template(uow, appraisal, data)
+        qa.check_observation(uow, data_.get("qa_round_id"), data_.get("template_id"), data_["observed_on"],
+                             appraisal.academy_id)
         observation = Observation(appraisal_id=appraisal.id, **{"observer_id": principal.staff_id, **data_})
         observer = uow.staff.person(observation.observer_id) if observation.observer_id else None
         if observer is None:

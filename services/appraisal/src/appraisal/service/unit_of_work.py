@@ -5,6 +5,7 @@ from staffroom_shared.uow import Contract, UnitOfWork
 from staffroom_shared.uow import Reads as ReadsOf
 
 from ..adapters.observation_templates import TemplateRepository
+from ..adapters.qa import QaRepository
 from ..adapters.repository import AppraisalRepository, CycleRepository, StaffCopyRepository
 from ..domain import events
 
@@ -27,11 +28,12 @@ class AppraisalUnitOfWork(UnitOfWork):
     contracts = CONTRACTS
     # staff: the directory's copy
     repositories = {"staff": StaffCopyRepository, "cycles": CycleRepository, "appraisals": AppraisalRepository,
-                    "templates": TemplateRepository}
+                    "templates": TemplateRepository, "qa": QaRepository}
     staff: StaffCopyRepository
     cycles: CycleRepository
     appraisals: AppraisalRepository
     templates: TemplateRepository  # observation templates (issue 24)
+    qa: QaRepository  # the QA map's rounds, actions and coaching (issue 24)
 
 
 class Reads(ReadsOf):
@@ -42,3 +44,4 @@ class Reads(ReadsOf):
     cycles: CycleRepository
     appraisals: AppraisalRepository
     templates: TemplateRepository
+    qa: QaRepository
