@@ -216,39 +216,41 @@ def suppress(found: dict[CellKey, Cell], smallest: int, may_see: Callable[[Seen]
     may see every teacher in it. Then, so that no hidden cell can be recovered by subtracting shown cells from a shown
     total, in each group (an academy's departments under its total, for each criterion; the academies under the
     trust's total): while the hidden cells of a group hold fewer than `smallest` teachers between them, the smallest
-    shown cell of the group is hidden too, and when none is left, the group's total."""
+    shown cell the viewer may not see all of is hidden too, and when none is left, the group's total. (Hiding a cell
+    whose every teacher the viewer may see would protect nothing: they know it already.)"""
     hidden: dict[CellKey, Hidden] = {}
+    known = {key for key, cell in found.items() if all(may_see(s) for s in cell.latest.values())}
     for key, cell in found.items():
-        if cell.teachers < smallest and not all(may_see(s) for s in cell.latest.values()):
+        if cell.teachers < smallest and key not in known:
             hidden[key] = Hidden.FEW
 
     def balance(members: list[CellKey], total: CellKey) -> None:
-        if not any(m in hidden for m in members):
+        if not any(m in hidden for m in members) or (total in hidden and total in found):
             return
         while sum(found[m].teachers for m in members if m in hidden) < smallest:
-            shown = sorted((m for m in members if m not in hidden),
+            shown = sorted((m for m in members if m not in hidden and m not in known),
                            key=lambda m: (found[m].teachers, str(m.department), str(m.academy_id)))
             if not shown:
-                hidden.setdefault(total, Hidden.COMPLEMENT)
+                if total in found:
+                    hidden.setdefault(total, Hidden.COMPLEMENT)
                 return
             hidden[shown[0]] = Hidden.COMPLEMENT
 
-    criteria = {k.criterion for k in found}
-    for criterion in sorted(criteria):
+    def departments(criterion: str, academy_id: uuid.UUID) -> list[CellKey]:
+        return [k for k in found if k.criterion == criterion and k.academy_id == academy_id and k.department]
+
+    for criterion in sorted({k.criterion for k in found}):
         academies = sorted({k.academy_id for k in found if k.criterion == criterion and k.academy_id}, key=str)
         for academy_id in academies:
-            departments = [k for k in found if k.criterion == criterion and k.academy_id == academy_id
-                           and k.department is not None]
-            balance(departments, CellKey(criterion, academy_id))
+            balance(departments(criterion, academy_id), CellKey(criterion, academy_id))
         balance([CellKey(criterion, a) for a in academies], CellKey(criterion))
-        # an academy total hidden at the trust level must not be rebuilt from its departments' shown cells
+        # an academy's total hidden at the trust level must not be rebuilt from its departments' shown cells
         for academy_id in academies:
             if CellKey(criterion, academy_id) in hidden:
-                departments = [k for k in found if k.criterion == criterion and k.academy_id == academy_id
-                               and k.department is not None]
-                if departments and not any(d in hidden for d in departments):
-                    hidden[min(departments, key=lambda d: (found[d].teachers, d.department))] = Hidden.COMPLEMENT
-                    balance(departments, CellKey(criterion, academy_id))
+                members = [d for d in departments(criterion, academy_id) if d not in known]
+                if members and not any(d in hidden for d in members):
+                    hidden[min(members, key=lambda d: (found[d].teachers, d.department))] = Hidden.COMPLEMENT
+                    balance(departments(criterion, academy_id), CellKey(criterion, academy_id))
     return hidden
 
 

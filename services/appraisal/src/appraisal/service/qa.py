@@ -177,12 +177,12 @@ def qa_map(reads: Reads, principal: Principal, round_id: uuid.UUID) -> dict:
             return {"criterion": key.criterion, "teachers": 0, "hidden": None, "band": None, "counts": None,
                     "movement": None}
         if why is not None:
-            return {"criterion": key.criterion, "teachers": None, "hidden": why.value, "band": None, "counts": None,
+            return {"criterion": key.criterion, "teachers": None, "hidden": why, "band": None, "counts": None,
                     "movement": None}
         counts = cell.counts
-        return {"criterion": key.criterion, "teachers": cell.teachers, "hidden": None, "band": cell.band.value,
+        return {"criterion": key.criterion, "teachers": cell.teachers, "hidden": None, "band": cell.band,
                 "counts": {b.value: counts[b] for b in Band},
-                "movement": movement(cell.band, bands_before.get(key)).value if before is not None else None}
+                "movement": movement(cell.band, bands_before.get(key)) if before is not None else None}
 
     rows = []
     for academy_id in sorted(this.academy_ids, key=lambda a: names.get(a, str(a))):
@@ -211,14 +211,14 @@ def pairs(reads: Reads, principal: Principal, round_id: uuid.UUID, criterion: st
           department: str | None = None) -> dict:
     """For a cell (the academy's, or the trust's when no academy): colleagues strong in the criterion (their latest
     grade in the round is in a strength band) and those who want coaching in it (they asked, or their latest grade
-    is development or intervention), and suggested pairs. Strong colleagues come from the whole academy (or trust):
-    a strength in maths can coach history."""
+    is development or intervention), and suggested pairs; `department` names the cell acted from and narrows
+    nothing."""
     this = _round(reads, principal, round_id)
     require(may_act(principal, academy_id), "only the academy's HR (or trust HR) share a strength from its cells")
     template = reads.templates.get(this.template_id)
     if template.criterion(criterion) is None or not template.criterion(criterion).graded:
         raise _problem("#/criterion", f"'{criterion}' is not a graded criterion of template '{template.name}'")
-    strong, wanting = _strong_and_wanting(reads, this, template, criterion, academy_id, department)
+    strong, wanting = _strong_and_wanting(reads, this, template, criterion, academy_id)
     names = reads.staff.names([*strong, *wanting])
     return {"criterion": criterion, "criterion_label": template.criterion(criterion).label,
             "strong": [{"id": s, "name": names.get(s, "A colleague")} for s in strong],
@@ -228,15 +228,16 @@ def pairs(reads: Reads, principal: Principal, round_id: uuid.UUID, criterion: st
                       for c, w in suggest_pairs(strong, list(wanting))]}
 
 
-def _strong_and_wanting(reads, this: QaRound, template: Template, criterion: str, academy_id, department):
+def _strong_and_wanting(reads, this: QaRound, template: Template, criterion: str, academy_id):
+    """From the cell's academy (the trust for the trust's cells), whatever the department: a strength in maths
+    can coach history."""
     whole = latest_bands(_scope_seen(reads, this, template, academy_id, None), criterion)
-    here = latest_bands(_scope_seen(reads, this, template, academy_id, department), criterion)
     strong = sorted((t for t, s in whole.items() if s.bands[criterion] == Band.STRENGTH), key=str)
     wanting: dict[uuid.UUID, str] = {}
     for request in reads.qa.requests(criterion=criterion):
         if academy_id is None or request.academy_id == academy_id:
             wanting[request.staff_id] = "asked for coaching"
-    for teacher, seen in sorted(here.items(), key=lambda item: str(item[0])):
+    for teacher, seen in sorted(whole.items(), key=lambda item: str(item[0])):
         if seen.bands[criterion] != Band.STRENGTH:
             wanting.setdefault(teacher, f"latest grade is in {'intervention' if seen.bands[criterion] == Band.INTERVENTION else 'development'}")
     for teacher in strong:
@@ -290,7 +291,7 @@ def create_action(uow: AppraisalUnitOfWork, principal: Principal, round_id: uuid
             chosen = data.get("pairs") or []
             if not chosen:
                 raise _problem("#/pairs", "confirm at least one pair of a strong colleague and one who wants coaching")
-            strong, wanting = _strong_and_wanting(uow, this, template, criterion.key, academy_id, department)
+            strong, wanting = _strong_and_wanting(uow, this, template, criterion.key, academy_id)
             for n, pair in enumerate(chosen):
                 if pair["coach_id"] not in strong or pair["colleague_id"] not in wanting:
                     raise _problem(f"#/pairs/{n}", "pair a colleague strong in this criterion with one who wants "
@@ -385,9 +386,9 @@ def my_links(reads: Reads, principal: Principal) -> list[dict]:
 
 
 def ask_for_coaching(uow: AppraisalUnitOfWork, principal: Principal, criterion: str) -> CoachingRequest:
-    person = uow.staff.person(principal.staff_id) if principal.staff_id else None
-    require(person is not None, "only a member of staff asks for coaching for themselves")
     with uow:
+        person = uow.staff.person(principal.staff_id) if principal.staff_id else None
+        require(person is not None, "only a member of staff asks for coaching for themselves")
         if any(r.criterion == criterion for r in uow.qa.requests(staff_id=person.staff_id)):
             raise Conflict(f"you have already asked for coaching in '{criterion}'")
         request = CoachingRequest(staff_id=person.staff_id, academy_id=person.academy_id, criterion=criterion)
