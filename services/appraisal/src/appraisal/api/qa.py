@@ -90,20 +90,20 @@ class Actions(MethodView):
         return service.described(reads(), made)
 
 
-@qa_blp.route("/qa-actions/<uuid:action_id>")
+@qa_blp.route("/qa-actions/<uuid:qa_action_id>")
 class Action(MethodView):
     @qa_blp.response(200, schemas.QaActionSchema)
-    def get(self, action_id: uuid.UUID):
+    def get(self, qa_action_id: uuid.UUID):
         """An action, with the cell's band when it was planned and now."""
-        return service.action(reads(), authenticate(), action_id)
+        return service.action(reads(), authenticate(), qa_action_id)
 
     @qa_blp.arguments(schemas.QaActionUpdateSchema)
     @qa_blp.response(200, schemas.QaActionSchema)
     @qa_blp.alt_response(422, **RULE_BROKEN)
-    def patch(self, data, action_id: uuid.UUID):
+    def patch(self, data, qa_action_id: uuid.UUID):
         """Move it on: under way, reviewed (say what the review found) or stopped (its owner or HR)."""
         principal = authenticate()
-        changed = service.update_action(uow(principal), principal, action_id, data)
+        changed = service.update_action(uow(principal), principal, qa_action_id, data)
         return service.described(reads(), changed)
 
 
