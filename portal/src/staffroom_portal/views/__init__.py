@@ -4,6 +4,7 @@
 def blueprints():
     from . import (actions, appraisal, cpd, data, home, hr, lifecycle, notifications, pulses, survey_insights,
                    survey_replies, surveys, targets, team)
+    from . import qa  # the QA map (issue 24)
 
     return [home.blp, appraisal.blp, team.blp, cpd.blp, notifications.blp, surveys.blp, survey_insights.blp,
-            survey_replies.blp, actions.blp, pulses.blp, lifecycle.blp, hr.blp, targets.blp, data.blp]
+            survey_replies.blp, actions.blp, pulses.blp, lifecycle.blp, hr.blp, targets.blp, data.blp, qa.blp]
