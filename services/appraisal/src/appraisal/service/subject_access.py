@@ -7,6 +7,7 @@ from ..adapters.orm import (
     appraisal_documents, appraisals, meetings, objectives, observations, overdue_notices, progress_updates, reminders,
     reviews, staff, trained_appraisers,
 )
+from ..adapters.orm import coaching_links, coaching_requests, qa_actions
 
 _theirs = subject(appraisals.c.reviewee_id)
 
@@ -29,6 +30,11 @@ HOLDINGS = (
             subject(appraisal_documents.c.reviewee_id), json_text=("document", "confidential")),
     Holding("your appraisal training, if you completed it", trained_appraisers,
             subject(trained_appraisers.c.staff_id)),
+    # the QA map (issue 24): coaching a shared strength paired you in, coaching you asked for, actions you lead
+    Holding("coaching you give from a shared strength", coaching_links, subject(coaching_links.c.coach_id)),
+    Holding("coaching you receive from a shared strength", coaching_links, subject(coaching_links.c.colleague_id)),
+    Holding("coaching you asked for", coaching_requests, subject(coaching_requests.c.staff_id)),
+    Holding("quality assurance actions you lead", qa_actions, subject(qa_actions.c.owner_id)),
 )
 
 on_subject_access_requested = answerer("appraisal", HOLDINGS)
