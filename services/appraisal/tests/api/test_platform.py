@@ -19,6 +19,12 @@ EXPECTED_PATHS = {
 EXPECTED_PATHS.update({  # observation and coaching (issue 24)
     "/observation-templates": {"get", "post"}, "/observation-templates/{template_id}": {"get", "patch"},
 })
+EXPECTED_PATHS.update({  # the QA map (issue 24)
+    "/qa-rounds": {"get", "post"}, "/qa-rounds/series": {"post"}, "/qa-rounds/{round_id}": {"get"},
+    "/qa-rounds/{round_id}/map": {"get"}, "/qa-rounds/{round_id}/pairs": {"get"},
+    "/qa-rounds/{round_id}/actions": {"get", "post"}, "/qa-actions/{qa_action_id}": {"get", "patch"},
+    "/qa-coaching-links": {"get"}, "/qa-coaching-requests": {"get", "post"}, "/qa-settings": {"get", "put"},
+})
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
 

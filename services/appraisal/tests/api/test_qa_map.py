@@ -264,3 +264,36 @@ def test_only_trust_hr_set_the_smallest_cell_and_never_below_three(client, trust
     assert steps.ok(client.put("/qa-settings", json={"min_cell": 4}, headers=trust.trust_hr.headers)) == {"min_cell": 4}
     scene.seen(NOW)
     assert cell(scene.map(trust.hod), "Maths")["hidden"] == "few"  # three teachers are now too few
+
+
+@pytest.mark.parametrize("change, status, says", [
+    ({"idea": "Trial \ud800 whiteboards"}, 422, "surrogate"),
+    ({"idea": "Trial \x00 whiteboards"}, 422, "NUL"),
+    ({"department": "Maths\nHistory"}, 422, "one line"),
+    ({"idea": "x" * 4001}, 422, "Length"),
+    ({"kind": "celebration"}, 422, "Must be one of"),
+    ({"criterion": "Adaptive!"}, 422, "criterion's key"),
+    ({"owner_id": "not an id"}, 422, "UUID"),
+    ({"review_on": "9999-01-01"}, 422, "between 1900 and 2100"),
+    ({"idea": "x" * 70_000}, 413, ""),
+])
+def test_a_bad_action_is_a_clear_4xx_and_changes_nothing(client, trust, scene, problem, unchanged, change, status,
+                                                          says):
+    scene.seen(NOW)
+    body = {"kind": "challenge", "criterion": "adaptive", "academy_id": trust.oak, "department": "Maths",
+            "owner_id": trust.head.id, "review_on": (TODAY + timedelta(days=42)).isoformat(),
+            "idea": "Trial mini whiteboards", **change}
+    unchanged()
+    refused = problem(client.post(f"/qa-rounds/{scene.now['id']}/actions", json=body,
+                                  headers=trust.oak_hr.headers), status)
+    assert says in str(refused)
+
+
+def test_bad_queries_and_paths_are_4xx(client, trust, scene, problem):
+    problem(client.get(f"/qa-rounds/{scene.now['id']}/pairs?criterion=adaptive&academy_id={trust.oak}&x=1",
+                       headers=trust.oak_hr.headers), 422)
+    problem(client.get(f"/qa-rounds/{scene.now['id']}/pairs?criterion=behaviour&academy_id={trust.oak}",
+                       headers=trust.oak_hr.headers), 422)  # not a criterion of the round's template
+    problem(client.get(f"/qa-rounds/{uuid.uuid4()}/map", headers=trust.trust_hr.headers), 404)
+    problem(client.get(f"/qa-actions/{uuid.uuid4()}", headers=trust.trust_hr.headers), 404)
+    assert client.get("/qa-rounds/not-an-id", headers=trust.trust_hr.headers).status_code == 404
