@@ -143,6 +143,10 @@ def test_hr_calendar_rounds_observers_record_and_the_map_leads_to_actions(page, 
     expect(actions).to_contain_text(f"led by {manager['name']}")
     expect(actions).to_contain_text("<script>alert(1)</script>")  # typed text shown as text
     expect(actions).to_contain_text("Then: Area of intervention. Now: Area of intervention")
+    actions.get_by_label("Move it on").select_option(label="Under way")
+    actions.get_by_role("button", name="Save the intervention").click()
+    expect(page.get_by_text("The intervention is now under way.")).to_be_visible()
+    expect(page.locator(".qa-actions")).to_contain_text("(Under way)")
 
     # share the strength: colleagues strong in adaptive teaching paired with History's teachers
     page.get_by_role("link", name="Back to the map").click()
@@ -166,8 +170,13 @@ def test_hr_calendar_rounds_observers_record_and_the_map_leads_to_actions(page, 
     assert [link["coach_name"] for link in mine] == [member["name"]]
     assert mine[0]["criterion_label"] == "Adaptive teaching"
 
-    # the map on the targets dashboard, beside the staff targets
+    # the map on the targets dashboard, beside the staff targets (academy HR)
     page.goto("/targets")
     expect(page.get_by_role("heading", name=f"Quality of teaching: {series} (2 of 3)")).to_be_visible()
     expect(page.get_by_role("table", name=re.compile("^Strengths, areas for development"))).to_contain_text("Hidden")
     shot("targets")
+
+    # the member of staff sees the coaching they were paired for
+    sign_in(page, suggested="member of staff")
+    page.goto("/qa")
+    expect(page.get_by_text(re.compile(r"^You coach .+ in Adaptive teaching\.$"))).to_be_visible()

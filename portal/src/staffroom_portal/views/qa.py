@@ -64,7 +64,9 @@ def index(form: Form | None = None):
     templates = [t for t in calls.get(f"{API}/observation-templates")
                  if any(c["grades"] for c in t["criteria"])] if hr else []
     academies = calls.get("/api/directory/academies") if me.has_role("trust_hr") else []
-    return render_template("qa/index.html", rounds=rounds, hr=hr, templates=templates,
+    coaching = calls.get(f"{API}/qa-coaching-links")
+    return render_template("qa/index.html", rounds=rounds, hr=hr, templates=templates, coaching=coaching,
+                           me_id=str(me.staff_id),
                            template_options=[(t["id"], t["name"]) for t in templates],
                            academy_options=[(a["id"], a["name"]) for a in academies],
                            form=form or Form({"interval_weeks": "6", "count": "6"}),
@@ -196,5 +198,21 @@ def cell(round_id):
         people = calls.get("/api/directory/staff", academy_id=academy_id or str(me.academy_id),
                            page_size=500)["items"]
     return render_template("qa/cell.html", m=m, c=shown, label=label, where=where, actions=actions, pairs=pairs,
-                           people=people, may_act=may_act, form=form, bands=BANDS, moves=MOVES, hidden=HIDDEN,
+                           people=people, may_act=may_act, form=form, me_id=str(me.staff_id), bands=BANDS,
+                           moves=MOVES, hidden=HIDDEN,
                            kinds=KINDS, statuses=STATUSES, cell_text=_cell_text), 422 if form.error else 200
+
+
+@blp.post("/actions/<action_id>")
+@signed_in
+def move_on(action_id):
+    """The owner or HR move an action on: under way, reviewed (with what the review found) or stopped."""
+    action_id = _uuid(action_id)
+    body = fields("status", "review_note")
+    form = submit(lambda: api().patch(f"{API}/qa-actions/{action_id}", json=body))
+    if form.error:
+        flash(f"Not changed: {form.error.detail}")
+    else:
+        flash(f"The {KINDS[form.answer['kind']].lower()} is now {STATUSES[form.answer['status']].lower()}.")
+    back = request.form.get("back", "")
+    return redirect(back if back.startswith("/qa/") else url_for("qa.index"))
