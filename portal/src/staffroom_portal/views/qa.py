@@ -65,12 +65,25 @@ def index(form: Form | None = None):
                  if any(c["grades"] for c in t["criteria"])] if hr else []
     academies = calls.get("/api/directory/academies") if me.has_role("trust_hr") else []
     coaching = calls.get(f"{API}/qa-coaching-links")
+    # Every round someone sees covers their academy (trust HR: all), so one round answers for all whether they may
+    # open the maps (HR, heads and line managers): no link to a page that would refuse them.
+    maps = bool(rounds) and _may_open_map(calls, rounds[-1]["id"])
     return render_template("qa/index.html", rounds=rounds, hr=hr, templates=templates, coaching=coaching,
-                           me_id=str(me.staff_id),
+                           me_id=str(me.staff_id), maps=maps,
                            template_options=[(t["id"], t["name"]) for t in templates],
                            academy_options=[(a["id"], a["name"]) for a in academies],
                            form=form or Form({"interval_weeks": "6", "count": "6"}),
                            trust_hr=me.has_role("trust_hr")), 422 if form and form.error else 200
+
+
+def _may_open_map(calls, round_id: str) -> bool:
+    try:
+        calls.get(f"{API}/qa-rounds/{round_id}/map")
+    except ApiError as error:
+        if error.status in (403, 404):
+            return False
+        raise
+    return True
 
 
 @blp.post("/series")
@@ -147,7 +160,7 @@ def observe(round_id):
                 flash(f"Recorded the observation of {name} in {qa_round['name']}.")
                 return redirect(url_for("qa.observe", round_id=round_id))
     return render_template("qa/observe.html", qa_round=qa_round, template=template, appraisals=appraisals,
-                           form=form), 422 if form.error else 200
+                           form=form, maps=_may_open_map(calls, round_id)), 422 if form.error else 200
 
 
 def _cell(m: dict, criterion: str, academy_id: str | None, department: str | None) -> dict | None:
