@@ -18,7 +18,8 @@ GRADES = [{"label": "Secure", "band": "strength"}, {"label": "Not yet", "band": 
 def test_a_round_s_observations_make_its_map_and_its_actions_keep_their_links(world):
     hr = Principal(staff_id=None, roles=frozenset({"trust_hr"}), academy_id=None, subject="tests")
     manager = world.join(staff_type="leadership")["staff_id"]
-    teachers = [world.join(line_manager_id=manager)["staff_id"] for _ in range(4)]
+    people = [world.join(line_manager_id=manager) for _ in range(4)]
+    teachers = [person["staff_id"] for person in people]
     world.open_cycle("teachers")
     uow = world.context.uow
     template = observation_templates.create_template(uow(), hr, {
@@ -52,3 +53,12 @@ def test_a_round_s_observations_make_its_map_and_its_actions_keep_their_links(wo
     qa.change_settings(uow(), hr, {"min_cell": 5})
     with uow() as reads:
         assert reads.qa.min_cell() == 5
+
+    # the colleague coached is erased six years after leaving: their coaching link and request go, the action stays
+    colleague = Principal(staff_id=teachers[3], roles=frozenset({"staff"}), academy_id=world.academy_id, subject="t")
+    qa.ask_for_coaching(uow(), colleague, "adaptive")
+    world.deliver(world.staff_event("staff.erased", {**people[3], "first_name": "Former", "last_name": "Member",
+                                                    "leaving_date": TODAY - timedelta(days=1)}, erased_on=TODAY))
+    with uow() as reads:
+        assert reads.qa.links(person=teachers[3]) == [] and reads.qa.requests(staff_id=teachers[3]) == []
+        assert reads.qa.action(action.id) is not None

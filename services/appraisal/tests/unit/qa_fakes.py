@@ -61,6 +61,10 @@ class FakeQa(Repository):
         return [r for r in self.request_list if (staff_id is None or r.staff_id == staff_id)
                 and (criterion is None or r.criterion == criterion)]
 
+    def forget(self, staff_id):
+        self.link_list = [link for link in self.link_list if staff_id not in (link.coach_id, link.colleague_id)]
+        self.request_list = [r for r in self.request_list if r.staff_id != staff_id]
+
     def min_cell(self):
         return self.smallest or MIN_CELL
 

@@ -121,3 +121,4 @@ def test_the_smallest_cell_is_trust_hr_s_to_set_and_never_below_three(scene):
     assert scene.uow.commits == 0 and scene.uow.audits == []
     assert qa.change_settings(scene.uow, scene.trust_hr, {"min_cell": 5}) == {"min_cell": 5}
     assert scene.uow.audits[0]["changes"] == {"min_cell": [3, 5]}
+

@@ -78,6 +78,13 @@ class QaRepository(Repository):
             query = query.where(coaching_requests.c.criterion == criterion)
         return list(self.session.scalars(query))
 
+    def forget(self, staff_id: uuid.UUID) -> None:
+        """An erased leaver: their coaching links and requests go (actions they led stay, under the anonymised
+        name, as the trust's record of what was done about a cell)."""
+        self.session.execute(coaching_links.delete().where(
+            or_(coaching_links.c.coach_id == staff_id, coaching_links.c.colleague_id == staff_id)))
+        self.session.execute(coaching_requests.delete().where(coaching_requests.c.staff_id == staff_id))
+
     # -- the trust's setting
     def min_cell(self) -> int:
         return self.session.scalar(select(qa_settings.c.min_cell).where(qa_settings.c.id == 1)) or MIN_CELL

@@ -59,6 +59,7 @@ def on_staff_erased(uow: AppraisalUnitOfWork, event: Event) -> None:
     theirs = uow.appraisals.of(event.payload["staff_id"])
     for appraisal in theirs:
         appraisal.erase()
+    uow.qa.forget(event.payload["staff_id"])  # coaching links and requests from the QA map (issue 24)
     forget_sent_events(uow, event.payload["staff_id"])
     forget_pages_after(uow)
     forget_in_audit(uow, [event.payload["staff_id"], *(appraisal.id for appraisal in theirs)])
