@@ -210,3 +210,19 @@ def test_an_action_is_reviewed_with_what_the_review_found_and_then_stays_reviewe
     action.move_to(ActionStatus.REVIEWED, "Most now check understanding", date(2027, 1, 2))
     with pytest.raises(AppraisalError, match="plan a new one"):
         action.move_to(ActionStatus.UNDER_WAY, None, date(2027, 1, 3))
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_no_hidden_cell_is_recoverable_from_shown_cells_whatever_the_map(seed):
+    import random
+    rng = random.Random(seed)
+    mine = uuid.uuid4()
+    observations = [seen(rng.choice([S, D, I]), academy=rng.choice([OAK, ELM, uuid.UUID(int=3)]),
+                         department=rng.choice(["Maths", "History", "Art", "Science"]),
+                         appraiser=mine if rng.random() < 0.3 else None)
+                    for _ in range(rng.randint(1, 14))]
+    smallest = rng.choice([3, 4])
+    found, hidden = _hidden(observations, may_see=lambda s: s.appraiser_id == mine, smallest=smallest)
+    _no_cell_recoverable(found, hidden, smallest)
+    for key, why in hidden.items():  # only what the viewer may not see in full is ever hidden
+        assert not all(s.appraiser_id == mine for s in found[key].latest.values()), (key, why)
