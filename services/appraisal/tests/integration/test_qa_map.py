@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from staffroom_shared.events import new_event
 from staffroom_shared.principal import Principal
 
 from appraisal.domain.observations import Band
@@ -17,6 +18,9 @@ GRADES = [{"label": "Secure", "band": "strength"}, {"label": "Not yet", "band": 
 
 def test_a_round_s_observations_make_its_map_and_its_actions_keep_their_links(world):
     hr = Principal(staff_id=None, roles=frozenset({"trust_hr"}), academy_id=None, subject="tests")
+    world.deliver(new_event("academy.registered", {"academy_id": world.academy_id, "name": "Oakfield Primary",
+                                                   "urn": "140001", "phase": "primary"}, producer="directory",
+                            correlation_id="qa"))
     manager = world.join(staff_type="leadership")["staff_id"]
     people = [world.join(line_manager_id=manager) for _ in range(4)]
     teachers = [person["staff_id"] for person in people]

@@ -30,6 +30,8 @@ class Scene:
         self.teachers = [staff(name, line_manager_id=self.head.staff_id) for name in ("Tom", "Ann", "Raj", "Lee")]
         for person in (self.head, *self.teachers):
             self.uow.staff.add(person)
+        self.uow.staff.save_academy(OAK, "Oak Primary Academy", "140001")
+        self.uow.staff.save_academy(ELM, "Elm Secondary Academy", "140002")
         self.template = Template(name="Drop-in", kind="drop_in", criteria=(
             Criterion("adaptive", "Adaptive teaching", None, GRADES),))
         self.uow.templates.add(self.template)
@@ -69,6 +71,7 @@ def test_trust_hr_calendar_a_series_each_round_audited(scene):
     ("oak_hr", {"academy_ids": [OAK, ELM]}, Forbidden),
     ("trust_hr", {"count": 0}, Unprocessable),
     ("trust_hr", {"template_id": uuid.uuid4()}, Unprocessable),
+    ("trust_hr", {"academy_ids": [OAK, uuid.uuid4()]}, Unprocessable),  # not one of the trust's academies
 ])
 def test_a_refused_series_commits_nothing(scene, who, change, refusal):
     before = len(scene.uow.qa.rounds())

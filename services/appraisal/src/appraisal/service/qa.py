@@ -91,6 +91,10 @@ def create_series(uow: AppraisalUnitOfWork, principal: Principal, data: dict) ->
     require(may_manage_rounds(principal, academy_ids), "trust HR calendar QA rounds across academies; academy HR for "
                                                        "their own academy only")
     with uow:
+        known = uow.staff.academy_names()
+        unknown = [a for a in academy_ids if a not in known]
+        if unknown:
+            raise _problem("#/academy_ids", f"{len(unknown)} of the academies chosen is not one of the trust's")
         _template_for(uow, data["template_id"], academy_ids)
         try:
             if data.get("ends_on") is not None:
