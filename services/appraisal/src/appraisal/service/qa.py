@@ -5,7 +5,6 @@ their reviews; staff asking for coaching; the trust's smallest cell shown."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import date
 
 from staffroom_shared.authz import can_manage_academy, is_academy_hr_for, is_trust_hr, require
@@ -15,7 +14,7 @@ from staffroom_shared.principal import Principal
 from ..domain.model import AppraisalError
 from ..domain.observations import Band, Template
 from ..domain.qa import (
-    ActionKind, Cell, CellKey, CoachingLink, CoachingRequest, Hidden, Movement, QaAction, QaRound, Seen, cells,
+    ActionKind, CellKey, CoachingLink, CoachingRequest, QaAction, QaRound, Seen, cells,
     latest_bands, min_cell, movement, previous_round, series_dates, series_names, suggest_pairs, suppress,
 )
 from .errors import rule_broken
@@ -136,14 +135,6 @@ def check_observation(uow: AppraisalUnitOfWork, round_id: uuid.UUID | None, temp
 
 
 # -- the map -----------------------------------------------------------------------------------------------------
-
-@dataclass
-class Shown:
-    key: CellKey
-    cell: Cell | None  # None: no teacher observed in it
-    hidden: Hidden | None
-    movement: Movement | None
-
 
 def _seen(uow_or_reads, qa_round: QaRound, template: Template) -> list[Seen]:
     return [Seen.of(template, teacher_id=teacher, academy_id=academy, appraiser_id=appraiser, department=department,
