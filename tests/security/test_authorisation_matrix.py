@@ -201,6 +201,7 @@ def _make_records(w: World) -> None:
     ids["recognition_id"] = _recognition(w, "appraiser", me, visibility="line_manager")
     ids["observation_template_id"] = w.ok("academy_hr", "appraisal", "POST", "/observation-templates", json_body=_observation_template(w))["id"]
     ids["step_id"] = _action_step(w)
+    _qa_records(w)
     # cpd: a costly programme of academy A (manager and HR approval, then a training agreement), two cohorts
     programme = w.ok("academy_hr", "cpd", "POST", "/programmes", json_body={
         "title": "Leading curriculum change", "kind": "external_course", "provider": "Oak Teaching School Hub",
@@ -258,6 +259,30 @@ def _action_step(w: World) -> str:
     """A coaching action step in the staff member's appraisal, not yet followed up (issue 24)."""
     return w.ok("appraiser", "appraisal", "POST", f"/appraisals/{w.ids['appraisal_id']}/action-steps", json_body={
         "step": f"Cold call after each explanation ({w.n()})", "follow_up_on": str(TODAY + timedelta(days=14))})["id"]
+
+
+def _qa_round(w: World) -> dict:
+    """A QA round of academy A's on its observation template, around today (issue 24)."""
+    return {"name": f"Drop-ins {w.n()}", "template_id": w.ids["observation_template_id"], "academy_ids": [w.ids["academy_a"]],
+            "starts_on": str(TODAY - timedelta(days=7)), "ends_on": str(TODAY + timedelta(days=7))}
+
+
+def _qa_action(w: World) -> dict:
+    """An intervention on academy A's maths cell of the round, owned by the staff member's appraiser."""
+    return {"kind": "intervention", "criterion": "behaviour", "academy_id": w.ids["academy_a"], "department": "Maths",
+            "owner_id": w.people["appraiser"]["id"], "review_on": str(TODAY + timedelta(days=42)),
+            "success_criteria": "Calm starts in every lesson", "support": "Coaching", "monitoring": "Drop-ins"}
+
+
+def _qa_records(w: World) -> None:
+    """A QA round of academy A's with the staff member observed in it (by their appraiser), and an action."""
+    ids = w.ids
+    ids["qa_round_id"] = w.ok("academy_hr", "appraisal", "POST", "/qa-rounds", json_body=_qa_round(w))["id"]
+    w.ok("appraiser", "appraisal", "POST", f"/appraisals/{ids['appraisal_id']}/observations", json_body={
+        "template_id": ids["observation_template_id"], "observed_on": str(TODAY), "focus": "Starts of lessons",
+        "grades": {"behaviour": "Not yet"}, "department": "Maths", "qa_round_id": ids["qa_round_id"]})
+    ids["qa_action_id"] = w.ok("academy_hr", "appraisal", "POST", f"/qa-rounds/{ids['qa_round_id']}/actions",
+                               json_body=_qa_action(w))["id"]
 
 
 def _objective(w: World) -> dict:
@@ -490,6 +515,25 @@ case("appraisal", "POST", APPRAISAL + "/action-steps", body=lambda w: {
     "step": "Cold call after each explanation", "follow_up_on": str(TODAY + timedelta(days=14))})
 case("appraisal", "POST", APPRAISAL + "/action-steps/{step_id}/follow-up", body=lambda w: {"seen": "Cold calling in"
      " every explanation"}, fresh={"step_id": _action_step}, unchanged=APPRAISAL)
+case("appraisal", "GET", "/qa-rounds")
+case("appraisal", "GET", "/qa-rounds/{qa_round_id}")
+case("appraisal", "GET", "/qa-rounds/{qa_round_id}/map")
+case("appraisal", "GET", "/qa-rounds/{qa_round_id}/pairs",
+     query=lambda w: {"criterion": "behaviour", "academy_id": w.ids["academy_a"]})
+case("appraisal", "GET", "/qa-rounds/{qa_round_id}/actions")
+case("appraisal", "GET", "/qa-actions/{qa_action_id}")
+case("appraisal", "GET", "/qa-coaching-links")
+case("appraisal", "GET", "/qa-coaching-requests")
+case("appraisal", "GET", "/qa-settings")
+case("appraisal", "POST", "/qa-rounds", body=_qa_round)
+case("appraisal", "POST", "/qa-rounds/series", body=lambda w: {
+    "name": f"Six-weekly drop-ins {w.n()}", "template_id": w.ids["observation_template_id"], "academy_ids": [w.ids["academy_a"]],
+    "starts_on": str(TODAY), "count": 2})
+case("appraisal", "POST", "/qa-rounds/{qa_round_id}/actions", body=_qa_action, unchanged="/qa-rounds/{qa_round_id}/actions")
+case("appraisal", "PATCH", "/qa-actions/{qa_action_id}", body=lambda w: {"status": "under_way"},
+     unchanged="/qa-actions/{qa_action_id}")
+case("appraisal", "POST", "/qa-coaching-requests", body=lambda w: {"criterion": "behaviour"})
+case("appraisal", "PUT", "/qa-settings", body=lambda w: {"min_cell": 3}, unchanged="/qa-settings")
 case("appraisal", "POST", APPRAISAL + "/withdrawal", body=lambda w: {"reason": "Long-term absence"}, unchanged=APPRAISAL)
 
 case("cpd", "GET", "/programmes")

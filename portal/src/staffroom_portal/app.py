@@ -88,6 +88,7 @@ NAV = [
     ("notifications.inbox", "Notifications", "all"),
     ("hr.index", "HR", "hr"),
     ("targets.index", "Targets", "hr"),
+    ("qa.index", "Quality assurance", "all"),  # the QA calendar; its maps for HR, heads and line managers (issue 24)
     ("hr.audit", "Audit log", "dpo"),  # the data protection officer without an HR role (HR find it on the HR page)
     ("data.requests", "Subject access", "dpo"),
     ("hr.access", "Who has access", "dpo"),

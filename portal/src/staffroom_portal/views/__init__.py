@@ -6,8 +6,9 @@ def blueprints():
                    survey_replies, surveys, targets, team)
     from . import objective_templates, priorities  # issue 24: objectives that cascade
     from . import observations  # issue 24: observation templates and coaching
+    from . import qa  # the QA map (issue 24)
     from . import recognition
 
     return [home.blp, appraisal.blp, team.blp, cpd.blp, notifications.blp, surveys.blp, survey_insights.blp,
             survey_replies.blp, actions.blp, pulses.blp, lifecycle.blp, hr.blp, targets.blp, data.blp,
-            priorities.blp, objective_templates.blp, recognition.blp, observations.blp]
+            priorities.blp, objective_templates.blp, recognition.blp, observations.blp, qa.blp]

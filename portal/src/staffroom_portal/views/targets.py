@@ -11,6 +11,7 @@ from staffroom_shared.money import pounds
 
 from ..current import api, is_hr, signed_in, user
 from ..ui import Form, day, signed, submit
+from . import qa as qa_map
 from .lifecycle import why_people_leave
 from .survey_results import STAFF_TYPE_NAMES
 
@@ -23,7 +24,7 @@ def index():
     calls = api()
     leaving = why_people_leave(calls) if is_hr() else None
     return render_template("targets/index.html", targets=calls.get("/api/targets/targets"), show_leaving=is_hr(),
-                           leaving=leaving, trust_wide=user().has_role("trust_hr"))
+                           leaving=leaving, trust_wide=user().has_role("trust_hr"), qa=qa_map.latest_map(calls))
 
 
 @blp.get("/<key>")

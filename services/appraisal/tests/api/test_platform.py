@@ -33,6 +33,12 @@ EXPECTED_PATHS.update({  # observation and coaching (issue 24)
     "/appraisals/{appraisal_id}/action-steps": {"post"},
     "/appraisals/{appraisal_id}/action-steps/{step_id}/follow-up": {"post"},
 })
+EXPECTED_PATHS.update({  # the QA map (issue 24)
+    "/qa-rounds": {"get", "post"}, "/qa-rounds/series": {"post"}, "/qa-rounds/{qa_round_id}": {"get"},
+    "/qa-rounds/{qa_round_id}/map": {"get"}, "/qa-rounds/{qa_round_id}/pairs": {"get"},
+    "/qa-rounds/{qa_round_id}/actions": {"get", "post"}, "/qa-actions/{qa_action_id}": {"get", "patch"},
+    "/qa-coaching-links": {"get"}, "/qa-coaching-requests": {"get", "post"}, "/qa-settings": {"get", "put"},
+})
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
 

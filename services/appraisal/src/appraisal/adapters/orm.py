@@ -1,6 +1,7 @@
 """Tables for appraisal, mapped onto the plain domain classes (the domain never imports this)."""
 from __future__ import annotations
 
+import uuid
 
 from sqlalchemy import (
     JSON, Boolean, Column, Date, ForeignKey, Index, Integer, String, Table, Text, TypeDecorator, UniqueConstraint, Uuid,
@@ -11,7 +12,8 @@ from staffroom_shared.db import UtcDateTime, new_metadata, text_enum
 
 from ..domain.priorities import Level, ObjectiveTemplate, Priority
 from ..domain.recognition import Kind as RecognitionKind, Recognition, Visibility
-from ..domain.observations import Criterion, Template
+from ..domain.observations import Band, Criterion, Template
+from ..domain.qa import ActionKind, ActionStatus, CoachingLink, CoachingRequest, QaAction, QaRound
 from ..domain.model import (
     ActionStep,
     Appraisal, Cycle, CycleStatus, Meeting, MeetingKind, Objective, ObjectiveType, Observation, ObservationKind,
@@ -287,6 +289,81 @@ action_steps = Table(  # issue 24: coaching action steps, their follow-up dates 
     Column("followed_up_by", Uuid, nullable=True),
 )
 
+
+class UuidList(TypeDecorator):
+    """A list of ids (a QA round's academies) as a JSON list of strings, and back."""
+
+    impl = JSON
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return None if value is None else [str(v) for v in value]
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else [uuid.UUID(v) for v in value]
+
+
+# -- the QA map (issue 24): rounds, actions from its cells, coaching links and requests -------------------------
+
+qa_rounds = Table(
+    "qa_rounds", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("name", String(140), nullable=False),
+    Column("template_id", Uuid, ForeignKey("observation_templates.id"), nullable=False, index=True),
+    Column("academy_ids", UuidList, nullable=False),
+    Column("starts_on", Date, nullable=False),
+    Column("ends_on", Date, nullable=False),
+    Column("series_id", Uuid, nullable=True, index=True),
+    Column("created_by", Uuid, nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+qa_actions = Table(
+    "qa_actions", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("round_id", Uuid, ForeignKey("qa_rounds.id"), nullable=False, index=True),
+    Column("criterion", String(40), nullable=False),
+    Column("academy_id", Uuid, nullable=True, index=True),
+    Column("department", String(100), nullable=True),
+    Column("kind", text_enum(ActionKind), nullable=False),
+    Column("owner_id", Uuid, nullable=False),
+    Column("band_then", text_enum(Band), nullable=True),
+    Column("review_on", Date, nullable=True),
+    Column("details", JSON, nullable=False),
+    Column("status", text_enum(ActionStatus), nullable=False),
+    Column("review_note", Text, nullable=True),
+    Column("created_by", Uuid, nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+coaching_links = Table(
+    "coaching_links", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("action_id", Uuid, ForeignKey("qa_actions.id"), nullable=False, index=True),
+    Column("coach_id", Uuid, nullable=False, index=True),
+    Column("colleague_id", Uuid, nullable=False, index=True),
+    Column("criterion", String(40), nullable=False),
+    Column("criterion_label", String(200), nullable=False),
+    Column("academy_id", Uuid, nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+coaching_requests = Table(
+    "coaching_requests", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("staff_id", Uuid, nullable=False, index=True),
+    Column("academy_id", Uuid, nullable=False),
+    Column("criterion", String(40), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("staff_id", "criterion"),
+)
+
+qa_settings = Table(  # one row: the trust's smallest cell shown
+    "qa_settings", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("min_cell", Integer, nullable=False),
+)
+
 _mapped = False
 
 
@@ -308,6 +385,10 @@ def start_mappers() -> None:
     mapper_registry.map_imperatively(Meeting, meetings)
     mapper_registry.map_imperatively(Template, observation_templates)
     mapper_registry.map_imperatively(ActionStep, action_steps)
+    mapper_registry.map_imperatively(QaRound, qa_rounds)
+    mapper_registry.map_imperatively(QaAction, qa_actions)
+    mapper_registry.map_imperatively(CoachingLink, coaching_links)
+    mapper_registry.map_imperatively(CoachingRequest, coaching_requests)
     mapper_registry.map_imperatively(Appraisal, appraisals, properties={
         "objectives": relationship(Objective, order_by=objectives.c.position, cascade="all, delete-orphan",
                                    lazy="selectin"),

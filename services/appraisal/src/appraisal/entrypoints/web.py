@@ -11,6 +11,7 @@ from ..api.appraisals import appraisals_blp
 from ..api.cycles import cycles_blp
 from ..api.observation_templates import templates_blp as observation_templates_blp
 from ..api.priorities import priorities_blp, templates_blp
+from ..api.qa import qa_blp
 from ..api.recognition import evidence_blp, recognition_blp
 from ..api.reports import reports_blp
 
@@ -22,5 +23,5 @@ def create_app(config: ServiceConfig | None = None) -> Flask:
         description="Appraisal cycles, objectives, reviews, observations, support plans and outcomes, run by "
                     "line managers. Publishes appraisal.*; consumes staff.*, academy.* and cpd.completed.",
         blueprints=[cycles_blp, appraisals_blp, reports_blp, observation_templates_blp, priorities_blp, templates_blp,
-                    recognition_blp, evidence_blp],
+                    recognition_blp, evidence_blp, qa_blp],
     )

@@ -16,6 +16,7 @@ from ..domain.model import (
     ProgressUpdate, Review, Stage, key_dates,
 )
 from ..domain.observations import GradeNotInSet, Template
+from . import qa
 from .access import require_relation
 from .errors import rule_broken
 from .priorities import check_link
@@ -173,6 +174,8 @@ def add_observation(uow, principal, appraisal_id, data: dict) -> Observation:
 
     def action(appraisal: Appraisal):
         data_, template = _on_template(uow, appraisal, data)
+        qa.check_observation(uow, data_.get("qa_round_id"), data_.get("template_id"), data_["observed_on"],
+                             appraisal.academy_id)
         observation = Observation(appraisal_id=appraisal.id, **{"observer_id": principal.staff_id, **data_})
         observation.check_notice(template.notice_days if template else None)
         observer = uow.staff.person(observation.observer_id) if observation.observer_id else None

@@ -60,6 +60,7 @@ def on_staff_erased(uow: AppraisalUnitOfWork, event: Event) -> None:
     for appraisal in theirs:
         appraisal.erase()
     uow.recognition.forget(event.payload["staff_id"])  # what colleagues gave them (issue 24)
+    uow.qa.forget(event.payload["staff_id"])  # coaching links and requests from the QA map (issue 24)
     forget_sent_events(uow, event.payload["staff_id"])
     forget_pages_after(uow)
     forget_in_audit(uow, [event.payload["staff_id"], *(appraisal.id for appraisal in theirs)])

@@ -7,6 +7,7 @@ from ..adapters.orm import (
     action_steps, appraisal_documents, appraisal_named, appraisals, meetings, objectives, observations,
     overdue_notices, progress_updates, reminders, recognitions, reviews, staff, trained_appraisers,
 )
+from ..adapters.orm import coaching_links, coaching_requests, qa_actions
 
 _theirs = subject(appraisals.c.reviewee_id)
 
@@ -37,6 +38,11 @@ HOLDINGS = (
             subject(trained_appraisers.c.staff_id)),
     Holding("recognition and feedback colleagues gave you", recognitions, subject(recognitions.c.recipient_id)),
     Holding("recognition and feedback you gave colleagues", recognitions, subject(recognitions.c.giver_id)),
+    # the QA map (issue 24): coaching a shared strength paired you in, coaching you asked for, actions you lead
+    Holding("coaching you give from a shared strength", coaching_links, subject(coaching_links.c.coach_id)),
+    Holding("coaching you receive from a shared strength", coaching_links, subject(coaching_links.c.colleague_id)),
+    Holding("coaching you asked for", coaching_requests, subject(coaching_requests.c.staff_id)),
+    Holding("quality assurance actions you lead", qa_actions, subject(qa_actions.c.owner_id)),
 )
 
 on_subject_access_requested = answerer("appraisal", HOLDINGS)

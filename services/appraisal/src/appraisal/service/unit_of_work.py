@@ -6,6 +6,7 @@ from staffroom_shared.uow import Reads as ReadsOf
 
 from ..adapters.observation_templates import TemplateRepository
 from ..adapters.priorities import ObjectiveTemplateRepository, PriorityRepository
+from ..adapters.qa import QaRepository
 from ..adapters.recognition import RecognitionRepository
 from ..adapters.repository import AppraisalRepository, CycleRepository, StaffCopyRepository
 from ..domain import events
@@ -31,7 +32,7 @@ class AppraisalUnitOfWork(UnitOfWork):
     # staff: the directory's copy
     repositories = {"staff": StaffCopyRepository, "cycles": CycleRepository, "appraisals": AppraisalRepository,
                     "priorities": PriorityRepository, "objective_templates": ObjectiveTemplateRepository,
-                    "recognition": RecognitionRepository, "templates": TemplateRepository}
+                    "recognition": RecognitionRepository, "templates": TemplateRepository, "qa": QaRepository}
     staff: StaffCopyRepository
     cycles: CycleRepository
     appraisals: AppraisalRepository
@@ -39,6 +40,7 @@ class AppraisalUnitOfWork(UnitOfWork):
     objective_templates: ObjectiveTemplateRepository
     recognition: RecognitionRepository
     templates: TemplateRepository  # observation templates (issue 24)
+    qa: QaRepository  # the QA map's rounds, actions and coaching (issue 24)
 
 
 class Reads(ReadsOf):
@@ -52,3 +54,4 @@ class Reads(ReadsOf):
     objective_templates: ObjectiveTemplateRepository
     recognition: RecognitionRepository
     templates: TemplateRepository
+    qa: QaRepository

@@ -3,7 +3,7 @@ objective templates per role, and the one priority an objective serves. The stor
 objective's `priority_id` (none yet), as GET /appraisals/<id> now shows it.
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 """
 
 import sqlalchemy as sa
@@ -12,7 +12,7 @@ from alembic import op
 from appraisal.migrations.documents import each, rewrite_documents
 
 revision = "0008"
-down_revision = "0006"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

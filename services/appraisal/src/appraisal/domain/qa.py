@@ -1,0 +1,398 @@
+"""The trust's quality-assurance map (issue 24): calendared QA rounds on an observation template, the map of
+strengths, areas for development and areas of intervention they roll up into (per academy, department and
+criterion), what a viewer may see of it, how each cell moved since the round before, and the actions taken from a
+cell (share a strength, set a challenge, plan an intervention)."""
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from enum import StrEnum
+from fractions import Fraction
+from typing import Callable, Iterable
+
+from staffroom_shared.domain import Aggregate
+
+from .model import AppraisalError, one_of
+from .observations import Band, Template, bands
+
+MIN_CELL = 3  # the fewest teachers a cell may show to someone who may not see each of them; a trust may raise it
+MAX_CELL = 20
+MAX_SERIES = 12  # a school year's six-weekly rounds, and some
+MAX_INTERVAL_WEEKS = 26
+RANK = {Band.INTERVENTION: 0, Band.DEVELOPMENT: 1, Band.STRENGTH: 2}
+
+
+def min_cell(value: int) -> int:
+    """A trust's smallest cell: never below three, so that no cell shown singles out one or two teachers."""
+    if not MIN_CELL <= value <= MAX_CELL:
+        raise AppraisalError(f"the smallest cell shown is {MIN_CELL} to {MAX_CELL} teachers (got {value})")
+    return value
+
+
+# -- rounds ------------------------------------------------------------------------------------------------------
+
+@dataclass(eq=False)
+class QaRound(Aggregate):
+    """One calendared QA round: observations on `template_id` in the covered academies between two dates."""
+
+    name: str
+    template_id: uuid.UUID
+    academy_ids: list[uuid.UUID]
+    starts_on: date
+    ends_on: date
+    series_id: uuid.UUID | None = None  # the rounds made together ("every six weeks") share one
+    created_by: uuid.UUID | None = None
+    created_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    id: uuid.UUID = field(default_factory=uuid.uuid4)
+
+    def __post_init__(self) -> None:
+        self.academy_ids = sorted(set(self.academy_ids), key=str)
+        if not self.name or not self.name.strip():
+            raise AppraisalError("a QA round needs a name, such as 'Autumn 1 drop-ins'")
+        if not self.academy_ids:
+            raise AppraisalError("a QA round covers at least one academy")
+        if self.ends_on < self.starts_on:
+            raise AppraisalError(f"a QA round ends on or after it starts (it starts {self.starts_on:%-d %B %Y} and "
+                                 f"ends {self.ends_on:%-d %B %Y})")
+
+    def covers(self, academy_id: uuid.UUID | None) -> bool:
+        return academy_id in self.academy_ids
+
+    def admits(self, template_id: uuid.UUID | None, observed_on: date, academy_id: uuid.UUID) -> str | None:
+        """Why an observation cannot be part of this round (None: it can): the round's template, within its dates,
+        of a teacher in an academy it covers."""
+        if template_id != self.template_id:
+            return f"the QA round '{self.name}' uses its own template: record the observation on that one"
+        if not self.starts_on <= observed_on <= self.ends_on:
+            return (f"the QA round '{self.name}' runs from {self.starts_on:%-d %B %Y} to {self.ends_on:%-d %B %Y}; "
+                    "the observation's date is outside it")
+        if not self.covers(academy_id):
+            return f"the QA round '{self.name}' does not cover this teacher's academy"
+        return None
+
+    def has_ended(self, today: date) -> bool:
+        return self.ends_on < today
+
+
+def in_august(day: date) -> bool:
+    return day.month == 8
+
+
+def series_dates(starts_on: date, count: int, interval_weeks: int) -> list[tuple[date, date]]:
+    """The dates of `count` rounds, one every `interval_weeks` from `starts_on`, each lasting until the day before the
+    next. The summer holiday is skipped: no round runs in August; one that would start there starts on the first
+    Monday of September instead (and the series carries on from it), and one that would run into August ends on
+    31 July."""
+    if not 1 <= count <= MAX_SERIES:
+        raise AppraisalError(f"a series has 1 to {MAX_SERIES} rounds (got {count})")
+    if not 1 <= interval_weeks <= MAX_INTERVAL_WEEKS:
+        raise AppraisalError(f"rounds come every 1 to {MAX_INTERVAL_WEEKS} weeks (got {interval_weeks})")
+    step = timedelta(weeks=interval_weeks)
+    found: list[tuple[date, date]] = []
+    start = starts_on
+    for _ in range(count):
+        if in_august(start):
+            start = first_monday_of_september(start.year)
+        end = start + step - timedelta(days=1)
+        if start.month <= 7 and end >= date(start.year, 8, 1):
+            end = date(start.year, 7, 31)
+        found.append((start, end))
+        start = start + step
+    return found
+
+
+def first_monday_of_september(year: int) -> date:
+    day = date(year, 9, 1)
+    return day + timedelta(days=(7 - day.weekday()) % 7)
+
+
+def series_names(name: str, count: int) -> list[str]:
+    return [name] if count == 1 else [f"{name} ({n} of {count})" for n in range(1, count + 1)]
+
+
+# -- the map -----------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Seen:
+    """One observation in a round, as the map needs it: whose, where, when, and the bands of its grades."""
+
+    teacher_id: uuid.UUID
+    academy_id: uuid.UUID
+    department: str | None
+    observed_on: date
+    bands: dict[str, Band]  # criterion key -> band
+    appraiser_id: uuid.UUID | None = None
+    recorded: int = 0  # tie-break between two observations of one teacher on one day: the later recorded
+
+    @classmethod
+    def of(cls, template: Template, *, teacher_id, academy_id, department, observed_on, grades,
+           appraiser_id=None, recorded=0) -> "Seen":
+        return cls(teacher_id, academy_id, (department or "").strip() or None, observed_on, bands(template, grades),
+                   appraiser_id, recorded)
+
+
+NO_DEPARTMENT = "Department not given"
+
+
+@dataclass(frozen=True)
+class CellKey:
+    """A cell: academy x department x criterion; department None is the academy's total, academy None the trust's."""
+
+    criterion: str
+    academy_id: uuid.UUID | None = None
+    department: str | None = None
+
+    @property
+    def is_trust_total(self) -> bool:
+        return self.academy_id is None
+
+    @property
+    def is_academy_total(self) -> bool:
+        return self.academy_id is not None and self.department is None
+
+
+def band_of(counts: Counter) -> Band | None:
+    """The cell's band from the shares of its teachers' bands: an area of intervention when at least a third of them
+    are 'intervention'; otherwise a strength when at least two thirds are 'strength'; otherwise an area for
+    development. Intervention is checked first: a cell with a third needing intervention is not a strength."""
+    total = sum(counts.values())
+    if not total:
+        return None
+    if Fraction(counts[Band.INTERVENTION], total) >= Fraction(1, 3):
+        return Band.INTERVENTION
+    if Fraction(counts[Band.STRENGTH], total) >= Fraction(2, 3):
+        return Band.STRENGTH
+    return Band.DEVELOPMENT
+
+
+@dataclass
+class Cell:
+    key: CellKey
+    latest: dict[uuid.UUID, Seen]  # teacher -> their latest observation in the round grading this criterion
+
+    @property
+    def teachers(self) -> int:
+        return len(self.latest)
+
+    @property
+    def counts(self) -> Counter:
+        return Counter(seen.bands[self.key.criterion] for seen in self.latest.values())
+
+    @property
+    def band(self) -> Band | None:
+        return band_of(self.counts)
+
+
+def _later(a: Seen | None, b: Seen) -> Seen:
+    return b if a is None or (b.observed_on, b.recorded) > (a.observed_on, a.recorded) else a
+
+
+def cells(template: Template, seen: Iterable[Seen]) -> dict[CellKey, Cell]:
+    """Every cell of a round's map with at least one teacher: each teacher counted once per cell, by their latest
+    observation in the round that grades the criterion (in that department for a department's cell; anywhere in the
+    academy for its total; anywhere in the trust for the trust's)."""
+    found: dict[CellKey, dict[uuid.UUID, Seen]] = {}
+    graded = [c.key for c in template.criteria if c.graded]
+    for s in seen:
+        for criterion in graded:
+            if criterion not in s.bands:
+                continue
+            for key in (CellKey(criterion, s.academy_id, s.department or NO_DEPARTMENT),
+                        CellKey(criterion, s.academy_id), CellKey(criterion)):
+                latest = found.setdefault(key, {})
+                latest[s.teacher_id] = _later(latest.get(s.teacher_id), s)
+    return {key: Cell(key, latest) for key, latest in found.items()}
+
+
+class Hidden(StrEnum):
+    FEW = "few"  # fewer teachers than the smallest cell, and the viewer may not see each of them
+    COMPLEMENT = "complement"  # hidden too, so that a hidden cell cannot be worked out from the totals
+
+
+def suppress(found: dict[CellKey, Cell], smallest: int, may_see: Callable[[Seen], bool]) -> dict[CellKey, Hidden]:
+    """The cells a viewer may not see, and why. A cell of fewer than `smallest` teachers is hidden unless the viewer
+    may see every teacher in it. Then, so that no hidden cell can be recovered by subtracting shown cells from a shown
+    total, in each group (an academy's departments under its total, for each criterion; the academies under the
+    trust's total): while the hidden cells of a group hold fewer than `smallest` teachers between them, the smallest
+    shown cell the viewer may not see all of is hidden too, and when none is left, the group's total. (Hiding a cell
+    whose every teacher the viewer may see would protect nothing: they know it already.)"""
+    hidden: dict[CellKey, Hidden] = {}
+    known = {key for key, cell in found.items() if all(may_see(s) for s in cell.latest.values())}
+    for key, cell in found.items():
+        if cell.teachers < smallest and key not in known:
+            hidden[key] = Hidden.FEW
+
+    def balance(members: list[CellKey], total: CellKey) -> None:
+        if not any(m in hidden for m in members) or (total in hidden and total in found):
+            return
+        while sum(found[m].teachers for m in members if m in hidden) < smallest:
+            shown = sorted((m for m in members if m not in hidden and m not in known),
+                           key=lambda m: (found[m].teachers, str(m.department), str(m.academy_id)))
+            if not shown:
+                if total in found:
+                    hidden.setdefault(total, Hidden.COMPLEMENT)
+                return
+            hidden[shown[0]] = Hidden.COMPLEMENT
+
+    def departments(criterion: str, academy_id: uuid.UUID) -> list[CellKey]:
+        return [k for k in found if k.criterion == criterion and k.academy_id == academy_id and k.department]
+
+    for criterion in sorted({k.criterion for k in found}):
+        academies = sorted({k.academy_id for k in found if k.criterion == criterion and k.academy_id}, key=str)
+        for academy_id in academies:
+            balance(departments(criterion, academy_id), CellKey(criterion, academy_id))
+        balance([CellKey(criterion, a) for a in academies], CellKey(criterion))
+        # an academy's total hidden at the trust level must not be rebuilt from its departments' shown cells
+        for academy_id in academies:
+            if CellKey(criterion, academy_id) in hidden:
+                members = [d for d in departments(criterion, academy_id) if d not in known]
+                if members and not any(d in hidden for d in members):
+                    hidden[min(members, key=lambda d: (found[d].teachers, d.department))] = Hidden.COMPLEMENT
+                    balance(departments(criterion, academy_id), CellKey(criterion, academy_id))
+    return hidden
+
+
+class Movement(StrEnum):
+    UP = "up"
+    DOWN = "down"
+    SAME = "same"
+    NEW = "new"  # not on the map the round before (or hidden there from this viewer)
+
+
+def movement(now: Band | None, before: Band | None) -> Movement:
+    if before is None:
+        return Movement.NEW
+    if RANK[now] > RANK[before]:
+        return Movement.UP
+    return Movement.DOWN if RANK[now] < RANK[before] else Movement.SAME
+
+
+def previous_round(this: QaRound, rounds: Iterable[QaRound]) -> QaRound | None:
+    """The round a cell is compared with: the one before in the same series, or else the latest that ended before
+    this one started on the same template."""
+    earlier = [r for r in rounds if r.id != this.id and r.starts_on < this.starts_on]
+    same_series = [r for r in earlier if this.series_id is not None and r.series_id == this.series_id]
+    pool = same_series or [r for r in earlier if r.template_id == this.template_id and r.ends_on < this.starts_on]
+    return max(pool, key=lambda r: (r.starts_on, r.created_at), default=None)
+
+
+# -- sharing a strength ------------------------------------------------------------------------------------------
+
+def latest_bands(seen: Iterable[Seen], criterion: str) -> dict[uuid.UUID, Seen]:
+    """Each teacher's latest observation grading `criterion`."""
+    latest: dict[uuid.UUID, Seen] = {}
+    for s in seen:
+        if criterion in s.bands:
+            latest[s.teacher_id] = _later(latest.get(s.teacher_id), s)
+    return latest
+
+
+def suggest_pairs(strong: list[uuid.UUID], wanting: list[uuid.UUID]) -> list[tuple[uuid.UUID, uuid.UUID]]:
+    """(coach, colleague) pairs: each colleague who wants coaching gets one coach, the coaches taking turns so that
+    none coaches two before every coach has one; nobody coaches themselves."""
+    pairs: list[tuple[uuid.UUID, uuid.UUID]] = []
+    load = Counter({coach: 0 for coach in strong})
+    for colleague in wanting:
+        coaches = [c for c in strong if c != colleague]
+        if not coaches:
+            continue
+        coach = min(coaches, key=lambda c: (load[c], strong.index(c)))
+        load[coach] += 1
+        pairs.append((coach, colleague))
+    return pairs
+
+
+# -- actions from a cell -----------------------------------------------------------------------------------------
+
+class ActionKind(StrEnum):
+    SHARE = "share"  # celebrate and share a strength: coaching pairs
+    CHALLENGE = "challenge"  # an idea to trial, with a review date
+    INTERVENTION = "intervention"  # success criteria, support, monitoring and a review date
+
+    @property
+    def label(self) -> str:
+        return {"share": "shared strength", "challenge": "challenge", "intervention": "intervention"}[self.value]
+
+
+class ActionStatus(StrEnum):
+    PLANNED = "planned"
+    UNDER_WAY = "under_way"
+    REVIEWED = "reviewed"
+    STOPPED = "stopped"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
+
+
+REQUIRED = {ActionKind.SHARE: (), ActionKind.CHALLENGE: ("idea",),
+            ActionKind.INTERVENTION: ("success_criteria", "support", "monitoring")}
+DETAILS = ("idea", "success_criteria", "support", "monitoring")
+FINISHED = (ActionStatus.REVIEWED, ActionStatus.STOPPED)
+
+
+@dataclass(eq=False)
+class QaAction(Aggregate):
+    """What a head or the trust decided to do about one cell of a round's map."""
+
+    round_id: uuid.UUID
+    criterion: str
+    academy_id: uuid.UUID | None  # None: the trust's total
+    department: str | None  # None: the academy's total
+    kind: ActionKind
+    owner_id: uuid.UUID
+    band_then: Band | None  # the cell's band when the action was planned
+    review_on: date | None = None
+    details: dict[str, str] = field(default_factory=dict)
+    status: ActionStatus = ActionStatus.PLANNED
+    review_note: str | None = None
+    created_by: uuid.UUID | None = None
+    created_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    id: uuid.UUID = field(default_factory=uuid.uuid4)
+
+    def __post_init__(self) -> None:
+        self.kind = one_of(ActionKind, self.kind, "an action's kind")
+        self.status = one_of(ActionStatus, self.status, "an action's status")
+        self.details = {k: v for k, v in (self.details or {}).items() if k in DETAILS and v}
+        missing = [name.replace("_", " ") for name in REQUIRED[self.kind] if not self.details.get(name)]
+        if missing:
+            raise AppraisalError(f"a {self.kind.label} needs {' and '.join(missing)}")
+        if self.kind != ActionKind.SHARE and self.review_on is None:
+            raise AppraisalError(f"a {self.kind.label} needs a review date")
+
+    def move_to(self, status: ActionStatus, note: str | None, today: date) -> list:
+        status = one_of(ActionStatus, status, "an action's status")
+        if self.status in FINISHED and status != self.status:
+            raise AppraisalError(f"this {self.kind.label} is {self.status.label}: plan a new one")
+        if status == ActionStatus.REVIEWED and not (note or self.review_note):
+            raise AppraisalError("say what the review found")
+        before = [self.status.value, self.review_note]
+        self.status, self.review_note = status, note if note is not None else self.review_note
+        return [before, [self.status.value, self.review_note]]
+
+
+@dataclass(eq=False)
+class CoachingLink:
+    """A confirmed pair from a shared strength: `coach_id` coaches `colleague_id` in a criterion."""
+
+    action_id: uuid.UUID
+    coach_id: uuid.UUID
+    colleague_id: uuid.UUID
+    criterion: str
+    criterion_label: str
+    academy_id: uuid.UUID | None
+    created_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    id: uuid.UUID = field(default_factory=uuid.uuid4)
+
+
+@dataclass(eq=False)
+class CoachingRequest:
+    """A member of staff asks for coaching in a criterion (by its key, as templates name it)."""
+
+    staff_id: uuid.UUID
+    academy_id: uuid.UUID
+    criterion: str
+    created_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    id: uuid.UUID = field(default_factory=uuid.uuid4)

@@ -1,0 +1,417 @@
+"""The QA map's use cases (issue 24): HR calendar QA rounds (one, or a series every few weeks); the map of a round as
+a viewer may see it, with each cell's movement since the round before; the strong colleagues a cell could pair with
+those who want coaching; actions from a cell (a shared strength's coaching links, a challenge, an intervention) and
+their reviews; staff asking for coaching; the trust's smallest cell shown."""
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from staffroom_shared.authz import can_manage_academy, is_academy_hr_for, is_trust_hr, require
+from staffroom_shared.errors import Conflict, NotFound, Unprocessable
+from staffroom_shared.principal import Principal
+
+from ..domain.model import AppraisalError
+from ..domain.observations import Band, Template
+from ..domain.qa import (
+    ActionKind, CellKey, CoachingLink, CoachingRequest, QaAction, QaRound, Seen, cells,
+    latest_bands, min_cell, movement, previous_round, series_dates, series_names, suggest_pairs, suppress,
+)
+from .errors import rule_broken
+from .unit_of_work import AppraisalUnitOfWork, Reads
+
+
+def _problem(pointer: str, detail: str) -> Unprocessable:
+    return Unprocessable(detail, errors=[{"location": "json", "pointer": pointer, "detail": detail}])
+
+
+# -- who may do what ---------------------------------------------------------------------------------------------
+
+def may_manage_rounds(principal: Principal, academy_ids: list[uuid.UUID]) -> bool:
+    """Trust HR calendar rounds for any academies; academy HR for their own academy only."""
+    return is_trust_hr(principal) or (bool(academy_ids) and all(is_academy_hr_for(principal, a) for a in academy_ids))
+
+
+def may_see_round(principal: Principal, qa_round: QaRound) -> bool:
+    """The calendar is no secret in the academies a round covers: their staff and HR see it; trust HR see all."""
+    return is_trust_hr(principal) or principal.academy_id in qa_round.academy_ids
+
+
+def _round(reads_or_uow, principal: Principal, round_id: uuid.UUID) -> QaRound:
+    found = reads_or_uow.qa.get(round_id)
+    if found is None or not may_see_round(principal, found):
+        raise NotFound(f"there is no QA round with id {round_id}")
+    return found
+
+
+def may_act(principal: Principal, academy_id: uuid.UUID | None) -> bool:
+    """A head (the academy's HR) acts on their academy's cells; the trust (trust HR) on any, and on the trust's."""
+    return is_trust_hr(principal) if academy_id is None else can_manage_academy(principal, academy_id)
+
+
+def _viewer(reads: Reads, principal: Principal, qa_round: QaRound):
+    """Who may open the round's map, and which teachers they may see: trust HR all; academy HR their academy's; a
+    line manager in a covered academy their reviewees (the appraisals they are appraiser of). Anyone else: 403."""
+    if is_trust_hr(principal):
+        return lambda seen: True
+    if principal.has_role("academy_hr") and principal.academy_id in qa_round.academy_ids:
+        return lambda seen: seen.academy_id == principal.academy_id
+    manages = principal.staff_id is not None and principal.academy_id in qa_round.academy_ids and any(
+        p.line_manager_id == principal.staff_id for p in reads.staff.people(principal.academy_id))
+    require(manages, "the QA map is for HR, heads and line managers in the academies the round covers")
+    return lambda seen: seen.appraiser_id is not None and seen.appraiser_id == principal.staff_id
+
+
+# -- rounds ------------------------------------------------------------------------------------------------------
+
+def _template_for(uow, template_id: uuid.UUID, academy_ids: list[uuid.UUID]) -> Template:
+    template = uow.templates.get(template_id)
+    if template is None or template.retired or not all(template.applies_to(a) for a in academy_ids):
+        raise _problem("#/template_id", "choose a template in use in every academy the round covers (a trust-wide "
+                                        "one, or the academy's own for a round of that academy alone)")
+    if not any(c.graded for c in template.criteria):
+        raise _problem("#/template_id", f"template '{template.name}' grades nothing, so it cannot make a map; choose "
+                                        "one with graded criteria")
+    return template
+
+
+def _audited(qa_round: QaRound) -> dict:
+    return {"name": qa_round.name, "template_id": qa_round.template_id, "academy_ids": qa_round.academy_ids,
+            "starts_on": qa_round.starts_on, "ends_on": qa_round.ends_on, "series_id": qa_round.series_id}
+
+
+def create_round(uow: AppraisalUnitOfWork, principal: Principal, data: dict) -> QaRound:
+    return create_series(uow, principal, {**data, "count": 1, "ends_on": data["ends_on"]})[0]
+
+
+def create_series(uow: AppraisalUnitOfWork, principal: Principal, data: dict) -> list[QaRound]:
+    """One round (`ends_on` given), or `count` rounds every `interval_weeks` from `starts_on`, skipping August."""
+    academy_ids = sorted(set(data["academy_ids"]), key=str)
+    require(may_manage_rounds(principal, academy_ids), "trust HR calendar QA rounds across academies; academy HR for "
+                                                       "their own academy only")
+    with uow:
+        known = uow.staff.academy_names()
+        unknown = [a for a in academy_ids if a not in known]
+        if unknown:
+            raise _problem("#/academy_ids", f"{len(unknown)} of the academies chosen is not one of the trust's")
+        _template_for(uow, data["template_id"], academy_ids)
+        try:
+            if data.get("ends_on") is not None:
+                dates = [(data["starts_on"], data["ends_on"])]
+            else:
+                dates = series_dates(data["starts_on"], data["count"], data["interval_weeks"])
+            series_id = uuid.uuid4() if len(dates) > 1 else None
+            made = [QaRound(name=name, template_id=data["template_id"], academy_ids=academy_ids, starts_on=start,
+                            ends_on=end, series_id=series_id, created_by=principal.staff_id)
+                    for name, (start, end) in zip(series_names(data["name"], len(dates)), dates)]
+        except AppraisalError as exc:
+            raise rule_broken(exc) from None
+        for qa_round in made:
+            uow.qa.add(qa_round)
+            uow.audit("qa_round.created", "qa_round", qa_round.id, _audited(qa_round))
+        uow.commit()
+        return made
+
+
+def rounds(reads: Reads, principal: Principal, academy_id: uuid.UUID | None = None) -> list[QaRound]:
+    found = [r for r in reads.qa.rounds() if may_see_round(principal, r)]
+    return [r for r in found if academy_id is None or r.covers(academy_id)]
+
+
+def qa_round(reads: Reads, principal: Principal, round_id: uuid.UUID) -> QaRound:
+    return _round(reads, principal, round_id)
+
+
+def check_observation(uow: AppraisalUnitOfWork, round_id: uuid.UUID | None, template_id: uuid.UUID | None,
+                      observed_on: date, academy_id: uuid.UUID) -> None:
+    """An observation recorded as part of a round uses the round's template, falls within its dates and is of a
+    teacher in an academy it covers (422 naming qa_round_id otherwise; an unknown round is 422 too)."""
+    if round_id is None:
+        return
+    found = uow.qa.get(round_id)
+    why = "there is no such QA round" if found is None else found.admits(template_id, observed_on, academy_id)
+    if why:
+        raise _problem("#/qa_round_id", why)
+
+
+# -- the map -----------------------------------------------------------------------------------------------------
+
+def _seen(uow_or_reads, qa_round: QaRound, template: Template) -> list[Seen]:
+    return [Seen.of(template, teacher_id=teacher, academy_id=academy, appraiser_id=appraiser, department=department,
+                    observed_on=observed_on, grades=grades or {}, recorded=n)
+            for n, (teacher, academy, appraiser, department, observed_on, grades, template_id)
+            in enumerate(uow_or_reads.qa.observed(qa_round.id)) if template_id == qa_round.template_id]
+
+
+def _cells_of(reads, qa_round: QaRound, template: Template, may_see, smallest: int):
+    found = cells(template, _seen(reads, qa_round, template))
+    return found, suppress(found, smallest, may_see)
+
+
+def qa_map(reads: Reads, principal: Principal, round_id: uuid.UUID) -> dict:
+    """The round's map as this viewer may see it: each academy's departments and total, and the trust's total, per
+    graded criterion; each cell's teachers, bands and band, or why it is hidden; and how it moved since the round
+    before (a cell hidden then or now shows no movement)."""
+    this = _round(reads, principal, round_id)
+    may_see = _viewer(reads, principal, this)
+    template = reads.templates.get(this.template_id)
+    smallest = reads.qa.min_cell()
+    found, hidden = _cells_of(reads, this, template, may_see, smallest)
+    before = previous_round(this, reads.qa.rounds())
+    bands_before: dict[CellKey, Band] = {}
+    if before is not None:
+        before_cells, before_hidden = _cells_of(reads, before, reads.templates.get(before.template_id), may_see,
+                                                smallest)
+        bands_before = {k: c.band for k, c in before_cells.items() if k not in before_hidden}
+    criteria = [c for c in template.criteria if c.graded]
+    names = reads.staff.academy_names()
+
+    def shown(key: CellKey) -> dict:
+        cell, why = found.get(key), hidden.get(key)
+        if cell is None:
+            return {"criterion": key.criterion, "teachers": 0, "hidden": None, "band": None, "counts": None,
+                    "movement": None}
+        if why is not None:
+            return {"criterion": key.criterion, "teachers": None, "hidden": why, "band": None, "counts": None,
+                    "movement": None}
+        counts = cell.counts
+        return {"criterion": key.criterion, "teachers": cell.teachers, "hidden": None, "band": cell.band,
+                "counts": {b.value: counts[b] for b in Band},
+                "movement": movement(cell.band, bands_before.get(key)) if before is not None else None}
+
+    rows = []
+    for academy_id in sorted(this.academy_ids, key=lambda a: names.get(a, str(a))):
+        departments = sorted({k.department for k in found if k.academy_id == academy_id and k.department})
+        for department in departments:
+            rows.append({"academy_id": academy_id, "academy_name": names.get(academy_id, "An academy"),
+                         "department": department,
+                         "cells": [shown(CellKey(c.key, academy_id, department)) for c in criteria]})
+        rows.append({"academy_id": academy_id, "academy_name": names.get(academy_id, "An academy"), "department": None,
+                     "cells": [shown(CellKey(c.key, academy_id)) for c in criteria]})
+    return {"round": this, "template_name": template.name, "min_cell": smallest,
+            "previous_round": before, "criteria": [{"key": c.key, "label": c.label} for c in criteria],
+            "rows": rows, "trust": [shown(CellKey(c.key)) for c in criteria]}
+
+
+# -- sharing a strength ------------------------------------------------------------------------------------------
+
+def _scope_seen(reads, qa_round: QaRound, template: Template, academy_id: uuid.UUID | None,
+                department: str | None) -> list[Seen]:
+    seen = _seen(reads, qa_round, template)
+    return [s for s in seen if (academy_id is None or s.academy_id == academy_id)
+            and (department is None or (s.department or "") == department)]
+
+
+def pairs(reads: Reads, principal: Principal, round_id: uuid.UUID, criterion: str, academy_id: uuid.UUID | None,
+          department: str | None = None) -> dict:
+    """For a cell (the academy's, or the trust's when no academy): colleagues strong in the criterion (their latest
+    grade in the round is in a strength band) and those who want coaching in it (they asked, or their latest grade
+    is development or intervention), and suggested pairs; `department` names the cell acted from and narrows
+    nothing."""
+    this = _round(reads, principal, round_id)
+    require(may_act(principal, academy_id), "only the academy's HR (or trust HR) share a strength from its cells")
+    template = reads.templates.get(this.template_id)
+    if template.criterion(criterion) is None or not template.criterion(criterion).graded:
+        raise _problem("#/criterion", f"'{criterion}' is not a graded criterion of template '{template.name}'")
+    strong, wanting = _strong_and_wanting(reads, this, template, criterion, academy_id)
+    names = reads.staff.names([*strong, *wanting])
+    return {"criterion": criterion, "criterion_label": template.criterion(criterion).label,
+            "strong": [{"id": s, "name": names.get(s, "A colleague")} for s in strong],
+            "wanting": [{"id": w, "name": names.get(w, "A colleague"), "reason": why} for w, why in wanting.items()],
+            "pairs": [{"coach": {"id": c, "name": names.get(c, "A colleague")},
+                       "colleague": {"id": w, "name": names.get(w, "A colleague")}}
+                      for c, w in suggest_pairs(strong, list(wanting))]}
+
+
+def _strong_and_wanting(reads, this: QaRound, template: Template, criterion: str, academy_id):
+    """From the cell's academy (the trust for the trust's cells), whatever the department: a strength in maths
+    can coach history."""
+    whole = latest_bands(_scope_seen(reads, this, template, academy_id, None), criterion)
+    strong = sorted((t for t, s in whole.items() if s.bands[criterion] == Band.STRENGTH), key=str)
+    wanting: dict[uuid.UUID, str] = {}
+    for request in reads.qa.requests(criterion=criterion):
+        if academy_id is None or request.academy_id == academy_id:
+            wanting[request.staff_id] = "asked for coaching"
+    for teacher, seen in sorted(whole.items(), key=lambda item: str(item[0])):
+        if seen.bands[criterion] != Band.STRENGTH:
+            wanting.setdefault(teacher, f"latest grade is in {'intervention' if seen.bands[criterion] == Band.INTERVENTION else 'development'}")
+    for teacher in strong:
+        wanting.pop(teacher, None)
+    return strong, wanting
+
+
+# -- actions -----------------------------------------------------------------------------------------------------
+
+def _band_in(reads, qa_round: QaRound, key: CellKey) -> Band | None:
+    template = reads.templates.get(qa_round.template_id)
+    cell = cells(template, _seen(reads, qa_round, template)).get(key)
+    return cell.band if cell else None
+
+
+def create_action(uow: AppraisalUnitOfWork, principal: Principal, round_id: uuid.UUID, data: dict) -> QaAction:
+    academy_id, department = data.get("academy_id"), data.get("department")
+    require(may_act(principal, academy_id), "only the academy's HR act on its cells; trust HR on any, and on the "
+                                            "trust's")
+    with uow:
+        this = _round(uow, principal, round_id)
+        if academy_id is not None and not this.covers(academy_id):
+            raise _problem("#/academy_id", f"the QA round '{this.name}' does not cover that academy")
+        if academy_id is None and department is not None:
+            raise _problem("#/department", "a department's cell is in an academy: choose the academy")
+        template = uow.templates.get(this.template_id)
+        criterion = template.criterion(data["criterion"])
+        if criterion is None or not criterion.graded:
+            raise _problem("#/criterion", f"'{data['criterion']}' is not a graded criterion of template "
+                                          f"'{template.name}'")
+        key = CellKey(criterion.key, academy_id, department)
+        band = _band_in(uow, this, key)
+        if band is None:
+            raise _problem("#/criterion", "no teacher was observed in that cell in this round, so there is nothing "
+                                          "to act on")
+        owner = uow.staff.person(data["owner_id"])
+        if owner is None or not owner.in_post_on(date.today()) or (
+                academy_id is not None and owner.academy_id != academy_id):
+            raise _problem("#/owner_id", "the owner is a member of staff in post at the cell's academy")
+        try:
+            action = QaAction(round_id=this.id, criterion=criterion.key, academy_id=academy_id, department=department,
+                              kind=data["kind"], owner_id=owner.staff_id, band_then=band,
+                              review_on=data.get("review_on"), details={k: data.get(k) for k in
+                                                                        ("idea", "success_criteria", "support",
+                                                                         "monitoring")},
+                              created_by=principal.staff_id)
+        except AppraisalError as exc:
+            raise rule_broken(exc) from None
+        links = []
+        if action.kind == ActionKind.SHARE:
+            chosen = data.get("pairs") or []
+            if not chosen:
+                raise _problem("#/pairs", "confirm at least one pair of a strong colleague and one who wants coaching")
+            strong, wanting = _strong_and_wanting(uow, this, template, criterion.key, academy_id)
+            for n, pair in enumerate(chosen):
+                if pair["coach_id"] not in strong or pair["colleague_id"] not in wanting:
+                    raise _problem(f"#/pairs/{n}", "pair a colleague strong in this criterion with one who wants "
+                                                   "coaching in it (see the suggested pairs)")
+            links = [CoachingLink(action_id=action.id, coach_id=p["coach_id"], colleague_id=p["colleague_id"],
+                                  criterion=criterion.key, criterion_label=criterion.label, academy_id=academy_id)
+                     for p in {(p["coach_id"], p["colleague_id"]): p for p in chosen}.values()]
+        uow.qa.add_action(action)
+        for link in links:
+            uow.qa.add_link(link)
+        uow.audit("qa_action.created", "qa_action", action.id, {
+            "round_id": this.id, "kind": action.kind.value, "criterion": action.criterion, "academy_id": academy_id,
+            "department": department, "owner_id": action.owner_id, "review_on": action.review_on,
+            "details": action.details, "pairs": [[link.coach_id, link.colleague_id] for link in links]})
+        uow.commit()
+        return action
+
+
+def _action(reads_or_uow, principal: Principal, action_id: uuid.UUID, *, for_update: bool = False) -> QaAction:
+    found = reads_or_uow.qa.action(action_id, for_update=for_update)
+    if found is None or not (may_act(principal, found.academy_id) or principal.staff_id == found.owner_id):
+        raise NotFound(f"there is no QA action with id {action_id}")
+    return found
+
+
+def update_action(uow: AppraisalUnitOfWork, principal: Principal, action_id: uuid.UUID, data: dict) -> QaAction:
+    """The owner or HR move an action on (under way, reviewed with what the review found, stopped)."""
+    with uow:
+        action = _action(uow, principal, action_id, for_update=True)
+        try:
+            change = action.move_to(data["status"], data.get("review_note"), date.today())
+        except AppraisalError as exc:
+            raise Conflict(str(exc)) if "plan a new one" in str(exc) else rule_broken(exc) from None
+        uow.audit("qa_action.updated", "qa_action", action.id, {"status": [change[0][0], change[1][0]],
+                                                                 "review_note": [change[0][1], change[1][1]]})
+        uow.commit()
+        return action
+
+
+def band_now(reads: Reads, action: QaAction, today: date | None = None) -> tuple[Band | None, QaRound | None]:
+    """The cell's band in the latest round that has it, from the action's round on: the same series, or rounds on the
+    same template that have started by today."""
+    today = today or date.today()
+    start = reads.qa.get(action.round_id)
+    later = [r for r in reads.qa.rounds() if r.starts_on >= start.starts_on and r.starts_on <= today
+             and (r.id == start.id or (start.series_id is not None and r.series_id == start.series_id)
+                  or r.template_id == start.template_id)]
+    key = CellKey(action.criterion, action.academy_id, action.department)
+    for candidate in sorted(later, key=lambda r: (r.starts_on, r.created_at), reverse=True):
+        band = _band_in(reads, candidate, key)
+        if band is not None:
+            return band, candidate
+    return None, None
+
+
+def described(reads: Reads, action: QaAction) -> dict:
+    now, seen_in = band_now(reads, action)
+    names = reads.staff.names([action.owner_id])
+    template = reads.templates.get(reads.qa.get(action.round_id).template_id)
+    criterion = template.criterion(action.criterion)
+    return {"action": action, "owner_name": names.get(action.owner_id, "A colleague"),
+            "criterion_label": criterion.label if criterion else action.criterion,
+            "academy_name": reads.staff.academy_names().get(action.academy_id) if action.academy_id else None,
+            "band_now": now, "band_now_round": seen_in,
+            "links": [_link(reads, link) for link in reads.qa.links(action_id=action.id)]}
+
+
+def action(reads: Reads, principal: Principal, action_id: uuid.UUID) -> dict:
+    return described(reads, _action(reads, principal, action_id))
+
+
+def actions(reads: Reads, principal: Principal, round_id: uuid.UUID) -> list[dict]:
+    """The actions from a round's cells the caller may see: HR those of their academy (trust HR all), owners theirs."""
+    this = _round(reads, principal, round_id)
+    return [described(reads, a) for a in reads.qa.actions([this.id])
+            if may_act(principal, a.academy_id) or principal.staff_id == a.owner_id]
+
+
+# -- coaching ----------------------------------------------------------------------------------------------------
+
+def _link(reads, link: CoachingLink) -> dict:
+    names = reads.staff.names([link.coach_id, link.colleague_id])
+    return {"link": link, "coach_name": names.get(link.coach_id, "A colleague"),
+            "colleague_name": names.get(link.colleague_id, "A colleague")}
+
+
+def my_links(reads: Reads, principal: Principal) -> list[dict]:
+    """The coaching links a shared strength made that the caller is in, as coach or as the colleague coached."""
+    if principal.staff_id is None:
+        return []
+    return [_link(reads, link) for link in reads.qa.links(person=principal.staff_id)]
+
+
+def ask_for_coaching(uow: AppraisalUnitOfWork, principal: Principal, criterion: str) -> CoachingRequest:
+    with uow:
+        person = uow.staff.person(principal.staff_id) if principal.staff_id else None
+        require(person is not None, "only a member of staff asks for coaching for themselves")
+        if any(r.criterion == criterion for r in uow.qa.requests(staff_id=person.staff_id)):
+            raise Conflict(f"you have already asked for coaching in '{criterion}'")
+        request = CoachingRequest(staff_id=person.staff_id, academy_id=person.academy_id, criterion=criterion)
+        uow.qa.add_request(request)
+        uow.audit("coaching_request.created", "coaching_request", request.id, {"criterion": criterion})
+        uow.commit()
+        return request
+
+
+def my_requests(reads: Reads, principal: Principal) -> list[CoachingRequest]:
+    return reads.qa.requests(staff_id=principal.staff_id) if principal.staff_id else []
+
+
+# -- the trust's setting -----------------------------------------------------------------------------------------
+
+def settings(reads: Reads, principal: Principal) -> dict:
+    return {"min_cell": reads.qa.min_cell()}
+
+
+def change_settings(uow: AppraisalUnitOfWork, principal: Principal, data: dict) -> dict:
+    require(is_trust_hr(principal), "only trust HR set the smallest cell the QA map shows")
+    with uow:
+        before = uow.qa.min_cell()
+        try:
+            value = min_cell(data["min_cell"])
+        except AppraisalError as exc:
+            raise rule_broken(exc) from None
+        uow.qa.set_min_cell(value)
+        uow.audit("qa_settings.updated", "qa_settings", 1, {"min_cell": [before, value]})
+        uow.commit()
+        return {"min_cell": value}

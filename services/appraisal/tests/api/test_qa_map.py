@@ -1,0 +1,299 @@
+"""The QA map over HTTP (issue 24): HR calendar rounds and series, observations recorded in a round, the map as each
+viewer may see it (hidden cells that no subtraction recovers), movement since the round before, actions from a cell,
+coaching links and requests, and the trust's smallest cell."""
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+
+import pytest
+
+from staffroom_shared.testing import ServiceDb
+
+from .conftest import TABLES
+
+TODAY = date.today()
+QA_TABLES = (*TABLES, "qa_rounds", "qa_actions", "coaching_links", "coaching_requests", "qa_settings")
+GRADES = [{"label": "Secure", "band": "strength"}, {"label": "Developing", "band": "development"},
+          {"label": "Not yet", "band": "intervention"}]
+TEMPLATE = {"name": "Six-weekly drop-in", "kind": "drop_in", "criteria": [
+    {"key": "adaptive", "label": "Adaptive teaching", "standard": "TS5", "grades": GRADES},
+    {"key": "notes", "label": "Notes", "grades": []}]}
+GRADE = {"S": "Secure", "D": "Developing", "I": "Not yet"}
+
+
+@pytest.fixture
+def qa_db(app):
+    return ServiceDb(app, QA_TABLES)
+
+
+@pytest.fixture
+def unchanged(qa_db):
+    state = {}
+
+    def mark():
+        state["before"] = qa_db.snapshot()
+
+    yield mark
+    assert "before" in state, "call unchanged() once the scene is set"
+    assert qa_db.snapshot() == state["before"]
+
+
+class Scene:
+    """A trust-wide drop-in template; this year's teachers' and leaders' cycles open; a round last month and one now
+    covering Oak and Elm."""
+
+    def __init__(self, client, trust, steps):
+        self.client, self.trust, self.steps = client, trust, steps
+        self.template = steps.ok(client.post("/observation-templates", json=TEMPLATE,
+                                             headers=trust.trust_hr.headers), 201)
+        self.appraisals = {}
+        for group in ("teachers", "leaders"):
+            cycle = steps.cycle(group, academy=None)
+            steps.open(cycle)
+            for key in ("hod", "teacher", "other_teacher", "elm_teacher") if group == "teachers" else ("head", "elm_head"):
+                self.appraisals[key] = steps.appraisal_of(cycle, getattr(trust, key))
+        self.before = self.round("Autumn 1", TODAY - timedelta(days=50), TODAY - timedelta(days=31))
+        self.now = self.round("Autumn 2", TODAY - timedelta(days=30), TODAY + timedelta(days=10))
+
+    def round(self, name, starts_on, ends_on, academies=("oak", "elm"), who=None, status=201):
+        response = self.client.post("/qa-rounds", json={
+            "name": name, "template_id": self.template["id"], "academy_ids": [getattr(self.trust, a) for a in academies],
+            "starts_on": starts_on.isoformat(), "ends_on": ends_on.isoformat()},
+            headers=(who or self.trust.trust_hr).headers)
+        return self.steps.ok(response, status)
+
+    def observe(self, key, grade, department, qa_round=None, on=None, status=201, **more):
+        observer = {"head": "hod", "elm_head": "elm_teacher", "elm_teacher": "elm_head"}.get(key, "head")
+        qa_round = qa_round or self.now
+        body = {"template_id": self.template["id"], "observed_on": (on or TODAY - timedelta(days=2)).isoformat(),
+                "focus": "Adaptive teaching", "grades": {"adaptive": GRADE[grade]} if grade else {},
+                "department": department, "qa_round_id": qa_round["id"],
+                "observer_id": getattr(self.trust, observer).id, **more}
+        return self.client.post(f"/appraisals/{self.appraisals[key]['id']}/observations", json=body,
+                                headers=self.trust.trust_hr.headers)
+
+    def seen(self, observations, qa_round=None, on=None):
+        for key, grade, department in observations:
+            self.steps.ok(self.observe(key, grade, department, qa_round, on), 201)
+
+    def map(self, who, qa_round=None):
+        return self.steps.ok(self.client.get(f"/qa-rounds/{(qa_round or self.now)['id']}/map", headers=who.headers))
+
+
+@pytest.fixture
+def scene(client, trust, steps) -> Scene:
+    return Scene(client, trust, steps)
+
+
+# Oak: Maths hod (S), teacher (S), head (S); History other_teacher (I). Elm: History elm_teacher (D), Maths elm_head (S).
+NOW = [("hod", "S", "Maths"), ("teacher", "S", "Maths"), ("head", "S", "Maths"), ("other_teacher", "I", "History"),
+       ("elm_teacher", "D", "History"), ("elm_head", "S", "Maths")]
+
+
+def cell(found: dict, department, academy_name="Oak Primary Academy", criterion=0) -> dict:
+    if academy_name is None:
+        return found["trust"][criterion]
+    return next(r for r in found["rows"] if r["academy_name"] == academy_name
+                and r["department"] == department)["cells"][criterion]
+
+
+def test_hr_calendar_a_six_weekly_series_that_skips_august(client, trust, scene, qa_db, steps):
+    made = steps.ok(client.post("/qa-rounds/series", json={
+        "name": "Drop-ins", "template_id": scene.template["id"], "academy_ids": [trust.oak], "count": 3,
+        "starts_on": "2027-06-28"}, headers=trust.oak_hr.headers), 201)
+    assert [r["name"] for r in made] == ["Drop-ins (1 of 3)", "Drop-ins (2 of 3)", "Drop-ins (3 of 3)"]
+    assert [(r["starts_on"], r["ends_on"]) for r in made][:2] == [("2027-06-28", "2027-07-31"),
+                                                                  ("2027-09-06", "2027-10-17")]
+    assert len({r["series_id"] for r in made}) == 1 and made[0]["series_id"]
+    assert len(qa_db.rows("audit_log", action="qa_round.created")) == 3 + 2  # and the scene's two
+    calendar = steps.ok(client.get("/qa-rounds", headers=trust.teacher.headers))
+    assert {r["name"] for r in calendar} >= {"Autumn 1", "Drop-ins (1 of 3)"}
+    assert "Drop-ins (1 of 3)" not in {r["name"] for r in steps.ok(client.get("/qa-rounds",
+                                                                               headers=trust.elm_teacher.headers))}
+
+
+@pytest.mark.parametrize("who, change, status", [
+    ("oak_hr", {"academy_ids": "both"}, 403),  # academy HR calendar their own academy's rounds only
+    ("hod", {}, 403),
+    ("trust_hr", {"name": "Drop\x00ins"}, 422),
+    ("trust_hr", {"count": 13}, 422),
+    ("trust_hr", {"interval_weeks": 0}, 422),
+    ("trust_hr", {"academy_ids": []}, 422),
+    ("trust_hr", {"template_id": "elm's own"}, 422),  # an academy's own template cannot cover another academy
+])
+def test_a_series_that_breaks_a_rule_is_refused_and_nothing_is_made(client, trust, scene, problem, unchanged, who,
+                                                                      change, status, steps):
+    elm_template = steps.ok(client.post("/observation-templates", json={**TEMPLATE, "academy_id": trust.elm},
+                                        headers=trust.elm_hr.headers), 201)
+    body = {"name": "Drop-ins", "template_id": scene.template["id"], "academy_ids": [trust.oak], "count": 3,
+            "starts_on": TODAY.isoformat(), **change}
+    if change.get("academy_ids") == "both":
+        body["academy_ids"] = [trust.oak, trust.elm]
+    if change.get("template_id") == "elm's own":
+        body["template_id"], body["academy_ids"] = elm_template["id"], [trust.oak, trust.elm]
+    unchanged()
+    problem(client.post("/qa-rounds/series", json=body, headers=getattr(trust, who).headers), status)
+
+
+def test_an_observation_in_a_round_uses_its_template_within_its_dates_in_a_covered_academy(client, trust, scene,
+                                                                                           problem, unchanged, steps):
+    oak_only = scene.round("Oak only", TODAY - timedelta(days=20), TODAY, academies=("oak",))
+    other = steps.ok(client.post("/observation-templates", json={**TEMPLATE, "name": "Other"},
+                                 headers=trust.trust_hr.headers), 201)
+    unchanged()
+    for response, says in (
+            (scene.observe("teacher", "S", "Maths", on=TODAY - timedelta(days=40)), "outside it"),
+            (scene.observe("elm_teacher", "S", "Maths", qa_round=oak_only), "does not cover"),
+            (scene.observe("teacher", None, "Maths", template_id=other["id"]), "its own template"),
+            (scene.observe("teacher", "S", "Maths", qa_round={"id": str(uuid.uuid4())}), "no such QA round")):
+        refused = problem(response, 422)
+        assert says in refused["detail"] and refused["errors"][0]["pointer"] == "#/qa_round_id"
+
+
+def test_hr_see_every_cell_of_their_academy_and_each_teacher_counts_once_by_their_latest(client, trust, scene):
+    scene.seen(NOW)
+    scene.seen([("other_teacher", "D", "History")], on=TODAY - timedelta(days=25))  # earlier: superseded
+    found = scene.map(trust.oak_hr)
+    assert [c["key"] for c in found["criteria"]] == ["adaptive"]  # the ungraded criterion makes no column
+    assert cell(found, "Maths") == {"criterion": "adaptive", "teachers": 3, "hidden": None, "band": "strength",
+                                    "counts": {"strength": 3, "development": 0, "intervention": 0},
+                                    "movement": "new"}
+    assert cell(found, "History")["counts"] == {"strength": 0, "development": 0, "intervention": 1}
+    assert cell(found, None)["band"] == "strength"  # 3 of 4 strong, 1 of 4 (under a third) in intervention
+    # Elm's cells are one teacher each: hidden from Oak's HR, and Elm's total with them (two teachers between them)
+    assert cell(found, "History", "Elm Secondary Academy")["hidden"] == "few"
+    assert cell(found, None, "Elm Secondary Academy")["hidden"] in ("few", "complement")
+    assert cell(found, None, "Elm Secondary Academy")["teachers"] is None
+    # the trust's total less Oak's would be Elm's two teachers: it is hidden; Oak's own cells stay, HR see them all
+    assert cell(found, None, academy_name=None)["hidden"] == "complement"
+    assert cell(scene.map(trust.trust_hr), None, academy_name=None)["teachers"] == 6
+
+
+def test_a_line_manager_sees_only_cells_of_their_reviewees_or_large_enough_and_nothing_recoverable(client, trust,
+                                                                                                    scene, problem):
+    scene.seen(NOW)
+    found = scene.map(trust.hod)  # appraiser of the teacher only
+    assert cell(found, "History")["hidden"] == "few"  # one teacher, not theirs
+    # Maths has three teachers, but Oak's total less Maths would give History's one teacher away: Maths goes too
+    assert cell(found, "Maths")["hidden"] == "complement"
+    # Oak's total would give away Elm's two teachers when taken from the trust's: it goes, the trust's shows
+    assert cell(found, None)["hidden"] == "complement"
+    trust_total = cell(found, None, academy_name=None)
+    assert trust_total["teachers"] == 6
+    shown = [c for r in found["rows"] for c in r["cells"] if c["hidden"] is None and r["department"] is None]
+    if trust_total["hidden"] is None:
+        assert trust_total["teachers"] - sum(c["teachers"] for c in shown) >= 3 or not shown
+    problem(client.get(f"/qa-rounds/{scene.now['id']}/map", headers=trust.teacher.headers), 403)
+
+
+def test_the_next_round_shows_whether_each_cell_moved(client, trust, scene):
+    scene.seen([("other_teacher", "D", "History"), ("hod", "S", "Maths"), ("teacher", "I", "Maths"),
+                ("head", "I", "Maths")], qa_round=scene.before, on=TODAY - timedelta(days=40))
+    scene.seen(NOW)
+    found = scene.map(trust.oak_hr)
+    assert cell(found, "Maths")["movement"] == "up"  # intervention then, strength now
+    assert cell(found, "History")["movement"] == "down"
+    assert found["previous_round"]["name"] == "Autumn 1"
+    assert cell(found, "History", "Elm Secondary Academy")["movement"] is None  # hidden: no movement shown
+
+
+def test_head_plans_an_intervention_and_its_review_shows_the_band_then_and_now(client, trust, scene, qa_db, steps,
+                                                                               problem):
+    scene.seen(NOW)
+    url = f"/qa-rounds/{scene.now['id']}/actions"
+    body = {"kind": "intervention", "criterion": "adaptive", "academy_id": trust.oak, "department": "History",
+            "owner_id": trust.head.id, "review_on": (TODAY + timedelta(days=42)).isoformat(),
+            "success_criteria": "Every lesson adapts for SEND", "support": "Weekly coaching",
+            "monitoring": "Fortnightly drop-ins"}
+    problem(client.post(url, json=body, headers=trust.elm_hr.headers), 403)
+    problem(client.post(url, json={**body, "support": None}, headers=trust.oak_hr.headers), 422)
+    made = steps.ok(client.post(url, json=body, headers=trust.oak_hr.headers), 201)
+    assert made["band_then"] == "intervention" and made["band_now"] == "intervention" and made["status"] == "planned"
+    assert made["owner_name"] == "Hannah Hughes" and made["details"]["support"] == "Weekly coaching"
+    [audit] = qa_db.rows("audit_log", action="qa_action.created")
+    assert audit["entity_id"] == made["id"]
+    assert [a["id"] for a in steps.ok(client.get(url, headers=trust.head.headers))] == [made["id"]]  # the owner
+    assert steps.ok(client.get(url, headers=trust.elm_hr.headers)) == []
+    problem(client.get(f"/qa-actions/{made['id']}", headers=trust.elm_hr.headers), 404)
+    reviewed = steps.ok(client.patch(f"/qa-actions/{made['id']}", json={
+        "status": "reviewed", "review_note": "Adapting in most lessons"}, headers=trust.head.headers))
+    assert reviewed["status"] == "reviewed"
+    problem(client.patch(f"/qa-actions/{made['id']}", json={"status": "under_way"}, headers=trust.head.headers), 409)
+    challenge = {"kind": "challenge", "criterion": "adaptive", "academy_id": None, "owner_id": trust.head.id,
+                 "idea": "Trial mini whiteboards", "review_on": (TODAY + timedelta(days=42)).isoformat()}
+    problem(client.post(url, json=challenge, headers=trust.oak_hr.headers), 403)  # the trust's cell: trust HR
+    assert steps.ok(client.post(url, json=challenge, headers=trust.trust_hr.headers), 201)["band_then"] == "strength"
+
+
+def test_sharing_a_strength_pairs_strong_colleagues_with_those_who_want_coaching(client, trust, scene, steps, problem,
+                                                                                 qa_db):
+    scene.seen(NOW)
+    steps.ok(client.post("/qa-coaching-requests", json={"criterion": "adaptive"}, headers=trust.ta.headers), 201)
+    problem(client.post("/qa-coaching-requests", json={"criterion": "adaptive"}, headers=trust.ta.headers), 409)
+    query = f"/qa-rounds/{scene.now['id']}/pairs?criterion=adaptive&academy_id={trust.oak}"
+    problem(client.get(query, headers=trust.hod.headers), 403)
+    offered = steps.ok(client.get(query, headers=trust.oak_hr.headers))
+    assert {s["name"] for s in offered["strong"]} == {"Hannah Hughes", "Dev Davies", "Tom Taylor"}
+    assert {w["name"]: w["reason"] for w in offered["wanting"]} == {
+        "Tara Thomas": "asked for coaching", "Lily Lewis": "latest grade is in intervention"}
+    assert len(offered["pairs"]) == 2
+    pairs = [{"coach_id": p["coach"]["id"], "colleague_id": p["colleague"]["id"]} for p in offered["pairs"]]
+    url = f"/qa-rounds/{scene.now['id']}/actions"
+    body = {"kind": "share", "criterion": "adaptive", "academy_id": trust.oak, "department": "Maths",
+            "owner_id": trust.head.id}
+    problem(client.post(url, json={**body, "pairs": [{"coach_id": trust.other_teacher.id,
+                                                      "colleague_id": trust.teacher.id}]},
+                        headers=trust.oak_hr.headers), 422)
+    assert qa_db.count("coaching_links") == 0
+    made = steps.ok(client.post(url, json={**body, "pairs": pairs}, headers=trust.oak_hr.headers), 201)
+    assert len(made["links"]) == 2 and made["band_then"] == "strength"
+    coached = steps.ok(client.get("/qa-coaching-links", headers=trust.other_teacher.headers))
+    assert [(link["colleague_name"], link["criterion_label"]) for link in coached] == [("Lily Lewis",
+                                                                                        "Adaptive teaching")]
+    coach = next(p["coach"]["id"] for p in offered["pairs"] if p["colleague"]["name"] == "Lily Lewis")
+    coach_person = next(p for p in (trust.head, trust.hod, trust.teacher) if p.id == coach)
+    assert [link["colleague_name"] for link in steps.ok(client.get("/qa-coaching-links",
+                                                                   headers=coach_person.headers))] == ["Lily Lewis"]
+    assert steps.ok(client.get("/qa-coaching-links", headers=trust.elm_teacher.headers)) == []
+
+
+def test_only_trust_hr_set_the_smallest_cell_and_never_below_three(client, trust, scene, steps, problem):
+    problem(client.put("/qa-settings", json={"min_cell": 2}, headers=trust.trust_hr.headers), 422)
+    problem(client.put("/qa-settings", json={"min_cell": 4}, headers=trust.oak_hr.headers), 403)
+    assert steps.ok(client.put("/qa-settings", json={"min_cell": 4}, headers=trust.trust_hr.headers)) == {"min_cell": 4}
+    scene.seen(NOW)
+    assert cell(scene.map(trust.hod), "Maths")["hidden"] == "few"  # three teachers are now too few
+
+
+@pytest.mark.parametrize("change, status, says", [
+    ({"idea": "Trial \ud800 whiteboards"}, 422, "surrogate"),
+    ({"idea": "Trial \x00 whiteboards"}, 422, "NUL"),
+    ({"department": "Maths\nHistory"}, 422, "one line"),
+    ({"idea": "x" * 4001}, 422, "Length"),
+    ({"kind": "celebration"}, 422, "Must be one of"),
+    ({"criterion": "Adaptive!"}, 422, "criterion's key"),
+    ({"owner_id": "not an id"}, 422, "UUID"),
+    ({"review_on": "9999-01-01"}, 422, "between 1900 and 2100"),
+    ({"idea": "x" * 70_000}, 413, ""),
+])
+def test_a_bad_action_is_a_clear_4xx_and_changes_nothing(client, trust, scene, problem, unchanged, change, status,
+                                                          says):
+    scene.seen(NOW)
+    body = {"kind": "challenge", "criterion": "adaptive", "academy_id": trust.oak, "department": "Maths",
+            "owner_id": trust.head.id, "review_on": (TODAY + timedelta(days=42)).isoformat(),
+            "idea": "Trial mini whiteboards", **change}
+    unchanged()
+    refused = problem(client.post(f"/qa-rounds/{scene.now['id']}/actions", json=body,
+                                  headers=trust.oak_hr.headers), status)
+    assert says in str(refused)
+
+
+def test_bad_queries_and_paths_are_4xx(client, trust, scene, problem):
+    problem(client.get(f"/qa-rounds/{scene.now['id']}/pairs?criterion=adaptive&academy_id={trust.oak}&x=1",
+                       headers=trust.oak_hr.headers), 422)
+    problem(client.get(f"/qa-rounds/{scene.now['id']}/pairs?criterion=behaviour&academy_id={trust.oak}",
+                       headers=trust.oak_hr.headers), 422)  # not a criterion of the round's template
+    problem(client.get(f"/qa-rounds/{uuid.uuid4()}/map", headers=trust.trust_hr.headers), 404)
+    problem(client.get(f"/qa-actions/{uuid.uuid4()}", headers=trust.trust_hr.headers), 404)
+    assert client.get("/qa-rounds/not-an-id", headers=trust.trust_hr.headers).status_code == 404
