@@ -15,7 +15,7 @@ from ..domain.enrolments import Enrolment, EnrolmentStatus
 from ..domain.errors import CpdError, IllegalTransition
 from ..domain.impact import IMPACT_SEEN, SATISFACTION, CpdImpact, LinkedNeed, check_after_weeks
 from ..domain.plans import PlanItemSource
-from .access import hr_scope, relation, require_relation
+from .access import hr_scope, may_see_programme, relation, require_relation
 from .errors import rule_broken
 from .unit_of_work import CpdReads, CpdUnitOfWork
 
@@ -193,7 +193,7 @@ def programme_report(reads: CpdReads, principal: Principal, programme_id: uuid.U
     impact and cost; with the programme's averages and its cost per participant."""
     scope = hr_scope(principal, "the CPD impact report")
     programme = reads.catalogue.programme(programme_id)
-    if programme is None:
+    if programme is None or not may_see_programme(principal, programme):
         raise NotFound(f"there is no programme with id {programme_id}")
     records = reads.impact.for_programme(programme_id, scope)
     names = reads.staff.names([r.staff_id for r in records])
