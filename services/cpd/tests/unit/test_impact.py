@@ -13,7 +13,6 @@ from cpd.domain.catalogue import Cohort
 from cpd.domain.enrolments import Enrolment, EnrolmentStatus
 from cpd.domain.errors import CpdError, IllegalTransition, NotAllowed
 from cpd.domain.impact import CpdImpact, LinkedNeed, check_after_weeks
-from cpd.domain.plans import PlanItem, PlanItemSource
 from cpd.service import enrolments, impact, plans
 from cpd.service.daily_job import run_daily
 from staffroom_shared.errors import Conflict, Forbidden, NotFound, Unprocessable

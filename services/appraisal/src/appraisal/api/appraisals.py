@@ -239,7 +239,8 @@ class Record(MethodView):
         appraisal, relations = queries.visible(found, principal, appraisal_id)
         cycle, dates = queries.dates_for(found, appraisal)
         view = {**presenters.detail(appraisal, queries.names_in(found, appraisal),
-                                    confidential=sees_confidential(relations)), "key_dates": dates}
+                                    confidential=sees_confidential(relations)), "key_dates": dates,
+                "cpd_evidence": queries.cpd_evidence(found, appraisal.reviewee_id, appraisal.cycle_id)}
         if view.get("support_plan"):  # the record prints the plan and its notes only while there is one (outsider 10)
             support_plan_read(principal, appraisal_id)
         return Response(exports.record_html(view, cycle), mimetype="text/html")

@@ -4,6 +4,7 @@ from __future__ import annotations
 from staffroom_shared.uow import Contract, UnitOfWork
 from staffroom_shared.uow import Reads as ReadsOf
 
+from ..adapters.cpd_evidence import CpdEvidenceRepository
 from ..adapters.repository import AppraisalRepository, CycleRepository, StaffCopyRepository
 from ..domain import events
 
@@ -25,10 +26,12 @@ CONTRACTS = {
 class AppraisalUnitOfWork(UnitOfWork):
     contracts = CONTRACTS
     # staff: the directory's copy
-    repositories = {"staff": StaffCopyRepository, "cycles": CycleRepository, "appraisals": AppraisalRepository}
+    repositories = {"staff": StaffCopyRepository, "cycles": CycleRepository, "appraisals": AppraisalRepository,
+                    "cpd_evidence": CpdEvidenceRepository}
     staff: StaffCopyRepository
     cycles: CycleRepository
     appraisals: AppraisalRepository
+    cpd_evidence: CpdEvidenceRepository
 
 
 class Reads(ReadsOf):
@@ -38,3 +41,4 @@ class Reads(ReadsOf):
     staff: StaffCopyRepository
     cycles: CycleRepository
     appraisals: AppraisalRepository
+    cpd_evidence: CpdEvidenceRepository
