@@ -96,6 +96,9 @@ class FakeStaffCopy(Repository):
         for n in self.store.nominations.values():
             if n.staff_id == staff_id:
                 n.reason = ERASED
+        for r in self.store.impact.values():
+            if r.staff_id == staff_id:
+                r.intent, r.impact_seen = None, None
         for s in self.store.shadowings.values():
             if s.staff_id == staff_id:
                 s.focus = ERASED

@@ -252,3 +252,13 @@ def test_the_programme_report_shows_each_participant_in_hrs_scope_with_cost_per_
         impact.programme_report(uow, staff(teacher), programme.id)
     rows = impact.report_csv_rows(report)
     assert rows[1][:5] == ["Tom Teacher", "", "1 February 2027", "Satisfied", "Plan retrieval"]
+
+
+def test_erasure_takes_what_was_written_about_the_participant_and_keeps_the_figures(uow, completed):
+    head, teacher, _programme, e = completed
+    enrolments.complete(uow, staff(head), e.id, True, completed_on=FINISHED, today=FINISHED)
+    impact.record_intent(uow, staff(teacher), e.id, "Plan retrieval", 4, today=FINISHED)
+    with uow:
+        uow.staff.erase_what_was_written_about(teacher)
+    r = uow.impact.for_enrolment(e.id)
+    assert (r.intent, r.impact_seen, r.satisfaction, r.cost) == (None, None, 4, Decimal("300.00"))

@@ -48,3 +48,19 @@ def test_an_intent_before_its_completion_and_an_older_intent_arriving_late_are_b
     world.send("cpd.completed", {**completion, "category": "external_course", "appraisal_training": False},
                date(2027, 2, 1))
     assert world.figures(KEY, TODAY) == {world.academy_id: (1, 1), None: (1, 1)}
+
+
+def test_erasure_takes_the_words_from_the_stored_intent_and_keeps_the_link(world):
+    from sqlalchemy import select
+
+    from targets.adapters.orm import events
+
+    person = world.starter(date(2018, 9, 1))
+    _intent(world, _completed(world, person, date(2026, 11, 2)), date(2026, 11, 3), need_id=uuid.uuid4())
+    world.send("staff.erased", {**person, "first_name": "Erased", "last_name": "Erased",
+                                "email": "erased@erased.invalid", "erased_on": date(2027, 1, 1)})
+    with world.context.engine.connect() as conn:
+        (stored,) = [row.envelope for row in conn.execute(select(events.c.envelope)
+                                                           .where(events.c.event_type == "cpd.intent_recorded"))]
+    assert stored["payload"]["intent"] == "" and stored["payload"]["development_need_id"]
+    assert world.figures(KEY, TODAY) == {world.academy_id: (1, 1), None: (1, 1)}

@@ -4,7 +4,7 @@ from __future__ import annotations
 from staffroom_shared.subject_access import Holding, answerer, subject, under
 
 from ..adapters.orm import (
-    appraisal_documents, appraisals, meetings, objectives, observations, overdue_notices, progress_updates, reminders,
+    appraisal_documents, appraisals, cpd_evidence, meetings, objectives, observations, overdue_notices, progress_updates, reminders,
     reviews, staff, trained_appraisers,
 )
 
@@ -29,6 +29,8 @@ HOLDINGS = (
             subject(appraisal_documents.c.reviewee_id), json_text=("document", "confidential")),
     Holding("your appraisal training, if you completed it", trained_appraisers,
             subject(trained_appraisers.c.staff_id)),
+    Holding("your completed CPD as appraisal evidence: what you will change and the impact seen", cpd_evidence,
+            subject(cpd_evidence.c.staff_id)),
 )
 
 on_subject_access_requested = answerer("appraisal", HOLDINGS)

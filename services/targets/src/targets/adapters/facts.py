@@ -60,6 +60,12 @@ def on_staff_erased(session: Session, event: Event) -> None:
         if payload.get("staff_id") == person and scrubbed != payload:
             payload = scrubbed
             session.execute(update(events).where(events.c.seq == seq).values(envelope={**envelope, "payload": payload}))
+    # What they wrote after a programme (cpd.intent_recorded): targets count only the link, so the words go.
+    for seq, envelope in session.execute(select(events.c.seq, events.c.envelope)
+                                         .where(events.c.event_type == "cpd.intent_recorded")):
+        if envelope["payload"].get("staff_id") == person and envelope["payload"].get("intent"):
+            session.execute(update(events).where(events.c.seq == seq).values(
+                envelope={**envelope, "payload": {**envelope["payload"], "intent": ""}}))
 
 
 def on_staff_promoted(session: Session, event: Event) -> None:
