@@ -423,6 +423,7 @@ case("appraisal", "GET", "/appraisals")
 case("appraisal", "GET", APPRAISAL)
 case("appraisal", "GET", APPRAISAL + "/meetings.ics")
 case("appraisal", "GET", APPRAISAL + "/record")
+case("appraisal", "GET", APPRAISAL + "/cpd-evidence")  # CPD impact as evidence (issue 24)
 case("appraisal", "GET", APPRAISAL + "/observers")
 case("appraisal", "POST", "/cycles", body=lambda w: {
     "name": f"{SCHOOL_YEAR + 2} leaders {w.n()}", "template": "leaders", "academy_id": w.ids["academy_a"],

@@ -5,6 +5,7 @@ a free trust course that began 100 days ago, completed 60 days ago, so the six-w
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from datetime import date, timedelta
 
@@ -44,8 +45,13 @@ def completed(suite, suite_data) -> dict:
     done = api("line manager").post(f"/enrolments/{placed.json()['id']}/completion",
                                     json={"completed_on": str(TODAY - timedelta(days=60))})
     assert done.status_code == 200, done.text
+    def appraisal() -> httpx.Client:
+        return httpx.Client(base_url=f"{suite}/api/appraisal",
+                            headers={"Authorization": f"Bearer {people['line manager']['token']}"})
+
     return {"title": title, "enrolment_id": placed.json()["id"], "programme_id": programme.json()["id"],
-            "member": people["member of staff"]["name"], "api": api}
+            "member": people["member of staff"]["name"], "member_id": people["member of staff"]["staff_id"],
+            "api": api, "appraisal": appraisal}
 
 
 def test_the_member_of_staff_records_what_they_will_change_and_how_satisfied_they_were(page: Page, shot, completed):
@@ -90,6 +96,20 @@ def test_the_line_manager_records_the_impact_seen(page: Page, shot, completed):
     expect(page.locator("dl.facts")).to_contain_text("Clear change: More pupils answer, and at greater length")
     assert accessibility_violations(page) == []
     shot("impact-recorded")
+    # Both are now evidence in the member of staff's appraisal for this cycle (through the bus, a moment later).
+    appraisals = completed["appraisal"]().get("/appraisals", params={"reviewee_id": completed["member_id"]}).json()
+    current = [a for a in appraisals["items"] if a["status"] not in ("signed_off", "closed", "withdrawn")]
+    assert current, appraisals
+    evidence = page.get_by_role("region", name=re.compile(re.escape(completed["title"])))
+    deadline = time.monotonic() + 30
+    while True:
+        page.goto(f"/appraisals/{current[0]['id']}")
+        if evidence.count() or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    expect(evidence).to_contain_text("Cold-call with wait time")
+    expect(evidence).to_contain_text("Clear change: More pupils answer, and at greater length")
+    shot("in-the-appraisal")
 
 
 def test_hr_read_the_programme_report_and_download_it(page: Page, shot, completed):

@@ -180,7 +180,8 @@ def _render_detail(appraisal_id, form: Form | None = None, status: int = 200):
         judgements=dict(JUDGEMENTS), pay=dict(PAY), meeting_kinds=MEETING_KINDS,
         meeting_names=dict(MEETING_KINDS), observation_kinds=OBSERVATION_KINDS,
         candidates=_candidates(a) if role == "hr" else [],
-        can_observe=_can_observe(a, role)), status
+        can_observe=_can_observe(a, role),
+        cpd_evidence=api().get(f"{API}/appraisals/{a['id']}/cpd-evidence")), status
 
 
 IN_PROGRESS = ("not_started", "objectives_agreed", "mid_year_reviewed", "end_of_year_reviewed")

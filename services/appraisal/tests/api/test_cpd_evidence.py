@@ -40,7 +40,7 @@ def test_intent_and_impact_show_in_the_appraisal_and_the_printed_record(app, cli
                                           "recorded_by": uuid.UUID(trust.hod.id), "recorded_on": TODAY})
     _deliver(app, "cpd.intent_recorded", _intent(_about(trust, TODAY - timedelta(days=400)), "Last year's"))
 
-    (shown,) = steps.get(a["id"], trust.hod)["cpd_evidence"]
+    (shown,) = client.get(f"/appraisals/{a['id']}/cpd-evidence", headers=trust.hod.headers).json
     assert (shown["intent"], shown["satisfaction_words"], shown["impact_words"], shown["impact_seen"]) == (
         "Wait <b>five</b> seconds", "Satisfied", "Clear change", "More pupils answer")
     assert shown["linked_to_development_need"] is True
@@ -50,16 +50,17 @@ def test_intent_and_impact_show_in_the_appraisal_and_the_printed_record(app, cli
     assert (TODAY - timedelta(days=30)).strftime("%-d %B %Y") in record
 
 
-def test_an_older_intent_arriving_late_does_not_replace_a_newer_one(app, trust, steps):
+def test_an_older_intent_arriving_late_does_not_replace_a_newer_one(app, client, trust, steps):
     a = steps.started()
     about = _about(trust, TODAY - timedelta(days=10))
     now = datetime.now(timezone.utc)
     _deliver(app, "cpd.intent_recorded", _intent(about, "The edit"), at=now)
     _deliver(app, "cpd.intent_recorded", _intent(about, "The first version"), at=now - timedelta(hours=1))
-    assert [c["intent"] for c in steps.get(a["id"], trust.teacher)["cpd_evidence"]] == ["The edit"]
+    shown = client.get(f"/appraisals/{a['id']}/cpd-evidence", headers=trust.teacher.headers).json
+    assert [c["intent"] for c in shown] == ["The edit"]
 
 
 def test_others_see_no_cpd_evidence_of_someone_elses_appraisal(app, client, trust, steps, problem):
     a = steps.started()
     _deliver(app, "cpd.intent_recorded", _intent(_about(trust, TODAY - timedelta(days=10)), "Mine"))
-    problem(client.get(f"/appraisals/{a['id']}", headers=trust.other_teacher.headers), 404)
+    problem(client.get(f"/appraisals/{a['id']}/cpd-evidence", headers=trust.other_teacher.headers), 404)

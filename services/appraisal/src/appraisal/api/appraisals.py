@@ -246,5 +246,17 @@ class Record(MethodView):
         return Response(exports.record_html(view, cycle), mimetype="text/html")
 
 
+@appraisals_blp.route("/<uuid:appraisal_id>/cpd-evidence")
+class CpdEvidence(MethodView):
+    @appraisals_blp.response(200, schemas.CpdEvidenceSchema(many=True))
+    def get(self, appraisal_id: uuid.UUID):
+        """CPD the reviewee completed during the cycle, with what they will change and the impact their line manager
+        saw (from cpd's events): evidence beside the objectives, for whoever may see the appraisal. Kept apart from
+        the appraisal's own answer, which is one stored document read in one statement."""
+        found = reads()
+        appraisal, _relations = queries.visible(found, authenticate(), appraisal_id)
+        return queries.cpd_evidence(found, appraisal.reviewee_id, appraisal.cycle_id)
+
+
 def _stage(value: str) -> Stage:
     return Stage(value.replace("-", "_"))

@@ -12,10 +12,9 @@ from staffroom_shared.principal import Principal
 from staffroom_shared.web import ProblemSchema, context, db_session
 
 from ..adapters import read_model
-from ..service import queries
 from ..service.access import require_relation, sees_confidential
 from ..service.unit_of_work import AppraisalUnitOfWork, Reads
-from .schemas import CpdEvidenceSchema, KeyDatesSchema
+from .schemas import KeyDatesSchema
 
 # Documented on every step the state machine can refuse (the 422 for bad fields comes with @arguments).
 NOT_AT_THIS_STAGE = {"description": "not at the stage this step needs (e.g. objectives not yet agreed); nothing changed",
@@ -24,7 +23,6 @@ RULE_BROKEN = {"description": "breaks a rule (e.g. weightings that do not add up
                "schema": ProblemSchema, "content_type": "application/problem+json"}
 
 _key_dates = KeyDatesSchema()
-_cpd_evidence = CpdEvidenceSchema()
 
 
 def uow(principal: Principal) -> AppraisalUnitOfWork:
@@ -47,8 +45,6 @@ def document(appraisal_id: uuid.UUID, status: int = 200) -> Response:
     found = require_relation(principal, row, "reviewee", "appraiser", "hr", doing="see this appraisal")
     shown = read_model.name_observers(db_session(), read_model.view(row, confidential=sees_confidential(found)))
     shown["key_dates"] = _key_dates.dump(shown["key_dates"])
-    shown["cpd_evidence"] = _cpd_evidence.dump(queries.cpd_evidence(reads(), shown["reviewee_id"], shown["cycle_id"]),
-                                               many=True)
     if shows_support_plan(shown):
         support_plan_read(principal, appraisal_id)
     response = current_app.json.response(shown)

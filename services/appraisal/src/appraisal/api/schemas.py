@@ -247,8 +247,6 @@ class AppraisalSchema(AppraisalSummarySchema):
     support_plan = fields.Boolean(metadata={"description": "present for the appraiser and HR only"})
     support_plan_notes = fields.String(allow_none=True, metadata={"description": "present for the appraiser and HR only"})
     max_objectives = fields.Constant(MAX_OBJECTIVES)
-    cpd_evidence = fields.List(fields.Nested(CpdEvidenceSchema), dump_only=True, metadata={
-        "description": "CPD completed during the cycle: what the reviewee will change and the impact seen"})
 
 
 class AppraisalQuerySchema(Schema):
