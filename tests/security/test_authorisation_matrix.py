@@ -226,6 +226,7 @@ def _make_records(w: World) -> None:
     ids["nomination_id"] = w.ok("appraiser", "cpd", "POST", "/future-leaders", json_body={
         "staff_id": me, "reason": "Leads the department's reading project"})["id"]
     ids["secondment_id"] = w.ok("academy_hr", "cpd", "POST", "/secondments", json_body=_secondment(w))["id"]
+    ids["completed_enrolment_id"] = _completed_enrolment(w)
     # wellbeing: last summer's closed run, the open pulse, and a draft run of academy A's
     runs = w.ok("trust_hr", "wellbeing", "GET", "/runs")
     ids["closed_run"] = next(r["id"] for r in runs if r["status"] == "closed")
@@ -299,6 +300,21 @@ def _objective(w: World) -> dict:
 def _objective_body(w: World) -> dict:
     return {"title": f"Raise Year 9 attainment in algebra ({w.n()})", "type": "pupil_outcomes",
             "description": "By July, 80% of Year 9 secure in algebra", "success_criteria": "Summer assessment"}
+
+
+def _completed_enrolment(w: World) -> str:
+    """CPD impact (issue 24): the staff member's place on a free session of academy A that began 100 days ago,
+    completed 60 days ago, so the six-week impact check is due."""
+    free = w.ok("academy_hr", "cpd", "POST", "/programmes", json_body={
+        "title": "Questioning twilight", "kind": "internal_course", "provider": "Oak Teaching School Hub",
+        "delivery_mode": "in_person", "cost": "0.00", "requires_approval": False, "academy_id": w.ids["academy_a"]})
+    cohort = w.ok("academy_hr", "cpd", "POST", f"/programmes/{free['id']}/cohorts", json_body={
+        "name": "Autumn twilight", "starts_on": str(TODAY - timedelta(days=100)),
+        "ends_on": str(TODAY + timedelta(days=30)), "capacity": 10})
+    placed = w.ok("staff", "cpd", "POST", "/enrolments", json_body={"cohort_id": cohort["id"], "reason": "Questioning"})
+    w.ok("appraiser", "cpd", "POST", f"/enrolments/{placed['id']}/completion",
+         json_body={"completed": True, "completed_on": str(TODAY - timedelta(days=60))})
+    return placed["id"]
 
 
 def _secondment(w: World) -> dict:
@@ -451,6 +467,7 @@ case("appraisal", "GET", "/appraisals")
 case("appraisal", "GET", APPRAISAL)
 case("appraisal", "GET", APPRAISAL + "/meetings.ics")
 case("appraisal", "GET", APPRAISAL + "/record")
+case("appraisal", "GET", APPRAISAL + "/cpd-evidence")  # CPD impact as evidence (issue 24)
 case("appraisal", "GET", APPRAISAL + "/observers")
 case("appraisal", "POST", "/cycles", body=lambda w: {
     "name": f"{SCHOOL_YEAR + 2} leaders {w.n()}", "template": "leaders", "academy_id": w.ids["academy_a"],
@@ -584,6 +601,18 @@ case("cpd", "POST", "/enrolments/{enrolment_id}/evaluation", body=lambda w: {
     "rating": 4, "notes": "Changed how we plan KS3"})
 case("cpd", "POST", "/enrolments/{enrolment_id}/withdraw", body=lambda w: {"note": "Leaving the course"},
      unchanged="/enrolments/{enrolment_id}")
+case("cpd", "GET", "/enrolments/{enrolment_id}/impact", params={"enrolment_id": "completed_enrolment_id"})
+case("cpd", "PUT", "/enrolments/{enrolment_id}/impact/intent", params={"enrolment_id": "completed_enrolment_id"},
+     body=lambda w: {"intent": "Wait five seconds after every question", "satisfaction": 4},
+     unchanged="/enrolments/{enrolment_id}/impact")
+case("cpd", "PUT", "/enrolments/{enrolment_id}/impact/seen", params={"enrolment_id": "completed_enrolment_id"},
+     body=lambda w: {"rating": 4, "seen": "More pupils answer"}, unchanged="/enrolments/{enrolment_id}/impact")
+case("cpd", "GET", "/impact/mine")
+case("cpd", "GET", "/impact/checks")
+case("cpd", "GET", "/impact/settings")
+case("cpd", "PUT", "/impact/settings", body=lambda w: {"check_after_weeks": 6}, unchanged="/impact/settings")
+case("cpd", "GET", "/reports/impact/{programme_id}")
+case("cpd", "GET", "/reports/impact/{programme_id}.csv")
 case("cpd", "POST", "/plans/me")
 case("cpd", "POST", "/plans/{plan_id}/items", body=lambda w: {"title": f"Read 'Making every lesson count' {w.n()}"})
 case("cpd", "POST", "/plans/{plan_id}/items/{item_id}/dismiss", unchanged="/plans/{plan_id}")

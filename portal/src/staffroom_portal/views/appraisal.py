@@ -184,7 +184,8 @@ def _render_detail(appraisal_id, form: Form | None = None, status: int = 200):
         candidates=_candidates(a) if role == "hr" else [], evidence=recognition.kept_evidence(a["id"]),
         priority_choices=_priority_choices(a, cycle) if role != "hr" and a["status"] == "not_started" else [],
         priority_titles=priority_titles(o.get("priority_id") for o in a["objectives"]),
-        can_observe=_can_observe(a, role)), status
+        can_observe=_can_observe(a, role),
+        cpd_evidence=api().get(f"{API}/appraisals/{a['id']}/cpd-evidence")), status
 
 
 IN_PROGRESS = ("not_started", "objectives_agreed", "mid_year_reviewed", "end_of_year_reviewed")

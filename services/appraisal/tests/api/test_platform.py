@@ -27,6 +27,7 @@ EXPECTED_PATHS.update({  # recognition and feedback (issue 24)
     "/recognition/{recognition_id}/withdrawal": {"post"}, "/recognition/{recognition_id}/evidence": {"put"},
     "/recognition/{recognition_id}/hidden": {"put"}, "/recognition/{recognition_id}/removal": {"post"},
     "/appraisals/{appraisal_id}/recognition": {"get"},
+    "/appraisals/{appraisal_id}/cpd-evidence": {"get"},  # CPD impact (issue 24)
 })
 EXPECTED_PATHS.update({  # observation and coaching (issue 24)
     "/observation-templates": {"get", "post"}, "/observation-templates/{observation_template_id}": {"get", "patch"},

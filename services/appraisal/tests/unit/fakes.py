@@ -8,6 +8,7 @@ from datetime import date, datetime
 from staffroom_shared.testing import FakeUnitOfWork
 from staffroom_shared.uow import Repository
 
+from appraisal.domain.cpd_evidence import CpdEvidence
 from appraisal.domain.model import IN_PROGRESS, Appraisal, Cycle, CycleStatus, StaffRecord
 from appraisal.domain.observations import Template
 from appraisal.service.unit_of_work import CONTRACTS
@@ -191,6 +192,41 @@ class FakeTemplates(Repository):
                    for o in a.observations)
 
 
+class FakeCpdEvidence(Repository):
+    """cpd_evidence in memory: an enrolment's row, each part (intent, impact) kept unless a newer event set it."""
+
+    def __init__(self):
+        super().__init__()
+        self.rows: dict = {}
+
+    def _keep(self, data: dict, values: dict, stamp: str, at: datetime) -> None:
+        row = self.rows.setdefault(data["enrolment_id"], {
+            "staff_id": data["staff_id"], "programme_title": data["programme_title"],
+            "completed_on": data["completed_on"], "intent_at": None, "impact_at": None})
+        if row[stamp] is None or row[stamp] <= at:
+            row.update(values, **{stamp: at})
+
+    def keep_intent(self, data: dict, at: datetime) -> None:
+        self._keep(data, {"intent": data["intent"], "satisfaction": data["satisfaction"],
+                          "development_need_id": data["development_need_id"]}, "intent_at", at)
+
+    def keep_impact(self, data: dict, at: datetime) -> None:
+        self._keep(data, {"impact_rating": data["rating"], "impact_seen": data["seen"],
+                          "impact_recorded_on": data["recorded_on"]}, "impact_at", at)
+
+    def of_reviewee(self, staff_id) -> list[CpdEvidence]:
+        return [CpdEvidence(enrolment_id=e, staff_id=r["staff_id"], programme_title=r["programme_title"],
+                            completed_on=r["completed_on"], intent=r.get("intent"), satisfaction=r.get("satisfaction"),
+                            impact_rating=r.get("impact_rating"), impact_seen=r.get("impact_seen"),
+                            impact_recorded_on=r.get("impact_recorded_on"),
+                            linked_to_development_need=r.get("development_need_id") is not None)
+                for e, r in sorted(self.rows.items(), key=lambda x: (x[1]["completed_on"], str(x[0])))
+                if r["staff_id"] == staff_id]
+
+    def forget(self, staff_id) -> None:
+        self.rows = {e: r for e, r in self.rows.items() if r["staff_id"] != staff_id}
+
+
 class FakeAppraisalUnitOfWork(FakeUnitOfWork):
     contracts = CONTRACTS
 
@@ -199,3 +235,4 @@ class FakeAppraisalUnitOfWork(FakeUnitOfWork):
         self.staff, self.cycles, self.appraisals = FakeStaffCopy(), FakeCycles(), FakeAppraisals()
         self.recognition = FakeRecognition(self.staff)
         self.templates = FakeTemplates(self.appraisals)
+        self.cpd_evidence = FakeCpdEvidence()

@@ -108,7 +108,8 @@ class Steps:
         return self.ok(self.client.post("/programmes", json=body, headers=who.headers), 201)
 
     def cohort(self, programme: dict, capacity=10, who=None, **overrides) -> dict:
-        body = {"name": "Spring", "starts_on": (TODAY + timedelta(days=30)).isoformat(),
+        # started a week ago, so a completion recorded today is after its start (issue 24 refuses one before it)
+        body = {"name": "Spring", "starts_on": (TODAY - timedelta(days=7)).isoformat(),
                 "ends_on": (TODAY + timedelta(days=90)).isoformat(), "capacity": capacity, **overrides}
         return self.ok(self.client.post(f"/programmes/{programme['id']}/cohorts", json=body,
                                         headers=(who or self.trust.trust_hr).headers), 201)

@@ -17,6 +17,7 @@ from cpd.adapters.staff_copy import ERASED, PERSON_FIELDS, STAFF_FIELDS, WRITTEN
 from cpd.domain.agreements import TrainingAgreement
 from cpd.domain.catalogue import Cohort, Policy, Programme, ProgrammeKind
 from cpd.domain.enrolments import OPEN_REQUEST, Enrolment, EnrolmentStatus
+from cpd.domain.impact import DEFAULT_CHECK_AFTER_WEEKS, CpdImpact
 from cpd.domain.future_leaders import Nomination, Secondment, SecondmentStatus, Shadowing
 from cpd.domain.plans import DevelopmentPlan
 from cpd.domain.values import Person
@@ -42,6 +43,8 @@ class Store:
     nominations: dict = field(default_factory=dict)
     shadowings: dict = field(default_factory=dict)
     secondments: dict = field(default_factory=dict)
+    impact: dict = field(default_factory=dict)  # enrolment id -> CpdImpact
+    check_after_weeks: int | None = None
 
 
 class FakeStaffCopy(Repository):
@@ -93,6 +96,9 @@ class FakeStaffCopy(Repository):
         for n in self.store.nominations.values():
             if n.staff_id == staff_id:
                 n.reason = ERASED
+        for r in self.store.impact.values():
+            if r.staff_id == staff_id:
+                r.intent, r.impact_seen = None, None
         for s in self.store.shadowings.values():
             if s.staff_id == staff_id:
                 s.focus = ERASED
@@ -369,6 +375,45 @@ class FakeSecondments(Repository):
                 and (status is None or s.status == status)]
 
 
+class FakeImpactRecords(Repository):
+    def __init__(self, store: Store):
+        super().__init__()
+        self.store = store
+
+    def add(self, record: CpdImpact) -> CpdImpact:
+        assert record.enrolment_id not in self.store.impact, "one impact record per enrolment"
+        self.store.impact[record.enrolment_id] = record
+        return self.track(record)
+
+    def for_enrolment(self, enrolment_id, *, for_update: bool = False):
+        return self.track(self.store.impact.get(enrolment_id))
+
+    def checks_to_ask(self, today):
+        due = [r for r in self.store.impact.values() if r.check_due_on <= today and r.check_asked_on is None
+               and r.impact_recorded_on is None]
+        return self.track_all(sorted(due, key=lambda r: (r.check_due_on, r.id)))
+
+    def for_reports_of(self, manager_id):
+        reports = {s for s, row in self.store.staff.items() if row["line_manager_id"] == manager_id}
+        return sorted((r for r in self.store.impact.values() if r.staff_id in reports),
+                      key=lambda r: (r.check_due_on, r.id))
+
+    def of_staff(self, staff_id):
+        return sorted((r for r in self.store.impact.values() if r.staff_id == staff_id),
+                      key=lambda r: r.completed_on, reverse=True)
+
+    def for_programme(self, programme_id, academy_ids):
+        return sorted((r for r in self.store.impact.values() if r.programme_id == programme_id
+                       and (academy_ids is None or r.academy_id in academy_ids)), key=lambda r: (r.completed_on, r.id))
+
+    def check_after_weeks(self) -> int:
+        weeks = self.store.check_after_weeks
+        return DEFAULT_CHECK_AFTER_WEEKS if weeks is None else weeks
+
+    def save_check_after_weeks(self, weeks: int) -> None:
+        self.store.check_after_weeks = weeks
+
+
 class FakeCpdUnitOfWork(FakeUnitOfWork):
     contracts = CONTRACTS
 
@@ -379,6 +424,7 @@ class FakeCpdUnitOfWork(FakeUnitOfWork):
         self.enrolments, self.agreements = FakeEnrolments(self.store), FakeAgreements(self.store)
         self.plans = FakePlans(self.store)
         self.nominations, self.secondments = FakeNominations(self.store), FakeSecondments(self.store)
+        self.impact = FakeImpactRecords(self.store)
 
 
     # -- what a test starts from (as the staff.* events and HR's commands would have left it)

@@ -310,13 +310,14 @@ def test_attendance_completion_and_evaluation(uow, oak):
     enrolments.approve(uow, staff(head), e.id, today=TODAY)
     uow.published.clear()
     enrolments.record_attendance(uow, staff(head), e.id, 90)
-    enrolments.complete(uow, staff(head), e.id, True, completed_on=TODAY, today=TODAY)
+    finished = date(2027, 2, 1)  # the cohort ran from 10 January 2027
+    enrolments.complete(uow, staff(head), e.id, True, completed_on=finished, today=finished)
     enrolments.evaluate(uow, staff(teacher), e.id, 4, "useful")
     assert (e.attendance_percent, e.status, e.impact_rating) == (90, EnrolmentStatus.COMPLETED, 4)
     assert uow.payloads("cpd.completed") == [{
         "enrolment_id": str(e.id), "staff_id": str(teacher), "academy_id": str(OAK), "programme_id": str(programme.id),
         "programme_title": "Adaptive teaching", "category": "external_course", "appraisal_training": False,
-        "completed_on": str(TODAY)}]
+        "completed_on": str(finished)}]
     assert [a["action"] for a in uow.audits][-3:] == ["enrolment.record_attendance", "enrolment.record_completion",
                                                      "enrolment.evaluate_impact"]
 
@@ -610,8 +611,10 @@ def test_run_daily_starts_and_ends_secondments_once_and_processes_leavers(uow, o
     leaver = uow.person(academy_id=OAK, leaving_date=date(2027, 1, 1))
     calls = []
     monkeypatch.setattr(handlers, "clawback", lambda uow, staff_id, left_on: calls.append((staff_id, left_on)) or True)
-    assert run_daily(uow, date(2027, 1, 4)) == {"secondments_started": 1, "secondments_ended": 0, "leavers": 1}
-    assert run_daily(uow, date(2027, 1, 4)) == {"secondments_started": 0, "secondments_ended": 0, "leavers": 0}
+    assert run_daily(uow, date(2027, 1, 4)) == {"secondments_started": 1, "secondments_ended": 0, "leavers": 1,
+                                                "impact_checks_asked": 0}
+    assert run_daily(uow, date(2027, 1, 4)) == {"secondments_started": 0, "secondments_ended": 0, "leavers": 0,
+                                                "impact_checks_asked": 0}
     assert run_daily(uow, date(2027, 7, 23))["secondments_ended"] == 1
     assert types(uow) == ["cpd.secondment_started", "cpd.secondment_ended"]
     assert uow.published[0].academy_id == OAK

@@ -161,3 +161,48 @@ class SecondmentStartedV1(SecondmentV1):
 @contract("cpd.secondment_ended", 1)
 class SecondmentEndedV1(SecondmentV1):
     pass
+
+
+class ImpactRef(Schema):
+    """Which completed programme, whose: enough for appraisal to show it as evidence and targets to count it."""
+
+    enrolment_id = fields.UUID(required=True)
+    staff_id = fields.UUID(required=True)
+    academy_id = fields.UUID(required=True)
+    programme_title = fields.String(required=True)
+    completed_on = fields.Date(required=True)
+
+
+@contract("cpd.intent_recorded", 1)
+class IntentRecordedV1(ImpactRef):
+    """The participant recorded what they will change in their practice and their satisfaction (again, if edited:
+    the latest wins)."""
+
+    programme_id = fields.UUID(required=True)
+    intent = fields.String(required=True, metadata={"description": "what I will change in my practice"})
+    satisfaction = fields.Integer(required=True, validate=validate.Range(min=1, max=5), metadata={
+        "description": "1 very dissatisfied, 2 dissatisfied, 3 neither, 4 satisfied, 5 very satisfied"})
+    development_need_id = fields.UUID(required=True, allow_none=True, metadata={
+        "description": "the appraisal development need the participant says it served (training linked to appraisal)"})
+    appraisal_id = fields.UUID(required=True, allow_none=True)
+    recorded_on = fields.Date(required=True)
+
+
+@contract("cpd.impact_check_due", 1)
+class ImpactCheckDueV1(ImpactRef):
+    """The trust's interval since completion has passed: the line manager is asked to record the impact seen."""
+
+    line_manager_id = fields.UUID(required=True)
+    due_on = fields.Date(required=True)
+
+
+@contract("cpd.impact_recorded", 1)
+class ImpactRecordedV1(ImpactRef):
+    """The line manager recorded the impact they have seen (again, if corrected: the latest wins)."""
+
+    programme_id = fields.UUID(required=True)
+    rating = fields.Integer(required=True, validate=validate.Range(min=1, max=5), metadata={
+        "description": "1 no change seen, 2 a little, 3 some, 4 clear change, 5 transformed practice"})
+    seen = fields.String(required=True)
+    recorded_by = fields.UUID(required=True)
+    recorded_on = fields.Date(required=True)

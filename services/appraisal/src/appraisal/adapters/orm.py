@@ -54,6 +54,22 @@ trained_appraisers = Table(  # from cpd.completed for courses marked as appraisa
     Column("completed_on", Date, nullable=False),
 )
 
+cpd_evidence = Table(  # from cpd.intent_recorded and cpd.impact_recorded: CPD impact as appraisal evidence
+    "cpd_evidence", metadata,
+    Column("enrolment_id", Uuid, primary_key=True),
+    Column("staff_id", Uuid, nullable=False, index=True),
+    Column("programme_title", String(200), nullable=False),
+    Column("completed_on", Date, nullable=False),
+    Column("intent", Text, nullable=True),
+    Column("satisfaction", Integer, nullable=True),
+    Column("development_need_id", Uuid, nullable=True),
+    Column("intent_at", UtcDateTime, nullable=True),  # when the event said so: an older one arriving late loses
+    Column("impact_rating", Integer, nullable=True),
+    Column("impact_seen", Text, nullable=True),
+    Column("impact_recorded_on", Date, nullable=True),
+    Column("impact_at", UtcDateTime, nullable=True),
+)
+
 cycles = Table(
     "cycles", metadata,
     Column("id", Uuid, primary_key=True),

@@ -263,11 +263,24 @@ class Record(MethodView):
         cycle, dates = queries.dates_for(found, appraisal)
         view = {**presenters.detail(appraisal, queries.names_in(found, appraisal),
                                     confidential=sees_confidential(relations)), "key_dates": dates,
-                "templates": queries.templates_for(found, appraisal)}
+                "templates": queries.templates_for(found, appraisal),
+                "cpd_evidence": queries.cpd_evidence(found, appraisal.reviewee_id, appraisal.cycle_id)}
         view["recognition"] = recognition.kept_evidence(found, appraisal_id)  # issue 24: what the reviewee kept
         if view.get("support_plan"):  # the record prints the plan and its notes only while there is one (outsider 10)
             support_plan_read(principal, appraisal_id)
         return Response(exports.record_html(view, cycle), mimetype="text/html")
+
+
+@appraisals_blp.route("/<uuid:appraisal_id>/cpd-evidence")
+class CpdEvidence(MethodView):
+    @appraisals_blp.response(200, schemas.CpdEvidenceSchema(many=True))
+    def get(self, appraisal_id: uuid.UUID):
+        """CPD the reviewee completed during the cycle, with what they will change and the impact their line manager
+        saw (from cpd's events): evidence beside the objectives, for whoever may see the appraisal. Kept apart from
+        the appraisal's own answer, which is one stored document read in one statement."""
+        found = reads()
+        appraisal, _relations = queries.visible(found, authenticate(), appraisal_id)
+        return queries.cpd_evidence(found, appraisal.reviewee_id, appraisal.cycle_id)
 
 
 def _stage(value: str) -> Stage:

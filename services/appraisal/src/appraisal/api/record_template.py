@@ -95,6 +95,21 @@ RECORD = """<!doctype html>
 <p class="written">{{ g.words }}</p>{% if g.value or g.standard %}<p class="muted">{% if g.value %}Value: {{ g.value }}{% endif %}{% if g.value and g.standard %} &middot; {% endif %}{% if g.standard %}Teachers' Standard: {{ g.standard }}{% endif %}</p>{% endif %}</section>{% endfor %}
 {% endif %}
 
+{% if a.cpd_evidence %}
+<h2>CPD and its impact</h2>
+{% for c in a.cpd_evidence %}
+<section>
+  <h3>{{ c.programme_title }}, completed {{ c.completed_on.strftime("%-d %B %Y") }}</h3>
+  <dl>
+    <dt>What they will change</dt><dd class="written">{{ c.intent or "not recorded yet" }}</dd>
+    {% if c.satisfaction_words %}<dt>Satisfaction</dt><dd>{{ c.satisfaction_words }}</dd>{% endif %}
+    <dt>Impact seen by the line manager</dt><dd class="written">{% if c.impact_words %}{{ c.impact_words }}{% if c.impact_seen %}: {{ c.impact_seen }}{% endif %}{% else %}not recorded yet{% endif %}</dd>
+    {% if c.linked_to_development_need %}<dt>Development need</dt><dd>Taken for a development need from an appraisal</dd>{% endif %}
+  </dl>
+</section>
+{% endfor %}
+{% endif %}
+
 {% if a.support_plan is defined and a.support_plan %}
 <h2>Support plan (confidential)</h2>
 <div class="confidential"><p>{{ a.support_plan_notes or "" }}</p></div>

@@ -260,6 +260,21 @@ class AppraisalSummarySchema(Schema):
         "description": "the reviewee's own: a starter's count from their first day"})
 
 
+class CpdEvidenceSchema(Schema):
+    """CPD the reviewee completed in the cycle, and its impact (from cpd's events)."""
+
+    programme_title = fields.String()
+    completed_on = Date()
+    intent = fields.String(allow_none=True, metadata={"description": "what the reviewee will change in their practice"})
+    satisfaction = fields.Integer(allow_none=True, metadata={"description": "1 very dissatisfied to 5 very satisfied"})
+    satisfaction_words = fields.String(allow_none=True)
+    impact_rating = fields.Integer(allow_none=True, metadata={"description": "1 no change seen to 5 transformed"})
+    impact_words = fields.String(allow_none=True)
+    impact_seen = fields.String(allow_none=True, metadata={"description": "the impact the line manager saw"})
+    impact_recorded_on = Date(allow_none=True)
+    linked_to_development_need = fields.Boolean()
+
+
 class AppraisalSchema(AppraisalSummarySchema):
     appraiser_set_by_hr = fields.Boolean()
     objectives_agreed_by_appraiser_on = Date(allow_none=True)

@@ -61,6 +61,7 @@ def on_staff_erased(uow: AppraisalUnitOfWork, event: Event) -> None:
         appraisal.erase()
     uow.recognition.forget(event.payload["staff_id"])  # what colleagues gave them (issue 24)
     uow.qa.forget(event.payload["staff_id"])  # coaching links and requests from the QA map (issue 24)
+    uow.cpd_evidence.forget(event.payload["staff_id"])
     forget_sent_events(uow, event.payload["staff_id"])
     forget_pages_after(uow)
     forget_in_audit(uow, [event.payload["staff_id"], *(appraisal.id for appraisal in theirs)])
@@ -93,6 +94,16 @@ def on_cpd_completed(uow: AppraisalUnitOfWork, event: Event) -> None:
         uow.staff.mark_trained(data["staff_id"], data["programme_id"], data["completed_on"])
 
 
+def on_cpd_intent_recorded(uow: AppraisalUnitOfWork, event: Event) -> None:
+    """What the reviewee will change after a programme: evidence for their appraisal (an edit replaces it)."""
+    uow.cpd_evidence.keep_intent(event.payload, event.occurred_at)
+
+
+def on_cpd_impact_recorded(uow: AppraisalUnitOfWork, event: Event) -> None:
+    """The impact their line manager saw: evidence beside it."""
+    uow.cpd_evidence.keep_impact(event.payload, event.occurred_at)
+
+
 HANDLERS = {
     "staff.joined": on_staff_changed,
     "staff.updated": on_staff_changed,
@@ -100,6 +111,8 @@ HANDLERS = {
     "staff.left": on_staff_changed,
     "staff.erased": on_staff_erased,
     "cpd.completed": on_cpd_completed,
+    "cpd.intent_recorded": on_cpd_intent_recorded,
+    "cpd.impact_recorded": on_cpd_impact_recorded,
     "academy.registered": on_academy,
     "academy.updated": on_academy,
     "subject_access.requested": on_subject_access_requested,

@@ -82,3 +82,18 @@ def templates_for(reads: Reads, appraisal: Appraisal) -> dict:
     """The observation templates its observations were recorded on, by id (for their criteria's labels)."""
     ids = {o.template_id for o in appraisal.observations if o.template_id is not None}
     return {template_id: reads.templates.get(template_id) for template_id in ids}
+
+
+def cpd_evidence(reads: Reads, reviewee_id, cycle_id) -> list[dict]:
+    """CPD the reviewee completed during the appraisal's cycle, with what they will change and the impact their
+    line manager saw (cpd's events): evidence beside the objectives, on the page and the printed record. Who may
+    see it is who may see the appraisal."""
+    found = reads.cycles.get(uuid.UUID(str(cycle_id)))
+    if found is None:
+        return []
+    return [{"programme_title": e.programme_title, "completed_on": e.completed_on, "intent": e.intent,
+             "satisfaction": e.satisfaction, "satisfaction_words": e.satisfaction_words,
+             "impact_rating": e.impact_rating, "impact_words": e.impact_words, "impact_seen": e.impact_seen,
+             "impact_recorded_on": e.impact_recorded_on, "linked_to_development_need": e.linked_to_development_need}
+            for e in reads.cpd_evidence.of_reviewee(uuid.UUID(str(reviewee_id)))
+            if e.belongs_to_cycle(found.starts_on, found.ends_on)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 from staffroom_shared.subject_access import Holding, answerer, subject, under
 
 from ..adapters.orm import (
-    action_steps, appraisal_documents, appraisal_named, appraisals, meetings, objectives, observations,
+    action_steps, appraisal_documents, appraisal_named, appraisals, cpd_evidence, meetings, objectives, observations,
     overdue_notices, progress_updates, reminders, recognitions, reviews, staff, trained_appraisers,
 )
 from ..adapters.orm import coaching_links, coaching_requests, qa_actions
@@ -43,6 +43,8 @@ HOLDINGS = (
     Holding("coaching you receive from a shared strength", coaching_links, subject(coaching_links.c.colleague_id)),
     Holding("coaching you asked for", coaching_requests, subject(coaching_requests.c.staff_id)),
     Holding("quality assurance actions you lead", qa_actions, subject(qa_actions.c.owner_id)),
+    Holding("your completed CPD as appraisal evidence: what you will change and the impact seen", cpd_evidence,
+            subject(cpd_evidence.c.staff_id)),
 )
 
 on_subject_access_requested = answerer("appraisal", HOLDINGS)

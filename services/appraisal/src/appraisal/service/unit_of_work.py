@@ -8,6 +8,7 @@ from ..adapters.observation_templates import TemplateRepository
 from ..adapters.priorities import ObjectiveTemplateRepository, PriorityRepository
 from ..adapters.qa import QaRepository
 from ..adapters.recognition import RecognitionRepository
+from ..adapters.cpd_evidence import CpdEvidenceRepository
 from ..adapters.repository import AppraisalRepository, CycleRepository, StaffCopyRepository
 from ..domain import events
 
@@ -32,7 +33,8 @@ class AppraisalUnitOfWork(UnitOfWork):
     # staff: the directory's copy
     repositories = {"staff": StaffCopyRepository, "cycles": CycleRepository, "appraisals": AppraisalRepository,
                     "priorities": PriorityRepository, "objective_templates": ObjectiveTemplateRepository,
-                    "recognition": RecognitionRepository, "templates": TemplateRepository, "qa": QaRepository}
+                    "recognition": RecognitionRepository, "templates": TemplateRepository, "qa": QaRepository,
+                    "cpd_evidence": CpdEvidenceRepository}
     staff: StaffCopyRepository
     cycles: CycleRepository
     appraisals: AppraisalRepository
@@ -41,6 +43,7 @@ class AppraisalUnitOfWork(UnitOfWork):
     recognition: RecognitionRepository
     templates: TemplateRepository  # observation templates (issue 24)
     qa: QaRepository  # the QA map's rounds, actions and coaching (issue 24)
+    cpd_evidence: CpdEvidenceRepository
 
 
 class Reads(ReadsOf):
@@ -55,3 +58,4 @@ class Reads(ReadsOf):
     recognition: RecognitionRepository
     templates: TemplateRepository
     qa: QaRepository
+    cpd_evidence: CpdEvidenceRepository

@@ -11,6 +11,7 @@ from staffroom_shared.db import UtcDateTime, new_metadata, text_enum
 from ..domain.agreements import TrainingAgreement
 from ..domain.catalogue import Cohort, DeliveryMode, Programme, ProgrammeKind
 from ..domain.enrolments import Enrolment, EnrolmentStatus
+from ..domain.impact import CpdImpact
 from ..domain.future_leaders import Nomination, NominationStatus, Secondment, SecondmentStatus, Shadowing
 from ..domain.plans import DevelopmentPlan, PlanItem, PlanItemSource, PlanItemStatus
 
@@ -189,6 +190,35 @@ secondments = Table(
     Column("status", text_enum(SecondmentStatus), nullable=False),
 )
 
+impact_records = Table(  # CPD impact: one per completed enrolment (domain.impact)
+    "impact_records", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("enrolment_id", Uuid, ForeignKey("enrolments.id"), nullable=False, unique=True),
+    Column("staff_id", Uuid, nullable=False, index=True),
+    Column("academy_id", Uuid, nullable=False, index=True),
+    Column("programme_id", Uuid, nullable=False, index=True),
+    Column("programme_title", String(200), nullable=False),
+    Column("cost", Money, nullable=False),
+    Column("completed_on", Date, nullable=False),
+    Column("check_due_on", Date, nullable=False, index=True),
+    Column("intent", Text, nullable=True),
+    Column("satisfaction", Integer, nullable=True),
+    Column("intent_recorded_on", Date, nullable=True),
+    Column("development_need_id", Uuid, nullable=True),
+    Column("appraisal_id", Uuid, nullable=True),
+    Column("check_asked_on", Date, nullable=True),
+    Column("impact_rating", Integer, nullable=True),
+    Column("impact_seen", Text, nullable=True),
+    Column("impact_recorded_on", Date, nullable=True),
+    Column("impact_recorded_by", Uuid, nullable=True),
+)
+
+impact_settings = Table(  # the trust's interval before the impact check: one row
+    "impact_settings", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("check_after_weeks", Integer, nullable=False),
+)
+
 _mapped = False
 
 
@@ -207,4 +237,5 @@ def start_mappers() -> None:
     mapper_registry.map_imperatively(Nomination, nominations)
     mapper_registry.map_imperatively(Shadowing, shadowings)
     mapper_registry.map_imperatively(Secondment, secondments)
+    mapper_registry.map_imperatively(CpdImpact, impact_records)
     _mapped = True

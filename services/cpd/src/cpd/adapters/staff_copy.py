@@ -11,7 +11,7 @@ from staffroom_shared import staff_copy
 from staffroom_shared.uow import Repository
 
 from ..domain.values import Person
-from .orm import academies, enrolments, nominations, plan_items, plans, secondments, shadowings, staff
+from .orm import academies, enrolments, impact_records, nominations, plan_items, plans, secondments, shadowings, staff
 
 STAFF_FIELDS = ("academy_id", "first_name", "last_name", "email", "staff_type", "post", "start_date",
                 "leaving_date", "line_manager_id")
@@ -87,6 +87,7 @@ class StaffCopy(Repository):
                 (enrolments, enrolments.c.staff_id == staff_id,
                  {"reason": ERASED, "decision_note": None, "impact_notes": None}),
                 (nominations, nominations.c.staff_id == staff_id, {"reason": ERASED}),
+                (impact_records, impact_records.c.staff_id == staff_id, {"intent": None, "impact_seen": None}),
                 (shadowings, shadowings.c.staff_id == staff_id, {"focus": ERASED}),
                 (plan_items, plan_items.c.plan_id.in_(their_plan), {"detail": ""}),
                 # what was written for them (their own goals, their appraisal's needs and objectives), not a course's title

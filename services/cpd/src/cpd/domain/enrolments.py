@@ -15,7 +15,7 @@ from .errors import CpdError, IllegalTransition, NotAllowed
 from .events import (
     EnrolmentApproved, EnrolmentDeclined, EnrolmentRequested, JoinedWaitingList, PlaceConfirmed, ProgrammeCompleted,
 )
-from .values import PENNY, Approval, Person
+from .values import PENNY, Approval, Person, in_words
 
 
 class EnrolmentStatus(StrEnum):
@@ -186,8 +186,14 @@ class Enrolment(Aggregate):
             raise CpdError(f"attendance is a percentage from 0 to 100 (got {percent})")
         self.attendance_percent = percent
 
-    def complete(self, on: date, completed: bool = True, *, programme: Programme | None = None) -> None:
+    def complete(self, on: date, completed: bool = True, *, programme: Programme | None = None,
+                 cohort: Cohort | None = None, today: date | None = None) -> None:
         self._needs(EnrolmentStatus.CONFIRMED, to="be marked complete")
+        if cohort is not None and on < cohort.starts_on:
+            raise CpdError(f"a programme cannot be finished ({in_words(on)}) before its cohort starts "
+                           f"({in_words(cohort.starts_on)}); check the date")
+        if today is not None and on > today:
+            raise CpdError(f"a programme cannot be finished in the future ({in_words(on)}); record it on the day or after")
         self.status = EnrolmentStatus.COMPLETED if completed else EnrolmentStatus.DID_NOT_COMPLETE
         self.completed_on = on
         if completed:

@@ -159,3 +159,49 @@ class SecondmentStarted(AboutASecondment):
 @dataclass(frozen=True)
 class SecondmentEnded(AboutASecondment):
     pass
+
+
+@dataclass(frozen=True)
+class IntentRecorded(DomainEvent):
+    """The participant recorded what they will change in their practice, and their satisfaction (1-5)."""
+
+    enrolment_id: uuid.UUID
+    staff_id: uuid.UUID
+    academy_id: uuid.UUID
+    programme_id: uuid.UUID
+    programme_title: str
+    completed_on: date
+    intent: str
+    satisfaction: int
+    development_need_id: uuid.UUID | None  # the appraisal development need it served, if the participant says
+    appraisal_id: uuid.UUID | None
+    recorded_on: date
+
+
+@dataclass(frozen=True)
+class ImpactCheckDue(DomainEvent):
+    """The trust's interval since completion has passed: the line manager is asked to record the impact seen."""
+
+    enrolment_id: uuid.UUID
+    staff_id: uuid.UUID
+    academy_id: uuid.UUID
+    line_manager_id: uuid.UUID
+    programme_title: str
+    completed_on: date
+    due_on: date
+
+
+@dataclass(frozen=True)
+class ImpactRecorded(DomainEvent):
+    """The line manager recorded the impact seen (1-5 and words)."""
+
+    enrolment_id: uuid.UUID
+    staff_id: uuid.UUID
+    academy_id: uuid.UUID
+    programme_id: uuid.UUID
+    programme_title: str
+    completed_on: date
+    rating: int
+    seen: str
+    recorded_by: uuid.UUID
+    recorded_on: date

@@ -7,7 +7,7 @@ from staffroom_shared.app import create_service_app
 from staffroom_shared.config import ServiceConfig
 
 from .. import bootstrap
-from ..api import catalogue, people
+from ..api import catalogue, impact, people
 
 
 def create_app(config: ServiceConfig | None = None) -> Flask:
@@ -17,5 +17,5 @@ def create_app(config: ServiceConfig | None = None) -> Flask:
         description="The CPD catalogue, cohorts and waiting lists, enrolment approvals, training agreements and "
                     "clawback, personal development plans and future-leader pathways. Publishes cpd.*; consumes "
                     "staff.*, academy.* and appraisal.development_need_identified.",
-        blueprints=[*catalogue.BLUEPRINTS, *people.BLUEPRINTS],
+        blueprints=[*catalogue.BLUEPRINTS, *people.BLUEPRINTS, *impact.BLUEPRINTS],
     )

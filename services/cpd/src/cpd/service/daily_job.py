@@ -6,7 +6,7 @@ from datetime import date
 
 from staffroom_shared.log import own_correlation
 
-from . import handlers
+from . import handlers, impact
 from .unit_of_work import CpdUnitOfWork
 
 
@@ -19,7 +19,7 @@ def run_daily(uow: CpdUnitOfWork, today: date | None = None) -> dict:
 
 
 def _run(uow: CpdUnitOfWork, today: date) -> dict:
-    counts = {"secondments_started": 0, "secondments_ended": 0, "leavers": 0}
+    counts = {"secondments_started": 0, "secondments_ended": 0, "leavers": 0, "impact_checks_asked": 0}
     with uow:
         for secondment in uow.secondments.due(today):
             # A secondment whose whole term passed while the job was not running starts and ends in one run.
@@ -30,5 +30,6 @@ def _run(uow: CpdUnitOfWork, today: date) -> dict:
         for who in uow.staff.leavers_due(today):
             if handlers.process_leaver(uow, who, today):
                 counts["leavers"] += 1
+        counts["impact_checks_asked"] = impact.ask_for_checks(uow, today)
         uow.commit()
     return counts

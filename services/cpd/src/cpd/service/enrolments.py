@@ -14,7 +14,8 @@ from ..domain.agreements import TrainingAgreement
 from ..domain.catalogue import Cohort, Policy, Programme
 from ..domain.enrolments import OPEN_REQUEST, Enrolment, EnrolmentStatus, allocate
 from ..domain.errors import CpdError
-from ..domain.values import Approval
+from ..domain.values import Approval, in_words
+from . import impact
 from .access import relation, require_relation
 from .errors import rule_broken
 from .unit_of_work import CpdUnitOfWork
@@ -173,11 +174,19 @@ def complete(uow: CpdUnitOfWork, principal: Principal, enrolment_id: uuid.UUID, 
     today = today or date.today()
     completed_on = completed_on or today
     if completed_on > today:
-        raise Unprocessable(f"a programme cannot be completed in the future ({completed_on})",
+        raise Unprocessable(f"a programme cannot be completed in the future ({in_words(completed_on)})",
                             errors=[{"location": "json", "pointer": "#/completed_on", "detail": "after today"}])
 
     def action(e: Enrolment, _found, _manager_id):
-        e.complete(completed_on, completed, programme=uow.catalogue.programme(e.programme_id))
+        programme = uow.catalogue.programme(e.programme_id)
+        cohort = uow.catalogue.cohort(e.cohort_id)
+        if cohort is not None and completed_on < cohort.starts_on:
+            detail = f"before the cohort starts ({in_words(cohort.starts_on)})"
+            raise Unprocessable(f"a programme cannot be completed ({in_words(completed_on)}) {detail}; check the date",
+                                errors=[{"location": "json", "pointer": "#/completed_on", "detail": detail}])
+        e.complete(completed_on, completed, programme=programme, cohort=cohort, today=today)
+        if completed:
+            impact.open_record(uow, e, programme, completed_on)
         return {"completed_on": completed_on, "completed": completed}
 
     return _change(uow, principal, enrolment_id, ("manager", "hr"), "record completion", action)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from staffroom_shared.subject_access import Holding, answerer, subject, under
 
-from ..adapters.orm import agreements, enrolments, nominations, plan_items, plans, secondments, shadowings, staff
+from ..adapters.orm import agreements, enrolments, impact_records, nominations, plan_items, plans, secondments, shadowings, staff
 
 _their_plan = subject(plans.c.staff_id)
 
@@ -18,6 +18,8 @@ HOLDINGS = (
     Holding("your nominations as a future leader", nominations, subject(nominations.c.staff_id)),
     Holding("your shadowing placements", shadowings, subject(shadowings.c.staff_id)),
     Holding("your secondments", secondments, subject(secondments.c.staff_id)),
+    Holding("what you will change after each programme, your satisfaction, and the impact your line manager saw",
+            impact_records, subject(impact_records.c.staff_id)),
 )
 
 on_subject_access_requested = answerer("cpd", HOLDINGS)

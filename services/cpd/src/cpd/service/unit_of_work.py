@@ -8,6 +8,7 @@ from staffroom_shared.uow import Contract, Reads, UnitOfWork
 
 from ..adapters.catalogue import Catalogue
 from ..adapters.enrolments import Agreements, Enrolments
+from ..adapters.impact import ImpactRecords
 from ..adapters.future_leaders import Nominations, Secondments
 from ..adapters.plans import Plans
 from ..adapters.staff_copy import StaffCopy
@@ -55,13 +56,17 @@ CONTRACTS = {
     events.ShadowingArranged: Contract("cpd.shadowing_arranged"),
     events.SecondmentStarted: Contract("cpd.secondment_started", academy=_home_academy),
     events.SecondmentEnded: Contract("cpd.secondment_ended", academy=_home_academy),
+    events.IntentRecorded: Contract("cpd.intent_recorded"),
+    events.ImpactCheckDue: Contract("cpd.impact_check_due"),
+    events.ImpactRecorded: Contract("cpd.impact_recorded"),
 }
 
 
 class CpdUnitOfWork(UnitOfWork):
     contracts = CONTRACTS
     repositories = {"staff": StaffCopy, "catalogue": Catalogue, "enrolments": Enrolments, "agreements": Agreements,
-                    "plans": Plans, "nominations": Nominations, "secondments": Secondments}
+                    "plans": Plans, "nominations": Nominations, "secondments": Secondments,
+                    "impact": ImpactRecords}
     staff: StaffCopy
     catalogue: Catalogue
     enrolments: Enrolments
@@ -69,6 +74,7 @@ class CpdUnitOfWork(UnitOfWork):
     plans: Plans
     nominations: Nominations
     secondments: Secondments
+    impact: ImpactRecords
 
 
 class CpdReads(Reads):

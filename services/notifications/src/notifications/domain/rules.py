@@ -373,6 +373,18 @@ def agreement_required(p: dict, people: People) -> list[Draft]:
                f"/cpd/agreements/{p['agreement_id']}")
 
 
+def impact_check_due(p: dict, people: People) -> list[Draft]:
+    """The trust's interval since a report completed a programme has passed: their line manager records the impact
+    seen, which goes into the report's appraisal evidence."""
+    who = people(_uuid(p["staff_id"]))
+    if who is None:
+        return []
+    return _to(people, p["line_manager_id"], "cpd_approvals", f"Impact check due: {_name(who)}, {p['programme_title']}",
+               f"{_name(who)} completed {p['programme_title']} on {_date(p['completed_on'])}. Please record the impact "
+               f"you have seen in their practice since; it becomes part of their appraisal evidence.",
+               f"/cpd/impact/{p['enrolment_id']}")
+
+
 def future_leader_nominated(p: dict, people: People) -> list[Draft]:
     return _to(people, p["staff_id"], "future_leaders", "You have been nominated as a future leader",
                "You have been nominated for the trust's future leaders programme: shadowing, secondments and "
@@ -537,6 +549,7 @@ RULES: dict[str, Callable[[dict, People], list[Draft]]] = {
     "cpd.enrolled": enrolled,
     "cpd.agreement_required": agreement_required,
     "cpd.future_leader_nominated": future_leader_nominated,
+    "cpd.impact_check_due": impact_check_due,
     "wellbeing.invitation_issued": survey_invitation,
     "wellbeing.survey_closing_soon": survey_closing_soon,
     "wellbeing.answers_released": survey_answers_released,

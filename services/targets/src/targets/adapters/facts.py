@@ -21,7 +21,7 @@ from staffroom_shared.uow import Repository
 
 from ..domain.targets import milestones, offered_to_future_leader
 from .orm import (
-    READ_MODEL, academies, agreements, appraisal_training, appraisals, enrolments, events, nominations, offers, plans,
+    READ_MODEL, academies, agreements, appraisal_training, appraisals, completions, enrolments, events, nominations, offers, plans,
     promotions, reviews, staff, survey_figures,
 )
 from .sql import insert_missing, upsert
@@ -60,6 +60,12 @@ def on_staff_erased(session: Session, event: Event) -> None:
         if payload.get("staff_id") == person and scrubbed != payload:
             payload = scrubbed
             session.execute(update(events).where(events.c.seq == seq).values(envelope={**envelope, "payload": payload}))
+    # What they wrote after a programme (cpd.intent_recorded): targets count only the link, so the words go.
+    for seq, envelope in session.execute(select(events.c.seq, events.c.envelope)
+                                         .where(events.c.event_type == "cpd.intent_recorded")):
+        if envelope["payload"].get("staff_id") == person and envelope["payload"].get("intent"):
+            session.execute(update(events).where(events.c.seq == seq).values(
+                envelope={**envelope, "payload": {**envelope["payload"], "intent": ""}}))
 
 
 def on_staff_promoted(session: Session, event: Event) -> None:
@@ -88,15 +94,33 @@ def on_enrolled(session: Session, event: Event) -> None:
                        offered_on=day_of(event), detail=data["programme_title"][:300])
 
 
+def _completion(data: dict) -> dict:
+    return {"enrolment_id": data["enrolment_id"], "staff_id": data["staff_id"], "academy_id": data["academy_id"],
+            "programme_title": data["programme_title"][:300], "completed_on": data["completed_on"]}
+
+
 def on_completed(session: Session, event: Event) -> None:
-    """Only appraisal training matters here: the first date each person completed it."""
+    """Every completion, for "training linked to appraisal"; and for appraisal training, the first date each person
+    completed it."""
     data = event.payload
+    insert_missing(session, completions, **_completion(data), development_need_id=None, linked_at=None)
     if not data["appraisal_training"]:
         return
     if not insert_missing(session, appraisal_training, staff_id=data["staff_id"], trained_on=data["completed_on"]):
         session.execute(appraisal_training.update().where(
             appraisal_training.c.staff_id == data["staff_id"], appraisal_training.c.trained_on > data["completed_on"])
             .values(trained_on=data["completed_on"]))
+
+
+def on_intent_recorded(session: Session, event: Event) -> None:
+    """Whether the participant linked the completion to an appraisal development need; the newest intent wins,
+    whichever arrives first (an edit may add or take away the link)."""
+    data = event.payload
+    linked = {"development_need_id": data["development_need_id"], "linked_at": event.occurred_at}
+    if not insert_missing(session, completions, **_completion(data), **linked):
+        session.execute(completions.update().where(
+            completions.c.enrolment_id == data["enrolment_id"],
+            (completions.c.linked_at.is_(None)) | (completions.c.linked_at <= event.occurred_at)).values(**linked))
 
 
 def on_plan_created(session: Session, event: Event) -> None:
@@ -218,6 +242,7 @@ APPLY = {
     "academy.updated": on_academy,
     "cpd.enrolled": on_enrolled,
     "cpd.completed": on_completed,
+    "cpd.intent_recorded": on_intent_recorded,
     "cpd.plan_created": on_plan_created,
     "cpd.agreement_required": on_agreement_required,
     "cpd.agreement_signed": on_agreement_signed,

@@ -7,8 +7,8 @@ from sqlalchemy import or_
 from staffroom_shared.subject_access import Holding, subject, under
 
 from .orm import (
-    agreements, appraisal_training, appraisals, enrolments, events, nominations, offers, plans, promotions, reviews,
-    staff,
+    agreements, appraisal_training, appraisals, completions, enrolments, events, nominations, offers, plans,
+    promotions, reviews, staff,
 )
 
 
@@ -32,6 +32,8 @@ HOLDINGS = (
     Holding("what you were offered as a future leader", offers, subject(offers.c.staff_id)),
     Holding("your promotions", promotions, subject(promotions.c.staff_id)),
     Holding("your appraisal training", appraisal_training, subject(appraisal_training.c.staff_id)),
+    Holding("your completed CPD, and whether you linked it to your appraisal", completions,
+            subject(completions.c.staff_id)),
     Holding("the events about you the targets were worked out from", events, _events_about),
 )
 

@@ -20,14 +20,14 @@ from sqlalchemy.orm import Session
 from staffroom_shared.uow import Repository
 
 from .orm import (
-    academies, agreements, appraisal_training, appraisals, enrolments, nominations, offers, plans, promotions, reviews,
-    staff, survey_figures,
+    academies, agreements, appraisal_training, appraisals, completions, enrolments, nominations, offers, plans,
+    promotions, reviews, staff, survey_figures,
 )
 from ..domain.investment import SATISFACTION_FIGURE, USEFUL_FIGURE, Change, Group
 from ..domain.investment import figures as investment_figures
 from ..domain.targets import (
     DEVELOPMENT_DUE_SOON_AFTER_MONTHS, INDUCTION_KINDS, MIN_GROUP_SIZE, TARGETS, Definition, Figure, add_months,
-    comparable,
+    comparable, school_year_start,
 )
 
 ENGAGEMENT = "engagement_vs_benchmark"
@@ -164,6 +164,17 @@ def teaching_good_units(d: Definition, today: date):
         staff.c.third_anniversary_on <= today)
 
 
+def _completed_this_school_year(d: Definition, today: date):
+    """Completions this school year (from 1 September), within the target's window, up to today."""
+    return and_(completions.c.completed_on >= school_year_start(today), completions.c.completed_on > d.since(today),
+                completions.c.completed_on <= today)
+
+
+def training_linked_units(d: Definition, today: date):
+    return select(completions.c.academy_id, counted(completions.c.development_need_id.is_not(None))).where(
+        _completed_this_school_year(d, today))
+
+
 UNITS = {
     "development_programme_within_12_months": development_programme_units,
     "induction_for_new_starters": induction_units,
@@ -174,6 +185,7 @@ UNITS = {
     "training_agreements_in_place": training_agreements_units,
     "future_leaders_offered": future_leaders_units,
     "teaching_good_within_three_years": teaching_good_units,
+    "training_linked_to_appraisal": training_linked_units,
 }
 
 
@@ -404,6 +416,12 @@ def teaching_good_people(d: Definition, today: date):
     return union_all(missed, at_risk)
 
 
+def training_linked_people(d: Definition, today: date):
+    return select(completions.c.staff_id, completions.c.academy_id, literal("not_linked").label("state"),
+                  completions.c.completed_on.label("due_on"), completions.c.programme_title.label("about")).where(
+        _completed_this_school_year(d, today), completions.c.development_need_id.is_(None))
+
+
 PEOPLE = {
     "development_programme_within_12_months": development_programme_people,
     "induction_for_new_starters": induction_people,
@@ -414,6 +432,7 @@ PEOPLE = {
     "training_agreements_in_place": training_agreements_people,
     "future_leaders_offered": future_leaders_people,
     "teaching_good_within_three_years": teaching_good_people,
+    "training_linked_to_appraisal": training_linked_people,
 }
 if not set(UNITS) | SURVEYED == set(TARGETS) == set(PEOPLE) | SURVEYED:  # a check that `python -O` keeps
     raise RuntimeError("UNITS and PEOPLE must cover exactly the targets in TARGETS (surveyed ones apart)")

@@ -159,8 +159,19 @@ survey_figures = Table(  # wellbeing.results_published: one row per group (trust
     Column("turnover", JSON, nullable=True),  # {earlier run id: how many answered one and not the other}
 )
 
+completions = Table(  # cpd.completed, and whether the participant linked it to an appraisal development need
+    "completions", metadata,  # (cpd.intent_recorded), in either order
+    Column("enrolment_id", Uuid, primary_key=True),
+    Column("staff_id", Uuid, nullable=False, index=True),
+    Column("academy_id", Uuid, nullable=False),
+    Column("programme_title", String(300), nullable=False),
+    Column("completed_on", Date, nullable=False),
+    Column("development_need_id", Uuid, nullable=True),
+    Column("linked_at", UtcDateTime, nullable=True),  # when the latest intent said so: an older one arriving late loses
+)
+
 READ_MODEL = (staff, academies, enrolments, plans, promotions, appraisals, reviews, appraisal_training, agreements,
-              nominations, offers, survey_figures)
+              nominations, offers, survey_figures, completions)
 
 # -- what the trust sets, and what it has been told ----------------------------------------------------
 

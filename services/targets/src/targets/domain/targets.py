@@ -300,6 +300,15 @@ TARGETS: dict[str, Target] = {t.key: t for t in (
         "causes the other. Anonymous: nobody is listed.",
         lists_people=False, defaults={"threshold": 75.0, "at_risk_below": 50.0, "window_months": 24}),
     Target(
+        "training_linked_to_appraisal",
+        "Training linked to appraisal",
+        "CPD completed this school year (from 1 September), within the period this target looks back over: the "
+        "share the participant linked, when recording what they will change in their practice, to a development "
+        "need from their appraisal. A completion with nothing recorded yet counts as not linked. Listed: people "
+        "whose completed CPD is not linked to a development need.",
+        defaults={"threshold": 75.0, "at_risk_below": 50.0},
+        states={"not_linked": "completed {about} on {due_on}; not linked to a development need from an appraisal"}),
+    Target(
         "teaching_good_within_three_years",
         "Within three years of joining, teaching judged consistently good or better",
         "Teachers in post who reached three years since joining in the period this target looks back over: "
@@ -319,6 +328,11 @@ def milestones(start: date) -> dict[str, date]:
     anniversary."""
     return {"first_year_ends_on": add_months(start, FIRST_YEAR_MONTHS),
             "third_anniversary_on": add_months(start, THIRD_ANNIVERSARY_MONTHS)}
+
+
+def school_year_start(today: date) -> date:
+    """1 September of the school year `today` is in."""
+    return date(today.year if today.month >= 9 else today.year - 1, 9, 1)
 
 
 def offered_to_future_leader(programme_kind: str) -> bool:

@@ -25,7 +25,9 @@ MOVES = {  # the targets whose figures an event can change: marked pending, judg
     "academy.registered": (), "academy.updated": (),
     "cpd.enrolled": ("development_programme_within_12_months", "induction_for_new_starters",
                      "future_leaders_offered", "satisfaction_with_investment"),
-    "cpd.completed": (),  # only who has trained since; the figure counts the reviews as they were run
+    "cpd.completed": ("training_linked_to_appraisal",),  # and who has trained since (appraisers_trained counts
+    # the reviews as they were run)
+    "cpd.intent_recorded": ("training_linked_to_appraisal",),
     "cpd.plan_created": ("promoted_have_plan",),
     "cpd.agreement_required": ("training_agreements_in_place",),
     "cpd.agreement_signed": ("training_agreements_in_place",),
