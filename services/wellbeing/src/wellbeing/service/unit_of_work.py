@@ -5,6 +5,7 @@ from staffroom_shared.uow import Contract, UnitOfWork
 
 from ..adapters.actions import ActionRepository
 from ..adapters.benchmarks import BenchmarkRepository
+from ..adapters.feedback import FeedbackRepository
 from ..adapters.repository import (
     AcademyRepository, BallotRepository, DraftRepository, InvitationRepository, RunRepository, StaffRepository,
 )
@@ -54,4 +55,4 @@ class WellbeingUnitOfWork(UnitOfWork):
                     "academies": AcademyRepository, "drafts": DraftRepository, "ballots": BallotRepository,
                     "results": ResultRepository, "replies": ReplyRepository, "actions": ActionRepository,
                     "benchmarks": BenchmarkRepository, "series": SeriesRepository,
-                    "lifecycle": LifecycleRepository}
+                    "lifecycle": LifecycleRepository, "feedback": FeedbackRepository}
