@@ -23,34 +23,34 @@ blp = Blueprint("feedback", __name__, url_prefix="/feedback",
 CATEGORIES = [c.value for c in Category]
 
 
-class SettingsSchema(Schema):
+class FeedbackSettingsSchema(Schema):
     k = fields.Integer(strict=True, required=True, validate=validate.Range(min=MIN_K, max=50), metadata={
         "description": f"the fewest anonymous answers a category needs to be shown (at least {MIN_K}); direct "
                        "reports need at least 5 whatever this is"})
     direct_reports = fields.Integer(dump_only=True)
 
 
-class RaterSchema(Schema):
+class FeedbackRaterSchema(Schema):
     staff_id = fields.UUID(required=True)
     category = fields.String(required=True, validate=validate.OneOf(["peers", "direct_reports"]))
 
 
-class RequestInSchema(Schema):
+class FeedbackRequestInSchema(Schema):
     subject_id = fields.UUID(load_default=None, metadata={"description": "whom it is about: you (left out) or someone "
                                                                          "you line-manage"})
     question_set = fields.String(load_default="360", validate=validate.OneOf(["360"]))
     closes_on = Date(required=True)
     include_line_manager = fields.Boolean(load_default=False, truthy={True}, falsy={False})
-    raters = fields.List(fields.Nested(RaterSchema), load_default=list, validate=validate.Length(max=60))
+    raters = fields.List(fields.Nested(FeedbackRaterSchema), load_default=list, validate=validate.Length(max=60))
 
 
-class AskedSchema(Schema):
+class FeedbackAskedSchema(Schema):
     name = fields.String()
     category = fields.String()
     category_name = fields.String()
 
 
-class StatementSchema(Schema):
+class FeedbackStatementSchema(Schema):
     key = fields.String()
     text = fields.String()
     shown = fields.Boolean()
@@ -59,46 +59,46 @@ class StatementSchema(Schema):
     counts = fields.List(fields.Integer(), allow_none=True, metadata={"description": "how many gave 1 to 5"})
 
 
-class CommentsSchema(Schema):
+class FeedbackCommentsSchema(Schema):
     key = fields.String()
     question = fields.String()
     texts = fields.List(fields.String(), metadata={"description": "sorted by text: no order of answering, no rater"})
 
 
-class CategoryReportSchema(Schema):
+class FeedbackCategorySchema(Schema):
     category = fields.String()
     shown = fields.Boolean()
     needed = fields.Integer(metadata={"description": "the anonymous answers it needed to be shown"})
     answered = fields.Integer(metadata={"description": "only where shown: a hidden category says nothing"})
-    statements = fields.List(fields.Nested(StatementSchema))
-    comments = fields.List(fields.Nested(CommentsSchema))
+    statements = fields.List(fields.Nested(FeedbackStatementSchema))
+    comments = fields.List(fields.Nested(FeedbackCommentsSchema))
 
 
-class NamedRatingSchema(Schema):
+class NamedFeedbackRatingSchema(Schema):
     key = fields.String()
     text = fields.String()
     value = fields.Integer()
 
 
-class NamedCommentSchema(Schema):
+class NamedFeedbackCommentSchema(Schema):
     key = fields.String()
     question = fields.String()
     text = fields.String()
 
 
-class NamedSchema(Schema):
+class NamedFeedbackSchema(Schema):
     name = fields.String()
     category = fields.String()
-    ratings = fields.List(fields.Nested(NamedRatingSchema))
-    comments = fields.List(fields.Nested(NamedCommentSchema))
+    ratings = fields.List(fields.Nested(NamedFeedbackRatingSchema))
+    comments = fields.List(fields.Nested(NamedFeedbackCommentSchema))
 
 
-class ReportSchema(Schema):
-    named = fields.List(fields.Nested(NamedSchema))
-    categories = fields.List(fields.Nested(CategoryReportSchema))
+class FeedbackReportSchema(Schema):
+    named = fields.List(fields.Nested(NamedFeedbackSchema))
+    categories = fields.List(fields.Nested(FeedbackCategorySchema))
 
 
-class RequestSchema(Schema):
+class FeedbackRequestSchema(Schema):
     id = fields.UUID()
     title = fields.String()
     subject_id = fields.UUID()
@@ -114,34 +114,34 @@ class RequestSchema(Schema):
     you_are = fields.String(allow_none=True, metadata={"description": "subject, line_manager or hr"})
     may_close = fields.Boolean()
     answered = fields.Integer(allow_none=True, metadata={"description": "HR only: how many have answered"})
-    asked = fields.List(fields.Nested(AskedSchema), metadata={"description": "who was asked (never who answered)"})
-    report = fields.Nested(ReportSchema, allow_none=True, metadata={
+    asked = fields.List(fields.Nested(FeedbackAskedSchema), metadata={"description": "who was asked (never who answered)"})
+    report = fields.Nested(FeedbackReportSchema, allow_none=True, metadata={
         "description": "once closed: to the subject, and to their line manager if shared; never to HR"})
 
 
-class ShareSchema(Schema):
+class FeedbackShareSchema(Schema):
     shared = fields.Boolean(required=True, truthy={True}, falsy={False})
 
 
-class ChoicePersonSchema(Schema):
+class FeedbackPersonSchema(Schema):
     staff_id = fields.UUID()
     name = fields.String()
     direct_report = fields.Boolean()
 
 
-class ChoicesQuerySchema(Schema):
+class FeedbackChoicesQuerySchema(Schema):
     subject_id = fields.UUID(load_default=None)
 
 
-class ChoicesSchema(Schema):
-    subject = fields.Nested(ChoicePersonSchema)
-    line_manager = fields.Nested(ChoicePersonSchema, allow_none=True)
-    colleagues = fields.List(fields.Nested(ChoicePersonSchema))
+class FeedbackChoicesSchema(Schema):
+    subject = fields.Nested(FeedbackPersonSchema)
+    line_manager = fields.Nested(FeedbackPersonSchema, allow_none=True)
+    colleagues = fields.List(fields.Nested(FeedbackPersonSchema))
     k = fields.Integer()
     direct_reports = fields.Integer()
 
 
-class QuestionSchema(Schema):
+class FeedbackQuestionSchema(Schema):
     key = fields.String()
     text = fields.String()
     scale = fields.String()
@@ -149,7 +149,7 @@ class QuestionSchema(Schema):
     max_length = fields.Integer(allow_none=True)
 
 
-class FormSchema(Schema):
+class FeedbackFormSchema(Schema):
     title = fields.String()
     subject = fields.String()
     closes_on = Date()
@@ -157,10 +157,10 @@ class FormSchema(Schema):
     category_name = fields.String()
     must_be_named = fields.Boolean(metadata={"description": "a line manager's answers are always shown with their name"})
     shown_from = fields.Integer(allow_none=True, metadata={"description": "anonymous answers your category needs"})
-    questions = fields.List(fields.Nested(QuestionSchema))
+    questions = fields.List(fields.Nested(FeedbackQuestionSchema))
 
 
-class AnswerSchema(Schema):
+class FeedbackAnswerSchema(Schema):
     answers = fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=100)), values=fields.Raw(),
                           required=True, validate=validate.Length(max=50),
                           metadata={"example": {"fb360.communicates": 4, "fb360.keep_doing": "Sharing resources"}})
@@ -168,13 +168,13 @@ class AnswerSchema(Schema):
                            metadata={"description": "show my name with my answers"})
 
 
-class RoundInSchema(Schema):
+class UpwardRoundInSchema(Schema):
     title = fields.String(required=True, validate=SHORT)
     academy_id = fields.UUID(load_default=None, metadata={"description": "none: every academy (trust HR)"})
     closes_on = Date(required=True)
 
 
-class RoundRequestSchema(Schema):
+class UpwardRoundRequestSchema(Schema):
     request_id = fields.UUID()
     manager = fields.String()
     invited = fields.Integer()
@@ -182,7 +182,7 @@ class RoundRequestSchema(Schema):
     status = fields.Enum(RequestStatus, by_value=True)
 
 
-class RoundSchema(Schema):
+class UpwardRoundSchema(Schema):
     id = fields.UUID()
     title = fields.String()
     academy_id = fields.UUID(allow_none=True)
@@ -193,10 +193,10 @@ class RoundSchema(Schema):
     invited = fields.Integer()
     answered = fields.Integer()
     complete = fields.Boolean()
-    requests = fields.List(fields.Nested(RoundRequestSchema))
+    requests = fields.List(fields.Nested(UpwardRoundRequestSchema))
 
 
-class OpenedRoundSchema(RoundSchema):
+class OpenedUpwardRoundSchema(UpwardRoundSchema):
     left_out = fields.Integer(metadata={"description": "managers with too few direct reports in post to be shown"})
 
 
@@ -206,14 +206,14 @@ def _links() -> Links:
 
 @blp.route("/settings")
 class Settings(MethodView):
-    @blp.response(200, SettingsSchema)
+    @blp.response(200, FeedbackSettingsSchema)
     def get(self):
         """The trust's smallest group for feedback."""
         authenticate()
         return feedback.settings(db_session())
 
-    @blp.arguments(SettingsSchema)
-    @blp.response(200, SettingsSchema)
+    @blp.arguments(FeedbackSettingsSchema)
+    @blp.response(200, FeedbackSettingsSchema)
     def put(self, data):
         """Set it (trust HR); requests already made keep theirs."""
         principal = authenticate()
@@ -222,8 +222,8 @@ class Settings(MethodView):
 
 @blp.route("/choices")
 class Choices(MethodView):
-    @blp.arguments(ChoicesQuerySchema, location="query", unknown=RAISE)
-    @blp.response(200, ChoicesSchema)
+    @blp.arguments(FeedbackChoicesQuerySchema, location="query", unknown=RAISE)
+    @blp.response(200, FeedbackChoicesSchema)
     def get(self, args):
         """Whom a request about me (or someone I line-manage) may ask: colleagues at their academy, their line
         manager, and which colleagues are their direct reports."""
@@ -233,13 +233,13 @@ class Choices(MethodView):
 
 @blp.route("/requests")
 class Requests(MethodView):
-    @blp.response(200, RequestSchema(many=True))
+    @blp.response(200, FeedbackRequestSchema(many=True))
     def get(self):
         """Requests about me and the people I line-manage; HR: their academy's (or the trust's)."""
         return feedback.listed(db_session(), authenticate())
 
-    @blp.arguments(RequestInSchema)
-    @blp.response(201, RequestSchema)
+    @blp.arguments(FeedbackRequestInSchema)
+    @blp.response(201, FeedbackRequestSchema)
     def post(self, data):
         """Ask for 360 feedback about me or someone I line-manage: each rater gets a single-use link by email."""
         principal = authenticate()
@@ -249,7 +249,7 @@ class Requests(MethodView):
 
 @blp.route("/requests/<uuid:request_id>")
 class RequestResource(MethodView):
-    @blp.response(200, RequestSchema)
+    @blp.response(200, FeedbackRequestSchema)
     def get(self, request_id):
         """A request, with its report once closed if the caller may read it."""
         return feedback.get(db_session(), authenticate(), request_id)
@@ -257,8 +257,8 @@ class RequestResource(MethodView):
 
 @blp.route("/requests/<uuid:request_id>/share")
 class Share(MethodView):
-    @blp.arguments(ShareSchema)
-    @blp.response(200, RequestSchema)
+    @blp.arguments(FeedbackShareSchema)
+    @blp.response(200, FeedbackRequestSchema)
     def post(self, data, request_id):
         """Share my report with my line manager, or stop sharing it (the subject only)."""
         principal = authenticate()
@@ -268,7 +268,7 @@ class Share(MethodView):
 
 @blp.route("/requests/<uuid:request_id>/close")
 class CloseRequest(MethodView):
-    @blp.response(200, RequestSchema)
+    @blp.response(200, FeedbackRequestSchema)
     @blp.alt_response(409, **NOT_AT_THIS_STAGE)
     def post(self, request_id):
         """Close early: no more answers; the report is worked out now."""
@@ -281,14 +281,14 @@ class CloseRequest(MethodView):
 @blp.route("/respond")
 class Respond(MethodView):
     @blp.doc(**LINK_HEADER)
-    @blp.response(200, FormSchema)
+    @blp.response(200, FeedbackFormSchema)
     @blp.alt_response(409, **NOT_AT_THIS_STAGE)
     def get(self):
         """The questions your feedback link asks, and whom about."""
         return feedback.form(db_session(), http.headers.get(TOKEN_HEADER))
 
     @blp.doc(**LINK_HEADER)
-    @blp.arguments(AnswerSchema)
+    @blp.arguments(FeedbackAnswerSchema)
     @blp.response(204, description="sent (nothing comes back)")
     @blp.alt_response(409, **NOT_AT_THIS_STAGE)
     def post(self, data):
@@ -300,13 +300,13 @@ class Respond(MethodView):
 
 @blp.route("/rounds")
 class Rounds(MethodView):
-    @blp.response(200, RoundSchema(many=True))
+    @blp.response(200, UpwardRoundSchema(many=True))
     def get(self):
         """Upward rounds (HR): trust HR every one, academy HR their academy's."""
         return feedback.rounds(db_session(), authenticate())
 
-    @blp.arguments(RoundInSchema)
-    @blp.response(201, OpenedRoundSchema)
+    @blp.arguments(UpwardRoundInSchema)
+    @blp.response(201, OpenedUpwardRoundSchema)
     def post(self, data):
         """Open an upward round: every manager in scope with enough direct reports in post is asked about by them."""
         principal = authenticate()
@@ -316,7 +316,7 @@ class Rounds(MethodView):
 
 @blp.route("/rounds/<uuid:round_id>")
 class RoundResource(MethodView):
-    @blp.response(200, RoundSchema)
+    @blp.response(200, UpwardRoundSchema)
     def get(self, round_id):
         """A round: each manager's invited and answered counts (never who answered, never what)."""
         return feedback.get_round(db_session(), authenticate(), round_id)
@@ -324,7 +324,7 @@ class RoundResource(MethodView):
 
 @blp.route("/rounds/<uuid:round_id>/close")
 class CloseRound(MethodView):
-    @blp.response(200, RoundSchema)
+    @blp.response(200, UpwardRoundSchema)
     @blp.alt_response(409, **NOT_AT_THIS_STAGE)
     def post(self, round_id):
         """Close a round early (HR): every manager's report is worked out now."""
