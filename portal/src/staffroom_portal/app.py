@@ -84,6 +84,7 @@ NAV = [
     ("team.index", "My team", "all"),
     ("cpd.catalogue", "CPD", "all"),
     ("surveys.index", "Surveys", "all"),
+    ("feedback.index", "Feedback", "all"),
     ("notifications.inbox", "Notifications", "all"),
     ("hr.index", "HR", "hr"),
     ("targets.index", "Targets", "hr"),

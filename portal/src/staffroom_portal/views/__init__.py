@@ -2,8 +2,9 @@
 
 
 def blueprints():
-    from . import (actions, appraisal, cpd, data, home, hr, lifecycle, notifications, pulses, survey_insights,
-                   survey_replies, surveys, targets, team)
+    from . import (actions, appraisal, cpd, data, feedback, home, hr, lifecycle, notifications, pulses,
+                   survey_insights, survey_replies, surveys, targets, team)
 
     return [home.blp, appraisal.blp, team.blp, cpd.blp, notifications.blp, surveys.blp, survey_insights.blp,
-            survey_replies.blp, actions.blp, pulses.blp, lifecycle.blp, hr.blp, targets.blp, data.blp]
+            survey_replies.blp, actions.blp, pulses.blp, lifecycle.blp, hr.blp, targets.blp, data.blp,
+            feedback.blp]

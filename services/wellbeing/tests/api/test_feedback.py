@@ -101,8 +101,7 @@ def test_a_category_short_of_k_shows_nothing_and_there_is_no_total_across_catego
     for token in school.links(request["id"]).values():
         assert school.answer(token, rated(2, "Hidden words")).status_code == 204
     report = client.post(f"/feedback/requests/{request['id']}/close", headers=school.as_(school.me)).get_json()["report"]
-    assert report["categories"] == [{"category": "peers", "shown": False, "needed": 3},
-                                    {"category": "direct_reports", "shown": False, "needed": 5}]
+    assert report["categories"] == [{"category": "peers", "shown": False, "needed": 3}]
     assert "Hidden words" not in str(report)
 
 

@@ -87,6 +87,13 @@ def test_there_is_no_figure_across_categories():
     assert shown(report)["direct_reports"] == {"category": "direct_reports", "shown": False, "needed": 5}
 
 
+def test_only_the_categories_asked_are_reported():
+    ballots = [ballot(Category.PEERS, answers(4), None) for _ in range(3)]
+    assert [c["category"] for c in tally("360", ballots, 3, {Category.PEERS, Category.LINE_MANAGER})["categories"]] \
+        == ["peers"]
+    assert [c["category"] for c in tally("360", ballots, 3)["categories"]] == ["peers", "direct_reports", "others"]
+
+
 def test_a_line_manager_must_be_named():
     with pytest.raises(FeedbackError):
         ballot(Category.LINE_MANAGER, answers(3), None)

@@ -177,10 +177,10 @@ class FeedbackRequest(Aggregate):
     def due_to_close(self, today: date) -> bool:
         return self.status is RequestStatus.OPEN and today > self.closes_on
 
-    def close(self, ballots: list[dict], at: datetime) -> None:
+    def close(self, ballots: list[dict], at: datetime, asked: set[Category] | None = None) -> None:
         if self.status is not RequestStatus.OPEN:
             raise FeedbackError("this feedback request is already closed")
-        self.report = tally(self.question_set, ballots, self.k)
+        self.report = tally(self.question_set, ballots, self.k, asked)
         self.answered, self.status, self.closed_at = len(ballots), RequestStatus.CLOSED, at
 
     def share(self, shared: bool) -> None:
@@ -208,13 +208,13 @@ class _Pile:
     n: int = 0
 
 
-def tally(question_set: str, ballots: list[dict], k: int) -> dict:
+def tally(question_set: str, ballots: list[dict], k: int, asked: set[Category] | None = None) -> dict:
     """The report of a closed request, from its opened ballots (in any order): named answers one by one; each
-    anonymous category's figures only if at least its threshold answered, and each statement's only if at least
-    that many rated it; comments sorted by text (never in the order given)."""
-    asked = questionnaire(question_set)
-    rated = [i for i in asked.items.values() if i.scale != "text"]
-    texts = [i for i in asked.items.values() if i.scale == "text"]
+    anonymous category that was asked (`asked`; None: all), its figures only if at least its threshold answered,
+    and each statement's only if at least that many rated it; comments sorted by text (never in the order given)."""
+    items = questionnaire(question_set).items
+    rated = [i for i in items.values() if i.scale != "text"]
+    texts = [i for i in items.values() if i.scale == "text"]
     named, piles = [], {c: _Pile() for c in Category if c is not Category.LINE_MANAGER}
     for one in ballots:
         category, answers = Category(one["category"]), one["answers"]
@@ -230,14 +230,14 @@ def tally(question_set: str, ballots: list[dict], k: int) -> dict:
         pile = piles[category]
         pile.n += 1
         for key, value in answers.items():
-            if key in asked.items and asked.items[key].scale == "text":
+            if key in items and items[key].scale == "text":
                 pile.comments.setdefault(key, []).append(value)
-            elif key in asked.items:
+            elif key in items:
                 pile.ratings.setdefault(key, []).append(value)
     categories = []
     for category, pile in piles.items():
         needed = threshold(category, k)
-        if pile.n == 0 and category is Category.OTHERS:
+        if asked is not None and category not in asked:
             continue
         if pile.n < needed:
             categories.append({"category": category.value, "shown": False, "needed": needed})

@@ -241,7 +241,7 @@ def close_request(uow: WellbeingUnitOfWork, request: FeedbackRequest, key: bytes
     """Open every ballot in memory, work out the report, delete the ballots: one transaction (the caller's)."""
     opened = [sealed.unseal(key, request.id, box) for box in uow.feedback.boxes(request.id)]
     try:
-        request.close(opened, at or datetime.now(timezone.utc))
+        request.close(opened, at or datetime.now(timezone.utc), {c for _, c in uow.feedback.invited(request.id)})
     except FeedbackError as exc:
         raise Conflict(str(exc)) from exc
     uow.feedback.destroy_ballots(request.id)
