@@ -50,7 +50,7 @@ class School:
         for event in self.db.events("wellbeing.invitation_issued"):
             if event["payload"]["run_id"] == str(request_id):
                 link = survey_link(self.db.context.config, event["payload"])
-                assert "/feedback/respond#token=" in link
+                assert "/feedback/respond#token=" in link and event["payload"]["feedback"] is True
                 found[uuid.UUID(event["payload"]["staff_id"])] = link.split("#token=")[1]
         return found
 

@@ -18,7 +18,7 @@ from statistics import fmean
 
 from staffroom_shared.domain import Aggregate
 
-from .events import InvitationIssued
+from .events import FeedbackInvitationIssued
 from .instruments import Instrument, Item, Questionnaire
 from .model import MIN_GROUP_SIZE, StaffMember
 
@@ -167,7 +167,7 @@ class FeedbackRequest(Aggregate):
 
     def invite(self, rater: Rater, token_hash: str, sealed_link: str | None, academy_id: uuid.UUID) -> FeedbackInvitation:
         self.invited += 1
-        self.record(InvitationIssued(run_id=self.id, staff_id=rater.staff_id, academy_id=academy_id, title=self.title,
+        self.record(FeedbackInvitationIssued(run_id=self.id, staff_id=rater.staff_id, academy_id=academy_id, title=self.title,
                                      closes_on=self.closes_on, sealed_link=sealed_link, reissued=False))
         return FeedbackInvitation(self.id, rater.staff_id, rater.category, token_hash)
 
