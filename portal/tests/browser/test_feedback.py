@@ -30,8 +30,9 @@ def links_in_mail(suite_data, subject: str, expected: int, timeout: float = 90) 
     return found
 
 
-def answer(page: Page, link: str, agree: str, keep: str, *, named: bool = False) -> None:
-    """A rater opens their link (not signed in), answers and sends."""
+def answer(page: Page, link: str, agree: str, keep: str, *, named: bool = False) -> bool:
+    """A rater opens their link (not signed in), answers and sends; with `named`, gives their name unless they
+    are the line manager, whose name always goes. True if it was the line manager's link."""
     sign_out(page)
     page.goto(link)
     expect(page.get_by_role("button", name="Send my feedback")).to_be_visible()
@@ -39,10 +40,16 @@ def answer(page: Page, link: str, agree: str, keep: str, *, named: bool = False)
     for group in page.get_by_role("group").all():
         group.get_by_label(agree, exact=True).check()
     page.get_by_label(re.compile("keep doing")).fill(keep)
-    if named:
-        page.get_by_label("Show my name with my answers").check()
+    name = page.get_by_label("Show my name with my answers")
+    manager = name.is_disabled()
+    if manager:
+        expect(page.locator("#feedback")).to_contain_text("You are their line manager")
+        expect(name).to_be_checked()
+    elif named:
+        name.check()
     page.get_by_role("button", name="Send my feedback").click()
     expect(page.locator("#feedback")).to_contain_text("Your feedback has been sent")
+    return manager
 
 
 def test_a_reviewee_asks_colleagues_who_answer_by_link_and_reads_the_report_after_closing(page: Page, suite_data,
@@ -66,8 +73,11 @@ def test_a_reviewee_asks_colleagues_who_answer_by_link_and_reads_the_report_afte
     report_url = page.url
     links = list(links_in_mail(suite_data, f"Your invitation: {title}", 5).values())
     # Three peers answer anonymously, one gives their name; the line manager's answers carry theirs.
+    named_one = False
     for i, link in enumerate(links):
-        answer(page, link, "Agree" if i % 2 else "Strongly agree", f"Keep sharing resources {i}", named=(i == 0))
+        manager = answer(page, link, "Agree" if i % 2 else "Strongly agree", f"Keep sharing resources {i}",
+                         named=not named_one)
+        named_one = named_one or not manager
         if i == 1:
             shot("rater-answers")
     sign_in(page, suggested="member of staff")
