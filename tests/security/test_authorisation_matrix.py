@@ -39,7 +39,7 @@ from staffroom.cli import Suite, _web
 from directory.adapters.google import GoogleSignIn
 from directory.service.roles import grant_first
 from staffroom_shared.auth import ensure_dev_keys, issue_dev_token
-from staffroom_shared.testing import CLIENT_ID, Provider
+from staffroom_shared.testing import CLIENT_ID, Provider, ServiceDb, survey_link
 
 TABLE = Path(__file__).with_name("authorisation.csv")
 ROLES = ("staff", "other_staff", "appraiser", "other_appraiser", "academy_hr", "other_academy_hr", "trust_hr",
@@ -134,6 +134,7 @@ def world(tmp_path_factory):
             google_jwks_url=f"{google.issuer}/jwks")
         _pick_people(w, suite, private, ensure_dev_keys(tmp / "other-keys")[0])
         _make_records(w)
+        w.ids["feedback_token"] = _feedback_token(w, apps["wellbeing"], suite.configs["wellbeing"])
         yield w
     finally:
         google.server.shutdown()
@@ -235,6 +236,10 @@ def _make_records(w: World) -> None:
     ids["action_id"] = w.ok("academy_hr", "wellbeing", "POST", "/actions", json_body=_action(w))["id"]  # a draft
     ids["figure_id"] = w.ok("trust_hr", "wellbeing", "POST", "/benchmarks", json_body=_figure(w))["id"]
     ids["series_id"] = w.ok("academy_hr", "wellbeing", "POST", "/pulses", json_body=_pulse(w))["id"]
+    # wellbeing feedback: a 360 request about the staff member, and an upward round of academy A's
+    ids["request_360"] = wait_for(lambda: _feedback_request(w), "a feedback request")
+    ids["round_id"] = w.ok("academy_hr", "wellbeing", "POST", "/feedback/rounds", json_body={
+        "title": "Upward feedback", "academy_id": ids["academy_a"], "closes_on": str(TODAY + timedelta(days=14))})["id"]
     # notifications: a message in the staff member's inbox, and an email that could not be delivered
     ids["message_id"] = wait_for(lambda: w.ok("staff", "notifications", "GET", "/inbox")["items"],
                                  "the staff member's inbox")[0]["id"]
@@ -284,6 +289,31 @@ def _qa_records(w: World) -> None:
         "grades": {"behaviour": "Not yet"}, "department": "Maths", "qa_round_id": ids["qa_round_id"]})
     ids["qa_action_id"] = w.ok("academy_hr", "appraisal", "POST", f"/qa-rounds/{ids['qa_round_id']}/actions",
                                json_body=_qa_action(w))["id"]
+
+
+def _feedback_body(w: World) -> dict:
+    """A 360 request about the staff member: three colleagues of academy A as peers, and their line manager."""
+    me, manager = w.people["staff"], w.people["appraiser"]
+    peers = [p["id"] for p in w.ok("setup", "directory", "GET", "/staff", query={
+        "academy_id": w.ids["academy_a"], "page_size": 500})["items"]
+        if p["id"] not in (me["id"], manager["id"]) and p["leaving_date"] is None][:3]
+    return {"subject_id": me["id"], "closes_on": str(TODAY + timedelta(days=14)), "include_line_manager": True,
+            "raters": [{"staff_id": p, "category": "peers"} for p in peers]}
+
+
+def _feedback_request(w: World) -> str | None:
+    """Made once wellbeing's copy of the directory knows everyone (the bus may still be delivering)."""
+    made = w.call("staff", "wellbeing", "POST", "/feedback/requests", json_body=_feedback_body(w))
+    return made.get_json()["id"] if made.status_code == 201 else None
+
+
+def _feedback_token(w: World, app, config) -> str:
+    """A peer's link to the 360 request, opened from its invitation as notifications' email sender would."""
+    for event in ServiceDb(app).events("wellbeing.invitation_issued"):
+        payload = event["payload"]
+        if payload["run_id"] == w.ids["request_360"] and payload["staff_id"] != w.people["appraiser"]["id"]:
+            return survey_link(config, payload).split("#token=")[1]
+    raise AssertionError("no feedback link found")
 
 
 def _objective(w: World) -> dict:
@@ -691,6 +721,24 @@ case("wellbeing", "GET", "/lifecycle")
 case("wellbeing", "GET", "/lifecycle/leaving-reasons")
 case("wellbeing", "PATCH", "/lifecycle/{kind}", params={"kind": "lifecycle_kind"}, body=lambda w: {"delay_days": 21},
      unchanged="/lifecycle")
+case("wellbeing", "GET", "/feedback/settings")
+case("wellbeing", "PUT", "/feedback/settings", body=lambda w: {"k": 3}, unchanged="/feedback/settings")
+case("wellbeing", "GET", "/feedback/choices")
+case("wellbeing", "GET", "/feedback/requests")
+case("wellbeing", "POST", "/feedback/requests", body=_feedback_body)
+case("wellbeing", "GET", "/feedback/requests/{request_id}", params={"request_id": "request_360"})
+case("wellbeing", "POST", "/feedback/requests/{request_id}/share", params={"request_id": "request_360"},
+     body=lambda w: {"shared": False}, unchanged="/feedback/requests/{request_id}")
+case("wellbeing", "GET", "/feedback/respond", headers=lambda w: {"X-Survey-Token": w.ids["feedback_token"]})
+case("wellbeing", "POST", "/feedback/respond", headers=lambda w: {"X-Survey-Token": w.ids["feedback_token"]},
+     body=lambda w: {"answers": {"fb360.calm": 4}})
+case("wellbeing", "POST", "/feedback/requests/{request_id}/close", params={"request_id": "request_360"},
+     unchanged="/feedback/requests/{request_id}")
+case("wellbeing", "GET", "/feedback/rounds")
+case("wellbeing", "POST", "/feedback/rounds", body=lambda w: {
+    "title": "Upward feedback", "academy_id": w.ids["academy_a"], "closes_on": str(TODAY + timedelta(days=14))})
+case("wellbeing", "GET", "/feedback/rounds/{round_id}")
+case("wellbeing", "POST", "/feedback/rounds/{round_id}/close", unchanged="/feedback/rounds/{round_id}")
 
 case("notifications", "GET", "/inbox")
 case("notifications", "GET", "/inbox/unread-count")

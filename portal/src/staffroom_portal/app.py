@@ -85,6 +85,7 @@ NAV = [
     ("cpd.catalogue", "CPD", "all"),
     ("surveys.index", "Surveys", "all"),
     ("recognition.index", "Recognition", "all"),
+    ("feedback.index", "Feedback", "all"),
     ("notifications.inbox", "Notifications", "all"),
     ("hr.index", "HR", "hr"),
     ("targets.index", "Targets", "hr"),

@@ -150,6 +150,17 @@ def test_an_invitation_says_the_link_was_emailed_and_keeps_it_sealed_for_the_ema
     assert "c2VhbGVk" not in draft.body + draft.subject + draft.link
 
 
+def test_a_feedback_invitation_points_to_feedback_and_keeps_its_link_sealed_for_the_email_alone():
+    """Issue 24: a rater's link to 360 or upward feedback travels as a survey's, with words of its own."""
+    [payload] = [c[1] for c in CASES if c[0] == "wellbeing.invitation_issued"]
+    [draft] = RULES["wellbeing.invitation_issued"]({**payload, "title": "Feedback for Ada Lovelace", "feedback": True},
+                                                   people)
+    assert draft.link == "/feedback" and draft.subject == "Your invitation: Feedback for Ada Lovelace"
+    assert "asked for your feedback" in draft.body and '"Answer now"' not in draft.body
+    assert draft.survey_link == SurveyLink(uuid.UUID(payload["run_id"]), "c2VhbGVk")
+    assert "c2VhbGVk" not in draft.body + draft.subject + draft.link
+
+
 def test_a_new_link_asked_for_in_staffroom_is_not_a_second_invitation():
     """Outsider, issue 20: "Answer now" in Staffroom emailed "Your invitation" a second time. The new link still
     goes by email (it is the only copy), saying what happened to the old one."""

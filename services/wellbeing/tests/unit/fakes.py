@@ -485,6 +485,62 @@ class FakeLifecycle(Repository):
         return sum(i.status is InvitationStatus.SUBMITTED for i in self.invitations.of_run(run_id))
 
 
+class FakeFeedback(Repository):
+    """adapters.feedback.FeedbackRepository in memory: requests, rounds, invitations and sealed ballots."""
+
+    def __init__(self):
+        super().__init__()
+        self.requests, self.rounds_, self.invitations, self.ballots, self.setting = {}, {}, {}, {}, None
+
+    def k(self) -> int:
+        from wellbeing.domain.feedback import DEFAULT_K
+        return DEFAULT_K if self.setting is None else self.setting
+
+    def set_k(self, k: int, actor: str) -> None:
+        self.setting = k
+
+    def add(self, request):
+        self.requests[request.id] = request
+        return self.track(request)
+
+    def add_all(self, requests) -> None:
+        for request in requests:
+            self.add(request)
+
+    def get(self, request_id, *, lock: bool = False, shared: bool = False):
+        return self.track(self.requests.get(request_id))
+
+    def listed(self, *, subject_ids=None, academy_id=None, every: bool = False, round_id=None):
+        return self.track_all([r for r in self.requests.values() if round_id is not None and r.round_id == round_id])
+
+    def due_to_close(self, today):
+        return sorted((r.id for r in self.requests.values() if r.due_to_close(today)), key=str)
+
+    def add_invitations(self, invitations) -> None:
+        for invitation in invitations:
+            self.invitations[invitation.token_hash] = invitation
+
+    def invited(self, request_id):
+        return sorted(((i.staff_id, i.category) for i in self.invitations.values() if i.request_id == request_id),
+                      key=lambda x: (x[1].value, str(x[0])))
+
+    def add_ballot(self, request_id, box: bytes) -> None:
+        self.ballots.setdefault(request_id, []).append(box)
+
+    def boxes(self, request_id):
+        return iter(list(self.ballots.get(request_id, [])))
+
+    def destroy_ballots(self, request_id) -> None:
+        self.ballots.pop(request_id, None)
+
+    def add_round(self, round_):
+        self.rounds_[round_.id] = round_
+        return self.track(round_)
+
+    def round(self, round_id, *, lock: bool = False):
+        return self.track(self.rounds_.get(round_id))
+
+
 class FakeWellbeingUnitOfWork(FakeUnitOfWork):
     contracts = CONTRACTS
 
@@ -503,4 +559,5 @@ class FakeWellbeingUnitOfWork(FakeUnitOfWork):
         self.benchmarks = FakeBenchmarks()
         self.series = FakeSeries()
         self.lifecycle = FakeLifecycle(self.runs, self.invitations)
+        self.feedback = FakeFeedback()
         self.results.kinds = self.lifecycle.kinds

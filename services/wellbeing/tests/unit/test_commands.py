@@ -155,7 +155,8 @@ def test_schedule_on_its_date_invites_everyone_in_scope_and_in_post_then_announc
     assert issued.version == 2 and issued.academy_id == person.academy_id
     assert {k: v for k, v in issued.payload.items() if k != "sealed_link"} == {
         "run_id": str(run.id), "staff_id": str(person.staff_id), "academy_id": str(person.academy_id),
-        "title": "Spring survey", "closes_on": "2027-01-22", "reissued": False, "answer_in_staffroom": False}
+        "title": "Spring survey", "closes_on": "2027-01-22", "reissued": False, "answer_in_staffroom": False,
+        "feedback": False}
     token = tokens(uow, run.id)[person.staff_id]
     assert uow.invitations.by_token(respond.token_hash(token)).staff_id == person.staff_id
     assert uow.published[-1].academy_id is None and uow.payloads("wellbeing.survey_opened") == [{

@@ -62,6 +62,9 @@ class InvitationIssuedV2(Schema):
     answer_in_staffroom = fields.Boolean(load_default=False, metadata={
         "description": "true: no link is sent (a lifecycle survey's pool); the person answers from Surveys in "
                        "Staffroom, \"Answer now\", which gives the link to their signed-in browser only"})
+    feedback = fields.Boolean(load_default=False, metadata={
+        "description": "true: a link to give 360 or upward feedback (issue 24; `run_id` is the feedback request's id), "
+                       "answered at `<PUBLIC_URL>/feedback/respond`; false or absent: a survey's"})
 
 
 def survey_link_context(run_id, staff_id) -> bytes:

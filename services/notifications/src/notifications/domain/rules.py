@@ -400,6 +400,14 @@ def survey_invitation(p: dict, people: People) -> list[Draft]:
         return []
     if p.get("answer_in_staffroom"):  # a lifecycle survey: no link travels (outsider, issue 23)
         return _in_staffroom(p, people)
+    if p.get("feedback"):  # 360 or upward feedback (issue 24): the same sealed link, to the feedback page
+        return _to(people, p["staff_id"], "surveys", f"Your invitation: {p['title']}",
+                   f"You are asked for your feedback: {p['title']}, by {_date(p['closes_on'])}. Unless you choose to "
+                   "give your name, your answers are shown only together with those of others asked in the same way, "
+                   "and only once enough of them have answered; a line manager's are always shown with their name. "
+                   "Please leave other people's names out of what you write.\n\nYour personal link is yours alone "
+                   "and works once: Staffroom emails it to you and keeps no copy.",
+                   "/feedback", SurveyLink(_uuid(p["run_id"]), p.get("sealed_link")))
     if p.get("reissued"):  # asked for in Staffroom: a new link, not a second invitation (outsider, issue 20)
         return _to(people, p["staff_id"], "surveys", f"Your new link: {p['title']}",
                    f"You asked Staffroom for a new link to {p['title']}, which is open until {_date(p['closes_on'])}. "

@@ -99,7 +99,8 @@ def _absolute(public_url: str, link: str | None) -> str | None:
     return link if not link or link.startswith("http") else f"{public_url}{link}"
 
 
-SURVEY_LINK_SHAPE = re.compile(r"/surveys/respond#token=[A-Za-z0-9_-]{16,100}")
+# a survey's answer page, or (issue 24) the feedback answer page: the only two pages a sealed link may open
+SURVEY_LINK_SHAPE = re.compile(r"/(?:surveys|feedback)/respond#token=[A-Za-z0-9_-]{16,100}")
 PERSONAL_LINK = "Answer the survey with your personal link (yours alone, and it works once: please do not forward " \
                 "this email):"
 NO_PERSONAL_LINK = "We could not put your personal link in this email. Get a new one in Staffroom: open Surveys " \

@@ -18,6 +18,7 @@ from sqlalchemy.orm import registry
 from staffroom_shared.db import UtcDateTime, new_metadata, text_enum
 
 from ..domain.actions import Action, ActionStatus
+from ..domain.feedback import Category, FeedbackInvitation, FeedbackRequest, FeedbackRound, RequestStatus
 from ..domain.lifecycle import LifecycleSeries
 from ..domain.model import Invitation, InvitationStatus, RunStatus, SurveyRun
 from ..domain.pulses import PulseSeries, SeriesStatus
@@ -36,6 +37,7 @@ staff = Table(  # local copy of the directory, from staff.* events: who is in a 
     Column("start_date", Date, nullable=False),
     Column("leaving_date", Date, nullable=True),
     Column("snapshot_at", UtcDateTime, nullable=True),
+    Column("line_manager_id", Uuid, nullable=True, index=True),  # whose direct report they are (feedback)
 )
 
 academies = Table(  # names for reports, from academy.* events
@@ -250,6 +252,66 @@ lifecycle_pools = Table(  # which runs are a lifecycle survey's pools (who is in
     Column("kind", String(20), nullable=False, index=True),
 )
 
+# -- 360 and upward feedback (domain.feedback): like runs, invitations carry no answer and no time; ballots wait
+# sealed and padded to one size until the close, which writes the report and deletes them.
+
+feedback_settings = Table(  # the trust's smallest group for feedback (k), set by trust HR; one row
+    "feedback_settings", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("k", Integer, nullable=False),
+    Column("updated_by", String(100), nullable=False),
+)
+
+feedback_rounds = Table(  # HR's upward rounds: one request per manager included
+    "feedback_rounds", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("title", String(200), nullable=False),
+    Column("academy_id", Uuid, nullable=True, index=True),  # none: the whole trust
+    Column("closes_on", Date, nullable=False),
+    Column("opened_on", Date, nullable=False),
+    Column("created_by", String(100), nullable=False),
+    Column("managers", Integer, nullable=False),
+    Column("invited", Integer, nullable=False),
+    Column("status", text_enum(RequestStatus), nullable=False),
+)
+
+feedback_requests = Table(
+    "feedback_requests", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("subject_id", Uuid, nullable=False, index=True),
+    Column("academy_id", Uuid, nullable=False, index=True),
+    Column("question_set", String(20), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("closes_on", Date, nullable=False),
+    Column("k", Integer, nullable=False),
+    Column("requested_by", String(100), nullable=False),
+    Column("round_id", Uuid, ForeignKey("feedback_rounds.id"), nullable=True, index=True),
+    Column("status", text_enum(RequestStatus), nullable=False, index=True),
+    Column("shared", Boolean, nullable=False),
+    Column("invited", Integer, nullable=False),
+    Column("answered", Integer, nullable=False),
+    Column("report", JSON, nullable=True),  # written at the close: shown categories' figures, named answers
+    Column("closed_at", UtcDateTime, nullable=True),
+)
+
+feedback_invitations = Table(  # who was asked in which category, and whether they answered: never what or when
+    "feedback_invitations", metadata,
+    Column("request_id", Uuid, ForeignKey("feedback_requests.id"), primary_key=True),
+    Column("staff_id", Uuid, primary_key=True),
+    Column("category", text_enum(Category), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("answered", Boolean, nullable=False),
+    Index("ix_feedback_invitations_staff", "staff_id"),
+)
+
+feedback_ballots = Table(  # answers waiting for the close, sealed under SEAL_KEY, all of a question set one size
+    "feedback_ballots", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("request_id", Uuid, ForeignKey("feedback_requests.id"), nullable=False, index=True),
+    Column("sealed", LargeBinary, nullable=False),
+    sqlite_with_rowid=False,
+)
+
 _mapped = False
 
 
@@ -262,4 +324,7 @@ def start_mappers() -> None:
     mapper_registry.map_imperatively(Action, actions)
     mapper_registry.map_imperatively(PulseSeries, pulse_series)
     mapper_registry.map_imperatively(LifecycleSeries, lifecycle_surveys)
+    mapper_registry.map_imperatively(FeedbackRequest, feedback_requests)
+    mapper_registry.map_imperatively(FeedbackRound, feedback_rounds)
+    mapper_registry.map_imperatively(FeedbackInvitation, feedback_invitations)
     _mapped = True

@@ -47,6 +47,13 @@ class InvitationIssued(DomainEvent):
 
 
 @dataclass(frozen=True)
+class FeedbackInvitationIssued(InvitationIssued):
+    """A rater's link to a feedback request (`run_id`: the request), sent as a survey's is, in the same contract."""
+
+    feedback: bool = True
+
+
+@dataclass(frozen=True)
 class ClosingSoonReminded(RunEvent):
     not_responded: tuple[uuid.UUID, ...]  # invited and not yet submitted (never what anyone answered)
 

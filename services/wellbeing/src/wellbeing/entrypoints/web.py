@@ -7,7 +7,7 @@ from staffroom_shared.app import create_service_app
 from staffroom_shared.config import ServiceConfig
 
 from .. import bootstrap
-from ..api import actions, insights, lifecycle, replies, views
+from ..api import actions, feedback, insights, lifecycle, replies, views
 from ..api.pulses import pulses_blp
 from ..service.respond import seal_key
 
@@ -22,5 +22,5 @@ def create_app(config: ServiceConfig | None = None) -> Flask:
                     "academy and staff group against national benchmarks, with small groups suppressed. Publishes "
                     "wellbeing.*; consumes staff.* and academy.*.",
         blueprints=[*views.BLUEPRINTS, *insights.BLUEPRINTS, *replies.BLUEPRINTS, *actions.BLUEPRINTS, pulses_blp,
-                    lifecycle.blp],
+                    lifecycle.blp, feedback.blp],
     )

@@ -8,7 +8,7 @@ from datetime import date
 
 from staffroom_shared.log import own_correlation
 
-from . import lifecycle
+from . import feedback, lifecycle
 from .pulses import make_pulses
 from .replies import release
 from .results import close_run
@@ -65,6 +65,8 @@ def run_daily(uow: WellbeingUnitOfWork, links: Links, key: bytes, today: date | 
             continue
         for what, n in done.items():
             counts[what] += n
+    # Feedback requests past their closing date (each in its own transaction; a failure is logged and retried).
+    log.info("wellbeing daily job: %d feedback request(s) closed", feedback.close_due(uow, key, today))
     with uow:
         uow.invitations.forget_sent_links()
         uow.commit()

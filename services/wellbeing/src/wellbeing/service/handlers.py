@@ -8,7 +8,8 @@ from staffroom_shared.retention import forget_pages_after, forget_sent_events
 from .subject_access import on_subject_access_requested
 from .unit_of_work import WellbeingUnitOfWork
 
-STAFF_FIELDS = ("academy_id", "first_name", "last_name", "email", "staff_type", "start_date", "leaving_date")
+STAFF_FIELDS = ("academy_id", "first_name", "last_name", "email", "staff_type", "start_date", "leaving_date",
+                "line_manager_id")
 
 
 def on_staff_changed(uow: WellbeingUnitOfWork, event: Event) -> None:

@@ -31,13 +31,13 @@ class Links:
     public_url: str
     notifications_key: object  # X25519PublicKey (SURVEY_LINK_PUBLIC_KEY)
 
-    def link(self, token: str) -> str:
+    def link(self, token: str, page: str = "/surveys/respond") -> str:
         # In the fragment: a browser never sends it to a server, so no proxy or access log ever records it.
-        return f"{self.public_url}/surveys/respond#token={token}"
+        return f"{self.public_url}{page}#token={token}"
 
-    def sealed(self, token: str, run_id: uuid.UUID, staff_id: uuid.UUID) -> str:
-        """The link as only notifications can open it, and only for this run and person."""
-        return seal(self.notifications_key, self.link(token).encode(), survey_link_context(run_id, staff_id))
+    def sealed(self, token: str, run_id: uuid.UUID, staff_id: uuid.UUID, page: str = "/surveys/respond") -> str:
+        """The link as only notifications can open it, and only for this run (or feedback request) and person."""
+        return seal(self.notifications_key, self.link(token, page).encode(), survey_link_context(run_id, staff_id))
 
     @classmethod
     def from_config(cls, config) -> "Links":

@@ -5,6 +5,7 @@ from staffroom_shared.uow import Contract, UnitOfWork
 
 from ..adapters.actions import ActionRepository
 from ..adapters.benchmarks import BenchmarkRepository
+from ..adapters.feedback import FeedbackRepository
 from ..adapters.repository import (
     AcademyRepository, BallotRepository, DraftRepository, InvitationRepository, RunRepository, StaffRepository,
 )
@@ -13,7 +14,8 @@ from ..adapters.pulses import SeriesRepository
 from ..adapters.replies import ReplyRepository
 from ..adapters.results import ResultRepository
 from ..domain.events import (
-    ActionPublished, AnswersReleased, ClosingSoonReminded, InvitationIssued, LeavingReasonsPublished, ResultsPublished,
+    ActionPublished, AnswersReleased, ClosingSoonReminded, FeedbackInvitationIssued, InvitationIssued,
+    LeavingReasonsPublished, ResultsPublished,
     RunEvent, SurveyClosed, SurveyOpened,
 )
 
@@ -35,6 +37,7 @@ def _owner(event: RunEvent):
 CONTRACTS = {
     SurveyOpened: Contract("wellbeing.survey_opened", payload=_about_run("invited"), academy=_owner),
     InvitationIssued: Contract("wellbeing.invitation_issued", version=2),
+    FeedbackInvitationIssued: Contract("wellbeing.invitation_issued", version=2),
     ClosingSoonReminded: Contract("wellbeing.survey_closing_soon", payload=_about_run("not_responded"),
                                   academy=_owner),
     SurveyClosed: Contract("wellbeing.survey_closed", payload=_about_run("invited", "responses"), academy=_owner),
@@ -54,4 +57,4 @@ class WellbeingUnitOfWork(UnitOfWork):
                     "academies": AcademyRepository, "drafts": DraftRepository, "ballots": BallotRepository,
                     "results": ResultRepository, "replies": ReplyRepository, "actions": ActionRepository,
                     "benchmarks": BenchmarkRepository, "series": SeriesRepository,
-                    "lifecycle": LifecycleRepository}
+                    "lifecycle": LifecycleRepository, "feedback": FeedbackRepository}

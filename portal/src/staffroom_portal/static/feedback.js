@@ -1,0 +1,113 @@
+// Answering a feedback request with a single-use link: /feedback/respond#token=…
+//
+// As on the survey page (survey.js): the token arrives in the URL fragment, which browsers never send to a server;
+// we take it out of the address bar at once, keep it in this tab only, and send it to the wellbeing API in a header
+// without cookies, so no request carries both who is signed in and the answers. Nothing is saved part-way.
+(() => {
+  "use strict";
+  const root = document.getElementById("feedback");
+  if (!root) return;
+  const api = root.dataset.api;
+  const heading = document.getElementById("feedback-title");
+  const status = document.getElementById("feedback-status");
+  const STORE = "staffroom-feedback-token";
+
+  const token = (() => {
+    const found = /(?:^#|&)token=([^&]+)/.exec(location.hash);
+    if (found) {
+      sessionStorage.setItem(STORE, decodeURIComponent(found[1]));
+      history.replaceState(null, "", location.pathname + location.search);
+    }
+    return sessionStorage.getItem(STORE);
+  })();
+
+  function el(tag, attrs = {}, ...children) {  // text always goes in as text, never as HTML
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attrs)) {
+      if (value === false || value === null || value === undefined) continue;
+      if (name === "text") node.textContent = value;
+      else node.setAttribute(name, value === true ? "" : value);
+    }
+    for (const child of children) if (child) node.append(child);
+    return node;
+  }
+  const typed = (text) => el("bdi", { text });
+  const day = (iso) => new Date(iso + "T12:00:00").toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric" });
+  const sentence = (text) => { const t = String(text).trim(); return t.charAt(0).toUpperCase() + t.slice(1) + (/[.!?]$/.test(t) ? "" : "."); };
+
+  async function call(method, body) {
+    const response = await fetch(api, {
+      method,
+      headers: { "X-Survey-Token": token, Accept: "application/json", ...(body ? { "Content-Type": "application/json" } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+      credentials: "omit", cache: "no-store", referrerPolicy: "no-referrer",
+    });
+    if (response.ok) return response.status === 204 ? null : response.json();
+    const problem = await response.json().catch(() => ({}));
+    throw { status: response.status, detail: problem.detail || problem.title || "Something went wrong", errors: problem.errors || [] };
+  }
+
+  function stop(message) {
+    sessionStorage.removeItem(STORE);
+    root.replaceChildren(el("p", { text: message }));
+    heading.focus();
+  }
+
+  function render(form) {
+    heading.replaceChildren(typed(form.title));
+    document.title = `${form.title} - Staffroom`;
+    const about = el("p", {}, "You were asked as one of their ", el("strong", { text: form.category_name.toLowerCase() }),
+      `. Answer by ${day(form.closes_on)}. Skip anything you cannot judge.`);
+    const hint = form.must_be_named
+      ? el("p", { text: "You are their line manager, one person, so your answers are shown with your name." })
+      : el("p", { text: `Unless you give your name, your answers are shown only together with those of at least ${form.shown_from} others asked as ${form.category_name.toLowerCase()}, and your words without your name.` });
+    const fields = el("form", { novalidate: true });
+    for (const q of form.questions) {
+      if (q.scale === "text") {
+        const id = `q-${q.key}`;
+        fields.append(el("div", { class: "field" }, el("label", { for: id, text: q.text }),
+          el("textarea", { id, name: q.key, rows: "4", maxlength: String(q.max_length) })));
+      } else {
+        const group = el("fieldset", { class: "field scale" }, el("legend", { text: q.text }));
+        q.labels.forEach((label, i) => {
+          const id = `q-${q.key}-${i + 1}`;
+          group.append(el("label", { for: id }, el("input", { type: "radio", id, name: q.key, value: String(i + 1) }), ` ${label}`));
+        });
+        fields.append(group);
+      }
+    }
+    const named = el("input", { type: "checkbox", id: "named", name: "named", checked: form.must_be_named, disabled: form.must_be_named });
+    fields.append(el("div", { class: "field" }, el("label", { for: "named" }, named, " Show my name with my answers")));
+    const send = el("button", { type: "submit", class: "button", text: "Send my feedback" });
+    fields.append(el("div", { class: "actions" }, send));
+    fields.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const answers = {};
+      for (const q of form.questions) {
+        if (q.scale === "text") {
+          const text = fields.elements[q.key].value.trim();
+          if (text) answers[q.key] = text;
+        } else {
+          const chosen = fields.querySelector(`input[name="${CSS.escape(q.key)}"]:checked`);
+          if (chosen) answers[q.key] = Number(chosen.value);
+        }
+      }
+      send.disabled = true;
+      try {
+        await call("POST", { answers, named: named.checked });
+        stop(named.checked ? "Thank you. Your feedback has been sent, with your name." : "Thank you. Your feedback has been sent, without your name.");
+        status.textContent = "Sent.";
+      } catch (problem) {
+        send.disabled = false;
+        status.textContent = sentence(problem.errors.length ? problem.errors[0].detail : problem.detail);
+      }
+    });
+    root.replaceChildren(about, hint, fields);
+  }
+
+  if (!token) {
+    stop("There is no feedback link in this address. Open the link from your email again.");
+    return;
+  }
+  call("GET").then(render).catch((problem) => stop(sentence(problem.detail)));
+})();

@@ -1,0 +1,140 @@
+"""360, upward and peer feedback: ask for it (about yourself or someone you line-manage), answer it with the link
+from your email (no sign-in), read your report, and (HR) open an upward round. The wellbeing API decides who sees
+what; like the survey page, /feedback/respond is an empty page whose script reads the link's token in the browser."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+
+from ..current import api, is_hr, signed_in, user
+from ..ui import Form, refused, submit
+
+blp = Blueprint("feedback", __name__)
+
+CATEGORY = {"line_manager": "Line manager", "peers": "Peers", "direct_reports": "Direct reports",
+            "others": "Others"}
+SCALE = ["Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree"]
+
+
+@blp.get("/feedback")
+@signed_in
+def index():
+    requests = api().get("/api/wellbeing/feedback/requests")
+    mine = [r for r in requests if r["you_are"] == "subject"]
+    team = [r for r in requests if r["you_are"] == "line_manager"]
+    return render_template("feedback/index.html", mine=mine, team=team, category=CATEGORY, hr=is_hr())
+
+
+def _asking(form: Form | None = None, status: int = 200, subject_id: str | None = None):
+    choices = api().get("/api/wellbeing/feedback/choices", **({"subject_id": subject_id} if subject_id else {}))
+    default = (date.today() + timedelta(days=14)).isoformat()
+    return render_template("feedback/new.html", choices=choices, form=form or Form(), default_close=default,
+                           subject_id=subject_id), status
+
+
+@blp.get("/feedback/new")
+@signed_in
+def new():
+    return _asking(subject_id=request.args.get("subject_id") or None)
+
+
+@blp.post("/feedback/new")
+@signed_in
+def create():
+    subject_id = request.form.get("subject_id") or None
+    peers = request.form.getlist("peers")
+    reports = request.form.getlist("direct_reports")
+    if set(peers) & set(reports):
+        return _asking(refused("raters", "Choose each person once: as a peer or as a direct report."), 422, subject_id)
+    body = {"closes_on": request.form.get("closes_on", ""), "include_line_manager": "line_manager" in request.form,
+            "raters": [{"staff_id": p, "category": "peers"} for p in peers]
+            + [{"staff_id": p, "category": "direct_reports"} for p in reports]}
+    if subject_id:
+        body["subject_id"] = subject_id
+    form = submit(lambda: api().post("/api/wellbeing/feedback/requests", json=body))
+    if form.error:
+        return _asking(form, 422, subject_id)
+    flash(f"Asked {form.answer['invited']} people. Each gets a private link by email.")
+    return redirect(url_for(".detail", request_id=form.answer["id"]))
+
+
+@blp.get("/feedback/requests/<uuid:request_id>")
+@signed_in
+def detail(request_id):
+    found = api().get(f"/api/wellbeing/feedback/requests/{request_id}")
+    return render_template("feedback/detail.html", r=found, category=CATEGORY, scale=SCALE)
+
+
+@blp.post("/feedback/requests/<uuid:request_id>/share")
+@signed_in
+def share(request_id):
+    shared = request.form.get("shared") == "yes"
+    api().post(f"/api/wellbeing/feedback/requests/{request_id}/share", json={"shared": shared})
+    flash("Your line manager can now read this report." if shared else "Your line manager can no longer read it.")
+    return redirect(url_for(".detail", request_id=request_id))
+
+
+@blp.post("/feedback/requests/<uuid:request_id>/close")
+@signed_in
+def close(request_id):
+    form = submit(lambda: api().post(f"/api/wellbeing/feedback/requests/{request_id}/close"))
+    flash("Closed. The report is ready." if not form.error else form.error.detail.capitalize() + ".",
+          "error" if form.error else "message")
+    return redirect(url_for(".detail", request_id=request_id))
+
+
+@blp.get("/feedback/respond")
+def respond():
+    # No sign-in: answering must not say who is answering (unless the rater ticks to be named).
+    return render_template("feedback/respond.html", anonymous_page=True)
+
+
+# -- HR: upward rounds -------------------------------------------------------------------------------------------
+
+def _rounds(form: Form | None = None, status: int = 200):
+    if not is_hr():
+        return render_template("error.html", status=403, message="Upward feedback rounds are for HR."), 403
+    calls = api()
+    academies = {a["id"]: a["name"] for a in calls.get("/api/directory/academies")}
+    trust = user().has_role("trust_hr")
+    choose = sorted(academies.items(), key=lambda a: a[1]) if trust else [
+        (user().academy_id, academies.get(str(user().academy_id), "Your academy"))]
+    return render_template("feedback/rounds.html", rounds=calls.get("/api/wellbeing/feedback/rounds"),
+                           academies=academies, choose=choose, trust=trust, form=form or Form(),
+                           default_close=(date.today() + timedelta(days=14)).isoformat()), status
+
+
+@blp.get("/feedback/rounds")
+@signed_in
+def rounds():
+    return _rounds()
+
+
+@blp.post("/feedback/rounds")
+@signed_in
+def open_round():
+    body = {"title": request.form.get("title", "").strip(), "closes_on": request.form.get("closes_on", ""),
+            "academy_id": request.form.get("academy_id") or None}
+    form = submit(lambda: api().post("/api/wellbeing/feedback/rounds", json=body))
+    if form.error:
+        return _rounds(form, 422)
+    opened = form.answer
+    left = f" {opened['left_out']} managers with fewer than five direct reports were left out." if opened["left_out"] else ""
+    flash(f"Upward feedback opened for {opened['managers']} managers: {opened['invited']} people asked.{left}")
+    return redirect(url_for(".round_", round_id=opened["id"]))
+
+
+@blp.get("/feedback/rounds/<uuid:round_id>")
+@signed_in
+def round_(round_id):
+    return render_template("feedback/round.html", r=api().get(f"/api/wellbeing/feedback/rounds/{round_id}"))
+
+
+@blp.post("/feedback/rounds/<uuid:round_id>/close")
+@signed_in
+def close_round(round_id):
+    form = submit(lambda: api().post(f"/api/wellbeing/feedback/rounds/{round_id}/close"))
+    flash("Closed. Each manager can now read their report." if not form.error else form.error.detail.capitalize() + ".",
+          "error" if form.error else "message")
+    return redirect(url_for(".round_", round_id=round_id))

@@ -1,0 +1,134 @@
+"""360 and upward feedback: a reviewee asks colleagues and reads what they said once it closes; raters answer from
+the link in their email without signing in, named or not; HR open an upward round; a line manager reads their own
+upward report. Anonymous answers are shown only for groups big enough that nobody can be picked out."""
+from __future__ import annotations
+
+import re
+import time
+from email import policy
+from email.parser import BytesParser
+
+from playwright.sync_api import Page, expect
+
+from staffroom_portal.testing import accessibility_violations, page_width, sign_in, sign_out
+
+
+def links_in_mail(suite_data, subject: str, expected: int, timeout: float = 90) -> dict[str, str]:
+    """Each feedback link emailed under this subject, by the address it went to (the mail spool stands in for
+    people's mailboxes in the one-command run)."""
+    deadline, found = time.monotonic() + timeout, {}
+    while len(found) < expected and time.monotonic() < deadline:
+        for path in (suite_data / "mail").glob("*.eml"):
+            email = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
+            if str(email["Subject"]) != subject:
+                continue
+            link = re.search(r"https?://\S+/feedback/respond#token=[\w-]+", email.get_body(("plain",)).get_content())
+            if link:
+                found[str(email["To"])] = link.group(0)
+        time.sleep(0.5)
+    assert len(found) >= expected, f"{len(found)} of {expected} feedback emails under {subject!r}"
+    return found
+
+
+def answer(page: Page, link: str, agree: str, keep: str, *, named: bool = False) -> bool:
+    """A rater opens their link (not signed in), answers and sends; with `named`, gives their name unless they
+    are the line manager, whose name always goes. True if it was the line manager's link."""
+    sign_out(page)
+    page.goto(link)
+    expect(page.get_by_role("button", name="Send my feedback")).to_be_visible()
+    assert "token" not in page.url, "the token must leave the address bar as soon as the page loads"
+    for group in page.get_by_role("group").all():
+        group.get_by_label(agree, exact=True).check()
+    page.get_by_label(re.compile("keep doing")).fill(keep)
+    name = page.get_by_label("Show my name with my answers")
+    manager = name.is_disabled()
+    if manager:
+        expect(page.locator("#feedback")).to_contain_text("You are their line manager")
+        expect(name).to_be_checked()
+    elif named:
+        name.check()
+    page.get_by_role("button", name="Send my feedback").click()
+    expect(page.locator("#feedback")).to_contain_text("Your feedback has been sent")
+    return manager
+
+
+def test_a_reviewee_asks_colleagues_who_answer_by_link_and_reads_the_report_after_closing(page: Page, suite_data,
+                                                                                        shot):
+    sign_in(page, suggested="member of staff")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Feedback").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Feedback")
+    page.get_by_role("link", name="Ask for feedback about me").click()
+    expect(page.get_by_text("A line manager is one person, so their answers are always shown with their name.")) \
+        .to_be_visible()
+    peers = page.get_by_role("group", name="Peers").get_by_role("checkbox")
+    chosen = [peers.nth(i).locator("xpath=..").inner_text().strip() for i in range(4)]
+    for i in range(4):
+        peers.nth(i).check()
+    assert accessibility_violations(page) == []
+    shot("reviewee-chooses-raters")
+    page.get_by_role("button", name="Send the requests").click()
+    expect(page.locator(".flash")).to_contain_text("Asked 5 people")
+    title = page.get_by_role("heading", level=1).inner_text()
+    assert title.startswith("Feedback for ")
+    report_url = page.url
+    links = list(links_in_mail(suite_data, f"Your invitation: {title}", 5).values())
+    # Three peers answer anonymously, one gives their name; the line manager's answers carry theirs.
+    named_one = False
+    for i, link in enumerate(links):
+        manager = answer(page, link, "Agree" if i % 2 else "Strongly agree", f"Keep sharing resources {i}",
+                         named=not named_one)
+        named_one = named_one or not manager
+        if i == 1:
+            shot("rater-answers")
+    sign_in(page, suggested="member of staff")
+    page.goto(report_url)
+    page.get_by_role("button", name="Close now and read the answers").click()
+    expect(page.get_by_role("heading", name="What people said")).to_be_visible()
+    page.set_viewport_size({"width": 375, "height": 740})
+    assert page_width(page) <= 375
+    body = page.locator("main").inner_text()
+    assert not re.search(r"\d{4}-\d\d-\d\d|line_manager|direct_reports", body)
+    expect(page.get_by_role("region", name="Peers")).to_contain_text("3 answered anonymously")
+    expect(page.get_by_role("region", name="Direct reports")).to_have_count(0)  # nobody was asked as one
+    named = page.locator("section.card h3")
+    expect(named.filter(has_text="(peers)")).to_have_count(1)  # the peer who gave their name, shown by it
+    expect(named.filter(has_text="(line manager)")).to_have_count(1)
+    assert any(n in named.filter(has_text="(peers)").inner_text() for n in chosen)
+    assert accessibility_violations(page) == []
+    shot("reviewee-reads-the-report")
+    page.get_by_role("button", name="Share with my line manager").click()
+    expect(page.locator(".flash")).to_contain_text("Your line manager can now read this report.")
+
+
+def test_hr_open_an_upward_round_and_a_manager_reads_what_their_reports_said(page: Page, suite_data, shot):
+    sign_in(page, suggested="academy HR")
+    page.goto("/feedback/rounds")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Upward feedback rounds")
+    page.get_by_label("Title").fill("Spring upward feedback")
+    shot("hr-opens-a-round")
+    page.get_by_role("button", name="Open the round and send the links").click()
+    expect(page.locator(".flash")).to_contain_text(re.compile(r"Upward feedback opened for \d+ managers"))
+    table = page.get_by_role("table", name="Managers asked about")
+    first = table.get_by_role("row").nth(1)
+    manager = first.get_by_role("rowheader").inner_text()
+    asked = int(first.get_by_role("cell").nth(0).inner_text())
+    assert asked >= 5
+    round_url = page.url
+    links = links_in_mail(suite_data, f"Your invitation: Upward feedback for {manager}", asked)
+    for i, link in enumerate(links.values()):
+        answer(page, link, ["Agree", "Neutral", "Strongly agree"][i % 3], f"Clear about priorities {i}")
+    sign_in(page, suggested="academy HR")
+    page.goto(round_url)
+    expect(page.get_by_role("table", name="Managers asked about").get_by_role("row").filter(has_text=manager)) \
+        .to_contain_text(str(asked))
+    page.get_by_role("button", name="Close the round now").click()
+    expect(page.locator("main")).to_contain_text("each manager can read their own report")
+    sign_in(page, name=manager)
+    page.goto("/feedback")
+    page.get_by_role("link", name=f"Upward feedback for {manager}").click()
+    reports = page.get_by_role("region", name="Direct reports")
+    expect(reports).to_contain_text(f"{asked} answered anonymously")
+    expect(reports).to_contain_text("Clear about priorities 0")
+    page.set_viewport_size({"width": 375, "height": 740})
+    assert page_width(page) <= 375
+    shot("manager-reads-upward-feedback")

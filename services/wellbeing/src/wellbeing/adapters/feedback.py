@@ -1,0 +1,172 @@
+"""Repositories of 360 and upward feedback: requests, rounds, invitations, the sealed ballot box and the trust's k.
+
+An upward round for a thousand people is written with bulk inserts (requests and invitations), so opening it is one
+transaction of a few statements plus its outbox rows.
+"""
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Iterator
+
+from sqlalchemy import delete, func, insert, select, update
+
+from staffroom_shared.uow import Repository
+
+from ..domain.feedback import (
+    DEFAULT_K, Category, FeedbackInvitation, FeedbackRequest, FeedbackRound, RequestStatus,
+)
+from ..domain.model import StaffMember
+from .orm import (
+    feedback_ballots, feedback_invitations, feedback_requests, feedback_settings, staff,
+)
+
+BALLOTS_AT_A_TIME = 10
+
+
+class FeedbackRepository(Repository):
+    """Feedback requests and rounds (aggregates: what they record is collected at commit), their invitations and
+    ballots, and who line-manages whom in the copy of the directory."""
+
+    # -- the trust's setting
+    def k(self) -> int:
+        found = self.session.execute(select(feedback_settings.c.k).where(feedback_settings.c.id == 1)).scalar()
+        return DEFAULT_K if found is None else found
+
+    def set_k(self, k: int, actor: str) -> None:
+        if self.session.execute(update(feedback_settings).where(feedback_settings.c.id == 1)
+                                .values(k=k, updated_by=actor)).rowcount == 0:
+            self.session.execute(insert(feedback_settings).values(id=1, k=k, updated_by=actor))
+
+    # -- who manages whom
+    def managers_of(self) -> dict[uuid.UUID, uuid.UUID | None]:
+        return dict(self.session.execute(select(staff.c.staff_id, staff.c.line_manager_id)).all())
+
+    def line_manager_of(self, staff_id: uuid.UUID) -> uuid.UUID | None:
+        return self.session.execute(select(staff.c.line_manager_id).where(staff.c.staff_id == staff_id)).scalar()
+
+    def reports_of(self, staff_id: uuid.UUID) -> set[uuid.UUID]:
+        return set(self.session.scalars(select(staff.c.staff_id).where(staff.c.line_manager_id == staff_id)))
+
+    def colleagues(self, academy_id: uuid.UUID) -> list[StaffMember]:
+        rows = self.session.execute(select(staff).where(staff.c.academy_id == academy_id)
+                                    .order_by(staff.c.last_name, staff.c.first_name, staff.c.staff_id))
+        return [StaffMember(staff_id=r.staff_id, academy_id=r.academy_id, staff_type=r.staff_type,
+                            start_date=r.start_date, leaving_date=r.leaving_date) for r in rows]
+
+    # -- requests
+    def add(self, request: FeedbackRequest) -> FeedbackRequest:
+        self.session.add(request)
+        return self.track(request)
+
+    def add_all(self, requests: list[FeedbackRequest]) -> None:
+        self.session.add_all(requests)
+        self.track_all(requests)
+
+    def get(self, request_id: uuid.UUID, *, lock: bool = False, shared: bool = False) -> FeedbackRequest | None:
+        query = select(FeedbackRequest).where(FeedbackRequest.id == request_id)
+        if lock or shared:
+            query = query.with_for_update(read=shared and not lock)
+        return self.track(self.session.scalars(query).first())
+
+    def listed(self, *, subject_ids=None, academy_id: uuid.UUID | None = None, every: bool = False,
+               round_id: uuid.UUID | None = None) -> list[FeedbackRequest]:
+        """Requests about these people, or of one academy, or all (`every`), or of one round; newest closing first."""
+        query = select(FeedbackRequest).order_by(FeedbackRequest.closes_on.desc(), FeedbackRequest.id)
+        if round_id is not None:
+            query = query.where(FeedbackRequest.round_id == round_id)
+        elif subject_ids is not None:
+            query = query.where(FeedbackRequest.subject_id.in_(list(subject_ids)))
+        elif academy_id is not None:
+            query = query.where(FeedbackRequest.academy_id == academy_id)
+        elif not every:
+            return []
+        return self.track_all(self.session.scalars(query))
+
+    def due_to_close(self, today: date) -> list[uuid.UUID]:
+        return list(self.session.scalars(select(feedback_requests.c.id).where(
+            feedback_requests.c.status == RequestStatus.OPEN, feedback_requests.c.closes_on < today)
+            .order_by(feedback_requests.c.id)))
+
+    # -- invitations
+    def add_invitations(self, invitations: list[FeedbackInvitation]) -> None:
+        if invitations:
+            self.session.flush()  # the requests they belong to are written first (a foreign key)
+            self.session.execute(insert(feedback_invitations), [
+                {"request_id": i.request_id, "staff_id": i.staff_id, "category": i.category,
+                 "token_hash": i.token_hash, "answered": False} for i in invitations])
+
+    def invitation(self, hashed: str, *, lock: bool = False) -> FeedbackInvitation | None:
+        query = select(FeedbackInvitation).where(FeedbackInvitation.token_hash == hashed)
+        if lock:
+            query = query.with_for_update().execution_options(populate_existing=True)
+        return self.session.scalars(query).first()
+
+    def mark_answered(self, hashed: str) -> bool:
+        """One answer per invitation, even from two tabs at once: the guarded update decides."""
+        marked = self.session.execute(
+            update(feedback_invitations).where(feedback_invitations.c.token_hash == hashed,
+                                               feedback_invitations.c.answered.is_(False))
+            .values(answered=True).execution_options(synchronize_session=False))
+        return marked.rowcount == 1
+
+    def invited(self, request_id: uuid.UUID) -> list[tuple[uuid.UUID, Category]]:
+        """Who was asked and in which category (never whether or what they answered), in order of category."""
+        return [(s, Category(c)) for s, c in self.session.execute(
+            select(feedback_invitations.c.staff_id, feedback_invitations.c.category)
+            .where(feedback_invitations.c.request_id == request_id)
+            .order_by(feedback_invitations.c.category, feedback_invitations.c.staff_id))]
+
+    def answered_count(self, request_id: uuid.UUID) -> int:
+        return self.session.execute(select(func.count()).where(
+            feedback_invitations.c.request_id == request_id, feedback_invitations.c.answered.is_(True))).scalar()
+
+    def asked_of(self, staff_id: uuid.UUID) -> list[tuple[FeedbackRequest, bool]]:
+        """The open requests this person was asked to answer, with whether they have."""
+        rows = self.session.execute(
+            select(FeedbackRequest, feedback_invitations.c.answered)
+            .join(feedback_invitations, feedback_invitations.c.request_id == FeedbackRequest.id)
+            .where(feedback_invitations.c.staff_id == staff_id, FeedbackRequest.status == RequestStatus.OPEN)
+            .order_by(FeedbackRequest.closes_on))
+        return [(self.track(r), answered) for r, answered in rows]
+
+    # -- the ballot box
+    def add_ballot(self, request_id: uuid.UUID, box: bytes) -> None:
+        self.session.execute(insert(feedback_ballots).values(id=uuid.uuid4(), request_id=request_id, sealed=box))
+
+    def boxes(self, request_id: uuid.UUID) -> Iterator[bytes]:
+        return iter(self.session.scalars(select(feedback_ballots.c.sealed)
+                                         .where(feedback_ballots.c.request_id == request_id)
+                                         .execution_options(yield_per=BALLOTS_AT_A_TIME)))
+
+    def destroy_ballots(self, request_id: uuid.UUID) -> None:
+        self.session.execute(delete(feedback_ballots).where(feedback_ballots.c.request_id == request_id))
+
+    # -- upward rounds
+    def add_round(self, round_: FeedbackRound) -> FeedbackRound:
+        self.session.add(round_)
+        return self.track(round_)
+
+    def round(self, round_id: uuid.UUID, *, lock: bool = False) -> FeedbackRound | None:
+        query = select(FeedbackRound).where(FeedbackRound.id == round_id)
+        if lock:
+            query = query.with_for_update()
+        return self.track(self.session.scalars(query).first())
+
+    def rounds(self, academy_id: uuid.UUID | None = None, *, every: bool = False) -> list[FeedbackRound]:
+        query = select(FeedbackRound).order_by(FeedbackRound.opened_on.desc(), FeedbackRound.title)
+        if not every:
+            query = query.where(FeedbackRound.academy_id == academy_id)
+        return self.track_all(self.session.scalars(query))
+
+    def round_progress(self, round_id: uuid.UUID) -> list[tuple[uuid.UUID, uuid.UUID, int, int, RequestStatus]]:
+        """(request, manager, invited, answered, status) for each manager of the round: counts only."""
+        answered = (select(feedback_invitations.c.request_id, func.count().label("n"))
+                    .where(feedback_invitations.c.answered.is_(True))
+                    .group_by(feedback_invitations.c.request_id).subquery())
+        rows = self.session.execute(
+            select(feedback_requests.c.id, feedback_requests.c.subject_id, feedback_requests.c.invited,
+                   func.coalesce(answered.c.n, 0), feedback_requests.c.status)
+            .outerjoin(answered, answered.c.request_id == feedback_requests.c.id)
+            .where(feedback_requests.c.round_id == round_id).order_by(feedback_requests.c.subject_id))
+        return [(r, s, i, a, RequestStatus(st)) for r, s, i, a, st in rows]

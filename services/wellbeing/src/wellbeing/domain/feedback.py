@@ -1,0 +1,292 @@
+"""360, upward and peer feedback: who may be asked about whom, the question sets, and what a closed request shows.
+
+A request asks chosen raters, by category, about one member of staff (the subject). Answers wait sealed in the
+ballot box until the request closes (as a survey run's do); then `tally` opens them in memory and works out the
+report. An anonymous category is shown only with at least its threshold of anonymous answers (the trust's k, never
+below 3; direct reports never below the survey minimum of 5); a hidden category shows nothing, not even how many
+answered. A rater who chose to be named is shown with their name and counted in no anonymous category, so no
+category's figures can be taken from another's. There is no figure across categories (an "all raters" total would
+give a hidden category by subtraction).
+"""
+from __future__ import annotations
+
+import enum
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from statistics import fmean
+
+from staffroom_shared.domain import Aggregate
+
+from .events import FeedbackInvitationIssued
+from .instruments import Instrument, Item, Questionnaire
+from .model import MIN_GROUP_SIZE, StaffMember
+
+MIN_K = 3  # the trust's k may be raised, never set below this
+DEFAULT_K = 3
+
+
+class Category(str, enum.Enum):
+    LINE_MANAGER = "line_manager"
+    PEERS = "peers"
+    DIRECT_REPORTS = "direct_reports"
+    OTHERS = "others"
+
+
+CATEGORY_NAMES = {Category.LINE_MANAGER: "Line manager", Category.PEERS: "Peers",
+                  Category.DIRECT_REPORTS: "Direct reports", Category.OTHERS: "Others"}
+
+
+class RequestStatus(str, enum.Enum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class FeedbackError(ValueError):
+    """A rule a request refused; `field` names the input it points at."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def threshold(category: Category, k: int) -> int | None:
+    """How many anonymous answers a category needs to be shown; None: it can only be named (one line manager)."""
+    if k < MIN_K:
+        raise FeedbackError(f"the smallest group for feedback is at least {MIN_K}", "k")
+    if category is Category.LINE_MANAGER:
+        return None
+    if category is Category.DIRECT_REPORTS:
+        return max(k, MIN_GROUP_SIZE)  # people a manager manages are the survey's minimum, as any survey of staff
+    return k
+
+
+def check_k(k: int) -> int:
+    threshold(Category.PEERS, k)
+    return k
+
+
+# -- question sets ------------------------------------------------------------------------------------------------
+
+def _set(key: str, title: str, statements: list[tuple[str, str]], keep: str, more: str) -> Instrument:
+    items = tuple(Item(f"{key}.{slug}", text, "agreement5") for slug, text in statements) + (
+        Item(f"{key}.keep_doing", keep, "text"), Item(f"{key}.more_of", more, "text"))
+    return Instrument(key=key, title=title, instructions="How far do you agree? Skip any you cannot judge.",
+                      licence="Staffroom's own questions", citation="", items=items, measures=())
+
+
+QUESTION_SETS = {
+    "360": _set("fb360", "360 feedback", [
+        ("communicates", "Communicates clearly and listens well."),
+        ("supports", "Supports colleagues and shares what works."),
+        ("reliable", "Does what they say they will, on time."),
+        ("improves", "Looks for ways to improve their practice."),
+        ("pupils", "Keeps pupils' learning and wellbeing at the centre."),
+        ("calm", "Stays calm and constructive under pressure."),
+    ], "What should they keep doing?", "What could they do more of?"),
+    "upward": _set("upward", "Upward feedback", [
+        ("clear", "My line manager makes clear what is expected of me."),
+        ("listens", "My line manager listens to me and acts on what I say."),
+        ("recognises", "My line manager recognises my work."),
+        ("develops", "My line manager supports my development."),
+        ("workload", "My line manager takes my workload and wellbeing seriously."),
+        ("appraisal", "My appraisal meetings are useful."),
+    ], "What should your line manager keep doing?", "What could your line manager do more of?"),
+}
+
+
+def questionnaire(question_set: str) -> Questionnaire:
+    if question_set not in QUESTION_SETS:
+        raise FeedbackError(f"unknown question set {question_set!r}; one of: {', '.join(QUESTION_SETS)}",
+                            "question_set")
+    return Questionnaire([QUESTION_SETS[question_set]])
+
+
+# -- requests -----------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Rater:
+    staff_id: uuid.UUID
+    category: Category
+
+
+@dataclass
+class FeedbackInvitation:
+    """Who was asked, in which category, and whether they answered: never what, never when."""
+
+    request_id: uuid.UUID
+    staff_id: uuid.UUID
+    category: Category
+    token_hash: str
+    answered: bool = False
+
+
+def choose_raters(subject: StaffMember, line_manager_id: uuid.UUID | None, chosen: list[Rater],
+                  reports_of_subject: set[uuid.UUID], include_line_manager: bool) -> list[Rater]:
+    """The raters of a 360 request: those chosen plus (if asked) the subject's line manager. Nobody rates
+    themselves, nobody is asked twice, and direct reports are the subject's own (the copy of the directory says)."""
+    raters: dict[uuid.UUID, Rater] = {}
+    for rater in chosen:
+        if rater.category is Category.LINE_MANAGER:
+            raise FeedbackError("the line manager is not chosen: tick 'ask my line manager'", "raters")
+        if rater.category is Category.OTHERS:
+            raise FeedbackError("people outside the trust cannot be asked yet; choose colleagues", "raters")
+        if rater.staff_id == subject.staff_id:
+            raise FeedbackError("nobody can rate themselves", "raters")
+        if rater.staff_id == line_manager_id and include_line_manager:
+            raise FeedbackError("the line manager is asked as line manager, not again as a peer", "raters")
+        if rater.category is Category.DIRECT_REPORTS and rater.staff_id not in reports_of_subject:
+            raise FeedbackError(f"{rater.staff_id} is not a direct report of the person the feedback is about",
+                                "raters")
+        if rater.staff_id in raters:
+            raise FeedbackError(f"{rater.staff_id} is chosen twice", "raters")
+        raters[rater.staff_id] = rater
+    if include_line_manager:
+        if line_manager_id is None:
+            raise FeedbackError("the directory names no line manager for this person", "include_line_manager")
+        raters[line_manager_id] = Rater(line_manager_id, Category.LINE_MANAGER)
+    if not raters:
+        raise FeedbackError("choose at least one person to ask", "raters")
+    return list(raters.values())
+
+
+class FeedbackRequest(Aggregate):
+    """A request for feedback about one member of staff; `round_id`: one manager's part of an upward round."""
+
+    def __init__(self, *, subject_id: uuid.UUID, academy_id: uuid.UUID, question_set: str, closes_on: date, k: int,
+                 requested_by: str, title: str, today: date, round_id: uuid.UUID | None = None,
+                 id: uuid.UUID | None = None):
+        questionnaire(question_set)
+        if closes_on <= today:
+            raise FeedbackError("the closing date must be after today", "closes_on")
+        self.id = id or uuid.uuid4()
+        self.subject_id, self.academy_id, self.question_set = subject_id, academy_id, question_set
+        self.closes_on, self.k, self.requested_by, self.title = closes_on, check_k(k), requested_by, title
+        self.round_id, self.status, self.shared = round_id, RequestStatus.OPEN, False
+        self.invited, self.answered, self.report, self.closed_at = 0, 0, None, None
+
+    def invite(self, rater: Rater, token_hash: str, sealed_link: str | None, academy_id: uuid.UUID) -> FeedbackInvitation:
+        self.invited += 1
+        self.record(FeedbackInvitationIssued(run_id=self.id, staff_id=rater.staff_id, academy_id=academy_id, title=self.title,
+                                     closes_on=self.closes_on, sealed_link=sealed_link, reissued=False))
+        return FeedbackInvitation(self.id, rater.staff_id, rater.category, token_hash)
+
+    def accepting(self, today: date) -> bool:
+        return self.status is RequestStatus.OPEN and today <= self.closes_on
+
+    def due_to_close(self, today: date) -> bool:
+        return self.status is RequestStatus.OPEN and today > self.closes_on
+
+    def close(self, ballots: list[dict], at: datetime, asked: set[Category] | None = None) -> None:
+        if self.status is not RequestStatus.OPEN:
+            raise FeedbackError("this feedback request is already closed")
+        self.report = tally(self.question_set, ballots, self.k, asked)
+        self.answered, self.status, self.closed_at = len(ballots), RequestStatus.CLOSED, at
+
+    def share(self, shared: bool) -> None:
+        self.shared = shared
+
+
+def must_be_named(category: Category) -> bool:
+    """A line manager is one person: their answers can only be shown with their name."""
+    return category is Category.LINE_MANAGER
+
+
+def ballot(category: Category, answers: dict, name: str | None) -> dict:
+    """What a rater's ballot holds (sealed until the close): category, answers, and a name only if they chose it."""
+    if must_be_named(category) and name is None:
+        raise FeedbackError("a line manager's answers are always shown with their name", "named")
+    return {"category": category.value, "answers": answers, "name": name}
+
+
+# -- the close ----------------------------------------------------------------------------------------------------
+
+@dataclass
+class _Pile:
+    ratings: dict[str, list[int]] = field(default_factory=dict)
+    comments: dict[str, list[str]] = field(default_factory=dict)
+    n: int = 0
+
+
+def tally(question_set: str, ballots: list[dict], k: int, asked: set[Category] | None = None) -> dict:
+    """The report of a closed request, from its opened ballots (in any order): named answers one by one; each
+    anonymous category that was asked (`asked`; None: all), its figures only if at least its threshold answered,
+    and each statement's only if at least that many rated it; comments sorted by text (never in the order given)."""
+    items = questionnaire(question_set).items
+    rated = [i for i in items.values() if i.scale != "text"]
+    texts = [i for i in items.values() if i.scale == "text"]
+    named, piles = [], {c: _Pile() for c in Category if c is not Category.LINE_MANAGER}
+    for one in ballots:
+        category, answers = Category(one["category"]), one["answers"]
+        if one.get("name") is not None:
+            named.append({"name": one["name"], "category": category.value,
+                          "ratings": [{"key": i.key, "text": i.text, "value": answers[i.key]}
+                                      for i in rated if i.key in answers],
+                          "comments": [{"key": i.key, "question": i.text, "text": answers[i.key]}
+                                       for i in texts if i.key in answers]})
+            continue
+        if category is Category.LINE_MANAGER:  # cannot happen (refused when answering): never shown unnamed
+            continue
+        pile = piles[category]
+        pile.n += 1
+        for key, value in answers.items():
+            if key in items and items[key].scale == "text":
+                pile.comments.setdefault(key, []).append(value)
+            elif key in items:
+                pile.ratings.setdefault(key, []).append(value)
+    categories = []
+    for category, pile in piles.items():
+        needed = threshold(category, k)
+        if asked is not None and category not in asked:
+            continue
+        if pile.n < needed:
+            categories.append({"category": category.value, "shown": False, "needed": needed})
+            continue
+        statements = []
+        for item in rated:
+            values = pile.ratings.get(item.key, [])
+            shown = len(values) >= needed
+            statements.append({"key": item.key, "text": item.text, "shown": shown,
+                               "answered": len(values) if shown else None,
+                               "mean": round(fmean(values), 1) if shown else None,
+                               "counts": [values.count(v) for v in range(1, 6)] if shown else None})
+        comments = [{"key": i.key, "question": i.text, "texts": sorted(pile.comments.get(i.key, []))} for i in texts]
+        categories.append({"category": category.value, "shown": True, "needed": needed, "answered": pile.n,
+                           "statements": statements, "comments": comments})
+    return {"named": sorted(named, key=lambda x: (x["category"], x["name"])), "categories": categories}
+
+
+# -- upward rounds ------------------------------------------------------------------------------------------------
+
+class FeedbackRound(Aggregate):
+    """HR's upward round: every manager in scope with enough direct reports is asked about by their reports."""
+
+    def __init__(self, *, title: str, academy_id: uuid.UUID | None, closes_on: date, created_by: str, today: date,
+                 id: uuid.UUID | None = None):
+        if closes_on <= today:
+            raise FeedbackError("the closing date must be after today", "closes_on")
+        self.id = id or uuid.uuid4()
+        self.title, self.academy_id, self.closes_on, self.created_by = title, academy_id, closes_on, created_by
+        self.opened_on, self.managers, self.invited, self.status = today, 0, 0, RequestStatus.OPEN
+
+    def close_if_done(self, requests: list[FeedbackRequest]) -> None:
+        """A round is complete once every manager's request has closed."""
+        if all(r.status is RequestStatus.CLOSED for r in requests):
+            self.status = RequestStatus.CLOSED
+
+
+def managers_in_scope(people: list[StaffMember], managers_of: dict[uuid.UUID, uuid.UUID | None],
+                      academy_id: uuid.UUID | None, today: date, k: int) -> tuple[dict[uuid.UUID, list[StaffMember]],
+                                                                                  list[uuid.UUID]]:
+    """Each manager (in post, in scope) with their direct reports in post, and the managers left out because they
+    have fewer reports than upward feedback needs to be shown (the direct reports' threshold)."""
+    in_post = {p.staff_id: p for p in people if p.in_post(today, starting_by=today)}
+    reports: dict[uuid.UUID, list[StaffMember]] = {}
+    for person in in_post.values():
+        manager = managers_of.get(person.staff_id)
+        if manager in in_post and (academy_id is None or in_post[manager].academy_id == academy_id):
+            reports.setdefault(manager, []).append(person)
+    needed = threshold(Category.DIRECT_REPORTS, k)
+    included = {m: r for m, r in reports.items() if len(r) >= needed}
+    left_out = sorted((m for m, r in reports.items() if len(r) < needed), key=str)
+    return dict(sorted(included.items(), key=lambda kv: str(kv[0]))), left_out

@@ -1,0 +1,442 @@
+"""360, upward and peer feedback: requesting it, answering with a link, closing, upward rounds, and who sees what.
+
+It rides on the surveys' machinery: single-use links made as survey links are (only the SHA-256 of the token is kept)
+and sent sealed to notifications' key in `wellbeing.invitation_issued`; answers sealed under SEAL_KEY and padded to
+one size per question set (adapters.sealed) until the close, which opens them together, writes the report and
+deletes them. No answer writes an audit row or an event, and the invitation keeps only whether it was used.
+"""
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+
+from staffroom_shared.authz import can_manage_academy, require
+from staffroom_shared.errors import Conflict, NotFound, Unprocessable
+from staffroom_shared.principal import Principal
+
+from ..adapters import sealed
+from ..adapters.feedback import FeedbackRepository
+from ..adapters.repository import StaffRepository
+from ..domain.feedback import (
+    CATEGORY_NAMES, Category, FeedbackError, FeedbackInvitation, FeedbackRequest, FeedbackRound, Rater,
+    RequestStatus, ballot, check_k, threshold, choose_raters, managers_in_scope, must_be_named, questionnaire,
+)
+from ..domain.instruments import SCALES, TEXT_MAX_LENGTH
+from ..domain.model import in_words
+from .respond import new_token, token_hash
+from .runs import Links
+from .unit_of_work import WellbeingUnitOfWork
+
+log = logging.getLogger(__name__)
+
+ANSWER_PAGE = "/feedback/respond"
+NAME_ROOM = 6 * 202 + 64  # a named rater's "First Last" (100 + 1 + 100 characters) at JSON's widest, in every ballot
+
+
+def refused(exc: FeedbackError) -> Unprocessable:
+    return Unprocessable(str(exc), errors=[{"pointer": f"#/{exc.field}", "detail": str(exc)}] if exc.field else None)
+
+
+def ballot_size(question_set: str) -> int:
+    """Every ballot of a question set is this size, named or not, whatever was written."""
+    return sealed.capacity(questionnaire(question_set)) + NAME_ROOM
+
+
+# -- who may see and do what ---------------------------------------------------------------------------------------
+
+def _is_hr_for(principal: Principal, request: FeedbackRequest) -> bool:
+    return principal.has_role("trust_hr") or (principal.has_role("academy_hr")
+                                              and can_manage_academy(principal, request.academy_id))
+
+
+def _relation(repo: FeedbackRepository, principal: Principal, request: FeedbackRequest) -> str | None:
+    """'subject', 'line_manager', 'hr' or None (a stranger, who is told the request does not exist)."""
+    if principal.staff_id is not None and principal.staff_id == request.subject_id:
+        return "subject"
+    if principal.staff_id is not None and repo.line_manager_of(request.subject_id) == principal.staff_id:
+        return "line_manager"
+    if _is_hr_for(principal, request):
+        return "hr"
+    return None
+
+
+def _found(repo: FeedbackRepository, principal: Principal, request: FeedbackRequest | None,
+           request_id: uuid.UUID) -> tuple[FeedbackRequest, str]:
+    relation = None if request is None else _relation(repo, principal, request)
+    if relation is None:
+        raise NotFound(f"there is no feedback request with id {request_id}")
+    return request, relation
+
+
+# -- the trust's k -------------------------------------------------------------------------------------------------
+
+def settings(session) -> dict:
+    k = FeedbackRepository(session).k()
+    return {"k": k, "direct_reports": max(k, 5)}
+
+
+def set_k(uow: WellbeingUnitOfWork, principal: Principal, k: int) -> dict:
+    require(principal.has_role("trust_hr"), "only trust HR set the smallest group for feedback")
+    try:
+        check_k(k)
+    except FeedbackError as exc:
+        raise refused(exc) from exc
+    with uow:
+        uow.feedback.set_k(k, principal.actor)
+        uow.audit("set", "feedback_settings", 1, {"k": k})
+        uow.commit()
+    return {"k": k, "direct_reports": max(k, 5)}
+
+
+# -- asking for feedback -------------------------------------------------------------------------------------------
+
+def choices(session, principal: Principal, subject_id: uuid.UUID | None) -> dict:
+    """Whom a request about this person (the caller, or someone they line-manage) may ask."""
+    repo, people = FeedbackRepository(session), StaffRepository(session)
+    subject_id = subject_id or principal.staff_id
+    subject = people.find(subject_id) if subject_id else None
+    if subject is None or not _may_request(repo, principal, subject_id):
+        raise NotFound(f"there is nobody you can ask feedback about with id {subject_id}")
+    today = date.today()
+    manager = repo.line_manager_of(subject_id)
+    reports = repo.reports_of(subject_id)
+    colleagues = [p for p in repo.colleagues(subject.academy_id)
+                  if p.staff_id != subject_id and p.in_post(today, starting_by=today)]
+    names = people.names([subject_id, manager, *(p.staff_id for p in colleagues)])
+    return {"subject": {"staff_id": subject_id, "name": names.get(subject_id, "")},
+            "line_manager": {"staff_id": manager, "name": names.get(manager, "")} if manager in names else None,
+            "colleagues": [{"staff_id": p.staff_id, "name": names.get(p.staff_id, ""),
+                            "direct_report": p.staff_id in reports} for p in colleagues if p.staff_id != manager],
+            **settings(session)}
+
+
+def _may_request(repo: FeedbackRepository, principal: Principal, subject_id: uuid.UUID) -> bool:
+    """The subject themselves, or their line manager (their appraiser)."""
+    return principal.staff_id is not None and (
+        principal.staff_id == subject_id or repo.line_manager_of(subject_id) == principal.staff_id)
+
+
+def request_feedback(uow: WellbeingUnitOfWork, principal: Principal, data: dict, links: Links,
+                     today: date | None = None) -> FeedbackRequest:
+    today = today or date.today()
+    subject_id = data.get("subject_id") or principal.staff_id
+    with uow:
+        subject = uow.staff.find(subject_id) if subject_id else None
+        if subject is None or not _may_request(uow.feedback, principal, subject_id):
+            raise NotFound(f"there is nobody you can ask feedback about with id {subject_id}")
+        try:
+            chosen = [Rater(r["staff_id"], Category(r["category"])) for r in data.get("raters", [])]
+            raters = choose_raters(subject, uow.feedback.line_manager_of(subject_id), chosen,
+                                   uow.feedback.reports_of(subject_id), data.get("include_line_manager", False))
+        except FeedbackError as exc:
+            raise refused(exc) from exc
+        people = {r.staff_id: uow.staff.find(r.staff_id) for r in raters}
+        gone = [str(s) for s, p in people.items() if p is None or not p.in_post(today, starting_by=today)]
+        if gone:
+            raise Unprocessable("some of the people chosen are not in post", errors=[
+                {"pointer": "#/raters", "detail": f"nobody in post with id {s}"} for s in gone])
+        name = uow.staff.names([subject_id]).get(subject_id, "a colleague")
+        try:
+            request = FeedbackRequest(subject_id=subject_id, academy_id=subject.academy_id,
+                                      question_set=data.get("question_set", "360"), closes_on=data["closes_on"],
+                                      k=uow.feedback.k(), requested_by=principal.actor, title=f"Feedback for {name}",
+                                      today=today)
+        except FeedbackError as exc:
+            raise refused(exc) from exc
+        uow.feedback.add(request)
+        uow.feedback.add_invitations([_invite(request, rater, people[rater.staff_id].academy_id, links)
+                                      for rater in raters])
+        uow.audit("request", "feedback_request", request.id, {"subject_id": str(subject_id), "invited": len(raters)})
+        uow.commit()
+        return request
+
+
+def _invite(request: FeedbackRequest, rater: Rater, academy_id: uuid.UUID, links: Links) -> FeedbackInvitation:
+    token, hashed = new_token()
+    return request.invite(rater, hashed, links.sealed(token, request.id, rater.staff_id, ANSWER_PAGE), academy_id)
+
+
+# -- answering with a link -----------------------------------------------------------------------------------------
+
+@dataclass
+class Asked:
+    request: FeedbackRequest
+    invitation: FeedbackInvitation
+    subject_name: str
+
+
+def _asked(repo: FeedbackRepository, people: StaffRepository, token: str | None, today: date, *,
+           lock: bool = False) -> Asked:
+    if not token:
+        raise NotFound("there is no feedback link in this address")
+    hashed = token_hash(token)
+    invitation = repo.invitation(hashed)
+    if invitation is None:
+        raise NotFound("this feedback link was not found: it may not have been copied in full")
+    if lock:  # the request first, shared, as a survey's run: a close holds it exclusively while it opens the box
+        request = repo.get(invitation.request_id, shared=True)
+        invitation = repo.invitation(hashed, lock=True)
+    else:
+        request = repo.get(invitation.request_id)
+    if invitation.answered:
+        raise Conflict("you have already answered with this link")
+    if not request.accepting(today):
+        raise Conflict(f"this feedback request closed on {in_words(request.closed_at.date() if request.closed_at else request.closes_on)}, "
+                       "so it takes no more answers", survey="closed")
+    name = people.names([request.subject_id]).get(request.subject_id, "a colleague")
+    return Asked(request, invitation, name)
+
+
+def form(session, token: str | None, today: date | None = None) -> dict:
+    """What the answer page shows: whom it is about, in which category, the questions."""
+    asked = _asked(FeedbackRepository(session), StaffRepository(session), token, today or date.today())
+    items = questionnaire(asked.request.question_set).items.values()
+    return {"title": asked.request.title, "subject": asked.subject_name, "closes_on": asked.request.closes_on,
+            "category": asked.invitation.category.value, "category_name": CATEGORY_NAMES[asked.invitation.category],
+            "must_be_named": must_be_named(asked.invitation.category),
+            "shown_from": _needed(asked.request, asked.invitation.category),
+            "questions": [{"key": i.key, "text": i.text, "scale": i.scale,
+                           "labels": list(SCALES[i.scale].labels) if i.scale != "text" else [],
+                           "max_length": TEXT_MAX_LENGTH if i.scale == "text" else None} for i in items]}
+
+
+def _needed(request: FeedbackRequest, category: Category) -> int | None:
+    return threshold(category, request.k)
+
+
+def answer(uow: WellbeingUnitOfWork, token: str | None, answers: dict, named: bool, key: bytes,
+           today: date | None = None) -> None:
+    """The one answer a link gives: sealed in the ballot box until the close, with the rater's name inside only if
+    they chose to be named. Writes no audit row and no event."""
+    today = today or date.today()
+    with uow:
+        asked = _asked(uow.feedback, uow.staff, token, today, lock=True)
+        asked_of = questionnaire(asked.request.question_set)
+        given = {k: v.strip() if isinstance(v, str) else v for k, v in answers.items()}
+        errors = asked_of.errors(given)
+        if errors:
+            raise Unprocessable("some answers are not valid; nothing was sent", errors=[
+                {"pointer": f"#/answers/{k}" if k != "_schema" else "#/answers", "detail": m}
+                for k, messages in errors.items() for m in messages])
+        if not given:
+            raise Unprocessable("there are no answers to send", errors=[
+                {"pointer": "#/answers", "detail": "answer at least one question"}])
+        name = uow.staff.names([asked.invitation.staff_id]).get(asked.invitation.staff_id) if named else None
+        try:
+            content = ballot(asked.invitation.category, given, name)
+        except FeedbackError as exc:
+            raise refused(exc) from exc
+        if not uow.feedback.mark_answered(asked.invitation.token_hash):
+            raise Conflict("you have already answered with this link")
+        uow.feedback.add_ballot(asked.request.id, sealed.seal(key, asked.request.id, content,
+                                                              ballot_size(asked.request.question_set)))
+        uow.commit()
+
+
+# -- closing -------------------------------------------------------------------------------------------------------
+
+def close_request(uow: WellbeingUnitOfWork, request: FeedbackRequest, key: bytes, at: datetime | None = None) -> None:
+    """Open every ballot in memory, work out the report, delete the ballots: one transaction (the caller's)."""
+    opened = [sealed.unseal(key, request.id, box) for box in uow.feedback.boxes(request.id)]
+    try:
+        request.close(opened, at or datetime.now(timezone.utc), {c for _, c in uow.feedback.invited(request.id)})
+    except FeedbackError as exc:
+        raise Conflict(str(exc)) from exc
+    uow.feedback.destroy_ballots(request.id)
+
+
+def close_early(uow: WellbeingUnitOfWork, principal: Principal, request_id: uuid.UUID, key: bytes) -> FeedbackRequest:
+    with uow:
+        request, relation = _found(uow.feedback, principal, uow.feedback.get(request_id, lock=True), request_id)
+        require(relation in ("subject", "line_manager") and request.round_id is None,
+                "the person the feedback is about or their line manager closes a request; an upward round's "
+                "requests close with the round")
+        if request.status is not RequestStatus.OPEN:
+            raise Conflict("this feedback request is already closed")
+        close_request(uow, request, key)
+        uow.audit("close", "feedback_request", request.id)
+        uow.commit()
+        return request
+
+
+def close_due(uow: WellbeingUnitOfWork, key: bytes, today: date) -> int:
+    """The daily job: close every request past its closing date, each in its own transaction."""
+    with uow:
+        due = uow.feedback.due_to_close(today)
+    closed = 0
+    for request_id in due:
+        try:
+            with uow:
+                request = uow.feedback.get(request_id, lock=True)
+                if request is None or not request.due_to_close(today):
+                    continue
+                close_request(uow, request, key)
+                uow.audit("close", "feedback_request", request.id)
+                if request.round_id is not None:
+                    uow.feedback.round(request.round_id, lock=True).close_if_done(
+                        uow.feedback.listed(round_id=request.round_id))
+                uow.commit()
+                closed += 1
+        except Exception:  # noqa: BLE001 - one request that cannot close holds up no other; tried again tomorrow
+            log.exception("feedback request %s could not be closed", request_id)
+    return closed
+
+
+# -- sharing and reading -------------------------------------------------------------------------------------------
+
+def share(uow: WellbeingUnitOfWork, principal: Principal, request_id: uuid.UUID, shared: bool) -> FeedbackRequest:
+    with uow:
+        request, relation = _found(uow.feedback, principal, uow.feedback.get(request_id, lock=True), request_id)
+        require(relation == "subject", "only the person the feedback is about can share their report")
+        request.share(shared)
+        uow.audit("share" if shared else "unshare", "feedback_request", request.id)
+        uow.commit()
+        return request
+
+
+def listed(session, principal: Principal) -> list[dict]:
+    """Requests about me, about the people I line-manage, and (HR) about their academy's people or the trust's."""
+    repo = FeedbackRepository(session)
+    found: dict[uuid.UUID, FeedbackRequest] = {}
+    if principal.staff_id is not None:
+        mine = [principal.staff_id, *repo.reports_of(principal.staff_id)]
+        found |= {r.id: r for r in repo.listed(subject_ids=mine)}
+    if principal.has_role("trust_hr"):
+        found |= {r.id: r for r in repo.listed(every=True)}
+    elif principal.has_role("academy_hr") and principal.academy_id:
+        found |= {r.id: r for r in repo.listed(academy_id=principal.academy_id)}
+    return [view(session, principal, r, detail=False) for r in
+            sorted(found.values(), key=lambda r: (r.status is not RequestStatus.OPEN, r.closes_on, str(r.id)))]
+
+
+def get(session, principal: Principal, request_id: uuid.UUID) -> dict:
+    repo = FeedbackRepository(session)
+    request, _ = _found(repo, principal, repo.get(request_id), request_id)
+    return view(session, principal, request)
+
+
+def view(session, principal: Principal, request: FeedbackRequest, *, detail: bool = True) -> dict:
+    """The request as the caller may see it. The subject reads the report; their line manager only if it is shared;
+    HR never (they see who was asked and how many answered). Nobody sees who answered or when."""
+    repo, people = FeedbackRepository(session), StaffRepository(session)
+    relation = _relation(repo, principal, request)
+    invited = repo.invited(request.id) if detail else []
+    names = people.names([request.subject_id, *(s for s, _ in invited)])
+    out = {"id": request.id, "title": request.title, "subject_id": request.subject_id,
+           "subject": names.get(request.subject_id, ""), "kind": "upward" if request.round_id else "360",
+           "question_set": request.question_set, "closes_on": request.closes_on, "status": request.status,
+           "shared": request.shared, "invited": request.invited, "k": request.k, "you_are": relation,
+           "closed_on": request.closed_at.date() if request.closed_at else None,
+           "may_close": relation in ("subject", "line_manager") and request.round_id is None
+           and request.status is RequestStatus.OPEN,
+           "answered": repo.answered_count(request.id) if relation == "hr" else None, "report": None,
+           "asked": [{"name": names.get(s, ""), "category": c.value, "category_name": CATEGORY_NAMES[c]}
+                     for s, c in invited]}
+    if detail and request.status is RequestStatus.CLOSED and (
+            relation == "subject" or (relation == "line_manager" and request.shared)):
+        out["report"] = request.report
+    return out
+
+
+# -- upward rounds -------------------------------------------------------------------------------------------------
+
+def _may_run_round(principal: Principal, academy_id: uuid.UUID | None) -> None:
+    if academy_id is None:
+        require(principal.has_role("trust_hr"), "only trust HR open a trust-wide upward round")
+    else:
+        require(can_manage_academy(principal, academy_id) and (principal.has_role("academy_hr")
+                                                               or principal.has_role("trust_hr")),
+                "HR open upward rounds for their own academy")
+
+
+def open_round(uow: WellbeingUnitOfWork, principal: Principal, data: dict, links: Links,
+               today: date | None = None) -> dict:
+    """Every manager in scope with enough direct reports in post gets a request, and each of their reports a link:
+    one transaction of bulk inserts plus the invitations' outbox rows."""
+    today = today or date.today()
+    academy_id = data.get("academy_id")
+    _may_run_round(principal, academy_id)
+    with uow:
+        if academy_id is not None and uow.academies.unknown([academy_id]):
+            raise Unprocessable("unknown academy", errors=[
+                {"pointer": "#/academy_id", "detail": f"no academy {academy_id} in the directory"}])
+        k = uow.feedback.k()
+        try:
+            round_ = FeedbackRound(title=data["title"], academy_id=academy_id, closes_on=data["closes_on"],
+                                   created_by=principal.actor, today=today)
+        except FeedbackError as exc:
+            raise refused(exc) from exc
+        everyone = uow.staff.everyone()
+        included, left_out = managers_in_scope(everyone, uow.feedback.managers_of(), academy_id, today, k)
+        if not included:
+            raise Unprocessable("no manager in scope has enough direct reports in post for upward feedback",
+                                errors=[{"pointer": "#/academy_id", "detail": "nobody to ask about"}])
+        uow.feedback.add_round(round_)
+        names = uow.staff.names(included)
+        academy_of = {p.staff_id: p.academy_id for p in everyone if p.staff_id in included}
+        requests, invitations = [], []
+        for manager, reports in included.items():
+            request = FeedbackRequest(subject_id=manager, academy_id=academy_of[manager], question_set="upward",
+                                      closes_on=round_.closes_on, k=k, requested_by=principal.actor,
+                                      title=f"Upward feedback for {names.get(manager, 'your line manager')}",
+                                      today=today, round_id=round_.id)
+            requests.append(request)
+            invitations += [_invite(request, Rater(p.staff_id, Category.DIRECT_REPORTS), p.academy_id, links)
+                            for p in reports]
+        round_.managers, round_.invited = len(requests), len(invitations)
+        uow.feedback.add_all(requests)
+        uow.feedback.add_invitations(invitations)
+        uow.audit("open", "feedback_round", round_.id, {"managers": len(requests), "invited": len(invitations)})
+        uow.commit()
+        return {"round": round_, "left_out": left_out}
+
+
+def _round_found(repo: FeedbackRepository, principal: Principal, round_: FeedbackRound | None,
+                 round_id: uuid.UUID) -> FeedbackRound:
+    if round_ is None or not (principal.has_role("trust_hr") or (
+            principal.has_role("academy_hr") and round_.academy_id is not None
+            and can_manage_academy(principal, round_.academy_id))):
+        raise NotFound(f"there is no upward round with id {round_id}")
+    return round_
+
+
+def rounds(session, principal: Principal) -> list[dict]:
+    require(principal.has_role("trust_hr") or principal.has_role("academy_hr"), "upward rounds are for HR")
+    repo = FeedbackRepository(session)
+    found = repo.rounds(every=True) if principal.has_role("trust_hr") else repo.rounds(principal.academy_id)
+    return [round_view(session, principal, r, detail=False) for r in found]
+
+
+def get_round(session, principal: Principal, round_id: uuid.UUID) -> dict:
+    repo = FeedbackRepository(session)
+    return round_view(session, principal, _round_found(repo, principal, repo.round(round_id), round_id))
+
+
+def round_view(session, principal: Principal, round_: FeedbackRound, *, detail: bool = True) -> dict:
+    """Who was asked about and how far each has got: counts only, never an answer or who gave it."""
+    repo = FeedbackRepository(session)
+    progress = repo.round_progress(round_.id)
+    names = StaffRepository(session).names([m for _, m, *_ in progress]) if detail else {}
+    return {"id": round_.id, "title": round_.title, "academy_id": round_.academy_id, "closes_on": round_.closes_on,
+            "opened_on": round_.opened_on, "status": round_.status, "managers": round_.managers,
+            "invited": round_.invited, "answered": sum(a for _, _, _, a, _ in progress),
+            "complete": all(st is RequestStatus.CLOSED for *_, st in progress),
+            "requests": [{"request_id": r, "manager": names.get(m, ""), "invited": i, "answered": a, "status": st}
+                         for r, m, i, a, st in progress] if detail else []}
+
+
+def close_round(uow: WellbeingUnitOfWork, principal: Principal, round_id: uuid.UUID, key: bytes) -> FeedbackRound:
+    """HR close a round early: every manager's request closes now, in one transaction."""
+    with uow:
+        round_ = _round_found(uow.feedback, principal, uow.feedback.round(round_id, lock=True), round_id)
+        if round_.status is not RequestStatus.OPEN:
+            raise Conflict("this upward round is already closed")
+        for request in uow.feedback.listed(round_id=round_.id):
+            if request.status is RequestStatus.OPEN:
+                close_request(uow, request, key)
+        round_.close_if_done(uow.feedback.listed(round_id=round_.id))
+        uow.audit("close", "feedback_round", round_.id)
+        uow.commit()
+        return round_

@@ -1,0 +1,219 @@
+"""360 and upward feedback through the API: asking, answering with a link, closing, the report and who sees it."""
+import time
+import uuid
+from datetime import date, timedelta
+
+import pytest
+
+from staffroom_shared.testing import survey_link
+
+TODAY = date.today()
+CLOSES = str(TODAY + timedelta(days=14))
+FEEDBACK_TABLES = ("feedback_requests", "feedback_invitations", "feedback_ballots", "feedback_rounds",
+                   "feedback_settings", "outbox", "audit_log")
+
+
+class School:
+    """One academy: a head of department (`manager`) with `reports` direct reports, the teacher `me` among them,
+    and HR."""
+
+    def __init__(self, client, db, tokens, reports: int = 6, name: str = "Oak"):
+        self.client, self.db, self.tokens = client, db, tokens
+        self.academy = uuid.uuid4()
+        db.insert("academies", {"academy_id": self.academy, "name": name})
+        self.manager = self._person("Mo", "Head", None)
+        self.team = [self._person(f"T{i}", "Teacher", self.manager) for i in range(reports)]
+        self.me = self.team[0] if self.team else None
+
+    def _person(self, first: str, last: str, manager) -> dict:
+        person = {"staff_id": uuid.uuid4(), "academy_id": self.academy, "first_name": first, "last_name": last,
+                  "email": f"{first.lower()}@oak.example", "staff_type": "teaching", "start_date": date(2015, 9, 1),
+                  "leaving_date": None, "line_manager_id": manager["staff_id"] if manager else None}
+        self.db.insert("staff", person)
+        return person
+
+    def as_(self, person: dict) -> dict:
+        return self.tokens.headers(person["staff_id"], academy_id=self.academy)
+
+    def hr(self, trust: bool = False) -> dict:
+        if trust:
+            return self.tokens.headers(uuid.uuid4(), roles=("staff", "trust_hr"))
+        return self.tokens.headers(uuid.uuid4(), roles=("staff", "academy_hr"), academy_id=self.academy)
+
+    def ask(self, peers, *, line_manager=True, by=None):
+        return self.client.post("/feedback/requests", headers=self.as_(by or self.me), json={
+            "closes_on": CLOSES, "include_line_manager": line_manager,
+            "raters": [{"staff_id": str(p["staff_id"]), "category": "peers"} for p in peers]})
+
+    def links(self, request_id) -> dict[uuid.UUID, str]:
+        found = {}
+        for event in self.db.events("wellbeing.invitation_issued"):
+            if event["payload"]["run_id"] == str(request_id):
+                link = survey_link(self.db.context.config, event["payload"])
+                assert "/feedback/respond#token=" in link and event["payload"]["feedback"] is True
+                found[uuid.UUID(event["payload"]["staff_id"])] = link.split("#token=")[1]
+        return found
+
+    def answer(self, token: str, answers: dict, named: bool = False):
+        return self.client.post("/feedback/respond", json={"answers": answers, "named": named},
+                                headers={"X-Survey-Token": token})
+
+
+def rated(level: int, keep: str | None = None, prefix: str = "fb360") -> dict:
+    out = {f"{prefix}.{k}": level for k in (
+        ("communicates", "supports", "reliable", "improves", "pupils", "calm") if prefix == "fb360"
+        else ("clear", "listens", "recognises", "develops", "workload", "appraisal"))}
+    if keep:
+        out[f"{prefix}.keep_doing"] = keep
+    return out
+
+
+@pytest.fixture
+def school(client, db, tokens):
+    return School(client, db, tokens)
+
+
+def test_a_reviewee_asks_peers_and_their_line_manager_and_reads_the_report_after_the_close(school, client):
+    peers = school.team[1:4]
+    made = school.ask(peers)
+    assert made.status_code == 201, made.get_json()
+    request = made.get_json()
+    assert request["invited"] == 4 and {a["category"] for a in request["asked"]} == {"peers", "line_manager"}
+    links = school.links(request["id"])
+    form = client.get("/feedback/respond", headers={"X-Survey-Token": links[school.manager["staff_id"]]}).get_json()
+    assert form["must_be_named"] and form["subject"] == "T0 Teacher"
+    for level, peer in zip((5, 4, 3), peers):
+        assert school.answer(links[peer["staff_id"]], rated(level, f"Keep {level}")).status_code == 204
+    assert school.answer(links[school.manager["staff_id"]], rated(4), named=True).status_code == 204
+    assert client.get(f"/feedback/requests/{request['id']}", headers=school.as_(school.me)).get_json()["report"] is None
+    closed = client.post(f"/feedback/requests/{request['id']}/close", headers=school.as_(school.me))
+    assert closed.status_code == 200, closed.get_json()
+    report = closed.get_json()["report"]
+    peers_shown = next(c for c in report["categories"] if c["category"] == "peers")
+    assert peers_shown["answered"] == 3 and peers_shown["statements"][0]["mean"] == 4.0
+    assert peers_shown["comments"][0]["texts"] == ["Keep 3", "Keep 4", "Keep 5"]
+    assert [n["name"] for n in report["named"]] == ["Mo Head"]
+    assert school.db.count("feedback_ballots") == 0
+
+
+def test_a_category_short_of_k_shows_nothing_and_there_is_no_total_across_categories(school, client):
+    request = school.ask(school.team[1:3], line_manager=False).get_json()
+    for token in school.links(request["id"]).values():
+        assert school.answer(token, rated(2, "Hidden words")).status_code == 204
+    report = client.post(f"/feedback/requests/{request['id']}/close", headers=school.as_(school.me)).get_json()["report"]
+    assert report["categories"] == [{"category": "peers", "shown": False, "needed": 3}]
+    assert "Hidden words" not in str(report)
+
+
+def test_the_line_manager_reads_the_report_only_once_shared_and_hr_never(school, client):
+    request = school.ask(school.team[1:4]).get_json()
+    path = f"/feedback/requests/{request['id']}"
+    for token in school.links(request["id"]).values():
+        school.answer(token, rated(3), named=True)
+    client.post(f"{path}/close", headers=school.as_(school.me))
+    assert client.get(path, headers=school.as_(school.manager)).get_json()["report"] is None
+    hr = client.get(path, headers=school.hr()).get_json()
+    assert hr["report"] is None and hr["answered"] == 4 and len(hr["asked"]) == 4
+    shared = client.post(f"{path}/share", headers=school.as_(school.me), json={"shared": True})
+    assert shared.status_code == 200
+    assert client.get(path, headers=school.as_(school.manager)).get_json()["report"]["named"]
+    assert client.post(f"{path}/share", headers=school.as_(school.manager), json={"shared": False}).status_code == 403
+    assert client.get(path, headers=school.as_(school.team[1])).status_code == 404  # a rater is no reader
+
+
+def test_a_link_answers_once_and_a_line_manager_cannot_answer_unnamed(school, client):
+    request = school.ask(school.team[1:4]).get_json()
+    links = school.links(request["id"])
+    token = links[school.team[1]["staff_id"]]
+    assert school.answer(token, rated(3)).status_code == 204
+    assert school.answer(token, rated(3)).status_code == 409
+    unnamed = school.answer(links[school.manager["staff_id"]], rated(3))
+    assert unnamed.status_code == 422 and school.db.count("feedback_ballots") == 1
+
+
+@pytest.mark.parametrize("answers", [{"fb360.calm": 6}, {"fb360.calm": "4"}, {"nope": 3}, {},
+                                     {"fb360.keep_doing": "x" * 2001}, {"fb360.keep_doing": "a\u0000b"}])
+def test_bad_answers_are_refused_and_change_nothing(school, answers):
+    request = school.ask(school.team[1:4]).get_json()
+    token = school.links(request["id"])[school.team[1]["staff_id"]]
+    before = school.db.snapshot()
+    answered = school.answer(token, answers)
+    assert answered.status_code == 422 and answered.content_type == "application/problem+json"
+    assert school.db.snapshot() == before
+
+
+@pytest.mark.parametrize("body, field", [
+    ({"closes_on": str(TODAY), "include_line_manager": True}, "closes_on"),
+    ({"closes_on": CLOSES, "raters": [{"staff_id": str(uuid.uuid4()), "category": "peers"}]}, "raters"),
+    ({"closes_on": CLOSES, "raters": []}, "raters"),
+    ({"closes_on": CLOSES, "raters": [{"staff_id": "x", "category": "peers"}]}, "raters"),
+    ({"closes_on": CLOSES, "raters": [{"staff_id": str(uuid.uuid4()), "category": "line_manager"}]}, "raters"),
+])
+def test_bad_requests_are_refused_and_change_nothing(school, client, db, body, field):
+    before = db.counts()
+    made = client.post("/feedback/requests", headers=school.as_(school.me), json=body)
+    assert made.status_code == 422, made.get_json()
+    assert field in str(made.get_json())
+    assert db.counts() == before
+
+
+def test_only_the_subject_or_their_line_manager_may_ask_about_them(school, client):
+    other = school.team[2]
+    made = client.post("/feedback/requests", headers=school.as_(school.me), json={
+        "subject_id": str(other["staff_id"]), "closes_on": CLOSES, "include_line_manager": True})
+    assert made.status_code == 404
+    by_manager = client.post("/feedback/requests", headers=school.as_(school.manager), json={
+        "subject_id": str(other["staff_id"]), "closes_on": CLOSES, "include_line_manager": True,
+        "raters": [{"staff_id": str(p["staff_id"]), "category": "peers"} for p in school.team[3:6]]})
+    assert by_manager.status_code == 201, by_manager.get_json()
+
+
+def test_trust_hr_set_k_never_below_three(school, client):
+    assert client.put("/feedback/settings", headers=school.hr(trust=True), json={"k": 2}).status_code == 422
+    assert client.put("/feedback/settings", headers=school.hr(), json={"k": 4}).status_code == 403
+    assert client.put("/feedback/settings", headers=school.hr(trust=True), json={"k": 4}).get_json() == {
+        "k": 4, "direct_reports": 5}
+    request = school.ask(school.team[1:4], line_manager=False).get_json()
+    assert request["k"] == 4
+
+
+def test_an_upward_round_asks_each_managers_reports_and_the_manager_reads_their_own(school, client):
+    opened = client.post("/feedback/rounds", headers=school.hr(), json={
+        "title": "Spring upward feedback", "academy_id": str(school.academy), "closes_on": CLOSES})
+    assert opened.status_code == 201, opened.get_json()
+    round_ = opened.get_json()
+    assert round_["managers"] == 1 and round_["invited"] == 6 and round_["left_out"] == 0
+    [part] = round_["requests"]
+    for i, token in enumerate(school.links(part["request_id"]).values()):
+        assert school.answer(token, rated(2 + i % 3, prefix="upward")).status_code == 204
+    progress = client.get(f"/feedback/rounds/{round_['id']}", headers=school.hr()).get_json()
+    assert progress["answered"] == 6 and not progress["complete"]
+    closed = client.post(f"/feedback/rounds/{round_['id']}/close", headers=school.hr())
+    assert closed.status_code == 200 and closed.get_json()["complete"]
+    mine = client.get(f"/feedback/requests/{part['request_id']}", headers=school.as_(school.manager)).get_json()
+    reports = next(c for c in mine["report"]["categories"] if c["category"] == "direct_reports")
+    assert reports["shown"] and reports["answered"] == 6
+    other_hr = school.tokens.headers(uuid.uuid4(), roles=("staff", "academy_hr"), academy_id=uuid.uuid4())
+    assert client.get(f"/feedback/rounds/{round_['id']}", headers=other_hr).status_code == 404
+    assert client.post("/feedback/rounds", headers=school.as_(school.me), json={
+        "title": "x", "academy_id": str(school.academy), "closes_on": CLOSES}).status_code == 403
+
+
+def test_opening_an_upward_round_for_a_thousand_people_takes_well_under_ten_seconds(client, db, tokens):
+    school = School(client, db, tokens, reports=0)
+    people = []
+    for m in range(100):
+        manager = {"staff_id": uuid.uuid4(), "academy_id": school.academy, "first_name": f"M{m}", "last_name": "X",
+                   "email": f"m{m}@oak.example", "staff_type": "leadership", "start_date": date(2015, 9, 1),
+                   "leaving_date": None, "line_manager_id": None}
+        people.append(manager)
+        people += [{**manager, "staff_id": uuid.uuid4(), "first_name": f"R{m}.{r}", "staff_type": "teaching",
+                    "email": f"r{m}.{r}@oak.example", "line_manager_id": manager["staff_id"]} for r in range(10)]
+    db.insert("staff", *people)
+    started = time.perf_counter()
+    opened = client.post("/feedback/rounds", headers=school.hr(trust=True), json={
+        "title": "Upward feedback", "closes_on": CLOSES})
+    took = time.perf_counter() - started
+    assert opened.status_code == 201 and opened.get_json()["invited"] == 1000
+    assert len(db.events("wellbeing.invitation_issued")) == 1000
+    assert took < 10, f"{took:.1f} s"

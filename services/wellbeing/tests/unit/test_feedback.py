@@ -1,0 +1,140 @@
+"""The rules of 360 and upward feedback (domain.feedback), without Flask or a database."""
+import uuid
+from datetime import date, datetime, timezone
+
+import pytest
+
+from wellbeing.domain.feedback import (
+    Category, FeedbackError, FeedbackRequest, Rater, RequestStatus, ballot, choose_raters, managers_in_scope,
+    tally, threshold,
+)
+from wellbeing.domain.model import StaffMember
+
+TODAY = date(2027, 3, 1)
+AT = datetime(2027, 3, 20, tzinfo=timezone.utc)
+
+
+def person(academy=None, manager=None) -> StaffMember:
+    return StaffMember(staff_id=uuid.uuid4(), academy_id=academy or uuid.uuid4(), staff_type="teaching",
+                       start_date=date(2015, 9, 1), leaving_date=None)
+
+
+def answers(level: int, keep: str | None = None) -> dict:
+    out = {f"fb360.{k}": level for k in ("communicates", "supports", "reliable", "improves", "pupils", "calm")}
+    if keep:
+        out["fb360.keep_doing"] = keep
+    return out
+
+
+def shown(report: dict) -> dict:
+    return {c["category"]: c for c in report["categories"]}
+
+
+def test_k_is_never_below_three_and_direct_reports_never_below_five():
+    with pytest.raises(FeedbackError):
+        threshold(Category.PEERS, 2)
+    assert threshold(Category.PEERS, 3) == 3
+    assert threshold(Category.DIRECT_REPORTS, 3) == 5
+    assert threshold(Category.DIRECT_REPORTS, 7) == 7
+    assert threshold(Category.LINE_MANAGER, 3) is None
+
+
+def test_a_category_below_k_shows_nothing_not_even_how_many_answered():
+    ballots = [ballot(Category.PEERS, answers(4, "Calm"), None), ballot(Category.PEERS, answers(2), None)]
+    peers = shown(tally("360", ballots, 3))["peers"]
+    assert peers == {"category": "peers", "shown": False, "needed": 3}
+
+
+def test_a_category_at_k_shows_its_figures_and_comments_sorted_not_in_order_given():
+    ballots = [ballot(Category.PEERS, answers(v, keep), None) for v, keep in ((5, "Zest"), (3, "Assemblies"), (4, None))]
+    peers = shown(tally("360", ballots, 3))["peers"]
+    assert peers["shown"] and peers["answered"] == 3
+    first = peers["statements"][0]
+    assert first["mean"] == 4.0 and first["counts"] == [0, 0, 1, 1, 1]
+    assert peers["comments"][0]["texts"] == ["Assemblies", "Zest"]
+
+
+def test_direct_reports_need_five_even_when_k_is_three():
+    four = [ballot(Category.DIRECT_REPORTS, answers(3), None) for _ in range(4)]
+    assert not shown(tally("360", four, 3))["direct_reports"]["shown"]
+    five = four + [ballot(Category.DIRECT_REPORTS, answers(3), None)]
+    assert shown(tally("360", five, 3))["direct_reports"]["shown"]
+
+
+def test_named_answers_are_shown_by_name_and_count_toward_no_anonymous_category():
+    ballots = [ballot(Category.PEERS, answers(4), None), ballot(Category.PEERS, answers(4), None),
+               ballot(Category.PEERS, answers(1, "Be on time"), "Ada Lovelace")]
+    report = tally("360", ballots, 3)
+    assert not shown(report)["peers"]["shown"]  # two anonymous answers: the named one does not make three
+    [named] = report["named"]
+    assert named["name"] == "Ada Lovelace" and named["comments"][0]["text"] == "Be on time"
+
+
+def test_a_statement_too_few_rated_is_hidden_inside_a_shown_category():
+    partial = {"fb360.communicates": 5}
+    ballots = [ballot(Category.PEERS, answers(3), None) for _ in range(2)] + [ballot(Category.PEERS, partial, None)]
+    peers = shown(tally("360", ballots, 3))["peers"]
+    calm = next(s for s in peers["statements"] if s["key"] == "fb360.calm")
+    assert calm == {"key": "fb360.calm", "text": calm["text"], "shown": False, "answered": None, "mean": None,
+                    "counts": None}
+
+
+def test_there_is_no_figure_across_categories():
+    ballots = [ballot(Category.PEERS, answers(4), None) for _ in range(3)] + [
+        ballot(Category.DIRECT_REPORTS, answers(1), None) for _ in range(2)]
+    report = tally("360", ballots, 3)
+    assert set(report) == {"named", "categories"}
+    assert shown(report)["direct_reports"] == {"category": "direct_reports", "shown": False, "needed": 5}
+
+
+def test_only_the_categories_asked_are_reported():
+    ballots = [ballot(Category.PEERS, answers(4), None) for _ in range(3)]
+    assert [c["category"] for c in tally("360", ballots, 3, {Category.PEERS, Category.LINE_MANAGER})["categories"]] \
+        == ["peers"]
+    assert [c["category"] for c in tally("360", ballots, 3)["categories"]] == ["peers", "direct_reports", "others"]
+
+
+def test_a_line_manager_must_be_named():
+    with pytest.raises(FeedbackError):
+        ballot(Category.LINE_MANAGER, answers(3), None)
+
+
+def test_raters_are_checked():
+    subject, manager, report, peer = person(), uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    with pytest.raises(FeedbackError, match="themselves"):
+        choose_raters(subject, manager, [Rater(subject.staff_id, Category.PEERS)], set(), False)
+    with pytest.raises(FeedbackError, match="not a direct report"):
+        choose_raters(subject, manager, [Rater(peer, Category.DIRECT_REPORTS)], set(), False)
+    with pytest.raises(FeedbackError, match="twice"):
+        choose_raters(subject, manager, [Rater(peer, Category.PEERS), Rater(peer, Category.PEERS)], set(), False)
+    raters = choose_raters(subject, manager, [Rater(peer, Category.PEERS), Rater(report, Category.DIRECT_REPORTS)],
+                           {report}, True)
+    assert Rater(manager, Category.LINE_MANAGER) in raters and len(raters) == 3
+
+
+def test_a_request_invites_records_the_sealed_link_and_closes_once():
+    request = FeedbackRequest(subject_id=uuid.uuid4(), academy_id=uuid.uuid4(), question_set="360",
+                              closes_on=date(2027, 3, 15), k=3, requested_by="t", title="Feedback for Ada",
+                              today=TODAY)
+    invitation = request.invite(Rater(uuid.uuid4(), Category.PEERS), "h" * 64, "sealed", uuid.uuid4())
+    assert invitation.answered is False and request.recorded[0].sealed_link == "sealed"
+    request.close([], AT)
+    assert request.status is RequestStatus.CLOSED
+    with pytest.raises(FeedbackError):
+        request.close([], AT)
+
+
+def test_a_closing_date_must_be_after_today():
+    with pytest.raises(FeedbackError):
+        FeedbackRequest(subject_id=uuid.uuid4(), academy_id=uuid.uuid4(), question_set="360", closes_on=TODAY,
+                        k=3, requested_by="t", title="x", today=TODAY)
+
+
+def test_upward_rounds_leave_out_managers_with_fewer_than_five_reports():
+    academy = uuid.uuid4()
+    big, small = person(academy), person(academy)
+    team = [person(academy) for _ in range(5)]
+    pair = [person(academy) for _ in range(4)]
+    managers = {p.staff_id: big.staff_id for p in team} | {p.staff_id: small.staff_id for p in pair}
+    included, left_out = managers_in_scope([big, small, *team, *pair], managers, academy, TODAY, 3)
+    assert list(included) == [big.staff_id] and left_out == [small.staff_id]

@@ -1,0 +1,50 @@
+"""Feedback's close through the daily job, against the in-memory fakes (no Flask, no database)."""
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+from wellbeing.adapters import sealed
+from wellbeing.domain.feedback import Category, FeedbackRequest, Rater, RequestStatus, ballot
+from wellbeing.service import daily_job, feedback, runs
+
+from .fakes import FakeWellbeingUnitOfWork
+
+KEY = bytes(range(32))
+LINKS = runs.Links("https://staffroom.example", X25519PrivateKey.generate().public_key())
+TODAY = date(2027, 3, 1)
+
+
+def _request(uow: FakeWellbeingUnitOfWork, answered: int) -> FeedbackRequest:
+    request = FeedbackRequest(subject_id=uuid.uuid4(), academy_id=uuid.uuid4(), question_set="360",
+                              closes_on=date(2027, 3, 10), k=3, requested_by="t", title="Feedback for Ada", today=TODAY)
+    uow.feedback.add(request)
+    raters = [Rater(uuid.uuid4(), Category.PEERS) for _ in range(4)]
+    uow.feedback.add_invitations([request.invite(r, f"{i:064d}", None, request.academy_id) for i, r in enumerate(raters)])
+    for i in range(answered):
+        content = ballot(Category.PEERS, {"fb360.calm": 4, "fb360.keep_doing": f"words {i}"}, None)
+        uow.feedback.add_ballot(request.id, sealed.seal(KEY, request.id, content, feedback.ballot_size("360")))
+    request.pull_events()
+    return request
+
+
+def test_the_daily_job_closes_a_request_past_its_date_and_destroys_its_ballots():
+    uow = FakeWellbeingUnitOfWork()
+    request = _request(uow, answered=3)
+    daily_job.run_daily(uow, LINKS, KEY, today=date(2027, 3, 10))
+    assert request.status is RequestStatus.OPEN  # still open on its closing day
+    daily_job.run_daily(uow, LINKS, KEY, today=date(2027, 3, 11))
+    assert request.status is RequestStatus.CLOSED and request.answered == 3
+    assert not list(uow.feedback.boxes(request.id))
+    [peers] = request.report["categories"]
+    assert peers["shown"] and peers["comments"][0]["texts"] == ["words 0", "words 1", "words 2"]
+    assert [a for a in uow.audits if a["entity"] == "feedback_request"]
+
+
+def test_a_request_with_too_few_answers_closes_showing_nothing_of_them():
+    uow = FakeWellbeingUnitOfWork()
+    request = _request(uow, answered=2)
+    assert feedback.close_due(uow, KEY, date(2027, 3, 11)) == 1
+    assert request.report == {"named": [], "categories": [{"category": "peers", "shown": False, "needed": 3}]}
