@@ -1,5 +1,4 @@
 """360 and upward feedback through the API: asking, answering with a link, closing, the report and who sees it."""
-import time
 import uuid
 from datetime import date, timedelta
 
@@ -199,7 +198,8 @@ def test_an_upward_round_asks_each_managers_reports_and_the_manager_reads_their_
         "title": "x", "academy_id": str(school.academy), "closes_on": CLOSES}).status_code == 403
 
 
-def test_opening_an_upward_round_for_a_thousand_people_takes_well_under_ten_seconds(client, db, tokens):
+def test_an_upward_round_for_a_thousand_people_invites_each_once_in_one_request(client, db, tokens):
+    """How long it takes is bench/feedback_round.py's measure (part (k)), not a timed test."""
     school = School(client, db, tokens, reports=0)
     people = []
     for m in range(100):
@@ -210,10 +210,7 @@ def test_opening_an_upward_round_for_a_thousand_people_takes_well_under_ten_seco
         people += [{**manager, "staff_id": uuid.uuid4(), "first_name": f"R{m}.{r}", "staff_type": "teaching",
                     "email": f"r{m}.{r}@oak.example", "line_manager_id": manager["staff_id"]} for r in range(10)]
     db.insert("staff", *people)
-    started = time.perf_counter()
     opened = client.post("/feedback/rounds", headers=school.hr(trust=True), json={
         "title": "Upward feedback", "closes_on": CLOSES})
-    took = time.perf_counter() - started
     assert opened.status_code == 201 and opened.get_json()["invited"] == 1000
     assert len(db.events("wellbeing.invitation_issued")) == 1000
-    assert took < 10, f"{took:.1f} s"
