@@ -91,8 +91,8 @@ access_log_format = (
 # (docs/wellbeing.md, "Replies to comments"). The proxy does the same (deploy/nginx/nginx.conf).
 # The same paths as staffroom_shared.log.SURVEY_LINK_PATH (tests/deploy/test_survey_link_logs.py holds them equal);
 # written out, as this file is loaded by gunicorn before any app and may run where the suite is not installed.
-SURVEY_LINK = re.compile(r"(/api/wellbeing)?/survey(/.*)?|/surveys/respond/?")
-SURVEY_PAGE = re.compile(r"https?://[^/]+/surveys/respond/?([?#].*)?")
+SURVEY_LINK = re.compile(r"(/api/wellbeing)?/(survey(/.*)?|feedback/respond/?)|/(surveys|feedback)/respond/?")
+SURVEY_PAGE = re.compile(r"https?://[^/]+/(surveys|feedback)/respond/?([?#].*)?")
 survey_link_access_log_format = (
     '{"logger": "gunicorn.access", "time": "%(t)s", "method": "%(m)s", "path": "%(U)s", "query": "%(q)s",'
     ' "status": %(s)s, "bytes": "%(B)s", "correlation_id": "%({x-correlation-id}i)s"}'

@@ -56,13 +56,15 @@ def _identifies(line: str) -> bool:
 
 def test_gunicorn_logs_a_survey_link_s_requests_without_address_user_agent_or_duration():
     for path, referer in (("/survey/replies", None), ("/survey", None), ("/survey/submission", None),
-                          ("/surveys/respond", None), ("/static/survey.js", SURVEY_PAGE)):
+                          ("/surveys/respond", None), ("/static/survey.js", SURVEY_PAGE),
+                          ("/feedback/respond", None),  # a 360 feedback link's (outsider, issue 24)
+                          ("/static/feedback.js", SURVEY_PAGE.replace("/surveys/", "/feedback/"))):
         line = _gunicorn_line(path, referer)
         fields = json.loads(line)
         assert fields["path"] == path and fields["status"] == 200 and fields["bytes"] == "94467"
         assert not _identifies(line) and "duration_us" not in fields, line
     for path, referer in (("/runs/1/replies", None), ("/surveys/runs/1/replies", None), ("/static/portal.css", None),
-                          ("/surveys", None)):
+                          ("/surveys", None), ("/feedback/requests", None)):
         assert _identifies(_gunicorn_line(path, referer)), path  # everything else as before
 
 
@@ -101,8 +103,11 @@ def test_nginx_logs_a_survey_link_s_requests_without_address_user_agent_or_durat
                 break
             except httpx.TransportError:
                 time.sleep(0.1)
+        # A 360 feedback link's requests are a survey link's too (outsider, issue 24: they were logged in full).
         sent = [("POST", "/api/wellbeing/survey/replies", {}), ("GET", "/api/wellbeing/survey", {}),
                 ("GET", "/surveys/respond", {}), ("GET", "/static/survey.js", {"Referer": SURVEY_PAGE}),
+                ("POST", "/api/wellbeing/feedback/respond", {}), ("GET", "/feedback/respond", {}),
+                ("GET", "/static/feedback.js", {"Referer": SURVEY_PAGE.replace("/surveys/", "/feedback/")}),
                 ("GET", "/static/portal.css", {}), ("GET", "/api/wellbeing/runs", {})]
         for method, path, extra in sent:
             assert httpx.request(method, base + path, headers={**headers, **extra}).status_code == 200, path
@@ -117,9 +122,9 @@ def test_nginx_logs_a_survey_link_s_requests_without_address_user_agent_or_durat
         upstream.shutdown()
     logged = {json.loads(line)["uri"]: line for line in lines}
     assert sorted(logged) == sorted(path for _, path, _ in sent)
-    for _, path, _ in sent[:4]:
+    for _, path, _ in sent[:7]:
         assert not _identifies(logged[path]) and "duration" not in logged[path], logged[path]
-    for _, path, _ in sent[4:]:
+    for _, path, _ in sent[7:]:
         assert "127.0.0.1" in logged[path] and AGENT in logged[path], logged[path]  # everything else as before
 
 

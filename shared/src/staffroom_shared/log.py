@@ -16,7 +16,7 @@ from pythonjsonlogger.json import JsonFormatter
 # answering replies) are logged without how long they took, nor (by the proxy and gunicorn) the address or user
 # agent: an answer to an HR reply takes longer than a read, and the moment ties its sender to the conversation HR had
 # just replied to (docs/wellbeing.md, "Replies to comments"). deploy/gunicorn.conf.py and nginx.conf match the same.
-SURVEY_LINK_PATH = re.compile(r"(/api/wellbeing)?/survey(/.*)?|/surveys/respond/?")
+SURVEY_LINK_PATH = re.compile(r"(/api/wellbeing)?/(survey(/.*)?|feedback/respond/?)|/(surveys|feedback)/respond/?")
 
 _correlation_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("correlation_id", default=None)
 

@@ -112,6 +112,27 @@ def test_raters_are_checked():
     assert Rater(manager, Category.LINE_MANAGER) in raters and len(raters) == 3
 
 
+def test_each_rater_is_asked_only_in_the_group_they_are_in_and_never_by_themselves():
+    """Outsider, issue 24: three direct reports asked as "peers" were shown with 3 answers where direct reports need
+    5; the line manager asked as an anonymous peer (or asking about their report and listing themselves) could count
+    themselves in a category and take their own answers away from it."""
+    subject, manager, reports, peers = person(), uuid.uuid4(), [uuid.uuid4() for _ in range(3)], [uuid.uuid4(),
+                                                                                                    uuid.uuid4()]
+    with pytest.raises(FeedbackError, match="asked as a direct report"):
+        choose_raters(subject, manager, [Rater(r, Category.PEERS) for r in reports], set(reports), False)
+    for include_line_manager in (False, True):
+        with pytest.raises(FeedbackError, match="asked as line manager"):
+            choose_raters(subject, manager, [Rater(manager, Category.PEERS), *(Rater(p, Category.PEERS) for p in peers)],
+                          set(), include_line_manager)
+    requester = uuid.uuid4()
+    with pytest.raises(FeedbackError, match="whoever asks"):
+        choose_raters(subject, None, [Rater(requester, Category.PEERS), *(Rater(p, Category.PEERS) for p in peers)],
+                      set(), False, requester)
+    chosen = choose_raters(subject, manager, [*(Rater(r, Category.DIRECT_REPORTS) for r in reports),
+                                              *(Rater(p, Category.PEERS) for p in peers)], set(reports), True, manager)
+    assert {r.category for r in chosen if r.staff_id in reports} == {Category.DIRECT_REPORTS}
+
+
 def test_a_request_invites_records_the_sealed_link_and_closes_once():
     request = FeedbackRequest(subject_id=uuid.uuid4(), academy_id=uuid.uuid4(), question_set="360",
                               closes_on=date(2027, 3, 15), k=3, requested_by="t", title="Feedback for Ada",

@@ -122,9 +122,13 @@ class FeedbackInvitation:
 
 
 def choose_raters(subject: StaffMember, line_manager_id: uuid.UUID | None, chosen: list[Rater],
-                  reports_of_subject: set[uuid.UUID], include_line_manager: bool) -> list[Rater]:
+                  reports_of_subject: set[uuid.UUID], include_line_manager: bool,
+                  requester_id: uuid.UUID | None = None) -> list[Rater]:
     """The raters of a 360 request: those chosen plus (if asked) the subject's line manager. Nobody rates
-    themselves, nobody is asked twice, and direct reports are the subject's own (the copy of the directory says)."""
+    themselves, nobody is asked twice, and each is asked in the category they are in: direct reports are the
+    subject's own (the copy of the directory says) and only ever asked as direct reports (whose answers need 5),
+    the line manager only as line manager (named). Whoever makes the request is not asked in it: they would count
+    themselves in an anonymous category and could take their own answers away (outsider, issue 24)."""
     raters: dict[uuid.UUID, Rater] = {}
     for rater in chosen:
         if rater.category is Category.LINE_MANAGER:
@@ -133,8 +137,14 @@ def choose_raters(subject: StaffMember, line_manager_id: uuid.UUID | None, chose
             raise FeedbackError("people outside the trust cannot be asked yet; choose colleagues", "raters")
         if rater.staff_id == subject.staff_id:
             raise FeedbackError("nobody can rate themselves", "raters")
-        if rater.staff_id == line_manager_id and include_line_manager:
-            raise FeedbackError("the line manager is asked as line manager, not again as a peer", "raters")
+        if rater.staff_id == requester_id:
+            raise FeedbackError("whoever asks for the feedback is not one of the people asked", "raters")
+        if rater.staff_id == line_manager_id:
+            raise FeedbackError("the line manager is asked as line manager (tick 'ask my line manager'), never in "
+                                "another group", "raters")
+        if rater.staff_id in reports_of_subject and rater.category is not Category.DIRECT_REPORTS:
+            raise FeedbackError("a direct report of the person the feedback is about is asked as a direct report, "
+                                "never in another group", "raters")
         if rater.category is Category.DIRECT_REPORTS and rater.staff_id not in reports_of_subject:
             raise FeedbackError(f"{rater.staff_id} is not a direct report of the person the feedback is about",
                                 "raters")

@@ -129,7 +129,8 @@ def request_feedback(uow: WellbeingUnitOfWork, principal: Principal, data: dict,
         try:
             chosen = [Rater(r["staff_id"], Category(r["category"])) for r in data.get("raters", [])]
             raters = choose_raters(subject, uow.feedback.line_manager_of(subject_id), chosen,
-                                   uow.feedback.reports_of(subject_id), data.get("include_line_manager", False))
+                                   uow.feedback.reports_of(subject_id), data.get("include_line_manager", False),
+                                   principal.staff_id)
         except FeedbackError as exc:
             raise refused(exc) from exc
         people = {r.staff_id: uow.staff.find(r.staff_id) for r in raters}
