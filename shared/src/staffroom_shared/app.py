@@ -74,10 +74,8 @@ def create_service_app(
             "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
             "security": [{"bearer": []}],
         },
+        JSON_SORT_KEYS=False,
     )
-    # Answers keep the order their schemas give (JSON_SORT_KEYS, which said so, is ignored since Flask 2.3): sorting
-    # every answer's keys again was a cost on every read (issue 24's appraisal read, bench (e)).
-    app.json.sort_keys = False
     app.extensions["staffroom"] = context
     api = ProblemApi(app)
     api.ma_plugin.converter.add_attribute_function(decimal_as_string_property)
