@@ -19,7 +19,7 @@ BANDS = {"strength": "Strength", "development": "Area for development", "interve
 MOVES = {"up": "↑ Better than last round", "down": "↓ Worse than last round", "same": "→ The same as last round",
          "new": "New this round"}
 HIDDEN = {"few": "Hidden: fewer teachers were observed here than the map shows, so it would single them out",
-          "complement": "Hidden so that a hidden cell cannot be worked out from the totals"}
+          "others": "Hidden: it counts teachers whose observations you may not see"}
 KINDS = {"intervention": "Intervention", "challenge": "Challenge", "share": "Shared strength"}
 PREFIX = {"challenge": "challenge_", "share": "share_"}
 STATUSES = {"planned": "Planned", "under_way": "Under way", "reviewed": "Reviewed", "stopped": "Stopped"}

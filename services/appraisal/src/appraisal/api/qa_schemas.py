@@ -55,8 +55,8 @@ class CellSchema(Schema):
     band = _enum(Band, allow_none=True)
     counts = fields.Nested(CountsSchema, allow_none=True)
     hidden = _enum(Hidden, allow_none=True, metadata={
-        "description": "few: fewer teachers than the smallest cell, some of whom you may not see; complement: hidden "
-                       "too so that a hidden cell cannot be worked out from the totals"})
+        "description": "few: fewer teachers than the smallest cell, some of whom you may not see; others: an "
+                       "academy's or the trust's total over teachers you may not see"})
     movement = _enum(Movement, allow_none=True, metadata={"description": "since the round before; null when hidden "
                                                                          "or there was no round before"})
 

@@ -208,49 +208,24 @@ def cells(template: Template, seen: Iterable[Seen]) -> dict[CellKey, Cell]:
 
 class Hidden(StrEnum):
     FEW = "few"  # fewer teachers than the smallest cell, and the viewer may not see each of them
-    COMPLEMENT = "complement"  # hidden too, so that a hidden cell cannot be worked out from the totals
+    OTHERS = "others"  # an academy's or the trust's total over teachers the viewer may not see
 
 
 def suppress(found: dict[CellKey, Cell], smallest: int, may_see: Callable[[Seen], bool]) -> dict[CellKey, Hidden]:
-    """The cells a viewer may not see, and why. A cell of fewer than `smallest` teachers is hidden unless the viewer
-    may see every teacher in it. Then, so that no hidden cell can be recovered by subtracting shown cells from a shown
-    total, in each group (an academy's departments under its total, for each criterion; the academies under the
-    trust's total): while the hidden cells of a group hold fewer than `smallest` teachers between them, the smallest
-    shown cell the viewer may not see all of is hidden too, and when none is left, the group's total. (Hiding a cell
-    whose every teacher the viewer may see would protect nothing: they know it already.)"""
+    """The cells a viewer may not see, and why. A department's cell of fewer than `smallest` teachers is hidden
+    unless the viewer may see every teacher in it; an academy's or the trust's total is shown only to a viewer who
+    may see every teacher in it. So no hidden cell can be worked out by subtracting shown cells from a shown total
+    (a shown total's teachers are all known to the viewer already), nor by reading a total before and after one more
+    teacher is observed: the outsider of issue 24 read the trust's row move by exactly one hidden teacher's grades,
+    when totals were shown to anyone and only cells that subtraction could recover were hidden with them."""
     hidden: dict[CellKey, Hidden] = {}
-    known = {key for key, cell in found.items() if all(may_see(s) for s in cell.latest.values())}
     for key, cell in found.items():
-        if cell.teachers < smallest and key not in known:
+        if all(may_see(s) for s in cell.latest.values()):
+            continue
+        if key.department is None:
+            hidden[key] = Hidden.OTHERS
+        elif cell.teachers < smallest:
             hidden[key] = Hidden.FEW
-
-    def balance(members: list[CellKey], total: CellKey) -> None:
-        if not any(m in hidden for m in members) or (total in hidden and total in found):
-            return
-        while sum(found[m].teachers for m in members if m in hidden) < smallest:
-            shown = sorted((m for m in members if m not in hidden and m not in known),
-                           key=lambda m: (found[m].teachers, str(m.department), str(m.academy_id)))
-            if not shown:
-                if total in found:
-                    hidden.setdefault(total, Hidden.COMPLEMENT)
-                return
-            hidden[shown[0]] = Hidden.COMPLEMENT
-
-    def departments(criterion: str, academy_id: uuid.UUID) -> list[CellKey]:
-        return [k for k in found if k.criterion == criterion and k.academy_id == academy_id and k.department]
-
-    for criterion in sorted({k.criterion for k in found}):
-        academies = sorted({k.academy_id for k in found if k.criterion == criterion and k.academy_id}, key=str)
-        for academy_id in academies:
-            balance(departments(criterion, academy_id), CellKey(criterion, academy_id))
-        balance([CellKey(criterion, a) for a in academies], CellKey(criterion))
-        # an academy's total hidden at the trust level must not be rebuilt from its departments' shown cells
-        for academy_id in academies:
-            if CellKey(criterion, academy_id) in hidden:
-                members = [d for d in departments(criterion, academy_id) if d not in known]
-                if members and not any(d in hidden for d in members):
-                    hidden[min(members, key=lambda d: (found[d].teachers, d.department))] = Hidden.COMPLEMENT
-                    balance(departments(criterion, academy_id), CellKey(criterion, academy_id))
     return hidden
 
 
