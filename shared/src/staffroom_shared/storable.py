@@ -100,6 +100,16 @@ class Number(fields.Float):
         return super()._deserialize(value, attr, data, **kwargs)
 
 
+class Flag(fields.Boolean):
+    """A yes or no sent as JSON true or false, nothing else: fields.Boolean(truthy={True}, falsy={False}) took 1 and 0
+    too, as 1 == True in Python (outsider, issue 24)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise ValidationError("must be true or false")
+        return value
+
+
 class AwareDateTime(fields.AwareDateTime, DateTime):
     """A moment with its offset, on a day between 1900 and 2100."""
 

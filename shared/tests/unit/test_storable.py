@@ -168,3 +168,18 @@ def test_a_query_whose_escapes_are_not_utf8_is_refused_not_searched_for(client, 
 @pytest.mark.parametrize("query", ["q=caf%C3%A9", "q=%E2%82%AC+5", "q=100%25", "q="])
 def test_a_query_in_utf8_passes(client, query):
     assert client.get(f"/things/a?{query}").status_code == 200
+
+
+@pytest.mark.parametrize("sent", [1, 0, "true", "yes", 1.0])
+def test_a_flag_takes_json_true_or_false_and_nothing_else(sent):
+    """Outsider, issue 24: fields.Boolean(truthy={True}, falsy={False}) took 1 and 0, as 1 == True in Python."""
+    from marshmallow import Schema, ValidationError
+
+    from staffroom_shared.storable import Flag
+
+    class Asked(Schema):
+        named = Flag(required=True)
+
+    assert Asked().load({"named": True}) == {"named": True} and Asked().load({"named": False}) == {"named": False}
+    with pytest.raises(ValidationError, match="true or false"):
+        Asked().load({"named": sent})

@@ -7,7 +7,7 @@ from flask.views import MethodView
 from marshmallow import RAISE, Schema, fields, validate
 
 from staffroom_shared.auth import authenticate
-from staffroom_shared.storable import Date
+from staffroom_shared.storable import Date, Flag
 from staffroom_shared.web import Blueprint, context, db_session, public
 
 from ..domain.feedback import MIN_K, Category, RequestStatus
@@ -40,7 +40,7 @@ class FeedbackRequestInSchema(Schema):
                                                                          "you line-manage"})
     question_set = fields.String(load_default="360", validate=validate.OneOf(["360"]))
     closes_on = Date(required=True)
-    include_line_manager = fields.Boolean(load_default=False, truthy={True}, falsy={False})
+    include_line_manager = Flag(load_default=False)
     raters = fields.List(fields.Nested(FeedbackRaterSchema), load_default=list, validate=validate.Length(max=60))
 
 
@@ -120,7 +120,7 @@ class FeedbackRequestSchema(Schema):
 
 
 class FeedbackShareSchema(Schema):
-    shared = fields.Boolean(required=True, truthy={True}, falsy={False})
+    shared = Flag(required=True)
 
 
 class FeedbackPersonSchema(Schema):
@@ -164,8 +164,7 @@ class FeedbackAnswerSchema(Schema):
     answers = fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=100)), values=fields.Raw(),
                           required=True, validate=validate.Length(max=50),
                           metadata={"example": {"fb360.communicates": 4, "fb360.keep_doing": "Sharing resources"}})
-    named = fields.Boolean(load_default=False, truthy={True}, falsy={False},
-                           metadata={"description": "show my name with my answers"})
+    named = Flag(load_default=False, metadata={"description": "show my name with my answers"})
 
 
 class UpwardRoundInSchema(Schema):

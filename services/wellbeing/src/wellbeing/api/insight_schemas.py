@@ -3,7 +3,7 @@ import copy
 
 from marshmallow import Schema, fields, missing, validate
 
-from staffroom_shared.storable import Number, one_line
+from staffroom_shared.storable import Flag, Number, one_line
 
 from ..domain.benchmarks import STATISTICS
 
@@ -27,7 +27,7 @@ class BenchmarkIn(Schema):
         "description": "whom the figure is for (e.g. 'teachers and leaders in state schools in England')"})
     licence = fields.String(required=True, validate=[validate.Length(min=1, max=500), one_line])
     note = fields.String(load_default="", validate=validate.Length(max=2000))
-    reference = fields.Boolean(truthy={True}, falsy={False}, load_default=False, metadata={
+    reference = Flag(load_default=False, metadata={
         "description": "colour the heatmap against this figure (in place of the newest built-in one)"})
 
 

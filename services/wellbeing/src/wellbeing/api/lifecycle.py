@@ -6,7 +6,7 @@ from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
 from staffroom_shared.auth import authenticate
-from staffroom_shared.storable import Date
+from staffroom_shared.storable import Date, Flag
 from staffroom_shared.web import Blueprint, db_session
 
 from ..domain.lifecycle import MIN_ANSWER_DAYS
@@ -21,7 +21,7 @@ blp = Blueprint("lifecycle", __name__, url_prefix="/lifecycle",
 
 
 class LifecycleSettingsSchema(Schema):
-    enabled = fields.Boolean(truthy={True}, falsy={False})
+    enabled = Flag()
     instruments = fields.List(fields.String(validate=validate.Length(min=1, max=40)), validate=validate.Length(max=10))
     questions = fields.List(fields.Nested(QuestionSchema), validate=validate.Length(max=30))
     delay_days = fields.Integer(strict=True, validate=validate.Range(min=0, max=365), metadata={
