@@ -92,3 +92,10 @@ def test_erasure_removes_what_was_written_in_action_steps():
     a.follow_up_action_step(made.id, MONDAY, "Seen", COACH)
     a.erase()
     assert made.step == made.seen_at_follow_up == "Removed when the record's retention ended"
+
+
+def test_following_up_a_step_this_appraisal_does_not_have_names_no_ids():
+    """Outsider, issue 24: "action step <id> is not part of appraisal <id>" put two ids on screen."""
+    a = appraisal()
+    with pytest.raises(AppraisalError, match="^this appraisal has no such coaching action step$"):
+        a.follow_up_action_step(uuid.uuid4(), MONDAY, "Seen", uuid.uuid4())

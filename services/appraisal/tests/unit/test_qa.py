@@ -226,3 +226,16 @@ def test_no_hidden_cell_is_recoverable_from_shown_cells_whatever_the_map(seed):
     _no_cell_recoverable(found, hidden, smallest)
     for key, why in hidden.items():  # only what the viewer may not see in full is ever hidden
         assert not all(s.appraiser_id == mine for s in found[key].latest.values()), (key, why)
+
+
+def test_an_action_cannot_be_reviewed_before_it_is_planned():
+    """Outsider, issue 24: a challenge with its review a month ago was kept."""
+    from appraisal.domain.qa import ActionKind, QaAction
+
+    with pytest.raises(AppraisalError, match="has passed"):
+        QaAction(round_id=uuid.uuid4(), criterion="adaptive", academy_id=OAK, department=None,
+                 kind=ActionKind.CHALLENGE, owner_id=uuid.uuid4(), band_then=None,
+                 review_on=date.today() - timedelta(days=30), details={"idea": "Mini whiteboards"})
+    with pytest.raises(AppraisalError, match="^an intervention needs"):
+        QaAction(round_id=uuid.uuid4(), criterion="adaptive", academy_id=OAK, department=None,
+                 kind=ActionKind.INTERVENTION, owner_id=uuid.uuid4(), band_then=None, review_on=date.today())

@@ -759,7 +759,7 @@ class Appraisal(Aggregate):
         """A coaching action step, from one of this appraisal's observations or a coaching conversation."""
         self._in_progress("agree a coaching action step")
         if step.observation_id is not None and all(o.id != step.observation_id for o in self.observations):
-            raise AppraisalError(f"observation {step.observation_id} is not part of this appraisal")
+            raise AppraisalError("the observation it comes from is not part of this appraisal")
         step.appraisal_id = self.id
         self.action_steps.append(step)
         self.action_steps.sort(key=lambda s: (s.agreed_on, s.follow_up_on))
@@ -768,7 +768,8 @@ class Appraisal(Aggregate):
         self._in_progress("follow up a coaching action step")
         step = next((s for s in self.action_steps if s.id == step_id), None)
         if step is None:
-            raise AppraisalError(f"action step {step_id} is not part of appraisal {self.id}")
+            # the same for a step that does not exist and one of another appraisal's; no ids on screen (outsider)
+            raise AppraisalError("this appraisal has no such coaching action step")
         step.follow_up(on, seen, by)
         return step
 

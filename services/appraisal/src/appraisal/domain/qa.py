@@ -332,10 +332,14 @@ class QaAction(Aggregate):
         self.status = one_of(ActionStatus, self.status, "an action's status")
         self.details = {k: v for k, v in (self.details or {}).items() if k in DETAILS and v}
         missing = [name.replace("_", " ") for name in REQUIRED[self.kind] if not self.details.get(name)]
+        what = f"{'an' if self.kind.label[0] in 'aeiou' else 'a'} {self.kind.label}"
         if missing:
-            raise AppraisalError(f"a {self.kind.label} needs {' and '.join(missing)}")
+            raise AppraisalError(f"{what} needs {' and '.join(missing)}")
         if self.kind != ActionKind.SHARE and self.review_on is None:
-            raise AppraisalError(f"a {self.kind.label} needs a review date")
+            raise AppraisalError(f"{what} needs a review date")
+        if self.review_on is not None and self.review_on < self.created_at.date():
+            # outsider, issue 24: a review dated a month before the action was planned was kept
+            raise AppraisalError(f"{what} is reviewed on a day still to come: {self.review_on:%-d %B %Y} has passed")
 
     def move_to(self, status: ActionStatus, note: str | None, today: date) -> list:
         status = one_of(ActionStatus, status, "an action's status")
