@@ -109,10 +109,11 @@ def test_the_line_manager_reads_the_report_only_once_shared_and_hr_never(school,
     path = f"/feedback/requests/{request['id']}"
     for token in school.links(request["id"]).values():
         school.answer(token, rated(3), named=True)
+    assert client.get(path, headers=school.hr()).get_json()["answered"] == 4  # while open
     client.post(f"{path}/close", headers=school.as_(school.me))
     assert client.get(path, headers=school.as_(school.manager)).get_json()["report"] is None
     hr = client.get(path, headers=school.hr()).get_json()
-    assert hr["report"] is None and hr["answered"] == 4 and len(hr["asked"]) == 4
+    assert hr["report"] is None and hr["answered"] is None and len(hr["asked"]) == 4  # no count once closed
     shared = client.post(f"{path}/share", headers=school.as_(school.me), json={"shared": True})
     assert shared.status_code == 200
     assert client.get(path, headers=school.as_(school.manager)).get_json()["report"]["named"]
@@ -214,3 +215,25 @@ def test_an_upward_round_for_a_thousand_people_invites_each_once_in_one_request(
         "title": "Upward feedback", "closes_on": CLOSES})
     assert opened.status_code == 201 and opened.get_json()["invited"] == 1000
     assert len(db.events("wellbeing.invitation_issued")) == 1000
+
+
+def test_hr_asked_about_in_a_round_neither_watch_its_counts_nor_close_it_and_nobody_sees_counts_once_closed(
+        client, db, tokens):
+    """Outsider, issue 24: trust HR who were also a manager in a round watched their own count move and closed the
+    round; HR could take a report's shown categories from the count after the close to learn a hidden one's."""
+    school = School(client, db, tokens)
+    opened = client.post("/feedback/rounds", headers=school.hr(), json={
+        "title": "Upward feedback", "academy_id": str(school.academy), "closes_on": CLOSES})
+    assert opened.status_code == 201, opened.get_json()
+    round_id = opened.get_json()["id"]
+    as_the_manager_in_hr = school.tokens.headers(school.manager["staff_id"], roles=("staff", "academy_hr"),
+                                                 academy_id=school.academy)
+    seen = client.get(f"/feedback/rounds/{round_id}", headers=as_the_manager_in_hr).get_json()
+    assert seen["answered"] is None and all(r["answered"] is None for r in seen["requests"])
+    assert client.post(f"/feedback/rounds/{round_id}/close", headers=as_the_manager_in_hr).status_code == 403
+    assert client.get(f"/feedback/rounds/{round_id}", headers=school.hr()).get_json()["answered"] == 0
+    assert client.post(f"/feedback/rounds/{round_id}/close", headers=school.hr()).status_code == 200
+    closed = client.get(f"/feedback/rounds/{round_id}", headers=school.hr()).get_json()
+    assert closed["answered"] is None and all(r["answered"] is None for r in closed["requests"])
+    [part] = closed["requests"]
+    assert client.get(f"/feedback/requests/{part['request_id']}", headers=school.hr()).get_json()["answered"] is None

@@ -113,7 +113,7 @@ class FeedbackRequestSchema(Schema):
     k = fields.Integer()
     you_are = fields.String(allow_none=True, metadata={"description": "subject, line_manager or hr"})
     may_close = fields.Boolean()
-    answered = fields.Integer(allow_none=True, metadata={"description": "HR only: how many have answered"})
+    answered = fields.Integer(allow_none=True, metadata={"description": "HR only, while open: how many have answered"})
     asked = fields.List(fields.Nested(FeedbackAskedSchema), metadata={"description": "who was asked (never who answered)"})
     report = fields.Nested(FeedbackReportSchema, allow_none=True, metadata={
         "description": "once closed: to the subject, and to their line manager if shared; never to HR"})
@@ -177,7 +177,8 @@ class UpwardRoundRequestSchema(Schema):
     request_id = fields.UUID()
     manager = fields.String()
     invited = fields.Integer()
-    answered = fields.Integer()
+    answered = fields.Integer(allow_none=True, metadata={
+        "description": "while the round is open, and not to a manager asked about in it"})
     status = fields.Enum(RequestStatus, by_value=True)
 
 
@@ -190,7 +191,8 @@ class UpwardRoundSchema(Schema):
     status = fields.Enum(RequestStatus, by_value=True)
     managers = fields.Integer()
     invited = fields.Integer()
-    answered = fields.Integer()
+    answered = fields.Integer(allow_none=True, metadata={
+        "description": "while the round is open, and not to a manager asked about in it"})
     complete = fields.Boolean()
     requests = fields.List(fields.Nested(UpwardRoundRequestSchema))
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
 from staffroom_shared.authz import can_manage_academy, require
-from staffroom_shared.errors import Conflict, NotFound, Unprocessable
+from staffroom_shared.errors import Conflict, Forbidden, NotFound, Unprocessable
 from staffroom_shared.principal import Principal
 
 from ..adapters import sealed
@@ -332,7 +332,10 @@ def view(session, principal: Principal, request: FeedbackRequest, *, detail: boo
            "closed_on": request.closed_at.date() if request.closed_at else None,
            "may_close": relation in ("subject", "line_manager") and request.round_id is None
            and request.status is RequestStatus.OPEN,
-           "answered": repo.answered_count(request.id) if relation == "hr" else None, "report": None,
+           # HR see how many answered while it is open, not after: with the report's shown categories it would say
+           # how many answered in a hidden one (outsider, issue 24)
+           "answered": repo.answered_count(request.id)
+           if relation == "hr" and request.status is RequestStatus.OPEN else None, "report": None,
            "asked": [{"name": names.get(s, ""), "category": c.value, "category_name": CATEGORY_NAMES[c]}
                      for s, c in invited]}
     if detail and request.status is RequestStatus.CLOSED and (
@@ -420,11 +423,15 @@ def round_view(session, principal: Principal, round_: FeedbackRound, *, detail: 
     repo = FeedbackRepository(session)
     progress = repo.round_progress(round_.id)
     names = StaffRepository(session).names([m for _, m, *_ in progress]) if detail else {}
+    # Counts of answers only while the round is open, and never to someone asked about in it (an HR officer who is
+    # also a manager would watch their own count move, outsider, issue 24).
+    counted = round_.status is RequestStatus.OPEN and principal.staff_id not in {m for _, m, *_ in progress}
     return {"id": round_.id, "title": round_.title, "academy_id": round_.academy_id, "closes_on": round_.closes_on,
             "opened_on": round_.opened_on, "status": round_.status, "managers": round_.managers,
-            "invited": round_.invited, "answered": sum(a for _, _, _, a, _ in progress),
+            "invited": round_.invited, "answered": sum(a for _, _, _, a, _ in progress) if counted else None,
             "complete": all(st is RequestStatus.CLOSED for *_, st in progress),
-            "requests": [{"request_id": r, "manager": names.get(m, ""), "invited": i, "answered": a, "status": st}
+            "requests": [{"request_id": r, "manager": names.get(m, ""), "invited": i,
+                          "answered": a if counted else None, "status": st}
                          for r, m, i, a, st in progress] if detail else []}
 
 
@@ -434,6 +441,8 @@ def close_round(uow: WellbeingUnitOfWork, principal: Principal, round_id: uuid.U
         round_ = _round_found(uow.feedback, principal, uow.feedback.round(round_id, lock=True), round_id)
         if round_.status is not RequestStatus.OPEN:
             raise Conflict("this upward round is already closed")
+        if any(r.subject_id == principal.staff_id for r in uow.feedback.listed(round_id=round_.id)):
+            raise Forbidden("you are one of the managers asked about in this round, so another HR officer closes it")
         for request in uow.feedback.listed(round_id=round_.id):
             if request.status is RequestStatus.OPEN:
                 close_request(uow, request, key)
