@@ -6,10 +6,8 @@ message (and an email) for the recipient. On RabbitMQ + PostgreSQL, and on the e
 """
 from __future__ import annotations
 
-import json
 import uuid
 from contextlib import ExitStack
-from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -18,29 +16,15 @@ from appraisal import bootstrap as appraisal_bootstrap
 from notifications import bootstrap as notifications_bootstrap
 from notifications.adapters.orm import deliveries, messages
 from staffroom_shared.bus import connect
-from staffroom_shared.bus.messages import Delivery
 from staffroom_shared.consumer import InboxConsumer
-from staffroom_shared.events import new_event
 from staffroom_shared.relay import Relay
 from staffroom_shared.testing import (
-    FAST_BUS, bus_databases, delete_queues, migrated_app, running, Tokens, unique_queue, wait_for,
+    bus_databases, delete_queues, deliver, FAST_BUS, migrated_app, running, staff_joined, Tokens, unique_queue, wait_for,
 )
 
 OAK, ELM = uuid.uuid4(), uuid.uuid4()
 
 
-def joined(academy_id: uuid.UUID, first: str, last: str, line_manager_id=None):
-    return new_event("staff.joined", {
-        "staff_id": uuid.uuid4(), "academy_id": academy_id, "first_name": first, "last_name": last,
-        "email": f"{first.lower()}@oaktrust.example", "staff_type": "teaching", "post": "Teacher", "fte": "1.00",
-        "start_date": date(2019, 9, 1), "leaving_date": None, "line_manager_id": line_manager_id},
-        producer="directory", correlation_id="test", academy_id=academy_id)
-
-
-def deliver(consumer, event) -> None:
-    """Set-up, as the bus would hand it over (the recognition itself goes over the real bus)."""
-    consumer(Delivery(message_id=str(event.id), routing_key=event.type, body=json.dumps(event.to_dict()).encode(),
-                      headers={}, attempt=1))
 
 
 @pytest.mark.parametrize("backend", [pytest.param("rabbitmq", marks=pytest.mark.integration),
@@ -55,9 +39,9 @@ def test_the_colleague_thanked_is_told_who_thanked_them_and_nobody_else_is(backe
         appraisal_app, appraisal, _ = migrated_app("appraisal", env, appraisal_db, cleanup)
         _, notifications, _ = migrated_app("notifications", env, notifications_db, cleanup)
 
-        manager = joined(ELM, "Mia", "Moss")
-        giver = joined(OAK, "Ann", "Iqbal")
-        recipient = joined(ELM, "Eve", "Evans", line_manager_id=manager.payload["staff_id"])
+        manager = staff_joined(ELM, "Mia", "Moss")
+        giver = staff_joined(OAK, "Ann", "Iqbal")
+        recipient = staff_joined(ELM, "Eve", "Evans", line_manager_id=manager.payload["staff_id"])
         appraisal_inbox = InboxConsumer("appraisal", appraisal.uow, appraisal_bootstrap.HANDLERS)
         inbox = InboxConsumer("notifications", notifications.uow, notifications_bootstrap.HANDLERS)
         for event in (manager, giver, recipient):

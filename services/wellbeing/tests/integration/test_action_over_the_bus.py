@@ -23,25 +23,13 @@ from staffroom_shared.consumer import InboxConsumer
 from staffroom_shared.events import new_event
 from staffroom_shared.relay import Relay
 from staffroom_shared.testing import (
-    FAST_BUS, bus_databases, delete_queues, migrated_app, running, Tokens, unique_queue, wait_for,
+    bus_databases, delete_queues, deliver, FAST_BUS, migrated_app, running, staff_joined, Tokens, unique_queue, wait_for,
 )
 from wellbeing import bootstrap as wellbeing_bootstrap
 
 OAK, ELM = uuid.uuid4(), uuid.uuid4()
 
 
-def joined(academy_id: uuid.UUID, staff_type: str, name: str):
-    return new_event("staff.joined", {
-        "staff_id": uuid.uuid4(), "academy_id": academy_id, "first_name": name, "last_name": "Iqbal",
-        "email": f"{name.lower()}@oaktrust.example", "staff_type": staff_type, "post": "Teacher", "fte": "1.00",
-        "start_date": date(2019, 9, 1), "leaving_date": None, "line_manager_id": None},
-        producer="directory", correlation_id="test", academy_id=academy_id)
-
-
-def deliver(consumer, event) -> None:
-    """Set-up, as the bus would hand it over (the action itself goes over the real bus)."""
-    consumer(Delivery(message_id=str(event.id), routing_key=event.type, body=json.dumps(event.to_dict()).encode(),
-                      headers={}, attempt=1))
 
 
 @pytest.mark.parametrize("backend", [pytest.param("rabbitmq", marks=pytest.mark.integration),
@@ -57,8 +45,8 @@ def test_an_action_s_staff_and_only_they_hear_of_it_once(backend, tmp_path):
         _, notifications, _ = migrated_app("notifications", env, notifications_db, cleanup)
 
         # both services' copies of the directory: Oak's two teachers and a support worker, Elm's teacher
-        people = [joined(OAK, "teaching", "Ann"), joined(OAK, "teaching", "Ben"), joined(OAK, "support", "Sid"),
-                  joined(ELM, "teaching", "Eve")]
+        people = [staff_joined(OAK, "Ann"), staff_joined(OAK, "Ben"), staff_joined(OAK, "Sid", staff_type="support"),
+                  staff_joined(ELM, "Eve")]
         wellbeing_inbox = InboxConsumer("wellbeing", wellbeing.uow, wellbeing_bootstrap.HANDLERS)
         inbox = InboxConsumer("notifications", notifications.uow, notifications_bootstrap.HANDLERS)
         for academy_id, name in ((OAK, "Oak"), (ELM, "Elm")):
