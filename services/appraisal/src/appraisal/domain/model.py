@@ -488,8 +488,8 @@ class ActionStep:
 
     def __post_init__(self) -> None:
         if self.follow_up_on < self.agreed_on:
-            raise AppraisalError(f"the follow-up ({self.follow_up_on:%-d %B %Y}) comes after the step is agreed "
-                                 f"({self.agreed_on:%-d %B %Y})")
+            raise AppraisalError(f"the follow-up comes after the step is agreed ({self.agreed_on:%-d %B %Y}), not on "
+                                 f"{self.follow_up_on:%-d %B %Y}")  # it read backwards (outsider, issue 24)
         if (self.follow_up_on - self.agreed_on).days > 366:
             raise AppraisalError("a follow-up is within a year of agreeing the step")
 

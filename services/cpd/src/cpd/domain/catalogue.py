@@ -118,7 +118,7 @@ class Cohort:
 
     def must_not_have_ended(self, on: date) -> None:
         if self.ends_on < on:
-            raise IllegalTransition(f"cohort '{self.name}' ended on {self.ends_on}; choose a later cohort")
+            raise IllegalTransition(f"cohort '{self.name}' ended on {self.ends_on:%-d %B %Y}; choose a later cohort")
 
 
 @dataclass(frozen=True)
