@@ -60,7 +60,7 @@
       `. Answer by ${day(form.closes_on)}. Skip anything you cannot judge.`);
     const hint = form.must_be_named
       ? el("p", { text: "You are their line manager, one person, so your answers are shown with your name." })
-      : el("p", { text: `Unless you give your name, your answers are shown only together with those of at least ${form.shown_from} others asked as ${form.category_name.toLowerCase()}, and your words without your name.` });
+      : el("p", { text: `Unless you give your name, your answers are shown only once at least ${form.shown_from} people asked as ${form.category_name.toLowerCase()} have answered, you included, and your words without your name.` });
     const fields = el("form", { novalidate: true });
     for (const q of form.questions) {
       if (q.scale === "text") {
