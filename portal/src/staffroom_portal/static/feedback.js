@@ -12,26 +12,9 @@
   const status = document.getElementById("feedback-status");
   const STORE = "staffroom-feedback-token";
 
-  const token = (() => {
-    const found = /(?:^#|&)token=([^&]+)/.exec(location.hash);
-    if (found) {
-      sessionStorage.setItem(STORE, decodeURIComponent(found[1]));
-      history.replaceState(null, "", location.pathname + location.search);
-    }
-    return sessionStorage.getItem(STORE);
-  })();
+  const { linkToken, el, typed } = window.StaffroomLinkPage;  // link_page.js
+  const token = linkToken(STORE);
 
-  function el(tag, attrs = {}, ...children) {  // text always goes in as text, never as HTML
-    const node = document.createElement(tag);
-    for (const [name, value] of Object.entries(attrs)) {
-      if (value === false || value === null || value === undefined) continue;
-      if (name === "text") node.textContent = value;
-      else node.setAttribute(name, value === true ? "" : value);
-    }
-    for (const child of children) if (child) node.append(child);
-    return node;
-  }
-  const typed = (text) => el("bdi", { text });
   const day = (iso) => new Date(iso + "T12:00:00").toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric" });
   const sentence = (text) => { const t = String(text).trim(); return t.charAt(0).toUpperCase() + t.slice(1) + (/[.!?]$/.test(t) ? "" : "."); };
 

@@ -30,30 +30,9 @@
     return key;
   })();
 
-  const token = (() => {
-    const found = /(?:^#|&)token=([^&]+)/.exec(location.hash);
-    if (found) {
-      sessionStorage.setItem(STORE, decodeURIComponent(found[1]));
-      history.replaceState(null, "", location.pathname + location.search);
-    }
-    return sessionStorage.getItem(STORE);
-  })();
+  const { linkToken, el, typed } = window.StaffroomLinkPage;  // link_page.js
+  const token = linkToken(STORE);
 
-  // A small element builder: text always goes in as text, never as HTML (questions may be the trust's own words).
-  function el(tag, attrs = {}, ...children) {
-    const node = document.createElement(tag);
-    for (const [name, value] of Object.entries(attrs)) {
-      if (value === false || value === null || value === undefined) continue;
-      if (name === "text") node.textContent = value;
-      else node.setAttribute(name, value === true ? "" : value);
-    }
-    for (const child of children) if (child) node.append(child);
-    return node;
-  }
-
-  // Words someone typed (a survey's title, the trust's own questions, a reply), isolated for direction: a
-  // right-to-left override in a title must not reverse the page's own words around it (outsider, issue 23).
-  const typed = (text) => el("bdi", { text });
   const isolated = (text) => `\u2068${String(text).replace(/[\u2066-\u2069]/g, "")}\u2069`;  // where no element can go
 
   // `answers` go as {answers}; `raw` is a body already written (the replies exchange's, padded).

@@ -25,8 +25,6 @@ from staffroom_shared.testing import (
 OAK, ELM = uuid.uuid4(), uuid.uuid4()
 
 
-
-
 @pytest.mark.parametrize("backend", [pytest.param("rabbitmq", marks=pytest.mark.integration),
                                      pytest.param("embedded")])
 def test_the_colleague_thanked_is_told_who_thanked_them_and_nobody_else_is(backend, tmp_path):

@@ -30,8 +30,6 @@ from wellbeing import bootstrap as wellbeing_bootstrap
 OAK, ELM = uuid.uuid4(), uuid.uuid4()
 
 
-
-
 @pytest.mark.parametrize("backend", [pytest.param("rabbitmq", marks=pytest.mark.integration),
                                      pytest.param("embedded")])
 def test_an_action_s_staff_and_only_they_hear_of_it_once(backend, tmp_path):
