@@ -25,6 +25,7 @@ def main() -> int:
     parser.add_argument("--sqlite", action="store_true")
     parser.add_argument("-n", type=int, default=2000)
     parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--sort", default="cumulative", help="a pstats key: cumulative, tottime...")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="staffroom-profile-"))
     try:
@@ -75,7 +76,7 @@ def profile(url: str, tmp: Path, args) -> None:
         client.get(paths[i % len(paths)], headers=headers)
     profiler.disable()
     print(f"{args.n} requests in-process: {args.n / (time.perf_counter() - t0):.0f} req/s under cProfile")
-    pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(args.top)
+    pstats.Stats(profiler, stream=sys.stdout).sort_stats(args.sort).print_stats(args.top)
     engine.dispose()
 
 

@@ -119,6 +119,7 @@ def test_an_escaped_backslash_before_u0000_is_plain_text(client):
     ("path", {"path": "/things/a%00b"}, "path parameter key"),
     ("headers", {"headers": {"X-Survey-Token": "t\x00"}}, "header X-Survey-Token"),
     ("headers", {"headers": {"X-Correlation-ID": "\ud800"}}, "header X-Correlation-Id"),  # as WSGI spells it
+    ("headers", {"method": "POST", "data": b"{}", "content_type": "application/json\x00"}, "header Content-Type"),
     ("form", {"method": "POST", "data": {"first_name": "T\x00m"}}, "form field first_name"),
     ("files", {"method": "POST", "data": {"file": (io.BytesIO(b"a,b\n1,\x00"), "staff.csv")}}, "the file"),
     ("body", {"method": "POST", "data": b"a,b\n1,\x00", "content_type": "text/csv"}, "the request body"),
