@@ -171,3 +171,15 @@ def test_confirmed_pairs_become_coaching_links_and_a_wrong_pair_makes_nothing(sc
     [audit] = scene.uow.audits
     assert audit["action"] == "qa_action.created" and len(audit["changes"]["pairs"]) == 2
     assert [link["colleague_name"] for link in qa.my_links(scene.uow, as_(raj))] == ["Raj Test"]
+
+
+def test_a_line_manager_none_of_whose_reviewees_was_observed_is_told_so_not_shown_the_department(scene):
+    tom, ann = scene.teachers[:2]
+    scene.observe(ann, "Not yet", "Maths")  # not hers: her map stays empty
+    shown = qa.qa_map(scene.uow, as_(scene.head), scene.round.id)
+    assert shown["made_from"]["teachers"] == 0 and shown["trust"] is None
+    assert [row["department"] for row in shown["rows"]] == [None]  # her academy, no cell observed
+    assert shown["rows"][0]["cells"][0]["teachers"] == 0
+    assert shown["made_from"]["words"] == (
+        "Made only from the teachers you appraise, and none of them has been observed in this round yet. It does not "
+        "show departments' figures.")
