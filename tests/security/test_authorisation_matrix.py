@@ -571,7 +571,6 @@ case("appraisal", "GET", "/qa-rounds/{qa_round_id}/actions")
 case("appraisal", "GET", "/qa-actions/{qa_action_id}")
 case("appraisal", "GET", "/qa-coaching-links")
 case("appraisal", "GET", "/qa-coaching-requests")
-case("appraisal", "GET", "/qa-settings")
 case("appraisal", "POST", "/qa-rounds", body=_qa_round)
 case("appraisal", "POST", "/qa-rounds/series", body=lambda w: {
     "name": f"Six-weekly drop-ins {w.n()}", "template_id": w.ids["observation_template_id"], "academy_ids": [w.ids["academy_a"]],
@@ -580,7 +579,6 @@ case("appraisal", "POST", "/qa-rounds/{qa_round_id}/actions", body=_qa_action, u
 case("appraisal", "PATCH", "/qa-actions/{qa_action_id}", body=lambda w: {"status": "under_way"},
      unchanged="/qa-actions/{qa_action_id}")
 case("appraisal", "POST", "/qa-coaching-requests", body=lambda w: {"criterion": "behaviour"})
-case("appraisal", "PUT", "/qa-settings", body=lambda w: {"min_cell": 3}, unchanged="/qa-settings")
 case("appraisal", "POST", APPRAISAL + "/withdrawal", body=lambda w: {"reason": "Long-term absence"}, unchanged=APPRAISAL)
 
 case("cpd", "GET", "/programmes")

@@ -1,6 +1,7 @@
 """The quality-assurance map (issue 24): trust HR calendar a six-weekly series of rounds; a line manager records an
-observation in a round; academy HR open the map, see a hidden cell and why, plan an intervention and share a
-strength; the map shows each cell's movement since the round before, and sits on the targets dashboard."""
+observation in a round and opens their map, made from their reviewees only and saying so; academy HR open theirs,
+made from their academy only (no other academy, no trust total), plan an intervention and share a strength; the map
+shows each cell's movement since the round before, and sits on the targets dashboard."""
 from __future__ import annotations
 
 import re
@@ -79,7 +80,7 @@ def test_hr_calendar_rounds_observers_record_and_the_map_leads_to_actions(page, 
     _observe(api, template, first, maths, head["id"], "Not yet", "Maths", 3, TODAY - timedelta(weeks=6))
     _observe(api, template, second, maths, head["id"], "Secure", "Maths", 2, TODAY - timedelta(days=3))
     _observe(api, template, second, history, head["id"], "Not yet", "History", 3, TODAY - timedelta(days=3))
-    # one teacher observed at another academy: a cell of one, hidden from this academy's HR
+    # one teacher observed at another academy: not on this academy's HR's map at all
     other = next(a for a in api.get("/api/appraisal/appraisals", params={"page_size": 500}).json()["items"]
                  if a["academy_id"] != academy and a["status"] not in ("signed_off", "closed", "withdrawn"))
     observer = next(p for p in api.get("/api/directory/staff", params={"academy_id": other["academy_id"],
@@ -107,7 +108,20 @@ def test_hr_calendar_rounds_observers_record_and_the_map_leads_to_actions(page, 
     expect(page.get_by_role("alert")).to_contain_text("outside it")
     shot("observation-refused")
 
-    # academy HR open the map: their own cells, the other academy's hidden and why, movement since the first round
+    # the line manager's map is made from the teachers they appraise, and says so: not the departments' figures
+    page.goto("/qa")
+    page.get_by_role("link", name=f"Open the map for {series} (2 of 3)").click()
+    expect(page.locator(".qa-made-from")).to_have_text(re.compile(
+        r"^Made only from the \d+ teachers? you appraise who (was|were) observed in this round: each cell is your "
+        r"reviewees' figure, not the department's, and the trust as a whole is not on your map\.$"))
+    mine = page.get_by_role("table", name=re.compile("^Your reviewees' strengths, areas for development"))
+    expect(mine.get_by_role("rowheader", name=re.compile(": your reviewees in Maths$"))).to_be_visible()
+    expect(mine).not_to_contain_text("Whole trust")
+    expect(mine).not_to_contain_text("Science")  # another academy's teacher
+    assert accessibility_violations(page) == []
+    shot("map-line-manager")
+
+    # academy HR open the map: their own academy's cells only, movement since the first round
     sign_in(page, suggested="academy HR")
     page.goto("/qa")
     page.get_by_role("link", name=f"Open the map for {series} (2 of 3)").click()
@@ -117,9 +131,11 @@ def test_hr_calendar_rounds_observers_record_and_the_map_leads_to_actions(page, 
     expect(maths_row).to_contain_text("Better than last round")
     history_row = grid.get_by_role("row").filter(has=page.get_by_role("rowheader", name=re.compile(": History$")))
     expect(history_row.first).to_contain_text("Area of intervention")
-    science = grid.get_by_role("row").filter(has=page.get_by_role("rowheader", name=re.compile(": Science$")))
-    expect(science).to_contain_text("Hidden")
-    expect(science).to_contain_text("would single them out")
+    expect(page.locator(".qa-made-from")).to_have_text(re.compile(
+        r"^Made from the \d+ teachers observed at .+ in this round\. Other academies and the trust as a whole are "
+        r"not on your map\.$"))
+    expect(grid).not_to_contain_text("Science")  # the other academy's teacher: not on this map
+    expect(grid).not_to_contain_text("Whole trust")
     expect(grid).not_to_contain_text(re.compile(r"strength|intervention_|[0-9a-f]{8}-[0-9a-f]{4}"))  # no keys, no ids
     assert accessibility_violations(page) == []
     shot("map")
@@ -173,7 +189,9 @@ def test_hr_calendar_rounds_observers_record_and_the_map_leads_to_actions(page, 
     # the map on the targets dashboard, beside the staff targets (academy HR)
     page.goto("/targets")
     expect(page.get_by_role("heading", name=f"Quality of teaching: {series} (2 of 3)")).to_be_visible()
-    expect(page.get_by_role("table", name=re.compile("^Strengths, areas for development"))).to_contain_text("Hidden")
+    expect(page.locator(".qa-made-from")).to_contain_text("Other academies and the trust as a whole are not on your map")
+    expect(page.get_by_role("table", name=re.compile("^Strengths, areas for development"))).not_to_contain_text(
+        "Whole trust")
     shot("targets")
 
     # the member of staff sees the coaching they were paired for

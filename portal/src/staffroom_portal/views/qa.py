@@ -1,7 +1,7 @@
 """The trust's quality-assurance map (issue 24): HR calendar QA rounds (a series every six weeks), observers record
 observations in a round, and heads and the trust read the map of strengths, areas for development and areas of
 intervention, open a cell and act on it (share a strength, set a challenge, plan an intervention). The appraisal
-API decides who sees which cells."""
+API makes each person's map from the teachers they may see, and says in words what it is made from."""
 from __future__ import annotations
 
 import uuid
@@ -18,8 +18,6 @@ API = "/api/appraisal"
 BANDS = {"strength": "Strength", "development": "Area for development", "intervention": "Area of intervention"}
 MOVES = {"up": "↑ Better than last round", "down": "↓ Worse than last round", "same": "→ The same as last round",
          "new": "New this round"}
-HIDDEN = {"few": "Hidden: fewer teachers were observed here than the map shows, so it would single them out",
-          "others": "Hidden: it counts teachers whose observations you may not see"}
 KINDS = {"intervention": "Intervention", "challenge": "Challenge", "share": "Shared strength"}
 PREFIX = {"challenge": "challenge_", "share": "share_"}
 STATUSES = {"planned": "Planned", "under_way": "Under way", "reviewed": "Reviewed", "stopped": "Stopped"}
@@ -36,8 +34,8 @@ def _uuid(value: str | None) -> str | None:
 
 def latest_map(calls) -> dict | None:
     """The map of the latest round that has started, for the targets dashboard, with the words its cells need (None:
-    no round, or not for them). The portal reads appraisal's API rather than a copy in targets: what a map shows
-    depends on who is looking (suppression), which only appraisal can decide."""
+    no round, or not for them). The portal reads appraisal's API rather than a copy in targets: what a map is made
+    from depends on who is looking, which only appraisal can decide."""
     try:
         rounds = calls.get(f"{API}/qa-rounds")
     except ApiError:
@@ -51,7 +49,7 @@ def latest_map(calls) -> dict | None:
         if error.status in (403, 404):
             return None
         raise
-    return {"m": found, "bands": BANDS, "moves": MOVES, "hidden": HIDDEN}
+    return {"m": found, "bands": BANDS, "moves": MOVES}
 
 
 @blp.get("")
@@ -106,8 +104,6 @@ def series():
 
 
 def _cell_text(cell: dict) -> str:
-    if cell["hidden"]:
-        return "Hidden"
     if not cell["teachers"]:
         return "Not observed"
     return BANDS[cell["band"]]
@@ -118,7 +114,7 @@ def _cell_text(cell: dict) -> str:
 def qa_map(round_id):
     round_id = _uuid(round_id)
     found = api().get(f"{API}/qa-rounds/{round_id}/map")
-    return render_template("qa/map.html", m=found, bands=BANDS, moves=MOVES, hidden=HIDDEN, cell_text=_cell_text)
+    return render_template("qa/map.html", m=found, bands=BANDS, moves=MOVES, cell_text=_cell_text)
 
 
 def _observable(calls, qa_round: dict) -> list[dict]:
@@ -164,8 +160,8 @@ def observe(round_id):
 
 
 def _cell(m: dict, criterion: str, academy_id: str | None, department: str | None) -> dict | None:
-    if academy_id is None:
-        return next((c for c in m["trust"] if c["criterion"] == criterion), None)
+    if academy_id is None:  # the trust's total: on trust HR's map only
+        return next((c for c in m["trust"] or [] if c["criterion"] == criterion), None)
     row = next((r for r in m["rows"] if r["academy_id"] == academy_id and r["department"] == department), None)
     return next((c for c in row["cells"] if c["criterion"] == criterion), None) if row else None
 
@@ -185,6 +181,8 @@ def cell(round_id):
     row = next((r for r in m["rows"] if r["academy_id"] == academy_id), None)
     where = "the whole trust" if academy_id is None else (
         f"{department} at {row['academy_name']}" if department else f"all of {row['academy_name']}")
+    if m["made_from"]["whom"] == "reviewees":  # a line manager's cells are their reviewees', not the department's
+        where = f"your reviewees in {where}" if department else f"all your reviewees at {row['academy_name']}"
     form = Form()
     if request.method == "POST":
         kind = request.form.get("kind")
@@ -206,13 +204,13 @@ def cell(round_id):
     me = user()
     may_act = me.has_role("trust_hr") or (academy_id is not None and me.has_role("academy_hr")
                                           and str(me.academy_id) == academy_id)
-    if may_act and not shown["hidden"] and shown["teachers"]:
+    if may_act and shown["teachers"]:
         pairs = calls.get(f"{API}/qa-rounds/{round_id}/pairs", criterion=criterion, academy_id=academy_id)
         people = calls.get("/api/directory/staff", academy_id=academy_id or str(me.academy_id),
                            page_size=500)["items"]
     return render_template("qa/cell.html", m=m, c=shown, label=label, where=where, actions=actions, pairs=pairs,
                            people=people, may_act=may_act, form=form, me_id=str(me.staff_id), bands=BANDS,
-                           moves=MOVES, hidden=HIDDEN,
+                           moves=MOVES,
                            kinds=KINDS, statuses=STATUSES, cell_text=_cell_text), 422 if form.error else 200
 
 

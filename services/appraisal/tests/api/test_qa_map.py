@@ -1,6 +1,6 @@
-"""The QA map over HTTP (issue 24): HR calendar rounds and series, observations recorded in a round, the map as each
-viewer may see it (hidden cells that no subtraction recovers), movement since the round before, actions from a cell,
-coaching links and requests, and the trust's smallest cell."""
+"""The QA map over HTTP (issue 24): HR calendar rounds and series, observations recorded in a round, each viewer's map
+made only from the teachers they may see (and saying so), movement since the round before, actions from a cell, and
+coaching links and requests."""
 from __future__ import annotations
 
 import uuid
@@ -13,7 +13,7 @@ from staffroom_shared.testing import ServiceDb
 from .conftest import TABLES
 
 TODAY = date.today()
-QA_TABLES = (*TABLES, "qa_rounds", "qa_actions", "coaching_links", "coaching_requests", "qa_settings")
+QA_TABLES = (*TABLES, "qa_rounds", "qa_actions", "coaching_links", "coaching_requests")
 GRADES = [{"label": "Secure", "band": "strength"}, {"label": "Developing", "band": "development"},
           {"label": "Not yet", "band": "intervention"}]
 TEMPLATE = {"name": "Six-weekly drop-in", "kind": "drop_in", "criteria": [
@@ -94,6 +94,7 @@ NOW = [("hod", "S", "Maths"), ("teacher", "S", "Maths"), ("head", "S", "Maths"),
 def cell(found: dict, department, academy_name="Oak Primary Academy", criterion=0) -> dict:
     if academy_name is None:
         return found["trust"][criterion]
+    assert academy_name in {r["academy_name"] for r in found["rows"]}, f"{academy_name} is not on this map"
     return next(r for r in found["rows"] if r["academy_name"] == academy_name
                 and r["department"] == department)["cells"][criterion]
 
@@ -156,31 +157,49 @@ def test_hr_see_every_cell_of_their_academy_and_each_teacher_counts_once_by_thei
     scene.seen([("other_teacher", "D", "History")], on=TODAY - timedelta(days=25))  # earlier: superseded
     found = scene.map(trust.oak_hr)
     assert [c["key"] for c in found["criteria"]] == ["adaptive"]  # the ungraded criterion makes no column
-    assert cell(found, "Maths") == {"criterion": "adaptive", "teachers": 3, "hidden": None, "band": "strength",
+    assert cell(found, "Maths") == {"criterion": "adaptive", "teachers": 3, "band": "strength",
                                     "counts": {"strength": 3, "development": 0, "intervention": 0},
                                     "movement": "new"}
     assert cell(found, "History")["counts"] == {"strength": 0, "development": 0, "intervention": 1}
     assert cell(found, None)["band"] == "strength"  # 3 of 4 strong, 1 of 4 (under a third) in intervention
-    # Elm's cells are one teacher each: hidden from Oak's HR, and Elm's total (Elm's teachers are not theirs)
-    assert cell(found, "History", "Elm Secondary Academy")["hidden"] == "few"
-    assert cell(found, None, "Elm Secondary Academy")["hidden"] == "others"
-    assert cell(found, None, "Elm Secondary Academy")["teachers"] is None
-    # the trust's total counts Elm's teachers too: hidden (read again after one more observation at Elm, it would
-    # give that teacher away); Oak's own cells and total stay, HR see them all
-    assert cell(found, None, academy_name=None)["hidden"] == "others"
-    assert cell(found, None, academy_name=None)["teachers"] is None
-    assert cell(scene.map(trust.trust_hr), None, academy_name=None)["teachers"] == 6
+    # the map is made from Oak's teachers only: Elm is not on it, nor the trust's total (each would move by one Elm
+    # teacher's grades when read before and after their observation)
+    assert [r["academy_name"] for r in found["rows"]] == ["Oak Primary Academy"] * 3 and found["trust"] is None
+    assert found["made_from"] == {"whom": "academy", "teachers": 4, "words": (
+        "Made from the 4 teachers observed at Oak Primary Academy in this round. Other academies and the trust as a "
+        "whole are not on your map.")}
+    everything = scene.map(trust.trust_hr)
+    assert cell(everything, None, academy_name=None)["teachers"] == 6 and everything["made_from"]["whom"] == "trust"
+    assert cell(everything, "History", "Elm Secondary Academy")["teachers"] == 1
 
 
-def test_a_line_manager_sees_only_cells_of_their_reviewees_or_large_enough_and_nothing_recoverable(client, trust,
-                                                                                                    scene, problem):
+def test_a_line_manager_s_map_is_made_from_their_reviewees_only_and_says_so(client, trust, scene, problem):
     scene.seen(NOW)
     found = scene.map(trust.hod)  # appraiser of the teacher only
-    assert cell(found, "History")["hidden"] == "few"  # one teacher, not theirs
-    assert cell(found, "Maths")["hidden"] is None and cell(found, "Maths")["teachers"] == 3  # three: shown
-    # every total counts teachers who are not theirs: hidden, so nothing is left to subtract a shown cell from
-    assert cell(found, None)["hidden"] == "others" and cell(found, None, academy_name=None)["hidden"] == "others"
+    assert [(r["department"], r["cells"][0]["teachers"]) for r in found["rows"]] == [("Maths", 1), (None, 1)]
+    assert cell(found, "Maths")["counts"] == {"strength": 1, "development": 0, "intervention": 0}  # not Maths's three
+    assert found["trust"] is None
+    assert found["made_from"] == {"whom": "reviewees", "teachers": 1, "words": (
+        "Made only from the 1 teacher you appraise who was observed in this round: each cell is your reviewees' "
+        "figure, not the department's, and the trust as a whole is not on your map.")}
     problem(client.get(f"/qa-rounds/{scene.now['id']}/map", headers=trust.teacher.headers), 403)
+
+
+@pytest.mark.parametrize("who, one_more", [
+    ("oak_hr", ("elm_head", "S", "Maths")),  # a head: another academy's teacher
+    ("elm_hr", ("head", "I", "Maths")),  # Oak's Maths had three teachers: the cell the outsider read
+    ("hod", ("head", "I", "Maths")),  # a line manager: their own academy's department, not their reviewee
+    ("head", ("teacher", "I", "Maths")),  # the head as a line manager: the hod's reviewee
+])
+def test_one_more_observation_of_a_teacher_the_viewer_may_not_see_leaves_their_map_as_it_was(trust, scene, who,
+                                                                                             one_more):
+    """Outsider, issue 24: (a) a cell of at least the smallest size read before and after one more observation gave
+    that teacher's grades; (b) a shown cell of one band (3 of 3 in intervention) told each one's grade."""
+    scene.seen([o for o in NOW if o[0] != one_more[0]])
+    before = scene.map(getattr(trust, who))
+    scene.seen([one_more])
+    after = scene.map(getattr(trust, who))
+    assert after == before
 
 
 def test_the_next_round_shows_whether_each_cell_moved(client, trust, scene):
@@ -191,7 +210,11 @@ def test_the_next_round_shows_whether_each_cell_moved(client, trust, scene):
     assert cell(found, "Maths")["movement"] == "up"  # intervention then, strength now
     assert cell(found, "History")["movement"] == "down"
     assert found["previous_round"]["name"] == "Autumn 1"
-    assert cell(found, "History", "Elm Secondary Academy")["movement"] is None  # hidden: no movement shown
+    mine = scene.map(trust.hod)  # against their own map of the round before: their reviewee was in intervention
+    assert cell(mine, "Maths")["movement"] == "up" and cell(mine, "Maths")["teachers"] == 1
+    hers = scene.map(trust.head)  # the head as line manager of hod and other_teacher
+    assert cell(hers, "Maths")["movement"] == "same"  # hod strong then and now; Maths as a whole went up
+    assert cell(hers, "History")["movement"] == "down"
 
 
 def test_head_plans_an_intervention_and_its_review_shows_the_band_then_and_now(client, trust, scene, qa_db, steps,
@@ -254,12 +277,12 @@ def test_sharing_a_strength_pairs_strong_colleagues_with_those_who_want_coaching
     assert steps.ok(client.get("/qa-coaching-links", headers=trust.elm_teacher.headers)) == []
 
 
-def test_only_trust_hr_set_the_smallest_cell_and_never_below_three(client, trust, scene, steps, problem):
-    problem(client.put("/qa-settings", json={"min_cell": 2}, headers=trust.trust_hr.headers), 422)
-    problem(client.put("/qa-settings", json={"min_cell": 4}, headers=trust.oak_hr.headers), 403)
-    assert steps.ok(client.put("/qa-settings", json={"min_cell": 4}, headers=trust.trust_hr.headers)) == {"min_cell": 4}
-    scene.seen(NOW)
-    assert cell(scene.map(trust.hod), "Maths")["hidden"] == "few"  # three teachers are now too few
+def test_the_smallest_cell_setting_is_gone(client, trust, scene, problem):
+    """Each map is made from the teachers its viewer may see, so the setting protected nothing: its endpoint is no
+    longer there and the map has no `min_cell`."""
+    assert client.put("/qa-settings", json={"min_cell": 4}, headers=trust.trust_hr.headers).status_code == 404
+    assert client.get("/qa-settings", headers=trust.trust_hr.headers).status_code == 404
+    assert "min_cell" not in scene.map(trust.trust_hr)
 
 
 @pytest.mark.parametrize("change, status, says", [

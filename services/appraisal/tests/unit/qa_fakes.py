@@ -6,7 +6,7 @@ import uuid
 
 from staffroom_shared.uow import Repository
 
-from appraisal.domain.qa import MIN_CELL, CoachingLink, CoachingRequest, QaAction, QaRound
+from appraisal.domain.qa import CoachingLink, CoachingRequest, QaAction, QaRound
 
 from .fakes import FakeAppraisalUnitOfWork, FakeAppraisals
 
@@ -18,7 +18,6 @@ class FakeQa(Repository):
         self.actions_by_id: dict[uuid.UUID, QaAction] = {}
         self.link_list: list[CoachingLink] = []
         self.request_list: list[CoachingRequest] = []
-        self.smallest: int | None = None
         self._appraisals = appraisals
 
     def get(self, round_id):
@@ -64,12 +63,6 @@ class FakeQa(Repository):
     def forget(self, staff_id):
         self.link_list = [link for link in self.link_list if staff_id not in (link.coach_id, link.colleague_id)]
         self.request_list = [r for r in self.request_list if r.staff_id != staff_id]
-
-    def min_cell(self):
-        return self.smallest or MIN_CELL
-
-    def set_min_cell(self, value):
-        self.smallest = value
 
 
 class FakeQaUnitOfWork(FakeAppraisalUnitOfWork):

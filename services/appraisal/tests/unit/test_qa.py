@@ -1,6 +1,6 @@
 """The QA map's rules (issue 24), without Flask or a database: rounds and six-weekly series around the summer, the
-cells and their bands, suppression that no subtraction undoes, movement between rounds, pairs for coaching, and
-actions from a cell."""
+cells and their bands, each viewer's map made only from the teachers they may see (no reading before and after one
+more observation gives a teacher away), movement between rounds, pairs for coaching, and actions from a cell."""
 from __future__ import annotations
 
 import uuid
@@ -11,8 +11,8 @@ import pytest
 from appraisal.domain.model import AppraisalError
 from appraisal.domain.observations import Band, Criterion, Grade, Template
 from appraisal.domain.qa import (
-    ActionKind, ActionStatus, CellKey, Hidden, Movement, QaAction, QaRound, Seen, band_of, cells, min_cell, movement,
-    previous_round, series_dates, series_names, suggest_pairs, suppress,
+    ActionKind, ActionStatus, CellKey, Movement, QaAction, QaRound, Seen, View, Viewer, band_of, cells, movement,
+    previous_round, series_dates, series_names, suggest_pairs, teachers_in, viewers_cells,
 )
 
 S, D, I = Band.STRENGTH, Band.DEVELOPMENT, Band.INTERVENTION
@@ -71,12 +71,6 @@ def test_a_series_has_a_sensible_count_and_interval(count, weeks):
         series_dates(date(2026, 9, 7), count, weeks)
 
 
-def test_the_smallest_cell_is_never_below_three():
-    assert min_cell(3) == 3 and min_cell(5) == 5
-    with pytest.raises(AppraisalError, match="3 to 20"):
-        min_cell(2)
-
-
 # -- bands
 
 @pytest.mark.parametrize("strength, development, intervention, band", [
@@ -103,60 +97,115 @@ def test_each_teacher_counts_once_per_cell_by_their_latest_observation_in_the_ro
     assert not any(k.criterion == "notes" for k in found)  # ungraded criteria make no cells
 
 
-# -- suppression
+# -- whose teachers a map is made from
 
-def _hidden(observations, may_see=lambda s: False, smallest=3):
-    found = cells(TEMPLATE, observations)
-    return found, suppress(found, smallest, may_see)
-
-
-def test_a_cell_of_fewer_than_three_teachers_is_hidden_and_every_total_over_teachers_the_viewer_may_not_see():
-    found, hidden = _hidden([seen(S), seen(S), seen(S), seen(D, department="History"),  # History: one teacher
-                             seen(S, department="Science"), seen(S, department="Science"), seen(I, department="Science"),
-                             seen(S, department="Science")])
-    assert hidden[CellKey("adaptive", OAK, "History")] is Hidden.FEW
-    assert CellKey("adaptive", OAK, "Maths") not in hidden and CellKey("adaptive", OAK, "Science") not in hidden
-    assert hidden[CellKey("adaptive", OAK)] is Hidden.OTHERS and hidden[CellKey("adaptive")] is Hidden.OTHERS
-    _no_cell_recoverable(found, hidden)
+ELM_HEAD_S = uuid.uuid4()  # a line manager at Oak: their reviewees' appraisals name them appraiser
+MINE = uuid.uuid4()
+TRUST = Viewer(View.TRUST)
+OAK_HEAD = Viewer(View.ACADEMY, academy_id=OAK)
+LINE_MANAGER = Viewer(View.REVIEWEES, academy_id=OAK, staff_id=MINE)
+VIEWERS = {"trust HR": TRUST, "a head": OAK_HEAD, "a line manager": LINE_MANAGER}
 
 
-def test_a_total_moves_by_one_hidden_teacher_only_for_someone_who_may_see_that_teacher():
-    """Outsider, issue 24: the trust's row, read before and after one more teacher was observed in a small cell of
-    another academy, moved by exactly that teacher's grades. A total is shown only to whoever may see all of it."""
-    before = [seen(S), seen(S), seen(S)] + [seen(S, academy=ELM) for _ in range(3)]
-    after = before + [seen(I, academy=ELM, department="Drama")]
-    ours = lambda s: s.academy_id == OAK  # noqa: E731 - Oak's head: may see Oak's teachers only
-    for observations in (before, after):
-        found, hidden = _hidden(observations, may_see=ours)
-        assert hidden[CellKey("adaptive")] is Hidden.OTHERS and hidden[CellKey("adaptive", ELM)] is Hidden.OTHERS
-        assert CellKey("adaptive", OAK) not in hidden  # their own academy's total, every teacher theirs
-    found, hidden = _hidden(after, may_see=lambda s: True)  # trust HR
-    assert hidden == {} and found[CellKey("adaptive")].teachers == 7
+def shown(found) -> dict:
+    """Everything a map shows of its cells: which there are, their teachers, counts of each band, and band."""
+    return {key: (cell.teachers, dict(cell.counts), cell.band) for key, cell in found.items()}
 
 
-def _no_cell_recoverable(found, hidden, smallest=3):
-    """In every group, the hidden members (a total shown) hold at least `smallest` teachers between them."""
-    for total in [k for k in found if k.department is None]:
-        members = [k for k in found if k.criterion == total.criterion and (
-            (total.academy_id is None and k.academy_id is not None and k.department is None)
-            or (total.academy_id is not None and k.academy_id == total.academy_id and k.department is not None))]
-        hidden_members = [m for m in members if m in hidden]
-        if total not in hidden and hidden_members:
-            assert sum(found[m].teachers for m in hidden_members) >= smallest, (total, hidden_members)
+def test_each_viewer_s_map_is_made_only_from_the_teachers_they_may_see():
+    observations = [seen(S, appraiser=MINE), seen(D, appraiser=MINE), seen(I), seen(I), seen(S, department="History"),
+                    seen(S, academy=ELM), seen(D, academy=ELM), seen(I, academy=ELM)]
+    trust = viewers_cells(TEMPLATE, observations, TRUST)
+    assert trust[CellKey("adaptive")].teachers == 8 and trust[CellKey("adaptive", ELM)].teachers == 3
+    head = viewers_cells(TEMPLATE, observations, OAK_HEAD)
+    assert {k.academy_id for k in head} == {OAK}  # no other academy, and no trust total
+    assert head[CellKey("adaptive", OAK, "Maths")].teachers == 4 and head[CellKey("adaptive", OAK)].teachers == 5
+    mine = viewers_cells(TEMPLATE, observations, LINE_MANAGER)
+    assert shown(mine) == {CellKey("adaptive", OAK, "Maths"): (2, {S: 1, D: 1}, D),
+                           CellKey("adaptive", OAK): (2, {S: 1, D: 1}, D)}  # their two reviewees, not Maths's four
+    assert [teachers_in(found) for found in (trust, head, mine)] == [8, 5, 2]
 
 
-def test_a_viewer_who_may_see_every_teacher_in_a_small_cell_sees_it():
-    mine = uuid.uuid4()
-    found, hidden = _hidden([seen(S, appraiser=mine), seen(D, appraiser=mine)],
-                            may_see=lambda s: s.appraiser_id == mine)
-    assert hidden == {}
-    found, hidden = _hidden([seen(S, appraiser=mine), seen(D)], may_see=lambda s: s.appraiser_id == mine)
-    assert hidden[CellKey("adaptive", OAK, "Maths")] is Hidden.FEW
+def test_only_trust_hr_have_the_trust_s_total_and_every_academy_on_their_map():
+    qa_round = QaRound(name="Autumn", template_id=TEMPLATE.id, academy_ids=[OAK, ELM], starts_on=date(2026, 9, 7),
+                       ends_on=date(2026, 10, 16))
+    observations = [seen(S, appraiser=MINE), seen(S, academy=ELM)]
+    assert sorted(TRUST.academies(qa_round, viewers_cells(TEMPLATE, observations, TRUST)), key=str) == [OAK, ELM]
+    assert OAK_HEAD.academies(qa_round, viewers_cells(TEMPLATE, observations, OAK_HEAD)) == [OAK]
+    assert LINE_MANAGER.academies(qa_round, viewers_cells(TEMPLATE, observations, LINE_MANAGER)) == [OAK]
+    assert CellKey("adaptive") in viewers_cells(TEMPLATE, observations, TRUST)
+    for viewer in (OAK_HEAD, LINE_MANAGER):  # their own teachers under the trust's name would mislead
+        assert CellKey("adaptive") not in viewers_cells(TEMPLATE, observations, viewer)
 
 
-def test_a_larger_trust_setting_hides_more():
-    _, hidden = _hidden([seen(S) for _ in range(4)], smallest=5)
-    assert CellKey("adaptive", OAK, "Maths") in hidden
+# (a) before and after one more observation of a teacher the viewer may not see: the outsider's attack, on a
+# department's cell of three or more at an academy the viewer may not see in full, for each kind of viewer
+ATTACKS = {
+    "a head reading another academy's large cell": (OAK_HEAD, [seen(S, academy=ELM) for _ in range(3)],
+                                                     seen(I, academy=ELM)),
+    "a head: the trust's total": (OAK_HEAD, [seen(S), seen(S, academy=ELM)], seen(I, academy=ELM, department="Art")),
+    "a line manager reading their own academy's department": (
+        LINE_MANAGER, [seen(S, appraiser=MINE), seen(S), seen(S), seen(S)], seen(I)),
+    "a line manager: a reviewee's colleague in another department": (
+        LINE_MANAGER, [seen(S, appraiser=MINE), seen(D, department="History")], seen(I, department="History")),
+    "a line manager: a teacher another line manager appraises": (
+        LINE_MANAGER, [seen(S, appraiser=MINE), seen(S, appraiser=ELM_HEAD_S)], seen(I, appraiser=ELM_HEAD_S)),
+}
+
+
+@pytest.mark.parametrize("attack", ATTACKS)
+def test_one_more_observation_of_a_teacher_the_viewer_may_not_see_leaves_their_map_as_it_was(attack):
+    """Outsider, issue 24, finding (a): a cell of at least the smallest size, read before and after one more
+    observation, moved by exactly that teacher's grades."""
+    viewer, observations, one_more = attack_of = ATTACKS[attack]
+    assert not viewer.may_see(one_more), attack_of
+    before = shown(viewers_cells(TEMPLATE, observations, viewer))
+    after = shown(viewers_cells(TEMPLATE, [*observations, one_more], viewer))
+    assert after == before
+
+
+def test_trust_hr_see_every_teacher_so_one_more_observation_moves_their_map():
+    observations = [seen(S, academy=ELM) for _ in range(3)]
+    before = shown(viewers_cells(TEMPLATE, observations, TRUST))
+    after = shown(viewers_cells(TEMPLATE, [*observations, seen(I, academy=ELM)], TRUST))
+    assert after[CellKey("adaptive", ELM, "Maths")] == (4, {S: 3, I: 1}, S) != before[CellKey("adaptive", ELM, "Maths")]
+
+
+@pytest.mark.parametrize("who", VIEWERS)
+def test_a_cell_where_every_teacher_has_one_band_holds_only_teachers_the_viewer_may_see(who):
+    """Outsider, issue 24, finding (b): 3 of 3 in intervention told each one's grade to a viewer who could not see
+    them. Now every teacher in every cell of a viewer's map is one they may see."""
+    viewer = VIEWERS[who]
+    observations = [seen(I, academy=academy, department=department, appraiser=appraiser)
+                    for academy in (OAK, ELM) for department in ("Maths", "History")
+                    for appraiser in (MINE, ELM_HEAD_S, None)]
+    found = viewers_cells(TEMPLATE, observations, viewer)
+    assert found and all(viewer.may_see(s) for cell in found.values() for s in cell.latest.values())
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_no_observation_the_viewer_may_not_see_changes_their_map_whatever_the_map(seed):
+    import random
+    rng = random.Random(seed)
+
+    def anyone():
+        return seen(rng.choice([S, D, I]), academy=rng.choice([OAK, ELM, uuid.UUID(int=3)]),
+                    department=rng.choice(["Maths", "History", "Art"]),
+                    appraiser=rng.choice([MINE, ELM_HEAD_S, None]), on=date(2026, 10, rng.randint(1, 20)))
+
+    observations = [anyone() for _ in range(rng.randint(0, 20))]
+    for viewer in VIEWERS.values():
+        others = [s for s in (anyone() for _ in range(6)) if not viewer.may_see(s)]
+        before = shown(viewers_cells(TEMPLATE, observations, viewer))
+        assert shown(viewers_cells(TEMPLATE, [*observations, *others], viewer)) == before
+        # a later observation of a teacher already on the map, in an appraisal the viewer may not see, changes
+        # nothing either: their latest grade is taken from what the viewer may see
+        if observations:
+            again = next(iter(observations))
+            hidden_again = Seen(again.teacher_id, again.academy_id, again.department, again.observed_on + timedelta(1),
+                                {"adaptive": I}, appraiser_id=uuid.uuid4(), recorded=99)
+            if not viewer.may_see(hidden_again):
+                assert shown(viewers_cells(TEMPLATE, [*observations, hidden_again], viewer)) == before
 
 
 # -- movement
@@ -210,22 +259,6 @@ def test_an_action_is_reviewed_with_what_the_review_found_and_then_stays_reviewe
     action.move_to(ActionStatus.REVIEWED, "Most now check understanding", date(2027, 1, 2))
     with pytest.raises(AppraisalError, match="plan a new one"):
         action.move_to(ActionStatus.UNDER_WAY, None, date(2027, 1, 3))
-
-
-@pytest.mark.parametrize("seed", range(40))
-def test_no_hidden_cell_is_recoverable_from_shown_cells_whatever_the_map(seed):
-    import random
-    rng = random.Random(seed)
-    mine = uuid.uuid4()
-    observations = [seen(rng.choice([S, D, I]), academy=rng.choice([OAK, ELM, uuid.UUID(int=3)]),
-                         department=rng.choice(["Maths", "History", "Art", "Science"]),
-                         appraiser=mine if rng.random() < 0.3 else None)
-                    for _ in range(rng.randint(1, 14))]
-    smallest = rng.choice([3, 4])
-    found, hidden = _hidden(observations, may_see=lambda s: s.appraiser_id == mine, smallest=smallest)
-    _no_cell_recoverable(found, hidden, smallest)
-    for key, why in hidden.items():  # only what the viewer may not see in full is ever hidden
-        assert not all(s.appraiser_id == mine for s in found[key].latest.values()), (key, why)
 
 
 def test_an_action_cannot_be_reviewed_before_it_is_planned():

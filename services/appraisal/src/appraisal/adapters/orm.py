@@ -374,12 +374,6 @@ coaching_requests = Table(
     UniqueConstraint("staff_id", "criterion"),
 )
 
-qa_settings = Table(  # one row: the trust's smallest cell shown
-    "qa_settings", metadata,
-    Column("id", Integer, primary_key=True),
-    Column("min_cell", Integer, nullable=False),
-)
-
 _mapped = False
 
 

@@ -1,5 +1,5 @@
-"""The QA map's rounds, actions, coaching links and requests, and the trust's smallest cell, in appraisal's database
-(issue 24); the service layer reaches them as `uow.qa`."""
+"""The QA map's rounds, actions, coaching links and requests in appraisal's database (issue 24); the service layer
+reaches them as `uow.qa`."""
 from __future__ import annotations
 
 import uuid
@@ -8,8 +8,8 @@ from sqlalchemy import or_, select
 
 from staffroom_shared.uow import Repository
 
-from ..domain.qa import MIN_CELL, CoachingLink, CoachingRequest, QaAction, QaRound
-from .orm import appraisals, coaching_links, coaching_requests, observations, qa_actions, qa_rounds, qa_settings
+from ..domain.qa import CoachingLink, CoachingRequest, QaAction, QaRound
+from .orm import appraisals, coaching_links, coaching_requests, observations, qa_actions, qa_rounds
 
 
 class QaRepository(Repository):
@@ -84,12 +84,3 @@ class QaRepository(Repository):
         self.session.execute(coaching_links.delete().where(
             or_(coaching_links.c.coach_id == staff_id, coaching_links.c.colleague_id == staff_id)))
         self.session.execute(coaching_requests.delete().where(coaching_requests.c.staff_id == staff_id))
-
-    # -- the trust's setting
-    def min_cell(self) -> int:
-        return self.session.scalar(select(qa_settings.c.min_cell).where(qa_settings.c.id == 1)) or MIN_CELL
-
-    def set_min_cell(self, value: int) -> None:
-        updated = self.session.execute(qa_settings.update().where(qa_settings.c.id == 1).values(min_cell=value))
-        if updated.rowcount == 0:
-            self.session.execute(qa_settings.insert().values(id=1, min_cell=value))

@@ -1,5 +1,5 @@
 """HTTP resources of the QA map (issue 24): rounds and series, a round's map and its cells' suggested pairs, actions
-from a cell, coaching links and requests, and the trust's smallest cell."""
+from a cell, coaching links and requests."""
 from __future__ import annotations
 
 import uuid
@@ -58,8 +58,9 @@ class Round(MethodView):
 class Map(MethodView):
     @qa_blp.response(200, schemas.QaMapSchema)
     def get(self, qa_round_id: uuid.UUID):
-        """The map as the caller may see it (HR, heads and line managers of covered academies): small cells of
-        teachers the caller may not see, and cells that would give them away, are hidden."""
+        """The map as the caller may see it, made only from the teachers they may see: trust HR the whole trust; a
+        head their academy (no other academy, no trust total); a line manager their own reviewees (`made_from` says
+        so in words)."""
         return service.qa_map(reads(), authenticate(), qa_round_id)
 
 
@@ -87,7 +88,7 @@ class Actions(MethodView):
         intervention (the academy's HR; trust HR, also on the trust's cells)."""
         principal = authenticate()
         made = service.create_action(uow(principal), principal, qa_round_id, data)
-        return service.described(reads(), made)
+        return service.described(reads(), made, principal)
 
 
 @qa_blp.route("/qa-actions/<uuid:qa_action_id>")
@@ -104,7 +105,7 @@ class Action(MethodView):
         """Move it on: under way, reviewed (say what the review found) or stopped (its owner or HR)."""
         principal = authenticate()
         changed = service.update_action(uow(principal), principal, qa_action_id, data)
-        return service.described(reads(), changed)
+        return service.described(reads(), changed, principal)
 
 
 @qa_blp.route("/qa-coaching-links")
@@ -127,18 +128,3 @@ class Requests(MethodView):
         """Ask for coaching in a criterion, so that a shared strength can pair you with a colleague strong in it."""
         principal = authenticate()
         return service.ask_for_coaching(uow(principal), principal, data["criterion"])
-
-
-@qa_blp.route("/qa-settings")
-class Settings(MethodView):
-    @qa_blp.response(200, schemas.QaSettingsSchema)
-    def get(self):
-        return service.settings(reads(), authenticate())
-
-    @qa_blp.arguments(schemas.QaSettingsSchema)
-    @qa_blp.response(200, schemas.QaSettingsSchema)
-    @qa_blp.alt_response(422, **RULE_BROKEN)
-    def put(self, data):
-        """The smallest cell the map shows to a viewer who may not see each teacher in it (trust HR; 3 or more)."""
-        principal = authenticate()
-        return service.change_settings(uow(principal), principal, data)

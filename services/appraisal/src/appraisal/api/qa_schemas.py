@@ -4,7 +4,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from staffroom_shared.storable import Date, DateTime
 
 from ..domain.observations import Band
-from ..domain.qa import MAX_CELL, MAX_INTERVAL_WEEKS, MAX_SERIES, MIN_CELL, ActionKind, ActionStatus, Hidden, Movement
+from ..domain.qa import MAX_INTERVAL_WEEKS, MAX_SERIES, ActionKind, ActionStatus, Movement, View
 from .schemas import NAME, TEXT, _enum
 
 CRITERION_KEY = validate.Regexp(r"^[a-z0-9][a-z0-9_-]{0,39}$", error=(
@@ -51,14 +51,11 @@ class CountsSchema(Schema):
 
 class CellSchema(Schema):
     criterion = fields.String()
-    teachers = fields.Integer(allow_none=True, metadata={"description": "teachers observed; null when hidden"})
+    teachers = fields.Integer(metadata={"description": "teachers observed, of those the map is made from"})
     band = _enum(Band, allow_none=True)
     counts = fields.Nested(CountsSchema, allow_none=True)
-    hidden = _enum(Hidden, allow_none=True, metadata={
-        "description": "few: fewer teachers than the smallest cell, some of whom you may not see; others: an "
-                       "academy's or the trust's total over teachers you may not see"})
-    movement = _enum(Movement, allow_none=True, metadata={"description": "since the round before; null when hidden "
-                                                                         "or there was no round before"})
+    movement = _enum(Movement, allow_none=True, metadata={
+        "description": "since your map of the round before; null when there was no round before"})
 
 
 class MapRowSchema(Schema):
@@ -80,14 +77,23 @@ class RoundRefSchema(Schema):
     ends_on = Date()
 
 
+class MadeFromSchema(Schema):
+    whom = _enum(View, metadata={"description": "trust: every teacher in the trust (trust HR); academy: the head's "
+                                                "academy's; reviewees: the line manager's own reviewees only"})
+    teachers = fields.Integer(metadata={"description": "the teachers observed in the round that the map is made from"})
+    words = fields.String(metadata={"description": "the same, in words to show beside the map"})
+
+
 class QaMapSchema(Schema):
     round = fields.Nested(QaRoundSchema)
     template_name = fields.String()
-    min_cell = fields.Integer()
+    made_from = fields.Nested(MadeFromSchema, metadata={
+        "description": "whose teachers the map is made from: only those the caller may see"})
     previous_round = fields.Nested(RoundRefSchema, allow_none=True)
     criteria = fields.List(fields.Nested(CriterionRefSchema))
     rows = fields.List(fields.Nested(MapRowSchema))
-    trust = fields.List(fields.Nested(CellSchema), metadata={"description": "the trust's total per criterion"})
+    trust = fields.List(fields.Nested(CellSchema), allow_none=True, metadata={
+        "description": "the trust's total per criterion; null unless the map is made from the whole trust"})
 
 
 class CellQuerySchema(Schema):
@@ -166,8 +172,10 @@ class QaActionSchema(Schema):
     review_on = Date(attribute="action.review_on", allow_none=True)
     details = fields.Dict(keys=fields.String(), values=fields.String(), attribute="action.details")
     review_note = fields.String(attribute="action.review_note", allow_none=True)
-    band_then = _enum(Band, attribute="action.band_then", allow_none=True)
-    band_now = _enum(Band, allow_none=True, metadata={"description": "the cell's band in the latest round that has it"})
+    band_then = _enum(Band, allow_none=True, metadata={
+        "description": "the cell's band when the action was planned; null unless you may act on the cell"})
+    band_now = _enum(Band, allow_none=True, metadata={
+        "description": "the cell's band in the latest round that has it; null unless you may act on the cell"})
     band_now_round = fields.Nested(RoundRefSchema, allow_none=True)
     links = fields.List(fields.Nested(CoachingLinkSchema))
     created_at = DateTime(attribute="action.created_at")
@@ -178,8 +186,3 @@ class CoachingRequestSchema(Schema):
     criterion = fields.String(required=True, validate=CRITERION_KEY, metadata={
         "description": "a criterion's key, as templates name it", "example": "adaptive-teaching"})
     created_at = DateTime(dump_only=True)
-
-
-class QaSettingsSchema(Schema):
-    min_cell = fields.Integer(required=True, validate=validate.Range(min=MIN_CELL, max=MAX_CELL), metadata={
-        "description": "the fewest teachers a cell shows to a viewer who may not see each of them (never below 3)"})

@@ -10,25 +10,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
 from fractions import Fraction
-from typing import Callable, Iterable
+from typing import Iterable
 
 from staffroom_shared.domain import Aggregate
 
 from .model import AppraisalError, one_of
 from .observations import Band, Template, bands
 
-MIN_CELL = 3  # the fewest teachers a cell may show to someone who may not see each of them; a trust may raise it
-MAX_CELL = 20
 MAX_SERIES = 12  # a school year's six-weekly rounds, and some
 MAX_INTERVAL_WEEKS = 26
 RANK = {Band.INTERVENTION: 0, Band.DEVELOPMENT: 1, Band.STRENGTH: 2}
-
-
-def min_cell(value: int) -> int:
-    """A trust's smallest cell: never below three, so that no cell shown singles out one or two teachers."""
-    if not MIN_CELL <= value <= MAX_CELL:
-        raise AppraisalError(f"the smallest cell shown is {MIN_CELL} to {MAX_CELL} teachers (got {value})")
-    return value
 
 
 # -- rounds ------------------------------------------------------------------------------------------------------
@@ -206,34 +197,62 @@ def cells(template: Template, seen: Iterable[Seen]) -> dict[CellKey, Cell]:
     return {key: Cell(key, latest) for key, latest in found.items()}
 
 
-class Hidden(StrEnum):
-    FEW = "few"  # fewer teachers than the smallest cell, and the viewer may not see each of them
-    OTHERS = "others"  # an academy's or the trust's total over teachers the viewer may not see
+class View(StrEnum):
+    """Whose teachers a viewer's map is made from."""
+
+    TRUST = "trust"  # trust HR: every teacher in the trust
+    ACADEMY = "academy"  # a head (academy HR): their academy's teachers
+    REVIEWEES = "reviewees"  # a line manager: the teachers whose appraisal they are appraiser of
 
 
-def suppress(found: dict[CellKey, Cell], smallest: int, may_see: Callable[[Seen], bool]) -> dict[CellKey, Hidden]:
-    """The cells a viewer may not see, and why. A department's cell of fewer than `smallest` teachers is hidden
-    unless the viewer may see every teacher in it; an academy's or the trust's total is shown only to a viewer who
-    may see every teacher in it. So no hidden cell can be worked out by subtracting shown cells from a shown total
-    (a shown total's teachers are all known to the viewer already), nor by reading a total before and after one more
-    teacher is observed: the outsider of issue 24 read the trust's row move by exactly one hidden teacher's grades,
-    when totals were shown to anyone and only cells that subtraction could recover were hidden with them."""
-    hidden: dict[CellKey, Hidden] = {}
-    for key, cell in found.items():
-        if all(may_see(s) for s in cell.latest.values()):
-            continue
-        if key.department is None:
-            hidden[key] = Hidden.OTHERS
-        elif cell.teachers < smallest:
-            hidden[key] = Hidden.FEW
-    return hidden
+@dataclass(frozen=True)
+class Viewer:
+    """Who reads a map and which observations they may see. Their map is made from those observations alone, so no
+    cell on it holds a teacher they may not see: no cell moves when one of those is observed (the outsider of issue
+    24 read a department's cell before and after one more observation and had that teacher's grades), and no cell
+    where every teacher has the same band tells them a grade they could not see already."""
+
+    made_from: View
+    academy_id: uuid.UUID | None = None  # a head's academy; a line manager's own
+    staff_id: uuid.UUID | None = None  # a line manager: the appraiser whose reviewees they see
+
+    def may_see(self, seen: Seen) -> bool:
+        if self.made_from is View.TRUST:
+            return True
+        if self.made_from is View.ACADEMY:
+            return seen.academy_id == self.academy_id
+        return seen.appraiser_id is not None and seen.appraiser_id == self.staff_id
+
+    @property
+    def sees_trust_total(self) -> bool:
+        return self.made_from is View.TRUST
+
+    def academies(self, qa_round: QaRound, found: dict[CellKey, Cell]) -> list[uuid.UUID]:
+        """The round's academies on this viewer's map: all for trust HR; the head's own; a line manager's own and
+        any other their reviewees were observed in."""
+        if self.made_from is View.TRUST:
+            return list(qa_round.academy_ids)
+        mine = {self.academy_id} | {key.academy_id for key in found if key.academy_id is not None}
+        return [a for a in qa_round.academy_ids if a in mine]
+
+
+def viewers_cells(template: Template, seen: Iterable[Seen], viewer: Viewer) -> dict[CellKey, Cell]:
+    """The cells of a viewer's map, made only from the observations they may see; the trust's total only for those
+    who see the whole trust (a head's or a line manager's 'trust' would be their own teachers under a wrong name)."""
+    found = cells(template, [s for s in seen if viewer.may_see(s)])
+    return {key: cell for key, cell in found.items() if not key.is_trust_total or viewer.sees_trust_total}
+
+
+def teachers_in(found: dict[CellKey, Cell]) -> int:
+    """How many teachers a map is made from (each once, whatever the cells they are in)."""
+    return len({teacher for cell in found.values() for teacher in cell.latest})
 
 
 class Movement(StrEnum):
     UP = "up"
     DOWN = "down"
     SAME = "same"
-    NEW = "new"  # not on the map the round before (or hidden there from this viewer)
+    NEW = "new"  # not on this viewer's map the round before
 
 
 def movement(now: Band | None, before: Band | None) -> Movement:

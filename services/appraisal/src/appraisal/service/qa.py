@@ -1,7 +1,7 @@
 """The QA map's use cases (issue 24): HR calendar QA rounds (one, or a series every few weeks); the map of a round as
 a viewer may see it, with each cell's movement since the round before; the strong colleagues a cell could pair with
 those who want coaching; actions from a cell (a shared strength's coaching links, a challenge, an intervention) and
-their reviews; staff asking for coaching; the trust's smallest cell shown."""
+their reviews; staff asking for coaching."""
 from __future__ import annotations
 
 import uuid
@@ -14,8 +14,8 @@ from staffroom_shared.principal import Principal
 from ..domain.model import AppraisalError
 from ..domain.observations import Band, Template
 from ..domain.qa import (
-    ActionKind, CellKey, CoachingLink, CoachingRequest, QaAction, QaRound, Seen, cells,
-    latest_bands, min_cell, movement, previous_round, series_dates, series_names, suggest_pairs, suppress,
+    ActionKind, CellKey, CoachingLink, CoachingRequest, QaAction, QaRound, Seen, View, Viewer, cells, latest_bands,
+    movement, previous_round, series_dates, series_names, suggest_pairs, teachers_in, viewers_cells,
 )
 from .errors import rule_broken
 from .unit_of_work import AppraisalUnitOfWork, Reads
@@ -49,17 +49,37 @@ def may_act(principal: Principal, academy_id: uuid.UUID | None) -> bool:
     return is_trust_hr(principal) if academy_id is None else can_manage_academy(principal, academy_id)
 
 
-def _viewer(reads: Reads, principal: Principal, qa_round: QaRound):
-    """Who may open the round's map, and which teachers they may see: trust HR all; academy HR their academy's; a
-    line manager in a covered academy their reviewees (the appraisals they are appraiser of). Anyone else: 403."""
+def _viewer(reads: Reads, principal: Principal, qa_round: QaRound) -> Viewer:
+    """Who may open the round's map, and whose teachers it is made from: trust HR the trust's; academy HR (a head)
+    of a covered academy their academy's; a line manager in a covered academy their reviewees' (the appraisals they
+    are appraiser of). Anyone else: 403."""
     if is_trust_hr(principal):
-        return lambda seen: True
+        return Viewer(View.TRUST)
     if principal.has_role("academy_hr") and principal.academy_id in qa_round.academy_ids:
-        return lambda seen: seen.academy_id == principal.academy_id
+        return Viewer(View.ACADEMY, academy_id=principal.academy_id)
     manages = principal.staff_id is not None and principal.academy_id in qa_round.academy_ids and any(
         p.line_manager_id == principal.staff_id for p in reads.staff.people(principal.academy_id))
     require(manages, "the QA map is for HR, heads and line managers in the academies the round covers")
-    return lambda seen: seen.appraiser_id is not None and seen.appraiser_id == principal.staff_id
+    return Viewer(View.REVIEWEES, academy_id=principal.academy_id, staff_id=principal.staff_id)
+
+
+def _teachers(n: int) -> str:
+    return "1 teacher" if n == 1 else f"{n} teachers"
+
+
+def made_from_words(viewer: Viewer, teachers: int, academy_name: str) -> str:
+    """What a viewer's map is made from, in plain words, for the API and the page alike."""
+    if viewer.made_from is View.TRUST:
+        return f"Made from the {_teachers(teachers)} observed across the trust in this round."
+    if viewer.made_from is View.ACADEMY:
+        return (f"Made from the {_teachers(teachers)} observed at {academy_name} in this round. Other academies and "
+                "the trust as a whole are not on your map.")
+    if not teachers:
+        return ("Made only from the teachers you appraise, and none of them has been observed in this round yet. "
+                "It does not show departments' figures.")
+    whom = "the 1 teacher you appraise who was" if teachers == 1 else f"the {teachers} teachers you appraise who were"
+    return (f"Made only from {whom} observed in this round: each cell is your reviewees' figure, not the "
+            "department's, and the trust as a whole is not on your map.")
 
 
 # -- rounds ------------------------------------------------------------------------------------------------------
@@ -143,44 +163,38 @@ def _seen(uow_or_reads, qa_round: QaRound, template: Template) -> list[Seen]:
             in enumerate(uow_or_reads.qa.observed(qa_round.id)) if template_id == qa_round.template_id]
 
 
-def _cells_of(reads, qa_round: QaRound, template: Template, may_see, smallest: int):
-    found = cells(template, _seen(reads, qa_round, template))
-    return found, suppress(found, smallest, may_see)
+def _cells_of(reads, qa_round: QaRound, template: Template, viewer: Viewer):
+    return viewers_cells(template, _seen(reads, qa_round, template), viewer)
 
 
 def qa_map(reads: Reads, principal: Principal, round_id: uuid.UUID) -> dict:
-    """The round's map as this viewer may see it: each academy's departments and total, and the trust's total, per
-    graded criterion; each cell's teachers, bands and band, or why it is hidden; and how it moved since the round
-    before (a cell hidden then or now shows no movement)."""
+    """The round's map as this viewer may see it, made only from the teachers they may see: trust HR every academy's
+    departments and totals and the trust's total; a head their academy's departments and total; a line manager
+    cells of their own reviewees. Each cell's teachers, bands and band, and how it moved since the same viewer's map
+    of the round before."""
     this = _round(reads, principal, round_id)
-    may_see = _viewer(reads, principal, this)
+    viewer = _viewer(reads, principal, this)
     template = reads.templates.get(this.template_id)
-    smallest = reads.qa.min_cell()
-    found, hidden = _cells_of(reads, this, template, may_see, smallest)
+    found = _cells_of(reads, this, template, viewer)
     before = previous_round(this, reads.qa.rounds())
     bands_before: dict[CellKey, Band] = {}
     if before is not None:
-        before_cells, before_hidden = _cells_of(reads, before, reads.templates.get(before.template_id), may_see,
-                                                smallest)
-        bands_before = {k: c.band for k, c in before_cells.items() if k not in before_hidden}
+        before_cells = _cells_of(reads, before, reads.templates.get(before.template_id), viewer)
+        bands_before = {k: c.band for k, c in before_cells.items()}
     criteria = [c for c in template.criteria if c.graded]
     names = reads.staff.academy_names()
 
     def shown(key: CellKey) -> dict:
-        cell, why = found.get(key), hidden.get(key)
+        cell = found.get(key)
         if cell is None:
-            return {"criterion": key.criterion, "teachers": 0, "hidden": None, "band": None, "counts": None,
-                    "movement": None}
-        if why is not None:
-            return {"criterion": key.criterion, "teachers": None, "hidden": why, "band": None, "counts": None,
-                    "movement": None}
+            return {"criterion": key.criterion, "teachers": 0, "band": None, "counts": None, "movement": None}
         counts = cell.counts
-        return {"criterion": key.criterion, "teachers": cell.teachers, "hidden": None, "band": cell.band,
+        return {"criterion": key.criterion, "teachers": cell.teachers, "band": cell.band,
                 "counts": {b.value: counts[b] for b in Band},
                 "movement": movement(cell.band, bands_before.get(key)) if before is not None else None}
 
     rows = []
-    for academy_id in sorted(this.academy_ids, key=lambda a: names.get(a, str(a))):
+    for academy_id in sorted(viewer.academies(this, found), key=lambda a: names.get(a, str(a))):
         departments = sorted({k.department for k in found if k.academy_id == academy_id and k.department})
         for department in departments:
             rows.append({"academy_id": academy_id, "academy_name": names.get(academy_id, "An academy"),
@@ -188,9 +202,12 @@ def qa_map(reads: Reads, principal: Principal, round_id: uuid.UUID) -> dict:
                          "cells": [shown(CellKey(c.key, academy_id, department)) for c in criteria]})
         rows.append({"academy_id": academy_id, "academy_name": names.get(academy_id, "An academy"), "department": None,
                      "cells": [shown(CellKey(c.key, academy_id)) for c in criteria]})
-    return {"round": this, "template_name": template.name, "min_cell": smallest,
+    teachers = teachers_in(found)
+    return {"round": this, "template_name": template.name,
+            "made_from": {"whom": viewer.made_from, "teachers": teachers,
+                          "words": made_from_words(viewer, teachers, names.get(viewer.academy_id, "your academy"))},
             "previous_round": before, "criteria": [{"key": c.key, "label": c.label} for c in criteria],
-            "rows": rows, "trust": [shown(CellKey(c.key)) for c in criteria]}
+            "rows": rows, "trust": [shown(CellKey(c.key)) for c in criteria] if viewer.sees_trust_total else None}
 
 
 # -- sharing a strength ------------------------------------------------------------------------------------------
@@ -342,26 +359,32 @@ def band_now(reads: Reads, action: QaAction, today: date | None = None) -> tuple
     return None, None
 
 
-def described(reads: Reads, action: QaAction) -> dict:
-    now, seen_in = band_now(reads, action)
+def described(reads: Reads, action: QaAction, principal: Principal) -> dict:
+    """An action as `principal` may see it. The cell's band then and now is the band of every teacher in the cell,
+    so only those who may act on the cell (its academy's HR, trust HR), who may see each of them, are shown it; an
+    owner who is not (a middle leader leading an intervention) sees the action without them, else reading the band
+    now before and after one more observation would tell them that teacher's grade."""
+    shows_bands = may_act(principal, action.academy_id)
+    now, seen_in = band_now(reads, action) if shows_bands else (None, None)
     names = reads.staff.names([action.owner_id])
     template = reads.templates.get(reads.qa.get(action.round_id).template_id)
     criterion = template.criterion(action.criterion)
     return {"action": action, "owner_name": names.get(action.owner_id, "A colleague"),
             "criterion_label": criterion.label if criterion else action.criterion,
             "academy_name": reads.staff.academy_names().get(action.academy_id) if action.academy_id else None,
+            "band_then": action.band_then if shows_bands else None,
             "band_now": now, "band_now_round": seen_in,
             "links": [_link(reads, link) for link in reads.qa.links(action_id=action.id)]}
 
 
 def action(reads: Reads, principal: Principal, action_id: uuid.UUID) -> dict:
-    return described(reads, _action(reads, principal, action_id))
+    return described(reads, _action(reads, principal, action_id), principal)
 
 
 def actions(reads: Reads, principal: Principal, round_id: uuid.UUID) -> list[dict]:
     """The actions from a round's cells the caller may see: HR those of their academy (trust HR all), owners theirs."""
     this = _round(reads, principal, round_id)
-    return [described(reads, a) for a in reads.qa.actions([this.id])
+    return [described(reads, a, principal) for a in reads.qa.actions([this.id])
             if may_act(principal, a.academy_id) or principal.staff_id == a.owner_id]
 
 
@@ -395,23 +418,3 @@ def ask_for_coaching(uow: AppraisalUnitOfWork, principal: Principal, criterion: 
 
 def my_requests(reads: Reads, principal: Principal) -> list[CoachingRequest]:
     return reads.qa.requests(staff_id=principal.staff_id) if principal.staff_id else []
-
-
-# -- the trust's setting -----------------------------------------------------------------------------------------
-
-def settings(reads: Reads, principal: Principal) -> dict:
-    return {"min_cell": reads.qa.min_cell()}
-
-
-def change_settings(uow: AppraisalUnitOfWork, principal: Principal, data: dict) -> dict:
-    require(is_trust_hr(principal), "only trust HR set the smallest cell the QA map shows")
-    with uow:
-        before = uow.qa.min_cell()
-        try:
-            value = min_cell(data["min_cell"])
-        except AppraisalError as exc:
-            raise rule_broken(exc) from None
-        uow.qa.set_min_cell(value)
-        uow.audit("qa_settings.updated", "qa_settings", 1, {"min_cell": [before, value]})
-        uow.commit()
-        return {"min_cell": value}
