@@ -132,6 +132,33 @@ def test_appraisals_go_six_years_after_their_cycle_ended(backend, tmp_path):
         assert count(context, "objectives", objectives.c.title == "new") == 1
 
 
+def test_coaching_asked_for_and_pairs_made_go_two_years_later_and_the_qa_rounds_stay(backend, tmp_path):
+    with service("appraisal", backend, tmp_path) as (context, records):
+        platform_rows(context)
+        template_id, round_id, action_id = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+        write(context, "observation_templates", {"id": template_id, "name": "Lessons", "kind": "lesson_observation",
+                                                 "academy_id": None, "criteria": [], "notice_days": 0,
+                                                 "retired": False, "created_at": at(2020, 1, 1)})
+        write(context, "qa_rounds", {"id": round_id, "name": "Autumn", "template_id": template_id, "academy_ids": [],
+                                     "starts_on": date(2020, 9, 1), "ends_on": date(2020, 10, 1),
+                                     "created_at": at(2020, 1, 1)})
+        write(context, "qa_actions", {"id": action_id, "round_id": round_id, "criterion": "c", "kind": "share",
+                                      "owner_id": uuid.uuid4(), "details": {}, "status": "planned",
+                                      "created_at": at(2020, 1, 1)})
+        for when, tag in ((BEFORE["2 years"], "old"), (CUTOFF["2 years"], "new")):
+            write(context, "coaching_links", {"id": uuid.uuid4(), "action_id": action_id, "coach_id": uuid.uuid4(),
+                                              "colleague_id": uuid.uuid4(), "criterion": tag, "criterion_label": tag,
+                                              "created_at": when})
+            write(context, "coaching_requests", {"id": uuid.uuid4(), "staff_id": uuid.uuid4(),
+                                                 "academy_id": uuid.uuid4(), "criterion": tag, "created_at": when})
+        counts = run(context, records)
+        check_platform(context, counts)
+        assert counts["coaching"] == 2
+        for table in ("coaching_links", "coaching_requests"):
+            assert [r.criterion for r in read(context, select(context.metadata.tables[table]))] == ["new"]
+        assert (count(context, "qa_rounds"), count(context, "qa_actions")) == (1, 1)
+
+
 def test_notifications_messages_and_reminders_go_after_a_year(backend, tmp_path):
     with service("notifications", backend, tmp_path) as (context, records):
         platform_rows(context)

@@ -3,6 +3,7 @@ reaches them as `uow.qa`."""
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from sqlalchemy import or_, select
 
@@ -77,6 +78,11 @@ class QaRepository(Repository):
         if criterion is not None:
             query = query.where(coaching_requests.c.criterion == criterion)
         return list(self.session.scalars(query))
+
+    def delete_coaching_before(self, cutoff: datetime) -> int:
+        """Retention: coaching asked for, and coaching pairs made, before `cutoff`."""
+        return sum(self.session.execute(table.delete().where(table.c.created_at < cutoff)).rowcount
+                   for table in (coaching_links, coaching_requests))
 
     def forget(self, staff_id: uuid.UUID) -> None:
         """An erased leaver: their coaching links and requests go (actions they led stay, under the anonymised
