@@ -189,12 +189,14 @@ def _mean(values: list[int]) -> float | None:
 
 
 def programme_report(reads: CpdReads, principal: Principal, programme_id: uuid.UUID) -> dict:
-    """HR: per participant of a programme (academy HR: their academy's; trust HR: all), satisfaction, intent,
-    impact and cost; with the programme's averages and its cost per participant."""
+    """HR: each completion of a programme (academy HR: their academy's; trust HR: all) with its satisfaction,
+    intent, impact and the cost of the place. Someone who completed it twice (two cohorts) is listed twice, as each
+    completion has its own record in their appraisal, but is one participant: participants are people, cost per
+    participant is what their places cost over the people, and each average says how many ratings it is of."""
     scope = hr_scope(principal, "the CPD impact report")
     programme = reads.catalogue.programme(programme_id)
     if programme is None or not may_see_programme(principal, programme):
-        raise NotFound(f"there is no programme with id {programme_id}")
+        raise NotFound("there is no such programme, or it is not one you may see")
     records = reads.impact.for_programme(programme_id, scope)
     names = reads.staff.names([r.staff_id for r in records])
     academies = reads.catalogue.academy_names()
@@ -204,17 +206,23 @@ def programme_report(reads: CpdReads, principal: Principal, programme_id: uuid.U
              "intent": r.intent, "impact_rating": r.impact_rating, "impact_words": IMPACT_SEEN.get(r.impact_rating),
              "impact_seen": r.impact_seen, "check_due_on": r.check_due_on, "cost": Decimal(r.cost),
              "linked_to_appraisal": r.development_need_id is not None} for r in records]
+    people = len({row["staff_id"] for row in rows})
     total = sum((row["cost"] for row in rows), Decimal("0.00"))
+    satisfaction = [r["satisfaction"] for r in rows if r["satisfaction"] is not None]
+    impact_seen = [r["impact_rating"] for r in rows if r["impact_rating"] is not None]
     return {"programme_id": programme.id, "title": programme.title, "hours": programme.hours,
-            "participants": len(rows), "total_cost": total,
-            "cost_per_participant": (total / len(rows)).quantize(Decimal("0.01")) if rows else None,
-            "average_satisfaction": _mean([r["satisfaction"] for r in rows if r["satisfaction"] is not None]),
-            "average_impact": _mean([r["impact_rating"] for r in rows if r["impact_rating"] is not None]),
+            "participants": people, "completions": len(rows), "total_cost": total,
+            "cost_per_participant": (total / people).quantize(Decimal("0.01")) if people else None,
+            "average_satisfaction": _mean(satisfaction), "satisfaction_ratings": len(satisfaction),
+            "average_impact": _mean(impact_seen), "impact_ratings": len(impact_seen),
+            "linked_to_appraisal": sum(1 for r in rows if r["linked_to_appraisal"]),
             "rows": rows}
 
 
+# One row per completion: "Cost of the place" is that place's, not the report's cost per participant (a person who
+# completed the programme twice has two rows and two places).
 CSV_HEADINGS = ["Participant", "Academy", "Completed", "Satisfaction", "What they will change", "Impact seen",
-                "What the line manager saw", "Cost per participant", "Linked to appraisal"]
+                "What the line manager saw", "Cost of the place", "Linked to appraisal"]
 
 
 def report_csv_rows(report: dict) -> list[list]:
