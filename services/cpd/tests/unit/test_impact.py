@@ -206,12 +206,19 @@ def test_the_participant_records_intent_linked_to_a_need_in_their_plan(uow, comp
 
 def test_intent_is_refused_for_others_for_a_need_not_in_the_plan_and_before_completion(uow, completed):
     head, teacher, _programme, e = completed
-    refused(uow, Conflict, impact.record_intent, staff(teacher), e.id, "x", 4, today=FINISHED)  # not completed
+    not_yet = refused(uow, Conflict, impact.record_intent, staff(teacher), e.id, "x", 4, today=FINISHED)
+    assert not_yet.description == ("this enrolment is confirmed, not completed: record its impact once the programme is "
+                              "completed")  # it said "(this enrolment is 'confirmed')" (outsider, issue 24)
     enrolments.complete(uow, staff(head), e.id, True, completed_on=FINISHED, today=FINISHED)
     settled(uow)
     refused(uow, Forbidden, impact.record_intent, staff(head), e.id, "x", 4, today=FINISHED)
-    refused(uow, NotFound, impact.record_intent, staff(uow.person(academy_id=OAK)), e.id, "x", 4, today=FINISHED)
-    refused(uow, Unprocessable, impact.record_intent, staff(teacher), e.id, "x", 4, uuid.uuid4(), today=FINISHED)
+    stranger = refused(uow, NotFound, impact.record_intent, staff(uow.person(academy_id=OAK)), e.id, "x", 4,
+                       today=FINISHED)
+    assert stranger.description == "there is no such enrolment; go back to the list and choose it again"
+    need = uuid.uuid4()
+    unknown = refused(uow, Unprocessable, impact.record_intent, staff(teacher), e.id, "x", 4, need, today=FINISHED)
+    assert unknown.description == ("the development need chosen is not one of the development needs in your plan; "
+                              "choose one from your plan, or none") and str(need) not in unknown.description
 
 
 def test_the_daily_job_asks_the_line_manager_once_and_then_they_record_the_impact(uow, completed):
