@@ -109,6 +109,13 @@ def test_one_command_run_serves_the_demo_trust_and_survives_kill_9(tmp_path):
         assert _get(f"{base}/api/cpd/plans/{plan['id']}", tokens["academy HR"])[0] == 200  # their academy
         status, programmes = _get(f"{base}/api/cpd/programmes", tokens["member of staff"])
         assert status == 200, programmes
+        # Three heads of department completed the appraisal training this autumn and said what they will change,
+        # so HR's impact report is not empty in the demo (the impact seen once the check is due).
+        training = next(p["id"] for p in programmes["items"] if p["title"] == "Running appraisals well")
+        status, impact = _get(f"{base}/api/cpd/reports/impact/{training}", tokens["trust HR"])
+        assert status == 200 and (impact["participants"], impact["satisfaction_ratings"]) == (3, 3), impact
+        assert impact["impact_ratings"] == (1 if date.today() >= date.fromisoformat(impact["rows"][0]["check_due_on"])
+                                            else 0)
 
         # Wellbeing: the last two summers' surveys closed with results beside national benchmarks (so the results
         # show how each figure moved), this term's pulse open, and the member of staff invited to it (they answer
@@ -148,6 +155,7 @@ def test_one_command_run_serves_the_demo_trust_and_survives_kill_9(tmp_path):
         assert again["total"] == mine["total"]
         assert sorted(r["id"] for r in _get(f"{base}/api/wellbeing/runs", tokens["trust HR"])[1]) == sorted(
             r["id"] for r in surveys)  # not seeded twice
+        assert _get(f"{base}/api/cpd/reports/impact/{training}", tokens["trust HR"])[1]["completions"] == 3
     finally:
         process.terminate()
         process.wait(timeout=20)

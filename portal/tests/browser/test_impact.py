@@ -126,7 +126,11 @@ def test_hr_read_the_programme_report_and_download_it(page: Page, shot, complete
     expect(row).to_contain_text("Very satisfied")
     expect(row).to_contain_text("Some change: Some change in questioning")
     expect(row).to_contain_text("£120")
-    expect(page.locator("dl.facts")).to_contain_text("Cost per participant")
+    facts = page.locator("dl.facts")
+    expect(facts).to_contain_text("Cost per participant")
+    expect(facts).to_contain_text("People who completed it")
+    expect(facts).to_contain_text("5.0 out of 5, from 1 rating")  # each average says how many ratings it is of
+    expect(facts).to_contain_text("0 of 1 completion")
     assert accessibility_violations(page) == []
     shot("programme-report")
     with page.expect_download() as download:

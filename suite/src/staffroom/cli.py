@@ -134,6 +134,9 @@ class Suite:
         budgets = demo.seed_cpd_budgets(self.contexts["directory"], self.contexts["cpd"])
         if budgets["budgets"]:
             log.info("set the demo academies' CPD budgets: %s", budgets["budgets"])
+        completions = demo.seed_cpd_impact(self.contexts["directory"], self.contexts["cpd"], timeout=timeout)
+        if completions["completed"]:
+            log.info("seeded the demo's CPD impact: %s", completions)
         surveys = demo.seed_wellbeing(self.contexts["directory"], self.contexts["wellbeing"], timeout=timeout)
         if surveys["seeded"]:
             log.info("seeded the demo surveys: %s", ", ".join(surveys["seeded"]))

@@ -1,5 +1,5 @@
 """Demo data for the embedded run beyond the directory's: this school year's appraisal cycles, opened, a
-small CPD catalogue, and wellbeing surveys (one closed with results, one open)."""
+small CPD catalogue with some of its impact recorded, and wellbeing surveys (one closed with results, one open)."""
 from __future__ import annotations
 
 import logging
@@ -256,6 +256,74 @@ def seed_cpd_budgets(directory: ServiceContext, cpd: ServiceContext, *, today: d
     for academy_id, phase in todo:
         set_budget(cpd.uow(actor="demo-seed"), SEED_PRINCIPAL, academy_id, year, DEMO_BUDGETS.get(phase, Decimal("10000.00")))
     return {"budgets": len(todo)}
+
+
+# -- CPD impact: some heads of department finished "Running appraisals well" this autumn, so HR's impact report has
+# something in it. (participant's intent, satisfaction 1-5, and the line manager's impact 1-5 with what they saw, or
+# None: not recorded yet; the line manager is asked by the daily job as in a real trust.)
+
+DEMO_IMPACT_PROGRAMME = "Running appraisals well"
+DEMO_IMPACT = [
+    ("Agree objectives with each of my team in a one-to-one, not by email, and write them together.", 4,
+     (4, "Objectives this year were agreed face to face, and the team can say what theirs mean.")),
+    ("Ask for evidence as the year goes, so the end-of-year review has no surprises.", 5, None),
+    ("Use the mid-year review to adjust objectives that no longer fit.", 3, None),
+]
+
+
+def seed_cpd_impact(directory: ServiceContext, cpd: ServiceContext, *, today: date | None = None,
+                    timeout: float = 60.0) -> dict:
+    """Once: three heads of department (not the demo's line manager, whose own CPD is left to them) took the
+    appraisal training's autumn cohort and completed it. Each says what they will change and how satisfied they
+    were; where the trust's interval has passed since, the first one's line manager has recorded the impact seen.
+    Each step is CPD's own command as the person who does it, dated on the day they did it, so the report, the
+    appraisal's evidence and the targets follow from the events as they would in a real trust."""
+    from cpd.domain.catalogue import Programme
+    from cpd.domain.enrolments import Enrolment
+    from cpd.domain.impact import CpdImpact
+    from cpd.service import enrolments, impact
+    from directory import demo
+    from directory.adapters.repository import StaffFilter
+
+    today = today or date.today()
+    with cpd.uow() as uow:
+        if uow.session.scalars(select(CpdImpact).limit(1)).first() is not None:
+            return {"completed": 0}
+        programme = uow.session.scalars(select(Programme).where(Programme.title == DEMO_IMPACT_PROGRAMME)).first()
+        cohort = min(uow.catalogue.cohorts_of(programme.id), key=lambda c: c.starts_on) if programme else None
+        if cohort is None or cohort.starts_on > today:
+            return {"completed": 0}
+        cohort_id, starts_on, ends_on = cohort.id, cohort.starts_on, cohort.ends_on
+        taken = {e.staff_id for e in uow.session.scalars(select(Enrolment).where(Enrolment.cohort_id == cohort_id))}
+    people = demo.demo_people(directory.uow())
+    if not people:
+        return {"completed": 0}
+    personas = {p["staff_id"] for p in people}
+    with directory.uow() as uow:
+        found, _ = uow.staff.find(StaffFilter(academy_ids=[people[0]["academy_id"]], current=True), page=1,
+                                  page_size=500)
+        heads = sorted((p.full_name, p.id, p.line_manager_id, p.academy_id) for p in found
+                       if p.post == "Head of Department" and p.line_manager_id is not None
+                       and p.id not in personas and p.id not in taken)
+    wait_for_staff_copy(directory, cpd, timeout=timeout)
+    finished = min(ends_on, today)
+    completed = seen = 0
+    for (_name, staff_id, manager_id, academy_id), (intent, satisfaction, impact_seen) in zip(heads, DEMO_IMPACT):
+        participant, manager = (Principal(staff_id=who, roles=frozenset({"staff"}), academy_id=academy_id,
+                                          subject=str(who)) for who in (staff_id, manager_id))
+        e = enrolments.request_place(cpd.uow(actor=str(staff_id)), participant, cohort_id,
+                                     "Before I run my team's appraisals", today=starts_on)
+        enrolments.complete(cpd.uow(actor="demo-seed"), SEED_PRINCIPAL, e.id, True, completed_on=finished,
+                            today=today)
+        record = impact.record_intent(cpd.uow(actor=str(staff_id)), participant, e.id, intent, satisfaction,
+                                      today=min(finished + timedelta(days=2), today))
+        completed += 1
+        if impact_seen is not None and record.is_check_due(today):
+            rating, words = impact_seen
+            impact.record_impact(cpd.uow(actor=str(manager_id)), manager, e.id, rating, words,
+                                 today=min(today, record.check_due_on + timedelta(days=5)))
+            seen += 1
+    return {"completed": completed, "impact_seen": seen}
 
 
 def _add_months(day: date, months: int) -> date:

@@ -44,7 +44,8 @@ def test_capacity_below_the_places_given_is_409(client, trust, steps, problem, u
     steps.request(cohort, trust.ta)
     unchanged()
     body = problem(client.patch(f"/cohorts/{cohort['id']}", json={"capacity": 1}, headers=trust.oak_hr.headers), 409)
-    assert "2 confirmed places" in body["detail"]
+    assert body["detail"] == (f"the cohort '{cohort['name']}' has 2 confirmed places; its places cannot go below "
+                              f"that (withdraw places first)")
 
 
 def test_asking_twice_for_the_same_cohort_is_409(client, trust, steps, problem, unchanged):
@@ -75,7 +76,8 @@ def test_completing_before_a_place_is_given_is_409(client, trust, steps, problem
     e = steps.request(steps.offered(), trust.teacher)
     unchanged()
     body = problem(client.post(f"/enrolments/{e['id']}/completion", json={}, headers=trust.hod.headers), 409)
-    assert "must be 'confirmed'" in body["detail"] and "is 'requested'" in body["detail"]
+    assert body["detail"] == ("to be marked complete, an enrolment must be confirmed; this one is waiting for the "
+                              "line manager's approval")
 
 
 def test_approving_twice_is_409(client, trust, steps, problem, unchanged):

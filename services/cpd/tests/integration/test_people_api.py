@@ -106,7 +106,7 @@ def test_who_may_read_a_plan(client, trust, who, sees):
     if sees:
         assert ok(response)["id"] == plan_id
     else:
-        assert "no development plan" in problem(response, 404)["detail"]  # not even that it exists
+        assert "no such development plan" in problem(response, 404)["detail"]  # not even that it exists
 
 
 def test_the_plan_list_is_each_callers_own_scope(client, trust):
@@ -155,7 +155,7 @@ def test_suggested_items_are_accepted_dismissed_and_completed_by_their_owner(cli
     assert ok(client.post(f"{base}/accept", headers=trust["teacher"].headers))["status"] == "accepted"
     assert ok(client.post(f"{base}/complete", headers=trust["teacher"].headers))["status"] == "done"
     before = db.snapshot()
-    assert "cannot become 'dismissed'" in problem(client.post(f"{base}/dismiss", headers=trust["teacher"].headers), 409)["detail"]
+    assert "is done, so it cannot be dismissed" in problem(client.post(f"{base}/dismiss", headers=trust["teacher"].headers), 409)["detail"]
     problem(client.post(f"/plans/{plan['id']}/items/{uuid.uuid4()}/accept", headers=trust["teacher"].headers), 404)
     assert db.snapshot() == before
     assert [r["changes"]["status"] for r in db.audit(plan["id"])] == [["suggested", "accepted"], ["accepted", "done"]]

@@ -11,6 +11,7 @@ import pytest
 from cpd.domain.enrolments import EnrolmentStatus
 from cpd.domain.future_leaders import NominationStatus, Secondment, SecondmentStatus
 from cpd.domain.plans import PlanItemSource, PlanItemStatus
+from cpd.domain.values import in_words
 from cpd.service import agreements, catalogue, enrolments, future_leaders, handlers, listings, plans
 from cpd.service.daily_job import run_daily
 from staffroom_shared.errors import Conflict, Forbidden, NotFound, Unprocessable
@@ -226,7 +227,12 @@ def test_request_place_refusals(uow, case, problem):
         enrolments.request_place(uow, staff(who), cohort.id, "", today=TODAY)
         settled(uow)
     principal = staff(uuid.uuid4() if case == "not in the staff copy" else who)
-    refused(uow, problem, enrolments.request_place, principal, cohort.id, "", today=TODAY)
+    found = refused(uow, problem, enrolments.request_place, principal, cohort.id, "", today=TODAY)
+    said = {"left": f"you left on {in_words(TODAY)}; leavers cannot request CPD",  # no ISO dates, ids or stored values
+            "asked already": "you have already asked for a place on this cohort (your request is waiting for the "
+                             "line manager's approval); withdraw it first to ask again",
+            "another academy's": "there is no such cohort; go back to the list and choose it again"}
+    assert found.description == said.get(case, found.description)
 
 
 def _requested(uow, teacher, cost="100.00", capacity=10):
@@ -342,7 +348,7 @@ def test_release_places_on_leaving_withdraws_open_ones_and_moves_the_waiting_lis
         withdrawn = enrolments.release_places_on_leaving(uow, teacher, date(2027, 2, 1))
         uow.commit()
     assert withdrawn == [e] and e.status == EnrolmentStatus.WITHDRAWN
-    assert e.decision_note == "left the trust on 2027-02-01" and next_in_line.status == EnrolmentStatus.CONFIRMED
+    assert e.decision_note == "left the trust on 1 February 2027" and next_in_line.status == EnrolmentStatus.CONFIRMED
     assert types(uow) == ["cpd.enrolled"] and uow.payloads("cpd.enrolled")[0]["from_waiting_list"] is True
     assert uow.audits[0]["changes"] == {"status": ["confirmed", "withdrawn"], "left_on": date(2027, 2, 1)}
 
@@ -376,7 +382,8 @@ def test_sign_is_the_participants_and_once(uow, oak):
     refused(uow, NotFound, agreements.sign, staff(head), agreement.id, today=TODAY)  # the manager sees no contract
     agreements.sign(uow, staff(teacher), agreement.id, today=TODAY)
     settled(uow)
-    refused(uow, Conflict, agreements.sign, staff(teacher), agreement.id, today=TODAY)
+    again = refused(uow, Conflict, agreements.sign, staff(teacher), agreement.id, today=TODAY)
+    assert again.description == f"this training agreement is already signed: it was signed on {in_words(TODAY)}"
 
 
 # -- handlers -----------------------------------------------------------------------------------------
@@ -530,7 +537,8 @@ def test_plan_refusals(uow, oak):
     head, teacher = oak
     plan = plans.start_plan(uow, staff(teacher), today=TODAY)
     settled(uow)
-    refused(uow, Conflict, plans.start_plan, staff(teacher), today=TODAY)  # one plan each
+    again = refused(uow, Conflict, plans.start_plan, staff(teacher), today=TODAY)  # one plan each
+    assert again.description == "you already have a development plan: add to it rather than starting another"
     refused(uow, Forbidden, plans.add_goal, staff(head), plan.id, {"title": "x"})  # the manager reads, not writes
     refused(uow, NotFound, plans.add_goal, staff(uuid.uuid4()), plan.id, {"title": "x"})
     refused(uow, NotFound, plans.start_plan, staff(uuid.uuid4()), today=TODAY)
@@ -561,14 +569,25 @@ def test_nomination_refusals(uow, oak):
     stranger = uow.person(academy_id=ELM)
     refused(uow, Forbidden, future_leaders.nominate, staff(stranger), {"staff_id": teacher, "reason": "x"},
             today=TODAY)
-    refused(uow, Unprocessable, future_leaders.nominate, staff(head), {"staff_id": uuid.uuid4(), "reason": "x"},
-            today=TODAY)
+    nobody = refused(uow, Unprocessable, future_leaders.nominate, staff(head),
+                     {"staff_id": uuid.uuid4(), "reason": "x"}, today=TODAY)
+    assert nobody.description == "the person chosen is not a member of staff; nominate a current member of staff"
     nomination = future_leaders.nominate(uow, staff(head), {"staff_id": teacher, "reason": "x"}, today=TODAY)
     settled(uow)
-    refused(uow, Conflict, future_leaders.nominate, staff(head), {"staff_id": teacher, "reason": "again"},
-            today=TODAY)
-    refused(uow, Conflict, future_leaders.arrange_shadowing, academy_hr(), nomination.id, {  # not yet accepted
+    name = uow.staff.person(teacher).name
+    again = refused(uow, Conflict, future_leaders.nominate, staff(head), {"staff_id": teacher, "reason": "again"},
+                    today=TODAY)
+    assert again.description == f"{name} is already a future leader (nominated, and not yet answered)"
+    early = refused(uow, Conflict, future_leaders.arrange_shadowing, academy_hr(), nomination.id, {
         "host_staff_id": head, "starts_on": date(2027, 1, 4), "ends_on": date(2027, 1, 8), "focus": "x"})
+    assert early.description == ("to arrange a shadowing placement, the nominee must first accept the nomination; they "
+                            "have not answered it yet")
+    uow.store.staff[head]["leaving_date"] = date(2026, 12, 31)
+    future_leaders.respond(uow, staff(teacher), nomination.id, True)
+    settled(uow)
+    gone = refused(uow, Unprocessable, future_leaders.arrange_shadowing, academy_hr(), nomination.id, {
+        "host_staff_id": head, "starts_on": date(2027, 1, 4), "ends_on": date(2027, 1, 8), "focus": "x"})
+    assert gone.description == (f"{uow.staff.person(head).name} leaves on 31 December 2026; choose a host in post")
     refused(uow, Forbidden, future_leaders.respond, staff(head), nomination.id, True)
 
 
@@ -589,13 +608,23 @@ def test_arrange_and_cancel_a_secondment(uow, oak):
 
 
 def test_secondment_refusals(uow, oak):
-    _head, teacher = oak
-    refused(uow, Unprocessable, future_leaders.arrange_secondment, academy_hr(), _secondment_data(teacher),
-            today=TODAY)  # Elm is not (yet) an academy CPD knows
+    head, teacher = oak
+    unknown = refused(uow, Unprocessable, future_leaders.arrange_secondment, academy_hr(), _secondment_data(teacher),
+                      today=TODAY)  # Elm is not (yet) an academy CPD knows
+    assert unknown.description == "the host academy chosen is not an academy in the trust; choose one from the list"
     uow.store.academies[ELM] = {"name": "Elm", "urn": "654321"}
+    someone_else = future_leaders.nominate(uow, academy_hr(), {"staff_id": head, "reason": "x"}, today=TODAY)
+    future_leaders.respond(uow, staff(head), someone_else.id, True)
+    settled(uow)
+    name = uow.staff.person(teacher).name
+    theirs = refused(uow, Unprocessable, future_leaders.arrange_secondment, academy_hr(),
+                     _secondment_data(teacher, nomination_id=someone_else.id), today=TODAY)
+    assert theirs.description == f"the nomination chosen is for someone else, not {name}; choose theirs, or none"
     uow.store.staff[teacher]["leaving_date"] = date(2027, 5, 1)
-    refused(uow, Unprocessable, future_leaders.arrange_secondment, academy_hr(), _secondment_data(teacher),
-            today=TODAY)  # leaves before it would end
+    leaves = refused(uow, Unprocessable, future_leaders.arrange_secondment, academy_hr(), _secondment_data(teacher),
+                     today=TODAY)  # leaves before it would end
+    assert leaves.description == (f"{name} leaves on 1 May 2027, before the secondment would end (23 July 2027); end it "
+                             f"by then")
     refused(uow, Forbidden, future_leaders.arrange_secondment, academy_hr(ELM), _secondment_data(teacher),
             today=TODAY)
 

@@ -74,7 +74,7 @@ def test_a_secondment_is_fixed_term_to_another_academy_with_no_negative_recharge
 def test_only_a_planned_secondment_is_cancelled():
     secondment = _secondment()
     secondment.start(STARTS)
-    with pytest.raises(IllegalTransition, match="started cannot be cancelled"):
+    with pytest.raises(IllegalTransition, match="this secondment has started, so it cannot be cancelled"):
         secondment.cancel()
     planned = _secondment()
     planned.cancel()

@@ -206,12 +206,19 @@ def test_the_participant_records_intent_linked_to_a_need_in_their_plan(uow, comp
 
 def test_intent_is_refused_for_others_for_a_need_not_in_the_plan_and_before_completion(uow, completed):
     head, teacher, _programme, e = completed
-    refused(uow, Conflict, impact.record_intent, staff(teacher), e.id, "x", 4, today=FINISHED)  # not completed
+    not_yet = refused(uow, Conflict, impact.record_intent, staff(teacher), e.id, "x", 4, today=FINISHED)
+    assert not_yet.description == ("this enrolment is confirmed, not completed: record its impact once the programme is "
+                              "completed")  # it said "(this enrolment is 'confirmed')" (outsider, issue 24)
     enrolments.complete(uow, staff(head), e.id, True, completed_on=FINISHED, today=FINISHED)
     settled(uow)
     refused(uow, Forbidden, impact.record_intent, staff(head), e.id, "x", 4, today=FINISHED)
-    refused(uow, NotFound, impact.record_intent, staff(uow.person(academy_id=OAK)), e.id, "x", 4, today=FINISHED)
-    refused(uow, Unprocessable, impact.record_intent, staff(teacher), e.id, "x", 4, uuid.uuid4(), today=FINISHED)
+    stranger = refused(uow, NotFound, impact.record_intent, staff(uow.person(academy_id=OAK)), e.id, "x", 4,
+                       today=FINISHED)
+    assert stranger.description == "there is no such enrolment; go back to the list and choose it again"
+    need = uuid.uuid4()
+    unknown = refused(uow, Unprocessable, impact.record_intent, staff(teacher), e.id, "x", 4, need, today=FINISHED)
+    assert unknown.description == ("the development need chosen is not one of the development needs in your plan; "
+                              "choose one from your plan, or none") and str(need) not in unknown.description
 
 
 def test_the_daily_job_asks_the_line_manager_once_and_then_they_record_the_impact(uow, completed):
@@ -252,6 +259,31 @@ def test_the_programme_report_shows_each_participant_in_hrs_scope_with_cost_per_
         impact.programme_report(uow, staff(teacher), programme.id)
     rows = impact.report_csv_rows(report)
     assert rows[1][:5] == ["Tom Teacher", "", "1 February 2027", "Satisfied", "Plan retrieval"]
+
+
+def test_the_programme_report_counts_a_person_who_completed_two_cohorts_once_and_lists_both(uow, completed):
+    # a hand count: Tom completed the spring cohort (£300, very satisfied, linked to a development need) and the
+    # summer one again (£300, neither, not linked); Ann once (£200, satisfied, impact 4). Two people, three places.
+    _head, tom, programme, _e = completed
+    ann = uow.person(academy_id=OAK)
+
+    def done(who, cost, on, satisfaction, need=None, rating=None):
+        r = uow.impact.add(CpdImpact.opened(
+            enrolment_id=uuid.uuid4(), staff_id=who, academy_id=OAK, programme_id=programme.id,
+            programme_title=programme.title, cost=Decimal(cost), completed_on=on, weeks=1))
+        r.record_intent(who, "Plan retrieval", satisfaction, on, need)
+        if rating:
+            r.record_impact(_head, rating, "Sharper questions", on + timedelta(weeks=1))
+
+    done(tom, "300.00", FINISHED, 5, need=LinkedNeed(uuid.uuid4(), uuid.uuid4()))
+    done(tom, "300.00", date(2027, 6, 1), 3)
+    done(ann, "200.00", FINISHED, 4, rating=4)
+    report = impact.programme_report(uow, academy_hr(), programme.id)
+    assert (report["participants"], report["completions"], len(report["rows"])) == (2, 3, 3)
+    assert (report["total_cost"], report["cost_per_participant"]) == (Decimal("800.00"), Decimal("400.00"))
+    assert (report["average_satisfaction"], report["satisfaction_ratings"]) == (4.0, 3)
+    assert (report["average_impact"], report["impact_ratings"], report["linked_to_appraisal"]) == (4.0, 1, 1)
+    assert impact.report_csv_rows(report)[0][7] == "Cost of the place"
 
 
 def test_erasure_takes_what_was_written_about_the_participant_and_keeps_the_figures(uow, completed):

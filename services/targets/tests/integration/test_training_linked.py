@@ -64,3 +64,13 @@ def test_erasure_takes_the_words_from_the_stored_intent_and_keeps_the_link(world
                                                            .where(events.c.event_type == "cpd.intent_recorded"))]
     assert stored["payload"]["intent"] == "" and stored["payload"]["development_need_id"]
     assert world.figures(KEY, TODAY) == {world.academy_id: (1, 1), None: (1, 1)}
+
+
+def test_each_completion_counts_so_two_cohorts_of_one_programme_count_twice_as_the_definition_says(world):
+    # the unit is the completed place, not the person (outsider, issue 24, F6): each place should serve a need
+    person = world.starter(date(2018, 9, 1))
+    _intent(world, _completed(world, person, date(2026, 10, 5)), date(2026, 10, 6), need_id=uuid.uuid4())
+    _intent(world, _completed(world, person, date(2027, 3, 1)), date(2027, 3, 2))
+    assert world.figures(KEY, TODAY) == {world.academy_id: (1, 2), None: (1, 2)}
+    assert world.people(KEY, TODAY) == [(person["staff_id"], "not_linked", date(2027, 3, 1), "Adaptive teaching")]
+    assert "share of completions" in TARGETS[KEY].definition and "counts twice" in TARGETS[KEY].definition

@@ -18,6 +18,7 @@ from ..service import enrolments as commands
 from ..service import listings
 from ..service import reports
 from ..service.access import hr_scope, may_see_programme, relation, require_relation
+from ..service.errors import missing
 from ..service.unit_of_work import CpdReads
 from . import catalogue_schemas as schemas
 
@@ -47,8 +48,8 @@ def _fresh() -> None:
     db_session().rollback()
 
 
-def _missing(what: str, record_id):
-    raise NotFound(f"there is no {what} with id {record_id}")
+def _missing(what: str):
+    raise missing(what)
 
 
 # -- programmes ---------------------------------------------------------------------------------
@@ -75,7 +76,7 @@ def _visible_programme(programme_id: uuid.UUID):
     principal = authenticate()
     programme = _reads().catalogue.programme(programme_id)
     if programme is None or not may_see_programme(principal, programme):
-        _missing("programme", programme_id)
+        _missing("programme")
     return programme
 
 
@@ -137,11 +138,11 @@ class ProgrammeCohorts(MethodView):
 
 def _visible_cohort(cohort_id: uuid.UUID):
     reads = _reads()
-    cohort = reads.catalogue.cohort(cohort_id) or _missing("cohort", cohort_id)
+    cohort = reads.catalogue.cohort(cohort_id) or _missing("cohort")
     try:
         _visible_programme(cohort.programme_id)
     except NotFound:
-        _missing("cohort", cohort_id)
+        _missing("cohort")
     return reads, cohort
 
 
@@ -203,10 +204,10 @@ class Enrolments(MethodView):
 def _visible_enrolment(enrolment_id: uuid.UUID):
     principal = authenticate()
     reads = _reads()
-    e = reads.enrolments.get(enrolment_id) or _missing("enrolment", enrolment_id)
+    e = reads.enrolments.get(enrolment_id) or _missing("enrolment")
     found = relation(principal, staff_id=e.staff_id, academy_id=e.academy_id,
                      line_manager_id=reads.staff.line_manager_of(e.staff_id))
-    require_relation(found, "participant", "manager", "hr", what="enrolment", record_id=enrolment_id,
+    require_relation(found, "participant", "manager", "hr", what="enrolment",
                      doing="see this enrolment")
     return reads, e
 
@@ -271,10 +272,10 @@ class Agreements(MethodView):
 
 def _visible_agreement(agreement_id: uuid.UUID):
     principal = authenticate()
-    agreement = _reads().agreements.get(agreement_id) or _missing("training agreement", agreement_id)
+    agreement = _reads().agreements.get(agreement_id) or _missing("training agreement")
     # Agreements are the participant's and HR's: a line manager sees the enrolment, not the contract.
     found = relation(principal, staff_id=agreement.staff_id, academy_id=agreement.academy_id, line_manager_id=None)
-    require_relation(found, "participant", "hr", what="training agreement", record_id=agreement_id,
+    require_relation(found, "participant", "hr", what="training agreement",
                      doing="see this training agreement")
     return agreement
 

@@ -84,9 +84,17 @@ class ImpactReportSchema(Schema):
     programme_id = fields.UUID()
     title = fields.String()
     hours = fields.Decimal(as_string=True, places=1, allow_none=True)
-    participants = fields.Integer()
-    total_cost = fields.Decimal(as_string=True, places=2)
-    cost_per_participant = fields.Decimal(as_string=True, places=2, allow_none=True)
-    average_satisfaction = fields.Float(allow_none=True)
-    average_impact = fields.Float(allow_none=True)
-    rows = fields.List(fields.Nested(ImpactReportRowSchema))
+    participants = fields.Integer(metadata={"description": "people who completed it, each counted once however "
+                                                           "many cohorts they completed"})
+    completions = fields.Integer(metadata={"description": "completions (rows): a person who completed two cohorts "
+                                                          "counts twice"})
+    total_cost = fields.Decimal(as_string=True, places=2, metadata={"description": "the cost of every completed place"})
+    cost_per_participant = fields.Decimal(as_string=True, places=2, allow_none=True,
+                                          metadata={"description": "total cost over participants (people)"})
+    average_satisfaction = fields.Float(allow_none=True, metadata={"description": "the mean of the ratings given"})
+    satisfaction_ratings = fields.Integer(metadata={"description": "how many completions have a satisfaction rating"})
+    average_impact = fields.Float(allow_none=True, metadata={"description": "the mean of the ratings given"})
+    impact_ratings = fields.Integer(metadata={"description": "how many completions have the impact seen recorded"})
+    linked_to_appraisal = fields.Integer(metadata={"description": "completions the participant linked to a "
+                                                                  "development need from their appraisal"})
+    rows = fields.List(fields.Nested(ImpactReportRowSchema), metadata={"description": "one per completion"})

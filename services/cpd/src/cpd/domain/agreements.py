@@ -12,7 +12,7 @@ from .catalogue import Policy, Programme
 from .enrolments import Enrolment, EnrolmentStatus
 from .errors import CpdError, IllegalTransition, NotAllowed
 from .events import AgreementRequired, AgreementSigned, ClawbackDue
-from .values import PENNY, add_months
+from .values import PENNY, add_months, in_words
 
 
 @dataclass(eq=False)
@@ -43,7 +43,8 @@ class TrainingAgreement(Aggregate):
              programme: Programme | None = None) -> None:
         """The participant signs; the enrolment it is for (when given) joins the waiting list, and it is announced."""
         if self.signed_on is not None:
-            raise IllegalTransition(f"training agreement {self.id} was signed on {self.signed_on}")
+            raise IllegalTransition(f"this training agreement is already signed: it was signed on "
+                                    f"{in_words(self.signed_on)}")
         if by != self.staff_id:
             raise NotAllowed("only the participant signs their training agreement")
         self.signed_on = on

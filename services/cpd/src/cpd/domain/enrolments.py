@@ -33,6 +33,20 @@ class EnrolmentStatus(StrEnum):
     def label(self) -> str:
         return self.value.replace("_", " ")
 
+    @property
+    def words(self) -> str:
+        """Where the enrolment is, as a refusal tells a person (never the stored value, outsider, issue 24)."""
+        return STATUS_WORDS[self]
+
+
+STATUS_WORDS = {EnrolmentStatus.REQUESTED: "waiting for the line manager's approval",
+                EnrolmentStatus.AWAITING_HR: "waiting for HR's approval",
+                EnrolmentStatus.AWAITING_AGREEMENT: "waiting for its training agreement to be signed",
+                EnrolmentStatus.WAITING: "on the waiting list", EnrolmentStatus.CONFIRMED: "confirmed",
+                EnrolmentStatus.COMPLETED: "completed",
+                EnrolmentStatus.DID_NOT_COMPLETE: "finished without being completed",
+                EnrolmentStatus.DECLINED: "declined", EnrolmentStatus.WITHDRAWN: "withdrawn"}
+
 
 OPEN_REQUEST = (EnrolmentStatus.REQUESTED, EnrolmentStatus.AWAITING_HR, EnrolmentStatus.AWAITING_AGREEMENT,
                 EnrolmentStatus.WAITING, EnrolmentStatus.CONFIRMED)
@@ -90,11 +104,11 @@ class Enrolment(Aggregate):
                 "programme_id": self.programme_id, "programme_title": programme.title if programme else None,
                 "cohort_id": self.cohort_id, "cost": self.cost}
 
-    def _needs(self, *statuses: EnrolmentStatus, to: str) -> None:
+    def _needs(self, *statuses: EnrolmentStatus, to: str, wanted: str | None = None) -> None:
         if self.status not in statuses:
-            wanted = " or ".join(f"'{s.label}'" for s in statuses)
-            raise IllegalTransition(f"to {to} the enrolment must be {wanted} (enrolment {self.id} is "
-                                    f"'{EnrolmentStatus(self.status).label}')")
+            wanted = wanted or " or ".join(s.words for s in statuses)
+            raise IllegalTransition(f"to {to}, an enrolment must be {wanted}; this one is "
+                                    f"{EnrolmentStatus(self.status).words}")
 
     def needs_hr(self, policy: Policy) -> bool:
         return self.cost > policy.approval_threshold
@@ -135,7 +149,7 @@ class Enrolment(Aggregate):
             return Approval(self.id, by, "hr")
         if self.status != EnrolmentStatus.REQUESTED:  # approved already, or decided: say so, not who approves first
             raise IllegalTransition(f"this request is not waiting for approval: it is "
-                                    f"{DECIDED.get(self.status, self.status.label)}")
+                                    f"{DECIDED.get(self.status, self.status.words)}")
         if not (as_manager or (as_hr and not has_manager)):
             raise NotAllowed("the line manager approves a CPD request first")
         self.approve_as_manager(by, on, policy)
@@ -175,7 +189,8 @@ class Enrolment(Aggregate):
 
     def withdraw(self, note: str | None = None) -> bool:
         """True if this gave up a confirmed place (so the waiting list moves)."""
-        self._needs(*OPEN_REQUEST, to="be withdrawn")
+        self._needs(*OPEN_REQUEST, to="be withdrawn", wanted="still open (waiting for approval, on the waiting list "
+                                                             "or with a place)")
         had_place = self.status == EnrolmentStatus.CONFIRMED
         self.status, self.decision_note, self.waiting_since = EnrolmentStatus.WITHDRAWN, note, None
         return had_place

@@ -20,6 +20,11 @@ class NominationStatus(StrEnum):
     DECLINED = "declined"
 
 
+# Why a pathway cannot be arranged yet, in words (never the stored value).
+NOT_ACCEPTED = {NominationStatus.NOMINATED: "they have not answered it yet",
+                NominationStatus.DECLINED: "they declined it", NominationStatus.ACCEPTED: "they have accepted it"}
+
+
 @dataclass(eq=False)
 class Nomination(Aggregate):
     staff_id: uuid.UUID
@@ -48,8 +53,8 @@ class Nomination(Aggregate):
     def must_be_accepted(self, to: str) -> None:
         """A future leader's pathway (shadowing, a secondment) is arranged once they have accepted."""
         if self.status != NominationStatus.ACCEPTED:
-            raise IllegalTransition(f"to {to} the nominee must first accept the nomination "
-                                    f"(nomination {self.id} is '{self.status.value}')")
+            raise IllegalTransition(f"to {to}, the nominee must first accept the nomination; "
+                                    f"{NOT_ACCEPTED[self.status]}")
 
     def arrange_shadowing(self, host: Person, starts_on: date, ends_on: date, focus: str) -> "Shadowing":
         """A shadowing placement with a host in post (the future leader is told: ShadowingArranged)."""
@@ -66,7 +71,8 @@ class Nomination(Aggregate):
         if by != self.staff_id:
             raise NotAllowed("only the nominee accepts or declines a nomination")
         if self.status != NominationStatus.NOMINATED:
-            raise IllegalTransition(f"this nomination was already {self.status.value}")
+            answer = "accepted" if self.status == NominationStatus.ACCEPTED else "declined"
+            raise IllegalTransition(f"you have already {answer} this nomination")
         self.status = NominationStatus.ACCEPTED if accept else NominationStatus.DECLINED
 
 
@@ -93,6 +99,11 @@ class SecondmentStatus(StrEnum):
     STARTED = "started"
     ENDED = "ended"
     CANCELLED = "cancelled"
+
+
+# Where a secondment is, as a refusal says it (never the stored value).
+SECONDMENT_WORDS = {SecondmentStatus.PLANNED: "is planned", SecondmentStatus.STARTED: "has started",
+                    SecondmentStatus.ENDED: "has ended", SecondmentStatus.CANCELLED: "is already cancelled"}
 
 
 @dataclass(eq=False)
@@ -142,5 +153,5 @@ class Secondment(Aggregate):
 
     def cancel(self) -> None:
         if self.status != SecondmentStatus.PLANNED:
-            raise IllegalTransition(f"a secondment that has {self.status.value} cannot be cancelled")
+            raise IllegalTransition(f"this secondment {SECONDMENT_WORDS[self.status]}, so it cannot be cancelled")
         self.status = SecondmentStatus.CANCELLED

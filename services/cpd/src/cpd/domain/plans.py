@@ -35,6 +35,13 @@ class PlanItemStatus(StrEnum):
     DISMISSED = "dismissed"
 
 
+# A plan item's step refused, in words: "this plan item is done, so it cannot be dismissed".
+ITEM_IS = {PlanItemStatus.SUGGESTED: "only suggested", PlanItemStatus.ACCEPTED: "accepted",
+           PlanItemStatus.DONE: "done", PlanItemStatus.DISMISSED: "dismissed"}
+ITEM_BECOMES = {PlanItemStatus.SUGGESTED: "suggested again", PlanItemStatus.ACCEPTED: "accepted",
+                PlanItemStatus.DONE: "marked done", PlanItemStatus.DISMISSED: "dismissed"}
+
+
 @dataclass(eq=False)
 class PlanItem:
     plan_id: uuid.UUID
@@ -60,7 +67,9 @@ class PlanItem:
         }
         status = PlanItemStatus(status)
         if status not in allowed[self.status]:
-            raise IllegalTransition(f"a plan item that is '{self.status.value}' cannot become '{status.value}'")
+            first = "; accept it first" if PlanItemStatus.ACCEPTED in allowed[self.status] else ""
+            raise IllegalTransition(f"this plan item is {ITEM_IS[self.status]}, so it cannot be "
+                                    f"{ITEM_BECOMES[status]}{first}")
         self.status = status
 
 

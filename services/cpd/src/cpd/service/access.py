@@ -4,10 +4,10 @@ from __future__ import annotations
 import uuid
 
 from staffroom_shared.authz import academy_scope, can_manage_academy, require
-from staffroom_shared.errors import NotFound
 from staffroom_shared.principal import Principal
 
 from ..domain.catalogue import Programme
+from .errors import missing
 
 _WHO = {"participant": "participant", "manager": "line manager", "hr": "academy's HR"}
 
@@ -26,10 +26,10 @@ def relation(principal: Principal, *, staff_id: uuid.UUID, academy_id: uuid.UUID
     return found
 
 
-def require_relation(found: set[str], *allowed: str, what: str, record_id, doing: str) -> set[str]:
+def require_relation(found: set[str], *allowed: str, what: str, doing: str) -> set[str]:
     # Someone with no business here learns nothing, not even that the record exists.
     if not found:
-        raise NotFound(f"there is no {what} with id {record_id}")
+        raise missing(what)
     require(bool(found.intersection(allowed)), f"only the {' or '.join(_WHO[a] for a in allowed)} can {doing}")
     return found
 

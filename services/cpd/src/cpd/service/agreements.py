@@ -4,14 +4,13 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from staffroom_shared.errors import NotFound
 from staffroom_shared.principal import Principal
 
 from ..domain.agreements import TrainingAgreement
 from ..domain.errors import CpdError
 from .access import relation, require_relation
 from .enrolments import allocate_places, locked_cohort
-from .errors import rule_broken
+from .errors import missing, rule_broken
 from .unit_of_work import CpdUnitOfWork
 
 
@@ -22,14 +21,14 @@ def sign(uow: CpdUnitOfWork, principal: Principal, agreement_id: uuid.UUID,
     with uow:
         agreement = uow.agreements.get(agreement_id)
         if agreement is None:
-            raise NotFound(f"there is no training agreement with id {agreement_id}")
+            raise missing("training agreement")
         cohort_id = uow.enrolments.cohort_of(agreement.enrolment_id)
         cohort, seq = locked_cohort(uow, cohort_id)  # the cohort first, as every place-changing step does
         agreement = uow.agreements.locked(agreement_id)
         # Agreements are the participant's and HR's: the line manager sees the enrolment, not the contract.
         found = relation(principal, staff_id=agreement.staff_id, academy_id=agreement.academy_id,
                          line_manager_id=None)
-        require_relation(found, "participant", what="training agreement", record_id=agreement_id,
+        require_relation(found, "participant", what="training agreement",
                          doing="sign their training agreement")
         enrolment = uow.enrolments.get(agreement.enrolment_id, for_update=True)
         programme = uow.catalogue.programme(enrolment.programme_id)

@@ -5,7 +5,7 @@ import uuid
 from decimal import Decimal
 
 from staffroom_shared.authz import can_manage_academy, require, require_role
-from staffroom_shared.errors import Conflict, NotFound
+from staffroom_shared.errors import Conflict
 from staffroom_shared.principal import Principal
 
 from ..domain.agreements import check_schedule
@@ -14,7 +14,7 @@ from ..domain.enrolments import EnrolmentStatus
 from ..domain.errors import CpdError
 from .access import may_manage_programme
 from .enrolments import allocate_places, locked_cohort
-from .errors import rule_broken
+from .errors import missing, rule_broken
 from .unit_of_work import CpdUnitOfWork
 
 PROGRAMME_FIELDS = ("title", "kind", "provider", "delivery_mode", "cost", "description", "duration", "hours", "tags",
@@ -30,7 +30,7 @@ def _may_run(principal: Principal, academy_id: uuid.UUID | None) -> None:
 def _programme(uow: CpdUnitOfWork, principal: Principal, programme_id: uuid.UUID) -> Programme:
     programme = uow.catalogue.programme(programme_id)
     if programme is None:
-        raise NotFound(f"there is no programme with id {programme_id}")
+        raise missing("programme")
     _may_run(principal, programme.academy_id)
     return programme
 
@@ -101,8 +101,8 @@ def update_cohort(uow: CpdUnitOfWork, principal: Principal, cohort_id: uuid.UUID
         if "capacity" in changes:
             taken = sum(1 for e in uow.enrolments.in_cohort(cohort.id, cohort.capacity) if e.status == EnrolmentStatus.CONFIRMED)
             if changes["capacity"] < taken:
-                raise Conflict(f"cohort {cohort_id} has {taken} confirmed places; capacity cannot go below that "
-                               f"(withdraw places first)")
+                raise Conflict(f"the cohort '{cohort.name}' has {taken} confirmed places; its places cannot go "
+                               f"below that (withdraw places first)")
         for name, value in changes.items():
             setattr(cohort, name, value)
         try:

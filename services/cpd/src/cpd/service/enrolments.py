@@ -7,7 +7,7 @@ import uuid
 from datetime import date
 from typing import Callable
 
-from staffroom_shared.errors import Conflict, Forbidden, NotFound, Unprocessable
+from staffroom_shared.errors import Conflict, Forbidden, Unprocessable
 from staffroom_shared.principal import Principal
 
 from ..domain.agreements import TrainingAgreement
@@ -17,14 +17,14 @@ from ..domain.errors import CpdError
 from ..domain.values import Approval, in_words
 from . import impact
 from .access import relation, require_relation
-from .errors import rule_broken
+from .errors import missing, rule_broken
 from .unit_of_work import CpdUnitOfWork
 
 def locked_cohort(uow: CpdUnitOfWork, cohort_id: uuid.UUID) -> tuple[Cohort, int]:
     """The cohort, locked until commit, and its waiting-list counter (read after the lock, so fresh)."""
     found = uow.catalogue.locked_cohort(cohort_id)
     if found is None:
-        raise NotFound(f"there is no cohort with id {cohort_id}")
+        raise missing("cohort")
     return found
 
 
@@ -62,19 +62,19 @@ def request_place(uow: CpdUnitOfWork, principal: Principal, cohort_id: uuid.UUID
             raise Forbidden("CPD requests are made by members of staff for themselves, and you are not in CPD's "
                             "copy of the staff list (yet): ask HR to check your directory record")
         if who.has_left_by(today):
-            raise Conflict(f"you left on {who.leaving_date}; leavers cannot request CPD")
+            raise Conflict(f"you left on {in_words(who.leaving_date)}; leavers cannot request CPD")
         cohort, seq = locked_cohort(uow, cohort_id)  # so two requests at once cannot both look unduplicated
         programme = uow.catalogue.programme(cohort.programme_id)
         if not programme.open_to(who.academy_id):
-            raise NotFound(f"there is no cohort with id {cohort_id}")
+            raise missing("cohort")
         try:
             programme.must_be_offered()
             cohort.must_not_have_ended(today)
         except CpdError as exc:
             raise rule_broken(exc) from None
         if (existing := uow.enrolments.open_request(principal.staff_id, cohort.id)) is not None:
-            raise Conflict(f"you have already asked for a place on this cohort (enrolment {existing.id} is "
-                           f"'{existing.status.label}'); withdraw it first to ask again")
+            raise Conflict(f"you have already asked for a place on this cohort (your request is "
+                           f"{existing.status.words}); withdraw it first to ask again")
         policy = uow.catalogue.policy()
         try:
             e = uow.enrolments.add(Enrolment.request(cohort=cohort, programme=programme, who=who, policy=policy,
@@ -99,12 +99,12 @@ def _change(uow: CpdUnitOfWork, principal: Principal, enrolment_id: uuid.UUID, a
     with uow:
         cohort_id = uow.enrolments.cohort_of(enrolment_id)
         if cohort_id is None:
-            raise NotFound(f"there is no enrolment with id {enrolment_id}")
+            raise missing("enrolment")
         uow.catalogue.lock_cohort(cohort_id)
         e = uow.enrolments.get(enrolment_id, for_update=True)
         manager_id = uow.staff.line_manager_of(e.staff_id)
         found = relation(principal, staff_id=e.staff_id, academy_id=e.academy_id, line_manager_id=manager_id)
-        require_relation(found, *allowed, what="enrolment", record_id=enrolment_id, doing=doing)
+        require_relation(found, *allowed, what="enrolment", doing=doing)
         status_before = e.status
         try:
             detail = action(e, found, manager_id) or {}
@@ -215,7 +215,7 @@ def release_places_on_leaving(uow: CpdUnitOfWork, staff_id: uuid.UUID, left_on: 
             if e.status not in OPEN_REQUEST:
                 continue
             before = e.status
-            freed |= e.withdraw(f"left the trust on {left_on}")
+            freed |= e.withdraw(f"left the trust on {in_words(left_on)}")
             uow.audit("enrolment.withdraw", "enrolment", e.id, {"status": [before.value, e.status.value],
                                                                 "left_on": left_on})
             withdrawn.append(e)

@@ -5,12 +5,13 @@ import uuid
 from datetime import date
 
 from staffroom_shared.authz import academy_scope, can_manage_academy, require
-from staffroom_shared.errors import Conflict, NotFound, Unprocessable
+from staffroom_shared.errors import Conflict, Unprocessable
 from staffroom_shared.principal import Principal
 
 from ..domain.errors import CpdError
-from ..domain.future_leaders import Nomination, Secondment, SecondmentStatus, Shadowing
-from .errors import rule_broken
+from ..domain.future_leaders import Nomination, NominationStatus, Secondment, SecondmentStatus, Shadowing
+from ..domain.values import in_words
+from .errors import missing, rule_broken
 from .unit_of_work import CpdReads, CpdUnitOfWork
 
 
@@ -41,7 +42,7 @@ def visible_nomination(reads: CpdReads | CpdUnitOfWork, principal: Principal, no
     nomination = reads.nominations.get(nomination_id, for_update=for_update)
     found = nomination_relation(reads, principal, nomination) if nomination else set()
     if not found:
-        raise NotFound(f"there is no future-leader nomination with id {nomination_id}")
+        raise missing("future-leader nomination")
     return nomination, found
 
 
@@ -67,13 +68,25 @@ def secondments(reads: CpdReads, principal: Principal, *, academy_id=None, statu
 def visible_secondment(reads: CpdReads, principal: Principal, secondment_id: uuid.UUID) -> Secondment:
     secondment = reads.secondments.get(secondment_id)
     if secondment is None or not may_see_secondment(principal, secondment):
-        raise NotFound(f"there is no secondment with id {secondment_id}")
+        raise missing("secondment")
     return secondment
 
 
 def may_see_secondment(principal: Principal, secondment: Secondment) -> bool:
     return (principal.staff_id == secondment.staff_id or can_manage_academy(principal, secondment.home_academy_id)
             or can_manage_academy(principal, secondment.host_academy_id))
+
+
+# An open nomination, as "already a future leader (...)" says it.
+OPEN_NOMINATION = {NominationStatus.NOMINATED: "nominated, and not yet answered",
+                   NominationStatus.ACCEPTED: "they have accepted"}
+
+
+def _not_in_post(person, left: str) -> str:
+    """Why someone chosen cannot be: by name and date in words, never their id (outsider, issue 24)."""
+    if person is None:
+        return "the person chosen is not a member of staff"
+    return f"{person.name} {left} on {in_words(person.leaving_date)}"
 
 
 # -- commands --------------------------------------------------------------------------------------
@@ -84,14 +97,13 @@ def nominate(uow: CpdUnitOfWork, principal: Principal, data: dict, today: date |
     with uow:
         nominee = uow.staff.person(data["staff_id"])
         if nominee is None or not nominee.in_post_on(today):
-            why = "is not a member of staff" if nominee is None else f"left on {nominee.leaving_date}"
-            raise _unprocessable("staff_id", f"{data['staff_id']} {why}; nominate a current member of staff")
+            raise _unprocessable("staff_id", f"{_not_in_post(nominee, 'left')}; nominate a current member of staff")
         is_manager = principal.staff_id is not None and nominee.line_manager_id == principal.staff_id
         require(is_manager or can_manage_academy(principal, nominee.academy_id),
                 f"only {nominee.name}'s line manager or their academy's HR can nominate them as a future leader")
         open_ = uow.nominations.open_for(nominee.staff_id)
         if open_ is not None:
-            raise Conflict(f"{nominee.name} is already a future leader ({open_.status.value}, nomination {open_.id})")
+            raise Conflict(f"{nominee.name} is already a future leader ({OPEN_NOMINATION[open_.status]})")
         nominated_by = principal.staff_id or uuid.UUID(int=0)
         try:
             nomination = uow.nominations.add(Nomination.nominate(nominee, nominated_by, today, data["reason"]))
@@ -133,8 +145,7 @@ def arrange_shadowing(uow: CpdUnitOfWork, principal: Principal, nomination_id: u
         nomination = _accepted(uow, principal, nomination_id, "arrange a shadowing placement")
         host = uow.staff.person(data["host_staff_id"])
         if host is None or not host.in_post_on(data["starts_on"]):
-            why = "is not a member of staff" if host is None else f"leaves on {host.leaving_date}"
-            raise _unprocessable("host_staff_id", f"{data['host_staff_id']} {why}; choose a host in post")
+            raise _unprocessable("host_staff_id", f"{_not_in_post(host, 'leaves')}; choose a host in post")
         try:
             placement = uow.nominations.add_shadowing(nomination.arrange_shadowing(
                 host, starts_on=data["starts_on"], ends_on=data["ends_on"], focus=data["focus"]))
@@ -151,20 +162,21 @@ def arrange_secondment(uow: CpdUnitOfWork, principal: Principal, data: dict, tod
     with uow:
         secondee = uow.staff.person(data["staff_id"])
         if secondee is None or not secondee.in_post_on(today):
-            why = "is not a member of staff" if secondee is None else f"left on {secondee.leaving_date}"
-            raise _unprocessable("staff_id", f"{data['staff_id']} {why}; second a current member of staff")
+            raise _unprocessable("staff_id", f"{_not_in_post(secondee, 'left')}; second a current member of staff")
         require(can_manage_academy(principal, secondee.academy_id) and principal.staff_id != secondee.staff_id,
                 f"only HR for {secondee.name}'s academy can arrange their secondment")
         nomination_id = data.get("nomination_id")
         if nomination_id is not None:
             nomination = _accepted(uow, principal, nomination_id, "arrange a secondment")
             if nomination.staff_id != secondee.staff_id:
-                raise _unprocessable("nomination_id", f"nomination {nomination_id} is for someone else")
+                raise _unprocessable("nomination_id", f"the nomination chosen is for someone else, not "
+                                                      f"{secondee.name}; choose theirs, or none")
         if not uow.staff.academy_known(data["host_academy_id"]):
-            raise _unprocessable("host_academy_id", f"{data['host_academy_id']} is not an academy in the trust")
+            raise _unprocessable("host_academy_id", "the host academy chosen is not an academy in the trust; "
+                                                    "choose one from the list")
         if not secondee.in_post_on(data["ends_on"]):
-            raise _unprocessable("ends_on", f"{secondee.name} leaves on {secondee.leaving_date}, before the "
-                                            f"secondment would end ({data['ends_on']})")
+            raise _unprocessable("ends_on", f"{secondee.name} leaves on {in_words(secondee.leaving_date)}, before the "
+                                            f"secondment would end ({in_words(data['ends_on'])}); end it by then")
         try:
             secondment = Secondment(
                 nomination_id=nomination_id, staff_id=secondee.staff_id, home_academy_id=secondee.academy_id,
@@ -183,7 +195,7 @@ def cancel_secondment(uow: CpdUnitOfWork, principal: Principal, secondment_id: u
     with uow:
         secondment = uow.secondments.get(secondment_id, for_update=True)
         if secondment is None or not may_see_secondment(principal, secondment):
-            raise NotFound(f"there is no secondment with id {secondment_id}")
+            raise missing("secondment")
         require(can_manage_academy(principal, secondment.home_academy_id) and principal.staff_id != secondment.staff_id,
                 "only HR for the home academy can cancel a secondment")
         try:

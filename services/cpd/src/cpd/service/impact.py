@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from staffroom_shared.authz import require_role
-from staffroom_shared.errors import NotFound, Unprocessable
+from staffroom_shared.errors import Unprocessable
 from staffroom_shared.principal import Principal
 
 from ..domain.catalogue import Programme
@@ -16,7 +16,7 @@ from ..domain.errors import CpdError, IllegalTransition
 from ..domain.impact import IMPACT_SEEN, SATISFACTION, CpdImpact, LinkedNeed, check_after_weeks
 from ..domain.plans import PlanItemSource
 from .access import hr_scope, may_see_programme, relation, require_relation
-from .errors import rule_broken
+from .errors import missing, rule_broken
 from .unit_of_work import CpdReads, CpdUnitOfWork
 
 
@@ -36,10 +36,10 @@ def _record(uow: CpdUnitOfWork, principal: Principal, enrolment_id: uuid.UUID, *
             ) -> tuple[Enrolment, CpdImpact]:
     e = uow.enrolments.get(enrolment_id)
     if e is None:
-        raise NotFound(f"there is no enrolment with id {enrolment_id}")
+        raise missing("enrolment")
     found = relation(principal, staff_id=e.staff_id, academy_id=e.academy_id,
                      line_manager_id=uow.staff.line_manager_of(e.staff_id))
-    require_relation(found, *allowed, what="enrolment", record_id=enrolment_id, doing=doing)
+    require_relation(found, *allowed, what="enrolment", doing=doing)
     record = uow.impact.for_enrolment(enrolment_id, for_update=True)
     if record is None and e.status == EnrolmentStatus.COMPLETED and e.completed_on is not None:
         # completed before impact was recorded: opened now, with the interval counted from completion
@@ -50,8 +50,8 @@ def _record(uow: CpdUnitOfWork, principal: Principal, enrolment_id: uuid.UUID, *
 
 
 def _not_completed(e: Enrolment) -> CpdError:
-    return IllegalTransition(f"impact is recorded once the programme is completed (this enrolment is "
-                             f"'{e.status.label}')")
+    return IllegalTransition(f"this enrolment is {e.status.words}, not completed: record its impact once the "
+                             f"programme is completed")
 
 
 def development_needs(reads: CpdReads | CpdUnitOfWork, staff_id: uuid.UUID) -> list[dict]:
@@ -76,7 +76,7 @@ def record_intent(uow: CpdUnitOfWork, principal: Principal, enrolment_id: uuid.U
             known = {n["development_need_id"]: n for n in development_needs(uow, e.staff_id)}
             if development_need_id not in known:
                 detail = "not one of the development needs in your plan"
-                raise Unprocessable(f"the development need {development_need_id} is {detail}",
+                raise Unprocessable(f"the development need chosen is {detail}; choose one from your plan, or none",
                                     errors=[{"location": "json", "pointer": "#/development_need_id", "detail": detail}])
             need = LinkedNeed(development_need_id, known[development_need_id]["appraisal_id"])
         before = (record.intent, record.satisfaction, record.development_need_id)
@@ -124,7 +124,7 @@ def visible_record(reads: CpdReads, principal: Principal, enrolment_id: uuid.UUI
     e = reads.enrolments.get(enrolment_id)
     found = set() if e is None else relation(principal, staff_id=e.staff_id, academy_id=e.academy_id,
                                              line_manager_id=reads.staff.line_manager_of(e.staff_id))
-    require_relation(found, "participant", "manager", "hr", what="enrolment", record_id=enrolment_id,
+    require_relation(found, "participant", "manager", "hr", what="enrolment",
                      doing="see this enrolment's impact")
     record = reads.impact.for_enrolment(enrolment_id)
     if record is None:
@@ -189,12 +189,14 @@ def _mean(values: list[int]) -> float | None:
 
 
 def programme_report(reads: CpdReads, principal: Principal, programme_id: uuid.UUID) -> dict:
-    """HR: per participant of a programme (academy HR: their academy's; trust HR: all), satisfaction, intent,
-    impact and cost; with the programme's averages and its cost per participant."""
+    """HR: each completion of a programme (academy HR: their academy's; trust HR: all) with its satisfaction,
+    intent, impact and the cost of the place. Someone who completed it twice (two cohorts) is listed twice, as each
+    completion has its own record in their appraisal, but is one participant: participants are people, cost per
+    participant is what their places cost over the people, and each average says how many ratings it is of."""
     scope = hr_scope(principal, "the CPD impact report")
     programme = reads.catalogue.programme(programme_id)
     if programme is None or not may_see_programme(principal, programme):
-        raise NotFound(f"there is no programme with id {programme_id}")
+        raise missing("programme")
     records = reads.impact.for_programme(programme_id, scope)
     names = reads.staff.names([r.staff_id for r in records])
     academies = reads.catalogue.academy_names()
@@ -204,17 +206,23 @@ def programme_report(reads: CpdReads, principal: Principal, programme_id: uuid.U
              "intent": r.intent, "impact_rating": r.impact_rating, "impact_words": IMPACT_SEEN.get(r.impact_rating),
              "impact_seen": r.impact_seen, "check_due_on": r.check_due_on, "cost": Decimal(r.cost),
              "linked_to_appraisal": r.development_need_id is not None} for r in records]
+    people = len({row["staff_id"] for row in rows})
     total = sum((row["cost"] for row in rows), Decimal("0.00"))
+    satisfaction = [r["satisfaction"] for r in rows if r["satisfaction"] is not None]
+    impact_seen = [r["impact_rating"] for r in rows if r["impact_rating"] is not None]
     return {"programme_id": programme.id, "title": programme.title, "hours": programme.hours,
-            "participants": len(rows), "total_cost": total,
-            "cost_per_participant": (total / len(rows)).quantize(Decimal("0.01")) if rows else None,
-            "average_satisfaction": _mean([r["satisfaction"] for r in rows if r["satisfaction"] is not None]),
-            "average_impact": _mean([r["impact_rating"] for r in rows if r["impact_rating"] is not None]),
+            "participants": people, "completions": len(rows), "total_cost": total,
+            "cost_per_participant": (total / people).quantize(Decimal("0.01")) if people else None,
+            "average_satisfaction": _mean(satisfaction), "satisfaction_ratings": len(satisfaction),
+            "average_impact": _mean(impact_seen), "impact_ratings": len(impact_seen),
+            "linked_to_appraisal": sum(1 for r in rows if r["linked_to_appraisal"]),
             "rows": rows}
 
 
+# One row per completion: "Cost of the place" is that place's, not the report's cost per participant (a person who
+# completed the programme twice has two rows and two places).
 CSV_HEADINGS = ["Participant", "Academy", "Completed", "Satisfaction", "What they will change", "Impact seen",
-                "What the line manager saw", "Cost per participant", "Linked to appraisal"]
+                "What the line manager saw", "Cost of the place", "Linked to appraisal"]
 
 
 def report_csv_rows(report: dict) -> list[list]:

@@ -12,7 +12,7 @@ from staffroom_shared.principal import Principal
 from ..domain.errors import CpdError
 from ..domain.plans import DevelopmentPlan, PlanItem, PlanItemSource, PlanItemStatus, _a, programme_for_role
 from ..domain.values import Person
-from .errors import rule_broken
+from .errors import missing, rule_broken
 from .unit_of_work import CpdReads, CpdUnitOfWork
 
 # -- changes made by events ------------------------------------------------------------------------
@@ -114,7 +114,7 @@ def visible(reads: CpdReads | CpdUnitOfWork, principal: Principal, plan_: Develo
     """The caller's relations; someone with none learns nothing, not even that the plan exists."""
     found = relation(reads, principal, plan_) if plan_ is not None else set()
     if not found:
-        raise NotFound(f"there is no development plan with id {plan_id}")
+        raise missing("development plan")
     return found
 
 
@@ -173,7 +173,7 @@ def move_item(uow: CpdUnitOfWork, principal: Principal, plan_id: uuid.UUID, item
     def action(plan_: DevelopmentPlan) -> dict:
         item = next((i for i in plan_.items if i.id == item_id), None)
         if item is None:
-            raise NotFound(f"development plan {plan_id} has no item {item_id}")
+            raise missing("item in this development plan")
         before = item.status
         item.move_to(status)
         moved.append(item)
@@ -192,7 +192,7 @@ def start_plan(uow: CpdUnitOfWork, principal: Principal, today: date | None = No
             raise NotFound("you are not in CPD's copy of the directory yet; try again in a minute")
         plan_, created = ensure_plan(uow, who.staff_id, who.academy_id, who.post, "requested", today)
         if not created:
-            raise Conflict(f"you already have a development plan ({plan_.id})")
+            raise Conflict("you already have a development plan: add to it rather than starting another")
         uow.audit("start_plan", "development_plan", plan_.id, {"role": who.post})
         uow.commit()
         return plan_

@@ -303,9 +303,11 @@ TARGETS: dict[str, Target] = {t.key: t for t in (
         "training_linked_to_appraisal",
         "Training linked to appraisal",
         "CPD completed this school year (from 1 September), within the period this target looks back over: the "
-        "share the participant linked, when recording what they will change in their practice, to a development "
-        "need from their appraisal. A completion with nothing recorded yet counts as not linked. Listed: people "
-        "whose completed CPD is not linked to a development need.",
+        "share of completions the participant linked, when recording what they will change in their practice, to "
+        "a development need from their appraisal. Each completion counts once, as each place should serve a need: "
+        "someone who completed two programmes, or one programme in two cohorts, counts twice. A completion with "
+        "nothing recorded yet counts as not linked. Listed: each completion not linked to a development need, "
+        "under its participant's name.",
         defaults={"threshold": 75.0, "at_risk_below": 50.0},
         states={"not_linked": "completed {about} on {due_on}; not linked to a development need from an appraisal"}),
     Target(
