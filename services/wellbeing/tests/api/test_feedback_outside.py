@@ -126,3 +126,24 @@ def test_f7_two_open_360_requests_about_someone_never_share_a_rater_nor_both_ask
     assert overlapping.status_code == 422 and 'the request "Feedback for T0 Teacher"' in overlapping.get_json()["detail"]
     assert ask(school, outside=ADDRESSES[1:2], peers=school.team[4:5]).status_code == 422
     assert ask(school, outside=[], peers=school.team[4:6]).status_code == 201
+
+
+def test_every_invitation_names_whom_the_feedback_is_about_for_its_email(school, client, db):
+    """F5: the email asks "Would you give feedback about Mo Head?", so the event says whom (an upward round's too)."""
+    assert client.post("/feedback/rounds", headers=school.hr(), json={
+        "title": "Spring", "academy_id": str(school.academy), "closes_on": CLOSES}).status_code == 201
+    assert ask(school, outside=[], peers=[school.team[3]]).status_code == 201
+    abouts = [e["payload"].get("about") for e in db.events("wellbeing.invitation_issued")]
+    assert abouts.count("Mo Head") == 6 and abouts.count("T0 Teacher") == 1
+
+
+def test_hr_see_who_asked_and_while_open_how_many_answered_never_a_report(school, client):
+    made = client.post("/feedback/requests", headers=school.as_(school.manager), json={
+        "closes_on": CLOSES, "subject_id": str(school.me["staff_id"]), "outside_trust": ADDRESSES}).get_json()
+    [listed] = [r for r in client.get("/feedback/requests", headers=school.hr()).get_json() if r["id"] == made["id"]]
+    assert listed["asked_by"] == "Mo Head" and listed["subject"] == "T0 Teacher" and listed["answered"] == 0
+    for token in school.links(made["id"]).values():
+        school.answer(token, rated(3))
+    client.post(f"/feedback/requests/{made['id']}/close", headers=school.as_(school.manager))
+    [listed] = [r for r in client.get("/feedback/requests", headers=school.hr()).get_json() if r["id"] == made["id"]]
+    assert listed["answered"] is None and listed["report"] is None

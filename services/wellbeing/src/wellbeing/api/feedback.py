@@ -108,6 +108,8 @@ class FeedbackRequestSchema(Schema):
     subject_id = fields.UUID()
     subject = fields.String()
     kind = fields.String(metadata={"description": "360 or upward"})
+    asked_by = fields.String(metadata={"description": "who asked: the person or their line manager, by name; \"HR\" "
+                                                      "for an upward round's"})
     question_set = fields.String()
     closes_on = Date()
     closed_on = Date(allow_none=True)

@@ -345,9 +345,11 @@ def view(session, principal: Principal, request: FeedbackRequest, *, detail: boo
     repo, people = FeedbackRepository(session), StaffRepository(session)
     relation = _relation(repo, principal, request)
     invited = repo.invited(request.id) if detail else []
-    names = people.names([request.subject_id, *(s for s, _ in invited if s is not None)])
+    asker = _staff_id(request.requested_by)
+    names = people.names([request.subject_id, *(s for s, _ in invited if s is not None), *([asker] if asker else [])])
     out = {"id": request.id, "title": request.title, "subject_id": request.subject_id,
            "subject": names.get(request.subject_id, ""), "kind": "upward" if request.round_id else "360",
+           "asked_by": "HR" if request.round_id else names.get(asker, ""),
            "question_set": request.question_set, "closes_on": request.closes_on, "status": request.status,
            "shared": request.shared, "invited": request.invited, "k": request.k, "you_are": relation,
            "closed_on": request.closed_at.date() if request.closed_at else None,
@@ -363,6 +365,14 @@ def view(session, principal: Principal, request: FeedbackRequest, *, detail: boo
             relation == "subject" or (relation == "line_manager" and request.shared)):
         out["report"] = request.report
     return out
+
+
+def _staff_id(actor: str) -> uuid.UUID | None:
+    """Whoever asked, as a member of staff's id (a request's `requested_by` is the asker's actor)."""
+    try:
+        return uuid.UUID(actor)
+    except (TypeError, ValueError):
+        return None
 
 
 # -- upward rounds -------------------------------------------------------------------------------------------------
@@ -415,7 +425,8 @@ def open_round(uow: WellbeingUnitOfWork, principal: Principal, data: dict, links
                                       title=f"Upward feedback for {names.get(manager, 'your line manager')}",
                                       today=today, round_id=round_.id)
             requests.append(request)
-            invitations += [_invite(request, Rater(p.staff_id, Category.DIRECT_REPORTS), p.academy_id, links)
+            invitations += [_invite(request, Rater(p.staff_id, Category.DIRECT_REPORTS), p.academy_id, links,
+                                    names.get(manager))
                             for p in reports]
         round_.managers, round_.invited = len(requests), len(invitations)
         uow.feedback.add_all(requests)
