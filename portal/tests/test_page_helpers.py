@@ -123,3 +123,11 @@ def test_an_action_s_before_is_shown_while_its_after_is_awaited():
     words = actions.in_words(waiting, "enps")
     assert words == {"shown": False, "before": {"value": "\u221242", "survey": "Spring survey (closed 1 March 2027)"},
                      "note": "The next survey that asks about this will show the change."}
+
+
+def test_a_count_is_written_with_its_noun_as_people_write_it():
+    """Outsider, issue 24, F9: "1 managers" on the feedback pages."""
+    from staffroom_portal.ui import counted
+
+    assert counted(1, "manager") == "1 manager" and counted(2, "manager") == "2 managers"
+    assert counted(0, "person", "people") == "0 people" and counted(1, "person", "people") == "1 person"

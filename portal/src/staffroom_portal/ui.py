@@ -128,6 +128,13 @@ def day(value) -> str:
         f"{value.day} {value:%B %Y}, {value:%H:%M}"
 
 
+def counted(n, one: str, many: str | None = None) -> str:
+    """A count and its noun as people write them: "1 manager", "2 managers", "1 person", "3 people" (outsider,
+    issue 24, F9: "1 managers")."""
+    n = int(n or 0)
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
 def signed(value) -> str:
     """A score that may be negative (eNPS) with its sign, and a true minus sign wherever it is shown ("-33" in one
     place and "−33" in another, outsider, issue 20)."""
@@ -166,6 +173,7 @@ def register_filters(blp: Blueprint) -> None:
     blp.app_template_filter("signed")(signed)
     blp.app_template_filter("bdi")(bdi)
     blp.app_template_filter("two_places")(two_places)
+    blp.app_template_filter("counted")(counted)
 
     @blp.app_template_filter("words")
     def _words(value) -> str:

@@ -13,15 +13,18 @@ from playwright.sync_api import Page, expect
 from staffroom_portal.testing import accessibility_violations, page_width, sign_in, sign_out
 
 
-def links_in_mail(suite_data, subject: str, expected: int, timeout: float = 90) -> dict[str, str]:
-    """Each feedback link emailed under this subject, by the address it went to (the mail spool stands in for
-    people's mailboxes in the one-command run)."""
+def links_in_mail(suite_data, subject: str, expected: int, timeout: float = 90, to: set[str] | None = None,
+                  texts: dict | None = None) -> dict[str, str]:
+    """Each feedback link emailed under this subject (to these addresses only, if given), by the address it went
+    to (the mail spool stands in for people's mailboxes in the one-command run); `texts` gets each email's text."""
     deadline, found = time.monotonic() + timeout, {}
     while len(found) < expected and time.monotonic() < deadline:
         for path in (suite_data / "mail").glob("*.eml"):
             email = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
-            if str(email["Subject"]) != subject:
+            if str(email["Subject"]) != subject or (to is not None and str(email["To"]) not in to):
                 continue
+            if texts is not None:
+                texts[str(email["To"])] = email.get_body(("plain",)).get_content().replace("\r\n", "\n")
             link = re.search(r"https?://\S+/feedback/respond#token=[\w-]+", email.get_body(("plain",)).get_content())
             if link:
                 found[str(email["To"])] = link.group(0)
@@ -41,6 +44,11 @@ def answer(page: Page, link: str, agree: str, keep: str, *, named: bool = False)
         group.get_by_label(agree, exact=True).check()
     page.get_by_label(re.compile("keep doing")).fill(keep)
     name = page.get_by_label("Show my name with my answers")
+    if name.count() == 0:  # someone outside the trust answers without a name
+        expect(page.locator("#feedback")).to_contain_text("never with your name or email address")
+        page.get_by_role("button", name="Send my feedback").click()
+        expect(page.locator("#feedback")).to_contain_text("Your feedback has been sent")
+        return False
     manager = name.is_disabled()
     if manager:
         expect(page.locator("#feedback")).to_contain_text("You are their line manager")
@@ -71,7 +79,8 @@ def test_a_reviewee_asks_colleagues_who_answer_by_link_and_reads_the_report_afte
     title = page.get_by_role("heading", level=1).inner_text()
     assert title.startswith("Feedback for ")
     report_url = page.url
-    links = list(links_in_mail(suite_data, f"Your invitation: {title}", 5).values())
+    about = title.removeprefix("Feedback for ")
+    links = list(links_in_mail(suite_data, f"Would you give feedback about {about}?", 5).values())
     # Three peers answer anonymously, one gives their name; the line manager's answers carry theirs.
     named_one = False
     for i, link in enumerate(links):
@@ -88,12 +97,12 @@ def test_a_reviewee_asks_colleagues_who_answer_by_link_and_reads_the_report_afte
     assert page_width(page) <= 375
     body = page.locator("main").inner_text()
     assert not re.search(r"\d{4}-\d\d-\d\d|line_manager|direct_reports", body)
-    expect(page.get_by_role("region", name="Peers")).to_contain_text("3 answered anonymously")
+    expect(page.get_by_role("region", name="Peers")).to_contain_text("3 people answered anonymously")
     expect(page.get_by_role("region", name="Direct reports")).to_have_count(0)  # nobody was asked as one
     named = page.locator("section.card h3")
-    expect(named.filter(has_text="(peers)")).to_have_count(1)  # the peer who gave their name, shown by it
-    expect(named.filter(has_text="(line manager)")).to_have_count(1)
-    assert any(n in named.filter(has_text="(peers)").inner_text() for n in chosen)
+    expect(named.filter(has_text="(Peers)")).to_have_count(1)  # the peer who gave their name, shown by it
+    expect(named.filter(has_text="(Line manager)")).to_have_count(1)
+    assert any(n in named.filter(has_text="(Peers)").inner_text() for n in chosen)
     assert accessibility_violations(page) == []
     shot("reviewee-reads-the-report")
     page.get_by_role("button", name="Share with my line manager").click()
@@ -107,14 +116,15 @@ def test_hr_open_an_upward_round_and_a_manager_reads_what_their_reports_said(pag
     page.get_by_label("Title").fill("Spring upward feedback")
     shot("hr-opens-a-round")
     page.get_by_role("button", name="Open the round and send the links").click()
-    expect(page.locator(".flash")).to_contain_text(re.compile(r"Upward feedback opened for \d+ managers"))
+    expect(page.locator(".flash")).to_contain_text(re.compile(r"Upward feedback opened for (1 manager|\d+ managers):"))
+    assert not re.search(r"\b1 (managers|people)\b", page.locator(".flash").inner_text())
     table = page.get_by_role("table", name="Managers asked about")
     first = table.get_by_role("row").nth(1)
     manager = first.get_by_role("rowheader").inner_text()
     asked = int(first.get_by_role("cell").nth(0).inner_text())
     assert asked >= 5
     round_url = page.url
-    links = links_in_mail(suite_data, f"Your invitation: Upward feedback for {manager}", asked)
+    links = links_in_mail(suite_data, f"Would you give feedback about {manager}?", asked)
     for i, link in enumerate(links.values()):
         answer(page, link, ["Agree", "Neutral", "Strongly agree"][i % 3], f"Clear about priorities {i}")
     sign_in(page, suggested="academy HR")
@@ -127,8 +137,75 @@ def test_hr_open_an_upward_round_and_a_manager_reads_what_their_reports_said(pag
     page.goto("/feedback")
     page.get_by_role("link", name=f"Upward feedback for {manager}").click()
     reports = page.get_by_role("region", name="Direct reports")
-    expect(reports).to_contain_text(f"{asked} answered anonymously")
+    expect(reports).to_contain_text(f"{asked} people answered anonymously")
     expect(reports).to_contain_text("Clear about priorities 0")
     page.set_viewport_size({"width": 375, "height": 740})
     assert page_width(page) <= 375
     shot("manager-reads-upward-feedback")
+
+
+OUTSIDE = ["Governor.Grey@Example.org", "partner@example.net", "mentor@another-trust.example"]
+
+
+def test_people_outside_the_trust_answer_by_their_emailed_link_on_a_desktop_and_a_phone(page: Page, suite_data,
+                                                                                         shot):
+    """Issue 24: a reviewee asks three people outside the trust by email address; each gets one plain email naming
+    whom it is about, answers without signing in and without a name (the third on a 375 px phone), and the reviewee
+    reads their answers together once three have answered. No page shows an address after it was sent."""
+    sign_in(page, suggested="member of staff")
+    page.goto("/feedback/new")
+    page.get_by_label(re.compile("Ask the line manager")).uncheck()
+    page.get_by_label("People outside the trust").fill("\n".join(OUTSIDE))
+    page.get_by_role("button", name="Send the requests").click()
+    expect(page.locator(".flash")).to_contain_text("Asked 3 people")
+    asked = page.get_by_role("region", name="Who was asked")
+    expect(asked).to_contain_text("3 people outside the trust")
+    assert not re.search(r"example\.(org|net)|another-trust", page.locator("main").inner_text(), re.I)
+    title = page.get_by_role("heading", level=1).inner_text()
+    about, report_url = title.removeprefix("Feedback for "), page.url
+    texts: dict[str, str] = {}
+    links = links_in_mail(suite_data, f"Would you give feedback about {about}?", 3,
+                          to={a.lower() for a in OUTSIDE}, texts=texts)
+    for text in texts.values():
+        assert text.startswith(f"Hello,\n\nYou are asked for your feedback about {about}")
+        assert "keep no copy of your address" in text and "unsubscribe" not in text.lower()
+    for i, link in enumerate(links.values()):
+        if i == 2:
+            page.set_viewport_size({"width": 375, "height": 740})
+            sign_out(page)
+            page.goto(link)
+            expect(page.get_by_role("button", name="Send my feedback")).to_be_visible()
+            expect(page.locator("#feedback")).to_contain_text("someone outside the trust who works with")
+            assert page_width(page) <= 375
+            assert accessibility_violations(page) == []
+            shot("outside-rater-answers-on-a-phone")
+        answer(page, link, "Agree", f"Listens to partners {i}")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, suggested="member of staff")
+    page.goto(report_url)
+    page.get_by_role("button", name="Close now and read the answers").click()
+    outside = page.get_by_role("region", name="People outside the trust")
+    expect(outside).to_contain_text("3 people answered anonymously")
+    expect(outside).to_contain_text("Listens to partners 0")
+    page.set_viewport_size({"width": 375, "height": 740})
+    assert page_width(page) <= 375
+    # F9: on a phone the headings step aside (kept for screen readers) and each value carries its own label
+    for head in page.locator("table.stack thead").all():
+        assert head.bounding_box()["width"] <= 1
+    label = page.locator("table.stack td[data-label]").first
+    assert label.evaluate("td => getComputedStyle(td, '::before').content") == '"Average (1 to 5): "'
+    assert accessibility_violations(page) == []
+    shot("reviewee-reads-outside-feedback-on-a-phone")
+
+
+def test_hr_list_the_requests_for_360_feedback_without_anything_anyone_said(page: Page, shot):
+    sign_in(page, suggested="academy HR")
+    page.goto("/feedback")
+    page.get_by_role("link", name="Requests for 360 feedback").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Requests for 360 feedback")
+    main = page.locator("main").inner_text()
+    assert "What people said" not in main and not re.search(r"\d{4}-\d\d-\d\d", main)
+    page.set_viewport_size({"width": 375, "height": 740})
+    assert page_width(page) <= 375
+    assert accessibility_violations(page) == []
+    shot("hr-list-360-requests")

@@ -39,11 +39,18 @@
   function render(form) {
     heading.replaceChildren(typed(form.title));
     document.title = `${form.title} - Staffroom`;
-    const about = el("p", {}, "You were asked as one of their ", el("strong", { text: form.category_name.toLowerCase() }),
-      `. Answer by ${day(form.closes_on)}. Skip anything you cannot judge.`);
+    // Someone outside the trust answers without a name: nothing here could check one (issue 24).
+    const outside = form.may_be_named === false;
+    const about = outside
+      ? el("p", {}, "You were asked as someone outside the trust who works with ", typed(form.subject),
+        `. Answer by ${day(form.closes_on)}. Skip anything you cannot judge. You do not need to sign in.`)
+      : el("p", {}, "You were asked as one of their ", el("strong", { text: form.category_name.toLowerCase() }),
+        `. Answer by ${day(form.closes_on)}. Skip anything you cannot judge.`);
     const hint = form.must_be_named
       ? el("p", { text: "You are their line manager, one person, so your answers are shown with your name." })
-      : el("p", { text: `Unless you give your name, your answers are shown only once at least ${form.shown_from} people asked as ${form.category_name.toLowerCase()} have answered, you included, and your words without your name.` });
+      : outside
+        ? el("p", { text: `Your answers are shown only once at least ${form.shown_from} of the people outside the trust who were asked have answered, you included, and never with your name or email address.` })
+        : el("p", { text: `Unless you give your name, your answers are shown only once at least ${form.shown_from} people asked as ${form.category_name.toLowerCase()} have answered, you included, and your words without your name.` });
     const fields = el("form", { novalidate: true });
     for (const q of form.questions) {
       if (q.scale === "text") {
@@ -60,7 +67,7 @@
       }
     }
     const named = el("input", { type: "checkbox", id: "named", name: "named", checked: form.must_be_named, disabled: form.must_be_named });
-    fields.append(el("div", { class: "field" }, el("label", { for: "named" }, named, " Show my name with my answers")));
+    if (!outside) fields.append(el("div", { class: "field" }, el("label", { for: "named" }, named, " Show my name with my answers")));
     const send = el("button", { type: "submit", class: "button", text: "Send my feedback" });
     fields.append(el("div", { class: "actions" }, send));
     fields.addEventListener("submit", async (event) => {

@@ -8,12 +8,13 @@ from datetime import date, timedelta
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from ..current import api, is_hr, signed_in, user
-from ..ui import Form, refused, submit
+from ..ui import Form, counted, refused, submit
 
 blp = Blueprint("feedback", __name__)
 
 CATEGORY = {"line_manager": "Line manager", "peers": "Peers", "direct_reports": "Direct reports",
-            "others": "Others"}
+            "others": "People outside the trust"}
+MAX_OUTSIDE = 10  # the wellbeing API's limit; it refuses more, in words
 SCALE = ["Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree"]
 
 
@@ -47,16 +48,29 @@ def create():
     reports = request.form.getlist("direct_reports")
     if set(peers) & set(reports):
         return _asking(refused("raters", "Choose each person once: as a peer or as a direct report."), 422, subject_id)
+    # One address a line (or separated by commas or spaces): the API checks each, in words that never repeat it.
+    outside = [a for a in request.form.get("outside_trust", "").replace(",", " ").split() if a]
     body = {"closes_on": request.form.get("closes_on", ""), "include_line_manager": "line_manager" in request.form,
             "raters": [{"staff_id": p, "category": "peers"} for p in peers]
-            + [{"staff_id": p, "category": "direct_reports"} for p in reports]}
+            + [{"staff_id": p, "category": "direct_reports"} for p in reports], "outside_trust": outside}
     if subject_id:
         body["subject_id"] = subject_id
     form = submit(lambda: api().post("/api/wellbeing/feedback/requests", json=body))
     if form.error:
         return _asking(form, 422, subject_id)
-    flash(f"Asked {form.answer['invited']} people. Each gets a private link by email.")
+    flash(f"Asked {counted(form.answer['invited'], 'person', 'people')}. Each gets a private link by email.")
     return redirect(url_for(".detail", request_id=form.answer["id"]))
+
+
+@blp.get("/feedback/requests")
+@signed_in
+def hr_requests():
+    """HR: the 360 requests about their academy's people (trust HR: everyone's): whom about, who asked, the state,
+    and while open how many of those asked have answered; never a report (the API gives HR none)."""
+    if not is_hr():
+        return render_template("error.html", status=403, message="The list of feedback requests is for HR."), 403
+    found = [r for r in api().get("/api/wellbeing/feedback/requests") if r["kind"] == "360" and r["you_are"] == "hr"]
+    return render_template("feedback/requests.html", requests=found)
 
 
 @blp.get("/feedback/requests/<uuid:request_id>")
@@ -120,8 +134,10 @@ def open_round():
     if form.error:
         return _rounds(form, 422)
     opened = form.answer
-    left = f" {opened['left_out']} managers with fewer than five direct reports were left out." if opened["left_out"] else ""
-    flash(f"Upward feedback opened for {opened['managers']} managers: {opened['invited']} people asked.{left}")
+    left = (f" {counted(opened['left_out'], 'manager')} with fewer than five direct reports "
+            f"{'was' if opened['left_out'] == 1 else 'were'} left out." if opened["left_out"] else "")
+    flash(f"Upward feedback opened for {counted(opened['managers'], 'manager')}: "
+          f"{counted(opened['invited'], 'person', 'people')} asked.{left}")
     return redirect(url_for(".round_", round_id=opened["id"]))
 
 

@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-from notifications.domain.rules import CATEGORIES, RULES, Person, SurveyLink, drafts_for
+from notifications.domain.rules import CATEGORIES, RULES, Person, SurveyLink, drafts_for, outside_feedback
 
 TEACHER, MANAGER, LEFT = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
 PEOPLE = {TEACHER: Person(TEACHER, "Tom", "tom@oak.example", MANAGER),
@@ -151,14 +151,57 @@ def test_an_invitation_says_the_link_was_emailed_and_keeps_it_sealed_for_the_ema
 
 
 def test_a_feedback_invitation_points_to_feedback_and_keeps_its_link_sealed_for_the_email_alone():
-    """Issue 24: a rater's link to 360 or upward feedback travels as a survey's, with words of its own."""
+    """Issue 24: a rater's link to 360 or upward feedback travels as a survey's; F5: it reads as a request for
+    feedback about a named colleague, filed under its own category, not as a survey."""
+    [payload] = [c[1] for c in CASES if c[0] == "wellbeing.invitation_issued"]
+    [draft] = RULES["wellbeing.invitation_issued"]({**payload, "title": "Feedback for Ada Lovelace", "feedback": True,
+                                                    "about": "Ada Lovelace"}, people)
+    assert draft.link == "/feedback" and draft.subject == "Would you give feedback about Ada Lovelace?"
+    assert draft.category == "feedback_requests" and "survey" not in (draft.subject + draft.body).lower()
+    assert "your feedback about Ada Lovelace, by 14 December 2099" in draft.body
+    assert "shown to Ada Lovelace only together with those of others" in draft.body
+    assert '"Answer now"' not in draft.body
+    assert draft.survey_link == SurveyLink(uuid.UUID(payload["run_id"]), "c2VhbGVk")
+    assert "c2VhbGVk" not in draft.body + draft.subject + draft.link
+
+
+def test_an_upward_feedback_invitation_says_it_is_about_your_line_manager():
+    [payload] = [c[1] for c in CASES if c[0] == "wellbeing.invitation_issued"]
+    [draft] = RULES["wellbeing.invitation_issued"]({**payload, "title": "Upward feedback for Mo Head", "feedback": True,
+                                                    "about": "Mo Head"}, people)
+    assert "your feedback about your line manager, Mo Head," in draft.body
+
+
+def test_a_feedback_invitation_from_before_it_named_anyone_still_says_what_it_is_about():
     [payload] = [c[1] for c in CASES if c[0] == "wellbeing.invitation_issued"]
     [draft] = RULES["wellbeing.invitation_issued"]({**payload, "title": "Feedback for Ada Lovelace", "feedback": True},
                                                    people)
-    assert draft.link == "/feedback" and draft.subject == "Your invitation: Feedback for Ada Lovelace"
-    assert "asked for your feedback" in draft.body and '"Answer now"' not in draft.body
-    assert draft.survey_link == SurveyLink(uuid.UUID(payload["run_id"]), "c2VhbGVk")
-    assert "c2VhbGVk" not in draft.body + draft.subject + draft.link
+    assert draft.subject == "Would you give feedback? Feedback for Ada Lovelace"
+
+
+def test_someone_outside_the_trust_gets_no_inbox_message_but_one_plain_email_naming_whom_it_is_about():
+    [payload] = [c[1] for c in CASES if c[0] == "wellbeing.invitation_issued"]
+    rater = uuid.uuid4()
+    outside = {**payload, "staff_id": str(rater), "title": "Feedback for Ada Lovelace", "feedback": True,
+               "about": "Ada Lovelace", "sealed_address": "YWRkcmVzcw"}
+    assert RULES["wellbeing.invitation_issued"](outside, people) == []
+    email = outside_feedback(outside, people)
+    assert email.sealed_address == "YWRkcmVzcw" and email.draft.recipient_id == rater
+    assert email.draft.category == "feedback_requests" and email.draft.link is None
+    assert email.draft.subject == "Would you give feedback about Ada Lovelace?"
+    assert email.draft.body.startswith("Hello,\n\nYou are asked for your feedback about Ada Lovelace")
+    assert "only together with those of the other people outside the trust" in email.draft.body
+    assert "never fewer than three" in email.draft.body and "keep no copy of it" in email.draft.body
+    assert "unsubscribe" not in email.draft.body.lower() and "YWRkcmVzcw" not in email.draft.body
+    assert email.draft.survey_link == SurveyLink(uuid.UUID(payload["run_id"]), "c2VhbGVk")
+
+
+def test_no_outside_email_for_a_survey_or_a_request_already_closed():
+    [payload] = [c[1] for c in CASES if c[0] == "wellbeing.invitation_issued"]
+    outside = {**payload, "feedback": True, "about": "Ada Lovelace", "sealed_address": "YWRkcmVzcw"}
+    assert outside_feedback({**outside, "feedback": False}, people) is None
+    assert outside_feedback({**outside, "closes_on": "2020-01-01"}, people) is None
+    assert outside_feedback({**outside, "sealed_address": None}, people) is None
 
 
 def test_a_new_link_asked_for_in_staffroom_is_not_a_second_invitation():

@@ -115,3 +115,21 @@ def test_a_link_from_a_mailbox_cannot_read_what_its_owner_answered(stack):
     replay = stack.client.get("/feedback/respond", headers={"X-Survey-Token": token})
     assert replay.status_code == 409 and b"private words" not in replay.data
     assert request_id
+
+
+def test_an_outside_raters_address_is_in_no_table_file_wal_or_log(stack, caplog):
+    """Issue 24: the address of someone outside the trust reaches notifications sealed; wellbeing writes it nowhere,
+    in any case (the database files and WAL, the outbox, the audit log, its own log lines)."""
+    import logging
+
+    lsn = stack.sql("SELECT pg_current_wal_lsn()::text")[0][0] if stack.kind == "postgresql" else None
+    school = _school(stack)
+    addresses = [f"quokka-{uuid.uuid4().hex[:12]}@Elsewhere.example" for _ in range(3)]
+    me = stack.tokens.headers(school["subject"]["staff_id"], academy_id=school["academy"])
+    with caplog.at_level(logging.DEBUG):
+        stack.ok(stack.client.post("/feedback/requests", headers=me, json={
+            "closes_on": str(TODAY + timedelta(days=10)), "outside_trust": addresses}), 201)
+    files = _files(stack, lsn).lower()
+    for address in addresses:
+        local = address.split("@")[0].lower().encode()
+        assert local not in files and local.decode() not in caplog.text.lower()

@@ -113,3 +113,41 @@ def test_closed_runs_keep_their_figures_drivers_and_comments_but_no_answers(back
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_an_open_run_with_answers_under_the_old_scheme_stops_the_upgrade_by_name(backend, tmp_path):
     _on(backend, tmp_path, _refused)
+
+
+def _outside_trust(url: str) -> None:
+    """0009: invitations made before it are kept, found by their token's hash; one can have no staff id; going back
+    drops only those (nobody outside the trust can be kept in the old shape)."""
+    from alembic import command
+
+    from staffroom_shared.runner import alembic_config
+
+    migrate(MIGRATIONS, url, "0008")
+    engine = create_engine(url)
+    request, rater = uuid.uuid4(), uuid.uuid4()
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO feedback_requests (id, subject_id, academy_id, question_set, title, closes_on, k, "
+            "requested_by, status, shared, invited, answered) VALUES (:id, :s, :a, '360', 'Feedback for Ada', "
+            ":closes, 3, 'me', 'open', false, 1, 0)"),
+            {"id": _id(conn, request), "s": _id(conn, uuid.uuid4()), "a": _id(conn, uuid.uuid4()),
+             "closes": date(2027, 3, 1)})
+        conn.execute(text("INSERT INTO feedback_invitations (request_id, staff_id, category, token_hash, answered) "
+                          "VALUES (:r, :s, 'peers', :h, false)"),
+                     {"r": _id(conn, request), "s": _id(conn, rater), "h": "a" * 64})
+    migrate(MIGRATIONS, url, "0009")
+    with engine.begin() as conn:
+        assert conn.execute(text("SELECT token_hash, category FROM feedback_invitations")).all() == [("a" * 64, "peers")]
+        conn.execute(text("INSERT INTO feedback_invitations (token_hash, request_id, staff_id, category, answered) "
+                          "VALUES (:h, :r, NULL, 'others', false)"), {"h": "b" * 64, "r": _id(conn, request)})
+    assert sa_inspect(engine).get_pk_constraint("feedback_invitations")["constrained_columns"] == ["token_hash"]
+    command.downgrade(alembic_config(MIGRATIONS, url), "0008")
+    with engine.begin() as conn:
+        assert conn.execute(text("SELECT token_hash FROM feedback_invitations")).scalars().all() == ["a" * 64]
+    migrate(MIGRATIONS, url)
+    engine.dispose()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_0009_keeps_invitations_and_lets_one_have_no_staff_id(backend, tmp_path):
+    _on(backend, tmp_path, _outside_trust)

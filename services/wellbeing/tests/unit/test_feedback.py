@@ -5,8 +5,9 @@ from datetime import date, datetime, timezone
 import pytest
 
 from wellbeing.domain.feedback import (
-    Category, FeedbackError, FeedbackRequest, Rater, RequestStatus, ballot, choose_raters, managers_in_scope,
-    tally, threshold,
+    CATEGORY_NAMES, MAX_OUTSIDE, Category, FeedbackError, FeedbackRequest, OpenRequest, Rater, RequestStatus, ballot,
+    choose_raters, email_address, managers_in_scope, outside_raters, plural, refuse_overlap, tally, threshold,
+    who_was_asked,
 )
 from wellbeing.domain.model import StaffMember
 
@@ -159,3 +160,107 @@ def test_upward_rounds_leave_out_managers_with_fewer_than_five_reports():
     managers = {p.staff_id: big.staff_id for p in team} | {p.staff_id: small.staff_id for p in pair}
     included, left_out = managers_in_scope([big, small, *team, *pair], managers, academy, TODAY, 3)
     assert list(included) == [big.staff_id] and left_out == [small.staff_id]
+
+
+# -- people outside the trust (issue 24) ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("typed, expected", [
+    ("  Grace.Hopper@Navy.Example ", "grace.hopper@navy.example"),
+    ("o'brien+360@mail.school.org.uk", "o'brien+360@mail.school.org.uk"),
+])
+def test_an_email_address_is_trimmed_and_put_in_lower_case(typed, expected):
+    assert email_address(typed) == expected
+
+
+@pytest.mark.parametrize("typed", [
+    "", "   ", "grace", "grace@", "@navy.example", "grace@navy", "grace@@navy.example", "gr ace@navy.example",
+    "grace@navy..example", "grace.@navy.example", ".grace@navy.example", "grace@-navy.example", "grace@navy.e",
+    "grace@navy.example\nBcc: all@navy.example", "a,b@navy.example", "grace@navy.123", "x" * 65 + "@navy.example",
+    "g@" + "a" * 250 + ".example", '"grace"@navy.example', "grace@[10.0.0.1]", None,
+])
+def test_anything_but_one_plain_email_address_is_refused_without_repeating_it(typed):
+    with pytest.raises(FeedbackError) as refused:
+        email_address(typed)
+    assert refused.value.field == "outside_trust"
+    assert not (typed and typed.strip()) or typed.strip() not in str(refused.value)
+
+
+def test_the_same_address_twice_in_any_case_is_refused():
+    with pytest.raises(FeedbackError, match="twice"):
+        outside_raters(["ann@oak.example", " ANN@Oak.Example"])
+    assert outside_raters(["Ann@oak.example", "bo@elm.example"]) == ["ann@oak.example", "bo@elm.example"]
+
+
+def test_at_most_ten_people_outside_the_trust_are_asked_in_one_request():
+    assert MAX_OUTSIDE == 10
+    assert len(outside_raters([f"p{i}@oak.example" for i in range(10)])) == 10
+    with pytest.raises(FeedbackError, match="at most 10"):
+        outside_raters([f"p{i}@oak.example" for i in range(11)])
+
+
+def test_people_outside_the_trust_are_enough_to_ask_but_never_chosen_from_the_staff_list():
+    subject = person()
+    assert choose_raters(subject, None, [], set(), False, outside=3) == []
+    with pytest.raises(FeedbackError, match="at least one"):
+        choose_raters(subject, None, [], set(), False, outside=0)
+    with pytest.raises(FeedbackError, match="by their email address"):
+        choose_raters(subject, None, [Rater(uuid.uuid4(), Category.OTHERS)], set(), False)
+
+
+def test_people_outside_the_trust_are_anonymous_with_k_like_peers_and_cannot_be_named():
+    assert threshold(Category.OTHERS, 3) == 3 and threshold(Category.OTHERS, 4) == 4
+    assert CATEGORY_NAMES[Category.OTHERS] == "People outside the trust"
+    with pytest.raises(FeedbackError, match="without a name"):
+        ballot(Category.OTHERS, answers(3), None, named=True)
+    two = [ballot(Category.OTHERS, answers(3), None) for _ in range(2)]
+    assert shown(tally("360", two, 3))["others"] == {"category": "others", "shown": False, "needed": 3}
+    assert shown(tally("360", two + two[:1], 3))["others"]["shown"]
+
+
+def test_an_invitation_outside_the_trust_keeps_no_id_and_its_event_carries_only_seals():
+    request = FeedbackRequest(subject_id=uuid.uuid4(), academy_id=uuid.uuid4(), question_set="360",
+                              closes_on=date(2027, 3, 14), k=3, requested_by="me", title="Feedback for Ada",
+                              today=TODAY)
+    rater = uuid.uuid4()
+    invitation = request.invite_outside(rater, "h" * 64, "sealed-link", "sealed-address", "Ada Lovelace")
+    assert invitation.staff_id is None and invitation.category is Category.OTHERS and request.invited == 1
+    [event] = request.recorded
+    assert event.staff_id == rater and event.sealed_address == "sealed-address" and event.about == "Ada Lovelace"
+    assert event.academy_id == request.academy_id and event.feedback
+
+
+def test_who_was_asked_lists_colleagues_by_name_and_people_outside_the_trust_by_how_many():
+    ann, bo = uuid.uuid4(), uuid.uuid4()
+    invited = [(ann, Category.PEERS), (None, Category.OTHERS), (bo, Category.LINE_MANAGER), (None, Category.OTHERS)]
+    assert who_was_asked(invited, {ann: "Ann", bo: "Bo"}) == [
+        ("Ann", Category.PEERS), ("Bo", Category.LINE_MANAGER), ("2 people outside the trust", Category.OTHERS)]
+    assert who_was_asked([(None, Category.OTHERS)], {})[0][0] == "1 person outside the trust"
+    assert plural(1, "manager") == "1 manager" and plural(2, "manager") == "2 managers"
+
+
+# -- F7: no two open requests about one person share a rater ------------------------------------------------------
+
+def test_a_second_open_request_about_someone_may_not_ask_any_of_the_same_people():
+    ann, bo, cy = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    open_ = [OpenRequest("Feedback for Mo Head", date(2027, 3, 14), frozenset({ann, bo}), False)]
+    with pytest.raises(FeedbackError) as refused:
+        refuse_overlap("Mo Head", {bo, cy}, False, open_)
+    assert str(refused.value).startswith('the request "Feedback for Mo Head" asks some of the same people about Mo '
+                                         "Head and is open until 14 March 2027")
+    refuse_overlap("Mo Head", {cy}, False, open_)  # nobody in common: nothing to subtract
+
+
+def test_an_upward_round_is_refused_while_another_open_round_asks_about_the_same_manager():
+    reports = frozenset(uuid.uuid4() for _ in range(5))
+    open_ = [OpenRequest("Upward feedback for Mo Head", date(2027, 3, 14), reports, False, round_title="Spring")]
+    with pytest.raises(FeedbackError, match='the upward round "Spring" asks some of the same people about Mo Head '
+                                            "and is open until 14 March 2027") as refused:
+        refuse_overlap("Mo Head", set(reports), False, open_, "academy_id")
+    assert refused.value.field == "academy_id"
+
+
+def test_only_one_open_request_about_someone_asks_people_outside_the_trust():
+    open_ = [OpenRequest("Feedback for Mo Head", date(2027, 3, 14), frozenset(), True)]
+    with pytest.raises(FeedbackError, match="same people"):
+        refuse_overlap("Mo Head", set(), True, open_)
+    refuse_overlap("Mo Head", {uuid.uuid4()}, False, open_)

@@ -65,11 +65,27 @@ class InvitationIssuedV2(Schema):
     feedback = fields.Boolean(load_default=False, metadata={
         "description": "true: a link to give 360 or upward feedback (issue 24; `run_id` is the feedback request's id), "
                        "answered at `<PUBLIC_URL>/feedback/respond`; false or absent: a survey's"})
+    # Optional, added later (issue 24; events from before have neither): so the email names whom it is about, and
+    # so someone outside the trust can be asked.
+    about = fields.String(allow_none=True, validate=validate.Length(max=300), metadata={
+        "description": "feedback only: the full name of the person the feedback is about"})
+    sealed_address = fields.String(allow_none=True, validate=validate.Length(min=1, max=2000),
+                                   metadata={
+        "description": "feedback only, present when the rater is outside the trust: their email address, sealed as "
+                       "`sealed_link` is (HPKE to SURVEY_LINK_PUBLIC_KEY) with info = outside_address_context(run_id, "
+                       "staff_id). `staff_id` is then an id made for this one invitation, naming nobody in the "
+                       "directory; both seals are bound to it. Notifications opens the address only to send the one "
+                       "email"})
 
 
 def survey_link_context(run_id, staff_id) -> bytes:
     """What a sealed survey link is bound to (HPKE info): it opens only for this run and this person."""
     return f"staffroom wellbeing.invitation_issued v2 sealed_link; run {run_id}; staff {staff_id}".encode()
+
+
+def outside_address_context(run_id, rater_id) -> bytes:
+    """What a sealed address of someone outside the trust is bound to: this feedback request and this invitation."""
+    return f"staffroom wellbeing.invitation_issued v2 sealed_address; run {run_id}; rater {rater_id}".encode()
 
 
 @contract("wellbeing.survey_closing_soon", 1)

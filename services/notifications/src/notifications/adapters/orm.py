@@ -57,6 +57,9 @@ deliveries = Table(  # email: one per message, or one carrying a person's daily 
     Column("survey_run_id", Uuid, nullable=True),
     # ... which is kept only here, sealed to our key as wellbeing sent it, and erased when the email is sent or dead.
     Column("sealed_link", Text, nullable=True),
+    # Someone outside the trust asked for feedback (issue 24): `address` is empty and theirs is kept only here, sealed
+    # as wellbeing sent it, and erased with the link.
+    Column("sealed_address", Text, nullable=True),
     Index("ix_deliveries_due", "status", "next_attempt_at"),
 )
 

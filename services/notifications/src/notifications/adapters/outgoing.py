@@ -24,7 +24,8 @@ def claim(engine, now: datetime, batch: int, lease: timedelta) -> list:
         conn.execute(update(deliveries).where(deliveries.c.id.in_(ids)).values(next_attempt_at=now + lease))
         rows = conn.execute(
             select(deliveries.c.id, deliveries.c.address, deliveries.c.attempts, deliveries.c.message_id,
-                   deliveries.c.kind, deliveries.c.survey_run_id, deliveries.c.sealed_link, messages.c.recipient_id,
+                   deliveries.c.kind, deliveries.c.survey_run_id, deliveries.c.sealed_link,
+                   deliveries.c.sealed_address, messages.c.recipient_id,
                    messages.c.category, messages.c.subject, messages.c.body, messages.c.link)
             .join(messages, messages.c.id == deliveries.c.message_id).where(deliveries.c.id.in_(ids))).all()
         claimed = []
@@ -33,7 +34,8 @@ def claim(engine, now: datetime, batch: int, lease: timedelta) -> list:
             if row.kind == "digest":  # the carrier and every message it carries, oldest first
                 items = conn.execute(
                     select(deliveries.c.id, deliveries.c.recipient_id, deliveries.c.survey_run_id,
-                           deliveries.c.sealed_link, messages.c.subject, messages.c.body, messages.c.link)
+                           deliveries.c.sealed_link, messages.c.category, messages.c.subject, messages.c.body,
+                           messages.c.link)
                     .join(deliveries, deliveries.c.message_id == messages.c.id)
                     .where(or_(deliveries.c.id == row.id, deliveries.c.carried_by == row.id))
                     .order_by(messages.c.created_at, messages.c.id)).all()
@@ -57,7 +59,7 @@ def record(engine, sent: list[uuid.UUID], failures: list[Failure], at: datetime)
     with engine.begin() as conn:
         if sent:  # two statements for the batch, not two per email: a backlog sends 50 a batch
             conn.execute(update(deliveries).where(or_(deliveries.c.id.in_(sent), deliveries.c.carried_by.in_(sent)))
-                         .values(status="sent", sent_at=at, last_error=None, sealed_link=None))
+                         .values(status="sent", sent_at=at, last_error=None, sealed_link=None, sealed_address=None))
             conn.execute(update(deliveries).where(deliveries.c.id.in_(sent)).values(attempts=deliveries.c.attempts + 1))
         for f in failures:
             conn.execute(update(deliveries).where(deliveries.c.id == f.delivery_id).values(
@@ -66,4 +68,4 @@ def record(engine, sent: list[uuid.UUID], failures: list[Failure], at: datetime)
             if f.dead:  # no link waits for an email that will not go (an admin's retry sends it without)
                 conn.execute(update(deliveries).where(or_(deliveries.c.id == f.delivery_id,
                                                           deliveries.c.carried_by == f.delivery_id))
-                             .values(sealed_link=None))
+                             .values(sealed_link=None, sealed_address=None))

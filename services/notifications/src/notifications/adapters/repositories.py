@@ -61,12 +61,14 @@ class Inbox(Repository):
         return message_id
 
     def queue_email(self, message_id: uuid.UUID, recipient_id: uuid.UUID, address: str, *, held: bool,
-                    not_before: datetime, survey: SurveyLink | None) -> None:
-        """An email for the message: pending (to send from `not_before`), or held for the person's digest."""
+                    not_before: datetime, survey: SurveyLink | None, sealed_address: str | None = None) -> None:
+        """An email for the message: pending (to send from `not_before`), or held for the person's digest.
+        `sealed_address`: someone outside the trust's, as wellbeing sealed it (`address` is then empty)."""
         self.session.execute(insert(deliveries).values(
             id=uuid.uuid4(), message_id=message_id, recipient_id=recipient_id, address=address,
             status="held" if held else "pending", kind="message", attempts=0, next_attempt_at=not_before,
-            survey_run_id=survey.run_id if survey else None, sealed_link=survey.sealed if survey else None))
+            survey_run_id=survey.run_id if survey else None, sealed_link=survey.sealed if survey else None,
+            sealed_address=sealed_address))
 
     def page(self, staff_id: uuid.UUID, *, unread: bool, page: int, page_size: int) -> tuple[list[dict], int]:
         where = [messages.c.recipient_id == staff_id]

@@ -30,6 +30,9 @@ CATEGORIES = {c.key: c for c in (
     Category("cpd_updates", "Your CPD requests, places and training agreements", statutory=False),
     Category("future_leaders", "Future-leader nominations and placements", statutory=False),
     Category("surveys", "Staff surveys: invitations and reminders", statutory=False),
+    # Issue 24: a request for feedback about a colleague is not a survey. New in migration 0005, which gives everyone
+    # who had switched survey emails off (or to the digest) the same choice here, so nobody's choice is undone.
+    Category("feedback_requests", "Requests for your feedback about a colleague", statutory=False),
     Category("survey_actions", "You said, we did: what is being done after staff surveys", statutory=False),
     Category("targets", "The trust's staff targets: at risk, missed and met", statutory=False),
     Category("recognition", "Recognition and feedback colleagues give you", statutory=False),
@@ -401,13 +404,7 @@ def survey_invitation(p: dict, people: People) -> list[Draft]:
     if p.get("answer_in_staffroom"):  # a lifecycle survey: no link travels (outsider, issue 23)
         return _in_staffroom(p, people)
     if p.get("feedback"):  # 360 or upward feedback (issue 24): the same sealed link, to the feedback page
-        return _to(people, p["staff_id"], "surveys", f"Your invitation: {p['title']}",
-                   f"You are asked for your feedback: {p['title']}, by {_date(p['closes_on'])}. Unless you choose to "
-                   "give your name, your answers are shown only together with those of others asked in the same way, "
-                   "and only once enough of them have answered; a line manager's are always shown with their name. "
-                   "Please leave other people's names out of what you write.\n\nYour personal link is yours alone "
-                   "and works once: Staffroom emails it to you and keeps no copy.",
-                   "/feedback", SurveyLink(_uuid(p["run_id"]), p.get("sealed_link")))
+        return feedback_invitation(p, people)
     if p.get("reissued"):  # asked for in Staffroom: a new link, not a second invitation (outsider, issue 20)
         return _to(people, p["staff_id"], "surveys", f"Your new link: {p['title']}",
                    f"You asked Staffroom for a new link to {p['title']}, which is open until {_date(p['closes_on'])}. "
@@ -422,6 +419,64 @@ def survey_invitation(p: dict, people: People) -> list[Draft]:
                "and keeps no copy. Lost it, or not had it? Open Surveys in Staffroom and choose "
                "\"Answer now\" for a new one.",
                "/surveys", SurveyLink(_uuid(p["run_id"]), p.get("sealed_link")))
+
+
+FEEDBACK_LINK_PAGE = "/feedback"
+
+
+def _about(p: dict) -> tuple[str, str]:
+    """Whom the feedback is about, as the subject line and the body say it: by name (issue 24's `about`), or for an
+    event from before it carried one, by the request's title."""
+    if p.get("about"):
+        return f"Would you give feedback about {p['about']}?", p["about"]
+    return f"Would you give feedback? {p['title']}", f"a colleague ({p['title']})"
+
+
+def feedback_invitation(p: dict, people: People) -> list[Draft]:
+    """A colleague is asked for feedback about a named colleague (F5: it read as a survey, under "surveys"). Someone
+    outside the trust (`sealed_address`) is nobody in the staff copy, so nobody here: `outside_feedback` writes
+    theirs."""
+    if p.get("sealed_address"):
+        return []
+    subject, about = _about(p)
+    upward = p["title"].startswith("Upward feedback")
+    whom = f"your line manager, {about}" if upward and p.get("about") else about
+    return _to(people, p["staff_id"], "feedback_requests", subject,
+               f"You are asked for your feedback about {whom}, by {_date(p['closes_on'])}. It takes a few minutes: "
+               "six statements to agree or disagree with, and two questions in your own words. Unless you choose to "
+               f"give your name, your answers are shown to {about} only together with those of others asked in the "
+               "same way, and only once enough of them have answered; a line manager's are always shown with their "
+               "name. Please leave other people's names out of what you write.\n\nYour personal link is yours alone "
+               "and works once: Staffroom emails it to you and keeps no copy.",
+               FEEDBACK_LINK_PAGE, SurveyLink(_uuid(p["run_id"]), p.get("sealed_link")))
+
+
+@dataclass(frozen=True)
+class OutsideEmail:
+    """The one email to someone outside the trust asked for feedback: the draft (its recipient an id made for this
+    invitation, nobody in the staff copy) and their address as wellbeing sealed it to our key."""
+
+    draft: Draft
+    sealed_address: str
+
+
+def outside_feedback(p: dict, people: People) -> OutsideEmail | None:
+    """Someone outside the trust asked for feedback about a colleague: who it is about, why they have this email,
+    what happens to their answers and their address. No unsubscribe (there is nothing to subscribe to), no inbox
+    to point to, no link but their own."""
+    if not (p.get("feedback") and p.get("sealed_address")) or _passed(p["closes_on"], people):
+        return None
+    subject, about = _about(p)
+    body = (f"Hello,\n\nYou are asked for your feedback about {about}, who works in one of our schools. They, or "
+            "their line manager, gave us your email address for this one request. It takes a few minutes: six "
+            "statements to agree or disagree with, and two questions in your own words, by "
+            f"{_date(p['closes_on'])}. You do not need an account or to sign in.\n\nYour answers are shown to "
+            f"{about} only together with those of the other people outside the trust who were asked, and only once "
+            "enough of them have answered (never fewer than three); never with your name or email address. Please "
+            "leave other people's names out of what you write.\n\nWe use your address only to send you this one "
+            "email, and keep no copy of it. If you would rather not answer, you need do nothing: nobody will email "
+            "you about it again.")
+    return OutsideEmail(Draft(_uuid(p["staff_id"]), "feedback_requests", subject, body, None, SurveyLink(_uuid(p["run_id"]), p.get("sealed_link"))), p["sealed_address"])
 
 
 def _in_staffroom(p: dict, people: People) -> list[Draft]:

@@ -31,7 +31,7 @@ from urllib.parse import urlencode
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from staffroom_shared.contracts.wellbeing import survey_link_context
+from staffroom_shared.contracts.wellbeing import outside_address_context, survey_link_context
 from staffroom_shared.sealing import Unopenable, unseal
 
 from ..adapters import mailer, outgoing
@@ -105,6 +105,33 @@ PERSONAL_LINK = "Answer the survey with your personal link (yours alone, and it 
                 "this email):"
 NO_PERSONAL_LINK = "We could not put your personal link in this email. Get a new one in Staffroom: open Surveys " \
                    "and choose \"Answer now\"."
+FEEDBACK = "feedback_requests"  # the category of a request for feedback about a colleague (issue 24, F5)
+FEEDBACK_LINK = "Give your feedback with your personal link (yours alone, and it works once: please do not " \
+                "forward this email):"
+NO_FEEDBACK_LINK = "We could not put your personal link in this email, and a feedback link cannot be sent again: " \
+                   "please ask whoever asked you for feedback to ask again."
+# One address, nothing that could become a second header or a second recipient.
+ONE_ADDRESS = re.compile(r"[^@\s,;<>\"]{1,64}@[^@\s,;<>\"]{1,253}")
+
+
+class Undeliverable(ValueError):
+    """An email that cannot be written (dead at once); its message never repeats an address."""
+
+
+def open_outside_address(key: X25519PrivateKey | None, row) -> str:
+    """The address of someone outside the trust, opened in memory for the email being sent and never kept,
+    logged or written into an error; Undeliverable (dead at once, no retry) if it cannot be opened for this email."""
+    if key is None:
+        raise Undeliverable("an email to someone outside the trust waits for SURVEY_LINK_PRIVATE_KEY to open its address")
+    try:
+        address = unseal(key, row.sealed_address, outside_address_context(row.survey_run_id, row.recipient_id)) \
+            .decode().strip()
+    except (Unopenable, UnicodeDecodeError):
+        raise Undeliverable("the address sealed for this email cannot be opened (sealed for another email, or "
+                            "SURVEY_LINK_PRIVATE_KEY has changed)") from None
+    if not ONE_ADDRESS.fullmatch(address):
+        raise Undeliverable("the address sealed for this email is not one email address")
+    return address
 
 
 def open_survey_link(key: X25519PrivateKey | None, public_url: str, row) -> str | None:
@@ -128,10 +155,14 @@ def open_survey_link(key: X25519PrivateKey | None, public_url: str, row) -> str 
 
 def _personal(row, opened: str | None, *, carried: bool = True) -> dict:
     """What an invitation's email says of the person's own link (nothing for any other email, nor for a digest
-    as a whole: each invitation it carries says it in its own part)."""
+    as a whole: each invitation it carries says it in its own part); a request for feedback says "give your
+    feedback", not "answer the survey" (F5)."""
     invitation = carried and row.survey_run_id is not None
+    feedback = getattr(row, "category", None) == FEEDBACK
     return {"personal_link": opened if invitation else None, "personal_link_missing": invitation and opened is None,
-            "personal_link_intro": PERSONAL_LINK, "no_personal_link": NO_PERSONAL_LINK}
+            "personal_link_intro": FEEDBACK_LINK if feedback else PERSONAL_LINK,
+            "personal_link_text": "Give your feedback" if feedback else "Answer the survey",
+            "no_personal_link": NO_FEEDBACK_LINK if feedback else NO_PERSONAL_LINK}
 
 
 def compose(row, settings: SmtpSettings, public_url: str, key: bytes, items: list | None = None,
@@ -152,13 +183,22 @@ def compose(row, settings: SmtpSettings, public_url: str, key: bytes, items: lis
         for i in items:
             personal = personal_of(i)
             parts.append(f"{i.subject}\n{i.body.split(chr(10) * 2, 1)[-1]}"
-                         + (f"\n\n{PERSONAL_LINK}\n{personal['personal_link']}" if personal["personal_link"] else "")
-                         + (f"\n\n{NO_PERSONAL_LINK}" if personal["personal_link_missing"] else "")
+                         + (f"\n\n{personal['personal_link_intro']}\n{personal['personal_link']}"
+                            if personal["personal_link"] else "")
+                         + (f"\n\n{personal['no_personal_link']}" if personal["personal_link_missing"] else "")
                          + (f"\n{_absolute(public_url, i.link)}" if i.link else ""))
         values = {"body": "\n\n".join(parts), "link": f"{public_url}/notifications", "unsubscribe": None,
                   "trust": settings.trust_name, "category_title": "your daily digest",
-                  "preferences": f"{public_url}/notifications/preferences",
+                  "preferences": f"{public_url}/notifications/preferences", "outside": False,
                   **_personal(row, None, carried=False)}
+    elif getattr(row, "sealed_address", None):  # someone outside the trust: one email, nothing to unsubscribe from
+        to = open_outside_address(survey_link_key, row)
+        personal = personal_of(row)
+        if personal["personal_link_missing"]:  # an email that cannot be answered is no use to someone outside
+            raise Undeliverable("the link sealed for an email to someone outside the trust cannot be opened")
+        subject = row.subject
+        values = {"body": row.body, "link": None, "unsubscribe": None, "trust": settings.trust_name,
+                  "category_title": None, "preferences": None, "outside": True, **personal}
     else:
         category = CATEGORIES[row.category]
         unsubscribe = None if category.statutory else unsubscribe_link(
@@ -166,7 +206,7 @@ def compose(row, settings: SmtpSettings, public_url: str, key: bytes, items: lis
         subject = row.subject
         values = {"body": row.body, "link": _absolute(public_url, row.link), "unsubscribe": unsubscribe,
                   "trust": settings.trust_name, "category_title": category.title, "preferences": None,
-                  **personal_of(row)}
+                  "outside": False, **personal_of(row)}
     unsubscribe = values["unsubscribe"]
     # Lines up to SMTP's 998 characters: under the default 78 a long header is folded into RFC 2047 encoded-words,
     # and a List-Unsubscribe so encoded is no link to a mail program.
@@ -175,7 +215,7 @@ def compose(row, settings: SmtpSettings, public_url: str, key: bytes, items: lis
     email["Subject"] = " ".join(subject.split())  # one line: a name imported with a line break in it stopped every
     # email the trust sent ("Header values may not contain linefeed", outsider, issue 20)
     email["From"] = settings.sender
-    email["To"] = row.address
+    email["To"] = to if values["outside"] else row.address
     email["Message-ID"] = make_msgid(idstring=str(row.message_id), domain="staffroom")
     if unsubscribe:
         email["List-Unsubscribe"] = f"<{unsubscribe}>"
@@ -212,7 +252,8 @@ def send_due(engine, settings: SmtpSettings, public_url: str, key: bytes, *, now
                 send(email)
                 outcomes.append((row, None))
             except (smtplib.SMTPException, OSError) as exc:
-                outcomes.append((row, exc))
+                # A refusal may quote the address: for someone outside the trust, keep only what kind of failure
+                outcomes.append((row, _without_address(exc) if getattr(row, "sealed_address", None) else exc))
     sent = [row.id for row, error in outcomes if error is None]
     failures = []
     for row, error in ((row, error) for row, error in outcomes if error is not None):
@@ -234,8 +275,24 @@ def send_due(engine, settings: SmtpSettings, public_url: str, key: bytes, *, now
     return counts
 
 
+class OutsideFailure(smtplib.SMTPException):
+    """A failed email to someone outside the trust, told without the server's words (which may quote the address);
+    `permanent`: the server refused it for good (5xx)."""
+
+    def __init__(self, error: Exception):
+        self.permanent = isinstance(error, smtplib.SMTPRecipientsRefused) and all(
+            code >= 500 for code, _ in error.recipients.values())
+        super().__init__(f"{type(error).__name__} (the server's words are not kept: they may quote the address)")
+
+
+def _without_address(error: Exception) -> Exception:
+    return OutsideFailure(error)
+
+
 def _permanent(error: Exception) -> bool:
     """A 5xx answer to the recipient (no such mailbox), or an email that could not be written, will not get better
     by trying again."""
+    if isinstance(error, OutsideFailure):
+        return error.permanent
     return isinstance(error, ValueError) or isinstance(error, smtplib.SMTPRecipientsRefused) and all(
         code >= 500 for code, _ in error.recipients.values())

@@ -13,7 +13,7 @@ from staffroom_shared.retention import forget_pages_after, forget_sent_events
 
 from ..adapters.repositories import Preferences
 from ..domain.preferences import how_emailed
-from ..domain.rules import CANCELS, REMINDERS, RULES, Draft, drafts_for
+from ..domain.rules import CANCELS, REMINDERS, RULES, Draft, OutsideEmail, drafts_for, outside_feedback
 from .people import People
 from .subject_access import on_subject_access_requested
 from .unit_of_work import NotificationsUnitOfWork
@@ -41,6 +41,10 @@ def on_event(uow: NotificationsUnitOfWork, event: Event) -> None:
     people = People(uow.staff, uow.contacts)
     if event.type in RULES:
         record(uow, event.id, event.type, drafts_for(event.type, event.payload, people))
+    if event.type == "wellbeing.invitation_issued":
+        outside = outside_feedback(event.payload, people)
+        if outside is not None:
+            record_outside(uow, event.id, event.type, outside)
     if event.type in REMINDERS:
         for reminder in REMINDERS[event.type](event.payload, people):
             if reminder.due_on < people.today:
@@ -70,6 +74,20 @@ def record(uow: NotificationsUnitOfWork, event_id: uuid.UUID, event_type: str, d
                                   survey=draft.survey_link)
         count += 1
     return count
+
+
+def record_outside(uow: NotificationsUnitOfWork, event_id: uuid.UUID, event_type: str, outside: OutsideEmail,
+                   now: datetime | None = None) -> None:
+    """Someone outside the trust asked for feedback: one email, due now, to the address wellbeing sealed to our key.
+    It is kept sealed with the email (as the link is), opened only by the sender and erased once sent or dead; the
+    message row it needs has no reader (its recipient is an id made for this invitation) and no address."""
+    now = now or datetime.now(timezone.utc)
+    draft = outside.draft
+    if uow.inbox.has(event_id, draft.recipient_id, draft.category):
+        return
+    message_id = uow.inbox.add(draft, event_id, event_type, now)
+    uow.inbox.queue_email(message_id, draft.recipient_id, "", held=False, not_before=now, survey=draft.survey_link,
+                          sealed_address=outside.sealed_address)
 
 
 def not_before_for(preferences, staff_id: uuid.UUID, now: datetime) -> datetime:

@@ -14,11 +14,11 @@ from sqlalchemy import delete, func, insert, select, update
 from staffroom_shared.uow import Repository
 
 from ..domain.feedback import (
-    DEFAULT_K, Category, FeedbackInvitation, FeedbackRequest, FeedbackRound, RequestStatus,
+    DEFAULT_K, Category, FeedbackInvitation, FeedbackRequest, FeedbackRound, OpenRequest, RequestStatus,
 )
 from ..domain.model import StaffMember
 from .orm import (
-    feedback_ballots, feedback_invitations, feedback_requests, feedback_settings, staff,
+    feedback_ballots, feedback_invitations, feedback_requests, feedback_rounds, feedback_settings, staff,
 )
 
 BALLOTS_AT_A_TIME = 10
@@ -83,6 +83,31 @@ class FeedbackRepository(Repository):
             return []
         return self.track_all(self.session.scalars(query))
 
+    def open_about(self, subject_ids) -> dict[uuid.UUID, list[OpenRequest]]:
+        """The open requests about these people, each with whom it asked (F7: no two share a rater)."""
+        rows = self.session.execute(
+            select(feedback_requests.c.id, feedback_requests.c.subject_id, feedback_requests.c.title,
+                   feedback_requests.c.closes_on, feedback_rounds.c.title.label("round_title"),
+                   feedback_invitations.c.staff_id)
+            .join(feedback_invitations, feedback_invitations.c.request_id == feedback_requests.c.id)
+            .outerjoin(feedback_rounds, feedback_rounds.c.id == feedback_requests.c.round_id)
+            .where(feedback_requests.c.status == RequestStatus.OPEN,
+                   feedback_requests.c.subject_id.in_(list(subject_ids)))
+            .order_by(feedback_requests.c.closes_on, feedback_requests.c.id))
+        found: dict[uuid.UUID, dict] = {}
+        for r in rows:
+            one = found.setdefault(r.id, {"subject": r.subject_id, "title": r.title, "closes_on": r.closes_on,
+                                          "round_title": r.round_title, "raters": set(), "outside": False})
+            if r.staff_id is None:
+                one["outside"] = True
+            else:
+                one["raters"].add(r.staff_id)
+        out: dict[uuid.UUID, list[OpenRequest]] = {}
+        for one in found.values():
+            out.setdefault(one["subject"], []).append(OpenRequest(
+                one["title"], one["closes_on"], frozenset(one["raters"]), one["outside"], one["round_title"]))
+        return out
+
     def due_to_close(self, today: date) -> list[uuid.UUID]:
         return list(self.session.scalars(select(feedback_requests.c.id).where(
             feedback_requests.c.status == RequestStatus.OPEN, feedback_requests.c.closes_on < today)
@@ -145,6 +170,7 @@ class FeedbackRepository(Repository):
     # -- upward rounds
     def add_round(self, round_: FeedbackRound) -> FeedbackRound:
         self.session.add(round_)
+        self.session.flush()  # before its requests: the mapping has no relationship to order the foreign key by
         return self.track(round_)
 
     def round(self, round_id: uuid.UUID, *, lock: bool = False) -> FeedbackRound | None:

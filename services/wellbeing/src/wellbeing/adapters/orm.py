@@ -11,7 +11,7 @@ and drafts know a person (or a token's hash), never an answer.
 from __future__ import annotations
 
 from sqlalchemy import (
-    JSON, Boolean, Column, Date, Float, ForeignKey, Index, Integer, LargeBinary, String, Table, Text, Uuid,
+    JSON, Boolean, Column, Date, Float, ForeignKey, Index, Integer, LargeBinary, String, Table, Text, UniqueConstraint, Uuid,
 )
 from sqlalchemy.orm import registry
 
@@ -296,11 +296,13 @@ feedback_requests = Table(
 
 feedback_invitations = Table(  # who was asked in which category, and whether they answered: never what or when
     "feedback_invitations", metadata,
-    Column("request_id", Uuid, ForeignKey("feedback_requests.id"), primary_key=True),
-    Column("staff_id", Uuid, primary_key=True),
+    Column("token_hash", String(64), primary_key=True),
+    Column("request_id", Uuid, ForeignKey("feedback_requests.id"), nullable=False, index=True),
+    # None: someone outside the trust, asked by an email address that was sealed to notifications and kept nowhere
+    Column("staff_id", Uuid, nullable=True),
     Column("category", text_enum(Category), nullable=False),
-    Column("token_hash", String(64), nullable=False, unique=True),
     Column("answered", Boolean, nullable=False),
+    UniqueConstraint("request_id", "staff_id", name="uq_feedback_invitations_request_staff"),
     Index("ix_feedback_invitations_staff", "staff_id"),
 )
 

@@ -10,7 +10,7 @@ from staffroom_shared.auth import authenticate
 from staffroom_shared.storable import Date, Flag
 from staffroom_shared.web import Blueprint, context, db_session, public
 
-from ..domain.feedback import MIN_K, Category, RequestStatus
+from ..domain.feedback import MAX_OUTSIDE, MIN_K, Category, RequestStatus
 from ..service import feedback
 from ..service.runs import Links
 from .schemas import SHORT
@@ -42,6 +42,10 @@ class FeedbackRequestInSchema(Schema):
     closes_on = Date(required=True)
     include_line_manager = Flag(load_default=False)
     raters = fields.List(fields.Nested(FeedbackRaterSchema), load_default=list, validate=validate.Length(max=60))
+    outside_trust = fields.List(fields.String(validate=validate.Length(max=320)), load_default=list,
+                                validate=validate.Length(max=100), metadata={
+        "description": f"email addresses of people outside the trust to ask (at most {MAX_OUTSIDE}), in the "
+                       "category \"others\": each gets a link by email; Staffroom keeps no address"})
 
 
 class FeedbackAskedSchema(Schema):
@@ -104,6 +108,8 @@ class FeedbackRequestSchema(Schema):
     subject_id = fields.UUID()
     subject = fields.String()
     kind = fields.String(metadata={"description": "360 or upward"})
+    asked_by = fields.String(metadata={"description": "who asked: the person or their line manager, by name; \"HR\" "
+                                                      "for an upward round's"})
     question_set = fields.String()
     closes_on = Date()
     closed_on = Date(allow_none=True)
@@ -156,6 +162,8 @@ class FeedbackFormSchema(Schema):
     category = fields.String(validate=validate.OneOf(CATEGORIES))
     category_name = fields.String()
     must_be_named = fields.Boolean(metadata={"description": "a line manager's answers are always shown with their name"})
+    may_be_named = fields.Boolean(metadata={"description": "false for someone outside the trust, who answers without "
+                                                           "a name"})
     shown_from = fields.Integer(allow_none=True, metadata={"description": "anonymous answers your category needs"})
     questions = fields.List(fields.Nested(FeedbackQuestionSchema))
 

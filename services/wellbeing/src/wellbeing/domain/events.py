@@ -48,9 +48,13 @@ class InvitationIssued(DomainEvent):
 
 @dataclass(frozen=True)
 class FeedbackInvitationIssued(InvitationIssued):
-    """A rater's link to a feedback request (`run_id`: the request), sent as a survey's is, in the same contract."""
+    """A rater's link to a feedback request (`run_id`: the request), sent as a survey's is, in the same contract;
+    `about`: whom the feedback is about; `sealed_address`: someone outside the trust's email address, sealed to
+    notifications' key as the link is (`staff_id` is then an id made for this one invitation)."""
 
     feedback: bool = True
+    about: str | None = None
+    sealed_address: str | None = None
 
 
 @dataclass(frozen=True)

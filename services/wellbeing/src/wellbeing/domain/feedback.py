@@ -11,6 +11,7 @@ give a hidden category by subtraction).
 from __future__ import annotations
 
 import enum
+import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -20,7 +21,7 @@ from staffroom_shared.domain import Aggregate
 
 from .events import FeedbackInvitationIssued
 from .instruments import Instrument, Item, Questionnaire
-from .model import MIN_GROUP_SIZE, StaffMember
+from .model import MIN_GROUP_SIZE, StaffMember, in_words
 
 MIN_K = 3  # the trust's k may be raised, never set below this
 DEFAULT_K = 3
@@ -34,7 +35,9 @@ class Category(str, enum.Enum):
 
 
 CATEGORY_NAMES = {Category.LINE_MANAGER: "Line manager", Category.PEERS: "Peers",
-                  Category.DIRECT_REPORTS: "Direct reports", Category.OTHERS: "Others"}
+                  Category.DIRECT_REPORTS: "Direct reports", Category.OTHERS: "People outside the trust"}
+
+MAX_OUTSIDE = 10  # addresses per request: enough for a 360, too few to make the trust's mail server a spammer
 
 
 class RequestStatus(str, enum.Enum):
@@ -112,10 +115,11 @@ class Rater:
 
 @dataclass
 class FeedbackInvitation:
-    """Who was asked, in which category, and whether they answered: never what, never when."""
+    """Who was asked, in which category, and whether they answered: never what, never when. Someone outside the
+    trust has no staff id (None) and their address is kept nowhere: it went to notifications sealed."""
 
     request_id: uuid.UUID
-    staff_id: uuid.UUID
+    staff_id: uuid.UUID | None
     category: Category
     token_hash: str
     answered: bool = False
@@ -123,18 +127,20 @@ class FeedbackInvitation:
 
 def choose_raters(subject: StaffMember, line_manager_id: uuid.UUID | None, chosen: list[Rater],
                   reports_of_subject: set[uuid.UUID], include_line_manager: bool,
-                  requester_id: uuid.UUID | None = None) -> list[Rater]:
+                  requester_id: uuid.UUID | None = None, outside: int = 0) -> list[Rater]:
     """The raters of a 360 request: those chosen plus (if asked) the subject's line manager. Nobody rates
     themselves, nobody is asked twice, and each is asked in the category they are in: direct reports are the
     subject's own (the copy of the directory says) and only ever asked as direct reports (whose answers need 5),
     the line manager only as line manager (named). Whoever makes the request is not asked in it: they would count
-    themselves in an anonymous category and could take their own answers away (outsider, issue 24)."""
+    themselves in an anonymous category and could take their own answers away (outsider, issue 24). `outside`: how
+    many people outside the trust are asked as well (they are enough on their own)."""
     raters: dict[uuid.UUID, Rater] = {}
     for rater in chosen:
         if rater.category is Category.LINE_MANAGER:
             raise FeedbackError("the line manager is not chosen: tick 'ask my line manager'", "raters")
         if rater.category is Category.OTHERS:
-            raise FeedbackError("people outside the trust cannot be asked yet; choose colleagues", "raters")
+            raise FeedbackError("people outside the trust are asked by their email address, not chosen from the "
+                                "staff list", "raters")
         if rater.staff_id == subject.staff_id:
             raise FeedbackError("nobody can rate themselves", "raters")
         if rater.staff_id == requester_id:
@@ -155,9 +161,88 @@ def choose_raters(subject: StaffMember, line_manager_id: uuid.UUID | None, chose
         if line_manager_id is None:
             raise FeedbackError("the directory names no line manager for this person", "include_line_manager")
         raters[line_manager_id] = Rater(line_manager_id, Category.LINE_MANAGER)
-    if not raters:
+    if not raters and not outside:
         raise FeedbackError("choose at least one person to ask", "raters")
     return list(raters.values())
+
+
+# One address as a person types it into a form: a local part of the usual characters (no quoted strings, no
+# comments, no IP literals), a domain of at least two labels of letters, digits and inner hyphens, a letter TLD.
+_LOCAL = re.compile(r"[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
+_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
+
+
+def email_address(typed: str) -> str:
+    """The address, trimmed and in lower case (so one person is not asked twice as Ann@x and ann@x), or a refusal
+    that says what is wrong with it (without repeating it: an address is personal data, and error logs keep text)."""
+    address = typed.strip().lower() if isinstance(typed, str) else ""
+    if not address:
+        raise FeedbackError("an email address is empty", "outside_trust")
+    if len(address) > 254 or address.count("@") != 1:
+        raise FeedbackError("an email address is not one address of the form name@example.org", "outside_trust")
+    local, domain = address.split("@")
+    labels = domain.split(".")
+    if not (len(local) <= 64 and _LOCAL.fullmatch(local) and len(labels) >= 2
+            and all(_LABEL.fullmatch(label) for label in labels) and labels[-1].isalpha() and len(labels[-1]) >= 2):
+        raise FeedbackError("an email address is not one address of the form name@example.org", "outside_trust")
+    return address
+
+
+def outside_raters(typed: list[str]) -> list[str]:
+    """The addresses of people outside the trust to ask (category "others"): each valid, in lower case, each once,
+    and at most MAX_OUTSIDE of them, so a request cannot be used to send mail to a list."""
+    if len(typed) > MAX_OUTSIDE:
+        raise FeedbackError(f"at most {MAX_OUTSIDE} people outside the trust can be asked in one request", "outside_trust")
+    addresses: list[str] = []
+    for one in typed:
+        address = email_address(one)
+        if address in addresses:
+            raise FeedbackError("the same email address is given twice: ask each person once", "outside_trust")
+        addresses.append(address)
+    return addresses
+
+
+@dataclass(frozen=True)
+class OpenRequest:
+    """An open request about someone, as the overlap rule needs it: whom it asked (staff; None is never in it),
+    whether it asked people outside the trust, and (for an upward round's) the round's title."""
+
+    title: str
+    closes_on: date
+    raters: frozenset
+    outside: bool
+    round_title: str | None = None
+
+
+def refuse_overlap(about: str, raters: set[uuid.UUID], outside: bool, open_requests: list[OpenRequest],
+                   field: str = "raters") -> None:
+    """Two open requests about the same person never share a rater (F7, outsider): two reports from nearly the same
+    people can be subtracted to give the answers of those who differ, as HR could with two overlapping upward rounds
+    about one manager. People outside the trust cannot be compared (their addresses are kept nowhere), so only one
+    open request about a person asks them at a time."""
+    for other in open_requests:
+        if raters & other.raters or (outside and other.outside):
+            what = (f"the upward round \"{other.round_title}\"" if other.round_title
+                    else f"the request \"{other.title}\"")
+            raise FeedbackError(f"{what} asks some of the same people about {about} and is open until "
+                                f"{in_words(other.closes_on)}: two reports from the same people could be compared "
+                                "to tell one person's answers. Ask them once it has closed, or ask other people", field)
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """"1 manager", "2 managers": a count and its noun, as a person would write them."""
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def who_was_asked(invited: list[tuple[uuid.UUID | None, Category]],
+                  names: dict[uuid.UUID, str]) -> list[tuple[str, Category]]:
+    """Who was asked, as the request's page lists them: colleagues by name, and people outside the trust only as
+    how many ("2 people outside the trust"): their addresses were never kept, and a count is all anyone needs."""
+    listed = [(names.get(s, ""), c) for s, c in invited if s is not None]
+    outside = sum(1 for s, _ in invited if s is None)
+    if outside:
+        listed.append((plural(outside, "person outside the trust", "people outside the trust"), Category.OTHERS))
+    return listed
 
 
 class FeedbackRequest(Aggregate):
@@ -175,11 +260,23 @@ class FeedbackRequest(Aggregate):
         self.round_id, self.status, self.shared = round_id, RequestStatus.OPEN, False
         self.invited, self.answered, self.report, self.closed_at = 0, 0, None, None
 
-    def invite(self, rater: Rater, token_hash: str, sealed_link: str | None, academy_id: uuid.UUID) -> FeedbackInvitation:
+    def invite(self, rater: Rater, token_hash: str, sealed_link: str | None, academy_id: uuid.UUID,
+               about: str | None = None) -> FeedbackInvitation:
         self.invited += 1
-        self.record(FeedbackInvitationIssued(run_id=self.id, staff_id=rater.staff_id, academy_id=academy_id, title=self.title,
-                                     closes_on=self.closes_on, sealed_link=sealed_link, reissued=False))
+        self.record(FeedbackInvitationIssued(run_id=self.id, staff_id=rater.staff_id, academy_id=academy_id,
+                                             title=self.title, closes_on=self.closes_on, sealed_link=sealed_link,
+                                             reissued=False, about=about))
         return FeedbackInvitation(self.id, rater.staff_id, rater.category, token_hash)
+
+    def invite_outside(self, rater_id: uuid.UUID, token_hash: str, sealed_link: str, sealed_address: str,
+                       about: str) -> FeedbackInvitation:
+        """Someone outside the trust: the event names them by `rater_id`, made for this one email (nobody in the
+        directory), to which both seals are bound; the invitation keeps no id and no address at all."""
+        self.invited += 1
+        self.record(FeedbackInvitationIssued(run_id=self.id, staff_id=rater_id, academy_id=self.academy_id,
+                                             title=self.title, closes_on=self.closes_on, sealed_link=sealed_link,
+                                             reissued=False, about=about, sealed_address=sealed_address))
+        return FeedbackInvitation(self.id, None, Category.OTHERS, token_hash)
 
     def accepting(self, today: date) -> bool:
         return self.status is RequestStatus.OPEN and today <= self.closes_on
@@ -202,10 +299,18 @@ def must_be_named(category: Category) -> bool:
     return category is Category.LINE_MANAGER
 
 
-def ballot(category: Category, answers: dict, name: str | None) -> dict:
+def may_be_named(category: Category) -> bool:
+    """Someone outside the trust is known to us only by a link: no name of theirs could be shown as checked."""
+    return category is not Category.OTHERS
+
+
+def ballot(category: Category, answers: dict, name: str | None, named: bool | None = None) -> dict:
     """What a rater's ballot holds (sealed until the close): category, answers, and a name only if they chose it."""
     if must_be_named(category) and name is None:
         raise FeedbackError("a line manager's answers are always shown with their name", "named")
+    if named and not may_be_named(category):
+        raise FeedbackError("people outside the trust answer without a name: untick 'Show my name with my "
+                            "answers'", "named")
     return {"category": category.value, "answers": answers, "name": name}
 
 

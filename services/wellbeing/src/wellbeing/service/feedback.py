@@ -21,7 +21,8 @@ from ..adapters.feedback import FeedbackRepository
 from ..adapters.repository import StaffRepository
 from ..domain.feedback import (
     CATEGORY_NAMES, Category, FeedbackError, FeedbackInvitation, FeedbackRequest, FeedbackRound, Rater,
-    RequestStatus, ballot, check_k, threshold, choose_raters, managers_in_scope, must_be_named, questionnaire,
+    RequestStatus, ballot, check_k, threshold, choose_raters, managers_in_scope, may_be_named, must_be_named,
+    outside_raters, questionnaire, refuse_overlap, who_was_asked,
 )
 from ..domain.instruments import SCALES, TEXT_MAX_LENGTH
 from ..domain.model import in_words
@@ -127,10 +128,12 @@ def request_feedback(uow: WellbeingUnitOfWork, principal: Principal, data: dict,
         if subject is None or not _may_request(uow.feedback, principal, subject_id):
             raise NotFound(f"there is nobody you can ask feedback about with id {subject_id}")
         try:
+            # Addresses live in this function's memory only: sealed to notifications below, kept nowhere here.
+            outside = outside_raters(data.get("outside_trust", []))
             chosen = [Rater(r["staff_id"], Category(r["category"])) for r in data.get("raters", [])]
             raters = choose_raters(subject, uow.feedback.line_manager_of(subject_id), chosen,
                                    uow.feedback.reports_of(subject_id), data.get("include_line_manager", False),
-                                   principal.staff_id)
+                                   principal.staff_id, outside=len(outside))
         except FeedbackError as exc:
             raise refused(exc) from exc
         people = {r.staff_id: uow.staff.find(r.staff_id) for r in raters}
@@ -140,6 +143,9 @@ def request_feedback(uow: WellbeingUnitOfWork, principal: Principal, data: dict,
                 {"pointer": "#/raters", "detail": f"nobody in post with id {s}"} for s in gone])
         name = uow.staff.names([subject_id]).get(subject_id, "a colleague")
         try:
+            refuse_overlap(name, {r.staff_id for r in raters}, bool(outside),
+                           uow.feedback.open_about([subject_id]).get(subject_id, []),
+                           "outside_trust" if outside and not raters else "raters")
             request = FeedbackRequest(subject_id=subject_id, academy_id=subject.academy_id,
                                       question_set=data.get("question_set", "360"), closes_on=data["closes_on"],
                                       k=uow.feedback.k(), requested_by=principal.actor, title=f"Feedback for {name}",
@@ -147,16 +153,29 @@ def request_feedback(uow: WellbeingUnitOfWork, principal: Principal, data: dict,
         except FeedbackError as exc:
             raise refused(exc) from exc
         uow.feedback.add(request)
-        uow.feedback.add_invitations([_invite(request, rater, people[rater.staff_id].academy_id, links)
-                                      for rater in raters])
-        uow.audit("request", "feedback_request", request.id, {"subject_id": str(subject_id), "invited": len(raters)})
+        uow.feedback.add_invitations([_invite(request, rater, people[rater.staff_id].academy_id, links, name)
+                                      for rater in raters]
+                                     + [_invite_outside(request, address, links, name) for address in outside])
+        uow.audit("request", "feedback_request", request.id, {"subject_id": str(subject_id),
+                                                               "invited": len(raters) + len(outside)})
         uow.commit()
         return request
 
 
-def _invite(request: FeedbackRequest, rater: Rater, academy_id: uuid.UUID, links: Links) -> FeedbackInvitation:
+def _invite(request: FeedbackRequest, rater: Rater, academy_id: uuid.UUID, links: Links,
+            about: str | None = None) -> FeedbackInvitation:
     token, hashed = new_token()
-    return request.invite(rater, hashed, links.sealed(token, request.id, rater.staff_id, ANSWER_PAGE), academy_id)
+    return request.invite(rater, hashed, links.sealed(token, request.id, rater.staff_id, ANSWER_PAGE), academy_id,
+                          about)
+
+
+def _invite_outside(request: FeedbackRequest, address: str, links: Links, about: str) -> FeedbackInvitation:
+    """Someone outside the trust: their link and their address both sealed to notifications' key, bound to an id
+    made for this one invitation; neither the address nor that id is stored here."""
+    token, hashed = new_token()
+    rater_id = uuid.uuid4()
+    return request.invite_outside(rater_id, hashed, links.sealed(token, request.id, rater_id, ANSWER_PAGE),
+                                  links.sealed_address(address, request.id, rater_id), about)
 
 
 # -- answering with a link -----------------------------------------------------------------------------------------
@@ -197,6 +216,7 @@ def form(session, token: str | None, today: date | None = None) -> dict:
     return {"title": asked.request.title, "subject": asked.subject_name, "closes_on": asked.request.closes_on,
             "category": asked.invitation.category.value, "category_name": CATEGORY_NAMES[asked.invitation.category],
             "must_be_named": must_be_named(asked.invitation.category),
+            "may_be_named": may_be_named(asked.invitation.category),
             "shown_from": _needed(asked.request, asked.invitation.category),
             "questions": [{"key": i.key, "text": i.text, "scale": i.scale,
                            "labels": list(SCALES[i.scale].labels) if i.scale != "text" else [],
@@ -224,9 +244,10 @@ def answer(uow: WellbeingUnitOfWork, token: str | None, answers: dict, named: bo
         if not given:
             raise Unprocessable("there are no answers to send", errors=[
                 {"pointer": "#/answers", "detail": "answer at least one question"}])
-        name = uow.staff.names([asked.invitation.staff_id]).get(asked.invitation.staff_id) if named else None
+        name = uow.staff.names([asked.invitation.staff_id]).get(asked.invitation.staff_id) \
+            if named and asked.invitation.staff_id is not None else None
         try:
-            content = ballot(asked.invitation.category, given, name)
+            content = ballot(asked.invitation.category, given, name, named)
         except FeedbackError as exc:
             raise refused(exc) from exc
         if not uow.feedback.mark_answered(asked.invitation.token_hash):
@@ -324,9 +345,11 @@ def view(session, principal: Principal, request: FeedbackRequest, *, detail: boo
     repo, people = FeedbackRepository(session), StaffRepository(session)
     relation = _relation(repo, principal, request)
     invited = repo.invited(request.id) if detail else []
-    names = people.names([request.subject_id, *(s for s, _ in invited)])
+    asker = _staff_id(request.requested_by)
+    names = people.names([request.subject_id, *(s for s, _ in invited if s is not None), *([asker] if asker else [])])
     out = {"id": request.id, "title": request.title, "subject_id": request.subject_id,
            "subject": names.get(request.subject_id, ""), "kind": "upward" if request.round_id else "360",
+           "asked_by": "HR" if request.round_id else names.get(asker, ""),
            "question_set": request.question_set, "closes_on": request.closes_on, "status": request.status,
            "shared": request.shared, "invited": request.invited, "k": request.k, "you_are": relation,
            "closed_on": request.closed_at.date() if request.closed_at else None,
@@ -336,12 +359,20 @@ def view(session, principal: Principal, request: FeedbackRequest, *, detail: boo
            # how many answered in a hidden one (outsider, issue 24)
            "answered": repo.answered_count(request.id)
            if relation == "hr" and request.status is RequestStatus.OPEN else None, "report": None,
-           "asked": [{"name": names.get(s, ""), "category": c.value, "category_name": CATEGORY_NAMES[c]}
-                     for s, c in invited]}
+           "asked": [{"name": name, "category": c.value, "category_name": CATEGORY_NAMES[c]}
+                     for name, c in who_was_asked(invited, names)]}
     if detail and request.status is RequestStatus.CLOSED and (
             relation == "subject" or (relation == "line_manager" and request.shared)):
         out["report"] = request.report
     return out
+
+
+def _staff_id(actor: str) -> uuid.UUID | None:
+    """Whoever asked, as a member of staff's id (a request's `requested_by` is the asker's actor)."""
+    try:
+        return uuid.UUID(actor)
+    except (TypeError, ValueError):
+        return None
 
 
 # -- upward rounds -------------------------------------------------------------------------------------------------
@@ -377,8 +408,15 @@ def open_round(uow: WellbeingUnitOfWork, principal: Principal, data: dict, links
         if not included:
             raise Unprocessable("no manager in scope has enough direct reports in post for upward feedback",
                                 errors=[{"pointer": "#/academy_id", "detail": "nobody to ask about"}])
-        uow.feedback.add_round(round_)
         names = uow.staff.names(included)
+        open_about = uow.feedback.open_about(included)
+        try:
+            for manager, reports in included.items():
+                refuse_overlap(names.get(manager, "a manager"), {p.staff_id for p in reports}, False,
+                               open_about.get(manager, []), "academy_id")
+        except FeedbackError as exc:
+            raise refused(exc) from exc
+        uow.feedback.add_round(round_)
         academy_of = {p.staff_id: p.academy_id for p in everyone if p.staff_id in included}
         requests, invitations = [], []
         for manager, reports in included.items():
@@ -387,7 +425,8 @@ def open_round(uow: WellbeingUnitOfWork, principal: Principal, data: dict, links
                                       title=f"Upward feedback for {names.get(manager, 'your line manager')}",
                                       today=today, round_id=round_.id)
             requests.append(request)
-            invitations += [_invite(request, Rater(p.staff_id, Category.DIRECT_REPORTS), p.academy_id, links)
+            invitations += [_invite(request, Rater(p.staff_id, Category.DIRECT_REPORTS), p.academy_id, links,
+                                    names.get(manager))
                             for p in reports]
         round_.managers, round_.invited = len(requests), len(invitations)
         uow.feedback.add_all(requests)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from staffroom_shared.authz import academy_scope, can_manage_academy, require
-from staffroom_shared.contracts.wellbeing import survey_link_context
+from staffroom_shared.contracts.wellbeing import outside_address_context, survey_link_context
 from staffroom_shared.errors import Conflict, NotFound, Unprocessable
 from staffroom_shared.sealing import seal
 from staffroom_shared.principal import Principal
@@ -22,6 +22,7 @@ from .results import close_run
 from .unit_of_work import WellbeingUnitOfWork
 
 REMIND_DAYS_BEFORE = 3
+ADDRESS_ROOM = 254  # the longest email address (RFC 5321's path less its brackets)
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,12 @@ class Links:
     def sealed(self, token: str, run_id: uuid.UUID, staff_id: uuid.UUID, page: str = "/surveys/respond") -> str:
         """The link as only notifications can open it, and only for this run (or feedback request) and person."""
         return seal(self.notifications_key, self.link(token, page).encode(), survey_link_context(run_id, staff_id))
+
+    def sealed_address(self, address: str, request_id: uuid.UUID, rater_id: uuid.UUID) -> str:
+        """Someone outside the trust's email address, sealed as their link is (only notifications opens it), padded
+        to the longest address so the ciphertext's length says nothing of it."""
+        return seal(self.notifications_key, address.ljust(ADDRESS_ROOM).encode(),
+                    outside_address_context(request_id, rater_id))
 
     @classmethod
     def from_config(cls, config) -> "Links":

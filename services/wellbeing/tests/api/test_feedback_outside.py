@@ -1,0 +1,149 @@
+"""Issue 24: people outside the trust asked by email address (sealed to notifications, kept nowhere here), and F7:
+no two open requests about one person share a rater (two overlapping upward rounds let HR subtract reports)."""
+import logging
+
+import pytest
+
+from staffroom_shared.contracts.wellbeing import outside_address_context
+from staffroom_shared.sealing import unseal
+
+from .test_feedback import CLOSES, School, rated
+
+ADDRESSES = ["Grace.Hopper@Navy.example", "ada@engine.example", "alan@bletchley.example"]
+
+
+@pytest.fixture
+def school(client, db, tokens):
+    return School(client, db, tokens)
+
+
+def ask(school, *, outside, peers=(), by=None, reports=()):
+    return school.client.post("/feedback/requests", headers=school.as_(by or school.me), json={
+        "closes_on": CLOSES, "outside_trust": outside,
+        "raters": [{"staff_id": str(p["staff_id"]), "category": "peers"} for p in peers]
+        + [{"staff_id": str(p["staff_id"]), "category": "direct_reports"} for p in reports]})
+
+
+def _everything(db) -> str:
+    return repr(db.snapshot()).lower()
+
+
+def test_people_outside_the_trust_are_asked_by_sealed_address_and_kept_nowhere(school, client, db, caplog):
+    with caplog.at_level(logging.DEBUG):
+        made = ask(school, outside=ADDRESSES, peers=school.team[1:3])
+    assert made.status_code == 201, made.get_json()
+    request = made.get_json()
+    assert request["invited"] == 5
+    assert {"name": "3 people outside the trust", "category": "others",
+            "category_name": "People outside the trust"} in request["asked"]
+    stored = _everything(db)
+    assert not any(a.lower() in stored for a in ADDRESSES) and not any(a.lower() in caplog.text.lower()
+                                                                          for a in ADDRESSES)
+    invitations = [r for r in db.rows("feedback_invitations") if r["category"] == "others"]
+    assert len(invitations) == 3 and all(r["staff_id"] is None for r in invitations)
+    events = [e["payload"] for e in db.events("wellbeing.invitation_issued") if e["payload"].get("sealed_address")]
+    assert len(events) == 3 and all(e["about"] == "T0 Teacher" and e["feedback"] for e in events)
+    key = db.context.config.survey_link_private_key()
+    opened = {unseal(key, e["sealed_address"], outside_address_context(e["run_id"], e["staff_id"])).decode()
+              for e in events}
+    assert {o.strip() for o in opened} == {a.lower() for a in ADDRESSES} and {len(o) for o in opened} == {254}
+    staff_ids = {str(p["staff_id"]) for p in school.team + [school.manager]}
+    assert not {e["staff_id"] for e in events} & staff_ids
+
+
+def test_an_outside_rater_answers_without_signing_in_never_named_and_is_shown_only_with_k(school, client):
+    made = ask(school, outside=ADDRESSES).get_json()
+    tokens = list(school.links(made["id"]).values())
+    form = client.get("/feedback/respond", headers={"X-Survey-Token": tokens[0]})
+    assert form.status_code == 200
+    assert form.get_json()["category_name"] == "People outside the trust" and not form.get_json()["may_be_named"]
+    named = school.answer(tokens[0], rated(4), named=True)
+    assert named.status_code == 422 and "without a name" in named.get_json()["detail"]
+    for token in tokens:
+        assert school.answer(token, rated(4, "Clear feedback")).status_code == 204
+    client.post(f"/feedback/requests/{made['id']}/close", headers=school.as_(school.me))
+    report = client.get(f"/feedback/requests/{made['id']}", headers=school.as_(school.me)).get_json()["report"]
+    [others] = report["categories"]
+    assert others["category"] == "others" and others["shown"] and others["answered"] == 3
+    assert report["named"] == []
+
+
+def test_two_outside_answers_of_three_asked_show_nothing(school, client):
+    made = ask(school, outside=ADDRESSES).get_json()
+    for token in list(school.links(made["id"]).values())[:2]:
+        assert school.answer(token, rated(2, "Words")).status_code == 204
+    client.post(f"/feedback/requests/{made['id']}/close", headers=school.as_(school.me))
+    report = client.get(f"/feedback/requests/{made['id']}", headers=school.as_(school.me)).get_json()["report"]
+    assert report["categories"] == [{"category": "others", "shown": False, "needed": 3}]
+
+
+@pytest.mark.parametrize("outside, words", [
+    (["not an address"], "not one address"),
+    (["ann@oak.example", "ANN@oak.example"], "twice"),
+    ([f"p{i}@oak.example" for i in range(11)], "at most 10"),
+    (["ann@oak.example\r\nBcc: everyone@oak.example"], "not one address"),
+])
+def test_bad_addresses_are_refused_in_plain_words_and_change_nothing(school, db, outside, words):
+    before = db.snapshot()
+    made = ask(school, outside=outside)
+    assert made.status_code == 422 and made.content_type == "application/problem+json"
+    body = made.get_json()
+    assert words in str(body) and "#/outside_trust" in str(body) and "oak.example" not in str(body)
+    assert db.snapshot() == before
+
+
+def test_f7_a_second_upward_round_over_the_same_managers_is_refused_while_the_first_is_open(school, client, db):
+    first = client.post("/feedback/rounds", headers=school.hr(), json={
+        "title": "Spring upward feedback", "academy_id": str(school.academy), "closes_on": CLOSES})
+    assert first.status_code == 201
+    before = db.snapshot()
+    for headers, academy in ((school.hr(), str(school.academy)), (school.hr(trust=True), None)):
+        again = client.post("/feedback/rounds", headers=headers, json={
+            "title": "Another", "academy_id": academy, "closes_on": CLOSES})
+        assert again.status_code == 422
+        detail = again.get_json()["detail"]
+        assert 'the upward round "Spring upward feedback" asks some of the same people about Mo Head' in detail
+        assert "is open until " in detail and CLOSES not in detail
+    assert db.snapshot() == before
+    client.post(f"/feedback/rounds/{first.get_json()['id']}/close", headers=school.hr())
+    assert client.post("/feedback/rounds", headers=school.hr(), json={
+        "title": "Summer", "academy_id": str(school.academy), "closes_on": CLOSES}).status_code == 201
+
+
+def test_f7_a_360_asking_a_manager_s_reports_is_refused_while_an_upward_round_about_them_is_open(school, client):
+    assert client.post("/feedback/rounds", headers=school.hr(), json={
+        "title": "Spring", "academy_id": str(school.academy), "closes_on": CLOSES}).status_code == 201
+    mine = ask(school, outside=[], reports=school.team[:3], by=school.manager)
+    assert mine.status_code == 422 and 'the upward round "Spring"' in mine.get_json()["detail"]
+    # the manager's peers are nobody the round asked
+    peer = school._person("Pat", "Peer", None)
+    assert ask(school, outside=[], peers=[peer], by=school.manager).status_code == 201
+
+
+def test_f7_two_open_360_requests_about_someone_never_share_a_rater_nor_both_ask_outside(school):
+    assert ask(school, outside=ADDRESSES[:1], peers=school.team[1:4]).status_code == 201
+    overlapping = ask(school, outside=[], peers=school.team[3:5])
+    assert overlapping.status_code == 422 and 'the request "Feedback for T0 Teacher"' in overlapping.get_json()["detail"]
+    assert ask(school, outside=ADDRESSES[1:2], peers=school.team[4:5]).status_code == 422
+    assert ask(school, outside=[], peers=school.team[4:6]).status_code == 201
+
+
+def test_every_invitation_names_whom_the_feedback_is_about_for_its_email(school, client, db):
+    """F5: the email asks "Would you give feedback about Mo Head?", so the event says whom (an upward round's too)."""
+    assert client.post("/feedback/rounds", headers=school.hr(), json={
+        "title": "Spring", "academy_id": str(school.academy), "closes_on": CLOSES}).status_code == 201
+    assert ask(school, outside=[], peers=[school.team[3]]).status_code == 201
+    abouts = [e["payload"].get("about") for e in db.events("wellbeing.invitation_issued")]
+    assert abouts.count("Mo Head") == 6 and abouts.count("T0 Teacher") == 1
+
+
+def test_hr_see_who_asked_and_while_open_how_many_answered_never_a_report(school, client):
+    made = client.post("/feedback/requests", headers=school.as_(school.manager), json={
+        "closes_on": CLOSES, "subject_id": str(school.me["staff_id"]), "outside_trust": ADDRESSES}).get_json()
+    [listed] = [r for r in client.get("/feedback/requests", headers=school.hr()).get_json() if r["id"] == made["id"]]
+    assert listed["asked_by"] == "Mo Head" and listed["subject"] == "T0 Teacher" and listed["answered"] == 0
+    for token in school.links(made["id"]).values():
+        school.answer(token, rated(3))
+    client.post(f"/feedback/requests/{made['id']}/close", headers=school.as_(school.manager))
+    [listed] = [r for r in client.get("/feedback/requests", headers=school.hr()).get_json() if r["id"] == made["id"]]
+    assert listed["answered"] is None and listed["report"] is None
