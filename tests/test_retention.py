@@ -214,6 +214,31 @@ def test_survey_invitations_and_comments_go_two_years_after_the_close(backend, t
         assert count(context, "results") == 3  # the published figures stay
 
 
+def test_feedback_invitations_go_two_years_and_requests_with_their_reports_six_years_after_the_close(
+        backend, tmp_path):
+    with service("wellbeing", backend, tmp_path) as (context, records):
+        platform_rows(context)
+        requests = {}
+        for closed_at, tag in ((BEFORE["6 years"], "oldest"), (CUTOFF["6 years"], "old"), (BEFORE["2 years"], "older"),
+                               (CUTOFF["2 years"], "new"), (None, "open")):
+            requests[tag] = uuid.uuid4()
+            write(context, "feedback_requests", {
+                "id": requests[tag], "subject_id": uuid.uuid4(), "academy_id": uuid.uuid4(), "question_set": "360",
+                "title": tag, "closes_on": date(2020, 1, 1), "k": 3, "requested_by": "a", "round_id": None,
+                "status": "closed" if closed_at else "open", "shared": False, "invited": 1, "answered": 0,
+                "report": {"named": [], "categories": []} if closed_at else None, "closed_at": closed_at})
+            write(context, "feedback_invitations", {"token_hash": uuid.uuid4().hex, "request_id": requests[tag],
+                                                    "staff_id": uuid.uuid4(), "category": "peers",
+                                                    "answered": False})
+        counts = run(context, records)
+        check_platform(context, counts)
+        assert (counts["feedback_invitations"], counts["feedback_reports"]) == (3, 1)
+        asked, kept = context.metadata.tables["feedback_invitations"], context.metadata.tables["feedback_requests"]
+        assert sorted(r.title for r in read(context, select(kept))) == ["new", "old", "older", "open"]
+        assert count(context, "feedback_invitations", asked.c.request_id.in_([requests["new"], requests["open"]])) == 2
+        assert count(context, "feedback_invitations") == 2
+
+
 def test_targets_keeps_only_the_newest_copy_of_a_person_once_the_older_ones_are_30_days_old(backend, tmp_path):
     with service("targets", backend, tmp_path) as (context, records):
         platform_rows(context)

@@ -6,7 +6,7 @@ transaction of a few statements plus its outbox rows.
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from typing import Iterator
 
 from sqlalchemy import delete, func, insert, select, update
@@ -196,3 +196,21 @@ class FeedbackRepository(Repository):
             .outerjoin(answered, answered.c.request_id == feedback_requests.c.id)
             .where(feedback_requests.c.round_id == round_id).order_by(feedback_requests.c.subject_id))
         return [(r, s, i, a, RequestStatus(st)) for r, s, i, a, st in rows]
+
+    # -- retention
+    def _closed_before(self, moment: datetime):
+        return select(feedback_requests.c.id).where(feedback_requests.c.closed_at.is_not(None),
+                                                    feedback_requests.c.closed_at < moment)
+
+    def forget_invitations_closed_before(self, moment: datetime) -> int:
+        """Who was asked in requests closed before `moment`, and whether they answered."""
+        return self.session.execute(delete(feedback_invitations).where(
+            feedback_invitations.c.request_id.in_(self._closed_before(moment)))).rowcount
+
+    def forget_requests_closed_before(self, moment: datetime) -> int:
+        """Requests closed before `moment`, with their reports (and anything still under them)."""
+        closed = self._closed_before(moment)
+        for table in (feedback_invitations, feedback_ballots):
+            self.session.execute(delete(table).where(table.c.request_id.in_(closed)))
+        return self.session.execute(delete(feedback_requests).where(
+            feedback_requests.c.closed_at.is_not(None), feedback_requests.c.closed_at < moment)).rowcount
