@@ -694,14 +694,14 @@ DEMO_RECOGNITION = [
     ("other academy", "reviewee", "recognition",
      "Your session on retrieval practice at the trust's INSET day changed how our department starts lessons.",
      "Excellence", "TS4", True, 9, True),
-    ("member of staff", "line manager", "recognition",
+    ("reviewee", "line manager", "recognition",
      "Thank you for making time every week to talk through my planning; it has made a real difference.",
      "Kindness", None, False, 4, False),
     ("trust HR", "line manager", "feedback",
      "The department's moderation notes were clear and well evidenced. Keep them this way for the next round.",
      None, "TS6", True, 6, False),
-    ("reviewee", "colleague", "recognition", "Thank you for lending your reading scheme resources to the department.",
-     "Together", "TS3", False, 11, False),
+    ("member of staff", "colleague", "recognition",
+     "Thank you for lending me your reading scheme resources; my class loved them.", "Together", "TS3", False, 11, False),
 ]
 
 
@@ -709,7 +709,8 @@ def seed_recognition(directory: ServiceContext, appraisal: ServiceContext, *, to
     """Once (a run that finds any recognition leaves it alone): a handful between demo colleagues, given over the
     last fortnight (one each, so far within the daily limits): one shared with the member of staff's line manager
     (which the member of staff can try keeping as evidence), one kept as evidence by a reviewee of that line manager
-    in their appraisal in progress, and others given and received by the demo people."""
+    in their appraisal in progress, and others given and received by the demo people. The member of staff's own
+    thanks go to a colleague, not their line manager: giving the line manager thanks is left for them to try."""
     from appraisal.domain.recognition import Recognition
     from appraisal.service import recognition
 
