@@ -117,6 +117,9 @@ def test_one_command_run_serves_the_demo_trust_and_survives_kill_9(tmp_path):
         assert impact["impact_ratings"] == (1 if date.today() >= date.fromisoformat(impact["rows"][0]["check_due_on"])
                                             else 0)
 
+        # Issue 24's appraisal features, as trust HR and the line manager see them.
+        issue_24 = _issue_24(base, tokens, _people(data_dir))
+
         # Wellbeing: the last two summers' surveys closed with results beside national benchmarks (so the results
         # show how each figure moved), this term's pulse open, and the member of staff invited to it (they answer
         # with the link from their invitation).
@@ -156,6 +159,75 @@ def test_one_command_run_serves_the_demo_trust_and_survives_kill_9(tmp_path):
         assert sorted(r["id"] for r in _get(f"{base}/api/wellbeing/runs", tokens["trust HR"])[1]) == sorted(
             r["id"] for r in surveys)  # not seeded twice
         assert _get(f"{base}/api/cpd/reports/impact/{training}", tokens["trust HR"])[1]["completions"] == 3
+        assert _issue_24(base, tokens, _people(data_dir)) == issue_24  # found, not seeded twice
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+def _issue_24(base: str, tokens: dict, people: dict) -> dict:
+    """Check what the demo seeded of issue 24 is there to see, and return its ids and counts (the same after a
+    restart: nothing seeded twice)."""
+    api = f"{base}/api/appraisal"
+    hr, manager, member = tokens["trust HR"], people["line manager"], people["member of staff"]
+    # Observation templates: a graded lesson observation (four grades) and an ungraded learning walk, trust-wide.
+    status, templates = _get(f"{api}/observation-templates", member["token"])
+    assert status == 200 and sorted((t["kind"], t["academy_id"]) for t in templates) == [
+        ("learning_walk", None), ("lesson_observation", None)], templates
+    lesson = next(t for t in templates if t["kind"] == "lesson_observation")
+    assert all(len(c["grades"]) == 4 and c["standard"] for c in lesson["criteria"])
+    assert not any(c["grades"] for t in templates if t["kind"] == "learning_walk" for c in t["criteria"])
+
+    # The QA rounds: last half term's and this one's (the latest started, which the targets dashboard shows).
+    status, rounds = _get(f"{api}/qa-rounds", hr)
+    assert status == 200 and len(rounds) == 2 and {r["template_id"] for r in rounds} == {lesson["id"]}
+    latest = max(rounds, key=lambda r: r["starts_on"])
+    assert date.fromisoformat(latest["starts_on"]) <= date.today()
+    status, qa_map = _get(f"{api}/qa-rounds/{latest['id']}/map", hr)
+    assert status == 200 and qa_map["previous_round"]["id"] != latest["id"], qa_map
+    cells = [c for row in qa_map["rows"] if row["department"] for c in row["cells"]]
+    assert {c["band"] for c in cells} == {"strength", "development", "intervention"}
+    assert {"up", "down"} <= {c["movement"] for c in cells}
+    assert len({row["academy_id"] for row in qa_map["rows"]}) == 3 and qa_map["trust"][0]["teachers"] > 50
+    # The line manager's map is made from their reviewees; the member of staff's observation is theirs to record.
+    status, theirs = _get(f"{api}/qa-rounds/{latest['id']}/map", manager["token"])
+    assert status == 200 and theirs["made_from"]["whom"] == "reviewees" and theirs["made_from"]["teachers"] > 0
+    assert theirs["trust"] is None
+    status, own = _get(f"{api}/appraisals?reviewee_id={member['staff_id']}", manager["token"])
+    [appraisal] = own["items"]
+    status, appraisal = _get(f"{api}/appraisals/{appraisal['id']}", manager["token"])
+    assert status == 200 and appraisal["observations"] == []
+
+    # Priorities: two trust priorities, an academy priority under each, and the roll-up has figures.
+    year = _school_year_of_cycles(base, hr)
+    status, priorities = _get(f"{api}/priorities?school_year={year}", hr)
+    assert status == 200 and sorted(p["level"] for p in priorities) == ["academy", "academy", "trust", "trust"]
+    trust_ids = {p["id"] for p in priorities if p["level"] == "trust"}
+    assert {p["parent_id"] for p in priorities if p["level"] == "academy"} == trust_ids
+    status, roll_up = _get(f"{api}/priorities/roll-up?school_year={year}", hr)
+    assert status == 200 and all(r["people"] > 0 for r in roll_up), roll_up
+    status, managers_roll_up = _get(f"{api}/priorities/roll-up?school_year={year}", manager["token"])
+    assert status == 200 and any(r["named"] for r in managers_roll_up)  # their reviewees, by name
+
+    # Recognition: shared with the line manager (the member of staff's, to try keeping), one kept as evidence in a
+    # reviewee's appraisal in progress, and the member of staff has given one.
+    status, team = _get(f"{api}/recognition/team", manager["token"])
+    assert status == 200 and len(team) == 2, team
+    shared = next(r for r in team if r["recipient_id"] == member["staff_id"])
+    assert not shared["kept"] and shared["visibility"] == "line_manager"
+    kept = next(r for r in team if r["kept"])
+    status, evidence = _get(f"{api}/appraisals/{kept['evidence_for']}/recognition", manager["token"])
+    assert status == 200 and [r["id"] for r in evidence] == [kept["id"]]
+    status, given = _get(f"{api}/recognition/given", member["token"])
+    assert status == 200 and len(given) == 1
+    status, received = _get(f"{api}/recognition/received", member["token"])
+    assert status == 200 and [r["id"] for r in received] == [shared["id"]]
+    return {"templates": sorted(t["id"] for t in templates), "rounds": sorted(r["id"] for r in rounds),
+            "observed": qa_map["made_from"]["teachers"], "priorities": sorted(p["id"] for p in priorities),
+            "team": sorted(r["id"] for r in team)}
+
+
+def _school_year_of_cycles(base: str, token: str) -> int:
+    """The school year the demo's cycles start in, by appraisal's rule (from 1 August): its priorities' year."""
+    starts = min(date.fromisoformat(c["starts_on"]) for c in _get(f"{base}/api/appraisal/cycles", token)[1])
+    return starts.year if starts.month >= 8 else starts.year - 1

@@ -123,13 +123,20 @@ class Suite:
 
     def seed_after_workers(self, timeout: float = 60.0) -> None:
         """Demo data that other services build from the directory's events, so the relays and consumers
-        must be running: this school year's appraisal cycles, opened once the staff copy has caught up, and
+        must be running: this school year's appraisal cycles, opened once the staff copy has caught up, with the
+        trust's priorities, QA rounds and recognition (issue 24), and
         wellbeing's surveys (last summer's, answered and closed; this term's pulse, open)."""
         from . import demo
 
         result = demo.seed_appraisal(self.contexts["directory"], self.contexts["appraisal"], timeout=timeout)
         if result["opened"]:
             log.info("opened the demo appraisal cycles: %s", ", ".join(result["opened"]))
+        qa = demo.seed_qa(self.contexts["directory"], self.contexts["appraisal"])
+        if qa["rounds"]:
+            log.info("seeded the demo QA rounds: %s, %s observations", ", ".join(qa["rounds"]), qa["observations"])
+        given = demo.seed_recognition(self.contexts["directory"], self.contexts["appraisal"])
+        if given["given"]:
+            log.info("seeded the demo recognition: %s given, %s kept as evidence", given["given"], given["kept"])
         demo.seed_hr_contacts(self.contexts["directory"], self.contexts["notifications"])
         budgets = demo.seed_cpd_budgets(self.contexts["directory"], self.contexts["cpd"])
         if budgets["budgets"]:

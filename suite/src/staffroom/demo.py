@@ -1,11 +1,13 @@
-"""Demo data for the embedded run beyond the directory's: this school year's appraisal cycles, opened, a
-small CPD catalogue with some of its impact recorded, and wellbeing surveys (one closed with results, one open)."""
+"""Demo data for the embedded run beyond the directory's: this school year's appraisal cycles, opened, with the
+trust's priorities they serve, observation templates, QA rounds and recognition between colleagues; a small CPD
+catalogue with some of its impact recorded; and wellbeing surveys (one closed with results, one open)."""
 from __future__ import annotations
 
 import logging
 import time
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
@@ -16,6 +18,7 @@ log = logging.getLogger("staffroom.demo")
 SEED_PRINCIPAL = Principal(staff_id=None, roles=frozenset({"trust_hr", "service"}), academy_id=None,
                            subject="demo-seed")
 DEMO_TEMPLATES = ("teachers", "support")
+UK = ZoneInfo("Europe/London")
 
 
 def school_year(today: date) -> int:
@@ -65,6 +68,10 @@ def seed_appraisal(directory: ServiceContext, appraisal: ServiceContext, *, toda
     today = today or date.today()
     year = school_year(today)
     caught_up = wait_for_staff_copy(directory, appraisal, timeout=timeout)
+    # Before the cycles' objectives are written, so some of them can serve a priority (only drafts may be linked).
+    priorities = seed_priorities(directory, appraisal, today=today)
+    if priorities["seeded"]:
+        log.info("seeded the demo priorities: %s", priorities["seeded"])
     with appraisal.uow() as uow:
         existing = {(c.name, c.academy_id): (c.id, c.status) for c in uow.cycles.list()}
     opened = []
@@ -79,7 +86,8 @@ def seed_appraisal(directory: ServiceContext, appraisal: ServiceContext, *, toda
             cycle = open_cycle(appraisal.uow(actor="demo-seed"), SEED_PRINCIPAL, cycle_id, today=today)
             opened.append(name)
             log.info("opened the demo cycle %s: %s appraisals", name, cycle.appraisal_count)
-            progress = seed_progress(appraisal, cycle_id, demo_people_ids(directory), today)
+            progress = seed_progress(appraisal, cycle_id, demo_people_ids(directory), today,
+                                     serves=priority_links(appraisal, today))
             log.info("the demo cycle %s is under way: %s", name, progress)
     return {"opened": opened, "caught_up": caught_up}
 
@@ -107,11 +115,14 @@ DEMO_OBJECTIVES = {  # template: (title, type, objective, success criteria, Teac
 }
 
 
-def seed_progress(appraisal: ServiceContext, cycle_id, keep: set, today: date, *, seed: int = 20) -> dict:
+def seed_progress(appraisal: ServiceContext, cycle_id, keep: set, today: date, *, seed: int = 20,
+                  serves: dict | None = None) -> dict:
     """A trust part-way through the year: most objectives agreed on time, some late, some still drafts or not
     started (overdue), and a quarter of those agreed already through the mid-year review, whose window is open.
     Each step is the appraisal service's own command as the reviewee or appraiser, dated on the day they did it,
-    so every figure (targets, completion, overdue) follows from the events as it would in a real trust."""
+    so every figure (targets, completion, overdue) follows from the events as it would in a real trust.
+    `serves` ((objective title, academy) or (title, None) -> priority id): the priority each demo objective serves,
+    the academy's own before the trust's, so the priorities' roll-up has figures."""
     import random
 
     from appraisal.domain.model import Stage
@@ -136,7 +147,8 @@ def seed_progress(appraisal: ServiceContext, cycle_id, keep: set, today: date, *
         for title, kind, text, criteria, standards in DEMO_OBJECTIVES.get(template, DEMO_OBJECTIVES["support"]):
             objectives.append(steps.add_objective(appraisal.uow(actor=str(appraiser_id)), appraiser, appraisal_id, {
                 "title": title, "type": kind, "description": text, "success_criteria": criteria,
-                "standards": standards if template == "teachers" else [], "job_areas": [], "priorities": []}).id)
+                "standards": standards if template == "teachers" else [], "job_areas": [], "priorities": [],
+                "priority_id": (serves or {}).get((title, academy_id), (serves or {}).get((title, None)))}).id)
         if roll < 0.15 or dates.objectives_due > today:
             counts["drafted"] += 1
             continue
@@ -401,3 +413,347 @@ def seed_wellbeing(directory: ServiceContext, wellbeing: ServiceContext, *, toda
         "owner_academy_id": None})
     runs.schedule(wellbeing.uow(actor="demo-seed"), SEED_PRINCIPAL, pulse.id, links, today=today)
     return {"seeded": [*closed, pulse.title]}
+
+
+# -- appraisal in depth (issue 24): the trust's priorities, observation templates, the QA map's rounds, recognition.
+# Each is seeded once, through appraisal's own commands as the person who would do it, dated around `today`.
+
+DEMO_PRIORITIES = [  # trust priority, then the academy priority under it, and the demo objective serving them
+    ({"title": "Every pupil a confident reader",
+      "description": "Pupils read widely and often, in every subject, and those who fall behind catch up quickly.",
+      "success_measure": "More pupils reading at the expected standard in every academy by July."},
+     {"title": "Reading in every subject",
+      "description": "Every department reads a subject text aloud with pupils and discusses it each week.",
+      "success_measure": "Book looks each term show weekly reading in every department."},
+     "Reading across the curriculum"),
+    ({"title": "Great teaching in every classroom",
+      "description": "Every lesson builds on what pupils already know, and checks their understanding as it goes.",
+      "success_measure": "QA rounds find teaching a strength in most departments by the summer term."},
+     {"title": "Checking for understanding",
+      "description": "Hinge questions and mini whiteboards used in every lesson before moving on.",
+      "success_measure": "Learning walks see understanding checked in nine lessons in ten."},
+     "Questioning that checks understanding"),
+]
+
+
+def priorities_year(today: date) -> int:
+    """The school year of the demo's priorities: the one the demo cycles start in, by appraisal's rule (a school year
+    from 1 August), since an objective serves only a priority of its cycle's year. The cycles start 100 days before
+    `today`, so from September to early November that is the school year just ended."""
+    from appraisal.domain.priorities import school_year_of
+
+    return school_year_of(demo_key_dates(today)["starts_on"])
+
+
+def _academies(directory: ServiceContext) -> list[tuple]:
+    """(id, name, phase) of each academy, by name."""
+    academies = directory.metadata.tables["academies"]
+    with directory.engine.execution_options(staffroom_readonly=True).connect() as conn:
+        return sorted(((row.id, row.name, row.phase) for row in conn.execute(
+            select(academies.c.id, academies.c.name, academies.c.phase))), key=lambda a: a[1])
+
+
+def seed_priorities(directory: ServiceContext, appraisal: ServiceContext, *, today: date | None = None) -> dict:
+    """Once (a run that finds any priority leaves them alone): two trust priorities, and an improvement-plan priority
+    under each, the first at the demo people's academy (so its line manager's roll-up shows it), the second at
+    another academy, set by trust HR as the service allows."""
+    from appraisal.service import priorities
+
+    today = today or date.today()
+    with appraisal.uow() as uow:
+        if uow.priorities.list():
+            return {"seeded": 0}
+    people = demo_people(directory)
+    academies = [a[0] for a in _academies(directory)]
+    if not people or not academies:
+        return {"seeded": 0}
+    home = people[0]["academy_id"]
+    others = [a for a in academies if a != home] or [home]
+    year = priorities_year(today)
+    for (trust, academy, _objective), academy_id in zip(DEMO_PRIORITIES, (home, others[0])):
+        made = priorities.create(appraisal.uow(actor="demo-seed"), SEED_PRINCIPAL,
+                                 {**trust, "level": "trust", "school_year": year})
+        priorities.create(appraisal.uow(actor="demo-seed"), SEED_PRINCIPAL, {
+            **academy, "level": "academy", "school_year": year, "academy_id": academy_id, "parent_id": made.id})
+    return {"seeded": 2 * len(DEMO_PRIORITIES)}
+
+
+def priority_links(appraisal: ServiceContext, today: date) -> dict:
+    """(demo objective's title, academy or None) -> the priority it serves: the academy priority in its academy, the
+    trust priority above it elsewhere."""
+    from appraisal.domain.priorities import Level
+
+    with appraisal.uow() as uow:
+        found = [(p.title, p.level, p.academy_id, p.id) for p in uow.priorities.list(priorities_year(today))
+                 if not p.archived]
+    links = {}
+    for trust, academy, objective in DEMO_PRIORITIES:
+        for title, level, academy_id, priority_id in found:
+            if level == Level.TRUST and title == trust["title"]:
+                links[(objective, None)] = priority_id
+            elif level == Level.ACADEMY and title == academy["title"]:
+                links[(objective, academy_id)] = priority_id
+    return links
+
+
+def demo_people(directory: ServiceContext) -> list[dict]:
+    from directory import demo
+
+    return demo.demo_people(directory.uow())
+
+
+# Observation templates, trust-wide: a graded lesson observation for the QA map, and an ungraded learning walk.
+GRADES = [("Exemplary", "strength"), ("Secure", "strength"), ("Developing", "development"),
+          ("Needs support", "intervention")]
+LESSON_TEMPLATE = {
+    "name": "Lesson observation (Teachers' Standards)", "kind": "lesson_observation", "academy_id": None,
+    "notice_days": None, "criteria": [
+        {"key": "progress", "label": "Promote good progress and outcomes by pupils", "standard": "TS2"},
+        {"key": "planning", "label": "Plan and teach well structured lessons", "standard": "TS4"},
+        {"key": "assessment", "label": "Make accurate and productive use of assessment", "standard": "TS6"},
+        {"key": "behaviour", "label": "Manage behaviour effectively", "standard": "TS7"}]}
+WALK_TEMPLATE = {
+    "name": "Learning walk", "kind": "learning_walk", "academy_id": None, "notice_days": None, "criteria": [
+        {"key": "climate", "label": "Climate for learning", "standard": "TS7"},
+        {"key": "reading", "label": "Reading in lessons", "standard": "TS3"},
+        {"key": "questioning", "label": "Questioning that checks understanding", "standard": "TS6"}]}
+
+
+def seed_observation_templates(appraisal: ServiceContext) -> dict:
+    """The two demo templates, each once (found by name, retired or not)."""
+    from appraisal.service.observation_templates import create_template
+
+    with appraisal.uow() as uow:
+        have = {t.name: t.id for t in uow.templates.list(None, retired=True)}
+    made = []
+    for template in (LESSON_TEMPLATE, WALK_TEMPLATE):
+        if template["name"] in have:
+            continue
+        data = {**template, "criteria": [
+            {**c, "grades": [{"label": g, "band": b} for g, b in GRADES] if template is LESSON_TEMPLATE else []}
+            for c in template["criteria"]]}
+        have[template["name"]] = create_template(appraisal.uow(actor="demo-seed"), SEED_PRINCIPAL, data).id
+        made.append(template["name"])
+    return {"made": made, "lesson": have[LESSON_TEMPLATE["name"]]}
+
+
+# The half terms of an English school year, as (name, first day, last day) from its September: each runs until the
+# next starts (the holidays between them vary by local authority and Easter; the demo does not need them).
+HALF_TERMS = [("Autumn 1", (0, 9, 1)), ("Autumn 2", (0, 11, 1)), ("Spring 1", (1, 1, 1)), ("Spring 2", (1, 2, 22)),
+              ("Summer 1", (1, 4, 15)), ("Summer 2", (1, 6, 1))]
+
+
+def half_terms(year: int) -> list[tuple[str, date, date]]:
+    """The half terms of the school year that began in September `year`; the last ends on 31 July."""
+    starts = [(name, date(year + dy, month, day)) for name, (dy, month, day) in HALF_TERMS]
+    ends = [start - timedelta(days=1) for _, start in starts[1:]] + [date(year + 1, 7, 31)]
+    return [(name, start, end) for (name, start), end in zip(starts, ends)]
+
+
+def demo_qa_rounds(today: date) -> tuple[tuple[str, date, date], tuple[str, date, date]]:
+    """(the round before, this half term's round): in August, the summer's last half term and the one before it."""
+    year = school_year(today)
+    terms = half_terms(year - 1) + half_terms(year)
+    if today.month == 8:
+        current = len(terms) - 1  # Summer 2 of the school year just ended (which began in September `year`)
+    else:
+        current = next(i for i, (_, start, end) in enumerate(terms) if start <= today <= end)
+
+    def named(i: int) -> tuple[str, date, date]:
+        name, start, end = terms[i]
+        first = start.year if start.month >= 9 else start.year - 1
+        return (f"{name} {first}/{(first + 1) % 100:02d} lesson observations", start, end)
+
+    return named(current - 1), named(current)
+
+
+def observation_days(first: date, last: date, n: int) -> list[date]:
+    """n days spread from `first` to `last`, on weekdays where the span has one."""
+    span = (last - first).days
+    days = []
+    for i in range(n):
+        day = first + timedelta(days=(span * (i + 1)) // (n + 1) if span else 0)
+        if day.weekday() >= 5:
+            back, on = day - timedelta(days=day.weekday() - 4), day + timedelta(days=7 - day.weekday())
+            day = back if back >= first else on if on <= last else day
+        days.append(day)
+    return days
+
+
+def department_of(post: str, phase: str, n: int) -> str:
+    """The department, subject or phase a teacher is observed in: the subject their post names, else one of the
+    academy's phases or faculties in turn."""
+    for subject in ("Maths", "English", "Science"):
+        if subject in post:
+            return subject
+    faculties = ["Early years", "Key stage 1", "Key stage 2"] if phase == "primary" else ["Humanities", "Arts",
+                                                                                          "Languages"]
+    return faculties[n % len(faculties)]
+
+
+# How a department's teachers were graded, by its profile: (band, its grade) for the i-th teacher observed in it. A
+# strong department has at least two thirds secure or better; a developing one fewer; a department of concern has
+# half or more needing support in one criterion (a third is enough to make an area of intervention).
+PROFILES = ("strong", "developing", "concern")
+WORDS = {"strength": ("Pupils were stretched and knew what they were learning and why.",
+                      "Keep sharing this practice with the department."),
+         "development": ("Warm relationships and a calm start to the lesson.",
+                         "Check understanding before moving on: a hinge question at each transition."),
+         "intervention": ("Clear planning, with resources ready.",
+                          "Agree routines for the start of the lesson and follow them every time; coaching offered.")}
+
+
+def demo_grade(profile: str, criterion: int, concern: int, i: int) -> str:
+    if profile == "strong":
+        return "Developing" if i % 4 == 3 else ("Exemplary" if i % 3 == 0 else "Secure")
+    if profile == "concern" and criterion == concern:
+        return "Needs support" if i % 2 == 0 else "Developing"
+    return "Secure" if i % 2 == 1 else "Developing"
+
+
+def seed_qa(directory: ServiceContext, appraisal: ServiceContext, *, today: date | None = None) -> dict:
+    """Once (a run that finds any QA round leaves them alone): the observation templates, last half term's QA round
+    and this half term's on the lesson template across the demo academies, and lesson observations of the teachers
+    in this year's teachers cycle, recorded by their appraiser in their appraisal with their department. Departments
+    lean differently (strong, developing, of concern in one criterion) and lean differently last round, so HR's map
+    has strengths, development, an area of intervention and movement. The demo people are not observed: their line
+    manager sees a map of their other reviewees and has the member of staff's observation left to record."""
+    from appraisal.domain.model import StaffGroup
+    from appraisal.domain.observations import ObservationKind
+    from appraisal.service import appraisals as steps
+    from appraisal.service.qa import create_round
+
+    today = today or date.today()
+    templates = seed_observation_templates(appraisal)
+    with appraisal.uow() as uow:
+        if uow.qa.rounds():
+            return {"rounds": [], "observations": 0}
+        names = uow.staff.academy_names()
+    academies = [a for a in _academies(directory) if a[0] in names]
+    phases = {a[0]: a[2] for a in academies}
+    if not academies:
+        return {"rounds": [], "observations": 0}
+    keep = {p["staff_id"] for p in demo_people(directory)}
+    rounds = [create_round(appraisal.uow(actor="demo-seed"), SEED_PRINCIPAL, {
+        "name": name, "template_id": templates["lesson"], "academy_ids": [a[0] for a in academies],
+        "starts_on": starts_on, "ends_on": ends_on}) for name, starts_on, ends_on in demo_qa_rounds(today)]
+    with appraisal.uow() as uow:
+        cycles = [c for c in uow.cycles.list() if c.template == StaffGroup.TEACHERS and c.academy_id is None]
+        cycle = max(cycles, key=lambda c: c.starts_on, default=None)
+        if cycle is None:
+            return {"rounds": [r.name for r in rounds], "observations": 0}
+        teachers = []
+        for a in uow.appraisals.in_progress(cycle.id):
+            person = uow.staff.person(a.reviewee_id)
+            if a.appraiser_id is None or a.reviewee_id in keep or person is None or not person.in_post_on(today):
+                continue
+            teachers.append((person.full_name, a.id, a.appraiser_id, a.academy_id, person.post,
+                             max(cycle.starts_on, person.start_date)))
+    teachers.sort()
+    latest = min(today, datetime.now(UK).date())  # the service takes no observation ahead
+    recorded = 0
+    for shift, qa_round in enumerate(rounds):
+        departments: dict[tuple, list] = {}
+        for n, (_name, appraisal_id, appraiser_id, academy_id, post, earliest) in enumerate(teachers):
+            first, last = max(qa_round.starts_on, earliest), min(qa_round.ends_on, latest)
+            if first <= last:
+                department = department_of(post, phases.get(academy_id, ""), n)
+                departments.setdefault((academy_id, department), []).append((appraisal_id, appraiser_id, first, last))
+        by_academy: dict = {}
+        for academy_id, department in sorted(departments, key=lambda k: (str(k[0]), k[1])):
+            by_academy.setdefault(academy_id, []).append(department)
+        for academy_index, academy_id in enumerate(sorted(by_academy, key=str)):
+            for k, department in enumerate(by_academy[academy_id]):
+                profile = PROFILES[(k + academy_index + 1 - shift) % len(PROFILES)]  # last round's lean was another
+                concern = (k + academy_index) % len(LESSON_TEMPLATE["criteria"])
+                observed = departments[(academy_id, department)]
+                for i, (appraisal_id, appraiser_id, first, last) in enumerate(observed):
+                    grades = {c["key"]: demo_grade(profile, j, concern, i)
+                              for j, c in enumerate(LESSON_TEMPLATE["criteria"])}
+                    worst = max((b for g, b in GRADES if g in grades.values()), key=("strength", "development",
+                                                                                    "intervention").index)
+                    strengths, next_steps = WORDS[worst]
+                    observer = Principal(staff_id=appraiser_id, roles=frozenset({"staff"}), academy_id=academy_id,
+                                         subject=str(appraiser_id))
+                    steps.add_observation(appraisal.uow(actor=str(appraiser_id)), observer, appraisal_id, {
+                        "kind": ObservationKind.LESSON_OBSERVATION, "template_id": templates["lesson"],
+                        "observed_on": observation_days(first, last, len(observed))[i], "grades": grades,
+                        "department": department, "qa_round_id": qa_round.id,
+                        "focus": f"{qa_round.name.split(' lesson')[0]} QA round: {department}",
+                        "strengths": strengths, "areas_to_develop": next_steps})
+                    recorded += 1
+    return {"rounds": [r.name for r in rounds], "observations": recorded}
+
+
+# Recognition between colleagues: (giver, recipient, kind, words, value, Teachers' Standard, shared with the line
+# manager, days ago, kept as evidence by the recipient). Givers and recipients are named by their part in the demo.
+DEMO_RECOGNITION = [
+    ("colleague", "member of staff", "recognition",
+     "Thank you for covering my class at short notice on Tuesday: they told me how much they enjoyed your lesson.",
+     "Together", None, True, 2, False),
+    ("other academy", "reviewee", "recognition",
+     "Your session on retrieval practice at the trust's INSET day changed how our department starts lessons.",
+     "Excellence", "TS4", True, 9, True),
+    ("reviewee", "line manager", "recognition",
+     "Thank you for making time every week to talk through my planning; it has made a real difference.",
+     "Kindness", None, False, 4, False),
+    ("trust HR", "line manager", "feedback",
+     "The department's moderation notes were clear and well evidenced. Keep them this way for the next round.",
+     None, "TS6", True, 6, False),
+    ("member of staff", "colleague", "recognition",
+     "Thank you for lending me your reading scheme resources; my class loved them.", "Together", "TS3", False, 11, False),
+]
+
+
+def seed_recognition(directory: ServiceContext, appraisal: ServiceContext, *, today: date | None = None) -> dict:
+    """Once (a run that finds any recognition leaves it alone): a handful between demo colleagues, given over the
+    last fortnight (one each, so far within the daily limits): one shared with the member of staff's line manager
+    (which the member of staff can try keeping as evidence), one kept as evidence by a reviewee of that line manager
+    in their appraisal in progress, and others given and received by the demo people. The member of staff's own
+    thanks go to a colleague, not their line manager: giving the line manager thanks is left for them to try."""
+    from appraisal.domain.recognition import Recognition
+    from appraisal.service import recognition
+
+    today = today or date.today()
+    with appraisal.uow() as uow:
+        if uow.session.scalars(select(Recognition).limit(1)).first() is not None:
+            return {"given": 0, "kept": 0}
+    people = {p["as"]: p for p in demo_people(directory)}
+    if "line manager" not in people:
+        return {"given": 0, "kept": 0}
+    manager = people["line manager"]["staff_id"]
+    personas = {p["staff_id"] for p in people.values()}
+    with appraisal.uow() as uow:
+        staff = sorted((p.full_name, p.staff_id, p.academy_id, p.line_manager_id) for p in uow.staff.people()
+                       if p.in_post_on(today) and p.staff_id not in personas)
+        in_progress = {staff_id for _, staff_id, _, line_manager_id in staff
+                       if line_manager_id == manager and uow.appraisals.of(staff_id, in_progress=True)}
+    home = people["member of staff"]["academy_id"]
+    reviewees = [p for p in staff if p[1] in in_progress]
+    colleagues = [p for p in staff if p[2] == home and p[3] != manager]
+    elsewhere = [p for p in staff if p[2] != home]
+    if not (reviewees and colleagues and elsewhere):
+        return {"given": 0, "kept": 0}
+    who = {"member of staff": people["member of staff"], "line manager": people["line manager"],
+           "trust HR": people["trust HR"], **{part: {"staff_id": found[0][1], "academy_id": found[0][2],
+                                                     "roles": ["staff"]}
+                                              for part, found in (("reviewee", reviewees), ("colleague", colleagues),
+                                                                  ("other academy", elsewhere))}}
+    given = kept = 0
+    for giver, recipient, kind, words, value, standard, shared, days_ago, keep in DEMO_RECOGNITION:
+        by, to = who[giver], who[recipient]
+        at = datetime.combine(today - timedelta(days=days_ago), datetime.min.time().replace(hour=12),
+                              UK).astimezone(timezone.utc)
+        item = recognition.give(appraisal.uow(actor=str(by["staff_id"])), _principal(by), {
+            "recipient_id": to["staff_id"], "kind": kind, "words": words, "value": value, "standard": standard,
+            "visibility": "line_manager" if shared else "private"}, now=at)
+        given += 1
+        if keep:
+            recognition.keep(appraisal.uow(actor=str(to["staff_id"])), _principal(to), item.id, True)
+            kept += 1
+    return {"given": given, "kept": kept}
+
+
+def _principal(person: dict) -> Principal:
+    return Principal(staff_id=person["staff_id"], roles=frozenset(person["roles"]), academy_id=person["academy_id"],
+                     subject=str(person["staff_id"]))
