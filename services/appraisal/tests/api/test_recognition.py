@@ -224,8 +224,9 @@ def test_the_recipient_reports_once_and_hr_of_their_academy_are_told_without_the
     [event] = [parse_event(e) for e in db.events("appraisal.recognition_reported")]
     assert event.payload["recognition_id"] == uuid.UUID(item["id"]) and event.academy_id == uuid.UUID(trust.oak)
     assert "cruel" not in repr(event.payload) and "concern" not in repr(event.payload)
-    audit = db.audit(item["id"])[-1]
-    assert audit["action"] == "report_recognition" and "concern" not in repr(audit)
+    [audit] = [a for a in db.audit(trust.teacher.id) if a["action"] == "report_recognition"]
+    assert audit["changes"]["recognition_id"] == item["id"] and "concern" not in repr(audit)
+    assert "report_recognition" not in [a["action"] for a in db.audit(item["id"])]  # the giver's records: see below
     before = db.snapshot()
     body = problem(client.post(f"/recognition/{item['id']}/report", json={}, headers=trust.teacher.headers), 409)
     assert "already reported" in body["detail"] and db.snapshot() == before
@@ -292,7 +293,7 @@ def test_hr_dismiss_a_report_keeping_who_and_when_and_only_hr_of_the_recipients_
     dismissed = client.post(path, headers=trust.oak_hr.headers)
     assert dismissed.status_code == 200 and dismissed.json["report_dismissed"]
     assert dismissed.json["report_dismissed_by_name"] == "Olga Owen" and dismissed.json["report_dismissed_at"]
-    assert db.audit(item["id"])[-1]["action"] == "dismiss_recognition_report"
+    assert db.audit(trust.teacher.id)[-1]["action"] == "dismiss_recognition_report"
     assert client.get("/recognition/reported", headers=trust.trust_hr.headers).json == []
     [mine] = client.get("/recognition/received", headers=trust.teacher.headers).json
     assert mine["report_dismissed"] and mine["report_dismissed_by_name"] is None  # the recipient: HR, not who
@@ -326,3 +327,27 @@ def test_a_bad_reason_is_a_422_and_reports_nothing(client, db, trust, problem, b
     problem(client.post(f"/recognition/{item['id']}/report", json={"because": because},
                         headers=trust.teacher.headers), 422)
     assert db.snapshot() == before
+
+
+def test_a_report_is_in_the_recipients_subject_access_copy_and_never_in_the_givers(app, client, trust):
+    from appraisal.service.subject_access import HOLDINGS
+    from staffroom_shared.subject_access import answer
+
+    item = give(client, trust.elm_teacher, trust.teacher)
+    report(client, trust, item, "It frightened me")
+    client.post(f"/recognition/{item['id']}/report/dismissal", headers=trust.oak_hr.headers)
+
+    def copy(person) -> dict:
+        with app.extensions["staffroom"].uow(actor="test") as uow:
+            found = answer(uow.session, HOLDINGS, uuid.uuid4(), uuid.UUID(person.id), by_the_person=True)
+        return {(r["key"], r["what"]): r["rows"] for r in found["records"]}
+
+    theirs, givers = copy(trust.teacher), copy(trust.elm_teacher)
+    [received] = theirs[("recognitions", "recognition and feedback colleagues gave you")]
+    assert received["reported_because"] == "It frightened me" and received["report_dismissed_at"]
+    assert {"report_recognition", "dismiss_recognition_report"} <= {
+        a["action"] for a in theirs[("audit_log", "the audit log: who changed these records, and when")]}
+    [gave] = givers[("recognitions", "recognition and feedback you gave colleagues")]
+    assert not {"reported_at", "reported_because", "report_dismissed_at", "report_dismissed_by"} & set(gave)
+    assert "frightened" not in repr(givers) and "report" not in repr(
+        [a["action"] for a in givers[("audit_log", "the audit log: who changed these records, and when")]])

@@ -59,9 +59,12 @@ def give(uow: AppraisalUnitOfWork, principal: Principal, data: dict, now: dateti
         return item
 
 
-def _change(uow: AppraisalUnitOfWork, principal: Principal, recognition_id: uuid.UUID, doing: str, action) -> Recognition:
+def _change(uow: AppraisalUnitOfWork, principal: Principal, recognition_id: uuid.UUID, doing: str, action,
+            about_the_recipient: bool = False) -> Recognition:
     """Load (locked), check the caller may see it at all (404 otherwise), apply `action` (returns the audit detail),
-    commit; a broken rule changes nothing."""
+    commit; a broken rule changes nothing. `about_the_recipient`: audited against the recipient (with the item's id
+    in the detail), not the item, so that the giver's subject access copy, which lists the audit rows about what they
+    gave, never shows a report to HR (only the recipient can report: it would say who)."""
     with uow:
         item = uow.recognition.get(recognition_id, for_update=True)
         if item is None or not relations(uow, principal, item):
@@ -70,7 +73,10 @@ def _change(uow: AppraisalUnitOfWork, principal: Principal, recognition_id: uuid
             detail = action(item)
         except AppraisalError as exc:
             raise rule_broken(exc) from None
-        uow.audit(doing, "recognition", recognition_id, detail)
+        if about_the_recipient:
+            uow.audit(doing, "recognition_report", item.recipient_id, {"recognition_id": recognition_id, **detail})
+        else:
+            uow.audit(doing, "recognition", recognition_id, detail)
         uow.commit()
         return item
 
@@ -138,7 +144,7 @@ def report(uow: AppraisalUnitOfWork, principal: Principal, recognition_id: uuid.
         item.report(principal.staff_id, because, now)
         return {"reported": [False, True], "with_a_reason": item.reported_because is not None}
 
-    return _change(uow, principal, recognition_id, "report_recognition", action)
+    return _change(uow, principal, recognition_id, "report_recognition", action, about_the_recipient=True)
 
 
 def dismiss_report(uow: AppraisalUnitOfWork, principal: Principal, recognition_id: uuid.UUID,
@@ -150,9 +156,9 @@ def dismiss_report(uow: AppraisalUnitOfWork, principal: Principal, recognition_i
     def action(item: Recognition) -> dict:
         require("hr" in relations(uow, principal, item), "only HR for the recipient's academy can dismiss a report")
         item.dismiss_report(principal.staff_id, now)
-        return {"report_dismissed": [False, True], "recipient_id": item.recipient_id}
+        return {"report_dismissed": [False, True]}
 
-    return _change(uow, principal, recognition_id, "dismiss_recognition_report", action)
+    return _change(uow, principal, recognition_id, "dismiss_recognition_report", action, about_the_recipient=True)
 
 
 def reported(reads: Reads, principal: Principal) -> list[Recognition]:
