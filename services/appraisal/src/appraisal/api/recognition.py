@@ -149,7 +149,11 @@ class One(MethodView):
         item, relations = service.one(found, principal, recognition_id)
         if relations == {"hr"} and request.method == "GET":
             with uow(principal) as unit:
-                unit.audit("recognition.read", "recognition", recognition_id)
+                if item.reported:  # against the recipient, as the report is: the giver's copy must not hint at it
+                    unit.audit("recognition.read", "recognition_report", item.recipient_id,
+                               {"recognition_id": recognition_id})
+                else:
+                    unit.audit("recognition.read", "recognition", recognition_id)
                 unit.commit()
         return present(item, service.names(found, [item]), relations)
 
