@@ -533,6 +533,13 @@ def _recognition(w: World, giver: str, recipient_id: str, visibility: str = "pri
         "visibility": visibility})["id"]
 
 
+def _reported(w: World) -> str:
+    """Recognition the staff member was given and reported to HR."""
+    recognition_id = _recognition(w, None, w.ids["staff_id"])
+    w.ok("staff", "appraisal", "POST", f"/recognition/{recognition_id}/report", json_body={})
+    return recognition_id
+
+
 RECOGNITION = "/recognition/{recognition_id}"
 case("appraisal", "POST", "/recognition", body=lambda w: {
     "recipient_id": w.ids["staff_id"], "kind": "feedback", "words": "Keep sharing your KS3 resources",
@@ -541,6 +548,7 @@ case("appraisal", "GET", "/recognition/received")
 case("appraisal", "GET", "/recognition/given")
 case("appraisal", "GET", "/recognition/team")
 case("appraisal", "GET", "/recognition/colleagues", query=lambda w: {"q": w.people["staff"]["last_name"]})
+case("appraisal", "GET", "/recognition/reported")
 case("appraisal", "GET", RECOGNITION)
 case("appraisal", "POST", RECOGNITION + "/withdrawal", unchanged=RECOGNITION, fresh_by_caller={
     "recognition_id": lambda w, role: _recognition(w, role, w.people["other_appraiser"]["id"])})
@@ -548,6 +556,10 @@ case("appraisal", "PUT", RECOGNITION + "/evidence", body=lambda w: {"kept": True
      fresh={"recognition_id": lambda w: _recognition(w, None, w.ids["staff_id"])})
 case("appraisal", "PUT", RECOGNITION + "/hidden", body=lambda w: {"hidden": True}, unchanged=RECOGNITION,
      fresh={"recognition_id": lambda w: _recognition(w, None, w.ids["staff_id"])})
+case("appraisal", "POST", RECOGNITION + "/report", body=lambda w: {"because": "Unkind"}, unchanged=RECOGNITION,
+     fresh={"recognition_id": lambda w: _recognition(w, None, w.ids["staff_id"])})
+case("appraisal", "POST", RECOGNITION + "/report/dismissal", unchanged=RECOGNITION,
+     fresh={"recognition_id": lambda w: _reported(w)})
 case("appraisal", "POST", RECOGNITION + "/removal", body=lambda w: {"because": "Abusive"}, unchanged=RECOGNITION,
      fresh={"recognition_id": lambda w: _recognition(w, None, w.ids["staff_id"])})
 case("appraisal", "GET", APPRAISAL + "/recognition")

@@ -108,3 +108,61 @@ def test_the_recipient_keeps_it_as_evidence_and_the_line_manager_sees_it_in_the_
     other.get_by_role("region", name=f"Feedback from {hr}").get_by_role("button", name="Hide").click()
     expect(other.get_by_role("status")).to_contain_text("Hidden")
     expect(other.get_by_text("think-alouds")).to_have_count(0)
+
+
+def test_the_recipient_reports_unkind_feedback_and_hr_read_it_and_remove_it(page, other, shot):
+    names = demo_names(page)
+    me, manager = names["member of staff"], names["line manager"]
+    sign_in(other, suggested="line manager")
+    give(other, me, "Your lessons are a joke and everyone knows it.",
+         kind="Feedback: something to keep doing, or to consider")
+
+    # The recipient reports it, on a phone, saying why; they are told the giver is not told.
+    sign_in(page, suggested="member of staff")
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto("/recognition")
+    item = page.get_by_role("region", name=f"Feedback from {manager}")
+    item.locator("summary", has_text="Report to HR").click()
+    expect(item).to_contain_text("is not told that you reported it")
+    item.get_by_label("Why, in your own words").fill("It was sent after I raised a concern about the timetable.")
+    assert page_width(page) <= 375
+    assert accessibility_violations(page) == []
+    item.get_by_role("button", name="Report to HR").click()
+    expect(page.get_by_role("status")).to_contain_text("Reported to HR")
+    expect(page.get_by_role("region", name=f"Feedback from {manager}")).to_contain_text("You reported this to HR on")
+    shot("recognition-reported")
+
+    # The giver sees nothing of the report.
+    other.goto("/recognition")
+    expect(other.get_by_role("region", name=f"What you gave {me}")).not_to_contain_text("report")
+
+    # HR find it from their home page, read it and remove it: at desktop width.
+    sign_in(other, suggested="academy HR")
+    other.goto("/")
+    other.get_by_role("link", name=re.compile(r"1 piece of recognition or feedback reported to HR")).click()
+    listed = other.get_by_role("region", name=f"Feedback for {me} from {manager}")
+    expect(listed).to_contain_text("raised a concern about the timetable")
+    expect(listed).not_to_contain_text("a joke")  # the words only on reading it, which is audited
+    expect(other.locator("main")).not_to_contain_text(re.compile(r"\d{4}-\d{2}-\d{2}"))
+    assert accessibility_violations(other) == []
+    listed.get_by_role("link", name=re.compile("Read it and decide")).click()
+    expect(other.get_by_role("region", name="What was given")).to_contain_text("Your lessons are a joke")
+    other.get_by_role("button", name="Remove it").click()  # no reason: told what to do, nothing removed
+    expect(other.get_by_text("Say why it is being removed").first).to_be_visible()
+    assert accessibility_violations(other) == []
+    other.get_by_label("Why it is being removed").fill("Belittling: breaks the staff code of conduct.")
+    other.get_by_role("button", name="Remove it").click()
+    expect(other.get_by_role("status")).to_contain_text("Removed")
+    expect(other.get_by_text("Nothing is waiting")).to_be_visible()
+
+    # ... and at 375 px the HR pages fit a phone too.
+    other.set_viewport_size({"width": 375, "height": 800})
+    other.goto("/hr")
+    other.get_by_role("link", name="Reported recognition and feedback").click()
+    assert page_width(other) <= 375
+
+    # The recipient sees it removed.
+    page.goto("/recognition")
+    expect(page.get_by_role("region", name=f"Feedback from {manager}")).to_contain_text("HR removed this")
+    expect(page.get_by_text("a joke")).to_have_count(0)
+    shot("recognition-removed-after-report")

@@ -33,7 +33,7 @@ def index():
 
 def hr_summary(calls) -> dict:
     """For HR, the trust (or their academy) at a glance: how many appraisals are overdue in each open cycle, and
-    the targets by where they stand."""
+    the targets by where they stand, and how much recognition or feedback is reported to HR and waiting."""
     # every open cycle: the one that matters alone undercounted (support staff's overdue were left out)
     open_cycles = sorted((c for c in calls.get("/api/appraisal/cycles") if c["status"] == "open"), key=mattering)
     me = user()
@@ -44,7 +44,7 @@ def hr_summary(calls) -> dict:
         if figure is not None:
             standing[figure["status"]] = standing.get(figure["status"], 0) + 1
     return {"overdue": [(cycle, len(overdue_in(calls, cycle))) for cycle in open_cycles], "targets": standing,
-            "academy": own}
+            "academy": own, "reported": len(calls.get("/api/appraisal/recognition/reported"))}
 
 
 @blp.get("/accessibility")

@@ -1,15 +1,17 @@
 """Recognition and feedback pages (issue 24): give a colleague recognition or feedback, read what colleagues gave you
-(keep it as appraisal evidence, hide it), withdraw what you gave, and, for a line manager, what was shared with
-them about their team. Every step is an appraisal API call made as the signed-in person."""
+(keep it as appraisal evidence, hide it, report it to HR), withdraw what you gave, for a line manager what was shared
+with them about their team, and for HR what recipients reported (read it, remove it or leave it as it is). Every step
+is an appraisal API call made as the signed-in person."""
 from __future__ import annotations
 
 from datetime import datetime
+from functools import wraps
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from ..backend import ApiError
-from ..current import api, signed_in
+from ..current import api, is_hr, signed_in
 from ..ui import Form, fields, refused, register_filters, submit
 
 blp = Blueprint("recognition", __name__)
@@ -27,13 +29,18 @@ STANDARDS = [("TS1", "TS1: Set high expectations"), ("TS2", "TS2: Promote good p
              ("PART2", "Part Two: Personal and professional conduct")]
 
 
+def _day(moment: str | None):
+    return datetime.fromisoformat(moment).astimezone(LONDON).date() if moment else None
+
+
 def shown(items: list[dict]) -> list[dict]:
-    """Each item with the day it was given and, for the giver, until when it can be withdrawn, in UK time."""
+    """Each item with the day it was given (and reported, and its report dismissed) and, for the giver, until when
+    it can be withdrawn, in UK time."""
     out = []
     for item in items:
-        given = datetime.fromisoformat(item["given_at"]).astimezone(LONDON)
         until = item.get("withdrawable_until")
-        out.append({**item, "given_on": given.date(),
+        out.append({**item, "given_on": _day(item["given_at"]), "reported_on": _day(item.get("reported_at")),
+                    "dismissed_on": _day(item.get("report_dismissed_at")),
                     "withdraw_until": datetime.fromisoformat(until).astimezone(LONDON) if until else None})
     return out
 
@@ -111,6 +118,15 @@ def hide(recognition_id):
                  "Shown again.")
 
 
+@blp.post("/recognition/<uuid:recognition_id>/report")
+@signed_in
+def report(recognition_id):
+    because = (request.form.get("because") or "").strip() or None
+    form = submit(lambda: api().post(f"{API}/recognition/{recognition_id}/report", json={"because": because}))
+    return _back(form, "Reported to HR. They will read it and can remove it. The colleague who gave it is not "
+                 "told that you reported it.")
+
+
 @blp.post("/recognition/<uuid:recognition_id>/withdraw")
 @signed_in
 def withdraw(recognition_id):
@@ -122,3 +138,64 @@ def withdraw(recognition_id):
 @signed_in
 def team():
     return render_template("recognition/team.html", items=shown(api().get(f"{API}/recognition/team")))
+
+
+# -- HR: what recipients reported ----------------------------------------------------------------------------
+
+def hr_only(view):
+    """As views.hr.hr_only (imported from there it would close an import circle through views.appraisal)."""
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if not is_hr():
+            return render_template("error.html", status=403), 403
+        return view(*args, **kwargs)
+    return signed_in(wrapper)
+
+
+@blp.get("/hr/recognition")
+@hr_only
+def reported():
+    items = shown(api().get(f"{API}/recognition/reported"))
+    return render_template("recognition/reported.html", items=items)
+
+
+def _reported_item(recognition_id, form: Form | None = None, status: int = 200):
+    """One reported item for HR (the API audits HR's reading of it), with the forms to remove it or leave it."""
+    try:
+        [item] = shown([api().get(f"{API}/recognition/{recognition_id}")])
+    except ApiError as error:
+        if error.status != 404:
+            raise
+        flash("That recognition or feedback is no longer there: the colleague who gave it may have withdrawn it.",
+              "error")
+        return redirect(url_for(".reported"))
+    return render_template("recognition/reported_item.html", g=item, form=form or Form()), status
+
+
+@blp.get("/hr/recognition/<uuid:recognition_id>")
+@hr_only
+def reported_item(recognition_id):
+    return _reported_item(recognition_id)
+
+
+@blp.post("/hr/recognition/<uuid:recognition_id>/remove")
+@hr_only
+def remove(recognition_id):
+    because = (request.form.get("because") or "").strip()
+    if not because:
+        form = refused("because", "Say why it is being removed: the reason is kept, the words are not.",
+                       name="remove")
+    else:
+        form = submit(lambda: api().post(f"{API}/recognition/{recognition_id}/removal", json={"because": because}),
+                      name="remove")
+    if form.error and form.error.status == 422:
+        return _reported_item(recognition_id, form, 422)
+    return _back(form, "Removed. Its words are deleted and everyone who could see it now sees that HR removed it.",
+                 ".reported")
+
+
+@blp.post("/hr/recognition/<uuid:recognition_id>/dismiss")
+@hr_only
+def dismiss(recognition_id):
+    form = submit(lambda: api().post(f"{API}/recognition/{recognition_id}/report/dismissal"))
+    return _back(form, "Left as it is. The report is kept with your name and today's date.", ".reported")

@@ -27,6 +27,8 @@ EXPECTED_PATHS.update({  # recognition and feedback (issue 24)
     "/recognition/{recognition_id}/withdrawal": {"post"}, "/recognition/{recognition_id}/evidence": {"put"},
     "/recognition/{recognition_id}/hidden": {"put"}, "/recognition/{recognition_id}/removal": {"post"},
     "/appraisals/{appraisal_id}/recognition": {"get"},
+    "/recognition/reported": {"get"}, "/recognition/{recognition_id}/report": {"post"},
+    "/recognition/{recognition_id}/report/dismissal": {"post"},
     "/appraisals/{appraisal_id}/cpd-evidence": {"get"},  # CPD impact (issue 24)
 })
 EXPECTED_PATHS.update({  # observation and coaching (issue 24)

@@ -205,3 +205,152 @@ def test_when_a_leavers_record_is_erased_what_was_given_to_them_goes_and_what_th
         HANDLERS["staff.erased"](uow, parse_event(erased.to_dict()))  # as the consumer hands it over
         uow.commit()
     assert [str(r["id"]) for r in db.rows("recognitions")] == [by_them["id"]] and to_them["id"] != by_them["id"]
+
+
+# -- reporting to HR --------------------------------------------------------------------------------------------
+
+def report(client, trust, item, because=None, status=200):
+    body = {} if because is None else {"because": because}
+    response = client.post(f"/recognition/{item['id']}/report", json=body, headers=trust.teacher.headers)
+    assert response.status_code == status, response.get_data(as_text=True)
+    return response.json
+
+
+def test_the_recipient_reports_once_and_hr_of_their_academy_are_told_without_the_words(client, db, trust, problem):
+    item = give(client, trust.elm_teacher, trust.teacher, visibility="line_manager", words="Something cruel")
+    reported = report(client, trust, item, "It was sent after I raised a concern")
+    assert reported["reported"] and reported["reported_because"] == "It was sent after I raised a concern"
+    assert reported["reported_at"] is not None and not reported["report_dismissed"]
+    [event] = [parse_event(e) for e in db.events("appraisal.recognition_reported")]
+    assert event.payload["recognition_id"] == uuid.UUID(item["id"]) and event.academy_id == uuid.UUID(trust.oak)
+    assert "cruel" not in repr(event.payload) and "concern" not in repr(event.payload)
+    [audit] = [a for a in db.audit(trust.teacher.id) if a["action"] == "report_recognition"]
+    assert audit["changes"]["recognition_id"] == item["id"] and "concern" not in repr(audit)
+    assert "report_recognition" not in [a["action"] for a in db.audit(item["id"])]  # the giver's records: see below
+    before = db.snapshot()
+    body = problem(client.post(f"/recognition/{item['id']}/report", json={}, headers=trust.teacher.headers), 409)
+    assert "already reported" in body["detail"] and db.snapshot() == before
+    # they can still hide it, and it stays on HR's list
+    client.put(f"/recognition/{item['id']}/hidden", json={"hidden": True}, headers=trust.teacher.headers)
+    assert [r["id"] for r in client.get("/recognition/reported", headers=trust.oak_hr.headers).json] == [item["id"]]
+
+
+def test_no_one_but_the_recipient_can_report_it(client, db, trust, problem):
+    item = give(client, trust.elm_teacher, trust.teacher, visibility="line_manager")
+    before = db.snapshot()
+    for who, status in ((trust.elm_teacher, 403), (trust.hod, 403), (trust.oak_hr, 403), (trust.trust_hr, 403),
+                        (trust.elm_hr, 404), (trust.other_teacher, 404)):
+        problem(client.post(f"/recognition/{item['id']}/report", json={}, headers=who.headers), status)
+    assert db.snapshot() == before
+
+
+def test_the_giver_and_the_line_manager_are_never_told_it_was_reported(client, trust):
+    item = give(client, trust.elm_teacher, trust.teacher, visibility="line_manager")
+    report(client, trust, item, "Unkind")
+    for who, path in ((trust.elm_teacher, f"/recognition/{item['id']}"), (trust.hod, f"/recognition/{item['id']}")):
+        seen = client.get(path, headers=who.headers).json
+        assert (seen["reported"], seen["reported_at"], seen["reported_because"]) == (False, None, None)
+    [given] = client.get("/recognition/given", headers=trust.elm_teacher.headers).json
+    [team] = client.get("/recognition/team", headers=trust.hod.headers).json
+    assert not given["reported"] and not team["reported"] and "Unkind" not in repr((given, team))
+
+
+def test_hrs_list_by_role_without_the_words(client, trust, problem):
+    item = give(client, trust.elm_teacher, trust.teacher, words="Something cruel")
+    give(client, trust.ta, trust.teacher)  # not reported: HR never see it listed
+    report(client, trust, item, "Unkind")
+    [listed] = client.get("/recognition/reported", headers=trust.oak_hr.headers).json
+    assert (listed["id"], listed["giver_name"], listed["recipient_name"], listed["reported_because"]) == (
+        item["id"], "Rhys Roberts", "Tom Taylor", "Unkind")
+    assert "words" not in listed and "cruel" not in repr(listed)
+    assert [r["id"] for r in client.get("/recognition/reported", headers=trust.trust_hr.headers).json] == [item["id"]]
+    assert client.get("/recognition/reported", headers=trust.elm_hr.headers).json == []  # the giver's academy
+    for who in (trust.teacher, trust.elm_teacher, trust.hod, trust.other_teacher):
+        problem(client.get("/recognition/reported", headers=who.headers), 403)
+
+
+def test_hr_read_a_reported_one_audited_and_remove_it_and_it_leaves_the_list(client, db, trust):
+    item = give(client, trust.elm_teacher, trust.teacher, words="Something cruel")
+    report(client, trust, item)
+    seen = client.get(f"/recognition/{item['id']}", headers=trust.oak_hr.headers).json
+    assert seen["words"] == "Something cruel" and seen["reported"]
+    read = db.audit(trust.teacher.id)[-1]  # against the recipient, as the report is
+    assert read["action"] == "recognition.read" and read["changes"]["recognition_id"] == item["id"]
+    client.post(f"/recognition/{item['id']}/removal", json={"because": "Abusive"}, headers=trust.oak_hr.headers)
+    assert client.get("/recognition/reported", headers=trust.oak_hr.headers).json == []
+    [mine] = client.get("/recognition/received", headers=trust.teacher.headers).json
+    assert mine["removed"] and mine["reported"]
+
+
+def test_hr_dismiss_a_report_keeping_who_and_when_and_only_hr_of_the_recipients_academy_can(client, db, trust, problem):
+    item = give(client, trust.elm_teacher, trust.teacher, visibility="line_manager")
+    report(client, trust, item)
+    path = f"/recognition/{item['id']}/report/dismissal"
+    before = db.snapshot()
+    for who, status in ((trust.teacher, 403), (trust.elm_teacher, 403), (trust.hod, 403), (trust.elm_hr, 404),
+                        (trust.other_teacher, 404)):
+        problem(client.post(path, headers=who.headers), status)
+    assert db.snapshot() == before
+    dismissed = client.post(path, headers=trust.oak_hr.headers)
+    assert dismissed.status_code == 200 and dismissed.json["report_dismissed"]
+    assert dismissed.json["report_dismissed_by_name"] == "Olga Owen" and dismissed.json["report_dismissed_at"]
+    assert db.audit(trust.teacher.id)[-1]["action"] == "dismiss_recognition_report"
+    assert client.get("/recognition/reported", headers=trust.trust_hr.headers).json == []
+    [mine] = client.get("/recognition/received", headers=trust.teacher.headers).json
+    assert mine["report_dismissed"] and mine["report_dismissed_by_name"] is None  # the recipient: HR, not who
+    problem(client.post(path, headers=trust.trust_hr.headers), 409)
+    [row] = db.rows("recognitions")
+    assert row["reported_at"] is not None and str(row["report_dismissed_by"]) == trust.oak_hr.id
+
+
+def test_trust_hr_dismiss_any_academys_report(client, trust):
+    item = give(client, trust.ta, trust.elm_teacher)
+    assert client.post(f"/recognition/{item['id']}/report", json={"because": "Not kind"},
+                       headers=trust.elm_teacher.headers).status_code == 200
+    assert client.get("/recognition/reported", headers=trust.oak_hr.headers).json == []
+    assert [r["academy_name"] for r in client.get("/recognition/reported", headers=trust.trust_hr.headers).json] == [
+        "Elm Secondary Academy"]
+    assert client.post(f"/recognition/{item['id']}/report/dismissal",
+                       headers=trust.trust_hr.headers).status_code == 200
+
+
+def test_a_reported_one_the_giver_withdraws_leaves_hrs_list(client, trust):
+    item = give(client, trust.elm_teacher, trust.teacher)
+    report(client, trust, item)
+    assert client.post(f"/recognition/{item['id']}/withdrawal", headers=trust.elm_teacher.headers).status_code == 204
+    assert client.get("/recognition/reported", headers=trust.oak_hr.headers).json == []
+
+
+@pytest.mark.parametrize("because", ["x" * 501, 7])
+def test_a_bad_reason_is_a_422_and_reports_nothing(client, db, trust, problem, because):
+    item = give(client, trust.ta, trust.teacher)
+    before = db.snapshot()
+    problem(client.post(f"/recognition/{item['id']}/report", json={"because": because},
+                        headers=trust.teacher.headers), 422)
+    assert db.snapshot() == before
+
+
+def test_a_report_is_in_the_recipients_subject_access_copy_and_never_in_the_givers(app, client, trust):
+    from appraisal.service.subject_access import HOLDINGS
+    from staffroom_shared.subject_access import answer
+
+    item = give(client, trust.elm_teacher, trust.teacher)
+    report(client, trust, item, "It frightened me")
+    client.get(f"/recognition/{item['id']}", headers=trust.oak_hr.headers)  # HR's read: not in the giver's copy
+    client.post(f"/recognition/{item['id']}/report/dismissal", headers=trust.oak_hr.headers)
+
+    def copy(person) -> dict:
+        with app.extensions["staffroom"].uow(actor="test") as uow:
+            found = answer(uow.session, HOLDINGS, uuid.uuid4(), uuid.UUID(person.id), by_the_person=True)
+        return {(r["key"], r["what"]): r["rows"] for r in found["records"]}
+
+    theirs, givers = copy(trust.teacher), copy(trust.elm_teacher)
+    [received] = theirs[("recognitions", "recognition and feedback colleagues gave you")]
+    assert received["reported_because"] == "It frightened me" and received["report_dismissed_at"]
+    assert {"report_recognition", "recognition.read", "dismiss_recognition_report"} <= {
+        a["action"] for a in theirs[("audit_log", "the audit log: who changed these records, and when")]}
+    [gave] = givers[("recognitions", "recognition and feedback you gave colleagues")]
+    assert not {"reported_at", "reported_because", "report_dismissed_at", "report_dismissed_by"} & set(gave)
+    assert "frightened" not in repr(givers) and [
+        a["action"] for a in givers[("audit_log", "the audit log: who changed these records, and when")]] == [
+        "give_recognition"]

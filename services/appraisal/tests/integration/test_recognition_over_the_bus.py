@@ -2,7 +2,9 @@
 that colleague, and nobody else, who thanked them; the words never leave appraisal.
 
 appraisal app (POST /recognition) -> appraisal outbox -> relay -> bus -> notifications' InboxConsumer -> an inbox
-message (and an email) for the recipient. On RabbitMQ + PostgreSQL, and on the embedded default.
+message (and an email) for the recipient. On RabbitMQ + PostgreSQL, and on the embedded default. Then the
+recipient reports it to HR, and the recipient's academy's HR contact is told (appraisal.recognition_reported), with
+neither the words nor the reason.
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from sqlalchemy import select
 from appraisal import bootstrap as appraisal_bootstrap
 from notifications import bootstrap as notifications_bootstrap
 from notifications.adapters.orm import deliveries, messages
+from notifications.service import inbox as notifications_inbox
 from staffroom_shared.bus import connect
 from staffroom_shared.consumer import InboxConsumer
 from staffroom_shared.relay import Relay
@@ -40,9 +43,11 @@ def test_the_colleague_thanked_is_told_who_thanked_them_and_nobody_else_is(backe
         manager = staff_joined(ELM, "Mia", "Moss")
         giver = staff_joined(OAK, "Ann", "Iqbal")
         recipient = staff_joined(ELM, "Eve", "Evans", line_manager_id=manager.payload["staff_id"])
+        hr = staff_joined(ELM, "Hal", "Hughes")
         appraisal_inbox = InboxConsumer("appraisal", appraisal.uow, appraisal_bootstrap.HANDLERS)
         inbox = InboxConsumer("notifications", notifications.uow, notifications_bootstrap.HANDLERS)
-        for event in (manager, giver, recipient):
+        notifications_inbox.set_contacts(notifications.uow(actor="test"), ELM, [uuid.UUID(str(hr.payload["staff_id"]))])
+        for event in (manager, giver, recipient, hr):
             deliver(appraisal_inbox, event)
             deliver(inbox, event)
 
@@ -75,4 +80,22 @@ def test_the_colleague_thanked_is_told_who_thanked_them_and_nobody_else_is(backe
         with notifications.engine.connect() as conn:
             emails = conn.execute(select(deliveries.c.recipient_id)).scalars().all()
         assert emails == [uuid.UUID(str(recipient_id))]
+        assert bus.dead_letters(queue) == []
+
+        assert "appraisal.recognition_reported" in inbox.bindings
+        reported = client.post(f"/recognition/{given.json['id']}/report", json={"because": "It felt like a dig"},
+                               headers=tokens.headers(recipient_id, roles=["staff"], academy_id=ELM))
+        assert reported.status_code == 200, reported.json
+
+        def hr_told():
+            with notifications.engine.connect() as conn:
+                return conn.execute(select(messages).where(
+                    messages.c.event_type == "appraisal.recognition_reported")).mappings().all()
+
+        with running(lambda stop: bus.consume(queue, inbox.bindings, inbox, should_stop=stop)), \
+                running(lambda stop: relay.run(stop, idle_sleep=0.02, max_backoff=0.3)):
+            [message] = wait_for(hr_told, "the recipient's academy's HR contact told of the report")
+        assert message["recipient_id"] == uuid.UUID(str(hr.payload["staff_id"]))
+        assert message["category"] == "recognition_reports" and message["link"] == "/hr/recognition"
+        assert "moderation" not in message["body"] and "dig" not in message["body"] and "Eve" not in message["body"]
         assert bus.dead_letters(queue) == []

@@ -150,6 +150,11 @@ class FakeRecognition(Repository):
         return self._newest(i for i in self.by_id.values() if i.recipient_id in team
                             and i.visibility.value == "line_manager" and i.removed_at is None)
 
+    def reported(self, academy_id, leave_out):
+        return self.track_all(sorted(
+            (i for i in self.by_id.values() if i.awaiting_hr and (academy_id is None or i.academy_id == academy_id)
+             and leave_out not in (i.giver_id, i.recipient_id)), key=lambda i: (i.reported_at, str(i.id))))
+
     def kept_in(self, appraisal_id):
         return self.track_all(sorted((i for i in self.by_id.values() if i.evidence_for == appraisal_id),
                                      key=lambda i: (i.given_at, str(i.id))))

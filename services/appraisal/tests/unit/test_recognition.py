@@ -15,7 +15,7 @@ from appraisal.domain.recognition import (
 )
 from appraisal.service import recognition as service
 
-from .test_commands import ELM, Trust, as_, staff
+from .test_commands import ELM, OAK, Trust, as_, staff
 
 NOW = datetime(2026, 11, 3, 10, 0, tzinfo=timezone.utc)
 
@@ -246,3 +246,133 @@ def test_the_line_manager_sees_what_was_shared_with_them_and_not_what_was_privat
     assert service.relations(trust.uow, as_(trust.head), shared) == {"line_manager"}
     assert service.relations(trust.uow, as_(trust.head), private) == set()
     assert trust.uow.recognition.shared_with(trust.head.staff_id) == [shared]
+
+
+# -- reporting to HR ------------------------------------------------------------------------------------------
+
+def test_only_the_recipient_reports_and_only_once():
+    tom, eve = staff("Tom"), staff("Eve")
+    item = given(tom, eve)
+    with pytest.raises(NotAllowed):
+        item.report(tom.staff_id, "no", NOW)
+    item.report(eve.staff_id, "  It reads as a threat  ", NOW)
+    assert item.reported and item.awaiting_hr and item.reported_because == "It reads as a threat"
+    [_, event] = item.recorded
+    assert (event.recognition_id, event.academy_id, event.giver_id, event.recipient_id) == (
+        item.id, eve.academy_id, tom.staff_id, eve.staff_id)
+    assert "threat" not in repr(event) and "Thank you" not in repr(event)
+    with pytest.raises(IllegalTransition, match="already reported"):
+        item.report(eve.staff_id, None, NOW)
+
+
+def test_a_report_without_a_reason_keeps_none_and_a_removed_one_cannot_be_reported():
+    tom, eve = staff("Tom"), staff("Eve")
+    item = given(tom, eve)
+    item.report(eve.staff_id, "   ", NOW)
+    assert item.reported_because is None
+    removed = given(tom, eve)
+    removed.remove(uuid.uuid4(), "Abusive", NOW)
+    with pytest.raises(IllegalTransition, match="removed"):
+        removed.report(eve.staff_id, None, NOW)
+
+
+def test_hr_dismiss_a_report_once_keeping_who_and_when_and_it_leaves_their_list():
+    tom, eve, hr = staff("Tom"), staff("Eve"), uuid.uuid4()
+    item = given(tom, eve)
+    with pytest.raises(IllegalTransition, match="not been reported"):
+        item.dismiss_report(hr, NOW)
+    item.report(eve.staff_id, None, NOW)
+    item.dismiss_report(hr, NOW + timedelta(days=1))
+    assert (item.report_dismissed_by, item.report_dismissed_at) == (hr, NOW + timedelta(days=1))
+    assert item.reported and not item.awaiting_hr
+    with pytest.raises(IllegalTransition, match="already been dismissed"):
+        item.dismiss_report(hr, NOW)
+    with pytest.raises(IllegalTransition, match="already reported"):
+        item.report(eve.staff_id, None, NOW)  # once: a dismissed report is not made again
+
+
+def test_hr_who_gave_it_cannot_dismiss_the_report_and_a_removed_one_has_no_report_to_dismiss():
+    tom, eve = staff("Tom"), staff("Eve")
+    item = given(tom, eve)
+    item.report(eve.staff_id, None, NOW)
+    with pytest.raises(NotAllowed, match="another member of HR"):
+        item.dismiss_report(tom.staff_id, NOW)
+    item.remove(uuid.uuid4(), "Abusive", NOW)
+    assert not item.awaiting_hr
+    with pytest.raises(IllegalTransition, match="already been removed"):
+        item.dismiss_report(uuid.uuid4(), NOW)
+
+
+def test_report_publishes_recognition_reported_and_audits_without_the_reason():
+    trust = Trust()
+    item = _give(trust, trust.head, trust.teacher, words="Rude words")
+    service.report(trust.uow, as_(trust.teacher), item.id, "Made me feel small", now=NOW)
+    [payload] = trust.uow.payloads("appraisal.recognition_reported")
+    assert str(payload["recognition_id"]) == str(item.id) and str(payload["academy_id"]) == str(OAK)
+    assert "small" not in repr(payload) and "Rude" not in repr(payload)
+    audit = trust.uow.audits[-1]
+    assert audit["action"] == "report_recognition" and "small" not in repr(audit) and "Rude" not in repr(audit)
+
+
+def test_the_giver_cannot_report_and_a_second_report_is_a_409_that_changes_nothing():
+    trust = Trust()
+    item = _give(trust, trust.head, trust.teacher)
+    with pytest.raises(Forbidden):
+        service.report(trust.uow, as_(trust.head), item.id, None, now=NOW)
+    service.report(trust.uow, as_(trust.teacher), item.id, None, now=NOW)
+    commits, published = trust.uow.commits, len(trust.uow.published)
+    with pytest.raises(Conflict, match="already reported"):
+        service.report(trust.uow, as_(trust.teacher), item.id, "again", now=NOW)
+    assert trust.uow.commits == commits and len(trust.uow.published) == published and item.reported_because is None
+
+
+def test_hrs_list_is_their_academys_open_reports_and_trust_hr_see_every_academys():
+    trust = Trust()
+    elm_teacher = staff("Eve", academy_id=ELM)
+    oak = _give(trust, trust.head, trust.teacher)
+    quiet = _give(trust, trust.head, trust.site)
+    service.report(trust.uow, as_(trust.teacher), oak.id, None, now=NOW)
+    elm = Recognition.give(trust.head.staff_id, elm_teacher, Kind.FEEDBACK, "Rude", Visibility.PRIVATE, NOW)
+    elm.report(elm_teacher.staff_id, None, NOW + timedelta(minutes=5))
+    trust.uow.recognition.add(elm)
+    assert service.reported(trust.uow, trust.hr) == [oak]
+    assert service.reported(trust.uow, as_(None, "academy_hr", academy_id=ELM)) == [elm]
+    assert service.reported(trust.uow, trust.trust_hr) == [oak, elm]
+    assert quiet not in service.reported(trust.uow, trust.trust_hr)
+    with pytest.raises(Forbidden):
+        service.reported(trust.uow, as_(trust.head))
+    service.dismiss_report(trust.uow, trust.hr, oak.id, now=NOW)
+    assert service.reported(trust.uow, trust.trust_hr) == [elm]
+    assert trust.uow.audits[-1]["action"] == "dismiss_recognition_report"
+
+
+def test_hr_never_list_a_report_they_gave_or_were_given_and_cannot_dismiss_one_they_gave():
+    trust = Trust()
+    item = _give(trust, trust.head, trust.teacher)
+    service.report(trust.uow, as_(trust.teacher), item.id, None, now=NOW)
+    head_as_hr = as_(trust.head, "academy_hr")
+    assert service.reported(trust.uow, head_as_hr) == []
+    with pytest.raises(Forbidden, match="another member of HR"):
+        service.dismiss_report(trust.uow, head_as_hr, item.id, now=NOW)
+    teacher_as_hr = as_(trust.teacher, "academy_hr")
+    assert service.reported(trust.uow, teacher_as_hr) == []
+
+
+def test_only_hr_of_the_recipients_academy_dismiss_a_report():
+    trust = Trust()
+    item = _give(trust, trust.head, trust.teacher)
+    service.report(trust.uow, as_(trust.teacher), item.id, None, now=NOW)
+    with pytest.raises(NotFound):
+        service.dismiss_report(trust.uow, as_(None, "academy_hr", academy_id=ELM), item.id, now=NOW)
+    with pytest.raises(Forbidden):
+        service.dismiss_report(trust.uow, as_(trust.teacher), item.id, now=NOW)
+    service.dismiss_report(trust.uow, trust.trust_hr, item.id, now=NOW)
+    assert item.report_dismissed_at == NOW
+
+
+def test_a_reported_item_the_giver_withdraws_leaves_hrs_list():
+    trust = Trust()
+    item = _give(trust, trust.head, trust.teacher)
+    service.report(trust.uow, as_(trust.teacher), item.id, None, now=NOW)
+    service.withdraw(trust.uow, as_(trust.head), item.id, now=NOW + timedelta(hours=2))
+    assert service.reported(trust.uow, trust.hr) == []

@@ -1,5 +1,6 @@
 """appraisal.recognition_given (issue 24): the recipient, and only they, are told who gave them recognition or
-feedback, never the words; it is a category they can switch off."""
+feedback, never the words; it is a category they can switch off. appraisal.recognition_reported: the academy's HR
+contacts (else the trust's) are told there is one to look at, never the giver or the recipient."""
 from __future__ import annotations
 
 import uuid
@@ -53,3 +54,39 @@ def test_a_redelivered_event_tells_them_once():
     deliver(uow, news)
     deliver(uow, news)
     assert len(uow.inbox.messages) == 1
+
+
+def reported(giver, recipient, kind="feedback"):
+    return event("appraisal.recognition_reported", {
+        "recognition_id": uuid.uuid4(), "giver_id": giver, "recipient_id": recipient, "academy_id": OAK,
+        "kind": kind})
+
+
+def test_a_report_tells_the_academys_hr_contacts_with_no_names_and_a_link_to_hrs_list():
+    uow = FakeNotificationsUnitOfWork()
+    hr, trust_hr, ann, ben = join(uow, "Hanna"), join(uow, "Ivo"), join(uow, "Ann"), join(uow, "Ben")
+    inbox.set_contacts(uow, OAK, [hr])
+    inbox.set_contacts(uow, None, [trust_hr])
+    deliver(uow, reported(ben, ann))
+    [message] = uow.inbox.messages.values()
+    assert message["recipient_id"] == hr and message["category"] == "recognition_reports"
+    assert message["subject"] == "Some feedback was reported to HR" and message["link"] == "/hr/recognition"
+    assert "Ann" not in message["body"] and "Ben" not in message["body"]
+    assert CATEGORIES["recognition_reports"].statutory
+
+
+def test_the_giver_and_the_recipient_are_never_told_of_a_report_even_as_hr_contacts():
+    uow = FakeNotificationsUnitOfWork()
+    hr, ann, ben = join(uow, "Hanna"), join(uow, "Ann"), join(uow, "Ben")
+    inbox.set_contacts(uow, OAK, [ben, ann, hr])
+    deliver(uow, reported(ben, ann, kind="recognition"))
+    assert [m["recipient_id"] for m in uow.inbox.messages.values()] == [hr]
+    assert emails_to(uow, ben) == [] and emails_to(uow, ann) == []
+
+
+def test_an_academy_with_no_hr_contacts_has_the_trusts_told():
+    uow = FakeNotificationsUnitOfWork()
+    trust_hr, ann, ben = join(uow, "Ivo"), join(uow, "Ann"), join(uow, "Ben")
+    inbox.set_contacts(uow, None, [trust_hr])
+    deliver(uow, reported(ben, ann))
+    assert [m["recipient_id"] for m in uow.inbox.messages.values()] == [trust_hr]

@@ -56,6 +56,14 @@ CASES = [
                                      "recipient_id": str(TEACHER), "academy_id": str(uuid.uuid4()),
                                      "kind": "recognition", "shared_with_line_manager": False},
      {(TEACHER, "recognition")}),
+    ("appraisal.recognition_reported", {"recognition_id": str(uuid.uuid4()), "giver_id": str(uuid.uuid4()),
+                                        "recipient_id": str(TEACHER), "academy_id": str(uuid.uuid4()),
+                                        "kind": "feedback"},
+     {(MANAGER, "recognition_reports")}),  # the HR contact; never the recipient
+    ("appraisal.recognition_reported", {"recognition_id": str(uuid.uuid4()), "giver_id": str(MANAGER),
+                                        "recipient_id": str(TEACHER), "academy_id": str(uuid.uuid4()),
+                                        "kind": "recognition"},
+     set()),  # the HR contact gave it: not told who reported it
     ("appraisal.reminder_sent", {**APPRAISAL, "milestone": "objectives", "due_on": "2026-10-31", "days_overdue": 9,
                                  "sent_by_id": str(MANAGER), "note": None},
      {(TEACHER, "appraisal"), (MANAGER, "appraisal")}),

@@ -127,3 +127,16 @@ class RecognitionGivenV1(Schema):
     academy_id = fields.UUID(required=True, metadata={"description": "the recipient's academy"})
     kind = fields.String(required=True, validate=validate.OneOf(("recognition", "feedback")))
     shared_with_line_manager = fields.Boolean(required=True)
+
+
+@contract("appraisal.recognition_reported", 1)
+class RecognitionReportedV1(Schema):
+    """The recipient of recognition or feedback reported it to their academy's HR (issue 24). Which one and whose
+    HR; never the words nor the recipient's reason, which stay in appraisal. The giver and recipient are there only
+    so that neither of them, if an HR contact, is the one told."""
+
+    recognition_id = fields.UUID(required=True)
+    giver_id = fields.UUID(required=True)
+    recipient_id = fields.UUID(required=True)
+    academy_id = fields.UUID(required=True, metadata={"description": "the recipient's academy, whose HR judge it"})
+    kind = fields.String(required=True, validate=validate.OneOf(("recognition", "feedback")))

@@ -261,7 +261,13 @@ recognitions = Table(  # recognition and feedback between colleagues (issue 24; 
     Column("removed_at", UtcDateTime, nullable=True),
     Column("removed_because", String(500), nullable=True),
     Column("removed_by", Uuid, nullable=True),
+    # the recipient's report to HR (migration 0012): HR's list is the reported ones not yet decided
+    Column("reported_at", UtcDateTime, nullable=True),
+    Column("reported_because", String(500), nullable=True),
+    Column("report_dismissed_at", UtcDateTime, nullable=True),
+    Column("report_dismissed_by", Uuid, nullable=True),
     Index("ix_recognitions_giver_given_at", "giver_id", "given_at"),
+    Index("ix_recognitions_academy_reported_at", "academy_id", "reported_at"),
 )
 
 

@@ -53,6 +53,18 @@ class RecognitionRepository(Repository):
                                       Recognition.visibility == Visibility.LINE_MANAGER,
                                       Recognition.removed_at.is_(None)).order_by(*NEWEST_FIRST)))
 
+    def reported(self, academy_id: uuid.UUID | None, leave_out: uuid.UUID | None) -> list[Recognition]:
+        """What recipients reported to HR and HR have not yet decided on (not removed, not dismissed), at this
+        academy (None: anywhere), oldest report first; none the caller (`leave_out`) gave or was given."""
+        query = select(Recognition).where(recognitions.c.reported_at.is_not(None),
+                                          recognitions.c.removed_at.is_(None),
+                                          recognitions.c.report_dismissed_at.is_(None))
+        if academy_id is not None:
+            query = query.where(recognitions.c.academy_id == academy_id)
+        if leave_out is not None:
+            query = query.where(recognitions.c.giver_id != leave_out, recognitions.c.recipient_id != leave_out)
+        return self.track_all(self.session.scalars(query.order_by(recognitions.c.reported_at, recognitions.c.id)))
+
     def kept_in(self, appraisal_id: uuid.UUID) -> list[Recognition]:
         return self.track_all(self.session.scalars(
             select(Recognition).where(Recognition.evidence_for == appraisal_id)

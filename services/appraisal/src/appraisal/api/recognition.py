@@ -29,9 +29,13 @@ TOO_MANY = {"description": "given as much as a day allows (Retry-After says when
 
 
 def present(item: Recognition, names: dict, found: set[str], now: datetime | None = None) -> dict:
-    """An item as the caller may see it: the removal's reason for HR only; the withdrawal time for the giver."""
+    """An item as the caller may see it: the removal's reason for HR only; the withdrawal time for the giver; the
+    report to HR for the recipient and HR, never for the giver (only the recipient reports, so it would say who),
+    and who dismissed it for HR only."""
     now = now or datetime.now(timezone.utc)
-    return {"id": item.id, "kind": item.kind, "words": item.words, "value": item.value, "standard": item.standard,
+    told = ("recipient" in found or "hr" in found) and "giver" not in found
+    hr = "hr" in found and "giver" not in found
+    return {**_report(item, names, told, hr), "id": item.id, "kind": item.kind, "words": item.words, "value": item.value, "standard": item.standard,
             "standard_title": TEACHERS_STANDARDS.get(item.standard) if item.standard else None,
             "visibility": item.visibility, "given_at": item.given_at, "giver_id": item.giver_id,
             "giver_name": names.get(item.giver_id), "recipient_id": item.recipient_id,
@@ -39,6 +43,14 @@ def present(item: Recognition, names: dict, found: set[str], now: datetime | Non
             "hidden": item.hidden, "removed": item.removed,
             "removed_because": item.removed_because if "hr" in found else None,
             "withdrawable_until": item.withdrawable_until() if "giver" in found and item.may_withdraw(now) else None}
+
+
+def _report(item: Recognition, names: dict, told: bool, hr: bool) -> dict:
+    dismissed = told and item.report_dismissed_at is not None
+    return {"reported": told and item.reported, "reported_at": item.reported_at if told else None,
+            "reported_because": item.reported_because if told else None, "report_dismissed": dismissed,
+            "report_dismissed_at": item.report_dismissed_at if dismissed and hr else None,
+            "report_dismissed_by_name": names.get(item.report_dismissed_by) if dismissed and hr else None}
 
 
 def _listed(items: list[Recognition], relation: str) -> list[dict]:
@@ -109,6 +121,23 @@ class Colleagues(MethodView):
                 for p in people]
 
 
+@recognition_blp.route("/reported")
+class Reported(MethodView):
+    @recognition_blp.response(200, schemas.RecognitionReportedSchema(many=True))
+    def get(self):
+        """HR's list of what recipients reported to HR and HR have not yet removed or dismissed, oldest report first:
+        academy HR their own academy's, trust HR every academy's; never one the caller gave or was given. Who gave
+        it to whom and the recipient's reason, without the words: reading one (GET /recognition/{id}) is audited."""
+        principal = authenticate()
+        found = reads()
+        items = service.reported(found, principal)
+        names, academies = service.names(found, items, dismissers=False), found.staff.academy_names()
+        return [{"id": i.id, "kind": i.kind, "given_at": i.given_at, "giver_name": names.get(i.giver_id),
+                 "recipient_name": names.get(i.recipient_id), "academy_name": academies.get(i.academy_id),
+                 "reported_at": i.reported_at, "reported_because": i.reported_because, "kept": i.kept}
+                for i in items]
+
+
 @recognition_blp.route("/<uuid:recognition_id>")
 class One(MethodView):
     @recognition_blp.response(200, schemas.RecognitionSchema)
@@ -120,7 +149,11 @@ class One(MethodView):
         item, relations = service.one(found, principal, recognition_id)
         if relations == {"hr"} and request.method == "GET":
             with uow(principal) as unit:
-                unit.audit("recognition.read", "recognition", recognition_id)
+                if item.reported:  # against the recipient, as the report is: the giver's copy must not hint at it
+                    unit.audit("recognition.read", "recognition_report", item.recipient_id,
+                               {"recognition_id": recognition_id})
+                else:
+                    unit.audit("recognition.read", "recognition", recognition_id)
                 unit.commit()
         return present(item, service.names(found, [item]), relations)
 
@@ -170,6 +203,31 @@ class Removal(MethodView):
         the reason is kept, and it is no longer evidence. Audited without the words."""
         principal = authenticate()
         service.remove(uow(principal), principal, recognition_id, data["because"].strip())
+        return _one(principal, recognition_id)
+
+
+@recognition_blp.route("/<uuid:recognition_id>/report")
+class Report(MethodView):
+    @recognition_blp.arguments(schemas.RecognitionReportSchema)
+    @recognition_blp.response(200, schemas.RecognitionSchema)
+    @recognition_blp.alt_response(409, **NOT_AT_THIS_STAGE)
+    def post(self, data, recognition_id: uuid.UUID):
+        """The recipient reports it to HR of their academy, once, optionally saying why in their own words. HR's
+        contacts are told (appraisal.recognition_reported); the giver is never told. They can still hide it."""
+        principal = authenticate()
+        service.report(uow(principal), principal, recognition_id, data.get("because"))
+        return _one(principal, recognition_id)
+
+
+@recognition_blp.route("/<uuid:recognition_id>/report/dismissal")
+class ReportDismissal(MethodView):
+    @recognition_blp.response(200, schemas.RecognitionSchema)
+    @recognition_blp.alt_response(409, **NOT_AT_THIS_STAGE)
+    def post(self, recognition_id: uuid.UUID):
+        """HR of the recipient's academy (trust HR: any) leave a reported item as it is: the report is kept with who
+        dismissed it and when, and it leaves HR's list. Not by HR who gave it. Audited."""
+        principal = authenticate()
+        service.dismiss_report(uow(principal), principal, recognition_id)
         return _one(principal, recognition_id)
 
 

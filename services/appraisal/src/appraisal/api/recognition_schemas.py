@@ -49,6 +49,28 @@ class RecognitionSchema(Schema):
     removed_because = fields.String(allow_none=True, metadata={"description": "shown to HR only"})
     withdrawable_until = fields.DateTime(allow_none=True, metadata={
         "description": "to the giver: until when they can withdraw it (null: no longer)"})
+    reported = fields.Boolean(metadata={"description": "the recipient reported it to HR (shown to the recipient and HR, "
+                                                       "never to the giver)"})
+    reported_at = fields.DateTime(allow_none=True)
+    reported_because = fields.String(allow_none=True, metadata={"description": "the recipient's reason, if they gave "
+                                                                               "one"})
+    report_dismissed = fields.Boolean(metadata={"description": "HR looked at the report and left it as it is"})
+    report_dismissed_at = fields.DateTime(allow_none=True, metadata={"description": "to HR only"})
+    report_dismissed_by_name = fields.String(allow_none=True, metadata={"description": "to HR only"})
+
+
+class RecognitionReportedSchema(Schema):
+    """One item on HR's list of reported recognition and feedback: without the words."""
+
+    id = fields.UUID()
+    kind = _enum(Kind)
+    given_at = fields.DateTime()
+    giver_name = fields.String(allow_none=True)
+    recipient_name = fields.String(allow_none=True)
+    academy_name = fields.String(allow_none=True, metadata={"description": "the recipient's"})
+    reported_at = fields.DateTime()
+    reported_because = fields.String(allow_none=True)
+    kept = fields.Boolean(metadata={"description": "the recipient keeps it as evidence in their appraisal"})
 
 
 class RecognitionReceivedQuerySchema(Schema):
@@ -79,3 +101,9 @@ class RecognitionHiddenSchema(Schema):
 class RecognitionRemovalSchema(Schema):
     because = fields.String(required=True, validate=[validate.Length(min=1, max=500)],
                             metadata={"example": "Abusive: breaches the staff code of conduct"})
+
+
+class RecognitionReportSchema(Schema):
+    because = fields.String(load_default=None, allow_none=True, validate=[validate.Length(max=500)],
+                            metadata={"description": "optional: why, in your own words, for HR only",
+                                      "example": "It was sent after I raised a concern and reads as a threat"})

@@ -118,3 +118,15 @@ class RecognitionGiven(DomainEvent):
     academy_id: uuid.UUID  # the recipient's
     kind: str
     shared_with_line_manager: bool
+
+
+@dataclass(frozen=True)
+class RecognitionReported(DomainEvent):
+    """The recipient reported recognition or feedback to HR (issue 24): which one and whose HR, never the words or
+    the recipient's reason. Giver and recipient are named only so that neither is the HR contact told of it."""
+
+    recognition_id: uuid.UUID
+    giver_id: uuid.UUID
+    recipient_id: uuid.UUID
+    academy_id: uuid.UUID  # the recipient's: whose HR judge it
+    kind: str

@@ -1,5 +1,6 @@
 """Recognition and continuous feedback between colleagues (issue 24): who may give what to whom, how often, and what
-the giver, the recipient and HR may then do with it (withdraw, keep as appraisal evidence, hide, remove)."""
+the giver, the recipient and HR may then do with it (withdraw, keep as appraisal evidence, hide, report to HR,
+remove, dismiss a report)."""
 from __future__ import annotations
 
 import uuid
@@ -9,7 +10,7 @@ from enum import StrEnum
 
 from staffroom_shared.domain import Aggregate
 
-from .events import RecognitionGiven
+from .events import RecognitionGiven, RecognitionReported
 from .model import AppraisalError, IllegalTransition, NotAllowed, StaffRecord
 
 
@@ -74,6 +75,11 @@ class Recognition(Aggregate):
     removed_at: datetime | None = None
     removed_because: str | None = None
     removed_by: uuid.UUID | None = None
+    # the recipient's report to HR (once; never shown to the giver), and HR's decision to leave it as it is
+    reported_at: datetime | None = None
+    reported_because: str | None = None  # in the recipient's words, for HR; optional
+    report_dismissed_at: datetime | None = None
+    report_dismissed_by: uuid.UUID | None = None
 
     @classmethod
     def give(cls, giver_id: uuid.UUID, recipient: StaffRecord | None, kind: Kind, words: str,
@@ -150,6 +156,40 @@ class Recognition(Aggregate):
         self.words, self.value, self.standard = "", None, None
         self.evidence_for = None
         self.removed_at, self.removed_because, self.removed_by = now, because, by
+
+    @property
+    def reported(self) -> bool:
+        return self.reported_at is not None
+
+    @property
+    def awaiting_hr(self) -> bool:
+        """Reported, and HR have neither removed it nor dismissed the report: it is on HR's list."""
+        return self.reported and not self.removed and self.report_dismissed_at is None
+
+    def report(self, by: uuid.UUID | None, because: str | None, now: datetime) -> None:
+        """The recipient reports it to their academy's HR, once, optionally saying why. HR's contacts are told
+        (never the giver: only the recipient can report, so telling the giver would say who)."""
+        self._recipients(by, "report it to HR")
+        if self.reported:
+            raise IllegalTransition("you have already reported it to HR" + (
+                ", and they decided to leave it as it is" if self.report_dismissed_at else
+                "; they will look at it"))
+        self.reported_at, self.reported_because = now, (because or "").strip() or None
+        self.record(RecognitionReported(recognition_id=self.id, giver_id=self.giver_id,
+                                        recipient_id=self.recipient_id, academy_id=self.academy_id,
+                                        kind=self.kind.value))
+
+    def dismiss_report(self, by: uuid.UUID | None, now: datetime) -> None:
+        """HR looked at a reported item and leave it as it is: the report is kept, with who dismissed it and when."""
+        if by is not None and by == self.giver_id:
+            raise NotAllowed("you gave it, so another member of HR must decide on the report")
+        if not self.reported:
+            raise IllegalTransition("it has not been reported to HR")
+        if self.removed:
+            raise IllegalTransition("it has already been removed")
+        if self.report_dismissed_at is not None:
+            raise IllegalTransition("the report has already been dismissed")
+        self.report_dismissed_at, self.report_dismissed_by = now, by
 
     def _recipients(self, by: uuid.UUID | None, doing: str) -> None:
         if by != self.recipient_id:

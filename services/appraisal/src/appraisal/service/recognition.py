@@ -1,12 +1,12 @@
-"""Recognition and continuous feedback (issue 24): giving, withdrawing, keeping as appraisal evidence, hiding and
-HR's removal, each one unit of work with its audit row (never the words); and what each person is shown."""
+"""Recognition and continuous feedback (issue 24): giving, withdrawing, keeping as appraisal evidence, hiding,
+reporting to HR, HR's removal and dismissal of a report, each one unit of work with its audit row (never the words); and what each person is shown."""
 from __future__ import annotations
 
 import uuid
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
-from staffroom_shared.authz import can_manage_academy, require
+from staffroom_shared.authz import can_manage_academy, is_trust_hr, require
 from staffroom_shared.errors import NotFound, TooManyRequests, Unprocessable
 from staffroom_shared.principal import Principal
 
@@ -59,9 +59,12 @@ def give(uow: AppraisalUnitOfWork, principal: Principal, data: dict, now: dateti
         return item
 
 
-def _change(uow: AppraisalUnitOfWork, principal: Principal, recognition_id: uuid.UUID, doing: str, action) -> Recognition:
+def _change(uow: AppraisalUnitOfWork, principal: Principal, recognition_id: uuid.UUID, doing: str, action,
+            about_the_recipient: bool = False) -> Recognition:
     """Load (locked), check the caller may see it at all (404 otherwise), apply `action` (returns the audit detail),
-    commit; a broken rule changes nothing."""
+    commit; a broken rule changes nothing. `about_the_recipient`: audited against the recipient (with the item's id
+    in the detail), not the item, so that the giver's subject access copy, which lists the audit rows about what they
+    gave, never shows a report to HR (only the recipient can report: it would say who)."""
     with uow:
         item = uow.recognition.get(recognition_id, for_update=True)
         if item is None or not relations(uow, principal, item):
@@ -70,7 +73,10 @@ def _change(uow: AppraisalUnitOfWork, principal: Principal, recognition_id: uuid
             detail = action(item)
         except AppraisalError as exc:
             raise rule_broken(exc) from None
-        uow.audit(doing, "recognition", recognition_id, detail)
+        if about_the_recipient:
+            uow.audit(doing, "recognition_report", item.recipient_id, {"recognition_id": recognition_id, **detail})
+        else:
+            uow.audit(doing, "recognition", recognition_id, detail)
         uow.commit()
         return item
 
@@ -126,6 +132,42 @@ def remove(uow: AppraisalUnitOfWork, principal: Principal, recognition_id: uuid.
                 "evidence_for": [was_kept, None] if was_kept else None}
 
     return _change(uow, principal, recognition_id, "remove_recognition", action)
+
+
+def report(uow: AppraisalUnitOfWork, principal: Principal, recognition_id: uuid.UUID, because: str | None,
+           now: datetime | None = None) -> Recognition:
+    """The recipient reports it to HR of their academy, once, optionally saying why (they may still hide it). HR's
+    contacts are told (appraisal.recognition_reported); the giver never is. Audited without the reason or words."""
+    now = _now(now)
+
+    def action(item: Recognition) -> dict:
+        item.report(principal.staff_id, because, now)
+        return {"reported": [False, True], "with_a_reason": item.reported_because is not None}
+
+    return _change(uow, principal, recognition_id, "report_recognition", action, about_the_recipient=True)
+
+
+def dismiss_report(uow: AppraisalUnitOfWork, principal: Principal, recognition_id: uuid.UUID,
+                   now: datetime | None = None) -> Recognition:
+    """HR of the recipient's academy (trust HR anywhere) leave a reported item as it is: the report is kept, with
+    who dismissed it and when; it leaves HR's list. Audited."""
+    now = _now(now)
+
+    def action(item: Recognition) -> dict:
+        require("hr" in relations(uow, principal, item), "only HR for the recipient's academy can dismiss a report")
+        item.dismiss_report(principal.staff_id, now)
+        return {"report_dismissed": [False, True]}
+
+    return _change(uow, principal, recognition_id, "dismiss_recognition_report", action, about_the_recipient=True)
+
+
+def reported(reads: Reads, principal: Principal) -> list[Recognition]:
+    """HR's list: what recipients at the caller's academy (trust HR: any academy) reported and HR have not yet
+    removed or dismissed, oldest first; none the caller gave or was given (another member of HR decides those)."""
+    require(principal.has_role("trust_hr", "academy_hr"), "only HR see what was reported to HR")
+    academy = None if is_trust_hr(principal) else principal.academy_id
+    require(academy is not None or is_trust_hr(principal), "your HR access names no academy")
+    return reads.recognition.reported(academy, principal.staff_id)
 
 
 def current_appraisal(uow: AppraisalUnitOfWork | Reads, staff_id: uuid.UUID) -> Appraisal | None:
@@ -195,5 +237,8 @@ def colleagues(reads: Reads, principal: Principal, words: str, today: date) -> l
     return reads.recognition.colleagues(words, principal.staff_id, today, MOST_FOUND)
 
 
-def names(reads: Reads, items: list[Recognition]) -> dict[uuid.UUID, str]:
-    return reads.staff.names([i.giver_id for i in items] + [i.recipient_id for i in items])
+def names(reads: Reads, items: list[Recognition], dismissers: bool = True) -> dict[uuid.UUID, str]:
+    people = [i.giver_id for i in items] + [i.recipient_id for i in items]
+    if dismissers:
+        people += [i.report_dismissed_by for i in items if i.report_dismissed_by is not None]
+    return reads.staff.names(people)

@@ -10,6 +10,7 @@ from ..adapters.orm import (
 from ..adapters.orm import coaching_links, coaching_requests, qa_actions
 
 _theirs = subject(appraisals.c.reviewee_id)
+REPORT_COLUMNS = ("reported_at", "reported_because", "report_dismissed_at", "report_dismissed_by")
 
 HOLDINGS = (
     Holding("your details as the directory shared them", staff, subject(staff.c.staff_id)),
@@ -37,7 +38,9 @@ HOLDINGS = (
     Holding("your appraisal training, if you completed it", trained_appraisers,
             subject(trained_appraisers.c.staff_id)),
     Holding("recognition and feedback colleagues gave you", recognitions, subject(recognitions.c.recipient_id)),
-    Holding("recognition and feedback you gave colleagues", recognitions, subject(recognitions.c.giver_id)),
+    # a report to HR is about the recipient (only they make one): never in the giver's copy, or it would say who
+    Holding("recognition and feedback you gave colleagues", recognitions, subject(recognitions.c.giver_id),
+            withheld=REPORT_COLUMNS),
     # the QA map (issue 24): coaching a shared strength paired you in, coaching you asked for, actions you lead
     Holding("coaching you give from a shared strength", coaching_links, subject(coaching_links.c.coach_id)),
     Holding("coaching you receive from a shared strength", coaching_links, subject(coaching_links.c.colleague_id)),

@@ -25,6 +25,7 @@ CONTRACTS = {
     events.ReminderSent: Contract("appraisal.reminder_sent"),
     events.Closed: Contract("appraisal.closed"),
     events.RecognitionGiven: Contract("appraisal.recognition_given"),
+    events.RecognitionReported: Contract("appraisal.recognition_reported"),
 }
 
 

@@ -36,6 +36,9 @@ CATEGORIES = {c.key: c for c in (
     Category("survey_actions", "You said, we did: what is being done after staff surveys", statutory=False),
     Category("targets", "The trust's staff targets: at risk, missed and met", statutory=False),
     Category("recognition", "Recognition and feedback colleagues give you", statutory=False),
+    # HR's part in keeping recognition safe: needed to do the job, so not switched off
+    Category("recognition_reports", "For HR contacts: recognition and feedback a colleague reported to HR",
+             statutory=True),
 )}
 
 
@@ -596,6 +599,19 @@ def recognition_given(p: dict, people: People) -> list[Draft]:
                "wish.", "/recognition")
 
 
+def recognition_reported(p: dict, people: People) -> list[Draft]:
+    """A recipient reported recognition or feedback to HR (issue 24): the academy's HR contacts (else the trust's)
+    are told there is one to look at, with no names, words or reason; never the giver or the recipient, should
+    either be a contact (only the recipient reports, so telling the giver would say who)."""
+    what = "feedback" if p["kind"] == "feedback" else "recognition"
+    leave_out = {_uuid(p["giver_id"]), _uuid(p["recipient_id"])}
+    return [d for contact in people.hr(_uuid(p["academy_id"])) if contact.staff_id not in leave_out
+            for d in _to(people, contact.staff_id, "recognition_reports", f"Some {what} was reported to HR",
+                         f"A colleague has reported {what} they were given to HR, as unkind or inappropriate. "
+                         "Please read it in Staffroom and either remove it or leave it as it is.",
+                         "/hr/recognition")]
+
+
 RULES: dict[str, Callable[[dict, People], list[Draft]]] = {
     "appraisal.appraisal_opened": appraisal_opened,
     "appraisal.overdue": appraisal_overdue,
@@ -606,6 +622,7 @@ RULES: dict[str, Callable[[dict, People], list[Draft]]] = {
     "appraisal.appraiser_assigned": appraiser_assigned,
     "appraisal.closed": appraisal_closed,
     "appraisal.recognition_given": recognition_given,
+    "appraisal.recognition_reported": recognition_reported,
     "cpd.enrolment_requested": enrolment_requested,
     "cpd.enrolment_approved": enrolment_approved,
     "cpd.enrolment_declined": enrolment_declined,
