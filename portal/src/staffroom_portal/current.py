@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import wraps
 
-from flask import current_app, g, redirect, request, session, url_for
+from flask import current_app, g, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFProtect
 
 from staffroom_shared.auth import TokenVerifier, Unauthorised
@@ -62,3 +62,13 @@ def signed_in(view):
 def is_hr() -> bool:
     u = user()
     return bool(u and u.has_role("academy_hr", "trust_hr"))
+
+
+def hr_only(view):
+    """HR pages: others get the cannot-see page (the APIs would refuse them anyway)."""
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if not is_hr():
+            return render_template("error.html", status=403), 403
+        return view(*args, **kwargs)
+    return signed_in(wrapper)

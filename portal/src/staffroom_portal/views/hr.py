@@ -12,7 +12,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 
 from staffroom_shared.money import pounds
 
-from ..current import api, is_hr, portal, signed_in, user
+from ..current import api, hr_only, portal, signed_in, user
 from ..backend import ApiError
 from ..ui import UUID as ID_PATTERN
 from ..ui import Form, day, fields, readable, real_day, refused, staff_options, submit
@@ -27,16 +27,6 @@ STATUSES = ["not_started", "objectives_agreed", "mid_year_reviewed", "end_of_yea
 # The canonical columns of the staff CSV (docs/staff-import.md); MIS exports' own headers are accepted too.
 CSV_COLUMNS = ["staff_code", "first_name", "last_name", "email", "academy_urn", "staff_type", "post", "fte",
                "start_date", "leaving_date", "line_manager"]
-
-
-def hr_only(view):
-    """HR pages: others get the cannot-see page (the APIs would refuse them anyway)."""
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        if not is_hr():
-            return render_template("error.html", status=403), 403
-        return view(*args, **kwargs)
-    return signed_in(wrapper)
 
 
 def school_year(today: date | None = None) -> int:

@@ -5,13 +5,12 @@ is an appraisal API call made as the signed-in person."""
 from __future__ import annotations
 
 from datetime import datetime
-from functools import wraps
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from ..backend import ApiError
-from ..current import api, is_hr, signed_in
+from ..current import api, hr_only, signed_in
 from ..ui import Form, fields, refused, register_filters, submit
 
 blp = Blueprint("recognition", __name__)
@@ -141,16 +140,6 @@ def team():
 
 
 # -- HR: what recipients reported ----------------------------------------------------------------------------
-
-def hr_only(view):
-    """As views.hr.hr_only (imported from there it would close an import circle through views.appraisal)."""
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        if not is_hr():
-            return render_template("error.html", status=403), 403
-        return view(*args, **kwargs)
-    return signed_in(wrapper)
-
 
 @blp.get("/hr/recognition")
 @hr_only
