@@ -80,6 +80,10 @@ def bench_round(label: str, database_url: str, tmp: Path, rounds: int) -> None:
             raise RuntimeError(f"(k) round {r + 1}: {answer.status_code} {body}; invitations {before[0]}->{after[0]},"
                                f" outbox {before[1]}->{after[1]}")
         harness.log(f"(k) {label} round {r + 1}: {seconds[-1]:.2f} s, {body['invited']} invited")
+        # Untimed: the next round asks the same people, which is refused while this one is open (outsider, issue 24).
+        closed = client.post(f"/feedback/rounds/{body['id']}/close", headers=hr)
+        if closed.status_code != 200:
+            raise RuntimeError(f"(k) closing round {r + 1}: {closed.status_code} {closed.get_json()}")
     context.engine.dispose()
     harness.add_time_row(f"(k) open an upward round for {MANAGERS * REPORTS:,} people, {label}", seconds, 10)
 
