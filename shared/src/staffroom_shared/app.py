@@ -58,6 +58,7 @@ def decimal_as_string_property(self, field, ret, **_kwargs) -> dict:
 
 def create_service_app(
     context: ServiceContext, *, title: str, version: str, blueprints: Iterable[Blueprint], description: str = "",
+    dpo_only_audit: Iterable[str] = (),
 ) -> Flask:
     config = context.config
     configure_logging(config.log_level, config.service)
@@ -81,7 +82,7 @@ def create_service_app(
     api.ma_plugin.converter.add_attribute_function(decimal_as_string_property)
     for blp in blueprints:
         api.register_blueprint(blp)
-    api.register_blueprint(audit_blueprint())  # every service's audit log, read the same way (issue 21)
+    api.register_blueprint(audit_blueprint(dpo_only_audit))  # every service's audit log, read the same way (issue 21)
     app.register_blueprint(_health_blueprint(context))
     register_error_handlers(app)
     _correlation_middleware(app)

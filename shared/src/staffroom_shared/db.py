@@ -206,3 +206,14 @@ def _refuse_write_statement(state) -> None:
     if state.is_insert or state.is_update or state.is_delete:
         raise ReadSessionWrite("a read session cannot write; use the unit of work (context().uow())")
 
+
+def forget_old_pages(engine) -> None:
+    """SQLite: what was deleted or anonymised is zeroed in the database file (secure_delete), but the write-ahead
+    log still holds the pages as they were until a checkpoint: copy them back and empty it. (PostgreSQL keeps old
+    row versions until they are vacuumed and reused, and its WAL until recycled: docs/privacy.md.)"""
+    if engine.dialect.name == "sqlite":
+        connection = engine.raw_connection()  # no BEGIN: a checkpoint inside a transaction cannot empty the log
+        try:
+            connection.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            connection.close()

@@ -17,6 +17,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import Table, delete
 
 from .config import ConfigError, setting
+from .db import forget_old_pages
 from .uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -141,18 +142,6 @@ def expire(uow, records: Iterable[Record], chosen: dict[str, Period], today: dat
         engine = uow.session.get_bind()
     forget_old_pages(engine)  # also what a staff.erased handler changed since the last run
     return counts
-
-
-def forget_old_pages(engine) -> None:
-    """SQLite: what was deleted or anonymised is zeroed in the database file (secure_delete), but the write-ahead
-    log still holds the pages as they were until a checkpoint: copy them back and empty it. (PostgreSQL keeps old
-    row versions until they are vacuumed and reused, and its WAL until recycled: docs/privacy.md.)"""
-    if engine.dialect.name == "sqlite":
-        connection = engine.raw_connection()  # no BEGIN: a checkpoint inside a transaction cannot empty the log
-        try:
-            connection.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        finally:
-            connection.close()
 
 
 def run(context, records: tuple[Record, ...], today: date | None = None) -> dict[str, int]:

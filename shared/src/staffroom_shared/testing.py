@@ -585,6 +585,9 @@ class FakeUnitOfWork(UnitOfWork):
         """The fake repositories the subclass made in its __init__: they outlive each unit of work, as a database does."""
         return [value for value in vars(self).values() if isinstance(value, Repository)]
 
+    def forget_old_pages(self) -> None:
+        """Memory has no write-ahead log."""
+
     def __enter__(self) -> "FakeUnitOfWork":
         self._begin()
         for repository in self._repositories:  # fakes outlive a unit of work; what they saw does not

@@ -14,6 +14,7 @@ from typing import Any, Callable, ClassVar, Mapping
 from sqlalchemy import MetaData, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from .db import forget_old_pages
 from .domain import Aggregate, DomainEvent
 from .events import Event, new_event
 from .log import current_correlation_id
@@ -89,6 +90,11 @@ class UnitOfWork:
         for name, repository in self.repositories.items():
             setattr(self, name, repository(session))
         return [getattr(self, name) for name in self.repositories]
+
+    def forget_old_pages(self) -> None:
+        """After a commit that erased words: SQLite's write-ahead log still holds them until a checkpoint empties it
+        (db.forget_old_pages)."""
+        forget_old_pages(self._session_factory.kw["bind"])
 
     def __enter__(self) -> "UnitOfWork":
         self.session = self._session_factory()

@@ -303,6 +303,37 @@ def test_hr_dismiss_a_report_keeping_who_and_when_and_only_hr_of_the_recipients_
     assert row["reported_at"] is not None and str(row["report_dismissed_by"]) == trust.oak_hr.id
 
 
+def test_trust_hr_who_gave_it_neither_remove_it_nor_read_the_report_in_the_audit_log(client, trust, tokens, problem):
+    """Outsider, issue 24: trust HR who gave an item removed it after it was reported, and read in the audit log
+    who had reported it (only the recipient can). Rows about reports are for the data protection officer alone."""
+    item = give(client, trust.trust_hr, trust.teacher, words="Please be on time to duty")
+    report(client, trust, item, "uncomfortable")
+    problem(client.post(f"/recognition/{item['id']}/removal", json={"because": "oops"},
+                        headers=trust.trust_hr.headers), 403)
+    problem(client.post(f"/recognition/{item['id']}/report/dismissal", headers=trust.trust_hr.headers), 403)
+    assert client.get(f"/recognition/{item['id']}", headers=trust.teacher.headers).json["words"] == (
+        "Please be on time to duty")
+    seen = client.get("/audit?entity=recognition_report", headers=trust.trust_hr.headers).json
+    assert seen["items"] == [] and seen["total"] == 0
+    everything = client.get("/audit?page_size=500", headers=trust.trust_hr.headers).json["items"]
+    assert not [row for row in everything if "report" in row["action"]]
+    dpo = tokens.headers(uuid.uuid4(), roles=["staff", "dpo"])
+    [row] = client.get("/audit?entity=recognition_report", headers=dpo).json["items"]
+    assert row["action"] == "report_recognition" and row["actor"] == trust.teacher.id
+
+
+def test_removed_words_are_in_neither_the_database_file_nor_its_write_ahead_log(client, app, trust):
+    """Outsider, issue 24: after a removal the words were gone from appraisal.db but still in appraisal.db-wal."""
+    from pathlib import Path
+
+    item = give(client, trust.elm_teacher, trust.teacher, words="Unmistakable words 7f3e")
+    assert client.post(f"/recognition/{item['id']}/removal", json={"because": "Abusive"},
+                       headers=trust.oak_hr.headers).status_code == 200
+    database = Path(app.extensions["staffroom"].engine.url.database)
+    files = [f for f in (database, database.with_name(database.name + "-wal")) if f.exists()]
+    assert files and not [f.name for f in files if b"Unmistakable words 7f3e" in f.read_bytes()]
+
+
 def test_trust_hr_dismiss_any_academys_report(client, trust):
     item = give(client, trust.ta, trust.elm_teacher)
     assert client.post(f"/recognition/{item['id']}/report", json={"because": "Not kind"},

@@ -291,6 +291,22 @@ def test_hr_dismiss_a_report_once_keeping_who_and_when_and_it_leaves_their_list(
         item.report(eve.staff_id, None, NOW)  # once: a dismissed report is not made again
 
 
+def test_hr_who_gave_it_or_were_given_it_cannot_remove_it_even_once_it_is_reported_and_kept():
+    """Outsider, issue 24: HR who gave an item removed it a minute after the recipient reported it (kept evidence
+    too), and the recipient read that HR found it broke the code of conduct."""
+    tom, eve = staff("Tom"), staff("Eve")
+    item = given(tom, eve, words="Please be on time to duty")
+    item.keep(eve.staff_id, uuid.uuid4())
+    item.report(eve.staff_id, "uncomfortable", NOW)
+    with pytest.raises(NotAllowed, match="you gave it, so another member of HR must remove it"):
+        item.remove(tom.staff_id, "oops", NOW)
+    with pytest.raises(NotAllowed, match="it was given to you, so another member of HR must remove it"):
+        item.remove(eve.staff_id, "mine", NOW)
+    with pytest.raises(NotAllowed, match="it was given to you"):
+        item.dismiss_report(eve.staff_id, NOW)
+    assert item.words == "Please be on time to duty" and item.kept and item.awaiting_hr
+
+
 def test_hr_who_gave_it_cannot_dismiss_the_report_and_a_removed_one_has_no_report_to_dismiss():
     tom, eve = staff("Tom"), staff("Eve")
     item = given(tom, eve)

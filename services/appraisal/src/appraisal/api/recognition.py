@@ -150,7 +150,7 @@ class One(MethodView):
         if relations == {"hr"} and request.method == "GET":
             with uow(principal) as unit:
                 if item.reported:  # against the recipient, as the report is: the giver's copy must not hint at it
-                    unit.audit("recognition.read", "recognition_report", item.recipient_id,
+                    unit.audit("recognition.read", service.REPORTS, item.recipient_id,
                                {"recognition_id": recognition_id})
                 else:
                     unit.audit("recognition.read", "recognition", recognition_id)

@@ -150,7 +150,10 @@ class Recognition(Aggregate):
         self.hidden = hidden
 
     def remove(self, by: uuid.UUID | None, because: str, now: datetime) -> None:
-        """HR remove an abusive one: the words are erased for good, the reason is kept, and it is no longer evidence."""
+        """HR remove an abusive one: the words are erased for good, the reason is kept, and it is no longer evidence.
+        Never HR who gave it or were given it (outsider, issue 24: a giver in HR removed what the recipient reported,
+        kept evidence included, and the recipient read that it broke the code of conduct)."""
+        self._not_a_party(by, "remove it")
         if self.removed:
             raise IllegalTransition("it has already been removed")
         self.words, self.value, self.standard = "", None, None
@@ -181,8 +184,7 @@ class Recognition(Aggregate):
 
     def dismiss_report(self, by: uuid.UUID | None, now: datetime) -> None:
         """HR looked at a reported item and leave it as it is: the report is kept, with who dismissed it and when."""
-        if by is not None and by == self.giver_id:
-            raise NotAllowed("you gave it, so another member of HR must decide on the report")
+        self._not_a_party(by, "decide on the report")
         if not self.reported:
             raise IllegalTransition("it has not been reported to HR")
         if self.removed:
@@ -190,6 +192,12 @@ class Recognition(Aggregate):
         if self.report_dismissed_at is not None:
             raise IllegalTransition("the report has already been dismissed")
         self.report_dismissed_at, self.report_dismissed_by = now, by
+
+    def _not_a_party(self, by: uuid.UUID | None, doing: str) -> None:
+        if by is not None and by == self.giver_id:
+            raise NotAllowed(f"you gave it, so another member of HR must {doing}")
+        if by is not None and by == self.recipient_id:
+            raise NotAllowed(f"it was given to you, so another member of HR must {doing}")
 
     def _recipients(self, by: uuid.UUID | None, doing: str) -> None:
         if by != self.recipient_id:

@@ -59,6 +59,9 @@ def give(uow: AppraisalUnitOfWork, principal: Principal, data: dict, now: dateti
         return item
 
 
+REPORTS = "recognition_report"  # the audit log's rows about reports to HR: only the data protection officer reads them
+
+
 def _change(uow: AppraisalUnitOfWork, principal: Principal, recognition_id: uuid.UUID, doing: str, action,
             about_the_recipient: bool = False) -> Recognition:
     """Load (locked), check the caller may see it at all (404 otherwise), apply `action` (returns the audit detail),
@@ -74,7 +77,7 @@ def _change(uow: AppraisalUnitOfWork, principal: Principal, recognition_id: uuid
         except AppraisalError as exc:
             raise rule_broken(exc) from None
         if about_the_recipient:
-            uow.audit(doing, "recognition_report", item.recipient_id, {"recognition_id": recognition_id, **detail})
+            uow.audit(doing, REPORTS, item.recipient_id, {"recognition_id": recognition_id, **detail})
         else:
             uow.audit(doing, "recognition", recognition_id, detail)
         uow.commit()
@@ -131,7 +134,9 @@ def remove(uow: AppraisalUnitOfWork, principal: Principal, recognition_id: uuid.
         return {"because": because, "recipient_id": item.recipient_id, "giver_id": item.giver_id,
                 "evidence_for": [was_kept, None] if was_kept else None}
 
-    return _change(uow, principal, recognition_id, "remove_recognition", action)
+    removed = _change(uow, principal, recognition_id, "remove_recognition", action)
+    uow.forget_old_pages()  # the words were still in SQLite's write-ahead log (outsider, issue 24)
+    return removed
 
 
 def report(uow: AppraisalUnitOfWork, principal: Principal, recognition_id: uuid.UUID, because: str | None,
