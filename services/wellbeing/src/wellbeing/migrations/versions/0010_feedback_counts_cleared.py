@@ -30,7 +30,8 @@ def _sqlite_nullable(table: str, nullable: bool) -> None:
     sql = bind.exec_driver_sql("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).scalar()
     column = re.compile(r'("?answered"?\s+[A-Z]+)(\s+NOT NULL)?', re.IGNORECASE)
     edited, n = column.subn(lambda m: m.group(1) + ("" if nullable else " NOT NULL"), sql, count=1)
-    assert n == 1, f"no answered column in {table}"
+    if n != 1:
+        raise RuntimeError(f"no answered column in {table}'s definition: {sql}")
     version = bind.exec_driver_sql("PRAGMA schema_version").scalar()
     bind.exec_driver_sql("PRAGMA writable_schema = ON")
     bind.exec_driver_sql("UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = ?", (edited, table))
