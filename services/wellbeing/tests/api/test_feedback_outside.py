@@ -245,3 +245,22 @@ def test_f3_no_count_is_kept_after_the_close_nor_in_a_subject_access_copy(school
     for headers in (school.as_(school.me), school.hr(), school.hr(trust=True)):
         seen = client.get(f"/feedback/requests/{made['id']}", headers=headers).get_json()
         assert seen["answered"] is None
+
+
+def test_f4_a_line_manager_asking_about_their_report_is_not_asked_as_line_manager(school, client, db):
+    """Finding 4: the line manager asking with "ask the line manager" ticked was listed as the line-manager rater."""
+    before = db.snapshot()
+    def about_me(line_manager: bool):
+        return client.post("/feedback/requests", headers=school.as_(school.manager), json={
+            "closes_on": CLOSES, "subject_id": str(school.me["staff_id"]), "include_line_manager": line_manager,
+            "raters": [{"staff_id": str(p["staff_id"]), "category": "peers"} for p in school.team[1:4]]})
+
+    mine = about_me(True)
+    assert mine.status_code == 422 and mine.content_type == "application/problem+json"
+    assert "you asked for this feedback, so you are not one of those asked" in mine.get_json()["detail"]
+    assert "#/include_line_manager" in str(mine.get_json()) and db.snapshot() == before
+    # the form is not offered the tick for him, and without it the request goes
+    choices = client.get(f"/feedback/choices?subject_id={school.me['staff_id']}", headers=school.as_(school.manager))
+    assert choices.status_code == 200 and choices.get_json()["line_manager"] is None
+    assert client.get("/feedback/choices", headers=school.as_(school.me)).get_json()["line_manager"]["name"] == "Mo Head"
+    assert about_me(False).status_code == 201

@@ -107,7 +107,9 @@ def choices(session, principal: Principal, subject_id: uuid.UUID | None) -> dict
                   if p.staff_id != subject_id and p.in_post(today, starting_by=today)]
     names = people.names([subject_id, manager, *(p.staff_id for p in colleagues)])
     return {"subject": {"staff_id": subject_id, "name": names.get(subject_id, "")},
-            "line_manager": {"staff_id": manager, "name": names.get(manager, "")} if manager in names else None,
+            # whoever asks is never asked: a line manager asking about their report is not offered as line manager
+            "line_manager": {"staff_id": manager, "name": names.get(manager, "")}
+            if manager in names and manager != principal.staff_id else None,
             "colleagues": [{"staff_id": p.staff_id, "name": names.get(p.staff_id, ""),
                             "direct_report": p.staff_id in reports} for p in colleagues if p.staff_id != manager],
             **settings(session)}
