@@ -162,8 +162,9 @@ def test_only_the_subject_or_their_line_manager_may_ask_about_them(school, clien
     made = client.post("/feedback/requests", headers=school.as_(school.me), json={
         "subject_id": str(other["staff_id"]), "closes_on": CLOSES, "include_line_manager": True})
     assert made.status_code == 404
+    # the line manager asks, so is not asked as line manager (F1, finding 4: refused with the box ticked)
     by_manager = client.post("/feedback/requests", headers=school.as_(school.manager), json={
-        "subject_id": str(other["staff_id"]), "closes_on": CLOSES, "include_line_manager": True,
+        "subject_id": str(other["staff_id"]), "closes_on": CLOSES, "include_line_manager": False,
         "raters": [{"staff_id": str(p["staff_id"]), "category": "peers"} for p in school.team[3:6]]})
     assert by_manager.status_code == 201, by_manager.get_json()
 

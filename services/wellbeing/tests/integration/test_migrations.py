@@ -151,3 +151,47 @@ def _outside_trust(url: str) -> None:
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_0009_keeps_invitations_and_lets_one_have_no_staff_id(backend, tmp_path):
     _on(backend, tmp_path, _outside_trust)
+
+
+def _counts_cleared(url: str) -> None:
+    """0010: a closed request's `answered` total and its invitations' flags become NULL (no count the report does not
+    show); an open one's are kept; going back fills 0 and false."""
+    from alembic import command
+
+    from staffroom_shared.runner import alembic_config
+
+    migrate(MIGRATIONS, url, "0009")
+    engine = create_engine(url)
+    closed, still_open = uuid.uuid4(), uuid.uuid4()
+    with engine.begin() as conn:
+        for request, status, hashed in ((closed, "closed", "c"), (still_open, "open", "o")):
+            conn.execute(text(
+                "INSERT INTO feedback_requests (id, subject_id, academy_id, question_set, title, closes_on, k, "
+                "requested_by, status, shared, invited, answered) VALUES (:id, :s, :a, '360', 'Feedback for Ada', "
+                ":closes, 3, 'me', :status, false, 1, 1)"),
+                {"id": _id(conn, request), "s": _id(conn, uuid.uuid4()), "a": _id(conn, uuid.uuid4()),
+                 "closes": date(2027, 3, 1), "status": status})
+            conn.execute(text("INSERT INTO feedback_invitations (token_hash, request_id, staff_id, category, answered)"
+                              " VALUES (:h, :r, NULL, 'others', true)"), {"h": hashed * 64, "r": _id(conn, request)})
+    migrate(MIGRATIONS, url, "0010")
+    with engine.begin() as conn:
+        assert sorted(conn.execute(text("SELECT status, answered FROM feedback_requests")).all()) == [
+            ("closed", None), ("open", 1)]
+        assert sorted(conn.execute(text("SELECT token_hash, answered FROM feedback_invitations")).all()) == [
+            ("c" * 64, None), ("o" * 64, True)]
+    assert all(c["nullable"] for table in ("feedback_requests", "feedback_invitations")
+               for c in sa_inspect(engine).get_columns(table) if c["name"] == "answered")
+    command.downgrade(alembic_config(MIGRATIONS, url), "0009")
+    with engine.begin() as conn:
+        assert sorted(conn.execute(text("SELECT status, answered FROM feedback_requests")).all()) == [
+            ("closed", 0), ("open", 1)]
+        assert sorted(conn.execute(text("SELECT answered FROM feedback_invitations")).scalars()) == [False, True]
+    assert not any(c["nullable"] for table in ("feedback_requests", "feedback_invitations")
+                   for c in sa_inspect(engine).get_columns(table) if c["name"] == "answered")
+    migrate(MIGRATIONS, url)
+    engine.dispose()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_0010_clears_closed_feedback_counts_and_goes_back(backend, tmp_path):
+    _on(backend, tmp_path, _counts_cleared)

@@ -533,6 +533,11 @@ class FakeFeedback(Repository):
     def destroy_ballots(self, request_id) -> None:
         self.ballots.pop(request_id, None)
 
+    def forget_answered(self, request_id) -> None:
+        for invitation in self.invitations.values():
+            if invitation.request_id == request_id:
+                invitation.answered = None
+
     def add_round(self, round_):
         self.rounds_[round_.id] = round_
         return self.track(round_)

@@ -6,7 +6,8 @@ import pytest
 
 from wellbeing.domain.feedback import (
     CATEGORY_NAMES, MAX_OUTSIDE, Category, FeedbackError, FeedbackRequest, OpenRequest, Rater, RequestStatus, ballot,
-    choose_raters, email_address, managers_in_scope, outside_raters, plural, refuse_overlap, tally, threshold,
+    choose_raters, email_address, managers_in_scope, outside_raters, plural, refuse_colleagues, refuse_overlap,
+    tally, threshold,
     who_was_asked,
 )
 from wellbeing.domain.model import StaffMember
@@ -130,7 +131,7 @@ def test_each_rater_is_asked_only_in_the_group_they_are_in_and_never_by_themselv
         choose_raters(subject, None, [Rater(requester, Category.PEERS), *(Rater(p, Category.PEERS) for p in peers)],
                       set(), False, requester)
     chosen = choose_raters(subject, manager, [*(Rater(r, Category.DIRECT_REPORTS) for r in reports),
-                                              *(Rater(p, Category.PEERS) for p in peers)], set(reports), True, manager)
+                                              *(Rater(p, Category.PEERS) for p in peers)], set(reports), False, manager)
     assert {r.category for r in chosen if r.staff_id in reports} == {Category.DIRECT_REPORTS}
 
 
@@ -259,8 +260,57 @@ def test_an_upward_round_is_refused_while_another_open_round_asks_about_the_same
     assert refused.value.field == "academy_id"
 
 
+def test_a_request_asking_outside_the_trust_is_never_open_beside_another_about_the_same_person_either_way():
+    """Outsider: B asked X, Y, Z's own work addresses as "outside" beside A asking X, Y, Z, W: A minus B gave W."""
+    asked = frozenset(uuid.uuid4() for _ in range(4))
+    staff_only = [OpenRequest("Feedback for Mo Head", date(2027, 3, 14), asked, False)]
+    with pytest.raises(FeedbackError, match='the request "Feedback for Mo Head" about Mo Head is open until 14 March '
+                                            "2027, and a request that asks people outside the trust") as refused:
+        refuse_overlap("Mo Head", set(), True, staff_only)
+    assert refused.value.field == "outside_trust"
+    outside_only = [OpenRequest("Feedback for Mo Head", date(2027, 3, 14), frozenset(), True)]
+    with pytest.raises(FeedbackError, match="asks people outside the trust cannot be open beside"):
+        refuse_overlap("Mo Head", {uuid.uuid4()}, False, outside_only)  # nobody in common, still refused
+    round_ = [OpenRequest("Upward feedback for Mo Head", date(2027, 3, 14), asked, False, round_title="Spring")]
+    with pytest.raises(FeedbackError, match='the upward round "Spring" about Mo Head'):
+        refuse_overlap("Mo Head", set(), True, round_)
+    refuse_overlap("Mo Head", set(), True, [])  # alone, it may ask outside
+
+
+def test_a_colleague_s_address_is_refused_as_outside_the_trust_without_repeating_it():
+    addresses = outside_raters(["  Ann.Oak@Oak.Example ", "gov@elsewhere.example"])
+    with pytest.raises(FeedbackError) as refused:
+        refuse_colleagues(addresses, {"ann.oak@oak.example", "bo@oak.example"})
+    assert str(refused.value) == ("one of the addresses is a colleague's in the trust: choose them as a colleague "
+                                  "instead") and refused.value.field == "outside_trust"
+    refuse_colleagues(addresses, {"bo@oak.example"})
+
+
+@pytest.mark.parametrize("typed", ["=cmd|leakzz7@x.org", "+ann@oak.example", "-ann@oak.example", "@ann@oak.example"])
+def test_an_address_starting_like_a_spreadsheet_formula_is_refused(typed):
+    with pytest.raises(FeedbackError, match="cannot start with =, \\+, - or @") as refused:
+        email_address(typed)
+    assert "leakzz7" not in str(refused.value) and "oak.example" not in str(refused.value)
+
+
+def test_whoever_asks_is_never_the_line_manager_asked():
+    subject, manager = person(), uuid.uuid4()
+    with pytest.raises(FeedbackError, match="you asked for this feedback, so you are not one of those asked") as no:
+        choose_raters(subject, manager, [Rater(uuid.uuid4(), Category.PEERS)], set(), True, requester_id=manager)
+    assert no.value.field == "include_line_manager"
+    assert [r.category for r in choose_raters(subject, manager, [], set(), True, requester_id=subject.staff_id)] == [
+        Category.LINE_MANAGER]
+
+
+def test_the_close_keeps_no_answered_total():
+    request = FeedbackRequest(subject_id=uuid.uuid4(), academy_id=uuid.uuid4(), question_set="360",
+                              closes_on=date(2027, 3, 15), k=3, requested_by="t", title="Feedback for Ada",
+                              today=TODAY)
+    request.close([ballot(Category.PEERS, answers(4), None)] * 2, AT)
+    assert request.answered is None and request.report["categories"][0]["shown"] is False
+
+
 def test_only_one_open_request_about_someone_asks_people_outside_the_trust():
     open_ = [OpenRequest("Feedback for Mo Head", date(2027, 3, 14), frozenset(), True)]
-    with pytest.raises(FeedbackError, match="same people"):
+    with pytest.raises(FeedbackError, match="outside the trust cannot be open beside another"):
         refuse_overlap("Mo Head", set(), True, open_)
-    refuse_overlap("Mo Head", {uuid.uuid4()}, False, open_)

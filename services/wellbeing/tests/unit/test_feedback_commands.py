@@ -36,8 +36,9 @@ def test_the_daily_job_closes_a_request_past_its_date_and_destroys_its_ballots()
     daily_job.run_daily(uow, LINKS, KEY, today=date(2027, 3, 10))
     assert request.status is RequestStatus.OPEN  # still open on its closing day
     daily_job.run_daily(uow, LINKS, KEY, today=date(2027, 3, 11))
-    assert request.status is RequestStatus.CLOSED and request.answered == 3
+    assert request.status is RequestStatus.CLOSED and request.answered is None  # no count the report does not show
     assert not list(uow.feedback.boxes(request.id))
+    assert [i.answered for i in uow.feedback.invitations.values()] == [None] * 4  # nor any invitation's flag
     [peers] = request.report["categories"]
     assert peers["shown"] and peers["comments"][0]["texts"] == ["words 0", "words 1", "words 2"]
     assert [a for a in uow.audits if a["entity"] == "feedback_request"]

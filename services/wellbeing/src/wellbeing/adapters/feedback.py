@@ -135,6 +135,19 @@ class FeedbackRepository(Repository):
             .values(answered=True).execution_options(synchronize_session=False))
         return marked.rowcount == 1
 
+    def forget_answered(self, request_id: uuid.UUID) -> None:
+        """At the close: whether each answered is cleared, so no count of a category (hidden or not) is left."""
+        self.session.execute(update(feedback_invitations).where(feedback_invitations.c.request_id == request_id)
+                             .values(answered=None).execution_options(synchronize_session=False))
+
+    def colleague_addresses(self, addresses: list[str]) -> set[str]:
+        """Which of these addresses (trimmed, lower case) belong to anyone in the copy of the directory, current or
+        past, compared trimmed and in lower case."""
+        if not addresses:
+            return set()
+        normal = func.lower(func.trim(staff.c.email))
+        return set(self.session.scalars(select(normal).where(normal.in_(addresses)).distinct()))
+
     def invited(self, request_id: uuid.UUID) -> list[tuple[uuid.UUID, Category]]:
         """Who was asked and in which category (never whether or what they answered), in order of category."""
         return [(s, Category(c)) for s, c in self.session.execute(

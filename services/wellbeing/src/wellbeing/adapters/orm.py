@@ -289,7 +289,7 @@ feedback_requests = Table(
     Column("status", text_enum(RequestStatus), nullable=False, index=True),
     Column("shared", Boolean, nullable=False),
     Column("invited", Integer, nullable=False),
-    Column("answered", Integer, nullable=False),
+    Column("answered", Integer, nullable=True),  # NULL once closed (0010): no count the report does not show
     Column("report", JSON, nullable=True),  # written at the close: shown categories' figures, named answers
     Column("closed_at", UtcDateTime, nullable=True),
 )
@@ -301,7 +301,7 @@ feedback_invitations = Table(  # who was asked in which category, and whether th
     # None: someone outside the trust, asked by an email address that was sealed to notifications and kept nowhere
     Column("staff_id", Uuid, nullable=True),
     Column("category", text_enum(Category), nullable=False),
-    Column("answered", Boolean, nullable=False),
+    Column("answered", Boolean, nullable=True),  # NULL once the request closed (0010): with the category, a count
     UniqueConstraint("request_id", "staff_id", name="uq_feedback_invitations_request_staff"),
     Index("ix_feedback_invitations_staff", "staff_id"),
 )

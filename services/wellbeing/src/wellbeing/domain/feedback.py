@@ -122,7 +122,7 @@ class FeedbackInvitation:
     staff_id: uuid.UUID | None
     category: Category
     token_hash: str
-    answered: bool = False
+    answered: bool | None = False  # None once the request has closed: kept, it would count a hidden category
 
 
 def choose_raters(subject: StaffMember, line_manager_id: uuid.UUID | None, chosen: list[Rater],
@@ -160,6 +160,9 @@ def choose_raters(subject: StaffMember, line_manager_id: uuid.UUID | None, chose
     if include_line_manager:
         if line_manager_id is None:
             raise FeedbackError("the directory names no line manager for this person", "include_line_manager")
+        if requester_id is not None and requester_id == line_manager_id:  # outsider: he was his own named rater
+            raise FeedbackError("you asked for this feedback, so you are not one of those asked: untick 'ask the "
+                                "line manager'", "include_line_manager")
         raters[line_manager_id] = Rater(line_manager_id, Category.LINE_MANAGER)
     if not raters and not outside:
         raise FeedbackError("choose at least one person to ask", "raters")
@@ -178,6 +181,9 @@ def email_address(typed: str) -> str:
     address = typed.strip().lower() if isinstance(typed, str) else ""
     if not address:
         raise FeedbackError("an email address is empty", "outside_trust")
+    if address[0] in "=+-@":  # a spreadsheet opened from an export would run it as a formula (outsider)
+        raise FeedbackError("an email address cannot start with =, +, - or @: check it was copied in full",
+                            "outside_trust")
     if len(address) > 254 or address.count("@") != 1:
         raise FeedbackError("an email address is not one address of the form name@example.org", "outside_trust")
     local, domain = address.split("@")
@@ -202,6 +208,16 @@ def outside_raters(typed: list[str]) -> list[str]:
     return addresses
 
 
+def refuse_colleagues(addresses: list[str], colleagues: set[str]) -> None:
+    """A colleague is asked as a colleague, never as someone outside the trust: typed as "outside" they would be
+    asked twice (one request minus another gives a third person's answers) or counted with k instead of a direct
+    report's 5 (outsider). `colleagues`: the addresses of staff in wellbeing's copy of the directory (current or
+    past), trimmed and in lower case, as `email_address` gives them. The refusal does not repeat the address."""
+    if any(address in colleagues for address in addresses):
+        raise FeedbackError("one of the addresses is a colleague's in the trust: choose them as a colleague "
+                            "instead", "outside_trust")
+
+
 @dataclass(frozen=True)
 class OpenRequest:
     """An open request about someone, as the overlap rule needs it: whom it asked (staff; None is never in it),
@@ -218,12 +234,18 @@ def refuse_overlap(about: str, raters: set[uuid.UUID], outside: bool, open_reque
                    field: str = "raters") -> None:
     """Two open requests about the same person never share a rater (F7, outsider): two reports from nearly the same
     people can be subtracted to give the answers of those who differ, as HR could with two overlapping upward rounds
-    about one manager. People outside the trust cannot be compared (their addresses are kept nowhere), so only one
-    open request about a person asks them at a time."""
+    about one manager. People outside the trust cannot be compared with anyone (their addresses are kept nowhere: a
+    colleague's own address typed as "outside" is one of the same people), so a request that asks people outside the
+    trust is never open beside another request about the same person, in either order."""
     for other in open_requests:
-        if raters & other.raters or (outside and other.outside):
-            what = (f"the upward round \"{other.round_title}\"" if other.round_title
-                    else f"the request \"{other.title}\"")
+        what = (f"the upward round \"{other.round_title}\"" if other.round_title
+                else f"the request \"{other.title}\"")
+        if outside or other.outside:
+            raise FeedbackError(f"{what} about {about} is open until {in_words(other.closes_on)}, and a request "
+                                "that asks people outside the trust cannot be open beside another about the same "
+                                "person: their addresses cannot be compared with the other's raters. Ask once it "
+                                "has closed", "outside_trust" if outside else field)
+        if raters & other.raters:
             raise FeedbackError(f"{what} asks some of the same people about {about} and is open until "
                                 f"{in_words(other.closes_on)}: two reports from the same people could be compared "
                                 "to tell one person's answers. Ask them once it has closed, or ask other people", field)
@@ -288,7 +310,9 @@ class FeedbackRequest(Aggregate):
         if self.status is not RequestStatus.OPEN:
             raise FeedbackError("this feedback request is already closed")
         self.report = tally(self.question_set, ballots, self.k, asked)
-        self.answered, self.status, self.closed_at = len(ballots), RequestStatus.CLOSED, at
+        # No count the report does not show is kept: with the shown categories' counts and the named answers, the
+        # total would give a hidden category's (outsider); the invitations' flags are cleared with it (service).
+        self.answered, self.status, self.closed_at = None, RequestStatus.CLOSED, at
 
     def share(self, shared: bool) -> None:
         self.shared = shared

@@ -22,7 +22,7 @@ from ..adapters.repository import StaffRepository
 from ..domain.feedback import (
     CATEGORY_NAMES, Category, FeedbackError, FeedbackInvitation, FeedbackRequest, FeedbackRound, Rater,
     RequestStatus, ballot, check_k, threshold, choose_raters, managers_in_scope, may_be_named, must_be_named,
-    outside_raters, questionnaire, refuse_overlap, who_was_asked,
+    outside_raters, questionnaire, refuse_colleagues, refuse_overlap, who_was_asked,
 )
 from ..domain.instruments import SCALES, TEXT_MAX_LENGTH
 from ..domain.model import in_words
@@ -107,7 +107,9 @@ def choices(session, principal: Principal, subject_id: uuid.UUID | None) -> dict
                   if p.staff_id != subject_id and p.in_post(today, starting_by=today)]
     names = people.names([subject_id, manager, *(p.staff_id for p in colleagues)])
     return {"subject": {"staff_id": subject_id, "name": names.get(subject_id, "")},
-            "line_manager": {"staff_id": manager, "name": names.get(manager, "")} if manager in names else None,
+            # whoever asks is never asked: a line manager asking about their report is not offered as line manager
+            "line_manager": {"staff_id": manager, "name": names.get(manager, "")}
+            if manager in names and manager != principal.staff_id else None,
             "colleagues": [{"staff_id": p.staff_id, "name": names.get(p.staff_id, ""),
                             "direct_report": p.staff_id in reports} for p in colleagues if p.staff_id != manager],
             **settings(session)}
@@ -130,6 +132,7 @@ def request_feedback(uow: WellbeingUnitOfWork, principal: Principal, data: dict,
         try:
             # Addresses live in this function's memory only: sealed to notifications below, kept nowhere here.
             outside = outside_raters(data.get("outside_trust", []))
+            refuse_colleagues(outside, uow.feedback.colleague_addresses(outside))
             chosen = [Rater(r["staff_id"], Category(r["category"])) for r in data.get("raters", [])]
             raters = choose_raters(subject, uow.feedback.line_manager_of(subject_id), chosen,
                                    uow.feedback.reports_of(subject_id), data.get("include_line_manager", False),
@@ -267,6 +270,7 @@ def close_request(uow: WellbeingUnitOfWork, request: FeedbackRequest, key: bytes
     except FeedbackError as exc:
         raise Conflict(str(exc)) from exc
     uow.feedback.destroy_ballots(request.id)
+    uow.feedback.forget_answered(request.id)
 
 
 def close_early(uow: WellbeingUnitOfWork, principal: Principal, request_id: uuid.UUID, key: bytes) -> FeedbackRequest:
@@ -469,8 +473,9 @@ def round_view(session, principal: Principal, round_: FeedbackRound, *, detail: 
             "opened_on": round_.opened_on, "status": round_.status, "managers": round_.managers,
             "invited": round_.invited, "answered": sum(a for _, _, _, a, _ in progress) if counted else None,
             "complete": all(st is RequestStatus.CLOSED for *_, st in progress),
+            # a manager's request closed (its flags cleared) shows no count, even in a round still open
             "requests": [{"request_id": r, "manager": names.get(m, ""), "invited": i,
-                          "answered": a if counted else None, "status": st}
+                          "answered": a if counted and st is RequestStatus.OPEN else None, "status": st}
                          for r, m, i, a, st in progress] if detail else []}
 
 
