@@ -205,9 +205,9 @@ def _issue_24(base: str, tokens: dict, people: dict) -> dict:
     trust_ids = {p["id"] for p in priorities if p["level"] == "trust"}
     assert {p["parent_id"] for p in priorities if p["level"] == "academy"} == trust_ids
     status, roll_up = _get(f"{api}/priorities/roll-up?school_year={year}", hr)
-    assert status == 200 and all(r["people"] > 0 for r in roll_up), roll_up
+    assert status == 200 and all(r["people"] > 0 for r in roll_up["priorities"]), roll_up
     status, managers_roll_up = _get(f"{api}/priorities/roll-up?school_year={year}", manager["token"])
-    assert status == 200 and any(r["named"] for r in managers_roll_up)  # their reviewees, by name
+    assert status == 200 and any(r["named"] for r in managers_roll_up["priorities"])  # their reviewees, by name
 
     # Recognition: shared with the line manager (the member of staff's, to try keeping), one kept as evidence in a
     # reviewee's appraisal in progress, and the member of staff has given one.

@@ -99,6 +99,9 @@ def test_a_line_manager_sets_objectives_and_completes_a_review(page, staff, shot
     assert "BEGIN:VCALENDAR" in calendar.text() and "Room 12" in calendar.text()
     record = page.request.get(page.get_by_role("link", name="Printable appraisal record").get_attribute("href"))
     assert record.ok and "Reading fluency in Year 4" in record.text()
+    # the standards are in words, on the page and on the record (outsider, issue 24: bare "TS2")
+    assert "TS2: Promote good progress and outcomes by pupils" in record.text()
+    expect(page.locator("dd", has_text="TS6: Use assessment well")).to_be_visible()
 
     # The member of staff sees the objectives and agrees them too.
     shot.page = staff

@@ -109,6 +109,7 @@ def test_trust_hr_set_priorities_that_cascade_and_read_the_roll_up(page, year6, 
     panel.get_by_text("The people whose appraisals you can see").click()
     expect(panel.get_by_role("link", name=year6["names"][0])).to_be_visible()
     expect(panel).to_contain_text("By academy")
+    expect(page.locator("#made-from")).to_contain_text("Made from everyone across the trust")
     assert accessibility_violations(page) == []
     shot("roll-up")
 
@@ -169,6 +170,10 @@ def test_a_line_manager_adds_a_template_to_two_reviewees_and_adapts_one(page, ye
     page.goto("/team")
     page.get_by_role("link", name=first, exact=True).first.click()
     expect(page.get_by_role("heading", name=re.compile(rf"\d\. {re.escape(title)}$"))).to_be_visible()
+    # the line manager's roll-up is made from their own reviewees only, and says so
+    page.goto("/priorities/roll-up")
+    expect(page.locator("#made-from")).to_contain_text("Made only from")
+    expect(page.locator("#made-from")).to_contain_text("you appraise")
     phone = page.context.new_page()
     phone.set_viewport_size({"width": 375, "height": 740})
     phone.goto("/team/objective-templates")

@@ -37,6 +37,8 @@ def build_template(page: Page, name: str) -> None:
     page.get_by_label("What it is for").select_option(label="Lesson observation")
     first = page.get_by_role("group", name="Part 1")
     first.get_by_label("What is looked at").fill("Behaviour and routines")
+    # the list starts with a plain choice of none, not "None" (outsider, issue 24)
+    expect(first.get_by_label("Teachers' Standard").locator("option").first).to_have_text("No Teachers' Standard")
     first.get_by_label("Teachers' Standard").select_option(label="TS7: Manage behaviour")
     first.get_by_label("Grade 1 (optional)", exact=True).fill("Secure")
     first.get_by_label("Grade 1 reads as").select_option(label="A strength")

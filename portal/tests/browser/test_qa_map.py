@@ -198,3 +198,6 @@ def test_hr_calendar_rounds_observers_record_and_the_map_leads_to_actions(page, 
     sign_in(page, suggested="member of staff")
     page.goto("/qa")
     expect(page.get_by_text(re.compile(r"^You coach .+ in Adaptive teaching\.$"))).to_be_visible()
+    # they observe nobody, so no round offers them a form that would only say so (outsider, issue 24)
+    expect(page.get_by_role("link", name=re.compile("^Record an observation"))).to_have_count(0)
+    expect(page.get_by_role("cell", name="Nobody for you to observe").first).to_be_visible()

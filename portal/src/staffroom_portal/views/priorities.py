@@ -149,11 +149,13 @@ def archive(priority_id):
 @signed_in
 def roll_up():
     year = _year()
-    rows = api().get(f"{API}/priorities/roll-up", school_year=year)
+    answer = api().get(f"{API}/priorities/roll-up", school_year=year)
+    rows = answer["priorities"]
     names = academy_names()
     by_id = {r["priority"]["id"]: r for r in rows}
     ordered = [(depth, by_id[p["id"]]) for depth, p in tree([r["priority"] for r in rows])]
     return render_template("priorities/roll_up.html", rows=ordered, year=year, year_label=year_label(year),
+                           made_from=answer["made_from"]["words"],
                            names=names, progress=PROGRESS, labels=dict(PROGRESS),
                            years=[year - 1, year, year + 1],
                            year_labels={y: year_label(y) for y in (year - 1, year, year + 1)})

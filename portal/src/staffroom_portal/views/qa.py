@@ -66,8 +66,11 @@ def index(form: Form | None = None):
     # Every round someone sees covers their academy (trust HR: all), so one round answers for all whether they may
     # open the maps (HR, heads and line managers): no link to a page that would refuse them.
     maps = bool(rounds) and _may_open_map(calls, rounds[-1]["id"])
+    # "Record an observation" only in the rounds where they have someone to observe (outsider, issue 24)
+    appraisals = _appraisals(calls) if rounds else []
+    observes = {r["id"] for r in rounds if _observable(calls, r, appraisals)}
     return render_template("qa/index.html", rounds=rounds, hr=hr, templates=templates, coaching=coaching,
-                           me_id=str(me.staff_id), maps=maps,
+                           me_id=str(me.staff_id), maps=maps, observes=observes,
                            template_options=[(t["id"], t["name"]) for t in templates],
                            academy_options=[(a["id"], a["name"]) for a in academies],
                            form=form or Form({"interval_weeks": "6", "count": "6"}),
@@ -113,15 +116,21 @@ def _cell_text(cell: dict) -> str:
 @signed_in
 def qa_map(round_id):
     round_id = _uuid(round_id)
-    found = api().get(f"{API}/qa-rounds/{round_id}/map")
-    return render_template("qa/map.html", m=found, bands=BANDS, moves=MOVES, cell_text=_cell_text)
+    calls = api()
+    found = calls.get(f"{API}/qa-rounds/{round_id}/map")
+    return render_template("qa/map.html", m=found, bands=BANDS, moves=MOVES, cell_text=_cell_text,
+                           observes=bool(_observable(calls, found["round"])))
 
 
-def _observable(calls, qa_round: dict) -> list[dict]:
+def _appraisals(calls) -> list[dict]:
+    return calls.get(f"{API}/appraisals", page_size=500)["items"]
+
+
+def _observable(calls, qa_round: dict, appraisals: list[dict] | None = None) -> list[dict]:
     """The appraisals this person may record an observation in (their reviewees'; HR their academies'), in the
     round's academies."""
     seen, found = set(), []
-    for a in calls.get(f"{API}/appraisals", page_size=500)["items"]:
+    for a in _appraisals(calls) if appraisals is None else appraisals:
         if a["id"] in seen or a["academy_id"] not in qa_round["academy_ids"] or a["status"] in (
                 "signed_off", "closed", "withdrawn"):
             continue

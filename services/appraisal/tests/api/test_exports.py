@@ -220,3 +220,11 @@ def test_untrained_appraisers_report_lists_reviews_by_untrained_appraisers_only(
         (by_untrained["id"], trust.hod.id, "Dev Davies", "Tom Taylor", "mid_year")]
     assert client.get("/reports/untrained-appraisers", headers=trust.elm_hr.headers).json == []
     assert len(client.get("/reports/untrained-appraisers", headers=trust.trust_hr.headers).json) == 1
+
+
+def test_the_printable_record_names_each_teachers_standard_in_words(client, trust, steps):
+    a = steps.started()
+    steps.add_objective(a, trust.hod, standards=["TS3", "PART2"])
+    record = client.get(f"/appraisals/{a['id']}/record", headers=trust.teacher.headers).get_data(as_text=True)
+    assert ("Teachers' Standards: TS3: Demonstrate good subject and curriculum knowledge; "
+            "Part Two: Personal and professional conduct") in record

@@ -159,8 +159,22 @@ def test_another_academy_s_or_a_retired_template_cannot_be_used(client, trust, s
     a = steps.started()
     unchanged()
     base = {"observed_on": date.today().isoformat(), "focus": "Behaviour"}
-    for template_id, says in ((elm["id"], "not a template this academy uses"),
-                              (old["id"], "no longer used"), (str(uuid.uuid4()), "not a template this academy uses")):
+    answers = {}
+    for template_id, says in ((elm["id"], "no such observation template"),
+                              (old["id"], "no longer used"), (str(uuid.uuid4()), "no such observation template")):
         refused = problem(client.post(f"/appraisals/{a['id']}/observations", json={**base, "template_id": template_id},
                                       headers=trust.hod.headers), 422)
         assert says in refused["detail"] and refused["errors"][0]["pointer"] == "#/template_id"
+        answers[template_id] = refused["detail"]
+    # another academy's template (GET gives 404) is answered exactly as an id that never was (outsider, issue 24)
+    assert answers[elm["id"]] == list(answers.values())[-1]
+
+
+def test_retired_is_json_true_or_false_only(client, trust, steps, problem, unchanged):
+    made = make(client, steps, trust.trust_hr)
+    unchanged()
+    for said in ("yes", 1, "true"):
+        refused = problem(client.patch(f"/observation-templates/{made['id']}", json={"retired": said},
+                                       headers=trust.trust_hr.headers), 422)
+        assert "true or false" in str(refused)
+    problem(client.get("/observation-templates?retired=yes", headers=trust.trust_hr.headers), 422)

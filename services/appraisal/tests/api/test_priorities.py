@@ -9,7 +9,7 @@ import pytest
 
 from staffroom_shared.testing import ServiceDb
 
-from .conftest import TABLES
+from .conftest import TABLES, key_dates
 
 YEAR = (date.today() - timedelta(days=60)).year if (date.today() - timedelta(days=60)).month >= 8 \
     else (date.today() - timedelta(days=60)).year - 1  # the school year of the test cycles (they began 60 days ago)
@@ -76,7 +76,7 @@ def test_a_team_priority_serves_its_own_academy_s_priority(client, trust, cascad
     unchanged()
     body = {"level": "team", "school_year": YEAR, "title": "Attendance", "description": "x", "team": "Maths",
             "parent_id": cascade["elm"]["id"]}
-    assert "another academy" in problem(client.post("/priorities", json=body, headers=trust.hod.headers), 422)["detail"]
+    assert "no such priority" in problem(client.post("/priorities", json=body, headers=trust.hod.headers), 422)["detail"]
     body["parent_id"] = cascade["trust"]["id"]
     problem(client.post("/priorities", json=body, headers=trust.hod.headers), 422)
 
@@ -102,7 +102,7 @@ def test_an_objective_links_to_a_priority_its_reviewee_s_academy_can_see(client,
     body = {"title": "x", "description": "x", "type": "pupil_outcomes", "success_criteria": "x",
             "priority_id": cascade["elm"]["id"]}
     refused = problem(client.post(f"/appraisals/{a['id']}/objectives", json=body, headers=trust.hod.headers), 422)
-    assert refused["errors"][0]["pointer"] == "#/priority_id" and "another academy" in refused["detail"]
+    assert refused["errors"][0]["pointer"] == "#/priority_id" and "no such priority" in refused["detail"]
     # the link is changed and removed like any other field of a draft objective
     url = f"/appraisals/{a['id']}/objectives/{added['id']}"
     view = ok(client.patch(url, json={"priority_id": cascade["trust"]["id"]}, headers=trust.teacher.headers))
@@ -118,6 +118,10 @@ def test_once_agreed_the_link_is_kept_as_agreed(client, trust, steps, cascade, p
     problem(client.patch(url, json={"priority_id": cascade["oak"]["id"]}, headers=trust.hod.headers), 409)
 
 
+def roll_up(client, who):
+    return ok(client.get("/priorities/roll-up", headers=who.headers))["priorities"]
+
+
 def test_the_roll_up_counts_people_under_each_priority_by_how_far_they_have_got(client, trust, steps, cascade):
     tom = steps.started()
     lily = steps.appraisal_of({"id": tom["cycle_id"]}, trust.other_teacher)
@@ -126,7 +130,7 @@ def test_the_roll_up_counts_people_under_each_priority_by_how_far_they_have_got(
     steps.add_objective(lily, trust.head, priority_id=cascade["oak"]["id"])
     steps.agree(lily, trust.head)
     steps.agree(lily, trust.other_teacher)
-    rows = {r["priority"]["title"]: r for r in ok(client.get("/priorities/roll-up", headers=trust.trust_hr.headers))}
+    rows = {r["priority"]["title"]: r for r in roll_up(client, trust.trust_hr)}
     assert rows["Year 6 reading"]["people"] == 1 and rows["Year 6 reading"]["counts"]["not_agreed"] == 1
     assert rows["KS2 reading"]["people"] == 2  # Tom's team objective counts towards it too, Tom once
     assert rows["KS2 reading"]["counts"]["not_agreed"] == 1 and rows["KS2 reading"]["counts"]["under_way"] == 1
@@ -136,14 +140,17 @@ def test_the_roll_up_counts_people_under_each_priority_by_how_far_they_have_got(
     assert {n["name"] for n in rows["Reading for pleasure"]["named"]} == {"Tom Taylor", "Lily Lewis"}
     # the mid-year review's rating moves Lily on: met is on track
     steps.review(lily, "mid-year", trust.head)
-    rows = {r["priority"]["title"]: r for r in ok(client.get("/priorities/roll-up", headers=trust.oak_hr.headers))}
+    rows = {r["priority"]["title"]: r for r in roll_up(client, trust.oak_hr)}
     assert rows["KS2 reading"]["counts"]["on_track"] == 1 and "academies" not in rows["KS2 reading"]
-    # a line manager sees their academy's numbers, and only their own reviewees' names
-    rows = {r["priority"]["title"]: r for r in ok(client.get("/priorities/roll-up", headers=trust.hod.headers))}
-    assert rows["KS2 reading"]["people"] == 2
+    # a line manager's figures are made from their own reviewees only, and say so
+    answer = ok(client.get("/priorities/roll-up", headers=trust.hod.headers))
+    rows = {r["priority"]["title"]: r for r in answer["priorities"]}
+    assert rows["KS2 reading"]["people"] == 1
     assert [n["name"] for n in rows["KS2 reading"]["named"]] == ["Tom Taylor"]
+    assert answer["made_from"]["whom"] == "reviewees" and answer["made_from"]["people"] == 1
+    assert answer["made_from"]["words"].startswith("Made only from the 1 person you appraise")
     # Elm's HR see none of Oak's people
-    rows = {r["priority"]["title"]: r for r in ok(client.get("/priorities/roll-up", headers=trust.elm_hr.headers))}
+    rows = {r["priority"]["title"]: r for r in roll_up(client, trust.elm_hr)}
     assert rows["Reading for pleasure"]["people"] == 0 and "KS2 reading" not in rows
     # a teacher who appraises nobody has no roll-up
     assert client.get("/priorities/roll-up", headers=trust.teacher.headers).status_code == 403
@@ -236,3 +243,52 @@ def test_a_nul_in_a_priority_is_refused(client, trust, problem, unchanged):
     unchanged()
     body = {"level": "trust", "school_year": 2026, "title": "Read\u0000ing", "description": "x"}
     problem(client.post("/priorities", json=body, headers=trust.trust_hr.headers), 422)
+
+
+def test_a_line_manager_s_roll_up_does_not_move_when_a_colleague_they_do_not_appraise_is_reviewed(
+        client, trust, steps, cascade):
+    """The outsider of issue 24: Priya read the roll-up, Ellie's appraiser (not Priya) recorded Ellie's mid-year
+    review as not met, Priya read again and 'behind' had gone from 0 to 1."""
+    tom = steps.started()
+    lily = steps.appraisal_of({"id": tom["cycle_id"]}, trust.other_teacher)  # appraised by the head, not Dev
+    steps.add_objective(tom, trust.hod, priority_id=cascade["oak"]["id"])
+    steps.add_objective(lily, trust.head, priority_id=cascade["oak"]["id"])
+    steps.agree(lily, trust.head)
+    steps.agree(lily, trust.other_teacher)
+    before = ok(client.get("/priorities/roll-up", headers=trust.hod.headers))
+    body = steps.review_body(lily["id"])
+    body["assessments"] = {k: {**v, "rating": "not_met"} for k, v in body["assessments"].items()}
+    ok(client.post(f"/appraisals/{lily['id']}/reviews/mid-year", json=body, headers=trust.head.headers), 201)
+    assert ok(client.get("/priorities/roll-up", headers=trust.hod.headers)) == before
+    # Oak's HR may see Lily's appraisal, so theirs moves
+    rows = {r["priority"]["title"]: r for r in roll_up(client, trust.oak_hr)}
+    assert rows["KS2 reading"]["counts"]["behind"] == 1
+
+
+def test_another_academy_s_priority_is_answered_as_one_that_never_was(client, trust, cascade, problem, unchanged):
+    unchanged()
+    answers = []
+    for parent_id in (cascade["elm"]["id"], str(uuid.uuid4())):
+        body = {"level": "team", "school_year": YEAR, "title": "Attendance", "description": "x", "team": "Maths",
+                "parent_id": parent_id}
+        answers.append(problem(client.post("/priorities", json=body, headers=trust.hod.headers), 422)["detail"])
+    assert answers[0] == answers[1] and "Elm attendance" not in answers[0]
+
+
+def test_a_template_serving_another_academy_s_priority_is_answered_as_one_that_never_was(client, trust, cascade,
+                                                                                         problem):
+    answers = []
+    for priority_id in (cascade["elm"]["id"], str(uuid.uuid4())):
+        body = {"title": "Year 6 reading", "type": "pupil_outcomes", "description": "x", "success_criteria": "x",
+                "post": "Teacher", "priority_id": priority_id}
+        answers.append(problem(client.post("/objective-templates", json=body, headers=trust.oak_hr.headers),
+                               422)["detail"])
+    assert answers[0] == answers[1] and "another academy" not in answers[0]
+
+
+def test_pay_recommendations_is_json_true_or_false_only(client, trust, steps, problem):
+    body = {"name": "2026/27", "template": "teachers", "academy_id": trust.oak, **key_dates(),
+            "pay_recommendations": "yes"}
+    refused = problem(client.post("/cycles", json=body, headers=trust.oak_hr.headers), 422)
+    assert "pay_recommendations" in str(refused)
+    steps.cycle(pay_recommendations=True)

@@ -37,9 +37,11 @@ def test_a_template_reaches_everyone_in_the_role_and_the_roll_up_counts_them(wor
     assert _titles(world, year5) == [] and _titles(world, year6[0]) == ["Year 6 reading"]
 
     with world.context.read_sessions() as session:
-        rows = {r["priority"].title: r for r in priorities.roll_up(Reads(session), TRUST_HR, year, None)}
+        rows = {r["priority"].title: r for r in priorities.roll_up(Reads(session), TRUST_HR, year, None)["priorities"]}
+        mine = priorities.roll_up(Reads(session), lead, year, None)  # the appraiser's reviewees, by the SQL's filter
     assert rows["Reading"]["people"] == 2 and rows["Reading"]["counts"]["not_agreed"] == 2
     assert rows["KS2 reading"]["academies"][0]["people"] == 2
+    assert mine["made_from"]["whom"] == "reviewees" and mine["made_from"]["people"] == 2
     with pytest.raises(Conflict, match="archive it instead"):
         priorities.delete(uow(), TRUST_HR, reading.id)
 

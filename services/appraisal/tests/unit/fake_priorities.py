@@ -31,10 +31,11 @@ class FakePriorities(Repository):
         objectives = [o for a in self.appraisals.by_id.values() for o in a.objectives if o.priority_id == priority_id]
         return len(objectives) + sum(p.parent_id == priority_id for p in self.by_id.values())
 
-    def serving(self, priority_ids, academy_ids):
+    def serving(self, priority_ids, academy_ids, appraiser_id=None):
         return self.track_all(a for a in self.appraisals.by_id.values()
                               if any(o.priority_id in priority_ids for o in a.objectives)
-                              and (academy_ids is None or a.academy_id in academy_ids))
+                              and (academy_ids is None or a.academy_id in academy_ids)
+                              and (appraiser_id is None or a.appraiser_id == appraiser_id))
 
 
 class FakeTemplates(Repository):

@@ -14,7 +14,8 @@ from appraisal.domain.model import (
     Appraisal, AppraisalError, Objective, Review, StaffGroup, StaffRecord, Stage, Status,
 )
 from appraisal.domain.priorities import (
-    Level, ObjectiveTemplate, Priority, Progress, below, cannot_take, counts, progress_of, school_year_of, supporters,
+    NO_SUCH_PRIORITY, Level, ObjectiveTemplate, Priority, Progress, RollUpViewer, Whose, below, cannot_take, counts,
+    progress_of, school_year_of, seen_supporters, supporters,
 )
 from appraisal.service import cycles, objective_templates, priorities
 
@@ -91,7 +92,7 @@ def test_an_archived_priority_takes_no_new_links():
 def test_an_objective_may_serve_the_trust_s_or_its_own_academy_s_priority_in_its_year():
     trust().may_link(appraisal(ELM), 2026)
     academy().may_link(appraisal(OAK), 2026)
-    with pytest.raises(AppraisalError, match="another academy"):
+    with pytest.raises(AppraisalError, match="^there is no such priority"):
         academy().may_link(appraisal(ELM), 2026)
     with pytest.raises(AppraisalError, match="not this appraisal's school year"):
         trust().may_link(appraisal(), 2027)
@@ -251,3 +252,109 @@ def test_apply_to_someone_you_do_not_appraise_is_404_and_commits_nothing(school)
     with pytest.raises(Unprocessable):
         objective_templates.apply(uow, as_(head.staff_id), [uuid.uuid4()], [a.id])
     assert uow.commits == before and a.objectives == []
+
+
+# -- the roll-up is made only from the appraisals the viewer may see (outsider, issue 24) -------------------------
+
+def test_a_viewer_sees_everyone_their_academy_or_their_own_reviewees_only():
+    mine, other_manager = uuid.uuid4(), uuid.uuid4()
+    a, b, c = appraisal(), appraisal(), appraisal(academy_id=ELM)
+    a.appraiser_id, b.appraiser_id, c.appraiser_id = mine, other_manager, mine
+    assert [RollUpViewer(Whose.TRUST).may_see(x) for x in (a, b, c)] == [True, True, True]
+    assert [RollUpViewer(Whose.ACADEMY, academy_id=OAK).may_see(x) for x in (a, b, c)] == [True, True, False]
+    assert [RollUpViewer(Whose.REVIEWEES, OAK, mine).may_see(x) for x in (a, b, c)] == [True, False, True]
+    p = trust()
+    for x in (a, b, c):
+        objective(x, p)
+    found = seen_supporters([a, b, c], {p.id}, RollUpViewer(Whose.REVIEWEES, OAK, mine))
+    assert {s.appraisal_id for s in found} == {a.id, c.id}
+
+
+@pytest.fixture
+def roll_up_world():
+    """Oak: Priya line-manages Tom; Ellie's appraiser is Ann. Elm: Eve. All serve one trust priority and Oak's."""
+    uow = FakeCascadeUnitOfWork()
+    uow.staff.save_academy(OAK, "Oak Primary", "1")
+    uow.staff.save_academy(ELM, "Elm Primary", "2")
+    priya, ann, tom, ellie, eve = (person() for _ in range(5))
+    eve.academy_id = ELM
+    tom.line_manager_id, ellie.line_manager_id = priya.staff_id, ann.staff_id
+    for p in (priya, ann, tom, ellie, eve):
+        uow.staff.add(p)
+    reading = trust()
+    ks2 = academy(reading)
+    for p in (reading, ks2):
+        uow.priorities.add(p)
+    made = {}
+    for who, appraiser, at in ((tom, priya, OAK), (ellie, ann, OAK), (eve, ann, ELM)):
+        a = Appraisal(cycle_id=uuid.uuid4(), reviewee_id=who.staff_id, appraiser_id=appraiser.staff_id,
+                      academy_id=at, template=StaffGroup.TEACHERS, status=Status.OBJECTIVES_AGREED)
+        objective(a, ks2 if at == OAK else reading)
+        uow.appraisals.add(a)
+        made[who] = a
+    return uow, {"priya": priya, "ann": ann}, made, (tom, ellie, eve)
+
+
+VIEWERS = {
+    "trust HR": lambda people: as_(uuid.uuid4(), "trust_hr"),
+    "Elm's HR": lambda people: as_(uuid.uuid4(), "academy_hr", academy_id=ELM),
+    "Oak's HR": lambda people: as_(uuid.uuid4(), "academy_hr"),
+    "a line manager": lambda people: as_(people["priya"].staff_id),
+}
+# whom each viewer may not see, of Tom (Priya's reviewee), Ellie (Oak, Ann's) and Eve (Elm, Ann's)
+UNSEEN = {"trust HR": [], "Elm's HR": [0, 1], "Oak's HR": [2], "a line manager": [1, 2]}
+
+
+@pytest.mark.parametrize("kind", VIEWERS)
+def test_a_viewer_s_roll_up_is_the_same_after_someone_they_may_not_see_is_reviewed(roll_up_world, kind):
+    uow, people, made, reviewees = roll_up_world
+    viewer = VIEWERS[kind](people)
+    before = priorities.roll_up(uow, viewer, 2026, None)
+    for index in UNSEEN[kind]:
+        a = made[reviewees[index]]
+        review(a, Stage.MID_YEAR, {a.objectives[0]: "not_met"})
+    assert priorities.roll_up(uow, viewer, 2026, None) == before
+    # ...and it does move when someone they may see is reviewed
+    seen = [made[r] for i, r in enumerate(reviewees) if i not in UNSEEN[kind]]
+    for a in seen:
+        review(a, Stage.MID_YEAR, {a.objectives[0]: "not_met"})
+    after = priorities.roll_up(uow, viewer, 2026, None)
+    assert sum(r["counts"]["behind"] for r in after["priorities"]) > 0
+    assert sum(r["counts"]["behind"] for r in before["priorities"]) == 0
+
+
+def test_the_roll_up_says_whose_figures_they_are(roll_up_world):
+    uow, people, *_ = roll_up_world
+    made_from = priorities.roll_up(uow, as_(people["priya"].staff_id), 2026, None)["made_from"]
+    assert (made_from["whom"], made_from["people"]) == (Whose.REVIEWEES, 1)
+    assert made_from["words"] == ("Made only from the 1 person you appraise whose objectives serve these priorities: "
+                                  "each figure is your reviewees', not the academy's or a team's.")
+    made_from = priorities.roll_up(uow, as_(uuid.uuid4(), "academy_hr"), 2026, None)["made_from"]
+    assert (made_from["whom"], made_from["people"]) == (Whose.ACADEMY, 2) and "Oak Primary" in made_from["words"]
+    made_from = priorities.roll_up(uow, as_(uuid.uuid4(), "trust_hr"), 2026, None)["made_from"]
+    assert (made_from["whom"], made_from["people"]) == (Whose.TRUST, 3) and "across the trust" in made_from["words"]
+
+
+def test_staff_who_appraise_nobody_have_no_roll_up(roll_up_world):
+    uow, people, made, (tom, *_) = roll_up_world
+    with pytest.raises(Forbidden):
+        priorities.roll_up(uow, as_(tom.staff_id), 2026, None)
+
+
+# -- a priority one may not see is answered as one that never was ------------------------------------------------
+
+def test_another_academy_s_priority_is_refused_as_if_it_did_not_exist(school):
+    uow, hr, head, *_ = school
+    elm = Priority(level=Level.ACADEMY, school_year=2026, title="Checking for understanding", description="x",
+                   academy_id=ELM)
+    uow.priorities.add(elm)
+    answers = []
+    for parent_id in (elm.id, uuid.uuid4()):
+        with pytest.raises(Unprocessable) as refused:
+            priorities.create(uow, as_(head.staff_id), {"level": "team", "school_year": 2026, "title": "Y6",
+                                                        "description": "x", "team": "Year 6", "parent_id": parent_id})
+        answers.append(refused.value.description)
+    assert answers == [NO_SUCH_PRIORITY, NO_SUCH_PRIORITY]
+    a = appraisal()
+    with pytest.raises(AppraisalError, match="^there is no such priority"):
+        elm.may_link(a, 2026)

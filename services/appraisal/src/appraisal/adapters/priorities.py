@@ -44,8 +44,10 @@ class PriorityRepository(Repository):
         return sum(self.session.scalar(select(func.count()).where(column == priority_id)) for column in (
             priorities.c.parent_id, objectives.c.priority_id, objective_templates.c.priority_id))
 
-    def serving(self, priority_ids: set[uuid.UUID], academy_ids: list[uuid.UUID] | None) -> list[Appraisal]:
-        """Appraisals (with everything in them) with an objective serving one of these priorities."""
+    def serving(self, priority_ids: set[uuid.UUID], academy_ids: list[uuid.UUID] | None,
+                appraiser_id: uuid.UUID | None = None) -> list[Appraisal]:
+        """Appraisals (with everything in them) with an objective serving one of these priorities (in these
+        academies; of this appraiser's)."""
         if not priority_ids:
             return []
         linked = exists().where(objectives.c.appraisal_id == appraisals.c.id,
@@ -53,6 +55,8 @@ class PriorityRepository(Repository):
         query = select(Appraisal).where(linked)
         if academy_ids is not None:
             query = query.where(Appraisal.academy_id.in_(academy_ids))
+        if appraiser_id is not None:
+            query = query.where(Appraisal.appraiser_id == appraiser_id)
         return self.track_all(self.session.scalars(query.order_by(Appraisal.academy_id, Appraisal.id)))
 
 

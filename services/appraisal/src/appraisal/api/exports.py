@@ -8,7 +8,7 @@ from icalendar import Calendar, Event
 
 from staffroom_shared.spreadsheet import csv_text
 
-from ..domain.model import Appraisal, Cycle, Status
+from ..domain.model import TEACHERS_STANDARDS, Appraisal, Cycle, Status
 from .record_template import RECORD
 
 
@@ -38,5 +38,11 @@ def meetings_ics(appraisal: Appraisal, names: dict) -> bytes:
     return calendar.to_ical()
 
 
+# Each Teachers' Standard in words, as the record prints it: "TS3: Demonstrate good subject and curriculum knowledge"
+# (a bare "TS3" meant nothing to a reader without the DfE's list to hand, outsider, issue 24).
+STANDARD_NAMES = {code: f"{'Part Two' if code == 'PART2' else code}: {name}" for code, name in TEACHERS_STANDARDS.items()}
+
+
 def record_html(view: dict, cycle: Cycle) -> str:
-    return render_template_string(RECORD, a=view, cycle=cycle, printed=datetime.now(timezone.utc))
+    return render_template_string(RECORD, a=view, cycle=cycle, printed=datetime.now(timezone.utc),
+                                  standards=STANDARD_NAMES)

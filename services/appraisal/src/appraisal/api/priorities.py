@@ -46,10 +46,11 @@ class Priorities(MethodView):
 @priorities_blp.route("/roll-up")
 class RollUp(MethodView):
     @priorities_blp.arguments(schemas.RollUpQuerySchema, location="query", unknown=RAISE)
-    @priorities_blp.response(200, schemas.RollUpRowSchema(many=True))
+    @priorities_blp.response(200, schemas.RollUpSchema)
     def get(self, args):
-        """For each priority, the people whose objectives serve it or one under it and how far they have got (HR:
-        their academy, trust HR all and per academy; a line manager: their academy). Names only of the people whose
+        """For each priority, the people whose objectives serve it or one under it and how far they have got, made
+        only from the appraisals the caller may see (trust HR: everyone's, and per academy; academy HR: their
+        academy's; a line manager: their own reviewees'); `made_from` says whose. Names only of the people whose
         appraisals the caller may see."""
         school_year = args.get("school_year") or priorities.current_school_year()
         return priorities.roll_up(reads(), authenticate(), school_year, args.get("academy_id"))

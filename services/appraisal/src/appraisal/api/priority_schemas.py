@@ -1,6 +1,8 @@
 """Request and response schemas of the cascade (issue 24): priorities, their roll-up, and objective templates."""
 from marshmallow import Schema, fields, validate
 
+from staffroom_shared.storable import Flag
+
 from ..domain.model import ObjectiveType, StaffGroup
 from ..domain.priorities import Level, Progress
 from .schemas import NAME, TEXT, TITLE
@@ -30,7 +32,7 @@ class PrioritySchema(Schema):
                          metadata={"description": "a team priority's department or team", "example": "Year 6"})
     owner_id = fields.UUID(load_default=None, allow_none=True,
                            metadata={"description": "a team priority's line manager (default: the caller)"})
-    archived = fields.Boolean(dump_only=True)
+    archived = Flag(dump_only=True)
 
 
 class PriorityUpdateSchema(Schema):
@@ -78,6 +80,20 @@ class RollUpRowSchema(Schema):
     academies = fields.List(fields.Nested(AcademyRollUpSchema), metadata={"description": "trust HR: per academy"})
     named = fields.List(fields.Nested(SupporterSchema), metadata={
         "description": "the people among them whose appraisals the caller may see"})
+
+
+class RollUpMadeFromSchema(Schema):
+    whom = fields.String(metadata={"description": "trust: everyone's appraisals (trust HR); academy: the academy's "
+                                                  "(academy HR); reviewees: the appraisals the caller is appraiser of"})
+    people = fields.Integer(metadata={"description": "how many people, among those, have objectives serving these "
+                                                     "priorities"})
+    words = fields.String(metadata={"description": "the same in plain words, as the portal shows it"})
+
+
+class RollUpSchema(Schema):
+    made_from = fields.Nested(RollUpMadeFromSchema, metadata={
+        "description": "whose appraisals every figure is made from: only those the caller may see"})
+    priorities = fields.List(fields.Nested(RollUpRowSchema))
 
 
 class ObjectiveTemplateSchema(Schema):

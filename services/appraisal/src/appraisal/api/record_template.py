@@ -38,7 +38,7 @@ RECORD = """<!doctype html>
   <h3>{{ loop.index }}. {{ o.title }}{% if o.weighting %} ({{ o.weighting }}%){% endif %}</h3>
   <p class="written">{{ o.description }}</p>
   <p class="written"><strong>Success criteria:</strong> {{ o.success_criteria }}</p>
-  <p class="muted">Type: {{ o.type.value.replace("_", " ") }}{% if o.standards %} &middot; Teachers' Standards: {{ o.standards|join(", ") }}{% endif %}{% if o.job_areas %} &middot; Job areas: {{ o.job_areas|join(", ") }}{% endif %}{% if o.priorities %} &middot; Priorities: {{ o.priorities|join(", ") }}{% endif %}</p>
+  <p class="muted">Type: {{ o.type.value.replace("_", " ") }}{% if o.standards %} &middot; Teachers' Standards: {% for code in o.standards %}{{ standards.get(code, code) }}{% if not loop.last %}; {% endif %}{% endfor %}{% endif %}{% if o.job_areas %} &middot; Job areas: {{ o.job_areas|join(", ") }}{% endif %}{% if o.priorities %} &middot; Priorities: {{ o.priorities|join(", ") }}{% endif %}</p>
   {% for p in o.progress %}<p class="written">Progress, {{ p.recorded_on.strftime("%-d %B %Y") }}: {{ p.note }}{% if p.evidence %} (evidence: {{ p.evidence }}){% endif %}</p>{% endfor %}
 </section>
 {% else %}<p>No objectives recorded.</p>{% endfor %}
@@ -92,7 +92,7 @@ RECORD = """<!doctype html>
 {% if a.recognition %}
 <h2>Recognition and feedback kept as evidence</h2>
 {% for g in a.recognition %}<section><h3>{{ g.kind.label }} from {{ g.giver_name or "a former colleague" }}, {{ g.given_at.strftime("%-d %B %Y") }}</h3>
-<p class="written">{{ g.words }}</p>{% if g.value or g.standard %}<p class="muted">{% if g.value %}Value: {{ g.value }}{% endif %}{% if g.value and g.standard %} &middot; {% endif %}{% if g.standard %}Teachers' Standard: {{ g.standard }}{% endif %}</p>{% endif %}</section>{% endfor %}
+<p class="written">{{ g.words }}</p>{% if g.value or g.standard %}<p class="muted">{% if g.value %}Value: {{ g.value }}{% endif %}{% if g.value and g.standard %} &middot; {% endif %}{% if g.standard %}Teachers' Standard: {{ standards.get(g.standard, g.standard) }}{% endif %}</p>{% endif %}</section>{% endfor %}
 {% endif %}
 
 {% if a.cpd_evidence %}

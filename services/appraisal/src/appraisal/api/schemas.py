@@ -1,6 +1,6 @@
 """Request and response schemas: the same classes validate input and generate the OpenAPI document."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
-from staffroom_shared.storable import AwareDateTime, Date, DateTime, one_line
+from staffroom_shared.storable import AwareDateTime, Date, DateTime, Flag, one_line
 
 from ..domain.observations import MAX_CRITERIA, MAX_NOTICE_DAYS, Band
 from ..domain.model import (
@@ -34,7 +34,7 @@ class CycleSchema(Schema):
     end_of_year_due = Date()
     ends_on = Date()
     observation_cap = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0, max=50))
-    pay_recommendations = fields.Boolean(load_default=False)
+    pay_recommendations = Flag(load_default=False)
     review_window_weeks = fields.Integer(load_default=REVIEW_WINDOW_WEEKS, validate=validate.Range(min=1, max=26),
                                          metadata={"description": "how many weeks before its due date each review "
                                                                   "opens (a starter's dates count from their first "
@@ -124,7 +124,7 @@ class ReviewSchema(Schema):
     reviewee_comments = fields.String(dump_only=True, allow_none=True)
     completed_by = fields.UUID(dump_only=True)
     completed_on = Date(dump_only=True)
-    appraiser_untrained = fields.Boolean(dump_only=True)
+    appraiser_untrained = Flag(dump_only=True)
 
 
 class CommentSchema(Schema):
@@ -197,7 +197,7 @@ class MeetingSchema(Schema):
 
 
 class SupportPlanSchema(Schema):
-    support_plan = fields.Boolean(required=True)
+    support_plan = Flag(required=True)
     notes = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=8000))
 
 
@@ -272,11 +272,11 @@ class CpdEvidenceSchema(Schema):
     impact_words = fields.String(allow_none=True)
     impact_seen = fields.String(allow_none=True, metadata={"description": "the impact the line manager saw"})
     impact_recorded_on = Date(allow_none=True)
-    linked_to_development_need = fields.Boolean()
+    linked_to_development_need = Flag()
 
 
 class AppraisalSchema(AppraisalSummarySchema):
-    appraiser_set_by_hr = fields.Boolean()
+    appraiser_set_by_hr = Flag()
     objectives_agreed_by_appraiser_on = Date(allow_none=True)
     objectives_agreed_by_reviewee_on = Date(allow_none=True)
     signed_off_on = Date(allow_none=True)
@@ -287,7 +287,7 @@ class AppraisalSchema(AppraisalSummarySchema):
     observations = fields.List(fields.Nested(ObservationSchema))
     meetings = fields.List(fields.Nested(MeetingSchema))
     action_steps = fields.List(fields.Nested(ActionStepSchema), metadata={"description": "coaching action steps"})
-    support_plan = fields.Boolean(metadata={"description": "present for the appraiser and HR only"})
+    support_plan = Flag(metadata={"description": "present for the appraiser and HR only"})
     support_plan_notes = fields.String(allow_none=True, metadata={"description": "present for the appraiser and HR only"})
     max_objectives = fields.Constant(MAX_OBJECTIVES)
 
@@ -354,7 +354,7 @@ class TemplateSchema(Schema):
     notice_days = fields.Integer(load_default=None, allow_none=True,
                                  validate=validate.Range(min=0, max=MAX_NOTICE_DAYS), metadata={
                                      "description": "days' notice the observed teacher must be given; null: none"})
-    retired = fields.Boolean(dump_only=True)
+    retired = Flag(dump_only=True)
     created_at = DateTime(dump_only=True)
 
 
@@ -363,11 +363,13 @@ class TemplateUpdateSchema(Schema):
     criteria = fields.List(fields.Nested(CriterionSchema), validate=validate.Length(min=1, max=MAX_CRITERIA),
                            metadata={"description": "only while no observation has been recorded on it"})
     notice_days = fields.Integer(allow_none=True, validate=validate.Range(min=0, max=MAX_NOTICE_DAYS))
-    retired = fields.Boolean(metadata={"description": "a retired template is kept for the observations on it, and "
+    retired = Flag(metadata={"description": "a retired template is kept for the observations on it, and "
                                                       "offered for no new ones"})
 
 
 class TemplateQuerySchema(Schema):
     academy_id = fields.UUID(metadata={"description": "the templates that apply to this academy (its own and the "
                                                       "trust-wide ones)"})
-    retired = fields.Boolean(load_default=False, metadata={"description": "include retired templates"})
+    # A query string is text: "true" or "false" only, as Flag takes JSON's true or false only.
+    retired = fields.Boolean(load_default=False, truthy={"true"}, falsy={"false"},
+                             metadata={"description": "include retired templates: true or false"})

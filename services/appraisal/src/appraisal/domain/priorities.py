@@ -26,6 +26,10 @@ class Level(StrEnum):
                 "team": "team priority"}[self.value]
 
 
+# What someone is told of a priority they may not see: the same as of an id that was never a priority, so that a
+# refusal tells no one that another academy's priority exists, nor its title (outsider, issue 24).
+NO_SUCH_PRIORITY = "there is no such priority; choose one from the list"
+
 # What each level links to (the one above it); an academy priority may also stand alone.
 SERVES = {Level.ACADEMY: Level.TRUST, Level.TEAM: Level.ACADEMY}
 
@@ -103,7 +107,7 @@ class Priority:
         """An objective of this appraisal (in a cycle of `school_year`) may serve this priority: one the reviewee's
         academy can see, current, and of that school year."""
         if not self.seen_by(appraisal.academy_id):
-            raise AppraisalError("that priority is another academy's; choose the trust's or this academy's")
+            raise AppraisalError(NO_SUCH_PRIORITY)
         if self.archived:
             raise AppraisalError(f"'{self.title}' is archived; choose a current priority")
         if self.school_year != school_year:
@@ -243,6 +247,38 @@ def supporters(appraisals: list[Appraisal], serving: set[uuid.UUID]) -> list[Sup
             worst = min((progress_of(appraisal, o) for o in linked), key=WORST_FIRST.index)
             found.append(Supporter(appraisal.id, appraisal.reviewee_id, appraisal.academy_id, worst, len(linked)))
     return found
+
+
+class Whose(StrEnum):
+    """Whose appraisals a viewer's roll-up is made from."""
+
+    TRUST = "trust"  # trust HR: everyone's in the trust
+    ACADEMY = "academy"  # academy HR: their academy's
+    REVIEWEES = "reviewees"  # a line manager: the appraisals they are appraiser of
+
+
+@dataclass(frozen=True)
+class RollUpViewer:
+    """Who reads the roll-up. It is made only from the appraisals they may see, so that no count moves when someone
+    they may not see is reviewed: the outsider of issue 24, a line manager, read 'behind' go from 0 to 1 when another
+    appraiser recorded a colleague's mid-year review, and so had a rating they would get 404 for. The same rule as the
+    QA map's (domain/qa.py, Viewer)."""
+
+    whose: Whose
+    academy_id: uuid.UUID | None = None  # academy HR's academy
+    staff_id: uuid.UUID | None = None  # a line manager: the appraiser whose reviewees they see
+
+    def may_see(self, appraisal: Appraisal) -> bool:
+        if self.whose is Whose.TRUST:
+            return True
+        if self.whose is Whose.ACADEMY:
+            return appraisal.academy_id == self.academy_id
+        return self.staff_id is not None and appraisal.appraiser_id == self.staff_id
+
+
+def seen_supporters(appraisals: list[Appraisal], serving: set[uuid.UUID], viewer: RollUpViewer) -> list[Supporter]:
+    """The supporters of these priorities among the appraisals the viewer may see, and no one else."""
+    return supporters([a for a in appraisals if viewer.may_see(a)], serving)
 
 
 def counts(found: list[Supporter]) -> dict[str, int]:

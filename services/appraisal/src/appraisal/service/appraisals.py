@@ -218,7 +218,9 @@ def _on_template(uow: AppraisalUnitOfWork, appraisal: Appraisal, data: dict) -> 
     template = uow.templates.get(template_id)
     if template is None or not template.applies_to(appraisal.academy_id) or template.retired:
         detail = ("that template is no longer used; choose another" if template is not None and template.retired
-                  and template.applies_to(appraisal.academy_id) else "not a template this academy uses")
+                  and template.applies_to(appraisal.academy_id)
+                  # another academy's template is answered as an id that never was (GET gives 404)
+                  else "there is no such observation template for this academy; choose one from the list")
         raise Unprocessable(f"the observation template: {detail}",
                             errors=[{"location": "json", "pointer": "#/template_id", "detail": detail}])
     kind = data.get("kind") or template.kind

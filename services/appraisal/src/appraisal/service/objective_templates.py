@@ -29,12 +29,12 @@ def _check_priority(uow: AppraisalUnitOfWork, template: ObjectiveTemplate) -> No
     if template.priority_id is None:
         return
     priority = uow.priorities.get(template.priority_id)
-    if priority is None or priority.archived:
+    # Another academy's priority is answered as an id that never was: the template's academy cannot see it.
+    if priority is None or priority.archived or (template.academy_id is not None
+                                                 and not priority.seen_by(template.academy_id)):
         raise _invalid("priority_id", "there is no such current priority; choose one from the list")
     if template.academy_id is None and priority.level != Level.TRUST:
         raise _invalid("priority_id", "a template for the whole trust can serve a trust priority only")
-    if not priority.seen_by(template.academy_id):
-        raise _invalid("priority_id", "that priority is another academy's")
 
 
 def create(uow: AppraisalUnitOfWork, principal: Principal, data: dict) -> ObjectiveTemplate:

@@ -11,7 +11,9 @@ from staffroom_shared.principal import Principal
 
 from ..adapters.repository import AppraisalFilter
 from ..domain.model import Appraisal, AppraisalError
-from ..domain.priorities import Level, Priority, below, counts, school_year_of, supporters
+from ..domain.priorities import (
+    NO_SUCH_PRIORITY, Level, Priority, RollUpViewer, Whose, below, counts, school_year_of, seen_supporters,
+)
 from .access import relation
 from .errors import rule_broken
 from .unit_of_work import AppraisalUnitOfWork, Reads
@@ -44,12 +46,13 @@ def _seen(principal: Principal, priority: Priority | None) -> bool:
                                      or can_manage_academy(principal, priority.academy_id))
 
 
-def _parent(uow, priority: Priority, parent_id: uuid.UUID | None) -> Priority | None:
+def _parent(uow, principal: Principal, parent_id: uuid.UUID | None) -> Priority | None:
+    """The priority to serve; one the caller may not see is answered as an id that never was (GET gives 404)."""
     if parent_id is None:
         return None
     parent = uow.priorities.get(parent_id)
-    if parent is None:
-        raise _invalid("parent_id", "there is no such priority; choose one from the list")
+    if not _seen(principal, parent):
+        raise _invalid("parent_id", NO_SUCH_PRIORITY)
     return parent
 
 
@@ -64,7 +67,7 @@ def create(uow: AppraisalUnitOfWork, principal: Principal, data: dict) -> Priori
     with uow:
         try:
             priority = Priority(**data)
-            priority.may_serve(_parent(uow, priority, priority.parent_id))
+            priority.may_serve(_parent(uow, principal, priority.parent_id))
         except AppraisalError as exc:
             raise rule_broken(exc) from None
         require(may_set(uow, principal, priority), f"you cannot set a {level.label} here")
@@ -92,7 +95,7 @@ def change(uow: AppraisalUnitOfWork, principal: Principal, priority_id: uuid.UUI
         if "team" in changes and priority.level != Level.TEAM:
             raise _invalid("team", "only a team priority names a team")
         try:
-            parent = _parent(uow, priority, changes.get("parent_id")) if "parent_id" in changes else None
+            parent = _parent(uow, principal, changes.get("parent_id")) if "parent_id" in changes else None
             changed = priority.change(changes, parent)
         except AppraisalError as exc:
             raise rule_broken(exc) from None
@@ -157,37 +160,72 @@ def check_link(uow: AppraisalUnitOfWork, appraisal: Appraisal, priority_id: uuid
         return
     priority = uow.priorities.get(priority_id)
     if priority is None:
-        raise _invalid("priority_id", "there is no such priority; choose one from the list")
+        raise _invalid("priority_id", NO_SUCH_PRIORITY)
     try:
         priority.may_link(appraisal, school_year_of(uow.cycles.get(appraisal.cycle_id).starts_on))
     except AppraisalError as exc:
         raise _invalid("priority_id", str(exc)) from None
 
 
-def roll_up(reads: Reads, principal: Principal, school_year: int, academy_id: uuid.UUID | None) -> list[dict]:
-    """For each priority the caller can see in the year: the people whose objectives serve it or a priority under
-    it, by how far they have got (trust HR: per academy too). HR see their academy's people (trust HR all); a line
-    manager their academy's numbers. Names only of the people whose appraisals the caller may see."""
+def _roll_up_viewer(reads: Reads, principal: Principal) -> RollUpViewer:
+    """Who may read the roll-up, and whose appraisals it is made from: trust HR everyone's; academy HR their
+    academy's; a line manager (the appraiser of someone) their own reviewees'. Anyone else: 403."""
     scope = academy_scope(principal)
     if scope is None:
+        return RollUpViewer(Whose.TRUST)
+    if scope:
+        return RollUpViewer(Whose.ACADEMY, academy_id=principal.academy_id)
+    appraises = principal.staff_id is not None and reads.appraisals.find(
+        AppraisalFilter(appraiser_id=principal.staff_id), page=1, page_size=1)[1] > 0
+    require(appraises and principal.academy_id is not None, "the roll-up is for HR and line managers")
+    return RollUpViewer(Whose.REVIEWEES, academy_id=principal.academy_id, staff_id=principal.staff_id)
+
+
+def made_from_words(viewer: RollUpViewer, people: int, academy_name: str | None) -> str:
+    """Whose figures the roll-up holds, in plain words, for the API and the page alike."""
+    counted = "1 person" if people == 1 else f"{people} people"
+    if viewer.whose is Whose.TRUST:
+        where = f"at {academy_name}" if academy_name else "across the trust"
+        return f"Made from everyone {where} whose objectives serve these priorities ({counted})."
+    if viewer.whose is Whose.ACADEMY:
+        return (f"Made only from the people at {academy_name or 'your academy'} ({counted} whose objectives serve "
+                "these priorities). Other academies' people are not counted here.")
+    if not people:
+        return ("Made only from the people you appraise, and none of their objectives serves these priorities yet. "
+                "It does not show the academy's or a team's figures.")
+    whom = "the 1 person you appraise whose objectives serve" if people == 1 else \
+        f"the {people} people you appraise whose objectives serve"
+    return (f"Made only from {whom} these priorities: each figure is your reviewees', not the academy's or a "
+            "team's.")
+
+
+def roll_up(reads: Reads, principal: Principal, school_year: int, academy_id: uuid.UUID | None) -> dict:
+    """For each priority the caller can see in the year: the people whose objectives serve it or a priority under
+    it, by how far they have got (trust HR: per academy too), made only from the appraisals the caller may see
+    (`made_from` says whose), so that no figure moves when someone they may not see is reviewed. Names only of the
+    people whose appraisals the caller may see."""
+    viewer = _roll_up_viewer(reads, principal)
+    if viewer.whose is Whose.TRUST:
         scope = [academy_id] if academy_id else None
-    elif not scope:
-        appraises = reads.appraisals.find(AppraisalFilter(appraiser_id=principal.staff_id), page=1, page_size=1)[1]
-        require(appraises > 0 and principal.academy_id is not None, "the roll-up is for HR and line managers")
-        scope = [principal.academy_id]
     else:
-        require(academy_id is None or academy_id in scope, "you can see your own academy's roll-up only")
+        require(academy_id is None or academy_id == principal.academy_id, "you can see your own academy's roll-up only")
+        scope = [principal.academy_id]
     found = reads.priorities.list(school_year, scope)
-    appraisals = reads.priorities.serving({p.id for p in found}, scope)
+    serving = {p.id for p in found}
+    if viewer.whose is Whose.REVIEWEES:  # their reviewees wherever they work: a trust priority may be served anywhere
+        appraisals = reads.priorities.serving(serving, None, appraiser_id=viewer.staff_id)
+    else:
+        appraisals = reads.priorities.serving(serving, scope)
+    appraisals = [a for a in appraisals if viewer.may_see(a)]
     by_id = {a.id: a for a in appraisals}
     names = reads.staff.names(a.reviewee_id for a in appraisals)
     academies = reads.staff.academy_names()
     rows = []
     for priority in found:
-        people = supporters(appraisals, below(priority.id, found))
+        people = seen_supporters(appraisals, below(priority.id, found), viewer)
         row = {"priority": priority, "people": len({s.reviewee_id for s in people}), "counts": counts(people),
                "academy_name": academies.get(priority.academy_id)}
-        if scope is None or len(scope) > 1:
+        if scope is None:
             row["academies"] = sorted(
                 ({"academy_id": a, "academy_name": academies.get(a), "people": len({s.reviewee_id for s in mine}),
                   "counts": counts(mine)}
@@ -199,7 +237,11 @@ def roll_up(reads: Reads, principal: Principal, school_year: int, academy_id: uu
              for s in people if relation(principal, by_id[s.appraisal_id])),
             key=lambda r: (r["name"] or "", str(r["appraisal_id"])))
         rows.append(row)
-    return rows
+    people = len({s.reviewee_id for s in seen_supporters(appraisals, serving, viewer)})
+    academy_name = academies.get(scope[0], "an academy") if scope else None
+    return {"made_from": {"whom": viewer.whose, "people": people,
+                          "words": made_from_words(viewer, people, academy_name)},
+            "priorities": rows}
 
 
 def current_school_year(today: date | None = None) -> int:
