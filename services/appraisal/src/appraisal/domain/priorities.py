@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+from .viewers import Whose, may_see
 from .model import (
     FINISHED, GROUP_STAFF_TYPES, MAX_OBJECTIVES, Appraisal, AppraisalError, IllegalTransition, Objective, ObjectiveType,
     Rating, StaffGroup, StaffRecord, Stage, Status, one_of,
@@ -249,14 +250,6 @@ def supporters(appraisals: list[Appraisal], serving: set[uuid.UUID]) -> list[Sup
     return found
 
 
-class Whose(StrEnum):
-    """Whose appraisals a viewer's roll-up is made from."""
-
-    TRUST = "trust"  # trust HR: everyone's in the trust
-    ACADEMY = "academy"  # academy HR: their academy's
-    REVIEWEES = "reviewees"  # a line manager: the appraisals they are appraiser of
-
-
 @dataclass(frozen=True)
 class RollUpViewer:
     """Who reads the roll-up. It is made only from the appraisals they may see, so that no count moves when someone
@@ -269,11 +262,7 @@ class RollUpViewer:
     staff_id: uuid.UUID | None = None  # a line manager: the appraiser whose reviewees they see
 
     def may_see(self, appraisal: Appraisal) -> bool:
-        if self.whose is Whose.TRUST:
-            return True
-        if self.whose is Whose.ACADEMY:
-            return appraisal.academy_id == self.academy_id
-        return self.staff_id is not None and appraisal.appraiser_id == self.staff_id
+        return may_see(self.whose, self.academy_id, self.staff_id, appraisal.academy_id, appraisal.appraiser_id)
 
 
 def seen_supporters(appraisals: list[Appraisal], serving: set[uuid.UUID], viewer: RollUpViewer) -> list[Supporter]:

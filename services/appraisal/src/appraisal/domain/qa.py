@@ -16,6 +16,7 @@ from staffroom_shared.domain import Aggregate
 
 from .model import AppraisalError, one_of
 from .observations import Band, Template, bands
+from .viewers import Whose, may_see
 
 MAX_SERIES = 12  # a school year's six-weekly rounds, and some
 MAX_INTERVAL_WEEKS = 26
@@ -197,12 +198,7 @@ def cells(template: Template, seen: Iterable[Seen]) -> dict[CellKey, Cell]:
     return {key: Cell(key, latest) for key, latest in found.items()}
 
 
-class View(StrEnum):
-    """Whose teachers a viewer's map is made from."""
-
-    TRUST = "trust"  # trust HR: every teacher in the trust
-    ACADEMY = "academy"  # a head (academy HR): their academy's teachers
-    REVIEWEES = "reviewees"  # a line manager: the teachers whose appraisal they are appraiser of
+View = Whose  # whose teachers a viewer's map is made from
 
 
 @dataclass(frozen=True)
@@ -217,11 +213,7 @@ class Viewer:
     staff_id: uuid.UUID | None = None  # a line manager: the appraiser whose reviewees they see
 
     def may_see(self, seen: Seen) -> bool:
-        if self.made_from is View.TRUST:
-            return True
-        if self.made_from is View.ACADEMY:
-            return seen.academy_id == self.academy_id
-        return seen.appraiser_id is not None and seen.appraiser_id == self.staff_id
+        return may_see(self.made_from, self.academy_id, self.staff_id, seen.academy_id, seen.appraiser_id)
 
     @property
     def sees_trust_total(self) -> bool:
