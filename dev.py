@@ -89,17 +89,24 @@ def ensure_servers() -> None:
         print(f"{name} is {'up' if up(port) else 'STILL DOWN: integration tests will fail'}", flush=True)
 
 
-def ensure_browser() -> None:
-    """The portal's browser tests drive Debian's Chromium (never a browser a test tool downloads)."""
+# Debian packages the tests drive: Chromium for the portal's browser tests (never a browser a test tool downloads),
+# nginx for the deployed proxy's configuration (tests/deploy). Program name -> package.
+DEBIAN_PROGRAMS = {"chromium": "chromium", "nginx": "nginx"}
+
+
+def ensure_debian_programs() -> None:
     import shutil
 
-    if shutil.which("chromium") or os.environ.get("STAFFROOM_CHROMIUM"):
+    missing = [package for program, package in DEBIAN_PROGRAMS.items()
+               if shutil.which(program) is None and not (program == "chromium" and os.environ.get("STAFFROOM_CHROMIUM"))]
+    if not missing:
         return
     if shutil.which("apt-get") is None or os.geteuid() != 0:
-        print("Chromium is not installed (Debian: apt-get install chromium); the browser tests will fail", flush=True)
+        print(f"not installed: {', '.join(missing)} (Debian: apt-get install {' '.join(missing)}); the tests that "
+              "drive them will fail", flush=True)
         return
-    print("installing Debian's chromium for the browser tests", flush=True)
-    install = ["apt-get", "install", "-y", "-q", "--no-install-recommends", "chromium"]
+    print(f"installing Debian's {', '.join(missing)} for the tests", flush=True)
+    install = ["apt-get", "install", "-y", "-q", "--no-install-recommends", *missing]
     quiet = {"stdout": subprocess.DEVNULL, "env": {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}}
     if subprocess.run(install, **quiet).returncode != 0:
         subprocess.run(["apt-get", "update", "-q"], **quiet)
@@ -115,7 +122,7 @@ def main(argv: list[str]) -> int:
     if command == "test":
         ensure_venv("requirements-dev.lock")
         ensure_servers()
-        ensure_browser()
+        ensure_debian_programs()
         os.chdir(ROOT)
         os.execv(BIN / "python", [str(BIN / "python"), "-m", "pytest", *rest])
     print(__doc__)

@@ -130,15 +130,21 @@ def free_port() -> int:
 
 class Server:
     """A gunicorn process serving one of bench/wsgi_apps.py's apps (the same settings for both), or of
-    another module in bench/ (`module`, e.g. wellbeing_seed for (g) and (h), cpd_places for (f))."""
+    another module in bench/ (`module`, e.g. wellbeing_seed for (g) and (h), cpd_places for (f)).
+
+    Under deploy/gunicorn.conf.py, as production serves every web process (the app built once and forked, its
+    JSON access line per request, here into `logfile`), with one worker of 4 threads for both sides, and no
+    recycling of the worker after so many requests: the two sides serve different numbers of requests, and only
+    one of them would pay for a recycle."""
 
     def __init__(self, app: str, env: dict, logfile: Path, module: str = "wsgi_apps"):
         self.port = free_port()
         self.logfile = logfile
         self.proc = subprocess.Popen(
-            [GUNICORN, "--pythonpath", str(HERE), "--bind", f"127.0.0.1:{self.port}", "--workers", "1",
-             "--worker-class", "gthread", "--threads", "4", "--keep-alive", "5", "--timeout", "60",
-             "--log-level", "warning", f"{module}:{app}()"],
+            [GUNICORN, "-c", str(ROOT / "deploy" / "gunicorn.conf.py"), "--pythonpath", str(HERE),
+             "--bind", f"127.0.0.1:{self.port}", "--workers", "1", "--worker-class", "gthread", "--threads", "4",
+             "--keep-alive", "5", "--timeout", "60", "--max-requests", "0", "--log-level", "warning",
+             "--access-logfile", str(logfile), f"{module}:{app}()"],
             env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=logfile.open("ab"), cwd=str(ROOT),
             start_new_session=True,
         )

@@ -175,7 +175,7 @@ def bench_http(engine_label: str, database_url: str, tmp: Path, rounds: int, req
     finally:
         for server in servers.values():
             server.stop()
-    log(f"(a) {engine_label}: the directory wrote {access_lines} log lines (JSON access log at INFO, as deployed)")
+    log(f"(a) {engine_label}: the directory's process wrote {access_lines} log lines (gunicorn's JSON access line, as deployed)")
     for name in ("directory, academy HR", "directory, line manager", "directory, senior manager"):
         add_ratio_row(f"(a) GET /staff/<id> {name}, {engine_label}", "req/s", results[name], results["bare"], 0.5)
 
@@ -715,7 +715,8 @@ def bench_appraisal_read(engine_label: str, database_url: str, tmp: Path, rounds
     finally:
         for server in servers.values():
             server.stop()
-    log(f"(e) {engine_label}: the appraisal app wrote {access_lines} log lines (JSON access log at INFO, as deployed)")
+    log(f"(e) {engine_label}: the appraisal app's process wrote {access_lines} log lines (gunicorn's JSON access line, "
+        "as deployed)")
     for name in ("appraisal, appraiser", "appraisal, reviewee"):
         add_ratio_row(f"(e) GET /appraisals/<id> {name.split(', ')[1]}, {engine_label}", "req/s",
                       results[name], results["bare"], 0.9)
@@ -860,7 +861,7 @@ def bench_wellbeing_report(database_url: str, tmp: Path, rounds: int, requests: 
     finally:
         for server in servers.values():
             server.stop()
-    log(f"(g) the wellbeing app wrote {access_lines} log lines (JSON access log at INFO, as deployed)")
+    log(f"(g) the wellbeing process wrote {access_lines} log lines (gunicorn's JSON access line, as deployed)")
     add_ms_row(f"(g) GET /runs/<id>/report, {n_runs * per_run:,} responses, {n_runs}-run trend, trust HR, sequential",
                results["wellbeing"], results["bare"], 200.0)
     add_ratio_row("(g) the same as sequential req/s (1000 / median ms) vs bare PK read of `runs`", "req/s",
@@ -1037,7 +1038,7 @@ def bench_wellbeing_submit(database_url: str, tmp: Path, rounds: int) -> None:
             server.stop()
         engine.dispose()
         context.engine.dispose()
-    log(f"(h) the wellbeing app wrote {access_lines} log lines (JSON access log at INFO, as deployed)")
+    log(f"(h) the wellbeing process wrote {access_lines} log lines (gunicorn's JSON access line, as deployed)")
     for p in problems:
         log(f"(h) MISSED: {p}")
     name = f"(h) {SUBMITTERS} POST /survey/submission at once, PostgreSQL"

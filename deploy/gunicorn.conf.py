@@ -76,12 +76,17 @@ control_socket_disable = True
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 errorlog = "-"
 accesslog = "-"
-# One JSON object per request. Gunicorn escapes double quotes inside atoms.
+# One JSON object per request, the only access line under gunicorn (the service app writes its own only where
+# gunicorn does not serve it: staffroom_shared.app.served_by_gunicorn). The correlation id is the one the app answered
+# with (the caller's, or one it made). Gunicorn escapes double quotes inside atoms.
+# Which service wrote it, as the app's own lines say: the image's STAFFROOM_SERVICE (letters only: it goes into the
+# format as it is), or "-" as gunicorn writes what it does not know.
+SERVICE = re.sub(r"[^a-z_]", "", os.environ.get("STAFFROOM_SERVICE", "")) or "-"
 access_log_format = (
-    '{"logger": "gunicorn.access", "time": "%(t)s", "remote_addr": "%(h)s",'
+    '{"logger": "gunicorn.access", "service": "' + SERVICE + '", "time": "%(t)s", "remote_addr": "%(h)s",'
     ' "forwarded_for": "%({x-forwarded-for}i)s", "method": "%(m)s", "path": "%(U)s",'
     ' "query": "%(q)s", "status": %(s)s, "bytes": "%(B)s", "duration_us": %(D)s,'
-    ' "correlation_id": "%({x-correlation-id}i)s", "user_agent": "%(a)s"}'
+    ' "correlation_id": "%({x-correlation-id}o)s", "user_agent": "%(a)s"}'
 )
 
 
@@ -94,8 +99,8 @@ access_log_format = (
 SURVEY_LINK = re.compile(r"(/api/wellbeing)?/(survey(/.*)?|feedback/respond/?)|/(surveys|feedback)/respond/?")
 SURVEY_PAGE = re.compile(r"https?://[^/]+/(surveys|feedback)/respond/?([?#].*)?")
 survey_link_access_log_format = (
-    '{"logger": "gunicorn.access", "time": "%(t)s", "method": "%(m)s", "path": "%(U)s", "query": "%(q)s",'
-    ' "status": %(s)s, "bytes": "%(B)s", "correlation_id": "%({x-correlation-id}i)s"}'
+    '{"logger": "gunicorn.access", "service": "' + SERVICE + '", "time": "%(t)s", "method": "%(m)s",'
+    ' "path": "%(U)s", "query": "%(q)s", "status": %(s)s, "bytes": "%(B)s", "correlation_id": "%({x-correlation-id}o)s"}'
 )
 
 

@@ -42,9 +42,9 @@ def _gunicorn_line(path: str, referer: str | None = None) -> str:
     environ = {"REQUEST_METHOD": "POST", "RAW_URI": path, "PATH_INFO": path, "QUERY_STRING": "",
                "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": ADDRESS, "HTTP_USER_AGENT": AGENT,
                **({"HTTP_REFERER": referer} if referer else {})}
-    request = SimpleNamespace(headers=[("USER-AGENT", AGENT), ("X-FORWARDED-FOR", FORWARDED),
-                                       ("X-CORRELATION-ID", "c-1")])
-    response = SimpleNamespace(status="200 OK", sent=94467, headers=[])
+    request = SimpleNamespace(headers=[("USER-AGENT", AGENT), ("X-FORWARDED-FOR", FORWARDED)])
+    # the id the app answered with (the caller's, or one it made): gunicorn's is the only access line it serves
+    response = SimpleNamespace(status="200 OK", sent=94467, headers=[("X-Correlation-ID", "c-1")])
     logger.access(response, request, environ, datetime.timedelta(milliseconds=31))
     [line] = lines.lines
     return line
@@ -62,10 +62,13 @@ def test_gunicorn_logs_a_survey_link_s_requests_without_address_user_agent_or_du
         line = _gunicorn_line(path, referer)
         fields = json.loads(line)
         assert fields["path"] == path and fields["status"] == 200 and fields["bytes"] == "94467"
+        assert fields["correlation_id"] == "c-1"
         assert not _identifies(line) and "duration_us" not in fields, line
     for path, referer in (("/runs/1/replies", None), ("/surveys/runs/1/replies", None), ("/static/portal.css", None),
                           ("/surveys", None), ("/feedback/requests", None)):
-        assert _identifies(_gunicorn_line(path, referer)), path  # everything else as before
+        line = _gunicorn_line(path, referer)
+        assert _identifies(line), path  # everything else as before
+        assert json.loads(line)["correlation_id"] == "c-1" and "duration_us" in json.loads(line)
 
 
 class _Upstream(BaseHTTPRequestHandler):

@@ -286,3 +286,9 @@ def test_the_service_s_own_access_log_keeps_no_address_user_agent_or_duration_of
     assert not any(s in str(r) for r in logged for s in ("203.0.113.7", "198.51.100.9", "Tester-Browser"))
     client.get("/runs", headers={"Authorization": "Bearer x"})  # any other request keeps its duration
     assert "ms" in [vars(r) for r in caplog.records if r.name == "staffroom.access" and r.path == "/runs"][-1]
+    # under gunicorn, gunicorn's line is the only one (tests/deploy/test_survey_link_logs.py, and the security scan)
+    before = len(caplog.records)
+    answer = client.get("/runs", headers={"Authorization": "Bearer x"},
+                        environ_base={"SERVER_SOFTWARE": "gunicorn/23.0.0"})
+    assert answer.status_code == 401 and answer.headers["X-Correlation-ID"]
+    assert not [r for r in caplog.records[before:] if r.name == "staffroom.access"]
