@@ -328,6 +328,19 @@ def test_a_review_less_than_a_term_before_a_formal_assessment_is_dropped():
                                                      (ItemKind.FIRST_FORMAL_ASSESSMENT, AUTUMN_27)]
 
 
+def test_a_start_in_the_holiday_is_a_start_at_the_beginning_of_term():
+    starts = date(2026, 8, 27)
+    with_summer_before = TermCalendar([Term(2025, 3, date(2026, 4, 13), date(2026, 7, 22)), *CALENDAR.terms])
+    schedule = Induction(starts, (post(starts=starts),), with_summer_before).schedule()
+    assert (schedule.items[0].term, schedule.items[0].due) == (AUTUMN_26, date(2026, 12, 18))
+
+
+def test_no_review_in_a_term_between_posts():
+    ect = induction(post(ends=SPRING_27.ends), post(starts=AUTUMN_27.starts, school="Beryl Academy"))
+    terms = [i.term for i in ect.schedule().items]
+    assert SUMMER_27 not in terms and SPRING_27 in terms and AUTUMN_27 in terms
+
+
 def test_absence_moves_the_final_assessment():
     schedule = induction(absences=(sick(date(2028, 1, 4), 30),)).schedule()
     assert schedule.items[-1].term == AUTUMN_28

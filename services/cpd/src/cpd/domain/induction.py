@@ -421,7 +421,8 @@ class Induction:
         year ends, or that many weeks before. An ECT who started mid-term has no review in the start term and
         each review at the same point of later terms [S1 2.49, first point]. A review less than a term before a
         formal assessment is dropped: only the assessment is done [S1 2.49, second point]. With induction reduced
-        to one term, only the final assessment [S1 3.4].
+        to one term, only the final assessment [S1 3.4]. No review in a term without a post (between schools).
+        A start in a holiday is a start at the next term's beginning.
         """
         if weeks_before_term_end < 0:
             raise CpdError("the number of weeks before the end of term cannot be negative")
@@ -430,6 +431,8 @@ class Induction:
         # A first assessment only when induction lasts beyond its first year (a reduction may end it sooner).
         has_first = self.required_terms() > FIRST_YEAR
         start_term = self.calendar.term_of(self.starts)
+        if self.starts > start_term.last_school_day:  # a start in the holiday begins with the next term
+            start_term = next(t for t in self.calendar.after(start_term) if t.starts > self.starts)
         mid_term = self.starts > start_term.school_days[0]
         point = None
         if mid_term:
@@ -447,7 +450,7 @@ class Induction:
                 items.append(ScheduleItem(ItemKind.FIRST_FORMAL_ASSESSMENT, term,
                                           _earlier(first_ends, weeks_before_term_end, term)))
                 continue
-            if one_term_only or (mid_term and term == start_term):
+            if one_term_only or (mid_term and term == start_term) or not self._in_post_during(term):
                 continue
             if point is not None:
                 days = term.school_days
@@ -457,6 +460,10 @@ class Induction:
             items.append(ScheduleItem(ItemKind.PROGRESS_REVIEW, term, due))
         items = [i for i in items if not _less_than_a_term_before_assessment(i, items, self.calendar)]
         return Schedule(tuple(items), first_ends, completes)
+
+    def _in_post_during(self, term: Term) -> bool:
+        # No review in a term the ECT holds no post in (between schools); the record starts again with the next.
+        return any(self.post_on(d) is not None for d in term.school_days)
 
     # -- 9. serving induction --
 
