@@ -291,6 +291,7 @@ def test_full_time_schedule_is_reviews_in_terms_1_2_4_5_and_assessments_in_3_and
     assert [i.due for i in schedule.items] == [date(2026, 12, 18), date(2027, 3, 25), date(2027, 7, 21),
                                                date(2027, 12, 17), date(2028, 3, 24), date(2028, 7, 21)]
     assert schedule.completes == date(2028, 7, 21)
+    assert [i.report_by for i in schedule.items] == [None, None, date(2027, 8, 3), None, None, date(2028, 8, 3)]
 
 
 def test_reviews_can_be_due_some_weeks_before_the_end_of_term():

@@ -6,17 +6,24 @@ Pure rules, no database. Sources (docs/research/induction-guidance.md, docs/cpd.
 Education (Induction Arrangements for School Teachers) (England) Regulations 2012 as amended (reg 7 length, reg 8
 absence, reg 11 completion, Sch 3 para 2 appeal).
 
-Interface for the slice that stores it (all dates `datetime.date`, all lengths in terms as `Fraction`):
+Interface for the slice that stores it (all dates `datetime.date`; lengths in terms and FTEs as `Fraction`, so
+0.5 FTE for 2.5 terms is exactly 1.25):
 
-- `TermCalendar(terms)`: the academy's own term dates, three `Term`s per school year ("school terms of the
-  institution ... based on a school year of three terms", reg 7(1)). `calendar.term_of(day)`, `term.school_days`.
-- `Induction(starts, posts, calendar, served_elsewhere=0, reduced_to=None, extensions=(), absences=())`:
-  `posts` are `Post`s (continuous employment at one school) made of `FtePeriod`s.
-  `induction.required_terms()`, `induction.served_terms(on)`, `induction.first_year_ends()`,
-  `induction.completes()`, `induction.schedule()`, `induction.year_of_induction(on)`, `induction.serving_on(...)`.
-- `working_days_deadline(start, days)` and `final_deadlines(...)`: the statutory working-day deadlines.
-- `timetable_cap(...)` / `gives_reduction(...)`: the reduced timetable check for a term.
-- Outcome enums and `SupportPlan`; `decide(...)` checks an appropriate body's decision.
+- `Term(school_year, number, starts, ends, breaks)` and `TermCalendar(terms)`: the academy's own term dates,
+  three terms a school year (reg 7(1)). `calendar.term_of(day)`; `term.school_days`, `term.last_school_day`.
+- `Induction(starts, posts, calendar, served_elsewhere=0, reduced_to=None, extensions=(), absences=())`, where a
+  `Post(school, periods)` is continuous employment at one school in `FtePeriod(starts, ends, fte)`s and an
+  `Absence(starts, ends, kind: Leave, days=None, extend=False)` is time off. Its answers:
+  `required_terms()`, `served_terms(on)`, `first_year_ends()`, `completes()`, `year_of_induction(on)`,
+  `schedule(weeks_before_term_end=0) -> Schedule(items: ScheduleItem(kind, term, due, report_by), first_year_ends,
+  completes)`, `timetable_cap(term, full_timetable)`, `gives_reduction(term, taught, full_timetable)`,
+  `serving_on(day, decided_on=None)`.
+- `check_reduction(induction, to_terms, reason, on, ect_agrees, standards_met)` before storing `reduced_to`;
+  `decide(decision, extension_terms)` before storing an appropriate body's decision (an extension goes into
+  `extensions`).
+- `working_days_deadline(start, days)`, `is_working_day(day)` and `final_deadlines(...) -> FinalDeadlines`.
+- `timetable_cap(year, full_timetable, fte)` / `gives_reduction(year, taught, full_timetable, fte)`.
+- Outcomes: `ProgressOutcome`, `FirstAssessmentOutcome`, `Recommendation`, `Decision`, and `SupportPlan`.
 
 Impossible input raises `CpdError` with a plain-word message.
 """
@@ -230,11 +237,15 @@ class ItemKind(enum.Enum):
 
 @dataclass(frozen=True)
 class ScheduleItem:
-    """One review or assessment: what, in which of the academy's terms, and the day it is due by."""
+    """One review or assessment: what, in which of the academy's terms, the day it is due by, and for a formal
+    assessment the day its signed report is due at the appropriate body: 10 working days beginning with the meeting
+    for the final one [S1 2.61]; the guidance says only "shortly after" for the first, and the same 10 days are
+    used. None for a progress review (S1 2.54 sets no deadline)."""
 
     kind: ItemKind
     term: Term
     due: date
+    report_by: date | None = None
 
 
 @dataclass(frozen=True)
@@ -444,11 +455,13 @@ class Induction:
         first_term = self.calendar.term_of(first_ends) if first_ends else None
         for term in self.calendar.after(start_term):
             if term == final_term:
-                items.append(ScheduleItem(ItemKind.FINAL_FORMAL_ASSESSMENT, term, completes))
+                items.append(ScheduleItem(ItemKind.FINAL_FORMAL_ASSESSMENT, term, completes,
+                                          working_days_deadline(completes, REPORT_TO_AB)))
                 break
             if term == first_term:
-                items.append(ScheduleItem(ItemKind.FIRST_FORMAL_ASSESSMENT, term,
-                                          _earlier(first_ends, weeks_before_term_end, term)))
+                due = _earlier(first_ends, weeks_before_term_end, term)
+                items.append(ScheduleItem(ItemKind.FIRST_FORMAL_ASSESSMENT, term, due,
+                                          working_days_deadline(due, REPORT_TO_AB)))
                 continue
             if one_term_only or (mid_term and term == start_term) or not self._in_post_during(term):
                 continue
