@@ -172,6 +172,8 @@ def test_overlapping_fte_periods_or_posts_and_backward_dates_are_refused():
         FtePeriod(START, date(2026, 8, 1), Fraction(1))
     with pytest.raises(CpdError, match="cannot end"):
         Absence(date(2027, 1, 5), date(2027, 1, 4), Leave.SICKNESS)
+    with pytest.raises(CpdError, match="cannot fit"):
+        Absence(date(2027, 1, 4), date(2027, 1, 8), Leave.SICKNESS, days=6)
 
 
 def test_induction_ends_unfinished_when_the_term_dates_run_out():

@@ -219,11 +219,15 @@ class Absence:
     def __post_init__(self) -> None:
         if self.ends < self.starts:
             raise CpdError(f"an absence cannot end ({in_words(self.ends)}) before it starts ({in_words(self.starts)})")
-        if self.days is not None and self.days < 0:
-            raise CpdError("the number of days absent cannot be negative")
+        if self.days is not None and not 0 <= self.days <= len(self._every_working_day()):
+            raise CpdError(f"{self.days} days absent cannot fit between {in_words(self.starts)} and "
+                           f"{in_words(self.ends)}: give the days the ECT would have worked in that time")
+
+    def _every_working_day(self) -> list[date]:
+        return [d for d in _days(self.starts, self.ends) if is_working_day(d)]
 
     def working_days(self) -> list[date]:
-        every = [d for d in _days(self.starts, self.ends) if is_working_day(d)]
+        every = self._every_working_day()
         return every if self.days is None else every[: self.days]
 
 
