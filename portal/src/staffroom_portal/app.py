@@ -7,6 +7,7 @@ from functools import partial
 
 from flask import Flask, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
 
 from staffroom_shared.auth import TokenVerifier
 from staffroom_shared.config import ConfigError, ServiceConfig
@@ -96,6 +97,15 @@ NAV = [
 ]
 
 
+# What the portal's error page says for a refusal the portal makes itself (error.html adds what to do for 403 and 5xx).
+REFUSALS = {
+    400: "Staffroom could not read what was sent. Go back, reload the page and try again.",
+    404: "There is no page at this address.",
+    # the address of a form's sending, opened on its own (the address bar after a refused form; outsider 6, issue 20)
+    405: "That address is where a form is sent, not a page to open. Go back to the page the form is on.",
+}
+
+
 def _wire(app: Flask) -> None:
     def nav_items():
         hr, u = is_hr(), user()
@@ -107,13 +117,6 @@ def _wire(app: Flask) -> None:
     def _globals():
         return {"user": user(), "me": session.get("me") or {}, "is_hr": is_hr(), "nav_items": nav_items,
                 "dev_sign_in": portal().dev_sign_in is not None}
-
-    @app.errorhandler(405)
-    def _method_not_allowed(_error):
-        """The address of a form's sending, opened on its own (the address bar after a refused form): a page that
-        says so, not Werkzeug's bare "Method Not Allowed" (outsider 6, issue 20)."""
-        return render_template("error.html", status=405, message="That address is where a form is sent, not a page "
-                               "to open. Go back to the page the form is on."), 405
 
     @app.get("/favicon.ico")
     def _favicon():
@@ -150,15 +153,20 @@ def _wire(app: Flask) -> None:
     def _unstorable(error: Unprocessable):
         return render_template("error.html", status=422, message=error.description), 422
 
-    @app.errorhandler(413)
-    def _too_large(error):
-        limit = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
-        return render_template("error.html", status=413, message=f"That file is too large: the limit is {limit} MB. "
-                               "Split it into smaller files and send each."), 413
-
-    @app.errorhandler(404)
-    def _not_found(error):
-        return render_template("error.html", status=404, message="There is no page at this address."), 404
+    @app.errorhandler(HTTPException)
+    def _refused(error: HTTPException):
+        """Every refusal and failure the portal answers itself (a page only HR may open, an address with no page,
+        a form's address opened on its own, an unexpected error): its own page, with the navigation, never
+        Werkzeug's bare "Forbidden" or "Not Found" (outsider, issue 24: /cpd/impact/programmes/… as a teacher)."""
+        status = error.code or 500
+        if status == 413:
+            limit = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+            message = f"That file is too large: the limit is {limit} MB. Split it into smaller files and send each."
+        else:
+            message = REFUSALS.get(status)
+        # Werkzeug's own headers but its content type: Allow on a 405, Retry-After on a 429 or 503
+        headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
+        return render_template("error.html", status=status, message=message), status, headers
 
     @app.get("/healthz")
     def healthz():

@@ -88,6 +88,8 @@ def test_hr_build_a_template_the_line_manager_observes_and_coaches_on_it_and_the
     # a coaching action step from the observation, then (later) its follow-up
     follow_up_on = today + timedelta(days=14)
     page.get_by_label("The action step").fill("Count to five after every question")
+    # its list starts with a plain choice of none, not "None" (outsider, issue 24, finding 8)
+    expect(page.get_by_label("From the observation").locator("option").first).to_have_text("Not from an observation")
     page.get_by_label("From the observation").select_option(
         label=f"Lesson observation, {said(today)}: Routines at the start of Year 8 maths")
     page.get_by_label("Follow up on").fill(follow_up_on.isoformat())

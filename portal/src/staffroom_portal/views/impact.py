@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
 
 from ..backend import ApiError
-from ..current import api, is_hr, signed_in, user
+from ..current import api, hr_only, is_hr, signed_in, user
 from ..ui import Form, fields, submit
 
 blp = Blueprint("impact", __name__, url_prefix="/cpd/impact")
@@ -72,18 +72,14 @@ def seen(enrolment_id):
 
 
 @blp.get("/programmes/<uuid:programme_id>")
-@signed_in
+@hr_only
 def report(programme_id):
-    if not is_hr():
-        abort(403)
     return render_template("impact/report.html", report=api().get(f"/api/cpd/reports/impact/{programme_id}"))
 
 
 @blp.get("/programmes/<uuid:programme_id>.csv")
-@signed_in
+@hr_only
 def report_csv(programme_id):
-    if not is_hr():
-        abort(403)
     upstream = api().request("GET", f"/api/cpd/reports/impact/{programme_id}.csv", raw=True)
     disposition = upstream.headers.get("Content-Disposition") or f'attachment; filename="cpd-impact-{programme_id}.csv"'
     return Response(upstream.content, mimetype="text/csv", headers={"Content-Disposition": disposition})
