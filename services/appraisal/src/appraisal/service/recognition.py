@@ -40,6 +40,7 @@ def give(uow: AppraisalUnitOfWork, principal: Principal, data: dict, now: dateti
         if why:
             raise Unprocessable(f"{why}; choose a colleague in post",
                                 errors=[{"location": "json", "pointer": "#/recipient_id", "detail": why}])
+        uow.recognition.hold_gives_of(giver)  # before counting: requests at once would each count the same day
         again = next_allowed(uow.recognition.given_since(giver, now - RATE_WINDOW), recipient.staff_id, now)
         if again is not None:
             raise TooManyRequests(
