@@ -179,8 +179,4 @@ def forget_sent_events(uow: UnitOfWork, staff_id) -> int:
     """Erasure (issue 21): the outbox's copies of events about the person that were already sent (each went to its
     subscribers, who anonymise theirs) go now, not after the outbox's own window. An unsent one is kept: it has yet
     to be delivered."""
-    from sqlalchemy import String, cast
-
-    outbox = uow.metadata.tables["outbox"]
-    return uow.session.execute(delete(outbox).where(
-        outbox.c.sent_at.is_not(None), cast(outbox.c.envelope, String).contains(str(staff_id)))).rowcount
+    return uow.forget_sent_events(staff_id)

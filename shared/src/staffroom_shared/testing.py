@@ -580,6 +580,7 @@ class FakeUnitOfWork(UnitOfWork):
         self.audits: list[dict] = []
         self._pending_audits: list[dict] = []
         self.commits = 0
+        self.forgotten_sent: list = []
 
     def open_repositories(self, session) -> list[Repository]:
         """The fake repositories the subclass made in its __init__: they outlive each unit of work, as a database does."""
@@ -587,6 +588,11 @@ class FakeUnitOfWork(UnitOfWork):
 
     def forget_old_pages(self) -> None:
         """Memory has no write-ahead log."""
+
+    def forget_sent_events(self, about) -> int:
+        """Nothing is ever sent from memory; what was asked is kept in `forgotten_sent` for a test to see."""
+        self.forgotten_sent.append(about)
+        return 0
 
     def __enter__(self) -> "FakeUnitOfWork":
         self._begin()

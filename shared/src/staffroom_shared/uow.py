@@ -11,7 +11,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime, timezone
 from typing import Any, Callable, ClassVar, Mapping
 
-from sqlalchemy import MetaData, text
+from sqlalchemy import MetaData, String, cast, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from .db import forget_old_pages
@@ -95,6 +95,13 @@ class UnitOfWork:
         """After a commit that erased words: SQLite's write-ahead log still holds them until a checkpoint empties it
         (db.forget_old_pages)."""
         forget_old_pages(self._session_factory.kw["bind"])
+
+    def forget_sent_events(self, about) -> int:
+        """The outbox's copies of events naming `about` (a person, a record) that were already sent: each reached its
+        subscribers, so they go now, not after the outbox's own window (erasure; recognition HR removed). An unsent
+        one is kept: it has yet to be delivered."""
+        return self.session.execute(self._outbox.delete().where(
+            self._outbox.c.sent_at.is_not(None), cast(self._outbox.c.envelope, String).contains(str(about)))).rowcount
 
     def __enter__(self) -> "UnitOfWork":
         self.session = self._session_factory()

@@ -123,7 +123,7 @@ def test_hr_remove_an_abusive_one_erasing_the_words_and_keeping_the_reason(clien
     [seen] = client.get("/recognition/received", headers=trust.teacher.headers).json
     assert seen["removed"] and seen["words"] == "" and seen["removed_because"] is None
     assert client.get("/recognition/team", headers=trust.hod.headers).json == []
-    audit = db.audit(item["id"])[-1]
+    audit = db.audit(trust.teacher.id)[-1]  # against the recipient: the giver's copy lists the item's rows
     assert audit["action"] == "remove_recognition" and "abusive" not in repr(audit["changes"]).lower().replace(
         "code of conduct", "")
     problem(client.post(f"/recognition/{item['id']}/removal", json={"because": "Again"},
@@ -180,12 +180,18 @@ def test_a_huge_body_is_refused(client, trust):
     assert response.status_code == 413
 
 
-def test_hr_reading_one_neither_theirs_nor_shared_with_them_is_audited(client, db, trust):
+def test_hr_reading_one_neither_theirs_nor_shared_with_them_is_audited_against_the_recipient(client, db, trust):
+    """Against the recipient, not the item (issue 24): the giver's subject access copy lists the item's rows, and the
+    member of HR who reads one is most often the one who then removes it."""
     item = give(client, trust.ta, trust.teacher, visibility="private")
     assert client.get(f"/recognition/{item['id']}", headers=trust.oak_hr.headers).status_code == 200
-    assert [a["action"] for a in db.audit(item["id"])] == ["give_recognition", "recognition.read"]
+    assert [a["action"] for a in db.audit(item["id"])] == ["give_recognition"]
+    [read] = db.audit(trust.teacher.id)
+    assert (read["action"], read["entity"], read["actor"]) == ("recognition.read", "recognition_hr_read",
+                                                               trust.oak_hr.id)
+    assert read["changes"] == {"recognition_id": item["id"]}
     assert client.get(f"/recognition/{item['id']}", headers=trust.teacher.headers).status_code == 200
-    assert len(db.audit(item["id"])) == 2  # the recipient's own reading is not
+    assert len(db.audit(item["id"])) + len(db.audit(trust.teacher.id)) == 2  # the recipient's own reading is not
 
 
 def test_when_a_leavers_record_is_erased_what_was_given_to_them_goes_and_what_they_gave_stays(app, client, db, trust):
@@ -385,3 +391,91 @@ def test_a_report_is_in_the_recipients_subject_access_copy_and_never_in_the_give
     assert "frightened" not in repr(givers) and [
         a["action"] for a in givers[("audit_log", "the audit log: who changed these records, and when")]] == [
         "give_recognition"]
+
+
+def _subject_access_copy(app, person, *, sent: bool = False) -> dict:
+    """The answer appraisal gives to the person's own subject access request, as its handler writes it to the outbox
+    (marked sent to the directory if `sent`), by (key, what)."""
+    from sqlalchemy import update
+
+    from appraisal.service.subject_access import on_subject_access_requested
+    from staffroom_shared.events import new_event
+
+    context = app.extensions["staffroom"]
+    request = new_event("subject_access.requested", {
+        "request_id": uuid.uuid4(), "staff_id": uuid.UUID(person.id), "received_on": date.today(),
+        "by_the_person": True}, producer="directory", correlation_id="test", academy_id=None)
+    with context.uow(actor="test") as uow:
+        on_subject_access_requested(uow, request)
+        uow.commit()
+    if sent:
+        outbox = context.metadata.tables["outbox"]
+        with context.engine.begin() as conn:
+            conn.execute(update(outbox).where(outbox.c.sent_at.is_(None)).values(sent_at=datetime.now(timezone.utc)))
+    [answer] = [e for e in ServiceDb(app, ()).events("appraisal.subject_access_answered")
+                if e["payload"]["request_id"] == str(request.payload["request_id"])]
+    return answer["payload"]
+
+
+def _records(answer: dict) -> dict:
+    return {(r["key"], r["what"]): r["rows"] for r in answer["records"]}
+
+
+def test_a_removed_items_words_value_and_standard_are_nowhere_once_hr_remove_it(app, client, db, trust, tokens):
+    """Outside tester, issue 24: after HR removed feedback the item's value was null, but the give_recognition audit
+    row still held it, readable in trust HR's audit log and in the giver's subject access copy. And a copy the giver
+    asked for before the removal stayed in the outbox with the words."""
+    from pathlib import Path
+
+    item = give(client, trust.elm_teacher, trust.teacher, kind="feedback", words="Words VZQXWORDS2821120",
+                value="VZQXWALMARKER2821120", standard="TS3")
+    before = _subject_access_copy(app, trust.elm_teacher, sent=True)
+    assert "VZQXWALMARKER2821120" in repr(before)  # the copy held it while it was there
+    assert client.post(f"/recognition/{item['id']}/removal", json={"because": "abusive"},
+                       headers=trust.oak_hr.headers).status_code == 200
+
+    markers = ("VZQXWORDS2821120", "VZQXWALMARKER2821120")
+    dpo = tokens.headers(uuid.uuid4(), roles=["staff", "dpo"])
+    answers = [client.get("/audit?page_size=500", headers=who).get_data(as_text=True)
+               for who in (trust.trust_hr.headers, dpo)]
+    answers += [client.get(f"/recognition/{item['id']}", headers=who.headers).get_data(as_text=True)
+                for who in (trust.elm_teacher, trust.teacher, trust.oak_hr)]
+    answers += [repr(_subject_access_copy(app, who)) for who in (trust.elm_teacher, trust.teacher)]
+    assert not [m for m in markers for text in answers if m in text]
+    assert not [m for m in markers if m in repr(db.rows("outbox")) + repr(db.rows("audit_log"))]
+    [row] = db.rows("recognitions")
+    assert (row["words"], row["value"], row["standard"]) == ("", None, None)
+    database = Path(app.extensions["staffroom"].engine.url.database)
+    files = [f for f in (database, database.with_name(database.name + "-wal")) if f.exists()]
+    assert files and not [(f.name, m) for f in files for m in markers if m.encode() in f.read_bytes()]
+
+
+def test_the_giver_is_never_shown_why_hr_removed_it_nor_who_did(app, client, db, trust, tokens):
+    """Outside tester, issue 24: the giver's own subject access copy held removed_because, removed_by and the removal's
+    audit row with its reason; the reason is HR's alone. Trust HR who gave one read neither in the API nor in the
+    audit log. The giver's copy still says that it was removed, and when; the recipient's holds the removal."""
+    item = give(client, trust.trust_hr, trust.teacher, words="Please be on time to duty")
+    assert client.post(f"/recognition/{item['id']}/removal", json={"because": "VZQXREASON abusive"},
+                       headers=trust.oak_hr.headers).status_code == 200
+    mine = client.get(f"/recognition/{item['id']}", headers=trust.trust_hr.headers).json  # giver and trust HR
+    assert mine["removed"] and mine["removed_because"] is None
+    assert client.get(f"/recognition/{item['id']}", headers=trust.oak_hr.headers).json["removed_because"] == (
+        "VZQXREASON abusive")
+    log = client.get("/audit?page_size=500", headers=trust.trust_hr.headers).get_data(as_text=True)
+    assert "VZQXREASON" not in log and "remove_recognition" not in log
+    dpo = tokens.headers(uuid.uuid4(), roles=["staff", "dpo"])
+    [row] = client.get("/audit?action=remove_recognition", headers=dpo).json["items"]
+    assert row["actor"] == trust.oak_hr.id and row["changes"]["because"] == "VZQXREASON abusive"
+
+    givers = _subject_access_copy(app, trust.trust_hr)
+    records = _records(givers)
+    [gave] = records[("recognitions", "recognition and feedback you gave colleagues")]
+    assert gave["removed_at"] and not {"removed_because", "removed_by"} & set(gave)
+    actions = [a["action"] for a in records[("audit_log", "the audit log: who changed these records, and when")]]
+    assert "give_recognition" in actions and "remove_recognition" not in actions
+    assert "VZQXREASON" not in repr(givers) and trust.oak_hr.id not in repr(givers)
+    assert any("not HR's reason nor who in HR removed it" in why for why in givers["left_out"])
+
+    theirs = _records(_subject_access_copy(app, trust.teacher))
+    assert "remove_recognition" in {a["action"] for a in theirs[("audit_log", "the audit log: who changed these "
+                                                                               "records, and when")]}

@@ -121,6 +121,7 @@ class FakeRecognition(Repository):
         super().__init__()
         self.by_id: dict = {}
         self.staff = staff
+        self.held: list = []
 
     def get(self, recognition_id, *, for_update=False):
         return self.track(self.by_id.get(recognition_id))
@@ -130,6 +131,9 @@ class FakeRecognition(Repository):
 
     def delete(self, item):
         self.by_id.pop(item.id, None)
+
+    def hold_gives_of(self, giver_id):
+        self.held.append(giver_id)  # one process, one thread: nothing to wait for; kept to show it was asked
 
     def given_since(self, giver_id, since):
         return [(i.given_at, i.recipient_id) for i in self.by_id.values() if i.giver_id == giver_id

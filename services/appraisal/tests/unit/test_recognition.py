@@ -133,16 +133,21 @@ def _give(trust, giver, recipient, now=NOW, **more):
     return service.give(trust.uow, as_(giver), body, now=now)
 
 
-def test_give_publishes_recognition_given_and_audits_without_the_words():
+def test_give_publishes_recognition_given_and_audits_without_the_words_value_or_standard():
     trust = Trust()
-    item = _give(trust, trust.head, trust.teacher, visibility="line_manager", words="Wonderful assembly")
+    item = _give(trust, trust.head, trust.teacher, visibility="line_manager", words="Wonderful assembly",
+                 value="Kindness", standard="TS8")
     [payload] = trust.uow.payloads("appraisal.recognition_given")
     assert str(payload["recipient_id"]) == str(trust.teacher.staff_id)
     assert str(payload["giver_id"]) == str(trust.head.staff_id)
     assert payload["shared_with_line_manager"] is True and "words" not in payload
     audit = trust.uow.audits[-1]
     assert audit["action"] == "give_recognition" and "Wonderful" not in repr(audit)
+    # outside tester, issue 24: HR's removal erased the value, and the audit row still held it
+    assert "Kindness" not in repr(audit) and "TS8" not in repr(audit)
+    assert audit["changes"]["with_a_value"] is True and audit["changes"]["with_a_standard"] is True
     assert trust.uow.recognition.get(item.id) is item
+    assert trust.uow.recognition.held == [trust.head.staff_id]  # counted under the giver's lock
 
 
 def test_give_to_yourself_is_a_422_and_changes_nothing():
@@ -229,6 +234,10 @@ def test_only_hr_of_the_recipients_academy_remove_and_the_audit_keeps_the_reason
     assert item.words == "" and item.removed_because == "Abusive"
     audit = trust.uow.audits[-1]
     assert audit["action"] == "remove_recognition" and "Rude" not in repr(audit) and "Abusive" in repr(audit)
+    # against the recipient, not the item: the giver's subject access copy lists the item's audit rows (issue 24)
+    assert (audit["entity"], audit["entity_id"]) == (service.REMOVALS, str(trust.teacher.staff_id))
+    assert audit["changes"]["recognition_id"] == item.id
+    assert trust.uow.forgotten_sent == [item.id]  # the outbox's sent copies naming it (a subject access answer)
 
 
 def test_hiding_a_kept_one_is_a_409():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime, timezone
 
-from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy import and_, delete, func, or_, select, text
 
 from staffroom_shared.uow import Repository
 
@@ -27,6 +27,16 @@ class RecognitionRepository(Repository):
     def delete(self, item: Recognition) -> None:
         self.session.delete(item)
         self.session.flush()
+
+    def hold_gives_of(self, giver_id: uuid.UUID) -> None:
+        """Until this transaction ends, no other transaction can give as this person, so counting what they gave
+        today and giving one more cannot interleave with another request's (outsider, issue 24: 20 gives at once
+        were 6 to one colleague, not 3). PostgreSQL: a transaction-scoped advisory lock keyed by the giver, which
+        blocks nobody else and goes at commit or rollback; a key another giver's hash shares only makes the two wait
+        for each other. SQLite's single writer (BEGIN IMMEDIATE) already serialises."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            self.session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+                                 {"key": f"recognition.give:{giver_id}"})
 
     def given_since(self, giver_id: uuid.UUID, since: datetime) -> list[tuple[datetime, uuid.UUID]]:
         """(when, to whom) of what this person gave since then, withdrawn ones gone with their rows."""

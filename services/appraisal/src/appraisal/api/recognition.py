@@ -29,9 +29,9 @@ TOO_MANY = {"description": "given as much as a day allows (Retry-After says when
 
 
 def present(item: Recognition, names: dict, found: set[str], now: datetime | None = None) -> dict:
-    """An item as the caller may see it: the removal's reason for HR only; the withdrawal time for the giver; the
-    report to HR for the recipient and HR, never for the giver (only the recipient reports, so it would say who),
-    and who dismissed it for HR only."""
+    """An item as the caller may see it: the removal's reason for HR only (never HR who gave it); the withdrawal time
+    for the giver; the report to HR for the recipient and HR, never for the giver (only the recipient reports, so it
+    would say who), and who dismissed it for HR only."""
     now = now or datetime.now(timezone.utc)
     told = ("recipient" in found or "hr" in found) and "giver" not in found
     hr = "hr" in found and "giver" not in found
@@ -41,7 +41,7 @@ def present(item: Recognition, names: dict, found: set[str], now: datetime | Non
             "giver_name": names.get(item.giver_id), "recipient_id": item.recipient_id,
             "recipient_name": names.get(item.recipient_id), "kept": item.kept, "evidence_for": item.evidence_for,
             "hidden": item.hidden, "removed": item.removed,
-            "removed_because": item.removed_because if "hr" in found else None,
+            "removed_because": item.removed_because if hr else None,
             "withdrawable_until": item.withdrawable_until() if "giver" in found and item.may_withdraw(now) else None}
 
 
@@ -148,12 +148,11 @@ class One(MethodView):
         found = reads()
         item, relations = service.one(found, principal, recognition_id)
         if relations == {"hr"} and request.method == "GET":
+            # against the recipient, never the item: the giver's subject access copy lists the item's audit rows, and
+            # must neither hint at a report nor name the member of HR who read it and then removed it (issue 24)
             with uow(principal) as unit:
-                if item.reported:  # against the recipient, as the report is: the giver's copy must not hint at it
-                    unit.audit("recognition.read", service.REPORTS, item.recipient_id,
-                               {"recognition_id": recognition_id})
-                else:
-                    unit.audit("recognition.read", "recognition", recognition_id)
+                unit.audit("recognition.read", service.REPORTS if item.reported else service.HR_READS,
+                           item.recipient_id, {"recognition_id": recognition_id})
                 unit.commit()
         return present(item, service.names(found, [item]), relations)
 

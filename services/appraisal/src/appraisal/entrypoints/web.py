@@ -14,7 +14,7 @@ from ..api.priorities import priorities_blp, templates_blp
 from ..api.qa import qa_blp
 from ..api.recognition import evidence_blp, recognition_blp
 from ..api.reports import reports_blp
-from ..service.recognition import REPORTS
+from ..service.recognition import HR_READS, REMOVALS, REPORTS
 
 
 def create_app(config: ServiceConfig | None = None) -> Flask:
@@ -25,6 +25,7 @@ def create_app(config: ServiceConfig | None = None) -> Flask:
                     "line managers. Publishes appraisal.*; consumes staff.*, academy.* and cpd.completed.",
         blueprints=[cycles_blp, appraisals_blp, reports_blp, observation_templates_blp, priorities_blp, templates_blp,
                     recognition_blp, evidence_blp, qa_blp],
-        # Reports to HR about recognition: trust HR may have given the item, and only its recipient can report it.
-        dpo_only_audit=[REPORTS],
+        # Reports to HR about recognition, HR's reads and removals of it: trust HR may have given the item, only its
+        # recipient can report it, and who in HR read and removed it, and why, are not for its giver.
+        dpo_only_audit=[REPORTS, REMOVALS, HR_READS],
     )

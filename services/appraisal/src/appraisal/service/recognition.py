@@ -40,6 +40,7 @@ def give(uow: AppraisalUnitOfWork, principal: Principal, data: dict, now: dateti
         if why:
             raise Unprocessable(f"{why}; choose a colleague in post",
                                 errors=[{"location": "json", "pointer": "#/recipient_id", "detail": why}])
+        uow.recognition.hold_gives_of(giver)  # before counting: requests at once would each count the same day
         again = next_allowed(uow.recognition.given_since(giver, now - RATE_WINDOW), recipient.staff_id, now)
         if again is not None:
             raise TooManyRequests(
@@ -52,22 +53,30 @@ def give(uow: AppraisalUnitOfWork, principal: Principal, data: dict, now: dateti
         except AppraisalError as exc:
             raise rule_broken(exc) from None
         uow.recognition.add(item)
+        # whether a value and a standard were named, never which: HR's removal erases them with the words, and an
+        # audit row outlives it (outside tester, issue 24: a removed item's value was still in this row)
         uow.audit("give_recognition", "recognition", item.id, {
             "recipient_id": item.recipient_id, "kind": item.kind.value, "visibility": item.visibility.value,
-            "value": item.value, "standard": item.standard})
+            "with_a_value": item.value is not None, "with_a_standard": item.standard is not None})
         uow.commit()
         return item
 
 
 REPORTS = "recognition_report"  # the audit log's rows about reports to HR: only the data protection officer reads them
+# and about HR's removals: who removed it and why are HR's (the reason is shown to HR only), so never in the giver's
+# subject access copy, which lists the item's own audit rows, nor in the audit log trust HR read (they may be the giver)
+REMOVALS = "recognition_removal"
+# and HR's reads of one that was not reported: HR read it before removing it, so the reader is most often the remover
+HR_READS = "recognition_hr_read"
 
 
 def _change(uow: AppraisalUnitOfWork, principal: Principal, recognition_id: uuid.UUID, doing: str, action,
-            about_the_recipient: bool = False) -> Recognition:
+            about_the_recipient: str | None = None) -> Recognition:
     """Load (locked), check the caller may see it at all (404 otherwise), apply `action` (returns the audit detail),
-    commit; a broken rule changes nothing. `about_the_recipient`: audited against the recipient (with the item's id
-    in the detail), not the item, so that the giver's subject access copy, which lists the audit rows about what they
-    gave, never shows a report to HR (only the recipient can report: it would say who)."""
+    commit; a broken rule changes nothing. `about_the_recipient` (REPORTS, REMOVALS): audited under that kind of
+    record against the recipient (with the item's id in the detail), not the item, so that the giver's subject access
+    copy, which lists the audit rows about what they gave, never shows a report to HR (only the recipient can report:
+    it would say who) nor who in HR removed it and why."""
     with uow:
         item = uow.recognition.get(recognition_id, for_update=True)
         if item is None or not relations(uow, principal, item):
@@ -77,7 +86,7 @@ def _change(uow: AppraisalUnitOfWork, principal: Principal, recognition_id: uuid
         except AppraisalError as exc:
             raise rule_broken(exc) from None
         if about_the_recipient:
-            uow.audit(doing, REPORTS, item.recipient_id, {"recognition_id": recognition_id, **detail})
+            uow.audit(doing, about_the_recipient, item.recipient_id, {"recognition_id": recognition_id, **detail})
         else:
             uow.audit(doing, "recognition", recognition_id, detail)
         uow.commit()
@@ -123,18 +132,22 @@ def hide(uow: AppraisalUnitOfWork, principal: Principal, recognition_id: uuid.UU
 
 def remove(uow: AppraisalUnitOfWork, principal: Principal, recognition_id: uuid.UUID, because: str,
            now: datetime | None = None) -> Recognition:
-    """HR of the recipient's academy (trust HR anywhere) remove an abusive one: its words are erased, the reason is
-    kept; audited without the words."""
+    """HR of the recipient's academy (trust HR anywhere) remove an abusive one: its words, value and standard are
+    erased, here and in the copies of it already sent (a subject access answer made before), the reason is kept;
+    audited without the words, against the recipient (REMOVALS)."""
     now = _now(now)
 
     def action(item: Recognition) -> dict:
         require("hr" in relations(uow, principal, item), "only HR for the recipient's academy can remove it")
         was_kept = item.evidence_for
         item.remove(principal.staff_id, because, now)
+        # a subject access answer (the giver's or the recipient's) held the words as they were; it reached the
+        # directory, so the outbox's copy goes now, not after the outbox's 30 days. Unsent ones are still owed.
+        uow.forget_sent_events(item.id)
         return {"because": because, "recipient_id": item.recipient_id, "giver_id": item.giver_id,
                 "evidence_for": [was_kept, None] if was_kept else None}
 
-    removed = _change(uow, principal, recognition_id, "remove_recognition", action)
+    removed = _change(uow, principal, recognition_id, "remove_recognition", action, about_the_recipient=REMOVALS)
     uow.forget_old_pages()  # the words were still in SQLite's write-ahead log (outsider, issue 24)
     return removed
 
@@ -149,7 +162,7 @@ def report(uow: AppraisalUnitOfWork, principal: Principal, recognition_id: uuid.
         item.report(principal.staff_id, because, now)
         return {"reported": [False, True], "with_a_reason": item.reported_because is not None}
 
-    return _change(uow, principal, recognition_id, "report_recognition", action, about_the_recipient=True)
+    return _change(uow, principal, recognition_id, "report_recognition", action, about_the_recipient=REPORTS)
 
 
 def dismiss_report(uow: AppraisalUnitOfWork, principal: Principal, recognition_id: uuid.UUID,
@@ -163,7 +176,7 @@ def dismiss_report(uow: AppraisalUnitOfWork, principal: Principal, recognition_i
         item.dismiss_report(principal.staff_id, now)
         return {"report_dismissed": [False, True]}
 
-    return _change(uow, principal, recognition_id, "dismiss_recognition_report", action, about_the_recipient=True)
+    return _change(uow, principal, recognition_id, "dismiss_recognition_report", action, about_the_recipient=REPORTS)
 
 
 def reported(reads: Reads, principal: Principal) -> list[Recognition]:

@@ -11,6 +11,8 @@ from ..adapters.orm import coaching_links, coaching_requests, qa_actions
 
 _theirs = subject(appraisals.c.reviewee_id)
 REPORT_COLUMNS = ("reported_at", "reported_because", "report_dismissed_at", "report_dismissed_by")
+# HR's removal of what someone gave: the giver is told that it was removed and when (removed_at), not why nor by whom
+REMOVAL_COLUMNS = ("removed_because", "removed_by")
 
 HOLDINGS = (
     Holding("your details as the directory shared them", staff, subject(staff.c.staff_id)),
@@ -38,9 +40,10 @@ HOLDINGS = (
     Holding("your appraisal training, if you completed it", trained_appraisers,
             subject(trained_appraisers.c.staff_id)),
     Holding("recognition and feedback colleagues gave you", recognitions, subject(recognitions.c.recipient_id)),
-    # a report to HR is about the recipient (only they make one): never in the giver's copy, or it would say who
+    # a report to HR is about the recipient (only they make one): never in the giver's copy, or it would say who;
+    # nor HR's reason for removing it, nor who removed it (shown to HR only; its audit row is the recipient's)
     Holding("recognition and feedback you gave colleagues", recognitions, subject(recognitions.c.giver_id),
-            withheld=REPORT_COLUMNS),
+            withheld=REPORT_COLUMNS + REMOVAL_COLUMNS),
     # the QA map (issue 24): coaching a shared strength paired you in, coaching you asked for, actions you lead
     Holding("coaching you give from a shared strength", coaching_links, subject(coaching_links.c.coach_id)),
     Holding("coaching you receive from a shared strength", coaching_links, subject(coaching_links.c.colleague_id)),
@@ -50,4 +53,10 @@ HOLDINGS = (
             subject(cpd_evidence.c.staff_id)),
 )
 
-on_subject_access_requested = answerer("appraisal", HOLDINGS)
+LEFT_OUT = (
+    "If HR removed recognition or feedback you gave, this copy says that it was removed and when, but not HR's "
+    "reason nor who in HR removed it, since those would tell you about the colleague it was given to and about HR's "
+    "handling of it. Ask the data protection officer if you need them.",
+)
+
+on_subject_access_requested = answerer("appraisal", HOLDINGS, LEFT_OUT)
