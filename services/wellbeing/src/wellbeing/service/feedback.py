@@ -240,7 +240,8 @@ def _asked(repo: FeedbackRepository, people: StaffRepository, token: str | None,
     hashed = token_hash(token)
     invitation = repo.invitation(hashed)
     if invitation is None:
-        raise NotFound("this feedback link was not found: it may not have been copied in full")
+        raise NotFound("this feedback link does not work: it may not have been copied in full, or a newer one from "
+                       "\"Answer now\" has replaced it")
     if lock:  # the request first, shared, as a survey's run: a close holds it exclusively while it opens the box
         request = repo.get(invitation.request_id, shared=True)
         invitation = repo.invitation(hashed, lock=True)
