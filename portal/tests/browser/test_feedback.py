@@ -107,8 +107,8 @@ def _asked_on_the_page(page: Page) -> list[str]:
     return [re.sub(r" \((Peers|Line manager|Direct reports)\)$", "", i.strip()) for i in items]
 
 
-def test_a_reviewee_asks_colleagues_who_answer_by_link_and_reads_the_report_after_closing(page: Page, suite_data,
-                                                                                        shot):
+def test_a_reviewee_asks_colleagues_who_answer_now_in_staffroom_and_reads_the_report_after_closing(
+        page: Page, suite_data, shot):
     sign_in(page, suggested="member of staff")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Feedback").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Feedback")
