@@ -436,8 +436,9 @@ def _may_run_round(principal: Principal, academy_id: uuid.UUID | None) -> None:
 
 def open_round(uow: WellbeingUnitOfWork, principal: Principal, data: dict, links: Links,
                today: date | None = None) -> dict:
-    """Every manager in scope with enough direct reports in post gets a request, and each of their reports a link:
-    one transaction of bulk inserts plus the invitations' outbox rows."""
+    """Every manager in scope with enough direct reports in post gets a request, and each of their reports an
+    invitation (no link: they answer with "Answer now"): one transaction of bulk inserts plus the invitations' outbox
+    rows. `links` is unused since staff are emailed none; kept so callers need not change."""
     today = today or date.today()
     academy_id = data.get("academy_id")
     _may_run_round(principal, academy_id)
