@@ -39,7 +39,7 @@ from staffroom.cli import Suite, _web
 from directory.adapters.google import GoogleSignIn
 from directory.service.roles import grant_first
 from staffroom_shared.auth import ensure_dev_keys, issue_dev_token
-from staffroom_shared.testing import CLIENT_ID, Provider, ServiceDb, survey_link
+from staffroom_shared.testing import CLIENT_ID, Provider, ServiceDb
 
 TABLE = Path(__file__).with_name("authorisation.csv")
 ROLES = ("staff", "other_staff", "appraiser", "other_appraiser", "academy_hr", "other_academy_hr", "trust_hr",
@@ -292,11 +292,13 @@ def _qa_records(w: World) -> None:
 
 
 def _feedback_body(w: World) -> dict:
-    """A 360 request about the staff member: three colleagues of academy A as peers, and their line manager."""
+    """A 360 request about the staff member: three colleagues of academy A as peers (none of the matrix's people, so
+    that only their line manager is a rater among them), and their line manager."""
     me, manager = w.people["staff"], w.people["appraiser"]
+    ours = {p["id"] for p in w.people.values()}
     peers = [p["id"] for p in w.ok("setup", "directory", "GET", "/staff", query={
         "academy_id": w.ids["academy_a"], "page_size": 500})["items"]
-        if p["id"] not in (me["id"], manager["id"]) and p["leaving_date"] is None][:3]
+        if p["id"] not in ours | {me["id"], manager["id"]} and p["leaving_date"] is None][:3]
     return {"subject_id": me["id"], "closes_on": str(TODAY + timedelta(days=14)), "include_line_manager": True,
             "raters": [{"staff_id": p, "category": "peers"} for p in peers]}
 
@@ -308,12 +310,18 @@ def _feedback_request(w: World) -> str | None:
 
 
 def _feedback_token(w: World, app, config) -> str:
-    """A peer's link to the 360 request, opened from its invitation as notifications' email sender would."""
+    """A peer's link to the 360 request, as Staffroom gives it to their own signed-in browser ("Answer now"): a
+    member of staff's invitation carries none (issue 24)."""
     for event in ServiceDb(app).events("wellbeing.invitation_issued"):
         payload = event["payload"]
         if payload["run_id"] == w.ids["request_360"] and payload["staff_id"] != w.people["appraiser"]["id"]:
-            return survey_link(config, payload).split("#token=")[1]
-    raise AssertionError("no feedback link found")
+            assert payload["sealed_link"] is None and payload["answer_in_staffroom"]
+            peer = w.issue({"id": payload["staff_id"], "academy_id": payload["academy_id"]})
+            made = w.clients["wellbeing"].post(f"/feedback/requests/{w.ids['request_360']}/link",
+                                               headers={"Authorization": f"Bearer {peer}"})
+            assert made.status_code == 201, made.get_data(as_text=True)
+            return made.get_json()["link"].split("#token=")[1]
+    raise AssertionError("no feedback invitation found")
 
 
 def _objective(w: World) -> dict:
@@ -739,6 +747,8 @@ case("wellbeing", "POST", "/feedback/requests", body=_feedback_body)
 case("wellbeing", "GET", "/feedback/requests/{request_id}", params={"request_id": "request_360"})
 case("wellbeing", "POST", "/feedback/requests/{request_id}/share", params={"request_id": "request_360"},
      body=lambda w: {"shared": False}, unchanged="/feedback/requests/{request_id}")
+case("wellbeing", "GET", "/feedback/asked")
+case("wellbeing", "POST", "/feedback/requests/{request_id}/link", params={"request_id": "request_360"})
 case("wellbeing", "GET", "/feedback/respond", headers=lambda w: {"X-Survey-Token": w.ids["feedback_token"]})
 case("wellbeing", "POST", "/feedback/respond", headers=lambda w: {"X-Survey-Token": w.ids["feedback_token"]},
      body=lambda w: {"answers": {"fb360.calm": 4}})

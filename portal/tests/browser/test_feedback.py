@@ -1,9 +1,12 @@
-"""360 and upward feedback: a reviewee asks colleagues and reads what they said once it closes; raters answer from
-the link in their email without signing in, named or not; HR open an upward round; a line manager reads their own
-upward report. Anonymous answers are shown only for groups big enough that nobody can be picked out."""
+"""360 and upward feedback: a reviewee asks colleagues and reads what they said once it closes; colleagues asked
+answer from Feedback in Staffroom ("Answer now": their emails carry no link, outside tester, issue 24), people
+outside the trust from the link in their email without signing in, named or not; HR open an upward round; a line
+manager reads their own upward report. Anonymous answers are shown only for groups big enough that nobody can be
+picked out."""
 from __future__ import annotations
 
 import re
+import sqlite3
 import time
 from email import policy
 from email.parser import BytesParser
@@ -33,11 +36,21 @@ def links_in_mail(suite_data, subject: str, expected: int, timeout: float = 90, 
     return found
 
 
-def answer(page: Page, link: str, agree: str, keep: str, *, named: bool = False) -> bool:
-    """A rater opens their link (not signed in), answers and sends; with `named`, gives their name unless they
-    are the line manager, whose name always goes. True if it was the line manager's link."""
-    sign_out(page)
-    page.goto(link)
+def emails(suite_data, subject: str, expected: int, timeout: float = 90) -> dict[str, str]:
+    """The text of each email under this subject, by the address it went to."""
+    deadline, found = time.monotonic() + timeout, {}
+    while len(found) < expected and time.monotonic() < deadline:
+        for path in (suite_data / "mail").glob("*.eml"):
+            email = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
+            if str(email["Subject"]) == subject:
+                found[str(email["To"])] = email.get_body(("plain",)).get_content().replace("\r\n", "\n")
+        time.sleep(0.5)
+    assert len(found) >= expected, f"{len(found)} of {expected} emails under {subject!r}"
+    return found
+
+
+def _fill_and_send(page: Page, agree: str, keep: str, named: bool) -> bool:
+    """On the answer page: agree with every statement, say what to keep doing, send. True if the line manager's."""
     expect(page.get_by_role("button", name="Send my feedback")).to_be_visible()
     assert "token" not in page.url, "the token must leave the address bar as soon as the page loads"
     for group in page.get_by_role("group").all():
@@ -60,8 +73,42 @@ def answer(page: Page, link: str, agree: str, keep: str, *, named: bool = False)
     return manager
 
 
-def test_a_reviewee_asks_colleagues_who_answer_by_link_and_reads_the_report_after_closing(page: Page, suite_data,
-                                                                                        shot):
+def answer(page: Page, link: str, agree: str, keep: str, *, named: bool = False) -> bool:
+    """Someone outside the trust opens their emailed link (not signed in), answers and sends."""
+    sign_out(page)
+    page.goto(link)
+    return _fill_and_send(page, agree, keep, named)
+
+
+def answer_now(page: Page, rater: str, about: str, agree: str, keep: str, *, named: bool = False,
+               shot=None) -> bool:
+    """A colleague asked signs in, finds the request on Feedback and chooses "Answer now", which opens the answer
+    page with a link of their own; with `named`, gives their name unless they are the line manager, whose name
+    always goes. True if it was the line manager's."""
+    sign_in(page, name=rater)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Feedback").click()
+    asked = page.get_by_role("region", name="Feedback you are asked to give")
+    row = asked.get_by_role("row").filter(has_text=about)
+    expect(row).to_contain_text("Not answered yet")
+    if shot:
+        assert accessibility_violations(page) == []
+        shot("rater-finds-the-request")
+    row.get_by_role("button", name=f"Answer now: feedback about {about}").click()
+    manager = _fill_and_send(page, agree, keep, named)
+    page.goto("/feedback")
+    expect(page.get_by_role("region", name="Feedback you are asked to give").get_by_role("row")
+           .filter(has_text=about)).to_contain_text("Answered, thank you")
+    return manager
+
+
+def _asked_on_the_page(page: Page) -> list[str]:
+    """The colleagues a request asked, by name, from its page's "Who was asked"."""
+    items = page.get_by_role("region", name="Who was asked").get_by_role("listitem").all_inner_texts()
+    return [re.sub(r" \((Peers|Line manager|Direct reports)\)$", "", i.strip()) for i in items]
+
+
+def test_a_reviewee_asks_colleagues_who_answer_now_in_staffroom_and_reads_the_report_after_closing(
+        page: Page, suite_data, shot):
     sign_in(page, suggested="member of staff")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Feedback").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Feedback")
@@ -80,12 +127,18 @@ def test_a_reviewee_asks_colleagues_who_answer_by_link_and_reads_the_report_afte
     assert title.startswith("Feedback for ")
     report_url = page.url
     about = title.removeprefix("Feedback for ")
-    links = list(links_in_mail(suite_data, f"Would you give feedback about {about}?", 5).values())
+    raters = _asked_on_the_page(page)
+    assert len(raters) == 5
+    # Issue 24: the colleagues' emails carry no link (whoever held the mail folder answered with them); they say
+    # where to answer instead.
+    for text in emails(suite_data, f"Would you give feedback about {about}?", 5).values():
+        assert "#token=" not in text and "/respond" not in text
+        assert 'open Feedback in Staffroom and choose "Answer now"' in text
     # Three peers answer anonymously, one gives their name; the line manager's answers carry theirs.
     named_one = False
-    for i, link in enumerate(links):
-        manager = answer(page, link, "Agree" if i % 2 else "Strongly agree", f"Keep sharing resources {i}",
-                         named=not named_one)
+    for i, rater in enumerate(raters):
+        manager = answer_now(page, rater, about, "Agree" if i % 2 else "Strongly agree", f"Keep sharing resources {i}",
+                             named=not named_one, shot=shot if i == 1 else None)
         named_one = named_one or not manager
         if i == 1:
             shot("rater-answers")
@@ -115,7 +168,7 @@ def test_hr_open_an_upward_round_and_a_manager_reads_what_their_reports_said(pag
     expect(page.get_by_role("heading", level=1)).to_have_text("Upward feedback rounds")
     page.get_by_label("Title").fill("Spring upward feedback")
     shot("hr-opens-a-round")
-    page.get_by_role("button", name="Open the round and send the links").click()
+    page.get_by_role("button", name="Open the round and ask them").click()
     expect(page.locator(".flash")).to_contain_text(re.compile(r"Upward feedback opened for (1 manager|\d+ managers):"))
     assert not re.search(r"\b1 (managers|people)\b", page.locator(".flash").inner_text())
     table = page.get_by_role("table", name="Managers asked about")
@@ -124,9 +177,16 @@ def test_hr_open_an_upward_round_and_a_manager_reads_what_their_reports_said(pag
     asked = int(first.get_by_role("cell").nth(0).inner_text())
     assert asked >= 5
     round_url = page.url
-    links = links_in_mail(suite_data, f"Would you give feedback about {manager}?", asked)
-    for i, link in enumerate(links.values()):
-        answer(page, link, ["Agree", "Neutral", "Strongly agree"][i % 3], f"Clear about priorities {i}")
+    for text in emails(suite_data, f"Would you give feedback about {manager}?", asked).values():
+        assert "#token=" not in text and '"Answer now"' in text
+    with sqlite3.connect(suite_data / "wellbeing.db", timeout=30) as database:  # who the round asked about them
+        reports = [f"{first} {last}" for first, last in database.execute(
+            "SELECT s.first_name, s.last_name FROM feedback_invitations i JOIN staff s ON s.staff_id = i.staff_id "
+            "JOIN feedback_requests r ON r.id = i.request_id WHERE r.title = ? AND r.status = 'open'",
+            (f"Upward feedback for {manager}",))]
+    assert len(reports) == asked
+    for i, report in enumerate(reports):
+        answer_now(page, report, manager, ["Agree", "Neutral", "Strongly agree"][i % 3], f"Clear about priorities {i}")
     sign_in(page, suggested="academy HR")
     page.goto(round_url)
     expect(page.get_by_role("table", name="Managers asked about").get_by_role("row").filter(has_text=manager)) \

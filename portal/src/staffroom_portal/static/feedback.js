@@ -1,4 +1,5 @@
-// Answering a feedback request with a single-use link: /feedback/respond#token=…
+// Answering a feedback request with a single-use link: /feedback/respond#token=…, from "Answer now" in Staffroom
+// (staff: their invitations carry no link) or from the email of someone outside the trust.
 //
 // As on the survey page (survey.js): the token arrives in the URL fragment, which browsers never send to a server;
 // we take it out of the address bar at once, keep it in this tab only, and send it to the wellbeing API in a header
@@ -96,7 +97,7 @@
   }
 
   if (!token) {
-    stop("There is no feedback link in this address. Open the link from your email again.");
+    stop("There is no feedback link in this address. If you work in the trust, open Feedback in Staffroom and choose \"Answer now\". If you were asked by email, open the link in it again.");
     return;
   }
   call("GET").then(render).catch((problem) => stop(sentence(problem.detail)));

@@ -1,12 +1,15 @@
-"""360, upward and peer feedback: ask for it (about yourself or someone you line-manage), answer it with the link
-from your email (no sign-in), read your report, and (HR) open an upward round. The wellbeing API decides who sees
-what; like the survey page, /feedback/respond is an empty page whose script reads the link's token in the browser."""
+"""360, upward and peer feedback: ask for it (about yourself or someone you line-manage), answer it (staff: "Answer
+now" on this page, which fetches a fresh link for their own browser; people outside the trust: the link in their
+email, no sign-in), read your report, and (HR) open an upward round. The wellbeing API decides who sees what; like
+the survey page, /feedback/respond is an empty page whose script reads the link's token in the browser. Nothing here
+keeps a token: the one "Answer now" is given goes straight back to the browser as a redirect."""
 from __future__ import annotations
 
 from datetime import date, timedelta
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
+from ..backend import ApiError
 from ..current import api, is_hr, signed_in, user
 from ..ui import Form, counted, refused, submit
 
@@ -21,10 +24,27 @@ SCALE = ["Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree"]
 @blp.get("/feedback")
 @signed_in
 def index():
-    requests = api().get("/api/wellbeing/feedback/requests")
+    calls = api()
+    requests = calls.get("/api/wellbeing/feedback/requests")
     mine = [r for r in requests if r["you_are"] == "subject"]
     team = [r for r in requests if r["you_are"] == "line_manager"]
-    return render_template("feedback/index.html", mine=mine, team=team, category=CATEGORY, hr=is_hr())
+    return render_template("feedback/index.html", mine=mine, team=team, category=CATEGORY, hr=is_hr(),
+                           asked=calls.get("/api/wellbeing/feedback/asked"))
+
+
+@blp.post("/feedback/asked/<uuid:request_id>/answer")
+@signed_in
+def answer_now(request_id):
+    """"Answer now": a fresh link for the signed-in rater's own invitation, sent straight back to their browser (the
+    token rides in the fragment, which the browser keeps and never sends back)."""
+    try:
+        link = api().post(f"/api/wellbeing/feedback/requests/{request_id}/link")["link"]
+    except ApiError as error:
+        if error.status != 409:
+            raise
+        flash(f"{error.detail.capitalize()}.", "error")
+        return redirect(url_for(".index"))
+    return redirect(link)
 
 
 def _asking(form: Form | None = None, status: int = 200, subject_id: str | None = None):
@@ -58,7 +78,8 @@ def create():
     form = submit(lambda: api().post("/api/wellbeing/feedback/requests", json=body))
     if form.error:
         return _asking(form, 422, subject_id)
-    flash(f"Asked {counted(form.answer['invited'], 'person', 'people')}. Each gets a private link by email.")
+    flash(f"Asked {counted(form.answer['invited'], 'person', 'people')}. Colleagues answer from Feedback in "
+          "Staffroom; anyone outside the trust gets a private link by email.")
     return redirect(url_for(".detail", request_id=form.answer["id"]))
 
 

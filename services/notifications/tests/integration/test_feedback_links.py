@@ -42,6 +42,25 @@ def test_a_feedback_link_reaches_its_email_and_no_table_keeps_it(world, smtp, se
     assert token not in repr(world.snapshot())
 
 
+def test_a_staff_raters_email_and_inbox_message_carry_no_link_and_say_to_answer_in_staffroom(world, smtp, settings):
+    """Outside tester, issue 24: a member of staff's feedback invitation carries no link (wellbeing sends none); the
+    email and the inbox message send them to Feedback in Staffroom, "Answer now"."""
+    person = world.join(first_name="Ada", email="ada@oak.example")
+    event = world.invitation(person)
+    world.deliver(replace(event, payload={**event.payload, "feedback": True, "title": "Feedback for Tom Oak",
+                                          "about": "Tom Oak", "sealed_link": None, "answer_in_staffroom": True}))
+    [message] = world.messages(person["staff_id"])
+    assert message.link == "/feedback" and 'open Feedback in Staffroom and choose "Answer now"' in message.body
+    [delivery] = world.deliveries()
+    assert delivery.sealed_link is None
+    assert _send(world, settings)["sent"] == 1
+    [mail] = smtp.received
+    text = _text(mail)
+    assert mail["Subject"] == "Would you give feedback about Tom Oak?" and '"Answer now"' in text
+    assert "#token=" not in text and "/respond" not in text and "#token=" not in mail.get_body(("html",)).get_content()
+    assert FEEDBACK_LINK not in text and "We could not put your personal link" not in text
+
+
 def test_a_sealed_link_to_any_other_page_is_not_put_in_an_email(world, smtp, settings):
     person = world.join(first_name="Ada", email="ada@oak.example")
     token = secrets.token_urlsafe(32)

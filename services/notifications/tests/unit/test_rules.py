@@ -173,6 +173,24 @@ def test_a_feedback_invitation_points_to_feedback_and_keeps_its_link_sealed_for_
     assert "c2VhbGVk" not in draft.body + draft.subject + draft.link
 
 
+def test_a_staff_raters_feedback_invitation_carries_no_link_and_says_to_answer_in_staffroom():
+    """Outside tester, issue 24: whoever held the mail spool answered with two peers' links and read the third's
+    answers off the report. A member of staff's invitation now carries no link; they choose "Answer now"."""
+    [payload] = [c[1] for c in CASES if c[0] == "wellbeing.invitation_issued"]
+    [draft] = RULES["wellbeing.invitation_issued"]({**payload, "title": "Feedback for Ada Lovelace", "feedback": True,
+                                                    "about": "Ada Lovelace", "sealed_link": None,
+                                                    "answer_in_staffroom": True}, people)
+    assert draft.link == "/feedback" and draft.subject == "Would you give feedback about Ada Lovelace?"
+    assert draft.category == "feedback_requests" and draft.survey_link is None
+    assert 'open Feedback in Staffroom and choose "Answer now"' in draft.body and "survey" not in draft.body.lower()
+    assert "sends no link by email" in draft.body and "Staffroom emails it to you" not in draft.body
+    [opened] = RULES["wellbeing.invitation_issued"]({**payload, "title": "Feedback for Ada Lovelace", "feedback": True,
+                                                     "about": "Ada Lovelace", "sealed_link": None,
+                                                     "answer_in_staffroom": True, "reissued": True}, people)
+    assert opened.subject == "You opened the feedback about Ada Lovelace" and opened.survey_link is None
+    assert "If it was not you, tell your HR team." in opened.body and opened.category == "feedback_requests"
+
+
 def test_an_upward_feedback_invitation_says_it_is_about_your_line_manager():
     [payload] = [c[1] for c in CASES if c[0] == "wellbeing.invitation_issued"]
     [draft] = RULES["wellbeing.invitation_issued"]({**payload, "title": "Upward feedback for Mo Head", "feedback": True,

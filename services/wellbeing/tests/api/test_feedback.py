@@ -45,13 +45,30 @@ class School:
             "raters": [{"staff_id": str(p["staff_id"]), "category": "peers"} for p in peers]})
 
     def links(self, request_id) -> dict[uuid.UUID, str]:
+        """Each rater's token: a member of staff's as Staffroom gives it to their own signed-in browser ("Answer
+        now": their invitation carries no link); someone outside the trust's opened from their invitation as
+        notifications' email sender would."""
         found = {}
         for event in self.db.events("wellbeing.invitation_issued"):
-            if event["payload"]["run_id"] == str(request_id):
-                link = survey_link(self.db.context.config, event["payload"])
-                assert "/feedback/respond#token=" in link and event["payload"]["feedback"] is True
-                found[uuid.UUID(event["payload"]["staff_id"])] = link.split("#token=")[1]
+            payload = event["payload"]
+            if payload["run_id"] != str(request_id) or payload["reissued"]:
+                continue
+            assert payload["feedback"] is True
+            rater = uuid.UUID(payload["staff_id"])
+            if payload["answer_in_staffroom"]:
+                assert payload["sealed_link"] is None
+                link = self.answer_now(request_id, rater)
+            else:
+                link = survey_link(self.db.context.config, payload)
+            assert "/feedback/respond#token=" in link
+            found[rater] = link.split("#token=")[1]
         return found
+
+    def answer_now(self, request_id, staff_id) -> str:
+        made = self.client.post(f"/feedback/requests/{request_id}/link",
+                                headers=self.tokens.headers(staff_id, academy_id=self.academy))
+        assert made.status_code == 201, made.get_json()
+        return made.get_json()["link"]
 
     def answer(self, token: str, answers: dict, named: bool = False):
         return self.client.post("/feedback/respond", json={"answers": answers, "named": named},

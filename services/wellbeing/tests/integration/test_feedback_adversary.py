@@ -6,7 +6,8 @@ from __future__ import annotations
 import uuid
 from datetime import date, timedelta
 
-from staffroom_shared.testing import survey_link
+import json
+import re
 
 from . import test_adversary as adversary
 from .test_adversary import Stack, _files
@@ -38,11 +39,15 @@ def _ask(stack: Stack, school: dict, peers: list[dict]) -> tuple[str, dict]:
     request = stack.ok(stack.client.post("/feedback/requests", headers=me, json={
         "closes_on": str(TODAY + timedelta(days=10)), "include_line_manager": True,
         "raters": [{"staff_id": str(p["staff_id"]), "category": "peers"} for p in peers]}), 201)
-    links = {}
-    for payload in stack.events("wellbeing.invitation_issued"):
-        if payload["run_id"] == request["id"]:
-            links[uuid.UUID(payload["staff_id"])] = survey_link(stack.context.config, payload).split("#token=")[1]
-    return request["id"], links
+    return request["id"], {p["staff_id"]: _answer_now(stack, school, request["id"], p["staff_id"])
+                           for p in [*peers, school["manager"]]}
+
+
+def _answer_now(stack: Stack, school: dict, request_id: str, staff_id: uuid.UUID) -> str:
+    """A rater's token as Staffroom gives it to their own signed-in browser: a member of staff is emailed none."""
+    made = stack.ok(stack.client.post(f"/feedback/requests/{request_id}/link", headers=stack.tokens.headers(
+        staff_id, academy_id=school["academy"])), 201)
+    return made["link"].split("#token=")[1]
 
 
 def _answer(stack: Stack, token: str, level: int, words: str, named: bool = False):
@@ -133,3 +138,33 @@ def test_an_outside_raters_address_is_in_no_table_file_wal_or_log(stack, caplog)
     for address in addresses:
         local = address.split("@")[0].lower().encode()
         assert local not in files and local.decode() not in caplog.text.lower()
+
+
+def test_whoever_holds_every_table_and_event_cannot_answer_for_a_staff_rater(stack):
+    """Outside tester, issue 24: with every link for "feedback about Chloe Davies" from the mail folder, they posted
+    an answer through each (409 said who had answered), then read the one real answer off the category. A member of
+    staff's invitation carries no link, the token behind it was thrown away, and "Answer now" gives a fresh one to
+    their signed-in browser only: every stored string shaped like a token, tried as a link, opens nothing."""
+    school = _school(stack)
+    peers = school["peers"][:3]
+    me = stack.tokens.headers(school["subject"]["staff_id"], academy_id=school["academy"])
+    request_id = stack.ok(stack.client.post("/feedback/requests", headers=me, json={
+        "closes_on": str(TODAY + timedelta(days=10)), "include_line_manager": True,
+        "raters": [{"staff_id": str(p["staff_id"]), "category": "peers"} for p in peers]}), 201)["id"]
+    issued = [p for p in stack.events("wellbeing.invitation_issued") if p["run_id"] == request_id]
+    assert len(issued) == 4 and all(p["sealed_link"] is None and p["answer_in_staffroom"] for p in issued)
+    voided = _answer_now(stack, school, request_id, peers[1]["staff_id"])  # made, then replaced: opens nothing
+    real = _answer_now(stack, school, request_id, peers[0]["staff_id"])
+    assert _answer(stack, real, 5, "GENUINE words").status_code == 204
+    _answer_now(stack, school, request_id, peers[1]["staff_id"])
+    held = json.dumps({t.name: [list(map(str, r)) for r in stack.rows(t.name)]
+                       for t in stack.context.metadata.sorted_tables}, default=str)
+    assert real not in held and voided not in held
+    # every stored string shaped like a token or its hash (the invitations' keys), and the link "Answer now" replaced
+    tried = set(re.findall(r"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{40,64}(?![A-Za-z0-9_-])", held)) | {voided}
+    assert {r.token_hash for r in stack.rows("feedback_invitations")} < tried
+    for guess in tried:
+        assert stack.client.get("/feedback/respond", headers={"X-Survey-Token": guess}).status_code == 404
+        assert _answer(stack, guess, 1, "filler").status_code == 404
+    closed = stack.ok(stack.client.post(f"/feedback/requests/{request_id}/close", headers=me))
+    assert {"category": "peers", "shown": False, "needed": 3} in closed["report"]["categories"]

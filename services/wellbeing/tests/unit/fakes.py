@@ -520,6 +520,17 @@ class FakeFeedback(Repository):
         for invitation in invitations:
             self.invitations[invitation.token_hash] = invitation
 
+    def invitation_of(self, request_id, staff_id, *, lock: bool = False):
+        return next((i for i in self.invitations.values() if i.request_id == request_id and i.staff_id == staff_id),
+                    None)
+
+    def asked_of(self, staff_id):
+        from wellbeing.domain.feedback import RequestStatus
+        return sorted(((self.track(self.requests[i.request_id]), i.category, i.answered)
+                       for i in self.invitations.values() if i.staff_id == staff_id
+                       and self.requests[i.request_id].status is RequestStatus.OPEN),
+                      key=lambda x: (x[0].closes_on, str(x[0].id)))
+
     def invited(self, request_id):
         return sorted(((i.staff_id, i.category) for i in self.invitations.values() if i.request_id == request_id),
                       key=lambda x: (x[1].value, str(x[0])))

@@ -135,16 +135,49 @@ def test_each_rater_is_asked_only_in_the_group_they_are_in_and_never_by_themselv
     assert {r.category for r in chosen if r.staff_id in reports} == {Category.DIRECT_REPORTS}
 
 
-def test_a_request_invites_records_the_sealed_link_and_closes_once():
-    request = FeedbackRequest(subject_id=uuid.uuid4(), academy_id=uuid.uuid4(), question_set="360",
-                              closes_on=date(2027, 3, 15), k=3, requested_by="t", title="Feedback for Ada",
-                              today=TODAY)
-    invitation = request.invite(Rater(uuid.uuid4(), Category.PEERS), "h" * 64, "sealed", uuid.uuid4())
-    assert invitation.answered is False and request.recorded[0].sealed_link == "sealed"
+def _request() -> FeedbackRequest:
+    return FeedbackRequest(subject_id=uuid.uuid4(), academy_id=uuid.uuid4(), question_set="360",
+                           closes_on=date(2027, 3, 15), k=3, requested_by="t", title="Feedback for Ada", today=TODAY)
+
+
+def test_a_request_invites_a_member_of_staff_with_no_link_and_closes_once():
+    request = _request()
+    invitation = request.invite(Rater(uuid.uuid4(), Category.PEERS), "h" * 64, uuid.uuid4(), "Ada Oak")
+    [issued] = request.recorded
+    assert invitation.answered is False and issued.sealed_link is None and issued.answer_in_staffroom
+    assert not issued.reissued and issued.about == "Ada Oak"
     request.close([], AT)
     assert request.status is RequestStatus.CLOSED
     with pytest.raises(FeedbackError):
         request.close([], AT)
+
+
+def test_answer_now_replaces_the_token_of_an_unanswered_invitation_and_its_news_carries_no_link():
+    request = _request()
+    invitation = request.invite(Rater(uuid.uuid4(), Category.PEERS), "h" * 64, uuid.uuid4())
+    request.pull_events()
+    request.new_link(invitation, "n" * 64, uuid.uuid4(), TODAY, "Ada Oak")
+    [issued] = request.recorded
+    assert invitation.token_hash == "n" * 64
+    assert issued.reissued and issued.answer_in_staffroom and issued.sealed_link is None
+
+
+@pytest.mark.parametrize("answered, today, outside, refusal", [
+    (True, TODAY, False, "already given"),
+    (False, date(2027, 3, 16), False, "closed"),
+    (False, TODAY, True, "link in their email"),
+])
+def test_answer_now_is_refused_once_answered_once_closed_and_to_someone_outside_the_trust(answered, today, outside,
+                                                                                         refusal):
+    request = _request()
+    invitation = request.invite(Rater(uuid.uuid4(), Category.PEERS), "h" * 64, uuid.uuid4())
+    invitation.answered = answered
+    if outside:
+        invitation.staff_id = None
+    request.pull_events()
+    with pytest.raises(FeedbackError, match=refusal):
+        request.new_link(invitation, "n" * 64, uuid.uuid4(), today)
+    assert invitation.token_hash == "h" * 64 and not request.recorded
 
 
 def test_a_closing_date_must_be_after_today():

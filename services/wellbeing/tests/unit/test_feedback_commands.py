@@ -4,11 +4,16 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
+import pytest
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+from staffroom_shared.errors import Conflict, NotFound
+from staffroom_shared.principal import Principal
 
 from wellbeing.adapters import sealed
 from wellbeing.domain.feedback import Category, FeedbackRequest, Rater, RequestStatus, ballot
 from wellbeing.service import daily_job, feedback, runs
+from wellbeing.service.respond import token_hash
 
 from .fakes import FakeWellbeingUnitOfWork
 
@@ -22,7 +27,7 @@ def _request(uow: FakeWellbeingUnitOfWork, answered: int) -> FeedbackRequest:
                               closes_on=date(2027, 3, 10), k=3, requested_by="t", title="Feedback for Ada", today=TODAY)
     uow.feedback.add(request)
     raters = [Rater(uuid.uuid4(), Category.PEERS) for _ in range(4)]
-    uow.feedback.add_invitations([request.invite(r, f"{i:064d}", None, request.academy_id) for i, r in enumerate(raters)])
+    uow.feedback.add_invitations([request.invite(r, f"{i:064d}", request.academy_id) for i, r in enumerate(raters)])
     for i in range(answered):
         content = ballot(Category.PEERS, {"fb360.calm": 4, "fb360.keep_doing": f"words {i}"}, None)
         uow.feedback.add_ballot(request.id, sealed.seal(KEY, request.id, content, feedback.ballot_size("360")))
@@ -49,3 +54,41 @@ def test_a_request_with_too_few_answers_closes_showing_nothing_of_them():
     request = _request(uow, answered=2)
     assert feedback.close_due(uow, KEY, date(2027, 3, 11)) == 1
     assert request.report == {"named": [], "categories": [{"category": "peers", "shown": False, "needed": 3}]}
+
+
+def _asked(uow: FakeWellbeingUnitOfWork) -> tuple[FeedbackRequest, list]:
+    request = _request(uow, answered=0)
+    return request, [i for i in uow.feedback.invitations.values() if i.request_id == request.id]
+
+
+def _staff(staff_id: uuid.UUID, academy_id: uuid.UUID) -> Principal:
+    return Principal(staff_id=staff_id, roles=frozenset({"staff"}), academy_id=academy_id, subject=str(staff_id))
+
+
+def test_answer_now_gives_a_rater_a_fresh_link_for_their_own_invitation_whose_news_carries_none():
+    uow = FakeWellbeingUnitOfWork()
+    request, invitations = _asked(uow)
+    mine = invitations[0]
+    before = mine.token_hash
+    link = feedback.new_link(uow, _staff(mine.staff_id, request.academy_id), request.id, LINKS, today=TODAY)
+    assert link.startswith("https://staffroom.example/feedback/respond#token=")
+    assert mine.token_hash == token_hash(link.split("#token=")[1]) != before  # the earlier one opens nothing now
+    [issued] = uow.payloads("wellbeing.invitation_issued")
+    assert issued["reissued"] and issued["answer_in_staffroom"] and issued["sealed_link"] is None
+    assert issued["staff_id"] == str(mine.staff_id) and link.split("#token=")[1] not in str(uow.published)
+
+
+def test_answer_now_is_404_to_anyone_not_asked_and_409_once_answered_and_changes_nothing():
+    uow = FakeWellbeingUnitOfWork()
+    request, invitations = _asked(uow)
+    hashes = [i.token_hash for i in invitations]
+    for stranger in (request.subject_id, uuid.uuid4()):  # the subject, another member of staff
+        with pytest.raises(NotFound):
+            feedback.new_link(uow, _staff(stranger, request.academy_id), request.id, LINKS, today=TODAY)
+    hr = Principal(staff_id=None, roles=frozenset({"trust_hr"}), academy_id=None, subject="hr")
+    with pytest.raises(NotFound):
+        feedback.new_link(uow, hr, request.id, LINKS, today=TODAY)
+    invitations[1].answered = True
+    with pytest.raises(Conflict, match="already given"):
+        feedback.new_link(uow, _staff(invitations[1].staff_id, request.academy_id), request.id, LINKS, today=TODAY)
+    assert [i.token_hash for i in invitations] == hashes and uow.commits == 0 and not uow.published

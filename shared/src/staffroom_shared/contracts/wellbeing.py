@@ -60,11 +60,14 @@ class InvitationIssuedV2(Schema):
         "description": "true: a new link the person asked for themselves (the link they had, and any answers saved "
                        "with it, stopped working); false or absent: their invitation"})
     answer_in_staffroom = fields.Boolean(load_default=False, metadata={
-        "description": "true: no link is sent (a lifecycle survey's pool); the person answers from Surveys in "
-                       "Staffroom, \"Answer now\", which gives the link to their signed-in browser only"})
+        "description": "true: no link is sent (a lifecycle survey's pool; and, since issue 24's outside test, every "
+                       "member of staff asked for feedback, `feedback` true); the person answers from Surveys (or "
+                       "Feedback) in Staffroom, \"Answer now\", which gives the link to their signed-in browser "
+                       "only. With `reissued`: they chose \"Answer now\" (the link before it stopped working). A "
+                       "feedback event with a link (`sealed_address` set) is someone outside the trust's"})
     feedback = fields.Boolean(load_default=False, metadata={
-        "description": "true: a link to give 360 or upward feedback (issue 24; `run_id` is the feedback request's id), "
-                       "answered at `<PUBLIC_URL>/feedback/respond`; false or absent: a survey's"})
+        "description": "true: an invitation to give 360 or upward feedback (issue 24; `run_id` is the feedback "
+                       "request's id), answered at `<PUBLIC_URL>/feedback/respond`; false or absent: a survey's"})
     # Optional, added later (issue 24; events from before have neither): so the email names whom it is about, and
     # so someone outside the trust can be asked.
     about = fields.String(allow_none=True, validate=validate.Length(max=300), metadata={

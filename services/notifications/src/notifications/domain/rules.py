@@ -404,10 +404,10 @@ def survey_invitation(p: dict, people: People) -> list[Draft]:
     tells nobody: "answer by 26 June" arrived in December (outsider, issue 20)."""
     if _passed(p["closes_on"], people):
         return []
+    if p.get("feedback"):  # 360 or upward feedback (issue 24): staff answer in Staffroom; outside raters by link
+        return feedback_invitation(p, people)
     if p.get("answer_in_staffroom"):  # a lifecycle survey: no link travels (outsider, issue 23)
         return _in_staffroom(p, people)
-    if p.get("feedback"):  # 360 or upward feedback (issue 24): the same sealed link, to the feedback page
-        return feedback_invitation(p, people)
     if p.get("reissued"):  # asked for in Staffroom: a new link, not a second invitation (outsider, issue 20)
         return _to(people, p["staff_id"], "surveys", f"Your new link: {p['title']}",
                    f"You asked Staffroom for a new link to {p['title']}, which is open until {_date(p['closes_on'])}. "
@@ -436,21 +436,31 @@ def _about(p: dict) -> tuple[str, str]:
 
 
 def feedback_invitation(p: dict, people: People) -> list[Draft]:
-    """A colleague is asked for feedback about a named colleague (F5: it read as a survey, under "surveys"). Someone
-    outside the trust (`sealed_address`) is nobody in the staff copy, so nobody here: `outside_feedback` writes
-    theirs."""
+    """A colleague is asked for feedback about a named colleague (F5: it read as a survey, under "surveys"). No link
+    travels to staff (`answer_in_staffroom`): they open Feedback in Staffroom and choose "Answer now" (outside tester,
+    issue 24: whoever held the mail spool answered with the other raters' links and read the one real answer off the
+    report). Someone outside the trust (`sealed_address`) is nobody in the staff copy, so nobody here:
+    `outside_feedback` writes theirs. An event from before (`answer_in_staffroom` absent) still carries its link."""
     if p.get("sealed_address"):
         return []
     subject, about = _about(p)
+    if p.get("reissued"):  # "Answer now" in Staffroom: it carries no link either
+        return _to(people, p["staff_id"], "feedback_requests", f"You opened the feedback about {about}",
+                   f"You chose \"Answer now\" for the feedback about {about} in Staffroom. Any link you had for it "
+                   "before no longer works. If it was not you, tell your HR team.", FEEDBACK_LINK_PAGE)
     upward = p["title"].startswith("Upward feedback")
     whom = f"your line manager, {about}" if upward and p.get("about") else about
+    ask = (f"You are asked for your feedback about {whom}, by {_date(p['closes_on'])}. It takes a few minutes: "
+           "six statements to agree or disagree with, and two questions in your own words. Unless you choose to "
+           f"give your name, your answers are shown to {about} only together with those of others asked in the "
+           "same way, and only once enough of them have answered; a line manager's are always shown with their "
+           "name. Please leave other people's names out of what you write.\n\n")
+    if p.get("answer_in_staffroom"):
+        return _to(people, p["staff_id"], "feedback_requests", subject,
+                   ask + "This request sends no link by email, so nobody who sees your email can answer in your "
+                   "place. To answer, open Feedback in Staffroom and choose \"Answer now\".", FEEDBACK_LINK_PAGE)
     return _to(people, p["staff_id"], "feedback_requests", subject,
-               f"You are asked for your feedback about {whom}, by {_date(p['closes_on'])}. It takes a few minutes: "
-               "six statements to agree or disagree with, and two questions in your own words. Unless you choose to "
-               f"give your name, your answers are shown to {about} only together with those of others asked in the "
-               "same way, and only once enough of them have answered; a line manager's are always shown with their "
-               "name. Please leave other people's names out of what you write.\n\nYour personal link is yours alone "
-               "and works once: Staffroom emails it to you and keeps no copy.",
+               ask + "Your personal link is yours alone and works once: Staffroom emails it to you and keeps no copy.",
                FEEDBACK_LINK_PAGE, SurveyLink(_uuid(p["run_id"]), p.get("sealed_link")))
 
 

@@ -159,14 +159,23 @@ class FeedbackRepository(Repository):
         return self.session.execute(select(func.count()).where(
             feedback_invitations.c.request_id == request_id, feedback_invitations.c.answered.is_(True))).scalar()
 
-    def asked_of(self, staff_id: uuid.UUID) -> list[tuple[FeedbackRequest, bool]]:
-        """The open requests this person was asked to answer, with whether they have."""
+    def asked_of(self, staff_id: uuid.UUID) -> list[tuple[FeedbackRequest, Category, bool]]:
+        """The open requests this person was asked to answer, in which category, with whether they have."""
         rows = self.session.execute(
-            select(FeedbackRequest, feedback_invitations.c.answered)
+            select(FeedbackRequest, feedback_invitations.c.category, feedback_invitations.c.answered)
             .join(feedback_invitations, feedback_invitations.c.request_id == FeedbackRequest.id)
             .where(feedback_invitations.c.staff_id == staff_id, FeedbackRequest.status == RequestStatus.OPEN)
-            .order_by(FeedbackRequest.closes_on))
-        return [(self.track(r), answered) for r, answered in rows]
+            .order_by(FeedbackRequest.closes_on, FeedbackRequest.id))
+        return [(self.track(r), Category(c), answered) for r, c, answered in rows]
+
+    def invitation_of(self, request_id: uuid.UUID, staff_id: uuid.UUID, *, lock: bool = False
+                      ) -> FeedbackInvitation | None:
+        """A member of staff's own invitation to a request (for "Answer now"); locked, a second one waits."""
+        query = select(FeedbackInvitation).where(FeedbackInvitation.request_id == request_id,
+                                                 FeedbackInvitation.staff_id == staff_id)
+        if lock:
+            query = query.with_for_update().execution_options(populate_existing=True)
+        return self.session.scalars(query).first()
 
     # -- the ballot box
     def add_ballot(self, request_id: uuid.UUID, box: bytes) -> None:

@@ -1,5 +1,6 @@
-"""HTTP resources for 360, upward and peer feedback: requests (the subject or their line manager), answering with a
-link (no sign-in), the report, HR's upward rounds and the trust's smallest group."""
+"""HTTP resources for 360, upward and peer feedback: requests (the subject or their line manager), what I am asked to
+answer and "Answer now", answering with a link (no sign-in), the report, HR's upward rounds and the trust's smallest
+group."""
 from __future__ import annotations
 
 from flask import request as http
@@ -175,6 +176,23 @@ class FeedbackAnswerSchema(Schema):
     named = Flag(load_default=False, metadata={"description": "show my name with my answers"})
 
 
+class FeedbackAskedOfMeSchema(Schema):
+    request_id = fields.UUID()
+    title = fields.String()
+    about = fields.String(metadata={"description": "whom the feedback is about, by name"})
+    kind = fields.String(metadata={"description": "360 or upward"})
+    category = fields.String(validate=validate.OneOf(CATEGORIES))
+    category_name = fields.String(metadata={"description": "the group you were asked in, in words"})
+    closes_on = Date()
+    answered = fields.Boolean(metadata={"description": "whether you have answered (yours only)"})
+    open = fields.Boolean(metadata={"description": "whether it still takes answers"})
+
+
+class FeedbackLinkSchema(Schema):
+    link = fields.String(metadata={"description": "<PUBLIC_URL>/feedback/respond#token=…: yours alone, works once; "
+                                                  "open it in this browser"})
+
+
 class UpwardRoundInSchema(Schema):
     title = fields.String(required=True, validate=SHORT)
     academy_id = fields.UUID(load_default=None, metadata={"description": "none: every academy (trust HR)"})
@@ -250,7 +268,8 @@ class Requests(MethodView):
     @blp.arguments(FeedbackRequestInSchema)
     @blp.response(201, FeedbackRequestSchema)
     def post(self, data):
-        """Ask for 360 feedback about me or someone I line-manage: each rater gets a single-use link by email."""
+        """Ask for 360 feedback about me or someone I line-manage: colleagues answer from Feedback in Staffroom
+        ("Answer now"); each person outside the trust gets a single-use link by email."""
         principal = authenticate()
         made = feedback.request_feedback(_uow(principal), principal, data, _links())
         return feedback.get(db_session(), principal, made.id)
@@ -284,6 +303,26 @@ class CloseRequest(MethodView):
         principal = authenticate()
         feedback.close_early(_uow(principal), principal, request_id, _key())
         return feedback.get(db_session(), principal, request_id)
+
+
+@blp.route("/asked")
+class AskedOfMe(MethodView):
+    @blp.response(200, FeedbackAskedOfMeSchema(many=True))
+    def get(self):
+        """The open requests I am asked to answer (about whom, until when, whether I have): staff answer from here,
+        as their invitations carry no link."""
+        return feedback.asked_of_me(db_session(), authenticate())
+
+
+@blp.route("/requests/<uuid:request_id>/link")
+class AnswerNow(MethodView):
+    @blp.response(201, FeedbackLinkSchema)
+    @blp.alt_response(409, **NOT_AT_THIS_STAGE)
+    def post(self, request_id):
+        """"Answer now": a fresh link to my own invitation, for this browser only (any earlier one stops working).
+        Anyone not asked in this request is told it does not exist."""
+        principal = authenticate()
+        return {"link": feedback.new_link(_uow(principal), principal, request_id, _links())}
 
 
 @public

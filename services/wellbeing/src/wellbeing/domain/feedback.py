@@ -282,13 +282,33 @@ class FeedbackRequest(Aggregate):
         self.round_id, self.status, self.shared = round_id, RequestStatus.OPEN, False
         self.invited, self.answered, self.report, self.closed_at = 0, 0, None, None
 
-    def invite(self, rater: Rater, token_hash: str, sealed_link: str | None, academy_id: uuid.UUID,
-               about: str | None = None) -> FeedbackInvitation:
+    def invite(self, rater: Rater, token_hash: str, academy_id: uuid.UUID, about: str | None = None
+               ) -> FeedbackInvitation:
+        """A member of staff: their invitation carries no link (`answer_in_staffroom`), and the token behind
+        `token_hash` is thrown away, so nothing emailed or stored answers in their place. They answer from Feedback
+        in Staffroom ("Answer now", `new_link`): whoever held the mail spool answered with two peers' links and read
+        the third's answers off the category (outside tester, issue 24)."""
         self.invited += 1
         self.record(FeedbackInvitationIssued(run_id=self.id, staff_id=rater.staff_id, academy_id=academy_id,
-                                             title=self.title, closes_on=self.closes_on, sealed_link=sealed_link,
-                                             reissued=False, about=about))
+                                             title=self.title, closes_on=self.closes_on, sealed_link=None,
+                                             reissued=False, answer_in_staffroom=True, about=about))
         return FeedbackInvitation(self.id, rater.staff_id, rater.category, token_hash)
+
+    def new_link(self, invitation: FeedbackInvitation, token_hash: str, academy_id: uuid.UUID, today: date,
+                 about: str | None = None) -> None:
+        """"Answer now": a new token for a member of staff's own invitation (the old one, emailed or made by an
+        earlier "Answer now", stops working), given to their signed-in browser only. Its news carries no link, and
+        tells them, so someone answering in their place with their sign-in would be noticed."""
+        if invitation.staff_id is None:  # someone outside the trust cannot sign in: their emailed link is all
+            raise FeedbackError("people outside the trust answer with the link in their email")
+        if invitation.answered:
+            raise FeedbackError("you have already given this feedback")
+        if not self.accepting(today):
+            raise FeedbackError("this request for feedback is closed, so it takes no more answers")
+        invitation.token_hash = token_hash
+        self.record(FeedbackInvitationIssued(run_id=self.id, staff_id=invitation.staff_id, academy_id=academy_id,
+                                             title=self.title, closes_on=self.closes_on, sealed_link=None,
+                                             reissued=True, answer_in_staffroom=True, about=about))
 
     def invite_outside(self, rater_id: uuid.UUID, token_hash: str, sealed_link: str, sealed_address: str,
                        about: str) -> FeedbackInvitation:

@@ -1,7 +1,9 @@
 """360, upward and peer feedback: requesting it, answering with a link, closing, upward rounds, and who sees what.
 
-It rides on the surveys' machinery: single-use links made as survey links are (only the SHA-256 of the token is kept)
-and sent sealed to notifications' key in `wellbeing.invitation_issued`; answers sealed under SEAL_KEY and padded to
+It rides on the surveys' machinery: single-use links made as survey links are (only the SHA-256 of the token is kept).
+A member of staff's invitation carries no link: they answer from Feedback in Staffroom ("Answer now", which gives a
+fresh link to their own signed-in browser); only someone outside the trust is emailed theirs, sealed to
+notifications' key in `wellbeing.invitation_issued`. Answers sealed under SEAL_KEY and padded to
 one size per question set (adapters.sealed) until the close, which opens them together, writes the report and
 deletes them. No answer writes an audit row or an event, and the invitation keeps only whether it was used.
 """
@@ -156,7 +158,7 @@ def request_feedback(uow: WellbeingUnitOfWork, principal: Principal, data: dict,
         except FeedbackError as exc:
             raise refused(exc) from exc
         uow.feedback.add(request)
-        uow.feedback.add_invitations([_invite(request, rater, people[rater.staff_id].academy_id, links, name)
+        uow.feedback.add_invitations([_invite(request, rater, people[rater.staff_id].academy_id, name)
                                       for rater in raters]
                                      + [_invite_outside(request, address, links, name) for address in outside])
         uow.audit("request", "feedback_request", request.id, {"subject_id": str(subject_id),
@@ -165,11 +167,12 @@ def request_feedback(uow: WellbeingUnitOfWork, principal: Principal, data: dict,
         return request
 
 
-def _invite(request: FeedbackRequest, rater: Rater, academy_id: uuid.UUID, links: Links,
-            about: str | None = None) -> FeedbackInvitation:
-    token, hashed = new_token()
-    return request.invite(rater, hashed, links.sealed(token, request.id, rater.staff_id, ANSWER_PAGE), academy_id,
-                          about)
+def _invite(request: FeedbackRequest, rater: Rater, academy_id: uuid.UUID, about: str | None = None
+            ) -> FeedbackInvitation:
+    """A member of staff: the token is made and thrown away (its hash keys the invitation and opens nothing); they
+    get one from "Answer now" (`new_link`), in their own signed-in browser."""
+    _, hashed = new_token()
+    return request.invite(rater, hashed, academy_id, about)
 
 
 def _invite_outside(request: FeedbackRequest, address: str, links: Links, about: str) -> FeedbackInvitation:
@@ -179,6 +182,46 @@ def _invite_outside(request: FeedbackRequest, address: str, links: Links, about:
     rater_id = uuid.uuid4()
     return request.invite_outside(rater_id, hashed, links.sealed(token, request.id, rater_id, ANSWER_PAGE),
                                   links.sealed_address(address, request.id, rater_id), about)
+
+
+# -- "Answer now": the requests a member of staff is asked to answer -------------------------------------------------
+
+def asked_of_me(session, principal: Principal, today: date | None = None) -> list[dict]:
+    """The open requests the caller is asked to answer: whom about, in which group, until when, whether they have
+    (their own invitations only; never anyone else's)."""
+    today = today or date.today()
+    if principal.staff_id is None:
+        return []
+    repo = FeedbackRepository(session)
+    asked = repo.asked_of(principal.staff_id)
+    names = StaffRepository(session).names([r.subject_id for r, _, _ in asked])
+    return [{"request_id": r.id, "title": r.title, "about": names.get(r.subject_id, ""),
+             "kind": "upward" if r.round_id else "360", "category": c.value, "category_name": CATEGORY_NAMES[c],
+             "closes_on": r.closes_on, "answered": bool(answered), "open": r.accepting(today)}
+            for r, c, answered in asked]
+
+
+def new_link(uow: WellbeingUnitOfWork, principal: Principal, request_id: uuid.UUID, links: Links,
+             today: date | None = None) -> str:
+    """"Answer now": a fresh link to the caller's own invitation (the one before it stops working), returned to
+    their signed-in browser only; nobody else (the subject, HR, another rater) can get it: to them the request does
+    not exist. Its event carries no link."""
+    today = today or date.today()
+    with uow:
+        request = uow.feedback.get(request_id, shared=True)  # as an answer does: a close waits, or comes first
+        invitation = uow.feedback.invitation_of(request_id, principal.staff_id, lock=True) \
+            if principal.staff_id is not None and request is not None else None
+        if invitation is None:
+            raise NotFound("you were not asked to give this feedback")
+        token, hashed = new_token()
+        person = uow.staff.find(principal.staff_id)
+        try:
+            request.new_link(invitation, hashed, person.academy_id if person else request.academy_id, today,
+                             uow.staff.names([request.subject_id]).get(request.subject_id))
+        except FeedbackError as exc:
+            raise Conflict(str(exc)) from exc
+        uow.commit()
+        return links.link(token, ANSWER_PAGE)
 
 
 # -- answering with a link -----------------------------------------------------------------------------------------
@@ -197,7 +240,8 @@ def _asked(repo: FeedbackRepository, people: StaffRepository, token: str | None,
     hashed = token_hash(token)
     invitation = repo.invitation(hashed)
     if invitation is None:
-        raise NotFound("this feedback link was not found: it may not have been copied in full")
+        raise NotFound("this feedback link does not work: it may not have been copied in full, or a newer one from "
+                       "\"Answer now\" has replaced it")
     if lock:  # the request first, shared, as a survey's run: a close holds it exclusively while it opens the box
         request = repo.get(invitation.request_id, shared=True)
         invitation = repo.invitation(hashed, lock=True)
@@ -392,8 +436,9 @@ def _may_run_round(principal: Principal, academy_id: uuid.UUID | None) -> None:
 
 def open_round(uow: WellbeingUnitOfWork, principal: Principal, data: dict, links: Links,
                today: date | None = None) -> dict:
-    """Every manager in scope with enough direct reports in post gets a request, and each of their reports a link:
-    one transaction of bulk inserts plus the invitations' outbox rows."""
+    """Every manager in scope with enough direct reports in post gets a request, and each of their reports an
+    invitation (no link: they answer with "Answer now"): one transaction of bulk inserts plus the invitations' outbox
+    rows. `links` is unused since staff are emailed none; kept so callers need not change."""
     today = today or date.today()
     academy_id = data.get("academy_id")
     _may_run_round(principal, academy_id)
@@ -429,7 +474,7 @@ def open_round(uow: WellbeingUnitOfWork, principal: Principal, data: dict, links
                                       title=f"Upward feedback for {names.get(manager, 'your line manager')}",
                                       today=today, round_id=round_.id)
             requests.append(request)
-            invitations += [_invite(request, Rater(p.staff_id, Category.DIRECT_REPORTS), p.academy_id, links,
+            invitations += [_invite(request, Rater(p.staff_id, Category.DIRECT_REPORTS), p.academy_id,
                                     names.get(manager))
                             for p in reports]
         round_.managers, round_.invited = len(requests), len(invitations)
