@@ -81,6 +81,16 @@ def test_a_team_priority_serves_its_own_academy_s_priority(client, trust, cascad
     problem(client.post("/priorities", json=body, headers=trust.hod.headers), 422)
 
 
+def test_a_team_priority_set_to_serve_itself_is_refused_in_plain_english_at_its_field(client, trust, cascade,
+                                                                                          problem, unchanged):
+    """Outsider, issue 24: "an team priority serves a academy improvement-plan priority", with no pointer."""
+    unchanged()
+    refused = problem(client.patch(f"/priorities/{cascade['team']['id']}", json={"parent_id": cascade["team"]["id"]},
+                                   headers=trust.hod.headers), 422)
+    assert refused["detail"] == "a team priority serves an academy improvement-plan priority"
+    assert refused["errors"] == [{"location": "json", "pointer": "#/parent_id", "detail": refused["detail"]}]
+
+
 def test_a_linked_priority_is_archived_not_deleted(client, trust, cascade, problem, unchanged):
     unchanged()
     problem(client.delete(f"/priorities/{cascade['trust']['id']}", headers=trust.trust_hr.headers), 409)
