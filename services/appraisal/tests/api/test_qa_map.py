@@ -429,3 +429,23 @@ def test_a_rule_broken_by_an_action_points_at_its_field_in_plain_words(client, t
                                   headers=trust.oak_hr.headers), 422)
     assert refused["detail"] == "a challenge needs an idea to trial"
     assert refused["errors"] == [{"location": "json", "pointer": "#/idea", "detail": refused["detail"]}]
+
+
+def test_an_appraiser_at_another_academy_is_told_nothing_of_a_template_they_may_not_see(client, trust, scene, steps,
+                                                                                        problem):
+    """Every reference checked for the QA round's leak: Oak's own template, which an appraiser at Elm may not GET,
+    was named by the kind check ("template '...' is for a drop-in")."""
+    oak_own = steps.ok(client.post("/observation-templates", json={**TEMPLATE, "name": "Oak's own drop-in",
+                                                                   "academy_id": trust.oak},
+                                   headers=trust.oak_hr.headers), 201)
+    a = scene.appraisals["teacher"]
+    steps.ok(client.put(f"/appraisals/{a['id']}/appraiser", json={"appraiser_id": trust.elm_head.id},
+                        headers=trust.trust_hr.headers))
+    assert client.get(f"/observation-templates/{oak_own['id']}", headers=trust.elm_head.headers).status_code == 404
+    answers = []
+    for template_id in (oak_own["id"], str(uuid.uuid4())):
+        body = {"template_id": template_id, "kind": "lesson_observation", "observed_on": TODAY.isoformat(),
+                "focus": "Adaptive teaching", "observer_id": trust.elm_head.id}
+        answers.append(problem(client.post(f"/appraisals/{a['id']}/observations", json=body,
+                                           headers=trust.elm_head.headers), 422))
+    assert answers[0] == answers[1] and "Oak" not in str(answers[0])
