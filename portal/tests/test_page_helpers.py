@@ -131,3 +131,26 @@ def test_a_count_is_written_with_its_noun_as_people_write_it():
 
     assert counted(1, "manager") == "1 manager" and counted(2, "manager") == "2 managers"
     assert counted(0, "person", "people") == "0 people" and counted(1, "person", "people") == "1 person"
+
+
+def test_the_dashboard_s_qa_map_is_the_one_appraisal_chooses_for_the_viewer():
+    """Outsider, issue 24: the portal took the latest started round itself, so an academy's own empty round took the
+    trust's map off trust HR's dashboard. Appraisal chooses (GET /qa-rounds/latest-map); none for them: no map."""
+    from staffroom_portal.backend import ApiError
+    from staffroom_portal.views import qa
+
+    class Calls:
+        def __init__(self, answer):
+            self.answer, self.asked = answer, []
+
+        def get(self, path, **params):
+            self.asked.append(path)
+            if isinstance(self.answer, ApiError):
+                raise self.answer
+            return self.answer
+
+    chosen = Calls({"round": {"name": "Autumn 2"}})
+    assert qa.latest_map(chosen)["m"]["round"]["name"] == "Autumn 2"
+    assert chosen.asked == ["/api/appraisal/qa-rounds/latest-map"]
+    for status in (403, 404):
+        assert qa.latest_map(Calls(ApiError(status, "Not Found", "no QA round has started yet"))) is None

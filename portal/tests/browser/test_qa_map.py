@@ -194,6 +194,24 @@ def test_hr_calendar_rounds_observers_record_and_the_map_leads_to_actions(page, 
         "Whole trust")
     shot("targets")
 
+    # an academy's own round, newer and with nobody observed yet, takes the map off nobody's dashboard (outsider,
+    # issue 24: trust HR's showed "Made from the 0 teachers observed across the trust")
+    academy_hr = httpx.Client(base_url=suite, headers={"Authorization": f"Bearer {people['academy HR']['token']}"})
+    own = academy_hr.post("/api/appraisal/qa-rounds", json={
+        "name": f"Confidential capability review {uuid.uuid4().hex[:4]}", "template_id": template["id"],
+        "academy_ids": [academy_hr.get("/api/directory/staff/me").json()["academy_id"]],
+        "starts_on": TODAY.isoformat(), "ends_on": (TODAY + timedelta(weeks=2)).isoformat()})
+    assert own.status_code == 201, own.text
+    page.goto("/targets")
+    expect(page.get_by_role("heading", name=f"Quality of teaching: {series} (2 of 3)")).to_be_visible()
+    sign_in(page, suggested="trust HR")
+    page.goto("/targets")
+    expect(page.get_by_role("heading", name=f"Quality of teaching: {series} (2 of 3)")).to_be_visible()
+    expect(page.locator(".qa-made-from")).to_have_text(re.compile(r"^Made from the \d+ teachers observed across "
+                                                                  r"the trust in this round\.$"))
+    page.get_by_role("link", name="see every round's map").click()
+    expect(page.get_by_role("link", name=f"Open the map for {own.json()['name']}")).to_be_visible()
+
     # the member of staff sees the coaching they were paired for
     sign_in(page, suggested="member of staff")
     page.goto("/qa")

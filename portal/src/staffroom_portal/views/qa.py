@@ -5,8 +5,6 @@ API makes each person's map from the teachers they may see, and says in words wh
 from __future__ import annotations
 
 import uuid
-from datetime import date
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from ..backend import ApiError
@@ -33,18 +31,14 @@ def _uuid(value: str | None) -> str | None:
 
 
 def latest_map(calls) -> dict | None:
-    """The map of the latest round that has started, for the targets dashboard, with the words its cells need (None:
-    no round, or not for them). The portal reads appraisal's API rather than a copy in targets: what a map is made
-    from depends on who is looking, which only appraisal can decide."""
+    """The map for the targets dashboard, with the words its cells need (None: no round has started, or no map is
+    for them). Appraisal chooses the round: the newest started one with a teacher observed whom this person may see
+    (trust HR: rounds covering every academy first), so that one academy's own round, empty or not, does not take
+    the trust's map off trust HR's dashboard (outsider, issue 24); the QA page links every round's map. The portal
+    reads appraisal's API rather than a copy in targets: what a map is made from depends on who is looking, which
+    only appraisal can decide."""
     try:
-        rounds = calls.get(f"{API}/qa-rounds")
-    except ApiError:
-        return None
-    started = [r for r in rounds if r["starts_on"] <= date.today().isoformat()]
-    if not started:
-        return None
-    try:
-        found = calls.get(f"{API}/qa-rounds/{started[-1]['id']}/map")
+        found = calls.get(f"{API}/qa-rounds/latest-map")
     except ApiError as error:
         if error.status in (403, 404):
             return None

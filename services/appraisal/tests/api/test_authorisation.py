@@ -199,6 +199,31 @@ def test_write_matrix(client, db, trust, steps, problem, action, who):
     assert db.snapshot() == before
 
 
+# -- the QA map on the targets dashboard (issue 24) --------------------------------------------------
+
+# Who may read the dashboard's map of an Oak-only round: HR and Oak's line managers (a map each made from whom they
+# may see); staff who manage nobody 403; at Elm no round has started (Oak's is not theirs to see): 404.
+DASHBOARD_MAP = {"trust_hr": 200, "oak_hr": 200, "head": 200, "hod": 200, "teacher": 403, "ta": 403,
+                 "other_teacher": 403, "elm_hr": 404, "elm_head": 404, "elm_teacher": 404}
+
+
+@pytest.mark.parametrize("who,status", DASHBOARD_MAP.items())
+def test_who_reads_the_dashboard_s_qa_map(client, trust, steps, problem, unchanged, who, status):
+    template = steps.ok(client.post("/observation-templates", json={
+        "name": "Drop-in", "kind": "drop_in", "criteria": [{"key": "adaptive", "label": "Adaptive teaching", "grades": [
+            {"label": "Secure", "band": "strength"}, {"label": "Not yet", "band": "intervention"}]}]},
+        headers=trust.trust_hr.headers), 201)
+    steps.ok(client.post("/qa-rounds", json={"name": "Autumn 2", "template_id": template["id"], "academy_ids": [trust.oak],
+                                             "starts_on": date.today().isoformat(),
+                                             "ends_on": date.today().isoformat()}, headers=trust.oak_hr.headers), 201)
+    unchanged()
+    response = client.get("/qa-rounds/latest-map", headers=getattr(trust, who).headers)
+    if status == 200:
+        assert response.status_code == 200 and response.json["round"]["name"] == "Autumn 2", response.json
+    else:
+        assert "Autumn" not in str(problem(response, status))
+
+
 # -- an appraiser loses access when HR reassigns the appraisal -------------------------------------
 
 def test_an_appraiser_loses_access_when_hr_reassigns_the_appraisal(client, trust, steps, problem):

@@ -38,6 +38,7 @@ EXPECTED_PATHS.update({  # observation and coaching (issue 24)
 })
 EXPECTED_PATHS.update({  # the QA map (issue 24)
     "/qa-rounds": {"get", "post"}, "/qa-rounds/series": {"post"}, "/qa-rounds/{qa_round_id}": {"get"},
+    "/qa-rounds/latest-map": {"get"},
     "/qa-rounds/{qa_round_id}/map": {"get"}, "/qa-rounds/{qa_round_id}/pairs": {"get"},
     "/qa-rounds/{qa_round_id}/actions": {"get", "post"}, "/qa-actions/{qa_action_id}": {"get", "patch"},
     "/qa-coaching-links": {"get"}, "/qa-coaching-requests": {"get", "post"},

@@ -81,6 +81,16 @@ def test_a_team_priority_serves_its_own_academy_s_priority(client, trust, cascad
     problem(client.post("/priorities", json=body, headers=trust.hod.headers), 422)
 
 
+def test_a_team_priority_set_to_serve_itself_is_refused_in_plain_english_at_its_field(client, trust, cascade,
+                                                                                          problem, unchanged):
+    """Outsider, issue 24: "an team priority serves a academy improvement-plan priority", with no pointer."""
+    unchanged()
+    refused = problem(client.patch(f"/priorities/{cascade['team']['id']}", json={"parent_id": cascade["team"]["id"]},
+                                   headers=trust.hod.headers), 422)
+    assert refused["detail"] == "a team priority serves an academy improvement-plan priority"
+    assert refused["errors"] == [{"location": "json", "pointer": "#/parent_id", "detail": refused["detail"]}]
+
+
 def test_a_linked_priority_is_archived_not_deleted(client, trust, cascade, problem, unchanged):
     unchanged()
     problem(client.delete(f"/priorities/{cascade['trust']['id']}", headers=trust.trust_hr.headers), 409)
@@ -292,3 +302,21 @@ def test_pay_recommendations_is_json_true_or_false_only(client, trust, steps, pr
     refused = problem(client.post("/cycles", json=body, headers=trust.oak_hr.headers), 422)
     assert "pay_recommendations" in str(refused)
     steps.cycle(pay_recommendations=True)
+
+
+def test_an_appraiser_at_another_academy_is_told_nothing_of_a_priority_they_may_not_see(client, trust, steps,
+                                                                                        cascade, problem):
+    """Outsider, issue 24 (every reference checked for the QA round's leak): an appraiser at Elm, of an Oak teacher,
+    may not GET Oak's priorities; linking one named it ("'KS2 reading' is archived")."""
+    a = steps.started()
+    steps.ok(client.put(f"/appraisals/{a['id']}/appraiser", json={"appraiser_id": trust.elm_head.id},
+                        headers=trust.trust_hr.headers))
+    ok(client.post(f"/priorities/{cascade['oak']['id']}/archive", headers=trust.oak_hr.headers))
+    assert client.get(f"/priorities/{cascade['oak']['id']}", headers=trust.elm_head.headers).status_code == 404
+    answers = []
+    for priority_id in (cascade["oak"]["id"], str(uuid.uuid4())):
+        body = {"title": "x", "description": "x", "type": "pupil_outcomes", "success_criteria": "x",
+                "priority_id": priority_id}
+        answers.append(problem(client.post(f"/appraisals/{a['id']}/objectives", json=body,
+                                           headers=trust.elm_head.headers), 422))
+    assert answers[0] == answers[1] and "KS2" not in str(answers[0])

@@ -316,3 +316,136 @@ def test_bad_queries_and_paths_are_4xx(client, trust, scene, problem):
     problem(client.get(f"/qa-rounds/{uuid.uuid4()}/map", headers=trust.trust_hr.headers), 404)
     problem(client.get(f"/qa-actions/{uuid.uuid4()}", headers=trust.trust_hr.headers), 404)
     assert client.get("/qa-rounds/not-an-id", headers=trust.trust_hr.headers).status_code == 404
+
+
+# -- outsider's findings, issue 24 (a round another academy may not see; dashboards; departments; criteria)
+
+def test_a_round_the_caller_may_not_see_is_refused_in_the_words_an_unknown_round_gets(client, trust, scene, problem,
+                                                                                      unchanged):
+    """Oak's HR calendared a round of Oak only; Elm's line manager used its id. Every refusal reads as a random id's,
+    before any check that would name the round, its dates or its academies."""
+    oak_only = scene.round("Oak confidential capability review", TODAY - timedelta(days=20), TODAY,
+                           academies=("oak",), who=trust.oak_hr)
+    other = steps_template(client, trust)
+    unchanged()
+    url = f"/appraisals/{scene.appraisals['elm_teacher']['id']}/observations"
+
+    def observe(round_id, **more):
+        body = {"template_id": scene.template["id"], "observed_on": (TODAY - timedelta(days=2)).isoformat(),
+                "focus": "Adaptive teaching", "grades": {"adaptive": "Secure"}, "department": "Maths",
+                "qa_round_id": round_id, "observer_id": trust.elm_head.id, **more}
+        return problem(client.post(url, json=body, headers=trust.elm_head.headers), 422)
+
+    unknown = observe(str(uuid.uuid4()))
+    assert unknown["detail"] == "there is no such QA round; choose one from the calendar"
+    for refused in (observe(oak_only["id"]),  # it said "does not cover this teacher's academy"
+                    observe(oak_only["id"], observed_on=(TODAY - timedelta(days=25)).isoformat()),  # "runs from ..."
+                    observe(oak_only["id"], template_id=other["id"], grades={})):  # "uses its own template"
+        assert refused["detail"] == unknown["detail"] and refused["errors"] == unknown["errors"]
+        assert "Oak" not in str(refused) and "capability" not in str(refused)
+    read = problem(client.get(f"/qa-rounds/{oak_only['id']}", headers=trust.elm_head.headers), 404)
+    for path in ("", "/map", "/actions", "/pairs?criterion=adaptive"):
+        assert problem(client.get(f"/qa-rounds/{oak_only['id']}{path}", headers=trust.elm_hr.headers),
+                       404)["detail"] == read["detail"]
+        assert problem(client.get(f"/qa-rounds/{uuid.uuid4()}{path}", headers=trust.elm_hr.headers),
+                       404)["detail"] == read["detail"]
+    assert oak_only["id"] not in read["detail"]
+
+
+def steps_template(client, trust) -> dict:
+    response = client.post("/observation-templates", json={**TEMPLATE, "name": "Another drop-in"},
+                           headers=trust.trust_hr.headers)
+    assert response.status_code == 201, response.json
+    return response.json
+
+
+def test_the_dashboard_shows_the_newest_round_with_someone_on_the_viewer_s_map(client, trust, scene, steps, problem):
+    """Outsider, issue 24: an academy's own empty round took the trust's map (every teacher observed in it) off trust
+    HR's targets dashboard. Rule: the newest started round with an observed teacher the viewer may see, trust HR's
+    rounds covering every academy first; else the newest started round."""
+    def dashboard(who):
+        return steps.ok(client.get("/qa-rounds/latest-map", headers=who.headers))["round"]["name"]
+
+    assert dashboard(trust.trust_hr) == "Autumn 2"  # nobody observed anywhere yet: the newest started round
+    scene.seen(NOW)
+    scene.round("Oak confidential capability review", TODAY - timedelta(days=5), TODAY + timedelta(days=20),
+                academies=("oak",), who=trust.oak_hr)
+    scene.round("Spring 1", TODAY + timedelta(days=11), TODAY + timedelta(days=50))  # not started
+    assert dashboard(trust.trust_hr) == "Autumn 2"
+    assert dashboard(trust.oak_hr) == "Autumn 2"  # nobody observed in their own round yet
+    found = steps.ok(client.get("/qa-rounds/latest-map", headers=trust.trust_hr.headers))
+    assert found == scene.map(trust.trust_hr)  # the same map as the round's own
+    assert found["made_from"]["teachers"] == 6
+    oak_only = next(r for r in steps.ok(client.get("/qa-rounds", headers=trust.oak_hr.headers))
+                    if r["name"] == "Oak confidential capability review")
+    scene.seen([("teacher", "D", "Maths")], qa_round=oak_only)
+    assert dashboard(trust.oak_hr) == "Oak confidential capability review"
+    assert dashboard(trust.trust_hr) == "Autumn 2"  # the trust-wide round first
+    assert dashboard(trust.elm_hr) == "Autumn 2"  # the Oak round is not theirs to see
+    problem(client.get("/qa-rounds/latest-map", headers=trust.teacher.headers), 403)
+
+
+def test_no_started_round_means_no_dashboard_map(client, trust, problem, steps):
+    steps.ok(client.post("/observation-templates", json=TEMPLATE, headers=trust.trust_hr.headers), 201)
+    problem(client.get("/qa-rounds/latest-map", headers=trust.trust_hr.headers), 404)
+
+
+def test_a_department_is_one_row_whatever_its_case_and_spaces(client, trust, scene, qa_db):
+    """Outsider, issue 24: "english ", "ENGLISH" and "English" made three rows. A new observation keeps the academy's
+    spelling; rows stored before are grouped ignoring case and spaces."""
+    scene.seen([("hod", "S", "English"), ("teacher", "D", "english "), ("head", "S", "ENGLISH")])
+    assert {r["department"] for r in qa_db.rows("observations")} == {"English"}
+    found = scene.map(trust.oak_hr)
+    assert [r["department"] for r in found["rows"]] == ["English", None]
+    assert cell(found, "English")["teachers"] == 3
+    from sqlalchemy import update  # as stored before this rule: three spellings
+
+    observations = qa_db.tables["observations"]
+    with qa_db.context.engine.begin() as conn:
+        for (observation,), spelling in zip(conn.execute(observations.select().with_only_columns(observations.c.id)
+                                                         .order_by(observations.c.observed_on, observations.c.id)),
+                                            ("English", "english", "ENGLISH")):
+            conn.execute(update(observations).where(observations.c.id == observation).values(department=spelling))
+    assert len({r["department"] for r in qa_db.rows("observations")}) == 3
+    regrouped = scene.map(trust.oak_hr)
+    assert len(regrouped["rows"]) == 2 and cell(regrouped, regrouped["rows"][0]["department"])["teachers"] == 3
+
+
+def test_coaching_is_asked_for_in_a_criterion_of_the_templates_in_use(client, trust, scene, problem, unchanged):
+    unchanged()
+    refused = problem(client.post("/qa-coaching-requests", json={"criterion": "no-such-criterion"},
+                                  headers=trust.ta.headers), 422)
+    assert refused["detail"].startswith("there is no such criterion") and "no-such" not in refused["detail"]
+    assert refused["errors"][0]["pointer"] == "#/criterion"
+    problem(client.post("/qa-coaching-requests", json={"criterion": "notes"}, headers=trust.ta.headers), 422)
+
+
+def test_a_rule_broken_by_an_action_points_at_its_field_in_plain_words(client, trust, scene, problem, unchanged):
+    scene.seen(NOW)
+    unchanged()
+    body = {"kind": "challenge", "criterion": "adaptive", "academy_id": trust.oak, "owner_id": trust.head.id,
+            "review_on": (TODAY + timedelta(days=42)).isoformat()}
+    refused = problem(client.post(f"/qa-rounds/{scene.now['id']}/actions", json=body,
+                                  headers=trust.oak_hr.headers), 422)
+    assert refused["detail"] == "a challenge needs an idea to trial"
+    assert refused["errors"] == [{"location": "json", "pointer": "#/idea", "detail": refused["detail"]}]
+
+
+def test_an_appraiser_at_another_academy_is_told_nothing_of_a_template_they_may_not_see(client, trust, scene, steps,
+                                                                                        problem):
+    """Every reference checked for the QA round's leak: Oak's own template, which an appraiser at Elm may not GET,
+    was named by the kind check ("template '...' is for a drop-in")."""
+    oak_own = steps.ok(client.post("/observation-templates", json={**TEMPLATE, "name": "Oak's own drop-in",
+                                                                   "academy_id": trust.oak},
+                                   headers=trust.oak_hr.headers), 201)
+    a = scene.appraisals["teacher"]
+    steps.ok(client.put(f"/appraisals/{a['id']}/appraiser", json={"appraiser_id": trust.elm_head.id},
+                        headers=trust.trust_hr.headers))
+    assert client.get(f"/observation-templates/{oak_own['id']}", headers=trust.elm_head.headers).status_code == 404
+    answers = []
+    for template_id in (oak_own["id"], str(uuid.uuid4())):
+        body = {"template_id": template_id, "kind": "lesson_observation", "observed_on": TODAY.isoformat(),
+                "focus": "Adaptive teaching", "observer_id": trust.elm_head.id}
+        answers.append(problem(client.post(f"/appraisals/{a['id']}/observations", json=body,
+                                           headers=trust.elm_head.headers), 422))
+    assert answers[0] == answers[1] and "Oak" not in str(answers[0])

@@ -3,6 +3,7 @@ handlers and daily job. Each fake answers as its SQL twin in adapters/repository
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from datetime import date, datetime
 
 from staffroom_shared.testing import FakeUnitOfWork
@@ -91,6 +92,11 @@ class FakeAppraisals(Repository):
     def of(self, reviewee_id, *, in_progress=False):
         return self.track_all(a for a in self.by_id.values()
                               if a.reviewee_id == reviewee_id and (not in_progress or a.status in IN_PROGRESS))
+
+    def departments(self, academy_id):
+        counts = Counter(o.department for a in self.by_id.values() if a.academy_id == academy_id
+                         for o in a.observations if o.department is not None)
+        return sorted(counts, key=lambda d: (-counts[d], d))
 
     def reviewees_in(self, cycle_id):
         return {a.reviewee_id for a in self.by_id.values() if a.cycle_id == cycle_id}

@@ -80,6 +80,20 @@ def test_a_team_priority_serves_its_own_academy_s_priority_only():
         team(oak).may_serve(None)
 
 
+def test_a_refused_link_reads_in_plain_english_and_names_the_field_it_is_about():
+    """Outsider, issue 24: a team priority set to serve itself was refused with "an team priority serves a academy
+    improvement-plan priority", and no pointer."""
+    year6 = team(academy(trust()))
+    with pytest.raises(AppraisalError, match="^a team priority serves an academy improvement-plan priority$") as no:
+        year6.change({"parent_id": year6.id}, year6)
+    assert no.value.field == "parent_id"
+    with pytest.raises(AppraisalError, match="^an academy improvement-plan priority serves a trust priority$"):
+        academy().may_serve(academy())
+    with pytest.raises(AppraisalError, match="^an academy improvement-plan priority names its academy$") as no:
+        Priority(level=Level.ACADEMY, school_year=2026, title="x", description="x")
+    assert no.value.field == "academy_id"
+
+
 def test_an_archived_priority_takes_no_new_links():
     parent = trust()
     parent.archive()

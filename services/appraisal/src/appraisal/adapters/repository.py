@@ -13,7 +13,9 @@ from staffroom_shared.uow import Repository
 
 from ..domain.model import IN_PROGRESS, Appraisal, Cycle, CycleStatus, StaffRecord, Status
 from . import read_model
-from .orm import academies, appraisals, cycles, overdue_notices, reminders, reviews, staff, trained_appraisers
+from .orm import (
+    academies, appraisals, cycles, observations, overdue_notices, reminders, reviews, staff, trained_appraisers,
+)
 
 
 class StaffCopyRepository(Repository):
@@ -129,6 +131,15 @@ class AppraisalRepository(Repository):
     def in_progress(self, cycle_id: uuid.UUID) -> list[Appraisal]:
         return self.track_all(self.session.scalars(select(Appraisal).where(
             Appraisal.cycle_id == cycle_id, Appraisal.status.in_(IN_PROGRESS))))
+
+    def departments(self, academy_id: uuid.UUID) -> list[str]:
+        """The departments observations at this academy were recorded in, each spelling once, the most used first
+        (so that a new observation reuses one: "English", not "ENGLISH")."""
+        query = (select(observations.c.department).join(appraisals, appraisals.c.id == observations.c.appraisal_id)
+                 .where(appraisals.c.academy_id == academy_id, observations.c.department.is_not(None))
+                 .group_by(observations.c.department)
+                 .order_by(func.count().desc(), observations.c.department))
+        return list(self.session.scalars(query))
 
     def find(self, f: AppraisalFilter, *, page: int, page_size: int) -> tuple[list[Appraisal], int]:
         query = select(Appraisal)

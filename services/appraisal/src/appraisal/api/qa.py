@@ -47,6 +47,16 @@ class Series(MethodView):
         return service.create_series(uow(principal), principal, {**data, "ends_on": None})
 
 
+@qa_blp.route("/qa-rounds/latest-map")
+class LatestMap(MethodView):
+    @qa_blp.response(200, schemas.QaMapSchema)
+    def get(self):
+        """The map the targets dashboard shows: of the newest round that has started with at least one observed
+        teacher on the caller's map (trust HR: rounds covering every academy first), else of the newest started
+        round; 404 when none has started. Each map is made as `/qa-rounds/{qa_round_id}/map` makes it."""
+        return service.dashboard_map(reads(), authenticate())
+
+
 @qa_blp.route("/qa-rounds/<uuid:qa_round_id>")
 class Round(MethodView):
     @qa_blp.response(200, schemas.QaRoundSchema)

@@ -12,7 +12,12 @@ from . import events
 
 
 class AppraisalError(Exception):
-    """A rule was broken; the message says what and how to put it right."""
+    """A rule was broken; the message says what and how to put it right, and `field` names the request's field it
+    is about, where there is one (the 422's `errors` pointer)."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 class IllegalTransition(AppraisalError):

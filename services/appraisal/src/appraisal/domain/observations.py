@@ -12,7 +12,8 @@ from staffroom_shared.domain import Aggregate
 
 from .model import TEACHERS_STANDARDS, AppraisalError, ObservationKind, one_of
 
-__all__ = ["Band", "Criterion", "Grade", "GradeNotInSet", "ObservationKind", "Template", "bands",
+__all__ = ["Band", "Criterion", "Grade", "GradeNotInSet", "ObservationKind", "Template", "bands", "department_as_kept",
+           "same_department",
            "MAX_CRITERIA", "MAX_NOTICE_DAYS"]
 
 MAX_CRITERIA = 20
@@ -159,6 +160,21 @@ class Template(Aggregate):
                 setattr(self, name, value)
             raise
         return {name: [before[name], getattr(self, name)] for name in changes if before[name] != getattr(self, name)}
+
+
+def same_department(name: str | None) -> str:
+    """A department as the map matches it: ignoring case and spaces around and between words ("english ",
+    "ENGLISH" and "English" are one department), as objective templates match posts."""
+    return " ".join((name or "").split()).casefold()
+
+
+def department_as_kept(name: str | None, known: list[str]) -> str | None:
+    """The department an observation keeps: spaces trimmed, and the academy's existing spelling where one matches
+    ignoring case (`known`, the most used first), so that one department is not three rows on the QA map."""
+    tidy = " ".join((name or "").split()) or None
+    if tidy is None:
+        return None
+    return next((k for k in known if same_department(k) == same_department(tidy)), tidy)
 
 
 def bands(template: Template, grades: dict[str, str]) -> dict[str, Band]:

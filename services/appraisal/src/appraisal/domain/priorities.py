@@ -26,6 +26,11 @@ class Level(StrEnum):
         return {"trust": "trust priority", "academy": "academy improvement-plan priority",
                 "team": "team priority"}[self.value]
 
+    @property
+    def a(self) -> str:
+        """The label with its article, as a sentence needs it: "a team priority", "an academy ... priority"."""
+        return f"{'an' if self.label[0] in 'aeiou' else 'a'} {self.label}"
+
 
 # What someone is told of a priority they may not see: the same as of an id that was never a priority, so that a
 # refusal tells no one that another academy's priority exists, nor its title (outsider, issue 24).
@@ -59,30 +64,35 @@ class Priority:
     def __post_init__(self) -> None:
         self.level = one_of(Level, self.level, "a priority's level")
         if self.level == Level.TRUST and (self.academy_id or self.parent_id or self.team or self.owner_id):
-            raise AppraisalError("a trust priority belongs to no academy, team or other priority")
+            raise AppraisalError("a trust priority belongs to no academy, team or other priority",
+                                 field="academy_id" if self.academy_id else "parent_id" if self.parent_id else
+                                 "team" if self.team else "owner_id")
         if self.level != Level.TRUST and self.academy_id is None:
-            raise AppraisalError(f"an {self.level.label} names its academy")
+            raise AppraisalError(f"{self.level.a} names its academy", field="academy_id")
         if self.level == Level.TEAM and not (self.team and self.owner_id and self.parent_id):
             raise AppraisalError("a team priority names its department or team, the line manager who owns it and "
-                                 "the academy priority it serves")
+                                 "the academy priority it serves",
+                                 field="team" if not self.team else "owner_id" if not self.owner_id else "parent_id")
         if self.level == Level.ACADEMY and (self.team or self.owner_id):
-            raise AppraisalError("an academy priority has no team or owner; add a team priority for that")
+            raise AppraisalError("an academy priority has no team or owner; add a team priority for that",
+                                 field="team" if self.team else "owner_id")
 
     def may_serve(self, parent: "Priority | None") -> None:
         """The link up the cascade is to the level above, in the same school year (and, for a team, its academy)."""
         if parent is None:
             if self.level == Level.TEAM:
-                raise AppraisalError("a team priority serves one of its academy's improvement-plan priorities")
+                raise AppraisalError("a team priority serves one of its academy's improvement-plan priorities",
+                                     field="parent_id")
             return
         if SERVES.get(self.level) != parent.level:
-            raise AppraisalError(f"an {self.level.label} serves a {SERVES[self.level].label}"
-                                 if self.level in SERVES else "a trust priority serves no other priority")
+            raise AppraisalError(f"{self.level.a} serves {SERVES[self.level].a}" if self.level in SERVES
+                                 else "a trust priority serves no other priority", field="parent_id")
         if parent.archived:
-            raise AppraisalError(f"'{parent.title}' is archived; choose a current priority")
+            raise AppraisalError(f"'{parent.title}' is archived; choose a current priority", field="parent_id")
         if parent.school_year != self.school_year:
-            raise AppraisalError(f"'{parent.title}' is a priority for another school year")
+            raise AppraisalError(f"'{parent.title}' is a priority for another school year", field="parent_id")
         if parent.level == Level.ACADEMY and parent.academy_id != self.academy_id:
-            raise AppraisalError(f"'{parent.title}' is another academy's priority")
+            raise AppraisalError(f"'{parent.title}' is another academy's priority", field="parent_id")
 
     def change(self, changes: dict, parent: "Priority | None" = None) -> dict[str, list]:
         """Edit title, description, success measure, team, or the priority it serves; {field: [before, after]}."""
@@ -154,7 +164,8 @@ class ObjectiveTemplate:
         if self.staff_group is not None:
             self.staff_group = one_of(StaffGroup, self.staff_group, "a staff group")
         if not (self.post or self.staff_group):
-            raise AppraisalError("say whom the template is for: a post (e.g. Year 6 teacher), a staff group, or both")
+            raise AppraisalError("say whom the template is for: a post (e.g. Year 6 teacher), a staff group, or both",
+                                 field="post")
 
     @property
     def for_whom(self) -> str:

@@ -15,7 +15,7 @@ from typing import Iterable
 from staffroom_shared.domain import Aggregate
 
 from .model import AppraisalError, one_of
-from .observations import Band, Template, bands
+from .observations import Band, Criterion, Template, bands, same_department
 from .viewers import Whose, may_see
 
 MAX_SERIES = 12  # a school year's six-weekly rounds, and some
@@ -42,12 +42,12 @@ class QaRound(Aggregate):
     def __post_init__(self) -> None:
         self.academy_ids = sorted(set(self.academy_ids), key=str)
         if not self.name or not self.name.strip():
-            raise AppraisalError("a QA round needs a name, such as 'Autumn 1 drop-ins'")
+            raise AppraisalError("a QA round needs a name, such as 'Autumn 1 drop-ins'", field="name")
         if not self.academy_ids:
-            raise AppraisalError("a QA round covers at least one academy")
+            raise AppraisalError("a QA round covers at least one academy", field="academy_ids")
         if self.ends_on < self.starts_on:
             raise AppraisalError(f"a QA round ends on or after it starts (it starts {self.starts_on:%-d %B %Y} and "
-                                 f"ends {self.ends_on:%-d %B %Y})")
+                                 f"ends {self.ends_on:%-d %B %Y})", field="ends_on")
 
     def covers(self, academy_id: uuid.UUID | None) -> bool:
         return academy_id in self.academy_ids
@@ -78,9 +78,10 @@ def series_dates(starts_on: date, count: int, interval_weeks: int) -> list[tuple
     Monday of September instead (and the series carries on from it), and one that would run into August ends on
     31 July."""
     if not 1 <= count <= MAX_SERIES:
-        raise AppraisalError(f"a series has 1 to {MAX_SERIES} rounds (got {count})")
+        raise AppraisalError(f"a series has 1 to {MAX_SERIES} rounds (got {count})", field="count")
     if not 1 <= interval_weeks <= MAX_INTERVAL_WEEKS:
-        raise AppraisalError(f"rounds come every 1 to {MAX_INTERVAL_WEEKS} weeks (got {interval_weeks})")
+        raise AppraisalError(f"rounds come every 1 to {MAX_INTERVAL_WEEKS} weeks (got {interval_weeks})",
+                             field="interval_weeks")
     step = timedelta(weeks=interval_weeks)
     found: list[tuple[date, date]] = []
     start = starts_on
@@ -128,13 +129,25 @@ class Seen:
 NO_DEPARTMENT = "Department not given"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class CellKey:
-    """A cell: academy x department x criterion; department None is the academy's total, academy None the trust's."""
+    """A cell: academy x department x criterion; department None is the academy's total, academy None the trust's.
+    Departments match ignoring case and spaces (rows stored as "English", "english " and "ENGLISH" are one cell,
+    shown in the spelling first met), in this round, the round before and an action's alike."""
 
     criterion: str
     academy_id: uuid.UUID | None = None
     department: str | None = None
+
+    @property
+    def _matched(self) -> tuple:
+        return (self.criterion, self.academy_id, None if self.department is None else same_department(self.department))
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, CellKey) and self._matched == other._matched
+
+    def __hash__(self) -> int:
+        return hash(self._matched)
 
     @property
     def is_trust_total(self) -> bool:
@@ -264,6 +277,20 @@ def previous_round(this: QaRound, rounds: Iterable[QaRound]) -> QaRound | None:
     return max(pool, key=lambda r: (r.starts_on, r.created_at), default=None)
 
 
+def dashboard_order(rounds: Iterable[QaRound], today: date, trust_academies: set[uuid.UUID] | None = None
+                    ) -> list[QaRound]:
+    """The rounds whose map the targets dashboard may show, in the order it tries them (it shows the first with an
+    observed teacher on the viewer's map, else the first): those that have started, newest first; for trust HR
+    (`trust_academies`, every academy of the trust) the rounds covering all of them before the rest, so that one
+    academy's own round (which any academy's HR may calendar) does not take the trust's map off their dashboard."""
+    started = sorted((r for r in rounds if r.starts_on <= today), key=lambda r: (r.starts_on, r.created_at),
+                     reverse=True)
+    if trust_academies is None:
+        return started
+    trust_wide = [r for r in started if trust_academies <= set(r.academy_ids)]
+    return trust_wide + [r for r in started if r not in trust_wide]
+
+
 # -- sharing a strength ------------------------------------------------------------------------------------------
 
 def latest_bands(seen: Iterable[Seen], criterion: str) -> dict[uuid.UUID, Seen]:
@@ -316,6 +343,15 @@ class ActionStatus(StrEnum):
 REQUIRED = {ActionKind.SHARE: (), ActionKind.CHALLENGE: ("idea",),
             ActionKind.INTERVENTION: ("success_criteria", "support", "monitoring")}
 DETAILS = ("idea", "success_criteria", "support", "monitoring")
+# each detail as a sentence names it: "a challenge needs an idea to trial" (it said "needs idea")
+NAMED = {"idea": "an idea to trial", "success_criteria": "success criteria", "support": "the support given",
+         "monitoring": "how it is monitored"}
+
+
+def in_words(names: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
 FINISHED = (ActionStatus.REVIEWED, ActionStatus.STOPPED)
 
 
@@ -342,22 +378,23 @@ class QaAction(Aggregate):
         self.kind = one_of(ActionKind, self.kind, "an action's kind")
         self.status = one_of(ActionStatus, self.status, "an action's status")
         self.details = {k: v for k, v in (self.details or {}).items() if k in DETAILS and v}
-        missing = [name.replace("_", " ") for name in REQUIRED[self.kind] if not self.details.get(name)]
+        missing = [name for name in REQUIRED[self.kind] if not self.details.get(name)]
         what = f"{'an' if self.kind.label[0] in 'aeiou' else 'a'} {self.kind.label}"
         if missing:
-            raise AppraisalError(f"{what} needs {' and '.join(missing)}")
+            raise AppraisalError(f"{what} needs {in_words([NAMED[name] for name in missing])}", field=missing[0])
         if self.kind != ActionKind.SHARE and self.review_on is None:
-            raise AppraisalError(f"{what} needs a review date")
+            raise AppraisalError(f"{what} needs a review date", field="review_on")
         if self.review_on is not None and self.review_on < self.created_at.date():
             # outsider, issue 24: a review dated a month before the action was planned was kept
-            raise AppraisalError(f"{what} is reviewed on a day still to come: {self.review_on:%-d %B %Y} has passed")
+            raise AppraisalError(f"{what} is reviewed on a day still to come: {self.review_on:%-d %B %Y} has passed",
+                                 field="review_on")
 
     def move_to(self, status: ActionStatus, note: str | None, today: date) -> list:
         status = one_of(ActionStatus, status, "an action's status")
         if self.status in FINISHED and status != self.status:
             raise AppraisalError(f"this {self.kind.label} is {self.status.label}: plan a new one")
         if status == ActionStatus.REVIEWED and not (note or self.review_note):
-            raise AppraisalError("say what the review found")
+            raise AppraisalError("say what the review found", field="review_note")
         before = [self.status.value, self.review_note]
         self.status, self.review_note = status, note if note is not None else self.review_note
         return [before, [self.status.value, self.review_note]]
@@ -375,6 +412,16 @@ class CoachingLink:
     academy_id: uuid.UUID | None
     created_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
     id: uuid.UUID = field(default_factory=uuid.uuid4)
+
+
+def coaching_criterion(criterion: str, templates: Iterable[Template]) -> Criterion:
+    """The criterion a member of staff asks for coaching in: one that a template in use at their academy grades, the
+    only kind a shared strength pairs colleagues on (outsider, issue 24: 'no-such-criterion' was taken)."""
+    found = next((c for t in templates if not t.retired for c in t.criteria if c.key == criterion and c.graded), None)
+    if found is None:
+        raise AppraisalError("there is no such criterion in the observation templates your academy uses; ask for "
+                             "coaching in one they grade", field="criterion")
+    return found
 
 
 @dataclass(eq=False)

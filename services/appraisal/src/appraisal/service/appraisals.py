@@ -15,10 +15,11 @@ from ..domain.model import (
     ActionStep, Appraisal, AppraisalError, Assessment, DevelopmentNeed, KeyDates, Meeting, Objective, Observation, ObservationKind,
     ProgressUpdate, Review, Stage, key_dates,
 )
-from ..domain.observations import GradeNotInSet, Template
+from ..domain.observations import GradeNotInSet, Template, department_as_kept
 from . import qa
 from .access import require_relation
 from .errors import rule_broken
+from .observation_templates import may_see as may_see_template
 from .priorities import check_link
 from .unit_of_work import AppraisalUnitOfWork, Reads
 
@@ -72,7 +73,7 @@ def add_objective(uow, principal, appraisal_id, data: dict) -> Objective:
     added: list[Objective] = []
 
     def action(appraisal: Appraisal):
-        check_link(uow, appraisal, data.get("priority_id"))
+        check_link(uow, principal, appraisal, data.get("priority_id"))
         objective = Objective(appraisal_id=appraisal.id, **data)
         appraisal.add_objective(objective)
         added.append(objective)
@@ -86,7 +87,7 @@ def change_objective(uow, principal, appraisal_id, objective_id, changes: dict) 
     def action(appraisal: Appraisal):
         before = {n: getattr(appraisal.objective(objective_id), n) for n in changes}
         if changes.get("priority_id") not in (None, before.get("priority_id")):
-            check_link(uow, appraisal, changes["priority_id"])
+            check_link(uow, principal, appraisal, changes["priority_id"])
         changed = appraisal.change_objective(objective_id, changes)
         return {"objective_id": objective_id, **{n: [before[n], changes[n]] for n in changed}}
 
@@ -173,9 +174,12 @@ def add_observation(uow, principal, appraisal_id, data: dict) -> Observation:
     added: list[Observation] = []
 
     def action(appraisal: Appraisal):
-        data_, template = _on_template(uow, appraisal, data)
-        qa.check_observation(uow, data_.get("qa_round_id"), data_.get("template_id"), data_["observed_on"],
-                             appraisal.academy_id)
+        data_, template = _on_template(uow, principal, appraisal, data)
+        qa.check_observation(uow, principal, data_.get("qa_round_id"), data_.get("template_id"),
+                             data_["observed_on"], appraisal.academy_id)
+        if data_.get("department") is not None:
+            data_["department"] = department_as_kept(data_["department"], uow.appraisals.departments(
+                appraisal.academy_id))
         observation = Observation(appraisal_id=appraisal.id, **{"observer_id": principal.staff_id, **data_})
         observation.check_notice(template.notice_days if template else None)
         observer = uow.staff.person(observation.observer_id) if observation.observer_id else None
@@ -202,10 +206,12 @@ def add_observation(uow, principal, appraisal_id, data: dict) -> Observation:
     return added[0]
 
 
-def _on_template(uow: AppraisalUnitOfWork, appraisal: Appraisal, data: dict) -> tuple[dict, Template | None]:
+def _on_template(uow: AppraisalUnitOfWork, principal: Principal, appraisal: Appraisal,
+                 data: dict) -> tuple[dict, Template | None]:
     """The observation's fields with its template's rules applied (issue 24): the template applies to the appraisal's
     academy and is in use, the kind is the template's (taken from it when left out), and every grade is one its
-    criterion offers (422 naming the criterion). Without a template there is nothing to grade against."""
+    criterion offers (422 naming the criterion). Without a template there is nothing to grade against. A template
+    the caller may not see (GET gives 404) is answered as one that never was, before anything names it."""
     template_id, grades = data.get("template_id"), data.get("grades") or {}
     if template_id is None:
         if grades:
@@ -216,6 +222,8 @@ def _on_template(uow: AppraisalUnitOfWork, appraisal: Appraisal, data: dict) -> 
                                 errors=[{"location": "json", "pointer": "#/kind", "detail": "missing"}])
         return data, None
     template = uow.templates.get(template_id)
+    if template is not None and not may_see_template(principal, template):
+        template = None
     if template is None or not template.applies_to(appraisal.academy_id) or template.retired:
         detail = ("that template is no longer used; choose another" if template is not None and template.retired
                   and template.applies_to(appraisal.academy_id)

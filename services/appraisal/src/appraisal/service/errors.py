@@ -9,4 +9,7 @@ def rule_broken(exc: AppraisalError) -> Exception:
         return Conflict(str(exc))
     if isinstance(exc, NotAllowed):
         return Forbidden(str(exc))
-    return Unprocessable(str(exc))
+    if exc.field is None:
+        return Unprocessable(str(exc))
+    # a rule about one field points at it, as a field's own error does (outsider, issue 24)
+    return Unprocessable(str(exc), errors=[{"location": "json", "pointer": f"#/{exc.field}", "detail": str(exc)}])

@@ -70,7 +70,7 @@ def create(uow: AppraisalUnitOfWork, principal: Principal, data: dict) -> Priori
             priority.may_serve(_parent(uow, principal, priority.parent_id))
         except AppraisalError as exc:
             raise rule_broken(exc) from None
-        require(may_set(uow, principal, priority), f"you cannot set a {level.label} here")
+        require(may_set(uow, principal, priority), f"you cannot set {level.a} here")
         if priority.owner_id is not None:
             owner = uow.staff.person(priority.owner_id)
             if owner is None or owner.academy_id != priority.academy_id or not owner.in_post_on(date.today()):
@@ -154,12 +154,15 @@ def one(reads: Reads, principal: Principal, priority_id: uuid.UUID) -> Priority:
     return priority
 
 
-def check_link(uow: AppraisalUnitOfWork, appraisal: Appraisal, priority_id: uuid.UUID | None) -> None:
-    """An objective of this appraisal may serve this priority (None: serves none)."""
+def check_link(uow: AppraisalUnitOfWork, principal: Principal, appraisal: Appraisal,
+               priority_id: uuid.UUID | None) -> None:
+    """An objective of this appraisal may serve this priority (None: serves none). One the caller may not see (an
+    appraiser at another academy than their reviewee's: GET gives them 404) is answered as an id that never was,
+    before a later check could name it."""
     if priority_id is None:
         return
     priority = uow.priorities.get(priority_id)
-    if priority is None:
+    if not _seen(principal, priority):
         raise _invalid("priority_id", NO_SUCH_PRIORITY)
     try:
         priority.may_link(appraisal, school_year_of(uow.cycles.get(appraisal.cycle_id).starts_on))

@@ -12,10 +12,11 @@ from staffroom_shared.errors import Conflict, NotFound, Unprocessable
 from staffroom_shared.principal import Principal
 
 from ..domain.model import AppraisalError
-from ..domain.observations import Band, Template
+from ..domain.observations import Band, Template, same_department
 from ..domain.qa import (
-    ActionKind, CellKey, CoachingLink, CoachingRequest, QaAction, QaRound, Seen, View, Viewer, cells, latest_bands,
-    movement, previous_round, series_dates, series_names, suggest_pairs, teachers_in, viewers_cells,
+    ActionKind, CellKey, CoachingLink, CoachingRequest, QaAction, QaRound, Seen, View, Viewer, cells,
+    coaching_criterion, dashboard_order, latest_bands, movement, previous_round, series_dates, series_names,
+    suggest_pairs, teachers_in, viewers_cells,
 )
 from .errors import rule_broken
 from .unit_of_work import AppraisalUnitOfWork, Reads
@@ -37,10 +38,16 @@ def may_see_round(principal: Principal, qa_round: QaRound) -> bool:
     return is_trust_hr(principal) or principal.academy_id in qa_round.academy_ids
 
 
+# What someone is told of a round they may not see: the same as of an id that was never a round, before any other
+# check could name it, its dates or its academies (outsider, issue 24: a Hillcrest line manager read an Oakfield-only
+# round's name and dates from the 422s an observation in it was refused with).
+NO_SUCH_ROUND = "there is no such QA round; choose one from the calendar"
+
+
 def _round(reads_or_uow, principal: Principal, round_id: uuid.UUID) -> QaRound:
     found = reads_or_uow.qa.get(round_id)
     if found is None or not may_see_round(principal, found):
-        raise NotFound(f"there is no QA round with id {round_id}")
+        raise NotFound(NO_SUCH_ROUND)
     return found
 
 
@@ -70,8 +77,13 @@ def _teachers(n: int) -> str:
 def made_from_words(viewer: Viewer, teachers: int, academy_name: str) -> str:
     """What a viewer's map is made from, in plain words, for the API and the page alike."""
     if viewer.made_from is View.TRUST:
+        if not teachers:
+            return "No teacher has been observed in this round yet."
         return f"Made from the {_teachers(teachers)} observed across the trust in this round."
     if viewer.made_from is View.ACADEMY:
+        if not teachers:
+            return (f"No teacher at {academy_name} has been observed in this round yet. Other academies and the trust "
+                    "as a whole are not on your map.")
         return (f"Made from the {_teachers(teachers)} observed at {academy_name} in this round. Other academies and "
                 "the trust as a whole are not on your map.")
     if not teachers:
@@ -142,14 +154,18 @@ def qa_round(reads: Reads, principal: Principal, round_id: uuid.UUID) -> QaRound
     return _round(reads, principal, round_id)
 
 
-def check_observation(uow: AppraisalUnitOfWork, round_id: uuid.UUID | None, template_id: uuid.UUID | None,
-                      observed_on: date, academy_id: uuid.UUID) -> None:
+def check_observation(uow: AppraisalUnitOfWork, principal: Principal, round_id: uuid.UUID | None,
+                      template_id: uuid.UUID | None, observed_on: date, academy_id: uuid.UUID) -> None:
     """An observation recorded as part of a round uses the round's template, falls within its dates and is of a
-    teacher in an academy it covers (422 naming qa_round_id otherwise; an unknown round is 422 too)."""
+    teacher in an academy it covers (422 naming qa_round_id otherwise). A round the caller may not see (GET gives
+    404) is refused first, in the words an unknown round is: nothing after it may name the round."""
     if round_id is None:
         return
     found = uow.qa.get(round_id)
-    why = "there is no such QA round" if found is None else found.admits(template_id, observed_on, academy_id)
+    if found is None or not may_see_round(principal, found):
+        why = NO_SUCH_ROUND
+    else:
+        why = found.admits(template_id, observed_on, academy_id)
     if why:
         raise _problem("#/qa_round_id", why)
 
@@ -195,8 +211,12 @@ def qa_map(reads: Reads, principal: Principal, round_id: uuid.UUID) -> dict:
 
     rows = []
     for academy_id in sorted(viewer.academies(this, found), key=lambda a: names.get(a, str(a))):
-        departments = sorted({k.department for k in found if k.academy_id == academy_id and k.department})
-        for department in departments:
+        # one row a department, whatever the case its observations were typed in, in the spelling first met
+        spelt: dict[str, str] = {}
+        for key in found:
+            if key.academy_id == academy_id and key.department:
+                spelt.setdefault(same_department(key.department), key.department)
+        for department in [spelt[d] for d in sorted(spelt)]:
             rows.append({"academy_id": academy_id, "academy_name": names.get(academy_id, "An academy"),
                          "department": department,
                          "cells": [shown(CellKey(c.key, academy_id, department)) for c in criteria]})
@@ -210,13 +230,28 @@ def qa_map(reads: Reads, principal: Principal, round_id: uuid.UUID) -> dict:
             "rows": rows, "trust": [shown(CellKey(c.key)) for c in criteria] if viewer.sees_trust_total else None}
 
 
+def dashboard_map(reads: Reads, principal: Principal, today: date | None = None) -> dict:
+    """The map the targets dashboard shows: the newest started round with at least one observed teacher on the
+    caller's map (for trust HR, rounds covering every academy first), else the newest started round; every other
+    round's map is a link away on the QA page (404 when no round has started; 403 for those who open no map)."""
+    trust_academies = set(reads.staff.academy_names()) if is_trust_hr(principal) else None
+    order = dashboard_order(rounds(reads, principal), today or date.today(), trust_academies)
+    if not order:
+        raise NotFound("no QA round has started yet")
+    viewer = _viewer(reads, principal, order[0])  # every round they see covers their academy: one answers for all
+    for candidate in order:
+        if teachers_in(_cells_of(reads, candidate, reads.templates.get(candidate.template_id), viewer)):
+            return qa_map(reads, principal, candidate.id)
+    return qa_map(reads, principal, order[0].id)
+
+
 # -- sharing a strength ------------------------------------------------------------------------------------------
 
 def _scope_seen(reads, qa_round: QaRound, template: Template, academy_id: uuid.UUID | None,
                 department: str | None) -> list[Seen]:
     seen = _seen(reads, qa_round, template)
     return [s for s in seen if (academy_id is None or s.academy_id == academy_id)
-            and (department is None or (s.department or "") == department)]
+            and (department is None or same_department(s.department) == same_department(department))]
 
 
 def pairs(reads: Reads, principal: Principal, round_id: uuid.UUID, criterion: str, academy_id: uuid.UUID | None,
@@ -325,7 +360,7 @@ def create_action(uow: AppraisalUnitOfWork, principal: Principal, round_id: uuid
 def _action(reads_or_uow, principal: Principal, action_id: uuid.UUID, *, for_update: bool = False) -> QaAction:
     found = reads_or_uow.qa.action(action_id, for_update=for_update)
     if found is None or not (may_act(principal, found.academy_id) or principal.staff_id == found.owner_id):
-        raise NotFound(f"there is no QA action with id {action_id}")
+        raise NotFound("there is no such QA action")
     return found
 
 
@@ -407,8 +442,12 @@ def ask_for_coaching(uow: AppraisalUnitOfWork, principal: Principal, criterion: 
     with uow:
         person = uow.staff.person(principal.staff_id) if principal.staff_id else None
         require(person is not None, "only a member of staff asks for coaching for themselves")
+        try:
+            asked = coaching_criterion(criterion, uow.templates.list([person.academy_id]))
+        except AppraisalError as exc:
+            raise rule_broken(exc) from None
         if any(r.criterion == criterion for r in uow.qa.requests(staff_id=person.staff_id)):
-            raise Conflict(f"you have already asked for coaching in '{criterion}'")
+            raise Conflict(f"you have already asked for coaching in {asked.label}")
         request = CoachingRequest(staff_id=person.staff_id, academy_id=person.academy_id, criterion=criterion)
         uow.qa.add_request(request)
         uow.audit("coaching_request.created", "coaching_request", request.id, {"criterion": criterion})
