@@ -21,6 +21,7 @@ from .current import Portal, csrf, is_hr, portal, user
 from .sessions import ServerSessions
 from . import signin, views
 from .identity import DevSignIn, Oidc
+from .ui import few_marks
 
 SESSION_HOURS = 8
 
@@ -43,6 +44,7 @@ def create_app(config: ServiceConfig | None = None, *, backend: Backend | None =
     configure_logging(config.log_level, "portal")
 
     app = Flask(__name__)
+    app.jinja_options = {**app.jinja_options, "finalize": few_marks}  # every value a page writes (issue 24)
     app.config.update(
         SECRET_KEY=config.secret_key(),
         SESSION_COOKIE_NAME="staffroom",

@@ -69,6 +69,27 @@ def page_width(page: Page) -> int:
     return page.evaluate("document.documentElement.scrollWidth")
 
 
+def narrow_captions(page: Page) -> list[str]:
+    """Each caption on the page, visible, that is narrower than its table (outsider, issue 24: at 375 px a stacked
+    table's caption was one letter a line)."""
+    page.wait_for_load_state("load")
+    return page.locator("table > caption").evaluate_all(
+        "cs => cs.filter(c => c.getBoundingClientRect().width > 1 && c.getBoundingClientRect().width "
+        "< c.parentElement.getBoundingClientRect().width - 1).map(c => c.textContent.trim())")
+
+
+def ink_beyond_its_lines(page: Page, selector: str) -> list[str]:
+    """The start of each element's text whose drawn letters (their combining marks included, as Chromium shapes
+    them) stand taller than two of its lines (outsider, issue 24: "e" and 1,000 marks made a line down the page)."""
+    page.wait_for_load_state("load")
+    return page.locator(selector).evaluate_all("""els => els.filter(e => {
+        const style = getComputedStyle(e), pen = document.createElement("canvas").getContext("2d");
+        pen.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+        const ink = pen.measureText(e.textContent), line = parseFloat(style.lineHeight) || parseFloat(style.fontSize);
+        return ink.actualBoundingBoxAscent + ink.actualBoundingBoxDescent > 2 * line;
+    }).map(e => e.textContent.slice(0, 12))""")
+
+
 def add_long_programme(page: Page, title: str) -> None:
     """As academy HR, a free trust course whose title (and 200-letter provider) no line can break: the long unbroken
     text outsiders used to widen pages (issue 20)."""

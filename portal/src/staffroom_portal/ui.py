@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import re
+import sys
+import unicodedata
 from datetime import date, datetime
+from functools import cache
 from typing import Callable
 
 from flask import Blueprint, request
@@ -29,7 +32,16 @@ PLAIN = {
     "Not a valid integer.": "Enter a whole number.",
     "Not a valid number.": "Enter a number.",
     "Not a valid email address.": "Enter an email address like name@school.org.uk.",
+    "Not a valid UUID.": "Choose one of the choices the page gives.",
 }
+# An API's refusal of the fields it was sent says only "the request has invalid fields; see errors"; the reasons are
+# in its field errors (outsider, issue 24: /feedback/new?subject_id=not-a-uuid showed that sentence and nothing else).
+INVALID_FIELDS = "the request has invalid fields"
+IN_THE_ADDRESS = {"query", "path", "view_args"}  # where a person typed nothing: the address of a page or its link
+WRONG_ADDRESS = ("This page's address is not one Staffroom can open: it may not have been copied in full. Go back "
+                 "and follow the link again.")
+MARKS_PER_LETTER = 4
+NOT_ASCII_RUN = re.compile(f"[^\\x00-\\x7f]{{{MARKS_PER_LETTER + 1}}}")  # cheap: a run of marks is one of these
 
 
 class Form:
@@ -110,6 +122,70 @@ def readable(text: str) -> str:
     return ISO_DAY.sub(lambda m: day(m.group(0)) if real_day(m.group(0)) else m.group(0), text)
 
 
+def plain(value) -> str:
+    """Marshmallow's wording for the fields people most often leave out, in plain English."""
+    text = str(value)
+    if text in PLAIN:
+        return PLAIN[text]
+    if match := RANGE.fullmatch(text):
+        return f"Enter a number from {match['low']} to {match['high']}."
+    if match := LENGTH.fullmatch(text):  # too long, or empty (outsider 5: "Use up to 200 characters" for nothing)
+        return f"Fill this in, in no more than {match['high']} characters."
+    return readable(text)
+
+
+def sentence(value) -> str:
+    """An API's detail as a sentence: first letter up (nothing else lowered), a full stop at the end."""
+    text = readable(str(value or "").strip())
+    return text[:1].upper() + text[1:] + ("" if text.endswith((".", "?", "!")) else ".") if text else ""
+
+
+def refusal(error: ApiError) -> str:
+    """An API's refusal as a page or a message says it: its detail as a sentence; where that is only "the request
+    has invalid fields", each field's reason in words, or, where only the page's address was wrong (a query or a
+    path: nothing the person typed), a sentence that says so."""
+    if not error.detail.startswith(INVALID_FIELDS):
+        return sentence(error.detail)
+    if error.errors and all(e.get("location") in IN_THE_ADDRESS for e in error.errors):
+        return WRONG_ADDRESS
+    reasons = [f"{sentence(name.replace('_', ' '))[:-1]}: {sentence(plain(message))}"
+               for name, message in error.field_errors().items()]
+    return " ".join(["Some of what was sent needs changing.", *reasons] if reasons else
+                    ["Some of what was sent could not be used. Go back, check it and try again."])
+
+
+@cache
+def _marks() -> re.Pattern:
+    """Runs of nonspacing and enclosing marks past MARKS_PER_LETTER, built once from the Unicode database (planes
+    0 to 3 and 14 hold every mark; the rest are unassigned or private use)."""
+    ranges, start = [], None
+    for c in [*range(0x40000), *range(0xE0000, 0xF0000), sys.maxunicode + 1]:
+        mark = c <= sys.maxunicode and unicodedata.category(chr(c)) in ("Mn", "Me")
+        if mark and start is None:
+            start = c
+        elif not mark and start is not None:
+            ranges.append(f"{re.escape(chr(start))}-{re.escape(chr(c - 1))}")
+            start = None
+    marks = f"[{''.join(ranges)}]"
+    return re.compile(f"({marks}{{{MARKS_PER_LETTER}}}){marks}+")
+
+
+def few_marks(value):
+    """Text as a page shows it: at most MARKS_PER_LETTER combining marks on one letter (outsider, issue 24: a comment
+    of "e" and 1,000 marks stacked them into a line through the whole report, header included). Everyday writing
+    needs no more (Vietnamese puts two on a letter, Hebrew's points three, Thai three); what is stored is left as
+    typed. Every value a template writes passes through here (the app's Jinja `finalize`), so every page's typed text
+    does, without a filter to forget; link_page.js does the same for the pages it draws in the browser."""
+    if not isinstance(value, str) or value.isascii() or not NOT_ASCII_RUN.search(value):
+        return value
+    capped = _marks().sub(r"\1", value)
+    if capped == value:
+        return value
+    if not isinstance(value, Markup):
+        return capped
+    return Markup(capped)  # noqa: S704 - safe markup less some marks: no mark is <, >, & or a quote
+
+
 def real_day(text: str) -> bool:
     try:
         date.fromisoformat(text)
@@ -183,23 +259,9 @@ def register_filters(blp: Blueprint) -> None:
     def _money(value) -> str:
         return "" if value in (None, "") else pounds(value)
 
-    @blp.app_template_filter("sentence")
-    def _sentence(value) -> str:
-        """An API's detail as a sentence: first letter up (nothing else lowered), a full stop at the end."""
-        text = readable(str(value or "").strip())
-        return text[:1].upper() + text[1:] + ("" if text.endswith((".", "?", "!")) else ".") if text else ""
-
-    @blp.app_template_filter("plain")
-    def _plain(value) -> str:
-        """Marshmallow's wording for the fields people most often leave out, in plain English."""
-        text = str(value)
-        if text in PLAIN:
-            return PLAIN[text]
-        if match := RANGE.fullmatch(text):
-            return f"Enter a number from {match['low']} to {match['high']}."
-        if match := LENGTH.fullmatch(text):  # too long, or empty (outsider 5: "Use up to 200 characters" for nothing)
-            return f"Fill this in, in no more than {match['high']} characters."
-        return readable(text)
+    blp.app_template_filter("sentence")(sentence)
+    blp.app_template_filter("plain")(plain)
+    blp.app_template_filter("refusal")(refusal)
 
     @blp.app_template_filter("pct")
     def _pct(value, places: int = 0) -> str:

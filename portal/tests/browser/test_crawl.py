@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page
 
-from staffroom_portal.testing import sign_in, page_width
+from staffroom_portal.testing import narrow_captions, sign_in, page_width
 
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 RAW = re.compile(UUID + r"|\b\d{4}-\d\d-\d\d\b|\b(appraisal|cpd|wellbeing|staff|targets|academy)\.[a-z_]+\b"
@@ -55,6 +55,8 @@ def test_every_page_a_persona_reaches_reads_right_and_fits_a_phone(page: Page, p
                                  "e.getBoundingClientRect().right > 376).slice(-3).map(e => "
                                  "e.tagName + '.' + e.className + ': ' + (e.textContent || '').trim().slice(0, 40))")
             problems.append(f"{path}: {width} px wide at 375 px ({'; '.join(wide)})")
+        for caption in narrow_captions(page):  # issue 24: a stacked table's caption was one letter a line
+            problems.append(f"{path}: the caption {caption!r} is narrower than its table")
         # what is on screen, but for <code>: a file's column headings, as HR must type them, are not jargon
         text = page.locator("main").evaluate(
             "m => { const c = m.cloneNode(true); c.querySelectorAll('code').forEach(e => e.remove()); "

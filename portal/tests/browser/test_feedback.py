@@ -11,9 +11,11 @@ import time
 from email import policy
 from email.parser import BytesParser
 
+import pytest
 from playwright.sync_api import Page, expect
 
-from staffroom_portal.testing import accessibility_violations, page_width, sign_in, sign_out
+from staffroom_portal.testing import (accessibility_violations, ink_beyond_its_lines, narrow_captions, page_width,
+                                      sign_in, sign_out)
 
 
 def links_in_mail(suite_data, subject: str, expected: int, timeout: float = 90, to: set[str] | None = None,
@@ -177,6 +179,11 @@ def test_hr_open_an_upward_round_and_a_manager_reads_what_their_reports_said(pag
     asked = int(first.get_by_role("cell").nth(0).inner_text())
     assert asked >= 5
     round_url = page.url
+    page.set_viewport_size({"width": 375, "height": 740})  # issue 24: captions were one letter a line
+    assert narrow_captions(page) == []
+    page.goto("/feedback/rounds")
+    assert narrow_captions(page) == []
+    page.set_viewport_size({"width": 1280, "height": 900})
     for text in emails(suite_data, f"Would you give feedback about {manager}?", asked).values():
         assert "#token=" not in text and '"Answer now"' in text
     with sqlite3.connect(suite_data / "wellbeing.db", timeout=30) as database:  # who the round asked about them
@@ -269,3 +276,67 @@ def test_hr_list_the_requests_for_360_feedback_without_anything_anyone_said(page
     assert page_width(page) <= 375
     assert accessibility_violations(page) == []
     shot("hr-list-360-requests")
+
+
+STACKED = "e" + "\u0301" * 1000  # "e" and 1,000 combining acute accents: a stack as tall as the page
+ELSEWHERE = ["clerk@governors.example", "head@partner-school.example", "coach@sports-club.example"]
+
+
+def test_a_comment_of_stacked_marks_stays_on_its_line_in_the_report_on_a_desktop_and_a_phone(page: Page, suite_data):
+    """Outsider, issue 24: a comment of "e" and 1,000 combining marks drew a line through the whole report page,
+    header included, at 1280 and 375 px; and at 375 px the list of requests' caption was one letter a line."""
+    sign_in(page, suggested="member of staff")
+    page.goto("/feedback/new")
+    page.get_by_label(re.compile("Ask the line manager")).uncheck()
+    page.get_by_label("People outside the trust").fill("\n".join(ELSEWHERE))
+    page.get_by_role("button", name="Send the requests").click()
+    expect(page.locator(".flash")).to_contain_text("Asked 3 people")
+    about, report_url = page.get_by_role("heading", level=1).inner_text().removeprefix("Feedback for "), page.url
+    sign_in(page, suggested="trust HR")
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.goto("/feedback/requests")
+    expect(page.get_by_role("table", name="Requests, open ones first")).to_be_visible()
+    assert narrow_captions(page) == []
+    links = links_in_mail(suite_data, f"Would you give feedback about {about}?", 3, to=set(ELSEWHERE))
+    for i, link in enumerate(links.values()):
+        answer(page, link, "Agree", STACKED if i == 0 else f"Explains decisions {i}")
+    sign_in(page, suggested="member of staff")
+    page.goto(report_url)
+    page.get_by_role("button", name="Close now and read the answers").click()
+    for width, height in ((1280, 900), (375, 740)):
+        page.set_viewport_size({"width": width, "height": height})
+        expect(page.get_by_role("region", name="People outside the trust")).to_contain_text("Explains decisions 1")
+        assert ink_beyond_its_lines(page, "header *, main h1, main h2, main h3, main h4, main p, main li") == []
+        assert page_width(page) <= width
+
+
+def _form(category: str, name: str, *, must: bool = False, may: bool = True, shown_from: int | None = 3) -> dict:
+    """The answer page's form as the wellbeing API gives it for a rater of this category; a title of stacked marks."""
+    return {"title": "Feedback for Sam" + STACKED, "subject": "Sam Reid", "closes_on": "2027-03-01",
+            "category": category, "category_name": name, "must_be_named": must, "may_be_named": may,
+            "shown_from": shown_from, "questions": [{"key": "fb360.keep_doing", "scale": "text", "labels": [],
+                                                     "text": "What should they keep doing?", "max_length": 2000}]}
+
+
+@pytest.mark.parametrize(("form", "told", "never"), [
+    (_form("line_manager", "Line manager", must=True, shown_from=None),
+     "You were asked as their line manager.", ["one of their", "does not send your name", "choose to give"]),
+    (_form("others", "People outside the trust", may=False),
+     "never with your name or email address", ["does not send your name", "give your name", "give it"]),
+    (_form("peers", "Peers"), "This page does not send your name. Unless you choose to give it, your answers are "
+     "shown only once at least 3 people asked as peers have answered", ["line manager"]),
+], ids=["line manager", "outside the trust", "peers"])
+def test_each_rater_s_answer_page_says_only_what_holds_for_their_category(page: Page, form, told, never):
+    """Outsider, issue 24: the line manager's page said "You were asked as one of their line manager" and "does not
+    send your name … unless you choose to give your name" beside "your answers are shown with your name"; an outside
+    rater's said "unless you choose to give your name", which they cannot. The API's answer is the test's own."""
+    page.route("**/api/wellbeing/feedback/respond", lambda route: route.fulfill(json=form))
+    sign_out(page)
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.goto("/feedback/respond#token=made-up-for-the-test")
+    expect(page.get_by_role("button", name="Send my feedback")).to_be_visible()
+    expect(page.locator("main")).to_contain_text(told)
+    said = page.locator("main").inner_text()
+    assert [words for words in never if words in said] == []
+    assert ink_beyond_its_lines(page, "main h1, main p") == []  # the title's marks, four to a letter
+    assert page_width(page) <= 375

@@ -40,18 +40,19 @@
   function render(form) {
     heading.replaceChildren(typed(form.title));
     document.title = `${form.title} - Staffroom`;
-    // Someone outside the trust answers without a name: nothing here could check one (issue 24).
+    // Someone outside the trust answers without a name: nothing here could check one (issue 24). Each category is
+    // told only what is true for it: a line manager is one person, always named (outsider, issue 24).
     const outside = form.may_be_named === false;
     const about = outside
       ? el("p", {}, "You were asked as someone outside the trust who works with ", typed(form.subject),
-        `. Answer by ${day(form.closes_on)}. Skip anything you cannot judge. You do not need to sign in.`)
-      : el("p", {}, "You were asked as one of their ", el("strong", { text: form.category_name.toLowerCase() }),
-        `. Answer by ${day(form.closes_on)}. Skip anything you cannot judge.`);
+        `. Answer by ${day(form.closes_on)}. Skip anything you cannot judge.`)
+      : el("p", {}, form.must_be_named ? "You were asked as their " : "You were asked as one of their ",
+        el("strong", { text: form.category_name.toLowerCase() }), `. Answer by ${day(form.closes_on)}. Skip anything you cannot judge.`);
     const hint = form.must_be_named
       ? el("p", { text: "You are their line manager, one person, so your answers are shown with your name." })
       : outside
         ? el("p", { text: `Your answers are shown only once at least ${form.shown_from} of the people outside the trust who were asked have answered, you included, and never with your name or email address.` })
-        : el("p", { text: `Unless you give your name, your answers are shown only once at least ${form.shown_from} people asked as ${form.category_name.toLowerCase()} have answered, you included, and your words without your name.` });
+        : el("p", { text: `This page does not send your name. Unless you choose to give it, your answers are shown only once at least ${form.shown_from} people asked as ${form.category_name.toLowerCase()} have answered, you included, and your words without your name.` });
     const fields = el("form", { novalidate: true });
     for (const q of form.questions) {
       if (q.scale === "text") {

@@ -9,7 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 from ..current import api, is_hr, signed_in, user
 from ..backend import ApiError
-from ..ui import Form, fields, refused, submit
+from ..ui import Form, fields, refusal, refused, submit
 
 blp = Blueprint("cpd", __name__, url_prefix="/cpd")
 
@@ -197,7 +197,7 @@ def plan(form: Form | None = None):
 @signed_in
 def start_plan():
     form = submit(lambda: api().post("/api/cpd/plans/me"))
-    flash(form.error.detail if form.error else "Your development plan has started.",
+    flash(refusal(form.error) if form.error else "Your development plan has started.",
           "error" if form.error else "message")
     return redirect(url_for("cpd.plan"))
 

@@ -114,8 +114,11 @@ def share(request_id):
 @signed_in
 def close(request_id):
     form = submit(lambda: api().post(f"/api/wellbeing/feedback/requests/{request_id}/close"))
-    flash("Closed. The report is ready." if not form.error else form.error.detail.capitalize() + ".",
-          "error" if form.error else "message")
+    if form.error:
+        flash(form.error.detail.capitalize() + ".", "error")
+    else:  # a line manager may close a request about someone they manage, and reads its report only if it is shared
+        flash("Closed. The report is ready." if form.answer["report"] else
+              f"Closed. The report is ready for {form.answer['subject']}; you can read it if they share it with you.")
     return redirect(url_for(".detail", request_id=request_id))
 
 
@@ -136,8 +139,14 @@ def _rounds(form: Form | None = None, status: int = 200):
     choose = sorted(academies.items(), key=lambda a: a[1]) if trust else [
         (user().academy_id, academies.get(str(user().academy_id), "Your academy"))]
     return render_template("feedback/rounds.html", rounds=calls.get("/api/wellbeing/feedback/rounds"),
-                           academies=academies, choose=choose, trust=trust, form=form or Form(),
+                           academies=academies, choose=choose, trust=trust, form=form or Form(), needed=_needed(calls),
                            default_close=(date.today() + timedelta(days=14)).isoformat()), status
+
+
+def _needed(calls) -> int:
+    """The direct reports upward feedback needs, as the trust's smallest group sets it now (at least five; "five"
+    was written here whatever the trust set, outsider, issue 24)."""
+    return calls.get("/api/wellbeing/feedback/settings")["direct_reports"]
 
 
 @blp.get("/feedback/rounds")
@@ -155,7 +164,7 @@ def open_round():
     if form.error:
         return _rounds(form, 422)
     opened = form.answer
-    left = (f" {counted(opened['left_out'], 'manager')} with fewer than five direct reports "
+    left = (f" {counted(opened['left_out'], 'manager')} with fewer than {_needed(api())} direct reports "
             f"{'was' if opened['left_out'] == 1 else 'were'} left out." if opened["left_out"] else "")
     flash(f"Upward feedback opened for {counted(opened['managers'], 'manager')}: "
           f"{counted(opened['invited'], 'person', 'people')} asked.{left}")

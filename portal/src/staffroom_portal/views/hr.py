@@ -15,7 +15,7 @@ from staffroom_shared.money import pounds
 from ..current import api, hr_only, portal, signed_in, user
 from ..backend import ApiError
 from ..ui import UUID as ID_PATTERN
-from ..ui import Form, day, fields, readable, real_day, refused, staff_options, submit
+from ..ui import Form, day, fields, readable, real_day, refusal, refused, staff_options, submit
 from .appraisal import LONDON, today, with_deadlines
 from .cpd import KINDS, MODES, NPQS, titles
 
@@ -636,7 +636,7 @@ def _save_access(staff_id: str, *, adding: bool):
     except ApiError as error:
         if error.status not in (403, 404, 409, 422):
             raise
-        flash(f"Not saved: {readable(error.detail)}", "error")
+        flash(f"Not saved. {refusal(error)}", "error")
     else:
         flash(f"Saved. From their next sign-in they have: {said(roles)}."
               if roles else "Saved. From their next sign-in they have no HR or data protection access.")

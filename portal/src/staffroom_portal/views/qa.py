@@ -9,7 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 from ..backend import ApiError
 from ..current import api, signed_in, user
-from ..ui import Form, day, fields, refused, submit
+from ..ui import Form, day, fields, refusal, refused, submit
 
 blp = Blueprint("qa", __name__, url_prefix="/qa")
 API = "/api/appraisal"
@@ -225,7 +225,7 @@ def move_on(action_id):
     body = fields("status", "review_note")
     form = submit(lambda: api().patch(f"{API}/qa-actions/{action_id}", json=body))
     if form.error:
-        flash(f"Not changed: {form.error.detail}")
+        flash(f"Not changed. {refusal(form.error)}")
     else:
         flash(f"The {KINDS[form.answer['kind']].lower()} is now {STATUSES[form.answer['status']].lower()}.")
     back = request.form.get("back", "")

@@ -11,7 +11,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from ..backend import ApiError
 from ..current import api, hr_only, signed_in
-from ..ui import Form, fields, refused, register_filters, submit
+from ..ui import Form, fields, refusal, refused, register_filters, submit
 
 blp = Blueprint("recognition", __name__)
 register_filters(blp)
@@ -93,7 +93,7 @@ def give():
 
 def _back(form: Form, done: str, to: str = ".index"):
     if form.error:
-        flash(form.error.detail[:1].upper() + form.error.detail[1:] + ".", "error")
+        flash(refusal(form.error), "error")
     else:
         flash(done)
     return redirect(url_for(to))
