@@ -98,6 +98,7 @@ def test_f4_a_second_request_about_someone_whose_report_was_shown_this_school_ye
         assert detail.startswith('T0 Teacher already had feedback this school year that was shown ("Feedback for T0 '
                                  'Teacher", closed on ')
         assert "Ask again from 1 September" in detail and not ISO_DAY.search(detail)
+        assert "pointer" not in str(again.get_json())  # no form field to point at ("Subject id" on the page)
     assert db.snapshot() == before
 
 

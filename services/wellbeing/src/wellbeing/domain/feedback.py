@@ -337,7 +337,7 @@ def school_year(day: date) -> tuple[date, date]:
     return start, date(start.year + 1, 8, 31)
 
 
-def refuse_second_report(about: str, shown: list[ShownReport], today: date, field: str = "raters") -> None:
+def refuse_second_report(about: str, shown: list[ShownReport], today: date, field: str | None = None) -> None:
     """At most one report that shows an anonymous category about a person in a school year (outsider, issue 24,
     finding 4): two reports from nearly the same people, one after the other, subtract to the answers of the one
     who differs (peers X, Y, Z, W and then X, Y, Z gave W's ratings and comment), as the threat model forbids for

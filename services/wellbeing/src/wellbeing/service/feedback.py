@@ -161,7 +161,7 @@ def request_feedback(uow: WellbeingUnitOfWork, principal: Principal, data: dict,
         name = uow.staff.names([subject_id]).get(subject_id, "a colleague")
         try:
             refuse_second_report(name, uow.feedback.shown_since([subject_id], school_year(today)[0]).get(
-                subject_id, []), today, "subject_id")
+                subject_id, []), today, None)  # about the whole request: no one field of the form
             refuse_overlap(name, {r.staff_id for r in raters}, bool(outside),
                            uow.feedback.open_about([subject_id]).get(subject_id, []),
                            "outside_trust" if outside and not raters else "raters")
