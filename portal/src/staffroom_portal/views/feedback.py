@@ -164,8 +164,13 @@ def open_round():
     if form.error:
         return _rounds(form, 422)
     opened = form.answer
-    left = (f" {counted(opened['left_out'], 'manager')} with fewer than {_needed(api())} direct reports "
-            f"{'was' if opened['left_out'] == 1 else 'were'} left out." if opened["left_out"] else "")
+    # Each manager left out with why, in the API's words; those with too few direct reports only counted (there
+    # may be many).
+    few = [x for x in opened["left_out"] if x["reason"].startswith("fewer than")]
+    held = [x for x in opened["left_out"] if x not in few]
+    left = (f" {counted(len(few), 'manager')} with fewer than {_needed(api())} direct reports "
+            f"{'was' if len(few) == 1 else 'were'} left out." if few else "") + "".join(
+        f" Left out: {x['manager']}, as {x['reason']}." for x in held)
     flash(f"Upward feedback opened for {counted(opened['managers'], 'manager')}: "
           f"{counted(opened['invited'], 'person', 'people')} asked.{left}")
     return redirect(url_for(".round_", round_id=opened["id"]))

@@ -491,6 +491,7 @@ class FakeFeedback(Repository):
     def __init__(self):
         super().__init__()
         self.requests, self.rounds_, self.invitations, self.ballots, self.setting = {}, {}, {}, {}, None
+        self.managers: dict[uuid.UUID, uuid.UUID] = {}  # who line-manages whom, as the staff copy says
 
     def k(self) -> int:
         from wellbeing.domain.feedback import DEFAULT_K
@@ -498,6 +499,15 @@ class FakeFeedback(Repository):
 
     def set_k(self, k: int, actor: str) -> None:
         self.setting = k
+
+    def reports_of(self, staff_id) -> set:
+        return {s for s, m in self.managers.items() if m == staff_id}
+
+    def line_manager_of(self, staff_id):
+        return self.managers.get(staff_id)
+
+    def lock_people(self, staff_ids) -> None:
+        pass  # one process, one thread: nothing to wait for
 
     def add(self, request):
         self.requests[request.id] = request

@@ -1,14 +1,14 @@
 """The rules of 360 and upward feedback (domain.feedback), without Flask or a database."""
 import uuid
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
 from wellbeing.domain.feedback import (
-    CATEGORY_NAMES, MAX_OUTSIDE, Category, FeedbackError, FeedbackRequest, OpenRequest, Rater, RequestStatus, ballot,
-    choose_raters, email_address, managers_in_scope, outside_raters, plural, refuse_colleagues, refuse_overlap,
-    tally, threshold,
-    who_was_asked,
+    CATEGORY_NAMES, MAX_OUTSIDE, Category, FeedbackError, FeedbackRequest, FeedbackRound, OpenRequest, Rater,
+    RequestStatus, ShownReport, ballot, choose_raters, domains_to_check, email_address, managers_in_scope,
+    outside_raters, plural, refuse_colleagues, refuse_overlap, refuse_second_report, school_year, shows_anonymous,
+    tally, threshold, thresholds, untagged, who_was_asked,
 )
 from wellbeing.domain.model import StaffMember
 
@@ -316,7 +316,7 @@ def test_a_colleague_s_address_is_refused_as_outside_the_trust_without_repeating
         refuse_colleagues(addresses, {"ann.oak@oak.example", "bo@oak.example"})
     assert str(refused.value) == ("one of the addresses is a colleague's in the trust: choose them as a colleague "
                                   "instead") and refused.value.field == "outside_trust"
-    refuse_colleagues(addresses, {"bo@oak.example"})
+    refuse_colleagues(["gov@elsewhere.example"], {"bo@oak.example"})
 
 
 @pytest.mark.parametrize("typed", ["=cmd|leakzz7@x.org", "+ann@oak.example", "-ann@oak.example", "@ann@oak.example"])
@@ -347,3 +347,87 @@ def test_only_one_open_request_about_someone_asks_people_outside_the_trust():
     open_ = [OpenRequest("Feedback for Mo Head", date(2027, 3, 14), frozenset(), True)]
     with pytest.raises(FeedbackError, match="outside the trust cannot be open beside another"):
         refuse_overlap("Mo Head", set(), True, open_)
+
+
+# -- an outside tester's findings of 7 December 2026 (issue 24) ---------------------------------------------------
+
+def test_f2_a_colleague_s_address_with_a_plus_tag_is_still_theirs():
+    """Finding 2: jade.ahmed.26+360@oaktrust.example passed as "outside" where jade.ahmed.26@ was refused."""
+    assert untagged("jade.ahmed.26+360@oaktrust.example") == "jade.ahmed.26@oaktrust.example"
+    assert untagged("a+b+c@x.example") == "a@x.example" and untagged("plain@x.example") == "plain@x.example"
+    for colleagues in ({"jade.ahmed.26@oaktrust.example"}, {"jade.ahmed.26+staff@oaktrust.example"}):
+        with pytest.raises(FeedbackError, match="a colleague's in the trust") as refused:
+            refuse_colleagues(outside_raters([" Jade.Ahmed.26+360@OakTrust.example "]), colleagues)
+        assert "jade" not in str(refused.value)
+
+
+def test_f2_any_address_at_a_domain_the_trust_s_staff_use_or_under_it_is_refused_and_another_school_s_is_not():
+    trust = {"oaktrust.example", "oak.sch.uk"}
+    for typed in ("new.person@oaktrust.example", "zorro@mail.oaktrust.example", "headteacher@oak.sch.uk"):
+        with pytest.raises(FeedbackError, match="is the trust's own") as refused:
+            refuse_colleagues([typed], set(), trust)
+        assert refused.value.field == "outside_trust" and typed.split("@")[0] not in str(refused.value)
+    # a colleague at another school under the same public suffix is outside the trust
+    refuse_colleagues(["head@elm.sch.uk", "gov@oaktrust-friends.example"], set(), trust)
+    assert domains_to_check(["a@mail.oak.sch.uk", "b@x.example"]) == [
+        "mail.oak.sch.uk", "oak.sch.uk", "sch.uk", "x.example"]
+
+
+def test_f3_a_category_holding_someone_who_is_a_direct_report_at_the_close_needs_five():
+    """Finding 3: a head moved three reports away, asked them as peers, moved them back: shown with 3 answers."""
+    moved, peer = [uuid.uuid4() for _ in range(3)], uuid.uuid4()
+    invited = [*((s, Category.PEERS) for s in moved), (peer, Category.PEERS)]
+    assert thresholds(3, invited, set(moved))[Category.PEERS] == 5
+    assert thresholds(3, invited, set())[Category.PEERS] == 3
+    assert thresholds(7, invited, set(moved))[Category.PEERS] == 7  # never below k either
+    request = FeedbackRequest(subject_id=uuid.uuid4(), academy_id=uuid.uuid4(), question_set="360",
+                              closes_on=date(2027, 3, 15), k=3, requested_by="t", title="Feedback for Ben",
+                              today=TODAY)
+    request.close([ballot(Category.PEERS, answers(4, "Moved"), None) for _ in range(4)], AT, invited, {moved[0]})
+    assert request.report["categories"] == [{"category": "peers", "shown": False, "needed": 5}]
+
+
+def test_f4_a_second_report_shown_about_someone_in_one_school_year_is_refused():
+    """Finding 4: peers X, Y, Z, W then X, Y, Z, one after the other: the counts subtract to W's answers."""
+    assert school_year(date(2027, 3, 1)) == (date(2026, 9, 1), date(2027, 8, 31))
+    assert school_year(date(2027, 9, 1)) == (date(2027, 9, 1), date(2028, 8, 31))
+    earlier = [ShownReport("Feedback for Ben Taylor", date(2026, 11, 2))]
+    with pytest.raises(FeedbackError) as refused:
+        refuse_second_report("Ben Taylor", earlier, TODAY)
+    assert str(refused.value).startswith('Ben Taylor already had feedback this school year that was shown ("Feedback '
+                                         'for Ben Taylor", closed on 2 November 2026)')
+    assert str(refused.value).endswith("Ask again from 1 September 2027")
+    refuse_second_report("Ben Taylor", earlier, date(2027, 9, 1))  # a new school year
+    refuse_second_report("Ben Taylor", [ShownReport("x", date(2026, 8, 31))], TODAY)  # last school year's
+
+
+def test_f4_only_a_report_showing_an_anonymous_category_counts():
+    assert not shows_anonymous({"named": [{"name": "Mo"}], "categories": [{"category": "peers", "shown": False}]})
+    assert shows_anonymous({"named": [], "categories": [{"category": "peers", "shown": True}]})
+    assert not shows_anonymous(None)
+
+
+def test_f5_a_closing_date_is_at_most_eight_weeks_ahead_for_a_request_and_a_round():
+    latest = TODAY + timedelta(weeks=8)
+    FeedbackRequest(subject_id=uuid.uuid4(), academy_id=uuid.uuid4(), question_set="360", closes_on=latest, k=3,
+                    requested_by="t", title="x", today=TODAY)
+    FeedbackRound(title="Spring", academy_id=None, closes_on=latest, created_by="hr", today=TODAY)
+    with pytest.raises(FeedbackError, match="at most 8 weeks ahead \\(on or before 26 April 2027\\)") as refused:
+        FeedbackRequest(subject_id=uuid.uuid4(), academy_id=uuid.uuid4(), question_set="360",
+                        closes_on=date(2099, 1, 1), k=3, requested_by="t", title="x", today=TODAY)
+    assert refused.value.field == "closes_on"
+    with pytest.raises(FeedbackError, match="at most 8 weeks ahead"):
+        FeedbackRound(title="Spring", academy_id=None, closes_on=latest + timedelta(days=1), created_by="hr",
+                      today=TODAY)
+
+
+def test_a_refusal_names_a_chosen_person_the_caller_may_see_and_otherwise_no_one_and_never_by_id():
+    subject, peer, stranger = person(), uuid.uuid4(), uuid.uuid4()
+    with pytest.raises(FeedbackError) as twice:
+        choose_raters(subject, None, [Rater(peer, Category.PEERS)] * 2, set(), False, names={peer: "Jade Ahmed"})
+    assert str(twice.value) == "Jade Ahmed is chosen twice: ask each person once"
+    with pytest.raises(FeedbackError) as not_a_report:
+        choose_raters(subject, None, [Rater(stranger, Category.DIRECT_REPORTS)], set(), False,
+                      names={peer: "Jade Ahmed"})
+    assert str(not_a_report.value).startswith("one of the people chosen is not a direct report")
+    assert str(stranger) not in str(not_a_report.value)

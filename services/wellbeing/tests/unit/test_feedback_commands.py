@@ -92,3 +92,14 @@ def test_answer_now_is_404_to_anyone_not_asked_and_409_once_answered_and_changes
     with pytest.raises(Conflict, match="already given"):
         feedback.new_link(uow, _staff(invitations[1].staff_id, request.academy_id), request.id, LINKS, today=TODAY)
     assert [i.token_hash for i in invitations] == hashes and uow.commits == 0 and not uow.published
+
+
+def test_the_close_asks_five_of_peers_when_one_of_them_is_the_subject_s_direct_report_by_then():
+    """Finding 3 (outsider, issue 24): asked as peers while moved under another manager, moved back before the close."""
+    uow = FakeWellbeingUnitOfWork()
+    request = _request(uow, answered=4)
+    moved_back = next(iter(uow.feedback.invitations.values())).staff_id
+    uow.feedback.managers[moved_back] = request.subject_id
+    assert feedback.close_due(uow, KEY, date(2027, 3, 11)) == 1
+    assert request.report["categories"] == [{"category": "peers", "shown": False, "needed": 5}]
+    assert not list(uow.feedback.boxes(request.id))  # the hidden answers are destroyed unread

@@ -6,15 +6,16 @@ transaction of a few statements plus its outbox rows.
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, time, timezone
 from typing import Iterator
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, literal, select, update
 
 from staffroom_shared.uow import Repository
 
 from ..domain.feedback import (
-    DEFAULT_K, Category, FeedbackInvitation, FeedbackRequest, FeedbackRound, OpenRequest, RequestStatus,
+    DEFAULT_K, Category, FeedbackInvitation, FeedbackRequest, FeedbackRound, OpenRequest, RequestStatus, ShownReport,
+    shows_anonymous, untagged,
 )
 from ..domain.model import StaffMember
 from .orm import (
@@ -47,6 +48,15 @@ class FeedbackRepository(Repository):
 
     def reports_of(self, staff_id: uuid.UUID) -> set[uuid.UUID]:
         return set(self.session.scalars(select(staff.c.staff_id).where(staff.c.line_manager_id == staff_id)))
+
+    def lock_people(self, staff_ids) -> None:
+        """Hold these people's rows of the staff copy until the commit, in one order (no deadlock between two
+        rounds): opening requests about one person is serialised, so two opened at the same instant cannot both
+        pass the overlap check (a no-op on SQLite, whose writers are one at a time anyway)."""
+        ids = sorted(set(staff_ids))
+        for chunk in range(0, len(ids), 1000):
+            self.session.execute(select(staff.c.staff_id).where(staff.c.staff_id.in_(ids[chunk:chunk + 1000]))
+                                 .order_by(staff.c.staff_id).with_for_update())
 
     def colleagues(self, academy_id: uuid.UUID) -> list[StaffMember]:
         rows = self.session.execute(select(staff).where(staff.c.academy_id == academy_id)
@@ -108,6 +118,23 @@ class FeedbackRepository(Repository):
                 one["title"], one["closes_on"], frozenset(one["raters"]), one["outside"], one["round_title"]))
         return out
 
+    def shown_since(self, subject_ids, since: date) -> dict[uuid.UUID, list[ShownReport]]:
+        """The requests about these people closed on or after `since` whose report showed an anonymous category."""
+        ids = list(subject_ids)
+        if not ids:
+            return {}
+        rows = self.session.execute(
+            select(feedback_requests.c.subject_id, feedback_requests.c.title, feedback_requests.c.closed_at,
+                   feedback_requests.c.report)
+            .where(feedback_requests.c.status == RequestStatus.CLOSED, feedback_requests.c.subject_id.in_(ids),
+                   feedback_requests.c.closed_at >= datetime.combine(since, time(), timezone.utc))
+            .order_by(feedback_requests.c.closed_at))
+        found: dict[uuid.UUID, list[ShownReport]] = {}
+        for r in rows:
+            if shows_anonymous(r.report):
+                found.setdefault(r.subject_id, []).append(ShownReport(r.title, r.closed_at.date()))
+        return found
+
     def due_to_close(self, today: date) -> list[uuid.UUID]:
         return list(self.session.scalars(select(feedback_requests.c.id).where(
             feedback_requests.c.status == RequestStatus.OPEN, feedback_requests.c.closes_on < today)
@@ -141,12 +168,20 @@ class FeedbackRepository(Repository):
                              .values(answered=None).execution_options(synchronize_session=False))
 
     def colleague_addresses(self, addresses: list[str]) -> set[str]:
-        """Which of these addresses (trimmed, lower case) belong to anyone in the copy of the directory, current or
-        past, compared trimmed and in lower case."""
+        """Which of these addresses (trimmed, lower case), or the same without a +tag, belong to anyone in the copy
+        of the directory, current or past, compared trimmed and in lower case."""
         if not addresses:
             return set()
         normal = func.lower(func.trim(staff.c.email))
-        return set(self.session.scalars(select(normal).where(normal.in_(addresses)).distinct()))
+        wanted = sorted({*addresses, *(untagged(a) for a in addresses)})
+        return set(self.session.scalars(select(normal).where(normal.in_(wanted)).distinct()))
+
+    def trust_domains(self, domains: list[str]) -> set[str]:
+        """Which of these domains any address in the copy of the directory (current or past staff) is at."""
+        normal = func.lower(func.trim(staff.c.email))
+        # a domain is letters, digits, hyphens and dots (domain.feedback.email_address): no LIKE wildcard in it
+        return {d for d in domains if self.session.execute(
+            select(literal(1)).where(normal.like(f"%@{d}")).limit(1)).first() is not None}
 
     def invited(self, request_id: uuid.UUID) -> list[tuple[uuid.UUID, Category]]:
         """Who was asked and in which category (never whether or what they answered), in order of category."""

@@ -40,7 +40,7 @@ class FeedbackRequestInSchema(Schema):
     subject_id = fields.UUID(load_default=None, metadata={"description": "whom it is about: you (left out) or someone "
                                                                          "you line-manage"})
     question_set = fields.String(load_default="360", validate=validate.OneOf(["360"]))
-    closes_on = Date(required=True)
+    closes_on = Date(required=True, metadata={"description": "after today, and at most 8 weeks ahead"})
     include_line_manager = Flag(load_default=False)
     raters = fields.List(fields.Nested(FeedbackRaterSchema), load_default=list, validate=validate.Length(max=60))
     outside_trust = fields.List(fields.String(validate=validate.Length(max=320)), load_default=list,
@@ -196,7 +196,7 @@ class FeedbackLinkSchema(Schema):
 class UpwardRoundInSchema(Schema):
     title = fields.String(required=True, validate=SHORT)
     academy_id = fields.UUID(load_default=None, metadata={"description": "none: every academy (trust HR)"})
-    closes_on = Date(required=True)
+    closes_on = Date(required=True, metadata={"description": "after today, and at most 8 weeks ahead"})
 
 
 class UpwardRoundRequestSchema(Schema):
@@ -223,8 +223,16 @@ class UpwardRoundSchema(Schema):
     requests = fields.List(fields.Nested(UpwardRoundRequestSchema))
 
 
+class LeftOutManagerSchema(Schema):
+    manager = fields.String(metadata={"description": "the manager's name"})
+    reason = fields.String(metadata={"description": "why they were left out, in words"})
+
+
 class OpenedUpwardRoundSchema(UpwardRoundSchema):
-    left_out = fields.Integer(metadata={"description": "managers with too few direct reports in post to be shown"})
+    left_out = fields.List(fields.Nested(LeftOutManagerSchema), metadata={
+        "description": "managers in scope not asked about, each with why: too few direct reports in post to be "
+                       "shown, an open request about them asking the same people, or feedback about them this school "
+                       "year that was already shown"})
 
 
 def _links() -> Links:
@@ -299,7 +307,8 @@ class CloseRequest(MethodView):
     @blp.response(200, FeedbackRequestSchema)
     @blp.alt_response(409, **NOT_AT_THIS_STAGE)
     def post(self, request_id):
-        """Close early: no more answers; the report is worked out now."""
+        """Close early (the person it is about, their line manager, or HR): no more answers; the report is worked
+        out now."""
         principal = authenticate()
         feedback.close_early(_uow(principal), principal, request_id, _key())
         return feedback.get(db_session(), principal, request_id)
@@ -359,7 +368,7 @@ class Rounds(MethodView):
         """Open an upward round: every manager in scope with enough direct reports in post is asked about by them."""
         principal = authenticate()
         opened = feedback.open_round(_uow(principal), principal, data, _links())
-        return {**feedback.get_round(db_session(), principal, opened["round"].id), "left_out": len(opened["left_out"])}
+        return {**feedback.get_round(db_session(), principal, opened["round"].id), "left_out": opened["left_out"]}
 
 
 @blp.route("/rounds/<uuid:round_id>")

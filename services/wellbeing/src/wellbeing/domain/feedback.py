@@ -14,7 +14,7 @@ import enum
 import re
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from statistics import fmean
 
 from staffroom_shared.domain import Aggregate
@@ -38,6 +38,10 @@ CATEGORY_NAMES = {Category.LINE_MANAGER: "Line manager", Category.PEERS: "Peers"
                   Category.DIRECT_REPORTS: "Direct reports", Category.OTHERS: "People outside the trust"}
 
 MAX_OUTSIDE = 10  # addresses per request: enough for a 360, too few to make the trust's mail server a spammer
+# The longest a request or round stays open: a half term (six or seven weeks) and a holiday. Answers wait sealed
+# under SEAL_KEY until the close, and an open request holds back any other about the same person (F7), so one open
+# for years would hold HR's rounds back for years (outsider, issue 24, finding 5).
+LONGEST_OPEN = timedelta(weeks=8)
 
 
 class RequestStatus(str, enum.Enum):
@@ -62,6 +66,31 @@ def threshold(category: Category, k: int) -> int | None:
     if category is Category.DIRECT_REPORTS:
         return max(k, MIN_GROUP_SIZE)  # people a manager manages are the survey's minimum, as any survey of staff
     return k
+
+
+def thresholds(k: int, invited: list[tuple[uuid.UUID | None, Category]] | None = None,
+               reports_now: set[uuid.UUID] = frozenset()) -> dict[Category, int | None]:
+    """Each category's threshold for one request at its close. A category holding anyone who is, at the close, a
+    direct report of the person it is about needs the direct reports' minimum, whatever category they were asked
+    in: a headteacher moved three of his reports under another manager, asked them as peers, moved them back and
+    read them with 3 answers (outsider, issue 24, finding 3). Someone asked as a direct report is in the direct
+    reports' category, which needs its minimum whoever has moved since."""
+    needed = {c: threshold(c, k) for c in Category}
+    for staff_id, category in invited or ():
+        if staff_id is not None and staff_id in reports_now and needed[category] is not None:
+            needed[category] = max(needed[category], needed[Category.DIRECT_REPORTS])
+    return needed
+
+
+def check_closing(closes_on: date, today: date) -> date:
+    """A closing date after today and at most LONGEST_OPEN ahead."""
+    if closes_on <= today:
+        raise FeedbackError("the closing date must be after today", "closes_on")
+    if closes_on > today + LONGEST_OPEN:
+        raise FeedbackError(f"the closing date must be at most {LONGEST_OPEN.days // 7} weeks ahead (on or before "
+                            f"{in_words(today + LONGEST_OPEN)}): answers wait unread until the close, and while it "
+                            "is open no other feedback about the same person can ask the same people", "closes_on")
+    return closes_on
 
 
 def check_k(k: int) -> int:
@@ -127,13 +156,15 @@ class FeedbackInvitation:
 
 def choose_raters(subject: StaffMember, line_manager_id: uuid.UUID | None, chosen: list[Rater],
                   reports_of_subject: set[uuid.UUID], include_line_manager: bool,
-                  requester_id: uuid.UUID | None = None, outside: int = 0) -> list[Rater]:
+                  requester_id: uuid.UUID | None = None, outside: int = 0,
+                  names: dict[uuid.UUID, str] | None = None) -> list[Rater]:
     """The raters of a 360 request: those chosen plus (if asked) the subject's line manager. Nobody rates
     themselves, nobody is asked twice, and each is asked in the category they are in: direct reports are the
     subject's own (the copy of the directory says) and only ever asked as direct reports (whose answers need 5),
     the line manager only as line manager (named). Whoever makes the request is not asked in it: they would count
     themselves in an anonymous category and could take their own answers away (outsider, issue 24). `outside`: how
-    many people outside the trust are asked as well (they are enough on their own)."""
+    many people outside the trust are asked as well (they are enough on their own). `names`: the chosen people the
+    caller may see by name; a refusal names nobody else (and never by an id)."""
     raters: dict[uuid.UUID, Rater] = {}
     for rater in chosen:
         if rater.category is Category.LINE_MANAGER:
@@ -152,10 +183,10 @@ def choose_raters(subject: StaffMember, line_manager_id: uuid.UUID | None, chose
             raise FeedbackError("a direct report of the person the feedback is about is asked as a direct report, "
                                 "never in another group", "raters")
         if rater.category is Category.DIRECT_REPORTS and rater.staff_id not in reports_of_subject:
-            raise FeedbackError(f"{rater.staff_id} is not a direct report of the person the feedback is about",
-                                "raters")
+            raise FeedbackError(f"{_who(rater.staff_id, names)} is not a direct report of the person the feedback "
+                                "is about: ask them as a peer", "raters")
         if rater.staff_id in raters:
-            raise FeedbackError(f"{rater.staff_id} is chosen twice", "raters")
+            raise FeedbackError(f"{_who(rater.staff_id, names)} is chosen twice: ask each person once", "raters")
         raters[rater.staff_id] = rater
     if include_line_manager:
         if line_manager_id is None:
@@ -167,6 +198,12 @@ def choose_raters(subject: StaffMember, line_manager_id: uuid.UUID | None, chose
     if not raters and not outside:
         raise FeedbackError("choose at least one person to ask", "raters")
     return list(raters.values())
+
+
+def _who(staff_id: uuid.UUID, names: dict[uuid.UUID, str] | None) -> str:
+    """A chosen person as a refusal names them: by name if the caller may see it, else without saying who."""
+    name = (names or {}).get(staff_id)
+    return name if name else "one of the people chosen"
 
 
 # One address as a person types it into a form: a local part of the usual characters (no quoted strings, no
@@ -208,14 +245,44 @@ def outside_raters(typed: list[str]) -> list[str]:
     return addresses
 
 
-def refuse_colleagues(addresses: list[str], colleagues: set[str]) -> None:
+def untagged(address: str) -> str:
+    """An address without a +tag in its local part: jade.ahmed+360@x and jade.ahmed@x reach the same mailbox."""
+    local, _, domain = address.rpartition("@")
+    return f"{local.split('+', 1)[0]}@{domain}"
+
+
+def domain_of(address: str) -> str:
+    return address.rpartition("@")[2]
+
+
+def domains_to_check(addresses: list[str]) -> list[str]:
+    """The domains whose staff addresses decide whether these addresses are the trust's: each address's domain
+    and every domain above it (mail.oaktrust.example is under oaktrust.example), of two labels or more."""
+    found: list[str] = []
+    for address in addresses:
+        labels = domain_of(address).split(".")
+        found += [".".join(labels[i:]) for i in range(len(labels) - 1)]
+    return sorted(set(found))
+
+
+def refuse_colleagues(addresses: list[str], colleagues: set[str], trust_domains: set[str] = frozenset()) -> None:
     """A colleague is asked as a colleague, never as someone outside the trust: typed as "outside" they would be
     asked twice (one request minus another gives a third person's answers) or counted with k instead of a direct
     report's 5 (outsider). `colleagues`: the addresses of staff in wellbeing's copy of the directory (current or
-    past), trimmed and in lower case, as `email_address` gives them. The refusal does not repeat the address."""
-    if any(address in colleagues for address in addresses):
+    past) that match them, trimmed and in lower case; `trust_domains`: which of `domains_to_check` any staff
+    address is at. A +tag is ignored on both sides (jade.ahmed+360@ is jade.ahmed@), and any address at a domain
+    the trust's staff addresses use, or under it, is refused too: whoever has an address there is a colleague, to
+    be asked as one (outsider, issue 24, finding 2). The refusal does not repeat the address."""
+    theirs = {untagged(c) for c in colleagues}
+    if any(untagged(address) in theirs for address in addresses):
         raise FeedbackError("one of the addresses is a colleague's in the trust: choose them as a colleague "
                             "instead", "outside_trust")
+    trust_domains = {*trust_domains, *(domain_of(c) for c in colleagues)}
+    for address in addresses:
+        domain = domain_of(address)
+        if any(domain == d or domain.endswith("." + d) for d in trust_domains):
+            raise FeedbackError(f"an address at {domain} is the trust's own: people with one are colleagues, so "
+                                "choose them from the staff list instead", "outside_trust")
 
 
 @dataclass(frozen=True)
@@ -251,6 +318,39 @@ def refuse_overlap(about: str, raters: set[uuid.UUID], outside: bool, open_reque
                                 "to tell one person's answers. Ask them once it has closed, or ask other people", field)
 
 
+@dataclass(frozen=True)
+class ShownReport:
+    """An earlier request about someone whose report showed an anonymous category: its title and closing day."""
+
+    title: str
+    closed_on: date
+
+
+def shows_anonymous(report: dict | None) -> bool:
+    """Whether a closed request's report showed any anonymous category (named answers alone do not count)."""
+    return any(c.get("shown") for c in (report or {}).get("categories", []))
+
+
+def school_year(day: date) -> tuple[date, date]:
+    """The school year a day is in: 1 September to 31 August."""
+    start = date(day.year if day.month >= 9 else day.year - 1, 9, 1)
+    return start, date(start.year + 1, 8, 31)
+
+
+def refuse_second_report(about: str, shown: list[ShownReport], today: date, field: str | None = None) -> None:
+    """At most one report that shows an anonymous category about a person in a school year (outsider, issue 24,
+    finding 4): two reports from nearly the same people, one after the other, subtract to the answers of the one
+    who differs (peers X, Y, Z, W and then X, Y, Z gave W's ratings and comment), as the threat model forbids for
+    surveys. An earlier request that showed nothing (too few answered, or only named answers) does not count."""
+    start, end = school_year(today)
+    for earlier in shown:
+        if start <= earlier.closed_on <= end:
+            raise FeedbackError(f"{about} already had feedback this school year that was shown (\"{earlier.title}\", "
+                                f"closed on {in_words(earlier.closed_on)}): a second report from nearly the same "
+                                "people could be compared with it to tell one person's answers. Ask again from "
+                                f"{in_words(end + timedelta(days=1))}", field)
+
+
 def plural(n: int, one: str, many: str | None = None) -> str:
     """"1 manager", "2 managers": a count and its noun, as a person would write them."""
     return f"{n} {one if n == 1 else (many or one + 's')}"
@@ -274,13 +374,14 @@ class FeedbackRequest(Aggregate):
                  requested_by: str, title: str, today: date, round_id: uuid.UUID | None = None,
                  id: uuid.UUID | None = None):
         questionnaire(question_set)
-        if closes_on <= today:
-            raise FeedbackError("the closing date must be after today", "closes_on")
+        check_closing(closes_on, today)
         self.id = id or uuid.uuid4()
         self.subject_id, self.academy_id, self.question_set = subject_id, academy_id, question_set
         self.closes_on, self.k, self.requested_by, self.title = closes_on, check_k(k), requested_by, title
         self.round_id, self.status, self.shared = round_id, RequestStatus.OPEN, False
-        self.invited, self.answered, self.report, self.closed_at = 0, 0, None, None
+        # `answered` is never kept: while open the invitations' flags are counted for HR, and a stored 0 beside
+        # them would be a false count (a subject access copy said "Answered 0" of a request with answers, finding 6)
+        self.invited, self.answered, self.report, self.closed_at = 0, None, None, None
 
     def invite(self, rater: Rater, token_hash: str, academy_id: uuid.UUID, about: str | None = None
                ) -> FeedbackInvitation:
@@ -326,10 +427,14 @@ class FeedbackRequest(Aggregate):
     def due_to_close(self, today: date) -> bool:
         return self.status is RequestStatus.OPEN and today > self.closes_on
 
-    def close(self, ballots: list[dict], at: datetime, asked: set[Category] | None = None) -> None:
+    def close(self, ballots: list[dict], at: datetime, invited: list[tuple[uuid.UUID | None, Category]] | None = None,
+              reports_now: set[uuid.UUID] = frozenset()) -> None:
+        """`invited`: who was asked in which category (None: report every category); `reports_now`: the subject's
+        direct reports at the close, whose category needs the direct reports' minimum whatever it is."""
         if self.status is not RequestStatus.OPEN:
             raise FeedbackError("this feedback request is already closed")
-        self.report = tally(self.question_set, ballots, self.k, asked)
+        asked = None if invited is None else {c for _, c in invited}
+        self.report = tally(self.question_set, ballots, self.k, asked, thresholds(self.k, invited, reports_now))
         # No count the report does not show is kept: with the shown categories' counts and the named answers, the
         # total would give a hidden category's (outsider); the invitations' flags are cleared with it (service).
         self.answered, self.status, self.closed_at = None, RequestStatus.CLOSED, at
@@ -367,10 +472,13 @@ class _Pile:
     n: int = 0
 
 
-def tally(question_set: str, ballots: list[dict], k: int, asked: set[Category] | None = None) -> dict:
+def tally(question_set: str, ballots: list[dict], k: int, asked: set[Category] | None = None,
+          needed_by: dict[Category, int | None] | None = None) -> dict:
     """The report of a closed request, from its opened ballots (in any order): named answers one by one; each
-    anonymous category that was asked (`asked`; None: all), its figures only if at least its threshold answered,
-    and each statement's only if at least that many rated it; comments sorted by text (never in the order given)."""
+    anonymous category that was asked (`asked`; None: all), its figures only if at least its threshold answered
+    (`needed_by`, as `thresholds` gives them; by default each category's own), and each statement's only if at
+    least that many rated it; comments sorted by text (never in the order given)."""
+    needed_by = needed_by or thresholds(k)
     items = questionnaire(question_set).items
     rated = [i for i in items.values() if i.scale != "text"]
     texts = [i for i in items.values() if i.scale == "text"]
@@ -395,7 +503,7 @@ def tally(question_set: str, ballots: list[dict], k: int, asked: set[Category] |
                 pile.ratings.setdefault(key, []).append(value)
     categories = []
     for category, pile in piles.items():
-        needed = threshold(category, k)
+        needed = max(needed_by[category], threshold(category, k))  # never below the category's own
         if asked is not None and category not in asked:
             continue
         if pile.n < needed:
@@ -422,8 +530,7 @@ class FeedbackRound(Aggregate):
 
     def __init__(self, *, title: str, academy_id: uuid.UUID | None, closes_on: date, created_by: str, today: date,
                  id: uuid.UUID | None = None):
-        if closes_on <= today:
-            raise FeedbackError("the closing date must be after today", "closes_on")
+        check_closing(closes_on, today)
         self.id = id or uuid.uuid4()
         self.title, self.academy_id, self.closes_on, self.created_by = title, academy_id, closes_on, created_by
         self.opened_on, self.managers, self.invited, self.status = today, 0, 0, RequestStatus.OPEN
@@ -449,3 +556,9 @@ def managers_in_scope(people: list[StaffMember], managers_of: dict[uuid.UUID, uu
     included = {m: r for m, r in reports.items() if len(r) >= needed}
     left_out = sorted((m for m, r in reports.items() if len(r) < needed), key=str)
     return dict(sorted(included.items(), key=lambda kv: str(kv[0]))), left_out
+
+
+def too_few_reports(k: int) -> str:
+    """Why a manager with too few direct reports is left out of an upward round, in words."""
+    return (f"fewer than {threshold(Category.DIRECT_REPORTS, k)} direct reports in post, so their answers could "
+            "never be shown")

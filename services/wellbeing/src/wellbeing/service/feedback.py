@@ -23,8 +23,9 @@ from ..adapters.feedback import FeedbackRepository
 from ..adapters.repository import StaffRepository
 from ..domain.feedback import (
     CATEGORY_NAMES, Category, FeedbackError, FeedbackInvitation, FeedbackRequest, FeedbackRound, Rater,
-    RequestStatus, ballot, check_k, threshold, choose_raters, managers_in_scope, may_be_named, must_be_named,
-    outside_raters, questionnaire, refuse_colleagues, refuse_overlap, who_was_asked,
+    RequestStatus, ballot, check_k, threshold, choose_raters, domains_to_check, managers_in_scope, may_be_named,
+    must_be_named, outside_raters, plural, questionnaire, refuse_colleagues, refuse_overlap, refuse_second_report,
+    school_year, too_few_reports, who_was_asked,
 )
 from ..domain.instruments import SCALES, TEXT_MAX_LENGTH
 from ..domain.model import in_words
@@ -69,7 +70,7 @@ def _found(repo: FeedbackRepository, principal: Principal, request: FeedbackRequ
            request_id: uuid.UUID) -> tuple[FeedbackRequest, str]:
     relation = None if request is None else _relation(repo, principal, request)
     if relation is None:
-        raise NotFound(f"there is no feedback request with id {request_id}")
+        raise NotFound("there is no such feedback request, or it is not yours to see")
     return request, relation
 
 
@@ -101,7 +102,7 @@ def choices(session, principal: Principal, subject_id: uuid.UUID | None) -> dict
     subject_id = subject_id or principal.staff_id
     subject = people.find(subject_id) if subject_id else None
     if subject is None or not _may_request(repo, principal, subject_id):
-        raise NotFound(f"there is nobody you can ask feedback about with id {subject_id}")
+        raise NotFound(NOBODY_TO_ASK_ABOUT)
     today = date.today()
     manager = repo.line_manager_of(subject_id)
     reports = repo.reports_of(subject_id)
@@ -117,6 +118,9 @@ def choices(session, principal: Principal, subject_id: uuid.UUID | None) -> dict
             **settings(session)}
 
 
+NOBODY_TO_ASK_ABOUT = "you can ask for feedback only about yourself or someone you line-manage"
+
+
 def _may_request(repo: FeedbackRepository, principal: Principal, subject_id: uuid.UUID) -> bool:
     """The subject themselves, or their line manager (their appraiser)."""
     return principal.staff_id is not None and (
@@ -130,24 +134,36 @@ def request_feedback(uow: WellbeingUnitOfWork, principal: Principal, data: dict,
     with uow:
         subject = uow.staff.find(subject_id) if subject_id else None
         if subject is None or not _may_request(uow.feedback, principal, subject_id):
-            raise NotFound(f"there is nobody you can ask feedback about with id {subject_id}")
+            raise NotFound(NOBODY_TO_ASK_ABOUT)
+        # One request about a person opens at a time: two at the same instant both passed the overlap check.
+        uow.feedback.lock_people([subject_id])
+        chosen = [Rater(r["staff_id"], Category(r["category"])) for r in data.get("raters", [])]
+        people = {r.staff_id: uow.staff.find(r.staff_id) for r in chosen}
+        people[subject_id] = subject
         try:
             # Addresses live in this function's memory only: sealed to notifications below, kept nowhere here.
             outside = outside_raters(data.get("outside_trust", []))
-            refuse_colleagues(outside, uow.feedback.colleague_addresses(outside))
-            chosen = [Rater(r["staff_id"], Category(r["category"])) for r in data.get("raters", [])]
-            raters = choose_raters(subject, uow.feedback.line_manager_of(subject_id), chosen,
-                                   uow.feedback.reports_of(subject_id), data.get("include_line_manager", False),
-                                   principal.staff_id, outside=len(outside))
+            refuse_colleagues(outside, uow.feedback.colleague_addresses(outside),
+                              uow.feedback.trust_domains(domains_to_check(outside)))
+            manager = uow.feedback.line_manager_of(subject_id)
+            if manager is not None and manager not in people:
+                people[manager] = uow.staff.find(manager)
+            raters = choose_raters(subject, manager, chosen, uow.feedback.reports_of(subject_id),
+                                   data.get("include_line_manager", False), principal.staff_id, outside=len(outside),
+                                   names=_names_seen(uow, subject, people, today))
         except FeedbackError as exc:
             raise refused(exc) from exc
-        people = {r.staff_id: uow.staff.find(r.staff_id) for r in raters}
-        gone = [str(s) for s, p in people.items() if p is None or not p.in_post(today, starting_by=today)]
+        gone = [s for s in {r.staff_id for r in raters} if people[s] is None
+                or not people[s].in_post(today, starting_by=today)]
         if gone:
-            raise Unprocessable("some of the people chosen are not in post", errors=[
-                {"pointer": "#/raters", "detail": f"nobody in post with id {s}"} for s in gone])
+            raise Unprocessable("some of the people chosen are not in post: choose colleagues who work in the trust "
+                                "now", errors=[{"pointer": "#/raters", "detail": (
+                                    f"{plural(len(gone), 'of the people chosen is', 'of the people chosen are')} "
+                                    "not in post")}])
         name = uow.staff.names([subject_id]).get(subject_id, "a colleague")
         try:
+            refuse_second_report(name, uow.feedback.shown_since([subject_id], school_year(today)[0]).get(
+                subject_id, []), today, None)  # about the whole request: no one field of the form
             refuse_overlap(name, {r.staff_id for r in raters}, bool(outside),
                            uow.feedback.open_about([subject_id]).get(subject_id, []),
                            "outside_trust" if outside and not raters else "raters")
@@ -165,6 +181,14 @@ def request_feedback(uow: WellbeingUnitOfWork, principal: Principal, data: dict,
                                                                "invited": len(raters) + len(outside)})
         uow.commit()
         return request
+
+
+def _names_seen(uow: WellbeingUnitOfWork, subject, people: dict, today: date) -> dict[uuid.UUID, str]:
+    """The names a refusal may give: colleagues in post at the subject's academy, as the choices list shows them to
+    whoever asks (and the line manager, whom it shows too); anyone else is "one of the people chosen"."""
+    seen = [s for s, p in people.items() if p is not None and p.academy_id == subject.academy_id
+            and p.in_post(today, starting_by=today)]
+    return uow.staff.names(seen)
 
 
 def _invite(request: FeedbackRequest, rater: Rater, academy_id: uuid.UUID, about: str | None = None
@@ -310,7 +334,9 @@ def close_request(uow: WellbeingUnitOfWork, request: FeedbackRequest, key: bytes
     """Open every ballot in memory, work out the report, delete the ballots: one transaction (the caller's)."""
     opened = [sealed.unseal(key, request.id, box) for box in uow.feedback.boxes(request.id)]
     try:
-        request.close(opened, at or datetime.now(timezone.utc), {c for _, c in uow.feedback.invited(request.id)})
+        # whoever is the subject's direct report now needs the direct reports' minimum, in whatever category
+        request.close(opened, at or datetime.now(timezone.utc), uow.feedback.invited(request.id),
+                      uow.feedback.reports_of(request.subject_id))
     except FeedbackError as exc:
         raise Conflict(str(exc)) from exc
     uow.feedback.destroy_ballots(request.id)
@@ -320,8 +346,9 @@ def close_request(uow: WellbeingUnitOfWork, request: FeedbackRequest, key: bytes
 def close_early(uow: WellbeingUnitOfWork, principal: Principal, request_id: uuid.UUID, key: bytes) -> FeedbackRequest:
     with uow:
         request, relation = _found(uow.feedback, principal, uow.feedback.get(request_id, lock=True), request_id)
-        require(relation in ("subject", "line_manager") and request.round_id is None,
-                "the person the feedback is about or their line manager closes a request; an upward round's "
+        # HR too (audited): a request left open for long held back every other about the same person (finding 5)
+        require(relation in ("subject", "line_manager", "hr") and request.round_id is None,
+                "the person the feedback is about, their line manager or HR close a request; an upward round's "
                 "requests close with the round")
         if request.status is not RequestStatus.OPEN:
             raise Conflict("this feedback request is already closed")
@@ -401,7 +428,7 @@ def view(session, principal: Principal, request: FeedbackRequest, *, detail: boo
            "question_set": request.question_set, "closes_on": request.closes_on, "status": request.status,
            "shared": request.shared, "invited": request.invited, "k": request.k, "you_are": relation,
            "closed_on": request.closed_at.date() if request.closed_at else None,
-           "may_close": relation in ("subject", "line_manager") and request.round_id is None
+           "may_close": relation in ("subject", "line_manager", "hr") and request.round_id is None
            and request.status is RequestStatus.OPEN,
            # HR see how many answered while it is open, not after: with the report's shown categories it would say
            # how many answered in a hidden one (outsider, issue 24)
@@ -445,7 +472,7 @@ def open_round(uow: WellbeingUnitOfWork, principal: Principal, data: dict, links
     with uow:
         if academy_id is not None and uow.academies.unknown([academy_id]):
             raise Unprocessable("unknown academy", errors=[
-                {"pointer": "#/academy_id", "detail": f"no academy {academy_id} in the directory"}])
+                {"pointer": "#/academy_id", "detail": "the directory has no such academy: choose one from the list"}])
         k = uow.feedback.k()
         try:
             round_ = FeedbackRound(title=data["title"], academy_id=academy_id, closes_on=data["closes_on"],
@@ -453,18 +480,30 @@ def open_round(uow: WellbeingUnitOfWork, principal: Principal, data: dict, links
         except FeedbackError as exc:
             raise refused(exc) from exc
         everyone = uow.staff.everyone()
-        included, left_out = managers_in_scope(everyone, uow.feedback.managers_of(), academy_id, today, k)
-        if not included:
-            raise Unprocessable("no manager in scope has enough direct reports in post for upward feedback",
-                                errors=[{"pointer": "#/academy_id", "detail": "nobody to ask about"}])
-        names = uow.staff.names(included)
+        included, too_few = managers_in_scope(everyone, uow.feedback.managers_of(), academy_id, today, k)
+        names = uow.staff.names([*included, *too_few])
+        left_out = [{"manager": names.get(m, ""), "reason": too_few_reports(k)} for m in too_few]
+        # Opening requests about these managers waits for any other opening about them (sorted: no deadlock).
+        uow.feedback.lock_people(included)
         open_about = uow.feedback.open_about(included)
-        try:
-            for manager, reports in included.items():
-                refuse_overlap(names.get(manager, "a manager"), {p.staff_id for p in reports}, False,
-                               open_about.get(manager, []), "academy_id")
-        except FeedbackError as exc:
-            raise refused(exc) from exc
+        shown = uow.feedback.shown_since(included, school_year(today)[0])
+        for manager, reports in list(included.items()):
+            about = names.get(manager, "a manager")
+            try:  # a manager who cannot be asked about now is left out, not the whole round (finding 5)
+                refuse_second_report(about, shown.get(manager, []), today, "academy_id")
+                refuse_overlap(about, {p.staff_id for p in reports}, False, open_about.get(manager, []),
+                               "academy_id")
+            except FeedbackError as exc:
+                left_out.append({"manager": about, "reason": str(exc)})
+                del included[manager]
+        left_out.sort(key=lambda x: (x["reason"] == too_few_reports(k), x["manager"]))
+        if not included:
+            raise Unprocessable(
+                "nobody can be asked about in this round: " + "; ".join(
+                    f"{x['manager']}: {x['reason']}" if x["manager"] else x["reason"] for x in left_out[:3])
+                if left_out else "no manager in scope has direct reports in post",
+                errors=[{"pointer": "#/academy_id", "detail": f"{x['manager']}: {x['reason']}"}
+                        for x in left_out[:20]])
         uow.feedback.add_round(round_)
         academy_of = {p.staff_id: p.academy_id for p in everyone if p.staff_id in included}
         requests, invitations = [], []
@@ -490,7 +529,7 @@ def _round_found(repo: FeedbackRepository, principal: Principal, round_: Feedbac
     if round_ is None or not (principal.has_role("trust_hr") or (
             principal.has_role("academy_hr") and round_.academy_id is not None
             and can_manage_academy(principal, round_.academy_id))):
-        raise NotFound(f"there is no upward round with id {round_id}")
+        raise NotFound("there is no such upward round, or it is not yours to see")
     return round_
 
 
