@@ -82,7 +82,8 @@ def test_the_upward_rounds_say_the_number_of_direct_reports_the_trust_needs_not_
     fake[("POST", "/api/wellbeing/feedback/rounds")] = (201, {
         "id": ROUND, "title": "Spring", "academy_id": ACADEMY, "closes_on": "2027-03-01", "opened_on": "2027-02-01",
         "status": "open", "managers": 2, "invited": 14, "answered": 0, "complete": False, "requests": [],
-        "left_out": 5})
+        "left_out": [{"manager": f"Manager {i}", "reason": "fewer than 7 direct reports in post, so their answers "
+                      "could never be shown"} for i in range(5)]})
     fake[("GET", f"/api/wellbeing/feedback/rounds/{ROUND}")] = {
         "id": ROUND, "title": "Spring", "academy_id": ACADEMY, "closes_on": "2027-03-01", "opened_on": "2027-02-01",
         "status": "open", "managers": 2, "invited": 14, "answered": 0, "complete": False, "requests": []}

@@ -585,6 +585,7 @@ case("appraisal", "POST", APPRAISAL + "/action-steps/{step_id}/follow-up", body=
 case("appraisal", "GET", "/qa-rounds")
 case("appraisal", "GET", "/qa-rounds/{qa_round_id}")
 case("appraisal", "GET", "/qa-rounds/{qa_round_id}/map")
+case("appraisal", "GET", "/qa-rounds/latest-map")
 case("appraisal", "GET", "/qa-rounds/{qa_round_id}/pairs",
      query=lambda w: {"criterion": "behaviour", "academy_id": w.ids["academy_a"]})
 case("appraisal", "GET", "/qa-rounds/{qa_round_id}/actions")
