@@ -97,7 +97,8 @@ def test_f4_a_second_request_about_someone_whose_report_was_shown_this_school_ye
         detail = again.get_json()["detail"]
         assert detail.startswith('T0 Teacher already had feedback this school year that was shown ("Feedback for T0 '
                                  'Teacher", closed on ')
-        assert "Ask again from 1 September" in detail and not ISO_DAY.search(detail)
+        assert "it asked some of the same people" in detail and "ask again from 1 September" in detail
+        assert not ISO_DAY.search(detail)
         assert "pointer" not in str(again.get_json())  # no form field to point at ("Subject id" on the page)
     assert db.snapshot() == before
 
@@ -112,11 +113,16 @@ def test_f4_a_request_that_showed_nothing_does_not_block_the_next(school, client
     assert school.ask(peers, line_manager=False).status_code == 201
 
 
-def test_f4_an_upward_round_leaves_out_a_manager_whose_feedback_was_shown_this_school_year(school, client):
+def test_f4_an_upward_round_leaves_out_a_manager_whose_shown_feedback_asked_their_reports(school, client):
+    """Mo Head's 360 asked three peers and one of his direct reports (T0): its peers were shown, so a round asking
+    T0 again about him could be compared with it."""
     peers = [school._person(f"P{i}", "Peer", None) for i in range(3)]
-    mine = ask(school, outside=[], peers=peers, by=school.manager).get_json()
-    _answer_all(school, mine["id"])
-    _close(school, mine["id"], by=school.as_(school.manager))
+    mine = client.post("/feedback/requests", headers=school.as_(school.manager), json={
+        "closes_on": CLOSES, "raters": [{"staff_id": str(p["staff_id"]), "category": "peers"} for p in peers]
+        + [{"staff_id": str(school.me["staff_id"]), "category": "direct_reports"}]})
+    assert mine.status_code == 201, mine.get_json()
+    _answer_all(school, mine.get_json()["id"])
+    assert _close(school, mine.get_json()["id"], by=school.as_(school.manager)).get_json()["report"]["categories"]
     _second_manager(school)
     opened = client.post("/feedback/rounds", headers=school.hr(), json={
         "title": "Spring", "academy_id": str(school.academy), "closes_on": CLOSES})
@@ -126,6 +132,20 @@ def test_f4_an_upward_round_leaves_out_a_manager_whose_feedback_was_shown_this_s
     [left] = body["left_out"]
     assert left["manager"] == "Mo Head"
     assert left["reason"].startswith("Mo Head already had feedback this school year that was shown")
+    assert "it asked some of the same people" in left["reason"]
+
+
+def test_f4_a_manager_whose_shown_feedback_asked_only_peers_is_still_asked_about_in_an_upward_round(school, client):
+    """Nobody in common, nothing to subtract: a peer 360 in the autumn does not cost a manager the spring round."""
+    peers = [school._person(f"P{i}", "Peer", None) for i in range(3)]
+    mine = ask(school, outside=[], peers=peers, by=school.manager).get_json()
+    _answer_all(school, mine["id"])
+    _close(school, mine["id"], by=school.as_(school.manager))
+    _second_manager(school)
+    opened = client.post("/feedback/rounds", headers=school.hr(), json={
+        "title": "Spring", "academy_id": str(school.academy), "closes_on": CLOSES})
+    assert opened.status_code == 201, opened.get_json()
+    assert sorted(r["manager"] for r in opened.get_json()["requests"]) == ["Mo Head", "Sam Second"]
 
 
 # -- finding 5: a request open for ever held HR's rounds back ------------------------------------------------------

@@ -391,14 +391,22 @@ def test_f4_a_second_report_shown_about_someone_in_one_school_year_is_refused():
     """Finding 4: peers X, Y, Z, W then X, Y, Z, one after the other: the counts subtract to W's answers."""
     assert school_year(date(2027, 3, 1)) == (date(2026, 9, 1), date(2027, 8, 31))
     assert school_year(date(2027, 9, 1)) == (date(2027, 9, 1), date(2028, 8, 31))
-    earlier = [ShownReport("Feedback for Ben Taylor", date(2026, 11, 2))]
+    x, y, z, w, p = (uuid.uuid4() for _ in range(5))
+    earlier = [ShownReport("Feedback for Ben Taylor", date(2026, 11, 2), frozenset({x, y, z, w}))]
     with pytest.raises(FeedbackError) as refused:
-        refuse_second_report("Ben Taylor", earlier, TODAY)
+        refuse_second_report("Ben Taylor", {x, y, z}, False, earlier, TODAY)
     assert str(refused.value).startswith('Ben Taylor already had feedback this school year that was shown ("Feedback '
-                                         'for Ben Taylor", closed on 2 November 2026)')
-    assert str(refused.value).endswith("Ask again from 1 September 2027")
-    refuse_second_report("Ben Taylor", earlier, date(2027, 9, 1))  # a new school year
-    refuse_second_report("Ben Taylor", [ShownReport("x", date(2026, 8, 31))], TODAY)  # last school year's
+                                         'for Ben Taylor", closed on 2 November 2026), and it asked some of the same '
+                                         'people')
+    assert str(refused.value).endswith("Ask other colleagues, or ask again from 1 September 2027")
+    with pytest.raises(FeedbackError, match="one of the|people outside the trust cannot be compared"):
+        refuse_second_report("Ben Taylor", {p}, True, earlier, TODAY)  # outside raters cannot be compared
+    with pytest.raises(FeedbackError, match="people outside the trust cannot be compared"):
+        refuse_second_report("Ben Taylor", {p}, False, [ShownReport("o", date(2026, 11, 2), frozenset(), True)], TODAY)
+    refuse_second_report("Ben Taylor", {p}, False, earlier, TODAY)  # nobody in common: nothing to subtract
+    refuse_second_report("Ben Taylor", {x, y, z}, False, earlier, date(2027, 9, 1))  # a new school year
+    refuse_second_report("Ben Taylor", {x}, False, [ShownReport("x", date(2026, 8, 31), frozenset({x}))],
+                         TODAY)  # last school year's
 
 
 def test_f4_only_a_report_showing_an_anonymous_category_counts():

@@ -124,15 +124,23 @@ class FeedbackRepository(Repository):
         if not ids:
             return {}
         rows = self.session.execute(
-            select(feedback_requests.c.subject_id, feedback_requests.c.title, feedback_requests.c.closed_at,
-                   feedback_requests.c.report)
+            select(feedback_requests.c.id, feedback_requests.c.subject_id, feedback_requests.c.title,
+                   feedback_requests.c.closed_at, feedback_requests.c.report)
             .where(feedback_requests.c.status == RequestStatus.CLOSED, feedback_requests.c.subject_id.in_(ids),
                    feedback_requests.c.closed_at >= datetime.combine(since, time(), timezone.utc))
             .order_by(feedback_requests.c.closed_at))
+        shown = [r for r in rows if shows_anonymous(r.report)]
+        asked: dict[uuid.UUID, list[uuid.UUID | None]] = {}
+        if shown:
+            for request_id, staff_id in self.session.execute(
+                    select(feedback_invitations.c.request_id, feedback_invitations.c.staff_id)
+                    .where(feedback_invitations.c.request_id.in_([r.id for r in shown]))):
+                asked.setdefault(request_id, []).append(staff_id)
         found: dict[uuid.UUID, list[ShownReport]] = {}
-        for r in rows:
-            if shows_anonymous(r.report):
-                found.setdefault(r.subject_id, []).append(ShownReport(r.title, r.closed_at.date()))
+        for r in shown:
+            people = asked.get(r.id, [])
+            found.setdefault(r.subject_id, []).append(ShownReport(
+                r.title, r.closed_at.date(), frozenset(p for p in people if p is not None), None in people))
         return found
 
     def due_to_close(self, today: date) -> list[uuid.UUID]:

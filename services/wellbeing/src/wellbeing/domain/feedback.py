@@ -320,10 +320,13 @@ def refuse_overlap(about: str, raters: set[uuid.UUID], outside: bool, open_reque
 
 @dataclass(frozen=True)
 class ShownReport:
-    """An earlier request about someone whose report showed an anonymous category: its title and closing day."""
+    """An earlier request about someone whose report showed an anonymous category: its title, closing day, the
+    colleagues it asked and whether it asked people outside the trust."""
 
     title: str
     closed_on: date
+    raters: frozenset[uuid.UUID] = frozenset()
+    outside: bool = False
 
 
 def shows_anonymous(report: dict | None) -> bool:
@@ -337,18 +340,29 @@ def school_year(day: date) -> tuple[date, date]:
     return start, date(start.year + 1, 8, 31)
 
 
-def refuse_second_report(about: str, shown: list[ShownReport], today: date, field: str | None = None) -> None:
-    """At most one report that shows an anonymous category about a person in a school year (outsider, issue 24,
-    finding 4): two reports from nearly the same people, one after the other, subtract to the answers of the one
-    who differs (peers X, Y, Z, W and then X, Y, Z gave W's ratings and comment), as the threat model forbids for
-    surveys. An earlier request that showed nothing (too few answered, or only named answers) does not count."""
+def refuse_second_report(about: str, raters: set[uuid.UUID], outside: bool, shown: list[ShownReport], today: date,
+                         field: str | None = None) -> None:
+    """No two reports about a person in a school year that show an anonymous category come from any of the same
+    people (outsider, issue 24, finding 4): peers X, Y, Z, W and then X, Y, Z, one after the other, subtract to W's
+    ratings and comment, as the threat model forbids for surveys. Two reports from nobody in common cannot be
+    subtracted, so a manager whose peers' 360 was shown in October still gets their direct reports' upward feedback
+    in spring. People outside the trust cannot be compared with anyone (their addresses are kept nowhere), so a
+    report that asked them, or a request that asks them, is one a school year. An earlier request that showed
+    nothing (too few answered, or only named answers) does not count."""
     start, end = school_year(today)
     for earlier in shown:
-        if start <= earlier.closed_on <= end:
-            raise FeedbackError(f"{about} already had feedback this school year that was shown (\"{earlier.title}\", "
-                                f"closed on {in_words(earlier.closed_on)}): a second report from nearly the same "
-                                "people could be compared with it to tell one person's answers. Ask again from "
-                                f"{in_words(end + timedelta(days=1))}", field)
+        if not start <= earlier.closed_on <= end:
+            continue
+        if outside or earlier.outside:
+            why = "people outside the trust cannot be compared with the people asked before"
+        elif raters & earlier.raters:
+            why = "it asked some of the same people"
+        else:
+            continue
+        raise FeedbackError(f"{about} already had feedback this school year that was shown (\"{earlier.title}\", "
+                            f"closed on {in_words(earlier.closed_on)}), and {why}: a second report could be compared "
+                            "with it to tell one person's answers. Ask other colleagues, or ask again from "
+                            f"{in_words(end + timedelta(days=1))}", field)
 
 
 def plural(n: int, one: str, many: str | None = None) -> str:

@@ -162,8 +162,8 @@ def request_feedback(uow: WellbeingUnitOfWork, principal: Principal, data: dict,
                                     "not in post")}])
         name = uow.staff.names([subject_id]).get(subject_id, "a colleague")
         try:
-            refuse_second_report(name, uow.feedback.shown_since([subject_id], school_year(today)[0]).get(
-                subject_id, []), today, None)  # about the whole request: no one field of the form
+            refuse_second_report(name, {r.staff_id for r in raters}, bool(outside), uow.feedback.shown_since(
+                [subject_id], school_year(today)[0]).get(subject_id, []), today, None)  # about the whole request
             refuse_overlap(name, {r.staff_id for r in raters}, bool(outside),
                            uow.feedback.open_about([subject_id]).get(subject_id, []),
                            "outside_trust" if outside and not raters else "raters")
@@ -490,7 +490,8 @@ def open_round(uow: WellbeingUnitOfWork, principal: Principal, data: dict, links
         for manager, reports in list(included.items()):
             about = names.get(manager, "a manager")
             try:  # a manager who cannot be asked about now is left out, not the whole round (finding 5)
-                refuse_second_report(about, shown.get(manager, []), today, "academy_id")
+                refuse_second_report(about, {p.staff_id for p in reports}, False, shown.get(manager, []), today,
+                                     "academy_id")
                 refuse_overlap(about, {p.staff_id for p in reports}, False, open_about.get(manager, []),
                                "academy_id")
             except FeedbackError as exc:
