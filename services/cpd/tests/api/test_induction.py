@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import uuid
 from datetime import date
 
 import pytest
@@ -294,3 +295,19 @@ def test_hr_lists_only_their_academys_ects(client, trust, induct):
     assert len(induct.ok(client.get("/inductions", headers=trust.oak_hr.headers))) == 1
     assert induct.ok(client.get("/inductions", headers=trust.elm_hr.headers)) == []
     assert len(induct.ok(client.get("/inductions", headers=trust.trust_hr.headers))) == 1
+
+
+def test_a_subject_access_copy_holds_the_ects_induction_and_its_reviews(app, trust, induct):
+    from cpd.service.subject_access import HOLDINGS
+    from staffroom_shared.subject_access import collect
+
+    ect = induct.ready()
+    induct.ok(induct.review(ect, ect["schedule"][0]), 201)
+    context = app.extensions["staffroom"]
+    with context.uow() as uow:
+        found = collect(uow.session, HOLDINGS, uuid.UUID(trust.teacher.id),
+                        context.metadata.tables["audit_log"])
+    text = str(found)
+    assert "your statutory induction as an early career teacher" in text
+    assert "your progress reviews and formal assessments, with your comments" in text
+    assert "Lessons well sequenced" in text
