@@ -44,13 +44,13 @@ def _after(induction_id: uuid.UUID) -> dict:
 
 @induction_blp.route("/academies/<uuid:academy_id>/term-dates")
 class TermDates(MethodView):
-    @induction_blp.response(200, schemas.TermDatesSchema)
+    @induction_blp.response(200, schemas.TermDatesOutSchema)
     def get(self, academy_id: uuid.UUID):
         """The academy's own term dates, which induction is counted in (its staff and HR)."""
         return {"terms": inductions.term_dates(_reads(), authenticate(), academy_id)}
 
     @induction_blp.arguments(schemas.TermDatesSchema)
-    @induction_blp.response(200, schemas.TermDatesSchema)
+    @induction_blp.response(200, schemas.TermDatesOutSchema)
     def put(self, data, academy_id: uuid.UUID):
         """Give the academy's term dates (academy HR, trust HR); they replace those given before."""
         principal = authenticate()

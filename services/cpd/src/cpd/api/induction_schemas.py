@@ -8,7 +8,7 @@ from ..domain.induction import Decision, ItemKind, Leave
 
 NAME = validate.Length(min=1, max=200)
 TEXT = validate.Length(max=8000)
-TERMS = {"as_string": False, "places": 2, "validate": validate.Range(min=0, max=12)}
+TERMS = {"validate": validate.Range(min=0, max=12)}  # fractions of a term, kept exact (domain.ects.fraction)
 
 
 def _words(enum) -> list[str]:
@@ -36,12 +36,16 @@ class TermDatesSchema(Schema):
     terms = fields.List(fields.Nested(TermSchema), required=True, validate=validate.Length(min=1, max=60))
 
 
+class TermDatesOutSchema(Schema):
+    terms = fields.List(fields.Nested(TermSchema), metadata={"description": "empty until HR give them"})
+
+
 class RegisterSchema(Schema):
     staff_id = fields.UUID(required=True, metadata={"description": "the early career teacher"})
     academy_id = fields.UUID(required=True)
     qts_on = Date(required=True, metadata={"description": "the day qualified teacher status was awarded"})
     starts_on = Date(required=True, metadata={"description": "the induction start the appropriate body set"})
-    fte = fields.Decimal(required=True, as_string=False, places=3, validate=validate.Range(min=0.001, max=1),
+    fte = fields.Float(required=True, validate=validate.Range(min=0, max=1, min_inclusive=False),
                          metadata={"description": "full-time equivalent, 1 full-time, 0.5 half-time"})
     appropriate_body = fields.String(required=True, validate=NAME)
     programme_type = fields.String(required=True, validate=validate.OneOf(_words(ProgrammeType)))
@@ -49,9 +53,9 @@ class RegisterSchema(Schema):
     delivery_partner = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
     tutor_id = fields.UUID(load_default=None, allow_none=True)
     mentor_id = fields.UUID(load_default=None, allow_none=True)
-    served_elsewhere = fields.Decimal(load_default=None, allow_none=True, **TERMS,
+    served_elsewhere = fields.Float(load_default=None, allow_none=True, **TERMS,
                                       metadata={"description": "terms already served at other schools"})
-    reduced_to = fields.Decimal(load_default=None, allow_none=True, **TERMS,
+    reduced_to = fields.Float(load_default=None, allow_none=True, **TERMS,
                                 metadata={"description": "the length in terms the appropriate body reduced it to"})
 
 
@@ -73,11 +77,11 @@ class AbsenceSchema(Schema):
 class PostSchema(Schema):
     school = fields.String(required=True, validate=NAME)
     starts_on = Date(required=True)
-    fte = fields.Decimal(required=True, as_string=False, places=3, validate=validate.Range(min=0.001, max=1))
+    fte = fields.Float(required=True, validate=validate.Range(min=0, max=1, min_inclusive=False))
 
 
 class TimetableSchema(Schema):
-    percent = fields.Decimal(required=True, as_string=False, places=2, validate=validate.Range(min=0, max=100),
+    percent = fields.Float(required=True, validate=validate.Range(min=0, max=100),
                              metadata={"description": "share of a main pay range teacher's timetable taught"})
 
 
@@ -115,8 +119,7 @@ class SignSchema(Schema):
 class DecisionSchema(Schema):
     decision = fields.String(required=True, validate=validate.OneOf(_words(Decision)))
     decided_on = Date(required=True)
-    extension_terms = fields.Decimal(load_default=None, allow_none=True, as_string=False, places=2,
-                                     validate=validate.Range(min=0.1, max=6))
+    extension_terms = fields.Float(load_default=None, allow_none=True, validate=validate.Range(min=0.1, max=6))
 
     @validates_schema
     def _extension_only_when_extended(self, data, **_):
