@@ -313,6 +313,23 @@ def test_cpd_keeps_training_records_until_erasure_and_expires_its_platform_rows(
         check_platform(context, run(context, records))
 
 
+def test_cpd_keeps_an_ects_induction_six_years_after_it_ended_and_one_still_served(backend, tmp_path):
+    with service("cpd", backend, tmp_path) as (context, records):
+        ended = {"old": BEFORE["6 years"].date(), "new": CUTOFF["6 years"].date(), "serving": None}
+        ids = {tag: uuid.uuid4() for tag in ended}
+        write(context, "inductions", *[{
+            "id": ids[tag], "staff_id": uuid.uuid4(), "academy_id": uuid.uuid4(), "qts_on": date(2012, 7, 1),
+            "starts_on": date(2012, 9, 1), "appropriate_body": "Hub", "programme_type": "school-led",
+            "served_elsewhere": "0", "status": "serving" if day is None else "passed", "ended_on": day,
+            "registered_on": date(2012, 9, 1)} for tag, day in ended.items()])
+        write(context, "induction_posts", *[{"id": uuid.uuid4(), "induction_id": ids[tag], "school": "Oak",
+                                             "starts_on": date(2012, 9, 1), "fte": "1"} for tag in ended])
+        assert run(context, records)["inductions"] == 1
+        posts = context.metadata.tables["induction_posts"]
+        assert count(context, "inductions") == 2 and count(context, "induction_posts") == 2
+        assert count(context, "induction_posts", posts.c.induction_id == ids["old"]) == 0
+
+
 def test_a_trust_may_change_any_period_and_a_setting_that_is_not_one_stops_the_job(tmp_path):
     with service("appraisal", "sqlite", tmp_path) as (context, records):
         chosen = retention.periods("appraisal", records, {"RETENTION_OUTBOX": "7 days",

@@ -251,6 +251,7 @@ def _make_records(w: World) -> None:
     ids["request_id"] = w.ok("trust_hr", "directory", "POST", "/subject-access-requests",
                              json_body={"staff_id": me})["id"]
     _cascade(w)  # appraisal's priorities and objective templates (issue 24)
+    _induction_records(w)  # cpd's statutory induction (issue 25)
 
 
 def _observation_template(w: World) -> dict:
@@ -830,6 +831,63 @@ case("appraisal", "PATCH", "/objective-templates/{template_id}", body=lambda w: 
 case("appraisal", "DELETE", "/objective-templates/{template_id}", fresh={"template_id": _template})
 case("appraisal", "POST", "/objective-templates/apply", body=lambda w: {
     "template_ids": [w.ids["template_id"]], "appraisal_ids": [w.ids["appraisal_id"]]})
+
+# cpd's statutory induction (issue 25): the staff member is an ECT in academy A, their appraiser their induction
+# tutor, the other appraiser their mentor; one progress review recorded. Leaving, which ends it, comes last.
+def _induction_terms(w: World) -> dict:
+    return {"terms": [t for y in range(SCHOOL_YEAR - 1, SCHOOL_YEAR + 6) for t in (
+        {"school_year": y, "number": 1, "starts_on": f"{y}-09-01", "ends_on": f"{y}-12-19"},
+        {"school_year": y, "number": 2, "starts_on": f"{y + 1}-01-05", "ends_on": f"{y + 1}-04-01"},
+        {"school_year": y, "number": 3, "starts_on": f"{y + 1}-04-19", "ends_on": f"{y + 1}-07-21"})]}
+
+
+def _registration(w: World) -> dict:
+    return {"staff_id": w.ids["staff_id"], "academy_id": w.ids["academy_a"], "qts_on": f"{SCHOOL_YEAR - 1}-07-15",
+            "starts_on": f"{SCHOOL_YEAR - 1}-09-01", "fte": 1, "appropriate_body": "Teaching School Hub",
+            "programme_type": "provider-led", "lead_provider": "Ambition Institute",
+            "tutor_id": w.people["appraiser"]["id"], "mentor_id": w.people["other_appraiser"]["id"]}
+
+
+def _induction_records(w: World) -> None:
+    w.ok("academy_hr", "cpd", "PUT", f"/academies/{w.ids['academy_a']}/term-dates", json_body=_induction_terms(w))
+    made = w.ok("academy_hr", "cpd", "POST", "/inductions", json_body=_registration(w))
+    item = made["schedule"][0]
+    w.ids.update(induction_id=made["id"], term_number=1)
+    w.ids["review_id"] = w.ok("appraiser", "cpd", "POST", f"/inductions/{made['id']}/reviews", json_body={
+        "kind": item["kind"], "school_year": item["school_year"], "term_number": item["term_number"],
+        "held_on": item["due_on"], "outcome": "on track", "standards": {"TS4": "Well sequenced lessons"}})["reviews"][0]["id"]
+
+
+INDUCTION = "/inductions/{induction_id}"
+case("cpd", "GET", "/academies/{academy_id}/term-dates", params={"academy_id": "academy_a"})
+case("cpd", "PUT", "/academies/{academy_id}/term-dates", params={"academy_id": "academy_a"}, body=_induction_terms,
+     unchanged="/academies/{academy_id}/term-dates")
+case("cpd", "GET", "/inductions")
+case("cpd", "POST", "/inductions", body=_registration)
+case("cpd", "GET", "/inductions/mine")
+case("cpd", "GET", "/inductions/mentees")
+case("cpd", "GET", "/inductions/tutoring")
+case("cpd", "GET", INDUCTION)
+case("cpd", "GET", INDUCTION + "/record.csv")
+case("cpd", "GET", INDUCTION + "/record")
+case("cpd", "PUT", INDUCTION + "/people", body=lambda w: {"tutor_id": w.people["appraiser"]["id"],
+                                                          "mentor_id": w.people["other_appraiser"]["id"]},
+     unchanged=INDUCTION)
+case("cpd", "POST", INDUCTION + "/absences", body=lambda w: {
+    "starts_on": f"{SCHOOL_YEAR - 1}-10-06", "ends_on": f"{SCHOOL_YEAR - 1}-10-07", "leave": "sickness"},
+     unchanged=INDUCTION)
+case("cpd", "POST", INDUCTION + "/posts", body=lambda w: {"school": "Academy A", "starts_on": str(TODAY), "fte": 1},
+     unchanged=INDUCTION)
+case("cpd", "PUT", INDUCTION + "/timetable/{school_year}/{term_number}", body=lambda w: {"percent": 80},
+     unchanged=INDUCTION)
+case("cpd", "POST", INDUCTION + "/reviews", body=lambda w: {
+    "kind": "progress_review", "school_year": SCHOOL_YEAR - 1, "term_number": 1, "held_on": f"{SCHOOL_YEAR - 1}-12-10",
+    "outcome": "on track", "standards": {"TS1": "High expectations"}}, unchanged=INDUCTION)
+case("cpd", "POST", INDUCTION + "/reviews/{review_id}/signatures", body=lambda w: {"signing_as": "ect"},
+     unchanged=INDUCTION)
+case("cpd", "POST", INDUCTION + "/decision", body=lambda w: {"decision": "passed", "decided_on": str(TODAY)},
+     unchanged=INDUCTION)
+case("cpd", "POST", INDUCTION + "/leaving", body=lambda w: {"left_on": str(TODAY)}, unchanged=INDUCTION)
 
 # Last: these change who the staff member is.
 case("directory", "POST", "/staff/{staff_id}/promotion", body=lambda w: {

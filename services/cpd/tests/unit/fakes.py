@@ -17,6 +17,7 @@ from cpd.adapters.staff_copy import ERASED, PERSON_FIELDS, STAFF_FIELDS, WRITTEN
 from cpd.domain.agreements import TrainingAgreement
 from cpd.domain.catalogue import Cohort, Policy, Programme, ProgrammeKind
 from cpd.domain.enrolments import OPEN_REQUEST, Enrolment, EnrolmentStatus
+from cpd.domain.ects import EctInduction, InductionStatus
 from cpd.domain.impact import DEFAULT_CHECK_AFTER_WEEKS, CpdImpact
 from cpd.domain.future_leaders import Nomination, Secondment, SecondmentStatus, Shadowing
 from cpd.domain.plans import DevelopmentPlan
@@ -44,6 +45,8 @@ class Store:
     shadowings: dict = field(default_factory=dict)
     secondments: dict = field(default_factory=dict)
     impact: dict = field(default_factory=dict)  # enrolment id -> CpdImpact
+    inductions: dict = field(default_factory=dict)  # induction id -> EctInduction
+    calendars: dict = field(default_factory=dict)  # academy id -> TermCalendar
     check_after_weeks: int | None = None
 
 
@@ -414,6 +417,56 @@ class FakeImpactRecords(Repository):
         self.store.check_after_weeks = weeks
 
 
+class FakeInductions(Repository):
+    """cpd.adapters.inductions.Inductions in memory."""
+
+    def __init__(self, store: Store):
+        super().__init__()
+        self.store = store
+
+    def add(self, induction: EctInduction) -> EctInduction:
+        assert all(i.staff_id != induction.staff_id for i in self.store.inductions.values()), "one per person"
+        self.store.inductions[induction.id] = induction
+        return self.track(induction)
+
+    def get(self, induction_id, *, for_update: bool = False):
+        return self.track(self.store.inductions.get(induction_id))
+
+    def of_staff(self, staff_id):
+        return self.track(next((i for i in self.store.inductions.values() if i.staff_id == staff_id), None))
+
+    def _serving(self, test) -> list[EctInduction]:
+        return sorted((i for i in self.store.inductions.values() if i.status == InductionStatus.SERVING and test(i)),
+                      key=lambda i: (i.starts_on, i.id))
+
+    def tutored_by(self, staff_id):
+        return self._serving(lambda i: i.tutor_id == staff_id)
+
+    def mentored_by(self, staff_id):
+        return self._serving(lambda i: i.mentor_id == staff_id)
+
+    def in_academies(self, scope, *, academy_id=None, serving_only=False):
+        return sorted((i for i in self.store.inductions.values()
+                       if (scope is None or i.academy_id in scope) and academy_id in (None, i.academy_id)
+                       and (not serving_only or i.status == InductionStatus.SERVING)),
+                      key=lambda i: (i.starts_on, i.id))
+
+    def delete_ended_before(self, cutoff):
+        gone = [k for k, i in self.store.inductions.items() if i.ended_on is not None and i.ended_on < cutoff]
+        for k in gone:
+            del self.store.inductions[k]
+        return len(gone)
+
+    def calendar(self, academy_id):
+        return self.store.calendars.get(academy_id)
+
+    def save_calendar(self, academy_id, calendar):
+        self.store.calendars[academy_id] = calendar
+
+    def using_calendar(self, academy_id):
+        return self._serving(lambda i: i.academy_id == academy_id)
+
+
 class FakeCpdUnitOfWork(FakeUnitOfWork):
     contracts = CONTRACTS
 
@@ -425,6 +478,7 @@ class FakeCpdUnitOfWork(FakeUnitOfWork):
         self.plans = FakePlans(self.store)
         self.nominations, self.secondments = FakeNominations(self.store), FakeSecondments(self.store)
         self.impact = FakeImpactRecords(self.store)
+        self.inductions = FakeInductions(self.store)
 
 
     # -- what a test starts from (as the staff.* events and HR's commands would have left it)

@@ -206,3 +206,43 @@ class ImpactRecordedV1(ImpactRef):
     seen = fields.String(required=True)
     recorded_by = fields.UUID(required=True)
     recorded_on = fields.Date(required=True)
+
+
+class InductionRef(Schema):
+    """Whose statutory induction, at which academy (cpd's record of it)."""
+
+    induction_id = fields.UUID(required=True)
+    staff_id = fields.UUID(required=True, metadata={"description": "the early career teacher"})
+    academy_id = fields.UUID(required=True)
+
+
+@contract("cpd.induction_started", 1)
+class InductionStartedV1(InductionRef):
+    """An ECT is serving statutory induction from `starts_on`; appraisal may exempt them (S1 2.48)."""
+
+    starts_on = fields.Date(required=True)
+    expected_completion = fields.Date(required=True, metadata={
+        "description": "from the academy's term dates, before any absence or extension moves it"})
+    appropriate_body = fields.String(required=True)
+    programme_type = fields.String(required=True, validate=validate.OneOf(("provider-led", "school-led")))
+    tutor_id = fields.UUID(required=True, allow_none=True)
+    mentor_id = fields.UUID(required=True, allow_none=True)
+
+
+@contract("cpd.induction_ended", 1)
+class InductionEndedV1(InductionRef):
+    """Induction at the academy ended: passed or failed (the appropriate body's decision), or the ECT left."""
+
+    outcome = fields.String(required=True, validate=validate.OneOf(("passed", "failed", "left")))
+    ended_on = fields.Date(required=True)
+
+
+@contract("cpd.induction_support_plan_started", 1)
+class InductionSupportPlanStartedV1(InductionRef):
+    """A progress review found the ECT not making satisfactory progress and a support plan started (S1 4.1). The
+    plan's words are not in the event: only the ECT, tutor and headteacher read them."""
+
+    support_plan_id = fields.UUID(required=True)
+    tutor_id = fields.UUID(required=True, allow_none=True)
+    review_held_on = fields.Date(required=True)
+    started_on = fields.Date(required=True)

@@ -1,14 +1,22 @@
 """Tables for CPD, mapped onto the plain domain classes (the domain never imports this)."""
 from __future__ import annotations
 
+from fractions import Fraction
+
 from sqlalchemy import (
     JSON, Boolean, Column, Date, ForeignKey, Index, Integer, Numeric, String, Table, Text, UniqueConstraint, Uuid,
 )
 from sqlalchemy.orm import registry, relationship
+from sqlalchemy.types import TypeDecorator
 
 from staffroom_shared.db import UtcDateTime, new_metadata, text_enum
 
 from ..domain.agreements import TrainingAgreement
+from ..domain.ects import (
+    EctInduction, InductionAbsence, InductionExtension, InductionPost, InductionReview, InductionStatus,
+    InductionSupportPlan, ProgrammeType, TimetableRecord,
+)
+from ..domain.induction import Decision, ItemKind, Leave
 from ..domain.catalogue import Cohort, DeliveryMode, Programme, ProgrammeKind
 from ..domain.enrolments import Enrolment, EnrolmentStatus
 from ..domain.impact import CpdImpact
@@ -219,6 +227,140 @@ impact_settings = Table(  # the trust's interval before the impact check: one ro
     Column("check_after_weeks", Integer, nullable=False),
 )
 
+
+
+class FractionText(TypeDecorator):
+    """An exact fraction (terms, FTE, a timetable's percentage) kept as text, "5/4": 1.25 terms stays 1.25, and a
+    third of a term stays a third."""
+
+    impl = String(40)
+    cache_ok = True
+
+    def process_bind_param(self, value, _dialect):
+        return None if value is None else str(Fraction(value))
+
+    def process_result_value(self, value, _dialect):
+        return None if value is None else Fraction(value)
+
+
+# Statutory induction for early career teachers (issue 25; domain.ects, domain.induction)
+
+academy_terms = Table(  # each academy's own term dates, which the induction rules count in
+    "academy_terms", metadata,
+    Column("academy_id", Uuid, primary_key=True),
+    Column("school_year", Integer, primary_key=True),  # 2026 for 2026 to 2027
+    Column("number", Integer, primary_key=True),  # 1 autumn, 2 spring, 3 summer
+    Column("starts_on", Date, nullable=False),
+    Column("ends_on", Date, nullable=False),
+    Column("breaks", JSON, nullable=False),  # [[first day, last day], ...] of the half-term holidays, ISO text
+)
+
+inductions = Table(
+    "inductions", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("staff_id", Uuid, nullable=False, unique=True),  # one induction per person (reg 9)
+    Column("academy_id", Uuid, nullable=False, index=True),
+    Column("qts_on", Date, nullable=False),
+    Column("starts_on", Date, nullable=False),
+    Column("appropriate_body", String(200), nullable=False),
+    Column("programme_type", text_enum(ProgrammeType), nullable=False),
+    Column("lead_provider", String(200), nullable=True),
+    Column("delivery_partner", String(200), nullable=True),
+    Column("tutor_id", Uuid, nullable=True, index=True),
+    Column("mentor_id", Uuid, nullable=True, index=True),
+    Column("reduced_to", FractionText, nullable=True),
+    Column("served_elsewhere", FractionText, nullable=False),
+    Column("status", text_enum(InductionStatus), nullable=False),
+    Column("decision", text_enum(Decision), nullable=True),  # the appropriate body's latest
+    Column("decided_on", Date, nullable=True),
+    Column("ended_on", Date, nullable=True),
+    Column("registered_on", Date, nullable=False),
+)
+
+
+def _of_induction() -> Column:
+    return Column("induction_id", Uuid, ForeignKey("inductions.id", ondelete="CASCADE"), nullable=False, index=True)
+
+
+induction_posts = Table(
+    "induction_posts", metadata,
+    Column("id", Uuid, primary_key=True),
+    _of_induction(),
+    Column("school", String(200), nullable=False),
+    Column("starts_on", Date, nullable=False),
+    Column("ends_on", Date, nullable=True),
+    Column("fte", FractionText, nullable=False),
+)
+
+induction_absences = Table(
+    "induction_absences", metadata,
+    Column("id", Uuid, primary_key=True),
+    _of_induction(),
+    Column("starts_on", Date, nullable=False),
+    Column("ends_on", Date, nullable=False),
+    Column("leave", text_enum(Leave), nullable=False),
+    Column("days", Integer, nullable=True),
+    Column("extend", Boolean, nullable=False),
+)
+
+induction_timetable = Table(
+    "induction_timetable", metadata,
+    Column("id", Uuid, primary_key=True),
+    _of_induction(),
+    Column("school_year", Integer, nullable=False),
+    Column("term_number", Integer, nullable=False),
+    Column("percent", FractionText, nullable=False),  # of a main pay range teacher's timetable
+    Column("recorded_by", Uuid, nullable=False),
+    Column("recorded_on", Date, nullable=False),
+    UniqueConstraint("induction_id", "school_year", "term_number"),
+)
+
+induction_reviews = Table(  # progress reviews and formal assessments
+    "induction_reviews", metadata,
+    Column("id", Uuid, primary_key=True),
+    _of_induction(),
+    Column("kind", text_enum(ItemKind), nullable=False),
+    Column("school_year", Integer, nullable=False),
+    Column("term_number", Integer, nullable=False),
+    Column("due_on", Date, nullable=False),
+    Column("report_by", Date, nullable=True),
+    Column("held_on", Date, nullable=False),
+    Column("outcome", String(60), nullable=False),
+    Column("standards", JSON, nullable=False),
+    Column("next_steps", Text, nullable=False),
+    Column("recorded_by", Uuid, nullable=False),
+    Column("ect_comments", Text, nullable=True),
+    Column("tutor_signed_by", Uuid, nullable=True),
+    Column("tutor_signed_on", Date, nullable=True),
+    Column("head_signed_by", Uuid, nullable=True),
+    Column("head_signed_on", Date, nullable=True),
+    Column("ect_signed_on", Date, nullable=True),
+    UniqueConstraint("induction_id", "kind", "school_year", "term_number"),
+)
+
+induction_support_plans = Table(
+    "induction_support_plans", metadata,
+    Column("id", Uuid, primary_key=True),
+    _of_induction(),
+    Column("review_id", Uuid, ForeignKey("induction_reviews.id", ondelete="CASCADE"), nullable=False),
+    Column("started_on", Date, nullable=False),
+    Column("areas_to_improve", JSON, nullable=False),
+    Column("objectives", JSON, nullable=False),
+    Column("support", JSON, nullable=False),
+    Column("evidence", Text, nullable=False),
+    Column("next_period_plan", Text, nullable=False),
+    Column("consequences_explained", Boolean, nullable=False),
+    Column("after_first_assessment", Boolean, nullable=False),
+)
+
+induction_extensions = Table(
+    "induction_extensions", metadata,
+    Column("id", Uuid, primary_key=True),
+    _of_induction(),
+    Column("terms", FractionText, nullable=False),
+    Column("decided_on", Date, nullable=False),
+)
+
 _mapped = False
 
 
@@ -238,4 +380,17 @@ def start_mappers() -> None:
     mapper_registry.map_imperatively(Shadowing, shadowings)
     mapper_registry.map_imperatively(Secondment, secondments)
     mapper_registry.map_imperatively(CpdImpact, impact_records)
+    children = {}
+    for name, cls, table, order in (
+            ("posts", InductionPost, induction_posts, induction_posts.c.starts_on),
+            ("absences", InductionAbsence, induction_absences, induction_absences.c.starts_on),
+            ("timetable", TimetableRecord, induction_timetable, (induction_timetable.c.school_year,
+                                                                 induction_timetable.c.term_number)),
+            ("reviews", InductionReview, induction_reviews, (induction_reviews.c.held_on, induction_reviews.c.id)),
+            ("support_plans", InductionSupportPlan, induction_support_plans, induction_support_plans.c.started_on),
+            ("extensions", InductionExtension, induction_extensions, induction_extensions.c.decided_on)):
+        mapper_registry.map_imperatively(cls, table)
+        children[name] = relationship(cls, order_by=order, cascade="all, delete-orphan", lazy="selectin",
+                                      passive_deletes=True)
+    mapper_registry.map_imperatively(EctInduction, inductions, properties=children)
     _mapped = True

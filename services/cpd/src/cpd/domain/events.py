@@ -205,3 +205,44 @@ class ImpactRecorded(DomainEvent):
     seen: str
     recorded_by: uuid.UUID
     recorded_on: date
+
+
+@dataclass(frozen=True)
+class InductionStarted(DomainEvent):
+    """An ECT was registered for statutory induction at the academy: they are serving it from `starts_on`
+    (appraisal may exempt them: S1 2.48)."""
+
+    induction_id: uuid.UUID
+    staff_id: uuid.UUID
+    academy_id: uuid.UUID
+    starts_on: date
+    expected_completion: date
+    appropriate_body: str
+    programme_type: str
+    tutor_id: uuid.UUID | None
+    mentor_id: uuid.UUID | None
+
+
+@dataclass(frozen=True)
+class InductionEnded(DomainEvent):
+    """Induction at the academy ended: the appropriate body's pass or fail, or the ECT left."""
+
+    induction_id: uuid.UUID
+    staff_id: uuid.UUID
+    academy_id: uuid.UUID
+    outcome: str  # "passed", "failed" or "left"
+    ended_on: date
+
+
+@dataclass(frozen=True)
+class InductionSupportPlanStarted(DomainEvent):
+    """A progress review found the ECT not making satisfactory progress: a support plan started (S1 4.1). Carries
+    no word of the plan itself, which only the ECT, tutor and headteacher read."""
+
+    induction_id: uuid.UUID
+    support_plan_id: uuid.UUID
+    staff_id: uuid.UUID
+    academy_id: uuid.UUID
+    tutor_id: uuid.UUID | None
+    review_held_on: date
+    started_on: date

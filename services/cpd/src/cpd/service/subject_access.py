@@ -3,9 +3,14 @@ from __future__ import annotations
 
 from staffroom_shared.subject_access import Holding, answerer, subject, under
 
-from ..adapters.orm import agreements, enrolments, impact_records, nominations, plan_items, plans, secondments, shadowings, staff
+from ..adapters.orm import (
+    agreements, enrolments, impact_records, induction_absences, induction_extensions, induction_posts,
+    induction_reviews, induction_support_plans, induction_timetable, inductions, nominations, plan_items, plans,
+    secondments, shadowings, staff,
+)
 
 _their_plan = subject(plans.c.staff_id)
+_their_induction = subject(inductions.c.staff_id)
 
 HOLDINGS = (
     Holding("your details as the directory shared them", staff, subject(staff.c.staff_id)),
@@ -20,6 +25,14 @@ HOLDINGS = (
     Holding("your secondments", secondments, subject(secondments.c.staff_id)),
     Holding("what you will change after each programme, your satisfaction, and the impact your line manager saw",
             impact_records, subject(impact_records.c.staff_id)),
+    Holding("your statutory induction as an early career teacher", inductions, _their_induction),
+    *(Holding(what, table, under(table.c.induction_id, inductions, _their_induction)) for what, table in (
+        ("your posts and working patterns during induction", induction_posts),
+        ("your absence during induction", induction_absences),
+        ("your timetable each term during induction", induction_timetable),
+        ("your progress reviews and formal assessments, with your comments", induction_reviews),
+        ("your induction support plans", induction_support_plans),
+        ("the extensions of your induction", induction_extensions))),
 )
 
 on_subject_access_requested = answerer("cpd", HOLDINGS)

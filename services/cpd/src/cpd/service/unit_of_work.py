@@ -9,6 +9,7 @@ from staffroom_shared.uow import Contract, Reads, UnitOfWork
 from ..adapters.catalogue import Catalogue
 from ..adapters.enrolments import Agreements, Enrolments
 from ..adapters.impact import ImpactRecords
+from ..adapters.inductions import Inductions
 from ..adapters.future_leaders import Nominations, Secondments
 from ..adapters.plans import Plans
 from ..adapters.staff_copy import StaffCopy
@@ -59,6 +60,9 @@ CONTRACTS = {
     events.IntentRecorded: Contract("cpd.intent_recorded"),
     events.ImpactCheckDue: Contract("cpd.impact_check_due"),
     events.ImpactRecorded: Contract("cpd.impact_recorded"),
+    events.InductionStarted: Contract("cpd.induction_started"),
+    events.InductionEnded: Contract("cpd.induction_ended"),
+    events.InductionSupportPlanStarted: Contract("cpd.induction_support_plan_started"),
 }
 
 
@@ -66,7 +70,7 @@ class CpdUnitOfWork(UnitOfWork):
     contracts = CONTRACTS
     repositories = {"staff": StaffCopy, "catalogue": Catalogue, "enrolments": Enrolments, "agreements": Agreements,
                     "plans": Plans, "nominations": Nominations, "secondments": Secondments,
-                    "impact": ImpactRecords}
+                    "impact": ImpactRecords, "inductions": Inductions}
     staff: StaffCopy
     catalogue: Catalogue
     enrolments: Enrolments
@@ -75,6 +79,7 @@ class CpdUnitOfWork(UnitOfWork):
     nominations: Nominations
     secondments: Secondments
     impact: ImpactRecords
+    inductions: Inductions
 
 
 class CpdReads(Reads):

@@ -1,0 +1,313 @@
+"""Statutory induction over HTTP: HR register an ECT on the academy's term dates, the tutor records the timetable
+and reviews, the ECT, tutor and headteacher sign, the mentor sees no notes, concerns start a support plan, the
+appropriate body's decision ends induction, and the export for the appropriate body (CSV safe against formulas,
+a printable page). Every new endpoint's authorisation is in the matrix below."""
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from datetime import date
+
+import pytest
+
+from staffroom_shared.testing import ServiceDb
+
+from .conftest import TABLES, payloads
+
+INDUCTION_TABLES = (*TABLES, "academy_terms", "inductions", "induction_posts", "induction_absences",
+                    "induction_timetable", "induction_reviews", "induction_support_plans", "induction_extensions")
+
+
+def _terms(first=2024, last=2032) -> list[dict]:
+    out = []
+    for y in range(first, last):
+        out += [
+            {"school_year": y, "number": 1, "starts_on": f"{y}-09-01", "ends_on": f"{y}-12-19",
+             "breaks": [{"starts_on": f"{y}-10-26", "ends_on": f"{y}-10-30"}]},
+            {"school_year": y, "number": 2, "starts_on": f"{y + 1}-01-05", "ends_on": f"{y + 1}-04-01"},
+            {"school_year": y, "number": 3, "starts_on": f"{y + 1}-04-19", "ends_on": f"{y + 1}-07-21"}]
+    return out
+
+
+@pytest.fixture
+def everything(app):
+    return ServiceDb(app, INDUCTION_TABLES)
+
+
+class Induct:
+    def __init__(self, client, trust):
+        self.client, self.trust = client, trust
+
+    def ok(self, response, status=200):
+        assert response.status_code == status, response.get_data(as_text=True)
+        return response.json
+
+    def term_dates(self, academy="oak", who=None):
+        return self.ok(self.client.put(f"/academies/{getattr(self.trust, academy)}/term-dates",
+                                       json={"terms": _terms()}, headers=(who or self.trust.oak_hr).headers))
+
+    def register(self, who=None, **overrides) -> dict:
+        t = self.trust
+        body = {"staff_id": t.teacher.id, "academy_id": t.oak, "qts_on": "2025-07-15", "starts_on": "2025-09-01",
+                "fte": 1, "appropriate_body": "Teaching School Hub North", "programme_type": "provider-led",
+                "lead_provider": "Ambition Institute", "delivery_partner": "Oak Teaching School Hub",
+                "tutor_id": t.hod.id, "mentor_id": t.other_teacher.id, **overrides}
+        return self.ok(self.client.post("/inductions", json=body, headers=(who or t.oak_hr).headers), 201)
+
+    def ready(self) -> dict:
+        self.term_dates()
+        return self.register()
+
+    def review(self, ect: dict, item: dict, outcome="on track", who=None, **overrides):
+        body = {"kind": item["kind"], "school_year": item["school_year"], "term_number": item["term_number"],
+                "held_on": item["due_on"], "outcome": outcome,
+                "standards": {"TS4": "Lessons well sequenced", "TS7": "=HYPERLINK(\"http://x\")"},
+                "next_steps": "Check for understanding before moving on", **overrides}
+        return self.client.post(f"/inductions/{ect['id']}/reviews", json=body,
+                                headers=(who or self.trust.hod).headers)
+
+
+@pytest.fixture
+def induct(client, trust) -> Induct:
+    return Induct(client, trust)
+
+
+PLAN = {"areas_to_improve": ["Behaviour management"], "objectives": ["TS7: consistent routines"],
+        "support": ["Weekly coaching with the mentor"], "evidence": "Two observed lessons",
+        "next_period_plan": "Review in four weeks"}
+
+
+def test_hr_registers_an_ect_and_the_schedule_comes_from_the_academys_terms(client, db, trust, induct):
+    ect = induct.ready()
+    assert (ect["status"], ect["tutor_name"], ect["mentor_name"]) == ("serving", "Dev Davies", "Lily Lewis")
+    assert ect["completes"] == "2027-07-21" and ect["required_terms"] == 6
+    kinds = [s["kind"] for s in ect["schedule"]]
+    assert kinds[0] == "progress_review" and kinds[-1] == "final_formal_assessment"
+    assert "first_formal_assessment" in kinds
+    assert ect["entitlement"][0]["most_percent"] == 90.0  # year one: 90% of a main pay range teacher's timetable
+    [started] = payloads(db, "cpd.induction_started")
+    assert (str(started.payload["staff_id"]), started.payload["expected_completion"]) == (
+        trust.teacher.id, date(2027, 7, 21))
+
+
+def test_the_tutor_records_reviews_the_ect_and_head_sign_and_the_mentor_sees_no_notes(client, trust, induct):
+    ect = induct.ready()
+    first = ect["schedule"][0]
+    assert first["overdue"] is True  # held in December 2025, nothing recorded
+    after = induct.ok(induct.review(ect, first), 201)
+    [review] = after["reviews"]
+    assert after["schedule"][0]["review_id"] == review["id"] and not after["schedule"][0]["overdue"]
+    path = f"/inductions/{ect['id']}/reviews/{review['id']}/signatures"
+    induct.ok(client.post(path, json={"signing_as": "ect", "comments": "Agreed"}, headers=trust.teacher.headers))
+    induct.ok(client.post(path, json={"signing_as": "tutor"}, headers=trust.hod.headers))
+    signed = induct.ok(client.post(path, json={"signing_as": "head"}, headers=trust.oak_hr.headers))
+    assert signed["reviews"][0]["ect_comments"] == "Agreed" and signed["reviews"][0]["head_signed_on"]
+    mentor = induct.ok(client.get(f"/inductions/{ect['id']}", headers=trust.other_teacher.headers))
+    assert "standards" not in mentor["reviews"][0] and "outcome" not in mentor["reviews"][0]
+    assert mentor["support_plans"] == [] and mentor["absences"] == []
+    [mentee] = induct.ok(client.get("/inductions/mentees", headers=trust.other_teacher.headers))
+    assert mentee["staff_name"] == "Tom Taylor"
+    [row] = induct.ok(client.get("/inductions/tutoring", headers=trust.hod.headers))
+    assert row["next_due"]["due_on"] == ect["schedule"][1]["due_on"]
+    assert induct.ok(client.get("/inductions/mine", headers=trust.teacher.headers))["id"] == ect["id"]
+
+
+def test_the_timetable_above_the_reduction_is_refused_in_plain_words_and_changes_nothing(client, trust, induct,
+                                                                                          everything, problem):
+    ect = induct.ready()
+    before = everything.snapshot()
+    found = problem(client.put(f"/inductions/{ect['id']}/timetable/2025/1", json={"percent": 95},
+                               headers=trust.hod.headers), 422)
+    assert "no more than 90%" in found["detail"] and "2025-" not in found["detail"]
+    assert everything.snapshot() == before
+    done = induct.ok(client.put(f"/inductions/{ect['id']}/timetable/2025/1", json={"percent": 88},
+                                headers=trust.hod.headers))
+    assert done["entitlement"][0]["gives_reduction"] is True
+
+
+def test_not_making_satisfactory_progress_starts_a_support_plan_and_tells_the_bus(client, db, trust, induct,
+                                                                                   everything, problem):
+    ect = induct.ready()
+    item = ect["schedule"][0]
+    before = everything.snapshot()
+    found = problem(induct.review(ect, item, "not making satisfactory progress"), 422)
+    assert "support plan" in found["detail"]
+    assert everything.snapshot() == before and payloads(db, "cpd.induction_support_plan_started") == []
+    after = induct.ok(induct.review(ect, item, "not making satisfactory progress", support_plan=PLAN), 201)
+    [plan] = after["support_plans"]
+    [event] = payloads(db, "cpd.induction_support_plan_started")
+    assert str(event.payload["support_plan_id"]) == plan["id"] and "evidence" not in event.payload
+
+
+def test_the_appropriate_bodys_pass_ends_induction_and_tells_the_bus(client, db, trust, induct, problem):
+    ect = induct.ready()
+    final = ect["schedule"][-1]
+    decide = {"decision": "passed", "decided_on": "2027-08-01"}
+    problem(client.post(f"/inductions/{ect['id']}/decision", json=decide, headers=trust.oak_hr.headers), 409)
+    induct.ok(induct.review(ect, {**final, "due_on": "2026-12-01"}, "satisfactory"), 201)
+    done = induct.ok(client.post(f"/inductions/{ect['id']}/decision", json=decide, headers=trust.oak_hr.headers))
+    assert (done["status"], done["ended_on"]) == ("passed", "2027-08-01")
+    [ended] = payloads(db, "cpd.induction_ended")
+    assert ended.payload["outcome"] == "passed"
+
+
+def test_an_ect_who_leaves_ends_induction_here(client, db, trust, induct):
+    ect = induct.ready()
+    left = induct.ok(client.post(f"/inductions/{ect['id']}/leaving", json={"left_on": "2026-04-01"},
+                                 headers=trust.oak_hr.headers))
+    assert left["status"] == "left"
+    assert [e.payload["outcome"] for e in payloads(db, "cpd.induction_ended")] == ["left"]
+
+
+def test_the_export_for_the_appropriate_body_is_safe_against_formulas_and_prints(client, trust, induct):
+    ect = induct.ready()
+    induct.ok(induct.review(ect, ect["schedule"][0]), 201)
+    got = client.get(f"/inductions/{ect['id']}/record.csv", headers=trust.hod.headers)
+    assert got.status_code == 200 and got.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(got.get_data(as_text=True))))
+    assert rows[0][0] == "ECT" and rows[1][0] == "Tom Taylor" and rows[1][7] == "on track"
+    assert "TS7: =HYPERLINK" in rows[1][8]  # inside a cell, not at its start
+    assert rows[1][5] == "19 December 2025"
+    page = client.get(f"/inductions/{ect['id']}/record", headers=trust.teacher.headers)
+    assert page.status_code == 200 and page.mimetype == "text/html"
+    assert "Teaching School Hub North" in page.get_data(as_text=True)
+
+
+def test_a_formula_at_the_start_of_a_cell_is_made_inert(client, trust, induct):
+    ect = induct.ready()
+    induct.ok(induct.review(ect, ect["schedule"][0], next_steps="=1+2"), 201)
+    rows = list(csv.reader(io.StringIO(client.get(f"/inductions/{ect['id']}/record.csv",
+                                                  headers=trust.oak_hr.headers).get_data(as_text=True))))
+    assert rows[1][9] == "'=1+2"
+
+
+@pytest.mark.parametrize("body, words", [
+    ({"starts_on": "2025-07-01"}, "before qualified teacher status"),
+    ({"programme_type": "provider-led", "lead_provider": ""}, "names its lead provider"),
+    ({"starts_on": "2040-09-01"}, "outside the term dates"),
+    ({"tutor_id": None, "mentor_id": None, "staff_id": "00000000-0000-0000-0000-000000000001"}, "not on the academy"),
+])
+def test_bad_registration_is_refused_in_plain_words_and_changes_nothing(client, trust, induct, everything,
+                                                                        problem, body, words):
+    induct.term_dates()
+    before = everything.snapshot()
+    t = trust
+    full = {"staff_id": t.teacher.id, "academy_id": t.oak, "qts_on": "2025-07-15", "starts_on": "2025-09-01",
+            "fte": 1, "appropriate_body": "Hub", "programme_type": "school-led", **body}
+    found = problem(client.post("/inductions", json=full, headers=t.oak_hr.headers), 422)
+    assert words in found["detail"]
+    assert everything.snapshot() == before
+
+
+def test_registration_needs_the_academys_term_dates_first(client, trust, induct, problem):
+    found = problem(client.post("/inductions", headers=trust.oak_hr.headers, json={
+        "staff_id": trust.teacher.id, "academy_id": trust.oak, "qts_on": "2025-07-15", "starts_on": "2025-09-01",
+        "fte": 1, "appropriate_body": "Hub", "programme_type": "school-led"}), 422)
+    assert "term dates" in found["detail"]
+
+
+# -- the authorisation matrix: every induction endpoint, every relation ---------------------------------------
+
+WHO = ["teacher", "hod", "other_teacher", "oak_hr", "trust_hr", "elm_hr", "ta"]  # ECT, tutor, mentor, HR, strangers
+
+
+def _matrix_call(client, induct, ect, name, who):
+    t, h = induct.trust, getattr(induct.trust, who).headers
+    path = f"/inductions/{ect['id']}"
+    item = ect["schedule"][0]
+    calls = {
+        "read": lambda: client.get(path, headers=h),
+        "assign": lambda: client.put(f"{path}/people", json={"tutor_id": t.hod.id, "mentor_id": t.head.id},
+                                     headers=h),
+        "absence": lambda: client.post(f"{path}/absences", headers=h, json={
+            "starts_on": "2025-10-06", "ends_on": "2025-10-07", "leave": "sickness"}),
+        "post": lambda: client.post(f"{path}/posts", json={"school": "Oak", "starts_on": "2026-01-05", "fte": 0.8},
+                                    headers=h),
+        "timetable": lambda: client.put(f"{path}/timetable/2025/1", json={"percent": 80}, headers=h),
+        "review": lambda: induct.review(ect, item, who=getattr(t, who)),
+        "decision": lambda: client.post(f"{path}/decision", json={"decision": "passed", "decided_on": "2027-08-01"},
+                                        headers=h),
+        "leaving": lambda: client.post(f"{path}/leaving", json={"left_on": "2026-04-01"}, headers=h),
+        "csv": lambda: client.get(f"{path}/record.csv", headers=h),
+        "print": lambda: client.get(f"{path}/record", headers=h),
+        "term_dates_read": lambda: client.get(f"/academies/{t.oak}/term-dates", headers=h),
+        "term_dates_set": lambda: client.put(f"/academies/{t.oak}/term-dates", json={"terms": _terms()}, headers=h),
+        "register": lambda: client.post("/inductions", headers=h, json={
+            "staff_id": t.ta.id, "academy_id": t.oak, "qts_on": "2025-07-15", "starts_on": "2025-09-01", "fte": 1,
+            "appropriate_body": "Hub", "programme_type": "school-led"}),
+    }
+    return calls[name]()
+
+
+# name: the status for WHO's order (teacher=ECT, hod=tutor, other_teacher=mentor, oak_hr, trust_hr, elm_hr, ta)
+MATRIX = {
+    "read":            (200, 200, 200, 200, 200, 404, 404),
+    "assign":          (403, 403, 403, 200, 200, 404, 404),
+    "absence":         (403, 403, 403, 200, 200, 404, 404),
+    "post":            (403, 403, 403, 200, 200, 404, 404),
+    "timetable":       (403, 200, 403, 403, 403, 404, 404),
+    "review":          (403, 201, 403, 403, 403, 404, 404),
+    "decision":        (403, 403, 403, 409, 409, 404, 404),
+    "leaving":         (403, 403, 403, 200, 200, 404, 404),
+    "csv":             (200, 200, 403, 200, 200, 404, 404),
+    "print":           (200, 200, 403, 200, 200, 404, 404),
+    "term_dates_read": (200, 200, 200, 200, 200, 403, 200),
+    "term_dates_set":  (403, 403, 403, 200, 200, 403, 403),
+    "register":        (403, 403, 403, 201, 201, 403, 403),
+}
+
+
+@pytest.mark.parametrize("name", list(MATRIX))
+@pytest.mark.parametrize("who", WHO)
+def test_authorisation_matrix(client, induct, name, who):
+    ect = induct.ready()
+    expected = MATRIX[name][WHO.index(who)]
+    got = _matrix_call(client, induct, ect, name, who)
+    assert got.status_code == expected, (name, who, got.get_data(as_text=True))
+
+
+@pytest.mark.parametrize("who, as_, status", [
+    ("teacher", "ect", 200), ("hod", "ect", 403), ("hod", "tutor", 200), ("teacher", "tutor", 403),
+    ("oak_hr", "head", 200), ("trust_hr", "head", 200), ("teacher", "head", 403), ("other_teacher", "ect", 403),
+    ("elm_hr", "head", 404),
+])
+def test_who_signs_a_review(client, trust, induct, who, as_, status):
+    ect = induct.ready()
+    review = induct.ok(induct.review(ect, ect["schedule"][0]), 201)["reviews"][0]
+    got = client.post(f"/inductions/{ect['id']}/reviews/{review['id']}/signatures", json={"signing_as": as_},
+                      headers=getattr(trust, who).headers)
+    assert got.status_code == status, got.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path, who, status", [
+    ("/inductions", "teacher", 403), ("/inductions", "oak_hr", 200), ("/inductions", "trust_hr", 200),
+    ("/inductions/mine", "teacher", 200), ("/inductions/mine", "hod", 404),
+    ("/inductions/mentees", "other_teacher", 200), ("/inductions/tutoring", "hod", 200),
+])
+def test_who_reads_the_lists(client, trust, induct, path, who, status):
+    induct.ready()
+    assert client.get(path, headers=getattr(trust, who).headers).status_code == status
+
+
+def test_hr_lists_only_their_academys_ects(client, trust, induct):
+    induct.ready()
+    assert len(induct.ok(client.get("/inductions", headers=trust.oak_hr.headers))) == 1
+    assert induct.ok(client.get("/inductions", headers=trust.elm_hr.headers)) == []
+    assert len(induct.ok(client.get("/inductions", headers=trust.trust_hr.headers))) == 1
+
+
+def test_a_subject_access_copy_holds_the_ects_induction_and_its_reviews(app, trust, induct):
+    from cpd.service.subject_access import HOLDINGS
+    from staffroom_shared.subject_access import collect
+
+    ect = induct.ready()
+    induct.ok(induct.review(ect, ect["schedule"][0]), 201)
+    context = app.extensions["staffroom"]
+    with context.uow() as uow:
+        found = collect(uow.session, HOLDINGS, uuid.UUID(trust.teacher.id),
+                        context.metadata.tables["audit_log"])
+    text = str(found)
+    assert "your statutory induction as an early career teacher" in text
+    assert "your progress reviews and formal assessments, with your comments" in text
+    assert "Lessons well sequenced" in text

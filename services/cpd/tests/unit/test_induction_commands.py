@@ -1,0 +1,115 @@
+"""Statutory induction's commands against the in-memory fakes: the change, the events published (type and payload),
+the audit row, and for each refusal that nothing was committed or published."""
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+import pytest
+
+from cpd.service import inductions
+from staffroom_shared.errors import Conflict, Forbidden, NotFound, Unprocessable
+from staffroom_shared.principal import Principal
+
+from .fakes import FakeCpdUnitOfWork
+
+OAK, ELM = uuid.uuid4(), uuid.uuid4()
+HR = Principal(uuid.uuid4(), frozenset({"staff", "academy_hr"}), OAK, "oak-hr")
+ELM_HR = Principal(uuid.uuid4(), frozenset({"staff", "academy_hr"}), ELM, "elm-hr")
+TERMS = [{"school_year": y, "number": n, "starts_on": date(*s), "ends_on": date(*e)} for y in range(2025, 2030)
+         for n, s, e in ((1, (y, 9, 1), (y, 12, 19)), (2, (y + 1, 1, 5), (y + 1, 4, 1)),
+                         (3, (y + 1, 4, 19), (y + 1, 7, 21)))]
+
+
+@pytest.fixture
+def uow() -> FakeCpdUnitOfWork:
+    return FakeCpdUnitOfWork()
+
+
+def _people(uow):
+    ect, tutor = uow.person(academy_id=OAK), uow.person(academy_id=OAK, first_name="Tariq")
+    inductions.set_term_dates(uow, HR, OAK, TERMS)
+    return ect, tutor, Principal(tutor, frozenset({"staff"}), OAK, "tutor")
+
+
+def _registration(ect, tutor=None) -> dict:
+    return {"staff_id": ect, "academy_id": OAK, "qts_on": date(2025, 7, 1), "starts_on": date(2025, 9, 1),
+            "fte": 1, "appropriate_body": "Hub", "programme_type": "school-led", "tutor_id": tutor}
+
+
+def _nothing(uow) -> bool:
+    return uow.commits == 0 and uow.published == [] and uow.audits == []
+
+
+def _settle(uow) -> None:
+    uow.published.clear()
+    uow.audits.clear()
+    uow.commits = 0
+
+
+def test_registering_publishes_induction_started_and_is_audited(uow):
+    ect, tutor, _ = _people(uow)
+    _settle(uow)
+    made = inductions.register(uow, HR, _registration(ect, tutor), today=date(2025, 9, 1))
+    [started] = uow.payloads("cpd.induction_started")
+    assert (started["induction_id"], started["tutor_id"], started["expected_completion"]) == (
+        str(made), str(tutor), "2027-07-21")
+    assert [a["action"] for a in uow.audits] == ["induction.registered"]
+
+
+def test_another_academys_hr_cannot_register_and_nothing_happens(uow):
+    ect, tutor, _ = _people(uow)
+    _settle(uow)
+    with pytest.raises(Forbidden):
+        inductions.register(uow, ELM_HR, _registration(ect, tutor))
+    assert _nothing(uow)
+
+
+def test_a_second_registration_is_refused_in_plain_words(uow):
+    ect, tutor, _ = _people(uow)
+    inductions.register(uow, HR, _registration(ect, tutor))
+    _settle(uow)
+    with pytest.raises(Unprocessable, match="already registered"):
+        inductions.register(uow, HR, _registration(ect, tutor))
+    assert _nothing(uow)
+
+
+def test_a_concern_at_a_review_publishes_the_support_plan_without_its_words(uow):
+    ect, tutor, as_tutor = _people(uow)
+    made = inductions.register(uow, HR, _registration(ect, tutor))
+    _settle(uow)
+    review = {"kind": "progress_review", "school_year": 2025, "term_number": 1, "held_on": date(2025, 12, 10),
+              "outcome": "not making satisfactory progress", "standards": {"TS7": "Routines"}}
+    with pytest.raises(Unprocessable, match="support plan"):
+        inductions.record_review(uow, as_tutor, made, review, today=date(2025, 12, 11))
+    assert _nothing(uow)
+    inductions.record_review(uow, as_tutor, made, {**review, "support_plan": {
+        "areas_to_improve": ["Behaviour"], "objectives": ["TS7"], "support": ["Coaching"], "evidence": "Two lessons"}},
+        today=date(2025, 12, 11))
+    [plan] = uow.payloads("cpd.induction_support_plan_started")
+    assert plan["staff_id"] == str(ect) and "evidence" not in plan
+
+
+def test_only_the_tutor_records_a_review_and_a_stranger_learns_nothing(uow):
+    ect, tutor, _ = _people(uow)
+    made = inductions.register(uow, HR, _registration(ect, tutor))
+    _settle(uow)
+    review = {"kind": "progress_review", "school_year": 2025, "term_number": 1, "held_on": date(2025, 12, 10),
+              "outcome": "on track", "standards": {"TS1": "x"}}
+    with pytest.raises(Forbidden):
+        inductions.record_review(uow, HR, made, review, today=date(2025, 12, 11))
+    with pytest.raises(NotFound):
+        inductions.record_review(uow, ELM_HR, made, review, today=date(2025, 12, 11))
+    assert _nothing(uow)
+
+
+def test_leaving_publishes_induction_ended_and_a_second_leaving_is_refused(uow):
+    ect, tutor, _ = _people(uow)
+    made = inductions.register(uow, HR, _registration(ect, tutor))
+    inductions.record_leaving(uow, HR, made, date(2026, 4, 1))
+    [ended] = uow.payloads("cpd.induction_ended")
+    assert (ended["outcome"], ended["ended_on"]) == ("left", "2026-04-01")
+    _settle(uow)
+    with pytest.raises(Conflict):
+        inductions.record_leaving(uow, HR, made, date(2026, 4, 2))
+    assert _nothing(uow)
