@@ -288,10 +288,14 @@ ELSEWHERE = ["clerk@governors.example", "head@partner-school.example", "coach@sp
 
 def test_a_comment_of_stacked_marks_stays_on_its_line_in_the_report_on_a_desktop_and_a_phone(page: Page, suite_data):
     """Outsider, issue 24: a comment of "e" and 1,000 combining marks drew a line through the whole report page,
-    header included, at 1280 and 375 px; and at 375 px the list of requests' caption was one letter a line."""
-    sign_in(page, suggested="member of staff")
+    header included, at 1280 and 375 px; and at 375 px the list of requests' caption was one letter a line. Asked
+    by a teacher at another academy whom no other test asks about: a request asking people outside the trust is the
+    only one about a person in a school year once another was shown (outsider, issue 24, finding 4)."""
+    sign_in(page, name="Niamh Young")
     page.goto("/feedback/new")
-    page.get_by_label(re.compile("Ask the line manager")).uncheck()
+    line_manager = page.get_by_label(re.compile("Ask the line manager"))
+    if line_manager.count():
+        line_manager.uncheck()
     page.get_by_label("People outside the trust").fill("\n".join(ELSEWHERE))
     page.get_by_role("button", name="Send the requests").click()
     expect(page.locator(".flash")).to_contain_text("Asked 3 people")
