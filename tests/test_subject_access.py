@@ -14,7 +14,7 @@ import json
 import time
 import uuid
 import zipfile
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import MetaData, select
@@ -29,6 +29,13 @@ ACTING = {"appraiser_id", "observer_id", "completed_by", "sent_by", "recorded_by
           "requested_by", "decided_by"}
 # Copies: the messages between services, and the answers that make up bundles (this one included).
 COPIES = {"outbox", "inbox", "subject_access_answers"}
+# Tables whose primary key is a secret no copy discloses (the hash of a feedback link's token): rows are told apart by
+# a unique key instead.
+KEYS = {"feedback_invitations": ("request_id", "staff_id")}
+
+
+def _keys(table) -> list[str]:
+    return list(KEYS.get(table.name, [c.name for c in table.primary_key.columns]))
 
 
 @pytest.fixture(params=[pytest.param("embedded"), pytest.param("rabbitmq", marks=pytest.mark.integration)])
@@ -63,7 +70,7 @@ def rows_about(engine, staff_id: str, marks: tuple[str, ...]) -> dict[str, set[t
     with engine.connect() as conn:
         tables = [t for t in metadata.sorted_tables if t.name not in COPIES]
         for table in tables:
-            keys = [c.name for c in table.primary_key.columns]
+            keys = _keys(table)
             for row in conn.execute(select(table)).mappings():
                 text = json.dumps({k: str(v) for k, v in row.items()})
                 if (any(_names(v, person, k) for k, v in row.items() if k not in ACTING)
@@ -73,7 +80,7 @@ def rows_about(engine, staff_id: str, marks: tuple[str, ...]) -> dict[str, set[t
         while changed:  # rows belonging to those rows, through a foreign key
             changed = False
             for table in tables:
-                keys = [c.name for c in table.primary_key.columns]
+                keys = _keys(table)
                 for fk in table.foreign_keys:
                     parent = fk.column.table.name
                     if parent == table.name or parent not in found:
@@ -93,7 +100,7 @@ def in_bundle(answer: dict, engine) -> dict[str, set[tuple]]:
     metadata.reflect(engine)
     got = {}
     for record in answer["records"]:
-        keys = [c.name for c in metadata.tables[record["key"]].primary_key.columns]
+        keys = _keys(metadata.tables[record["key"]])
         got.setdefault(record["key"], set()).update(  # a table may be in several records (messages, survey ones)
             tuple(str(row[k]).replace("-", "") for k in keys) for row in record["rows"])
     return got
@@ -147,12 +154,22 @@ def test_a_bundle_holds_every_row_about_the_person_in_every_service_and_nothing_
         assert clients["notifications"].put("/preferences/quiet-hours", headers=me,
                                             json={"starts": "21:00", "ends": "07:00"}).status_code == 200
     assert clients["wellbeing"].post(f"/runs/{survey['id']}/schedule", headers=hr).get_json()["invited"] == 3
+    # Priya asks her report Zanele for feedback about her, and Zanele chooses "Answer now" (issue 24).
+    wellbeing = clients["wellbeing"]
+    asked = wait_for(lambda: (r := wellbeing.post("/feedback/requests", headers=as_manager, json={
+        "closes_on": str(date.today() + timedelta(days=14)),
+        "raters": [{"staff_id": people["ZEBRA"]["id"], "category": "direct_reports"}]})).status_code == 201 and r,
+        "Priya's reports in wellbeing's copy of the directory")
+    as_rater = headers(people["ZEBRA"]["id"], academy_id=academy["id"])
+    assert wellbeing.post(f"/feedback/requests/{asked.get_json()['id']}/link", headers=as_rater).status_code == 201
     zanele, oliver = people["ZEBRA"], people["OTTER"]
     for teacher, role in ((zanele, "dpo"), (oliver, "academy_hr")):  # the access trust HR gave each
         assert directory.put(f"/staff/{teacher['id']}/roles", headers=hr, json={"roles": [role]}).status_code == 200
     as_zanele = headers(zanele["id"], academy_id=academy["id"])
     wait_for(lambda: len(clients["notifications"].get("/inbox", headers=as_zanele).get_json()["items"]) >= 4,
              "her messages")
+    wait_for(lambda: any(m["subject"].startswith("You opened the feedback") for m in clients["notifications"].get(
+        "/inbox", headers=as_zanele).get_json()["items"]), "the news of her \"Answer now\"")
     wait_for(lambda: any(i["title"].startswith("ZEBRA") for i in cpd.get("/plans/me", headers=as_zanele)
                          .get_json()["items"]), "her development need in her plan")
     time.sleep(2)  # every consumer settles before the databases are read
@@ -230,6 +247,22 @@ def test_a_bundle_holds_every_row_about_the_person_in_every_service_and_nothing_
         hr_notifications = json.loads(zf.read("notifications.json"))
     assert survey_messages(answers["notifications"]) and survey_messages(hr_notifications) == []
     assert any("about staff surveys" in n for n in hr_notifications["left_out"])
+    # ... nor whether or when she was asked for feedback, opened it with "Answer now" or answered (outside tester,
+    # issue 24: HR's copies showed exactly the raters who had answered, and when); her own copy holds it.
+    def feedback_messages(copy: dict) -> list:
+        return [row for r in copy["records"] if r["key"] in ("messages", "reminders") for row in r["rows"]
+                if row["category"] == "feedback_requests"]
+
+    assert {m["subject"] for m in feedback_messages(answers["notifications"])} == {
+        "Would you give feedback about Priya Patel?", "You opened the feedback about Priya Patel"}
+    assert feedback_messages(hr_notifications) == [] and "feedback about Priya" not in json.dumps(hr_notifications["records"])
+    assert any("Answer now" in n for n in hr_notifications["left_out"])
+    theirs_alone = {row["message_id"] for r in answers["notifications"]["records"] if r["key"] == "deliveries"
+                    for row in r["rows"]} - {row["message_id"] for r in hr_notifications["records"]
+                                             if r["key"] == "deliveries" for row in r["rows"]}
+    assert {m["id"] for m in feedback_messages(answers["notifications"])} <= theirs_alone
+    [rater] = next(r for r in hr_copy["records"] if r["key"] == "feedback_invitations")["rows"]
+    assert "answered" not in rater
 
     # The line manager's own copy holds her own records, not those of the appraisals she leads.
     mine = directory.post("/subject-access-requests", headers=hr, json={"staff_id": manager["id"]}).get_json()

@@ -152,6 +152,40 @@ def test_the_answer_page_promises_no_anonymity_before_it_knows_whom_it_is_for(po
     assert "your name" not in page
 
 
+INTRO = re.compile(r'<p id="feedback-intro">(.*?)</p>', re.S)
+
+
+def test_answer_now_opens_the_answer_page_marked_as_come_from_answer_now_with_the_token_still_in_the_fragment(
+        portal, fake):
+    fake[("POST", f"/api/wellbeing/feedback/requests/{REQUEST}/link")] = {
+        "link": "https://staffroom.oak.example/feedback/respond#token=made-up-for-the-test"}
+    response = portal().post(f"/feedback/asked/{REQUEST}/answer")
+    assert response.status_code == 302
+    assert response.location == \
+        "https://staffroom.oak.example/feedback/respond?from=answer-now#token=made-up-for-the-test"
+
+
+def test_a_colleague_from_answer_now_is_not_told_about_a_link_in_their_email(portal):
+    """Outside tester, issue 24: a colleague who chose "Answer now" read "You do not need to sign in: the link from
+    your email is enough"; their email has no link. Someone with an emailed link (outside the trust) is told that."""
+    [colleague] = INTRO.findall(html.unescape(portal().get("/feedback/respond?from=answer-now").get_data(as_text=True)))
+    assert colleague.startswith('You came here with "Answer now" in Staffroom, so you need nothing from an email.')
+    assert "link from your email" not in colleague and "sign in" not in colleague
+    [emailed] = INTRO.findall(html.unescape(portal().get("/feedback/respond").get_data(as_text=True)))
+    assert emailed == "You do not need to sign in: the link from your email is enough."
+
+
+def test_the_answer_page_s_script_thanks_and_says_no_link_in_words_true_for_each_way_of_coming(portal):
+    """The thank-you and no-link pages are drawn by the page's script: it takes the intro away, thanks a colleague
+    with a way back to Feedback and someone outside the trust without one, and tells a colleague from "Answer now"
+    with no link in the tab to choose it again (a browser test runs it: tests/browser/test_feedback.py)."""
+    script = portal().get("/static/feedback.js").get_data(as_text=True)
+    assert "intro.remove()" in script and "the link from your email" not in script
+    assert "without your name or email address. Your link has now been used" in script
+    assert '" in Staffroom now shows that you have answered."' in script
+    assert 'There is no feedback link in this tab: \\"Answer now\\" gives one to the tab it opens' in script
+
+
 def test_an_address_that_is_not_a_person_s_is_refused_in_a_sentence_not_as_invalid_fields(portal, fake):
     """Outsider, issue 24: /feedback/new?subject_id=not-a-uuid showed "The request has invalid fields; see errors."
     with no errors on the page."""

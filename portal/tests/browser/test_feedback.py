@@ -348,3 +348,47 @@ def test_each_rater_s_answer_page_says_only_what_holds_for_their_category(page: 
     assert [words for words in never if words in said] == []
     assert ink_beyond_its_lines(page, "main h1, main p") == []  # the title's marks, four to a letter
     assert page_width(page) <= 375
+
+
+@pytest.mark.parametrize(("address", "form", "before", "after", "never"), [
+    ("/feedback/respond?from=answer-now#token=made-up-for-the-test", _form("peers", "Peers"),
+     'You came here with "Answer now" in Staffroom', "Feedback in Staffroom now shows that you have answered.",
+     ["link from your email", "sign in"]),
+    ("/feedback/respond#token=made-up-for-the-test", _form("others", "People outside the trust", may=False),
+     "You do not need to sign in: the link from your email is enough.",
+     "without your name or email address. Your link has now been used, so you can close this page.",
+     ["Answer now", "Staffroom now shows"]),
+    ("/feedback/respond?from=answer-now#token=made-up-for-the-test",
+     _form("others", "People outside the trust", may=False), "the link from your email is enough",
+     "Your link has now been used", ["Answer now"]),
+], ids=["colleague from answer now", "outside the trust", "outside the trust, address marked by hand"])
+def test_the_answer_and_thank_you_pages_say_what_is_true_for_how_the_rater_came(page: Page, address, form, before,
+                                                                                after, never):
+    """Outside tester, issue 24: a colleague who chose "Answer now" read "You do not need to sign in: the link from
+    your email is enough", before and after sending; their email has no link. The API's answers are the test's own."""
+    page.route("**/api/wellbeing/feedback/respond", lambda route: route.fulfill(json=form)
+               if route.request.method == "GET" else route.fulfill(status=204))
+    sign_out(page)
+    page.goto(address)
+    expect(page.get_by_role("button", name="Send my feedback")).to_be_visible()
+    expect(page.locator("main")).to_contain_text(before)
+    page.get_by_label("What should they keep doing?").fill("Clear explanations")
+    page.get_by_role("button", name="Send my feedback").click()
+    expect(page.locator("#feedback")).to_contain_text(after)
+    said = page.locator("main").inner_text()
+    assert [words for words in never if words in said] == []
+    assert "link from your email" not in said  # the intro is about answering: the thank-you says its own
+
+
+@pytest.mark.parametrize(("address", "told", "never"), [
+    ("/feedback/respond?from=answer-now", 'There is no feedback link in this tab: "Answer now" gives one to the tab it '
+     "opens, until you send.", ["email", "sign in"]),
+    ("/feedback/respond", 'If you work in the trust, open Feedback in Staffroom and choose "Answer now". If you were '
+     "emailed a link, open it again.", ["You do not need to sign in", "is enough"]),
+], ids=["colleague from answer now", "anyone"])
+def test_the_no_link_page_says_what_is_true_for_how_the_rater_came(page: Page, address, told, never):
+    sign_out(page)
+    page.goto(address)
+    expect(page.locator("#feedback")).to_contain_text(told)
+    said = page.locator("main").inner_text()
+    assert [words for words in never if words in said] == []

@@ -11,6 +11,11 @@
   const api = root.dataset.api;
   const heading = document.getElementById("feedback-title");
   const status = document.getElementById("feedback-status");
+  // What the page says depends on how the rater came (outsider, issue 24: a colleague who chose "Answer now" was told
+  // of a link in their email, which has none, after sending too and on the no-link page): a colleague from "Answer
+  // now" in Staffroom (the portal's redirect says so in the address), or anyone with an emailed link.
+  const intro = document.getElementById("feedback-intro");
+  const answerNow = root.dataset.answerNow !== undefined;
   const STORE = "staffroom-feedback-token";
 
   const { linkToken, el, typed } = window.StaffroomLinkPage;  // link_page.js
@@ -31,10 +36,18 @@
     throw { status: response.status, detail: problem.detail || problem.title || "Something went wrong", errors: problem.errors || [] };
   }
 
-  function stop(message) {
+  // The thank-you, no-link and refusal pages say their own words: the intro is about answering.
+  function stop(...children) {
     sessionStorage.removeItem(STORE);
-    root.replaceChildren(el("p", { text: message }));
+    if (intro) intro.remove();
+    root.replaceChildren(el("p", {}, ...children));
     heading.focus();
+  }
+
+  function thanks(outside, named) {
+    if (outside) return ["Thank you. Your feedback has been sent, without your name or email address. Your link has now been used, so you can close this page."];
+    return [`Thank you. Your feedback has been sent, ${named ? "with" : "without"} your name. `,
+      el("a", { href: "/feedback", text: "Feedback" }), " in Staffroom now shows that you have answered."];
   }
 
   function render(form) {
@@ -43,6 +56,9 @@
     // Someone outside the trust answers without a name: nothing here could check one (issue 24). Each category is
     // told only what is true for it: a line manager is one person, always named (outsider, issue 24).
     const outside = form.may_be_named === false;
+    // A colleague from "Answer now" keeps the server's words; anyone else came with an emailed link (someone outside
+    // the trust, or a colleague asked before invitations stopped carrying links).
+    if (intro) intro.textContent = answerNow && !outside ? root.dataset.answerNowIntro : root.dataset.emailedIntro;
     const about = outside
       ? el("p", {}, "You were asked as someone outside the trust who works with ", typed(form.subject),
         `. Answer by ${day(form.closes_on)}. Skip anything you cannot judge.`)
@@ -87,7 +103,7 @@
       send.disabled = true;
       try {
         await call("POST", { answers, named: named.checked });
-        stop(named.checked ? "Thank you. Your feedback has been sent, with your name." : "Thank you. Your feedback has been sent, without your name.");
+        stop(...thanks(outside, named.checked));
         status.textContent = "Sent.";
       } catch (problem) {
         send.disabled = false;
@@ -98,7 +114,9 @@
   }
 
   if (!token) {
-    stop("There is no feedback link in this address. If you work in the trust, open Feedback in Staffroom and choose \"Answer now\". If you were asked by email, open the link in it again.");
+    stop(answerNow
+      ? "There is no feedback link in this tab: \"Answer now\" gives one to the tab it opens, until you send. If you have not answered yet, open Feedback in Staffroom and choose \"Answer now\" again; if you have, Feedback shows it as answered."
+      : "There is no feedback link in this address. If you work in the trust, open Feedback in Staffroom and choose \"Answer now\". If you were emailed a link, open it again.");
     return;
   }
   call("GET").then(render).catch((problem) => stop(sentence(problem.detail)));

@@ -6,6 +6,7 @@ keeps a token: the one "Answer now" is given goes straight back to the browser a
 from __future__ import annotations
 
 from datetime import date, timedelta
+from urllib.parse import urlsplit, urlunsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
@@ -19,6 +20,9 @@ CATEGORY = {"line_manager": "Line manager", "peers": "Peers", "direct_reports": 
             "others": "People outside the trust"}
 MAX_OUTSIDE = 10  # the wellbeing API's limit; it refuses more, in words
 SCALE = ["Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree"]
+# The answer page's address after "Answer now" says so (in its query: the token stays in the fragment), so the page
+# tells a colleague what is true for them, not an outside rater's "the link from your email" (outsider, issue 24).
+FROM_ANSWER_NOW = "answer-now"
 
 
 @blp.get("/feedback")
@@ -44,7 +48,7 @@ def answer_now(request_id):
             raise
         flash(f"{error.detail.capitalize()}.", "error")
         return redirect(url_for(".index"))
-    return redirect(link)
+    return redirect(urlunsplit(urlsplit(link)._replace(query=f"from={FROM_ANSWER_NOW}")))
 
 
 def _asking(form: Form | None = None, status: int = 200, subject_id: str | None = None):
@@ -124,8 +128,10 @@ def close(request_id):
 
 @blp.get("/feedback/respond")
 def respond():
-    # No sign-in: answering must not say who is answering (unless the rater ticks to be named).
-    return render_template("feedback/respond.html", anonymous_page=True)
+    # No sign-in: answering must not say who is answering (unless the rater ticks to be named). Whether they came
+    # from "Answer now" is in the address, not in who is signed in.
+    return render_template("feedback/respond.html", anonymous_page=True,
+                           answer_now=request.args.get("from") == FROM_ANSWER_NOW)
 
 
 # -- HR: upward rounds -------------------------------------------------------------------------------------------
