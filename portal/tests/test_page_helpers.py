@@ -154,3 +154,8 @@ def test_the_dashboard_s_qa_map_is_the_one_appraisal_chooses_for_the_viewer():
     assert chosen.asked == ["/api/appraisal/qa-rounds/latest-map"]
     for status in (403, 404):
         assert qa.latest_map(Calls(ApiError(status, "Not Found", "no QA round has started yet"))) is None
+
+
+def test_a_signed_score_on_a_half_rounds_up_as_by_hand():
+    from staffroom_portal.ui import signed
+    assert (signed(12.5), signed(0.5), signed(-12.5), signed(11.49), signed(0.4)) == ("+13", "+1", "\u221213", "+11", "0")

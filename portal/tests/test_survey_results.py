@@ -38,3 +38,11 @@ def test_a_figure_for_other_staff_is_not_compared_and_says_why():
                          "includes support staff)")
     [line] = _summary(22.0, teachers, staff_types=["support"])["other"]
     assert line.endswith("(not compared, as ours is of support staff)")
+
+
+def test_an_enps_on_a_half_rounds_up_as_the_hand_count_it_shows():
+    # 1 promoter, no detractors, 7 passives: (1 − 0) ÷ 8 × 100 = 12.5, which a hand count rounds to +13, not +12
+    group = {"measures": [{"key": "enps", "suppressed": False, "mean": 12.5, "favourable": 12.5}],
+             "items": [{"key": "enps.recommend", "distribution": {"10": 1, "8": 7}}]}
+    words = survey_results.enps_in_words(group)
+    assert words.startswith("+13 ") and words.endswith("= +13.")

@@ -11,6 +11,7 @@ from typing import Callable
 from flask import Blueprint, request
 from markupsafe import Markup
 
+from staffroom_shared.figures import half_up
 from staffroom_shared.money import pounds
 
 from .backend import ApiError
@@ -214,7 +215,7 @@ def counted(n, one: str, many: str | None = None) -> str:
 def signed(value) -> str:
     """A score that may be negative (eNPS) with its sign, and a true minus sign wherever it is shown ("-33" in one
     place and "−33" in another, outsider, issue 20)."""
-    score = round(float(value))
+    score = int(half_up(value, 0))  # a half up, as by hand: round() took an eNPS of 12.5 to 12
     return f"+{score}" if score > 0 else f"\u2212{-score}" if score < 0 else "0"
 
 

@@ -3,6 +3,8 @@ chart per group (issue 20: one page of every group and figure was 41,600 px tall
 its chart and table disagreed about which figures had a national benchmark)."""
 from __future__ import annotations
 
+from staffroom_shared.figures import half_up
+
 from ..ui import day, signed
 
 STAFF_TYPE_NAMES = {"teaching": "Teaching staff", "support": "Support staff", "leadership": "Leaders"}
@@ -122,7 +124,7 @@ def enps_in_words(group: dict) -> str | None:
     measure = next((m for m in group["measures"] if m["key"] == "enps" and not m["suppressed"]), None)
     if measure is None:
         return None
-    score = round(measure["mean"])
+    score = int(half_up(measure["mean"], 0))  # a half up, as counting by hand gives (round() takes 12.5 to 12)
     item = next((i for i in group.get("items", []) if i["key"] == "enps.recommend" and i.get("distribution")), None)
     if item is None:
         return f"{signed(score)} (from −100 to +100): {measure['favourable']:.1f}% would recommend the trust (9 or 10 out of 10)."
@@ -220,7 +222,7 @@ def trend(series: list[dict], instruments: list[dict], titles: dict, academies: 
         where = academies.get(s["academy_id"], "an academy") if s["academy_id"] else everyone
 
         def value(p, kind=kind):
-            return round(p["mean"]) if kind == "enps" else p["favourable"] if kind == "favourable" else p["mean"]
+            return int(half_up(p["mean"], 0)) if kind == "enps" else p["favourable"] if kind == "favourable" else p["mean"]
 
         def said(number, kind=kind):
             return signed(number) if kind == "enps" else f"{number:.1f}%" if kind == "favourable" else f"{number:.2f}"

@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
+from staffroom_shared.figures import ratio
+
 from ..current import api, is_hr, signed_in, user
 from ..backend import ApiError
 from ..ui import Form, day, fields, submit, whole
@@ -66,7 +68,7 @@ def runs():
         if run["status"] in ("open", "closed"):
             counts = calls.get(f"/api/wellbeing/runs/{run['id']}/progress")
             invited = sum(c["invited"] for c in counts)
-            rate = round(100.0 * sum(c["responded"] for c in counts) / invited, 1) if invited else None
+            rate = ratio(sum(c["responded"] for c in counts), invited, 1, 100)
         rows.append({**run, "response_rate": rate})
     return render_template("surveys/runs.html", runs=rows)
 

@@ -4,7 +4,8 @@ that colleague, and nobody else, who thanked them; the words never leave apprais
 appraisal app (POST /recognition) -> appraisal outbox -> relay -> bus -> notifications' InboxConsumer -> an inbox
 message (and an email) for the recipient. On RabbitMQ + PostgreSQL, and on the embedded default. Then the
 recipient reports it to HR, and the recipient's academy's HR contact is told (appraisal.recognition_reported), with
-neither the words nor the reason.
+neither the words nor the reason. Then that HR contact, their academy's only one, gives the same colleague feedback
+that is reported in turn: the trust's HR contact is told instead, and the giver is not (outsider, issue 24).
 """
 from __future__ import annotations
 
@@ -44,10 +45,13 @@ def test_the_colleague_thanked_is_told_who_thanked_them_and_nobody_else_is(backe
         giver = staff_joined(OAK, "Ann", "Iqbal")
         recipient = staff_joined(ELM, "Eve", "Evans", line_manager_id=manager.payload["staff_id"])
         hr = staff_joined(ELM, "Hal", "Hughes")
+        trust_hr = staff_joined(OAK, "Jade", "Jones")
         appraisal_inbox = InboxConsumer("appraisal", appraisal.uow, appraisal_bootstrap.HANDLERS)
         inbox = InboxConsumer("notifications", notifications.uow, notifications_bootstrap.HANDLERS)
         notifications_inbox.set_contacts(notifications.uow(actor="test"), ELM, [uuid.UUID(str(hr.payload["staff_id"]))])
-        for event in (manager, giver, recipient, hr):
+        notifications_inbox.set_contacts(notifications.uow(actor="test"), None,
+                                         [uuid.UUID(str(trust_hr.payload["staff_id"]))])
+        for event in (manager, giver, recipient, hr, trust_hr):
             deliver(appraisal_inbox, event)
             deliver(inbox, event)
 
@@ -98,4 +102,21 @@ def test_the_colleague_thanked_is_told_who_thanked_them_and_nobody_else_is(backe
         assert message["recipient_id"] == uuid.UUID(str(hr.payload["staff_id"]))
         assert message["category"] == "recognition_reports" and message["link"] == "/hr/recognition"
         assert "moderation" not in message["body"] and "dig" not in message["body"] and "Eve" not in message["body"]
+        assert bus.dead_letters(queue) == []
+
+        # the academy's only HR contact gives feedback, and it is reported: the trust's contact is told, not the giver
+        hr_id = hr.payload["staff_id"]
+        from_hr = client.post("/recognition", headers=tokens.headers(hr_id, roles=["staff"], academy_id=ELM), json={
+            "recipient_id": str(recipient_id), "kind": "feedback", "visibility": "private",
+            "words": "Your register was late again"})
+        assert from_hr.status_code == 201, from_hr.json
+        reported = client.post(f"/recognition/{from_hr.json['id']}/report", json={},
+                               headers=tokens.headers(recipient_id, roles=["staff"], academy_id=ELM))
+        assert reported.status_code == 200, reported.json
+        with running(lambda stop: bus.consume(queue, inbox.bindings, inbox, should_stop=stop)), \
+                running(lambda stop: relay.run(stop, idle_sleep=0.02, max_backoff=0.3)):
+            wait_for(lambda: len(hr_told()) == 2 or None, "the trust's HR contact told of the second report")
+        second = [m for m in hr_told() if m["id"] != message["id"]]
+        assert [m["recipient_id"] for m in second] == [uuid.UUID(str(trust_hr.payload["staff_id"]))]
+        assert second[0]["subject"] == "Some feedback was reported to HR" and "Hal" not in second[0]["body"]
         assert bus.dead_letters(queue) == []

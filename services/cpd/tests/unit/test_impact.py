@@ -286,6 +286,21 @@ def test_the_programme_report_counts_a_person_who_completed_two_cohorts_once_and
     assert impact.report_csv_rows(report)[0][7] == "Cost of the place"
 
 
+@pytest.mark.parametrize("ratings, average", [([3, 4, 5, 1], 3.3), ([4, 4, 4, 5], 4.3), ([1, 2], 1.5),
+                                              ([2, 2, 2, 3], 2.3), ([1, 1, 2], 1.3)])
+def test_the_average_satisfaction_rounds_a_half_up_as_a_hand_count_does(uow, completed, ratings, average):
+    # outsider, issue 24: ratings 3, 4, 5 and 1 (3.25) read "3.2 out of 5"
+    _head, _tom, programme, _e = completed
+    for rating in ratings:
+        r = uow.impact.add(CpdImpact.opened(
+            enrolment_id=uuid.uuid4(), staff_id=uow.person(academy_id=OAK), academy_id=OAK, programme_id=programme.id,
+            programme_title=programme.title, cost=Decimal("100.00"), completed_on=FINISHED, weeks=1))
+        r.record_intent(r.staff_id, "Plan retrieval", rating, FINISHED, None)
+        r.record_impact(_head, rating, "Sharper questions", FINISHED + timedelta(weeks=1))
+    report = impact.programme_report(uow, academy_hr(), programme.id)
+    assert (report["average_satisfaction"], report["satisfaction_ratings"]) == (average, len(ratings))
+    assert (report["average_impact"], report["impact_ratings"]) == (average, len(ratings))
+
 def test_erasure_takes_what_was_written_about_the_participant_and_keeps_the_figures(uow, completed):
     head, teacher, _programme, e = completed
     enrolments.complete(uow, staff(head), e.id, True, completed_on=FINISHED, today=FINISHED)

@@ -246,6 +246,31 @@ def test_an_overdue_appraisal_escalates_to_the_academy_s_hr_contacts_or_else_the
     assert {m["recipient_id"] for m in uow.inbox.messages.values()} == {priya, hr}
 
 
+
+def test_an_overdue_appraisal_whose_appraiser_is_the_academys_only_hr_contact_escalates_to_the_trusts():
+    uow = FakeNotificationsUnitOfWork()
+    jade, priya, ann = join(uow, "Jade"), join(uow, "Priya"), join(uow, "Ann")
+    inbox.set_contacts(uow, OAK, [priya])
+    inbox.set_contacts(uow, None, [jade])
+    deliver(uow, event("appraisal.overdue", {
+        "appraisal_id": uuid.uuid4(), "reviewee_id": ann, "appraiser_id": priya, "academy_id": OAK,
+        "milestone": "mid_year_review", "due_on": TODAY - timedelta(days=20), "days_overdue": 20}))
+    subjects = {m["recipient_id"]: m["subject"] for m in uow.inbox.messages.values()}
+    assert subjects == {priya: "Overdue: Ann Lee's appraisal", jade: "Overdue appraisal: Ann Lee"}
+
+
+def test_a_request_from_the_academys_only_hr_contact_asks_the_trusts_contacts_to_approve():
+    uow = FakeNotificationsUnitOfWork()
+    jade, hanna = join(uow, "Jade"), join(uow, "Hanna")
+    inbox.set_contacts(uow, OAK, [hanna])
+    inbox.set_contacts(uow, None, [jade])
+    deliver(uow, event("cpd.enrolment_approved", {
+        "enrolment_id": uuid.uuid4(), "staff_id": hanna, "academy_id": OAK, "programme_id": uuid.uuid4(),
+        "programme_title": "NPQ in Senior Leadership", "cohort_id": uuid.uuid4(), "cost": "2450.00",
+        "stage": "line_manager", "status": "awaiting_hr", "approved_by": None}))
+    asked = [m for m in uow.inbox.messages.values() if m["category"] == "cpd_approvals"]
+    assert [m["recipient_id"] for m in asked] == [jade]
+
 # -- the daily job and retention ---------------------------------------------------------------------------
 
 def test_the_daily_job_sends_each_reminder_once_skips_leavers_and_gathers_digests():

@@ -90,3 +90,54 @@ def test_an_academy_with_no_hr_contacts_has_the_trusts_told():
     inbox.set_contacts(uow, None, [trust_hr])
     deliver(uow, reported(ben, ann))
     assert [m["recipient_id"] for m in uow.inbox.messages.values()] == [trust_hr]
+
+
+def test_when_the_giver_is_the_academys_only_hr_contact_the_trusts_contacts_are_told():
+    # outsider, issue 24: Hannah, Hillcrest's only HR contact, gave Priya feedback; Priya reported it; nobody was told
+    uow = FakeNotificationsUnitOfWork()
+    hannah, jade, priya = join(uow, "Hannah"), join(uow, "Jade"), join(uow, "Priya")
+    inbox.set_contacts(uow, OAK, [hannah])
+    inbox.set_contacts(uow, None, [jade])
+    deliver(uow, reported(hannah, priya))
+    [message] = uow.inbox.messages.values()
+    assert message["recipient_id"] == jade and message["subject"] == "Some feedback was reported to HR"
+    assert [d["recipient_id"] for d in emails_to(uow, jade)] == [jade] and emails_to(uow, hannah) == []
+
+
+def test_when_the_recipient_is_the_academys_only_hr_contact_the_trusts_contacts_are_told():
+    uow = FakeNotificationsUnitOfWork()
+    hannah, jade, ben = join(uow, "Hannah"), join(uow, "Jade"), join(uow, "Ben")
+    inbox.set_contacts(uow, OAK, [hannah])
+    inbox.set_contacts(uow, None, [jade])
+    deliver(uow, reported(ben, hannah))
+    assert [m["recipient_id"] for m in uow.inbox.messages.values()] == [jade]
+
+
+def test_the_trusts_contacts_told_instead_never_include_the_giver():
+    uow = FakeNotificationsUnitOfWork()
+    hannah, jade, ivo, priya = join(uow, "Hannah"), join(uow, "Jade"), join(uow, "Ivo"), join(uow, "Priya")
+    inbox.set_contacts(uow, OAK, [hannah])
+    inbox.set_contacts(uow, None, [hannah, jade, ivo])
+    deliver(uow, reported(hannah, priya))
+    assert sorted(m["recipient_id"] for m in uow.inbox.messages.values()) == sorted([jade, ivo])
+
+
+def test_with_nobody_but_the_giver_and_recipient_as_contacts_nobody_is_told_and_it_is_logged(caplog):
+    uow = FakeNotificationsUnitOfWork()
+    hannah, priya = join(uow, "Hannah"), join(uow, "Priya")
+    inbox.set_contacts(uow, OAK, [hannah])
+    inbox.set_contacts(uow, None, [priya])
+    with caplog.at_level("WARNING", logger="notifications.service.handlers"):
+        deliver(uow, reported(hannah, priya))
+    assert uow.inbox.messages == {}
+    [warning] = [r for r in caplog.records if r.name == "notifications.service.handlers"]
+    assert "told nobody" in warning.getMessage() and "name another HR contact" in warning.getMessage()
+
+
+def test_a_report_that_reaches_someone_logs_no_warning(caplog):
+    uow = FakeNotificationsUnitOfWork()
+    hr, ann, ben = join(uow, "Hanna"), join(uow, "Ann"), join(uow, "Ben")
+    inbox.set_contacts(uow, OAK, [hr])
+    with caplog.at_level("WARNING", logger="notifications.service.handlers"):
+        deliver(uow, reported(ben, ann))
+    assert [r for r in caplog.records if r.name == "notifications.service.handlers"] == []

@@ -71,6 +71,10 @@ def test_percent_is_rounded_to_one_place_and_none_without_anyone():
     assert percent(0, 0) is None
 
 
+def test_a_percentage_on_a_half_rounds_up_as_a_hand_count_does():
+    assert (percent(1, 16), percent(3, 16), percent(1, 80), percent(1, 8)) == (6.3, 18.8, 1.3, 12.5)
+
+
 # -- windows -------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("day, months, expected", [

@@ -56,6 +56,12 @@ def test_a_category_at_k_shows_its_figures_and_comments_sorted_not_in_order_give
     assert peers["comments"][0]["texts"] == ["Assemblies", "Zest"]
 
 
+@pytest.mark.parametrize("levels, mean", [((3, 4, 5, 1), 3.3), ((4, 4, 4, 5), 4.3), ((2, 2, 2, 3), 2.3),
+                                          ((1, 1, 2), 1.3)])
+def test_a_statements_mean_on_a_half_rounds_up_as_a_hand_count_does(levels, mean):
+    ballots = [ballot(Category.PEERS, answers(v), None) for v in levels]
+    assert shown(tally("360", ballots, 3))["peers"]["statements"][0]["mean"] == mean
+
 def test_direct_reports_need_five_even_when_k_is_three():
     four = [ballot(Category.DIRECT_REPORTS, answers(3), None) for _ in range(4)]
     assert not shown(tally("360", four, 3))["direct_reports"]["shown"]

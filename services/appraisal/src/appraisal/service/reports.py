@@ -5,6 +5,7 @@ import uuid
 
 from staffroom_shared.authz import academy_scope, require
 from staffroom_shared.errors import NotFound
+from staffroom_shared.figures import ratio
 from staffroom_shared.principal import Principal
 
 from ..domain.model import Cycle, Status
@@ -38,7 +39,7 @@ def completion(reads: Reads, principal: Principal, cycle_id: uuid.UUID) -> list[
     for row in rows.values():
         row["academy_name"] = names.get(row["academy_id"])
         in_scope = row["total"] - row["counts"]["withdrawn"] - row["counts"]["closed"]
-        row["signed_off_percent"] = round(100 * row["counts"]["signed_off"] / in_scope, 1) if in_scope else 0.0
+        row["signed_off_percent"] = ratio(row["counts"]["signed_off"], in_scope, 1, 100) if in_scope else 0.0
     return sorted(rows.values(), key=lambda r: (r["academy_name"] or "", str(r["academy_id"])))
 
 

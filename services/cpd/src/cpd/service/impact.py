@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from staffroom_shared.authz import require_role
 from staffroom_shared.errors import Unprocessable
+from staffroom_shared.figures import mean  # to one decimal, a half up, as a hand count gives (outsider, issue 24)
 from staffroom_shared.principal import Principal
 
 from ..domain.catalogue import Programme
@@ -184,8 +185,6 @@ def set_check_after(uow: CpdUnitOfWork, principal: Principal, weeks: int) -> dic
     return {"check_after_weeks": weeks}
 
 
-def _mean(values: list[int]) -> float | None:
-    return round(sum(values) / len(values), 1) if values else None
 
 
 def programme_report(reads: CpdReads, principal: Principal, programme_id: uuid.UUID) -> dict:
@@ -213,8 +212,8 @@ def programme_report(reads: CpdReads, principal: Principal, programme_id: uuid.U
     return {"programme_id": programme.id, "title": programme.title, "hours": programme.hours,
             "participants": people, "completions": len(rows), "total_cost": total,
             "cost_per_participant": (total / people).quantize(Decimal("0.01")) if people else None,
-            "average_satisfaction": _mean(satisfaction), "satisfaction_ratings": len(satisfaction),
-            "average_impact": _mean(impact_seen), "impact_ratings": len(impact_seen),
+            "average_satisfaction": mean(satisfaction), "satisfaction_ratings": len(satisfaction),
+            "average_impact": mean(impact_seen), "impact_ratings": len(impact_seen),
             "linked_to_appraisal": sum(1 for r in rows if r["linked_to_appraisal"]),
             "rows": rows}
 

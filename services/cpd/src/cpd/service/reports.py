@@ -5,6 +5,7 @@ import uuid
 from datetime import date
 from decimal import Decimal
 
+from staffroom_shared.figures import ratio
 from staffroom_shared.principal import Principal
 
 from ..adapters.catalogue import Catalogue
@@ -39,7 +40,7 @@ def spend(repo: Catalogue, principal: Principal, year_starting: int) -> dict:
         row["programmes"].sort(key=lambda p: (-p["spent"], p["title"]))
         if row["budget"] is not None:
             row["remaining"] = row["budget"] - row["spent"]
-            row["percent_used"] = float(round(100 * row["spent"] / row["budget"], 1)) if row["budget"] else None
+            row["percent_used"] = ratio(row["spent"], row["budget"], 1, 100)
         for p in row["programmes"]:
             total = by_programme.setdefault(p["programme_id"], {"programme_id": p["programme_id"], "title": p["title"],
                                                                  "places": 0, "spent": Decimal("0.00")})

@@ -117,6 +117,17 @@ def _to(people: People, staff_id, category: str, subject: str, body: str, link: 
     return [Draft(person.staff_id, category, subject, f"Dear {person.first_name},\n\n{body}", link, survey_link)]
 
 
+def _contacts_but(people: People, academy_id: uuid.UUID | None, leave_out: set) -> list[Person]:
+    """The academy's HR contacts but those left out (the people the news is about); if nobody is left, the trust's
+    but those left out; else nobody. An academy whose only contact is left out is an academy with none: its sole HR
+    contact gave feedback that was reported, and nobody at all was told (outsider, issue 24)."""
+    for academy in (academy_id, None) if academy_id else (None,):
+        found = [c for c in people.hr(academy, fallback=False) if c.staff_id not in leave_out]
+        if found:
+            return found
+    return []
+
+
 def _today(people: People) -> date:
     return getattr(people, "today", None) or date.today()
 
@@ -175,11 +186,10 @@ def appraisal_overdue(p: dict, people: People) -> list[Draft]:
                    f"Agreeing your appraisal objectives was due on {_date(p['due_on'])} ({_days(p['days_overdue'])} "
                    f"ago). Please agree them with {_name(appraiser, 'your appraiser')} in Staffroom.", link)
     if p["days_overdue"] >= ESCALATE_AFTER_DAYS and reviewee is not None:
-        for contact in people.hr(_uuid(p["academy_id"])):
-            if contact.staff_id not in (reviewee.staff_id, _uuid(p.get("appraiser_id"))):
-                out += _to(people, contact.staff_id, "appraisal", f"Overdue appraisal: {name}",
-                           f"{milestone} for {name} was due on {_date(p['due_on'])} and is "
-                           f"{_days(p['days_overdue'])} late.", link)
+        for contact in _contacts_but(people, _uuid(p["academy_id"]), {reviewee.staff_id, _uuid(p.get("appraiser_id"))}):
+            out += _to(people, contact.staff_id, "appraisal", f"Overdue appraisal: {name}",
+                       f"{milestone} for {name} was due on {_date(p['due_on'])} and is "
+                       f"{_days(p['days_overdue'])} late.", link)
     return out
 
 
@@ -325,13 +335,12 @@ def enrolment_approved(p: dict, people: People) -> list[Draft]:
                   f"{by} approved your request for a place on {title}. As it costs {_money(p['cost'])}, HR at your "
                   "academy approves it next; you will hear when they have.", link)
         if who is not None:
-            for contact in people.hr(_uuid(p["academy_id"])):
-                if contact.staff_id != who.staff_id:
-                    out += _to(people, contact.staff_id, "cpd_approvals",
-                               f"{_name(who)} asks to attend {title}: HR approval needed",
-                               f"{_name(who)}'s line manager has approved their request for a place on {title} "
-                               f"(cost {_money(p['cost'])}). As it is over the trust's approval threshold, HR approves "
-                               "next. Please approve or decline the request.", link)
+            for contact in _contacts_but(people, _uuid(p["academy_id"]), {who.staff_id}):
+                out += _to(people, contact.staff_id, "cpd_approvals",
+                           f"{_name(who)} asks to attend {title}: HR approval needed",
+                           f"{_name(who)}'s line manager has approved their request for a place on {title} "
+                           f"(cost {_money(p['cost'])}). As it is over the trust's approval threshold, HR approves "
+                           "next. Please approve or decline the request.", link)
         return out
     if p["status"] != "waiting":
         # the agreement to sign (cpd.agreement_required), or the place (cpd.enrolled, which names the approver), says
@@ -610,12 +619,13 @@ def recognition_given(p: dict, people: People) -> list[Draft]:
 
 
 def recognition_reported(p: dict, people: People) -> list[Draft]:
-    """A recipient reported recognition or feedback to HR (issue 24): the academy's HR contacts (else the trust's)
-    are told there is one to look at, with no names, words or reason; never the giver or the recipient, should
-    either be a contact (only the recipient reports, so telling the giver would say who)."""
+    """A recipient reported recognition or feedback to HR (issue 24): the academy's HR contacts are told there is
+    one to look at, with no names, words or reason; never the giver or the recipient, should either be a contact
+    (only the recipient reports, so telling the giver would say who). If they were its only contacts, the trust's
+    are told (but never the giver or recipient either); if nobody is left, nobody is told (NOBODY_TOLD)."""
     what = "feedback" if p["kind"] == "feedback" else "recognition"
     leave_out = {_uuid(p["giver_id"]), _uuid(p["recipient_id"])}
-    return [d for contact in people.hr(_uuid(p["academy_id"])) if contact.staff_id not in leave_out
+    return [d for contact in _contacts_but(people, _uuid(p["academy_id"]), leave_out)
             for d in _to(people, contact.staff_id, "recognition_reports", f"Some {what} was reported to HR",
                          f"A colleague has reported {what} they were given to HR, as unkind or inappropriate. "
                          "Please read it in Staffroom and either remove it or leave it as it is.",
@@ -686,6 +696,15 @@ def drafts_for(event_type: str, payload: dict, people: People) -> list[Draft]:
             told.add(draft.recipient_id)
             out.append(draft)
     return out
+
+
+# Events that must reach someone, and what happens when their rule finds nobody to tell (the handler logs it as a
+# warning, for whoever keeps the HR contacts): no other list of HR is known here, only the contacts named.
+NOBODY_TOLD = {
+    "appraisal.recognition_reported": "no HR contact but the giver or the recipient, at the academy or the trust: "
+                                      "the report waits on HR's list of reported recognition and feedback, counted "
+                                      "on HR's home page; name another HR contact so that one is told next time",
+}
 
 
 REMINDERS: dict[str, Callable[[dict, People], list[Reminder]]] = {

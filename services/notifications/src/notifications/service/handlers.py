@@ -5,6 +5,7 @@ the messages' (event, recipient, category) key guards that a second time.
 """
 from __future__ import annotations
 
+import logging
 import uuid
 from datetime import datetime, timezone
 
@@ -13,10 +14,12 @@ from staffroom_shared.retention import forget_pages_after, forget_sent_events
 
 from ..adapters.repositories import Preferences
 from ..domain.preferences import how_emailed
-from ..domain.rules import CANCELS, REMINDERS, RULES, Draft, OutsideEmail, drafts_for, outside_feedback
+from ..domain.rules import CANCELS, NOBODY_TOLD, REMINDERS, RULES, Draft, OutsideEmail, drafts_for, outside_feedback
 from .people import People
 from .subject_access import on_subject_access_requested
 from .unit_of_work import NotificationsUnitOfWork
+
+log = logging.getLogger(__name__)
 
 
 def on_staff_changed(uow: NotificationsUnitOfWork, event: Event) -> None:
@@ -40,7 +43,10 @@ def on_staff_erased(uow: NotificationsUnitOfWork, event: Event) -> None:
 def on_event(uow: NotificationsUnitOfWork, event: Event) -> None:
     people = People(uow.staff, uow.contacts)
     if event.type in RULES:
-        record(uow, event.id, event.type, drafts_for(event.type, event.payload, people))
+        drafts = drafts_for(event.type, event.payload, people)
+        if not drafts and event.type in NOBODY_TOLD:
+            log.warning("%s %s told nobody: %s", event.type, event.id, NOBODY_TOLD[event.type])
+        record(uow, event.id, event.type, drafts)
     if event.type == "wellbeing.invitation_issued":
         outside = outside_feedback(event.payload, people)
         if outside is not None:

@@ -7,6 +7,8 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 
+from staffroom_shared.figures import ratio
+
 
 class Status(StrEnum):
     MET = "met"              # at or above the threshold
@@ -39,7 +41,7 @@ def add_months(day: date, months: int) -> date:
 
 
 def percent(numerator: int, denominator: int) -> float | None:
-    return None if denominator == 0 else round(100 * numerator / denominator, 1)
+    return ratio(numerator, denominator, 1, 100)  # a half up, as a hand count gives
 
 
 @dataclass

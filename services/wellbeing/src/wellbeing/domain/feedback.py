@@ -15,9 +15,9 @@ import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from statistics import fmean
 
 from staffroom_shared.domain import Aggregate
+from staffroom_shared.figures import mean
 
 from .events import FeedbackInvitationIssued
 from .instruments import Instrument, Item, Questionnaire
@@ -529,7 +529,7 @@ def tally(question_set: str, ballots: list[dict], k: int, asked: set[Category] |
             shown = len(values) >= needed
             statements.append({"key": item.key, "text": item.text, "shown": shown,
                                "answered": len(values) if shown else None,
-                               "mean": round(fmean(values), 1) if shown else None,
+                               "mean": mean(values) if shown else None,  # a half up, as by hand
                                "counts": [values.count(v) for v in range(1, 6)] if shown else None})
         comments = [{"key": i.key, "question": i.text, "texts": sorted(pile.comments.get(i.key, []))} for i in texts]
         categories.append({"category": category.value, "shown": True, "needed": needed, "answered": pile.n,

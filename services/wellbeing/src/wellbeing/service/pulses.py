@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from staffroom_shared.authz import academy_scope, require
 from staffroom_shared.errors import Conflict, NotFound
+from staffroom_shared.figures import ratio
 from staffroom_shared.principal import Principal
 
 from ..adapters.pulses import SeriesRepository
@@ -163,7 +164,7 @@ def pulses_of(session, principal: Principal, series: PulseSeries) -> list[dict]:
         out.append({"run_id": run.id, "title": run.title, "opens_on": run.opens_on, "closes_on": run.closes_on,
                     "status": run.status, "invited": invited if counts else None,
                     "responded": responded if counts else None,
-                    "response_rate": round(100.0 * responded / invited, 1) if invited else None})
+                    "response_rate": ratio(responded, invited, 1, 100)})
     return out
 
 

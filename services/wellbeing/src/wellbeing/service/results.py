@@ -16,6 +16,7 @@ import uuid
 from collections import defaultdict
 from datetime import datetime, timezone
 
+from staffroom_shared.figures import half_up
 from staffroom_shared.storable import unstorable
 
 from ..adapters import sealed
@@ -156,4 +157,4 @@ def compute(asked: dict[tuple[str, str, str], int], run: SurveyRun, finest: Fine
 
 
 def _round(value, places: int = 2):
-    return None if value is None else round(float(value), places)
+    return half_up(value, places)  # a half up, as a hand count gives (round() gave 3.2 for 3.25, outsider, issue 24)

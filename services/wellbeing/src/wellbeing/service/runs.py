@@ -8,6 +8,7 @@ from datetime import date, datetime
 from staffroom_shared.authz import academy_scope, can_manage_academy, require
 from staffroom_shared.contracts.wellbeing import outside_address_context, survey_link_context
 from staffroom_shared.errors import Conflict, NotFound, Unprocessable
+from staffroom_shared.figures import ratio
 from staffroom_shared.sealing import seal
 from staffroom_shared.principal import Principal
 
@@ -284,7 +285,7 @@ def progress(session, run: SurveyRun, academy_ids) -> list[dict]:
     if not found and run.status == RunStatus.CLOSED:
         found = _published_progress(session, run, academy_ids)
     return [{"academy_id": a, "invited": invited, "responded": done,
-             "response_rate": round(100.0 * done / invited, 1)} for a, invited, done in found]
+             "response_rate": ratio(done, invited, 1, 100)} for a, invited, done in found]
 
 
 def _published_progress(session, run: SurveyRun, academy_ids) -> list[tuple]:
