@@ -80,6 +80,33 @@ def test_f3_reports_moved_away_asked_as_peers_and_moved_back_need_five_at_the_cl
     assert "Moved and back" not in str(report)
 
 
+def test_f3_reports_moved_away_and_asked_as_peers_need_five_at_a_close_before_the_move_back_arrives(school, client,
+                                                                                                     db):
+    """The second outside test: the headteacher moved them back and closed at once, before the staff copy heard of
+    the move back; the copy remembers whom they were moved away from (former_line_managers)."""
+    from staffroom_shared.events import new_event, parse_event
+    from wellbeing.service.handlers import on_staff_changed
+
+    moved = school.team[:3]
+    other = school._person("Olu", "Other", None)
+    for person in moved:  # the directory's PATCH, as its staff.updated event reaches wellbeing
+        uow = db.context.uow()
+        with uow:
+            on_staff_changed(uow, parse_event(new_event("staff.updated", {  # as the consumer reads it off the bus
+                **person, "line_manager_id": other["staff_id"], "post": "Teacher", "fte": "1.00",
+                "changed": ["line_manager_id"]}, producer="directory", correlation_id="test",
+                academy_id=school.academy).to_dict()))
+            uow.commit()
+    made = ask(school, outside=[], peers=moved, by=school.manager)
+    assert made.status_code == 201, made.get_json()  # by then they are not his reports, as the copy says
+    _answer_all(school, made.get_json()["id"], 4, "Moved and not yet back")
+    closed = _close(school, made.get_json()["id"], by=school.as_(school.manager))
+    assert closed.status_code == 200
+    report = closed.get_json()["report"]
+    assert report["categories"] == [{"category": "peers", "shown": False, "needed": 5}]
+    assert "Moved and not yet back" not in str(report)
+
+
 # -- finding 4: one shown report per person per school year --------------------------------------------------------
 
 def test_f4_a_second_request_about_someone_whose_report_was_shown_this_school_year_is_refused(school, client, db):

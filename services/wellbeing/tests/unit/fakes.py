@@ -492,6 +492,7 @@ class FakeFeedback(Repository):
         super().__init__()
         self.requests, self.rounds_, self.invitations, self.ballots, self.setting = {}, {}, {}, {}, None
         self.managers: dict[uuid.UUID, uuid.UUID] = {}  # who line-manages whom, as the staff copy says
+        self.former: list[tuple] = []  # (staff id, their line manager before, until): adapters' former_line_managers
 
     def k(self) -> int:
         from wellbeing.domain.feedback import DEFAULT_K
@@ -500,8 +501,9 @@ class FakeFeedback(Repository):
     def set_k(self, k: int, actor: str) -> None:
         self.setting = k
 
-    def reports_of(self, staff_id) -> set:
-        return {s for s, m in self.managers.items() if m == staff_id}
+    def reports_of(self, staff_id, *, since=None) -> set:
+        now = {s for s, m in self.managers.items() if m == staff_id}
+        return now if since is None else now | {s for s, m, until in self.former if m == staff_id and until >= since}
 
     def line_manager_of(self, staff_id):
         return self.managers.get(staff_id)

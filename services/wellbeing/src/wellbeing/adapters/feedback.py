@@ -19,7 +19,8 @@ from ..domain.feedback import (
 )
 from ..domain.model import StaffMember
 from .orm import (
-    feedback_ballots, feedback_invitations, feedback_requests, feedback_rounds, feedback_settings, staff,
+    feedback_ballots, feedback_invitations, feedback_requests, feedback_rounds, feedback_settings,
+    former_line_managers, staff,
 )
 
 BALLOTS_AT_A_TIME = 10
@@ -46,8 +47,13 @@ class FeedbackRepository(Repository):
     def line_manager_of(self, staff_id: uuid.UUID) -> uuid.UUID | None:
         return self.session.execute(select(staff.c.line_manager_id).where(staff.c.staff_id == staff_id)).scalar()
 
-    def reports_of(self, staff_id: uuid.UUID) -> set[uuid.UUID]:
-        return set(self.session.scalars(select(staff.c.staff_id).where(staff.c.line_manager_id == staff_id)))
+    def reports_of(self, staff_id: uuid.UUID, *, since: datetime | None = None) -> set[uuid.UUID]:
+        """Their direct reports now; with `since`, also everyone who was one at any moment since then."""
+        now = set(self.session.scalars(select(staff.c.staff_id).where(staff.c.line_manager_id == staff_id)))
+        if since is None:
+            return now
+        return now | set(self.session.scalars(select(former_line_managers.c.staff_id).where(
+            former_line_managers.c.line_manager_id == staff_id, former_line_managers.c.until >= since)))
 
     def lock_people(self, staff_ids) -> None:
         """Hold these people's rows of the staff copy until the commit, in one order (no deadlock between two

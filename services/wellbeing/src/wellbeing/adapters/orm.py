@@ -40,6 +40,16 @@ staff = Table(  # local copy of the directory, from staff.* events: who is in a 
     Column("line_manager_id", Uuid, nullable=True, index=True),  # whose direct report they are (feedback)
 )
 
+# Whom each member of staff was a direct report of before their line manager last changed, and until when (from the
+# staff.* events, kept 400 days): a report moved under another manager, asked as a peer and moved back is still their
+# manager's direct report at the close, even before the move back reaches this copy (outsider, issue 24).
+former_line_managers = Table(
+    "former_line_managers", metadata,
+    Column("staff_id", Uuid, primary_key=True),
+    Column("line_manager_id", Uuid, primary_key=True),
+    Column("until", UtcDateTime, nullable=False),
+)
+
 academies = Table(  # names for reports, from academy.* events
     "academies", metadata,
     Column("academy_id", Uuid, primary_key=True),

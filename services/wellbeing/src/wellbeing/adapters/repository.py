@@ -6,7 +6,7 @@ tests/unit/fakes.py keeps the same methods in memory. The published figures have
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Iterator
 
 from sqlalchemy import and_, case, delete, func, insert, select, update
@@ -16,7 +16,7 @@ from staffroom_shared.events import Event
 from staffroom_shared.uow import Repository
 
 from ..domain.model import Invitation, InvitationStatus, RunStatus, StaffMember, SurveyRun
-from .orm import academies, ballots, drafts, invitations, metadata, runs, staff
+from .orm import academies, ballots, drafts, former_line_managers, invitations, metadata, runs, staff
 
 ACTIVE = (RunStatus.SCHEDULED, RunStatus.OPEN)
 BALLOTS_AT_A_TIME = 10
@@ -151,9 +151,24 @@ class StaffRepository(Repository):
     def names(self, ids) -> dict[uuid.UUID, str]:
         return staff_copy.names(self.session, staff, ids)
 
+    # How long a former line manager is remembered: longer than any feedback request stays open.
+    FORMER_MANAGERS_KEPT = timedelta(days=400)
+
     def keep(self, event: Event, fields: tuple[str, ...]) -> bool:
-        """Store the snapshot the event carries, unless a newer one is held already."""
-        return staff_copy.keep(self.session, staff, event, fields)
+        """Store the snapshot the event carries, unless a newer one is held already; when it changes someone's line
+        manager, remember the one before and until when (`former_line_managers`)."""
+        staff_id = uuid.UUID(str(event.payload["staff_id"]))
+        before = self.session.execute(select(staff.c.line_manager_id).where(staff.c.staff_id == staff_id)).scalar()
+        kept = staff_copy.keep(self.session, staff, event, fields)
+        now = event.payload.get("line_manager_id")
+        if kept and before is not None and str(before) != str(now):
+            key = {"staff_id": staff_id, "line_manager_id": before}
+            self.session.execute(delete(former_line_managers).where(*(
+                former_line_managers.c[k] == v for k, v in key.items())))
+            self.session.execute(insert(former_line_managers).values(**key, until=event.occurred_at))
+            self.session.execute(delete(former_line_managers).where(
+                former_line_managers.c.until < event.occurred_at - self.FORMER_MANAGERS_KEPT))
+        return kept
 
 
 class AcademyRepository(Repository):

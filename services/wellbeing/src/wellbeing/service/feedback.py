@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from staffroom_shared.authz import can_manage_academy, require
 from staffroom_shared.errors import Conflict, Forbidden, NotFound, Unprocessable
@@ -333,10 +333,13 @@ def answer(uow: WellbeingUnitOfWork, token: str | None, answers: dict, named: bo
 def close_request(uow: WellbeingUnitOfWork, request: FeedbackRequest, key: bytes, at: datetime | None = None) -> None:
     """Open every ballot in memory, work out the report, delete the ballots: one transaction (the caller's)."""
     opened = [sealed.unseal(key, request.id, box) for box in uow.feedback.boxes(request.id)]
+    at = at or datetime.now(timezone.utc)
     try:
-        # whoever is the subject's direct report now needs the direct reports' minimum, in whatever category
-        request.close(opened, at or datetime.now(timezone.utc), uow.feedback.invited(request.id),
-                      uow.feedback.reports_of(request.subject_id))
+        # whoever is, or was in the year before the close, the subject's direct report needs the direct reports'
+        # minimum, in whatever category: moved away to be asked as a peer and moved back, they count even before the
+        # move back reaches this copy (outsider, issue 24; a request is open 8 weeks at most)
+        request.close(opened, at, uow.feedback.invited(request.id),
+                      uow.feedback.reports_of(request.subject_id, since=at - timedelta(days=365)))
     except FeedbackError as exc:
         raise Conflict(str(exc)) from exc
     uow.feedback.destroy_ballots(request.id)
