@@ -37,7 +37,7 @@ from fractions import Fraction
 from functools import cached_property
 from typing import Iterator
 
-import holidays
+from staffroom_shared.bank_holidays import working_day as is_working_day  # England's, as subject access counts
 
 from .errors import CpdError
 from .values import in_words
@@ -46,20 +46,6 @@ FULL_INDUCTION = Fraction(6)  # two school years full-time = six terms of a thre
 FIRST_YEAR = Fraction(3)  # the first of the two periods of three terms [S1 2.30]
 MINIMUM_POST = Fraction(1)  # continuous employment counts only from one term [S1 2.33; reg 7(2)]
 ABSENCE_THRESHOLD = 30  # days absent in a year of induction that extend it [S1 3.6; reg 8(1)]
-
-
-def _england_bank_holidays() -> holidays.HolidayBase:
-    # England's bank holidays (substitute days included) from the `holidays` package, subdivision ENG; its dates
-    # are checked against https://www.gov.uk/bank-holidays (vacanza/python-holidays issue 63).
-    return holidays.country_holidays("GB", subdiv="ENG")
-
-
-BANK_HOLIDAYS = _england_bank_holidays()
-
-
-def is_working_day(day: date) -> bool:
-    """Monday to Friday and not a bank holiday in England."""
-    return day.weekday() < 5 and day not in BANK_HOLIDAYS
 
 
 # --- 1. Terms --------------------------------------------------------------------------------------------------
