@@ -308,7 +308,7 @@ def test_a_comment_of_stacked_marks_stays_on_its_line_in_the_report_on_a_desktop
     links = links_in_mail(suite_data, f"Would you give feedback about {about}?", 3, to=set(ELSEWHERE))
     for i, link in enumerate(links.values()):
         answer(page, link, "Agree", STACKED if i == 0 else f"Explains decisions {i}")
-    sign_in(page, suggested="member of staff")
+    sign_in(page, name="Niamh Young")
     page.goto(report_url)
     page.get_by_role("button", name="Close now and read the answers").click()
     for width, height in ((1280, 900), (375, 740)):
