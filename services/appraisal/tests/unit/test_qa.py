@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from appraisal.domain.model import AppraisalError
+from appraisal.domain.model import AppraisalError, StaffGroup
 from appraisal.domain.observations import Band, Criterion, Grade, Template, department_as_kept
 from appraisal.domain.qa import (
     ActionKind, ActionStatus, CellKey, Movement, QaAction, QaRound, Seen, View, Viewer, band_of, cells,
@@ -44,8 +44,15 @@ def test_an_observation_belongs_to_a_round_on_its_template_within_its_dates_in_a
     assert "does not cover" in r.admits(r.template_id, date(2026, 9, 8), ELM)
 
 
+def test_a_round_takes_observations_of_teachers_and_leaders_not_support_staff():
+    r = a_round(academy_ids=[OAK])
+    assert r.admits(r.template_id, date(2026, 9, 7), OAK, StaffGroup.TEACHERS) is None
+    assert r.admits(r.template_id, date(2026, 9, 7), OAK, StaffGroup.LEADERS) is None
+    assert "support-staff appraisal" in r.admits(r.template_id, date(2026, 9, 7), OAK, StaffGroup.SUPPORT)
+
+
 def test_a_round_ends_on_or_after_it_starts_and_covers_an_academy():
-    with pytest.raises(AppraisalError, match="ends on or after"):
+    with pytest.raises(AppraisalError, match="before it starts on .*: choose an end date on or after the start"):
         a_round(ends_on=date(2026, 9, 1))
     with pytest.raises(AppraisalError, match="at least one academy"):
         a_round(academy_ids=[])
@@ -245,17 +252,20 @@ def test_the_round_before_is_the_one_before_in_the_series_else_the_last_on_the_t
     assert previous_round(first, [first, second, other]) is None
 
 
-def test_the_dashboard_tries_started_rounds_newest_first_and_trust_hr_the_trust_wide_ones_first():
+def test_the_dashboard_tries_ended_rounds_newest_first_then_running_ones_and_trust_hr_the_trust_wide_ones_first():
     """Outsider, issue 24: an academy's HR calendared a round of their own academy, and trust HR's dashboard showed
-    its empty map instead of the trust's."""
+    its empty map instead of the trust's; then a trust-wide round starting today, with one observation in it,
+    replaced the map of the 101 teachers of the round before."""
     autumn_1 = a_round(starts_on=date(2026, 9, 7), ends_on=date(2026, 10, 16))
     autumn_2 = a_round(name="Autumn 2", starts_on=date(2026, 11, 2), ends_on=date(2026, 12, 18))
-    oak_only = a_round(name="Oak's own", academy_ids=[OAK], starts_on=date(2026, 11, 9), ends_on=date(2026, 12, 18))
+    oak_only = a_round(name="Oak's own", academy_ids=[OAK], starts_on=date(2026, 9, 14), ends_on=date(2026, 10, 9))
     spring = a_round(name="Spring 1", starts_on=date(2027, 1, 4), ends_on=date(2027, 2, 12))
     rounds = [autumn_1, spring, oak_only, autumn_2]
     today = date(2026, 11, 20)
-    assert dashboard_order(rounds, today, {OAK, ELM}) == [autumn_2, autumn_1, oak_only]
-    assert dashboard_order(rounds, today) == [oak_only, autumn_2, autumn_1]
+    assert dashboard_order(rounds, today, {OAK, ELM}) == [autumn_1, oak_only, autumn_2]
+    assert dashboard_order(rounds, today) == [oak_only, autumn_1, autumn_2]
+    assert dashboard_order(rounds, date(2026, 11, 2), {OAK, ELM}) == [autumn_1, oak_only, autumn_2]
+    assert dashboard_order(rounds, date(2026, 9, 20), {OAK, ELM}) == [autumn_1, oak_only]  # both still running
     assert dashboard_order(rounds, date(2026, 9, 1), {OAK, ELM}) == []
 
 

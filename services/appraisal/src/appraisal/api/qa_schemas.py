@@ -87,6 +87,8 @@ class MadeFromSchema(Schema):
 class QaMapSchema(Schema):
     round = fields.Nested(QaRoundSchema)
     template_name = fields.String()
+    still_running = fields.Boolean(metadata={
+        "description": "the round has not ended yet: its map changes as more teachers are observed"})
     made_from = fields.Nested(MadeFromSchema, metadata={
         "description": "whose teachers the map is made from: only those the caller may see"})
     previous_round = fields.Nested(RoundRefSchema, allow_none=True)
