@@ -270,6 +270,60 @@ def test_head_plans_an_intervention_and_its_review_shows_the_band_then_and_now(c
     assert steps.ok(client.post(url, json=challenge, headers=trust.trust_hr.headers), 201)["band_then"] == "strength"
 
 
+def test_an_action_keeps_its_department_as_the_map_spells_it_and_refusals_say_what_to_do(client, trust, scene, qa_db,
+                                                                                         steps, problem, unchanged):
+    """Outsider, issue 24: actions kept "  ENGLISH " and "english" as typed; an action on a department nobody was
+    observed in pointed at #/criterion; an intervention's support, success criteria and monitoring were "\n\n"."""
+    scene.seen(NOW)
+    url = f"/qa-rounds/{scene.now['id']}/actions"
+    body = {"kind": "intervention", "criterion": "adaptive", "academy_id": trust.oak, "department": "  HISTORY\u200b ",
+            "owner_id": trust.head.id, "review_on": (TODAY + timedelta(days=42)).isoformat(),
+            "success_criteria": "Every lesson adapts for SEND", "support": "Weekly coaching",
+            "monitoring": "Fortnightly drop-ins"}
+    made = steps.ok(client.post(url, json=body, headers=trust.oak_hr.headers), 201)
+    assert made["department"] == "History" and made["band_then"] == "intervention"
+    assert qa_db.rows("qa_actions")[0]["department"] == "History"
+    unchanged()
+    nobody = problem(client.post(url, json={**body, "department": "Art"}, headers=trust.oak_hr.headers), 422)
+    assert nobody["errors"][0]["pointer"] == "#/department" and "Art" in nobody["detail"]
+    owner = problem(client.post(url, json={**body, "owner_id": trust.elm_teacher.id}, headers=trust.oak_hr.headers),
+                    422)
+    assert owner["errors"][0]["pointer"] == "#/owner_id" and "choose a member of staff in post" in owner["detail"]
+    for blank in ("success_criteria", "support", "monitoring"):
+        refused = problem(client.post(url, json={**body, blank: "\n\n"}, headers=trust.oak_hr.headers), 422)
+        assert refused["errors"][0]["pointer"] == f"#/{blank}" and "visible text" in refused["errors"][0]["detail"]
+
+
+def test_a_round_without_visible_text_or_dated_far_from_today_is_refused(client, trust, scene, problem, unchanged,
+                                                                         steps):
+    """Outsider, issue 24: a series named " " made rounds called "  (1 of 2)"; a round named "\u202e"; single rounds
+    dated 1900 and 2100."""
+    unchanged()
+    single = {"name": "Spring drop-ins", "template_id": scene.template["id"], "academy_ids": [trust.oak],
+              "starts_on": TODAY.isoformat(), "ends_on": (TODAY + timedelta(days=30)).isoformat()}
+    series = {"name": "Drop-ins", "template_id": scene.template["id"], "academy_ids": [trust.oak], "count": 2,
+              "starts_on": TODAY.isoformat()}
+    for path, change, pointer in (
+            ("/qa-rounds", {"name": "\u202e"}, "name"),
+            ("/qa-rounds", {"name": " \u200b "}, "name"),
+            ("/qa-rounds/series", {"name": " "}, "name"),
+            ("/qa-rounds", {"starts_on": "1900-01-01", "ends_on": "1900-02-01"}, "starts_on"),
+            ("/qa-rounds", {"starts_on": "2100-01-01", "ends_on": "2100-02-01"}, "starts_on"),
+            ("/qa-rounds", {"ends_on": "2100-02-01"}, "ends_on"),
+            ("/qa-rounds", {"ends_on": (TODAY - timedelta(days=1)).isoformat()}, "ends_on"),
+            ("/qa-rounds/series", {"starts_on": (TODAY - timedelta(days=800)).isoformat()}, "starts_on"),
+            ("/qa-rounds/series", {"count": 12, "interval_weeks": 26}, "count")):
+        refused = problem(client.post(path, json={**(single if path == "/qa-rounds" else series), **change},
+                                      headers=trust.trust_hr.headers), 422)
+        assert refused["errors"][0]["pointer"] == f"#/{pointer}", (change, refused)
+    far = problem(client.post("/qa-rounds", json={**single, "starts_on": "1900-01-01", "ends_on": "1900-02-01"},
+                              headers=trust.trust_hr.headers), 422)
+    assert "too far from today: choose a start date within two years" in far["detail"]
+    backwards = problem(client.post("/qa-rounds", json={**single, "ends_on": (TODAY - timedelta(days=1)).isoformat()},
+                                    headers=trust.trust_hr.headers), 422)
+    assert "choose an end date on or after the start date" in str(backwards)
+
+
 def test_sharing_a_strength_pairs_strong_colleagues_with_those_who_want_coaching(client, trust, scene, steps, problem,
                                                                                  qa_db):
     scene.seen(NOW)

@@ -116,6 +116,17 @@ def test_a_department_is_one_cell_whatever_its_case_and_spaces_shown_as_first_me
     assert CellKey("adaptive", OAK, "English") != CellKey("adaptive", OAK)  # a department is not the academy's total
 
 
+def test_departments_match_under_nfkc_without_format_characters():
+    """Outsider, issue 24: 'English\u200b' (a zero-width space) and 'ＥＮＧＬＩＳＨ' (full-width) made rows of their own."""
+    found = cells(TEMPLATE, [seen(S, department="English"), seen(D, department="English\u200b"),
+                             seen(I, department="ＥＮＧＬＩＳＨ"), seen(S, department="\u202eEng\u00adlish  ")])
+    assert [key.department for key in found if key.department] == ["English"]
+    assert found[CellKey("adaptive", OAK, "english")].teachers == 4
+    assert department_as_kept("  ＥＮＧＬＩＳＨ\u200b ", ["English"]) == "English"
+    assert department_as_kept("Year\u200b 6", []) == "Year 6"
+    assert department_as_kept("\u200b\u202e", ["English"]) is None
+
+
 def test_an_observation_keeps_the_academy_s_spelling_of_its_department():
     assert department_as_kept("  english  ", ["English", "Maths"]) == "English"
     assert department_as_kept("Year  6", []) == "Year 6"

@@ -26,7 +26,8 @@ class QaRoundSchema(Schema):
     @validates_schema
     def _in_order(self, data, **_):
         if data.get("ends_on") and data.get("starts_on") and data["ends_on"] < data["starts_on"]:
-            raise ValidationError("the round ends on or after it starts", "ends_on")
+            raise ValidationError("this is before the round starts: choose an end date on or after the start date",
+                                  "ends_on")
 
 
 class QaSeriesSchema(Schema):

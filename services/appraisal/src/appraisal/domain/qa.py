@@ -77,6 +77,30 @@ class QaRound(Aggregate):
         return self.ends_on < today
 
 
+# How far from today a round may be calendared: two years either way. Back, so that a trust can enter last year's and
+# the year before's rounds (run on paper) and see how cells moved since; ahead, this school year and the next, as far
+# as a trust plans its QA calendar. Beyond them a date is a typing slip (outsider, issue 24: single rounds dated 1900
+# and 2100 were calendared).
+ROUND_SPAN = timedelta(days=731)
+
+
+def check_round_dates(dates: list[tuple[date, date]], today: date, *, series: bool = False) -> None:
+    """Refuses rounds starting or ending more than `ROUND_SPAN` from today, pointing at the field to change."""
+    earliest, latest = today - ROUND_SPAN, today + ROUND_SPAN
+    span = f"from {earliest:%-d %B %Y} to {latest:%-d %B %Y}"
+    first, last = dates[0][0], dates[-1][1]
+    if not earliest <= first <= latest:
+        raise AppraisalError(f"a QA round starting on {first:%-d %B %Y} is too far from today: choose a start date "
+                             f"within two years, {span}", field="starts_on")
+    if last > latest:
+        if series:
+            raise AppraisalError(f"this series would run until {last:%-d %B %Y}, more than two years ahead: calendar "
+                                 f"fewer rounds, or rounds closer together, so that the last ends by {latest:%-d %B %Y}",
+                                 field="count")
+        raise AppraisalError(f"a QA round ending on {last:%-d %B %Y} is too far ahead: choose an end date by "
+                             f"{latest:%-d %B %Y}", field="ends_on")
+
+
 def in_august(day: date) -> bool:
     return day.month == 8
 

@@ -15,7 +15,7 @@ from staffroom_shared.principal import Principal
 from ..domain.model import AppraisalError, StaffGroup
 from ..domain.observations import Band, Template, department_as_kept, same_department
 from ..domain.qa import (
-    ActionKind, CellKey, CoachingLink, CoachingRequest, QaAction, QaRound, Seen, View, Viewer, cells,
+    ActionKind, CellKey, CoachingLink, check_round_dates, CoachingRequest, QaAction, QaRound, Seen, View, Viewer, cells,
     coaching_criterion, dashboard_order, latest_bands, movement, previous_round, series_dates, series_names,
     suggest_pairs, teachers_in, viewers_cells,
 )
@@ -133,6 +133,7 @@ def create_series(uow: AppraisalUnitOfWork, principal: Principal, data: dict) ->
                 dates = [(data["starts_on"], data["ends_on"])]
             else:
                 dates = series_dates(data["starts_on"], data["count"], data["interval_weeks"])
+            check_round_dates(dates, date.today(), series=data.get("ends_on") is None)
             series_id = uuid.uuid4() if len(dates) > 1 else None
             made = [QaRound(name=name, template_id=data["template_id"], academy_ids=academy_ids, starts_on=start,
                             ends_on=end, series_id=series_id, created_by=principal.staff_id)
