@@ -27,9 +27,9 @@ class QaRepository(Repository):
         return self.track_all(self.session.scalars(select(QaRound).order_by(qa_rounds.c.starts_on, qa_rounds.c.name)))
 
     def observed(self, round_id: uuid.UUID) -> list[tuple]:
-        """The round's observations of teachers (appraisals of `OBSERVED_GROUPS`) as the map needs them: (reviewee, academy, appraiser, department, observed on,
-        grades, template), in the order they were recorded within a day (the rowid is not portable: id breaks ties
-        only deterministically)."""
+        """The round's observations of teachers (appraisals of `OBSERVED_GROUPS`) as the map needs them: (reviewee,
+        academy, appraiser, department, observed on, grades, template), in the order they were recorded within a day
+        (the rowid is not portable: id breaks ties only deterministically)."""
         query = (select(appraisals.c.reviewee_id, appraisals.c.academy_id, appraisals.c.appraiser_id,
                         observations.c.department, observations.c.observed_on, observations.c.grades,
                         observations.c.template_id)

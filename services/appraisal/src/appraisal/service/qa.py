@@ -15,8 +15,8 @@ from staffroom_shared.principal import Principal
 from ..domain.model import AppraisalError, StaffGroup
 from ..domain.observations import Band, Template, department_as_kept, same_department
 from ..domain.qa import (
-    ActionKind, CellKey, CoachingLink, check_round_dates, CoachingRequest, QaAction, QaRound, Seen, View, Viewer, cells,
-    coaching_criterion, dashboard_order, latest_bands, movement, previous_round, series_dates, series_names,
+    ActionKind, CellKey, CoachingLink, CoachingRequest, QaAction, QaRound, Seen, View, Viewer, cells,
+    check_round_dates, coaching_criterion, dashboard_order, latest_bands, movement, previous_round, series_dates, series_names,
     suggest_pairs, teachers_in, viewers_cells,
 )
 from .errors import rule_broken
@@ -160,8 +160,9 @@ def check_observation(uow: AppraisalUnitOfWork, principal: Principal, round_id: 
                       template_id: uuid.UUID | None, observed_on: date, academy_id: uuid.UUID,
                       staff_group: StaffGroup = StaffGroup.TEACHERS) -> None:
     """An observation recorded as part of a round uses the round's template, falls within its dates and is of a
-    teacher (an appraisal of teachers or leaders) in an academy it covers (422 naming qa_round_id otherwise). A round the caller may not see (GET gives
-    404) is refused first, in the words an unknown round is: nothing after it may name the round."""
+    teacher (an appraisal of teachers or leaders) in an academy it covers (422 naming qa_round_id otherwise). A
+    round the caller may not see (GET gives 404) is refused first, in the words an unknown round is: nothing after it
+    may name the round."""
     if round_id is None:
         return
     found = uow.qa.get(round_id)
@@ -342,8 +343,9 @@ def create_action(uow: AppraisalUnitOfWork, principal: Principal, round_id: uuid
         band = _band_in(uow, this, key)
         if band is None:
             if department is not None:
-                raise _problem("#/department", f"no teacher in the department '{department}' was observed in this "
-                                               "round, so there is nothing to act on; choose a department on the map")
+                raise _problem("#/department", f"no teacher in the department '{department}' was graded on this "
+                                               "criterion in this round, so there is nothing to act on; choose a "
+                                               "department from the map")
             raise _problem("#/criterion", "no teacher was observed in that cell in this round, so there is nothing "
                                           "to act on")
         owner = uow.staff.person(data["owner_id"])
