@@ -11,6 +11,7 @@ import pytest
 from appraisal.domain.model import AppraisalError, StaffGroup
 from appraisal.domain.observations import Band, Criterion, Grade, Template, department_as_kept
 from appraisal.domain.qa import (
+    check_round_dates,
     ActionKind, ActionStatus, CellKey, Movement, QaAction, QaRound, Seen, View, Viewer, band_of, cells,
     coaching_criterion, dashboard_order, movement, previous_round, series_dates, series_names, suggest_pairs,
     teachers_in, viewers_cells,
@@ -56,6 +57,22 @@ def test_a_round_ends_on_or_after_it_starts_and_covers_an_academy():
         a_round(ends_on=date(2026, 9, 1))
     with pytest.raises(AppraisalError, match="at least one academy"):
         a_round(academy_ids=[])
+
+
+def test_a_round_is_calendared_within_two_years_of_today():
+    """Outsider, issue 24: single rounds dated 1900 and 2100 were calendared."""
+    today = date(2026, 12, 7)
+    check_round_dates([(date(2024, 12, 7), date(2025, 1, 20))], today)
+    check_round_dates([(date(2028, 11, 1), date(2028, 12, 7))], today)
+    for dates, field in (([(date(1900, 1, 1), date(1900, 2, 1))], "starts_on"),
+                         ([(date(2100, 1, 1), date(2100, 2, 1))], "starts_on"),
+                         ([(date(2028, 11, 1), date(2028, 12, 8))], "ends_on")):
+        with pytest.raises(AppraisalError, match="choose") as refused:
+            check_round_dates(dates, today)
+        assert refused.value.field == field
+    with pytest.raises(AppraisalError, match="calendar fewer rounds") as refused:
+        check_round_dates(series_dates(today, 12, 26), today, series=True)
+    assert refused.value.field == "count"
 
 
 def test_a_six_weekly_series_runs_back_to_back():
