@@ -149,7 +149,7 @@ def test_the_dashboard_s_qa_map_is_the_one_appraisal_chooses_for_the_viewer():
                 raise self.answer
             return self.answer
 
-    chosen = Calls({"round": {"name": "Autumn 2"}})
+    chosen = Calls({"round": {"name": "Autumn 2"}, "still_running": False, "made_from": {"teachers": 101}})
     assert qa.latest_map(chosen)["m"]["round"]["name"] == "Autumn 2"
     assert chosen.asked == ["/api/appraisal/qa-rounds/latest-map"]
     for status in (403, 404):
@@ -159,3 +159,35 @@ def test_the_dashboard_s_qa_map_is_the_one_appraisal_chooses_for_the_viewer():
 def test_a_signed_score_on_a_half_rounds_up_as_by_hand():
     from staffroom_portal.ui import signed
     assert (signed(12.5), signed(0.5), signed(-12.5), signed(11.49), signed(0.4)) == ("+13", "+1", "\u221213", "+11", "0")
+
+
+def test_the_dashboard_says_whether_its_qa_round_has_ended_or_is_still_running():
+    """Outsider, issue 24: a trust-wide round that started today, with one observation, took the place of the 101
+    teachers of the round before; appraisal now chooses the newest ended round, and the page says which it shows."""
+    from staffroom_portal.views import qa
+
+    class Calls:
+        def __init__(self, answer):
+            self.answer = answer
+
+        def get(self, path, **params):
+            return self.answer
+
+    ended = qa.latest_map(Calls({"still_running": False, "made_from": {"teachers": 101}}), trust_wide=True)
+    assert ended["which"] == ("The newest quality assurance round that has ended with teachers observed on your map "
+                              "(rounds across every academy come first)")
+    running = qa.latest_map(Calls({"still_running": True, "made_from": {"teachers": 1}}))
+    assert running["which"].startswith("No quality assurance round has ended yet") and "still running" in running[
+        "which"]
+    empty = qa.latest_map(Calls({"still_running": False, "made_from": {"teachers": 0}}))
+    assert "nobody on your map was observed" in empty["which"]
+
+
+def test_trust_hr_read_an_academy_s_template_by_the_academy_s_name():
+    """Outsider, issue 24: trust HR based at Hillcrest read an Oakfield-only template as "Used by: Your academy"."""
+    from staffroom_portal.views.observations import used_by
+
+    oakfield = {"academy_id": "oak", "name": "Oakfield drop-in"}
+    assert used_by(oakfield, {"oak": "Oakfield Academy", "hill": "Hillcrest School"}) == "Oakfield Academy"
+    assert used_by(oakfield, None) == "Your academy"  # academy HR see only their own academy's templates
+    assert used_by({"academy_id": None}, {"oak": "Oakfield Academy"}) == "The whole trust"

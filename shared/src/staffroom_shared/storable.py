@@ -16,6 +16,7 @@ from __future__ import annotations
 import decimal
 import json
 import re
+import unicodedata
 from urllib.parse import unquote_to_bytes
 from datetime import date
 from typing import Iterator
@@ -47,6 +48,20 @@ def one_line(text: str) -> None:
     surname made "Uma Evans Bcc: evil@example.com" of a subject)."""
     if LINE_BREAK.search(text):
         raise ValidationError("must be one line of text: remove the line break, tab or other control character")
+
+
+# What shows nothing on a page: whitespace (spaces, line breaks, no-break and ideographic spaces), control characters
+# (category Cc) and format characters (Cf: zero-width spaces and joiners, bidi marks and overrides, soft hyphens).
+INVISIBLE = ("Cc", "Cf")
+
+
+def visible_text(text: str) -> None:
+    """A marshmallow validator for a required name, title or piece of text: something a reader can see. Text made
+    only of whitespace, format or control characters reads as blank on every page and in every list (outsider,
+    issue 24: a series named " " made rounds called "  (1 of 2)"; a template named "\u202e" alone; an intervention
+    whose support was two line breaks)."""
+    if not any(not ch.isspace() and unicodedata.category(ch) not in INVISIBLE for ch in text):
+        raise ValidationError("must have some visible text: it is blank, or only spaces or invisible characters")
 
 
 # Every date a request may carry: from 1900 (a long-serving member of staff's start) to 2100. Beyond them a date is

@@ -8,7 +8,11 @@ import pytest
 from flask import Flask, jsonify, request
 
 from staffroom_shared.errors import register_error_handlers
-from staffroom_shared.storable import problems_in, problems_in_bytes, refuse_unstorable_text, unstorable
+from marshmallow import ValidationError
+
+from staffroom_shared.storable import (
+    problems_in, problems_in_bytes, refuse_unstorable_text, unstorable, visible_text,
+)
 from staffroom_shared.testing import STORABLE_TEXT
 
 
@@ -184,3 +188,16 @@ def test_a_flag_takes_json_true_or_false_and_nothing_else(sent):
     assert Asked().load({"named": True}) == {"named": True} and Asked().load({"named": False}) == {"named": False}
     with pytest.raises(ValidationError, match="true or false"):
         Asked().load({"named": sent})
+
+
+@pytest.mark.parametrize("text", [" ", "\n\n", "\t \r\n", "\u00a0\u3000", "\u200b", "\u202e", "\u200d\ufeff\u00ad",
+                                  "\x07\x1b", "\u2028"])
+def test_text_with_nothing_to_see_is_refused(text):
+    """Outsider, issue 24: a priority titled in spaces, a template named "\u202e", an intervention's support "\n\n"."""
+    with pytest.raises(ValidationError, match="must have some visible text"):
+        visible_text(text)
+
+
+@pytest.mark.parametrize("text", ["English", "  a  ", "\u200bMaths", "ＥＮＧＬＩＳＨ", "é", "数学", "—", "😀"])
+def test_text_with_something_to_see_is_let_through(text):
+    assert visible_text(text) is None

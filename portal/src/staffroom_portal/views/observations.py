@@ -44,7 +44,22 @@ def templates():
     if not is_hr():
         return render_template("error.html", status=403, message="Observation templates are kept by HR."), 403
     found = api().get(f"{API}/observation-templates", retired="true")
-    return render_template("observations/templates.html", templates=found, kinds=dict(KINDS))
+    # trust HR see every academy's templates: each is labelled by its academy's name, not "Your academy" (outsider,
+    # issue 24: trust HR based at Hillcrest read an Oakfield-only template as theirs)
+    names = ({a["id"]: a["name"] for a in api().get("/api/directory/academies")} if user().has_role("trust_hr")
+             else None)
+    return render_template("observations/templates.html", templates=found, kinds=dict(KINDS),
+                           used_by={t["id"]: used_by(t, names) for t in found})
+
+
+def used_by(template: dict, academy_names: dict[str, str] | None) -> str:
+    """Who uses a template, in words: the whole trust, or its academy, named for trust HR (`academy_names`), who see
+    every academy's templates; academy HR see only their own academy's, which is theirs."""
+    if template["academy_id"] is None:
+        return "The whole trust"
+    if academy_names is None:
+        return "Your academy"
+    return academy_names.get(template["academy_id"], "One academy of the trust")
 
 
 def _key(label: str, taken: set[str]) -> str:

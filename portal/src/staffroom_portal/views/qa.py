@@ -30,20 +30,29 @@ def _uuid(value: str | None) -> str | None:
         abort(404)
 
 
-def latest_map(calls) -> dict | None:
-    """The map for the targets dashboard, with the words its cells need (None: no round has started, or no map is
-    for them). Appraisal chooses the round: the newest started one with a teacher observed whom this person may see
-    (trust HR: rounds covering every academy first), so that one academy's own round, empty or not, does not take
-    the trust's map off trust HR's dashboard (outsider, issue 24); the QA page links every round's map. The portal
-    reads appraisal's API rather than a copy in targets: what a map is made from depends on who is looking, which
-    only appraisal can decide."""
+def latest_map(calls, trust_wide: bool = False) -> dict | None:
+    """The map for the targets dashboard, with the words its cells need and a line saying which round it is (None:
+    no round has started, or no map is for them). Appraisal chooses the round: the newest that has ended with a
+    teacher observed whom this person may see (trust HR: rounds covering every academy first), so that a round
+    that started today with one observation does not replace the map of the round before, nor one academy's own
+    round the trust's (outsiders, issue 24); only when none has, the newest started round, still running. The QA page
+    links every round's map, a running one's too. The portal reads appraisal's API rather than a copy in targets:
+    what a map is made from depends on who is looking, which only appraisal can decide."""
     try:
         found = calls.get(f"{API}/qa-rounds/latest-map")
     except ApiError as error:
         if error.status in (403, 404):
             return None
         raise
-    return {"m": found, "bands": BANDS, "moves": MOVES}
+    first = " (rounds across every academy come first)" if trust_wide else ""
+    if found.get("still_running"):
+        which = ("No quality assurance round has ended yet with teachers observed on your map, so this is the newest "
+                 "that has started. It is still running, so its map is not final")
+    elif found["made_from"]["teachers"]:
+        which = f"The newest quality assurance round that has ended with teachers observed on your map{first}"
+    else:
+        which = "The newest quality assurance round that has ended; nobody on your map was observed in it"
+    return {"m": found, "bands": BANDS, "moves": MOVES, "which": which}
 
 
 @blp.get("")

@@ -23,8 +23,9 @@ blp = Blueprint("targets", __name__, url_prefix="/targets")
 def index():
     calls = api()
     leaving = why_people_leave(calls) if is_hr() else None
+    trust_wide = user().has_role("trust_hr")
     return render_template("targets/index.html", targets=calls.get("/api/targets/targets"), show_leaving=is_hr(),
-                           leaving=leaving, trust_wide=user().has_role("trust_hr"), qa=qa_map.latest_map(calls))
+                           leaving=leaving, trust_wide=trust_wide, qa=qa_map.latest_map(calls, trust_wide))
 
 
 @blp.get("/<key>")

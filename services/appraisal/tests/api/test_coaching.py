@@ -61,6 +61,16 @@ def test_the_teacher_cannot_write_action_steps_and_a_second_follow_up_is_409(cli
     refused = problem(client.post(url, json={"step": "Late", "follow_up_on": (TODAY - timedelta(days=1)).isoformat()},
                                   headers=trust.hod.headers), 422)
     assert "comes after the step is agreed" in refused["detail"]
+    assert refused["errors"][0]["pointer"] == "#/follow_up_on"  # outsider, issue 24: it pointed at nothing
+    late = problem(client.post(url, json={"step": "Late", "follow_up_on": (TODAY + timedelta(days=400)).isoformat()},
+                               headers=trust.hod.headers), 422)
+    assert "within a year" in late["detail"] and late["errors"][0]["pointer"] == "#/follow_up_on"
+    # outsider, issue 24: blank or invisible text was taken
+    for blank in (" ", "\n\n", "\u200b", "\u202e"):
+        refused = problem(client.post(url, json={"step": blank, "follow_up_on": TODAY.isoformat()},
+                                      headers=trust.hod.headers), 422)
+        assert refused["errors"][0]["pointer"] == "#/step" and "visible text" in refused["errors"][0]["detail"]
+    problem(client.post(f"{url}/{made['id']}/follow-up", json={"seen": "\t"}, headers=trust.hod.headers), 422)
     problem(client.post(url, json={"step": "x\x00", "follow_up_on": TODAY.isoformat()}, headers=trust.hod.headers),
             422)
     problem(client.post(url, json={"step": "", "follow_up_on": TODAY.isoformat()}, headers=trust.hod.headers), 422)

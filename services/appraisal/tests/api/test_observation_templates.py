@@ -178,3 +178,21 @@ def test_retired_is_json_true_or_false_only(client, trust, steps, problem, uncha
                                        headers=trust.trust_hr.headers), 422)
         assert "true or false" in str(refused)
     problem(client.get("/observation-templates?retired=yes", headers=trust.trust_hr.headers), 422)
+
+
+def test_a_template_or_an_observation_without_visible_text_is_refused(client, trust, steps, problem):
+    """Outsider, issue 24: a template named "\u202e" alone; an observation's department the same."""
+    for change, pointer in (({"name": "\u202e"}, "#/name"), ({"name": " \n"}, "#/name"),
+                            ({"criteria": [{**GRADED, "label": "\u200b"}]}, "#/criteria/0/label"),
+                            ({"criteria": [{**GRADED, "grades": [{"label": "\u2060", "band": "strength"},
+                                                                 *GRADED["grades"][1:]]}]},
+                             "#/criteria/0/grades/0/label")):
+        refused = problem(client.post("/observation-templates", json=template_body(**change),
+                                      headers=trust.trust_hr.headers), 422)
+        assert refused["errors"][0]["pointer"] == pointer, refused
+    a = steps.started()
+    body = {"kind": "drop_in", "observed_on": date.today().isoformat(), "focus": "Questioning",
+            "observer_id": trust.hod.id}
+    for change in ({"focus": "\u200b"}, {"department": "\u202e"}):
+        problem(client.post(f"/appraisals/{a['id']}/observations", json={**body, **change},
+                            headers=trust.hod.headers), 422)

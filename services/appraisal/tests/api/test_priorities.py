@@ -320,3 +320,16 @@ def test_an_appraiser_at_another_academy_is_told_nothing_of_a_priority_they_may_
         answers.append(problem(client.post(f"/appraisals/{a['id']}/objectives", json=body,
                                            headers=trust.elm_head.headers), 422))
     assert answers[0] == answers[1] and "KS2" not in str(answers[0])
+
+
+def test_a_priority_or_objective_template_without_visible_text_is_refused(client, trust, problem):
+    """Outsider, issue 24: a whitespace-only priority title was taken."""
+    for field, blank in (("title", "   "), ("title", "\u200b"), ("description", "\n\n"), ("success_measure", "\u202e")):
+        body = {"level": "trust", "school_year": YEAR, "title": "Reading", "description": "Across the year",
+                field: blank}
+        refused = problem(client.post("/priorities", json=body, headers=trust.trust_hr.headers), 422)
+        assert refused["errors"][0]["pointer"] == f"#/{field}" and "visible text" in refused["errors"][0]["detail"]
+    template = {"title": " ", "type": "pupil_outcomes", "description": "85% at expected", "success_criteria": "KS2",
+                "academy_id": None}
+    refused = problem(client.post("/objective-templates", json=template, headers=trust.trust_hr.headers), 422)
+    assert refused["errors"][0]["pointer"] == "#/title"

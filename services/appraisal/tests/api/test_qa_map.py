@@ -152,6 +152,31 @@ def test_an_observation_in_a_round_uses_its_template_within_its_dates_in_a_cover
         assert says in refused["detail"] and refused["errors"][0]["pointer"] == "#/qa_round_id"
 
 
+def test_a_support_staff_observation_is_refused_in_a_round_and_one_stored_before_is_not_on_the_map(
+        client, trust, scene, problem, unchanged, steps, qa_db):
+    """Outsider, issue 24: observations of an office manager and a site supervisor, each on a support appraisal, were
+    taken in a round, and the map counted them as teachers."""
+    support = steps.cycle("support", academy=None)
+    steps.open(support)
+    scene.appraisals["ta"] = steps.appraisal_of(support, trust.ta)
+    scene.seen(NOW)
+    before = scene.map(trust.trust_hr)
+    # one stored in the round before the rule: recorded outside it, then moved into it
+    kept = steps.ok(scene.observe("ta", None, "Office", qa_round_id=None), 201)
+    from sqlalchemy import update
+    observations = qa_db.tables["observations"]
+    with qa_db.context.engine.begin() as conn:
+        conn.execute(update(observations).where(observations.c.id == uuid.UUID(kept["id"])).values(
+            qa_round_id=uuid.UUID(scene.now["id"]), grades={"adaptive": "Not yet"}))
+    assert scene.map(trust.trust_hr) == before
+    unchanged()
+    refused = problem(scene.observe("ta", "I", "Office"), 422)
+    assert refused["errors"][0]["pointer"] == "#/qa_round_id"
+    assert refused["detail"] == ("the QA round 'Autumn 2' maps teaching, and this is a support-staff appraisal: "
+                                 "record the observation without the round")
+    assert before["made_from"]["teachers"] == 6
+
+
 def test_hr_see_every_cell_of_their_academy_and_each_teacher_counts_once_by_their_latest(client, trust, scene):
     scene.seen(NOW)
     scene.seen([("other_teacher", "D", "History")], on=TODAY - timedelta(days=25))  # earlier: superseded
@@ -243,6 +268,60 @@ def test_head_plans_an_intervention_and_its_review_shows_the_band_then_and_now(c
                  "idea": "Trial mini whiteboards", "review_on": (TODAY + timedelta(days=42)).isoformat()}
     problem(client.post(url, json=challenge, headers=trust.oak_hr.headers), 403)  # the trust's cell: trust HR
     assert steps.ok(client.post(url, json=challenge, headers=trust.trust_hr.headers), 201)["band_then"] == "strength"
+
+
+def test_an_action_keeps_its_department_as_the_map_spells_it_and_refusals_say_what_to_do(client, trust, scene, qa_db,
+                                                                                         steps, problem, unchanged):
+    """Outsider, issue 24: actions kept "  ENGLISH " and "english" as typed; an action on a department nobody was
+    observed in pointed at #/criterion; an intervention's support, success criteria and monitoring were "\n\n"."""
+    scene.seen(NOW)
+    url = f"/qa-rounds/{scene.now['id']}/actions"
+    body = {"kind": "intervention", "criterion": "adaptive", "academy_id": trust.oak, "department": "  HISTORY\u200b ",
+            "owner_id": trust.head.id, "review_on": (TODAY + timedelta(days=42)).isoformat(),
+            "success_criteria": "Every lesson adapts for SEND", "support": "Weekly coaching",
+            "monitoring": "Fortnightly drop-ins"}
+    made = steps.ok(client.post(url, json=body, headers=trust.oak_hr.headers), 201)
+    assert made["department"] == "History" and made["band_then"] == "intervention"
+    assert qa_db.rows("qa_actions")[0]["department"] == "History"
+    unchanged()
+    nobody = problem(client.post(url, json={**body, "department": "Art"}, headers=trust.oak_hr.headers), 422)
+    assert nobody["errors"][0]["pointer"] == "#/department" and "Art" in nobody["detail"]
+    owner = problem(client.post(url, json={**body, "owner_id": trust.elm_teacher.id}, headers=trust.oak_hr.headers),
+                    422)
+    assert owner["errors"][0]["pointer"] == "#/owner_id" and "choose a member of staff in post" in owner["detail"]
+    for blank in ("success_criteria", "support", "monitoring"):
+        refused = problem(client.post(url, json={**body, blank: "\n\n"}, headers=trust.oak_hr.headers), 422)
+        assert refused["errors"][0]["pointer"] == f"#/{blank}" and "visible text" in refused["errors"][0]["detail"]
+
+
+def test_a_round_without_visible_text_or_dated_far_from_today_is_refused(client, trust, scene, problem, unchanged,
+                                                                         steps):
+    """Outsider, issue 24: a series named " " made rounds called "  (1 of 2)"; a round named "\u202e"; single rounds
+    dated 1900 and 2100."""
+    unchanged()
+    single = {"name": "Spring drop-ins", "template_id": scene.template["id"], "academy_ids": [trust.oak],
+              "starts_on": TODAY.isoformat(), "ends_on": (TODAY + timedelta(days=30)).isoformat()}
+    series = {"name": "Drop-ins", "template_id": scene.template["id"], "academy_ids": [trust.oak], "count": 2,
+              "starts_on": TODAY.isoformat()}
+    for path, change, pointer in (
+            ("/qa-rounds", {"name": "\u202e"}, "name"),
+            ("/qa-rounds", {"name": " \u200b "}, "name"),
+            ("/qa-rounds/series", {"name": " "}, "name"),
+            ("/qa-rounds", {"starts_on": "1900-01-01", "ends_on": "1900-02-01"}, "starts_on"),
+            ("/qa-rounds", {"starts_on": "2100-01-01", "ends_on": "2100-02-01"}, "starts_on"),
+            ("/qa-rounds", {"ends_on": "2100-02-01"}, "ends_on"),
+            ("/qa-rounds", {"ends_on": (TODAY - timedelta(days=1)).isoformat()}, "ends_on"),
+            ("/qa-rounds/series", {"starts_on": (TODAY - timedelta(days=800)).isoformat()}, "starts_on"),
+            ("/qa-rounds/series", {"count": 12, "interval_weeks": 26}, "count")):
+        refused = problem(client.post(path, json={**(single if path == "/qa-rounds" else series), **change},
+                                      headers=trust.trust_hr.headers), 422)
+        assert refused["errors"][0]["pointer"] == f"#/{pointer}", (change, refused)
+    far = problem(client.post("/qa-rounds", json={**single, "starts_on": "1900-01-01", "ends_on": "1900-02-01"},
+                              headers=trust.trust_hr.headers), 422)
+    assert "too far from today: choose a start date within two years" in far["detail"]
+    backwards = problem(client.post("/qa-rounds", json={**single, "ends_on": (TODAY - timedelta(days=1)).isoformat()},
+                                    headers=trust.trust_hr.headers), 422)
+    assert "choose an end date on or after the start date" in str(backwards)
 
 
 def test_sharing_a_strength_pairs_strong_colleagues_with_those_who_want_coaching(client, trust, scene, steps, problem,
@@ -359,29 +438,43 @@ def steps_template(client, trust) -> dict:
     return response.json
 
 
-def test_the_dashboard_shows_the_newest_round_with_someone_on_the_viewer_s_map(client, trust, scene, steps, problem):
+def test_the_dashboard_shows_the_newest_ended_round_with_someone_on_the_viewer_s_map(client, trust, scene, steps,
+                                                                                     problem):
     """Outsider, issue 24: an academy's own empty round took the trust's map (every teacher observed in it) off trust
-    HR's targets dashboard. Rule: the newest started round with an observed teacher the viewer may see, trust HR's
-    rounds covering every academy first; else the newest started round."""
+    HR's targets dashboard; then a trust-wide round starting today, with one observation in it, replaced the map of
+    the round before. Rule: the newest ended round with an observed teacher the viewer may see, trust HR's rounds
+    covering every academy first; only when there is none, the newest started round, saying it is still running."""
     def dashboard(who):
-        return steps.ok(client.get("/qa-rounds/latest-map", headers=who.headers))["round"]["name"]
+        found = steps.ok(client.get("/qa-rounds/latest-map", headers=who.headers))
+        return found["round"]["name"], found["still_running"]
 
-    assert dashboard(trust.trust_hr) == "Autumn 2"  # nobody observed anywhere yet: the newest started round
+    assert dashboard(trust.trust_hr) == ("Autumn 1", False)  # nobody observed anywhere yet: the newest ended round
     scene.seen(NOW)
     scene.round("Oak confidential capability review", TODAY - timedelta(days=5), TODAY + timedelta(days=20),
                 academies=("oak",), who=trust.oak_hr)
     scene.round("Spring 1", TODAY + timedelta(days=11), TODAY + timedelta(days=50))  # not started
-    assert dashboard(trust.trust_hr) == "Autumn 2"
-    assert dashboard(trust.oak_hr) == "Autumn 2"  # nobody observed in their own round yet
+    assert dashboard(trust.trust_hr) == ("Autumn 2", True)  # no ended round has anyone on it: the running one
+    assert dashboard(trust.oak_hr) == ("Autumn 2", True)  # nobody observed in their own round yet
     found = steps.ok(client.get("/qa-rounds/latest-map", headers=trust.trust_hr.headers))
-    assert found == scene.map(trust.trust_hr)  # the same map as the round's own
+    own = scene.map(trust.trust_hr)
+    assert found["made_from"]["words"] == (f"This round is still running until {TODAY + timedelta(days=10):%-d %B %Y}, "
+                                           "so its map will change as more teachers are observed. "
+                                           + own["made_from"]["words"])
+    assert {**found, "made_from": own["made_from"]} == own  # otherwise the same map as the round's own
     assert found["made_from"]["teachers"] == 6
     oak_only = next(r for r in steps.ok(client.get("/qa-rounds", headers=trust.oak_hr.headers))
                     if r["name"] == "Oak confidential capability review")
     scene.seen([("teacher", "D", "Maths")], qa_round=oak_only)
-    assert dashboard(trust.oak_hr) == "Oak confidential capability review"
-    assert dashboard(trust.trust_hr) == "Autumn 2"  # the trust-wide round first
-    assert dashboard(trust.elm_hr) == "Autumn 2"  # the Oak round is not theirs to see
+    assert dashboard(trust.oak_hr) == ("Oak confidential capability review", True)
+    assert dashboard(trust.trust_hr) == ("Autumn 2", True)  # the trust-wide round first
+    assert dashboard(trust.elm_hr) == ("Autumn 2", True)  # the Oak round is not theirs to see
+    # one teacher observed in the round that has ended: its map, not the running round's, is on every dashboard
+    scene.seen([("elm_teacher", "S", "History")], qa_round=scene.before, on=TODAY - timedelta(days=40))
+    assert dashboard(trust.trust_hr) == ("Autumn 1", False)
+    assert dashboard(trust.elm_hr) == ("Autumn 1", False)
+    assert dashboard(trust.oak_hr) == ("Oak confidential capability review", True)  # nobody at Oak in Autumn 1
+    ended = steps.ok(client.get("/qa-rounds/latest-map", headers=trust.trust_hr.headers))
+    assert ended == scene.map(trust.trust_hr, scene.before) and "still running" not in ended["made_from"]["words"]
     problem(client.get("/qa-rounds/latest-map", headers=trust.teacher.headers), 403)
 
 

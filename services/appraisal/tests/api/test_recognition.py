@@ -479,3 +479,11 @@ def test_the_giver_is_never_shown_why_hr_removed_it_nor_who_did(app, client, db,
     theirs = _records(_subject_access_copy(app, trust.teacher))
     assert "remove_recognition" in {a["action"] for a in theirs[("audit_log", "the audit log: who changed these "
                                                                                "records, and when")]}
+
+
+def test_recognition_without_visible_text_is_refused(client, trust):
+    """Outsider, issue 24: blank or invisible text was taken."""
+    for blank in (" ", "\n\n", "\u200b\u200d"):
+        refused = give(client, trust.hod, trust.teacher, status=422, words=blank)
+        assert refused["errors"][0]["pointer"] == "#/words"
+    give(client, trust.hod, trust.teacher, status=422, value="\u202e")

@@ -6,7 +6,7 @@ import uuid
 
 from staffroom_shared.uow import Repository
 
-from appraisal.domain.qa import CoachingLink, CoachingRequest, QaAction, QaRound
+from appraisal.domain.qa import OBSERVED_GROUPS, CoachingLink, CoachingRequest, QaAction, QaRound
 
 from .fakes import FakeAppraisalUnitOfWork, FakeAppraisals
 
@@ -32,7 +32,7 @@ class FakeQa(Repository):
     def observed(self, round_id):
         found = [(a.reviewee_id, a.academy_id, a.appraiser_id, o.department, o.observed_on, o.grades, o.template_id,
                   str(o.id)) for a in self._appraisals.by_id.values() for o in a.observations
-                 if o.qa_round_id == round_id]
+                 if o.qa_round_id == round_id and a.template in OBSERVED_GROUPS]
         return [row[:7] for row in sorted(found, key=lambda row: (row[4], row[7]))]
 
     def action(self, action_id, *, for_update=False):

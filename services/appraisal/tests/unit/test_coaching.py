@@ -52,6 +52,21 @@ def test_a_follow_up_comes_after_the_step_is_agreed_and_within_a_year():
         step(follow_up=MONDAY + timedelta(days=400))
 
 
+def test_notice_and_follow_up_refusals_point_at_the_field_to_change():
+    """Outsider, issue 24: these 422s had no field pointer."""
+    for refused_by, field in (
+            (lambda: observation(told=MONDAY - timedelta(days=4)).check_notice(5), "notice_given_on"),
+            (lambda: observation().check_notice(3), "notice_given_on"),
+            (lambda: observation(told=MONDAY + timedelta(days=1)).check_notice(None), "notice_given_on"),
+            (lambda: step(follow_up=MONDAY - timedelta(days=1)), "follow_up_on"),
+            (lambda: step(follow_up=MONDAY + timedelta(days=400)), "follow_up_on")):
+        with pytest.raises(AppraisalError) as refused:
+            refused_by()
+        assert refused.value.field == field, str(refused.value)
+    with pytest.raises(AppraisalError, match=f"no later than {MONDAY + timedelta(days=366):%-d %B %Y}"):
+        step(follow_up=MONDAY + timedelta(days=400))
+
+
 def test_several_action_steps_are_kept_in_the_order_they_were_agreed():
     a = appraisal()
     later, earlier = step(agreed=MONDAY + timedelta(days=21), follow_up=MONDAY + timedelta(days=35)), step()

@@ -8,9 +8,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from appraisal.domain.model import AppraisalError
+from appraisal.domain.model import AppraisalError, StaffGroup
 from appraisal.domain.observations import Band, Criterion, Grade, Template, department_as_kept
 from appraisal.domain.qa import (
+    check_round_dates,
     ActionKind, ActionStatus, CellKey, Movement, QaAction, QaRound, Seen, View, Viewer, band_of, cells,
     coaching_criterion, dashboard_order, movement, previous_round, series_dates, series_names, suggest_pairs,
     teachers_in, viewers_cells,
@@ -44,11 +45,34 @@ def test_an_observation_belongs_to_a_round_on_its_template_within_its_dates_in_a
     assert "does not cover" in r.admits(r.template_id, date(2026, 9, 8), ELM)
 
 
+def test_a_round_takes_observations_of_teachers_and_leaders_not_support_staff():
+    r = a_round(academy_ids=[OAK])
+    assert r.admits(r.template_id, date(2026, 9, 7), OAK, StaffGroup.TEACHERS) is None
+    assert r.admits(r.template_id, date(2026, 9, 7), OAK, StaffGroup.LEADERS) is None
+    assert "support-staff appraisal" in r.admits(r.template_id, date(2026, 9, 7), OAK, StaffGroup.SUPPORT)
+
+
 def test_a_round_ends_on_or_after_it_starts_and_covers_an_academy():
-    with pytest.raises(AppraisalError, match="ends on or after"):
+    with pytest.raises(AppraisalError, match="before it starts on .*: choose an end date on or after the start"):
         a_round(ends_on=date(2026, 9, 1))
     with pytest.raises(AppraisalError, match="at least one academy"):
         a_round(academy_ids=[])
+
+
+def test_a_round_is_calendared_within_two_years_of_today():
+    """Outsider, issue 24: single rounds dated 1900 and 2100 were calendared."""
+    today = date(2026, 12, 7)
+    check_round_dates([(date(2024, 12, 7), date(2025, 1, 20))], today)
+    check_round_dates([(date(2028, 11, 1), date(2028, 12, 7))], today)
+    for dates, field in (([(date(1900, 1, 1), date(1900, 2, 1))], "starts_on"),
+                         ([(date(2100, 1, 1), date(2100, 2, 1))], "starts_on"),
+                         ([(date(2028, 11, 1), date(2028, 12, 8))], "ends_on")):
+        with pytest.raises(AppraisalError, match="choose") as refused:
+            check_round_dates(dates, today)
+        assert refused.value.field == field
+    with pytest.raises(AppraisalError, match="calendar fewer rounds") as refused:
+        check_round_dates(series_dates(today, 12, 26), today, series=True)
+    assert refused.value.field == "count"
 
 
 def test_a_six_weekly_series_runs_back_to_back():
@@ -107,6 +131,17 @@ def test_a_department_is_one_cell_whatever_its_case_and_spaces_shown_as_first_me
     assert found[CellKey("adaptive", OAK, "  eNGLISH ")].teachers == 3
     assert CellKey("adaptive", OAK, "English") != CellKey("adaptive", OAK, "Maths")
     assert CellKey("adaptive", OAK, "English") != CellKey("adaptive", OAK)  # a department is not the academy's total
+
+
+def test_departments_match_under_nfkc_without_format_characters():
+    """Outsider, issue 24: 'English\u200b' (a zero-width space) and 'ＥＮＧＬＩＳＨ' (full-width) made rows of their own."""
+    found = cells(TEMPLATE, [seen(S, department="English"), seen(D, department="English\u200b"),
+                             seen(I, department="ＥＮＧＬＩＳＨ"), seen(S, department="\u202eEng\u00adlish  ")])
+    assert [key.department for key in found if key.department] == ["English"]
+    assert found[CellKey("adaptive", OAK, "english")].teachers == 4
+    assert department_as_kept("  ＥＮＧＬＩＳＨ\u200b ", ["English"]) == "English"
+    assert department_as_kept("Year\u200b 6", []) == "Year 6"
+    assert department_as_kept("\u200b\u202e", ["English"]) is None
 
 
 def test_an_observation_keeps_the_academy_s_spelling_of_its_department():
@@ -245,17 +280,20 @@ def test_the_round_before_is_the_one_before_in_the_series_else_the_last_on_the_t
     assert previous_round(first, [first, second, other]) is None
 
 
-def test_the_dashboard_tries_started_rounds_newest_first_and_trust_hr_the_trust_wide_ones_first():
+def test_the_dashboard_tries_ended_rounds_newest_first_then_running_ones_and_trust_hr_the_trust_wide_ones_first():
     """Outsider, issue 24: an academy's HR calendared a round of their own academy, and trust HR's dashboard showed
-    its empty map instead of the trust's."""
+    its empty map instead of the trust's; then a trust-wide round starting today, with one observation in it,
+    replaced the map of the 101 teachers of the round before."""
     autumn_1 = a_round(starts_on=date(2026, 9, 7), ends_on=date(2026, 10, 16))
     autumn_2 = a_round(name="Autumn 2", starts_on=date(2026, 11, 2), ends_on=date(2026, 12, 18))
-    oak_only = a_round(name="Oak's own", academy_ids=[OAK], starts_on=date(2026, 11, 9), ends_on=date(2026, 12, 18))
+    oak_only = a_round(name="Oak's own", academy_ids=[OAK], starts_on=date(2026, 9, 14), ends_on=date(2026, 10, 9))
     spring = a_round(name="Spring 1", starts_on=date(2027, 1, 4), ends_on=date(2027, 2, 12))
     rounds = [autumn_1, spring, oak_only, autumn_2]
     today = date(2026, 11, 20)
-    assert dashboard_order(rounds, today, {OAK, ELM}) == [autumn_2, autumn_1, oak_only]
-    assert dashboard_order(rounds, today) == [oak_only, autumn_2, autumn_1]
+    assert dashboard_order(rounds, today, {OAK, ELM}) == [autumn_1, oak_only, autumn_2]
+    assert dashboard_order(rounds, today) == [oak_only, autumn_1, autumn_2]
+    assert dashboard_order(rounds, date(2026, 11, 2), {OAK, ELM}) == [autumn_1, oak_only, autumn_2]
+    assert dashboard_order(rounds, date(2026, 9, 20), {OAK, ELM}) == [autumn_1, oak_only]  # both still running
     assert dashboard_order(rounds, date(2026, 9, 1), {OAK, ELM}) == []
 
 

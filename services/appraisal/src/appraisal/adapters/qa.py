@@ -9,7 +9,7 @@ from sqlalchemy import or_, select
 
 from staffroom_shared.uow import Repository
 
-from ..domain.qa import CoachingLink, CoachingRequest, QaAction, QaRound
+from ..domain.qa import OBSERVED_GROUPS, CoachingLink, CoachingRequest, QaAction, QaRound
 from .orm import appraisals, coaching_links, coaching_requests, observations, qa_actions, qa_rounds
 
 
@@ -27,14 +27,17 @@ class QaRepository(Repository):
         return self.track_all(self.session.scalars(select(QaRound).order_by(qa_rounds.c.starts_on, qa_rounds.c.name)))
 
     def observed(self, round_id: uuid.UUID) -> list[tuple]:
-        """The round's observations as the map needs them: (reviewee, academy, appraiser, department, observed on,
-        grades, template), in the order they were recorded within a day (the rowid is not portable: id breaks ties
-        only deterministically)."""
+        """The round's observations of teachers (appraisals of `OBSERVED_GROUPS`) as the map needs them: (reviewee,
+        academy, appraiser, department, observed on, grades, template), in the order they were recorded within a day
+        (the rowid is not portable: id breaks ties only deterministically)."""
         query = (select(appraisals.c.reviewee_id, appraisals.c.academy_id, appraisals.c.appraiser_id,
                         observations.c.department, observations.c.observed_on, observations.c.grades,
                         observations.c.template_id)
                  .join(appraisals, appraisals.c.id == observations.c.appraisal_id)
                  .where(observations.c.qa_round_id == round_id)
+                 # a round maps teaching: support staff's rows stored before the rule (outsider, issue 24) are not
+                 # on it
+                 .where(appraisals.c.template.in_(list(OBSERVED_GROUPS)))
                  .order_by(observations.c.observed_on, observations.c.id))
         return [tuple(row) for row in self.session.execute(query)]
 

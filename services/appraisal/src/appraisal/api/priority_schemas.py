@@ -1,13 +1,13 @@
 """Request and response schemas of the cascade (issue 24): priorities, their roll-up, and objective templates."""
 from marshmallow import Schema, fields, validate
 
-from staffroom_shared.storable import Flag
+from staffroom_shared.storable import Flag, visible_text
 
 from ..domain.model import ObjectiveType, StaffGroup
 from ..domain.priorities import Level, Progress
 from .schemas import NAME, TEXT, TITLE
 
-MEASURE = validate.Length(min=1, max=1000)
+MEASURE = [validate.Length(min=1, max=1000), visible_text]
 YEAR = validate.Range(min=2000, max=2100)
 
 

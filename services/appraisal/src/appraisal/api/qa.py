@@ -51,9 +51,10 @@ class Series(MethodView):
 class LatestMap(MethodView):
     @qa_blp.response(200, schemas.QaMapSchema)
     def get(self):
-        """The map the targets dashboard shows: of the newest round that has started with at least one observed
-        teacher on the caller's map (trust HR: rounds covering every academy first), else of the newest started
-        round; 404 when none has started. Each map is made as `/qa-rounds/{qa_round_id}/map` makes it."""
+        """The map the targets dashboard shows: of the newest round that has ended with at least one observed teacher
+        on the caller's map (trust HR: rounds covering every academy first); only when none has, of the newest
+        started round, with `still_running` true and words that say so; 404 when none has started. Each map is made
+        as `/qa-rounds/{qa_round_id}/map` makes it."""
         return service.dashboard_map(reads(), authenticate())
 
 

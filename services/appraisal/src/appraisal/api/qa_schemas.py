@@ -26,7 +26,8 @@ class QaRoundSchema(Schema):
     @validates_schema
     def _in_order(self, data, **_):
         if data.get("ends_on") and data.get("starts_on") and data["ends_on"] < data["starts_on"]:
-            raise ValidationError("the round ends on or after it starts", "ends_on")
+            raise ValidationError("this is before the round starts: choose an end date on or after the start date",
+                                  "ends_on")
 
 
 class QaSeriesSchema(Schema):
@@ -87,6 +88,8 @@ class MadeFromSchema(Schema):
 class QaMapSchema(Schema):
     round = fields.Nested(QaRoundSchema)
     template_name = fields.String()
+    still_running = fields.Boolean(metadata={
+        "description": "the round has not ended yet: its map changes as more teachers are observed"})
     made_from = fields.Nested(MadeFromSchema, metadata={
         "description": "whose teachers the map is made from: only those the caller may see"})
     previous_round = fields.Nested(RoundRefSchema, allow_none=True)

@@ -1,12 +1,12 @@
 """Request and response schemas for recognition and feedback (issue 24): they validate and document the same API."""
 from marshmallow import Schema, fields, validate
 
-from staffroom_shared.storable import one_line
+from staffroom_shared.storable import one_line, visible_text
 
 from ..domain.model import TEACHERS_STANDARDS
 from ..domain.recognition import Kind, Visibility
 
-WORDS = validate.Length(min=1, max=2000)
+WORDS = [validate.Length(min=1, max=2000), visible_text]
 
 
 def _enum(cls, **kwargs):
@@ -23,7 +23,7 @@ class RecognitionGiveSchema(Schema):
     visibility = _enum(Visibility, required=True, metadata={
         "description": "private: the colleague only; line_manager: shared with their line manager too. Either way "
                        "they see your name"})
-    value = fields.String(load_default=None, allow_none=True, validate=[validate.Length(min=1, max=100), one_line],
+    value = fields.String(load_default=None, allow_none=True, validate=[validate.Length(min=1, max=100), one_line, visible_text],
                           metadata={"description": "one of the trust's values it shows, as you put it"})
     standard = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(list(TEACHERS_STANDARDS)),
                              metadata={"description": "a Teachers' Standard it shows: TS1-TS8, PART2"})
@@ -99,7 +99,7 @@ class RecognitionHiddenSchema(Schema):
 
 
 class RecognitionRemovalSchema(Schema):
-    because = fields.String(required=True, validate=[validate.Length(min=1, max=500)],
+    because = fields.String(required=True, validate=[validate.Length(min=1, max=500), visible_text],
                             metadata={"example": "Abusive: breaches the staff code of conduct"})
 
 

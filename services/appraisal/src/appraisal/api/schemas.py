@@ -1,6 +1,6 @@
 """Request and response schemas: the same classes validate input and generate the OpenAPI document."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
-from staffroom_shared.storable import AwareDateTime, Date, DateTime, Flag, one_line
+from staffroom_shared.storable import AwareDateTime, Date, DateTime, Flag, one_line, visible_text
 
 from ..domain.observations import MAX_CRITERIA, MAX_NOTICE_DAYS, Band
 from ..domain.model import (
@@ -8,12 +8,14 @@ from ..domain.model import (
     PayRecommendation, Rating, Stage, Status, TeachingJudgement, StaffGroup,
 )
 
-TEXT = validate.Length(min=1, max=4000)
-SHORT = validate.Length(min=1, max=200)
+# every free text a person types has something to see in it: not only spaces, line breaks or invisible characters
+# (outsider, issue 24: a priority titled in spaces, a template named "\u202e", an intervention's support "\n\n")
+TEXT = [validate.Length(min=1, max=4000), visible_text]
+SHORT = [validate.Length(min=1, max=200), visible_text]
 # names, titles and a meeting's place go into subjects, headings and calendar lines: one line (outsider 4, issue 20)
-NAME = [validate.Length(min=1, max=100), one_line]
-TITLE = [SHORT, one_line]
-GRADE_LABEL = [validate.Length(min=1, max=60), one_line]
+NAME = [validate.Length(min=1, max=100), one_line, visible_text]
+TITLE = [*SHORT, one_line]
+GRADE_LABEL = [validate.Length(min=1, max=60), one_line, visible_text]
 
 
 def _enum(cls, **kwargs):
@@ -142,7 +144,7 @@ class ObservationSchema(Schema):
     observer_id = fields.UUID(metadata={"description": "defaults to the person recording it"})
     observer_name = fields.String(dump_only=True, allow_none=True)
     observed_on = Date(required=True)
-    focus = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    focus = fields.String(required=True, validate=[validate.Length(min=1, max=300), visible_text])
     strengths = fields.String(load_default="", validate=validate.Length(max=4000))
     areas_to_develop = fields.String(load_default="", validate=validate.Length(max=4000),
                                      metadata={"description": "next steps"})
@@ -165,7 +167,7 @@ class ActionStepSchema(Schema):
     """A coaching action step (issue 24)."""
 
     id = fields.UUID(dump_only=True)
-    step = fields.String(required=True, validate=validate.Length(min=1, max=2000),
+    step = fields.String(required=True, validate=[validate.Length(min=1, max=2000), visible_text],
                          metadata={"example": "Use cold calling after every explanation"})
     observation_id = fields.UUID(load_default=None, allow_none=True,
                                  metadata={"description": "the observation it came from, if any"})
@@ -178,7 +180,7 @@ class ActionStepSchema(Schema):
 
 
 class FollowUpSchema(Schema):
-    seen = fields.String(required=True, validate=validate.Length(min=1, max=4000),
+    seen = fields.String(required=True, validate=[validate.Length(min=1, max=4000), visible_text],
                          metadata={"description": "what was seen at the follow-up"})
 
 

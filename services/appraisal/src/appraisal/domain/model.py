@@ -461,18 +461,19 @@ class Observation:
         after it happened. With no notice needed, a date told is still kept if given."""
         if self.notice_given_on is not None and self.notice_given_on > self.observed_on:
             raise AppraisalError(f"the teacher was told on {self.notice_given_on:%-d %B %Y}, after the observation on "
-                                 f"{self.observed_on:%-d %B %Y}; give the day they were told")
+                                 f"{self.observed_on:%-d %B %Y}; give the day they were told",
+                                 field="notice_given_on")
         if not notice_days:
             return
         if self.notice_given_on is None:
             raise AppraisalError(f"this kind of observation needs {notice_days} days' notice: say when the teacher "
-                                 "was told")
+                                 "was told", field="notice_given_on")
         given = (self.observed_on - self.notice_given_on).days
         if given < notice_days:
             raise AppraisalError(f"this kind of observation needs {notice_days} days' notice, and the teacher had "
                                  f"{given} (told on {self.notice_given_on:%-d %B %Y}, observed on "
                                  f"{self.observed_on:%-d %B %Y}); move it to {self.notice_given_on + timedelta(days=notice_days):%-d %B %Y} or later, "
-                                 "or record it as a drop-in")
+                                 "or record it as a drop-in", field="notice_given_on")
 
 
 @dataclass(eq=False)
@@ -494,9 +495,10 @@ class ActionStep:
     def __post_init__(self) -> None:
         if self.follow_up_on < self.agreed_on:
             raise AppraisalError(f"the follow-up comes after the step is agreed ({self.agreed_on:%-d %B %Y}), not on "
-                                 f"{self.follow_up_on:%-d %B %Y}")  # it read backwards (outsider, issue 24)
+                                 f"{self.follow_up_on:%-d %B %Y}", field="follow_up_on")  # it read backwards (outsider, issue 24)
         if (self.follow_up_on - self.agreed_on).days > 366:
-            raise AppraisalError("a follow-up is within a year of agreeing the step")
+            raise AppraisalError("a follow-up is within a year of agreeing the step: choose a date no later than "
+                                 f"{self.agreed_on + timedelta(days=366):%-d %B %Y}", field="follow_up_on")
 
     def follow_up(self, on: date, seen: str, by: uuid.UUID) -> None:
         if self.followed_up_on is not None:

@@ -3,6 +3,7 @@ instructional coaching session, and how (if at all) each criterion is graded (is
 from __future__ import annotations
 
 import re
+import unicodedata
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -13,7 +14,7 @@ from staffroom_shared.domain import Aggregate
 from .model import TEACHERS_STANDARDS, AppraisalError, ObservationKind, one_of
 
 __all__ = ["Band", "Criterion", "Grade", "GradeNotInSet", "ObservationKind", "Template", "bands", "department_as_kept",
-           "same_department",
+           "same_department", "tidy_department",
            "MAX_CRITERIA", "MAX_NOTICE_DAYS"]
 
 MAX_CRITERIA = 20
@@ -162,16 +163,27 @@ class Template(Aggregate):
         return {name: [before[name], getattr(self, name)] for name in changes if before[name] != getattr(self, name)}
 
 
+def tidy_department(name: str | None) -> str | None:
+    """A department as typed, made plain: Unicode compatibility forms folded (NFKC: full-width 'ＥＮＧＬＩＳＨ' is
+    'ENGLISH'), format characters (category Cf: a zero-width space, a bidi mark) removed, and spaces around and
+    between words collapsed to one; None when nothing visible is left."""
+    folded = unicodedata.normalize("NFKC", name or "")
+    return " ".join("".join(ch for ch in folded if unicodedata.category(ch) != "Cf").split()) or None
+
+
 def same_department(name: str | None) -> str:
-    """A department as the map matches it: ignoring case and spaces around and between words ("english ",
-    "ENGLISH" and "English" are one department), as objective templates match posts."""
-    return " ".join((name or "").split()).casefold()
+    """A department as the map matches it: tidied (`tidy_department`, so "English\u200b" and "ＥＮＧＬＩＳＨ" are
+    "English" and "ENGLISH") and ignoring case ("english ", "ENGLISH" and "English" are one department), as
+    objective templates match posts (outsider, issue 24: the zero-width and full-width spellings made rows of
+    their own)."""
+    return (tidy_department(name) or "").casefold()
 
 
 def department_as_kept(name: str | None, known: list[str]) -> str | None:
-    """The department an observation keeps: spaces trimmed, and the academy's existing spelling where one matches
-    ignoring case (`known`, the most used first), so that one department is not three rows on the QA map."""
-    tidy = " ".join((name or "").split()) or None
+    """The department an observation or a QA action keeps: tidied (`tidy_department`), and the academy's existing
+    spelling where one matches (`known`, the most used first), so that one department is not three rows on the QA
+    map."""
+    tidy = tidy_department(name)
     if tidy is None:
         return None
     return next((k for k in known if same_department(k) == same_department(tidy)), tidy)

@@ -14,12 +14,15 @@ from typing import Iterable
 
 from staffroom_shared.domain import Aggregate
 
-from .model import AppraisalError, one_of
-from .observations import Band, Criterion, Template, bands, same_department
+from .model import AppraisalError, StaffGroup, one_of
+from .observations import Band, Criterion, Template, bands, same_department, tidy_department
 from .viewers import Whose, may_see
 
 MAX_SERIES = 12  # a school year's six-weekly rounds, and some
 MAX_INTERVAL_WEEKS = 26
+# Whose observations a QA round (and so its map) takes: teachers', and leaders' (who teach, and whose end-of-year
+# review records a teaching judgement too); never support staff's.
+OBSERVED_GROUPS = (StaffGroup.TEACHERS, StaffGroup.LEADERS)
 RANK = {Band.INTERVENTION: 0, Band.DEVELOPMENT: 1, Band.STRENGTH: 2}
 
 
@@ -46,15 +49,21 @@ class QaRound(Aggregate):
         if not self.academy_ids:
             raise AppraisalError("a QA round covers at least one academy", field="academy_ids")
         if self.ends_on < self.starts_on:
-            raise AppraisalError(f"a QA round ends on or after it starts (it starts {self.starts_on:%-d %B %Y} and "
-                                 f"ends {self.ends_on:%-d %B %Y})", field="ends_on")
+            raise AppraisalError(f"this QA round would end on {self.ends_on:%-d %B %Y}, before it starts on "
+                                 f"{self.starts_on:%-d %B %Y}: choose an end date on or after the start",
+                                 field="ends_on")
 
     def covers(self, academy_id: uuid.UUID | None) -> bool:
         return academy_id in self.academy_ids
 
-    def admits(self, template_id: uuid.UUID | None, observed_on: date, academy_id: uuid.UUID) -> str | None:
+    def admits(self, template_id: uuid.UUID | None, observed_on: date, academy_id: uuid.UUID,
+               staff_group: StaffGroup = StaffGroup.TEACHERS) -> str | None:
         """Why an observation cannot be part of this round (None: it can): the round's template, within its dates,
-        of a teacher in an academy it covers."""
+        of a teacher (an appraisal of teachers or leaders, `OBSERVED_GROUPS`) in an academy it covers."""
+        if staff_group not in OBSERVED_GROUPS:
+            # outsider, issue 24: an office manager's observation counted as a teacher's on the map
+            return (f"the QA round '{self.name}' maps teaching, and this is a support-staff appraisal: record the "
+                    "observation without the round")
         if template_id != self.template_id:
             return f"the QA round '{self.name}' uses its own template: record the observation on that one"
         if not self.starts_on <= observed_on <= self.ends_on:
@@ -66,6 +75,30 @@ class QaRound(Aggregate):
 
     def has_ended(self, today: date) -> bool:
         return self.ends_on < today
+
+
+# How far from today a round may be calendared: two years either way. Back, so that a trust can enter last year's and
+# the year before's rounds (run on paper) and see how cells moved since; ahead, this school year and the next, as far
+# as a trust plans its QA calendar. Beyond them a date is a typing slip (outsider, issue 24: single rounds dated 1900
+# and 2100 were calendared).
+ROUND_SPAN = timedelta(days=731)
+
+
+def check_round_dates(dates: list[tuple[date, date]], today: date, *, series: bool = False) -> None:
+    """Refuses rounds starting or ending more than `ROUND_SPAN` from today, pointing at the field to change."""
+    earliest, latest = today - ROUND_SPAN, today + ROUND_SPAN
+    span = f"from {earliest:%-d %B %Y} to {latest:%-d %B %Y}"
+    first, last = dates[0][0], dates[-1][1]
+    if not earliest <= first <= latest:
+        raise AppraisalError(f"a QA round starting on {first:%-d %B %Y} is too far from today: choose a start date "
+                             f"within two years, {span}", field="starts_on")
+    if last > latest:
+        if series:
+            raise AppraisalError(f"this series would run until {last:%-d %B %Y}, more than two years ahead: calendar "
+                                 f"fewer rounds, or rounds closer together, so that the last ends by {latest:%-d %B %Y}",
+                                 field="count")
+        raise AppraisalError(f"a QA round ending on {last:%-d %B %Y} is too far ahead: choose an end date by "
+                             f"{latest:%-d %B %Y}", field="ends_on")
 
 
 def in_august(day: date) -> bool:
@@ -122,7 +155,7 @@ class Seen:
     @classmethod
     def of(cls, template: Template, *, teacher_id, academy_id, department, observed_on, grades,
            appraiser_id=None, recorded=0) -> "Seen":
-        return cls(teacher_id, academy_id, (department or "").strip() or None, observed_on, bands(template, grades),
+        return cls(teacher_id, academy_id, tidy_department(department), observed_on, bands(template, grades),
                    appraiser_id, recorded)
 
 
@@ -132,8 +165,9 @@ NO_DEPARTMENT = "Department not given"
 @dataclass(frozen=True, eq=False)
 class CellKey:
     """A cell: academy x department x criterion; department None is the academy's total, academy None the trust's.
-    Departments match ignoring case and spaces (rows stored as "English", "english " and "ENGLISH" are one cell,
-    shown in the spelling first met), in this round, the round before and an action's alike."""
+    Departments match as `same_department` matches them (rows stored as "English", "english ", "ENGLISH" and
+    "English\u200b" are one cell, shown in the spelling first met), in this round, the round before and an action's
+    alike."""
 
     criterion: str
     academy_id: uuid.UUID | None = None
@@ -280,15 +314,22 @@ def previous_round(this: QaRound, rounds: Iterable[QaRound]) -> QaRound | None:
 def dashboard_order(rounds: Iterable[QaRound], today: date, trust_academies: set[uuid.UUID] | None = None
                     ) -> list[QaRound]:
     """The rounds whose map the targets dashboard may show, in the order it tries them (it shows the first with an
-    observed teacher on the viewer's map, else the first): those that have started, newest first; for trust HR
-    (`trust_academies`, every academy of the trust) the rounds covering all of them before the rest, so that one
-    academy's own round (which any academy's HR may calendar) does not take the trust's map off their dashboard."""
-    started = sorted((r for r in rounds if r.starts_on <= today), key=lambda r: (r.starts_on, r.created_at),
-                     reverse=True)
-    if trust_academies is None:
-        return started
-    trust_wide = [r for r in started if trust_academies <= set(r.academy_ids)]
-    return trust_wide + [r for r in started if r not in trust_wide]
+    observed teacher on the viewer's map, else the first): those that have ended, newest first, then those still
+    running, newest first; for trust HR (`trust_academies`, every academy of the trust) the rounds covering all of
+    them before the rest within each. A round that has just started holds the few observations made so far (outsider,
+    issue 24: one observation on the first day of a trust-wide round put '1 teacher, worse than last round' in place
+    of the 101 teachers of the round before), so a finished round's map comes first; and one academy's own round
+    (which any academy's HR may calendar) does not take the trust's map off trust HR's dashboard."""
+    def newest_first(found):
+        found = sorted(found, key=lambda r: (r.starts_on, r.ends_on, r.created_at), reverse=True)
+        if trust_academies is None:
+            return found
+        trust_wide = [r for r in found if trust_academies <= set(r.academy_ids)]
+        return trust_wide + [r for r in found if r not in trust_wide]
+
+    started = [r for r in rounds if r.starts_on <= today]
+    return (newest_first(r for r in started if r.has_ended(today))
+            + newest_first(r for r in started if not r.has_ended(today)))
 
 
 # -- sharing a strength ------------------------------------------------------------------------------------------

@@ -5,17 +5,18 @@ their reviews; staff asking for coaching."""
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from datetime import date
 
 from staffroom_shared.authz import can_manage_academy, is_academy_hr_for, is_trust_hr, require
 from staffroom_shared.errors import Conflict, NotFound, Unprocessable
 from staffroom_shared.principal import Principal
 
-from ..domain.model import AppraisalError
-from ..domain.observations import Band, Template, same_department
+from ..domain.model import AppraisalError, StaffGroup
+from ..domain.observations import Band, Template, department_as_kept, same_department
 from ..domain.qa import (
     ActionKind, CellKey, CoachingLink, CoachingRequest, QaAction, QaRound, Seen, View, Viewer, cells,
-    coaching_criterion, dashboard_order, latest_bands, movement, previous_round, series_dates, series_names,
+    check_round_dates, coaching_criterion, dashboard_order, latest_bands, movement, previous_round, series_dates, series_names,
     suggest_pairs, teachers_in, viewers_cells,
 )
 from .errors import rule_broken
@@ -132,6 +133,7 @@ def create_series(uow: AppraisalUnitOfWork, principal: Principal, data: dict) ->
                 dates = [(data["starts_on"], data["ends_on"])]
             else:
                 dates = series_dates(data["starts_on"], data["count"], data["interval_weeks"])
+            check_round_dates(dates, date.today(), series=data.get("ends_on") is None)
             series_id = uuid.uuid4() if len(dates) > 1 else None
             made = [QaRound(name=name, template_id=data["template_id"], academy_ids=academy_ids, starts_on=start,
                             ends_on=end, series_id=series_id, created_by=principal.staff_id)
@@ -155,17 +157,19 @@ def qa_round(reads: Reads, principal: Principal, round_id: uuid.UUID) -> QaRound
 
 
 def check_observation(uow: AppraisalUnitOfWork, principal: Principal, round_id: uuid.UUID | None,
-                      template_id: uuid.UUID | None, observed_on: date, academy_id: uuid.UUID) -> None:
+                      template_id: uuid.UUID | None, observed_on: date, academy_id: uuid.UUID,
+                      staff_group: StaffGroup = StaffGroup.TEACHERS) -> None:
     """An observation recorded as part of a round uses the round's template, falls within its dates and is of a
-    teacher in an academy it covers (422 naming qa_round_id otherwise). A round the caller may not see (GET gives
-    404) is refused first, in the words an unknown round is: nothing after it may name the round."""
+    teacher (an appraisal of teachers or leaders) in an academy it covers (422 naming qa_round_id otherwise). A
+    round the caller may not see (GET gives 404) is refused first, in the words an unknown round is: nothing after it
+    may name the round."""
     if round_id is None:
         return
     found = uow.qa.get(round_id)
     if found is None or not may_see_round(principal, found):
         why = NO_SUCH_ROUND
     else:
-        why = found.admits(template_id, observed_on, academy_id)
+        why = found.admits(template_id, observed_on, academy_id, staff_group)
     if why:
         raise _problem("#/qa_round_id", why)
 
@@ -223,7 +227,7 @@ def qa_map(reads: Reads, principal: Principal, round_id: uuid.UUID) -> dict:
         rows.append({"academy_id": academy_id, "academy_name": names.get(academy_id, "An academy"), "department": None,
                      "cells": [shown(CellKey(c.key, academy_id)) for c in criteria]})
     teachers = teachers_in(found)
-    return {"round": this, "template_name": template.name,
+    return {"round": this, "template_name": template.name, "still_running": not this.has_ended(date.today()),
             "made_from": {"whom": viewer.made_from, "teachers": teachers,
                           "words": made_from_words(viewer, teachers, names.get(viewer.academy_id, "your academy"))},
             "previous_round": before, "criteria": [{"key": c.key, "label": c.label} for c in criteria],
@@ -231,18 +235,27 @@ def qa_map(reads: Reads, principal: Principal, round_id: uuid.UUID) -> dict:
 
 
 def dashboard_map(reads: Reads, principal: Principal, today: date | None = None) -> dict:
-    """The map the targets dashboard shows: the newest started round with at least one observed teacher on the
-    caller's map (for trust HR, rounds covering every academy first), else the newest started round; every other
-    round's map is a link away on the QA page (404 when no round has started; 403 for those who open no map)."""
+    """The map the targets dashboard shows (`dashboard_order`): the newest round that has ended with at least one
+    observed teacher on the caller's map (for trust HR, rounds covering every academy first); only when none has,
+    the newest running round with someone on it, then the first in that order, whose `still_running` and words say
+    the round is not over. Every other round's map, a running one's too, is a link away on the QA page (404 when no
+    round has started; 403 for those who open no map)."""
+    today = today or date.today()
     trust_academies = set(reads.staff.academy_names()) if is_trust_hr(principal) else None
-    order = dashboard_order(rounds(reads, principal), today or date.today(), trust_academies)
+    order = dashboard_order(rounds(reads, principal), today, trust_academies)
     if not order:
         raise NotFound("no QA round has started yet")
     viewer = _viewer(reads, principal, order[0])  # every round they see covers their academy: one answers for all
-    for candidate in order:
-        if teachers_in(_cells_of(reads, candidate, reads.templates.get(candidate.template_id), viewer)):
-            return qa_map(reads, principal, candidate.id)
-    return qa_map(reads, principal, order[0].id)
+    chosen = next((candidate for candidate in order
+                   if teachers_in(_cells_of(reads, candidate, reads.templates.get(candidate.template_id), viewer))),
+                  order[0])
+    found = qa_map(reads, principal, chosen.id)
+    if not chosen.has_ended(today):
+        found["still_running"] = True
+        found["made_from"] = {**found["made_from"], "words": (
+            f"This round is still running until {chosen.ends_on:%-d %B %Y}, so its map will change as more teachers "
+            f"are observed. {found['made_from']['words']}")}
+    return found
 
 
 # -- sharing a strength ------------------------------------------------------------------------------------------
@@ -294,6 +307,13 @@ def _strong_and_wanting(reads, this: QaRound, template: Template, criterion: str
 
 # -- actions -----------------------------------------------------------------------------------------------------
 
+def _departments(reads, qa_round: QaRound, template: Template, academy_id: uuid.UUID | None) -> list[str]:
+    """The departments of the round's observations at the academy, each spelling once, the most used first."""
+    used = Counter(s.department for s in _seen(reads, qa_round, template)
+                   if s.department and (academy_id is None or s.academy_id == academy_id))
+    return [d for d, _ in used.most_common()]
+
+
 def _band_in(reads, qa_round: QaRound, key: CellKey) -> Band | None:
     template = reads.templates.get(qa_round.template_id)
     cell = cells(template, _seen(reads, qa_round, template)).get(key)
@@ -315,15 +335,25 @@ def create_action(uow: AppraisalUnitOfWork, principal: Principal, round_id: uuid
         if criterion is None or not criterion.graded:
             raise _problem("#/criterion", f"'{data['criterion']}' is not a graded criterion of template "
                                           f"'{template.name}'")
+        if department is not None:
+            # kept as the round's observations at the academy spell it (outsider, issue 24: "  ENGLISH " and
+            # "english" were stored as typed)
+            department = department_as_kept(department, _departments(uow, this, template, academy_id))
         key = CellKey(criterion.key, academy_id, department)
         band = _band_in(uow, this, key)
         if band is None:
+            if department is not None:
+                raise _problem("#/department", f"no teacher in the department '{department}' was graded on this "
+                                               "criterion in this round, so there is nothing to act on; choose a "
+                                               "department from the map")
             raise _problem("#/criterion", "no teacher was observed in that cell in this round, so there is nothing "
                                           "to act on")
         owner = uow.staff.person(data["owner_id"])
         if owner is None or not owner.in_post_on(date.today()) or (
                 academy_id is not None and owner.academy_id != academy_id):
-            raise _problem("#/owner_id", "the owner is a member of staff in post at the cell's academy")
+            raise _problem("#/owner_id", "that person cannot own this action: choose a member of staff in post at "
+                                         "the cell's academy" if academy_id is not None else
+                                         "that person cannot own this action: choose a member of staff in post")
         try:
             action = QaAction(round_id=this.id, criterion=criterion.key, academy_id=academy_id, department=department,
                               kind=data["kind"], owner_id=owner.staff_id, band_then=band,
