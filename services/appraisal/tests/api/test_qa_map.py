@@ -99,13 +99,21 @@ def cell(found: dict, department, academy_name="Oak Primary Academy", criterion=
                 and r["department"] == department)["cells"][criterion]
 
 
+def _monday_on_or_after(day: date) -> date:
+    return day + timedelta(days=-day.weekday() % 7)
+
+
 def test_hr_calendar_a_six_weekly_series_that_skips_august(client, trust, scene, qa_db, steps):
+    # The last week of June next year (rounds are calendared within two years of today): six weeks on is August.
+    june = _monday_on_or_after(date(TODAY.year + 1, 6, 24))
+    september = _monday_on_or_after(date(june.year, 9, 1))
     made = steps.ok(client.post("/qa-rounds/series", json={
         "name": "Drop-ins", "template_id": scene.template["id"], "academy_ids": [trust.oak], "count": 3,
-        "starts_on": "2027-06-28"}, headers=trust.oak_hr.headers), 201)
+        "starts_on": june.isoformat()}, headers=trust.oak_hr.headers), 201)
     assert [r["name"] for r in made] == ["Drop-ins (1 of 3)", "Drop-ins (2 of 3)", "Drop-ins (3 of 3)"]
-    assert [(r["starts_on"], r["ends_on"]) for r in made][:2] == [("2027-06-28", "2027-07-31"),
-                                                                  ("2027-09-06", "2027-10-17")]
+    assert [(r["starts_on"], r["ends_on"]) for r in made][:2] == [
+        (june.isoformat(), f"{june.year}-07-31"),
+        (september.isoformat(), (september + timedelta(days=41)).isoformat())]
     assert len({r["series_id"] for r in made}) == 1 and made[0]["series_id"]
     assert len(qa_db.rows("audit_log", action="qa_round.created")) == 3 + 2  # and the scene's two
     calendar = steps.ok(client.get("/qa-rounds", headers=trust.teacher.headers))
