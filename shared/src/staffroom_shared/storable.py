@@ -51,16 +51,26 @@ def one_line(text: str) -> None:
 
 
 # What shows nothing on a page: whitespace (spaces, line breaks, no-break and ideographic spaces), control characters
-# (category Cc) and format characters (Cf: zero-width spaces and joiners, bidi marks and overrides, soft hyphens).
-INVISIBLE = ("Cc", "Cf")
+# (category Cc), format characters (Cf: zero-width spaces and joiners, bidi marks and overrides, soft hyphens),
+# unassigned and private code points (Cn, Co), and the letters and marks Unicode itself says to show as nothing
+# (Default_Ignorable_Code_Point: the Hangul fillers, Khmer's inherent vowels, the combining grapheme joiner,
+# variation selectors) with the blank Braille cell (outsider, issue 24: rounds named U+3164 or U+2800 alone).
+INVISIBLE = ("Cc", "Cf", "Cn", "Co")
+BLANK = frozenset({0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x2800, 0x3164, 0xFFA0, *range(0x180B, 0x1810),
+                   *range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)})
+
+
+def invisible(ch: str) -> bool:
+    """Whether a character shows nothing on a page by itself (INVISIBLE, BLANK)."""
+    return ch.isspace() or ord(ch) in BLANK or unicodedata.category(ch) in INVISIBLE
 
 
 def visible_text(text: str) -> None:
     """A marshmallow validator for a required name, title or piece of text: something a reader can see. Text made
-    only of whitespace, format or control characters reads as blank on every page and in every list (outsider,
-    issue 24: a series named " " made rounds called "  (1 of 2)"; a template named "\u202e" alone; an intervention
-    whose support was two line breaks)."""
-    if not any(not ch.isspace() and unicodedata.category(ch) not in INVISIBLE for ch in text):
+    only of whitespace, format or control characters, blank letters, or marks with nothing to sit on reads as blank
+    on every page and in every list (outsider, issue 24: a series named " " made rounds called "  (1 of 2)"; a
+    template named "\u202e" alone; an intervention whose support was two line breaks; rounds named U+3164)."""
+    if not any(not invisible(ch) and not unicodedata.category(ch).startswith("M") for ch in text):
         raise ValidationError("must have some visible text: it is blank, or only spaces or invisible characters")
 
 

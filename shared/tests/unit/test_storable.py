@@ -191,7 +191,11 @@ def test_a_flag_takes_json_true_or_false_and_nothing_else(sent):
 
 
 @pytest.mark.parametrize("text", [" ", "\n\n", "\t \r\n", "\u00a0\u3000", "\u200b", "\u202e", "\u200d\ufeff\u00ad",
-                                  "\x07\x1b", "\u2028"])
+                                  "\x07\x1b", "\u2028",
+                                  # the fourth outsider: blank letters, a blank Braille cell, a lone joiner or mark,
+                                  # an unassigned code point
+                                  "\u3164", "\u115f\u1160", "\u2800\u2800", "\uffa0", "\u17b5", "\u034f",
+                                  "\u1cbc", "\u0301", "\ufe0f", "\u202e\u200b"])
 def test_text_with_nothing_to_see_is_refused(text):
     """Outsider, issue 24: a priority titled in spaces, a template named "\u202e", an intervention's support "\n\n"."""
     with pytest.raises(ValidationError, match="must have some visible text"):

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 
 from appraisal.domain.model import AppraisalError, StaffGroup
-from appraisal.domain.observations import Band, Criterion, Grade, Template, department_as_kept
+from appraisal.domain.observations import Band, Criterion, Grade, Template, department_as_kept, same_department
 from appraisal.domain.qa import (
     check_round_dates,
     ActionKind, ActionStatus, CellKey, Movement, QaAction, QaRound, Seen, View, Viewer, band_of, cells,
@@ -142,6 +142,9 @@ def test_departments_match_under_nfkc_without_format_characters():
     assert department_as_kept("  ＥＮＧＬＩＳＨ\u200b ", ["English"]) == "English"
     assert department_as_kept("Year\u200b 6", []) == "Year 6"
     assert department_as_kept("\u200b\u202e", ["English"]) is None
+    # the fourth outsider: a Hangul filler, a blank Braille cell, a combining grapheme joiner
+    assert {same_department(d) for d in ("Zoology", "Zoology\u3164", "ZOOLOGY\u2800", "Zoology\u034f")} == {"zoology"}
+    assert same_department("Français") == "français" and same_department("हिंदी") == "हिंदी"  # real marks stay
 
 
 def test_an_observation_keeps_the_academy_s_spelling_of_its_department():

@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from enum import StrEnum
 
 from staffroom_shared.domain import Aggregate
+from staffroom_shared.storable import invisible
 
 from .model import TEACHERS_STANDARDS, AppraisalError, ObservationKind, one_of
 
@@ -165,10 +166,12 @@ class Template(Aggregate):
 
 def tidy_department(name: str | None) -> str | None:
     """A department as typed, made plain: Unicode compatibility forms folded (NFKC: full-width 'ＥＮＧＬＩＳＨ' is
-    'ENGLISH'), format characters (category Cf: a zero-width space, a bidi mark) removed, and spaces around and
+    'ENGLISH'), invisible characters (staffroom_shared.storable.invisible: a zero-width space, a bidi mark, a Hangul
+    filler, a blank Braille cell, a combining grapheme joiner) removed, and spaces around and
     between words collapsed to one; None when nothing visible is left."""
     folded = unicodedata.normalize("NFKC", name or "")
-    return " ".join("".join(ch for ch in folded if unicodedata.category(ch) != "Cf").split()) or None
+    return " ".join("".join(" " if ch.isspace() else ch for ch in folded if ch.isspace() or not invisible(ch)
+                            ).split()) or None
 
 
 def same_department(name: str | None) -> str:

@@ -1,12 +1,12 @@
 """Request and response schemas for wellbeing (they also make the OpenAPI)."""
 from marshmallow import Schema, ValidationError, fields, validate
 
-from staffroom_shared.storable import Date, DateTime, one_line
+from staffroom_shared.storable import Date, DateTime, one_line, visible_text
 
 from ..domain.disclosure import CUTS
 from ..domain.model import MIN_GROUP_SIZE, STAFF_TYPES, RunStatus
 
-SHORT = [validate.Length(min=1, max=200), one_line]  # titles and names go into emails' subjects
+SHORT = [validate.Length(min=1, max=200), one_line, visible_text]  # titles and names go into emails' subjects and lists
 
 
 def distinct(values: list) -> None:
