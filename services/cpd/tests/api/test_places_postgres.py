@@ -7,26 +7,17 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import insert, select
 
-from cpd import bootstrap
 from cpd.adapters.orm import cohorts, enrolments, programmes, staff
 from cpd.domain.enrolments import EnrolmentStatus
 from cpd.service import enrolments as commands
-from staffroom_shared.config import ServiceConfig
-from staffroom_shared.testing import postgres_database
 from staffroom_shared.principal import Principal
 
 CAPACITY, PEOPLE = 30, 150
 
 
 @pytest.fixture(scope="module")
-def context(tmp_path_factory):
-    with postgres_database("cpd") as url:
-        config = ServiceConfig.from_env("cpd", {"STAFFROOM_DATA_DIR": str(tmp_path_factory.mktemp("pg")),
-                                                "DATABASE_URL": url, "LOG_LEVEL": "WARNING"})
-        bootstrap.migrate(config)
-        ctx = bootstrap.build(config)
-        yield ctx
-        ctx.engine.dispose()
+def context(pg_context):
+    return pg_context
 
 
 def test_concurrent_requests_fill_exactly_capacity_and_queue_the_rest_in_order(context):

@@ -10,13 +10,10 @@ from datetime import date
 import pytest
 from sqlalchemy import func, insert, select
 
-from cpd import bootstrap
 from cpd.adapters.orm import academies, induction_reviews, inductions, staff
 from cpd.service import inductions as commands
-from staffroom_shared.config import ServiceConfig
 from staffroom_shared.errors import Conflict, Unprocessable
 from staffroom_shared.principal import Principal
-from staffroom_shared.testing import postgres_database
 from sqlalchemy.exc import IntegrityError
 
 pytestmark = pytest.mark.integration
@@ -26,14 +23,8 @@ TERMS = [{"school_year": y, "number": n, "starts_on": date(*s), "ends_on": date(
 
 
 @pytest.fixture(scope="module")
-def context(tmp_path_factory):
-    with postgres_database("cpdinduct") as url:
-        config = ServiceConfig.from_env("cpd", {"STAFFROOM_DATA_DIR": str(tmp_path_factory.mktemp("pg")),
-                                                "DATABASE_URL": url, "LOG_LEVEL": "WARNING"})
-        bootstrap.migrate(config)
-        ctx = bootstrap.build(config)
-        yield ctx
-        ctx.engine.dispose()
+def context(pg_context):
+    return pg_context
 
 
 def test_concurrent_registrations_and_reviews_are_each_kept_once(context):

@@ -131,10 +131,6 @@ class InductionReview:
     def __post_init__(self) -> None:
         self.kind = ItemKind(self.kind)
 
-    @property
-    def outcome_words(self) -> str:
-        return self.outcome
-
 
 @dataclass(eq=False)
 class InductionSupportPlan:
