@@ -14,6 +14,7 @@ import json
 import time
 import uuid
 import zipfile
+from pathlib import Path
 from datetime import date, timedelta
 
 import pytest
@@ -273,3 +274,62 @@ def test_a_bundle_holds_every_row_about_the_person_in_every_service_and_nothing_
     with zipfile.ZipFile(io.BytesIO(theirs.data)) as zf:
         text = "".join(zf.read(name).decode() for name in zf.namelist())
     assert "ZEBRA" not in text and "OTTER" not in text and "Priya Patel" in text
+
+
+def test_recognition_hr_removed_leaves_no_copy_of_its_words_in_subject_access_copies_gathered_before(trust):
+    """Outsider O5 F1 (issue 24): the giver and the recipient each had a copy gathered while the abusive words stood;
+    HR removed them, and the directory still held them in both copies (and SQLite's write-ahead log). Appraisal now
+    withdraws its answers about both; the directory drops them and asks appraisal alone again."""
+    suite, clients, headers = trust
+    directory, appraisal = clients["directory"], clients["appraisal"]
+    hr = headers(uuid.uuid4(), roles=("trust_hr",))
+    academy, _, (giver, recipient) = oak_maths(directory, hr, ("Z1", "Zanele", "Okonkwo"),
+                                               ("O1", "Oliver", "Otterburn"))
+    as_giver, as_recipient = (headers(p["id"], academy_id=academy["id"]) for p in (giver, recipient))
+    words = "QUOKKA-insult-never-to-be-kept"
+    item = wait_for(lambda: (r := appraisal.post("/recognition", headers=as_giver, json={
+        "recipient_id": recipient["id"], "kind": "feedback", "words": words, "visibility": "private"}))
+        .status_code == 201 and r.get_json(), "both in appraisal's copy of the directory")
+
+    def copy(who, as_who) -> str:
+        opened = directory.post("/subject-access-requests", headers=as_who, json={"staff_id": who["id"]}).get_json()
+        return opened["id"]
+
+    def bundle_text(request_id, as_who) -> str | None:
+        """The copy's every file as one text; None while it is being gathered (again)."""
+        download = directory.get(f"/subject-access-requests/{request_id}/bundle", headers=as_who)
+        if download.status_code == 409:
+            return None
+        with zipfile.ZipFile(io.BytesIO(download.data)) as bundle:
+            return "".join(bundle.read(name).decode() for name in bundle.namelist())
+
+    requests = {copy(giver, as_giver): as_giver, copy(recipient, as_recipient): as_recipient}
+    assert all(words in wait_for(lambda: bundle_text(r, as_who), "every service's answer")
+               for r, as_who in requests.items())
+    engines = {name: suite.contexts[name].engine for name in SERVICES}
+    audit = MetaData()
+    audit.reflect(engines["cpd"], only=["audit_log"])
+    answered = select(audit.tables["audit_log"]).where(audit.tables["audit_log"].c.action == "subject_access.answered")
+    with engines["cpd"].connect() as db:
+        cpd_answers = len(db.execute(answered).all())
+    assert cpd_answers == 2
+
+    assert appraisal.post(f"/recognition/{item['id']}/removal", headers=hr,
+                          json={"because": "Breaches the code of conduct"}).status_code == 200
+    for request_id, as_who in requests.items():
+        text = wait_for(lambda: (t := bundle_text(request_id, as_who)) and words not in t and t,
+                        "the copy gathered again")
+        assert as_who is as_recipient or "Breaches the code of conduct" not in text, "the giver is not told why"
+        assert item["id"] in text, "the item is still in the copy, as removed"
+    with engines["directory"].connect() as db:
+        kept = MetaData()
+        kept.reflect(db, only=["subject_access_answers"])
+        assert not any(words in json.dumps(row.answer) for row in db.execute(select(kept.tables[
+            "subject_access_answers"])))
+    with engines["cpd"].connect() as db:
+        assert len(db.execute(answered).all()) == cpd_answers, "only appraisal was asked again"
+    if engines["directory"].dialect.name == "sqlite":
+        for name in ("directory", "appraisal"):
+            stored = Path(engines[name].url.database)
+            for path in (stored, stored.with_name(stored.name + "-wal")):
+                assert not path.exists() or words.encode() not in path.read_bytes(), path

@@ -171,8 +171,7 @@ def forget_in_audit(uow: UnitOfWork, entity_ids) -> None:
 def forget_pages_after(uow: UnitOfWork) -> None:
     """Erasure on SQLite: once the anonymising commits, the write-ahead log's copies of the pages as they were go at
     once, not at the service's next daily job, up to a day later (outsider 15)."""
-    engine = uow.session.get_bind()
-    uow.after_commit(lambda: forget_old_pages(engine))
+    uow.after_commit(uow.forget_old_pages)
 
 
 def forget_sent_events(uow: UnitOfWork, staff_id) -> int:

@@ -94,6 +94,8 @@ def answer(session, holdings, request_id, staff_id: uuid.UUID, by_the_person: bo
 def answerer(service: str, holdings, left_out: tuple[str, ...] = ()):
     """The service's handler for `subject_access.requested`: it answers with what it holds about the person."""
     def on_subject_access_requested(uow: UnitOfWork, event: Event) -> None:
+        if event.payload.get("asked_of") and service not in event.payload["asked_of"]:
+            return  # asked again of another service, which withdrew its answer: ours still stands
         staff_id = uuid.UUID(str(event.payload["staff_id"]))
         uow.audit("subject_access.answered", "staff", staff_id, {"request_id": str(event.payload["request_id"])})
         uow.emit(f"{service}.subject_access_answered", answer(

@@ -238,6 +238,9 @@ def test_only_hr_of_the_recipients_academy_remove_and_the_audit_keeps_the_reason
     assert (audit["entity"], audit["entity_id"]) == (service.REMOVALS, str(trust.teacher.staff_id))
     assert audit["changes"]["recognition_id"] == item.id
     assert trust.uow.forgotten_sent == [item.id]  # the outbox's sent copies naming it (a subject access answer)
+    # and the copies the directory keeps of answers about either of them are asked for again (outsider O5)
+    assert trust.uow.payloads("appraisal.subject_access_withdrawn") == [
+        {"staff_ids": [str(trust.head.staff_id), str(trust.teacher.staff_id)]}]
 
 
 def test_hiding_a_kept_one_is_a_409():

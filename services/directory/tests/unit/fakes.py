@@ -220,6 +220,9 @@ class FakeRequests(Repository):
         self.answers_by_request.setdefault(request_id, {})[service] = answer
         return True
 
+    def forget_answer(self, request_id, service):
+        return self.answers_by_request.get(request_id, {}).pop(service, None) is not None
+
     def forget_for(self, staff_id):
         for request_id in [i for i, r in self.by_id.items() if r.staff_id == staff_id]:
             del self.by_id[request_id]

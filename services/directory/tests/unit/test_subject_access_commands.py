@@ -75,6 +75,33 @@ def test_each_services_answer_is_kept_once_and_the_last_completes_the_request(uo
     assert len(uow.published) == 1  # answers announce nothing
 
 
+def test_a_service_that_withdraws_its_answers_is_asked_again_alone_and_the_copy_waits_for_it(uow, oak, teacher):
+    """Appraisal erased recognition HR removed: the copies gathered before held its words (outsider O5, issue 24)."""
+    request = subject_access.open_request(uow, TRUST_HR, teacher.id)
+    for service in answering():
+        with uow:
+            HANDLERS[answered(service, request).type](uow, answered(service, request))
+            uow.commit()
+    assert request.ready and subject_access.download(uow, TRUST_HR, request.id)
+    someone_without_a_copy = uuid.uuid4()
+    withdrawn = parse_event(new_event("appraisal.subject_access_withdrawn", {
+        "staff_ids": [str(teacher.id), str(someone_without_a_copy)]}, producer="appraisal", correlation_id="c").to_dict())
+    with uow:
+        HANDLERS[withdrawn.type](uow, withdrawn)
+        uow.commit()
+    assert "appraisal" not in uow.requests.answered(request.id) and request.ready  # answered on time, still
+    assert uow.payloads("subject_access.requested")[-1] == {
+        "request_id": str(request.id), "staff_id": str(teacher.id), "received_on": request.received_on.isoformat(),
+        "by_the_person": False, "asked_of": ["appraisal"]}
+    assert uow.published[-1].academy_id == oak.id and len(uow.published) == 2
+    with pytest.raises(Conflict, match="waiting for Appraisal"):
+        subject_access.download(uow, TRUST_HR, request.id)
+    with uow:
+        HANDLERS[answered("appraisal", request).type](uow, answered("appraisal", request))
+        uow.commit()
+    assert subject_access.download(uow, TRUST_HR, request.id)
+
+
 def test_an_answer_to_a_request_not_open_here_is_dropped(uow, teacher):
     request = subject_access.open_request(uow, TRUST_HR, teacher.id)
     other = answered("appraisal", request, {"request_id": str(uuid.uuid4()), "staff_id": str(teacher.id),

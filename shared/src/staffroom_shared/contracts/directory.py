@@ -81,3 +81,6 @@ class SubjectAccessRequestedV1(Schema):
     # The person asked for this copy themselves (else trust HR or the DPO did, and will read it): a service may
     # keep some things for the person's own copy alone (wellbeing: whether they answered each survey).
     by_the_person = fields.Boolean(load_default=False, dump_default=False)
+    # Only these services are asked: each withdrew its earlier answer (contracts.subject_access); absent, every one.
+    asked_of = fields.List(fields.String(validate=validate.Length(min=1, max=100)),
+                           validate=validate.Length(min=1, max=20))

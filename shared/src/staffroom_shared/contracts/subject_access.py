@@ -44,6 +44,23 @@ class WellbeingSubjectAccessAnsweredV1(SubjectAccessAnswer):
     pass
 
 
+class SubjectAccessWithdrawn(Schema):
+    """The service erased something its earlier answers about these people held (recognition HR removed, with its
+    words): the directory drops that service's answers about them that it keeps, and asks it again
+    (subject_access.requested with `asked_of`), so a copy gathered before the erasure no longer holds it."""
+    staff_ids = fields.List(fields.UUID(), required=True, validate=validate.Length(min=1, max=10))
+
+
+@contract("appraisal.subject_access_withdrawn", 1)
+class AppraisalSubjectAccessWithdrawnV1(SubjectAccessWithdrawn):
+    pass
+
+
+def withdrawing() -> tuple[str, ...]:
+    """The services that may withdraw their answers."""
+    return tuple(sorted(owner(t) for t, _ in contracts() if t.endswith(".subject_access_withdrawn")))
+
+
 def answering() -> tuple[str, ...]:
     """The services that answer a subject access request."""
     return tuple(sorted(owner(t) for t, _ in contracts() if t.endswith(".subject_access_answered")))

@@ -130,3 +130,12 @@ class RecognitionReported(DomainEvent):
     recipient_id: uuid.UUID
     academy_id: uuid.UUID  # the recipient's: whose HR judge it
     kind: str
+
+
+@dataclass(frozen=True)
+class SubjectAccessWithdrawn(DomainEvent):
+    """What appraisal answered to subject access requests about these people held words since erased (recognition
+    HR removed, issue 24): the directory drops those answers and asks again."""
+
+    staff_ids: tuple[uuid.UUID, ...]
+    academy_id: uuid.UUID  # the recipient's

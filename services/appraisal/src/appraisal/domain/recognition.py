@@ -10,7 +10,7 @@ from enum import StrEnum
 
 from staffroom_shared.domain import Aggregate
 
-from .events import RecognitionGiven, RecognitionReported
+from .events import RecognitionGiven, RecognitionReported, SubjectAccessWithdrawn
 from .model import AppraisalError, IllegalTransition, NotAllowed, StaffRecord
 
 
@@ -159,6 +159,8 @@ class Recognition(Aggregate):
         self.words, self.value, self.standard = "", None, None
         self.evidence_for = None
         self.removed_at, self.removed_because, self.removed_by = now, because, by
+        # a subject access copy either of them asked for before held the words (outsider O5, issue 24)
+        self.record(SubjectAccessWithdrawn(staff_ids=(self.giver_id, self.recipient_id), academy_id=self.academy_id))
 
     @property
     def reported(self) -> bool:

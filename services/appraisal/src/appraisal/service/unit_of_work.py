@@ -12,7 +12,8 @@ from ..adapters.cpd_evidence import CpdEvidenceRepository
 from ..adapters.repository import AppraisalRepository, CycleRepository, StaffCopyRepository
 from ..domain import events
 
-# The events' fields are their contracts' (staffroom_shared/contracts/appraisal.py), so each maps as it is.
+# The events' fields are their contracts' (staffroom_shared/contracts/appraisal.py), so each maps as it is, but for
+# the withdrawal, whose academy is the envelope's alone.
 CONTRACTS = {
     events.CycleOpened: Contract("appraisal.cycle_opened"),
     events.AppraisalOpened: Contract("appraisal.appraisal_opened"),
@@ -26,6 +27,8 @@ CONTRACTS = {
     events.Closed: Contract("appraisal.closed"),
     events.RecognitionGiven: Contract("appraisal.recognition_given"),
     events.RecognitionReported: Contract("appraisal.recognition_reported"),
+    events.SubjectAccessWithdrawn: Contract("appraisal.subject_access_withdrawn",
+                                            payload=lambda event: {"staff_ids": list(event.staff_ids)}),
 }
 
 

@@ -273,6 +273,11 @@ class SubjectAccessRepository(Repository):
                                                            answer=answer))
         return True
 
+    def forget_answer(self, request_id: uuid.UUID, service: str) -> bool:
+        """A service withdrew its answer to the request; False if it had none here."""
+        return bool(self.session.execute(delete(answers_table).where(
+            answers_table.c.request_id == request_id, answers_table.c.service == service)).rowcount)
+
     def forget_for(self, staff_id: uuid.UUID) -> None:
         """Erasure: the person's requests (their answers go with them)."""
         self.session.execute(delete(subject_access_requests).where(subject_access_requests.c.staff_id == staff_id))

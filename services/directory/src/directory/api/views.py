@@ -235,13 +235,15 @@ def _not_found(what: str, ident) -> None:
 def _described(request_, principal) -> dict:
     person = _staff().get(request_.staff_id)
     answered = _requests().answered(request_.id)
+    waiting = sorted(set(subject_access.expected()) - answered)
     return {**{name: getattr(request_, name) for name in (
                 "id", "staff_id", "requested_by", "received_on", "respond_by", "opened_at", "answered_at",
                 "by_the_person")},
             "name": f"{person.first_name} {person.last_name}".strip(),
             "may_download": request_.may_download(principal.staff_id, principal.has_role("trust_hr", "dpo")),
-            "status": "ready" if request_.ready else "gathering",
-            "answered": sorted(answered), "waiting_for": sorted(set(subject_access.expected()) - answered)}
+            # gathering again while a service that withdrew its answer answers anew (on_withdrawn)
+            "status": "gathering" if waiting or not request_.ready else "ready",
+            "answered": sorted(answered), "waiting_for": waiting}
 
 
 @subject_access_blp.route("")

@@ -83,3 +83,4 @@ class SubjectAccessRequested(DomainEvent):
     received_on: date
     by_the_person: bool
     academy_id: uuid.UUID  # the person's academy: the event concerns it
+    asked_of: tuple[str, ...] = ()  # asked again of these services alone (they withdrew their answers); () every one

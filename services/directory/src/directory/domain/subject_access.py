@@ -57,6 +57,13 @@ class SubjectAccessRequest(Aggregate):
             return True
         return False
 
+    def ask_again(self, service: str, academy_id: uuid.UUID) -> None:
+        """`service` withdrew its answer (it erased something the answer held): it is asked again, alone. The request
+        stays answered when it was (its time limit was met; the copy waits for the new answer to be downloaded)."""
+        self.record(SubjectAccessRequested(request_id=self.id, staff_id=self.staff_id, received_on=self.received_on,
+                                           by_the_person=self.by_the_person, academy_id=academy_id,
+                                           asked_of=(service,)))
+
     @property
     def ready(self) -> bool:
         return self.answered_at is not None

@@ -16,6 +16,7 @@ from staffroom_shared.errors import Conflict, NotFound
 from staffroom_shared.contracts import contracts, owner
 from staffroom_shared.events import Event
 from staffroom_shared.principal import Principal
+from staffroom_shared.retention import forget_pages_after
 
 from ..adapters import bundle
 from ..adapters.repository import OneADay, SubjectAccessRepository
@@ -78,6 +79,19 @@ def on_answered(uow: DirectoryUnitOfWork, event: Event) -> None:
         request.take_answer(uow.requests.answered(request.id), expected(), now)
 
 
+def on_withdrawn(uow: DirectoryUnitOfWork, event: Event) -> None:
+    """A service erased something its answers about these people held (appraisal: recognition HR removed): its
+    answers to their requests that the directory keeps go, so no copy holds what was erased, and it is asked again.
+    On SQLite the write-ahead log's copies of the answers go once this commits (outsider O5, issue 24)."""
+    service = owner(event.type)
+    for staff_id in event.payload["staff_ids"]:
+        person = uow.staff.get(staff_id)
+        for request in uow.requests.list(staff_id):
+            if uow.requests.forget_answer(request.id, service) and person is not None:
+                request.ask_again(service, person.academy_id)
+    forget_pages_after(uow)
+
+
 def _wire(event: Event) -> dict:
     """The answer as it came over the bus (its contract's JSON form), to keep as it is."""
     return contracts()[(event.type, event.version)].dump(event.payload)
@@ -107,8 +121,8 @@ def download(uow: DirectoryUnitOfWork, principal: Principal, request_id: uuid.UU
     """The bundle (a zip: a readable summary and each service's JSON), its download audited."""
     with uow:
         request = request_for(principal, uow.requests, request_id, to_download=True)
-        if not request.ready:
-            waiting = sorted(set(expected()) - uow.requests.answered(request.id))
+        waiting = sorted(set(expected()) - uow.requests.answered(request.id))
+        if waiting:  # still being gathered, or a service withdrew its answer and is answering again (on_withdrawn)
             raise Conflict("the copy is still being gathered: waiting for "
                            + ", ".join(bundle.SERVICES.get(service, service) for service in waiting))
         person = uow.staff.get(request.staff_id)

@@ -11,9 +11,10 @@ from ..domain import events
 
 
 def _requested(event: events.SubjectAccessRequested) -> dict:
-    """The request, without the person's academy (the envelope carries it)."""
-    return {"request_id": event.request_id, "staff_id": event.staff_id, "received_on": event.received_on,
-            "by_the_person": event.by_the_person}
+    """The request (or the services asked again), without the person's academy (the envelope carries it)."""
+    payload = {"request_id": event.request_id, "staff_id": event.staff_id, "received_on": event.received_on,
+               "by_the_person": event.by_the_person}
+    return {**payload, "asked_of": list(event.asked_of)} if event.asked_of else payload
 
 
 CONTRACTS = {
