@@ -185,6 +185,21 @@ def test_a_support_staff_observation_is_refused_in_a_round_and_one_stored_before
     assert before["made_from"]["teachers"] == 6
 
 
+def test_a_teacher_moved_to_a_support_post_mid_year_is_not_observed_in_a_round(client, trust, scene, problem,
+                                                                              unchanged, qa_db):
+    """Outsider O5 F4, issue 24: moved to a support post, still on this year's teachers' appraisal, they could be
+    observed in a round and counted on the map as a teacher."""
+    from sqlalchemy import update
+    staff = qa_db.tables["staff"]
+    with qa_db.context.engine.begin() as conn:
+        conn.execute(update(staff).where(staff.c.staff_id == uuid.UUID(trust.teacher.id)).values(staff_type="support"))
+    unchanged()
+    refused = problem(scene.observe("teacher", "S", "Maths"), 422)
+    assert refused["errors"][0]["pointer"] == "#/qa_round_id"
+    assert refused["detail"] == ("the QA round 'Autumn 2' maps teaching, and this colleague is now in a support "
+                                 "post: record the observation without the round")
+
+
 def test_hr_see_every_cell_of_their_academy_and_each_teacher_counts_once_by_their_latest(client, trust, scene):
     scene.seen(NOW)
     scene.seen([("other_teacher", "D", "History")], on=TODAY - timedelta(days=25))  # earlier: superseded

@@ -50,6 +50,8 @@ def test_a_round_takes_observations_of_teachers_and_leaders_not_support_staff():
     assert r.admits(r.template_id, date(2026, 9, 7), OAK, StaffGroup.TEACHERS) is None
     assert r.admits(r.template_id, date(2026, 9, 7), OAK, StaffGroup.LEADERS) is None
     assert "support-staff appraisal" in r.admits(r.template_id, date(2026, 9, 7), OAK, StaffGroup.SUPPORT)
+    assert "now in a support post" in r.admits(r.template_id, date(2026, 9, 7), OAK, StaffGroup.TEACHERS,
+                                                now_support=True)
 
 
 def test_a_round_ends_on_or_after_it_starts_and_covers_an_academy():

@@ -57,13 +57,17 @@ class QaRound(Aggregate):
         return academy_id in self.academy_ids
 
     def admits(self, template_id: uuid.UUID | None, observed_on: date, academy_id: uuid.UUID,
-               staff_group: StaffGroup = StaffGroup.TEACHERS) -> str | None:
+               staff_group: StaffGroup = StaffGroup.TEACHERS, now_support: bool = False) -> str | None:
         """Why an observation cannot be part of this round (None: it can): the round's template, within its dates,
-        of a teacher (an appraisal of teachers or leaders, `OBSERVED_GROUPS`) in an academy it covers."""
+        of a teacher (an appraisal of teachers or leaders, `OBSERVED_GROUPS`, of someone who is not now support
+        staff) in an academy it covers."""
         if staff_group not in OBSERVED_GROUPS:
             # outsider, issue 24: an office manager's observation counted as a teacher's on the map
             return (f"the QA round '{self.name}' maps teaching, and this is a support-staff appraisal: record the "
                     "observation without the round")
+        if now_support:  # outsider O5 F4: moved to a support post mid-year, still on this year's teachers' appraisal
+            return (f"the QA round '{self.name}' maps teaching, and this colleague is now in a support post: record "
+                    "the observation without the round")
         if template_id != self.template_id:
             return f"the QA round '{self.name}' uses its own template: record the observation on that one"
         if not self.starts_on <= observed_on <= self.ends_on:

@@ -175,8 +175,10 @@ def add_observation(uow, principal, appraisal_id, data: dict) -> Observation:
 
     def action(appraisal: Appraisal):
         data_, template = _on_template(uow, principal, appraisal, data)
+        reviewee = uow.staff.person(appraisal.reviewee_id)
         qa.check_observation(uow, principal, data_.get("qa_round_id"), data_.get("template_id"),
-                             data_["observed_on"], appraisal.academy_id, appraisal.template)
+                             data_["observed_on"], appraisal.academy_id, appraisal.template,
+                             now_support=reviewee is not None and reviewee.staff_type == "support")
         if data_.get("department") is not None:
             data_["department"] = department_as_kept(data_["department"], uow.appraisals.departments(
                 appraisal.academy_id))

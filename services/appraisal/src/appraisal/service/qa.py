@@ -158,18 +158,18 @@ def qa_round(reads: Reads, principal: Principal, round_id: uuid.UUID) -> QaRound
 
 def check_observation(uow: AppraisalUnitOfWork, principal: Principal, round_id: uuid.UUID | None,
                       template_id: uuid.UUID | None, observed_on: date, academy_id: uuid.UUID,
-                      staff_group: StaffGroup = StaffGroup.TEACHERS) -> None:
+                      staff_group: StaffGroup = StaffGroup.TEACHERS, now_support: bool = False) -> None:
     """An observation recorded as part of a round uses the round's template, falls within its dates and is of a
-    teacher (an appraisal of teachers or leaders) in an academy it covers (422 naming qa_round_id otherwise). A
-    round the caller may not see (GET gives 404) is refused first, in the words an unknown round is: nothing after it
-    may name the round."""
+    teacher (an appraisal of teachers or leaders, of someone not now in a support post) in an academy it covers (422
+    naming qa_round_id otherwise). A round the caller may not see (GET gives 404) is refused first, in the words an
+    unknown round is: nothing after it may name the round."""
     if round_id is None:
         return
     found = uow.qa.get(round_id)
     if found is None or not may_see_round(principal, found):
         why = NO_SUCH_ROUND
     else:
-        why = found.admits(template_id, observed_on, academy_id, staff_group)
+        why = found.admits(template_id, observed_on, academy_id, staff_group, now_support)
     if why:
         raise _problem("#/qa_round_id", why)
 
