@@ -246,3 +246,51 @@ class InductionSupportPlanStartedV1(InductionRef):
     tutor_id = fields.UUID(required=True, allow_none=True)
     review_held_on = fields.Date(required=True)
     started_on = fields.Date(required=True)
+
+
+ITEM_KINDS = ("progress_review", "first_formal_assessment", "final_formal_assessment")
+
+
+@contract("cpd.induction_people_assigned", 1)
+class InductionPeopleAssignedV1(InductionRef):
+    """HR named (or changed) the ECT's induction tutor and mentor (S1 2.3, 2.6); either may still be none. Targets
+    counts "every ECT with a mentor and a tutor within N weeks of starting" from it and cpd.induction_started."""
+
+    tutor_id = fields.UUID(required=True, allow_none=True)
+    mentor_id = fields.UUID(required=True, allow_none=True)
+    assigned_on = fields.Date(required=True)
+
+
+@contract("cpd.induction_timetable_recorded", 1)
+class InductionTimetableRecordedV1(InductionRef):
+    """The tutor recorded the share of a main pay range teacher's timetable the ECT teaches in one of the academy's
+    terms, and the most they may teach then (90% in year one, 95% in year two, pro rata to FTE; S1 2.20-2.21), so
+    targets can count "the timetable reduction given". Percentages as strings with up to two places."""
+
+    school_year = fields.Integer(required=True, metadata={"description": "the year the school year starts in"})
+    term_number = fields.Integer(required=True, validate=validate.Range(min=1, max=3))
+    percent = fields.Decimal(required=True, as_string=True, places=2)
+    cap_percent = fields.Decimal(required=True, as_string=True, places=2)
+
+
+@contract("cpd.induction_review_held", 1)
+class InductionReviewHeldV1(InductionRef):
+    """The tutor recorded a progress review or formal assessment: when it was due and when it was held (targets:
+    "reviews and assessments on time"). Never its outcome or words: a support plan is its own event."""
+
+    kind = fields.String(required=True, validate=validate.OneOf(ITEM_KINDS))
+    due_on = fields.Date(required=True)
+    held_on = fields.Date(required=True)
+
+
+@contract("cpd.induction_item_due", 1)
+class InductionItemDueV1(InductionRef):
+    """A progress review or formal assessment falls due soon, or is now overdue (cpd's daily job, once per item
+    and stage): notifications tells the tutor (and, for a formal assessment, the ECT and the academy's HR)."""
+
+    kind = fields.String(required=True, validate=validate.OneOf(ITEM_KINDS))
+    stage = fields.String(required=True, validate=validate.OneOf(("due_soon", "overdue")))
+    due_on = fields.Date(required=True)
+    school_year = fields.Integer(required=True)
+    term_number = fields.Integer(required=True, validate=validate.Range(min=1, max=3))
+    tutor_id = fields.UUID(required=True, allow_none=True)
