@@ -65,13 +65,32 @@ def invisible(ch: str) -> bool:
     return ch.isspace() or ord(ch) in BLANK or unicodedata.category(ch) in INVISIBLE
 
 
-def visible_text(text: str) -> None:
-    """A marshmallow validator for a required name, title or piece of text: something a reader can see. Text made
-    only of whitespace, format or control characters, blank letters, or marks with nothing to sit on reads as blank
-    on every page and in every list (outsider, issue 24: a series named " " made rounds called "  (1 of 2)"; a
-    template named "\u202e" alone; an intervention whose support was two line breaks; rounds named U+3164)."""
+# What changes how the rest of the text shows: control characters other than a tab or a line break (an escape starts
+# a terminal's colour codes in an export, a bell rings) and the bidi embeddings, overrides and isolates (U+202E shows
+# "abc\u202egnp.exe" as "abcexe.png": outsider O6, issue 24). Left-to-right and right-to-left marks stay: mixed
+# English and Arabic or Hebrew text needs them.
+SHOWN_WRONG = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def text_problem(text: str) -> str | None:
+    """What is wrong with a piece of text a reader will see, in words (None: nothing). Text made only of whitespace,
+    format or control characters, blank letters, or marks with nothing to sit on reads as blank on every page and in
+    every list (outsider, issue 24: a series named " " made rounds called "  (1 of 2)"; a template named "\u202e"
+    alone; an intervention whose support was two line breaks; rounds named U+3164); text with a control character or a
+    direction override shows as something else (SHOWN_WRONG)."""
     if not any(not invisible(ch) and not unicodedata.category(ch).startswith("M") for ch in text):
-        raise ValidationError("must have some visible text: it is blank, or only spaces or invisible characters")
+        return "must have some visible text: it is blank, or only spaces or invisible characters"
+    if found := SHOWN_WRONG.search(text):
+        return (f"contains U+{ord(found.group()):04X}, a control or text-direction character that changes how the "
+                "text shows: remove it")
+    return None
+
+
+def visible_text(text: str) -> None:
+    """A marshmallow validator for a required name, title or piece of text: something a reader can see, shown as it
+    was typed (text_problem)."""
+    if problem := text_problem(text):
+        raise ValidationError(problem)
 
 
 # Every date a request may carry: from 1900 (a long-serving member of staff's start) to 2100. Beyond them a date is

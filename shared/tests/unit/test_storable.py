@@ -205,3 +205,18 @@ def test_text_with_nothing_to_see_is_refused(text):
 @pytest.mark.parametrize("text", ["English", "  a  ", "\u200bMaths", "ＥＮＧＬＩＳＨ", "é", "数学", "—", "😀"])
 def test_text_with_something_to_see_is_let_through(text):
     assert visible_text(text) is None
+
+
+@pytest.mark.parametrize("text", ["abc\u202egnp.exe", "Maths\u202d", "a\u2066b\u2069", "Well done\u0007",
+                                  "a\x1b[31mred", "x\x7f", "x\x85"])
+def test_text_that_would_show_as_something_else_is_refused(text):
+    """Outsider O6, issue 24: a priority titled "abc\u202egnp.exe" read "abcexe.png" on the roll-up; a 360 comment
+    and CPD impact carried a terminal escape into HR's CSV."""
+    with pytest.raises(ValidationError, match="a control or text-direction character that changes how the text "
+                                              "shows: remove it"):
+        visible_text(text)
+
+
+@pytest.mark.parametrize("text", ["Line one\nline two\r\n\tindented", "Year 6 \u200fمعلم\u200e trip", "עברית"])
+def test_line_breaks_tabs_and_direction_marks_in_real_text_are_let_through(text):
+    assert visible_text(text) is None

@@ -328,13 +328,19 @@ def test_trust_hr_who_gave_it_neither_remove_it_nor_read_the_report_in_the_audit
     assert row["action"] == "report_recognition" and row["actor"] == trust.teacher.id
 
 
-def test_removed_words_are_in_neither_the_database_file_nor_its_write_ahead_log(client, app, trust):
-    """Outsider, issue 24: after a removal the words were gone from appraisal.db but still in appraisal.db-wal."""
+@pytest.mark.parametrize("how", ["removed by HR", "withdrawn by the giver"])
+def test_removed_words_are_in_neither_the_database_file_nor_its_write_ahead_log(client, app, trust, how):
+    """Outsider, issue 24: after a removal the words were gone from appraisal.db but still in appraisal.db-wal; and
+    (outsider O6) after the giver withdrew them."""
     from pathlib import Path
 
     item = give(client, trust.elm_teacher, trust.teacher, words="Unmistakable words 7f3e")
-    assert client.post(f"/recognition/{item['id']}/removal", json={"because": "Abusive"},
-                       headers=trust.oak_hr.headers).status_code == 200
+    if how == "removed by HR":
+        assert client.post(f"/recognition/{item['id']}/removal", json={"because": "Abusive"},
+                           headers=trust.oak_hr.headers).status_code == 200
+    else:
+        assert client.post(f"/recognition/{item['id']}/withdrawal",
+                           headers=trust.elm_teacher.headers).status_code == 204
     database = Path(app.extensions["staffroom"].engine.url.database)
     files = [f for f in (database, database.with_name(database.name + "-wal")) if f.exists()]
     assert files and not [f.name for f in files if b"Unmistakable words 7f3e" in f.read_bytes()]

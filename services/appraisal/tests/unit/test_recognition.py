@@ -210,6 +210,10 @@ def test_withdraw_by_the_giver_deletes_it_and_audits():
     service.withdraw(trust.uow, as_(trust.head), item.id, now=NOW + timedelta(hours=1))
     assert item.id not in trust.uow.recognition.by_id
     assert trust.uow.audits[-1]["action"] == "withdraw_recognition"
+    # a subject access copy made in the meantime held the words (outsider O6): the same as a removal
+    assert trust.uow.forgotten_sent == [item.id]
+    assert trust.uow.payloads("appraisal.subject_access_withdrawn") == [
+        {"staff_ids": [str(trust.head.staff_id), str(trust.teacher.staff_id)]}]
 
 
 def test_a_stranger_is_told_it_does_not_exist_and_the_recipient_may_not_withdraw_it():

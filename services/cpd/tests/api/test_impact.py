@@ -80,6 +80,8 @@ def test_who_may_record_what(client, trust, steps, problem):
     {"intent": "x", "satisfaction": 6}, {"intent": "x", "satisfaction": "4"}, {"intent": "", "satisfaction": 4},
     {"intent": "x" * 4001, "satisfaction": 4}, {"satisfaction": 4}, {"intent": "x", "satisfaction": 4, "extra": 1},
     {"intent": "x\u0000y", "satisfaction": 4}, {"intent": "x", "satisfaction": 4, "development_need_id": "nope"},
+    {"intent": "\u200b", "satisfaction": 4}, {"intent": "\u3164", "satisfaction": 4},  # outsider O6: nothing to see
+    {"intent": "a\u0007\u001b", "satisfaction": 4},  # outsider O6: a bell and an escape into HR's CSV
     {"intent": "x", "satisfaction": 4, "development_need_id": "6f1c3b34-8a43-4b5e-9d57-1a2b3c4d5e6f"},
 ])
 def test_bad_intent_is_a_clear_4xx_and_changes_nothing(client, trust, steps, problem, everything, body):

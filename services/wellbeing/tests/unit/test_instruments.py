@@ -359,3 +359,17 @@ def test_working_lives_figures_are_cited_to_dfe_on_gov_uk_not_a_secondary_websit
             assert b.url.startswith("https://www.gov.uk/government/publications/working-lives-of-teachers-and-leaders-")
             assert b.source.startswith("Working lives of teachers and leaders") and "Department for Education" in b.source
             assert "as reported by" not in b.source
+
+
+@pytest.mark.parametrize("answer, says", [
+    ("\u200b", "Must have some visible text"), ("\u3164", "Must have some visible text"),
+    ("a\u001b[31m", "Contains U+001B"), ("abc\u202egnp.exe", "Contains U+202E")])
+def test_a_comment_that_shows_nothing_or_shows_as_something_else_is_refused(answer, says):
+    """Outsider O6, issue 24: a 360 comment of a zero-width space alone read as blank to its subject; an escape went
+    into exports."""
+    errors = _all().errors({"trust.improve": answer})
+    assert list(errors) == ["trust.improve"] and errors["trust.improve"][0].startswith(says)
+
+
+def test_a_comment_with_line_breaks_is_fine():
+    assert _all().errors({"trust.improve": "More time\n\tto plan"}) == {}

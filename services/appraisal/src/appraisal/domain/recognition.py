@@ -123,6 +123,12 @@ class Recognition(Aggregate):
             raise IllegalTransition(f"it can be withdrawn only within {WITHDRAW_WITHIN.total_seconds() // 3600:.0f} "
                                     "hours of giving it")
 
+    def withdraw(self, by: uuid.UUID | None, now: datetime) -> None:
+        """The giver takes it back (the service deletes it): a subject access copy either of them asked for in the
+        meantime held the words (outsider O6, issue 24), so appraisal's answers about them are withdrawn too."""
+        self.check_withdrawal(by, now)
+        self._words_gone()
+
     def keep(self, by: uuid.UUID | None, appraisal_id: uuid.UUID | None) -> None:
         """The recipient keeps it as evidence in their appraisal in progress (`appraisal_id`; None: they have none)."""
         self._recipients(by, "keep it as evidence")
@@ -159,7 +165,9 @@ class Recognition(Aggregate):
         self.words, self.value, self.standard = "", None, None
         self.evidence_for = None
         self.removed_at, self.removed_because, self.removed_by = now, because, by
-        # a subject access copy either of them asked for before held the words (outsider O5, issue 24)
+        self._words_gone()  # a subject access copy either of them asked for before held the words (outsider O5)
+
+    def _words_gone(self) -> None:
         self.record(SubjectAccessWithdrawn(staff_ids=(self.giver_id, self.recipient_id), academy_id=self.academy_id))
 
     @property

@@ -95,15 +95,18 @@ def _change(uow: AppraisalUnitOfWork, principal: Principal, recognition_id: uuid
 
 def withdraw(uow: AppraisalUnitOfWork, principal: Principal, recognition_id: uuid.UUID,
              now: datetime | None = None) -> None:
-    """The giver takes it back within a day, unless it is kept as evidence: it is deleted."""
+    """The giver takes it back within a day, unless it is kept as evidence: it is deleted, with the outbox's sent
+    copies naming it, and on SQLite the write-ahead log's (outsider O6, issue 24: the words stayed in the log)."""
     now = _now(now)
 
     def action(item: Recognition) -> dict:
-        item.check_withdrawal(principal.staff_id, now)
+        item.withdraw(principal.staff_id, now)
         uow.recognition.delete(item)
+        uow.forget_sent_events(item.id)
         return {"recipient_id": item.recipient_id, "kind": item.kind.value}
 
     _change(uow, principal, recognition_id, "withdraw_recognition", action)
+    uow.forget_old_pages()
 
 
 def keep(uow: AppraisalUnitOfWork, principal: Principal, recognition_id: uuid.UUID, kept: bool) -> Recognition:

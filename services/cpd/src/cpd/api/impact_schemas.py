@@ -1,11 +1,11 @@
 """Request and response schemas for CPD impact (they also make the OpenAPI)."""
 from marshmallow import Schema, fields, validate
 
-from staffroom_shared.storable import Date
+from staffroom_shared.storable import Date, visible_text
 
 from ..domain.impact import IMPACT_SEEN, MOST_CHECK_AFTER_WEEKS, SATISFACTION
 
-TEXT = validate.Length(min=1, max=4000)
+TEXT = [validate.Length(min=1, max=4000), visible_text]  # outsider O6, issue 24: "\u200b" alone, a bell
 
 
 def _scale(words: dict) -> str:

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+from staffroom_shared.storable import text_problem
+
 TEXT_MAX_LENGTH = 2000
 METHODS = ("mean", "swemwbs_metric", "item", "enps")
 STATISTICS = ("mean", "percent_favourable")
@@ -354,6 +356,8 @@ def _answer_problem(item: Item, answer: Any) -> str | None:
             return "Must not be empty (leave the question out to skip it)."
         if len(text) > TEXT_MAX_LENGTH:
             return f"Must be at most {TEXT_MAX_LENGTH} characters."
+        if problem := text_problem(text):  # outsider O6, issue 24: "\u200b" alone, or an escape, in a 360 comment
+            return f"{problem[0].upper()}{problem[1:]}."
         return None
     if isinstance(answer, bool) or not isinstance(answer, int):
         return (f"Must be a whole number from {scale.minimum} to {scale.maximum} "
