@@ -255,3 +255,22 @@ def test_hr_asked_about_in_a_round_neither_watch_its_counts_nor_close_it_and_nob
     assert closed["answered"] is None and all(r["answered"] is None for r in closed["requests"])
     [part] = closed["requests"]
     assert client.get(f"/feedback/requests/{part['request_id']}", headers=school.hr()).get_json()["answered"] is None
+
+
+def test_hr_asked_to_answer_a_request_neither_watch_its_count_nor_close_it(client, db, tokens):
+    """Outsider O6, issue 24: a peer who was also academy HR saw "answered: 3" on a request she was asked to answer,
+    and could close it at the moment of her choosing; another member of HR still can."""
+    school = School(client, db, tokens)
+    peers = school.team[1:4]
+    request_id = school.ask(peers).get_json()["id"]
+    as_the_peer_in_hr = school.tokens.headers(peers[0]["staff_id"], roles=("staff", "academy_hr"),
+                                              academy_id=school.academy)
+    seen = client.get(f"/feedback/requests/{request_id}", headers=as_the_peer_in_hr).get_json()
+    assert (seen["you_are"], seen["answered"], seen["may_close"]) == ("hr", None, False)
+    assert all(r["answered"] is None for r in client.get("/feedback/requests", headers=as_the_peer_in_hr).get_json()
+               if r["id"] == request_id)
+    refused = client.post(f"/feedback/requests/{request_id}/close", headers=as_the_peer_in_hr)
+    assert refused.status_code == 403 and "who were not asked to answer it" in refused.get_json()["detail"]
+    other_hr = client.get(f"/feedback/requests/{request_id}", headers=school.hr()).get_json()
+    assert (other_hr["answered"], other_hr["may_close"]) == (0, True)
+    assert client.post(f"/feedback/requests/{request_id}/close", headers=school.hr()).status_code == 200

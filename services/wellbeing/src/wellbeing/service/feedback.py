@@ -66,6 +66,14 @@ def _relation(repo: FeedbackRepository, principal: Principal, request: FeedbackR
     return None
 
 
+def _hr_not_asked(repo: FeedbackRepository, principal: Principal, request: FeedbackRequest, relation: str | None,
+                  invited=None) -> bool:
+    """HR, and not one of the raters: a rater in HR who saw how many had answered, and could close it, would choose
+    the moment that leaves the fewest answers beside their own (outsider O6, issue 24)."""
+    return relation == "hr" and not (principal.staff_id is not None and any(
+        staff_id == principal.staff_id for staff_id, _ in (invited if invited is not None else repo.invited(request.id))))
+
+
 def _found(repo: FeedbackRepository, principal: Principal, request: FeedbackRequest | None,
            request_id: uuid.UUID) -> tuple[FeedbackRequest, str]:
     relation = None if request is None else _relation(repo, principal, request)
@@ -350,9 +358,10 @@ def close_early(uow: WellbeingUnitOfWork, principal: Principal, request_id: uuid
     with uow:
         request, relation = _found(uow.feedback, principal, uow.feedback.get(request_id, lock=True), request_id)
         # HR too (audited): a request left open for long held back every other about the same person (finding 5)
-        require(relation in ("subject", "line_manager", "hr") and request.round_id is None,
-                "the person the feedback is about, their line manager or HR close a request; an upward round's "
-                "requests close with the round")
+        require((relation in ("subject", "line_manager") or _hr_not_asked(uow.feedback, principal, request, relation))
+                and request.round_id is None,
+                "the person the feedback is about, their line manager or HR who were not asked to answer it close a "
+                "request; an upward round's requests close with the round")
         if request.status is not RequestStatus.OPEN:
             raise Conflict("this feedback request is already closed")
         close_request(uow, request, key)
@@ -423,6 +432,7 @@ def view(session, principal: Principal, request: FeedbackRequest, *, detail: boo
     repo, people = FeedbackRepository(session), StaffRepository(session)
     relation = _relation(repo, principal, request)
     invited = repo.invited(request.id) if detail else []
+    hr_not_asked = _hr_not_asked(repo, principal, request, relation, invited if detail else None)
     asker = _staff_id(request.requested_by)
     names = people.names([request.subject_id, *(s for s, _ in invited if s is not None), *([asker] if asker else [])])
     out = {"id": request.id, "title": request.title, "subject_id": request.subject_id,
@@ -431,12 +441,12 @@ def view(session, principal: Principal, request: FeedbackRequest, *, detail: boo
            "question_set": request.question_set, "closes_on": request.closes_on, "status": request.status,
            "shared": request.shared, "invited": request.invited, "k": request.k, "you_are": relation,
            "closed_on": request.closed_at.date() if request.closed_at else None,
-           "may_close": relation in ("subject", "line_manager", "hr") and request.round_id is None
+           "may_close": (relation in ("subject", "line_manager") or hr_not_asked) and request.round_id is None
            and request.status is RequestStatus.OPEN,
            # HR see how many answered while it is open, not after: with the report's shown categories it would say
-           # how many answered in a hidden one (outsider, issue 24)
+           # how many answered in a hidden one (outsider, issue 24); never HR asked to answer it (outsider O6)
            "answered": repo.answered_count(request.id)
-           if relation == "hr" and request.status is RequestStatus.OPEN else None, "report": None,
+           if hr_not_asked and request.status is RequestStatus.OPEN else None, "report": None,
            "asked": [{"name": name, "category": c.value, "category_name": CATEGORY_NAMES[c]}
                      for name, c in who_was_asked(invited, names)]}
     if detail and request.status is RequestStatus.CLOSED and (
