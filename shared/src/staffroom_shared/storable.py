@@ -213,7 +213,7 @@ def request_problems(request, files: bool = True) -> list[dict]:
     found: list[dict] = []
     found.extend(problems_in(request.view_args or {}, "path"))
     found.extend(_pairs(request.args.items(multi=True), "query"))
-    found.extend(_undecodable_query(request.query_string))
+    found.extend(_undecodable_query(request.query_string, "query"))
     if _headers_suspect(request.environ):
         found.extend(_pairs(request.headers.items(), "headers"))
     if request.is_json:
@@ -225,6 +225,9 @@ def request_problems(request, files: bool = True) -> list[dict]:
                 document = None
             found.extend(problems_in(document, "json"))
     elif request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        if request.mimetype == "application/x-www-form-urlencoded":
+            # outsider O6, issue 24: words=%FFabc was stored as the text "%FFabc"
+            found.extend(_undecodable_query(request.get_data(cache=True), "form"))
         found.extend(_pairs(request.form.items(multi=True), "form"))
         for name, upload in request.files.items(multi=True) if files else ():
             # Every file this suite takes is text (the staff CSV); none may carry a NUL into a table.
@@ -268,10 +271,10 @@ def _pairs(pairs, location: str) -> Iterator[dict]:
             yield from problems_in({name: value}, location)
 
 
-def _undecodable_query(query: bytes) -> Iterator[dict]:
-    """%-escapes that are not UTF-8 (%ED%A0%80 is a lone surrogate's bytes) are read as U+FFFD, which would be
-    searched for or stored though it is not what was sent: refused like any text that cannot be stored (outsider 7,
-    issue 20: such a search answered 200, finding nothing)."""
+def _undecodable_query(query: bytes, location: str) -> Iterator[dict]:
+    """%-escapes that are not UTF-8 (%ED%A0%80 is a lone surrogate's bytes) are read as U+FFFD, or in a form as the
+    escapes themselves, which would be searched for or stored though it is not what was sent: refused like any text
+    that cannot be stored (outsider 7, issue 20: such a search answered 200, finding nothing; outsider O6, issue 24)."""
     for pair in query.split(b"&") if b"%" in query else ():
         name, _, value = pair.partition(b"=")
         for part in (name, value):
@@ -279,7 +282,7 @@ def _undecodable_query(query: bytes) -> Iterator[dict]:
                 unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8")
             except UnicodeDecodeError:
                 shown = unquote_to_bytes(name.replace(b"+", b" ")).decode("utf-8", "replace")
-                yield _error("query", (shown,), "is not text in UTF-8, so it cannot be read: send it as UTF-8")
+                yield _error(location, (shown,), "is not text in UTF-8, so it cannot be read: send it as UTF-8")
                 break
 
 

@@ -220,3 +220,23 @@ def test_text_that_would_show_as_something_else_is_refused(text):
 @pytest.mark.parametrize("text", ["Line one\nline two\r\n\tindented", "Year 6 \u200fمعلم\u200e trip", "עברית"])
 def test_line_breaks_tabs_and_direction_marks_in_real_text_are_let_through(text):
     assert visible_text(text) is None
+
+
+@pytest.mark.parametrize("form", ["words=%FFabc", "words=abc%C3", "words=%ED%A0%80", "%C3=x"])
+def test_a_form_whose_escapes_are_not_utf8_is_refused_not_stored_as_the_escapes(client, form):
+    """Outsider O6, issue 24: the portal's form words=%FFabc gave the recognition the words "%FFabc"."""
+    body = _refusal(client.post("/things/a", data=form, content_type="application/x-www-form-urlencoded"))
+    assert body["errors"][0]["location"] == "form" and "not text in UTF-8" in body["detail"]
+    assert client.seen == []
+
+
+def test_a_form_in_utf8_is_still_read_by_the_view(client):
+    app = client.application
+
+    @app.post("/echo")
+    def echo():
+        return jsonify(words=request.form["words"])
+
+    response = client.post("/echo", data="words=caf%C3%A9+%E2%82%AC5+100%25",
+                           content_type="application/x-www-form-urlencoded")
+    assert response.json == {"words": "café €5 100%"}
