@@ -205,3 +205,12 @@ def test_a_form_s_fields_refused_on_a_page_without_the_form_are_said_in_words(po
     page = portal().post(f"/feedback/requests/{REQUEST}/share", data={"shared": "yes"}).get_data(as_text=True)
     assert "invalid fields" not in page
     assert "Some of what was sent needs changing. Shared: Not a valid boolean." in page
+
+
+def test_a_group_asked_of_fewer_than_can_be_shown_together_is_said_so_in_words(portal, fake):
+    """Outsider O6, issue 24: a request asking two peers, with k 3, was taken without a word."""
+    fake[("GET", f"/api/wellbeing/feedback/requests/{REQUEST}")] = _request(you_are="subject", too_few_to_show=[
+        {"category": "peers", "category_name": "Peers", "asked": 2, "needed": 3}])
+    page = html.unescape(portal().get(f"/feedback/requests/{REQUEST}").get_data(as_text=True))
+    assert ("Peers: 2 people asked. Their answers are shown together only once at least 3 answer, so only the "
+            "answers of those who choose to give their name can be shown.") in page

@@ -274,3 +274,13 @@ def test_hr_asked_to_answer_a_request_neither_watch_its_count_nor_close_it(clien
     other_hr = client.get(f"/feedback/requests/{request_id}", headers=school.hr()).get_json()
     assert (other_hr["answered"], other_hr["may_close"]) == (0, True)
     assert client.post(f"/feedback/requests/{request_id}/close", headers=school.hr()).status_code == 200
+
+
+def test_a_group_asked_of_fewer_than_can_be_shown_together_is_said_so(client, db, tokens):
+    """Outsider O6, issue 24: two peers with k 3 were asked without a word; only named answers can show."""
+    school = School(client, db, tokens)
+    two = school.ask(school.team[1:3]).get_json()
+    assert two["too_few_to_show"] == [{"category": "peers", "category_name": "Peers", "asked": 2, "needed": 3}]
+    three = client.get(f"/feedback/requests/{school.ask(school.team[3:6], by=school.team[1]).get_json()['id']}",
+                       headers=school.as_(school.team[1])).get_json()
+    assert three["too_few_to_show"] == []

@@ -103,6 +103,13 @@ class FeedbackReportSchema(Schema):
     categories = fields.List(fields.Nested(FeedbackCategorySchema))
 
 
+class FeedbackTooFewSchema(Schema):
+    category = fields.String()
+    category_name = fields.String()
+    asked = fields.Integer()
+    needed = fields.Integer()
+
+
 class FeedbackRequestSchema(Schema):
     id = fields.UUID()
     title = fields.String()
@@ -122,6 +129,9 @@ class FeedbackRequestSchema(Schema):
     may_close = fields.Boolean()
     answered = fields.Integer(allow_none=True, metadata={"description": "HR only, while open: how many have answered"})
     asked = fields.List(fields.Nested(FeedbackAskedSchema), metadata={"description": "who was asked (never who answered)"})
+    too_few_to_show = fields.List(fields.Nested(FeedbackTooFewSchema), metadata={
+        "description": "while open: the anonymous groups asked of fewer people than their answers need to be shown "
+                       "together (only answers given with a name can show)"})
     report = fields.Nested(FeedbackReportSchema, allow_none=True, metadata={
         "description": "once closed: to the subject, and to their line manager if shared; never to HR"})
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
@@ -448,11 +449,22 @@ def view(session, principal: Principal, request: FeedbackRequest, *, detail: boo
            "answered": repo.answered_count(request.id)
            if hr_not_asked and request.status is RequestStatus.OPEN else None, "report": None,
            "asked": [{"name": name, "category": c.value, "category_name": CATEGORY_NAMES[c]}
-                     for name, c in who_was_asked(invited, names)]}
+                     for name, c in who_was_asked(invited, names)],
+           "too_few_to_show": _too_few(request, invited) if detail and request.status is RequestStatus.OPEN else []}
     if detail and request.status is RequestStatus.CLOSED and (
             relation == "subject" or (relation == "line_manager" and request.shared)):
         out["report"] = request.report
     return out
+
+
+def _too_few(request: FeedbackRequest, invited: list[tuple[uuid.UUID | None, Category]]) -> list[dict]:
+    """The anonymous groups asked of fewer people than their answers need to be shown together: only answers given
+    with a name can show (outsider O6, issue 24: a request asking two peers, with k 3, was taken without a word)."""
+    asked = Counter(category for _, category in invited)
+    asked[Category.OTHERS] += request.invited - len(invited)  # people outside the trust: counted, never listed
+    return [{"category": c.value, "category_name": CATEGORY_NAMES[c], "asked": n, "needed": needed}
+            for c, n in sorted(asked.items(), key=lambda item: item[0].value)
+            if n and (needed := threshold(c, request.k)) is not None and n < needed]
 
 
 def _staff_id(actor: str) -> uuid.UUID | None:
