@@ -54,6 +54,10 @@
 (k) Opening an upward-feedback round for 1,000 people (100 managers x 10 direct reports) through the real wellbeing
     app: seconds from the request to its 201, target <= 10 s (issue 24), on SQLite and PostgreSQL; every round
     checked for 1,000 invitations and 1,000 outbox events. Code: bench/feedback_round.py.
+(l) The induction tutor's dashboard (issue 25): a trust of 10,000 staff in 40 academies with 400 ECTs registered
+    through cpd's commands; GET /inductions/tutoring for one tutor's 10 ECTs on the real cpd app vs the bare
+    primary-key read of `inductions`, PostgreSQL, served and loaded as in (e): ratio, target >= 0.5. Code:
+    bench/induction_dashboard.py.
 
 The machine is shared and noisy, so A and B are measured alternately (A B A B ...) in the same run and
 the table gives medians with min-max; (a), (b), (e), (f) are reported as ratios against the bare stack, and
@@ -1059,7 +1063,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true",
                         help="fewer rounds and requests (a-f < 1.5 minutes, g+h ~1.5 more, i+j ~4 more)")
-    parser.add_argument("--only", default="a,b,c,d,e,f,g,h,i,j,k", help="which parts to run: a-k (comma-separated)")
+    parser.add_argument("--only", default="a,b,c,d,e,f,g,h,i,j,k,l", help="which parts to run: a-l (comma-separated)")
     parser.add_argument("--no-sqlite-http", action="store_true", help="skip (a), (e) and (f) on SQLite")
     args = parser.parse_args()
     parts = set(args.only.split(","))
@@ -1116,6 +1120,10 @@ def main() -> int:
             import feedback_round
 
             feedback_round.run_part(tmp, args.quick)
+        if "l" in parts:  # the induction tutor's dashboard: bench/induction_dashboard.py
+            import induction_dashboard
+
+            induction_dashboard.run_part(tmp, args.quick)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print_table()

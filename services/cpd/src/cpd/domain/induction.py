@@ -34,7 +34,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Iterator
 
 from staffroom_shared.bank_holidays import working_day as is_working_day  # England's, as subject access counts
@@ -71,8 +71,7 @@ class Term:
     @cached_property
     def school_days(self) -> tuple[date, ...]:
         """The term's working days (weekdays that are not bank holidays): what a fraction of a term is measured in."""
-        return tuple(d for d in _days(self.starts, self.ends)
-                     if is_working_day(d) and not any(first <= d <= last for first, last in self.breaks))
+        return _school_days(self.starts, self.ends, self.breaks)
 
     @property
     def last_school_day(self) -> date:
@@ -107,6 +106,12 @@ class TermCalendar:
 
     def index(self, term: Term) -> int:
         return self.terms.index(term)
+
+    def __eq__(self, other) -> bool:  # by value: an induction's rules are remembered by value (_walked)
+        return isinstance(other, TermCalendar) and other.terms == self.terms
+
+    def __hash__(self) -> int:
+        return hash(self.terms)
 
     def after(self, term: Term) -> Iterator[Term]:
         """This term and every one after it."""
@@ -359,12 +364,21 @@ class Induction:
                 first_done = served >= first_terms and made_up[1] >= owed[1]
                 done = first_done and served >= required and made_up[2] >= owed[2]
                 yield _Step(day, served, first_done, done, 2 if first_done and required > FIRST_YEAR else 1)
+                if done:
+                    return  # nothing changes after: what is served stays, and the year with it
+
+    @cached_property
+    def _steps(self) -> tuple[_Step, ...]:
+        """The walk, once: every question below reads it (an ECT's page asks about ten, and each walked from the
+        start over every school day: 0.2 s of the tutor's dashboard per ECT, bench (l)); and the same induction, as
+        the next request builds it again from the same rows, is not walked again (_walked)."""
+        return _walked(self)
 
     def served_terms(self, on: date) -> Fraction:
         """Terms of induction served by the end of `on` (counting elsewhere), as the records should show [S1 2.34];
         days making up absence are not in it."""
         served = self.served_elsewhere
-        for step in self._walk():
+        for step in self._steps:
             if step.day > on:
                 break
             served = step.served
@@ -372,23 +386,30 @@ class Induction:
 
     def first_year_ends(self) -> date:
         """The day the first three terms (or equivalent), and any absence added to them, are served [S1 2.55]."""
-        return self._reaches(lambda step: step.first_done)
+        return self._reaches(self._milestones[0])
 
     def completes(self) -> date:
         """The expected completion date: the day the required length (with extensions and absence) is served."""
-        return self._reaches(lambda step: step.done)
+        return self._reaches(self._milestones[1])
 
-    def _reaches(self, test) -> date:
-        for step in self._walk():
-            if test(step):
-                return step.day
+    @cached_property
+    def _milestones(self) -> tuple[date | None, date | None]:
+        """The days the first year and the whole are served (None: the walk ends first), found once."""
+        first = next((step.day for step in self._steps if step.first_done), None)
+        last = self._steps[-1] if self._steps else None
+        return first, last.day if last is not None and last.done else None  # the walk stops on the day it is done
+
+    @staticmethod
+    def _reaches(day: date | None) -> date:
+        if day is not None:
+            return day
         raise CpdError("the academy's term dates or the ECT's employment end before induction would be complete: "
                        "add later term dates, or the ECT's next post")
 
     def year_of_induction(self, on: date) -> int:
         """1 until three terms (or equivalent, with absence added) are served, then 2 [S1 2.20, 2.30, 3.6]."""
         year = 1
-        for step in self._walk():
+        for step in self._steps:
             if step.day > on:
                 break
             year = step.year
@@ -413,6 +434,11 @@ class Induction:
     # -- 5. schedule --
 
     def schedule(self, weeks_before_term_end: int = 0) -> Schedule:
+        """Reviews and assessments from the start to the expected completion (`_planned`), remembered by the
+        induction's value as its walk is."""
+        return _scheduled(self, weeks_before_term_end)
+
+    def _planned(self, weeks_before_term_end: int = 0) -> Schedule:
         """Reviews and assessments from the start to the expected completion.
 
         A formal assessment falls in the term the first year ends in, and in the term induction completes in
@@ -670,3 +696,23 @@ def decide(decision: Decision, extension_terms: Fraction | None = None) -> Fract
     if extension_terms is not None:
         raise CpdError(f"an induction {decision.value} has no extension: leave its length empty")
     return None
+
+
+@lru_cache(maxsize=1024)
+def _walked(induction: Induction) -> tuple[_Step, ...]:
+    """An induction's walk, remembered by its value (its start, posts, absences, extensions, reduction and the
+    academy's terms): a trust's ECTs' pages read it again and again between changes, and any change makes a
+    different value. About 400 steps (two school years of school days) each, so 1,024 are a few megabytes."""
+    return tuple(induction._walk())
+
+
+@lru_cache(maxsize=4096)
+def _school_days(starts: date, ends: date, breaks: tuple[tuple[date, date], ...]) -> tuple[date, ...]:
+    """A term's school days, remembered by its dates: every request reads the academy's terms afresh."""
+    return tuple(d for d in _days(starts, ends)
+                 if is_working_day(d) and not any(first <= d <= last for first, last in breaks))
+
+
+@lru_cache(maxsize=1024)
+def _scheduled(induction: Induction, weeks_before_term_end: int) -> Schedule:
+    return induction._planned(weeks_before_term_end)
