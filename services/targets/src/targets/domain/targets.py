@@ -208,9 +208,11 @@ class Target:
         return self.definition.replace("{period}", f"{d.period} {unit}")
 
 
-# DfE expects the induction tutor and mentor to be in place when induction starts ([S1] 2.3, 2.6; the appropriate
-# body checks the ECT has both, 5.8) and sets no number of days; appropriate bodies ask for registration "within 10
-# working days of the induction start date" (docs/research/induction-guidance.md). Two weeks is that allowance.
+# DfE's statutory guidance ([S1], April 2024: docs/research/induction-guidance.md) has the headteacher "identify a
+# person to act as the ECT's induction tutor" and "mentor" (2.42, 2.43) and ensure both can do the role (5.3); the
+# appropriate body checks the ECT receives "a designated induction tutor and mentor" (5.8). It sets no number of
+# days: they are part of the programme from its start. Appropriate bodies' own deadlines run to "within 10 working
+# days of the induction start date" (Manchester's, in the research notes); two weeks is that allowance.
 ASSIGN_WITHIN_WEEKS = 2
 # Retention one year on, as DfE's School Workforce in England counts teachers "still teaching one year after
 # qualification": 87.5% of those who qualified in 2020 (DfE, answer to parliamentary question 86460, 21 November
