@@ -2,8 +2,11 @@
 whatever order it arrives in, the figures and the people listed, and the consumer marking what they move."""
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import date, timedelta
+
+from staffroom_shared.events import new_event
 
 from .induction_events import assigned, ended, held, overdue, started, timetable
 
@@ -117,3 +120,23 @@ def test_induction_events_mark_their_targets_and_the_judgement_announces_them(wo
     announced = [(e["payload"]["academy_id"], e["payload"]["numerator"], e["payload"]["denominator"])
                  for e in world.outbox("targets.at_risk") if e["payload"]["target_key"] == "ect_tutor_and_mentor"]
     assert announced == [(None, 0, 1), (str(world.academy_id), 0, 1)]
+
+
+def test_an_ects_subject_access_copy_holds_their_induction_as_targets_counts_it(world):
+    ect, other = _ect(world), _ect(world)
+    induction = _start(world, ect, tutor=uuid.uuid4(), mentor=uuid.uuid4())
+    world.send("cpd.induction_review_held", held(induction, "progress_review", date(2026, 12, 11),
+                                                 date(2026, 12, 10)), date(2026, 12, 10))
+    world.send("cpd.induction_timetable_recorded", timetable(induction, 1, "90.00"), date(2026, 10, 1))
+    _start(world, other)
+    request_id = uuid.uuid4()
+    world.deliver(new_event("subject_access.requested", {
+        "request_id": request_id, "staff_id": ect["staff_id"], "received_on": TODAY, "by_the_person": True},
+        producer="directory", correlation_id="test", academy_id=None))
+    [answer] = [e["payload"] for e in world.outbox("targets.subject_access_answered")
+                if e["payload"]["request_id"] == str(request_id)]
+    rows = {record["key"]: record["rows"] for record in answer["records"]}
+    assert [r["starts_on"] for r in rows["ect_inductions"]] == ["2026-09-01"]
+    assert [(r["due_on"], r["held_on"]) for r in rows["ect_reviews"]] == [("2026-12-11", "2026-12-10")]
+    assert [r["percent"] for r in rows["ect_terms"]] == ["90.00"]
+    assert str(other["staff_id"]) not in json.dumps(answer["records"])
