@@ -60,7 +60,30 @@ def target(key, form: Form | None = None):
     charts = investment_charts(shown["investment"]) if shown and shown.get("investment") else None
     return render_template("targets/target.html", target=every, figure=shown, trend=trend["points"], people=people,
                            academy_id=academy_id, titles=titles, amount=amount, form=form, own=own, charts=charts,
-                           may_change=me.has_role("trust_hr")), 422 if form.error else 200
+                           period=period_words(every), may_change=me.has_role("trust_hr")), 422 if form.error else 200
+
+
+# The two induction targets whose allowance the trust sets (the API's `period`, in `period_unit`), in words:
+# what the fact reads beside the figure, and the form's label and hint.
+PERIODS = {
+    "ect_tutor_and_mentor": {"label": "Tutor and mentor named", "text": "within {n} of starting induction",
+                             "field": "Weeks to name a tutor and a mentor",
+                             "hint": "Counted from the day induction starts; that last day still counts. From 1 to "
+                                     "52."},
+    "ects_retained": {"label": "Looked for in post", "text": "{n} after passing induction",
+                      "field": "Months after passing induction",
+                      "hint": "Whether each early career teacher who passed is still in post this long after. From "
+                              "1 to 60."},
+}
+
+
+def period_words(target: dict) -> dict | None:
+    """The target's period as the page shows it ("within 2 weeks of starting induction"); None: it has none."""
+    words, n, unit = PERIODS.get(target["key"]), target.get("period"), target.get("period_unit")
+    if words is None or n is None or unit is None:
+        return None
+    amount = f"{n} {unit[:-1] if n == 1 else unit}"
+    return {**words, "text": words["text"].format(n=amount)}
 
 
 def points(value: float) -> str:
@@ -109,9 +132,13 @@ def number(value) -> str:
 
 
 def settings(target: dict) -> dict:
-    """The target's threshold, at-risk line, window and deadline as the form shows them."""
-    return {"threshold": number(target["threshold"]), "at_risk_below": number(target["at_risk_below"]),
-            "window_months": str(target["window_months"]), "deadline": target["deadline"] or ""}
+    """The target's threshold, at-risk line, window, deadline (and period, where it has one) as the form shows
+    them."""
+    shown = {"threshold": number(target["threshold"]), "at_risk_below": number(target["at_risk_below"]),
+             "window_months": str(target["window_months"]), "deadline": target["deadline"] or ""}
+    if target.get("period") is not None:
+        shown["period"] = str(target["period"])
+    return shown
 
 
 @blp.post("/<key>")
@@ -127,15 +154,20 @@ def change(key):
     body = {"threshold": percent(raw["threshold"]) or None, "at_risk_below": percent(raw["at_risk_below"]) or None,
             "window_months": int(raw["window_months"]) if raw["window_months"].isdigit() else raw["window_months"] or None,
             "deadline": raw["deadline"] or None}  # blank: a rolling target
+    if "period" in request.form:  # shown only for a target that has one
+        period = request.form["period"].strip()
+        body["period"] = int(period) if period.isdigit() else period or None
     form = submit(lambda: api().patch(f"/api/targets/targets/{quote(key, safe='')}", json=body))
     if form.error:
         return target(key, form)
     changed = form.answer
     deadline = f"by {day(changed['deadline'])}" if changed["deadline"] else "with no deadline (a rolling target)"
     months = changed["window_months"]
+    period = period_words(changed)
+    allowance = f"; {period['label'].lower()} {period['text']}" if period else ""
     flash(f"Changed: met at {number(changed['threshold'])}% or more, at risk below "
           f"{number(changed['at_risk_below'])}%, looking back {months} {'month' if months == 1 else 'months'}, "
-          f"{deadline}. The figures below use it now.")
+          f"{deadline}{allowance}. The figures below use it now.")
     return redirect(url_for("targets.target", key=key, academy_id=request.args.get("academy_id") or None))
 
 

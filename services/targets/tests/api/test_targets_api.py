@@ -37,7 +37,7 @@ def test_trust_hr_sees_every_target_trust_wide_and_for_each_academy(trust, clien
     engagement = body["engagement_vs_benchmark"]
     assert engagement["lists_people"] is False and len(engagement["benchmarks"]) == 2
     satisfaction = body["satisfaction_with_investment"]
-    assert len(body) == 12 and satisfaction["lists_people"] is False and satisfaction["window_months"] == 24
+    assert len(body) == 16 and satisfaction["lists_people"] is False and satisfaction["window_months"] == 24
     assert figures(satisfaction)[None] == (0, 0, None, "no_data")
 
     one = client.get(f"/targets/{KEY}?academy_id={trust.elm}", headers=trust.trust_hr()).get_json()

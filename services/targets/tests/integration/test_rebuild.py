@@ -12,6 +12,8 @@ from targets.domain.targets import TARGETS
 from targets.entrypoints import rebuild as rebuild_entrypoint
 from targets.service.rebuild import rebuild
 
+from .induction_events import assigned, ended, held, overdue, started, timetable
+
 TODAY = date(2027, 6, 15)
 NOW = datetime.now(timezone.utc).date()
 
@@ -61,6 +63,23 @@ def a_year_of_events(world) -> None:
     world.satisfaction(date(2026, 5, 1), [(None, 60.0), (world.academy_id, 61.0), (world.other, 50.0), (third, 55.0)])
     world.satisfaction(date(2027, 5, 1), [(None, 62.0), (world.academy_id, 59.5), (world.other, 52.0), (third, 58.0)])
 
+    # early career teachers: people named late and before the registration arrived, a review held after its
+    # overdue notice, a term recorded twice (the older record arriving last), a pass and a leaver
+    ect = world.starter(date(2026, 9, 1))
+    induction = started(ect, date(2026, 9, 1))
+    world.send("cpd.induction_people_assigned", assigned(induction, date(2026, 9, 20)), date(2026, 9, 20))
+    world.send("cpd.induction_started", induction, date(2026, 8, 1))
+    world.send("cpd.induction_item_due", overdue(induction, "progress_review", date(2026, 12, 11)), date(2026, 12, 12))
+    world.send("cpd.induction_review_held", held(induction, "progress_review", date(2026, 12, 11), date(2027, 1, 6)),
+               date(2027, 1, 6))
+    world.send("cpd.induction_timetable_recorded", timetable(induction, 1, "89.00"), date(2026, 10, 2))
+    world.send("cpd.induction_timetable_recorded", timetable(induction, 1, "92.00"), date(2026, 10, 1))
+    graduate = world.starter(date(2024, 9, 1), academy_id=world.other)
+    passed = started(graduate, date(2024, 9, 2))
+    world.send("cpd.induction_started", passed, date(2024, 8, 1))
+    world.send("cpd.induction_ended", ended(passed, "passed", date(2026, 5, 20)), date(2026, 5, 20))
+    world.leave(graduate, date(2027, 3, 31))
+
 
 def everything(world) -> dict:
     """Every figure and list as of two days, and every fact (survey rows without their generated key)."""
@@ -82,7 +101,10 @@ def test_rebuilding_from_the_stored_events_gives_identical_figures(world):
     world.judge()  # as the consumer would have by now
     before, outbox, stored = everything(world), world.outbox(), world.count("events")
     assert before[("reviews_on_time", TODAY, "figures")] == {world.academy_id: (0, 1), None: (0, 1)}
-    assert len(before["staff"]) == 15
+    assert len(before["staff"]) == 17
+    assert [before[(key, TODAY, "figures")][None] for key in ("ect_tutor_and_mentor", "ect_reviews_on_time",
+                                                             "ect_timetable_reduction", "ects_retained")] == [
+        (0, 1), (0, 1), (1, 1), (0, 1)]
     # Oak spent per head, the other two nothing (a tie, not judged); Oak's satisfaction fell, theirs rose
     assert before[("satisfaction_with_investment", TODAY, "figures")] == {
         None: (0, 2), world.academy_id: (0, 2), world.other: (0, 1), uuid.UUID(int=3): (0, 1)}

@@ -98,9 +98,11 @@ def test_the_window_starts_window_months_before_today():
 
 # -- defaults and what the trust may set -----------------------------------------------------------------
 
-def test_there_are_the_twelve_targets_of_the_strategic_plans():
-    # the twelfth, issue 24: training "intrinsically linked" to appraisal
-    assert len(TARGETS) == 12 and {"objectives_agreed_on_time", "training_linked_to_appraisal"} <= set(TARGETS)
+def test_there_are_the_sixteen_targets_of_the_strategic_plans():
+    # the twelfth, issue 24: training "intrinsically linked" to appraisal; the last four, issue 25: induction
+    assert len(TARGETS) == 16 and {"objectives_agreed_on_time", "training_linked_to_appraisal"} <= set(TARGETS)
+    assert list(TARGETS)[-4:] == ["ect_tutor_and_mentor", "ect_reviews_on_time", "ect_timetable_reduction",
+                                  "ects_retained"]
 
 
 def test_every_target_defaults_to_everyone_with_at_risk_below_90_percent_but_the_surveyed_ones():
@@ -110,9 +112,13 @@ def test_every_target_defaults_to_everyone_with_at_risk_below_90_percent_but_the
     for key, target in TARGETS.items():
         d = target.default()
         # investment is a share of pairs of academies in line: three in four is met, fewer than half at risk
-        assert d.threshold == (75 if key in three_in_four else 100)
         assert d.deadline is None and d.academy_ids == ()
+        if key == "ects_retained":  # met at 90%, at risk below the national one-year rate (87.5%)
+            assert (d.threshold, d.at_risk_below, d.period, d.window_months) == (90, 87.5, 12, 12)
+            continue
+        assert d.threshold == (75 if key in three_in_four else 100)
         assert d.at_risk_below == (50 if key in surveyed | three_in_four else 90)
+        assert d.period == (2 if key == "ect_tutor_and_mentor" else None)
         assert d.window_months == windows.get(key, 12)
         assert target.definition and target.title
         assert target.lists_people == (key not in surveyed)

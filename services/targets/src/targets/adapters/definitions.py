@@ -16,7 +16,8 @@ from .sql import insert_missing
 def _from_row(row) -> Definition:
     return definition_from(row.key, {"threshold": row.threshold, "at_risk_below": row.at_risk_below,
                                      "window_months": row.window_months, "deadline": row.deadline,
-                                     "academy_ids": row.academy_ids, "benchmarks": row.benchmarks})
+                                     "academy_ids": row.academy_ids, "benchmarks": row.benchmarks,
+                                     **({"period": row.period} if row.period is not None else {})})
 
 
 def load(session: Session, key: str) -> Definition:

@@ -21,8 +21,8 @@ from staffroom_shared.uow import Repository
 
 from ..domain.targets import milestones, offered_to_future_leader
 from .orm import (
-    READ_MODEL, academies, agreements, appraisal_training, appraisals, completions, enrolments, events, nominations, offers, plans,
-    promotions, reviews, staff, survey_figures,
+    READ_MODEL, academies, agreements, appraisal_training, appraisals, completions, ect_inductions, ect_reviews, ect_terms,
+    enrolments, events, nominations, offers, plans, promotions, reviews, staff, survey_figures,
 )
 from .sql import insert_missing, upsert
 
@@ -167,6 +167,72 @@ def on_secondment(session: Session, event: Event) -> None:
                    offered_on=data["starts_on"], detail=data["post"][:300])
 
 
+# -- statutory induction (cpd) ------------------------------------------------------------------------
+
+def _induction(session: Session, data: dict, **values) -> None:
+    """The induction's row, made by whichever of its events arrives first; `values` set on it. Both a tutor and a
+    mentor named: the earliest day any event said so is kept, whatever order they arrive in."""
+    both_named_on = values.pop("both_named_on", None)
+    insert_missing(session, ect_inductions, induction_id=data["induction_id"], staff_id=data["staff_id"],
+                   academy_id=data["academy_id"], starts_on=None, both_named_on=None, outcome=None, ended_on=None)
+    row = ect_inductions.c
+    if both_named_on is not None:
+        session.execute(ect_inductions.update().where(
+            row.induction_id == data["induction_id"],
+            row.both_named_on.is_(None) | (row.both_named_on > both_named_on)).values(both_named_on=both_named_on))
+    if values:
+        session.execute(ect_inductions.update().where(row.induction_id == data["induction_id"]).values(**values))
+
+
+def _both(data: dict, on: date) -> date | None:
+    return on if data["tutor_id"] is not None and data["mentor_id"] is not None else None
+
+
+def on_induction_started(session: Session, event: Event) -> None:
+    """Registered (perhaps before the start date), with the tutor and mentor named then, if any."""
+    data = event.payload
+    _induction(session, data, starts_on=data["starts_on"], both_named_on=_both(data, day_of(event)))
+
+
+def on_induction_people_assigned(session: Session, event: Event) -> None:
+    data = event.payload
+    _induction(session, data, both_named_on=_both(data, data["assigned_on"]))
+
+
+def on_induction_ended(session: Session, event: Event) -> None:
+    data = event.payload
+    _induction(session, data, outcome=data["outcome"], ended_on=data["ended_on"])
+
+
+def on_induction_review_held(session: Session, event: Event) -> None:
+    data = event.payload
+    upsert(session, ect_reviews, {"induction_id": data["induction_id"], "kind": data["kind"], "due_on": data["due_on"],
+                                  "staff_id": data["staff_id"], "academy_id": data["academy_id"],
+                                  "held_on": data["held_on"]}, {"held_on": data["held_on"]})
+
+
+def on_induction_item_due(session: Session, event: Event) -> None:
+    """An item now overdue is owed (held later: cpd.induction_review_held fills it in); "due soon" moves nothing."""
+    data = event.payload
+    if data["stage"] == "overdue":
+        insert_missing(session, ect_reviews, induction_id=data["induction_id"], kind=data["kind"],
+                       due_on=data["due_on"], staff_id=data["staff_id"], academy_id=data["academy_id"], held_on=None)
+
+
+def on_induction_timetable_recorded(session: Session, event: Event) -> None:
+    """The newest record of a term wins, whichever arrives first."""
+    data = event.payload
+    recorded = {"percent": data["percent"], "cap_percent": data["cap_percent"], "recorded_on": day_of(event),
+                "recorded_at": event.occurred_at}
+    if not insert_missing(session, ect_terms, induction_id=data["induction_id"], school_year=data["school_year"],
+                          term_number=data["term_number"], staff_id=data["staff_id"], academy_id=data["academy_id"],
+                          **recorded):
+        session.execute(ect_terms.update().where(
+            ect_terms.c.induction_id == data["induction_id"], ect_terms.c.school_year == data["school_year"],
+            ect_terms.c.term_number == data["term_number"], ect_terms.c.recorded_at <= event.occurred_at)
+            .values(**recorded))
+
+
 # -- appraisal ----------------------------------------------------------------------------------------
 
 def _appraisal(session: Session, data: dict) -> None:
@@ -249,6 +315,12 @@ APPLY = {
     "cpd.future_leader_nominated": on_nominated,
     "cpd.shadowing_arranged": on_shadowing,
     "cpd.secondment_started": on_secondment,
+    "cpd.induction_started": on_induction_started,
+    "cpd.induction_people_assigned": on_induction_people_assigned,
+    "cpd.induction_ended": on_induction_ended,
+    "cpd.induction_review_held": on_induction_review_held,
+    "cpd.induction_item_due": on_induction_item_due,
+    "cpd.induction_timetable_recorded": on_induction_timetable_recorded,
     "appraisal.appraisal_opened": on_appraisal_opened,
     "appraisal.objectives_agreed": on_objectives_agreed,
     "appraisal.review_completed": on_review_completed,

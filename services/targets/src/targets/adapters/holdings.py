@@ -7,8 +7,8 @@ from sqlalchemy import or_
 from staffroom_shared.subject_access import Holding, subject, under
 
 from .orm import (
-    agreements, appraisal_training, appraisals, completions, enrolments, events, nominations, offers, plans,
-    promotions, reviews, staff,
+    agreements, appraisal_training, appraisals, completions, ect_inductions, ect_reviews, ect_terms, enrolments, events,
+    nominations, offers, plans, promotions, reviews, staff,
 )
 
 
@@ -34,6 +34,12 @@ HOLDINGS = (
     Holding("your appraisal training", appraisal_training, subject(appraisal_training.c.staff_id)),
     Holding("your completed CPD, and whether you linked it to your appraisal", completions,
             subject(completions.c.staff_id)),
+    Holding("your statutory induction as an early career teacher, as counted (its start, when your induction tutor "
+            "and mentor were both named, how it ended)", ect_inductions, subject(ect_inductions.c.staff_id)),
+    Holding("your induction's progress reviews and formal assessments: when each was due and held", ect_reviews,
+            subject(ect_reviews.c.staff_id)),
+    Holding("the share of a full timetable you taught in each term of your induction, and the most allowed",
+            ect_terms, subject(ect_terms.c.staff_id)),
     Holding("the events about you the targets were worked out from", events, _events_about),
 )
 

@@ -20,9 +20,10 @@ from sqlalchemy.orm import Session
 from staffroom_shared.uow import Repository
 
 from .orm import (
-    academies, agreements, appraisal_training, appraisals, completions, enrolments, nominations, offers, plans,
-    promotions, reviews, staff, survey_figures,
+    academies, agreements, appraisal_training, appraisals, completions, ect_inductions, ect_reviews, ect_terms,
+    enrolments, nominations, offers, plans, promotions, reviews, staff, survey_figures,
 )
+from ..domain import ects
 from ..domain.investment import SATISFACTION_FIGURE, USEFUL_FIGURE, Change, Group
 from ..domain.investment import figures as investment_figures
 from ..domain.targets import (
@@ -189,8 +190,92 @@ UNITS = {
 }
 
 
+# -- early career teachers: the rows read here, each judged by its rule in domain/ects.py ---------------------
+
+def _inductions(session: Session, *conditions) -> list[ects.Induction]:
+    i = ect_inductions.c
+    query = select(i.induction_id, i.staff_id, i.academy_id, i.starts_on, i.both_named_on, i.ended_on, i.outcome).where(
+        i.starts_on.is_not(None), *conditions)
+    return [ects.Induction(**row._mapping) for row in session.execute(query)]
+
+
+def tutor_and_mentor_units(session: Session, d: Definition, today: date) -> list[ects.Unit]:
+    since = d.since(today)
+    return [u for i in _inductions(session) if (u := ects.tutor_and_mentor(i, d.period, since, today))]
+
+
+def ect_reviews_units(session: Session, d: Definition, today: date) -> list[ects.Unit]:
+    since, r = d.since(today), ect_reviews.c
+    query = (select(r.induction_id, r.staff_id, r.academy_id, r.kind, r.due_on, r.held_on,
+                    ect_inductions.c.outcome.is_not(None).label("ended"))
+             .select_from(ect_reviews.outerjoin(ect_inductions, ect_inductions.c.induction_id == r.induction_id))
+             .where(r.due_on > since))
+    units = []
+    for row in session.execute(query):
+        review = ects.ReviewDue(row.induction_id, row.staff_id, row.academy_id, row.kind, row.due_on, row.held_on)
+        if unit := ects.held_on_time(review, bool(row.ended), since, today):
+            units.append(unit)
+    return units
+
+
+def ect_timetable_units(session: Session, d: Definition, today: date) -> list[ects.Unit]:
+    since, t = d.since(today), ect_terms.c
+    query = select(t.induction_id, t.staff_id, t.academy_id, t.school_year, t.term_number, t.percent, t.cap_percent,
+                   t.recorded_on).where(t.recorded_on > since, t.recorded_on <= today)
+    return [u for row in session.execute(query)
+            if (u := ects.reduction_given(ects.TermTaught(**row._mapping), since, today))]
+
+
+def ects_retained_units(session: Session, d: Definition, today: date) -> list[ects.Unit]:
+    since = d.since(today)
+    passed = _inductions(session, ect_inductions.c.outcome == "passed")
+    leaving = dict(session.execute(select(staff.c.staff_id, staff.c.leaving_date)
+                                   .where(staff.c.staff_id.in_({i.staff_id for i in passed}))).all()) if passed else {}
+    return [u for i in passed if (u := ects.retained(i, leaving.get(i.staff_id), d.period, since, today))]
+
+
+EARLY_CAREER = {
+    "ect_tutor_and_mentor": tutor_and_mentor_units,
+    "ect_reviews_on_time": ect_reviews_units,
+    "ect_timetable_reduction": ect_timetable_units,
+    "ects_retained": ects_retained_units,
+}
+
+
+def early_career_figures(session: Session, d: Definition, today: date) -> dict[uuid.UUID | None, Figure]:
+    found: dict[uuid.UUID | None, Figure] = {}
+    for unit in EARLY_CAREER[d.key](session, d, today):
+        if d.academy_ids and unit.academy_id not in d.academy_ids:
+            continue
+        figure = found.setdefault(unit.academy_id, Figure(unit.academy_id))
+        figure.denominator += 1
+        figure.numerator += int(unit.counted)
+    found[None] = Figure(None, sum(f.numerator for f in found.values()), sum(f.denominator for f in found.values()))
+    return found
+
+
+def early_career_people(session: Session, d: Definition, today: date,
+                        academy_ids: list[uuid.UUID] | None) -> list[dict]:
+    listed = [u for u in EARLY_CAREER[d.key](session, d, today) if u.state is not None
+              and (not d.academy_ids or u.academy_id in d.academy_ids)
+              and (academy_ids is None or u.academy_id in academy_ids)]
+    people = {row.staff_id: row for row in session.execute(
+        select(staff.c.staff_id, staff.c.first_name, staff.c.last_name, staff.c.post)
+        .where(staff.c.staff_id.in_({u.staff_id for u in listed})))} if listed else {}
+    names = academy_names(session)
+    rows = [{"staff_id": u.staff_id, "academy_id": u.academy_id, "state": u.state, "due_on": u.due_on,
+             "about": u.about, "first_name": getattr(people.get(u.staff_id), "first_name", None),
+             "last_name": getattr(people.get(u.staff_id), "last_name", None),
+             "post": getattr(people.get(u.staff_id), "post", None), "academy_name": names.get(u.academy_id)}
+            for u in listed]
+    return sorted(rows, key=lambda p: (p["due_on"], p["last_name"] or "", p["first_name"] or "", str(p["staff_id"]),
+                                       p["about"] or ""))
+
+
 def figures(session: Session, d: Definition, today: date) -> dict[uuid.UUID | None, Figure]:
     """The target's figure for each academy with anyone to count, and for the trust (key None)."""
+    if d.key in EARLY_CAREER:
+        return early_career_figures(session, d, today)
     if d.key == ENGAGEMENT:
         return engagement(session, d, today)
     if d.key == SATISFACTION:
@@ -434,12 +519,15 @@ PEOPLE = {
     "teaching_good_within_three_years": teaching_good_people,
     "training_linked_to_appraisal": training_linked_people,
 }
-if not set(UNITS) | SURVEYED == set(TARGETS) == set(PEOPLE) | SURVEYED:  # a check that `python -O` keeps
-    raise RuntimeError("UNITS and PEOPLE must cover exactly the targets in TARGETS (surveyed ones apart)")
+if not set(UNITS) | SURVEYED | set(EARLY_CAREER) == set(TARGETS) == set(PEOPLE) | SURVEYED | set(EARLY_CAREER):
+    raise RuntimeError("UNITS and PEOPLE (or EARLY_CAREER) must cover exactly the targets in TARGETS (surveyed ones "
+                       "apart)")  # a check that `python -O` keeps
 
 
 def people(session: Session, d: Definition, today: date, academy_ids: list[uuid.UUID] | None) -> list[dict]:
     """Who is not counted (or soon will not be), with their names from the staff copy; academy_ids None: all."""
+    if d.key in EARLY_CAREER:
+        return early_career_people(session, d, today, academy_ids)
     listed = PEOPLE[d.key](d, today).subquery("listed")
     query = (select(listed, staff.c.first_name, staff.c.last_name, staff.c.post, academies.c.name.label("academy_name"))
              .select_from(listed.outerjoin(staff, staff.c.staff_id == listed.c.staff_id)

@@ -170,8 +170,42 @@ completions = Table(  # cpd.completed, and whether the participant linked it to 
     Column("linked_at", UtcDateTime, nullable=True),  # when the latest intent said so: an older one arriving late loses
 )
 
+ect_inductions = Table(  # cpd.induction_started / people_assigned / ended, in any order: one row per induction
+    "ect_inductions", metadata,
+    Column("induction_id", Uuid, primary_key=True),
+    Column("staff_id", Uuid, nullable=False, index=True),
+    Column("academy_id", Uuid, nullable=False),
+    Column("starts_on", Date, nullable=True),  # null: people named before the start reached targets
+    Column("both_named_on", Date, nullable=True),  # the first day a tutor and a mentor were both named
+    Column("outcome", String(10), nullable=True),  # passed | failed | left; null: still serving
+    Column("ended_on", Date, nullable=True),
+)
+
+ect_reviews = Table(  # cpd.induction_review_held, and cpd.induction_item_due "overdue" (owed, not held yet)
+    "ect_reviews", metadata,
+    Column("induction_id", Uuid, primary_key=True),
+    Column("kind", String(30), primary_key=True),
+    Column("due_on", Date, primary_key=True),
+    Column("staff_id", Uuid, nullable=False),
+    Column("academy_id", Uuid, nullable=False),
+    Column("held_on", Date, nullable=True),
+)
+
+ect_terms = Table(  # cpd.induction_timetable_recorded: the newest record of each term wins
+    "ect_terms", metadata,
+    Column("induction_id", Uuid, primary_key=True),
+    Column("school_year", Integer, primary_key=True),
+    Column("term_number", Integer, primary_key=True),
+    Column("staff_id", Uuid, nullable=False),
+    Column("academy_id", Uuid, nullable=False),
+    Column("percent", Numeric(5, 2), nullable=False),
+    Column("cap_percent", Numeric(5, 2), nullable=False),
+    Column("recorded_on", Date, nullable=False),
+    Column("recorded_at", UtcDateTime, nullable=False),
+)
+
 READ_MODEL = (staff, academies, enrolments, plans, promotions, appraisals, reviews, appraisal_training, agreements,
-              nominations, offers, survey_figures, completions)
+              nominations, offers, survey_figures, completions, ect_inductions, ect_reviews, ect_terms)
 
 # -- what the trust sets, and what it has been told ----------------------------------------------------
 
@@ -184,6 +218,7 @@ definitions = Table(  # a row per target, its defaults until the trust changes t
     Column("deadline", Date, nullable=True),
     Column("academy_ids", JSON, nullable=False),
     Column("benchmarks", JSON, nullable=False),
+    Column("period", Integer, nullable=True),  # the early career targets' weeks or months; null: none (or default)
     Column("updated_by", String(100), nullable=True),
     Column("updated_at", UtcDateTime, nullable=True),
 )

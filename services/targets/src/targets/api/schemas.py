@@ -35,6 +35,10 @@ class DefinitionSchema(Schema):
         "description": "the academies it covers; empty: every academy"})
     benchmarks = fields.List(fields.Nested(BenchmarkSchema), validate=validate.Length(max=20), metadata={
         "description": "engagement_vs_benchmark only: the survey figures compared and their benchmarks"})
+    period = fields.Integer(strict=True, validate=validate.Range(min=1, max=60), metadata={
+        "description": "the early career targets only, in their period_unit: ect_tutor_and_mentor the weeks from "
+                       "the start of induction by which a tutor and a mentor are named (1 to 52), ects_retained the "
+                       "months after passing induction an ECT is looked for in post (1 to 60)"})
 
 
 class DefinitionChangesSchema(DefinitionSchema):
@@ -157,6 +161,9 @@ class TargetSchema(Schema):
     deadline = Date(allow_none=True)
     academy_ids = fields.List(fields.UUID())
     benchmarks = fields.List(fields.Nested(BenchmarkSchema))
+    period = fields.Integer(allow_none=True, metadata={"description": "the trust's allowance, in period_unit; null: "
+                                                                     "the target has none"})
+    period_unit = fields.String(allow_none=True, metadata={"enum": ["weeks", "months"]})
     as_of = Date()
     figures = fields.List(fields.Nested(FigureSchema))
 

@@ -17,7 +17,7 @@ from .subject_access import on_subject_access_requested
 from .unit_of_work import TargetsUnitOfWork
 
 _PEOPLE = ("development_programme_within_12_months", "induction_for_new_starters", "promoted_have_plan",
-           "future_leaders_offered", "teaching_good_within_three_years")
+           "future_leaders_offered", "teaching_good_within_three_years", "ects_retained")
 _STAFFED = (*_PEOPLE, "satisfaction_with_investment")  # staff in post: spend per head
 MOVES = {  # the targets whose figures an event can change: marked pending, judged within about a second
     "staff.joined": _STAFFED, "staff.updated": _STAFFED, "staff.left": _STAFFED, "staff.promoted": _STAFFED,
@@ -34,6 +34,12 @@ MOVES = {  # the targets whose figures an event can change: marked pending, judg
     "cpd.future_leader_nominated": ("future_leaders_offered",),
     "cpd.shadowing_arranged": ("future_leaders_offered",),
     "cpd.secondment_started": ("future_leaders_offered",),
+    "cpd.induction_started": ("ect_tutor_and_mentor",),
+    "cpd.induction_people_assigned": ("ect_tutor_and_mentor",),
+    "cpd.induction_ended": ("ect_tutor_and_mentor", "ect_reviews_on_time", "ects_retained"),
+    "cpd.induction_review_held": ("ect_reviews_on_time",),
+    "cpd.induction_item_due": ("ect_reviews_on_time",),
+    "cpd.induction_timetable_recorded": ("ect_timetable_reduction",),
     "appraisal.appraisal_opened": ("reviews_on_time", "objectives_agreed_on_time"),
     "appraisal.objectives_agreed": ("objectives_agreed_on_time",),
     "appraisal.review_completed": ("reviews_on_time", "appraisers_trained", "teaching_good_within_three_years"),

@@ -39,9 +39,9 @@ def _academies(principal: Principal, academy_id: uuid.UUID | None) -> tuple[list
 
 def describe(d: Definition) -> dict:
     target = TARGETS[d.key]
-    return {"key": d.key, "title": target.title, "definition": target.definition, "lists_people": target.lists_people,
+    return {"key": d.key, "title": target.title, "definition": target.explained(d), "lists_people": target.lists_people,
             "threshold": d.threshold, "at_risk_below": d.at_risk_below, "window_months": d.window_months,
-            "deadline": d.deadline, "academy_ids": list(d.academy_ids), "benchmarks": [asdict(b) for b in d.benchmarks]}
+            "deadline": d.deadline, "period": d.period, "period_unit": target.period_unit, "academy_ids": list(d.academy_ids), "benchmarks": [asdict(b) for b in d.benchmarks]}
 
 
 def _investment(f: Figure, academy_ids: list[uuid.UUID] | None, names: dict) -> dict | None:
