@@ -253,7 +253,7 @@ ITEM_KINDS = ("progress_review", "first_formal_assessment", "final_formal_assess
 
 @contract("cpd.induction_people_assigned", 1)
 class InductionPeopleAssignedV1(InductionRef):
-    """HR named (or changed) the ECT's induction tutor and mentor (S1 2.3, 2.6); either may still be none. Targets
+    """HR named (or changed) the ECT's induction tutor and mentor (S1 2.42, 2.43); either may still be none. Targets
     counts "every ECT with a mentor and a tutor within N weeks of starting" from it and cpd.induction_started."""
 
     tutor_id = fields.UUID(required=True, allow_none=True)
