@@ -10,7 +10,7 @@ from fractions import Fraction
 
 import pytest
 
-from cpd.domain.ects import DUE_SOON_DAYS, EctInduction, ProgrammeType, due_stage, schedule_item
+from cpd.domain.ects import DUE_SOON_DAYS, EctInduction, InductionStatus, ProgrammeType, due_stage, schedule_item
 from cpd.domain.errors import CpdError
 from cpd.domain.events import InductionItemDue, InductionPeopleAssigned, InductionReviewHeld, InductionTimetableRecorded
 from cpd.domain.induction import ItemKind, Term, TermCalendar
@@ -131,6 +131,12 @@ def test_the_notice_is_the_setting_given():
 
 
 def test_an_ended_induction_announces_nothing():
+    ect = _registered()
+    ect.status = InductionStatus.FAILED  # as a decision leaves it (which needs a final assessment recorded first)
+    assert _said(ect, AUTUMN_REVIEW + DAY) == []
+
+
+def test_an_ect_who_left_announces_nothing():
     ect = _registered()
     ect.leave(date(2025, 11, 1))
     _clear(ect)
