@@ -551,7 +551,7 @@ out=$(cd "$work/app" && "$image_venv/bin/python" -m appraisal.entrypoints.schedu
 echo "python -m appraisal.entrypoints.scheduler (once): exit 0, $out"
 out=$(cd "$work/app" && "$image_venv/bin/python" -m cpd.entrypoints.scheduler 2> "$work/scheduler.log") \
     || { cat "$work/scheduler.log"; fail "cpd scheduler"; }
-[[ $out == '{"secondments_started": 0, "secondments_ended": 0, "leavers": 0, "impact_checks_asked": 0, "expired": {"outbox": 0, "inbox": 0, "audit": 0, "inductions": 0}}' ]] || fail "cpd scheduler printed $out"
+[[ $out == '{"secondments_started": 0, "secondments_ended": 0, "leavers": 0, "impact_checks_asked": 0, "induction_items_due": 0, "expired": {"outbox": 0, "inbox": 0, "audit": 0, "inductions": 0}}' ]] || fail "cpd scheduler printed $out"
 echo "python -m cpd.entrypoints.scheduler (once): exit 0, $out"
 out=$(cd "$work/app" && "$image_venv/bin/python" -m wellbeing.entrypoints.scheduler 2> "$work/scheduler.log") \
     || { cat "$work/scheduler.log"; fail "wellbeing scheduler"; }

@@ -49,7 +49,7 @@ def test_a_secondment_starts_on_its_start_date_and_ends_on_its_end_date_once_eac
     assert _run(world, STARTS)["secondments_started"] == 1
     assert _status(world, secondment) == "started"
     assert _run(world, STARTS) == {"secondments_started": 0, "secondments_ended": 0, "leavers": 0,
-                                     "impact_checks_asked": 0}  # same day again
+                                     "impact_checks_asked": 0, "induction_items_due": 0}  # same day again
     assert _run(world, ENDS - DAY)["secondments_ended"] == 0
     assert _run(world, ENDS)["secondments_ended"] == 1
     assert _run(world, ENDS + DAY)["secondments_ended"] == 0
@@ -71,9 +71,9 @@ def test_a_job_that_did_not_run_for_the_whole_term_starts_and_ends_it_once(world
     _secondment(world)
 
     assert _run(world, ENDS + 10 * DAY) == {"secondments_started": 1, "secondments_ended": 1, "leavers": 0,
-                                             "impact_checks_asked": 0}
+                                             "impact_checks_asked": 0, "induction_items_due": 0}
     assert _run(world, ENDS + 11 * DAY) == {"secondments_started": 0, "secondments_ended": 0, "leavers": 0,
-                                             "impact_checks_asked": 0}
+                                             "impact_checks_asked": 0, "induction_items_due": 0}
     assert [len(world.outbox(t)) for t in ("cpd.secondment_started", "cpd.secondment_ended")] == [1, 1]
 
 

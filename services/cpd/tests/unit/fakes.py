@@ -445,6 +445,10 @@ class FakeInductions(Repository):
     def mentored_by(self, staff_id):
         return self._serving(lambda i: i.mentor_id == staff_id)
 
+    def serving_for_update(self):
+        return self.track_all(sorted((i for i in self.store.inductions.values()
+                                      if i.status == InductionStatus.SERVING), key=lambda i: i.id))
+
     def in_academies(self, scope, *, academy_id=None, serving_only=False):
         return sorted((i for i in self.store.inductions.values()
                        if (scope is None or i.academy_id in scope) and academy_id in (None, i.academy_id)

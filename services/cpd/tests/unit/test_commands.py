@@ -641,9 +641,9 @@ def test_run_daily_starts_and_ends_secondments_once_and_processes_leavers(uow, o
     calls = []
     monkeypatch.setattr(handlers, "clawback", lambda uow, staff_id, left_on: calls.append((staff_id, left_on)) or True)
     assert run_daily(uow, date(2027, 1, 4)) == {"secondments_started": 1, "secondments_ended": 0, "leavers": 1,
-                                                "impact_checks_asked": 0}
+                                                "impact_checks_asked": 0, "induction_items_due": 0}
     assert run_daily(uow, date(2027, 1, 4)) == {"secondments_started": 0, "secondments_ended": 0, "leavers": 0,
-                                                "impact_checks_asked": 0}
+                                                "impact_checks_asked": 0, "induction_items_due": 0}
     assert run_daily(uow, date(2027, 7, 23))["secondments_ended"] == 1
     assert types(uow) == ["cpd.secondment_started", "cpd.secondment_ended"]
     assert uow.published[0].academy_id == OAK

@@ -10,7 +10,7 @@ import pytest
 
 from cpd.domain.ects import EctInduction, ProgrammeType, schedule_item
 from cpd.domain.errors import CpdError, IllegalTransition, NotAllowed
-from cpd.domain.events import InductionEnded, InductionStarted, InductionSupportPlanStarted
+from cpd.domain.events import InductionEnded, InductionReviewHeld, InductionStarted, InductionSupportPlanStarted
 from cpd.domain.induction import Decision, ItemKind, SupportPlan, Term, TermCalendar
 
 CALENDAR = TermCalendar([t for y in range(2025, 2030) for t in (
@@ -65,7 +65,8 @@ def test_not_making_satisfactory_progress_needs_and_starts_a_support_plan():
         ect.record_review(*args)
     assert ect.reviews == [] and ect.recorded == []
     ect.record_review(*args, support_plan=PLAN)
-    [event] = ect.recorded
+    held, event = ect.recorded  # the review held, then the plan it started
+    assert isinstance(held, InductionReviewHeld) and held.kind == "progress_review"
     assert isinstance(event, InductionSupportPlanStarted) and event.support_plan_id == ect.support_plans[0].id
 
 

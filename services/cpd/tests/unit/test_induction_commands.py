@@ -113,3 +113,105 @@ def test_leaving_publishes_induction_ended_and_a_second_leaving_is_refused(uow):
     with pytest.raises(Conflict):
         inductions.record_leaving(uow, HR, made, date(2026, 4, 2))
     assert _nothing(uow)
+
+
+def test_changing_the_tutor_and_mentor_publishes_people_assigned_once_per_change(uow):
+    ect, tutor, _ = _people(uow)
+    mentor = uow.person(academy_id=OAK, first_name="Mo")
+    made = inductions.register(uow, HR, _registration(ect, tutor))
+    _settle(uow)
+    inductions.assign(uow, HR, made, tutor, mentor, today=date(2025, 9, 8))
+    [assigned] = uow.payloads("cpd.induction_people_assigned")
+    assert (assigned["tutor_id"], assigned["mentor_id"], assigned["assigned_on"]) == (
+        str(tutor), str(mentor), "2025-09-08")
+    assert [a["action"] for a in uow.audits] == ["induction.assigned"]
+    inductions.assign(uow, HR, made, tutor, mentor, today=date(2025, 9, 9))  # the same people again: no news
+    assert len(uow.payloads("cpd.induction_people_assigned")) == 1
+
+
+def test_registering_with_a_tutor_publishes_no_people_assigned(uow):
+    """cpd.induction_started carries the tutor and mentor named at registration; targets reads both."""
+    ect, tutor, _ = _people(uow)
+    inductions.register(uow, HR, _registration(ect, tutor))
+    assert uow.payloads("cpd.induction_people_assigned") == []
+
+
+def test_a_refused_assignment_publishes_nothing(uow):
+    ect, tutor, _ = _people(uow)
+    made = inductions.register(uow, HR, _registration(ect, tutor))
+    _settle(uow)
+    with pytest.raises(Unprocessable, match="their own induction tutor"):
+        inductions.assign(uow, HR, made, ect, None)
+    assert _nothing(uow)
+
+
+def test_the_tutor_recording_the_timetable_publishes_it_with_the_cap(uow):
+    ect, tutor, as_tutor = _people(uow)
+    made = inductions.register(uow, HR, _registration(ect, tutor))
+    _settle(uow)
+    inductions.record_timetable(uow, as_tutor, made, 2025, 1, 87.5, today=date(2025, 9, 5))
+    [recorded] = uow.payloads("cpd.induction_timetable_recorded")
+    assert (recorded["school_year"], recorded["term_number"], recorded["percent"], recorded["cap_percent"]) == (
+        2025, 1, "87.50", "90.00")
+    _settle(uow)
+    with pytest.raises(Unprocessable, match="no more than 90%"):
+        inductions.record_timetable(uow, as_tutor, made, 2025, 2, 92, today=date(2026, 1, 5))
+    assert _nothing(uow)
+
+
+def test_a_review_recorded_publishes_review_held_before_any_support_plan(uow):
+    ect, tutor, as_tutor = _people(uow)
+    made = inductions.register(uow, HR, _registration(ect, tutor))
+    _settle(uow)
+    inductions.record_review(uow, as_tutor, made, {
+        "kind": "progress_review", "school_year": 2025, "term_number": 1, "held_on": date(2025, 12, 10),
+        "outcome": "not making satisfactory progress", "standards": {"TS7": "Routines"}, "support_plan": {
+            "areas_to_improve": ["Behaviour"], "objectives": ["TS7"], "support": ["Coaching"],
+            "evidence": "Two lessons"}}, today=date(2025, 12, 11))
+    assert [e.type for e in uow.published] == ["cpd.induction_review_held", "cpd.induction_support_plan_started"]
+    [held] = uow.payloads("cpd.induction_review_held")
+    assert (held["kind"], held["due_on"], held["held_on"]) == ("progress_review", "2025-12-19", "2025-12-10")
+    assert "outcome" not in held
+
+
+def test_the_daily_job_announces_each_item_once_per_stage(uow):
+    from cpd.service.daily_job import run_daily
+
+    ect, tutor, _ = _people(uow)
+    made = inductions.register(uow, HR, _registration(ect, tutor), today=date(2025, 9, 1))
+    _settle(uow)
+    assert run_daily(uow, today=date(2025, 12, 4))["induction_items_due"] == 0  # 15 days before 19 December
+    assert run_daily(uow, today=date(2025, 12, 5))["induction_items_due"] == 1
+    assert run_daily(uow, today=date(2025, 12, 5))["induction_items_due"] == 0
+    [due] = uow.payloads("cpd.induction_item_due")
+    assert due == {"induction_id": str(made), "staff_id": str(ect), "academy_id": str(OAK), "kind": "progress_review",
+                   "stage": "due_soon", "due_on": "2025-12-19", "school_year": 2025, "term_number": 1,
+                   "tutor_id": str(tutor)}
+    assert run_daily(uow, today=date(2025, 12, 20))["induction_items_due"] == 1
+    assert [p["stage"] for p in uow.payloads("cpd.induction_item_due")] == ["due_soon", "overdue"]
+    assert {e.academy_id for e in uow.published} == {OAK}
+
+
+def test_the_daily_job_takes_the_notice_it_is_given(uow):
+    from cpd.service.daily_job import run_daily
+
+    ect, tutor, _ = _people(uow)
+    inductions.register(uow, HR, _registration(ect, tutor), today=date(2025, 9, 1))
+    assert run_daily(uow, today=date(2025, 12, 5), due_soon_days=7)["induction_items_due"] == 0
+    assert run_daily(uow, today=date(2025, 12, 12), due_soon_days=7)["induction_items_due"] == 1
+
+
+@pytest.mark.parametrize("value, days", [(None, 14), ("7", 7), ("0", 0)])
+def test_the_notice_setting_defaults_to_a_fortnight(value, days):
+    from cpd.entrypoints.scheduler import due_soon_days
+
+    assert due_soon_days({} if value is None else {"CPD_INDUCTION_DUE_SOON_DAYS": value}) == days
+
+
+@pytest.mark.parametrize("value", ["-1", "fortnight", "91"])
+def test_a_notice_setting_that_is_not_a_number_of_days_is_refused_in_words(value):
+    from cpd.entrypoints.scheduler import due_soon_days
+    from staffroom_shared.config import ConfigError
+
+    with pytest.raises(ConfigError, match="whole number of days from 0 to 90"):
+        due_soon_days({"INDUCTION_DUE_SOON_DAYS": value})

@@ -124,6 +124,18 @@ CASES = [
 TARGET = {"target_key": "induction_for_new_starters", "title": "An induction for every new starter",
           "academy_id": None, "value": 80.0, "numerator": 8, "denominator": 10, "threshold": 100.0,
           "at_risk_below": 90.0, "deadline": None, "previous_status": "on_track", "as_of": "2026-11-23"}
+INDUCTION = {"induction_id": str(uuid.uuid4()), "staff_id": str(TEACHER), "academy_id": str(uuid.uuid4())}
+CASES += [  # issue 25: the tutor always; a formal assessment the ECT and HR too; a support plan all three
+    ("cpd.induction_item_due", {**INDUCTION, "kind": "progress_review", "stage": "due_soon", "due_on": "2026-12-18",
+                                "school_year": 2026, "term_number": 1, "tutor_id": str(MANAGER)},
+     {(MANAGER, "induction")}),
+    ("cpd.induction_item_due", {**INDUCTION, "kind": "final_formal_assessment", "stage": "overdue",
+                                "due_on": "2027-07-21", "school_year": 2026, "term_number": 3, "tutor_id": None},
+     {(TEACHER, "induction"), (MANAGER, "induction")}),  # the manager as HR contact here; no tutor named
+    ("cpd.induction_support_plan_started", {**INDUCTION, "support_plan_id": str(uuid.uuid4()), "tutor_id": None,
+                                            "review_held_on": "2026-12-10", "started_on": "2026-12-11"},
+     {(TEACHER, "induction"), (MANAGER, "induction")}),
+]
 CASES += [
     ("targets.at_risk", {**TARGET, "status": "at_risk"}, {(MANAGER, "targets")}),
     ("targets.met", {**TARGET, "value": 100.0, "numerator": 10, "status": "met"}, {(MANAGER, "targets")}),

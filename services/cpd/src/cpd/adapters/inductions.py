@@ -47,6 +47,13 @@ class Inductions(Repository):
             query = query.where(EctInduction.status == InductionStatus.SERVING)
         return self._listed(query)
 
+    def serving_for_update(self) -> list[EctInduction]:
+        """Every induction still serving, locked in a fixed order (the daily job: a second run at the same moment
+        waits, then finds what the first announced)."""
+        return self.track_all(self.session.scalars(
+            select(EctInduction).where(EctInduction.status == InductionStatus.SERVING)
+            .order_by(EctInduction.id).with_for_update()))
+
     def _listed(self, query) -> list[EctInduction]:
         """A list's inductions, without their timetables and support plans, which no list shows (two statements
         fewer for a tutor's dashboard, bench (l))."""

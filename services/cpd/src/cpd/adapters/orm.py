@@ -14,7 +14,7 @@ from staffroom_shared.db import UtcDateTime, new_metadata, text_enum
 from ..domain.agreements import TrainingAgreement
 from ..domain.ects import (
     EctInduction, InductionAbsence, InductionExtension, InductionPost, InductionReview, InductionStatus,
-    InductionSupportPlan, ProgrammeType, TimetableRecord,
+    InductionSupportPlan, ItemAnnouncement, ProgrammeType, TimetableRecord,
 )
 from ..domain.induction import Decision, ItemKind, Leave
 from ..domain.catalogue import Cohort, DeliveryMode, Programme, ProgrammeKind
@@ -361,6 +361,19 @@ induction_extensions = Table(
     Column("decided_on", Date, nullable=False),
 )
 
+induction_announcements = Table(  # what the daily job has said is due soon or overdue, once per item and stage
+    "induction_announcements", metadata,
+    Column("id", Uuid, primary_key=True),
+    _of_induction(),
+    Column("kind", text_enum(ItemKind), nullable=False),
+    Column("school_year", Integer, nullable=False),
+    Column("term_number", Integer, nullable=False),
+    Column("stage", String(20), nullable=False),  # "due_soon" or "overdue"
+    Column("due_on", Date, nullable=False),
+    Column("announced_on", Date, nullable=False),
+    UniqueConstraint("induction_id", "kind", "school_year", "term_number", "stage"),
+)
+
 _mapped = False
 
 
@@ -388,7 +401,9 @@ def start_mappers() -> None:
                                                                  induction_timetable.c.term_number)),
             ("reviews", InductionReview, induction_reviews, (induction_reviews.c.held_on, induction_reviews.c.id)),
             ("support_plans", InductionSupportPlan, induction_support_plans, induction_support_plans.c.started_on),
-            ("extensions", InductionExtension, induction_extensions, induction_extensions.c.decided_on)):
+            ("extensions", InductionExtension, induction_extensions, induction_extensions.c.decided_on),
+            ("announcements", ItemAnnouncement, induction_announcements, (induction_announcements.c.due_on,
+                                                                          induction_announcements.c.id))):
         mapper_registry.map_imperatively(cls, table)
         children[name] = relationship(cls, order_by=order, cascade="all, delete-orphan", lazy="selectin",
                                       passive_deletes=True)

@@ -7,12 +7,16 @@ import enum
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from staffroom_shared.domain import Aggregate
 
 from .errors import CpdError, IllegalTransition, NotAllowed
-from .events import InductionEnded, InductionStarted, InductionSupportPlanStarted
+from .events import (
+    InductionEnded, InductionItemDue, InductionPeopleAssigned, InductionReviewHeld, InductionStarted,
+    InductionSupportPlanStarted, InductionTimetableRecorded,
+)
 from .induction import (
     Absence, Decision, FirstAssessmentOutcome, FtePeriod, Induction, ItemKind, Leave, Post, ProgressOutcome,
     Recommendation, ScheduleItem, SupportPlan, TermCalendar, decide,
@@ -33,6 +37,10 @@ STANDARDS = {
     "Part 2": "Personal and professional conduct",
 }
 FULL_TIMETABLE = Fraction(100)  # the timetable is recorded as a percentage of a main pay range teacher's
+# How many days before a review or assessment is due its tutor is told (cpd's INDUCTION_DUE_SOON_DAYS setting): two
+# weeks leaves time to arrange a meeting with the ECT, the same notice appraisal's objectives reminder gives.
+DUE_SOON_DAYS = 14
+DUE_SOON, OVERDUE = "due_soon", "overdue"
 
 
 class ProgrammeType(enum.Enum):
@@ -150,6 +158,40 @@ class InductionSupportPlan:
 
 
 @dataclass(eq=False)
+class ItemAnnouncement:
+    """The daily job said a review or assessment was due soon, or overdue (once each per item: `announce_due`)."""
+
+    induction_id: uuid.UUID
+    kind: ItemKind
+    school_year: int
+    term_number: int
+    stage: str  # DUE_SOON or OVERDUE
+    due_on: date
+    announced_on: date
+    id: uuid.UUID = field(default_factory=uuid.uuid4)
+
+    def __post_init__(self) -> None:
+        self.kind = ItemKind(self.kind)
+
+
+def due_stage(due: date, today: date, due_soon_days: int = DUE_SOON_DAYS) -> str | None:
+    """What there is to say on `today` of an item due on `due` that is not yet held: "due soon" from
+    `due_soon_days` days before it up to its day, "overdue" from the day after it; nothing before."""
+    if due_soon_days < 0:
+        raise CpdError("the days' notice before a review is due cannot be negative")
+    if today > due:
+        return OVERDUE
+    if today >= due - timedelta(days=due_soon_days):
+        return DUE_SOON
+    return None
+
+
+def _percent(value: Fraction) -> Decimal:
+    # to two places, as the contract carries it (a third of 95% is 31.67%)
+    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+@dataclass(eq=False)
 class InductionExtension:
     induction_id: uuid.UUID
     terms: Fraction
@@ -184,6 +226,7 @@ class EctInduction(Aggregate):
     reviews: list[InductionReview] = field(default_factory=list)
     support_plans: list[InductionSupportPlan] = field(default_factory=list)
     extensions: list[InductionExtension] = field(default_factory=list)
+    announcements: list[ItemAnnouncement] = field(default_factory=list)
     id: uuid.UUID = field(default_factory=uuid.uuid4)
 
     @classmethod
@@ -247,11 +290,16 @@ class EctInduction(Aggregate):
 
     # -- HR --
 
-    def assign(self, tutor_id: uuid.UUID | None, mentor_id: uuid.UUID | None) -> None:
+    def assign(self, tutor_id: uuid.UUID | None, mentor_id: uuid.UUID | None, on: date) -> None:
+        """HR name the tutor and mentor; a change is announced (naming the same people again is not a change)."""
         self._open("change the tutor or mentor")
         if self.staff_id in (tutor_id, mentor_id):
             raise CpdError("the ECT cannot be their own induction tutor or mentor")
+        if (tutor_id, mentor_id) == (self.tutor_id, self.mentor_id):
+            return
         self.tutor_id, self.mentor_id = tutor_id, mentor_id
+        self.record(InductionPeopleAssigned(induction_id=self.id, staff_id=self.staff_id, academy_id=self.academy_id,
+                                            tutor_id=tutor_id, mentor_id=mentor_id, assigned_on=on))
 
     def add_absence(self, absence: InductionAbsence, calendar: TermCalendar) -> None:
         self._open("record absence")
@@ -294,6 +342,10 @@ class EctInduction(Aggregate):
             self.timetable.append(found)
         else:
             found.percent, found.recorded_by, found.recorded_on = percent, by, on
+        self.record(InductionTimetableRecorded(induction_id=self.id, staff_id=self.staff_id,
+                                               academy_id=self.academy_id, school_year=school_year,
+                                               term_number=term_number, percent=_percent(percent),
+                                               cap_percent=_percent(cap)))
         return found
 
     def _tutor(self, by: uuid.UUID, doing: str) -> None:
@@ -335,6 +387,8 @@ class EctInduction(Aggregate):
                                  outcome, {k: v.strip() for k, v in standards.items() if (v or "").strip()},
                                  next_steps.strip(), by)
         self.reviews.append(review)
+        self.record(InductionReviewHeld(induction_id=self.id, staff_id=self.staff_id, academy_id=self.academy_id,
+                                        kind=kind.name.lower(), due_on=item.due, held_on=held_on))
         if needs_plan:
             self._start_plan(review, support_plan, on)
         return review
@@ -381,6 +435,36 @@ class EctInduction(Aggregate):
                 raise IllegalTransition(f"the headteacher signed this {review.kind.value} on "
                                         f"{in_words(review.head_signed_on)}")
             review.head_signed_by, review.head_signed_on = by, on
+
+    # -- what falls due --
+
+    def announce_due(self, calendar: TermCalendar, today: date, due_soon_days: int = DUE_SOON_DAYS) -> int:
+        """Say, once per item of the schedule and stage, that a review or assessment not yet held is due soon or
+        overdue (`due_stage`). A job that missed days says it late, and says "overdue" alone of an item whose
+        "due soon" it never said. Nothing is said of an ended induction, of an item due before the induction was
+        registered (its history being entered, not a meeting to arrange), or while the schedule cannot be worked
+        out (the record shows why). Returns how many were said."""
+        if not self.status.open:
+            return 0
+        try:
+            items = self.rules(calendar).schedule().items
+        except CpdError:
+            return 0
+        held = {(r.kind, r.school_year, r.term_number) for r in self.reviews}
+        said = {(a.kind, a.school_year, a.term_number, a.stage) for a in self.announcements}
+        count = 0
+        for item in items:
+            key = (item.kind, item.term.school_year, item.term.number)
+            stage = due_stage(item.due, today, due_soon_days)
+            if stage is None or key in held or item.due < self.registered_on or (*key, stage) in said:
+                continue
+            self.announcements.append(ItemAnnouncement(self.id, item.kind, *key[1:], stage, item.due, today))
+            self.record(InductionItemDue(induction_id=self.id, staff_id=self.staff_id, academy_id=self.academy_id,
+                                         kind=item.kind.name.lower(), stage=stage, due_on=item.due,
+                                         school_year=item.term.school_year, term_number=item.term.number,
+                                         tutor_id=self.tutor_id))
+            count += 1
+        return count
 
     # -- the appropriate body's decision, and leaving --
 

@@ -246,3 +246,59 @@ class InductionSupportPlanStarted(DomainEvent):
     tutor_id: uuid.UUID | None
     review_held_on: date
     started_on: date
+
+
+@dataclass(frozen=True)
+class InductionPeopleAssigned(DomainEvent):
+    """HR named or changed the ECT's induction tutor or mentor (S1 2.3, 2.6); either may be none. Not recorded at
+    registration: cpd.induction_started carries the tutor and mentor named then."""
+
+    induction_id: uuid.UUID
+    staff_id: uuid.UUID
+    academy_id: uuid.UUID
+    tutor_id: uuid.UUID | None
+    mentor_id: uuid.UUID | None
+    assigned_on: date
+
+
+@dataclass(frozen=True)
+class InductionTimetableRecorded(DomainEvent):
+    """The tutor recorded (or corrected) the share of a main pay range teacher's timetable the ECT teaches in a
+    term, beside the most the rules allow them then (S1 2.20), both percentages to two places."""
+
+    induction_id: uuid.UUID
+    staff_id: uuid.UUID
+    academy_id: uuid.UUID
+    school_year: int
+    term_number: int
+    percent: Decimal
+    cap_percent: Decimal
+
+
+@dataclass(frozen=True)
+class InductionReviewHeld(DomainEvent):
+    """The tutor recorded a progress review or formal assessment: when it was due and when held (never its
+    outcome; "not making satisfactory progress" is InductionSupportPlanStarted)."""
+
+    induction_id: uuid.UUID
+    staff_id: uuid.UUID
+    academy_id: uuid.UUID
+    kind: str  # ItemKind's name in lower case: "progress_review", "first_formal_assessment", ...
+    due_on: date
+    held_on: date
+
+
+@dataclass(frozen=True)
+class InductionItemDue(DomainEvent):
+    """A progress review or formal assessment falls due soon ("due_soon"), or was due and is not recorded
+    ("overdue"): the daily job records each once per item and stage."""
+
+    induction_id: uuid.UUID
+    staff_id: uuid.UUID
+    academy_id: uuid.UUID
+    kind: str
+    stage: str  # "due_soon" or "overdue"
+    due_on: date
+    school_year: int
+    term_number: int
+    tutor_id: uuid.UUID | None

@@ -12,7 +12,7 @@ from staffroom_shared.authz import can_manage_academy, require
 from staffroom_shared.principal import Principal
 
 from ..domain.ects import (
-    SIGNERS, STANDARDS, EctInduction, InductionAbsence, ProgrammeType, fraction, schedule_item,
+    DUE_SOON_DAYS, SIGNERS, STANDARDS, EctInduction, InductionAbsence, ProgrammeType, fraction, schedule_item,
 )
 from ..domain.errors import CpdError
 from ..domain.induction import Decision, Induction, ItemKind, Leave, SupportPlan, Term, TermCalendar
@@ -133,14 +133,17 @@ def register(uow: CpdUnitOfWork, principal: Principal, data: dict, today: date |
         return ect.id
 
 
-def assign(uow: CpdUnitOfWork, principal: Principal, induction_id: uuid.UUID, tutor_id, mentor_id) -> None:
+def assign(uow: CpdUnitOfWork, principal: Principal, induction_id: uuid.UUID, tutor_id, mentor_id,
+           today: date | None = None) -> None:
+    """HR name or change the tutor and mentor; a change publishes cpd.induction_people_assigned."""
+    today = today or date.today()
     with uow:
         ect, _ = _induction(uow, principal, induction_id, "hr", doing="assign the tutor and mentor")
         _colleague(uow, tutor_id, "induction tutor")
         _colleague(uow, mentor_id, "mentor")
         before = (ect.tutor_id, ect.mentor_id)
         try:
-            ect.assign(tutor_id, mentor_id)
+            ect.assign(tutor_id, mentor_id, today)
         except CpdError as exc:
             raise rule_broken(exc) from None
         uow.audit("induction.assigned", "induction", ect.id, {"tutor_id": [before[0], tutor_id],
@@ -261,6 +264,22 @@ def sign(uow: CpdUnitOfWork, principal: Principal, induction_id: uuid.UUID, revi
             raise rule_broken(exc) from None
         uow.audit("induction.review_signed", "induction", ect.id, {"review_id": review.id, "as": as_})
         uow.commit()
+
+
+# -- the daily job ---------------------------------------------------------------------------------------------
+
+def announce_due(uow: CpdUnitOfWork, today: date, due_soon_days: int = DUE_SOON_DAYS) -> int:
+    """For the daily job, inside its unit of work: each serving ECT's reviews and assessments due within
+    `due_soon_days`, or overdue, are announced once per item and stage (cpd.induction_item_due), from the schedule
+    the rules give on the academy's term dates. Returns how many."""
+    calendars: dict = {}
+    count = 0
+    for ect in uow.inductions.serving_for_update():
+        if ect.academy_id not in calendars:
+            calendars[ect.academy_id] = uow.inductions.calendar(ect.academy_id)
+        if calendars[ect.academy_id] is not None:
+            count += ect.announce_due(calendars[ect.academy_id], today, due_soon_days)
+    return count
 
 
 # -- reading -------------------------------------------------------------------------------------------------

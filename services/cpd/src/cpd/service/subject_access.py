@@ -4,7 +4,7 @@ from __future__ import annotations
 from staffroom_shared.subject_access import Holding, answerer, subject, under
 
 from ..adapters.orm import (
-    agreements, enrolments, impact_records, induction_absences, induction_extensions, induction_posts,
+    agreements, enrolments, impact_records, induction_absences, induction_announcements, induction_extensions, induction_posts,
     induction_reviews, induction_support_plans, induction_timetable, inductions, nominations, plan_items, plans,
     secondments, shadowings, staff,
 )
@@ -32,7 +32,8 @@ HOLDINGS = (
         ("your timetable each term during induction", induction_timetable),
         ("your progress reviews and formal assessments, with your comments", induction_reviews),
         ("your induction support plans", induction_support_plans),
-        ("the extensions of your induction", induction_extensions))),
+        ("the extensions of your induction", induction_extensions),
+        ("when your reviews and assessments were announced as due soon or overdue", induction_announcements))),
 )
 
 on_subject_access_requested = answerer("cpd", HOLDINGS)

@@ -63,6 +63,10 @@ CONTRACTS = {
     events.InductionStarted: Contract("cpd.induction_started"),
     events.InductionEnded: Contract("cpd.induction_ended"),
     events.InductionSupportPlanStarted: Contract("cpd.induction_support_plan_started"),
+    events.InductionPeopleAssigned: Contract("cpd.induction_people_assigned"),
+    events.InductionTimetableRecorded: Contract("cpd.induction_timetable_recorded"),
+    events.InductionReviewHeld: Contract("cpd.induction_review_held"),
+    events.InductionItemDue: Contract("cpd.induction_item_due"),
 }
 
 

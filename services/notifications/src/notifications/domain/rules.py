@@ -39,6 +39,9 @@ CATEGORIES = {c.key: c for c in (
     # HR's part in keeping recognition safe: needed to do the job, so not switched off
     Category("recognition_reports", "For HR contacts: recognition and feedback a colleague reported to HR",
              statutory=True),
+    # Issue 25: statutory induction is the tutor's, the ECT's and HR's duty, so not switched off. A new category
+    # with no choice to carry over, so no migration: everyone's email for it is the default (at once).
+    Category("induction", "Statutory induction: reviews and assessments due, and support plans", statutory=True),
 )}
 
 
@@ -632,6 +635,99 @@ def recognition_reported(p: dict, people: People) -> list[Draft]:
                          "/hr/recognition")]
 
 
+_INDUCTION_ITEMS = {"progress_review": "progress review", "first_formal_assessment": "first formal assessment",
+                    "final_formal_assessment": "final formal assessment"}
+_SEASONS = ("autumn", "spring", "summer")
+MY_INDUCTION = "/cpd/induction"  # the ECT's own induction page
+
+
+def _an_induction(p: dict) -> str:
+    return f"/cpd/inductions/{p['induction_id']}"
+
+
+def _induction_term(p: dict) -> str:
+    return f"the {_SEASONS[int(p['term_number']) - 1]} term of {p['school_year']} to {int(p['school_year']) + 1}"
+
+
+def induction_item_due(p: dict, people: People) -> list[Draft]:
+    """An ECT's progress review or formal assessment is due soon, or overdue (cpd.induction_item_due). The tutor,
+    always: they hold and record it. For a formal assessment the ECT too (it is theirs, and they sign it) and the
+    academy's HR contacts (the headteacher signs it and its report goes to the appropriate body). With no tutor
+    named, HR hear of a progress review too: they name the tutor, and nobody else would know. An ECT who has left
+    is not written about."""
+    ect = people(_uuid(p["staff_id"]))
+    if ect is None:
+        return []
+    item, due, term, name = _INDUCTION_ITEMS[p["kind"]], _date(p["due_on"]), _induction_term(p), _name(ect)
+    overdue, formal = p["stage"] == "overdue", p["kind"] != "progress_review"
+    tutor = people(_uuid(p.get("tutor_id")))
+    link = _an_induction(p)
+    out: list[Draft] = []
+    if tutor is not None:
+        if overdue:
+            out += _to(people, tutor.staff_id, "induction", f"Overdue: {name}'s {item}",
+                       f"{name}'s {item} for {term} was due on {due} and is not recorded yet. As their induction "
+                       "tutor, please hold it with them as soon as you can and record it in Staffroom.", link)
+        else:
+            out += _to(people, tutor.staff_id, "induction", f"{item.capitalize()} due by {due}: {name}",
+                       f"{name}'s {item} for {term} is due by {due}. As their induction tutor, please arrange it "
+                       "with them, write it against the Teachers' Standards and record it in Staffroom.", link)
+    with_whom = _name(tutor, "your induction tutor")
+    if formal:
+        if overdue:
+            out += _to(people, ect.staff_id, "induction", f"Your {item} is overdue",
+                       f"Your {item} for {term} was due on {due} and is not recorded yet. Please arrange it with "
+                       f"{with_whom} as soon as you can.", MY_INDUCTION)
+        else:
+            out += _to(people, ect.staff_id, "induction", f"Your {item} is due by {due}",
+                       f"Your {item} for {term} is due by {due}. {with_whom[0].upper() + with_whom[1:]} holds it "
+                       "with you and records it in Staffroom; you can then read it, add your comments and sign it.",
+                       MY_INDUCTION)
+    if formal or tutor is None:
+        held_by = (f" {_name(tutor)} is their induction tutor." if tutor is not None else
+                   " No induction tutor is named for them: please name one in Staffroom, who holds it.")
+        then = " Once it is recorded, the headteacher signs it and its report goes to the appropriate body." \
+            if formal else ""
+        words = (f"{name}'s {item} for {term} was due on {due} and is not recorded yet." if overdue else
+                 f"{name}'s {item} for {term} is due by {due}.")
+        for contact in _contacts_but(people, _uuid(p["academy_id"]), {ect.staff_id}):
+            out += _to(people, contact.staff_id, "induction",
+                       f"Overdue: {name}'s {item}" if overdue else f"{item.capitalize()} due by {due}: {name}",
+                       words + held_by + then, link)
+    return out
+
+
+def induction_support_plan_started(p: dict, people: People) -> list[Draft]:
+    """Concerns raised: a review found the ECT not making satisfactory progress, and a support plan started
+    (cpd.induction_support_plan_started). Told: the ECT, their tutor, and their academy's own HR contacts (for the
+    headteacher, who shares the plan with the appropriate body, S1 4.1); never the mentor, who does not assess, nor
+    the trust's contacts or anyone else. The event holds none of the plan's words, and neither does the message."""
+    ect = people(_uuid(p["staff_id"]))
+    if ect is None:
+        return []
+    tutor = people(_uuid(p.get("tutor_id")))
+    name, held, started = _name(ect), _date(p["review_held_on"]), _date(p["started_on"])
+    by = _name(tutor, "your induction tutor")
+    out = _to(people, ect.staff_id, "induction", "A support plan has started for your induction",
+              f"At your induction review on {held}, {by} found that you are not yet making satisfactory progress, and "
+              f"a support plan started on {started}. It sets out what to work on, the support you will have and how "
+              f"your progress will be looked at. Please read it in Staffroom and talk it through with {by}.",
+              MY_INDUCTION)
+    link = _an_induction(p)
+    if tutor is not None:
+        out += _to(people, tutor.staff_id, "induction", f"Support plan started: {name}",
+                   f"The support plan you started for {name} on {started}, after their review on {held}, is "
+                   f"recorded. {name} has been told and can read it in Staffroom.", link)
+    for contact in people.hr(_uuid(p["academy_id"]), fallback=False):
+        if contact.staff_id == ect.staff_id:
+            continue
+        out += _to(people, contact.staff_id, "induction", f"Support plan started: {name}",
+                   f"{name}'s induction review on {held} found them not making satisfactory progress, and "
+                   f"{_name(tutor, 'their induction tutor')} started a support plan on {started}. The headteacher "
+                   "shares it with the appropriate body. You can read it in Staffroom.", link)
+    return out
+
+
 RULES: dict[str, Callable[[dict, People], list[Draft]]] = {
     "appraisal.appraisal_opened": appraisal_opened,
     "appraisal.overdue": appraisal_overdue,
@@ -650,6 +746,8 @@ RULES: dict[str, Callable[[dict, People], list[Draft]]] = {
     "cpd.agreement_required": agreement_required,
     "cpd.future_leader_nominated": future_leader_nominated,
     "cpd.impact_check_due": impact_check_due,
+    "cpd.induction_item_due": induction_item_due,
+    "cpd.induction_support_plan_started": induction_support_plan_started,
     "wellbeing.invitation_issued": survey_invitation,
     "wellbeing.survey_closing_soon": survey_closing_soon,
     "wellbeing.answers_released": survey_answers_released,
