@@ -22,7 +22,7 @@ from cpd.domain.impact import DEFAULT_CHECK_AFTER_WEEKS, CpdImpact
 from cpd.domain.future_leaders import Nomination, Secondment, SecondmentStatus, Shadowing
 from cpd.domain.plans import DevelopmentPlan
 from cpd.domain.values import Person
-from cpd.service.unit_of_work import CONTRACTS
+from cpd.service.unit_of_work import CONTRACTS, keep_induction_summaries
 from staffroom_shared.testing import FakeUnitOfWork
 from staffroom_shared.uow import Repository
 
@@ -468,7 +468,7 @@ class FakeInductions(Repository):
         self.store.calendars[academy_id] = calendar
 
     def using_calendar(self, academy_id):
-        return self._serving(lambda i: i.academy_id == academy_id)
+        return self.track_all(self._serving(lambda i: i.academy_id == academy_id))
 
 
 class FakeCpdUnitOfWork(FakeUnitOfWork):
@@ -484,6 +484,9 @@ class FakeCpdUnitOfWork(FakeUnitOfWork):
         self.impact = FakeImpactRecords(self.store)
         self.inductions = FakeInductions(self.store)
 
+    def collect(self) -> None:
+        keep_induction_summaries(self)  # as CpdUnitOfWork does
+        super().collect()
 
     # -- what a test starts from (as the staff.* events and HR's commands would have left it)
     def person(self, *, academy_id=None, line_manager_id=None, staff_type="teaching", post="Teacher of Maths",

@@ -55,11 +55,10 @@ class Inductions(Repository):
             .order_by(EctInduction.id).with_for_update()))
 
     def _listed(self, query) -> list[EctInduction]:
-        """A list's inductions, without their timetables and support plans, which no list shows (two statements
-        fewer for a tutor's dashboard, bench (l))."""
-        return list(self.session.scalars(query.options(lazyload(EctInduction.timetable),
-                                                       lazyload(EctInduction.support_plans))
-                                         .order_by(EctInduction.starts_on, EctInduction.id)))
+        """A list's inductions, without what is kept with each (posts, absences, reviews...): a list reads each one's
+        summary (EctInduction.summary_of); what is kept loads only when read (bench (l): six statements fewer)."""
+        return list(self.session.scalars(query.options(lazyload("*")).order_by(EctInduction.starts_on,
+                                                                                EctInduction.id)))
 
     def delete_ended_before(self, cutoff: date) -> int:
         """Retention: an induction ended (decided, or the ECT left) before the cutoff goes with everything in it."""
@@ -94,6 +93,6 @@ class Inductions(Repository):
 
     def using_calendar(self, academy_id: uuid.UUID) -> list[EctInduction]:
         """The inductions still serving at the academy, whose schedules count in its term dates."""
-        return self._listed(select(EctInduction).where(EctInduction.academy_id == academy_id,
-                                                       EctInduction.status == InductionStatus.SERVING))
+        return self.track_all(self._listed(select(EctInduction).where(  # their summaries change with the dates
+            EctInduction.academy_id == academy_id, EctInduction.status == InductionStatus.SERVING)))
 

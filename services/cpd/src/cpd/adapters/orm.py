@@ -275,6 +275,7 @@ inductions = Table(
     Column("decided_on", Date, nullable=True),
     Column("ended_on", Date, nullable=True),
     Column("registered_on", Date, nullable=False),
+    Column("summary", JSON, nullable=True),  # EctInduction.summary_of: what lists show, kept at every change
 )
 
 

@@ -4,9 +4,9 @@ appropriate body's export (CSV and a printable page)."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
-from flask import Response, render_template_string
+from flask import Response, current_app, render_template_string
 from flask.views import MethodView
 
 from staffroom_shared.auth import authenticate
@@ -65,7 +65,7 @@ class Inductions(MethodView):
     @induction_blp.response(200, schemas.InductionSummarySchema(many=True))
     def get(self, query):
         """HR's list of ECTs (academy HR: their academy's; trust HR: all), with what is due next and overdue."""
-        return inductions.hr_list(_reads(), authenticate(), query["academy_id"])
+        return _listed(inductions.hr_list(_reads(), authenticate(), query["academy_id"]))
 
     @induction_blp.arguments(schemas.RegisterSchema)
     @induction_blp.response(201, schemas.InductionSchema)
@@ -88,7 +88,7 @@ class Mentees(MethodView):
     @induction_blp.response(200, schemas.InductionSummarySchema(many=True))
     def get(self):
         """The caller's mentees (no assessment notes: mentors do not assess)."""
-        return inductions.mentees(_reads(), authenticate())
+        return _listed(inductions.mentees(_reads(), authenticate()))
 
 
 @induction_blp.route("/inductions/tutoring")
@@ -96,7 +96,24 @@ class TutorDashboard(MethodView):
     @induction_blp.response(200, schemas.InductionSummarySchema(many=True))
     def get(self):
         """The induction tutor's dashboard: their ECTs, what is due next, anything overdue (most overdue first)."""
-        return inductions.tutor_dashboard(_reads(), authenticate())
+        return _listed(inductions.tutor_dashboard(_reads(), authenticate()))
+
+
+def _listed(rows: list[dict]) -> Response:
+    """A list's rows as InductionSummarySchema would give them (its fields are exactly theirs: dates as ISO text,
+    ids as text), without marshmallow's walk over every field of every item: a sixth of a tutor's dashboard
+    (bench (l)). The schema stays on the route for the OpenAPI document; a test holds the two the same."""
+    return current_app.json.response([{key: _plain(value) for key, value in row.items()} for row in rows])
+
+
+def _plain(value):
+    if isinstance(value, (date, uuid.UUID)):
+        return str(value)
+    if isinstance(value, dict):
+        return {key: _plain(v) for key, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
 
 
 @induction_blp.route("/inductions/<uuid:induction_id>")

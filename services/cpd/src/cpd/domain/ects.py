@@ -220,6 +220,9 @@ class EctInduction(Aggregate):
     decision: Decision | None = None
     decided_on: date | None = None
     ended_on: date | None = None
+    # What lists show of it that does not depend on the day (summary_of), kept at every change: a tutor's dashboard
+    # reads it instead of working out each ECT's schedule from the statutory rules (bench (l)). None: not yet made.
+    summary: dict | None = None
     posts: list[InductionPost] = field(default_factory=list)
     absences: list[InductionAbsence] = field(default_factory=list)
     timetable: list[TimetableRecord] = field(default_factory=list)
@@ -262,6 +265,36 @@ class EctInduction(Aggregate):
         return ect
 
     # -- the rules, from what is kept --
+
+    def summary_of(self, calendar: TermCalendar | None) -> dict:
+        """When induction completes and each review and assessment (its term, due date and, once held, the review),
+        as JSON, or why there is no schedule: what does not change from one day to the next."""
+        if calendar is None:
+            return {"completes": None, "problem": "the academy has not given its term dates yet", "schedule": []}
+        try:
+            rules = self.rules(calendar)
+        except CpdError as exc:
+            return {"completes": None, "problem": str(exc), "schedule": []}
+        held = {(r.kind, r.school_year, r.term_number): r for r in self.reviews}
+
+        def day(value: date | None) -> str | None:
+            return None if value is None else value.isoformat()
+
+        items = []
+        for item in rules.schedule().items:
+            review = held.get((item.kind, item.term.school_year, item.term.number))
+            items.append({"kind": item.kind.name.lower(), "kind_words": item.kind.value, "term": item.term.name,
+                          "school_year": item.term.school_year, "term_number": item.term.number,
+                          "due_on": day(item.due), "report_by": day(item.report_by),
+                          "review_id": str(review.id) if review else None,
+                          "held_on": day(review.held_on) if review else None})
+        return {"completes": day(rules.completes()), "problem": None, "schedule": items}
+
+    def refresh_summary(self, calendar: TermCalendar | None) -> None:
+        """Keep the summary true to the induction as it now stands (the unit of work does, before each commit)."""
+        fresh = self.summary_of(calendar)
+        if fresh != self.summary:
+            self.summary = fresh
 
     def rules(self, calendar: TermCalendar) -> Induction:
         """The statutory rules' view of this induction (raises CpdError in plain words if it cannot be made)."""

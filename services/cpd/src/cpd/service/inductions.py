@@ -291,31 +291,20 @@ def visible(reads: CpdReads, principal: Principal, induction_id: uuid.UUID, toda
     return view(reads, ect, found, today or date.today())
 
 
-def _rules(reads, ect: EctInduction, calendars: dict | None = None) -> tuple[Induction | None, str | None]:
-    """The statutory rules' view of the induction, or why there is none; `calendars`: the academies' term dates
-    already read (a list reads each academy's once)."""
-    calendar = calendars[ect.academy_id] if calendars is not None else reads.inductions.calendar(ect.academy_id)
-    if calendar is None:
-        return None, "the academy has not given its term dates yet"
-    try:
-        return ect.rules(calendar), None
-    except CpdError as exc:
-        return None, str(exc)
-
-
-def _schedule(rules: Induction | None, ect: EctInduction, today: date) -> list[dict]:
-    if rules is None:
-        return []
-    held = {(r.kind, r.school_year, r.term_number): r for r in ect.reviews}
+def _schedule(summary: dict, ect: EctInduction, today: date) -> list[dict]:
+    """The summary's reviews and assessments, dated, each overdue if not held by its due date while induction is
+    served: the only part of a list that changes with the day."""
     out = []
-    for item in rules.schedule().items:
-        review = held.get((item.kind, item.term.school_year, item.term.number))
-        out.append({"kind": item.kind.name.lower(), "kind_words": item.kind.value, "term": item.term.name,
-                    "school_year": item.term.school_year, "term_number": item.term.number, "due_on": item.due,
-                    "report_by": item.report_by, "review_id": review.id if review else None,
-                    "held_on": review.held_on if review else None,
-                    "overdue": review is None and ect.status.open and item.due < today})
+    for item in summary["schedule"]:
+        due = date.fromisoformat(item["due_on"])
+        out.append({**item, "due_on": due, "report_by": _date(item["report_by"]), "held_on": _date(item["held_on"]),
+                    "review_id": uuid.UUID(item["review_id"]) if item["review_id"] else None,
+                    "overdue": item["review_id"] is None and ect.status.open and due < today})
     return out
+
+
+def _date(value: str | None) -> date | None:
+    return None if value is None else date.fromisoformat(value)
 
 
 def _entitlement(rules: Induction | None, ect: EctInduction, today: date) -> list[dict]:
@@ -341,9 +330,12 @@ def _entitlement(rules: Induction | None, ect: EctInduction, today: date) -> lis
 
 
 def view(reads, ect: EctInduction, found: set[str], today: date) -> dict:
-    rules, problem = _rules(reads, ect)
+    calendar = reads.inductions.calendar(ect.academy_id)
+    summary = ect.summary_of(calendar)  # worked out afresh: one induction's page
+    problem = summary["problem"]
+    rules = None if problem else ect.rules(calendar)
     names = reads.staff.names([ect.staff_id, ect.tutor_id, ect.mentor_id])
-    schedule = _schedule(rules, ect, today)
+    schedule = _schedule(summary, ect, today)
     notes = bool(found & {"ect", "tutor", "hr"})  # mentors do not assess, so do not read assessments [S1 2.55]
     out = {
         "id": ect.id, "staff_id": ect.staff_id, "staff_name": names.get(ect.staff_id), "academy_id": ect.academy_id,
@@ -400,19 +392,19 @@ def mine(reads: CpdReads, principal: Principal, today: date | None = None) -> di
 def _summaries(reads, ects: list[EctInduction], today: date) -> list[dict]:
     """A list's rows: each ECT with their tutor and mentor, when induction completes, what is due next and anything
     overdue. Each academy's term dates and everyone's names are read once for the whole list (they were read once
-    per ECT: 27 statements for a tutor's 10, bench (l))."""
-    calendars = {a: reads.inductions.calendar(a) for a in {e.academy_id for e in ects}}
+    per ECT: 27 statements for a tutor's 10, bench (l)), and each one's summary stands in for its schedule."""
+    calendars = {a: reads.inductions.calendar(a) for a in {e.academy_id for e in ects if e.summary is None}}
     names = reads.staff.names([p for e in ects for p in (e.staff_id, e.tutor_id, e.mentor_id)])
     rows = []
     for ect in ects:
-        rules, problem = _rules(reads, ect, calendars)
-        schedule = _schedule(rules, ect, today)
+        summary = ect.summary if ect.summary is not None else ect.summary_of(calendars[ect.academy_id])
+        schedule = _schedule(summary, ect, today)
         rows.append({"id": ect.id, "staff_id": ect.staff_id, "staff_name": names.get(ect.staff_id),
                      "academy_id": ect.academy_id, "starts_on": ect.starts_on, "status": ect.status.value,
                      "tutor_name": names.get(ect.tutor_id), "mentor_name": names.get(ect.mentor_id),
-                     "completes": rules.completes() if rules else None,
+                     "completes": _date(summary["completes"]),
                      "next_due": next((s for s in schedule if s["review_id"] is None), None),
-                     "overdue": [s for s in schedule if s["overdue"]], "schedule_problem": problem})
+                     "overdue": [s for s in schedule if s["overdue"]], "schedule_problem": summary["problem"]})
     return rows
 
 

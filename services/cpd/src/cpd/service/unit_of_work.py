@@ -85,6 +85,20 @@ class CpdUnitOfWork(UnitOfWork):
     impact: ImpactRecords
     inductions: Inductions
 
+    def collect(self) -> None:
+        keep_induction_summaries(self)
+        super().collect()
+
+
+def keep_induction_summaries(uow) -> None:
+    """Before a commit: every induction the unit of work read has its summary made true to it as it now stands (a
+    review recorded, an absence, new term dates...), so lists read it as it is (EctInduction.summary_of)."""
+    calendars: dict = {}
+    for ect in uow.inductions.seen:
+        if ect.academy_id not in calendars:
+            calendars[ect.academy_id] = uow.inductions.calendar(ect.academy_id)
+        ect.refresh_summary(calendars[ect.academy_id])
+
 
 class CpdReads(Reads):
     """The same repositories on a page's read session, for the API's views (nothing is committed through them)."""
