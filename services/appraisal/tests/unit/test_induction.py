@@ -62,7 +62,7 @@ def test_an_end_whose_start_has_not_arrived_counts_back_to_the_end():
 def test_the_withdrawal_reason_is_plain_words_with_the_date_as_people_write_it():
     reason = withdrawal_reason(date(2027, 1, 4))
     assert "from 4 January 2027" in reason and "2027-01-04" not in reason
-    assert "statutory induction" in reason and "first appraisal cycle opened after it ends" in reason
+    assert "statutory induction" in reason and "first cycle opened after induction ends" in reason
     assert len(withdrawal_reason(date(2027, 12, 31))) <= 200  # appraisals.finished_reason
 
 

@@ -38,6 +38,6 @@ def appraised_through_induction(spells, first: date, last: date) -> set[uuid.UUI
 def withdrawal_reason(starts_on: date | None) -> str:
     """What the reviewee and appraiser read on an appraisal withdrawn because induction started."""
     since = f" from {starts_on:%-d %B %Y}" if starts_on else ""
-    # finished_reason holds 200 characters
-    return (f"They serve statutory induction{since}, which takes the place of appraisal; they join the first "
-            "appraisal cycle opened after it ends.")
+    # appraisals.finished_reason holds 200 characters; the portal shows it as "This appraisal is withdrawn: <reason>."
+    return (f"statutory induction{since} takes the place of appraisal while it is served; appraisal resumes in the "
+            "first cycle opened after induction ends")
