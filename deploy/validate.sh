@@ -547,7 +547,7 @@ out=$(cd "$work/app" && "$image_venv/bin/python" -m directory.entrypoints.schedu
 echo "python -m directory.entrypoints.scheduler (once): exit 0, $out"
 out=$(cd "$work/app" && "$image_venv/bin/python" -m appraisal.entrypoints.scheduler 2> "$work/scheduler.log") \
     || { cat "$work/scheduler.log"; fail "appraisal scheduler"; }
-[[ $out == '{"overdue": 0, "closed": 0, "opened": 0, "expired": {"outbox": 0, "inbox": 0, "audit": 0, "appraisals": 0, "recognition": 0, "coaching": 0}}' ]] || fail "appraisal scheduler printed $out"
+[[ $out == '{"overdue": 0, "closed": 0, "opened": 0, "withdrawn": 0, "expired": {"outbox": 0, "inbox": 0, "audit": 0, "appraisals": 0, "recognition": 0, "coaching": 0}}' ]] || fail "appraisal scheduler printed $out"
 echo "python -m appraisal.entrypoints.scheduler (once): exit 0, $out"
 out=$(cd "$work/app" && "$image_venv/bin/python" -m cpd.entrypoints.scheduler 2> "$work/scheduler.log") \
     || { cat "$work/scheduler.log"; fail "cpd scheduler"; }

@@ -77,7 +77,16 @@ def appraisal_page(chosen: str | None):
     return render_template("hr/appraisal.html", cycles=cycles, cycle=cycle, completion=completion,
                            statuses=STATUSES, academies=academies(), trend=trend, trend_academy=academy_id,
                            overdue=overdue, reminded=reminded, today=today(),
+                           left_out=through_induction(cycle["left_out_for_induction"])
+                           if cycle and cycle.get("left_out_for_induction") else None,
                            form=Form())
+
+
+def through_induction(count: int) -> str:
+    """Why a cycle has fewer appraisals than HR might count (issue 25): ECTs are appraised through induction."""
+    if count == 1:
+        return "1 early career teacher serving induction is appraised through induction instead."
+    return f"{count} early career teachers serving induction are appraised through induction instead."
 
 
 def overdue_in(calls, cycle: dict) -> list[dict]:
@@ -178,7 +187,8 @@ def open_cycle(cycle_id):
         form = submit(lambda: calls.post(f"/api/appraisal/cycles/{cycle_id}/open"))
         if opened := form.answer:
             count = opened.get("appraisal_count", 0)
-            flash(f"'{opened['name']}' is open: {count} {'appraisal' if count == 1 else 'appraisals'} created.")
+            flash(f"'{opened['name']}' is open: {count} {'appraisal' if count == 1 else 'appraisals'} created."
+                  + (f" {through_induction(left_out)}" if (left_out := opened.get("left_out_for_induction")) else ""))
             return redirect(url_for("hr.appraisal", cycle=cycle_id, _anchor="completion"))
     cycle = calls.get(f"/api/appraisal/cycles/{cycle_id}")
     return render_template("hr/open_cycle.html", form=form, cycle=cycle, templates=dict(TEMPLATES),

@@ -100,3 +100,27 @@ def test_0013_takes_values_out_of_recognition_audit_rows_and_hrs_removals_and_re
     assert [r[:3] for r in audit_rows()[2:]] == [("recognition.read", "recognition", str(item)),
                                                 ("remove_recognition", "recognition", str(item))]
     engine.dispose()
+
+
+def test_0014_adds_induction_spells_and_the_cycles_count_and_takes_them_away_again(tmp_path):
+    url = f"sqlite:///{tmp_path / 'appraisal.db'}"
+    config = alembic_config(MIGRATIONS, url)
+    command.upgrade(config, "0013")
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO cycles (id, name, template, academy_id, starts_on, objectives_due, mid_year_due, "
+                          "end_of_year_due, ends_on, pay_recommendations, review_window_weeks, status) VALUES "
+                          "(:id, '2026/27 teachers', 'teachers', NULL, '2026-09-01', '2026-10-31', '2027-02-26', "
+                          "'2027-07-16', '2027-08-31', 0, 6, 'open')"), {"id": uuid.uuid4().hex})
+    command.upgrade(config, "0014")
+    found = inspect(engine)
+    assert "induction_spells" in found.get_table_names()
+    assert "left_out_for_induction" in {c["name"] for c in found.get_columns("cycles")}
+    with engine.connect() as conn:  # a cycle opened before appraisal knew of induction: nobody counted
+        assert conn.execute(text("SELECT left_out_for_induction FROM cycles")).scalar() is None
+    command.downgrade(config, "0013")
+    found = inspect(engine)
+    assert "induction_spells" not in found.get_table_names()
+    assert "left_out_for_induction" not in {c["name"] for c in found.get_columns("cycles")}
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM cycles")).scalar() == 1

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
+from dataclasses import replace
 from datetime import date, datetime
 
 from staffroom_shared.testing import FakeUnitOfWork
 from staffroom_shared.uow import Repository
 
 from appraisal.domain.cpd_evidence import CpdEvidence
+from appraisal.domain.induction import InductionSpell
 from appraisal.domain.model import IN_PROGRESS, Appraisal, Cycle, CycleStatus, StaffRecord
 from appraisal.domain.observations import Template
 from appraisal.service.unit_of_work import CONTRACTS
@@ -242,6 +244,37 @@ class FakeCpdEvidence(Repository):
         self.rows = {e: r for e, r in self.rows.items() if r["staff_id"] != staff_id}
 
 
+class FakeInductions(Repository):
+    """induction_spells in memory: one row per induction; a start and an end each kept whichever came first."""
+
+    def __init__(self):
+        super().__init__()
+        self.rows: dict[uuid.UUID, InductionSpell] = {}
+
+    def started(self, induction_id, staff_id, academy_id, starts_on, expected_completion):
+        kept = self.rows.get(induction_id) or InductionSpell(induction_id, staff_id)
+        self.rows[induction_id] = replace(kept, starts_on=starts_on)
+        return self.rows[induction_id]
+
+    def ended(self, induction_id, staff_id, academy_id, ended_on, outcome):
+        kept = self.rows.get(induction_id) or InductionSpell(induction_id, staff_id)
+        self.rows[induction_id] = replace(kept, ended_on=ended_on, outcome=outcome)
+        return self.rows[induction_id]
+
+    def get(self, induction_id):
+        return self.rows.get(induction_id)
+
+    def spells(self, staff_ids=None):
+        wanted = None if staff_ids is None else set(staff_ids)
+        return [s for s in self.rows.values() if wanted is None or s.staff_id in wanted]
+
+    def hold_writes(self):
+        pass
+
+    def forget(self, staff_id):
+        self.rows = {i: s for i, s in self.rows.items() if s.staff_id != staff_id}
+
+
 class FakeAppraisalUnitOfWork(FakeUnitOfWork):
     contracts = CONTRACTS
 
@@ -251,3 +284,4 @@ class FakeAppraisalUnitOfWork(FakeUnitOfWork):
         self.recognition = FakeRecognition(self.staff)
         self.templates = FakeTemplates(self.appraisals)
         self.cpd_evidence = FakeCpdEvidence()
+        self.inductions = FakeInductions()

@@ -338,7 +338,7 @@ def test_the_daily_job_closes_a_leaver_s_appraisal_and_fills_a_gap(trust):
     late = staff("Lee", line_manager_id=trust.head.staff_id)
     trust.uow.staff.add(late)  # a joiner whose event raced the opening
     counts = run_daily(trust.uow, date(2026, 10, 20))
-    assert counts == {"overdue": 0, "closed": 1, "opened": 1}
+    assert counts == {"overdue": 0, "closed": 1, "opened": 1, "withdrawn": 0}
     assert a.status == Status.CLOSED and len(trust.uow.appraisals.of(late.staff_id)) == 1
 
 

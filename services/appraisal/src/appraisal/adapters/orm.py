@@ -70,6 +70,17 @@ cpd_evidence = Table(  # from cpd.intent_recorded and cpd.impact_recorded: CPD i
     Column("impact_at", UtcDateTime, nullable=True),
 )
 
+induction_spells = Table(  # from cpd.induction_started and cpd.induction_ended: who is appraised through induction
+    "induction_spells", metadata,
+    Column("induction_id", Uuid, primary_key=True),
+    Column("staff_id", Uuid, nullable=False, index=True),
+    Column("academy_id", Uuid, nullable=False),
+    Column("starts_on", Date, nullable=True),  # unknown only while an ended event has overtaken its started one
+    Column("expected_completion", Date, nullable=True),
+    Column("ended_on", Date, nullable=True),
+    Column("outcome", String(10), nullable=True),  # passed, failed or left
+)
+
 cycles = Table(
     "cycles", metadata,
     Column("id", Uuid, primary_key=True),
@@ -85,6 +96,7 @@ cycles = Table(
     Column("pay_recommendations", Boolean, nullable=False),
     Column("review_window_weeks", Integer, nullable=False, server_default="6"),
     Column("status", text_enum(CycleStatus), nullable=False),
+    Column("left_out_for_induction", Integer, nullable=True),
 )
 
 appraisals = Table(

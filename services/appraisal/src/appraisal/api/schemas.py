@@ -43,6 +43,9 @@ class CycleSchema(Schema):
                                                                   "day)"})
     status = _enum(CycleStatus, dump_only=True)
     appraisal_count = fields.Integer(dump_only=True)
+    left_out_for_induction = fields.Integer(dump_only=True, allow_none=True, metadata={
+        "description": "how many it would have covered were left out on opening as early career teachers serving "
+                       "statutory induction during it (appraised through induction instead); null before opening"})
 
     @validates_schema
     def dates_or_year(self, data, **_):

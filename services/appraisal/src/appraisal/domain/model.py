@@ -9,6 +9,7 @@ from enum import StrEnum
 from staffroom_shared.domain import Aggregate
 
 from . import events
+from .induction import appraised_through_induction, withdrawal_reason
 
 
 class AppraisalError(Exception):
@@ -215,6 +216,9 @@ class Cycle(Aggregate):
     pay_recommendations: bool = False
     review_window_weeks: int = REVIEW_WINDOW_WEEKS
     status: CycleStatus = CycleStatus.DRAFT
+    # how many it would have covered were left out on opening as early career teachers serving induction (None: not
+    # opened, or opened before appraisal knew of induction)
+    left_out_for_induction: int | None = None
     id: uuid.UUID = field(default_factory=uuid.uuid4)
 
     def __post_init__(self) -> None:
@@ -260,28 +264,42 @@ class Cycle(Aggregate):
                 and person.start_date < self.end_of_year_due - timedelta(weeks=self.review_window_weeks)
                 and (person.leaving_date is None or person.leaving_date > self.starts_on))
 
-    def open(self, staff: list[StaffRecord], today: date) -> list["Appraisal"]:
-        """An appraisal for everyone it covers, each announced, and the opening announced with their number."""
+    def open(self, staff: list[StaffRecord], today: date, inductions=()) -> list["Appraisal"]:
+        """An appraisal for everyone it covers but those serving induction during it (`inductions`: the spells appraisal
+        knows of), each announced, and the opening announced with their number; how many were left out is kept."""
         if self.status != CycleStatus.DRAFT:
             raise IllegalTransition(f"cycle '{self.name}' is {self.status}; only a draft cycle can be opened")
         if today > self.ends_on:
             raise AppraisalError(f"cycle '{self.name}' ended on {self.ends_on}; it cannot be opened now")
         self.status = CycleStatus.OPEN
-        created = self.appraisals_missing(staff, set(), today)
+        through_induction = self.through_induction(inductions)
+        created = self.appraisals_missing(staff, set(), today, through_induction)
+        self.left_out_for_induction = sum(1 for person in staff
+                                          if person.staff_id in through_induction and self._due_one(person, today))
         self.record(events.CycleOpened(
             cycle_id=self.id, name=self.name, template=self.template.value, academy_id=self.academy_id,
             starts_on=self.starts_on, objectives_due=self.objectives_due, mid_year_due=self.mid_year_due,
             end_of_year_due=self.end_of_year_due, ends_on=self.ends_on, appraisal_count=len(created)))
         return created
 
-    def appraisals_missing(self, staff, have: set[uuid.UUID], today: date) -> list["Appraisal"]:
+    def through_induction(self, inductions) -> set[uuid.UUID]:
+        """Who is appraised through statutory induction for this cycle's school year, not in it."""
+        return appraised_through_induction(inductions, self.starts_on, self.ends_on)
+
+    def appraisals_missing(self, staff, have: set[uuid.UUID], today: date,
+                           through_induction: set[uuid.UUID] = frozenset()) -> list["Appraisal"]:
         """Who should have an appraisal in this cycle and has none (`have`: the reviewees it has, in any status, so a
-        closed or withdrawn one is not made again): the one rule for opening the cycle, a joiner while it is open,
-        and the daily job's catching up. Nobody is given one after the cycle has ended."""
+        closed or withdrawn one is not made again; `through_induction`: those serving induction during it): the one
+        rule for opening the cycle, a joiner while it is open, and the daily job's catching up. Nobody is given one
+        after the cycle has ended."""
         if today > self.ends_on:
             return []
         return [self._appraisal_for(person, today) for person in staff
-                if person.staff_id not in have and self.covers(person) and person.in_post_on(today)]
+                if person.staff_id not in have and person.staff_id not in through_induction
+                and self._due_one(person, today)]
+
+    def _due_one(self, person: StaffRecord, today: date) -> bool:
+        return self.covers(person) and person.in_post_on(today)
 
     def _appraisal_for(self, person: StaffRecord, today: date) -> "Appraisal":
         appraisal = Appraisal(cycle_id=self.id, reviewee_id=person.staff_id, academy_id=person.academy_id,
@@ -827,6 +845,15 @@ class Appraisal(Aggregate):
         self._in_progress("withdraw it")
         self.status, self.finished_reason = Status.WITHDRAWN, reason
         self.record(events.Closed(**self.ref(), status=self.status.value, reason=reason))
+
+    def withdraw_for_induction(self, induction_starts_on: date | None) -> bool:
+        """The reviewee serves statutory induction during the cycle (a mid-year start): appraisal does not apply to
+        them while they do, so the appraisal is withdrawn, with the reason both of them read; False if it had ended
+        (a signed-off appraisal stays on record as it is)."""
+        if self.status not in IN_PROGRESS:
+            return False
+        self.withdraw(withdrawal_reason(induction_starts_on))
+        return True
 
     # -- deadlines ------------------------------------------------------------------------
     def missed(self, dates: KeyDates, today: date) -> list[str]:

@@ -309,6 +309,9 @@ def send_reminder(uow, principal, appraisal_id, note: str | None, now: datetime 
     def action(appraisal: Appraisal):
         cycle = uow.cycles.get(appraisal.cycle_id)
         today = now.astimezone(UK).date()
+        if appraisal.reviewee_id in cycle.through_induction(uow.inductions.spells([appraisal.reviewee_id])):
+            raise Conflict("they serve statutory induction during this cycle, so they are appraised through induction "
+                           "and nothing in this appraisal is overdue; no reminder was sent")
         step = appraisal.overdue_step(dates_of(uow, appraisal), cycle.ends_on, today)
         if step is None:
             raise Conflict(f"nothing in this appraisal is overdue (it is '{appraisal.status.label}'), so there is "

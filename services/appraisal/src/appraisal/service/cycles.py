@@ -51,7 +51,8 @@ def update_cycle(uow: AppraisalUnitOfWork, principal: Principal, cycle_id: uuid.
 
 
 def open_cycle(uow: AppraisalUnitOfWork, principal: Principal, cycle_id: uuid.UUID, today: date | None = None) -> Cycle:
-    """Creates an appraisal for everyone the cycle covers, from the local copy of the directory."""
+    """Creates an appraisal for everyone the cycle covers, from the local copy of the directory, but for early career
+    teachers serving induction during it (counted on the cycle)."""
     today = today or date.today()
     with uow:
         cycle = _cycle(uow, cycle_id)
@@ -59,12 +60,14 @@ def open_cycle(uow: AppraisalUnitOfWork, principal: Principal, cycle_id: uuid.UU
         # A staff.joined applied while we open would see the cycle still in draft, and our read of the staff copy
         # would miss the joiner: hold staff writes until we commit.
         uow.staff.hold_writes()
+        uow.inductions.hold_writes()  # and an induction starting meanwhile (it would withdraw what we make)
         try:
-            created = cycle.open(uow.staff.people(cycle.academy_id), today)
+            created = cycle.open(uow.staff.people(cycle.academy_id), today, uow.inductions.spells())
         except AppraisalError as exc:
             raise rule_broken(exc) from None
         uow.appraisals.add_opened(created)
-        uow.audit("cycle.opened", "cycle", cycle.id, {"appraisals": len(created)})
+        uow.audit("cycle.opened", "cycle", cycle.id, {"appraisals": len(created),
+                                                       "left_out_for_induction": cycle.left_out_for_induction})
         uow.commit()
         cycle.appraisal_count = len(created)
         return cycle

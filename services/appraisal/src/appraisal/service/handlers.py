@@ -46,9 +46,16 @@ def on_staff_changed(uow: AppraisalUnitOfWork, event: Event, today: date | None 
         current = _follow_to_new_academy(uow, person, current)
     for appraisal in current:
         appraisal.follow_line_manager(person.line_manager_id)
-    # A joiner (or someone moved into a cycle's scope) during an open cycle gets an appraisal.
+    # A joiner (or someone moved into a cycle's scope) during an open cycle gets an appraisal, unless they serve
+    # induction during it.
+    _fill_open_cycles(uow, person, today)
+
+
+def _fill_open_cycles(uow: AppraisalUnitOfWork, person: StaffRecord, today: date) -> None:
+    spells = uow.inductions.spells([person.staff_id])
     for cycle in uow.cycles.open():
-        for appraisal in cycle.appraisals_missing([person], uow.appraisals.reviewees_in(cycle.id), today):
+        for appraisal in cycle.appraisals_missing([person], uow.appraisals.reviewees_in(cycle.id), today,
+                                                  cycle.through_induction(spells)):
             uow.appraisals.add(appraisal)
 
 
@@ -62,6 +69,7 @@ def on_staff_erased(uow: AppraisalUnitOfWork, event: Event) -> None:
     uow.recognition.forget(event.payload["staff_id"])  # what colleagues gave them (issue 24)
     uow.qa.forget(event.payload["staff_id"])  # coaching links and requests from the QA map (issue 24)
     uow.cpd_evidence.forget(event.payload["staff_id"])
+    uow.inductions.forget(event.payload["staff_id"])
     forget_sent_events(uow, event.payload["staff_id"])
     forget_pages_after(uow)
     forget_in_audit(uow, [event.payload["staff_id"], *(appraisal.id for appraisal in theirs)])
@@ -104,6 +112,32 @@ def on_cpd_impact_recorded(uow: AppraisalUnitOfWork, event: Event) -> None:
     uow.cpd_evidence.keep_impact(event.payload, event.occurred_at)
 
 
+def on_induction_started(uow: AppraisalUnitOfWork, event: Event) -> None:
+    """An ECT serves statutory induction (cpd.induction_started): kept, and an appraisal of theirs in progress in an
+    open cycle that the induction falls in (a mid-year start) is withdrawn, with the reason, since appraisal does
+    not apply while they serve it."""
+    data = event.payload
+    spell = uow.inductions.started(data["induction_id"], data["staff_id"], data["academy_id"], data["starts_on"],
+                                   data["expected_completion"])
+    in_cycle = {cycle.id: cycle for cycle in uow.cycles.open()}
+    for appraisal in uow.appraisals.of(spell.staff_id, in_progress=True):
+        cycle = in_cycle.get(appraisal.cycle_id)
+        if cycle is not None and spell.staff_id in cycle.through_induction([spell]):
+            appraisal.withdraw_for_induction(spell.starts_on)
+
+
+def on_induction_ended(uow: AppraisalUnitOfWork, event: Event, today: date | None = None) -> None:
+    """Induction ended (passed, failed, left): kept. They are appraised from the next cycle opened; an open cycle they
+    served induction in does not take them now. Only if it ended before an open cycle started (a late event) does
+    that cycle give them an appraisal, as the rule then says it should."""
+    data = event.payload
+    uow.inductions.ended(data["induction_id"], data["staff_id"], data["academy_id"], data["ended_on"],
+                         data["outcome"])
+    person = uow.staff.person(data["staff_id"])
+    if person is not None:
+        _fill_open_cycles(uow, person, today or date.today())
+
+
 HANDLERS = {
     "staff.joined": on_staff_changed,
     "staff.updated": on_staff_changed,
@@ -113,6 +147,8 @@ HANDLERS = {
     "cpd.completed": on_cpd_completed,
     "cpd.intent_recorded": on_cpd_intent_recorded,
     "cpd.impact_recorded": on_cpd_impact_recorded,
+    "cpd.induction_started": on_induction_started,
+    "cpd.induction_ended": on_induction_ended,
     "academy.registered": on_academy,
     "academy.updated": on_academy,
     "subject_access.requested": on_subject_access_requested,

@@ -4,7 +4,7 @@ from __future__ import annotations
 from staffroom_shared.subject_access import Holding, answerer, subject, under
 
 from ..adapters.orm import (
-    action_steps, appraisal_documents, appraisal_named, appraisals, cpd_evidence, meetings, objectives, observations,
+    action_steps, appraisal_documents, appraisal_named, appraisals, cpd_evidence, induction_spells, meetings, objectives, observations,
     overdue_notices, progress_updates, reminders, recognitions, reviews, staff, trained_appraisers,
 )
 from ..adapters.orm import coaching_links, coaching_requests, qa_actions
@@ -51,6 +51,8 @@ HOLDINGS = (
     Holding("quality assurance actions you lead", qa_actions, subject(qa_actions.c.owner_id)),
     Holding("your completed CPD as appraisal evidence: what you will change and the impact seen", cpd_evidence,
             subject(cpd_evidence.c.staff_id)),
+    Holding("your statutory induction's start and end, as cpd shared them (it keeps you out of the appraisal cycle)",
+            induction_spells, subject(induction_spells.c.staff_id)),
 )
 
 LEFT_OUT = (

@@ -9,6 +9,7 @@ from ..adapters.priorities import ObjectiveTemplateRepository, PriorityRepositor
 from ..adapters.qa import QaRepository
 from ..adapters.recognition import RecognitionRepository
 from ..adapters.cpd_evidence import CpdEvidenceRepository
+from ..adapters.inductions import InductionRepository
 from ..adapters.repository import AppraisalRepository, CycleRepository, StaffCopyRepository
 from ..domain import events
 
@@ -38,7 +39,7 @@ class AppraisalUnitOfWork(UnitOfWork):
     repositories = {"staff": StaffCopyRepository, "cycles": CycleRepository, "appraisals": AppraisalRepository,
                     "priorities": PriorityRepository, "objective_templates": ObjectiveTemplateRepository,
                     "recognition": RecognitionRepository, "templates": TemplateRepository, "qa": QaRepository,
-                    "cpd_evidence": CpdEvidenceRepository}
+                    "cpd_evidence": CpdEvidenceRepository, "inductions": InductionRepository}
     staff: StaffCopyRepository
     cycles: CycleRepository
     appraisals: AppraisalRepository
@@ -48,6 +49,7 @@ class AppraisalUnitOfWork(UnitOfWork):
     templates: TemplateRepository  # observation templates (issue 24)
     qa: QaRepository  # the QA map's rounds, actions and coaching (issue 24)
     cpd_evidence: CpdEvidenceRepository
+    inductions: InductionRepository  # who serves statutory induction, from cpd's events (issue 25)
 
 
 class Reads(ReadsOf):
@@ -63,3 +65,4 @@ class Reads(ReadsOf):
     templates: TemplateRepository
     qa: QaRepository
     cpd_evidence: CpdEvidenceRepository
+    inductions: InductionRepository
