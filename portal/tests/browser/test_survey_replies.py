@@ -106,8 +106,10 @@ def test_hr_reply_in_the_portal_and_the_author_reads_and_answers_with_their_link
 
 def test_a_right_to_left_override_in_a_survey_s_title_does_not_reverse_the_survey_page_s_own_words(page: Page):
     # Issue 23's third outsider: the survey page (survey.js) set the title into its own sentences as plain text, so
-    # a U+202E in the title reversed "They are not linked to your name..." on the thank-you page.
-    title = "Spring \u202echeck survey"
+    # a U+202E in the title reversed "They are not linked to your name..." on the thank-you page. A title can no
+    # longer hold a direction override (outsider O6, issue 24: refused as text that shows as something else), but
+    # one in Hebrew still runs right to left, and stays inside its own <bdi>.
+    title = "Spring \u05e9\u05d0\u05dc\u05d5\u05df survey"
     build_and_open(page, title)
     sign_in_at_hillcrest(page, PEOPLE[0])
     answer(page, title, "Agree", "8")

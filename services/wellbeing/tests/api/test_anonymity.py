@@ -63,8 +63,8 @@ def test_no_response_size_follows_the_answers_so_access_logs_hold_nothing_of_the
     trust.academy("Oak", teaching=6)
     _, links = trust.open()
     tokens = list(links.values())
-    drafts = [{}, {"hse.1": 1}, answers(3, enps=10, comment="x"), answers(5, comment="\U0001f600\x01é" * 600),
-              {**answers(1, enps=0), "trust.improve": "\x01" * TEXT_MAX_LENGTH}]
+    drafts = [{}, {"hse.1": 1}, answers(3, enps=10, comment="x"), answers(5, comment="\U0001f600\"é" * 600),
+              {**answers(1, enps=0), "trust.improve": "\U0001f600" * TEXT_MAX_LENGTH}]
     sizes = set()
     for token, draft in zip(tokens, drafts):
         if draft:

@@ -77,7 +77,7 @@ def test_the_fullest_conversations_fit_the_size_every_reading_is_padded_to():
     questions = ["What one change would most improve your working life here?", "Anything else \u2028?"]
     message = {"kind": "answer", "text": "\U0001F600" * MESSAGE_MAX_LENGTH, "written_on": "2026-12-07",
                "removed": False, "from_academy": "\u00e9" * 200}
-    conversation = {"comment_id": str(uuid.uuid4()), "question": "", "text": "\x01" * TEXT_MAX_LENGTH,
+    conversation = {"comment_id": str(uuid.uuid4()), "question": "", "text": "\U0001F600" * TEXT_MAX_LENGTH,
                     "messages": [message] * (REPLIES_PER_CONVERSATION + ANSWERS_PER_CONVERSATION),
                     "waiting": "\U0001F600" * MESSAGE_MAX_LENGTH, "may_answer": False}
     threads = [{**conversation, "question": q} for q in questions]
