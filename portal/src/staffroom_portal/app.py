@@ -90,6 +90,7 @@ NAV = [
     ("recognition.index", "Recognition", "all"),
     ("feedback.index", "Feedback", "all"),
     ("notifications.inbox", "Notifications", "all"),
+    ("induction.index", "Induction", "induction"),  # HR, and ECTs, their tutors and mentors only (issue 25)
     ("hr.index", "HR", "hr"),
     ("targets.index", "Targets", "hr"),
     ("qa.index", "Quality assurance", "all"),  # the QA calendar; its maps for HR, heads and line managers (issue 24)
@@ -108,12 +109,19 @@ REFUSALS = {
 }
 
 
+def _in_induction() -> bool:
+    from .views.induction import relations
+
+    return bool(relations())
+
+
 def _wire(app: Flask) -> None:
     def nav_items():
         hr, u = is_hr(), user()
         dpo = bool(u and u.has_role("dpo")) and not hr
         return [(endpoint, label) for endpoint, label, who in NAV
-                if endpoint in app.view_functions and (who == "all" or (who == "hr" and hr) or (who == "dpo" and dpo))]
+                if endpoint in app.view_functions and (who == "all" or (who == "hr" and hr) or (who == "dpo" and dpo)
+                                                       or (who == "induction" and _in_induction()))]
 
     @app.context_processor
     def _globals():
