@@ -390,9 +390,10 @@ def demo_term_dates(first_year: int, last_year: int) -> list[dict]:
 def seed_induction(directory: ServiceContext, cpd: ServiceContext, *, today: date | None = None,
                    timeout: float = 60.0) -> dict:
     """Once (a run that finds any induction leaves it alone): the demo people's academy's term dates from last school
-    year to three years ahead; two class teachers as ECTs, the demo's line manager their induction tutor and its
+    year to four years ahead; two early career teachers, the demo's line manager their induction tutor and its
     member of staff their mentor. The first started last September: last year's reviews and first formal assessment
-    are held and signed (the ECT's comments on one), and its timetable recorded; this term's review is due. The
+    are held and signed (the ECT's comments on one; the latest waits for the ECT's signature), and its
+    timetable recorded; this term's review is due. The
     second started this September, full-time, with this term's timetable recorded and nothing held yet. Each step
     is cpd's own command as the person who does it."""
     from cpd.service import inductions
@@ -409,8 +410,9 @@ def seed_induction(directory: ServiceContext, cpd: ServiceContext, *, today: dat
     personas = {p["staff_id"] for p in people.values()}
     with directory.uow() as uow:
         found, _ = uow.staff.find(StaffFilter(academy_ids=[academy_id], current=True), page=1, page_size=500)
-        teachers = sorted((p.last_name, p.first_name, p.id) for p in found
-                          if p.post == "Class Teacher" and p.id not in personas)
+        # the directory's demo has early career teachers by post; a trust named otherwise has class teachers
+        teachers = sorted(((p.post != "Early Career Teacher", p.last_name, p.first_name), p.id) for p in found
+                          if p.post in ("Early Career Teacher", "Class Teacher") and p.id not in personas)
     if len(teachers) < 2:
         return {"ects": 0}
     wait_for_staff_copy(directory, cpd, timeout=timeout)
@@ -423,7 +425,7 @@ def seed_induction(directory: ServiceContext, cpd: ServiceContext, *, today: dat
     inductions.set_term_dates(cpd.uow(actor=str(hr.staff_id)), hr, academy_id, terms)
     starts = {t["school_year"]: t["starts_on"] for t in terms if t["number"] == 1}
     ects = []
-    for (_last, _first, staff_id), start_year in zip(teachers[:2], (year - 1, year)):
+    for (_, staff_id), start_year in zip(teachers[:2], (year - 1, year)):
         ects.append(inductions.register(cpd.uow(actor=str(hr.staff_id)), hr, {
             "staff_id": staff_id, "academy_id": academy_id, "qts_on": date(start_year, 7, 10),
             "starts_on": starts[start_year], "fte": 1.0, "appropriate_body": DEMO_APPROPRIATE_BODY,
@@ -431,14 +433,15 @@ def seed_induction(directory: ServiceContext, cpd: ServiceContext, *, today: dat
             "delivery_partner": "Oak Teaching School Hub", "tutor_id": tutor.staff_id,
             "mentor_id": people["member of staff"]["staff_id"]}, today=today))
     held = 0
-    for induction_id, staff_id in zip(ects, (t[2] for t in teachers)):
+    for induction_id, staff_id in zip(ects, (t[1] for t in teachers)):
         ect = Principal(staff_id=staff_id, roles=frozenset({"staff"}), academy_id=academy_id, subject=str(staff_id))
         with cpd.uow() as uow:
             record = inductions.visible(uow, tutor, induction_id, today=today)
         for term in record["entitlement"]:
             inductions.record_timetable(cpd.uow(actor=str(tutor.staff_id)), tutor, induction_id,
                                         term["school_year"], term["term_number"], term["most_percent"], today=today)
-        for n, item in enumerate(s for s in record["schedule"] if s["due_on"] < today):
+        past = [s for s in record["schedule"] if s["due_on"] < today]
+        for n, item in enumerate(past):
             review_id = inductions.record_review(cpd.uow(actor=str(tutor.staff_id)), tutor, induction_id, {
                 "kind": item["kind"], "school_year": item["school_year"], "term_number": item["term_number"],
                 "held_on": item["due_on"] - timedelta(days=7),
@@ -449,8 +452,9 @@ def seed_induction(directory: ServiceContext, cpd: ServiceContext, *, today: dat
                             today=signed_on)
             inductions.sign(cpd.uow(actor=str(hr.staff_id)), hr, induction_id, review_id, "head", None,
                             today=signed_on)
-            inductions.sign(cpd.uow(actor=str(staff_id)), ect, induction_id, review_id, "ect",
-                            "My mentor's weekly coaching has helped most." if n == 0 else None, today=signed_on)
+            if n < len(past) - 1:  # the latest waits for the ECT to read and sign
+                inductions.sign(cpd.uow(actor=str(staff_id)), ect, induction_id, review_id, "ect",
+                                "My mentor's weekly coaching has helped most." if n == 0 else None, today=signed_on)
             held += 1
     return {"ects": len(ects), "reviews_held": held}
 
