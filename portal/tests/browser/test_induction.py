@@ -97,8 +97,8 @@ def test_hr_register_an_ect_name_their_tutor_and_mentor_and_download_the_record(
     expect(page.get_by_role("table", name=re.compile("Progress reviews and formal assessments"))).to_contain_text(
         "Final formal assessment")
 
-    _choose(page.get_by_label("Induction tutor"), trust["people"]["line manager"]["name"])
-    _choose(page.get_by_label("Mentor", exact=True), trust["people"]["member of staff"]["name"])
+    _choose(page.get_by_role("combobox", name=re.compile("^Induction tutor")), trust["people"]["line manager"]["name"])
+    _choose(page.get_by_role("combobox", name=re.compile("^Mentor")), trust["people"]["member of staff"]["name"])
     page.get_by_role("button", name="Save the tutor and mentor").click()
     expect(page.get_by_role("status")).to_contain_text("tutor and mentor are saved")
     expect(page.locator("dl.facts")).to_contain_text(trust["people"]["line manager"]["name"])

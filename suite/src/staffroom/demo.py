@@ -359,6 +359,10 @@ DEMO_STANDARDS = {
 }
 
 
+DEMO_OUTCOMES = {"progress_review": "on track", "first_formal_assessment": "making satisfactory progress",
+                 "final_formal_assessment": "satisfactory"}
+
+
 def _weekday_on_or_after(day: date) -> date:
     return day + timedelta(days=(7 - day.weekday()) % 7 if day.weekday() >= 5 else 0)
 
@@ -416,7 +420,7 @@ def seed_induction(directory: ServiceContext, cpd: ServiceContext, *, today: dat
     if len(teachers) < 2:
         return {"ects": 0}
     wait_for_staff_copy(directory, cpd, timeout=timeout)
-    year = school_year(today)
+    year = school_year(today + timedelta(days=31))  # in August, the year about to start: the ECTs mid-induction
     hr = Principal(staff_id=people["academy HR"]["staff_id"], roles=frozenset({"academy_hr"}),
                    academy_id=academy_id, subject=str(people["academy HR"]["staff_id"]))
     tutor = Principal(staff_id=people["line manager"]["staff_id"], roles=frozenset({"staff"}),
@@ -445,7 +449,7 @@ def seed_induction(directory: ServiceContext, cpd: ServiceContext, *, today: dat
             review_id = inductions.record_review(cpd.uow(actor=str(tutor.staff_id)), tutor, induction_id, {
                 "kind": item["kind"], "school_year": item["school_year"], "term_number": item["term_number"],
                 "held_on": item["due_on"] - timedelta(days=7),
-                "outcome": "on track" if item["kind"] == "progress_review" else "making satisfactory progress",
+                "outcome": DEMO_OUTCOMES[item["kind"]],
                 "standards": DEMO_STANDARDS, "next_steps": "Plan a hinge question into each lesson."}, today=today)
             signed_on = min(item["due_on"], today)
             inductions.sign(cpd.uow(actor=str(tutor.staff_id)), tutor, induction_id, review_id, "tutor", None,
