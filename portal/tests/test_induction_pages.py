@@ -57,6 +57,8 @@ class FakeApi:
         if answer is None:
             return httpx.Response(404, json={"title": "Not Found", "status": 404,
                                              "detail": "there is no such induction; go back to the list"})
+        if isinstance(answer, Exception):
+            raise answer
         status, body = answer if isinstance(answer, tuple) else (200, answer)
         if isinstance(body, str):
             return httpx.Response(status, text=body, headers={"Content-Type": "text/csv"})
@@ -162,8 +164,10 @@ def test_the_navigation_asks_once_a_minute_not_on_every_page(portal, fake):
     assert sum(r.url.path == f"{API}/tutoring" for r in fake.sent) == 1
 
 
-def test_a_page_s_navigation_survives_the_cpd_api_being_out_of_reach(portal, fake):
-    fake[("GET", f"{API}/tutoring")] = (503, {"title": "Unavailable", "detail": "try again"})
+@pytest.mark.parametrize("answer", [(503, {"title": "Unavailable", "detail": "try again"}),
+                                    httpx.ConnectError("connection refused")], ids=["refused", "unreachable"])
+def test_a_page_s_navigation_survives_the_cpd_api_being_out_of_reach(portal, fake, answer):
+    fake[("GET", f"{API}/tutoring")] = answer
     response = portal().get("/accessibility")
     assert response.status_code == 200 and 'href="/induction"' not in _nav(response)
 
@@ -201,7 +205,7 @@ def test_hr_s_list_of_ects_for_trust_hr_chooses_an_academy(portal, fake):
     fake[("GET", API)] = [SUMMARY]
     client = portal("trust_hr")
     main = _plain(_main(client.get(f"/induction/ects?academy_id={OTHER_ACADEMY}")))
-    assert "Elm Academy" in main and "Sam Reid" in main and "Serving induction, from 2 September 2025" in main
+    assert "Elm Academy" in main and "Sam Reid" in main and "Serving induction since 2 September 2025" in main
     assert [r.url.params.get("academy_id") for r in fake.sent if r.url.path == API] == [OTHER_ACADEMY]
     client.get("/induction/ects?academy_id=not-one")  # an academy HR cannot name: every academy they may see
     assert [r.url.params.get("academy_id") for r in fake.sent if r.url.path == API][-1] is None
@@ -237,7 +241,13 @@ def test_the_tutor_is_offered_the_timetable_and_the_reviews_due_or_overdue(porta
     fake[("GET", f"{API}/{INDUCTION}")] = induction(["tutor"])
     main = _main(portal().get(f"/induction/{INDUCTION}"))
     links = re.findall(r'href="(/induction/[^"]+/reviews/new[^"]*)"', main)
-    assert [re.search(r"kind=(\w+)", link)[1] for link in links] == ["first_formal_assessment"]  # the next one due
+    assert [re.search(r"kind=(\w+)", link)[1] for link in links] == ["first_formal_assessment"]  # overdue
+    fake[("GET", f"{API}/{INDUCTION}")] = induction(["tutor"], overdue=[], next_due=DUE, schedule=[DUE])
+    links = re.findall(r'href="(/induction/[^"]+/reviews/new[^"]*)"', _main(portal().get(f"/induction/{INDUCTION}")))
+    assert [re.search(r"term_number=(\d)", link)[1] for link in links] == ["1"]  # due next, its term begun
+    later = {**DUE, "school_year": 2026, "term_number": 2, "term": "spring term 2026 to 2027", "due_on": "2027-03-26"}
+    fake[("GET", f"{API}/{INDUCTION}")] = induction(["tutor"], overdue=[], next_due=later, schedule=[later])
+    assert "/reviews/new" not in _main(portal().get(f"/induction/{INDUCTION}"))  # a term still to come
     assert "Save the timetable" in main and "Sign as the induction tutor" not in main  # signed already
     assert "Save the tutor and mentor" not in main
 

@@ -158,7 +158,11 @@ def one(induction_id, form: Form | None = None):
     item = api().get(f"{API}/{induction_id}")
     may = set(item["may"])
     terms = {(s["school_year"], s["term_number"]): s["term"] for s in item["schedule"] + item["entitlement"]}
-    to_record = [s for s in item["schedule"] if s["review_id"] is None and (s["overdue"] or s == item["next_due"])]
+    # the tutor is offered what the schedule asks of the school now: anything overdue, and the meeting due next once
+    # its term has begun (the entitlement lists the terms begun so far)
+    begun = {(e["school_year"], e["term_number"]) for e in item["entitlement"]}
+    to_record = [s for s in item["schedule"] if s["review_id"] is None and (
+        s["overdue"] or (s == item["next_due"] and (s["school_year"], s["term_number"]) in begun))]
     return render_template(
         "induction/one.html", item=item, may=may, terms=terms, to_record=to_record, form=form or Form(),
         blank=Form(), people=_people(item["academy_id"]) if "hr" in may and item["status"] == "serving" else [],
