@@ -255,7 +255,8 @@ def test_the_tutor_is_offered_the_timetable_and_the_reviews_due_or_overdue(porta
 def test_hr_are_offered_the_tutor_and_mentor_absence_decision_and_leaving(portal, fake):
     fake[("GET", f"{API}/{INDUCTION}")] = induction(["hr"])
     main = _plain(_main(portal("academy_hr").get(f"/induction/{INDUCTION}")))
-    for button in ("Save the tutor and mentor", "Record the absence", "Record the decision",
+    for button in ("Save the tutor and mentor", "Record the absence", "Record the new working pattern",
+                   "Record the decision",
                    "Record that they left", "Sign for the headteacher"):
         assert button in main, button
     assert f'<option value="{TUTOR}" selected>Ann Lee, Head of Department</option>' in main
@@ -345,6 +346,25 @@ def test_hr_record_leaving_and_a_second_time_is_refused_in_the_api_s_words(porta
     fake[("POST", f"{API}/{INDUCTION}/leaving")] = problem(409, "induction has already ended (left)")
     again = client.post(f"/induction/{INDUCTION}/leaving", data={"left_on": "2027-02-01"})
     assert again.status_code == 422 and "Induction has already ended (left)." in _main(again)
+
+
+def test_hr_record_a_new_working_pattern_and_its_refusal_is_said_in_words(portal, fake):
+    client = _hr(portal, fake)
+    page = _main(client.get(f"/induction/{INDUCTION}"))
+    assert 'id="f-school" name="school" type="text" value="Oak Academy"' in page  # the current school, to change
+    empty = client.post(f"/induction/{INDUCTION}/posts", data={"school": "Oak Academy", "starts_on": "", "fte": ""})
+    assert empty.status_code == 422 and "Give the first day of the new working pattern" in _main(empty)
+    fake[("POST", f"{API}/{INDUCTION}/posts")] = problem(
+        422, "a new working pattern must start after the current one (2025-09-02)")
+    refused_ = client.post(f"/induction/{INDUCTION}/posts", data={"school": "Oak Academy", "starts_on": "2025-01-01",
+                                                                  "fte": "0.5"})
+    assert "must start after the current one (2 September 2025)" in _main(refused_)
+    fake[("POST", f"{API}/{INDUCTION}/posts")] = induction(["hr"])
+    done = client.post(f"/induction/{INDUCTION}/posts", data={"school": "Oak Academy", "starts_on": "2027-01-04",
+                                                              "fte": "0.5"}, follow_redirects=True)
+    assert "The new working pattern is recorded" in done.get_data(as_text=True)
+    assert fake.bodies("POST", f"{API}/{INDUCTION}/posts")[-1] == {"school": "Oak Academy", "starts_on": "2027-01-04",
+                                                                   "fte": 0.5}
 
 
 def test_hr_sign_for_the_headteacher(portal, fake):

@@ -202,6 +202,20 @@ def absence(induction_id):
     return _done(induction_id, "The absence is recorded, and the dates below take it into account.")
 
 
+@blp.post("/<uuid:induction_id>/posts")
+@signed_in
+def post(induction_id):
+    body = fields("school", "starts_on", "fte", fte=_number)
+    for name, words in (("school", "Name the school"), ("starts_on", "Give the first day of the new working pattern"),
+                        ("fte", "Give the new working pattern as a full-time equivalent, 1 for full-time")):
+        if body[name] is None:
+            return one(induction_id, refused(name, words, name="post"))
+    form = submit(lambda: api().post(f"{API}/{induction_id}/posts", json=body), name="post")
+    if form.error:
+        return one(induction_id, form)
+    return _done(induction_id, "The new working pattern is recorded, and the dates below take it into account.")
+
+
 @blp.post("/<uuid:induction_id>/decision")
 @signed_in
 def decision(induction_id):
