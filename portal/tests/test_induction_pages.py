@@ -172,6 +172,14 @@ def test_a_page_s_navigation_survives_the_cpd_api_being_out_of_reach(portal, fak
     assert response.status_code == 200 and 'href="/induction"' not in _nav(response)
 
 
+def test_a_page_the_portal_refuses_itself_asks_no_api_for_its_navigation(portal, fake):
+    client = portal()
+    fake.sent.clear()
+    response = client.get("/induction/ects")  # HR's only: refused by the portal
+    assert response.status_code == 403 and '<nav aria-label="Main">' in response.get_data(as_text=True)
+    assert [r.url.path for r in fake.sent if r.url.path.startswith("/api/cpd/")] == []
+
+
 # -- the start page and the dashboards -------------------------------------------------------------------------
 
 def test_the_tutor_s_dashboard_says_what_is_due_and_what_is_overdue_in_words(portal, fake):

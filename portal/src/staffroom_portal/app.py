@@ -5,7 +5,7 @@ import os
 from datetime import timedelta
 from functools import partial
 
-from flask import Flask, redirect, render_template, request, session, url_for
+from flask import Flask, g, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -169,6 +169,7 @@ def _wire(app: Flask) -> None:
         a form's address opened on its own, an unexpected error): its own page, with the navigation, never
         Werkzeug's bare "Forbidden" or "Not Found" (outsider, issue 24: /cpd/impact/programmes/… as a teacher)."""
         status = error.code or 500
+        g.refused_by_the_portal = True  # the page's navigation asks no API either
         if status == 413:
             limit = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
             message = f"That file is too large: the limit is {limit} MB. Split it into smaller files and send each."

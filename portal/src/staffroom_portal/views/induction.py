@@ -102,6 +102,8 @@ def relations() -> set[str]:
     cached = session.get("induction")
     if cached and time.time() - cached.get("at", 0) < RELATIONS_SECONDS and cached.get("who") == str(user().staff_id):
         return _remember(set(cached["relations"]))
+    if g.get("refused_by_the_portal"):  # its own refusal asks no API, the navigation's neither (test_refusal_pages)
+        return {"hr"} if is_hr() else set()
     calls = api()
     try:
         return _remember({part for part, found in (("tutor", calls.get(f"{API}/tutoring")),
