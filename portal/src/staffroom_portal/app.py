@@ -5,7 +5,7 @@ import os
 from datetime import timedelta
 from functools import partial
 
-from flask import Flask, redirect, render_template, request, session, url_for
+from flask import Flask, g, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -90,6 +90,7 @@ NAV = [
     ("recognition.index", "Recognition", "all"),
     ("feedback.index", "Feedback", "all"),
     ("notifications.inbox", "Notifications", "all"),
+    ("induction.index", "Induction", "induction"),  # HR, and ECTs, their tutors and mentors only (issue 25)
     ("hr.index", "HR", "hr"),
     ("targets.index", "Targets", "hr"),
     ("qa.index", "Quality assurance", "all"),  # the QA calendar; its maps for HR, heads and line managers (issue 24)
@@ -108,12 +109,19 @@ REFUSALS = {
 }
 
 
+def _in_induction() -> bool:
+    from .views.induction import relations
+
+    return bool(relations())
+
+
 def _wire(app: Flask) -> None:
     def nav_items():
         hr, u = is_hr(), user()
         dpo = bool(u and u.has_role("dpo")) and not hr
         return [(endpoint, label) for endpoint, label, who in NAV
-                if endpoint in app.view_functions and (who == "all" or (who == "hr" and hr) or (who == "dpo" and dpo))]
+                if endpoint in app.view_functions and (who == "all" or (who == "hr" and hr) or (who == "dpo" and dpo)
+                                                       or (who == "induction" and _in_induction()))]
 
     @app.context_processor
     def _globals():
@@ -161,6 +169,7 @@ def _wire(app: Flask) -> None:
         a form's address opened on its own, an unexpected error): its own page, with the navigation, never
         Werkzeug's bare "Forbidden" or "Not Found" (outsider, issue 24: /cpd/impact/programmes/… as a teacher)."""
         status = error.code or 500
+        g.refused_by_the_portal = True  # the page's navigation asks no API either
         if status == 413:
             limit = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
             message = f"That file is too large: the limit is {limit} MB. Split it into smaller files and send each."

@@ -69,6 +69,7 @@ def hr_only(view):
     @wraps(view)
     def wrapper(*args, **kwargs):
         if not is_hr():
+            g.refused_by_the_portal = True  # no API is asked, the navigation's included
             return render_template("error.html", status=403), 403
         return view(*args, **kwargs)
     return signed_in(wrapper)

@@ -1,6 +1,8 @@
 """Demo data for the embedded run beyond the directory's: this school year's appraisal cycles, opened, with the
 trust's priorities they serve, observation templates, QA rounds and recognition between colleagues; a small CPD
-catalogue with some of its impact recorded; and wellbeing surveys (one closed with results, one open)."""
+catalogue with some of its impact recorded; statutory induction (an academy's term dates, two early career teachers
+with the demo's line manager as their induction tutor and its member of staff as their mentor); and wellbeing surveys
+(one closed with results, one open)."""
 from __future__ import annotations
 
 import logging
@@ -285,6 +287,14 @@ DEMO_IMPACT = [
 
 def seed_cpd_impact(directory: ServiceContext, cpd: ServiceContext, *, today: date | None = None,
                     timeout: float = 60.0) -> dict:
+    """CPD's demo after its catalogue and budgets: the impact of a programme completed, then statutory induction
+    (the one-command run seeds both here, after the workers start, as each needs cpd's copy of the staff)."""
+    done = _seed_cpd_impact(directory, cpd, today=today, timeout=timeout)
+    return {**done, **seed_induction(directory, cpd, today=today, timeout=timeout)}
+
+
+def _seed_cpd_impact(directory: ServiceContext, cpd: ServiceContext, *, today: date | None = None,
+                     timeout: float = 60.0) -> dict:
     """Once: three heads of department (not the demo's line manager, whose own CPD is left to them) took the
     appraisal training's autumn cohort and completed it. Each says what they will change and how satisfied they
     were; where the trust's interval has passed since, the first one's line manager has recorded the impact seen.
@@ -336,6 +346,121 @@ def seed_cpd_impact(directory: ServiceContext, cpd: ServiceContext, *, today: da
                                  today=min(today, record.check_due_on + timedelta(days=5)))
             seen += 1
     return {"completed": completed, "impact_seen": seen}
+
+
+# -- statutory induction (issue 25): two early career teachers at the demo people's academy, so the tutor's dashboard,
+# the mentor's mentees, the ECT's own page and HR's list have something in them.
+
+DEMO_APPROPRIATE_BODY = "Oak Teaching School Hub"
+DEMO_STANDARDS = {
+    "TS1": "Sets clear routines and high expectations from the first minute of each lesson.",
+    "TS4": "Lessons are well sequenced; the next step is to plan questions that check understanding.",
+    "TS7": "Behaviour is calm and consistent; praise is specific.",
+}
+
+
+DEMO_OUTCOMES = {"progress_review": "on track", "first_formal_assessment": "making satisfactory progress",
+                 "final_formal_assessment": "satisfactory"}
+
+
+def _weekday_on_or_after(day: date) -> date:
+    return day + timedelta(days=(7 - day.weekday()) % 7 if day.weekday() >= 5 else 0)
+
+
+def _monday_on_or_after(day: date) -> date:
+    return day + timedelta(days=(7 - day.weekday()) % 7)
+
+
+def _friday_on_or_before(day: date) -> date:
+    return day - timedelta(days=(day.weekday() - 4) % 7)
+
+
+def demo_term_dates(first_year: int, last_year: int) -> list[dict]:
+    """An English academy's three terms a year, with a week's half-term in each (the shape most academies keep)."""
+    terms = []
+    for y in range(first_year, last_year + 1):
+        for number, starts, ends, half_term in (
+                (1, _weekday_on_or_after(date(y, 9, 2)), _friday_on_or_before(date(y, 12, 19)),
+                 _monday_on_or_after(date(y, 10, 23))),
+                (2, _monday_on_or_after(date(y + 1, 1, 5)), _friday_on_or_before(date(y + 1, 3, 31)),
+                 _monday_on_or_after(date(y + 1, 2, 13))),
+                (3, _monday_on_or_after(date(y + 1, 4, 17)), _friday_on_or_before(date(y + 1, 7, 21)),
+                 _monday_on_or_after(date(y + 1, 5, 25)))):
+            terms.append({"school_year": y, "number": number, "starts_on": starts, "ends_on": ends,
+                          "breaks": [{"starts_on": half_term, "ends_on": half_term + timedelta(days=4)}]})
+    return terms
+
+
+def seed_induction(directory: ServiceContext, cpd: ServiceContext, *, today: date | None = None,
+                   timeout: float = 60.0) -> dict:
+    """Once (a run that finds any induction leaves it alone): the demo people's academy's term dates from last school
+    year to four years ahead; two early career teachers, the demo's line manager their induction tutor and its
+    member of staff their mentor. The first started last September: last year's reviews and first formal assessment
+    are held and signed (the ECT's comments on one; the latest waits for the ECT's signature), and its
+    timetable recorded; this term's review is due. The
+    second started this September, full-time, with this term's timetable recorded and nothing held yet. Each step
+    is cpd's own command as the person who does it."""
+    from cpd.service import inductions
+    from directory.adapters.repository import StaffFilter
+
+    today = today or date.today()
+    people = {p["as"]: p for p in demo_people(directory)}
+    if "line manager" not in people:
+        return {"ects": 0}
+    academy_id = people["line manager"]["academy_id"]
+    with cpd.uow() as uow:
+        if uow.inductions.in_academies(None) or uow.inductions.calendar(academy_id) is not None:
+            return {"ects": 0}
+    personas = {p["staff_id"] for p in people.values()}
+    with directory.uow() as uow:
+        found, _ = uow.staff.find(StaffFilter(academy_ids=[academy_id], current=True), page=1, page_size=500)
+        # the directory's demo has early career teachers by post; a trust named otherwise has class teachers
+        teachers = sorted(((p.post != "Early Career Teacher", p.last_name, p.first_name), p.id) for p in found
+                          if p.post in ("Early Career Teacher", "Class Teacher") and p.id not in personas)
+    if len(teachers) < 2:
+        return {"ects": 0}
+    wait_for_staff_copy(directory, cpd, timeout=timeout)
+    year = school_year(today + timedelta(days=31))  # in August, the year about to start: the ECTs mid-induction
+    hr = Principal(staff_id=people["academy HR"]["staff_id"], roles=frozenset({"academy_hr"}),
+                   academy_id=academy_id, subject=str(people["academy HR"]["staff_id"]))
+    tutor = Principal(staff_id=people["line manager"]["staff_id"], roles=frozenset({"staff"}),
+                      academy_id=academy_id, subject=str(people["line manager"]["staff_id"]))
+    terms = demo_term_dates(year - 1, year + 4)
+    inductions.set_term_dates(cpd.uow(actor=str(hr.staff_id)), hr, academy_id, terms)
+    starts = {t["school_year"]: t["starts_on"] for t in terms if t["number"] == 1}
+    ects = []
+    for (_, staff_id), start_year in zip(teachers[:2], (year - 1, year)):
+        ects.append(inductions.register(cpd.uow(actor=str(hr.staff_id)), hr, {
+            "staff_id": staff_id, "academy_id": academy_id, "qts_on": date(start_year, 7, 10),
+            "starts_on": starts[start_year], "fte": 1.0, "appropriate_body": DEMO_APPROPRIATE_BODY,
+            "programme_type": "provider-led", "lead_provider": "Ambition Institute",
+            "delivery_partner": "Oak Teaching School Hub", "tutor_id": tutor.staff_id,
+            "mentor_id": people["member of staff"]["staff_id"]}, today=today))
+    held = 0
+    for induction_id, staff_id in zip(ects, (t[1] for t in teachers)):
+        ect = Principal(staff_id=staff_id, roles=frozenset({"staff"}), academy_id=academy_id, subject=str(staff_id))
+        with cpd.uow() as uow:
+            record = inductions.visible(uow, tutor, induction_id, today=today)
+        for term in record["entitlement"]:
+            inductions.record_timetable(cpd.uow(actor=str(tutor.staff_id)), tutor, induction_id,
+                                        term["school_year"], term["term_number"], term["most_percent"], today=today)
+        past = [s for s in record["schedule"] if s["due_on"] < today]
+        for n, item in enumerate(past):
+            review_id = inductions.record_review(cpd.uow(actor=str(tutor.staff_id)), tutor, induction_id, {
+                "kind": item["kind"], "school_year": item["school_year"], "term_number": item["term_number"],
+                "held_on": item["due_on"] - timedelta(days=7),
+                "outcome": DEMO_OUTCOMES[item["kind"]],
+                "standards": DEMO_STANDARDS, "next_steps": "Plan a hinge question into each lesson."}, today=today)
+            signed_on = min(item["due_on"], today)
+            inductions.sign(cpd.uow(actor=str(tutor.staff_id)), tutor, induction_id, review_id, "tutor", None,
+                            today=signed_on)
+            inductions.sign(cpd.uow(actor=str(hr.staff_id)), hr, induction_id, review_id, "head", None,
+                            today=signed_on)
+            if n < len(past) - 1:  # the latest waits for the ECT to read and sign
+                inductions.sign(cpd.uow(actor=str(staff_id)), ect, induction_id, review_id, "ect",
+                                "My mentor's weekly coaching has helped most." if n == 0 else None, today=signed_on)
+            held += 1
+    return {"ects": len(ects), "reviews_held": held}
 
 
 def _add_months(day: date, months: int) -> date:

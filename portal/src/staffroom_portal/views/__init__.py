@@ -8,8 +8,9 @@ def blueprints():
     from . import observations  # issue 24: observation templates and coaching
     from . import qa  # the QA map (issue 24)
     from . import recognition
+    from . import induction  # statutory induction (issue 25)
 
     return [home.blp, appraisal.blp, team.blp, cpd.blp, notifications.blp, surveys.blp, survey_insights.blp,
             survey_replies.blp, actions.blp, pulses.blp, lifecycle.blp, hr.blp, targets.blp, data.blp,
             priorities.blp, objective_templates.blp, recognition.blp, observations.blp, qa.blp, impact.blp,
-            feedback.blp]
+            feedback.blp, induction.blp]
