@@ -144,6 +144,9 @@ class Suite:
         completions = demo.seed_cpd_impact(self.contexts["directory"], self.contexts["cpd"], timeout=timeout)
         if completions["completed"]:
             log.info("seeded the demo's CPD impact: %s", completions)
+        inductions = demo.seed_induction(self.contexts["directory"], self.contexts["cpd"], timeout=timeout)
+        if inductions["ects"]:
+            log.info("seeded the demo's statutory induction: %s", inductions)
         surveys = demo.seed_wellbeing(self.contexts["directory"], self.contexts["wellbeing"], timeout=timeout)
         if surveys["seeded"]:
             log.info("seeded the demo surveys: %s", ", ".join(surveys["seeded"]))

@@ -287,14 +287,6 @@ DEMO_IMPACT = [
 
 def seed_cpd_impact(directory: ServiceContext, cpd: ServiceContext, *, today: date | None = None,
                     timeout: float = 60.0) -> dict:
-    """CPD's demo after its catalogue and budgets: the impact of a programme completed, then statutory induction
-    (the one-command run seeds both here, after the workers start, as each needs cpd's copy of the staff)."""
-    done = _seed_cpd_impact(directory, cpd, today=today, timeout=timeout)
-    return {**done, **seed_induction(directory, cpd, today=today, timeout=timeout)}
-
-
-def _seed_cpd_impact(directory: ServiceContext, cpd: ServiceContext, *, today: date | None = None,
-                     timeout: float = 60.0) -> dict:
     """Once: three heads of department (not the demo's line manager, whose own CPD is left to them) took the
     appraisal training's autumn cohort and completed it. Each says what they will change and how satisfied they
     were; where the trust's interval has passed since, the first one's line manager has recorded the impact seen.
