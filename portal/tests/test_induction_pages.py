@@ -11,11 +11,7 @@ import uuid
 import httpx
 import pytest
 
-from staffroom_portal.app import create_app
-from staffroom_portal.backend import Backend
-from staffroom_portal.identity import DevSignIn
-from staffroom_shared.auth import ensure_dev_keys
-from staffroom_shared.config import ServiceConfig
+from staffroom_portal.testing import signed_in_against
 
 ME, ACADEMY, OTHER_ACADEMY, ECT, TUTOR, MENTOR, INDUCTION, REVIEW = (str(uuid.uuid4()) for _ in range(8))
 API = "/api/cpd/inductions"
@@ -111,17 +107,7 @@ def fake() -> FakeApi:
 @pytest.fixture
 def portal(tmp_path, portal_db, fake):
     """`portal(role)`: a test client signed in as Priya with that role."""
-    private, public = ensure_dev_keys(tmp_path)
-    config = ServiceConfig(service="portal", database_url=portal_db, bus_url="", jwt_public_key_file=str(public))
-    app = create_app(config, backend=Backend(transport=httpx.MockTransport(fake)), dev_sign_in=DevSignIn(private),
-                     environ={})
-    app.config["WTF_CSRF_ENABLED"] = False
-
-    def signed_in(role: str = "staff"):
-        client = app.test_client()
-        assert client.post("/sign-in/dev", data={"staff_id": ME, "role": role}).status_code == 302
-        return client
-    return signed_in
+    return signed_in_against(tmp_path, portal_db, fake, ME)
 
 
 def _main(response) -> str:

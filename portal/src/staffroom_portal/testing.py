@@ -113,3 +113,31 @@ def accessibility_violations(page: Page) -> list[dict]:
         "wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]}})
     return [{"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
             for v in result.response["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def signed_in_against(tmp_path, portal_db: str, fake_api, staff_id: str):
+    """`signed_in(role)`: a test client of a portal whose APIs are `fake_api` (an httpx handler), signed in as
+    `staff_id` with that role, CSRF off; the page tests' way in."""
+    import httpx
+
+    from staffroom_shared.auth import ensure_dev_keys
+    from staffroom_shared.config import ServiceConfig
+
+    from .app import create_app
+    from .backend import Backend
+    from .identity import DevSignIn
+
+    private, public = ensure_dev_keys(tmp_path)
+    config = ServiceConfig(service="portal", database_url=portal_db, bus_url="", jwt_public_key_file=str(public))
+
+    app = create_app(config, backend=Backend(transport=httpx.MockTransport(fake_api)), dev_sign_in=DevSignIn(private),
+                     environ={})
+    app.config["WTF_CSRF_ENABLED"] = False
+
+    def signed_in(role: str = "staff"):
+        client = app.test_client()
+        signed = client.post("/sign-in/dev", data={"staff_id": staff_id, "role": role})
+        if signed.status_code != 302:
+            raise AssertionError(f"the dev sign-in answered {signed.status_code}")
+        return client
+    return signed_in
