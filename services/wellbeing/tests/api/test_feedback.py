@@ -284,3 +284,39 @@ def test_a_group_asked_of_fewer_than_can_be_shown_together_is_said_so(client, db
     three = client.get(f"/feedback/requests/{school.ask(school.team[3:6], by=school.team[1]).get_json()['id']}",
                        headers=school.as_(school.team[1])).get_json()
     assert three["too_few_to_show"] == []
+
+
+def test_hr_asked_to_answer_in_a_round_neither_watch_its_counts_nor_close_it(client, db, tokens):
+    """Outsider O7, issue 24: academy HR who were a direct report of a manager in an upward round saw that manager's
+    count move on the round's page and closed the whole round."""
+    school = School(client, db, tokens)
+    opened = client.post("/feedback/rounds", headers=school.hr(), json={
+        "title": "Upward feedback", "academy_id": str(school.academy), "closes_on": CLOSES})
+    assert opened.status_code == 201, opened.get_json()
+    round_id = opened.get_json()["id"]
+    as_a_report_in_hr = school.tokens.headers(school.team[1]["staff_id"], roles=("staff", "academy_hr"),
+                                              academy_id=school.academy)
+    seen = client.get(f"/feedback/rounds/{round_id}", headers=as_a_report_in_hr).get_json()
+    assert seen["answered"] is None and all(r["answered"] is None for r in seen["requests"])
+    assert all(r["answered"] is None for r in client.get("/feedback/rounds", headers=as_a_report_in_hr).get_json())
+    refused = client.post(f"/feedback/rounds/{round_id}/close", headers=as_a_report_in_hr)
+    assert refused.status_code == 403 and "asked to answer" in refused.get_json()["detail"]
+    assert client.get(f"/feedback/rounds/{round_id}", headers=school.hr()).get_json()["answered"] == 0
+    assert client.post(f"/feedback/rounds/{round_id}/close", headers=school.hr()).status_code == 200
+
+
+def test_closing_a_request_empties_the_write_ahead_log_of_who_answered(client, db, tokens, app):
+    """Outsider O7, issue 24: after a close the table held no one's `answered` flag, but replaying wellbeing.db-wal
+    gave each rater's id, in the order they answered."""
+    from pathlib import Path
+
+    school = School(client, db, tokens)
+    request_id = school.ask(school.team[1:4]).get_json()["id"]
+    for staff_id, token in school.links(request_id).items():
+        if staff_id != school.manager["staff_id"]:
+            assert school.answer(token, rated(4)).status_code == 204
+    database = Path(app.extensions["staffroom"].engine.url.database)
+    wal = database.with_name(database.name + "-wal")
+    assert wal.exists() and wal.stat().st_size > 0  # the answers' flags went through it
+    assert client.post(f"/feedback/requests/{request_id}/close", headers=school.as_(school.me)).status_code == 200
+    assert not wal.exists() or wal.stat().st_size == 0

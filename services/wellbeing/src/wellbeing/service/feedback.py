@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta, timezone
 from staffroom_shared.authz import can_manage_academy, require
 from staffroom_shared.errors import Conflict, Forbidden, NotFound, Unprocessable
 from staffroom_shared.principal import Principal
+from staffroom_shared.retention import forget_pages_after
 
 from ..adapters import sealed
 from ..adapters.feedback import FeedbackRepository
@@ -353,6 +354,8 @@ def close_request(uow: WellbeingUnitOfWork, request: FeedbackRequest, key: bytes
         raise Conflict(str(exc)) from exc
     uow.feedback.destroy_ballots(request.id)
     uow.feedback.forget_answered(request.id)
+    # who answered, and in which order, was in SQLite's write-ahead log until its next checkpoint (outsider O7)
+    forget_pages_after(uow)
 
 
 def close_early(uow: WellbeingUnitOfWork, principal: Principal, request_id: uuid.UUID, key: bytes) -> FeedbackRequest:
@@ -571,14 +574,22 @@ def get_round(session, principal: Principal, round_id: uuid.UUID) -> dict:
     return round_view(session, principal, _round_found(repo, principal, repo.round(round_id), round_id))
 
 
+def _in_round(repo: FeedbackRepository, principal: Principal, round_: FeedbackRound, managers: set) -> bool:
+    """Whether the caller is one of the round's managers, or asked to answer about one of them."""
+    return principal.staff_id is not None and (principal.staff_id in managers or any(
+        request.round_id == round_.id for request, _, _ in repo.asked_of(principal.staff_id)))
+
+
 def round_view(session, principal: Principal, round_: FeedbackRound, *, detail: bool = True) -> dict:
     """Who was asked about and how far each has got: counts only, never an answer or who gave it."""
     repo = FeedbackRepository(session)
     progress = repo.round_progress(round_.id)
     names = StaffRepository(session).names([m for _, m, *_ in progress]) if detail else {}
-    # Counts of answers only while the round is open, and never to someone asked about in it (an HR officer who is
-    # also a manager would watch their own count move, outsider, issue 24).
-    counted = round_.status is RequestStatus.OPEN and principal.staff_id not in {m for _, m, *_ in progress}
+    # Counts of answers only while the round is open, and never to someone in it: asked about (an HR officer who is
+    # also a manager would watch their own count move, outsider, issue 24) or asked to answer (outsider O7: a direct
+    # report in HR watched her manager's count and closed the round).
+    counted = round_.status is RequestStatus.OPEN and not _in_round(repo, principal, round_,
+                                                                    {m for _, m, *_ in progress})
     return {"id": round_.id, "title": round_.title, "academy_id": round_.academy_id, "closes_on": round_.closes_on,
             "opened_on": round_.opened_on, "status": round_.status, "managers": round_.managers,
             "invited": round_.invited, "answered": sum(a for _, _, _, a, _ in progress) if counted else None,
@@ -595,8 +606,8 @@ def close_round(uow: WellbeingUnitOfWork, principal: Principal, round_id: uuid.U
         round_ = _round_found(uow.feedback, principal, uow.feedback.round(round_id, lock=True), round_id)
         if round_.status is not RequestStatus.OPEN:
             raise Conflict("this upward round is already closed")
-        if any(r.subject_id == principal.staff_id for r in uow.feedback.listed(round_id=round_.id)):
-            raise Forbidden("you are one of the managers asked about in this round, so another HR officer closes it")
+        if _in_round(uow.feedback, principal, round_, {r.subject_id for r in uow.feedback.listed(round_id=round_.id)}):
+            raise Forbidden("you are asked about, or asked to answer, in this round, so another HR officer closes it")
         for request in uow.feedback.listed(round_id=round_.id):
             if request.status is RequestStatus.OPEN:
                 close_request(uow, request, key)
