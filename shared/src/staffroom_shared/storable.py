@@ -86,6 +86,14 @@ def text_problem(text: str) -> str | None:
     return None
 
 
+def shown_as_typed(text: str) -> None:
+    """A marshmallow validator for optional text (empty is allowed): anything given must read as typed
+    (text_problem): something to see, and no control or direction characters (outsider O7, issue 24: an ECT's
+    comments and the appropriate body's name carried U+202E into the record the appropriate body receives)."""
+    if text and (problem := text_problem(text)):
+        raise ValidationError(problem)
+
+
 def visible_text(text: str) -> None:
     """A marshmallow validator for a required name, title or piece of text: something a reader can see, shown as it
     was typed (text_problem)."""

@@ -11,7 +11,7 @@ from staffroom_shared.errors import register_error_handlers
 from marshmallow import ValidationError
 
 from staffroom_shared.storable import (
-    problems_in, problems_in_bytes, refuse_unstorable_text, unstorable, visible_text,
+    problems_in, problems_in_bytes, refuse_unstorable_text, shown_as_typed, unstorable, visible_text,
 )
 from staffroom_shared.testing import STORABLE_TEXT
 
@@ -240,3 +240,14 @@ def test_a_form_in_utf8_is_still_read_by_the_view(client):
     response = client.post("/echo", data="words=caf%C3%A9+%E2%82%AC5+100%25",
                            content_type="application/x-www-form-urlencoded")
     assert response.json == {"words": "café €5 100%"}
+
+
+@pytest.mark.parametrize("text, refused", [("", False), ("Next steps\n\tmore", False), ("\u200b", True),
+                                           ("Agree \u202eesaelp", True), ("a\x1bb", True)])
+def test_optional_text_may_be_empty_but_not_blank_or_shown_as_something_else(text, refused):
+    """Outsider O7, issue 24: an ECT's comments "Agree \u202eesaelp" reached the appropriate body's record."""
+    if refused:
+        with pytest.raises(ValidationError):
+            shown_as_typed(text)
+    else:
+        assert shown_as_typed(text) is None

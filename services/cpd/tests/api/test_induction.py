@@ -197,6 +197,9 @@ def test_a_formula_at_the_start_of_a_cell_is_made_inert(client, trust, induct):
     ({"programme_type": "provider-led", "lead_provider": ""}, "names its lead provider"),
     ({"starts_on": "2040-09-01"}, "outside the term dates"),
     ({"tutor_id": None, "mentor_id": None, "staff_id": "00000000-0000-0000-0000-000000000001"}, "not on the academy"),
+    # outsider O7: a direction override, an escape, or nothing to see, carried into the appropriate body's record
+    ({"appropriate_body": "X\u202eY"}, "contains U+202E"), ({"appropriate_body": "\u3164"}, "visible text"),
+    ({"lead_provider": "X\x1bY"}, "control"), ({"delivery_partner": "\u200b\u200b"}, "visible text"),
 ])
 def test_bad_registration_is_refused_in_plain_words_and_changes_nothing(client, trust, induct, everything,
                                                                         problem, body, words):
@@ -206,7 +209,7 @@ def test_bad_registration_is_refused_in_plain_words_and_changes_nothing(client, 
     full = {"staff_id": t.teacher.id, "academy_id": t.oak, "qts_on": "2025-07-15", "starts_on": "2025-09-01",
             "fte": 1, "appropriate_body": "Hub", "programme_type": "school-led", **body}
     found = problem(client.post("/inductions", json=full, headers=t.oak_hr.headers), 422)
-    assert words in found["detail"]
+    assert words in found["detail"] or any(words in e["detail"] for e in found.get("errors", []))
     assert everything.snapshot() == before
 
 

@@ -1,13 +1,13 @@
 """Request and response schemas for statutory induction (they also make the OpenAPI)."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from staffroom_shared.storable import Date
+from staffroom_shared.storable import Date, one_line, shown_as_typed, visible_text
 
 from ..domain.ects import STANDARDS, ProgrammeType
 from ..domain.induction import Decision, ItemKind, Leave
 
-NAME = validate.Length(min=1, max=200)
-TEXT = validate.Length(max=8000)
+NAME = [validate.Length(min=1, max=200), one_line, visible_text]
+TEXT = [validate.Length(max=8000), shown_as_typed]  # outsider O7: U+202E in notes, comments and the record
 TERMS = {"validate": validate.Range(min=0, max=12)}  # fractions of a term, kept exact (domain.ects.fraction)
 
 
@@ -49,8 +49,10 @@ class RegisterSchema(Schema):
                          metadata={"description": "full-time equivalent, 1 full-time, 0.5 half-time"})
     appropriate_body = fields.String(required=True, validate=NAME)
     programme_type = fields.String(required=True, validate=validate.OneOf(_words(ProgrammeType)))
-    lead_provider = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
-    delivery_partner = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    lead_provider = fields.String(load_default=None, allow_none=True, validate=[validate.Length(max=200), one_line,
+                                                                                shown_as_typed])
+    delivery_partner = fields.String(load_default=None, allow_none=True, validate=[validate.Length(max=200),
+                                                                                   one_line, shown_as_typed])
     tutor_id = fields.UUID(load_default=None, allow_none=True)
     mentor_id = fields.UUID(load_default=None, allow_none=True)
     served_elsewhere = fields.Float(load_default=None, allow_none=True, **TERMS,
