@@ -581,3 +581,13 @@ def test_a_mentor_asking_for_the_record_is_refused_on_the_portal_s_page(portal, 
                                                                   "or headteacher can export the reviews")
     response = portal().get(f"/induction/{INDUCTION}/record.csv")
     assert response.status_code == 403 and '<nav aria-label="Main">' in response.get_data(as_text=True)
+
+
+def test_a_number_typed_in_another_script_is_sent_for_the_api_to_refuse_not_a_500(portal, fake):
+    """Outsider O7, issue 25: "²" passes str.isdigit() but not int(): the absence, decision, timetable, review and
+    term-dates forms answered "Something went wrong"."""
+    fake[("POST", f"{API}/{INDUCTION}/absences")] = problem(422, "days: Not a valid integer.")
+    response = _hr(portal, fake).post(f"/induction/{INDUCTION}/absences", data={
+        "starts_on": "2025-01-05", "ends_on": "2025-01-09", "leave": "sickness", "days": "\u00b2"})
+    assert response.status_code == 422 and "Not a valid integer" in _main(response)
+    assert fake.bodies("POST", f"{API}/{INDUCTION}/absences")[0]["days"] == "\u00b2"

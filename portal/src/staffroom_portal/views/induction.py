@@ -192,7 +192,7 @@ def people(induction_id):
 @blp.post("/<uuid:induction_id>/absences")
 @signed_in
 def absence(induction_id):
-    body = fields("starts_on", "ends_on", "leave", "days", days=lambda v: int(v) if v.isdigit() else v)
+    body = fields("starts_on", "ends_on", "leave", "days", days=lambda v: int(v) if v.isdecimal() else v)
     body["extend"] = request.form.get("extend") == "yes"
     for name, words in (("starts_on", "Give the first day of the absence"), ("ends_on", "Give the last day of the "
                         "absence"), ("leave", "Choose the kind of absence")):
@@ -222,7 +222,7 @@ def post(induction_id):
 @signed_in
 def decision(induction_id):
     body = fields("decision", "decided_on", "extension_terms",
-                  extension_terms=lambda v: float(v) if v.replace(".", "", 1).isdigit() else v)
+                  extension_terms=lambda v: float(v) if v.replace(".", "", 1).isdecimal() else v)
     if not body["decision"]:
         return one(induction_id, refused("decision", "Choose the appropriate body's decision", name="decision"))
     if not body["decided_on"]:
@@ -256,7 +256,7 @@ def timetable(induction_id):
     term = request.form.get("term", "")
     percent = request.form.get("percent", "").strip()
     year, _, number = term.partition("-")
-    if not (year.isdigit() and number.isdigit()):
+    if not (year.isdecimal() and number.isdecimal()):
         return one(induction_id, refused("term", "Choose the term", name="timetable"))
     if not percent:
         return one(induction_id, refused("percent", "Give the share of a full timetable they teach, as a "
@@ -315,8 +315,8 @@ def _lines(name: str) -> list[str]:
 @signed_in
 def record_review(induction_id):
     body = fields("kind", "held_on", "outcome", "next_steps", blanks_as_none=False)
-    body.update(school_year=int(request.form.get("school_year", "0") or 0),
-                term_number=int(request.form.get("term_number", "0") or 0),
+    body.update(school_year=_whole(request.form.get("school_year", "0") or "0"),
+                term_number=_whole(request.form.get("term_number", "0") or "0"),
                 standards={key: request.form.get(f"std-{key}", "").strip() for key, _ in STANDARDS
                            if request.form.get(f"std-{key}", "").strip()})
     for name, words in (("held_on", "Give the day the meeting was held"), ("outcome", "Choose the outcome")):
@@ -390,6 +390,11 @@ def register(form: Form | None = None):
         422 if form and form.error else 200
 
 
+def _whole(raw: str) -> int | str:
+    """A whole number as typed (outsider O7: "abc", "1e5" and "²" were a 500), or the text for the API to refuse."""
+    return int(raw) if raw.isdecimal() else raw
+
+
 def _number(raw: str) -> float | str:
     try:
         return float(raw)
@@ -436,7 +441,7 @@ def term_dates(form: Form | None = None):
     years = sorted({t["school_year"] for t in terms})
     this_year = date.today().year if date.today().month >= 8 else date.today().year - 1
     year = request.values.get("school_year", "")
-    year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else (max(years) + 1 if years else this_year)
+    year = int(year) if year.isdecimal() and 2000 <= int(year) <= 2100 else (max(years) + 1 if years else this_year)
     return render_template("induction/term_dates.html", academies=choices, chosen=chosen, terms=terms, year=year,
                            given=_given_year(terms, year), term_names=TERMS,
                            year_choices=[(y, f"{y} to {y + 1}") for y in range(this_year - 3, this_year + 6)],
@@ -450,7 +455,7 @@ def give_term_dates():
     if not chosen:
         return term_dates(refused("academy_id", "Choose the academy first"))
     year = request.form.get("school_year", "")
-    if not year.isdigit():
+    if not year.isdecimal():
         return term_dates(refused("school_year", "Choose the school year"))
     year_terms = []
     for number in (1, 2, 3):
