@@ -69,7 +69,9 @@ def invisible(ch: str) -> bool:
 # a terminal's colour codes in an export, a bell rings) and the bidi embeddings, overrides and isolates (U+202E shows
 # "abc\u202egnp.exe" as "abcexe.png": outsider O6, issue 24). Left-to-right and right-to-left marks stay: mixed
 # English and Arabic or Hebrew text needs them.
-SHOWN_WRONG = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Also the interlinear annotation marks, which hide text a reader never sees (outsider O7). Not the tag characters,
+# though they can hide text too: the flags of England, Scotland and Wales are made of them.
+SHOWN_WRONG = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufff9-\ufffb]")
 
 
 def text_problem(text: str) -> str | None:

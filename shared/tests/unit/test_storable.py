@@ -208,7 +208,8 @@ def test_text_with_something_to_see_is_let_through(text):
 
 
 @pytest.mark.parametrize("text", ["abc\u202egnp.exe", "Maths\u202d", "a\u2066b\u2069", "Well done\u0007",
-                                  "a\x1b[31mred", "x\x7f", "x\x85"])
+                                  "a\x1b[31mred", "x\x7f", "x\x85",
+                                  "a\ufff9b\ufffac\ufffb"])  # outsider O7: interlinear annotation hides text
 def test_text_that_would_show_as_something_else_is_refused(text):
     """Outsider O6, issue 24: a priority titled "abc\u202egnp.exe" read "abcexe.png" on the roll-up; a 360 comment
     and CPD impact carried a terminal escape into HR's CSV."""
@@ -217,7 +218,8 @@ def test_text_that_would_show_as_something_else_is_refused(text):
         visible_text(text)
 
 
-@pytest.mark.parametrize("text", ["Line one\nline two\r\n\tindented", "Year 6 \u200fمعلم\u200e trip", "עברית"])
+@pytest.mark.parametrize("text", ["Line one\nline two\r\n\tindented", "Year 6 \u200fمعلم\u200e trip", "עברית",
+                                  "Well done \U0001f3f4\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f"])
 def test_line_breaks_tabs_and_direction_marks_in_real_text_are_let_through(text):
     assert visible_text(text) is None
 
