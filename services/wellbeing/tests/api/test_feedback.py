@@ -286,7 +286,7 @@ def test_a_group_asked_of_fewer_than_can_be_shown_together_is_said_so(client, db
     assert three["too_few_to_show"] == []
 
 
-def test_hr_asked_to_answer_in_a_round_neither_watch_its_counts_nor_close_it(client, db, tokens):
+def test_hr_asked_to_answer_in_a_round_do_not_watch_its_counts(client, db, tokens):
     """Outsider O7, issue 24: academy HR who were a direct report of a manager in an upward round saw that manager's
     count move on the round's page and closed the whole round."""
     school = School(client, db, tokens)
@@ -299,10 +299,9 @@ def test_hr_asked_to_answer_in_a_round_neither_watch_its_counts_nor_close_it(cli
     seen = client.get(f"/feedback/rounds/{round_id}", headers=as_a_report_in_hr).get_json()
     assert seen["answered"] is None and all(r["answered"] is None for r in seen["requests"])
     assert all(r["answered"] is None for r in client.get("/feedback/rounds", headers=as_a_report_in_hr).get_json())
-    refused = client.post(f"/feedback/rounds/{round_id}/close", headers=as_a_report_in_hr)
-    assert refused.status_code == 403 and "asked to answer" in refused.get_json()["detail"]
     assert client.get(f"/feedback/rounds/{round_id}", headers=school.hr()).get_json()["answered"] == 0
-    assert client.post(f"/feedback/rounds/{round_id}/close", headers=school.hr()).status_code == 200
+    # they may still close it, counts unseen: in a small academy HR are often all someone's direct reports
+    assert client.post(f"/feedback/rounds/{round_id}/close", headers=as_a_report_in_hr).status_code == 200
 
 
 def test_closing_a_request_empties_the_write_ahead_log_of_who_answered(client, db, tokens, app):

@@ -606,8 +606,10 @@ def close_round(uow: WellbeingUnitOfWork, principal: Principal, round_id: uuid.U
         round_ = _round_found(uow.feedback, principal, uow.feedback.round(round_id, lock=True), round_id)
         if round_.status is not RequestStatus.OPEN:
             raise Conflict("this upward round is already closed")
-        if _in_round(uow.feedback, principal, round_, {r.subject_id for r in uow.feedback.listed(round_id=round_.id)}):
-            raise Forbidden("you are asked about, or asked to answer, in this round, so another HR officer closes it")
+        # Not a manager asked about in it. HR asked to answer in it may close it (they see no counts): in a small
+        # academy its HR are often all direct reports of a manager in the round (outsider O7; docs/wellbeing.md).
+        if any(r.subject_id == principal.staff_id for r in uow.feedback.listed(round_id=round_.id)):
+            raise Forbidden("you are one of the managers asked about in this round, so another HR officer closes it")
         for request in uow.feedback.listed(round_id=round_.id):
             if request.status is RequestStatus.OPEN:
                 close_request(uow, request, key)
