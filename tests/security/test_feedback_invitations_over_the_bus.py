@@ -57,8 +57,9 @@ def _text(mail) -> str:
                      if not part.is_multipart()).replace("\r\n", "\n")
 
 
-def test_staff_raters_are_emailed_no_link_and_people_outside_the_trust_are(suite):
-    suite, mailbox = suite
+def _trust(suite):
+    """Each service's web app, a way to sign in, and Oak Academy with four teachers whom wellbeing and notifications
+    both know."""
     clients = {m.NAME: _web(m).create_app(suite.configs[m.NAME]).test_client() for m in suite.modules}
     private = suite.data_dir / "dev-keys" / "private.pem"
 
@@ -67,7 +68,7 @@ def test_staff_raters_are_emailed_no_link_and_people_outside_the_trust_are(suite
                                                              academy_id=academy_id)}
 
     hr = headers(uuid.uuid4(), roles=("staff", "trust_hr"))
-    directory, wellbeing, notifications = clients["directory"], clients["wellbeing"], clients["notifications"]
+    directory = clients["directory"]
     academy = directory.post("/academies", headers=hr, json={
         "name": "Oak Academy", "urn": "150003", "phase": "primary"}).get_json()
     people = {}
@@ -80,6 +81,13 @@ def test_staff_raters_are_emailed_no_link_and_people_outside_the_trust_are(suite
         people[first] = made.get_json()["id"]
     wait_for(lambda: len(table_rows(suite, "wellbeing", "staff")) == 4
              and len(table_rows(suite, "notifications", "staff")) == 4, "both services' copies of the staff", timeout=45)
+    return clients, headers, academy, people
+
+
+def test_staff_raters_are_emailed_no_link_and_people_outside_the_trust_are(suite):
+    suite, mailbox = suite
+    clients, headers, academy, people = _trust(suite)
+    wellbeing, notifications = clients["wellbeing"], clients["notifications"]
 
     chloe = headers(people["Chloe"], academy_id=academy["id"])
     peers = ("Isaac", "Maya", "Owen")
@@ -124,3 +132,29 @@ def test_staff_raters_are_emailed_no_link_and_people_outside_the_trust_are(suite
     [news] = [m for m in mailbox.received if m["Subject"] == opened]
     assert news["To"] == "isaac@oak.example" and "#token=" not in _text(news) and token not in _text(news)
     assert "If it was not you, tell your HR team." in _text(news)
+
+
+def test_an_invitation_not_emailed_before_its_request_closes_is_never_sent(suite):
+    """Outsider O6 F9: someone outside the trust was emailed a link after the request had closed. With the mail
+    server turning mail away, both outside invitations wait to be retried; the subject closes the request early, and
+    wellbeing.feedback_request_closed, over the bus, withdraws both, their sealed addresses and links with them."""
+    suite, mailbox = suite
+    mailbox.refusing = True  # each email is turned away, and waits a minute for its retry
+    clients, headers, academy, people = _trust(suite)
+    chloe = headers(people["Chloe"], academy_id=academy["id"])
+    asked = clients["wellbeing"].post("/feedback/requests", headers=chloe, json={
+        "closes_on": str(date.today() + timedelta(days=14)), "outside_trust": OUTSIDE,
+        "raters": [{"staff_id": people[p], "category": "peers"} for p in ("Isaac", "Maya", "Owen")]})
+    assert asked.status_code == 201, asked.get_json()
+
+    def outside():
+        return [d for d in table_rows(suite, "notifications", "deliveries") if d["address"] == ""]
+
+    wait_for(lambda: len(outside()) == 2 and all(d["attempts"] == 1 for d in outside()),
+             "two outside invitations refused once by the mail server", timeout=60)
+    assert all(d["status"] == "pending" and d["sealed_address"] for d in outside())
+    closed = clients["wellbeing"].post(f"/feedback/requests/{asked.get_json()['id']}/close", headers=chloe)
+    assert closed.status_code == 200, closed.get_json()
+    wait_for(lambda: all(d["status"] == "withdrawn" for d in outside()), "both invitations withdrawn", timeout=60)
+    assert not [d for d in outside() if d["sealed_address"] or d["sealed_link"]]
+    assert not mailbox.received

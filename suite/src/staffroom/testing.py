@@ -21,19 +21,26 @@ def free_port() -> int:
 
 @contextmanager
 def smtp_server():
-    """A real SMTP server on localhost (aiosmtpd): `.port` to send to, `.received` every email it was given."""
+    """A real SMTP server on localhost (aiosmtpd): `.port` to send to, `.received` every email it was given;
+    `.refusing = True` turns every recipient away for now (451), as a mail server that is struggling does."""
     from aiosmtpd.controller import Controller
     from aiosmtpd.handlers import Message
 
     received: list = []
 
     class Keep(Message):
+        async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+            if controller.refusing:
+                return "451 4.3.0 Try again later"
+            envelope.rcpt_tos.append(address)
+            return "250 OK"
+
         def handle_message(self, message):
             received.append(message)
 
     controller = Controller(Keep(), hostname="127.0.0.1", port=free_port())
     controller.start()
-    controller.received = received
+    controller.received, controller.refusing = received, False
     try:
         yield controller
     finally:

@@ -4,6 +4,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
+from wellbeing.domain.events import FeedbackRequestClosed
 from wellbeing.domain.feedback import (
     CATEGORY_NAMES, MAX_OUTSIDE, Category, FeedbackError, FeedbackRequest, FeedbackRound, OpenRequest, Rater,
     RequestStatus, ShownReport, ballot, choose_raters, domains_to_check, email_address, managers_in_scope,
@@ -152,10 +153,14 @@ def test_a_request_invites_a_member_of_staff_with_no_link_and_closes_once():
     [issued] = request.recorded
     assert invitation.answered is False and issued.sealed_link is None and issued.answer_in_staffroom
     assert not issued.reissued and issued.about == "Ada Oak"
+    request.pull_events()
     request.close([], AT)
     assert request.status is RequestStatus.CLOSED
+    # so notifications sends no invitation to it that has not gone yet (outsider O6 F9)
+    assert request.recorded == [FeedbackRequestClosed(request_id=request.id, academy_id=request.academy_id)]
     with pytest.raises(FeedbackError):
         request.close([], AT)
+    assert len(request.recorded) == 1
 
 
 def test_answer_now_replaces_the_token_of_an_unanswered_invitation_and_its_news_carries_no_link():

@@ -103,6 +103,16 @@ class SurveyClosedV1(RunRef):
     responses = fields.Integer(required=True)
 
 
+@contract("wellbeing.feedback_request_closed", 1)
+class FeedbackRequestClosedV1(Schema):
+    """A request for 360 or upward feedback closed (by hand, with its round, or on its date): it takes no more
+    answers, so an invitation to it that has not been emailed yet is not sent (outsider O6 F9: someone outside the
+    trust was emailed a link that answered "closed"). Names no rater and no answer."""
+
+    request_id = fields.UUID(required=True, metadata={"description": "the request, as `run_id` named it in its "
+                                                                      "wellbeing.invitation_issued events"})
+
+
 class Figure(Schema):
     figure = fields.String(required=True)
     n = fields.Integer(required=True)

@@ -46,6 +46,7 @@ deliveries = Table(  # email: one per message, or one carrying a person's daily 
     Column("recipient_id", Uuid, nullable=False),
     Column("address", String(254), nullable=False),
     # held (waiting for the digest) | pending (due to send) | in_digest (carried by another) | sent | dead
+    # | withdrawn (an invitation whose survey or feedback request closed before it went: never sent)
     Column("status", String(10), nullable=False),
     Column("kind", String(10), nullable=False),  # message | digest (this one carries the digest)
     Column("carried_by", Uuid, nullable=True, index=True),
@@ -53,8 +54,8 @@ deliveries = Table(  # email: one per message, or one carrying a person's daily 
     Column("next_attempt_at", UtcDateTime, nullable=False),
     Column("last_error", Text, nullable=True),
     Column("sent_at", UtcDateTime, nullable=True),
-    # An invitation to this survey run: the email should carry the person's own link ...
-    Column("survey_run_id", Uuid, nullable=True),
+    # An invitation to this survey run (or feedback request): the email should carry the person's own link ...
+    Column("survey_run_id", Uuid, nullable=True, index=True),
     # ... which is kept only here, sealed to our key as wellbeing sent it, and erased when the email is sent or dead.
     Column("sealed_link", Text, nullable=True),
     # Someone outside the trust asked for feedback (issue 24): `address` is empty and theirs is kept only here, sealed

@@ -70,6 +70,13 @@ class Inbox(Repository):
             survey_run_id=survey.run_id if survey else None, sealed_link=survey.sealed if survey else None,
             sealed_address=sealed_address))
 
+    def withdraw_unsent(self, run_id: uuid.UUID) -> int:
+        """Invitations to this survey or feedback request that have not gone (due, held for a digest or dead-lettered)
+        are never sent, and their sealed link and address are erased; how many."""
+        return self.session.execute(update(deliveries).where(
+            deliveries.c.survey_run_id == run_id, deliveries.c.status.in_(("pending", "held", "dead"))).values(
+            status="withdrawn", sealed_link=None, sealed_address=None)).rowcount
+
     def page(self, staff_id: uuid.UUID, *, unread: bool, page: int, page_size: int) -> tuple[list[dict], int]:
         where = [messages.c.recipient_id == staff_id]
         if unread:

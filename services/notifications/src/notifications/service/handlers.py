@@ -61,6 +61,15 @@ def on_event(uow: NotificationsUnitOfWork, event: Event) -> None:
         uow.reminders.cancel_waiting(CANCELS[event.type](event.payload))
 
 
+def on_invitations_closed(uow: NotificationsUnitOfWork, event: Event) -> None:
+    """A survey or a request for feedback closed: its invitations not emailed yet are not sent at all, as their links
+    would answer "closed" (outsider O6 F9: someone outside the trust was emailed after the request closed). Their
+    inbox messages stay, as every message does."""
+    withdrawn = uow.inbox.withdraw_unsent(uuid.UUID(str(event.payload.get("request_id") or event.payload["run_id"])))
+    if withdrawn:
+        log.info("%s: %s invitation email(s) not yet sent were withdrawn", event.type, withdrawn)
+
+
 def record(uow: NotificationsUnitOfWork, event_id: uuid.UUID, event_type: str, drafts: list[Draft],
            now: datetime | None = None) -> int:
     """Store the drafts as inbox messages, and queue an email for each one the person wants by email
@@ -123,4 +132,6 @@ HANDLERS = {
     "staff.erased": on_staff_erased,
     **{event_type: on_event for event_type in (*RULES, *REMINDERS, *CANCELS)},
     "subject_access.requested": on_subject_access_requested,
+    "wellbeing.survey_closed": on_invitations_closed,
+    "wellbeing.feedback_request_closed": on_invitations_closed,
 }

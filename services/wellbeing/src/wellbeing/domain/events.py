@@ -58,6 +58,14 @@ class FeedbackInvitationIssued(InvitationIssued):
 
 
 @dataclass(frozen=True)
+class FeedbackRequestClosed(DomainEvent):
+    """A request for feedback closed: an email asking for feedback on it that has not gone yet never should."""
+
+    request_id: uuid.UUID
+    academy_id: uuid.UUID
+
+
+@dataclass(frozen=True)
 class ClosingSoonReminded(RunEvent):
     not_responded: tuple[uuid.UUID, ...]  # invited and not yet submitted (never what anyone answered)
 

@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 from staffroom_shared.domain import Aggregate
 from staffroom_shared.figures import mean
 
-from .events import FeedbackInvitationIssued
+from .events import FeedbackInvitationIssued, FeedbackRequestClosed
 from .instruments import Instrument, Item, Questionnaire
 from .model import MIN_GROUP_SIZE, StaffMember, in_words
 
@@ -452,6 +452,7 @@ class FeedbackRequest(Aggregate):
         # No count the report does not show is kept: with the shown categories' counts and the named answers, the
         # total would give a hidden category's (outsider); the invitations' flags are cleared with it (service).
         self.answered, self.status, self.closed_at = None, RequestStatus.CLOSED, at
+        self.record(FeedbackRequestClosed(request_id=self.id, academy_id=self.academy_id))
 
     def share(self, shared: bool) -> None:
         self.shared = shared

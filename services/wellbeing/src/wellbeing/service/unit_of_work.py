@@ -14,7 +14,8 @@ from ..adapters.pulses import SeriesRepository
 from ..adapters.replies import ReplyRepository
 from ..adapters.results import ResultRepository
 from ..domain.events import (
-    ActionPublished, AnswersReleased, ClosingSoonReminded, FeedbackInvitationIssued, InvitationIssued,
+    ActionPublished, AnswersReleased, ClosingSoonReminded, FeedbackInvitationIssued, FeedbackRequestClosed,
+    InvitationIssued,
     LeavingReasonsPublished, ResultsPublished,
     RunEvent, SurveyClosed, SurveyOpened,
 )
@@ -38,6 +39,8 @@ CONTRACTS = {
     SurveyOpened: Contract("wellbeing.survey_opened", payload=_about_run("invited"), academy=_owner),
     InvitationIssued: Contract("wellbeing.invitation_issued", version=2),
     FeedbackInvitationIssued: Contract("wellbeing.invitation_issued", version=2),
+    FeedbackRequestClosed: Contract("wellbeing.feedback_request_closed",
+                                   payload=lambda event: {"request_id": event.request_id}),
     ClosingSoonReminded: Contract("wellbeing.survey_closing_soon", payload=_about_run("not_responded"),
                                   academy=_owner),
     SurveyClosed: Contract("wellbeing.survey_closed", payload=_about_run("invited", "responses"), academy=_owner),
