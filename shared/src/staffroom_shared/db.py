@@ -170,8 +170,10 @@ def _sqlite_pragmas(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        readonly = connection.get_execution_options().get("staffroom_readonly", False)
-        connection.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+        options = connection.get_execution_options()
+        if options.get("staffroom_each_statement"):
+            return  # a request's reads: each statement its own snapshot, as on PostgreSQL (make_session_factory)
+        connection.exec_driver_sql("BEGIN" if options.get("staffroom_readonly", False) else "BEGIN IMMEDIATE")
 
 
 def make_session_factory(engine: Engine, readonly: bool = False) -> sessionmaker:
@@ -180,12 +182,14 @@ def make_session_factory(engine: Engine, readonly: bool = False) -> sessionmaker
     Read sessions skip SQLite's write lock, so reads run side by side while writers queue for it. On PostgreSQL
     they run in autocommit: at READ COMMITTED every statement takes its own snapshot inside a transaction too,
     so a read gives the same rows with one round trip instead of three (BEGIN, the SELECT, the ROLLBACK when
-    the connection goes back). Either way a read session refuses to write: writes go through the unit of work,
-    which records their audit rows and events in the same transaction.
+    the connection goes back). On SQLite likewise no BEGIN: each SELECT is its own snapshot (an appraisal read was
+    two statements more than the bare read, issue 24). Either way a read session refuses to write: writes go through
+    the unit of work, which records their audit rows and events in the same transaction.
     """
     if not readonly:
         return sessionmaker(bind=engine, expire_on_commit=False)
-    options = {"isolation_level": "AUTOCOMMIT"} if engine.dialect.name == "postgresql" else {}
+    options = {"isolation_level": "AUTOCOMMIT"} if engine.dialect.name == "postgresql" else \
+        {"staffroom_each_statement": True}
     factory = sessionmaker(bind=engine.execution_options(staffroom_readonly=True, **options),
                            expire_on_commit=False)
     event.listen(factory, "before_flush", _refuse_write)

@@ -108,6 +108,19 @@ def test_a_read_on_postgresql_opens_no_transaction(tmp_path):
             assert writes.connection().connection.dbapi_connection.info.transaction_status.name == "INTRANS"
 
 
+def test_a_read_on_sqlite_opens_no_transaction_and_a_write_takes_the_lock(tmp_path):
+    """As on PostgreSQL, each of a read session's statements is its own snapshot: no BEGIN (an appraisal read was
+    two statements more than the bare read, issue 24); the unit of work's sessions still BEGIN IMMEDIATE."""
+    with engine_on("sqlite", tmp_path) as engine:
+        metadata.create_all(engine)
+        with db.make_session_factory(engine, readonly=True)() as reads:
+            assert reads.scalars(select(notes.c.body)).all() == []
+            assert not reads.connection().connection.dbapi_connection.in_transaction
+        with db.make_session_factory(engine)() as writes:
+            writes.execute(select(notes.c.body)).all()
+            assert writes.connection().connection.dbapi_connection.in_transaction
+
+
 # -- the pool's ping of idle connections (PostgreSQL) -------------------------------------------------------
 
 def _backend_pid(engine) -> int:
