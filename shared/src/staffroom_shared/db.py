@@ -1,6 +1,8 @@
 """Database plumbing: engines for SQLite (embedded) and PostgreSQL (production), and the platform tables."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -211,13 +213,20 @@ def _refuse_write_statement(state) -> None:
         raise ReadSessionWrite("a read session cannot write; use the unit of work (context().uow())")
 
 
-def forget_old_pages(engine) -> None:
-    """SQLite: what was deleted or anonymised is zeroed in the database file (secure_delete), but the write-ahead
-    log still holds the pages as they were until a checkpoint: copy them back and empty it. (PostgreSQL keeps old
-    row versions until they are vacuumed and reused, and its WAL until recycled: docs/privacy.md.)"""
+def forget_old_pages(engine, tables: Sequence[str] = ()) -> None:
+    """What was deleted or overwritten stays readable in the files for a while. SQLite zeroes what it frees in the
+    database file (secure_delete), but the write-ahead log still holds the pages as they were until a checkpoint:
+    copy them back and empty it. PostgreSQL keeps the old row versions (with the transaction that wrote them) until
+    vacuumed: `tables`, the ones whose old versions must not outlive the change, are rewritten by VACUUM FULL, so
+    the database files keep none (outsider O8: who answered a closed 360, and withdrawn recognition's words, read
+    back with pageinspect). Its WAL is the administrator's to recycle and archive (docs/privacy.md)."""
     if engine.dialect.name == "sqlite":
         connection = engine.raw_connection()  # no BEGIN: a checkpoint inside a transaction cannot empty the log
         try:
             connection.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             connection.close()
+    elif engine.dialect.name == "postgresql" and tables:
+        preparer = engine.dialect.identifier_preparer
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("VACUUM (FULL) " + ", ".join(preparer.quote(t) for t in tables))

@@ -168,10 +168,11 @@ def forget_in_audit(uow: UnitOfWork, entity_ids) -> None:
                             .values(changes=None, note=None))
 
 
-def forget_pages_after(uow: UnitOfWork) -> None:
+def forget_pages_after(uow: UnitOfWork, tables: tuple[str, ...] = ()) -> None:
     """Erasure on SQLite: once the anonymising commits, the write-ahead log's copies of the pages as they were go at
-    once, not at the service's next daily job, up to a day later (outsider 15)."""
-    uow.after_commit(uow.forget_old_pages)
+    once, not at the service's next daily job, up to a day later (outsider 15); on PostgreSQL, `tables`' old row
+    versions (db.forget_old_pages)."""
+    uow.forget_old_pages_after_commit(tables)
 
 
 def forget_sent_events(uow: UnitOfWork, staff_id) -> int:

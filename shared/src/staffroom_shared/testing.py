@@ -78,6 +78,24 @@ def administrator_url(url: str) -> str:
     return f"{PG_ADMIN_URL.rsplit('/', 1)[0].replace('postgresql://', 'postgresql+psycopg://', 1)}/{url.rsplit('/', 1)[1]}"
 
 
+def old_row_versions(url: str, table: str) -> int:
+    """PostgreSQL: row versions in the table's pages that are not its rows now, and line pointers left by ones
+    pruned away, read as the administrator with pageinspect, as someone holding the server's files would (outsider
+    O8 read who answered a 360, and withdrawn recognition's words, this way)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(administrator_url(url))
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("CREATE EXTENSION IF NOT EXISTS pageinspect"))
+            pages = conn.execute(text(f"SELECT pg_relation_size('{table}') / current_setting('block_size')::int"))
+            items = sum(conn.execute(text(f"SELECT count(*) FROM heap_page_items(get_raw_page('{table}', {page}))"))
+                        .scalar() for page in range(pages.scalar()))  # noqa: S608 - the test's own table names
+            return items - conn.execute(text(f"SELECT count(*) FROM {table}")).scalar()  # noqa: S608
+    finally:
+        engine.dispose()
+
+
 @contextmanager
 def postgres_database(prefix: str = "sr"):
     """A fresh, empty PostgreSQL database for one test module, as production has it: owned by a role of its own

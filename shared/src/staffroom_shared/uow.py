@@ -83,6 +83,7 @@ class UnitOfWork:
         self.session: Session | None = None
         self.events: list[Event] = []
         self._after_commit: list = []
+        self._forgetting: set[str] | None = None
         self._repositories: list[Repository] = []
 
     def open_repositories(self, session: Session) -> list[Repository]:
@@ -91,10 +92,10 @@ class UnitOfWork:
             setattr(self, name, repository(session))
         return [getattr(self, name) for name in self.repositories]
 
-    def forget_old_pages(self) -> None:
-        """After a commit that erased words: SQLite's write-ahead log still holds them until a checkpoint empties it
-        (db.forget_old_pages)."""
-        forget_old_pages(self._session_factory.kw["bind"])
+    def forget_old_pages(self, tables: tuple[str, ...] = ()) -> None:
+        """After a commit that erased words: SQLite's write-ahead log still holds them until a checkpoint empties it,
+        and PostgreSQL `tables`' old row versions until vacuumed (db.forget_old_pages)."""
+        forget_old_pages(self._session_factory.kw["bind"], tables)
 
     def forget_sent_events(self, about) -> int:
         """The outbox's copies of events naming `about` (a person, a record) that were already sent: each reached its
@@ -110,7 +111,7 @@ class UnitOfWork:
 
     def _begin(self) -> None:
         self.events = []
-        self._after_commit = []
+        self._after_commit, self._forgetting = [], None
         self.correlation_id = current_correlation_id()  # one id for everything this unit of work does
         self._repositories = self.open_repositories(self.session)
 
@@ -170,9 +171,17 @@ class UnitOfWork:
                 self.session.execute(text(f"NOTIFY {OUTBOX_CHANNEL}"))  # wakes the relay when this commits
         self.session.commit()
         self.events = []
-        done, self._after_commit = self._after_commit, []
+        done, self._after_commit, self._forgetting = self._after_commit, [], None
         for then in done:
             then()
+
+    def forget_old_pages_after_commit(self, tables: tuple[str, ...] = ()) -> None:
+        """`forget_old_pages` once this change has committed, once however many parts of it ask (an upward round's
+        close closes every manager's request), over every table they name."""
+        if self._forgetting is None:
+            forgetting = self._forgetting = set()
+            self.after_commit(lambda: self.forget_old_pages(tuple(sorted(forgetting))))
+        self._forgetting.update(tables)
 
     def after_commit(self, then) -> None:
         """Run `then()` once this unit of work's change has committed (never if it rolls back)."""

@@ -9,6 +9,8 @@ from datetime import date, timedelta
 import json
 import re
 
+from staffroom_shared.testing import old_row_versions
+
 from . import test_adversary as adversary
 from .test_adversary import Stack, _files
 
@@ -94,6 +96,11 @@ def test_no_stored_artefact_ties_an_anonymous_answer_or_comment_to_its_rater(sta
     assert [n["name"] for n in report["named"]] == ["Manager Birch", "Peer4 Birch"]
     if stack.kind == "postgresql":  # one transaction wrote the report: its row version orders nothing
         assert len(stack.sql("SELECT DISTINCT xmin FROM feedback_requests WHERE id = :i", i=request_id)) == 1
+        # Outsider O8: the old row versions (pageinspect) gave each rater's "answered" in answering order, and each
+        # destroyed ballot beside its rater by the transaction that wrote both. After the close there are none.
+        for table in ("feedback_invitations", "feedback_ballots"):
+            assert old_row_versions(stack.context.config.database_url, table) == 0, table
+
 
 
 def test_a_hidden_category_s_words_are_never_stored_readable_nor_shown(stack):

@@ -68,6 +68,9 @@ REPORTS = "recognition_report"  # the audit log's rows about reports to HR: only
 REMOVALS = "recognition_removal"
 # and HR's reads of one that was not reported: HR read it before removing it, so the reader is most often the remover
 HR_READS = "recognition_hr_read"
+# where a withdrawn or removed recognition's words were, in old row versions on PostgreSQL: its row and the subject
+# access answers sent about it (the outbox), and, if it was kept as evidence, the appraisal's document
+WORDS_KEPT_IN = ("recognitions", "outbox")
 
 
 def _change(uow: AppraisalUnitOfWork, principal: Principal, recognition_id: uuid.UUID, doing: str, action,
@@ -106,7 +109,7 @@ def withdraw(uow: AppraisalUnitOfWork, principal: Principal, recognition_id: uui
         return {"recipient_id": item.recipient_id, "kind": item.kind.value}
 
     _change(uow, principal, recognition_id, "withdraw_recognition", action)
-    uow.forget_old_pages()
+    uow.forget_old_pages(WORDS_KEPT_IN)
 
 
 def keep(uow: AppraisalUnitOfWork, principal: Principal, recognition_id: uuid.UUID, kept: bool) -> Recognition:
@@ -139,10 +142,12 @@ def remove(uow: AppraisalUnitOfWork, principal: Principal, recognition_id: uuid.
     erased, here and in the copies of it already sent (a subject access answer made before), the reason is kept;
     audited without the words, against the recipient (REMOVALS)."""
     now = _now(now)
+    was_evidence: list = []  # whether it was kept in an appraisal, whose document then showed the words
 
     def action(item: Recognition) -> dict:
         require("hr" in relations(uow, principal, item), "only HR for the recipient's academy can remove it")
         was_kept = item.evidence_for
+        was_evidence.append(was_kept)
         item.remove(principal.staff_id, because, now)
         # a subject access answer (the giver's or the recipient's) held the words as they were; it reached the
         # directory, so the outbox's copy goes now, not after the outbox's 30 days. Unsent ones are still owed.
@@ -151,7 +156,8 @@ def remove(uow: AppraisalUnitOfWork, principal: Principal, recognition_id: uuid.
                 "evidence_for": [was_kept, None] if was_kept else None}
 
     removed = _change(uow, principal, recognition_id, "remove_recognition", action, about_the_recipient=REMOVALS)
-    uow.forget_old_pages()  # the words were still in SQLite's write-ahead log (outsider, issue 24)
+    # the words were still in SQLite's write-ahead log (outsider, issue 24) and PostgreSQL's old rows (outsider O8)
+    uow.forget_old_pages(WORDS_KEPT_IN + (("appraisal_documents",) if any(was_evidence) else ()))
     return removed
 
 
@@ -173,6 +179,7 @@ def dismiss_report(uow: AppraisalUnitOfWork, principal: Principal, recognition_i
     """HR of the recipient's academy (trust HR anywhere) leave a reported item as it is: the report is kept, with
     who dismissed it and when; it leaves HR's list. Audited."""
     now = _now(now)
+    was_evidence: list = []  # whether it was kept in an appraisal, whose document then showed the words
 
     def action(item: Recognition) -> dict:
         require("hr" in relations(uow, principal, item), "only HR for the recipient's academy can dismiss a report")

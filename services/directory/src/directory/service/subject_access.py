@@ -82,14 +82,15 @@ def on_answered(uow: DirectoryUnitOfWork, event: Event) -> None:
 def on_withdrawn(uow: DirectoryUnitOfWork, event: Event) -> None:
     """A service erased something its answers about these people held (appraisal: recognition HR removed): its
     answers to their requests that the directory keeps go, so no copy holds what was erased, and it is asked again.
-    On SQLite the write-ahead log's copies of the answers go once this commits (outsider O5, issue 24)."""
+    On SQLite the write-ahead log's copies of the answers go once this commits (outsider O5, issue 24), and on
+    PostgreSQL their old row versions (outsider O8)."""
     service = owner(event.type)
     for staff_id in event.payload["staff_ids"]:
         person = uow.staff.get(staff_id)
         for request in uow.requests.list(staff_id):
             if uow.requests.forget_answer(request.id, service) and person is not None:
                 request.ask_again(service, person.academy_id)
-    forget_pages_after(uow)
+    forget_pages_after(uow, ("subject_access_answers",))
 
 
 def _wire(event: Event) -> dict:

@@ -354,8 +354,9 @@ def close_request(uow: WellbeingUnitOfWork, request: FeedbackRequest, key: bytes
         raise Conflict(str(exc)) from exc
     uow.feedback.destroy_ballots(request.id)
     uow.feedback.forget_answered(request.id)
-    # who answered, and in which order, was in SQLite's write-ahead log until its next checkpoint (outsider O7)
-    forget_pages_after(uow)
+    # who answered, and in which order, was in SQLite's write-ahead log until its next checkpoint (outsider O7), and in
+    # PostgreSQL's old row versions, each ballot's beside its rater's by the transaction that wrote both (outsider O8)
+    forget_pages_after(uow, ("feedback_invitations", "feedback_ballots"))
 
 
 def close_early(uow: WellbeingUnitOfWork, principal: Principal, request_id: uuid.UUID, key: bytes) -> FeedbackRequest:
