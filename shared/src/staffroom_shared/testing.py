@@ -88,9 +88,9 @@ def old_row_versions(url: str, table: str) -> int:
     try:
         with engine.begin() as conn:
             conn.execute(text("CREATE EXTENSION IF NOT EXISTS pageinspect"))
-            pages = conn.execute(text(f"SELECT pg_relation_size('{table}') / current_setting('block_size')::int"))
-            items = sum(conn.execute(text(f"SELECT count(*) FROM heap_page_items(get_raw_page('{table}', {page}))"))
-                        .scalar() for page in range(pages.scalar()))  # noqa: S608 - the test's own table names
+            pages = conn.execute(text("SELECT pg_relation_size(:t) / current_setting('block_size')::int"), {"t": table})
+            items = sum(conn.execute(text("SELECT count(*) FROM heap_page_items(get_raw_page(:t, :p))"),
+                                     {"t": table, "p": page}).scalar() for page in range(pages.scalar()))
             return items - conn.execute(text(f"SELECT count(*) FROM {table}")).scalar()  # noqa: S608
     finally:
         engine.dispose()
@@ -594,6 +594,7 @@ class FakeUnitOfWork(UnitOfWork):
         self.producer, self.actor = producer, actor
         self.session = None
         self.events, self._after_commit, self._repositories = [], [], []
+        self._forgetting = None
         self.published: list[Event] = []
         self.audits: list[dict] = []
         self._pending_audits: list[dict] = []
@@ -604,8 +605,8 @@ class FakeUnitOfWork(UnitOfWork):
         """The fake repositories the subclass made in its __init__: they outlive each unit of work, as a database does."""
         return [value for value in vars(self).values() if isinstance(value, Repository)]
 
-    def forget_old_pages(self) -> None:
-        """Memory has no write-ahead log."""
+    def forget_old_pages(self, tables: tuple[str, ...] = ()) -> None:
+        """Memory has no write-ahead log, nor old row versions."""
 
     def forget_sent_events(self, about) -> int:
         """Nothing is ever sent from memory; what was asked is kept in `forgotten_sent` for a test to see."""
@@ -633,7 +634,7 @@ class FakeUnitOfWork(UnitOfWork):
         self.audits += self._pending_audits
         self.events, self._pending_audits = [], []
         self.commits += 1
-        done, self._after_commit = self._after_commit, []
+        done, self._after_commit, self._forgetting = self._after_commit, [], None
         for then in done:
             then()
 

@@ -13,8 +13,8 @@ from staffroom_shared.events import new_event
 
 
 def _asked_and_answered_now(world, person) -> None:
-    """Asked for upward feedback about Jade Walker (no link: answer in Staffroom), then "Answer now"; and one message
-    that is nobody's secret (recognition from a colleague)."""
+    """Asked for upward feedback about Jade Walker (no link: answer in Staffroom), then "Answer now" (as published
+    before outsider O8: it tells nobody now); and one message that is nobody's secret (recognition from a colleague)."""
     asked = world.invitation(person)
     payload = {**asked.payload, "feedback": True, "title": "Upward feedback for Jade Walker", "about": "Jade Walker",
                "sealed_link": None, "answer_in_staffroom": True, "closes_on": "2099-01-01"}
@@ -59,13 +59,13 @@ def test_a_copy_hr_open_for_a_rater_who_chose_answer_now_holds_nothing_of_the_fe
     assert FEEDBACK_WHY in hr_copy["left_out"]
 
 
-def test_the_raters_own_copy_holds_the_request_and_the_answer_now_news(world):
+def test_the_raters_own_copy_holds_the_request_and_no_answer_now_news(world):
     amira = world.join(first_name="Amira", last_name="Jones", email="amira@oak.example")
     _asked_and_answered_now(world, amira)
 
     own = _copy(world, amira, by_the_person=True)
     subjects = {m["subject"] for m in _rows(own, "messages")}
-    assert {"Would you give feedback about Jade Walker?", "You opened the feedback about Jade Walker"} <= subjects
-    assert len(_rows(own, "deliveries")) == len(_rows(own, "messages")) == 3
+    assert "Would you give feedback about Jade Walker?" in subjects and not any("opened" in s for s in subjects)
+    assert len(_rows(own, "deliveries")) == len(_rows(own, "messages")) == 2
     assert all("carried_by" in e and "sealed_link" not in e for e in _rows(own, "deliveries"))
     assert FEEDBACK_WHY not in own["left_out"]

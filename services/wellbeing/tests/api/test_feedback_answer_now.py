@@ -42,8 +42,8 @@ def test_a_staff_rater_is_emailed_no_link_and_answers_through_answer_now(school,
     again = client.post(f"/feedback/requests/{request['id']}/link", headers=school.as_(peers[0]))
     assert again.status_code == 409 and again.content_type == "application/problem+json"
     assert again.get_json()["detail"] == "you have already given this feedback"
-    [reissued] = [e["payload"] for e in school.db.events("wellbeing.invitation_issued") if e["payload"]["reissued"]]
-    assert reissued["sealed_link"] is None and reissued["staff_id"] == str(peers[0]["staff_id"])
+    # no news of "Answer now": in notifications and the mail spool it named who answered (outsider O8)
+    assert not [e for e in school.db.events("wellbeing.invitation_issued") if e["payload"]["reissued"]]
     assert token not in str(school.db.snapshot()) + str(school.db.rows("feedback_invitations"))
 
 

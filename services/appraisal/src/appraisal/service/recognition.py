@@ -179,7 +179,6 @@ def dismiss_report(uow: AppraisalUnitOfWork, principal: Principal, recognition_i
     """HR of the recipient's academy (trust HR anywhere) leave a reported item as it is: the report is kept, with
     who dismissed it and when; it leaves HR's list. Audited."""
     now = _now(now)
-    was_evidence: list = []  # whether it was kept in an appraisal, whose document then showed the words
 
     def action(item: Recognition) -> dict:
         require("hr" in relations(uow, principal, item), "only HR for the recipient's academy can dismiss a report")

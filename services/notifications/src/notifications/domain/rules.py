@@ -455,11 +455,9 @@ def feedback_invitation(p: dict, people: People) -> list[Draft]:
     `outside_feedback` writes theirs. An event from before (`answer_in_staffroom` absent) still carries its link."""
     if p.get("sealed_address"):
         return []
+    if p.get("reissued"):  # "Answer now", published before outsider O8: its news said who answered; none is sent
+        return []
     subject, about = _about(p)
-    if p.get("reissued"):  # "Answer now" in Staffroom: it carries no link either
-        return _to(people, p["staff_id"], "feedback_requests", f"You opened the feedback about {about}",
-                   f"You chose \"Answer now\" for the feedback about {about} in Staffroom. Any link you had for it "
-                   "before no longer works. If it was not you, tell your HR team.", FEEDBACK_LINK_PAGE)
     upward = p["title"].startswith("Upward feedback")
     whom = f"your line manager, {about}" if upward and p.get("about") else about
     ask = (f"You are asked for your feedback about {whom}, by {_date(p['closes_on'])}. It takes a few minutes: "

@@ -409,11 +409,11 @@ class FeedbackRequest(Aggregate):
                                              reissued=False, answer_in_staffroom=True, about=about))
         return FeedbackInvitation(self.id, rater.staff_id, rater.category, token_hash)
 
-    def new_link(self, invitation: FeedbackInvitation, token_hash: str, academy_id: uuid.UUID, today: date,
-                 about: str | None = None) -> None:
+    def new_link(self, invitation: FeedbackInvitation, token_hash: str, today: date) -> None:
         """"Answer now": a new token for a member of staff's own invitation (the old one, emailed or made by an
-        earlier "Answer now", stops working), given to their signed-in browser only. Its news carries no link, and
-        tells them, so someone answering in their place with their sign-in would be noticed."""
+        earlier "Answer now", stops working), given to their signed-in browser only. Nothing is published: news of
+        it in the rater's inbox and email named, in notifications' tables and the mail spool, exactly who answered
+        each closed request (outsider O8); someone answering in their place would show them "already given"."""
         if invitation.staff_id is None:  # someone outside the trust cannot sign in: their emailed link is all
             raise FeedbackError("people outside the trust answer with the link in their email")
         if invitation.answered:
@@ -421,9 +421,6 @@ class FeedbackRequest(Aggregate):
         if not self.accepting(today):
             raise FeedbackError("this request for feedback is closed, so it takes no more answers")
         invitation.token_hash = token_hash
-        self.record(FeedbackInvitationIssued(run_id=self.id, staff_id=invitation.staff_id, academy_id=academy_id,
-                                             title=self.title, closes_on=self.closes_on, sealed_link=None,
-                                             reissued=True, answer_in_staffroom=True, about=about))
 
     def invite_outside(self, rater_id: uuid.UUID, token_hash: str, sealed_link: str, sealed_address: str,
                        about: str) -> FeedbackInvitation:

@@ -239,7 +239,7 @@ def new_link(uow: WellbeingUnitOfWork, principal: Principal, request_id: uuid.UU
              today: date | None = None) -> str:
     """"Answer now": a fresh link to the caller's own invitation (the one before it stops working), returned to
     their signed-in browser only; nobody else (the subject, HR, another rater) can get it: to them the request does
-    not exist. Its event carries no link."""
+    not exist. Nothing is published about it (domain: FeedbackRequest.new_link)."""
     today = today or date.today()
     with uow:
         request = uow.feedback.get(request_id, shared=True)  # as an answer does: a close waits, or comes first
@@ -248,10 +248,8 @@ def new_link(uow: WellbeingUnitOfWork, principal: Principal, request_id: uuid.UU
         if invitation is None:
             raise NotFound("you were not asked to give this feedback")
         token, hashed = new_token()
-        person = uow.staff.find(principal.staff_id)
         try:
-            request.new_link(invitation, hashed, person.academy_id if person else request.academy_id, today,
-                             uow.staff.names([request.subject_id]).get(request.subject_id))
+            request.new_link(invitation, hashed, today)
         except FeedbackError as exc:
             raise Conflict(str(exc)) from exc
         uow.commit()
