@@ -290,6 +290,9 @@ def test_hr_asked_to_answer_in_a_round_do_not_watch_its_counts(client, db, token
     """Outsider O7, issue 24: academy HR who were a direct report of a manager in an upward round saw that manager's
     count move on the round's page and closed the whole round."""
     school = School(client, db, tokens)
+    other = school._person("Kwame", "Evans", None)  # a second manager in the round, whom she is not asked about
+    for i in range(5):
+        school._person(f"K{i}", "Teacher", other)
     opened = client.post("/feedback/rounds", headers=school.hr(), json={
         "title": "Upward feedback", "academy_id": str(school.academy), "closes_on": CLOSES})
     assert opened.status_code == 201, opened.get_json()
@@ -300,6 +303,16 @@ def test_hr_asked_to_answer_in_a_round_do_not_watch_its_counts(client, db, token
     assert seen["answered"] is None and all(r["answered"] is None for r in seen["requests"])
     assert all(r["answered"] is None for r in client.get("/feedback/rounds", headers=as_a_report_in_hr).get_json())
     assert client.get(f"/feedback/rounds/{round_id}", headers=school.hr()).get_json()["answered"] == 0
+    # ... nor on the round's requests, listed or one by one (outsider O8: they read another manager's 3 there)
+    in_round = [r["request_id"] for r in seen["requests"]]
+    assert len(in_round) == 2
+    for request_id in in_round:
+        assert client.get(f"/feedback/requests/{request_id}", headers=as_a_report_in_hr).get_json()["answered"] is None
+        assert client.get(f"/feedback/requests/{request_id}", headers=school.hr()).get_json()["answered"] == 0
+    listed = {r["id"]: r for r in client.get("/feedback/requests", headers=as_a_report_in_hr).get_json()}
+    assert all(listed[r]["answered"] is None for r in in_round)
+    assert all(r["answered"] == 0 for r in client.get("/feedback/requests", headers=school.hr()).get_json()
+               if r["id"] in in_round)
     # they may still close it, counts unseen: in a small academy HR are often all someone's direct reports
     assert client.post(f"/feedback/rounds/{round_id}/close", headers=as_a_report_in_hr).status_code == 200
 

@@ -419,7 +419,8 @@ def listed(session, principal: Principal) -> list[dict]:
         found |= {r.id: r for r in repo.listed(every=True)}
     elif principal.has_role("academy_hr") and principal.academy_id:
         found |= {r.id: r for r in repo.listed(academy_id=principal.academy_id)}
-    return [view(session, principal, r, detail=False) for r in
+    rounds: dict = {}
+    return [view(session, principal, r, detail=False, rounds=rounds) for r in
             sorted(found.values(), key=lambda r: (r.status is not RequestStatus.OPEN, r.closes_on, str(r.id)))]
 
 
@@ -429,13 +430,15 @@ def get(session, principal: Principal, request_id: uuid.UUID) -> dict:
     return view(session, principal, request)
 
 
-def view(session, principal: Principal, request: FeedbackRequest, *, detail: bool = True) -> dict:
+def view(session, principal: Principal, request: FeedbackRequest, *, detail: bool = True,
+         rounds: dict | None = None) -> dict:
     """The request as the caller may see it. The subject reads the report; their line manager only if it is shared;
     HR never (they see who was asked and how many answered). Nobody sees who answered or when."""
     repo, people = FeedbackRepository(session), StaffRepository(session)
     relation = _relation(repo, principal, request)
     invited = repo.invited(request.id) if detail else []
-    hr_not_asked = _hr_not_asked(repo, principal, request, relation, invited if detail else None)
+    hr_not_asked = _hr_not_asked(repo, principal, request, relation, invited if detail else None) and not (
+        _in_round_of(repo, principal, request, {} if rounds is None else rounds))
     asker = _staff_id(request.requested_by)
     names = people.names([request.subject_id, *(s for s, _ in invited if s is not None), *([asker] if asker else [])])
     out = {"id": request.id, "title": request.title, "subject_id": request.subject_id,
@@ -571,6 +574,19 @@ def rounds(session, principal: Principal) -> list[dict]:
 def get_round(session, principal: Principal, round_id: uuid.UUID) -> dict:
     repo = FeedbackRepository(session)
     return round_view(session, principal, _round_found(repo, principal, repo.round(round_id), round_id))
+
+
+def _in_round_of(repo: FeedbackRepository, principal: Principal, request: FeedbackRequest, rounds: dict) -> bool:
+    """Whether the request is one of an upward round the caller is in (`rounds` remembers each round's answer): HR
+    asked to answer about one manager saw the counts on the round's other requests (outsider O8), as the round's
+    page no longer shows them (round_view)."""
+    if request.round_id is None or principal.staff_id is None:
+        return False
+    if request.round_id not in rounds:
+        round_ = repo.round(request.round_id)
+        rounds[request.round_id] = _in_round(repo, principal, round_,
+                                             {m for _, m, *_ in repo.round_progress(round_.id)})
+    return rounds[request.round_id]
 
 
 def _in_round(repo: FeedbackRepository, principal: Principal, round_: FeedbackRound, managers: set) -> bool:
