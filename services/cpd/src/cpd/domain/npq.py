@@ -70,6 +70,9 @@ class Training(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+STATUSES = ("awaiting", "rejected", "active", "deferred", "withdrawn", "passed", "failed")
+
+
 class Outcome(StrEnum):
     PASSED = "passed"
     FAILED = "failed"
@@ -127,6 +130,16 @@ class NpqPlace(Aggregate):
         months = self.cohort_starts_on.month - 1 + self.course.months
         year, month = self.cohort_starts_on.year + months // 12, months % 12 + 1
         return date(year, month, 1)
+
+    @property
+    def status(self) -> str:
+        """Where the place is, in one word: awaiting (the provider), rejected, active, deferred, withdrawn, passed or
+        failed."""
+        if self.outcome is not None:
+            return self.outcome.value
+        if self.approval != Approval.ACCEPTED:
+            return "awaiting" if self.approval == Approval.PENDING else "rejected"
+        return self.training.value
 
     @property
     def open(self) -> bool:
