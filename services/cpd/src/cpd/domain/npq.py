@@ -18,7 +18,7 @@ from enum import StrEnum
 from staffroom_shared.domain import Aggregate, DomainEvent
 
 from .errors import CpdError, IllegalTransition
-from .values import in_words
+from .values import add_months, in_words
 
 
 class Group(StrEnum):
@@ -126,10 +126,9 @@ class NpqPlace(Aggregate):
 
     @property
     def expected_end(self) -> date:
-        """When the course usually ends: its length from the cohort's start."""
-        months = self.cohort_starts_on.month - 1 + self.course.months
-        year, month = self.cohort_starts_on.year + months // 12, months % 12 + 1
-        return date(year, month, 1)
+        """When the course usually ends: its length from the cohort's start, to the day (a cohort that started on 9
+        October 2026 ends a 12-month course on 9 October 2027, not on 1 October)."""
+        return add_months(self.cohort_starts_on, self.course.months)
 
     @property
     def status(self) -> str:
