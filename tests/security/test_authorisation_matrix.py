@@ -269,6 +269,7 @@ def _make_records(w: World) -> None:
     _cascade(w)  # appraisal's priorities and objective templates (issue 24)
     for key in ("induction_id", "term_number", "review_id"):  # cpd's statutory induction (issue 25), when reached
         w.ids.later[key] = lambda: _induction_records(w)
+    w.ids.later["place_id"] = lambda: _npq_place(w)  # cpd's NPQs (issue 25), when reached
 
 
 def _observation_template(w: World) -> dict:
@@ -908,6 +909,29 @@ case("cpd", "POST", INDUCTION + "/reviews/{review_id}/signatures", body=lambda w
 case("cpd", "POST", INDUCTION + "/decision", body=lambda w: {"decision": "passed", "decided_on": str(TODAY)},
      unchanged=INDUCTION)
 case("cpd", "POST", INDUCTION + "/leaving", body=lambda w: {"left_on": str(TODAY)}, unchanged=INDUCTION)
+
+
+def _npq_registration(w: World) -> dict:
+    return {"staff_id": w.ids["staff_id"], "course": "NPQH", "lead_provider": "Ambition Institute",
+            "cohort_starts_on": str(TODAY - timedelta(days=100)), "funding": "scholarship"}
+
+
+def _npq_place(w: World) -> None:
+    """The staff member's place on the NPQ for Headship: registered here, or already by the POST /npq-places row."""
+    registered = w.call("academy_hr", "cpd", "POST", "/npq-places", json_body=_npq_registration(w))
+    w.ids["place_id"] = (registered.get_json()["id"] if registered.status_code == 201
+                             else w.ok("staff", "cpd", "GET", "/npq-places/mine")[0]["id"])
+
+
+NPQ = "/npq-places/{place_id}"
+case("cpd", "GET", "/npq-courses")
+case("cpd", "GET", "/npq-places")
+case("cpd", "POST", "/npq-places", body=_npq_registration)
+case("cpd", "GET", "/npq-places/mine")
+case("cpd", "GET", NPQ)
+case("cpd", "POST", NPQ + "/provider", body=lambda w: {"news": "accepted"}, unchanged=NPQ)
+case("cpd", "PUT", NPQ + "/funding", body=lambda w: {"funding": "academy"}, unchanged=NPQ)
+case("cpd", "POST", NPQ + "/outcome", body=lambda w: {"outcome": "passed", "completed_on": str(TODAY)}, unchanged=NPQ)
 
 # Last: these change who the staff member is.
 case("directory", "POST", "/staff/{staff_id}/promotion", body=lambda w: {

@@ -147,6 +147,9 @@ class Suite:
         inductions = demo.seed_induction(self.contexts["directory"], self.contexts["cpd"], timeout=timeout)
         if inductions["ects"]:
             log.info("seeded the demo's statutory induction: %s", inductions)
+        npqs = demo.seed_npq(self.contexts["directory"], self.contexts["cpd"], timeout=timeout)
+        if npqs["places"]:
+            log.info("seeded the demo's NPQ places: %s", npqs["places"])
         surveys = demo.seed_wellbeing(self.contexts["directory"], self.contexts["wellbeing"], timeout=timeout)
         if surveys["seeded"]:
             log.info("seeded the demo surveys: %s", ", ".join(surveys["seeded"]))

@@ -455,6 +455,61 @@ def seed_induction(directory: ServiceContext, cpd: ServiceContext, *, today: dat
     return {"ects": len(ects), "reviews_held": held}
 
 
+DEMO_NPQS = (  # post of whom, NPQ, lead provider, funding, months ago the cohort started, what has happened
+    ("Head of Department", "NPQSL", "Ambition Institute", "scholarship", 20, "passed"),
+    ("Class Teacher", "NPQLT", "Best Practice Network", "academy", 3, "accepted"),
+    ("Class Teacher", "NPQSENCO", "Teach First", "awaiting", 0, None),
+)
+
+
+def seed_npq(directory: ServiceContext, cpd: ServiceContext, *, today: date | None = None,
+             timeout: float = 60.0) -> dict:
+    """Once (a run that finds any NPQ place leaves them alone): three places at the demo people's academy, none of
+    them the demo people's own (their pages start empty, and the authorisation matrix registers its member of staff):
+    a head of department's NPQ for Senior Leadership, passed last month, which put them among the future leaders; a
+    teacher's NPQ for Leading Teaching, accepted and being taken; and another's NPQ for SENCOs, just registered and
+    waiting for the lead provider. Each step is cpd's own command as academy HR."""
+    from cpd.service import npq
+    from directory.adapters.repository import StaffFilter
+
+    today = today or date.today()
+    people = {p["as"]: p for p in demo_people(directory)}
+    if "academy HR" not in people:
+        return {"places": 0}
+    academy_id = people["academy HR"]["academy_id"]
+    with cpd.uow() as uow:
+        if uow.npq_places.visible(None, None):
+            return {"places": 0}
+    personas = {p["staff_id"] for p in people.values()}
+    with directory.uow() as uow:
+        found, _ = uow.staff.find(StaffFilter(academy_ids=[academy_id], current=True), page=1, page_size=500)
+        candidates = sorted(((p.last_name, p.first_name), p.id, p.post, p.start_date) for p in found
+                            if p.id not in personas)
+    wait_for_staff_copy(directory, cpd, timeout=timeout)
+    hr = Principal(staff_id=people["academy HR"]["staff_id"], roles=frozenset({"academy_hr"}),
+                   academy_id=academy_id, subject=str(people["academy HR"]["staff_id"]))
+    taken: set = set()
+    places = 0
+    for post, course, provider, funding, months_ago, happened in DEMO_NPQS:
+        starts = _add_months(today.replace(day=1), -months_ago)
+        registered = min(today, starts - timedelta(days=30))  # HR register a place before its cohort starts
+        who = next((staff_id for _, staff_id, p, joined in candidates
+                    if p == post and staff_id not in taken and joined <= registered), None)
+        if who is None:
+            continue
+        taken.add(who)
+        place = npq.register(cpd.uow(actor=str(hr.staff_id)), hr, {
+            "staff_id": who, "course": course, "lead_provider": provider, "cohort_starts_on": starts,
+            "funding": funding}, today=registered)
+        if happened in ("accepted", "passed"):
+            npq.provider_news(cpd.uow(actor=str(hr.staff_id)), hr, place.id, "accepted")
+        if happened == "passed":
+            npq.record_outcome(cpd.uow(actor=str(hr.staff_id)), hr, place.id, "passed",
+                               today - timedelta(days=30), today=today)
+        places += 1
+    return {"places": places}
+
+
 def _add_months(day: date, months: int) -> date:
     month = day.month - 1 + months
     return day.replace(year=day.year + month // 12, month=month % 12 + 1)

@@ -47,6 +47,7 @@ class Store:
     impact: dict = field(default_factory=dict)  # enrolment id -> CpdImpact
     inductions: dict = field(default_factory=dict)  # induction id -> EctInduction
     calendars: dict = field(default_factory=dict)  # academy id -> TermCalendar
+    npq_places: dict = field(default_factory=dict)  # place id -> NpqPlace
     check_after_weeks: int | None = None
 
 
@@ -116,6 +117,7 @@ class FakeStaffCopy(Repository):
         return [*(e.id for e in self.store.enrolments.values() if e.staff_id == staff_id),
                 *(n.id for n in self.store.nominations.values() if n.staff_id == staff_id),
                 *(s.id for s in self.store.secondments.values() if s.staff_id == staff_id),
+                *(p.id for p in self.store.npq_places.values() if p.staff_id == staff_id),
                 *(p.id for p in self.store.plans.values() if p.staff_id == staff_id)]
 
 
@@ -471,6 +473,33 @@ class FakeInductions(Repository):
         return self.track_all(self._serving(lambda i: i.academy_id == academy_id))
 
 
+class FakeNpqPlaces(Repository):
+    def __init__(self, store: Store):
+        super().__init__()
+        self.store = store
+
+    def add(self, place):
+        self.store.npq_places[place.id] = place
+        return self.track(place)
+
+    def get(self, place_id, *, for_update: bool = False):
+        return self.track(self.store.npq_places.get(place_id))
+
+    def of_staff(self, staff_id, *, for_update: bool = False):
+        return self.track_all(sorted((p for p in self.store.npq_places.values() if p.staff_id == staff_id),
+                                     key=lambda p: p.cohort_starts_on, reverse=True))
+
+    def visible(self, scope, caller_id, *, academy_id=None, short_code=None, staff_id=None):
+        def theirs(p):
+            row = self.store.staff.get(p.staff_id) or {}
+            return caller_id is not None and caller_id in (p.staff_id, row.get("line_manager_id"))
+        return [p for p in self.store.npq_places.values()
+                if (scope is None or (scope and p.academy_id in scope) or theirs(p))
+                and (academy_id is None or p.academy_id == academy_id)
+                and (short_code is None or p.short_code == short_code)
+                and (staff_id is None or p.staff_id == staff_id)]
+
+
 class FakeCpdUnitOfWork(FakeUnitOfWork):
     contracts = CONTRACTS
 
@@ -483,6 +512,7 @@ class FakeCpdUnitOfWork(FakeUnitOfWork):
         self.nominations, self.secondments = FakeNominations(self.store), FakeSecondments(self.store)
         self.impact = FakeImpactRecords(self.store)
         self.inductions = FakeInductions(self.store)
+        self.npq_places = FakeNpqPlaces(self.store)
 
     def collect(self) -> None:
         keep_induction_summaries(self)  # as CpdUnitOfWork does

@@ -42,6 +42,9 @@ def test_cohorts_are_named_by_the_term_they_start_in_and_a_course_ends_after_its
         "Spring 2027", "Spring 2027", "Summer 2027", "Summer 2027", "Autumn 2027", "Autumn 2027"]
     assert place("NPQH").expected_end == date(2028, 4, 1)  # 18 months from October 2026
     assert place("NPQLT").expected_end == date(2027, 10, 1)  # 12 months
+    later = place("NPQLT")
+    later.cohort_starts_on = date(2026, 10, 9)
+    assert later.expected_end == date(2027, 10, 9)  # to the day, not the first of the month
 
 
 def test_a_place_waits_for_the_lead_provider_who_accepts_or_rejects_once():

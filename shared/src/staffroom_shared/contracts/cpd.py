@@ -129,6 +129,20 @@ class FutureLeaderNominatedV1(Schema):
     nominated_on = fields.Date(required=True)
 
 
+@contract("cpd.npq_completed", 1)
+class NpqCompletedV1(Schema):
+    """A place on a national professional qualification ended with the lead provider's outcome. A passed leadership
+    NPQ also puts its holder among the future leaders (cpd.future_leader_nominated, recorded by cpd itself)."""
+
+    place_id = fields.UUID(required=True)
+    staff_id = fields.UUID(required=True)
+    academy_id = fields.UUID(required=True)
+    short_code = fields.String(required=True, metadata={"description": "DfE's short code", "example": "NPQSL"})
+    outcome = fields.String(required=True, validate=validate.OneOf(("passed", "failed")))
+    completed_on = fields.Date(required=True)
+    leadership = fields.Boolean(required=True, metadata={"description": "one of DfE's leadership NPQs"})
+
+
 @contract("cpd.shadowing_arranged", 1)
 class ShadowingArrangedV1(Schema):
     shadowing_id = fields.UUID(required=True)

@@ -21,6 +21,7 @@ from ..domain.catalogue import Cohort, DeliveryMode, Programme, ProgrammeKind
 from ..domain.enrolments import Enrolment, EnrolmentStatus
 from ..domain.impact import CpdImpact
 from ..domain.future_leaders import Nomination, NominationStatus, Secondment, SecondmentStatus, Shadowing
+from ..domain.npq import Approval, Funding, NpqPlace, Outcome, Training
 from ..domain.plans import DevelopmentPlan, PlanItem, PlanItemSource, PlanItemStatus
 
 metadata = new_metadata()
@@ -228,6 +229,22 @@ impact_settings = Table(  # the trust's interval before the impact check: one ro
 )
 
 
+npq_places = Table(  # national professional qualifications (issue 25; domain.npq)
+    "npq_places", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("staff_id", Uuid, nullable=False, index=True),
+    Column("academy_id", Uuid, nullable=False, index=True),
+    Column("short_code", String(10), nullable=False),  # DfE's: NPQSL, NPQH...
+    Column("lead_provider", String(200), nullable=False),
+    Column("cohort_starts_on", Date, nullable=False),
+    Column("funding", text_enum(Funding), nullable=False),
+    Column("registered_on", Date, nullable=False),
+    Column("approval", text_enum(Approval), nullable=False),
+    Column("training", text_enum(Training), nullable=False),
+    Column("outcome", text_enum(Outcome), nullable=True),
+    Column("completed_on", Date, nullable=True),
+)
+
 
 class FractionText(TypeDecorator):
     """An exact fraction (terms, FTE, a timetable's percentage) kept as text, "5/4": 1.25 terms stays 1.25, and a
@@ -394,6 +411,7 @@ def start_mappers() -> None:
     mapper_registry.map_imperatively(Shadowing, shadowings)
     mapper_registry.map_imperatively(Secondment, secondments)
     mapper_registry.map_imperatively(CpdImpact, impact_records)
+    mapper_registry.map_imperatively(NpqPlace, npq_places)
     children = {}
     for name, cls, table, order in (
             ("posts", InductionPost, induction_posts, induction_posts.c.starts_on),

@@ -11,7 +11,9 @@ from staffroom_shared import staff_copy
 from staffroom_shared.uow import Repository
 
 from ..domain.values import Person
-from .orm import academies, enrolments, impact_records, nominations, plan_items, plans, secondments, shadowings, staff
+from .orm import (
+    academies, enrolments, impact_records, nominations, npq_places, plan_items, plans, secondments, shadowings, staff,
+)
 
 STAFF_FIELDS = ("academy_id", "first_name", "last_name", "email", "staff_type", "post", "start_date",
                 "leaving_date", "line_manager_id")
@@ -100,4 +102,5 @@ class StaffCopy(Repository):
         return [*self.session.scalars(select(enrolments.c.id).where(enrolments.c.staff_id == staff_id)),
                 *self.session.scalars(select(nominations.c.id).where(nominations.c.staff_id == staff_id)),
                 *self.session.scalars(select(secondments.c.id).where(secondments.c.staff_id == staff_id)),
+                *self.session.scalars(select(npq_places.c.id).where(npq_places.c.staff_id == staff_id)),
                 *self.session.scalars(select(plans.c.id).where(plans.c.staff_id == staff_id))]

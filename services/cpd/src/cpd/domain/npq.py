@@ -18,7 +18,7 @@ from enum import StrEnum
 from staffroom_shared.domain import Aggregate, DomainEvent
 
 from .errors import CpdError, IllegalTransition
-from .values import in_words
+from .values import add_months, in_words
 
 
 class Group(StrEnum):
@@ -68,6 +68,9 @@ class Training(StrEnum):
     ACTIVE = "active"
     DEFERRED = "deferred"
     WITHDRAWN = "withdrawn"
+
+
+STATUSES = ("awaiting", "rejected", "active", "deferred", "withdrawn", "passed", "failed")
 
 
 class Outcome(StrEnum):
@@ -123,10 +126,19 @@ class NpqPlace(Aggregate):
 
     @property
     def expected_end(self) -> date:
-        """When the course usually ends: its length from the cohort's start."""
-        months = self.cohort_starts_on.month - 1 + self.course.months
-        year, month = self.cohort_starts_on.year + months // 12, months % 12 + 1
-        return date(year, month, 1)
+        """When the course usually ends: its length from the cohort's start, to the day (a cohort that started on 9
+        October 2026 ends a 12-month course on 9 October 2027, not on 1 October)."""
+        return add_months(self.cohort_starts_on, self.course.months)
+
+    @property
+    def status(self) -> str:
+        """Where the place is, in one word: awaiting (the provider), rejected, active, deferred, withdrawn, passed or
+        failed."""
+        if self.outcome is not None:
+            return self.outcome.value
+        if self.approval != Approval.ACCEPTED:
+            return "awaiting" if self.approval == Approval.PENDING else "rejected"
+        return self.training.value
 
     @property
     def open(self) -> bool:

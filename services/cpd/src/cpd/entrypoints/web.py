@@ -7,7 +7,7 @@ from staffroom_shared.app import create_service_app
 from staffroom_shared.config import ServiceConfig
 
 from .. import bootstrap
-from ..api import catalogue, impact, induction, people
+from ..api import catalogue, impact, induction, npq, people
 
 
 def create_app(config: ServiceConfig | None = None) -> Flask:
@@ -15,7 +15,8 @@ def create_app(config: ServiceConfig | None = None) -> Flask:
     return create_service_app(
         context, title="Staffroom CPD", version="1",
         description="The CPD catalogue, cohorts and waiting lists, enrolment approvals, training agreements and "
-                    "clawback, personal development plans, future-leader pathways and early career teachers' statutory induction. Publishes cpd.*; consumes "
+                    "clawback, personal development plans, future-leader pathways, national professional qualifications and early career teachers' statutory induction. Publishes cpd.*; consumes "
                     "staff.*, academy.* and appraisal.development_need_identified.",
-        blueprints=[*catalogue.BLUEPRINTS, *people.BLUEPRINTS, *impact.BLUEPRINTS, *induction.BLUEPRINTS],
+        blueprints=[*catalogue.BLUEPRINTS, *people.BLUEPRINTS, *impact.BLUEPRINTS, *induction.BLUEPRINTS,
+                    *npq.BLUEPRINTS],
     )

@@ -5,7 +5,7 @@ from staffroom_shared.subject_access import Holding, answerer, subject, under
 
 from ..adapters.orm import (
     agreements, enrolments, impact_records, induction_absences, induction_announcements, induction_extensions, induction_posts,
-    induction_reviews, induction_support_plans, induction_timetable, inductions, nominations, plan_items, plans,
+    induction_reviews, induction_support_plans, induction_timetable, inductions, nominations, npq_places, plan_items, plans,
     secondments, shadowings, staff,
 )
 
@@ -25,6 +25,8 @@ HOLDINGS = (
     Holding("your secondments", secondments, subject(secondments.c.staff_id)),
     Holding("what you will change after each programme, your satisfaction, and the impact your line manager saw",
             impact_records, subject(impact_records.c.staff_id)),
+    Holding("your places on national professional qualifications (NPQs): provider, funding, cohort and outcome",
+            npq_places, subject(npq_places.c.staff_id)),
     Holding("your statutory induction as an early career teacher", inductions, _their_induction),
     *(Holding(what, table, under(table.c.induction_id, inductions, _their_induction)) for what, table in (
         ("your posts and working patterns during induction", induction_posts),

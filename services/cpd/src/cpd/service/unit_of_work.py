@@ -11,9 +11,10 @@ from ..adapters.enrolments import Agreements, Enrolments
 from ..adapters.impact import ImpactRecords
 from ..adapters.inductions import Inductions
 from ..adapters.future_leaders import Nominations, Secondments
+from ..adapters.npq import NpqPlaces
 from ..adapters.plans import Plans
 from ..adapters.staff_copy import StaffCopy
-from ..domain import events
+from ..domain import events, npq
 
 
 def _facts(event, *, leave_out=()) -> dict:
@@ -67,6 +68,7 @@ CONTRACTS = {
     events.InductionTimetableRecorded: Contract("cpd.induction_timetable_recorded"),
     events.InductionReviewHeld: Contract("cpd.induction_review_held"),
     events.InductionItemDue: Contract("cpd.induction_item_due"),
+    npq.NpqCompleted: Contract("cpd.npq_completed"),
 }
 
 
@@ -74,7 +76,7 @@ class CpdUnitOfWork(UnitOfWork):
     contracts = CONTRACTS
     repositories = {"staff": StaffCopy, "catalogue": Catalogue, "enrolments": Enrolments, "agreements": Agreements,
                     "plans": Plans, "nominations": Nominations, "secondments": Secondments,
-                    "impact": ImpactRecords, "inductions": Inductions}
+                    "impact": ImpactRecords, "inductions": Inductions, "npq_places": NpqPlaces}
     staff: StaffCopy
     catalogue: Catalogue
     enrolments: Enrolments
@@ -84,6 +86,7 @@ class CpdUnitOfWork(UnitOfWork):
     secondments: Secondments
     impact: ImpactRecords
     inductions: Inductions
+    npq_places: NpqPlaces
 
     def collect(self) -> None:
         keep_induction_summaries(self)
