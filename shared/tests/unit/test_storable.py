@@ -232,6 +232,20 @@ def test_a_form_whose_escapes_are_not_utf8_is_refused_not_stored_as_the_escapes(
     assert client.seen == []
 
 
+@pytest.mark.parametrize("form", ["words=%ZZ", "words=100%", "words=50%2", "%G0=x", "a=1&words=x%"])
+def test_a_form_with_a_percent_that_starts_no_escape_is_refused_not_stored_as_sent(client, form):
+    """Outsider O8 D, issue 24: the portal stored words=%ZZ and words=100% as sent; a browser sends a typed % as
+    %25, so neither is what someone typed."""
+    body = _refusal(client.post("/things/a", data=form, content_type="application/x-www-form-urlencoded"))
+    assert body["errors"][0]["location"] == "form" and "starts no %-escape" in body["detail"]
+    assert client.seen == []
+
+
+def test_a_query_typed_with_a_bare_percent_is_read_as_typed(client):
+    """A browser sends an address typed as ?q=100% as it is: not refused as a form's would be."""
+    assert client.get("/things/a?q=100%").status_code == 200
+
+
 def test_a_form_in_utf8_is_still_read_by_the_view(client):
     app = client.application
 
