@@ -59,12 +59,14 @@ def create_app(config: ServiceConfig | None = None, *, backend: Backend | None =
     app.extensions["portal"] = Portal(config, backend or Backend(api_url), TokenVerifier(config), dev_sign_in, oidc)
     app.session_interface = ServerSessions(make_engine(config.database_url), config.secret_key(),
                                            app.config["PERMANENT_SESSION_LIFETIME"])
-    csrf.init_app(app)
     # The services refuse the same text; refusing it here too keeps it out of the portal's own uses (sign-in,
     # paths it builds) and says so on a page rather than as an API's answer.
     # An uploaded file goes on to the directory, whose own check answers on the import page row by row (here, a
     # workbook or a UTF-16 file was a bare error page, outsider, issue 20).
+    # First of all the hooks: it reads a form's bytes, which are gone once the form is parsed, as the CSRF check
+    # parses it (installed after it, this check saw no body, and every form took words=%FF: outsider O8 D, issue 24).
     app.before_request(partial(refuse_unstorable_text, files=False))
+    csrf.init_app(app)
     if oidc is not None:
         oidc.init_app(app)
     if config.proxy_hops:

@@ -23,7 +23,7 @@ def other(browser, suite) -> Page:
 
 
 def give(page: Page, to: str, words: str, *, kind: str = "Recognition: a thank you or well done",
-         who_sees: str = "Only them", value: str = "") -> None:
+         who_sees: str = "Only them", value: str = "", sent: bool = True) -> None:
     page.goto("/recognition")
     page.get_by_role("link", name="Give recognition").click()
     expect(page.get_by_text("they will see your name")).to_be_visible()
@@ -36,7 +36,8 @@ def give(page: Page, to: str, words: str, *, kind: str = "Recognition: a thank y
         page.get_by_label("One of the trust's values it shows").fill(value)
     page.get_by_label("Who can see it").select_option(label=who_sees)
     page.get_by_role("button", name="Send").click()
-    expect(page.get_by_role("status")).to_contain_text(f"Sent to {to}")
+    if sent:
+        expect(page.get_by_role("status")).to_contain_text(f"Sent to {to}")
 
 
 def test_a_member_of_staff_thanks_a_colleague_who_sees_it_with_their_name(page, other, shot):
@@ -166,3 +167,26 @@ def test_the_recipient_reports_unkind_feedback_and_hr_read_it_and_remove_it(page
     expect(page.get_by_role("region", name=f"Feedback from {manager}")).to_contain_text("HR removed this")
     expect(page.get_by_text("a joke")).to_have_count(0)
     shot("recognition-removed-after-report")
+
+
+def test_a_typed_percent_is_kept_and_escapes_no_browser_sends_are_refused(page):
+    """Outsider O8 D, issue 24: what Chromium sends for "100%" and "50%FF" typed in the words is read as typed (it
+    sends % as %25); the same form with its body changed to words=hello%FFworld is refused, and nothing is given."""
+    manager = demo_names(page)["line manager"]
+    sign_in(page, suggested="member of staff")
+    sent = []
+    page.on("request", lambda r: sent.append(r.post_data) if r.method == "POST" and "/recognition/give" in r.url
+            else None)
+    give(page, manager, "100% behind you, café crew & 50%FF")
+    assert "words=100%25+behind+you%2C+caf%C3%A9+crew+%26+50%25FF" in sent[-1]
+    expect(page.get_by_role("region", name=f"What you gave {manager}").first).to_contain_text(
+        "100% behind you, café crew & 50%FF")
+
+    page.route("**/recognition/give", lambda route: route.continue_(
+        post_data=route.request.post_data.replace("words=Ordinary+words", "words=hello%FFworld"))
+        if route.request.method == "POST" else route.continue_())
+    give(page, manager, "Ordinary words", sent=False)
+    expect(page.get_by_text("form field words: is not text in UTF-8")).to_be_visible()
+    page.goto("/recognition")
+    expect(page.get_by_text("hello")).to_have_count(0)
+    expect(page.get_by_text("Ordinary words")).to_have_count(0)

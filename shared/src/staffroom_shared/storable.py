@@ -69,9 +69,23 @@ def invisible(ch: str) -> bool:
 # a terminal's colour codes in an export, a bell rings) and the bidi embeddings, overrides and isolates (U+202E shows
 # "abc\u202egnp.exe" as "abcexe.png": outsider O6, issue 24). Left-to-right and right-to-left marks stay: mixed
 # English and Arabic or Hebrew text needs them.
-# Also the interlinear annotation marks, which hide text a reader never sees (outsider O7). Not the tag characters,
-# though they can hide text too: the flags of England, Scotland and Wales are made of them.
+# Also the interlinear annotation marks, which hide text a reader never sees (outsider O7).
 SHOWN_WRONG = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufff9-\ufffb]")
+# The line and paragraph separators: a new line to some programs and none to others (a page shows them as a space,
+# a CSV export breaks the row, JavaScript's older parsers end a string): a person means an ordinary new line.
+SEPARATOR = re.compile("[\u2028\u2029]")
+# Tag characters (U+E0000-U+E007F) show nothing and can carry hidden text (outsider O8 E, issue 24). They belong only
+# in an emoji tag sequence of a subdivision's flag: U+1F3F4, then a region and subdivision code (two letters, one to
+# four letters or digits: "gbeng", "gbsct", "gbwls"), then CANCEL TAG U+E007F (Unicode UTS #51, ED-14a to ED-14c,
+# https://www.unicode.org/reports/tr51/#def_emoji_tag_sequence; CLDR's unicode_subdivision_id). Any other is refused.
+TAG = re.compile("[\U000e0000-\U000e007f]")
+FLAG = re.compile("\U0001f3f4[\U000e0061-\U000e007a]{2}[\U000e0030-\U000e0039\U000e0061-\U000e007a]{1,4}\U000e007f")
+# Noncharacters (U+FDD0-U+FDEF, and the last two code points of every plane: Unicode 15, section 23.7), kept for a
+# program's own use and never for text interchanged; and the private-use areas (U+E000-U+F8FF, planes 15 and 16),
+# which show as whatever one device's font puts there, or nothing, on another (outsider O8 E).
+NONCHARACTER = re.compile("[\ufdd0-\ufdef" + "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF)
+                                                     for plane in range(17)) + "]")
+PRIVATE_USE = re.compile("[\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd]")
 
 
 def text_problem(text: str) -> str | None:
@@ -79,12 +93,26 @@ def text_problem(text: str) -> str | None:
     format or control characters, blank letters, or marks with nothing to sit on reads as blank on every page and in
     every list (outsider, issue 24: a series named " " made rounds called "  (1 of 2)"; a template named "\u202e"
     alone; an intervention whose support was two line breaks; rounds named U+3164); text with a control character or a
-    direction override shows as something else (SHOWN_WRONG)."""
+    direction override shows as something else (SHOWN_WRONG); a line or paragraph separator, a tag character outside
+    a flag, a noncharacter or a private-use character shows differently, or hides text, on another device (outsider
+    O8 E). Left-to-right, right-to-left and Arabic letter marks stay, but are not something to see."""
     if not any(not invisible(ch) and not unicodedata.category(ch).startswith("M") for ch in text):
         return "must have some visible text: it is blank, or only spaces or invisible characters"
     if found := SHOWN_WRONG.search(text):
         return (f"contains U+{ord(found.group()):04X}, a control or text-direction character that changes how the "
                 "text shows: remove it")
+    if found := SEPARATOR.search(text):
+        return (f"contains U+{ord(found.group()):04X}, a {'line' if found.group() == chr(0x2028) else 'paragraph'} "
+                "separator, which some programs do not show as a new line: use an ordinary new line (Enter) instead")
+    if found := TAG.search(FLAG.sub("", text) if "\U0001f3f4" in text else text):
+        return (f"contains U+{ord(found.group()):04X}, a tag character, which shows nothing and can hide text: "
+                "only a flag such as England's, Scotland's or Wales's may use them; remove it")
+    if found := NONCHARACTER.search(text):
+        return (f"contains U+{ord(found.group()):04X}, which is not a character (a code point programs keep for "
+                "their own use): remove it")
+    if found := PRIVATE_USE.search(text):
+        return (f"contains U+{ord(found.group()):04X}, a private-use character, which each device shows in its own "
+                "way or not at all: remove it")
     return None
 
 
@@ -236,7 +264,12 @@ def request_problems(request, files: bool = True) -> list[dict]:
             found.extend(problems_in(document, "json"))
     elif request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
         if request.mimetype == "application/x-www-form-urlencoded":
-            # outsider O6, issue 24: words=%FFabc was stored as the text "%FFabc"
+            # outsider O6, issue 24: words=%FFabc was stored as the text "%FFabc". The body's bytes are read here,
+            # and kept for the form: once anything has parsed the form, they are gone, and this check saw an empty
+            # body (outsider O8 D: the portal's CSRF check read the form first, so every portal form took %FF).
+            if "form" in request.__dict__ and request.content_length and getattr(request, "_cached_data", None) is None:
+                raise RuntimeError("refuse_unstorable_text must run before anything reads request.form (install it "
+                                   "as the first before_request hook): the form's bytes are gone, and cannot be checked")
             found.extend(_undecodable_query(request.get_data(cache=True), "form"))
         found.extend(_pairs(request.form.items(multi=True), "form"))
         for name, upload in request.files.items(multi=True) if files else ():
@@ -281,17 +314,29 @@ def _pairs(pairs, location: str) -> Iterator[dict]:
             yield from problems_in({name: value}, location)
 
 
+# A "%" that does not start an escape: werkzeug keeps it, and "%ZZ" or "100%" would be stored as sent, though no
+# browser sends a form so (it sends a typed "%" as %25: WHATWG URL standard, application/x-www-form-urlencoded
+# serializer, checked in Chromium by portal/tests/browser/test_recognition.py).
+BARE_PERCENT = re.compile(rb"%(?![0-9A-Fa-f]{2})")
+
+
 def _undecodable_query(query: bytes, location: str) -> Iterator[dict]:
     """%-escapes that are not UTF-8 (%ED%A0%80 is a lone surrogate's bytes) are read as U+FFFD, or in a form as the
     escapes themselves, which would be searched for or stored though it is not what was sent: refused like any text
-    that cannot be stored (outsider 7, issue 20: such a search answered 200, finding nothing; outsider O6, issue 24)."""
+    that cannot be stored (outsider 7, issue 20: such a search answered 200, finding nothing; outsider O6, issue 24).
+    In a form, so is a "%" that starts no escape (BARE_PERCENT; outsider O8 D: %ZZ and "100%" were stored as sent). A
+    query keeps it: an address typed by hand with "100%" in it is sent so by every browser, and read as typed."""
     for pair in query.split(b"&") if b"%" in query else ():
         name, _, value = pair.partition(b"=")
         for part in (name, value):
+            shown = unquote_to_bytes(name.replace(b"+", b" ")).decode("utf-8", "replace")
+            if location == "form" and BARE_PERCENT.search(part):
+                yield _error(location, (shown,), "has a % that starts no %-escape, so it cannot be read as sent: send "
+                                                 "the form from its page (a browser sends a typed % as %25)")
+                break
             try:
                 unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8")
             except UnicodeDecodeError:
-                shown = unquote_to_bytes(name.replace(b"+", b" ")).decode("utf-8", "replace")
                 yield _error(location, (shown,), "is not text in UTF-8, so it cannot be read: send it as UTF-8")
                 break
 

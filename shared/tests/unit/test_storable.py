@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import pytest
 from flask import Flask, jsonify, request
@@ -224,12 +225,90 @@ def test_line_breaks_tabs_and_direction_marks_in_real_text_are_let_through(text)
     assert visible_text(text) is None
 
 
+ENGLAND = "\U0001f3f4\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f"
+SCOTLAND = "\U0001f3f4\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f"
+WALES = "\U0001f3f4\U000e0067\U000e0062\U000e0077\U000e006c\U000e0073\U000e007f"
+
+
+def _tags(text: str) -> str:
+    return "".join(chr(0xE0000 + ord(c)) for c in text)
+
+
+@pytest.mark.parametrize("text", [f"Go {ENGLAND} {SCOTLAND}{WALES}!", f"Cymru {WALES}", f"{ENGLAND}"])
+def test_the_flags_of_england_scotland_and_wales_are_let_through(text):
+    assert visible_text(text) is None
+
+
+@pytest.mark.parametrize("text, code", [
+    ("Well done" + _tags("pay me") + "\U000e007f", "U+E0070"),  # hidden text after ordinary words
+    ("\U000e0001Maths", "U+E0001"),  # LANGUAGE TAG
+    ("Well \U000e007f done", "U+E007F"),  # a CANCEL TAG alone
+    ("\U0001f3f4" + _tags("secret message") + "\U000e007f", "U+E0073"),  # a flag's shape, hiding a sentence
+    ("\U0001f3f4\U000e007f", "U+E007F"),  # no subdivision
+    ("\U0001f600" + _tags("gbeng") + "\U000e007f", "U+E0067"),  # tags on another emoji
+    (ENGLAND + _tags("x"), "U+E0078"),  # a tag after a flag
+])
+def test_tag_characters_outside_a_flag_are_refused(text, code):
+    """Outsider O8 E, issue 24: tag characters show nothing and carried hidden text into 360 answers, recognition
+    words and CPD impact."""
+    with pytest.raises(ValidationError, match=re.escape(f"contains {code}, a tag character, which shows "
+                                                        "nothing and can hide text")):
+        visible_text(text)
+
+
+@pytest.mark.parametrize("text, code", [("Maths\ufdd0", "U+FDD0"), ("a\ufdefb", "U+FDEF"), ("x\ufffe", "U+FFFE"),
+                                        ("x\uffff", "U+FFFF"), ("x\U0001fffe", "U+1FFFE"),
+                                        ("x\U0010ffff", "U+10FFFF")])
+def test_noncharacters_are_refused(text, code):
+    with pytest.raises(ValidationError, match=re.escape(f"contains {code}, which is not a character")):
+        visible_text(text)
+
+
+@pytest.mark.parametrize("text, code", [("Logo \ue000", "U+E000"), ("a\uf8ffb", "U+F8FF"),
+                                        ("x\U000f0000", "U+F0000"), ("x\U0010fffd", "U+10FFFD")])
+def test_private_use_characters_are_refused(text, code):
+    with pytest.raises(ValidationError, match=re.escape(f"contains {code}, a private-use character")):
+        visible_text(text)
+
+
+@pytest.mark.parametrize("text, code, which", [("Line one\u2028line two", "U+2028", "line"),
+                                               ("Para one\u2029para two", "U+2029", "paragraph")])
+def test_line_and_paragraph_separators_are_refused_for_an_ordinary_new_line(text, code, which):
+    with pytest.raises(ValidationError, match=re.escape(f"contains {code}, a {which} separator, ") + ".*use an ordinary new line"):
+        visible_text(text)
+
+
+@pytest.mark.parametrize("text", ["\u200e", "\u200f\u061c", " \u200e \u200f ", "\u061c\n\u200e"])
+def test_direction_marks_alone_are_not_text(text):
+    with pytest.raises(ValidationError, match="must have some visible text"):
+        visible_text(text)
+
+
+@pytest.mark.parametrize("text", ["\u0627\u061c\u0661\u0662 Maths", "Year 6 \u200f\u05e2\u05d1\u05e8\u05d9\u05ea\u200e"])
+def test_direction_marks_in_arabic_or_hebrew_are_let_through(text):
+    assert visible_text(text) is None and shown_as_typed(text) is None
+
+
 @pytest.mark.parametrize("form", ["words=%FFabc", "words=abc%C3", "words=%ED%A0%80", "%C3=x"])
 def test_a_form_whose_escapes_are_not_utf8_is_refused_not_stored_as_the_escapes(client, form):
     """Outsider O6, issue 24: the portal's form words=%FFabc gave the recognition the words "%FFabc"."""
     body = _refusal(client.post("/things/a", data=form, content_type="application/x-www-form-urlencoded"))
     assert body["errors"][0]["location"] == "form" and "not text in UTF-8" in body["detail"]
     assert client.seen == []
+
+
+@pytest.mark.parametrize("form", ["words=%ZZ", "words=100%", "words=50%2", "%G0=x", "a=1&words=x%"])
+def test_a_form_with_a_percent_that_starts_no_escape_is_refused_not_stored_as_sent(client, form):
+    """Outsider O8 D, issue 24: the portal stored words=%ZZ and words=100% as sent; a browser sends a typed % as
+    %25, so neither is what someone typed."""
+    body = _refusal(client.post("/things/a", data=form, content_type="application/x-www-form-urlencoded"))
+    assert body["errors"][0]["location"] == "form" and "starts no %-escape" in body["detail"]
+    assert client.seen == []
+
+
+def test_a_query_typed_with_a_bare_percent_is_read_as_typed(client):
+    """A browser sends an address typed as ?q=100% as it is: not refused as a form's would be."""
+    assert client.get("/things/a?q=100%").status_code == 200
 
 
 def test_a_form_in_utf8_is_still_read_by_the_view(client):

@@ -200,6 +200,22 @@ def test_a_teacher_moved_to_a_support_post_mid_year_is_not_observed_in_a_round(c
                                  "post: record the observation without the round")
 
 
+def test_a_teacher_moved_to_a_support_post_after_being_observed_leaves_the_round_s_map(client, trust, scene, qa_db):
+    """Outsider O8 F, issue 24 (a race): observed in a round in the same moment the directory moved her to a support
+    post, she was counted on the map as a teacher for good, as appraisal learns of the move over the bus after the
+    observation is stored. The map is made from whoever is a teacher when it is read."""
+    from sqlalchemy import update
+    scene.seen([("teacher", "S", "Maths"), ("hod", "D", "Maths")])
+    assert scene.map(trust.trust_hr)["made_from"]["teachers"] == 2
+    staff = qa_db.tables["staff"]
+    with qa_db.context.engine.begin() as conn:  # as staff.updated leaves the copy once it arrives
+        conn.execute(update(staff).where(staff.c.staff_id == uuid.UUID(trust.teacher.id)).values(staff_type="support"))
+    found = scene.map(trust.trust_hr)
+    assert found["made_from"]["teachers"] == 1
+    assert cell(found, "Maths")["counts"] == {"strength": 0, "development": 1, "intervention": 0}
+    assert scene.map(trust.hod)["made_from"]["teachers"] == 0  # her line manager's map: she was his one reviewee
+
+
 def test_hr_see_every_cell_of_their_academy_and_each_teacher_counts_once_by_their_latest(client, trust, scene):
     scene.seen(NOW)
     scene.seen([("other_teacher", "D", "History")], on=TODAY - timedelta(days=25))  # earlier: superseded

@@ -493,3 +493,15 @@ def test_recognition_without_visible_text_is_refused(client, trust):
         refused = give(client, trust.hod, trust.teacher, status=422, words=blank)
         assert refused["errors"][0]["pointer"] == "#/words"
     give(client, trust.hod, trust.teacher, status=422, value="\u202e")
+
+
+@pytest.mark.parametrize("words, code", [("Well done\U000e0070\U000e0061\U000e0079", "U+E0070"),
+                                         ("Well done\ue000", "U+E000"), ("Well done\ufdd0", "U+FDD0"),
+                                         ("Well\u2028done", "U+2028")])
+def test_recognition_with_hidden_or_device_dependent_characters_is_refused(client, trust, words, code):
+    """Outsider O8 E, issue 24: tag characters (hidden text), private-use characters, noncharacters and the line
+    separator got through in recognition's words."""
+    refused = give(client, trust.hod, trust.teacher, status=422, words=words)
+    assert refused["errors"][0]["pointer"] == "#/words" and f"contains {code}" in refused["errors"][0]["detail"]
+    flag = "\U0001f3f4\U000e0067\U000e0062\U000e0077\U000e006c\U000e0073\U000e007f"
+    give(client, trust.hod, trust.teacher, words=f"Da iawn {flag} \u200fעברית\u200e")  # Wales's flag and marks stay

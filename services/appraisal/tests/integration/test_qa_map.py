@@ -44,6 +44,12 @@ def test_a_round_s_observations_make_its_map_and_its_actions_keep_their_links(wo
         assert maths["department"] == "Maths" and maths["cells"][0]["teachers"] == 4
         assert maths["cells"][0]["band"] is Band.STRENGTH  # three of four strong; one of four under a third
         assert total["department"] is None and found["trust"][0]["teachers"] == 4
+    # the directory moved a teacher to a support post as she was observed: once staff.updated arrives she is off the
+    # map (outsider O8 F, issue 24)
+    world.deliver(world.staff_event("staff.updated", {**people[2], "staff_type": "support"}, changed=["staff_type"]))
+    with uow() as reads:
+        assert qa.qa_map(reads, hr, qa_round.id)["trust"][0]["teachers"] == 3
+    world.deliver(world.staff_event("staff.updated", people[2], changed=["staff_type"]))  # and back, for what follows
     pairs = [(teachers[0], teachers[3])]
     action = qa.create_action(uow(), hr, qa_round.id, {
         "kind": "share", "criterion": "adaptive", "academy_id": world.academy_id, "department": "Maths",

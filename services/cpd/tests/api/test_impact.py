@@ -82,6 +82,8 @@ def test_who_may_record_what(client, trust, steps, problem):
     {"intent": "x\u0000y", "satisfaction": 4}, {"intent": "x", "satisfaction": 4, "development_need_id": "nope"},
     {"intent": "\u200b", "satisfaction": 4}, {"intent": "\u3164", "satisfaction": 4},  # outsider O6: nothing to see
     {"intent": "a\u0007\u001b", "satisfaction": 4},  # outsider O6: a bell and an escape into HR's CSV
+    {"intent": "To\U000e0068\U000e0069 learn", "satisfaction": 4}, {"intent": "x\U000f0001", "satisfaction": 4},
+    {"intent": "x\uffff", "satisfaction": 4}, {"intent": "a\u2029b", "satisfaction": 4},  # outsider O8 E
     {"intent": "x", "satisfaction": 4, "development_need_id": "6f1c3b34-8a43-4b5e-9d57-1a2b3c4d5e6f"},
 ])
 def test_bad_intent_is_a_clear_4xx_and_changes_nothing(client, trust, steps, problem, everything, body):

@@ -363,7 +363,10 @@ def test_working_lives_figures_are_cited_to_dfe_on_gov_uk_not_a_secondary_websit
 
 @pytest.mark.parametrize("answer, says", [
     ("\u200b", "Must have some visible text"), ("\u3164", "Must have some visible text"),
-    ("a\u001b[31m", "Contains U+001B"), ("abc\u202egnp.exe", "Contains U+202E")])
+    ("a\u001b[31m", "Contains U+001B"), ("abc\u202egnp.exe", "Contains U+202E"),
+    # outsider O8 E: hidden tag text, a private-use character, a noncharacter, a paragraph separator
+    ("Fine\U000e0062\U000e0061\U000e0064", "Contains U+E0062, a tag character"), ("Fine\ue123", "Contains U+E123"),
+    ("Fine\U0002fffe", "Contains U+2FFFE"), ("One\u2029two", "Contains U+2029, a paragraph separator")])
 def test_a_comment_that_shows_nothing_or_shows_as_something_else_is_refused(answer, says):
     """Outsider O6, issue 24: a 360 comment of a zero-width space alone read as blank to its subject; an escape went
     into exports."""

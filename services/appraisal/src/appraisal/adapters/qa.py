@@ -10,7 +10,7 @@ from sqlalchemy import or_, select
 from staffroom_shared.uow import Repository
 
 from ..domain.qa import OBSERVED_GROUPS, CoachingLink, CoachingRequest, QaAction, QaRound
-from .orm import appraisals, coaching_links, coaching_requests, observations, qa_actions, qa_rounds
+from .orm import appraisals, coaching_links, coaching_requests, observations, qa_actions, qa_rounds, staff
 
 
 class QaRepository(Repository):
@@ -29,12 +29,16 @@ class QaRepository(Repository):
     def observed(self, round_id: uuid.UUID) -> list[tuple]:
         """The round's observations of teachers (appraisals of `OBSERVED_GROUPS`) as the map needs them: (reviewee,
         academy, appraiser, department, observed on, grades, template), in the order they were recorded within a day
-        (the rowid is not portable: id breaks ties only deterministically)."""
+        (the rowid is not portable: id breaks ties only deterministically). Not of anyone who is, in the staff copy
+        as it is now, in a support post: an observation stored in the moment the directory moved its teacher, before
+        staff.updated arrived, is not on the map once it has (outsider O8 F, issue 24)."""
         query = (select(appraisals.c.reviewee_id, appraisals.c.academy_id, appraisals.c.appraiser_id,
                         observations.c.department, observations.c.observed_on, observations.c.grades,
                         observations.c.template_id)
                  .join(appraisals, appraisals.c.id == observations.c.appraisal_id)
+                 .outerjoin(staff, staff.c.staff_id == appraisals.c.reviewee_id)
                  .where(observations.c.qa_round_id == round_id)
+                 .where(or_(staff.c.staff_type.is_(None), staff.c.staff_type != "support"))
                  # a round maps teaching: support staff's rows stored before the rule (outsider, issue 24) are not
                  # on it
                  .where(appraisals.c.template.in_(list(OBSERVED_GROUPS)))
