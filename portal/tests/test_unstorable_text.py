@@ -8,7 +8,7 @@ import httpx
 import pytest
 from werkzeug.routing import AnyConverter, UUIDConverter
 
-from staffroom_portal.app import create_app
+from staffroom_portal.app import UNREADABLE, create_app
 from staffroom_portal.backend import Backend
 from staffroom_portal.identity import DevSignIn
 from staffroom_shared.auth import ensure_dev_keys
@@ -29,7 +29,7 @@ def test_a_nul_in_the_sign_in_search_is_refused_on_a_page_without_asking_an_api(
     response = client.get("/sign-in?q=Tay%00lor")
     assert response.status_code == 422 and response.mimetype == "text/html"
     page = response.get_data(as_text=True)
-    assert "That could not be done" in page and "query parameter q: contains a NUL character (U+0000)" in page
+    assert "That could not be done" in page and UNREADABLE in page and "query parameter" not in page
     assert called == []
 
 
@@ -96,7 +96,8 @@ def test_recognition_whose_words_are_escapes_no_browser_sends_is_refused_and_not
     answer = _post(client, "/recognition/give",
                    f"csrf_token={token}&recipient_id={ME}&kind=recognition&words={words}&visibility=private")
     assert answer.status_code == 422 and answer.mimetype == "text/html"
-    assert "form field words" in answer.get_data(as_text=True) and called == []
+    assert UNREADABLE in answer.get_data(as_text=True) and called == []
+    assert "form field" not in answer.get_data(as_text=True).lower()  # plain words, not the API's (outsider O9)
 
 
 def test_a_value_whose_escapes_are_not_text_is_refused_too(tmp_path, portal_db):
@@ -104,7 +105,7 @@ def test_a_value_whose_escapes_are_not_text_is_refused_too(tmp_path, portal_db):
     called.clear()
     answer = _post(client, "/recognition/give",
                    f"csrf_token={token}&recipient_id={ME}&kind=recognition&words=Thanks&value=x%FF")
-    assert answer.status_code == 422 and "form field value" in answer.get_data(as_text=True) and called == []
+    assert answer.status_code == 422 and UNREADABLE in answer.get_data(as_text=True) and called == []
 
 
 @pytest.mark.parametrize("words, stored", [("100%25+behind+you", "100% behind you"), ("caf%C3%A9+%E2%82%AC5", "café €5"),

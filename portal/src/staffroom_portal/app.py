@@ -25,6 +25,9 @@ from .ui import few_marks
 
 SESSION_HOURS = 8
 
+UNREADABLE = ("Something you sent could not be read as the text you typed, so nothing was saved. Go back, type it "
+              "again and send it from the page.")
+
 
 def create_app(config: ServiceConfig | None = None, *, backend: Backend | None = None,
                dev_sign_in: DevSignIn | None = None, environ=None) -> Flask:
@@ -163,7 +166,9 @@ def _wire(app: Flask) -> None:
 
     @app.errorhandler(Unprocessable)
     def _unstorable(error: Unprocessable):
-        return render_template("error.html", status=422, message=error.description), 422
+        """Text no page could have sent (refuse_unstorable_text): said in plain words, not as the API's field names
+        ("Form field words: is not text in UTF-8", outsider O9, issue 24)."""
+        return render_template("error.html", status=422, message=UNREADABLE), 422
 
     @app.errorhandler(HTTPException)
     def _refused(error: HTTPException):

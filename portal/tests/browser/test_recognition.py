@@ -8,6 +8,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from staffroom_portal.app import UNREADABLE
 from staffroom_portal.testing import accessibility_violations, page_width, sign_in
 
 from .test_appraisal import demo_names, open_reviewee
@@ -186,7 +187,7 @@ def test_a_typed_percent_is_kept_and_escapes_no_browser_sends_are_refused(page):
         post_data=route.request.post_data.replace("words=Ordinary+words", "words=hello%FFworld"))
         if route.request.method == "POST" else route.continue_())
     give(page, manager, "Ordinary words", sent=False)
-    expect(page.get_by_text("form field words: is not text in UTF-8")).to_be_visible()
+    expect(page.get_by_text(UNREADABLE)).to_be_visible()
     page.goto("/recognition")
     expect(page.get_by_text("hello")).to_have_count(0)
     expect(page.get_by_text("Ordinary words")).to_have_count(0)
