@@ -401,7 +401,7 @@ def test_a_timetable_over_the_reduction_is_refused_in_the_api_s_words(portal, fa
 def test_the_review_form_offers_the_outcomes_of_its_kind(portal, fake):
     main = _plain(_main(_tutor(portal, fake).get(
         f"/induction/{INDUCTION}/reviews/new?kind=first_formal_assessment&school_year=2025&term_number=3")))
-    assert "<h1>First formal assessment</h1>" in main and "by 30 July 2026" in main
+    assert "<h1>First formal assessment</h1>" in main and "within 10 working days of the meeting" in main
     assert "Making satisfactory progress" in main and "On track" not in main
     assert main.count("<textarea") == 9 + 1 + 5  # the standards, next steps, the support plan's five
 
@@ -499,7 +499,8 @@ def test_academy_hr_register_an_ect_at_their_academy(portal, fake):
     assert response.status_code == 302 and response.location.endswith(f"/induction/{INDUCTION}")
     (sent,) = fake.bodies("POST", API)
     assert sent == {**REGISTRATION, "academy_id": ACADEMY, "fte": 0.6, "delivery_partner": None, "mentor_id": None,
-                    "served_elsewhere": None, "reduced_to": None}  # their own academy, whatever the form said
+                    "served_elsewhere": None, "reduced_to": None, "trn": None,
+                    "date_of_birth": None}  # their own academy, whatever the form said
 
 
 def test_registering_without_the_ect_is_refused_before_the_api_is_asked(portal, fake):
@@ -591,3 +592,49 @@ def test_a_number_typed_in_another_script_is_sent_for_the_api_to_refuse_not_a_50
         "starts_on": "2025-01-05", "ends_on": "2025-01-09", "leave": "sickness", "days": "\u00b2"})
     assert response.status_code == 422 and "Not a valid integer" in _main(response)
     assert fake.bodies("POST", f"{API}/{INDUCTION}/absences")[0]["days"] == "\u00b2"
+
+
+# -- outsider F6, F9 and issue 25's gaps, in words ---------------------------------------------------------------
+
+def test_hr_s_list_names_the_tutor_and_mentor_in_plain_words(portal, fake):
+    fake[("GET", API)] = [{**SUMMARY, "tutor_name": None}]
+    main = _plain(_main(portal("academy_hr").get("/induction/ects")))
+    assert "Tutor: not named yet" in main and "Mentor: Tom Hall" in main and "(tutor)" not in main
+
+
+def test_the_tutor_s_dashboard_says_this_term_s_timetable_recorded_or_not(portal, fake):
+    term = {"term": "autumn term 2026 to 2027", "term_starts_on": "2026-09-02", "school_year": 2026,
+            "term_number": 1}
+    fake[("GET", f"{API}/tutoring")] = [{**SUMMARY, "this_term": {**term, "taught_percent": None}},
+                                        {**SUMMARY, "staff_name": "Jo Park", "this_term": {**term,
+                                                                                           "taught_percent": 88.0}}]
+    main = _plain(_main(portal().get("/induction")))
+    assert "Timetable this term" in main and "Not recorded yet" in main
+    assert "88% of a full timetable: the reduction is given" in main
+
+
+def test_the_mentor_s_page_shows_their_own_mentor_training(portal, fake):
+    fake[("GET", f"{API}/mentees")] = [SUMMARY]
+    fake[("GET", f"{API}/mentor-training")] = [{
+        "enrolment_id": REVIEW, "programme_id": REVIEW, "title": "Mentoring early career teachers",
+        "provider": "Ambition Institute", "status": "completed", "starts_on": "2026-01-05",
+        "completed_on": "2026-03-20"}]
+    main = _plain(_main(portal().get("/induction")))
+    assert "Your mentor training" in main
+    assert "Mentoring early career teachers, Ambition Institute: completed on 20 March 2026" in main
+
+
+def test_the_record_says_report_deadlines_from_the_meeting_term_starts_and_the_final_assessment(portal, fake):
+    held = {**LATE, "report_by": "2026-07-17", "held_on": "2026-07-06", "review_id": REVIEW, "overdue": False,
+            "term_starts_on": "2026-04-20"}
+    waiting = {**DUE, "kind": "final_formal_assessment", "kind_words": "final formal assessment",
+               "term_starts_on": "2026-09-02"}
+    fake[("GET", f"{API}/{INDUCTION}")] = induction(
+        ["tutor"], schedule=[held, waiting], trn="7654321", date_of_birth="2001-05-09",
+        final_assessment={"due_on": "2027-07-16", "held_on": None, "report_by": None,
+                          "recommendation_by": "2027-07-29"})
+    main = _plain(_main(portal().get(f"/induction/{INDUCTION}")))
+    assert "report to the appropriate body by 17 July 2026" in main  # counted from the meeting on 6 July
+    assert "within 10 working days of the meeting" in main and ", from 20 April 2026" in main
+    assert "Due by 16 July 2027" in main and "recommendation by 29 July 2027" in main
+    assert "7654321" in main and "9 May 2001" in main

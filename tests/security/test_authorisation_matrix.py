@@ -888,6 +888,7 @@ case("cpd", "POST", "/inductions", body=_registration)
 case("cpd", "GET", "/inductions/mine")
 case("cpd", "GET", "/inductions/mentees")
 case("cpd", "GET", "/inductions/tutoring")
+case("cpd", "GET", "/inductions/mentor-training")  # issue 25: the mentor's own mentor training
 case("cpd", "GET", INDUCTION)
 case("cpd", "GET", INDUCTION + "/record.csv")
 case("cpd", "GET", INDUCTION + "/record")

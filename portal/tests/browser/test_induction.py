@@ -117,7 +117,7 @@ def test_hr_register_an_ect_name_their_tutor_and_mentor_and_download_the_record(
     _phone(page, shot, "induction")
 
     csv = page.request.get(page.get_by_role("link", name="Download the record (CSV)").get_attribute("href"))
-    assert csv.ok and csv.text().startswith("ECT,Appropriate body"), csv.text()[:200]
+    assert csv.ok and csv.text().startswith("ECT,Teacher reference number,Date of birth,Appropriate body"), csv.text()[:200]
     page.get_by_role("link", name="Printable record for the appropriate body").click()
     expect(page.get_by_text("Oak Teaching School Hub").first).to_be_visible()
     shot("record")

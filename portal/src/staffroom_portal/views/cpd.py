@@ -16,7 +16,7 @@ blp = Blueprint("cpd", __name__, url_prefix="/cpd")
 KINDS = {"internal_course": "Course run by the trust", "external_course": "External course",
          "npq": "National professional qualification (NPQ)", "ect_induction": "Early career teacher induction",
          "staff_induction": "Induction for new staff", "middle_leadership": "Middle leadership",
-         "appraisal_training": "Appraisal training", "apprenticeship": "Apprenticeship"}
+         "appraisal_training": "Appraisal training", "mentor_training": "Mentor training (for ECT mentors)", "apprenticeship": "Apprenticeship"}
 MODES = {"in_person": "In person", "online": "Online", "blended": "Blended (in person and online)"}
 NPQS = {"NPQLT": "Leading Teaching", "NPQLBC": "Leading Behaviour and Culture",
         "NPQLPM": "Leading Primary Mathematics", "NPQLTD": "Leading Teacher Development", "NPQLL": "Leading Literacy",

@@ -135,8 +135,13 @@ def index():
     mine = _mine()
     tutoring = calls.get(f"{API}/tutoring")
     mentees = calls.get(f"{API}/mentees")
+    try:
+        training = calls.get(f"{API}/mentor-training")
+    except ApiError:  # the mentor's own training is a courtesy on this page: never a reason it fails
+        training = []
     _remember({part for part, found in (("tutor", tutoring), ("mentor", mentees), ("ect", mine)) if found})
-    return render_template("induction/index.html", mine=mine, tutoring=tutoring, mentees=mentees, hr=is_hr())
+    return render_template("induction/index.html", mine=mine, tutoring=tutoring, mentees=mentees, hr=is_hr(),
+                           mentor_training=training)
 
 
 @blp.get("/mine")
@@ -407,7 +412,7 @@ def _number(raw: str) -> float | str:
 def register_ect():
     _, chosen = _academy_choice()
     body = fields("staff_id", "qts_on", "starts_on", "fte", "appropriate_body", "programme_type", "lead_provider",
-                  "delivery_partner", "tutor_id", "mentor_id", "served_elsewhere", "reduced_to",
+                  "delivery_partner", "tutor_id", "mentor_id", "served_elsewhere", "reduced_to", "trn", "date_of_birth",
                   fte=_number, served_elsewhere=_number, reduced_to=_number)
     if not chosen:
         return register(refused("academy_id", "Choose the academy first"))

@@ -171,17 +171,21 @@ def test_an_ect_who_leaves_ends_induction_here(client, db, trust, induct):
 
 
 def test_the_export_for_the_appropriate_body_is_safe_against_formulas_and_prints(client, trust, induct):
-    ect = induct.ready()
+    induct.term_dates()
+    ect = induct.register(trn="7654321", date_of_birth="2001-05-09")
     induct.ok(induct.review(ect, ect["schedule"][0]), 201)
     got = client.get(f"/inductions/{ect['id']}/record.csv", headers=trust.hod.headers)
     assert got.status_code == 200 and got.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(got.get_data(as_text=True))))
-    assert rows[0][0] == "ECT" and rows[1][0] == "Tom Taylor" and rows[1][7] == "on track"
-    assert "TS7: =HYPERLINK" in rows[1][8]  # inside a cell, not at its start
-    assert rows[1][5] == "19 December 2025"
+    assert rows[0][:3] == ["ECT", "Teacher reference number", "Date of birth"]
+    assert rows[1][:3] == ["Tom Taylor", "7654321", "9 May 2001"]  # outsider F9: what the AB names them by
+    assert rows[1][9] == "on track"
+    assert "TS7: =HYPERLINK" in rows[1][10]  # inside a cell, not at its start
+    assert rows[1][7] == "19 December 2025"
     page = client.get(f"/inductions/{ect['id']}/record", headers=trust.teacher.headers)
     assert page.status_code == 200 and page.mimetype == "text/html"
-    assert "Teaching School Hub North" in page.get_data(as_text=True)
+    text = page.get_data(as_text=True)
+    assert "Teaching School Hub North" in text and "7654321" in text and "9 May 2001" in text
 
 
 def test_a_formula_at_the_start_of_a_cell_is_made_inert(client, trust, induct):
@@ -189,7 +193,7 @@ def test_a_formula_at_the_start_of_a_cell_is_made_inert(client, trust, induct):
     induct.ok(induct.review(ect, ect["schedule"][0], next_steps="=1+2"), 201)
     rows = list(csv.reader(io.StringIO(client.get(f"/inductions/{ect['id']}/record.csv",
                                                   headers=trust.oak_hr.headers).get_data(as_text=True))))
-    assert rows[1][9] == "'=1+2"
+    assert rows[1][11] == "'=1+2"
 
 
 @pytest.mark.parametrize("body, words", [
@@ -259,7 +263,7 @@ MATRIX = {
     "assign":          (403, 403, 403, 200, 200, 404, 404),
     "absence":         (403, 403, 403, 200, 200, 404, 404),
     "post":            (403, 403, 403, 200, 200, 404, 404),
-    "timetable":       (403, 200, 403, 403, 403, 404, 404),
+    "timetable":       (403, 200, 403, 200, 200, 404, 404),  # the tutor, or HR who set the timetable
     "review":          (403, 201, 403, 403, 403, 404, 404),
     "decision":        (403, 403, 403, 409, 409, 404, 404),
     "leaving":         (403, 403, 403, 200, 200, 404, 404),
@@ -324,3 +328,88 @@ def test_a_subject_access_copy_holds_the_ects_induction_and_its_reviews(app, tru
     assert "your statutory induction as an early career teacher" in text
     assert "your progress reviews and formal assessments, with your comments" in text
     assert "Lessons well sequenced" in text
+
+
+# -- outsider F5, F6, F9 and issue 25's API gaps --------------------------------------------------------------
+
+@pytest.mark.parametrize("body, words", [
+    ({"served_elsewhere": 12}, "12 terms already served elsewhere would leave nothing of a 6 terms induction"),
+    ({"served_elsewhere": 6}, "leave nothing"),
+    ({"served_elsewhere": 2, "reduced_to": 2}, "leave nothing"),
+    ({"reduced_to": 0.5}, "no less than one term"),
+    ({"qts_on": "2099-07-15", "starts_on": "2099-09-01"}, "still to come"),
+    ({"date_of_birth": "2015-01-01"}, "under 18"),
+    ({"trn": "12345"}, "seven digits"),
+])
+def test_impossible_registrations_are_refused_in_plain_words_and_change_nothing(client, trust, induct, everything,
+                                                                                problem, body, words):
+    induct.term_dates()
+    before = everything.snapshot()
+    found = problem(client.post("/inductions", headers=trust.oak_hr.headers, json={
+        "staff_id": trust.teacher.id, "academy_id": trust.oak, "qts_on": "2025-07-15", "starts_on": "2025-09-01",
+        "fte": 1, "appropriate_body": "Hub", "programme_type": "school-led", **body}), 422)
+    assert words in found["detail"] and "2025-" not in found["detail"]
+    assert everything.snapshot() == before
+
+
+def test_the_date_of_birth_and_reference_number_are_for_the_ect_tutor_and_hr_not_the_mentor(client, trust, induct):
+    induct.term_dates()
+    ect = induct.register(trn="7654321", date_of_birth="2001-05-09")
+    for who in (trust.teacher, trust.hod, trust.oak_hr, trust.trust_hr):
+        seen = induct.ok(client.get(f"/inductions/{ect['id']}", headers=who.headers))
+        assert (seen["trn"], seen["date_of_birth"]) == ("7654321", "2001-05-09"), who
+    mentor = induct.ok(client.get(f"/inductions/{ect['id']}", headers=trust.other_teacher.headers))
+    assert "date_of_birth" not in mentor and "trn" not in mentor
+    [mentee] = induct.ok(client.get("/inductions/mentees", headers=trust.other_teacher.headers))
+    assert "date_of_birth" not in mentee and "trn" not in mentee
+
+
+def test_a_formal_assessments_report_deadline_counts_from_the_day_it_was_held(client, trust, induct):
+    ect = induct.ready()
+    first = next(s for s in ect["schedule"] if s["kind"] == "first_formal_assessment")
+    assert first["due_on"] == "2026-07-21" and first["report_by"] is None  # not held: no day to count from yet
+    assert ect["final_assessment"] == {"due_on": "2027-07-21", "held_on": None, "report_by": None,
+                                       "recommendation_by": "2027-08-03"}
+    # held early, on Monday 6 July 2026: due at the appropriate body by Friday 17 July (10 working days beginning
+    # with the meeting, S1 2.61), not 3 August (10 from the due date: outsider F6)
+    after = induct.ok(induct.review(ect, first, "making satisfactory progress", held_on="2026-07-06"), 201)
+    [review] = after["reviews"]
+    assert review["report_by"] == "2026-07-17"
+    assert next(s for s in after["schedule"] if s["kind"] == "first_formal_assessment")["report_by"] == "2026-07-17"
+    final = ect["schedule"][-1]
+    done = induct.ok(induct.review(ect, {**final, "due_on": "2026-12-01"}, "satisfactory"), 201)
+    assert done["final_assessment"] == {"due_on": "2027-07-21", "held_on": "2026-12-01", "report_by": "2026-12-14",
+                                        "recommendation_by": "2027-08-03"}
+
+
+def test_each_review_and_assessment_says_the_first_day_of_its_term(client, trust, induct):
+    ect = induct.ready()
+    assert [s["term_starts_on"] for s in ect["schedule"]] == [
+        "2025-09-01", "2026-01-05", "2026-04-19", "2026-09-01", "2027-01-05", "2027-04-19"]
+    [row] = induct.ok(client.get("/inductions/tutoring", headers=trust.hod.headers))
+    assert row["next_due"]["term_starts_on"] == "2025-09-01"
+
+
+def test_the_tutors_dashboard_shows_this_terms_timetable_recorded_or_not(client, trust, induct):
+    ect = induct.ready()
+    [row] = induct.ok(client.get("/inductions/tutoring", headers=trust.hod.headers))
+    this = row["this_term"]
+    assert this["taught_percent"] is None and this["term"]  # not recorded yet
+    # HR record it after registration, and correct it; the dashboard shows the last
+    path = f"/inductions/{ect['id']}/timetable/{this['school_year']}/{this['term_number']}"
+    induct.ok(client.put(path, json={"percent": 80}, headers=trust.oak_hr.headers))
+    induct.ok(client.put(path, json={"percent": 85}, headers=trust.oak_hr.headers))
+    [row] = induct.ok(client.get("/inductions/tutoring", headers=trust.hod.headers))
+    assert row["this_term"]["taught_percent"] == 85.0
+
+
+def test_the_mentor_sees_their_own_mentor_training_and_no_other_cpd(client, trust, induct, steps):
+    training = steps.offered(cost="0.00", kind="mentor_training", title="Mentoring early career teachers",
+                             requires_approval=False)
+    other = steps.offered(cost="0.00", title="Adaptive teaching", requires_approval=False)
+    steps.request(training, trust.other_teacher)
+    steps.request(other, trust.other_teacher)
+    steps.request(training, trust.hod)
+    [mine] = induct.ok(client.get("/inductions/mentor-training", headers=trust.other_teacher.headers))
+    assert (mine["title"], mine["status"]) == ("Mentoring early career teachers", "confirmed")
+    assert induct.ok(client.get("/inductions/mentor-training", headers=trust.teacher.headers)) == []

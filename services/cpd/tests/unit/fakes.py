@@ -457,6 +457,10 @@ class FakeInductions(Repository):
                        and (not serving_only or i.status == InductionStatus.SERVING)),
                       key=lambda i: (i.starts_on, i.id))
 
+    def timetables_in(self, induction_ids, school_year, term_number):
+        return {i.id: t.percent for i in self.store.inductions.values() if i.id in induction_ids
+                for t in i.timetable if (t.school_year, t.term_number) == (school_year, term_number)}
+
     def delete_ended_before(self, cutoff):
         gone = [k for k, i in self.store.inductions.items() if i.ended_on is not None and i.ended_on < cutoff]
         for k in gone:

@@ -37,13 +37,28 @@ def test_a_half_time_ect_completes_two_school_years_later():
 
 
 @pytest.mark.parametrize("kw, words", [({"qts_on": date(2025, 10, 1)}, "before qualified teacher status"),
-                                       ({"tutor_id": ECT}, "their own induction tutor")])
+                                       ({"tutor_id": ECT}, "their own induction tutor"),
+                                       # outsider F5: what cannot be true is refused, not recorded
+                                       ({"served_elsewhere": 12}, "12 terms already served elsewhere would leave "
+                                                                  "nothing of a 6 terms induction"),
+                                       ({"served_elsewhere": 2, "reduced_to": 2}, "leave nothing"),
+                                       ({"qts_on": date(2025, 8, 1), "starts_on": date(2025, 9, 1),
+                                         "on": date(2025, 7, 20)}, "is still to come"),
+                                       ({"date_of_birth": date(2010, 3, 1)}, "under 18"),
+                                       ({"trn": "123456"}, "seven digits"), ({"trn": "12345678"}, "seven digits"),
+                                       ({"trn": "12a4567"}, "seven digits"), ({"fte": 0}, "more than 0"),
+                                       ({"fte": Fraction(3, 2)}, "no more than 1")])
 def test_registration_refusals_say_what_is_wrong(kw, words):
     base = dict(staff_id=ECT, academy_id=uuid.uuid4(), school="Oak", qts_on=date(2025, 7, 1),
                 starts_on=date(2025, 9, 1), fte=1, appropriate_body="Hub", programme_type=ProgrammeType.SCHOOL_LED,
                 calendar=CALENDAR, on=date(2025, 9, 1), tutor_id=TUTOR)
     with pytest.raises(CpdError, match=words):
         EctInduction.register(**{**base, **kw})
+
+
+def test_the_teacher_reference_number_and_date_of_birth_are_kept_as_given():
+    ect = _registered(trn="12 34 567", date_of_birth=date(2002, 2, 28))
+    assert (ect.trn, ect.date_of_birth) == ("1234567", date(2002, 2, 28))
 
 
 def test_the_timetable_is_capped_at_90_percent_in_year_one_and_95_in_year_two():

@@ -12,7 +12,7 @@ from cpd.domain.errors import CpdError
 from cpd.domain.induction import (
     Absence, Decision, FirstAssessmentOutcome, FtePeriod, Induction, ItemKind, Leave, Post, ProgressOutcome,
     ReductionReason, SupportPlan, Term, TermCalendar, check_reduction, decide, final_deadlines, gives_reduction,
-    is_working_day, timetable_cap, working_days_deadline,
+    is_working_day, report_deadline, timetable_cap, working_days_deadline,
 )
 
 HALF = Fraction(1, 2)
@@ -293,7 +293,15 @@ def test_full_time_schedule_is_reviews_in_terms_1_2_4_5_and_assessments_in_3_and
     assert [i.due for i in schedule.items] == [date(2026, 12, 18), date(2027, 3, 25), date(2027, 7, 21),
                                                date(2027, 12, 17), date(2028, 3, 24), date(2028, 7, 21)]
     assert schedule.completes == date(2028, 7, 21)
-    assert [i.report_by for i in schedule.items] == [None, None, date(2027, 8, 3), None, None, date(2028, 8, 3)]
+
+
+def test_a_formal_assessment_report_is_due_10_working_days_from_the_meeting_not_the_due_date():
+    # outsider F6: the final assessment is due on 21 July 2028; held early, on Monday 3 July, its report is due at
+    # the appropriate body by Friday 14 July [S1 2.61], not 3 August (10 working days from the due date)
+    assert report_deadline(ItemKind.FINAL_FORMAL_ASSESSMENT, date(2028, 7, 3)) == date(2028, 7, 14)
+    assert report_deadline(ItemKind.FIRST_FORMAL_ASSESSMENT, date(2027, 7, 21)) == date(2027, 8, 3)
+    assert report_deadline(ItemKind.FINAL_FORMAL_ASSESSMENT, None) is None  # not held: no day to count from
+    assert report_deadline(ItemKind.PROGRESS_REVIEW, date(2027, 7, 21)) is None  # S1 2.54 sets none
 
 
 def test_reviews_can_be_due_some_weeks_before_the_end_of_term():
@@ -458,3 +466,19 @@ def test_not_serving_induction_between_posts():
     assert ect.serving_on(date(2027, 3, 25))
     assert not ect.serving_on(date(2027, 6, 1))
     assert ect.serving_on(date(2027, 9, 1))
+
+
+# --- outsider F5: impossible lengths -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("served, kwargs", [
+    (Fraction(12), {}), (Fraction(6), {}), (Fraction(3), {"reduced_to": Fraction(3)}),
+    (Fraction(4), {"reduced_to": Fraction(2)}),
+])
+def test_terms_served_elsewhere_that_leave_nothing_to_serve_are_refused(served, kwargs):
+    with pytest.raises(CpdError, match="leave nothing of a"):
+        induction(served_elsewhere=served, **kwargs)
+
+
+def test_terms_served_elsewhere_short_of_the_length_leave_the_rest_to_serve():
+    ect = induction(served_elsewhere=Fraction(11, 2))
+    assert ect.served_terms(START) < ect.required_terms() == 6

@@ -287,6 +287,8 @@ inductions = Table(
     Column("mentor_id", Uuid, nullable=True, index=True),
     Column("reduced_to", FractionText, nullable=True),
     Column("served_elsewhere", FractionText, nullable=False),
+    Column("trn", String(7), nullable=True),  # migration 0010: personal data, erased with the record (retention)
+    Column("date_of_birth", Date, nullable=True),
     Column("status", text_enum(InductionStatus), nullable=False),
     Column("decision", text_enum(Decision), nullable=True),  # the appropriate body's latest
     Column("decided_on", Date, nullable=True),

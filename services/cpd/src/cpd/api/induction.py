@@ -99,6 +99,15 @@ class TutorDashboard(MethodView):
         return _listed(inductions.tutor_dashboard(_reads(), authenticate()))
 
 
+@induction_blp.route("/inductions/mentor-training")
+class MentorTraining(MethodView):
+    @induction_blp.response(200, schemas.MentorTrainingSchema(many=True))
+    def get(self):
+        """The caller's own mentor training from the CPD catalogue (programmes of kind "mentor_training"), for the
+        mentor's page: enrolled, confirmed, completed."""
+        return inductions.mentor_training(_reads(), authenticate())
+
+
 def _listed(rows: list[dict]) -> Response:
     """A list's rows as InductionSummarySchema would give them (its fields are exactly theirs: dates as ISO text,
     ids as text), without marshmallow's walk over every field of every item: a sixth of a tutor's dashboard
@@ -166,7 +175,8 @@ class Timetable(MethodView):
     @induction_blp.response(200, schemas.InductionSchema)
     @induction_blp.alt_response(409, **NOT_AT_THIS_STAGE)
     def put(self, data, induction_id: uuid.UUID, school_year: int, term_number: int):
-        """The tutor records the share of a main pay range teacher's timetable taught in a term."""
+        """The tutor or HR record, or correct, the share of a main pay range teacher's timetable taught in a term,
+        at any time while induction is served."""
         principal = authenticate()
         inductions.record_timetable(_uow(principal), principal, induction_id, school_year, term_number,
                                     data["percent"])

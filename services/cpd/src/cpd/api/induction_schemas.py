@@ -55,6 +55,10 @@ class RegisterSchema(Schema):
                                                                                    one_line, shown_as_typed])
     tutor_id = fields.UUID(load_default=None, allow_none=True)
     mentor_id = fields.UUID(load_default=None, allow_none=True)
+    trn = fields.String(load_default=None, allow_none=True, validate=[validate.Length(max=20), one_line],
+                        metadata={"description": "the teacher reference number DfE gave: seven digits"})
+    date_of_birth = Date(load_default=None, allow_none=True, metadata={
+        "description": "personal data: seen by the ECT, their induction tutor and HR, not the mentor"})
     served_elsewhere = fields.Float(load_default=None, allow_none=True, **TERMS,
                                       metadata={"description": "terms already served at other schools"})
     reduced_to = fields.Float(load_default=None, allow_none=True, **TERMS,
@@ -144,8 +148,11 @@ class ScheduleItemSchema(Schema):
     term = fields.String()
     school_year = fields.Integer()
     term_number = fields.Integer()
+    term_starts_on = Date(allow_none=True, metadata={"description": "the first day of the term it falls in"})
     due_on = Date()
-    report_by = Date(allow_none=True, metadata={"description": "a formal assessment's report due at the AB"})
+    report_by = Date(allow_none=True, metadata={
+        "description": "a formal assessment's report due at the appropriate body: 10 working days beginning with "
+                       "the day the meeting was held (S1 2.61); empty until it is held, and for a progress review"})
     review_id = fields.UUID(allow_none=True)
     held_on = Date(allow_none=True)
     overdue = fields.Boolean()
@@ -174,7 +181,7 @@ class ReviewOutSchema(Schema):
     school_year = fields.Integer()
     term_number = fields.Integer()
     due_on = Date()
-    report_by = Date(allow_none=True)
+    report_by = Date(allow_none=True, metadata={"description": "10 working days from the day it was held (S1 2.61)"})
     held_on = Date()
     outcome = fields.String(metadata={"description": "not shown to the mentor"})
     standards = fields.List(fields.Nested(StandardNotesSchema))
@@ -212,6 +219,25 @@ class ExtensionSchema(Schema):
     decided_on = Date()
 
 
+class ThisTermSchema(Schema):
+    term = fields.String()
+    term_starts_on = Date()
+    school_year = fields.Integer()
+    term_number = fields.Integer()
+    taught_percent = fields.Float(allow_none=True, metadata={
+        "description": "share of a full timetable recorded for this term; empty: not recorded yet"})
+
+
+class FinalAssessmentSchema(Schema):
+    due_on = Date(metadata={"description": "the expected completion date"})
+    held_on = Date(allow_none=True)
+    report_by = Date(allow_none=True, metadata={
+        "description": "report due at the appropriate body, 10 working days from the meeting (S1 2.61); "
+                       "empty until it is held"})
+    recommendation_by = Date(metadata={"description": "the head's recommendation, 10 working days from "
+                                                      "completion (reg 11(3))"})
+
+
 class InductionSummarySchema(Schema):
     id = fields.UUID()
     staff_id = fields.UUID()
@@ -225,6 +251,9 @@ class InductionSummarySchema(Schema):
     next_due = fields.Nested(ScheduleItemSchema, allow_none=True)
     overdue = fields.List(fields.Nested(ScheduleItemSchema))
     schedule_problem = fields.String(allow_none=True)
+    this_term = fields.Nested(ThisTermSchema, allow_none=True, metadata={
+        "description": "the timetable this term (the tutor's dashboard); empty outside the academy's term dates "
+                       "or when induction is not being served"})
 
 
 class InductionSchema(InductionSummarySchema):
@@ -241,6 +270,9 @@ class InductionSchema(InductionSummarySchema):
     served_terms = fields.Float(allow_none=True)
     required_terms = fields.Float(allow_none=True)
     first_year_ends = Date(allow_none=True)
+    trn = fields.String(allow_none=True, metadata={"description": "teacher reference number; not for the mentor"})
+    date_of_birth = Date(allow_none=True, metadata={"description": "personal data; not for the mentor"})
+    final_assessment = fields.Nested(FinalAssessmentSchema, allow_none=True)
     schedule = fields.List(fields.Nested(ScheduleItemSchema))
     entitlement = fields.List(fields.Nested(EntitlementSchema))
     posts = fields.List(fields.Nested(PostOutSchema))
@@ -253,3 +285,14 @@ class InductionSchema(InductionSummarySchema):
 
 class HrListQuery(Schema):
     academy_id = fields.UUID(load_default=None)
+
+
+class MentorTrainingSchema(Schema):
+    enrolment_id = fields.UUID()
+    programme_id = fields.UUID()
+    title = fields.String()
+    provider = fields.String()
+    status = fields.String(metadata={"description": "requested, awaiting_hr, awaiting_agreement, waiting, "
+                                                    "confirmed, completed, did_not_complete, declined, withdrawn"})
+    starts_on = Date(allow_none=True, metadata={"description": "the cohort's first day"})
+    completed_on = Date(allow_none=True)

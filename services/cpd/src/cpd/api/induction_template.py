@@ -20,6 +20,8 @@ RECORD = """<!doctype html>
 <p class="muted">Printed {{ printed.strftime("%-d %B %Y") }}</p>
 <dl>
   <dt>Early career teacher</dt><dd>{{ r.staff_name or "not known" }}</dd>
+  <dt>Teacher reference number</dt><dd>{{ r.trn or "not given" }}</dd>
+  <dt>Date of birth</dt><dd>{{ day(r.date_of_birth) if r.date_of_birth else "not given" }}</dd>
   <dt>Qualified teacher status</dt><dd>{{ day(r.qts_on) }}</dd>
   <dt>Induction started</dt><dd>{{ day(r.starts_on) }}</dd>
   <dt>Appropriate body</dt><dd>{{ r.appropriate_body }}</dd>
@@ -27,6 +29,7 @@ RECORD = """<!doctype html>
   <dt>Induction tutor</dt><dd>{{ r.tutor_name or "not assigned" }}</dd>
   <dt>Mentor</dt><dd>{{ r.mentor_name or "not assigned" }}</dd>
   {% if r.completes %}<dt>Expected to complete</dt><dd>{{ day(r.completes) }}</dd>{% endif %}
+  {% if r.final_assessment %}<dt>Final formal assessment</dt><dd>due {{ day(r.final_assessment.due_on) }}; {% if r.final_assessment.report_by %}report due at the appropriate body {{ day(r.final_assessment.report_by) }}{% else %}report due at the appropriate body within 10 working days of the meeting{% endif %}</dd>{% endif %}
   <dt>Status</dt><dd>{{ r.status|capitalize }}</dd>
 </dl>
 {% for v in r.reviews %}

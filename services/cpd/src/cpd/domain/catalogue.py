@@ -22,6 +22,7 @@ class ProgrammeKind(StrEnum):
     STAFF_INDUCTION = "staff_induction"  # the trust's induction for every new starter
     MIDDLE_LEADERSHIP = "middle_leadership"
     APPRAISAL_TRAINING = "appraisal_training"  # line managers, before they run appraisals
+    MENTOR_TRAINING = "mentor_training"  # ECT mentors' own training (issue 25: shown on the mentor's page)
     APPRENTICESHIP = "apprenticeship"
 
 

@@ -19,7 +19,7 @@ from .events import (
 )
 from .induction import (
     Absence, Decision, FirstAssessmentOutcome, FtePeriod, Induction, ItemKind, Leave, Post, ProgressOutcome,
-    Recommendation, ScheduleItem, SupportPlan, TermCalendar, decide,
+    Recommendation, ScheduleItem, SupportPlan, TermCalendar, decide, report_deadline,
 )
 from .values import in_words
 
@@ -186,6 +186,26 @@ def due_stage(due: date, today: date, due_soon_days: int = DUE_SOON_DAYS) -> str
     return None
 
 
+ADULT_AT_QTS = 18  # QTS follows a degree: nobody is awarded it younger (a typing slip in the year otherwise)
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def check_trn(trn: str | None) -> str | None:
+    """DfE's teacher reference number: seven digits (spaces a person types between them are dropped)."""
+    if trn is None or not trn.strip():
+        return None
+    digits = "".join(trn.split())
+    if not (len(digits) == 7 and digits.isascii() and digits.isdigit()):
+        raise CpdError("a teacher reference number is seven digits, for example 1234567")
+    return digits
+
+
 def _percent(value: Fraction) -> Decimal:
     # to two places, as the contract carries it (a third of 95% is 31.67%)
     return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.01"), ROUND_HALF_UP)
@@ -216,6 +236,10 @@ class EctInduction(Aggregate):
     mentor_id: uuid.UUID | None = None
     reduced_to: Fraction | None = None
     served_elsewhere: Fraction = Fraction(0)
+    # What the appropriate body's record names the ECT by (outsider F9): DfE's teacher reference number and the date
+    # of birth, personal data seen by the ECT, their tutor and HR only (not the mentor). None: not given.
+    trn: str | None = None
+    date_of_birth: date | None = None
     status: InductionStatus = InductionStatus.SERVING
     decision: Decision | None = None
     decided_on: date | None = None
@@ -237,12 +261,22 @@ class EctInduction(Aggregate):
                  fte, appropriate_body: str, programme_type: ProgrammeType, calendar: TermCalendar, on: date,
                  lead_provider: str | None = None, delivery_partner: str | None = None,
                  tutor_id: uuid.UUID | None = None, mentor_id: uuid.UUID | None = None,
-                 served_elsewhere=0, reduced_to=None) -> "EctInduction":
+                 served_elsewhere=0, reduced_to=None, trn: str | None = None,
+                 date_of_birth: date | None = None) -> "EctInduction":
         """Register an ECT with their first post at the academy; checked against the rules (the academy's term
-        dates must reach the expected completion, so the schedule can be given)."""
+        dates must reach the expected completion, so the schedule can be given) and refused when impossible
+        (outsider F5): QTS not yet awarded, a start before it, a birth date after it, terms served elsewhere that
+        leave nothing to serve."""
         if starts_on < qts_on:
             raise CpdError(f"induction cannot start ({in_words(starts_on)}) before qualified teacher status was "
                            f"awarded ({in_words(qts_on)})")
+        if qts_on > on:
+            raise CpdError(f"qualified teacher status must be awarded before induction is registered; "
+                           f"{in_words(qts_on)} is still to come")
+        trn = check_trn(trn)
+        if date_of_birth is not None and date_of_birth > _years_before(qts_on, ADULT_AT_QTS):
+            raise CpdError(f"a date of birth of {in_words(date_of_birth)} would make them under {ADULT_AT_QTS} when "
+                           f"awarded qualified teacher status ({in_words(qts_on)}): check the date of birth")
         if not appropriate_body.strip():
             raise CpdError("give the appropriate body's name: every induction is overseen by one (S1 2.12)")
         programme_type = ProgrammeType(programme_type)
@@ -255,7 +289,8 @@ class EctInduction(Aggregate):
                   lead_provider=(lead_provider or "").strip() or None,
                   delivery_partner=(delivery_partner or "").strip() or None, tutor_id=tutor_id, mentor_id=mentor_id,
                   served_elsewhere=fraction(served_elsewhere),
-                  reduced_to=None if reduced_to is None else fraction(reduced_to))
+                  reduced_to=None if reduced_to is None else fraction(reduced_to), trn=trn,
+                  date_of_birth=date_of_birth)
         ect.posts.append(InductionPost(ect.id, school, starts_on, None, fraction(fte)))
         schedule = ect.rules(calendar).schedule()
         ect.record(InductionStarted(induction_id=ect.id, staff_id=staff_id, academy_id=academy_id,
@@ -285,7 +320,8 @@ class EctInduction(Aggregate):
             review = held.get((item.kind, item.term.school_year, item.term.number))
             items.append({"kind": item.kind.name.lower(), "kind_words": item.kind.value, "term": item.term.name,
                           "school_year": item.term.school_year, "term_number": item.term.number,
-                          "due_on": day(item.due), "report_by": day(item.report_by),
+                          "term_starts_on": day(item.term.starts), "due_on": day(item.due),
+                          "report_by": day(report_deadline(item.kind, review.held_on if review else None)),
                           "review_id": str(review.id) if review else None,
                           "held_on": day(review.held_on) if review else None})
         return {"completes": day(rules.completes()), "problem": None, "schedule": items}
@@ -356,11 +392,13 @@ class EctInduction(Aggregate):
     # -- the tutor --
 
     def record_timetable(self, by: uuid.UUID, school_year: int, term_number: int, percent, calendar: TermCalendar,
-                         on: date) -> TimetableRecord:
-        """The share of a main pay range teacher's timetable taught this term; above the ECT's cap (90% in year
-        one, 95% in year two, pro rata) is refused: the reduction is an entitlement [S1 2.20; reg 10(4)]."""
+                         on: date, as_hr: bool = False) -> TimetableRecord:
+        """The share of a main pay range teacher's timetable taught in a term (recorded again: corrected); above
+        the ECT's cap (90% in year one, 95% in year two, pro rata) is refused: the reduction is an entitlement
+        [S1 2.20; reg 10(4)]. The tutor records it, or HR (`as_hr`, whom the service has checked)."""
         self._open("record the timetable")
-        self._tutor(by, "record the timetable")
+        if not as_hr:
+            self._tutor(by, "record the timetable")
         term = _term(calendar, school_year, term_number)
         percent = fraction(percent)
         if not 0 <= percent <= 100:
@@ -416,7 +454,8 @@ class EctInduction(Aggregate):
         if needs_plan and support_plan is None:
             raise CpdError("not making satisfactory progress starts a support plan: give its areas to improve, "
                            "objectives, support and evidence (S1 4.1)")
-        review = InductionReview(self.id, kind, term.school_year, term.number, item.due, item.report_by, held_on,
+        review = InductionReview(self.id, kind, term.school_year, term.number, item.due,
+                                 report_deadline(kind, held_on), held_on,
                                  outcome, {k: v.strip() for k, v in standards.items() if (v or "").strip()},
                                  next_steps.strip(), by)
         self.reviews.append(review)

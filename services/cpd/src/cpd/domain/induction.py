@@ -15,13 +15,13 @@ Interface for the slice that stores it (all dates `datetime.date`; lengths in te
   `Post(school, periods)` is continuous employment at one school in `FtePeriod(starts, ends, fte)`s and an
   `Absence(starts, ends, kind: Leave, days=None, extend=False)` is time off. Its answers:
   `required_terms()`, `served_terms(on)`, `first_year_ends()`, `completes()`, `year_of_induction(on)`,
-  `schedule(weeks_before_term_end=0) -> Schedule(items: ScheduleItem(kind, term, due, report_by), first_year_ends,
-  completes)`, `timetable_cap(term, full_timetable)`, `gives_reduction(term, taught, full_timetable)`,
+  `schedule(weeks_before_term_end=0) -> Schedule(items: ScheduleItem(kind, term, due), first_year_ends, completes)`, `timetable_cap(term, full_timetable)`, `gives_reduction(term, taught, full_timetable)`,
   `serving_on(day, decided_on=None)`.
 - `check_reduction(induction, to_terms, reason, on, ect_agrees, standards_met)` before storing `reduced_to`;
   `decide(decision, extension_terms)` before storing an appropriate body's decision (an extension goes into
   `extensions`).
-- `working_days_deadline(start, days)`, `is_working_day(day)` and `final_deadlines(...) -> FinalDeadlines`.
+- `working_days_deadline(start, days)`, `is_working_day(day)`, `report_deadline(kind, held_on)` (a formal
+  assessment's report, counted from the meeting) and `final_deadlines(...) -> FinalDeadlines`.
 - `timetable_cap(year, full_timetable, fte)` / `gives_reduction(year, taught, full_timetable, fte)`.
 - Outcomes: `ProgressOutcome`, `FirstAssessmentOutcome`, `Recommendation`, `Decision`, and `SupportPlan`.
 
@@ -232,15 +232,13 @@ class ItemKind(enum.Enum):
 
 @dataclass(frozen=True)
 class ScheduleItem:
-    """One review or assessment: what, in which of the academy's terms, the day it is due by, and for a formal
-    assessment the day its signed report is due at the appropriate body: 10 working days beginning with the meeting
-    for the final one [S1 2.61]; the guidance says only "shortly after" for the first, and the same 10 days are
-    used. None for a progress review (S1 2.54 sets no deadline)."""
+    """One review or assessment: what, in which of the academy's terms, and the day it is due by. A formal
+    assessment's report deadline is not here: it counts from the day the meeting is held (`report_deadline`),
+    which the schedule cannot know (outsider F6)."""
 
     kind: ItemKind
     term: Term
     due: date
-    report_by: date | None = None
 
 
 @dataclass(frozen=True)
@@ -286,13 +284,19 @@ class Induction:
         object.__setattr__(self, "extensions", tuple(Fraction(e) for e in self.extensions))
         if self.served_elsewhere < 0:
             raise CpdError("induction already served cannot be less than nothing")
+        if self.reduced_to is not None and not MINIMUM_POST <= Fraction(self.reduced_to) <= FULL_INDUCTION:
+            # To a minimum of one term [reg 7(3); S1 3.2], never more than the full length.
+            raise CpdError("induction can be reduced to no less than one term, and no more than six")
         if any(e <= 0 for e in self.extensions):
             raise CpdError("an extension must be for some length of time: more than 0 terms")
         if self.reduced_to is not None:
             object.__setattr__(self, "reduced_to", Fraction(self.reduced_to))
-            # To a minimum of one term [reg 7(3); S1 3.2], never more than the full length.
-            if not MINIMUM_POST <= self.reduced_to <= FULL_INDUCTION:
-                raise CpdError("induction can be reduced to no less than one term, and no more than six")
+        if self.served_elsewhere >= self.required_terms():
+            # Nothing left to serve (outsider F5: "12 of 6 terms served"): an ECT who has served the whole length
+            # elsewhere is assessed there, not registered here [S1 2.34, 2.75].
+            raise CpdError(f"{_terms(self.served_elsewhere)} already served elsewhere would leave nothing of a "
+                           f"{_terms(self.required_terms())} induction to serve here: give the terms served so far, "
+                           "which must be fewer than its length")
         posts = sorted(self.posts, key=lambda p: p.starts)
         for before, after in zip(posts, posts[1:]):
             if before.ends is None or after.starts <= before.ends:
@@ -471,13 +475,11 @@ class Induction:
         first_term = self.calendar.term_of(first_ends) if first_ends else None
         for term in self.calendar.after(start_term):
             if term == final_term:
-                items.append(ScheduleItem(ItemKind.FINAL_FORMAL_ASSESSMENT, term, completes,
-                                          working_days_deadline(completes, REPORT_TO_AB)))
+                items.append(ScheduleItem(ItemKind.FINAL_FORMAL_ASSESSMENT, term, completes))
                 break
             if term == first_term:
                 due = _earlier(first_ends, weeks_before_term_end, term)
-                items.append(ScheduleItem(ItemKind.FIRST_FORMAL_ASSESSMENT, term, due,
-                                          working_days_deadline(due, REPORT_TO_AB)))
+                items.append(ScheduleItem(ItemKind.FIRST_FORMAL_ASSESSMENT, term, due))
                 continue
             if one_term_only or (mid_term and term == start_term) or not self._in_post_during(term):
                 continue
@@ -503,6 +505,11 @@ class Induction:
         if day < self.starts or (decided_on is not None and day >= decided_on):
             return False
         return self.post_on(day) is not None
+
+
+def _terms(value: Fraction) -> str:
+    text = f"{float(value):.2f}".rstrip("0").rstrip(".")
+    return f"{text} term" if text == "1" else f"{text} terms"
 
 
 def _earlier(day: date, weeks: int, term: Term) -> date:
@@ -576,6 +583,16 @@ def working_days_deadline(start: date, days: int) -> date:
 
 
 REPORT_TO_AB = 10  # final assessment report to the AB within 10 working days of the meeting [S1 2.61]
+
+
+def report_deadline(kind: ItemKind, held_on: date | None) -> date | None:
+    """The day a formal assessment's signed report is due at the appropriate body: 10 working days beginning with
+    the day the meeting was held [S1 2.61: "within 10 working days of the final assessment meeting"], not with the
+    day it was due (outsider F6). S1 2.61 says only "shortly after" for the first assessment, and the same 10 days
+    are used. None for a progress review (S1 2.54 sets no deadline) and before the meeting is held."""
+    if kind is ItemKind.PROGRESS_REVIEW or held_on is None:
+        return None
+    return working_days_deadline(held_on, REPORT_TO_AB)
 RECOMMENDATION = 10  # head's recommendation within 10 working days of completion [reg 11(3); S1 2.60]
 REPRESENTATIONS = 10  # the ECT's representations within 10 of receiving it [reg 11(4)]
 DECISION = 20  # the AB decides within 20 of receiving the recommendation [reg 11(5); S1 2.67]

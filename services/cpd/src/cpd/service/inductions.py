@@ -11,16 +11,21 @@ from fractions import Fraction
 from staffroom_shared.authz import can_manage_academy, require
 from staffroom_shared.principal import Principal
 
+from ..adapters.enrolments import EnrolmentFilter
+from ..domain.catalogue import ProgrammeKind
 from ..domain.ects import (
     DUE_SOON_DAYS, SIGNERS, STANDARDS, EctInduction, InductionAbsence, ProgrammeType, fraction, schedule_item,
 )
 from ..domain.errors import CpdError
-from ..domain.induction import Decision, Induction, ItemKind, Leave, SupportPlan, Term, TermCalendar
+from ..domain.induction import (
+    Decision, Induction, ItemKind, Leave, SupportPlan, Term, TermCalendar, final_deadlines, report_deadline,
+)
 from .access import hr_scope
 from .errors import missing, rule_broken
 from .unit_of_work import CpdReads, CpdUnitOfWork
 
 _WHO = {"ect": "ECT", "tutor": "induction tutor", "mentor": "mentor", "hr": "academy's HR or headteacher"}
+MENTOR_TRAINING_SHOWN = 100  # a mentor's own mentor training: more than a career's worth
 
 
 def relation(principal: Principal, ect: EctInduction) -> set[str]:
@@ -122,7 +127,8 @@ def register(uow: CpdUnitOfWork, principal: Principal, data: dict, today: date |
                 programme_type=ProgrammeType(data["programme_type"]), calendar=calendar, on=today,
                 lead_provider=data.get("lead_provider"), delivery_partner=data.get("delivery_partner"),
                 tutor_id=data.get("tutor_id"), mentor_id=data.get("mentor_id"),
-                served_elsewhere=data.get("served_elsewhere") or 0, reduced_to=data.get("reduced_to"))
+                served_elsewhere=data.get("served_elsewhere") or 0, reduced_to=data.get("reduced_to"),
+                trn=data.get("trn"), date_of_birth=data.get("date_of_birth"))
         except CpdError as exc:
             raise rule_broken(exc) from None
         uow.inductions.add(ect)
@@ -207,12 +213,14 @@ def record_leaving(uow: CpdUnitOfWork, principal: Principal, induction_id: uuid.
 
 def record_timetable(uow: CpdUnitOfWork, principal: Principal, induction_id: uuid.UUID, school_year: int,
                      term_number: int, percent, today: date | None = None) -> None:
+    """The share of a full timetable the ECT teaches in a term, recorded or corrected at any time while induction
+    is served: by the tutor, or by HR, who set the timetable and register the ECT (issue 25)."""
     today = today or date.today()
     with uow:
-        ect, _ = _induction(uow, principal, induction_id, "tutor", doing="record the timetable")
+        ect, found = _induction(uow, principal, induction_id, "tutor", "hr", doing="record the timetable")
         try:
             record = ect.record_timetable(principal.staff_id, school_year, term_number, percent,
-                                          _calendar(uow, ect.academy_id), today)
+                                          _calendar(uow, ect.academy_id), today, as_hr="tutor" not in found)
         except CpdError as exc:
             raise rule_broken(exc) from None
         uow.audit("induction.timetable_recorded", "induction", ect.id, {
@@ -297,7 +305,9 @@ def _schedule(summary: dict, ect: EctInduction, today: date) -> list[dict]:
     out = []
     for item in summary["schedule"]:
         due = date.fromisoformat(item["due_on"])
+        starts = item.get("term_starts_on")  # summaries kept before migration 0010 lack it until made again
         out.append({**item, "due_on": due, "report_by": _date(item["report_by"]), "held_on": _date(item["held_on"]),
+                    "term_starts_on": _date(starts),
                     "review_id": uuid.UUID(item["review_id"]) if item["review_id"] else None,
                     "overdue": item["review_id"] is None and ect.status.open and due < today})
     return out
@@ -350,6 +360,7 @@ def view(reads, ect: EctInduction, found: set[str], today: date) -> dict:
         "first_year_ends": rules.first_year_ends() if rules and rules.required_terms() > 3 else None,
         "completes": rules.completes() if rules else None,
         "schedule": schedule,
+        "final_assessment": _final(rules, ect),
         "next_due": next((s for s in schedule if s["review_id"] is None), None),
         "overdue": [s for s in schedule if s["overdue"]],
         "entitlement": _entitlement(rules, ect, today),
@@ -362,12 +373,28 @@ def view(reads, ect: EctInduction, found: set[str], today: date) -> dict:
         "support_plans": [_plan(p) for p in ect.support_plans] if notes else [],
         "may": sorted(found),
     }
+    if notes:  # personal data for the appropriate body's record: not the mentor's (outsider F9)
+        out.update(trn=ect.trn, date_of_birth=ect.date_of_birth)
     return out
+
+
+def _final(rules: Induction | None, ect: EctInduction) -> dict | None:
+    """The final formal assessment's deadlines: due on the completion date; its report at the appropriate body
+    within 10 working days of the meeting (None until it is held) [S1 2.61]; the head's recommendation within 10
+    of completion [reg 11(3)]."""
+    if rules is None:
+        return None
+    held = next((r for r in ect.reviews if r.kind is ItemKind.FINAL_FORMAL_ASSESSMENT), None)
+    completes = rules.completes()
+    deadlines = final_deadlines(completes, held.held_on if held else None)
+    return {"due_on": completes, "held_on": held.held_on if held else None,
+            "report_by": deadlines.report_to_appropriate_body, "recommendation_by": deadlines.recommendation}
 
 
 def _review(r, notes: bool) -> dict:
     out = {"id": r.id, "kind": r.kind.name.lower(), "kind_words": r.kind.value, "school_year": r.school_year,
-           "term_number": r.term_number, "due_on": r.due_on, "report_by": r.report_by, "held_on": r.held_on,
+           "term_number": r.term_number, "due_on": r.due_on, "report_by": report_deadline(r.kind, r.held_on),
+           "held_on": r.held_on,
            "tutor_signed_on": r.tutor_signed_on, "head_signed_on": r.head_signed_on, "ect_signed_on": r.ect_signed_on}
     if notes:
         out.update(outcome=r.outcome, standards=[{"standard": k, "name": STANDARDS[k], "notes": v}
@@ -393,8 +420,9 @@ def _summaries(reads, ects: list[EctInduction], today: date) -> list[dict]:
     """A list's rows: each ECT with their tutor and mentor, when induction completes, what is due next and anything
     overdue. Each academy's term dates and everyone's names are read once for the whole list (they were read once
     per ECT: 27 statements for a tutor's 10, bench (l)), and each one's summary stands in for its schedule."""
-    calendars = {a: reads.inductions.calendar(a) for a in {e.academy_id for e in ects if e.summary is None}}
+    calendars = {a: reads.inductions.calendar(a) for a in {e.academy_id for e in ects}}
     names = reads.staff.names([p for e in ects for p in (e.staff_id, e.tutor_id, e.mentor_id)])
+    this_term = _this_terms(reads, ects, calendars, today)
     rows = []
     for ect in ects:
         summary = ect.summary if ect.summary is not None else ect.summary_of(calendars[ect.academy_id])
@@ -404,8 +432,32 @@ def _summaries(reads, ects: list[EctInduction], today: date) -> list[dict]:
                      "tutor_name": names.get(ect.tutor_id), "mentor_name": names.get(ect.mentor_id),
                      "completes": _date(summary["completes"]),
                      "next_due": next((s for s in schedule if s["review_id"] is None), None),
-                     "overdue": [s for s in schedule if s["overdue"]], "schedule_problem": summary["problem"]})
+                     "overdue": [s for s in schedule if s["overdue"]], "schedule_problem": summary["problem"],
+                     "this_term": this_term.get(ect.id)})
     return rows
+
+
+def _this_terms(reads, ects: list[EctInduction], calendars: dict, today: date) -> dict:
+    """Each serving ECT's timetable this term (the academy's term today; a holiday is the term just ended): the
+    share of a full timetable recorded, or None when not recorded yet (the tutor's dashboard, issue 25). One
+    statement per academy's term, not one per ECT."""
+    terms: dict = {}
+    for ect in ects:
+        calendar = calendars.get(ect.academy_id)
+        if ect.status.open and calendar is not None and ect.starts_on <= today:
+            try:
+                term = calendar.term_of(today)
+            except CpdError:
+                continue  # today is outside the academy's term dates: no term to speak of
+            terms.setdefault((term.school_year, term.number, term), []).append(ect.id)
+    out = {}
+    for (year, number, term), ids in terms.items():
+        taught = reads.inductions.timetables_in(ids, year, number)
+        for ect_id in ids:
+            percent = taught.get(ect_id)
+            out[ect_id] = {"term": term.name, "term_starts_on": term.starts, "school_year": year,
+                           "term_number": number, "taught_percent": None if percent is None else float(percent)}
+    return out
 
 
 def mentees(reads: CpdReads, principal: Principal, today: date | None = None) -> list[dict]:
@@ -422,6 +474,26 @@ def tutor_dashboard(reads: CpdReads, principal: Principal, today: date | None = 
     return sorted(rows, key=lambda r: (-len(r["overdue"]), r["next_due"]["due_on"] if r["next_due"] else date.max))
 
 
+def mentor_training(reads: CpdReads, principal: Principal) -> list[dict]:
+    """The caller's own enrolments on mentor training (programmes of the catalogue's kind "mentor_training"), for the
+    mentor's page: issue 25, "Mentors: see their mentees, and their own mentor training (from CPD)". Newest first."""
+    if principal.staff_id is None:
+        return []
+    mine, _ = reads.enrolments.find(EnrolmentFilter(staff_id=principal.staff_id), page=1,
+                                    page_size=MENTOR_TRAINING_SHOWN)
+    programmes = {pid: reads.catalogue.programme(pid) for pid in {e.programme_id for e in mine}}
+    out = []
+    for e in mine:
+        programme = programmes[e.programme_id]
+        if programme is None or programme.kind is not ProgrammeKind.MENTOR_TRAINING:
+            continue
+        cohort = reads.catalogue.cohort(e.cohort_id)
+        out.append({"enrolment_id": e.id, "programme_id": programme.id, "title": programme.title,
+                    "provider": programme.provider, "status": e.status.value,
+                    "starts_on": cohort.starts_on if cohort else None, "completed_on": e.completed_on})
+    return out
+
+
 def hr_list(reads: CpdReads, principal: Principal, academy_id: uuid.UUID | None = None,
             today: date | None = None) -> list[dict]:
     scope = hr_scope(principal, "the list of ECTs")
@@ -432,7 +504,8 @@ def hr_list(reads: CpdReads, principal: Principal, academy_id: uuid.UUID | None 
 
 # -- the appropriate body's export ------------------------------------------------------------------------------
 
-CSV_HEADINGS = ["ECT", "Appropriate body", "Induction start", "Meeting", "Term", "Due", "Held", "Outcome",
+CSV_HEADINGS = ["ECT", "Teacher reference number", "Date of birth", "Appropriate body", "Induction start", "Meeting",
+                "Term", "Due", "Held", "Outcome",
                 "Teachers' Standards", "Next steps", "ECT's comments", "Signed by tutor", "Signed by headteacher",
                 "Signed by ECT", "Report due at the appropriate body"]
 
@@ -446,7 +519,8 @@ def export_rows(record: dict) -> list[list]:
     terms = {(s["school_year"], s["term_number"]): s["term"] for s in record["schedule"]}
     rows = [CSV_HEADINGS]
     for r in record["reviews"]:
-        rows.append([record["staff_name"] or "", record["appropriate_body"], _day(record["starts_on"]),
+        rows.append([record["staff_name"] or "", record.get("trn") or "", _day(record.get("date_of_birth")),
+                     record["appropriate_body"], _day(record["starts_on"]),
                      r["kind_words"].capitalize(), terms.get((r["school_year"], r["term_number"]), ""),
                      _day(r["due_on"]), _day(r["held_on"]), r.get("outcome", ""),
                      "\n".join(f"{s['standard']}: {s['notes']}" for s in r.get("standards", [])),
