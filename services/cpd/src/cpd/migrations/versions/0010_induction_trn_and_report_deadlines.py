@@ -7,7 +7,7 @@ Mentor training needs no column: it is a kind of programme in the catalogue ("me
 kept as text (staffroom_shared.db.text_enum).
 
 Revision ID: 0010
-Revises: 0009 (0009 is the NPQ slice's, built in parallel: whichever merges second revises the other's)
+Revises: 0009
 """
 from datetime import timedelta
 
