@@ -6,11 +6,10 @@ import uuid
 from flask.views import MethodView
 from marshmallow import RAISE
 
-from staffroom_shared.web import Blueprint, ProblemSchema, context, db_session
+from staffroom_shared.web import Blueprint, ProblemSchema, db_session
 from staffroom_shared.auth import authenticate
 from staffroom_shared.authz import can_manage_academy, require
 from staffroom_shared.errors import NotFound, Unprocessable
-from staffroom_shared.principal import Principal
 
 from ..service import agreements as agreement_commands
 from ..service import catalogue as catalogue_commands
@@ -21,6 +20,7 @@ from ..service.access import hr_scope, may_see_programme, relation, require_rela
 from ..service.errors import missing
 from ..service.unit_of_work import CpdReads
 from . import catalogue_schemas as schemas
+from .common import reads as _reads, uow as _uow
 
 programmes_blp = Blueprint("programmes", __name__, url_prefix="/programmes",
                            description="The CPD catalogue: programmes and their cohorts")
@@ -34,12 +34,6 @@ NOT_AT_THIS_STAGE = {"description": "not at the stage this step needs (e.g. not 
                      "schema": ProblemSchema, "content_type": "application/problem+json"}
 
 
-def _uow(principal: Principal):
-    return context().uow(actor=principal.actor)
-
-
-def _reads() -> CpdReads:
-    return CpdReads(db_session())
 
 
 def _fresh() -> None:

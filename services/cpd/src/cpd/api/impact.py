@@ -8,13 +8,12 @@ from flask import Response
 from flask.views import MethodView
 
 from staffroom_shared.auth import authenticate
-from staffroom_shared.principal import Principal
 from staffroom_shared.spreadsheet import csv_text
-from staffroom_shared.web import Blueprint, ProblemSchema, context, db_session
+from staffroom_shared.web import Blueprint, ProblemSchema, db_session
 
 from ..service import impact
-from ..service.unit_of_work import CpdReads
 from . import impact_schemas as schemas
+from .common import reads as _reads, uow as _uow
 
 impact_blp = Blueprint("impact", __name__, url_prefix="", description="CPD impact: what participants will change, "
                        "the impact their line managers see, and HR's report per programme")
@@ -25,12 +24,6 @@ NOT_AT_THIS_STAGE = {"description": "not at the stage this step needs (not compl
                      "schema": ProblemSchema, "content_type": "application/problem+json"}
 
 
-def _uow(principal: Principal):
-    return context().uow(actor=principal.actor)
-
-
-def _reads() -> CpdReads:
-    return CpdReads(db_session())
 
 
 def _after(enrolment_id: uuid.UUID) -> dict:

@@ -10,13 +10,12 @@ from flask import Response, current_app, render_template_string
 from flask.views import MethodView
 
 from staffroom_shared.auth import authenticate
-from staffroom_shared.principal import Principal
 from staffroom_shared.spreadsheet import csv_text
-from staffroom_shared.web import Blueprint, ProblemSchema, context, db_session
+from staffroom_shared.web import Blueprint, ProblemSchema, db_session
 
 from ..service import inductions
-from ..service.unit_of_work import CpdReads
 from . import induction_schemas as schemas
+from .common import reads as _reads, uow as _uow
 from .induction_template import RECORD
 
 induction_blp = Blueprint("induction", __name__, url_prefix="", description="Statutory induction for early career "
@@ -29,12 +28,6 @@ NOT_AT_THIS_STAGE = {"description": "not at the stage this step needs (already r
                      "schema": ProblemSchema, "content_type": "application/problem+json"}
 
 
-def _uow(principal: Principal):
-    return context().uow(actor=principal.actor)
-
-
-def _reads() -> CpdReads:
-    return CpdReads(db_session())
 
 
 def _after(induction_id: uuid.UUID) -> dict:

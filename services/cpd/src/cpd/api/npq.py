@@ -8,13 +8,12 @@ from flask.views import MethodView
 from marshmallow import RAISE
 
 from staffroom_shared.auth import authenticate
-from staffroom_shared.principal import Principal
-from staffroom_shared.web import Blueprint, ProblemSchema, context, db_session
+from staffroom_shared.web import Blueprint, ProblemSchema, db_session
 
 from ..domain.npq import COURSES, Group, cohort_name
 from ..service import npq
-from ..service.unit_of_work import CpdReads
 from . import npq_schemas as schemas
+from .common import reads as _reads, uow as _uow
 
 npq_blp = Blueprint("npq", __name__, url_prefix="", description="National professional qualifications: places, "
                     "lead providers, funding, cohorts and outcomes")
@@ -25,12 +24,6 @@ NOT_AT_THIS_STAGE = {"description": "not at the stage this step needs (the provi
                      "schema": ProblemSchema, "content_type": "application/problem+json"}
 
 
-def _uow(principal: Principal):
-    return context().uow(actor=principal.actor)
-
-
-def _reads() -> CpdReads:
-    return CpdReads(db_session())
 
 
 def _out(places) -> list[dict]:

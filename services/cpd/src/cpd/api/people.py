@@ -6,15 +6,14 @@ import uuid
 from flask.views import MethodView
 from marshmallow import RAISE
 
-from staffroom_shared.web import Blueprint, ProblemSchema, context, db_session
+from staffroom_shared.web import Blueprint, ProblemSchema
 from staffroom_shared.auth import authenticate
 from staffroom_shared.errors import NotFound
-from staffroom_shared.principal import Principal
 
 from ..domain.plans import PlanItemStatus
 from ..service import future_leaders, plans
-from ..service.unit_of_work import CpdReads
 from . import people_schemas as schemas
+from .common import reads as _reads, uow as _uow
 
 plans_blp = Blueprint("plans", __name__, url_prefix="/plans", description="Personal development plans")
 leaders_blp = Blueprint("future_leaders", __name__, url_prefix="/future-leaders",
@@ -27,14 +26,8 @@ NOT_AT_THIS_STAGE = {"description": "not at the stage this step needs (e.g. the 
                      "schema": ProblemSchema, "content_type": "application/problem+json"}
 
 
-def _uow(principal: Principal):
-    return context().uow(actor=principal.actor)
-
 
 # -- plans --------------------------------------------------------------------------------------
-
-def _reads() -> CpdReads:
-    return CpdReads(db_session())
 
 
 def _plan_out(plan) -> dict:
