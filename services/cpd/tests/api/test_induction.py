@@ -162,6 +162,30 @@ def test_the_appropriate_bodys_pass_ends_induction_and_tells_the_bus(client, db,
     assert ended.payload["outcome"] == "passed"
 
 
+def test_the_mentor_sees_no_decision_nor_extension_and_no_induction_once_it_ends(client, trust, induct, problem):
+    """Outsider O10: the mentor read "decision": "extended", the extension, and "Passed (...)" on their page."""
+    ect = induct.ready()
+    final = ect["schedule"][-1]
+    induct.ok(induct.review(ect, {**final, "due_on": "2026-12-01"}, "an extension should be considered"), 201)
+    extend = {"decision": "extended", "decided_on": "2026-12-02", "extension_terms": 1}
+    induct.ok(client.post(f"/inductions/{ect['id']}/decision", json=extend, headers=trust.oak_hr.headers))
+    tutor = induct.ok(client.get(f"/inductions/{ect['id']}", headers=trust.hod.headers))
+    assert tutor["decision"] == "extended" and tutor["extensions"] == [{"terms": 1.0, "decided_on": "2026-12-02"}]
+    mentor = induct.ok(client.get(f"/inductions/{ect['id']}", headers=trust.other_teacher.headers))
+    assert (mentor["decision"], mentor["decided_on"], mentor["extensions"]) == (None, None, [])
+    # decided before the final assessment: refused in plain words
+    early = problem(client.post(f"/inductions/{ect['id']}/decision", json={"decision": "passed",
+                    "decided_on": "2020-01-01"}, headers=trust.oak_hr.headers), 409)
+    assert "extension" in early["detail"]
+    extended_final = next(s for s in tutor["schedule"] if s["kind"] == "final_formal_assessment")
+    induct.ok(induct.review(ect, {**extended_final, "due_on": "2026-12-05"}, "satisfactory"), 201)
+    problem(client.post(f"/inductions/{ect['id']}/decision", json={"decision": "passed", "decided_on": "2020-01-01"},
+                        headers=trust.oak_hr.headers), 422)
+    induct.ok(client.post(f"/inductions/{ect['id']}/decision", json={"decision": "passed", "decided_on": "2026-12-07"},
+                          headers=trust.oak_hr.headers))
+    problem(client.get(f"/inductions/{ect['id']}", headers=trust.other_teacher.headers), 404)
+
+
 def test_an_ect_who_leaves_ends_induction_here(client, db, trust, induct):
     ect = induct.ready()
     left = induct.ok(client.post(f"/inductions/{ect['id']}/leaving", json={"left_on": "2026-04-01"},

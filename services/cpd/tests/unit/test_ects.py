@@ -119,6 +119,16 @@ def test_an_extension_moves_completion_and_a_pass_ends_induction():
     ect.decide(Decision.EXTEND, date(2027, 8, 1), CALENDAR, 1)
     assert ect.status.value == "serving" and ect.rules(CALENDAR).completes() == date(2027, 12, 17)  # one more term: autumn's last school day
     assert ect.recorded == []
+    # outsider O10: "passed" was accepted dated 1 January 2020, and before the extension's final assessment was held
+    with pytest.raises(IllegalTransition, match="extension"):
+        ect.decide(Decision.PASS, date(2027, 12, 20), CALENDAR)
+    extended_final = schedule_item(ect.rules(CALENDAR), 2027, 1, ItemKind.FINAL_FORMAL_ASSESSMENT)
+    ect.record_review(TUTOR, extended_final, date(2027, 12, 10), "satisfactory", {"TS1": "x"}, "",
+                      date(2027, 12, 11))
+    with pytest.raises(CpdError, match="held on 10 December 2027"):
+        ect.decide(Decision.PASS, date(2020, 1, 1), CALENDAR)
+    ect.decide(Decision.PASS, date(2027, 12, 20), CALENDAR)
+    assert ect.status.value == "passed" and ect.ended_on == date(2027, 12, 20)
 
 
 def test_leaving_ends_induction_here_and_says_so():

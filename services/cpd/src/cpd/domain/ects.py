@@ -545,8 +545,16 @@ class EctInduction(Aggregate):
         self._open("record a decision")
         decision = Decision(decision)
         terms = decide(decision, None if extension_terms is None else fraction(extension_terms))
-        if not any(r.kind is ItemKind.FINAL_FORMAL_ASSESSMENT for r in self.reviews):
+        finals = [r.held_on for r in self.reviews if r.kind is ItemKind.FINAL_FORMAL_ASSESSMENT]
+        if not finals:
             raise IllegalTransition("the appropriate body decides after the final formal assessment: record it first")
+        # outsider O10: "passed" was taken dated 2020, and straight after an extension, before its final assessment
+        if self.extensions and max(finals) <= max(e.decided_on for e in self.extensions):
+            raise IllegalTransition("the extension ends with its own final formal assessment: record it, then the "
+                                    "appropriate body's decision")
+        if on < max(finals):
+            raise CpdError(f"the appropriate body decides after the final formal assessment, held on "
+                           f"{in_words(max(finals))}: give a date on or after it")
         self.decision, self.decided_on = decision, on
         if decision is Decision.EXTEND:
             self.extensions.append(InductionExtension(self.id, terms, on))

@@ -36,7 +36,7 @@ def relation(principal: Principal, ect: EctInduction) -> set[str]:
         found.add("ect")
     if me is not None and me == ect.tutor_id:
         found.add("tutor")
-    if me is not None and me == ect.mentor_id:
+    if me is not None and me == ect.mentor_id and ect.status.open:  # once ended, its outcome is not theirs (O10)
         found.add("mentor")
     if can_manage_academy(principal, ect.academy_id) and "ect" not in found:
         found.add("hr")
@@ -353,7 +353,9 @@ def view(reads, ect: EctInduction, found: set[str], today: date) -> dict:
         "programme_type": ect.programme_type.value, "lead_provider": ect.lead_provider,
         "delivery_partner": ect.delivery_partner, "tutor_id": ect.tutor_id, "tutor_name": names.get(ect.tutor_id),
         "mentor_id": ect.mentor_id, "mentor_name": names.get(ect.mentor_id), "status": ect.status.value,
-        "decision": ect.decision.value if ect.decision else None, "decided_on": ect.decided_on,
+        # the appropriate body's outcome, an extension included, is an assessment's: not the mentor's (outsider O10)
+        "decision": ect.decision.value if ect.decision and notes else None,
+        "decided_on": ect.decided_on if notes else None,
         "ended_on": ect.ended_on, "schedule_problem": problem,
         "served_terms": float(rules.served_terms(min(today, rules.completes()))) if rules else None,
         "required_terms": float(rules.required_terms()) if rules else None,
@@ -368,7 +370,7 @@ def view(reads, ect: EctInduction, found: set[str], today: date) -> dict:
                   for p in ect.posts],
         "absences": [{"starts_on": a.starts_on, "ends_on": a.ends_on, "leave": a.leave.value, "days": a.days,
                       "extend": a.extend} for a in ect.absences] if notes else [],
-        "extensions": [{"terms": float(e.terms), "decided_on": e.decided_on} for e in ect.extensions],
+        "extensions": [{"terms": float(e.terms), "decided_on": e.decided_on} for e in ect.extensions] if notes else [],
         "reviews": [_review(r, notes) for r in ect.reviews],
         "support_plans": [_plan(p) for p in ect.support_plans] if notes else [],
         "may": sorted(found),
