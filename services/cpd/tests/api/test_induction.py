@@ -186,6 +186,15 @@ def test_the_mentor_sees_no_decision_nor_extension_and_no_induction_once_it_ends
     problem(client.get(f"/inductions/{ect['id']}", headers=trust.other_teacher.headers), 404)
 
 
+def test_term_dates_read_back_are_taken_back_unchanged(client, trust, induct):
+    """Outsider O10: PUTting back what GET /academies/{id}/term-dates gave was 422 "Unknown field." (the names)."""
+    induct.term_dates()
+    path = f"/academies/{trust.oak}/term-dates"
+    read = induct.ok(client.get(path, headers=trust.oak_hr.headers))
+    assert read["terms"][0]["name"]
+    assert induct.ok(client.put(path, json=read, headers=trust.oak_hr.headers)) == read
+
+
 def test_an_ect_who_leaves_ends_induction_here(client, db, trust, induct):
     ect = induct.ready()
     left = induct.ok(client.post(f"/inductions/{ect['id']}/leaving", json={"left_on": "2026-04-01"},

@@ -25,7 +25,9 @@ class TermSchema(Schema):
                                  metadata={"description": "the year the school year starts: 2026 for 2026 to 2027"})
     number = fields.Integer(required=True, strict=True, validate=validate.OneOf((1, 2, 3)),
                             metadata={"description": "1 autumn, 2 spring, 3 summer"})
-    name = fields.String(dump_only=True)
+    # given back as read, it is ignored: what GET answers PUTs back unchanged (outsider O10: "Unknown field.")
+    name = fields.String(validate=validate.Length(max=100), metadata={"description": "the term in words; ignored "
+                                                                                     "when sent"})
     starts_on = Date(required=True)
     ends_on = Date(required=True)
     breaks = fields.List(fields.Nested(BreakSchema), load_default=list,
