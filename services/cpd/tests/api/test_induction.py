@@ -186,6 +186,20 @@ def test_the_mentor_sees_no_decision_nor_extension_and_no_induction_once_it_ends
     problem(client.get(f"/inductions/{ect['id']}", headers=trust.other_teacher.headers), 404)
 
 
+def test_an_absence_sent_again_is_refused_and_stored_once(client, trust, induct, problem):
+    """Outsider O10: the same absence sent three times (eight at once on PostgreSQL) was stored three times, each
+    shown on the ECT's page."""
+    ect = induct.ready()
+    path = f"/inductions/{ect['id']}/absences"
+    absence = {"starts_on": "2025-10-06", "ends_on": "2025-10-07", "leave": "sickness"}
+    assert client.post(path, json=absence, headers=trust.oak_hr.headers).status_code in (200, 201)
+    again = problem(client.post(path, json={**absence, "starts_on": "2025-10-07", "ends_on": "2025-10-09"},
+                                headers=trust.oak_hr.headers), 422)
+    assert "6 October 2025 to 7 October 2025 is already recorded" in again["detail"]
+    seen = induct.ok(client.get(f"/inductions/{ect['id']}", headers=trust.oak_hr.headers))
+    assert len(seen["absences"]) == 1
+
+
 def test_term_dates_read_back_are_taken_back_unchanged(client, trust, induct):
     """Outsider O10: PUTting back what GET /academies/{id}/term-dates gave was 422 "Unknown field." (the names)."""
     induct.term_dates()

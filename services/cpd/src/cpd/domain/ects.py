@@ -375,6 +375,11 @@ class EctInduction(Aggregate):
         absence.rule()  # the dates and days fit
         if absence.starts_on < self.starts_on:
             raise CpdError(f"absence before induction started ({in_words(self.starts_on)}) does not count towards it")
+        clash = next((a for a in self.absences if a.starts_on <= absence.ends_on and absence.starts_on <= a.ends_on),
+                     None)
+        if clash is not None:  # outsider O10: the same absence sent again was stored again, each shown to the ECT
+            raise CpdError(f"an absence from {in_words(clash.starts_on)} to {in_words(clash.ends_on)} is already "
+                           "recorded: give only days it does not cover")
         self.absences.append(absence)
         self._check(calendar)
 
