@@ -403,8 +403,7 @@ def run_the_survey(data: Path, base: str, wellbeing_url: str, web_port: int, env
         ok(survey("POST", "/submission", r.token, rest), 204)
         assert survey("POST", "/submission", r.token, rest).status_code == 409  # a link works once
 
-    # -- every email sent before the close: a close withdraws invitations not yet sent (outsider O6 F9), and the
-    # scan below reads every link each respondent held in the emails
+    # -- every email sent before the close: the scan below reads every link each respondent held in the emails
     wait_for(lambda: query(data / "notifications.db", "select count(*) from deliveries where status in "
                                                       "('pending', 'held')")[0][0] == 0,
              "the new links' emails sent", timeout=45)

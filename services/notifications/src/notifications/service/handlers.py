@@ -61,11 +61,12 @@ def on_event(uow: NotificationsUnitOfWork, event: Event) -> None:
         uow.reminders.cancel_waiting(CANCELS[event.type](event.payload))
 
 
-def on_invitations_closed(uow: NotificationsUnitOfWork, event: Event) -> None:
-    """A survey or a request for feedback closed: its invitations not emailed yet are not sent at all, as their links
-    would answer "closed" (outsider O6 F9: someone outside the trust was emailed after the request closed). Their
-    inbox messages stay, as every message does."""
-    withdrawn = uow.inbox.withdraw_unsent(uuid.UUID(str(event.payload.get("request_id") or event.payload["run_id"])))
+def on_feedback_request_closed(uow: NotificationsUnitOfWork, event: Event) -> None:
+    """A request for feedback closed: its invitations not emailed yet are not sent at all, as their links would answer
+    "closed" (outsider O6 F9: someone outside the trust was emailed after the request closed). Their inbox messages
+    stay, as every message does. A survey's close withdraws nothing: its link still opens the replies HR write to
+    what its holder wrote."""
+    withdrawn = uow.inbox.withdraw_unsent(uuid.UUID(str(event.payload["request_id"])))
     if withdrawn:
         log.info("%s: %s invitation email(s) not yet sent were withdrawn", event.type, withdrawn)
 
@@ -132,6 +133,5 @@ HANDLERS = {
     "staff.erased": on_staff_erased,
     **{event_type: on_event for event_type in (*RULES, *REMINDERS, *CANCELS)},
     "subject_access.requested": on_subject_access_requested,
-    "wellbeing.survey_closed": on_invitations_closed,
-    "wellbeing.feedback_request_closed": on_invitations_closed,
+    "wellbeing.feedback_request_closed": on_feedback_request_closed,
 }
