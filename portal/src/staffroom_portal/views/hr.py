@@ -44,6 +44,15 @@ def academies() -> dict[str, dict]:
     return {k: v for k, v in found.items() if k == str(me.academy_id)}
 
 
+def academy_choice() -> tuple[dict[str, dict], str | None]:
+    """The academies HR run, and the one chosen (academy HR: their own; trust HR: the one asked for, if any)."""
+    mine = academies()
+    chosen = request.values.get("academy_id", "")
+    if chosen not in mine:
+        chosen = next(iter(mine)) if len(mine) == 1 else None
+    return mine, chosen
+
+
 @blp.get("")
 @hr_only
 def index():

@@ -17,7 +17,7 @@ from staffroom_shared.app import DOCUMENT_CSP
 from ..backend import ApiError
 from ..current import api, hr_only, is_hr, signed_in, user
 from ..ui import Form, fields, refused, staff_options, submit
-from .hr import academies
+from .hr import academy_choice
 
 blp = Blueprint("induction", __name__, url_prefix="/induction")
 API = "/api/cpd/inductions"
@@ -367,19 +367,11 @@ def record_page(induction_id):
 
 # -- HR: the list, registering, term dates --------------------------------------------------------------------
 
-def _academy_choice() -> tuple[dict[str, dict], str | None]:
-    """The academies HR run, and the one chosen (academy HR: their own; trust HR: the one asked for, if any)."""
-    mine = academies()
-    chosen = request.values.get("academy_id", "")
-    if chosen not in mine:
-        chosen = next(iter(mine)) if len(mine) == 1 else None
-    return mine, chosen
-
 
 @blp.get("/ects")
 @hr_only
 def ects():
-    choices, chosen = _academy_choice()
+    choices, chosen = academy_choice()
     found = api().get(API, academy_id=chosen)
     return render_template("induction/ects.html", ects=found, academies=choices, chosen=chosen)
 
@@ -387,7 +379,7 @@ def ects():
 @blp.get("/ects/new")
 @hr_only
 def register(form: Form | None = None):
-    choices, chosen = _academy_choice()
+    choices, chosen = academy_choice()
     people = _people(chosen) if chosen else []
     terms = api().get(f"/api/cpd/academies/{chosen}/term-dates")["terms"] if chosen else []
     return render_template("induction/register.html", academies=choices, chosen=chosen, people=people,
@@ -410,7 +402,7 @@ def _number(raw: str) -> float | str:
 @blp.post("/ects/new")
 @hr_only
 def register_ect():
-    _, chosen = _academy_choice()
+    _, chosen = academy_choice()
     body = fields("staff_id", "qts_on", "starts_on", "fte", "appropriate_body", "programme_type", "lead_provider",
                   "delivery_partner", "tutor_id", "mentor_id", "served_elsewhere", "reduced_to", "trn", "date_of_birth",
                   fte=_number, served_elsewhere=_number, reduced_to=_number)
@@ -441,7 +433,7 @@ def _given_year(existing: list[dict], year: int) -> dict[int, dict]:
 @blp.get("/term-dates")
 @hr_only
 def term_dates(form: Form | None = None):
-    choices, chosen = _academy_choice()
+    choices, chosen = academy_choice()
     terms = api().get(f"/api/cpd/academies/{chosen}/term-dates")["terms"] if chosen else []
     years = sorted({t["school_year"] for t in terms})
     this_year = date.today().year if date.today().month >= 8 else date.today().year - 1
@@ -456,7 +448,7 @@ def term_dates(form: Form | None = None):
 @blp.post("/term-dates")
 @hr_only
 def give_term_dates():
-    _, chosen = _academy_choice()
+    _, chosen = academy_choice()
     if not chosen:
         return term_dates(refused("academy_id", "Choose the academy first"))
     year = request.form.get("school_year", "")

@@ -7,7 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from ..current import api, hr_only, signed_in
 from ..ui import Form, fields, refused, staff_options, submit
-from .hr import academies
+from .hr import academy_choice
 
 blp = Blueprint("npq", __name__, url_prefix="/npq")
 API = "/api/cpd/npq-places"
@@ -42,18 +42,10 @@ def _courses() -> list[tuple[str, str]]:
     return [(c["short_code"], f"NPQ for {c['name']}") for c in api().get("/api/cpd/npq-courses")]
 
 
-def _academy_choice() -> tuple[dict[str, dict], str | None]:
-    mine = academies()
-    chosen = request.values.get("academy_id", "")
-    if chosen not in mine:
-        chosen = next(iter(mine)) if len(mine) == 1 else None
-    return mine, chosen
-
-
 @blp.get("")
 @hr_only
 def index():
-    choices, chosen = _academy_choice()
+    choices, chosen = academy_choice()
     wanted = {k: request.args.get(k) or None for k in ("course", "cohort", "status")}
     if wanted["course"] not in dict(_courses()):
         wanted["course"] = None
@@ -69,7 +61,7 @@ def index():
 @blp.get("/new")
 @hr_only
 def register(form: Form | None = None):
-    choices, chosen = _academy_choice()
+    choices, chosen = academy_choice()
     people = staff_options(api().all_pages("/api/directory/staff", academy_id=chosen, current="true")) if chosen else []
     return render_template("npq/register.html", academies=choices, chosen=chosen, people=people, courses=_courses(),
                            funding=list(FUNDING.items()), form=form or Form()), 422 if form and form.error else 200
@@ -78,7 +70,7 @@ def register(form: Form | None = None):
 @blp.post("/new")
 @hr_only
 def register_place():
-    _, chosen = _academy_choice()
+    _, chosen = academy_choice()
     if not chosen:
         return register(refused("academy_id", "Choose the academy first"))
     body = fields("staff_id", "course", "lead_provider", "cohort_starts_on", "funding")
